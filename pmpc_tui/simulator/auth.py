@@ -1,0 +1,217 @@
+"""Users, API tokens, roles, ACLs, tickets and CSRF tokens — PVE's access model in small."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+
+TICKET_LIFETIME = 2 * 3600
+
+ALL_PRIVILEGES = frozenset({
+    "Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit",
+    "Group.Allocate", "Mapping.Audit", "Mapping.Modify", "Mapping.Use", "Permissions.Modify",
+    "Pool.Allocate", "Pool.Audit", "Realm.Allocate", "Realm.AllocateUser", "SDN.Allocate", "SDN.Audit",
+    "SDN.Use", "Sys.AccessNetwork", "Sys.Audit", "Sys.Console", "Sys.Incoming", "Sys.Modify",
+    "Sys.PowerMgmt", "Sys.Syslog", "User.Modify", "VM.Allocate", "VM.Audit", "VM.Backup", "VM.Clone",
+    "VM.Config.CDROM", "VM.Config.CPU", "VM.Config.Cloudinit", "VM.Config.Disk", "VM.Config.HWType",
+    "VM.Config.Memory", "VM.Config.Network", "VM.Config.Options", "VM.Console", "VM.GuestAgent.Audit",
+    "VM.GuestAgent.FileRead", "VM.GuestAgent.FileSystemMgmt", "VM.GuestAgent.FileWrite",
+    "VM.GuestAgent.Unrestricted", "VM.Migrate", "VM.PowerMgmt", "VM.Replicate", "VM.Snapshot",
+    "VM.Snapshot.Rollback",
+})
+
+ROLES: dict[str, frozenset[str]] = {
+    "Administrator": ALL_PRIVILEGES,
+    "PVEAuditor": frozenset({"Datastore.Audit", "Mapping.Audit", "Pool.Audit", "SDN.Audit", "Sys.Audit",
+                             "VM.Audit", "VM.GuestAgent.Audit"}),
+    "PVEVMUser": frozenset({"VM.Audit", "VM.Backup", "VM.Config.CDROM", "VM.Config.Cloudinit",
+                            "VM.Console", "VM.PowerMgmt", "VM.GuestAgent.Audit", "Pool.Audit"}),
+    "PVEVMAdmin": frozenset({p for p in ALL_PRIVILEGES if p.startswith("VM.")} | {"Datastore.AllocateSpace",
+                                                                                  "SDN.Use", "Pool.Audit"}),
+    "NoAccess": frozenset(),
+}
+
+
+@dataclass
+class ACLEntry:
+    path: str
+    ugid: str  # user id (user@realm) or token id (user@realm!name)
+    role: str
+    propagate: bool = True
+
+
+@dataclass
+class Token:
+    tokenid: str  # user@realm!name
+    secret: str
+    privsep: bool = False
+    expire: int = 0
+
+
+@dataclass
+class User:
+    userid: str
+    password: str | None = None
+    enable: bool = True
+
+
+@dataclass
+class AuthContext:
+    """Who is calling, and how."""
+
+    userid: str
+    tokenid: str | None = None
+    via_ticket: bool = False
+
+    @property
+    def auth_id(self) -> str:
+        return self.tokenid or self.userid
+
+
+@dataclass
+class AccessControl:
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
+    acl: list[ACLEntry] = field(default_factory=list)
+    secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+
+    # --- credentials -------------------------------------------------------------------------
+    def check_password(self, username: str, password: str, realm: str | None = None) -> str | None:
+        """The canonical user id when the password is right, else None."""
+        userid = username if "@" in username else f"{username}@{realm or 'pam'}"
+        user = self.users.get(userid)
+        if user is None or not user.enable or user.password is None:
+            return None
+        if not hmac.compare_digest(user.password, password):
+            return None
+        return userid
+
+    def make_ticket(self, userid: str, now: float | None = None) -> str:
+        stamp = f"{int(now or time.time()):08X}"
+        plain = f"PVE:{userid}:{stamp}"
+        sig = base64.b64encode(hmac.new(self.secret_key, plain.encode(), hashlib.sha256).digest()).decode()
+        return f"{plain}::{sig}"
+
+    def verify_ticket(self, ticket: str) -> str | None:
+        """User id of a valid, unexpired ticket, else None."""
+        match = re.match(r"^PVE:([^:]+):([0-9A-F]{8})::(.+)$", ticket)
+        if not match:
+            return None
+        userid, stamp, sig = match.groups()
+        plain = f"PVE:{userid}:{stamp}"
+        expect = base64.b64encode(hmac.new(self.secret_key, plain.encode(), hashlib.sha256).digest()).decode()
+        if not hmac.compare_digest(expect, sig):
+            return None
+        age = time.time() - int(stamp, 16)
+        if age > TICKET_LIFETIME or age < -300:
+            return None
+        user = self.users.get(userid)
+        return userid if user and user.enable else None
+
+    def make_csrf(self, userid: str) -> str:
+        stamp = f"{int(time.time()):08X}"
+        sig = base64.b64encode(hmac.new(self.secret_key, f"{stamp}:{userid}".encode(),
+                                        hashlib.sha256).digest()).decode().rstrip("=")
+        return f"{stamp}:{sig}"
+
+    def verify_csrf(self, userid: str, token: str) -> bool:
+        if ":" not in token:
+            return False
+        stamp, sig = token.split(":", 1)
+        expect = base64.b64encode(hmac.new(self.secret_key, f"{stamp}:{userid}".encode(),
+                                           hashlib.sha256).digest()).decode().rstrip("=")
+        return hmac.compare_digest(expect, sig)
+
+    def verify_token(self, header: str) -> AuthContext | None:
+        """Check `PVEAPIToken=user@realm!name=secret`."""
+        match = re.match(r"^PVEAPIToken=([^!=\s]+@[^!=\s]+)!([^=\s]+)[=:](\S+)$", header.strip())
+        if not match:
+            return None
+        userid, name, secret = match.groups()
+        token = self.tokens.get(f"{userid}!{name}")
+        if token is None or not hmac.compare_digest(token.secret, secret):
+            return None
+        if token.expire and token.expire < time.time():
+            return None
+        user = self.users.get(userid)
+        if user is None or not user.enable:
+            return None
+        return AuthContext(userid=userid, tokenid=token.tokenid)
+
+    # --- permissions -------------------------------------------------------------------------
+    def _privileges_of(self, ugid: str, path: str) -> set[str]:
+        best_len = -1
+        privs: set[str] = set()
+        for entry in self.acl:
+            if entry.ugid != ugid:
+                continue
+            exact = entry.path == path
+            prefix = path.startswith(entry.path.rstrip("/") + "/") or entry.path == "/"
+            if not (exact or (prefix and entry.propagate)):
+                continue
+            length = len(entry.path)
+            if length > best_len:
+                best_len, privs = length, set(ROLES.get(entry.role, ()))
+            elif length == best_len:
+                privs |= ROLES.get(entry.role, frozenset())
+        return privs
+
+    def privileges(self, ctx: AuthContext, path: str) -> set[str]:
+        """Privileges the caller holds on `path` (root@pam holds all)."""
+        if ctx.userid == "root@pam":
+            user_privs: set[str] = set(ALL_PRIVILEGES)
+        else:
+            user_privs = self._privileges_of(ctx.userid, path)
+        if ctx.tokenid:
+            token = self.tokens[ctx.tokenid]
+            if token.privsep:
+                return user_privs & self._privileges_of(ctx.tokenid, path)
+        return user_privs
+
+    def has(self, ctx: AuthContext, path: str, *privs: str, any_of: bool = False) -> bool:
+        held = self.privileges(ctx, path)
+        return any(p in held for p in privs) if any_of else all(p in held for p in privs)
+
+    def missing(self, ctx: AuthContext, path: str, *privs: str, any_of: bool = False) -> str | None:
+        """First missing privilege, or None when the check passes."""
+        held = self.privileges(ctx, path)
+        if any_of:
+            return None if any(p in held for p in privs) else privs[0]
+        for p in privs:
+            if p not in held:
+                return p
+        return None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the simulator prints at start so any client can connect."""
+
+    user: str
+    password: str
+    token_id: str
+    token_secret: str
+    auditor_token_id: str
+    auditor_token_secret: str
+
+
+def default_access(seed_secret: str | None = None) -> tuple[AccessControl, Credentials]:
+    """root@pam with a password and a full token; auditor@pve with a read-only token."""
+    ac = AccessControl()
+    password = seed_secret or secrets.token_urlsafe(12)
+    ac.users["root@pam"] = User("root@pam", password)
+    ac.users["auditor@pve"] = User("auditor@pve", secrets.token_urlsafe(12))
+    full = Token("root@pam!pmpc", secrets.token_hex(4) + "-" + secrets.token_hex(2) + "-" + secrets.token_hex(2)
+                 + "-" + secrets.token_hex(2) + "-" + secrets.token_hex(6))
+    audit = Token("auditor@pve!readonly", secrets.token_hex(4) + "-" + secrets.token_hex(2) + "-"
+                  + secrets.token_hex(2) + "-" + secrets.token_hex(2) + "-" + secrets.token_hex(6))
+    ac.tokens[full.tokenid] = full
+    ac.tokens[audit.tokenid] = audit
+    ac.acl.append(ACLEntry("/", "auditor@pve", "PVEAuditor"))
+    creds = Credentials("root@pam", password, full.tokenid, full.secret, audit.tokenid, audit.secret)
+    return ac, creds

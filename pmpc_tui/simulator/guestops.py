@@ -1,0 +1,248 @@
+"""Guest config mechanics: drive allocation, NIC MACs, tag normalisation, list/status entries."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pmpc_tui.simulator.model import (
+    GiB,
+    Cluster,
+    Guest,
+    format_size,
+    normalize_tags,
+    parse_property_string,
+    parse_size,
+    print_property_string,
+)
+
+QEMU_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$")
+LXC_DRIVE = re.compile(r"^rootfs$|^mp\d+$")
+NEW_VOLUME = re.compile(r"^(?P<storage>[a-z][a-z0-9\-_.]*[a-z0-9]):(?P<size>\d+(\.\d+)?)$")
+NIC_MODELS = ("virtio", "e1000", "e1000e", "vmxnet3", "rtl8139", "ne2k_pci", "pcnet", "i82551", "i82557b",
+              "i82559er", "ne2k_isa", "e1000-82540em", "e1000-82544gc", "e1000-82545em")
+
+
+def _is_drive(kind: str, key: str) -> bool:
+    return bool(QEMU_DRIVE.match(key) if kind == "qemu" else LXC_DRIVE.match(key))
+
+
+def _drive_key(kind: str) -> str:
+    return "file" if kind == "qemu" else "volume"
+
+
+def check_drive_storage(cluster: Cluster, node: str, kind: str, config: dict[str, Any]) -> dict[str, str]:
+    """Parameter errors for drives on unknown storage and NICs on unknown bridges."""
+    errors: dict[str, str] = {}
+    bridges = cluster.nodes[node].bridges()
+    for key, value in config.items():
+        text = str(value)
+        if _is_drive(kind, key):
+            try:
+                drive = parse_property_string(text, _drive_key(kind))
+            except ValueError as exc:
+                errors[key] = str(exc)
+                continue
+            volume = drive.get(_drive_key(kind), "")
+            if drive.get("media") == "cdrom" or volume in ("none", "cdrom", ""):
+                continue
+            storage = volume.split(":", 1)[0] if ":" in volume else None
+            if storage is None:
+                continue
+            st = cluster.storages.get(storage)
+            if st is None or not st.available_on(node):
+                errors[key] = f"storage '{storage}' does not exist"
+                continue
+            wanted = "rootdir" if kind == "lxc" else "images"
+            if "cloudinit" not in volume and wanted not in st.content:
+                errors[key] = f"storage '{storage}' does not support content-type '{wanted}'"
+                continue
+            match = NEW_VOLUME.match(volume)
+            if match and float(match.group("size")) <= 0:
+                errors[key] = f"invalid size '{match.group('size')}'"
+            size = drive.get("size")
+            if size is not None:
+                try:
+                    parse_size(size)
+                except ValueError:
+                    errors[key] = f"invalid format - unable to parse size '{size}'\n"
+        elif re.match(r"^net\d+$", key):
+            try:
+                nic = parse_property_string(text, "model")
+            except ValueError as exc:
+                errors[key] = str(exc)
+                continue
+            bridge = nic.get("bridge")
+            if bridge and bridge not in bridges:
+                errors[key] = f"bridge '{bridge}' does not exist"
+            if kind == "lxc" and "name" not in nic:
+                errors[key] = "missing 'name' for network device"
+    return errors
+
+
+def _normalize_nic(cluster: Cluster, kind: str, text: str, fresh: bool) -> str:
+    nic = parse_property_string(text, "model")
+    if kind == "lxc":
+        if fresh or "hwaddr" not in nic:
+            nic["hwaddr"] = cluster.new_mac()
+        nic.setdefault("type", "veth")
+        return print_property_string(nic, ("name",))
+    model = nic.pop("model", None)
+    mac = nic.pop("macaddr", None)
+    for candidate in NIC_MODELS:
+        if candidate in nic:
+            model, mac = candidate, nic.pop(candidate)
+            break
+    model = model or "virtio"
+    if fresh or not mac:
+        mac = cluster.new_mac()
+    return f"{model}={mac.upper()}" + ("," + print_property_string(nic) if nic else "")
+
+
+def normalize_guest_config(cluster: Cluster, node: str, kind: str, config: dict[str, Any],
+                           fresh_identity: bool = False) -> dict[str, Any]:
+    """Normalise a config as PVE writes it: NIC MACs filled in, tags sorted, identity fields set."""
+    out = dict(config)
+    for key, value in config.items():
+        if re.match(r"^net\d+$", key):
+            out[key] = _normalize_nic(cluster, kind, str(value), fresh_identity)
+        elif key == "tags":
+            out[key] = normalize_tags(str(value))
+            if not out[key]:
+                del out[key]
+    if kind == "qemu":
+        if fresh_identity or "smbios1" not in out:
+            out["smbios1"] = f"uuid={uuid.UUID(int=cluster.rng.getrandbits(128), version=4)}"
+        if fresh_identity or "vmgenid" not in out:
+            out["vmgenid"] = str(uuid.UUID(int=cluster.rng.getrandbits(128), version=4))
+        out.setdefault("meta", "creation-qemu=9.2.0,ctime=1732400000")
+    return out
+
+
+def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
+                    clone_from: Guest | None = None, storage_override: str | None = None) -> None:
+    """Turn `STORAGE:SIZE` drives (and a clone source's disks) into real volumes. ValueError on no space."""
+    kind = guest.kind
+    dkey = _drive_key(kind)
+    for key in sorted(guest.config):
+        if not _is_drive(kind, key):
+            continue
+        drive = parse_property_string(str(guest.config[key]), dkey)
+        volume = drive.get(dkey, "")
+        if drive.get("media") == "cdrom" or volume in ("none", "cdrom"):
+            continue
+        if volume.endswith(":cloudinit"):
+            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"
+            drive["media"] = "cdrom"
+            guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
+            continue
+        match = NEW_VOLUME.match(volume)
+        if match:
+            storage, size = match.group("storage"), int(float(match.group("size")) * GiB)
+        elif clone_from is not None and ":" in volume and "cloudinit" not in volume:
+            storage = storage_override or volume.split(":", 1)[0]
+            size = parse_size(drive.get("size", "0"))
+        else:
+            continue
+        if cluster.free_space(storage, guest.node) < size:
+            raise ValueError(f"no space left on storage '{storage}' (wanted {format_size(size)})")
+        vol = cluster.allocate_volume(storage, guest.node, guest.vmid, kind, size)
+        log(f"allocated {vol.volid} ({format_size(size)})")
+        drive[dkey] = vol.volid
+        drive["size"] = format_size(size)
+        guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
+
+
+def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
+    """Remove every volume owned by the guest; returns their ids."""
+    owned = [volid for volid, vol in cluster.volumes.items() if vol.vmid == guest.vmid]
+    for volid in owned:
+        del cluster.volumes[volid]
+    return owned
+
+
+def apply_config_update(cluster: Cluster, guest: Guest, changes: dict[str, Any], deletes: list[str]) -> None:
+    """Apply a config change (after checks). New `STORAGE:SIZE` drives are allocated at once."""
+    for key in deletes:
+        if _is_drive(guest.kind, key) and key in guest.config:
+            drive = parse_property_string(str(guest.config[key]), _drive_key(guest.kind))
+            volid = drive.get(_drive_key(guest.kind), "")
+            if volid in cluster.volumes:
+                index = 0
+                while f"unused{index}" in guest.config:
+                    index += 1
+                guest.config[f"unused{index}"] = volid
+        guest.config.pop(key, None)
+    normalized = normalize_guest_config(cluster, guest.node, guest.kind, changes)
+    for key in ("smbios1", "vmgenid", "meta"):
+        if key not in changes:
+            normalized.pop(key, None)
+    for key, value in normalized.items():
+        if re.match(r"^net\d+$", key) and key in guest.config:
+            old_mac = _mac_of(str(guest.config[key]))
+            if old_mac and not _mac_of(str(changes[key])):
+                value = re.sub(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", old_mac, str(value), count=1, flags=re.I)
+        guest.config[key] = value
+    pending = {k: v for k, v in guest.config.items() if _is_drive(guest.kind, k) and k in changes}
+    if pending:
+        probe = Guest(guest.vmid, guest.kind, guest.node, dict(pending))
+        allocate_drives(cluster, probe, lambda _line: None)
+        guest.config.update(probe.config)
+
+
+def _mac_of(text: str) -> str | None:
+    match = re.search(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", text, re.I)
+    return match.group(1) if match else None
+
+
+def guest_list_entry(cluster: Cluster, g: Guest, resource: bool) -> dict[str, Any]:
+    """An entry of /cluster/resources (resource=True) or of the per-node qemu/lxc list."""
+    running = g.status in ("running", "paused")
+    entry: dict[str, Any] = {
+        "vmid": g.vmid, "name": g.name, "status": "running" if g.status == "paused" else g.status,
+        "cpu": cluster.guest_cpu(g), "mem": cluster.guest_mem(g), "maxmem": g.maxmem(),
+        "disk": 0 if g.kind == "qemu" else (cluster.guest_maxdisk(g) // 4 if running else 0),
+        "maxdisk": cluster.guest_maxdisk(g), "uptime": cluster.guest_uptime(g),
+        "netin": g.netin if running else 0, "netout": g.netout if running else 0,
+        "diskread": g.vmid * 1_000_000 if running else 0, "diskwrite": g.vmid * 500_000 if running else 0,
+    }
+    if resource:
+        entry.update({"id": f"{g.kind}/{g.vmid}", "type": g.kind, "node": g.node, "maxcpu": g.cpus(),
+                      "template": 1 if g.is_template else 0})
+    else:
+        entry["cpus"] = g.cpus()
+        if g.kind == "lxc":
+            entry["type"] = "lxc"
+            entry["vmid"] = str(g.vmid)  # PVE returns the CT list's vmid as a string
+            entry["maxswap"] = int(g.config.get("swap", 512)) * 1024 * 1024
+            entry["swap"] = 0
+        if g.is_template:
+            entry["template"] = 1
+        if running:
+            entry["pid"] = 10000 + g.vmid
+    if "tags" in g.config:
+        entry["tags"] = g.config["tags"]
+    if g.lock:
+        entry["lock"] = g.lock
+    return entry
+
+
+def guest_status(cluster: Cluster, g: Guest) -> dict[str, Any]:
+    """The `status/current` answer for a guest."""
+    entry = guest_list_entry(cluster, g, resource=False)
+    entry["vmid"] = g.vmid
+    entry["ha"] = {"managed": 0}
+    if g.kind == "qemu":
+        agent = parse_property_string(str(g.config.get("agent", "0")), "enabled").get("enabled", "0")
+        entry["agent"] = 1 if agent in ("1", "true") else 0
+        entry["qmpstatus"] = g.status
+        if g.status == "paused":
+            entry["status"] = "running"
+        if g.status in ("running", "paused"):
+            entry.update({"running-machine": "pc-i440fx-9.2+pve1", "running-qemu": "9.2.0",
+                          "balloon": g.maxmem(), "freemem": g.maxmem() - cluster.guest_mem(g),
+                          "proxmox-support": {"pbs-dirty-bitmap": True, "query-bitmap-info": True}})
+        entry["shares"] = 1000
+    return entry

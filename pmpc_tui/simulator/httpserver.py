@@ -1,0 +1,201 @@
+"""A small HTTP/1.1 server on asyncio and h11, so the simulator controls every byte it sends.
+
+Full control matters for fault injection: a "dropped connection" must really close the socket
+without an answer, which a framework server would turn into a polite 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import h11
+
+MAX_BODY = 8 * 1024 * 1024
+
+
+@dataclass
+class Request:
+    """One parsed HTTP request."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    peer: str = ""
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """Cookies sent with the request, decoded."""
+        jar: dict[str, str] = {}
+        for part in self.headers.get("cookie", "").split(";"):
+            if "=" in part:
+                name, value = part.split("=", 1)
+                jar[name.strip()] = unquote(value.strip())
+        return jar
+
+    def form(self) -> dict[str, str]:
+        """Body parameters: form-encoded (what PVE clients send) or a JSON object."""
+        if not self.body:
+            return {}
+        ctype = self.headers.get("content-type", "")
+        if "json" in ctype:
+            data = json.loads(self.body.decode("utf-8") or "{}")
+            if not isinstance(data, dict):
+                raise ValueError("JSON body must be an object")
+            return {k: _json_scalar(v) for k, v in data.items()}
+        return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
+
+
+def _json_scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+@dataclass
+class Response:
+    """An HTTP response; `reason` is the status line text, which PVE uses for error messages."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "application/json;charset=UTF-8"
+    reason: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def json(cls, payload: object, status: int = 200, reason: str = "") -> Response:
+        return cls(status=status, body=json.dumps(payload, separators=(",", ":")).encode(), reason=reason)
+
+
+class DropConnection(Exception):
+    """Raised by a handler to close the connection without answering."""
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class HTTPServer:
+    """Serves `handler` over HTTPS (or plain HTTP when no SSL context is given)."""
+
+    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        self.handler = handler
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(
+            self._on_connect, self.host, self.port, ssl=self.ssl_context, backlog=1024
+        )
+        sock = self._server.sockets[0]
+        self.port = sock.getsockname()[1]
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            pending = list(self._connections)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+
+    async def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            await self._serve(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, h11.ProtocolError):
+            pass
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = h11.Connection(h11.SERVER)
+        peer = writer.get_extra_info("peername")
+        peer_text = f"{peer[0]}:{peer[1]}" if peer else ""
+        while True:
+            request = await self._read_request(conn, reader, peer_text)
+            if request is None:
+                return
+            try:
+                response = await self.handler(request)
+            except DropConnection:
+                return
+            await self._send(conn, writer, response)
+            if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
+                return
+            try:
+                conn.start_next_cycle()
+            except h11.LocalProtocolError:
+                return
+
+    async def _read_request(self, conn: h11.Connection, reader: asyncio.StreamReader,
+                            peer: str) -> Request | None:
+        method = target = ""
+        headers: dict[str, str] = {}
+        body = bytearray()
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                data = await reader.read(65536)
+                conn.receive_data(data)
+                if not data and conn.their_state is not h11.DONE:
+                    # peer closed; h11 will report ConnectionClosed on the next loop
+                    pass
+                continue
+            if isinstance(event, h11.Request):
+                method = event.method.decode()
+                target = event.target.decode()
+                headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
+            elif isinstance(event, h11.Data):
+                body.extend(event.data)
+                if len(body) > MAX_BODY:
+                    return None
+            elif isinstance(event, h11.EndOfMessage):
+                split = urlsplit(target)
+                query = dict(parse_qsl(split.query, keep_blank_values=True))
+                return Request(method, unquote(split.path), query, headers, bytes(body), peer)
+            elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+                return None
+
+    async def _send(self, conn: h11.Connection, writer: asyncio.StreamWriter, response: Response) -> None:
+        reason = response.reason or _default_reason(response.status)
+        headers = [
+            ("Content-Type", response.content_type),
+            ("Content-Length", str(len(response.body))),
+            ("Server", "pve-api-daemon/3.0"),
+            ("Cache-Control", "max-age=0"),
+            *response.headers,
+        ]
+        data = conn.send(h11.Response(status_code=response.status, headers=headers,
+                                      reason=reason.encode("latin-1", "replace")))
+        data = (data or b"") + (conn.send(h11.Data(data=response.body)) or b"") if response.body else data
+        data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
+        writer.write(data)
+        await writer.drain()
+
+
+def _default_reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

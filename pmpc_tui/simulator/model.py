@@ -1,0 +1,306 @@
+"""In-memory model of a Proxmox VE cluster: nodes, storage, bridges, guests, volumes, tasks."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+GiB = 1024**3
+MiB = 1024**2
+
+SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)([KMGT]?)$")
+_UNITS = {"": 1, "K": 1024, "M": MiB, "G": GiB, "T": 1024 * GiB}
+
+
+def parse_size(text: str, default_unit: str = "") -> int:
+    """Parse a PVE disk size such as `32G`, `512M` or a plain number (in `default_unit`)."""
+    match = SIZE_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"unable to parse size '{text}'")
+    unit = match.group(2) or default_unit
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def format_size(size: int) -> str:
+    """Format a byte count the way PVE writes `size=` in drive strings."""
+    for unit in ("T", "G", "M", "K"):
+        if size % _UNITS[unit] == 0:
+            return f"{size // _UNITS[unit]}{unit}"
+    return str(size)
+
+
+def normalize_tags(text: str) -> str:
+    """Tags are stored lowercased, de-duplicated, sorted and joined with `;`."""
+    parts = {p.strip().lower() for p in re.split(r"[;,\s]+", text) if p.strip()}
+    return ";".join(sorted(parts))
+
+
+def parse_property_string(text: str, default_key: str | None = None) -> dict[str, str]:
+    """Split `a=1,b=2` (and a leading bare value for `default_key`) into a dict."""
+    result: dict[str, str] = {}
+    for index, part in enumerate(p for p in text.split(",") if p != ""):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            result[key.strip()] = value.strip()
+        elif index == 0 and default_key:
+            result[default_key] = part.strip()
+        else:
+            raise ValueError(f"value without key, but schema does not define a default key: '{part}'")
+    return result
+
+
+def print_property_string(values: dict[str, str], first: tuple[str, ...] = (), bare_first: bool = False
+                          ) -> str:
+    """Join a property string: keys in `first` lead (the very first bare if asked), the rest sorted."""
+    parts: list[str] = []
+    for key in first:
+        if key in values:
+            parts.append(values[key] if bare_first and not parts else f"{key}={values[key]}")
+    parts.extend(f"{k}={values[k]}" for k in sorted(values) if k not in first)
+    return ",".join(parts)
+
+
+@dataclass
+class Node:
+    name: str
+    nodeid: int
+    ip: str
+    maxcpu: int
+    maxmem: int
+    maxdisk: int
+    cpu_model: str = "AMD EPYC 7302P 16-Core Processor"
+    online: bool = True
+    boot_time: float = field(default_factory=lambda: time.time() - 864000)
+    networks: list[dict[str, Any]] = field(default_factory=list)
+
+    def bridges(self) -> set[str]:
+        return {n["iface"] for n in self.networks if n.get("type") in ("bridge", "OVSBridge")}
+
+
+@dataclass
+class Storage:
+    storage: str
+    type: str
+    content: tuple[str, ...]
+    total: int
+    shared: bool = False
+    nodes: tuple[str, ...] | None = None  # None: available on every node
+    base_used: int = 0
+
+    def available_on(self, node: str) -> bool:
+        return self.nodes is None or node in self.nodes
+
+
+@dataclass
+class Volume:
+    volid: str
+    storage: str
+    node: str | None  # None for shared storage
+    content: str  # images, rootdir, iso, vztmpl, backup
+    format: str
+    size: int
+    vmid: int | None = None
+    ctime: int = field(default_factory=lambda: int(time.time()))
+
+
+@dataclass
+class Guest:
+    vmid: int
+    kind: str  # "qemu" or "lxc"
+    node: str
+    config: dict[str, Any]
+    status: str = "stopped"  # running, stopped, paused
+    started_at: float = 0.0
+    snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    netin: int = 0
+    netout: int = 0
+
+    @property
+    def name(self) -> str:
+        return str(self.config.get("name" if self.kind == "qemu" else "hostname", f"VM {self.vmid}"))
+
+    @property
+    def is_template(self) -> bool:
+        return bool(int(self.config.get("template", 0) or 0))
+
+    @property
+    def lock(self) -> str | None:
+        value = self.config.get("lock")
+        return str(value) if value else None
+
+    def digest(self) -> str:
+        """SHA-1 of the config as PVE writes it to /etc/pve — changes whenever the config does."""
+        text = "".join(f"{k}: {self.config[k]}\n" for k in sorted(self.config))
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def maxmem(self) -> int:
+        raw = self.config.get("memory", 512 if self.kind == "lxc" else 2048)
+        if isinstance(raw, str):
+            raw = parse_property_string(raw, "current").get("current", "2048")
+        return int(raw) * MiB
+
+    def cpus(self) -> int:
+        if self.kind == "lxc":
+            return int(self.config.get("cores", 1) or 1)
+        return int(self.config.get("cores", 1) or 1) * int(self.config.get("sockets", 1) or 1)
+
+
+@dataclass
+class Task:
+    upid: str
+    node: str
+    pid: int
+    pstart: int
+    starttime: int
+    type: str
+    id: str
+    user: str
+    status: str = "running"
+    exitstatus: str | None = None
+    endtime: int | None = None
+    log: list[str] = field(default_factory=list)
+
+    def add_log(self, line: str) -> None:
+        self.log.append(line)
+
+
+def make_upid(node: str, pid: int, pstart: int, starttime: int, task_type: str, task_id: str, user: str) -> str:
+    """UPID:node:PID:PSTART:STARTTIME:type:id:user: — hex fields zero-padded to 8, trailing colon."""
+    return f"UPID:{node}:{pid:08X}:{pstart:08X}:{starttime:08X}:{task_type}:{task_id}:{user}:"
+
+
+UPID_RE = re.compile(
+    r"^UPID:(?P<node>[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?):(?P<pid>[0-9A-F]{8}):(?P<pstart>[0-9A-F]{8,9}):"
+    r"(?P<starttime>[0-9A-F]{8}):(?P<type>[^:\s]+):(?P<id>[^:\s]*):(?P<user>[^:\s]+):$"
+)
+
+
+class Cluster:
+    """The whole simulated cluster. All mutation happens on the simulator's event loop."""
+
+    def __init__(self, name: str, seed: int = 1) -> None:
+        self.name = name
+        self.rng = random.Random(seed)
+        self.nodes: dict[str, Node] = {}
+        self.storages: dict[str, Storage] = {}
+        self.guests: dict[int, Guest] = {}
+        self.volumes: dict[str, Volume] = {}
+        self.tasks: dict[str, Task] = {}
+        self.task_order: list[str] = []
+        self._pid = 100000 + self.rng.randrange(100000)
+        self.mac_counter = self.rng.randrange(0x100000)
+
+    # --- lookups -----------------------------------------------------------------------------
+    def guest(self, vmid: int, kind: str | None = None, node: str | None = None) -> Guest | None:
+        g = self.guests.get(vmid)
+        if g is None or (kind and g.kind != kind) or (node and g.node != node):
+            return None
+        return g
+
+    def storage_volumes(self, storage: str, node: str) -> list[Volume]:
+        st = self.storages[storage]
+        return [v for v in self.volumes.values()
+                if v.storage == storage and (st.shared or v.node == node)]
+
+    def storage_used(self, storage: str, node: str) -> int:
+        st = self.storages[storage]
+        return st.base_used + sum(v.size for v in self.storage_volumes(storage, node))
+
+    def node_mem_used(self, node: str) -> int:
+        base = 2 * GiB
+        return base + sum(int(g.maxmem() * self._mem_ratio(g)) for g in self.guests.values()
+                          if g.node == node and g.status == "running")
+
+    def node_mem_committed(self, node: str) -> int:
+        return sum(g.maxmem() for g in self.guests.values() if g.node == node and g.status == "running")
+
+    def next_free_vmid(self, start: int = 100) -> int:
+        vmid = start
+        while vmid in self.guests:
+            vmid += 1
+        return vmid
+
+    # --- live figures (deterministic per guest, moving with time) ----------------------------
+    def _mem_ratio(self, g: Guest) -> float:
+        return 0.35 + (g.vmid * 37 % 40) / 100
+
+    def guest_cpu(self, g: Guest) -> float:
+        if g.status != "running":
+            return 0.0
+        phase = (time.time() / 7 + g.vmid) % 10
+        return round(0.01 + (g.vmid * 13 % 30) / 100 * (0.6 + 0.4 * abs(5 - phase) / 5), 6)
+
+    def guest_mem(self, g: Guest) -> int:
+        return int(g.maxmem() * self._mem_ratio(g)) if g.status == "running" else 0
+
+    def guest_uptime(self, g: Guest) -> int:
+        return int(time.time() - g.started_at) if g.status in ("running", "paused") else 0
+
+    def guest_maxdisk(self, g: Guest) -> int:
+        key = "rootfs" if g.kind == "lxc" else None
+        if key:
+            vol = parse_property_string(str(g.config.get("rootfs", "")), "volume")
+            return parse_size(vol.get("size", "0"))
+        for disk_key in ("scsi0", "virtio0", "sata0", "ide0"):
+            if disk_key in g.config:
+                vol = parse_property_string(str(g.config[disk_key]), "file")
+                if vol.get("media") != "cdrom":
+                    return parse_size(vol.get("size", "0"))
+        return 0
+
+    def node_cpu(self, node: str) -> float:
+        n = self.nodes[node]
+        used = sum(self.guest_cpu(g) * g.cpus() for g in self.guests.values()
+                   if g.node == node and g.status == "running")
+        return round(min(1.0, 0.01 + used / max(1, n.maxcpu)), 6)
+
+    # --- identifiers --------------------------------------------------------------------------
+    def new_mac(self) -> str:
+        self.mac_counter = (self.mac_counter + 1) % 0x1000000
+        c = self.mac_counter
+        return f"BC:24:11:{(c >> 16) & 0xFF:02X}:{(c >> 8) & 0xFF:02X}:{c & 0xFF:02X}"
+
+    def new_task(self, node: str, task_type: str, task_id: str, user: str) -> Task:
+        self._pid += 1
+        now = int(time.time())
+        pstart = int((now - self.nodes[node].boot_time) * 100) & 0xFFFFFFFF
+        upid = make_upid(node, self._pid, pstart, now, task_type, task_id, user)
+        task = Task(upid, node, self._pid, pstart, now, task_type, task_id, user)
+        self.tasks[upid] = task
+        self.task_order.append(upid)
+        if len(self.task_order) > 5000:
+            old = self.task_order.pop(0)
+            self.tasks.pop(old, None)
+        return task
+
+    def next_disk_name(self, storage: str, vmid: int, kind: str) -> tuple[str, str]:
+        """Next free volume id on `storage` for a guest, and its format."""
+        st = self.storages[storage]
+        index = 0
+        while True:
+            if st.type in ("dir", "nfs", "cifs"):
+                fmt = "raw" if kind == "lxc" else "qcow2"
+                volname = f"{vmid}/vm-{vmid}-disk-{index}.{fmt}"
+            elif st.type == "zfspool" and kind == "lxc":
+                fmt, volname = "subvol", f"subvol-{vmid}-disk-{index}"
+            else:
+                fmt, volname = "raw", f"vm-{vmid}-disk-{index}"
+            volid = f"{storage}:{volname}"
+            if volid not in self.volumes:
+                return volid, fmt
+            index += 1
+
+    def allocate_volume(self, storage: str, node: str, vmid: int, kind: str, size: int) -> Volume:
+        volid, fmt = self.next_disk_name(storage, vmid, kind)
+        st = self.storages[storage]
+        vol = Volume(volid, storage, None if st.shared else node,
+                     "rootdir" if kind == "lxc" else "images", fmt, size, vmid)
+        self.volumes[volid] = vol
+        return vol
+
+    def free_space(self, storage: str, node: str) -> int:
+        return self.storages[storage].total - self.storage_used(storage, node)

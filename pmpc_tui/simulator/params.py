@@ -1,0 +1,251 @@
+"""Parameter declarations for the simulator's routes and their checking, with PVE's messages.
+
+Each route declares every parameter the real API accepts, with type, range, enum and format;
+`tests/test_contract_schema.py` compares these declarations with the official schema.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Indexed parameters such as `net[n]` accept `net0` … `net{max}`.
+INDEX_LIMITS = {
+    "net": 31, "scsi": 30, "ide": 3, "sata": 5, "virtio": 15, "unused": 255, "ipconfig": 31,
+    "hostpci": 15, "serial": 3, "usb": 4, "numa": 7, "parallel": 2, "virtiofs": 9, "mp": 255,
+    "dev": 255,
+}
+
+
+@dataclass(frozen=True)
+class P:
+    """One parameter: JSON-schema type plus the PVE extras the simulator enforces."""
+
+    type: str = "string"
+    optional: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple[str, ...] | None = None
+    format: str | None = None
+    keys: tuple[str, ...] | None = None  # property-string keys (schema `format` is a dict)
+    default_key: str | None = None  # key that may be written without `key=`
+    pattern: str | None = None
+    max_length: int | None = None
+
+
+def S(fmt: str | None = None, *, optional: bool = True, pattern: str | None = None,
+      max_length: int | None = None) -> P:
+    return P("string", optional, format=fmt, pattern=pattern, max_length=max_length)
+
+
+def I(minimum: float | None = None, maximum: float | None = None, *, optional: bool = True,  # noqa: E743
+      fmt: str | None = None) -> P:
+    return P("integer", optional, minimum, maximum, format=fmt)
+
+
+def N(minimum: float | None = None, maximum: float | None = None, *, optional: bool = True) -> P:
+    return P("number", optional, minimum, maximum)
+
+
+def B(*, optional: bool = True) -> P:
+    return P("boolean", optional)
+
+
+def E(*values: str, optional: bool = True) -> P:
+    return P("string", optional, enum=values)
+
+
+def PS(keys: str, default_key: str | None = None, *, optional: bool = True) -> P:
+    """A property string such as `virtio=MAC,bridge=vmbr0` with the given keys."""
+    return P("string", optional, format="property-string", keys=tuple(keys.split()), default_key=default_key)
+
+
+NODE = S("pve-node", optional=False)
+VMID = I(100, 999999999, optional=False, fmt="pve-vmid")
+VMID_OPT = I(100, 999999999, fmt="pve-vmid")
+
+# --- formats ---------------------------------------------------------------------------------
+DNS_LABEL = r"[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?"
+_FORMAT_RES = {
+    "pve-node": re.compile(rf"^{DNS_LABEL}$"),
+    "dns-name": re.compile(rf"^(?:{DNS_LABEL}\.)*{DNS_LABEL}$"),
+    "pve-storage-id": re.compile(r"^[a-z][a-z0-9\-_.]*[a-z0-9]$"),
+    "pve-configid": re.compile(r"^[a-z][a-z0-9_\-]+$"),
+    "pve-snapshot-name": re.compile(r"^[a-zA-Z][a-zA-Z0-9\-_]{1,39}$"),
+    "pve-poolid": re.compile(r"^[A-Za-z0-9_\-.]+$"),
+    "pve-tag": re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-+.]*$"),
+    "mac-addr": re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$"),
+    "pve-bridge-id": re.compile(r"^[-_.\w\d]+$"),
+}
+_FORMAT_MESSAGES = {
+    "pve-node": "value does not look like a valid node name",
+    "dns-name": "value does not look like a valid DNS name",
+    "pve-storage-id": "storage ID '{value}' contains illegal characters",
+    "pve-configid": "invalid configuration ID '{value}'",
+    "pve-snapshot-name": "invalid configuration ID '{value}'",
+    "pve-poolid": "pool name '{value}' contains illegal characters",
+    "mac-addr": "value does not look like a valid MAC address",
+    "pve-bridge-id": "bridge name '{value}' contains illegal characters",
+}
+
+
+def _check_named_format(fmt: str, value: str) -> str | None:
+    """Return an error (PVE's text) when `value` breaks the named format, else None."""
+    if fmt in _FORMAT_RES:
+        if not _FORMAT_RES[fmt].match(value):
+            return _FORMAT_MESSAGES.get(fmt, "value does not match the format").format(value=value)
+        return None
+    if fmt == "pve-tag-list":
+        for tag in re.split(r"[;,\s]+", value.strip()):
+            if tag and not _FORMAT_RES["pve-tag"].match(tag):
+                return f"invalid characters in tag '{tag}'"
+        return None
+    if fmt == "pve-configid-list":
+        for item in re.split(r"[,;\s]+", value.strip()):
+            if item and not re.match(r"^[a-z][a-z0-9_\-]*$", item):
+                return f"invalid configuration ID '{item}'"
+        return None
+    if fmt in ("ipv4", "ipv6", "ip"):
+        try:
+            ip = ipaddress.ip_address(value)
+        except ValueError:
+            return f"value does not look like a valid {fmt.upper() if fmt != 'ip' else 'IP'} address"
+        if fmt == "ipv4" and ip.version != 4:
+            return "value does not look like a valid IPv4 address"
+        return None
+    if fmt == "pve-startup-order":
+        if not re.match(r"^((order=)?\d+)?(,?(up|down)=\d+)*$", value):
+            return "value does not look like a valid startup order"
+        return None
+    if fmt == "address-list":
+        for part in re.split(r"[,;\s]+", value.strip()):
+            if part:
+                try:
+                    ipaddress.ip_address(part)
+                except ValueError:
+                    return "value does not look like a valid address"
+        return None
+    return None
+
+
+# --- checking ----------------------------------------------------------------------------------
+_INDEXED = re.compile(r"^([a-z]+)(\d+)$")
+BOOL_TRUE = {"1", "true", "yes", "on"}
+BOOL_FALSE = {"0", "false", "no", "off"}
+
+
+def spec_for(specs: dict[str, P], name: str) -> P | None:
+    """The declaration for `name`, resolving indexed names such as `net0` to `net[n]`."""
+    if name in specs:
+        return specs[name]
+    match = _INDEXED.match(name)
+    if match:
+        base, index = match.group(1), int(match.group(2))
+        spec = specs.get(f"{base}[n]")
+        if spec is not None and index <= INDEX_LIMITS.get(base, 255):
+            return spec
+    return None
+
+
+def coerce(spec: P, raw: str) -> Any:
+    """Convert an already-checked raw value to the JSON type PVE returns for it."""
+    if spec.type == "integer":
+        return int(raw)
+    if spec.type == "boolean":
+        return 1 if raw.lower() in BOOL_TRUE else 0
+    if spec.type == "number":
+        number = float(raw)
+        return int(number) if number.is_integer() else number
+    return raw
+
+
+def check_value(name: str, spec: P, raw: str) -> str | None:
+    """Check one value; returns PVE's error message or None."""
+    if spec.type == "integer":
+        if not re.fullmatch(r"-?\d+", raw.strip()):
+            return f"type check ('integer') failed - got '{raw}'"
+        value: float = int(raw)
+    elif spec.type == "number":
+        try:
+            value = float(raw)
+        except ValueError:
+            return f"type check ('number') failed - got '{raw}'"
+    elif spec.type == "boolean":
+        if raw.lower() not in BOOL_TRUE | BOOL_FALSE:
+            return f"type check ('boolean') failed - got '{raw}'"
+        return None
+    else:
+        value = 0
+    if spec.type in ("integer", "number"):
+        if spec.minimum is not None and value < spec.minimum:
+            return f"value must have a minimum value of {_num(spec.minimum)}"
+        if spec.maximum is not None and value > spec.maximum:
+            return f"value must have a maximum value of {_num(spec.maximum)}"
+        return None
+    if spec.enum is not None and raw not in spec.enum:
+        return f"value '{raw}' does not have a value in the enumeration '{', '.join(spec.enum)}'"
+    if spec.max_length is not None and len(raw) > spec.max_length:
+        return f"value may only be {spec.max_length} characters long"
+    if spec.pattern is not None and not re.fullmatch(spec.pattern, raw):
+        return "value does not match the regex pattern"
+    if spec.keys is not None:
+        return _check_property_string(name, spec, raw)
+    if spec.format is not None:
+        problem = _check_named_format(spec.format, raw)
+        if problem:
+            return f"invalid format - {problem}\n"
+    return None
+
+
+def _check_property_string(name: str, spec: P, raw: str) -> str | None:
+    assert spec.keys is not None
+    for index, part in enumerate(p for p in raw.split(",") if p != ""):
+        if "=" not in part:
+            if index == 0 and spec.default_key:
+                continue
+            return f"invalid format - format error\n{name}: value without key, but schema does not " \
+                   "define a default key\n"
+        key = part.split("=", 1)[0].strip()
+        if key not in spec.keys:
+            return f"invalid format - format error\n{name}.{key}: property is not defined in schema " \
+                   "and the schema does not allow additional properties\n"
+    return None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class ParameterError(Exception):
+    """400 Parameter verification failed, with per-parameter messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Parameter verification failed.")
+        self.errors = errors
+
+
+def validate(specs: dict[str, P], params: dict[str, str]) -> dict[str, Any]:
+    """Check `params` against `specs` and return them converted to their JSON types.
+
+    Raises ParameterError listing every offending parameter, as PVE does.
+    """
+    errors: dict[str, str] = {}
+    result: dict[str, Any] = {}
+    for name, raw in params.items():
+        spec = spec_for(specs, name)
+        if spec is None:
+            errors[name] = "property is not defined in schema and the schema does not allow additional properties"
+            continue
+        problem = check_value(name, spec, raw)
+        if problem:
+            errors[name] = problem
+        else:
+            result[name] = coerce(spec, raw)
+    for name, spec in specs.items():
+        if not spec.optional and "[n]" not in name and name not in params:
+            errors[name] = "property is missing and it is not optional"
+    if errors:
+        raise ParameterError(errors)
+    return result

@@ -1,0 +1,158 @@
+"""Declared parameters of every route the simulator serves (see params.py for the notation)."""
+
+from __future__ import annotations
+
+from pmpc_tui.simulator.params import NODE, VMID, VMID_OPT, B, E, I, N, P, S
+from pmpc_tui.simulator.specs_guest import LXC_CREATE, LXC_CONFIG_PUT, QEMU_CONFIG_POST, QEMU_CONFIG_PUT, QEMU_CREATE
+
+SNAPNAME = P("string", optional=False, format="pve-configid", max_length=40)
+SNAPNAME_OPT = P("string", format="pve-configid", max_length=40)
+UPID = S(optional=False)
+STORAGE = S("pve-storage-id", optional=False)
+
+_QEMU_DISKS = tuple(
+    [f"ide{i}" for i in range(4)] + [f"scsi{i}" for i in range(31)] + [f"virtio{i}" for i in range(16)]
+    + [f"sata{i}" for i in range(6)] + ["efidisk0", "tpmstate0"]
+)
+_LXC_DISKS = ("rootfs", *(f"mp{i}" for i in range(256)))
+SIZE = S(optional=False, pattern=r"\+?\d+(\.\d+)?[KMGT]?")
+
+ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
+    ("GET", "/access/ticket"): {},
+    ("POST", "/access/ticket"): {
+        "new-format": B(), "otp": S(), "password": S(optional=False),
+        "path": S(max_length=64), "privs": P("string", format="pve-priv-list", max_length=64),
+        "realm": P("string", format="pve-realm", max_length=32), "tfa-challenge": S(),
+        "username": P("string", optional=False, max_length=64),
+    },
+    ("GET", "/access/domains"): {},
+    ("GET", "/version"): {},
+    ("GET", "/cluster/status"): {},
+    ("GET", "/cluster/resources"): {"type": E("vm", "storage", "node", "sdn")},
+    ("GET", "/cluster/nextid"): {"vmid": VMID_OPT},
+    ("GET", "/cluster/tasks"): {},
+    ("GET", "/nodes"): {},
+    ("GET", "/nodes/{node}/status"): {"node": NODE},
+    # --- qemu ---
+    ("GET", "/nodes/{node}/qemu"): {"full": B(), "node": NODE},
+    ("POST", "/nodes/{node}/qemu"): QEMU_CREATE,
+    ("GET", "/nodes/{node}/qemu/{vmid}"): {"node": NODE, "vmid": VMID},
+    ("DELETE", "/nodes/{node}/qemu/{vmid}"): {
+        "destroy-unreferenced-disks": B(), "node": NODE, "purge": B(), "skiplock": B(), "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/qemu/{vmid}/config"): {
+        "current": B(), "node": NODE, "snapshot": SNAPNAME_OPT, "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/config"): QEMU_CONFIG_POST,
+    ("PUT", "/nodes/{node}/qemu/{vmid}/config"): QEMU_CONFIG_PUT,
+    ("GET", "/nodes/{node}/qemu/{vmid}/status"): {"node": NODE, "vmid": VMID},
+    ("GET", "/nodes/{node}/qemu/{vmid}/status/current"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/start"): {
+        "force-cpu": S(), "machine": P("string", format="property-string",
+                                       keys=("aw-bits", "enable-s3", "enable-s4", "type", "viommu"),
+                                       default_key="type"),
+        "migratedfrom": S("pve-node"), "migration_network": S("CIDR"),
+        "migration_type": E("secure", "insecure"),
+        "nets-host-mtu": S(pattern=r"net\d+=\d+(,net\d+=\d+)*"), "node": NODE, "skiplock": B(),
+        "stateuri": S(max_length=128), "targetstorage": S("storage-pair-list"), "timeout": I(0),
+        "vmid": VMID, "with-conntrack-state": B(),
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/stop"): {
+        "keepActive": B(), "migratedfrom": S("pve-node"), "node": NODE, "overrule-shutdown": B(),
+        "skiplock": B(), "timeout": I(0), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/shutdown"): {
+        "forceStop": B(), "keepActive": B(), "node": NODE, "skiplock": B(), "timeout": I(0), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/reboot"): {"node": NODE, "timeout": I(0), "vmid": VMID},
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/suspend"): {
+        "node": NODE, "skiplock": B(), "statestorage": S("pve-storage-id"), "todisk": B(), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/resume"): {
+        "nocheck": B(), "node": NODE, "skiplock": B(), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/clone"): {
+        "bwlimit": I(0), "description": S(), "format": E("raw", "qcow2", "vmdk"), "full": B(),
+        "name": S("dns-name"), "newid": VMID, "node": NODE, "pool": S("pve-poolid"),
+        "snapname": SNAPNAME_OPT, "storage": S("pve-storage-id"), "target": S("pve-node"), "vmid": VMID,
+    },
+    ("PUT", "/nodes/{node}/qemu/{vmid}/resize"): {
+        "digest": S(max_length=40), "disk": E(*_QEMU_DISKS, optional=False), "node": NODE, "size": SIZE,
+        "skiplock": B(), "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot"): {
+        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID, "vmstate": B(),
+    },
+    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {"node": NODE, "snapname": SNAPNAME, "vmid": VMID},
+    ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
+        "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces"): {"node": NODE, "vmid": VMID},
+    # --- lxc ---
+    ("GET", "/nodes/{node}/lxc"): {"node": NODE},
+    ("POST", "/nodes/{node}/lxc"): LXC_CREATE,
+    ("GET", "/nodes/{node}/lxc/{vmid}"): {"node": NODE, "vmid": VMID},
+    ("DELETE", "/nodes/{node}/lxc/{vmid}"): {
+        "destroy-unreferenced-disks": B(), "force": B(), "node": NODE, "purge": B(), "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/lxc/{vmid}/config"): {
+        "current": B(), "node": NODE, "snapshot": SNAPNAME_OPT, "vmid": VMID,
+    },
+    ("PUT", "/nodes/{node}/lxc/{vmid}/config"): LXC_CONFIG_PUT,
+    ("GET", "/nodes/{node}/lxc/{vmid}/status"): {"node": NODE, "vmid": VMID},
+    ("GET", "/nodes/{node}/lxc/{vmid}/status/current"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/start"): {"debug": B(), "node": NODE, "skiplock": B(), "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/stop"): {
+        "node": NODE, "overrule-shutdown": B(), "skiplock": B(), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/shutdown"): {
+        "forceStop": B(), "node": NODE, "timeout": I(0), "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/reboot"): {"node": NODE, "timeout": I(0), "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/suspend"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/resume"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/clone"): {
+        "bwlimit": N(0), "description": S(), "full": B(), "hostname": S("dns-name"), "newid": VMID,
+        "node": NODE, "pool": S("pve-poolid"), "snapname": SNAPNAME_OPT, "storage": S("pve-storage-id"),
+        "target": S("pve-node"), "vmid": VMID,
+    },
+    ("PUT", "/nodes/{node}/lxc/{vmid}/resize"): {
+        "digest": S(max_length=40), "disk": E(*_LXC_DISKS, optional=False), "node": NODE, "size": SIZE,
+        "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot"): {"node": NODE, "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/snapshot"): {
+        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {"node": NODE, "snapname": SNAPNAME, "vmid": VMID},
+    ("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
+        "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/lxc/{vmid}/interfaces"): {"node": NODE, "vmid": VMID},
+    # --- storage, network, tasks ---
+    ("GET", "/nodes/{node}/storage"): {
+        "content": S("pve-storage-content-list"), "enabled": B(), "format": B(), "node": NODE,
+        "storage": S("pve-storage-id"), "target": S("pve-node"),
+    },
+    ("GET", "/nodes/{node}/storage/{storage}/content"): {
+        "content": S("pve-storage-content"), "node": NODE, "storage": STORAGE, "vmid": VMID_OPT,
+    },
+    ("GET", "/nodes/{node}/storage/{storage}/status"): {"node": NODE, "storage": STORAGE},
+    ("GET", "/nodes/{node}/network"): {
+        "node": NODE,
+        "type": E("bridge", "bond", "eth", "alias", "vlan", "fabric", "OVSBridge", "OVSBond", "OVSPort",
+                  "OVSIntPort", "vnet", "any_bridge", "any_local_bridge", "include_sdn"),
+    },
+    ("GET", "/nodes/{node}/tasks"): {
+        "errors": B(), "limit": I(0), "node": NODE, "since": I(), "source": E("archive", "active", "all"),
+        "start": I(0), "statusfilter": S("pve-task-status-type-list"), "typefilter": S(), "until": I(),
+        "userfilter": S(), "vmid": VMID_OPT,
+    },
+    ("GET", "/nodes/{node}/tasks/{upid}"): {"node": NODE, "upid": UPID},
+    ("DELETE", "/nodes/{node}/tasks/{upid}"): {"node": NODE, "upid": UPID},
+    ("GET", "/nodes/{node}/tasks/{upid}/log"): {
+        "download": B(), "limit": I(0), "node": NODE, "start": I(0), "upid": UPID,
+    },
+    ("GET", "/nodes/{node}/tasks/{upid}/status"): {"node": NODE, "upid": UPID},
+}
