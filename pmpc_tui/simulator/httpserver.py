@@ -93,6 +93,8 @@ class HTTPServer:
         self.ssl_context = ssl_context
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._closing = False
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(
@@ -104,6 +106,9 @@ class HTTPServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+            self._closing = True
+            for writer in list(self._writers):
+                writer.transport.abort()
             pending = list(self._connections)
             for task in pending:
                 task.cancel()
@@ -116,6 +121,7 @@ class HTTPServer:
         task = asyncio.current_task()
         assert task is not None
         self._connections.add(task)
+        self._writers.add(writer)
         try:
             await self._serve(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError, h11.ProtocolError):
@@ -124,9 +130,13 @@ class HTTPServer:
             pass
         finally:
             self._connections.discard(task)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+            self._writers.discard(writer)
+            if self._closing:
+                writer.transport.abort()
+            else:
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(writer.wait_closed(), 1)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)

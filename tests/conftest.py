@@ -1,0 +1,54 @@
+"""Shared fixtures: simulators (in-thread and as a real child process) and the reference data."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PMPC_SHARED_DIR", REPO.parent / "shared"))
+PVE_API = SHARED / "pve-api"
+
+
+@pytest.fixture(scope="session")
+def pve_schema() -> list[dict[str, Any]]:
+    """The official PVE 9.1 API schema from ../shared/pve-api (skips when absent)."""
+    path = PVE_API / "apidata.json"
+    if not path.exists():
+        pytest.skip(f"reference schema not found at {path}; check out shared/ next to the repository")
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="session")
+def pve_examples() -> dict[str, Any]:
+    """Captured real PVE responses, by file stem (skips when absent)."""
+    folder = PVE_API / "examples"
+    if not folder.exists():
+        pytest.skip(f"captured responses not found at {folder}")
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorThread]:
+    """A fresh homelab simulator for one test; tasks run 50x faster than real time."""
+    with SimulatorThread(task_speed=0.02) as thread:
+        yield thread
+
+
+@pytest.fixture(scope="module")
+def shared_sim() -> Iterator[SimulatorThread]:
+    """One homelab simulator shared by a module's read-only tests."""
+    with SimulatorThread(task_speed=0.02) as thread:
+        yield thread
+
+
+@pytest.fixture
+def sim_info(sim: SimulatorThread) -> SimulatorInfo:
+    return sim.info
