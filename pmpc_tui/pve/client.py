@@ -1,0 +1,288 @@
+"""Async Proxmox VE client: proxmoxer underneath, run on a bounded thread pool.
+
+Services call `await client.get("/cluster/resources")` and may run many calls at once; the pool
+size bounds how many requests are in flight. Reads are retried with backoff on transient
+failures; writes are never retried blindly (the caller checks the task or the resource first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from pmpc_tui.pve.errors import (
+    AuthenticationFailed,
+    ConnectionFailed,
+    PVEError,
+    ServerError,
+    TaskFailed,
+    TaskTimeout,
+    TLSVerificationFailed,
+    from_response,
+)
+from pmpc_tui.pve.upid import parse_upid
+
+ApiObserver = Callable[[str, str, int, float], None]
+ProgressCallback = Callable[[dict[str, Any], list[str]], None]
+
+
+@dataclass
+class ConnectionSettings:
+    """Where and how to connect. Secrets are kept out of repr() so they never reach logs."""
+
+    url: str
+    user: str = "root@pam"
+    token_name: str | None = None
+    token_secret: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    verify_tls: bool = True
+    fingerprint: str | None = None
+    ca_bundle: str | None = None
+    backend: str = "https"  # also "ssh_paramiko" or "openssh" (proxmoxer runs pvesh over SSH)
+    timeout: float = 15.0
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url if "//" in self.url else f"https://{self.url}").hostname or self.url
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url if "//" in self.url else f"https://{self.url}").port or 8006
+
+    @property
+    def auth_id(self) -> str:
+        return f"{self.user}!{self.token_name}" if self.token_name else self.user
+
+
+def _proxmoxer_exceptions() -> tuple[type[Exception], type[Exception]]:
+    from proxmoxer.core import AuthenticationError, ResourceException
+
+    return ResourceException, AuthenticationError
+
+
+class PVEClient:
+    """One connection to a cluster. Create with settings, `await connect()`, then call."""
+
+    def __init__(self, settings: ConnectionSettings, max_concurrency: int = 32, read_retries: int = 3,
+                 backoff: float = 0.2) -> None:
+        self.settings = settings
+        self.max_concurrency = max_concurrency
+        self.read_retries = read_retries
+        self.backoff = backoff
+        self.observers: list[ApiObserver] = []
+        self._executor = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="pve-api")
+        self._api: Any = None
+        self._rng = random.Random()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    async def connect(self) -> PVEClient:
+        """Build the proxmoxer session (ticket login happens here) and check the server answers."""
+        if self._api is None:
+            self._api = await self._in_thread(self._translated, self._build_api)
+        return self
+
+    async def close(self) -> None:
+        api, self._api = self._api, None
+        if api is not None:
+            session = api._store.get("session")
+            if session is not None:
+                with contextlib.suppress(Exception):
+                    session.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    async def __aenter__(self) -> PVEClient:
+        return await self.connect()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _build_api(self) -> Any:
+        from proxmoxer import ProxmoxAPI
+
+        s = self.settings
+        if s.backend != "https":
+            kwargs: dict[str, Any] = {"user": s.user.split("@")[0], "backend": s.backend}
+            if s.password:
+                kwargs["password"] = s.password
+            return ProxmoxAPI(s.host, **kwargs)
+        verify: bool | str = s.ca_bundle or s.verify_tls
+        if s.fingerprint:
+            verify = False  # the pinned adapter checks the certificate instead
+        host = f"{s.host}:{s.port}"
+        if s.token_name:
+            api = ProxmoxAPI(host, user=s.user, token_name=s.token_name, token_value=s.token_secret or "",
+                             verify_ssl=verify, timeout=s.timeout)
+            self._tune_session(api._store["session"])
+        else:
+            # Construct with a placeholder token (no network), then log in through our own pinned session.
+            api = ProxmoxAPI(host, user=s.user, token_name="login", token_value="-", verify_ssl=verify,
+                             timeout=s.timeout)
+            session = api._store["session"]
+            self._tune_session(session)
+            session.auth = self._ticket_auth(api, verify)
+        return api
+
+    def _tune_session(self, session: Any) -> None:
+        from pmpc_tui.pve.tls import PinnedAdapter
+
+        adapter = PinnedAdapter(self.settings.fingerprint, pool_connections=4, pool_maxsize=self.max_concurrency)
+        session.mount("https://", adapter)
+
+    def _ticket_auth(self, api: Any, verify: bool | str) -> Any:
+        import requests
+        from proxmoxer.backends.https import ProxmoxHTTPAuth
+
+        login_session = requests.Session()
+        self._tune_session(login_session)
+        base_url = api._store["base_url"]
+        timeout = self.settings.timeout
+
+        class PinnedTicketAuth(ProxmoxHTTPAuth):
+            """proxmoxer's ticket auth, logging in through the pinned session."""
+
+            def _get_new_tokens(self, password: Any = None, otp: Any = None, otptype: Any = None) -> None:
+                from proxmoxer.core import AuthenticationError
+
+                secret = password if password is not None else self.pve_auth_ticket
+                resp = login_session.post(base_url + "/access/ticket", verify=verify, timeout=timeout,
+                                          data={"username": self.username, "password": secret})
+                if resp.status_code != 200:
+                    raise AuthenticationError(f"Couldn't authenticate user: {self.username} "
+                                              f"({resp.status_code} {resp.reason})")
+                data = resp.json()["data"]
+                self.birth_time = time.monotonic()
+                self.pve_auth_ticket = data["ticket"]
+                self.csrf_prevention_token = data["CSRFPreventionToken"]
+
+        return PinnedTicketAuth(self.settings.user, self.settings.password or "", base_url=base_url,
+                                verify_ssl=verify, timeout=timeout)
+
+    # --- calls -------------------------------------------------------------------------------
+    async def get(self, path: str, **params: Any) -> Any:
+        return await self.request("GET", path, params)
+
+    async def post(self, path: str, **data: Any) -> Any:
+        return await self.request("POST", path, data)
+
+    async def put(self, path: str, **data: Any) -> Any:
+        return await self.request("PUT", path, data)
+
+    async def delete(self, path: str, **params: Any) -> Any:
+        return await self.request("DELETE", path, params)
+
+    async def request(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:
+        """One API call. GETs are retried on transient failures; other methods are not."""
+        if self._api is None:
+            await self.connect()
+        params = {k: _wire(v) for k, v in (params or {}).items() if v is not None}
+        attempts = 1 + (self.read_retries if method == "GET" else 0)
+        for attempt in range(attempts):
+            try:
+                return await self._in_thread(self._call, method, path, params)
+            except (ConnectionFailed, ServerError) as exc:
+                transient = not isinstance(exc, TLSVerificationFailed) and (exc.status or 500) != 501
+                if attempt + 1 >= attempts or not transient:
+                    raise
+                delay = self.backoff * (2 ** attempt) * (0.5 + self._rng.random())
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _call(self, method: str, path: str, params: dict[str, Any]) -> Any:
+        resource = self._api(path.strip("/"))
+        started = time.perf_counter()
+        status = 200
+        try:
+            return self._translated(getattr(resource, method.lower()), **params)
+        except PVEError as exc:
+            status = exc.status or 0
+            raise
+        finally:
+            elapsed = time.perf_counter() - started
+            for observer in self.observers:
+                with contextlib.suppress(Exception):
+                    observer(method, path, status, elapsed)
+
+    def _translated(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a proxmoxer/requests call, turning its exceptions into typed PVE errors."""
+        import requests
+
+        resource_exc, auth_exc = _proxmoxer_exceptions()
+        try:
+            return fn(*args, **kwargs)
+        except resource_exc as exc:
+            status = int(getattr(exc, "status_code", 500) or 500)
+            errors = exc.errors if isinstance(exc.errors, dict) else None
+            raise from_response(status, str(exc.content or exc.status_message or ""), errors) from None
+        except auth_exc as exc:
+            raise AuthenticationFailed(str(exc)) from None
+        except requests.exceptions.SSLError as exc:
+            raise self._tls_error(exc) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            raise ConnectionFailed(f"cannot reach {self.settings.url}: {_short(exc)}",
+                                   "Check the URL and that the API (port 8006) is reachable.") from None
+
+    def _tls_error(self, exc: Exception) -> TLSVerificationFailed:
+        from pmpc_tui.pve.tls import fetch_fingerprint
+
+        presented = fetch_fingerprint(self.settings.host, self.settings.port)
+        if self.settings.fingerprint:
+            message = (f"the server's certificate does not match the pinned fingerprint "
+                       f"(server presented {presented or 'unknown'})")
+        else:
+            message = f"TLS certificate of {self.settings.host} is not trusted: {_short(exc)}"
+        return TLSVerificationFailed(message, presented)
+
+    async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, fn, *args)
+
+    # --- tasks -------------------------------------------------------------------------------
+    async def wait_task(self, upid: str, timeout: float = 600.0, poll: float = 0.2,
+                        on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+        """Wait for a task to stop; raise TaskFailed on an error exit status, TaskTimeout on timeout."""
+        node = parse_upid(upid).node
+        deadline = time.monotonic() + timeout
+        seen = 0
+        interval = poll
+        while True:
+            status = await self.get(f"/nodes/{node}/tasks/{upid}/status")
+            new_lines: list[str] = []
+            if on_progress is not None:
+                log = await self.get(f"/nodes/{node}/tasks/{upid}/log", start=seen, limit=500)
+                new_lines = [entry["t"] for entry in log]
+                seen += len(new_lines)
+                on_progress(status, new_lines)
+            if status.get("status") == "stopped":
+                exitstatus = str(status.get("exitstatus", ""))
+                if exitstatus == "OK" or exitstatus.startswith("WARNINGS"):
+                    return status
+                log = await self.get(f"/nodes/{node}/tasks/{upid}/log", start=0, limit=1000)
+                raise TaskFailed(upid, exitstatus, [entry["t"] for entry in log][-20:])
+            if time.monotonic() >= deadline:
+                raise TaskTimeout(upid, timeout)
+            await asyncio.sleep(interval)
+            interval = min(interval * 1.5, 2.0)
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, bool):
+        return 1 if value else 0
+    return value
+
+
+def _short(exc: Exception) -> str:
+    """The innermost reason of a requests/urllib3 error, without the pool boilerplate."""
+    text = str(exc)
+    if "Caused by " in text:
+        text = text.split("Caused by ", 1)[1].rstrip(")")
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+__all__ = ["ConnectionSettings", "PVEClient", "PVEError"]
