@@ -1,0 +1,240 @@
+"""Sync: read the whole cluster concurrently, then write it to the state DB in one transaction.
+
+Fetching finishes completely before the database is touched, and the write is a single
+transaction, so a sync that fails half-way leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import select
+
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.errors import ConnectionFailed, NotFound
+from pmpc_tui.state.db import Database
+from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun, Task, utcnow
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ClusterSnapshot:
+    """Everything one sync read from the API."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    guests: list[dict[str, Any]] = field(default_factory=list)  # resource entries, with "config"
+    storages: list[dict[str, Any]] = field(default_factory=list)
+    networks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    unreachable_nodes: list[str] = field(default_factory=list)
+    api_calls: int = 0
+
+
+@dataclass
+class SyncResult:
+    """What a sync found and changed."""
+
+    run_id: int | None
+    duration_ms: int
+    nodes: int
+    vms: int
+    containers: int
+    storages: int
+    networks: int
+    added: int
+    updated: int
+    removed: int
+    api_calls: int
+    unreachable_nodes: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class SyncService:
+    """Reads cluster state through the client and records it in the database."""
+
+    def __init__(self, client: PVEClient, db: Database) -> None:
+        self.client = client
+        self.db = db
+
+    async def fetch(self, progress: Progress | None = None) -> ClusterSnapshot:
+        """Read resources, then every guest config and node network at once."""
+        snap = ClusterSnapshot()
+        resources = await self.client.get("/cluster/resources")
+        snap.api_calls += 1
+        node_status = {r["node"]: r.get("status") for r in resources if r.get("type") == "node"}
+        snap.nodes = [r for r in resources if r.get("type") == "node"]
+        snap.storages = [r for r in resources if r.get("type") == "storage"]
+        snap.guests = [dict(r) for r in resources if r.get("type") in ("qemu", "lxc")]
+        online = sorted(n for n, status in node_status.items() if status == "online")
+        snap.unreachable_nodes = sorted(n for n, status in node_status.items() if status != "online")
+        total = len(snap.guests) + len(online) + 1
+        done = 0
+
+        def tick(message: str) -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, total, message)
+
+        async def guest_config(entry: dict[str, Any]) -> None:
+            if entry.get("node") not in online:
+                entry["config"] = None
+                tick(f"skipped {entry['id']} (node offline)")
+                return
+            path = f"/nodes/{entry['node']}/{entry['type']}/{entry['vmid']}/config"
+            try:
+                entry["config"] = await self.client.get(path)
+            except NotFound:
+                entry["config"] = None  # removed between the two reads; the next sync settles it
+            except ConnectionFailed as exc:
+                if exc.status in (595, 596):
+                    entry["config"] = None
+                else:
+                    raise
+            snap.api_calls += 1
+            tick(f"config {entry['id']}")
+
+        async def node_networks(node: str) -> None:
+            snap.networks[node] = await self.client.get(f"/nodes/{node}/network")
+            snap.api_calls += 1
+            tick(f"network {node}")
+
+        async def cluster_tasks() -> None:
+            snap.tasks = await self.client.get("/cluster/tasks")
+            snap.api_calls += 1
+            tick("tasks")
+
+        jobs = [guest_config(g) for g in snap.guests] + [node_networks(n) for n in online] + [cluster_tasks()]
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return snap
+
+    async def run(self, progress: Progress | None = None) -> SyncResult:
+        """Fetch everything, then write it in one transaction and record the sync run."""
+        started = time.perf_counter()
+        started_at = utcnow()
+        snap = await self.fetch(progress)
+        async with self.db.transaction() as session:
+            counts = await _write_snapshot(session, snap)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            run = SyncRun(started_at=started_at, finished_at=utcnow(), duration_ms=duration_ms,
+                          api_calls=snap.api_calls, **counts)
+            session.add(run)
+            await session.flush()
+            run_id = run.id
+        return SyncResult(run_id=run_id, duration_ms=duration_ms, api_calls=snap.api_calls,
+                          unreachable_nodes=snap.unreachable_nodes, **counts)
+
+
+async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]:
+    now = utcnow()
+    added = updated = removed = 0
+
+    async def upsert(model: Any, key: str, rows: dict[Any, dict[str, Any]]) -> None:
+        nonlocal added, updated, removed
+        existing = {getattr(obj, key): obj for obj in (await session.exec(select(model))).all()}
+        for ident, values in rows.items():
+            obj = existing.get(ident)
+            if obj is None:
+                session.add(model(**values, last_seen=now))
+                added += 1
+                continue
+            changed = obj.removed_at is not None
+            for name, value in values.items():
+                if getattr(obj, name) != value:
+                    setattr(obj, name, value)
+                    changed = True
+            obj.last_seen = now
+            obj.removed_at = None
+            if changed:
+                updated += 1
+        for ident, obj in existing.items():
+            if ident not in rows and obj.removed_at is None:
+                obj.removed_at = now
+                removed += 1
+
+    nodes = {n["node"]: _node_values(n) for n in snap.nodes}
+    await upsert(Node, "name", nodes)
+    previous_vm = {v.vmid: v for v in (await session.exec(select(VM))).all()}
+    previous_ct = {c.vmid: c for c in (await session.exec(select(Container))).all()}
+    vms = {g["vmid"]: _guest_values(g, previous_vm.get(g["vmid"])) for g in snap.guests if g["type"] == "qemu"}
+    cts = {g["vmid"]: _guest_values(g, previous_ct.get(g["vmid"])) for g in snap.guests if g["type"] == "lxc"}
+    await upsert(VM, "vmid", vms)
+    await upsert(Container, "vmid", cts)
+    await upsert(Storage, "id", {s["id"]: _storage_values(s) for s in snap.storages})
+    networks = {f"{node}/{n['iface']}": _network_values(node, n)
+                for node, items in snap.networks.items() for n in items}
+    # networks of unreachable nodes are unknown, not removed: keep them as they were
+    for obj in (await session.exec(select(Network))).all():
+        if obj.node in snap.unreachable_nodes and obj.id not in networks:
+            networks[obj.id] = {k: getattr(obj, k) for k in _network_values(obj.node, {"iface": obj.iface})}
+    await upsert(Network, "id", networks)
+    existing_tasks = {t.upid: t for t in (await session.exec(select(Task))).all()}
+    for t in snap.tasks:
+        values = _task_values(t)
+        obj = existing_tasks.get(values["upid"])
+        if obj is None:
+            session.add(Task(**values))
+        else:
+            for name, value in values.items():
+                setattr(obj, name, value)
+    return {"nodes": len(nodes), "vms": len(vms), "containers": len(cts), "storages": len(snap.storages),
+            "networks": len(networks), "added": added, "updated": updated, "removed": removed}
+
+
+def _node_values(n: dict[str, Any]) -> dict[str, Any]:
+    return {"name": n["node"], "status": n.get("status", "unknown"), "cpu": float(n.get("cpu", 0) or 0),
+            "maxcpu": int(n.get("maxcpu", 0) or 0), "mem": int(n.get("mem", 0) or 0),
+            "maxmem": int(n.get("maxmem", 0) or 0), "disk": int(n.get("disk", 0) or 0),
+            "maxdisk": int(n.get("maxdisk", 0) or 0), "uptime": int(n.get("uptime", 0) or 0),
+            "level": n.get("level", "") or ""}
+
+
+def _guest_values(g: dict[str, Any], previous: Any) -> dict[str, Any]:
+    config = g.get("config")
+    if config is None:  # unreachable: keep what we knew
+        config = dict(previous.config) if previous is not None else {}
+        digest = previous.digest if previous is not None else ""
+    else:
+        config = dict(config)
+        digest = str(config.pop("digest", ""))
+    return {
+        "vmid": int(g["vmid"]), "name": g.get("name", "") or "", "node": g.get("node", ""),
+        "status": g.get("status", "unknown"), "template": bool(int(g.get("template", 0) or 0)),
+        "tags": g.get("tags", "") or "", "lock": g.get("lock"), "cpus": float(g.get("maxcpu", 0) or 0),
+        "cpu": float(g.get("cpu", 0) or 0), "mem": int(g.get("mem", 0) or 0),
+        "maxmem": int(g.get("maxmem", 0) or 0), "disk": int(g.get("disk", 0) or 0),
+        "maxdisk": int(g.get("maxdisk", 0) or 0), "uptime": int(g.get("uptime", 0) or 0),
+        "config": config, "digest": digest,
+    }
+
+
+def _storage_values(s: dict[str, Any]) -> dict[str, Any]:
+    return {"id": s["id"], "storage": s["storage"], "node": s["node"], "type": s.get("plugintype", ""),
+            "content": s.get("content", ""), "shared": bool(int(s.get("shared", 0) or 0)),
+            "status": s.get("status", "unknown"), "disk": int(s.get("disk", 0) or 0),
+            "maxdisk": int(s.get("maxdisk", 0) or 0)}
+
+
+def _network_values(node: str, n: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"{node}/{n['iface']}", "node": node, "iface": n["iface"], "type": n.get("type", ""),
+            "active": bool(int(n.get("active", 0) or 0)), "address": n.get("address"), "cidr": n.get("cidr"),
+            "gateway": n.get("gateway"), "bridge_ports": n.get("bridge_ports"),
+            "vlan_aware": bool(int(n.get("bridge_vlan_aware", 0) or 0)), "comments": n.get("comments")}
+
+
+def _task_values(t: dict[str, Any]) -> dict[str, Any]:
+    finished = "endtime" in t or t.get("status") not in (None, "running")
+    return {"upid": t["upid"], "node": t.get("node", ""), "type": t.get("type", ""), "target": str(t.get("id", "")),
+            "user": t.get("user", ""), "status": "stopped" if finished else "running",
+            "exitstatus": t.get("status") if finished else None, "starttime": int(t.get("starttime", 0) or 0),
+            "endtime": int(t["endtime"]) if t.get("endtime") else None}
