@@ -1,0 +1,113 @@
+"""`proxmox-mpc` entry point: parse arguments, run the command's handler, render, exit with a code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from pmpc_tui import __version__
+from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+EPILOG = """exit codes: 0 ok · 1 error · 2 invalid input · 3 cannot connect/authenticate · 4 not found ·
+5 permission denied · 6 conflict or locked · 130 interrupted
+docs: README.md and docs/ — try `proxmox-mpc --demo` for a simulated cluster."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proxmox-mpc", description="Keyboard-driven console and CLI for Proxmox VE infrastructure-as-code.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"proxmox-mpc {__version__}")
+    parser.add_argument("--profile", "-p", help="connection profile to use (default: the active one)")
+    parser.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default="table", help="output format")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the bundled simulator and run against it (no real cluster needed)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        epilog = ("examples:\n" + "\n".join(f"  proxmox-mpc {e}" for e in command.examples)
+                  if command.examples else None)
+        p = sub.add_parser(command.name, help=command.help, description=command.help, epilog=epilog,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.configure(p)
+        p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=argparse.SUPPRESS,
+                       help="output format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and not args.demo:
+        # The TUI arrives with the console issue; until then show help.
+        parser.print_help()
+        return 0
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from pmpc_tui.cli.render import render
+    from pmpc_tui.commands.context import CommandContext
+    from pmpc_tui.commands.registry import BY_NAME
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.pve.errors import PVEError
+
+    def report(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    ctx = CommandContext(profile_name=args.profile, report=report)
+    demo = None
+    try:
+        if args.demo:
+            demo = await _start_demo(ctx)
+            if args.command is None:
+                args = build_parser().parse_args(["list", "vms", "-o", args.output])
+        command = BY_NAME[args.command]
+        handler = command.load()
+        result = await handler(ctx, args)
+        text = render(result, args.output)
+        if text:
+            print(text)
+        return result.exit_code
+    except PVEError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    finally:
+        await ctx.close()
+        if demo is not None:
+            demo.stop()
+
+
+async def _start_demo(ctx: object) -> object:
+    """Start the simulator in a child process and point the context at it (nothing is saved)."""
+    from pmpc_tui.commands.context import CommandContext
+    from pmpc_tui.config.profiles import Profile
+    from pmpc_tui.simulator.server import SimulatorProcess
+
+    assert isinstance(ctx, CommandContext)
+    ctx.report("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…")
+    proc = await asyncio.to_thread(SimulatorProcess, "--scenario", "homelab", "--task-speed", "0.3")
+    info = proc.info
+    os.environ["PMPC_DEMO_TOKEN_SECRET"] = info.token_secret
+    user, token = info.token_id.split("!", 1)
+    ctx.profile = Profile(name="demo", url=info.url, user=user, token_name=token, secret_source="env",
+                          secret_ref="PMPC_DEMO_TOKEN_SECRET", fingerprint=info.fingerprint)
+    ctx.report(f"DEMO cluster at {info.url} (certificate pinned {info.fingerprint[:23]}…)")
+    return proc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

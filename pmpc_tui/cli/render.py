@@ -1,0 +1,85 @@
+"""Render command results as a table, JSON or YAML."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from typing import Any
+
+from pmpc_tui.commands.registry import Result
+
+
+def human_bytes(value: Any) -> str:
+    try:
+        size = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(size) < 1024 or unit == "TiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(value)
+
+
+def human_duration(value: Any) -> str:
+    seconds = int(value or 0)
+    if seconds <= 0:
+        return "-"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days}d{hours}h"
+    if hours:
+        return f"{hours}h{minutes}m"
+    return f"{minutes}m"
+
+
+def _cell(value: Any, fmt: str) -> str:
+    if value is None:
+        return ""
+    if fmt == "bytes":
+        return human_bytes(value)
+    if fmt == "pct":
+        return f"{float(value) * 100:.1f}"
+    if fmt == "duration":
+        return human_duration(value)
+    if fmt == "time":
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(int(value))) if value else ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]]) -> str:
+    cells = [[header for _, header, _ in columns]]
+    cells += [[_cell(row.get(key), fmt) for key, _, fmt in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells)
+
+
+def to_yaml(data: Any) -> str:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buf = io.StringIO()
+    yaml.dump(json.loads(json.dumps(data, default=str)), buf)
+    return buf.getvalue().rstrip("\n")
+
+
+def render(result: Result, output: str) -> str:
+    """The text to print for a result in the chosen output format."""
+    if output == "json":
+        return json.dumps(result.data, indent=2, default=str, sort_keys=False)
+    if output == "yaml":
+        return to_yaml(result.data)
+    if isinstance(result.data, list) and result.columns and result.data:
+        text = table(result.data, result.columns)
+        return f"{text}\n{result.message}" if result.message else text
+    if result.message:
+        return result.message
+    if isinstance(result.data, dict):
+        return to_yaml(result.data)
+    return "" if result.data is None else str(result.data)

@@ -1,0 +1,73 @@
+"""The context a command runs in: profile, client, database, output and confirmation hooks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.state.db import Database, default_database_url
+
+
+def _ask(prompt: str) -> str | None:
+    import sys
+
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
+
+
+@dataclass
+class CommandContext:
+    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts)."""
+
+    profile_name: str | None = None
+    profile: Profile | None = None
+    store: ProfileStore = field(default_factory=ProfileStore)
+    report: Callable[[str], None] = lambda line: None
+    ask: Callable[[str], str | None] = _ask
+    _client: PVEClient | None = None
+    _db: Database | None = None
+
+    def active_profile(self) -> Profile:
+        if self.profile is None:
+            self.profile = self.store.get(self.profile_name)
+        return self.profile
+
+    async def client(self) -> PVEClient:
+        if self._client is None:
+            self._client = await PVEClient(self.active_profile().settings()).connect()
+        return self._client
+
+    async def db(self) -> Database:
+        if self._db is None:
+            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.active_profile().name)
+            self._db = Database(default_database_url(state_dir() / name))
+            await self._db.create_all()
+        return self._db
+
+    @property
+    def state_path(self) -> Path:
+        return state_dir()
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    def progress_printer(self) -> Callable[[dict[str, Any], list[str]], None]:
+        """A task-progress callback that reports each new log line."""
+        def show(_status: dict[str, Any], lines: list[str]) -> None:
+            for line in lines:
+                self.report(f"  {line}")
+        return show

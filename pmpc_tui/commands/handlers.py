@@ -1,0 +1,223 @@
+"""Command handlers: thin adapters from parsed arguments to services, returning a Result."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from typing import Any
+
+from pmpc_tui.commands.context import CommandContext
+from pmpc_tui.commands.registry import Result
+from pmpc_tui.pve.errors import ConflictError, ValidationFailed
+
+GUEST_COLUMNS = [
+    ("vmid", "VMID", ""), ("name", "NAME", ""), ("node", "NODE", ""), ("status", "STATUS", ""),
+    ("cpus", "CPUS", ""), ("cpu", "CPU%", "pct"), ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"),
+    ("maxdisk", "DISK", "bytes"), ("uptime", "UPTIME", "duration"), ("tags", "TAGS", ""),
+]
+KIND = {"vm": "qemu", "ct": "lxc", "vms": "qemu", "cts": "lxc"}
+
+
+async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.simulator.server import SimulatorOptions, serve_forever
+
+    if args.fault_rate < 0 or args.fault_rate > 1:
+        raise ValidationFailed("invalid option", {"--fault-rate": "must be between 0 and 1"})
+    options = SimulatorOptions(host=args.host, port=args.port, scenario=args.scenario, nodes=args.nodes,
+                               vms=args.vms, cts=args.cts, latency_ms=args.latency_ms, fault_rate=args.fault_rate,
+                               seed=args.seed, task_speed=args.task_speed, password=args.password)
+
+    def out(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        await serve_forever(options, args.json, out)
+    except asyncio.CancelledError:
+        pass
+    return Result()
+
+
+async def connect(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.config.profiles import Profile
+    from pmpc_tui.pve.tls import normalize_fingerprint
+    from pmpc_tui.services.connection import test_connection as check
+
+    if not args.token_id and not args.user:
+        raise ValidationFailed("missing credentials", {"--token-id": "give --token-id USER@REALM!NAME "
+                                                                      "(or --user for password login)"})
+    url = args.url if "://" in args.url else f"https://{args.url}"
+    if not url.startswith("https://"):
+        raise ValidationFailed("invalid URL", {"--url": "the Proxmox API is served over https://"})
+    user, token_name, auth = args.user or "root@pam", None, "password"
+    if args.token_id:
+        if "!" not in args.token_id or "@" not in args.token_id.split("!")[0]:
+            raise ValidationFailed("invalid token id", {"--token-id": "expected USER@REALM!TOKENNAME"})
+        user, token_name = args.token_id.split("!", 1)
+        auth = "token"
+    fingerprint = None
+    if args.fingerprint:
+        try:
+            fingerprint = normalize_fingerprint(args.fingerprint)
+        except ValueError as exc:
+            raise ValidationFailed("invalid fingerprint", {"--fingerprint": str(exc)}) from None
+    if args.secret_env:
+        source, ref = "env", args.secret_env
+    elif args.secret_file:
+        source, ref = "file", args.secret_file
+    elif args.keyring:
+        source, ref = "keyring", args.name
+    elif args.secret_stdin:
+        secret = sys.stdin.readline().strip()
+        if not secret:
+            raise ValidationFailed("no secret", {"--secret-stdin": "nothing was read from stdin"})
+        source, ref = "file", str(ctx.store.store_secret_file(args.name, secret))
+    else:
+        raise ValidationFailed("where is the secret?", {"secret": "give --secret-env VAR, --secret-file PATH, "
+                                                                  "--secret-stdin or --keyring"})
+    profile = Profile(name=args.name, url=url, user=user, token_name=token_name, secret_source=source,
+                      secret_ref=ref, auth=auth, fingerprint=fingerprint, verify_tls=not args.insecure,
+                      ca_bundle=args.ca_bundle)
+    details: dict[str, Any] = {}
+    if not args.no_test:
+        details = await check(profile.settings())
+    ctx.store.save(profile, activate=not args.no_activate)
+    message = f"saved profile '{profile.name}' ({url}, {profile.token_id or user}, secret from {source})"
+    if details:
+        message += f"; connected to PVE {details['version']} ({details['nodes_online']}/{details['nodes']} nodes online)"
+    return Result(data={"profile": profile.public_dict(), "test": details}, message=message)
+
+
+async def profiles(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    active = ctx.store.active_name
+    rows = [{"active": "*" if p.name == active else "", "name": p.name, "url": p.url,
+             "auth": p.token_id or p.user, "secret": f"{p.secret_source}:{p.secret_ref}",
+             "tls": "pinned" if p.fingerprint else ("verify" if p.verify_tls else "INSECURE")}
+            for p in ctx.store.list()]
+    if not rows:
+        return Result(data=[], message="no profiles yet — create one with `proxmox-mpc connect`, "
+                                       "or try `proxmox-mpc --demo`")
+    return Result(data=rows, columns=[("active", "", ""), ("name", "NAME", ""), ("url", "URL", ""),
+                                      ("auth", "AUTH", ""), ("secret", "SECRET FROM", ""), ("tls", "TLS", "")])
+
+
+async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.connection import test_connection as check
+
+    details = await check(ctx.active_profile().settings())
+    return Result(data=details, message=(
+        f"OK: {details['url']} as {details['auth_id']} — PVE {details['version']}, cluster "
+        f"'{details['cluster']}', {details['nodes_online']}/{details['nodes']} nodes online, "
+        f"{details['latency_ms']} ms, TLS {details['tls']}"))
+
+
+async def sync(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.sync import SyncService
+
+    client = await ctx.client()
+    db = await ctx.db()
+    last = [0.0]
+
+    def progress(done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if done == total or now - last[0] > 0.5:
+            last[0] = now
+            ctx.report(f"syncing… {done}/{total}")
+
+    result = await SyncService(client, db).run(progress)
+    message = (f"synced {result.nodes} nodes, {result.vms} VMs, {result.containers} containers, "
+               f"{result.storages} storages in {result.duration_ms} ms "
+               f"(+{result.added} ~{result.updated} -{result.removed})")
+    if result.unreachable_nodes:
+        message += f"; unreachable nodes kept as last seen: {', '.join(result.unreachable_nodes)}"
+    return Result(data=result.as_dict(), message=message)
+
+
+async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services import inventory
+
+    kind = args.kind.rstrip("s") if args.kind != "storage" else "storage"
+    if kind in ("node", "storage") and (args.status or args.selector):
+        raise ValidationFailed("invalid filter", {"--status/--selector": f"only apply to guests, not {args.kind}"})
+    if args.selector:
+        inventory.parse_selector(args.selector)  # reject bad selectors before any API call
+    client = await ctx.client()
+    if kind == "node":
+        rows = await inventory.list_nodes(client)
+        return Result(data=rows, columns=[
+            ("node", "NODE", ""), ("status", "STATUS", ""), ("cpu", "CPU%", "pct"), ("maxcpu", "CPUS", ""),
+            ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"), ("uptime", "UPTIME", "duration")])
+    if kind == "storage":
+        rows = await inventory.list_storage(client, args.node)
+        return Result(data=rows, columns=[
+            ("storage", "STORAGE", ""), ("node", "NODE", ""), ("type", "TYPE", ""), ("status", "STATUS", ""),
+            ("used", "USED", "bytes"), ("total", "TOTAL", "bytes"), ("used_pct", "USE%", "")])
+    rows = await inventory.list_guests(client, KIND[kind], args.node, args.status, args.selector)
+    empty = None if rows else f"no {'VMs' if kind == 'vm' else 'containers'} match"
+    return Result(data=rows, columns=GUEST_COLUMNS, message=empty)
+
+
+async def describe(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.inventory import describe_guest, validate_guest_ident
+
+    ident = validate_guest_ident(args.guest)
+    data = await describe_guest(await ctx.client(), KIND[args.kind], ident)
+    return Result(data=data)
+
+
+async def power(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.guests import power_action
+    from pmpc_tui.services.inventory import validate_guest_ident
+
+    ident = validate_guest_ident(args.guest)
+    if args.timeout <= 0:
+        raise ValidationFailed("invalid option", {"--timeout": "must be more than 0 seconds"})
+    result = await power_action(await ctx.client(), KIND[args.kind], ident, args.command, wait=args.wait,
+                                dry_run=args.dry_run, timeout=args.timeout, on_progress=ctx.progress_printer())
+    return Result(data=result.as_dict(), message=result.message)
+
+
+async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.guests import delete_guest
+    from pmpc_tui.services.inventory import find_guest, validate_guest_ident
+
+    ident = validate_guest_ident(args.guest)
+    if args.timeout <= 0:
+        raise ValidationFailed("invalid option", {"--timeout": "must be more than 0 seconds"})
+    client = await ctx.client()
+    kind = KIND[args.kind]
+    confirm: str | None = None
+    if not args.yes and not args.dry_run:
+        ref = await find_guest(client, kind, ident)
+        answer = ctx.ask(f"Delete {ref.label} and all its disks? Type its name to confirm: ")
+        if answer is None:
+            raise ConflictError("deletion needs confirmation",
+                                "Run it in a terminal to confirm, or pass --yes to skip the question.")
+        confirm = answer.strip()
+    result = await delete_guest(client, kind, ident, purge=args.purge, wait=args.wait, dry_run=args.dry_run,
+                                confirm_name=confirm, timeout=args.timeout, on_progress=ctx.progress_printer())
+    return Result(data=result.as_dict(), message=result.message)
+
+
+async def tasks(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.pve.upid import parse_upid
+    from pmpc_tui.services.inventory import recent_tasks
+
+    if args.action == "log":
+        if not args.upid:
+            raise ValidationFailed("missing task id", {"upid": "usage: tasks log UPID"})
+        try:
+            upid = parse_upid(args.upid)
+        except ValueError as exc:
+            raise ValidationFailed("invalid task id", {"upid": str(exc)}) from None
+        client = await ctx.client()
+        lines = await client.get(f"/nodes/{upid.node}/tasks/{args.upid}/log", start=0, limit=0)
+        return Result(data=[line["t"] for line in lines], message="\n".join(line["t"] for line in lines))
+    if args.limit <= 0:
+        raise ValidationFailed("invalid option", {"--limit": "must be positive"})
+    rows = await recent_tasks(await ctx.client(), args.node, args.limit)
+    return Result(data=rows, columns=[("starttime", "STARTED", "time"), ("node", "NODE", ""),
+                                      ("type", "TYPE", ""), ("id", "ID", ""), ("user", "USER", ""),
+                                      ("status", "STATUS", ""), ("upid", "UPID", "")],
+                  message=None if rows else "no tasks yet")

@@ -1,0 +1,154 @@
+"""The one command registry: names, arguments, help and handlers, shared by CLI, REPL and palette.
+
+Only argparse is imported here, so `proxmox-mpc --help` stays fast; handlers are imported lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTPUT_FORMATS = ("table", "json", "yaml")
+GUEST_KIND_CHOICES = ("vm", "ct")
+LIST_KIND_CHOICES = ("vms", "cts", "nodes", "storage", "vm", "ct", "node")
+
+
+@dataclass
+class Result:
+    """What a handler returns; front ends render it."""
+
+    data: Any = None
+    columns: list[tuple[str, str, str]] | None = None  # (key, header, format)
+    message: str | None = None
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: how to parse it and which handler runs it."""
+
+    name: str
+    help: str
+    handler: str  # "module:function"
+    configure: Callable[[argparse.ArgumentParser], None] = lambda p: None
+    needs_cluster: bool = True
+    mutates: bool = False
+    examples: tuple[str, ...] = field(default_factory=tuple)
+
+    def load(self) -> Callable[..., Awaitable[Result]]:
+        module, _, func = self.handler.partition(":")
+        return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+
+
+def _guest_target(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
+    p.add_argument("guest", help="VMID or name")
+
+
+def _write_flags(p: argparse.ArgumentParser, wait_default: bool = False) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show what would be done; send nothing")
+    if wait_default:
+        p.add_argument("--no-wait", dest="wait", action="store_false", help="return as soon as the task starts")
+    else:
+        p.add_argument("--wait", action="store_true", help="wait for the task to finish, showing its log")
+    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the task (default 300)")
+
+
+def _power(action: str, summary: str) -> Command:
+    def configure(p: argparse.ArgumentParser) -> None:
+        _guest_target(p)
+        _write_flags(p)
+
+    return Command(action, summary, "pmpc_tui.commands.handlers:power", configure, mutates=True,
+                   examples=(f"{action} vm 101 --wait", f"{action} ct pihole --dry-run"))
+
+
+def _simulator(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
+    p.add_argument("--port", type=int, default=8006, help="port (0 picks a free one)")
+    p.add_argument("--scenario", choices=("homelab", "large"), default="homelab")
+    p.add_argument("--nodes", type=int, help="generated cluster: number of nodes")
+    p.add_argument("--vms", type=int, help="generated cluster: number of VMs")
+    p.add_argument("--cts", type=int, help="generated cluster: number of containers")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
+    p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0–1)")
+    p.add_argument("--seed", type=int, default=1, help="seed for data, latency jitter and faults")
+    p.add_argument("--task-speed", type=float, default=1.0, help="task duration factor (0.1 = 10x faster)")
+    p.add_argument("--password", help="root@pam password (random by default)")
+    p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
+
+
+def _connect(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="profile name, e.g. homelab")
+    p.add_argument("--url", required=True, help="API endpoint, e.g. https://pve1.example.com:8006")
+    p.add_argument("--token-id", help="API token id USER@REALM!TOKEN (recommended)")
+    p.add_argument("--user", help="user for password (ticket) login, e.g. root@pam")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--secret-env", metavar="VAR", help="read the token secret/password from this env var")
+    source.add_argument("--secret-file", metavar="PATH", help="read it from this file (must be mode 0600)")
+    source.add_argument("--secret-stdin", action="store_true",
+                        help="read it from stdin now and store it in a 0600 file under the config dir")
+    source.add_argument("--keyring", action="store_true", help="read it from the OS keyring (needs `keyring`)")
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--fingerprint", help="pin the server certificate's SHA-256 fingerprint")
+    tls.add_argument("--ca-bundle", metavar="PATH", help="CA certificate(s) to verify the server with")
+    tls.add_argument("--insecure", action="store_true", help="do not verify TLS (not recommended)")
+    p.add_argument("--no-test", action="store_true", help="save without testing the connection")
+    p.add_argument("--no-activate", action="store_true", help="do not make this the active profile")
+
+
+def _list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=LIST_KIND_CHOICES, help="what to list")
+    p.add_argument("--node", help="only this node")
+    p.add_argument("--status", help="only guests in this status (running, stopped, …)")
+    p.add_argument("--selector", "-l", help="filter guests: tag=web,name=web-*,status=running")
+
+
+def _describe(p: argparse.ArgumentParser) -> None:
+    _guest_target(p)
+
+
+def _delete(p: argparse.ArgumentParser) -> None:
+    _guest_target(p)
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--purge", action="store_true", help="also remove from backup jobs, HA and replication")
+    _write_flags(p, wait_default=True)
+
+
+def _tasks(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
+    p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
+    p.add_argument("--node", help="only this node")
+    p.add_argument("--limit", type=int, default=20)
+
+
+COMMANDS: list[Command] = [
+    Command("simulator", "run the bundled Proxmox VE API simulator", "pmpc_tui.commands.handlers:simulator",
+            _simulator, needs_cluster=False, examples=("simulator --port 8006 --scenario homelab",)),
+    Command("connect", "save a connection profile (and test it)", "pmpc_tui.commands.handlers:connect",
+            _connect, needs_cluster=False,
+            examples=("connect homelab --url https://pve1:8006 --token-id root@pam!mpc --secret-env PVE_TOKEN",)),
+    Command("profiles", "list connection profiles", "pmpc_tui.commands.handlers:profiles", needs_cluster=False),
+    Command("test-connection", "check the active profile can reach and log in to the cluster",
+            "pmpc_tui.commands.handlers:test_connection"),
+    Command("sync", "read the whole cluster into the local state database", "pmpc_tui.commands.handlers:sync"),
+    Command("list", "list vms, cts, nodes or storage", "pmpc_tui.commands.handlers:list_", _list,
+            examples=("list vms --status running", "list cts -l tag=dns -o json")),
+    Command("describe", "show a guest's config, status, snapshots and tasks",
+            "pmpc_tui.commands.handlers:describe", _describe, examples=("describe vm 101",)),
+    _power("start", "start a guest"),
+    _power("stop", "stop a guest immediately (like pulling the plug)"),
+    _power("shutdown", "shut a guest down cleanly"),
+    _power("reboot", "reboot a guest"),
+    _power("suspend", "pause a guest"),
+    _power("resume", "resume a paused guest"),
+    Command("delete", "destroy a stopped guest and its disks", "pmpc_tui.commands.handlers:delete", _delete,
+            mutates=True, examples=("delete vm 109", "delete ct 204 --yes")),
+    Command("tasks", "recent tasks, or one task's log", "pmpc_tui.commands.handlers:tasks", _tasks,
+            examples=("tasks", "tasks log UPID:pve1:…")),
+]
+
+BY_NAME = {c.name: c for c in COMMANDS}

@@ -1,0 +1,73 @@
+"""Write-side use cases on existing guests: power actions and deletion, with dry-run and waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pmpc_tui.pve.client import PVEClient, ProgressCallback
+from pmpc_tui.pve.errors import ConflictError
+from pmpc_tui.services.inventory import GuestRef, find_guest
+
+POWER_ACTIONS = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
+
+
+@dataclass
+class ActionResult:
+    """What an action did (or would do, for a dry run)."""
+
+    action: str
+    guest: GuestRef
+    dry_run: bool
+    upid: str | None = None
+    exitstatus: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
+                "type": self.guest.kind, "dry_run": self.dry_run, "upid": self.upid, "exitstatus": self.exitstatus}
+
+    @property
+    def message(self) -> str:
+        if self.dry_run:
+            return f"would {self.action} {self.guest.label} (dry run: nothing sent)"
+        if self.exitstatus:
+            return f"{self.action} {self.guest.label}: {self.exitstatus}"
+        return f"{self.action} {self.guest.label}: task {self.upid}"
+
+
+async def power_action(client: PVEClient, kind: str, ident: int | str, action: str, *, wait: bool = False,
+                       dry_run: bool = False, timeout: float = 300.0,
+                       on_progress: ProgressCallback | None = None) -> ActionResult:
+    """Start/stop/shutdown/reboot/suspend/resume a guest; optionally wait for its task."""
+    if action not in POWER_ACTIONS:
+        raise ValueError(f"unknown action {action}")
+    ref = await find_guest(client, kind, ident)
+    if dry_run:
+        return ActionResult(action, ref, True)
+    upid = await client.post(f"{ref.path}/status/{action}")
+    result = ActionResult(action, ref, False, upid=upid)
+    if wait:
+        status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)
+        result.exitstatus = status.get("exitstatus")
+    return result
+
+
+async def delete_guest(client: PVEClient, kind: str, ident: int | str, *, purge: bool = False, wait: bool = True,
+                       dry_run: bool = False, confirm_name: str | None = None, timeout: float = 300.0,
+                       on_progress: ProgressCallback | None = None) -> ActionResult:
+    """Destroy a stopped guest. `confirm_name`, when given, must equal the guest's name."""
+    ref = await find_guest(client, kind, ident)
+    if confirm_name is not None and confirm_name != ref.name:
+        raise ConflictError(f"confirmation '{confirm_name}' does not match the name '{ref.name}'",
+                            "Type the guest's exact name to confirm deletion.")
+    if ref.status == "running":
+        raise ConflictError(f"{ref.label} is running", f"Stop it first: proxmox-mpc stop "
+                                                       f"{'vm' if kind == 'qemu' else 'ct'} {ref.vmid} --wait")
+    if dry_run:
+        return ActionResult("delete", ref, True)
+    upid = await client.delete(ref.path, purge=1 if purge else None)
+    result = ActionResult("delete", ref, False, upid=upid)
+    if wait:
+        status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)
+        result.exitstatus = status.get("exitstatus")
+    return result
