@@ -24,7 +24,6 @@ demo: $(RUN_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check pmpc_tui tests benchmarks
-	$(BIN)/ruff format --check pmpc_tui tests benchmarks
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy

@@ -7,9 +7,13 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pmpc_tui import __version__
 from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from pmpc_tui.simulator.server import SimulatorProcess
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -91,7 +95,7 @@ async def _run(args: argparse.Namespace) -> int:
             demo.stop()
 
 
-async def _start_demo(ctx: object) -> object:
+async def _start_demo(ctx: object) -> SimulatorProcess:
     """Start the simulator in a child process and point the context at it (nothing is saved)."""
     from pmpc_tui.commands.context import CommandContext
     from pmpc_tui.config.profiles import Profile

@@ -85,7 +85,8 @@ async def connect(ctx: CommandContext, args: argparse.Namespace) -> Result:
     ctx.store.save(profile, activate=not args.no_activate)
     message = f"saved profile '{profile.name}' ({url}, {profile.token_id or user}, secret from {source})"
     if details:
-        message += f"; connected to PVE {details['version']} ({details['nodes_online']}/{details['nodes']} nodes online)"
+        message += (f"; connected to PVE {details['version']} "
+                    f"({details['nodes_online']}/{details['nodes']} nodes online)")
     return Result(data={"profile": profile.public_dict(), "test": details}, message=message)
 
 

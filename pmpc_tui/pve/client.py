@@ -150,7 +150,7 @@ class PVEClient:
             def _get_new_tokens(self, password: Any = None, otp: Any = None, otptype: Any = None) -> None:
                 from proxmoxer.core import AuthenticationError
 
-                secret = password if password is not None else self.pve_auth_ticket
+                secret = password if password is not None else str(getattr(self, "pve_auth_ticket", ""))
                 resp = login_session.post(base_url + "/access/ticket", verify=verify, timeout=timeout,
                                           data={"username": self.username, "password": secret})
                 if resp.status_code != 200:
@@ -218,8 +218,10 @@ class PVEClient:
             return fn(*args, **kwargs)
         except resource_exc as exc:
             status = int(getattr(exc, "status_code", 500) or 500)
-            errors = exc.errors if isinstance(exc.errors, dict) else None
-            raise from_response(status, str(exc.content or exc.status_message or ""), errors) from None
+            raw_errors = getattr(exc, "errors", None)
+            errors = raw_errors if isinstance(raw_errors, dict) else None
+            reason = getattr(exc, "content", None) or getattr(exc, "status_message", None) or ""
+            raise from_response(status, str(reason), errors) from None
         except auth_exc as exc:
             raise AuthenticationFailed(str(exc)) from None
         except requests.exceptions.SSLError as exc:

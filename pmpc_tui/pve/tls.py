@@ -55,5 +55,5 @@ class PinnedAdapter(HTTPAdapter):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         if self.fingerprint:
             pool_kwargs["cert_reqs"] = "CERT_NONE"
-            pool_kwargs["assert_fingerprint"] = self.fingerprint
+            pool_kwargs["assert_fingerprint"] = self.fingerprint  # type: ignore[typeddict-unknown-key]
         return host_params, pool_kwargs

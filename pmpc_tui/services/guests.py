@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pmpc_tui.pve.client import PVEClient, ProgressCallback
+from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConflictError
 from pmpc_tui.services.inventory import GuestRef, find_guest
 

@@ -127,7 +127,7 @@ class SyncService:
             counts = await _write_snapshot(session, snap)
             duration_ms = int((time.perf_counter() - started) * 1000)
             run = SyncRun(started_at=started_at, finished_at=utcnow(), duration_ms=duration_ms,
-                          api_calls=snap.api_calls, **counts)
+                          api_calls=snap.api_calls, **counts)  # type: ignore[arg-type]
             session.add(run)
             await session.flush()
             run_id = run.id

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pmpc_tui.simulator.model import (
-    GiB,
     Cluster,
+    GiB,
     Guest,
     format_size,
     normalize_tags,

@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Any
 
-from pmpc_tui.simulator.model import GiB, Cluster, Guest, Node, Storage, Volume, format_size
+from pmpc_tui.simulator.model import Cluster, GiB, Guest, Node, Storage, Volume, format_size
 
 SCENARIOS = ("homelab", "large")
 
