@@ -32,9 +32,13 @@ class CommandContext:
     profile: Profile | None = None
     store: ProfileStore = field(default_factory=ProfileStore)
     report: Callable[[str], None] = lambda line: None
-    ask: Callable[[str], str | None] = _ask
+    ask: Callable[[str], str | None] | None = None
     _client: PVEClient | None = None
     _db: Database | None = None
+
+    def prompt(self, question: str) -> str | None:
+        """Ask the user (None when nobody can answer, e.g. no terminal)."""
+        return (self.ask or _ask)(question)
 
     def active_profile(self) -> Profile:
         if self.profile is None:

@@ -191,7 +191,7 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)
-        answer = ctx.ask(f"Delete {ref.label} and all its disks? Type its name to confirm: ")
+        answer = ctx.prompt(f"Delete {ref.label} and all its disks? Type its name to confirm: ")
         if answer is None:
             raise ConflictError("deletion needs confirmation",
                                 "Run it in a terminal to confirm, or pass --yes to skip the question.")
