@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmpc_tui.pve.upid import UPID_RE as _UPID_RE
+
 GiB = 1024**3
 MiB = 1024**2
 
@@ -173,10 +175,8 @@ def make_upid(node: str, pid: int, pstart: int, starttime: int, task_type: str, 
     return f"UPID:{node}:{pid:08X}:{pstart:08X}:{starttime:08X}:{task_type}:{task_id}:{user}:"
 
 
-UPID_RE = re.compile(
-    r"^UPID:(?P<node>[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?):(?P<pid>[0-9A-F]{8}):(?P<pstart>[0-9A-F]{8,9}):"
-    r"(?P<starttime>[0-9A-F]{8}):(?P<type>[^:\s]+):(?P<id>[^:\s]*):(?P<user>[^:\s]+):$"
-)
+# The simulator checks UPIDs with the same grammar the client parses them with.
+UPID_RE = _UPID_RE
 
 
 class Cluster:
