@@ -1,0 +1,280 @@
+"""The async client as its users meet it: connecting, typed errors, tasks, retries and concurrency.
+
+Every test talks HTTPS to a real in-thread simulator (the `sim` fixture); nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.pve.errors import (
+    AuthenticationFailed,
+    ConnectionFailed,
+    NotFound,
+    PermissionDenied,
+    ServerError,
+    TaskFailed,
+    TaskTimeout,
+    TLSVerificationFailed,
+    ValidationFailed,
+)
+from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
+
+WRONG_FINGERPRINT = ":".join(["AB"] * 32)
+
+
+def token_settings(info: SimulatorInfo, **overrides: Any) -> ConnectionSettings:
+    user, name = info.token_id.split("!", 1)
+    values: dict[str, Any] = {"fingerprint": info.fingerprint, **overrides}
+    return ConnectionSettings(info.url, user, name, values.pop("token_secret", info.token_secret), **values)
+
+
+def password_settings(info: SimulatorInfo, password: str | None = None) -> ConnectionSettings:
+    return ConnectionSettings(info.url, info.user, password=password or info.password,
+                              fingerprint=info.fingerprint)
+
+
+def auditor_settings(info: SimulatorInfo) -> ConnectionSettings:
+    user, name = info.auditor_token_id.split("!", 1)
+    return ConnectionSettings(info.url, user, name, info.auditor_token_secret, fingerprint=info.fingerprint)
+
+
+def sim_state(sim: SimulatorThread) -> dict[str, Any]:
+    state: dict[str, Any] = sim.control("GET", "/state")
+    return state
+
+
+def guest_status(sim: SimulatorThread, vmid: int) -> str:
+    return sim.call(lambda: sim.sim.cluster.guests[vmid].status)
+
+
+# --- connecting ----------------------------------------------------------------------------------
+async def test_token_auth_with_pinned_fingerprint_lists_the_homelab(sim: SimulatorThread) -> None:
+    async with PVEClient(token_settings(sim.info)) as client:
+        nodes = await client.get("/nodes")
+        resources = await client.get("/cluster/resources", type="vm")
+    assert sorted(n["node"] for n in nodes) == ["pve1", "pve2", "pve3"]
+    assert {r["name"] for r in resources} >= {"web-01", "db-01", "dev-sandbox", "pihole"}
+
+
+async def test_password_login_gets_a_ticket_and_can_write(sim: SimulatorThread) -> None:
+    async with PVEClient(password_settings(sim.info)) as client:
+        assert len(await client.get("/nodes")) == 3
+        # a write needs the CSRF token that came with the ticket
+        upid = await client.post("/nodes/pve1/qemu/109/status/start")
+        status = await client.wait_task(upid, poll=0.02)
+    assert status["exitstatus"] == "OK"
+    assert status["user"] == "root@pam"  # the ticket's user, not a token
+    assert guest_status(sim, 109) == "running"
+
+
+async def test_wrong_password_is_authentication_failed(sim: SimulatorThread) -> None:
+    with pytest.raises(AuthenticationFailed) as caught:
+        async with PVEClient(password_settings(sim.info, password="not-the-password")) as client:
+            await client.get("/nodes")
+    assert caught.value.status == 401
+
+
+async def test_tls_verification_is_on_by_default_and_reports_the_fingerprint(sim: SimulatorThread) -> None:
+    settings = token_settings(sim.info, fingerprint=None)
+    assert settings.verify_tls is True
+    before = sim_state(sim)["requests"]
+    with pytest.raises(TLSVerificationFailed) as caught:
+        async with PVEClient(settings) as client:
+            await client.get("/version")
+    assert caught.value.fingerprint == sim.info.fingerprint
+    assert sim.info.fingerprint in str(caught.value)  # the hint tells the user what to pin
+    assert sim_state(sim)["requests"] == before  # nothing was sent over the untrusted connection
+
+
+async def test_wrong_pinned_fingerprint_is_rejected(sim: SimulatorThread) -> None:
+    with pytest.raises(TLSVerificationFailed) as caught:
+        async with PVEClient(token_settings(sim.info, fingerprint=WRONG_FINGERPRINT)) as client:
+            await client.get("/version")
+    assert "does not match the pinned fingerprint" in caught.value.message
+    assert caught.value.fingerprint == sim.info.fingerprint
+
+
+async def test_wrong_pinned_fingerprint_also_blocks_password_login(sim: SimulatorThread) -> None:
+    settings = password_settings(sim.info)
+    settings.fingerprint = WRONG_FINGERPRINT
+    with pytest.raises(TLSVerificationFailed):
+        async with PVEClient(settings) as client:
+            await client.get("/version")
+
+
+async def test_bad_token_secret_is_authentication_failed(sim: SimulatorThread) -> None:
+    settings = token_settings(sim.info, token_secret="00000000-0000-0000-0000-000000000000")
+    with pytest.raises(AuthenticationFailed) as caught:
+        async with PVEClient(settings) as client:
+            await client.get("/nodes")
+    assert caught.value.status == 401
+    assert "invalid token" in caught.value.message
+
+
+async def test_secrets_never_appear_in_settings_repr(sim: SimulatorThread) -> None:
+    text = repr(token_settings(sim.info)) + repr(password_settings(sim.info))
+    assert sim.info.token_secret not in text and sim.info.password not in text
+
+
+# --- typed errors --------------------------------------------------------------------------------
+async def test_auditor_token_cannot_power_off_a_vm(sim: SimulatorThread) -> None:
+    async with PVEClient(auditor_settings(sim.info)) as client:
+        assert any(r["vmid"] == 101 for r in await client.get("/cluster/resources", type="vm"))  # can read
+        with pytest.raises(PermissionDenied) as caught:
+            await client.post("/nodes/pve1/qemu/101/status/stop")
+    assert caught.value.privilege == "VM.PowerMgmt"
+    assert caught.value.path == "/vms/101"
+    assert "VM.PowerMgmt" in caught.value.hint
+    assert guest_status(sim, 101) == "running"
+
+
+async def test_invalid_parameters_are_validation_failed_per_field(sim: SimulatorThread) -> None:
+    async with PVEClient(token_settings(sim.info)) as client:
+        with pytest.raises(ValidationFailed) as caught:
+            await client.post("/nodes/pve1/qemu", vmid=150, cores="many", net0="virtio,bridge=vmbr9")
+    err = caught.value
+    assert err.status == 400
+    assert "cores" in err.errors and "integer" in err.errors["cores"]
+    assert "vmid" not in err.errors
+    assert sim.call(lambda: 150 not in sim.sim.cluster.guests)
+
+
+async def test_unknown_parameter_is_named_in_the_errors(sim: SimulatorThread) -> None:
+    async with PVEClient(token_settings(sim.info)) as client:
+        with pytest.raises(ValidationFailed) as caught:
+            await client.post("/nodes/pve1/qemu/101/status/stop", bogus=1)
+    assert list(caught.value.errors) == ["bogus"]
+    assert guest_status(sim, 101) == "running"
+
+
+async def test_missing_vm_is_not_found(sim: SimulatorThread) -> None:
+    async with PVEClient(token_settings(sim.info)) as client:
+        with pytest.raises(NotFound) as caught:
+            await client.get("/nodes/pve1/qemu/999/config")
+    assert "999" in caught.value.message
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+async def test_wait_task_returns_ok_and_reports_progress(sim: SimulatorThread) -> None:
+    updates: list[tuple[str, list[str]]] = []
+    async with PVEClient(token_settings(sim.info)) as client:
+        upid = await client.post("/nodes/pve1/qemu/109/status/start")
+        assert upid.startswith("UPID:pve1:") and ":qmstart:109:" in upid
+        status = await client.wait_task(upid, poll=0.01,
+                                        on_progress=lambda st, lines: updates.append((st["status"], lines)))
+    assert status["status"] == "stopped" and status["exitstatus"] == "OK"
+    lines = [line for _, batch in updates for line in batch]
+    assert lines[0] == "start VM 109"
+    assert lines[-1] == "TASK OK"
+    assert len(lines) == len(set(lines))  # each log line reported once
+    assert updates[-1][0] == "stopped"
+    assert guest_status(sim, 109) == "running"
+
+
+async def test_failing_task_raises_task_failed_with_log_tail(sim: SimulatorThread) -> None:
+    assert guest_status(sim, 109) == "stopped"  # dev-sandbox on pve1
+    async with PVEClient(token_settings(sim.info)) as client:
+        upid = await client.post("/nodes/pve1/qemu/109/status/stop")
+        with pytest.raises(TaskFailed) as caught:
+            await client.wait_task(upid, poll=0.01)
+    err = caught.value
+    assert err.upid == upid
+    assert err.exitstatus == "VM 109 not running"
+    assert err.log_tail[-1] == "TASK ERROR: VM 109 not running"
+    assert "stop VM 109" in err.log_tail
+
+
+async def test_wait_task_times_out_while_the_task_runs() -> None:
+    with SimulatorThread(task_speed=5.0) as slow:  # a VM start takes 5 s here
+        async with PVEClient(token_settings(slow.info)) as client:
+            upid = await client.post("/nodes/pve1/qemu/109/status/start")
+            started = time.monotonic()
+            with pytest.raises(TaskTimeout) as caught:
+                await client.wait_task(upid, timeout=0.3, poll=0.05)
+            waited = time.monotonic() - started
+            assert caught.value.upid == upid
+            status = await client.get(f"/nodes/pve1/tasks/{upid}/status")
+    assert 0.3 <= waited < 2.0
+    assert status["status"] == "running"  # the timeout does not stop the task
+
+
+# --- retries -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["error", "drop"])
+async def test_get_is_retried_through_transient_faults(sim: SimulatorThread, kind: str) -> None:
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": [kind], "path_regex": "/version$", "remaining": 2})
+    async with PVEClient(token_settings(sim.info), read_retries=3, backoff=0.01) as client:
+        before = sim_state(sim)["requests"]
+        version = await client.get("/version")
+    state = sim_state(sim)
+    assert version["release"] == "9.1"
+    assert state["faults_injected"] == 2
+    assert state["requests"] - before == 3  # two faults, then the answer
+
+
+async def test_get_gives_up_after_its_retries(sim: SimulatorThread) -> None:
+    sim.control("POST", "/faults",
+                {"rate": 1.0, "kinds": ["error"], "path_regex": "/version$", "remaining": 10})
+    async with PVEClient(token_settings(sim.info), read_retries=2, backoff=0.01) as client:
+        before = sim_state(sim)["requests"]
+        with pytest.raises(ServerError) as caught:
+            await client.get("/version")
+    assert caught.value.status == 500
+    assert "fault injection" in caught.value.message
+    assert sim_state(sim)["requests"] - before == 3
+
+
+@pytest.mark.parametrize(("kind", "error"), [("error", ServerError), ("drop", ConnectionFailed)])
+async def test_post_hitting_a_fault_is_not_retried(sim: SimulatorThread, kind: str,
+                                                   error: type[Exception]) -> None:
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": [kind], "methods": ["POST"], "remaining": 5})
+    async with PVEClient(token_settings(sim.info), read_retries=3, backoff=0.01) as client:
+        await client.get("/version")  # the connection is up; GETs are not affected
+        before = sim_state(sim)["requests"]
+        with pytest.raises(error):
+            await client.post("/nodes/pve1/qemu/109/status/start")
+    state = sim_state(sim)
+    assert state["requests"] - before == 1
+    assert state["faults_injected"] == 1
+    assert guest_status(sim, 109) == "stopped"
+
+
+# --- concurrency ---------------------------------------------------------------------------------
+async def test_concurrency_is_bounded_and_all_gathered_calls_complete(sim: SimulatorThread) -> None:
+    sim.control("POST", "/faults", {"rate": 0.0, "latency_ms": 40})
+    client = PVEClient(token_settings(sim.info), max_concurrency=4)
+    in_flight = peak = 0
+    lock = threading.Lock()
+    call = client._call
+
+    def counting_call(method: str, path: str, params: dict[str, Any]) -> Any:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+        try:
+            return call(method, path, params)
+        finally:
+            with lock:
+                in_flight -= 1
+
+    client._call = counting_call  # type: ignore[method-assign]
+    vmids = list(range(100, 111))
+    async with client:
+        resources = {r["vmid"]: r["node"] for r in await client.get("/cluster/resources", type="vm")}
+        calls = [client.get(f"/nodes/{resources[v]}/qemu/{v}/config") for v in vmids * 3]
+        started = time.monotonic()
+        configs = await asyncio.gather(*calls)
+        elapsed = time.monotonic() - started
+    assert len(configs) == 33
+    assert [c["name"] for c in configs[:11]] == [c["name"] for c in configs[11:22]]
+    assert configs[1]["name"] == "web-01"
+    assert peak == 4
+    # 33 requests of ≥36 ms each, four at a time: at least 9 rounds, far less than one at a time
+    assert 9 * 0.036 <= elapsed < 33 * 0.036
