@@ -6,6 +6,7 @@ Each route declares every parameter the real API accepts, with type, range, enum
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -33,11 +34,12 @@ class P:
     default_key: str | None = None  # key that may be written without `key=`
     pattern: str | None = None
     max_length: int | None = None
+    min_length: int | None = None
 
 
 def S(fmt: str | None = None, *, optional: bool = True, pattern: str | None = None,
-      max_length: int | None = None) -> P:
-    return P("string", optional, format=fmt, pattern=pattern, max_length=max_length)
+      max_length: int | None = None, min_length: int | None = None) -> P:
+    return P("string", optional, format=fmt, pattern=pattern, max_length=max_length, min_length=min_length)
 
 
 def I(minimum: float | None = None, maximum: float | None = None, *, optional: bool = True,  # noqa: E743
@@ -101,6 +103,11 @@ def _check_named_format(fmt: str, value: str) -> str | None:
         for tag in re.split(r"[;,\s]+", value.strip()):
             if tag and not _FORMAT_RES["pve-tag"].match(tag):
                 return f"invalid characters in tag '{tag}'"
+        return None
+    if fmt == "dns-name-list":
+        for item in re.split(r"[,;\s]+", value.strip()):
+            if item and not _FORMAT_RES["dns-name"].match(item):
+                return "value does not look like a valid DNS name"
         return None
     if fmt == "pve-configid-list":
         for item in re.split(r"[,;\s]+", value.strip()):
@@ -188,7 +195,9 @@ def check_value(name: str, spec: P, raw: str) -> str | None:
         return f"value '{raw}' does not have a value in the enumeration '{', '.join(spec.enum)}'"
     if spec.max_length is not None and len(raw) > spec.max_length:
         return f"value may only be {spec.max_length} characters long"
-    if spec.pattern is not None and not re.fullmatch(spec.pattern, raw):
+    if spec.min_length is not None and len(raw) < spec.min_length:
+        return f"value must be at least {spec.min_length} characters long"
+    if spec.pattern is not None and not _pattern(spec.pattern).fullmatch(raw):
         return "value does not match the regex pattern"
     if spec.keys is not None:
         return _check_property_string(name, spec, raw)
@@ -199,14 +208,26 @@ def check_value(name: str, spec: P, raw: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    """Compile a schema pattern; PVE's Perl `(?^:…)` groups become plain `(?:…)` groups."""
+    return re.compile(pattern.replace("(?^:", "(?:"))
+
+
 def _check_property_string(name: str, spec: P, raw: str) -> str | None:
     assert spec.keys is not None
-    for index, part in enumerate(p for p in raw.split(",") if p != ""):
+    seen_default = False
+    for part in raw.split(","):
+        if not part.strip():
+            continue
         if "=" not in part:
-            if index == 0 and spec.default_key:
-                continue
-            return f"invalid format - format error\n{name}: value without key, but schema does not " \
-                   "define a default key\n"
+            if spec.default_key is None:
+                return "invalid format - value without key, but schema does not define a default key\n"
+            if seen_default:
+                return ("invalid format - duplicate key in comma-separated list property: "
+                        f"{spec.default_key}\n")
+            seen_default = True
+            continue
         key = part.split("=", 1)[0].strip()
         if key not in spec.keys:
             return f"invalid format - format error\n{name}.{key}: property is not defined in schema " \
@@ -236,7 +257,8 @@ def validate(specs: dict[str, P], params: dict[str, str]) -> dict[str, Any]:
     for name, raw in params.items():
         spec = spec_for(specs, name)
         if spec is None:
-            errors[name] = "property is not defined in schema and the schema does not allow additional properties"
+            errors[name] = ("property is not defined in schema and the schema does not allow "
+                            "additional properties")
             continue
         problem = check_value(name, spec, raw)
         if problem:

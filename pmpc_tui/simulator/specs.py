@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from pmpc_tui.simulator.params import NODE, VMID, VMID_OPT, B, E, I, N, P, S
-from pmpc_tui.simulator.specs_guest import LXC_CREATE, LXC_CONFIG_PUT, QEMU_CONFIG_POST, QEMU_CONFIG_PUT, QEMU_CREATE
+from pmpc_tui.simulator.specs_guest import (
+    LXC_CONFIG_PUT,
+    LXC_CREATE,
+    QEMU_CONFIG_POST,
+    QEMU_CONFIG_PUT,
+    QEMU_CREATE,
+)
 
 SNAPNAME = P("string", optional=False, format="pve-configid", max_length=40)
 SNAPNAME_OPT = P("string", format="pve-configid", max_length=40)
@@ -84,7 +90,9 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("POST", "/nodes/{node}/qemu/{vmid}/snapshot"): {
         "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID, "vmstate": B(),
     },
-    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {"node": NODE, "snapname": SNAPNAME, "vmid": VMID},
+    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
+        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
     ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
         "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
@@ -102,7 +110,9 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("PUT", "/nodes/{node}/lxc/{vmid}/config"): LXC_CONFIG_PUT,
     ("GET", "/nodes/{node}/lxc/{vmid}/status"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/lxc/{vmid}/status/current"): {"node": NODE, "vmid": VMID},
-    ("POST", "/nodes/{node}/lxc/{vmid}/status/start"): {"debug": B(), "node": NODE, "skiplock": B(), "vmid": VMID},
+    ("POST", "/nodes/{node}/lxc/{vmid}/status/start"): {
+        "debug": B(), "node": NODE, "skiplock": B(), "vmid": VMID,
+    },
     ("POST", "/nodes/{node}/lxc/{vmid}/status/stop"): {
         "node": NODE, "overrule-shutdown": B(), "skiplock": B(), "vmid": VMID,
     },
@@ -125,7 +135,9 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("POST", "/nodes/{node}/lxc/{vmid}/snapshot"): {
         "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
-    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {"node": NODE, "snapname": SNAPNAME, "vmid": VMID},
+    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
+        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
     ("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
         "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
