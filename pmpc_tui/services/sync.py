@@ -173,9 +173,10 @@ async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]
     await upsert(Storage, "id", {s["id"]: _storage_values(s) for s in snap.storages})
     networks = {f"{node}/{n['iface']}": _network_values(node, n)
                 for node, items in snap.networks.items() for n in items}
-    # networks of unreachable nodes are unknown, not removed: keep them as they were
+    # networks of unreachable nodes are unknown, not removed: keep them as they were (and ones
+    # already marked removed stay removed)
     for obj in (await session.exec(select(Network))).all():
-        if obj.node in snap.unreachable_nodes and obj.id not in networks:
+        if obj.node in snap.unreachable_nodes and obj.id not in networks and obj.removed_at is None:
             networks[obj.id] = {k: getattr(obj, k) for k in _network_values(obj.node, {"iface": obj.iface})}
     await upsert(Network, "id", networks)
     existing_tasks = {t.upid: t for t in (await session.exec(select(Task))).all()}
