@@ -8,12 +8,16 @@ must reject out-of-range, out-of-enum, mistyped, unknown and missing parameters 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from pmpc_tui.simulator import handlers
 from pmpc_tui.simulator.params import P
+from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.simulator.specs import ROUTE_PARAMS
 from pmpc_tui.simulator.specs_guest import CONTROL_PARAMS
 
@@ -129,3 +133,122 @@ def test_control_params_are_the_create_and_config_params_that_are_not_config_key
             if (method, path) in ROUTE_PARAMS:
                 expected |= set(_schema_props(schema_index, (method, path))) - set(returned)
     assert set(CONTROL_PARAMS) == expected
+
+
+# --- live rejection of bad parameters -------------------------------------------------------------------
+UNKNOWN = "no-such-parameter"
+NO_MATCH = "\x01bad"  # matches none of the schema's patterns (checked at test time)
+MISSING = "property is missing and it is not optional"
+NOT_DEFINED = "property is not defined in schema and the schema does not allow additional properties"
+# Concrete values for path parameters that are not under test (validation runs before any lookup).
+PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local",
+               "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
+
+
+@pytest.fixture(scope="module")
+def api(shared_sim: SimulatorThread) -> Iterator[httpx.Client]:
+    info = shared_sim.info
+    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
+    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
+        yield client
+
+
+def _send(client: httpx.Client, route: tuple[str, str], params: dict[str, str]) -> httpx.Response:
+    """Send `params` to `route`; path parameters go into the path, the rest into query or form body."""
+    method, template = route
+    path_names = set(re.findall(r"\{(\w+)\}", template))
+    kind_vmid = "200" if "/lxc" in template else "101"
+    path = template
+    for name in path_names:
+        path = path.replace(f"{{{name}}}", params.get(name, PATH_VALUES.get(name, kind_vmid)))
+    rest = {k: v for k, v in params.items() if k not in path_names}
+    if method in ("GET", "DELETE"):
+        return client.request(method, path, params=rest)
+    return client.request(method, path, data=rest)
+
+
+def _concrete(name: str) -> str:
+    """`net[n]` -> `net0`: an indexed parameter is sent with index 0."""
+    return name.replace("[n]", "0")
+
+
+def _bad_cases(props: dict[str, Any]) -> dict[str, dict[str, tuple[str, str]]]:
+    """Per case: {parameter sent: (raw value, PVE's expected message)}, derived from the schema alone."""
+    below: dict[str, tuple[str, str]] = {}
+    above: dict[str, tuple[str, str]] = {}
+    mistyped: dict[str, tuple[str, str]] = {}
+    enums: dict[str, tuple[str, str]] = {}
+    too_long: dict[str, tuple[str, str]] = {}
+    unmatched: dict[str, tuple[str, str]] = {}
+    for name, prop in props.items():
+        sent, kind = _concrete(name), prop.get("type")
+        if kind in ("integer", "number"):
+            mistyped[sent] = ("abc", f"type check ('{kind}') failed - got 'abc'")
+            for bound, target, step in (("minimum", below, -1), ("maximum", above, 1)):
+                if prop.get(bound) is not None:
+                    limit = float(prop[bound])
+                    shown = str(int(limit)) if limit.is_integer() else str(limit)
+                    target[sent] = (str(int(limit) + step), f"value must have a {bound} value of {shown}")
+        elif kind == "boolean":
+            mistyped[sent] = ("maybe", "type check ('boolean') failed - got 'maybe'")
+        if prop.get("enum"):
+            allowed = ", ".join(prop["enum"])
+            enums[sent] = ("no-such-value", f"value 'no-such-value' does not have a value in the enumeration "
+                                            f"'{allowed}'")
+        if kind == "string" and prop.get("maxLength"):
+            limit = int(prop["maxLength"])
+            too_long[sent] = ("x" * (limit + 1), f"value may only be {limit} characters long")
+        if kind == "string" and prop.get("pattern"):
+            assert not re.fullmatch(prop["pattern"].replace("(?^:", "(?:"), NO_MATCH)
+            unmatched[sent] = (NO_MATCH, "value does not match the regex pattern")
+    return {"below minimum": below, "above maximum": above, "wrong type": mistyped, "not in enum": enums,
+            "too long": too_long, "pattern": unmatched}
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_simulator_rejects_bad_parameters_with_pve_messages(
+        schema_index: dict[tuple[str, str], Any], api: httpx.Client, route: tuple[str, str]) -> None:
+    props = _schema_props(schema_index, route)
+    problems: list[str] = []
+    for case, bad in _bad_cases(props).items():
+        if not bad:
+            continue
+        response = _send(api, route, {name: raw for name, (raw, _) in bad.items()})
+        if response.status_code != 400:
+            problems.append(f"{case}: HTTP {response.status_code}, wanted 400")
+            continue
+        body = response.json()
+        assert body["data"] is None
+        errors = body.get("errors", {})
+        for name, (raw, message) in bad.items():
+            if errors.get(name) != message:
+                problems.append(f"{case}: {name}={raw!r} gave {errors.get(name)!r}, wanted {message!r}")
+    # An unknown parameter, and every required parameter left out (path parameters are always there).
+    path_names = set(re.findall(r"\{(\w+)\}", route[1]))
+    required = {n for n, p in props.items() if not p.get("optional") and n not in path_names}
+    response = _send(api, route, {UNKNOWN: "1"})
+    assert response.status_code == 400, response.text
+    errors = response.json()["errors"]
+    assert errors == {UNKNOWN: NOT_DEFINED, **{name: MISSING for name in required}}
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_simulator_accepts_boundary_and_enum_values(
+        schema_index: dict[tuple[str, str], Any], api: httpx.Client, route: tuple[str, str]) -> None:
+    """Values on the schema's bounds and every enum member pass the checks (an unknown parameter keeps
+    the call from reaching the handler, so only parameter errors come back)."""
+    props = _schema_props(schema_index, route)
+    sent: dict[str, str] = {UNKNOWN: "1"}
+    for bound in ("minimum", "maximum"):
+        for name, prop in props.items():
+            if prop.get(bound) is not None and prop.get("type") in ("integer", "number"):
+                sent[_concrete(name)] = str(int(float(prop[bound])))
+        for name, prop in props.items():
+            if prop.get("enum"):
+                sent[_concrete(name)] = prop["enum"][0 if bound == "minimum" else -1]
+        response = _send(api, route, sent)
+        assert response.status_code == 400, response.text
+        unexpected = {k: v for k, v in response.json()["errors"].items()
+                      if k != UNKNOWN and v != MISSING}
+        assert unexpected == {}, f"{bound} values rejected"
