@@ -243,6 +243,11 @@ def guest_status(cluster: Cluster, g: Guest) -> dict[str, Any]:
         if g.status in ("running", "paused"):
             entry.update({"running-machine": "pc-i440fx-9.2+pve1", "running-qemu": "9.2.0",
                           "balloon": g.maxmem(), "freemem": g.maxmem() - cluster.guest_mem(g),
-                          "proxmox-support": {"pbs-dirty-bitmap": True, "query-bitmap-info": True}})
+                          "proxmox-support": {
+                              "backup-max-workers": True, "pbs-dirty-bitmap": True,
+                              "pbs-dirty-bitmap-migration": True, "pbs-dirty-bitmap-savevm": True,
+                              "pbs-library-version": "1.5.1 (UNKNOWN)", "pbs-masterkey": True,
+                              "query-bitmap-info": True,
+                          }})
         entry["shares"] = 1000
     return entry
