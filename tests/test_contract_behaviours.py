@@ -118,6 +118,12 @@ def test_every_route_needs_auth_except_ticket_and_domains(anonymous: httpx.Clien
         assert response.content == b""
 
 
+def test_unknown_paths_need_auth_too(anonymous: httpx.Client) -> None:
+    """pveproxy checks credentials before it looks for a handler."""
+    response = anonymous.get("/nodes/pve1/no-such-thing")
+    assert response.status_code == 401 and response.content == b""
+
+
 def test_open_routes_answer_without_auth(anonymous: httpx.Client) -> None:
     assert anonymous.get("/access/domains").status_code == 200
     assert anonymous.get("/access/ticket").status_code == 200

@@ -111,6 +111,8 @@ class SimulatorAPI:
         path = request.path[len(PREFIX):].rstrip("/") or "/"
         route = self._match(request.method, path)
         if route is None:
+            # pveproxy authenticates before it looks for a handler: unknown paths need auth too.
+            self._authenticate(request, (request.method, path) in WORLD_ROUTES)
             raise ApiError(501, f"Method '{request.method} {path}' not implemented")
         template, path_params, handler = route
         auth = self._authenticate(request, (request.method, template) in WORLD_ROUTES)
