@@ -6,6 +6,7 @@ Every test talks HTTPS to a real in-thread simulator (the `sim` fixture); nothin
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from typing import Any
@@ -24,7 +25,7 @@ from pmpc_tui.pve.errors import (
     TLSVerificationFailed,
     ValidationFailed,
 )
-from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
+from pmpc_tui.simulator.server import SimulatorInfo, SimulatorOptions, SimulatorThread
 
 WRONG_FINGERPRINT = ":".join(["AB"] * 32)
 
@@ -72,6 +73,29 @@ async def test_password_login_gets_a_ticket_and_can_write(sim: SimulatorThread) 
     assert status["exitstatus"] == "OK"
     assert status["user"] == "root@pam"  # the ticket's user, not a token
     assert guest_status(sim, 109) == "running"
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback (::1) on this machine")
+async def test_ipv6_url_with_port_works_for_token_and_password() -> None:
+    with SimulatorThread(SimulatorOptions(host="::1", port=0, task_speed=0.02)) as v6:
+        assert v6.info.url.startswith("https://[::1]:")
+        async with PVEClient(token_settings(v6.info)) as client:
+            assert (await client.get("/version"))["release"] == "9.1"
+        async with PVEClient(password_settings(v6.info)) as client:
+            assert len(await client.get("/nodes")) == 3
+        with pytest.raises(TLSVerificationFailed) as caught:
+            async with PVEClient(token_settings(v6.info, fingerprint=None)) as client:
+                await client.get("/version")
+        assert caught.value.fingerprint == v6.info.fingerprint
 
 
 async def test_wrong_password_is_authentication_failed(sim: SimulatorThread) -> None:

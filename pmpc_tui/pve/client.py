@@ -115,7 +115,8 @@ class PVEClient:
         verify: bool | str = s.ca_bundle or s.verify_tls
         if s.fingerprint:
             verify = False  # the pinned adapter checks the certificate instead
-        host = f"{s.host}:{s.port}"
+        # proxmoxer splits host and port itself; an IPv6 literal must keep its brackets for that
+        host = f"[{s.host}]:{s.port}" if ":" in s.host else f"{s.host}:{s.port}"
         if s.token_name:
             api = ProxmoxAPI(host, user=s.user, token_name=s.token_name, token_value=s.token_secret or "",
                              verify_ssl=verify, timeout=s.timeout)
