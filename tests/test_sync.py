@@ -240,7 +240,9 @@ async def test_offline_node_keeps_its_guests_and_is_reported(sim: SimulatorThrea
     assert result.unreachable_nodes == ["pve3"]
     assert result.removed == 0
     assert (result.vms, result.containers, result.networks) == (11, 7, 12)
-    assert (await rows(db, Node))["pve3"].status == "offline"
+    known_pve3 = (await rows(db, Node))["pve3"]
+    assert known_pve3.status == "offline"
+    assert known_pve3.maxmem > 0 and known_pve3.maxcpu > 0  # last known sizes kept, not zeroed
     vms, cts, nets = await rows(db, VM), await rows(db, Container), await rows(db, Network)
     checks = ((vms, known_vms, PVE3_GUESTS["vms"]), (cts, known_cts, PVE3_GUESTS["containers"]))
     for model_rows, known, ids in checks:

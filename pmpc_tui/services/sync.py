@@ -163,6 +163,12 @@ async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]
                 removed += 1
 
     nodes = {n["node"]: _node_values(n) for n in snap.nodes}
+    # an offline node reports no figures: keep its last known sizes, record only the status
+    for node in (await session.exec(select(Node))).all():
+        values = nodes.get(node.name)
+        if values is not None and values["status"] != "online" and not values["maxmem"]:
+            for key in ("cpu", "maxcpu", "mem", "maxmem", "disk", "maxdisk", "uptime"):
+                values[key] = getattr(node, key)
     await upsert(Node, "name", nodes)
     previous_vm = {v.vmid: v for v in (await session.exec(select(VM))).all()}
     previous_ct = {c.vmid: c for c in (await session.exec(select(Container))).all()}
