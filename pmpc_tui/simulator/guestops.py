@@ -17,12 +17,11 @@ from pmpc_tui.simulator.model import (
     parse_size,
     print_property_string,
 )
+from pmpc_tui.simulator.params import NIC_MODELS
 
 QEMU_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$")
 LXC_DRIVE = re.compile(r"^rootfs$|^mp\d+$")
 NEW_VOLUME = re.compile(r"^(?P<storage>[a-z][a-z0-9\-_.]*[a-z0-9]):(?P<size>\d+(\.\d+)?)$")
-NIC_MODELS = ("virtio", "e1000", "e1000e", "vmxnet3", "rtl8139", "ne2k_pci", "pcnet", "i82551", "i82557b",
-              "i82559er", "ne2k_isa", "e1000-82540em", "e1000-82544gc", "e1000-82545em")
 
 
 def _is_drive(kind: str, key: str) -> bool:

@@ -214,24 +214,50 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace("(?^:", "(?:"))
 
 
+# Value rules for property-string keys whose meaning is the same wherever they appear.
+SUBKEY_RULES: dict[str, P] = {
+    "current": P("integer", minimum=16),
+    "tag": P("integer", minimum=1, maximum=4094),
+    "mtu": P("integer", minimum=1, maximum=65520),
+    "queues": P("integer", minimum=0, maximum=64),
+    "rate": P("number", minimum=0),
+    "firewall": P("boolean"), "link_down": P("boolean"), "ssd": P("boolean"), "iothread": P("boolean"),
+    "ro": P("boolean"), "backup": P("boolean"), "replicate": P("boolean"), "enabled": P("boolean"),
+    "acl": P("boolean"), "keepattrs": P("boolean"), "host-managed": P("boolean"),
+    "size": P("string", pattern=r"\d+(\.\d+)?[KMGT]?"),
+    "macaddr": P("string", format="mac-addr"), "hwaddr": P("string", format="mac-addr"),
+    "bridge": P("string", format="pve-bridge-id"),
+}
+NIC_MODELS = ("e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e", "i82551", "i82557b",
+              "i82559er", "ne2k_isa", "ne2k_pci", "pcnet", "rtl8139", "virtio", "vmxnet3")
+SUBKEY_RULES["model"] = P("string", enum=NIC_MODELS)
+SUBKEY_RULES.update({model: P("string", format="mac-addr") for model in NIC_MODELS})
+
+
 def _check_property_string(name: str, spec: P, raw: str) -> str | None:
     assert spec.keys is not None
-    seen_default = False
+    seen: set[str] = set()
     for part in raw.split(","):
         if not part.strip():
             continue
         if "=" not in part:
             if spec.default_key is None:
                 return "invalid format - value without key, but schema does not define a default key\n"
-            if seen_default:
-                return ("invalid format - duplicate key in comma-separated list property: "
-                        f"{spec.default_key}\n")
-            seen_default = True
-            continue
-        key = part.split("=", 1)[0].strip()
-        if key not in spec.keys:
-            return f"invalid format - format error\n{name}.{key}: property is not defined in schema " \
-                   "and the schema does not allow additional properties\n"
+            key, value = spec.default_key, part.strip()
+        else:
+            key, value = (x.strip() for x in part.split("=", 1))
+            if key not in spec.keys:
+                return f"invalid format - format error\n{name}.{key}: property is not defined in schema " \
+                       "and the schema does not allow additional properties\n"
+        if key in seen:
+            return f"invalid format - duplicate key in comma-separated list property: {key}\n"
+        seen.add(key)
+        rule = SUBKEY_RULES.get(key)
+        if rule is not None:
+            problem = check_value(f"{name}.{key}", rule, value)
+            if problem:
+                return f"invalid format - format error\n{name}.{key}: {problem.removeprefix('invalid format - ')}"\
+                       .rstrip("\n") + "\n"
     return None
 
 
