@@ -13,6 +13,7 @@ from pmpc_tui import __version__
 from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
+    from pmpc_tui.pve.client import ConnectionSettings
     from pmpc_tui.simulator.server import SimulatorProcess
 
 EXIT_USAGE = 2
@@ -48,10 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None and not args.demo:
-        # The TUI arrives with the console issue; until then show help.
-        parser.print_help()
-        return 0
+    if args.command is None:
+        return _run_console(args)
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -74,8 +73,6 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         if args.demo:
             demo = await _start_demo(ctx)
-            if args.command is None:
-                args = build_parser().parse_args(["list", "vms", "-o", args.output])
         command = BY_NAME[args.command]
         handler = command.load()
         result = await handler(ctx, args)
@@ -93,6 +90,46 @@ async def _run(args: argparse.Namespace) -> int:
         await ctx.close()
         if demo is not None:
             demo.stop()
+
+
+def _run_console(args: argparse.Namespace) -> int:
+    """Open the full-screen console on the active profile (or on the demo simulator)."""
+    from pmpc_tui.app import ProxmoxApp
+    from pmpc_tui.config.profiles import ProfileError, ProfileStore
+    from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.simulator.server import SimulatorProcess
+
+    demo_proc = None
+    try:
+        if args.demo:
+            print("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…", file=sys.stderr)
+            demo_proc = SimulatorProcess("--scenario", "homelab", "--task-speed", "0.3")
+            settings = _demo_settings(demo_proc)
+            label = "DEMO"
+        else:
+            try:
+                profile = ProfileStore().get(args.profile)
+                settings = profile.settings()
+            except ProfileError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 3
+            label = f"{profile.name} · {profile.url}"
+
+        async def client_factory() -> PVEClient:
+            return await PVEClient(settings).connect()
+
+        ProxmoxApp(client_factory, demo=args.demo, cluster_label=label).run()
+        return 0
+    finally:
+        if demo_proc is not None:
+            demo_proc.stop()
+
+
+def _demo_settings(proc: SimulatorProcess) -> ConnectionSettings:
+    from pmpc_tui.pve.client import ConnectionSettings
+
+    user, token = proc.info.token_id.split("!", 1)
+    return ConnectionSettings(proc.info.url, user, token, proc.info.token_secret, fingerprint=proc.info.fingerprint)
 
 
 async def _start_demo(ctx: object) -> SimulatorProcess:

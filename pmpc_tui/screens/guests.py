@@ -1,0 +1,80 @@
+"""VMs and Containers screens: a live table with `/` filter-as-you-type."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from pmpc_tui.services.live import ClusterView
+from pmpc_tui.widgets.guest_table import GuestTable
+
+
+class GuestsScreen(Screen[None]):
+    """All guests of one kind (qemu or lxc)."""
+
+    AUTO_FOCUS = "#guests"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(name="vms" if kind == "qemu" else "cts")
+        self.kind = kind
+        self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(self.title_text, id="screen-title")
+            yield Input(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            yield GuestTable(id="guests")
+            yield Static("", id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.show_view(getattr(self.app, "cluster_view", None))
+
+    def on_screen_resume(self) -> None:
+        self.show_view(getattr(self.app, "cluster_view", None))
+
+    def show_view(self, view: ClusterView | None) -> None:
+        """Render the latest cluster data (called by the app after each refresh)."""
+        if view is None:
+            self.query_one("#empty", Static).update("loading…")
+            return
+        table = self.query_one(GuestTable)
+        text = self.query_one("#filter", Input).value
+        rows = view.guests(self.kind)
+        table.show(rows, text)
+        empty = self.query_one("#empty", Static)
+        if not rows:
+            empty.update(f"No {self.title_text.lower()} in this cluster yet.")
+        elif not table.row_count:
+            empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
+        else:
+            empty.update("")
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one(GuestTable).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.show_view(getattr(self.app, "cluster_view", None))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(GuestTable).focus()

@@ -1,0 +1,86 @@
+"""The console, driven headless with Pilot against the simulator."""
+
+from __future__ import annotations
+
+from pmpc_tui.app import ProxmoxApp
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.screens.guests import GuestsScreen
+from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.widgets.guest_table import GuestTable
+
+
+def make_app(sim: SimulatorThread, secret: str | None = None) -> ProxmoxApp:
+    user, token = sim.info.token_id.split("!")
+    settings = ConnectionSettings(sim.info.url, user, token, secret or sim.info.token_secret,
+                                  fingerprint=sim.info.fingerprint)
+
+    async def factory() -> PVEClient:
+        return await PVEClient(settings).connect()
+
+    return ProxmoxApp(factory, demo=True, refresh_seconds=0)
+
+
+async def settle(app: ProxmoxApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_dashboard_shows_nodes_and_guest_counts(shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        summary = str(app.screen.query_one("#summary").render())
+        assert "Nodes 3/3 online" in summary and "VMs" in summary
+        assert app.screen.query_one("#nodes").row_count == 3
+        assert "DEMO" in app.sub_title
+
+
+async def test_number_keys_switch_to_vms_and_containers(shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        assert isinstance(app.screen, GuestsScreen) and app.screen.kind == "qemu"
+        assert app.screen.query_one(GuestTable).row_count == 11
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, GuestsScreen) and app.screen.kind == "lxc"
+        assert app.screen.query_one(GuestTable).row_count == 7
+
+
+async def test_slash_filters_as_you_type_and_escape_clears(shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "slash", "w", "e", "b")
+        await pilot.pause()
+        table = app.screen.query_one(GuestTable)
+        assert table.row_count == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 11
+
+
+async def test_refresh_updates_rows_in_place_and_keeps_the_cursor(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "down", "down")
+        table = app.screen.query_one(GuestTable)
+        selected = table.selected_vmid
+        sim.control("POST", "/guests/101/status", {"status": "stopped"})
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert table.selected_vmid == selected
+        assert table.get_cell("101", "status") == "stopped"
+
+
+async def test_api_failure_is_a_notification_not_a_crash(shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim, secret="wrong-secret")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("authentication failed" in m for m in messages)
+        assert all("wrong-secret" not in m for m in messages)
+        assert app.is_running
