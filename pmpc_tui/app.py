@@ -60,6 +60,25 @@ class ProxmoxApp(App[None]):
     def action_refresh(self) -> None:
         self.refresh_data()
 
+    @work(group="actions")
+    async def run_guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
+        """Run a guest action through the services, then tell the user and refresh."""
+        from pmpc_tui.services.guests import delete_guest, power_action
+
+        self.notify(f"{action} {label}…", timeout=3)
+        try:
+            if self._client is None:
+                self._client = await self.client_factory()
+            if action == "delete":
+                result = await delete_guest(self._client, kind, vmid)
+            else:
+                result = await power_action(self._client, kind, vmid, action, wait=True)
+        except PVEError as exc:
+            self.notify(str(exc), title=f"{action} failed", severity="error", timeout=10)
+        else:
+            self.notify(f"{action} {label}: {result.exitstatus}", title="Task finished")
+        self.refresh_data()
+
     @work(exclusive=True, group="refresh")
     async def refresh_data(self) -> None:
         """Read the cluster in the background and hand the result to the visible screen."""

@@ -84,3 +84,75 @@ async def test_api_failure_is_a_notification_not_a_crash(shared_sim: SimulatorTh
         assert any("authentication failed" in m for m in messages)
         assert all("wrong-secret" not in m for m in messages)
         assert app.is_running
+
+
+async def select_vmid(app: ProxmoxApp, pilot: object, vmid: int) -> None:
+    table = app.screen.query_one(GuestTable)
+    table.move_cursor(row=table.get_row_index(str(vmid)))
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await select_vmid(app, pilot, 109)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
+        assert app.screen.query_one(GuestTable).get_cell("109", "status") == "running"
+        assert any("start VM 109 (dev-sandbox): OK" in n.message for n in app._notifications)
+
+
+async def test_stop_asks_first_and_cancel_does_nothing(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await select_vmid(app, pilot, 101)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "stopped"
+
+
+async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await select_vmid(app, pilot, 109)
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press(*"dev-sandbx", "enter")  # a typo: nothing happens
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert sim.call(lambda: 109 in sim.sim.cluster.guests)
+        typed = app.screen.query_one("#typed")
+        typed.value = ""  # type: ignore[attr-defined]
+        await pilot.press(*"dev-sandbox", "enter")
+        await settle(app, pilot)
+        assert sim.call(lambda: 109 not in sim.sim.cluster.guests)
+        assert "109" not in app.screen.query_one(GuestTable).rows
+
+
+async def test_failed_action_is_reported(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await select_vmid(app, pilot, 101)
+        await pilot.press("delete")  # 101 is running: the service refuses
+        await pilot.pause()
+        await pilot.press(*"web-01", "enter")
+        await settle(app, pilot)
+        assert any("is running" in n.message for n in app._notifications)
+        assert sim.call(lambda: 101 in sim.sim.cluster.guests)
