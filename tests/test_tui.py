@@ -86,7 +86,10 @@ async def test_api_failure_is_a_notification_not_a_crash(shared_sim: SimulatorTh
         assert app.is_running
 
 
-async def select_vmid(app: ProxmoxApp, pilot: object, vmid: int) -> None:
+async def open_vms_at(app: ProxmoxApp, pilot: object, vmid: int) -> None:
+    """Wait for the first refresh, switch to the VMs screen and put the cursor on `vmid`."""
+    await settle(app, pilot)
+    await pilot.press("2")  # type: ignore[attr-defined]
     table = app.screen.query_one(GuestTable)
     table.move_cursor(row=table.get_row_index(str(vmid)))
     await pilot.pause()  # type: ignore[attr-defined]
@@ -95,9 +98,7 @@ async def select_vmid(app: ProxmoxApp, pilot: object, vmid: int) -> None:
 async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThread) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await select_vmid(app, pilot, 109)
+        await open_vms_at(app, pilot, 109)
         await pilot.press("s")
         await settle(app, pilot)
         assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
@@ -108,9 +109,7 @@ async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThrea
 async def test_stop_asks_first_and_cancel_does_nothing(sim: SimulatorThread) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await select_vmid(app, pilot, 101)
+        await open_vms_at(app, pilot, 101)
         await pilot.press("x")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
@@ -127,9 +126,7 @@ async def test_stop_asks_first_and_cancel_does_nothing(sim: SimulatorThread) -> 
 async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await select_vmid(app, pilot, 109)
+        await open_vms_at(app, pilot, 109)
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press(*"dev-sandbx", "enter")  # a typo: nothing happens
@@ -147,9 +144,7 @@ async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
 async def test_failed_action_is_reported(sim: SimulatorThread) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await select_vmid(app, pilot, 101)
+        await open_vms_at(app, pilot, 101)
         await pilot.press("delete")  # 101 is running: the service refuses
         await pilot.pause()
         await pilot.press(*"web-01", "enter")
