@@ -1,21 +1,33 @@
-"""The Textual console: modes for the main screens, global keys, live refresh — wiring only."""
+"""The Textual console: modes for the main screens, global keys, palette, live refresh — wiring only."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
+from pmpc_tui.palette import CommandsProvider, GuestsProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.guests import GuestsScreen
-from pmpc_tui.services.live import ClusterView, load_cluster_view
+from pmpc_tui.screens.logs import LogsScreen
+from pmpc_tui.screens.nodes import NodesScreen
+from pmpc_tui.screens.tasks import TasksScreen
+from pmpc_tui.services.applog import api_call_logger, app_log
+from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+
+if TYPE_CHECKING:
+    from pmpc_tui.screens.first_run import Connected
+    from pmpc_tui.simulator.server import SimulatorProcess
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
+log = logging.getLogger("pmpc.console")
 
 
 class ProxmoxApp(App[None]):
@@ -27,55 +39,179 @@ class ProxmoxApp(App[None]):
         "dashboard": DashboardScreen,
         "vms": lambda: GuestsScreen("qemu"),
         "cts": lambda: GuestsScreen("lxc"),
+        "nodes": NodesScreen,
+        "tasks": TasksScreen,
+        "logs": LogsScreen,
     }
     DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('dashboard')", "Dashboard"),
-        Binding("2", "switch_mode('vms')", "VMs"),
-        Binding("3", "switch_mode('cts')", "Containers"),
-        Binding("r", "refresh", "Refresh"),
+        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=v.key in "123") for v in VIEWS),
+        Binding("colon", "jump", "Jump"),
+        Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "show_help_panel", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, client_factory: ClientFactory, *, demo: bool = False, refresh_seconds: float = 5.0,
-                 cluster_label: str = "") -> None:
+    def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
+                 cluster_label: str = "", demo_process: SimulatorProcess | None = None) -> None:
         super().__init__()
         self.client_factory = client_factory
         self.demo = demo
+        self.demo_process = demo_process
         self.refresh_seconds = refresh_seconds
         self.cluster_view: ClusterView | None = None
+        self.history = LiveHistory()
+        self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
         self._client: PVEClient | None = None
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
+        app_log()
 
+    # ---- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.client_factory is None:
+            from pmpc_tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(), self._connected)
+            return
+        self._start_refreshing()
+
+    def _start_refreshing(self) -> None:
+        log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()
         if self.refresh_seconds > 0:
             self.set_interval(self.refresh_seconds, self.refresh_data)
 
+    def _connected(self, result: Connected | None) -> None:
+        """The first-run screen connected (or started the demo)."""
+        if result is None:
+            return
+        settings = result.settings
+
+        async def factory() -> PVEClient:
+            return await PVEClient(settings).connect()
+
+        self.client_factory = factory
+        self.demo = result.demo is not None
+        self.demo_process = result.demo
+        self.sub_title = result.label
+        self._start_refreshing()
+
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.close()
+        if self.demo_process is not None:
+            self.demo_process.stop()
 
+    async def client(self) -> PVEClient:
+        """The connected API client (connecting on first use)."""
+        if self._client is None:
+            if self.client_factory is None:
+                raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
+            client = await self.client_factory()
+            client.observers.append(api_call_logger)
+            self._client = client
+        return self._client
+
+    # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.refresh_data()
 
+    def action_jump(self) -> None:
+        """`:` — the k9s-style jump prompt."""
+        from pmpc_tui.widgets.jump import JumpPrompt
+
+        def go(text: str | None) -> None:
+            if text:
+                self.jump(text)
+
+        self.push_screen(JumpPrompt(), go)
+
+    def jump(self, text: str) -> None:
+        """Go where a `:` command says: a view, a guest (`vm 101`), or a filtered guest list (`vms web`)."""
+        try:
+            target = parse_jump(text)
+        except JumpError as exc:
+            self.notify(str(exc), title="Jump", severity="warning")
+            return
+        if target.view.mode in ("vms", "cts") and target.target:
+            view = self.cluster_view
+            kind = "qemu" if target.view.mode == "vms" else "lxc"
+            rows = view.guests(kind) if view else []
+            exact = [r for r in rows if target.target in (str(r["vmid"]), r["name"])]
+            if len(exact) == 1:
+                self.goto_guest(exact[0]["vmid"])
+                return
+            self.switch_mode(target.view.mode)
+            self.call_after_refresh(self._apply_filter, target.target)
+            return
+        self.jump_to(target.view.mode)
+
+    def jump_to(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def _apply_filter(self, text: str) -> None:
+        from textual.widgets import Input
+
+        screen = self.screen
+        if isinstance(screen, GuestsScreen):
+            box = screen.query_one("#filter", Input)
+            box.display = True
+            box.value = text
+
+    def goto_guest(self, vmid: int) -> None:
+        """Open the VMs or Containers view with the cursor on this guest."""
+        found = self.cluster_view.find_guest(vmid) if self.cluster_view else None
+        if found is None:
+            self.notify(f"No guest {vmid} in the last refresh.", severity="warning")
+            return
+        kind, _row = found
+        self.switch_mode("vms" if kind == "qemu" else "cts")
+
+        def select() -> None:
+            screen = self.screen
+            if isinstance(screen, GuestsScreen):
+                from textual.widgets import Input
+
+                if not screen.table.select_vmid(vmid):  # hidden by a filter: clear it
+                    screen.query_one("#filter", Input).value = ""
+                    screen.show_view(self.cluster_view)
+                    screen.table.select_vmid(vmid)
+                screen.table.focus()
+
+        self.call_after_refresh(select)
+
+    def prepare_command(self, name: str) -> None:
+        """Palette → command: show how to run it (the REPL pane takes it when present)."""
+        self.notify(f"proxmox-mpc {name} --help", title=f"Command: {name}")
+
+    def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
+        if self._client is None:
+            return None
+        return console_url(self._client.settings.url, kind, row["vmid"], row["name"], row["node"])
+
+    # ---- work ----------------------------------------------------------------------------
     @work(group="actions")
     async def run_guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
-        """Run a guest action through the services, then tell the user and refresh."""
+        """Run a guest action through the services, wait for its task, tell the user and refresh."""
         from pmpc_tui.services.guests import delete_guest, power_action
 
         self.notify(f"{action} {label}…", timeout=3)
         try:
-            if self._client is None:
-                self._client = await self.client_factory()
+            client = await self.client()
             if action == "delete":
-                result = await delete_guest(self._client, kind, vmid)
+                result = await delete_guest(client, kind, vmid, wait=False)
             else:
-                result = await power_action(self._client, kind, vmid, action, wait=True)
+                result = await power_action(client, kind, vmid, action, wait=False)
+            if result.upid:
+                self.awaited_tasks.add(result.upid)
+                status = await client.wait_task(result.upid)
+                result.exitstatus = status.get("exitstatus")
         except PVEError as exc:
+            log.warning("%s %s failed: %s", action, label, exc)
             self.notify(str(exc), title=f"{action} failed", severity="error", timeout=10)
         else:
+            log.info("%s %s: %s", action, label, result.exitstatus)
             self.notify(f"{action} {label}: {result.exitstatus}", title="Task finished")
         self.refresh_data()
 
@@ -83,13 +219,18 @@ class ProxmoxApp(App[None]):
     async def refresh_data(self) -> None:
         """Read the cluster in the background and hand the result to the visible screen."""
         try:
-            if self._client is None:
-                self._client = await self.client_factory()
-            view = await load_cluster_view(self._client)
+            view = await load_cluster_view(await self.client())
         except PVEError as exc:
+            log.warning("refresh failed: %s", exc)
             self.notify(str(exc), title="Could not refresh", severity="error", timeout=8)
             return
+        for task in finished_tasks(self.cluster_view, view):
+            if task["upid"] not in self.awaited_tasks:
+                ok = task["status"] == "OK"
+                self.notify(f"{task['type']} {task['id']} on {task['node']}: {task['status']}",
+                            title="Task finished", severity="information" if ok else "error")
         self.cluster_view = view
+        self.history.record(view)
         show = getattr(self.screen, "show_view", None)
         if show is not None:
             show(view)

@@ -136,11 +136,11 @@ async def _start_demo(ctx: object) -> SimulatorProcess:
     """Start the simulator in a child process and point the context at it (nothing is saved)."""
     from pmpc_tui.commands.context import CommandContext
     from pmpc_tui.config.profiles import Profile
-    from pmpc_tui.simulator.server import SimulatorProcess
+    from pmpc_tui.services.demo import start_demo_cluster
 
     assert isinstance(ctx, CommandContext)
     ctx.report("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…")
-    proc = await asyncio.to_thread(SimulatorProcess, "--scenario", "homelab", "--task-speed", "0.3")
+    proc = await asyncio.to_thread(start_demo_cluster)
     info = proc.info
     os.environ["PMPC_DEMO_TOKEN_SECRET"] = info.token_secret
     user, token = info.token_id.split("!", 1)

@@ -40,45 +40,27 @@ async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def connect(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.config.profiles import Profile
-    from pmpc_tui.pve.tls import normalize_fingerprint
     from pmpc_tui.services.connection import test_connection as check
+    from pmpc_tui.services.profiles import ConnectionForm, build_profile
 
-    if not args.token_id and not args.user:
-        raise ValidationFailed("missing credentials", {"--token-id": "give --token-id USER@REALM!NAME "
-                                                                      "(or --user for password login)"})
-    url = args.url if "://" in args.url else f"https://{args.url}"
-    if not url.startswith("https://"):
-        raise ValidationFailed("invalid URL", {"--url": "the Proxmox API is served over https://"})
-    user, token_name, auth = args.user or "root@pam", None, "password"
-    if args.token_id:
-        if "!" not in args.token_id or "@" not in args.token_id.split("!")[0]:
-            raise ValidationFailed("invalid token id", {"--token-id": "expected USER@REALM!TOKENNAME"})
-        user, token_name = args.token_id.split("!", 1)
-        auth = "token"
-    fingerprint = None
-    if args.fingerprint:
-        try:
-            fingerprint = normalize_fingerprint(args.fingerprint)
-        except ValueError as exc:
-            raise ValidationFailed("invalid fingerprint", {"--fingerprint": str(exc)}) from None
+    form = ConnectionForm(name=args.name, url=args.url, token_id=args.token_id, user=args.user,
+                          fingerprint=args.fingerprint, ca_bundle=args.ca_bundle, insecure=args.insecure)
     if args.secret_env:
-        source, ref = "env", args.secret_env
+        form.secret_source, form.secret_ref = "env", args.secret_env
     elif args.secret_file:
-        source, ref = "file", args.secret_file
+        form.secret_source, form.secret_ref = "file", args.secret_file
     elif args.keyring:
-        source, ref = "keyring", args.name
+        form.secret_source, form.secret_ref = "keyring", args.name
     elif args.secret_stdin:
+        form.secret_source, form.secret_ref = "file", "-"  # replaced by the stored file below
+    build_profile(form)  # reject bad input before reading stdin or writing a secret file
+    if args.secret_stdin:
         secret = sys.stdin.readline().strip()
         if not secret:
             raise ValidationFailed("no secret", {"--secret-stdin": "nothing was read from stdin"})
-        source, ref = "file", str(ctx.store.store_secret_file(args.name, secret))
-    else:
-        raise ValidationFailed("where is the secret?", {"secret": "give --secret-env VAR, --secret-file PATH, "
-                                                                  "--secret-stdin or --keyring"})
-    profile = Profile(name=args.name, url=url, user=user, token_name=token_name, secret_source=source,
-                      secret_ref=ref, auth=auth, fingerprint=fingerprint, verify_tls=not args.insecure,
-                      ca_bundle=args.ca_bundle)
+        form.secret_source, form.secret_ref = "file", str(ctx.store.store_secret_file(args.name, secret))
+    profile = build_profile(form)
+    url, user, source = profile.url, profile.user, profile.secret_source
     details: dict[str, Any] = {}
     if not args.no_test:
         details = await check(profile.settings())

@@ -1,18 +1,26 @@
-"""Dashboard: nodes with CPU and memory use, guests by status."""
+"""Dashboard: nodes with usage bars, guests by status, CPU/memory history, storage warnings, recent tasks."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
-from pmpc_tui.formatting import human_bytes, human_duration
+from pmpc_tui.formatting import human_bytes, human_duration, sparkline, task_time, usage_bar
 from pmpc_tui.services.live import ClusterView
+from pmpc_tui.widgets.keyed_table import KeyedTable
+
+NODE_COLUMNS = (("node", "Node"), ("status", "Status"), ("cpu", "CPU"), ("mem", "Memory"), ("disk", "Root disk"),
+                ("uptime", "Uptime"))
+TASK_COLUMNS = (("start", "Started"), ("node", "Node"), ("type", "Type"), ("id", "ID"), ("status", "Status"))
+RECENT_TASKS = 8
 
 
-def _bar(fraction: float, width: int = 12) -> str:
-    filled = max(0, min(width, round(fraction * width)))
-    return "█" * filled + "░" * (width - filled) + f" {fraction * 100:4.0f}%"
+def _status_counts(counts: dict[str, int]) -> str:
+    if not counts:
+        return "none"
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 class DashboardScreen(Screen[None]):
@@ -20,38 +28,68 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="summary")
-        yield DataTable(id="nodes", cursor_type="row")
+        with VerticalScroll(id="dashboard"):
+            yield Static("", id="summary")
+            yield KeyedTable(NODE_COLUMNS, id="nodes")
+            yield Static("", id="history")
+            yield Static("", id="storage-summary")
+            yield Static("Recent tasks", classes="section-title")
+            yield KeyedTable(TASK_COLUMNS, id="recent-tasks")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#nodes", DataTable)
-        for key, label in (("node", "Node"), ("status", "Status"), ("cpu", "CPU"), ("mem", "Memory"),
-                           ("uptime", "Uptime")):
-            table.add_column(label, key=key)
         self.show_view(getattr(self.app, "cluster_view", None))
 
     def on_screen_resume(self) -> None:
         self.show_view(getattr(self.app, "cluster_view", None))
 
     def show_view(self, view: ClusterView | None) -> None:
+        """Render the latest cluster data (called by the app after each refresh)."""
         summary = self.query_one("#summary", Static)
         if view is None:
             summary.update("loading cluster…")
             return
-        vms, cts = view.counts("qemu"), view.counts("lxc")
         online = sum(1 for n in view.nodes if n["status"] == "online")
+        vms, cts = view.counts("qemu"), view.counts("lxc")
         summary.update(
-            f"Nodes {online}/{len(view.nodes)} online   "
-            f"VMs {vms.get('running', 0)} running / {sum(vms.values())}   "
-            f"Containers {cts.get('running', 0)} running / {sum(cts.values())}")
-        table = self.query_one("#nodes", DataTable)
+            f"[b]Nodes {online}/{len(view.nodes)} online[/b]   "
+            f"[b]VMs[/b] {_status_counts(vms)}   [b]Containers[/b] {_status_counts(cts)}")
+        self.query_one("#nodes", KeyedTable).show({n["node"]: [
+            n["node"], n["status"], usage_bar(n["cpu"]) + f" of {n['maxcpu']}",
+            usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0) + f" of {human_bytes(n['maxmem'])}",
+            usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0), human_duration(n["uptime"]),
+        ] for n in view.nodes})
+        self._show_history(view)
+        self._show_storage(view)
+        self.query_one("#recent-tasks", KeyedTable).show({t["upid"]: [
+            task_time(t["starttime"]), t["node"], t["type"], t["id"], t["status"],
+        ] for t in view.tasks[:RECENT_TASKS]}, ordered=True)
+
+    def _show_history(self, view: ClusterView) -> None:
+        history = getattr(self.app, "history", None)
+        lines = ["[b]Last readings[/b]  (CPU · memory, one mark per refresh)"]
         for n in view.nodes:
-            cells = [n["node"], n["status"], _bar(n["cpu"]),
-                     f"{_bar(n['mem'] / n['maxmem'] if n['maxmem'] else 0)} of {human_bytes(n['maxmem'])}",
-                     human_duration(n["uptime"])]
-            if n["node"] in table.rows:
-                for column, value in zip(("node", "status", "cpu", "mem", "uptime"), cells, strict=True):
-                    table.update_cell(n["node"], column, value)
-            else:
-                table.add_row(*cells, key=n["node"])
+            if history is None or n["status"] != "online":
+                lines.append(f"  {n['node']:<8} {n['status']}")
+                continue
+            cpu, mem = history.cpu(n["node"]), history.mem(n["node"])
+            lines.append(f"  {n['node']:<8} CPU {sparkline(cpu):<20} {n['cpu'] * 100:3.0f}%   "
+                         f"MEM {sparkline(mem):<20} {(mem[-1] if mem else 0) * 100:3.0f}%")
+        self.query_one("#history", Static).update("\n".join(lines))
+
+    def _show_storage(self, view: ClusterView) -> None:
+        warnings = view.storage_warnings()
+        if not view.storage:
+            text = "[b]Storage[/b]  none reported"
+        elif not warnings:
+            fullest = max(view.storage, key=lambda s: s["used_fraction"])
+            text = (f"[b]Storage[/b]  {len(view.storage)} storages, all below 80 % "
+                    f"(fullest: {fullest['storage']} on {fullest['node']}, {fullest['used_fraction'] * 100:.0f}%)")
+        else:
+            lines = [f"[b]Storage[/b]  {len(warnings)} above 80 %:"]
+            for s in warnings:
+                mark = "[red]✖ CRITICAL[/red]" if s["level"] == "critical" else "[yellow]▲ warning[/yellow]"
+                lines.append(f"  {mark} {s['storage']} on {s['node']}: {usage_bar(s['used_fraction'])} "
+                             f"({human_bytes(s['disk'])} of {human_bytes(s['maxdisk'])})")
+            text = "\n".join(lines)
+        self.query_one("#storage-summary", Static).update(text)

@@ -1,19 +1,22 @@
-"""VMs and Containers screens: a live table with `/` filter-as-you-type."""
+"""VMs and Containers screens: a live, sortable table with `/` filter-as-you-type, a details pane,
+one-key actions (also on a marked selection) and the web console link."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.confirm import ConfirmScreen
-from pmpc_tui.widgets.guest_table import GuestTable
+from pmpc_tui.widgets.guest_details import GuestDetails
+from pmpc_tui.widgets.guest_table import SORTABLE, GuestTable
 
 if TYPE_CHECKING:
     from pmpc_tui.app import ProxmoxApp
@@ -25,12 +28,18 @@ class GuestsScreen(Screen[None]):
     AUTO_FOCUS = "#guests"
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("enter", "details", "Details", show=False),
+        Binding("space", "mark", "Mark"),
+        Binding("ctrl+a", "mark_all", "Mark all", show=False),
         Binding("s", "guest('start')", "Start"),
         Binding("d", "guest('shutdown')", "Shutdown"),
         Binding("x", "guest('stop')", "Stop"),
         Binding("R", "guest('reboot')", "Reboot"),
         Binding("delete", "guest('delete')", "Delete"),
+        Binding("c", "console", "Console URL"),
+        Binding("o", "sort", "Sort"),
+        Binding("O", "reverse_sort", "Reverse", show=False),
     ]
     # actions that ask first: a yes/no question, or (delete) typing the guest's name
     CONFIRM = {"stop": "Stop {label} now? Unsaved work in the guest is lost.",
@@ -40,13 +49,24 @@ class GuestsScreen(Screen[None]):
         super().__init__(name="vms" if kind == "qemu" else "cts")
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
+        self.details_vmid: int | None = None
+
+    @property
+    def proxmox(self) -> ProxmoxApp:
+        return cast("ProxmoxApp", self.app)
+
+    @property
+    def table(self) -> GuestTable:
+        return self.query_one(GuestTable)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
             yield Static(self.title_text, id="screen-title")
             yield Input(placeholder="filter by name, VMID, node, status or tag…", id="filter")
-            yield GuestTable(id="guests")
+            with Horizontal(id="guest-body"):
+                yield GuestTable(id="guests")
+                yield GuestDetails(id="details")
             yield Static("", id="empty")
         yield Footer()
 
@@ -62,54 +82,72 @@ class GuestsScreen(Screen[None]):
         if view is None:
             self.query_one("#empty", Static).update("loading…")
             return
-        table = self.query_one(GuestTable)
+        table = self.table
         text = self.query_one("#filter", Input).value
         rows = view.guests(self.kind)
         table.show(rows, text)
+        self._update_title()
         empty = self.query_one("#empty", Static)
         if not rows:
-            empty.update(f"No {self.title_text.lower()} in this cluster yet.")
+            empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "
+                         f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
         elif not table.row_count:
             empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
         else:
             empty.update("")
 
+    def _update_title(self) -> None:
+        table = self.table
+        order = "↓" if table.sort_reverse else "↑"
+        parts = [self.title_text, f"{table.row_count} shown", f"sorted by {table.sort_column} {order}"]
+        if table.marked:
+            parts.append(f"{len(table.marked)} marked (actions apply to them)")
+        self.query_one("#screen-title", Static).update(" · ".join(parts))
+
+    # ---- filter, sort, marks -------------------------------------------------------------
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
         box.focus()
 
-    def action_clear_filter(self) -> None:
+    def action_back(self) -> None:
+        """Esc closes the details pane, then clears the filter, then clears the marks."""
+        details = self.query_one(GuestDetails)
         box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.query_one(GuestTable).focus()
+        if details.has_class("open"):
+            details.remove_class("open")
+            self.details_vmid = None
+        elif box.value or box.display:
+            box.value = ""
+            box.display = False
+        elif self.table.marked:
+            self.table.clear_marks()
+        self.table.focus()
+        self._update_title()
 
-    def action_guest(self, action: str) -> None:
-        """Run a one-key action on the selected guest, asking first when it is destructive."""
-        table = self.query_one(GuestTable)
-        vmid = table.selected_vmid
-        view = getattr(self.app, "cluster_view", None)
-        if vmid is None or view is None:
-            self.notify("Select a guest first.", severity="warning")
-            return
-        row = next((r for r in view.guests(self.kind) if r["vmid"] == vmid), None)
-        if row is None:
-            return
-        label = f"{'VM' if self.kind == 'qemu' else 'CT'} {vmid} ({row['name']})"
-        run = cast("ProxmoxApp", self.app).run_guest_action
+    def action_sort(self) -> None:
+        self.table.next_sort_column()
+        self._update_title()
 
-        def go(confirmed: bool | None) -> None:
-            if confirmed:
-                run(self.kind, vmid, action, label)
+    def action_reverse_sort(self) -> None:
+        self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
+        self._update_title()
 
-        if action == "delete":
-            self.app.push_screen(ConfirmScreen(f"Delete {label} and all its disks? This cannot be undone.",
-                                               type_to_confirm=row["name"], confirm_label="Delete"), go)
-        elif action in self.CONFIRM:
-            self.app.push_screen(ConfirmScreen(self.CONFIRM[action].format(label=label)), go)
-        else:
-            go(True)
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        if column in SORTABLE:
+            self.table.sort_by(column)
+            self._update_title()
+
+    def action_mark(self) -> None:
+        self.table.toggle_mark()
+        self.table.action_cursor_down()
+        self._update_title()
+
+    def action_mark_all(self) -> None:
+        self.table.mark_all_visible()
+        self._update_title()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -117,4 +155,87 @@ class GuestsScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one(GuestTable).focus()
+        self.table.focus()
+
+    # ---- details -------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#guests")
+    def action_details(self) -> None:
+        vmid = self.table.selected_vmid
+        if vmid is None:
+            return
+        details = self.query_one(GuestDetails)
+        details.add_class("open")
+        details.show_text(f"loading {vmid}…")
+        self.details_vmid = vmid
+        self.load_details(vmid)
+
+    @on(DataTable.RowHighlighted, "#guests")
+    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
+        if self.details_vmid is not None and event.row_key.value and int(event.row_key.value) != self.details_vmid:
+            self.action_details()
+
+    @work(exclusive=True, group="details")
+    async def load_details(self, vmid: int) -> None:
+        """Read the guest's config and status through the services."""
+        from pmpc_tui.services.inventory import describe_guest
+
+        details = self.query_one(GuestDetails)
+        try:
+            data = await describe_guest(await self.proxmox.client(), self.kind, vmid)
+        except PVEError as exc:
+            details.show_text(f"Cannot read {vmid}: {exc}")
+            return
+        if self.details_vmid == vmid:
+            details.show_details(data)
+
+    # ---- actions -------------------------------------------------------------------------
+    def _targets(self) -> list[dict[str, Any]]:
+        """The marked guests that still exist, or else the selected one."""
+        view = self.proxmox.cluster_view
+        if view is None:
+            return []
+        rows = {r["vmid"]: r for r in view.guests(self.kind)}
+        if self.table.marked:
+            return [rows[v] for v in sorted(self.table.marked) if v in rows]
+        vmid = self.table.selected_vmid
+        return [rows[vmid]] if vmid in rows else []
+
+    def _label(self, row: dict[str, Any]) -> str:
+        return f"{'VM' if self.kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']})"
+
+    def action_guest(self, action: str) -> None:
+        """Run a one-key action on the selected (or marked) guests, asking first when it is destructive."""
+        targets = self._targets()
+        if not targets:
+            self.notify("Select a guest first (or mark some with Space).", severity="warning")
+            return
+        labels = [self._label(r) for r in targets]
+        label = labels[0] if len(labels) == 1 else f"{len(labels)} guests: " + ", ".join(
+            str(r["name"] or r["vmid"]) for r in targets)
+
+        def go(confirmed: bool | None) -> None:
+            if confirmed:
+                for row, one in zip(targets, labels, strict=True):
+                    self.proxmox.run_guest_action(self.kind, row["vmid"], action, one)
+                if len(targets) > 1:
+                    self.table.clear_marks()
+                    self._update_title()
+
+        if action == "delete":
+            phrase = str(targets[0]["name"]) if len(targets) == 1 else str(len(targets))
+            self.app.push_screen(ConfirmScreen(f"Delete {label} and all disks? This cannot be undone.",
+                                               type_to_confirm=phrase, confirm_label="Delete"), go)
+        elif action in self.CONFIRM:
+            self.app.push_screen(ConfirmScreen(self.CONFIRM[action].format(label=label)), go)
+        else:
+            go(True)
+
+    def action_console(self) -> None:
+        """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
+        targets = self._targets()
+        url = self.proxmox.console_url_for(self.kind, targets[0]) if targets else None
+        if url is None:
+            self.notify("Select a guest first.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(url, title="Console URL (copied to clipboard)", timeout=12)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConflictError
 from pmpc_tui.services.inventory import GuestRef, find_guest
 
+log = logging.getLogger("pmpc.guests")
 POWER_ACTIONS = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
 
 
@@ -45,6 +47,7 @@ async def power_action(client: PVEClient, kind: str, ident: int | str, action: s
     if dry_run:
         return ActionResult(action, ref, True)
     upid = await client.post(f"{ref.path}/status/{action}")
+    log.info("%s %s: task %s", action, ref.label, upid)
     result = ActionResult(action, ref, False, upid=upid)
     if wait:
         status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)
@@ -66,6 +69,7 @@ async def delete_guest(client: PVEClient, kind: str, ident: int | str, *, purge:
     if dry_run:
         return ActionResult("delete", ref, True)
     upid = await client.delete(ref.path, purge=1 if purge else None)
+    log.info("delete %s: task %s", ref.label, upid)
     result = ActionResult("delete", ref, False, upid=upid)
     if wait:
         status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)

@@ -1,0 +1,59 @@
+"""Where the console can go: the views, their keys and aliases, and parsing of `:` jump commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class View:
+    """A main screen: its mode name, number key, aliases for `:` and the palette, and a description."""
+
+    mode: str
+    key: str
+    title: str
+    aliases: tuple[str, ...]
+    help: str
+
+
+VIEWS: tuple[View, ...] = (
+    View("dashboard", "1", "Dashboard", ("dashboard", "dash", "home", "overview"),
+         "nodes, guests by status, storage warnings, recent tasks"),
+    View("vms", "2", "VMs", ("vms", "vm", "qemu", "virtual-machines"), "virtual machines"),
+    View("cts", "3", "Containers", ("cts", "ct", "lxc", "containers"), "LXC containers"),
+    View("nodes", "4", "Nodes/Storage", ("nodes", "node", "storage", "no"), "nodes and storage use"),
+    View("tasks", "5", "Tasks", ("tasks", "task", "t"), "running and recent tasks with live logs"),
+    View("logs", "6", "Logs", ("logs", "log"), "the console's own log"),
+)
+BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
+
+
+@dataclass(frozen=True)
+class Jump:
+    """Where a `:` command leads: a view, optionally a guest (by VMID or name) or a filter."""
+
+    view: View
+    target: str = ""
+
+
+class JumpError(ValueError):
+    """The text names no view; the message lists what does."""
+
+
+def parse_jump(text: str) -> Jump:
+    """`vms` → VMs view; `vm 101` / `vm web-01` → that guest; `vms web` → VMs filtered by `web`."""
+    words = text.strip().lstrip(":").split(maxsplit=1)
+    if not words:
+        raise JumpError("type a view name: " + ", ".join(v.aliases[0] for v in VIEWS))
+    view = BY_ALIAS.get(words[0].lower())
+    if view is None:
+        matches = [v for v in VIEWS if any(a.startswith(words[0].lower()) for a in v.aliases)]
+        if len(matches) != 1:
+            raise JumpError(f"no view called '{words[0]}' — try " + ", ".join(f":{v.aliases[0]}" for v in VIEWS))
+        view = matches[0]
+    return Jump(view, words[1].strip() if len(words) > 1 else "")
+
+
+def jump_suggestions() -> list[str]:
+    """Everything the `:` prompt completes."""
+    return [alias for view in VIEWS for alias in view.aliases]

@@ -1,0 +1,76 @@
+"""Command palette (Ctrl+P) providers: the views, the command registry, and every VM and container."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from pmpc_tui.navigation import VIEWS
+
+if TYPE_CHECKING:
+    from pmpc_tui.app import ProxmoxApp
+
+
+class ViewsProvider(Provider):
+    """`Go to VMs`, `Go to Tasks`, …"""
+
+    async def discover(self) -> Hits:
+        app = cast("ProxmoxApp", self.app)
+        for view in VIEWS:
+            yield DiscoveryHit(f"Go to {view.title}", partial(app.jump_to, view.mode), help=f"{view.key} · {view.help}")
+
+    async def search(self, query: str) -> Hits:
+        app = cast("ProxmoxApp", self.app)
+        matcher = self.matcher(query)
+        for view in VIEWS:
+            text = f"Go to {view.title}"
+            score = max(matcher.match(text), *(matcher.match(a) for a in view.aliases))
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.jump_to, view.mode),
+                          help=f"{view.key} · {view.help}")
+
+
+class GuestsProvider(Provider):
+    """Type part of a VM or container name (or its VMID); Enter jumps to it."""
+
+    async def search(self, query: str) -> Hits:
+        app = cast("ProxmoxApp", self.app)
+        view = app.cluster_view
+        if view is None:
+            return
+        matcher = self.matcher(query)
+        for kind, rows in (("qemu", view.vms), ("lxc", view.containers)):
+            label = "VM" if kind == "qemu" else "CT"
+            for row in rows:
+                text = f"{label} {row['vmid']} {row['name']}"
+                score = matcher.match(text)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(text), partial(app.goto_guest, row["vmid"]),
+                              help=f"{row['status']} on {row['node']}  {row['tags']}".rstrip())
+
+
+class CommandsProvider(Provider):
+    """Every command of the registry (the same ones the CLI and REPL run), with its help text."""
+
+    async def search(self, query: str) -> Hits:
+        from pmpc_tui.commands.registry import COMMANDS
+
+        app = cast("ProxmoxApp", self.app)
+        matcher = self.matcher(query)
+        for command in COMMANDS:
+            text = f"Run: {command.name}"
+            score = max(matcher.match(text), matcher.match(command.help))
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.prepare_command, command.name),
+                          help=command.help)
+
+    async def discover(self) -> Hits:
+        from pmpc_tui.commands.registry import COMMANDS
+
+        app = cast("ProxmoxApp", self.app)
+        for command in COMMANDS:
+            if command.name in ("sync", "tasks", "list"):
+                yield DiscoveryHit(f"Run: {command.name}", partial(app.prepare_command, command.name),
+                                   help=command.help)

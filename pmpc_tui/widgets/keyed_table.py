@@ -1,0 +1,46 @@
+"""A DataTable whose rows are keyed and updated in place, so the cursor survives refreshes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.widgets import DataTable
+
+
+class KeyedTable(DataTable[str]):
+    """Row cursor, zebra stripes, fixed columns; `show()` diffs new rows against what is on screen."""
+
+    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.column_keys = [key for key, _ in columns]
+        for key, label in columns:
+            self.add_column(label, key=key)
+
+    def show(self, rows: dict[str, list[str]], ordered: bool = False) -> None:
+        """Make the table hold exactly `rows` (key → cells). With `ordered`, rows keep the dict's order
+        (a changed order rebuilds the table — meant for short lists such as recent tasks)."""
+        current = [k.key.value for k in self.ordered_rows]
+        if ordered and [k for k in current if k in rows] != [k for k in rows if k in current]:
+            self.clear()
+            current = []
+        for key in [k for k in current if k is not None and k not in rows]:
+            self.remove_row(key)
+        appended = False
+        for key, cells in rows.items():
+            if key in self.rows:
+                for column, value in zip(self.column_keys, cells, strict=True):
+                    if self.get_cell(key, column) != value:
+                        self.update_cell(key, column, value)
+            else:
+                self.add_row(*cells, key=key)
+                appended = True
+        if ordered and appended and [k.key.value for k in self.ordered_rows] != list(rows):
+            self.clear()
+            for key, cells in rows.items():
+                self.add_row(*cells, key=key)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
