@@ -13,7 +13,6 @@ from pmpc_tui import __version__
 from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS
 
 if TYPE_CHECKING:
-    from pmpc_tui.pve.client import ConnectionSettings
     from pmpc_tui.simulator.server import SimulatorProcess
 
 EXIT_USAGE = 2
@@ -24,6 +23,13 @@ EPILOG = """exit codes: 0 ok · 1 error · 2 invalid input · 3 cannot connect/a
 docs: README.md and docs/ — try `proxmox-mpc --demo` for a simulated cluster."""
 
 
+def _env_seconds(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="proxmox-mpc", description="Keyboard-driven console and CLI for Proxmox VE infrastructure-as-code.",
@@ -32,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"proxmox-mpc {__version__}")
     parser.add_argument("--profile", "-p", help="connection profile to use (default: the active one)")
     parser.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default="table", help="output format")
+    parser.add_argument("--refresh", type=float, default=_env_seconds("PMPC_REFRESH", 5.0),
+                        metavar="SECONDS", help="console refresh interval (default 5, or $PMPC_REFRESH; 0 = manual)")
     parser.add_argument("--demo", action="store_true",
                         help="start the bundled simulator and run against it (no real cluster needed)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -93,43 +101,44 @@ async def _run(args: argparse.Namespace) -> int:
 
 
 def _run_console(args: argparse.Namespace) -> int:
-    """Open the full-screen console on the active profile (or on the demo simulator)."""
-    from pmpc_tui.app import ProxmoxApp
+    """Open the full-screen console on the active profile, the demo simulator, or the first-run screen."""
+    from pmpc_tui.app import ClientFactory, ProxmoxApp
     from pmpc_tui.config.profiles import ProfileError, ProfileStore
     from pmpc_tui.pve.client import PVEClient
-    from pmpc_tui.simulator.server import SimulatorProcess
+    from pmpc_tui.services.demo import demo_settings, start_demo_cluster
 
+    if args.refresh < 0:
+        print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
+        return EXIT_USAGE
     demo_proc = None
-    try:
-        if args.demo:
-            print("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…", file=sys.stderr)
-            demo_proc = SimulatorProcess("--scenario", "homelab", "--task-speed", "0.3")
-            settings = _demo_settings(demo_proc)
-            label = "DEMO"
-        else:
-            try:
-                profile = ProfileStore().get(args.profile)
-                settings = profile.settings()
-            except ProfileError as exc:
+    factory: ClientFactory | None = None
+    label = ""
+    if args.demo:
+        print("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…", file=sys.stderr)
+        demo_proc = start_demo_cluster()
+        settings = demo_settings(demo_proc)
+        label = "DEMO"
+    else:
+        store = ProfileStore()
+        try:
+            profile = store.get(args.profile)
+            settings = profile.settings()
+            label = f"{profile.name} · {profile.url}"
+        except ProfileError as exc:
+            if args.profile or store.list():  # a named or broken profile: say what is wrong
                 print(f"error: {exc}", file=sys.stderr)
                 return 3
-            label = f"{profile.name} · {profile.url}"
+            settings = None  # first run: the console asks how to connect
+    if settings is not None:
+        chosen = settings
 
         async def client_factory() -> PVEClient:
-            return await PVEClient(settings).connect()
+            return await PVEClient(chosen).connect()
 
-        ProxmoxApp(client_factory, demo=args.demo, cluster_label=label).run()
-        return 0
-    finally:
-        if demo_proc is not None:
-            demo_proc.stop()
-
-
-def _demo_settings(proc: SimulatorProcess) -> ConnectionSettings:
-    from pmpc_tui.pve.client import ConnectionSettings
-
-    user, token = proc.info.token_id.split("!", 1)
-    return ConnectionSettings(proc.info.url, user, token, proc.info.token_secret, fingerprint=proc.info.fingerprint)
+        factory = client_factory
+    ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
+               demo_process=demo_proc).run()
+    return 0
 
 
 async def _start_demo(ctx: object) -> SimulatorProcess:

@@ -33,7 +33,7 @@ class DashboardScreen(Screen[None]):
             yield KeyedTable(NODE_COLUMNS, id="nodes")
             yield Static("", id="history")
             yield Static("", id="storage-summary")
-            yield Static("Recent tasks", classes="section-title")
+            yield Static("Recent tasks", id="tasks-title", classes="section-title")
             yield KeyedTable(TASK_COLUMNS, id="recent-tasks")
         yield Footer()
 
@@ -64,6 +64,9 @@ class DashboardScreen(Screen[None]):
         self.query_one("#recent-tasks", KeyedTable).show({t["upid"]: [
             task_time(t["starttime"]), t["node"], t["type"], t["id"], t["status"],
         ] for t in view.tasks[:RECENT_TASKS]}, ordered=True)
+        self.query_one("#tasks-title", Static).update(
+            f"Recent tasks ({len(view.running_tasks())} running) · 5 for all tasks" if view.tasks
+            else "Recent tasks: none yet — start a guest with 2, select it, press s")
 
     def _show_history(self, view: ClusterView) -> None:
         history = getattr(self.app, "history", None)

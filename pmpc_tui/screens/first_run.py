@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 
-from pmpc_tui.pve.errors import PVEError, ValidationFailed
+from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.profiles import ConnectionForm
 
 if TYPE_CHECKING:
@@ -74,17 +74,14 @@ class FirstRunScreen(Screen[Connected]):
         self.query_one("#fr-status", Static).update(text)
 
     def _error(self, exc: PVEError) -> str:
-        text = f"[b red]✖ {exc}[/b red]"
-        if isinstance(exc, ValidationFailed):
-            text += "".join(f"\n  {field}: {why}" for field, why in exc.errors.items())
+        from rich.markup import escape
+
+        text = f"[b red]✖[/b red] {escape(str(exc))}"
         fingerprint = getattr(exc, "fingerprint", None)
         if fingerprint:
             self.query_one("#fr-fingerprint", Input).value = fingerprint
             text += ("\n  The server's certificate fingerprint is now in the field above. Compare it with the one "
                      "PVE shows (Datacenter → Node → Certificates) before you trust it.")
-        hint = getattr(exc, "hint", None)
-        if hint:
-            text += f"\n  {hint}"
         return text
 
     @on(Button.Pressed, "#fr-test")

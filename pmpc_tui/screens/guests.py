@@ -87,6 +87,8 @@ class GuestsScreen(Screen[None]):
         rows = view.guests(self.kind)
         table.show(rows, text)
         self._update_title()
+        if self.details_vmid is not None:
+            self.load_details(self.details_vmid)
         empty = self.query_one("#empty", Static)
         if not rows:
             empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "

@@ -67,7 +67,7 @@ class LogsScreen(Screen[None]):
         self._seq = entries[-1].seq if entries else 0
         text = f" matching '{self.filter_text}'" if self.filter_text else ""
         self.query_one("#log-title", Static).update(
-            f"App log — {self.min_level} and above{text} ({len(shown)} lines) · D/I/W/E level · / filter")
+            f"App log — {self.min_level} and above{text} ({len(shown)} line{'' if len(shown) == 1 else 's'}) · D/I/W/E level · / filter")
         if not shown:
             self.query_one("#app-log", RichLog).write("(nothing logged at this level yet)")
 

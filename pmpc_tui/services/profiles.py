@@ -33,15 +33,15 @@ def build_profile(form: ConnectionForm) -> Profile:
 
     if not form.name or not form.name.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise ValidationFailed("invalid profile name", {"name": "use letters, digits, '-', '_' or '.'"})
-    if not form.token_id and not form.user:
-        raise ValidationFailed("missing credentials", {"--token-id": "give --token-id USER@REALM!NAME "
-                                                                      "(or --user for password login)"})
     raw_url = form.url.strip()
     if not raw_url:
         raise ValidationFailed("missing URL", {"--url": "give the API endpoint, e.g. https://pve1:8006"})
     url = raw_url if "://" in raw_url else f"https://{raw_url}"
     if not url.startswith("https://"):
         raise ValidationFailed("invalid URL", {"--url": "the Proxmox API is served over https://"})
+    if not form.token_id and not form.user:
+        raise ValidationFailed("missing credentials", {"--token-id": "give --token-id USER@REALM!NAME "
+                                                                      "(or --user for password login)"})
     user, token_name, auth = form.user or "root@pam", None, "password"
     if form.token_id:
         if "!" not in form.token_id or "@" not in form.token_id.split("!")[0]:
@@ -66,9 +66,9 @@ def settings_with_secret(form: ConnectionForm, secret: str) -> ConnectionSetting
     """Connection settings for a form whose secret was typed in (nothing is stored)."""
     from pmpc_tui.pve.client import ConnectionSettings
 
+    profile = build_profile(replace(form, secret_source="file", secret_ref="(typed)"))
     if not secret:
         raise ValidationFailed("missing secret", {"secret": "paste the API token secret (or password)"})
-    profile = build_profile(replace(form, secret_source="file", secret_ref="(typed)"))
     token = profile.auth == "token"
     return ConnectionSettings(url=profile.url, user=profile.user, token_name=profile.token_name if token else None,
                               token_secret=secret if token else None, password=None if token else secret,

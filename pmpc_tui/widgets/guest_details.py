@@ -40,6 +40,8 @@ class GuestDetails(VerticalScroll):
     GuestDetails.open { display: block; }
     """
 
+    data: dict[str, Any] | None = None
+
     def compose(self) -> Any:
         yield Static("", id="details-body")
 
@@ -47,5 +49,6 @@ class GuestDetails(VerticalScroll):
         self.query_one("#details-body", Static).update(text)
 
     def show_details(self, data: dict[str, Any]) -> None:
+        self.data = data
         self.query_one("#details-body", Static).update(details_table(data))
         self.scroll_home(animate=False)
