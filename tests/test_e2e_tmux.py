@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,9 +18,14 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-def capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True,
+def capture(session: str, escapes: bool = False) -> str:
+    flags = ["-p", "-e"] if escapes else ["-p"]
+    return subprocess.run(["tmux", "capture-pane", *flags, "-t", session], capture_output=True, text=True,
                           check=True).stdout
+
+
+def keys(session: str, *names: str, literal: bool = False) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", session, *(["-l"] if literal else []), *names], check=True)
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
@@ -32,17 +39,55 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
 
 
-@pytest.fixture
-def tmux_session(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def demo_in_tmux(tmp_path: Path, env_prefix: str = "") -> Iterator[str]:
+    """`proxmox-mpc --demo` in a detached 80x24 tmux session; yields the session name."""
     name = f"pmpc-{uuid.uuid4().hex[:8]}"
     cli = Path(sys.executable).with_name("proxmox-mpc")
-    command = f"PMPC_CONFIG_DIR={tmp_path} {cli} --demo; echo EXITED-$?; sleep 30"
+    command = f"{env_prefix} PMPC_CONFIG_DIR={tmp_path} {cli} --demo --refresh 1; echo EXITED-$?; sleep 30"
     env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command], check=True, env=env)
     try:
         yield name
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+@pytest.fixture
+def tmux_session(tmp_path: Path) -> Iterator[str]:
+    with demo_in_tmux(tmp_path) as name:
+        yield name
+
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colours(screen: str) -> set[tuple[int, ...]]:
+    """Every colour an SGR sequence sets: (38|48, 5, n), (38|48, 2, r, g, b) or a basic code (30-37, 90-97 ...)."""
+    found: set[tuple[int, ...]] = set()
+    for params in SGR.findall(screen):
+        codes = [int(p) for p in params.split(";") if p]
+        i = 0
+        while i < len(codes):
+            code = codes[i]
+            if code in (38, 48) and i + 1 < len(codes):
+                width = 3 if codes[i + 1] == 5 else 5
+                found.add(tuple(codes[i:i + width]))
+                i += width
+                continue
+            if 30 <= code <= 37 or 40 <= code <= 47 or 90 <= code <= 97 or 100 <= code <= 107:
+                found.add((code,))
+            i += 1
+    return found
+
+
+def is_grey(colour: tuple[int, ...]) -> bool:
+    if colour[1:2] == (5,):
+        return colour[2] in (0, 7, 8, 15, 16, 231) or colour[2] >= 232
+    if colour[1:2] == (2,):
+        return colour[2] == colour[3] == colour[4]
+    return True
 
 
 def test_demo_console_starts_navigates_and_quits(tmux_session: str) -> None:
@@ -63,3 +108,51 @@ def test_demo_console_starts_navigates_and_quits(tmux_session: str) -> None:
     wait_for(tmux_session, "web-01")  # filter cleared, focus back on the table
     subprocess.run(["tmux", "send-keys", "-t", tmux_session, "q"], check=True)
     wait_for(tmux_session, "EXITED-0")
+
+
+def wait_for_line(session: str, *parts: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture(session)
+        for line in screen.splitlines():
+            if all(part in line for part in parts):
+                return line
+        time.sleep(0.2)
+    raise AssertionError(f"no line with {parts} on screen:\n{screen}")
+
+
+def test_starting_a_vm_from_the_console_changes_its_status_on_screen(tmux_session: str) -> None:
+    wait_for(tmux_session, "Nodes 3/3 online")
+    keys(tmux_session, ":")
+    wait_for(tmux_session, ":vm NAME")
+    keys(tmux_session, "vm dev-sandbox", literal=True)
+    keys(tmux_session, "Enter")
+    assert "stopped" in wait_for_line(tmux_session, "109", "dev-sandbox")
+    keys(tmux_session, "s")
+    wait_for_line(tmux_session, "109", "dev-sandbox", "running")
+    wait_for(tmux_session, "start VM 109 (dev-sandbox): OK")  # the task-finished notification
+    keys(tmux_session, "q")
+    wait_for(tmux_session, "EXITED-0")
+
+
+def test_no_color_gives_a_screen_without_hues(tmp_path: Path) -> None:
+    with demo_in_tmux(tmp_path, "NO_COLOR=1") as session:
+        wait_for(session, "Nodes 3/3 online")
+        keys(session, "2")
+        wait_for(session, "web-01")
+        screen = capture(session, escapes=True)
+        assert colours(screen), "expected the capture to contain SGR sequences"
+        assert all(is_grey(c) for c in colours(screen)), sorted(c for c in colours(screen) if not is_grey(c))
+        keys(session, "q")
+        wait_for(session, "EXITED-0")
+
+
+def test_a_16_colour_terminal_gets_only_basic_colours(tmp_path: Path) -> None:
+    with demo_in_tmux(tmp_path, "env -u COLORTERM TERM=xterm") as session:
+        wait_for(session, "Nodes 3/3 online")
+        screen = capture(session, escapes=True)
+        assert all(len(c) == 1 for c in colours(screen)), sorted(c for c in colours(screen) if len(c) > 1)
+        assert "pve1" in capture(session)
+        keys(session, "q")
+        wait_for(session, "EXITED-0")

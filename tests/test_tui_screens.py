@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from test_tui import make_app, open_vms_at, settle
 from textual.widgets import Input, RichLog, Static
 
 from pmpc_tui.app import ProxmoxApp
@@ -17,11 +18,11 @@ from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.screens.logs import LogsScreen
 from pmpc_tui.screens.nodes import NodesScreen
 from pmpc_tui.screens.tasks import TasksScreen
+from pmpc_tui.services.applog import app_log, entry_matches
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.widgets.guest_details import GuestDetails, details_table
 from pmpc_tui.widgets.guest_table import GuestTable
 from pmpc_tui.widgets.keyed_table import KeyedTable
-from test_tui import make_app, open_vms_at, settle
 
 
 def text_of(app: ProxmoxApp, selector: str) -> str:
@@ -33,7 +34,7 @@ def notifications(app: ProxmoxApp) -> list[str]:
 
 
 def order(table: GuestTable) -> list[str]:
-    return [str(row.key.value) for row in table.ordered_rows]
+    return table.visible_keys
 
 
 async def test_dashboard_warns_about_full_storage_and_lists_recent_tasks(sim: SimulatorThread) -> None:
@@ -149,7 +150,9 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
         assert all(" ERROR " in line for line in lines() if line[:2].isdigit())
         await pilot.press("W", "slash", *"web-01")
         await pilot.pause()
-        assert "WARNING and above matching 'web-01' (1 line)" in text_of(app, "#log-title")
+        expected = [e for e in app_log().since(0) if entry_matches(e, "WARNING", "web-01")]
+        count = f"({len(expected)} line{'' if len(expected) == 1 else 's'})"
+        assert expected and f"WARNING and above matching 'web-01' {count}" in text_of(app, "#log-title")
         assert "start VM 101 (web-01) failed" in " ".join(lines())
 
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.live import ClusterView
@@ -135,16 +135,16 @@ class GuestsScreen(Screen[None]):
         self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
         self._update_title()
 
-    @on(DataTable.HeaderSelected)
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
+    @on(GuestTable.HeaderSelected)
+    def _header_clicked(self, event: GuestTable.HeaderSelected) -> None:
+        column = event.column
         if column in SORTABLE:
             self.table.sort_by(column)
             self._update_title()
 
     def action_mark(self) -> None:
         self.table.toggle_mark()
-        self.table.action_cursor_down()
+        self.table.action_cursor(1)
         self._update_title()
 
     def action_mark_all(self) -> None:
@@ -160,7 +160,7 @@ class GuestsScreen(Screen[None]):
         self.table.focus()
 
     # ---- details -------------------------------------------------------------------------
-    @on(DataTable.RowSelected, "#guests")
+    @on(GuestTable.RowSelected, "#guests")
     def action_details(self) -> None:
         vmid = self.table.selected_vmid
         if vmid is None:
@@ -171,9 +171,9 @@ class GuestsScreen(Screen[None]):
         self.details_vmid = vmid
         self.load_details(vmid)
 
-    @on(DataTable.RowHighlighted, "#guests")
-    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
-        if self.details_vmid is not None and event.row_key.value and int(event.row_key.value) != self.details_vmid:
+    @on(GuestTable.RowHighlighted, "#guests")
+    def _follow_cursor(self, event: GuestTable.RowHighlighted) -> None:
+        if self.details_vmid is not None and int(event.key) != self.details_vmid:
             self.action_details()
 
     @work(exclusive=True, group="details")

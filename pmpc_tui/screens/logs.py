@@ -66,8 +66,9 @@ class LogsScreen(Screen[None]):
             self._write(entry)
         self._seq = entries[-1].seq if entries else 0
         text = f" matching '{self.filter_text}'" if self.filter_text else ""
+        count = f"{len(shown)} line" + ("" if len(shown) == 1 else "s")
         self.query_one("#log-title", Static).update(
-            f"App log — {self.min_level} and above{text} ({len(shown)} line{'' if len(shown) == 1 else 's'}) · D/I/W/E level · / filter")
+            f"App log — {self.min_level} and above{text} ({count}) · D/I/W/E level · / filter")
         if not shown:
             self.query_one("#app-log", RichLog).write("(nothing logged at this level yet)")
 

@@ -1,0 +1,163 @@
+"""Console benchmark: time to first frame, and per-keystroke filter time on a 5,000-row VM table.
+
+1. First frame, in a real terminal: a simulator runs in a child process (not timed); a profile in a
+   temporary config dir points at it; `proxmox-mpc` starts inside tmux at 120x40 and the clock stops
+   when the header is on screen (first frame) and when node data is (first data). Python start-up and
+   imports are included — this is what a user waits for.
+2. Filter: the app runs headless (Textual's Pilot) on a generated cluster with 5,000 VMs; on the VMs
+   screen we type a filter one key at a time and time each keystroke from key press until the frame
+   that shows the filtered table has been rendered (key dispatch + filter + table update + screen
+   render), then delete it again with Backspace (the worst case: rows come back). Pilot's own idle
+   detection (it sleeps in 20 ms steps) is not counted.
+
+Targets: first frame < 1 s; filter keystroke < 50 ms (median and p95 printed).
+Run: .venv/bin/python benchmarks/tui_bench.py   (exit status 0 = PASS, 1 = FAIL)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from pmpc_tui.simulator.server import SimulatorProcess
+
+FIRST_FRAME_TARGET = 1.0
+KEYSTROKE_TARGET_MS = 50.0
+
+
+def _write_profile(config_dir: Path, proc: SimulatorProcess) -> None:
+    from pmpc_tui.config.profiles import Profile, ProfileStore
+
+    store = ProfileStore(config_dir)
+    secret = store.store_secret_file("bench", proc.info.token_secret)
+    user, token = proc.info.token_id.split("!", 1)
+    store.save(Profile(name="bench", url=proc.info.url, user=user, token_name=token, secret_source="file",
+                       secret_ref=str(secret), fingerprint=proc.info.fingerprint))
+
+
+def first_frame(runs: int = 3) -> tuple[float, float]:
+    """Median seconds to the first frame and to the first frame with cluster data."""
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is needed for the first-frame measurement")
+    cli = Path(sys.executable).with_name("proxmox-mpc")
+    frames, data = [], []
+    with SimulatorProcess("--scenario", "homelab") as proc, tempfile.TemporaryDirectory() as tmp:
+        _write_profile(Path(tmp), proc)
+        for _ in range(runs):
+            name = f"bench-{uuid.uuid4().hex[:8]}"
+            env = {**os.environ, "PMPC_CONFIG_DIR": tmp, "TERM": "xterm-256color"}
+            started = time.perf_counter()
+            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", str(cli)],
+                           check=True, env=env)
+            first = None
+            try:
+                while time.perf_counter() - started < 30:
+                    screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
+                                            text=True).stdout
+                    now = time.perf_counter() - started
+                    if first is None and "proxmox-mpc" in screen:
+                        first = now
+                    if "online" in screen and "pve1" in screen:
+                        frames.append(first or now)
+                        data.append(now)
+                        break
+                    time.sleep(0.005)
+                else:
+                    raise SystemExit(f"the console did not show data within 30 s:\n{screen}")
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    return statistics.median(frames), statistics.median(data)
+
+
+async def filter_keystrokes(vms: int = 5000) -> tuple[list[float], list[float], int]:
+    """Milliseconds per typed key and per Backspace on the VMs screen with `vms` rows."""
+    from pmpc_tui.app import ProxmoxApp
+    from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+    from pmpc_tui.widgets.guest_table import GuestTable
+
+    with SimulatorProcess("--scenario", "large", "--nodes", "8", "--vms", str(vms), "--cts", "10") as proc:
+        user, token = proc.info.token_id.split("!", 1)
+        settings = ConnectionSettings(proc.info.url, user, token, proc.info.token_secret,
+                                      fingerprint=proc.info.fingerprint)
+
+        async def factory() -> PVEClient:
+            return await PVEClient(settings).connect()
+
+        app = ProxmoxApp(factory, refresh_seconds=0)
+        async with app.run_test(size=(160, 50)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("2")
+            await pilot.pause()
+            table = app.screen.query_one(GuestTable)
+            rows = table.row_count
+            await pilot.press("slash")
+            await pilot.pause()
+            screen = app.screen
+            filtered_at: list[float] = []
+            painted_at: list[float] = []
+            show_view, display = screen.show_view, app._display  # type: ignore[attr-defined]
+
+            def timed_show_view(view: object) -> None:
+                show_view(view)
+                filtered_at.append(time.perf_counter())
+
+            def timed_display(*args: object) -> None:
+                display(*args)
+                painted_at.append(time.perf_counter())
+
+            screen.show_view = timed_show_view  # type: ignore[attr-defined]
+            app._display = timed_display  # type: ignore[method-assign]
+
+            async def keystroke(key: str) -> float:
+                filtered_at.clear()
+                painted_at.clear()
+                started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                if not filtered_at:
+                    raise SystemExit(f"pressing {key!r} did not re-filter the table")
+                frame = next((t for t in painted_at if t >= filtered_at[-1]), None)
+                if frame is None:
+                    raise SystemExit(f"no frame was rendered after pressing {key!r}")
+                return (frame - started) * 1000
+
+            word = "vm-12"
+            typed = [await keystroke(key) for key in word]
+            narrowed = table.row_count
+            erased = [await keystroke("backspace") for _ in word]
+            if table.row_count != rows or narrowed >= rows:
+                raise SystemExit(f"filter did not behave: {rows} rows → {narrowed} → {table.row_count}")
+    return typed, erased, rows
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    frame, data = first_frame()
+    typed, erased, rows = asyncio.run(filter_keystrokes())
+    every = typed + erased
+    ok_frame = frame < FIRST_FRAME_TARGET
+    ok_keys = p95(every) < KEYSTROKE_TARGET_MS
+    print(f"first frame (tmux, 120x40, Python start included):  {frame * 1000:6.0f} ms")
+    print(f"first frame with cluster data:                      {data * 1000:6.0f} ms")
+    print(f"filter on {rows} VMs, per typed key (ms):          " + " ".join(f"{t:.1f}" for t in typed))
+    print(f"filter on {rows} VMs, per Backspace (ms):          " + " ".join(f"{t:.1f}" for t in erased))
+    print(f"keystroke median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, max {max(every):.1f} ms")
+    print(f"target: first frame < 1 s ........ {'PASS' if ok_frame else 'FAIL'} ({frame * 1000:.0f} ms)")
+    print(f"target: keystroke < 50 ms (p95) .. {'PASS' if ok_keys else 'FAIL'} ({p95(every):.1f} ms)")
+    return 0 if ok_frame and ok_keys else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
