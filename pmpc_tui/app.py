@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -15,6 +16,7 @@ from pmpc_tui.palette import CommandsProvider, GuestsProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.screens.dashboard import DashboardScreen
+from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.screens.logs import LogsScreen
 from pmpc_tui.screens.nodes import NodesScreen
@@ -42,6 +44,7 @@ class ProxmoxApp(App[None]):
         "nodes": NodesScreen,
         "tasks": TasksScreen,
         "logs": LogsScreen,
+        "editor": EditorScreen,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
@@ -54,7 +57,8 @@ class ProxmoxApp(App[None]):
     ]
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
-                 cluster_label: str = "", demo_process: SimulatorProcess | None = None) -> None:
+                 cluster_label: str = "", demo_process: SimulatorProcess | None = None,
+                 workspace_root: Path | None = None) -> None:
         super().__init__()
         self.client_factory = client_factory
         self.demo = demo
@@ -63,6 +67,8 @@ class ProxmoxApp(App[None]):
         self.cluster_view: ClusterView | None = None
         self.history = LiveHistory()
         self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
+        self.workspace_root = workspace_root
+        self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self._client: PVEClient | None = None
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
@@ -112,6 +118,30 @@ class ProxmoxApp(App[None]):
             client.observers.append(api_call_logger)
             self._client = client
         return self._client
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved editor changes, keep them as drafts and ask first."""
+        unsaved = [path for check in self.unsaved_checks for path in check()]
+        if not unsaved:
+            self.exit()
+            return
+        for screen in self.query_unsaved_editors():
+            screen.flush_draft()
+        from pmpc_tui.widgets.confirm import ConfirmScreen
+
+        names = ", ".join(p.name for p in unsaved)
+        question = (f"Unsaved edits in {names}. They are kept as drafts and restored when you open the file "
+                    "again. Quit anyway?")
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(question, confirm_label="Quit"), done)
+
+    def query_unsaved_editors(self) -> list[EditorScreen]:
+        return [check.__self__ for check in self.unsaved_checks  # type: ignore[attr-defined]
+                if isinstance(getattr(check, "__self__", None), EditorScreen)]
 
     # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -24,6 +24,7 @@ VIEWS: tuple[View, ...] = (
     View("nodes", "4", "Nodes/Storage", ("nodes", "node", "storage", "no"), "nodes and storage use"),
     View("tasks", "5", "Tasks", ("tasks", "task", "t"), "running and recent tasks with live logs"),
     View("logs", "6", "Logs", ("logs", "log"), "the console's own log"),
+    View("editor", "7", "IaC editor", ("editor", "iac", "code", "edit"), "the workspace's Terraform and Ansible"),
 )
 BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
 

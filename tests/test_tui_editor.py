@@ -1,0 +1,144 @@
+"""The IaC editor screen: open, validate on save, diff against the generated version, drafts on quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static, TextArea
+
+from pmpc_tui.app import ProxmoxApp
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.screens.editor import EditorScreen
+from pmpc_tui.simulator.server import SimulatorThread
+
+MAIN_TF = '''resource "proxmox_virtual_environment_vm" "web_01" {
+  node_name = "pve1"
+  vm_id     = 101
+}
+'''
+
+
+async def settle(app: ProxmoxApp, pilot: object) -> None:
+    """Wait for the app's work, except the file tree's loader, which runs for as long as the tree exists."""
+    busy = [w for w in app.workers if w.name != "_loader"]
+    if busy:  # an empty list would mean "all workers" to wait_for_complete
+        await app.workers.wait_for_complete(busy)
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "proxmox-mpc.yaml").write_text("profile: demo\n")
+    for rel, text in (("terraform/main.tf", MAIN_TF), ("ansible/inventory.yml", "all:\n  hosts: {}\n"),
+                      (".proxmox-mpc/generated/terraform/main.tf", MAIN_TF)):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def editor_app(sim: SimulatorThread, root: Path | None) -> ProxmoxApp:
+    user, token = sim.info.token_id.split("!")
+    settings = ConnectionSettings(sim.info.url, user, token, sim.info.token_secret, fingerprint=sim.info.fingerprint)
+
+    async def factory() -> PVEClient:
+        return await PVEClient(settings).connect()
+
+    return ProxmoxApp(factory, refresh_seconds=0, workspace_root=root)
+
+
+async def open_in_editor(app: ProxmoxApp, pilot: object, path: Path) -> EditorScreen:
+    await settle(app, pilot)
+    await pilot.press("7")  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, EditorScreen)
+    screen.open_file(path)
+    await settle(app, pilot)
+    return screen
+
+
+async def test_saving_a_broken_file_writes_it_and_shows_the_error_position(shared_sim: SimulatorThread,
+                                                                           workspace: Path) -> None:
+    app = editor_app(shared_sim, workspace)
+    path = workspace / "terraform" / "main.tf"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_in_editor(app, pilot, path)
+        editor = screen.query_one("#editor", TextArea)
+        assert editor.text == MAIN_TF and editor.language == "hcl"
+        editor.move_cursor((2, 0))
+        await pilot.press(*"  memory = ", "enter")
+        assert "modified" in str(screen.query_one("#editor-title", Static).render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        problems = str(screen.query_one("#problems", Static).render())
+        assert "1 problem" in problems and "HCL syntax" in problems and "3:" in problems
+        assert "memory =" in path.read_text()  # saved anyway: nothing the user typed is lost
+        assert (path.parent / "main.tf.bak").read_text() == MAIN_TF
+        assert editor.cursor_location[0] == 2  # the cursor jumps to the problem
+
+
+async def test_a_valid_save_clears_problems_and_yaml_errors_have_line_and_column(shared_sim: SimulatorThread,
+                                                                                  workspace: Path) -> None:
+    app = editor_app(shared_sim, workspace)
+    path = workspace / "ansible" / "inventory.yml"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_in_editor(app, pilot, path)
+        editor = screen.query_one("#editor", TextArea)
+        editor.load_text("all:\n  hosts:\n    web-01: {ansible_host: 10.0.0.1\n")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "YAML syntax" in str(screen.query_one("#problems", Static).render())
+        editor.load_text("all:\n  hosts:\n    web-01: {ansible_host: 10.0.0.1}\n")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert str(screen.query_one("#problems", Static).render()) == ""
+        assert any("valid" in n.message for n in app._notifications)
+
+
+async def test_diff_shows_the_users_changes_against_the_generated_file(shared_sim: SimulatorThread,
+                                                                      workspace: Path) -> None:
+    app = editor_app(shared_sim, workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_in_editor(app, pilot, workspace / "terraform" / "main.tf")
+        screen.query_one("#editor", TextArea).load_text(MAIN_TF.replace("vm_id     = 101", "vm_id     = 111"))
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        diff = app.screen.query_one("#text-view", TextArea).text
+        assert "-  vm_id     = 101" in diff and "+  vm_id     = 111" in diff
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+
+
+async def test_quitting_with_unsaved_edits_asks_and_the_draft_comes_back(shared_sim: SimulatorThread,
+                                                                         workspace: Path) -> None:
+    path = workspace / "terraform" / "main.tf"
+    app = editor_app(shared_sim, workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_in_editor(app, pilot, path)
+        screen.query_one("#editor", TextArea).insert("# keep me\n", (0, 0))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert "main.tf" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("y")
+        await pilot.pause()
+    assert path.read_text() == MAIN_TF  # the file itself is untouched …
+    app = editor_app(shared_sim, workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_in_editor(app, pilot, path)
+        assert screen.query_one("#editor", TextArea).text.startswith("# keep me\n")  # … and the edit is back
+        assert any("Draft restored" in (n.title or "") for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert path.read_text().startswith("# keep me\n")
+    assert not (workspace / ".proxmox-mpc" / "drafts" / "terraform" / "main.tf").exists()
+
+
+async def test_without_a_workspace_the_editor_says_how_to_make_one(shared_sim: SimulatorThread) -> None:
+    app = editor_app(shared_sim, None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("7")
+        await pilot.pause()
+        assert "proxmox-mpc init" in str(app.screen.query_one("#editor-title", Static).render())
