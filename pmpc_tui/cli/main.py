@@ -36,13 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start the bundled simulator and run against it (no real cluster needed)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        epilog = ("examples:\n" + "\n".join(f"  proxmox-mpc {e}" for e in command.examples)
-                  if command.examples else None)
-        p = sub.add_parser(command.name, help=command.help, description=command.help, epilog=epilog,
+        p = sub.add_parser(command.name, help=command.help, description=command.help,
+                           epilog=command.examples_epilog("proxmox-mpc "),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        command.configure(p)
-        p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=argparse.SUPPRESS,
-                       help="output format")
+        command.configure_parser(p)
     return parser
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,21 +24,44 @@ def _ask(prompt: str) -> str | None:
         return None
 
 
+class Declined(Exception):
+    """The user answered no to a confirmation; nothing was done."""
+
+
+ConfirmHook = Callable[[str, str], Awaitable[str | None]]
+
+
 @dataclass
 class CommandContext:
-    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts)."""
+    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts).
+
+    A UI front end sets `confirm_hook` to ask in a dialog instead of the terminal, and injects its
+    live client with `owns_client=False` so that `close()` leaves it open.
+    """
 
     profile_name: str | None = None
     profile: Profile | None = None
     store: ProfileStore = field(default_factory=ProfileStore)
     report: Callable[[str], None] = lambda line: None
     ask: Callable[[str], str | None] | None = None
+    confirm_hook: ConfirmHook | None = None
+    state_name: str | None = None  # state DB folder; the profile's name by default
+    owns_client: bool = True
     _client: PVEClient | None = None
     _db: Database | None = None
 
     def prompt(self, question: str) -> str | None:
         """Ask the user (None when nobody can answer, e.g. no terminal)."""
         return (self.ask or _ask)(question)
+
+    async def confirm_by_typing(self, question: str, expected: str) -> str | None:
+        """Ask the user to type `expected` to go ahead; returns what they typed (None: nobody can answer).
+
+        A UI front end's `confirm_hook` shows a dialog and raises Declined when the user cancels.
+        """
+        if self.confirm_hook is not None:
+            return await self.confirm_hook(question, expected)
+        return self.prompt(question)
 
     def active_profile(self) -> Profile:
         if self.profile is None:
@@ -52,7 +75,7 @@ class CommandContext:
 
     async def db(self) -> Database:
         if self._db is None:
-            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.active_profile().name)
+            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
             self._db = Database(default_database_url(state_dir() / name))
             await self._db.create_all()
         return self._db
@@ -63,7 +86,8 @@ class CommandContext:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.close()
+            if self.owns_client:
+                await self._client.close()
             self._client = None
         if self._db is not None:
             await self._db.close()

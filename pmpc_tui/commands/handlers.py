@@ -141,6 +141,8 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     kind = args.kind.rstrip("s") if args.kind != "storage" else "storage"
     if kind in ("node", "storage") and (args.status or args.selector):
         raise ValidationFailed("invalid filter", {"--status/--selector": f"only apply to guests, not {args.kind}"})
+    if kind != "storage" and args.storage:
+        raise ValidationFailed("invalid filter", {"--storage": f"only applies to `list storage`, not {args.kind}"})
     if args.selector:
         inventory.parse_selector(args.selector)  # reject bad selectors before any API call
     client = await ctx.client()
@@ -150,7 +152,7 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             ("node", "NODE", ""), ("status", "STATUS", ""), ("cpu", "CPU%", "pct"), ("maxcpu", "CPUS", ""),
             ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"), ("uptime", "UPTIME", "duration")])
     if kind == "storage":
-        rows = await inventory.list_storage(client, args.node)
+        rows = await inventory.list_storage(client, args.node, args.storage)
         return Result(data=rows, columns=[
             ("storage", "STORAGE", ""), ("node", "NODE", ""), ("type", "TYPE", ""), ("status", "STATUS", ""),
             ("used", "USED", "bytes"), ("total", "TOTAL", "bytes"), ("used_pct", "USE%", "")])
@@ -191,7 +193,8 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)
-        answer = ctx.prompt(f"Delete {ref.label} and all its disks? Type its name to confirm: ")
+        answer = await ctx.confirm_by_typing(f"Delete {ref.label} and all its disks? Type its name to confirm: ",
+                                             ref.name)
         if answer is None:
             raise ConflictError("deletion needs confirmation",
                                 "Run it in a terminal to confirm, or pass --yes to skip the question.")
