@@ -11,9 +11,11 @@ from textual.binding import Binding, BindingType
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.services.live import ClusterView, load_cluster_view
+from pmpc_tui.widgets.repl import ReplPane, toggle_repl
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
 
@@ -27,12 +29,15 @@ class ProxmoxApp(App[None]):
         "dashboard": DashboardScreen,
         "vms": lambda: GuestsScreen("qemu"),
         "cts": lambda: GuestsScreen("lxc"),
+        "console": ConsoleScreen,
     }
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "switch_mode('dashboard')", "Dashboard"),
         Binding("2", "switch_mode('vms')", "VMs"),
         Binding("3", "switch_mode('cts')", "Containers"),
+        Binding("4", "switch_mode('console')", "Console"),
+        Binding("grave_accent", "toggle_repl", "REPL", key_display="`", priority=True),
         Binding("r", "refresh", "Refresh"),
         Binding("question_mark", "show_help_panel", "Keys"),
         Binding("q", "quit", "Quit"),
@@ -58,6 +63,12 @@ class ProxmoxApp(App[None]):
             await self._client.close()
 
     def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def action_toggle_repl(self) -> None:
+        toggle_repl(self.screen)
+
+    def on_repl_pane_cluster_changed(self, _message: ReplPane.ClusterChanged) -> None:
         self.refresh_data()
 
     @work(group="actions")

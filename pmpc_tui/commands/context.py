@@ -61,7 +61,7 @@ class CommandContext:
         """
         if self.confirm_hook is not None:
             return await self.confirm_hook(question, expected)
-        return self.prompt(question)
+        return self.prompt(f"{question} Type {expected} to confirm: ")
 
     def active_profile(self) -> Profile:
         if self.profile is None:

@@ -193,8 +193,7 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)
-        answer = await ctx.confirm_by_typing(f"Delete {ref.label} and all its disks? Type its name to confirm: ",
-                                             ref.name)
+        answer = await ctx.confirm_by_typing(f"Delete {ref.label} and all its disks?", ref.name)
         if answer is None:
             raise ConflictError("deletion needs confirmation",
                                 "Run it in a terminal to confirm, or pass --yes to skip the question.")

@@ -8,14 +8,13 @@ imports Textual, so it is tested on its own and any front end can reuse it.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from pmpc_tui.commands.registry import BY_NAME, COMMANDS, Command
 
@@ -72,7 +71,7 @@ class UsageError(Exception):
 class _ReplParser(argparse.ArgumentParser):
     """argparse that never exits or prints: help and errors become UsageError."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             self._captured = getattr(self, "_captured", "") + message
 
@@ -87,7 +86,7 @@ class _ReplParser(argparse.ArgumentParser):
                          f"(/help {self.prog} shows its arguments and examples)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def command_parser(name: str) -> argparse.ArgumentParser:
     """The argparse parser of one registry command, as the CLI configures it (output: table)."""
     command = BY_NAME[name]
@@ -196,7 +195,13 @@ class Completion:
 
     @property
     def common_prefix(self) -> str:
-        return os.path.commonprefix(self.candidates) if self.candidates else self.word
+        if not self.candidates:
+            return self.word
+        first, last = min(self.candidates), max(self.candidates)
+        size = 0
+        while size < len(first) and first[size] == last[size]:
+            size += 1
+        return first[:size]
 
 
 def _matching(word: str, options: Iterable[str]) -> list[str]:
