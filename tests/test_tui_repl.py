@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_tui import make_app, open_vms_at, settle
 
 from pmpc_tui.app import ProxmoxApp
 from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.widgets.guest_table import GuestTable
 from pmpc_tui.widgets.repl import ReplPane, repl_session
-from test_tui import make_app, open_vms_at, settle
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +75,9 @@ async def test_console_runs_commands_and_shows_their_output(shared_sim: Simulato
         assert "dev-sandbox" in shown  # on screen, not only in the transcript
         await run(app, pilot, "/clear")
         assert output(app) == "" and not pane(app).log_widget.lines
+        await pilot.press("escape")  # leaves the full-screen console
+        await pilot.pause()
+        assert not isinstance(app.screen, ConsoleScreen)
 
 
 async def test_history_survives_a_restart_and_up_down_recall_it(shared_sim: SimulatorThread,
@@ -200,6 +203,8 @@ async def test_backtick_docks_the_repl_on_any_screen_and_commands_refresh_the_vi
         await pilot.press("grave_accent")
         await pilot.pause()
         assert docked.display and "start vm 109 --wait" in output(app)
+        await run(app, pilot, "/exit")
+        assert not docked.display and table.has_focus
 
 
 async def test_delete_asks_for_the_name_in_a_dialog(sim: SimulatorThread) -> None:

@@ -156,9 +156,10 @@ def help_text(topic: str | None = None) -> str:
     mwidth = max(len(m.usage) for m in metas) + 2
     lines += ["", "Console:"]
     lines += [f"  {m.usage.ljust(mwidth)}{m.help}" for m in metas]
-    lines += ["", "Tab completes commands, arguments and names · Up/Down recall earlier lines · "
-                  "Ctrl+C cancels the running command", "Examples: list vms --status running · "
-                  "start vm 101 --wait · describe ct pihole -o yaml · /help start"]
+    lines += ["", "Keys:", "  Tab       complete commands, arguments, guest/node/storage names",
+              "  Up/Down   earlier lines (kept across sessions)", "  Ctrl+C    cancel the running command",
+              "  Esc       hide the REPL", "", "Examples:", "  list vms --status running",
+              "  start vm 101 --wait", "  describe ct pihole -o yaml", "  /help start"]
     return "\n".join(lines)
 
 

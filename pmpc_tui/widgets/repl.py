@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Input, RichLog, Static
+from textual.widgets import Footer, Input, RichLog, Static
 from textual.worker import Worker
 
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
@@ -101,19 +101,20 @@ class ReplPane(Vertical):
     ReplPane { height: 1fr; }
     ReplPane.docked { dock: bottom; height: 14; border-top: heavy $accent; display: none; }
     ReplPane.docked.shown { display: block; }
+    ReplPane.docked.above-footer { margin-bottom: 1; }
     ReplPane #repl-log { height: 1fr; padding: 0 1; background: $surface; scrollbar-size-vertical: 1; }
     ReplPane #repl-status { height: 1; padding: 0 1; color: $text-muted; }
     ReplPane #repl-status.busy { color: $warning; }
     ReplPane #repl-input { border: none; height: 1; padding: 0 1; }
     ReplPane #repl-input:focus { border: none; background: $boost; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "hide", "Hide REPL", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "hide", "Close", show=False)]
 
     class ClusterChanged(Message):
         """A command changed the cluster; the app should refresh its views."""
 
     class ExitRequested(Message):
-        """`/exit` in a pane that cannot hide itself (the full-screen console)."""
+        """Esc or `/exit` in a pane that cannot hide itself (the full-screen console)."""
 
     def __init__(self, *, docked: bool = False, id: str | None = None) -> None:
         super().__init__(id=id, classes="docked" if docked else "")
@@ -166,7 +167,9 @@ class ReplPane(Vertical):
         self.input.focus()
 
     def action_hide(self) -> None:
+        """Esc: hide a docked pane; leave the full-screen console."""
         if not self.docked:
+            self.post_message(self.ExitRequested())
             return
         self.remove_class("shown")
         if self._return_focus is not None and self._return_focus.is_attached:
@@ -189,7 +192,7 @@ class ReplPane(Vertical):
         elif self._hint:
             text = self._hint
         else:
-            text = "Tab completes · ↑↓ history · /help" + (" · Esc hides" if self.docked else "")
+            text = "Tab completes · ↑↓ history · /help · " + ("Esc hides" if self.docked else "Esc leaves")
         status.set_class(session.busy, "busy")
         if str(status.content) != text:
             status.update(Text(text))
@@ -292,10 +295,7 @@ class ReplPane(Vertical):
         elif name == "quit":
             self.app.exit()
         elif name == "exit":
-            if self.docked:
-                self.action_hide()
-            else:
-                self.post_message(self.ExitRequested())
+            self.action_hide()
 
     def cancel(self) -> None:
         """Ctrl+C: cancel the running command, or clear the line when nothing runs."""
@@ -380,7 +380,12 @@ def toggle_repl(screen: Screen[Any]) -> None:
         return
     if not panes:
         pane = ReplPane(docked=True)
-        screen.mount(pane)
+        footers = screen.query(Footer)
+        if footers:
+            pane.add_class("above-footer")  # docked widgets overlap: leave the key bar its row
+            screen.mount(pane, before=footers.first())
+        else:
+            screen.mount(pane)
         screen.call_after_refresh(pane.show)
     elif panes[0].has_class("shown"):
         panes[0].action_hide()
