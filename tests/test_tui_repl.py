@@ -69,6 +69,8 @@ async def test_console_runs_commands_and_shows_their_output(shared_sim: Simulato
         assert "VMID" in text and "dev-sandbox" in text and "web-01" not in text  # web-01 is running
         await run(app, pilot, "describe ct pihole -o json")
         assert '"name": "pihole"' in output(app)
+        await run(app, pilot, "test-connection")  # the console's own connection, not a saved profile
+        assert f"OK: {shared_sim.info.url}" in output(app)
         await run(app, pilot, "/help start")
         assert "start vm 101 --wait" in output(app)  # the registry's examples
         shown = "\n".join(line.text for line in pane(app).log_widget.lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
-from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.state.db import Database, default_database_url
 
 
@@ -67,6 +67,12 @@ class CommandContext:
         if self.profile is None:
             self.profile = self.store.get(self.profile_name)
         return self.profile
+
+    def connection_settings(self) -> ConnectionSettings:
+        """How to reach the cluster: the injected client's settings (console), else the profile's."""
+        if self._client is not None and not self.owns_client:
+            return self._client.settings
+        return self.active_profile().settings()
 
     async def client(self) -> PVEClient:
         if self._client is None:

@@ -106,7 +106,7 @@ async def profiles(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.connection import test_connection as check
 
-    details = await check(ctx.active_profile().settings())
+    details = await check(ctx.connection_settings())
     return Result(data=details, message=(
         f"OK: {details['url']} as {details['auth_id']} — PVE {details['version']}, cluster "
         f"'{details['cluster']}', {details['nodes_online']}/{details['nodes']} nodes online, "
