@@ -69,6 +69,8 @@ async def test_console_runs_commands_and_shows_their_output(shared_sim: Simulato
         assert "VMID" in text and "dev-sandbox" in text and "web-01" not in text  # web-01 is running
         await run(app, pilot, "describe ct pihole -o json")
         assert '"name": "pihole"' in output(app)
+        await run(app, pilot, "/sync")
+        assert "synced 3 nodes, 11 VMs, 7 containers" in output(app)
         await run(app, pilot, "test-connection")  # the console's own connection, not a saved profile
         assert f"OK: {shared_sim.info.url}" in output(app)
         await run(app, pilot, "/help start")
@@ -195,6 +197,9 @@ async def test_backtick_docks_the_repl_on_any_screen_and_commands_refresh_the_vi
         await pilot.pause()
         docked = pane(app)
         assert docked.docked and docked.display and docked.input.has_focus
+        await pilot.press("slash", "2", "q", "s")  # the screen's keys type into the REPL while it has focus
+        assert docked.input.value == "/2qs" and app.is_running and app.screen.name == "vms"
+        docked.input.value = ""
         await run(app, pilot, "start vm 109 --wait")
         assert "TASK OK" in output(app)  # the task log, as it came
         await settle(app, pilot)
