@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.palette import CommandsProvider, GuestsProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.screens.guests import GuestsScreen
@@ -23,6 +25,7 @@ from pmpc_tui.screens.nodes import NodesScreen
 from pmpc_tui.screens.tasks import TasksScreen
 from pmpc_tui.services.applog import api_call_logger, app_log
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+from pmpc_tui.widgets.repl import ReplPane, toggle_repl
 
 if TYPE_CHECKING:
     from pmpc_tui.screens.first_run import Connected
@@ -45,6 +48,7 @@ class ProxmoxApp(App[None]):
         "tasks": TasksScreen,
         "logs": LogsScreen,
         "editor": EditorScreen,
+        "console": ConsoleScreen,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
@@ -52,13 +56,14 @@ class ProxmoxApp(App[None]):
         *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=v.key in "123") for v in VIEWS),
         Binding("colon", "jump", "Jump"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("grave_accent", "toggle_repl", "REPL", key_display="`", priority=True),
         Binding("question_mark", "show_help_panel", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
-                 workspace_root: Path | None = None) -> None:
+                 workspace_root: Path | None = None, profile_name: str | None = None) -> None:
         super().__init__()
         self.client_factory = client_factory
         self.demo = demo
@@ -68,8 +73,10 @@ class ProxmoxApp(App[None]):
         self.history = LiveHistory()
         self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
         self.workspace_root = workspace_root
+        self.profile_name = profile_name
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self._client: PVEClient | None = None
+        self._client_lock = asyncio.Lock()
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
 
@@ -110,13 +117,14 @@ class ProxmoxApp(App[None]):
             self.demo_process.stop()
 
     async def client(self) -> PVEClient:
-        """The connected API client (connecting on first use)."""
-        if self._client is None:
-            if self.client_factory is None:
-                raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
-            client = await self.client_factory()
-            client.observers.append(api_call_logger)
-            self._client = client
+        """The connected API client, shared by every screen and the REPL (connecting on first use)."""
+        async with self._client_lock:
+            if self._client is None:
+                if self.client_factory is None:
+                    raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
+                client = await self.client_factory()
+                client.observers.append(api_call_logger)
+                self._client = client
         return self._client
 
     async def action_quit(self) -> None:
@@ -146,6 +154,13 @@ class ProxmoxApp(App[None]):
     # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.refresh_data()
+
+    def action_toggle_repl(self) -> None:
+        toggle_repl(self.screen)
+
+    def on_repl_pane_cluster_changed(self, _message: ReplPane.ClusterChanged) -> None:
+        self.refresh_data()
+
 
     def action_jump(self) -> None:
         """`:` — the k9s-style jump prompt."""
@@ -212,8 +227,17 @@ class ProxmoxApp(App[None]):
         self.call_after_refresh(select)
 
     def prepare_command(self, name: str) -> None:
-        """Palette → command: show how to run it (the REPL pane takes it when present)."""
-        self.notify(f"proxmox-mpc {name} --help", title=f"Command: {name}")
+        """Palette → command: open the console with the command typed, ready to complete and run."""
+        self.switch_mode("console")
+
+        def prefill() -> None:
+            pane = self.screen.query(ReplPane).first(ReplPane) if self.screen.query(ReplPane) else None
+            if pane is not None:
+                pane.input.value = f"{name} "
+                pane.input.cursor_position = len(pane.input.value)
+                pane.input.focus()
+
+        self.call_after_refresh(prefill)
 
     def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
         if self._client is None:

@@ -60,6 +60,13 @@ def test_list_vms_filters_by_status_and_tag(cli_env: SimulatorThread, capsys: py
     assert isinstance(web, list) and sorted(v["name"] for v in web) == ["web-01", "web-02"]
 
 
+def test_list_storage_filters_by_name(cli_env: SimulatorThread, capsys: pytest.CaptureFixture[str]) -> None:
+    nas = run_json(capsys, "list", "storage", "--storage", "nas")
+    assert isinstance(nas, list) and len(nas) == 3 and {s["storage"] for s in nas} == {"nas"}  # on each node
+    assert main(["list", "vms", "--storage", "nas"]) == 2
+    assert "only applies to `list storage`" in capsys.readouterr().err
+
+
 def test_list_table_output_has_headers(cli_env: SimulatorThread, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["list", "cts"]) == 0

@@ -44,13 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start the bundled simulator and run against it (no real cluster needed)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        epilog = ("examples:\n" + "\n".join(f"  proxmox-mpc {e}" for e in command.examples)
-                  if command.examples else None)
-        p = sub.add_parser(command.name, help=command.help, description=command.help, epilog=epilog,
+        p = sub.add_parser(command.name, help=command.help, description=command.help,
+                           epilog=command.examples_epilog("proxmox-mpc "),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
-        command.configure(p)
-        p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=argparse.SUPPRESS,
-                       help="output format")
+        command.configure_parser(p)
     return parser
 
 
@@ -137,7 +134,7 @@ def _run_console(args: argparse.Namespace) -> int:
 
         factory = client_factory
     ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
-               demo_process=demo_proc).run()
+               demo_process=demo_proc, profile_name=args.profile).run()
     return 0
 
 

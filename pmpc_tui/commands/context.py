@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
-from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.state.db import Database, default_database_url
 
 
@@ -24,15 +24,29 @@ def _ask(prompt: str) -> str | None:
         return None
 
 
+class Declined(Exception):
+    """The user answered no to a confirmation; nothing was done."""
+
+
+ConfirmHook = Callable[[str, str], Awaitable[str | None]]
+
+
 @dataclass
 class CommandContext:
-    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts)."""
+    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts).
+
+    A UI front end sets `confirm_hook` to ask in a dialog instead of the terminal, and injects its
+    live client with `owns_client=False` so that `close()` leaves it open.
+    """
 
     profile_name: str | None = None
     profile: Profile | None = None
     store: ProfileStore = field(default_factory=ProfileStore)
     report: Callable[[str], None] = lambda line: None
     ask: Callable[[str], str | None] | None = None
+    confirm_hook: ConfirmHook | None = None
+    state_name: str | None = None  # state DB folder; the profile's name by default
+    owns_client: bool = True
     _client: PVEClient | None = None
     _db: Database | None = None
 
@@ -40,10 +54,25 @@ class CommandContext:
         """Ask the user (None when nobody can answer, e.g. no terminal)."""
         return (self.ask or _ask)(question)
 
+    async def confirm_by_typing(self, question: str, expected: str) -> str | None:
+        """Ask the user to type `expected` to go ahead; returns what they typed (None: nobody can answer).
+
+        A UI front end's `confirm_hook` shows a dialog and raises Declined when the user cancels.
+        """
+        if self.confirm_hook is not None:
+            return await self.confirm_hook(question, expected)
+        return self.prompt(f"{question} Type {expected} to confirm: ")
+
     def active_profile(self) -> Profile:
         if self.profile is None:
             self.profile = self.store.get(self.profile_name)
         return self.profile
+
+    def connection_settings(self) -> ConnectionSettings:
+        """How to reach the cluster: the injected client's settings (console), else the profile's."""
+        if self._client is not None and not self.owns_client:
+            return self._client.settings
+        return self.active_profile().settings()
 
     async def client(self) -> PVEClient:
         if self._client is None:
@@ -52,7 +81,7 @@ class CommandContext:
 
     async def db(self) -> Database:
         if self._db is None:
-            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.active_profile().name)
+            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
             self._db = Database(default_database_url(state_dir() / name))
             await self._db.create_all()
         return self._db
@@ -63,7 +92,8 @@ class CommandContext:
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.close()
+            if self.owns_client:
+                await self._client.close()
             self._client = None
         if self._db is not None:
             await self._db.close()

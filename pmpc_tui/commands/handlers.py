@@ -88,7 +88,7 @@ async def profiles(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.connection import test_connection as check
 
-    details = await check(ctx.active_profile().settings())
+    details = await check(ctx.connection_settings())
     return Result(data=details, message=(
         f"OK: {details['url']} as {details['auth_id']} — PVE {details['version']}, cluster "
         f"'{details['cluster']}', {details['nodes_online']}/{details['nodes']} nodes online, "
@@ -123,6 +123,8 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     kind = args.kind.rstrip("s") if args.kind != "storage" else "storage"
     if kind in ("node", "storage") and (args.status or args.selector):
         raise ValidationFailed("invalid filter", {"--status/--selector": f"only apply to guests, not {args.kind}"})
+    if kind != "storage" and args.storage:
+        raise ValidationFailed("invalid filter", {"--storage": f"only applies to `list storage`, not {args.kind}"})
     if args.selector:
         inventory.parse_selector(args.selector)  # reject bad selectors before any API call
     client = await ctx.client()
@@ -132,7 +134,7 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             ("node", "NODE", ""), ("status", "STATUS", ""), ("cpu", "CPU%", "pct"), ("maxcpu", "CPUS", ""),
             ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"), ("uptime", "UPTIME", "duration")])
     if kind == "storage":
-        rows = await inventory.list_storage(client, args.node)
+        rows = await inventory.list_storage(client, args.node, args.storage)
         return Result(data=rows, columns=[
             ("storage", "STORAGE", ""), ("node", "NODE", ""), ("type", "TYPE", ""), ("status", "STATUS", ""),
             ("used", "USED", "bytes"), ("total", "TOTAL", "bytes"), ("used_pct", "USE%", "")])
@@ -173,7 +175,7 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)
-        answer = ctx.prompt(f"Delete {ref.label} and all its disks? Type its name to confirm: ")
+        answer = await ctx.confirm_by_typing(f"Delete {ref.label} and all its disks?", ref.name)
         if answer is None:
             raise ConflictError("deletion needs confirmation",
                                 "Run it in a terminal to confirm, or pass --yes to skip the question.")

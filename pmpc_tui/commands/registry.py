@@ -37,10 +37,22 @@ class Command:
     needs_cluster: bool = True
     mutates: bool = False
     examples: tuple[str, ...] = field(default_factory=tuple)
+    console: bool = True  # offered in the console's REPL (False: only makes sense in a shell)
 
     def load(self) -> Callable[..., Awaitable[Result]]:
         module, _, func = self.handler.partition(":")
         return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+
+    def examples_epilog(self, prefix: str = "") -> str | None:
+        """The examples as an argparse epilog, each line starting with `prefix`."""
+        if not self.examples:
+            return None
+        return "examples:\n" + "\n".join(f"  {prefix}{e}" for e in self.examples)
+
+    def configure_parser(self, p: argparse.ArgumentParser, output_default: Any = argparse.SUPPRESS) -> None:
+        """Add this command's arguments plus `--output` to a parser (the CLI's and the REPL's)."""
+        self.configure(p)
+        p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=output_default, help="output format")
 
 
 def _guest_target(p: argparse.ArgumentParser) -> None:
@@ -103,6 +115,7 @@ def _connect(p: argparse.ArgumentParser) -> None:
 def _list(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=LIST_KIND_CHOICES, help="what to list")
     p.add_argument("--node", help="only this node")
+    p.add_argument("--storage", help="only this storage (with `list storage`)")
     p.add_argument("--status", help="only guests in this status (running, stopped, …)")
     p.add_argument("--selector", "-l", help="filter guests: tag=web,name=web-*,status=running")
 
@@ -127,7 +140,8 @@ def _tasks(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: list[Command] = [
     Command("simulator", "run the bundled Proxmox VE API simulator", "pmpc_tui.commands.handlers:simulator",
-            _simulator, needs_cluster=False, examples=("simulator --port 8006 --scenario homelab",)),
+            _simulator, needs_cluster=False, console=False,
+            examples=("simulator --port 8006 --scenario homelab",)),
     Command("connect", "save a connection profile (and test it)", "pmpc_tui.commands.handlers:connect",
             _connect, needs_cluster=False,
             examples=("connect homelab --url https://pve1:8006 --token-id root@pam!mpc --secret-env PVE_TOKEN",)),

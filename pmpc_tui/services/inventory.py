@@ -116,11 +116,13 @@ async def list_nodes(client: PVEClient) -> list[dict[str, Any]]:
             for n in sorted(nodes, key=lambda n: n["node"])]
 
 
-async def list_storage(client: PVEClient, node: str | None = None) -> list[dict[str, Any]]:
+async def list_storage(client: PVEClient, node: str | None = None,
+                       storage: str | None = None) -> list[dict[str, Any]]:
+    """Storage on every node (or one node), optionally only the storage named `storage`."""
     resources = await client.get("/cluster/resources", type="storage")
     rows = []
     for s in resources:
-        if node and s.get("node") != node:
+        if (node and s.get("node") != node) or (storage and s.get("storage") != storage):
             continue
         total = int(s.get("maxdisk", 0) or 0)
         used = int(s.get("disk", 0) or 0)

@@ -1,0 +1,387 @@
+"""The REPL pane: an output log and a command line running the CLI's commands inside the console.
+
+Parsing, completion and history live in `pmpc_tui.commands.repl`; this widget only wires keys,
+runs the command's handler in a worker with the app's live client, and shows what comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, RichLog, Static
+from textual.worker import Worker
+
+from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
+
+if TYPE_CHECKING:
+    from pmpc_tui.pve.client import PVEClient
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+TRANSCRIPT_LIMIT = 5000
+WELCOME = "proxmox-mpc console — the same commands as the CLI. /help lists them; Tab completes."
+
+
+class ReplSession:
+    """What all REPL panes of one app share: history, the output so far and the running command."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.history = History()
+        self.completer = Completer(lambda: Names.from_view(getattr(app, "cluster_view", None)))
+        self.transcript: list[RenderableType] = []
+        self.panes: weakref.WeakSet[ReplPane] = weakref.WeakSet()
+        self.worker: Worker[None] | None = None
+        self.running_line = ""
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None and not self.worker.is_finished
+
+    def write(self, renderable: RenderableType) -> None:
+        """Add output to every pane (each screen may have its own)."""
+        self.transcript.append(renderable)
+        del self.transcript[:-TRANSCRIPT_LIMIT]
+        for pane in list(self.panes):
+            pane.log_widget.write(renderable)
+
+    def clear(self) -> None:
+        self.transcript.clear()
+        for pane in list(self.panes):
+            pane.log_widget.clear()
+
+
+def repl_session(app: App[Any]) -> ReplSession:
+    """The app's REPL session, created on first use."""
+    session = getattr(app, "_repl_session", None)
+    if session is None:
+        session = ReplSession(app)
+        app._repl_session = session  # type: ignore[attr-defined]
+    return session
+
+
+class ReplInput(Input):
+    """The command line: Tab completes, Up/Down recall history, Ctrl+C cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "complete", "Complete", show=False),
+        Binding("up", "history(-1)", "Previous", show=False),
+        Binding("down", "history(1)", "Next", show=False),
+        Binding("ctrl+c", "cancel", "Cancel command"),
+    ]
+
+    @property
+    def pane(self) -> ReplPane:
+        return self.query_ancestor(ReplPane)
+
+    def action_complete(self) -> None:
+        self.pane.complete()
+
+    def action_history(self, step: int) -> None:
+        self.pane.recall(step)
+
+    def action_cancel(self) -> None:
+        self.pane.cancel()
+
+
+class ReplPane(Vertical):
+    """Output log + command line. `docked` panes sit at the bottom of a screen and hide with Esc."""
+
+    DEFAULT_CSS = """
+    ReplPane { height: 1fr; }
+    ReplPane.docked { dock: bottom; height: 14; border-top: heavy $accent; display: none; }
+    ReplPane.docked.shown { display: block; }
+    ReplPane.docked.above-footer { margin-bottom: 1; }
+    ReplPane #repl-log { height: 1fr; padding: 0 1; background: $surface; scrollbar-size-vertical: 1; }
+    ReplPane #repl-status { height: 1; padding: 0 1; color: $text-muted; }
+    ReplPane #repl-status.busy { color: $warning; }
+    ReplPane #repl-input { border: none; height: 1; padding: 0 1; }
+    ReplPane #repl-input:focus { border: none; background: $boost; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "hide", "Close", show=False)]
+
+    class ClusterChanged(Message):
+        """A command changed the cluster; the app should refresh its views."""
+
+    class ExitRequested(Message):
+        """Esc or `/exit` in a pane that cannot hide itself (the full-screen console)."""
+
+    def __init__(self, *, docked: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id, classes="docked" if docked else "")
+        self.docked = docked
+        self._cursor: HistoryCursor | None = None
+        self._cycle: tuple[str, str, list[str], int, str] | None = None  # before, after, candidates, index, value
+        self._hint = ""
+        self._frame = 0
+        self._return_focus: Widget | None = None
+
+    @property
+    def session(self) -> ReplSession:
+        return repl_session(self.app)
+
+    @property
+    def log_widget(self) -> RichLog:
+        return self.query_one("#repl-log", RichLog)
+
+    @property
+    def input(self) -> ReplInput:
+        return self.query_one("#repl-input", ReplInput)
+
+    def compose(self) -> ComposeResult:
+        yield RichLog(id="repl-log", markup=False, highlight=False, wrap=False, auto_scroll=True)
+        yield Static("", id="repl-status")
+        yield ReplInput(placeholder="command — /help lists them, Tab completes", id="repl-input")
+
+    def on_mount(self) -> None:
+        session = self.session
+        if not session.transcript:
+            session.transcript.append(Text(WELCOME, style="dim"))
+            if session.history.error:
+                session.transcript.append(Text(session.history.error, style="yellow"))
+        for renderable in session.transcript:
+            self.log_widget.write(renderable)
+        session.panes.add(self)
+        self._cursor = HistoryCursor(session.history)
+        self.set_interval(0.1, self._update_status)
+        self._update_status()
+
+    def on_unmount(self) -> None:
+        self.session.panes.discard(self)
+
+    # ------------------------------------------------------------ showing and hiding (docked)
+
+    def show(self) -> None:
+        """Show a docked pane and put the cursor in its command line."""
+        self._return_focus = self.screen.focused if self.screen.focused is not self.input else None
+        self.add_class("shown")
+        self.input.focus()
+
+    def action_hide(self) -> None:
+        """Esc: hide a docked pane; leave the full-screen console."""
+        if not self.docked:
+            self.post_message(self.ExitRequested())
+            return
+        self.remove_class("shown")
+        if self._return_focus is not None and self._return_focus.is_attached:
+            self._return_focus.focus()
+        else:
+            self.screen.focus_next()
+
+    @property
+    def shown(self) -> bool:
+        return not self.docked or self.has_class("shown")
+
+    # ------------------------------------------------------------ status line
+
+    def _update_status(self) -> None:
+        status = self.query_one("#repl-status", Static)
+        session = self.session
+        if session.busy:
+            self._frame = (self._frame + 1) % len(SPINNER)
+            text = f"{SPINNER[self._frame]} running: {session.running_line} — Ctrl+C cancels"
+        elif self._hint:
+            text = self._hint
+        else:
+            text = "Tab completes · ↑↓ history · /help · " + ("Esc hides" if self.docked else "Esc leaves")
+        status.set_class(session.busy, "busy")
+        if str(status.content) != text:
+            status.update(Text(text))
+
+    # ------------------------------------------------------------ history and completion
+
+    def recall(self, step: int) -> None:
+        """Up (-1) / Down (+1) through earlier lines."""
+        if self._cursor is None:
+            return
+        line = self._cursor.previous(self.input.value) if step < 0 else self._cursor.next()
+        if line is not None:
+            self.input.value = line
+            self.input.cursor_position = len(line)
+
+    def complete(self) -> None:
+        """Tab: complete the word at the cursor; when ambiguous show the choices, cycle on repeated Tab."""
+        box = self.input
+        if self._cycle is not None and box.value == self._cycle[4]:
+            before, after, candidates, index, _ = self._cycle
+            index = (index + 1) % len(candidates)
+            self._set_line(before + candidates[index], after)
+            self._cycle = (before, after, candidates, index, box.value)
+            return
+        cursor = box.cursor_position
+        completion = self.session.completer.complete(box.value, cursor)
+        before, after = box.value[:completion.start], box.value[cursor:]
+        candidates = completion.candidates
+        if not candidates:
+            self._hint = "no completions"
+            self.app.bell()
+        elif len(candidates) == 1:
+            self._set_line(before + candidates[0] + " ", after.lstrip(" "))
+            self._hint = ""
+        else:
+            prefix = completion.common_prefix
+            self._set_line(before + prefix, after)
+            self._cycle = (before, after, candidates, -1, box.value)
+            shown = "  ".join(candidates[:30]) + ("  …" if len(candidates) > 30 else "")
+            self._hint = f"{len(candidates)} choices: {shown}"
+        self._update_status()
+
+    def _set_line(self, head: str, tail: str) -> None:
+        self.input.value = head + tail
+        self.input.cursor_position = len(head)
+
+    @on(Input.Changed, "#repl-input")
+    def _edited(self, event: Input.Changed) -> None:
+        if self._cycle is not None and event.value != self._cycle[4]:
+            self._cycle = None
+            self._hint = ""
+
+    # ------------------------------------------------------------ running commands
+
+    @on(Input.Submitted, "#repl-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        session = self.session
+        if session.busy:
+            self._hint = "a command is still running — wait for it, or press Ctrl+C to cancel it"
+            self._update_status()
+            return
+        self.input.value = ""
+        self._hint = ""
+        self._cycle = None
+        if self._cursor is not None:
+            self._cursor.reset()
+        if not line:
+            return
+        session.history.add(line)
+        session.write(Text(f"› {line}", style="bold"))
+        self.execute(parse_line(line), line)
+
+    def execute(self, parsed: ParsedLine, line: str) -> None:
+        """Carry out a parsed line: meta commands here, registry commands in a worker."""
+        session = self.session
+        if parsed.kind == "error":
+            session.write(Text(parsed.text, style="red"))
+        elif parsed.kind == "text":
+            session.write(Text(parsed.text))
+        elif parsed.kind == "meta" and parsed.meta is not None:
+            self._meta(parsed.meta.name, parsed.words)
+        elif parsed.kind == "command":
+            session.running_line = line
+            session.worker = self.run_worker(self._run(parsed), group="repl", exclusive=True,
+                                             name=f"repl: {line}")
+            self._update_status()
+
+    def _meta(self, name: str, words: list[str]) -> None:
+        session = self.session
+        if name == "help":
+            session.write(Text(help_text(words[0] if words else None)))
+        elif name == "clear":
+            session.clear()
+        elif name == "history":
+            entries = session.history.entries[-20:]
+            first = len(session.history.entries) - len(entries) + 1
+            session.write(Text("\n".join(f"{first + i:5}  {e}" for i, e in enumerate(entries)) or "no history yet"))
+        elif name == "quit":
+            self.app.exit()
+        elif name == "exit":
+            self.action_hide()
+
+    def cancel(self) -> None:
+        """Ctrl+C: cancel the running command, or clear the line when nothing runs."""
+        session = self.session
+        if session.busy and session.worker is not None:
+            session.worker.cancel()
+        else:
+            self.input.value = ""
+            self._hint = ""
+        self._update_status()
+
+    async def _client(self) -> PVEClient:
+        """The app's live client (created now if the first refresh has not made one yet)."""
+        app: Any = self.app
+        return await app.client()  # type: ignore[no-any-return]
+
+    async def _confirm(self, question: str, expected: str) -> str | None:
+        from pmpc_tui.commands.context import Declined
+        from pmpc_tui.widgets.confirm import ConfirmScreen
+
+        ok = await self.app.push_screen_wait(ConfirmScreen(question, type_to_confirm=expected,
+                                                           confirm_label="Delete"))
+        if not ok:
+            raise Declined()
+        return expected
+
+    async def _run(self, parsed: ParsedLine) -> None:
+        from pmpc_tui.cli.render import render
+        from pmpc_tui.commands.context import CommandContext, Declined
+        from pmpc_tui.config.profiles import ProfileError
+        from pmpc_tui.pve.errors import PVEError
+
+        assert parsed.command is not None and parsed.args is not None
+        session = self.session
+        app: Any = self.app
+        ctx = CommandContext(profile_name=getattr(app, "profile_name", None),
+                             state_name="demo" if getattr(app, "demo", False) else None,
+                             report=lambda line: session.write(Text(line, style="dim")),
+                             confirm_hook=self._confirm, owns_client=False)
+        changed = False
+        try:
+            if parsed.command.needs_cluster:
+                ctx._client = await self._client()
+            result = await parsed.command.load()(ctx, parsed.args)
+            text = render(result, parsed.args.output)
+            if text:
+                session.write(Text(text, style="red" if result.exit_code else ""))
+            changed = parsed.command.mutates and not getattr(parsed.args, "dry_run", False)
+        except Declined:
+            session.write(Text("cancelled — nothing was done", style="yellow"))
+        except (PVEError, ProfileError) as exc:
+            session.write(Text(f"error: {exc}", style="bold red"))
+            changed = parsed.command.mutates
+        except asyncio.CancelledError:
+            session.write(Text("cancelled (Ctrl+C). A task already started on the cluster keeps running "
+                               "there — see `tasks`.", style="yellow"))
+            changed = parsed.command.mutates
+            raise
+        except Exception as exc:  # a bug in one command must not take the console down
+            session.write(Text(f"error: {type(exc).__name__}: {exc}", style="bold red"))
+        finally:
+            await ctx.close()
+            session.running_line = ""
+            if changed:
+                self.post_message(self.ClusterChanged())
+
+
+def toggle_repl(screen: Screen[Any]) -> None:
+    """Show or hide the docked REPL pane at the bottom of `screen` (mounting it the first time)."""
+    if isinstance(screen, ModalScreen):
+        return
+    panes = [p for p in screen.query(ReplPane) if p.docked]
+    full = [p for p in screen.query(ReplPane) if not p.docked]
+    if full:
+        full[0].input.focus()
+        return
+    if not panes:
+        pane = ReplPane(docked=True)
+        footers = screen.query(Footer)
+        if footers:
+            pane.add_class("above-footer")  # docked widgets overlap: leave the key bar its row
+            screen.mount(pane, before=footers.first())
+        else:
+            screen.mount(pane)
+        screen.call_after_refresh(pane.show)
+    elif panes[0].has_class("shown"):
+        panes[0].action_hide()
+    else:
+        panes[0].show()
