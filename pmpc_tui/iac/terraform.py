@@ -1,0 +1,129 @@
+"""Terraform files for a workspace: one file per guest (import block + bpg resource) and the provider files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmpc_tui.iac.bpg import RESOURCE_TYPE, GuestState, Mapped, guest_to_body, import_lifecycle
+from pmpc_tui.iac.hcl import HclError, Import, Resource, parse, render_import, render_resource
+from pmpc_tui.iac.render import render_template
+
+KIND_PREFIX = {"qemu": "vm", "lxc": "ct"}
+
+
+def guest_file_name(kind: str, vmid: int) -> str:
+    """`vm-101.tf` / `ct-200.tf`: named by VMID so a rename keeps the file (and its history)."""
+    return f"{KIND_PREFIX[kind]}-{vmid}.tf"
+
+
+def resource_label(name: str, vmid: int, taken: set[str]) -> str:
+    """A Terraform label from the guest name (`web-01` → `web_01`), unique within `taken`."""
+    label = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or f"guest_{vmid}"
+    if not re.match(r"[A-Za-z_]", label):
+        label = f"guest_{label}"
+    if label in taken:
+        label = f"{label}_{vmid}"
+    return label
+
+
+def render_guest_file(kind: str, label: str, mapped: Mapped, import_id: str | None, title: str) -> str:
+    """The text of one guest's .tf file."""
+    body = dict(mapped.body)
+    lines = [f"# {title}"]
+    if import_id:
+        lifecycle = import_lifecycle(kind)
+        if lifecycle:
+            body["lifecycle"] = [lifecycle]
+        lines.append("# Imported by proxmox-mpc: `terraform plan` adopts the existing guest instead of creating it.")
+    if mapped.unmanaged:
+        lines.append(f"# Not managed here (left as they are): {', '.join(mapped.unmanaged)}")
+    for warning in mapped.warnings:
+        lines.append(f"# Note: {warning}")
+    parts = ["\n".join(lines) + "\n"]
+    resource = Resource(RESOURCE_TYPE[kind], label, body)
+    if import_id:
+        parts.append(render_import(Import(resource.address, import_id)))
+    parts.append(render_resource(resource))
+    return "\n".join(parts)
+
+
+def guest_file(guest: GuestState, label: str, ct_template: str | None = None, imported: bool = True) -> tuple[str, str]:
+    """(file name, text) for a synced guest."""
+    mapped = guest_to_body(guest, ct_template)
+    what = "VM" if guest.kind == "qemu" else "container"
+    title = f"{what} {guest.vmid} '{guest.name}' on {guest.node}"
+    import_id = f"{guest.node}/{guest.vmid}" if imported else None
+    return guest_file_name(guest.kind, guest.vmid), render_guest_file(guest.kind, label, mapped, import_id, title)
+
+
+def provider_files(provider_version: str, endpoint: str, insecure: bool) -> dict[str, str]:
+    """versions.tf and variables.tf."""
+    return {"versions.tf": render_template("versions.tf", provider_version=provider_version),
+            "variables.tf": render_template("variables.tf", endpoint=endpoint, insecure=insecure)}
+
+
+# --- reading the desired state ----------------------------------------------------------------
+@dataclass
+class DesiredGuest:
+    """One guest resource the workspace's .tf files declare."""
+
+    kind: str
+    label: str
+    file: Path
+    body: dict[str, object]
+    imported_id: str | None = None
+
+    @property
+    def vmid(self) -> int | None:
+        vmid = self.body.get("vm_id")
+        return vmid if isinstance(vmid, int) else None
+
+    @property
+    def node(self) -> str:
+        return str(self.body.get("node_name", ""))
+
+    @property
+    def name(self) -> str:
+        if self.kind == "qemu":
+            return str(self.body.get("name", ""))
+        init = self.body.get("initialization")
+        if isinstance(init, list) and init and isinstance(init[0], dict):
+            return str(init[0].get("hostname", ""))
+        return ""
+
+    @property
+    def address(self) -> str:
+        return f"{RESOURCE_TYPE[self.kind]}.{self.label}"
+
+
+@dataclass
+class DesiredState:
+    """Everything the workspace's terraform/*.tf files declare, and the files that failed to parse."""
+
+    guests: list[DesiredGuest] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def by_vmid(self) -> dict[int, DesiredGuest]:
+        return {g.vmid: g for g in self.guests if g.vmid is not None}
+
+
+def load_desired_state(terraform_dir: Path) -> DesiredState:
+    """Parse every .tf file (python-hcl2) and collect the bpg VM and container resources."""
+    kinds = {v: k for k, v in RESOURCE_TYPE.items()}
+    state = DesiredState()
+    if not terraform_dir.is_dir():
+        return state
+    for path in sorted(terraform_dir.glob("*.tf")):
+        try:
+            parsed = parse(path.read_text(encoding="utf-8"), str(path))
+        except (HclError, OSError, UnicodeDecodeError) as exc:
+            state.errors.append(str(exc))
+            continue
+        imports = {imp.to: imp.id for imp in parsed.imports}
+        for res in parsed.resources:
+            if res.type in kinds:
+                state.guests.append(DesiredGuest(kinds[res.type], res.name, path, res.body,
+                                                 imports.get(res.address)))
+    return state
