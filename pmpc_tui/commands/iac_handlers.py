@@ -36,6 +36,7 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.commands.handlers import sync as sync_handler
+    from pmpc_tui.config.profiles import ProfileError
     from pmpc_tui.services.iac import import_workspace
     from pmpc_tui.workspace.find import require_workspace
 
@@ -44,7 +45,12 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if not args.offline:
         await sync_handler(ctx, args)
         client = await ctx.client()
-    profile = ctx.active_profile() if not args.offline else ctx.profile
+    try:
+        profile = ctx.active_profile()
+    except ProfileError:
+        if not args.offline:
+            raise
+        profile = None  # offline without a profile: connection files are left as they are
     db = await ctx.db()
     result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run)
     counts = result.counts()

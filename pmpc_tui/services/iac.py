@@ -92,16 +92,23 @@ async def agent_ips(client: PVEClient, guest: GuestState) -> list[str]:
     return [str(i["inet"]).split("/")[0] for i in data or [] if i.get("inet") and _usable(str(i["inet"]))]
 
 
-async def discover_ips(client: PVEClient | None, guests: list[GuestState]) -> dict[int, tuple[list[str], str | None]]:
-    """Per VMID: (addresses, source). Static config first; else ask running guests (failures tolerated)."""
+async def discover_ips(client: PVEClient | None, guests: list[GuestState],
+                       known: dict[int, tuple[list[str], str | None]] | None = None,
+                       ) -> dict[int, tuple[list[str], str | None]]:
+    """Per VMID: (addresses, source). Static config first; else ask running guests (failures tolerated).
+
+    Without a client (offline), addresses a guest agent reported before (`known`) are kept.
+    """
     found: dict[int, tuple[list[str], str | None]] = {}
+    known = known or {}
     pending = []
     for guest in guests:
         ips = static_ips(guest)
         if ips:
             found[guest.vmid] = (ips, "static")
             continue
-        found[guest.vmid] = ([], None)
+        previous = known.get(guest.vmid)
+        found[guest.vmid] = previous if client is None and previous and previous[1] == "agent" else ([], None)
         agent_on = guest.kind == "lxc" or parse_props(str(guest.config.get("agent", "0")), "enabled").get(
             "enabled", "0") in ("1", "true")
         if client is not None and guest.status == "running" and agent_on:
@@ -177,7 +184,8 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.workspace.init import static_files
 
-    files = static_files(ws, profile)
+    # without a profile the connection files cannot be rendered: leave them as they are
+    files = static_files(ws, profile) if profile is not None else {}
     existing = {(g.kind, g.vmid): g.label for g in desired.guests if g.vmid is not None}
     taken = {g.label for g in desired.guests}
     mapped: dict[str, Mapped] = {}
@@ -207,7 +215,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first (import does it unless --offline).")
     guests = await load_guests(db)
-    ips = await discover_ips(client, guests)
+    ips = await discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
     desired = load_desired_state(ws.terraform_dir)
     files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
