@@ -19,11 +19,13 @@ from pmpc_tui.iac.files import CONFLICT, FileOutcome, write_generated
 from pmpc_tui.iac.pveconf import GiB, parse_props, parse_size, split_tags
 from pmpc_tui.iac.terraform import (
     DesiredState,
-    guest_file,
+    ScannedGuest,
     guest_file_name,
+    guest_title,
     load_desired_state,
     render_guest_file,
     resource_label,
+    scan_guest_resources,
 )
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
@@ -179,15 +181,16 @@ def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], st
 
 
 def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[InventoryHost],
-                          desired: DesiredState, profile: Profile | None) -> tuple[dict[str, str], dict[str, Mapped]]:
+                          desired: list[ScannedGuest], profile: Profile | None,
+                          ) -> tuple[dict[str, str], dict[str, Mapped]]:
     """Every generated file of an import (workspace-relative path → text), plus each guest's mapping."""
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.workspace.init import static_files
 
     # without a profile the connection files cannot be rendered: leave them as they are
     files = static_files(ws, profile) if profile is not None else {}
-    existing = {(g.kind, g.vmid): g.label for g in desired.guests if g.vmid is not None}
-    taken = {g.label for g in desired.guests}
+    existing = {(g.kind, g.vmid): g.label for g in desired if g.vmid is not None}
+    taken = {g.label for g in desired}
     mapped: dict[str, Mapped] = {}
     ct_template = ws.config.defaults.ct_template
     for guest in guests:
@@ -195,10 +198,10 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
         if label is None:
             label = resource_label(guest.name, guest.vmid, taken)
             taken.add(label)
-        name, text = guest_file(guest, label, ct_template)
-        rel = f"terraform/{name}"
-        files[rel] = text
+        rel = f"terraform/{guest_file_name(guest.kind, guest.vmid)}"
         mapped[rel] = guest_to_body(guest, ct_template)
+        files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
+                                       guest_title(guest))
     files["ansible/inventory.yml"] = render_inventory(hosts)
     return files, mapped
 
@@ -217,13 +220,13 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     guests = await load_guests(db)
     ips = await discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
-    desired = load_desired_state(ws.terraform_dir)
+    desired = scan_guest_resources(ws.terraform_dir)
     files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
     outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run)
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
-    planned = {guest_file_name(g.kind, g.vmid) for g in desired.guests if g.vmid is not None and g.imported_id is None}
+    planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
     orphaned = sorted(f"terraform/{p.name}" for p in (records.glob("*.tf") if records.is_dir() else [])
                       if re.fullmatch(r"(vm|ct)-\d+\.tf", p.name) and p.name not in current | planned
