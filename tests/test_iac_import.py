@@ -178,8 +178,9 @@ def test_sync_inside_the_workspace_uses_its_own_state_database(workspace: Path) 
 def test_inventory_strings_stay_strings_for_ansibles_yaml_reader(tmp_path: Path) -> None:
     from pmpc_tui.iac.ansible import InventoryHost, render_inventory
 
-    (tmp_path / "inventory.yml").write_text(render_inventory(
-        [InventoryHost("yes", 150, "pve1", "qemu", "running", tags=["on", "no"], ips=["10.0.0.5"], ip_source="static")]))
+    host = InventoryHost("yes", 150, "pve1", "qemu", "running", tags=["on", "no"], ips=["10.0.0.5"],
+                         ip_source="static")
+    (tmp_path / "inventory.yml").write_text(render_inventory([host]))
     inv = ansible_inventory(tmp_path)
     assert inv["_meta"]["hostvars"]["yes"]["proxmox_tags"] == ["on", "no"]  # not [True, False]
     assert "yes" in inv["tag_on"]["hosts"] and "yes" in inv["tag_no"]["hosts"]
