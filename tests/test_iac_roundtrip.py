@@ -172,3 +172,24 @@ def test_expressions_and_escapes_survive_a_round_trip() -> None:
     body = {"a": Expr("var.x"), "b": "${not} %{interpolated}", "c": 'q"\\\n\t\x01' + string.printable}
     (parsed,) = parse(render_resource(Resource("t", "n", body))).resources
     assert parsed.body == body and isinstance(parsed.body["a"], Expr)
+
+
+def test_parse_cache_returns_the_same_state_and_follows_edits(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from pmpc_tui.iac.terraform import load_desired_state
+
+    tf, cache = Path(tmp_path) / "terraform", Path(tmp_path) / "cache.json"
+    tf.mkdir()
+    guest = _guest("lxc", 200, {"hostname": "pihole", "cores": 1, "memory": 512, "swap": 512,
+                                "rootfs": "local-lvm:vm-200-disk-0,size=8G"}, True)
+    name, text = guest_file(guest, "pihole")
+    (tf / name).write_text(text)
+    first = load_desired_state(tf, cache)
+    again = load_desired_state(tf, cache)
+    assert cache.exists() and [g.body for g in again.guests] == [g.body for g in first.guests]
+    ignored = again.guests[0].body["lifecycle"][0]["ignore_changes"][0]
+    assert isinstance(ignored, Expr) and again.guests[0].imported_id == "pve1/200"
+    (tf / name).write_text(text.replace("cores        = 1", "cores        = 3"))
+    edited = load_desired_state(tf, cache)
+    assert edited.guests[0].body["cpu"][0]["cores"] == 3

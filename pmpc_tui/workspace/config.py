@@ -98,6 +98,11 @@ class Workspace:
         return self.root / "ansible"
 
     @property
+    def parse_cache_path(self) -> Path:
+        """Parsed .tf files by content hash (see `load_desired_state`)."""
+        return self.state_dir / "parse-cache.json"
+
+    @property
     def inventory_data_path(self) -> Path:
         return self.state_dir / "inventory.json"
 
