@@ -235,9 +235,11 @@ def _vm_body(g: GuestState, m: Mapped) -> None:
         if "type" in agent:
             block["type"] = agent["type"]
         body["agent"] = [block]
-    cpu_props = parse_props(str(c.get("cpu", "kvm64")), "cputype")
-    cpu: Body = {"cores": int(c.get("cores", 1)), "sockets": int(c.get("sockets", 1)),
-                 "type": cpu_props.get("cputype", "kvm64")}
+    # absent keys stay absent: the provider then reads back exactly its own default (no diff)
+    cpu: Body = {"cores": int(c.get("cores", 1)), "sockets": int(c.get("sockets", 1))}
+    cpu_props = parse_props(str(c["cpu"]), "cputype") if "cpu" in c else {}
+    if "cputype" in cpu_props:
+        cpu["type"] = cpu_props["cputype"]
     if cpu_props.get("flags"):
         cpu["flags"] = [f for f in cpu_props["flags"].split(";") if f]
     if "numa" in c:
@@ -246,14 +248,17 @@ def _vm_body(g: GuestState, m: Mapped) -> None:
         cpu["hotplugged"] = int(c["vcpus"])
     if "cpulimit" in c:
         cpu["limit"] = _num(str(c["cpulimit"]))
-    cpu["units"] = int(c.get("cpuunits", 100))
+    if "cpuunits" in c:
+        cpu["units"] = int(c["cpuunits"])
     if "affinity" in c:
         cpu["affinity"] = str(c["affinity"])
     if "arch" in c:
         cpu["architecture"] = str(c["arch"])
     body["cpu"] = [cpu]
     dedicated = int(c.get("memory", 512))
-    memory: Body = {"dedicated": dedicated, "floating": int(c.get("balloon", dedicated))}
+    memory: Body = {"dedicated": dedicated}
+    if "balloon" in c:
+        memory["floating"] = int(c["balloon"])
     if "shares" in c:
         memory["shared"] = int(c["shares"])
     if "hugepages" in c:
@@ -395,16 +400,17 @@ def _vm_config(body: Body) -> dict[str, Any]:
         c["cores"] = int(cpu.get("cores", 1))
         c["sockets"] = int(cpu.get("sockets", 1))
         flags = ";".join(cpu.get("flags", [])) or None
-        cputype = str(cpu.get("type", "qemu64"))
-        c["cpu"] = format_props([("cputype", cputype), ("flags", flags)]) if flags else cputype
+        if "type" in cpu:
+            cputype = str(cpu["type"])
+            c["cpu"] = format_props([("cputype", cputype), ("flags", flags)]) if flags else cputype
         for name, key in (("numa", "numa"), ("hotplugged", "vcpus"), ("limit", "cpulimit"), ("units", "cpuunits"),
                           ("affinity", "affinity"), ("architecture", "arch")):
             if name in cpu:
                 c[key] = int(cpu[name]) if isinstance(cpu[name], bool) else cpu[name]
     for mem in body.get("memory", []):
         c["memory"] = str(mem.get("dedicated", 512))
-        if mem.get("floating", 0) != mem.get("dedicated", 512):
-            c["balloon"] = int(mem.get("floating", 0))
+        if "floating" in mem:
+            c["balloon"] = int(mem["floating"])
         for name, key in (("shared", "shares"), ("hugepages", "hugepages"), ("keep_hugepages", "keephugepages")):
             if name in mem:
                 c[key] = int(mem[name]) if isinstance(mem[name], bool) else mem[name]
@@ -527,9 +533,13 @@ def _ct_body(g: GuestState, m: Mapped, ct_template: str | None) -> None:
         w.append("cores: not set (all host cores); the provider's default of 1 core would apply")
     if "cpulimit" in c:
         cpu["limit"] = _num(str(c["cpulimit"]))
-    cpu["units"] = int(c.get("cpuunits", 100))
+    if "cpuunits" in c:
+        cpu["units"] = int(c["cpuunits"])
     body["cpu"] = [cpu]
-    body["memory"] = [{"dedicated": int(c.get("memory", 512)), "swap": int(c.get("swap", 512))}]
+    memory = {"dedicated": int(c.get("memory", 512))}
+    if "swap" in c:
+        memory["swap"] = int(c["swap"])
+    body["memory"] = [memory]
     if "rootfs" in c:
         p = parse_props(str(c["rootfs"]), "volume")
         body["disk"] = [{"datastore_id": _split_volume(p.get("volume", ""))[0],
@@ -650,10 +660,12 @@ def _ct_config(body: Body) -> dict[str, Any]:
         c["cores"] = int(cpu.get("cores", 1))
         if "limit" in cpu:
             c["cpulimit"] = cpu["limit"]
-        c["cpuunits"] = int(cpu.get("units", 1024))
+        if "units" in cpu:
+            c["cpuunits"] = int(cpu["units"])
     for mem in body.get("memory", []):
         c["memory"] = int(mem.get("dedicated", 512))
-        c["swap"] = int(mem.get("swap", 0))
+        if "swap" in mem:
+            c["swap"] = int(mem["swap"])
     for disk in body.get("disk", []):
         c["rootfs"] = f"{disk.get('datastore_id', 'local')}:{disk.get('size', 4)},size={disk.get('size', 4)}G"
     for i, mount in enumerate(body.get("mount_point", [])):

@@ -181,11 +181,12 @@ def _parse_guests(text: str, path: Path) -> list[tuple[str, str, Body, str | Non
     return [(kinds[r.type], r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in kinds]
 
 
-def load_desired_state(terraform_dir: Path, cache_path: Path | None = None) -> DesiredState:
+def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, write_cache: bool = True) -> DesiredState:
     """Parse every .tf file (python-hcl2) and collect the bpg VM and container resources.
 
     With `cache_path`, results are remembered per file content (sha256): python-hcl2 needs about
     4 ms per guest, so a plan over thousands of unchanged files reads the cache instead.
+    `write_cache=False` reads the cache but never writes it (for callers that must touch no file).
     """
     state = DesiredState()
     if not terraform_dir.is_dir():
@@ -211,6 +212,6 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None) -> D
             continue
         fresh[path.name] = {"sha256": digest, "guests": [(k, n, _encode(b), i) for k, n, b, i in guests]}
         state.guests.extend(DesiredGuest(kind, label, path, body, imported) for kind, label, body, imported in guests)
-    if cache_path is not None and fresh != cache:
+    if cache_path is not None and write_cache and fresh != cache:
         atomic_write(cache_path, json.dumps(fresh, separators=(",", ":")), backup=False)
     return state

@@ -12,7 +12,8 @@ from pmpc_tui.pve.errors import PVEError
 
 WORKSPACE_FILE = "proxmox-mpc.yaml"
 STATE_DIRNAME = ".proxmox-mpc"
-PROVIDER_VERSION = ">= 0.70.0, < 1.0.0"
+# 0.108 fixed the import diffs on keyboard/agent defaults; the argument schema we check is 0.111's
+PROVIDER_VERSION = ">= 0.111.0, < 1.0.0"
 
 
 class WorkspaceError(PVEError):
