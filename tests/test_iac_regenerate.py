@@ -3,6 +3,7 @@ silently overwritten (kept, new version next to them, diff shown), --force overw
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,3 +111,25 @@ def test_create_refuses_a_node_that_is_offline(ws: Path, sim: SimulatorThread,
     assert run_cli(ws, "create", "vm", "--name", "web-05", "--node", "pve3") == 2
     assert "node 'pve3' is offline" in capsys.readouterr().err
     assert snapshot(ws) == before
+
+
+def test_merge_keeps_your_edit_and_takes_the_clusters_change(ws: Path, sim: SimulatorThread,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    path = ws / "terraform" / "vm-101.tf"
+    edited = path.read_text().replace("cores   = 2", "cores   = 4")
+    path.write_text(edited)
+    api(sim, "put", "/nodes/pve1/qemu/101/config", memory="4096")
+    capsys.readouterr()
+    assert run_cli(ws, "import", "--merge") == 0
+    assert "merged the cluster's changes into your edited terraform/vm-101.tf" in capsys.readouterr().out
+    body = load_desired_state(ws / "terraform").by_vmid()[101].body
+    assert body["cpu"][0]["cores"] == 4 and body["memory"][0]["dedicated"] == 4096  # type: ignore[index]
+    assert path.with_name("vm-101.tf.bak").read_text() == edited
+    # overlapping changes are not merged: your file stays, the new generation goes next to it
+    path.write_text(path.read_text().replace("dedicated = 4096", "dedicated = 6144"))
+    api(sim, "put", "/nodes/pve1/qemu/101/config", memory="8192")
+    assert run_cli(ws, "import", "--merge") == 6
+    assert "dedicated = 6144" in path.read_text()
+    assert "dedicated = 8192" in path.with_name("vm-101.tf.new").read_text()

@@ -52,7 +52,8 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             raise
         profile = None  # offline without a profile: connection files are left as they are
     db = await ctx.db()
-    result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run)
+    result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run,
+                                    merge=args.merge)
     counts = result.counts()
     verb = "would write" if args.dry_run else "wrote"
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
@@ -67,12 +68,16 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             lines.append(f"kept your edited {f.path} (nothing new to merge)")
         elif f.action == "deleted-by-user":
             lines.append(f"not recreated {f.path}: you deleted it (use --force to bring it back)")
+        elif f.action == "merged":
+            lines.append(f"merged the cluster's changes into your edited {f.path} (your version in {f.path}.bak)"
+                         f"{' (not written: dry run)' if args.dry_run else ''}")
         elif f.action == "overwritten":
             lines.append(f"overwrote your edited {f.path} (--force; previous version in {f.path}.bak)")
     for path in result.orphaned:
         lines.append(f"{path}: its guest no longer exists in the cluster; delete the file if that is intended")
     if result.conflicts:
-        lines.append("merge the .new files into yours (or run `proxmox-mpc import --force` to take ours)")
+        lines.append("merge the .new files into yours (`proxmox-mpc import --merge` does it where the changes do "
+                     "not overlap), or run `proxmox-mpc import --force` to take ours")
     return Result(data=result.as_dict(), message="\n".join(lines),
                   exit_code=EXIT_CONFLICT if result.conflicts else 0)
 

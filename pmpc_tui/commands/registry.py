@@ -138,7 +138,10 @@ def _init(p: argparse.ArgumentParser) -> None:
 
 def _import(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
-    p.add_argument("--force", action="store_true", help="overwrite files you edited (a .bak is kept)")
+    force = p.add_mutually_exclusive_group()
+    force.add_argument("--force", action="store_true", help="overwrite files you edited (a .bak is kept)")
+    force.add_argument("--merge", action="store_true",
+                       help="merge the cluster's changes into files you edited when they do not overlap (needs git)")
     p.add_argument("--offline", action="store_true", help="use the workspace's state DB as it is (no sync)")
 
 
@@ -191,7 +194,7 @@ COMMANDS: list[Command] = [
             examples=("init homelab-iac", "init . --node pve1 --storage local-lvm")),
     Command("import", "sync, then write the cluster as Terraform (bpg/proxmox) and Ansible into the workspace",
             "pmpc_tui.commands.iac_handlers:import_", _import,
-            examples=("import", "import --dry-run", "import --force")),
+            examples=("import", "import --dry-run", "import --merge", "import --force")),
     Command("create", "add a new VM or container to the workspace's IaC (applied later)",
             "pmpc_tui.commands.iac_handlers:create", _create,
             examples=("create vm --name web-03 --node pve1 --cores 2 --memory 2048 --disk 32 "

@@ -15,7 +15,7 @@ from sqlmodel import select
 from pmpc_tui.config.files import atomic_write
 from pmpc_tui.iac.ansible import InventoryHost, render_inventory
 from pmpc_tui.iac.bpg import CT_TYPE, VM_TYPE, GuestState, Mapped
-from pmpc_tui.iac.files import CONFLICT, FileOutcome, write_generated
+from pmpc_tui.iac.files import CONFLICT, FileOutcome, MergeUnavailable, write_generated
 from pmpc_tui.iac.pveconf import GiB, parse_props, parse_size, split_tags
 from pmpc_tui.iac.terraform import (
     DesiredState,
@@ -207,11 +207,13 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
-                           profile: Profile | None = None, force: bool = False, dry_run: bool = False) -> ImportResult:
+                           profile: Profile | None = None, force: bool = False, dry_run: bool = False,
+                           merge: bool = False) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
-    unless `force`. With `dry_run` nothing is written.
+    unless `force`; with `merge` they are merged three ways when the changes do not overlap.
+    With `dry_run` nothing is written.
     """
     started = time.perf_counter()
     if not await has_synced(db):
@@ -222,7 +224,10 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     hosts = inventory_hosts(guests, ips)
     desired = scan_guest_resources(ws.terraform_dir)
     files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
-    outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run)
+    try:
+        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
