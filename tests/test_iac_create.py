@@ -3,12 +3,22 @@ and on any bad input says which flag is wrong and touches no file."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from iac_support import ansible_inventory, cli_environment, run_cli, run_tool, snapshot, tool
+from iac_support import (
+    BPG_SCHEMA,
+    ansible_inventory,
+    cli_environment,
+    run_cli,
+    run_tool,
+    schema_problems,
+    snapshot,
+    tool,
+)
 
 from pmpc_tui.iac.bpg import CT_TYPE, VM_TYPE
 from pmpc_tui.iac.hcl import parse
@@ -115,6 +125,9 @@ def test_create_vm_writes_a_resource_and_an_inventory_entry(ws: Path, capsys: py
     assert hostvars["web-03"]["proxmox_status"] == "planned"
     assert hostvars["homeassistant"]["proxmox_ip_source"] == "agent"  # what import learned is kept
     assert run_tool(tool("terraform"), "fmt", "-check", "-recursive", cwd=ws).returncode == 0
+    if BPG_SCHEMA.exists():
+        schema = json.loads(BPG_SCHEMA.read_text())["resources"]
+        assert schema_problems(body, schema[VM_TYPE], new.address) == []
 
 
 def test_create_ct_and_names_are_unique_against_the_iac_too(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,6 +137,9 @@ def test_create_ct_and_names_are_unique_against_the_iac_too(ws: Path, capsys: py
     assert resource.type == CT_TYPE
     assert resource.body["operating_system"] == [{"template_file_id": CT_TEMPLATE, "type": "debian"}]
     assert resource.body["initialization"][0]["hostname"] == "cache-01"
+    if BPG_SCHEMA.exists():
+        schema = json.loads(BPG_SCHEMA.read_text())["resources"]
+        assert schema_problems(resource.body, schema[CT_TYPE], resource.address) == []
     before = snapshot(ws)
     capsys.readouterr()
     assert run_cli(ws, "create", "vm", "--name", "cache-01", "--node", "pve1") == 2

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import string
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from iac_support import BPG_SCHEMA, schema_problems
 
 from pmpc_tui.iac.bpg import GuestState, body_to_config, config_differences, guest_to_body
 from pmpc_tui.iac.hcl import Expr, Resource, parse, render_resource
@@ -121,6 +123,15 @@ def ct_configs(draw: st.DrawFn) -> tuple[int, dict[str, Any]]:
     return vmid, c
 
 
+SCHEMA = json.loads(BPG_SCHEMA.read_text())["resources"] if BPG_SCHEMA.exists() else None
+
+
+def _check_schema(resource: Resource) -> None:
+    """Only the provider's arguments, every required one (when ../shared is there to check against)."""
+    if SCHEMA is not None:
+        assert schema_problems(resource.body, SCHEMA[resource.type], resource.address) == []
+
+
 def _guest(kind: str, vmid: int, config: dict[str, Any], running: bool) -> GuestState:
     name = str(config.get("name") or config.get("hostname"))
     return GuestState(kind, vmid, "pve1", name, "running" if running else "stopped", config)
@@ -134,6 +145,7 @@ def test_vm_resource_round_trips_through_hcl_and_back_to_pve(drawn: tuple[int, d
     _, text = guest_file(guest, resource_label(guest.name, vmid, set()))
     (resource,) = parse(text).resources
     assert resource.body == guest_to_body(guest).body
+    _check_schema(resource)
     assert config_differences("qemu", config, body_to_config("qemu", resource.body).config) == {}
 
 
@@ -143,7 +155,9 @@ def test_ct_resource_round_trips_through_hcl_and_back_to_pve(drawn: tuple[int, d
     vmid, config = drawn
     guest = _guest("lxc", vmid, config, running)
     _, text = guest_file(guest, resource_label(guest.name, vmid, set()))
-    parsed = parse(text).resources[0].body
+    (resource,) = parse(text).resources
+    _check_schema(resource)
+    parsed = resource.body
     expected = guest_to_body(guest).body
     parsed.pop("lifecycle")
     assert parsed == expected
