@@ -133,3 +133,16 @@ def test_merge_keeps_your_edit_and_takes_the_clusters_change(ws: Path, sim: Simu
     assert run_cli(ws, "import", "--merge") == 6
     assert "dedicated = 6144" in path.read_text()
     assert "dedicated = 8192" in path.with_name("vm-101.tf.new").read_text()
+
+
+def test_create_before_any_import_starts_the_inventory_from_the_state(sim: SimulatorThread, tmp_path: Path) -> None:
+    from iac_support import ansible_inventory
+
+    with cli_environment(sim, tmp_path):
+        assert run_cli(tmp_path, "init", "fresh") == 0
+        ws = tmp_path / "fresh"
+        assert run_cli(ws, "create", "vm", "--name", "web-09", "--node", "pve1") == 0  # syncs first
+        hostvars = ansible_inventory(ws / "ansible")["_meta"]["hostvars"]
+        assert hostvars["web-09"]["proxmox_status"] == "planned"
+        assert hostvars["web-01"]["ansible_host"] == "192.168.1.21"
+        assert (ws / ".proxmox-mpc" / "state.db").exists()

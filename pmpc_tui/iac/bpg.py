@@ -17,7 +17,7 @@ from urllib.parse import quote as urlquote
 from urllib.parse import unquote as urlunquote
 
 from pmpc_tui.iac.hcl import Body, Expr
-from pmpc_tui.iac.pveconf import GiB, flag, format_props, format_size, parse_props, parse_size, split_tags
+from pmpc_tui.iac.pveconf import GiB, flag, format_props, parse_props, parse_size, split_tags
 
 VM_TYPE = "proxmox_virtual_environment_vm"
 CT_TYPE = "proxmox_virtual_environment_container"
@@ -879,8 +879,3 @@ def config_differences(kind: str, actual: dict[str, Any], desired: dict[str, Any
     """Managed keys whose canonical values differ: {key: (actual, desired)}."""
     a, d = managed_view(kind, actual), managed_view(kind, desired)
     return {k: (a.get(k), d.get(k)) for k in sorted(set(a) | set(d)) if a.get(k) != d.get(k)}
-
-
-def format_gib(size: int) -> str:
-    """bytes → `32G` style for messages."""
-    return format_size(size)

@@ -574,7 +574,11 @@ async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: b
     body = _new_body(spec, resolved)
     title = f"{what} {resolved['vmid']} '{resolved['name']}' on {resolved['node']} — added by `proxmox-mpc create`"
     text = render_guest_file(spec.kind, label, Mapped(body=body), None, title)
-    hosts = [h for h in _load_hosts(ws) if h.vmid != resolved["vmid"]]
+    known = _load_hosts(ws)
+    if not known:  # synced but never imported: start from what the state DB says
+        known = inventory_hosts(cluster.guests, {g.vmid: (ips, "static" if ips else None)
+                                                 for g in cluster.guests for ips in [static_ips(g)]})
+    hosts = [h for h in known if h.vmid != resolved["vmid"]]
     ips = [str(ipaddress.ip_interface(resolved["ip"]).ip)] if resolved["ip"] and resolved["ip"] != "dhcp" else []
     hosts.append(InventoryHost(name=resolved["name"], vmid=resolved["vmid"], node=resolved["node"], kind=spec.kind,
                                status="planned", tags=resolved["tags"], ips=ips, ip_source="static" if ips else None))
