@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.state.db import Database, default_database_url
+from pmpc_tui.state.db import Database, default_database_url, sqlite_url
+
+if TYPE_CHECKING:
+    from pmpc_tui.workspace.config import Workspace
 
 
 def _ask(prompt: str) -> str | None:
@@ -49,6 +53,8 @@ class CommandContext:
     owns_client: bool = True
     _client: PVEClient | None = None
     _db: Database | None = None
+    _workspace: Workspace | None = None
+    _workspace_looked_up: bool = False
 
     def prompt(self, question: str) -> str | None:
         """Ask the user (None when nobody can answer, e.g. no terminal)."""
@@ -63,9 +69,20 @@ class CommandContext:
             return await self.confirm_hook(question, expected)
         return self.prompt(f"{question} Type {expected} to confirm: ")
 
+    def workspace(self) -> Workspace | None:
+        """The workspace the command runs in (nearest proxmox-mpc.yaml at or above the cwd), if any."""
+        if not self._workspace_looked_up:
+            from pmpc_tui.workspace.find import find_workspace
+
+            self._workspace = find_workspace()
+            self._workspace_looked_up = True
+        return self._workspace
+
     def active_profile(self) -> Profile:
         if self.profile is None:
-            self.profile = self.store.get(self.profile_name)
+            ws = self.workspace()
+            name = self.profile_name or os.environ.get("PMPC_PROFILE") or (ws.config.profile if ws else None)
+            self.profile = self.store.get(name)
         return self.profile
 
     def connection_settings(self) -> ConnectionSettings:
@@ -81,8 +98,12 @@ class CommandContext:
 
     async def db(self) -> Database:
         if self._db is None:
-            name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
-            self._db = Database(default_database_url(state_dir() / name))
+            ws = self.workspace()
+            if ws is not None and not os.environ.get("PMPC_DATABASE_URL"):
+                self._db = Database(sqlite_url(ws.db_path))  # a workspace keeps its own state
+            else:
+                name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
+                self._db = Database(default_database_url(state_dir() / name))
             await self._db.create_all()
         return self._db
 

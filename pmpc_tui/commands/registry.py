@@ -138,6 +138,46 @@ def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=20)
 
 
+def _init(p: argparse.ArgumentParser) -> None:
+    p.add_argument("directory", nargs="?", default=".", help="where to create the workspace (default: here)")
+    p.add_argument("--profile", "-p", default=argparse.SUPPRESS,
+                   help="connection profile the workspace uses (default: the active one)")
+    p.add_argument("--node", help="default node for `create`")
+    p.add_argument("--storage", help="default storage for `create`")
+    p.add_argument("--bridge", default="vmbr0", help="default bridge for `create` (default vmbr0)")
+    p.add_argument("--ct-template", metavar="VOLID", help="default container OS template, e.g. local:vztmpl/…")
+    p.add_argument("--gateway", help="default IPv4 gateway for static addresses")
+
+
+def _import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    force = p.add_mutually_exclusive_group()
+    force.add_argument("--force", action="store_true", help="overwrite files you edited (a .bak is kept)")
+    force.add_argument("--merge", action="store_true",
+                       help="merge the cluster's changes into files you edited when they do not overlap (needs git)")
+    p.add_argument("--offline", action="store_true", help="use the workspace's state DB as it is (no sync)")
+
+
+def _create(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
+    p.add_argument("--name", required=True, help="guest name (a DNS label such as web-03)")
+    p.add_argument("--node", help="node to place it on (default: defaults.node)")
+    p.add_argument("--cores", type=int, help="CPU cores (default 2 for VMs, 1 for containers)")
+    p.add_argument("--memory", type=int, help="memory in MiB (default 2048 for VMs, 512 for containers)")
+    p.add_argument("--disk", type=int, help="disk size in GiB (default 32 for VMs, 8 for containers)")
+    p.add_argument("--storage", help="storage for the disk (default: defaults.storage or local-lvm)")
+    p.add_argument("--bridge", help="network bridge (default: defaults.bridge or vmbr0)")
+    p.add_argument("--clone", metavar="TEMPLATE", help="clone this template (name or VMID)")
+    p.add_argument("--ostemplate", metavar="VOLID",
+                   help="containers: OS template, e.g. local:vztmpl/debian-12-….tar.zst")
+    p.add_argument("--ip", help="dhcp or an address with prefix, e.g. 192.168.1.50/24")
+    p.add_argument("--gw", help="IPv4 gateway for a static --ip")
+    p.add_argument("--tags", help="comma-separated tags, e.g. web,prod")
+    p.add_argument("--vmid", type=int, help="VMID (default: the next free one)")
+    p.add_argument("--description", help="notes shown in the Proxmox UI")
+    p.add_argument("--dry-run", action="store_true", help="print the resource that would be written; write nothing")
+
+
 COMMANDS: list[Command] = [
     Command("simulator", "run the bundled Proxmox VE API simulator", "pmpc_tui.commands.handlers:simulator",
             _simulator, needs_cluster=False, console=False,
@@ -163,6 +203,18 @@ COMMANDS: list[Command] = [
             mutates=True, examples=("delete vm 109", "delete ct 204 --yes")),
     Command("tasks", "recent tasks, or one task's log", "pmpc_tui.commands.handlers:tasks", _tasks,
             examples=("tasks", "tasks log UPID:pve1:…")),
+    Command("init", "create a workspace: proxmox-mpc.yaml, terraform/, ansible/, .gitignore",
+            "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False,
+            examples=("init homelab-iac", "init . --node pve1 --storage local-lvm")),
+    Command("import", "sync, then write the cluster as Terraform (bpg/proxmox) and Ansible into the workspace",
+            "pmpc_tui.commands.iac_handlers:import_", _import,
+            examples=("import", "import --dry-run", "import --merge", "import --force")),
+    Command("create", "add a new VM or container to the workspace's IaC (applied later)",
+            "pmpc_tui.commands.iac_handlers:create", _create,
+            examples=("create vm --name web-03 --node pve1 --cores 2 --memory 2048 --disk 32 "
+                      "--clone debian-12-template",
+                      "create ct --name cache-01 --node pve2 --ostemplate local:vztmpl/debian-12-standard_12.7-1_amd64"
+                      ".tar.zst --ip 192.168.1.70/24 --gw 192.168.1.1")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -27,7 +27,8 @@ class JumpPrompt(ModalScreen[str | None]):
         with Vertical():
             yield Input(placeholder=":vms  :cts  :nodes  :tasks  :logs  :vm 101", id="jump",
                         suggester=SuggestFromList(jump_suggestions(), case_sensitive=False))
-            yield Label("  ".join(f":{v.aliases[0]}" for v in VIEWS) + "  · :vm NAME jumps to a guest · Esc cancels")
+            yield Label(" ".join(f":{v.aliases[0]}" for v in VIEWS)
+                        + "\n:vm NAME jumps to a guest · → accepts the suggestion · Esc cancels")
 
     @on(Input.Submitted, "#jump")
     def _go(self, event: Input.Submitted) -> None:

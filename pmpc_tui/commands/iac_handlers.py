@@ -1,0 +1,112 @@
+"""Handlers for workspace and IaC commands (init, import, create): thin adapters over services/iac."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pmpc_tui.commands.context import CommandContext
+from pmpc_tui.commands.registry import Result
+from pmpc_tui.pve.errors import ValidationFailed
+
+EXIT_CONFLICT = 6
+
+
+async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.workspace.init import InitOptions, init_workspace
+
+    profile = ctx.profile
+    if profile is None:
+        try:
+            profile = ctx.store.get(ctx.profile_name)
+        except ProfileError:
+            if ctx.profile_name:
+                raise
+            profile = None  # no profiles yet: the workspace can name one later
+    options = InitOptions(directory=Path(args.directory), profile=profile.name if profile else None, node=args.node,
+                          storage=args.storage, bridge=args.bridge, ct_template=args.ct_template, gateway=args.gateway)
+    result = init_workspace(options, profile)
+    where = result.workspace.root
+    lines = [f"created workspace {where}" + (f" (profile '{profile.name}')" if profile else " (no profile yet)")]
+    lines += [f"  {path}" for path in result.created]
+    lines.append(f"next: cd {where} && proxmox-mpc import")
+    return Result(data=result.as_dict(), message="\n".join(lines))
+
+
+async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.commands.handlers import sync as sync_handler
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.services.iac import import_workspace
+    from pmpc_tui.workspace.find import require_workspace
+
+    ws = require_workspace()
+    client = None
+    if not args.offline:
+        await sync_handler(ctx, args)
+        client = await ctx.client()
+    try:
+        profile = ctx.active_profile()
+    except ProfileError:
+        if not args.offline:
+            raise
+        profile = None  # offline without a profile: connection files are left as they are
+    db = await ctx.db()
+    result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run,
+                                    merge=args.merge)
+    counts = result.counts()
+    verb = "would write" if args.dry_run else "wrote"
+    lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
+             f"into {ws.root}; {result.ansible_hosts} inventory hosts ({result.hosts_with_ip} with ansible_host)",
+             f"{verb}: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))]
+    for f in result.files:
+        if f.action == "conflict":
+            lines.append(f"kept your edited {f.path}; the new generation is in {f.new_path}"
+                         f"{'' if not args.dry_run else ' (not written: dry run)'} — diff:")
+            lines.append(f.diff or "")
+        elif f.action == "kept":
+            lines.append(f"kept your edited {f.path} (nothing new to merge)")
+        elif f.action == "deleted-by-user":
+            lines.append(f"not recreated {f.path}: you deleted it (use --force to bring it back)")
+        elif f.action == "merged":
+            lines.append(f"merged the cluster's changes into your edited {f.path} (your version in {f.path}.bak)"
+                         f"{' (not written: dry run)' if args.dry_run else ''}")
+        elif f.action == "overwritten":
+            lines.append(f"overwrote your edited {f.path} (--force; previous version in {f.path}.bak)")
+    for path in result.orphaned:
+        lines.append(f"{path}: its guest no longer exists in the cluster; delete the file if that is intended")
+    if result.conflicts:
+        lines.append("merge the .new files into yours (`proxmox-mpc import --merge` does it where the changes do "
+                     "not overlap), or run `proxmox-mpc import --force` to take ours")
+    return Result(data=result.as_dict(), message="\n".join(lines),
+                  exit_code=EXIT_CONFLICT if result.conflicts else 0)
+
+
+async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.commands.handlers import sync as sync_handler
+    from pmpc_tui.services.iac import CreateSpec, create_guest, has_synced
+    from pmpc_tui.workspace.find import require_workspace
+
+    ws = require_workspace()
+    kind = {"vm": "qemu", "ct": "lxc"}[args.kind]
+    spec = CreateSpec(kind=kind, name=args.name, node=args.node, cores=args.cores, memory=args.memory, disk=args.disk,
+                      storage=args.storage, bridge=args.bridge, clone=args.clone,
+                      ostemplate=getattr(args, "ostemplate", None), ip=args.ip, gw=args.gw, tags=args.tags,
+                      vmid=args.vmid, description=args.description)
+    if args.gw and not args.ip:
+        raise ValidationFailed(f"cannot add '{args.name}':", {"--gw": "give --ip CIDR together with --gw"})
+    db = await ctx.db()
+    if not await has_synced(db):
+        await sync_handler(ctx, args)
+    result = await create_guest(ws, db, spec, dry_run=args.dry_run)
+    what = "VM" if kind == "qemu" else "container"
+    if args.dry_run:
+        message = f"dry run: would add {what} {result.vmid} '{result.name}' on {result.node}:\n{result.text}"
+    else:
+        files = ", ".join(f"{f.path} ({f.action})" for f in result.files)
+        message = (f"added {what} {result.vmid} '{result.name}' on {result.node} as {result.address}: {files}\n"
+                   "nothing was sent to the cluster; `terraform plan` in terraform/ shows what apply will do")
+    conflicts = [f for f in result.files if f.action == "conflict"]
+    for f in conflicts:
+        message += f"\nkept your edited {f.path}; the new version is in {f.new_path}"
+    return Result(data=result.as_dict(), message=message, exit_code=EXIT_CONFLICT if conflicts else 0)

@@ -1,0 +1,1 @@
+"""Infrastructure-as-code: Terraform (bpg/proxmox) and Ansible generation, HCL parsing."""

@@ -1,0 +1,126 @@
+"""Write generated files without ever silently overwriting a user's edit.
+
+The last generated version of each file is kept under `.proxmox-mpc/generated/`. On regeneration:
+unedited files are replaced; an edited file is kept, the new generation is written next to it as
+`<file>.new` and a unified diff is reported — unless `force`, which overwrites (keeping `.bak`).
+With `merge`, an edited file is merged three ways (base: our last generation, yours, the new
+generation; `git merge-file` does the merge): a clean merge keeps your edits and takes the cluster's
+changes; one with conflicting hunks is left alone and reported like any other conflict.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmpc_tui.config.files import atomic_write
+
+CREATED, UPDATED, UNCHANGED, KEPT, CONFLICT, OVERWRITTEN, DELETED, MERGED = (
+    "created", "updated", "unchanged", "kept", "conflict", "overwritten", "deleted-by-user", "merged")
+
+
+class MergeUnavailable(RuntimeError):
+    """`merge` was asked for but git is not installed."""
+
+
+@dataclass
+class FileOutcome:
+    """What happened (or, in a dry run, would happen) to one generated file."""
+
+    path: str  # relative to the workspace
+    action: str
+    new_path: str | None = None  # where the new generation went when the user's file was kept
+    diff: str | None = None  # unified diff from the file on disk to the new generation (or the merge result)
+    merged: str | None = None  # the merged text, for MERGED
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"path": self.path, "action": self.action, "new_path": self.new_path, "diff": self.diff}
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        fromfile=f"{path} (yours)", tofile=f"{path} (generated)"))
+
+
+def merge3(base: str, yours: str, theirs: str) -> str | None:
+    """Three-way merge of text; None when hunks conflict."""
+    git = shutil.which("git")
+    if git is None:
+        raise MergeUnavailable("merging needs git (`git merge-file`); install git or merge the .new files by hand")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, text in (("yours", yours), ("base", base), ("theirs", theirs)):
+            path = Path(tmp) / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        result = subprocess.run([git, "merge-file", "-p", "-q", *paths], capture_output=True, text=True,
+                                check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
+def decide(root: Path, record_dir: Path, rel: str, text: str, force: bool = False,
+           merge: bool = False) -> FileOutcome:
+    """What writing `text` to `root/rel` would do (reads only)."""
+    current = _read(root / rel)
+    last = _read(record_dir / rel)
+    if current is None:
+        if last is not None and not force:
+            return FileOutcome(rel, DELETED)
+        return FileOutcome(rel, CREATED)
+    if current == text:
+        return FileOutcome(rel, UNCHANGED)
+    if last is not None and current == last:
+        return FileOutcome(rel, UPDATED)
+    if force:
+        return FileOutcome(rel, OVERWRITTEN, diff=unified_diff(current, text, rel))
+    if last == text:
+        return FileOutcome(rel, KEPT)  # edited by the user; our output has not changed since
+    if merge and last is not None:
+        merged = merge3(last, current, text)
+        if merged is not None:
+            return FileOutcome(rel, MERGED, diff=unified_diff(current, merged, rel), merged=merged)
+    return FileOutcome(rel, CONFLICT, new_path=rel + ".new", diff=unified_diff(current, text, rel))
+
+
+def apply(root: Path, record_dir: Path, outcome: FileOutcome, text: str) -> None:
+    """Carry out a decision: write the file and/or the `.new` copy, and remember what we generated."""
+    if outcome.action in (CREATED, UPDATED, OVERWRITTEN):
+        # only a user's edit needs a .bak: an unedited file is identical to its record
+        atomic_write(root / outcome.path, text, backup=outcome.action == OVERWRITTEN)
+        atomic_write(record_dir / outcome.path, text, backup=False)
+    elif outcome.action == UNCHANGED:
+        if _read(record_dir / outcome.path) != text:
+            atomic_write(record_dir / outcome.path, text, backup=False)
+    elif outcome.action == MERGED and outcome.merged is not None:
+        atomic_write(root / outcome.path, outcome.merged)  # your version is kept as .bak
+        atomic_write(record_dir / outcome.path, text, backup=False)
+        _remove_stale_new(root / outcome.path)
+    elif outcome.action == CONFLICT and outcome.new_path:
+        atomic_write(root / outcome.new_path, text, backup=False)
+
+
+def _remove_stale_new(path: Path) -> None:
+    stale = path.with_name(path.name + ".new")
+    if stale.exists():
+        stale.unlink()
+
+
+def write_generated(root: Path, record_dir: Path, files: dict[str, str], force: bool = False,
+                    dry_run: bool = False, merge: bool = False) -> list[FileOutcome]:
+    """Decide for every file first, then (unless `dry_run`) write them."""
+    outcomes = [(decide(root, record_dir, rel, text, force, merge), text) for rel, text in files.items()]
+    if not dry_run:
+        for outcome, text in outcomes:
+            apply(root, record_dir, outcome, text)
+    return [o for o, _ in outcomes]

@@ -1,0 +1,593 @@
+"""IaC use cases for a workspace: import the cluster as Terraform + Ansible, and add new guests (`create`)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import select
+
+from pmpc_tui.config.files import atomic_write
+from pmpc_tui.iac.ansible import InventoryHost, render_inventory
+from pmpc_tui.iac.bpg import CT_TYPE, VM_TYPE, GuestState, Mapped
+from pmpc_tui.iac.files import CONFLICT, FileOutcome, MergeUnavailable, write_generated
+from pmpc_tui.iac.pveconf import GiB, parse_props, parse_size, split_tags
+from pmpc_tui.iac.terraform import (
+    DesiredState,
+    ScannedGuest,
+    guest_file_name,
+    guest_title,
+    load_desired_state,
+    render_guest_file,
+    resource_label,
+    scan_guest_resources,
+)
+from pmpc_tui.pve.errors import PVEError, ValidationFailed
+from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
+from pmpc_tui.workspace.config import Workspace, WorkspaceError
+
+if TYPE_CHECKING:
+    from pmpc_tui.config.profiles import Profile
+    from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.state.db import Database
+
+DNS_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+TAG = re.compile(r"^[a-z0-9_][a-z0-9_\-+.]*$")
+MiB = 1024**2
+
+
+# --- reading the state DB ---------------------------------------------------------------------
+async def load_guests(db: Database) -> list[GuestState]:
+    """Every guest the last sync saw (removed ones excluded), VMs first, by VMID."""
+    async with db.session() as session:
+        vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
+        cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
+    guests = [GuestState("qemu", v.vmid, v.node, v.name, v.status, dict(v.config)) for v in vms]
+    guests += [GuestState("lxc", c.vmid, c.node, c.name, c.status, dict(c.config)) for c in cts]
+    return sorted(guests, key=lambda g: (g.kind != "qemu", g.vmid))
+
+
+async def has_synced(db: Database) -> bool:
+    """Whether the database holds at least one completed sync."""
+    async with db.session() as session:
+        return (await session.exec(select(SyncRun).limit(1))).first() is not None
+
+
+# --- IP addresses for the inventory -----------------------------------------------------------
+def static_ips(guest: GuestState) -> list[str]:
+    """IPv4 addresses from the config: `ipconfigN ip=` (VM) or `netN ip=` (CT)."""
+    prefix = "ipconfig" if guest.kind == "qemu" else "net"
+    ips = []
+    keys = [k for k in guest.config if re.fullmatch(prefix + r"\d+", k)]
+    for key in sorted(keys, key=lambda k: int(k[len(prefix):])):
+        ip = parse_props(str(guest.config[key])).get("ip", "")
+        if "/" in ip:
+            try:
+                ips.append(str(ipaddress.ip_interface(ip).ip))
+            except ValueError:
+                continue
+    return ips
+
+
+def _usable(addr: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr.split("/")[0])
+    except ValueError:
+        return False
+    return ip.version == 4 and not ip.is_loopback and not ip.is_link_local
+
+
+async def agent_ips(client: PVEClient, guest: GuestState) -> list[str]:
+    """IPv4 addresses a running guest reports (QEMU guest agent, or the container's interfaces)."""
+    base = f"/nodes/{guest.node}/{guest.kind}/{guest.vmid}"
+    if guest.kind == "qemu":
+        data = await client.get(f"{base}/agent/network-get-interfaces")
+        result = data.get("result", []) if isinstance(data, dict) else []
+        return [a["ip-address"] for iface in result for a in iface.get("ip-addresses", [])
+                if a.get("ip-address-type") == "ipv4" and _usable(a.get("ip-address", ""))]
+    data = await client.get(f"{base}/interfaces")
+    return [str(i["inet"]).split("/")[0] for i in data or [] if i.get("inet") and _usable(str(i["inet"]))]
+
+
+async def discover_ips(client: PVEClient | None, guests: list[GuestState],
+                       known: dict[int, tuple[list[str], str | None]] | None = None,
+                       ) -> dict[int, tuple[list[str], str | None]]:
+    """Per VMID: (addresses, source). Static config first; else ask running guests (failures tolerated).
+
+    Without a client (offline), addresses a guest agent reported before (`known`) are kept.
+    """
+    found: dict[int, tuple[list[str], str | None]] = {}
+    known = known or {}
+    pending = []
+    for guest in guests:
+        ips = static_ips(guest)
+        if ips:
+            found[guest.vmid] = (ips, "static")
+            continue
+        previous = known.get(guest.vmid)
+        found[guest.vmid] = previous if client is None and previous and previous[1] == "agent" else ([], None)
+        agent_on = guest.kind == "lxc" or parse_props(str(guest.config.get("agent", "0")), "enabled").get(
+            "enabled", "0") in ("1", "true")
+        if client is not None and guest.status == "running" and agent_on:
+            pending.append(guest)
+
+    async def ask(guest: GuestState) -> None:
+        try:
+            ips = await agent_ips(client, guest)  # type: ignore[arg-type]
+        except PVEError:
+            return
+        if ips:
+            found[guest.vmid] = (ips, "agent")
+
+    await asyncio.gather(*(ask(g) for g in pending))
+    return found
+
+
+# --- import -----------------------------------------------------------------------------------
+@dataclass
+class ImportResult:
+    """What an import generated and what it did with each file."""
+
+    vms: int
+    containers: int
+    files: list[FileOutcome]
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # per guest file
+    unmanaged: dict[str, list[str]] = field(default_factory=dict)
+    orphaned: list[str] = field(default_factory=list)  # generated files whose guest no longer exists
+    ansible_hosts: int = 0
+    hosts_with_ip: int = 0
+    duration_ms: int = 0
+    dry_run: bool = False
+
+    @property
+    def conflicts(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.action == CONFLICT]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for f in self.files:
+            out[f.action] = out.get(f.action, 0) + 1
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"vms": self.vms, "containers": self.containers, "dry_run": self.dry_run,
+                "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
+                "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
+                "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip}
+
+
+def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
+    """Inventory entries for synced guests (templates are left out: they never run)."""
+    hosts = []
+    for g in guests:
+        if str(g.config.get("template", "0")) in ("1", "true"):
+            continue
+        addrs, source = ips.get(g.vmid, ([], None))
+        name = g.name or str(g.config.get("hostname") or g.config.get("name") or f"guest-{g.vmid}")
+        hosts.append(InventoryHost(name=name, vmid=g.vmid, node=g.node, kind=g.kind, status=g.status,
+                                   tags=split_tags(str(g.config.get("tags", ""))), ips=addrs, ip_source=source))
+    seen: dict[str, int] = {}
+    for h in hosts:
+        seen[h.name] = seen.get(h.name, 0) + 1
+    for h in hosts:
+        if seen[h.name] > 1:
+            h.name = f"{h.name}-{h.vmid}"
+    return hosts
+
+
+def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[InventoryHost],
+                          desired: list[ScannedGuest], profile: Profile | None,
+                          ) -> tuple[dict[str, str], dict[str, Mapped]]:
+    """Every generated file of an import (workspace-relative path → text), plus each guest's mapping."""
+    from pmpc_tui.iac.bpg import guest_to_body
+    from pmpc_tui.workspace.init import static_files
+
+    # without a profile the connection files cannot be rendered: leave them as they are
+    files = static_files(ws, profile) if profile is not None else {}
+    existing = {(g.kind, g.vmid): g.label for g in desired if g.vmid is not None}
+    taken = {g.label for g in desired}
+    mapped: dict[str, Mapped] = {}
+    ct_template = ws.config.defaults.ct_template
+    for guest in guests:
+        label = existing.get((guest.kind, guest.vmid))
+        if label is None:
+            label = resource_label(guest.name, guest.vmid, taken)
+            taken.add(label)
+        rel = f"terraform/{guest_file_name(guest.kind, guest.vmid)}"
+        mapped[rel] = guest_to_body(guest, ct_template)
+        files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
+                                       guest_title(guest))
+    files["ansible/inventory.yml"] = render_inventory(hosts)
+    return files, mapped
+
+
+async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
+                           profile: Profile | None = None, force: bool = False, dry_run: bool = False,
+                           merge: bool = False) -> ImportResult:
+    """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
+
+    Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
+    unless `force`; with `merge` they are merged three ways when the changes do not overlap.
+    With `dry_run` nothing is written.
+    """
+    started = time.perf_counter()
+    if not await has_synced(db):
+        raise WorkspaceError("the workspace's state database is empty",
+                             "Run `proxmox-mpc sync` inside the workspace first (import does it unless --offline).")
+    guests = await load_guests(db)
+    ips = await discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
+    hosts = inventory_hosts(guests, ips)
+    desired = scan_guest_resources(ws.terraform_dir)
+    files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
+    try:
+        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
+    if not dry_run:
+        atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    current = {guest_file_name(g.kind, g.vmid) for g in guests}
+    planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
+    records = ws.generated_dir / "terraform"
+    orphaned = sorted(f"terraform/{p.name}" for p in (records.glob("*.tf") if records.is_dir() else [])
+                      if re.fullmatch(r"(vm|ct)-\d+\.tf", p.name) and p.name not in current | planned
+                      and (ws.terraform_dir / p.name).exists())
+    return ImportResult(
+        vms=sum(g.kind == "qemu" for g in guests), containers=sum(g.kind == "lxc" for g in guests),
+        files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
+        unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
+        ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
+        duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run)
+
+
+# --- create -----------------------------------------------------------------------------------
+@dataclass
+class CreateSpec:
+    """What `create vm|ct` asks for; None means "use the workspace default"."""
+
+    kind: str  # qemu | lxc
+    name: str
+    node: str | None = None
+    cores: int | None = None
+    memory: int | None = None  # MiB
+    disk: int | None = None  # GiB
+    storage: str | None = None
+    bridge: str | None = None
+    clone: str | None = None  # template name or VMID
+    ostemplate: str | None = None  # containers: storage:vztmpl/file
+    ip: str | None = None  # dhcp or CIDR
+    gw: str | None = None
+    tags: str | None = None
+    vmid: int | None = None
+    description: str | None = None
+
+
+@dataclass
+class CreateResult:
+    """The guest written into the IaC."""
+
+    kind: str
+    vmid: int
+    name: str
+    node: str
+    address: str
+    files: list[FileOutcome]
+    dry_run: bool = False
+    text: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "vmid": self.vmid, "name": self.name, "node": self.node,
+                "address": self.address, "dry_run": self.dry_run, "files": [f.as_dict() for f in self.files]}
+
+
+@dataclass
+class _Cluster:
+    nodes: dict[str, Node]
+    storages: dict[tuple[str, str], Storage]
+    bridges: set[tuple[str, str]]
+    guests: list[GuestState]
+
+
+async def _cluster(db: Database) -> _Cluster:
+    async with db.session() as session:
+        nodes = {n.name: n for n in (await session.exec(select(Node).where(Node.removed_at == None))).all()}  # noqa: E711
+        storages = {(s.node, s.storage): s for s in
+                    (await session.exec(select(Storage).where(Storage.removed_at == None))).all()}  # noqa: E711
+        bridges = {(n.node, n.iface) for n in (await session.exec(select(Network))).all()
+                   if n.removed_at is None and n.type in ("bridge", "OVSBridge")}
+    return _Cluster(nodes, storages, bridges, await load_guests(db))
+
+
+def _next_free_vmid(used: set[int]) -> int:
+    vmid = 100
+    while vmid in used:
+        vmid += 1
+    return vmid
+
+
+def _disk_size_gib(config: dict[str, Any]) -> int:
+    for key in ("scsi0", "virtio0", "sata0", "ide0", "rootfs"):
+        if key in config:
+            props = parse_props(str(config[key]), "file")
+            if props.get("media") != "cdrom" and "size" in props:
+                return -(-parse_size(props["size"]) // GiB)
+    return 0
+
+
+def _validate(ws: Workspace, cluster: _Cluster, desired: DesiredState, spec: CreateSpec) -> tuple[dict[str, Any],
+                                                                                                dict[str, str]]:
+    """Resolve defaults and check everything; returns (resolved values, errors by flag)."""
+    errors: dict[str, str] = {}
+    d = ws.config.defaults
+    what = "VM" if spec.kind == "qemu" else "container"
+    r: dict[str, Any] = {}
+
+    name = spec.name.strip()
+    if not DNS_LABEL.match(name):
+        errors["--name"] = (f"'{spec.name}' is not a valid DNS label: use letters, digits and hyphens, 1–63 "
+                            "characters, not starting or ending with a hyphen (e.g. web-01)")
+    else:
+        lower = name.lower()
+        for g in cluster.guests:
+            if (g.name or "").lower() == lower:
+                errors["--name"] = f"'{name}' is already used by guest {g.vmid} on {g.node}; choose another name"
+        for dg in desired.guests:
+            if dg.name.lower() == lower and "--name" not in errors:
+                errors["--name"] = (f"'{name}' is already declared in {ws.relative(dg.file)} ({dg.address}); "
+                                    "choose another name")
+    r["name"] = name
+
+    used = {g.vmid for g in cluster.guests} | {v for v in desired.by_vmid()}
+    if spec.vmid is not None:
+        if not 100 <= spec.vmid <= 999_999_999:
+            errors["--vmid"] = f"{spec.vmid} is out of range: VMIDs are 100–999999999"
+        elif spec.vmid in used:
+            errors["--vmid"] = (f"VMID {spec.vmid} is already taken; leave --vmid out to use the next free one "
+                                f"({_next_free_vmid(used)})")
+        r["vmid"] = spec.vmid
+    else:
+        r["vmid"] = _next_free_vmid(used)
+
+    node_name = spec.node or d.node
+    node = cluster.nodes.get(node_name or "")
+    if not node_name:
+        errors["--node"] = f"which node? give --node ({', '.join(sorted(cluster.nodes))}) or set defaults.node"
+    elif node is None:
+        errors["--node"] = f"node '{node_name}' does not exist; known nodes: {', '.join(sorted(cluster.nodes))}"
+    elif node.status != "online":
+        errors["--node"] = f"node '{node_name}' is {node.status}; choose an online node"
+    r["node"] = node_name
+
+    template: GuestState | None = None
+    if spec.clone:
+        candidates = [g for g in cluster.guests if g.kind == spec.kind and str(g.config.get("template", "0")) == "1"]
+        template = next((g for g in candidates if spec.clone in (str(g.vmid), g.name)), None)
+        if template is None:
+            names = ", ".join(f"{g.name} ({g.vmid})" for g in candidates) or "none"
+            errors["--clone"] = f"no {what} template '{spec.clone}'; templates: {names}"
+    r["template"] = template
+
+    cores = spec.cores if spec.cores is not None else (
+        int(template.config.get("cores", 1)) if template else (2 if spec.kind == "qemu" else 1))
+    memory = spec.memory if spec.memory is not None else (
+        int(template.config.get("memory", 512)) if template else (2048 if spec.kind == "qemu" else 512))
+    disk = spec.disk if spec.disk is not None else (
+        _disk_size_gib(template.config) if template else (32 if spec.kind == "qemu" else 8))
+    if cores < 1:
+        errors["--cores"] = "must be at least 1"
+    elif node is not None and node.maxcpu and cores > node.maxcpu:
+        errors["--cores"] = (f"{cores} cores do not fit on {node.name}, which has {node.maxcpu}; "
+                             f"use --cores ≤ {node.maxcpu}")
+    if memory < 16:
+        errors["--memory"] = "must be at least 16 MiB (the value is in MiB, e.g. --memory 2048)"
+    elif node is not None and node.maxmem and memory * MiB > node.maxmem:
+        errors["--memory"] = (f"{memory} MiB does not fit on {node.name}, which has {node.maxmem // MiB} MiB; "
+                              "use a smaller --memory or another --node")
+    if disk < 1:
+        errors["--disk"] = "must be at least 1 (GiB)"
+    elif template is not None and disk < _disk_size_gib(template.config):
+        errors["--disk"] = (f"{disk} GiB is smaller than the template's disk ({_disk_size_gib(template.config)} GiB); "
+                            "disks cannot shrink")
+    r.update(cores=cores, memory=memory, disk=disk)
+
+    content = "images" if spec.kind == "qemu" else "rootdir"
+    on_node = {s: st for (n, s), st in cluster.storages.items() if n == node_name}
+    storage = spec.storage or d.storage or next(
+        (s for s in ("local-lvm", *sorted(on_node)) if s in on_node and content in on_node[s].content.split(",")), None)
+    if node is not None:
+        st = on_node.get(storage or "")
+        fitting = ", ".join(s for s, x in sorted(on_node.items()) if content in x.content.split(",")) or "none"
+        if storage is None:
+            errors["--storage"] = f"no storage on {node_name} holds {content}; give --storage"
+        elif st is None:
+            errors["--storage"] = (f"storage '{storage}' does not exist on {node_name}; "
+                                   f"storages for {content}: {fitting}")
+        elif content not in st.content.split(","):
+            errors["--storage"] = (f"storage '{storage}' on {node_name} does not hold {content} "
+                                   f"(it holds {st.content}); use one of: {fitting}")
+        elif st.maxdisk and disk * GiB > st.maxdisk - st.disk and "--disk" not in errors:
+            free = (st.maxdisk - st.disk) // GiB
+            errors["--disk"] = f"{disk} GiB does not fit on '{storage}' ({free} GiB free); use a smaller --disk"
+    r["storage"] = storage
+
+    bridge = spec.bridge or d.bridge or "vmbr0"
+    if node is not None and (node_name, bridge) not in cluster.bridges:
+        known = ", ".join(sorted(b for n, b in cluster.bridges if n == node_name)) or "none"
+        errors["--bridge"] = f"bridge '{bridge}' does not exist on {node_name}; bridges there: {known}"
+    r["bridge"] = bridge
+
+    ip, gw = (spec.ip or "").strip() or None, (spec.gw or "").strip() or None
+    if ip and ip != "dhcp":
+        try:
+            iface = ipaddress.ip_interface(ip)
+            if "/" not in ip:
+                raise ValueError
+            if iface.version == 4 and iface.network.prefixlen < 31 and iface.ip in (
+                    iface.network.network_address, iface.network.broadcast_address):
+                errors["--ip"] = f"{ip} is the network or broadcast address of {iface.network}"
+        except ValueError:
+            errors["--ip"] = f"'{ip}' is not dhcp or an address with prefix length (e.g. 192.168.1.50/24)"
+            iface = None
+        if gw is None and d.gateway:
+            gw = d.gateway
+        if gw is not None and iface is not None and "--ip" not in errors:
+            try:
+                gwa = ipaddress.ip_address(gw)
+                if gwa not in iface.network:
+                    errors["--gw"] = f"gateway {gw} is not in {iface.network}"
+                elif gwa == iface.ip:
+                    errors["--gw"] = "the gateway cannot be the guest's own address"
+            except ValueError:
+                errors["--gw"] = f"'{gw}' is not an IP address"
+    elif gw and spec.gw:
+        errors["--gw"] = "a gateway needs a static --ip CIDR (with dhcp the gateway comes from DHCP)"
+    r.update(ip=ip, gw=gw if ip and ip != "dhcp" else None)
+
+    tags = [t for t in re.split(r"[;,\s]+", spec.tags or "") if t]
+    bad = [t for t in tags if not TAG.match(t.lower())]
+    if bad:
+        errors["--tags"] = (f"invalid tag(s) {', '.join(bad)}: tags use letters, digits and _ - + . "
+                            "(separate with commas)")
+    r["tags"] = split_tags(";".join(tags))
+
+    if spec.kind == "lxc" and template is None:
+        ostemplate = spec.ostemplate or d.ct_template
+        if not ostemplate:
+            errors["--ostemplate"] = ("which OS template? give --ostemplate STORAGE:vztmpl/FILE (e.g. "
+                                      "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst), --clone a container "
+                                      "template, or set defaults.ct_template in proxmox-mpc.yaml")
+        elif not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*:vztmpl/\S+", ostemplate):
+            errors["--ostemplate"] = f"'{ostemplate}' is not a template volume like local:vztmpl/FILE.tar.zst"
+        elif node is not None:
+            st = on_node.get(ostemplate.split(":", 1)[0])
+            if st is None or "vztmpl" not in st.content.split(","):
+                errors["--ostemplate"] = (f"storage '{ostemplate.split(':', 1)[0]}' on {node_name} does not hold "
+                                          "container templates")
+        r["ostemplate"] = ostemplate
+    if spec.kind == "qemu" and spec.ostemplate:
+        errors["--ostemplate"] = "only containers use an OS template; VMs use --clone"
+    return r, errors
+
+
+def _new_body(spec: CreateSpec, r: dict[str, Any]) -> dict[str, Any]:
+    template: GuestState | None = r["template"]
+    ip_config = []
+    if r["ip"]:
+        v4 = {"address": r["ip"]}
+        if r["gw"]:
+            v4["gateway"] = r["gw"]
+        ip_config = [{"ipv4": [v4]}]
+    body: dict[str, Any] = {}
+    if spec.kind == "qemu":
+        body.update(name=r["name"], node_name=r["node"], vm_id=r["vmid"])
+        if spec.description:
+            body["description"] = spec.description
+        if r["tags"]:
+            body["tags"] = r["tags"]
+        body.update(started=True, on_boot=False, scsi_hardware="virtio-scsi-single")
+        if template is not None:
+            clone: dict[str, Any] = {"vm_id": template.vmid, "full": True}
+            if template.node != r["node"]:
+                clone["node_name"] = template.node
+            body["clone"] = [clone]
+        body["agent"] = [{"enabled": True}]
+        body["cpu"] = [{"cores": r["cores"], "sockets": 1, "type": "x86-64-v2-AES", "units": 100}]
+        body["memory"] = [{"dedicated": r["memory"], "floating": r["memory"]}]
+        body["operating_system"] = [{"type": "l26"}]
+        body["disk"] = [{"interface": "scsi0", "datastore_id": r["storage"], "size": r["disk"], "file_format": "raw",
+                         "iothread": True, "discard": "on"}]
+        body["network_device"] = [{"model": "virtio", "bridge": r["bridge"], "firewall": False}]
+        if ip_config:
+            body["initialization"] = [{"datastore_id": r["storage"], "interface": "ide2", "ip_config": ip_config}]
+    else:
+        body.update(node_name=r["node"], vm_id=r["vmid"])
+        if spec.description:
+            body["description"] = spec.description
+        if r["tags"]:
+            body["tags"] = r["tags"]
+        body.update(started=True, start_on_boot=False, unprivileged=True)
+        if template is not None:
+            clone = {"vm_id": template.vmid}
+            if template.node != r["node"]:
+                clone["node_name"] = template.node
+            body["clone"] = [clone]
+        body["cpu"] = [{"architecture": "amd64", "cores": r["cores"], "units": 100}]
+        body["memory"] = [{"dedicated": r["memory"], "swap": 512}]
+        body["disk"] = [{"datastore_id": r["storage"], "size": r["disk"]}]
+        body["network_interface"] = [{"name": "eth0", "bridge": r["bridge"], "firewall": False}]
+        init: dict[str, Any] = {"hostname": r["name"]}
+        if ip_config:
+            init["ip_config"] = ip_config
+        body["initialization"] = [init]
+        ostype = str(template.config.get("ostype", "debian")) if template else _ostype_from_template(r["ostemplate"])
+        body["operating_system"] = [{"template_file_id": r.get("ostemplate") or "none", "type": ostype}]
+        body["features"] = [{"nesting": True}]
+    return body
+
+
+def _ostype_from_template(volid: str) -> str:
+    name = volid.rsplit("/", 1)[-1].lower()
+    for ostype in ("debian", "ubuntu", "centos", "fedora", "opensuse", "archlinux", "alpine", "gentoo", "nixos",
+                   "devuan"):
+        if name.startswith(ostype):
+            return ostype
+    return "unmanaged"
+
+
+def _load_hosts(ws: Workspace) -> list[InventoryHost]:
+    try:
+        data = json.loads(ws.inventory_data_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return []
+    return [InventoryHost(**h) for h in data if isinstance(h, dict)]
+
+
+async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: bool = False) -> CreateResult:
+    """Validate `spec` against the synced cluster and the IaC, then write the guest's .tf and inventory entry.
+
+    Nothing is sent to the API (apply does that later). On any validation error, ValidationFailed
+    lists every problem by flag and no file is touched.
+    """
+    if spec.kind not in ("qemu", "lxc"):
+        raise ValidationFailed("invalid kind", {"kind": "vm or ct"})
+    if not await has_synced(db):
+        raise WorkspaceError("the workspace's state database is empty",
+                             "Run `proxmox-mpc sync` inside the workspace first.")
+    cluster = await _cluster(db)
+    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, write_cache=False)
+    if desired.errors:
+        raise WorkspaceError("cannot read the workspace's Terraform files: " + "; ".join(desired.errors),
+                             "Fix the syntax error (see `terraform fmt`) and try again.")
+    resolved, errors = _validate(ws, cluster, desired, spec)
+    what = "VM" if spec.kind == "qemu" else "container"
+    if errors:
+        raise ValidationFailed(f"cannot add {what} '{spec.name}':", errors)
+    rel = f"terraform/{guest_file_name(spec.kind, resolved['vmid'])}"
+    if (ws.root / rel).exists():
+        raise ValidationFailed(f"cannot add {what} '{spec.name}':",
+                               {"--vmid": f"{rel} already exists; choose another --vmid or remove the file"})
+    label = resource_label(resolved["name"], resolved["vmid"], {g.label for g in desired.guests})
+    body = _new_body(spec, resolved)
+    title = f"{what} {resolved['vmid']} '{resolved['name']}' on {resolved['node']} — added by `proxmox-mpc create`"
+    text = render_guest_file(spec.kind, label, Mapped(body=body), None, title)
+    known = _load_hosts(ws)
+    if not known:  # synced but never imported: start from what the state DB says
+        known = inventory_hosts(cluster.guests, {g.vmid: (ips, "static" if ips else None)
+                                                 for g in cluster.guests for ips in [static_ips(g)]})
+    hosts = [h for h in known if h.vmid != resolved["vmid"]]
+    ips = [str(ipaddress.ip_interface(resolved["ip"]).ip)] if resolved["ip"] and resolved["ip"] != "dhcp" else []
+    hosts.append(InventoryHost(name=resolved["name"], vmid=resolved["vmid"], node=resolved["node"], kind=spec.kind,
+                               status="planned", tags=resolved["tags"], ips=ips, ip_source="static" if ips else None))
+    # the guest file is new (checked above), so it is written even if an old record of that name exists
+    outcomes = write_generated(ws.root, ws.generated_dir, {rel: text}, force=True, dry_run=dry_run)
+    outcomes += write_generated(ws.root, ws.generated_dir, {"ansible/inventory.yml": render_inventory(hosts)},
+                                dry_run=dry_run)
+    if not dry_run:
+        atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    rtype = VM_TYPE if spec.kind == "qemu" else CT_TYPE
+    return CreateResult(kind=spec.kind, vmid=resolved["vmid"], name=resolved["name"], node=resolved["node"],
+                        address=f"{rtype}.{label}", files=outcomes, dry_run=dry_run, text=text)

@@ -1,0 +1,148 @@
+"""proxmox-mpc.yaml: which profile a workspace talks to and the defaults `create` uses."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from pmpc_tui.config.files import atomic_write
+from pmpc_tui.pve.errors import PVEError
+
+WORKSPACE_FILE = "proxmox-mpc.yaml"
+STATE_DIRNAME = ".proxmox-mpc"
+# 0.108 fixed the import diffs on keyboard/agent defaults; the argument schema we check is 0.111's
+PROVIDER_VERSION = ">= 0.111.0, < 1.0.0"
+
+
+class WorkspaceError(PVEError):
+    """A workspace problem the user can fix (message says how); exits with 2 like invalid input."""
+
+    exit_code = 2
+
+
+@dataclass
+class Defaults:
+    """Values `create` uses when a flag is not given."""
+
+    node: str | None = None
+    storage: str | None = None
+    bridge: str = "vmbr0"
+    ct_template: str | None = None  # e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst
+    gateway: str | None = None
+
+
+@dataclass
+class WorkspaceConfig:
+    """The contents of proxmox-mpc.yaml."""
+
+    profile: str | None = None
+    defaults: Defaults = field(default_factory=Defaults)
+    provider_version: str = PROVIDER_VERSION
+    version: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "profile": self.profile, "defaults": asdict(self.defaults),
+                "terraform": {"provider_version": self.provider_version}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WorkspaceConfig:
+        known = {f.name for f in fields(Defaults)}
+        raw = data.get("defaults") or {}
+        if not isinstance(raw, dict):
+            raise WorkspaceError(f"{WORKSPACE_FILE}: 'defaults' must be a mapping")
+        unknown = set(raw) - known
+        if unknown:
+            raise WorkspaceError(f"{WORKSPACE_FILE}: unknown defaults {', '.join(sorted(unknown))} "
+                                 f"(known: {', '.join(sorted(known))})")
+        terraform = data.get("terraform") or {}
+        return cls(profile=data.get("profile"), defaults=Defaults(**raw),
+                   provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)),
+                   version=int(data.get("version", 1)))
+
+
+@dataclass
+class Workspace:
+    """A workspace on disk and where its parts live."""
+
+    root: Path
+    config: WorkspaceConfig
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / WORKSPACE_FILE
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIRNAME
+
+    @property
+    def db_path(self) -> Path:
+        return self.state_dir / "state.db"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    @property
+    def generated_dir(self) -> Path:
+        """Last generated version of every generated file, to tell user edits from our output."""
+        return self.state_dir / "generated"
+
+    @property
+    def terraform_dir(self) -> Path:
+        return self.root / "terraform"
+
+    @property
+    def ansible_dir(self) -> Path:
+        return self.root / "ansible"
+
+    @property
+    def parse_cache_path(self) -> Path:
+        """Parsed .tf files by content hash (see `load_desired_state`)."""
+        return self.state_dir / "parse-cache.json"
+
+    @property
+    def inventory_data_path(self) -> Path:
+        return self.state_dir / "inventory.json"
+
+    def relative(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    @classmethod
+    def load(cls, root: Path) -> Workspace:
+        """Read `root/proxmox-mpc.yaml`."""
+        from ruamel.yaml import YAML, YAMLError
+
+        path = root / WORKSPACE_FILE
+        try:
+            data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+        except YAMLError as exc:
+            raise WorkspaceError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(data, dict):
+            raise WorkspaceError(f"{path}: expected a mapping at the top level")
+        return cls(root=root, config=WorkspaceConfig.from_dict(data))
+
+    def save(self) -> None:
+        """Write proxmox-mpc.yaml atomically."""
+        atomic_write(self.config_path, dump_yaml(self.config.to_dict(), header=CONFIG_HEADER))
+
+
+CONFIG_HEADER = """\
+# proxmox-mpc workspace. Commands run anywhere below this directory use it.
+# profile: the connection profile (see `proxmox-mpc profiles`); secrets are never stored here.
+# defaults: what `proxmox-mpc create` uses when a flag is not given.
+"""
+
+
+def dump_yaml(data: Any, header: str = "") -> str:
+    """Block-style YAML text (ruamel), with an optional comment header."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return header + buf.getvalue()

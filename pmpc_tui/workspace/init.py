@@ -1,0 +1,101 @@
+"""Create a workspace: proxmox-mpc.yaml, .proxmox-mpc/, terraform/, ansible/ and a .gitignore."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmpc_tui.config.files import atomic_write
+from pmpc_tui.workspace.config import WORKSPACE_FILE, Defaults, Workspace, WorkspaceConfig, WorkspaceError
+
+if TYPE_CHECKING:
+    from pmpc_tui.config.profiles import Profile
+
+GITIGNORE_LINES = (
+    "# proxmox-mpc: local state, logs, Terraform state and secrets stay out of git",
+    ".proxmox-mpc/",
+    "*.tfstate",
+    "*.tfstate.*",
+    ".terraform/",
+    "*.tfvars",
+    "*.tfvars.json",
+    "crash.log",
+    "*.secret",
+    ".env",
+    "*.bak",
+    "*.new",
+)
+
+
+@dataclass
+class InitOptions:
+    """What `init` asks for (the TUI's /init form fills the same fields)."""
+
+    directory: Path = field(default_factory=Path.cwd)
+    profile: str | None = None
+    node: str | None = None
+    storage: str | None = None
+    bridge: str = "vmbr0"
+    ct_template: str | None = None
+    gateway: str | None = None
+
+
+@dataclass
+class InitResult:
+    """The new workspace and the paths created (relative to its root)."""
+
+    workspace: Workspace
+    created: list[str]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"root": str(self.workspace.root), "created": self.created,
+                "profile": self.workspace.config.profile}
+
+
+def static_files(ws: Workspace, profile: Profile | None) -> dict[str, str]:
+    """Provider/variables and Ansible config/playbooks for `ws` (relative path → text)."""
+    from pmpc_tui.iac.ansible import ansible_files
+    from pmpc_tui.iac.terraform import provider_files
+
+    url = profile.url if profile else "https://pve.example.com:8006"
+    insecure = bool(profile and (not profile.verify_tls or profile.fingerprint))
+    files = {f"terraform/{k}": v for k, v in
+             provider_files(ws.config.provider_version, f"{url.rstrip('/')}/", insecure).items()}
+    token_id = (profile.token_name if profile else None) or "mpc"
+    files.update({f"ansible/{k}": v for k, v in
+                  ansible_files(url, profile.user if profile else "root@pam", token_id, not insecure).items()})
+    return files
+
+
+def init_workspace(options: InitOptions, profile: Profile | None = None) -> InitResult:
+    """Create the workspace in `options.directory` (made if missing); refuses an existing workspace."""
+    from pmpc_tui.iac.files import write_generated
+
+    root = Path(options.directory).expanduser().resolve()
+    if (root / WORKSPACE_FILE).exists():
+        raise WorkspaceError(f"{root} is already a proxmox-mpc workspace ({WORKSPACE_FILE} exists)",
+                             "Use it as it is, or edit proxmox-mpc.yaml to change its profile and defaults.")
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} exists and is not a directory", "Choose another directory.")
+    config = WorkspaceConfig(profile=options.profile or (profile.name if profile else None),
+                             defaults=Defaults(node=options.node, storage=options.storage, bridge=options.bridge,
+                                               ct_template=options.ct_template, gateway=options.gateway))
+    ws = Workspace(root=root, config=config)
+    created: list[str] = []
+    for folder in (ws.state_dir, ws.logs_dir, ws.generated_dir, ws.terraform_dir, ws.ansible_dir):
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            created.append(ws.relative(folder) + "/")
+    gitignore = root / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    missing = [line for line in GITIGNORE_LINES if line not in existing.splitlines()]
+    if missing:
+        prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
+        atomic_write(gitignore, prefix + "\n".join(missing) + "\n", backup=bool(existing))
+        created.append(".gitignore")
+    outcomes = write_generated(root, ws.generated_dir, static_files(ws, profile))
+    created.extend(o.path for o in outcomes if o.action == "created")
+    ws.save()  # last: a half-made directory is not yet a workspace
+    created.insert(0, WORKSPACE_FILE)
+    return InitResult(ws, created)
