@@ -30,6 +30,7 @@ from pmpc_tui.widgets.repl import ReplPane, toggle_repl
 if TYPE_CHECKING:
     from pmpc_tui.screens.first_run import Connected
     from pmpc_tui.simulator.server import SimulatorProcess
+    from pmpc_tui.workspace.init import InitOptions
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
 log = logging.getLogger("pmpc.console")
@@ -238,6 +239,44 @@ class ProxmoxApp(App[None]):
                 pane.input.focus()
 
         self.call_after_refresh(prefill)
+
+    def action_init_workspace(self) -> None:
+        """/init: the guided form, then create the workspace and make the console use it."""
+        from pmpc_tui.screens.init_form import InitForm
+
+        view = self.cluster_view
+        nodes = [n["node"] for n in view.nodes] if view else []
+        storages: dict[str, list[str]] = {}
+        for s in view.storage if view else []:
+            if "images" in s["content"] or "rootdir" in s["content"]:
+                storages.setdefault(s["node"], []).append(s["storage"])
+
+        def done(options: InitOptions | None) -> None:
+            if options is not None:
+                self.create_workspace(options)
+
+        self.push_screen(InitForm(Path.cwd(), nodes, storages), done)
+
+    @work(group="workspace")
+    async def create_workspace(self, options: InitOptions) -> None:
+        """Create the workspace files (off the event loop) and switch the console to it."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+        from pmpc_tui.workspace.init import init_workspace
+
+        try:
+            profile = await asyncio.to_thread(ProfileStore().get, self.profile_name)
+        except ProfileError:
+            profile = None  # demo or no profile yet: the workspace can name one later
+        options.profile = profile.name if profile else None
+        try:
+            result = await asyncio.to_thread(init_workspace, options, profile)
+        except (PVEError, OSError) as exc:
+            self.notify(str(exc), title="Could not create the workspace", severity="error", timeout=10)
+            return
+        self.workspace_root = result.workspace.root
+        log.info("workspace created at %s", result.workspace.root)
+        self.notify(f"{result.workspace.root} — next: /sync imports the cluster as Terraform and Ansible "
+                    "(7 opens the editor)", title="Workspace created", timeout=10)
 
     def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
         if self._client is None:

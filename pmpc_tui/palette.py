@@ -59,6 +59,11 @@ class CommandsProvider(Provider):
 
         app = cast("ProxmoxApp", self.app)
         matcher = self.matcher(query)
+        guided = "Init workspace (guided form)"
+        score = max(matcher.match(guided), matcher.match("/init"))
+        if score > 0:
+            yield Hit(score, matcher.highlight(guided), partial(app.run_action, "init_workspace"),
+                      help="create proxmox-mpc.yaml, terraform/, ansible/ and the state database here")
         for command in COMMANDS:
             text = f"Run: {command.name}"
             score = max(matcher.match(text), matcher.match(command.help))

@@ -107,6 +107,15 @@ def _run_console(args: argparse.Namespace) -> int:
     if args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
         return EXIT_USAGE
+    from pmpc_tui.pve.errors import PVEError
+    from pmpc_tui.workspace.find import find_workspace
+
+    try:
+        workspace = find_workspace()
+    except PVEError as exc:  # a broken proxmox-mpc.yaml: say what is wrong rather than ignoring it
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    profile_name = args.profile or os.environ.get("PMPC_PROFILE") or (workspace.config.profile if workspace else None)
     demo_proc = None
     factory: ClientFactory | None = None
     label = ""
@@ -118,11 +127,11 @@ def _run_console(args: argparse.Namespace) -> int:
     else:
         store = ProfileStore()
         try:
-            profile = store.get(args.profile)
+            profile = store.get(profile_name)
             settings = profile.settings()
             label = f"{profile.name} · {profile.url}"
         except ProfileError as exc:
-            if args.profile or store.list():  # a named or broken profile: say what is wrong
+            if profile_name or store.list():  # a named or broken profile: say what is wrong
                 print(f"error: {exc}", file=sys.stderr)
                 return 3
             settings = None  # first run: the console asks how to connect
@@ -134,7 +143,8 @@ def _run_console(args: argparse.Namespace) -> int:
 
         factory = client_factory
     ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
-               demo_process=demo_proc, profile_name=args.profile).run()
+               demo_process=demo_proc, profile_name=profile_name,
+               workspace_root=workspace.root if workspace else None).run()
     return 0
 
 

@@ -78,12 +78,37 @@ class CommandContext:
             self._workspace_looked_up = True
         return self._workspace
 
+    def require_workspace(self) -> Workspace:
+        """The workspace, or an error that says how to make one."""
+        ws = self.workspace()
+        if ws is None:
+            from pmpc_tui.workspace.find import require_workspace
+
+            return require_workspace()  # raises WorkspaceError with the next step
+        return ws
+
+    def use_workspace(self, root: Path | None) -> None:
+        """Run in this workspace (the console passes the one it has open) instead of looking from the cwd."""
+        from pmpc_tui.workspace.config import Workspace
+
+        self._workspace = Workspace.load(root) if root is not None else None
+        self._workspace_looked_up = True
+
     def active_profile(self) -> Profile:
         if self.profile is None:
             ws = self.workspace()
             name = self.profile_name or os.environ.get("PMPC_PROFILE") or (ws.config.profile if ws else None)
             self.profile = self.store.get(name)
         return self.profile
+
+    def console_profile(self) -> Profile | None:
+        """A profile describing the console's injected connection (no secret stored), or None outside it."""
+        if self._client is None or self.owns_client:
+            return None
+        s = self._client.settings
+        return Profile(name=self.state_name or "console", url=s.url, user=s.user, token_name=s.token_name,
+                       auth="token" if s.token_name else "password", fingerprint=s.fingerprint,
+                       verify_tls=s.verify_tls, ca_bundle=s.ca_bundle)
 
     def connection_settings(self) -> ConnectionSettings:
         """How to reach the cluster: the injected client's settings (console), else the profile's."""

@@ -96,6 +96,16 @@ async def test_connection(ctx: CommandContext, args: argparse.Namespace) -> Resu
 
 
 async def sync(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    """Inside a workspace `sync` also regenerates its IaC (that is `import`); `--db-only` just reads the cluster."""
+    if ctx.workspace() is not None and not getattr(args, "db_only", False):
+        from pmpc_tui.commands.iac_handlers import import_
+
+        return await import_(ctx, argparse.Namespace(offline=False, force=False, dry_run=False, merge=False))
+    return await sync_database(ctx)
+
+
+async def sync_database(ctx: CommandContext) -> Result:
+    """Read the whole cluster into the state database."""
     from pmpc_tui.services.sync import SyncService
 
     client = await ctx.client()

@@ -35,22 +35,23 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.commands.handlers import sync as sync_handler
-    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.commands.handlers import sync_database
+    from pmpc_tui.config.profiles import Profile, ProfileError
     from pmpc_tui.services.iac import import_workspace
-    from pmpc_tui.workspace.find import require_workspace
-
-    ws = require_workspace()
+    ws = ctx.require_workspace()
     client = None
+    synced = None
     if not args.offline:
-        await sync_handler(ctx, args)
+        synced = await sync_database(ctx)
         client = await ctx.client()
+    profile: Profile | None
     try:
         profile = ctx.active_profile()
     except ProfileError:
-        if not args.offline:
+        profile = ctx.console_profile()  # the console's own connection (e.g. the demo), never saved
+        if profile is None and not args.offline:
             raise
-        profile = None  # offline without a profile: connection files are left as they are
+        # offline without a profile: connection files are left as they are
     db = await ctx.db()
     result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run,
                                     merge=args.merge)
@@ -59,6 +60,8 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
              f"into {ws.root}; {result.ansible_hosts} inventory hosts ({result.hosts_with_ip} with ansible_host)",
              f"{verb}: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))]
+    if synced is not None and synced.message:
+        lines.insert(0, synced.message)
     for f in result.files:
         if f.action == "conflict":
             lines.append(f"kept your edited {f.path}; the new generation is in {f.new_path}"
@@ -83,11 +86,9 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.commands.handlers import sync as sync_handler
+    from pmpc_tui.commands.handlers import sync_database
     from pmpc_tui.services.iac import CreateSpec, create_guest, has_synced
-    from pmpc_tui.workspace.find import require_workspace
-
-    ws = require_workspace()
+    ws = ctx.require_workspace()
     kind = {"vm": "qemu", "ct": "lxc"}[args.kind]
     spec = CreateSpec(kind=kind, name=args.name, node=args.node, cores=args.cores, memory=args.memory, disk=args.disk,
                       storage=args.storage, bridge=args.bridge, clone=args.clone,
@@ -97,7 +98,7 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
         raise ValidationFailed(f"cannot add '{args.name}':", {"--gw": "give --ip CIDR together with --gw"})
     db = await ctx.db()
     if not await has_synced(db):
-        await sync_handler(ctx, args)
+        await sync_database(ctx)
     result = await create_guest(ws, db, spec, dry_run=args.dry_run)
     what = "VM" if kind == "qemu" else "container"
     if args.dry_run:

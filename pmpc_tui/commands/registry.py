@@ -131,6 +131,10 @@ def _delete(p: argparse.ArgumentParser) -> None:
     _write_flags(p, wait_default=True)
 
 
+def _sync(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db-only", action="store_true", help="only update the state database, even in a workspace")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -188,7 +192,9 @@ COMMANDS: list[Command] = [
     Command("profiles", "list connection profiles", "pmpc_tui.commands.handlers:profiles", needs_cluster=False),
     Command("test-connection", "check the active profile can reach and log in to the cluster",
             "pmpc_tui.commands.handlers:test_connection"),
-    Command("sync", "read the whole cluster into the local state database", "pmpc_tui.commands.handlers:sync"),
+    Command("sync", "read the whole cluster into the state database; inside a workspace also regenerate its "
+            "Terraform and Ansible (same as import)", "pmpc_tui.commands.handlers:sync", _sync,
+            examples=("sync", "sync --db-only")),
     Command("list", "list vms, cts, nodes or storage", "pmpc_tui.commands.handlers:list_", _list,
             examples=("list vms --status running", "list cts -l tag=dns -o json")),
     Command("describe", "show a guest's config, status, snapshots and tasks",

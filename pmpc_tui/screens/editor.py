@@ -48,6 +48,7 @@ class EditorScreen(Screen[None]):
         self.path: Path | None = None
         self.saved_text = ""
         self._draft_timer: Any = None
+        self._composed_root: Path | None = None
 
     @property
     def root(self) -> Path | None:
@@ -56,7 +57,7 @@ class EditorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        root = self.root
+        root = self._composed_root = self.root
         with Horizontal(id="editor-body"):
             if root is not None:
                 yield IacTree(root, id="iac-tree")
@@ -76,6 +77,14 @@ class EditorScreen(Screen[None]):
         unsaved = getattr(self.app, "unsaved_checks", None)
         if isinstance(unsaved, list):
             unsaved.append(self.unsaved_files)
+
+    async def on_screen_resume(self) -> None:
+        """Coming back: a workspace created meanwhile is shown; new files (e.g. after /sync) appear."""
+        if self.root != self._composed_root:
+            await self.recompose()
+            self.on_mount()
+        elif self.root is not None:
+            await self.query_one("#iac-tree", IacTree).reload()
 
     # ---- opening -------------------------------------------------------------------------
     @on(DirectoryTree.FileSelected, "#iac-tree")

@@ -4,7 +4,6 @@ version, and keep drafts of unsaved edits so nothing is lost when the console qu
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +26,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.severity}: {self.message}"
-
-
-# Extra checks for parsed Terraform (e.g. unknown attributes of supported resources); the IaC layer
-# registers them so the editor does not need to know the provider's schema.
-TerraformCheck = Callable[[dict[str, object], str], list[Problem]]
-TERRAFORM_CHECKS: list[TerraformCheck] = []
 
 
 def language_for(path: Path) -> str | None:
@@ -63,7 +56,7 @@ def _validate_hcl(text: str) -> list[Problem]:
     import hcl2
 
     try:
-        parsed = hcl2.loads(text)
+        hcl2.loads(text)
     except Exception as exc:  # lark raises several exception types; all carry line/column when known
         line = int(getattr(exc, "line", 0) or 0)
         column = int(getattr(exc, "column", 0) or 0)
@@ -71,10 +64,9 @@ def _validate_hcl(text: str) -> list[Problem]:
         if line <= 0:
             line, column = _position_from_message(str(exc))
         return [Problem(max(line, 1), max(column, 1), f"HCL syntax: {message}")]
-    problems: list[Problem] = []
-    for check in TERRAFORM_CHECKS:
-        problems.extend(check(parsed, text))
-    return problems
+    from pmpc_tui.iac.checks import unknown_names
+
+    return [Problem(u.line, u.column, u.message) for u in unknown_names(text)]
 
 
 def _position_from_message(message: str) -> tuple[int, int]:

@@ -276,6 +276,9 @@ class ReplPane(Vertical):
             session.write(Text(parsed.text))
         elif parsed.kind == "meta" and parsed.meta is not None:
             self._meta(parsed.meta.name, parsed.words)
+        elif parsed.kind == "command" and line.strip().lstrip("/") == "init":
+            session.write(Text("opening the /init form (or type `init DIR --node … ` to skip it)"))
+            self.app.call_later(self.app.run_action, "init_workspace")
         elif parsed.kind == "command":
             session.running_line = line
             session.worker = self.run_worker(self._run(parsed), group="repl", exclusive=True,
@@ -337,6 +340,8 @@ class ReplPane(Vertical):
                              confirm_hook=self._confirm, owns_client=False)
         changed = False
         try:
+            if getattr(app, "workspace_root", None) is not None:
+                ctx.use_workspace(app.workspace_root)
             if parsed.command.needs_cluster:
                 ctx._client = await self._client()
             result = await parsed.command.load()(ctx, parsed.args)
