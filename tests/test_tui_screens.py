@@ -341,3 +341,26 @@ async def test_first_run_can_start_the_demo(tmp_path: Path, monkeypatch: pytest.
         proc = app.demo_process
     assert proc.proc.poll() is not None  # the demo cluster stops with the console
     assert not os.path.exists(tmp_path / "config" / "config.yaml")  # nothing saved
+
+
+async def test_palette_commands_open_the_console_with_the_command_typed(shared_sim: SimulatorThread,
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
+    from pmpc_tui.widgets.repl import ReplPane
+
+    app = make_app(shared_sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"run: describe")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        pane = app.screen.query_one(ReplPane)
+        assert pane.input.value == "describe "
+        await pilot.press(*"vm web-01", "enter")
+        await settle(app, pilot)
+        from pmpc_tui.widgets.repl import repl_session
+
+        assert "order=scsi0" in "\n".join(str(line) for line in repl_session(app).transcript)
