@@ -364,3 +364,19 @@ async def test_palette_commands_open_the_console_with_the_command_typed(shared_s
         from pmpc_tui.widgets.repl import repl_session
 
         assert "order=scsi0" in "\n".join(str(line) for line in repl_session(app).transcript)
+
+
+@pytest.mark.parametrize(("key", "expected"), [("d", "stopped"), ("R", "running")])
+async def test_shutdown_and_reboot_ask_first_then_act(sim: SimulatorThread, key: str, expected: str) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_vms_at(app, pilot, 102)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert "web-02" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[102].status) == expected
+        action = "shutdown" if key == "d" else "reboot"
+        assert any(f"{action} VM 102 (web-02): OK" in n for n in notifications(app))
