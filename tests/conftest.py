@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
 
 REPO = Path(__file__).resolve().parents[1]
+# CI runs the property tests with a fixed seed so a red build is reproducible (locally they stay random)
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
+
 SHARED = Path(os.environ.get("PMPC_SHARED_DIR", REPO.parent / "shared"))
 PVE_API = SHARED / "pve-api"
 
