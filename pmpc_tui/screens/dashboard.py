@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from pmpc_tui.formatting import human_bytes, human_duration, sparkline, task_time, usage_bar
+from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.keyed_table import KeyedTable
 
@@ -23,7 +23,7 @@ def _status_counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(LiveScreen):
     """Cluster overview."""
 
     def compose(self) -> ComposeResult:
@@ -36,12 +36,6 @@ class DashboardScreen(Screen[None]):
             yield Static("Recent tasks", id="tasks-title", classes="section-title")
             yield KeyedTable(TASK_COLUMNS, id="recent-tasks")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
-
-    def on_screen_resume(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""

@@ -9,10 +9,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.widgets.guest_details import GuestDetails
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pmpc_tui.app import ProxmoxApp
 
 
-class GuestsScreen(Screen[None]):
+class GuestsScreen(LiveScreen):
     """All guests of one kind (qemu or lxc)."""
 
     AUTO_FOCUS = "#guests"
@@ -72,10 +72,6 @@ class GuestsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.show_view(getattr(self.app, "cluster_view", None))
-
-    def on_screen_resume(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""
@@ -153,7 +149,7 @@ class GuestsScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
+        self.show_view(self.cluster_view)
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

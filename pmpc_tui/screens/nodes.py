@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from pmpc_tui.formatting import human_bytes, human_duration, usage_bar
+from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.keyed_table import KeyedTable
 
@@ -18,7 +18,7 @@ STORAGE_COLUMNS = (("storage", "Storage"), ("node", "Node"), ("type", "Type"), (
 LEVEL_TEXT = {"ok": "ok", "warning": "▲ warning", "critical": "✖ CRITICAL"}
 
 
-class NodesScreen(Screen[None]):
+class NodesScreen(LiveScreen):
     """Nodes on top, storage below."""
 
     AUTO_FOCUS = "#node-table"
@@ -32,12 +32,6 @@ class NodesScreen(Screen[None]):
             yield KeyedTable(STORAGE_COLUMNS, id="storage-table")
             yield Static("", id="empty")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
-
-    def on_screen_resume(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, RichLog, Static
 
 from pmpc_tui.formatting import task_time
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.keyed_table import KeyedTable
 
@@ -23,7 +23,7 @@ TASK_COLUMNS = (("start", "Started"), ("end", "Ended"), ("node", "Node"), ("type
 LOG_POLL_SECONDS = 1.0
 
 
-class TasksScreen(Screen[None]):
+class TasksScreen(LiveScreen):
     """The task list on top; the highlighted task's log below, following it while it runs."""
 
     AUTO_FOCUS = "#task-table"
@@ -43,11 +43,7 @@ class TasksScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
         self.set_interval(LOG_POLL_SECONDS, self._poll_log)
-
-    def on_screen_resume(self) -> None:
-        self.show_view(getattr(self.app, "cluster_view", None))
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest task list (called by the app after each refresh)."""
@@ -72,7 +68,7 @@ class TasksScreen(Screen[None]):
             self._poll_log()
 
     def _task_running(self) -> bool:
-        view = getattr(self.app, "cluster_view", None)
+        view = self.cluster_view
         if view is None or self.log_upid is None:
             return False
         return any(t["upid"] == self.log_upid and t["status"] == "running" for t in view.tasks)
