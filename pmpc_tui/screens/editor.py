@@ -36,6 +36,7 @@ def hcl_language() -> tuple[Any, str] | None:
 class EditorScreen(Screen[None]):
     """Edit the workspace's Terraform and Ansible files."""
 
+    AUTO_FOCUS = "#iac-tree"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+g", "diff", "Diff vs generated"),
@@ -65,7 +66,7 @@ class EditorScreen(Screen[None]):
                 yield Static(NO_WORKSPACE if root is None else "Pick a file on the left (Enter opens it).",
                              id="editor-title")
                 editor = TextArea.code_editor("", id="editor", soft_wrap=False)
-                editor.display = root is not None
+                editor.display = False  # until a file is opened
                 yield editor
                 yield Static("", id="problems")
         yield Footer()
@@ -109,6 +110,7 @@ class EditorScreen(Screen[None]):
         editor = self.query_one("#editor", TextArea)
         editor.language = svc.language_for(path) if svc.language_for(path) in editor.available_languages else None
         editor.load_text(draft if draft is not None else text)
+        editor.display = True
         editor.focus()
         self._show_problems([])
         self._update_title()

@@ -27,6 +27,7 @@ class InitForm(ModalScreen[InitOptions | None]):
     InitForm Button { margin-left: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#init-dir"
 
     def __init__(self, directory: Path, nodes: list[str], storages: dict[str, list[str]]) -> None:
         super().__init__()
@@ -36,7 +37,8 @@ class InitForm(ModalScreen[InitOptions | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("[b]New workspace[/b] — Terraform, Ansible and the state database live here.")
+            yield Static("[b]New workspace[/b] — Terraform, Ansible and the state database live here. "
+                         "Enter in any field creates it; Esc cancels.")
             yield Label("Directory")
             yield Input(str(self.directory), id="init-dir")
             yield Label("Default node for new guests")
@@ -64,6 +66,7 @@ class InitForm(ModalScreen[InitOptions | None]):
         self.query_one("#init-storage", Select).set_options(self._storage_options(node))
 
     @on(Button.Pressed, "#init-create")
+    @on(Input.Submitted)
     def _create(self) -> None:
         def text(widget_id: str) -> str | None:
             value = self.query_one(widget_id, Input).value.strip()
