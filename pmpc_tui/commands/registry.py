@@ -135,6 +135,12 @@ def _sync(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db-only", action="store_true", help="only update the state database, even in a workspace")
 
 
+def _plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", action="append", metavar="ADDR",
+                   help="only this resource (address, VMID or name); repeat for more")
+    p.add_argument("--out", metavar="FILE", help="save the plan as JSON, for `apply FILE`")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -221,6 +227,9 @@ COMMANDS: list[Command] = [
                       "--clone debian-12-template",
                       "create ct --name cache-01 --node pve2 --ostemplate local:vztmpl/debian-12-standard_12.7-1_amd64"
                       ".tar.zst --ip 192.168.1.70/24 --gw 192.168.1.1")),
+    Command("plan", "show what applying the workspace's code would change (exit code 2 when something would)",
+            "pmpc_tui.commands.plan_handlers:plan", _plan,
+            examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}
