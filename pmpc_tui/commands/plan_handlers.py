@@ -23,3 +23,42 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.out:
         text += f"\nsaved to {args.out} — `proxmox-mpc apply {args.out}` applies exactly this plan"
     return Result(data=result.to_dict(), message=text, exit_code=EXIT_CHANGES if result.has_changes else 0)
+
+
+async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.pve.errors import ValidationFailed
+    from pmpc_tui.services.apply import apply_plan, close_unfinished, resume, unfinished_runs
+    from pmpc_tui.services.plan import Plan, make_plan, render_plan
+
+    ws = ctx.require_workspace()
+    db = await ctx.db()
+    if args.abandon:
+        count = await close_unfinished(db, ws, "abandoned")
+        return Result(message=f"abandoned {count} unfinished apply(s); the cluster is as they left it — "
+                              "`proxmox-mpc plan` shows what is still different")
+    client = await ctx.client()
+    if args.resume:
+        result = await resume(ws, db, client, ctx.report)
+        return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
+                      message=result.summary(), exit_code=1 if result.failed else 0)
+    pending = await unfinished_runs(db, ws)
+    if pending:
+        raise ValidationFailed("an earlier apply did not finish",
+                               {"apply": f"#{pending[-1].id} ({pending[-1].status}): run `proxmox-mpc apply --resume` "
+                                         "to finish it, or `--abandon` to forget it"})
+    saved = bool(args.plan_file)
+    plan = Plan.load(Path(args.plan_file)) if saved else await make_plan(ws, db, client)
+    if not plan.has_changes:
+        return Result(data=plan.to_dict(), message=render_plan(plan))
+    if args.dry_run:
+        return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing applied)")
+    if not args.auto_approve:
+        ctx.report(render_plan(plan))
+        answer = ctx.prompt("Apply these changes? Type yes to go on: ")
+        if answer is None:
+            raise ValidationFailed("confirmation needed", {"--auto-approve": "no terminal to ask: pass --auto-approve"})
+        if answer.strip().lower() != "yes":
+            return Result(message="cancelled — nothing was applied", exit_code=1)
+    result = await apply_plan(ws, db, client, plan, ctx.report, saved=saved)
+    return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
+                  message=result.summary(), exit_code=1 if result.failed else 0)

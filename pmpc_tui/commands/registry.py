@@ -141,6 +141,14 @@ def _plan(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="save the plan as JSON, for `apply FILE`")
 
 
+def _apply(p: argparse.ArgumentParser) -> None:
+    p.add_argument("plan_file", nargs="?", metavar="FILE", help="a plan saved with `plan --out` (applied exactly)")
+    p.add_argument("--auto-approve", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--resume", action="store_true", help="finish an apply that was interrupted")
+    p.add_argument("--abandon", action="store_true", help="forget an interrupted apply (changes nothing)")
+    p.add_argument("--dry-run", action="store_true", help="show the plan; apply nothing")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -230,6 +238,9 @@ COMMANDS: list[Command] = [
     Command("plan", "show what applying the workspace's code would change (exit code 2 when something would)",
             "pmpc_tui.commands.plan_handlers:plan", _plan,
             examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan")),
+    Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
+            "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True,
+            examples=("apply", "apply web.plan", "apply --auto-approve", "apply --resume")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

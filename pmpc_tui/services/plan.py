@@ -9,6 +9,7 @@ described in code is reported by drift as unmanaged, never deleted.
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -150,6 +151,29 @@ def created_guests(ws: Workspace) -> dict[int, str]:
         return {}
 
 
+# values PVE picks when a guest is made and the code may leave open (like terraform's computed attributes)
+COMPUTED_KEYS = {"smbios_uuid"}
+_ALLOCATION = re.compile(r"^([^:]+):\d+(\.\d+)?$")  # `local-lvm:16` = a new 16 GiB volume on local-lvm
+
+
+def _settled(key: str, before: Any, after: Any) -> bool:
+    """True when the only differences are values the cluster chose where the code says nothing: a MAC
+    address, the SMBIOS UUID, the name PVE gave a volume the code asked to allocate (`storage:size`)."""
+    if after is None:
+        return key in COMPUTED_KEYS
+    if not (isinstance(before, dict) and isinstance(after, dict)):
+        return False
+    for sub in set(before) | set(after):
+        b, a = before.get(sub), after.get(sub)
+        if a is None or a == b:
+            continue
+        allocation = _ALLOCATION.match(a) if sub == "file" and isinstance(a, str) else None
+        if allocation and isinstance(b, str) and b.split(":", 1)[0] == allocation.group(1):
+            continue
+        return False
+    return True
+
+
 def _desired_dict(d: DesiredConfig) -> dict[str, Any]:
     return {"node": d.node, "vmid": d.vmid, "config": d.config, "started": d.started, "clone": d.clone,
             "ostemplate": d.ostemplate}
@@ -175,7 +199,8 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None) -> ResourceChange:
         change.changes.append(AttributeChange("node", actual.node, desired.node))
         return change
     diffs = config_differences(guest.kind, actual.config, desired.config)
-    change.changes = [AttributeChange(k, before, after) for k, (before, after) in diffs.items()]
+    change.changes = [AttributeChange(k, before, after) for k, (before, after) in diffs.items()
+                      if not _settled(k, before, after)]
     running = actual.status == "running"
     if desired.started is not None and desired.started != running:
         change.changes.append(AttributeChange("status", actual.status, "running" if desired.started else "stopped"))

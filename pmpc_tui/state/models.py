@@ -130,3 +130,30 @@ class SyncRun(SQLModel, table=True):
     updated: int = 0
     removed: int = 0
     api_calls: int = 0
+
+
+class ApplyRun(SQLModel, table=True):
+    """One apply: its plan, and how it ended (running until it finishes — so a crash leaves it running)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace: str = ""
+    started_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    status: str = "running"  # running | done | failed | interrupted | abandoned | resumed
+    plan: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    summary: str = Field(default="", sa_type=Text)
+
+
+class ApplyStep(SQLModel, table=True):
+    """One step of an apply, journaled before it runs (`running`) and after (`done` / `failed`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(index=True)
+    address: str = ""
+    vmid: int | None = None
+    action: str = ""
+    status: str = "pending"  # pending | running | done | failed | skipped
+    upid: str | None = None
+    error: str | None = Field(default=None, sa_type=Text)
+    started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

@@ -1,0 +1,107 @@
+"""Apply without terraform, end to end on the simulator: create → apply → no-change plan; edit → one
+update → apply; delete from code → apply deletes; saved plans refused when stale; journal, lock, resume."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from iac_support import cli_environment, run_cli
+
+from pmpc_tui.simulator.server import SimulatorThread
+
+
+@pytest.fixture
+def workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+        yield ws
+
+
+def guests(sim: SimulatorThread) -> dict[int, tuple[str, str, str]]:
+    return sim.call(lambda: {v: (g.name, g.status, str(g.config.get("memory", "")))
+                             for v, g in sim.sim.cluster.guests.items()})
+
+
+def plan_summary(ws: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, int]]:
+    capsys.readouterr()
+    code = run_cli(ws, "plan", "-o", "json")
+    return code, json.loads(capsys.readouterr().out)["summary"]
+
+
+def test_create_apply_then_nothing_left_to_do(sim: SimulatorThread, workspace: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(workspace, "create", "vm", "--name", "web-03", "--node", "pve2", "--cores", "2",
+                   "--memory", "2048", "--disk", "16", "--vmid", "150") == 0
+    assert run_cli(workspace, "apply", "--auto-approve") == 0
+    assert guests(sim)[150][:2] == ("web-03", "running")
+    code, summary = plan_summary(workspace, capsys)
+    assert code == 0 and summary["no-op"] == 19, summary
+
+
+def test_edit_memory_then_apply_one_update(sim: SimulatorThread, workspace: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = workspace / "terraform" / "vm-101.tf"
+    path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = 4096", 1))
+    code, summary = plan_summary(workspace, capsys)
+    assert code == 2 and summary["update"] == 1
+    assert run_cli(workspace, "apply", "--auto-approve") == 0
+    assert guests(sim)[101][2] == "4096"
+    assert plan_summary(workspace, capsys)[0] == 0
+
+
+def test_deleting_the_code_deletes_the_guest(sim: SimulatorThread, workspace: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    (workspace / "terraform" / "vm-109.tf").unlink()
+    assert run_cli(workspace, "apply", "--auto-approve") == 0
+    assert 109 not in guests(sim)
+    assert plan_summary(workspace, capsys)[0] == 0
+
+
+def test_a_saved_plan_is_refused_when_the_guest_changed_since(sim: SimulatorThread, workspace: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = workspace / "terraform" / "vm-101.tf"
+    path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = 4096", 1))
+    assert run_cli(workspace, "plan", "--out", "mem.plan") == 2
+    sim.control("POST", "/guests/101/config", {"cores": 4})  # someone else changes the VM
+    capsys.readouterr()
+    assert run_cli(workspace, "apply", "mem.plan", "--auto-approve") == 6
+    assert "out of date" in capsys.readouterr().err
+    assert guests(sim)[101][2] == "2048"  # nothing applied
+
+
+def test_a_failed_step_is_journaled_and_resume_finishes_without_duplicates(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for vmid in (150, 151):
+        assert run_cli(workspace, "create", "vm", "--name", f"app-{vmid}", "--node", "pve1", "--cores", "1",
+                       "--memory", "512", "--disk", "8", "--vmid", str(vmid)) == 0
+    # the create of 151 fails: the API answers 500 to it once
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "^/api2/json/nodes/pve1/qemu$",
+                                    "methods": ["POST"], "remaining": 1})
+    capsys.readouterr()
+    assert run_cli(workspace, "apply", "--auto-approve") == 1
+    err = capsys.readouterr()
+    assert "1 of 2 steps done" in err.out + err.err and "--resume" in err.out + err.err
+    assert run_cli(workspace, "apply", "--auto-approve") == 2  # refuses: an apply is unfinished
+    assert run_cli(workspace, "apply", "--resume") == 0
+    names = [g[0] for g in guests(sim).values()]
+    assert names.count("app-150") == 1 and names.count("app-151") == 1
+    assert plan_summary(workspace, capsys)[0] == 0
+
+
+def test_two_applies_cannot_run_at_once(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    lock = workspace / ".proxmox-mpc" / "apply.lock"
+    lock.write_text(json.dumps({"pid": os.getppid()}))  # a live process holds it
+    path = workspace / "terraform" / "vm-101.tf"
+    path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = 3072", 1))
+    capsys.readouterr()
+    assert run_cli(workspace, "apply", "--auto-approve") == 6
+    assert "another apply is running" in capsys.readouterr().err
+    lock.write_text(json.dumps({"pid": 999_999}))  # its owner is gone: the stale lock is taken over
+    assert run_cli(workspace, "apply", "--auto-approve") == 0
