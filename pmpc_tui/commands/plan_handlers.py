@@ -62,3 +62,49 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     result = await apply_plan(ws, db, client, plan, ctx.report, saved=saved)
     return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
                   message=result.summary(), exit_code=1 if result.failed else 0)
+
+
+async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.pve.errors import ValidationFailed
+    from pmpc_tui.services.apply import apply_plan
+    from pmpc_tui.services.plan import make_destroy_plan, render_plan
+
+    ws = ctx.require_workspace()
+    db = await ctx.db()
+    plan = await make_destroy_plan(ws, db, await ctx.client(), set(args.target or []) or None)
+    if not plan.has_changes:
+        return Result(message="nothing to destroy: no guest of this workspace exists in the cluster")
+    if args.dry_run:
+        return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing destroyed)")
+    name = ws.root.name
+    if not args.yes:
+        ctx.report(render_plan(plan))
+        typed = await ctx.confirm_by_typing(f"Destroy {len(plan.changes)} guest(s) of workspace '{name}' and "
+                                            "their disks?", name)
+        if typed is None:
+            raise ValidationFailed("confirmation needed", {"--yes": "no terminal to ask: pass --yes"})
+        if typed.strip() != name:
+            return Result(message="cancelled — nothing was destroyed", exit_code=1)
+    result = await apply_plan(ws, db, await ctx.client(), plan, ctx.report)
+    return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
+                  message=result.summary(), exit_code=1 if result.failed else 0)
+
+
+async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.validate import validate_workspace
+
+    ws = ctx.require_workspace()
+    findings = await validate_workspace(ws, await ctx.db())
+    if not findings:
+        return Result(data=[], message="valid: the code parses, every argument is known, names and VMIDs are "
+                                       "unique, and every guest fits its node, storage and bridge")
+    return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("message", "PROBLEM", "")],
+                  exit_code=2)
+
+
+async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.drift import detect_drift, render_drift
+
+    ws = ctx.require_workspace()
+    report = await detect_drift(ws, await ctx.db(), await ctx.client())
+    return Result(data=report.as_dict(), message=render_drift(report), exit_code=2 if report.count else 0)

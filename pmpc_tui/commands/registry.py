@@ -149,6 +149,12 @@ def _apply(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the plan; apply nothing")
 
 
+def _destroy(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", action="append", metavar="ADDR", help="only this guest (address, VMID or name)")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask (otherwise you type the workspace name)")
+    p.add_argument("--dry-run", action="store_true", help="show what would be destroyed")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -241,6 +247,13 @@ COMMANDS: list[Command] = [
     Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
             "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True,
             examples=("apply", "apply web.plan", "apply --auto-approve", "apply --resume")),
+    Command("destroy", "delete every guest the workspace's code declares (you type the workspace name)",
+            "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True,
+            examples=("destroy --dry-run", "destroy --target web-03")),
+    Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
+            "pmpc_tui.commands.plan_handlers:validate", examples=("validate", "validate -o json")),
+    Command("drift", "what changed in the cluster outside the code, and guests no code describes",
+            "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -199,8 +199,9 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None) -> ResourceChange:
         change.changes.append(AttributeChange("node", actual.node, desired.node))
         return change
     diffs = config_differences(guest.kind, actual.config, desired.config)
+    follows_memory = "balloon" not in actual.config and "balloon" not in desired.config
     change.changes = [AttributeChange(k, before, after) for k, (before, after) in diffs.items()
-                      if not _settled(k, before, after)]
+                      if not _settled(k, before, after) and not (k == "balloon" and follows_memory)]
     running = actual.status == "running"
     if desired.started is not None and desired.started != running:
         change.changes.append(AttributeChange("status", actual.status, "running" if desired.started else "stopped"))
@@ -265,3 +266,12 @@ def render_plan(plan: Plan) -> str:
                  f"{s['delete']} to delete, {s['no-op']} unchanged."
                  if plan.has_changes else f"No changes: the cluster matches the code ({s['no-op']} guests).")
     return "\n".join(lines)
+
+
+async def make_destroy_plan(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None) -> Plan:
+    """A plan that deletes every guest the code declares (or only the targets) that exists in the cluster."""
+    plan = await make_plan(ws, db, client, targets)
+    resources = [ResourceChange(r.address, r.kind, r.vmid, r.name, r.node, "delete", reason="destroy",
+                                digest=r.digest)
+                 for r in plan.resources if r.action != "create" and r.vmid is not None]
+    return Plan(workspace=plan.workspace, resources=resources, errors=plan.errors)

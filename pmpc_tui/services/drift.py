@@ -1,0 +1,66 @@
+"""Drift: guests changed outside the code (someone used the web UI) and guests no code describes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.services.plan import make_plan, managed_guests, read_actual
+from pmpc_tui.state.db import Database
+from pmpc_tui.workspace.config import Workspace
+
+
+@dataclass
+class DriftReport:
+    """What differs between the cluster and the code, with what can be done about it."""
+
+    changed: list[dict[str, Any]] = field(default_factory=list)  # managed guests whose config moved
+    unmanaged: list[dict[str, Any]] = field(default_factory=list)  # guests no code describes
+    missing: list[dict[str, Any]] = field(default_factory=list)  # in the code, gone from the cluster
+
+    @property
+    def count(self) -> int:
+        return len(self.changed) + len(self.unmanaged) + len(self.missing)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"changed": self.changed, "unmanaged": self.unmanaged, "missing": self.missing, "count": self.count}
+
+
+async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftReport:
+    """Read the cluster fresh and compare it with the code."""
+    plan = await make_plan(ws, db, client)
+    report = DriftReport()
+    declared = {r.vmid for r in plan.resources if r.action != "delete"}
+    for r in plan.changes:
+        entry = {"address": r.address, "vmid": r.vmid, "name": r.name, "node": r.node,
+                 "changes": [{"key": c.key, "cluster": c.before, "code": c.after} for c in r.changes]}
+        if r.action in ("update", "replace"):
+            report.changed.append(entry)
+        elif r.action == "create" and r.vmid is not None and r.vmid in managed_guests(ws):
+            report.missing.append(entry)
+    actual = await read_actual(db)
+    managed = managed_guests(ws)
+    for vmid, guest in sorted(actual.items()):
+        if vmid not in declared and vmid not in managed:
+            report.unmanaged.append({"vmid": vmid, "name": guest.name, "node": guest.node,
+                                     "type": "vm" if guest.kind == "qemu" else "ct", "status": guest.status})
+    return report
+
+
+def render_drift(report: DriftReport) -> str:
+    """Lines a person reads, ending with what to do."""
+    if not report.count:
+        return "No drift: the cluster matches the code."
+    lines = []
+    for e in report.changed:
+        keys = ", ".join(f"{c['key']} ({c['cluster']} in the cluster, {c['code']} in the code)"
+                         for c in e["changes"])
+        lines.append(f"~ {e['address']} ({e['vmid']} {e['name']}): {keys}")
+    for e in report.missing:
+        lines.append(f"? {e['address']} ({e['vmid']} {e['name']}) is in the code but gone from the cluster")
+    for e in report.unmanaged:
+        lines.append(f"+ {e['type']} {e['vmid']} {e['name']} on {e['node']} is not in the code (unmanaged)")
+    lines.append("Revert the cluster to the code: `proxmox-mpc apply`. Take the cluster's version into the code: "
+                 "`proxmox-mpc import` (unmanaged guests are imported too).")
+    return "\n".join(lines)

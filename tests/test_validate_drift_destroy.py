@@ -1,0 +1,87 @@
+"""validate, drift and destroy on a workspace imported from the simulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from iac_support import api, cli_environment, run_cli
+
+from pmpc_tui.simulator.server import SimulatorThread
+
+
+@pytest.fixture
+def workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+        yield ws
+
+
+def cli_json(ws: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:
+    capsys.readouterr()
+    code = run_cli(ws, *argv, "-o", "json")
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_validate_passes_on_imported_code_and_lists_every_kind_of_problem(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings = cli_json(workspace, capsys, "validate")
+    assert code == 0 and findings == []
+    tf = workspace / "terraform"
+    text = (tf / "vm-101.tf").read_text()
+    (tf / "vm-101.tf").write_text(text.replace('node_name     = "pve1"', 'node_name     = "pve9"')
+                                  .replace("  cpu {", "  cpu {\n    coress = 2", 1))
+    text = (tf / "vm-102.tf").read_text()
+    (tf / "vm-102.tf").write_text(text.replace("vm_id         = 102", "vm_id         = 103")
+                                  .replace('bridge      = "vmbr0"', 'bridge      = "vmbr7"')
+                                  .replace("dedicated = 2048", "dedicated = 999999"))
+    (tf / "broken.tf").write_text('resource "proxmox_virtual_environment_vm" "x" {\n  name = \n')
+    code, findings = cli_json(workspace, capsys, "validate")
+    assert code == 2
+    messages = "\n".join(f"{f['where']} {f['message']}" for f in findings)  # type: ignore[index, union-attr]
+    assert "broken.tf" in messages and "does not parse" in messages
+    assert "'cpu.coress'" in messages and "vm-101.tf:" in messages
+    assert "node 'pve9' does not exist" in messages
+    assert "VMID 103 is also used by" in messages
+    assert "bridge 'vmbr7' does not exist on pve2" in messages
+    assert "MiB of memory does not fit on pve2" in messages
+
+
+def test_drift_finds_changes_behind_the_tools_back_and_unmanaged_guests(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = cli_json(workspace, capsys, "drift")
+    assert code == 0 and report["count"] == 0  # type: ignore[index]
+    sim.control("POST", "/guests/103/config", {"memory": 16384})
+    api(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
+    code, report = cli_json(workspace, capsys, "drift")
+    assert code == 2
+    assert [(e["vmid"], [c["key"] for c in e["changes"]]) for e in report["changed"]] == [(103, ["memory"])]  # type: ignore[index]
+    assert [(e["vmid"], e["name"]) for e in report["unmanaged"]] == [(190, "made-by-hand")]  # type: ignore[index]
+    capsys.readouterr()
+    run_cli(workspace, "drift")
+    out = capsys.readouterr().out
+    assert "16384 in the cluster" in out and "proxmox-mpc apply" in out and "proxmox-mpc import" in out
+    assert run_cli(workspace, "apply", "--auto-approve") == 0  # revert to the code
+    code, report = cli_json(workspace, capsys, "drift")
+    assert report["changed"] == [] and len(report["unmanaged"]) == 1  # type: ignore[index]
+
+
+def test_destroy_needs_the_workspace_name_and_deletes_only_declared_guests(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import pmpc_tui.commands.context as context
+
+    api(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
+    monkeypatch.setattr(context, "_ask", lambda prompt: "wrong-name")
+    assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 1
+    assert sim.call(lambda: 109 in sim.sim.cluster.guests)
+    monkeypatch.setattr(context, "_ask", lambda prompt: "ws")
+    assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 0
+    assert sim.call(lambda: 109 not in sim.sim.cluster.guests)
+    assert run_cli(workspace, "destroy", "--yes") == 0
+    left = sim.call(lambda: sorted(sim.sim.cluster.guests))
+    assert left == [190]  # the guest no code describes is left alone
