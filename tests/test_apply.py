@@ -105,3 +105,32 @@ def test_two_applies_cannot_run_at_once(workspace: Path, capsys: pytest.CaptureF
     assert "another apply is running" in capsys.readouterr().err
     lock.write_text(json.dumps({"pid": 999_999}))  # its owner is gone: the stale lock is taken over
     assert run_cli(workspace, "apply", "--auto-approve") == 0
+
+
+def test_a_dropped_connection_during_create_is_resumed_without_a_duplicate(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(workspace, "create", "vm", "--name", "api-01", "--node", "pve1", "--cores", "1",
+                   "--memory", "512", "--disk", "8", "--vmid", "152") == 0
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["drop"], "path_regex": "^/api2/json/nodes/pve1/qemu$",
+                                    "methods": ["POST"], "remaining": 1})
+    assert run_cli(workspace, "apply", "--auto-approve") == 1  # the write is not retried blindly
+    assert run_cli(workspace, "apply", "--resume") == 0
+    assert [g[0] for g in guests(sim).values()].count("api-01") == 1
+    assert plan_summary(workspace, capsys)[0] == 0
+
+
+def test_a_failing_task_is_reported_and_resume_finishes_after_the_fix(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 12 GiB fits pve3 on paper, but the guests already running there leave no room to start it
+    assert run_cli(workspace, "create", "vm", "--name", "big-01", "--node", "pve3", "--cores", "1",
+                   "--memory", "12288", "--disk", "8", "--vmid", "160") == 0
+    capsys.readouterr()
+    assert run_cli(workspace, "apply", "--auto-approve") == 1
+    out = capsys.readouterr()
+    assert "start failed" in out.out + out.err and "--resume" in out.out + out.err
+    assert guests(sim)[160][:2] == ("big-01", "stopped")  # created, not started
+    path = workspace / "terraform" / "vm-160.tf"
+    path.write_text(path.read_text().replace("12288", "1024"))
+    assert run_cli(workspace, "apply", "--resume") == 0
+    assert guests(sim)[160] == ("big-01", "running", "1024")
+    assert [g[0] for g in guests(sim).values()].count("big-01") == 1
