@@ -85,3 +85,19 @@ def test_destroy_needs_the_workspace_name_and_deletes_only_declared_guests(
     assert run_cli(workspace, "destroy", "--yes") == 0
     left = sim.call(lambda: sorted(sim.sim.cluster.guests))
     assert left == [190]  # the guest no code describes is left alone
+
+
+def test_the_generated_suite_passes_then_fails_after_drift(sim: SimulatorThread, workspace: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run_cli(workspace, "test") == 0
+    out = capsys.readouterr().out
+    assert "18 passed, 0 failed" in out
+    assert (workspace / "tests" / "test_infrastructure.py").is_file()
+    assert sim.info.token_secret not in (workspace / "tests" / "expected.json").read_text()
+    sim.control("POST", "/guests/103/config", {"cores": 8})
+    sim.control("POST", "/guests/101/status", {"status": "stopped"})
+    assert run_cli(workspace, "test") == 1
+    out = capsys.readouterr().out
+    assert "2 failed" in out and "cores is 8 in the cluster, the code says 4" in out
+    assert "status is 'stopped' in the cluster, the code says 'running'" in out

@@ -108,3 +108,20 @@ async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
     ws = ctx.require_workspace()
     report = await detect_drift(ws, await ctx.db(), await ctx.client())
     return Result(data=report.as_dict(), message=render_drift(report), exit_code=2 if report.count else 0)
+
+
+async def test(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.workspace_tests import run_suite
+
+    ws = ctx.require_workspace()
+    settings = ctx.connection_settings()
+    env = {"PMPC_TEST_URL": settings.url, "PMPC_TEST_TOKEN_ID": settings.auth_id,
+           "PMPC_TEST_SECRET": settings.token_secret or settings.password or "",
+           "PMPC_TEST_FINGERPRINT": settings.fingerprint or "", "PMPC_TEST_VERIFY": "1" if settings.verify_tls else "0"}
+    result = await run_suite(ws, env)
+    failures = [line for line in result.output.splitlines() if line.startswith(("FAILED", "E   "))]
+    summary = (f"{result.passed} passed, {result.failed} failed — tests/test_infrastructure.py in {ws.root}"
+               if result.passed or result.failed else result.output.strip()[-800:])
+    message = "\n".join([*failures[:20], summary])
+    return Result(data={"passed": result.passed, "failed": result.failed}, message=message,
+                  exit_code=1 if result.exit_code else 0)

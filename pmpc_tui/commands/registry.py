@@ -254,6 +254,8 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:validate", examples=("validate", "validate -o json")),
     Command("drift", "what changed in the cluster outside the code, and guests no code describes",
             "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
+    Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",
+            "pmpc_tui.commands.plan_handlers:test", examples=("test",)),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}
