@@ -22,6 +22,7 @@ from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.screens.logs import LogsScreen
 from pmpc_tui.screens.nodes import NodesScreen
+from pmpc_tui.screens.plan import PlanScreen
 from pmpc_tui.screens.tasks import TasksScreen
 from pmpc_tui.services.applog import api_call_logger, app_log
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
@@ -29,7 +30,10 @@ from pmpc_tui.widgets.repl import ReplPane, toggle_repl
 
 if TYPE_CHECKING:
     from pmpc_tui.screens.first_run import Connected
+    from pmpc_tui.services.plan import Plan
     from pmpc_tui.simulator.server import SimulatorProcess
+    from pmpc_tui.state.db import Database
+    from pmpc_tui.workspace.config import Workspace
     from pmpc_tui.workspace.init import InitOptions
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
@@ -50,6 +54,7 @@ class ProxmoxApp(App[None]):
         "logs": LogsScreen,
         "editor": EditorScreen,
         "console": ConsoleScreen,
+        "plan": PlanScreen,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
@@ -75,6 +80,8 @@ class ProxmoxApp(App[None]):
         self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
         self.workspace_root = workspace_root
         self.profile_name = profile_name
+        self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
+        self._workspace_db: tuple[Workspace, Database] | None = None
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self._client: PVEClient | None = None
         self._client_lock = asyncio.Lock()
@@ -114,6 +121,8 @@ class ProxmoxApp(App[None]):
     async def on_unmount(self) -> None:
         if self._client is not None:
             await self._client.close()
+        if self._workspace_db is not None:
+            await self._workspace_db[1].close()
         if self.demo_process is not None:
             self.demo_process.stop()
 
@@ -277,6 +286,21 @@ class ProxmoxApp(App[None]):
         log.info("workspace created at %s", result.workspace.root)
         self.notify(f"{result.workspace.root} — next: /sync imports the cluster as Terraform and Ansible "
                     "(7 opens the editor)", title="Workspace created", timeout=10)
+
+    async def workspace_db(self) -> tuple[Workspace, Database]:
+        """The open workspace and its state database (opened once)."""
+        from pmpc_tui.state.db import Database, sqlite_url
+        from pmpc_tui.workspace.config import Workspace
+
+        root = self.workspace_root
+        if root is None:
+            raise PVEError("no workspace is open", "Create one with /init, or start proxmox-mpc inside one.")
+        if self._workspace_db is None or self._workspace_db[0].root != root:
+            ws = await asyncio.to_thread(Workspace.load, root)
+            db = Database(sqlite_url(ws.db_path))
+            await db.create_all()
+            self._workspace_db = (ws, db)
+        return self._workspace_db
 
     def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
         if self._client is None:

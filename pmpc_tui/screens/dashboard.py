@@ -30,6 +30,7 @@ class DashboardScreen(LiveScreen):
         yield Header()
         with VerticalScroll(id="dashboard"):
             yield Static("", id="summary")
+            yield Static("", id="drift-badge")
             yield KeyedTable(NODE_COLUMNS, id="nodes")
             yield Static("", id="history")
             yield Static("", id="storage-summary")
@@ -53,6 +54,7 @@ class DashboardScreen(LiveScreen):
             usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0) + f" of {human_bytes(n['maxmem'])}",
             usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0), human_duration(n["uptime"]),
         ] for n in view.nodes})
+        self._show_drift()
         self._show_history(view)
         self._show_storage(view)
         self.query_one("#recent-tasks", KeyedTable).show({t["upid"]: [
@@ -61,6 +63,26 @@ class DashboardScreen(LiveScreen):
         self.query_one("#tasks-title", Static).update(
             f"Recent tasks ({len(view.running_tasks())} running) · 5 for all tasks" if view.tasks
             else "Recent tasks: none yet — start a guest with 2, select it, press s")
+
+    def _show_drift(self) -> None:
+        """The badge for the workspace's last plan: in sync, or how many guests differ from the code."""
+        import time
+
+        badge = self.query_one("#drift-badge", Static)
+        if getattr(self.app, "workspace_root", None) is None:
+            badge.display = False
+            return
+        badge.display = True
+        plan = getattr(self.app, "last_plan", None)
+        if plan is None:
+            badge.update("[b]Code[/b]  not compared yet — press 9 to plan")
+            return
+        when = time.strftime("%H:%M", time.localtime(plan.created_at))
+        if plan.has_changes:
+            badge.update(f"[b yellow]▲ Drift[/]  {len(plan.changes)} guest(s) differ from the code "
+                         f"(plan at {when}) — 9 to review, a to apply")
+        else:
+            badge.update(f"[b green]✔ In sync[/]  the cluster matches the code (plan at {when})")
 
     def _show_history(self, view: ClusterView) -> None:
         history = getattr(self.app, "history", None)

@@ -1,0 +1,68 @@
+"""The plan screen: plan on open, the attribute diff, apply with a confirmation; the dashboard's drift badge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui import make_app
+from test_tui_editor import settle
+from textual.widgets import RichLog, Static
+
+from pmpc_tui.screens.plan import PlanScreen
+from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.widgets.keyed_table import KeyedTable
+
+
+@pytest.fixture
+def workspace(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from iac_support import cli_environment, run_cli
+
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
+    return ws
+
+
+def detail(app: object) -> str:
+    log = app.screen.query_one("#plan-detail", RichLog)  # type: ignore[attr-defined]
+    return "\n".join(str(line.text) for line in log.lines)
+
+
+async def test_plan_screen_shows_the_diff_and_applies_after_confirmation(sim: SimulatorThread,
+                                                                         workspace: Path) -> None:
+    sim.control("POST", "/guests/103/config", {"cores": 8})  # drift made behind the tool's back
+    app = make_app(sim)
+    app.workspace_root = workspace
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert "not compared yet" in str(app.screen.query_one("#drift-badge", Static).render())
+        await pilot.press("9")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PlanScreen)
+        table = app.screen.query_one("#plan-table", KeyedTable)
+        assert table.row_count == 1
+        assert "~1 update" in str(app.screen.query_one("#plan-summary", Static).render())
+        assert "~ cores: 8 → 4" in detail(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("y")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert sim.call(lambda: int(sim.sim.cluster.guests[103].config["cores"])) == 4
+        assert "No changes" in str(app.screen.query_one("#plan-summary", Static).render())
+        await pilot.press("1")
+        await pilot.pause()
+        assert "In sync" in str(app.screen.query_one("#drift-badge", Static).render())
+
+
+async def test_plan_screen_without_a_workspace_says_how_to_get_one(shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("9")
+        await pilot.pause()
+        assert "/init" in str(app.screen.query_one("#plan-summary", Static).render())
