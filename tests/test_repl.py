@@ -86,7 +86,7 @@ def test_completes_commands_and_slash_commands() -> None:
     assert complete("desc") == ["describe"]
     assert complete("/he") == ["/help"]
     assert "/sync" in complete("/s") and "simulator" not in complete("s")
-    assert complete("/help de") == ["describe", "delete"]
+    assert complete("/help de") == ["describe", "delete", "destroy"]
 
 
 def test_completes_choices_flags_and_option_values() -> None:
