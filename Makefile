@@ -36,6 +36,8 @@ test: lint typecheck unit
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/sync_bench.py
 	$(BIN)/python benchmarks/iac_bench.py
+	$(BIN)/python benchmarks/plan_bench.py
+	$(BIN)/python benchmarks/tui_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
