@@ -134,3 +134,51 @@ def test_a_failing_task_is_reported_and_resume_finishes_after_the_fix(
     assert run_cli(workspace, "apply", "--resume") == 0
     assert guests(sim)[160] == ("big-01", "running", "1024")
     assert [g[0] for g in guests(sim).values()].count("big-01") == 1
+
+
+def test_parallel_clones_of_one_template_do_not_trip_over_its_lock(sim: SimulatorThread, workspace: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for i in (1, 2, 3):
+        assert run_cli(workspace, "create", "vm", "--name", f"k8s-{i}", "--node", "pve1", "--clone",
+                       "debian-12-template", "--vmid", str(170 + i)) == 0
+    capsys.readouterr()
+    assert run_cli(workspace, "apply", "--auto-approve") == 0, capsys.readouterr()
+    made = {v: g for v, g in guests(sim).items() if v in (171, 172, 173)}
+    assert sorted(g[0] for g in made.values()) == ["k8s-1", "k8s-2", "k8s-3"]
+    assert sim.call(lambda: sim.sim.cluster.guests[100].config.get("lock")) is None
+    code, summary = plan_summary(workspace, capsys)
+    assert code == 0, summary
+
+
+async def test_a_create_that_times_out_is_resumed_without_a_duplicate(sim: SimulatorThread,
+                                                                      workspace: Path) -> None:
+    """The classic unknown outcome: the client gave up, but PVE may still do the write. Resume re-reads."""
+    import asyncio
+
+    from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+    from pmpc_tui.services.apply import apply_plan, resume
+    from pmpc_tui.services.plan import make_plan
+    from pmpc_tui.state.db import Database, sqlite_url
+    from pmpc_tui.workspace.config import Workspace
+
+    assert await asyncio.to_thread(run_cli, workspace, "create", "vm", "--name", "slow-01", "--node", "pve1",
+                                   "--cores", "1", "--memory", "512", "--disk", "8", "--vmid", "153") == 0
+    ws = Workspace.load(workspace)
+    db = Database(sqlite_url(ws.db_path))
+    user, token = sim.info.token_id.split("!")
+    settings = ConnectionSettings(sim.info.url, user, token, sim.info.token_secret,
+                                  fingerprint=sim.info.fingerprint, timeout=1.0)
+    lines: list[str] = []
+    try:
+        async with PVEClient(settings) as client:
+            plan = await make_plan(ws, db, client)
+            sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["slow"], "slow_ms": 2500, "methods": ["POST"],
+                                            "path_regex": "^/api2/json/nodes/pve1/qemu$", "remaining": 1})
+            result = await apply_plan(ws, db, client, plan, lines.append)
+            assert [s.ok for s in result.steps] == [False]
+            await asyncio.sleep(3)  # the simulator finishes the slow request after the client left
+            result = await resume(ws, db, client, lines.append)
+            assert all(s.ok for s in result.steps)
+    finally:
+        await db.close()
+    assert [g[0] for g in guests(sim).values()].count("slow-01") == 1

@@ -200,8 +200,10 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None) -> ResourceChange:
         return change
     diffs = config_differences(guest.kind, actual.config, desired.config)
     follows_memory = "balloon" not in actual.config and "balloon" not in desired.config
+    cloned = desired.clone is not None  # what the code leaves out, a clone keeps from its source
     change.changes = [AttributeChange(k, before, after) for k, (before, after) in diffs.items()
-                      if not _settled(k, before, after) and not (k == "balloon" and follows_memory)]
+                      if not _settled(k, before, after) and not (k == "balloon" and follows_memory)
+                      and not (cloned and after in (None, [], "", {}))]
     running = actual.status == "running"
     if desired.started is not None and desired.started != running:
         change.changes.append(AttributeChange("status", actual.status, "running" if desired.started else "stopped"))
