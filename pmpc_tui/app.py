@@ -100,6 +100,8 @@ class ProxmoxApp(App[None]):
     def _start_refreshing(self) -> None:
         log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()
+        if self.workspace_root is not None:
+            self.report_unfinished_apply()
         if self.refresh_seconds > 0:
             self.set_interval(self.refresh_seconds, self.refresh_data)
 
@@ -331,6 +333,22 @@ class ProxmoxApp(App[None]):
             log.info("%s %s: %s", action, label, result.exitstatus)
             self.notify(f"{action} {label}: {result.exitstatus}", title="Task finished")
         self.refresh_data()
+
+    @work(group="workspace")
+    async def report_unfinished_apply(self) -> None:
+        """An apply cut short last time (Ctrl+C, crash, API failure) is reported when the console starts."""
+        from pmpc_tui.services.apply import unfinished_runs
+
+        try:
+            ws, db = await self.workspace_db()
+            runs = await unfinished_runs(db, ws)
+        except (PVEError, OSError) as exc:
+            log.warning("cannot read the apply journal: %s", exc)
+            return
+        if runs:
+            run = runs[-1]
+            self.notify(f"apply #{run.id} ({run.status}) did not finish: run `apply --resume` in the console (8) to "
+                        "finish it, or `apply --abandon`", title="Unfinished apply", severity="warning", timeout=15)
 
     @work(exclusive=True, group="refresh")
     async def refresh_data(self) -> None:

@@ -66,3 +66,24 @@ async def test_plan_screen_without_a_workspace_says_how_to_get_one(shared_sim: S
         await pilot.press("9")
         await pilot.pause()
         assert "/init" in str(app.screen.query_one("#plan-summary", Static).render())
+
+
+async def test_an_unfinished_apply_is_reported_when_the_console_starts(sim: SimulatorThread, workspace: Path) -> None:
+    import asyncio
+
+    from iac_support import cli_environment, run_cli
+
+    def failing_apply() -> None:
+        with cli_environment(sim, workspace.parent):
+            assert run_cli(workspace, "create", "vm", "--name", "app-1", "--node", "pve1", "--cores", "1",
+                           "--memory", "512", "--disk", "8", "--vmid", "150") == 0
+            sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "methods": ["POST"],
+                                            "path_regex": "^/api2/json/nodes/pve1/qemu$", "remaining": 1})
+            assert run_cli(workspace, "apply", "--auto-approve") == 1
+
+    await asyncio.to_thread(failing_apply)
+    app = make_app(sim)
+    app.workspace_root = workspace
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert any("Unfinished apply" in (n.title or "") and "--resume" in n.message for n in app._notifications)

@@ -20,6 +20,12 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
         out = Path(args.out)
         result.save(out)
     text = render_plan(result)
+    from pmpc_tui.services.apply import unfinished_runs
+
+    pending = await unfinished_runs(await ctx.db(), ws)
+    if pending:
+        text += (f"\nnote: apply #{pending[-1].id} did not finish ({pending[-1].status}) — "
+                 "`proxmox-mpc apply --resume` finishes it, `--abandon` forgets it")
     if args.out:
         text += f"\nsaved to {args.out} — `proxmox-mpc apply {args.out}` applies exactly this plan"
     return Result(data=result.to_dict(), message=text, exit_code=EXIT_CHANGES if result.has_changes else 0)
