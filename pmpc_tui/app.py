@@ -20,6 +20,7 @@ from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.screens.guests import GuestsScreen
+from pmpc_tui.screens.health import HealthScreen
 from pmpc_tui.screens.logs import LogsScreen
 from pmpc_tui.screens.nodes import NodesScreen
 from pmpc_tui.screens.plan import PlanScreen
@@ -55,6 +56,7 @@ class ProxmoxApp(App[None]):
         "editor": EditorScreen,
         "console": ConsoleScreen,
         "plan": PlanScreen,
+        "health": HealthScreen,
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
@@ -98,6 +100,12 @@ class ProxmoxApp(App[None]):
         self._start_refreshing()
 
     def _start_refreshing(self) -> None:
+        from pmpc_tui.observability.logfile import setup_logging
+
+        try:
+            setup_logging(self.workspace_root)
+        except Exception as exc:  # logs must never stop the console
+            self.notify(f"file logging is off: {exc}", severity="warning")
         log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()
         if self.workspace_root is not None:
@@ -313,9 +321,16 @@ class ProxmoxApp(App[None]):
     @work(group="actions")
     async def run_guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
         """Run a guest action through the services, wait for its task, tell the user and refresh."""
-        from pmpc_tui.services.guests import delete_guest, power_action
+        from pmpc_tui.observability.correlation import operation
 
         self.notify(f"{action} {label}…", timeout=3)
+        with operation(action):
+            await self._guest_action(kind, vmid, action, label)
+        self.refresh_data()
+
+    async def _guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
+        from pmpc_tui.services.guests import delete_guest, power_action
+
         try:
             client = await self.client()
             if action == "delete":
@@ -332,7 +347,6 @@ class ProxmoxApp(App[None]):
         else:
             log.info("%s %s: %s", action, label, result.exitstatus)
             self.notify(f"{action} {label}: {result.exitstatus}", title="Task finished")
-        self.refresh_data()
 
     @work(group="workspace")
     async def report_unfinished_apply(self) -> None:

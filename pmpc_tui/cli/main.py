@@ -73,14 +73,20 @@ async def _run(args: argparse.Namespace) -> int:
     def report(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    from pmpc_tui.observability.correlation import operation
+    from pmpc_tui.observability.logfile import setup_logging
+
     ctx = CommandContext(profile_name=args.profile, report=report)
     demo = None
     try:
+        ws = ctx.workspace()
+        setup_logging(ws.root if ws else None)
         if args.demo:
             demo = await _start_demo(ctx)
         command = BY_NAME[args.command]
         handler = command.load()
-        result = await handler(ctx, args)
+        with operation(args.command):
+            result = await handler(ctx, args)
         text = render(result, args.output)
         if text:
             print(text)

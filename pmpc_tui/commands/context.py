@@ -118,7 +118,11 @@ class CommandContext:
 
     async def client(self) -> PVEClient:
         if self._client is None:
-            self._client = await PVEClient(self.active_profile().settings()).connect()
+            from pmpc_tui.services.applog import api_call_logger
+
+            client = PVEClient(self.active_profile().settings())
+            client.observers.append(api_call_logger)  # method, path, status, duration — never a secret
+            self._client = await client.connect()
         return self._client
 
     async def db(self) -> Database:

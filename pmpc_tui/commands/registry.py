@@ -155,6 +155,25 @@ def _destroy(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be destroyed")
 
 
+def _logs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", help="only newer entries: 30m, 2h, 1d")
+    p.add_argument("--level", help="minimum level: debug, info, warning, error")
+    p.add_argument("--op", help="only this operation (command name, e.g. sync)")
+    p.add_argument("--cid", help="only this correlation ID")
+    p.add_argument("--grep", help="only entries containing this text")
+    p.add_argument("--limit", type=int, default=200, help="at most this many (newest)")
+
+
+def _debug(p: argparse.ArgumentParser) -> None:
+    p.add_argument("state", choices=("on", "off"), help="verbose logging of every API call on or off")
+
+
+def _report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("summary", help='what went wrong, in a sentence: "apply fails on web-03"')
+    p.add_argument("--minutes", type=int, default=60, help="logs of the last N minutes (default 60)")
+    p.add_argument("--anonymize", action="store_true", help="also mask host names and IP addresses")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -256,6 +275,16 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
     Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",
             "pmpc_tui.commands.plan_handlers:test", examples=("test",)),
+    Command("logs", "the log files: filter by time, level, operation, correlation ID, text",
+            "pmpc_tui.commands.obs_handlers:logs", _logs, needs_cluster=False,
+            examples=("logs --since 30m --level error -o json", "logs --cid 3f2a9c1e")),
+    Command("debug", "verbose logging on or off", "pmpc_tui.commands.obs_handlers:debug", _debug,
+            needs_cluster=False, examples=("debug on",)),
+    Command("health", "API, credentials, database, workspace, tools, quorum, nodes, storage, failed tasks",
+            "pmpc_tui.commands.obs_handlers:health", examples=("health", "health -o json")),
+    Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
+            "pmpc_tui.commands.obs_handlers:report_issue", _report,
+            examples=('report-issue "apply fails on web-03" --anonymize',)),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from pmpc_tui.observability.redact import register_secret
 from pmpc_tui.pve.errors import (
     AuthenticationFailed,
     ConnectionFailed,
@@ -73,6 +74,8 @@ class PVEClient:
     def __init__(self, settings: ConnectionSettings, max_concurrency: int = 32, read_retries: int = 3,
                  backoff: float = 0.2) -> None:
         self.settings = settings
+        register_secret(settings.token_secret)
+        register_secret(settings.password)
         self.max_concurrency = max_concurrency
         self.read_retries = read_retries
         self.backoff = backoff
@@ -161,6 +164,8 @@ class PVEClient:
                 self.birth_time = time.monotonic()
                 self.pve_auth_ticket = data["ticket"]
                 self.csrf_prevention_token = data["CSRFPreventionToken"]
+                register_secret(data["ticket"])
+                register_secret(data["CSRFPreventionToken"])
 
         return PinnedTicketAuth(self.settings.user, self.settings.password or "", base_url=base_url,
                                 verify_ssl=verify, timeout=timeout)
@@ -243,8 +248,11 @@ class PVEClient:
         return TLSVerificationFailed(message, presented)
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        import contextvars
+
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, *args)
+        context = contextvars.copy_context()  # the command's correlation ID follows the call into the thread
+        return await loop.run_in_executor(self._executor, context.run, fn, *args)
 
     # --- tasks -------------------------------------------------------------------------------
     async def wait_task(self, upid: str, timeout: float = 600.0, poll: float = 0.2,

@@ -37,7 +37,7 @@ class LogsScreen(Screen[None]):
         yield Header()
         with Vertical():
             yield Static("", id="log-title", classes="section-title")
-            yield Input(placeholder="filter log lines…", id="log-filter")
+            yield Input(placeholder="filter by text, operation or correlation ID…", id="log-filter")
             yield RichLog(id="app-log", wrap=True, max_lines=5000, markup=False)
         yield Footer()
 
@@ -53,7 +53,7 @@ class LogsScreen(Screen[None]):
     def _write(self, entry: LogEntry) -> None:
         from rich.text import Text
 
-        line = Text(f"{entry.clock()} {entry.level:<7} {entry.source:<8} {entry.message}",
+        line = Text(f"{entry.clock()} {entry.level:<7} {entry.cid:<8} {entry.source:<8} {entry.message}",
                     style=LEVEL_STYLE.get(entry.level, ""))
         self.query_one("#app-log", RichLog).write(line)
 

@@ -25,6 +25,8 @@ class LogEntry:
     level: str
     source: str
     message: str
+    cid: str = "-"
+    op: str = "-"
 
     @property
     def levelno(self) -> int:
@@ -35,11 +37,12 @@ class LogEntry:
 
 
 def entry_matches(entry: LogEntry, min_level: str = "DEBUG", text: str = "") -> bool:
-    """At or above `min_level`, and containing `text` (case-insensitive) in message or source."""
+    """At or above `min_level`, and containing `text` (case-insensitive) in message, source, operation or
+    correlation ID."""
     if entry.levelno < logging.getLevelName(min_level):
         return False
     needle = text.lower()
-    return not needle or needle in entry.message.lower() or needle in entry.source.lower()
+    return not needle or any(needle in field.lower() for field in (entry.message, entry.source, entry.cid, entry.op))
 
 
 class RingLog(logging.Handler):
@@ -59,7 +62,8 @@ class RingLog(logging.Handler):
         source = record.name.removeprefix(LOGGER_NAME + ".") if record.name != LOGGER_NAME else "app"
         with self._lock:
             self._seq += 1
-            self._entries.append(LogEntry(self._seq, record.created, record.levelname, source, message))
+            self._entries.append(LogEntry(self._seq, record.created, record.levelname, source, message,
+                                          str(getattr(record, "cid", "-")), str(getattr(record, "op", "-"))))
 
     def since(self, seq: int = 0) -> list[LogEntry]:
         """Entries newer than `seq`, oldest first."""
@@ -83,6 +87,9 @@ def app_log() -> RingLog:
 
 def api_call_logger(method: str, path: str, status: int, seconds: float) -> None:
     """PVEClient observer: one line per API call; failures at WARNING."""
+    from pmpc_tui.observability.metrics import METRICS
+
+    METRICS.record_api(seconds, status)
     log = logging.getLogger(f"{LOGGER_NAME}.api")
     level = logging.WARNING if status >= 400 or status == 0 else logging.DEBUG
     log.log(level, "%s %s → %s in %.0f ms", method, path, status or "no response", seconds * 1000)

@@ -344,7 +344,10 @@ class ReplPane(Vertical):
                 ctx.use_workspace(app.workspace_root)
             if parsed.command.needs_cluster:
                 ctx._client = await self._client()
-            result = await parsed.command.load()(ctx, parsed.args)
+            from pmpc_tui.observability.correlation import operation
+
+            with operation(parsed.command.name):
+                result = await parsed.command.load()(ctx, parsed.args)
             text = render(result, parsed.args.output)
             if text:
                 session.write(Text(text, style="red" if result.exit_code else ""))
