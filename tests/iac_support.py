@@ -76,9 +76,10 @@ def run_tool(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
-    """Every file under `root` with its mtime (ns) and contents."""
+    """Every file under `root` with its mtime (ns) and contents (the log files aside)."""
+    logs = root / ".proxmox-mpc" / "logs"  # operational logs change with every command, by design
     return {str(p.relative_to(root)): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and logs not in p.parents}
 
 
 def ansible_inventory(ansible_dir: Path) -> dict[str, Any]:

@@ -84,9 +84,9 @@ def test_meta_commands_can_be_registered() -> None:
 def test_completes_commands_and_slash_commands() -> None:
     assert complete("st") == ["start", "stop"]
     assert complete("desc") == ["describe"]
-    assert complete("/he") == ["/help"]
+    assert complete("/he") == ["/health", "/help"]
     assert "/sync" in complete("/s") and "simulator" not in complete("s")
-    assert complete("/help de") == ["describe", "delete", "destroy"]
+    assert complete("/help de") == ["describe", "delete", "destroy", "debug"]
 
 
 def test_completes_choices_flags_and_option_values() -> None:

@@ -144,7 +144,7 @@ async def test_tab_completes_commands_choices_and_names(shared_sim: SimulatorThr
         box.value = ""
         assert await typed(*"describe ct pi", "tab") == "describe ct pihole "
         box.value = ""
-        assert await typed(*"/he", "tab") == "/help "
+        assert await typed(*"/hel", "tab") == "/help "
 
 
 async def test_ctrl_c_cancels_a_long_command_and_the_console_stays_usable(slow_sim: SimulatorThread) -> None:
