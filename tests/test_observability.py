@@ -142,3 +142,10 @@ async def test_health_screen_shows_checks_and_a_down_node(sim: SimulatorThread) 
         assert "CRITICAL" in str(app.screen.query_one("#health-summary", Static).render())
         shown = "\n".join(" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count))
         assert sim.info.token_secret not in shown
+        logging.getLogger("pmpc.test").warning("careless: secret=%s", sim.info.token_secret)
+        await pilot.press("6", "D")
+        await pilot.pause()
+        from textual.widgets import RichLog
+
+        screen_text = "\n".join(str(line.text) for line in app.screen.query_one("#app-log", RichLog).lines)
+        assert "careless" in screen_text and sim.info.token_secret not in screen_text
