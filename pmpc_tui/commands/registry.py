@@ -174,6 +174,10 @@ def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--anonymize", action="store_true", help="also mask host names and IP addresses")
 
 
+def _mcp(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--read-only", action="store_true", help="only tools that read (for untrusted clients)")
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
@@ -285,6 +289,8 @@ COMMANDS: list[Command] = [
     Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
             "pmpc_tui.commands.obs_handlers:report_issue", _report,
             examples=('report-issue "apply fails on web-03" --anonymize',)),
+    Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio)",
+            "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False, examples=("mcp", "mcp --read-only")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

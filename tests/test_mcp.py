@@ -1,0 +1,91 @@
+"""The MCP server, driven by the official SDK's client over stdio against the simulator."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from iac_support import cli_environment, run_cli
+from mcp import Client, StdioServerParameters
+
+from pmpc_tui.simulator.server import SimulatorThread
+
+
+@pytest.fixture
+def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+    yield tmp_path
+
+
+def server(sim: SimulatorThread, home: Path, *extra: str) -> StdioServerParameters:
+    env = {"PMPC_CONFIG_DIR": str(home / "config"), "PMPC_STATE_DIR": str(home / "state"),
+           "LAB_TOKEN": sim.info.token_secret, "PATH": "/usr/bin:/bin"}
+    return StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", *extra], env=env,
+                                 cwd=str(home / "ws"))
+
+
+def payload(result: Any) -> dict[str, Any]:
+    if getattr(result, "structured_content", None):
+        return dict(result.structured_content)
+    return json.loads(result.content[0].text)  # type: ignore[no-any-return]
+
+
+async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, home: Path) -> None:
+    outputs: list[str] = []
+    async with Client(server(sim, home)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert set(tools) == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "sync",
+                              "power", "apply"}
+        assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
+        calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),
+                 ("search", {"text": "k8s"}), ("health", {}), ("plan", {}), ("validate", {}), ("sync", {})]
+        results = {}
+        for name, arguments in calls:
+            result = payload(await client.call_tool(name, arguments))
+            outputs.append(json.dumps(result))
+            results[name] = result
+            assert result["ok"], (name, result)
+        assert {g["name"] for g in results["list_guests"]["result"]} == {"debian-12-template", "dev-sandbox",
+                                                                          "win11-desktop"}
+        assert results["describe_guest"]["result"]["vmid"] == 101
+        assert {g["name"] for g in results["search"]["result"]} == {"k8s-cp-1", "k8s-worker-1", "k8s-worker-2"}
+        assert results["plan"]["result"]["summary"]["no-op"] == 18
+
+        refused = payload(await client.call_tool("power", {"guest": "101", "action": "stop"}))
+        assert not refused["ok"] and "confirm=true" in refused["error"]
+        assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
+        started = payload(await client.call_tool("power", {"guest": "dev-sandbox", "action": "start"}))
+        assert started["ok"] and sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
+        assert not payload(await client.call_tool("apply", {}))["ok"]
+        applied = payload(await client.call_tool("apply", {"confirm": True}))
+        assert applied["ok"] and sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"  # back to code
+
+        resources = {str(r.uri) for r in (await client.list_resources()).resources}
+        assert {"pmpc://workspace", "pmpc://infrastructure", "pmpc://logs/recent"} <= resources
+        for uri in ("pmpc://workspace", "pmpc://infrastructure", "pmpc://guests/101", "pmpc://logs/recent"):
+            text = (await client.read_resource(uri)).contents[0].text
+            outputs.append(text)
+            json.loads(text)
+        assert "web-01" in outputs[-2]
+        prompts = {p.name for p in (await client.list_prompts()).prompts}
+        assert prompts == {"troubleshoot", "optimize", "plan_change"}
+        prompt = await client.get_prompt("troubleshoot", {"problem": "web-01 is slow"})
+        assert "web-01 is slow" in prompt.messages[0].content.text
+    for text in outputs:
+        assert sim.info.token_secret not in text
+
+
+async def test_read_only_mode_offers_no_tool_that_changes_anything(sim: SimulatorThread, home: Path) -> None:
+    async with Client(server(sim, home, "--read-only")) as client:
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == {"list_guests", "describe_guest", "search", "health", "plan", "validate"}
+        result = await client.call_tool("power", {"guest": "101", "action": "stop", "confirm": True})
+        assert result.is_error
+    assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
