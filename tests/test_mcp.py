@@ -89,3 +89,45 @@ async def test_read_only_mode_offers_no_tool_that_changes_anything(sim: Simulato
         result = await client.call_tool("power", {"guest": "101", "action": "stop", "confirm": True})
         assert result.is_error
     assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
+
+
+async def test_http_transport_needs_the_bearer_token(sim: SimulatorThread, home: Path) -> None:
+    import asyncio
+    import os
+    import socket
+    import subprocess
+
+    import httpx2
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PMPC_CONFIG_DIR": str(home / "config"), "PMPC_STATE_DIR": str(home / "state"),
+           "LAB_TOKEN": sim.info.token_secret, "PMPC_MCP_TOKEN": "test-bearer-token-123"}
+    proc = subprocess.Popen([sys.executable, "-m", "pmpc_tui", "mcp", "--transport", "http", "--port", str(port),
+                             "--read-only"], env=env, cwd=home / "ws", stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                await asyncio.sleep(0.1)
+        async with httpx2.AsyncClient() as anonymous:
+            refused = await anonymous.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        assert refused.status_code == 401
+        from mcp.client.streamable_http import streamable_http_client
+
+        http = httpx2.AsyncClient(headers={"Authorization": "Bearer test-bearer-token-123"})
+        async with Client(streamable_http_client(url, http_client=http)) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert "apply" not in names and "list_guests" in names
+            result = payload(await client.call_tool("list_guests", {"kind": "ct"}))
+            assert result["ok"] and len(result["result"]) == 7
+            assert sim.info.token_secret not in json.dumps(result)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        assert proc.stderr is not None
+        assert "test-bearer-token-123" not in proc.stderr.read()  # the token is not echoed when it comes from env

@@ -176,6 +176,9 @@ def _report(p: argparse.ArgumentParser) -> None:
 
 def _mcp(p: argparse.ArgumentParser) -> None:
     p.add_argument("--read-only", action="store_true", help="only tools that read (for untrusted clients)")
+    p.add_argument("--transport", choices=("stdio", "http"), default="stdio",
+                   help="stdio (default) or streamable HTTP on loopback with a bearer token")
+    p.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:
@@ -289,8 +292,9 @@ COMMANDS: list[Command] = [
     Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
             "pmpc_tui.commands.obs_handlers:report_issue", _report,
             examples=('report-issue "apply fails on web-03" --anonymize',)),
-    Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio)",
-            "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False, examples=("mcp", "mcp --read-only")),
+    Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
+            "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False,
+            examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}

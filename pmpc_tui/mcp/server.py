@@ -207,3 +207,33 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
 async def serve_stdio(ctx: CommandContext, read_only: bool) -> None:
     await build_server(ctx, read_only).run_stdio_async()
+
+
+def bearer_guard(app: Any, token: str) -> Any:
+    """ASGI wrapper: HTTP requests need `Authorization: Bearer <token>` (compared in constant time)."""
+    import hmac
+
+    expected = f"Bearer {token}".encode()
+
+    async def guarded_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, expected):
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body",
+                            "body": b'{"error": "a bearer token is required (PMPC_MCP_TOKEN)"}'})
+                return
+        await app(scope, receive, send)
+
+    return guarded_app
+
+
+async def serve_http(ctx: CommandContext, read_only: bool, port: int, token: str) -> None:
+    """Streamable HTTP on loopback only, behind the bearer token."""
+    import uvicorn
+
+    app = bearer_guard(build_server(ctx, read_only).streamable_http_app(host="127.0.0.1"), token)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    await uvicorn.Server(config).serve()
