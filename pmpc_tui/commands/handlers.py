@@ -149,6 +149,8 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             ("storage", "STORAGE", ""), ("node", "NODE", ""), ("type", "TYPE", ""), ("status", "STATUS", ""),
             ("used", "USED", "bytes"), ("total", "TOTAL", "bytes"), ("used_pct", "USE%", "")])
     rows = await inventory.list_guests(client, KIND[kind], args.node, args.status, args.selector)
+    if getattr(args, "sort", None):
+        rows.sort(key=lambda r: (r.get(args.sort) is None, r.get(args.sort)), reverse=bool(args.desc))
     empty = None if rows else f"no {'VMs' if kind == 'vm' else 'containers'} match"
     return Result(data=rows, columns=GUEST_COLUMNS, message=empty)
 

@@ -118,6 +118,9 @@ def _list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--storage", help="only this storage (with `list storage`)")
     p.add_argument("--status", help="only guests in this status (running, stopped, …)")
     p.add_argument("--selector", "-l", help="filter guests: tag=web,name=web-*,status=running")
+    p.add_argument("--sort", choices=("name", "vmid", "node", "status", "cpu", "mem", "maxmem", "maxdisk", "uptime"),
+                   help="sort by this column")
+    p.add_argument("--desc", action="store_true", help="with --sort: largest first")
 
 
 def _describe(p: argparse.ArgumentParser) -> None:

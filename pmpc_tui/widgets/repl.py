@@ -269,8 +269,15 @@ class ReplPane(Vertical):
 
     def execute(self, parsed: ParsedLine, line: str) -> None:
         """Carry out a parsed line: meta commands here, registry commands in a worker."""
+        from pmpc_tui.nl.parser import looks_like_english
+
         session = self.session
-        if parsed.kind == "error":
+        if parsed.kind == "error" and looks_like_english(line):  # not a command: maybe plain English
+            session.running_line = line
+            session.worker = self.run_worker(self._natural(line, parsed.text), group="repl", exclusive=True,
+                                             name=f"repl: {line}")
+            self._update_status()
+        elif parsed.kind == "error":
             session.write(Text(parsed.text, style="red"))
         elif parsed.kind == "text":
             session.write(Text(parsed.text))
@@ -324,6 +331,33 @@ class ReplPane(Vertical):
         if not ok:
             raise Declined()
         return expected
+
+    async def _natural(self, line: str, error: str) -> None:
+        """Plain English: show the commands it stands for, ask before anything that changes state, run them."""
+        from pmpc_tui.nl.parser import Names, parse_request
+        from pmpc_tui.widgets.confirm import ConfirmScreen
+
+        session = self.session
+        view = getattr(self.app, "cluster_view", None)
+        names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
+        proposal = parse_request(line, names)
+        session.write(Text(error, style="dim" if proposal.understood else "red"))
+        if not proposal.understood:
+            session.write(Text(f"As plain English: {proposal.explanation}. Try: " + " · ".join(proposal.suggestions),
+                               style="yellow"))
+            return
+        session.write(Text(f"≈ {proposal.explanation} (confidence {proposal.confidence:.0%}, {proposal.safety}):",
+                           style="cyan"))
+        for command in proposal.commands:
+            session.write(Text(f"  {command}", style="bold"))
+        if proposal.needs_confirmation:
+            question = f"Run {len(proposal.commands)} command(s)? " + "; ".join(proposal.commands[:5])
+            if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Run")):
+                session.write(Text("cancelled — nothing was done", style="yellow"))
+                return
+        for command in proposal.commands:
+            session.write(Text(f"› {command}", style="bold"))
+            await self._run(parse_line(command))
 
     async def _run(self, parsed: ParsedLine) -> None:
         from pmpc_tui.cli.render import render

@@ -1,0 +1,1 @@
+"""Plain English to commands: an offline parser (no model needed)."""

@@ -1,0 +1,75 @@
+"""Plain English → commands: the labelled dataset gate, the parser's behaviour, and the REPL asking first."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmpc_tui.commands.repl import parse_line
+from pmpc_tui.nl.parser import looks_like_english, parse_request
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from nl_eval import evaluate, homelab_names
+
+
+def test_the_labelled_requests_meet_the_targets() -> None:
+    r = evaluate()
+    assert r["requests"] >= 200
+    assert r["exact"] >= 0.90 and r["destructive"] == 1.0 and r["invalid"] == 0
+    assert r["p95_ms"] < 50
+
+
+def test_requests_become_registry_commands_with_safety() -> None:
+    names = homelab_names()
+    p = parse_request("create 3 VMs called k8s-1..3 with 4 cores and 8GB on pve2", names)
+    assert p.commands == [f"create vm --name k8s-{i} --node pve2 --cores 4 --memory 8192" for i in (1, 2, 3)]
+    assert p.safety == "change" and p.needs_confirmation
+    p = parse_request("stop every VM tagged dev", names)
+    assert p.commands == ["stop vm dev-sandbox"] and p.safety == "destructive"
+    p = parse_request("which VMs use the most memory", names)
+    assert p.commands == ["list vms --sort maxmem --desc"] and not p.needs_confirmation
+    p = parse_request("delete web-02", names)
+    assert p.commands == ["delete vm web-02"] and p.safety == "destructive"
+    for proposal in (parse_request(t, names) for t in ("list vms", "describe pihole", "shut down grafana")):
+        assert all(parse_line(c).kind == "command" for c in proposal.commands)
+
+
+def test_unclear_requests_get_suggestions_not_guesses() -> None:
+    names = homelab_names()
+    for text in ("delete it", "make it faster", "stop the thing"):
+        p = parse_request(text, names)
+        assert not p.understood and p.commands == [] and p.suggestions
+    assert looks_like_english("stop every vm tagged dev") and not looks_like_english("/sync")
+
+
+async def test_the_repl_shows_the_commands_and_asks_before_running_them(sim: object, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_tui import make_app, settle
+
+    from pmpc_tui.widgets.repl import ReplPane, repl_session
+
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
+    app = make_app(sim)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("8")
+        await pilot.pause()
+        pane = app.screen.query_one(ReplPane)
+        pane.input.value = "start every vm tagged dev"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        text = "\n".join(str(line) for line in repl_session(app).transcript)
+        assert "start vm dev-sandbox" in text and "cancelled" in text
+        assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"  # type: ignore[attr-defined]
+        pane = app.screen.query_one(ReplPane)
+        pane.input.value = "please start every vm tagged dev"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"  # type: ignore[attr-defined]
