@@ -38,6 +38,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/iac_bench.py
 	$(BIN)/python benchmarks/plan_bench.py
 	$(BIN)/python benchmarks/tui_bench.py
+	$(BIN)/python benchmarks/nl_eval.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
-from pmpc_tui.palette import CommandsProvider, GuestsProvider, ViewsProvider
+from pmpc_tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.screens.console import ConsoleScreen
@@ -59,7 +59,7 @@ class ProxmoxApp(App[None]):
         "health": HealthScreen,
     }
     DEFAULT_MODE = "dashboard"
-    COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider}
+    COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=v.key in "123") for v in VIEWS),
         Binding("colon", "jump", "Jump"),
@@ -253,7 +253,7 @@ class ProxmoxApp(App[None]):
         def prefill() -> None:
             pane = self.screen.query(ReplPane).first(ReplPane) if self.screen.query(ReplPane) else None
             if pane is not None:
-                pane.input.value = f"{name} "
+                pane.input.value = name if " " in name else f"{name} "
                 pane.input.cursor_position = len(pane.input.value)
                 pane.input.focus()
 

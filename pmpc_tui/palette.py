@@ -79,3 +79,22 @@ class CommandsProvider(Provider):
             if command.name in ("sync", "tasks", "list"):
                 yield DiscoveryHit(f"Run: {command.name}", partial(app.prepare_command, command.name),
                                    help=command.help)
+
+
+class NaturalLanguageProvider(Provider):
+    """Plain English: shows the commands it stands for; Enter puts the request in the console, which asks
+    before running anything that changes state."""
+
+    async def search(self, query: str) -> Hits:
+        from pmpc_tui.nl.parser import Names, looks_like_english, parse_request
+
+        if not looks_like_english(query):
+            return
+        app = cast("ProxmoxApp", self.app)
+        view = app.cluster_view
+        names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
+        proposal = parse_request(query, names)
+        if proposal.understood:
+            text = "≈ " + "; ".join(proposal.commands[:3]) + (" …" if len(proposal.commands) > 3 else "")
+            yield Hit(1.0, text, partial(app.prepare_command, query.strip()),
+                      help=f"{proposal.explanation} · {proposal.safety}")

@@ -73,3 +73,82 @@ async def test_the_repl_shows_the_commands_and_asks_before_running_them(sim: obj
         await pilot.press("y")
         await settle(app, pilot)
         assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"  # type: ignore[attr-defined]
+
+
+class FakeModel:
+    """A local OpenAI-compatible chat endpoint that answers with a fixed JSON proposal."""
+
+    def __init__(self, answer: str) -> None:
+        import http.server
+        import json as _json
+        import threading
+
+        outer = self
+        self.requests: list[dict[str, object]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = _json.loads(self.rfile.read(int(self.headers["content-length"])))
+                outer.requests.append({"body": body, "auth": self.headers.get("authorization")})
+                data = _json.dumps({"choices": [{"message": {"role": "assistant", "content": answer}}]}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/chat/completions"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+async def test_a_model_back_end_is_checked_like_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmpc_tui.nl.backends import BackendConfig, ask_model
+
+    model = FakeModel('Sure! {"commands": ["stop vm web-01", "rm -rf /", "list vms"], "explanation": "stop it"}')
+    monkeypatch.setenv("MODEL_KEY", "model-secret-key")
+    try:
+        proposal = await ask_model(BackendConfig("http", model.url, "local", "MODEL_KEY"), "please halt the web thing")
+    finally:
+        model.close()
+    assert proposal.commands == ["stop vm web-01", "list vms"]  # the shell line is not a command: dropped
+    assert proposal.safety == "destructive" and proposal.needs_confirmation  # from the registry, not the model
+    assert "dropped" in proposal.explanation
+    request = model.requests[0]
+    assert request["auth"] == "Bearer model-secret-key"
+    assert "please halt the web thing" in str(request["body"])
+
+
+async def test_a_model_that_answers_nonsense_gives_no_commands() -> None:
+    from pmpc_tui.nl.backends import BackendConfig, ask_model
+
+    model = FakeModel("I cannot help with that.")
+    try:
+        proposal = await ask_model(BackendConfig("http", model.url, "local"), "do something clever")
+    finally:
+        model.close()
+    assert proposal.commands == [] and not proposal.understood
+
+
+async def test_the_palette_understands_plain_english(shared_sim: object, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_tui import make_app, settle
+
+    from pmpc_tui.widgets.repl import ReplPane
+
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
+    app = make_app(shared_sim)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"reboot every vm tagged k8s")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one(ReplPane).input.value == "reboot every vm tagged k8s"

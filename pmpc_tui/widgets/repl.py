@@ -341,6 +341,16 @@ class ReplPane(Vertical):
         view = getattr(self.app, "cluster_view", None)
         names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
         proposal = parse_request(line, names)
+        if not proposal.understood:
+            from pmpc_tui.nl.backends import ask_model, load_config
+
+            config = load_config(getattr(self.app, "workspace_root", None))
+            if config is not None:
+                session.write(Text(f"asking the {config.backend} model…", style="dim"))
+                try:
+                    proposal = await ask_model(config, line)
+                except Exception as exc:  # a model back end must never take the console down
+                    session.write(Text(f"the model did not answer: {exc}", style="yellow"))
         session.write(Text(error, style="dim" if proposal.understood else "red"))
         if not proposal.understood:
             session.write(Text(f"As plain English: {proposal.explanation}. Try: " + " · ".join(proposal.suggestions),
