@@ -41,11 +41,13 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
     outputs: list[str] = []
     async with Client(server(sim, home)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-        assert set(tools) == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "sync",
-                              "power", "apply"}
+        assert set(tools) == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "report",
+                              "sync", "power", "apply", "create_guest"}
+        assert tools["create_guest"].annotations.read_only_hint is False
         assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
         calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),
-                 ("search", {"text": "k8s"}), ("health", {}), ("plan", {}), ("validate", {}), ("sync", {})]
+                 ("search", {"text": "k8s"}), ("health", {}), ("plan", {}), ("validate", {}), ("sync", {}),
+                 ("report", {"summary": "just checking"})]
         results = {}
         for name, arguments in calls:
             result = payload(await client.call_tool(name, arguments))
@@ -57,6 +59,13 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
         assert results["describe_guest"]["result"]["vmid"] == 101
         assert {g["name"] for g in results["search"]["result"]} == {"k8s-cp-1", "k8s-worker-1", "k8s-worker-2"}
         assert results["plan"]["result"]["summary"]["no-op"] == 18
+        assert Path(results["report"]["result"]["bundle"]).is_file()
+        bad = payload(await client.call_tool("create_guest", {"name": "-bad-", "node": "pve1"}))
+        assert not bad["ok"] and "DNS" in bad["error"]
+        made = payload(await client.call_tool("create_guest", {"name": "mcp-01", "node": "pve2", "cores": 1,
+                                                                 "memory_mib": 512, "disk_gib": 8}))
+        assert made["ok"], made
+        assert (home / "ws" / "terraform" / f"vm-{made['result']['vmid']}.tf").is_file()
 
         refused = payload(await client.call_tool("power", {"guest": "101", "action": "stop"}))
         assert not refused["ok"] and "confirm=true" in refused["error"]
@@ -66,14 +75,22 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
         assert not payload(await client.call_tool("apply", {}))["ok"]
         applied = payload(await client.call_tool("apply", {"confirm": True}))
         assert applied["ok"] and sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"  # back to code
+        assert sim.call(lambda: any(g.name == "mcp-01" for g in sim.sim.cluster.guests.values()))
+        stopped = payload(await client.call_tool("power", {"guest": "mcp-01", "action": "stop", "confirm": True}))
+        assert stopped["ok"], stopped
 
         resources = {str(r.uri) for r in (await client.list_resources()).resources}
         assert {"pmpc://workspace", "pmpc://infrastructure", "pmpc://logs/recent"} <= resources
-        for uri in ("pmpc://workspace", "pmpc://infrastructure", "pmpc://guests/101", "pmpc://logs/recent"):
+        assert {"pmpc://health", "pmpc://diagnostics", "pmpc://iac"} <= resources
+        for uri in ("pmpc://workspace", "pmpc://infrastructure", "pmpc://health", "pmpc://diagnostics",
+                    "pmpc://nodes/pve1", "pmpc://iac", "pmpc://guests/101", "pmpc://logs/recent"):
             text = (await client.read_resource(uri)).contents[0].text
             outputs.append(text)
             json.loads(text)
         assert "web-01" in outputs[-2]
+        assert "vm-101.tf" in outputs[-3]
+        tf = (await client.read_resource("pmpc://iac/vm-101.tf")).contents[0].text
+        assert 'resource "proxmox_virtual_environment_vm"' in tf
         prompts = {p.name for p in (await client.list_prompts()).prompts}
         assert prompts == {"troubleshoot", "optimize", "plan_change"}
         prompt = await client.get_prompt("troubleshoot", {"problem": "web-01 is slow"})
@@ -85,7 +102,7 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
 async def test_read_only_mode_offers_no_tool_that_changes_anything(sim: SimulatorThread, home: Path) -> None:
     async with Client(server(sim, home, "--read-only")) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == {"list_guests", "describe_guest", "search", "health", "plan", "validate"}
+        assert names == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "report"}
         result = await client.call_tool("power", {"guest": "101", "action": "stop", "confirm": True})
         assert result.is_error
     assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"

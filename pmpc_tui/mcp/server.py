@@ -27,8 +27,10 @@ def _clean(value: Any) -> Any:
     return json.loads(redact(json.dumps(value, default=str)))
 
 
-class ConfirmationRequired(Exception):
-    """A changing tool was called without confirm=true."""
+def _namespace(**values: Any) -> Any:
+    import argparse
+
+    return argparse.Namespace(**values)
 
 
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
@@ -103,8 +105,37 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
             return [f.as_dict() for f in await validate_workspace(ctx.require_workspace(), await ctx.db())]
         return await guarded(go)
 
+    @server.tool(annotations=READ, description="Write a diagnostics bundle (logs, health, config; secrets removed) "
+                                               "and return where it is and a prompt to use with it.")
+    async def report(summary: str, anonymize: bool = True) -> dict[str, Any]:
+        async def go() -> Any:
+            from pmpc_tui.commands.obs_handlers import report_issue
+
+            result = await report_issue(ctx, _namespace(summary=summary, minutes=60, anonymize=anonymize))
+            return result.data
+        return await guarded(go)
+
     # ---- tools that change things ------------------------------------------------------------
     if not read_only:
+        @server.tool(annotations=WRITE, description="Add a VM or container to the workspace's code (validated; "
+                                                    "nothing is sent to the cluster until apply).")
+        async def create_guest(name: str, kind: str = "vm", node: str | None = None, cores: int | None = None,
+                               memory_mib: int | None = None, disk_gib: int | None = None,
+                               clone: str | None = None, tags: str | None = None) -> dict[str, Any]:
+            from pmpc_tui.services.iac import CreateSpec, has_synced
+            from pmpc_tui.services.iac import create_guest as service
+
+            async def go() -> Any:
+                from pmpc_tui.services.sync import SyncService
+
+                ws, db = ctx.require_workspace(), await ctx.db()
+                if not await has_synced(db):
+                    await SyncService(await ctx.client(), db).run()
+                spec = CreateSpec("qemu" if kind in ("vm", "qemu") else "lxc", name, node=node, cores=cores,
+                                  memory=memory_mib, disk=disk_gib, clone=clone, tags=tags)
+                return (await service(ws, db, spec)).as_dict()
+            return await guarded(go)
+
         @server.tool(annotations=WRITE, description="Read the whole cluster into the state database.")
         async def sync() -> dict[str, Any]:
             from pmpc_tui.services.sync import SyncService
@@ -185,6 +216,50 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
         ws = ctx.workspace()
         return json.dumps(_clean(read_entries(log_dir(ws.root if ws else None))[-200:]))
+
+    @server.resource("pmpc://nodes/{node}", name="node", mime_type="application/json",
+                     description="One node: status, CPU, memory, disk, uptime.")
+    async def node_resource(node: str) -> str:
+        from pmpc_tui.services.live import load_cluster_view
+
+        view = await load_cluster_view(await ctx.client())
+        row = next((n for n in view.nodes if n["node"] == node), None)
+        return json.dumps(_clean(row or {"error": f"no node {node}"}))
+
+    @server.resource("pmpc://health", name="health", mime_type="application/json", description="The health checks.")
+    async def health_resource() -> str:
+        return json.dumps((await health()).get("result"))
+
+    @server.resource("pmpc://diagnostics", name="diagnostics", mime_type="application/json",
+                     description="Health, metrics and versions in one document (what report bundles hold, minus logs).")
+    async def diagnostics() -> str:
+        from pmpc_tui.observability.metrics import METRICS
+        from pmpc_tui.services.report import versions
+
+        return json.dumps(_clean({"health": (await health()).get("result"), "metrics": METRICS.summary(),
+                                  "versions": versions()}))
+
+    @server.resource("pmpc://iac", name="IaC files", mime_type="application/json",
+                     description="The workspace's Terraform and Ansible files.")
+    async def iac_files() -> str:
+        ws = ctx.workspace()
+        if ws is None:
+            return json.dumps({"files": [], "note": "no workspace"})
+        files = sorted(ws.relative(p) for folder in (ws.terraform_dir, ws.ansible_dir) for p in folder.rglob("*")
+                       if p.is_file())
+        return json.dumps({"files": files})
+
+    @server.resource("pmpc://iac/{name}", name="IaC file", mime_type="text/plain",
+                     description="One file of terraform/ (e.g. vm-101.tf) or ansible/ (e.g. inventory.yml).")
+    async def iac_file(name: str) -> str:
+        ws = ctx.workspace()
+        if ws is None or "/" in name or name.startswith("."):
+            return "not found"
+        for folder in (ws.terraform_dir, ws.ansible_dir):
+            path = folder / name
+            if path.is_file():
+                return redact(path.read_text(encoding="utf-8"))
+        return "not found"
 
     # ---- prompts -----------------------------------------------------------------------------
     @server.prompt(description="Find out why something fails, with the tool's own evidence.")
