@@ -28,7 +28,7 @@ UPID = re.compile(
 )
 TICKET = re.compile(r"^PVE:(?P<user>[^:]+@[^:]+):(?P<time>[0-9A-F]{8})::(?P<sig>[A-Za-z0-9+/]+={0,2})$")
 MAC = re.compile(r"BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2}")
-PATH_VALUES = {"node": "pve1", "vmid": "101", "snapname": "snap1", "storage": "local",
+PATH_VALUES = {"node": "pve1", "vmid": "101", "snapname": "snap1", "storage": "local", "poolid": "production",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 
 

@@ -210,6 +210,9 @@ def guest_list_entry(cluster: Cluster, g: Guest, resource: bool) -> dict[str, An
     if resource:
         entry.update({"id": f"{g.kind}/{g.vmid}", "type": g.kind, "node": g.node, "maxcpu": g.cpus(),
                       "template": 1 if g.is_template else 0})
+        pool = cluster.pool_of(g.vmid)
+        if pool is not None:
+            entry["pool"] = pool
     else:
         entry["cpus"] = g.cpus()
         if g.kind == "lxc":

@@ -240,6 +240,7 @@ async def _create_guest(call: Call, kind: str) -> str:
         other = c.guests[vmid]
         label = "VM" if other.kind == "qemu" else "CT"
         raise _err(500, f"{label} {vmid} already exists on node '{other.node}'")
+    pool = _check_pool(call, p.get("pool"))
     config = {k: v for k, v in p.items() if k not in CONTROL_PARAMS}
     if kind == "lxc":
         template = p["ostemplate"]
@@ -268,6 +269,8 @@ async def _create_guest(call: Call, kind: str) -> str:
             raise TaskError(f"unable to create {'VM' if kind == 'qemu' else 'CT'} {vmid} - {exc}") from exc
         await call.sim.tasks.sleep(task, 0.5)
         guest.config.pop("lock", None)
+        if pool is not None:
+            c.pools[pool].vmids.add(vmid)
         if start_after:
             _power_on(call, guest, task)
 
@@ -275,8 +278,21 @@ async def _create_guest(call: Call, kind: str) -> str:
         if not ok and c.guests.get(vmid) is guest:
             release_volumes(c, guest)
             del c.guests[vmid]
+            _leave_pools(call, vmid)
 
     return call.sim.tasks.start(node, f"{_prefix(kind)}create", str(vmid), call.auth.auth_id, work, finish)
+
+
+def _check_pool(call: Call, pool: str | None) -> str | None:
+    """A create/clone `pool` must name an existing pool (PVE: check_pool_exist, a 403)."""
+    if pool is not None and pool not in call.cluster.pools:
+        raise _err(403, f"Permission check failed (pool '{pool}' does not exist)")
+    return pool
+
+
+def _leave_pools(call: Call, vmid: int) -> None:
+    for pool in call.cluster.pools.values():
+        pool.vmids.discard(vmid)
 
 
 def _ostype_from_template(template: str) -> str:
@@ -318,7 +334,7 @@ async def _power(call: Call, kind: str, action: str) -> str:
                 raise TaskError(f"{label} {g.vmid} not running")
             g.status = "stopped"
             g.started_at = 0.0
-        elif action == "reboot":
+        elif action in ("reboot", "reset"):
             if g.status != "running":
                 raise TaskError(f"{label} {g.vmid} not running")
             g.started_at = time.time()
@@ -352,6 +368,7 @@ async def _delete_guest(call: Call, kind: str) -> str:
         for volid in release_volumes(c, g):
             task.add_log(f"Removing image: 100% complete...done. ({volid})")
         c.guests.pop(g.vmid, None)
+        _leave_pools(call, g.vmid)
 
     def finish(task: Any, ok: bool) -> None:
         if not ok and g.vmid in c.guests:
@@ -443,6 +460,7 @@ async def _clone(call: Call, kind: str) -> str:
     if not src.is_template and not full:
         raise _err(500, "Linked clone feature is not supported for drive 'scsi0'" if kind == "qemu"
                    else "parameter 'full' is only supported for templates")
+    pool = _check_pool(call, p.get("pool"))
     storage = p.get("storage")
     if storage is not None and (storage not in c.storages or not c.storages[storage].available_on(target)):
         raise _err(400, "Parameter verification failed.", {"storage": f"storage '{storage}' does not exist"})
@@ -467,6 +485,8 @@ async def _clone(call: Call, kind: str) -> str:
             raise TaskError(f"clone failed: {exc}") from exc
         await call.sim.tasks.sleep(task, 0.5)
         clone.config.pop("lock", None)
+        if pool is not None:
+            c.pools[pool].vmids.add(newid)
 
     def finish(task: Any, ok: bool) -> None:
         if src.config.get("lock") == "clone":
@@ -579,6 +599,75 @@ async def _snapshot_delete(call: Call, kind: str) -> str:
     return call.sim.tasks.start(g.node, f"{_prefix(kind)}delsnapshot", str(g.vmid), call.auth.auth_id, work)
 
 
+async def _snapshot_rollback(call: Call, kind: str) -> str:
+    g = _guest(call, kind)
+    call.require(f"/vms/{g.vmid}", "VM.Snapshot", "VM.Snapshot.Rollback", any_of=True)
+    name = call.params["snapname"]
+    start_after = bool(call.params.get("start"))
+    label = "VM" if kind == "qemu" else "CT"
+
+    async def work(task: Any) -> None:
+        # PVE checks the snapshot and the lock inside the worker: both fail the task, not the request.
+        snap = g.snapshots.get(name)
+        if snap is None:
+            raise TaskError(f"snapshot '{name}' does not exist")
+        if g.lock:
+            raise TaskError(f"{label} is locked ({g.lock})")
+        g.config["lock"] = "rollback"
+        if g.status != "stopped":
+            task.add_log(f"stopping {label} {g.vmid} for the rollback")
+            g.status, g.started_at = "stopped", 0.0
+        await call.sim.tasks.sleep(task)
+        g.config = {**copy.deepcopy(snap["config"]), "lock": "rollback"}
+        if snap.get("vmstate") or start_after:  # a snapshot with RAM resumes running
+            g.status, g.started_at = "running", time.time()
+
+    def finish(task: Any, ok: bool) -> None:
+        if g.config.get("lock") == "rollback":
+            g.config.pop("lock", None)
+
+    return call.sim.tasks.start(g.node, f"{_prefix(kind)}rollback", str(g.vmid), call.auth.auth_id, work, finish)
+
+
+def _snapshot_config(call: Call, kind: str) -> dict[str, Any]:
+    g = _guest(call, kind)
+    call.require(f"/vms/{g.vmid}", "VM.Snapshot", "VM.Snapshot.Rollback", "VM.Audit", any_of=True)
+    name = call.params["snapname"]
+    if name not in g.snapshots:
+        raise _err(500, f"snapshot '{name}' does not exist")
+    names = list(g.snapshots)
+    snap = g.snapshots[name]
+    out: dict[str, Any] = {**snap["config"], "snaptime": snap["snaptime"]}
+    if snap.get("description"):
+        out["description"] = snap["description"]
+    if snap.get("vmstate"):
+        out["vmstate"] = 1
+    index = names.index(name)
+    if index > 0:
+        out["parent"] = names[index - 1]
+    return out
+
+
+def _template(call: Call, kind: str) -> str | None:
+    g = _guest(call, kind)
+    call.require(f"/vms/{g.vmid}", "VM.Allocate")
+    _check_lock(g)
+    if g.is_template and not call.params.get("disk"):
+        raise _err(500, "you can't convert a template to a template")
+    if g.status != "stopped":
+        raise _err(500, "you can't convert a VM to template if VM is running" if kind == "qemu"
+                   else "you can't convert a CT to template if the CT is running")
+    if kind == "lxc":  # the container call converts in the request and answers null
+        g.config["template"] = 1
+        return None
+
+    async def work(task: Any) -> None:
+        await call.sim.tasks.sleep(task)
+        g.config["template"] = 1
+
+    return call.sim.tasks.start(g.node, "qmtemplate", str(g.vmid), call.auth.auth_id, work)
+
+
 def _register_guest_routes(kind: str) -> None:
     base = f"/nodes/{{node}}/{kind}"
 
@@ -612,6 +701,8 @@ def _register_guest_routes(kind: str) -> None:
     async def status_index(call: Call) -> Any:
         _guest(call, kind)
         actions = ["current", "start", "stop", "shutdown", "reboot", "suspend", "resume"]
+        if kind == "qemu":
+            actions.insert(3, "reset")
         return [{"subdir": a} for a in actions]
 
     @route("GET", base + "/{vmid}/status/current")
@@ -620,7 +711,8 @@ def _register_guest_routes(kind: str) -> None:
         call.require(f"/vms/{g.vmid}", "VM.Audit")
         return guest_status(call.cluster, g)
 
-    for action in ("start", "stop", "shutdown", "reboot", "suspend", "resume"):
+    actions = ("start", "stop", "shutdown", "reboot", "suspend", "resume") + (("reset",) if kind == "qemu" else ())
+    for action in actions:
         def make(action: str = action) -> Callable[[Call], Awaitable[Any]]:
             async def power(call: Call) -> Any:
                 return await _power(call, kind, action)
@@ -653,6 +745,29 @@ def _register_guest_routes(kind: str) -> None:
     @route("DELETE", base + "/{vmid}/snapshot/{snapname}")
     async def snapshot_delete(call: Call) -> Any:
         return await _snapshot_delete(call, kind)
+
+    @route("POST", base + "/{vmid}/snapshot/{snapname}/rollback")
+    async def snapshot_rollback(call: Call) -> Any:
+        return await _snapshot_rollback(call, kind)
+
+    @route("GET", base + "/{vmid}/snapshot/{snapname}/config")
+    async def snapshot_config(call: Call) -> Any:
+        return _snapshot_config(call, kind)
+
+    @route("PUT", base + "/{vmid}/snapshot/{snapname}/config")
+    async def snapshot_config_update(call: Call) -> Any:
+        g = _guest(call, kind)
+        call.require(f"/vms/{g.vmid}", "VM.Snapshot")
+        snap = g.snapshots.get(call.params["snapname"])
+        if snap is None:
+            raise _err(500, f"snapshot '{call.params['snapname']}' does not exist")
+        if "description" in call.params:
+            snap["description"] = call.params["description"]
+        return None
+
+    @route("POST", base + "/{vmid}/template")
+    async def template(call: Call) -> Any:
+        return _template(call, kind)
 
 
 _register_guest_routes("qemu")
@@ -881,3 +996,7 @@ async def task_log(call: Call) -> list[dict[str, Any]]:
     limit = call.params.get("limit", 50)
     lines = t.log[start:start + limit] if limit else t.log[start:]
     return [{"n": start + i + 1, "t": line} for i, line in enumerate(lines)]
+
+
+# Routes on cluster-wide configuration (storage.cfg, pools) live in their own module.
+from pmpc_tui.simulator import handlers_config  # noqa: E402,F401  (registers its routes)

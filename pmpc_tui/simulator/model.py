@@ -92,9 +92,30 @@ class Storage:
     shared: bool = False
     nodes: tuple[str, ...] | None = None  # None: available on every node
     base_used: int = 0
+    options: dict[str, str] = field(default_factory=dict)  # type-specific storage.cfg keys (path, vgname, ...)
 
     def available_on(self, node: str) -> bool:
         return self.nodes is None or node in self.nodes
+
+    def config(self) -> dict[str, Any]:
+        """The storage's section of storage.cfg, as `GET /storage/{storage}` shows it (without digest)."""
+        entry: dict[str, Any] = {"storage": self.storage, "type": self.type, "content": ",".join(self.content),
+                                 **self.options}
+        if self.shared:
+            entry["shared"] = 1  # PVE marks network storage types shared when it reads storage.cfg
+        if self.nodes is not None:
+            entry["nodes"] = ",".join(self.nodes)
+        return entry
+
+
+@dataclass
+class Pool:
+    """A resource pool (user.cfg): a named group of guests and storages."""
+
+    poolid: str
+    comment: str | None = None
+    vmids: set[int] = field(default_factory=set)
+    storages: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -187,6 +208,7 @@ class Cluster:
         self.rng = random.Random(seed)
         self.nodes: dict[str, Node] = {}
         self.storages: dict[str, Storage] = {}
+        self.pools: dict[str, Pool] = {}
         self.guests: dict[int, Guest] = {}
         self.volumes: dict[str, Volume] = {}
         self.tasks: dict[str, Task] = {}
@@ -205,6 +227,17 @@ class Cluster:
         st = self.storages[storage]
         return [v for v in self.volumes.values()
                 if v.storage == storage and (st.shared or v.node == node)]
+
+    def storage_digest(self) -> str:
+        """SHA-1 of storage.cfg as PVE writes it; every entry of `GET /storage` carries it."""
+        text = "".join(f"{st.type}: {sid}\n" + "".join(f"\t{k} {v}\n" for k, v in sorted(st.config().items())
+                                                      if k not in ("storage", "type"))
+                       for sid, st in sorted(self.storages.items()))
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def pool_of(self, vmid: int) -> str | None:
+        """The pool a guest belongs to (a guest is in at most one pool)."""
+        return next((p.poolid for p in self.pools.values() if vmid in p.vmids), None)
 
     def storage_used(self, storage: str, node: str) -> int:
         st = self.storages[storage]

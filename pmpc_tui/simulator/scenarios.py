@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Any
 
-from pmpc_tui.simulator.model import Cluster, GiB, Guest, Node, Storage, Volume, format_size
+from pmpc_tui.simulator.model import Cluster, GiB, Guest, Node, Pool, Storage, Volume, format_size
 
 SCENARIOS = ("homelab", "large")
 
@@ -40,10 +40,14 @@ def _add_node(cluster: Cluster, name: str, nodeid: int, cores: int, mem_gib: int
 
 def _add_common_storage(cluster: Cluster, nodes: list[str], lvm_gib: int = 900, nas_gib: int = 8000) -> None:
     cluster.storages["local"] = Storage("local", "dir", ("iso", "vztmpl", "backup", "snippets"), 100 * GiB,
-                                        base_used=9 * GiB)
-    cluster.storages["local-lvm"] = Storage("local-lvm", "lvmthin", ("images", "rootdir"), lvm_gib * GiB)
+                                        base_used=9 * GiB, options={"path": "/var/lib/vz"})
+    cluster.storages["local-lvm"] = Storage("local-lvm", "lvmthin", ("images", "rootdir"), lvm_gib * GiB,
+                                            options={"thinpool": "data", "vgname": "pve"})
     cluster.storages["nas"] = Storage("nas", "nfs", ("images", "rootdir", "backup", "iso"), nas_gib * GiB,
-                                      shared=True, base_used=1200 * GiB)
+                                      shared=True, base_used=1200 * GiB,
+                                      options={"server": "192.168.1.5", "export": "/volume1/pve",
+                                               "path": "/mnt/pve/nas", "options": "vers=4.2",
+                                               "prune-backups": "keep-daily=7,keep-weekly=4"})
     for node in nodes:
         for name, size in (("debian-12.7.0-amd64-netinst.iso", 631 * 1024**2),
                            ("ubuntu-24.04.1-live-server-amd64.iso", 2772 * 1024**2)):
@@ -158,6 +162,7 @@ def homelab(seed: int = 1) -> Cluster:
     _ct(c, 204, "pve3", "minio", 2, 2048, 64, "stopped", "storage", storage="nas")
     _ct(c, 205, "pve3", "mqtt", 1, 256, 4, "running", "iot")
     _ct(c, 206, "pve1", "ubuntu-ct-template", 1, 512, 8, template=True, tags="template", ostype="ubuntu")
+    c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
     return c
 
 

@@ -96,6 +96,19 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
         "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
+    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback"): {
+        "node": NODE, "snapname": SNAPNAME, "start": B(), "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config"): {
+        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("PUT", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config"): {
+        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/qemu/{vmid}/status/reset"): {"node": NODE, "skiplock": B(), "vmid": VMID},
+    ("POST", "/nodes/{node}/qemu/{vmid}/template"): {
+        "disk": E(*_QEMU_DISKS), "node": NODE, "vmid": VMID,
+    },
     ("GET", "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces"): {"node": NODE, "vmid": VMID},
     # --- lxc ---
     ("GET", "/nodes/{node}/lxc"): {"node": NODE},
@@ -141,7 +154,25 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
         "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
+    ("POST", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback"): {
+        "node": NODE, "snapname": SNAPNAME, "start": B(), "vmid": VMID,
+    },
+    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config"): {
+        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("PUT", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config"): {
+        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
+    },
+    ("POST", "/nodes/{node}/lxc/{vmid}/template"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/lxc/{vmid}/interfaces"): {"node": NODE, "vmid": VMID},
+    # --- cluster configuration: storage.cfg and pools ---
+    ("GET", "/storage"): {
+        "type": E("btrfs", "cephfs", "cifs", "dir", "esxi", "iscsi", "iscsidirect", "lvm", "lvmthin", "nfs", "pbs",
+                  "rbd", "zfs", "zfspool"),
+    },
+    ("GET", "/storage/{storage}"): {"storage": STORAGE},
+    ("GET", "/pools"): {"poolid": S("pve-poolid"), "type": E("qemu", "lxc", "storage")},
+    ("GET", "/pools/{poolid}"): {"poolid": S("pve-poolid", optional=False), "type": E("qemu", "lxc", "storage")},
     # --- storage, network, tasks ---
     ("GET", "/nodes/{node}/storage"): {
         "content": S("pve-storage-content-list"), "enabled": B(), "format": B(), "node": NODE,

@@ -19,7 +19,8 @@ DURATIONS = {
     "qmstop": 0.5, "vzstop": 0.4, "qmshutdown": 1.5, "vzshutdown": 1.2, "qmreboot": 2.0, "vzreboot": 1.5,
     "qmsuspend": 0.5, "vzsuspend": 0.5, "qmresume": 0.4, "vzresume": 0.4, "qmdestroy": 1.0,
     "vzdestroy": 1.0, "qmconfig": 0.3, "resize": 0.6, "qmsnapshot": 1.0, "vzsnapshot": 1.0,
-    "qmdelsnapshot": 0.8, "vzdelsnapshot": 0.8,
+    "qmdelsnapshot": 0.8, "vzdelsnapshot": 0.8, "qmrollback": 1.5, "vzrollback": 1.2, "qmreset": 0.3,
+    "qmtemplate": 1.0,
 }
 
 Work = Callable[[Task], Awaitable[None]]
