@@ -118,11 +118,24 @@ async def ask_http(config: BackendConfig, request: str, timeout: float = 30.0) -
 
 async def ask_claude_code(request: str, timeout: float = 120.0) -> Proposal:
     """Headless Claude Code (`claude -p … --output-format json`), when it is on PATH."""
+    import sys
+    import tempfile
+
     if shutil.which("claude") is None:
         return Proposal([], 0.0, "claude is not installed", suggestions=["/help"])
-    proc = await asyncio.create_subprocess_exec("claude", "-p", _prompt(request), "--output-format", "json",
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
-    out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    # the read-only MCP server gives the model the live cluster and workspace as context
+    servers = {"mcpServers": {"proxmox-mpc": {"command": sys.executable,
+                                              "args": ["-m", "pmpc_tui", "mcp", "--read-only"]}}}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(servers, fh)
+        mcp_config = fh.name
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            "claude", "-p", _prompt(request), "--output-format", "json", "--mcp-config", mcp_config,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    finally:
+        Path(mcp_config).unlink(missing_ok=True)
     try:
         text = str(json.loads(out.decode()).get("result", ""))
     except ValueError:
