@@ -58,3 +58,16 @@ def shared_sim() -> Iterator[SimulatorThread]:
 @pytest.fixture
 def sim_info(sim: SimulatorThread) -> SimulatorInfo:
     return sim.info
+
+
+@pytest.fixture
+def imported_workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+    """A workspace initialised and imported from a fresh homelab simulator; the CLI environment (profile,
+    config and state dirs) stays set for the test."""
+    from iac_support import cli_environment, run_cli
+
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+        yield ws

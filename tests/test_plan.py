@@ -14,12 +14,8 @@ from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture
-def workspace(sim: SimulatorThread, tmp_path: Path) -> Path:
-    with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
-        yield ws  # type: ignore[misc]
+def workspace(imported_workspace: Path) -> Path:
+    return imported_workspace
 
 
 def plan_json(ws: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from iac_support import api, cli_environment, run_cli
+from iac_support import api, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture
-def workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
-    with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
-        yield ws
+def workspace(imported_workspace: Path) -> Path:
+    return imported_workspace
 
 
 def cli_json(ws: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object]:

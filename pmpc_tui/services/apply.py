@@ -116,22 +116,22 @@ async def run_steps(db: Database, run_id: int) -> list[ApplyStep]:
                                         .order_by(ApplyStep.id))).all())  # type: ignore[arg-type]
 
 
-async def _set_run(db: Database, run_id: int, **values: Any) -> None:
+async def _update(db: Database, model: type[ApplyRun] | type[ApplyStep], row_id: int, **values: Any) -> None:
+    """Change one journal row in its own transaction (so it is on disk before the next step starts)."""
     async with db.transaction() as session:
-        run = await session.get(ApplyRun, run_id)
-        if run is not None:
+        row = await session.get(model, row_id)
+        if row is not None:
             for key, value in values.items():
-                setattr(run, key, value)
-            session.add(run)
+                setattr(row, key, value)
+            session.add(row)
+
+
+async def _set_run(db: Database, run_id: int, **values: Any) -> None:
+    await _update(db, ApplyRun, run_id, **values)
 
 
 async def _set_step(db: Database, step_id: int, **values: Any) -> None:
-    async with db.transaction() as session:
-        step = await session.get(ApplyStep, step_id)
-        if step is not None:
-            for key, value in values.items():
-                setattr(step, key, value)
-            session.add(step)
+    await _update(db, ApplyStep, step_id, **values)
 
 
 async def close_unfinished(db: Database, ws: Workspace, status: str) -> int:
