@@ -106,7 +106,7 @@ class GuestsScreen(LiveScreen):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once, not deferred: keys typed right after `/` must land in the filter
 
     def action_back(self) -> None:
         """Esc closes the details pane, then clears the filter, then clears the marks."""

@@ -85,7 +85,7 @@ class LogsScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once, not deferred: keys typed right after `/` must land in the filter
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#log-filter", Input)
