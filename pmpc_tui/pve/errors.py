@@ -151,3 +151,16 @@ def from_response(status: int, reason: str, errors: dict[str, str] | None, body_
         return PVEError(f"not supported by this server: {message}",
                         "The Proxmox VE version may be too old for this operation.", status)
     return ServerError(message, "The server reported an error; retry, or check the task log.", status)
+
+
+class CodeDoesNotParse(PVEError):
+    """The workspace's code does not parse (or is not UTF-8 text): nothing may be planned or applied."""
+
+    exit_code = 65
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        more = f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        super().__init__(f"the workspace's code does not parse; nothing was planned or changed:\n{shown}{more}",
+                         "Fix the file(s) above (`proxmox-mpc validate --offline` checks them without the cluster).")
