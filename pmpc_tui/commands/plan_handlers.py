@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
-
-EXIT_CHANGES = 2  # like `terraform plan -detailed-exitcode`
+from pmpc_tui.exit_codes import ExitCode
 
 
 async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -28,12 +27,20 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
                  "`proxmox-mpc apply --resume` finishes it, `--abandon` forgets it")
     if args.out:
         text += f"\nsaved to {args.out} — `proxmox-mpc apply {args.out}` applies exactly this plan"
-    return Result(data=result.to_dict(), message=text, exit_code=EXIT_CHANGES if result.has_changes else 0)
+    code = ExitCode.ERROR if result.errors else ExitCode.CHANGES if result.has_changes else ExitCode.OK
+    return Result(data=result.to_dict(), message=text, exit_code=code)
 
 
 async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.pve.errors import ValidationFailed
-    from pmpc_tui.services.apply import apply_plan, close_unfinished, resume, unfinished_runs
+    from pmpc_tui.services.apply import (
+        DestroyNotAllowed,
+        apply_plan,
+        check_plan,
+        close_unfinished,
+        resume,
+        unfinished_runs,
+    )
     from pmpc_tui.services.plan import Plan, make_plan, render_plan
 
     ws = ctx.require_workspace()
@@ -44,7 +51,7 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
                               "`proxmox-mpc plan` shows what is still different")
     client = await ctx.client()
     if args.resume:
-        result = await resume(ws, db, client, ctx.report)
+        result = await resume(ws, db, client, ctx.report, allow_destroy=args.allow_destroy)
         return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
                       message=result.summary(), exit_code=1 if result.failed else 0)
     pending = await unfinished_runs(db, ws)
@@ -54,35 +61,52 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
                                          "to finish it, or `--abandon` to forget it"})
     saved = bool(args.plan_file)
     plan = Plan.load(Path(args.plan_file)) if saved else await make_plan(ws, db, client)
-    if not plan.has_changes:
+    if not plan.has_changes and not plan.errors:
         return Result(data=plan.to_dict(), message=render_plan(plan))
     if args.dry_run:
         return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing applied)")
+    check_plan(plan, allow_destroy=True)  # errors stop here, before any question
+    allow_destroy = args.allow_destroy
     if not args.auto_approve:
         ctx.report(render_plan(plan))
-        answer = ctx.prompt("Apply these changes? Type yes to go on: ")
-        if answer is None:
-            raise ValidationFailed("confirmation needed", {"--auto-approve": "no terminal to ask: pass --auto-approve"})
-        if answer.strip().lower() != "yes":
-            return Result(message="cancelled — nothing was applied", exit_code=1)
-    result = await apply_plan(ws, db, client, plan, ctx.report, saved=saved)
+        if plan.destructive and not allow_destroy:
+            count = str(len(plan.destructive))
+            typed = await ctx.confirm_by_typing(
+                f"{count} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
+                + ". Type how many destructive changes there are to apply them.", count)
+            if typed is None:
+                raise DestroyNotAllowed("confirmation needed for destructive changes",
+                                        "No terminal to ask: pass --auto-approve --allow-destroy.")
+            if typed.strip() != count:
+                return Result(message="cancelled — nothing was applied", exit_code=ExitCode.REFUSED)
+            allow_destroy = True
+        else:
+            answer = ctx.prompt("Apply these changes? Type yes to go on: ")
+            if answer is None:
+                raise ValidationFailed("confirmation needed",
+                                       {"--auto-approve": "no terminal to ask: pass --auto-approve"})
+            if answer.strip().lower() != "yes":
+                return Result(message="cancelled — nothing was applied", exit_code=1)
+    result = await apply_plan(ws, db, client, plan, ctx.report, saved=saved, allow_destroy=allow_destroy)
     return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
                   message=result.summary(), exit_code=1 if result.failed else 0)
 
 
 async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.pve.errors import ValidationFailed
-    from pmpc_tui.services.apply import apply_plan
+    from pmpc_tui.services.apply import apply_plan, check_deletable, check_plan
     from pmpc_tui.services.plan import make_destroy_plan, render_plan
 
     ws = ctx.require_workspace()
     db = await ctx.db()
     plan = await make_destroy_plan(ws, db, await ctx.client(), set(args.target or []) or None)
-    if not plan.has_changes:
+    if not plan.has_changes and not plan.errors:
         return Result(message="nothing to destroy: no guest of this workspace exists in the cluster")
     if args.dry_run:
         return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing destroyed)")
     name = ws.root.name
+    check_plan(plan, allow_destroy=True)  # prevent_destroy: refused before any question
+    await check_deletable(await ctx.client(), plan)  # protection, locks, nodes: before anything is stopped
     if not args.yes:
         ctx.report(render_plan(plan))
         typed = await ctx.confirm_by_typing(f"Destroy {len(plan.changes)} guest(s) of workspace '{name}' and "
@@ -91,7 +115,7 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
             raise ValidationFailed("confirmation needed", {"--yes": "no terminal to ask: pass --yes"})
         if typed.strip() != name:
             return Result(message="cancelled — nothing was destroyed", exit_code=1)
-    result = await apply_plan(ws, db, await ctx.client(), plan, ctx.report)
+    result = await apply_plan(ws, db, await ctx.client(), plan, ctx.report, allow_destroy=True)
     return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
                   message=result.summary(), exit_code=1 if result.failed else 0)
 

@@ -147,6 +147,8 @@ def _plan(p: argparse.ArgumentParser) -> None:
 def _apply(p: argparse.ArgumentParser) -> None:
     p.add_argument("plan_file", nargs="?", metavar="FILE", help="a plan saved with `plan --out` (applied exactly)")
     p.add_argument("--auto-approve", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--allow-destroy", action="store_true",
+                   help="with --auto-approve: also apply destructive changes (deletes, replaced volumes)")
     p.add_argument("--resume", action="store_true", help="finish an apply that was interrupted")
     p.add_argument("--abandon", action="store_true", help="forget an interrupted apply (changes nothing)")
     p.add_argument("--dry-run", action="store_true", help="show the plan; apply nothing")
@@ -275,7 +277,7 @@ COMMANDS: list[Command] = [
             examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan")),
     Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
             "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True,
-            examples=("apply", "apply web.plan", "apply --auto-approve", "apply --resume")),
+            examples=("apply", "apply web.plan", "apply --auto-approve", "apply -y --allow-destroy", "apply --resume")),
     Command("destroy", "delete every guest the workspace's code declares (you type the workspace name)",
             "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True,
             examples=("destroy --dry-run", "destroy --target web-03")),

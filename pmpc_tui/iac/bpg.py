@@ -416,7 +416,6 @@ def _vm_config(body: Body) -> dict[str, Any]:
                 c[key] = int(mem[name]) if isinstance(mem[name], bool) else mem[name]
     for os_ in body.get("operating_system", []):
         c["ostype"] = os_.get("type", "other")
-    vmid = body.get("vm_id")
     for disk in body.get("disk", []):
         store = disk.get("datastore_id", "local-lvm")
         size = int(disk.get("size", 8))
@@ -462,7 +461,7 @@ def _vm_config(body: Body) -> dict[str, Any]:
         c[f"net{i}"] = format_props(items)
     for init in body.get("initialization", []):
         store = init.get("datastore_id", "local-lvm")
-        c[init.get("interface", "ide2")] = f"{store}:vm-{vmid}-cloudinit,media=cdrom"
+        c[init.get("interface", "ide2")] = f"{store}:cloudinit,media=cdrom"  # how PVE is asked to make one
         for dns in init.get("dns", []):
             if "domain" in dns:
                 c["searchdomain"] = dns["domain"]
@@ -862,7 +861,10 @@ def _ct_view(c: dict[str, Any]) -> dict[str, Any]:
             p = parse_props(str(c[key]), "volume" if key.startswith("mp") else "path")
             if key.startswith("net"):
                 p["firewall"] = str(int(flag(p.get("firewall", "0"))))
-                p["hwaddr"] = p.get("hwaddr", "").upper()
+                if p.get("hwaddr"):  # absent in the code: PVE picks one (not a difference)
+                    p["hwaddr"] = p["hwaddr"].upper()
+                else:
+                    p.pop("hwaddr", None)
                 p.setdefault("type", "veth")
             if key.startswith("mp") and "size" in p:
                 p["size"] = str(parse_size(p["size"]))

@@ -164,19 +164,21 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
         @server.tool(annotations=DESTRUCTIVE,
                      description="Apply the workspace's code to the cluster. Show plan() to the user first; "
-                                 "needs confirm=true.")
-        async def apply(confirm: bool = False) -> dict[str, Any]:
+                                 "needs confirm=true, and allow_destroy=true as well when the plan deletes a "
+                                 "guest or a disk or replaces a volume (its impact is 'destructive').")
+        async def apply(confirm: bool = False, allow_destroy: bool = False) -> dict[str, Any]:
             from pmpc_tui.services.apply import apply_plan
             from pmpc_tui.services.plan import make_plan
 
-            if not confirm:
+            if confirm is not True:
                 return {"ok": False, "error": "apply changes the cluster: show plan() to the user, then call "
                                               "apply(confirm=true)"}
 
             async def go() -> Any:
                 ws, db, client = ctx.require_workspace(), await ctx.db(), await ctx.client()
                 lines: list[str] = []
-                result = await apply_plan(ws, db, client, await make_plan(ws, db, client), lines.append)
+                result = await apply_plan(ws, db, client, await make_plan(ws, db, client), lines.append,
+                                          allow_destroy=allow_destroy is True)  # the service refuses otherwise
                 return {"summary": result.summary(), "progress": lines}
             return await guarded(go)
 

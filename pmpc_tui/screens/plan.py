@@ -20,24 +20,33 @@ if TYPE_CHECKING:
     from pmpc_tui.app import ProxmoxApp
     from pmpc_tui.services.plan import Plan, ResourceChange
 
-COLUMNS = (("symbol", " "), ("action", "Action"), ("address", "Resource"), ("vmid", "VMID"), ("name", "Name"),
-           ("node", "Node"), ("changes", "Changes"))
+COLUMNS = (("symbol", " "), ("action", "Action"), ("impact", "Impact"), ("address", "Resource"), ("vmid", "VMID"),
+           ("name", "Name"), ("node", "Node"), ("changes", "Changes"))
 COLOUR = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red", "no-op": "dim"}
 
 
+IMPACT_COLOUR = {"in-place": "green", "reboot": "yellow", "disruptive": "magenta", "destructive": "red"}
+
+
 def diff_lines(change: ResourceChange) -> list[str]:
-    """Rich-markup lines of one resource's attribute diff."""
+    """Rich-markup lines of one resource's attribute diff, each with its impact."""
+    from pmpc_tui.services.changes import IMPACT_TEXT
+    from pmpc_tui.services.plan import change_line
+
     colour = COLOUR[change.action]
     lines = [f"[b {colour}]{escape(change.symbol)} {escape(change.address)}[/]"
-             + (f"  — {escape(change.reason)}" if change.reason else "")]
+             + (f"  — {escape(change.reason)}" if change.reason else "")
+             + (f"  [{IMPACT_COLOUR[change.impact]}]\\[{IMPACT_TEXT[change.impact]}][/]"
+                if change.impact != "in-place" else "")]
     for c in change.changes:
         if change.action == "create":
             lines.append(f"  [green]+ {escape(c.key)} = {escape(str(c.after))}[/]")
         else:
-            lines.append(f"  [yellow]~ {escape(c.key)}[/]: [red]{escape(str(c.before))}[/] → "
-                         f"[green]{escape(str(c.after))}[/]")
+            lines.append(f"  [{IMPACT_COLOUR[c.impact]}]~ {escape(change_line(c))}[/]")
     if change.action == "delete":
         lines.append("  [red]- the guest and its disks are deleted[/]")
+    if change.pending:
+        lines.append(f"  [dim](set already, waiting for a reboot: {escape(', '.join(change.pending))})[/]")
     return lines
 
 
@@ -96,13 +105,16 @@ class PlanScreen(Screen[None]):
         s = plan.summary()
         text = (f"[green]+{s['create']}[/] create  [yellow]~{s['update']}[/] update  "
                 f"[magenta]-/+{s['replace']}[/] replace  [red]-{s['delete']}[/] delete  · {s['no-op']} unchanged")
+        impact = plan.impact_counts()
+        if impact["destructive"]:
+            text += f"  [b red]{impact['destructive']} destructive (listed first)[/]"
         if not plan.has_changes:
             text = f"No changes: the cluster matches the code ({s['no-op']} guests)."
         if plan.errors:
-            text += f"\n[red]{len(plan.errors)} file(s) do not parse — see /validate[/]"
+            text += f"\n[red]{len(plan.errors)} error(s): nothing can be applied — {escape(plan.errors[0])}[/]"
         self.query_one("#plan-summary", Static).update(text + "  · p plan again · a apply · Enter diff")
         self.query_one("#plan-table", KeyedTable).show({r.address: [
-            r.symbol, r.action, r.address, str(r.vmid or ""), r.name, r.node, str(len(r.changes)),
+            r.symbol, r.action, r.impact, r.address, str(r.vmid or ""), r.name, r.node, str(len(r.changes)),
         ] for r in plan.changes}, ordered=True)
         log = self.query_one("#plan-detail", RichLog)
         log.clear()
@@ -127,18 +139,27 @@ class PlanScreen(Screen[None]):
         if plan is None or not plan.has_changes:
             self.notify("Nothing to apply — plan first (p).", severity="warning")
             return
+        if plan.errors:
+            self.notify("; ".join(plan.errors), title="The plan has errors: nothing applied", severity="error",
+                        timeout=10)
+            return
         s = plan.summary()
         question = (f"Apply {len(plan.changes)} change(s): {s['create']} create, {s['update']} update, "
                     f"{s['replace']} replace, {s['delete']} delete?")
+        destructive = plan.destructive
+        typed = str(len(destructive)) if destructive else None
+        if destructive:
+            question += (f"\n{len(destructive)} destructive: " + "; ".join(r.what_is_destroyed() for r in destructive)
+                         + "\nType how many destructive changes there are.")
 
         def go(confirmed: bool | None) -> None:
             if confirmed:
-                self.run_apply(plan)
+                self.run_apply(plan, allow_destroy=bool(destructive))
 
-        self.app.push_screen(ConfirmScreen(question, confirm_label="Apply"), go)
+        self.app.push_screen(ConfirmScreen(escape(question), type_to_confirm=typed, confirm_label="Apply"), go)
 
     @work(exclusive=True, group="plan")
-    async def run_apply(self, plan: Plan) -> None:
+    async def run_apply(self, plan: Plan, allow_destroy: bool = False) -> None:
         """Apply through the services; progress lines go to the detail pane as they come."""
         from pmpc_tui.services.apply import apply_plan
 
@@ -150,7 +171,8 @@ class PlanScreen(Screen[None]):
 
         try:
             ws, db = await self.proxmox.workspace_db()
-            result = await apply_plan(ws, db, await self.proxmox.client(), plan, progress)
+            result = await apply_plan(ws, db, await self.proxmox.client(), plan, progress,
+                                      allow_destroy=allow_destroy)
         except PVEError as exc:
             self.notify(str(exc), title="Apply refused", severity="error", timeout=10)
             return

@@ -5,6 +5,11 @@ apply cut short (Ctrl+C, crash, API failure) is found on the next start. Resumin
 the live cluster and applies what is still different: a guest created before the interruption is
 then an update or a no-op, never a second create. A lock file keeps two consoles from applying at
 once. PVE config locks (`VM is locked (clone)`) are waited out; clones of one source run one at a time.
+
+Safety rules live here, so no front end can skip them: a plan with errors is not applied; destructive
+changes need `allow_destroy`; every guest to be deleted is checked (protection, lock, node) before
+anything is stopped — one refusal and nothing is touched. A create converges in one go: clone or create,
+then the same operations an update would run (resize, cloud-init drive, options), then start.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlmodel import select
 
+from pmpc_tui.exit_codes import ExitCode
+from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, PVEError, ResourceLocked
+from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import ApplyRun, ApplyStep, utcnow
@@ -30,6 +39,30 @@ from pmpc_tui.workspace.config import Workspace
 Progress = Callable[[str], None]
 LOCK_WAIT_SECONDS = 120.0
 ORDER = {"delete": 0, "replace": 1, "update": 2, "create": 3}
+
+
+class DestroyNotAllowed(PVEError):
+    """The plan destroys something and the caller did not allow it (`--allow-destroy`)."""
+
+    exit_code = ExitCode.REFUSED
+
+
+class PlanHasErrors(PVEError):
+    """The plan has errors (a disk asked to shrink, prevent_destroy): nothing is applied."""
+
+    exit_code = ExitCode.ERROR
+
+
+def check_plan(plan: Plan, allow_destroy: bool) -> None:
+    """Refuse a plan with errors, and a destructive plan unless destroying was allowed — naming every target."""
+    if plan.errors:
+        raise PlanHasErrors("the plan has errors; nothing was applied: " + "; ".join(plan.errors),
+                            "Fix the code (proxmox-mpc plan shows the errors), then plan again.")
+    if plan.destructive and not allow_destroy:
+        targets = "; ".join(r.what_is_destroyed() for r in plan.destructive)
+        raise DestroyNotAllowed(f"this plan destroys {len(plan.destructive)} thing(s): {targets}",
+                                "Review it, then pass --allow-destroy (MCP: allow_destroy=true), or answer the "
+                                "typed confirmation; nothing was applied.")
 
 
 @dataclass
@@ -171,8 +204,24 @@ async def _locked_retry(call: Callable[[], Any], progress: Progress, label: str)
             delay = min(delay * 1.5, 5.0)
 
 
-def _config_params(config: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in config.items() if v is not None}
+def _config_value(kind: str, change: AttributeChange, current: dict[str, Any], desired: dict[str, Any]) -> Any:
+    """What to send for one `set`: drives keep their volume and size, VM NICs keep their MAC."""
+    raw = desired[change.key]
+    if change.key in current and is_drive(kind, change.key) and change.impact != "destructive":
+        if "cloudinit" in str(current[change.key]) or "media=cdrom" in str(raw):
+            return raw
+        return drive_value(kind, str(current[change.key]), str(raw))
+    if kind == "qemu" and change.key.startswith("net") and change.key in current:
+        return nic_value(str(current[change.key]), str(raw))
+    return raw
+
+
+_VIEW_KEYS = {"smbios_uuid": "smbios1"}  # compared under another name than the config key
+
+
+def _size_text(kind: str, change: AttributeChange) -> str:
+    gib = float(change.after)
+    return f"{gib:g}G" if gib == int(gib) else f"{int(gib * 1024)}M"
 
 
 class Applier:
@@ -191,6 +240,7 @@ class Applier:
             return await handler(change)
 
     async def create(self, change: ResourceChange) -> str:
+        """Clone or create, then converge (resize, cloud-init drive, options) — then start: one apply."""
         desired = change.desired or {}
         vmid, node, kind = change.vmid, desired.get("node") or change.node, change.kind
         if vmid is None:
@@ -198,64 +248,134 @@ class Applier:
         if await self._exists(vmid):
             raise ConflictError(f"VMID {vmid} already exists in the cluster",
                                 "Plan again: the guest is there already (an earlier apply may have made it).")
-        config = dict(desired.get("config") or {})
+        config = {k: v for k, v in (desired.get("config") or {}).items() if v is not None}
         clone = desired.get("clone")
         label = change.address
         if clone:
-            source = int(clone["vm_id"])
-            lock = self.source_locks.setdefault(source, asyncio.Lock())
-            async with lock:  # PVE locks the source while it is being cloned
-                src = await self._find(source)
-                assert src is not None
-                params = {"newid": vmid, "name": change.name or None, "target": node,
-                          "full": 1 if clone.get("full", True) else 0,
-                          "storage": clone.get("datastore_id")}
-                upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, src[1], source)}/clone",
-                                                                    **{k: v for k, v in params.items()
-                                                                       if v is not None}),
-                                           self.progress, label)
-                await _task(self.client, upid, self.progress, label)
-            for key in [k for k in config if k.startswith(("scsi", "virtio", "sata", "ide")) and k[-1].isdigit()]:
-                config.pop(key)  # the clone brought its disks
-            if config:
-                await _locked_retry(lambda: self.client.put(f"{_path(kind, node, vmid)}/config",
-                                                            **_config_params(config)), self.progress, label)
+            await self._clone(change, int(clone["vm_id"]), clone, node)
         elif kind == "qemu":
-            upid = await self.client.post(f"/nodes/{node}/qemu", vmid=vmid, **_config_params(config))
+            upid = await self.client.post(f"/nodes/{node}/qemu", vmid=vmid, **config)
             await _task(self.client, upid, self.progress, label)
         else:
-            ostemplate = desired.get("ostemplate")
-            upid = await self.client.post(f"/nodes/{node}/lxc", vmid=vmid, ostemplate=ostemplate,
-                                          **_config_params(config))
+            upid = await self.client.post(f"/nodes/{node}/lxc", vmid=vmid, ostemplate=desired.get("ostemplate"),
+                                          **config)
             await _task(self.client, upid, self.progress, label)
+        current = await self.client.get(f"{_path(kind, node, vmid)}/config")
+        diff = guest_diff(kind, current, config, "stopped", None, cloned=bool(clone))
+        if diff.errors:
+            raise ConflictError(f"{change.address}: " + "; ".join(diff.errors),
+                                "Change the code to what the clone can be (disks cannot shrink), then apply.")
+        done = await self._converge(kind, node, vmid, diff.changes, config, current, None, label)
         if desired.get("started"):
-            upid = await self.client.post(f"{_path(kind, node, vmid)}/status/start")
+            upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, node, vmid)}/status/start"),
+                                       self.progress, label)
             await _task(self.client, upid, self.progress, label)
-        return f"created {kind} {vmid}"
+        return f"created {kind} {vmid}" + (f" ({', '.join(done)})" if done else "")
+
+    async def _clone(self, change: ResourceChange, source: int, clone: dict[str, Any], node: str) -> None:
+        """Clone on the source's node; to another node directly when its disks are on shared storage,
+        otherwise clone there and migrate (PVE refuses a cross-node clone from local storage)."""
+        kind, vmid, label = change.kind, change.vmid, change.address
+        lock = self.source_locks.setdefault(source, asyncio.Lock())
+        async with lock:  # PVE locks the source while it is being cloned
+            src = await self._find(source)
+            assert src is not None
+            src_node = src[1]
+            direct = src_node == node or await self._on_shared_storage(kind, src_node, source, clone)
+            params = {"newid": vmid, "target": node if direct and node != src_node else None,
+                      "full": 1 if clone.get("full", True) else 0, "storage": clone.get("datastore_id"),
+                      ("name" if kind == "qemu" else "hostname"): change.name or None}
+            if kind == "lxc" and not clone.get("full", True):
+                params.pop("full")
+            upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, src_node, source)}/clone",
+                                                                **{k: v for k, v in params.items()
+                                                                   if v is not None}),
+                                       self.progress, label)
+            await _task(self.client, upid, self.progress, label)
+        if not direct:
+            self.progress(f"  {label}: the template's disks are on local storage — migrating the clone to {node}")
+            assert vmid is not None
+            extra = {"targetstorage" if kind == "qemu" else "target-storage": clone["datastore_id"]} \
+                if clone.get("datastore_id") else {}
+            upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, src_node, vmid)}/migrate",
+                                                                target=node, **extra), self.progress, label)
+            await _task(self.client, upid, self.progress, label)
+
+    async def _on_shared_storage(self, kind: str, node: str, vmid: int, clone: dict[str, Any]) -> bool:
+        config = await self.client.get(f"{_path(kind, node, vmid)}/config")
+        storages = await self.client.get(f"/nodes/{node}/storage")
+        shared = {str(s.get("storage")) for s in storages or [] if s.get("shared")}
+        used = set()
+        for key, value in config.items():
+            if is_drive(kind, key) or key.startswith("unused"):
+                volume = parse_props(str(value), "file" if kind == "qemu" else "volume")
+                volid = volume.get("file") or volume.get("volume") or ""
+                if ":" in volid and volid not in ("none", "cdrom"):
+                    used.add(volid.split(":", 1)[0])
+        target = clone.get("datastore_id")
+        return used <= shared and (target is None or target in shared)
 
     async def update(self, change: ResourceChange) -> str:
         assert change.vmid is not None
         desired = change.desired or {}
         kind, node, vmid = change.kind, change.node, change.vmid
         config = desired.get("config") or {}
-        keys = [c.key for c in change.changes if c.key != "status"]
-        params = {k: config[k] for k in keys if k in config and config[k] is not None}
-        removed = [k for k in keys if k not in config]
-        label = change.address
+        current = await self.client.get(f"{_path(kind, node, vmid)}/config")
+        done = await self._converge(kind, node, vmid, change.changes, config, current, change.digest,
+                                    change.address)
+        return f"updated {', '.join(done)}"
+
+    async def _converge(self, kind: str, node: str, vmid: int, changes: list[AttributeChange],
+                        desired: dict[str, Any], current: dict[str, Any], digest: str | None, label: str) -> list[str]:
+        """Carry out one guest's changes: config (with the digest), then resizes, moves, power."""
+        path = _path(kind, node, vmid)
+        params: dict[str, Any] = {}
+        removed: list[str] = []
+        for c in changes:
+            if c.op not in ("set", "delete", "detach"):
+                continue
+            key = _VIEW_KEYS.get(c.key, c.key)
+            if c.op == "set" and desired.get(key) is not None:
+                params[key] = _config_value(kind, AttributeChange(key, c.before, c.after, c.impact, c.op),
+                                            current, desired)
+            elif key in current:
+                removed.append(key)
         if params or removed:
             if removed:
                 params["delete"] = ",".join(removed)
-            if change.digest:
-                params["digest"] = change.digest
-            await _locked_retry(lambda: self.client.put(f"{_path(kind, node, vmid)}/config", **params),
-                                self.progress, label)
-        status = next((c for c in change.changes if c.key == "status"), None)
-        if status is not None:
-            action = "start" if status.after == "running" else "shutdown"
-            upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, node, vmid)}/status/{action}"),
-                                       self.progress, label)
+            if digest:
+                params["digest"] = digest
+            await _locked_retry(lambda: self.client.put(f"{path}/config", **params), self.progress, label)
+        for c in changes:
+            if c.op == "resize":
+                resize = {"disk": c.key, "size": _size_text(kind, c)}
+                upid = await _locked_retry(partial(self.client.put, f"{path}/resize", **resize), self.progress, label)
+                await _task(self.client, upid, self.progress, label)
+            elif c.op == "move":
+                await self._move(kind, node, vmid, c, label)
+        for c in changes:
+            if c.op in ("start", "shutdown"):
+                upid = await _locked_retry(partial(self.client.post, f"{path}/status/{c.op}"), self.progress, label)
+                await _task(self.client, upid, self.progress, label)
+        return [f"{c.key} ({c.op})" if c.op not in ("set", "delete") else c.key for c in changes]
+
+    async def _move(self, kind: str, node: str, vmid: int, c: AttributeChange, label: str) -> None:
+        """Move a volume to another storage; PVE keeps the old one as unusedN (delete=0)."""
+        path = _path(kind, node, vmid)
+        if kind == "qemu":
+            upid = await _locked_retry(lambda: self.client.post(f"{path}/move_disk", disk=c.key, storage=c.after,
+                                                                delete=0), self.progress, label)
             await _task(self.client, upid, self.progress, label)
-        return f"updated {', '.join(c.key for c in change.changes)}"
+            return
+        status = await self.client.get(f"{path}/status/current")
+        running = status.get("status") == "running"
+        if running:  # PVE moves a container's volume only while it is stopped
+            await _task(self.client, await self.client.post(f"{path}/status/shutdown"), self.progress, label)
+        upid = await _locked_retry(lambda: self.client.post(f"{path}/move_volume", volume=c.key, storage=c.after,
+                                                            delete=0), self.progress, label)
+        await _task(self.client, upid, self.progress, label)
+        if running:
+            await _task(self.client, await self.client.post(f"{path}/status/start"), self.progress, label)
 
     async def delete(self, change: ResourceChange) -> str:
         assert change.vmid is not None
@@ -288,6 +408,43 @@ class Applier:
         raise NotFound(f"guest {vmid} not found", "Check the VMID in the code.")
 
 
+async def check_deletable(client: PVEClient, plan: Plan) -> None:
+    """Before anything is stopped: every guest to delete must be unprotected, unlocked, on an online node.
+    One refusal and nothing is touched; the message lists every blocking guest and why."""
+    doomed = [r for r in plan.changes if r.action in ("delete", "replace") and r.vmid is not None]
+    if not doomed:
+        return
+    resources = {r.get("vmid"): r for r in await client.get("/cluster/resources", type="vm")}
+    blocked: list[str] = []
+
+    async def check(r: ResourceChange) -> None:
+        entry = resources.get(r.vmid)
+        if entry is None:
+            return  # gone already: nothing to refuse
+        why: list[str] = []
+        if entry.get("status") == "unknown":
+            why.append(f"its node {entry.get('node')} does not answer")
+        else:
+            try:
+                config = await client.get(f"{_path(r.kind, str(entry.get('node')), int(r.vmid or 0))}/config")
+            except PVEError as exc:
+                config = {}
+                why.append(f"its config cannot be read ({str(exc).splitlines()[0]})")
+            if str(config.get("protection", "0")) in ("1", "true"):
+                why.append("protection is on (unset it in the code or with `pct/qm set --protection 0` first)")
+            lock = config.get("lock") or entry.get("lock")
+            if lock:
+                why.append(f"it is locked ({lock}); wait for that to finish")
+        if why:
+            blocked.append(f"{r.address} (VMID {r.vmid}): " + " and ".join(why))
+
+    await asyncio.gather(*(check(r) for r in doomed))
+    if blocked:
+        raise ConflictError(f"{len(blocked)} of {len(doomed)} guest(s) cannot be deleted, so nothing was touched: "
+                            + "; ".join(sorted(blocked)),
+                            "Resolve each of them, then run the command again.")
+
+
 # ---- the use case ------------------------------------------------------------------------
 async def check_digests(plan: Plan, db: Database) -> list[str]:
     """Resources changed since the plan was made (their config digest moved)."""
@@ -309,10 +466,14 @@ def _record_created(ws: Workspace, created: dict[int, str]) -> None:
 
 
 async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan, progress: Progress,
-                     saved: bool = False, concurrency: int = 4) -> ApplyResult:
-    """Apply `plan` (for a saved plan, refuse when a resource changed since). Journaled step by step."""
+                     saved: bool = False, concurrency: int = 4, allow_destroy: bool = False) -> ApplyResult:
+    """Apply `plan` (for a saved plan, refuse when a resource changed since). Journaled step by step.
+
+    Refused before anything is sent: a plan with errors; destructive changes unless `allow_destroy`;
+    deletes of protected, locked or unreachable guests (all or nothing)."""
     from pmpc_tui.services.sync import SyncService
 
+    check_plan(plan, allow_destroy)
     with workspace_lock(ws):
         if saved:
             await SyncService(client, db).run()
@@ -320,6 +481,7 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
             if stale:
                 raise ConflictError("the saved plan is out of date: " + "; ".join(stale),
                                     "Run `proxmox-mpc plan --out FILE` again and review it.")
+        await check_deletable(client, plan)
         async with db.transaction() as session:
             run = ApplyRun(workspace=str(ws.root), plan=plan.to_dict())
             session.add(run)
@@ -369,8 +531,9 @@ async def _one(db: Database, applier: Applier, step: ApplyStep, change: Resource
     return StepResult(change.address, change.vmid, change.action, True, message)
 
 
-async def resume(ws: Workspace, db: Database, client: PVEClient, progress: Progress) -> ApplyResult:
+async def resume(ws: Workspace, db: Database, client: PVEClient, progress: Progress,
+                 allow_destroy: bool = False) -> ApplyResult:
     """Finish an interrupted apply: plan again from the live cluster and apply what is still different."""
     await close_unfinished(db, ws, "resumed")
     plan = await make_plan(ws, db, client)
-    return await apply_plan(ws, db, client, plan, progress)
+    return await apply_plan(ws, db, client, plan, progress, allow_destroy=allow_destroy)

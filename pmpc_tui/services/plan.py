@@ -3,13 +3,13 @@
 Desired state: the workspace's terraform/*.tf (parsed with python-hcl2). Actual state: read fresh
 from the API by a sync (and so saved in the state DB). Managed guests are the ones the workspace
 generated (import) or created (apply); only those can be planned for deletion — a guest nobody
-described in code is reported by drift as unmanaged, never deleted.
+described in code is reported by drift as unmanaged, never deleted. Every change carries its impact
+(services/changes.py); destructive ones are listed first.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,15 +17,16 @@ from typing import Any
 
 from sqlmodel import select
 
-from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config, config_differences
+from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.terraform import DesiredGuest, load_desired_state, scan_guest_resources
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.pve.errors import PVEError, ValidationFailed
+from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import VM, Container
 from pmpc_tui.workspace.config import Workspace
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2  # 2: impact per resource and per change, `op`/`detail` per change, `pending`
 ACTIONS = ("create", "update", "replace", "delete", "no-op")
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
 
@@ -44,15 +45,6 @@ class ActualGuest:
 
 
 @dataclass
-class AttributeChange:
-    """One managed key: its value now and the value the code asks for."""
-
-    key: str
-    before: Any
-    after: Any
-
-
-@dataclass
 class ResourceChange:
     """What the plan would do to one guest."""
 
@@ -66,10 +58,25 @@ class ResourceChange:
     reason: str = ""
     digest: str | None = None  # the config digest seen when planning (apply refuses if it changed)
     desired: dict[str, Any] | None = None  # the desired PVE config, node, started, clone, ostemplate
+    impact: str = "in-place"  # the most severe impact of its changes (see IMPACTS)
+    pending: list[str] = field(default_factory=list)  # keys set already, waiting in PVE for a reboot
+    prevent_destroy: bool = False  # the code's `lifecycle { prevent_destroy = true }`
 
     @property
     def symbol(self) -> str:
         return SYMBOLS[self.action]
+
+    @property
+    def destructive(self) -> bool:
+        return self.impact == "destructive"
+
+    def what_is_destroyed(self) -> str:
+        """`address (VMID n): the guest and its disks` — or the disks/volumes a change destroys."""
+        where = f"{self.address} (VMID {self.vmid})"
+        if self.action in ("delete", "replace"):
+            return f"{where}: the guest and its disks ({self.reason or self.action})"
+        parts = [f"{c.key} {c.detail or c.op}" for c in self.changes if c.impact == "destructive"]
+        return f"{where}: " + "; ".join(parts)
 
 
 @dataclass
@@ -88,6 +95,17 @@ class Plan:
             counts[r.action] += 1
         return counts
 
+    def impact_counts(self) -> dict[str, int]:
+        """Changing guests by their most severe impact."""
+        counts = dict.fromkeys(IMPACTS, 0)
+        for r in self.changes:
+            counts[r.impact] += 1
+        return counts
+
+    @property
+    def destructive(self) -> list[ResourceChange]:
+        return [r for r in self.changes if r.destructive]
+
     @property
     def changes(self) -> list[ResourceChange]:
         return [r for r in self.resources if r.action != "no-op"]
@@ -98,13 +116,14 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": self.format_version, "created_at": self.created_at, "workspace": self.workspace,
-                "summary": self.summary(), "errors": self.errors,
+                "summary": self.summary(), "impact": self.impact_counts(), "errors": self.errors,
                 "resources": [asdict(r) for r in self.resources]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
         if data.get("format_version") != PLAN_FORMAT_VERSION:
-            raise ValidationFailed("unsupported plan file", {"format_version": f"expected {PLAN_FORMAT_VERSION}"})
+            raise ValidationFailed("unsupported plan file", {"format_version": f"expected {PLAN_FORMAT_VERSION}; "
+                                                                              "make the plan again"})
         resources = [ResourceChange(**{**r, "changes": [AttributeChange(**c) for c in r.get("changes", [])]})
                      for r in data["resources"]]
         return cls(workspace=data["workspace"], resources=resources, errors=list(data.get("errors", [])),
@@ -151,87 +170,101 @@ def created_guests(ws: Workspace) -> dict[int, str]:
         return {}
 
 
-# values PVE picks when a guest is made and the code may leave open (like terraform's computed attributes)
-COMPUTED_KEYS = {"smbios_uuid"}
-_ALLOCATION = re.compile(r"^([^:]+):\d+(\.\d+)?$")  # `local-lvm:16` = a new 16 GiB volume on local-lvm
-
-
-def _settled(key: str, before: Any, after: Any) -> bool:
-    """True when the only differences are values the cluster chose where the code says nothing: a MAC
-    address, the SMBIOS UUID, the name PVE gave a volume the code asked to allocate (`storage:size`)."""
-    if after is None:
-        return key in COMPUTED_KEYS
-    if not (isinstance(before, dict) and isinstance(after, dict)):
-        return False
-    for sub in set(before) | set(after):
-        b, a = before.get(sub), after.get(sub)
-        if a is None or a == b:
-            continue
-        allocation = _ALLOCATION.match(a) if sub == "file" and isinstance(a, str) else None
-        if allocation and isinstance(b, str) and b.split(":", 1)[0] == allocation.group(1):
-            continue
-        return False
-    return True
-
-
 def _desired_dict(d: DesiredConfig) -> dict[str, Any]:
     return {"node": d.node, "vmid": d.vmid, "config": d.config, "started": d.started, "clone": d.clone,
             "ostemplate": d.ostemplate}
 
 
-def _compare(guest: DesiredGuest, actual: ActualGuest | None) -> ResourceChange:
+def _prevents_destroy(guest: DesiredGuest) -> bool:
+    lifecycle = guest.body.get("lifecycle")
+    blocks = lifecycle if isinstance(lifecycle, list) else [lifecycle] if isinstance(lifecycle, dict) else []
+    return any(isinstance(b, dict) and b.get("prevent_destroy") is True for b in blocks)
+
+
+def _compare(guest: DesiredGuest, actual: ActualGuest | None,
+             pending: list[dict[str, Any]] | None = None) -> tuple[ResourceChange, list[str]]:
     desired = body_to_config(guest.kind, guest.body)
     change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, guest.node, "no-op",
-                            desired=_desired_dict(desired))
+                            desired=_desired_dict(desired), prevent_destroy=_prevents_destroy(guest))
     if actual is None:
         change.action = "create"
         change.reason = f"clone of {desired.clone.get('vm_id')}" if desired.clone else "new guest"
         change.changes = [AttributeChange(k, None, v) for k, v in sorted(desired.config.items())]
-        return change
+        return change, []
     change.digest = actual.digest
-    if actual.kind != guest.kind:
-        change.action = "replace"
-        change.reason = f"VMID {actual.vmid} is a {'VM' if actual.kind == 'qemu' else 'container'} in the cluster"
-        return change
-    if desired.node and desired.node != actual.node:
-        change.action = "replace"
-        change.reason = f"node_name changes from {actual.node} to {desired.node}"
-        change.changes.append(AttributeChange("node", actual.node, desired.node))
-        return change
-    diffs = config_differences(guest.kind, actual.config, desired.config)
-    follows_memory = "balloon" not in actual.config and "balloon" not in desired.config
-    cloned = desired.clone is not None  # what the code leaves out, a clone keeps from its source
-    change.changes = [AttributeChange(k, before, after) for k, (before, after) in diffs.items()
-                      if not _settled(k, before, after) and not (k == "balloon" and follows_memory)
-                      and not (cloned and after in (None, [], "", {}))]
-    running = actual.status == "running"
-    if desired.started is not None and desired.started != running:
-        change.changes.append(AttributeChange("status", actual.status, "running" if desired.started else "stopped"))
+    if actual.kind != guest.kind or (desired.node and desired.node != actual.node):
+        change.action, change.impact = "replace", "destructive"
+        if actual.kind != guest.kind:
+            change.reason = f"VMID {actual.vmid} is a {'VM' if actual.kind == 'qemu' else 'container'} in the cluster"
+        else:
+            change.reason = f"node_name changes from {actual.node} to {desired.node}"
+            change.changes.append(AttributeChange("node", actual.node, desired.node, "destructive", "replace"))
+        errors = []
+        if change.prevent_destroy:
+            errors.append(f"{guest.address}: lifecycle.prevent_destroy is set, but this plan would replace the guest "
+                          f"({change.reason}); change the code back, or remove prevent_destroy on purpose")
+        return change, errors
+    config = actual.config
+    if pending:
+        config, waiting = pending_config(actual.config, pending)
+        change.pending = sorted(waiting)
+    diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started,
+                      cloned=desired.clone is not None)
+    change.changes = diff.changes
+    change.impact = worst([c.impact for c in diff.changes])
     if change.changes:
         change.action = "update"
-    return change
+    return change, [f"{guest.address}: {e}" for e in diff.errors]
+
+
+def _targeted(r: ResourceChange, targets: set[str] | None) -> bool:
+    return not targets or r.address in targets or str(r.vmid) in targets or r.name in targets
 
 
 def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list[str],
-                 actual: dict[int, ActualGuest], managed: dict[int, str], targets: set[str] | None = None) -> Plan:
-    """Compare desired and actual state (pure: no I/O)."""
+                 actual: dict[int, ActualGuest], managed: dict[int, str], targets: set[str] | None = None,
+                 pending: dict[int, list[dict[str, Any]]] | None = None) -> Plan:
+    """Compare desired and actual state (pure: no I/O). `pending`: PVE's pending values of running guests."""
     resources: list[ResourceChange] = []
+    problems = list(errors)
     declared: set[int] = set()
     for guest in desired_guests:
         if guest.vmid is not None:
             declared.add(guest.vmid)
-        resources.append(_compare(guest, actual.get(guest.vmid) if guest.vmid is not None else None))
+        found = actual.get(guest.vmid) if guest.vmid is not None else None
+        change, found_errors = _compare(guest, found, (pending or {}).get(guest.vmid or -1))
+        if _targeted(change, targets):
+            resources.append(change)
+            problems += found_errors
     for vmid in sorted(set(managed) - declared):
         gone = actual.get(vmid)
         if gone is None:
             continue  # already deleted
         resources.append(ResourceChange(managed[vmid], gone.kind, vmid, gone.name, gone.node, "delete",
-                                        reason="removed from the code", digest=gone.digest))
-    if targets:
-        resources = [r for r in resources if r.address in targets or str(r.vmid) in targets or r.name in targets]
+                                        reason="removed from the code", digest=gone.digest, impact="destructive"))
+    resources = [r for r in resources if _targeted(r, targets)]
+    return Plan(workspace=str(ws.root), resources=sort_resources(resources), errors=problems)
+
+
+def sort_resources(resources: list[ResourceChange]) -> list[ResourceChange]:
+    """Destructive changes first, then deletes, replaces, updates, creates, unchanged."""
     order = {a: i for i, a in enumerate(("delete", "replace", "update", "create", "no-op"))}
-    resources.sort(key=lambda r: (order[r.action], r.vmid or 0))
-    return Plan(workspace=str(ws.root), resources=resources, errors=list(errors))
+    return sorted(resources, key=lambda r: (not r.destructive, order[r.action], r.vmid or 0))
+
+
+async def read_pending(client: PVEClient, guests: list[ActualGuest]) -> dict[int, list[dict[str, Any]]]:
+    """PVE's pending values (GET …/pending) of running guests: set already, waiting for a reboot."""
+    import asyncio
+
+    async def one(g: ActualGuest) -> tuple[int, list[dict[str, Any]]]:
+        try:
+            items = await client.get(f"/nodes/{g.node}/{g.kind}/{g.vmid}/pending")
+        except PVEError:
+            return g.vmid, []  # an older PVE or a guest gone since: compare with the config alone
+        return g.vmid, [i for i in items or [] if isinstance(i, dict) and ("pending" in i or i.get("delete"))]
+
+    found = await asyncio.gather(*(one(g) for g in guests))
+    return {vmid: items for vmid, items in found if items}
 
 
 async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None,
@@ -245,7 +278,14 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
         await SyncService(client, db).run()
     desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
     actual = await read_actual(db)
-    return compute_plan(ws, desired.guests, desired.errors, actual, managed_guests(ws), targets)
+    managed = managed_guests(ws)
+    plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+    running = [actual[r.vmid] for r in plan.changes
+               if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
+    pending = await read_pending(client, running) if running else {}
+    if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
+        plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending)
+    return plan
 
 
 def _short(value: Any) -> str:
@@ -253,20 +293,45 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def change_line(c: AttributeChange) -> str:
+    """`memory: 2048 → 4096 (needs a reboot)`, `scsi0: resize — grows from 16 GiB to 40 GiB`."""
+    if c.op in ("resize", "move", "detach") or (c.detail and c.op == "set" and c.before is not None):
+        text = f"{c.key}: {c.op} — {c.detail}"
+    else:
+        text = f"{c.key}: {_short(c.before)} → {_short(c.after)}"
+    return text + (f" ({IMPACT_TEXT[c.impact]})" if c.impact != "in-place" else "")
+
+
+def impact_sentence(plan: Plan) -> str:
+    """`2 destructive (listed first), 1 disruptive, 1 needs a reboot.` (empty when all are in place)."""
+    counts = plan.impact_counts()
+    parts = [f"{counts['destructive']} destructive (listed first)" if counts["destructive"] else "",
+             f"{counts['disruptive']} disruptive" if counts["disruptive"] else "",
+             f"{counts['reboot']} needs a reboot" if counts["reboot"] else ""]
+    return ", ".join(p for p in parts if p) + "." if any(parts) else ""
+
+
 def render_plan(plan: Plan) -> str:
-    """Human-readable plan: one line per changing guest, then its attribute changes."""
+    """Human-readable plan: destructive guests first, each with its attribute changes and their impact."""
     lines: list[str] = []
     for r in plan.changes:
         where = f"{r.vmid or '?'} {r.name or ''} on {r.node or '?'}".strip()
-        lines.append(f"{r.symbol} {r.address} ({where}){' — ' + r.reason if r.reason else ''}")
+        tag = f" [{IMPACT_TEXT[r.impact]}]" if r.impact != "in-place" else ""
+        lines.append(f"{r.symbol} {r.address} ({where}){' — ' + r.reason if r.reason else ''}{tag}")
         if r.action in ("update", "replace"):
-            lines += [f"      {c.key}: {_short(c.before)} → {_short(c.after)}" for c in r.changes]
+            lines += [f"      {change_line(c)}" for c in r.changes]
+        if r.action == "delete":
+            lines.append("      the guest and its disks are deleted")
+        if r.pending:
+            lines.append(f"      (set already, waiting for a reboot: {', '.join(r.pending)})")
     for error in plan.errors:
         lines.append(f"! {error}")
     s = plan.summary()
-    lines.append(f"Plan: {s['create']} to create, {s['update']} to update in place, {s['replace']} to replace, "
-                 f"{s['delete']} to delete, {s['no-op']} unchanged."
-                 if plan.has_changes else f"No changes: the cluster matches the code ({s['no-op']} guests).")
+    if plan.has_changes:
+        lines.append(f"Plan: {s['create']} to create, {s['update']} to update in place, {s['replace']} to replace, "
+                     f"{s['delete']} to delete, {s['no-op']} unchanged. {impact_sentence(plan)}".rstrip())
+    else:
+        lines.append(f"No changes: the cluster matches the code ({s['no-op']} guests).")
     return "\n".join(lines)
 
 
@@ -274,6 +339,14 @@ async def make_destroy_plan(ws: Workspace, db: Database, client: PVEClient, targ
     """A plan that deletes every guest the code declares (or only the targets) that exists in the cluster."""
     plan = await make_plan(ws, db, client, targets)
     resources = [ResourceChange(r.address, r.kind, r.vmid, r.name, r.node, "delete", reason="destroy",
-                                digest=r.digest)
+                                digest=r.digest, impact="destructive", prevent_destroy=r.prevent_destroy)
                  for r in plan.resources if r.action != "create" and r.vmid is not None]
-    return Plan(workspace=plan.workspace, resources=resources, errors=plan.errors)
+    errors = [e for e in plan.errors if not _is_guest_error(e, plan)]
+    errors += [f"{r.address}: lifecycle.prevent_destroy is set — it is not destroyed; remove prevent_destroy "
+               "from its code on purpose, or leave it out with --target" for r in resources if r.prevent_destroy]
+    return Plan(workspace=plan.workspace, resources=sort_resources(resources), errors=errors)
+
+
+def _is_guest_error(error: str, plan: Plan) -> bool:
+    """An error about one guest's update (a disk that cannot shrink) does not stop destroying it."""
+    return any(error.startswith(f"{r.address}: ") for r in plan.resources)
