@@ -70,14 +70,14 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if not args.auto_approve:
         ctx.report(render_plan(plan))
         if plan.destructive and not allow_destroy:
-            count = str(len(plan.destructive))
+            expected = str(len(plan.destructive))
             typed = await ctx.confirm_by_typing(
                 f"{count} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
-                + ". Type how many destructive changes there are to apply them.", count)
+                + ". Type how many destructive changes there are to apply them.", expected)
             if typed is None:
                 raise DestroyNotAllowed("confirmation needed for destructive changes",
                                         "No terminal to ask: pass --auto-approve --allow-destroy.")
-            if typed.strip() != count:
+            if typed.strip() != expected:
                 return Result(message="cancelled — nothing was applied", exit_code=ExitCode.REFUSED)
             allow_destroy = True
         else:
