@@ -18,10 +18,12 @@ from pmpc_tui.simulator.model import (
     print_property_string,
 )
 from pmpc_tui.simulator.params import NIC_MODELS
+from pmpc_tui.simulator.pending import hot_keys
 
 QEMU_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$")
 LXC_DRIVE = re.compile(r"^rootfs$|^mp\d+$")
 NEW_VOLUME = re.compile(r"^(?P<storage>[a-z][a-z0-9\-_.]*[a-z0-9]):(?P<size>\d+(\.\d+)?)$")
+CLOUDINIT_VOLUME = re.compile(r"[:/]vm-\d+-cloudinit(\.\w+)?$")
 
 
 def _is_drive(kind: str, key: str) -> bool:
@@ -130,7 +132,7 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
             continue
         drive = parse_property_string(str(guest.config[key]), dkey)
         volume = drive.get(dkey, "")
-        if drive.get("media") == "cdrom" or volume in ("none", "cdrom"):
+        if volume in ("none", "cdrom"):
             continue
         if volume.endswith(":cloudinit"):
             drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"
@@ -140,10 +142,12 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
         match = NEW_VOLUME.match(volume)
         if match:
             storage, size = match.group("storage"), int(float(match.group("size")) * GiB)
-        elif clone_from is not None and ":" in volume and "cloudinit" not in volume:
+        elif clone_from is not None and ":" in volume and "cloudinit" not in volume and drive.get("media") != "cdrom":
             storage = storage_override or volume.split(":", 1)[0]
             size = parse_size(drive.get("size", "0"))
         else:
+            _reread_size(cluster, guest.node, key, drive, dkey)
+            guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
             continue
         if cluster.free_space(storage, guest.node) < size:
             raise ValueError(f"no space left on storage '{storage}' (wanted {format_size(size)})")
@@ -154,6 +158,58 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
         guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
 
 
+def guest_volids(guest: Guest) -> dict[str, str]:
+    """Every drive key of the guest with the volume id it names (cdroms with an image included)."""
+    dkey = _drive_key(guest.kind)
+    out: dict[str, str] = {}
+    for key, value in guest.config.items():
+        if _is_drive(guest.kind, key):
+            volid = parse_property_string(str(value), dkey).get(dkey, "")
+            if volid and volid not in ("none", "cdrom") and ":" in volid:
+                out[key] = volid
+    return out
+
+
+def uses_only_shared_storage(cluster: Cluster, guest: Guest) -> bool:
+    """True when every volume of the guest (disks, ISOs, cloud-init) lives on shared storage."""
+    for volid in guest_volids(guest).values():
+        st = cluster.storages.get(volid.split(":", 1)[0])
+        if st is None or not st.shared:
+            return False
+    return True
+
+
+def is_cloudinit(volid: str) -> bool:
+    """A cloud-init drive: `STORAGE:cloudinit` to create, `vm-N-cloudinit` once made."""
+    return volid.endswith(":cloudinit") or bool(CLOUDINIT_VOLUME.search(volid))
+
+
+def _names_existing_volume(volume: str) -> bool:
+    return (volume not in ("", "none", "cdrom") and ":" in volume and not NEW_VOLUME.match(volume)
+            and not is_cloudinit(volume))
+
+
+def check_volumes_exist(cluster: Cluster, node: str, kind: str, config: dict[str, Any]) -> None:
+    """ValueError `volume 'X' does not exist` when a drive names a volume the node cannot see."""
+    dkey = _drive_key(kind)
+    for key in sorted(config):
+        if _is_drive(kind, key):
+            volume = parse_property_string(str(config[key]), dkey).get(dkey, "")
+            if _names_existing_volume(volume) and cluster.find_volume(volume, node) is None:
+                raise ValueError(f"volume '{volume}' does not exist")
+
+
+def _reread_size(cluster: Cluster, node: str, key: str, drive: dict[str, str], dkey: str) -> None:
+    """Set `size=` from the volume itself, as PVE re-reads it (ValueError when the volume is missing)."""
+    volume = drive.get(dkey, "")
+    if not _names_existing_volume(volume):
+        return
+    vol = cluster.find_volume(volume, node)
+    if vol is None:
+        raise ValueError(f"volume '{volume}' does not exist")
+    drive["size"] = format_size(vol.size)
+
+
 def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
     """Remove every volume owned by the guest; returns their ids."""
     owned = [volid for volid, vol in cluster.volumes.items() if vol.vmid == guest.vmid]
@@ -162,33 +218,96 @@ def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
     return owned
 
 
-def apply_config_update(cluster: Cluster, guest: Guest, changes: dict[str, Any], deletes: list[str]) -> None:
-    """Apply a config change (after checks). New `STORAGE:SIZE` drives are allocated at once."""
-    for key in deletes:
-        if _is_drive(guest.kind, key) and key in guest.config:
-            drive = parse_property_string(str(guest.config[key]), _drive_key(guest.kind))
-            volid = drive.get(_drive_key(guest.kind), "")
-            if volid in cluster.volumes:
-                index = 0
-                while f"unused{index}" in guest.config:
-                    index += 1
-                guest.config[f"unused{index}"] = volid
-        guest.config.pop(key, None)
+def update_config(cluster: Cluster, guest: Guest, changes: dict[str, Any], deletes: list[str],
+                  force: bool = False) -> None:
+    """PVE's config update: changes go to pending; a stopped guest applies them all, a running one what hot-plugs.
+
+    Drives naming an existing volume must name one that exists (ValueError otherwise) and get its
+    real `size=`; `STORAGE:SIZE` drives are allocated at once.
+    """
+    check_volumes_exist(cluster, guest.node, guest.kind, changes)
     normalized = normalize_guest_config(cluster, guest.node, guest.kind, changes)
     for key in ("smbios1", "vmgenid", "meta"):
         if key not in changes:
             normalized.pop(key, None)
     for key, value in normalized.items():
-        if re.match(r"^net\d+$", key) and key in guest.config:
-            old_mac = _mac_of(str(guest.config[key]))
+        if re.match(r"^net\d+$", key):
+            old = guest.pending.get(key, guest.config.get(key))
+            old_mac = _mac_of(str(old)) if old is not None else None
             if old_mac and not _mac_of(str(changes[key])):
-                value = re.sub(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", old_mac, str(value), count=1, flags=re.I)
-        guest.config[key] = value
-    pending = {k: v for k, v in guest.config.items() if _is_drive(guest.kind, k) and k in changes}
-    if pending:
-        probe = Guest(guest.vmid, guest.kind, guest.node, dict(pending))
+                normalized[key] = re.sub(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", old_mac, str(value), count=1,
+                                         flags=re.I)
+    drives = {k: v for k, v in normalized.items() if _is_drive(guest.kind, k)}
+    if drives:
+        probe = Guest(guest.vmid, guest.kind, guest.node, dict(drives))
         allocate_drives(cluster, probe, lambda _line: None)
-        guest.config.update(probe.config)
+        normalized.update(probe.config)
+    for key in deletes:
+        if key.startswith("unused"):  # an unused volume is removed at once, for good
+            volid = str(guest.config.pop(key, ""))
+            guest.pending.pop(key, None)
+            if volid in cluster.volumes and cluster.volumes[volid].vmid == guest.vmid:
+                del cluster.volumes[volid]
+            continue
+        guest.pending.pop(key, None)
+        if key in guest.config:
+            guest.pending_delete[key] = force
+    for key, value in normalized.items():
+        guest.pending[key] = value
+        guest.pending_delete.pop(key, None)
+    for key in [k for k, v in guest.pending.items() if k in guest.config and str(guest.config[k]) == str(v)]:
+        del guest.pending[key]  # a "change" to the current value is no change
+    if guest.status == "stopped":
+        apply_pending(cluster, guest)
+    else:
+        apply_pending(cluster, guest, *hot_keys(guest))
+
+
+def apply_pending(cluster: Cluster, guest: Guest, changes: set[str] | None = None,
+                  deletes: set[str] | None = None) -> None:
+    """Move pending values (all, or the given keys) into the config; replaced and removed disks become unusedN."""
+    dkey = _drive_key(guest.kind)
+    for key in [k for k in guest.pending_delete if deletes is None or k in deletes]:
+        force = guest.pending_delete.pop(key)
+        old = guest.config.pop(key, None)
+        if old is not None and _is_drive(guest.kind, key):
+            volid = _owned_disk(cluster, guest, str(old))
+            if volid and force:
+                del cluster.volumes[volid]
+            elif volid:
+                _add_unused(guest, volid)
+    for key in [k for k in guest.pending if changes is None or k in changes]:
+        value = guest.pending.pop(key)
+        old = guest.config.get(key)
+        if old is not None and _is_drive(guest.kind, key):
+            volid = _owned_disk(cluster, guest, str(old))
+            new_volid = parse_property_string(str(value), dkey).get(dkey)
+            if volid and volid != new_volid:
+                _add_unused(guest, volid)
+        guest.config[key] = value
+    in_use = set(guest_volids(guest).values())
+    for key in [k for k in guest.config if k.startswith("unused") and guest.config[k] in in_use]:
+        del guest.config[key]  # a volume attached again is no longer unused
+
+
+def _owned_disk(cluster: Cluster, guest: Guest, text: str) -> str | None:
+    """The volume id of a drive when it is a disk (not a CD-ROM or cloud-init) the guest owns."""
+    drive = parse_property_string(text, _drive_key(guest.kind))
+    volid = drive.get(_drive_key(guest.kind), "")
+    if drive.get("media") == "cdrom" or is_cloudinit(volid):
+        return None
+    vol = cluster.volumes.get(volid)
+    return volid if vol is not None and vol.vmid == guest.vmid else None
+
+
+def _add_unused(guest: Guest, volid: str) -> None:
+    """Register a volume as the first free `unusedN` (never twice)."""
+    if any(k.startswith("unused") and v == volid for k, v in guest.config.items()):
+        return
+    index = 0
+    while f"unused{index}" in guest.config:
+        index += 1
+    guest.config[f"unused{index}"] = volid
 
 
 def _mac_of(text: str) -> str | None:
