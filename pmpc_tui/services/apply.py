@@ -295,11 +295,7 @@ class Applier:
         if not direct:
             self.progress(f"  {label}: the template's disks are on local storage — migrating the clone to {node}")
             assert vmid is not None
-            extra = {"targetstorage" if kind == "qemu" else "target-storage": clone["datastore_id"]} \
-                if clone.get("datastore_id") else {}
-            upid = await _locked_retry(lambda: self.client.post(f"{_path(kind, src_node, vmid)}/migrate",
-                                                                target=node, **extra), self.progress, label)
-            await _task(self.client, upid, self.progress, label)
+            await self._migrate(kind, src_node, vmid, node, label)
 
     async def _on_shared_storage(self, kind: str, node: str, vmid: int, clone: dict[str, Any]) -> bool:
         config = await self.client.get(f"{_path(kind, node, vmid)}/config")
@@ -354,10 +350,26 @@ class Applier:
             elif c.op == "move":
                 await self._move(kind, node, vmid, c, label)
         for c in changes:
+            if c.op == "migrate":
+                await self._migrate(kind, node, vmid, str(c.after), label)
+                path = _path(kind, str(c.after), vmid)
+        for c in changes:
             if c.op in ("start", "shutdown"):
                 upid = await _locked_retry(partial(self.client.post, f"{path}/status/{c.op}"), self.progress, label)
                 await _task(self.client, upid, self.progress, label)
         return [f"{c.key} ({c.op})" if c.op not in ("set", "delete") else c.key for c in changes]
+
+    async def _migrate(self, kind: str, node: str, vmid: int, target: str, label: str) -> None:
+        """Move the guest to `target`: live for a running VM (local disks copied along), a running
+        container is restarted there, a stopped guest moves offline."""
+        path = _path(kind, node, vmid)
+        status = await self.client.get(f"{path}/status/current")
+        options: dict[str, Any] = {}
+        if status.get("status") == "running":
+            options = {"online": 1, "with-local-disks": 1} if kind == "qemu" else {"restart": 1}
+        upid = await _locked_retry(partial(self.client.post, f"{path}/migrate", target=target, **options),
+                                   self.progress, label)
+        await _task(self.client, upid, self.progress, label)
 
     async def _move(self, kind: str, node: str, vmid: int, c: AttributeChange, label: str) -> None:
         """Move a volume to another storage; PVE keeps the old one as unusedN (delete=0)."""

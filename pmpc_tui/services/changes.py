@@ -23,13 +23,15 @@ COMPUTED_KEYS = {"smbios_uuid"}  # values PVE picks and the code may leave open 
 _ALLOCATION = re.compile(r"^([^:]+):\d+(\.\d+)?$")  # `local-lvm:16` = a new 16 GiB volume on local-lvm
 _CT_DRIVE = re.compile(r"^(rootfs|mp\d+)$")
 
-# keys a running guest takes at once; any other change waits in PVE's `pending` until the next boot
+# keys a running guest takes at once (qemu-server's and pve-container's hot-plug rules); any other change
+# waits in PVE's `pending` until the next boot. Cloud-init options are used when the image is regenerated.
 _LIVE = {
     "qemu": {"name", "description", "tags", "onboot", "protection", "startup", "hookscript", "balloon", "cpulimit",
-             "cpuunits", "shares", "template"},
-    "lxc": {"description", "tags", "onboot", "protection", "startup", "hookscript", "cores", "cpulimit", "cpuunits",
-            "memory", "swap", "template"},
+             "cpuunits", "shares", "ciuser", "cicustom", "ciupgrade", "searchdomain", "nameserver", "sshkeys"},
+    "lxc": {"hostname", "description", "tags", "onboot", "protection", "startup", "hookscript", "cores", "cpulimit",
+            "cpuunits", "memory", "swap"},
 }
+_LIVE_PATTERN = {"qemu": re.compile(r"^ipconfig\d+$"), "lxc": re.compile(r"^(net|dev)\d+$")}
 _HOTPLUG = {"memory": "memory", "vcpus": "cpu"}  # qemu keys live only when `hotplug` lists them
 
 
@@ -94,7 +96,8 @@ def _drive_changes(kind: str, key: str, before: Any, after: Any, running: bool, 
     """A disk's difference as resize / move / option set / attach / detach — never a replacement for a size."""
     diff = GuestDiff()
     if before is None:
-        live = not running or kind == "lxc" or "disk" in hotplug
+        hot = kind == "lxc" or ("disk" in hotplug and not key.startswith(("ide", "sata")))
+        live = not running or hot or "cloudinit" in after or "cdrom" in after
         diff.changes.append(AttributeChange(key, None, after, "in-place" if live else "reboot", "set",
                                             "a new drive is added"))
         return diff
@@ -103,8 +106,8 @@ def _drive_changes(kind: str, key: str, before: Any, after: Any, running: bool, 
                                             "the drive is detached; PVE keeps its volume as unusedN"))
         return diff
     if not ({"file", "volume", "storage"} & set(before)) or not ({"file", "volume", "storage"} & set(after)):
-        # CD-ROM or cloud-init drive: written as a whole
-        diff.changes.append(AttributeChange(key, before, after, "in-place" if not running else "reboot", "set"))
+        # CD-ROM (media changes live) or cloud-init drive: written as a whole
+        diff.changes.append(AttributeChange(key, before, after, "in-place", "set"))
         return diff
     old_storage, new_storage = _storage(before), _storage(after)
     named = _volume(after)
@@ -152,13 +155,11 @@ def _settled(key: str, before: Any, after: Any) -> bool:
 def _key_impact(kind: str, key: str, running: bool, hotplug: str) -> str:
     if not running:
         return "in-place"
-    if key in _LIVE[kind]:
+    if key in _LIVE[kind] or _LIVE_PATTERN[kind].match(key):
         return "in-place"
     if kind == "qemu" and key in _HOTPLUG:
         return "in-place" if _HOTPLUG[key] in hotplug else "reboot"
     if kind == "qemu" and re.fullmatch(r"net\d+", key) and "network" in hotplug:
-        return "in-place"
-    if kind == "lxc" and re.fullmatch(r"net\d+", key):
         return "in-place"
     return "reboot"
 
@@ -168,7 +169,7 @@ def guest_diff(kind: str, actual: dict[str, Any], desired: dict[str, Any], statu
     """Every difference between a guest's config (`actual`, its `status`) and what the code asks for."""
     diff = GuestDiff()
     running = status == "running"
-    hotplug = str(actual.get("hotplug", "network,disk,usb"))
+    hotplug = str(actual.get("hotplug", "1")).replace("1", "network,disk,usb") if actual.get("hotplug") != "0" else ""
     follows_memory = "balloon" not in actual and "balloon" not in desired
     for key, (before, after) in config_differences(kind, actual, desired).items():
         if key == "balloon" and follows_memory:

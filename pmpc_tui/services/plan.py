@@ -192,13 +192,10 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None,
         change.changes = [AttributeChange(k, None, v) for k, v in sorted(desired.config.items())]
         return change, []
     change.digest = actual.digest
-    if actual.kind != guest.kind or (desired.node and desired.node != actual.node):
+    change.node = actual.node  # where the guest is now (a migration moves it to desired.node)
+    if actual.kind != guest.kind:
         change.action, change.impact = "replace", "destructive"
-        if actual.kind != guest.kind:
-            change.reason = f"VMID {actual.vmid} is a {'VM' if actual.kind == 'qemu' else 'container'} in the cluster"
-        else:
-            change.reason = f"node_name changes from {actual.node} to {desired.node}"
-            change.changes.append(AttributeChange("node", actual.node, desired.node, "destructive", "replace"))
+        change.reason = f"VMID {actual.vmid} is a {'VM' if actual.kind == 'qemu' else 'container'} in the cluster"
         errors = []
         if change.prevent_destroy:
             errors.append(f"{guest.address}: lifecycle.prevent_destroy is set, but this plan would replace the guest "
@@ -211,7 +208,14 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None,
     diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started,
                       cloned=desired.clone is not None)
     change.changes = diff.changes
-    change.impact = worst([c.impact for c in diff.changes])
+    if desired.node and desired.node != actual.node:  # a guest is migrated, never re-created, to change node
+        restarts = actual.kind == "lxc" and actual.status == "running"
+        how = ("restarted on the target" if restarts else "live migration" if actual.status == "running"
+               else "offline migration")
+        change.changes.append(AttributeChange("node", actual.node, desired.node,
+                                              "disruptive" if restarts else "in-place", "migrate",
+                                              f"migrated from {actual.node} to {desired.node} ({how})"))
+    change.impact = worst([c.impact for c in change.changes])
     if change.changes:
         change.action = "update"
     return change, [f"{guest.address}: {e}" for e in diff.errors]

@@ -1030,4 +1030,5 @@ async def task_log(call: Call) -> list[dict[str, Any]]:
 
 
 # Routes on cluster-wide configuration (storage.cfg, pools) live in their own module.
-from pmpc_tui.simulator import handlers_config  # noqa: E402,F401  (registers its routes)
+from pmpc_tui.simulator import handlers_config  # noqa: E402,F401,I001  (registers its routes)
+from pmpc_tui.simulator import handlers_move  # noqa: E402,F401  (migrate, move_disk, move_volume)

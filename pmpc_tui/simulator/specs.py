@@ -201,3 +201,7 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     },
     ("GET", "/nodes/{node}/tasks/{upid}/status"): {"node": NODE, "upid": UPID},
 }
+
+from pmpc_tui.simulator.specs_move import MOVE_PARAMS  # noqa: E402  (migrate, move_disk, move_volume)
+
+ROUTE_PARAMS.update(MOVE_PARAMS)

@@ -1,0 +1,177 @@
+"""Route handlers that move guests and volumes: migrate (qemu, lxc), move_disk (qemu), move_volume (lxc).
+
+As PVE does it: a migration of a stopped guest copies its local volumes to the target node (a running VM
+needs `online` and, with local disks, `with-local-disks`; a running container needs `restart`); a moved
+volume is copied to the new storage and the old one stays as `unusedN` unless `delete` is set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pmpc_tui.simulator.guestops import guest_volids, uses_only_shared_storage
+from pmpc_tui.simulator.handlers import _check_lock, _err, _guest, route
+from pmpc_tui.simulator.model import Guest, format_size, parse_property_string, print_property_string
+from pmpc_tui.simulator.tasks import TaskError
+
+if TYPE_CHECKING:
+    from pmpc_tui.simulator.api import Call
+
+
+def _storage_map(text: str | None) -> dict[str, str]:
+    """`storage-pair-list`: `target` (every volume) or `source:target,…`."""
+    if not text:
+        return {}
+    pairs: dict[str, str] = {}
+    for part in text.split(","):
+        source, _, target = part.partition(":")
+        pairs[source if target else "*"] = target or source
+    return pairs
+
+
+def _migrate(call: Call, kind: str) -> str:
+    g = _guest(call, kind)
+    p, c = call.params, call.cluster
+    call.require(f"/vms/{g.vmid}", "VM.Migrate")
+    _check_lock(g)
+    target = p["target"]
+    label = "VM" if kind == "qemu" else "CT"
+    if target == g.node:
+        raise _err(400, "Parameter verification failed.", {"target": "target is local node."})
+    if target not in c.nodes or not c.nodes[target].online:
+        raise _err(500, f"target node '{target}' is not online" if target in c.nodes
+                   else f"no such cluster node '{target}'")
+    running = g.status in ("running", "paused")
+    local = not uses_only_shared_storage(c, g)
+    if running and kind == "qemu" and not p.get("online"):
+        raise _err(500, "can't migrate running VM without --online")
+    if running and kind == "qemu" and local and not p.get("with-local-disks"):
+        raise _err(500, "can't live migrate attached local disks without with-local-disks option")
+    if running and kind == "lxc" and not p.get("restart"):
+        raise _err(500, f"CT {g.vmid} is running - use online migration or restart mode")
+    pairs = _storage_map(p.get("targetstorage") if kind == "qemu" else p.get("target-storage"))
+    for sid in set(pairs.values()):
+        st = c.storages.get(sid)
+        if st is None or not st.available_on(target):
+            raise _err(500, f"storage '{sid}' is not available on node '{target}'")
+    g.config["lock"] = "migrate"
+
+    async def work(task: Any) -> None:
+        task.add_log(f"starting migration of {label} {g.vmid} to node '{target}'")
+        await call.sim.tasks.sleep(task)
+        _carry_volumes(call, g, target, pairs, task.add_log)
+        if running and kind == "lxc":
+            task.add_log(f"container restarted on '{target}'")
+        g.node = target
+        task.add_log("migration finished successfully")
+
+    def finish(task: Any, ok: bool) -> None:
+        if g.config.get("lock") == "migrate":
+            g.config.pop("lock", None)
+
+    task_type = "qmigrate" if kind == "qemu" else "vzmigrate"
+    return call.sim.tasks.start(g.node, task_type, str(g.vmid), call.auth.auth_id, work, finish)
+
+
+def _carry_volumes(call: Call, g: Guest, target: str, pairs: dict[str, str], log: Any) -> None:
+    """Copy the guest's local volumes to `target` (to another storage where `pairs` says so)."""
+    c = call.cluster
+    dkey = "file" if g.kind == "qemu" else "volume"
+    for key, volid in guest_volids(g).items():
+        vol = c.find_volume(volid, g.node)
+        if vol is None or vol.vmid != g.vmid:
+            continue  # an ISO, or a cloud-init drive that is regenerated
+        new_storage = pairs.get(vol.storage, pairs.get("*", vol.storage))
+        if vol.node is None and new_storage == vol.storage:
+            continue  # shared: nothing to copy
+        if new_storage == vol.storage:
+            vol.node = target
+            log(f"copied {volid} to node '{target}'")
+            continue
+        if c.free_space(new_storage, target) < vol.size:
+            raise TaskError(f"migration aborted: no space left on storage '{new_storage}'")
+        copy = c.allocate_volume(new_storage, target, g.vmid, g.kind, vol.size)
+        del c.volumes[next(k for k, v in c.volumes.items() if v is vol)]
+        drive = parse_property_string(str(g.config[key]), dkey)
+        drive[dkey] = copy.volid
+        g.config[key] = print_property_string(drive, (dkey,), bare_first=True)
+        log(f"copied {volid} to {copy.volid} on node '{target}'")
+
+
+def _move(call: Call, kind: str) -> str:
+    g = _guest(call, kind)
+    p, c = call.params, call.cluster
+    key = p["disk"] if kind == "qemu" else p["volume"]
+    call.require(f"/vms/{g.vmid}", "VM.Config.Disk")
+    _check_lock(g)
+    if p.get("digest") and p["digest"] != g.digest():
+        raise _err(500, "detected modified configuration - file changed by other user? Try again.")
+    if p.get("target-vmid") is not None:
+        raise _err(501, "moving a volume to another guest is not simulated")
+    if kind == "lxc" and g.status == "running":
+        raise _err(500, "cannot move volumes of a running container")
+    if key not in g.config:
+        raise _err(500, f"disk '{key}' does not exist" if kind == "qemu" else f"volume '{key}' does not exist")
+    dkey = "file" if kind == "qemu" else "volume"
+    drive = parse_property_string(str(g.config[key]), dkey) if not key.startswith("unused") \
+        else {dkey: str(g.config[key])}
+    if drive.get("media") == "cdrom":
+        raise _err(500, f"you can't move a cdrom drive ({key})")
+    storage = p.get("storage")
+    st = c.storages.get(storage or "")
+    if st is None or not st.available_on(g.node):
+        raise _err(500, f"storage '{storage}' does not exist")
+    old = c.find_volume(drive[dkey], g.node)
+    if old is None:
+        raise _err(500, f"volume '{drive[dkey]}' does not exist")
+    if old.storage == storage:
+        raise _err(500, f"unable to move disk '{key}' - source and target storage are the same")
+    if c.free_space(storage or "", g.node) < old.size:
+        raise _err(500, f"not enough free space on storage '{storage}'")
+    g.config["lock"] = "disk" if kind == "lxc" else g.config.get("lock", "")
+    if not g.config["lock"]:
+        g.config.pop("lock")
+
+    async def work(task: Any) -> None:
+        task.add_log(f"moving {key} ({old.volid}) to storage '{storage}'")
+        await call.sim.tasks.sleep(task)
+        new = c.allocate_volume(storage or "", g.node, g.vmid, kind, old.size)
+        drive[dkey] = new.volid
+        drive["size"] = format_size(old.size)
+        g.config[key] = print_property_string(drive, (dkey,), bare_first=True)
+        if p.get("delete"):
+            del c.volumes[next(k for k, v in c.volumes.items() if v is old)]
+            task.add_log(f"removed {old.volid}")
+        else:
+            index = 0
+            while f"unused{index}" in g.config:
+                index += 1
+            g.config[f"unused{index}"] = old.volid
+            task.add_log(f"{old.volid} kept as unused{index}")
+
+    def finish(task: Any, ok: bool) -> None:
+        if g.config.get("lock") == "disk":
+            g.config.pop("lock", None)
+
+    task_type = "qmmove" if kind == "qemu" else "move_volume"
+    return call.sim.tasks.start(g.node, task_type, str(g.vmid), call.auth.auth_id, work, finish)
+
+
+@route("POST", "/nodes/{node}/qemu/{vmid}/migrate")
+async def qemu_migrate(call: Call) -> str:
+    return _migrate(call, "qemu")
+
+
+@route("POST", "/nodes/{node}/lxc/{vmid}/migrate")
+async def lxc_migrate(call: Call) -> str:
+    return _migrate(call, "lxc")
+
+
+@route("POST", "/nodes/{node}/qemu/{vmid}/move_disk")
+async def qemu_move_disk(call: Call) -> str:
+    return _move(call, "qemu")
+
+
+@route("POST", "/nodes/{node}/lxc/{vmid}/move_volume")
+async def lxc_move_volume(call: Call) -> str:
+    return _move(call, "lxc")
