@@ -34,7 +34,8 @@ def test_a_plan_right_after_import_changes_nothing(workspace: Path, capsys: pyte
     code, plan = plan_json(workspace, capsys)
     assert code == 0, [r for r in plan["resources"] if r["action"] != "no-op"]
     assert plan["summary"] == {"create": 0, "update": 0, "replace": 0, "delete": 0, "no-op": 18}
-    assert plan["format_version"] == 1
+    assert plan["format_version"] == 2
+    assert plan["impact"] == {"in-place": 0, "reboot": 0, "disruptive": 0, "destructive": 0}
 
 
 def test_editing_memory_is_one_in_place_update(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:

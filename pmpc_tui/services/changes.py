@@ -111,7 +111,8 @@ def _drive_changes(kind: str, key: str, before: Any, after: Any, running: bool, 
         return diff
     old_storage, new_storage = _storage(before), _storage(after)
     named = _volume(after)
-    if named is not None and named != _volume(before) and _volume(before) is not None:
+    same_storage = not (new_storage and old_storage and new_storage != old_storage)
+    if same_storage and named is not None and named != _volume(before) and _volume(before) is not None:
         diff.changes.append(AttributeChange(key, before, after, "destructive", "set",
                                             f"the drive is switched to volume {named}; the old one is kept as "
                                             "unusedN"))
