@@ -54,7 +54,9 @@ def test_edit_memory_then_apply_one_update(sim: SimulatorThread, workspace: Path
 def test_deleting_the_code_deletes_the_guest(sim: SimulatorThread, workspace: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     (workspace / "terraform" / "vm-109.tf").unlink()
-    assert run_cli(workspace, "apply", "--auto-approve") == 0
+    assert run_cli(workspace, "apply", "--auto-approve") == 6  # destructive: needs --allow-destroy too
+    assert 109 in guests(sim)
+    assert run_cli(workspace, "apply", "--auto-approve", "--allow-destroy") == 0
     assert 109 not in guests(sim)
     assert plan_summary(workspace, capsys)[0] == 0
 

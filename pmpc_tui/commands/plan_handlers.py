@@ -72,7 +72,7 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
         if plan.destructive and not allow_destroy:
             expected = str(len(plan.destructive))
             typed = await ctx.confirm_by_typing(
-                f"{count} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
+                f"{expected} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
                 + ". Type how many destructive changes there are to apply them.", expected)
             if typed is None:
                 raise DestroyNotAllowed("confirmation needed for destructive changes",

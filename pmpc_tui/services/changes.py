@@ -72,11 +72,14 @@ def _storage(view: dict[str, Any]) -> str | None:
 
 
 def _volume(view: dict[str, Any]) -> str | None:
-    """The volume the code names (None when it asks for a new one as `storage:size`, or says nothing)."""
+    """The volume the code names (None when it asks for a new one as `storage:size`, or says nothing), as
+    `storage:name`: `nas:109/vm-109-disk-0.qcow2` and `nas:vm-109-disk-0` are one volume (file storages
+    keep a VMID folder and a format suffix, block storages do not)."""
     volume = view.get("file") or view.get("volume")
     if not volume or _ALLOCATION.match(str(volume)) or ":" not in str(volume):
         return None
-    return str(volume)
+    storage, name = str(volume).split(":", 1)
+    return f"{storage}:{re.sub(r'[.](raw|qcow2|vmdk)$', '', name.rsplit('/', 1)[-1])}"
 
 
 def _size_gib(kind: str, key: str, view: dict[str, Any]) -> float | None:
