@@ -74,6 +74,7 @@ def test_moving_a_disk_to_another_storage_keeps_the_old_volume_as_unused(
     edit(workspace / "terraform" / "vm-109.tf", 'datastore_id      = "local-lvm"', 'datastore_id      = "nas"')
     code, plan = plan_json(workspace, capsys)
     dev = next(r for r in plan["resources"] if r["vmid"] == 109)
+    assert code == 2
     assert [(c["key"], c["op"], c["after"], c["impact"]) for c in dev["changes"]] == [
         ("scsi0", "move", "nas", "in-place")]
     assert run_cli(workspace, "apply", "--auto-approve") == 0
@@ -91,7 +92,7 @@ def test_a_destructive_plan_lists_them_first_and_apply_y_needs_allow_destroy(
     lines = [line for line in text.splitlines() if line.startswith(("- ", "~ ", "+ ", "-/+ "))]
     assert lines[0].startswith("- proxmox_virtual_environment_vm.dev_sandbox") and "[destructive]" in lines[0]
     assert "1 destructive (listed first)" in text and "1 needs a reboot" in text
-    code, plan = plan_json(workspace, capsys)
+    _, plan = plan_json(workspace, capsys)
     assert plan["impact"] == {"in-place": 0, "reboot": 1, "disruptive": 0, "destructive": 1}
     code, text = cli(workspace, capsys, "apply", "--auto-approve")
     assert code == ExitCode.REFUSED
