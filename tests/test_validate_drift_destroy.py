@@ -96,3 +96,36 @@ def test_the_generated_suite_passes_then_fails_after_drift(sim: SimulatorThread,
     out = capsys.readouterr().out
     assert "2 failed" in out and "cores is 8 in the cluster, the code says 4" in out
     assert "status is 'stopped' in the cluster, the code says 'running'" in out
+
+
+def test_destroy_checks_every_guest_first_and_touches_nothing_when_one_is_protected_or_locked(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Reported: destroy stopped a VM with `protection: 1`, then failed on it, leaving it stopped."""
+    from pmpc_tui.pve.errors import ConflictError
+
+    sim.control("POST", "/guests/101/config", {"protection": 1})
+    sim.control("POST", "/guests/103/config", {"lock": "backup"})
+    before = sim.call(lambda: {v: g.status for v, g in sim.sim.cluster.guests.items()})
+    capsys.readouterr()
+    assert run_cli(workspace, "destroy", "--yes") == ConflictError.exit_code
+    err = capsys.readouterr().err
+    assert "2 of 18 guest(s) cannot be deleted, so nothing was touched" in err
+    assert "web_01 (VMID 101): protection is on" in err and "db_01 (VMID 103): it is locked (backup)" in err
+    assert sim.call(lambda: {v: g.status for v, g in sim.sim.cluster.guests.items()}) == before
+    assert before[101] == "running"  # still running: nothing was stopped
+    sim.control("POST", "/guests/103/config", {"lock": None})
+    assert run_cli(workspace, "destroy", "--yes", "--target", "db-01") == 0  # the unblocked one can go
+    assert sim.call(lambda: 103 not in sim.sim.cluster.guests and 101 in sim.sim.cluster.guests)
+
+
+def test_destroy_refuses_guests_on_a_node_that_does_not_answer(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pmpc_tui.pve.errors import ConflictError
+
+    assert run_cli(workspace, "sync") == 0
+    sim.control("POST", "/nodes/pve3", {"online": False})
+    capsys.readouterr()
+    code = run_cli(workspace, "destroy", "--yes", "--target", "homeassistant", "--target", "dev-sandbox")
+    assert code == ConflictError.exit_code, capsys.readouterr()
+    assert "homeassistant (VMID 108): its node pve3 does not answer" in capsys.readouterr().err
+    assert sim.call(lambda: 109 in sim.sim.cluster.guests)  # dev-sandbox on pve1 is not touched either
