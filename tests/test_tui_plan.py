@@ -52,7 +52,7 @@ async def test_plan_screen_shows_the_diff_and_applies_after_confirmation(sim: Si
         await pilot.press("y")
         await settle(app, pilot)
         await settle(app, pilot)
-        assert sim.call(lambda: int(sim.sim.cluster.guests[103].config["cores"])) == 4
+        assert str(sim.call(lambda: sim.sim.cluster.guests[103].pending.get("cores"))) == "4"  # at the next boot
         assert "No changes" in str(app.screen.query_one("#plan-summary", Static).render())
         await pilot.press("1")
         await pilot.pause()
@@ -87,3 +87,33 @@ async def test_an_unfinished_apply_is_reported_when_the_console_starts(sim: Simu
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert any("Unfinished apply" in (n.title or "") and "--resume" in n.message for n in app._notifications)
+
+
+async def test_applying_a_destructive_plan_on_screen_9_asks_for_the_typed_count(sim: SimulatorThread,
+                                                                              workspace: Path) -> None:
+    from textual.widgets import Input
+
+    (workspace / "terraform" / "vm-109.tf").unlink()
+    sim.control("POST", "/guests/103/config", {"cores": 8})
+    app = make_app(sim)
+    app.workspace_root = workspace
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("9")
+        await settle(app, pilot)
+        summary = str(app.screen.query_one("#plan-summary", Static).render())
+        assert "1 destructive (listed first)" in summary
+        assert app.screen.query_one("#plan-table", KeyedTable).row_count == 2
+        assert "- proxmox_virtual_environment_vm.dev_sandbox" in detail(app).splitlines()[0]
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("y")  # a plain yes is not enough
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        app.screen.query_one("#typed", Input).value = "1"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert sim.call(lambda: 109 not in sim.sim.cluster.guests)
+        assert str(sim.call(lambda: sim.sim.cluster.guests[103].pending.get("cores"))) == "4"

@@ -158,7 +158,7 @@ class PlanScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen(escape(question), type_to_confirm=typed, confirm_label="Apply"), go)
 
-    @work(exclusive=True, group="plan")
+    @work(exclusive=True, group="apply")  # its own group: the plan it starts at the end must not cancel it
     async def run_apply(self, plan: Plan, allow_destroy: bool = False) -> None:
         """Apply through the services; progress lines go to the detail pane as they come."""
         from pmpc_tui.services.apply import apply_plan
