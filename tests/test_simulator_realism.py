@@ -282,3 +282,35 @@ def test_the_digest_changes_when_a_change_goes_pending(api: httpx.Client) -> Non
     assert config(api, vm)["digest"] != digest
     stale = api.put(f"{vm}/config", data={"memory": "1024", "digest": digest})
     assert stale.status_code == 500
+
+
+# --- named formats -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("param", "value", "fragment"), [
+    ("cpu", "hots", "Built-in cputype 'hots' is not defined"),
+    ("cpu", "host,flags=+avx512", "VM-specific CPU flags must be a subset of"),
+    ("cpu", "host,reported-model=kvm64", "'reported-model' not allowed"),
+    ("cpu", "host,phys-bits=99", "between 8 and 64"),
+    ("hotplug", "network,floppy", "invalid hotplug feature 'floppy'"),
+    ("affinity", "0,5-2", "not a valid CPU set"),
+    ("ipconfig0", "ip=10.0.0.5,gw=10.0.0.1", "valid IPv4 CIDR"),
+    ("ipconfig0", "ip=10.0.0.5/24,gw=fe80::1", "valid IPv4 address"),
+    ("boot", "order=scsi0;floppy0", "invalid boot device 'floppy0'"),
+    ("hookscript", "hook.pl", "unable to parse volume ID"),
+])
+def test_named_formats_refuse_what_pve_refuses(shared_sim: SimulatorThread, param: str, value: str,
+                                               fragment: str) -> None:
+    with _client(shared_sim) as client:
+        response = client.put("/nodes/pve1/qemu/109/config", data={param: value})
+    assert response.status_code == 400
+    assert fragment in response.json()["errors"][param]
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("cpu", "x86-64-v2-AES"), ("cpu", "cputype=host,flags=+aes;-pcid,hidden=1"), ("hotplug", "1"),
+    ("hotplug", "network,disk,cpu,memory"), ("affinity", "0,5,8-11"), ("ipconfig0", "ip=dhcp,ip6=auto"),
+    ("ipconfig0", "ip=10.0.0.5/24,gw=10.0.0.1"), ("boot", "order=scsi0;ide2;net0"), ("boot", "cdn"),
+])
+def test_named_formats_accept_good_values(shared_sim: SimulatorThread, param: str, value: str) -> None:
+    with _client(shared_sim) as client:
+        response = client.put("/nodes/pve1/qemu/109/config", data={param: value})
+    assert response.status_code == 200, response.text
