@@ -314,3 +314,8 @@ def test_named_formats_accept_good_values(shared_sim: SimulatorThread, param: st
     with _client(shared_sim) as client:
         response = client.put("/nodes/pve1/qemu/109/config", data={param: value})
     assert response.status_code == 200, response.text
+
+
+def test_a_clone_gets_its_own_cloud_init_drive(api: httpx.Client) -> None:
+    task_ok(api, api.post("/nodes/pve1/qemu/101/clone", data={"newid": 155, "name": "web-copy"}))
+    assert config(api, "/nodes/pve1/qemu/155")["ide2"].startswith("local-lvm:vm-155-cloudinit,")

@@ -134,8 +134,8 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
         volume = drive.get(dkey, "")
         if volume in ("none", "cdrom"):
             continue
-        if volume.endswith(":cloudinit"):
-            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"
+        if volume.endswith(":cloudinit") or (clone_from is not None and is_cloudinit(volume)):
+            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"  # a clone gets its own
             drive["media"] = "cdrom"
             guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
             continue
