@@ -319,3 +319,10 @@ def test_named_formats_accept_good_values(shared_sim: SimulatorThread, param: st
 def test_a_clone_gets_its_own_cloud_init_drive(api: httpx.Client) -> None:
     task_ok(api, api.post("/nodes/pve1/qemu/101/clone", data={"newid": 155, "name": "web-copy"}))
     assert config(api, "/nodes/pve1/qemu/155")["ide2"].startswith("local-lvm:vm-155-cloudinit,")
+
+
+def test_the_asynchronous_config_update_fails_its_task_on_a_missing_volume(api: httpx.Client) -> None:
+    response = api.post("/nodes/pve1/qemu/109/config", data={"scsi2": "nas:vm-109-disk-7"})
+    assert response.status_code == 200
+    assert wait_task(api, response.json()["data"])["exitstatus"] == "volume 'nas:vm-109-disk-7' does not exist"
+    assert "scsi2" not in config(api, "/nodes/pve1/qemu/109")
