@@ -326,3 +326,15 @@ def test_the_asynchronous_config_update_fails_its_task_on_a_missing_volume(api: 
     assert response.status_code == 200
     assert wait_task(api, response.json()["data"])["exitstatus"] == "volume 'nas:vm-109-disk-7' does not exist"
     assert "scsi2" not in config(api, "/nodes/pve1/qemu/109")
+
+
+def test_reverting_drops_a_pending_change(api: httpx.Client) -> None:
+    vm = "/nodes/pve1/qemu/101"
+    api.put(f"{vm}/config", data={"memory": "4096", "cpu": "host", "delete": "agent"})
+    assert api.put(f"{vm}/config", data={"revert": "memory,agent"}).status_code == 200
+    entries = pending(api, vm)
+    assert "pending" not in entries["memory"] and "delete" not in entries["agent"]
+    assert entries["cpu"]["pending"] == "host"
+    assert config(api, vm)["memory"] == "2048"
+    clash = api.put(f"{vm}/config", data={"revert": "cpu", "cpu": "max"})
+    assert clash.status_code == 400
