@@ -8,15 +8,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pmpc_tui.simulator.configupdate import apply_pending, update_config
 from pmpc_tui.simulator.guestops import (
     allocate_drives,
-    apply_pending,
     check_drive_storage,
     guest_list_entry,
     guest_status,
     normalize_guest_config,
     release_volumes,
-    update_config,
     uses_only_shared_storage,
 )
 from pmpc_tui.simulator.model import (
