@@ -282,3 +282,59 @@ def test_the_digest_changes_when_a_change_goes_pending(api: httpx.Client) -> Non
     assert config(api, vm)["digest"] != digest
     stale = api.put(f"{vm}/config", data={"memory": "1024", "digest": digest})
     assert stale.status_code == 500
+
+
+# --- named formats -------------------------------------------------------------------------------
+@pytest.mark.parametrize(("param", "value", "fragment"), [
+    ("cpu", "hots", "Built-in cputype 'hots' is not defined"),
+    ("cpu", "host,flags=+avx512", "VM-specific CPU flags must be a subset of"),
+    ("cpu", "host,reported-model=kvm64", "'reported-model' not allowed"),
+    ("cpu", "host,phys-bits=99", "between 8 and 64"),
+    ("hotplug", "network,floppy", "invalid hotplug feature 'floppy'"),
+    ("affinity", "0,5-2", "not a valid CPU set"),
+    ("ipconfig0", "ip=10.0.0.5,gw=10.0.0.1", "valid IPv4 CIDR"),
+    ("ipconfig0", "ip=10.0.0.5/24,gw=fe80::1", "valid IPv4 address"),
+    ("boot", "order=scsi0;floppy0", "invalid boot device 'floppy0'"),
+    ("hookscript", "hook.pl", "unable to parse volume ID"),
+])
+def test_named_formats_refuse_what_pve_refuses(shared_sim: SimulatorThread, param: str, value: str,
+                                               fragment: str) -> None:
+    with _client(shared_sim) as client:
+        response = client.put("/nodes/pve1/qemu/109/config", data={param: value})
+    assert response.status_code == 400
+    assert fragment in response.json()["errors"][param]
+
+
+@pytest.mark.parametrize(("param", "value"), [
+    ("cpu", "x86-64-v2-AES"), ("cpu", "cputype=host,flags=+aes;-pcid,hidden=1"), ("hotplug", "1"),
+    ("hotplug", "network,disk,cpu,memory"), ("affinity", "0,5,8-11"), ("ipconfig0", "ip=dhcp,ip6=auto"),
+    ("ipconfig0", "ip=10.0.0.5/24,gw=10.0.0.1"), ("boot", "order=scsi0;ide2;net0"), ("boot", "cdn"),
+])
+def test_named_formats_accept_good_values(shared_sim: SimulatorThread, param: str, value: str) -> None:
+    with _client(shared_sim) as client:
+        response = client.put("/nodes/pve1/qemu/109/config", data={param: value})
+    assert response.status_code == 200, response.text
+
+
+def test_a_clone_gets_its_own_cloud_init_drive(api: httpx.Client) -> None:
+    task_ok(api, api.post("/nodes/pve1/qemu/101/clone", data={"newid": 155, "name": "web-copy"}))
+    assert config(api, "/nodes/pve1/qemu/155")["ide2"].startswith("local-lvm:vm-155-cloudinit,")
+
+
+def test_the_asynchronous_config_update_fails_its_task_on_a_missing_volume(api: httpx.Client) -> None:
+    response = api.post("/nodes/pve1/qemu/109/config", data={"scsi2": "nas:vm-109-disk-7"})
+    assert response.status_code == 200
+    assert wait_task(api, response.json()["data"])["exitstatus"] == "volume 'nas:vm-109-disk-7' does not exist"
+    assert "scsi2" not in config(api, "/nodes/pve1/qemu/109")
+
+
+def test_reverting_drops_a_pending_change(api: httpx.Client) -> None:
+    vm = "/nodes/pve1/qemu/101"
+    api.put(f"{vm}/config", data={"memory": "4096", "cpu": "host", "delete": "agent"})
+    assert api.put(f"{vm}/config", data={"revert": "memory,agent"}).status_code == 200
+    entries = pending(api, vm)
+    assert "pending" not in entries["memory"] and "delete" not in entries["agent"]
+    assert entries["cpu"]["pending"] == "host"
+    assert config(api, vm)["memory"] == "2048"
+    clash = api.put(f"{vm}/config", data={"revert": "cpu", "cpu": "max"})
+    assert clash.status_code == 400

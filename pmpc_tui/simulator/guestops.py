@@ -18,7 +18,6 @@ from pmpc_tui.simulator.model import (
     print_property_string,
 )
 from pmpc_tui.simulator.params import NIC_MODELS
-from pmpc_tui.simulator.pending import hot_keys
 
 QEMU_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$")
 LXC_DRIVE = re.compile(r"^rootfs$|^mp\d+$")
@@ -26,11 +25,13 @@ NEW_VOLUME = re.compile(r"^(?P<storage>[a-z][a-z0-9\-_.]*[a-z0-9]):(?P<size>\d+(
 CLOUDINIT_VOLUME = re.compile(r"[:/]vm-\d+-cloudinit(\.\w+)?$")
 
 
-def _is_drive(kind: str, key: str) -> bool:
+def is_drive(kind: str, key: str) -> bool:
+    """True when `key` is a disk/CD-ROM slot of this guest kind (scsi0, ide2, rootfs, mp0, …)."""
     return bool(QEMU_DRIVE.match(key) if kind == "qemu" else LXC_DRIVE.match(key))
 
 
-def _drive_key(kind: str) -> str:
+def drive_key(kind: str) -> str:
+    """The property holding the volume in a drive string: `file` (qemu) or `volume` (lxc)."""
     return "file" if kind == "qemu" else "volume"
 
 
@@ -40,13 +41,13 @@ def check_drive_storage(cluster: Cluster, node: str, kind: str, config: dict[str
     bridges = cluster.nodes[node].bridges()
     for key, value in config.items():
         text = str(value)
-        if _is_drive(kind, key):
+        if is_drive(kind, key):
             try:
-                drive = parse_property_string(text, _drive_key(kind))
+                drive = parse_property_string(text, drive_key(kind))
             except ValueError as exc:
                 errors[key] = str(exc)
                 continue
-            volume = drive.get(_drive_key(kind), "")
+            volume = drive.get(drive_key(kind), "")
             if drive.get("media") == "cdrom" or volume in ("none", "cdrom", ""):
                 continue
             storage = volume.split(":", 1)[0] if ":" in volume else None
@@ -126,16 +127,16 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
                     clone_from: Guest | None = None, storage_override: str | None = None) -> None:
     """Turn `STORAGE:SIZE` drives (and a clone source's disks) into real volumes. ValueError on no space."""
     kind = guest.kind
-    dkey = _drive_key(kind)
+    dkey = drive_key(kind)
     for key in sorted(guest.config):
-        if not _is_drive(kind, key):
+        if not is_drive(kind, key):
             continue
         drive = parse_property_string(str(guest.config[key]), dkey)
         volume = drive.get(dkey, "")
         if volume in ("none", "cdrom"):
             continue
-        if volume.endswith(":cloudinit"):
-            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"
+        if volume.endswith(":cloudinit") or (clone_from is not None and is_cloudinit(volume)):
+            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"  # a clone gets its own
             drive["media"] = "cdrom"
             guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
             continue
@@ -160,10 +161,10 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
 
 def guest_volids(guest: Guest) -> dict[str, str]:
     """Every drive key of the guest with the volume id it names (cdroms with an image included)."""
-    dkey = _drive_key(guest.kind)
+    dkey = drive_key(guest.kind)
     out: dict[str, str] = {}
     for key, value in guest.config.items():
-        if _is_drive(guest.kind, key):
+        if is_drive(guest.kind, key):
             volid = parse_property_string(str(value), dkey).get(dkey, "")
             if volid and volid not in ("none", "cdrom") and ":" in volid:
                 out[key] = volid
@@ -191,9 +192,9 @@ def _names_existing_volume(volume: str) -> bool:
 
 def check_volumes_exist(cluster: Cluster, node: str, kind: str, config: dict[str, Any]) -> None:
     """ValueError `volume 'X' does not exist` when a drive names a volume the node cannot see."""
-    dkey = _drive_key(kind)
+    dkey = drive_key(kind)
     for key in sorted(config):
-        if _is_drive(kind, key):
+        if is_drive(kind, key):
             volume = parse_property_string(str(config[key]), dkey).get(dkey, "")
             if _names_existing_volume(volume) and cluster.find_volume(volume, node) is None:
                 raise ValueError(f"volume '{volume}' does not exist")
@@ -218,99 +219,7 @@ def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
     return owned
 
 
-def update_config(cluster: Cluster, guest: Guest, changes: dict[str, Any], deletes: list[str],
-                  force: bool = False) -> None:
-    """PVE's config update: changes go to pending; a stopped guest applies them all, a running one what hot-plugs.
-
-    Drives naming an existing volume must name one that exists (ValueError otherwise) and get its
-    real `size=`; `STORAGE:SIZE` drives are allocated at once.
-    """
-    check_volumes_exist(cluster, guest.node, guest.kind, changes)
-    normalized = normalize_guest_config(cluster, guest.node, guest.kind, changes)
-    for key in ("smbios1", "vmgenid", "meta"):
-        if key not in changes:
-            normalized.pop(key, None)
-    for key, value in normalized.items():
-        if re.match(r"^net\d+$", key):
-            old = guest.pending.get(key, guest.config.get(key))
-            old_mac = _mac_of(str(old)) if old is not None else None
-            if old_mac and not _mac_of(str(changes[key])):
-                normalized[key] = re.sub(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", old_mac, str(value), count=1,
-                                         flags=re.I)
-    drives = {k: v for k, v in normalized.items() if _is_drive(guest.kind, k)}
-    if drives:
-        probe = Guest(guest.vmid, guest.kind, guest.node, dict(drives))
-        allocate_drives(cluster, probe, lambda _line: None)
-        normalized.update(probe.config)
-    for key in deletes:
-        if key.startswith("unused"):  # an unused volume is removed at once, for good
-            volid = str(guest.config.pop(key, ""))
-            guest.pending.pop(key, None)
-            if volid in cluster.volumes and cluster.volumes[volid].vmid == guest.vmid:
-                del cluster.volumes[volid]
-            continue
-        guest.pending.pop(key, None)
-        if key in guest.config:
-            guest.pending_delete[key] = force
-    for key, value in normalized.items():
-        guest.pending[key] = value
-        guest.pending_delete.pop(key, None)
-    for key in [k for k, v in guest.pending.items() if k in guest.config and str(guest.config[k]) == str(v)]:
-        del guest.pending[key]  # a "change" to the current value is no change
-    if guest.status == "stopped":
-        apply_pending(cluster, guest)
-    else:
-        apply_pending(cluster, guest, *hot_keys(guest))
-
-
-def apply_pending(cluster: Cluster, guest: Guest, changes: set[str] | None = None,
-                  deletes: set[str] | None = None) -> None:
-    """Move pending values (all, or the given keys) into the config; replaced and removed disks become unusedN."""
-    dkey = _drive_key(guest.kind)
-    for key in [k for k in guest.pending_delete if deletes is None or k in deletes]:
-        force = guest.pending_delete.pop(key)
-        old = guest.config.pop(key, None)
-        if old is not None and _is_drive(guest.kind, key):
-            volid = _owned_disk(cluster, guest, str(old))
-            if volid and force:
-                del cluster.volumes[volid]
-            elif volid:
-                _add_unused(guest, volid)
-    for key in [k for k in guest.pending if changes is None or k in changes]:
-        value = guest.pending.pop(key)
-        old = guest.config.get(key)
-        if old is not None and _is_drive(guest.kind, key):
-            volid = _owned_disk(cluster, guest, str(old))
-            new_volid = parse_property_string(str(value), dkey).get(dkey)
-            if volid and volid != new_volid:
-                _add_unused(guest, volid)
-        guest.config[key] = value
-    in_use = set(guest_volids(guest).values())
-    for key in [k for k in guest.config if k.startswith("unused") and guest.config[k] in in_use]:
-        del guest.config[key]  # a volume attached again is no longer unused
-
-
-def _owned_disk(cluster: Cluster, guest: Guest, text: str) -> str | None:
-    """The volume id of a drive when it is a disk (not a CD-ROM or cloud-init) the guest owns."""
-    drive = parse_property_string(text, _drive_key(guest.kind))
-    volid = drive.get(_drive_key(guest.kind), "")
-    if drive.get("media") == "cdrom" or is_cloudinit(volid):
-        return None
-    vol = cluster.volumes.get(volid)
-    return volid if vol is not None and vol.vmid == guest.vmid else None
-
-
-def _add_unused(guest: Guest, volid: str) -> None:
-    """Register a volume as the first free `unusedN` (never twice)."""
-    if any(k.startswith("unused") and v == volid for k, v in guest.config.items()):
-        return
-    index = 0
-    while f"unused{index}" in guest.config:
-        index += 1
-    guest.config[f"unused{index}"] = volid
-
-
-def _mac_of(text: str) -> str | None:
+def mac_of(text: str) -> str | None:
     match = re.search(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", text, re.I)
     return match.group(1) if match else None
 

@@ -8,15 +8,14 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pmpc_tui.simulator.configupdate import apply_pending, update_config
 from pmpc_tui.simulator.guestops import (
     allocate_drives,
-    apply_pending,
     check_drive_storage,
     guest_list_entry,
     guest_status,
     normalize_guest_config,
     release_volumes,
-    update_config,
     uses_only_shared_storage,
 )
 from pmpc_tui.simulator.model import (
@@ -440,9 +439,22 @@ def _update_config(call: Call, kind: str, asynchronous: bool) -> Any:
         key = sorted(overlap)[0]
         raise _err(400, "Parameter verification failed.",
                    {"delete": f"you can't use '-{key}' and -delete {key}' at the same time"})
+    reverts = [r for r in re.split(r"[,;\s]+", p.get("revert", "")) if r]
+    for key in reverts:
+        if key in changes:
+            raise _err(400, "Parameter verification failed.",
+                       {"delete": f"you can't use '-{key}' and -revert {key}' at the same time"})
+        if key in deletes:
+            raise _err(400, "Parameter verification failed.",
+                       {"revert": f"you can't use '-delete {key}' and -revert {key}' at the same time"})
     errors = check_drive_storage(call.cluster, g.node, kind, changes)
     if errors:
         raise _err(400, "Parameter verification failed.", errors)
+    for key in reverts:  # reverting a pending change: write back the current value, or drop a new key
+        if key in g.config:
+            changes[key] = g.config[key]
+        elif key in g.pending:
+            deletes.append(key)
     try:
         update_config(call.cluster, g, changes, deletes, force=bool(p.get("force")))
         failure = None
