@@ -216,6 +216,14 @@ def _config_value(kind: str, change: AttributeChange, current: dict[str, Any], d
     return raw
 
 
+def _disk_storage(kind: str, config: dict[str, Any]) -> str | None:
+    """The one storage the code puts every disk on (a full clone goes there at once, no move afterwards)."""
+    stores = {str(parse_props(str(v), "file" if kind == "qemu" else "volume").get("file" if kind == "qemu"
+                                                                                  else "volume", "")).split(":")[0]
+              for k, v in config.items() if is_drive(kind, k) and "media=cdrom" not in str(v)}
+    return stores.pop() if len(stores) == 1 and "" not in stores else None
+
+
 _VIEW_KEYS = {"smbios_uuid": "smbios1"}  # compared under another name than the config key
 
 
@@ -281,9 +289,11 @@ class Applier:
             src = await self._find(source)
             assert src is not None
             src_node = src[1]
-            direct = src_node == node or await self._on_shared_storage(kind, src_node, source, clone)
+            direct = src_node == node or await self._on_shared_storage(kind, src_node, source)
+            storage = clone.get("datastore_id") or _disk_storage(kind, (change.desired or {}).get("config") or {})
             params = {"newid": vmid, "target": node if direct and node != src_node else None,
-                      "full": 1 if clone.get("full", True) else 0, "storage": clone.get("datastore_id"),
+                      "full": 1 if clone.get("full", True) else 0,
+                      "storage": storage if clone.get("full", True) else None,
                       ("name" if kind == "qemu" else "hostname"): change.name or None}
             if kind == "lxc" and not clone.get("full", True):
                 params.pop("full")
@@ -297,7 +307,7 @@ class Applier:
             assert vmid is not None
             await self._migrate(kind, src_node, vmid, node, label)
 
-    async def _on_shared_storage(self, kind: str, node: str, vmid: int, clone: dict[str, Any]) -> bool:
+    async def _on_shared_storage(self, kind: str, node: str, vmid: int) -> bool:
         config = await self.client.get(f"{_path(kind, node, vmid)}/config")
         storages = await self.client.get(f"/nodes/{node}/storage")
         shared = {str(s.get("storage")) for s in storages or [] if s.get("shared")}
@@ -308,8 +318,7 @@ class Applier:
                 volid = volume.get("file") or volume.get("volume") or ""
                 if ":" in volid and volid not in ("none", "cdrom"):
                     used.add(volid.split(":", 1)[0])
-        target = clone.get("datastore_id")
-        return used <= shared and (target is None or target in shared)
+        return used <= shared  # PVE's rule: every volume of the source on shared storage
 
     async def update(self, change: ResourceChange) -> str:
         assert change.vmid is not None
