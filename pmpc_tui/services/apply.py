@@ -211,8 +211,8 @@ def _config_value(kind: str, change: AttributeChange, current: dict[str, Any], d
         if "cloudinit" in str(current[change.key]) or "media=cdrom" in str(raw):
             return raw
         return drive_value(kind, str(current[change.key]), str(raw))
-    if kind == "qemu" and change.key.startswith("net") and change.key in current:
-        return nic_value(str(current[change.key]), str(raw))
+    if change.key.startswith("net") and change.key in current:
+        return nic_value(kind, str(current[change.key]), str(raw))
     return raw
 
 

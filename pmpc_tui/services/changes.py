@@ -227,11 +227,16 @@ def drive_value(kind: str, current: str, desired: str) -> str:
     return ",".join([head, *(f"{k}={v}" if v != "" else k for k, v in wanted.items())])
 
 
-def nic_value(current: str, desired: str) -> str:
-    """A VM NIC's new value keeping the MAC address PVE gave it when the code leaves the MAC open."""
+def nic_value(kind: str, current: str, desired: str) -> str:
+    """A NIC's new value keeping the MAC address PVE gave it when the code leaves the MAC open (PVE would
+    otherwise make up a new one, and the guest's DHCP lease and udev names would change)."""
     from pmpc_tui.iac.bpg import NIC_MODELS
 
     now, wanted = parse_props(current), parse_props(desired)
+    if kind == "lxc":
+        if now.get("hwaddr") and not wanted.get("hwaddr"):
+            wanted["hwaddr"] = now["hwaddr"]
+        return ",".join(f"{k}={v}" for k, v in wanted.items())
     mac = next((now[m] for m in now if m in NIC_MODELS), None) or now.get("macaddr")
     model = wanted.pop("model", None)
     if model is None or not mac:
