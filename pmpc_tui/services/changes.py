@@ -104,6 +104,9 @@ def _drive_changes(kind: str, key: str, before: Any, after: Any, running: bool, 
         diff.changes.append(AttributeChange(key, None, after, "in-place" if live else "reboot", "set",
                                             "a new drive is added"))
         return diff
+    if after is None and not ({"file", "volume", "storage"} & set(before)):
+        diff.changes.append(AttributeChange(key, before, None, "in-place", "delete", "the CD-ROM drive is removed"))
+        return diff
     if after is None:
         diff.changes.append(AttributeChange(key, before, None, "destructive", "detach",
                                             "the drive is detached; PVE keeps its volume as unusedN"))

@@ -299,7 +299,7 @@ def _short(value: Any) -> str:
 
 def change_line(c: AttributeChange) -> str:
     """`memory: 2048 → 4096 (needs a reboot)`, `scsi0: resize — grows from 16 GiB to 40 GiB`."""
-    if c.op in ("resize", "move", "detach") or (c.detail and c.op == "set" and c.before is not None):
+    if c.op in ("resize", "move", "detach", "migrate") or (c.detail and c.op == "set" and c.before is not None):
         text = f"{c.key}: {c.op} — {c.detail}"
     else:
         text = f"{c.key}: {_short(c.before)} → {_short(c.after)}"
