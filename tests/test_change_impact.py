@@ -173,3 +173,20 @@ def test_a_clone_left_smaller_than_its_code_is_resized_never_given_a_blank_disk(
     assert str(now["scsi0"]).startswith(os_disk + ",") and "size=40G" in str(now["scsi0"])
     assert not any(k.startswith("unused") for k in now)
     assert plan_json(workspace, capsys)[0] == 0
+
+
+def test_a_new_node_name_migrates_the_guest_instead_of_re_creating_it(
+        sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(workspace / "terraform" / "vm-109.tf", 'node_name     = "pve1"', 'node_name     = "pve2"')
+    edit(workspace / "terraform" / "ct-201.tf", 'node_name     = "pve1"', 'node_name     = "pve2"')
+    code, plan = plan_json(workspace, capsys)
+    moved = {r["vmid"]: (r["action"], r["impact"], [(c["key"], c["op"]) for c in r["changes"]])
+             for r in plan["resources"] if r["action"] != "no-op"}
+    assert code == 2 and moved == {109: ("update", "in-place", [("node", "migrate")]),
+                                   201: ("update", "disruptive", [("node", "migrate")])}
+    disk = str(config(sim, 109)["scsi0"]).split(",")[0]
+    assert run_cli(workspace, "apply", "--auto-approve") == 0  # nothing is destroyed: no --allow-destroy
+    assert sim.call(lambda: (sim.sim.cluster.guests[109].node, sim.sim.cluster.guests[201].node,
+                             sim.sim.cluster.guests[201].status)) == ("pve2", "pve2", "running")
+    assert str(config(sim, 109)["scsi0"]).startswith(disk + ",")  # the same disk, carried along
+    assert plan_json(workspace, capsys)[0] == 0
