@@ -64,7 +64,8 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if not plan.has_changes and not plan.errors:
         return Result(data=plan.to_dict(), message=render_plan(plan))
     if args.dry_run:
-        return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing applied)")
+        return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing applied)",
+                      exit_code=ExitCode.ERROR if plan.errors else ExitCode.OK)
     check_plan(plan, allow_destroy=True)  # errors stop here, before any question
     allow_destroy = args.allow_destroy
     if not args.auto_approve:
