@@ -40,7 +40,7 @@ class Database:
 
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = normalize_url(url)
-        self.where = faults.location(self.url)
+        self.where = faults.location(url)  # as the user wrote it, password masked
         self.migrated: str | None = None  # what open() did: "created", "migrated …", or None
         kwargs: dict[str, Any] = {"echo": echo}
         if self.url.startswith("postgresql+asyncpg"):
@@ -77,7 +77,7 @@ class Database:
 
     def fault(self, exc: BaseException) -> Exception:
         """The StateDatabaseError for a failure of this database."""
-        return faults.translate(exc, self.url, self.engine.url.password)
+        return faults.translate(exc, self.url, self.engine.url.password, self.where)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

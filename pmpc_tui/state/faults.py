@@ -58,11 +58,12 @@ def damaged(where: str, reason: str) -> StateDatabaseError:
     return StateDatabaseError(f"the state database {where} is damaged ({reason})", REBUILD_HINT, where)
 
 
-def translate(exc: BaseException, url: str, password: str | None = None) -> StateDatabaseError:
-    """One StateDatabaseError for a failure opening or using the database at `url`."""
+def translate(exc: BaseException, url: str, password: str | None = None, where: str | None = None
+              ) -> StateDatabaseError:
+    """One StateDatabaseError for a failure opening or using the database at `url` (shown as `where`)."""
     if isinstance(exc, StateDatabaseError):
         return exc
-    where = location(url)
+    where = where or location(url)
     sqlite = url.startswith("sqlite")
     if isinstance(exc, NewerSchema):
         return StateDatabaseNewer(
