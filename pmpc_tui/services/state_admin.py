@@ -185,7 +185,11 @@ def _plan(path: Path) -> RebuildPlan:
 
 
 def read_journal(path: Path) -> Journal:
-    """The apply journal of a (possibly broken) SQLite file, read from a copy so the file stays as it was."""
+    """The apply journal of a (possibly broken) SQLite file, read from a copy so the file stays as it was.
+
+    A truncated file is read a second time with its page count taken from the file's size (SQLite's rule
+    when the header's count is marked stale), so journal pages before the cut are still found.
+    """
     if not path.exists():
         return Journal()
     if path.is_dir():
@@ -197,22 +201,48 @@ def read_journal(path: Path) -> Journal:
                 source = path.with_name(path.name + suffix)
                 if source.is_file():
                     shutil.copyfile(source, copy.with_name(copy.name + suffix))
-            conn = sqlite3.connect(copy)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             return Journal(lost=f"cannot read {path.name}: {exc}")
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            journal = Journal()
-            for table in schema.JOURNAL_TABLES:
-                if table in tables:
-                    cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
-                    rows = cursor.fetchall()
-                    journal.rows[table] = ([d[0] for d in cursor.description], rows)
-            return journal
-        except sqlite3.Error as exc:
-            return Journal(lost=f"{path.name} could not be read ({exc})")
-        finally:
-            conn.close()
+        journal = _read_journal_copy(copy)
+        if journal.lost and _mark_page_count_stale(copy):
+            second = _read_journal_copy(copy)
+            if not second.lost:
+                return second
+        if journal.lost:
+            journal.lost = f"{path.name} could not be read ({journal.lost})"
+        return journal
+
+
+def _read_journal_copy(copy: Path) -> Journal:
+    try:
+        conn = sqlite3.connect(copy)
+    except sqlite3.Error as exc:
+        return Journal(lost=str(exc))
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        journal = Journal()
+        for table in schema.JOURNAL_TABLES:
+            if table in tables:
+                cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608  (fixed names)
+                rows = cursor.fetchall()
+                journal.rows[table] = ([d[0] for d in cursor.description], rows)
+        return journal
+    except sqlite3.Error as exc:
+        return Journal(lost=str(exc))
+    finally:
+        conn.close()
+
+
+def _mark_page_count_stale(copy: Path) -> bool:
+    """Make SQLite size the copy by its length (version-valid-for ≠ change counter); False if not SQLite."""
+    with copy.open("r+b") as fh:
+        header = fh.read(100)
+        if len(header) < 100 or not header.startswith(faults.SQLITE_MAGIC):
+            return False
+        counter = int.from_bytes(header[24:28], "big")
+        fh.seek(92)
+        fh.write(((counter + 1) % 2**32).to_bytes(4, "big"))
+    return True
 
 
 async def execute_rebuild(plan: RebuildPlan, url: str, client_factory: Any) -> RebuildPlan:
