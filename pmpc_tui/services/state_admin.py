@@ -223,7 +223,7 @@ def _read_journal_copy(copy: Path) -> Journal:
         journal = Journal()
         for table in schema.JOURNAL_TABLES:
             if table in tables:
-                cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608  (fixed names)
+                cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
                 rows = cursor.fetchall()
                 journal.rows[table] = ([d[0] for d in cursor.description], rows)
         return journal
