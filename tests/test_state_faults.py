@@ -447,3 +447,29 @@ async def test_a_newer_postgresql_db_is_refused(pg_clean: str) -> None:
     await db.close()
     with pytest.raises(StateDatabaseNewer, match="schema 0099"):
         await Database(pg_clean).open()
+
+
+# ---- the MCP server ----------------------------------------------------------------------------
+
+async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: SimulatorThread,
+                                                                           tmp_path: Path) -> None:
+    from iac_support import cli_environment, run_cli
+    from mcp import Client
+    from test_mcp import payload, server
+
+    def workspace() -> None:
+        with cli_environment(sim, tmp_path):
+            assert run_cli(tmp_path, "init", str(tmp_path / "ws")) == 0
+            assert run_cli(tmp_path / "ws", "import") == 0
+
+    await asyncio.to_thread(workspace)
+    db_path = tmp_path / "ws" / ".proxmox-mpc" / "state.db"
+    garbage_header(db_path)
+    async with Client(server(sim, tmp_path)) as client:
+        synced = payload(await client.call_tool("sync", {}))
+        assert synced["ok"] is False and f"the state database {db_path} is damaged" in synced["error"]
+        assert "state rebuild" in synced["next_step"]
+        health = payload(await client.call_tool("health", {}))
+        assert health["ok"] is True
+        database = next(c for c in health["result"] if c["check"] == "database")
+        assert database["status"] == "critical" and str(db_path) in database["detail"]

@@ -68,7 +68,7 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
     except PVEError as exc:
         ctx.report(f"cannot connect: {exc}")
     ws = ctx.workspace()
-    db, db_error = await _open_db(ctx)
+    db, db_error = await open_state_db(ctx)
     checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
     status = overall(checks)
     return Result(data=[c.as_dict() for c in checks],
@@ -77,7 +77,7 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
                   exit_code=1 if status == "critical" else 0)
 
 
-async def _open_db(ctx: CommandContext) -> tuple[Any, Any]:
+async def open_state_db(ctx: CommandContext) -> tuple[Any, Any]:
     """The state database, or None and the StateDatabaseError that says why it cannot be used."""
     from pmpc_tui.state.errors import StateDatabaseError
 
@@ -114,7 +114,7 @@ async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
         client = await ctx.client()
     except PVEError as exc:
         ctx.report(f"cannot connect (the report says so): {exc}")
-    db, db_error = await _open_db(ctx)
+    db, db_error = await open_state_db(ctx)
     if db_error is not None:
         ctx.report(f"the state database cannot be used (the report says so): {db_error.message}")
     checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
