@@ -363,6 +363,28 @@ async def test_an_older_sqlite_db_is_migrated_and_keeps_the_apply_journal(tmp_pa
     await assert_upgraded(url, sqlite_url(tmp_path / "fresh.db"))
 
 
+async def test_several_commands_opening_a_new_or_old_db_at_once_all_succeed(tmp_path: Path) -> None:
+    old_url = sqlite_url(tmp_path / "old.db")
+    await make_old_database(Database(old_url), versioned=False)
+    for url in (sqlite_url(tmp_path / "new.db"), old_url):
+        dbs = [Database(url) for _ in range(4)]
+        try:
+            await asyncio.gather(*(db.open() for db in dbs))
+            assert sum(1 for db in dbs if db.migrated) == 1  # one did the work, the others found it done
+            async with dbs[0].session() as session:
+                versions = (await session.exec(text("SELECT version_num FROM alembic_version"))).all()  # type: ignore[call-overload]
+            assert [v[0] for v in versions] == [schema.HEAD]
+        finally:
+            for db in dbs:
+                await db.close()
+    db = Database(old_url)
+    await db.open()
+    try:
+        assert (await journal_of(db))[0] == [(7, "interrupted", "/srv/iac")]
+    finally:
+        await db.close()
+
+
 def test_a_db_from_a_newer_proxmox_mpc_is_refused_and_left_as_it_was(
         cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     async def stamp_newer() -> None:

@@ -22,6 +22,7 @@ REVISIONS = ("0001", "0002")  # oldest first; must match migrations/versions (a 
 HEAD = REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
 JOURNAL_TABLES = ("applyrun", "applystep")
+LOCK_KEY = 0x706D7063  # "pmpc": PostgreSQL advisory lock held while the schema is created or migrated
 
 # Declared like Alembic creates it, so `create_all`/`drop_all` treat the version with the tables.
 version_table = Table(VERSION_TABLE, SQLModel.metadata, Column("version_num", String(32), nullable=False),
@@ -65,6 +66,10 @@ def read_state(conn: Connection) -> SchemaState:
 def prepare(conn: Connection) -> str | None:
     """Bring the schema to HEAD; returns what was done ("created", "migrated …") or None when nothing was."""
     state = read_state(conn)
+    if state.version == HEAD and not our_tables() - state.tables:
+        return None  # the common case: no lock taken, nothing written
+    _lock(conn)
+    state = read_state(conn)  # another process may have done it while we waited
     if state.version == HEAD:
         if our_tables() - state.tables:
             SQLModel.metadata.create_all(conn)
@@ -79,6 +84,18 @@ def prepare(conn: Connection) -> str | None:
         raise NewerSchema(f"schema {state.version}; this version knows up to {HEAD}")
     migrate(conn)
     return f"migrated from schema {state.version or 'without a version (baseline)'} to {HEAD}"
+
+
+def _lock(conn: Connection) -> None:
+    """Hold the database for this change until commit: one creator or migrator at a time, DDL included.
+
+    SQLite: BEGIN IMMEDIATE (the driver would otherwise run DDL outside any transaction);
+    PostgreSQL: a transaction-scoped advisory lock.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
 
 
 def migrate(conn: Connection, target: str = "head") -> None:

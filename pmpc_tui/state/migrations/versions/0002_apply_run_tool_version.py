@@ -12,6 +12,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    have = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("applyrun")}
+    if "tool_version" in have:  # created new from the models but stopped before the version row was written
+        return
     op.add_column("applyrun", sa.Column("tool_version", sa.String(), nullable=False, server_default=""))
 
 
