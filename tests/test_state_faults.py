@@ -495,3 +495,11 @@ async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: 
         assert health["ok"] is True
         database = next(c for c in health["result"] if c["check"] == "database")
         assert database["status"] == "critical" and str(db_path) in database["detail"]
+
+
+async def test_a_missing_postgresql_database_is_named_with_how_to_create_it(postgres_url: str) -> None:  # noqa: F811
+    missing = postgres_url.rsplit("/", 1)[0] + "/no_such_db"
+    with pytest.raises(StateDatabaseError) as raised:
+        await Database(missing).open()
+    assert f"the state database {missing} does not exist on the server" in raised.value.message
+    assert "createdb" in raised.value.hint

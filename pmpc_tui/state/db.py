@@ -67,7 +67,7 @@ class Database:
                 self.migrated = await conn.run_sync(schema.prepare)
         except BaseException as exc:
             await self.engine.dispose()
-            if isinstance(exc, Exception) and not isinstance(exc, asyncio.CancelledError):
+            if faults.is_open_fault(exc):
                 raise self.fault(exc) from None
             raise
 

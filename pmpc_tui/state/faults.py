@@ -100,6 +100,13 @@ def translate(exc: BaseException, url: str, password: str | None = None, where: 
     return StateDatabaseError(f"the state database {where} failed: {reason}", POSTGRES_HINT, where)
 
 
+def is_open_fault(exc: BaseException) -> bool:
+    """Whether an error while opening is the database's (a bug in our code is not, and keeps its traceback)."""
+    if isinstance(exc, DBAPIError | OSError | StateDatabaseError | NewerSchema | UnrecognisedSchema):
+        return True
+    return type(exc).__module__.split(".")[0] in ("asyncpg", "sqlite3", "aiosqlite")
+
+
 def is_fault(exc: BaseException) -> bool:
     """Whether an error raised inside a session is the database's fault (IntegrityError is the caller's)."""
     return isinstance(exc, SESSION_FAULTS) and not isinstance(exc, IntegrityError)
