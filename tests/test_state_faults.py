@@ -218,6 +218,29 @@ def test_rebuild_keeps_the_apply_journal_when_it_can_be_read_and_resyncs(
     assert err_of(capsys, "state", "check")[0] == ExitCode.OK
 
 
+def test_rebuild_keeps_the_journal_of_a_db_written_by_an_older_version(cli: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        cli.with_name(cli.name + suffix).unlink(missing_ok=True)
+    asyncio.run(make_old_database(Database(sqlite_url(cli)), versioned=True))  # schema 0001: no tool_version
+    damaged_inventory_page(cli)
+    rc, out, _ = err_of(capsys, "state", "rebuild", "--yes", "-o", "json")
+    assert rc == ExitCode.OK and json.loads(out)["journal"] == "1 applies and 2 steps kept"
+
+    async def read_back() -> tuple[object, list[str]]:
+        db = Database(sqlite_url(cli))
+        await db.open()
+        try:
+            async with db.session() as session:
+                versions = [r.tool_version for r in (await session.exec(select(ApplyRun))).all()]
+            return await journal_of(db), versions
+        finally:
+            await db.close()
+
+    journal, versions = asyncio.run(read_back())
+    assert journal == ([(7, "interrupted", "/srv/iac")], [(1, "done"), (2, "running")]) and versions == [""]
+
+
 @pytest.mark.parametrize("damage", [garbage_header, directory, truncate_to_half],
                          ids=["garbage header", "directory in its place", "truncated to half"])
 def test_rebuild_says_clearly_when_the_journal_could_not_be_read(cli: Path, damage: Callable[[Path], None],

@@ -254,7 +254,10 @@ async def execute_rebuild(plan: RebuildPlan, url: str, client_factory: Any) -> R
     finally:
         await db.close()
     if plan.journal.rows:
-        await asyncio.to_thread(_copy_journal, plan.path, plan.journal)
+        try:
+            await asyncio.to_thread(_copy_journal, plan.path, plan.journal)
+        except sqlite3.Error as exc:  # the rows stay in the file moved aside
+            plan.journal.lost = f"it could not be copied into the new database ({exc})"
     plan.done = True
     db = Database(url)
     try:
