@@ -62,7 +62,7 @@ def test_a_disruptive_playbook_without_a_target_stops_at_its_first_task_and_chan
         sim: SimulatorThread, workspace: Path) -> None:
     running = sim.call(lambda: {v for v, g in sim.sim.cluster.guests.items() if g.status == "running"})
     before = writes(sim)
-    for name in ("stop", "shutdown", "restart", "snapshot"):
+    for name in ("stop", "shutdown", "restart", "snapshot", "start"):
         refused = playbook(sim, workspace, name)
         assert refused.returncode != 0, refused.stdout
         assert f"{name}.yml acts on every guest it matches and none was named" in refused.stdout

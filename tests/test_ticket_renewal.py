@@ -140,3 +140,23 @@ def test_the_workspace_test_command_works_with_a_password_profile(
     assert "18 passed, 0 failed" in out
     assert sim.info.password not in out
     assert sim.info.password not in "".join(p.read_text() for p in (ws / "tests").iterdir() if p.is_file())
+
+
+async def test_a_long_mcp_session_on_a_password_profile_outlives_its_ticket(sim: SimulatorThread,
+                                                                         password_profile: Path) -> None:
+    import json
+    import sys
+
+    from mcp import Client, StdioServerParameters
+
+    env = {"PMPC_CONFIG_DIR": str(password_profile / "config"), "PMPC_STATE_DIR": str(password_profile / "state"),
+           "PW_SECRET": sim.info.password, "PATH": "/usr/bin:/bin"}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", "--read-only"], env=env,
+                                   cwd=str(password_profile))
+    async with Client(params) as client:
+        first = json.loads((await client.call_tool("list_guests", {"kind": "ct"})).content[0].text)
+        sim.control("POST", "/tickets/expire")
+        second = json.loads((await client.call_tool("list_guests", {"kind": "ct"})).content[0].text)
+    assert first["ok"] and second["ok"], second
+    assert len(second["result"]) == len(first["result"]) == 7
+    assert logins(sim)["refused"] == 0
