@@ -4,13 +4,18 @@ again once, a wrong password fails at once. Real HTTPS against the simulator; no
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from iac_support import run_cli
+from mcp import Client, StdioServerParameters
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed
@@ -144,11 +149,6 @@ def test_the_workspace_test_command_works_with_a_password_profile(
 
 async def test_a_long_mcp_session_on_a_password_profile_outlives_its_ticket(sim: SimulatorThread,
                                                                          password_profile: Path) -> None:
-    import json
-    import sys
-
-    from mcp import Client, StdioServerParameters
-
     env = {"PMPC_CONFIG_DIR": str(password_profile / "config"), "PMPC_STATE_DIR": str(password_profile / "state"),
            "PW_SECRET": sim.info.password, "PATH": "/usr/bin:/bin"}
     params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", "--read-only"], env=env,
@@ -160,3 +160,31 @@ async def test_a_long_mcp_session_on_a_password_profile_outlives_its_ticket(sim:
     assert first["ok"] and second["ok"], second
     assert len(second["result"]) == len(first["result"]) == 7
     assert logins(sim)["refused"] == 0
+
+
+# --- the simulator's side ------------------------------------------------------------------------
+def test_the_simulator_expires_tickets_on_request_and_renews_a_valid_one() -> None:
+    with SimulatorThread(SimulatorOptions(port=0, ticket_lifetime=2)) as short, \
+            httpx.Client(base_url=f"{short.info.url}/api2/json", verify=False, timeout=10) as http:
+        def login(password: str) -> httpx.Response:
+            return http.post("/access/ticket", data={"username": short.info.user, "password": password})
+
+        first = login(short.info.password).json()["data"]["ticket"]
+        renewed = login(first)
+        assert renewed.status_code == 200  # a valid ticket renews itself
+        second = renewed.json()["data"]["ticket"]
+        assert http.get("/version", headers={"Cookie": f"PVEAuthCookie={second}"}).status_code == 200
+        short.control("POST", "/tickets/expire")
+        assert http.get("/version", headers={"Cookie": f"PVEAuthCookie={second}"}).status_code == 401
+        assert login(second).status_code == 401  # an expired ticket cannot renew itself
+        third = login(short.info.password).json()["data"]["ticket"]
+        assert http.get("/version", headers={"Cookie": f"PVEAuthCookie={third}"}).status_code == 200
+        time.sleep(3.2)  # past the 2 s lifetime
+        assert http.get("/version", headers={"Cookie": f"PVEAuthCookie={third}"}).status_code == 401
+        assert short.control("GET", "/state")["logins"] == {"password": 2, "ticket": 1, "refused": 1}
+
+
+def test_the_simulator_refuses_a_ticket_lifetime_of_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli(tmp_path, "simulator", "--port", "0", "--ticket-lifetime", "0")
+    out = capsys.readouterr()
+    assert code not in (0, 1) and "--ticket-lifetime" in out.out + out.err and "Traceback" not in out.err
