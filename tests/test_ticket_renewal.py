@@ -95,6 +95,19 @@ async def test_a_password_changed_during_the_session_fails_after_one_login_attem
     assert sim.control("GET", "/state")["writes"] == 1  # the refused start, answered 401, never ran
 
 
+async def test_a_renewal_refused_for_a_changed_password_is_not_tried_again(sim: SimulatorThread) -> None:
+    async with PVEClient(password_settings(sim.info, ticket_renew_after=0.5)) as client:
+        await client.get("/nodes")
+
+        def change_password() -> None:
+            sim.sim.access.users["root@pam"].password = "rotated-elsewhere"
+        sim.call(change_password)
+        await asyncio.sleep(0.6)  # the next call renews first, and is refused
+        with pytest.raises(AuthenticationFailed):
+            await client.get("/nodes")
+    assert logins(sim) == {"password": 1, "ticket": 0, "refused": 1}
+
+
 async def test_token_profiles_are_unaffected_by_ticket_expiry(sim: SimulatorThread) -> None:
     user, name = sim.info.token_id.split("!", 1)
     settings = ConnectionSettings(sim.info.url, user, name, sim.info.token_secret, fingerprint=sim.info.fingerprint)

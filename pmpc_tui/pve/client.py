@@ -63,6 +63,10 @@ class ConnectionSettings:
         return f"{self.user}!{self.token_name}" if self.token_name else self.user
 
 
+class LoginRefused(AuthenticationFailed):
+    """The cluster refused the login itself, not a call: logging in again would only repeat the refusal."""
+
+
 def _proxmoxer_exceptions() -> tuple[type[Exception], type[Exception]]:
     from proxmoxer.core import AuthenticationError, ResourceException
 
@@ -186,6 +190,8 @@ class PVEClient:
         used = ticket.ticket if ticket is not None else None
         try:
             return self._call_once(method, path, params)
+        except LoginRefused:
+            raise
         except AuthenticationFailed:
             if ticket is None:
                 raise
@@ -224,7 +230,7 @@ class PVEClient:
             hint = "" if self.settings.token_name else (
                 f"Check the password of {self.settings.user} in the profile's secret source "
                 "(see `proxmox-mpc connect --help`).")
-            raise AuthenticationFailed(str(exc), hint) from None
+            raise LoginRefused(str(exc), hint) from None
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
