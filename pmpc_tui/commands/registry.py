@@ -90,6 +90,8 @@ def _simulator(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed for data, latency jitter and faults")
     p.add_argument("--task-speed", type=float, default=1.0, help="task duration factor (0.1 = 10x faster)")
     p.add_argument("--password", help="root@pam password (random by default)")
+    p.add_argument("--ticket-lifetime", type=float, default=7200.0, metavar="SECONDS",
+                   help="how long a login ticket stays valid (PVE: 7200)")
     p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
 
 
