@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from pmpc_tui.config.profiles import ProfileError
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.health import Check
 from pmpc_tui.state import faults, schema
@@ -267,8 +268,8 @@ async def execute_rebuild(plan: RebuildPlan, url: str, client_factory: Any) -> R
         result = await SyncService(await client_factory(), db).run()
         plan.synced = (f"{result.nodes} nodes, {result.vms} VMs, {result.containers} containers, "
                        f"{result.storages} storages")
-    except PVEError as exc:
-        plan.sync_error = exc.message
+    except (PVEError, ProfileError) as exc:  # the new database stays; `sync` fills it later
+        plan.sync_error = exc.message if isinstance(exc, PVEError) else str(exc)
     finally:
         await db.close()
     return plan
