@@ -408,6 +408,46 @@ async def test_several_commands_opening_a_new_or_old_db_at_once_all_succeed(tmp_
         await db.close()
 
 
+def downgrade_to_baseline(path: Path) -> None:
+    """The file as the release before schema 0002 left it (through the shipped migrations' downgrade)."""
+    import sqlalchemy
+    from alembic import command
+    from alembic.config import Config
+
+    engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(schema.MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    engine.dispose()
+
+
+def test_an_apply_cut_short_before_an_upgrade_is_resumed_after_it(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from iac_support import run_cli
+
+    ws = imported_workspace
+    for vmid in (150, 151):
+        assert run_cli(ws, "create", "vm", "--name", f"app-{vmid}", "--node", "pve1", "--cores", "1",
+                       "--memory", "512", "--disk", "8", "--vmid", str(vmid)) == 0
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "^/api2/json/nodes/pve1/qemu$",
+                                    "methods": ["POST"], "remaining": 1})
+    assert run_cli(ws, "apply", "--auto-approve") == 1  # the create of 151 fails: the apply is unfinished
+    db_path = ws / ".proxmox-mpc" / "state.db"
+    downgrade_to_baseline(db_path)
+    capsys.readouterr()
+    assert run_cli(ws, "state", "check") == ExitCode.OK
+    assert "migrated to 0002 on next use" in capsys.readouterr().out
+
+    assert run_cli(ws, "apply", "--resume") == 0  # opens (and migrates) the old file, finds the journal
+    names = sim.call(lambda: [g.name for g in sim.sim.cluster.guests.values()])
+    assert names.count("app-150") == 1 and names.count("app-151") == 1
+    capsys.readouterr()
+    assert run_cli(ws, "state", "check", "-o", "json") == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["schema"]["version"] == schema.HEAD
+
+
 def test_a_db_from_a_newer_proxmox_mpc_is_refused_and_left_as_it_was(
         cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     async def stamp_newer() -> None:
