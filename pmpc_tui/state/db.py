@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pmpc_tui.state import faults, schema
 
+log = logging.getLogger("pmpc.state")
 CONNECT_TIMEOUT = 10.0  # seconds to reach PostgreSQL before giving up with a clear error
 
 
@@ -76,8 +78,10 @@ class Database:
         await self.open()
 
     def fault(self, exc: BaseException) -> Exception:
-        """The StateDatabaseError for a failure of this database."""
-        return faults.translate(exc, self.url, self.engine.url.password, self.where)
+        """The StateDatabaseError for a failure of this database (also written to the log, for report-issue)."""
+        error = faults.translate(exc, self.url, self.engine.url.password, self.where)
+        log.warning("state database fault: %s (%s)", error.message, type(exc).__name__)
+        return error
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -97,7 +97,8 @@ def translate(exc: BaseException, url: str, password: str | None = None, where: 
                                   "Create it (createdb) or correct the database name in PMPC_DATABASE_URL.", where)
     if isinstance(exc, OSError | asyncio.TimeoutError) or not isinstance(exc, DBAPIError) or _connection_lost(exc):
         return StateDatabaseError(f"cannot connect to the state database {where}: {reason}", POSTGRES_HINT, where)
-    return StateDatabaseError(f"the state database {where} failed: {reason}", POSTGRES_HINT, where)
+    return StateDatabaseError(f"the state database {where} failed: {reason}",
+                              "`proxmox-mpc state check` shows whether the server and the schema are in order.", where)
 
 
 def is_open_fault(exc: BaseException) -> bool:
