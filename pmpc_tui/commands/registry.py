@@ -90,6 +90,8 @@ def _simulator(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed for data, latency jitter and faults")
     p.add_argument("--task-speed", type=float, default=1.0, help="task duration factor (0.1 = 10x faster)")
     p.add_argument("--password", help="root@pam password (random by default)")
+    p.add_argument("--ticket-lifetime", type=float, default=7200.0, metavar="SECONDS",
+                   help="how long a login ticket stays valid (PVE: 7200)")
     p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
 
 
@@ -177,6 +179,13 @@ def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("summary", help='what went wrong, in a sentence: "apply fails on web-03"')
     p.add_argument("--minutes", type=int, default=60, help="logs of the last N minutes (default 60)")
     p.add_argument("--anonymize", action="store_true", help="also mask host names and IP addresses")
+
+
+def _state(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("check", "rebuild"),
+                   help="check: integrity, schema version, connection · rebuild: move a broken file aside and re-sync")
+    p.add_argument("--dry-run", action="store_true", help="rebuild: show what would be done; change nothing")
+    p.add_argument("--yes", "-y", action="store_true", help="rebuild: do not ask for confirmation")
 
 
 def _mcp(p: argparse.ArgumentParser) -> None:
@@ -297,6 +306,9 @@ COMMANDS: list[Command] = [
     Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
             "pmpc_tui.commands.obs_handlers:report_issue", _report,
             examples=('report-issue "apply fails on web-03" --anonymize',)),
+    Command("state", "check the state database, or rebuild it from the cluster when it is damaged",
+            "pmpc_tui.commands.state_handlers:state", _state, needs_cluster=False, console=False,
+            examples=("state check", "state check -o json", "state rebuild --dry-run", "state rebuild --yes")),
     Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
             "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False,
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),

@@ -15,6 +15,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
 
 from pmpc_tui.commands.context import CommandContext
+from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.observability.redact import redact
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
@@ -85,8 +86,12 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         from pmpc_tui.services.health import run_health
 
         async def go() -> Any:
+            from pmpc_tui.commands.obs_handlers import open_state_db
+
             ws = ctx.workspace()
-            return [c.as_dict() for c in await run_health(await ctx.client(), await ctx.db(), ws.root if ws else None)]
+            db, db_error = await open_state_db(ctx)  # a broken state DB is a critical check, not a failed tool
+            return [c.as_dict() for c in await run_health(await ctx.client(), db, ws.root if ws else None,
+                                                          db_error=db_error)]
         return await guarded(go)
 
     @server.tool(annotations=READ, description="What applying the workspace's code would change (no changes made).")
@@ -146,7 +151,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
         @server.tool(annotations=DESTRUCTIVE,
                      description="Start, shutdown, stop or reboot a guest. stop/shutdown/reboot need confirm=true.")
-        async def power(guest: str, action: str, kind: str = "vm", confirm: bool = False) -> dict[str, Any]:
+        async def power(guest: str, action: str, kind: str = "vm", confirm: Confirmation = False) -> dict[str, Any]:
             from pmpc_tui.services.guests import POWER_ACTIONS, power_action
             from pmpc_tui.services.inventory import validate_guest_ident
 
@@ -166,7 +171,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
                      description="Apply the workspace's code to the cluster. Show plan() to the user first; "
                                  "needs confirm=true, and allow_destroy=true as well when the plan deletes a "
                                  "guest or a disk or replaces a volume (its impact is 'destructive').")
-        async def apply(confirm: bool = False, allow_destroy: bool = False) -> dict[str, Any]:
+        async def apply(confirm: Confirmation = False, allow_destroy: Confirmation = False) -> dict[str, Any]:
             from pmpc_tui.services.apply import apply_plan
             from pmpc_tui.services.plan import make_plan
 

@@ -490,10 +490,13 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
                      saved: bool = False, concurrency: int = 4, allow_destroy: bool = False) -> ApplyResult:
     """Apply `plan` (for a saved plan, refuse when a resource changed since). Journaled step by step.
 
-    Refused before anything is sent: a plan with errors; destructive changes unless `allow_destroy`;
-    deletes of protected, locked or unreachable guests (all or nothing)."""
+    Refused before anything is sent: any workspace file that does not parse (CodeDoesNotParse); a plan
+    with errors; destructive changes unless `allow_destroy`; deletes of protected, locked or unreachable
+    guests (all or nothing)."""
+    from pmpc_tui.services.plan import load_code
     from pmpc_tui.services.sync import SyncService
 
+    await asyncio.to_thread(load_code, ws)
     check_plan(plan, allow_destroy)
     with workspace_lock(ws):
         if saved:
