@@ -37,7 +37,7 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.plan import Plan, make_plan, render_plan
 
     ws = ctx.require_workspace()
-    saved = bool(args.plan_file)
+    saved = args.plan_file is not None
     loaded = Plan.load(Path(args.plan_file)) if saved else None  # a bad file stops here: nothing is sent
     db = await ctx.db()
     if args.abandon:
