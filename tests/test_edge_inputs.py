@@ -172,7 +172,7 @@ def test_full_width_digits_never_name_a_guest(workspace: tuple[SimulatorThread, 
 
 
 def test_an_unknown_target_stops_the_plan_and_lists_valid_ones(workspace: tuple[SimulatorThread, Path]) -> None:
-    sim, ws = workspace
+    sim, _ws = workspace
     code, err = run(["plan", "--target", "99999"])
     assert code == ExitCode.USAGE, err
     assert "'99999'" in err and "names no guest" in err and "e.g. backup-server" in err
