@@ -43,10 +43,10 @@ def parse_vmid(value: str | int, field: str = "VMID") -> int:
             raise ValidationFailed("invalid", {field: f"{shown(value)} is not a VMID: use the digits 0-9 "
                                                            f"({VMID_MIN}–{VMID_MAX})"})
         if len(text) > len(str(VMID_MAX)) or (len(text) > 1 and text.startswith("0")):
-            raise ValidationFailed("invalid", {field: f"{shown(value)} is outside {VMID_MIN}–{VMID_MAX}"})
+            raise ValidationFailed("invalid", {field: f"VMID {shown(value)} is out of range ({VMID_MIN}–{VMID_MAX})"})
         value = int(text)
     if not VMID_MIN <= value <= VMID_MAX:
-        raise ValidationFailed("invalid", {field: f"{value} is outside {VMID_MIN}–{VMID_MAX}"})
+        raise ValidationFailed("invalid", {field: f"VMID {value} is out of range ({VMID_MIN}–{VMID_MAX})"})
     return value
 
 
