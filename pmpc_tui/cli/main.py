@@ -161,7 +161,11 @@ def _run_console(args: argparse.Namespace) -> int:
             settings = profile.settings()
             label = f"{profile.name} · {profile.url}"
         except ProfileError as exc:
-            if profile_name or store.list():  # a named or broken profile: say what is wrong
+            try:
+                known = bool(store.list())
+            except ProfileError:  # config.yaml itself is unreadable
+                known = True
+            if profile_name or known:  # a named or broken profile: say what is wrong
                 print(f"error: {exc}", file=sys.stderr)
                 return ExitCode.CONNECT
             settings = None  # first run: the console asks how to connect
