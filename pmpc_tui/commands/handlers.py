@@ -216,8 +216,9 @@ async def tasks(ctx: CommandContext, args: argparse.Namespace) -> Result:
         client = await ctx.client()
         lines = await client.get(f"/nodes/{upid.node}/tasks/{args.upid}/log", start=0, limit=0)
         return Result(data=[line["t"] for line in lines], message="\n".join(line["t"] for line in lines))
-    if args.limit <= 0:
-        raise ValidationFailed("invalid option", {"--limit": "must be positive"})
+    from pmpc_tui.services.inputs import check_positive
+
+    check_positive(args.limit, "--limit")
     rows = await recent_tasks(await ctx.client(), args.node, args.limit)
     return Result(data=rows, columns=[("starttime", "STARTED", "time"), ("node", "NODE", ""),
                                       ("type", "TYPE", ""), ("id", "ID", ""), ("user", "USER", ""),

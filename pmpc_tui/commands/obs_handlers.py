@@ -41,8 +41,9 @@ async def logs(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     if args.level and args.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ValidationFailed("invalid --level", {"--level": "debug, info, warning or error"})
-    if args.limit <= 0:
-        raise ValidationFailed("invalid option", {"--limit": "must be positive"})
+    from pmpc_tui.services.inputs import check_positive
+
+    check_positive(args.limit, "--limit")
     folder = _log_dir(ctx)
     entries = read_entries(folder, parse_since(args.since), args.level, args.op, args.cid, args.grep)[-args.limit:]
     for e in entries:
@@ -85,14 +86,12 @@ async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.observability.logfile import read_entries
     from pmpc_tui.pve.errors import PVEError
     from pmpc_tui.services.health import run_health
+    from pmpc_tui.services.inputs import check_positive, check_text
     from pmpc_tui.services.inventory import recent_tasks
     from pmpc_tui.services.report import assistant_prompt, build_bundle, versions
 
-    if not args.summary.strip() or len(args.summary) > 1000:
-        raise ValidationFailed("invalid summary", {"summary": "say what went wrong in one sentence (1–1000 "
-                                                              "characters)"})
-    if not 0 < args.minutes <= 525_600:
-        raise ValidationFailed("invalid option", {"--minutes": "must be 1–525600 (a year)"})
+    check_text(args.summary, "summary")
+    check_positive(args.minutes, "--minutes")
     ws = ctx.workspace()
     folder = _log_dir(ctx)
     client = None

@@ -75,6 +75,13 @@ def check_positive(value: float, flag: str, allow_zero: bool = False) -> float:
     return value
 
 
+def check_text(value: str, flag: str, max_chars: int = 1000) -> str:
+    """Free text such as a summary: not blank, at most `max_chars` characters, no control characters."""
+    if not value.strip() or len(value) > max_chars or any(ord(c) < 32 and c not in "\t" for c in value):
+        raise ValidationFailed("invalid", {flag: f"one line of 1-{max_chars} characters"})
+    return value.strip()
+
+
 def _path(raw: str | os.PathLike[str], flag: str) -> Path:
     text = os.fspath(raw)
     if not text or "\0" in text or len(text) > PATH_MAX:
