@@ -195,6 +195,8 @@ def test_a_profile_with_an_unusable_name_in_the_config_is_a_short_error(
     monkeypatch.setenv("PMPC_CONFIG_DIR", str(config))
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("PMPC_PROFILE", raising=False)
+    monkeypatch.delenv("PMPC_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)  # outside any workspace
     code, err = run(["sync", "--db-only"])
     assert code == ExitCode.CONNECT, err
     assert_short_error(err)
@@ -208,6 +210,8 @@ def test_a_config_file_that_is_not_yaml_is_a_short_error(tmp_path: Path, monkeyp
     (config / "config.yaml").write_bytes(b"active: [\xff\n")
     monkeypatch.setenv("PMPC_CONFIG_DIR", str(config))
     monkeypatch.delenv("PMPC_PROFILE", raising=False)
+    monkeypatch.delenv("PMPC_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
     code, err = run(["list", "vms"])
     assert code == ExitCode.CONNECT and "config.yaml" in err
     assert_short_error(err)
