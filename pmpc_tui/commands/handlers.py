@@ -31,9 +31,12 @@ async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
     for flag in ("nodes", "vms", "cts"):
         if getattr(args, flag) is not None:
             check_positive(getattr(args, flag), f"--{flag}", allow_zero=flag != "nodes")
+    if args.ticket_lifetime <= 0:
+        raise ValidationFailed("invalid option", {"--ticket-lifetime": "must be more than 0 seconds"})
     options = SimulatorOptions(host=args.host, port=args.port, scenario=args.scenario, nodes=args.nodes,
                                vms=args.vms, cts=args.cts, latency_ms=args.latency_ms, fault_rate=args.fault_rate,
-                               seed=args.seed, task_speed=args.task_speed, password=args.password)
+                               seed=args.seed, task_speed=args.task_speed, password=args.password,
+                               ticket_lifetime=args.ticket_lifetime)
 
     def out(line: str) -> None:
         print(line, flush=True)

@@ -107,6 +107,8 @@ def _simulator(p: argparse.ArgumentParser) -> None:
     p.add_argument("--task-speed", type=decimal_number, default=1.0,
                    help="task duration factor (0.1 = 10x faster)")
     p.add_argument("--password", help="root@pam password (random by default)")
+    p.add_argument("--ticket-lifetime", type=decimal_number, default=7200.0, metavar="SECONDS",
+                   help="how long a login ticket stays valid (PVE: 7200)")
     p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
 
 

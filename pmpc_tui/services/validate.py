@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.bpg import body_to_config
-from pmpc_tui.iac.terraform import DesiredGuest, load_desired_state
+from pmpc_tui.iac.terraform import DesiredGuest, DesiredState
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -30,20 +30,22 @@ class Finding:
         return {"where": self.where, "message": self.message, "severity": self.severity}
 
 
-def _code_findings(ws: Workspace) -> list[Finding]:
+def _code_findings(ws: Workspace, desired: DesiredState) -> list[Finding]:
+    """Syntax problems (the same gate plan uses), then unknown arguments in the files that parse."""
     from pmpc_tui.iac.checks import unknown_names
     from pmpc_tui.iac.hcl import HclError
 
-    findings: list[Finding] = []
+    findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
+                for p in desired.problems]
+    broken = {p.path for p in desired.problems}
     for path in sorted(ws.terraform_dir.glob("*.tf")):
+        if path in broken:
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
-            for u in unknown_names(text):
+            for u in unknown_names(path.read_text(encoding="utf-8")):
                 findings.append(Finding(f"{ws.relative(path)}:{u.line}:{u.column}", u.message))
-        except HclError as exc:
+        except (HclError, OSError, UnicodeDecodeError) as exc:
             findings.append(Finding(ws.relative(path), f"does not parse: {exc}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            findings.append(Finding(ws.relative(path), f"cannot read: {exc}"))
     return findings
 
 
@@ -101,10 +103,10 @@ def _placement(g: DesiredGuest, ws: Workspace, cluster: Any) -> list[Finding]:
 async def validate_workspace(ws: Workspace, db: Database) -> list[Finding]:
     """All findings, in file order; an empty list means plan/apply can run."""
     from pmpc_tui.services.iac import _cluster
+    from pmpc_tui.services.plan import load_code
 
-    findings = await asyncio.to_thread(_code_findings, ws)
-    desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
-    findings += [Finding("terraform/", e) for e in desired.errors if not any(e in f.message for f in findings)]
+    desired = await asyncio.to_thread(load_code, ws, False)
+    findings = await asyncio.to_thread(_code_findings, ws, desired)
     findings += _duplicates(desired.guests, ws)
     cluster = await _cluster(db)
     for g in desired.guests:
