@@ -149,11 +149,9 @@ SCENARIOS: dict[int, Callable[[Env], tuple[int, str]]] = {
     ExitCode.CONFLICT: conflict, ExitCode.USAGE: usage, ExitCode.DOES_NOT_PARSE: does_not_parse,
     ExitCode.INTERRUPTED: interrupted,
 }
-GATE = pytest.mark.xfail(strict=False, reason="the HCL parse gate (lead's branch) is not merged here yet")
 
 
-@pytest.mark.parametrize("code", [pytest.param(c, marks=GATE) if c == ExitCode.DOES_NOT_PARSE else c
-                                  for c in sorted(documented_codes())])
+@pytest.mark.parametrize("code", sorted(documented_codes()))
 def test_each_documented_exit_code_comes_from_a_real_scenario(env: Env, code: int) -> None:
     got, err = SCENARIOS[code](env)
     assert got == code, err
