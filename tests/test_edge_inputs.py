@@ -204,6 +204,22 @@ def test_a_profile_with_an_unusable_name_in_the_config_is_a_short_error(
     assert all(len(p.name) < 100 for p in tmp_path.rglob("*"))  # no state folder named after it
 
 
+def test_a_profile_saved_with_a_bad_url_before_the_check_is_a_short_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.yaml").write_text("active: old\nprofiles:\n  old:\n    url: https://127.0.0.1:99999\n"
+                                        "    secret_ref: OLD_TOKEN\n")
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(config))
+    monkeypatch.setenv("OLD_TOKEN", "x")
+    monkeypatch.delenv("PMPC_PROFILE", raising=False)
+    monkeypatch.delenv("PMPC_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, err = run(["list", "vms"])
+    assert code == ExitCode.CONNECT and "is not usable" in err
+    assert_short_error(err)
+
+
 def test_a_config_file_that_is_not_yaml_is_a_short_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config"
     config.mkdir()

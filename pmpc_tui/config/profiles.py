@@ -112,6 +112,13 @@ class Profile:
 
     def settings(self) -> ConnectionSettings:
         """Connection settings with the secret filled in."""
+        from urllib.parse import urlsplit
+
+        try:
+            urlsplit(self.url).port  # noqa: B018 - raises on a port out of range or a broken IPv6 literal
+        except ValueError as exc:
+            raise ProfileError(f"profile '{self.name}': the URL {self.url[:80]!r} is not usable ({exc}); save the "
+                               "profile again with `proxmox-mpc connect`") from None
         secret = self.resolve_secret() if self.backend == "https" or self.auth == "password" else None
         return ConnectionSettings(
             url=self.url, user=self.user,
