@@ -62,7 +62,7 @@ async def delete_guest(client: PVEClient, kind: str, ident: int | str, *, purge:
     ref = await find_guest(client, kind, ident)
     if confirm_name is not None and confirm_name != ref.name:
         raise ConfirmationRefused(f"confirmation '{confirm_name}' does not match the name '{ref.name}'",
-                            "Type the guest's exact name to confirm deletion.")
+                                  "Type the guest's exact name to confirm deletion.")
     if ref.status == "running":
         raise ConflictError(f"{ref.label} is running", f"Stop it first: proxmox-mpc stop "
                                                        f"{'vm' if kind == 'qemu' else 'ct'} {ref.vmid} --wait")
