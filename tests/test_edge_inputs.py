@@ -96,6 +96,9 @@ def _cases() -> list[tuple[str, list[str]]]:
     add(("report-issue", ["report-issue", ""]))
     add(("report-issue", ["report-issue", "x" * 5000]))
     add(("report-issue", ["report-issue", "apply fails", "--minutes", "0"]))
+    add(("state", ["state", "fix"]))
+    add(("state", ["state"]))
+    add(("state", ["state", "check", "--deep"]))
     for port in ("70000", "0", "-1", "\uff18"):
         add(("mcp", ["mcp", "--transport", "http", "--port", port]))
     add(("mcp", ["mcp", "--transport", "ftp"]))
