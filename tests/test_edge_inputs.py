@@ -269,3 +269,32 @@ def test_bad_input_from_a_shell_exits_64_quickly(workspace: tuple[SimulatorThrea
     assert result.returncode == ExitCode.USAGE, result.stderr
     assert_short_error(result.stderr)
     assert requests_seen(sim) == before
+
+
+def test_an_unexpected_failure_is_one_line_and_its_traceback_goes_to_the_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import pmpc_tui.commands.handlers as handlers
+
+    async def broken(ctx: object, args: object) -> None:
+        raise RuntimeError("boom in a handler")
+
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("PMPC_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(handlers, "profiles", broken)
+    code, err = run(["profiles"])
+    assert code == ExitCode.ERROR
+    assert_short_error(err)
+    assert "RuntimeError: boom in a handler" in err and "proxmox-mpc logs" in err
+    monkeypatch.undo()
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["logs", "--level", "error", "-o", "json"]) == ExitCode.OK
+    entries = json.loads(out.getvalue())
+    assert any("boom in a handler" in json.dumps(e) and "Traceback" in json.dumps(e) for e in entries), entries
