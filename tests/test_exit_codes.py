@@ -164,3 +164,16 @@ def test_a_refused_confirmation_is_not_the_changes_code(env: Env) -> None:
     code, err = refused(env)
     assert code == ExitCode.REFUSED != ExitCode.CHANGES and "--yes" in err
     assert env.sim.call(lambda: 109 in env.sim.sim.cluster.guests)
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(tmp_path: Path) -> None:
+    """`proxmox-mpc --demo list vms | head -1`: a closed pipe is no error and prints no traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_")}
+    env.update(PMPC_CONFIG_DIR=str(tmp_path / "config"), PMPC_STATE_DIR=str(tmp_path / "state"))
+    proc = subprocess.Popen([sys.executable, "-m", "pmpc_tui", "--demo", "list", "vms"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the table is printed, like `head` exiting early
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == ExitCode.OK
+    assert "Traceback" not in err and "BrokenPipe" not in err and "error" not in err

@@ -106,12 +106,21 @@ async def _run(args: argparse.Namespace) -> int:
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.CONNECT
+    except BrokenPipeError:  # `proxmox-mpc list vms | head`: the reader had enough; leave quietly
+        _silence_stdout()
+        return ExitCode.OK
     except Exception as exc:  # a bug or an unforeseen OS error: one short line here, the traceback in the log
         return _unexpected(exc)
     finally:
         await ctx.close()
         if demo is not None:
             demo.stop()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail on the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _unexpected(exc: Exception) -> int:
