@@ -68,7 +68,7 @@ def test_a_saved_plan_is_refused_when_the_guest_changed_since(sim: SimulatorThre
     assert run_cli(workspace, "plan", "--out", "mem.plan") == 2
     sim.control("POST", "/guests/101/config", {"cores": 4})  # someone else changes the VM
     capsys.readouterr()
-    assert run_cli(workspace, "apply", "mem.plan", "--auto-approve") == 6
+    assert run_cli(workspace, "apply", "mem.plan", "--auto-approve") == 7  # conflict: changed since read
     assert "out of date" in capsys.readouterr().err
     assert guests(sim)[101][2] == "2048"  # nothing applied
 
@@ -85,7 +85,7 @@ def test_a_failed_step_is_journaled_and_resume_finishes_without_duplicates(
     assert run_cli(workspace, "apply", "--auto-approve") == 1
     err = capsys.readouterr()
     assert "1 of 2 steps done" in err.out + err.err and "--resume" in err.out + err.err
-    assert run_cli(workspace, "apply", "--auto-approve") == 2  # refuses: an apply is unfinished
+    assert run_cli(workspace, "apply", "--auto-approve") == 7  # conflict: an apply is unfinished
     assert run_cli(workspace, "apply", "--resume") == 0
     names = [g[0] for g in guests(sim).values()]
     assert names.count("app-150") == 1 and names.count("app-151") == 1
@@ -100,7 +100,7 @@ def test_two_applies_cannot_run_at_once(workspace: Path, capsys: pytest.CaptureF
     path = workspace / "terraform" / "vm-101.tf"
     path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = 3072", 1))
     capsys.readouterr()
-    assert run_cli(workspace, "apply", "--auto-approve") == 6
+    assert run_cli(workspace, "apply", "--auto-approve") == 7
     assert "another apply is running" in capsys.readouterr().err
     lock.write_text(json.dumps({"pid": 999_999}))  # its owner is gone: the stale lock is taken over
     assert run_cli(workspace, "apply", "--auto-approve") == 0

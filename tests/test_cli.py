@@ -63,7 +63,7 @@ def test_list_vms_filters_by_status_and_tag(cli_env: SimulatorThread, capsys: py
 def test_list_storage_filters_by_name(cli_env: SimulatorThread, capsys: pytest.CaptureFixture[str]) -> None:
     nas = run_json(capsys, "list", "storage", "--storage", "nas")
     assert isinstance(nas, list) and len(nas) == 3 and {s["storage"] for s in nas} == {"nas"}  # on each node
-    assert main(["list", "vms", "--storage", "nas"]) == 2
+    assert main(["list", "vms", "--storage", "nas"]) == 64
     assert "only applies to `list storage`" in capsys.readouterr().err
 
 
@@ -91,15 +91,15 @@ def test_yaml_output(cli_env: SimulatorThread, capsys: pytest.CaptureFixture[str
 def test_bad_input_to_writes_is_rejected_before_anything_is_sent(
         cli_env: SimulatorThread, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     before = requests_seen(cli_env)
-    assert main(argv) == 2
+    assert main(argv) == 64
     assert "error:" in capsys.readouterr().err
     assert requests_seen(cli_env) == before
 
 
-def test_usage_errors_exit_2(cli_env: SimulatorThread) -> None:
+def test_usage_errors_exit_64_not_2_which_means_changes(cli_env: SimulatorThread) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["start", "disk", "101"])
-    assert exc.value.code == 2
+    assert exc.value.code == 64
 
 
 def test_dry_run_changes_nothing(cli_env: SimulatorThread, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,7 +140,7 @@ def test_delete_with_typed_name(cli_env: SimulatorThread, monkeypatch: pytest.Mo
 
 def test_delete_running_guest_is_refused_with_next_step(cli_env: SimulatorThread,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["delete", "vm", "101", "--yes"]) == 6
+    assert main(["delete", "vm", "101", "--yes"]) == 7  # conflict: running
     assert "proxmox-mpc stop vm 101" in capsys.readouterr().err
 
 

@@ -58,5 +58,5 @@ def test_help_starts_without_importing_heavy_modules() -> None:
 
 def test_bad_simulator_option_is_rejected() -> None:
     result = run_cli("simulator", "--fault-rate", "1.5")
-    assert result.returncode == 2
+    assert result.returncode == 64
     assert "--fault-rate" in result.stderr

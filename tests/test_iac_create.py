@@ -89,7 +89,7 @@ def test_bad_input_names_the_flag_and_touches_no_file(imported: Path, capsys: py
                                                       argv: list[str], flag: str, reason: str) -> None:
     before = snapshot(imported)
     capsys.readouterr()
-    assert run_cli(imported / "ansible", "create", *argv) == 2
+    assert run_cli(imported / "ansible", "create", *argv) == 64
     err = capsys.readouterr().err
     assert f"{flag}:" in err and reason in err, err
     assert snapshot(imported) == before
@@ -98,7 +98,7 @@ def test_bad_input_names_the_flag_and_touches_no_file(imported: Path, capsys: py
 def test_every_problem_is_reported_at_once(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert run_cli(imported, "create", "vm", "--name", "web-01", "--node", "pve1", "--bridge", "vmbr7",
-                   "--tags", "a b!") == 2
+                   "--tags", "a b!") == 64
     err = capsys.readouterr().err
     assert all(f in err for f in ("--name:", "--bridge:", "--tags:"))
 
@@ -142,9 +142,9 @@ def test_create_ct_and_names_are_unique_against_the_iac_too(ws: Path, capsys: py
         assert schema_problems(resource.body, schema[CT_TYPE], resource.address) == []
     before = snapshot(ws)
     capsys.readouterr()
-    assert run_cli(ws, "create", "vm", "--name", "cache-01", "--node", "pve1") == 2
+    assert run_cli(ws, "create", "vm", "--name", "cache-01", "--node", "pve1") == 64
     assert "already declared in terraform/ct-300.tf" in capsys.readouterr().err
-    assert run_cli(ws, "create", "vm", "--name", "other", "--node", "pve1", "--vmid", "300") == 2
+    assert run_cli(ws, "create", "vm", "--name", "other", "--node", "pve1", "--vmid", "300") == 64
     assert snapshot(ws) == before
 
 

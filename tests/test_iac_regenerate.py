@@ -45,7 +45,7 @@ def test_an_edited_file_is_kept_and_the_new_generation_goes_next_to_it(ws: Path,
     # the cluster changed too: keep the edit, write the new generation next to it, show the diff
     api(sim, "put", "/nodes/pve1/qemu/101/config", memory="4096")
     capsys.readouterr()
-    assert run_cli(ws, "import") == 6
+    assert run_cli(ws, "import") == 7
     out = capsys.readouterr().out
     assert path.read_text() == edited
     new = path.with_name("vm-101.tf.new").read_text()
@@ -59,7 +59,7 @@ def test_dry_run_writes_nothing(ws: Path, sim: SimulatorThread, capsys: pytest.C
     api(sim, "put", "/nodes/pve1/qemu/101/config", memory="4096")
     (ws / "terraform" / "vm-101.tf").write_text((ws / "terraform" / "vm-101.tf").read_text() + "# mine\n")
     before = snapshot(ws / "terraform") | snapshot(ws / "ansible")
-    assert run_cli(ws, "import", "--dry-run") == 6  # syncs the state DB, writes no IaC file
+    assert run_cli(ws, "import", "--dry-run") == 7  # syncs the state DB, writes no IaC file
     assert snapshot(ws / "terraform") | snapshot(ws / "ansible") == before
 
 
@@ -108,7 +108,7 @@ def test_create_refuses_a_node_that_is_offline(ws: Path, sim: SimulatorThread,
     assert run_cli(ws, "sync") == 0
     before = snapshot(ws)
     capsys.readouterr()
-    assert run_cli(ws, "create", "vm", "--name", "web-05", "--node", "pve3") == 2
+    assert run_cli(ws, "create", "vm", "--name", "web-05", "--node", "pve3") == 64
     assert "node 'pve3' is offline" in capsys.readouterr().err
     assert snapshot(ws) == before
 
@@ -130,7 +130,7 @@ def test_merge_keeps_your_edit_and_takes_the_clusters_change(ws: Path, sim: Simu
     # overlapping changes are not merged: your file stays, the new generation goes next to it
     path.write_text(path.read_text().replace("dedicated = 4096", "dedicated = 6144"))
     api(sim, "put", "/nodes/pve1/qemu/101/config", memory="8192")
-    assert run_cli(ws, "import", "--merge") == 6
+    assert run_cli(ws, "import", "--merge") == 7
     assert "dedicated = 6144" in path.read_text()
     assert "dedicated = 8192" in path.with_name("vm-101.tf.new").read_text()
 

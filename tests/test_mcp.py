@@ -148,3 +148,31 @@ async def test_http_transport_needs_the_bearer_token(sim: SimulatorThread, home:
         proc.wait(timeout=10)
         assert proc.stderr is not None
         assert "test-bearer-token-123" not in proc.stderr.read()  # the token is not echoed when it comes from env
+
+
+@pytest.fixture
+def profile_only(sim: SimulatorThread, tmp_path: Path) -> Path:
+    """A saved profile 'lab' and no workspace."""
+    with cli_environment(sim, tmp_path):
+        pass
+    return tmp_path
+
+
+async def test_a_full_width_or_bad_vmid_from_an_assistant_reaches_no_guest(sim: SimulatorThread,
+                                                                           profile_only: Path) -> None:
+    tmp_path = profile_only
+    params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp"], cwd=str(tmp_path), env={
+        "PMPC_CONFIG_DIR": str(tmp_path / "config"), "PMPC_STATE_DIR": str(tmp_path / "state"),
+        "LAB_TOKEN": sim.info.token_secret, "PATH": "/usr/bin:/bin"})
+    full_width = "\uff11\uff10\uff19"  # 109 as an IME types it
+    async with Client(params) as client:
+        before = sim.control("GET", "/state")["requests"]
+        for guest in (full_width, "99", "-1", "", "$(id)", "9" * 5000):
+            started = payload(await client.call_tool("power", {"guest": guest, "action": "start"}))
+            assert not started["ok"] and "VMID" in started["error"], started
+            described = payload(await client.call_tool("describe_guest", {"guest": guest}))
+            assert not described["ok"] and "VMID" in described["error"], described
+        text = (await client.read_resource(f"pmpc://guests/{full_width}")).contents[0].text
+        assert "not a VMID" in json.loads(text)["error"]
+        assert sim.control("GET", "/state")["requests"] == before  # nothing was sent
+    assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"

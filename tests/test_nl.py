@@ -152,3 +152,13 @@ async def test_the_palette_understands_plain_english(shared_sim: object, tmp_pat
         await pilot.pause()
         await pilot.pause()
         assert app.screen.query_one(ReplPane).input.value == "reboot every vm tagged k8s"
+
+
+def test_full_width_digits_in_english_never_name_a_guest() -> None:
+    names = homelab_names()
+    for text in ("delete vm \uff11\uff10\uff19", "stop vm \uff11\uff10\uff19 now", "start ct \uff12\uff10\uff10",
+                 "delete vm 1000000000", "delete vm 042"):
+        proposal = parse_request(text, names)
+        assert not any("dev-sandbox" in c or "109" in c or "pihole" in c for c in proposal.commands), (text, proposal)
+        assert not proposal.understood or proposal.safety != "destructive", (text, proposal)
+    assert parse_request("stop vm 109", names).commands == ["stop vm dev-sandbox"]

@@ -97,5 +97,5 @@ def test_target_and_saved_plan(workspace: Path, capsys: pytest.CaptureFixture[st
 def test_plan_outside_a_workspace_says_what_to_do(sim: SimulatorThread, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     with cli_environment(sim, tmp_path):
-        assert run_cli(tmp_path, "plan") == 2
+        assert run_cli(tmp_path, "plan") == 64
     assert "proxmox-mpc init" in capsys.readouterr().err

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
 import pytest
 
 from pmpc_tui.cli.main import build_parser
+from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import COMMANDS
 from pmpc_tui.commands.repl import (
     META_COMMANDS,
@@ -21,6 +23,9 @@ from pmpc_tui.commands.repl import (
     parse_line,
     register_meta,
 )
+from pmpc_tui.exit_codes import ExitCode
+from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.simulator.server import SimulatorThread
 
 NAMES = Names(vms=[(101, "web-01"), (102, "web-02"), (109, "dev-sandbox")], cts=[(200, "pihole")],
               nodes=["pve1", "pve2", "pve3"], storage=["local", "local-lvm", "nas"])
@@ -162,3 +167,31 @@ def test_an_unreadable_history_is_reported_not_fatal(tmp_path: Path) -> None:
     assert history.entries == [] and history.error is not None
     history.add("list vms")
     assert history.entries == ["list vms"] and "cannot save" in (history.error or "")
+
+
+@pytest.mark.parametrize("line", ["delete vm \uff11\uff10\uff19 --yes", "stop vm \uff11\uff10\uff19",
+                                  "describe vm \uff11\uff10\uff19", "start vm -1", "resume ct 99",
+                                  "reboot vm '$(id)'", "suspend vm ''"])
+def test_a_bad_vmid_typed_in_the_repl_is_refused_before_anything_is_sent(
+        sim: SimulatorThread, tmp_path: Path, line: str) -> None:
+    """The REPL runs a line as the console's pane does: parse it, then the registry handler."""
+    from iac_support import cli_environment
+
+    with cli_environment(sim, tmp_path):
+        parsed = parse_line(line)
+        assert parsed.kind == "command" and parsed.command is not None
+        before = sim.control("GET", "/state")["requests"]
+
+        async def run() -> None:
+            ctx = CommandContext(report=lambda _line: None)
+            try:
+                assert parsed.command is not None
+                await parsed.command.load()(ctx, parsed.args)
+            finally:
+                await ctx.close()
+
+        with pytest.raises(ValidationFailed, match="VMID") as exc:
+            asyncio.run(run())
+        assert exc.value.exit_code == ExitCode.USAGE
+        assert sim.control("GET", "/state")["requests"] == before
+    assert sim.call(lambda: 109 in sim.sim.cluster.guests and sim.sim.cluster.guests[109].status == "stopped")

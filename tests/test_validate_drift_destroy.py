@@ -72,7 +72,7 @@ def test_destroy_needs_the_workspace_name_and_deletes_only_declared_guests(
 
     api(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
     monkeypatch.setattr(context, "_ask", lambda prompt: "wrong-name")
-    assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 1
+    assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 6  # refused
     assert sim.call(lambda: 109 in sim.sim.cluster.guests)
     monkeypatch.setattr(context, "_ask", lambda prompt: "ws")
     assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 0

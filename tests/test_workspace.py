@@ -48,7 +48,7 @@ def test_commands_find_the_workspace_from_any_subdirectory(tmp_path: Path) -> No
 
 
 def test_import_outside_a_workspace_says_how_to_make_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(tmp_path, "import", "--offline") == 2
+    assert run_cli(tmp_path, "import", "--offline") == 64
     assert "proxmox-mpc init" in capsys.readouterr().err
 
 
@@ -56,7 +56,7 @@ def test_init_refuses_an_existing_workspace_and_touches_nothing(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     init_workspace(InitOptions(directory=tmp_path / "infra"))
     before = snapshot(tmp_path / "infra")
-    assert run_cli(tmp_path, "init", "infra") == 2
+    assert run_cli(tmp_path, "init", "infra") == 64
     assert "already a proxmox-mpc workspace" in capsys.readouterr().err
     assert snapshot(tmp_path / "infra") == before
 

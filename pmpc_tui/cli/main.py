@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from pmpc_tui import __version__
-from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS
+from pmpc_tui.commands.registry import COMMANDS, OUTPUT_FORMATS, decimal_number
+from pmpc_tui.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from pmpc_tui.simulator.server import SimulatorProcess
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
-
-EPILOG = """exit codes: 0 ok · 1 error · 2 invalid input · 3 cannot connect/authenticate · 4 not found ·
-5 permission denied · 6 conflict or locked · 130 interrupted
+EPILOG = """exit codes: 0 ok · 1 error · 2 changes/drift/findings present · 3 cannot connect/authenticate ·
+4 not found · 5 permission denied · 6 confirmation refused or missing · 7 conflict (running, locked,
+changed since read, unfinished apply, kept edits) · 64 usage error · 65 the workspace's code does not
+parse · 130 interrupted
 docs: README.md and docs/ — try `proxmox-mpc --demo` for a simulated cluster."""
+
+
+class CliParser(argparse.ArgumentParser):
+    """argparse whose usage errors exit 64 (EX_USAGE), never 2: 2 means "changes present"."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _env_seconds(name: str, default: float) -> float:
@@ -31,14 +40,14 @@ def _env_seconds(name: str, default: float) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CliParser(
         prog="proxmox-mpc", description="Keyboard-driven console and CLI for Proxmox VE infrastructure-as-code.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"proxmox-mpc {__version__}")
     parser.add_argument("--profile", "-p", help="connection profile to use (default: the active one)")
     parser.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default="table", help="output format")
-    parser.add_argument("--refresh", type=float, default=_env_seconds("PMPC_REFRESH", 5.0),
+    parser.add_argument("--refresh", type=decimal_number, default=_env_seconds("PMPC_REFRESH", 5.0),
                         metavar="SECONDS", help="console refresh interval (default 5, or $PMPC_REFRESH; 0 = manual)")
     parser.add_argument("--demo", action="store_true",
                         help="start the bundled simulator and run against it (no real cluster needed)")
@@ -60,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -96,11 +105,35 @@ async def _run(args: argparse.Namespace) -> int:
         return exc.exit_code
     except ProfileError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 3
+        return ExitCode.CONNECT
+    except BrokenPipeError:  # `proxmox-mpc list vms | head`: the reader had enough; leave quietly
+        _silence_stdout()
+        return ExitCode.OK
+    except Exception as exc:  # a bug or an unforeseen OS error: one short line here, the traceback in the log
+        return _unexpected(exc)
     finally:
         await ctx.close()
         if demo is not None:
             demo.stop()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail on the closed pipe again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _unexpected(exc: Exception) -> int:
+    """Report an error no handler expected without a traceback (that goes to the log file)."""
+    import logging
+
+    from pmpc_tui.observability.redact import redact
+
+    logging.getLogger("pmpc.cli").error("unexpected error", exc_info=exc)
+    text = redact(str(exc).splitlines()[0] if str(exc) else "")[:300]
+    print(f"error: {type(exc).__name__}: {text}\n  → This is unexpected; `proxmox-mpc logs --level error` shows "
+          "the details, `proxmox-mpc report-issue` bundles them for a bug report.", file=sys.stderr)
+    return ExitCode.ERROR
 
 
 def _run_console(args: argparse.Namespace) -> int:
@@ -110,9 +143,9 @@ def _run_console(args: argparse.Namespace) -> int:
     from pmpc_tui.pve.client import PVEClient
     from pmpc_tui.services.demo import demo_settings, start_demo_cluster
 
-    if args.refresh < 0:
+    if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     from pmpc_tui.pve.errors import PVEError
     from pmpc_tui.workspace.find import find_workspace
 
@@ -137,9 +170,13 @@ def _run_console(args: argparse.Namespace) -> int:
             settings = profile.settings()
             label = f"{profile.name} · {profile.url}"
         except ProfileError as exc:
-            if profile_name or store.list():  # a named or broken profile: say what is wrong
+            try:
+                known = bool(store.list())
+            except ProfileError:  # config.yaml itself is unreadable
+                known = True
+            if profile_name or known:  # a named or broken profile: say what is wrong
                 print(f"error: {exc}", file=sys.stderr)
-                return 3
+                return ExitCode.CONNECT
             settings = None  # first run: the console asks how to connect
     if settings is not None:
         chosen = settings
@@ -151,7 +188,7 @@ def _run_console(args: argparse.Namespace) -> int:
     ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
                demo_process=demo_proc, profile_name=profile_name,
                workspace_root=workspace.root if workspace else None).run()
-    return 0
+    return ExitCode.OK
 
 
 async def _start_demo(ctx: object) -> SimulatorProcess:

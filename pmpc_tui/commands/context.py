@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.pve.errors import ConfirmationRefused
 from pmpc_tui.state.db import Database, default_database_url, sqlite_url
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ def _ask(prompt: str) -> str | None:
         return None
 
 
-class Declined(Exception):
-    """The user answered no to a confirmation; nothing was done."""
+class Declined(ConfirmationRefused):
+    """The user answered no to a confirmation dialog; nothing was done (exit 6 where a code is shown)."""
+
+    def __init__(self, message: str = "cancelled — nothing was done") -> None:
+        super().__init__(message)
 
 
 ConfirmHook = Callable[[str, str], Awaitable[str | None]]

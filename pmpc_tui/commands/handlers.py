@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
 from typing import Any
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
-from pmpc_tui.pve.errors import ConflictError, ValidationFailed
+from pmpc_tui.pve.errors import ConfirmationRefused, ValidationFailed
 
 GUEST_COLUMNS = [
     ("vmid", "VMID", ""), ("name", "NAME", ""), ("node", "NODE", ""), ("status", "STATUS", ""),
@@ -21,10 +20,17 @@ KIND = {"vm": "qemu", "ct": "lxc", "vms": "qemu", "cts": "lxc"}
 
 
 async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.inputs import check_port, check_positive
     from pmpc_tui.simulator.server import SimulatorOptions, serve_forever
 
-    if args.fault_rate < 0 or args.fault_rate > 1:
+    check_port(args.port, allow_zero=True)
+    if not 0 <= args.fault_rate <= 1:
         raise ValidationFailed("invalid option", {"--fault-rate": "must be between 0 and 1"})
+    check_positive(args.latency_ms, "--latency-ms", allow_zero=True)
+    check_positive(args.task_speed, "--task-speed")
+    for flag in ("nodes", "vms", "cts"):
+        if getattr(args, flag) is not None:
+            check_positive(getattr(args, flag), f"--{flag}", allow_zero=flag != "nodes")
     if args.ticket_lifetime <= 0:
         raise ValidationFailed("invalid option", {"--ticket-lifetime": "must be more than 0 seconds"})
     options = SimulatorOptions(host=args.host, port=args.port, scenario=args.scenario, nodes=args.nodes,
@@ -35,10 +41,7 @@ async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
     def out(line: str) -> None:
         print(line, flush=True)
 
-    try:
-        await serve_forever(options, args.json, out)
-    except asyncio.CancelledError:
-        pass
+    await serve_forever(options, args.json, out)  # until Ctrl+C (exit 130)
     return Result()
 
 
@@ -159,32 +162,34 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def describe(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.services.inventory import describe_guest, validate_guest_ident
+    from pmpc_tui.services.guest_ref import parse_guest_ident
+    from pmpc_tui.services.inventory import describe_guest
 
-    ident = validate_guest_ident(args.guest)
+    ident = parse_guest_ident(args.guest)
     data = await describe_guest(await ctx.client(), KIND[args.kind], ident)
     return Result(data=data)
 
 
 async def power(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.guest_ref import parse_guest_ident
     from pmpc_tui.services.guests import power_action
-    from pmpc_tui.services.inventory import validate_guest_ident
+    from pmpc_tui.services.inputs import check_positive
 
-    ident = validate_guest_ident(args.guest)
-    if args.timeout <= 0:
-        raise ValidationFailed("invalid option", {"--timeout": "must be more than 0 seconds"})
+    ident = parse_guest_ident(args.guest)
+    check_positive(args.timeout, "--timeout")
     result = await power_action(await ctx.client(), KIND[args.kind], ident, args.command, wait=args.wait,
                                 dry_run=args.dry_run, timeout=args.timeout, on_progress=ctx.progress_printer())
     return Result(data=result.as_dict(), message=result.message)
 
 
 async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.services.guest_ref import parse_guest_ident
     from pmpc_tui.services.guests import delete_guest
-    from pmpc_tui.services.inventory import find_guest, validate_guest_ident
+    from pmpc_tui.services.inputs import check_positive
+    from pmpc_tui.services.inventory import find_guest
 
-    ident = validate_guest_ident(args.guest)
-    if args.timeout <= 0:
-        raise ValidationFailed("invalid option", {"--timeout": "must be more than 0 seconds"})
+    ident = parse_guest_ident(args.guest)
+    check_positive(args.timeout, "--timeout")
     client = await ctx.client()
     kind = KIND[args.kind]
     confirm: str | None = None
@@ -192,8 +197,8 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
         ref = await find_guest(client, kind, ident)
         answer = await ctx.confirm_by_typing(f"Delete {ref.label} and all its disks?", ref.name)
         if answer is None:
-            raise ConflictError("deletion needs confirmation",
-                                "Run it in a terminal to confirm, or pass --yes to skip the question.")
+            raise ConfirmationRefused("deletion needs confirmation",
+                                      "Run it in a terminal to confirm, or pass --yes to skip the question.")
         confirm = answer.strip()
     result = await delete_guest(client, kind, ident, purge=args.purge, wait=args.wait, dry_run=args.dry_run,
                                 confirm_name=confirm, timeout=args.timeout, on_progress=ctx.progress_printer())
@@ -214,8 +219,9 @@ async def tasks(ctx: CommandContext, args: argparse.Namespace) -> Result:
         client = await ctx.client()
         lines = await client.get(f"/nodes/{upid.node}/tasks/{args.upid}/log", start=0, limit=0)
         return Result(data=[line["t"] for line in lines], message="\n".join(line["t"] for line in lines))
-    if args.limit <= 0:
-        raise ValidationFailed("invalid option", {"--limit": "must be positive"})
+    from pmpc_tui.services.inputs import check_positive
+
+    check_positive(args.limit, "--limit")
     rows = await recent_tasks(await ctx.client(), args.node, args.limit)
     return Result(data=rows, columns=[("starttime", "STARTED", "time"), ("node", "NODE", ""),
                                       ("type", "TYPE", ""), ("id", "ID", ""), ("user", "USER", ""),

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
+from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import ValidationFailed
-
-EXIT_CONFLICT = 6
 
 
 async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -82,18 +81,20 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
         lines.append("merge the .new files into yours (`proxmox-mpc import --merge` does it where the changes do "
                      "not overlap), or run `proxmox-mpc import --force` to take ours")
     return Result(data=result.as_dict(), message="\n".join(lines),
-                  exit_code=EXIT_CONFLICT if result.conflicts else 0)
+                  exit_code=ExitCode.CONFLICT if result.conflicts else ExitCode.OK)
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.commands.handlers import sync_database
+    from pmpc_tui.services.guest_ref import parse_vmid
     from pmpc_tui.services.iac import CreateSpec, create_guest, has_synced
     ws = ctx.require_workspace()
     kind = {"vm": "qemu", "ct": "lxc"}[args.kind]
+    vmid = parse_vmid(args.vmid, "--vmid") if args.vmid is not None else None
     spec = CreateSpec(kind=kind, name=args.name, node=args.node, cores=args.cores, memory=args.memory, disk=args.disk,
                       storage=args.storage, bridge=args.bridge, clone=args.clone,
                       ostemplate=getattr(args, "ostemplate", None), ip=args.ip, gw=args.gw, tags=args.tags,
-                      vmid=args.vmid, description=args.description)
+                      vmid=vmid, description=args.description)
     if args.gw and not args.ip:
         raise ValidationFailed(f"cannot add '{args.name}':", {"--gw": "give --ip CIDR together with --gw"})
     db = await ctx.db()
@@ -110,4 +111,4 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
     conflicts = [f for f in result.files if f.action == "conflict"]
     for f in conflicts:
         message += f"\nkept your edited {f.path}; the new version is in {f.new_path}"
-    return Result(data=result.as_dict(), message=message, exit_code=EXIT_CONFLICT if conflicts else 0)
+    return Result(data=result.as_dict(), message=message, exit_code=ExitCode.CONFLICT if conflicts else ExitCode.OK)

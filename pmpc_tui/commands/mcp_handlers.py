@@ -13,8 +13,10 @@ from pmpc_tui.commands.registry import Result
 
 async def mcp(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.mcp.server import serve_http, serve_stdio
+    from pmpc_tui.services.inputs import check_port
 
     if args.transport == "http":
+        check_port(args.port)
         token = os.environ.get("PMPC_MCP_TOKEN") or secrets.token_urlsafe(32)
         shown = "from $PMPC_MCP_TOKEN" if os.environ.get("PMPC_MCP_TOKEN") else token
         print(f"MCP server on http://127.0.0.1:{args.port}/mcp (loopback only); bearer token: {shown}",

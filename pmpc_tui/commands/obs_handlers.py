@@ -9,6 +9,7 @@ from typing import Any
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
+from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import ValidationFailed
 
 LOG_COLUMNS = [("time", "TIME", ""), ("level", "LEVEL", ""), ("op", "OPERATION", ""), ("cid", "CID", ""),
@@ -20,7 +21,7 @@ def parse_since(text: str | None) -> float | None:
     """`30m`, `2h`, `1d`, `90s` → seconds."""
     if not text:
         return None
-    match = re.fullmatch(r"(\d+)([smhd])", text.strip())
+    match = re.fullmatch(r"([0-9]{1,9})([smhd])", text.strip(), re.ASCII)
     if not match:
         raise ValidationFailed("invalid --since", {"--since": "use a number and s, m, h or d: 30m, 2h, 1d"})
     return int(match.group(1)) * UNITS[match.group(2)]
@@ -40,6 +41,9 @@ async def logs(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     if args.level and args.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ValidationFailed("invalid --level", {"--level": "debug, info, warning or error"})
+    from pmpc_tui.services.inputs import check_positive
+
+    check_positive(args.limit, "--limit")
     folder = _log_dir(ctx)
     entries = read_entries(folder, parse_since(args.since), args.level, args.op, args.cid, args.grep)[-args.limit:]
     for e in entries:
@@ -74,7 +78,7 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
     return Result(data=[c.as_dict() for c in checks],
                   columns=[("check", "CHECK", ""), ("status", "STATUS", ""), ("detail", "DETAIL", ""),
                            ("next_step", "NEXT STEP", "")],
-                  exit_code=1 if status == "critical" else 0)
+                  exit_code=ExitCode.ERROR if status == "critical" else ExitCode.OK)
 
 
 async def open_state_db(ctx: CommandContext) -> tuple[Any, Any]:
@@ -104,9 +108,12 @@ async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.observability.logfile import read_entries
     from pmpc_tui.pve.errors import PVEError
     from pmpc_tui.services.health import run_health
+    from pmpc_tui.services.inputs import check_positive, check_text
     from pmpc_tui.services.inventory import recent_tasks
     from pmpc_tui.services.report import assistant_prompt, build_bundle, versions
 
+    check_text(args.summary, "summary")
+    check_positive(args.minutes, "--minutes")
     ws = ctx.workspace()
     folder = _log_dir(ctx)
     client = None

@@ -32,7 +32,7 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.pve.errors import ValidationFailed
+    from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError
     from pmpc_tui.services.apply import (
         DestroyNotAllowed,
         apply_plan,
@@ -44,6 +44,8 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.plan import Plan, make_plan, render_plan
 
     ws = ctx.require_workspace()
+    saved = args.plan_file is not None
+    loaded = Plan.load(Path(args.plan_file)) if saved else None  # a bad file stops here: nothing is sent
     db = await ctx.db()
     if args.abandon:
         count = await close_unfinished(db, ws, "abandoned")
@@ -53,14 +55,12 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.resume:
         result = await resume(ws, db, client, ctx.report, allow_destroy=args.allow_destroy)
         return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
-                      message=result.summary(), exit_code=1 if result.failed else 0)
+                      message=result.summary(), exit_code=ExitCode.ERROR if result.failed else ExitCode.OK)
     pending = await unfinished_runs(db, ws)
     if pending:
-        raise ValidationFailed("an earlier apply did not finish",
-                               {"apply": f"#{pending[-1].id} ({pending[-1].status}): run `proxmox-mpc apply --resume` "
-                                         "to finish it, or `--abandon` to forget it"})
-    saved = bool(args.plan_file)
-    plan = Plan.load(Path(args.plan_file)) if saved else await make_plan(ws, db, client)
+        raise ConflictError(f"an earlier apply did not finish: #{pending[-1].id} ({pending[-1].status})",
+                            "Run `proxmox-mpc apply --resume` to finish it, or `--abandon` to forget it.")
+    plan = loaded if loaded is not None else await make_plan(ws, db, client)
     if not plan.has_changes and not plan.errors:
         return Result(data=plan.to_dict(), message=render_plan(plan))
     if args.dry_run:
@@ -76,25 +76,24 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
                 f"{expected} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
                 + ". Type how many destructive changes there are to apply them.", expected)
             if typed is None:
-                raise DestroyNotAllowed("confirmation needed for destructive changes",
-                                        "No terminal to ask: pass --auto-approve --allow-destroy.")
+                raise DestroyNotAllowed("confirmation needed for destructive changes: no terminal to ask",
+                                        "Pass --auto-approve --allow-destroy.")
             if typed.strip() != expected:
-                return Result(message="cancelled — nothing was applied", exit_code=ExitCode.REFUSED)
+                raise ConfirmationRefused("cancelled — nothing was applied")
             allow_destroy = True
         else:
             answer = ctx.prompt("Apply these changes? Type yes to go on: ")
             if answer is None:
-                raise ValidationFailed("confirmation needed",
-                                       {"--auto-approve": "no terminal to ask: pass --auto-approve"})
+                raise ConfirmationRefused("confirmation needed: no terminal to ask", "Pass --auto-approve (-y).")
             if answer.strip().lower() != "yes":
-                return Result(message="cancelled — nothing was applied", exit_code=1)
+                raise ConfirmationRefused("cancelled — nothing was applied")
     result = await apply_plan(ws, db, client, plan, ctx.report, saved=saved, allow_destroy=allow_destroy)
     return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
-                  message=result.summary(), exit_code=1 if result.failed else 0)
+                  message=result.summary(), exit_code=ExitCode.ERROR if result.failed else ExitCode.OK)
 
 
 async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.pve.errors import ValidationFailed
+    from pmpc_tui.pve.errors import ConfirmationRefused
     from pmpc_tui.services.apply import apply_plan, check_deletable, check_plan
     from pmpc_tui.services.plan import make_destroy_plan, render_plan
 
@@ -113,12 +112,12 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
         typed = await ctx.confirm_by_typing(f"Destroy {len(plan.changes)} guest(s) of workspace '{name}' and "
                                             "their disks?", name)
         if typed is None:
-            raise ValidationFailed("confirmation needed", {"--yes": "no terminal to ask: pass --yes"})
+            raise ConfirmationRefused("confirmation needed: no terminal to ask", "Pass --yes.")
         if typed.strip() != name:
-            return Result(message="cancelled — nothing was destroyed", exit_code=1)
+            raise ConfirmationRefused("cancelled — nothing was destroyed")
     result = await apply_plan(ws, db, await ctx.client(), plan, ctx.report, allow_destroy=True)
     return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
-                  message=result.summary(), exit_code=1 if result.failed else 0)
+                  message=result.summary(), exit_code=ExitCode.ERROR if result.failed else ExitCode.OK)
 
 
 async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -130,7 +129,7 @@ async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
         return Result(data=[], message="valid: the code parses, every argument is known, names and VMIDs are "
                                        "unique, and every guest fits its node, storage and bridge")
     return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("message", "PROBLEM", "")],
-                  exit_code=2)
+                  exit_code=ExitCode.CHANGES)
 
 
 async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -138,7 +137,8 @@ async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     ws = ctx.require_workspace()
     report = await detect_drift(ws, await ctx.db(), await ctx.client())
-    return Result(data=report.as_dict(), message=render_drift(report), exit_code=2 if report.count else 0)
+    return Result(data=report.as_dict(), message=render_drift(report),
+                  exit_code=ExitCode.CHANGES if report.count else ExitCode.OK)
 
 
 async def test(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -151,4 +151,4 @@ async def test(ctx: CommandContext, args: argparse.Namespace) -> Result:
                if result.passed or result.failed else result.output.strip()[-800:])
     message = "\n".join([*failures[:20], summary])
     return Result(data={"passed": result.passed, "failed": result.failed}, message=message,
-                  exit_code=1 if result.exit_code else 0)
+                  exit_code=ExitCode.ERROR if result.exit_code else ExitCode.OK)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,20 @@ class Command:
         p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=output_default, help="output format")
 
 
+def whole_number(text: str) -> int:
+    """argparse type: an integer in ASCII digits (`int()` alone also takes full-width and other digits)."""
+    if not re.fullmatch(r"-?[0-9]{1,18}", text.strip(), re.ASCII):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number (digits 0-9)")
+    return int(text)
+
+
+def decimal_number(text: str) -> float:
+    """argparse type: a finite number in ASCII digits, such as 2 or 0.5 (no nan, inf or full-width digits)."""
+    if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,15})?|-?\.[0-9]{1,15}", text.strip(), re.ASCII):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number (digits 0-9, e.g. 2 or 0.5)")
+    return float(text)
+
+
 def _guest_target(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
     p.add_argument("guest", help="VMID or name")
@@ -66,7 +81,8 @@ def _write_flags(p: argparse.ArgumentParser, wait_default: bool = False) -> None
         p.add_argument("--no-wait", dest="wait", action="store_false", help="return as soon as the task starts")
     else:
         p.add_argument("--wait", action="store_true", help="wait for the task to finish, showing its log")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the task (default 300)")
+    p.add_argument("--timeout", type=decimal_number, default=300.0,
+                   help="seconds to wait for the task (default 300)")
 
 
 def _power(action: str, summary: str) -> Command:
@@ -80,17 +96,18 @@ def _power(action: str, summary: str) -> Command:
 
 def _simulator(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
-    p.add_argument("--port", type=int, default=8006, help="port (0 picks a free one)")
+    p.add_argument("--port", type=whole_number, default=8006, help="port (0 picks a free one)")
     p.add_argument("--scenario", choices=("homelab", "large"), default="homelab")
-    p.add_argument("--nodes", type=int, help="generated cluster: number of nodes")
-    p.add_argument("--vms", type=int, help="generated cluster: number of VMs")
-    p.add_argument("--cts", type=int, help="generated cluster: number of containers")
-    p.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
-    p.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0–1)")
-    p.add_argument("--seed", type=int, default=1, help="seed for data, latency jitter and faults")
-    p.add_argument("--task-speed", type=float, default=1.0, help="task duration factor (0.1 = 10x faster)")
+    p.add_argument("--nodes", type=whole_number, help="generated cluster: number of nodes")
+    p.add_argument("--vms", type=whole_number, help="generated cluster: number of VMs")
+    p.add_argument("--cts", type=whole_number, help="generated cluster: number of containers")
+    p.add_argument("--latency-ms", type=decimal_number, default=0.0, help="added latency per request")
+    p.add_argument("--fault-rate", type=decimal_number, default=0.0, help="share of requests that fail (0–1)")
+    p.add_argument("--seed", type=whole_number, default=1, help="seed for data, latency jitter and faults")
+    p.add_argument("--task-speed", type=decimal_number, default=1.0,
+                   help="task duration factor (0.1 = 10x faster)")
     p.add_argument("--password", help="root@pam password (random by default)")
-    p.add_argument("--ticket-lifetime", type=float, default=7200.0, metavar="SECONDS",
+    p.add_argument("--ticket-lifetime", type=decimal_number, default=7200.0, metavar="SECONDS",
                    help="how long a login ticket stays valid (PVE: 7200)")
     p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
 
@@ -168,7 +185,7 @@ def _logs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--op", help="only this operation (command name, e.g. sync)")
     p.add_argument("--cid", help="only this correlation ID")
     p.add_argument("--grep", help="only entries containing this text")
-    p.add_argument("--limit", type=int, default=200, help="at most this many (newest)")
+    p.add_argument("--limit", type=whole_number, default=200, help="at most this many (newest)")
 
 
 def _debug(p: argparse.ArgumentParser) -> None:
@@ -177,7 +194,7 @@ def _debug(p: argparse.ArgumentParser) -> None:
 
 def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("summary", help='what went wrong, in a sentence: "apply fails on web-03"')
-    p.add_argument("--minutes", type=int, default=60, help="logs of the last N minutes (default 60)")
+    p.add_argument("--minutes", type=whole_number, default=60, help="logs of the last N minutes (default 60)")
     p.add_argument("--anonymize", action="store_true", help="also mask host names and IP addresses")
 
 
@@ -192,14 +209,14 @@ def _mcp(p: argparse.ArgumentParser) -> None:
     p.add_argument("--read-only", action="store_true", help="only tools that read (for untrusted clients)")
     p.add_argument("--transport", choices=("stdio", "http"), default="stdio",
                    help="stdio (default) or streamable HTTP on loopback with a bearer token")
-    p.add_argument("--port", type=int, default=8765, help="HTTP port (default 8765)")
+    p.add_argument("--port", type=whole_number, default=8765, help="HTTP port (default 8765)")
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
     p.add_argument("--node", help="only this node")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=whole_number, default=20)
 
 
 def _init(p: argparse.ArgumentParser) -> None:
@@ -226,9 +243,9 @@ def _create(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
     p.add_argument("--name", required=True, help="guest name (a DNS label such as web-03)")
     p.add_argument("--node", help="node to place it on (default: defaults.node)")
-    p.add_argument("--cores", type=int, help="CPU cores (default 2 for VMs, 1 for containers)")
-    p.add_argument("--memory", type=int, help="memory in MiB (default 2048 for VMs, 512 for containers)")
-    p.add_argument("--disk", type=int, help="disk size in GiB (default 32 for VMs, 8 for containers)")
+    p.add_argument("--cores", type=whole_number, help="CPU cores (default 2 for VMs, 1 for containers)")
+    p.add_argument("--memory", type=whole_number, help="memory in MiB (default 2048 for VMs, 512 for containers)")
+    p.add_argument("--disk", type=whole_number, help="disk size in GiB (default 32 for VMs, 8 for containers)")
     p.add_argument("--storage", help="storage for the disk (default: defaults.storage or local-lvm)")
     p.add_argument("--bridge", help="network bridge (default: defaults.bridge or vmbr0)")
     p.add_argument("--clone", metavar="TEMPLATE", help="clone this template (name or VMID)")
@@ -237,7 +254,7 @@ def _create(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ip", help="dhcp or an address with prefix, e.g. 192.168.1.50/24")
     p.add_argument("--gw", help="IPv4 gateway for a static --ip")
     p.add_argument("--tags", help="comma-separated tags, e.g. web,prod")
-    p.add_argument("--vmid", type=int, help="VMID (default: the next free one)")
+    p.add_argument("--vmid", help="VMID (default: the next free one)")
     p.add_argument("--description", help="notes shown in the Proxmox UI")
     p.add_argument("--dry-run", action="store_true", help="print the resource that would be written; write nothing")
 

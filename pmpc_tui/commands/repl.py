@@ -61,9 +61,9 @@ def console_commands() -> list[Command]:
 
 
 class UsageError(Exception):
-    """argparse stopped: an error (status 2), or help was asked for (status 0); the message is its text."""
+    """argparse stopped: an error (status 64, as on the command line), or help was asked for (status 0)."""
 
-    def __init__(self, text: str, status: int = 2) -> None:
+    def __init__(self, text: str, status: int = 64) -> None:
         super().__init__(text)
         self.status = status
 

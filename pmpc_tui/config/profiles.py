@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,10 +19,29 @@ from pmpc_tui.pve.client import ConnectionSettings
 
 SECRET_SOURCES = ("env", "file", "keyring")
 KEYRING_SERVICE = "proxmox-mpc"
+# a profile name is also a file name (secrets/NAME.secret, the state directory): ASCII, short, no "." or ".."
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", re.ASCII)
+PROFILE_NAME_RULE = "1–64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
 class ProfileError(Exception):
     """A profile is missing or unusable; the message says how to fix it."""
+
+
+def is_profile_name(name: object) -> bool:
+    """True when `name` may name a profile (see PROFILE_NAME_RULE)."""
+    return isinstance(name, str) and PROFILE_NAME.fullmatch(name) is not None
+
+
+def check_profile_name(name: object) -> str:
+    """The name, or ValidationFailed (exit 64) saying what a profile name may be."""
+    from pmpc_tui.pve.errors import ValidationFailed
+
+    if not is_profile_name(name):
+        text = str(name)
+        quoted = repr(text if len(text) <= 40 else text[:40] + "…")
+        raise ValidationFailed("invalid", {"profile name": f"{quoted}: use {PROFILE_NAME_RULE}"})
+    return str(name)
 
 
 def config_dir() -> Path:
@@ -92,6 +112,13 @@ class Profile:
 
     def settings(self) -> ConnectionSettings:
         """Connection settings with the secret filled in."""
+        from urllib.parse import urlsplit
+
+        try:
+            urlsplit(self.url).port  # noqa: B018 - raises on a port out of range or a broken IPv6 literal
+        except ValueError as exc:
+            raise ProfileError(f"profile '{self.name}': the URL {self.url[:80]!r} is not usable ({exc}); save the "
+                               "profile again with `proxmox-mpc connect`") from None
         secret = self.resolve_secret() if self.backend == "https" or self.auth == "password" else None
         return ConnectionSettings(
             url=self.url, user=self.user,
@@ -119,10 +146,17 @@ class ProfileStore:
     def _load(self) -> dict[str, Any]:
         if not self.path.exists():
             return {"active": None, "profiles": {}}
-        from ruamel.yaml import YAML
+        from ruamel.yaml import YAML, YAMLError
 
-        data = YAML(typ="safe").load(self.path.read_text()) or {}
-        data.setdefault("profiles", {})
+        try:
+            data = YAML(typ="safe").load(self.path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, YAMLError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+            raise ProfileError(f"{self.path}: cannot read the profiles ({reason}); fix the file, or restore "
+                               f"{self.path.name}.bak") from None
+        if not isinstance(data, dict) or not isinstance(data.setdefault("profiles", {}), dict):
+            raise ProfileError(f"{self.path}: expected 'active' and a 'profiles' mapping; restore "
+                               f"{self.path.name}.bak")
         data.setdefault("active", None)
         return data
 
@@ -137,8 +171,14 @@ class ProfileStore:
         atomic_write(self.path, buf.getvalue(), mode=0o600)
 
     def list(self) -> list[Profile]:
-        data = self._load()
-        return [Profile(name=name, **values) for name, values in sorted(data["profiles"].items())]
+        """Every profile that can be read (a damaged entry is left out here; `get` names the problem)."""
+        profiles = []
+        for name, values in sorted(self._load()["profiles"].items(), key=lambda kv: str(kv[0])):
+            try:
+                profiles.append(Profile(name=str(name), **values))
+            except TypeError:
+                continue
+        return profiles
 
     @property
     def active_name(self) -> str | None:
@@ -150,13 +190,21 @@ class ProfileStore:
         if not wanted:
             raise ProfileError("no connection profile yet: run `proxmox-mpc connect NAME --url https://HOST:8006 "
                                "--token-id USER@REALM!TOKEN --secret-env VAR`, or try `proxmox-mpc --demo`")
-        values = data["profiles"].get(wanted)
+        values = data["profiles"].get(wanted) if isinstance(wanted, str) else None
         if values is None:
-            known = ", ".join(sorted(data["profiles"])) or "none"
-            raise ProfileError(f"no profile named '{wanted}' (known: {known})")
-        return Profile(name=wanted, **values)
+            known = ", ".join(sorted(str(n) for n in data["profiles"] if is_profile_name(n))) or "none"
+            shown = wanted if len(str(wanted)) <= 40 else str(wanted)[:40] + "…"
+            raise ProfileError(f"no profile named '{shown}' (known: {known})")
+        if not is_profile_name(wanted) or not isinstance(values, dict):
+            raise ProfileError(f"the profile '{str(wanted)[:40]}' in {self.path} cannot be used: a name must be "
+                               f"{PROFILE_NAME_RULE}; save it again under a valid name with `proxmox-mpc connect`")
+        try:
+            return Profile(name=wanted, **values)
+        except TypeError as exc:
+            raise ProfileError(f"the profile '{wanted}' in {self.path} is damaged ({exc})") from None
 
     def save(self, profile: Profile, activate: bool = True) -> None:
+        check_profile_name(profile.name)
         data = self._load()
         values = profile.public_dict()
         values.pop("name")
@@ -176,6 +224,7 @@ class ProfileStore:
 
     def store_secret_file(self, name: str, secret: str) -> Path:
         """Write a secret to secrets/NAME.secret with mode 0600 and return the path."""
+        check_profile_name(name)
         path = self.directory / "secrets" / f"{name}.secret"
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write(path, secret + "\n", mode=0o600, backup=False)

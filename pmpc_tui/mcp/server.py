@@ -61,13 +61,14 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
     @server.tool(annotations=READ, description="Config, live status, snapshots and recent tasks of one guest.")
     async def describe_guest(guest: str, kind: str = "vm") -> dict[str, Any]:
+        from pmpc_tui.services.guest_ref import parse_guest_ident
         from pmpc_tui.services.inventory import describe_guest as service
-        from pmpc_tui.services.inventory import validate_guest_ident
 
-        return await guarded(lambda: _describe(service, validate_guest_ident, kind, guest))
+        return await guarded(lambda: _describe(service, parse_guest_ident, kind, guest))
 
     async def _describe(service: Any, ident: Any, kind: str, guest: str) -> Any:
-        return await service(await ctx.client(), "qemu" if kind in ("vm", "qemu") else "lxc", ident(guest))
+        parsed = ident(guest)  # bad input: nothing is sent
+        return await service(await ctx.client(), "qemu" if kind in ("vm", "qemu") else "lxc", parsed)
 
     @server.tool(annotations=READ, description="Find guests whose name, VMID, node, status or tags contain text.")
     async def search(text: str) -> dict[str, Any]:
@@ -152,8 +153,8 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         @server.tool(annotations=DESTRUCTIVE,
                      description="Start, shutdown, stop or reboot a guest. stop/shutdown/reboot need confirm=true.")
         async def power(guest: str, action: str, kind: str = "vm", confirm: Confirmation = False) -> dict[str, Any]:
+            from pmpc_tui.services.guest_ref import parse_guest_ident
             from pmpc_tui.services.guests import POWER_ACTIONS, power_action
-            from pmpc_tui.services.inventory import validate_guest_ident
 
             if action not in POWER_ACTIONS:
                 return {"ok": False, "error": f"action must be one of {', '.join(POWER_ACTIONS)}"}
@@ -162,8 +163,9 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
                                               "after the user agreed"}
 
             async def go() -> Any:
+                ident = parse_guest_ident(guest)  # bad input: nothing is sent
                 result = await power_action(await ctx.client(), "qemu" if kind in ("vm", "qemu") else "lxc",
-                                            validate_guest_ident(guest), action, wait=True)
+                                            ident, action, wait=True)
                 return result.as_dict()
             return await guarded(go)
 
@@ -207,14 +209,20 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     @server.resource("pmpc://guests/{vmid}", name="guest", mime_type="application/json",
                      description="One VM or container by VMID: config and status.")
     async def guest(vmid: str) -> str:
+        from pmpc_tui.pve.errors import ValidationFailed
+        from pmpc_tui.services.guest_ref import parse_vmid
         from pmpc_tui.services.inventory import describe_guest as service
         from pmpc_tui.services.live import load_cluster_view
 
+        try:
+            number = parse_vmid(vmid)  # bad input: nothing is sent
+        except ValidationFailed as exc:
+            return json.dumps({"error": str(exc)})
         view = await load_cluster_view(await ctx.client())
-        found = view.find_guest(int(vmid))
+        found = view.find_guest(number)
         if found is None:
-            return json.dumps({"error": f"no guest {vmid}"})
-        return json.dumps(_clean(await service(await ctx.client(), found[0], int(vmid))))
+            return json.dumps({"error": f"no guest {number}"})
+        return json.dumps(_clean(await service(await ctx.client(), found[0], number)))
 
     @server.resource("pmpc://logs/recent", name="recent logs", mime_type="application/json",
                      description="The last 200 log entries, with correlation IDs.")

@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.services.guest_ref import parse_vmid
+
 READ, CHANGE, DESTRUCTIVE = "read", "change", "destructive"
 POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
          ("reboot", r"reboot|restart|bounce"),
@@ -134,9 +137,12 @@ def _targets(text: str, names: Names) -> tuple[list[tuple[str, str]], str]:
     kind = _kind_word(text)
     explicit = [(g[0], name) for name, g in names.guests.items() if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])",
                                                                               text)]
-    for m in re.finditer(r"\b(vm|ct|container)\s+(\d{3,9})\b", text):
+    for m in re.finditer(r"\b(vm|ct|container)\s+([0-9]{3,9})\b", text, re.ASCII):
         k = "ct" if m.group(1) != "vm" else "vm"
-        vmid = int(m.group(2))
+        try:
+            vmid = parse_vmid(m.group(2))  # ASCII digits in range only, never full-width ones
+        except ValidationFailed:
+            continue
         name = next((n for n, g in names.guests.items() if g[1] == vmid), m.group(2))
         explicit.append((k, name))
     if explicit:

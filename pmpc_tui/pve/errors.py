@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from pmpc_tui.exit_codes import ExitCode
+
 
 class PVEError(Exception):
     """Base error: `message` says what happened, `hint` what to do next."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.ERROR
 
     def __init__(self, message: str, hint: str = "", status: int | None = None) -> None:
         super().__init__(message)
@@ -23,7 +25,7 @@ class PVEError(Exception):
 class ConnectionFailed(PVEError):
     """The API could not be reached at all."""
 
-    exit_code = 3
+    exit_code = ExitCode.CONNECT
 
 
 class TLSVerificationFailed(ConnectionFailed):
@@ -40,7 +42,7 @@ class TLSVerificationFailed(ConnectionFailed):
 class AuthenticationFailed(PVEError):
     """401: credentials rejected."""
 
-    exit_code = 3
+    exit_code = ExitCode.CONNECT
 
     def __init__(self, message: str = "authentication failed", hint: str = "") -> None:
         super().__init__(message, hint or (
@@ -51,7 +53,7 @@ class AuthenticationFailed(PVEError):
 class PermissionDenied(PVEError):
     """403: a privilege is missing; `path` and `privilege` say which."""
 
-    exit_code = 5
+    exit_code = ExitCode.PERMISSION
 
     def __init__(self, message: str) -> None:
         match = re.search(r"\(([^,]+),\s*([^)]+)\)", message)
@@ -68,16 +70,16 @@ class PermissionDenied(PVEError):
 class NotFound(PVEError):
     """The resource does not exist."""
 
-    exit_code = 4
+    exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message, hint or "Check the id and node; `proxmox-mpc list vms` shows what exists.", 404)
 
 
 class ValidationFailed(PVEError):
-    """400: parameters rejected, with a message per field."""
+    """Bad input (ours, before anything is sent, or the API's 400), with a message per field."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, errors: dict[str, str]) -> None:
         self.errors = {k: v.strip() for k, v in errors.items()}
@@ -88,7 +90,7 @@ class ValidationFailed(PVEError):
 class ResourceLocked(PVEError):
     """The guest holds a config lock (clone, backup, …); retry after it is released."""
 
-    exit_code = 6
+    exit_code = ExitCode.CONFLICT
 
     def __init__(self, message: str) -> None:
         match = re.search(r"locked \(([^)]+)\)", message)
@@ -100,13 +102,19 @@ class ResourceLocked(PVEError):
 class ConflictError(PVEError):
     """The resource changed since it was read (digest mismatch) or already exists."""
 
-    exit_code = 6
+    exit_code = ExitCode.CONFLICT
+
+
+class ConfirmationRefused(PVEError):
+    """A confirmation was refused, or is needed and nobody can give it (no terminal, no --yes)."""
+
+    exit_code = ExitCode.REFUSED
 
 
 class ServerError(PVEError):
     """5xx other than the cases above."""
 
-    exit_code = 1
+    exit_code = ExitCode.ERROR
 
 
 class TaskFailed(PVEError):
@@ -156,7 +164,7 @@ def from_response(status: int, reason: str, errors: dict[str, str] | None, body_
 class CodeDoesNotParse(PVEError):
     """The workspace's code does not parse (or is not UTF-8 text): nothing may be planned or applied."""
 
-    exit_code = 65
+    exit_code = ExitCode.DOES_NOT_PARSE
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)

@@ -29,7 +29,7 @@ from sqlmodel import select
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.pve.errors import ConflictError, NotFound, PVEError, ResourceLocked
+from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.state.db import Database
@@ -41,10 +41,8 @@ LOCK_WAIT_SECONDS = 120.0
 ORDER = {"delete": 0, "replace": 1, "update": 2, "create": 3}
 
 
-class DestroyNotAllowed(PVEError):
+class DestroyNotAllowed(ConfirmationRefused):
     """The plan destroys something and the caller did not allow it (`--allow-destroy`)."""
-
-    exit_code = ExitCode.REFUSED
 
 
 class PlanHasErrors(PVEError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.pve.client import ProgressCallback, PVEClient
-from pmpc_tui.pve.errors import ConflictError
+from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError
 from pmpc_tui.services.inventory import GuestRef, find_guest
 
 log = logging.getLogger("pmpc.guests")
@@ -61,8 +61,8 @@ async def delete_guest(client: PVEClient, kind: str, ident: int | str, *, purge:
     """Destroy a stopped guest. `confirm_name`, when given, must equal the guest's name."""
     ref = await find_guest(client, kind, ident)
     if confirm_name is not None and confirm_name != ref.name:
-        raise ConflictError(f"confirmation '{confirm_name}' does not match the name '{ref.name}'",
-                            "Type the guest's exact name to confirm deletion.")
+        raise ConfirmationRefused(f"confirmation '{confirm_name}' does not match the name '{ref.name}'",
+                                  "Type the guest's exact name to confirm deletion.")
     if ref.status == "running":
         raise ConflictError(f"{ref.label} is running", f"Stop it first: proxmox-mpc stop "
                                                        f"{'vm' if kind == 'qemu' else 'ct'} {ref.vmid} --wait")

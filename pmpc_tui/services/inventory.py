@@ -9,11 +9,9 @@ from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, ValidationFailed
+from pmpc_tui.services.guest_ref import parse_guest_ident
 
 GUEST_KINDS = {"vm": "qemu", "vms": "qemu", "ct": "lxc", "cts": "lxc", "container": "lxc", "containers": "lxc"}
-VMID_MIN, VMID_MAX = 100, 999_999_999
-DNS_NAME = re.compile(r"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9\-]{0,61}"
-                      r"[a-zA-Z0-9])?)*$")
 
 
 @dataclass(frozen=True)
@@ -35,25 +33,9 @@ class GuestRef:
         return f"/nodes/{self.node}/{self.kind}/{self.vmid}"
 
 
-def parse_vmid(text: str | int) -> int:
-    """A VMID from user input, or ValidationFailed saying what is allowed."""
-    try:
-        vmid = int(str(text).strip())
-    except ValueError:
-        raise ValidationFailed("invalid VMID", {"vmid": f"'{text}' is not a number"}) from None
-    if not VMID_MIN <= vmid <= VMID_MAX:
-        raise ValidationFailed("invalid VMID", {"vmid": f"{vmid} is outside {VMID_MIN}–{VMID_MAX}"})
-    return vmid
-
-
-def validate_guest_ident(text: str) -> int | str:
-    """A guest is named by VMID or by DNS-valid name; anything else is rejected before any API call."""
-    stripped = str(text).strip()
-    if stripped.isdigit():
-        return parse_vmid(stripped)
-    if not DNS_NAME.match(stripped):
-        raise ValidationFailed("invalid guest", {"guest": f"'{text}' is neither a VMID nor a valid DNS name"})
-    return stripped
+def validate_guest_ident(text: str | int) -> int | str:
+    """A guest named by VMID or DNS name (see services/guest_ref.py); anything else is rejected."""
+    return parse_guest_ident(text)
 
 
 def parse_selector(selector: str | None) -> dict[str, str]:
@@ -134,7 +116,8 @@ async def list_storage(client: PVEClient, node: str | None = None,
 
 
 async def find_guest(client: PVEClient, kind: str, ident: int | str) -> GuestRef:
-    """Resolve a VMID or name to a guest of the given kind, or NotFound."""
+    """Resolve a VMID or name to a guest of the given kind, or NotFound (bad input: nothing is sent)."""
+    ident = parse_guest_ident(ident)
     resources = await client.get("/cluster/resources", type="vm")
     label = "VM" if kind == "qemu" else "container"
     matches = [r for r in resources if r.get("type") == kind and

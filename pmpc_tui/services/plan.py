@@ -27,6 +27,7 @@ from pmpc_tui.state.models import VM, Container
 from pmpc_tui.workspace.config import Workspace
 
 PLAN_FORMAT_VERSION = 2  # 2: impact per resource and per change, `op`/`detail` per change, `pending`
+PLAN_FILE_MAX = 64 * 2**20  # bytes; a plan of thousands of guests is a few MiB
 ACTIONS = ("create", "update", "replace", "delete", "no-op")
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
 
@@ -136,10 +137,20 @@ class Plan:
 
     @classmethod
     def load(cls, path: Path) -> Plan:
+        """A plan saved by `plan --out`: a regular file of at most PLAN_FILE_MAX bytes, JSON, our format."""
+        from pmpc_tui.services.inputs import check_readable_file
+
+        path = check_readable_file(path, "FILE", max_bytes=PLAN_FILE_MAX)  # before reading it whole
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValidationFailed("cannot read the plan file", {str(path): str(exc)}) from None
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError) as exc:
+            raise ValidationFailed("not a plan file", {str(path): f"not JSON text ({str(exc)[:80]})"}) from None
+        if not isinstance(data, dict) or "format_version" not in data:
+            raise ValidationFailed("not a plan file", {str(path): "save one with `proxmox-mpc plan --out FILE`"})
+        try:
+            return cls.from_dict(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValidationFailed("damaged plan file", {str(path): str(exc)[:200]}) from None
 
 
 async def read_actual(db: Database) -> dict[int, ActualGuest]:
@@ -294,13 +305,18 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
     state DB) and compare."""
     import asyncio
 
+    from pmpc_tui.services.guest_ref import check_target_syntax, resolve_targets
     from pmpc_tui.services.sync import SyncService
 
+    check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws)
     if refresh:
         await SyncService(client, db).run()
     actual = await read_actual(db)
     managed = managed_guests(ws)
+    if targets is not None:  # each must name a guest of the code or the cluster
+        resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
+                        + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()])
     plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
     running = [actual[r.vmid] for r in plan.changes
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]

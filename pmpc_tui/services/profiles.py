@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -29,16 +30,12 @@ class ConnectionForm:
 
 def build_profile(form: ConnectionForm) -> Profile:
     """Validate the form and turn it into a Profile; ValidationFailed names the field to fix."""
+    from pmpc_tui.config.profiles import check_profile_name
     from pmpc_tui.pve.tls import normalize_fingerprint
+    from pmpc_tui.services.inputs import check_readable_file, check_url
 
-    if not form.name or not form.name.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise ValidationFailed("invalid profile name", {"name": "use letters, digits, '-', '_' or '.'"})
-    raw_url = form.url.strip()
-    if not raw_url:
-        raise ValidationFailed("missing URL", {"--url": "give the API endpoint, e.g. https://pve1:8006"})
-    url = raw_url if "://" in raw_url else f"https://{raw_url}"
-    if not url.startswith("https://"):
-        raise ValidationFailed("invalid URL", {"--url": "the Proxmox API is served over https://"})
+    check_profile_name(form.name)
+    url = check_url(form.url)
     if not form.token_id and not form.user:
         raise ValidationFailed("missing credentials", {"--token-id": "give --token-id USER@REALM!NAME "
                                                                       "(or --user for password login)"})
@@ -54,12 +51,18 @@ def build_profile(form: ConnectionForm) -> Profile:
             fingerprint = normalize_fingerprint(form.fingerprint)
         except ValueError as exc:
             raise ValidationFailed("invalid fingerprint", {"--fingerprint": str(exc)}) from None
+    ca_bundle = str(check_readable_file(form.ca_bundle, "--ca-bundle", max_bytes=16 * 2**20).absolute()) \
+        if form.ca_bundle is not None else None
+    if form.secret_source == "env" and form.secret_ref and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,127}",
+                                                                             form.secret_ref, re.ASCII):
+        raise ValidationFailed("invalid --secret-env", {"--secret-env": "name an environment variable: letters, "
+                                                                        "digits and '_', e.g. PVE_TOKEN"})
     if not form.secret_ref:
         raise ValidationFailed("where is the secret?", {"secret": "give --secret-env VAR, --secret-file PATH, "
                                                                   "--secret-stdin or --keyring"})
     return Profile(name=form.name, url=url, user=user, token_name=token_name, secret_source=form.secret_source,
                    secret_ref=form.secret_ref, auth=auth, fingerprint=fingerprint, verify_tls=not form.insecure,
-                   ca_bundle=form.ca_bundle)
+                   ca_bundle=ca_bundle)
 
 
 def settings_with_secret(form: ConnectionForm, secret: str) -> ConnectionSettings:

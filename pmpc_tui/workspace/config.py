@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pmpc_tui.config.files import atomic_write
+from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import PVEError
 
 WORKSPACE_FILE = "proxmox-mpc.yaml"
@@ -17,9 +18,15 @@ PROVIDER_VERSION = ">= 0.111.0, < 1.0.0"
 
 
 class WorkspaceError(PVEError):
-    """A workspace problem the user can fix (message says how); exits with 2 like invalid input."""
+    """A workspace problem the user can fix (message says how); exits with 64 like invalid input."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
+
+
+class WorkspaceFileUnreadable(WorkspaceError):
+    """proxmox-mpc.yaml is not UTF-8 text, not YAML, or holds values of the wrong type (exit 65)."""
+
+    exit_code = ExitCode.DOES_NOT_PARSE
 
 
 @dataclass
@@ -51,15 +58,21 @@ class WorkspaceConfig:
         known = {f.name for f in fields(Defaults)}
         raw = data.get("defaults") or {}
         if not isinstance(raw, dict):
-            raise WorkspaceError(f"{WORKSPACE_FILE}: 'defaults' must be a mapping")
-        unknown = set(raw) - known
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'defaults' must be a mapping")
+        unknown = {str(k) for k in raw} - known
         if unknown:
-            raise WorkspaceError(f"{WORKSPACE_FILE}: unknown defaults {', '.join(sorted(unknown))} "
-                                 f"(known: {', '.join(sorted(known))})")
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: unknown defaults {', '.join(sorted(unknown))} "
+                                          f"(known: {', '.join(sorted(known))})")
+        for key, value in [("profile", data.get("profile")), *((f"defaults.{k}", v) for k, v in raw.items())]:
+            if value is not None and not isinstance(value, str):
+                raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: '{key}' must be text, not {type(value).__name__}")
         terraform = data.get("terraform") or {}
+        version = data.get("version", 1)
+        if not isinstance(terraform, dict) or isinstance(version, bool) or not isinstance(version, int):
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'version' must be a whole number and 'terraform' "
+                                          "a mapping")
         return cls(profile=data.get("profile"), defaults=Defaults(**raw),
-                   provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)),
-                   version=int(data.get("version", 1)))
+                   provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version)
 
 
 @dataclass
@@ -117,11 +130,24 @@ class Workspace:
 
         path = root / WORKSPACE_FILE
         try:
-            data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise WorkspaceError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise WorkspaceFileUnreadable(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                                          "Save the file as UTF-8.") from None
+        try:
+            data = YAML(typ="safe").load(text) or {}
         except YAMLError as exc:
-            raise WorkspaceError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise WorkspaceFileUnreadable(f"{where}: not valid YAML ({problem})") from None
         if not isinstance(data, dict):
-            raise WorkspaceError(f"{path}: expected a mapping at the top level")
+            raise WorkspaceFileUnreadable(f"{path}: expected a mapping at the top level")
         return cls(root=root, config=WorkspaceConfig.from_dict(data))
 
     def save(self) -> None:

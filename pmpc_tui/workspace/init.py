@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,9 +71,25 @@ def static_files(ws: Workspace, profile: Profile | None) -> dict[str, str]:
 
 def init_workspace(options: InitOptions, profile: Profile | None = None) -> InitResult:
     """Create the workspace in `options.directory` (made if missing); refuses an existing workspace."""
+    text = str(options.directory)
+    if not text.strip() or "\0" in text or len(text) > 4096:
+        raise WorkspaceError("init needs a directory name", "Give a path, e.g. `proxmox-mpc init homelab-iac`.")
+    try:
+        return _init(options, profile)
+    except OSError as exc:  # not writable, name too long, /proc, a full disk …
+        where = exc.filename or options.directory
+        raise WorkspaceError(f"cannot create the workspace in {where}: {exc.strerror or exc}",
+                             "Choose a directory you can write to.") from None
+
+
+def _init(options: InitOptions, profile: Profile | None) -> InitResult:
     from pmpc_tui.iac.files import write_generated
 
     root = Path(options.directory).expanduser().resolve()
+    parent = next((p for p in (root, *root.parents) if p.exists()), Path("/"))
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise WorkspaceError(f"cannot create the workspace in {root}: {parent} is not writable",
+                             "Choose a directory you can write to.")
     if (root / WORKSPACE_FILE).exists():
         raise WorkspaceError(f"{root} is already a proxmox-mpc workspace ({WORKSPACE_FILE} exists)",
                              "Use it as it is, or edit proxmox-mpc.yaml to change its profile and defaults.")
