@@ -100,12 +100,14 @@ async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.validate import validate_workspace
 
     ws = ctx.require_workspace()
-    findings = await validate_workspace(ws, await ctx.db())
+    findings = await validate_workspace(ws, await ctx.db(), await ctx.client())
     if not findings:
-        return Result(data=[], message="valid: the code parses, every argument is known, names and VMIDs are "
-                                       "unique, and every guest fits its node, storage and bridge")
-    return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("message", "PROBLEM", "")],
-                  exit_code=2)
+        return Result(data=[], message="valid: the code parses, every argument and value is accepted, names and "
+                                       "VMIDs are unique, and every guest fits its node, storage and bridge")
+    errors = any(f.severity == "error" for f in findings)
+    return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("severity", "", ""),
+                                                                 ("message", "PROBLEM", "")],
+                  exit_code=2 if errors else 0)
 
 
 async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:

@@ -1,20 +1,31 @@
 """/validate: everything wrong with the workspace's code before a plan runs — parse errors, unknown
-arguments, duplicate names and VMIDs, missing nodes/storage/bridges, guests that do not fit their node."""
+arguments, malformed values, duplicate names and VMIDs, and what the cluster cannot do (node offline,
+storage, bridge, ISO or template missing, a clone source out of reach, a VMID taken, guests that do not fit).
+
+`require_valid` is the gate apply goes through: errors stop it before anything is sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pmpc_tui.iac.bpg import body_to_config
+from pmpc_tui.exit_codes import ExitCode
+from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
+from pmpc_tui.iac.pveconf import parse_props
+from pmpc_tui.iac.rules import Problem, body_problems, config_problems
 from pmpc_tui.iac.terraform import DesiredGuest, load_desired_state
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
 MiB = 1024**2
-_VOLUME = re.compile(r"^([A-Za-z0-9][\w.-]*):")
+_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^(efidisk0|tpmstate0|rootfs)$|^mp\d+$")
 _BRIDGE = re.compile(r"(?:^|,)bridge=([\w.-]+)")
 
 
@@ -28,6 +39,19 @@ class Finding:
 
     def as_dict(self) -> dict[str, str]:
         return {"where": self.where, "message": self.message, "severity": self.severity}
+
+
+class CodeHasFindings(PVEError):
+    """validate found errors in the workspace's code: nothing was planned for the cluster or sent to it."""
+
+    exit_code = int(ExitCode.CHANGES)
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = [f for f in findings if f.severity == "error"]
+        shown = "\n".join(f"  {f.where}: {f.message}" for f in self.findings[:20])
+        more = f"\n  … and {len(self.findings) - 20} more" if len(self.findings) > 20 else ""
+        super().__init__(f"validate found {len(self.findings)} error(s); nothing was applied:\n{shown}{more}",
+                         "Fix them (`proxmox-mpc validate` lists them all) and apply again.")
 
 
 def _code_findings(ws: Workspace) -> list[Finding]:
@@ -47,66 +71,292 @@ def _code_findings(ws: Workspace) -> list[Finding]:
     return findings
 
 
-def _duplicates(guests: list[DesiredGuest], ws: Workspace) -> list[Finding]:
+@dataclass
+class _Context:
+    """What the checks of one validate run share: the workspace, its files' text, the cluster."""
+
+    ws: Workspace
+    cluster: Any
+    managed: set[int]
+    declared: dict[int, DesiredGuest]
+    texts: dict[Path, str] = field(default_factory=dict)
+    # volumes that must exist: (node, storage, content) → {volid: where}
+    volumes: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
+
+    def where(self, g: DesiredGuest, path: str = "", index: int = 0) -> str:
+        """`file:line:column` of an argument of a guest's resource (its header when not written out)."""
+        from pmpc_tui.iac.checks import locate
+
+        if g.file not in self.texts:
+            try:
+                self.texts[g.file] = g.file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.texts[g.file] = ""
+        line, column = locate(self.texts[g.file], RESOURCE_TYPE[g.kind], g.label, path or "resource", index)
+        return f"{self.ws.relative(g.file)}:{line}:{column}"
+
+
+def _duplicates(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     findings = []
     seen_ids: dict[int, DesiredGuest] = {}
     seen_names: dict[str, DesiredGuest] = {}
     for g in guests:
-        where = f"{ws.relative(g.file)} {g.address}"
         if g.vmid is None:
-            findings.append(Finding(where, "vm_id is missing; give every guest a VMID"))
+            if "vm_id" not in g.body:
+                findings.append(Finding(ctx.where(g), f"{g.address}: vm_id is missing; give every guest a VMID"))
         elif g.vmid in seen_ids:
-            findings.append(Finding(where, f"VMID {g.vmid} is also used by {seen_ids[g.vmid].address}"))
+            findings.append(Finding(ctx.where(g, "vm_id"), f"{g.address}: VMID {g.vmid} is also used by "
+                                                            f"{seen_ids[g.vmid].address}"))
         else:
             seen_ids[g.vmid] = g
         name = g.name.lower()
+        path = "name" if g.kind == "qemu" else "initialization.hostname"
         if name and name in seen_names:
-            findings.append(Finding(where, f"name '{g.name}' is also used by {seen_names[name].address}"))
+            findings.append(Finding(ctx.where(g, path), f"{g.address}: name '{g.name}' is also used by "
+                                                        f"{seen_names[name].address}"))
         elif name:
             seen_names[name] = g
     return findings
 
 
-def _placement(g: DesiredGuest, ws: Workspace, cluster: Any) -> list[Finding]:
-    where = f"{ws.relative(g.file)} {g.address}"
-    desired = body_to_config(g.kind, g.body)
-    node = cluster.nodes.get(desired.node)
-    if node is None:
-        known = ", ".join(sorted(cluster.nodes)) or "none synced yet (run sync)"
-        return [Finding(where, f"node '{desired.node}' does not exist (nodes: {known})")]
-    findings = []
-    config = desired.config
-    for key, value in config.items():
+def _values(g: DesiredGuest, ctx: _Context) -> tuple[list[Finding], DesiredConfig | None]:
+    """Malformed values of one guest; its desired config when it can be read."""
+    def found(problems: list[Problem]) -> list[Finding]:
+        return [Finding(ctx.where(g, p.path, p.index), f"{g.address}: {p.path}: {p.message}") for p in problems]
+
+    problems = body_problems(g.kind, g.body)
+    if problems:
+        return found(problems), None
+    try:
+        desired = body_to_config(g.kind, g.body)
+    except PVEError as exc:
+        return [Finding(ctx.where(g), f"{g.address}: {exc.message}")], None
+    return found(config_problems(g.kind, desired.config, g.body.get("vm_id"), desired.node or None,
+                                 desired.ostemplate)), desired
+
+
+def _number(value: Any, default: int) -> int:
+    try:
+        return int(float(str(value).split(",")[0].removeprefix("current=")))
+    except ValueError:
+        return default
+
+
+def _storage_check(ctx: _Context, g: DesiredGuest, node: str, storage: str, content: str, what: str,
+                   path: str, index: int = 0) -> Finding | None:
+    entry = ctx.cluster.storages.get((node, storage))
+    if entry is None:
+        return Finding(ctx.where(g, path, index), f"{g.address}: {what}: storage '{storage}' does not exist on {node}")
+    if content not in str(entry.content).split(","):
+        return Finding(ctx.where(g, path, index), f"{g.address}: {what}: storage '{storage}' does not hold {content} "
+                                                  f"(it holds {entry.content or 'nothing'})")
+    return None
+
+
+def _need_volume(ctx: _Context, g: DesiredGuest, node: str, volid: str, content: str, path: str) -> Finding | None:
+    storage = volid.split(":", 1)[0]
+    problem = _storage_check(ctx, g, node, storage, content, path, path)
+    if problem is None:
+        ctx.volumes[(node, storage, content)][volid] = (ctx.where(g, path), g.address)
+    return problem
+
+
+def _disks(g: DesiredGuest, d: DesiredConfig, ctx: _Context, creating: bool) -> list[Finding]:
+    findings: list[Finding | None] = []
+    content = "images" if g.kind == "qemu" else "rootdir"
+    for key, value in sorted(d.config.items()):
         if not isinstance(value, str):
             continue
-        volume = _VOLUME.match(value)
-        if volume and re.match(r"^(scsi|virtio|sata|ide|efidisk|tpmstate|rootfs|mp)\d*$", key) \
-                and "media=cdrom" not in value and value.split(",")[0] != "none":
-            storage = volume.group(1)
-            if (desired.node, storage) not in cluster.storages:
-                findings.append(Finding(where, f"{key}: storage '{storage}' does not exist on {desired.node}"))
-        bridge = _BRIDGE.search(value) if key.startswith("net") else None
-        if bridge and (desired.node, bridge.group(1)) not in cluster.bridges:
-            findings.append(Finding(where, f"{key}: bridge '{bridge.group(1)}' does not exist on {desired.node}"))
-    cores = int(config.get("cores", 1) or 1) * int(config.get("sockets", 1) or 1)
-    if node.maxcpu and cores > node.maxcpu:
-        findings.append(Finding(where, f"{cores} vCPUs do not fit on {node.name} ({node.maxcpu} CPUs)"))
-    memory = int(str(config.get("memory", 0) or 0))
-    if node.maxmem and memory * MiB > node.maxmem:
-        findings.append(Finding(where, f"{memory} MiB of memory does not fit on {node.name} "
-                                       f"({node.maxmem // MiB} MiB)"))
+        if _DRIVE.match(key):
+            props = parse_props(value, "volume" if key == "rootfs" or key.startswith("mp") else "file")
+            volid = props.get("file") or props.get("volume") or ""
+            if ":" not in volid or volid.startswith("/"):
+                continue
+            number = int(re.sub(r"\D", "", key) or 0)
+            path = {"efidisk0": "efi_disk.datastore_id", "tpmstate0": "tpm_state.datastore_id",
+                    "rootfs": "disk.datastore_id"}.get(key, "mount_point.volume" if key.startswith("mp") else
+                                                       "disk.datastore_id")
+            if props.get("media") == "cdrom":
+                if "cloudinit" in volid:
+                    findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], "images", "cloud-init drive",
+                                                   "initialization.datastore_id"))
+                else:
+                    findings.append(_need_volume(ctx, g, d.node, volid, "iso", "cdrom.file_id"))
+                continue
+            if d.clone and key not in ("rootfs",) and not key.startswith("mp") and creating:
+                continue  # the clone brings its disks
+            findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], content, key, path,
+                                           number if key.startswith("mp") else 0))
+        elif key.startswith("net"):
+            bridge = _BRIDGE.search(value)
+            if bridge and (d.node, bridge.group(1)) not in ctx.cluster.bridges:
+                findings.append(Finding(ctx.where(g, "network_device.bridge" if g.kind == "qemu" else
+                                                  "network_interface.bridge", int(key[3:] or 0)),
+                                        f"{g.address}: {key}: bridge '{bridge.group(1)}' does not exist on {d.node}"))
+    return [f for f in findings if f is not None]
+
+
+def _clone(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
+    clone = d.clone or {}
+    source_id = clone.get("vm_id")
+    if not isinstance(source_id, int):
+        return []
+    where = ctx.where(g, "clone.vm_id")
+    source = next((s for s in ctx.cluster.guests if s.vmid == source_id), None)
+    if source is None:
+        if source_id in ctx.declared:
+            return []  # made by the same apply
+        return [Finding(where, f"{g.address}: clone source {source_id} does not exist in the cluster")]
+    findings: list[Finding] = []
+    if source.kind != g.kind:
+        findings.append(Finding(where, f"{g.address}: clone source {source_id} is a "
+                                       f"{'VM' if source.kind == 'qemu' else 'container'}"))
+    template = str(source.config.get("template", 0)) in ("1", "True", "true")
+    if not template:
+        linked = clone.get("full") is False
+        findings.append(Finding(where, f"{g.address}: clone source {source_id} '{source.name}' is not a template"
+                                       + ("; a linked clone needs one" if linked else
+                                          " (cloning a guest in use copies disks that are changing)"),
+                                "error" if linked else "warning"))
+    if source.node != d.node:
+        local = sorted({v.split(":")[0] for v in _disk_volumes(source.config)
+                        if not _shared(ctx, source.node, v.split(":")[0])})
+        if local:
+            findings.append(Finding(where, (
+                f"{g.address}: clone source {source_id} '{source.name}' is on {source.node} with its disks on local "
+                f"storage ({', '.join(local)}), which {d.node} cannot reach: clone it on {source.node} and migrate "
+                f"it to {d.node} afterwards (the bpg provider does this when clone.node_name = \"{source.node}\"), "
+                "or keep the template on shared storage")))
+    target = clone.get("datastore_id")
+    if isinstance(target, str) and target:
+        problem = _storage_check(ctx, g, d.node, target, "images" if g.kind == "qemu" else "rootdir",
+                                 "clone.datastore_id", "clone.datastore_id")
+        if problem:
+            findings.append(problem)
     return findings
 
 
-async def validate_workspace(ws: Workspace, db: Database) -> list[Finding]:
-    """All findings, in file order; an empty list means plan/apply can run."""
+def _disk_volumes(config: dict[str, Any]) -> list[str]:
+    """Volume IDs of a guest's disks (CD-ROMs and bind mounts left out)."""
+    volids = []
+    for key, value in config.items():
+        if _DRIVE.match(key) and "media=cdrom" not in str(value):
+            props = parse_props(str(value), "volume" if key == "rootfs" or key.startswith("mp") else "file")
+            volid = props.get("file") or props.get("volume") or ""
+            if ":" in volid and not volid.startswith("/"):
+                volids.append(volid)
+    return volids
+
+
+def _shared(ctx: _Context, node: str, storage: str) -> bool:
+    entry = ctx.cluster.storages.get((node, storage))
+    return bool(entry is not None and entry.shared)
+
+
+def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
+    """What the cluster cannot do for one guest (from the last sync)."""
+    node = ctx.cluster.nodes.get(d.node)
+    if node is None:
+        known = ", ".join(sorted(ctx.cluster.nodes)) or "none synced yet (run sync)"
+        return [Finding(ctx.where(g, "node_name"), f"{g.address}: node '{d.node}' does not exist (nodes: {known})")]
+    findings: list[Finding] = []
+    if node.status != "online":
+        findings.append(Finding(ctx.where(g, "node_name"), f"{g.address}: node '{d.node}' is {node.status} "
+                                                           "(sync again once it is back)"))
+    actual = next((a for a in ctx.cluster.guests if a.vmid == g.vmid), None)
+    creating = actual is None
+    if actual is not None and g.vmid not in ctx.managed and g.imported_id is None:
+        findings.append(Finding(ctx.where(g, "vm_id"), (
+            f"{g.address}: VMID {g.vmid} is already used by {'VM' if actual.kind == 'qemu' else 'container'} "
+            f"'{actual.name}' on {actual.node}, which this workspace does not manage; choose a free VMID "
+            "(or `proxmox-mpc import` it to manage it)")))
+    lower = g.name.lower()
+    for other in ctx.cluster.guests:
+        if lower and other.name.lower() == lower and other.vmid != g.vmid and other.vmid not in ctx.declared:
+            findings.append(Finding(ctx.where(g, "name" if g.kind == "qemu" else "initialization.hostname"),
+                                    f"{g.address}: name '{g.name}' is already used by guest {other.vmid} on "
+                                    f"{other.node}"))
+    findings += _disks(g, d, ctx, creating)
+    if creating and d.clone:
+        findings += _clone(g, d, ctx)
+    if creating and g.kind == "lxc" and not d.clone:
+        if not d.ostemplate:
+            findings.append(Finding(ctx.where(g, "operating_system"), (
+                f"{g.address}: operating_system.template_file_id is missing: a new container needs a template "
+                "(e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst; `pveam` lists them)")))
+        else:
+            problem = _need_volume(ctx, g, d.node, d.ostemplate, "vztmpl", "operating_system.template_file_id")
+            if problem:
+                findings.append(problem)
+    cores = _number(d.config.get("cores", 1), 1) * _number(d.config.get("sockets", 1), 1)
+    if node.maxcpu and cores > node.maxcpu:
+        findings.append(Finding(ctx.where(g, "cpu.cores"), f"{g.address}: {cores} vCPUs do not fit on {node.name} "
+                                                           f"({node.maxcpu} CPUs)"))
+    memory = _number(d.config.get("memory", 0), 0)
+    if node.maxmem and memory * MiB > node.maxmem:
+        findings.append(Finding(ctx.where(g, "memory.dedicated"), f"{g.address}: {memory} MiB of memory does not fit "
+                                                                  f"on {node.name} ({node.maxmem // MiB} MiB)"))
+    return findings
+
+
+async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
+    """ISOs and container templates the code names that their storage does not hold: one request per
+    storage and content type (shared storage is listed once), never one per guest."""
+    wanted: dict[tuple[str, str], tuple[str, dict[str, tuple[str, str]]]] = {}
+    for (node, storage, content), volids in ctx.volumes.items():
+        key = (storage if _shared(ctx, node, storage) else f"{node}/{storage}", content)
+        if key in wanted:
+            wanted[key][1].update(volids)
+        else:
+            wanted[key] = (node, dict(volids))
+
+    async def listing(node: str, storage: str, content: str) -> set[str] | None:
+        try:
+            items = await client.get(f"/nodes/{node}/storage/{storage}/content", content=content)
+        except PVEError:
+            return None
+        return {str(i.get("volid")) for i in items or []}
+
+    keys = list(wanted)
+    results = await asyncio.gather(*(listing(wanted[k][0], k[0].rsplit("/", 1)[-1], k[1]) for k in keys))
+    findings = []
+    for key, held in zip(keys, results, strict=True):
+        node, volids = wanted[key]
+        for volid, (where, address) in sorted(volids.items()):
+            if held is None:
+                findings.append(Finding(where, f"{address}: cannot list {key[1]} on {volid.split(':')[0]} to check "
+                                               f"{volid}", "warning"))
+            elif volid not in held:
+                what = "ISO image" if key[1] == "iso" else "container template"
+                findings.append(Finding(where, f"{address}: {what} {volid} does not exist on {node}"))
+    return findings
+
+
+async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | None = None) -> list[Finding]:
+    """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
+    templates the code names are looked up too (one request per storage)."""
     from pmpc_tui.services.iac import _cluster
+    from pmpc_tui.services.plan import managed_guests
 
     findings = await asyncio.to_thread(_code_findings, ws)
     desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
     findings += [Finding("terraform/", e) for e in desired.errors if not any(e in f.message for f in findings)]
-    findings += _duplicates(desired.guests, ws)
     cluster = await _cluster(db)
+    ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
+                   {g.vmid: g for g in desired.guests if g.vmid is not None})
+    findings += _duplicates(desired.guests, ctx)
     for g in desired.guests:
-        findings += _placement(g, ws, cluster)
+        problems, config = _values(g, ctx)
+        findings += problems
+        if config is not None:
+            findings += _cluster_findings(g, config, ctx)
+    if client is not None and ctx.volumes:
+        findings += await _volume_findings(ctx, client)
     return findings
+
+
+async def require_valid(ws: Workspace, db: Database, client: PVEClient | None = None) -> None:
+    """The gate before apply: raise CodeHasFindings when validate finds an error (warnings pass)."""
+    findings = await validate_workspace(ws, db, client)
+    if any(f.severity == "error" for f in findings):
+        raise CodeHasFindings(findings)
