@@ -371,7 +371,8 @@ def rule_for(kind: str, param: str) -> tuple[Rule | None, int]:
 # --- checking --------------------------------------------------------------------------------------
 def _show(value: Any) -> str:
     text = str(value)
-    return repr(text if len(text) <= 40 else text[:37] + "…")
+    return '"' + (text if len(text) <= 40 else text[:37] + "…") + '"'
+
 
 
 def check_value(rule: Rule, value: Any) -> str | None:
