@@ -161,9 +161,11 @@ def test_validate_names_each_malformed_value_with_its_line(ws: Path, capsys: pyt
                                         extra=f'  description = "{"x" * 8193}"'))
     code, findings = validate(ws, capsys)
     assert code == 2
-    assert at(findings, f"terraform/vm-bad-id.tf:{line_of(bad_id, 'vm_id ')}:", "vm_id: -1 is below the minimum of 100")
+    assert at(findings, f"terraform/vm-bad-id.tf:{line_of(bad_id, 'vm_id ')}:",
+              "vm_id: -1 is below the minimum of 100")
     assert at(findings, f"terraform/vm-152.tf:{line_of(bad_name, 'name ')}:", "not a valid DNS name")
-    assert at(findings, f"terraform/vm-153.tf:{line_of(no_cores, 'cores =')}:", "cpu.cores: 0 is below the minimum of 1")
+    assert at(findings, f"terraform/vm-153.tf:{line_of(no_cores, 'cores =')}:",
+              "cpu.cores: 0 is below the minimum of 1")
     assert at(findings, f"terraform/vm-154.tf:{line_of(long_text, 'description')}:",
               "8193 characters long; at most 8192")
 
@@ -172,7 +174,8 @@ def test_a_disk_size_with_a_unit_is_a_finding_not_a_traceback(ws: Path, capsys: 
     path = add(ws, "vm-155.tf", vm("sized", vmid=155, name='"sized"', size='"10G"'))
     code, findings = validate(ws, capsys)
     assert code == 2
-    assert at(findings, f"terraform/vm-155.tf:{line_of(path, 'size  ')}:", 'disk.size: must be a number (GiB), not "10G"')
+    assert at(findings, f"terraform/vm-155.tf:{line_of(path, 'size  ')}:",
+              'disk.size: must be a number (GiB), not "10G"')
     assert run_cli(ws, "plan") != 0  # plan refuses with a short message, never a traceback
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and "disk.size" in out + err
@@ -246,7 +249,8 @@ def test_apply_refuses_a_vmid_or_name_taken_by_a_guest_made_by_hand_since_the_la
         add(ws, "vm-190-mine.tf", vm("mine", vmid=190, name='"mine"'))
         assert run_cli(ws, "apply", "--auto-approve") == 2  # it would have replaced the guest made by hand
         out, err = capsys.readouterr()
-        assert "VMID 190 is already used by VM 'made-by-hand' on pve3, which this workspace does not manage" in out + err
+        assert ("VMID 190 is already used by VM 'made-by-hand' on pve3, which this workspace does not manage"
+                in out + err)
         assert shared_sim.call(lambda: shared_sim.sim.cluster.guests[190].config.get("name")) == "made-by-hand"
         assert shared_sim.call(lambda: 168 not in shared_sim.sim.cluster.guests)
     finally:

@@ -271,7 +271,7 @@ QEMU: dict[str, Rule] = {
         "firewall": R(_BOOL, bpg="network_device.firewall"),
         "link_down": R(_BOOL, bpg="network_device.disconnected"),
         "tag": R("integer", 1, 4094, bpg="network_device.vlan_id"),
-        "trunks": R(pattern=r"\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*", bpg="network_device.trunks"),
+        "trunks": R(pattern=r"(?:\d+(?:-\d+)?(?:;\d+(?:-\d+)?)*)", bpg="network_device.trunks"),
         "mtu": R("integer", 1, 65520, bpg="network_device.mtu"),
         "queues": R("integer", 0, 64, bpg="network_device.queues"),
         "rate": R("number", 0, bpg="network_device.rate_limit"),
@@ -292,8 +292,8 @@ QEMU: dict[str, Rule] = {
     "startup": R(fmt="pve-startup-order", bpg="startup"),
 }
 
-_MOUNT_OPTIONS = (r"(?:(discard|lazytime|noatime|nodev|noexec|nosuid))"
-                  r"(;(?:(discard|lazytime|noatime|nodev|noexec|nosuid)))*")
+_MOUNT_OPTIONS = (r"(?:(?:(discard|lazytime|noatime|nodev|noexec|nosuid))"
+                  r"(;(?:(discard|lazytime|noatime|nodev|noexec|nosuid)))*)")
 
 LXC: dict[str, Rule] = {
     "vmid": R("integer", 100, 999999999, fmt="pve-vmid", bpg="vm_id"),
@@ -339,7 +339,7 @@ LXC: dict[str, Rule] = {
     "searchdomain": R(fmt="dns-name-list", bpg="initialization.dns.domain"),
     "features": PS("features", None, nesting=R(_BOOL, bpg="features.nesting"),
                    keyctl=R(_BOOL, bpg="features.keyctl"), fuse=R(_BOOL, bpg="features.fuse"),
-                   mknod=R(_BOOL, bpg="features.mknod"), mount=R(pattern=r"[a-zA-Z0-9_; ]+", bpg="features.mount")),
+                   mknod=R(_BOOL, bpg="features.mknod"), mount=R(pattern=r"(?:[a-zA-Z0-9_; ]+)", bpg="features.mount")),
     "ostype": R(enum=("debian", "devuan", "ubuntu", "centos", "fedora", "opensuse", "archlinux", "alpine",
                       "gentoo", "nixos", "unmanaged"), bpg="operating_system.type"),
     "startup": R(fmt="pve-startup-order", bpg="startup"),
