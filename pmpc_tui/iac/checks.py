@@ -59,6 +59,19 @@ def _walk(body: dict[str, Any], names: Names, prefix: str, address: str, lines: 
                     _walk(block, nested, f"{prefix}{key}.", address, lines, line - 1, False, out)
 
 
+def unknown_names_in(text: str, resource_type: str, label: str, body: dict[str, Any]) -> list[UnknownName]:
+    """Unknown arguments/blocks of one already-parsed resource, located in its file's text."""
+    names = RESOURCE_NAMES.get(resource_type)
+    if names is None:
+        return []
+    lines = text.splitlines()
+    header = re.compile(rf'^\s*resource\s+"?{re.escape(resource_type)}"?\s+"?{re.escape(label)}"?')
+    start = next((i for i, line in enumerate(lines) if header.match(line)), 0)
+    found: list[UnknownName] = []
+    _walk(body, names, "", f"{resource_type}.{label}", lines, start, True, found)
+    return found
+
+
 def unknown_names(text: str) -> list[UnknownName]:
     """Unknown arguments/blocks in the supported resources of a .tf file (syntax errors raise HclError)."""
     parsed = parse(text)

@@ -54,20 +54,14 @@ class CodeHasFindings(PVEError):
                          "Fix them (`proxmox-mpc validate` lists them all) and apply again.")
 
 
-def _code_findings(ws: Workspace) -> list[Finding]:
-    from pmpc_tui.iac.checks import unknown_names
-    from pmpc_tui.iac.hcl import HclError
+def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
+    """Arguments and blocks the bpg resources do not have (from the parsed, cached bodies: no second parse)."""
+    from pmpc_tui.iac.checks import unknown_names_in
 
-    findings: list[Finding] = []
-    for path in sorted(ws.terraform_dir.glob("*.tf")):
-        try:
-            text = path.read_text(encoding="utf-8")
-            for u in unknown_names(text):
-                findings.append(Finding(f"{ws.relative(path)}:{u.line}:{u.column}", u.message))
-        except HclError as exc:
-            findings.append(Finding(ws.relative(path), f"does not parse: {exc}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            findings.append(Finding(ws.relative(path), f"cannot read: {exc}"))
+    findings = []
+    for g in guests:
+        for u in unknown_names_in(ctx.text(g.file), RESOURCE_TYPE[g.kind], g.label, g.body):
+            findings.append(Finding(f"{ctx.ws.relative(g.file)}:{u.line}:{u.column}", u.message))
     return findings
 
 
@@ -82,17 +76,28 @@ class _Context:
     texts: dict[Path, str] = field(default_factory=dict)
     # volumes that must exist: (node, storage, content) → {volid: where}
     volumes: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
+    by_vmid: dict[int, Any] = field(default_factory=dict)  # the cluster's guests by VMID and by lowercased name
+    by_name: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for guest in self.cluster.guests:
+            self.by_vmid[guest.vmid] = guest
+            self.by_name.setdefault((guest.name or "").lower(), []).append(guest)
+
+    def text(self, path: Path) -> str:
+        """A .tf file's text (read once per run)."""
+        if path not in self.texts:
+            try:
+                self.texts[path] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.texts[path] = ""
+        return self.texts[path]
 
     def where(self, g: DesiredGuest, path: str = "", index: int = 0) -> str:
         """`file:line:column` of an argument of a guest's resource (its header when not written out)."""
         from pmpc_tui.iac.checks import locate
 
-        if g.file not in self.texts:
-            try:
-                self.texts[g.file] = g.file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                self.texts[g.file] = ""
-        line, column = locate(self.texts[g.file], RESOURCE_TYPE[g.kind], g.label, path or "resource", index)
+        line, column = locate(self.text(g.file), RESOURCE_TYPE[g.kind], g.label, path or "resource", index)
         return f"{self.ws.relative(g.file)}:{line}:{column}"
 
 
@@ -202,7 +207,7 @@ def _clone(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
     if not isinstance(source_id, int):
         return []
     where = ctx.where(g, "clone.vm_id")
-    source = next((s for s in ctx.cluster.guests if s.vmid == source_id), None)
+    source = ctx.by_vmid.get(source_id)
     if source is None:
         if source_id in ctx.declared:
             return []  # made by the same apply
@@ -263,16 +268,15 @@ def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[
     if node.status != "online":
         findings.append(Finding(ctx.where(g, "node_name"), f"{g.address}: node '{d.node}' is {node.status} "
                                                            "(sync again once it is back)"))
-    actual = next((a for a in ctx.cluster.guests if a.vmid == g.vmid), None)
+    actual = ctx.by_vmid.get(g.vmid) if g.vmid is not None else None
     creating = actual is None
     if actual is not None and g.vmid not in ctx.managed and g.imported_id is None:
         findings.append(Finding(ctx.where(g, "vm_id"), (
             f"{g.address}: VMID {g.vmid} is already used by {'VM' if actual.kind == 'qemu' else 'container'} "
             f"'{actual.name}' on {actual.node}, which this workspace does not manage; choose a free VMID "
             "(or `proxmox-mpc import` it to manage it)")))
-    lower = g.name.lower()
-    for other in ctx.cluster.guests:
-        if lower and other.name.lower() == lower and other.vmid != g.vmid and other.vmid not in ctx.declared:
+    for other in ctx.by_name.get(g.name.lower(), []) if g.name else []:
+        if other.vmid != g.vmid and other.vmid not in ctx.declared:
             findings.append(Finding(ctx.where(g, "name" if g.kind == "qemu" else "initialization.hostname"),
                                     f"{g.address}: name '{g.name}' is already used by guest {other.vmid} on "
                                     f"{other.node}"))
@@ -296,6 +300,17 @@ def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[
     if node.maxmem and memory * MiB > node.maxmem:
         findings.append(Finding(ctx.where(g, "memory.dedicated"), f"{g.address}: {memory} MiB of memory does not fit "
                                                                   f"on {node.name} ({node.maxmem // MiB} MiB)"))
+    return findings
+
+
+def _guest_findings(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
+    """Everything about the declared guests that needs no request: names, values, the last sync."""
+    findings = _unknown_names(guests, ctx) + _duplicates(guests, ctx)
+    for g in guests:
+        problems, config = _values(g, ctx)
+        findings += problems
+        if config is not None:
+            findings += _cluster_findings(g, config, ctx)
     return findings
 
 
@@ -338,18 +353,12 @@ async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | No
     from pmpc_tui.services.iac import _cluster
     from pmpc_tui.services.plan import managed_guests
 
-    findings = await asyncio.to_thread(_code_findings, ws)
     desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
-    findings += [Finding("terraform/", e) for e in desired.errors if not any(e in f.message for f in findings)]
+    findings = [Finding("terraform/", f"does not parse: {e}") for e in desired.errors]
     cluster = await _cluster(db)
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
-    findings += _duplicates(desired.guests, ctx)
-    for g in desired.guests:
-        problems, config = _values(g, ctx)
-        findings += problems
-        if config is not None:
-            findings += _cluster_findings(g, config, ctx)
+    findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
     return findings
