@@ -199,6 +199,20 @@ def test_property_string_values_are_checked_key_by_key(ws: Path, capsys: pytest.
     assert at(findings, f"terraform/vm-157.tf:{line_of(path, 'mac_address')}:", "not a unicast MAC address")
 
 
+def test_a_syntax_error_is_listed_with_its_line_and_validate_goes_on(ws: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    add(ws, "broken.tf", 'resource "proxmox_virtual_environment_vm" "x" {\n  name = \n}\n')
+    add(ws, "vm-169.tf", vm("zero", vmid=169, name='"zero"', cores=0))
+    code, findings = validate(ws, capsys)
+    assert code == 2
+    assert any(f["where"].startswith("terraform/broken.tf:2:") and "does not parse" in f["message"]
+               for f in findings)
+    assert at(findings, "terraform/vm-169.tf:", "cpu.cores: 0 is below the minimum of 1")
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 2  # the same, without asking the cluster
+    assert "cpu.cores: 0 is below the minimum of 1" in capsys.readouterr().out
+
+
 # --- live checks -----------------------------------------------------------------------------------------
 def test_a_new_container_without_a_template_is_refused(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     add(ws, "ct-250.tf", ct("no_template", template=None))

@@ -25,9 +25,12 @@ async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     if args.fault_rate < 0 or args.fault_rate > 1:
         raise ValidationFailed("invalid option", {"--fault-rate": "must be between 0 and 1"})
+    if args.ticket_lifetime <= 0:
+        raise ValidationFailed("invalid option", {"--ticket-lifetime": "must be more than 0 seconds"})
     options = SimulatorOptions(host=args.host, port=args.port, scenario=args.scenario, nodes=args.nodes,
                                vms=args.vms, cts=args.cts, latency_ms=args.latency_ms, fault_rate=args.fault_rate,
-                               seed=args.seed, task_speed=args.task_speed, password=args.password)
+                               seed=args.seed, task_speed=args.task_speed, password=args.password,
+                               ticket_lifetime=args.ticket_lifetime)
 
     def out(line: str) -> None:
         print(line, flush=True)

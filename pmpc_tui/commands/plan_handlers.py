@@ -100,7 +100,8 @@ async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.validate import validate_workspace
 
     ws = ctx.require_workspace()
-    findings = await validate_workspace(ws, await ctx.db(), await ctx.client())
+    offline = getattr(args, "offline", False)
+    findings = await validate_workspace(ws, await ctx.db(), None if offline else await ctx.client())
     if not findings:
         return Result(data=[], message="valid: the code parses, every argument and value is accepted, names and "
                                        "VMIDs are unique, and every guest fits its node, storage and bridge")
@@ -119,14 +120,10 @@ async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def test(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.services.workspace_tests import run_suite
+    from pmpc_tui.services.workspace_tests import run_suite, suite_environment
 
     ws = ctx.require_workspace()
-    settings = ctx.connection_settings()
-    env = {"PMPC_TEST_URL": settings.url, "PMPC_TEST_TOKEN_ID": settings.auth_id,
-           "PMPC_TEST_SECRET": settings.token_secret or settings.password or "",
-           "PMPC_TEST_FINGERPRINT": settings.fingerprint or "", "PMPC_TEST_VERIFY": "1" if settings.verify_tls else "0"}
-    result = await run_suite(ws, env)
+    result = await run_suite(ws, suite_environment(ctx.connection_settings()))
     failures = [line for line in result.output.splitlines() if line.startswith(("FAILED", "E   "))]
     summary = (f"{result.passed} passed, {result.failed} failed — tests/test_infrastructure.py in {ws.root}"
                if result.passed or result.failed else result.output.strip()[-800:])

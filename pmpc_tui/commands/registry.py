@@ -90,6 +90,8 @@ def _simulator(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed for data, latency jitter and faults")
     p.add_argument("--task-speed", type=float, default=1.0, help="task duration factor (0.1 = 10x faster)")
     p.add_argument("--password", help="root@pam password (random by default)")
+    p.add_argument("--ticket-lifetime", type=float, default=7200.0, metavar="SECONDS",
+                   help="how long a login ticket stays valid (PVE: 7200)")
     p.add_argument("--json", action="store_true", help="print connection details as one JSON line")
 
 
@@ -165,6 +167,11 @@ def _logs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cid", help="only this correlation ID")
     p.add_argument("--grep", help="only entries containing this text")
     p.add_argument("--limit", type=int, default=200, help="at most this many (newest)")
+
+
+def _validate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--offline", action="store_true",
+                   help="contact no cluster: check against the last sync only (ISOs and templates not looked up)")
 
 
 def _debug(p: argparse.ArgumentParser) -> None:
@@ -280,7 +287,8 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True,
             examples=("destroy --dry-run", "destroy --target web-03")),
     Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
-            "pmpc_tui.commands.plan_handlers:validate", examples=("validate", "validate -o json")),
+            "pmpc_tui.commands.plan_handlers:validate", _validate,
+            examples=("validate", "validate -o json", "validate --offline")),
     Command("drift", "what changed in the cluster outside the code, and guests no code describes",
             "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
     Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",

@@ -103,5 +103,5 @@ def ansible_files(url: str, user: str, token_id: str, validate_certs: bool) -> d
                                               validate_certs=validate_certs),
     }
     for name in PLAYBOOKS:
-        files[f"playbooks/{name}.yml"] = render_template(f"playbook_{name}.yml")
+        files[f"playbooks/{name}.yml"] = render_template(f"playbook_{name}.yml", playbook=name)
     return files

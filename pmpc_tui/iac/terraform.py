@@ -11,8 +11,10 @@ from typing import Any
 
 from pmpc_tui.config.files import atomic_write
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, GuestState, Mapped, guest_to_body, import_lifecycle
+from pmpc_tui.iac.gate import SyntaxProblem, hcl_problems
 from pmpc_tui.iac.hcl import Body, Expr, HclError, Import, Resource, parse, render_import, render_resource
 from pmpc_tui.iac.render import render_template
+from pmpc_tui.pve.errors import CodeDoesNotParse
 
 KIND_PREFIX = {"qemu": "vm", "lxc": "ct"}
 
@@ -109,14 +111,25 @@ class DesiredGuest:
 
 @dataclass
 class DesiredState:
-    """Everything the workspace's terraform/*.tf files declare, and the files that failed to parse."""
+    """Everything the workspace's terraform/*.tf files declare, and why files could not be read."""
 
     guests: list[DesiredGuest] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    problems: list[SyntaxProblem] = field(default_factory=list)
+    root: Path | None = None  # problems are shown relative to this folder
+
+    @property
+    def errors(self) -> list[str]:
+        """Each problem as `file:line:column: message`."""
+        return [p.render(self.root) for p in self.problems]
 
     def by_vmid(self) -> dict[int, DesiredGuest]:
         return {g.vmid: g for g in self.guests if g.vmid is not None}
 
+    def require_parsed(self) -> DesiredState:
+        """Raise CodeDoesNotParse when any file failed: nothing may be planned from partial code."""
+        if self.problems:
+            raise CodeDoesNotParse(self.errors)
+        return self
 
 _RESOURCE_HEAD = re.compile(r'^resource\s+"(proxmox_virtual_environment_(?:vm|container))"\s+"([^"]+)"', re.M)
 _TOP_VMID = re.compile(r"^ {0,2}vm_id\s*=\s*(\d+)", re.M)
@@ -181,14 +194,17 @@ def _parse_guests(text: str, path: Path) -> list[tuple[str, str, Body, str | Non
     return [(kinds[r.type], r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in kinds]
 
 
-def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, write_cache: bool = True) -> DesiredState:
-    """Parse every .tf file (python-hcl2) and collect the bpg VM and container resources.
+def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, write_cache: bool = True,
+                       strict: bool = True) -> DesiredState:
+    """Parse every .tf file and collect the bpg VM and container resources.
 
+    Each file passes the syntax gate first (UTF-8 text, Terraform's HCL grammar); with `strict` any
+    failing file raises CodeDoesNotParse, otherwise the problems are returned with the guests read.
     With `cache_path`, results are remembered per file content (sha256): python-hcl2 needs about
     4 ms per guest, so a plan over thousands of unchanged files reads the cache instead.
     `write_cache=False` reads the cache but never writes it (for callers that must touch no file).
     """
-    state = DesiredState()
+    state = DesiredState(root=terraform_dir.parent)
     if not terraform_dir.is_dir():
         return state
     cache: dict[str, Any] = {}
@@ -201,17 +217,27 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
     for path in sorted(terraform_dir.glob("*.tf")):
         try:
             data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            hit = cache.get(path.name)
-            if hit is not None and hit.get("sha256") == digest:
-                guests = [(k, n, _decode(b), i) for k, n, b, i in hit["guests"]]
-            else:
-                guests = _parse_guests(data.decode("utf-8"), path)
-        except (HclError, OSError, UnicodeDecodeError) as exc:
-            state.errors.append(str(exc))
+        except OSError as exc:
+            state.problems.append(SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
             continue
+        digest = hashlib.sha256(data).hexdigest()
+        hit = cache.get(path.name)
+        if hit is not None and hit.get("sha256") == digest:
+            guests = [(k, n, _decode(b), i) for k, n, b, i in hit["guests"]]
+        else:
+            problems = hcl_problems(data, path)
+            if not problems:
+                try:
+                    guests = _parse_guests(data.decode("utf-8"), path)
+                except HclError as exc:
+                    problems = [SyntaxProblem(path, 1, 1, str(exc).removeprefix(f"{path}: "))]
+            if problems:
+                state.problems.extend(problems)
+                continue
         fresh[path.name] = {"sha256": digest, "guests": [(k, n, _encode(b), i) for k, n, b, i in guests]}
         state.guests.extend(DesiredGuest(kind, label, path, body, imported) for kind, label, body, imported in guests)
     if cache_path is not None and write_cache and fresh != cache:
         atomic_write(cache_path, json.dumps(fresh, separators=(",", ":")), backup=False)
+    if strict:
+        state.require_parsed()
     return state

@@ -15,6 +15,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
 
 from pmpc_tui.commands.context import CommandContext
+from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.observability.redact import redact
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
@@ -147,7 +148,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
         @server.tool(annotations=DESTRUCTIVE,
                      description="Start, shutdown, stop or reboot a guest. stop/shutdown/reboot need confirm=true.")
-        async def power(guest: str, action: str, kind: str = "vm", confirm: bool = False) -> dict[str, Any]:
+        async def power(guest: str, action: str, kind: str = "vm", confirm: Confirmation = False) -> dict[str, Any]:
             from pmpc_tui.services.guests import POWER_ACTIONS, power_action
             from pmpc_tui.services.inventory import validate_guest_ident
 
@@ -166,7 +167,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         @server.tool(annotations=DESTRUCTIVE,
                      description="Apply the workspace's code to the cluster. Show plan() to the user first; "
                                  "needs confirm=true.")
-        async def apply(confirm: bool = False) -> dict[str, Any]:
+        async def apply(confirm: Confirmation = False) -> dict[str, Any]:
             from pmpc_tui.services.apply import apply_plan
             from pmpc_tui.services.plan import make_plan
 

@@ -48,6 +48,7 @@ class ConnectionSettings:
     ca_bundle: str | None = None
     backend: str = "https"  # also "ssh_paramiko" or "openssh" (proxmoxer runs pvesh over SSH)
     timeout: float = 15.0
+    ticket_renew_after: float = 3600.0  # seconds; PVE tickets expire after 2 h, so renew at half-life
 
     @property
     def host(self) -> str:
@@ -60,6 +61,10 @@ class ConnectionSettings:
     @property
     def auth_id(self) -> str:
         return f"{self.user}!{self.token_name}" if self.token_name else self.user
+
+
+class LoginRefused(AuthenticationFailed):
+    """The cluster refused the login itself, not a call: logging in again would only repeat the refusal."""
 
 
 def _proxmoxer_exceptions() -> tuple[type[Exception], type[Exception]]:
@@ -82,6 +87,7 @@ class PVEClient:
         self.observers: list[ApiObserver] = []
         self._executor = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="pve-api")
         self._api: Any = None
+        self._ticket: Any = None  # the ticket login of a password profile (None with tokens)
         self._rng = random.Random()
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -92,7 +98,7 @@ class PVEClient:
         return self
 
     async def close(self) -> None:
-        api, self._api = self._api, None
+        api, self._api, self._ticket = self._api, None, None
         if api is not None:
             session = api._store.get("session")
             if session is not None:
@@ -130,7 +136,7 @@ class PVEClient:
                              timeout=s.timeout)
             session = api._store["session"]
             self._tune_session(session)
-            session.auth = self._ticket_auth(api, verify)
+            session.auth = self._ticket = self._ticket_auth(api, verify)
         return api
 
     def _tune_session(self, session: Any) -> None:
@@ -141,34 +147,12 @@ class PVEClient:
 
     def _ticket_auth(self, api: Any, verify: bool | str) -> Any:
         import requests
-        from proxmoxer.backends.https import ProxmoxHTTPAuth
+
+        from pmpc_tui.pve.ticket import TicketLogin
 
         login_session = requests.Session()
         self._tune_session(login_session)
-        base_url = api._store["base_url"]
-        timeout = self.settings.timeout
-
-        class PinnedTicketAuth(ProxmoxHTTPAuth):
-            """proxmoxer's ticket auth, logging in through the pinned session."""
-
-            def _get_new_tokens(self, password: Any = None, otp: Any = None, otptype: Any = None) -> None:
-                from proxmoxer.core import AuthenticationError
-
-                secret = password if password is not None else str(getattr(self, "pve_auth_ticket", ""))
-                resp = login_session.post(base_url + "/access/ticket", verify=verify, timeout=timeout,
-                                          data={"username": self.username, "password": secret})
-                if resp.status_code != 200:
-                    raise AuthenticationError(f"Couldn't authenticate user: {self.username} "
-                                              f"({resp.status_code} {resp.reason})")
-                data = resp.json()["data"]
-                self.birth_time = time.monotonic()
-                self.pve_auth_ticket = data["ticket"]
-                self.csrf_prevention_token = data["CSRFPreventionToken"]
-                register_secret(data["ticket"])
-                register_secret(data["CSRFPreventionToken"])
-
-        return PinnedTicketAuth(self.settings.user, self.settings.password or "", base_url=base_url,
-                                verify_ssl=verify, timeout=timeout)
+        return TicketLogin(login_session, api._store["base_url"], self.settings, verify)
 
     # --- calls -------------------------------------------------------------------------------
     async def get(self, path: str, **params: Any) -> Any:
@@ -201,6 +185,20 @@ class PVEClient:
         raise AssertionError("unreachable")
 
     def _call(self, method: str, path: str, params: dict[str, Any]) -> Any:
+        """One request; a 401 on a ticket login logs in again once and repeats it (PVE refuses before acting)."""
+        ticket = self._ticket
+        used = ticket.ticket if ticket is not None else None
+        try:
+            return self._call_once(method, path, params)
+        except LoginRefused:
+            raise
+        except AuthenticationFailed:
+            if ticket is None:
+                raise
+        self._translated(ticket.renew, used)
+        return self._call_once(method, path, params)
+
+    def _call_once(self, method: str, path: str, params: dict[str, Any]) -> Any:
         resource = self._api(path.strip("/"))
         started = time.perf_counter()
         status = 200
@@ -229,7 +227,10 @@ class PVEClient:
             reason = getattr(exc, "content", None) or getattr(exc, "status_message", None) or ""
             raise from_response(status, str(reason), errors) from None
         except auth_exc as exc:
-            raise AuthenticationFailed(str(exc)) from None
+            hint = "" if self.settings.token_name else (
+                f"Check the password of {self.settings.user} in the profile's secret source "
+                "(see `proxmox-mpc connect --help`).")
+            raise LoginRefused(str(exc), hint) from None
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:

@@ -86,6 +86,8 @@ class PlanScreen(Screen[None]):
             ws, db = await self.proxmox.workspace_db()
             plan = await make_plan(ws, db, await self.proxmox.client())
         except PVEError as exc:
+            self.plan = None  # an old plan must not be applied after the code stopped parsing
+            self.query_one("#plan-table", KeyedTable).clear()
             self.query_one("#plan-summary", Static).update(f"[red]✖ {escape(str(exc))}[/]")
             return
         self.show_plan(plan)

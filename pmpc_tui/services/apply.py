@@ -311,9 +311,13 @@ def _record_created(ws: Workspace, created: dict[int, str]) -> None:
 
 async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan, progress: Progress,
                      saved: bool = False, concurrency: int = 4) -> ApplyResult:
-    """Apply `plan` (for a saved plan, refuse when a resource changed since). Journaled step by step."""
+    """Apply `plan` (for a saved plan, refuse when a resource changed since). Journaled step by step.
+
+    Refuses before anything is sent when any workspace file does not parse (CodeDoesNotParse)."""
+    from pmpc_tui.services.plan import load_code
     from pmpc_tui.services.sync import SyncService
 
+    await asyncio.to_thread(load_code, ws)
     with workspace_lock(ws):
         if saved:
             await SyncService(client, db).run()

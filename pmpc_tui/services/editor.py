@@ -39,9 +39,9 @@ def validate_text(path: Path, text: str) -> list[Problem]:
     """Syntax errors with line and column for HCL and YAML, then the registered Terraform checks."""
     language = language_for(path)
     if language == "hcl":
-        return _validate_hcl(text)
+        return _validate_hcl(path, text)
     if language == "yaml":
-        return _validate_yaml(text)
+        return _validate_yaml(path, text)
     if language == "json":
         import json
 
@@ -52,43 +52,27 @@ def validate_text(path: Path, text: str) -> list[Problem]:
     return []
 
 
-def _validate_hcl(text: str) -> list[Problem]:
-    import hcl2
+def _validate_hcl(path: Path, text: str) -> list[Problem]:
+    """The same syntax gate plan uses (Terraform's HCL grammar), then the unknown-argument checks."""
+    from pmpc_tui.iac.gate import hcl_problems
 
-    try:
-        hcl2.loads(text)
-    except Exception as exc:  # lark raises several exception types; all carry line/column when known
-        line = int(getattr(exc, "line", 0) or 0)
-        column = int(getattr(exc, "column", 0) or 0)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if line <= 0:
-            line, column = _position_from_message(str(exc))
-        return [Problem(max(line, 1), max(column, 1), f"HCL syntax: {message}")]
+    problems = hcl_problems(text.encode("utf-8"), path)
+    if problems:
+        return [Problem(p.line, p.column, f"HCL syntax: {p.message}") for p in problems]
     from pmpc_tui.iac.checks import unknown_names
-
-    return [Problem(u.line, u.column, u.message) for u in unknown_names(text)]
-
-
-def _position_from_message(message: str) -> tuple[int, int]:
-    import re
-
-    match = re.search(r"line (\d+)[, ]+col(?:umn)? (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (1, 1)
-
-
-def _validate_yaml(text: str) -> list[Problem]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from pmpc_tui.iac.hcl import HclError
 
     try:
-        list(YAML(typ="safe").load_all(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return [Problem(line, column, f"YAML syntax: {exc.problem or exc.context}")]
-    except YAMLError as exc:
-        return [Problem(1, 1, f"YAML: {exc}")]
-    return []
+        return [Problem(u.line, u.column, u.message) for u in unknown_names(text)]
+    except HclError as exc:
+        return [Problem(1, 1, f"HCL syntax: {exc}")]
+
+
+def _validate_yaml(path: Path, text: str) -> list[Problem]:
+    from pmpc_tui.iac.gate import yaml_problems
+
+    return [Problem(p.line, p.column, p.message.replace("YAML: ", "YAML syntax: ", 1))
+            for p in yaml_problems(text.encode("utf-8"), path)]
 
 
 def line_of(text: str, needle: str, start_line: int = 1) -> int:

@@ -558,10 +558,7 @@ async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: b
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first.")
     cluster = await _cluster(db)
-    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, write_cache=False)
-    if desired.errors:
-        raise WorkspaceError("cannot read the workspace's Terraform files: " + "; ".join(desired.errors),
-                             "Fix the syntax error (see `terraform fmt`) and try again.")
+    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, write_cache=False)  # refuses unparsable code
     resolved, errors = _validate(ws, cluster, desired, spec)
     what = "VM" if spec.kind == "qemu" else "container"
     if errors:

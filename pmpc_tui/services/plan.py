@@ -18,7 +18,7 @@ from typing import Any
 from sqlmodel import select
 
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config, config_differences
-from pmpc_tui.iac.terraform import DesiredGuest, load_desired_state, scan_guest_resources
+from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_state, scan_guest_resources
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.state.db import Database
@@ -234,16 +234,34 @@ def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list
     return Plan(workspace=str(ws.root), resources=resources, errors=list(errors))
 
 
+def load_code(ws: Workspace, strict: bool = True) -> DesiredState:
+    """The workspace's desired state behind the syntax gate: every .tf file and the Ansible YAML must parse.
+
+    With `strict` (plan, apply, drift, test) any failing file raises CodeDoesNotParse; `validate`
+    passes `strict=False` to list the problems as findings.
+    """
+    from pmpc_tui.iac.gate import file_problems, yaml_files
+
+    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False)
+    for path in yaml_files(ws.ansible_dir):
+        desired.problems += file_problems(path)
+    desired.root = ws.root
+    if strict:
+        desired.require_parsed()
+    return desired
+
+
 async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None,
                     refresh: bool = True) -> Plan:
-    """Read the cluster fresh (saved in the state DB), parse the workspace's code and compare."""
+    """Parse the workspace's code (refusing if any file fails), read the cluster fresh (saved in the
+    state DB) and compare."""
     import asyncio
 
     from pmpc_tui.services.sync import SyncService
 
+    desired = await asyncio.to_thread(load_code, ws)
     if refresh:
         await SyncService(client, db).run()
-    desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
     actual = await read_actual(db)
     return compute_plan(ws, desired.guests, desired.errors, actual, managed_guests(ws), targets)
 

@@ -18,7 +18,7 @@ from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.iac.rules import Problem, body_problems, config_problems
-from pmpc_tui.iac.terraform import DesiredGuest, load_desired_state
+from pmpc_tui.iac.terraform import DesiredGuest
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.state.db import Database
@@ -351,10 +351,11 @@ async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | No
     """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
     templates the code names are looked up too (one request per storage)."""
     from pmpc_tui.services.iac import _cluster
-    from pmpc_tui.services.plan import managed_guests
+    from pmpc_tui.services.plan import load_code, managed_guests
 
-    desired = await asyncio.to_thread(load_desired_state, ws.terraform_dir, ws.parse_cache_path)
-    findings = [Finding("terraform/", f"does not parse: {e}") for e in desired.errors]
+    desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
+    findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
+                for p in desired.problems]
     cluster = await _cluster(db)
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})

@@ -75,6 +75,7 @@ class SimulatorAPI:
         self.faults = faults
         self.tasks = TaskRunner(cluster, task_speed)
         self.request_count = 0
+        self.write_count = 0  # non-GET API requests other than logins, whatever their answer
         self.fingerprint = ""
         self._routes: list[tuple[str, str, re.Pattern[str], Handler]] = []
         for (method, template), handler in handlers.ROUTES.items():
@@ -87,6 +88,8 @@ class SimulatorAPI:
         if request.path.startswith("/_sim/") and self.control is not None:
             return await self.control(request)
         self.request_count += 1
+        if request.method != "GET" and request.path.rstrip("/") != PREFIX + "/access/ticket":
+            self.write_count += 1
         delay = self.faults.latency()
         fault = self.faults.decide(request.method, request.path)
         if fault == "slow":

@@ -10,7 +10,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-TICKET_LIFETIME = 2 * 3600
+TICKET_LIFETIME = 2 * 3600  # seconds, as PVE
 
 ALL_PRIVILEGES = frozenset({
     "Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate", "Datastore.Audit",
@@ -79,6 +79,8 @@ class AccessControl:
     tokens: dict[str, Token] = field(default_factory=dict)
     acl: list[ACLEntry] = field(default_factory=list)
     secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    ticket_lifetime: float = TICKET_LIFETIME
+    logins: dict[str, int] = field(default_factory=lambda: {"password": 0, "ticket": 0, "refused": 0})
 
     # --- credentials -------------------------------------------------------------------------
     def check_password(self, username: str, password: str, realm: str | None = None) -> str | None:
@@ -90,6 +92,21 @@ class AccessControl:
         if not hmac.compare_digest(user.password, password):
             return None
         return userid
+
+    def login(self, username: str, password: str, realm: str | None = None) -> str | None:
+        """`POST /access/ticket`: a valid ticket of the same user renews, else the password must match."""
+        userid = self.verify_ticket(password) if password.startswith("PVE:") else None
+        if userid is not None:
+            named = username if "@" in username else f"{username}@{realm or 'pam'}"
+            kind, userid = "ticket", (userid if userid == named else None)
+        else:
+            kind, userid = "password", self.check_password(username, password, realm)
+        self.logins[kind if userid else "refused"] += 1
+        return userid
+
+    def expire_tickets(self) -> None:
+        """Invalidate every ticket (and CSRF token) issued so far: a new signing key."""
+        self.secret_key = secrets.token_bytes(32)
 
     def make_ticket(self, userid: str, now: float | None = None) -> str:
         stamp = f"{int(now or time.time()):08X}"
@@ -108,7 +125,7 @@ class AccessControl:
         if not hmac.compare_digest(expect, sig):
             return None
         age = time.time() - int(stamp, 16)
-        if age > TICKET_LIFETIME or age < -300:
+        if age > self.ticket_lifetime or age < -300:
             return None
         user = self.users.get(userid)
         return userid if user and user.enable else None

@@ -50,11 +50,7 @@ async def get_ticket(call: Call) -> None:
 async def post_ticket(call: Call) -> dict[str, Any]:
     p = call.params
     access = call.sim.access
-    userid = access.verify_ticket(p["password"]) if p["password"].startswith("PVE:") else None
-    if userid is None:
-        userid = access.check_password(p["username"], p["password"], p.get("realm"))
-    elif userid != (p["username"] if "@" in p["username"] else f"{p['username']}@{p.get('realm', 'pam')}"):
-        userid = None
+    userid = access.login(p["username"], p["password"], p.get("realm"))
     if userid is None:
         raise _err(401, "authentication failure")
     return {

@@ -39,6 +39,7 @@ class SimulatorOptions:
     seed: int = 1
     task_speed: float = 1.0
     password: str | None = None
+    ticket_lifetime: float = 2 * 3600  # seconds a login ticket is valid, as PVE
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Simulator:
         self.options = options
         self.cluster: Cluster = build(options.scenario, options.seed, options.nodes, options.vms, options.cts)
         self.access, self.credentials = default_access(options.password)
+        self.access.ticket_lifetime = options.ticket_lifetime
         self.faults = FaultPlan(latency_ms=options.latency_ms, rate=options.fault_rate, seed=options.seed)
         self.certificate = make_self_signed("pve-simulator")
         self.api = SimulatorAPI(self.cluster, self.access, self.faults, options.task_speed)
@@ -112,7 +114,11 @@ class Simulator:
         c = self.cluster
         if method == "GET" and path == "/state":
             return {"guests": len(c.guests), "nodes": {n: x.online for n, x in c.nodes.items()},
-                    "requests": self.api.request_count, "faults_injected": self.faults.injected}
+                    "requests": self.api.request_count, "writes": self.api.write_count,
+                    "logins": dict(self.access.logins), "faults_injected": self.faults.injected}
+        if method == "POST" and path == "/tickets/expire":
+            self.access.expire_tickets()
+            return {"ok": True}
         if method == "POST" and path == "/faults":
             plan = FaultPlan(
                 latency_ms=float(body.get("latency_ms", self.faults.latency_ms)),

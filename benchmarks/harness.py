@@ -1,0 +1,128 @@
+"""Shared set-up for the benchmarks: a child simulator, a throwaway HOME, and the CLI run as a user runs it.
+
+Every figure the benchmarks judge is the wall time of `proxmox-mpc …` started as a separate process
+(Python start-up, imports, the cluster read, the database and the files included), compared with a
+baseline measured in the same run on the same machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pmpc_tui.simulator.server import SimulatorInfo, SimulatorProcess
+
+CLI = [sys.executable, "-m", "pmpc_tui"]
+
+
+@dataclass
+class Run:
+    """One finished command."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float
+
+
+@dataclass
+class Timing:
+    """Wall times of repeated runs of one command."""
+
+    label: str
+    seconds: list[float]
+    exit_code: int
+    max_rss_mb: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+@dataclass
+class Bench:
+    """A simulator in a child process and an environment with a saved profile for it."""
+
+    info: SimulatorInfo
+    home: Path
+    env: dict[str, str]
+
+    def run(self, *argv: str, cwd: Path | None = None, check: bool = True,
+            expect: tuple[int, ...] = (0,)) -> Run:
+        """Run `proxmox-mpc ARGV` as a child process; its exit code, output and peak memory."""
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            proc = subprocess.Popen([*CLI, *argv], cwd=cwd or self.home, env=self.env, stdout=out, stderr=err,
+                                    stdin=subprocess.DEVNULL, text=True)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            result = Run(proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+        if check and result.returncode not in expect:
+            raise SystemExit(f"`proxmox-mpc {' '.join(argv)}` exited {result.returncode}:\n{result.stderr[-2000:]}")
+        return result
+
+    def time(self, label: str, *argv: str, cwd: Path | None = None, repeat: int = 3,
+             expect: tuple[int, ...] = (0,), before: object = None) -> Timing:
+        """Median wall time of `repeat` runs (each a fresh process); `before` is called before each run."""
+        seconds = []
+        code = 0
+        rss = 0.0
+        for _ in range(repeat):
+            if callable(before):
+                before()
+            started = time.perf_counter()
+            result = self.run(*argv, cwd=cwd, expect=expect)
+            seconds.append(time.perf_counter() - started)
+            code = result.returncode
+            rss = max(rss, result.max_rss_mb)
+        return Timing(label, seconds, code, rss)
+
+    def bare_python(self, repeat: int = 5) -> Timing:
+        """A bare interpreter start: the floor every command pays."""
+        seconds = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env=self.env, check=True)
+            seconds.append(time.perf_counter() - started)
+        return Timing("bare python start", seconds, 0)
+
+
+@contextmanager
+def bench_cluster(tmp: Path, *sim_args: str) -> Iterator[Bench]:
+    """Start the simulator (large scenario unless told otherwise) and save profile `bench` for it."""
+    with SimulatorProcess(*sim_args) as proc:
+        info = proc.info
+        home = tmp / "home"
+        home.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_")}
+        env.update(PMPC_CONFIG_DIR=str(home / "config"), PMPC_STATE_DIR=str(home / "state"),
+                   BENCH_TOKEN=info.token_secret, HOME=str(home), NO_COLOR="1")
+        bench = Bench(info, home, env)
+        bench.run("connect", "bench", "--url", info.url, "--token-id", info.token_id, "--secret-env", "BENCH_TOKEN",
+                  "--fingerprint", info.fingerprint)
+        yield bench
+
+
+def fresh_checkout(ws: Path, dest: Path) -> Path:
+    """A copy of the workspace as git would check it out: no `.proxmox-mpc/` (what CI sees on a pull request)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(ws, dest, ignore=shutil.ignore_patterns(".proxmox-mpc"))
+    return dest
+
+
+def verdict_line(label: str, value: float, goal: float, unit: str = "x") -> tuple[str, bool]:
+    """`label ...... PASS (value unit, goal unit)` and whether it passed."""
+    ok = value <= goal
+    dots = "." * max(3, 46 - len(label))
+    return f"goal: {label} {dots} {'PASS' if ok else 'FAIL'} ({value:.2f}{unit}, goal ≤ {goal:g}{unit})", ok

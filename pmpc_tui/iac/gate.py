@@ -1,0 +1,133 @@
+"""The syntax gate: every workspace file must be UTF-8 text that Terraform's own HCL parser (or YAML) accepts.
+
+Nothing is planned, applied, drift-checked or tested while one file fails; problems come as
+`file:line:column: message` with Terraform's own wording (pygohcl wraps HashiCorp's HCL library).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# top-level blocks Terraform accepts in a .tf file (anything else is "Unsupported block type")
+TOP_LEVEL_BLOCKS = frozenset({"terraform", "provider", "variable", "output", "locals", "module", "resource", "data",
+                              "import", "moved", "removed", "check"})
+_DIAGNOSTIC = re.compile(r"(?:^invalid HCL: |, )[^\s,:]*\.hcl:(\d+),(\d+)(?:-(?:\d+,)?\d+)?: ")
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """One reason a file cannot be read, with a 1-based position."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+
+    def render(self, root: Path | None = None) -> str:
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{shown}:{self.line}:{self.column}: {self.message}"
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as far as the bytes decode) of a byte offset."""
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    return line, len(before[start:].decode("utf-8", errors="replace")) + 1
+
+
+def text_problem(data: bytes, path: Path) -> SyntaxProblem | None:
+    """A NUL byte or invalid UTF-8 makes a file unreadable before any parser sees it
+    (pygohcl would silently stop at a NUL)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _position(data, nul)
+        return SyntaxProblem(path, line, column, "contains a NUL byte: this is not a text file")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        return SyntaxProblem(path, line, column, f"is not UTF-8 text (byte 0x{data[exc.start]:02x})")
+    return None
+
+
+def hcl_problems(data: bytes, path: Path) -> list[SyntaxProblem]:
+    """Problems Terraform's HCL parser finds in one .tf file (empty when it parses)."""
+    bad = text_problem(data, path)
+    if bad is not None:
+        return [bad]
+    import pygohcl
+
+    try:
+        parsed = pygohcl.loadb(data)
+    except pygohcl.HCLParseError as exc:
+        return _diagnostics(str(exc), path)
+    except Exception as exc:  # the library's other internal errors: still a refusal, never a traceback
+        return [SyntaxProblem(path, 1, 1, f"cannot parse: {exc}")]
+    if path.suffix != ".tf":  # .tfvars files hold top-level arguments
+        return []
+    return [_unsupported(data, path, key) for key in parsed if key not in TOP_LEVEL_BLOCKS]
+
+
+def _unsupported(data: bytes, path: Path, key: str) -> SyntaxProblem:
+    match = re.search(rb"^[ \t]*" + re.escape(key.encode()) + rb"\b", data, re.M)
+    line, column = _position(data, match.start()) if match else (1, 1)
+    return SyntaxProblem(path, line, column, f'Unsupported block type; blocks of type "{key}" are not expected '
+                                             "here (top-level arguments neither)")
+
+
+def _diagnostics(text: str, path: Path) -> list[SyntaxProblem]:
+    marks = list(_DIAGNOSTIC.finditer(text))
+    if not marks:
+        return [SyntaxProblem(path, 1, 1, text.removeprefix("invalid HCL: ").strip() or "does not parse")]
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for i, mark in enumerate(marks):
+        message = text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip()
+        key = (int(mark.group(1)), int(mark.group(2)), message)
+        if key not in seen:
+            seen.add(key)
+            out.append(SyntaxProblem(path, key[0], key[1], message))
+    return out
+
+
+def yaml_problems(data: bytes, path: Path) -> list[SyntaxProblem]:
+    """Problems a YAML parser finds in one Ansible or workspace YAML file."""
+    bad = text_problem(data, path)
+    if bad is not None:
+        return [bad]
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        list(YAML(typ="safe").load_all(data.decode("utf-8")))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return [SyntaxProblem(path, line, column, f"YAML: {exc.problem or exc.context}")]
+    except YAMLError as exc:
+        return [SyntaxProblem(path, 1, 1, f"YAML: {exc}")]
+    return []
+
+
+def file_problems(path: Path) -> list[SyntaxProblem]:
+    """Problems in one workspace file, chosen by its suffix (.tf or .yml/.yaml)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}")]
+    return hcl_problems(data, path) if path.suffix == ".tf" else yaml_problems(data, path)
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files under a folder (the workspace's Ansible inventory and playbooks)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
