@@ -271,6 +271,26 @@ def test_apply_refuses_a_vmid_or_name_taken_by_a_guest_made_by_hand_since_the_la
         shared_sim.call(lambda: shared_sim.sim.cluster.guests.pop(190, None))
 
 
+def test_an_iso_deleted_after_the_install_does_not_stop_an_unrelated_change(
+        shared_sim: SimulatorThread, ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = ws / "terraform" / "vm-109.tf"
+    original = path.read_text()
+    shared_sim.control("POST", "/guests/109/config", {"ide3": "local:iso/deleted.iso,media=cdrom"})
+    try:
+        assert run_cli(ws, "sync") == 0  # the workspace's code takes the CD-ROM in
+        assert "deleted.iso" in path.read_text()
+        path.write_text(path.read_text().replace("dedicated = 4096", "dedicated = 3072"))
+        code, findings = validate(ws, capsys)
+        assert (code, findings) == (0, [])
+        path.write_text(path.read_text().replace("deleted.iso", "other-missing.iso"))
+        code, findings = validate(ws, capsys)
+        assert code == 2 and at(findings, "terraform/vm-109.tf:", "local:iso/other-missing.iso does not exist")
+    finally:
+        shared_sim.control("POST", "/guests/109/config", {"ide3": None})
+        run_cli(ws, "sync")
+        path.write_text(original)
+
+
 def test_a_guest_on_an_offline_node_is_refused(shared_sim: SimulatorThread, ws: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     add(ws, "vm-164.tf", vm("on_pve3", vmid=164, name='"on-pve3"', node="pve3"))

@@ -166,35 +166,44 @@ def _need_volume(ctx: _Context, g: DesiredGuest, node: str, volid: str, content:
     return problem
 
 
-def _disks(g: DesiredGuest, d: DesiredConfig, ctx: _Context, creating: bool) -> list[Finding]:
+def _volid(key: str, value: Any) -> str:
+    props = parse_props(str(value), "volume" if key == "rootfs" or key.startswith("mp") else "file")
+    return props.get("file") or props.get("volume") or ""
+
+
+def _disks(g: DesiredGuest, d: DesiredConfig, ctx: _Context, actual: Any) -> list[Finding]:
+    """Storage, ISO and bridge of each drive and NIC — those the apply would set, not what the guest already has
+    (an ISO deleted after the install must not stop an unrelated change)."""
     findings: list[Finding | None] = []
     content = "images" if g.kind == "qemu" else "rootdir"
+    had = actual.config if actual is not None and actual.node == d.node else {}
     for key, value in sorted(d.config.items()):
         if not isinstance(value, str):
             continue
         if _DRIVE.match(key):
-            props = parse_props(value, "volume" if key == "rootfs" or key.startswith("mp") else "file")
-            volid = props.get("file") or props.get("volume") or ""
-            if ":" not in volid or volid.startswith("/"):
+            volid = _volid(key, value)
+            if ":" not in volid or volid.startswith("/") or (key in had and _volid(key, had[key]) == volid):
                 continue
             number = int(re.sub(r"\D", "", key) or 0)
             path = {"efidisk0": "efi_disk.datastore_id", "tpmstate0": "tpm_state.datastore_id",
                     "rootfs": "disk.datastore_id"}.get(key, "mount_point.volume" if key.startswith("mp") else
                                                        "disk.datastore_id")
-            if props.get("media") == "cdrom":
+            if "media=cdrom" in value:
                 if "cloudinit" in volid:
                     findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], "images", "cloud-init drive",
                                                    "initialization.datastore_id"))
                 else:
                     findings.append(_need_volume(ctx, g, d.node, volid, "iso", "cdrom.file_id"))
                 continue
-            if d.clone and key not in ("rootfs",) and not key.startswith("mp") and creating:
+            if d.clone and actual is None and key != "rootfs" and not key.startswith("mp"):
                 continue  # the clone brings its disks
             findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], content, key, path,
                                            number if key.startswith("mp") else 0))
         elif key.startswith("net"):
             bridge = _BRIDGE.search(value)
-            if bridge and (d.node, bridge.group(1)) not in ctx.cluster.bridges:
+            before = _BRIDGE.search(str(had.get(key, "")))
+            if bridge and (d.node, bridge.group(1)) not in ctx.cluster.bridges and \
+                    not (before and before.group(1) == bridge.group(1)):
                 findings.append(Finding(ctx.where(g, "network_device.bridge" if g.kind == "qemu" else
                                                   "network_interface.bridge", int(key[3:] or 0)),
                                         f"{g.address}: {key}: bridge '{bridge.group(1)}' does not exist on {d.node}"))
@@ -280,7 +289,7 @@ def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[
             findings.append(Finding(ctx.where(g, "name" if g.kind == "qemu" else "initialization.hostname"),
                                     f"{g.address}: name '{g.name}' is already used by guest {other.vmid} on "
                                     f"{other.node}"))
-    findings += _disks(g, d, ctx, creating)
+    findings += _disks(g, d, ctx, actual)
     if creating and d.clone:
         findings += _clone(g, d, ctx)
     if creating and g.kind == "lxc" and not d.clone:
