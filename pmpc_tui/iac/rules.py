@@ -428,9 +428,11 @@ def config_problems(kind: str, config: dict[str, Any], vmid: Any = None, node: A
     extra = {"vmid": vmid, "node": node, "ostemplate": ostemplate}
     values.update({k: v for k, v in extra.items() if v is not None})
     problems: list[Problem] = []
+    from pmpc_tui.iac.hcl import Expr
+
     for param, value in values.items():
-        if value is None:
-            continue
+        if value is None or isinstance(value, Expr):
+            continue  # a reference is known at apply time only
         rule, index = rule_for(kind, param)
         if rule is None:
             continue
