@@ -152,6 +152,17 @@ def test_apply_goes_ahead_when_validate_finds_only_warnings_or_nothing(
     assert shared_sim.call(lambda: 151 not in shared_sim.sim.cluster.guests)
 
 
+def test_apply_does_not_ask_for_a_yes_it_would_refuse(ws: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import pmpc_tui.commands.context as context
+
+    add(ws, "vm-170.tf", vm("zero", vmid=170, name='"zero"', cores=0))
+    monkeypatch.setattr(context, "_ask", lambda prompt: pytest.fail(f"asked: {prompt}"))
+    capsys.readouterr()
+    assert run_cli(ws, "apply") == 2
+    assert "cpu.cores: 0 is below the minimum of 1" in capsys.readouterr().err
+
+
 # --- value rules ---------------------------------------------------------------------------------------
 def test_validate_names_each_malformed_value_with_its_line(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad_id = add(ws, "vm-bad-id.tf", vm("bad_id", vmid=-1, name='"ok-name"'))

@@ -59,6 +59,9 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.dry_run:
         return Result(data=plan.to_dict(), message=render_plan(plan) + "\n(dry run: nothing applied)")
     if not args.auto_approve:
+        from pmpc_tui.services.validate import require_valid
+
+        await require_valid(ws, db, client)  # before asking: a yes would be refused anyway
         ctx.report(render_plan(plan))
         answer = ctx.prompt("Apply these changes? Type yes to go on: ")
         if answer is None:
