@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from iac_support import api, cli_environment, run_cli
 
+from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.simulator.server import SimulatorThread
 
 TEMPLATE = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
@@ -187,7 +188,7 @@ def test_a_disk_size_with_a_unit_is_a_finding_not_a_traceback(ws: Path, capsys: 
     assert code == 2
     assert at(findings, f"terraform/vm-155.tf:{line_of(path, 'size  ')}:",
               'disk.size: must be a number (GiB), not "10G"')
-    assert run_cli(ws, "plan") != 0  # plan refuses with a short message, never a traceback
+    assert run_cli(ws, "plan") == ExitCode.DOES_NOT_PARSE  # a short message, never a traceback nor "changes"
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and "disk.size" in out + err
 
