@@ -352,10 +352,16 @@ class ProxmoxApp(App[None]):
     async def report_unfinished_apply(self) -> None:
         """An apply cut short last time (Ctrl+C, crash, API failure) is reported when the console starts."""
         from pmpc_tui.services.apply import unfinished_runs
+        from pmpc_tui.state.errors import StateDatabaseError
 
         try:
             ws, db = await self.workspace_db()
             runs = await unfinished_runs(db, ws)
+        except StateDatabaseError as exc:  # damaged, unreachable or too new: say so at start-up, with the fix
+            log.warning("the state database cannot be used: %s", exc.message)
+            self.notify(f"{exc.message}\n→ {exc.hint}", title="State database cannot be used", severity="error",
+                        timeout=30)
+            return
         except (PVEError, OSError) as exc:
             log.warning("cannot read the apply journal: %s", exc)
             return

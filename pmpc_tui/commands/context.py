@@ -125,15 +125,20 @@ class CommandContext:
             self._client = await client.connect()
         return self._client
 
+    def database_url(self) -> str:
+        """Where this command's state lives: $PMPC_DATABASE_URL, the workspace's file, or the profile's."""
+        ws = self.workspace()
+        if ws is not None and not os.environ.get("PMPC_DATABASE_URL"):
+            return sqlite_url(ws.db_path)  # a workspace keeps its own state
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
+        return default_database_url(state_dir() / name)
+
     async def db(self) -> Database:
+        """The state database, opened (checked and migrated) once; raises StateDatabaseError when unusable."""
         if self._db is None:
-            ws = self.workspace()
-            if ws is not None and not os.environ.get("PMPC_DATABASE_URL"):
-                self._db = Database(sqlite_url(ws.db_path))  # a workspace keeps its own state
-            else:
-                name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
-                self._db = Database(default_database_url(state_dir() / name))
-            await self._db.create_all()
+            db = Database(self.database_url())
+            await db.open()
+            self._db = db
         return self._db
 
     @property

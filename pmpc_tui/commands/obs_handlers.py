@@ -68,12 +68,34 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
     except PVEError as exc:
         ctx.report(f"cannot connect: {exc}")
     ws = ctx.workspace()
-    checks = await run_health(client, await ctx.db(), ws.root if ws else None)
+    db, db_error = await open_state_db(ctx)
+    checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
     status = overall(checks)
     return Result(data=[c.as_dict() for c in checks],
                   columns=[("check", "CHECK", ""), ("status", "STATUS", ""), ("detail", "DETAIL", ""),
                            ("next_step", "NEXT STEP", "")],
                   exit_code=1 if status == "critical" else 0)
+
+
+async def open_state_db(ctx: CommandContext) -> tuple[Any, Any]:
+    """The state database, or None and the StateDatabaseError that says why it cannot be used."""
+    from pmpc_tui.state.errors import StateDatabaseError
+
+    try:
+        return await ctx.db(), None
+    except StateDatabaseError as exc:
+        return None, exc
+
+
+async def _state_summary(ctx: CommandContext) -> Any:
+    """`state check` for the report bundle (where the database is, its schema version and integrity)."""
+    from pmpc_tui.pve.errors import PVEError
+    from pmpc_tui.services.state_admin import check_state
+
+    try:
+        return (await check_state(ctx.database_url())).as_dict()
+    except PVEError as exc:
+        return {"error": exc.message}
 
 
 async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -92,8 +114,10 @@ async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
         client = await ctx.client()
     except PVEError as exc:
         ctx.report(f"cannot connect (the report says so): {exc}")
-    db = await ctx.db()
-    checks = await run_health(client, db, ws.root if ws else None)
+    db, db_error = await open_state_db(ctx)
+    if db_error is not None:
+        ctx.report(f"the state database cannot be used (the report says so): {db_error.message}")
+    checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
     tasks: list[dict[str, Any]] = []
     hosts: set[str] = set()
     if client is not None:
@@ -116,6 +140,7 @@ async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
         "logs.jsonl": "\n".join(json.dumps(e) for e in logs),
         "config.json": {"profile": profile, "workspace": ws.config.to_dict() if ws else None},
         "tasks.json": tasks, "metrics.json": METRICS.summary(), "versions.json": versions(),
+        "state.json": await _state_summary(ctx),
         "errors.txt": "\n".join(f"{e.get('msg')}\n{e.get('trace', '')}" for e in logs
                                 if e.get("level") in ("ERROR", "WARNING")),
     }

@@ -184,6 +184,13 @@ def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--anonymize", action="store_true", help="also mask host names and IP addresses")
 
 
+def _state(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("check", "rebuild"),
+                   help="check: integrity, schema version, connection · rebuild: move a broken file aside and re-sync")
+    p.add_argument("--dry-run", action="store_true", help="rebuild: show what would be done; change nothing")
+    p.add_argument("--yes", "-y", action="store_true", help="rebuild: do not ask for confirmation")
+
+
 def _mcp(p: argparse.ArgumentParser) -> None:
     p.add_argument("--read-only", action="store_true", help="only tools that read (for untrusted clients)")
     p.add_argument("--transport", choices=("stdio", "http"), default="stdio",
@@ -303,6 +310,9 @@ COMMANDS: list[Command] = [
     Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
             "pmpc_tui.commands.obs_handlers:report_issue", _report,
             examples=('report-issue "apply fails on web-03" --anonymize',)),
+    Command("state", "check the state database, or rebuild it from the cluster when it is damaged",
+            "pmpc_tui.commands.state_handlers:state", _state, needs_cluster=False, console=False,
+            examples=("state check", "state check -o json", "state rebuild --dry-run", "state rebuild --yes")),
     Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
             "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False,
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),

@@ -86,8 +86,12 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         from pmpc_tui.services.health import run_health
 
         async def go() -> Any:
+            from pmpc_tui.commands.obs_handlers import open_state_db
+
             ws = ctx.workspace()
-            return [c.as_dict() for c in await run_health(await ctx.client(), await ctx.db(), ws.root if ws else None)]
+            db, db_error = await open_state_db(ctx)  # a broken state DB is a critical check, not a failed tool
+            return [c.as_dict() for c in await run_health(await ctx.client(), db, ws.root if ws else None,
+                                                          db_error=db_error)]
         return await guarded(go)
 
     @server.tool(annotations=READ, description="What applying the workspace's code would change (no changes made).")

@@ -42,6 +42,7 @@ class HealthScreen(Screen[None]):
         """Run the checks through the health service (never on the event loop)."""
         from pmpc_tui.pve.errors import PVEError
         from pmpc_tui.services.health import overall, run_health
+        from pmpc_tui.state.errors import StateDatabaseError
 
         app = cast("ProxmoxApp", self.app)
         client = None
@@ -50,12 +51,15 @@ class HealthScreen(Screen[None]):
         except PVEError:
             client = None
         db = None
+        db_error: PVEError | None = None
         if app.workspace_root is not None:
             try:
                 db = (await app.workspace_db())[1]
+            except StateDatabaseError as exc:  # damaged or unreachable: a critical check, not "none open"
+                db_error = exc
             except PVEError:
                 db = None
-        checks = await run_health(client, db, app.workspace_root)
+        checks = await run_health(client, db, app.workspace_root, db_error=db_error)
         status = overall(checks)
         self.query_one("#health-summary", Static).update(
             f"Overall: [b]{MARK[status]}[/b] · {sum(c.status != 'ok' for c in checks)} need attention "

@@ -106,11 +106,13 @@ async def _cluster(client: PVEClient) -> list[Check]:
     return checks
 
 
-async def _database(db: Any) -> Check:
+async def _database(db: Any, error: PVEError | None = None) -> Check:
     from sqlmodel import select
 
     from pmpc_tui.state.models import SyncRun
 
+    if error is not None:
+        return Check("database", "critical", error.message, error.hint)
     if db is None:
         return Check("database", "ok", "none open (the console reads the cluster live outside a workspace)")
     try:
@@ -118,8 +120,10 @@ async def _database(db: Any) -> Check:
         async with db.session() as session:
             last = (await session.exec(select(SyncRun).order_by(SyncRun.id.desc()).limit(1))).first()  # type: ignore[union-attr]
         ms = (time.perf_counter() - started) * 1000
+    except PVEError as exc:  # a StateDatabaseError: names the file or URL and the way out
+        return Check("database", "critical", exc.message, exc.hint)
     except Exception as exc:
-        return Check("database", "critical", f"not usable: {exc}", "Check the state DB path/permissions")
+        return Check("database", "critical", f"not usable: {exc}", "See what is wrong: proxmox-mpc state check")
     when = f"last sync {last.started_at:%Y-%m-%d %H:%M}" if last else "never synced (run sync)"
     return Check("database", "ok", f"query {ms:.1f} ms · {when}")
 
@@ -151,13 +155,15 @@ def _tools() -> list[Check]:
     return checks
 
 
-async def run_health(client: PVEClient | None, db: Any, workspace_root: Path | None) -> list[Check]:
-    """Every check, concurrently; the client may be None when connecting failed (reported as critical)."""
+async def run_health(client: PVEClient | None, db: Any, workspace_root: Path | None,
+                     db_error: PVEError | None = None) -> list[Check]:
+    """Every check, concurrently; the client may be None when connecting failed, `db` None with `db_error` when
+    the state database could not be opened (each reported as critical)."""
     from pmpc_tui.observability.metrics import METRICS
 
     tools = asyncio.to_thread(_tools)
     workspace = asyncio.to_thread(_workspace, workspace_root)
-    database = _database(db)
+    database = _database(db, db_error)
     if client is None:
         api: list[Check] = [Check("api", "critical", "no connection", "Check the profile: proxmox-mpc test-connection")]
         cluster: list[Check] = []

@@ -22,13 +22,16 @@ from pmpc_tui.simulator.params import NIC_MODELS
 QEMU_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^efidisk0$|^tpmstate0$")
 LXC_DRIVE = re.compile(r"^rootfs$|^mp\d+$")
 NEW_VOLUME = re.compile(r"^(?P<storage>[a-z][a-z0-9\-_.]*[a-z0-9]):(?P<size>\d+(\.\d+)?)$")
+CLOUDINIT_VOLUME = re.compile(r"[:/]vm-\d+-cloudinit(\.\w+)?$")
 
 
-def _is_drive(kind: str, key: str) -> bool:
+def is_drive(kind: str, key: str) -> bool:
+    """True when `key` is a disk/CD-ROM slot of this guest kind (scsi0, ide2, rootfs, mp0, …)."""
     return bool(QEMU_DRIVE.match(key) if kind == "qemu" else LXC_DRIVE.match(key))
 
 
-def _drive_key(kind: str) -> str:
+def drive_key(kind: str) -> str:
+    """The property holding the volume in a drive string: `file` (qemu) or `volume` (lxc)."""
     return "file" if kind == "qemu" else "volume"
 
 
@@ -38,13 +41,13 @@ def check_drive_storage(cluster: Cluster, node: str, kind: str, config: dict[str
     bridges = cluster.nodes[node].bridges()
     for key, value in config.items():
         text = str(value)
-        if _is_drive(kind, key):
+        if is_drive(kind, key):
             try:
-                drive = parse_property_string(text, _drive_key(kind))
+                drive = parse_property_string(text, drive_key(kind))
             except ValueError as exc:
                 errors[key] = str(exc)
                 continue
-            volume = drive.get(_drive_key(kind), "")
+            volume = drive.get(drive_key(kind), "")
             if drive.get("media") == "cdrom" or volume in ("none", "cdrom", ""):
                 continue
             storage = volume.split(":", 1)[0] if ":" in volume else None
@@ -124,26 +127,28 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
                     clone_from: Guest | None = None, storage_override: str | None = None) -> None:
     """Turn `STORAGE:SIZE` drives (and a clone source's disks) into real volumes. ValueError on no space."""
     kind = guest.kind
-    dkey = _drive_key(kind)
+    dkey = drive_key(kind)
     for key in sorted(guest.config):
-        if not _is_drive(kind, key):
+        if not is_drive(kind, key):
             continue
         drive = parse_property_string(str(guest.config[key]), dkey)
         volume = drive.get(dkey, "")
-        if drive.get("media") == "cdrom" or volume in ("none", "cdrom"):
+        if volume in ("none", "cdrom"):
             continue
-        if volume.endswith(":cloudinit"):
-            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"
+        if volume.endswith(":cloudinit") or (clone_from is not None and is_cloudinit(volume)):
+            drive[dkey] = f"{volume.split(':')[0]}:vm-{guest.vmid}-cloudinit"  # a clone gets its own
             drive["media"] = "cdrom"
             guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
             continue
         match = NEW_VOLUME.match(volume)
         if match:
             storage, size = match.group("storage"), int(float(match.group("size")) * GiB)
-        elif clone_from is not None and ":" in volume and "cloudinit" not in volume:
+        elif clone_from is not None and ":" in volume and "cloudinit" not in volume and drive.get("media") != "cdrom":
             storage = storage_override or volume.split(":", 1)[0]
             size = parse_size(drive.get("size", "0"))
         else:
+            _reread_size(cluster, guest.node, key, drive, dkey)
+            guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
             continue
         if cluster.free_space(storage, guest.node) < size:
             raise ValueError(f"no space left on storage '{storage}' (wanted {format_size(size)})")
@@ -154,6 +159,58 @@ def allocate_drives(cluster: Cluster, guest: Guest, log: Callable[[str], None],
         guest.config[key] = print_property_string(drive, (dkey,), bare_first=True)
 
 
+def guest_volids(guest: Guest) -> dict[str, str]:
+    """Every drive key of the guest with the volume id it names (cdroms with an image included)."""
+    dkey = drive_key(guest.kind)
+    out: dict[str, str] = {}
+    for key, value in guest.config.items():
+        if is_drive(guest.kind, key):
+            volid = parse_property_string(str(value), dkey).get(dkey, "")
+            if volid and volid not in ("none", "cdrom") and ":" in volid:
+                out[key] = volid
+    return out
+
+
+def uses_only_shared_storage(cluster: Cluster, guest: Guest) -> bool:
+    """True when every volume of the guest (disks, ISOs, cloud-init) lives on shared storage."""
+    for volid in guest_volids(guest).values():
+        st = cluster.storages.get(volid.split(":", 1)[0])
+        if st is None or not st.shared:
+            return False
+    return True
+
+
+def is_cloudinit(volid: str) -> bool:
+    """A cloud-init drive: `STORAGE:cloudinit` to create, `vm-N-cloudinit` once made."""
+    return volid.endswith(":cloudinit") or bool(CLOUDINIT_VOLUME.search(volid))
+
+
+def _names_existing_volume(volume: str) -> bool:
+    return (volume not in ("", "none", "cdrom") and ":" in volume and not NEW_VOLUME.match(volume)
+            and not is_cloudinit(volume))
+
+
+def check_volumes_exist(cluster: Cluster, node: str, kind: str, config: dict[str, Any]) -> None:
+    """ValueError `volume 'X' does not exist` when a drive names a volume the node cannot see."""
+    dkey = drive_key(kind)
+    for key in sorted(config):
+        if is_drive(kind, key):
+            volume = parse_property_string(str(config[key]), dkey).get(dkey, "")
+            if _names_existing_volume(volume) and cluster.find_volume(volume, node) is None:
+                raise ValueError(f"volume '{volume}' does not exist")
+
+
+def _reread_size(cluster: Cluster, node: str, key: str, drive: dict[str, str], dkey: str) -> None:
+    """Set `size=` from the volume itself, as PVE re-reads it (ValueError when the volume is missing)."""
+    volume = drive.get(dkey, "")
+    if not _names_existing_volume(volume):
+        return
+    vol = cluster.find_volume(volume, node)
+    if vol is None:
+        raise ValueError(f"volume '{volume}' does not exist")
+    drive["size"] = format_size(vol.size)
+
+
 def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
     """Remove every volume owned by the guest; returns their ids."""
     owned = [volid for volid, vol in cluster.volumes.items() if vol.vmid == guest.vmid]
@@ -162,36 +219,7 @@ def release_volumes(cluster: Cluster, guest: Guest) -> list[str]:
     return owned
 
 
-def apply_config_update(cluster: Cluster, guest: Guest, changes: dict[str, Any], deletes: list[str]) -> None:
-    """Apply a config change (after checks). New `STORAGE:SIZE` drives are allocated at once."""
-    for key in deletes:
-        if _is_drive(guest.kind, key) and key in guest.config:
-            drive = parse_property_string(str(guest.config[key]), _drive_key(guest.kind))
-            volid = drive.get(_drive_key(guest.kind), "")
-            if volid in cluster.volumes:
-                index = 0
-                while f"unused{index}" in guest.config:
-                    index += 1
-                guest.config[f"unused{index}"] = volid
-        guest.config.pop(key, None)
-    normalized = normalize_guest_config(cluster, guest.node, guest.kind, changes)
-    for key in ("smbios1", "vmgenid", "meta"):
-        if key not in changes:
-            normalized.pop(key, None)
-    for key, value in normalized.items():
-        if re.match(r"^net\d+$", key) and key in guest.config:
-            old_mac = _mac_of(str(guest.config[key]))
-            if old_mac and not _mac_of(str(changes[key])):
-                value = re.sub(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", old_mac, str(value), count=1, flags=re.I)
-        guest.config[key] = value
-    pending = {k: v for k, v in guest.config.items() if _is_drive(guest.kind, k) and k in changes}
-    if pending:
-        probe = Guest(guest.vmid, guest.kind, guest.node, dict(pending))
-        allocate_drives(cluster, probe, lambda _line: None)
-        guest.config.update(probe.config)
-
-
-def _mac_of(text: str) -> str | None:
+def mac_of(text: str) -> str | None:
     match = re.search(r"([0-9A-F]{2}(:[0-9A-F]{2}){5})", text, re.I)
     return match.group(1) if match else None
 

@@ -8,16 +8,25 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pmpc_tui.simulator.configupdate import apply_pending, update_config
 from pmpc_tui.simulator.guestops import (
     allocate_drives,
-    apply_config_update,
     check_drive_storage,
     guest_list_entry,
     guest_status,
     normalize_guest_config,
     release_volumes,
+    uses_only_shared_storage,
 )
-from pmpc_tui.simulator.model import GiB, Guest, parse_property_string, parse_size, print_property_string
+from pmpc_tui.simulator.model import (
+    GiB,
+    Guest,
+    format_size,
+    parse_property_string,
+    parse_size,
+    print_property_string,
+)
+from pmpc_tui.simulator.pending import config_with_pending, pending_entries
 from pmpc_tui.simulator.specs_guest import CONTROL_PARAMS
 from pmpc_tui.simulator.tasks import TaskError
 
@@ -308,6 +317,7 @@ def _power_on(call: Call, g: Guest, task: Any) -> None:
         task.add_log("kvm: cannot set up guest memory 'pc.ram': Cannot allocate memory")
         raise TaskError("start failed: QEMU exited with code 1" if g.kind == "qemu"
                         else "startup for container failed: not enough memory on node")
+    apply_pending(c, g)  # a start runs the config with its pending changes
     g.status = "running"
     g.started_at = time.time()
 
@@ -333,6 +343,8 @@ async def _power(call: Call, kind: str, action: str) -> str:
         elif action in ("reboot", "reset"):
             if g.status != "running":
                 raise TaskError(f"{label} {g.vmid} not running")
+            if action == "reboot":  # a reboot starts a new QEMU process / container: pending applies
+                apply_pending(call.cluster, g)
             g.started_at = time.time()
         elif action == "suspend":
             if g.status != "running":
@@ -381,8 +393,10 @@ def _get_config(call: Call, kind: str) -> dict[str, Any]:
         if snap not in g.snapshots:
             raise _err(500, f"snapshot '{snap}' does not exist")
         conf = dict(g.snapshots[snap]["config"])
-    else:
+    elif call.params.get("current"):
         conf = dict(g.config)
+    else:  # by default PVE shows the config with its pending changes applied
+        conf = config_with_pending(g)
     conf["digest"] = g.digest()
     return conf
 
@@ -421,13 +435,29 @@ def _update_config(call: Call, kind: str, asynchronous: bool) -> Any:
         key = sorted(overlap)[0]
         raise _err(400, "Parameter verification failed.",
                    {"delete": f"you can't use '-{key}' and -delete {key}' at the same time"})
+    reverts = [r for r in re.split(r"[,;\s]+", p.get("revert", "")) if r]
+    for key in reverts:
+        if key in changes:
+            raise _err(400, "Parameter verification failed.",
+                       {"delete": f"you can't use '-{key}' and -revert {key}' at the same time"})
+        if key in deletes:
+            raise _err(400, "Parameter verification failed.",
+                       {"revert": f"you can't use '-delete {key}' and -revert {key}' at the same time"})
     errors = check_drive_storage(call.cluster, g.node, kind, changes)
     if errors:
         raise _err(400, "Parameter verification failed.", errors)
+    for key in reverts:  # reverting a pending change: write back the current value, or drop a new key
+        if key in g.config:
+            changes[key] = g.config[key]
+        elif key in g.pending:
+            deletes.append(key)
     try:
-        apply_config_update(call.cluster, g, changes, deletes)
+        update_config(call.cluster, g, changes, deletes, force=bool(p.get("force")))
+        failure = None
     except ValueError as exc:
-        raise _err(500, str(exc)) from exc
+        if not asynchronous:
+            raise _err(500, str(exc)) from exc
+        failure = str(exc)  # the POST variant does the update in its task, so the task fails
     if not asynchronous:
         return None
 
@@ -435,6 +465,8 @@ def _update_config(call: Call, kind: str, asynchronous: bool) -> Any:
         task.add_log(f"update VM {g.vmid}: " + " ".join(f"-{k} {'***' if 'password' in k else v}"
                                                        for k, v in changes.items()))
         await call.sim.tasks.sleep(task)
+        if failure is not None:
+            raise TaskError(failure)
 
     return call.sim.tasks.start(g.node, "qmconfig", str(g.vmid), call.auth.auth_id, work)
 
@@ -460,6 +492,13 @@ async def _clone(call: Call, kind: str) -> str:
     storage = p.get("storage")
     if storage is not None and (storage not in c.storages or not c.storages[storage].available_on(target)):
         raise _err(400, "Parameter verification failed.", {"storage": f"storage '{storage}' does not exist"})
+    if storage is not None and target != src.node and not c.storages[storage].shared:
+        raise _err(500, f"can't clone to non-shared storage '{storage}'")
+    if storage is not None and not full:
+        raise _err(500, "parameter 'storage' not allowed for linked clones")
+    if target != src.node and not uses_only_shared_storage(c, src):
+        label = "VM" if kind == "qemu" else "CT"
+        raise _err(500, f"can't clone {label} to node '{target}' ({label} uses local storage)")
     config = copy.deepcopy(src.config)
     for key in ("template", "lock"):
         config.pop(key, None)
@@ -495,39 +534,36 @@ async def _clone(call: Call, kind: str) -> str:
 
 
 async def _resize(call: Call, kind: str) -> str:
+    """PVE 9 runs the whole resize in its task: a missing disk, a CD-ROM or shrinking fail the task."""
     g = _guest(call, kind)
     p = call.params
     c = call.cluster
     call.require(f"/vms/{g.vmid}", "VM.Config.Disk")
-    _check_lock(g, bool(p.get("skiplock")))
-    if p.get("digest") and p["digest"] != g.digest():
-        raise _err(500, "detected modified configuration - file changed by other user? Try again.")
-    disk = p["disk"]
-    if disk not in g.config:
-        raise _err(500, f"disk '{disk}' does not exist")
+    disk, text = p["disk"], p["size"]
     default_key = "volume" if kind == "lxc" else "file"
-    drive = parse_property_string(str(g.config[disk]), default_key)
-    if drive.get("media") == "cdrom":
-        raise _err(500, f"you can't resize a cdrom ({disk})")
-    current = parse_size(drive.get("size", "0"))
-    text = p["size"]
-    grow = text.startswith("+")
-    amount = parse_size(text.lstrip("+"), "")
-    if not re.search(r"[KMGT]$", text):
-        amount = int(text.lstrip("+"))
-    new_size = current + amount if grow else amount
-    if new_size < current:
-        raise _err(500, f"shrinking disks is not supported (current size {current}, requested {new_size})")
-    volid = drive[default_key]
-    vol = c.volumes.get(volid)
-    if vol is not None and c.free_space(vol.storage, g.node) < new_size - current:
-        raise _err(500, f"not enough free space on storage '{vol.storage}'")
 
     async def work(task: Any) -> None:
-        task.add_log(f"resizing {disk} to {new_size} bytes")
         await call.sim.tasks.sleep(task)
-        from pmpc_tui.simulator.model import format_size
-
+        if p.get("digest") and p["digest"] != g.digest():
+            raise TaskError("checksum mismatch (file change by other user?)")
+        if not p.get("skiplock") and g.lock:
+            raise TaskError(f"{'VM' if kind == 'qemu' else 'CT'} is locked ({g.lock})")
+        if disk not in g.config:
+            raise TaskError(f"disk '{disk}' does not exist")
+        drive = parse_property_string(str(g.config[disk]), default_key)
+        if drive.get("media") == "cdrom":
+            raise TaskError("you can't resize a cdrom")
+        vol = c.find_volume(drive.get(default_key, ""), g.node)
+        current = vol.size if vol is not None else parse_size(drive.get("size", "0"))  # the volume's real size
+        amount = parse_size(text.lstrip("+"))
+        new_size = current + amount if text.startswith("+") else amount
+        if new_size < current:
+            raise TaskError("shrinking disks is not supported")
+        if new_size == current:
+            return
+        if vol is not None and c.free_space(vol.storage, g.node) < new_size - current:
+            raise TaskError(f"not enough free space on storage '{vol.storage}'")
+        task.add_log(f"resizing {disk} to {new_size} bytes")
         drive["size"] = format_size(new_size)
         if vol is not None:
             vol.size = new_size
@@ -615,6 +651,7 @@ async def _snapshot_rollback(call: Call, kind: str) -> str:
             g.status, g.started_at = "stopped", 0.0
         await call.sim.tasks.sleep(task)
         g.config = {**copy.deepcopy(snap["config"]), "lock": "rollback"}
+        g.pending, g.pending_delete = {}, {}
         if snap.get("vmstate") or start_after:  # a snapshot with RAM resumes running
             g.status, g.started_at = "running", time.time()
 
@@ -678,7 +715,7 @@ def _register_guest_routes(kind: str) -> None:
     @route("GET", base + "/{vmid}")
     async def index(call: Call) -> Any:
         _guest(call, kind)
-        subdirs = ["config", "status", "snapshot", "clone", "resize", "rrd", "rrddata", "firewall"]
+        subdirs = ["config", "pending", "status", "snapshot", "clone", "resize", "rrd", "rrddata", "firewall"]
         return [{"subdir": s} for s in subdirs]
 
     @route("DELETE", base + "/{vmid}")
@@ -688,6 +725,12 @@ def _register_guest_routes(kind: str) -> None:
     @route("GET", base + "/{vmid}/config")
     async def get_config(call: Call) -> Any:
         return _get_config(call, kind)
+
+    @route("GET", base + "/{vmid}/pending")
+    async def get_pending(call: Call) -> Any:
+        g = _guest(call, kind)
+        call.require(f"/vms/{g.vmid}", "VM.Audit")
+        return pending_entries(g)
 
     @route("PUT", base + "/{vmid}/config")
     async def put_config(call: Call) -> Any:

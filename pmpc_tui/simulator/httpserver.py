@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import h11
 
 MAX_BODY = 8 * 1024 * 1024
+DRAIN_LIMIT = 64 * 1024 * 1024  # after a 413, read (and drop) this much of the rest before closing
+DRAIN_SECONDS = 5.0
 
 
 @dataclass
@@ -77,6 +79,10 @@ class Response:
 
 class DropConnection(Exception):
     """Raised by a handler to close the connection without answering."""
+
+
+class BodyTooLarge(Exception):
+    """The request body is over `MAX_BODY`: answered with 413, then the connection closes."""
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -143,7 +149,11 @@ class HTTPServer:
         peer = writer.get_extra_info("peername")
         peer_text = f"{peer[0]}:{peer[1]}" if peer else ""
         while True:
-            request = await self._read_request(conn, reader, peer_text)
+            try:
+                request = await self._read_request(conn, reader, peer_text)
+            except BodyTooLarge:
+                await self._refuse_large_body(conn, reader, writer)
+                return
             if request is None:
                 return
             try:
@@ -176,16 +186,36 @@ class HTTPServer:
                 method = event.method.decode()
                 target = event.target.decode()
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
+                if _declared_length(headers) > MAX_BODY:
+                    raise BodyTooLarge()
             elif isinstance(event, h11.Data):
                 body.extend(event.data)
                 if len(body) > MAX_BODY:
-                    return None
+                    raise BodyTooLarge()
             elif isinstance(event, h11.EndOfMessage):
                 split = urlsplit(target)
                 query = dict(parse_qsl(split.query, keep_blank_values=True))
                 return Request(method, unquote(split.path), query, headers, bytes(body), peer)
             elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
                 return None
+
+    async def _refuse_large_body(self, conn: h11.Connection, reader: asyncio.StreamReader,
+                                 writer: asyncio.StreamWriter) -> None:
+        """Answer 413 and close; the unread rest of the body is drained first so the client sees the answer."""
+        limit = MAX_BODY // (1024 * 1024)
+        response = Response.json({"data": None, "message": f"request body larger than {limit} MiB\n"}, status=413,
+                                 reason="Request Entity Too Large")
+        response.headers.append(("Connection", "close"))
+        await self._send(conn, writer, response)
+        drained = 0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DRAIN_SECONDS
+        with contextlib.suppress(Exception):
+            while drained < DRAIN_LIMIT and loop.time() < deadline:
+                chunk = await asyncio.wait_for(reader.read(65536), max(0.01, deadline - loop.time()))
+                if not chunk:
+                    break
+                drained += len(chunk)
 
     async def _send(self, conn: h11.Connection, writer: asyncio.StreamWriter, response: Response) -> None:
         reason = response.reason or _default_reason(response.status)
@@ -202,6 +232,13 @@ class HTTPServer:
         data = (data or b"") + (conn.send(h11.EndOfMessage()) or b"")
         writer.write(data)
         await writer.drain()
+
+
+def _declared_length(headers: dict[str, str]) -> int:
+    try:
+        return int(headers.get("content-length", "0") or 0)
+    except ValueError:
+        return 0
 
 
 def _default_reason(status: int) -> str:

@@ -9,8 +9,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmpc_tui.pve.upid import UPID_RE as _UPID_RE
-
 GiB = 1024**3
 MiB = 1024**2
 
@@ -139,6 +137,8 @@ class Guest:
     status: str = "stopped"  # running, stopped, paused
     started_at: float = 0.0
     snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, Any] = field(default_factory=dict)  # the config's [PENDING] section
+    pending_delete: dict[str, bool] = field(default_factory=dict)  # key -> force
     netin: int = 0
     netout: int = 0
 
@@ -158,6 +158,10 @@ class Guest:
     def digest(self) -> str:
         """SHA-1 of the config as PVE writes it to /etc/pve — changes whenever the config does."""
         text = "".join(f"{k}: {self.config[k]}\n" for k in sorted(self.config))
+        if self.pending or self.pending_delete:
+            text += "\n[PENDING]\n" + "".join(f"{k}: {self.pending[k]}\n" for k in sorted(self.pending))
+            if self.pending_delete:
+                text += "delete: " + ",".join(("!" if f else "") + k for k, f in sorted(self.pending_delete.items()))
         return hashlib.sha1(text.encode()).hexdigest()
 
     def maxmem(self) -> int:
@@ -196,8 +200,11 @@ def make_upid(node: str, pid: int, pstart: int, starttime: int, task_type: str, 
     return f"UPID:{node}:{pid:08X}:{pstart:08X}:{starttime:08X}:{task_type}:{task_id}:{user}:"
 
 
-# The simulator checks UPIDs with the same grammar the client parses them with.
-UPID_RE = _UPID_RE
+# The UPID grammar as PVE writes it; the simulator keeps its own copy (it imports nothing else of the package).
+UPID_RE = re.compile(
+    r"^UPID:(?P<node>[a-zA-Z0-9][a-zA-Z0-9\-.]*):(?P<pid>[0-9A-Fa-f]{8}):(?P<pstart>[0-9A-Fa-f]{8,9}):"
+    r"(?P<starttime>[0-9A-Fa-f]{8}):(?P<type>[^:\s]+):(?P<id>[^:\s]*):(?P<user>[^:\s]+):$"
+)
 
 
 class Cluster:
@@ -234,6 +241,14 @@ class Cluster:
                                                       if k not in ("storage", "type"))
                        for sid, st in sorted(self.storages.items()))
         return hashlib.sha1(text.encode()).hexdigest()
+
+    def find_volume(self, volid: str, node: str) -> Volume | None:
+        """The volume `volid` as seen from `node` (local storage holds per-node volumes)."""
+        for key in (volid, f"{node}/{volid}"):
+            vol = self.volumes.get(key)
+            if vol is not None and vol.volid == volid and vol.node in (None, node):
+                return vol
+        return None
 
     def pool_of(self, vmid: int) -> str | None:
         """The pool a guest belongs to (a guest is in at most one pool)."""

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pmpc_tui.simulator.formats import CHECKS as FORMAT_CHECKS
+
 # Indexed parameters such as `net[n]` accept `net0` … `net{max}`.
 INDEX_LIMITS = {
     "net": 31, "scsi": 30, "ide": 3, "sata": 5, "virtio": 15, "unused": 255, "ipconfig": 31,
@@ -134,7 +136,8 @@ def _check_named_format(fmt: str, value: str) -> str | None:
                 except ValueError:
                     return "value does not look like a valid address"
         return None
-    return None
+    check = FORMAT_CHECKS.get(fmt)
+    return check(value) if check is not None else None
 
 
 # --- checking ----------------------------------------------------------------------------------

@@ -6,7 +6,17 @@ import time
 import uuid
 from typing import Any
 
-from pmpc_tui.simulator.model import Cluster, GiB, Guest, Node, Pool, Storage, Volume, format_size
+from pmpc_tui.simulator.model import (
+    Cluster,
+    GiB,
+    Guest,
+    Node,
+    Pool,
+    Storage,
+    Volume,
+    format_size,
+    normalize_tags,
+)
 
 SCENARIOS = ("homelab", "large")
 
@@ -87,7 +97,7 @@ def _vm(cluster: Cluster, vmid: int, node: str, name: str, cores: int, mem_mib: 
         config["ipconfig0"] = f"ip={ip},gw=192.168.1.1"
         config["ciuser"] = "admin"
     if tags:
-        config["tags"] = tags
+        config["tags"] = normalize_tags(tags)
     if description:
         config["description"] = description
     if template:
@@ -119,7 +129,7 @@ def _ct(cluster: Cluster, vmid: int, node: str, hostname: str, cores: int, mem_m
         "onboot": 1 if onboot else 0,
     }
     if tags:
-        config["tags"] = tags
+        config["tags"] = normalize_tags(tags)
     if template:
         config["template"] = 1
     guest = Guest(vmid, "lxc", node, config)

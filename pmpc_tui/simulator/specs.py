@@ -46,6 +46,7 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("DELETE", "/nodes/{node}/qemu/{vmid}"): {
         "destroy-unreferenced-disks": B(), "node": NODE, "purge": B(), "skiplock": B(), "vmid": VMID,
     },
+    ("GET", "/nodes/{node}/qemu/{vmid}/pending"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/qemu/{vmid}/config"): {
         "current": B(), "node": NODE, "snapshot": SNAPNAME_OPT, "vmid": VMID,
     },
@@ -117,6 +118,7 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("DELETE", "/nodes/{node}/lxc/{vmid}"): {
         "destroy-unreferenced-disks": B(), "force": B(), "node": NODE, "purge": B(), "vmid": VMID,
     },
+    ("GET", "/nodes/{node}/lxc/{vmid}/pending"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/lxc/{vmid}/config"): {
         "current": B(), "node": NODE, "snapshot": SNAPNAME_OPT, "vmid": VMID,
     },

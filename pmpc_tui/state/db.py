@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,10 +12,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pmpc_tui.state import models  # noqa: F401  (registers the tables)
+from pmpc_tui.state import faults, schema
+
+log = logging.getLogger("pmpc.state")
+CONNECT_TIMEOUT = 10.0  # seconds to reach PostgreSQL before giving up with a clear error
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -30,34 +34,75 @@ def normalize_url(url: str) -> str:
 
 
 class Database:
-    """Owns the engine; `session()` gives a unit of work, `transaction()` one that commits or rolls back."""
+    """Owns the engine; `session()` gives a unit of work, `transaction()` one that commits or rolls back.
+
+    `open()` checks the database and brings its schema to this version; any failure, then or later in a
+    session, is raised as one StateDatabaseError naming the file or the URL (password masked).
+    """
 
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = normalize_url(url)
+        self.where = faults.location(url)  # as the user wrote it, password masked
+        self.migrated: str | None = None  # what open() did: "created", "migrated …", or None
         kwargs: dict[str, Any] = {"echo": echo}
-        if self.url.startswith("sqlite"):
-            path = self.url.split(":///", 1)[1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if self.url.startswith("postgresql+asyncpg"):
+            kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
 
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file (None for PostgreSQL and in-memory databases)."""
+        if not self.url.startswith("sqlite"):
+            return None
+        path = self.url.split(":///", 1)[1]
+        return Path(path) if path and path != ":memory:" else None
+
+    async def open(self) -> None:
+        """Check the file or connection, then create, migrate or just confirm the schema (cheaply when current)."""
+        try:
+            path = self.sqlite_path
+            if path is not None:
+                await asyncio.to_thread(_prepare_file, path)
+            async with self.engine.begin() as conn:
+                self.migrated = await conn.run_sync(schema.prepare)
+        except BaseException as exc:
+            await self.engine.dispose()
+            if faults.is_open_fault(exc):
+                raise self.fault(exc) from None
+            raise
+
     async def create_all(self) -> None:
-        """Create missing tables (the schema is additive; see docs/state.md)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
+        """Same as `open()` (the name older callers use)."""
+        await self.open()
+
+    def fault(self, exc: BaseException) -> Exception:
+        """The StateDatabaseError for a failure of this database (also written to the log, for report-issue)."""
+        error = faults.translate(exc, self.url, self.engine.url.password, self.where)
+        log.warning("state database fault: %s (%s)", error.message, type(exc).__name__)
+        return error
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(self.engine, expire_on_commit=False) as session:
-            yield session
+        try:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session:
+                yield session
+        except Exception as exc:
+            if faults.is_fault(exc):
+                raise self.fault(exc) from None
+            raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """All writes inside commit together, or none do."""
-        async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except Exception as exc:
+            if faults.is_fault(exc):
+                raise self.fault(exc) from None
+            raise
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -65,6 +110,15 @@ class Database:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+
+def _prepare_file(path: Path) -> None:
+    """Make the folder, then refuse a directory, a foreign header or a truncated file before SQLite opens it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise faults.translate(exc, sqlite_url(path)) from None
+    faults.check_sqlite_file(path)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -85,5 +139,5 @@ def default_database_url(state_dir: Path) -> str:
 
 async def open_database(url: str) -> Database:
     db = Database(url)
-    await db.create_all()
+    await db.open()
     return db

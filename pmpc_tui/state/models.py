@@ -13,6 +13,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def running_version() -> str:
+    """The version of this proxmox-mpc."""
+    from pmpc_tui import __version__
+
+    return __version__
+
+
 class Node(SQLModel, table=True):
     """A cluster node as last seen."""
 
@@ -142,6 +149,8 @@ class ApplyRun(SQLModel, table=True):
     status: str = "running"  # running | done | failed | interrupted | abandoned | resumed
     plan: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     summary: str = Field(default="", sa_type=Text)
+    # the proxmox-mpc that ran it (schema 0002); '' for applies journaled before that
+    tool_version: str = Field(default_factory=running_version, sa_column_kwargs={"server_default": ""})
 
 
 class ApplyStep(SQLModel, table=True):
