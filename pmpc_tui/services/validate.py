@@ -252,14 +252,8 @@ def _clone(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
 
 def _disk_volumes(config: dict[str, Any]) -> list[str]:
     """Volume IDs of a guest's disks (CD-ROMs and bind mounts left out)."""
-    volids = []
-    for key, value in config.items():
-        if _DRIVE.match(key) and "media=cdrom" not in str(value):
-            props = parse_props(str(value), "volume" if key == "rootfs" or key.startswith("mp") else "file")
-            volid = props.get("file") or props.get("volume") or ""
-            if ":" in volid and not volid.startswith("/"):
-                volids.append(volid)
-    return volids
+    volids = [_volid(k, v) for k, v in config.items() if _DRIVE.match(k) and "media=cdrom" not in str(v)]
+    return [v for v in volids if ":" in v and not v.startswith("/")]
 
 
 def _shared(ctx: _Context, node: str, storage: str) -> bool:
@@ -371,7 +365,14 @@ async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | No
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
-    return findings
+    return sorted(findings, key=_position)
+
+
+def _position(finding: Finding) -> tuple[str, int, int]:
+    """Sort key: file, then line and column."""
+    file, _, rest = finding.where.partition(":")
+    numbers = [int(n) for n in re.findall(r"\d+", rest)[:2]] + [0, 0]
+    return file, numbers[0], numbers[1]
 
 
 async def require_valid(ws: Workspace, db: Database, client: PVEClient | None = None) -> None:
