@@ -526,7 +526,7 @@ def body_problems(kind: str, body: dict[str, Any]) -> list[Problem]:
 class WrongTypes(ValidationFailed):
     """A resource body has values of the wrong type: it cannot be turned into a PVE config (nothing is planned)."""
 
-    exit_code = int(ExitCode.DOES_NOT_PARSE)  # the code is wrong; never 2, which a plan means as "changes"
+    exit_code = ExitCode.DOES_NOT_PARSE  # the code is wrong; never 2, which a plan means as "changes"
 
     def __init__(self, kind: str, body: dict[str, Any], cause: Exception) -> None:
         problems = body_problems(kind, body)
