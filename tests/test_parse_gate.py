@@ -101,7 +101,8 @@ def test_validate_lists_syntax_problems_as_findings_and_keeps_checking_the_rest(
 
 def test_broken_ansible_yaml_also_stops_plan(imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ws = imported_workspace
-    (ws / "ansible" / "inventory.yml").write_text("all:\n  hosts: [unclosed\n")
+    assert run_cli(ws, "plan") == 0  # the gate now remembers the inventory's bytes as good…
+    (ws / "ansible" / "inventory.yml").write_text("all:\n  hosts: [unclosed\n")  # …which no longer holds
     capsys.readouterr()
     assert run_cli(ws, "plan") == ExitCode.DOES_NOT_PARSE
     assert "ansible/inventory.yml:" in capsys.readouterr().err

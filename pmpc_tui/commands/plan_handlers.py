@@ -69,6 +69,9 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     check_plan(plan, allow_destroy=True)  # errors stop here, before any question
     allow_destroy = args.allow_destroy
     if not args.auto_approve:
+        from pmpc_tui.services.validate import require_valid
+
+        await require_valid(ws, db, client)  # before asking: a yes would be refused anyway
         ctx.report(render_plan(plan))
         if plan.destructive and not allow_destroy:
             expected = str(len(plan.destructive))
@@ -124,12 +127,15 @@ async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.validate import validate_workspace
 
     ws = ctx.require_workspace()
-    findings = await validate_workspace(ws, await ctx.db())
+    offline = getattr(args, "offline", False)
+    findings = await validate_workspace(ws, await ctx.db(), None if offline else await ctx.client())
     if not findings:
-        return Result(data=[], message="valid: the code parses, every argument is known, names and VMIDs are "
-                                       "unique, and every guest fits its node, storage and bridge")
-    return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("message", "PROBLEM", "")],
-                  exit_code=ExitCode.CHANGES)
+        return Result(data=[], message="valid: the code parses, every argument and value is accepted, names and "
+                                       "VMIDs are unique, and every guest fits its node, storage and bridge")
+    errors = any(f.severity == "error" for f in findings)
+    return Result(data=[f.as_dict() for f in findings], columns=[("where", "WHERE", ""), ("severity", "", ""),
+                                                                 ("message", "PROBLEM", "")],
+                  exit_code=ExitCode.CHANGES if errors else ExitCode.OK)
 
 
 async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:

@@ -188,6 +188,11 @@ def _logs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=whole_number, default=200, help="at most this many (newest)")
 
 
+def _validate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--offline", action="store_true",
+                   help="contact no cluster: check against the last sync only (ISOs and templates not looked up)")
+
+
 def _debug(p: argparse.ArgumentParser) -> None:
     p.add_argument("state", choices=("on", "off"), help="verbose logging of every API call on or off")
 
@@ -308,7 +313,8 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True,
             examples=("destroy --dry-run", "destroy --target web-03")),
     Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
-            "pmpc_tui.commands.plan_handlers:validate", examples=("validate", "validate -o json")),
+            "pmpc_tui.commands.plan_handlers:validate", _validate,
+            examples=("validate", "validate -o json", "validate --offline")),
     Command("drift", "what changed in the cluster outside the code, and guests no code describes",
             "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
     Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",

@@ -745,11 +745,16 @@ def guest_to_body(guest: GuestState, ct_template: str | None = None) -> Mapped:
 
 def body_to_config(kind: str, body: Body) -> DesiredConfig:
     """The PVE config a resource body asks for (what apply would write)."""
-    config = _vm_config(body) if kind == "qemu" else _ct_config(body)
-    clone = (body.get("clone") or [None])[0]
-    ostemplate = None
-    if kind == "lxc":
-        ostemplate = (body.get("operating_system") or [{}])[0].get("template_file_id")
+    try:
+        config = _vm_config(body) if kind == "qemu" else _ct_config(body)
+        clone = (body.get("clone") or [None])[0]
+        ostemplate = None
+        if kind == "lxc":
+            ostemplate = (body.get("operating_system") or [{}])[0].get("template_file_id")
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:  # e.g. size = "10G"
+        from pmpc_tui.iac.rules import WrongTypes
+
+        raise WrongTypes(kind, body, exc) from None
     started = body.get("started")
     vmid = body.get("vm_id")
     return DesiredConfig(kind=kind, node=str(body.get("node_name", "")),

@@ -59,6 +59,19 @@ def _walk(body: dict[str, Any], names: Names, prefix: str, address: str, lines: 
                     _walk(block, nested, f"{prefix}{key}.", address, lines, line - 1, False, out)
 
 
+def unknown_names_in(text: str, resource_type: str, label: str, body: dict[str, Any]) -> list[UnknownName]:
+    """Unknown arguments/blocks of one already-parsed resource, located in its file's text."""
+    names = RESOURCE_NAMES.get(resource_type)
+    if names is None:
+        return []
+    lines = text.splitlines()
+    header = re.compile(rf'^\s*resource\s+"?{re.escape(resource_type)}"?\s+"?{re.escape(label)}"?')
+    start = next((i for i, line in enumerate(lines) if header.match(line)), 0)
+    found: list[UnknownName] = []
+    _walk(body, names, "", f"{resource_type}.{label}", lines, start, True, found)
+    return found
+
+
 def unknown_names(text: str) -> list[UnknownName]:
     """Unknown arguments/blocks in the supported resources of a .tf file (syntax errors raise HclError)."""
     parsed = parse(text)
@@ -72,3 +85,29 @@ def unknown_names(text: str) -> list[UnknownName]:
         start = next((i for i, line in enumerate(lines) if header.match(line)), 0)
         _walk(resource.body, names, "", resource.address, lines, start, True, found)
     return found
+
+
+
+def _find(lines: list[str], name: str, start: int, end: int) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*(=|\{{)")
+    return next((n for n in range(start, end) if pattern.match(lines[n])), None)
+
+
+def locate(text: str, resource_type: str, label: str, path: str, index: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of a bpg argument (`disk.size` in the `index`-th `disk` block) in a resource;
+    the closest enclosing line found when the argument is not written out."""
+    lines = text.splitlines()
+    header = re.compile(rf'^\s*resource\s+"?{re.escape(resource_type)}"?\s+"?{re.escape(label)}"?')
+    start = next((i for i, line in enumerate(lines) if header.match(line)), 0)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("resource ")), len(lines))
+    best = start
+    for depth, part in enumerate(path.split(".")):
+        found = _find(lines, part, best + 1, end)
+        for _ in range(index if depth == 0 else 0):
+            if found is None:
+                break
+            found = _find(lines, part, found + 1, end)
+        if found is None:
+            break
+        best = found
+    return best + 1, len(lines[best]) - len(lines[best].lstrip()) + 1 if lines else 1

@@ -108,7 +108,8 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         from pmpc_tui.services.validate import validate_workspace
 
         async def go() -> Any:
-            return [f.as_dict() for f in await validate_workspace(ctx.require_workspace(), await ctx.db())]
+            return [f.as_dict() for f in await validate_workspace(ctx.require_workspace(), await ctx.db(),
+                                                                  await ctx.client())]
         return await guarded(go)
 
     @server.tool(annotations=READ, description="Write a diagnostics bundle (logs, health, config; secrets removed) "

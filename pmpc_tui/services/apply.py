@@ -32,6 +32,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
+from pmpc_tui.services.validate import require_valid
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import ApplyRun, ApplyStep, utcnow
 from pmpc_tui.workspace.config import Workspace
@@ -503,6 +504,8 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
             if stale:
                 raise ConflictError("the saved plan is out of date: " + "; ".join(stale),
                                     "Run `proxmox-mpc plan --out FILE` again and review it.")
+        if any(c.reason != "destroy" for c in plan.changes):  # validate errors stop apply: nothing is sent
+            await require_valid(ws, db, client)
         await check_deletable(client, plan)
         async with db.transaction() as session:
             run = ApplyRun(workspace=str(ws.root), plan=plan.to_dict())

@@ -288,11 +288,10 @@ def load_code(ws: Workspace, strict: bool = True) -> DesiredState:
     With `strict` (plan, apply, drift, test) any failing file raises CodeDoesNotParse; `validate`
     passes `strict=False` to list the problems as findings.
     """
-    from pmpc_tui.iac.gate import file_problems, yaml_files
+    from pmpc_tui.iac.gate import yaml_files, yaml_gate
 
     desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False)
-    for path in yaml_files(ws.ansible_dir):
-        desired.problems += file_problems(path)
+    desired.problems += yaml_gate(yaml_files(ws.ansible_dir), ws.state_dir / "yaml-gate.json")
     desired.root = ws.root
     if strict:
         desired.require_parsed()

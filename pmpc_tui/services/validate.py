@@ -1,20 +1,31 @@
 """/validate: everything wrong with the workspace's code before a plan runs — parse errors, unknown
-arguments, duplicate names and VMIDs, missing nodes/storage/bridges, guests that do not fit their node."""
+arguments, malformed values, duplicate names and VMIDs, and what the cluster cannot do (node offline,
+storage, bridge, ISO or template missing, a clone source out of reach, a VMID taken, guests that do not fit).
+
+`require_valid` is the gate apply goes through: errors stop it before anything is sent.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from pmpc_tui.iac.bpg import body_to_config
-from pmpc_tui.iac.terraform import DesiredGuest, DesiredState
+from pmpc_tui.exit_codes import ExitCode
+from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
+from pmpc_tui.iac.pveconf import parse_props
+from pmpc_tui.iac.rules import Problem, body_problems, config_problems
+from pmpc_tui.iac.terraform import DesiredGuest
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
 MiB = 1024**2
-_VOLUME = re.compile(r"^([A-Za-z0-9][\w.-]*):")
+_DRIVE = re.compile(r"^(ide|sata|scsi|virtio)\d+$|^(efidisk0|tpmstate0|rootfs)$|^mp\d+$")
 _BRIDGE = re.compile(r"(?:^|,)bridge=([\w.-]+)")
 
 
@@ -30,85 +41,342 @@ class Finding:
         return {"where": self.where, "message": self.message, "severity": self.severity}
 
 
-def _code_findings(ws: Workspace, desired: DesiredState) -> list[Finding]:
-    """Syntax problems (the same gate plan uses), then unknown arguments in the files that parse."""
-    from pmpc_tui.iac.checks import unknown_names
-    from pmpc_tui.iac.hcl import HclError
+class CodeHasFindings(PVEError):
+    """validate found errors in the workspace's code: nothing was planned for the cluster or sent to it."""
 
-    findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
-                for p in desired.problems]
-    broken = {p.path for p in desired.problems}
-    for path in sorted(ws.terraform_dir.glob("*.tf")):
-        if path in broken:
-            continue
-        try:
-            for u in unknown_names(path.read_text(encoding="utf-8")):
-                findings.append(Finding(f"{ws.relative(path)}:{u.line}:{u.column}", u.message))
-        except (HclError, OSError, UnicodeDecodeError) as exc:
-            findings.append(Finding(ws.relative(path), f"does not parse: {exc}"))
+    exit_code = int(ExitCode.CHANGES)
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = [f for f in findings if f.severity == "error"]
+        shown = "\n".join(f"  {f.where}: {f.message}" for f in self.findings[:20])
+        more = f"\n  … and {len(self.findings) - 20} more" if len(self.findings) > 20 else ""
+        super().__init__(f"validate found {len(self.findings)} error(s); nothing was applied:\n{shown}{more}",
+                         "Fix them (`proxmox-mpc validate` lists them all) and apply again.")
+
+
+def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
+    """Arguments and blocks the bpg resources do not have (from the parsed, cached bodies: no second parse)."""
+    from pmpc_tui.iac.checks import unknown_names_in
+
+    findings = []
+    for g in guests:
+        for u in unknown_names_in(ctx.text(g.file), RESOURCE_TYPE[g.kind], g.label, g.body):
+            findings.append(Finding(f"{ctx.ws.relative(g.file)}:{u.line}:{u.column}", u.message))
     return findings
 
 
-def _duplicates(guests: list[DesiredGuest], ws: Workspace) -> list[Finding]:
+@dataclass
+class _Context:
+    """What the checks of one validate run share: the workspace, its files' text, the cluster."""
+
+    ws: Workspace
+    cluster: Any
+    managed: set[int]
+    declared: dict[int, DesiredGuest]
+    texts: dict[Path, str] = field(default_factory=dict)
+    # volumes that must exist: (node, storage, content) → {volid: where}
+    volumes: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
+    by_vmid: dict[int, Any] = field(default_factory=dict)  # the cluster's guests by VMID and by lowercased name
+    by_name: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for guest in self.cluster.guests:
+            self.by_vmid[guest.vmid] = guest
+            self.by_name.setdefault((guest.name or "").lower(), []).append(guest)
+
+    def text(self, path: Path) -> str:
+        """A .tf file's text (read once per run)."""
+        if path not in self.texts:
+            try:
+                self.texts[path] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self.texts[path] = ""
+        return self.texts[path]
+
+    def where(self, g: DesiredGuest, path: str = "", index: int = 0) -> str:
+        """`file:line:column` of an argument of a guest's resource (its header when not written out)."""
+        from pmpc_tui.iac.checks import locate
+
+        line, column = locate(self.text(g.file), RESOURCE_TYPE[g.kind], g.label, path or "resource", index)
+        return f"{self.ws.relative(g.file)}:{line}:{column}"
+
+
+def _duplicates(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     findings = []
     seen_ids: dict[int, DesiredGuest] = {}
     seen_names: dict[str, DesiredGuest] = {}
     for g in guests:
-        where = f"{ws.relative(g.file)} {g.address}"
         if g.vmid is None:
-            findings.append(Finding(where, "vm_id is missing; give every guest a VMID"))
+            if "vm_id" not in g.body:
+                findings.append(Finding(ctx.where(g), f"{g.address}: vm_id is missing; give every guest a VMID"))
         elif g.vmid in seen_ids:
-            findings.append(Finding(where, f"VMID {g.vmid} is also used by {seen_ids[g.vmid].address}"))
+            findings.append(Finding(ctx.where(g, "vm_id"), f"{g.address}: VMID {g.vmid} is also used by "
+                                                            f"{seen_ids[g.vmid].address}"))
         else:
             seen_ids[g.vmid] = g
         name = g.name.lower()
+        path = "name" if g.kind == "qemu" else "initialization.hostname"
         if name and name in seen_names:
-            findings.append(Finding(where, f"name '{g.name}' is also used by {seen_names[name].address}"))
+            findings.append(Finding(ctx.where(g, path), f"{g.address}: name '{g.name}' is also used by "
+                                                        f"{seen_names[name].address}"))
         elif name:
             seen_names[name] = g
     return findings
 
 
-def _placement(g: DesiredGuest, ws: Workspace, cluster: Any) -> list[Finding]:
-    where = f"{ws.relative(g.file)} {g.address}"
-    desired = body_to_config(g.kind, g.body)
-    node = cluster.nodes.get(desired.node)
-    if node is None:
-        known = ", ".join(sorted(cluster.nodes)) or "none synced yet (run sync)"
-        return [Finding(where, f"node '{desired.node}' does not exist (nodes: {known})")]
-    findings = []
-    config = desired.config
-    for key, value in config.items():
+def _values(g: DesiredGuest, ctx: _Context) -> tuple[list[Finding], DesiredConfig | None]:
+    """Malformed values of one guest; its desired config when it can be read."""
+    def found(problems: list[Problem]) -> list[Finding]:
+        return [Finding(ctx.where(g, p.path, p.index), f"{g.address}: {p.path}: {p.message}") for p in problems]
+
+    problems = body_problems(g.kind, g.body)
+    if problems:
+        return found(problems), None
+    try:
+        desired = body_to_config(g.kind, g.body)
+    except PVEError as exc:
+        return [Finding(ctx.where(g), f"{g.address}: {exc.message}")], None
+    return found(config_problems(g.kind, desired.config, g.body.get("vm_id"), desired.node or None,
+                                 desired.ostemplate)), desired
+
+
+def _number(value: Any, default: int) -> int:
+    try:
+        return int(float(str(value).split(",")[0].removeprefix("current=")))
+    except ValueError:
+        return default
+
+
+def _storage_check(ctx: _Context, g: DesiredGuest, node: str, storage: str, content: str, what: str,
+                   path: str, index: int = 0) -> Finding | None:
+    entry = ctx.cluster.storages.get((node, storage))
+    if entry is None:
+        return Finding(ctx.where(g, path, index), f"{g.address}: {what}: storage '{storage}' does not exist on {node}")
+    if content not in str(entry.content).split(","):
+        return Finding(ctx.where(g, path, index), f"{g.address}: {what}: storage '{storage}' does not hold {content} "
+                                                  f"(it holds {entry.content or 'nothing'})")
+    return None
+
+
+def _need_volume(ctx: _Context, g: DesiredGuest, node: str, volid: str, content: str, path: str) -> Finding | None:
+    storage = volid.split(":", 1)[0]
+    problem = _storage_check(ctx, g, node, storage, content, path, path)
+    if problem is None:
+        ctx.volumes[(node, storage, content)][volid] = (ctx.where(g, path), g.address)
+    return problem
+
+
+def _volid(key: str, value: Any) -> str:
+    props = parse_props(str(value), "volume" if key == "rootfs" or key.startswith("mp") else "file")
+    return props.get("file") or props.get("volume") or ""
+
+
+def _disks(g: DesiredGuest, d: DesiredConfig, ctx: _Context, actual: Any) -> list[Finding]:
+    """Storage, ISO and bridge of each drive and NIC — those the apply would set, not what the guest already has
+    (an ISO deleted after the install must not stop an unrelated change)."""
+    findings: list[Finding | None] = []
+    content = "images" if g.kind == "qemu" else "rootdir"
+    had = actual.config if actual is not None and actual.node == d.node else {}
+    for key, value in sorted(d.config.items()):
         if not isinstance(value, str):
             continue
-        volume = _VOLUME.match(value)
-        if volume and re.match(r"^(scsi|virtio|sata|ide|efidisk|tpmstate|rootfs|mp)\d*$", key) \
-                and "media=cdrom" not in value and value.split(",")[0] != "none":
-            storage = volume.group(1)
-            if (desired.node, storage) not in cluster.storages:
-                findings.append(Finding(where, f"{key}: storage '{storage}' does not exist on {desired.node}"))
-        bridge = _BRIDGE.search(value) if key.startswith("net") else None
-        if bridge and (desired.node, bridge.group(1)) not in cluster.bridges:
-            findings.append(Finding(where, f"{key}: bridge '{bridge.group(1)}' does not exist on {desired.node}"))
-    cores = int(config.get("cores", 1) or 1) * int(config.get("sockets", 1) or 1)
+        if _DRIVE.match(key):
+            volid = _volid(key, value)
+            if ":" not in volid or volid.startswith("/") or (key in had and _volid(key, had[key]) == volid):
+                continue
+            number = int(re.sub(r"\D", "", key) or 0)
+            path = {"efidisk0": "efi_disk.datastore_id", "tpmstate0": "tpm_state.datastore_id",
+                    "rootfs": "disk.datastore_id"}.get(key, "mount_point.volume" if key.startswith("mp") else
+                                                       "disk.datastore_id")
+            if "media=cdrom" in value:
+                if "cloudinit" in volid:
+                    findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], "images", "cloud-init drive",
+                                                   "initialization.datastore_id"))
+                else:
+                    findings.append(_need_volume(ctx, g, d.node, volid, "iso", "cdrom.file_id"))
+                continue
+            if d.clone and actual is None and key != "rootfs" and not key.startswith("mp"):
+                continue  # the clone brings its disks
+            findings.append(_storage_check(ctx, g, d.node, volid.split(":")[0], content, key, path,
+                                           number if key.startswith("mp") else 0))
+        elif key.startswith("net"):
+            bridge = _BRIDGE.search(value)
+            before = _BRIDGE.search(str(had.get(key, "")))
+            if bridge and (d.node, bridge.group(1)) not in ctx.cluster.bridges and \
+                    not (before and before.group(1) == bridge.group(1)):
+                findings.append(Finding(ctx.where(g, "network_device.bridge" if g.kind == "qemu" else
+                                                  "network_interface.bridge", int(key[3:] or 0)),
+                                        f"{g.address}: {key}: bridge '{bridge.group(1)}' does not exist on {d.node}"))
+    return [f for f in findings if f is not None]
+
+
+def _clone(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
+    clone = d.clone or {}
+    source_id = clone.get("vm_id")
+    if not isinstance(source_id, int):
+        return []
+    where = ctx.where(g, "clone.vm_id")
+    source = ctx.by_vmid.get(source_id)
+    if source is None:
+        if source_id in ctx.declared:
+            return []  # made by the same apply
+        return [Finding(where, f"{g.address}: clone source {source_id} does not exist in the cluster")]
+    findings: list[Finding] = []
+    if source.kind != g.kind:
+        findings.append(Finding(where, f"{g.address}: clone source {source_id} is a "
+                                       f"{'VM' if source.kind == 'qemu' else 'container'}"))
+    template = str(source.config.get("template", 0)) in ("1", "True", "true")
+    if not template:
+        linked = clone.get("full") is False
+        findings.append(Finding(where, f"{g.address}: clone source {source_id} '{source.name}' is not a template"
+                                       + ("; a linked clone needs one" if linked else
+                                          " (cloning a guest in use copies disks that are changing)"),
+                                "error" if linked else "warning"))
+    if source.node != d.node:
+        local = sorted({v.split(":")[0] for v in _disk_volumes(source.config)
+                        if not _shared(ctx, source.node, v.split(":")[0])})
+        if local:
+            findings.append(Finding(where, (
+                f"{g.address}: clone source {source_id} '{source.name}' is on {source.node} with its disks on local "
+                f"storage ({', '.join(local)}), which {d.node} cannot reach: clone it on {source.node} and migrate "
+                f"it to {d.node} afterwards (the bpg provider does this when clone.node_name = \"{source.node}\"), "
+                "or keep the template on shared storage")))
+    target = clone.get("datastore_id")
+    if isinstance(target, str) and target:
+        problem = _storage_check(ctx, g, d.node, target, "images" if g.kind == "qemu" else "rootdir",
+                                 "clone.datastore_id", "clone.datastore_id")
+        if problem:
+            findings.append(problem)
+    return findings
+
+
+def _disk_volumes(config: dict[str, Any]) -> list[str]:
+    """Volume IDs of a guest's disks (CD-ROMs and bind mounts left out)."""
+    volids = [_volid(k, v) for k, v in config.items() if _DRIVE.match(k) and "media=cdrom" not in str(v)]
+    return [v for v in volids if ":" in v and not v.startswith("/")]
+
+
+def _shared(ctx: _Context, node: str, storage: str) -> bool:
+    entry = ctx.cluster.storages.get((node, storage))
+    return bool(entry is not None and entry.shared)
+
+
+def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
+    """What the cluster cannot do for one guest (from the last sync)."""
+    node = ctx.cluster.nodes.get(d.node)
+    if node is None:
+        known = ", ".join(sorted(ctx.cluster.nodes)) or "none synced yet (run sync)"
+        return [Finding(ctx.where(g, "node_name"), f"{g.address}: node '{d.node}' does not exist (nodes: {known})")]
+    findings: list[Finding] = []
+    if node.status != "online":
+        findings.append(Finding(ctx.where(g, "node_name"), f"{g.address}: node '{d.node}' is {node.status} "
+                                                           "(sync again once it is back)"))
+    actual = ctx.by_vmid.get(g.vmid) if g.vmid is not None else None
+    creating = actual is None
+    if actual is not None and g.vmid not in ctx.managed and g.imported_id is None:
+        findings.append(Finding(ctx.where(g, "vm_id"), (
+            f"{g.address}: VMID {g.vmid} is already used by {'VM' if actual.kind == 'qemu' else 'container'} "
+            f"'{actual.name}' on {actual.node}, which this workspace does not manage; choose a free VMID "
+            "(or `proxmox-mpc import` it to manage it)")))
+    for other in ctx.by_name.get(g.name.lower(), []) if g.name else []:
+        if other.vmid != g.vmid and other.vmid not in ctx.declared:
+            findings.append(Finding(ctx.where(g, "name" if g.kind == "qemu" else "initialization.hostname"),
+                                    f"{g.address}: name '{g.name}' is already used by guest {other.vmid} on "
+                                    f"{other.node}"))
+    findings += _disks(g, d, ctx, actual)
+    if creating and d.clone:
+        findings += _clone(g, d, ctx)
+    if creating and g.kind == "lxc" and not d.clone:
+        if not d.ostemplate:
+            findings.append(Finding(ctx.where(g, "operating_system"), (
+                f"{g.address}: operating_system.template_file_id is missing: a new container needs a template "
+                "(e.g. local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst; `pveam` lists them)")))
+        else:
+            problem = _need_volume(ctx, g, d.node, d.ostemplate, "vztmpl", "operating_system.template_file_id")
+            if problem:
+                findings.append(problem)
+    cores = _number(d.config.get("cores", 1), 1) * _number(d.config.get("sockets", 1), 1)
     if node.maxcpu and cores > node.maxcpu:
-        findings.append(Finding(where, f"{cores} vCPUs do not fit on {node.name} ({node.maxcpu} CPUs)"))
-    memory = int(str(config.get("memory", 0) or 0))
+        findings.append(Finding(ctx.where(g, "cpu.cores"), f"{g.address}: {cores} vCPUs do not fit on {node.name} "
+                                                           f"({node.maxcpu} CPUs)"))
+    memory = _number(d.config.get("memory", 0), 0)
     if node.maxmem and memory * MiB > node.maxmem:
-        findings.append(Finding(where, f"{memory} MiB of memory does not fit on {node.name} "
-                                       f"({node.maxmem // MiB} MiB)"))
+        findings.append(Finding(ctx.where(g, "memory.dedicated"), f"{g.address}: {memory} MiB of memory does not fit "
+                                                                  f"on {node.name} ({node.maxmem // MiB} MiB)"))
     return findings
 
 
-async def validate_workspace(ws: Workspace, db: Database) -> list[Finding]:
-    """All findings, in file order; an empty list means plan/apply can run."""
+def _guest_findings(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
+    """Everything about the declared guests that needs no request: names, values, the last sync."""
+    findings = _unknown_names(guests, ctx) + _duplicates(guests, ctx)
+    for g in guests:
+        problems, config = _values(g, ctx)
+        findings += problems
+        if config is not None:
+            findings += _cluster_findings(g, config, ctx)
+    return findings
+
+
+async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
+    """ISOs and container templates the code names that their storage does not hold: one request per
+    storage and content type (shared storage is listed once), never one per guest."""
+    wanted: dict[tuple[str, str], tuple[str, dict[str, tuple[str, str]]]] = {}
+    for (node, storage, content), volids in ctx.volumes.items():
+        key = (storage if _shared(ctx, node, storage) else f"{node}/{storage}", content)
+        if key in wanted:
+            wanted[key][1].update(volids)
+        else:
+            wanted[key] = (node, dict(volids))
+
+    async def listing(node: str, storage: str, content: str) -> set[str] | None:
+        try:
+            items = await client.get(f"/nodes/{node}/storage/{storage}/content", content=content)
+        except PVEError:
+            return None
+        return {str(i.get("volid")) for i in items or []}
+
+    keys = list(wanted)
+    results = await asyncio.gather(*(listing(wanted[k][0], k[0].rsplit("/", 1)[-1], k[1]) for k in keys))
+    findings = []
+    for key, held in zip(keys, results, strict=True):
+        node, volids = wanted[key]
+        for volid, (where, address) in sorted(volids.items()):
+            if held is None:
+                findings.append(Finding(where, f"{address}: cannot list {key[1]} on {volid.split(':')[0]} to check "
+                                               f"{volid}", "warning"))
+            elif volid not in held:
+                what = "ISO image" if key[1] == "iso" else "container template"
+                findings.append(Finding(where, f"{address}: {what} {volid} does not exist on {node}"))
+    return findings
+
+
+async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | None = None) -> list[Finding]:
+    """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
+    templates the code names are looked up too (one request per storage)."""
     from pmpc_tui.services.iac import _cluster
-    from pmpc_tui.services.plan import load_code
+    from pmpc_tui.services.plan import load_code, managed_guests
 
-    desired = await asyncio.to_thread(load_code, ws, False)
-    findings = await asyncio.to_thread(_code_findings, ws, desired)
-    findings += _duplicates(desired.guests, ws)
+    desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
+    findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
+                for p in desired.problems]
     cluster = await _cluster(db)
-    for g in desired.guests:
-        findings += _placement(g, ws, cluster)
-    return findings
+    ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
+                   {g.vmid: g for g in desired.guests if g.vmid is not None})
+    findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
+    if client is not None and ctx.volumes:
+        findings += await _volume_findings(ctx, client)
+    return sorted(findings, key=_position)
+
+
+def _position(finding: Finding) -> tuple[str, int, int]:
+    """Sort key: file, then line and column."""
+    file, _, rest = finding.where.partition(":")
+    numbers = [int(n) for n in re.findall(r"\d+", rest)[:2]] + [0, 0]
+    return file, numbers[0], numbers[1]
+
+
+async def require_valid(ws: Workspace, db: Database, client: PVEClient | None = None) -> None:
+    """The gate before apply: raise CodeHasFindings when validate finds an error (warnings pass)."""
+    findings = await validate_workspace(ws, db, client)
+    if any(f.severity == "error" for f in findings):
+        raise CodeHasFindings(findings)
