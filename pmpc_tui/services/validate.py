@@ -232,7 +232,7 @@ def _clone(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
                                        + ("; a linked clone needs one" if linked else
                                           " (cloning a guest in use copies disks that are changing)"),
                                 "error" if linked else "warning"))
-    if source.node != d.node:
+    if source.node != d.node and clone.get("node_name") != source.node:  # node_name set: clone there, migrate
         local = sorted({v.split(":")[0] for v in _disk_volumes(source.config)
                         if not _shared(ctx, source.node, v.split(":")[0])})
         if local:
