@@ -149,7 +149,7 @@ def test_apply_goes_ahead_when_validate_finds_only_warnings_or_nothing(
         assert shared_sim.call(lambda: 151 in shared_sim.sim.cluster.guests)
     finally:
         (ws / "terraform" / "vm-151.tf").unlink()
-        assert run_cli(ws, "apply", "--auto-approve") == 0  # created by this workspace: removed again
+        assert run_cli(ws, "apply", "--auto-approve", "--allow-destroy") == 0  # made by this workspace: removed
     assert shared_sim.call(lambda: 151 not in shared_sim.sim.cluster.guests)
 
 
