@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
@@ -21,7 +22,7 @@ from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.screens.base import ClusterRefreshed
+from pmpc_tui.screens.base import ClusterRefreshed, LiveScreen
 from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.editor import EditorScreen
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from pmpc_tui.workspace.init import InitOptions
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
+KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
+KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
+NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
 log = logging.getLogger("pmpc.console")
 
 
@@ -101,6 +105,11 @@ class ProxmoxApp(App[None]):
         self._next_refresh: Timer | None = None
         self._refresh_failed = False  # the last refresh failed (its error was shown once)
         self._held_notes: list[tuple[str, str, SeverityLevel, float | None]] = []  # while a dialog is open
+        self._held_keys: list[events.Key] = []  # typed while a screen was still loading
+        self._keys_held_since = 0.0
+        self._newest_screen: object = None
+        self._screen_painted = True
+        self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
 
@@ -184,6 +193,54 @@ class ProxmoxApp(App[None]):
                 if isinstance(getattr(check, "__self__", None), EditorScreen)]
 
     # ---- keys, help and notifications -----------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed while a screen is still loading wait for it instead of being dropped."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if not self._held_keys and self._takes_keys():
+            await self._deliver(event)
+            return
+        if not self._held_keys:
+            self._keys_held_since = time.monotonic()
+            self.set_timer(KEY_POLL, self._release_keys)
+        self._held_keys.append(event)
+
+    async def _deliver(self, key: events.Key) -> None:
+        before = self.screen
+        await super().on_event(key)
+        if self.screen is not before:  # the key opened a dialog or a screen: later keys wait for its first frame
+            self._screen_painted = False
+            self.screen.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self._screen_painted = True
+
+    def _takes_keys(self) -> bool:
+        """The screen on top has drawn its first frame and, if it has anything to focus, focused it."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return False
+        if not screen.is_mounted or not screen.is_attached or not self._screen_painted:
+            return False
+        now = time.monotonic()
+        if screen is not self._newest_screen:
+            self._newest_screen, self._newest_screen_at = screen, now
+        if now - self._newest_screen_at > NEW_SCREEN:
+            return True  # long open: whatever has focus (or nothing) takes keys as usual
+        return screen.focused is not None or not screen.focus_chain
+
+    async def _release_keys(self) -> None:
+        """Hand held keys on one at a time, each once the screen it may have opened is ready."""
+        while self._held_keys:
+            if not self._takes_keys() and time.monotonic() - self._keys_held_since < KEY_HOLD_LIMIT:
+                self.set_timer(KEY_POLL, self._release_keys)
+                return
+            key = self._held_keys.pop(0)
+            self._keys_held_since = time.monotonic()
+            await self._deliver(key)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Global keys that cannot work where the user is are hidden (and let the key through)."""
         from textual.widgets import Input, TextArea
@@ -482,7 +539,9 @@ class ProxmoxApp(App[None]):
                         title="Task failed", severity="error", timeout=10)
         self.cluster_view = view
         self.history.record(view)
-        self.screen.post_message(ClusterRefreshed(view))
+        for screen in self.screen_stack:  # the screen under a dialog is kept current too
+            if isinstance(screen, LiveScreen):
+                screen.post_message(ClusterRefreshed(view))
 
 
 def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:

@@ -3,6 +3,7 @@ one-key actions (also on a marked selection) and the web console link."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from textual import on, work
@@ -19,6 +20,7 @@ from pmpc_tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.widgets.guest_details import GuestDetails
 from pmpc_tui.widgets.guest_table import SORTABLE, GuestTable
 
+log = logging.getLogger("pmpc.console")
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
 
@@ -210,6 +212,8 @@ class GuestsScreen(LiveScreen):
         reasons = [guest_guards.refusal(action, row, self._label(row)) for row in targets]
         refused = [reason for reason in reasons if reason is not None]
         targets = [row for row, reason in zip(targets, reasons, strict=True) if reason is None]
+        for reason in refused:
+            log.warning("%s not sent: %s", action, reason)
         if refused:  # doomed requests: explain, send nothing for them
             more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
             self.notify(refused[0] + more, title=f"Not sent: {action}", severity="warning", timeout=6)

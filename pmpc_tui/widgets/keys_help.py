@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
