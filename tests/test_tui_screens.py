@@ -142,7 +142,7 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
         def lines() -> list[str]:
             return [str(line.text) for line in log.lines]
 
-        assert any("start not sent: VM 101 (web-01) is already running" in line for line in lines())
+        assert any("start not sent: VM 101 (web-01)" in line for line in lines()), lines()
         assert not any(" DEBUG " in line for line in lines())
         await pilot.press("D")
         assert any("GET /cluster/resources" in line for line in lines())
