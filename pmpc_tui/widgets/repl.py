@@ -76,6 +76,21 @@ def repl_session(app: App[Any]) -> ReplSession:
     return proxmox.repl_session
 
 
+def without_usage(error: str) -> str:
+    """A parse error minus argparse's `usage:` block (the first line says what is wrong)."""
+    kept: list[str] = []
+    in_usage = False
+    for line in error.splitlines():
+        if line.startswith("usage:"):
+            in_usage = True
+            continue
+        if in_usage and line.startswith(" "):
+            continue
+        in_usage = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def without_yes(line: str) -> tuple[str, bool]:
     """`stop vm 101 --yes` → (`stop vm 101`, True): the REPL's own flag to skip its question."""
     words = line.split()
@@ -381,9 +396,10 @@ class ReplPane(Vertical):
                     proposal = await ask_model(config, line)
                 except Exception as exc:  # a model back end must never take the console down
                     session.write(Text(f"the model did not answer: {exc}", style="yellow"))
-        if not proposal.understood:  # the parser's last line only: never a screenful of argparse usage
-            short = error.strip().splitlines()[-1] if error.strip() else error
-            session.write(Text(short.removeprefix("error: "), style="red"))
+        if proposal.understood and error.startswith("unknown command"):  # a typo: say what was read instead
+            session.write(Text(error, style="dim"))
+        if not proposal.understood:  # the parser's complaint without the screenful of argparse usage
+            session.write(Text(without_usage(error), style="red"))
             session.write(Text(f"As plain English: {proposal.explanation}. Try: " + " · ".join(proposal.suggestions),
                                style="yellow"))
             return
