@@ -79,7 +79,7 @@ class ProxmoxApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
     # what the first-run form cannot use: its fields take the keys, and nothing is connected yet
-    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "quit")
+    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "quit", "command_palette")
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,

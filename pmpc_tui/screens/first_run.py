@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pmpc_tui.simulator.server import SimulatorProcess
 
 WELCOME = """[b]Welcome to proxmox-mpc[/b] — no connection profile yet.
-Connect with an API token (best: one with only the privileges you need, see README),
+Connect with an API token (ideally one with only the privileges it needs),
 or try everything on a simulated demo cluster first."""
 
 
