@@ -13,6 +13,7 @@ from textual import events, work
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -76,10 +77,10 @@ class ProxmoxApp(App[None]):
         Binding("r", "refresh", "Refresh now", show=False),
         Binding("grave_accent", "toggle_repl", "REPL at the bottom", key_display="`", priority=True, show=False),
         Binding("question_mark", "keys_help", "more"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "leave", "Quit"),
     ]
     # what the first-run form cannot use: its fields take the keys, and nothing is connected yet
-    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "quit", "command_palette")
+    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "leave", "command_palette")
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
@@ -109,6 +110,7 @@ class ProxmoxApp(App[None]):
         self._keys_held_since = 0.0
         self._newest_screen: object = None
         self._screen_painted = True
+        self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
@@ -168,6 +170,10 @@ class ProxmoxApp(App[None]):
                 self._client = client
         return self._client
 
+    async def action_leave(self) -> None:
+        """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
+        await self.action_quit()
+
     async def action_quit(self) -> None:
         """Quit; with unsaved editor changes, keep them as drafts and ask first."""
         unsaved = [path for check in self.unsaved_checks for path in check()]
@@ -194,24 +200,45 @@ class ProxmoxApp(App[None]):
 
     # ---- keys, help and notifications -----------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
-        """Keys typed while a screen is still loading wait for it instead of being dropped."""
+        """Keys go one at a time: each waits until the one before went its way and the screen it may have
+        opened drew its first frame (a fast `:cts` or `/k8s` is not lost to a screen still loading)."""
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
-        if not self._held_keys and self._takes_keys():
-            await self._deliver(event)
-            return
         if not self._held_keys:
             self._keys_held_since = time.monotonic()
-            self.set_timer(KEY_POLL, self._release_keys)
         self._held_keys.append(event)
+        await self._release_keys()
+
+    async def _release_keys(self) -> None:
+        while self._held_keys:
+            waiting = self._key_in_flight is not None or not self._takes_keys()
+            if waiting and time.monotonic() - self._keys_held_since < KEY_HOLD_LIMIT:
+                self.set_timer(KEY_POLL, self._release_keys)  # look again (also covers a lost step)
+                return
+            key = self._held_keys.pop(0)
+            self._keys_held_since = time.monotonic()
+            await self._deliver(key)
 
     async def _deliver(self, key: events.Key) -> None:
         before = self.screen
+        target = before.focused or before
+        flight = self._key_in_flight = object()
         await super().on_event(key)
         if self.screen is not before:  # the key opened a dialog or a screen: later keys wait for its first frame
             self._screen_painted = False
             self.screen.call_after_refresh(self._painted)
+        self._after_key([before, *target.ancestors_with_self], flight)  # app → screen → widget → … → app
+
+    def _after_key(self, hops: list[DOMNode], flight: object) -> None:
+        """Queue a step behind the key at each node it passes or bubbles through, in turn; then the next key."""
+        while hops:
+            node, hops = hops[0], hops[1:]
+            if node.call_later(self._after_key, hops, flight):
+                return
+        if self._key_in_flight is flight:
+            self._key_in_flight = None
+            self.call_later(self._release_keys)
 
     def _painted(self) -> None:
         self._screen_painted = True
@@ -230,16 +257,6 @@ class ProxmoxApp(App[None]):
         if now - self._newest_screen_at > NEW_SCREEN:
             return True  # long open: whatever has focus (or nothing) takes keys as usual
         return screen.focused is not None or not screen.focus_chain
-
-    async def _release_keys(self) -> None:
-        """Hand held keys on one at a time, each once the screen it may have opened is ready."""
-        while self._held_keys:
-            if not self._takes_keys() and time.monotonic() - self._keys_held_since < KEY_HOLD_LIMIT:
-                self.set_timer(KEY_POLL, self._release_keys)
-                return
-            key = self._held_keys.pop(0)
-            self._keys_held_since = time.monotonic()
-            await self._deliver(key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Global keys that cannot work where the user is are hidden (and let the key through)."""
