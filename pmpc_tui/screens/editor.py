@@ -40,7 +40,7 @@ class EditorScreen(Screen[None]):
     AUTO_FOCUS = "#iac-tree"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+g", "diff", "Diff vs generated"),
+        Binding("ctrl+g", "diff", "Diff"),
         Binding("ctrl+e", "focus_tree", "Files", priority=True),  # TextArea's ctrl+e (line end) yields to it
         Binding("escape", "focus_tree", "Files", show=False),
     ]

@@ -18,7 +18,7 @@ from pmpc_tui.services import guest_guards
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.widgets.guest_details import GuestDetails
-from pmpc_tui.widgets.guest_table import SORTABLE, GuestTable
+from pmpc_tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
 
 log = logging.getLogger("pmpc.console")
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
@@ -43,7 +43,7 @@ class GuestsScreen(LiveScreen):
         Binding("c", "console", "Console URL", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
-        *(Binding(key, f"sort_column('{column}')", f"Sort by {column}", show=False)
+        *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
           for key, column in SORT_KEYS.items()),
     ]
 

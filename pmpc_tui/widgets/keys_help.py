@@ -47,7 +47,7 @@ class KeysHelp(ModalScreen[None]):
         for title, bindings in self.sections:
             rows: dict[str, list[str]] = {}  # description → keys (j and ↓ share a line)
             for keys in BindingsMap(bindings).key_to_bindings.values():
-                for binding in keys:
+                for binding in keys[:1]:  # a key the screen binds hides the same key of a widget below it
                     if binding.description:
                         shown = rows.setdefault(binding.description, [])
                         key = self.app.get_key_display(binding)
