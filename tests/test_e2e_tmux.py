@@ -273,3 +273,25 @@ def test_first_run_at_80x24_shows_the_buttons_and_the_test_result_without_scroll
         wait_for(name, "EXITED-")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def colour_before(line: str, word: str) -> str:
+    """The last SGR sequence before `word` in a captured line (the style the word is drawn in)."""
+    head = line[:line.index(word)]
+    found = SGR.findall(head)
+    return found[-1] if found else ""
+
+
+def test_guest_states_have_their_own_colours_and_start_on_a_running_vm_explains(tmux_session: str) -> None:
+    wait_for(tmux_session, "Nodes 3/3 online")
+    keys(tmux_session, "2")
+    wait_for_line(tmux_session, "109", "dev-sandbox", "stopped")
+    lines = capture(tmux_session, escapes=True).splitlines()
+    running = next(line for line in lines if "web-02" in line)
+    stopped = next(line for line in lines if "dev-sandbox" in line)
+    assert colour_before(running, "running") != colour_before(stopped, "stopped")
+    keys(tmux_session, "j")  # 101, running
+    keys(tmux_session, "s")
+    wait_for(tmux_session, "already running")  # explained; nothing was sent
+    keys(tmux_session, "q")
+    wait_for(tmux_session, "EXITED-0")
