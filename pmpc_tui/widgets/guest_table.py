@@ -83,6 +83,8 @@ class GuestTable(VirtualTable):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(COLUMNS, fixed_columns=FIXED_COLUMNS, **kwargs)
+        self._styled = frozenset(i for i, (key, _) in enumerate(COLUMNS) if key in ("name", "status"))
+        self._state_styles: dict[str, Style] = {}
         self.sort_column = "vmid"
         self.sort_reverse = False
         self.marked: set[int] = set()
@@ -103,16 +105,25 @@ class GuestTable(VirtualTable):
     def header_extra(self, column: str) -> int:
         return 1 if column in SORTABLE else 0  # the sort arrow
 
+    @property
+    def styled_columns(self) -> frozenset[int]:
+        return self._styled
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._state_styles = {}  # the theme or stylesheet changed
+
     def cell_style(self, key: str, column: str, value: str) -> Style | None:
-        if column not in ("status", "name"):
-            return None
         row = self._by_key.get(key)
         if row is None:
             return None
         state = state_of(row)
-        if column == "name" and state == "running":
+        if (column == "name" and state == "running") or state not in STATES:
             return None
-        return self.get_component_rich_style(f"guest-table--{state}") if state in STATES else None
+        style = self._state_styles.get(state)
+        if style is None:
+            style = self._state_styles[state] = self.get_component_rich_style(f"guest-table--{state}")
+        return style
 
     def cell_text(self, key: str, column: str, value: str) -> str:
         if column == "status" and self.app.no_color:

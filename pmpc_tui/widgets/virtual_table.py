@@ -245,15 +245,21 @@ class VirtualTable(ScrollView, can_focus=True):
     def _segments(self, cells: Sequence[str], style: Style, key: str | None,
                   columns: range) -> list[Segment]:
         segments = []
+        special = self.styled_columns
         for i in columns:
             width, value = self._widths[i], cells[i]
             extra = None
-            if key is not None:
+            if key is not None and i in special:
                 column = self.column_keys[i]
                 extra = self.cell_style(key, column, value)
                 value = self.cell_text(key, column, value)
             segments.append(Segment(" " + set_cell_size(value, width) + " ", style + extra if extra else style))
         return segments
+
+    @property
+    def styled_columns(self) -> frozenset[int]:
+        """Indexes of the columns whose cells go through `cell_style` / `cell_text` (none by default)."""
+        return frozenset()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
