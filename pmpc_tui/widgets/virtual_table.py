@@ -55,6 +55,8 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("k", "cursor(-1)", "Up", show=False),
         Binding("g", "edge(0)", "First", show=False),
         Binding("G", "edge(1)", "Last", show=False),
+        Binding("right,l", "column(1)", "Scroll right a column", show=False),
+        Binding("left,h", "column(-1)", "Scroll left a column", show=False),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
     ]
@@ -192,6 +194,19 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
+
+    def action_column(self, direction: int) -> None:
+        """Scroll sideways by whole columns (the fixed ones stay put)."""
+        edges, x = [], 0
+        for width in self._widths[self.fixed_columns:]:
+            edges.append(x)
+            x += width + 2
+        now = round(self.scroll_x)
+        if direction > 0:
+            target = next((e for e in edges if e > now), now)
+        else:
+            target = max((e for e in edges if e < now), default=0)
+        self.scroll_to(x=min(target, round(self.max_scroll_x)), animate=False)
 
     def action_half_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, (self.scrollable_content_region.height - 1) // 2))
