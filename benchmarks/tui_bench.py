@@ -55,8 +55,9 @@ def first_frame(runs: int = 3) -> tuple[float, float]:
             name = f"bench-{uuid.uuid4().hex[:8]}"
             env = {**os.environ, "PMPC_CONFIG_DIR": tmp, "TERM": "xterm-256color"}
             started = time.perf_counter()
-            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", str(cli)],
-                           check=True, env=env)
+            # the variable goes in the command too: a running tmux server gives new sessions its own environment
+            subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                            f"PMPC_CONFIG_DIR={tmp} {cli}"], check=True, env=env)
             first = None
             try:
                 while time.perf_counter() - started < 30:

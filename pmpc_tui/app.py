@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widget import Widget
 
 from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.screens.base import ClusterRefreshed, LiveScreen
 from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.screens.dashboard import DashboardScreen
 from pmpc_tui.screens.editor import EditorScreen
@@ -27,7 +35,7 @@ from pmpc_tui.screens.plan import PlanScreen
 from pmpc_tui.screens.tasks import TasksScreen
 from pmpc_tui.services.applog import api_call_logger, app_log
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
-from pmpc_tui.widgets.repl import ReplPane, toggle_repl
+from pmpc_tui.widgets.repl import ReplPane, ReplSession, toggle_repl
 
 if TYPE_CHECKING:
     from pmpc_tui.screens.first_run import Connected
@@ -38,6 +46,9 @@ if TYPE_CHECKING:
     from pmpc_tui.workspace.init import InitOptions
 
 ClientFactory = Callable[[], Awaitable[PVEClient]]
+KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
+KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
+NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
 log = logging.getLogger("pmpc.console")
 
 
@@ -61,13 +72,15 @@ class ProxmoxApp(App[None]):
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=v.key in "123") for v in VIEWS),
+        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS),
         Binding("colon", "jump", "Jump"),
-        Binding("r", "refresh", "Refresh", show=False),
-        Binding("grave_accent", "toggle_repl", "REPL", key_display="`", priority=True),
-        Binding("question_mark", "show_help_panel", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("r", "refresh", "Refresh now", show=False),
+        Binding("grave_accent", "toggle_repl", "REPL at the bottom", key_display="`", priority=True, show=False),
+        Binding("question_mark", "keys_help", "more"),
+        Binding("q", "leave", "Quit"),
     ]
+    # what the first-run form cannot use: its fields take the keys, and nothing is connected yet
+    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "leave", "command_palette")
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
@@ -87,6 +100,18 @@ class ProxmoxApp(App[None]):
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self._client: PVEClient | None = None
         self._client_lock = asyncio.Lock()
+        self.repl_session: ReplSession | None = None  # created by the first REPL pane
+        self._refreshing = False  # a refresh is in flight
+        self._refresh_again = False  # someone asked for one meanwhile
+        self._next_refresh: Timer | None = None
+        self._refresh_failed = False  # the last refresh failed (its error was shown once)
+        self._held_notes: list[tuple[str, str, SeverityLevel, float | None]] = []  # while a dialog is open
+        self._held_keys: list[events.Key] = []  # typed while a screen was still loading
+        self._keys_held_since = 0.0
+        self._newest_screen: object = None
+        self._screen_painted = True
+        self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
+        self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
 
@@ -107,11 +132,9 @@ class ProxmoxApp(App[None]):
         except Exception as exc:  # logs must never stop the console
             self.notify(f"file logging is off: {exc}", severity="warning")
         log.info("console started (%s)", self.sub_title or "no label")
-        self.refresh_data()
+        self.refresh_data()  # each refresh schedules the next one when it finishes
         if self.workspace_root is not None:
             self.report_unfinished_apply()
-        if self.refresh_seconds > 0:
-            self.set_interval(self.refresh_seconds, self.refresh_data)
 
     def _connected(self, result: Connected | None) -> None:
         """The first-run screen connected (or started the demo)."""
@@ -147,6 +170,10 @@ class ProxmoxApp(App[None]):
                 self._client = client
         return self._client
 
+    async def action_leave(self) -> None:
+        """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
+        await self.action_quit()
+
     async def action_quit(self) -> None:
         """Quit; with unsaved editor changes, keep them as drafts and ask first."""
         unsaved = [path for check in self.unsaved_checks for path in check()]
@@ -170,6 +197,103 @@ class ProxmoxApp(App[None]):
     def query_unsaved_editors(self) -> list[EditorScreen]:
         return [check.__self__ for check in self.unsaved_checks  # type: ignore[attr-defined]
                 if isinstance(getattr(check, "__self__", None), EditorScreen)]
+
+    # ---- keys, help and notifications -----------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys go one at a time: each waits until the one before went its way and the screen it may have
+        opened drew its first frame (a fast `:cts` or `/k8s` is not lost to a screen still loading)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if not self._held_keys:
+            self._keys_held_since = time.monotonic()
+        self._held_keys.append(event)
+        await self._release_keys()
+
+    async def _release_keys(self) -> None:
+        while self._held_keys:
+            waiting = self._key_in_flight is not None or not self._takes_keys()
+            if waiting and time.monotonic() - self._keys_held_since < KEY_HOLD_LIMIT:
+                self.set_timer(KEY_POLL, self._release_keys)  # look again (also covers a lost step)
+                return
+            key = self._held_keys.pop(0)
+            self._keys_held_since = time.monotonic()
+            await self._deliver(key)
+
+    async def _deliver(self, key: events.Key) -> None:
+        before = self.screen
+        target = before.focused or before
+        flight = self._key_in_flight = object()
+        await super().on_event(key)
+        if self.screen is not before:  # the key opened a dialog or a screen: later keys wait for its first frame
+            self._screen_painted = False
+            self.screen.call_after_refresh(self._painted)
+        self._after_key([before, *target.ancestors_with_self], flight)  # app → screen → widget → … → app
+
+    def _after_key(self, hops: list[DOMNode], flight: object) -> None:
+        """Queue a step behind the key at each node it passes or bubbles through, in turn; then the next key."""
+        while hops:
+            node, hops = hops[0], hops[1:]
+            if node.call_later(self._after_key, hops, flight):
+                return
+        if self._key_in_flight is flight:
+            self._key_in_flight = None
+            self.call_later(self._release_keys)
+
+    def _painted(self) -> None:
+        self._screen_painted = True
+
+    def _takes_keys(self) -> bool:
+        """The screen on top has drawn its first frame and, if it has anything to focus, focused it."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return False
+        if not screen.is_mounted or not screen.is_attached or not self._screen_painted:
+            return False
+        now = time.monotonic()
+        if screen is not self._newest_screen:
+            self._newest_screen, self._newest_screen_at = screen, now
+        if now - self._newest_screen_at > NEW_SCREEN:
+            return True  # long open: whatever has focus (or nothing) takes keys as usual
+        return screen.focused is not None or not screen.focus_chain
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Global keys that cannot work where the user is are hidden (and let the key through)."""
+        from textual.widgets import Input, TextArea
+
+        from pmpc_tui.screens.first_run import FirstRunScreen
+
+        if action in self.NOT_ON_FIRST_RUN and isinstance(self.screen, FirstRunScreen):
+            return False
+        # digits type into the editor / a field
+        return not (action == "switch_mode" and isinstance(self.focused, (TextArea, Input)))
+
+    def action_keys_help(self) -> None:
+        """`?`: the console's keys, this screen's first; `?` or Esc closes it."""
+        from pmpc_tui.widgets.keys_help import KeysHelp
+
+        self.push_screen(KeysHelp(keys_help_sections(self)))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Toasts wait while a dialog is open, so they never cover it."""
+        if isinstance(self.screen, ModalScreen):
+            self._held_notes.append((message, title, severity, timeout))
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def pop_screen(self) -> AwaitComplete:
+        done = super().pop_screen()
+        self.call_after_refresh(self._show_held_notes)
+        return done
+
+    def _show_held_notes(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        held, self._held_notes = self._held_notes, []
+        for message, title, severity, timeout in held[-3:]:  # the newest few; the Tasks screen has all
+            self.notify(message, title=title, severity=severity, timeout=timeout)
 
     # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -202,11 +326,12 @@ class ProxmoxApp(App[None]):
         if target.view.mode in ("vms", "cts") and target.target:
             view = self.cluster_view
             kind = "qemu" if target.view.mode == "vms" else "lxc"
-            rows = view.guests(kind) if view else []
-            exact = [r for r in rows if target.target in (str(r["vmid"]), r["name"])]
-            if len(exact) == 1:
-                self.goto_guest(exact[0]["vmid"])
-                return
+            other = "lxc" if kind == "qemu" else "qemu"
+            for rows in (view.guests(kind), view.guests(other)) if view else ():
+                exact = [r for r in rows if target.target in (str(r["vmid"]), r["name"])]
+                if len(exact) == 1:  # `:vm NAME` of a container opens it where it lives
+                    self.goto_guest(exact[0]["vmid"])
+                    return
             self.switch_mode(target.view.mode)
             self.call_after_refresh(self._apply_filter, target.target)
             return
@@ -245,6 +370,17 @@ class ProxmoxApp(App[None]):
                 screen.table.focus()
 
         self.call_after_refresh(select)
+
+    def describe_guest(self, vmid: int) -> None:
+        """Open the guest's screen with the cursor on it and its details pane open."""
+        self.goto_guest(vmid)
+
+        def details() -> None:
+            screen = self.screen
+            if isinstance(screen, GuestsScreen) and screen.table.selected_vmid == vmid:
+                screen.action_details()
+
+        self.call_after_refresh(lambda: self.call_after_refresh(details))
 
     def prepare_command(self, name: str) -> None:
         """Palette → command: open the console with the command typed, ready to complete and run."""
@@ -323,7 +459,6 @@ class ProxmoxApp(App[None]):
         """Run a guest action through the services, wait for its task, tell the user and refresh."""
         from pmpc_tui.observability.correlation import operation
 
-        self.notify(f"{action} {label}…", timeout=3)
         with operation(action):
             await self._guest_action(kind, vmid, action, label)
         self.refresh_data()
@@ -343,10 +478,12 @@ class ProxmoxApp(App[None]):
                 result.exitstatus = status.get("exitstatus")
         except PVEError as exc:
             log.warning("%s %s failed: %s", action, label, exc)
-            self.notify(str(exc), title=f"{action} failed", severity="error", timeout=10)
+            self.notify(f"{exc.message} — 5 opens Tasks", title=f"{action} failed", severity="error", timeout=8)
         else:
             log.info("%s %s: %s", action, label, result.exitstatus)
-            self.notify(f"{action} {label}: {result.exitstatus}", title="Task finished")
+            ok = result.exitstatus == "OK"
+            self.notify(f"{action} {label}: {result.exitstatus}" + ("" if ok else " — 5 opens Tasks"),
+                        severity="information" if ok else "error", timeout=5 if ok else 8)
 
     @work(group="workspace")
     async def report_unfinished_apply(self) -> None:
@@ -370,22 +507,87 @@ class ProxmoxApp(App[None]):
             self.notify(f"apply #{run.id} ({run.status}) did not finish: run `apply --resume` in the console (8) to "
                         "finish it, or `apply --abandon`", title="Unfinished apply", severity="warning", timeout=15)
 
-    @work(exclusive=True, group="refresh")
-    async def refresh_data(self) -> None:
-        """Read the cluster in the background and hand the result to the visible screen."""
+    def refresh_data(self) -> None:
+        """Read the cluster now, or right after the read in flight (refreshes never pile up or starve)."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        if self._next_refresh is not None:
+            self._next_refresh.stop()
+            self._next_refresh = None
+        self._refreshing = True
+        self._read_cluster()
+
+    def _refresh_finished(self) -> None:
+        """Schedule the next refresh now that this one is done (dolphie's way: no overlapping reads)."""
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh_data()
+        elif self.refresh_seconds > 0 and self.is_running:
+            self._next_refresh = self.set_timer(self.refresh_seconds, self.refresh_data)
+
+    @work(group="refresh")
+    async def _read_cluster(self) -> None:
+        """Read the cluster in the background and tell the visible screen."""
+        try:
+            await self._load_cluster_view()
+        finally:
+            self._refresh_finished()
+
+    async def _load_cluster_view(self) -> None:
         try:
             view = await load_cluster_view(await self.client())
         except PVEError as exc:
             log.warning("refresh failed: %s", exc)
-            self.notify(str(exc), title="Could not refresh", severity="error", timeout=8)
+            if not self._refresh_failed:  # once, not every few seconds
+                self.notify(str(exc), title="Could not refresh", severity="error", timeout=8)
+            self._refresh_failed = True
             return
+        if self._refresh_failed:
+            self._refresh_failed = False
+            self.notify("Connected again.", timeout=3)
+        failed = []
         for task in finished_tasks(self.cluster_view, view):
             if task["upid"] not in self.awaited_tasks:
-                ok = task["status"] == "OK"
-                self.notify(f"{task['type']} {task['id']} on {task['node']}: {task['status']}",
-                            title="Task finished", severity="information" if ok else "error")
+                if task["status"] == "OK":
+                    self.notify(f"{task['type']} {task['id']} on {task['node']}: OK", title="Task finished",
+                                timeout=4)
+                else:
+                    failed.append(task)
+        if failed:
+            first = failed[0]
+            more = f" and {len(failed) - 1} more" if len(failed) > 1 else ""
+            self.notify(f"{first['type']} {first['id']} on {first['node']}: {first['status']}{more} — 5 opens Tasks",
+                        title="Task failed", severity="error", timeout=10)
         self.cluster_view = view
         self.history.record(view)
-        show = getattr(self.screen, "show_view", None)
-        if show is not None:
-            show(view)
+        for screen in self.screen_stack:  # the screen under a dialog is kept current too
+            if isinstance(screen, LiveScreen):
+                screen.post_message(ClusterRefreshed(view))
+
+
+def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
+    """The `?` list: this screen and its focused widget first, then the global keys, then the other screens."""
+    from pmpc_tui.screens.editor import EditorScreen as Editor
+    from pmpc_tui.screens.logs import LogsScreen as Logs
+    from pmpc_tui.widgets.virtual_table import VirtualTable
+
+    screen = app.screen
+    here: list[BindingType] = list(type(screen).BINDINGS)
+    node = app.focused
+    while node is not None and node is not screen:
+        if node.__module__.startswith("pmpc_tui"):
+            here.extend(type(node).BINDINGS)
+        node = node.parent  # type: ignore[assignment]
+    titles = {view.mode: f"{view.title} ({view.key})" for view in VIEWS}
+    title = titles.get(app.current_mode, "") if screen is app.screen_stack[0] or len(app.screen_stack) == 1 else ""
+    title = title or screen.__class__.__name__.removesuffix("Screen")
+    sections: list[tuple[str, list[BindingType]]] = [(f"This screen: {title}", here), ("Everywhere", app.BINDINGS)]
+    others: list[tuple[str, type[Widget]]] = [
+        ("VMs and containers (2, 3)", GuestsScreen), ("Tables", VirtualTable), ("Logs (6)", Logs),
+        ("IaC editor (7)", Editor), ("Plan (9)", PlanScreen)]
+    sections += [(name, list(cls.BINDINGS)) for name, cls in others if not isinstance(screen, cls)]
+    sections.append(("Textual", [Binding("ctrl+p", "command_palette", "palette: views, commands, guests"),
+                                 Binding("ctrl+q", "quit", "quit at once")]))
+    return sections

@@ -51,6 +51,19 @@ class GuestsProvider(Provider):
                               help=f"{row['status']} on {row['node']}  {row['tags']}".rstrip())
 
 
+GUEST_COMMANDS = ("describe", "start", "stop", "shutdown", "reboot", "suspend", "resume", "delete")
+
+
+def command_line(app: ProxmoxApp, name: str) -> str:
+    """The line a palette command starts with: a guest command names the guest chosen on screen."""
+    from pmpc_tui.screens.guests import GuestsScreen
+
+    screen = app.screen
+    if name in GUEST_COMMANDS and isinstance(screen, GuestsScreen) and screen.table.selected_vmid is not None:
+        return f"{name} {'vm' if screen.kind == 'qemu' else 'ct'} {screen.table.selected_vmid}"
+    return name
+
+
 class CommandsProvider(Provider):
     """Every command of the registry (the same ones the CLI and REPL run), with its help text."""
 
@@ -59,6 +72,17 @@ class CommandsProvider(Provider):
 
         app = cast("ProxmoxApp", self.app)
         matcher = self.matcher(query)
+        words = query.split(maxsplit=1)
+        view = app.cluster_view
+        if len(words) == 2 and words[0].lower() == "describe" and view is not None:  # `describe web` → that guest
+            guest = self.matcher(words[1])
+            for kind, rows in (("qemu", view.vms), ("lxc", view.containers)):
+                for row in rows:
+                    text = f"Describe {'VM' if kind == 'qemu' else 'CT'} {row['vmid']} {row['name']}"
+                    score = guest.match(f"{row['vmid']} {row['name']}")
+                    if score > 0:
+                        yield Hit(score + 1, text, partial(app.describe_guest, row["vmid"]),
+                                  help=f"open its details · {row['status']} on {row['node']}")
         guided = "Init workspace (guided form)"
         score = max(matcher.match(guided), matcher.match("/init"))
         if score > 0:
@@ -68,7 +92,7 @@ class CommandsProvider(Provider):
             text = f"Run: {command.name}"
             score = max(matcher.match(text), matcher.match(command.help))
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(app.prepare_command, command.name),
+                yield Hit(score, matcher.highlight(text), partial(app.prepare_command, command_line(app, command.name)),
                           help=command.help)
 
     async def discover(self) -> Hits:

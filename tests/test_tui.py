@@ -141,13 +141,13 @@ async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
         assert "109" not in app.screen.query_one(GuestTable).rows
 
 
-async def test_failed_action_is_reported(sim: SimulatorThread) -> None:
+async def test_delete_of_a_running_vm_is_explained_and_nothing_is_sent(sim: SimulatorThread) -> None:
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_vms_at(app, pilot, 101)
-        await pilot.press("delete")  # 101 is running: the service refuses
-        await pilot.pause()
-        await pilot.press(*"web-01", "enter")
+        await pilot.press("delete")  # 101 is running: doomed, so no dialog and no request
         await settle(app, pilot)
-        assert any("is running" in n.message for n in app._notifications)
+        assert isinstance(app.screen, GuestsScreen)
+        assert any("is running: stop it first" in n.message for n in app._notifications), \
+            [n.message for n in app._notifications]
         assert sim.call(lambda: 101 in sim.sim.cluster.guests)

@@ -142,3 +142,23 @@ async def test_without_a_workspace_the_editor_says_how_to_make_one(shared_sim: S
         await pilot.press("7")
         await pilot.pause()
         assert "proxmox-mpc init" in str(app.screen.query_one("#editor-title", Static).render())
+
+
+async def test_digits_type_into_the_file_and_ctrl_e_goes_to_the_files_where_digits_switch_screens(
+        shared_sim: SimulatorThread, workspace: Path) -> None:
+    app = editor_app(shared_sim, workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_in_editor(app, pilot, workspace / "terraform" / "main.tf")
+        editor = screen.query_one("#editor", TextArea)
+        editor.move_cursor((0, 0))
+        await pilot.press("1", "2", "7")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen)
+        assert editor.text.startswith("127resource")
+        assert "1–9 switch screens" in str(screen.query_one("#editor-title", Static).render())
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#iac-tree")
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "GuestsScreen"

@@ -52,7 +52,7 @@ async def test_dashboard_warns_about_full_storage_and_lists_recent_tasks(sim: Si
         await pilot.pause()
         tasks = app.screen.query_one("#recent-tasks", KeyedTable)
         assert tasks.row_count == 1
-        assert [str(c) for c in tasks.get_row_at(0)][2:] == ["qmstart", "109", "OK"]
+        assert [str(c) for c in tasks.get_row_at(0)][2:] == ["qmstart", "109", "✔ OK"]
 
 
 async def test_dashboard_history_grows_with_each_refresh(shared_sim: SimulatorThread) -> None:
@@ -132,7 +132,7 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
     app = make_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_vms_at(app, pilot, 101)
-        await pilot.press("s")  # already running: fails, logged as a warning
+        await pilot.press("s")  # already running: not sent, logged as a warning
         await settle(app, pilot)
         await pilot.press("6")
         await pilot.pause()
@@ -142,7 +142,7 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
         def lines() -> list[str]:
             return [str(line.text) for line in log.lines]
 
-        assert any("start VM 101 (web-01) failed" in line for line in lines())
+        assert any("start not sent: VM 101 (web-01)" in line for line in lines()), lines()
         assert not any(" DEBUG " in line for line in lines())
         await pilot.press("D")
         assert any("GET /cluster/resources" in line for line in lines())
@@ -153,7 +153,7 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
         expected = [e for e in app_log().since(0) if entry_matches(e, "WARNING", "web-01")]
         count = f"({len(expected)} line{'' if len(expected) == 1 else 's'})"
         assert expected and f"WARNING and above matching 'web-01' {count}" in text_of(app, "#log-title")
-        assert "start VM 101 (web-01) failed" in " ".join(lines())
+        assert "start not sent: VM 101 (web-01)" in " ".join(lines())
 
 
 async def test_colon_jumps_to_views_and_guests(shared_sim: SimulatorThread) -> None:

@@ -9,7 +9,10 @@ from textual.widgets import Footer, Header, Static
 from pmpc_tui.formatting import human_bytes, human_duration, sparkline, task_time, usage_bar
 from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.widgets.guest_table import compact_size
+from pmpc_tui.widgets.keyed_table import KeyedTable, task_status
+
+BAR = 5  # usage bars short enough for the node table to fit 80 columns
 
 NODE_COLUMNS = (("node", "Node"), ("status", "Status"), ("cpu", "CPU"), ("mem", "Memory"), ("disk", "Root disk"),
                 ("uptime", "Uptime"))
@@ -50,15 +53,15 @@ class DashboardScreen(LiveScreen):
             f"[b]Nodes {online}/{len(view.nodes)} online[/b]   "
             f"[b]VMs[/b] {_status_counts(vms)}   [b]Containers[/b] {_status_counts(cts)}")
         self.query_one("#nodes", KeyedTable).show({n["node"]: [
-            n["node"], n["status"], usage_bar(n["cpu"]) + f" of {n['maxcpu']}",
-            usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0) + f" of {human_bytes(n['maxmem'])}",
-            usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0), human_duration(n["uptime"]),
+            n["node"], n["status"], usage_bar(n["cpu"], BAR) + f" of {n['maxcpu']}",
+            usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0, BAR) + f" of {compact_size(n['maxmem'])}",
+            usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0, BAR), human_duration(n["uptime"]),
         ] for n in view.nodes})
         self._show_drift()
         self._show_history(view)
         self._show_storage(view)
         self.query_one("#recent-tasks", KeyedTable).show({t["upid"]: [
-            task_time(t["starttime"]), t["node"], t["type"], t["id"], t["status"],
+            task_time(t["starttime"]), t["node"], t["type"], t["id"], task_status(t["status"]),
         ] for t in view.tasks[:RECENT_TASKS]}, ordered=True)
         self.query_one("#tasks-title", Static).update(
             f"Recent tasks ({len(view.running_tasks())} running) · 5 for all tasks" if view.tasks
@@ -69,11 +72,11 @@ class DashboardScreen(LiveScreen):
         import time
 
         badge = self.query_one("#drift-badge", Static)
-        if getattr(self.app, "workspace_root", None) is None:
+        if self.proxmox.workspace_root is None:
             badge.display = False
             return
         badge.display = True
-        plan = getattr(self.app, "last_plan", None)
+        plan = self.proxmox.last_plan
         if plan is None:
             badge.update("[b]Code[/b]  not compared yet — press 9 to plan")
             return
@@ -85,10 +88,10 @@ class DashboardScreen(LiveScreen):
             badge.update(f"[b green]✔ In sync[/]  the cluster matches the code (plan at {when})")
 
     def _show_history(self, view: ClusterView) -> None:
-        history = getattr(self.app, "history", None)
+        history = self.proxmox.history
         lines = ["[b]Last readings[/b]  (CPU · memory, one mark per refresh)"]
         for n in view.nodes:
-            if history is None or n["status"] != "online":
+            if n["status"] != "online":
                 lines.append(f"  {n['node']:<8} {n['status']}")
                 continue
             cpu, mem = history.cpu(n["node"]), history.mem(n["node"])

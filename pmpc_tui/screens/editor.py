@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DirectoryTree, Footer, Header, Static, TextArea
 
+from pmpc_tui.screens.base import proxmox_app
 from pmpc_tui.services import editor as svc
 from pmpc_tui.widgets.iac_tree import IacTree
 
@@ -39,8 +40,8 @@ class EditorScreen(Screen[None]):
     AUTO_FOCUS = "#iac-tree"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+g", "diff", "Diff vs generated"),
-        Binding("ctrl+e", "focus_tree", "Files"),
+        Binding("ctrl+g", "diff", "Diff"),
+        Binding("ctrl+e", "focus_tree", "Files", priority=True),  # TextArea's ctrl+e (line end) yields to it
         Binding("escape", "focus_tree", "Files", show=False),
     ]
 
@@ -53,7 +54,7 @@ class EditorScreen(Screen[None]):
 
     @property
     def root(self) -> Path | None:
-        root = getattr(self.app, "workspace_root", None)
+        root = proxmox_app(self).workspace_root
         return Path(root) if root else None
 
     def compose(self) -> ComposeResult:
@@ -75,9 +76,7 @@ class EditorScreen(Screen[None]):
         grammar = hcl_language()
         if grammar is not None:
             self.query_one("#editor", TextArea).register_language("hcl", *grammar)
-        unsaved = getattr(self.app, "unsaved_checks", None)
-        if isinstance(unsaved, list):
-            unsaved.append(self.unsaved_files)
+        proxmox_app(self).unsaved_checks.append(self.unsaved_files)
 
     async def on_screen_resume(self) -> None:
         """Coming back: a workspace created meanwhile is shown; new files (e.g. after /sync) appear."""
@@ -142,7 +141,8 @@ class EditorScreen(Screen[None]):
             return
         rel = self.path.relative_to(self.root)
         state = "● modified (draft kept)" if self.dirty else "saved"
-        self.query_one("#editor-title", Static).update(f"[b]{rel}[/b]  {state}  · Ctrl+S save · Ctrl+G diff")
+        self.query_one("#editor-title", Static).update(
+            f"[b]{rel}[/b]  {state}\n^s save · ^g diff · Esc/^e files (there, 1–9 switch screens)")
 
     @on(TextArea.Changed, "#editor")
     def _changed(self) -> None:

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from pmpc_tui.pve.client import ConnectionSettings
     from pmpc_tui.simulator.server import SimulatorProcess
 
-WELCOME = """[b]Welcome to proxmox-mpc[/b]
-No connection profile yet. Connect to your cluster with an API token (recommended: a token with
-only the privileges you need — see README), or try everything on a simulated demo cluster first."""
+WELCOME = """[b]Welcome to proxmox-mpc[/b] — no connection profile yet.
+Connect with an API token (ideally one with only the privileges it needs),
+or try everything on a simulated demo cluster first."""
 
 
 @dataclass
@@ -41,23 +41,26 @@ class FirstRunScreen(Screen[Connected]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="first-run"):
+        with VerticalScroll(id="first-run"):  # compact: the buttons and the result fit 80x24 without scrolling
             yield Static(WELCOME, id="welcome")
-            yield Label("Profile name")
-            yield Input(value="homelab", id="fr-name")
-            yield Label("API URL")
-            yield Input(placeholder="https://pve1.example.com:8006", id="fr-url")
-            yield Label("API token id (USER@REALM!TOKEN)")
-            yield Input(placeholder="root@pam!proxmox-mpc", id="fr-token")
-            yield Label("Token secret (stored in a 0600 file under the config directory)")
-            yield Input(password=True, id="fr-secret")
-            yield Label("Certificate SHA-256 fingerprint to pin (optional; shown by a failed test)")
-            yield Input(placeholder="AB:CD:…", id="fr-fingerprint")
-            yield Checkbox("Skip TLS verification (not recommended)", id="fr-insecure")
+            for label, field in (
+                ("Profile name", Input(value="homelab", id="fr-name", compact=True)),
+                ("API URL", Input(placeholder="https://pve1.example.com:8006", id="fr-url", compact=True)),
+                ("API token id", Input(placeholder="USER@REALM!TOKEN, e.g. root@pam!proxmox-mpc", id="fr-token",
+                                       compact=True)),
+                ("Token secret", Input(password=True, placeholder="kept in a 0600 file in the config directory",
+                                       id="fr-secret", compact=True)),
+                ("Fingerprint", Input(placeholder="optional SHA-256 to pin (a failed test shows it)",
+                                      id="fr-fingerprint", compact=True)),
+            ):
+                with Horizontal(classes="fr-row"):
+                    yield Label(label, classes="fr-label")
+                    yield field
+            yield Checkbox("Skip TLS verification (not recommended)", id="fr-insecure", compact=True)
             with Horizontal(id="fr-buttons"):
-                yield Button("Test connection", id="fr-test")
-                yield Button("Save and connect", id="fr-save", variant="primary")
-                yield Button("Try the demo", id="fr-demo", variant="success")
+                yield Button("Test connection", id="fr-test", compact=True)
+                yield Button("Save and connect", id="fr-save", variant="primary", compact=True)
+                yield Button("Try the demo", id="fr-demo", variant="success", compact=True)
             yield Static("", id="fr-status")
         yield Footer()
 

@@ -3,7 +3,8 @@ one-key actions (also on a marked selection) and the web console link."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+import logging
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,13 +14,15 @@ from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.screens.base import LiveScreen
+from pmpc_tui.services import guest_guards
 from pmpc_tui.services.live import ClusterView
 from pmpc_tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.widgets.guest_details import GuestDetails
-from pmpc_tui.widgets.guest_table import SORTABLE, GuestTable
+from pmpc_tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
 
-if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
+log = logging.getLogger("pmpc.console")
+# k9s-style: Shift+letter sorts by that column; the same key again reverses
+SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
 
 
 class GuestsScreen(LiveScreen):
@@ -30,30 +33,25 @@ class GuestsScreen(LiveScreen):
         Binding("slash", "filter", "Filter"),
         Binding("escape", "back", "Back", show=False),
         Binding("enter", "details", "Details", show=False),
-        Binding("space", "mark", "Mark"),
+        Binding("space", "mark", "Mark", show=False),
         Binding("ctrl+a", "mark_all", "Mark all", show=False),
         Binding("s", "guest('start')", "Start"),
         Binding("d", "guest('shutdown')", "Shutdown"),
-        Binding("x", "guest('stop')", "Stop"),
-        Binding("R", "guest('reboot')", "Reboot"),
-        Binding("delete", "guest('delete')", "Delete"),
-        Binding("c", "console", "Console URL"),
-        Binding("o", "sort", "Sort"),
-        Binding("O", "reverse_sort", "Reverse", show=False),
+        Binding("x", "guest('stop')", "Stop", show=False),
+        Binding("R", "guest('reboot')", "Reboot", show=False),
+        Binding("delete", "guest('delete')", "Delete", key_display="del", show=False),
+        Binding("c", "console", "Console URL", show=False),
+        Binding("o", "sort", "Sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", show=False),
+        *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
+          for key, column in SORT_KEYS.items()),
     ]
-    # actions that ask first: a yes/no question, or (delete) typing the guest's name
-    CONFIRM = {"stop": "Stop {label} now? Unsaved work in the guest is lost.",
-               "reboot": "Reboot {label}?", "shutdown": "Shut down {label}?"}
 
     def __init__(self, kind: str) -> None:
         super().__init__(name="vms" if kind == "qemu" else "cts")
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
         self.details_vmid: int | None = None
-
-    @property
-    def proxmox(self) -> ProxmoxApp:
-        return cast("ProxmoxApp", self.app)
 
     @property
     def table(self) -> GuestTable:
@@ -125,6 +123,10 @@ class GuestsScreen(LiveScreen):
 
     def action_sort(self) -> None:
         self.table.next_sort_column()
+        self._update_title()
+
+    def action_sort_column(self, column: str) -> None:
+        self.table.sort_by(column)
         self._update_title()
 
     def action_reverse_sort(self) -> None:
@@ -207,6 +209,16 @@ class GuestsScreen(LiveScreen):
         if not targets:
             self.notify("Select a guest first (or mark some with Space).", severity="warning")
             return
+        reasons = [guest_guards.refusal(action, row, self._label(row)) for row in targets]
+        refused = [reason for reason in reasons if reason is not None]
+        targets = [row for row, reason in zip(targets, reasons, strict=True) if reason is None]
+        for reason in refused:
+            log.warning("%s not sent: %s", action, reason)
+        if refused:  # doomed requests: explain, send nothing for them
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            self.notify(refused[0] + more, title=f"Not sent: {action}", severity="warning", timeout=6)
+        if not targets:
+            return
         labels = [self._label(r) for r in targets]
         label = labels[0] if len(labels) == 1 else f"{len(labels)} guests: " + ", ".join(
             str(r["name"] or r["vmid"]) for r in targets)
@@ -219,12 +231,13 @@ class GuestsScreen(LiveScreen):
                     self.table.clear_marks()
                     self._update_title()
 
+        question = guest_guards.question(action, label)
         if action == "delete":
             phrase = str(targets[0]["name"]) if len(targets) == 1 else str(len(targets))
-            self.app.push_screen(ConfirmScreen(f"Delete {label} and all disks? This cannot be undone.",
+            self.app.push_screen(ConfirmScreen(guest_guards.delete_question(label),
                                                type_to_confirm=phrase, confirm_label="Delete"), go)
-        elif action in self.CONFIRM:
-            self.app.push_screen(ConfirmScreen(self.CONFIRM[action].format(label=label)), go)
+        elif question is not None:
+            self.app.push_screen(ConfirmScreen(question), go)
         else:
             go(True)
 

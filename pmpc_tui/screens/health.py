@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
@@ -11,10 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from pmpc_tui.screens.base import proxmox_app
 from pmpc_tui.widgets.keyed_table import KeyedTable
-
-if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
 
 COLUMNS = (("check", "Check"), ("status", "Status"), ("detail", "Detail"), ("next", "Next step"))
 MARK = {"ok": "✔ ok", "warning": "▲ warning", "critical": "✖ CRITICAL"}
@@ -44,7 +40,7 @@ class HealthScreen(Screen[None]):
         from pmpc_tui.services.health import overall, run_health
         from pmpc_tui.state.errors import StateDatabaseError
 
-        app = cast("ProxmoxApp", self.app)
+        app = proxmox_app(self)
         client = None
         try:
             client = await app.client()

@@ -22,10 +22,10 @@ class LogsScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("D", "level('DEBUG')", "All"),
-        Binding("I", "level('INFO')", "Info+"),
-        Binding("W", "level('WARNING')", "Warnings+"),
-        Binding("E", "level('ERROR')", "Errors"),
+        Binding("D", "level('DEBUG')", "All levels", show=False),  # the title line names D/I/W/E
+        Binding("I", "level('INFO')", "Info and above", show=False),
+        Binding("W", "level('WARNING')", "Warnings and above", show=False),
+        Binding("E", "level('ERROR')", "Errors only", show=False),
     ]
 
     def __init__(self) -> None:

@@ -9,7 +9,10 @@ from textual.widgets import Footer, Header, Static
 from pmpc_tui.formatting import human_bytes, human_duration, usage_bar
 from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
+from pmpc_tui.widgets.guest_table import compact_size
 from pmpc_tui.widgets.keyed_table import KeyedTable
+
+BAR = 5  # usage bars short enough for the node table to fit 80 columns
 
 NODE_COLUMNS = (("node", "Node"), ("status", "Status"), ("guests", "Guests"), ("cpu", "CPU"), ("mem", "Memory"),
                 ("disk", "Root disk"), ("uptime", "Uptime"))
@@ -43,9 +46,9 @@ class NodesScreen(LiveScreen):
         for row in view.vms + view.containers:
             guests[row["node"]] = guests.get(row["node"], 0) + 1
         self.query_one("#node-table", KeyedTable).show({n["node"]: [
-            n["node"], n["status"], str(guests.get(n["node"], 0)), usage_bar(n["cpu"]) + f" of {n['maxcpu']}",
-            usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0) + f" of {human_bytes(n['maxmem'])}",
-            usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0), human_duration(n["uptime"]),
+            n["node"], n["status"], str(guests.get(n["node"], 0)), usage_bar(n["cpu"], BAR) + f" of {n['maxcpu']}",
+            usage_bar(n["mem"] / n["maxmem"] if n["maxmem"] else 0, BAR) + f" of {compact_size(n['maxmem'])}",
+            usage_bar(n["disk"] / n["maxdisk"] if n["maxdisk"] else 0, BAR), human_duration(n["uptime"]),
         ] for n in view.nodes})
         self.query_one("#storage-table", KeyedTable).show({f"{s['node']}/{s['storage']}": [
             s["storage"], s["node"], s["type"], s["content"], usage_bar(s["used_fraction"]),

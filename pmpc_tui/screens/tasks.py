@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,10 +11,7 @@ from pmpc_tui.formatting import task_time
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
-from pmpc_tui.widgets.keyed_table import KeyedTable
-
-if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
+from pmpc_tui.widgets.keyed_table import KeyedTable, task_status
 
 TASK_COLUMNS = (("start", "Started"), ("end", "Ended"), ("node", "Node"), ("type", "Type"), ("id", "ID"),
                 ("user", "User"), ("status", "Status"))
@@ -52,7 +47,7 @@ class TasksScreen(LiveScreen):
         tasks = view.running_tasks() + [t for t in view.tasks if t["status"] != "running"]
         self.query_one("#task-table", KeyedTable).show({t["upid"]: [
             task_time(t["starttime"]), task_time(t["endtime"]) if t["endtime"] else "running…", t["node"],
-            t["type"], t["id"], t["user"], t["status"],
+            t["type"], t["id"], t["user"], task_status(t["status"]),
         ] for t in tasks}, ordered=True)
         if not tasks:
             self.query_one("#task-log-title", Static).update("No tasks yet — actions you run show up here.")
@@ -82,9 +77,8 @@ class TasksScreen(LiveScreen):
         """Read new lines of the task's log through the services."""
         from pmpc_tui.services.live import task_log
 
-        app = cast("ProxmoxApp", self.app)
         try:
-            lines = await task_log(await app.client(), upid, start=self._log_lines)
+            lines = await task_log(await self.proxmox.client(), upid, start=self._log_lines)
         except PVEError as exc:
             self.query_one("#task-log", RichLog).write(f"cannot read the log: {exc}")
             return

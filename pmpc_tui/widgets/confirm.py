@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on
+from rich.markup import escape
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -16,8 +17,10 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 64; height: auto; border: thick $error; background: $surface; padding: 1 2;
+        width: 64; max-width: 100%; height: auto; border: thick $error; background: $surface; padding: 1 2;
     }
+    ConfirmScreen Static { width: 100%; height: auto; }
+    ConfirmScreen #mismatch { color: $text-error; height: auto; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 1; }
     """
@@ -31,10 +34,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, id="question")
+            yield Static(escape(self.question), id="question")
             if self.type_to_confirm is not None:
-                yield Label(f"Type [b]{self.type_to_confirm}[/b] to confirm:")
+                yield Static(f"Type [b]{escape(self.type_to_confirm)}[/b] to confirm:")
                 yield Input(id="typed")
+                yield Static("", id="mismatch")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self.confirm_label, id="confirm", variant="error",
@@ -46,19 +50,23 @@ class ConfirmScreen(ModalScreen[bool]):
         else:
             self.query_one("#cancel", Button).focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key == "y" and self.type_to_confirm is None:
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "y" and self.type_to_confirm is None:
             self.dismiss(True)
 
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:
         self.query_one("#confirm", Button).disabled = event.value != self.type_to_confirm
+        self.query_one("#mismatch", Static).update("")
 
     @on(Input.Submitted, "#typed")
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value == self.type_to_confirm:
             self.dismiss(True)
+            return
+        self.query_one("#mismatch", Static).update(
+            f"'{escape(event.value)}' does not match — type {escape(str(self.type_to_confirm))} exactly, "
+            "or Esc to cancel.")
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:

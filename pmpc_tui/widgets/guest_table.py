@@ -1,11 +1,14 @@
 """The VMs/containers table: live updates without losing the selection, sort by any column, marks for
-bulk actions. Built on VirtualTable, so a keystroke in the filter costs the same for 10 or 5,000 rows."""
+bulk actions, status coloured by state (a glyph with NO_COLOR). Built on VirtualTable, so a keystroke in the
+filter costs the same for 10 or 5,000 rows; VMID and Name stay put when it scrolls sideways."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from pmpc_tui.formatting import human_bytes, human_duration
+from rich.style import Style
+
+from pmpc_tui.formatting import human_duration
 from pmpc_tui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (("mark", " "), ("vmid", "VMID"), ("name", "Name"), ("node", "Node"), ("status", "Status"),
@@ -13,12 +16,41 @@ COLUMNS = (("mark", " "), ("vmid", "VMID"), ("name", "Name"), ("node", "Node"), 
 SORTABLE = ("vmid", "name", "node", "status", "cpu", "mem", "maxdisk", "uptime", "tags")
 MARK = "✓"
 SEARCHED = ("vmid", "name", "node", "status", "tags")
+FIXED_COLUMNS = 3  # mark, VMID and Name stay put when the table scrolls right
+# how a state looks: component class (colour, in the stylesheet) and the glyph shown with NO_COLOR
+STATES = {"running": "●", "stopped": "○", "paused": "‖", "locked": "⊘", "template": "□"}
+GIB, MIB = 1024**3, 1024**2
+
+
+def compact_size(value: int, unit_of: int | None = None) -> str:
+    """`2.0G`, `512M`: a size in the unit that fits `unit_of` (default: the value itself)."""
+    basis = value if unit_of is None else unit_of
+    if basis >= 1024 * GIB:
+        return f"{value / (1024 * GIB):.1f}T"
+    if basis >= GIB:
+        return f"{value / GIB:.1f}G"
+    return f"{value / MIB:.0f}M"
+
+
+def compact_memory(used: int, total: int) -> str:
+    """`1.0/2.0G` — used and configured memory in one short column."""
+    both = compact_size(total)
+    return f"{compact_size(used, total)[:-1]}/{both}"
+
+
+def state_of(row: dict[str, Any]) -> str:
+    """The state a row is coloured by: locked and template before the power status."""
+    if row.get("lock"):
+        return "locked"
+    if row.get("template"):
+        return "template"
+    return str(row["status"])
 
 
 def _cells(row: dict[str, Any], marked: bool) -> list[str]:
     return [MARK if marked else "", str(row["vmid"]), row["name"], row["node"], row["status"],
-            f"{row['cpu'] * 100:.1f}%", f"{human_bytes(row['mem'])} / {human_bytes(row['maxmem'])}",
-            human_bytes(row["maxdisk"]), human_duration(row["uptime"]), row["tags"]]
+            f"{row['cpu'] * 100:.0f}%", compact_memory(row["mem"], row["maxmem"]),
+            compact_size(row["maxdisk"]), human_duration(row["uptime"]), row["tags"]]
 
 
 def _haystack(row: dict[str, Any]) -> str:
@@ -39,8 +71,20 @@ def sort_value(row: dict[str, Any], column: str) -> Any:
 class GuestTable(VirtualTable):
     """VMs or containers, keyed by VMID."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = VirtualTable.COMPONENT_CLASSES | {
+        f"guest-table--{state}" for state in STATES}
+    DEFAULT_CSS = """
+    GuestTable > .guest-table--running { color: $text-success; }
+    GuestTable > .guest-table--stopped { color: $text-muted; }
+    GuestTable > .guest-table--paused { color: $text-warning; }
+    GuestTable > .guest-table--locked { color: $text-error; }
+    GuestTable > .guest-table--template { color: $text-accent; }
+    """
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(COLUMNS, **kwargs)
+        super().__init__(COLUMNS, fixed_columns=FIXED_COLUMNS, **kwargs)
+        self._styled = frozenset(i for i, (key, _) in enumerate(COLUMNS) if key in ("name", "status"))
+        self._state_styles: dict[str, Style] = {}
         self.sort_column = "vmid"
         self.sort_reverse = False
         self.marked: set[int] = set()
@@ -49,6 +93,44 @@ class GuestTable(VirtualTable):
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
         self._filter = ""
+
+    def header_cells(self) -> list[str]:
+        arrow = "↓" if self.sort_reverse else "↑"
+        return [label + arrow if key == self.sort_column else label
+                for key, label in zip(self.column_keys, self.labels, strict=True)]
+
+    def column_extra(self, column: str) -> int:
+        return 2 if column == "status" and self.app.no_color else 0  # the state glyph
+
+    def header_extra(self, column: str) -> int:
+        return 1 if column in SORTABLE else 0  # the sort arrow
+
+    @property
+    def styled_columns(self) -> frozenset[int]:
+        return self._styled
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._state_styles = {}  # the theme or stylesheet changed
+
+    def cell_style(self, key: str, column: str, value: str) -> Style | None:
+        row = self._by_key.get(key)
+        if row is None:
+            return None
+        state = state_of(row)
+        if (column == "name" and state == "running") or state not in STATES:
+            return None
+        style = self._state_styles.get(state)
+        if style is None:
+            style = self._state_styles[state] = self.get_component_rich_style(f"guest-table--{state}")
+        return style
+
+    def cell_text(self, key: str, column: str, value: str) -> str:
+        if column == "status" and self.app.no_color:
+            row = self._by_key.get(key)
+            glyph = STATES.get(state_of(row), " ") if row else " "
+            return f"{glyph} {value}"
+        return value
 
     def show(self, rows: list[dict[str, Any]], filter_text: str = "") -> None:
         """Show the rows that match the filter, in sort order; the selected guest stays selected."""

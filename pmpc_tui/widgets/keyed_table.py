@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 
-class KeyedTable(DataTable[str]):
+def task_status(status: str) -> Text:
+    """A task's status cell: failed in red with ✖, warnings in yellow with ▲ (the glyph reads without colour)."""
+    if status == "OK":
+        return Text("✔ OK", style="green")
+    if status == "running":
+        return Text("… running", style="bold")
+    if status.startswith("WARNINGS"):
+        return Text(f"▲ {status}", style="yellow")
+    return Text(f"✖ {status}", style="bold red")
+
+
+class KeyedTable(DataTable[str | Text]):
     """Row cursor, zebra stripes, fixed columns; `show()` diffs new rows against what is on screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_top", "First", show=False),
+        Binding("G", "scroll_bottom", "Last", show=False),
+        Binding("ctrl+d", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "page_up", "Page up", show=False),
+    ]
 
     def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
@@ -16,7 +39,7 @@ class KeyedTable(DataTable[str]):
         for key, label in columns:
             self.add_column(label, key=key)
 
-    def show(self, rows: dict[str, list[str]], ordered: bool = False) -> None:
+    def show(self, rows: dict[str, list[str | Text]], ordered: bool = False) -> None:
         """Make the table hold exactly `rows` (key → cells). With `ordered`, rows keep the dict's order
         (a changed order rebuilds the table — meant for short lists such as recent tasks)."""
         current = [k.key.value for k in self.ordered_rows]
@@ -29,7 +52,7 @@ class KeyedTable(DataTable[str]):
         for key, cells in rows.items():
             if key in self.rows:
                 for column, value in zip(self.column_keys, cells, strict=True):
-                    if self.get_cell(key, column) != value:
+                    if str(self.get_cell(key, column)) != str(value):
                         self.update_cell(key, column, value)
             else:
                 self.add_row(*cells, key=key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -23,8 +23,10 @@ from textual.widgets import Footer, Input, RichLog, Static
 from textual.worker import Worker
 
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
+from pmpc_tui.services.guest_guards import QUESTIONS
 
 if TYPE_CHECKING:
+    from pmpc_tui.app import ProxmoxApp
     from pmpc_tui.pve.client import PVEClient
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -38,7 +40,7 @@ class ReplSession:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.history = History()
-        self.completer = Completer(lambda: Names.from_view(getattr(app, "cluster_view", None)))
+        self.completer = Completer(lambda: Names.from_view(proxmox_app(app).cluster_view))
         self.transcript: list[RenderableType] = []
         self.panes: weakref.WeakSet[ReplPane] = weakref.WeakSet()
         self.worker: Worker[None] | None = None
@@ -61,13 +63,39 @@ class ReplSession:
             pane.log_widget.clear()
 
 
+def proxmox_app(app: App[Any]) -> ProxmoxApp:
+    """The console app, typed."""
+    return cast("ProxmoxApp", app)
+
+
 def repl_session(app: App[Any]) -> ReplSession:
     """The app's REPL session, created on first use."""
-    session = getattr(app, "_repl_session", None)
-    if session is None:
-        session = ReplSession(app)
-        app._repl_session = session  # type: ignore[attr-defined]
-    return session
+    proxmox = proxmox_app(app)
+    if proxmox.repl_session is None:
+        proxmox.repl_session = ReplSession(app)
+    return proxmox.repl_session
+
+
+def without_usage(error: str) -> str:
+    """A parse error minus argparse's `usage:` block (the first line says what is wrong)."""
+    kept: list[str] = []
+    in_usage = False
+    for line in error.splitlines():
+        if line.startswith("usage:"):
+            in_usage = True
+            continue
+        if in_usage and line.startswith(" "):
+            continue
+        in_usage = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def without_yes(line: str) -> tuple[str, bool]:
+    """`stop vm 101 --yes` → (`stop vm 101`, True): the REPL's own flag to skip its question."""
+    words = line.split()
+    kept = [w for w in words if w not in ("--yes", "-y")]
+    return (" ".join(kept), True) if len(kept) != len(words) else (line, False)
 
 
 class ReplInput(Input):
@@ -265,9 +293,16 @@ class ReplPane(Vertical):
             return
         session.history.add(line)
         session.write(Text(f"› {line}", style="bold"))
-        self.execute(parse_line(line), line)
+        parsed = parse_line(line)
+        skip_question = False
+        if parsed.kind == "error":
+            stripped, skip_question = without_yes(line)
+            again = parse_line(stripped) if skip_question else parsed
+            if again.kind == "command" and again.command is not None and again.command.name in QUESTIONS:
+                parsed = again
+        self.execute(parsed, line, skip_question)
 
-    def execute(self, parsed: ParsedLine, line: str) -> None:
+    def execute(self, parsed: ParsedLine, line: str, skip_question: bool = False) -> None:
         """Carry out a parsed line: meta commands here, registry commands in a worker."""
         from pmpc_tui.nl.parser import looks_like_english
 
@@ -288,8 +323,8 @@ class ReplPane(Vertical):
             self.app.call_later(self.app.run_action, "init_workspace")
         elif parsed.kind == "command":
             session.running_line = line
-            session.worker = self.run_worker(self._run(parsed), group="repl", exclusive=True,
-                                             name=f"repl: {line}")
+            session.worker = self.run_worker(self._run(parsed, ask=not skip_question), group="repl",
+                                             exclusive=True, name=f"repl: {line}")
             self._update_status()
 
     def _meta(self, name: str, words: list[str]) -> None:
@@ -319,8 +354,18 @@ class ReplPane(Vertical):
 
     async def _client(self) -> PVEClient:
         """The app's live client (created now if the first refresh has not made one yet)."""
-        app: Any = self.app
-        return await app.client()  # type: ignore[no-any-return]
+        return await proxmox_app(self.app).client()
+
+    def _guest_label(self, parsed: ParsedLine) -> str:
+        """`VM 101 (web-01)` for the guest a command names, as the screens say it."""
+        args = parsed.args
+        kind = "lxc" if getattr(args, "kind", "vm") in ("ct", "lxc") else "qemu"
+        ident = str(getattr(args, "guest", ""))
+        view = proxmox_app(self.app).cluster_view
+        for row in view.guests(kind) if view else []:
+            if ident in (str(row["vmid"]), row["name"]):
+                return f"{'VM' if kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']})"
+        return f"{'VM' if kind == 'qemu' else 'CT'} {ident}"
 
     async def _confirm(self, question: str, expected: str) -> str | None:
         from pmpc_tui.commands.context import Declined
@@ -338,21 +383,23 @@ class ReplPane(Vertical):
         from pmpc_tui.widgets.confirm import ConfirmScreen
 
         session = self.session
-        view = getattr(self.app, "cluster_view", None)
+        view = proxmox_app(self.app).cluster_view
         names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
         proposal = parse_request(line, names)
         if not proposal.understood:
             from pmpc_tui.nl.backends import ask_model, load_config
 
-            config = load_config(getattr(self.app, "workspace_root", None))
+            config = load_config(proxmox_app(self.app).workspace_root)
             if config is not None:
                 session.write(Text(f"asking the {config.backend} model…", style="dim"))
                 try:
                     proposal = await ask_model(config, line)
                 except Exception as exc:  # a model back end must never take the console down
                     session.write(Text(f"the model did not answer: {exc}", style="yellow"))
-        session.write(Text(error, style="dim" if proposal.understood else "red"))
-        if not proposal.understood:
+        if proposal.understood and error.startswith("unknown command"):  # a typo: say what was read instead
+            session.write(Text(error, style="dim"))
+        if not proposal.understood:  # the parser's complaint without the screenful of argparse usage
+            session.write(Text(without_usage(error), style="red"))
             session.write(Text(f"As plain English: {proposal.explanation}. Try: " + " · ".join(proposal.suggestions),
                                style="yellow"))
             return
@@ -367,24 +414,31 @@ class ReplPane(Vertical):
                 return
         for command in proposal.commands:
             session.write(Text(f"› {command}", style="bold"))
-            await self._run(parse_line(command))
+            await self._run(parse_line(command), ask=not proposal.needs_confirmation)
 
-    async def _run(self, parsed: ParsedLine) -> None:
+    async def _run(self, parsed: ParsedLine, ask: bool = True) -> None:
         from pmpc_tui.cli.render import render
         from pmpc_tui.commands.context import CommandContext, Declined
         from pmpc_tui.config.profiles import ProfileError
         from pmpc_tui.pve.errors import PVEError
+        from pmpc_tui.services.guest_guards import question
+        from pmpc_tui.widgets.confirm import ConfirmScreen
 
         assert parsed.command is not None and parsed.args is not None
         session = self.session
-        app: Any = self.app
-        ctx = CommandContext(profile_name=getattr(app, "profile_name", None),
-                             state_name="demo" if getattr(app, "demo", False) else None,
+        app = proxmox_app(self.app)
+        asked = question(parsed.command.name, self._guest_label(parsed))
+        dry_run = getattr(parsed.args, "dry_run", False)
+        if ask and asked is not None and not dry_run and not await app.push_screen_wait(ConfirmScreen(asked)):
+            session.write(Text("cancelled — nothing was done (--yes skips the question)", style="yellow"))
+            session.running_line = ""
+            return
+        ctx = CommandContext(profile_name=app.profile_name, state_name="demo" if app.demo else None,
                              report=lambda line: session.write(Text(line, style="dim")),
                              confirm_hook=self._confirm, owns_client=False)
         changed = False
         try:
-            if getattr(app, "workspace_root", None) is not None:
+            if app.workspace_root is not None:
                 ctx.use_workspace(app.workspace_root)
             if parsed.command.needs_cluster:
                 ctx._client = await self._client()

@@ -2,7 +2,8 @@
 
 Rows are plain lists of strings keyed by a string; `set_rows()` replaces the data, `set_view()` picks
 which keys are shown and in what order. Only the visible lines are drawn (Textual's line API), so the
-cost of a keystroke does not grow with the number of rows on screen.
+cost of a keystroke does not grow with the number of rows on screen. The first `fixed_columns` stay
+put when the table scrolls sideways; k9s keys move the cursor (j/k, g/G, Ctrl+D/Ctrl+U).
 """
 
 from __future__ import annotations
@@ -49,7 +50,15 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(0)", "First", show=False),
         Binding("end", "edge(1)", "Last", show=False),
-        Binding("enter", "select", "Select", show=False),
+        Binding("enter", "select", "Open the row", show=False),
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("g", "edge(0)", "First", show=False),
+        Binding("G", "edge(1)", "Last", show=False),
+        Binding("right,l", "column(1)", "Scroll right a column", show=False),
+        Binding("left,h", "column(-1)", "Scroll left a column", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
@@ -81,8 +90,9 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> VirtualTable:
             return self.table
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str]], fixed_columns: int = 0, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.fixed_columns = fixed_columns
         self.column_keys = [key for key, _ in columns]
         self.labels = [label for _, label in columns]
         self._index = {key: i for i, key in enumerate(self.column_keys)}
@@ -96,12 +106,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: dict[str, list[str]]) -> None:
         """Replace the data (key → cells); call `set_view` to choose what is shown."""
         self._data = rows
-        widths = [cell_len(label) for label in self.labels]
+        extra = [self.column_extra(key) for key in self.column_keys]
+        widths = [0] * len(self.labels)
         for cells in rows.values():
             for i, cell in enumerate(cells):
                 if len(cell) > widths[i]:  # len() is a cheap lower bound; measure only candidates
                     widths[i] = max(widths[i], cell_len(cell))
-        self._widths = widths
+        self._widths = [max(w + e, cell_len(label) + self.header_extra(key)) for w, e, label, key
+                        in zip(widths, extra, self.labels, self.column_keys, strict=True)]
 
     def set_cell(self, key: str, column: str, value: str) -> None:
         cells = self._data[key]
@@ -183,6 +195,22 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_page(self, direction: int) -> None:
         self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
 
+    def action_column(self, direction: int) -> None:
+        """Scroll sideways by whole columns (the fixed ones stay put)."""
+        edges, x = [], 0
+        for width in self._widths[self.fixed_columns:]:
+            edges.append(x)
+            x += width + 2
+        now = round(self.scroll_x)
+        if direction > 0:
+            target = next((e for e in edges if e > now), now)
+        else:
+            target = max((e for e in edges if e < now), default=0)
+        self.scroll_to(x=min(target, round(self.max_scroll_x)), animate=False)
+
+    def action_half_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, (self.scrollable_content_region.height - 1) // 2))
+
     def action_edge(self, end: int) -> None:
         if self._keys:
             self.cursor_row = len(self._keys) - 1 if end else 0
@@ -194,7 +222,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
-            x = event.x + round(self.scroll_x)
+            fixed = sum(w + 2 for w in self._widths[:self.fixed_columns])
+            x = event.x if event.x < fixed else event.x + round(self.scroll_x)
             for column, width in zip(self.column_keys, self._widths, strict=True):
                 x -= width + 2
                 if x < 0:
@@ -208,17 +237,53 @@ class VirtualTable(ScrollView, can_focus=True):
             self.cursor_row = row
 
     # ---- rendering -----------------------------------------------------------------------
-    def _line(self, cells: Sequence[str]) -> str:
-        return "".join(" " + set_cell_size(cell, width) + " " for cell, width in zip(cells, self._widths,
-                                                                                      strict=True))
+    def header_cells(self) -> list[str]:
+        """The header's labels (subclasses mark the sort column)."""
+        return self.labels
+
+    def cell_style(self, key: str, column: str, value: str) -> Style | None:
+        """An extra style for one cell (subclasses colour states); None for the row's style."""
+        return None
+
+    def column_extra(self, column: str) -> int:
+        """Cells wider than their value by this much (room for what `cell_text` adds)."""
+        return 0
+
+    def header_extra(self, column: str) -> int:
+        """The header wider than its label by this much (room for what `header_cells` adds)."""
+        return 0
+
+    def cell_text(self, key: str, column: str, value: str) -> str:
+        """What a cell shows (subclasses may add a glyph)."""
+        return value
+
+    def _segments(self, cells: Sequence[str], style: Style, key: str | None,
+                  columns: range) -> list[Segment]:
+        segments = []
+        special = self.styled_columns
+        for i in columns:
+            width, value = self._widths[i], cells[i]
+            extra = None
+            if key is not None and i in special:
+                column = self.column_keys[i]
+                extra = self.cell_style(key, column, value)
+                value = self.cell_text(key, column, value)
+            segments.append(Segment(" " + set_cell_size(value, width) + " ", style + extra if extra else style))
+        return segments
+
+    @property
+    def styled_columns(self) -> frozenset[int]:
+        """Indexes of the columns whose cells go through `cell_style` / `cell_text` (none by default)."""
+        return frozenset()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
         base = self.rich_style
+        key: str | None = None
         if y == 0:
             style = base + self.get_component_rich_style("virtual-table--header")
-            text = self._line(self.labels)
+            cells = self.header_cells()
         else:
             index = scroll_y + y - 1
             if index >= len(self._keys):
@@ -226,8 +291,14 @@ class VirtualTable(ScrollView, can_focus=True):
             style = base
             if index % 2 == 1:
                 style += self.get_component_rich_style("virtual-table--even-row")
+            key = self._keys[index]
+            cells = self._data[key]
             if index == self.cursor_row:
                 style += self.get_component_rich_style("virtual-table--cursor")
-            text = self._line(self._data[self._keys[index]])
-        strip = Strip([Segment(text, style)], cell_len(text))
-        return strip.crop_extend(scroll_x, scroll_x + width, Style.combine([style]))
+                key = None  # the cursor row keeps one style, so it reads at a glance
+        count = len(self._widths)
+        fixed = min(self.fixed_columns, count)
+        head = Strip(self._segments(cells, style, key, range(fixed)))
+        rest = Strip(self._segments(cells, style, key, range(fixed, count)))
+        rest = rest.crop_extend(scroll_x, scroll_x + max(0, width - head.cell_length), style)
+        return Strip.join([head, rest]).crop_extend(0, width, style)
