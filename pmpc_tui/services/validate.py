@@ -56,10 +56,12 @@ class CodeHasFindings(PVEError):
 
 def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     """Arguments and blocks the bpg resources do not have (from the parsed, cached bodies: no second parse)."""
-    from pmpc_tui.iac.checks import unknown_names_in
+    from pmpc_tui.iac.checks import has_unknown_names, unknown_names_in
 
     findings = []
     for g in guests:
+        if not has_unknown_names(RESOURCE_TYPE[g.kind], g.body):
+            continue  # the file's text is only read to locate a finding
         for u in unknown_names_in(ctx.text(g.file), RESOURCE_TYPE[g.kind], g.label, g.body):
             findings.append(Finding(f"{ctx.ws.relative(g.file)}:{u.line}:{u.column}", u.message))
     return findings
