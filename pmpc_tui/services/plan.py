@@ -302,6 +302,14 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
                     refresh: bool = True) -> Plan:
     """Parse the workspace's code (refusing if any file fails), read the cluster fresh (saved in the
     state DB) and compare."""
+    plan, _, _ = await plan_with_cluster(ws, db, client, targets, refresh)
+    return plan
+
+
+async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None,
+                            refresh: bool = True) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
+    """`make_plan`, with the guests it read and the ones this workspace manages (drift needs both:
+    reading them again cost a second pass over the state DB)."""
     import asyncio
 
     from pmpc_tui.services.guest_ref import check_target_syntax, resolve_targets
@@ -322,7 +330,7 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
         plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending)
-    return plan
+    return plan, actual, managed
 
 
 def _short(value: Any) -> str:
