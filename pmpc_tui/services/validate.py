@@ -80,6 +80,7 @@ class _Context:
     volumes: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
     by_vmid: dict[int, Any] = field(default_factory=dict)  # the cluster's guests by VMID and by lowercased name
     by_name: dict[str, list[Any]] = field(default_factory=dict)
+    check_cluster: bool = True  # False offline without a state DB: nothing to check nodes and storage against
 
     def __post_init__(self) -> None:
         for guest in self.cluster.guests:
@@ -314,7 +315,7 @@ def _guest_findings(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     for g in guests:
         problems, config = _values(g, ctx)
         findings += problems
-        if config is not None:
+        if config is not None and ctx.check_cluster:
             findings += _cluster_findings(g, config, ctx)
     return findings
 
@@ -352,19 +353,37 @@ async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
     return findings
 
 
-async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | None = None) -> list[Finding]:
+def offline_has_cluster(ws: Workspace) -> bool:
+    """Whether `validate --offline` has a last sync to check against: the workspace's state DB exists
+    (or PMPC_DATABASE_URL names one). A fresh checkout has none: it gets syntax and value rules only,
+    and no state DB is created for it."""
+    import os
+
+    return bool(os.environ.get("PMPC_DATABASE_URL")) or ws.db_path.exists()
+
+
+NO_CLUSTER = Finding(".proxmox-mpc/state.db",
+                     "no state DB in this checkout: nodes, storage, bridges and VMIDs were not checked "
+                     "(`proxmox-mpc sync` reads them, or run validate without --offline)", "warning")
+
+
+async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClient | None = None) -> list[Finding]:
     """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
-    templates the code names are looked up too (one request per storage)."""
-    from pmpc_tui.services.iac import _cluster
+    templates the code names are looked up too (one request per storage). Without `db` (offline in a
+    fresh checkout) only the syntax and value rules run."""
+    from pmpc_tui.services.iac import _Cluster, _cluster
     from pmpc_tui.services.plan import load_code, managed_guests
 
     desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
     findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
                 for p in desired.problems]
-    cluster = await _cluster(db)
+    cluster = await _cluster(db) if db is not None else _Cluster({}, {}, set(), [])
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
+    ctx.check_cluster = db is not None
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
+    if db is None:
+        findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
     return sorted(findings, key=_position)
