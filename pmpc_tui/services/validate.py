@@ -353,6 +353,16 @@ async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
     return findings
 
 
+@dataclass
+class _NoCluster:
+    """What validate knows of the cluster offline in a fresh checkout: nothing."""
+
+    nodes: dict[str, Any] = field(default_factory=dict)
+    storages: dict[tuple[str, str], Any] = field(default_factory=dict)
+    bridges: set[tuple[str, str]] = field(default_factory=set)
+    guests: list[Any] = field(default_factory=list)
+
+
 def offline_has_cluster(ws: Workspace) -> bool:
     """Whether `validate --offline` has a last sync to check against: the workspace's state DB exists
     (or PMPC_DATABASE_URL names one). A fresh checkout has none: it gets syntax and value rules only,
@@ -371,13 +381,17 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
     """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
     templates the code names are looked up too (one request per storage). Without `db` (offline in a
     fresh checkout) only the syntax and value rules run."""
-    from pmpc_tui.services.iac import _Cluster, _cluster
     from pmpc_tui.services.plan import load_code, managed_guests
 
     desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
     findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
                 for p in desired.problems]
-    cluster = await _cluster(db) if db is not None else _Cluster({}, {}, set(), [])
+    if db is not None:
+        from pmpc_tui.services.iac import _cluster  # imports SQLModel (~0.5 s): only when there is a DB
+
+        cluster: Any = await _cluster(db)
+    else:
+        cluster = _NoCluster()
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
     ctx.check_cluster = db is not None
