@@ -33,12 +33,11 @@ unit: $(DEV_STAMP)
 
 test: lint typecheck unit
 
+# every script runs the CLI as a user does (a process per command, its own simulator), prints the
+# baseline and each ratio of the same run, and exits non-zero when a goal fails; all run, then any failure fails
 bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/sync_bench.py
-	$(BIN)/python benchmarks/iac_bench.py
-	$(BIN)/python benchmarks/plan_bench.py
-	$(BIN)/python benchmarks/tui_bench.py
-	$(BIN)/python benchmarks/nl_eval.py
+	@status=0; for b in sync_bench cli_bench plan_bench validate_bench iac_bench tui_bench nl_eval; do \
+		echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

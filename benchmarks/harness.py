@@ -68,7 +68,8 @@ class Bench:
             err.seek(0)
             result = Run(proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
         if check and result.returncode not in expect:
-            raise SystemExit(f"`proxmox-mpc {' '.join(argv)}` exited {result.returncode}:\n{result.stderr[-2000:]}")
+            raise SystemExit(f"`proxmox-mpc {' '.join(argv)}` exited {result.returncode}:\n"
+                             f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
         return result
 
     def time(self, label: str, *argv: str, cwd: Path | None = None, repeat: int = 3,

@@ -1,67 +1,57 @@
-"""Plan benchmark: a no-change plan for 1,500 guests at 20 ms API latency (target < 2 s).
+"""Plan benchmark: no-change `plan` at 1,500 guests, warm and on a fresh checkout, each run as a process.
 
-A generated cluster (5 nodes, 1,000 VMs, 500 containers) runs in a child simulator with 20 ms added
-latency per request. A workspace is initialised and imported (not timed); then `make_plan` is timed:
-a fresh read of the cluster (saved to the state DB), parsing the workspace's 1,500 resources, and
-the comparison. The plan must contain no change. The parse with a cold cache is printed too.
+A child simulator serves the large scenario (5 nodes, 1,000 VMs, 500 containers, 20 ms latency per
+request). A workspace is initialised and imported (not timed); then `sync --db-only` (the baseline,
+the bare cluster read), `plan` in the workspace, and `plan` in a copy without `.proxmox-mpc/` (a
+fresh checkout: no parse cache, no state DB) are each run as `python -m pmpc_tui …`; the medians
+are printed in seconds and as ratios against the baseline of the same run.
 
-Run: .venv/bin/python benchmarks/plan_bench.py   (exit status 0 = PASS, 1 = FAIL)
+Goals (issue #13): plan ≤ 1.5x sync warm, ≤ 2x on a fresh checkout, peak RSS < 200 MB, no change found.
+Run: .venv/bin/python benchmarks/plan_bench.py [--repeat N]   (exit status 0 = PASS, 1 = FAIL)
 """
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from pmpc_tui.config.profiles import Profile
-from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.services.iac import import_workspace
-from pmpc_tui.services.plan import make_plan
-from pmpc_tui.services.sync import SyncService
-from pmpc_tui.simulator.server import SimulatorProcess
-from pmpc_tui.state.db import Database, sqlite_url
-from pmpc_tui.workspace.init import InitOptions, init_workspace
+from harness import bench_cluster, fresh_checkout, verdict_line
 
-TARGET_SECONDS = 2.0
+WARM_GOAL, FRESH_GOAL, RSS_GOAL_MB = 1.5, 2.0, 200.0
 
 
-async def run(proc: SimulatorProcess, root: Path) -> tuple[float, float, int, dict[str, int]]:
-    info = proc.info
-    user, token = info.token_id.split("!", 1)
-    settings = ConnectionSettings(info.url, user, token, info.token_secret, fingerprint=info.fingerprint)
-    profile = Profile(name="bench", url=info.url, user=user, token_name=token, fingerprint=info.fingerprint)
-    ws = init_workspace(InitOptions(directory=root / "ws"), profile).workspace
-    db = Database(sqlite_url(ws.db_path))
-    await db.create_all()
-    try:
-        async with PVEClient(settings) as client:
-            await SyncService(client, db).run()
-            await import_workspace(ws, db, client, profile)
-            ws.parse_cache_path.unlink(missing_ok=True)
-            started = time.perf_counter()
-            await make_plan(ws, db, client)  # cold parse cache
-            cold = time.perf_counter() - started
-            started = time.perf_counter()
-            plan = await make_plan(ws, db, client)
-            warm = time.perf_counter() - started
-    finally:
-        await db.close()
-    return cold, warm, len(plan.resources), plan.summary()
-
-
-def main() -> int:
-    with SimulatorProcess("--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
-                          "--latency-ms", "20") as proc, tempfile.TemporaryDirectory() as tmp:
-        cold, warm, count, summary = asyncio.run(run(proc, Path(tmp)))
-    changes = sum(v for k, v in summary.items() if k != "no-op")
-    ok = warm < TARGET_SECONDS and changes == 0
-    print(f"no-change plan, {count} guests, 20 ms latency:  {warm:.2f} s  (fresh read + parse + compare)")
-    print(f"same, first plan (parse cache cold):            {cold:.2f} s")
-    print(f"changes found: {changes} (summary {summary})")
-    print(f"target: < {TARGET_SECONDS:.0f} s with no change ....... {'PASS' if ok else 'FAIL'} ({warm:.2f} s)")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median is judged)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
+            bench_cluster(Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
+                          "--latency-ms", "20") as bench:
+        ws = Path(tmp) / "ws"
+        bench.run("init", str(ws))
+        bench.run("import", cwd=ws)
+        baseline = bench.time("sync --db-only", "sync", "--db-only", cwd=ws, repeat=args.repeat)
+        warm = bench.time("plan (no change, warm)", "plan", cwd=ws, repeat=args.repeat)
+        checkout = Path(tmp) / "checkout"
+        fresh = bench.time("plan (fresh checkout)", "plan", cwd=checkout, repeat=args.repeat,
+                           before=lambda: fresh_checkout(ws, checkout))
+        last = bench.run("plan", cwd=ws)
+    ok = last.stdout.strip().startswith("No changes")
+    runs = ", ".join(f"{s:.2f}" for s in baseline.seconds)
+    print(f"baseline: sync --db-only {baseline.median:6.2f} s  (runs {runs})")
+    for t in (warm, fresh):
+        print(f"{t.label:<24} {t.median:6.2f} s  {t.median / baseline.median:5.2f}x baseline  "
+              f"peak RSS {t.max_rss_mb:4.0f} MB  (runs {', '.join(f'{s:.2f}' for s in t.seconds)})")
+    print(f"no change found: {'yes' if ok else 'NO — ' + last.stdout.strip().splitlines()[-1]}")
+    for label, value, goal, unit in (("plan warm", warm.median / baseline.median, WARM_GOAL, "x"),
+                                     ("plan fresh checkout", fresh.median / baseline.median, FRESH_GOAL, "x"),
+                                     ("plan peak RSS", max(warm.max_rss_mb, fresh.max_rss_mb), RSS_GOAL_MB, " MB")):
+        line, passed = verdict_line(label, value, goal, unit)
+        print(line)
+        ok &= passed
+    print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
 

@@ -1,64 +1,54 @@
-"""Validate benchmark: validate 1,500 imported guests in no more time than one sync (20 ms API latency).
+"""Validate benchmark: `validate` and `validate --offline` at 1,500 guests, each run as a process.
 
-A generated cluster (5 nodes, 1,000 VMs, 500 containers) runs in a child simulator with 20 ms added
-latency per request. A workspace is initialised and imported (not timed); then a sync and
-`validate_workspace` (value rules and live checks, with the client) are timed. No finding is expected.
+A child simulator serves the large scenario (5 nodes, 1,000 VMs, 500 containers, 20 ms latency per
+request). A workspace is initialised and imported (not timed); then `sync --db-only` (the baseline),
+`validate` (value rules, the last sync's cluster, live ISO/template look-ups) and `validate --offline`
+(no request to the cluster) are each run as `python -m pmpc_tui …`, medians printed in seconds and
+as ratios against the baseline of the same run. No finding is expected.
 
-Run: .venv/bin/python benchmarks/validate_bench.py   (exit status 0 = PASS, 1 = FAIL)
+Goals (issue #13): validate ≤ 1x sync; validate --offline < 1 s for 1,500 files.
+Run: .venv/bin/python benchmarks/validate_bench.py [--repeat N]   (exit status 0 = PASS, 1 = FAIL)
 """
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from pmpc_tui.config.profiles import Profile
-from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.services.iac import import_workspace
-from pmpc_tui.services.sync import SyncService
-from pmpc_tui.services.validate import validate_workspace
-from pmpc_tui.simulator.server import SimulatorProcess
-from pmpc_tui.state.db import Database, sqlite_url
-from pmpc_tui.workspace.init import InitOptions, init_workspace
+from harness import bench_cluster, verdict_line
+
+VALIDATE_GOAL, OFFLINE_GOAL_S = 1.0, 1.0
 
 
-async def run(proc: SimulatorProcess, root: Path) -> tuple[float, float, int]:
-    info = proc.info
-    user, token = info.token_id.split("!", 1)
-    settings = ConnectionSettings(info.url, user, token, info.token_secret, fingerprint=info.fingerprint)
-    profile = Profile(name="bench", url=info.url, user=user, token_name=token, fingerprint=info.fingerprint)
-    ws = init_workspace(InitOptions(directory=root / "ws"), profile).workspace
-    db = Database(sqlite_url(ws.db_path))
-    await db.create_all()
-    try:
-        async with PVEClient(settings) as client:
-            await SyncService(client, db).run()
-            await import_workspace(ws, db, client, profile)
-            await validate_workspace(ws, db, client)  # parse cache warm, as after any plan
-            started = time.perf_counter()
-            await SyncService(client, db).run()
-            sync = time.perf_counter() - started
-            started = time.perf_counter()
-            findings = await validate_workspace(ws, db, client)
-            validate = time.perf_counter() - started
-    finally:
-        await db.close()
-    for finding in findings[:10]:
-        print(f"  {finding.where}: {finding.message}")
-    return sync, validate, len(findings)
-
-
-def main() -> int:
-    with SimulatorProcess("--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
-                          "--latency-ms", "20") as proc, tempfile.TemporaryDirectory() as tmp:
-        sync, validate, findings = asyncio.run(run(proc, Path(tmp)))
-    ok = validate <= sync and findings == 0
-    print(f"sync, 1,500 guests, 20 ms latency:      {sync:.2f} s")
-    print(f"validate (rules + live checks):         {validate:.2f} s, {findings} finding(s)")
-    print(f"target: validate <= 1x sync, no finding ... {'PASS' if ok else 'FAIL'}")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median is judged)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
+            bench_cluster(Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
+                          "--latency-ms", "20") as bench:
+        ws = Path(tmp) / "ws"
+        bench.run("init", str(ws))
+        bench.run("import", cwd=ws)
+        baseline = bench.time("sync --db-only", "sync", "--db-only", cwd=ws, repeat=args.repeat)
+        online = bench.time("validate", "validate", cwd=ws, repeat=args.repeat)
+        offline = bench.time("validate --offline", "validate", "--offline", cwd=ws, repeat=args.repeat)
+        findings = bench.run("validate", "-o", "json", cwd=ws).stdout.strip()
+    ok = findings in ("", "[]")
+    runs = ", ".join(f"{s:.2f}" for s in baseline.seconds)
+    print(f"baseline: sync --db-only {baseline.median:6.2f} s  (runs {runs})")
+    for t in (online, offline):
+        print(f"{t.label:<24} {t.median:6.2f} s  {t.median / baseline.median:5.2f}x baseline  "
+              f"peak RSS {t.max_rss_mb:4.0f} MB  (runs {', '.join(f'{s:.2f}' for s in t.seconds)})")
+    print(f"findings: {'none' if ok else findings[:500]}")
+    for label, value, goal, unit in (("validate", online.median / baseline.median, VALIDATE_GOAL, "x"),
+                                     ("validate --offline, 1,500 files", offline.median, OFFLINE_GOAL_S, " s")):
+        line, passed = verdict_line(label, value, goal, unit)
+        print(line)
+        ok &= passed
+    print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
 

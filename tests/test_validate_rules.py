@@ -378,3 +378,22 @@ async def test_plan_screen_apply_is_refused_when_validate_finds_errors(
         messages = [n.message for n in app._notifications]
     assert any("cpu.cores: 0 is below the minimum of 1" in m for m in messages), messages
     assert shared_sim.call(lambda: 167 not in shared_sim.sim.cluster.guests)
+
+
+def test_validate_offline_in_a_fresh_checkout_checks_the_rules_and_creates_no_state_db(
+        ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression (cli_bench): without `.proxmox-mpc/` every guest was refused as on an unknown node."""
+    import shutil
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ws, checkout, ignore=shutil.ignore_patterns(".proxmox-mpc"))
+    capsys.readouterr()
+    assert run_cli(checkout, "validate", "--offline", "-o", "json") == 0  # warnings only
+    findings = json.loads(capsys.readouterr().out)
+    assert [f["severity"] for f in findings] == ["warning"] and "no state DB" in findings[0]["message"]
+    assert not (checkout / ".proxmox-mpc" / "state.db").exists()
+    add(checkout, "vm-169.tf", vm("zero", vmid=169, name='"zero"', cores=0))
+    assert run_cli(checkout, "validate", "--offline", "-o", "json") == 2
+    messages = [f["message"] for f in json.loads(capsys.readouterr().out)]
+    assert any("cpu.cores: 0 is below the minimum of 1" in m for m in messages)
+    assert not any("does not exist" in m for m in messages)

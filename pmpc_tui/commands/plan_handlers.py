@@ -124,11 +124,12 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.services.validate import validate_workspace
+    from pmpc_tui.services.validate import offline_has_cluster, validate_workspace
 
     ws = ctx.require_workspace()
     offline = getattr(args, "offline", False)
-    findings = await validate_workspace(ws, await ctx.db(), None if offline else await ctx.client())
+    db = await ctx.db() if not offline or offline_has_cluster(ws) else None
+    findings = await validate_workspace(ws, db, None if offline else await ctx.client())
     if not findings:
         return Result(data=[], message="valid: the code parses, every argument and value is accepted, names and "
                                        "VMIDs are unique, and every guest fits its node, storage and bridge")

@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str, mode: int = 0o644, backup: bool = True) -> None:
-    """Replace `path` with `text` atomically; the previous version is kept as `path.bak`."""
+def atomic_write(path: Path, text: str, mode: int = 0o644, backup: bool = True, fsync: bool = True) -> None:
+    """Replace `path` with `text` atomically; the previous version is kept as `path.bak`.
+    `fsync=False` for bulk writers that flush once at the end (`os.sync()`) instead of per file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -17,7 +18,8 @@ def atomic_write(path: Path, text: str, mode: int = 0o644, backup: bool = True) 
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if backup and path.exists():
             shutil.copy2(path, path.with_name(path.name + ".bak"))

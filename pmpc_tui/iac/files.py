@@ -11,6 +11,7 @@ changes; one with conflicting hunks is left alone and reported like any other co
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -93,21 +94,21 @@ def decide(root: Path, record_dir: Path, rel: str, text: str, force: bool = Fals
     return FileOutcome(rel, CONFLICT, new_path=rel + ".new", diff=unified_diff(current, text, rel))
 
 
-def apply(root: Path, record_dir: Path, outcome: FileOutcome, text: str) -> None:
+def apply(root: Path, record_dir: Path, outcome: FileOutcome, text: str, fsync: bool = True) -> None:
     """Carry out a decision: write the file and/or the `.new` copy, and remember what we generated."""
     if outcome.action in (CREATED, UPDATED, OVERWRITTEN):
         # only a user's edit needs a .bak: an unedited file is identical to its record
-        atomic_write(root / outcome.path, text, backup=outcome.action == OVERWRITTEN)
-        atomic_write(record_dir / outcome.path, text, backup=False)
+        atomic_write(root / outcome.path, text, backup=outcome.action == OVERWRITTEN, fsync=fsync)
+        atomic_write(record_dir / outcome.path, text, backup=False, fsync=fsync)
     elif outcome.action == UNCHANGED:
         if _read(record_dir / outcome.path) != text:
-            atomic_write(record_dir / outcome.path, text, backup=False)
+            atomic_write(record_dir / outcome.path, text, backup=False, fsync=fsync)
     elif outcome.action == MERGED and outcome.merged is not None:
-        atomic_write(root / outcome.path, outcome.merged)  # your version is kept as .bak
-        atomic_write(record_dir / outcome.path, text, backup=False)
+        atomic_write(root / outcome.path, outcome.merged, fsync=fsync)  # your version is kept as .bak
+        atomic_write(record_dir / outcome.path, text, backup=False, fsync=fsync)
         _remove_stale_new(root / outcome.path)
     elif outcome.action == CONFLICT and outcome.new_path:
-        atomic_write(root / outcome.new_path, text, backup=False)
+        atomic_write(root / outcome.new_path, text, backup=False, fsync=fsync)
 
 
 def _remove_stale_new(path: Path) -> None:
@@ -121,6 +122,9 @@ def write_generated(root: Path, record_dir: Path, files: dict[str, str], force: 
     """Decide for every file first, then (unless `dry_run`) write them."""
     outcomes = [(decide(root, record_dir, rel, text, force, merge), text) for rel, text in files.items()]
     if not dry_run:
+        # one flush for all files: an fsync per file (two per guest) was 7 of import's ~18 s at 1,500 guests
         for outcome, text in outcomes:
-            apply(root, record_dir, outcome, text)
+            apply(root, record_dir, outcome, text, fsync=False)
+        if any(o.action != UNCHANGED for o, _ in outcomes) and hasattr(os, "sync"):
+            os.sync()
     return [o for o, _ in outcomes]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.services.plan import make_plan, managed_guests, read_actual
+from pmpc_tui.services.plan import plan_with_cluster
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -29,7 +29,7 @@ class DriftReport:
 
 async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftReport:
     """Read the cluster fresh and compare it with the code."""
-    plan = await make_plan(ws, db, client)
+    plan, actual, managed = await plan_with_cluster(ws, db, client)
     report = DriftReport()
     declared = {r.vmid for r in plan.resources if r.action != "delete"}
     for r in plan.changes:
@@ -37,10 +37,8 @@ async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftR
                  "changes": [{"key": c.key, "cluster": c.before, "code": c.after} for c in r.changes]}
         if r.action in ("update", "replace"):
             report.changed.append(entry)
-        elif r.action == "create" and r.vmid is not None and r.vmid in managed_guests(ws):
+        elif r.action == "create" and r.vmid is not None and r.vmid in managed:
             report.missing.append(entry)
-    actual = await read_actual(db)
-    managed = managed_guests(ws)
     for vmid, guest in sorted(actual.items()):
         if vmid not in declared and vmid not in managed:
             report.unmanaged.append({"vmid": vmid, "name": guest.name, "node": guest.node,

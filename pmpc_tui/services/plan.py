@@ -15,15 +15,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_state, scan_guest_resources
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
 from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
 from pmpc_tui.state.db import Database
-from pmpc_tui.state.models import VM, Container
 from pmpc_tui.workspace.config import Workspace
 
 PLAN_FORMAT_VERSION = 2  # 2: impact per resource and per change, `op`/`detail` per change, `pending`
@@ -155,6 +152,10 @@ class Plan:
 
 async def read_actual(db: Database) -> dict[int, ActualGuest]:
     """Guests of the last sync (removed ones excluded), with their config digests."""
+    from sqlmodel import select  # here, not at the top: `validate --offline` never reads the DB
+
+    from pmpc_tui.state.models import VM, Container
+
     async with db.session() as session:
         vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
         cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
@@ -302,6 +303,14 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
                     refresh: bool = True) -> Plan:
     """Parse the workspace's code (refusing if any file fails), read the cluster fresh (saved in the
     state DB) and compare."""
+    plan, _, _ = await plan_with_cluster(ws, db, client, targets, refresh)
+    return plan
+
+
+async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None,
+                            refresh: bool = True) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
+    """`make_plan`, with the guests it read and the ones this workspace manages (drift needs both:
+    reading them again cost a second pass over the state DB)."""
     import asyncio
 
     from pmpc_tui.services.guest_ref import check_target_syntax, resolve_targets
@@ -322,7 +331,7 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
         plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending)
-    return plan
+    return plan, actual, managed
 
 
 def _short(value: Any) -> str:

@@ -56,10 +56,12 @@ class CodeHasFindings(PVEError):
 
 def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     """Arguments and blocks the bpg resources do not have (from the parsed, cached bodies: no second parse)."""
-    from pmpc_tui.iac.checks import unknown_names_in
+    from pmpc_tui.iac.checks import has_unknown_names, unknown_names_in
 
     findings = []
     for g in guests:
+        if not has_unknown_names(RESOURCE_TYPE[g.kind], g.body):
+            continue  # the file's text is only read to locate a finding
         for u in unknown_names_in(ctx.text(g.file), RESOURCE_TYPE[g.kind], g.label, g.body):
             findings.append(Finding(f"{ctx.ws.relative(g.file)}:{u.line}:{u.column}", u.message))
     return findings
@@ -78,6 +80,7 @@ class _Context:
     volumes: dict[tuple[str, str, str], dict[str, tuple[str, str]]] = field(default_factory=lambda: defaultdict(dict))
     by_vmid: dict[int, Any] = field(default_factory=dict)  # the cluster's guests by VMID and by lowercased name
     by_name: dict[str, list[Any]] = field(default_factory=dict)
+    check_cluster: bool = True  # False offline without a state DB: nothing to check nodes and storage against
 
     def __post_init__(self) -> None:
         for guest in self.cluster.guests:
@@ -312,7 +315,7 @@ def _guest_findings(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
     for g in guests:
         problems, config = _values(g, ctx)
         findings += problems
-        if config is not None:
+        if config is not None and ctx.check_cluster:
             findings += _cluster_findings(g, config, ctx)
     return findings
 
@@ -350,19 +353,51 @@ async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
     return findings
 
 
-async def validate_workspace(ws: Workspace, db: Database, client: PVEClient | None = None) -> list[Finding]:
+@dataclass
+class _NoCluster:
+    """What validate knows of the cluster offline in a fresh checkout: nothing."""
+
+    nodes: dict[str, Any] = field(default_factory=dict)
+    storages: dict[tuple[str, str], Any] = field(default_factory=dict)
+    bridges: set[tuple[str, str]] = field(default_factory=set)
+    guests: list[Any] = field(default_factory=list)
+
+
+def offline_has_cluster(ws: Workspace) -> bool:
+    """Whether `validate --offline` has a last sync to check against: the workspace's state DB exists
+    (or PMPC_DATABASE_URL names one). A fresh checkout has none: it gets syntax and value rules only,
+    and no state DB is created for it."""
+    import os
+
+    return bool(os.environ.get("PMPC_DATABASE_URL")) or ws.db_path.exists()
+
+
+NO_CLUSTER = Finding(".proxmox-mpc/state.db",
+                     "no state DB in this checkout: nodes, storage, bridges and VMIDs were not checked "
+                     "(`proxmox-mpc sync` reads them, or run validate without --offline)", "warning")
+
+
+async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClient | None = None) -> list[Finding]:
     """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
-    templates the code names are looked up too (one request per storage)."""
-    from pmpc_tui.services.iac import _cluster
+    templates the code names are looked up too (one request per storage). Without `db` (offline in a
+    fresh checkout) only the syntax and value rules run."""
     from pmpc_tui.services.plan import load_code, managed_guests
 
     desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
     findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
                 for p in desired.problems]
-    cluster = await _cluster(db)
+    if db is not None:
+        from pmpc_tui.services.iac import _cluster  # imports SQLModel (~0.5 s): only when there is a DB
+
+        cluster: Any = await _cluster(db)
+    else:
+        cluster = _NoCluster()
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
+    ctx.check_cluster = db is not None
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
+    if db is None:
+        findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
     return sorted(findings, key=_position)

@@ -8,13 +8,11 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from pmpc_tui.state import faults, schema
+if TYPE_CHECKING:  # SQLAlchemy and SQLModel cost ~0.6 s to import: only commands that open a database pay it
+    from sqlalchemy.ext.asyncio import AsyncEngine
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger("pmpc.state")
 CONNECT_TIMEOUT = 10.0  # seconds to reach PostgreSQL before giving up with a clear error
@@ -41,6 +39,11 @@ class Database:
     """
 
     def __init__(self, url: str, echo: bool = False) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        from pmpc_tui.state import faults
+
         self.url = normalize_url(url)
         self.where = faults.location(url)  # as the user wrote it, password masked
         self.migrated: str | None = None  # what open() did: "created", "migrated …", or None
@@ -61,6 +64,8 @@ class Database:
 
     async def open(self) -> None:
         """Check the file or connection, then create, migrate or just confirm the schema (cheaply when current)."""
+        from pmpc_tui.state import faults, schema
+
         try:
             path = self.sqlite_path
             if path is not None:
@@ -79,12 +84,18 @@ class Database:
 
     def fault(self, exc: BaseException) -> Exception:
         """The StateDatabaseError for a failure of this database (also written to the log, for report-issue)."""
+        from pmpc_tui.state import faults
+
         error = faults.translate(exc, self.url, self.engine.url.password, self.where)
         log.warning("state database fault: %s (%s)", error.message, type(exc).__name__)
         return error
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
+        from sqlmodel.ext.asyncio.session import AsyncSession
+
+        from pmpc_tui.state import faults
+
         try:
             async with AsyncSession(self.engine, expire_on_commit=False) as session:
                 yield session
@@ -96,6 +107,10 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """All writes inside commit together, or none do."""
+        from sqlmodel.ext.asyncio.session import AsyncSession
+
+        from pmpc_tui.state import faults
+
         try:
             async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
                 yield session
@@ -114,6 +129,8 @@ class Database:
 
 def _prepare_file(path: Path) -> None:
     """Make the folder, then refuse a directory, a foreign header or a truncated file before SQLite opens it."""
+    from pmpc_tui.state import faults
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
