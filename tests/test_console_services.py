@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from pmpc_tui.formatting import sparkline, usage_bar
-from pmpc_tui.navigation import JumpError, parse_jump
-from pmpc_tui.services.applog import RingLog, entry_matches
+from pmpc_tui.observability.applog import RingLog, entry_matches
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, storage_level
+from pmpc_tui.tui.navigation import JumpError, parse_jump
 
 
 def task(upid: str, status: str = "running", start: int = 100, end: int = 0) -> dict[str, object]:

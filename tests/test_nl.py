@@ -48,7 +48,7 @@ async def test_the_repl_shows_the_commands_and_asks_before_running_them(sim: obj
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from test_tui import make_app, settle
 
-    from pmpc_tui.widgets.repl import ReplPane, repl_session
+    from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
 
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
     app = make_app(sim)  # type: ignore[arg-type]
@@ -140,7 +140,7 @@ async def test_the_palette_understands_plain_english(shared_sim: object, tmp_pat
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from test_tui import make_app, settle
 
-    from pmpc_tui.widgets.repl import ReplPane
+    from pmpc_tui.tui.widgets.repl import ReplPane
 
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
     app = make_app(shared_sim)  # type: ignore[arg-type]

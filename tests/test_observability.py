@@ -128,7 +128,7 @@ async def test_health_screen_shows_checks_and_a_down_node(sim: SimulatorThread) 
     from test_tui import make_app, settle
     from textual.widgets import Static
 
-    from pmpc_tui.widgets.keyed_table import KeyedTable
+    from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
     sim.control("POST", "/nodes/pve3", {"online": False})
     app = make_app(sim)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pmpc_tui.app import ProxmoxApp
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.guest_table import GuestTable
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.guests import GuestsScreen
+from pmpc_tui.tui.widgets.guest_table import GuestTable
 
 
 def make_app(sim: SimulatorThread, secret: str | None = None) -> ProxmoxApp:

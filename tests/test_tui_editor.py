@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static, TextArea
 
-from pmpc_tui.app import ProxmoxApp
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.editor import EditorScreen
 
 MAIN_TF = '''resource "proxmox_virtual_environment_vm" "web_01" {
   node_name = "pve1"

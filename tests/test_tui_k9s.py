@@ -11,14 +11,14 @@ import pytest
 from test_tui import make_app, open_vms_at, settle
 from textual.widgets import Static
 
-from pmpc_tui.app import ProxmoxApp
-from pmpc_tui.screens.guests import GuestsScreen
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.confirm import ConfirmScreen
-from pmpc_tui.widgets.guest_details import GuestDetails
-from pmpc_tui.widgets.guest_table import GuestTable
-from pmpc_tui.widgets.keys_help import KeysHelp
-from pmpc_tui.widgets.repl import ReplPane, repl_session
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.guests import GuestsScreen
+from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.guest_details import GuestDetails
+from pmpc_tui.tui.widgets.guest_table import GuestTable
+from pmpc_tui.tui.widgets.keys_help import KeysHelp
+from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
 
 
 def notes(app: ProxmoxApp) -> list[str]:

@@ -9,9 +9,9 @@ from test_tui import make_app
 from test_tui_editor import settle
 from textual.widgets import RichLog, Static
 
-from pmpc_tui.screens.plan import PlanScreen
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.tui.screens.plan import PlanScreen
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 
 @pytest.fixture

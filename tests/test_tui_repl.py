@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from test_tui import make_app, open_vms_at, settle
 
-from pmpc_tui.app import ProxmoxApp
-from pmpc_tui.screens.console import ConsoleScreen
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.guest_table import GuestTable
-from pmpc_tui.widgets.repl import ReplPane, repl_session
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.console import ConsoleScreen
+from pmpc_tui.tui.widgets.guest_table import GuestTable
+from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
 
 
 @pytest.fixture(autouse=True)

@@ -11,18 +11,18 @@ from rich.console import Console
 from test_tui import make_app, open_vms_at, settle
 from textual.widgets import Input, RichLog, Static
 
-from pmpc_tui.app import ProxmoxApp
+from pmpc_tui.observability.applog import app_log, entry_matches
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.screens.dashboard import DashboardScreen
-from pmpc_tui.screens.guests import GuestsScreen
-from pmpc_tui.screens.logs import LogsScreen
-from pmpc_tui.screens.nodes import NodesScreen
-from pmpc_tui.screens.tasks import TasksScreen
-from pmpc_tui.services.applog import app_log, entry_matches
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.guest_details import GuestDetails, details_table
-from pmpc_tui.widgets.guest_table import GuestTable
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.dashboard import DashboardScreen
+from pmpc_tui.tui.screens.guests import GuestsScreen
+from pmpc_tui.tui.screens.logs import LogsScreen
+from pmpc_tui.tui.screens.nodes import NodesScreen
+from pmpc_tui.tui.screens.tasks import TasksScreen
+from pmpc_tui.tui.widgets.guest_details import GuestDetails, details_table
+from pmpc_tui.tui.widgets.guest_table import GuestTable
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 
 def text_of(app: ProxmoxApp, selector: str) -> str:
@@ -347,7 +347,7 @@ async def test_palette_commands_open_the_console_with_the_command_typed(shared_s
                                                                        tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
-    from pmpc_tui.widgets.repl import ReplPane
+    from pmpc_tui.tui.widgets.repl import ReplPane
 
     app = make_app(shared_sim)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -361,7 +361,7 @@ async def test_palette_commands_open_the_console_with_the_command_typed(shared_s
         assert pane.input.value == "describe "
         await pilot.press(*"vm web-01", "enter")
         await settle(app, pilot)
-        from pmpc_tui.widgets.repl import repl_session
+        from pmpc_tui.tui.widgets.repl import repl_session
 
         assert "order=scsi0" in "\n".join(str(line) for line in repl_session(app).transcript)
 

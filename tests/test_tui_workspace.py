@@ -9,10 +9,10 @@ from test_tui import make_app
 from test_tui_editor import settle
 from textual.widgets import Input, Select, TextArea
 
-from pmpc_tui.app import ProxmoxApp
-from pmpc_tui.screens.editor import EditorScreen
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.widgets.repl import ReplPane, repl_session
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.screens.editor import EditorScreen
+from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
 
 
 @pytest.fixture(autouse=True)

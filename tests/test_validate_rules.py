@@ -360,7 +360,7 @@ async def test_plan_screen_apply_is_refused_when_validate_finds_errors(
     from test_tui import make_app
     from test_tui_editor import settle
 
-    from pmpc_tui.screens.plan import PlanScreen
+    from pmpc_tui.tui.screens.plan import PlanScreen
 
     add(ws, "vm-167.tf", vm("zero", vmid=167, name='"zero"', cores=0))
     monkeypatch.setenv("PMPC_STATE_DIR", str(home / "state"))

@@ -73,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from pmpc_tui.cli.render import render
     from pmpc_tui.commands.context import CommandContext
     from pmpc_tui.commands.registry import BY_NAME
+    from pmpc_tui.commands.render import render
     from pmpc_tui.config.profiles import ProfileError
     from pmpc_tui.pve.errors import PVEError
 
@@ -138,10 +138,10 @@ def _unexpected(exc: Exception) -> int:
 
 def _run_console(args: argparse.Namespace) -> int:
     """Open the full-screen console on the active profile, the demo simulator, or the first-run screen."""
-    from pmpc_tui.app import ClientFactory, ProxmoxApp
     from pmpc_tui.config.profiles import ProfileError, ProfileStore
     from pmpc_tui.pve.client import PVEClient
     from pmpc_tui.services.demo import demo_settings, start_demo_cluster
+    from pmpc_tui.tui.app import ClientFactory, ProxmoxApp
 
     if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)

@@ -122,7 +122,7 @@ class CommandContext:
 
     async def client(self) -> PVEClient:
         if self._client is None:
-            from pmpc_tui.services.applog import api_call_logger
+            from pmpc_tui.observability.applog import api_call_logger
 
             client = PVEClient(self.active_profile().settings())
             client.observers.append(api_call_logger)  # method, path, status, duration — never a secret

@@ -17,6 +17,7 @@ from mcp_types import ToolAnnotations
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.observability.redact import redact
+from pmpc_tui.services.guest_ref import parse_guest_kind
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=True)
@@ -57,7 +58,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         return await guarded(lambda: _list(service, kind, node, status))
 
     async def _list(service: Any, kind: str, node: str | None, status: str | None) -> Any:
-        return await service(await ctx.client(), "qemu" if kind in ("vm", "vms", "qemu") else "lxc", node, status)
+        return await service(await ctx.client(), parse_guest_kind(kind), node, status)
 
     @server.tool(annotations=READ, description="Config, live status, snapshots and recent tasks of one guest.")
     async def describe_guest(guest: str, kind: str = "vm") -> dict[str, Any]:
@@ -68,7 +69,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
     async def _describe(service: Any, ident: Any, kind: str, guest: str) -> Any:
         parsed = ident(guest)  # bad input: nothing is sent
-        return await service(await ctx.client(), "qemu" if kind in ("vm", "qemu") else "lxc", parsed)
+        return await service(await ctx.client(), parse_guest_kind(kind), parsed)
 
     @server.tool(annotations=READ, description="Find guests whose name, VMID, node, status or tags contain text.")
     async def search(text: str) -> dict[str, Any]:
@@ -129,16 +130,14 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         async def create_guest(name: str, kind: str = "vm", node: str | None = None, cores: int | None = None,
                                memory_mib: int | None = None, disk_gib: int | None = None,
                                clone: str | None = None, tags: str | None = None) -> dict[str, Any]:
-            from pmpc_tui.services.iac import CreateSpec, has_synced
+            from pmpc_tui.services.cluster_sync import sync_if_never_synced
+            from pmpc_tui.services.iac import CreateSpec
             from pmpc_tui.services.iac import create_guest as service
 
             async def go() -> Any:
-                from pmpc_tui.services.sync import SyncService
-
                 ws, db = ctx.require_workspace(), await ctx.db()
-                if not await has_synced(db):
-                    await SyncService(await ctx.client(), db).run()
-                spec = CreateSpec("qemu" if kind in ("vm", "qemu") else "lxc", name, node=node, cores=cores,
+                await sync_if_never_synced(db, ctx.client)
+                spec = CreateSpec(parse_guest_kind(kind), name, node=node, cores=cores,
                                   memory=memory_mib, disk=disk_gib, clone=clone, tags=tags)
                 return (await service(ws, db, spec)).as_dict()
             return await guarded(go)
@@ -165,7 +164,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
 
             async def go() -> Any:
                 ident = parse_guest_ident(guest)  # bad input: nothing is sent
-                result = await power_action(await ctx.client(), "qemu" if kind in ("vm", "qemu") else "lxc",
+                result = await power_action(await ctx.client(), parse_guest_kind(kind),
                                             ident, action, wait=True)
                 return result.as_dict()
             return await guarded(go)

@@ -13,12 +13,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services import guest_guards
 from pmpc_tui.services.live import ClusterView
-from pmpc_tui.widgets.confirm import ConfirmScreen
-from pmpc_tui.widgets.guest_details import GuestDetails
-from pmpc_tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
+from pmpc_tui.tui.screens.base import LiveScreen
+from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.guest_details import GuestDetails
+from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
 
 log = logging.getLogger("pmpc.console")
 # k9s-style: Shift+letter sorts by that column; the same key again reverses

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from pmpc_tui.widgets.repl import ReplPane
+from pmpc_tui.tui.widgets.repl import ReplPane
 
 
 class ConsoleScreen(Screen[None]):

@@ -19,29 +19,29 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
 
-from pmpc_tui.navigation import VIEWS, JumpError, parse_jump
-from pmpc_tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
+from pmpc_tui.observability.applog import api_call_logger, app_log
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.screens.base import ClusterRefreshed, LiveScreen
-from pmpc_tui.screens.console import ConsoleScreen
-from pmpc_tui.screens.dashboard import DashboardScreen
-from pmpc_tui.screens.editor import EditorScreen
-from pmpc_tui.screens.guests import GuestsScreen
-from pmpc_tui.screens.health import HealthScreen
-from pmpc_tui.screens.logs import LogsScreen
-from pmpc_tui.screens.nodes import NodesScreen
-from pmpc_tui.screens.plan import PlanScreen
-from pmpc_tui.screens.tasks import TasksScreen
-from pmpc_tui.services.applog import api_call_logger, app_log
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
-from pmpc_tui.widgets.repl import ReplPane, ReplSession, toggle_repl
+from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
+from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
+from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
+from pmpc_tui.tui.screens.console import ConsoleScreen
+from pmpc_tui.tui.screens.dashboard import DashboardScreen
+from pmpc_tui.tui.screens.editor import EditorScreen
+from pmpc_tui.tui.screens.guests import GuestsScreen
+from pmpc_tui.tui.screens.health import HealthScreen
+from pmpc_tui.tui.screens.logs import LogsScreen
+from pmpc_tui.tui.screens.nodes import NodesScreen
+from pmpc_tui.tui.screens.plan import PlanScreen
+from pmpc_tui.tui.screens.tasks import TasksScreen
+from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession, toggle_repl
 
 if TYPE_CHECKING:
-    from pmpc_tui.screens.first_run import Connected
     from pmpc_tui.services.plan import Plan
     from pmpc_tui.simulator.server import SimulatorProcess
     from pmpc_tui.state.db import Database
+    from pmpc_tui.tui.screens.first_run import Connected
     from pmpc_tui.workspace.config import Workspace
     from pmpc_tui.workspace.init import InitOptions
 
@@ -118,7 +118,7 @@ class ProxmoxApp(App[None]):
     # ---- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
         if self.client_factory is None:
-            from pmpc_tui.screens.first_run import FirstRunScreen
+            from pmpc_tui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen(), self._connected)
             return
@@ -182,7 +182,7 @@ class ProxmoxApp(App[None]):
             return
         for screen in self.query_unsaved_editors():
             screen.flush_draft()
-        from pmpc_tui.widgets.confirm import ConfirmScreen
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         names = ", ".join(p.name for p in unsaved)
         question = (f"Unsaved edits in {names}. They are kept as drafts and restored when you open the file "
@@ -262,7 +262,7 @@ class ProxmoxApp(App[None]):
         """Global keys that cannot work where the user is are hidden (and let the key through)."""
         from textual.widgets import Input, TextArea
 
-        from pmpc_tui.screens.first_run import FirstRunScreen
+        from pmpc_tui.tui.screens.first_run import FirstRunScreen
 
         if action in self.NOT_ON_FIRST_RUN and isinstance(self.screen, FirstRunScreen):
             return False
@@ -271,7 +271,7 @@ class ProxmoxApp(App[None]):
 
     def action_keys_help(self) -> None:
         """`?`: the console's keys, this screen's first; `?` or Esc closes it."""
-        from pmpc_tui.widgets.keys_help import KeysHelp
+        from pmpc_tui.tui.widgets.keys_help import KeysHelp
 
         self.push_screen(KeysHelp(keys_help_sections(self)))
 
@@ -308,7 +308,7 @@ class ProxmoxApp(App[None]):
 
     def action_jump(self) -> None:
         """`:` — the k9s-style jump prompt."""
-        from pmpc_tui.widgets.jump import JumpPrompt
+        from pmpc_tui.tui.widgets.jump import JumpPrompt
 
         def go(text: str | None) -> None:
             if text:
@@ -397,7 +397,7 @@ class ProxmoxApp(App[None]):
 
     def action_init_workspace(self) -> None:
         """/init: the guided form, then create the workspace and make the console use it."""
-        from pmpc_tui.screens.init_form import InitForm
+        from pmpc_tui.tui.screens.init_form import InitForm
 
         view = self.cluster_view
         nodes = [n["node"] for n in view.nodes] if view else []
@@ -569,9 +569,9 @@ class ProxmoxApp(App[None]):
 
 def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
     """The `?` list: this screen and its focused widget first, then the global keys, then the other screens."""
-    from pmpc_tui.screens.editor import EditorScreen as Editor
-    from pmpc_tui.screens.logs import LogsScreen as Logs
-    from pmpc_tui.widgets.virtual_table import VirtualTable
+    from pmpc_tui.tui.screens.editor import EditorScreen as Editor
+    from pmpc_tui.tui.screens.logs import LogsScreen as Logs
+    from pmpc_tui.tui.widgets.virtual_table import VirtualTable
 
     screen = app.screen
     here: list[BindingType] = list(type(screen).BINDINGS)

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
-from pmpc_tui.navigation import VIEWS, jump_suggestions
+from pmpc_tui.tui.navigation import VIEWS, jump_suggestions
 
 
 class JumpPrompt(ModalScreen[str | None]):

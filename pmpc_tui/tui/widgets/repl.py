@@ -24,10 +24,11 @@ from textual.worker import Worker
 
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
 from pmpc_tui.services.guest_guards import QUESTIONS
+from pmpc_tui.services.guest_ref import GUEST_KINDS
 
 if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.tui.app import ProxmoxApp
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TRANSCRIPT_LIMIT = 5000
@@ -359,7 +360,7 @@ class ReplPane(Vertical):
     def _guest_label(self, parsed: ParsedLine) -> str:
         """`VM 101 (web-01)` for the guest a command names, as the screens say it."""
         args = parsed.args
-        kind = "lxc" if getattr(args, "kind", "vm") in ("ct", "lxc") else "qemu"
+        kind = GUEST_KINDS.get(str(getattr(args, "kind", "vm")), "qemu")  # not a guest command: any label
         ident = str(getattr(args, "guest", ""))
         view = proxmox_app(self.app).cluster_view
         for row in view.guests(kind) if view else []:
@@ -369,7 +370,7 @@ class ReplPane(Vertical):
 
     async def _confirm(self, question: str, expected: str) -> str | None:
         from pmpc_tui.commands.context import Declined
-        from pmpc_tui.widgets.confirm import ConfirmScreen
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         ok = await self.app.push_screen_wait(ConfirmScreen(question, type_to_confirm=expected,
                                                            confirm_label="Delete"))
@@ -380,7 +381,7 @@ class ReplPane(Vertical):
     async def _natural(self, line: str, error: str) -> None:
         """Plain English: show the commands it stands for, ask before anything that changes state, run them."""
         from pmpc_tui.nl.parser import Names, parse_request
-        from pmpc_tui.widgets.confirm import ConfirmScreen
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         session = self.session
         view = proxmox_app(self.app).cluster_view
@@ -417,12 +418,12 @@ class ReplPane(Vertical):
             await self._run(parse_line(command), ask=not proposal.needs_confirmation)
 
     async def _run(self, parsed: ParsedLine, ask: bool = True) -> None:
-        from pmpc_tui.cli.render import render
         from pmpc_tui.commands.context import CommandContext, Declined
+        from pmpc_tui.commands.render import render
         from pmpc_tui.config.profiles import ProfileError
         from pmpc_tui.pve.errors import PVEError
         from pmpc_tui.services.guest_guards import question
-        from pmpc_tui.widgets.confirm import ConfirmScreen
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         assert parsed.command is not None and parsed.args is not None
         session = self.session

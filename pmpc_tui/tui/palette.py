@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from pmpc_tui.navigation import VIEWS
+from pmpc_tui.tui.navigation import VIEWS
 
 if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
+    from pmpc_tui.tui.app import ProxmoxApp
 
 
 class ViewsProvider(Provider):
@@ -56,7 +56,7 @@ GUEST_COMMANDS = ("describe", "start", "stop", "shutdown", "reboot", "suspend", 
 
 def command_line(app: ProxmoxApp, name: str) -> str:
     """The line a palette command starts with: a guest command names the guest chosen on screen."""
-    from pmpc_tui.screens.guests import GuestsScreen
+    from pmpc_tui.tui.screens.guests import GuestsScreen
 
     screen = app.screen
     if name in GUEST_COMMANDS and isinstance(screen, GuestsScreen) and screen.table.selected_vmid is not None:

@@ -7,10 +7,10 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
 from pmpc_tui.formatting import human_bytes, human_duration, usage_bar
-from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
-from pmpc_tui.widgets.guest_table import compact_size
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.tui.screens.base import LiveScreen
+from pmpc_tui.tui.widgets.guest_table import compact_size
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 BAR = 5  # usage bars short enough for the node table to fit 80 columns
 

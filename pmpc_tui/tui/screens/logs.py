@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, RichLog, Static
 
-from pmpc_tui.services.applog import LogEntry, app_log, entry_matches
+from pmpc_tui.observability.applog import LogEntry, app_log, entry_matches
 
 LEVEL_STYLE = {"DEBUG": "dim", "INFO": "", "WARNING": "yellow", "ERROR": "bold red"}
 POLL_SECONDS = 0.5

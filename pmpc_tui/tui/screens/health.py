@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from pmpc_tui.screens.base import proxmox_app
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.tui.screens.base import proxmox_app
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 COLUMNS = (("check", "Check"), ("status", "Status"), ("detail", "Detail"), ("next", "Next step"))
 MARK = {"ok": "✔ ok", "warning": "▲ warning", "critical": "✖ CRITICAL"}

@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, RichLog, Static
 
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.widgets.keyed_table import KeyedTable
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
     from pmpc_tui.services.plan import Plan, ResourceChange
+    from pmpc_tui.tui.app import ProxmoxApp
 
 COLUMNS = (("symbol", " "), ("action", "Action"), ("impact", "Impact"), ("address", "Resource"), ("vmid", "VMID"),
            ("name", "Name"), ("node", "Node"), ("changes", "Changes"))
@@ -135,7 +135,7 @@ class PlanScreen(Screen[None]):
                 log.write(line)
 
     def action_apply(self) -> None:
-        from pmpc_tui.widgets.confirm import ConfirmScreen
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         plan = self.plan
         if plan is None or not plan.has_changes:

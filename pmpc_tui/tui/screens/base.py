@@ -11,7 +11,7 @@ from textual.screen import Screen
 from pmpc_tui.services.live import ClusterView
 
 if TYPE_CHECKING:
-    from pmpc_tui.app import ProxmoxApp
+    from pmpc_tui.tui.app import ProxmoxApp
 
 
 def proxmox_app(node: DOMNode) -> ProxmoxApp:

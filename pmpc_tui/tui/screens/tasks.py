@@ -9,9 +9,9 @@ from textual.widgets import DataTable, Footer, Header, RichLog, Static
 
 from pmpc_tui.formatting import task_time
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.screens.base import LiveScreen
 from pmpc_tui.services.live import ClusterView
-from pmpc_tui.widgets.keyed_table import KeyedTable, task_status
+from pmpc_tui.tui.screens.base import LiveScreen
+from pmpc_tui.tui.widgets.keyed_table import KeyedTable, task_status
 
 TASK_COLUMNS = (("start", "Started"), ("end", "Ended"), ("node", "Node"), ("type", "Type"), ("id", "ID"),
                 ("user", "User"), ("status", "Status"))

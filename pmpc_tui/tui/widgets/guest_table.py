@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from rich.style import Style
 
 from pmpc_tui.formatting import human_duration
-from pmpc_tui.widgets.virtual_table import VirtualTable
+from pmpc_tui.tui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (("mark", " "), ("vmid", "VMID"), ("name", "Name"), ("node", "Node"), ("status", "Status"),
            ("cpu", "CPU"), ("mem", "Memory"), ("maxdisk", "Disk"), ("uptime", "Uptime"), ("tags", "Tags"))
