@@ -3,6 +3,7 @@ and the cluster hears nothing. Driven by the official SDK client over stdio agai
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,3 +62,36 @@ async def test_confirm_accepts_only_the_json_boolean_true(sim: SimulatorThread, 
         confirmed = await client.call_tool("power", {"guest": "web-01", "action": "stop", "confirm": True})
         assert not confirmed.is_error, confirmed.content[0].text
     assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "stopped"
+
+
+def test_an_assistant_cannot_start_an_apply_while_an_earlier_one_is_unfinished(sim: SimulatorThread,
+                                                                                home: Path) -> None:
+    import asyncio
+
+    ws = home / "ws"
+    with cli_environment(sim, home):
+        assert run_cli(ws, "create", "vm", "--name", "app-150", "--node", "pve1", "--cores", "1", "--memory", "512",
+                       "--disk", "8", "--vmid", "150") == 0
+        sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "^/api2/json/nodes/pve1/qemu$",
+                                        "methods": ["POST"], "remaining": 1})
+        assert run_cli(ws, "apply", "--auto-approve") == 1  # the create fails: the apply stays unfinished
+    before = writes(sim)
+
+    async def ask_apply() -> str:
+        async with Client(server(sim, home)) as client:
+            return str((await client.call_tool("apply", {"confirm": True})).content[0].text)
+
+    answer = json.loads(asyncio.run(ask_apply()))
+    assert answer["ok"] is False and "did not finish" in answer["error"] and "--resume" in answer["next_step"]
+    assert writes(sim) == before  # the guard of `proxmox-mpc apply` holds for the assistant too
+    assert 150 not in sim.call(lambda: set(sim.sim.cluster.guests))
+
+
+async def test_an_assistant_may_say_vms_qemu_container_or_lxc_for_the_guest_kind(sim: SimulatorThread,
+                                                                                home: Path) -> None:
+    async with Client(server(sim, home)) as client:
+        for kind, expected in (("vms", "web-01"), ("qemu", "web-01"), ("container", "pihole"), ("lxc", "pihole")):
+            result = await client.call_tool("list_guests", {"kind": kind})
+            assert not result.is_error and expected in result.content[0].text, (kind, result.content[0].text)
+        wrong = (await client.call_tool("list_guests", {"kind": "printer"})).content[0].text
+    assert "not a guest kind" in wrong and "Traceback" not in wrong
