@@ -26,9 +26,9 @@ from pmpc_tui.iac.terraform import guest_file, load_desired_state, resource_labe
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.services.iac import discover_ips, import_workspace, inventory_hosts, load_guests
 from pmpc_tui.services.sync import SyncService
+from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 from pmpc_tui.simulator.server import SimulatorOptions, SimulatorThread
 from pmpc_tui.state.db import Database, sqlite_url
-from pmpc_tui.workspace.init import InitOptions, init_workspace
 
 TARGET_SECONDS = 2.0
 

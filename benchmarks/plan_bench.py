@@ -21,9 +21,9 @@ from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.services.iac import import_workspace
 from pmpc_tui.services.plan import make_plan
 from pmpc_tui.services.sync import SyncService
+from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 from pmpc_tui.simulator.server import SimulatorProcess
 from pmpc_tui.state.db import Database, sqlite_url
-from pmpc_tui.workspace.init import InitOptions, init_workspace
 
 TARGET_SECONDS = 2.0
 

@@ -20,9 +20,9 @@ from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.services.iac import import_workspace
 from pmpc_tui.services.sync import SyncService
 from pmpc_tui.services.validate import validate_workspace
+from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 from pmpc_tui.simulator.server import SimulatorProcess
 from pmpc_tui.state.db import Database, sqlite_url
-from pmpc_tui.workspace.init import InitOptions, init_workspace
 
 
 async def run(proc: SimulatorProcess, root: Path) -> tuple[float, float, int]:

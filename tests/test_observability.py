@@ -81,7 +81,7 @@ def test_health_turns_critical_when_storage_is_full_or_a_node_is_down(
 def test_planted_secrets_never_reach_logs_reports_health_or_screens(
         sim: SimulatorThread, cli: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from pmpc_tui.cli.main import main
-    from pmpc_tui.observability import redact
+    from pmpc_tui.pve import redact
 
     password = sim.info.password
     monkeypatch.setenv("LAB_PASSWORD", password)
@@ -113,7 +113,7 @@ def test_planted_secrets_never_reach_logs_reports_health_or_screens(
 
 
 def test_redaction_masks_known_values_and_secret_shaped_assignments() -> None:
-    from pmpc_tui.observability.redact import redact, register_secret
+    from pmpc_tui.pve.redact import redact, register_secret
 
     register_secret("s3cr3t-value-123")
     text = ("Authorization: PVEAPIToken=root@pam!mpc=aaaa-bbbb Cookie: PVEAuthCookie=PVE:root@pam:XYZ; "

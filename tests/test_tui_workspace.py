@@ -79,7 +79,7 @@ async def test_init_form_then_sync_then_edit(sim: SimulatorThread, tmp_path: Pat
 
 async def test_sync_with_db_only_leaves_the_workspace_files_alone(shared_sim: SimulatorThread,
                                                                   tmp_path: Path) -> None:
-    from pmpc_tui.workspace.init import InitOptions, init_workspace
+    from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 
     ws = init_workspace(InitOptions(directory=tmp_path / "ws")).workspace
     app = make_app(shared_sim)

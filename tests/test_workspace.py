@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from iac_support import run_cli, snapshot
 
+from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 from pmpc_tui.workspace import WORKSPACE_FILE, Workspace, WorkspaceError, find_workspace, require_workspace
-from pmpc_tui.workspace.init import InitOptions, init_workspace
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from pmpc_tui.pve.errors import ValidationFailed
 
 async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.config.profiles import ProfileError
-    from pmpc_tui.workspace.init import InitOptions, init_workspace
+    from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 
     profile = ctx.profile
     if profile is None:

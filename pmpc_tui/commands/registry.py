@@ -333,7 +333,7 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.state_handlers:state", _state, needs_cluster=False, console=False,
             examples=("state check", "state check -o json", "state rebuild --dry-run", "state rebuild --yes")),
     Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
-            "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False,
+            "pmpc_tui.mcp.command:mcp", _mcp, console=False,
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
 ]
 

@@ -16,7 +16,7 @@ from mcp_types import ToolAnnotations
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.mcp.arguments import Confirmation
-from pmpc_tui.observability.redact import redact
+from pmpc_tui.pve.redact import redact
 from pmpc_tui.services.guest_ref import parse_guest_kind
 
 READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, open_world_hint=True)
@@ -27,12 +27,6 @@ DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, open_
 def _clean(value: Any) -> Any:
     """JSON-safe and secret-free."""
     return json.loads(redact(json.dumps(value, default=str)))
-
-
-def _namespace(**values: Any) -> Any:
-    import argparse
-
-    return argparse.Namespace(**values)
 
 
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
@@ -88,10 +82,8 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         from pmpc_tui.services.health import run_health
 
         async def go() -> Any:
-            from pmpc_tui.commands.obs_handlers import open_state_db
-
             ws = ctx.workspace()
-            db, db_error = await open_state_db(ctx)  # a broken state DB is a critical check, not a failed tool
+            db, db_error = await ctx.session.db_or_error()  # a broken state DB is a critical check, not a failed tool
             return [c.as_dict() for c in await run_health(await ctx.client(), db, ws.root if ws else None,
                                                           db_error=db_error)]
         return await guarded(go)
@@ -117,10 +109,10 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
                                                "and return where it is and a prompt to use with it.")
     async def report(summary: str, anonymize: bool = True) -> dict[str, Any]:
         async def go() -> Any:
-            from pmpc_tui.commands.obs_handlers import report_issue
+            from pmpc_tui.services.report import write_report
 
-            result = await report_issue(ctx, _namespace(summary=summary, minutes=60, anonymize=anonymize))
-            return result.data
+            written = await write_report(ctx.session, summary, minutes=60, anonymize=anonymize)
+            return {"bundle": str(written.path), "prompt": written.prompt}
         return await guarded(go)
 
     # ---- tools that change things ------------------------------------------------------------

@@ -22,7 +22,7 @@ class JsonLines(logging.Formatter):
         entry = {"ts": round(record.created, 3), "level": record.levelname, "logger": record.name,
                  "op": getattr(record, "op", "-"), "cid": getattr(record, "cid", "-"), "msg": record.getMessage()}
         if record.exc_info:
-            from pmpc_tui.observability.redact import redact
+            from pmpc_tui.pve.redact import redact
 
             entry["trace"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

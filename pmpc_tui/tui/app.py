@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,9 +20,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from pmpc_tui.observability.applog import api_call_logger, app_log
-from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+from pmpc_tui.services.session import ClientSource, Session
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
@@ -38,14 +38,15 @@ from pmpc_tui.tui.screens.tasks import TasksScreen
 from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession, toggle_repl
 
 if TYPE_CHECKING:
+    from pmpc_tui.pve.client import PVEClient
     from pmpc_tui.services.plan import Plan
+    from pmpc_tui.services.workspace_init import InitOptions
     from pmpc_tui.simulator.server import SimulatorProcess
     from pmpc_tui.state.db import Database
     from pmpc_tui.tui.screens.first_run import Connected
     from pmpc_tui.workspace.config import Workspace
-    from pmpc_tui.workspace.init import InitOptions
 
-ClientFactory = Callable[[], Awaitable[PVEClient]]
+ClientFactory = ClientSource  # connects the console's client on first use
 KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
 KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
 NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
@@ -95,6 +96,8 @@ class ProxmoxApp(App[None]):
         self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
         self.workspace_root = workspace_root
         self.profile_name = profile_name
+        # the console's one session: the REPL's commands run in it, over the console's own client
+        self.session = Session(profile_name=profile_name, state_name="demo" if demo else None, lent_client=self.client)
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self._workspace_db: tuple[Workspace, Database] | None = None
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
@@ -140,18 +143,17 @@ class ProxmoxApp(App[None]):
         """The first-run screen connected (or started the demo)."""
         if result is None:
             return
-        settings = result.settings
+        from pmpc_tui.services.connection import client_factory
 
-        async def factory() -> PVEClient:
-            return await PVEClient(settings).connect()
-
-        self.client_factory = factory
+        self.client_factory = client_factory(result.settings)
         self.demo = result.demo is not None
         self.demo_process = result.demo
+        self.session.state_name = "demo" if self.demo else None
         self.sub_title = result.label
         self._start_refreshing()
 
     async def on_unmount(self) -> None:
+        await self.session.close()  # its database; the client is the console's, closed here
         if self._client is not None:
             await self._client.close()
         if self._workspace_db is not None:
@@ -416,7 +418,7 @@ class ProxmoxApp(App[None]):
     async def create_workspace(self, options: InitOptions) -> None:
         """Create the workspace files (off the event loop) and switch the console to it."""
         from pmpc_tui.config.profiles import ProfileError, ProfileStore
-        from pmpc_tui.workspace.init import init_workspace
+        from pmpc_tui.services.workspace_init import init_workspace
 
         try:
             profile = await asyncio.to_thread(ProfileStore().get, self.profile_name)
@@ -435,17 +437,13 @@ class ProxmoxApp(App[None]):
 
     async def workspace_db(self) -> tuple[Workspace, Database]:
         """The open workspace and its state database (opened once)."""
-        from pmpc_tui.state.db import Database, sqlite_url
-        from pmpc_tui.workspace.config import Workspace
+        from pmpc_tui.services.session import open_workspace_state
 
         root = self.workspace_root
         if root is None:
             raise PVEError("no workspace is open", "Create one with /init, or start proxmox-mpc inside one.")
         if self._workspace_db is None or self._workspace_db[0].root != root:
-            ws = await asyncio.to_thread(Workspace.load, root)
-            db = Database(sqlite_url(ws.db_path))
-            await db.create_all()
-            self._workspace_db = (ws, db)
+            self._workspace_db = await open_workspace_state(root)
         return self._workspace_db
 
     def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:

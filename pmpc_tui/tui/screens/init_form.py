@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from pmpc_tui.workspace.init import InitOptions
+from pmpc_tui.services.workspace_init import InitOptions
 
 
 class InitForm(ModalScreen[InitOptions | None]):

@@ -434,15 +434,14 @@ class ReplPane(Vertical):
             session.write(Text("cancelled — nothing was done (--yes skips the question)", style="yellow"))
             session.running_line = ""
             return
-        ctx = CommandContext(profile_name=app.profile_name, state_name="demo" if app.demo else None,
-                             report=lambda line: session.write(Text(line, style="dim")),
-                             confirm_hook=self._confirm, owns_client=False)
+        ctx = CommandContext(session=app.session, report=lambda line: session.write(Text(line, style="dim")),
+                             confirm_hook=self._confirm, owns_session=False)
         changed = False
         try:
             if app.workspace_root is not None:
                 ctx.use_workspace(app.workspace_root)
             if parsed.command.needs_cluster:
-                ctx._client = await self._client()
+                await ctx.client()  # the console's client, connected before the command runs
             from pmpc_tui.observability.correlation import operation
 
             with operation(parsed.command.name):
