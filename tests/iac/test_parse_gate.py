@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from iac_support import api, cli_environment, run_cli
 from mcp import Client, StdioServerParameters
-from test_tui import make_app
-from test_tui_editor import settle
 from textual.widgets import Static
+from tui_support import make_app
+from tui_support import settle_editor as settle
 
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.gate import hcl_problems

@@ -6,11 +6,11 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from iac_support import cli_environment, run_cli
 from mcp import Client, StdioServerParameters
+from mcp_support import payload, server
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -22,19 +22,6 @@ def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
         assert run_cli(tmp_path, "init", str(ws)) == 0
         assert run_cli(ws, "import") == 0
     yield tmp_path
-
-
-def server(sim: SimulatorThread, home: Path, *extra: str) -> StdioServerParameters:
-    env = {"PMPC_CONFIG_DIR": str(home / "config"), "PMPC_STATE_DIR": str(home / "state"),
-           "LAB_TOKEN": sim.info.token_secret, "PATH": "/usr/bin:/bin"}
-    return StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", *extra], env=env,
-                                 cwd=str(home / "ws"))
-
-
-def payload(result: Any) -> dict[str, Any]:
-    if getattr(result, "structured_content", None):
-        return dict(result.structured_content)
-    return json.loads(result.content[0].text)  # type: ignore[no-any-return]
 
 
 async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, home: Path) -> None:

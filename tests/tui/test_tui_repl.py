@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tui import make_app, open_vms_at, settle
+from tui_support import make_app, open_vms_at, settle
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp

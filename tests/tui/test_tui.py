@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from tui_support import make_app, open_vms_at, settle
+
 from pmpc_tui.simulator.server import SimulatorThread
-from pmpc_tui.tui.app import ProxmoxApp
 from pmpc_tui.tui.screens.guests import GuestsScreen
 from pmpc_tui.tui.widgets.guest_table import GuestTable
-
-
-def make_app(sim: SimulatorThread, secret: str | None = None) -> ProxmoxApp:
-    user, token = sim.info.token_id.split("!")
-    settings = ConnectionSettings(sim.info.url, user, token, secret or sim.info.token_secret,
-                                  fingerprint=sim.info.fingerprint)
-
-    async def factory() -> PVEClient:
-        return await PVEClient(settings).connect()
-
-    return ProxmoxApp(factory, demo=True, refresh_seconds=0)
-
-
-async def settle(app: ProxmoxApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_dashboard_shows_nodes_and_guest_counts(shared_sim: SimulatorThread) -> None:
@@ -84,15 +68,6 @@ async def test_api_failure_is_a_notification_not_a_crash(shared_sim: SimulatorTh
         assert any("authentication failed" in m for m in messages)
         assert all("wrong-secret" not in m for m in messages)
         assert app.is_running
-
-
-async def open_vms_at(app: ProxmoxApp, pilot: object, vmid: int) -> None:
-    """Wait for the first refresh, switch to the VMs screen and put the cursor on `vmid`."""
-    await settle(app, pilot)
-    await pilot.press("2")  # type: ignore[attr-defined]
-    table = app.screen.query_one(GuestTable)
-    table.move_cursor(row=table.get_row_index(str(vmid)))
-    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThread) -> None:

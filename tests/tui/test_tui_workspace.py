@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui import make_app
-from test_tui_editor import settle
 from textual.widgets import Input, Select, TextArea
+from tui_support import make_app
+from tui_support import settle_editor as settle
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from test_tui import make_app, open_vms_at, settle
 from textual.widgets import Input, RichLog, Static
+from tui_support import make_app, open_vms_at, settle
 
 from pmpc_tui.observability.applog import app_log, entry_matches
 from pmpc_tui.pve.client import PVEClient

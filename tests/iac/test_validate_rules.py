@@ -357,8 +357,8 @@ async def test_mcp_apply_refuses_when_validate_finds_errors(shared_sim: Simulato
 
 async def test_plan_screen_apply_is_refused_when_validate_finds_errors(
         shared_sim: SimulatorThread, ws: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_tui import make_app
-    from test_tui_editor import settle
+    from tui_support import make_app
+    from tui_support import settle_editor as settle
 
     from pmpc_tui.tui.screens.plan import PlanScreen
 

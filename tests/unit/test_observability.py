@@ -125,8 +125,8 @@ def test_redaction_masks_known_values_and_secret_shaped_assignments() -> None:
 
 
 async def test_health_screen_shows_checks_and_a_down_node(sim: SimulatorThread) -> None:
-    from test_tui import make_app, settle
     from textual.widgets import Static
+    from tui_support import make_app, settle
 
     from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+from postgres_support import _free_port
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
-from test_state_postgres import _free_port, postgres_url  # noqa: F401  (the throwaway PostgreSQL fixture)
 
 from pmpc_tui.cli.main import main
 from pmpc_tui.exit_codes import ExitCode
@@ -25,7 +25,7 @@ from pmpc_tui.state.db import Database, sqlite_url
 from pmpc_tui.state.errors import StateDatabaseError, StateDatabaseNewer
 from pmpc_tui.state.models import VM, ApplyRun, ApplyStep
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "s3cret-pw-9x"
 
 
@@ -280,8 +280,7 @@ def test_rebuild_reports_a_failed_resync_but_leaves_a_working_db(cli: Path, shar
 async def test_the_console_says_at_start_up_that_the_workspace_db_is_damaged(shared_sim: SimulatorThread,
                                                                             tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_tui import settle
-    from test_tui_editor import editor_app
+    from tui_support import editor_app, settle
 
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("PMPC_DATABASE_URL", raising=False)
@@ -509,7 +508,7 @@ def test_help_and_opening_a_current_db_do_not_import_alembic(tmp_path: Path) -> 
 # ---- the same on PostgreSQL ---------------------------------------------------------------------
 
 @pytest.fixture
-async def pg_clean(postgres_url: str) -> AsyncIterator[str]:  # noqa: F811
+async def pg_clean(postgres_url: str) -> AsyncIterator[str]:
     yield postgres_url
     db = Database(postgres_url)
     async with db.engine.begin() as conn:
@@ -540,7 +539,7 @@ async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: 
                                                                            tmp_path: Path) -> None:
     from iac_support import cli_environment, run_cli
     from mcp import Client
-    from test_mcp import payload, server
+    from mcp_support import payload, server
 
     def workspace() -> None:
         with cli_environment(sim, tmp_path):
@@ -560,7 +559,7 @@ async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: 
         assert database["status"] == "critical" and str(db_path) in database["detail"]
 
 
-async def test_a_missing_postgresql_database_is_named_with_how_to_create_it(postgres_url: str) -> None:  # noqa: F811
+async def test_a_missing_postgresql_database_is_named_with_how_to_create_it(postgres_url: str) -> None:
     missing = postgres_url.rsplit("/", 1)[0] + "/no_such_db"
     with pytest.raises(StateDatabaseError) as raised:
         await Database(missing).open()

@@ -10,7 +10,7 @@ import pytest
 from pmpc_tui.commands.repl import parse_line
 from pmpc_tui.nl.parser import looks_like_english, parse_request
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from nl_eval import evaluate, homelab_names
 
 
@@ -46,7 +46,7 @@ def test_unclear_requests_get_suggestions_not_guesses() -> None:
 
 async def test_the_repl_shows_the_commands_and_asks_before_running_them(sim: object, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_tui import make_app, settle
+    from tui_support import make_app, settle
 
     from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
 
@@ -138,7 +138,7 @@ async def test_a_model_that_answers_nonsense_gives_no_commands() -> None:
 
 async def test_the_palette_understands_plain_english(shared_sim: object, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from test_tui import make_app, settle
+    from tui_support import make_app, settle
 
     from pmpc_tui.tui.widgets.repl import ReplPane
 

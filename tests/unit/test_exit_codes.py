@@ -21,7 +21,7 @@ from pmpc_tui.cli.main import EPILOG, main
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.simulator.server import SimulatorThread
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def documented_codes() -> dict[int, str]:

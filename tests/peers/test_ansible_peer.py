@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible_helpers import Ansible, AnsibleRun, ansible_missing, collection_version, inventory_source, proxmox_auth
+from ansible_support import Ansible, AnsibleRun, ansible_missing, collection_version, inventory_source, proxmox_auth
 
 from pmpc_tui.simulator.server import SimulatorThread
 

@@ -139,7 +139,7 @@ def test_prevent_destroy_stops_destroy_before_anything_is_touched(
 
 async def test_mcp_apply_of_a_destructive_plan_needs_allow_destroy(sim: SimulatorThread, workspace: Path) -> None:
     from mcp import Client
-    from test_mcp import payload, server
+    from mcp_support import payload, server
 
     (workspace / "terraform" / "vm-109.tf").unlink()
     async with Client(server(sim, workspace.parent)) as client:

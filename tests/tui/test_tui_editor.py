@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static, TextArea
+from tui_support import editor_app
+from tui_support import settle_editor as settle
 
-from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
 from pmpc_tui.tui.screens.editor import EditorScreen
@@ -19,14 +20,6 @@ MAIN_TF = '''resource "proxmox_virtual_environment_vm" "web_01" {
 '''
 
 
-async def settle(app: ProxmoxApp, pilot: object) -> None:
-    """Wait for the app's work, except the file tree's loader, which runs for as long as the tree exists."""
-    busy = [w for w in app.workers if w.name != "_loader"]
-    if busy:  # an empty list would mean "all workers" to wait_for_complete
-        await app.workers.wait_for_complete(busy)
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     (tmp_path / "proxmox-mpc.yaml").write_text("profile: demo\n")
@@ -35,16 +28,6 @@ def workspace(tmp_path: Path) -> Path:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     return tmp_path
-
-
-def editor_app(sim: SimulatorThread, root: Path | None) -> ProxmoxApp:
-    user, token = sim.info.token_id.split("!")
-    settings = ConnectionSettings(sim.info.url, user, token, sim.info.token_secret, fingerprint=sim.info.fingerprint)
-
-    async def factory() -> PVEClient:
-        return await PVEClient(settings).connect()
-
-    return ProxmoxApp(factory, refresh_seconds=0, workspace_root=root)
 
 
 async def open_in_editor(app: ProxmoxApp, pilot: object, path: Path) -> EditorScreen:
