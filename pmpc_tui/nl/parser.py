@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmpc_tui.commands import registry as risk
+from pmpc_tui.commands.registry import COMMANDS
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
 
@@ -18,7 +20,8 @@ POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
          ("resume", r"resume|unpause|unfreeze|wake"),
          ("stop", r"stop|halt|kill|power\s*off|turn\s+off|hard\s+stop"),
          ("start", r"start|boot|power\s*on|turn\s+on|bring\s+up|launch")]
-DESTRUCTIVE_ACTIONS = {"stop", "shutdown", "reboot", "suspend", "delete", "destroy", "apply"}
+# flagged destructive in a proposal: what the registry calls disruptive or destructive
+DESTRUCTIVE_ACTIONS = frozenset(c.name for c in COMMANDS if c.risk in (risk.DISRUPTIVE, risk.DESTRUCTIVE))
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),

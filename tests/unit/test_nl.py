@@ -162,3 +162,26 @@ def test_full_width_digits_in_english_never_name_a_guest() -> None:
         assert not any("dev-sandbox" in c or "109" in c or "pihole" in c for c in proposal.commands), (text, proposal)
         assert not proposal.understood or proposal.safety != "destructive", (text, proposal)
     assert parse_request("stop vm 109", names).commands == ["stop vm dev-sandbox"]
+
+
+async def test_a_model_cannot_propose_a_command_the_registry_keeps_from_language() -> None:
+    from pmpc_tui.nl.backends import BackendConfig, ask_model
+
+    model = FakeModel('{"commands": ["state rebuild --yes", "mcp --transport http", "connect x --url https://h:8006",'
+                      ' "sync"], "explanation": "reset everything"}')
+    try:
+        proposal = await ask_model(BackendConfig("http", model.url, "local", None), "start over")
+    finally:
+        model.close()
+    assert proposal.commands == ["sync"]  # the others are never run from plain English
+    assert proposal.safety == "change" and proposal.needs_confirmation  # sync changes the state: asked first
+
+
+def test_every_command_declares_how_much_it_can_hurt() -> None:
+    from pmpc_tui.commands.registry import BY_NAME, COMMANDS, READ, RISKS, risk_of
+
+    assert all(c.risk in RISKS for c in COMMANDS)
+    assert all(c.risk != READ for c in COMMANDS if c.mutates)  # what changes the cluster is never "read"
+    assert {n for n in BY_NAME if risk_of(n) == "destructive"} == {"delete", "destroy", "apply"}
+    assert {n for n in BY_NAME if risk_of(n) == "disruptive"} == {"stop", "shutdown", "reboot", "suspend"}
+    assert risk_of("no-such-command") == "never-from-language"
