@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from pmpc_tui.commands import registry as risk
 from pmpc_tui.commands.registry import COMMANDS
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
+from pmpc_tui.services.names import Names
 
 READ, CHANGE, DESTRUCTIVE = "read", "change", "destructive"
 POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
@@ -26,21 +26,6 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
            "eight": 8, "nine": 9, "ten": 10}
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),
              ("uptime", r"uptime|running the longest|longest")]
-
-
-@dataclass
-class Names:
-    """What the parser knows of the cluster: guest names by kind, VMIDs, nodes, tags."""
-
-    # name → (kind, vmid, node, status, tags)
-    guests: dict[str, tuple[str, int, str, str, str]] = field(default_factory=dict)
-    nodes: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_rows(cls, vms: list[dict[str, Any]], cts: list[dict[str, Any]], nodes: list[str]) -> Names:
-        guests = {r["name"]: ("vm", r["vmid"], r["node"], r["status"], r["tags"]) for r in vms}
-        guests.update({r["name"]: ("ct", r["vmid"], r["node"], r["status"], r["tags"]) for r in cts})
-        return cls(guests, set(nodes))
 
 
 @dataclass

@@ -116,7 +116,7 @@ class NaturalLanguageProvider(Provider):
             return
         app = cast("ProxmoxApp", self.app)
         view = app.cluster_view
-        names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
+        names = Names.from_view(view)
         proposal = parse_request(query, names)
         if proposal.understood:
             text = "≈ " + "; ".join(proposal.commands[:3]) + (" …" if len(proposal.commands) > 3 else "")

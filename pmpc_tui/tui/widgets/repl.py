@@ -379,24 +379,18 @@ class ReplPane(Vertical):
         return expected
 
     async def _natural(self, line: str, error: str) -> None:
-        """Plain English: show the commands it stands for, ask before anything that changes state, run them."""
-        from pmpc_tui.nl.parser import Names, parse_request
+        """Plain English through `nl.flow`: show the commands it stands for, ask before changes, run them."""
+        from pmpc_tui.nl.flow import carry_out, understand
+        from pmpc_tui.services.names import Names
         from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 
         session = self.session
-        view = proxmox_app(self.app).cluster_view
-        names = Names.from_rows(view.vms, view.containers, [n["node"] for n in view.nodes]) if view else Names()
-        proposal = parse_request(line, names)
-        if not proposal.understood:
-            from pmpc_tui.nl.backends import ask_model, load_config
+        app = proxmox_app(self.app)
 
-            config = load_config(proxmox_app(self.app).workspace_root)
-            if config is not None:
-                session.write(Text(f"asking the {config.backend} model…", style="dim"))
-                try:
-                    proposal = await ask_model(config, line)
-                except Exception as exc:  # a model back end must never take the console down
-                    session.write(Text(f"the model did not answer: {exc}", style="yellow"))
+        def note(text: str, level: str) -> None:
+            session.write(Text(text, style="yellow" if level == "warning" else "dim"))
+
+        proposal = await understand(line, Names.from_view(app.cluster_view), app.workspace_root, note)
         if proposal.understood and error.startswith("unknown command"):  # a typo: say what was read instead
             session.write(Text(error, style="dim"))
         if not proposal.understood:  # the parser's complaint without the screenful of argparse usage
@@ -408,14 +402,17 @@ class ReplPane(Vertical):
                            style="cyan"))
         for command in proposal.commands:
             session.write(Text(f"  {command}", style="bold"))
-        if proposal.needs_confirmation:
-            question = f"Run {len(proposal.commands)} command(s)? " + "; ".join(proposal.commands[:5])
-            if not await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Run")):
-                session.write(Text("cancelled — nothing was done", style="yellow"))
-                return
-        for command in proposal.commands:
+
+        async def confirm(question: str) -> bool:
+            agreed = await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Run"))
+            return bool(agreed)
+
+        async def run(command: str, ask: bool) -> None:
             session.write(Text(f"› {command}", style="bold"))
-            await self._run(parse_line(command), ask=not proposal.needs_confirmation)
+            await self._run(parse_line(command), ask=ask)
+
+        if not await carry_out(proposal, confirm, run):
+            session.write(Text("cancelled — nothing was done", style="yellow"))
 
     async def _run(self, parsed: ParsedLine, ask: bool = True) -> None:
         from pmpc_tui.commands.context import CommandContext, Declined
