@@ -27,8 +27,8 @@ def homelab_names() -> Names:
     cluster = homelab()
     names = Names(nodes=sorted(cluster.nodes))
     for g in cluster.guests.values():
-        names.guests[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
-                                str(g.config.get("tags", "")))
+        names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
+                               str(g.config.get("tags", "")))
     return names
 
 

@@ -24,7 +24,7 @@ class Names:
 
     @property
     def guests(self) -> dict[str, GuestFacts]:
-        """Every guest by name: (kind, vmid, node, status, tags); node/status/tags empty when not read."""
+        """Every guest by name: (kind, vmid, node, status, tags) — a fresh dict; add guests to `facts`."""
         known = {name: ("vm", vmid, "", "", "") for vmid, name in self.vms}
         known.update({name: ("ct", vmid, "", "", "") for vmid, name in self.cts})
         known.update(self.facts)
@@ -34,8 +34,11 @@ class Names:
     def from_rows(cls, vms: list[dict[str, Any]], cts: list[dict[str, Any]], nodes: list[str],
                   storage: list[str] | None = None) -> Names:
         """Names from cluster rows (as `ClusterView` holds them)."""
-        facts: dict[str, GuestFacts] = {r["name"]: ("vm", r["vmid"], r["node"], r["status"], r["tags"]) for r in vms}
-        facts.update({r["name"]: ("ct", r["vmid"], r["node"], r["status"], r["tags"]) for r in cts})
+        def fact(kind: str, r: dict[str, Any]) -> GuestFacts:
+            return kind, r["vmid"], r.get("node", ""), r.get("status", ""), r.get("tags", "")
+
+        facts = {r["name"]: fact("vm", r) for r in vms}
+        facts.update({r["name"]: fact("ct", r) for r in cts})
         return cls(vms=[(r["vmid"], r["name"]) for r in vms], cts=[(r["vmid"], r["name"]) for r in cts],
                    nodes=list(nodes), storage=storage or [], facts=facts)
 
