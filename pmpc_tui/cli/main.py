@@ -191,17 +191,13 @@ def _run_console(args: argparse.Namespace) -> int:
 async def _start_demo(ctx: object) -> SimulatorProcess:
     """Start the simulator in a child process and point the context at it (nothing is saved)."""
     from pmpc_tui.commands.context import CommandContext
-    from pmpc_tui.config.profiles import Profile
-    from pmpc_tui.services.demo import start_demo_cluster
+    from pmpc_tui.services.demo import demo_profile, start_demo_cluster
 
     assert isinstance(ctx, CommandContext)
     ctx.report("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…")
     proc = await asyncio.to_thread(start_demo_cluster)
     info = proc.info
-    os.environ["PMPC_DEMO_TOKEN_SECRET"] = info.token_secret
-    user, token = info.token_id.split("!", 1)
-    ctx.profile = Profile(name="demo", url=info.url, user=user, token_name=token, secret_source="env",
-                          secret_ref="PMPC_DEMO_TOKEN_SECRET", fingerprint=info.fingerprint)
+    ctx.session.profile = demo_profile(proc)
     ctx.report(f"DEMO cluster at {info.url} (certificate pinned {info.fingerprint[:23]}…)")
     return proc
 
