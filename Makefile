@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint imports typecheck unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,16 @@ demo: $(RUN_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check pmpc_tui tests benchmarks
 
+imports: $(DEV_STAMP)
+	$(BIN)/lint-imports
+
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
 unit: $(DEV_STAMP)
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+test: lint imports typecheck unit
 
 # every script runs the CLI as a user does (a process per command, its own simulator), prints the
 # baseline and each ratio of the same run, and exits non-zero when a goal fails; all run, then any failure fails

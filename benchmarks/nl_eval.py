@@ -25,10 +25,10 @@ DATASET = Path(__file__).with_name("nl_requests.yaml")
 
 def homelab_names() -> Names:
     cluster = homelab()
-    names = Names(nodes=set(cluster.nodes))
+    names = Names(nodes=sorted(cluster.nodes))
     for g in cluster.guests.values():
-        names.guests[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
-                                str(g.config.get("tags", "")))
+        names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
+                               str(g.config.get("tags", "")))
     return names
 
 

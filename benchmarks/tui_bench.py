@@ -80,9 +80,9 @@ def first_frame(runs: int = 3) -> tuple[float, float]:
 
 async def filter_keystrokes(vms: int = 5000) -> tuple[list[float], list[float], int]:
     """Milliseconds per typed key and per Backspace on the VMs screen with `vms` rows."""
-    from pmpc_tui.app import ProxmoxApp
     from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-    from pmpc_tui.widgets.guest_table import GuestTable
+    from pmpc_tui.tui.app import ProxmoxApp
+    from pmpc_tui.tui.widgets.guest_table import GuestTable
 
     with SimulatorProcess("--scenario", "large", "--nodes", "8", "--vms", str(vms), "--cts", "10") as proc:
         user, token = proc.info.token_id.split("!", 1)

@@ -1,4 +1,6 @@
-"""Shared fixtures: simulators (in-thread and as a real child process) and the reference data."""
+"""Shared fixtures: simulators (in-thread and as a real child process), PostgreSQL and the reference data.
+
+Helpers shared between test folders live in tests/*_support.py (on the path via pytest's `pythonpath`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+# fixtures kept in helper modules (tests/*_support.py), shared with every test folder
+from postgres_support import postgres_url  # noqa: F401
 
 from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
 

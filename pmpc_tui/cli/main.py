@@ -73,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from pmpc_tui.cli.render import render
     from pmpc_tui.commands.context import CommandContext
     from pmpc_tui.commands.registry import BY_NAME
+    from pmpc_tui.commands.render import render
     from pmpc_tui.config.profiles import ProfileError
     from pmpc_tui.pve.errors import PVEError
 
@@ -84,8 +84,9 @@ async def _run(args: argparse.Namespace) -> int:
 
     from pmpc_tui.observability.correlation import operation
     from pmpc_tui.observability.logfile import setup_logging
+    from pmpc_tui.services.session import Session
 
-    ctx = CommandContext(profile_name=args.profile, report=report)
+    ctx = CommandContext(session=Session(profile_name=args.profile), report=report)
     demo = None
     try:
         ws = ctx.workspace()
@@ -127,7 +128,7 @@ def _unexpected(exc: Exception) -> int:
     """Report an error no handler expected without a traceback (that goes to the log file)."""
     import logging
 
-    from pmpc_tui.observability.redact import redact
+    from pmpc_tui.pve.redact import redact
 
     logging.getLogger("pmpc.cli").error("unexpected error", exc_info=exc)
     text = redact(str(exc).splitlines()[0] if str(exc) else "")[:300]
@@ -138,10 +139,11 @@ def _unexpected(exc: Exception) -> int:
 
 def _run_console(args: argparse.Namespace) -> int:
     """Open the full-screen console on the active profile, the demo simulator, or the first-run screen."""
-    from pmpc_tui.app import ClientFactory, ProxmoxApp
     from pmpc_tui.config.profiles import ProfileError, ProfileStore
-    from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.connection import client_factory
     from pmpc_tui.services.demo import demo_settings, start_demo_cluster
+    from pmpc_tui.services.session import chosen_profile_name
+    from pmpc_tui.tui.app import ClientFactory, ProxmoxApp
 
     if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
@@ -154,7 +156,7 @@ def _run_console(args: argparse.Namespace) -> int:
     except PVEError as exc:  # a broken proxmox-mpc.yaml: say what is wrong rather than ignoring it
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    profile_name = args.profile or os.environ.get("PMPC_PROFILE") or (workspace.config.profile if workspace else None)
+    profile_name = chosen_profile_name(args.profile, workspace)
     demo_proc = None
     factory: ClientFactory | None = None
     label = ""
@@ -179,12 +181,7 @@ def _run_console(args: argparse.Namespace) -> int:
                 return ExitCode.CONNECT
             settings = None  # first run: the console asks how to connect
     if settings is not None:
-        chosen = settings
-
-        async def client_factory() -> PVEClient:
-            return await PVEClient(chosen).connect()
-
-        factory = client_factory
+        factory = client_factory(settings)
     ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
                demo_process=demo_proc, profile_name=profile_name,
                workspace_root=workspace.root if workspace else None).run()
@@ -194,17 +191,13 @@ def _run_console(args: argparse.Namespace) -> int:
 async def _start_demo(ctx: object) -> SimulatorProcess:
     """Start the simulator in a child process and point the context at it (nothing is saved)."""
     from pmpc_tui.commands.context import CommandContext
-    from pmpc_tui.config.profiles import Profile
-    from pmpc_tui.services.demo import start_demo_cluster
+    from pmpc_tui.services.demo import demo_profile, start_demo_cluster
 
     assert isinstance(ctx, CommandContext)
     ctx.report("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…")
     proc = await asyncio.to_thread(start_demo_cluster)
     info = proc.info
-    os.environ["PMPC_DEMO_TOKEN_SECRET"] = info.token_secret
-    user, token = info.token_id.split("!", 1)
-    ctx.profile = Profile(name="demo", url=info.url, user=user, token_name=token, secret_source="env",
-                          secret_ref="PMPC_DEMO_TOKEN_SECRET", fingerprint=info.fingerprint)
+    ctx.session.profile = demo_profile(proc)
     ctx.report(f"DEMO cluster at {info.url} (certificate pinned {info.fingerprint[:23]}…)")
     return proc
 

@@ -1,20 +1,19 @@
-"""The context a command runs in: profile, client, database, output and confirmation hooks."""
+"""The context a command runs in: the front end's output and confirmation hooks over a `Session`."""
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
-from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused
-from pmpc_tui.state.db import Database, default_database_url, sqlite_url
+from pmpc_tui.services.session import Session
 
 if TYPE_CHECKING:
+    from pmpc_tui.config.profiles import Profile, ProfileStore
+    from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+    from pmpc_tui.state.db import Database
     from pmpc_tui.workspace.config import Workspace
 
 
@@ -41,24 +40,18 @@ ConfirmHook = Callable[[str, str], Awaitable[str | None]]
 
 @dataclass
 class CommandContext:
-    """Per-invocation state. Front ends provide `report` (progress/info lines) and `ask` (prompts).
+    """Per-invocation front-end hooks over a `Session`: `report` (progress/info lines), `ask` (prompts) and
+    `confirm_hook` (a UI front end asks in a dialog instead of the terminal).
 
-    A UI front end sets `confirm_hook` to ask in a dialog instead of the terminal, and injects its
-    live client with `owns_client=False` so that `close()` leaves it open.
+    The session (profile, client, database, workspace) is the front end's: the CLI makes one per command
+    (`owns_session`), the console lends its own and keeps it open.
     """
 
-    profile_name: str | None = None
-    profile: Profile | None = None
-    store: ProfileStore = field(default_factory=ProfileStore)
+    session: Session = field(default_factory=Session)
     report: Callable[[str], None] = lambda line: None
     ask: Callable[[str], str | None] | None = None
     confirm_hook: ConfirmHook | None = None
-    state_name: str | None = None  # state DB folder; the profile's name by default
-    owns_client: bool = True
-    _client: PVEClient | None = None
-    _db: Database | None = None
-    _workspace: Workspace | None = None
-    _workspace_looked_up: bool = False
+    owns_session: bool = True
 
     def prompt(self, question: str) -> str | None:
         """Ask the user (None when nobody can answer, e.g. no terminal)."""
@@ -73,90 +66,58 @@ class CommandContext:
             return await self.confirm_hook(question, expected)
         return self.prompt(f"{question} Type {expected} to confirm: ")
 
-    def workspace(self) -> Workspace | None:
-        """The workspace the command runs in (nearest proxmox-mpc.yaml at or above the cwd), if any."""
-        if not self._workspace_looked_up:
-            from pmpc_tui.workspace.find import find_workspace
+    # ---- the session, as handlers use it ------------------------------------------------------
+    @property
+    def store(self) -> ProfileStore:
+        return self.session.store
 
-            self._workspace = find_workspace()
-            self._workspace_looked_up = True
-        return self._workspace
+    @property
+    def profile_name(self) -> str | None:
+        return self.session.profile_name
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.session.profile
+
+    @profile.setter
+    def profile(self, value: Profile | None) -> None:
+        self.session.profile = value
+
+    def workspace(self) -> Workspace | None:
+        return self.session.workspace()
 
     def require_workspace(self) -> Workspace:
-        """The workspace, or an error that says how to make one."""
-        ws = self.workspace()
-        if ws is None:
-            from pmpc_tui.workspace.find import require_workspace
-
-            return require_workspace()  # raises WorkspaceError with the next step
-        return ws
+        return self.session.require_workspace()
 
     def use_workspace(self, root: Path | None) -> None:
-        """Run in this workspace (the console passes the one it has open) instead of looking from the cwd."""
-        from pmpc_tui.workspace.config import Workspace
-
-        self._workspace = Workspace.load(root) if root is not None else None
-        self._workspace_looked_up = True
+        self.session.use_workspace(root)
 
     def active_profile(self) -> Profile:
-        if self.profile is None:
-            ws = self.workspace()
-            name = self.profile_name or os.environ.get("PMPC_PROFILE") or (ws.config.profile if ws else None)
-            self.profile = self.store.get(name)
-        return self.profile
+        return self.session.active_profile()
 
     def console_profile(self) -> Profile | None:
-        """A profile describing the console's injected connection (no secret stored), or None outside it."""
-        if self._client is None or self.owns_client:
-            return None
-        s = self._client.settings
-        return Profile(name=self.state_name or "console", url=s.url, user=s.user, token_name=s.token_name,
-                       auth="token" if s.token_name else "password", fingerprint=s.fingerprint,
-                       verify_tls=s.verify_tls, ca_bundle=s.ca_bundle)
+        return self.session.console_profile()
 
     def connection_settings(self) -> ConnectionSettings:
-        """How to reach the cluster: the injected client's settings (console), else the profile's."""
-        if self._client is not None and not self.owns_client:
-            return self._client.settings
-        return self.active_profile().settings()
+        return self.session.connection_settings()
 
     async def client(self) -> PVEClient:
-        if self._client is None:
-            from pmpc_tui.services.applog import api_call_logger
-
-            client = PVEClient(self.active_profile().settings())
-            client.observers.append(api_call_logger)  # method, path, status, duration — never a secret
-            self._client = await client.connect()
-        return self._client
+        return await self.session.client()
 
     def database_url(self) -> str:
-        """Where this command's state lives: $PMPC_DATABASE_URL, the workspace's file, or the profile's."""
-        ws = self.workspace()
-        if ws is not None and not os.environ.get("PMPC_DATABASE_URL"):
-            return sqlite_url(ws.db_path)  # a workspace keeps its own state
-        name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
-        return default_database_url(state_dir() / name)
+        return self.session.database_url()
 
     async def db(self) -> Database:
-        """The state database, opened (checked and migrated) once; raises StateDatabaseError when unusable."""
-        if self._db is None:
-            db = Database(self.database_url())
-            await db.open()
-            self._db = db
-        return self._db
+        return await self.session.db()
 
     @property
     def state_path(self) -> Path:
-        return state_dir()
+        return self.session.state_path
 
     async def close(self) -> None:
-        if self._client is not None:
-            if self.owns_client:
-                await self._client.close()
-            self._client = None
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        """Close the session when this context made it (the console keeps its own open)."""
+        if self.owns_session:
+            await self.session.close()
 
     def progress_printer(self) -> Callable[[dict[str, Any], list[str]], None]:
         """A task-progress callback that reports each new log line."""

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from typing import Any
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.pve.errors import ConfirmationRefused, ValidationFailed
+from pmpc_tui.services.guest_ref import parse_guest_kind
 
 GUEST_COLUMNS = [
     ("vmid", "VMID", ""), ("name", "NAME", ""), ("node", "NODE", ""), ("status", "STATUS", ""),
     ("cpus", "CPUS", ""), ("cpu", "CPU%", "pct"), ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"),
     ("maxdisk", "DISK", "bytes"), ("uptime", "UPTIME", "duration"), ("tags", "TAGS", ""),
 ]
-KIND = {"vm": "qemu", "ct": "lxc", "vms": "qemu", "cts": "lxc"}
 
 
 async def simulator(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -112,25 +111,10 @@ async def sync(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 async def sync_database(ctx: CommandContext) -> Result:
     """Read the whole cluster into the state database."""
-    from pmpc_tui.services.sync import SyncService
+    from pmpc_tui.services.cluster_sync import sync_cluster, sync_summary
 
-    client = await ctx.client()
-    db = await ctx.db()
-    last = [0.0]
-
-    def progress(done: int, total: int, message: str) -> None:
-        now = time.monotonic()
-        if done == total or now - last[0] > 0.5:
-            last[0] = now
-            ctx.report(f"syncing… {done}/{total}")
-
-    result = await SyncService(client, db).run(progress)
-    message = (f"synced {result.nodes} nodes, {result.vms} VMs, {result.containers} containers, "
-               f"{result.storages} storages in {result.duration_ms} ms "
-               f"(+{result.added} ~{result.updated} -{result.removed})")
-    if result.unreachable_nodes:
-        message += f"; unreachable nodes kept as last seen: {', '.join(result.unreachable_nodes)}"
-    return Result(data=result.as_dict(), message=message)
+    result = await sync_cluster(await ctx.client(), await ctx.db(), ctx.report)
+    return Result(data=result.as_dict(), message=sync_summary(result))
 
 
 async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -154,7 +138,7 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
         return Result(data=rows, columns=[
             ("storage", "STORAGE", ""), ("node", "NODE", ""), ("type", "TYPE", ""), ("status", "STATUS", ""),
             ("used", "USED", "bytes"), ("total", "TOTAL", "bytes"), ("used_pct", "USE%", "")])
-    rows = await inventory.list_guests(client, KIND[kind], args.node, args.status, args.selector)
+    rows = await inventory.list_guests(client, parse_guest_kind(kind), args.node, args.status, args.selector)
     if getattr(args, "sort", None):
         rows.sort(key=lambda r: (r.get(args.sort) is None, r.get(args.sort)), reverse=bool(args.desc))
     empty = None if rows else f"no {'VMs' if kind == 'vm' else 'containers'} match"
@@ -166,7 +150,7 @@ async def describe(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.inventory import describe_guest
 
     ident = parse_guest_ident(args.guest)
-    data = await describe_guest(await ctx.client(), KIND[args.kind], ident)
+    data = await describe_guest(await ctx.client(), parse_guest_kind(args.kind), ident)
     return Result(data=data)
 
 
@@ -177,7 +161,7 @@ async def power(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     ident = parse_guest_ident(args.guest)
     check_positive(args.timeout, "--timeout")
-    result = await power_action(await ctx.client(), KIND[args.kind], ident, args.command, wait=args.wait,
+    result = await power_action(await ctx.client(), parse_guest_kind(args.kind), ident, args.command, wait=args.wait,
                                 dry_run=args.dry_run, timeout=args.timeout, on_progress=ctx.progress_printer())
     return Result(data=result.as_dict(), message=result.message)
 
@@ -191,7 +175,7 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
     ident = parse_guest_ident(args.guest)
     check_positive(args.timeout, "--timeout")
     client = await ctx.client()
-    kind = KIND[args.kind]
+    kind = parse_guest_kind(args.kind)
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)
@@ -206,19 +190,20 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def tasks(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.pve.upid import parse_upid
     from pmpc_tui.services.inventory import recent_tasks
 
     if args.action == "log":
         if not args.upid:
             raise ValidationFailed("missing task id", {"upid": "usage: tasks log UPID"})
+        from pmpc_tui.pve.upid import parse_upid
+        from pmpc_tui.services.live import task_log
+
         try:
-            upid = parse_upid(args.upid)
+            parse_upid(args.upid)  # a malformed id stops before connecting
         except ValueError as exc:
             raise ValidationFailed("invalid task id", {"upid": str(exc)}) from None
-        client = await ctx.client()
-        lines = await client.get(f"/nodes/{upid.node}/tasks/{args.upid}/log", start=0, limit=0)
-        return Result(data=[line["t"] for line in lines], message="\n".join(line["t"] for line in lines))
+        lines = await task_log(await ctx.client(), args.upid, limit=0)
+        return Result(data=lines, message="\n".join(lines))
     from pmpc_tui.services.inputs import check_positive
 
     check_positive(args.limit, "--limit")

@@ -13,7 +13,7 @@ from pmpc_tui.pve.errors import ValidationFailed
 
 async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.config.profiles import ProfileError
-    from pmpc_tui.workspace.init import InitOptions, init_workspace
+    from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 
     profile = ctx.profile
     if profile is None:
@@ -34,15 +34,15 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.commands.handlers import sync_database
     from pmpc_tui.config.profiles import Profile, ProfileError
+    from pmpc_tui.services.cluster_sync import sync_cluster, sync_summary
     from pmpc_tui.services.iac import import_workspace
     ws = ctx.require_workspace()
     client = None
     synced = None
     if not args.offline:
-        synced = await sync_database(ctx)
         client = await ctx.client()
+        synced = sync_summary(await sync_cluster(client, await ctx.db(), ctx.report))
     profile: Profile | None
     try:
         profile = ctx.active_profile()
@@ -59,8 +59,8 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
              f"into {ws.root}; {result.ansible_hosts} inventory hosts ({result.hosts_with_ip} with ansible_host)",
              f"{verb}: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))]
-    if synced is not None and synced.message:
-        lines.insert(0, synced.message)
+    if synced is not None:
+        lines.insert(0, synced)
     for f in result.files:
         if f.action == "conflict":
             lines.append(f"kept your edited {f.path}; the new generation is in {f.new_path}"
@@ -85,11 +85,11 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.commands.handlers import sync_database
-    from pmpc_tui.services.guest_ref import parse_vmid
-    from pmpc_tui.services.iac import CreateSpec, create_guest, has_synced
+    from pmpc_tui.services.cluster_sync import sync_if_never_synced
+    from pmpc_tui.services.guest_ref import parse_guest_kind, parse_vmid
+    from pmpc_tui.services.iac import CreateSpec, create_guest
     ws = ctx.require_workspace()
-    kind = {"vm": "qemu", "ct": "lxc"}[args.kind]
+    kind = parse_guest_kind(args.kind)
     vmid = parse_vmid(args.vmid, "--vmid") if args.vmid is not None else None
     spec = CreateSpec(kind=kind, name=args.name, node=args.node, cores=args.cores, memory=args.memory, disk=args.disk,
                       storage=args.storage, bridge=args.bridge, clone=args.clone,
@@ -98,8 +98,7 @@ async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.gw and not args.ip:
         raise ValidationFailed(f"cannot add '{args.name}':", {"--gw": "give --ip CIDR together with --gw"})
     db = await ctx.db()
-    if not await has_synced(db):
-        await sync_database(ctx)
+    await sync_if_never_synced(db, ctx.client, ctx.report)
     result = await create_guest(ws, db, spec, dry_run=args.dry_run)
     what = "VM" if kind == "qemu" else "container"
     if args.dry_run:

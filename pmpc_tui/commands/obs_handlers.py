@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from typing import Any
 
@@ -72,7 +71,7 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
     except PVEError as exc:
         ctx.report(f"cannot connect: {exc}")
     ws = ctx.workspace()
-    db, db_error = await open_state_db(ctx)
+    db, db_error = await ctx.session.db_or_error()
     checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
     status = overall(checks)
     return Result(data=[c.as_dict() for c in checks],
@@ -81,80 +80,11 @@ async def health(ctx: CommandContext, args: argparse.Namespace) -> Result:
                   exit_code=ExitCode.ERROR if status == "critical" else ExitCode.OK)
 
 
-async def open_state_db(ctx: CommandContext) -> tuple[Any, Any]:
-    """The state database, or None and the StateDatabaseError that says why it cannot be used."""
-    from pmpc_tui.state.errors import StateDatabaseError
-
-    try:
-        return await ctx.db(), None
-    except StateDatabaseError as exc:
-        return None, exc
-
-
-async def _state_summary(ctx: CommandContext) -> Any:
-    """`state check` for the report bundle (where the database is, its schema version and integrity)."""
-    from pmpc_tui.pve.errors import PVEError
-    from pmpc_tui.services.state_admin import check_state
-
-    try:
-        return (await check_state(ctx.database_url())).as_dict()
-    except PVEError as exc:
-        return {"error": exc.message}
-
-
 async def report_issue(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    import asyncio
+    from pmpc_tui.services.report import write_report
 
-    from pmpc_tui.observability.logfile import read_entries
-    from pmpc_tui.pve.errors import PVEError
-    from pmpc_tui.services.health import run_health
-    from pmpc_tui.services.inputs import check_positive, check_text
-    from pmpc_tui.services.inventory import recent_tasks
-    from pmpc_tui.services.report import assistant_prompt, build_bundle, versions
-
-    check_text(args.summary, "summary")
-    check_positive(args.minutes, "--minutes")
-    ws = ctx.workspace()
-    folder = _log_dir(ctx)
-    client = None
-    try:
-        client = await ctx.client()
-    except PVEError as exc:
-        ctx.report(f"cannot connect (the report says so): {exc}")
-    db, db_error = await open_state_db(ctx)
-    if db_error is not None:
-        ctx.report(f"the state database cannot be used (the report says so): {db_error.message}")
-    checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
-    tasks: list[dict[str, Any]] = []
-    hosts: set[str] = set()
-    if client is not None:
-        try:
-            tasks = await recent_tasks(client, limit=30)
-            hosts = {t["node"] for t in tasks}
-            hosts |= {r["node"] for r in await client.get("/nodes")}
-        except PVEError as exc:
-            tasks = [{"error": str(exc)}]
-    try:
-        profile: dict[str, Any] = ctx.active_profile().public_dict()
-        hosts.add(ctx.active_profile().settings().host if client else "")
-    except Exception:  # demo or no profile
-        profile = {"note": "no saved profile (demo or console connection)"}
-    from pmpc_tui.observability.metrics import METRICS
-
-    logs = read_entries(folder, since_seconds=args.minutes * 60)
-    parts = {
-        "health.json": [c.as_dict() for c in checks],
-        "logs.jsonl": "\n".join(json.dumps(e) for e in logs),
-        "config.json": {"profile": profile, "workspace": ws.config.to_dict() if ws else None},
-        "tasks.json": tasks, "metrics.json": METRICS.summary(), "versions.json": versions(),
-        "state.json": await _state_summary(ctx),
-        "errors.txt": "\n".join(f"{e.get('msg')}\n{e.get('trace', '')}" for e in logs
-                                if e.get("level") in ("ERROR", "WARNING")),
-    }
-    out = (ws.root / ".proxmox-mpc" / "reports") if ws else folder.parent / "reports"
-    path = await asyncio.to_thread(build_bundle, out, args.summary, parts, args.anonymize, hosts)
-    prompt = assistant_prompt(path, args.summary)
+    written = await write_report(ctx.session, args.summary, args.minutes, args.anonymize, ctx.report)
     masked = ", hosts and IPs masked" if args.anonymize else ""
-    return Result(data={"bundle": str(path), "prompt": prompt},
-                  message=f"report written to {path} (secrets removed{masked})"
-                          f"\nsuggested prompt for an AI assistant:\n  {prompt}")
+    return Result(data={"bundle": str(written.path), "prompt": written.prompt},
+                  message=f"report written to {written.path} (secrets removed{masked})"
+                          f"\nsuggested prompt for an AI assistant:\n  {written.prompt}")

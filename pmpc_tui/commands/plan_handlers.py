@@ -32,14 +32,14 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError
+    from pmpc_tui.pve.errors import ConfirmationRefused
     from pmpc_tui.services.apply import (
         DestroyNotAllowed,
         apply_plan,
         check_plan,
         close_unfinished,
+        refuse_if_unfinished,
         resume,
-        unfinished_runs,
     )
     from pmpc_tui.services.plan import Plan, make_plan, render_plan
 
@@ -56,10 +56,7 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
         result = await resume(ws, db, client, ctx.report, allow_destroy=args.allow_destroy)
         return Result(data={"run": result.run_id, "steps": [s.__dict__ for s in result.steps]},
                       message=result.summary(), exit_code=ExitCode.ERROR if result.failed else ExitCode.OK)
-    pending = await unfinished_runs(db, ws)
-    if pending:
-        raise ConflictError(f"an earlier apply did not finish: #{pending[-1].id} ({pending[-1].status})",
-                            "Run `proxmox-mpc apply --resume` to finish it, or `--abandon` to forget it.")
+    await refuse_if_unfinished(db, ws)  # before planning and asking; apply_plan checks again
     plan = loaded if loaded is not None else await make_plan(ws, db, client)
     if not plan.has_changes and not plan.errors:
         return Result(data=plan.to_dict(), message=render_plan(plan))

@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 OUTPUT_FORMATS = ("table", "json", "yaml")
+
+# How much a command can hurt, read by every confirmation (console keys, REPL, MCP, natural language):
+# read: nothing changes; change: something changes, nothing is interrupted; disruptive: running guests are
+# interrupted (stop, reboot); destructive: something is deleted (every target is shown before the yes);
+# never-from-language: plain English (offline parser or a model) may never propose it.
+READ, CHANGE, DISRUPTIVE, DESTRUCTIVE, NEVER_FROM_LANGUAGE = (
+    "read", "change", "disruptive", "destructive", "never-from-language")
+RISKS = (READ, CHANGE, DISRUPTIVE, DESTRUCTIVE, NEVER_FROM_LANGUAGE)
 GUEST_KIND_CHOICES = ("vm", "ct")
 LIST_KIND_CHOICES = ("vms", "cts", "nodes", "storage", "vm", "ct", "node")
 
@@ -39,6 +47,7 @@ class Command:
     mutates: bool = False
     examples: tuple[str, ...] = field(default_factory=tuple)
     console: bool = True  # offered in the console's REPL (False: only makes sense in a shell)
+    risk: str = READ  # one of RISKS
 
     def load(self) -> Callable[..., Awaitable[Result]]:
         module, _, func = self.handler.partition(":")
@@ -90,7 +99,8 @@ def _power(action: str, summary: str) -> Command:
         _guest_target(p)
         _write_flags(p)
 
-    return Command(action, summary, "pmpc_tui.commands.handlers:power", configure, mutates=True,
+    risk = CHANGE if action in ("start", "resume") else DISRUPTIVE
+    return Command(action, summary, "pmpc_tui.commands.handlers:power", configure, mutates=True, risk=risk,
                    examples=(f"{action} vm 101 --wait", f"{action} ct pihole --dry-run"))
 
 
@@ -266,16 +276,16 @@ def _create(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: list[Command] = [
     Command("simulator", "run the bundled Proxmox VE API simulator", "pmpc_tui.commands.handlers:simulator",
-            _simulator, needs_cluster=False, console=False,
+            _simulator, needs_cluster=False, console=False, risk=NEVER_FROM_LANGUAGE,
             examples=("simulator --port 8006 --scenario homelab",)),
     Command("connect", "save a connection profile (and test it)", "pmpc_tui.commands.handlers:connect",
-            _connect, needs_cluster=False,
+            _connect, needs_cluster=False, risk=NEVER_FROM_LANGUAGE,
             examples=("connect homelab --url https://pve1:8006 --token-id root@pam!mpc --secret-env PVE_TOKEN",)),
     Command("profiles", "list connection profiles", "pmpc_tui.commands.handlers:profiles", needs_cluster=False),
     Command("test-connection", "check the active profile can reach and log in to the cluster",
             "pmpc_tui.commands.handlers:test_connection"),
     Command("sync", "read the whole cluster into the state database; inside a workspace also regenerate its "
-            "Terraform and Ansible (same as import)", "pmpc_tui.commands.handlers:sync", _sync,
+            "Terraform and Ansible (same as import)", "pmpc_tui.commands.handlers:sync", _sync, risk=CHANGE,
             examples=("sync", "sync --db-only")),
     Command("list", "list vms, cts, nodes or storage", "pmpc_tui.commands.handlers:list_", _list,
             examples=("list vms --status running", "list cts -l tag=dns -o json")),
@@ -288,17 +298,17 @@ COMMANDS: list[Command] = [
     _power("suspend", "pause a guest"),
     _power("resume", "resume a paused guest"),
     Command("delete", "destroy a stopped guest and its disks", "pmpc_tui.commands.handlers:delete", _delete,
-            mutates=True, examples=("delete vm 109", "delete ct 204 --yes")),
+            mutates=True, risk=DESTRUCTIVE, examples=("delete vm 109", "delete ct 204 --yes")),
     Command("tasks", "recent tasks, or one task's log", "pmpc_tui.commands.handlers:tasks", _tasks,
             examples=("tasks", "tasks log UPID:pve1:…")),
     Command("init", "create a workspace: proxmox-mpc.yaml, terraform/, ansible/, .gitignore",
-            "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False,
+            "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False, risk=CHANGE,
             examples=("init homelab-iac", "init . --node pve1 --storage local-lvm")),
     Command("import", "sync, then write the cluster as Terraform (bpg/proxmox) and Ansible into the workspace",
-            "pmpc_tui.commands.iac_handlers:import_", _import,
+            "pmpc_tui.commands.iac_handlers:import_", _import, risk=CHANGE,
             examples=("import", "import --dry-run", "import --merge", "import --force")),
     Command("create", "add a new VM or container to the workspace's IaC (applied later)",
-            "pmpc_tui.commands.iac_handlers:create", _create,
+            "pmpc_tui.commands.iac_handlers:create", _create, risk=CHANGE,
             examples=("create vm --name web-03 --node pve1 --cores 2 --memory 2048 --disk 32 "
                       "--clone debian-12-template",
                       "create ct --name cache-01 --node pve2 --ostemplate local:vztmpl/debian-12-standard_12.7-1_amd64"
@@ -307,10 +317,10 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:plan", _plan,
             examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan")),
     Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
-            "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True,
+            "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True, risk=DESTRUCTIVE,  # a plan may delete
             examples=("apply", "apply web.plan", "apply --auto-approve", "apply -y --allow-destroy", "apply --resume")),
     Command("destroy", "delete every guest the workspace's code declares (you type the workspace name)",
-            "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True,
+            "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True, risk=DESTRUCTIVE,
             examples=("destroy --dry-run", "destroy --target web-03")),
     Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
             "pmpc_tui.commands.plan_handlers:validate", _validate,
@@ -331,10 +341,17 @@ COMMANDS: list[Command] = [
             examples=('report-issue "apply fails on web-03" --anonymize',)),
     Command("state", "check the state database, or rebuild it from the cluster when it is damaged",
             "pmpc_tui.commands.state_handlers:state", _state, needs_cluster=False, console=False,
+            risk=NEVER_FROM_LANGUAGE,
             examples=("state check", "state check -o json", "state rebuild --dry-run", "state rebuild --yes")),
     Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
-            "pmpc_tui.commands.mcp_handlers:mcp", _mcp, console=False,
+            "pmpc_tui.mcp.command:mcp", _mcp, console=False, risk=NEVER_FROM_LANGUAGE,
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
 ]
 
 BY_NAME = {c.name: c for c in COMMANDS}
+
+
+def risk_of(name: str) -> str:
+    """The risk class of the command `name` (unknown commands are never run from language)."""
+    command = BY_NAME.get(name.lstrip("/"))
+    return command.risk if command is not None else NEVER_FROM_LANGUAGE

@@ -14,12 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 from pmpc_tui.commands.registry import BY_NAME, COMMANDS, Command
-
-if TYPE_CHECKING:
-    from pmpc_tui.services.live import ClusterView
+from pmpc_tui.services.names import Names
 
 HISTORY_FILE = "repl_history"
 HISTORY_LIMIT = 1000
@@ -164,26 +162,6 @@ def help_text(topic: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------- completion
-
-
-@dataclass
-class Names:
-    """Names the completer offers: guests (VMID, name), nodes and storage."""
-
-    vms: list[tuple[int, str]] = field(default_factory=list)
-    cts: list[tuple[int, str]] = field(default_factory=list)
-    nodes: list[str] = field(default_factory=list)
-    storage: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_view(cls, view: ClusterView | None) -> Names:
-        """Names from the console's latest cluster read (empty before the first one)."""
-        if view is None:
-            return cls()
-        return cls(vms=[(g["vmid"], g["name"]) for g in view.vms],
-                   cts=[(g["vmid"], g["name"]) for g in view.containers],
-                   nodes=[n["node"] for n in view.nodes],
-                   storage=sorted({s["storage"] for s in view.storage}))
 
 
 @dataclass

@@ -3,7 +3,7 @@
 `body_problems` checks the types of a resource body as the bpg provider reads it (a number where a
 number belongs: `size = "10G"` is caught here); `config_problems` checks the PVE config that
 `body_to_config` made from it against what PVE accepts. Each problem names the bpg argument (with
-the index of its block) so /validate can point at the line. `tests/test_rules_contract.py` compares
+the index of its block) so /validate can point at the line. `tests/contract/test_rules_contract.py` compares
 every rule with the official PVE 9.1 schema.
 """
 

@@ -64,17 +64,19 @@ def _prompt(request: str) -> str:
 
 def checked(commands: list[str], explanation: str) -> Proposal:
     """A model's answer as a proposal: only registry commands; safety from the registry, not the model."""
-    from pmpc_tui.commands.registry import BY_NAME
+    from pmpc_tui.commands.registry import BY_NAME, NEVER_FROM_LANGUAGE, risk_of
+    from pmpc_tui.commands.registry import READ as RISK_READ
     from pmpc_tui.commands.repl import parse_line
 
-    valid = [c.strip() for c in commands if isinstance(c, str) and parse_line(c.strip()).kind == "command"]
+    valid = [c.strip() for c in commands if isinstance(c, str) and parse_line(c.strip()).kind == "command"
+             and risk_of(c.strip().split()[0]) != NEVER_FROM_LANGUAGE]
     rejected = len(commands) - len(valid)
     safety = READ
     for line in valid:
         name = line.split()[0].lstrip("/")
         if name in DESTRUCTIVE_ACTIONS:
             safety = DESTRUCTIVE
-        elif BY_NAME[name].mutates and safety == READ:
+        elif (BY_NAME[name].mutates or BY_NAME[name].risk != RISK_READ) and safety == READ:
             safety = CHANGE
     note = f" ({rejected} proposed line(s) were not valid commands and were dropped)" if rejected else ""
     return Proposal(valid, 0.6 if valid and not rejected else 0.3, f"model: {explanation}{note}",

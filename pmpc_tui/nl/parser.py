@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from pmpc_tui.commands import registry as risk
+from pmpc_tui.commands.registry import COMMANDS
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
+from pmpc_tui.services.names import Names
 
 READ, CHANGE, DESTRUCTIVE = "read", "change", "destructive"
 POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
@@ -18,26 +20,12 @@ POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
          ("resume", r"resume|unpause|unfreeze|wake"),
          ("stop", r"stop|halt|kill|power\s*off|turn\s+off|hard\s+stop"),
          ("start", r"start|boot|power\s*on|turn\s+on|bring\s+up|launch")]
-DESTRUCTIVE_ACTIONS = {"stop", "shutdown", "reboot", "suspend", "delete", "destroy", "apply"}
+# flagged destructive in a proposal: what the registry calls disruptive or destructive
+DESTRUCTIVE_ACTIONS = frozenset(c.name for c in COMMANDS if c.risk in (risk.DISRUPTIVE, risk.DESTRUCTIVE))
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),
              ("uptime", r"uptime|running the longest|longest")]
-
-
-@dataclass
-class Names:
-    """What the parser knows of the cluster: guest names by kind, VMIDs, nodes, tags."""
-
-    # name → (kind, vmid, node, status, tags)
-    guests: dict[str, tuple[str, int, str, str, str]] = field(default_factory=dict)
-    nodes: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_rows(cls, vms: list[dict[str, Any]], cts: list[dict[str, Any]], nodes: list[str]) -> Names:
-        guests = {r["name"]: ("vm", r["vmid"], r["node"], r["status"], r["tags"]) for r in vms}
-        guests.update({r["name"]: ("ct", r["vmid"], r["node"], r["status"], r["tags"]) for r in cts})
-        return cls(guests, set(nodes))
 
 
 @dataclass

@@ -44,7 +44,7 @@ class ContextFilter(logging.Filter):
     """Adds `cid` and `op` to every record and masks secrets in its message."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from pmpc_tui.observability.redact import redact
+        from pmpc_tui.pve.redact import redact
 
         record.cid = correlation_id.get()
         record.op = operation_name.get()

@@ -22,7 +22,7 @@ class JsonLines(logging.Formatter):
         entry = {"ts": round(record.created, 3), "level": record.levelname, "logger": record.name,
                  "op": getattr(record, "op", "-"), "cid": getattr(record, "cid", "-"), "msg": record.getMessage()}
         if record.exc_info:
-            from pmpc_tui.observability.redact import redact
+            from pmpc_tui.pve.redact import redact
 
             entry["trace"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
@@ -40,8 +40,8 @@ def debug_flag(folder: Path) -> Path:
 
 def setup_logging(workspace_root: Path | None) -> Path:
     """Attach the redacting context filter and the rotating JSON-lines file to the `pmpc` logger."""
+    from pmpc_tui.observability.applog import LOGGER_NAME, app_log
     from pmpc_tui.observability.correlation import ContextFilter
-    from pmpc_tui.services.applog import LOGGER_NAME, app_log
 
     global _handler
     folder = log_dir(workspace_root)

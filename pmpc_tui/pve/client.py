@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from pmpc_tui.observability.redact import register_secret
 from pmpc_tui.pve.errors import (
     AuthenticationFailed,
     ConnectionFailed,
@@ -28,6 +27,7 @@ from pmpc_tui.pve.errors import (
     TLSVerificationFailed,
     from_response,
 )
+from pmpc_tui.pve.redact import register_secret
 from pmpc_tui.pve.upid import parse_upid
 
 ApiObserver = Callable[[str, str, int, float], None]

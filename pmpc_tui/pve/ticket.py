@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from proxmoxer.backends.https import ProxmoxHTTPAuthBase
 from requests.cookies import cookiejar_from_dict
 
-from pmpc_tui.observability.redact import register_secret
+from pmpc_tui.pve.redact import register_secret
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import ConnectionSettings

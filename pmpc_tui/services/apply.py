@@ -142,6 +142,14 @@ async def unfinished_runs(db: Database, ws: Workspace) -> list[ApplyRun]:
     return list(rows)
 
 
+async def refuse_if_unfinished(db: Database, ws: Workspace) -> None:
+    """Refuse a new apply while an earlier one of this workspace has not finished (ConflictError, exit 7)."""
+    pending = await unfinished_runs(db, ws)
+    if pending:
+        raise ConflictError(f"an earlier apply did not finish: #{pending[-1].id} ({pending[-1].status})",
+                            "Run `proxmox-mpc apply --resume` to finish it, or `--abandon` to forget it.")
+
+
 async def run_steps(db: Database, run_id: int) -> list[ApplyStep]:
     async with db.session() as session:
         return list((await session.exec(select(ApplyStep).where(ApplyStep.run_id == run_id)
@@ -491,10 +499,11 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
 
     Refused before anything is sent: any workspace file that does not parse (CodeDoesNotParse); a plan
     with errors; destructive changes unless `allow_destroy`; deletes of protected, locked or unreachable
-    guests (all or nothing)."""
+    guests (all or nothing); and any apply while an earlier one is unfinished (ConflictError)."""
     from pmpc_tui.services.plan import load_code
     from pmpc_tui.services.sync import SyncService
 
+    await refuse_if_unfinished(db, ws)
     await asyncio.to_thread(load_code, ws)
     check_plan(plan, allow_destroy)
     with workspace_lock(ws):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
@@ -26,3 +27,10 @@ async def test_connection(settings: ConnectionSettings) -> dict[str, Any]:
         "release": version.get("release", "?"), "cluster": cluster, "nodes": len(nodes),
         "nodes_online": sum(1 for n in nodes if n.get("status") == "online"), "latency_ms": latency_ms, "tls": tls,
     }
+
+
+def client_factory(settings: ConnectionSettings) -> Callable[[], Awaitable[PVEClient]]:
+    """A function that connects a new client with `settings` (the console connects on first use)."""
+    async def connect() -> PVEClient:
+        return await PVEClient(settings).connect()
+    return connect

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pmpc_tui.config.profiles import Profile
     from pmpc_tui.pve.client import ConnectionSettings
     from pmpc_tui.simulator.server import SimulatorProcess
 
@@ -16,6 +17,18 @@ def start_demo_cluster() -> SimulatorProcess:
     from pmpc_tui.simulator.server import SimulatorProcess
 
     return SimulatorProcess(*DEMO_ARGS)
+
+
+def demo_profile(proc: SimulatorProcess) -> Profile:
+    """An unsaved profile for the demo cluster (its token secret handed over in $PMPC_DEMO_TOKEN_SECRET)."""
+    import os
+
+    from pmpc_tui.config.profiles import Profile
+
+    os.environ["PMPC_DEMO_TOKEN_SECRET"] = proc.info.token_secret
+    user, token = proc.info.token_id.split("!", 1)
+    return Profile(name="demo", url=proc.info.url, user=user, token_name=token, secret_source="env",
+                   secret_ref="PMPC_DEMO_TOKEN_SECRET", fingerprint=proc.info.fingerprint)
 
 
 def demo_settings(proc: SimulatorProcess) -> ConnectionSettings:

@@ -28,6 +28,18 @@ def shown(text: object) -> str:
     return repr(value)
 
 
+GUEST_KINDS = {"vm": "qemu", "vms": "qemu", "qemu": "qemu",
+               "ct": "lxc", "cts": "lxc", "lxc": "lxc", "container": "lxc", "containers": "lxc"}
+
+
+def parse_guest_kind(value: str, field: str = "kind") -> str:
+    """The PVE guest type ("qemu" or "lxc") for vm/vms/qemu or ct/cts/lxc/container(s), else ValidationFailed."""
+    kind = GUEST_KINDS.get(str(value).strip().lower())
+    if kind is None:
+        raise ValidationFailed("invalid", {field: f"{shown(value)} is not a guest kind: use vm or ct"})
+    return kind
+
+
 def is_ascii_number(text: str) -> bool:
     """True when `text` is one or more ASCII digits 0-9 and nothing else."""
     return ASCII_DIGITS.fullmatch(text) is not None

@@ -185,7 +185,7 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
                           ) -> tuple[dict[str, str], dict[str, Mapped]]:
     """Every generated file of an import (workspace-relative path → text), plus each guest's mapping."""
     from pmpc_tui.iac.bpg import guest_to_body
-    from pmpc_tui.workspace.init import static_files
+    from pmpc_tui.services.workspace_init import static_files
 
     # without a profile the connection files cannot be rendered: leave them as they are
     files = static_files(ws, profile) if profile is not None else {}

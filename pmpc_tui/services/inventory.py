@@ -11,8 +11,6 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, ValidationFailed
 from pmpc_tui.services.guest_ref import parse_guest_ident
 
-GUEST_KINDS = {"vm": "qemu", "vms": "qemu", "ct": "lxc", "cts": "lxc", "container": "lxc", "containers": "lxc"}
-
 
 @dataclass(frozen=True)
 class GuestRef:

@@ -157,10 +157,14 @@ def console_url(base_url: str, kind: str, vmid: int, name: str, node: str) -> st
     return f"{root}/?{urlencode(query)}"
 
 
-async def task_log(client: PVEClient, upid: str, start: int = 0) -> list[str]:
-    """Lines of a task's log from line `start` on."""
+async def task_log(client: PVEClient, upid: str, start: int = 0, limit: int = 5000) -> list[str]:
+    """Lines of a task's log from line `start` on (`limit` 0: all); a malformed UPID is ValidationFailed."""
+    from pmpc_tui.pve.errors import ValidationFailed
     from pmpc_tui.pve.upid import parse_upid
 
-    node = parse_upid(upid).node
-    lines = await client.get(f"/nodes/{node}/tasks/{upid}/log", start=start, limit=5000)
+    try:
+        node = parse_upid(upid).node
+    except ValueError as exc:
+        raise ValidationFailed("invalid task id", {"upid": str(exc)}) from None
+    lines = await client.get(f"/nodes/{node}/tasks/{upid}/log", start=start, limit=limit)
     return [entry["t"] for entry in lines]

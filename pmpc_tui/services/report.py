@@ -10,11 +10,15 @@ import re
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pmpc_tui.observability.redact import redact
+from pmpc_tui.pve.redact import redact
+
+if TYPE_CHECKING:
+    from pmpc_tui.services.session import Session
 
 _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 _URL_HOST = re.compile(r"(https?://)([^/:\s'\"]+)")
@@ -67,3 +71,78 @@ def assistant_prompt(path: Path, summary: str) -> str:
     return (f"I use proxmox-mpc with Proxmox VE and hit a problem: {summary}. The attached bundle {path.name} "
             "has the last logs (with correlation IDs), the health checks, a configuration and state summary, "
             "recent tasks and versions; secrets are removed. Find what went wrong and tell me what to do next.")
+
+
+@dataclass
+class WrittenReport:
+    """Where the bundle went and the prompt to hand an assistant with it."""
+
+    path: Path
+    prompt: str
+
+
+async def write_report(session: Session, summary: str, minutes: int = 60, anonymize: bool = True,
+                       progress: Callable[[str], None] | None = None) -> WrittenReport:
+    """Gather health, recent tasks, logs, configuration and state summary into one redacted bundle.
+
+    What cannot be reached (the cluster, the state database) is said in the bundle instead of stopping it."""
+    import asyncio
+
+    from pmpc_tui.observability.logfile import log_dir, read_entries
+    from pmpc_tui.observability.metrics import METRICS
+    from pmpc_tui.pve.errors import PVEError
+    from pmpc_tui.services.health import run_health
+    from pmpc_tui.services.inputs import check_positive, check_text
+    from pmpc_tui.services.inventory import recent_tasks
+    say = progress or (lambda _line: None)
+    check_text(summary, "summary")
+    check_positive(minutes, "--minutes")
+    ws = session.workspace()
+    folder = log_dir(ws.root if ws else None)
+    client = None
+    try:
+        client = await session.client()
+    except PVEError as exc:
+        say(f"cannot connect (the report says so): {exc}")
+    db, db_error = await session.db_or_error()
+    if db_error is not None:
+        say(f"the state database cannot be used (the report says so): {db_error.message}")
+    checks = await run_health(client, db, ws.root if ws else None, db_error=db_error)
+    tasks: list[dict[str, Any]] = []
+    hosts: set[str] = set()
+    if client is not None:
+        try:
+            tasks = await recent_tasks(client, limit=30)
+            hosts = {t["node"] for t in tasks}
+            hosts |= {r["node"] for r in await client.get("/nodes")}
+        except PVEError as exc:
+            tasks = [{"error": str(exc)}]
+    try:
+        profile: dict[str, Any] = session.active_profile().public_dict()
+        hosts.add(session.active_profile().settings().host if client else "")
+    except Exception:  # demo or no profile
+        profile = {"note": "no saved profile (demo or console connection)"}
+    logs = read_entries(folder, since_seconds=minutes * 60)
+    parts = {
+        "health.json": [c.as_dict() for c in checks],
+        "logs.jsonl": "\n".join(json.dumps(e) for e in logs),
+        "config.json": {"profile": profile, "workspace": ws.config.to_dict() if ws else None},
+        "tasks.json": tasks, "metrics.json": METRICS.summary(), "versions.json": versions(),
+        "state.json": await _state_summary(session),
+        "errors.txt": "\n".join(f"{e.get('msg')}\n{e.get('trace', '')}" for e in logs
+                                if e.get("level") in ("ERROR", "WARNING")),
+    }
+    out = (ws.root / ".proxmox-mpc" / "reports") if ws else folder.parent / "reports"
+    path = await asyncio.to_thread(build_bundle, out, summary, parts, anonymize, hosts)
+    return WrittenReport(path, assistant_prompt(path, summary))
+
+
+async def _state_summary(session: Session) -> Any:
+    """`state check` for the bundle (where the database is, its schema version and integrity)."""
+    from pmpc_tui.pve.errors import PVEError
+    from pmpc_tui.services.state_admin import check_state
+
+    try:
+        return (await check_state(session.database_url())).as_dict()
+    except PVEError as exc:
+        return {"error": exc.message}

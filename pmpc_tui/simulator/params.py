@@ -1,7 +1,7 @@
 """Parameter declarations for the simulator's routes and their checking, with PVE's messages.
 
 Each route declares every parameter the real API accepts, with type, range, enum and format;
-`tests/test_contract_schema.py` compares these declarations with the official schema.
+`tests/contract/test_contract_schema.py` compares these declarations with the official schema.
 """
 
 from __future__ import annotations

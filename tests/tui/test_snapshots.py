@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from pmpc_tui.app import ProxmoxApp
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.tui.app import ProxmoxApp
 
 FROZEN = 1_790_000_000.0  # every reading of the wall clock, in the simulator and the console
 SIZES = [(80, 24), (120, 40)]

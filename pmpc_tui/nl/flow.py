@@ -1,0 +1,52 @@
+"""Plain English end to end: parse (the offline parser, then a configured model), confirm, run.
+
+Front ends supply only the conversation: how to show a note, how to ask yes/no, how to run one command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from pmpc_tui.nl.parser import Proposal, parse_request
+from pmpc_tui.services.names import Names
+
+Note = Callable[[str, str], None]  # (text, "info" | "warning")
+
+
+async def understand(text: str, names: Names, workspace_root: Path | None, note: Note) -> Proposal:
+    """The offline parser's proposal; when it does not understand, a configured model's (checked) instead."""
+    proposal = parse_request(text, names)
+    if proposal.understood:
+        return proposal
+    from pmpc_tui.nl.backends import ask_model, load_config
+
+    config = load_config(workspace_root)
+    if config is None:
+        return proposal
+    note(f"asking the {config.backend} model…", "info")
+    try:
+        return await ask_model(config, text)
+    except Exception as exc:  # a model back end must never take a front end down
+        note(f"the model did not answer: {exc}", "warning")
+        return proposal
+
+
+def question(proposal: Proposal) -> str | None:
+    """The yes/no question before running a proposal that changes something, or None for reads."""
+    if not proposal.needs_confirmation:
+        return None
+    return f"Run {len(proposal.commands)} command(s)? " + "; ".join(proposal.commands[:5])
+
+
+async def carry_out(proposal: Proposal, confirm: Callable[[str], Awaitable[bool]],
+                    run: Callable[[str, bool], Awaitable[None]]) -> bool:
+    """Ask once when the proposal changes something, then run its commands in order; False when declined.
+
+    `run(command, ask)` runs one command line; `ask` is False when the user already agreed to all of them."""
+    asked = question(proposal)
+    if asked is not None and not await confirm(asked):
+        return False
+    for command in proposal.commands:
+        await run(command, asked is None)
+    return True

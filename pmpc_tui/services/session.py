@@ -1,0 +1,177 @@
+"""One session: an identity on one cluster with its profile, client, state database and workspace.
+
+Every front end works through a `Session` (the CLI one per command, the console one for its lifetime, the MCP
+server one per server); a process may hold several (a web server: one per logged-in user), so nothing here is
+module-global.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pmpc_tui.config.profiles import Profile, ProfileStore, state_dir
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.state.db import Database, default_database_url, sqlite_url
+
+if TYPE_CHECKING:
+    from pmpc_tui.state.errors import StateDatabaseError
+    from pmpc_tui.workspace.config import Workspace
+
+ClientSource = Callable[[], Awaitable[PVEClient]]
+
+
+def chosen_profile_name(explicit: str | None, workspace: Workspace | None) -> str | None:
+    """Which profile to use: explicit > $PMPC_PROFILE > the workspace's > None (the active one)."""
+    return explicit or os.environ.get("PMPC_PROFILE") or (workspace.config.profile if workspace else None)
+
+
+async def open_workspace_state(root: Path) -> tuple[Workspace, Database]:
+    """Load the workspace at `root` and open its own state database (created when missing)."""
+    import asyncio
+
+    from pmpc_tui.workspace.config import Workspace
+
+    ws = await asyncio.to_thread(Workspace.load, root)
+    db = Database(sqlite_url(ws.db_path))
+    await db.create_all()
+    return ws, db
+
+
+@dataclass
+class Session:
+    """Profile (explicit > $PMPC_PROFILE > the workspace's > active), client, state database and workspace.
+
+    A front end that already holds a connection (the console) lends it with `lent_client`; `close()` then
+    leaves that client open and closes only what the session opened itself.
+    """
+
+    profile_name: str | None = None
+    profile: Profile | None = None
+    store: ProfileStore = field(default_factory=ProfileStore)
+    state_name: str | None = None  # state DB folder; the profile's name by default
+    lent_client: ClientSource | None = None
+    _client: PVEClient | None = None
+    _db: Database | None = None
+    _db_url: str | None = None
+    _workspace: Workspace | None = None
+    _workspace_looked_up: bool = False
+
+    # ---- workspace -----------------------------------------------------------------------
+    def workspace(self) -> Workspace | None:
+        """The workspace (nearest proxmox-mpc.yaml at or above the cwd, unless one was chosen), if any."""
+        if not self._workspace_looked_up:
+            from pmpc_tui.workspace.find import find_workspace
+
+            self._workspace = find_workspace()
+            self._workspace_looked_up = True
+        return self._workspace
+
+    def require_workspace(self) -> Workspace:
+        """The workspace, or an error that says how to make one."""
+        ws = self.workspace()
+        if ws is None:
+            from pmpc_tui.workspace.find import require_workspace
+
+            return require_workspace()  # raises WorkspaceError with the next step
+        return ws
+
+    def use_workspace(self, root: Path | None) -> None:
+        """Work in this workspace (the console passes the one it has open) instead of looking from the cwd."""
+        from pmpc_tui.workspace.config import Workspace
+
+        current = self._workspace.root if self._workspace is not None else None
+        if self._workspace_looked_up and current == root:
+            return
+        self._workspace = Workspace.load(root) if root is not None else None
+        self._workspace_looked_up = True
+
+    # ---- profile and connection ------------------------------------------------------------
+    def active_profile(self) -> Profile:
+        """The profile: explicit name > $PMPC_PROFILE > the workspace's > the active one."""
+        if self.profile is None:
+            self.profile = self.store.get(chosen_profile_name(self.profile_name, self.workspace()))
+        return self.profile
+
+    def console_profile(self) -> Profile | None:
+        """A profile describing a lent connection (no secret stored), or None when the session connects itself."""
+        if self._client is None or self.lent_client is None:
+            return None
+        s = self._client.settings
+        return Profile(name=self.state_name or "console", url=s.url, user=s.user, token_name=s.token_name,
+                       auth="token" if s.token_name else "password", fingerprint=s.fingerprint,
+                       verify_tls=s.verify_tls, ca_bundle=s.ca_bundle)
+
+    def connection_settings(self) -> ConnectionSettings:
+        """How to reach the cluster: the lent client's settings, else the profile's."""
+        if self._client is not None and self.lent_client is not None:
+            return self._client.settings
+        return self.active_profile().settings()
+
+    async def client(self) -> PVEClient:
+        """The API client (the lent one, or one connected from the profile on first use)."""
+        if self.lent_client is not None:
+            self._client = await self.lent_client()
+            return self._client
+        if self._client is None:
+            from pmpc_tui.observability.applog import api_call_logger
+
+            client = PVEClient(self.active_profile().settings())
+            client.observers.append(api_call_logger)  # method, path, status, duration — never a secret
+            self._client = await client.connect()
+        return self._client
+
+    # ---- state -----------------------------------------------------------------------------
+    def database_url(self) -> str:
+        """Where the state lives: $PMPC_DATABASE_URL, the workspace's file, or the profile's."""
+        ws = self.workspace()
+        if ws is not None and not os.environ.get("PMPC_DATABASE_URL"):
+            return sqlite_url(ws.db_path)  # a workspace keeps its own state
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", self.state_name or self.active_profile().name)
+        return default_database_url(state_dir() / name)
+
+    async def db(self) -> Database:
+        """The state database, opened (checked and migrated) once per URL; raises StateDatabaseError."""
+        url = self.database_url()
+        if self._db is not None and self._db_url != url:  # the workspace changed (console /init)
+            await self._db.close()
+            self._db = None
+        if self._db is None:
+            db = Database(url)
+            await db.open()
+            self._db, self._db_url = db, url
+        return self._db
+
+    async def db_or_error(self) -> tuple[Database | None, StateDatabaseError | None]:
+        """The state database, or None and the StateDatabaseError that says why it cannot be used."""
+        from pmpc_tui.state.errors import StateDatabaseError
+
+        try:
+            return await self.db(), None
+        except StateDatabaseError as exc:
+            return None, exc
+
+    @property
+    def state_path(self) -> Path:
+        return state_dir()
+
+    # ---- rules every front end shares ------------------------------------------------------
+    async def refuse_if_unfinished_apply(self) -> None:
+        """ConflictError (exit 7) while an earlier apply of the workspace has not finished."""
+        from pmpc_tui.services.apply import refuse_if_unfinished
+
+        await refuse_if_unfinished(await self.db(), self.require_workspace())
+
+    async def close(self) -> None:
+        """Close what the session opened (a lent client stays open)."""
+        if self._client is not None:
+            if self.lent_client is None:
+                await self._client.close()
+            self._client = None
+        if self._db is not None:
+            await self._db.close()
+            self._db = None

@@ -1,0 +1,591 @@
+"""The Textual console: modes for the main screens, global keys, palette, live refresh — wiring only."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widget import Widget
+
+from pmpc_tui.observability.applog import api_call_logger, app_log
+from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+from pmpc_tui.services.session import ClientSource, Session
+from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
+from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
+from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
+from pmpc_tui.tui.screens.console import ConsoleScreen
+from pmpc_tui.tui.screens.dashboard import DashboardScreen
+from pmpc_tui.tui.screens.editor import EditorScreen
+from pmpc_tui.tui.screens.guests import GuestsScreen
+from pmpc_tui.tui.screens.health import HealthScreen
+from pmpc_tui.tui.screens.logs import LogsScreen
+from pmpc_tui.tui.screens.nodes import NodesScreen
+from pmpc_tui.tui.screens.plan import PlanScreen
+from pmpc_tui.tui.screens.tasks import TasksScreen
+from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession, toggle_repl
+
+if TYPE_CHECKING:
+    from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.plan import Plan
+    from pmpc_tui.services.workspace_init import InitOptions
+    from pmpc_tui.simulator.server import SimulatorProcess
+    from pmpc_tui.state.db import Database
+    from pmpc_tui.tui.screens.first_run import Connected
+    from pmpc_tui.workspace.config import Workspace
+
+ClientFactory = ClientSource  # connects the console's client on first use
+KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
+KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
+NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
+log = logging.getLogger("pmpc.console")
+
+
+class ProxmoxApp(App[None]):
+    """proxmox-mpc's full-screen console."""
+
+    TITLE = "proxmox-mpc"
+    CSS_PATH = "assets/app.tcss"
+    MODES: ClassVar = {
+        "dashboard": DashboardScreen,
+        "vms": lambda: GuestsScreen("qemu"),
+        "cts": lambda: GuestsScreen("lxc"),
+        "nodes": NodesScreen,
+        "tasks": TasksScreen,
+        "logs": LogsScreen,
+        "editor": EditorScreen,
+        "console": ConsoleScreen,
+        "plan": PlanScreen,
+        "health": HealthScreen,
+    }
+    DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS),
+        Binding("colon", "jump", "Jump"),
+        Binding("r", "refresh", "Refresh now", show=False),
+        Binding("grave_accent", "toggle_repl", "REPL at the bottom", key_display="`", priority=True, show=False),
+        Binding("question_mark", "keys_help", "more"),
+        Binding("q", "leave", "Quit"),
+    ]
+    # what the first-run form cannot use: its fields take the keys, and nothing is connected yet
+    NOT_ON_FIRST_RUN = ("switch_mode", "jump", "refresh", "toggle_repl", "keys_help", "leave", "command_palette")
+
+    def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
+                 cluster_label: str = "", demo_process: SimulatorProcess | None = None,
+                 workspace_root: Path | None = None, profile_name: str | None = None) -> None:
+        super().__init__()
+        self.client_factory = client_factory
+        self.demo = demo
+        self.demo_process = demo_process
+        self.refresh_seconds = refresh_seconds
+        self.cluster_view: ClusterView | None = None
+        self.history = LiveHistory()
+        self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
+        self.workspace_root = workspace_root
+        self.profile_name = profile_name
+        # the console's one session: the REPL's commands run in it, over the console's own client
+        self.session = Session(profile_name=profile_name, state_name="demo" if demo else None, lent_client=self.client)
+        self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
+        self._workspace_db: tuple[Workspace, Database] | None = None
+        self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
+        self._client: PVEClient | None = None
+        self._client_lock = asyncio.Lock()
+        self.repl_session: ReplSession | None = None  # created by the first REPL pane
+        self._refreshing = False  # a refresh is in flight
+        self._refresh_again = False  # someone asked for one meanwhile
+        self._next_refresh: Timer | None = None
+        self._refresh_failed = False  # the last refresh failed (its error was shown once)
+        self._held_notes: list[tuple[str, str, SeverityLevel, float | None]] = []  # while a dialog is open
+        self._held_keys: list[events.Key] = []  # typed while a screen was still loading
+        self._keys_held_since = 0.0
+        self._newest_screen: object = None
+        self._screen_painted = True
+        self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
+        self._newest_screen_at = 0.0
+        self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
+        app_log()
+
+    # ---- lifecycle -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.client_factory is None:
+            from pmpc_tui.tui.screens.first_run import FirstRunScreen
+
+            self.push_screen(FirstRunScreen(), self._connected)
+            return
+        self._start_refreshing()
+
+    def _start_refreshing(self) -> None:
+        from pmpc_tui.observability.logfile import setup_logging
+
+        try:
+            setup_logging(self.workspace_root)
+        except Exception as exc:  # logs must never stop the console
+            self.notify(f"file logging is off: {exc}", severity="warning")
+        log.info("console started (%s)", self.sub_title or "no label")
+        self.refresh_data()  # each refresh schedules the next one when it finishes
+        if self.workspace_root is not None:
+            self.report_unfinished_apply()
+
+    def _connected(self, result: Connected | None) -> None:
+        """The first-run screen connected (or started the demo)."""
+        if result is None:
+            return
+        from pmpc_tui.services.connection import client_factory
+
+        self.client_factory = client_factory(result.settings)
+        self.demo = result.demo is not None
+        self.demo_process = result.demo
+        self.session.state_name = "demo" if self.demo else None
+        self.sub_title = result.label
+        self._start_refreshing()
+
+    async def on_unmount(self) -> None:
+        await self.session.close()  # its database; the client is the console's, closed here
+        if self._client is not None:
+            await self._client.close()
+        if self._workspace_db is not None:
+            await self._workspace_db[1].close()
+        if self.demo_process is not None:
+            self.demo_process.stop()
+
+    async def client(self) -> PVEClient:
+        """The connected API client, shared by every screen and the REPL (connecting on first use)."""
+        async with self._client_lock:
+            if self._client is None:
+                if self.client_factory is None:
+                    raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
+                client = await self.client_factory()
+                client.observers.append(api_call_logger)
+                self._client = client
+        return self._client
+
+    async def action_leave(self) -> None:
+        """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
+        await self.action_quit()
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved editor changes, keep them as drafts and ask first."""
+        unsaved = [path for check in self.unsaved_checks for path in check()]
+        if not unsaved:
+            self.exit()
+            return
+        for screen in self.query_unsaved_editors():
+            screen.flush_draft()
+        from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+
+        names = ", ".join(p.name for p in unsaved)
+        question = (f"Unsaved edits in {names}. They are kept as drafts and restored when you open the file "
+                    "again. Quit anyway?")
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(question, confirm_label="Quit"), done)
+
+    def query_unsaved_editors(self) -> list[EditorScreen]:
+        return [check.__self__ for check in self.unsaved_checks  # type: ignore[attr-defined]
+                if isinstance(getattr(check, "__self__", None), EditorScreen)]
+
+    # ---- keys, help and notifications -----------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys go one at a time: each waits until the one before went its way and the screen it may have
+        opened drew its first frame (a fast `:cts` or `/k8s` is not lost to a screen still loading)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if not self._held_keys:
+            self._keys_held_since = time.monotonic()
+        self._held_keys.append(event)
+        await self._release_keys()
+
+    async def _release_keys(self) -> None:
+        while self._held_keys:
+            waiting = self._key_in_flight is not None or not self._takes_keys()
+            if waiting and time.monotonic() - self._keys_held_since < KEY_HOLD_LIMIT:
+                self.set_timer(KEY_POLL, self._release_keys)  # look again (also covers a lost step)
+                return
+            key = self._held_keys.pop(0)
+            self._keys_held_since = time.monotonic()
+            await self._deliver(key)
+
+    async def _deliver(self, key: events.Key) -> None:
+        before = self.screen
+        target = before.focused or before
+        flight = self._key_in_flight = object()
+        await super().on_event(key)
+        if self.screen is not before:  # the key opened a dialog or a screen: later keys wait for its first frame
+            self._screen_painted = False
+            self.screen.call_after_refresh(self._painted)
+        self._after_key([before, *target.ancestors_with_self], flight)  # app → screen → widget → … → app
+
+    def _after_key(self, hops: list[DOMNode], flight: object) -> None:
+        """Queue a step behind the key at each node it passes or bubbles through, in turn; then the next key."""
+        while hops:
+            node, hops = hops[0], hops[1:]
+            if node.call_later(self._after_key, hops, flight):
+                return
+        if self._key_in_flight is flight:
+            self._key_in_flight = None
+            self.call_later(self._release_keys)
+
+    def _painted(self) -> None:
+        self._screen_painted = True
+
+    def _takes_keys(self) -> bool:
+        """The screen on top has drawn its first frame and, if it has anything to focus, focused it."""
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet
+            return False
+        if not screen.is_mounted or not screen.is_attached or not self._screen_painted:
+            return False
+        now = time.monotonic()
+        if screen is not self._newest_screen:
+            self._newest_screen, self._newest_screen_at = screen, now
+        if now - self._newest_screen_at > NEW_SCREEN:
+            return True  # long open: whatever has focus (or nothing) takes keys as usual
+        return screen.focused is not None or not screen.focus_chain
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Global keys that cannot work where the user is are hidden (and let the key through)."""
+        from textual.widgets import Input, TextArea
+
+        from pmpc_tui.tui.screens.first_run import FirstRunScreen
+
+        if action in self.NOT_ON_FIRST_RUN and isinstance(self.screen, FirstRunScreen):
+            return False
+        # digits type into the editor / a field
+        return not (action == "switch_mode" and isinstance(self.focused, (TextArea, Input)))
+
+    def action_keys_help(self) -> None:
+        """`?`: the console's keys, this screen's first; `?` or Esc closes it."""
+        from pmpc_tui.tui.widgets.keys_help import KeysHelp
+
+        self.push_screen(KeysHelp(keys_help_sections(self)))
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Toasts wait while a dialog is open, so they never cover it."""
+        if isinstance(self.screen, ModalScreen):
+            self._held_notes.append((message, title, severity, timeout))
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def pop_screen(self) -> AwaitComplete:
+        done = super().pop_screen()
+        self.call_after_refresh(self._show_held_notes)
+        return done
+
+    def _show_held_notes(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return
+        held, self._held_notes = self._held_notes, []
+        for message, title, severity, timeout in held[-3:]:  # the newest few; the Tasks screen has all
+            self.notify(message, title=title, severity=severity, timeout=timeout)
+
+    # ---- navigation ----------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def action_toggle_repl(self) -> None:
+        toggle_repl(self.screen)
+
+    def on_repl_pane_cluster_changed(self, _message: ReplPane.ClusterChanged) -> None:
+        self.refresh_data()
+
+
+    def action_jump(self) -> None:
+        """`:` — the k9s-style jump prompt."""
+        from pmpc_tui.tui.widgets.jump import JumpPrompt
+
+        def go(text: str | None) -> None:
+            if text:
+                self.jump(text)
+
+        self.push_screen(JumpPrompt(), go)
+
+    def jump(self, text: str) -> None:
+        """Go where a `:` command says: a view, a guest (`vm 101`), or a filtered guest list (`vms web`)."""
+        try:
+            target = parse_jump(text)
+        except JumpError as exc:
+            self.notify(str(exc), title="Jump", severity="warning")
+            return
+        if target.view.mode in ("vms", "cts") and target.target:
+            view = self.cluster_view
+            kind = "qemu" if target.view.mode == "vms" else "lxc"
+            other = "lxc" if kind == "qemu" else "qemu"
+            for rows in (view.guests(kind), view.guests(other)) if view else ():
+                exact = [r for r in rows if target.target in (str(r["vmid"]), r["name"])]
+                if len(exact) == 1:  # `:vm NAME` of a container opens it where it lives
+                    self.goto_guest(exact[0]["vmid"])
+                    return
+            self.switch_mode(target.view.mode)
+            self.call_after_refresh(self._apply_filter, target.target)
+            return
+        self.jump_to(target.view.mode)
+
+    def jump_to(self, mode: str) -> None:
+        self.switch_mode(mode)
+
+    def _apply_filter(self, text: str) -> None:
+        from textual.widgets import Input
+
+        screen = self.screen
+        if isinstance(screen, GuestsScreen):
+            box = screen.query_one("#filter", Input)
+            box.display = True
+            box.value = text
+
+    def goto_guest(self, vmid: int) -> None:
+        """Open the VMs or Containers view with the cursor on this guest."""
+        found = self.cluster_view.find_guest(vmid) if self.cluster_view else None
+        if found is None:
+            self.notify(f"No guest {vmid} in the last refresh.", severity="warning")
+            return
+        kind, _row = found
+        self.switch_mode("vms" if kind == "qemu" else "cts")
+
+        def select() -> None:
+            screen = self.screen
+            if isinstance(screen, GuestsScreen):
+                from textual.widgets import Input
+
+                if not screen.table.select_vmid(vmid):  # hidden by a filter: clear it
+                    screen.query_one("#filter", Input).value = ""
+                    screen.show_view(self.cluster_view)
+                    screen.table.select_vmid(vmid)
+                screen.table.focus()
+
+        self.call_after_refresh(select)
+
+    def describe_guest(self, vmid: int) -> None:
+        """Open the guest's screen with the cursor on it and its details pane open."""
+        self.goto_guest(vmid)
+
+        def details() -> None:
+            screen = self.screen
+            if isinstance(screen, GuestsScreen) and screen.table.selected_vmid == vmid:
+                screen.action_details()
+
+        self.call_after_refresh(lambda: self.call_after_refresh(details))
+
+    def prepare_command(self, name: str) -> None:
+        """Palette → command: open the console with the command typed, ready to complete and run."""
+        self.switch_mode("console")
+
+        def prefill() -> None:
+            pane = self.screen.query(ReplPane).first(ReplPane) if self.screen.query(ReplPane) else None
+            if pane is not None:
+                pane.input.value = name if " " in name else f"{name} "
+                pane.input.cursor_position = len(pane.input.value)
+                pane.input.focus()
+
+        self.call_after_refresh(prefill)
+
+    def action_init_workspace(self) -> None:
+        """/init: the guided form, then create the workspace and make the console use it."""
+        from pmpc_tui.tui.screens.init_form import InitForm
+
+        view = self.cluster_view
+        nodes = [n["node"] for n in view.nodes] if view else []
+        storages: dict[str, list[str]] = {}
+        for s in view.storage if view else []:
+            if "images" in s["content"] or "rootdir" in s["content"]:
+                storages.setdefault(s["node"], []).append(s["storage"])
+
+        def done(options: InitOptions | None) -> None:
+            if options is not None:
+                self.create_workspace(options)
+
+        self.push_screen(InitForm(Path.cwd(), nodes, storages), done)
+
+    @work(group="workspace")
+    async def create_workspace(self, options: InitOptions) -> None:
+        """Create the workspace files (off the event loop) and switch the console to it."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+        from pmpc_tui.services.workspace_init import init_workspace
+
+        try:
+            profile = await asyncio.to_thread(ProfileStore().get, self.profile_name)
+        except ProfileError:
+            profile = None  # demo or no profile yet: the workspace can name one later
+        options.profile = profile.name if profile else None
+        try:
+            result = await asyncio.to_thread(init_workspace, options, profile)
+        except (PVEError, OSError) as exc:
+            self.notify(str(exc), title="Could not create the workspace", severity="error", timeout=10)
+            return
+        self.workspace_root = result.workspace.root
+        log.info("workspace created at %s", result.workspace.root)
+        self.notify(f"{result.workspace.root} — next: /sync imports the cluster as Terraform and Ansible "
+                    "(7 opens the editor)", title="Workspace created", timeout=10)
+
+    async def workspace_db(self) -> tuple[Workspace, Database]:
+        """The open workspace and its state database (opened once)."""
+        from pmpc_tui.services.session import open_workspace_state
+
+        root = self.workspace_root
+        if root is None:
+            raise PVEError("no workspace is open", "Create one with /init, or start proxmox-mpc inside one.")
+        if self._workspace_db is None or self._workspace_db[0].root != root:
+            self._workspace_db = await open_workspace_state(root)
+        return self._workspace_db
+
+    def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
+        if self._client is None:
+            return None
+        return console_url(self._client.settings.url, kind, row["vmid"], row["name"], row["node"])
+
+    # ---- work ----------------------------------------------------------------------------
+    @work(group="actions")
+    async def run_guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
+        """Run a guest action through the services, wait for its task, tell the user and refresh."""
+        from pmpc_tui.observability.correlation import operation
+
+        with operation(action):
+            await self._guest_action(kind, vmid, action, label)
+        self.refresh_data()
+
+    async def _guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
+        from pmpc_tui.services.guests import delete_guest, power_action
+
+        try:
+            client = await self.client()
+            if action == "delete":
+                result = await delete_guest(client, kind, vmid, wait=False)
+            else:
+                result = await power_action(client, kind, vmid, action, wait=False)
+            if result.upid:
+                self.awaited_tasks.add(result.upid)
+                status = await client.wait_task(result.upid)
+                result.exitstatus = status.get("exitstatus")
+        except PVEError as exc:
+            log.warning("%s %s failed: %s", action, label, exc)
+            self.notify(f"{exc.message} — 5 opens Tasks", title=f"{action} failed", severity="error", timeout=8)
+        else:
+            log.info("%s %s: %s", action, label, result.exitstatus)
+            ok = result.exitstatus == "OK"
+            self.notify(f"{action} {label}: {result.exitstatus}" + ("" if ok else " — 5 opens Tasks"),
+                        severity="information" if ok else "error", timeout=5 if ok else 8)
+
+    @work(group="workspace")
+    async def report_unfinished_apply(self) -> None:
+        """An apply cut short last time (Ctrl+C, crash, API failure) is reported when the console starts."""
+        from pmpc_tui.services.apply import unfinished_runs
+        from pmpc_tui.state.errors import StateDatabaseError
+
+        try:
+            ws, db = await self.workspace_db()
+            runs = await unfinished_runs(db, ws)
+        except StateDatabaseError as exc:  # damaged, unreachable or too new: say so at start-up, with the fix
+            log.warning("the state database cannot be used: %s", exc.message)
+            self.notify(f"{exc.message}\n→ {exc.hint}", title="State database cannot be used", severity="error",
+                        timeout=30)
+            return
+        except (PVEError, OSError) as exc:
+            log.warning("cannot read the apply journal: %s", exc)
+            return
+        if runs:
+            run = runs[-1]
+            self.notify(f"apply #{run.id} ({run.status}) did not finish: run `apply --resume` in the console (8) to "
+                        "finish it, or `apply --abandon`", title="Unfinished apply", severity="warning", timeout=15)
+
+    def refresh_data(self) -> None:
+        """Read the cluster now, or right after the read in flight (refreshes never pile up or starve)."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        if self._next_refresh is not None:
+            self._next_refresh.stop()
+            self._next_refresh = None
+        self._refreshing = True
+        self._read_cluster()
+
+    def _refresh_finished(self) -> None:
+        """Schedule the next refresh now that this one is done (dolphie's way: no overlapping reads)."""
+        self._refreshing = False
+        if self._refresh_again:
+            self._refresh_again = False
+            self.refresh_data()
+        elif self.refresh_seconds > 0 and self.is_running:
+            self._next_refresh = self.set_timer(self.refresh_seconds, self.refresh_data)
+
+    @work(group="refresh")
+    async def _read_cluster(self) -> None:
+        """Read the cluster in the background and tell the visible screen."""
+        try:
+            await self._load_cluster_view()
+        finally:
+            self._refresh_finished()
+
+    async def _load_cluster_view(self) -> None:
+        try:
+            view = await load_cluster_view(await self.client())
+        except PVEError as exc:
+            log.warning("refresh failed: %s", exc)
+            if not self._refresh_failed:  # once, not every few seconds
+                self.notify(str(exc), title="Could not refresh", severity="error", timeout=8)
+            self._refresh_failed = True
+            return
+        if self._refresh_failed:
+            self._refresh_failed = False
+            self.notify("Connected again.", timeout=3)
+        failed = []
+        for task in finished_tasks(self.cluster_view, view):
+            if task["upid"] not in self.awaited_tasks:
+                if task["status"] == "OK":
+                    self.notify(f"{task['type']} {task['id']} on {task['node']}: OK", title="Task finished",
+                                timeout=4)
+                else:
+                    failed.append(task)
+        if failed:
+            first = failed[0]
+            more = f" and {len(failed) - 1} more" if len(failed) > 1 else ""
+            self.notify(f"{first['type']} {first['id']} on {first['node']}: {first['status']}{more} — 5 opens Tasks",
+                        title="Task failed", severity="error", timeout=10)
+        self.cluster_view = view
+        self.history.record(view)
+        for screen in self.screen_stack:  # the screen under a dialog is kept current too
+            if isinstance(screen, LiveScreen):
+                screen.post_message(ClusterRefreshed(view))
+
+
+def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
+    """The `?` list: this screen and its focused widget first, then the global keys, then the other screens."""
+    from pmpc_tui.tui.screens.editor import EditorScreen as Editor
+    from pmpc_tui.tui.screens.logs import LogsScreen as Logs
+    from pmpc_tui.tui.widgets.virtual_table import VirtualTable
+
+    screen = app.screen
+    here: list[BindingType] = list(type(screen).BINDINGS)
+    node = app.focused
+    while node is not None and node is not screen:
+        if node.__module__.startswith("pmpc_tui"):
+            here.extend(type(node).BINDINGS)
+        node = node.parent  # type: ignore[assignment]
+    titles = {view.mode: f"{view.title} ({view.key})" for view in VIEWS}
+    title = titles.get(app.current_mode, "") if screen is app.screen_stack[0] or len(app.screen_stack) == 1 else ""
+    title = title or screen.__class__.__name__.removesuffix("Screen")
+    sections: list[tuple[str, list[BindingType]]] = [(f"This screen: {title}", here), ("Everywhere", app.BINDINGS)]
+    others: list[tuple[str, type[Widget]]] = [
+        ("VMs and containers (2, 3)", GuestsScreen), ("Tables", VirtualTable), ("Logs (6)", Logs),
+        ("IaC editor (7)", Editor), ("Plan (9)", PlanScreen)]
+    sections += [(name, list(cls.BINDINGS)) for name, cls in others if not isinstance(screen, cls)]
+    sections.append(("Textual", [Binding("ctrl+p", "command_palette", "palette: views, commands, guests"),
+                                 Binding("ctrl+q", "quit", "quit at once")]))
+    return sections

@@ -1,0 +1,252 @@
+"""VMs and Containers screens: a live, sortable table with `/` filter-as-you-type, a details pane,
+one-key actions (also on a marked selection) and the web console link."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static
+
+from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.services import guest_guards
+from pmpc_tui.services.live import ClusterView
+from pmpc_tui.tui.screens.base import LiveScreen
+from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.guest_details import GuestDetails
+from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
+
+log = logging.getLogger("pmpc.console")
+# k9s-style: Shift+letter sorts by that column; the same key again reverses
+SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
+
+
+class GuestsScreen(LiveScreen):
+    """All guests of one kind (qemu or lxc)."""
+
+    AUTO_FOCUS = "#guests"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("enter", "details", "Details", show=False),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("ctrl+a", "mark_all", "Mark all", show=False),
+        Binding("s", "guest('start')", "Start"),
+        Binding("d", "guest('shutdown')", "Shutdown"),
+        Binding("x", "guest('stop')", "Stop", show=False),
+        Binding("R", "guest('reboot')", "Reboot", show=False),
+        Binding("delete", "guest('delete')", "Delete", key_display="del", show=False),
+        Binding("c", "console", "Console URL", show=False),
+        Binding("o", "sort", "Sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", show=False),
+        *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
+          for key, column in SORT_KEYS.items()),
+    ]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(name="vms" if kind == "qemu" else "cts")
+        self.kind = kind
+        self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
+        self.details_vmid: int | None = None
+
+    @property
+    def table(self) -> GuestTable:
+        return self.query_one(GuestTable)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(self.title_text, id="screen-title")
+            yield Input(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            with Horizontal(id="guest-body"):
+                yield GuestTable(id="guests")
+                yield GuestDetails(id="details")
+            yield Static("", id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+
+    def show_view(self, view: ClusterView | None) -> None:
+        """Render the latest cluster data (called by the app after each refresh)."""
+        if view is None:
+            self.query_one("#empty", Static).update("loading…")
+            return
+        table = self.table
+        text = self.query_one("#filter", Input).value
+        rows = view.guests(self.kind)
+        table.show(rows, text)
+        self._update_title()
+        if self.details_vmid is not None:
+            self.load_details(self.details_vmid)
+        empty = self.query_one("#empty", Static)
+        if not rows:
+            empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "
+                         f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
+        elif not table.row_count:
+            empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
+        else:
+            empty.update("")
+
+    def _update_title(self) -> None:
+        table = self.table
+        order = "↓" if table.sort_reverse else "↑"
+        parts = [self.title_text, f"{table.row_count} shown", f"sorted by {table.sort_column} {order}"]
+        if table.marked:
+            parts.append(f"{len(table.marked)} marked (actions apply to them)")
+        self.query_one("#screen-title", Static).update(" · ".join(parts))
+
+    # ---- filter, sort, marks -------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        self.set_focus(box)  # at once, not deferred: keys typed right after `/` must land in the filter
+
+    def action_back(self) -> None:
+        """Esc closes the details pane, then clears the filter, then clears the marks."""
+        details = self.query_one(GuestDetails)
+        box = self.query_one("#filter", Input)
+        if details.has_class("open"):
+            details.remove_class("open")
+            self.details_vmid = None
+        elif box.value or box.display:
+            box.value = ""
+            box.display = False
+        elif self.table.marked:
+            self.table.clear_marks()
+        self.table.focus()
+        self._update_title()
+
+    def action_sort(self) -> None:
+        self.table.next_sort_column()
+        self._update_title()
+
+    def action_sort_column(self, column: str) -> None:
+        self.table.sort_by(column)
+        self._update_title()
+
+    def action_reverse_sort(self) -> None:
+        self.table.sort_by(self.table.sort_column, reverse=not self.table.sort_reverse)
+        self._update_title()
+
+    @on(GuestTable.HeaderSelected)
+    def _header_clicked(self, event: GuestTable.HeaderSelected) -> None:
+        column = event.column
+        if column in SORTABLE:
+            self.table.sort_by(column)
+            self._update_title()
+
+    def action_mark(self) -> None:
+        self.table.toggle_mark()
+        self.table.action_cursor(1)
+        self._update_title()
+
+    def action_mark_all(self) -> None:
+        self.table.mark_all_visible()
+        self._update_title()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.show_view(self.cluster_view)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    # ---- details -------------------------------------------------------------------------
+    @on(GuestTable.RowSelected, "#guests")
+    def action_details(self) -> None:
+        vmid = self.table.selected_vmid
+        if vmid is None:
+            return
+        details = self.query_one(GuestDetails)
+        details.add_class("open")
+        details.show_text(f"loading {vmid}…")
+        self.details_vmid = vmid
+        self.load_details(vmid)
+
+    @on(GuestTable.RowHighlighted, "#guests")
+    def _follow_cursor(self, event: GuestTable.RowHighlighted) -> None:
+        if self.details_vmid is not None and int(event.key) != self.details_vmid:
+            self.action_details()
+
+    @work(exclusive=True, group="details")
+    async def load_details(self, vmid: int) -> None:
+        """Read the guest's config and status through the services."""
+        from pmpc_tui.services.inventory import describe_guest
+
+        details = self.query_one(GuestDetails)
+        try:
+            data = await describe_guest(await self.proxmox.client(), self.kind, vmid)
+        except PVEError as exc:
+            details.show_text(f"Cannot read {vmid}: {exc}")
+            return
+        if self.details_vmid == vmid:
+            details.show_details(data)
+
+    # ---- actions -------------------------------------------------------------------------
+    def _targets(self) -> list[dict[str, Any]]:
+        """The marked guests that still exist, or else the selected one."""
+        view = self.proxmox.cluster_view
+        if view is None:
+            return []
+        rows = {r["vmid"]: r for r in view.guests(self.kind)}
+        if self.table.marked:
+            return [rows[v] for v in sorted(self.table.marked) if v in rows]
+        vmid = self.table.selected_vmid
+        return [rows[vmid]] if vmid in rows else []
+
+    def _label(self, row: dict[str, Any]) -> str:
+        return f"{'VM' if self.kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']})"
+
+    def action_guest(self, action: str) -> None:
+        """Run a one-key action on the selected (or marked) guests, asking first when it is destructive."""
+        targets = self._targets()
+        if not targets:
+            self.notify("Select a guest first (or mark some with Space).", severity="warning")
+            return
+        reasons = [guest_guards.refusal(action, row, self._label(row)) for row in targets]
+        refused = [reason for reason in reasons if reason is not None]
+        targets = [row for row, reason in zip(targets, reasons, strict=True) if reason is None]
+        for reason in refused:
+            log.warning("%s not sent: %s", action, reason)
+        if refused:  # doomed requests: explain, send nothing for them
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            self.notify(refused[0] + more, title=f"Not sent: {action}", severity="warning", timeout=6)
+        if not targets:
+            return
+        labels = [self._label(r) for r in targets]
+        label = labels[0] if len(labels) == 1 else f"{len(labels)} guests: " + ", ".join(
+            str(r["name"] or r["vmid"]) for r in targets)
+
+        def go(confirmed: bool | None) -> None:
+            if confirmed:
+                for row, one in zip(targets, labels, strict=True):
+                    self.proxmox.run_guest_action(self.kind, row["vmid"], action, one)
+                if len(targets) > 1:
+                    self.table.clear_marks()
+                    self._update_title()
+
+        question = guest_guards.question(action, label)
+        if action == "delete":
+            phrase = str(targets[0]["name"]) if len(targets) == 1 else str(len(targets))
+            self.app.push_screen(ConfirmScreen(guest_guards.delete_question(label),
+                                               type_to_confirm=phrase, confirm_label="Delete"), go)
+        elif question is not None:
+            self.app.push_screen(ConfirmScreen(question), go)
+        else:
+            go(True)
+
+    def action_console(self) -> None:
+        """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
+        targets = self._targets()
+        url = self.proxmox.console_url_for(self.kind, targets[0]) if targets else None
+        if url is None:
+            self.notify("Select a guest first.", severity="warning")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(url, title="Console URL (copied to clipboard)", timeout=12)

@@ -1,0 +1,54 @@
+"""Helpers for driving the console headless with Pilot against the simulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.widgets.guest_table import GuestTable
+
+
+def make_app(sim: SimulatorThread, secret: str | None = None) -> ProxmoxApp:
+    user, token = sim.info.token_id.split("!")
+    settings = ConnectionSettings(sim.info.url, user, token, secret or sim.info.token_secret,
+                                  fingerprint=sim.info.fingerprint)
+
+    async def factory() -> PVEClient:
+        return await PVEClient(settings).connect()
+
+    return ProxmoxApp(factory, demo=True, refresh_seconds=0)
+
+
+async def settle(app: ProxmoxApp, pilot: object) -> None:
+    """Wait for all of the app's work, then let it paint."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def open_vms_at(app: ProxmoxApp, pilot: object, vmid: int) -> None:
+    """Wait for the first refresh, switch to the VMs screen and put the cursor on `vmid`."""
+    await settle(app, pilot)
+    await pilot.press("2")  # type: ignore[attr-defined]
+    table = app.screen.query_one(GuestTable)
+    table.move_cursor(row=table.get_row_index(str(vmid)))
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def settle_editor(app: ProxmoxApp, pilot: object) -> None:
+    """Wait for the app's work, except the file tree's loader, which runs for as long as the tree exists."""
+    busy = [w for w in app.workers if w.name != "_loader"]
+    if busy:  # an empty list would mean "all workers" to wait_for_complete
+        await app.workers.wait_for_complete(busy)
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def editor_app(sim: SimulatorThread, root: Path | None) -> ProxmoxApp:
+    user, token = sim.info.token_id.split("!")
+    settings = ConnectionSettings(sim.info.url, user, token, sim.info.token_secret, fingerprint=sim.info.fingerprint)
+
+    async def factory() -> PVEClient:
+        return await PVEClient(settings).connect()
+
+    return ProxmoxApp(factory, refresh_seconds=0, workspace_root=root)
