@@ -6,6 +6,7 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
+from pmpc_tui.commands.confirmation import Target, needs_confirmation, refusal
 from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.mcp.common import DESTRUCTIVE, WRITE, guarded
 from pmpc_tui.services.guest_ref import parse_guest_kind
@@ -48,9 +49,8 @@ def register(server: MCPServer, session: Session) -> None:
 
         if action not in POWER_ACTIONS:
             return {"ok": False, "error": f"action must be one of {', '.join(POWER_ACTIONS)}"}
-        if action != "start" and not confirm:
-            return {"ok": False, "error": f"{action} interrupts the guest: call again with confirm=true "
-                                          "after the user agreed"}
+        if needs_confirmation(action) and confirm is not True:
+            return {"ok": False, "error": refusal(action, [Target(f"{kind} {guest}")])}
 
         async def go() -> Any:
             ident = parse_guest_ident(guest)  # bad input: nothing is sent
@@ -66,9 +66,17 @@ def register(server: MCPServer, session: Session) -> None:
         from pmpc_tui.services.apply import apply_plan
         from pmpc_tui.services.plan import make_plan
 
-        if confirm is not True:
-            return {"ok": False, "error": "apply changes the cluster: show plan() to the user, then call "
-                                          "apply(confirm=true)"}
+        if needs_confirmation("apply") and confirm is not True:
+            async def targets() -> Any:
+                ws, db, client = session.require_workspace(), await session.db(), await session.client()
+                plan = await make_plan(ws, db, client)
+                return [r.what_is_destroyed() if r.destructive else f"{r.address} ({r.action})"
+                        for r in plan.changes]
+            preview = await guarded(targets)
+            if not preview["ok"]:
+                return preview
+            return {"ok": False, "error": refusal("apply", [Target(t) for t in preview["result"]]),
+                    "targets": preview["result"]}
 
         async def go() -> Any:
             ws, db, client = session.require_workspace(), await session.db(), await session.client()

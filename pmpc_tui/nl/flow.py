@@ -33,10 +33,14 @@ async def understand(text: str, names: Names, workspace_root: Path | None, note:
 
 
 def question(proposal: Proposal) -> str | None:
-    """The yes/no question before running a proposal that changes something, or None for reads."""
-    if not proposal.needs_confirmation:
+    """The yes/no question before a proposal that changes something (every command when one is destructive)."""
+    from pmpc_tui.commands.confirmation import NONE, TYPED, confirmation_kind
+
+    kinds = {confirmation_kind(c.strip().split()[0]) for c in proposal.commands if c.strip()}
+    if not proposal.needs_confirmation and kinds <= {NONE}:
         return None
-    return f"Run {len(proposal.commands)} command(s)? " + "; ".join(proposal.commands[:5])
+    shown = proposal.commands if TYPED in kinds else proposal.commands[:5]  # destructive: every target
+    return f"Run {len(proposal.commands)} command(s)? " + "; ".join(shown)
 
 
 async def carry_out(proposal: Proposal, confirm: Callable[[str], Awaitable[bool]],

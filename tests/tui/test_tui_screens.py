@@ -258,6 +258,35 @@ async def test_bulk_delete_needs_the_number_of_guests_typed(sim: SimulatorThread
         assert sim.call(lambda: not ({107, 109} & set(sim.sim.cluster.guests)))
 
 
+async def test_bulk_delete_lists_every_marked_vmid_and_name_before_the_yes(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    names = sim.call(lambda: {v: sim.sim.cluster.guests[v].name for v in (107, 109)})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_vms_at(app, pilot, 107)
+        table = app.screen.query_one(GuestTable)
+        await pilot.press("space")
+        table.select_vmid(109)
+        await pilot.press("space", "delete")
+        await pilot.pause()
+        question = str(app.screen.query_one("#question", Static).render())
+        for vmid, name in names.items():
+            assert f"VM {vmid} ({name})" in question
+        await pilot.press("escape")
+
+
+async def test_suspend_asks_first_because_it_interrupts_the_guest(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_vms_at(app, pilot, 101)
+        app.screen.action_guest("suspend")  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert "VM 101" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
+
+
 async def test_enter_opens_the_full_config_and_escape_closes_it(shared_sim: SimulatorThread) -> None:
     app = make_app(shared_sim)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -95,3 +95,16 @@ async def test_an_assistant_may_say_vms_qemu_container_or_lxc_for_the_guest_kind
             assert not result.is_error and expected in result.content[0].text, (kind, result.content[0].text)
         wrong = (await client.call_tool("list_guests", {"kind": "printer"})).content[0].text
     assert "not a guest kind" in wrong and "Traceback" not in wrong
+
+
+async def test_an_apply_refused_without_confirm_names_every_guest_the_plan_would_delete(sim: SimulatorThread,
+                                                                                      home: Path) -> None:
+    (home / "ws" / "terraform" / "vm-109.tf").unlink()  # the code no longer has dev-sandbox: the plan deletes it
+    before = writes(sim)
+    async with Client(server(sim, home)) as client:
+        answer = json.loads((await client.call_tool("apply", {})).content[0].text)
+        stop = json.loads((await client.call_tool("power", {"guest": "web-01", "action": "reboot"})).content[0].text)
+    assert answer["ok"] is False and "confirm=true" in answer["error"]
+    assert "VMID 109" in answer["error"] and any("109" in t for t in answer["targets"])
+    assert stop["ok"] is False and "reboot interrupts vm web-01" in stop["error"]
+    assert writes(sim) == before and 109 in sim.call(lambda: set(sim.sim.cluster.guests))

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, Static
 
+from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import guest_guards
 from pmpc_tui.services.live import ClusterView
@@ -220,8 +221,7 @@ class GuestsScreen(LiveScreen):
         if not targets:
             return
         labels = [self._label(r) for r in targets]
-        label = labels[0] if len(labels) == 1 else f"{len(labels)} guests: " + ", ".join(
-            str(r["name"] or r["vmid"]) for r in targets)
+        label = labels[0] if len(labels) == 1 else f"these {len(labels)} guests"
 
         def go(confirmed: bool | None) -> None:
             if confirmed:
@@ -231,15 +231,18 @@ class GuestsScreen(LiveScreen):
                     self.table.clear_marks()
                     self._update_title()
 
-        question = guest_guards.question(action, label)
-        if action == "delete":
-            phrase = str(targets[0]["name"]) if len(targets) == 1 else str(len(targets))
-            self.app.push_screen(ConfirmScreen(guest_guards.delete_question(label),
-                                               type_to_confirm=phrase, confirm_label="Delete"), go)
-        elif question is not None:
-            self.app.push_screen(ConfirmScreen(question), go)
-        else:
+        wording = (guest_guards.delete_question(label) if action == "delete"
+                   else guest_guards.question(action, label))
+        kind = "VM" if self.kind == "qemu" else "CT"
+        asked = confirmation_for(action, [Target(f"{kind} {r['vmid']}", str(r["name"] or "")) for r in targets],
+                                 wording)
+        if asked is None:
             go(True)
+        elif asked.kind == TYPED:
+            self.app.push_screen(ConfirmScreen(asked.question, type_to_confirm=asked.expected,
+                                               confirm_label=action.capitalize()), go)
+        else:
+            self.app.push_screen(ConfirmScreen(asked.question), go)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""

@@ -22,8 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, RichLog, Static
 from textual.worker import Worker
 
+from pmpc_tui.commands.confirmation import YES_NO, Target, confirmation_for, confirmation_kind
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
-from pmpc_tui.services.guest_guards import QUESTIONS
 from pmpc_tui.services.guest_ref import GUEST_KINDS
 
 if TYPE_CHECKING:
@@ -299,7 +299,8 @@ class ReplPane(Vertical):
         if parsed.kind == "error":
             stripped, skip_question = without_yes(line)
             again = parse_line(stripped) if skip_question else parsed
-            if again.kind == "command" and again.command is not None and again.command.name in QUESTIONS:
+            command = again.command if again.kind == "command" else None
+            if command is not None and confirmation_kind(command.name) == YES_NO:
                 parsed = again
         self.execute(parsed, line, skip_question)
 
@@ -425,7 +426,12 @@ class ReplPane(Vertical):
         assert parsed.command is not None and parsed.args is not None
         session = self.session
         app = proxmox_app(self.app)
-        asked = question(parsed.command.name, self._guest_label(parsed))
+        name = parsed.command.name
+        asked = None  # disruptive: one yes/no here; destructive: the handler asks to type the name
+        if confirmation_kind(name) == YES_NO:
+            label = self._guest_label(parsed)
+            confirmation = confirmation_for(name, [Target(label)], question(name, label))
+            asked = confirmation.question if confirmation else None
         dry_run = getattr(parsed.args, "dry_run", False)
         if ask and asked is not None and not dry_run and not await app.push_screen_wait(ConfirmScreen(asked)):
             session.write(Text("cancelled — nothing was done (--yes skips the question)", style="yellow"))
