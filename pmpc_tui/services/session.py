@@ -7,6 +7,7 @@ module-global.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Awaitable, Callable
@@ -32,8 +33,6 @@ def chosen_profile_name(explicit: str | None, workspace: Workspace | None) -> st
 
 async def open_workspace_state(root: Path) -> tuple[Workspace, Database]:
     """Load the workspace at `root` and open its own state database (created when missing)."""
-    import asyncio
-
     from pmpc_tui.workspace.config import Workspace
 
     ws = await asyncio.to_thread(Workspace.load, root)
@@ -46,20 +45,21 @@ async def open_workspace_state(root: Path) -> tuple[Workspace, Database]:
 class Session:
     """Profile (explicit > $PMPC_PROFILE > the workspace's > active), client, state database and workspace.
 
-    A front end that already holds a connection (the console) lends it with `lent_client`; `close()` then
-    leaves that client open and closes only what the session opened itself.
+    A front end that connects its own way (the console's connection form or demo) passes `client_source`;
+    the session connects through it once, owns that client and closes it with everything else in `close()`.
     """
 
     profile_name: str | None = None
     profile: Profile | None = None
     store: ProfileStore = field(default_factory=ProfileStore)
     state_name: str | None = None  # state DB folder; the profile's name by default
-    lent_client: ClientSource | None = None
+    client_source: ClientSource | None = None
     _client: PVEClient | None = None
     _db: Database | None = None
     _db_url: str | None = None
     _workspace: Workspace | None = None
     _workspace_looked_up: bool = False
+    _client_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     # ---- workspace -----------------------------------------------------------------------
     def workspace(self) -> Workspace | None:
@@ -98,8 +98,8 @@ class Session:
         return self.profile
 
     def console_profile(self) -> Profile | None:
-        """A profile describing a lent connection (no secret stored), or None when the session connects itself."""
-        if self._client is None or self.lent_client is None:
+        """A profile describing the front end's connection (no secret stored), or None when the profile's is used."""
+        if self._client is None or self.client_source is None:
             return None
         s = self._client.settings
         return Profile(name=self.state_name or "console", url=s.url, user=s.user, token_name=s.token_name,
@@ -107,22 +107,28 @@ class Session:
                        verify_tls=s.verify_tls, ca_bundle=s.ca_bundle)
 
     def connection_settings(self) -> ConnectionSettings:
-        """How to reach the cluster: the lent client's settings, else the profile's."""
-        if self._client is not None and self.lent_client is not None:
+        """How to reach the cluster: the front end's connection's settings, else the profile's."""
+        if self._client is not None and self.client_source is not None:
             return self._client.settings
         return self.active_profile().settings()
 
     async def client(self) -> PVEClient:
-        """The API client (the lent one, or one connected from the profile on first use)."""
-        if self.lent_client is not None:
-            self._client = await self.lent_client()
-            return self._client
-        if self._client is None:
-            from pmpc_tui.observability.applog import api_call_logger
+        """The API client, connected on first use (through `client_source` if given, else from the profile)."""
+        async with self._client_lock:
+            if self._client is None:
+                from pmpc_tui.observability.applog import api_call_logger
 
-            client = PVEClient(self.active_profile().settings())
-            client.observers.append(api_call_logger)  # method, path, status, duration — never a secret
-            self._client = await client.connect()
+                if self.client_source is not None:
+                    client = await self.client_source()
+                else:
+                    client = await PVEClient(self.active_profile().settings()).connect()
+                client.observers.append(api_call_logger)  # method, path, status, duration — never a secret
+                self._client = client
+        return self._client
+
+    @property
+    def connected_client(self) -> PVEClient | None:
+        """The client if one is connected already (never connects)."""
         return self._client
 
     # ---- state -----------------------------------------------------------------------------
@@ -167,10 +173,9 @@ class Session:
         await refuse_if_unfinished(await self.db(), self.require_workspace())
 
     async def close(self) -> None:
-        """Close what the session opened (a lent client stays open)."""
+        """Close the client and the state database."""
         if self._client is not None:
-            if self.lent_client is None:
-                await self._client.close()
+            await self._client.close()
             self._client = None
         if self._db is not None:
             await self._db.close()

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
 
-from pmpc_tui.observability.applog import api_call_logger, app_log
+from pmpc_tui.observability.applog import app_log
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
 from pmpc_tui.services.session import ClientSource, Session
@@ -87,7 +87,6 @@ class ProxmoxApp(App[None]):
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
                  workspace_root: Path | None = None, profile_name: str | None = None) -> None:
         super().__init__()
-        self.client_factory = client_factory
         self.demo = demo
         self.demo_process = demo_process
         self.refresh_seconds = refresh_seconds
@@ -96,13 +95,11 @@ class ProxmoxApp(App[None]):
         self.awaited_tasks: set[str] = set()  # tasks the console started and reports on itself
         self.workspace_root = workspace_root
         self.profile_name = profile_name
-        # the console's one session: the REPL's commands run in it, over the console's own client
-        self.session = Session(profile_name=profile_name, state_name="demo" if demo else None, lent_client=self.client)
+        # the console's one session: it owns the client and the state database; screens and the REPL ask it
+        self.session = Session(profile_name=profile_name, state_name="demo" if demo else None,
+                               client_source=client_factory)
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
-        self._workspace_db: tuple[Workspace, Database] | None = None
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
-        self._client: PVEClient | None = None
-        self._client_lock = asyncio.Lock()
         self.repl_session: ReplSession | None = None  # created by the first REPL pane
         self._refreshing = False  # a refresh is in flight
         self._refresh_again = False  # someone asked for one meanwhile
@@ -120,7 +117,7 @@ class ProxmoxApp(App[None]):
 
     # ---- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
-        if self.client_factory is None:
+        if self.session.client_source is None:
             from pmpc_tui.tui.screens.first_run import FirstRunScreen
 
             self.push_screen(FirstRunScreen(), self._connected)
@@ -145,7 +142,7 @@ class ProxmoxApp(App[None]):
             return
         from pmpc_tui.services.connection import client_factory
 
-        self.client_factory = client_factory(result.settings)
+        self.session.client_source = client_factory(result.settings)
         self.demo = result.demo is not None
         self.demo_process = result.demo
         self.session.state_name = "demo" if self.demo else None
@@ -153,24 +150,15 @@ class ProxmoxApp(App[None]):
         self._start_refreshing()
 
     async def on_unmount(self) -> None:
-        await self.session.close()  # its database; the client is the console's, closed here
-        if self._client is not None:
-            await self._client.close()
-        if self._workspace_db is not None:
-            await self._workspace_db[1].close()
+        await self.session.close()  # the client and the state database
         if self.demo_process is not None:
             self.demo_process.stop()
 
     async def client(self) -> PVEClient:
         """The connected API client, shared by every screen and the REPL (connecting on first use)."""
-        async with self._client_lock:
-            if self._client is None:
-                if self.client_factory is None:
-                    raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
-                client = await self.client_factory()
-                client.observers.append(api_call_logger)
-                self._client = client
-        return self._client
+        if self.session.client_source is None:
+            raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
+        return await self.session.client()
 
     async def action_leave(self) -> None:
         """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
@@ -436,20 +424,18 @@ class ProxmoxApp(App[None]):
                     "(7 opens the editor)", title="Workspace created", timeout=10)
 
     async def workspace_db(self) -> tuple[Workspace, Database]:
-        """The open workspace and its state database (opened once)."""
-        from pmpc_tui.services.session import open_workspace_state
-
+        """The open workspace and its state database, as the session holds them."""
         root = self.workspace_root
         if root is None:
             raise PVEError("no workspace is open", "Create one with /init, or start proxmox-mpc inside one.")
-        if self._workspace_db is None or self._workspace_db[0].root != root:
-            self._workspace_db = await open_workspace_state(root)
-        return self._workspace_db
+        await asyncio.to_thread(self.session.use_workspace, root)  # reads proxmox-mpc.yaml
+        return self.session.require_workspace(), await self.session.db()
 
     def console_url_for(self, kind: str, row: dict[str, Any]) -> str | None:
-        if self._client is None:
+        client = self.session.connected_client
+        if client is None:
             return None
-        return console_url(self._client.settings.url, kind, row["vmid"], row["name"], row["node"])
+        return console_url(client.settings.url, kind, row["vmid"], row["name"], row["node"])
 
     # ---- work ----------------------------------------------------------------------------
     @work(group="actions")
