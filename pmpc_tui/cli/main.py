@@ -139,52 +139,27 @@ def _unexpected(exc: Exception) -> int:
 
 def _run_console(args: argparse.Namespace) -> int:
     """Open the full-screen console on the active profile, the demo simulator, or the first-run screen."""
-    from pmpc_tui.config.profiles import ProfileError, ProfileStore
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.pve.errors import PVEError
     from pmpc_tui.services.connection import client_factory
-    from pmpc_tui.services.demo import demo_settings, start_demo_cluster
-    from pmpc_tui.services.session import chosen_profile_name
-    from pmpc_tui.tui.app import ClientFactory, ProxmoxApp
+    from pmpc_tui.services.console_launch import console_launch
+    from pmpc_tui.tui.app import ProxmoxApp
 
     if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
         return ExitCode.USAGE
-    from pmpc_tui.pve.errors import PVEError
-    from pmpc_tui.workspace.find import find_workspace
-
     try:
-        workspace = find_workspace()
+        launch = console_launch(args.profile, args.demo, lambda line: print(line, file=sys.stderr))
     except PVEError as exc:  # a broken proxmox-mpc.yaml: say what is wrong rather than ignoring it
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    profile_name = chosen_profile_name(args.profile, workspace)
-    demo_proc = None
-    factory: ClientFactory | None = None
-    label = ""
-    if args.demo:
-        print("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…", file=sys.stderr)
-        demo_proc = start_demo_cluster()
-        settings = demo_settings(demo_proc)
-        label = "DEMO"
-    else:
-        store = ProfileStore()
-        try:
-            profile = store.get(profile_name)
-            settings = profile.settings()
-            label = f"{profile.name} · {profile.url}"
-        except ProfileError as exc:
-            try:
-                known = bool(store.list())
-            except ProfileError:  # config.yaml itself is unreadable
-                known = True
-            if profile_name or known:  # a named or broken profile: say what is wrong
-                print(f"error: {exc}", file=sys.stderr)
-                return ExitCode.CONNECT
-            settings = None  # first run: the console asks how to connect
-    if settings is not None:
-        factory = client_factory(settings)
-    ProxmoxApp(factory, demo=args.demo, cluster_label=label, refresh_seconds=args.refresh,
-               demo_process=demo_proc, profile_name=profile_name,
-               workspace_root=workspace.root if workspace else None).run()
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.CONNECT
+    factory = client_factory(launch.settings) if launch.settings is not None else None
+    ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
+               demo_process=launch.demo_process, profile_name=launch.profile_name,
+               workspace_root=launch.workspace_root).run()
     return ExitCode.OK
 
 

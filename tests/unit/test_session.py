@@ -46,3 +46,27 @@ def test_the_profile_is_chosen_explicit_then_environment_then_workspace(two_prof
     monkeypatch.setenv("PMPC_PROFILE", "bob")
     assert Session().active_profile().name == "bob"
     assert Session(profile_name="alice").active_profile().name == "alice"
+
+
+def test_the_console_opens_on_the_profile_the_session_chooses(two_profiles: SimulatorThread,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.services.console_launch import console_launch
+
+    monkeypatch.setenv("PMPC_PROFILE", "bob")
+    launch = console_launch(None, False, lambda line: None)
+    assert launch.profile_name == "bob" and launch.label.startswith("bob · ") and launch.settings is not None
+    assert console_launch("alice", False, lambda line: None).label.startswith("alice · ")  # explicit wins
+    with pytest.raises(ProfileError):
+        console_launch("carol", False, lambda line: None)  # a named profile that does not exist: no first run
+
+
+def test_the_console_opens_its_first_run_screen_when_no_profile_exists(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmpc_tui.services.console_launch import console_launch
+
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("PMPC_PROFILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    launch = console_launch(None, False, lambda line: None)
+    assert launch.settings is None and launch.label == "" and launch.workspace_root is None
