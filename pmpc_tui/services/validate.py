@@ -377,26 +377,63 @@ NO_CLUSTER = Finding(".proxmox-mpc/state.db",
                      "(`proxmox-mpc sync` reads them, or run validate without --offline)", "warning")
 
 
-async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClient | None = None) -> list[Finding]:
+async def _last_sync(db: Database | None, state_file: Path | None) -> Any:
+    """The cluster as the last sync saw it: a SQLite state file is read with stdlib sqlite3 (no
+    SQLAlchemy import: `validate --offline` passes `state_file` and no `db`), else through the ORM."""
+    from pmpc_tui.state.lastsync import read_last_sync
+
+    path = state_file if state_file is not None else (db.sqlite_path if db is not None else None)
+    if path is not None:
+        cluster = await asyncio.to_thread(read_last_sync, path)
+        if cluster is not None:
+            return cluster
+    if db is None and state_file is not None:  # not readable as is (e.g. an older schema): open and migrate it
+        from pmpc_tui.state.db import sqlite_url
+
+        opened = Database(sqlite_url(state_file))
+        try:
+            await opened.open()
+            return await _orm_cluster(opened)
+        finally:
+            await opened.close()
+    if db is None:
+        return _NoCluster()
+    return await _orm_cluster(db)
+
+
+async def _orm_cluster(db: Database) -> Any:
+    from pmpc_tui.services.iac import _cluster  # imports SQLModel (~0.5 s)
+
+    return await _cluster(db)
+
+
+def offline_state_file(ws: Workspace) -> Path | None:
+    """The SQLite state file `validate --offline` reads directly (None when PMPC_DATABASE_URL names
+    another database or the checkout has none: then open the DB as usual, or skip the cluster checks)."""
+    import os
+
+    url = os.environ.get("PMPC_DATABASE_URL")
+    if url:
+        return Path(url.split(":///", 1)[1]) if url.startswith("sqlite") and ":///" in url else None
+    return ws.db_path if ws.db_path.is_file() else None
+
+
+async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClient | None = None,
+                             state_file: Path | None = None) -> list[Finding]:
     """All findings, in file order; no errors means plan/apply can run. With `client`, the ISOs and
-    templates the code names are looked up too (one request per storage). Without `db` (offline in a
-    fresh checkout) only the syntax and value rules run."""
+    templates the code names are looked up too (one request per storage). Without `db` and `state_file`
+    (offline in a fresh checkout) only the syntax and value rules run."""
     from pmpc_tui.services.plan import load_code, managed_guests
 
     desired = await asyncio.to_thread(load_code, ws, False)  # the syntax gate, as a list: validate goes on
     findings = [Finding(f"{ws.relative(p.path)}:{p.line}:{p.column}", f"does not parse: {p.message}")
                 for p in desired.problems]
-    if db is not None:
-        from pmpc_tui.services.iac import _cluster  # imports SQLModel (~0.5 s): only when there is a DB
-
-        cluster: Any = await _cluster(db)
-    else:
-        cluster = _NoCluster()
+    cluster: Any = await _last_sync(db, state_file)
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
-    ctx.check_cluster = db is not None
+    ctx.check_cluster = not isinstance(cluster, _NoCluster)
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
-    if db is None:
+    if not ctx.check_cluster:
         findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)

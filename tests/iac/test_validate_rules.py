@@ -397,3 +397,29 @@ def test_validate_offline_in_a_fresh_checkout_checks_the_rules_and_creates_no_st
     messages = [f["message"] for f in json.loads(capsys.readouterr().out)]
     assert any("cpu.cores: 0 is below the minimum of 1" in m for m in messages)
     assert not any("does not exist" in m for m in messages)
+
+
+def test_validate_offline_checks_the_last_sync_without_loading_the_database_library(ws: Path) -> None:
+    """#13: `validate --offline` read the last sync through SQLAlchemy (~1 s of imports at 1,500 guests);
+    the state file is now read with sqlite3, and storage, bridge and node are still checked."""
+    import os
+    import subprocess
+
+    add(ws, "vm-160.tf", vm("wrong_storage", vmid=160, name='"wrong-storage"', storage="local"))
+    add(ws, "vm-161.tf", vm("no_bridge", vmid=161, name='"no-bridge"', bridge="vmbr9"))
+    add(ws, "vm-170.tf", vm("far_node", vmid=170, name='"far-node"', node="pve9"))
+    script = (
+        "import asyncio, sys\n"
+        "from pmpc_tui.services.validate import offline_state_file, validate_workspace\n"
+        "from pathlib import Path\n"
+        "from pmpc_tui.workspace.find import require_workspace\n"
+        f"ws = require_workspace(Path({str(ws)!r}))\n"
+        "found = asyncio.run(validate_workspace(ws, None, state_file=offline_state_file(ws)))\n"
+        "print('\\n'.join(f'{f.where} {f.message}' for f in found))\n"
+        "print('sqlalchemy loaded' if 'sqlalchemy' in sys.modules else 'no sqlalchemy')\n")
+    env = {k: v for k, v in os.environ.items() if k != "PMPC_DATABASE_URL"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert "no sqlalchemy" in out
+    assert "terraform/vm-160.tf:" in out and "storage 'local' does not hold images" in out
+    assert "bridge 'vmbr9' does not exist on pve1" in out
+    assert "terraform/vm-170.tf:" in out and "pve9" in out
