@@ -121,12 +121,13 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    from pmpc_tui.services.validate import offline_has_cluster, validate_workspace
+    from pmpc_tui.services.validate import offline_has_cluster, offline_state_file, validate_workspace
 
     ws = ctx.require_workspace()
     offline = getattr(args, "offline", False)
-    db = await ctx.db() if not offline or offline_has_cluster(ws) else None
-    findings = await validate_workspace(ws, db, None if offline else await ctx.client())
+    state_file = offline_state_file(ws) if offline else None  # read directly: no database library to import
+    db = None if offline and (state_file or not offline_has_cluster(ws)) else await ctx.db()
+    findings = await validate_workspace(ws, db, None if offline else await ctx.client(), state_file=state_file)
     if not findings:
         return Result(data=[], message="valid: the code parses, every argument and value is accepted, names and "
                                        "VMIDs are unique, and every guest fits its node, storage and bridge")
