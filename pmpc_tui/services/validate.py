@@ -380,7 +380,7 @@ NO_CLUSTER = Finding(".proxmox-mpc/state.db",
 async def _last_sync(db: Database | None, state_file: Path | None) -> Any:
     """The cluster as the last sync saw it: a SQLite state file is read with stdlib sqlite3 (no
     SQLAlchemy import: `validate --offline` passes `state_file` and no `db`), else through the ORM."""
-    from pmpc_tui.state.lastsync import read_last_sync
+    from pmpc_tui.services.last_sync import read_last_sync
 
     path = state_file if state_file is not None else (db.sqlite_path if db is not None else None)
     if path is not None:
