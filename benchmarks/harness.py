@@ -7,6 +7,7 @@ baseline measured in the same run on the same machine.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -22,6 +23,15 @@ from pathlib import Path
 from pmpc_tui.simulator.server import SimulatorInfo, SimulatorProcess
 
 CLI = [sys.executable, "-m", "pmpc_tui"]
+# the issue's scenario: 5 nodes, 1,000 VMs, 500 containers, 20 ms API latency
+LARGE = ("--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500", "--latency-ms", "20")
+
+
+def repeat_args(doc: str, argv: list[str] | None) -> argparse.Namespace:
+    """The common command line of the benchmarks: `--repeat N` (runs per command; the median is judged)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median is judged)")
+    return parser.parse_args(argv)
 
 
 @dataclass

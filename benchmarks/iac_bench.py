@@ -15,23 +15,19 @@ Goal (issue #13): import ≤ 2x sync. Run: .venv/bin/python benchmarks/iac_bench
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import Timing, bench_cluster, fresh_checkout, verdict_line
+from harness import LARGE, Timing, bench_cluster, fresh_checkout, repeat_args, verdict_line
 
 IMPORT_GOAL = 2.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median is judged)")
-    args = parser.parse_args(argv)
+    args = repeat_args(__doc__, argv)
     with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
-            bench_cluster(Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
-                          "--latency-ms", "20") as bench:
+            bench_cluster(Path(tmp), *LARGE) as bench:
         first: list[float] = []
         rss = 0.0
         for i in range(args.repeat):

@@ -12,23 +12,19 @@ Run: .venv/bin/python benchmarks/plan_bench.py [--repeat N]   (exit status 0 = P
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import bench_cluster, fresh_checkout, verdict_line
+from harness import LARGE, bench_cluster, fresh_checkout, repeat_args, verdict_line
 
 WARM_GOAL, FRESH_GOAL, RSS_GOAL_MB = 1.5, 2.0, 200.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per command (the median is judged)")
-    args = parser.parse_args(argv)
+    args = repeat_args(__doc__, argv)
     with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
-            bench_cluster(Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", "1000", "--cts", "500",
-                          "--latency-ms", "20") as bench:
+            bench_cluster(Path(tmp), *LARGE) as bench:
         ws = Path(tmp) / "ws"
         bench.run("init", str(ws))
         bench.run("import", cwd=ws)
