@@ -90,7 +90,8 @@ async def _run(args: argparse.Namespace) -> int:
     demo = None
     try:
         ws = ctx.workspace()
-        setup_logging(ws.root if ws else None)
+        # `mcp --read-only` writes nothing, not even its log file
+        setup_logging(ws.root if ws else None, to_file=not getattr(args, "read_only", False))
         if args.demo:
             demo = await _start_demo(ctx)
         command = BY_NAME[args.command]

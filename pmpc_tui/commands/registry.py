@@ -221,7 +221,9 @@ def _state(p: argparse.ArgumentParser) -> None:
 
 
 def _mcp(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--read-only", action="store_true", help="only tools that read (for untrusted clients)")
+    p.add_argument("--read-only", action="store_true",
+                   help="only tools that read, and nothing written: no state database, report or log file write "
+                        "(for untrusted clients)")
     p.add_argument("--transport", choices=("stdio", "http"), default="stdio",
                    help="stdio (default) or streamable HTTP on loopback with a bearer token")
     p.add_argument("--port", type=whole_number, default=8765, help="HTTP port (default 8765)")

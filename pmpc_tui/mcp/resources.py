@@ -1,15 +1,26 @@
-"""MCP resources: the workspace, the live infrastructure, one guest or node, logs, health, diagnostics, IaC files."""
+"""MCP resources: the workspace, the live infrastructure, one guest or node, logs, health, diagnostics, IaC files.
+
+A guest, node or file that does not exist is a resource error (`-32602`), never a document saying so."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 
-from pmpc_tui.mcp.common import clean, guarded
+from pmpc_tui.mcp.common import clean, read_guarded
 from pmpc_tui.mcp.tools_read import health_checks
 from pmpc_tui.pve.redact import redact
 from pmpc_tui.services.session import Session
+
+
+def _missing(what: str, next_step: str) -> Exception:
+    from mcp.server.mcpserver.exceptions import ResourceNotFoundError
+
+    from pmpc_tui.mcp.common import error_text
+
+    return ResourceNotFoundError(error_text(what, next_step))
 
 
 def register(server: MCPServer, session: Session) -> None:
@@ -27,27 +38,27 @@ def register(server: MCPServer, session: Session) -> None:
     async def infrastructure() -> str:
         from pmpc_tui.services.live import load_cluster_view
 
-        view = await load_cluster_view(await session.client())
-        return json.dumps(clean({"nodes": view.nodes, "vms": view.vms, "containers": view.containers,
-                                 "storage": view.storage}))
+        async def go() -> Any:
+            view = await load_cluster_view(await session.client())
+            return {"nodes": view.nodes, "vms": view.vms, "containers": view.containers, "storage": view.storage}
+        return json.dumps(await read_guarded(go))
 
     @server.resource("pmpc://guests/{vmid}", name="guest", mime_type="application/json",
                      description="One VM or container by VMID: config and status.")
     async def guest(vmid: str) -> str:
-        from pmpc_tui.pve.errors import ValidationFailed
+        from pmpc_tui.pve.errors import NotFound
         from pmpc_tui.services.guest_ref import parse_vmid
         from pmpc_tui.services.inventory import describe_guest as service
         from pmpc_tui.services.live import load_cluster_view
 
-        try:
+        async def go() -> Any:
             number = parse_vmid(vmid)  # bad input: nothing is sent
-        except ValidationFailed as exc:
-            return json.dumps({"error": str(exc)})
-        view = await load_cluster_view(await session.client())
-        found = view.find_guest(number)
-        if found is None:
-            return json.dumps({"error": f"no guest {number}"})
-        return json.dumps(clean(await service(await session.client(), found[0], number)))
+            view = await load_cluster_view(await session.client())
+            found = view.find_guest(number)
+            if found is None:
+                raise NotFound(f"no guest {number} in the cluster")
+            return await service(await session.client(), found[0], number)
+        return json.dumps(await read_guarded(go))
 
     @server.resource("pmpc://logs/recent", name="recent logs", mime_type="application/json",
                      description="The last 200 log entries, with correlation IDs.")
@@ -60,15 +71,22 @@ def register(server: MCPServer, session: Session) -> None:
     @server.resource("pmpc://nodes/{node}", name="node", mime_type="application/json",
                      description="One node: status, CPU, memory, disk, uptime.")
     async def node_resource(node: str) -> str:
+        from pmpc_tui.pve.errors import NotFound
         from pmpc_tui.services.live import load_cluster_view
 
-        view = await load_cluster_view(await session.client())
-        row = next((n for n in view.nodes if n["node"] == node), None)
-        return json.dumps(clean(row or {"error": f"no node {node}"}))
+        async def go() -> Any:
+            view = await load_cluster_view(await session.client())
+            row = next((n for n in view.nodes if n["node"] == node), None)
+            if row is None:
+                raise NotFound(f"no node {node!r} in the cluster",
+                               f"The nodes are: {', '.join(n['node'] for n in view.nodes)}.")
+            return row
+        return json.dumps(await read_guarded(go))
 
-    @server.resource("pmpc://health", name="health", mime_type="application/json", description="The health checks.")
+    @server.resource("pmpc://health", name="health", mime_type="application/json",
+                     description="The health checks and the worst of them.")
     async def health_resource() -> str:
-        return json.dumps((await guarded(lambda: health_checks(session))).get("result"))
+        return json.dumps(await read_guarded(lambda: health_checks(session)))
 
     @server.resource("pmpc://diagnostics", name="diagnostics", mime_type="application/json",
                      description="Health, metrics and versions in one document (what report bundles hold, minus logs).")
@@ -76,7 +94,7 @@ def register(server: MCPServer, session: Session) -> None:
         from pmpc_tui.observability.metrics import METRICS
         from pmpc_tui.services.report import versions
 
-        checks = (await guarded(lambda: health_checks(session))).get("result")
+        checks = await read_guarded(lambda: health_checks(session))
         return json.dumps(clean({"health": checks, "metrics": METRICS.summary(), "versions": versions()}))
 
     @server.resource("pmpc://iac", name="IaC files", mime_type="application/json",
@@ -93,10 +111,11 @@ def register(server: MCPServer, session: Session) -> None:
                      description="One file of terraform/ (e.g. vm-101.tf) or ansible/ (e.g. inventory.yml).")
     async def iac_file(name: str) -> str:
         ws = session.workspace()
-        if ws is None or "/" in name or name.startswith("."):
-            return "not found"
-        for folder in (ws.terraform_dir, ws.ansible_dir):
-            path = folder / name
-            if path.is_file():
-                return redact(path.read_text(encoding="utf-8"))
-        return "not found"
+        if ws is None:
+            raise _missing("no workspace here", "Start the server in a workspace (`proxmox-mpc init`).")
+        if "/" not in name and not name.startswith("."):
+            for folder in (ws.terraform_dir, ws.ansible_dir):
+                path = folder / name
+                if path.is_file():
+                    return redact(path.read_text(encoding="utf-8"))
+        raise _missing(f"no file {name!r} in terraform/ or ansible/", "pmpc://iac lists the files.")

@@ -1,8 +1,10 @@
 """`proxmox-mpc mcp`: the workspace and the cluster for AI assistants, over stdio (or streamable HTTP).
 
 Tools are thin adapters over the same services the CLI and console use; every result passes
-through the secret filter. `read_only` removes every tool that changes anything; `apply` and the
-power actions that stop a guest need `confirm=true`.
+through the secret filter and has a typed output schema; a failure or refusal is a tool error
+(`isError: true`). `read_only` removes every tool that changes anything and writes nothing at all
+(the session's state database is a private copy, `report` returns its files, no log file);
+`apply`, `delete_guest` and the power actions that stop a guest need `confirm=true`.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from pmpc_tui.commands.context import CommandContext
 
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     """The MCP server over the context's session: read tools, change tools (unless read-only), resources, prompts."""
+    from pmpc_tui import __version__
     from pmpc_tui.mcp import prompts, resources, tools_change, tools_read
 
-    server: MCPServer = MCPServer("proxmox-mpc", instructions=(
-        "Proxmox VE infrastructure as code. Read with list_guests/describe_guest/health/plan; change the "
-        "cluster only with apply(confirm=true) after showing the plan to the user."
-        + (" This server is READ-ONLY." if read_only else "")))
+    ctx.session.read_only = read_only  # before anything opens the state database
+    server: MCPServer = MCPServer("proxmox-mpc", version=__version__, instructions=(
+        "Proxmox VE infrastructure as code. Read with list_guests/describe_guest/tasks/health/plan; change the "
+        "cluster only with apply(confirm=true) after showing the plan to the user. A failed or refused call "
+        "is a tool error whose text says what went wrong and the next step."
+        + (" This server is READ-ONLY: it changes nothing and writes nothing." if read_only else "")))
     tools_read.register(server, ctx.session)
     if not read_only:
         tools_change.register(server, ctx.session)

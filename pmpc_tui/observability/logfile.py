@@ -38,8 +38,9 @@ def debug_flag(folder: Path) -> Path:
     return folder / "debug"
 
 
-def setup_logging(workspace_root: Path | None) -> Path:
-    """Attach the redacting context filter and the rotating JSON-lines file to the `pmpc` logger."""
+def setup_logging(workspace_root: Path | None, to_file: bool = True) -> Path:
+    """Attach the redacting context filter and (unless not `to_file`) the rotating JSON-lines file to the `pmpc`
+    logger."""
     from pmpc_tui.observability.applog import LOGGER_NAME, app_log
     from pmpc_tui.observability.correlation import ContextFilter
 
@@ -50,6 +51,8 @@ def setup_logging(workspace_root: Path | None) -> Path:
     ring = app_log()
     if not any(isinstance(f, ContextFilter) for f in ring.filters):
         ring.addFilter(ContextFilter())
+    if not to_file:
+        return folder
     if _handler is not None and Path(_handler.baseFilename).parent == folder.resolve():
         return folder
     if _handler is not None:

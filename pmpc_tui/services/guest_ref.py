@@ -40,6 +40,13 @@ def parse_guest_kind(value: str, field: str = "kind") -> str:
     return kind
 
 
+def check_pve_kind(kind: str) -> str:
+    """`kind` itself when it is a PVE guest type (qemu or lxc), else ValidationFailed: services check it again."""
+    if kind not in ("qemu", "lxc"):
+        raise ValidationFailed("invalid", {"kind": f"{shown(kind)} is not a guest kind: use vm or ct"})
+    return kind
+
+
 def is_ascii_number(text: str) -> bool:
     """True when `text` is one or more ASCII digits 0-9 and nothing else."""
     return ASCII_DIGITS.fullmatch(text) is not None

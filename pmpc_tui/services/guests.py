@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.pve.client import ProgressCallback, PVEClient
-from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError
+from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, ValidationFailed
+from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
 
 log = logging.getLogger("pmpc.guests")
@@ -41,8 +42,9 @@ async def power_action(client: PVEClient, kind: str, ident: int | str, action: s
                        dry_run: bool = False, timeout: float = 300.0,
                        on_progress: ProgressCallback | None = None) -> ActionResult:
     """Start/stop/shutdown/reboot/suspend/resume a guest; optionally wait for its task."""
-    if action not in POWER_ACTIONS:
-        raise ValueError(f"unknown action {action}")
+    if action not in POWER_ACTIONS:  # bad input: nothing is sent
+        raise ValidationFailed("invalid", {"action": f"{shown(action)} is not a power action: use "
+                                                     f"{', '.join(POWER_ACTIONS)}"})
     ref = await find_guest(client, kind, ident)
     if dry_run:
         return ActionResult(action, ref, True)

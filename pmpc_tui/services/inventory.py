@@ -9,7 +9,7 @@ from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, ValidationFailed
-from pmpc_tui.services.guest_ref import parse_guest_ident
+from pmpc_tui.services.guest_ref import check_pve_kind, parse_guest_ident
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ def _matches(row: dict[str, Any], node: str | None, status: str | None, selector
 async def list_guests(client: PVEClient, kind: str, node: str | None = None, status: str | None = None,
                       selector: str | None = None) -> list[dict[str, Any]]:
     """Guests of one kind (qemu or lxc), filtered, sorted by VMID."""
+    check_pve_kind(kind)
     sel = parse_selector(selector)
     resources = await client.get("/cluster/resources", type="vm")
     rows = [guest_row(r) for r in resources if r.get("type") == kind]
@@ -115,6 +116,7 @@ async def list_storage(client: PVEClient, node: str | None = None,
 
 async def find_guest(client: PVEClient, kind: str, ident: int | str) -> GuestRef:
     """Resolve a VMID or name to a guest of the given kind, or NotFound (bad input: nothing is sent)."""
+    check_pve_kind(kind)
     ident = parse_guest_ident(ident)
     resources = await client.get("/cluster/resources", type="vm")
     label = "VM" if kind == "qemu" else "container"

@@ -52,23 +52,33 @@ def versions() -> dict[str, str]:
     return {"proxmox-mpc": __version__, "python": sys.version.split()[0], "platform": platform.platform()}
 
 
+def bundle_files(summary: str, parts: dict[str, Any], anonymize: bool, hosts: set[str] | None = None
+                 ) -> dict[str, str]:
+    """The bundle's files and their text (JSON, or text for logs), secrets removed and hosts anonymized."""
+    clean = Anonymizer(hosts=set(hosts or ())) if anonymize else (lambda text: text)
+    files = {"SUMMARY.txt": clean(redact(summary)) + "\n"}
+    for name, value in parts.items():
+        text = value if isinstance(value, str) else json.dumps(value, indent=2, sort_keys=True, default=str)
+        files[name] = clean(redact(text))
+    return files
+
+
 def build_bundle(out_dir: Path, summary: str, parts: dict[str, Any], anonymize: bool,
                  hosts: set[str] | None = None) -> Path:
     """Write `report-<time>.zip` with one file per part (JSON, or text for logs); returns its path."""
-    clean = Anonymizer(hosts=set(hosts or ())) if anonymize else (lambda text: text)
+    files = bundle_files(summary, parts, anonymize, hosts)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"report-{time.strftime('%Y%m%d-%H%M%S')}.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("SUMMARY.txt", clean(redact(summary)) + "\n")
-        for name, value in parts.items():
-            text = value if isinstance(value, str) else json.dumps(value, indent=2, sort_keys=True, default=str)
-            bundle.writestr(name, clean(redact(text)))
+        for name, text in files.items():
+            bundle.writestr(name, text)
     path.chmod(0o600)
     return path
 
 
-def assistant_prompt(path: Path, summary: str) -> str:
-    return (f"I use proxmox-mpc with Proxmox VE and hit a problem: {summary}. The attached bundle {path.name} "
+def assistant_prompt(path: Path | None, summary: str) -> str:
+    bundle = f"The attached bundle {path.name}" if path is not None else "The report below"
+    return (f"I use proxmox-mpc with Proxmox VE and hit a problem: {summary}. {bundle} "
             "has the last logs (with correlation IDs), the health checks, a configuration and state summary, "
             "recent tasks and versions; secrets are removed. Find what went wrong and tell me what to do next.")
 
@@ -81,6 +91,14 @@ class WrittenReport:
     prompt: str
 
 
+@dataclass
+class ReportContents:
+    """The bundle's files as text (nothing written) and the prompt to hand an assistant with them."""
+
+    files: dict[str, str]
+    prompt: str
+
+
 async def write_report(session: Session, summary: str, minutes: int = 60, anonymize: bool = True,
                        progress: Callable[[str], None] | None = None) -> WrittenReport:
     """Gather health, recent tasks, logs, configuration and state summary into one redacted bundle.
@@ -88,6 +106,25 @@ async def write_report(session: Session, summary: str, minutes: int = 60, anonym
     What cannot be reached (the cluster, the state database) is said in the bundle instead of stopping it."""
     import asyncio
 
+    from pmpc_tui.observability.logfile import log_dir
+
+    parts, hosts = await gather_report(session, summary, minutes, progress)
+    ws = session.workspace()
+    out = (ws.root / ".proxmox-mpc" / "reports") if ws else log_dir(None).parent / "reports"
+    path = await asyncio.to_thread(build_bundle, out, summary, parts, anonymize, hosts)
+    return WrittenReport(path, assistant_prompt(path, summary))
+
+
+async def report_contents(session: Session, summary: str, minutes: int = 60,
+                          anonymize: bool = True) -> ReportContents:
+    """What `write_report` would bundle, returned as text: nothing is written (a read-only MCP server)."""
+    parts, hosts = await gather_report(session, summary, minutes)
+    return ReportContents(bundle_files(summary, parts, anonymize, hosts), assistant_prompt(None, summary))
+
+
+async def gather_report(session: Session, summary: str, minutes: int = 60,
+                        progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], set[str]]:
+    """The bundle's parts (file name → value) and the host names to anonymize; bad input stops it first."""
     from pmpc_tui.observability.logfile import log_dir, read_entries
     from pmpc_tui.observability.metrics import METRICS
     from pmpc_tui.pve.errors import PVEError
@@ -132,9 +169,7 @@ async def write_report(session: Session, summary: str, minutes: int = 60, anonym
         "errors.txt": "\n".join(f"{e.get('msg')}\n{e.get('trace', '')}" for e in logs
                                 if e.get("level") in ("ERROR", "WARNING")),
     }
-    out = (ws.root / ".proxmox-mpc" / "reports") if ws else folder.parent / "reports"
-    path = await asyncio.to_thread(build_bundle, out, summary, parts, anonymize, hosts)
-    return WrittenReport(path, assistant_prompt(path, summary))
+    return parts, hosts
 
 
 async def _state_summary(session: Session) -> Any:

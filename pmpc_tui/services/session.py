@@ -20,6 +20,7 @@ from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.state.db import Database, default_database_url, sqlite_url
 
 if TYPE_CHECKING:
+    from pmpc_tui.services.scratch_state import ScratchState
     from pmpc_tui.state.errors import StateDatabaseError
     from pmpc_tui.workspace.config import Workspace
 
@@ -47,6 +48,7 @@ class Session:
 
     A front end that connects its own way (the console's connection form or demo) passes `client_source`;
     the session connects through it once, owns that client and closes it with everything else in `close()`.
+    A `read_only` session never writes its state database: `db()` is a private copy (services/scratch_state.py).
     """
 
     profile_name: str | None = None
@@ -54,6 +56,8 @@ class Session:
     store: ProfileStore = field(default_factory=ProfileStore)
     state_name: str | None = None  # state DB folder; the profile's name by default
     client_source: ClientSource | None = None
+    read_only: bool = False
+    _scratch: ScratchState | None = None
     _client: PVEClient | None = None
     _db: Database | None = None
     _db_url: str | None = None
@@ -147,10 +151,18 @@ class Session:
             await self._db.close()
             self._db = None
         if self._db is None:
-            db = Database(url)
+            db = Database(await self._scratch_url(url) if self.read_only else url)
             await db.open()
             self._db, self._db_url = db, url
         return self._db
+
+    async def _scratch_url(self, url: str) -> str:
+        """A read-only session's private copy of the database at `url` (the real one is only read)."""
+        from pmpc_tui.services.scratch_state import ScratchState
+
+        if self._scratch is None:
+            self._scratch = ScratchState()
+        return await asyncio.to_thread(self._scratch.url_for, url)
 
     async def db_or_error(self) -> tuple[Database | None, StateDatabaseError | None]:
         """The state database, or None and the StateDatabaseError that says why it cannot be used."""
@@ -180,3 +192,6 @@ class Session:
         if self._db is not None:
             await self._db.close()
             self._db = None
+        if self._scratch is not None:
+            self._scratch.remove()
+            self._scratch = None
