@@ -2,26 +2,56 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from iac_support import cli_environment, run_cli
 from mcp import StdioServerParameters
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
-def server(sim: SimulatorThread, home: Path, *extra: str) -> StdioServerParameters:
-    """The MCP server in a child process, working in `home`/ws with the config and state under `home`."""
+@contextmanager
+def workspace_home(sim: SimulatorThread, home: Path) -> Iterator[Path]:
+    """A profile 'lab' for `sim` and a workspace `home`/ws with every guest imported."""
+    with cli_environment(sim, home):
+        ws = home / "ws"
+        assert run_cli(home, "init", str(ws)) == 0
+        assert run_cli(ws, "import") == 0
+    yield home
+
+
+def server(sim: SimulatorThread, home: Path, *extra: str, cwd: Path | None = None) -> StdioServerParameters:
+    """The MCP server in a child process, working in `home`/ws (or `cwd`) with the config and state under `home`."""
     env = {"PMPC_CONFIG_DIR": str(home / "config"), "PMPC_STATE_DIR": str(home / "state"),
            "LAB_TOKEN": sim.info.token_secret, "PATH": "/usr/bin:/bin"}
     return StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", *extra], env=env,
-                                 cwd=str(home / "ws"))
+                                 cwd=str(cwd or home / "ws"))
 
 
 def payload(result: Any) -> dict[str, Any]:
-    """A tool's answer as a dict (structured content, else the JSON text)."""
-    if getattr(result, "structured_content", None):
-        return dict(result.structured_content)
-    return json.loads(result.content[0].text)  # type: ignore[no-any-return]
+    """A successful tool answer's structured content (the call must not be an error)."""
+    assert not result.is_error, result.content[0].text if result.content else result
+    assert result.structured_content is not None, "every tool has an output schema"
+    return dict(result.structured_content)
+
+
+def error(result: Any) -> str:
+    """The text of a tool error (the call must be one, with no traceback in it)."""
+    assert result.is_error, result.structured_content
+    text = "\n".join(block.text for block in result.content)
+    assert "Traceback" not in text
+    return text
+
+
+def writes(sim: SimulatorThread) -> int:
+    """How many changing requests the simulator has served."""
+    return int(sim.control("GET", "/state")["writes"])
+
+
+def requests(sim: SimulatorThread) -> int:
+    """How many requests the simulator has served."""
+    return int(sim.control("GET", "/state")["requests"])

@@ -8,63 +8,60 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from iac_support import cli_environment, run_cli
-from mcp import Client, StdioServerParameters
-from mcp_support import payload, server
+from iac_support import cli_environment
+from mcp import Client, MCPError, StdioServerParameters
+from mcp_support import error, payload, server, workspace_home
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture
 def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
-    with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
-    yield tmp_path
+    with workspace_home(sim, tmp_path):
+        yield tmp_path
 
 
 async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, home: Path) -> None:
     outputs: list[str] = []
     async with Client(server(sim, home)) as client:
         tools = {t.name: t for t in (await client.list_tools()).tools}
-        assert set(tools) == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "report",
-                              "sync", "power", "apply", "create_guest"}
+        assert set(tools) == {"list_guests", "describe_guest", "search", "tasks", "health", "plan", "validate",
+                              "report", "sync", "power", "apply", "create_guest", "delete_guest"}
         assert tools["create_guest"].annotations.read_only_hint is False
         assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
         calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),
-                 ("search", {"text": "k8s"}), ("health", {}), ("plan", {}), ("validate", {}), ("sync", {}),
-                 ("report", {"summary": "just checking"})]
+                 ("search", {"text": "k8s"}), ("tasks", {}), ("health", {}), ("plan", {}), ("validate", {}),
+                 ("sync", {}), ("report", {"summary": "just checking"})]
         results = {}
         for name, arguments in calls:
             result = payload(await client.call_tool(name, arguments))
             outputs.append(json.dumps(result))
             results[name] = result
-            assert result["ok"], (name, result)
-        assert {g["name"] for g in results["list_guests"]["result"]} == {"debian-12-template", "dev-sandbox",
+        assert {g["name"] for g in results["list_guests"]["guests"]} == {"debian-12-template", "dev-sandbox",
                                                                           "win11-desktop"}
-        assert results["describe_guest"]["result"]["vmid"] == 101
-        assert {g["name"] for g in results["search"]["result"]} == {"k8s-cp-1", "k8s-worker-1", "k8s-worker-2"}
-        assert results["plan"]["result"]["summary"]["no-op"] == 18
-        assert Path(results["report"]["result"]["bundle"]).is_file()
-        bad = payload(await client.call_tool("create_guest", {"name": "-bad-", "node": "pve1"}))
-        assert not bad["ok"] and "DNS" in bad["error"]
+        assert results["describe_guest"]["vmid"] == 101
+        assert {g["name"] for g in results["search"]["guests"]} == {"k8s-cp-1", "k8s-worker-1", "k8s-worker-2"}
+        assert results["plan"]["summary"]["no-op"] == 18
+        assert results["validate"]["valid"] is True and results["health"]["overall"] in ("ok", "warning")
+        assert Path(results["report"]["bundle"]).is_file()
+        bad = error(await client.call_tool("create_guest", {"name": "-bad-", "node": "pve1"}))
+        assert "DNS" in bad and "next step:" in bad
         made = payload(await client.call_tool("create_guest", {"name": "mcp-01", "node": "pve2", "cores": 1,
                                                                  "memory_mib": 512, "disk_gib": 8}))
-        assert made["ok"], made
-        assert (home / "ws" / "terraform" / f"vm-{made['result']['vmid']}.tf").is_file()
+        assert (home / "ws" / "terraform" / f"vm-{made['vmid']}.tf").is_file()
 
-        refused = payload(await client.call_tool("power", {"guest": "101", "action": "stop"}))
-        assert not refused["ok"] and "confirm=true" in refused["error"]
+        refused = error(await client.call_tool("power", {"guest": "101", "action": "stop"}))
+        assert "confirm=true" in refused
         assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
         started = payload(await client.call_tool("power", {"guest": "dev-sandbox", "action": "start"}))
-        assert started["ok"] and sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
-        assert not payload(await client.call_tool("apply", {}))["ok"]
+        assert started["exitstatus"] == "OK" and sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
+        assert "confirm=true" in error(await client.call_tool("apply", {}))
         applied = payload(await client.call_tool("apply", {"confirm": True}))
-        assert applied["ok"] and sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"  # back to code
+        assert "steps done" in applied["summary"]
+        assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"  # back to code
         assert sim.call(lambda: any(g.name == "mcp-01" for g in sim.sim.cluster.guests.values()))
         stopped = payload(await client.call_tool("power", {"guest": "mcp-01", "action": "stop", "confirm": True}))
-        assert stopped["ok"], stopped
+        assert stopped["action"] == "stop" and stopped["name"] == "mcp-01"
 
         resources = {str(r.uri) for r in (await client.list_resources()).resources}
         assert {"pmpc://workspace", "pmpc://infrastructure", "pmpc://logs/recent"} <= resources
@@ -89,9 +86,9 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
 async def test_read_only_mode_offers_no_tool_that_changes_anything(sim: SimulatorThread, home: Path) -> None:
     async with Client(server(sim, home, "--read-only")) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert names == {"list_guests", "describe_guest", "search", "health", "plan", "validate", "report"}
+        assert names == {"list_guests", "describe_guest", "search", "tasks", "health", "plan", "validate", "report"}
         result = await client.call_tool("power", {"guest": "101", "action": "stop", "confirm": True})
-        assert result.is_error
+        assert "Unknown tool" in error(result)
     assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"
 
 
@@ -128,7 +125,7 @@ async def test_http_transport_needs_the_bearer_token(sim: SimulatorThread, home:
             names = {t.name for t in (await client.list_tools()).tools}
             assert "apply" not in names and "list_guests" in names
             result = payload(await client.call_tool("list_guests", {"kind": "ct"}))
-            assert result["ok"] and len(result["result"]) == 7
+            assert len(result["guests"]) == 7
             assert sim.info.token_secret not in json.dumps(result)
     finally:
         proc.terminate()
@@ -155,11 +152,11 @@ async def test_a_full_width_or_bad_vmid_from_an_assistant_reaches_no_guest(sim: 
     async with Client(params) as client:
         before = sim.control("GET", "/state")["requests"]
         for guest in (full_width, "99", "-1", "", "$(id)", "9" * 5000):
-            started = payload(await client.call_tool("power", {"guest": guest, "action": "start"}))
-            assert not started["ok"] and "VMID" in started["error"], started
-            described = payload(await client.call_tool("describe_guest", {"guest": guest}))
-            assert not described["ok"] and "VMID" in described["error"], described
-        text = (await client.read_resource(f"pmpc://guests/{full_width}")).contents[0].text
-        assert "not a VMID" in json.loads(text)["error"]
+            started = error(await client.call_tool("power", {"guest": guest, "action": "start"}))
+            assert "VMID" in started, started
+            described = error(await client.call_tool("describe_guest", {"guest": guest}))
+            assert "VMID" in described, described
+        with pytest.raises(MCPError, match="not a VMID"):
+            await client.read_resource(f"pmpc://guests/{full_width}")
         assert sim.control("GET", "/state")["requests"] == before  # nothing was sent
     assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "stopped"
