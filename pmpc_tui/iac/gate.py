@@ -155,9 +155,10 @@ def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
 
 
-def yaml_gate(paths: list[Path], memo_path: Path | None = None) -> list[SyntaxProblem]:
+def yaml_gate(paths: list[Path], memo_path: Path | None = None, write_memo: bool = True) -> list[SyntaxProblem]:
     """Problems in these YAML files; with `memo_path`, files whose exact bytes passed before are not parsed
-    again (a 1,500-host inventory costs seconds to parse in pure Python, its sha256 milliseconds)."""
+    again (a 1,500-host inventory costs seconds to parse in pure Python, its sha256 milliseconds).
+    `write_memo=False` reads the memo but never writes it."""
     import hashlib
     import json
 
@@ -182,7 +183,7 @@ def yaml_gate(paths: list[Path], memo_path: Path | None = None) -> list[SyntaxPr
             problems += found
         else:
             passed[str(path)] = digest
-    if memo_path is not None and passed != memo:
+    if memo_path is not None and write_memo and passed != memo:
         from pmpc_tui.config.files import atomic_write
 
         try:

@@ -73,6 +73,8 @@ class Session:
 
             self._workspace = find_workspace()
             self._workspace_looked_up = True
+        if self._workspace is not None and self.read_only:
+            self._workspace.read_only = True  # its caches are read, not written
         return self._workspace
 
     def require_workspace(self) -> Workspace:

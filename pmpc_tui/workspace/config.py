@@ -81,6 +81,7 @@ class Workspace:
 
     root: Path
     config: WorkspaceConfig
+    read_only: bool = False  # caches are read, never written (a read-only MCP server writes nothing)
 
     @property
     def config_path(self) -> Path:
