@@ -139,16 +139,15 @@ def test_prevent_destroy_stops_destroy_before_anything_is_touched(
 
 async def test_mcp_apply_of_a_destructive_plan_needs_allow_destroy(sim: SimulatorThread, workspace: Path) -> None:
     from mcp import Client
-    from mcp_support import payload, server
+    from mcp_support import error, payload, server
 
     (workspace / "terraform" / "vm-109.tf").unlink()
     async with Client(server(sim, workspace.parent)) as client:
-        refused = payload(await client.call_tool("apply", {"confirm": True}))
-        assert not refused["ok"] and "dev_sandbox (VMID 109)" in refused["error"]
-        assert "allow_destroy" in refused["next_step"]
+        refused = error(await client.call_tool("apply", {"confirm": True}))
+        assert "dev_sandbox (VMID 109)" in refused and "allow_destroy" in refused.split("next step:")[1]
         assert sim.call(lambda: 109 in sim.sim.cluster.guests)
         done = payload(await client.call_tool("apply", {"confirm": True, "allow_destroy": True}))
-        assert done["ok"], done
+        assert "steps done" in done["summary"], done
     assert sim.call(lambda: 109 not in sim.sim.cluster.guests)
 
 

@@ -349,8 +349,8 @@ async def test_mcp_apply_refuses_when_validate_finds_errors(shared_sim: Simulato
     params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp"], env=env, cwd=str(ws))
     async with Client(params) as client:
         result = await client.call_tool("apply", {"confirm": True})
-    text = json.dumps(result.structured_content) if getattr(result, "structured_content", None) else \
-        result.content[0].text
+    text = result.content[0].text
+    assert result.is_error, text
     assert "VMID 166 is also used by" in text and "nothing was applied" in text
     assert shared_sim.call(lambda: 166 not in shared_sim.sim.cluster.guests)
 

@@ -539,7 +539,7 @@ async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: 
                                                                            tmp_path: Path) -> None:
     from iac_support import cli_environment, run_cli
     from mcp import Client
-    from mcp_support import payload, server
+    from mcp_support import error, payload, server
 
     def workspace() -> None:
         with cli_environment(sim, tmp_path):
@@ -550,12 +550,11 @@ async def test_mcp_tools_return_the_error_and_health_calls_the_db_critical(sim: 
     db_path = tmp_path / "ws" / ".proxmox-mpc" / "state.db"
     garbage_header(db_path)
     async with Client(server(sim, tmp_path)) as client:
-        synced = payload(await client.call_tool("sync", {}))
-        assert synced["ok"] is False and f"the state database {db_path} is damaged" in synced["error"]
-        assert "state rebuild" in synced["next_step"]
-        health = payload(await client.call_tool("health", {}))
-        assert health["ok"] is True
-        database = next(c for c in health["result"] if c["check"] == "database")
+        synced = error(await client.call_tool("sync", {}))
+        assert f"the state database {db_path} is damaged" in synced
+        assert "next step:" in synced and "state rebuild" in synced
+        health = payload(await client.call_tool("health", {}))  # the broken database is a check, not a failure
+        database = next(c for c in health["checks"] if c["check"] == "database")
         assert database["status"] == "critical" and str(db_path) in database["detail"]
 
 

@@ -4,7 +4,6 @@ again once, a wrong password fails at once. Real HTTPS against the simulator; no
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import time
@@ -167,11 +166,11 @@ async def test_a_long_mcp_session_on_a_password_profile_outlives_its_ticket(sim:
     params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "mcp", "--read-only"], env=env,
                                    cwd=str(password_profile))
     async with Client(params) as client:
-        first = json.loads((await client.call_tool("list_guests", {"kind": "ct"})).content[0].text)
+        first = await client.call_tool("list_guests", {"kind": "ct"})
         sim.control("POST", "/tickets/expire")
-        second = json.loads((await client.call_tool("list_guests", {"kind": "ct"})).content[0].text)
-    assert first["ok"] and second["ok"], second
-    assert len(second["result"]) == len(first["result"]) == 7
+        second = await client.call_tool("list_guests", {"kind": "ct"})
+    assert not first.is_error and not second.is_error, second.content[0].text
+    assert len(second.structured_content["guests"]) == len(first.structured_content["guests"]) == 7
     assert logins(sim)["refused"] == 0
 
 
