@@ -47,7 +47,7 @@ def register(server: MCPServer, session: Session) -> None:
 
     @server.tool(annotations=DESTRUCTIVE,
                  description="Start, stop, shutdown, reboot, suspend or resume a guest (VMID or name) and wait for "
-                             "its task. stop/shutdown/reboot need confirm=true after the user agreed.")
+                             "its task. stop/shutdown/reboot/suspend need confirm=true after the user agreed.")
     async def power(guest: str, action: PowerAction, kind: GuestKind = "vm",
                     confirm: Confirmation = False) -> models.Action:
         from pmpc_tui.services.guest_ref import parse_guest_ident
