@@ -16,13 +16,30 @@ from mcp.server.mcpserver import MCPServer
 from pmpc_tui.commands.context import CommandContext
 
 
+class ProxmoxServer(MCPServer):
+    """The SDK's server, with every tool error's text (the SDK's argument errors quote the values given)
+    passed through the secret filter."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+
+        from pmpc_tui.pve.redact import redact
+
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise  # its text is the SDK's generic one
+        except ToolError as exc:
+            raise ToolError(redact(str(exc))) from exc.__cause__
+
+
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     """The MCP server over the context's session: read tools, change tools (unless read-only), resources, prompts."""
     from pmpc_tui import __version__
     from pmpc_tui.mcp import prompts, resources, tools_change, tools_read
 
     ctx.session.read_only = read_only  # before anything opens the state database
-    server: MCPServer = MCPServer("proxmox-mpc", version=__version__, instructions=(
+    server: MCPServer = ProxmoxServer("proxmox-mpc", version=__version__, instructions=(
         "Proxmox VE infrastructure as code. Read with list_guests/describe_guest/tasks/health/plan; change the "
         "cluster only with apply(confirm=true) after showing the plan to the user. A failed or refused call "
         "is a tool error whose text says what went wrong and the next step."

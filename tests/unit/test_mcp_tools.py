@@ -104,3 +104,16 @@ async def test_tasks_are_filtered_by_guest_and_state_and_a_task_log_is_read_by_u
         log = payload(await client.call_tool("tasks", {"upid": started["upid"]}))
     assert log["upid"] == started["upid"] and log["log"] and log["tasks"] == []
     assert any("TASK OK" in line for line in log["log"])
+
+
+async def test_no_error_text_repeats_the_token_secret_an_assistant_passed_in(sim: SimulatorThread,
+                                                                            home: Path) -> None:
+    secret = sim.info.token_secret
+    async with Client(server(sim, home)) as client:
+        payload(await client.call_tool("health", {}))  # connected: the server knows its secret
+        texts = [error(await client.call_tool("power", {"guest": "101", "action": secret})),  # the SDK's own text
+                 error(await client.call_tool("describe_guest", {"guest": secret})),
+                 error(await client.call_tool("tasks", {"node": secret})),
+                 error(await client.call_tool("list_guests", {"kind": f"token_secret={secret}"}))]
+    for text in texts:
+        assert secret not in text and "***" in text, text
