@@ -26,13 +26,18 @@ async def health_checks(session: Session) -> dict[str, Any]:
 def register(server: MCPServer, session: Session) -> None:
     """Add the read tools to `server`, working in `session` (a read-only session writes nothing)."""
 
-    @server.tool(annotations=READ, description="List VMs or containers with status, node, CPU, memory, tags.")
+    @server.tool(annotations=READ, description="List VMs or containers with status, node, CPU, memory, tags "
+                                               "(an unknown node is an error).")
     async def list_guests(kind: GuestKind = "vm", node: str | None = None,
                           status: GuestStatus | None = None) -> models.GuestList:
+        from pmpc_tui.services.filters import require_node
         from pmpc_tui.services.inventory import list_guests as service
 
         async def go() -> Any:
-            return await service(await session.client(), parse_guest_kind(kind), node, status)
+            client = await session.client()
+            if node is not None:
+                await require_node(client, node)  # an unknown node is an error, not "no guests"
+            return await service(client, parse_guest_kind(kind), node, status)
         return models.GuestList(guests=await guarded(go))
 
     @server.tool(annotations=READ, description="Config, live status, snapshots and recent tasks of one guest "
@@ -63,8 +68,8 @@ def register(server: MCPServer, session: Session) -> None:
                                                "upid, that task's log.")
     async def tasks(node: str | None = None, status: TaskStatus | None = None, guest: str | None = None,
                     limit: int = 20, upid: str | None = None) -> models.Tasks:
+        from pmpc_tui.services.filters import check_upid, find_tasks
         from pmpc_tui.services.live import task_log
-        from pmpc_tui.services.task_filters import check_upid, find_tasks
 
         if upid is not None:
             async def log() -> Any:

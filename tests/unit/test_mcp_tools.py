@@ -53,6 +53,7 @@ async def test_a_guest_node_or_file_that_does_not_exist_is_an_error_not_an_answe
         assert "no VM" in error(await client.call_tool("delete_guest", {"guest": "ghost", "confirm": True}))
         assert "no guest 4242" in error(await client.call_tool("tasks", {"guest": "4242"}))
         assert "no node 'pve9'" in error(await client.call_tool("tasks", {"node": "pve9"}))
+        assert "The nodes are: pve1" in error(await client.call_tool("list_guests", {"node": "pve9"}))
         for uri in ("pmpc://guests/4242", "pmpc://nodes/pve9", "pmpc://iac/vm-4242.tf"):
             with pytest.raises(MCPError):
                 await client.read_resource(uri)

@@ -1,4 +1,5 @@
-"""Recent tasks filtered by node, state and guest: unknown nodes and guests are errors, not empty lists."""
+"""Filters an assistant or a user gives — a node, a task state, a guest — and the recent tasks they select:
+an unknown node or guest is an error (NotFound), never an empty list."""
 
 from __future__ import annotations
 
@@ -38,6 +39,14 @@ def check_task_filters(state: str | None, limit: int) -> None:
         raise ValidationFailed("invalid", {"limit": f"{shown(limit)}: a whole number from 1 to {TASKS_MAX}"})
 
 
+async def require_node(client: PVEClient, node: str) -> str:
+    """`node` when the cluster has a node of that name, else NotFound listing the nodes."""
+    names = sorted(n["node"] for n in await client.get("/nodes"))
+    if node not in names:
+        raise NotFound(f"no node {shown(node)} in the cluster", f"The nodes are: {', '.join(names)}.")
+    return node
+
+
 async def find_tasks(client: PVEClient, node: str | None = None, state: str | None = None,
                      guest: str | int | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The newest tasks, newest first, of `node` and `guest` (VMID or name) in `state`; NotFound for an unknown
@@ -47,9 +56,7 @@ async def find_tasks(client: PVEClient, node: str | None = None, state: str | No
     check_task_filters(state, limit)
     ident = parse_guest_ident(guest) if guest is not None else None  # bad input: nothing is sent
     if node is not None:
-        names = sorted(n["node"] for n in await client.get("/nodes"))
-        if node not in names:
-            raise NotFound(f"no node {shown(node)} in the cluster", f"The nodes are: {', '.join(names)}.")
+        await require_node(client, node)
     vmid = None
     if ident is not None:
         guests = [r for r in await client.get("/cluster/resources", type="vm")
