@@ -16,7 +16,7 @@ from pmpc_tui.commands.context import CommandContext
 
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     """The MCP server over the context's session: read tools, change tools (unless read-only), resources, prompts."""
-    from pmpc_tui.mcp import prompts, resources, tools_change, tools_read
+    from pmpc_tui.mcp import prompts, resources, tools_backup, tools_change, tools_read
 
     server: MCPServer = MCPServer("proxmox-mpc", instructions=(
         "Proxmox VE infrastructure as code. Read with list_guests/describe_guest/health/plan; change the "
@@ -25,6 +25,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     tools_read.register(server, ctx.session)
     if not read_only:
         tools_change.register(server, ctx.session)
+    tools_backup.register(server, ctx.session, read_only)  # list_backups; backup_guests, restore_backup
     resources.register(server, ctx.session)
     prompts.register(server)
     return server
