@@ -38,6 +38,7 @@ async def _list(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def _create(ctx: CommandContext, args: argparse.Namespace) -> Result:
     kind = parse_guest_kind(args.kind)
     check_positive(args.timeout, "--timeout")
+    backups.check_backup_inputs(args.guests, args.storage, args.mode, args.compress)  # before connecting
     plan = await backups.plan_backup(await ctx.client(), kind, args.guests, args.storage, args.mode, args.compress)
     if args.dry_run:
         plan.dry_run = True
@@ -57,6 +58,8 @@ async def _restore(ctx: CommandContext, args: argparse.Namespace) -> Result:
     check_positive(args.timeout, "--timeout")
     backups.parse_backup_volid(args.volid)
     parse_vmid(args.vmid, "--vmid")
+    if args.storage is not None:
+        backups.parse_storage_id(args.storage)
     client = await ctx.client()
     plan = await backups.plan_restore(client, args.volid, args.vmid, args.node, args.storage, args.force)
     if args.dry_run:

@@ -194,9 +194,9 @@ class BackupPlan:
         return f"backing up {names} {where}: " + ", ".join(j.upid or "" for j in self.jobs)
 
 
-async def plan_backup(client: PVEClient, kind: str, idents: Sequence[str | int], storage: str | None = None,
-                      mode: str = "snapshot", compress: str = "zstd") -> BackupPlan:
-    """Resolve the guests and check the storage before anything is sent; refuse locked guests."""
+def check_backup_inputs(idents: Sequence[str | int], storage: str | None, mode: str,
+                        compress: str) -> list[int | str]:
+    """The guests as typed (VMIDs or names), checked with the other arguments before anything is sent."""
     wanted = [parse_guest_ident(i) for i in idents]
     if not wanted:
         raise ValidationFailed("missing", {"GUEST": "name at least one guest (VMID or name)"})
@@ -204,6 +204,13 @@ async def plan_backup(client: PVEClient, kind: str, idents: Sequence[str | int],
     parse_compress(compress)
     if storage is not None:
         parse_storage_id(storage)
+    return wanted
+
+
+async def plan_backup(client: PVEClient, kind: str, idents: Sequence[str | int], storage: str | None = None,
+                      mode: str = "snapshot", compress: str = "zstd") -> BackupPlan:
+    """Resolve the guests and check the storage before anything is sent; refuse locked guests."""
+    wanted = check_backup_inputs(idents, storage, mode, compress)
     resources = await client.get("/cluster/resources", type="vm")
     guests: list[GuestRef] = []
     for ident in wanted:

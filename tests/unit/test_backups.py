@@ -124,10 +124,14 @@ def test_restore_over_a_stopped_guest_needs_its_typed_name_or_yes(lab, capsys, m
     ("backup", "restore", "pbs:backup/vm/101/2026-11-30T10:00:00Z", "--vmid", "12"),
     ("backup", "restore", "pbs:backup/vm/101/2026-11-30T10:00:00Z"),
     ("backup", "list", "--guest", "abc"),
+    ("backup", "list", "--storage", "$(id)"),
+    ("backup", "create", "ct", "web 01"),
+    ("backup", "create", "vm", "101", "--timeout", "0"),
+    ("backup", "restore", "pbs:backup/vm/101/2026-11-30T10:00:00Z", "--vmid", "150", "--storage", "a b"),
 ])
 def test_bad_backup_arguments_get_a_short_error_and_send_nothing(lab, capsys, argv) -> None:
     sim, home = lab
-    before = sim.sim.api.write_count
+    before = sim.sim.api.request_count
     capsys.readouterr()
     try:
         code = run_cli(home, *argv)
@@ -136,7 +140,7 @@ def test_bad_backup_arguments_get_a_short_error_and_send_nothing(lab, capsys, ar
     assert code == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "Traceback" not in err and "error:" in err
-    assert sim.sim.api.write_count == before
+    assert sim.sim.api.request_count == before  # not even a read
 
 
 def test_progress_comes_from_the_vzdump_log_lines() -> None:
