@@ -39,7 +39,8 @@ class ProgressPrinter:
             self.stream.flush()
             self._drawn = True
         elif update.message != self._last:
-            self.report(f"  {update.percent if update.percent is not None else '?':>3}% {update.message}")
+            shown = f"{update.percent:3d}%" if update.percent is not None else "    "
+            self.report(f"  {shown} {update.message}")
         self._last = update.message
 
     def finish(self) -> None:

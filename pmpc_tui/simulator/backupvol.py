@@ -59,21 +59,25 @@ def archive_path(storage: Storage, volid: str) -> str:
     return f"{storage.options.get('path', '/var/lib/vz')}/dump/{volid.split('/', 1)[1]}"
 
 
-def add_backup(cluster: Cluster, storage: str, node: str, guest: Guest, when: float, compress: str,
+def new_backup(cluster: Cluster, storage: str, node: str, guest: Guest, when: float, compress: str,
                notes: str | None, disk_bytes: int) -> BackupVolume:
-    """Store an archive of `guest` (its config as it is now) on `storage`, seen from `node`."""
+    """An archive of `guest` (its config as it is now) for `storage`, not yet stored (vzdump writes it last)."""
     st = cluster.storages[storage]
     volid, fmt = archive_name(st, guest.kind, guest.vmid, when, compress)
     while cluster.find_volume(volid, node) is not None:  # two runs within a second
         when += 1
         volid, fmt = archive_name(st, guest.kind, guest.vmid, when, compress)
-    ratio = 0.12 if st.type == "pbs" else COMPRESS_RATIO.get("." + fmt.split(".", 1)[1] if "." in fmt else "", 0.45)
-    size = max(1024 * 1024, int(disk_bytes * ratio))
+    suffix = "." + fmt.split(".", 1)[1] if "." in fmt else ""
+    ratio = 0.12 if st.type == "pbs" else COMPRESS_RATIO[suffix]  # PBS keeps only changed chunks
     config = {k: v for k, v in copy.deepcopy(guest.config).items() if k != "lock"}
-    vol = BackupVolume(volid, storage, None if st.shared else node, "backup", fmt, size, guest.vmid,
-                       int(when), subtype=guest.kind, notes=notes, guest_config=config)
-    cluster.volumes[volid if st.shared else f"{node}/{volid}"] = vol
-    return vol
+    return BackupVolume(volid, storage, None if st.shared else node, "backup", fmt,
+                        max(1024 * 1024, int(disk_bytes * ratio)), guest.vmid, int(when), subtype=guest.kind,
+                        notes=notes, guest_config=config)
+
+
+def store(cluster: Cluster, vol: BackupVolume) -> None:
+    """Put the archive on its storage (per node for local storage, as the cluster keys volumes)."""
+    cluster.volumes[vol.volid if vol.node is None else f"{vol.node}/{vol.volid}"] = vol
 
 
 def backups_of(cluster: Cluster) -> list[BackupVolume]:
@@ -96,5 +100,5 @@ def seed_backups(cluster: Cluster) -> None:
         if guest is None:
             continue
         when = midnight - days_ago * day + 2 * 3600 + vmid
-        add_backup(cluster, storage, guest.node, guest, when, compress, guest.name,
-                   cluster.guest_maxdisk(guest) or 8 * GiB)
+        store(cluster, new_backup(cluster, storage, guest.node, guest, when, compress, guest.name,
+                                  cluster.guest_maxdisk(guest) or 8 * GiB))

@@ -13,7 +13,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from pmpc_tui.simulator.backupvol import BackupVolume, add_backup, archive_path
+from pmpc_tui.simulator.backupvol import BackupVolume, archive_path, new_backup, store
 from pmpc_tui.simulator.guestops import drive_key, is_cloudinit, is_drive, normalize_guest_config, release_volumes
 from pmpc_tui.simulator.handlers import _err, route
 from pmpc_tui.simulator.model import (
@@ -156,23 +156,22 @@ async def _backup_one(call: Call, task: Any, vmid: int, node: str, sid: str, mod
         st = c.storages[sid]
         size = _disk_bytes(call, g)
         when = time.time()
-        vol = add_backup(c, sid, node, g, when, compress, _notes(template, call, g, node), size)
-        c.volumes.pop(vol.volid if st.shared else f"{node}/{vol.volid}")  # written at the end of the run
+        vol = new_backup(c, sid, node, g, when, compress, _notes(template, call, g, node), size)
         task.add_log(f"INFO: creating {'Proxmox Backup Server' if st.type == 'pbs' else 'vzdump'} archive "
                      f"'{archive_path(st, vol.volid)}'")
         await _write(call, task, g.kind, size, st.type == "pbs")
         if g.status != was:
             task.add_log("INFO: resuming guest" if mode == "suspend" else "INFO: restarting vm")
             g.status = was
-        c.volumes[vol.volid if st.shared else f"{node}/{vol.volid}"] = vol
+        store(c, vol)
         task.add_log(f"INFO: archive file size: {vol.size / GiB:.2f}GB")
         if vol.notes:
             task.add_log("INFO: adding notes to backup")
         took = int(time.time() - started)
         task.add_log(f"INFO: Finished Backup of VM {vmid} ({took // 3600:02d}:{took // 60 % 60:02d}:{took % 60:02d})")
         task.add_log(f"INFO: Backup finished at {time.strftime('%Y-%m-%d %H:%M:%S')}")
-    finally:
-        g.status = was if g.status != was else g.status
+    finally:  # a failed or cancelled run leaves the guest as it found it
+        g.status = was
         if g.config.get("lock") == "backup":
             g.config.pop("lock", None)
 

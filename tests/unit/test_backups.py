@@ -159,3 +159,25 @@ def test_progress_reads_qmrestore_and_pbs_restore_lines() -> None:
     pbs = progress_of(["restore: transferred 3.2 GiB of 32.0 GiB (10.00%) in 1s"])
     assert pbs.fraction == pytest.approx(0.10) and "3.2 GiB of 32.0 GiB" in pbs.message
     assert progress_of(["extracting archive '/var/lib/vz/dump/x.tar.zst'"]).fraction is None
+
+
+def test_the_cli_draws_a_bar_on_a_terminal_and_plain_lines_in_a_pipe() -> None:
+    import io
+
+    from pmpc_tui.commands.progress import ProgressPrinter
+    from pmpc_tui.services.task_progress import ProgressUpdate
+
+    updates = [ProgressUpdate(None, "backing up 1 guest(s)"), ProgressUpdate(0.45, "backing up 101: 45% (x)"),
+               ProgressUpdate(0.45, "backing up 101: 45% (x)"), ProgressUpdate(1.0, "done", done=True)]
+    lines: list[str] = []
+    piped = ProgressPrinter(lines.append, io.StringIO(), tty=False)
+    for update in updates:
+        piped.show(update)
+    assert lines == ["       backing up 1 guest(s)", "   45% backing up 101: 45% (x)"]  # no repeats, no escapes
+    screen = io.StringIO()
+    tty = ProgressPrinter(lines.append, screen, tty=True)
+    for update in updates:
+        tty.show(update)
+    drawn = screen.getvalue()
+    assert "\r" in drawn and "[" + "#" * 14 + "." * 16 + "]  45% backing up 101" in drawn
+    assert drawn.endswith("\r\x1b[2K")  # the bar is cleared before the result is printed
