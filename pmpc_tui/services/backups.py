@@ -281,8 +281,9 @@ async def follow_tasks(client: PVEClient, upids: Sequence[str], *, timeout: floa
                 if index == len(real) - 1:
                     yield update
                 continue
-            fraction = None if update.fraction is None else (index + update.fraction) / len(real)
-            prefix = f"[{index + 1}/{len(real)}] " if len(real) > 1 else ""
+            # with several tasks, the ones done count even before this one's log shows a percentage
+            fraction = update.fraction if len(real) == 1 else (index + (update.fraction or 0.0)) / len(real)
+            prefix = f"[task {index + 1}/{len(real)}] " if len(real) > 1 else ""
             yield ProgressUpdate(fraction, prefix + update.message)
     if not real:
         yield ProgressUpdate(1.0, "done", done=True, exitstatus="OK")
