@@ -116,9 +116,10 @@ async def list_backups(client: PVEClient, node: str | None = None, storage: str 
     seen_shared: set[str] = set()
     found: dict[str, Backup] = {}
     for on, sid, shared in where:
-        if shared and sid in seen_shared:
-            continue
-        seen_shared.add(sid) if shared else None
+        if shared:  # every node sees the same archives: ask one
+            if sid in seen_shared:
+                continue
+            seen_shared.add(sid)
         params: dict[str, Any] = {"content": "backup"}
         if vmid is not None:
             params["vmid"] = vmid

@@ -73,8 +73,8 @@ def _disk_bytes(call: Call, g: Guest) -> int:
 
 
 # --- vzdump --------------------------------------------------------------------------------------
-def _selected(call: Call, node: str) -> tuple[list[int], bool]:
-    """The VMIDs this node backs up, and whether the request named any guest at all."""
+def _selected(call: Call, node: str) -> list[int]:
+    """The VMIDs this node backs up."""
     p, c = call.params, call.cluster
     listed = _vmid_list(p.get("vmid"), "vmid")
     excluded = set(_vmid_list(p.get("exclude"), "exclude"))
@@ -82,16 +82,16 @@ def _selected(call: Call, node: str) -> tuple[list[int], bool]:
         raise _err(400, "Parameter verification failed.", {"all": "option conflicts with option 'vmid'"})
     if p.get("all"):
         return [g.vmid for g in sorted(c.guests.values(), key=lambda g: g.vmid)
-                if g.node == node and g.vmid not in excluded], True
+                if g.node == node and g.vmid not in excluded]
     if p.get("pool"):
         pool = c.pools.get(p["pool"])
         if pool is None:
             raise _err(500, f"pool '{p['pool']}' does not exist")
-        return [v for v in sorted(pool.vmids) if c.guests.get(v) and c.guests[v].node == node], True
+        return [v for v in sorted(pool.vmids) if c.guests.get(v) and c.guests[v].node == node]
     if not listed:
         raise _err(400, "Parameter verification failed.", {"vmid": "property is missing and it is not optional"})
     # guests that exist nowhere stay in this node's list and fail visibly in the job, as PVE does
-    return [v for v in listed if v not in c.guests or c.guests[v].node == node], True
+    return [v for v in listed if v not in c.guests or c.guests[v].node == node]
 
 
 @route("POST", "/nodes/{node}/vzdump")
@@ -100,7 +100,7 @@ async def vzdump(call: Call) -> str:
     node = p["node"]
     sid = p.get("storage", "local")
     _backup_storage(call, sid, node)
-    vmids, _ = _selected(call, node)
+    vmids = _selected(call, node)
     call.require(f"/storage/{sid}", "Datastore.AllocateSpace")
     for vmid in vmids:
         call.require(f"/vms/{vmid}", "VM.Backup")
