@@ -181,3 +181,14 @@ def test_the_cli_draws_a_bar_on_a_terminal_and_plain_lines_in_a_pipe() -> None:
     drawn = screen.getvalue()
     assert "\r" in drawn and "[" + "#" * 14 + "." * 16 + "]  45% backing up 101" in drawn
     assert drawn.endswith("\r\x1b[2K")  # the bar is cleared before the result is printed
+
+
+def test_dry_runs_say_what_they_would_do_and_send_no_write(lab, capsys) -> None:
+    sim, home = lab
+    volid = next(str(b["volid"]) for b in _backups(sim, "pve1", "pbs", 101))
+    before = sim.sim.api.write_count
+    code, plan = _json(capsys, home, "backup", "create", "vm", "101", "103", "--storage", "pbs", "--dry-run")
+    assert code == ExitCode.OK and plan["dry_run"] and sorted(j["node"] for j in plan["jobs"]) == ["pve1", "pve2"]
+    code, plan = _json(capsys, home, "backup", "restore", volid, "--vmid", "181", "--dry-run")
+    assert code == ExitCode.OK and plan["dry_run"] and plan["overwrites"] is None
+    assert sim.sim.api.write_count == before
