@@ -350,6 +350,9 @@ COMMANDS: list[Command] = [
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
 ]
 
+from pmpc_tui.commands import ops_backup  # noqa: E402  (backup create|list|restore)
+
+COMMANDS.extend(ops_backup.COMMANDS)
 BY_NAME = {c.name: c for c in COMMANDS}
 
 

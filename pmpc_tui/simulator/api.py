@@ -61,7 +61,9 @@ class Call:
 
 
 def _compile(template: str) -> re.Pattern[str]:
-    pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(template))
+    # a volume id may hold slashes (`local:backup/vzdump-…`): PVE takes the rest of the path as `volume`
+    pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(1) == 'volume' else '[^/]+'})",
+                     re.escape(template))
     return re.compile(f"^{pattern}$")
 
 

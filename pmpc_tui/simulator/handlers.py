@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from pmpc_tui.simulator.backupvol import BackupVolume
 from pmpc_tui.simulator.configupdate import apply_pending, update_config
 from pmpc_tui.simulator.guestops import (
     allocate_drives,
@@ -710,6 +711,10 @@ def _register_guest_routes(kind: str) -> None:
 
     @route("POST", base)
     async def create(call: Call) -> Any:
+        from pmpc_tui.simulator.handlers_backup import is_restore, restore_guest
+
+        if is_restore(call.params, kind):  # qmrestore / pct restore
+            return restore_guest(call, kind)
         return await _create_guest(call, kind)
 
     @route("GET", base + "/{vmid}")
@@ -919,7 +924,10 @@ async def storage_content(call: Call) -> list[dict[str, Any]]:
                                  "size": vol.size, "ctime": vol.ctime}
         if vol.vmid is not None:
             entry["vmid"] = vol.vmid
-            entry["used"] = vol.size // 3
+            if not isinstance(vol, BackupVolume):
+                entry["used"] = vol.size // 3
+        if isinstance(vol, BackupVolume):
+            entry.update(vol.listing())  # subtype, notes, protected, verification
         out.append(entry)
     return out
 
@@ -1040,3 +1048,4 @@ async def task_log(call: Call) -> list[dict[str, Any]]:
 # Routes on cluster-wide configuration (storage.cfg, pools) live in their own module.
 from pmpc_tui.simulator import handlers_config  # noqa: E402,F401,I001  (registers its routes)
 from pmpc_tui.simulator import handlers_move  # noqa: E402,F401  (migrate, move_disk, move_volume)
+from pmpc_tui.simulator import handlers_backup  # noqa: E402,F401  (vzdump, restore, backup volumes)

@@ -6,6 +6,7 @@ import time
 import uuid
 from typing import Any
 
+from pmpc_tui.simulator.backupvol import seed_backups
 from pmpc_tui.simulator.model import (
     Cluster,
     GiB,
@@ -173,6 +174,7 @@ def homelab(seed: int = 1) -> Cluster:
     _ct(c, 205, "pve3", "mqtt", 1, 256, 4, "running", "iot")
     _ct(c, 206, "pve1", "ubuntu-ct-template", 1, 512, 8, template=True, tags="template", ostype="ubuntu")
     c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
+    seed_backups(c)  # a PBS datastore and last nights' archives
     return c
 
 

@@ -205,3 +205,7 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
 from pmpc_tui.simulator.specs_move import MOVE_PARAMS  # noqa: E402  (migrate, move_disk, move_volume)
 
 ROUTE_PARAMS.update(MOVE_PARAMS)
+
+from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump, backup volumes)
+
+ROUTE_PARAMS.update(BACKUP_PARAMS)

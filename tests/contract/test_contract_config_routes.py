@@ -48,7 +48,7 @@ def finish(client: httpx.Client, upid: str) -> dict[str, Any]:
 def test_storage_config_lists_storage_cfg_entries(api: httpx.Client, sim: SimulatorThread) -> None:
     entries = data(api.get("/storage"))
     by_id = {e["storage"]: e for e in entries}
-    assert set(by_id) == {"local", "local-lvm", "nas"}
+    assert set(by_id) == {"local", "local-lvm", "nas", "pbs"}
     assert len({e["digest"] for e in entries}) == 1  # one digest: the whole of storage.cfg
     assert by_id["local"]["type"] == "dir" and by_id["local"]["path"] == "/var/lib/vz"
     assert by_id["local-lvm"]["thinpool"] == "data" and by_id["local-lvm"]["vgname"] == "pve"
@@ -60,7 +60,7 @@ def test_storage_config_lists_storage_cfg_entries(api: httpx.Client, sim: Simula
     missing = api.get("/storage/tape")
     assert missing.status_code == 500 and missing.json()["message"] == "storage 'tape' does not exist\n"
     with auditor(sim) as ro:  # reading one definition needs Datastore.Allocate; the list only Audit
-        assert len(data(ro.get("/storage"))) == 3
+        assert len(data(ro.get("/storage"))) == 4
         denied = ro.get("/storage/local")
         assert denied.status_code == 403
         assert denied.json()["message"] == "Permission check failed (/storage/local, Datastore.Allocate)\n"

@@ -137,7 +137,7 @@ def test_control_params_are_the_create_and_config_params_that_are_not_config_key
 
 # --- live rejection of bad parameters -------------------------------------------------------------------
 UNKNOWN = "no-such-parameter"
-NO_MATCH = "\x01bad"  # matches none of the schema's patterns (checked at test time)
+NO_MATCH = "\x01 bad"  # matches none of the schema's patterns (checked at test time; the space beats `\S+`)
 MISSING = "property is missing and it is not optional"
 NOT_DEFINED = "property is not defined in schema and the schema does not allow additional properties"
 # Concrete values for path parameters that are not under test (validation runs before any lookup).

@@ -108,7 +108,7 @@ def test_info_modules_report_guests_nodes_and_storage(peer_sim: SimulatorThread,
     assert nodes["pve2"]["maxcpu"] == 16 and nodes["pve1"]["ssl_fingerprint"] == peer_sim.info.fingerprint
 
     storages = {s["storage"]: s for s in run.result("all storage")["proxmox_storages"]}
-    assert set(storages) == {"local", "local-lvm", "nas"}
+    assert set(storages) == {"local", "local-lvm", "nas", "pbs"}
     assert storages["local"]["path"] == "/var/lib/vz" and "vztmpl" in storages["local"]["content"]
     [nas] = run.result("one storage")["proxmox_storages"]
     assert nas["type"] == "nfs" and nas["shared"] is True and nas["prune-backups"] == {"keep-daily": "7",

@@ -65,6 +65,7 @@ def _cases() -> list[tuple[str, list[str]]]:
     for timeout in ("0", "-1", "nan", "\uff11"):
         add(("start", ["start", "vm", "101", "--timeout", timeout]))
         add(("delete", ["delete", "ct", "200", "--yes", "--timeout", timeout]))
+    add(("backup", ["backup", "create", "vm", FULL_WIDTH_109]))  # the rest: tests/unit/test_backups.py
     add(("tasks", ["tasks", "log"]))
     add(("tasks", ["tasks", "log", "$(id)"]))
     add(("tasks", ["tasks", "--limit", "0"]))

@@ -19,7 +19,7 @@ from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
 from pmpc_tui.state.db import Database, sqlite_url
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun, Task
 
-HOMELAB = {"nodes": 3, "vms": 11, "containers": 7, "storages": 9, "networks": 12}
+HOMELAB = {"nodes": 3, "vms": 11, "containers": 7, "storages": 12, "networks": 12}
 PVE3_GUESTS = {"vms": {108, 110}, "containers": {204, 205}}
 
 
@@ -112,8 +112,8 @@ async def test_sync_records_the_whole_homelab(client: PVEClient, db: Database) -
     assert list(runs) == [result.run_id]
     run = runs[result.run_id]
     assert (run.status, run.nodes, run.vms, run.containers, run.storages, run.networks) == \
-        ("ok", 3, 11, 7, 9, 12)
-    assert (run.added, run.removed, run.api_calls) == (42, 0, result.api_calls)
+        ("ok", 3, 11, 7, 12, 12)  # storages: local, local-lvm, nas and pbs on each node
+    assert (run.added, run.removed, run.api_calls) == (45, 0, result.api_calls)
 
 
 async def test_sync_records_tasks(client: PVEClient, db: Database) -> None:

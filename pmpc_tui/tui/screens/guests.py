@@ -42,6 +42,8 @@ class GuestsScreen(LiveScreen):
         Binding("R", "guest('reboot')", "Reboot", show=False),
         Binding("delete", "guest('delete')", "Delete", key_display="del", show=False),
         Binding("c", "console", "Console URL", show=False),
+        Binding("b", "backup", "Back up now", show=False),
+        Binding("B", "backups", "Backups (restore)", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -243,6 +245,18 @@ class GuestsScreen(LiveScreen):
                                                confirm_label=action.capitalize()), go)
         else:
             self.app.push_screen(ConfirmScreen(asked.question), go)
+
+    def action_backup(self) -> None:
+        """Back up the selected (or marked) guests: a small form, then the task's progress."""
+        from pmpc_tui.tui.widgets.backup_form import ask_and_back_up
+
+        self.run_worker(ask_and_back_up(self, self.kind, self._targets()), group="backup", exit_on_error=False)
+
+    def action_backups(self) -> None:
+        """The selected guest's backups (all, with several marked), with restore."""
+        from pmpc_tui.tui.widgets.backups_list import open_backups
+
+        open_backups(self, self.kind, self._targets())
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
