@@ -252,6 +252,8 @@ def _import(p: argparse.ArgumentParser) -> None:
     force.add_argument("--merge", action="store_true",
                        help="merge the cluster's changes into files you edited when they do not overlap (needs git)")
     p.add_argument("--offline", action="store_true", help="use the workspace's state DB as it is (no sync)")
+    p.add_argument("--guest", action="append", metavar="VMID",
+                   help="only regenerate this guest's files; repeat for more")
 
 
 def _create(p: argparse.ArgumentParser) -> None:
@@ -348,6 +350,9 @@ COMMANDS: list[Command] = [
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
 ]
 
+from pmpc_tui.commands.ops_snapshot import COMMANDS as _SNAPSHOT  # noqa: E402  (snapshot create|list|…)
+
+COMMANDS += _SNAPSHOT
 BY_NAME = {c.name: c for c in COMMANDS}
 
 
