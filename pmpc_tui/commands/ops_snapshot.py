@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from pmpc_tui.commands.registry import (
-    CHANGE,
-    DESTRUCTIVE,
-    GUEST_KIND_CHOICES,
-    OUTPUT_FORMATS,
-    READ,
-    Command,
-    decimal_number,
-)
+from pmpc_tui.commands.registry import GUEST_KIND_CHOICES, OUTPUT_FORMATS, Command, decimal_number
 
-ACTION_RISKS = {"list": READ, "create": CHANGE, "rollback": DESTRUCTIVE, "delete": DESTRUCTIVE}
+# registry.RISKS spelled out: registry.py includes this module, and mypy cannot type its constants in that cycle
+ACTION_RISKS: dict[str, str] = {"list": "read", "create": "change", "rollback": "destructive",
+                                "delete": "destructive"}
 
 
 def _target(p: argparse.ArgumentParser, named: bool = True) -> None:
@@ -59,7 +53,7 @@ def _snapshot(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     Command("snapshot", "guest snapshots: create, list (as a tree), rollback, delete",
-            "pmpc_tui.commands.snapshot_handlers:snapshot", _snapshot, mutates=True, risk=DESTRUCTIVE,
+            "pmpc_tui.commands.snapshot_handlers:snapshot", _snapshot, mutates=True, risk="destructive",
             examples=("snapshot create vm 101 before-upgrade --description 'before apt upgrade'",
                       "snapshot list vm web-01", "snapshot list ct 200 -o json",
                       "snapshot rollback vm 101 before-upgrade --start", "snapshot delete ct pihole old --yes")),

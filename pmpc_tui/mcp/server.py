@@ -25,6 +25,8 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     tools_read.register(server, ctx.session)
     if not read_only:
         tools_change.register(server, ctx.session)
+    from pmpc_tui.mcp import tools_snapshot  # snapshots (#15)
+    tools_snapshot.register(server, ctx.session, read_only)
     resources.register(server, ctx.session)
     prompts.register(server)
     return server
