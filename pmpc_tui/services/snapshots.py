@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]+", re.ASCII)
 NAME_MAX = 40
 RESERVED = ("current", "pending")
 ACTIONS = ("list", "create", "rollback", "delete")
+Started = Callable[[str], None]  # told the task's UPID as soon as it starts (the console reports it itself)
 
 
 def check_snapshot_name(value: object, field_name: str = "name") -> str:
@@ -186,9 +188,11 @@ def _require_snapshot(ref: GuestRef, names: list[str], name: str) -> None:
 
 
 async def _run(client: PVEClient, result: SnapshotResult, upid: str, wait: bool, timeout: float,
-               on_progress: ProgressCallback | None) -> SnapshotResult:
+               on_progress: ProgressCallback | None, on_started: Started | None = None) -> SnapshotResult:
     log.info("%s snapshot '%s' of %s: task %s", result.action, result.name, result.guest.label, upid)
     result.upid = upid
+    if on_started is not None:
+        on_started(upid)
     if wait:
         status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)
         result.exitstatus = status.get("exitstatus")
@@ -200,7 +204,8 @@ async def _run(client: PVEClient, result: SnapshotResult, upid: str, wait: bool,
 
 async def create_snapshot(client: PVEClient, kind: str, ident: int | str, name: str, *, vmstate: bool = False,
                           description: str | None = None, dry_run: bool = False, wait: bool = True,
-                          timeout: float = 300.0, on_progress: ProgressCallback | None = None) -> SnapshotResult:
+                          timeout: float = 300.0, on_progress: ProgressCallback | None = None,
+                          on_started: Started | None = None) -> SnapshotResult:
     """Take a snapshot named `name` (with RAM when `vmstate` and the VM runs)."""
     name = check_snapshot_name(name)
     if vmstate and kind != "qemu":
@@ -227,7 +232,7 @@ async def create_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
     if vmstate and ref.status == "running":
         params["vmstate"] = 1
     return await _run(client, result, await client.post(f"{ref.path}/snapshot", **params), wait, timeout,
-                      on_progress)
+                      on_progress, on_started)
 
 
 def rollback_question(ref: GuestRef, name: str, start: bool = False) -> str:
@@ -244,7 +249,8 @@ def delete_question(ref: GuestRef, name: str) -> str:
 
 async def rollback_snapshot(client: PVEClient, kind: str, ident: int | str, name: str, *, start: bool = False,
                             dry_run: bool = False, wait: bool = True, timeout: float = 300.0,
-                            on_progress: ProgressCallback | None = None) -> SnapshotResult:
+                            on_progress: ProgressCallback | None = None,
+                            on_started: Started | None = None) -> SnapshotResult:
     """Roll the guest back to `name` (the guest stops first; starts again with RAM or `start`)."""
     name = check_snapshot_name(name)
     ref, config = await _guest_and_config(client, kind, ident)
@@ -253,18 +259,19 @@ async def rollback_snapshot(client: PVEClient, kind: str, ident: int | str, name
     if config.get("lock"):
         raise _locked(ref, str(config["lock"]), "a rollback")
     result = SnapshotResult("rollback", ref, name, dry_run)
-    if ref.status == "running":
-        result.notes.append(f"note: {ref.label} is running: the rollback stops it first")
     if dry_run:
+        if ref.status == "running":
+            result.notes.append(f"note: {ref.label} is running: the rollback stops it first")
         return result
     params = {"start": 1} if start else {}
     return await _run(client, result, await client.post(f"{ref.path}/snapshot/{name}/rollback", **params), wait,
-                      timeout, on_progress)
+                      timeout, on_progress, on_started)
 
 
 async def delete_snapshot(client: PVEClient, kind: str, ident: int | str, name: str, *, force: bool = False,
                           dry_run: bool = False, wait: bool = True, timeout: float = 300.0,
-                          on_progress: ProgressCallback | None = None) -> SnapshotResult:
+                          on_progress: ProgressCallback | None = None,
+                          on_started: Started | None = None) -> SnapshotResult:
     """Delete snapshot `name` (its children move up to its parent); `force` goes ahead on a locked guest."""
     name = check_snapshot_name(name)
     ref, config = await _guest_and_config(client, kind, ident)
@@ -277,17 +284,19 @@ async def delete_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
         return result
     params = {"force": 1} if force else {}
     return await _run(client, result, await client.delete(f"{ref.path}/snapshot/{name}", **params), wait,
-                      timeout, on_progress)
+                      timeout, on_progress, on_started)
 
 
 async def snapshot_guests(client: PVEClient, targets: list[tuple[str, int]], name: str, *,
-                          description: str | None = None, timeout: float = 300.0) -> list[SnapshotResult | str]:
+                          description: str | None = None, timeout: float = 300.0,
+                          on_started: Started | None = None) -> list[SnapshotResult | str]:
     """Snapshot several guests with one name (the console's bulk form): a result or an error line per guest."""
     name = check_snapshot_name(name)
     out: list[SnapshotResult | str] = []
     for kind, vmid in targets:
         try:
-            out.append(await create_snapshot(client, kind, vmid, name, description=description, timeout=timeout))
+            out.append(await create_snapshot(client, kind, vmid, name, description=description, timeout=timeout,
+                                             on_started=on_started))
         except PVEError as exc:  # one guest's failure must not stop the others; each is reported
             out.append(f"{'VM' if kind == 'qemu' else 'CT'} {vmid}: {exc}")
     return out

@@ -42,6 +42,7 @@ class GuestsScreen(LiveScreen):
         Binding("R", "guest('reboot')", "Reboot", show=False),
         Binding("delete", "guest('delete')", "Delete", key_display="del", show=False),
         Binding("c", "console", "Console URL", show=False),
+        Binding("n", "snapshots", "Snapshots", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -243,6 +244,12 @@ class GuestsScreen(LiveScreen):
                                                confirm_label=action.capitalize()), go)
         else:
             self.app.push_screen(ConfirmScreen(asked.question), go)
+
+    def action_snapshots(self) -> None:
+        """The snapshots dialog of the guest under the cursor; on marked guests, one snapshot each."""
+        from pmpc_tui.tui.widgets.snapshots_dialog import open_snapshots
+
+        open_snapshots(self)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
