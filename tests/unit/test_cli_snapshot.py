@@ -137,3 +137,12 @@ def test_rollback_in_a_workspace_says_the_guest_drifted_and_import_guest_takes_i
     assert re.search(r"cores\s*=\s*4\n", (ws / "terraform" / "vm-105.tf").read_text())
     assert (ws / "terraform" / "vm-101.tf").stat().st_mtime_ns == other  # only the named guest's file
     assert run_cli(ws, "import", "--guest", "999") == 4
+
+
+def test_each_snapshot_action_has_its_risk_class() -> None:
+    from pmpc_tui.commands.ops_snapshot import ACTION_RISKS
+    from pmpc_tui.commands.registry import CHANGE, DESTRUCTIVE, READ, RISKS, risk_of
+
+    assert ACTION_RISKS == {"list": READ, "create": CHANGE, "rollback": DESTRUCTIVE, "delete": DESTRUCTIVE}
+    assert set(ACTION_RISKS.values()) <= set(RISKS)
+    assert risk_of("snapshot") == DESTRUCTIVE  # the command as a whole: its most hurtful action
