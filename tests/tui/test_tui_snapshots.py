@@ -4,6 +4,7 @@ against the simulator (issue #15)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tui_support import make_app, open_vms_at, settle
@@ -116,3 +117,36 @@ async def test_n_on_marked_guests_takes_one_snapshot_name_for_each(lab: Simulato
         await settle(app, pilot)
         assert snapshot_names(lab, 103) == ["nightly"] and snapshot_names(lab, 104) == ["nightly"]
         assert any("snapshot 'nightly' taken of 2 of 2 guests" in n.message for n in app._notifications)
+
+
+async def test_the_repl_runs_snapshot_commands_and_asks_for_the_name_before_a_rollback(
+        lab: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pmpc_tui.tui.screens.console import ConsoleScreen
+    from pmpc_tui.tui.widgets.repl import ReplPane, repl_session
+
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path))
+    app = make_app(lab)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("8")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen)
+
+        async def run(line: str) -> None:
+            app.screen.query_one(ReplPane).input.value = line
+            await pilot.press("enter")
+            await settle(app, pilot)
+
+        await run("snapshot create ct grafana repl-snap")
+        await run("snapshot list ct grafana")
+        transcript = "\n".join(str(line) for line in repl_session(app).transcript)
+        assert "repl-snap" in transcript and "● current (You are here)" in transcript
+        app.screen.query_one(ReplPane).input.value = "snapshot rollback ct grafana repl-snap"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("escape")  # declined: nothing is sent
+        await settle(app, pilot)
+        tasks = lab.call(lambda: [t.type for t in lab.sim.cluster.tasks.values() if t.id == "202"])
+        assert "vzrollback" not in tasks and "vzsnapshot" in tasks
