@@ -21,7 +21,6 @@ from pmpc_tui.services.inventory import GuestRef, find_guest
 log = logging.getLogger("pmpc.snapshots")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]+", re.ASCII)
 NAME_MAX = 40
-RESERVED = ("current", "pending")
 ACTIONS = ("list", "create", "rollback", "delete")
 Started = Callable[[str], None]  # told the task's UPID as soon as it starts (the console reports it itself)
 
@@ -36,7 +35,7 @@ def check_snapshot_name(value: object, field_name: str = "name") -> str:
     if not NAME_RE.fullmatch(name):
         raise ValidationFailed("invalid", {field_name: f"{shown(name)} is not a snapshot name: start with a "
                                                        "letter, then letters, digits, - or _ (2–40 characters)"})
-    if name.lower() in RESERVED:
+    if name == "current" or name.lower() == "pending":  # as PVE compares them
         raise ValidationFailed("invalid", {field_name: f"'{name}' is reserved by Proxmox VE: choose another name"})
     return name
 
@@ -180,6 +179,11 @@ async def _guest_and_config(client: PVEClient, kind: str, ident: int | str) -> t
     return ref, await client.get(f"{ref.path}/config", current=1)
 
 
+async def _names(client: PVEClient, ref: GuestRef) -> list[str]:
+    """The guest's snapshot names (without `current`)."""
+    return [str(e["name"]) for e in await client.get(f"{ref.path}/snapshot") if e.get("name") != "current"]
+
+
 def _require_snapshot(ref: GuestRef, names: list[str], name: str) -> None:
     if name not in names:
         known = ", ".join(names[:8]) or "none yet"
@@ -216,8 +220,7 @@ async def create_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
                             "Clone it and snapshot the clone.")
     if config.get("lock"):
         raise _locked(ref, str(config["lock"]), "a snapshot")
-    existing = [e["name"] for e in await client.get(f"{ref.path}/snapshot") if e.get("name") != "current"]
-    if name in existing:
+    if name in await _names(client, ref):
         raise ConflictError(f"{ref.label} already has a snapshot '{name}'",
                             "Choose another name, or delete the old one first: proxmox-mpc snapshot delete "
                             f"{'vm' if kind == 'qemu' else 'ct'} {ref.vmid} {name}")
@@ -254,8 +257,7 @@ async def rollback_snapshot(client: PVEClient, kind: str, ident: int | str, name
     """Roll the guest back to `name` (the guest stops first; starts again with RAM or `start`)."""
     name = check_snapshot_name(name)
     ref, config = await _guest_and_config(client, kind, ident)
-    snapshots = await list_snapshots(client, kind, ref.vmid)
-    _require_snapshot(ref, snapshots.names, name)
+    _require_snapshot(ref, await _names(client, ref), name)
     if config.get("lock"):
         raise _locked(ref, str(config["lock"]), "a rollback")
     result = SnapshotResult("rollback", ref, name, dry_run)
@@ -275,8 +277,7 @@ async def delete_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
     """Delete snapshot `name` (its children move up to its parent); `force` goes ahead on a locked guest."""
     name = check_snapshot_name(name)
     ref, config = await _guest_and_config(client, kind, ident)
-    snapshots = await list_snapshots(client, kind, ref.vmid)
-    _require_snapshot(ref, snapshots.names, name)
+    _require_snapshot(ref, await _names(client, ref), name)
     if config.get("lock") and not force:
         raise _locked(ref, str(config["lock"]), "deleting a snapshot", force_hint=True)
     result = SnapshotResult("delete", ref, name, dry_run)
