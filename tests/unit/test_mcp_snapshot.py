@@ -3,8 +3,10 @@ and rollback/delete only with confirm=true — naming guest and snapshot first, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from iac_support import cli_environment, run_cli
@@ -24,6 +26,17 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimulatorThr
         yield sim, home
 
 
+def answer(result: Any) -> tuple[bool, Any, str]:
+    """(succeeded, its result, all of its text): a failure is `isError` or `{"ok": false, …}`."""
+    text = " ".join(getattr(c, "text", "") for c in result.content)
+    try:
+        data = payload(result)
+    except (ValueError, IndexError):
+        return False, None, text
+    ok = not result.is_error and data.get("ok", True) is not False
+    return ok, data.get("result", data), f"{text} {json.dumps(data)}"
+
+
 def writes(sim: SimulatorThread) -> int:
     return int(sim.control("GET", "/state")["writes"])
 
@@ -36,20 +49,20 @@ async def test_an_assistant_snapshots_rolls_back_with_confirmation_and_hears_of_
         assert tools["snapshot_list"].annotations.read_only_hint is True
         assert tools["snapshot_rollback"].annotations.destructive_hint is True
         assert tools["snapshot_create"].input_schema["properties"]["kind"]["enum"] == ["vm", "ct"]
-        created = payload(await client.call_tool("snapshot_create", {"guest": "web-02", "name": "pre-update",
-                                                                     "description": "before"}))
-        assert created["ok"] and created["result"]["exitstatus"] == "OK"
+        ok, created, _ = answer(await client.call_tool("snapshot_create", {"guest": "web-02", "name": "pre-update",
+                                                                           "description": "before"}))
+        assert ok and created["exitstatus"] == "OK"
         sim.control("POST", "/guests/102/config", {"memory": "4096"})
         before = writes(sim)
-        asked = payload(await client.call_tool("snapshot_rollback", {"guest": "102", "name": "pre-update"}))
-        assert not asked["ok"] and "VM 102 (web-02)" in asked["error"] and "'pre-update'" in asked["error"]
-        assert "confirm=true" in asked["error"] and writes(sim) == before  # nothing sent
-        done = payload(await client.call_tool("snapshot_rollback", {"guest": "102", "name": "pre-update",
-                                                                    "start": True, "confirm": True}))
-        assert done["ok"] and done["result"]["status"] == "running"
-        assert "import --guest 102" in done["result"]["notice"]
-        listing = payload(await client.call_tool("snapshot_list", {"guest": "web-02"}))
-        rows = listing["result"]["snapshots"]
+        ok, _, text = answer(await client.call_tool("snapshot_rollback", {"guest": "102", "name": "pre-update"}))
+        assert not ok and "VM 102 (web-02)" in text and "'pre-update'" in text
+        assert "confirm=true" in text and writes(sim) == before  # nothing sent
+        ok, done, _ = answer(await client.call_tool("snapshot_rollback", {"guest": "102", "name": "pre-update",
+                                                                          "start": True, "confirm": True}))
+        assert ok and done["status"] == "running"
+        assert "import --guest 102" in done["notice"]
+        ok, listing, _ = answer(await client.call_tool("snapshot_list", {"guest": "web-02"}))
+        rows = listing["snapshots"]
         assert [(r["name"], r["parent"]) for r in rows] == [("pre-update", None), ("current", "pre-update")]
         assert rows[0]["description"] == "before" and rows[0]["vmstate"] is False
 
@@ -58,14 +71,15 @@ async def test_bad_input_and_refusals_come_back_as_short_errors(lab: tuple[Simul
     sim, home = lab
     before = writes(sim)
     async with Client(server(sim, home)) as client:
-        bad = payload(await client.call_tool("snapshot_create", {"guest": "pihole", "name": "1bad", "kind": "ct"}))
-        assert not bad["ok"] and "is not a snapshot name" in bad["error"]
-        ram = payload(await client.call_tool("snapshot_create", {"guest": "pihole", "name": "ok", "kind": "ct",
-                                                                 "vmstate": True}))
-        assert not ram["ok"] and "containers have no RAM snapshot" in ram["error"]
-        missing = payload(await client.call_tool("snapshot_delete", {"guest": "db-01", "name": "nope",
-                                                                     "confirm": True}))
-        assert not missing["ok"] and "has no snapshot 'nope'" in missing["error"] and missing["next_step"]
+        ok, _, text = answer(await client.call_tool("snapshot_create", {"guest": "pihole", "name": "1bad",
+                                                                        "kind": "ct"}))
+        assert not ok and "is not a snapshot name" in text
+        ok, _, text = answer(await client.call_tool("snapshot_create", {"guest": "pihole", "name": "ok", "kind": "ct",
+                                                                        "vmstate": True}))
+        assert not ok and "containers have no RAM snapshot" in text
+        ok, _, text = answer(await client.call_tool("snapshot_delete", {"guest": "db-01", "name": "nope",
+                                                                        "confirm": True}))
+        assert not ok and "has no snapshot 'nope'" in text and "snapshot list vm 103" in text  # the next step
         wrong = await client.call_tool("snapshot_delete", {"guest": "db-01", "name": "nope", "confirm": "true"})
         assert wrong.is_error
     assert writes(sim) == before
