@@ -150,3 +150,32 @@ async def test_the_repl_runs_snapshot_commands_and_asks_for_the_name_before_a_ro
         await settle(app, pilot)
         tasks = lab.call(lambda: [t.type for t in lab.sim.cluster.tasks.values() if t.id == "202"])
         assert "vzrollback" not in tasks and "vzsnapshot" in tasks
+
+
+@pytest.fixture
+def managed_ws(lab: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+    """A workspace imported from the module's simulator (the CLI runs outside the test's event loop)."""
+    from iac_support import cli_environment, run_cli
+
+    with cli_environment(lab, tmp_path):
+        assert run_cli(tmp_path, "init", str(tmp_path / "ws")) == 0
+        assert run_cli(tmp_path / "ws", "import") == 0
+        yield tmp_path / "ws"
+
+
+async def test_a_rollback_of_a_guest_the_code_manages_says_it_drifted(lab: SimulatorThread, managed_ws: Path) -> None:
+    from tui_support import editor_app
+
+    app = editor_app(lab, managed_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_vms_at(app, pilot, 110)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("c", *"managed", "enter")
+        await settle(app, pilot)
+        await pilot.press("up", "r", *"managed", "enter")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#snapshots-status").render())
+        assert "to 'managed': OK" in status
+        assert "drift: guest 110 (proxmox_virtual_environment_vm." in status
+        assert "import --guest 110" in status
