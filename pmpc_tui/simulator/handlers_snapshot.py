@@ -47,6 +47,21 @@ def _vmstate_volid(g: Guest, name: str) -> str:
     return f"{storage}:vm-{g.vmid}-state-{name}"
 
 
+def _can_snapshot(call: Call, g: Guest) -> bool:
+    """PVE's `has_feature('snapshot')`: every disk (not CD-ROMs, not unused) on storage that snapshots —
+    LVM-thin, ZFS, Ceph, or qcow2 images on directory/NFS/CIFS storage (raw images there cannot)."""
+    for key, volid in guest_volids(g).items():
+        if key.startswith("unused") or "media=cdrom" in str(g.config.get(key, "")):
+            continue
+        st = call.cluster.storages.get(volid.split(":", 1)[0])
+        vol = call.cluster.volumes.get(volid)
+        if st is None or st.type in ("lvmthin", "zfspool", "rbd", "cephfs"):
+            continue
+        if st.type == "lvm" or (st.type in ("dir", "nfs", "cifs") and (vol is None or vol.format != "qcow2")):
+            return False
+    return True
+
+
 def list_snapshots(call: Call, kind: str) -> list[dict[str, Any]]:
     """GET …/snapshot: every snapshot with its parent, then `current`."""
     g = _guest(call, kind)
@@ -85,6 +100,8 @@ async def create_snapshot(call: Call, kind: str) -> str:
         _check_lock(g)
         if name in g.snapshots:
             raise TaskError(f"snapshot name '{name}' already used")
+        if not _can_snapshot(call, g):
+            raise TaskError("snapshot feature is not available")
         g.config["lock"] = "snapshot"
         ram = want_ram and kind == "qemu" and g.status == "running"  # PVE saves RAM only of a running VM
         task.add_log(f"snapshotting {', '.join(sorted(guest_volids(g))) or 'config'}")

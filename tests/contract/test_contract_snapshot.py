@@ -91,7 +91,7 @@ def check(returns: dict[tuple[str, str], dict[str, Any]], method: str, kind: str
     assert not conforms(value, returns[(method, f"/nodes/{{node}}/{kind}/{{vmid}}/snapshot{path}")])
 
 
-@pytest.mark.parametrize(("kind", "node", "vmid"), [("qemu", "pve2", 107), ("lxc", "pve3", 204)])
+@pytest.mark.parametrize(("kind", "node", "vmid"), [("qemu", "pve2", 107), ("lxc", "pve3", 205)])
 def test_every_answer_has_the_schema_shape(api: httpx.Client, returns: dict[tuple[str, str], Any],
                                            kind: str, node: str, vmid: int) -> None:
     base = f"/nodes/{node}/{kind}/{vmid}/snapshot"
@@ -225,3 +225,11 @@ def test_reading_needs_audit_and_taking_needs_vm_snapshot(sim: SimulatorThread, 
         denied = auditor.post("/nodes/pve1/qemu/106/snapshot", data={"snapname": "nope"})
         assert denied.status_code == 403
         assert denied.json()["message"] == "Permission check failed (/vms/106, VM.Snapshot)\n"
+
+
+def test_raw_images_on_nfs_cannot_be_snapshotted_and_qcow2_there_can(api: httpx.Client) -> None:
+    raw = finish(api, data(api.post("/nodes/pve3/lxc/204/snapshot", data={"snapname": "on-nas"})))
+    assert raw["exitstatus"] == "snapshot feature is not available"  # minio's rootfs: a raw image on NFS
+    assert [e["name"] for e in data(api.get("/nodes/pve3/lxc/204/snapshot"))] == ["current"]
+    assert "lock" not in data(api.get("/nodes/pve3/lxc/204/config"))
+    ok(api, api.post("/nodes/pve3/qemu/110/snapshot", data={"snapname": "on-nas"}))  # qcow2 on NFS
