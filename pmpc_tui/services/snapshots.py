@@ -119,6 +119,8 @@ class SnapshotList:
             row = s.as_dict()
             if s.is_current or self.guest.kind != "qemu":
                 row["vmstate"] = None  # containers have no RAM snapshots; `current` is no snapshot
+            if s.is_current:
+                row["description"] = ""  # PVE's "You are here!": the tree line says it
             indent = "  " * s.depth + ("└ " if s.depth else "")
             row["tree"] = f"{indent}● current (You are here)" if s.is_current else f"{indent}{s.name}"
             rows.append(row)

@@ -42,17 +42,21 @@ def _check_lock(g: Guest) -> None:
 
 def _vmstate_volid(g: Guest, name: str) -> str:
     """The volume PVE writes a snapshot's RAM to: on the storage of the guest's first disk."""
-    volids = [v for k, v in sorted(guest_volids(g).items()) if not k.startswith("unused")]
+    volids = [v for _k, v in sorted(_disks(g).items())]
     storage = volids[0].split(":", 1)[0] if volids else "local"
     return f"{storage}:vm-{g.vmid}-state-{name}"
 
 
+def _disks(g: Guest) -> dict[str, str]:
+    """The volumes a snapshot covers: every disk but CD-ROMs (ISOs, cloud-init) and unused ones."""
+    return {key: volid for key, volid in guest_volids(g).items()
+            if not key.startswith("unused") and "media=cdrom" not in str(g.config.get(key, ""))}
+
+
 def _can_snapshot(call: Call, g: Guest) -> bool:
-    """PVE's `has_feature('snapshot')`: every disk (not CD-ROMs, not unused) on storage that snapshots —
-    LVM-thin, ZFS, Ceph, or qcow2 images on directory/NFS/CIFS storage (raw images there cannot)."""
-    for key, volid in guest_volids(g).items():
-        if key.startswith("unused") or "media=cdrom" in str(g.config.get(key, "")):
-            continue
+    """PVE's `has_feature('snapshot')`: every disk on storage that snapshots — LVM-thin, ZFS, Ceph, or
+    qcow2 images on directory/NFS/CIFS storage (raw images there cannot)."""
+    for volid in _disks(g).values():
         st = call.cluster.storages.get(volid.split(":", 1)[0])
         vol = call.cluster.volumes.get(volid)
         if st is None or st.type in ("lvmthin", "zfspool", "rbd", "cephfs"):
@@ -104,7 +108,7 @@ async def create_snapshot(call: Call, kind: str) -> str:
             raise TaskError("snapshot feature is not available")
         g.config["lock"] = "snapshot"
         ram = want_ram and kind == "qemu" and g.status == "running"  # PVE saves RAM only of a running VM
-        task.add_log(f"snapshotting {', '.join(sorted(guest_volids(g))) or 'config'}")
+        task.add_log(f"snapshotting {', '.join(sorted(_disks(g))) or 'the config'}")
         if ram:
             task.add_log(f"saving VM state and RAM using storage '{_vmstate_volid(g, name).split(':')[0]}'")
         await call.sim.tasks.sleep(task)
