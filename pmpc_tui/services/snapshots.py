@@ -21,6 +21,7 @@ from pmpc_tui.services.inventory import GuestRef, find_guest
 log = logging.getLogger("pmpc.snapshots")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]+", re.ASCII)
 NAME_MAX = 40
+RUNNING = ("running", "paused")  # a paused VM still has its RAM, and a rollback stops it too
 ACTIONS = ("list", "create", "rollback", "delete")
 Started = Callable[[str], None]  # told the task's UPID as soon as it starts (the console reports it itself)
 
@@ -227,14 +228,14 @@ async def create_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
                             "Choose another name, or delete the old one first: proxmox-mpc snapshot delete "
                             f"{'vm' if kind == 'qemu' else 'ct'} {ref.vmid} {name}")
     result = SnapshotResult("create", ref, name, dry_run)
-    if vmstate and ref.status != "running":
+    if vmstate and ref.status not in RUNNING:
         result.notes.append(f"note: {ref.label} is not running, so there is no RAM to save (disks and config only)")
     if dry_run:
         return result
     params: dict[str, Any] = {"snapname": name}
     if description:
         params["description"] = description
-    if vmstate and ref.status == "running":
+    if vmstate and ref.status in RUNNING:
         params["vmstate"] = 1
     return await _run(client, result, await client.post(f"{ref.path}/snapshot", **params), wait, timeout,
                       on_progress, on_started)
@@ -242,7 +243,7 @@ async def create_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
 
 def rollback_question(ref: GuestRef, name: str, start: bool = False) -> str:
     """The question asked before a rollback, naming the guest, the snapshot and what is lost."""
-    stop = " It is stopped first." if ref.status == "running" else ""
+    stop = " It is stopped first." if ref.status in RUNNING else ""
     after = " It is started afterwards." if start else ""
     return f"Roll back {ref.label} to snapshot '{name}'? Every change since that snapshot is lost.{stop}{after}"
 
@@ -264,7 +265,7 @@ async def rollback_snapshot(client: PVEClient, kind: str, ident: int | str, name
         raise _locked(ref, str(config["lock"]), "a rollback")
     result = SnapshotResult("rollback", ref, name, dry_run)
     if dry_run:
-        if ref.status == "running":
+        if ref.status in RUNNING:
             result.notes.append(f"note: {ref.label} is running: the rollback stops it first")
         return result
     params = {"start": 1} if start else {}

@@ -31,6 +31,9 @@ def _set_parent(g: Guest, name: str | None) -> None:
     g.snapshot_parent = name or None
 
 
+RUNNING = ("running", "paused")  # the guest's process exists (a paused VM keeps its RAM)
+
+
 def _label(g: Guest) -> str:
     return "VM" if g.kind == "qemu" else "CT"
 
@@ -80,7 +83,7 @@ def list_snapshots(call: Call, kind: str) -> list[dict[str, Any]]:
             entry["vmstate"] = 1 if snap.get("vmstate") else 0
         out.append(entry)
     current: dict[str, Any] = {"name": "current", "description": "You are here!", "digest": g.digest(),
-                               "running": 1 if g.status == "running" else 0}
+                               "running": 1 if g.status in RUNNING else 0}
     parent = _parent(g)
     if parent:
         current["parent"] = parent
@@ -107,7 +110,7 @@ async def create_snapshot(call: Call, kind: str) -> str:
         if not _can_snapshot(call, g):
             raise TaskError("snapshot feature is not available")
         g.config["lock"] = "snapshot"
-        ram = want_ram and kind == "qemu" and g.status == "running"  # PVE saves RAM only of a running VM
+        ram = want_ram and kind == "qemu" and g.status in RUNNING  # PVE saves RAM only of a running VM
         task.add_log(f"snapshotting {', '.join(sorted(_disks(g))) or 'the config'}")
         if ram:
             task.add_log(f"saving VM state and RAM using storage '{_vmstate_volid(g, name).split(':')[0]}'")
@@ -115,7 +118,7 @@ async def create_snapshot(call: Call, kind: str) -> str:
         config = {k: copy.deepcopy(v) for k, v in g.config.items() if k != "lock"}
         g.snapshots[name] = {"config": config, "snaptime": int(time.time()), "description": description,
                              "vmstate": _vmstate_volid(g, name) if ram else "", "parent": _parent(g),
-                             "running": g.status == "running"}
+                             "running": g.status in RUNNING}
         _set_parent(g, name)
 
     def finish(task: Any, ok: bool) -> None:
