@@ -211,7 +211,7 @@ def open_snapshots(screen: Any) -> None:
     if not targets:
         screen.notify("Select a guest first (or mark some with Space).", severity="warning")
         return
-    if len(targets) == 1 and not screen.table.marked:
+    if len(targets) == 1:  # one guest (under the cursor, or the only one marked): its dialog
         row = targets[0]
         screen.app.push_screen(SnapshotsDialog(screen.kind, int(row["vmid"]), screen._label(row)))
         return
