@@ -9,6 +9,7 @@ from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.services.guest_ref import parse_vmid
 
 
 async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -37,6 +38,7 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.config.profiles import Profile, ProfileError
     from pmpc_tui.services.cluster_sync import sync_cluster, sync_summary
     from pmpc_tui.services.iac import import_workspace
+    only = {parse_vmid(v, "--guest") for v in args.guest} if getattr(args, "guest", None) else None
     ws = ctx.require_workspace()
     client = None
     synced = None
@@ -53,7 +55,7 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
         # offline without a profile: connection files are left as they are
     db = await ctx.db()
     result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run,
-                                    merge=args.merge)
+                                    merge=args.merge, only=only)
     counts = result.counts()
     verb = "would write" if args.dry_run else "wrote"
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "

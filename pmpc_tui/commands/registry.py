@@ -254,6 +254,8 @@ def _import(p: argparse.ArgumentParser) -> None:
     force.add_argument("--merge", action="store_true",
                        help="merge the cluster's changes into files you edited when they do not overlap (needs git)")
     p.add_argument("--offline", action="store_true", help="use the workspace's state DB as it is (no sync)")
+    p.add_argument("--guest", action="append", metavar="VMID",
+                   help="only regenerate this guest's files; repeat for more")
 
 
 def _create(p: argparse.ArgumentParser) -> None:
@@ -353,6 +355,9 @@ COMMANDS: list[Command] = [
 from pmpc_tui.commands import ops_backup  # noqa: E402  (backup create|list|restore)
 
 COMMANDS.extend(ops_backup.COMMANDS)
+from pmpc_tui.commands.ops_snapshot import COMMANDS as _SNAPSHOT  # noqa: E402  (snapshot create|list|…)
+
+COMMANDS += _SNAPSHOT
 BY_NAME = {c.name: c for c in COMMANDS}
 
 

@@ -27,7 +27,7 @@ from pmpc_tui.iac.terraform import (
     resource_label,
     scan_guest_resources,
 )
-from pmpc_tui.pve.errors import PVEError, ValidationFailed
+from pmpc_tui.pve.errors import NotFound, PVEError, ValidationFailed
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
 from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
@@ -208,8 +208,10 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
                            profile: Profile | None = None, force: bool = False, dry_run: bool = False,
-                           merge: bool = False) -> ImportResult:
+                           merge: bool = False, only: set[int] | None = None) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
+
+    With `only` (VMIDs) just those guests' Terraform files are regenerated; nothing else is touched.
 
     Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
     unless `force`; with `merge` they are merged three ways when the changes do not overlap.
@@ -224,24 +226,38 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     hosts = inventory_hosts(guests, ips)
     desired = scan_guest_resources(ws.terraform_dir)
     files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
+    if only is not None:
+        files, mapped, guests = only_guest_files(files, mapped, guests, only)
     try:
         outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
-    if not dry_run:
+    if not dry_run and only is None:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
     planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
     orphaned = sorted(f"terraform/{p.name}" for p in (records.glob("*.tf") if records.is_dir() else [])
                       if re.fullmatch(r"(vm|ct)-\d+\.tf", p.name) and p.name not in current | planned
-                      and (ws.terraform_dir / p.name).exists())
+                      and (ws.terraform_dir / p.name).exists() and only is None)
     return ImportResult(
         vms=sum(g.kind == "qemu" for g in guests), containers=sum(g.kind == "lxc" for g in guests),
         files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
         unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run)
+
+
+def only_guest_files(files: dict[str, str], mapped: dict[str, Mapped], guests: list[GuestState], only: set[int],
+                     ) -> tuple[dict[str, str], dict[str, Mapped], list[GuestState]]:
+    """Keep just the Terraform files of the guests `only` names (`import --guest`); each must exist."""
+    missing = sorted(only - {g.vmid for g in guests})
+    if missing:
+        raise NotFound(f"no guest {', '.join(map(str, missing))} in the last sync",
+                       "Check the VMID with `proxmox-mpc list vms` / `list cts`.")
+    chosen = [g for g in guests if g.vmid in only]
+    keep = {f"terraform/{guest_file_name(g.kind, g.vmid)}" for g in chosen}
+    return ({k: v for k, v in files.items() if k in keep}, {k: v for k, v in mapped.items() if k in keep}, chosen)
 
 
 # --- create -----------------------------------------------------------------------------------

@@ -139,6 +139,8 @@ async def find_guest(client: PVEClient, kind: str, ident: int | str) -> GuestRef
 
 async def describe_guest(client: PVEClient, kind: str, ident: int | str) -> dict[str, Any]:
     """Config, live status, snapshots and recent tasks of one guest."""
+    from pmpc_tui.services.snapshots import snapshot_tree, tree_lines
+
     ref = await find_guest(client, kind, ident)
     config, status, snapshots, tasks = await asyncio.gather(
         client.get(f"{ref.path}/config"), client.get(f"{ref.path}/status/current"),
@@ -152,6 +154,7 @@ async def describe_guest(client: PVEClient, kind: str, ident: int | str) -> dict
         "config": {k: v for k, v in sorted(config.items()) if k != "digest"},
         "digest": config.get("digest"),
         "snapshots": [s["name"] for s in snapshots if s.get("name") != "current"],
+        "snapshot_tree": tree_lines(snapshot_tree(snapshots)) if len(snapshots) > 1 else [],
         "recent_tasks": [{"type": t["type"], "status": t.get("status", "running"), "upid": t["upid"]}
                          for t in tasks],
     }

@@ -573,115 +573,6 @@ async def _resize(call: Call, kind: str) -> str:
     return call.sim.tasks.start(g.node, "resize", str(g.vmid), call.auth.auth_id, work)
 
 
-def _snapshots(call: Call, kind: str) -> list[dict[str, Any]]:
-    g = _guest(call, kind)
-    call.require(f"/vms/{g.vmid}", "VM.Audit")
-    out = []
-    parent = None
-    for name, snap in g.snapshots.items():
-        entry = {"name": name, "description": snap.get("description", ""), "snaptime": snap["snaptime"]}
-        if parent:
-            entry["parent"] = parent
-        if kind == "qemu":
-            entry["vmstate"] = snap.get("vmstate", 0)
-        out.append(entry)
-        parent = name
-    current: dict[str, Any] = {"name": "current", "description": "You are here!",
-                               "running": 1 if g.status == "running" else 0, "digest": g.digest()}
-    if parent:
-        current["parent"] = parent
-    out.append(current)
-    return out
-
-
-async def _snapshot_create(call: Call, kind: str) -> str:
-    g = _guest(call, kind)
-    call.require(f"/vms/{g.vmid}", "VM.Snapshot")
-    _check_lock(g)
-    name = call.params["snapname"]
-    if name == "current":
-        raise _err(500, "invalid snapshot name 'current'")
-    if name in g.snapshots:
-        raise _err(500, f"snapshot name '{name}' already used")
-    g.config["lock"] = "snapshot"
-
-    async def work(task: Any) -> None:
-        await call.sim.tasks.sleep(task)
-        config = {k: v for k, v in g.config.items() if k != "lock"}
-        g.snapshots[name] = {"config": config, "snaptime": int(time.time()),
-                             "description": call.params.get("description", ""),
-                             "vmstate": 1 if call.params.get("vmstate") else 0}
-
-    def finish(task: Any, ok: bool) -> None:
-        g.config.pop("lock", None)
-
-    return call.sim.tasks.start(g.node, f"{_prefix(kind)}snapshot", str(g.vmid), call.auth.auth_id, work, finish)
-
-
-async def _snapshot_delete(call: Call, kind: str) -> str:
-    g = _guest(call, kind)
-    call.require(f"/vms/{g.vmid}", "VM.Snapshot")
-    name = call.params["snapname"]
-    if name not in g.snapshots:
-        raise _err(500, f"snapshot '{name}' does not exist")
-
-    async def work(task: Any) -> None:
-        await call.sim.tasks.sleep(task)
-        g.snapshots.pop(name, None)
-
-    return call.sim.tasks.start(g.node, f"{_prefix(kind)}delsnapshot", str(g.vmid), call.auth.auth_id, work)
-
-
-async def _snapshot_rollback(call: Call, kind: str) -> str:
-    g = _guest(call, kind)
-    call.require(f"/vms/{g.vmid}", "VM.Snapshot", "VM.Snapshot.Rollback", any_of=True)
-    name = call.params["snapname"]
-    start_after = bool(call.params.get("start"))
-    label = "VM" if kind == "qemu" else "CT"
-
-    async def work(task: Any) -> None:
-        # PVE checks the snapshot and the lock inside the worker: both fail the task, not the request.
-        snap = g.snapshots.get(name)
-        if snap is None:
-            raise TaskError(f"snapshot '{name}' does not exist")
-        if g.lock:
-            raise TaskError(f"{label} is locked ({g.lock})")
-        g.config["lock"] = "rollback"
-        if g.status != "stopped":
-            task.add_log(f"stopping {label} {g.vmid} for the rollback")
-            g.status, g.started_at = "stopped", 0.0
-        await call.sim.tasks.sleep(task)
-        g.config = {**copy.deepcopy(snap["config"]), "lock": "rollback"}
-        g.pending, g.pending_delete = {}, {}
-        if snap.get("vmstate") or start_after:  # a snapshot with RAM resumes running
-            g.status, g.started_at = "running", time.time()
-
-    def finish(task: Any, ok: bool) -> None:
-        if g.config.get("lock") == "rollback":
-            g.config.pop("lock", None)
-
-    return call.sim.tasks.start(g.node, f"{_prefix(kind)}rollback", str(g.vmid), call.auth.auth_id, work, finish)
-
-
-def _snapshot_config(call: Call, kind: str) -> dict[str, Any]:
-    g = _guest(call, kind)
-    call.require(f"/vms/{g.vmid}", "VM.Snapshot", "VM.Snapshot.Rollback", "VM.Audit", any_of=True)
-    name = call.params["snapname"]
-    if name not in g.snapshots:
-        raise _err(500, f"snapshot '{name}' does not exist")
-    names = list(g.snapshots)
-    snap = g.snapshots[name]
-    out: dict[str, Any] = {**snap["config"], "snaptime": snap["snaptime"]}
-    if snap.get("description"):
-        out["description"] = snap["description"]
-    if snap.get("vmstate"):
-        out["vmstate"] = 1
-    index = names.index(name)
-    if index > 0:
-        out["parent"] = names[index - 1]
-    return out
-
-
 def _template(call: Call, kind: str) -> str | None:
     g = _guest(call, kind)
     call.require(f"/vms/{g.vmid}", "VM.Allocate")
@@ -770,44 +661,6 @@ def _register_guest_routes(kind: str) -> None:
     @route("PUT", base + "/{vmid}/resize")
     async def resize(call: Call) -> Any:
         return await _resize(call, kind)
-
-    @route("GET", base + "/{vmid}/snapshot")
-    async def snapshots(call: Call) -> Any:
-        return _snapshots(call, kind)
-
-    @route("POST", base + "/{vmid}/snapshot")
-    async def snapshot_create(call: Call) -> Any:
-        return await _snapshot_create(call, kind)
-
-    @route("GET", base + "/{vmid}/snapshot/{snapname}")
-    async def snapshot_index(call: Call) -> Any:
-        g = _guest(call, kind)
-        if call.params["snapname"] not in g.snapshots:
-            raise _err(500, f"snapshot '{call.params['snapname']}' does not exist")
-        return [{"cmd": "config"}, {"cmd": "rollback"}]
-
-    @route("DELETE", base + "/{vmid}/snapshot/{snapname}")
-    async def snapshot_delete(call: Call) -> Any:
-        return await _snapshot_delete(call, kind)
-
-    @route("POST", base + "/{vmid}/snapshot/{snapname}/rollback")
-    async def snapshot_rollback(call: Call) -> Any:
-        return await _snapshot_rollback(call, kind)
-
-    @route("GET", base + "/{vmid}/snapshot/{snapname}/config")
-    async def snapshot_config(call: Call) -> Any:
-        return _snapshot_config(call, kind)
-
-    @route("PUT", base + "/{vmid}/snapshot/{snapname}/config")
-    async def snapshot_config_update(call: Call) -> Any:
-        g = _guest(call, kind)
-        call.require(f"/vms/{g.vmid}", "VM.Snapshot")
-        snap = g.snapshots.get(call.params["snapname"])
-        if snap is None:
-            raise _err(500, f"snapshot '{call.params['snapname']}' does not exist")
-        if "description" in call.params:
-            snap["description"] = call.params["description"]
-        return None
 
     @route("POST", base + "/{vmid}/template")
     async def template(call: Call) -> Any:
@@ -1049,3 +902,4 @@ async def task_log(call: Call) -> list[dict[str, Any]]:
 from pmpc_tui.simulator import handlers_config  # noqa: E402,F401,I001  (registers its routes)
 from pmpc_tui.simulator import handlers_move  # noqa: E402,F401  (migrate, move_disk, move_volume)
 from pmpc_tui.simulator import handlers_backup  # noqa: E402,F401  (vzdump, restore, backup volumes)
+from pmpc_tui.simulator import handlers_snapshot  # noqa: E402,F401  (snapshots: list, create, rollback, delete)

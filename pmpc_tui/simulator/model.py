@@ -137,6 +137,7 @@ class Guest:
     status: str = "stopped"  # running, stopped, paused
     started_at: float = 0.0
     snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    snapshot_parent: str | None = None  # the snapshot the current state descends from (PVE's `parent:`)
     pending: dict[str, Any] = field(default_factory=dict)  # the config's [PENDING] section
     pending_delete: dict[str, bool] = field(default_factory=dict)  # key -> force
     netin: int = 0

@@ -76,7 +76,7 @@ _FORMAT_RES = {
     "pve-node": re.compile(rf"^{DNS_LABEL}$"),
     "dns-name": re.compile(rf"^(?:{DNS_LABEL}\.)*{DNS_LABEL}$"),
     "pve-storage-id": re.compile(r"^[a-z][a-z0-9\-_.]*[a-z0-9]$"),
-    "pve-configid": re.compile(r"^[a-z][a-z0-9_\-]+$"),
+    "pve-configid": re.compile(r"^[a-z][a-z0-9_\-]+$", re.I),  # PVE matches it case-insensitively
     "pve-snapshot-name": re.compile(r"^[a-zA-Z][a-zA-Z0-9\-_]{1,39}$"),
     "pve-poolid": re.compile(r"^[A-Za-z0-9_\-.]+$"),
     "pve-tag": re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-+.]*$"),

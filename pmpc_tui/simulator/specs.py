@@ -87,25 +87,6 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
         "digest": S(max_length=40), "disk": E(*_QEMU_DISKS, optional=False), "node": NODE, "size": SIZE,
         "skiplock": B(), "vmid": VMID,
     },
-    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot"): {"node": NODE, "vmid": VMID},
-    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot"): {
-        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID, "vmstate": B(),
-    },
-    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
-        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("DELETE", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}"): {
-        "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback"): {
-        "node": NODE, "snapname": SNAPNAME, "start": B(), "vmid": VMID,
-    },
-    ("GET", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config"): {
-        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("PUT", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/config"): {
-        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
     ("POST", "/nodes/{node}/qemu/{vmid}/status/reset"): {"node": NODE, "skiplock": B(), "vmid": VMID},
     ("POST", "/nodes/{node}/qemu/{vmid}/template"): {
         "disk": E(*_QEMU_DISKS), "node": NODE, "vmid": VMID,
@@ -145,25 +126,6 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("PUT", "/nodes/{node}/lxc/{vmid}/resize"): {
         "digest": S(max_length=40), "disk": E(*_LXC_DISKS, optional=False), "node": NODE, "size": SIZE,
         "vmid": VMID,
-    },
-    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot"): {"node": NODE, "vmid": VMID},
-    ("POST", "/nodes/{node}/lxc/{vmid}/snapshot"): {
-        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
-        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("DELETE", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}"): {
-        "force": B(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("POST", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/rollback"): {
-        "node": NODE, "snapname": SNAPNAME, "start": B(), "vmid": VMID,
-    },
-    ("GET", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config"): {
-        "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
-    },
-    ("PUT", "/nodes/{node}/lxc/{vmid}/snapshot/{snapname}/config"): {
-        "description": S(), "node": NODE, "snapname": SNAPNAME, "vmid": VMID,
     },
     ("POST", "/nodes/{node}/lxc/{vmid}/template"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/lxc/{vmid}/interfaces"): {"node": NODE, "vmid": VMID},
@@ -209,3 +171,5 @@ ROUTE_PARAMS.update(MOVE_PARAMS)
 from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump, backup volumes)
 
 ROUTE_PARAMS.update(BACKUP_PARAMS)
+from pmpc_tui.simulator.specs_snapshot import SNAPSHOT_PARAMS  # noqa: E402,I001  (guest snapshots)
+ROUTE_PARAMS.update(SNAPSHOT_PARAMS)

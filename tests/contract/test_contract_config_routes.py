@@ -92,7 +92,7 @@ def test_snapshot_rollback_restores_config_and_power_state(api: httpx.Client) ->
     finish(api, data(api.post(f"{base}/snapshot", data={"snapname": "plain", "description": "before"})))
     finish(api, data(api.post(f"{base}/snapshot", data={"snapname": "ram", "vmstate": 1})))
     snap = data(api.get(f"{base}/snapshot/ram/config"))
-    assert snap["name"] == "web-01" and snap["parent"] == "plain" and snap["vmstate"] == 1
+    assert snap["name"] == "web-01" and snap["parent"] == "plain" and snap["vmstate"] == "local-lvm:vm-101-state-ram"
     assert isinstance(snap["snaptime"], int) and "digest" not in snap
     assert data(api.put(f"{base}/snapshot/plain/config", data={"description": "renamed"})) is None
     assert data(api.get(f"{base}/snapshot/plain/config"))["description"] == "renamed"

@@ -44,6 +44,7 @@ class GuestsScreen(LiveScreen):
         Binding("c", "console", "Console URL", show=False),
         Binding("b", "backup", "Back up now", show=False),
         Binding("B", "backups", "Backups (restore)", show=False),
+        Binding("n", "snapshots", "Snapshots", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -257,6 +258,11 @@ class GuestsScreen(LiveScreen):
         from pmpc_tui.tui.widgets.backups_list import open_backups
 
         open_backups(self, self.kind, self._targets())
+    def action_snapshots(self) -> None:
+        """The snapshots dialog of the guest under the cursor; on marked guests, one snapshot each."""
+        from pmpc_tui.tui.widgets.snapshots_dialog import open_snapshots
+
+        open_snapshots(self)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -21,7 +22,10 @@ def details_table(data: dict[str, Any]) -> Table:
     table.add_row("node", data["node"])
     table.add_row("status", f"{data['status']} · up {human_duration(data['uptime'])}")
     table.add_row("memory", f"{human_bytes(data['mem'])} of {human_bytes(data['maxmem'])}")
-    table.add_row("snapshots", ", ".join(data["snapshots"]) or "none")
+    tree = data.get("snapshot_tree") or []
+    table.add_row("snapshots", escape(tree[0]) if tree else "none")
+    for line in tree[1:]:  # the tree, parent above child; n opens the snapshots dialog
+        table.add_row("", escape(line))
     table.add_row("", "")
     for key, value in data["config"].items():
         table.add_row(key, str(value))

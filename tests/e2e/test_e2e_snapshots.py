@@ -1,0 +1,87 @@
+"""End to end in a real terminal (tmux, 80x24): open the demo console, take a snapshot of a guest with `n`,
+roll back to it after typing its name, and see the result (issue #15)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def capture(session: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def keys(session: str, *names: str, literal: bool = False) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", session, *(["-l"] if literal else []), *names], check=True)
+
+
+def wait_for(session: str, text: str, timeout: float = 40.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[str]:
+    """`proxmox-mpc --demo` in a detached 80x24 tmux session; yields the session name."""
+    name = f"pmpc-snap-{uuid.uuid4().hex[:8]}"
+    cli = Path(sys.executable).with_name("proxmox-mpc")
+    command = f"PMPC_CONFIG_DIR={tmp_path} PMPC_STATE_DIR={tmp_path}/state {cli} --demo --refresh 0; " \
+              "echo EXITED-$?; sleep 30"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command], check=True, env=env)
+    try:
+        yield name
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+def test_take_a_snapshot_roll_back_to_it_and_see_the_result(console: str) -> None:
+    wait_for(console, "Nodes 3/3 online")
+    keys(console, "2")
+    wait_for(console, "web-01")
+    keys(console, "/")
+    keys(console, "dev-sandbox", literal=True)
+    wait_for(console, "· 1 shown")
+    keys(console, "Enter")  # back to the table, the cursor on the one row
+    time.sleep(1.0)
+    keys(console, "n")
+    screen = wait_for(console, "Snapshots of VM 109 (dev-sandbox)")
+    wait_for(console, "No snapshots yet")
+    keys(console, "c")
+    wait_for(console, "New snapshot of VM 109")
+    keys(console, "e2e-snap", literal=True)
+    keys(console, "Enter")
+    screen = wait_for(console, "└ ● current (You are here)")
+    assert "e2e-snap ·" in screen
+    keys(console, "Up")
+    keys(console, "r")
+    screen = wait_for(console, "Type e2e-snap to confirm")
+    assert "Roll back VM 109 (dev-sandbox)" in screen
+    keys(console, "e2e-snap", literal=True)
+    keys(console, "Enter")
+    screen = wait_for(console, "to 'e2e-snap': OK")
+    assert "Snapshots of VM 109 (dev-sandbox)" in screen  # back in the dialog, the tree still there
+    keys(console, "Escape")
+    deadline = time.monotonic() + 10
+    while "Snapshots of VM 109" in capture(console) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "Snapshots of VM 109" not in capture(console)  # closed: the guests screen again
+    keys(console, "q")
+    wait_for(console, "EXITED-0")
