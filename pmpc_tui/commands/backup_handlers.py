@@ -79,4 +79,8 @@ async def _restore(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.wait and plan.upid:
         last = await show_progress(backups.follow_tasks(client, [plan.upid], timeout=args.timeout), _printer(ctx))
         plan.exitstatus = (last.exitstatus if last else None) or "OK"
-    return Result(data=plan.as_dict(), message=plan.message)
+    from pmpc_tui.services.drift_notice import guest_change_notice
+
+    notice = await guest_change_notice(ctx.session, plan.vmid)  # a guest the workspace's code manages drifted
+    return Result(data={**plan.as_dict(), "notice": notice},
+                  message=plan.message + (f"\n{notice}" if notice else ""))

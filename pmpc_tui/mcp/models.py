@@ -197,3 +197,78 @@ class Action(Out):
 class Applied(Out):
     summary: str = Field(description="apply #N: how many steps were done")
     progress: list[str] = Field(description="each step as it ran")
+
+
+# ---- snapshots --------------------------------------------------------------------------------
+class SnapshotRow(Out):
+    name: str = Field(description="the snapshot's name ('current' is the guest's present state: You are here)")
+    parent: str | None = Field(description="the snapshot it was taken from, null at the root")
+    snaptime: int | None = Field(description="when it was taken, Unix time (null for current)")
+    vmstate: bool | None = Field(description="true when the RAM of a running VM was saved (null for containers)")
+    description: str = Field(description="the description given when it was taken")
+    current: bool = Field(description="true for the 'current' entry")
+    depth: int = Field(description="level below the root of the tree")
+
+
+class SnapshotListing(Out):
+    guest: str = Field(description="the guest, e.g. 'VM 101 (web-01)'")
+    snapshots: list[SnapshotRow] = Field(description="the tree in display order, parents before children")
+
+
+class SnapshotResult(Out):
+    action: Literal["create", "rollback", "delete"] = Field(description="what was done")
+    vmid: int = Field(description="the guest's VMID")
+    name: str = Field(description="the guest's name")
+    node: str = Field(description="the guest's node")
+    snapshot: str = Field(description="the snapshot's name")
+    upid: str | None = Field(description="the task's UPID")
+    exitstatus: str | None = Field(description="the task's exit status ('OK' when it succeeded)")
+    status: str | None = Field(description="the guest's status afterwards")
+    message: str = Field(description="one line saying what happened")
+    notice: str | None = Field(default=None, description="after a rollback: the drift notice when the workspace's "
+                                                         "code manages the guest")
+
+
+# ---- backups ----------------------------------------------------------------------------------
+class BackupRow(Out):
+    volid: str = Field(description="the archive's volume ID (restore_backup takes it)")
+    storage: str = Field(description="the storage holding it (PBS datastores included)")
+    node: str = Field(description="the node whose storage holds it, '(shared)' for shared storage")
+    vmid: int = Field(description="the guest it is a backup of")
+    type: Literal["vm", "ct"] = Field(description="vm or ct")
+    size: int = Field(description="size in bytes")
+    ctime: int = Field(description="when it was made, Unix time")
+    notes: str = Field(description="the archive's notes")
+    protected: bool = Field(description="true when protected from deletion and pruning")
+
+
+class BackupListing(Out):
+    backups: list[BackupRow] = Field(description="archives, newest first")
+
+
+class BackupJob(Out):
+    node: str = Field(description="the node whose vzdump task backs up these guests")
+    vmids: list[int] = Field(description="the guests in this task")
+    upid: str | None = Field(description="the vzdump task's UPID")
+    exitstatus: str | None = Field(description="'OK', or the error the task ended with")
+
+
+class BackupResult(Out):
+    storage: str = Field(description="the storage the archives go to")
+    mode: Literal["snapshot", "suspend", "stop"] = Field(description="the vzdump mode")
+    compress: str = Field(description="the compression")
+    jobs: list[BackupJob] = Field(description="one vzdump task per node")
+    message: str = Field(description="one line saying what happened")
+
+
+class RestoreResult(Out):
+    volid: str = Field(description="the archive restored")
+    vmid: int = Field(description="the VMID restored to")
+    node: str | None = Field(description="the node restored on")
+    type: Literal["vm", "ct"] = Field(description="vm or ct")
+    overwrites: str | None = Field(description="the guest replaced, null when the VMID was free")
+    upid: str | None = Field(description="the restore task's UPID")
+    exitstatus: str | None = Field(description="'OK', or the error the task ended with")
+    message: str = Field(description="one line saying what happened")
+    notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages the "
+                                                         "guest")

@@ -9,6 +9,7 @@ from mcp.server.mcpserver import MCPServer
 from pmpc_tui.commands.confirmation import Target
 from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.mcp.common import DESTRUCTIVE, READ, WRITE, fail, guarded
+from pmpc_tui.mcp.models import BackupListing, BackupResult, RestoreResult
 from pmpc_tui.services.session import Session
 
 Kind = Literal["vm", "ct"]
@@ -22,14 +23,14 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
     @server.tool(annotations=READ, description="Backup archives on every storage that holds backups (PBS "
                                                "included), newest first; filter by node, storage or guest VMID.")
     async def list_backups(node: str | None = None, storage: str | None = None,
-                           vmid: int | None = None) -> dict[str, Any]:
+                           vmid: int | None = None) -> BackupListing:
         from pmpc_tui.services.backups import list_backups as service
         from pmpc_tui.services.guest_ref import parse_vmid
 
         async def go() -> Any:
             wanted = parse_vmid(vmid, "vmid") if vmid is not None else None
             return {"backups": [b.as_dict() for b in await service(await session.client(), node, storage, wanted)]}
-        return await guarded(go)
+        return BackupListing.model_validate(await guarded(go))
 
     if read_only:
         return
@@ -37,7 +38,7 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
     @server.tool(annotations=WRITE, description="Back up guests now (one vzdump task per node) and wait for "
                                                 "the archives. storage: default PBS if present, else local.")
     async def backup_guests(guests: list[str], kind: Kind = "vm", storage: str | None = None,
-                            mode: Mode = "snapshot", compress: Compress = "zstd") -> dict[str, Any]:
+                            mode: Mode = "snapshot", compress: Compress = "zstd") -> BackupResult:
         from pmpc_tui.services.backups import follow_tasks, plan_backup, start_backup
         from pmpc_tui.services.guest_ref import parse_guest_kind
 
@@ -49,14 +50,14 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
                 if update.done:
                     plan.exitstatus = {j.node: update.exitstatus or "OK" for j in plan.jobs}
             return {**plan.as_dict(), "message": plan.message}
-        return await guarded(go)
+        return BackupResult.model_validate(await guarded(go))
 
     @server.tool(annotations=DESTRUCTIVE,
                  description="Restore a guest from a backup archive (volid from list_backups) to `vmid`. "
                              "Over an existing stopped guest it needs force=true and confirm=true: show the "
                              "user which guest is replaced first.")
     async def restore_backup(volid: str, vmid: int, node: str | None = None, storage: str | None = None,
-                             force: bool = False, confirm: Confirmation = False) -> dict[str, Any]:
+                             force: bool = False, confirm: Confirmation = False) -> RestoreResult:
         from pmpc_tui.services.backups import follow_tasks, plan_restore, start_restore
 
         async def check() -> Any:
@@ -76,5 +77,7 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
             async for update in follow_tasks(client, [plan.upid or ""]):
                 if update.done:
                     plan.exitstatus = update.exitstatus or "OK"
-            return {**plan.as_dict(), "message": plan.message}
-        return await guarded(go)
+            from pmpc_tui.services.drift_notice import guest_change_notice
+
+            return {**plan.as_dict(), "message": plan.message, "notice": await guest_change_notice(session, vmid)}
+        return RestoreResult.model_validate(await guarded(go))

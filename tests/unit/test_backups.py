@@ -192,3 +192,16 @@ def test_dry_runs_say_what_they_would_do_and_send_no_write(lab, capsys) -> None:
     code, plan = _json(capsys, home, "backup", "restore", volid, "--vmid", "181", "--dry-run")
     assert code == ExitCode.OK and plan["dry_run"] and plan["overwrites"] is None
     assert sim.sim.api.write_count == before
+
+
+def test_restoring_over_a_guest_the_workspace_manages_says_it_drifted(lab, capsys, tmp_path) -> None:
+    sim, _ = lab
+    ws = tmp_path / "ws"
+    assert run_cli(tmp_path, "init", str(ws)) == 0
+    assert run_cli(ws, "import") == 0
+    assert run_cli(ws, "backup", "create", "vm", "109", "--storage", "local") == ExitCode.OK
+    volid = str(max(_backups(sim, "pve1", "local", 109), key=lambda b: int(str(b["ctime"])))["volid"])
+    capsys.readouterr()
+    assert run_cli(ws, "backup", "restore", volid, "--vmid", "109", "--force", "--yes") == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "drift: guest 109" in out and "proxmox-mpc import --guest 109" in out

@@ -163,6 +163,14 @@ class RestoreFormScreen(ModalScreen[None]):
             app.refresh_data()
             if outcome:
                 app.notify(f"restore of {plan.label}: {outcome}", timeout=5)
+            app.run_worker(drift_notice(), group="restore-notice", exit_on_error=False)
+
+        async def drift_notice() -> None:
+            from pmpc_tui.services.drift_notice import guest_change_notice
+
+            notice = await guest_change_notice(app.session, plan.vmid)
+            if notice:
+                app.notify(notice, title="Drift", timeout=10)
 
         self.dismiss(None)
         app.push_screen(ProgressScreen(f"Restoring {plan.label} from {plan.backup.volid}", run), finished)
