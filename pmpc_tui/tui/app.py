@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
 ClientFactory = ClientSource  # connects the console's client on first use
 KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
 KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
+# the longest a worker thread (building rows, proxmoxer) keeps the GIL while the loop waits for it: 1 ms, not
+# Python's 5 ms, which every one of the loop's many wake-ups of a keystroke paid while a refresh ran
+GIL_SLICE = 0.001
 NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
 log = logging.getLogger("pmpc.console")
 
@@ -117,6 +121,7 @@ class ProxmoxApp(App[None]):
 
     # ---- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        sys.setswitchinterval(GIL_SLICE)
         if self.session.client_source is None:
             from pmpc_tui.tui.screens.first_run import FirstRunScreen
 
