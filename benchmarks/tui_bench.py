@@ -10,7 +10,8 @@
    render), then delete it again with Backspace (the worst case: rows come back). A background
    refresh of the 5,000 guests is started right before every key, so each keystroke competes with a
    cluster read as it does for a user (the count of keys that overlapped one is printed). Pilot's own
-   idle detection (it sleeps in 20 ms steps) is not counted.
+   idle detection (it sleeps in 20 ms steps) is not counted. Meanwhile a probe sleeps 5 ms again and
+   again and records how late it wakes: the event loop's lag, the longest any one step held it.
 3. Memory: the console runs in tmux against 5,000 guests with a 2 s refresh, on the VMs screen; after
    a few refreshes the console process's VmRSS is read from /proc/PID/status.
 
@@ -85,9 +86,11 @@ def first_frame(runs: int = 3) -> tuple[float, float]:
     return statistics.median(frames), statistics.median(data)
 
 
-async def filter_keystrokes(vms: int = 5000, refresh: bool = True) -> tuple[list[float], list[float], int, int]:
+async def filter_keystrokes(vms: int = 5000, refresh: bool = True) -> tuple[list[float], list[float], int, int,
+                                                                            list[float]]:
     """Milliseconds per typed key and per Backspace on the VMs screen with `vms` rows (with a refresh of
-    every guest started right before each key, or, `refresh=False`, with none: the baseline)."""
+    every guest started right before each key, or, `refresh=False`, with none: the baseline), and the
+    event loop's lag meanwhile (how late a 5 ms sleep wakes up: the longest the loop was held)."""
     from pmpc_tui.pve.client import ConnectionSettings, PVEClient
     from pmpc_tui.tui.app import ProxmoxApp
     from pmpc_tui.tui.widgets.guest_table import GuestTable
@@ -145,14 +148,24 @@ async def filter_keystrokes(vms: int = 5000, refresh: bool = True) -> tuple[list
                     raise SystemExit(f"no frame was rendered after pressing {key!r}")
                 return (frame - started) * 1000
 
+            lags: list[float] = []
+
+            async def probe() -> None:
+                while True:
+                    started = time.perf_counter()
+                    await asyncio.sleep(0.005)
+                    lags.append((time.perf_counter() - started - 0.005) * 1000)
+
+            prober = asyncio.create_task(probe())
             word = "vm-12"
             typed = [await keystroke(key) for key in word]
             narrowed = table.row_count
             erased = [await keystroke("backspace") for _ in word]
+            prober.cancel()
             if table.row_count != rows or narrowed >= rows:
                 raise SystemExit(f"filter did not behave: {rows} rows → {narrowed} → {table.row_count}")
             await app.workers.wait_for_complete()
-    return typed, erased, rows, overlapped
+    return typed, erased, rows, overlapped, lags
 
 
 def _console_pid(pane_pid: int) -> int:
@@ -213,8 +226,8 @@ def p95(values: list[float]) -> float:
 def main() -> int:
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
     frame, data = first_frame()
-    quiet, quiet_erased, _, _ = asyncio.run(filter_keystrokes(refresh=False))
-    typed, erased, rows, overlapped = asyncio.run(filter_keystrokes())
+    quiet, quiet_erased, _, _, quiet_lags = asyncio.run(filter_keystrokes(refresh=False))
+    typed, erased, rows, overlapped, lags = asyncio.run(filter_keystrokes())
     rss = console_rss()
     every, baseline = typed + erased, quiet + quiet_erased
     ok_frame = frame < FIRST_FRAME_TARGET
@@ -228,6 +241,8 @@ def main() -> int:
     print(f"keystrokes with a background refresh of every guest in flight: {overlapped} of {len(every)}")
     print(f"baseline, the same keys with no refresh: median {statistics.median(baseline):.1f} ms, "
           f"p95 {p95(baseline):.1f} ms")
+    print(f"event-loop lag while typing (in-process, 5 ms probe): during refresh p95 {p95(lags):.1f} ms, "
+          f"max {max(lags):.1f} ms; baseline p95 {p95(quiet_lags):.1f} ms, max {max(quiet_lags):.1f} ms")
     print(f"console RSS in tmux, 5,000 guests, VMs screen, after 3 refreshes: {rss:6.0f} MB")
     print(f"keystroke during refresh: median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, "
           f"max {max(every):.1f} ms")
