@@ -224,7 +224,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> int:
-    print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    print("command: " + " ".join([os.path.relpath(sys.executable), *sys.argv]))
     frame, data = first_frame()
     quiet, quiet_erased, _, _, quiet_lags = asyncio.run(filter_keystrokes(refresh=False))
     typed, erased, rows, overlapped, lags = asyncio.run(filter_keystrokes())
