@@ -14,7 +14,8 @@ from pmpc_tui.tui.widgets.guest_table import MARK, THREAD_ROWS, GuestTable
 
 @pytest.fixture(scope="module")
 def large_sim() -> Iterator[SimulatorThread]:
-    """More guests than the table builds on the loop, so every refresh goes through the worker thread."""
+    """More guests than the table builds on the loop, so every refresh after the first goes through the worker
+    thread."""
     with SimulatorThread(scenario="large", nodes=2, vms=THREAD_ROWS + 100, cts=2, seed=1) as thread:
         yield thread
 
@@ -25,7 +26,7 @@ async def test_a_refresh_of_a_large_cluster_keeps_the_cursor_and_the_marks_on_th
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("2")
-        await settle(app, pilot)  # the first rows are built in a worker thread too
+        await settle(app, pilot)
         table = app.screen.query_one(GuestTable)
         assert table.row_count == THREAD_ROWS + 100
         await pilot.press("S")  # by status, so a stopped guest moves
@@ -63,3 +64,16 @@ async def test_the_filter_narrows_a_large_cluster_and_escape_brings_every_guest_
         await pilot.press("escape")
         await settle(app, pilot)
         assert table.row_count == everything
+
+
+async def test_jumping_to_a_guest_of_a_large_cluster_puts_the_cursor_on_it(large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.cluster_view is not None
+        wanted = app.cluster_view.vms[THREAD_ROWS // 2]
+        await pilot.press("colon", *f"vm {wanted['name']}", "enter")
+        await settle(app, pilot)
+        await pilot.pause()
+        table = app.screen.query_one(GuestTable)
+        assert table.selected_vmid == wanted["vmid"]

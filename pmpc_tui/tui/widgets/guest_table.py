@@ -199,11 +199,12 @@ class GuestTable(VirtualTable):
     def show(self, rows: list[dict[str, Any]], filter_text: str = "") -> None:
         """Show the rows that match the filter, in sort order; the selected guest stays selected.
 
-        New rows of a large cluster are built in a worker thread and applied as a diff (`RowsLoaded` follows);
-        meanwhile the filter works on the rows shown."""
+        A refresh of a large cluster is built in a worker thread and applied as a diff (`RowsLoaded` follows);
+        meanwhile the filter works on the rows shown. The first rows are built at once, so a guest can be
+        selected as soon as the screen opens."""
         self._filter = filter_text
         if rows is not self._source and rows is not self._pending:
-            if len(rows) >= THREAD_ROWS and self.is_mounted:
+            if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
                 self._pending = rows
                 self.run_worker(self._load_in_thread(rows), exclusive=True, group="guest-rows")
             else:
