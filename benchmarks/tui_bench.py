@@ -17,7 +17,8 @@
 
 The same keys are also timed with no refresh running (the baseline, printed beside the figure judged).
 Goals: first frame < 1 s; filter keystroke < 50 ms (p95) during refresh; console RSS < 200 MB.
-Run: .venv/bin/python benchmarks/tui_bench.py   (exit status 0 = every goal met, 1 = a goal failed)
+Run: .venv/bin/python benchmarks/tui_bench.py [--repeat N]   (N: first-frame runs and rounds of typing the
+filter, default 3; exit status 0 = every goal met, 1 = a goal failed)
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from harness import repeat_args
 
 from pmpc_tui.simulator.server import SimulatorProcess
 
@@ -86,8 +89,8 @@ def first_frame(runs: int = 3) -> tuple[float, float]:
     return statistics.median(frames), statistics.median(data)
 
 
-async def filter_keystrokes(vms: int = 5000, refresh: bool = True) -> tuple[list[float], list[float], int, int,
-                                                                            list[float]]:
+async def filter_keystrokes(vms: int = 5000, refresh: bool = True, repeat: int = 1) -> tuple[
+        list[float], list[float], int, int, list[float]]:
     """Milliseconds per typed key and per Backspace on the VMs screen with `vms` rows (with a refresh of
     every guest started right before each key, or, `refresh=False`, with none: the baseline), and the
     event loop's lag meanwhile (how late a 5 ms sleep wakes up: the longest the loop was held)."""
@@ -158,12 +161,14 @@ async def filter_keystrokes(vms: int = 5000, refresh: bool = True) -> tuple[list
 
             prober = asyncio.create_task(probe())
             word = "vm-12"
-            typed = [await keystroke(key) for key in word]
-            narrowed = table.row_count
-            erased = [await keystroke("backspace") for _ in word]
+            typed, erased = [], []
+            for _ in range(repeat):
+                typed += [await keystroke(key) for key in word]
+                narrowed = table.row_count
+                erased += [await keystroke("backspace") for _ in word]
+                if table.row_count != rows or narrowed >= rows:
+                    raise SystemExit(f"filter did not behave: {rows} rows → {narrowed} → {table.row_count}")
             prober.cancel()
-            if table.row_count != rows or narrowed >= rows:
-                raise SystemExit(f"filter did not behave: {rows} rows → {narrowed} → {table.row_count}")
             await app.workers.wait_for_complete()
     return typed, erased, rows, overlapped, lags
 
@@ -223,11 +228,12 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = repeat_args(__doc__ or "", argv)
     print("command: " + " ".join([os.path.relpath(sys.executable), *sys.argv]))
-    frame, data = first_frame()
-    quiet, quiet_erased, _, _, quiet_lags = asyncio.run(filter_keystrokes(refresh=False))
-    typed, erased, rows, overlapped, lags = asyncio.run(filter_keystrokes())
+    frame, data = first_frame(args.repeat)
+    quiet, quiet_erased, _, _, quiet_lags = asyncio.run(filter_keystrokes(refresh=False, repeat=args.repeat))
+    typed, erased, rows, overlapped, lags = asyncio.run(filter_keystrokes(repeat=args.repeat))
     rss = console_rss()
     every, baseline = typed + erased, quiet + quiet_erased
     ok_frame = frame < FIRST_FRAME_TARGET
