@@ -77,3 +77,22 @@ async def test_jumping_to_a_guest_of_a_large_cluster_puts_the_cursor_on_it(large
         await pilot.pause()
         table = app.screen.query_one(GuestTable)
         assert table.selected_vmid == wanted["vmid"]
+
+
+async def test_refreshes_in_quick_succession_end_on_the_newest_state(large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        running = [k for k in table.visible_keys if table.get_cell(k, "status") == "running"]
+        first, second = int(running[0]), int(running[-1])
+        large_sim.control("POST", f"/guests/{first}/status", {"status": "stopped"})
+        await pilot.press("r")
+        large_sim.control("POST", f"/guests/{second}/status", {"status": "stopped"})
+        await pilot.press("r")  # while the first is read or its rows are built
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert table.get_cell(str(first), "status") == "stopped"
+        assert table.get_cell(str(second), "status") == "stopped"

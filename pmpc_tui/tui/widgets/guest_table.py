@@ -146,6 +146,7 @@ class GuestTable(VirtualTable):
         self._order: list[str] = []
         self._filter = ""
         self._pending: list[dict[str, Any]] | None = None  # rows being built in a worker thread
+        self._queued: list[dict[str, Any]] | None = None  # the newest rows, built when that build is done
 
     class RowsLoaded(Message):
         """Rows built in a worker thread are on the table now."""
@@ -203,14 +204,21 @@ class GuestTable(VirtualTable):
         meanwhile the filter works on the rows shown. The first rows are built at once, so a guest can be
         selected as soon as the screen opens."""
         self._filter = filter_text
-        if rows is not self._source and rows is not self._pending:
+        if rows is not self._source and rows is not self._pending and rows is not self._queued:
             if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
-                self._pending = rows
-                self.run_worker(self._load_in_thread(rows), exclusive=True, group="guest-rows")
+                if self._pending is None:
+                    self._build(rows)
+                else:  # the newest rows wait for the build in flight, which is never cancelled (no starving)
+                    self._queued = rows
             else:
+                self._queued = None
                 self._apply(self._preparation(rows)())
                 return
         self._refilter()
+
+    def _build(self, rows: list[dict[str, Any]]) -> None:
+        self._pending = rows
+        self.run_worker(self._load_in_thread(rows), group="guest-rows")
 
     @property
     def building_rows(self) -> bool:
@@ -224,9 +232,13 @@ class GuestTable(VirtualTable):
 
     async def _load_in_thread(self, rows: list[dict[str, Any]]) -> None:
         prepared = await asyncio.to_thread(self._preparation(rows))
-        if self._pending is rows:
-            self._apply(prepared)
-            self.post_message(self.RowsLoaded(self))
+        if self._pending is not rows:  # rows of a small cluster were taken at once meanwhile
+            return
+        self._apply(prepared)
+        self.post_message(self.RowsLoaded(self))
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._build(queued)
 
     def _apply(self, prepared: Prepared) -> None:
         """Take built rows: swap the data, redraw only if a changed row is on screen, keep the cursor's guest."""
