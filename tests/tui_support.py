@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.simulator.server import SimulatorThread
@@ -34,6 +37,23 @@ async def open_vms_at(app: ProxmoxApp, pilot: object, vmid: int) -> None:
     table = app.screen.query_one(GuestTable)
     table.move_cursor(row=table.get_row_index(str(vmid)))
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+@asynccontextmanager
+async def vms_screen(sim: SimulatorThread, vmid: int,
+                     size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[ProxmoxApp, Any, GuestTable]]:
+    """The console headless on the VMs screen, the cursor on `vmid` after the first read: (app, pilot, table)."""
+    app = make_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await open_vms_at(app, pilot, vmid)
+        yield app, pilot, app.screen.query_one(GuestTable)
+
+
+async def choose_in_palette(pilot: Any, text: str) -> None:
+    """Open the command palette, type `text`, let it search, and take its first match."""
+    await pilot.press("ctrl+p", *text)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
 
 
 async def settle_editor(app: ProxmoxApp, pilot: object) -> None:

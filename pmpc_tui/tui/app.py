@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, work
 from textual.app import App
@@ -15,7 +17,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
 
@@ -26,16 +28,11 @@ from pmpc_tui.services.session import ClientSource, Session
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
-from pmpc_tui.tui.screens.console import ConsoleScreen
 from pmpc_tui.tui.screens.dashboard import DashboardScreen
-from pmpc_tui.tui.screens.editor import EditorScreen
 from pmpc_tui.tui.screens.guests import GuestsScreen
-from pmpc_tui.tui.screens.health import HealthScreen
 from pmpc_tui.tui.screens.logs import LogsScreen
 from pmpc_tui.tui.screens.nodes import NodesScreen
-from pmpc_tui.tui.screens.plan import PlanScreen
 from pmpc_tui.tui.screens.tasks import TasksScreen
-from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession, toggle_repl
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
@@ -43,14 +40,27 @@ if TYPE_CHECKING:
     from pmpc_tui.services.workspace_init import InitOptions
     from pmpc_tui.simulator.server import SimulatorProcess
     from pmpc_tui.state.db import Database
+    from pmpc_tui.tui.screens.editor import EditorScreen
     from pmpc_tui.tui.screens.first_run import Connected
+    from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession
     from pmpc_tui.workspace.config import Workspace
 
 ClientFactory = ClientSource  # connects the console's client on first use
 KEY_POLL = 0.02  # seconds between looks at whether a loading screen can take held keys
 KEY_HOLD_LIMIT = 2.0  # a screen that never focuses anything gets the keys anyway after this long
+# the longest a worker thread (building rows, proxmoxer) keeps the GIL while the loop waits for it: 1 ms, not
+# Python's 5 ms, which every one of the loop's many wake-ups of a keystroke paid while a refresh ran
+GIL_SLICE = 0.001
 NEW_SCREEN = 0.5  # seconds a newly shown screen may take to focus its first widget
 log = logging.getLogger("pmpc.console")
+
+
+def _screen(module: str, name: str) -> Callable[[], Screen[Any]]:
+    """A mode's screen imported when first shown: the REPL, editor, plan and health screens stay out of
+    the imports the first frame waits for."""
+    def make() -> Screen[Any]:
+        return cast("Callable[[], Screen[Any]]", getattr(importlib.import_module(module), name))()
+    return make
 
 
 class ProxmoxApp(App[None]):
@@ -65,10 +75,10 @@ class ProxmoxApp(App[None]):
         "nodes": NodesScreen,
         "tasks": TasksScreen,
         "logs": LogsScreen,
-        "editor": EditorScreen,
-        "console": ConsoleScreen,
-        "plan": PlanScreen,
-        "health": HealthScreen,
+        "editor": _screen("pmpc_tui.tui.screens.editor", "EditorScreen"),
+        "console": _screen("pmpc_tui.tui.screens.console", "ConsoleScreen"),
+        "plan": _screen("pmpc_tui.tui.screens.plan", "PlanScreen"),
+        "health": _screen("pmpc_tui.tui.screens.health", "HealthScreen"),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
@@ -117,6 +127,7 @@ class ProxmoxApp(App[None]):
 
     # ---- lifecycle -----------------------------------------------------------------------
     def on_mount(self) -> None:
+        sys.setswitchinterval(GIL_SLICE)
         if self.session.client_source is None:
             from pmpc_tui.tui.screens.first_run import FirstRunScreen
 
@@ -185,6 +196,8 @@ class ProxmoxApp(App[None]):
         self.push_screen(ConfirmScreen(question, confirm_label="Quit"), done)
 
     def query_unsaved_editors(self) -> list[EditorScreen]:
+        from pmpc_tui.tui.screens.editor import EditorScreen
+
         return [check.__self__ for check in self.unsaved_checks  # type: ignore[attr-defined]
                 if isinstance(getattr(check, "__self__", None), EditorScreen)]
 
@@ -290,6 +303,8 @@ class ProxmoxApp(App[None]):
         self.refresh_data()
 
     def action_toggle_repl(self) -> None:
+        from pmpc_tui.tui.widgets.repl import toggle_repl
+
         toggle_repl(self.screen)
 
     def on_repl_pane_cluster_changed(self, _message: ReplPane.ClusterChanged) -> None:
@@ -377,6 +392,8 @@ class ProxmoxApp(App[None]):
         self.switch_mode("console")
 
         def prefill() -> None:
+            from pmpc_tui.tui.widgets.repl import ReplPane
+
             pane = self.screen.query(ReplPane).first(ReplPane) if self.screen.query(ReplPane) else None
             if pane is not None:
                 pane.input.value = name if " " in name else f"{name} "
@@ -555,6 +572,7 @@ def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
     """The `?` list: this screen and its focused widget first, then the global keys, then the other screens."""
     from pmpc_tui.tui.screens.editor import EditorScreen as Editor
     from pmpc_tui.tui.screens.logs import LogsScreen as Logs
+    from pmpc_tui.tui.screens.plan import PlanScreen
     from pmpc_tui.tui.widgets.virtual_table import VirtualTable
 
     screen = app.screen

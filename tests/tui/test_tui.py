@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_support import make_app, open_vms_at, settle
+from tui_support import make_app, settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.screens.guests import GuestsScreen
@@ -71,9 +71,7 @@ async def test_api_failure_is_a_notification_not_a_crash(shared_sim: SimulatorTh
 
 
 async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109, (120, 40)) as (app, pilot, _table):
         await pilot.press("s")
         await settle(app, pilot)
         assert sim.call(lambda: sim.sim.cluster.guests[109].status) == "running"
@@ -82,9 +80,7 @@ async def test_start_key_starts_the_selected_vm_and_notifies(sim: SimulatorThrea
 
 
 async def test_stop_asks_first_and_cancel_does_nothing(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, (120, 40)) as (app, pilot, _table):
         await pilot.press("x")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
@@ -99,9 +95,7 @@ async def test_stop_asks_first_and_cancel_does_nothing(sim: SimulatorThread) -> 
 
 
 async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109, (120, 40)) as (app, pilot, _table):
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press(*"dev-sandbx", "enter")  # a typo: nothing happens
@@ -117,9 +111,7 @@ async def test_delete_needs_the_typed_name(sim: SimulatorThread) -> None:
 
 
 async def test_delete_of_a_running_vm_is_explained_and_nothing_is_sent(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, (120, 40)) as (app, pilot, _table):
         await pilot.press("delete")  # 101 is running: doomed, so no dialog and no request
         await settle(app, pilot)
         assert isinstance(app.screen, GuestsScreen)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_support import make_app, open_vms_at, settle
+from tui_support import choose_in_palette, make_app, settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
@@ -31,9 +31,7 @@ def task_count(sim: SimulatorThread) -> int:
 
 async def test_question_mark_opens_the_key_help_and_question_mark_or_escape_closes_it(
         shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(shared_sim, 101) as (app, pilot, _table):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, KeysHelp)
@@ -51,18 +49,13 @@ async def test_question_mark_opens_the_key_help_and_question_mark_or_escape_clos
 
 
 async def test_memory_is_one_compact_column(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(shared_sim, 101) as (app, _pilot, _table):
         cell = app.screen.query_one(GuestTable).get_cell("101", "mem")
         assert re.fullmatch(r"\d+\.\d/\d+\.\dG", cell), cell
 
 
 async def test_j_k_g_shift_g_and_ctrl_d_ctrl_u_move_the_cursor_like_k9s(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 100)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(shared_sim, 100) as (_app, pilot, table):
         await pilot.press("j", "j")
         assert table.selected_vmid == 102
         await pilot.press("k")
@@ -79,10 +72,7 @@ async def test_j_k_g_shift_g_and_ctrl_d_ctrl_u_move_the_cursor_like_k9s(shared_s
 
 
 async def test_shift_letters_sort_by_their_column_and_again_reverse(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 105)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(shared_sim, 105) as (app, pilot, table):
         await pilot.press("N")
         names = [table.get_cell(k, "name") for k in table.visible_keys]
         assert names == sorted(names, key=str.lower) and table.selected_vmid == 105
@@ -96,10 +86,7 @@ async def test_shift_letters_sort_by_their_column_and_again_reverse(shared_sim: 
 
 
 async def test_a_refresh_that_reorders_rows_keeps_the_cursor_on_the_same_guest(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 103)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(sim, 103) as (app, pilot, table):
         await pilot.press("S")  # by status: 103 is among the running ones
         before = table.cursor_row
         sim.control("POST", "/guests/103/status", {"status": "stopped"})
@@ -111,10 +98,7 @@ async def test_a_refresh_that_reorders_rows_keeps_the_cursor_on_the_same_guest(s
 
 async def test_guests_are_coloured_by_state_and_locked_ones_stand_out(sim: SimulatorThread) -> None:
     sim.control("POST", "/guests/102/config", {"lock": "backup"})
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 100)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(sim, 100) as (_app, _pilot, table):
         running = table.cell_style("101", "status", "running")
         stopped = table.cell_style("109", "status", "stopped")
         locked = table.cell_style("102", "status", "running")
@@ -123,9 +107,7 @@ async def test_guests_are_coloured_by_state_and_locked_ones_stand_out(sim: Simul
 
 
 async def test_start_on_a_running_vm_or_a_template_explains_and_sends_nothing(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101) as (app, pilot, table):
         tasks = task_count(sim)
         await pilot.press("s")
         await settle(app, pilot)
@@ -139,9 +121,7 @@ async def test_start_on_a_running_vm_or_a_template_explains_and_sends_nothing(si
 
 
 async def test_the_delete_dialog_says_when_the_typed_name_does_not_match(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109) as (app, pilot, _table):
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press(*"dev-sandbx", "enter")
@@ -154,9 +134,7 @@ async def test_the_delete_dialog_says_when_the_typed_name_does_not_match(sim: Si
 
 
 async def test_toasts_wait_while_a_dialog_is_open(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101) as (app, pilot, _table):
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -172,9 +150,7 @@ async def test_toasts_wait_while_a_dialog_is_open(sim: SimulatorThread) -> None:
 async def test_a_failed_action_points_to_the_tasks_screen_not_to_a_cli_command(sim: SimulatorThread) -> None:
     sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "status/start",
                                     "methods": ["POST"]})
-    app = make_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109) as (app, pilot, _table):
         await pilot.press("s")
         await settle(app, pilot)
         failed = [n for n in notes(app) if "failed" in n]
@@ -199,9 +175,7 @@ async def test_palette_describe_opens_the_chosen_guests_details(shared_sim: Simu
     app = make_app(shared_sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p", *"describe sandbox")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "describe sandbox")
         for _ in range(20):
             await pilot.pause(0.05)
             screen = app.screen

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.widgets import Input, RichLog, Static
-from tui_support import make_app, open_vms_at, settle
+from tui_support import choose_in_palette, make_app, open_vms_at, settle, vms_screen
 
 from pmpc_tui.observability.applog import app_log, entry_matches
 from pmpc_tui.pve.client import PVEClient
@@ -95,9 +95,7 @@ async def test_an_offline_node_shows_as_offline(sim: SimulatorThread) -> None:
 
 
 async def test_tasks_screen_shows_a_task_and_its_log(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109, (120, 40)) as (app, pilot, table):
         await pilot.press("s")
         await settle(app, pilot)
         await pilot.press("5")
@@ -129,9 +127,7 @@ async def test_tasks_started_elsewhere_raise_a_notification_when_they_finish(sim
 
 
 async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, (120, 40)) as (app, pilot, _table):
         await pilot.press("s")  # already running: not sent, logged as a warning
         await settle(app, pilot)
         await pilot.press("6")
@@ -181,9 +177,7 @@ async def test_palette_finds_a_vm_by_part_of_its_name(shared_sim: SimulatorThrea
     app = make_app(shared_sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p", *"sandbox")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "sandbox")
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, GuestsScreen)
@@ -194,18 +188,13 @@ async def test_palette_goes_to_a_view(shared_sim: SimulatorThread) -> None:
     app = make_app(shared_sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p", *"go to nodes")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "go to nodes")
         await pilot.pause()
         assert isinstance(app.screen, NodesScreen)
 
 
 async def test_sorting_by_columns_keeps_the_selected_guest(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 105)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(shared_sim, 105, (120, 40)) as (app, pilot, table):
         await pilot.press("o")  # vmid → name
         assert table.sort_column == "name"
         names = [table.get_cell(key, "name") for key in order(table)]
@@ -221,9 +210,7 @@ async def test_sorting_by_columns_keeps_the_selected_guest(shared_sim: Simulator
 
 
 async def test_marked_guests_are_started_together(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 107)
+    async with vms_screen(sim, 107, (120, 40)) as (app, pilot, table):
         await pilot.press("space")
         table = app.screen.query_one(GuestTable)
         table.select_vmid(109)
@@ -239,10 +226,7 @@ async def test_marked_guests_are_started_together(sim: SimulatorThread) -> None:
 
 
 async def test_bulk_delete_needs_the_number_of_guests_typed(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 107)
-        table = app.screen.query_one(GuestTable)
+    async with vms_screen(sim, 107, (120, 40)) as (app, pilot, table):
         await pilot.press("space")
         table.select_vmid(109)
         await pilot.press("space", "delete")
@@ -275,9 +259,7 @@ async def test_bulk_delete_lists_every_marked_vmid_and_name_before_the_yes(sim: 
 
 
 async def test_suspend_asks_first_because_it_interrupts_the_guest(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, (120, 40)) as (app, pilot, _table):
         app.screen.action_guest("suspend")  # type: ignore[attr-defined]
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
@@ -288,9 +270,7 @@ async def test_suspend_asks_first_because_it_interrupts_the_guest(sim: Simulator
 
 
 async def test_enter_opens_the_full_config_and_escape_closes_it(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 103)
+    async with vms_screen(shared_sim, 103, (120, 40)) as (app, pilot, _table):
         await pilot.press("enter")
         await settle(app, pilot)
         details = app.screen.query_one(GuestDetails)
@@ -308,9 +288,7 @@ async def test_enter_opens_the_full_config_and_escape_closes_it(shared_sim: Simu
 
 
 async def test_console_key_shows_and_copies_the_web_console_url(shared_sim: SimulatorThread) -> None:
-    app = make_app(shared_sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(shared_sim, 101, (120, 40)) as (app, pilot, _table):
         await pilot.press("c")
         await pilot.pause()
         url = next(n.message for n in app._notifications if "Console URL" in (n.title or ""))
@@ -381,9 +359,7 @@ async def test_palette_commands_open_the_console_with_the_command_typed(shared_s
     app = make_app(shared_sim)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p", *"run: describe")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "run: describe")
         await pilot.pause()
         await pilot.pause()
         pane = app.screen.query_one(ReplPane)
@@ -397,9 +373,7 @@ async def test_palette_commands_open_the_console_with_the_command_typed(shared_s
 
 @pytest.mark.parametrize(("key", "expected"), [("d", "stopped"), ("R", "running")])
 async def test_shutdown_and_reboot_ask_first_then_act(sim: SimulatorThread, key: str, expected: str) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 102)
+    async with vms_screen(sim, 102, (120, 40)) as (app, pilot, _table):
         await pilot.press(key)
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"

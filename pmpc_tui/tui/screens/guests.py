@@ -84,13 +84,22 @@ class GuestsScreen(LiveScreen):
         text = self.query_one("#filter", Input).value
         rows = view.guests(self.kind)
         table.show(rows, text)
-        self._update_title()
+        self._show_counts()
         if self.details_vmid is not None:
             self.load_details(self.details_vmid)
+
+    @on(GuestTable.RowsLoaded, "#guests")
+    def _show_counts(self) -> None:
+        """The title's counts, and what an empty table means."""
+        self._update_title()
+        table, text = self.table, self.query_one("#filter", Input).value
+        rows = self.cluster_view.guests(self.kind) if self.cluster_view else []
         empty = self.query_one("#empty", Static)
         if not rows:
             empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "
                          f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
+        elif not table.row_count and table.building_rows:
+            empty.update("loading…")
         elif not table.row_count:
             empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
         else:

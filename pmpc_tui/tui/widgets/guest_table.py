@@ -4,12 +4,17 @@ filter costs the same for 10 or 5,000 rows; VMID and Name stay put when it scrol
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar
 
 from rich.style import Style
+from textual.message import Message
 
 from pmpc_tui.formatting import human_duration
-from pmpc_tui.tui.widgets.virtual_table import VirtualTable
+from pmpc_tui.tui.widgets.virtual_table import VirtualTable, cell_widths
 
 COLUMNS = (("mark", " "), ("vmid", "VMID"), ("name", "Name"), ("node", "Node"), ("status", "Status"),
            ("cpu", "CPU"), ("mem", "Memory"), ("maxdisk", "Disk"), ("uptime", "Uptime"), ("tags", "Tags"))
@@ -20,6 +25,7 @@ FIXED_COLUMNS = 3  # mark, VMID and Name stay put when the table scrolls right
 # how a state looks: component class (colour, in the stylesheet) and the glyph shown with NO_COLOR
 STATES = {"running": "●", "stopped": "○", "paused": "‖", "locked": "⊘", "template": "□"}
 GIB, MIB = 1024**3, 1024**2
+THREAD_ROWS = 500  # from this many guests, new rows are built in a worker thread (fewer: at once, on the loop)
 
 
 def compact_size(value: int, unit_of: int | None = None) -> str:
@@ -68,6 +74,52 @@ def sort_value(row: dict[str, Any], column: str) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Table rows built from guest rows, and how they differ from the rows they were built against."""
+
+    rows: list[dict[str, Any]]
+    by_key: dict[str, dict[str, Any]]
+    data: dict[str, list[str]]
+    haystacks: dict[str, str]
+    widths: list[int]
+    order: list[str]
+    sort_column: str
+    sort_reverse: bool
+    marked: frozenset[int]
+    base: dict[str, list[str]]  # the table data the diff is against
+    changed: frozenset[str]  # keys new or different from `base`
+
+
+def sort_keys(by_key: dict[str, dict[str, Any]], column: str, reverse: bool) -> list[str]:
+    """Row keys in the order of a column (VMID breaks ties)."""
+    return [key for key, _ in sorted(by_key.items(), key=lambda kv: (sort_value(kv[1], column), kv[1]["vmid"]),
+                                     reverse=reverse)]
+
+
+def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
+                 old_haystacks: dict[str, str], marked: frozenset[int], sort_column: str,
+                 sort_reverse: bool) -> Prepared:
+    """Cells, search text, widths and order for `rows`, reusing the cells of unchanged guests (pure: runs in
+    a worker thread, so a refresh of thousands of guests never holds up a keystroke)."""
+    by_key: dict[str, dict[str, Any]] = {}
+    data: dict[str, list[str]] = {}
+    haystacks: dict[str, str] = {}
+    changed = set()
+    for row in rows:
+        key = str(row["vmid"])
+        by_key[key] = row
+        cells = base.get(key)
+        if cells is not None and old_rows.get(key) == row:
+            data[key], haystacks[key] = cells, old_haystacks[key]
+        else:
+            data[key], haystacks[key] = _cells(row, row["vmid"] in marked), _haystack(row)
+            changed.add(key)
+    return Prepared(rows, by_key, data, haystacks, cell_widths(data.values(), len(COLUMNS)),
+                    sort_keys(by_key, sort_column, sort_reverse), sort_column, sort_reverse, marked, base,
+                    frozenset(changed))
+
+
 class GuestTable(VirtualTable):
     """VMs or containers, keyed by VMID."""
 
@@ -93,6 +145,19 @@ class GuestTable(VirtualTable):
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
         self._filter = ""
+        self._pending: list[dict[str, Any]] | None = None  # rows being built in a worker thread
+        self._queued: list[dict[str, Any]] | None = None  # the newest rows, built when that build is done
+
+    class RowsLoaded(Message):
+        """Rows built in a worker thread are on the table now."""
+
+        def __init__(self, table: GuestTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> GuestTable:
+            return self.table
 
     def header_cells(self) -> list[str]:
         arrow = "↓" if self.sort_reverse else "↑"
@@ -133,23 +198,65 @@ class GuestTable(VirtualTable):
         return value
 
     def show(self, rows: list[dict[str, Any]], filter_text: str = "") -> None:
-        """Show the rows that match the filter, in sort order; the selected guest stays selected."""
-        if rows is not self._source:
-            self._load(rows)
+        """Show the rows that match the filter, in sort order; the selected guest stays selected.
+
+        A refresh of a large cluster is built in a worker thread and applied as a diff (`RowsLoaded` follows);
+        meanwhile the filter works on the rows shown. The first rows are built at once, so a guest can be
+        selected as soon as the screen opens."""
         self._filter = filter_text
+        if rows is not self._source and rows is not self._pending and rows is not self._queued:
+            if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
+                if self._pending is None:
+                    self._build(rows)
+                else:  # the newest rows wait for the build in flight, which is never cancelled (no starving)
+                    self._queued = rows
+            else:
+                self._queued = None
+                self._apply(self._preparation(rows)())
+                return
         self._refilter()
 
-    def _load(self, rows: list[dict[str, Any]]) -> None:
-        self._source = rows
-        self._by_key = {str(r["vmid"]): r for r in rows}
-        self._haystacks = {key: _haystack(r) for key, r in self._by_key.items()}
-        self.set_rows({key: _cells(r, r["vmid"] in self.marked) for key, r in self._by_key.items()})
-        self._resort()
+    def _build(self, rows: list[dict[str, Any]]) -> None:
+        self._pending = rows
+        self.run_worker(self._load_in_thread(rows), group="guest-rows")
+
+    @property
+    def building_rows(self) -> bool:
+        """New rows are being built in a worker thread."""
+        return self._pending is not None
+
+    def _preparation(self, rows: list[dict[str, Any]]) -> Callable[[], Prepared]:
+        """The row building for `rows`, with what it needs of the table's state taken now (on the loop)."""
+        return partial(prepare_rows, rows, self._by_key, self._data, self._haystacks, frozenset(self.marked),
+                       self.sort_column, self.sort_reverse)
+
+    async def _load_in_thread(self, rows: list[dict[str, Any]]) -> None:
+        prepared = await asyncio.to_thread(self._preparation(rows))
+        if self._pending is not rows:  # rows of a small cluster were taken at once meanwhile
+            return
+        self._apply(prepared)
+        self.post_message(self.RowsLoaded(self))
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._build(queued)
+
+    def _apply(self, prepared: Prepared) -> None:
+        """Take built rows: swap the data, redraw only if a changed row is on screen, keep the cursor's guest."""
+        self._pending = None
+        base, self._source, self._by_key, self._haystacks = self._data, prepared.rows, prepared.by_key, \
+            prepared.haystacks
+        self.replace_rows(prepared.data, prepared.widths,
+                          prepared.changed if prepared.base is base else None)
+        for vmid in prepared.marked ^ self.marked:  # marks set or cleared while the rows were built
+            self._show_mark(vmid)
+        if (prepared.sort_column, prepared.sort_reverse) == (self.sort_column, self.sort_reverse):
+            self._order = prepared.order
+        else:  # the user sorted while the rows were built
+            self._resort()
+        self._refilter()
 
     def _resort(self) -> None:
-        self._order = [key for key, _ in sorted(
-            self._by_key.items(), key=lambda kv: (sort_value(kv[1], self.sort_column), kv[1]["vmid"]),
-            reverse=self.sort_reverse)]
+        self._order = sort_keys(self._by_key, self.sort_column, self.sort_reverse)
 
     def _refilter(self, keep: str | None = None) -> None:
         needle = self._filter.lower()

@@ -8,7 +8,7 @@ put when the table scrolls sideways; k9s keys move the cursor (j/k, g/G, Ctrl+D/
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -21,6 +21,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+
+def cell_widths(rows: Iterable[Sequence[str]], columns: int) -> list[int]:
+    """The widest cell of each column, in terminal cells (pure: safe in a worker thread)."""
+    widths = [0] * columns
+    for cells in rows:
+        for i, cell in enumerate(cells):
+            if len(cell) > widths[i]:  # len() is a cheap lower bound; measure only candidates
+                widths[i] = max(widths[i], cell_len(cell))
+    return widths
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -105,15 +115,23 @@ class VirtualTable(ScrollView, can_focus=True):
     # ---- data ----------------------------------------------------------------------------
     def set_rows(self, rows: dict[str, list[str]]) -> None:
         """Replace the data (key → cells); call `set_view` to choose what is shown."""
+        self.replace_rows(rows, cell_widths(rows.values(), len(self.labels)))
+
+    def replace_rows(self, rows: dict[str, list[str]], widths: Sequence[int],
+                     changed: Collection[str] | None = None) -> None:
+        """Replace the data with rows measured elsewhere (`cell_widths`, e.g. in a worker thread); the table
+        is redrawn only when a `changed` key is on screen (None: redraw)."""
         self._data = rows
-        extra = [self.column_extra(key) for key in self.column_keys]
-        widths = [0] * len(self.labels)
-        for cells in rows.values():
-            for i, cell in enumerate(cells):
-                if len(cell) > widths[i]:  # len() is a cheap lower bound; measure only candidates
-                    widths[i] = max(widths[i], cell_len(cell))
-        self._widths = [max(w + e, cell_len(label) + self.header_extra(key)) for w, e, label, key
-                        in zip(widths, extra, self.labels, self.column_keys, strict=True)]
+        old = self._widths
+        self._widths = [max(w + self.column_extra(key), cell_len(label) + self.header_extra(key)) for w, label, key
+                        in zip(widths, self.labels, self.column_keys, strict=True)]
+        if changed is None or self._widths != old or self._any_on_screen(changed):
+            self.refresh()
+
+    def _any_on_screen(self, keys: Collection[str]) -> bool:
+        top = round(self.scroll_y)
+        shown = self._keys[top:top + max(1, self.scrollable_content_region.height)]
+        return any(key in keys for key in shown)
 
     def set_cell(self, key: str, column: str, value: str) -> None:
         cells = self._data[key]
@@ -125,10 +143,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_view(self, keys: list[str], keep: str | None = None) -> None:
         """Show these keys in this order; the cursor stays on `keep` (or the same key) when it is shown."""
         keep = keep if keep is not None else self.selected_key
+        size = Size(sum(self._widths) + 2 * len(self._widths), len(keys) + 1)
+        if keys == self._keys and (keep is None or self.selected_key == keep):
+            if self.virtual_size != size:  # the same rows, wider or narrower cells
+                self.virtual_size = size
+            return  # nothing moved: no new positions, no cursor change
         self._keys = keys
         self._positions = {key: i for i, key in enumerate(keys)}
-        width = sum(self._widths) + 2 * len(self._widths)
-        self.virtual_size = Size(width, len(keys) + 1)
+        self.virtual_size = size
         if keep is not None and keep in self._positions:
             row = self._positions[keep]
         else:

@@ -1,0 +1,98 @@
+"""Issue #13: a refresh of a large cluster builds its rows off the event loop and lands as a diff — the user
+keeps their place (cursor, marks, sort) and sees the new state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from tui_support import make_app, settle
+
+from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.tui.widgets.guest_table import MARK, THREAD_ROWS, GuestTable
+
+
+@pytest.fixture(scope="module")
+def large_sim() -> Iterator[SimulatorThread]:
+    """More guests than the table builds on the loop, so every refresh after the first goes through the worker
+    thread."""
+    with SimulatorThread(scenario="large", nodes=2, vms=THREAD_ROWS + 100, cts=2, seed=1) as thread:
+        yield thread
+
+
+async def test_a_refresh_of_a_large_cluster_keeps_the_cursor_and_the_marks_on_the_same_guests(
+        large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        assert table.row_count == THREAD_ROWS + 100
+        await pilot.press("S")  # by status, so a stopped guest moves
+        running = [int(k) for k in table.visible_keys if table.get_cell(k, "status") == "running"]
+        chosen, marked = running[len(running) // 2], running[1]
+        table.move_cursor(row=table.get_row_index(str(marked)))
+        await pilot.press("space")
+        table.move_cursor(row=table.get_row_index(str(chosen)))
+        await pilot.pause()
+        before = table.cursor_row
+        large_sim.control("POST", f"/guests/{chosen}/status", {"status": "stopped"})
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert table.selected_vmid == chosen  # it moved to the stopped group; the cursor went with it
+        assert table.cursor_row != before
+        assert table.get_cell(str(chosen), "status") == "stopped"
+        assert table.get_cell(str(marked), "mark") == MARK and table.marked == {marked}
+
+
+async def test_the_filter_narrows_a_large_cluster_and_escape_brings_every_guest_back(
+        large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        everything = table.row_count
+        first = table.visible_keys[0]
+        await pilot.press("slash", *first, "enter")
+        await pilot.press("r")  # a refresh while filtering keeps the filter
+        await settle(app, pilot)
+        assert 0 < table.row_count < everything
+        assert all(first in key or first in table.get_cell(key, "name") for key in table.visible_keys)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table.row_count == everything
+
+
+async def test_jumping_to_a_guest_of_a_large_cluster_puts_the_cursor_on_it(large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.cluster_view is not None
+        wanted = app.cluster_view.vms[THREAD_ROWS // 2]
+        await pilot.press("colon", *f"vm {wanted['name']}", "enter")
+        await settle(app, pilot)
+        await pilot.pause()
+        table = app.screen.query_one(GuestTable)
+        assert table.selected_vmid == wanted["vmid"]
+
+
+async def test_refreshes_in_quick_succession_end_on_the_newest_state(large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        running = [k for k in table.visible_keys if table.get_cell(k, "status") == "running"]
+        first, second = int(running[0]), int(running[-1])
+        large_sim.control("POST", f"/guests/{first}/status", {"status": "stopped"})
+        await pilot.press("r")
+        large_sim.control("POST", f"/guests/{second}/status", {"status": "stopped"})
+        await pilot.press("r")  # while the first is read or its rows are built
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert table.get_cell(str(first), "status") == "stopped"
+        assert table.get_cell(str(second), "status") == "stopped"
