@@ -82,15 +82,18 @@ def _usable(addr: str) -> bool:
     return ip.version == 4 and not ip.is_loopback and not ip.is_link_local
 
 
-async def agent_ips(client: PVEClient, guest: GuestState) -> list[str]:
-    """IPv4 addresses a running guest reports (QEMU guest agent, or the container's interfaces)."""
+def agent_path(guest: GuestState) -> str:
+    """Where a running guest reports its addresses: the QEMU guest agent, or the container's interfaces."""
     base = f"/nodes/{guest.node}/{guest.kind}/{guest.vmid}"
-    if guest.kind == "qemu":
-        data = await client.get(f"{base}/agent/network-get-interfaces")
+    return f"{base}/agent/network-get-interfaces" if guest.kind == "qemu" else f"{base}/interfaces"
+
+
+def agent_ips(kind: str, data: Any) -> list[str]:
+    """IPv4 addresses in a guest agent's (VM) or the container's interface list."""
+    if kind == "qemu":
         result = data.get("result", []) if isinstance(data, dict) else []
         return [a["ip-address"] for iface in result for a in iface.get("ip-addresses", [])
                 if a.get("ip-address-type") == "ipv4" and _usable(a.get("ip-address", ""))]
-    data = await client.get(f"{base}/interfaces")
     return [str(i["inet"]).split("/")[0] for i in data or [] if i.get("inet") and _usable(str(i["inet"]))]
 
 
@@ -115,16 +118,14 @@ async def discover_ips(client: PVEClient | None, guests: list[GuestState],
             "enabled", "0") in ("1", "true")
         if client is not None and guest.status == "running" and agent_on:
             pending.append(guest)
-
-    async def ask(guest: GuestState) -> None:
-        try:
-            ips = await agent_ips(client, guest)  # type: ignore[arg-type]
-        except PVEError:
-            return
+    if client is None or not pending:
+        return found
+    # one batch read (a guest whose agent does not answer is left without addresses)
+    answers = await client.get_many([agent_path(g) for g in pending])
+    for guest, answer in zip(pending, answers, strict=True):
+        ips = [] if isinstance(answer, PVEError) else agent_ips(guest.kind, answer)
         if ips:
             found[guest.vmid] = (ips, "agent")
-
-    await asyncio.gather(*(ask(g) for g in pending))
     return found
 
 
@@ -180,10 +181,9 @@ def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], st
     return hosts
 
 
-def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[InventoryHost],
-                          desired: list[ScannedGuest], profile: Profile | None,
-                          ) -> tuple[dict[str, str], dict[str, Mapped]]:
-    """Every generated file of an import (workspace-relative path → text), plus each guest's mapping."""
+def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest],
+                          profile: Profile | None) -> tuple[dict[str, str], dict[str, Mapped]]:
+    """The generated Terraform files of an import (workspace-relative path → text), plus each guest's mapping."""
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.services.workspace_init import static_files
 
@@ -202,8 +202,19 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
         mapped[rel] = guest_to_body(guest, ct_template)
         files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
                                        guest_title(guest))
-    files["ansible/inventory.yml"] = render_inventory(hosts)
     return files, mapped
+
+
+def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
+                     dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
+    """Render and write the Terraform files of an import (CPU and disk work, run in a thread)."""
+    desired = scan_guest_resources(ws.terraform_dir)
+    files, mapped = generate_import_files(ws, guests, desired, profile)
+    try:
+        return write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge), \
+            mapped, desired
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
@@ -220,12 +231,20 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first (import does it unless --offline).")
     guests = await load_guests(db)
-    ips = await discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
-    hosts = inventory_hosts(guests, ips)
-    desired = scan_guest_resources(ws.terraform_dir)
-    files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
+    # the guest agents are asked while the Terraform files are rendered and written: only the
+    # inventory needs their answers
+    ip_reads = asyncio.ensure_future(
+        discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)}))
     try:
-        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
+        outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
+                                                            merge)
+        ips = await ip_reads
+    finally:
+        ip_reads.cancel()
+    hosts = inventory_hosts(guests, ips)
+    try:
+        outcomes += write_generated(ws.root, ws.generated_dir, {"ansible/inventory.yml": render_inventory(hosts)},
+                                    force=force, dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
     if not dry_run:
