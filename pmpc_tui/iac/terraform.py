@@ -116,6 +116,7 @@ class DesiredState:
     guests: list[DesiredGuest] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
     root: Path | None = None  # problems are shown relative to this folder
+    digests: dict[Path, str] = field(default_factory=dict)  # sha256 of each file read (validate's memo key)
 
     @property
     def errors(self) -> list[str]:
@@ -219,7 +220,7 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
         except OSError as exc:
             state.problems.append(SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        digest = state.digests[path] = hashlib.sha256(data).hexdigest()
         hit = cache.get(path.name)
         if isinstance(hit, dict) and hit.get("sha256") == digest:
             fresh[path.name] = hit  # the same object: comparing with the cache below is then cheap
