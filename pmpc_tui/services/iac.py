@@ -32,8 +32,11 @@ from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
 from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmpc_tui.config.profiles import Profile
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.sync import ClusterSnapshot, SyncResult
     from pmpc_tui.state.db import Database
 
 DNS_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -44,6 +47,12 @@ MiB = 1024**2
 # --- reading the state DB ---------------------------------------------------------------------
 async def load_guests(db: Database) -> list[GuestState]:
     """Every guest the last sync saw (removed ones excluded), VMs first, by VMID."""
+    if db.sqlite_path is not None:  # plain sqlite3: building 1,500 ORM objects cost import ~0.3 s
+        from pmpc_tui.services.last_sync import read_last_sync
+
+        last = await asyncio.to_thread(read_last_sync, db.sqlite_path)
+        if last is not None:
+            return last.guests
     async with db.session() as session:
         vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
         cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
@@ -97,6 +106,43 @@ def agent_ips(kind: str, data: Any) -> list[str]:
     return [str(i["inet"]).split("/")[0] for i in data or [] if i.get("inet") and _usable(str(i["inet"]))]
 
 
+def _agent_candidates(guests: list[GuestState]) -> list[GuestState]:
+    """Running guests without a static address whose agent (VM) or interfaces (container) can tell one."""
+    def agent_on(g: GuestState) -> bool:
+        return g.kind == "lxc" or parse_props(str(g.config.get("agent", "0")), "enabled").get(
+            "enabled", "0") in ("1", "true")
+
+    return [g for g in guests if g.status == "running" and not static_ips(g) and agent_on(g)]
+
+
+async def ask_agents(client: PVEClient, guests: list[GuestState]) -> dict[int, list[str]]:
+    """Per VMID, the addresses the running guests report, in one batch read (a guest whose agent does
+    not answer is left out)."""
+    pending = _agent_candidates(guests)
+    answers = await client.get_many([agent_path(g) for g in pending]) if pending else []
+    found = {}
+    for guest, answer in zip(pending, answers, strict=True):
+        ips = [] if isinstance(answer, PVEError) else agent_ips(guest.kind, answer)
+        if ips:
+            found[guest.vmid] = ips
+    return found
+
+
+def _combine_ips(guests: list[GuestState], agents: dict[int, list[str]], offline: bool,
+                 known: dict[int, tuple[list[str], str | None]]) -> dict[int, tuple[list[str], str | None]]:
+    found: dict[int, tuple[list[str], str | None]] = {}
+    for guest in guests:
+        ips = static_ips(guest)
+        previous = known.get(guest.vmid)
+        if ips:
+            found[guest.vmid] = (ips, "static")
+        elif guest.vmid in agents:
+            found[guest.vmid] = (agents[guest.vmid], "agent")
+        else:
+            found[guest.vmid] = previous if offline and previous and previous[1] == "agent" else ([], None)
+    return found
+
+
 async def discover_ips(client: PVEClient | None, guests: list[GuestState],
                        known: dict[int, tuple[list[str], str | None]] | None = None,
                        ) -> dict[int, tuple[list[str], str | None]]:
@@ -104,29 +150,8 @@ async def discover_ips(client: PVEClient | None, guests: list[GuestState],
 
     Without a client (offline), addresses a guest agent reported before (`known`) are kept.
     """
-    found: dict[int, tuple[list[str], str | None]] = {}
-    known = known or {}
-    pending = []
-    for guest in guests:
-        ips = static_ips(guest)
-        if ips:
-            found[guest.vmid] = (ips, "static")
-            continue
-        previous = known.get(guest.vmid)
-        found[guest.vmid] = previous if client is None and previous and previous[1] == "agent" else ([], None)
-        agent_on = guest.kind == "lxc" or parse_props(str(guest.config.get("agent", "0")), "enabled").get(
-            "enabled", "0") in ("1", "true")
-        if client is not None and guest.status == "running" and agent_on:
-            pending.append(guest)
-    if client is None or not pending:
-        return found
-    # one batch read (a guest whose agent does not answer is left without addresses)
-    answers = await client.get_many([agent_path(g) for g in pending])
-    for guest, answer in zip(pending, answers, strict=True):
-        ips = [] if isinstance(answer, PVEError) else agent_ips(guest.kind, answer)
-        if ips:
-            found[guest.vmid] = (ips, "agent")
-    return found
+    agents = await ask_agents(client, guests) if client is not None else {}
+    return _combine_ips(guests, agents, client is None, known or {})
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -217,9 +242,38 @@ def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile |
         raise WorkspaceError(str(exc)) from None
 
 
+async def _no_agents() -> dict[int, list[str]]:
+    return {}
+
+
+async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profile: Profile | None,
+                          report: Callable[[str], None] | None = None, force: bool = False, dry_run: bool = False,
+                          merge: bool = False) -> tuple[SyncResult, ImportResult]:
+    """Read the cluster, then import it; the guest agents are asked as soon as the configs are in, while
+    the sync writes the state DB and the files are generated (import's second read of the cluster)."""
+    from pmpc_tui.services.cluster_sync import sync_cluster
+
+    started: list[asyncio.Future[dict[int, list[str]]]] = []
+
+    def fetched(snapshot: ClusterSnapshot) -> None:
+        guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
+                             e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
+        started.append(asyncio.ensure_future(ask_agents(client, guests)))
+
+    try:
+        synced = await sync_cluster(client, db, report, on_fetched=fetched)
+        imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
+                                          agent_reads=started[0] if started else None)
+    finally:
+        for task in started:
+            task.cancel()
+    return synced, imported
+
+
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
                            profile: Profile | None = None, force: bool = False, dry_run: bool = False,
-                           merge: bool = False) -> ImportResult:
+                           merge: bool = False, agent_reads: asyncio.Future[dict[int, list[str]]] | None = None,
+                           ) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
@@ -231,16 +285,17 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first (import does it unless --offline).")
     guests = await load_guests(db)
-    # the guest agents are asked while the Terraform files are rendered and written: only the
-    # inventory needs their answers
-    ip_reads = asyncio.ensure_future(
-        discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)}))
+    # the guest agents are asked while the Terraform files are rendered and written (only the
+    # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
+    if agent_reads is None:
+        agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
     try:
         outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
                                                             merge)
-        ips = await ip_reads
+        agents = await agent_reads
     finally:
-        ip_reads.cancel()
+        agent_reads.cancel()
+    ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
     try:
         outcomes += write_generated(ws.root, ws.generated_dir, {"ansible/inventory.yml": render_inventory(hosts)},

@@ -102,11 +102,15 @@ class SyncService:
         snap.tasks = rest[-1]
         return snap
 
-    async def run(self, progress: Progress | None = None) -> SyncResult:
-        """Fetch everything, then write it in one transaction and record the sync run."""
+    async def run(self, progress: Progress | None = None,
+                  on_fetched: Callable[[ClusterSnapshot], None] | None = None) -> SyncResult:
+        """Fetch everything, then write it in one transaction and record the sync run.
+        `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there)."""
         started = time.perf_counter()
         started_at = utcnow()
         snap = await self.fetch(progress)
+        if on_fetched is not None:
+            on_fetched(snap)
         async with self.db.transaction() as session:
             counts = await _write_snapshot(session, snap)
             duration_ms = int((time.perf_counter() - started) * 1000)
