@@ -90,6 +90,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
 
 
+def run() -> NoReturn:
+    """The process's entry point: `main()`, then, once the exit handlers ran and the output is flushed, leave
+    without tearing down every module and object (~40 ms of a 0.2 s command). With other threads still
+    running, the interpreter exits normally and waits for them."""
+    import threading
+
+    code = int(main())
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said there
+            pass
+    os._exit(code)
+
+
 async def _run(args: argparse.Namespace) -> int:
     from pmpc_tui.commands.context import CommandContext
     from pmpc_tui.commands.registry import BY_NAME
