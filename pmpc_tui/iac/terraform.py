@@ -148,7 +148,8 @@ class ScannedGuest:
     imported: bool
 
 
-def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None) -> list[ScannedGuest]:
+def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None, write_memo: bool = True,
+                         ) -> list[ScannedGuest]:
     """Labels, VMIDs and import status of the guest resources in terraform/*.tf, found with regular
     expressions — about 50x faster than parsing, which matters when re-importing thousands of guests.
 
@@ -198,7 +199,7 @@ def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None) -> 
         found += scanned
         if memo_path is not None:
             fresh[name] = {"stamp": stamp, "guests": [[g.kind, g.label, g.vmid, g.imported] for g in scanned]}
-    if memo_path is not None and fresh != memo:
+    if memo_path is not None and write_memo and fresh != memo:
         try:
             atomic_write(memo_path, json.dumps(fresh, separators=(",", ":")), backup=False)
         except OSError:

@@ -484,7 +484,8 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
     ctx.check_cluster = not isinstance(cluster, _NoCluster)
-    memo = ValueMemo(ws.state_dir / "validate-memo.json" if ws.state_dir.is_dir() else None)
+    memo = ValueMemo(ws.state_dir / "validate-memo.json" if ws.state_dir.is_dir() else None,
+                     write=not ws.read_only)  # a read-only MCP server writes nothing
     # CPU work: off the event loop
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx, memo, desired.digests)
     await asyncio.to_thread(memo.save)

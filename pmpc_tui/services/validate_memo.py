@@ -36,8 +36,9 @@ def rules_version() -> str:
 class ValueMemo:
     """The memo of one validate run: read once, written once when something changed."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, write: bool = True) -> None:
         self.path = path
+        self.write = write  # False: read the memo, never write it (a read-only MCP server)
         self.version = rules_version()
         self.known: dict[str, Entry] = {}
         self.fresh: dict[str, Entry] = {}
@@ -64,7 +65,7 @@ class ValueMemo:
 
     def save(self) -> None:
         """Write the memo when it changed (a read-only checkout is validated all the same, only not remembered)."""
-        if self.path is None or self.fresh == self.known:
+        if self.path is None or not self.write or self.fresh == self.known:
             return
         from pmpc_tui.config.files import atomic_write
 
