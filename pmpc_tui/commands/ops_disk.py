@@ -1,0 +1,51 @@
+"""Registry entries of `resize`, `set` (issue #16), included by registry.py."""
+
+from __future__ import annotations
+
+import argparse
+
+from pmpc_tui.commands.registry import GUEST_KIND_CHOICES, Command, decimal_number
+
+
+def _guest(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
+    p.add_argument("guest", help="VMID or name")
+
+
+def _task_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="check and show what would be done; send nothing")
+    p.add_argument("--no-wait", dest="wait", action="store_false", help="return as soon as the task starts")
+    p.add_argument("--timeout", type=decimal_number, default=300.0, help="seconds to wait for the task (default 300)")
+
+
+def _resize(p: argparse.ArgumentParser) -> None:
+    _guest(p)
+    p.add_argument("disk", help="disk key: scsi0, virtio1, sata0 … (VM); rootfs, mp0 … (CT)")
+    p.add_argument("size", help="+10G grows by 10 GiB; 64G makes it 64 GiB in total (grow only)")
+    _task_flags(p)
+
+
+def _set(p: argparse.ArgumentParser) -> None:
+    _guest(p)
+    p.add_argument("--cores", help="CPU cores (a running VM takes them at its next reboot)")
+    p.add_argument("--memory", help="memory in MiB")
+    p.add_argument("--balloon", help="VMs: minimum memory in MiB for the balloon driver (0 switches it off)")
+    p.add_argument("--tags", help="tags, separated by ; or , (replaces the guest's tags)")
+    p.add_argument("--description", help="the guest's notes")
+    p.add_argument("--onboot", help="start at boot: yes or no")
+    p.add_argument("--protection", help="protect from removal: yes or no")
+    p.add_argument("--reboot", action="store_true", help="reboot a running guest when a change waits for it")
+    p.add_argument("--dry-run", action="store_true", help="check and show what would change; send nothing")
+    p.add_argument("--timeout", type=decimal_number, default=300.0, help="seconds to wait for a reboot (default 300)")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("resize", "grow a guest's disk (+10G adds, 64G is the new total; PVE cannot shrink)",
+            "pmpc_tui.commands.disk_handlers:resize", _resize, mutates=True, risk="change",
+            examples=("resize vm 101 scsi0 +10G", "resize ct pihole rootfs 16G", "resize vm web-01 virtio1 +1G "
+                      "--dry-run")),
+    Command("set", "change a guest's cores, memory, balloon, tags, description, onboot, protection",
+            "pmpc_tui.commands.disk_handlers:set_guest", _set, mutates=True, risk="change",
+            examples=("set vm 101 --cores 4 --memory 8192", "set ct pihole --tags 'dns;infra' --onboot yes",
+                      "set vm web-01 --cores 4 --reboot", "set vm 101 --protection yes --dry-run")),
+)
