@@ -1,4 +1,4 @@
-"""Registry entries of `resize`, `set` (issue #16), included by registry.py."""
+"""Registry entries of `resize`, `set` and `disk move|detach|delete` (issue #16), included by registry.py."""
 
 from __future__ import annotations
 
@@ -39,6 +39,28 @@ def _set(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=decimal_number, default=300.0, help="seconds to wait for a reboot (default 300)")
 
 
+def _disk(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    move = sub.add_parser("move", help="move a disk to another storage, or to another guest on the same node")
+    _guest(move)
+    move.add_argument("disk", help="disk key: scsi0, virtio1, unused0 … (VM); rootfs, mp0, unused0 … (CT)")
+    move.add_argument("--storage", help="the storage to move it to")
+    move.add_argument("--to-vmid", help="the guest (same node) to give it to")
+    move.add_argument("--to-disk", help="its key on that guest (default: the same key)")
+    move.add_argument("--delete-source", action="store_true",
+                      help="with --storage: delete the old volume (else it stays as unusedN)")
+    _task_flags(move)
+    detach = sub.add_parser("detach", help="take a disk out of the guest's config (kept as unusedN)")
+    _guest(detach)
+    detach.add_argument("disk", help="disk key: scsi1, virtio1, mp0 …")
+    detach.add_argument("--dry-run", action="store_true", help="check and show what would be done; send nothing")
+    delete = sub.add_parser("delete", help="destroy a disk's volume for good (asks to type the disk key)")
+    _guest(delete)
+    delete.add_argument("disk", help="disk key: scsi1, mp0, unused0 …")
+    delete.add_argument("--dry-run", action="store_true", help="check and show what would be done; send nothing")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("resize", "grow a guest's disk (+10G adds, 64G is the new total; PVE cannot shrink)",
             "pmpc_tui.commands.disk_handlers:resize", _resize, mutates=True, risk="change",
@@ -48,4 +70,9 @@ COMMANDS: tuple[Command, ...] = (
             "pmpc_tui.commands.disk_handlers:set_guest", _set, mutates=True, risk="change",
             examples=("set vm 101 --cores 4 --memory 8192", "set ct pihole --tags 'dns;infra' --onboot yes",
                       "set vm web-01 --cores 4 --reboot", "set vm 101 --protection yes --dry-run")),
+    Command("disk", "a guest's disks: move (storage or guest), detach (kept as unusedN), delete (destroyed)",
+            "pmpc_tui.commands.disk_handlers:disk", _disk, mutates=True, risk="destructive",
+            examples=("disk move vm 101 scsi0 --storage nas", "disk move vm 109 unused0 --to-vmid 107",
+                      "disk move ct 204 mp0 --storage local-lvm --delete-source", "disk detach vm 101 scsi1",
+                      "disk delete vm 101 unused0 --yes")),
 )

@@ -1,13 +1,15 @@
-"""MCP tools for guest disks and settings: resize_disk and set_guest (issue #16)."""
+"""MCP tools for guest disks and settings: resize_disk, set_guest, move_disk, detach_disk and delete_disk
+(delete needs confirm=true naming the disk; issue #16)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from mcp.server.mcpserver import MCPServer
 from pydantic import Field
 
-from pmpc_tui.mcp.common import WRITE, guarded
+from pmpc_tui.mcp.arguments import Confirmation
+from pmpc_tui.mcp.common import DESTRUCTIVE, WRITE, fail, guarded
 from pmpc_tui.mcp.models import Out
 from pmpc_tui.services.session import Session
 
@@ -58,7 +60,7 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
     """Add the disk and settings tools to `server` (none when `read_only`), working in `session`."""
     if read_only:
         return
-    from pmpc_tui.services import disks, guest_settings
+    from pmpc_tui.services import disk_ops, disks, guest_settings
     from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind
 
     @server.tool(annotations=WRITE, description="Grow a guest's disk: size '+10G' adds 10 GiB, '64G' makes it "
@@ -94,3 +96,55 @@ def register(server: MCPServer, session: Session, read_only: bool = False) -> No
                 result.notice = await _notice(session, result.guest.vmid)
             return {**result.as_dict(), "message": result.message}
         return SettingsResult.model_validate(await guarded(go))
+
+    @server.tool(annotations=WRITE, description="Move a guest's disk to another storage (storage=…; the old volume "
+                                                "stays as unusedN unless delete_source=true) or to another guest on "
+                                                "the same node (to_vmid=…, to_disk= its key there, default the same "
+                                                "key). Waits for the copy to finish.")
+    async def move_disk(guest: str, disk: str, kind: GuestKind = "vm", storage: str | None = None,
+                        to_vmid: int | None = None, to_disk: str | None = None, delete_source: bool = False,
+                        dry_run: bool = False) -> DiskResult:
+        async def go() -> Any:
+            result = await disk_ops.move_disk(await session.client(), parse_guest_kind(kind),
+                                              parse_guest_ident(guest), disk, storage=storage, to_vmid=to_vmid,
+                                              to_disk=to_disk, delete_source=delete_source, dry_run=dry_run)
+            if result.upid:
+                result.notice = await _notice(session, result.guest.vmid)
+            return {**result.as_dict(), "message": result.message}
+        return DiskResult.model_validate(await guarded(go))
+
+    @server.tool(annotations=WRITE, description="Take a disk out of a guest's config; its volume is kept as unusedN "
+                                                "(delete_disk destroys it, move_disk gives it to another guest).")
+    async def detach_disk(guest: str, disk: str, kind: GuestKind = "vm", dry_run: bool = False) -> DiskResult:
+        async def go() -> Any:
+            result = await disk_ops.detach_disk(await session.client(), parse_guest_kind(kind),
+                                                parse_guest_ident(guest), disk, dry_run=dry_run)
+            if not dry_run:
+                result.notice = await _notice(session, result.guest.vmid)
+            return {**result.as_dict(), "message": result.message}
+        return DiskResult.model_validate(await guarded(go))
+
+    async def _refused(guest: str, kind: str, disk: str) -> NoReturn:
+        """Without confirm=true: a tool error asking the question that names the guest, the disk and its volume."""
+        async def ask() -> Any:
+            ref, key, volid = await disk_ops.describe_delete(await session.client(), parse_guest_kind(kind),
+                                                             parse_guest_ident(guest), disk)
+            return disk_ops.delete_question(ref, key, volid)
+        question = await guarded(ask)  # a missing guest or disk is its own error
+        raise fail(f"{question} Show this to the user, then call again with confirm=true after the user agreed.",
+                   "Call again with confirm=true.")
+
+    @server.tool(annotations=DESTRUCTIVE, description="Destroy a guest's disk and its volume for good (a drive or an "
+                                                      "unusedN). Needs confirm=true.")
+    async def delete_disk(guest: str, disk: str, kind: GuestKind = "vm", dry_run: bool = False,
+                          confirm: Confirmation = False) -> DiskResult:
+        if confirm is not True and not dry_run:
+            return await _refused(guest, kind, disk)
+
+        async def go() -> Any:
+            result = await disk_ops.delete_disk(await session.client(), parse_guest_kind(kind),
+                                                parse_guest_ident(guest), disk, dry_run=dry_run)
+            if not dry_run:
+                result.notice = await _notice(session, result.guest.vmid)
+            return {**result.as_dict(), "message": result.message}
+        return DiskResult.model_validate(await guarded(go))

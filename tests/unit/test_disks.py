@@ -128,3 +128,57 @@ def test_a_balloon_above_the_memory_is_refused(lab, capsys) -> None:
     code = run_cli(home, "set", "vm", "109", "--balloon", "9000")
     assert code == ExitCode.USAGE and "4096 MiB" in capsys.readouterr().err
     assert writes(sim) == before
+
+
+def test_a_disk_moves_to_another_storage_with_progress_and_the_old_volume_stays_unused(lab, capsys) -> None:
+    sim, home = lab
+    capsys.readouterr()
+    code = run_cli(home / "ws", "disk", "move", "vm", "dev-sandbox", "scsi0", "--storage", "nas")
+    out, err = capsys.readouterr()
+    assert code == ExitCode.OK, err
+    assert "% (" in err and "of 40.0 GiB)" in err  # the copy's progress, as plain lines in a pipe
+    config = _config(sim, "pve1", "qemu", 109)
+    assert config["scsi0"].startswith("nas:") and config["unused0"] == "local-lvm:vm-109-disk-0"
+    assert "import --guest 109" in out
+
+
+def test_a_detached_disk_is_kept_as_unused_and_can_move_to_another_guest(lab, capsys) -> None:
+    sim, home = lab
+    api(sim, "put", "/nodes/pve1/qemu/109/config", scsi1="local-lvm:4")
+    code, data = _json(capsys, home, "disk", "detach", "vm", "109", "scsi1")
+    assert code == ExitCode.OK, data
+    config = _config(sim, "pve1", "qemu", 109)
+    assert "scsi1" not in config and config["unused1"] == "local-lvm:vm-109-disk-1"
+    code, data = _json(capsys, home, "disk", "move", "vm", "109", "unused1", "--to-vmid", "106")
+    assert code == ExitCode.OK, data
+    assert "unused1" not in _config(sim, "pve1", "qemu", 109)
+    assert _config(sim, "pve1", "qemu", 106)["unused1"].startswith("local-lvm:vm-106-disk-")
+
+
+def test_a_drive_of_a_running_vm_does_not_move_to_another_guest(lab, capsys) -> None:
+    sim, home = lab
+    before = writes(sim)
+    code = run_cli(home, "disk", "move", "vm", "106", "scsi0", "--to-vmid", "109", "--to-disk", "scsi2")
+    assert code == ExitCode.CONFLICT and "detach it first" in capsys.readouterr().err.lower()
+    assert writes(sim) == before
+
+
+def test_deleting_a_disk_asks_to_type_its_key_and_destroys_the_volume(lab, capsys) -> None:
+    sim, home = lab
+    volid = _config(sim, "pve1", "qemu", 106)["unused1"]
+    before = writes(sim)
+    code = run_cli(home, "disk", "delete", "vm", "106", "unused1")  # nobody at a terminal to type it
+    assert code == ExitCode.REFUSED and writes(sim) == before
+    code, data = _json(capsys, home, "disk", "delete", "vm", "106", "unused1", "--yes")
+    assert code == ExitCode.OK, data
+    assert "unused1" not in _config(sim, "pve1", "qemu", 106)
+    content = api(sim, "get", "/nodes/pve1/storage/local-lvm/content", vmid=106)
+    assert volid not in [c["volid"] for c in content]
+
+
+def test_a_running_containers_volume_does_not_move(lab, capsys) -> None:
+    sim, home = lab
+    before = writes(sim)
+    code = run_cli(home, "disk", "move", "ct", "pihole", "rootfs", "--storage", "nas")
+    assert code == ExitCode.CONFLICT and "stop" in capsys.readouterr().err.lower()
+    assert writes(sim) == before

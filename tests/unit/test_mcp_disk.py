@@ -63,3 +63,26 @@ async def test_an_assistant_hears_which_settings_wait_for_a_reboot(lab: tuple[Si
         assert config["description"] == "worker" and int(config["onboot"]) == 1
         ok, _, text = answer(await client.call_tool("set_guest", {"guest": "200", "kind": "ct", "balloon": 128}))
         assert not ok and "balloon" in text
+
+
+async def test_an_assistant_moves_detaches_and_deletes_a_disk_only_with_confirmation(
+        lab: tuple[SimulatorThread, Path]) -> None:
+    sim, home = lab
+    async with Client(server(sim, home)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+        assert tools["delete_disk"].annotations.destructive_hint is True
+        ok, moved, _ = answer(await client.call_tool("move_disk", {"guest": "109", "disk": "scsi0",
+                                                                   "storage": "nas", "delete_source": True}))
+        assert ok and moved["exitstatus"] == "OK" and "from 'local-lvm' to 'nas'" in moved["detail"]
+        config = sim.call(lambda: dict(sim.sim.cluster.guests[109].config))
+        assert config["scsi0"].startswith("nas:") and not any(k.startswith("unused") for k in config)
+        ok, detached, _ = answer(await client.call_tool("detach_disk", {"guest": "109", "disk": "scsi0"}))
+        assert ok and "kept as unused0" in detached["message"]
+        before = writes(sim)
+        ok, _, text = answer(await client.call_tool("delete_disk", {"guest": "109", "disk": "unused0"}))
+        assert not ok and "VM 109 (dev-sandbox)" in text and "nas:" in text and "confirm=true" in text
+        assert writes(sim) == before
+        ok, deleted, _ = answer(await client.call_tool("delete_disk", {"guest": "109", "disk": "unused0",
+                                                                       "confirm": True}))
+        assert ok and deleted["exitstatus"] == "OK"
+        assert "unused0" not in sim.call(lambda: dict(sim.sim.cluster.guests[109].config))
