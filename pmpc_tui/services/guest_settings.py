@@ -153,7 +153,8 @@ class SettingsResult:
         return "\n".join(lines)
 
 
-def _current(kind: str, key: str, config: dict[str, Any]) -> Any:
+def current_value(kind: str, key: str, config: dict[str, Any]) -> Any:
+    """The setting's value in `config`, as `set` compares it (memory in MiB, flags 0/1, tags sorted)."""
     value = config.get(key)
     if key == "memory" and kind == "qemu":
         return _memory_mib(value)
@@ -179,14 +180,14 @@ async def set_guest(client: PVEClient, kind: str, ident: int | str, wanted: dict
     ref = await find_guest(client, kind, ident)
     config = await client.get(f"{ref.path}/config")
     if "balloon" in params and "memory" not in params:
-        memory = _current(kind, "memory", config)
+        memory = current_value(kind, "memory", config)
         if memory is not None and params["balloon"] > memory:
             raise ValidationFailed("invalid", {"--balloon": f"{params['balloon']} MiB is more than the guest's "
                                                             f"memory ({memory} MiB)"})
     result = SettingsResult(ref, dry_run)
     send = {}
     for key, value in params.items():
-        before = _current(kind, key, config)
+        before = current_value(kind, key, config)
         if before == value or (key == "description" and (before or "") == value):
             continue
         send[key] = value
@@ -201,10 +202,16 @@ async def set_guest(client: PVEClient, kind: str, ident: int | str, wanted: dict
     for change in result.changes:
         change.pending = change.key in waiting
     if reboot and result.pending and ref.status == "running":
-        upid = await client.post(f"{ref.path}/status/reboot")
-        await client.wait_task(upid, timeout=timeout)
+        await reboot_guest(client, ref, timeout)
         result.rebooted = True
     return result
+
+
+async def reboot_guest(client: PVEClient, ref: GuestRef, timeout: float = 300.0) -> None:
+    """Reboot the guest so its pending changes apply (waits for the task)."""
+    log.info("reboot %s to apply pending changes", ref.label)
+    upid = await client.post(f"{ref.path}/status/reboot")
+    await client.wait_task(upid, timeout=timeout)
 
 
 async def _predict_pending(client: PVEClient, ref: GuestRef, result: SettingsResult) -> None:
