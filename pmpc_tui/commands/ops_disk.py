@@ -6,6 +6,9 @@ import argparse
 
 from pmpc_tui.commands.registry import GUEST_KIND_CHOICES, Command, decimal_number
 
+# `disk` has one registry entry whose risk is its highest action's (delete destroys a volume)
+ACTION_RISKS: dict[str, str] = {"move": "change", "detach": "change", "delete": "destructive"}
+
 
 def _guest(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
