@@ -182,3 +182,18 @@ def test_a_running_containers_volume_does_not_move(lab, capsys) -> None:
     code = run_cli(home, "disk", "move", "ct", "pihole", "rootfs", "--storage", "nas")
     assert code == ExitCode.CONFLICT and "stop" in capsys.readouterr().err.lower()
     assert writes(sim) == before
+
+
+def test_a_dry_run_set_says_what_would_wait_for_a_reboot_and_sends_nothing(lab, capsys) -> None:
+    sim, home = lab
+    before = writes(sim)
+    code, data = _json(capsys, home, "set", "vm", "db-01", "--cores", "8", "--tags", "db;prod;pg", "--dry-run")
+    assert code == ExitCode.OK and data["dry_run"] is True
+    assert data["pending"] == ["cores"] and [c["key"] for c in data["changes"]] == ["cores", "tags"]
+    assert writes(sim) == before
+
+
+def test_resize_without_waiting_returns_the_task(lab, capsys) -> None:
+    sim, home = lab
+    code, data = _json(capsys, home, "resize", "ct", "mqtt", "rootfs", "+1G", "--no-wait")
+    assert code == ExitCode.OK and data["upid"].startswith("UPID:pve3:") and data["exitstatus"] is None
