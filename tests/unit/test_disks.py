@@ -194,6 +194,6 @@ def test_a_dry_run_set_says_what_would_wait_for_a_reboot_and_sends_nothing(lab, 
 
 
 def test_resize_without_waiting_returns_the_task(lab, capsys) -> None:
-    sim, home = lab
+    _sim, home = lab
     code, data = _json(capsys, home, "resize", "ct", "mqtt", "rootfs", "+1G", "--no-wait")
     assert code == ExitCode.OK and data["upid"].startswith("UPID:pve3:") and data["exitstatus"] is None
