@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from pmpc_tui.commands.registry import GUEST_KIND_CHOICES, Command, decimal_number
 
@@ -22,6 +23,8 @@ def _task_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _resize(p: argparse.ArgumentParser) -> None:
+    # `-5G` reaches the size check (which explains that PVE cannot shrink) instead of reading as an option
+    p._negative_number_matcher = re.compile(r"^-\d+(\.\d+)?[KMGTkmgt]?$")
     _guest(p)
     p.add_argument("disk", help="disk key: scsi0, virtio1, sata0 … (VM); rootfs, mp0 … (CT)")
     p.add_argument("size", help="+10G grows by 10 GiB; 64G makes it 64 GiB in total (grow only)")

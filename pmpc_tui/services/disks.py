@@ -54,6 +54,9 @@ def parse_size_request(value: object, field_name: str = "size") -> SizeRequest:
     """`+10G` or `64G` as PVE's resize accepts it (K, M, G, T; a bare number is bytes)."""
     text = str(value or "").strip()
     match = SIZE_RE.fullmatch(text)
+    if text.startswith("-"):
+        raise ValidationFailed("invalid", {field_name: f"shrinking disks is not supported: {shown(text)} would "
+                                                       "make it smaller (PVE only grows disks, e.g. +10G)"})
     if not match:
         raise ValidationFailed("invalid", {field_name: f"{shown(text)} is not a size: write +10G to grow by "
                                                        "10 GiB, or 64G for a total of 64 GiB (units K, M, G, T)"})

@@ -197,3 +197,11 @@ def test_resize_without_waiting_returns_the_task(lab, capsys) -> None:
     _sim, home = lab
     code, data = _json(capsys, home, "resize", "ct", "mqtt", "rootfs", "+1G", "--no-wait")
     assert code == ExitCode.OK and data["upid"].startswith("UPID:pve3:") and data["exitstatus"] is None
+
+
+def test_a_minus_size_is_explained_as_shrinking(lab, capsys) -> None:
+    sim, home = lab
+    before = writes(sim)
+    code = run_cli(home, "resize", "vm", "109", "scsi0", "-5G")
+    assert code == ExitCode.USAGE and "shrinking disks is not supported" in capsys.readouterr().err
+    assert writes(sim) == before
