@@ -87,6 +87,8 @@ def steady_logs_and_health() -> Iterator[None]:
         checks = await measured(*args, **kwargs)
         for check in checks:
             check.detail = re.sub(r"\d+(\.\d+)? ?ms", "<n> ms", check.detail)
+            if check.name == "api":  # its status follows the measured latency: a loaded machine warns
+                check.status, check.next_step = "ok", ""
             if check.name == "metrics":  # the session's API calls so far: counted across tests
                 check.detail = re.sub(r"\d+", "<n>", check.detail)
             if check.name in health.TOOLS:  # what this machine has installed, and which version

@@ -81,7 +81,7 @@ async def test_sync_into_postgresql_matches_sqlite(sim: SimulatorThread, pg: Dat
             on_lite = await SyncService(client, lite).run()
         assert counts(on_pg) == counts(on_lite)
         assert counts(on_pg) == {"nodes": 3, "vms": 11, "containers": 7, "storages": 12, "networks": 12,
-                                 "added": 42, "updated": 0, "removed": 0}
+                                 "added": 45, "updated": 0, "removed": 0}
         pg_guests, lite_guests = await guest_rows(pg), await guest_rows(lite)
         assert pg_guests == lite_guests
         assert pg_guests[("vm", 103)][6] == 8192 * 2**20  # BIGINT columns hold real memory sizes
