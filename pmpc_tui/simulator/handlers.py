@@ -514,7 +514,12 @@ async def _clone(call: Call, kind: str) -> str:
 
     async def work(task: Any) -> None:
         task.add_log(f"create {'full' if full else 'linked'} clone of drive(s) from {src.vmid}")
-        await call.sim.tasks.sleep(task, 0.5)
+        await call.sim.tasks.sleep(task, 0.1)
+        if full:  # qemu-img convert / rsync progress as PVE logs it
+            from pmpc_tui.simulator.handlers_move import clone_progress
+
+            await clone_progress(call, task, src)
+        await call.sim.tasks.sleep(task, 0.1)
         try:
             allocate_drives(c, clone, task.add_log, clone_from=src, storage_override=storage)
         except ValueError as exc:
