@@ -24,7 +24,8 @@ def _printer(ctx: CommandContext) -> ProgressPrinter:
 
 async def migrate(ctx: CommandContext, args: argparse.Namespace) -> Result:
     check_positive(args.timeout, "--timeout")
-    migrations.check_migrate_inputs(args.kind, args.guest, args.node, args.target_storage)  # before connecting
+    migrations.check_migrate_inputs(args.kind, args.guest, args.node, args.target_storage, args.online,
+                                    args.with_local_disks)  # before connecting
     client = await ctx.client()
     plan = await migrations.plan_migrate(client, args.kind, args.guest, args.node, online=args.online,
                                          with_local_disks=args.with_local_disks,

@@ -128,26 +128,27 @@ class MigratePlan:
         return text + (f"\n{self.notice}" if self.notice else "")
 
 
-def check_migrate_inputs(kind: str, ident: str | int, target: str, target_storage: str | None) -> None:
-    """Syntax only (no API call): the guest kind and reference, the node name, the storage ID."""
-    parse_guest_kind(kind)
+def check_migrate_inputs(kind: str, ident: str | int, target: str, target_storage: str | None,
+                         online: bool = False, with_local_disks: bool = False) -> None:
+    """Syntax only (no API call): the guest kind and reference, the node name, the storage ID, the flags."""
+    kind = parse_guest_kind(kind)
     parse_guest_ident(ident)
     parse_node_name(target)
     if target_storage is not None:
         parse_storage(target_storage, "--target-storage")
-
-
-async def plan_migrate(client: PVEClient, kind: str, ident: str | int, target: str, *, online: bool = False,
-                       with_local_disks: bool = False, target_storage: str | None = None) -> MigratePlan:
-    """Read the guest and the cluster; refuse what PVE would refuse, naming the way out."""
-    kind = parse_guest_kind(kind)
-    check_migrate_inputs(kind, ident, target, target_storage)
     if kind == "lxc" and online:
         raise ValidationFailed("invalid", {"--online": "containers cannot move live: a running container "
                                                        "moves by restart migration (leave --online out)"})
     if kind == "lxc" and with_local_disks:
         raise ValidationFailed("invalid", {"--with-local-disks": "only for VMs (a container's volumes are "
                                                                  "always copied)"})
+
+
+async def plan_migrate(client: PVEClient, kind: str, ident: str | int, target: str, *, online: bool = False,
+                       with_local_disks: bool = False, target_storage: str | None = None) -> MigratePlan:
+    """Read the guest and the cluster; refuse what PVE would refuse, naming the way out."""
+    kind = parse_guest_kind(kind)
+    check_migrate_inputs(kind, ident, target, target_storage, online, with_local_disks)
     ref = await find_guest(client, kind, parse_guest_ident(ident))
     if target == ref.node:
         raise ValidationFailed("invalid", {"NODE": f"{ref.label} is already on {target}: name another node"})

@@ -28,7 +28,8 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
         assert set(tools) == {"list_guests", "describe_guest", "search", "tasks", "health", "plan", "validate",
                               "report", "sync", "power", "apply", "create_guest", "delete_guest",
                               "list_backups", "backup_guests", "restore_backup",
-                              "snapshot_list", "snapshot_create", "snapshot_rollback", "snapshot_delete"}
+                              "snapshot_list", "snapshot_create", "snapshot_rollback", "snapshot_delete",
+                              "migrate_guest", "clone_guest", "convert_to_template"}
         assert tools["create_guest"].annotations.read_only_hint is False
         assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
         calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),
