@@ -17,7 +17,8 @@ CASES = ([["clone", "vm", g, "--name", "copy"] for g in BAD_GUESTS]
          + [["clone", "vm", "100", "--name", "copy", "--storage", s] for s in BAD_STORAGES]
          + [["clone"], ["clone", "vm", "100"], ["clone", "vmz", "100", "--name", "copy"],
             ["clone", "vm", "100", "--name", "copy", "--linked", "--storage", "nas"],
-            ["clone", "vm", "100", "--name", "copy", "--timeout", "-1"], ["clone", "vm", "100", "--name", "c", "--full"]])
+            ["clone", "vm", "100", "--name", "copy", "--timeout", "-1"],
+            ["clone", "vm", "100", "--name", "c", "--full"]])
 
 
 @pytest.fixture(scope="module")
