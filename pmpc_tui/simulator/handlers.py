@@ -489,6 +489,8 @@ async def _clone(call: Call, kind: str) -> str:
     if not src.is_template and not full:
         raise _err(500, "Linked clone feature is not supported for drive 'scsi0'" if kind == "qemu"
                    else "parameter 'full' is only supported for templates")
+    if kind == "lxc" and src.status == "running" and not p.get("snapname"):
+        raise _err(500, "Cannot do full clones on a running container without snapshots")
     pool = _check_pool(call, p.get("pool"))
     storage = p.get("storage")
     if storage is not None and (storage not in c.storages or not c.storages[storage].available_on(target)):

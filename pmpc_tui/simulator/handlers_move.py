@@ -93,7 +93,10 @@ async def _copy_progress(call: Call, task: Any, text: str, size: int) -> None:
         await call.sim.tasks.sleep(task, 0.8 / (STEPS * 2))
         done = size * i // STEPS
         line = text.format(done=_gib(done), size=_gib(size))
-        task.add_log(line if "VM-state" in text else f"{line} ({i * 100 / STEPS:.2f}%) in {i}s")
+        if "VM-state" in text:
+            task.add_log(line)
+        else:  # a live mirror says how long it took so far, qemu-img convert does not
+            task.add_log(f"{line} ({i * 100 / STEPS:.2f}%)" + (f" in {i}s" if text.startswith("drive-") else ""))
 
 
 async def clone_progress(call: Call, task: Any, src: Guest) -> None:

@@ -231,3 +231,12 @@ def test_a_vm_template_conversion_waits_for_its_task(lab, capsys) -> None:
     assert code == ExitCode.OK, data
     assert data["upid"] and data["exitstatus"] == "OK"
     assert api(sim, "get", "/nodes/pve3/qemu/150/config").get("template") == 1
+
+
+def test_the_progress_of_a_live_migration_follows_disk_then_ram_lines() -> None:
+    lines = ["starting migration of VM 101 to node 'pve2'", "found local disk 'local-lvm:vm-101-disk-0' (attached)",
+             "drive-scsi0: transferred 16.0 GiB of 32.0 GiB (50.00%) in 2s"]
+    half = progress_of(lines)
+    assert half.percent == 50 and half.message.startswith("50% (drive-scsi0: 16.0 GiB of 32.0 GiB")
+    ram = progress_of([*lines, "migration active, transferred 1.5 GiB of 2.0 GiB VM-state"])
+    assert ram.percent == 75 and "RAM" in ram.message
