@@ -45,6 +45,7 @@ class GuestsScreen(LiveScreen):
         Binding("b", "backup", "Back up now", show=False),
         Binding("B", "backups", "Backups (restore)", show=False),
         Binding("n", "snapshots", "Snapshots", show=False),
+        Binding("m", "migrate", "Migrate", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -272,6 +273,12 @@ class GuestsScreen(LiveScreen):
         from pmpc_tui.tui.widgets.snapshots_dialog import open_snapshots
 
         open_snapshots(self)
+
+    def action_migrate(self) -> None:
+        """Migrate the guest under the cursor: target node and online toggle, then a progress bar."""
+        from pmpc_tui.tui.widgets.migrate_form import ask_and_migrate
+
+        self.run_worker(ask_and_migrate(self, self.kind, self._targets()[:1]), group="migrate", exit_on_error=False)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
