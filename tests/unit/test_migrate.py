@@ -240,3 +240,17 @@ def test_the_progress_of_a_live_migration_follows_disk_then_ram_lines() -> None:
     assert half.percent == 50 and half.message.startswith("50% (drive-scsi0: 16.0 GiB of 32.0 GiB")
     ram = progress_of([*lines, "migration active, transferred 1.5 GiB of 2.0 GiB VM-state"])
     assert ram.percent == 75 and "RAM" in ram.message
+
+
+def test_migrating_a_guest_the_workspace_manages_says_its_node_drifted_from_the_code(lab, capsys, tmp_path) -> None:
+    sim, _ = lab
+    ws = tmp_path / "ws"
+    assert run_cli(tmp_path, "init", str(ws)) == 0
+    assert run_cli(ws, "import") == 0
+    capsys.readouterr()
+    assert run_cli(ws, "migrate", "vm", "k8s-cp-1", "pve3", "--online", "--with-local-disks") == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "drift: guest 104" in out and "proxmox-mpc import --guest 104" in out
+    assert _node_of(sim, 104) == "pve3"
+    code = (ws / "terraform" / "vm-104.tf").read_text()
+    assert any(line.split() == ["node_name", "=", '"pve2"'] for line in code.splitlines())  # the code: old node
