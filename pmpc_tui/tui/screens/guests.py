@@ -46,6 +46,8 @@ class GuestsScreen(LiveScreen):
         Binding("B", "backups", "Backups (restore)", show=False),
         Binding("n", "snapshots", "Snapshots", show=False),
         Binding("m", "migrate", "Migrate", show=False),
+        Binding("y", "clone", "Clone", show=False),
+        Binding("T", "template", "Convert to template", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -279,6 +281,18 @@ class GuestsScreen(LiveScreen):
         from pmpc_tui.tui.widgets.migrate_form import ask_and_migrate
 
         self.run_worker(ask_and_migrate(self, self.kind, self._targets()[:1]), group="migrate", exit_on_error=False)
+
+    def action_clone(self) -> None:
+        """Clone the guest under the cursor: name, VMID, node, linked (templates), then a progress bar."""
+        from pmpc_tui.tui.widgets.clone_form import ask_and_clone
+
+        self.run_worker(ask_and_clone(self, self.kind, self._targets()[:1]), group="clone", exit_on_error=False)
+
+    def action_template(self) -> None:
+        """Convert the guest under the cursor to a template after its typed name."""
+        from pmpc_tui.tui.widgets.clone_form import ask_and_convert
+
+        self.run_worker(ask_and_convert(self, self.kind, self._targets()[:1]), group="template", exit_on_error=False)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
