@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
+# pytest-xdist workers for `make unit`: CI has 2 cores (`make unit WORKERS=auto` uses every core, WORKERS=0 runs serially)
+WORKERS ?= 2
 
 .PHONY: demo test lint imports typecheck unit bench clean
 
@@ -31,8 +33,9 @@ imports: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# a test file runs whole in one worker (--dist loadfile in pyproject.toml), so module fixtures are built once
 unit: $(DEV_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(WORKERS)
 
 test: lint imports typecheck unit
 

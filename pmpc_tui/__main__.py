@@ -1,5 +1,5 @@
 """Allow `python -m pmpc_tui`."""
 
-from pmpc_tui.cli.main import main
+from pmpc_tui.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -1,6 +1,9 @@
 """Shared fixtures: simulators (in-thread and as a real child process), PostgreSQL and the reference data.
 
-Helpers shared between test folders live in tests/*_support.py (on the path via pytest's `pythonpath`)."""
+Helpers shared between test folders live in tests/*_support.py (on the path via pytest's `pythonpath`).
+`make unit` runs the suite in two pytest-xdist workers (docs/testing.md): nothing here may be shared by name
+between processes — ports are picked by the OS (port 0), directories come from `tmp_path_factory`, and
+`worker_home` gives each worker its own config/state/cache/Ansible/tmux directories."""
 
 from __future__ import annotations
 
@@ -26,6 +29,27 @@ if os.environ.get("CI"):
 
 SHARED = Path(os.environ.get("PMPC_SHARED_DIR", REPO.parent / "shared"))
 PVE_API = SHARED / "pve-api"
+
+
+# Where the package and the tools it runs keep per-user files when a test does not say otherwise: without
+# this, two workers (and every other run on the machine) would share ~/.config/proxmox-mpc, the logs in
+# ~/.local/state/proxmox-mpc, ~/.ansible and the tmux server at /tmp/tmux-UID/default.
+WORKER_DIRS = {"XDG_CONFIG_HOME": "config", "XDG_STATE_HOME": "state", "XDG_CACHE_HOME": "cache",
+               "XDG_DATA_HOME": "data", "ANSIBLE_HOME": "ansible", "TMUX_TMPDIR": "tmux"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This worker's own per-user directories (see WORKER_DIRS), set for the whole session."""
+    base = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        for name, sub in WORKER_DIRS.items():
+            (base / sub).mkdir()
+            mp.setenv(name, str(base / sub))
+        mp.delenv("TMUX", raising=False)  # inside tmux, the tmux client would talk to the outer server
+        for name in ("PMPC_CONFIG_DIR", "PMPC_STATE_DIR", "PMPC_PROFILE", "PMPC_DATABASE_URL", "PMPC_WORKSPACE"):
+            mp.delenv(name, raising=False)  # a developer's own settings must not reach the tests
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,7 @@
-"""A throwaway PostgreSQL server per test module (initdb/pg_ctl), as the `postgres_url` fixture."""
+"""A throwaway PostgreSQL server per test module (initdb/pg_ctl), as the `postgres_url` fixture.
+
+Each server has its own data and socket directory (mkdtemp) and a port the OS picked, so pytest-xdist
+workers can run PostgreSQL tests side by side."""
 
 from __future__ import annotations
 
@@ -51,13 +54,18 @@ def postgres_url() -> Iterator[str]:
         entry = pwd.getpwnam(user)
         for path in (base, sockets):
             os.chown(path, entry.pw_uid, entry.pw_gid)
-    port = _free_port()
     subprocess.run([*prefix, initdb, "-D", str(data), "-U", "pmpc", "--auth=trust", "-E", "UTF8",
                     "--locale=C", "--no-sync"], check=True, capture_output=True, timeout=60)
-    options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    started = subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "30",
-                              "-o", options, "start"], capture_output=True, text=True, timeout=60)
+    # the port is free when picked, but another process (a second pytest-xdist worker starting its own server)
+    # can take it before PostgreSQL binds it: then pick again
+    for _attempt in range(3):
+        port = _free_port()
+        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off")
+        started = subprocess.run([*prefix, pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "30",
+                                  "-o", options, "start"], capture_output=True, text=True, timeout=60)
+        if started.returncode == 0 or "already in use" not in (log.read_text() if log.exists() else ""):
+            break
     if started.returncode != 0:
         server_log = log.read_text() if log.exists() else ""
         shutil.rmtree(base, ignore_errors=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,16 @@ async def settle_editor(app: ProxmoxApp, pilot: object) -> None:
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await app.workers.wait_for_complete(busy)
     await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def settle_until(app: ProxmoxApp, pilot: object, done: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Settle until `done()` holds: the work a button press starts begins a few messages later, so one settle
+    right after the press can find nothing running yet (seen on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    await settle_editor(app, pilot)
+    while not done() and time.monotonic() < deadline:
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        await settle_editor(app, pilot)
 
 
 def editor_app(sim: SimulatorThread, root: Path | None) -> ProxmoxApp:

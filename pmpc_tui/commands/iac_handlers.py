@@ -36,15 +36,14 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.config.profiles import Profile, ProfileError
-    from pmpc_tui.services.cluster_sync import sync_cluster, sync_summary
-    from pmpc_tui.services.iac import import_workspace
+    from pmpc_tui.services.cluster_sync import sync_summary
+    from pmpc_tui.services.iac import import_workspace, sync_and_import
     only = {parse_vmid(v, "--guest") for v in args.guest} if getattr(args, "guest", None) else None
     ws = ctx.require_workspace()
     client = None
     synced = None
     if not args.offline:
         client = await ctx.client()
-        synced = sync_summary(await sync_cluster(client, await ctx.db(), ctx.report))
     profile: Profile | None
     try:
         profile = ctx.active_profile()
@@ -54,8 +53,13 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             raise
         # offline without a profile: connection files are left as they are
     db = await ctx.db()
-    result = await import_workspace(ws, db, client, profile, force=args.force, dry_run=args.dry_run,
-                                    merge=args.merge, only=only)
+    if client is not None:  # sync first; the guest agents are asked while the sync writes and files are made
+        sync_result, result = await sync_and_import(ws, db, client, profile, ctx.report, force=args.force,
+                                                    dry_run=args.dry_run, merge=args.merge, only=only)
+        synced = sync_summary(sync_result)
+    else:
+        result = await import_workspace(ws, db, None, profile, force=args.force, dry_run=args.dry_run,
+                                        merge=args.merge, only=only)
     counts = result.counts()
     verb = "would write" if args.dry_run else "wrote"
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "

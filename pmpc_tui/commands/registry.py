@@ -361,6 +361,9 @@ COMMANDS += _SNAPSHOT
 from pmpc_tui.commands.ops_migrate import COMMANDS as _MIGRATE  # noqa: E402  (migrate, clone, template)
 
 COMMANDS += _MIGRATE
+from pmpc_tui.commands.ops_disk import COMMANDS as _DISK  # noqa: E402  (resize, set, disk)
+
+COMMANDS += _DISK
 BY_NAME = {c.name: c for c in COMMANDS}
 
 

@@ -60,19 +60,20 @@ class HclError(ValueError):
 # --- writing -----------------------------------------------------------------------------------
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')  # characters written as escapes
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]|[$%]\{')
 
 
 def quote(text: str) -> str:
     """An HCL string literal; `${` and `%{` are escaped so nothing is interpolated."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out).replace("${", "$${").replace("%{", "%%{").join('""')
+    if not _NEEDS_ESCAPE.search(text):  # most values need none: skip the substitutions
+        return f'"{text}"'
+    return _SPECIAL.sub(_escape, text).replace("${", "$${").replace("%{", "%%{").join('""')
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
 
 
 def _value(value: Any) -> str:

@@ -116,6 +116,7 @@ class DesiredState:
     guests: list[DesiredGuest] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
     root: Path | None = None  # problems are shown relative to this folder
+    digests: dict[Path, str] = field(default_factory=dict)  # sha256 of each file read (validate's memo key)
 
     @property
     def errors(self) -> list[str]:
@@ -147,23 +148,62 @@ class ScannedGuest:
     imported: bool
 
 
-def scan_guest_resources(terraform_dir: Path) -> list[ScannedGuest]:
+def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None, write_memo: bool = True,
+                         ) -> list[ScannedGuest]:
     """Labels, VMIDs and import status of the guest resources in terraform/*.tf, found with regular
-    expressions — about 50x faster than parsing, which matters when re-importing thousands of guests."""
+    expressions — about 50x faster than parsing, which matters when re-importing thousands of guests.
+
+    With `memo_path`, what a file held is remembered by its size and modification time: for folders only
+    proxmox-mpc writes (the records of generated files), where reading 1,500 files cost every plan ~0.1 s."""
+    import os
+
+    if not terraform_dir.is_dir():
+        return []
+    memo: dict[str, Any] = {}
+    if memo_path is not None:
+        try:
+            memo = json.loads(memo_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            memo = {}
+        memo = memo if isinstance(memo, dict) else {}
     kinds = {v: k for k, v in RESOURCE_TYPE.items()}
     found: list[ScannedGuest] = []
-    for path in sorted(terraform_dir.glob("*.tf")) if terraform_dir.is_dir() else []:
+    fresh: dict[str, Any] = {}
+    with os.scandir(terraform_dir) as entries:
+        files = sorted((e.name, e) for e in entries if e.name.endswith(".tf") and e.is_file())
+    for name, entry in files:
+        path = terraform_dir / name
+        if memo_path is not None:
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            stamp = [stat.st_mtime_ns, stat.st_size]
+            hit = memo.get(name)
+            if isinstance(hit, dict) and hit.get("stamp") == stamp:
+                fresh[name] = hit
+                found += [ScannedGuest(k, label, vmid, path, imported) for k, label, vmid, imported in hit["guests"]]
+                continue
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         imported = set(_IMPORT_TO.findall(text))
         heads = list(_RESOURCE_HEAD.finditer(text))
+        scanned = []
         for i, head in enumerate(heads):
             segment = text[head.end():heads[i + 1].start() if i + 1 < len(heads) else len(text)]
             vmid = _TOP_VMID.search(segment)
-            found.append(ScannedGuest(kinds[head.group(1)], head.group(2), int(vmid.group(1)) if vmid else None, path,
-                                      f"{head.group(1)}.{head.group(2)}" in imported))
+            scanned.append(ScannedGuest(kinds[head.group(1)], head.group(2), int(vmid.group(1)) if vmid else None,
+                                        path, f"{head.group(1)}.{head.group(2)}" in imported))
+        found += scanned
+        if memo_path is not None:
+            fresh[name] = {"stamp": stamp, "guests": [[g.kind, g.label, g.vmid, g.imported] for g in scanned]}
+    if memo_path is not None and write_memo and fresh != memo:
+        try:
+            atomic_write(memo_path, json.dumps(fresh, separators=(",", ":")), backup=False)
+        except OSError:
+            pass  # a read-only checkout: scanned all the same, only not remembered
     return found
 
 
@@ -219,7 +259,7 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
         except OSError as exc:
             state.problems.append(SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        digest = state.digests[path] = hashlib.sha256(data).hexdigest()
         hit = cache.get(path.name)
         if isinstance(hit, dict) and hit.get("sha256") == digest:
             fresh[path.name] = hit  # the same object: comparing with the cache below is then cheap

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.services.iac import has_synced
-from pmpc_tui.services.sync import SyncResult, SyncService
+from pmpc_tui.services.sync import ClusterSnapshot, SyncResult, SyncService
 from pmpc_tui.state.db import Database
 
 Report = Callable[[str], None]
@@ -23,8 +23,10 @@ def sync_summary(result: SyncResult) -> str:
     return message
 
 
-async def sync_cluster(client: PVEClient, db: Database, report: Report | None = None) -> SyncResult:
-    """Read the whole cluster into the state database, reporting progress at most twice a second."""
+async def sync_cluster(client: PVEClient, db: Database, report: Report | None = None,
+                       on_fetched: Callable[[ClusterSnapshot], None] | None = None) -> SyncResult:
+    """Read the whole cluster into the state database, reporting progress at most twice a second
+    (`on_fetched`: see SyncService.run)."""
     last = [0.0]
 
     def progress(done: int, total: int, message: str) -> None:
@@ -33,7 +35,7 @@ async def sync_cluster(client: PVEClient, db: Database, report: Report | None = 
             last[0] = now
             report(f"syncing… {done}/{total}")
 
-    return await SyncService(client, db).run(progress)
+    return await SyncService(client, db).run(progress, on_fetched)
 
 
 async def sync_if_never_synced(db: Database, client: Callable[[], Awaitable[PVEClient]],

@@ -32,8 +32,11 @@ from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
 from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pmpc_tui.config.profiles import Profile
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.sync import ClusterSnapshot, SyncResult
     from pmpc_tui.state.db import Database
 
 DNS_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -44,6 +47,12 @@ MiB = 1024**2
 # --- reading the state DB ---------------------------------------------------------------------
 async def load_guests(db: Database) -> list[GuestState]:
     """Every guest the last sync saw (removed ones excluded), VMs first, by VMID."""
+    if db.sqlite_path is not None:  # plain sqlite3: building 1,500 ORM objects cost import ~0.3 s
+        from pmpc_tui.services.last_sync import read_last_sync
+
+        last = await asyncio.to_thread(read_last_sync, db.sqlite_path)
+        if last is not None:
+            return last.guests
     async with db.session() as session:
         vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
         cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
@@ -82,16 +91,56 @@ def _usable(addr: str) -> bool:
     return ip.version == 4 and not ip.is_loopback and not ip.is_link_local
 
 
-async def agent_ips(client: PVEClient, guest: GuestState) -> list[str]:
-    """IPv4 addresses a running guest reports (QEMU guest agent, or the container's interfaces)."""
+def agent_path(guest: GuestState) -> str:
+    """Where a running guest reports its addresses: the QEMU guest agent, or the container's interfaces."""
     base = f"/nodes/{guest.node}/{guest.kind}/{guest.vmid}"
-    if guest.kind == "qemu":
-        data = await client.get(f"{base}/agent/network-get-interfaces")
+    return f"{base}/agent/network-get-interfaces" if guest.kind == "qemu" else f"{base}/interfaces"
+
+
+def agent_ips(kind: str, data: Any) -> list[str]:
+    """IPv4 addresses in a guest agent's (VM) or the container's interface list."""
+    if kind == "qemu":
         result = data.get("result", []) if isinstance(data, dict) else []
         return [a["ip-address"] for iface in result for a in iface.get("ip-addresses", [])
                 if a.get("ip-address-type") == "ipv4" and _usable(a.get("ip-address", ""))]
-    data = await client.get(f"{base}/interfaces")
     return [str(i["inet"]).split("/")[0] for i in data or [] if i.get("inet") and _usable(str(i["inet"]))]
+
+
+def _agent_candidates(guests: list[GuestState]) -> list[GuestState]:
+    """Running guests without a static address whose agent (VM) or interfaces (container) can tell one."""
+    def agent_on(g: GuestState) -> bool:
+        return g.kind == "lxc" or parse_props(str(g.config.get("agent", "0")), "enabled").get(
+            "enabled", "0") in ("1", "true")
+
+    return [g for g in guests if g.status == "running" and not static_ips(g) and agent_on(g)]
+
+
+async def ask_agents(client: PVEClient, guests: list[GuestState]) -> dict[int, list[str]]:
+    """Per VMID, the addresses the running guests report, in one batch read (a guest whose agent does
+    not answer is left out)."""
+    pending = _agent_candidates(guests)
+    answers = await client.get_many([agent_path(g) for g in pending]) if pending else []
+    found = {}
+    for guest, answer in zip(pending, answers, strict=True):
+        ips = [] if isinstance(answer, PVEError) else agent_ips(guest.kind, answer)
+        if ips:
+            found[guest.vmid] = ips
+    return found
+
+
+def _combine_ips(guests: list[GuestState], agents: dict[int, list[str]], offline: bool,
+                 known: dict[int, tuple[list[str], str | None]]) -> dict[int, tuple[list[str], str | None]]:
+    found: dict[int, tuple[list[str], str | None]] = {}
+    for guest in guests:
+        ips = static_ips(guest)
+        previous = known.get(guest.vmid)
+        if ips:
+            found[guest.vmid] = (ips, "static")
+        elif guest.vmid in agents:
+            found[guest.vmid] = (agents[guest.vmid], "agent")
+        else:
+            found[guest.vmid] = previous if offline and previous and previous[1] == "agent" else ([], None)
+    return found
 
 
 async def discover_ips(client: PVEClient | None, guests: list[GuestState],
@@ -101,31 +150,8 @@ async def discover_ips(client: PVEClient | None, guests: list[GuestState],
 
     Without a client (offline), addresses a guest agent reported before (`known`) are kept.
     """
-    found: dict[int, tuple[list[str], str | None]] = {}
-    known = known or {}
-    pending = []
-    for guest in guests:
-        ips = static_ips(guest)
-        if ips:
-            found[guest.vmid] = (ips, "static")
-            continue
-        previous = known.get(guest.vmid)
-        found[guest.vmid] = previous if client is None and previous and previous[1] == "agent" else ([], None)
-        agent_on = guest.kind == "lxc" or parse_props(str(guest.config.get("agent", "0")), "enabled").get(
-            "enabled", "0") in ("1", "true")
-        if client is not None and guest.status == "running" and agent_on:
-            pending.append(guest)
-
-    async def ask(guest: GuestState) -> None:
-        try:
-            ips = await agent_ips(client, guest)  # type: ignore[arg-type]
-        except PVEError:
-            return
-        if ips:
-            found[guest.vmid] = (ips, "agent")
-
-    await asyncio.gather(*(ask(g) for g in pending))
-    return found
+    agents = await ask_agents(client, guests) if client is not None else {}
+    return _combine_ips(guests, agents, client is None, known or {})
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -180,10 +206,9 @@ def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], st
     return hosts
 
 
-def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[InventoryHost],
-                          desired: list[ScannedGuest], profile: Profile | None,
-                          ) -> tuple[dict[str, str], dict[str, Mapped]]:
-    """Every generated file of an import (workspace-relative path → text), plus each guest's mapping."""
+def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest],
+                          profile: Profile | None) -> tuple[dict[str, str], dict[str, Mapped]]:
+    """The generated Terraform files of an import (workspace-relative path → text), plus each guest's mapping."""
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.services.workspace_init import static_files
 
@@ -202,13 +227,54 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], hosts: list[I
         mapped[rel] = guest_to_body(guest, ct_template)
         files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
                                        guest_title(guest))
-    files["ansible/inventory.yml"] = render_inventory(hosts)
     return files, mapped
+
+
+def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
+                     dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
+    """Render and write the Terraform files of an import (CPU and disk work, run in a thread); `guests`
+    may be a subset (`import --guest`): only their files are written."""
+    desired = scan_guest_resources(ws.terraform_dir)
+    files, mapped = generate_import_files(ws, guests, desired, profile)
+    try:
+        return write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge), \
+            mapped, desired
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+async def _no_agents() -> dict[int, list[str]]:
+    return {}
+
+
+async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profile: Profile | None,
+                          report: Callable[[str], None] | None = None, force: bool = False, dry_run: bool = False,
+                          merge: bool = False, only: set[int] | None = None) -> tuple[SyncResult, ImportResult]:
+    """Read the cluster, then import it; the guest agents are asked as soon as the configs are in, while
+    the sync writes the state DB and the files are generated (import's second read of the cluster)."""
+    from pmpc_tui.services.cluster_sync import sync_cluster
+
+    started: list[asyncio.Future[dict[int, list[str]]]] = []
+
+    def fetched(snapshot: ClusterSnapshot) -> None:
+        guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
+                             e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
+        started.append(asyncio.ensure_future(ask_agents(client, guests)))
+
+    try:
+        synced = await sync_cluster(client, db, report, on_fetched=fetched)
+        imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
+                                          agent_reads=started[0] if started else None, only=only)
+    finally:
+        for task in started:
+            task.cancel()
+    return synced, imported
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
                            profile: Profile | None = None, force: bool = False, dry_run: bool = False,
-                           merge: bool = False, only: set[int] | None = None) -> ImportResult:
+                           merge: bool = False, agent_reads: asyncio.Future[dict[int, list[str]]] | None = None,
+                           only: set[int] | None = None) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     With `only` (VMIDs) just those guests' Terraform files are regenerated; nothing else is touched.
@@ -222,24 +288,33 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first (import does it unless --offline).")
     guests = await load_guests(db)
-    ips = await discover_ips(client, guests, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
-    hosts = inventory_hosts(guests, ips)
-    desired = scan_guest_resources(ws.terraform_dir)
-    files, mapped = generate_import_files(ws, guests, hosts, desired, profile)
     if only is not None:
-        files, mapped, guests = only_guest_files(files, mapped, guests, only)
+        return await _import_only(ws, guests, profile, only, force, dry_run, merge, started)
+    # the guest agents are asked while the Terraform files are rendered and written (only the
+    # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
+    if agent_reads is None:
+        agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
     try:
-        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
+        outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
+                                                            merge)
+        agents = await agent_reads
+    finally:
+        agent_reads.cancel()
+    ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
+    hosts = inventory_hosts(guests, ips)
+    try:
+        outcomes += write_generated(ws.root, ws.generated_dir, {"ansible/inventory.yml": render_inventory(hosts)},
+                                    force=force, dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
-    if not dry_run and only is None:
+    if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
     planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
     orphaned = sorted(f"terraform/{p.name}" for p in (records.glob("*.tf") if records.is_dir() else [])
                       if re.fullmatch(r"(vm|ct)-\d+\.tf", p.name) and p.name not in current | planned
-                      and (ws.terraform_dir / p.name).exists() and only is None)
+                      and (ws.terraform_dir / p.name).exists())
     return ImportResult(
         vms=sum(g.kind == "qemu" for g in guests), containers=sum(g.kind == "lxc" for g in guests),
         files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
@@ -248,16 +323,25 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run)
 
 
-def only_guest_files(files: dict[str, str], mapped: dict[str, Mapped], guests: list[GuestState], only: set[int],
-                     ) -> tuple[dict[str, str], dict[str, Mapped], list[GuestState]]:
-    """Keep just the Terraform files of the guests `only` names (`import --guest`); each must exist."""
+async def _import_only(ws: Workspace, guests: list[GuestState], profile: Profile | None, only: set[int],
+                       force: bool, dry_run: bool, merge: bool, started: float) -> ImportResult:
+    """`import --guest`: regenerate just those guests' Terraform files (inventory and other files untouched)."""
+    chosen = only_guests(guests, only)
+    outcomes, mapped, _ = await asyncio.to_thread(_write_terraform, ws, chosen, profile, force, dry_run, merge)
+    return ImportResult(
+        vms=sum(g.kind == "qemu" for g in chosen), containers=sum(g.kind == "lxc" for g in chosen),
+        files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
+        unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=[],
+        ansible_hosts=0, hosts_with_ip=0, duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run)
+
+
+def only_guests(guests: list[GuestState], only: set[int]) -> list[GuestState]:
+    """The synced guests `only` names (`import --guest`); each must exist."""
     missing = sorted(only - {g.vmid for g in guests})
     if missing:
         raise NotFound(f"no guest {', '.join(map(str, missing))} in the last sync",
                        "Check the VMID with `proxmox-mpc list vms` / `list cts`.")
-    chosen = [g for g in guests if g.vmid in only]
-    keep = {f"terraform/{guest_file_name(g.kind, g.vmid)}" for g in chosen}
-    return ({k: v for k, v in files.items() if k in keep}, {k: v for k, v in mapped.items() if k in keep}, chosen)
+    return [g for g in guests if g.vmid in only]
 
 
 # --- create -----------------------------------------------------------------------------------

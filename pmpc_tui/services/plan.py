@@ -169,7 +169,9 @@ def managed_guests(ws: Workspace) -> dict[int, str]:
     """VMID → resource address of the guests this workspace generated (import keeps a copy of every
     generated file) or created (apply records them)."""
     managed = {g.vmid: f"{RESOURCE_TYPE[g.kind]}.{g.label}"
-               for g in scan_guest_resources(ws.generated_dir / "terraform") if g.vmid is not None}
+               for g in scan_guest_resources(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
+                                             write_memo=not ws.read_only)
+               if g.vmid is not None}
     managed.update(created_guests(ws))
     return managed
 

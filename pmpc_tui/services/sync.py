@@ -6,7 +6,6 @@ transaction, so a sync that fails half-way leaves the database exactly as it was
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import Any
 from sqlmodel import select
 
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.pve.errors import ConnectionFailed, NotFound
+from pmpc_tui.pve.errors import ConnectionFailed, NotFound, PVEError
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun, Task, utcnow
 
@@ -74,55 +73,44 @@ class SyncService:
         snap.guests = [dict(r) for r in resources if r.get("type") in ("qemu", "lxc")]
         online = sorted(n for n, status in node_status.items() if status == "online")
         snap.unreachable_nodes = sorted(n for n, status in node_status.items() if status != "online")
+        reachable = [g for g in snap.guests if g.get("node") in online]
+        for entry in snap.guests:
+            entry["config"] = None  # on an offline node: its last known config is kept
+        skipped = len(snap.guests) - len(reachable)
         total = len(snap.guests) + len(online) + 1
-        done = 0
+        paths = [f"/nodes/{g['node']}/{g['type']}/{g['vmid']}/config" for g in reachable]
+        paths += [f"/nodes/{node}/network" for node in online] + ["/cluster/tasks"]
 
-        def tick(message: str) -> None:
-            nonlocal done
-            done += 1
+        def tick(done: int) -> None:
             if progress is not None:
-                progress(done, total, message)
+                progress(skipped + done, total, "reading guest configs, networks and tasks")
 
-        async def guest_config(entry: dict[str, Any]) -> None:
-            if entry.get("node") not in online:
-                entry["config"] = None
-                tick(f"skipped {entry['id']} (node offline)")
-                return
-            path = f"/nodes/{entry['node']}/{entry['type']}/{entry['vmid']}/config"
-            try:
-                entry["config"] = await self.client.get(path)
-            except NotFound:
-                entry["config"] = None  # removed between the two reads; the next sync settles it
-            except ConnectionFailed as exc:
-                if exc.status in (595, 596):
-                    entry["config"] = None
-                else:
-                    raise
-            snap.api_calls += 1
-            tick(f"config {entry['id']}")
-
-        async def node_networks(node: str) -> None:
-            snap.networks[node] = await self.client.get(f"/nodes/{node}/network")
-            snap.api_calls += 1
-            tick(f"network {node}")
-
-        async def cluster_tasks() -> None:
-            snap.tasks = await self.client.get("/cluster/tasks")
-            snap.api_calls += 1
-            tick("tasks")
-
-        jobs = [guest_config(g) for g in snap.guests] + [node_networks(n) for n in online] + [cluster_tasks()]
-        results = await asyncio.gather(*jobs, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
+        # one batch: a few pool jobs take turns on the paths, instead of one thread hand-off per request
+        answers = await self.client.get_many(paths, tick)
+        snap.api_calls += len(paths)
+        for entry, answer in zip(reachable, answers, strict=False):
+            if isinstance(answer, NotFound) or (isinstance(answer, ConnectionFailed) and answer.status in (595, 596)):
+                answer = None  # removed between the two reads, or its node dropped out: the next sync settles it
+            elif isinstance(answer, PVEError):
+                raise answer
+            entry["config"] = answer
+        rest = answers[len(reachable):]
+        for answer in rest:
+            if isinstance(answer, PVEError):
+                raise answer
+        snap.networks = dict(zip(online, rest[:-1], strict=True))
+        snap.tasks = rest[-1]
         return snap
 
-    async def run(self, progress: Progress | None = None) -> SyncResult:
-        """Fetch everything, then write it in one transaction and record the sync run."""
+    async def run(self, progress: Progress | None = None,
+                  on_fetched: Callable[[ClusterSnapshot], None] | None = None) -> SyncResult:
+        """Fetch everything, then write it in one transaction and record the sync run.
+        `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there)."""
         started = time.perf_counter()
         started_at = utcnow()
         snap = await self.fetch(progress)
+        if on_fetched is not None:
+            on_fetched(snap)
         async with self.db.transaction() as session:
             counts = await _write_snapshot(session, snap)
             duration_ms = int((time.perf_counter() - started) * 1000)

@@ -21,6 +21,7 @@ from pmpc_tui.iac.rules import Problem, body_problems, config_problems
 from pmpc_tui.iac.terraform import DesiredGuest
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.services.validate_memo import ValueMemo
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -309,15 +310,66 @@ def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[
     return findings
 
 
-def _guest_findings(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
-    """Everything about the declared guests that needs no request: names, values, the last sync."""
-    findings = _unknown_names(guests, ctx) + _duplicates(guests, ctx)
+def _guest_findings(guests: list[DesiredGuest], ctx: _Context, memo: ValueMemo | None = None,
+                    digests: dict[Path, str] | None = None) -> list[Finding]:
+    """Everything about the declared guests that needs no request: names, values, the last sync.
+
+    With `memo`, the value rules' findings of a guest whose file is unchanged are read, not worked out again."""
+    digests = digests or {}
+    unknown: list[Finding] = []
+    per_guest: list[tuple[DesiredGuest, list[Finding], DesiredConfig | None]] = []
     for g in guests:
-        problems, config = _values(g, ctx)
-        findings += problems
-        if config is not None and ctx.check_cluster:
-            findings += _cluster_findings(g, config, ctx)
+        key, sha256 = f"{g.file.name}:{g.kind}:{g.label}", digests.get(g.file)
+        entry = memo.get(key, sha256) if memo is not None else None
+        if entry is not None:
+            unknown += [Finding(*f) for f in entry["unknown"]]
+            per_guest.append((g, [Finding(*f) for f in entry["values"]], _config_from(g, entry["config"])))
+            continue
+        found_unknown = _unknown_names([g], ctx)
+        found_values, config = _values(g, ctx)
+        if memo is not None:
+            memo.put(key, sha256, {"unknown": [_row(f) for f in found_unknown],
+                                   "values": [_row(f) for f in found_values], "config": _config_row(config)})
+        unknown += found_unknown
+        per_guest.append((g, found_values, config))
+    findings = unknown + _duplicates(guests, ctx)
+    for g, values, desired in per_guest:
+        findings += values
+        if desired is not None and ctx.check_cluster:
+            findings += _cluster_findings(g, desired, ctx)
     return findings
+
+
+def _row(finding: Finding) -> list[str]:
+    return [finding.where, finding.message, finding.severity]
+
+
+def _config_row(config: DesiredConfig | None) -> Any:
+    """The desired config as the memo keeps it: its fields, True when they are not plain JSON, None when unreadable."""
+    if config is None:
+        return None
+    row = dict(config.__dict__)
+    return row if _plain(row) else True
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON gives this value back exactly (no tuples, no Expr or other subclasses, no NaN)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    return kind in (str, int, bool, type(None))
+
+
+def _config_from(g: DesiredGuest, row: Any) -> DesiredConfig | None:
+    if row is None:
+        return None
+    if isinstance(row, dict):
+        return DesiredConfig(**row)
+    return body_to_config(g.kind, g.body)  # readable, but not kept in the memo: work it out again
 
 
 async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
@@ -432,7 +484,11 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
     ctx = _Context(ws, cluster, set(await asyncio.to_thread(managed_guests, ws)),
                    {g.vmid: g for g in desired.guests if g.vmid is not None})
     ctx.check_cluster = not isinstance(cluster, _NoCluster)
-    findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx)  # CPU work: off the event loop
+    memo = ValueMemo(ws.state_dir / "validate-memo.json" if ws.state_dir.is_dir() else None,
+                     write=not ws.read_only)  # a read-only MCP server writes nothing
+    # CPU work: off the event loop
+    findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx, memo, desired.digests)
+    await asyncio.to_thread(memo.save)
     if not ctx.check_cluster:
         findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:

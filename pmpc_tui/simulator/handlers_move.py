@@ -147,8 +147,15 @@ def _move(call: Call, kind: str) -> str:
     _check_lock(g)
     if p.get("digest") and p["digest"] != g.digest():
         raise _err(500, "detected modified configuration - file changed by other user? Try again.")
-    if p.get("target-vmid") is not None:
-        raise _err(501, "moving a volume to another guest is not simulated")
+    target_vmid = p.get("target-vmid")
+    if p.get("storage") and target_vmid is not None:
+        raise _err(500, "either set storage or target-vmid, but not both")
+    if target_vmid is not None and target_vmid != g.vmid:
+        return _reassign(call, g, kind, key, int(target_vmid))
+    if not p.get("storage"):
+        raise _err(500, "Provide either a 'storage' to move the disk to a different storage or 'target-vmid' and "
+                        f"'target-{'disk' if kind == 'qemu' else 'volume'}' to move the disk to another "
+                        f"{'VM' if kind == 'qemu' else 'CT'}")
     if kind == "lxc" and g.status == "running":
         raise _err(500, "cannot move volumes of a running container")
     if key not in g.config:
@@ -175,7 +182,11 @@ def _move(call: Call, kind: str) -> str:
 
     async def work(task: Any) -> None:
         task.add_log(f"moving {key} ({old.volid}) to storage '{storage}'")
-        await call.sim.tasks.sleep(task)
+        total = old.size / 1024**3
+        for step in range(1, 5):  # as the drive mirror (qemu) and the volume copy log their progress
+            await call.sim.tasks.sleep(task, 0.25)
+            task.add_log(f"{'drive-' if kind == 'qemu' else ''}{key}: transferred {total * step / 4:.1f} GiB of "
+                         f"{total:.1f} GiB ({step * 25:.2f}%) in {step}s")
         new = c.allocate_volume(storage or "", g.node, g.vmid, kind, old.size)
         drive[dkey] = new.volid
         drive["size"] = format_size(old.size)
@@ -196,6 +207,79 @@ def _move(call: Call, kind: str) -> str:
 
     task_type = "qmmove" if kind == "qemu" else "move_volume"
     return call.sim.tasks.start(g.node, task_type, str(g.vmid), call.auth.auth_id, work, finish)
+
+
+def _reassign(call: Call, g: Guest, kind: str, key: str, target_vmid: int) -> str:
+    """Hand the volume behind `key` to another guest on the same node (renamed for its new owner)."""
+    p, c = call.params, call.cluster
+    label = "VM" if kind == "qemu" else "CT"
+    target = c.guests.get(target_vmid)
+    if target is None or target.kind != kind:
+        raise _err(500, f"{label} {target_vmid} does not exist" if target is None
+                   else f"{label} {target_vmid} is not a {'VM' if kind == 'qemu' else 'container'}")
+    call.require(f"/vms/{target_vmid}", "VM.Config.Disk")
+    if target.node != g.node:
+        raise _err(500, f"Both {label}s need to be on the same node {g.node} but target {label} {target_vmid} "
+                        f"is on {target.node}")
+    _check_lock(target)
+    if g.config.get("template") or target.config.get("template"):
+        raise _err(500, f"Can't move disks from or to template {label}s")
+    if p.get("target-digest") and p["target-digest"] != target.digest():
+        raise _err(500, "detected modified configuration - file changed by other user? Try again.")
+    if key not in g.config:
+        raise _err(500, f"disk '{key}' does not exist" if kind == "qemu" else f"volume '{key}' does not exist")
+    if kind == "lxc" and key == "rootfs":
+        raise _err(500, "cannot reassign the rootfs of a container")
+    target_key = p.get("target-disk" if kind == "qemu" else "target-volume") or key
+    if key.startswith("unused") != target_key.startswith("unused"):
+        raise _err(500, f"cannot move '{key}' to '{target_key}': an unused disk stays unused, a drive stays a "
+                        "drive")
+    if target_key in target.config:
+        raise _err(500, f"target {'disk' if kind == 'qemu' else 'volume'} key '{target_key}' is already in use "
+                        f"for {label} {target_vmid}")
+    if not key.startswith("unused") and g.status == "running":
+        raise _err(500, f"cannot move '{key}' of running {label} {g.vmid} to another guest - detach it first")
+    if not key.startswith("unused") and target.status == "running":
+        raise _err(500, f"cannot add '{target_key}' to running {label} {target_vmid} - stop it first")
+    dkey = "file" if kind == "qemu" else "volume"
+    unused = key.startswith("unused")
+    drive = {dkey: str(g.config[key])} if unused else parse_property_string(str(g.config[key]), dkey)
+    if drive.get("media") == "cdrom":
+        raise _err(500, f"you can't move a cdrom drive ({key})")
+    old = c.find_volume(drive[dkey], g.node)
+    if old is None or old.vmid != g.vmid:
+        raise _err(500, f"volume '{drive[dkey]}' is not owned by {label} {g.vmid}")
+
+    async def work(task: Any) -> None:
+        task.add_log(f"reassigning {key} ({old.volid}) to {label} {target_vmid} as {target_key}")
+        await call.sim.tasks.sleep(task)
+        volid, _fmt = c.next_disk_name(old.storage, target_vmid, kind)
+        store_key = next(k for k, v in c.volumes.items() if v is old)
+        del c.volumes[store_key]
+        old.volid, old.vmid = volid, target_vmid
+        c.volumes[volid] = old
+        drive[dkey] = volid
+        g.config.pop(key, None)
+        target.config[target_key] = volid if unused else print_property_string(drive, (dkey,), bare_first=True)
+        task.add_log(f"renamed to {volid}")
+
+    task_type = "qmmove" if kind == "qemu" else "move_volume"
+    return call.sim.tasks.start(g.node, task_type, str(g.vmid), call.auth.auth_id, work)
+
+
+@route("PUT", "/nodes/{node}/qemu/{vmid}/unlink")
+async def qemu_unlink(call: Call) -> None:
+    """Remove drives from the config (kept as unusedN, or destroyed with `force`; unusedN always destroyed)."""
+    import re
+
+    from pmpc_tui.simulator.configupdate import update_config
+
+    g = _guest(call, "qemu")
+    call.require(f"/vms/{g.vmid}", "VM.Config.Disk")
+    _check_lock(g)
+    keys = [k for k in re.split(r"[,;\s]+", call.params["idlist"]) if k]
+    update_config(call.cluster, g, {}, keys, force=bool(call.params.get("force")))
+    return None
 
 
 @route("POST", "/nodes/{node}/qemu/{vmid}/migrate")

@@ -30,4 +30,7 @@ MOVE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
         "target-digest": S(max_length=40), "target-vmid": VMID_OPT, "target-volume": E(*_LXC_VOLUMES),
         "vmid": VMID, "volume": E(*_LXC_VOLUMES, optional=False),
     },
+    ("PUT", "/nodes/{node}/qemu/{vmid}/unlink"): {
+        "force": B(), "idlist": S("pve-configid-list", optional=False), "node": NODE, "vmid": VMID,
+    },
 }

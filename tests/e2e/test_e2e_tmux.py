@@ -18,14 +18,21 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
+def tmux(session: str, *args: str) -> list[str]:
+    """A tmux command line for `session`, which has a tmux server of its own (socket named after it, in the
+    worker's TMUX_TMPDIR): sessions sharing one server race with its exit when the last one is killed
+    ("server exited unexpectedly"), and a server shared with other runs would lend them its environment."""
+    return ["tmux", "-L", session, *args]
+
+
 def capture(session: str, escapes: bool = False) -> str:
     flags = ["-p", "-e"] if escapes else ["-p"]
-    return subprocess.run(["tmux", "capture-pane", *flags, "-t", session], capture_output=True, text=True,
+    return subprocess.run(tmux(session, "capture-pane", *flags, "-t", session), capture_output=True, text=True,
                           check=True).stdout
 
 
 def keys(session: str, *names: str, literal: bool = False) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", session, *(["-l"] if literal else []), *names], check=True)
+    subprocess.run(tmux(session, "send-keys", "-t", session, *(["-l"] if literal else []), *names), check=True)
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
@@ -47,11 +54,11 @@ def demo_in_tmux(tmp_path: Path, env_prefix: str = "") -> Iterator[str]:
     command = f"{env_prefix} PMPC_CONFIG_DIR={tmp_path} {cli} --demo --refresh 1; echo EXITED-$?; sleep 30"
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command], check=True, env=env)
+    subprocess.run(tmux(name, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command), check=True, env=env)
     try:
         yield name
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run(tmux(name, "kill-server"), capture_output=True)
 
 
 @pytest.fixture
@@ -93,20 +100,20 @@ def is_grey(colour: tuple[int, ...]) -> bool:
 def test_demo_console_starts_navigates_and_quits(tmux_session: str) -> None:
     screen = wait_for(tmux_session, "Nodes 3/3 online")
     assert "DEMO" in screen
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "2"], check=True)
+    subprocess.run(tmux(tmux_session, "send-keys", "-t", tmux_session, "2"), check=True)
     screen = wait_for(tmux_session, "web-01")
     assert "Virtual machines" in screen
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "/"], check=True)
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "-l", "k8s"], check=True)
+    subprocess.run(tmux(tmux_session, "send-keys", "-t", tmux_session, "/"), check=True)
+    subprocess.run(tmux(tmux_session, "send-keys", "-t", tmux_session, "-l", "k8s"), check=True)
     screen = wait_for(tmux_session, "k8s-worker-2")
     deadline = time.monotonic() + 10
     while "web-01" in screen and time.monotonic() < deadline:
         time.sleep(0.2)
         screen = capture(tmux_session)
     assert "web-01" not in screen  # filtered out
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "Escape"], check=True)
+    subprocess.run(tmux(tmux_session, "send-keys", "-t", tmux_session, "Escape"), check=True)
     wait_for(tmux_session, "web-01")  # filter cleared, focus back on the table
-    subprocess.run(["tmux", "send-keys", "-t", tmux_session, "q"], check=True)
+    subprocess.run(tmux(tmux_session, "send-keys", "-t", tmux_session, "q"), check=True)
     wait_for(tmux_session, "EXITED-0")
 
 
@@ -261,7 +268,7 @@ def test_first_run_at_80x24_shows_the_buttons_and_the_test_result_without_scroll
     cli = Path(sys.executable).with_name("proxmox-mpc")
     command = f"PMPC_CONFIG_DIR={tmp_path} PMPC_STATE_DIR={tmp_path} {cli}; echo EXITED-$?; sleep 30"
     env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command], check=True, env=env)
+    subprocess.run(tmux(name, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command), check=True, env=env)
     try:
         screen = wait_for(name, "Try the demo")
         assert "Test connection" in screen and "Save and connect" in screen
@@ -272,7 +279,7 @@ def test_first_run_at_80x24_shows_the_buttons_and_the_test_result_without_scroll
         keys(name, "C-q")
         wait_for(name, "EXITED-")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run(tmux(name, "kill-server"), capture_output=True)
 
 
 def colour_before(line: str, word: str) -> str:

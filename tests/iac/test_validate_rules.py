@@ -423,3 +423,56 @@ def test_validate_offline_checks_the_last_sync_without_loading_the_database_libr
     assert "terraform/vm-160.tf:" in out and "storage 'local' does not hold images" in out
     assert "bridge 'vmbr9' does not exist on pve1" in out
     assert "terraform/vm-170.tf:" in out and "pve9" in out
+
+
+# --- the value rules' memo (#13: validate --offline on 1,500 unchanged files) ----------------------------
+def test_an_edited_file_is_checked_again_and_its_fix_clears_the_finding(
+        ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = add(ws, "vm-171.tf", vm("memo", vmid=171, name='"memo"'))
+    for _ in range(2):  # the second run answers from the memo
+        capsys.readouterr()
+        assert run_cli(ws, "validate", "--offline", "-o", "json") == 0
+    path.write_text(vm("memo", vmid=171, name='"memo"', cores=0))
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 2
+    assert "cpu.cores: 0 is below the minimum of 1" in capsys.readouterr().out
+    path.write_text(vm("memo", vmid=171, name='"memo"'))
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 0
+
+
+def test_remembered_findings_keep_their_lines_and_the_cluster_is_still_checked(
+        ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = add(ws, "vm-172.tf", vm("remembered", vmid=172, name='"remembered"', cores=0))
+    add(ws, "vm-174.tf", vm("wrong_place", vmid=174, name='"wrong-place"', storage="local"))
+    runs = []
+    for _ in range(2):
+        capsys.readouterr()
+        assert run_cli(ws, "validate", "--offline", "-o", "json") == 2
+        runs.append(json.loads(capsys.readouterr().out))
+    assert runs[0] == runs[1]
+    assert at(runs[1], f"terraform/vm-172.tf:{line_of(path, 'cores')}:", "cpu.cores: 0 is below the minimum of 1")
+    assert at(runs[1], "terraform/vm-174.tf:", "storage 'local' does not hold images")
+    path.write_text("# a comment moves every line down\n" + path.read_text())
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 2
+    findings = json.loads(capsys.readouterr().out)
+    assert at(findings, f"terraform/vm-172.tf:{line_of(path, 'cores')}:", "cpu.cores: 0 is below the minimum of 1")
+
+
+def test_a_memo_of_other_rules_is_not_believed(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    add(ws, "vm-173.tf", vm("believed", vmid=173, name='"believed"'))
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 0
+    memo_path = ws / ".proxmox-mpc" / "validate-memo.json"
+    memo = json.loads(memo_path.read_text())
+    entry = memo["guests"]["vm-173.tf:qemu:believed"]
+    entry["values"] = [["terraform/vm-173.tf:1:1", "a finding only the memo knows", "error"]]
+    memo_path.write_text(json.dumps(memo))
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 2  # the memo is what answered
+    assert "a finding only the memo knows" in capsys.readouterr().out
+    memo["rules"] = "rules of another version"
+    memo_path.write_text(json.dumps(memo))
+    capsys.readouterr()
+    assert run_cli(ws, "validate", "--offline", "-o", "json") == 0
+    assert "a finding only the memo knows" not in capsys.readouterr().out

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, TextArea
-from tui_support import make_app
+from tui_support import make_app, settle_until
 from tui_support import settle_editor as settle
 
 from pmpc_tui.simulator.server import SimulatorThread
@@ -46,7 +46,7 @@ async def test_init_form_then_sync_then_edit(sim: SimulatorThread, tmp_path: Pat
         assert form.query_one("#init-node", Select).value == "pve1"
         form.query_one("#init-storage", Select).value = "local-lvm"
         form.query_one("#init-create").press()  # type: ignore[attr-defined]
-        await settle(app, pilot)
+        await settle_until(app, pilot, lambda: any("Workspace created" in (n.title or "") for n in app._notifications))
         assert (ws / "proxmox-mpc.yaml").is_file() and (ws / "terraform").is_dir()
         assert "local-lvm" in (ws / "proxmox-mpc.yaml").read_text()
         assert app.workspace_root == ws.resolve() or app.workspace_root == ws

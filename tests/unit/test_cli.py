@@ -208,3 +208,26 @@ def test_no_profile_explains_how_to_start(tmp_path: Path, monkeypatch: pytest.Mo
     assert main(["list", "vms"]) == 3
     err = capsys.readouterr().err
     assert "proxmox-mpc connect" in err and "--demo" in err
+
+
+def test_a_command_run_as_a_process_keeps_its_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    """#13: the process leaves without tearing down the interpreter; nothing of the output may be lost."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_")}
+    env.update(PMPC_CONFIG_DIR=str(tmp_path / "config"), PMPC_STATE_DIR=str(tmp_path / "state"))
+
+    def cli(*argv: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pmpc_tui", *argv], cwd=cwd, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    assert cli("init", str(tmp_path / "ws")).returncode == 0
+    guests = "".join(f'resource "proxmox_virtual_environment_vm" "vm{i}" {{\n  node_name = "pve1"\n'
+                     f'  vm_id     = {100 + i}\n  cpu {{\n    cores = 0\n  }}\n}}\n' for i in range(200))
+    (tmp_path / "ws" / "terraform" / "guests.tf").write_text(guests)
+    found = cli("validate", "--offline", "-o", "json", cwd=tmp_path / "ws")
+    assert found.returncode == 2
+    findings = json.loads(found.stdout)  # the whole document arrived
+    assert sum("cores: 0 is below the minimum" in f["message"] for f in findings) == 200
+    assert cli("validate", "--no-such-option").returncode == 64

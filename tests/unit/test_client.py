@@ -302,3 +302,42 @@ async def test_concurrency_is_bounded_and_all_gathered_calls_complete(sim: Simul
     assert peak == 4
     # 33 requests of ≥36 ms each, four at a time: at least 9 rounds, far less than one at a time
     assert 9 * 0.036 <= elapsed < 33 * 0.036
+
+
+async def test_a_batch_read_answers_in_order_with_each_failure_in_its_place(sim: SimulatorThread) -> None:
+    sim.control("POST", "/faults", {"rate": 0.0, "latency_ms": 20})
+    seen: list[int] = []
+    async with PVEClient(token_settings(sim.info), max_concurrency=4) as client:
+        resources = {r["vmid"]: r["node"] for r in await client.get("/cluster/resources", type="vm")}
+        paths = [f"/nodes/{resources[v]}/qemu/{v}/config" for v in range(100, 111)]
+        answers = await client.get_many([*paths, "/nodes/pve1/qemu/999/config", *paths], seen.append)
+    assert [a["name"] for a in answers[:11]] == [a["name"] for a in answers[12:]]
+    assert answers[1]["name"] == "web-01"
+    assert isinstance(answers[11], NotFound)  # the missing guest does not stop the others
+    assert seen[-1] == 23 and seen == sorted(seen)
+
+
+async def test_a_batch_read_retries_transient_faults_like_a_single_get(sim: SimulatorThread) -> None:
+    sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["drop"], "path_regex": "/version$", "remaining": 2})
+    async with PVEClient(token_settings(sim.info), read_retries=3, backoff=0.01) as client:
+        before = sim_state(sim)["requests"]
+        answers = await client.get_many(["/version", "/nodes"])
+    assert answers[0]["release"] == "9.1" and len(answers[1]) == 3
+    assert sim_state(sim)["requests"] - before == 4  # two faults, the answer, and /nodes
+
+
+async def test_a_proxy_in_the_environment_is_still_used(sim: SimulatorThread,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # the environment is read once per connection (not per call), but it is still honoured
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with PVEClient(token_settings(sim.info), read_retries=0) as client:
+        with pytest.raises(ConnectionFailed):
+            await client.get("/version")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with PVEClient(token_settings(sim.info), read_retries=0) as client:
+        assert (await client.get("/version"))["release"] == "9.1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,7 +64,11 @@ def test_health_turns_critical_when_storage_is_full_or_a_node_is_down(
         sim: SimulatorThread, cli: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, checks = out_json(capsys, "health", cwd=cli)
     by_name = {c["check"]: c for c in checks}  # type: ignore[union-attr, index]
-    assert code == 0 and by_name["api"]["status"] == "ok" and "p95" in by_name["api"]["detail"]
+    api = by_name["api"]
+    p95 = re.search(r"p95 (\d+) ms", api["detail"])
+    # under load (two test workers and other jobs on 2 cores) loopback calls can pass 500 ms: the test holds
+    # the rule (p95 under 500 ms is ok, else a warning), not this machine's speed
+    assert code == 0 and p95 is not None and api["status"] == ("ok" if int(p95.group(1)) < 500 else "warning")
     assert by_name["nodes"]["detail"] == "3/3 online" and by_name["quorum"]["status"] == "ok"
     assert {"database", "workspace", "terraform", "ansible", "git", "storage", "tasks"} <= set(by_name)
     sim.control("POST", "/storage/local-lvm", {"used_fraction": 0.97, "node": "pve2"})

@@ -45,6 +45,8 @@ class GuestsScreen(LiveScreen):
         Binding("b", "backup", "Back up now", show=False),
         Binding("B", "backups", "Backups (restore)", show=False),
         Binding("n", "snapshots", "Snapshots", show=False),
+        Binding("e", "settings", "Settings (cores, memory, grow disk)", show=False),
+        Binding("v", "disks", "Disks (move, detach, delete)", show=False),
         Binding("m", "migrate", "Migrate", show=False),
         Binding("y", "clone", "Clone", show=False),
         Binding("T", "template", "Convert to template", show=False),
@@ -275,6 +277,18 @@ class GuestsScreen(LiveScreen):
         from pmpc_tui.tui.widgets.snapshots_dialog import open_snapshots
 
         open_snapshots(self)
+
+    def action_settings(self) -> None:
+        """The settings dialog of the guest under the cursor (set, grow a disk)."""
+        from pmpc_tui.tui.widgets.settings_dialog import open_settings
+
+        open_settings(self)
+
+    def action_disks(self) -> None:
+        """The disks dialog of the guest under the cursor (move, detach, delete)."""
+        from pmpc_tui.tui.widgets.disks_dialog import open_disks
+
+        open_disks(self)
 
     def action_migrate(self) -> None:
         """Migrate the guest under the cursor: target node and online toggle, then a progress bar."""
