@@ -358,6 +358,9 @@ COMMANDS.extend(ops_backup.COMMANDS)
 from pmpc_tui.commands.ops_snapshot import COMMANDS as _SNAPSHOT  # noqa: E402  (snapshot create|list|…)
 
 COMMANDS += _SNAPSHOT
+from pmpc_tui.commands.ops_migrate import COMMANDS as _MIGRATE  # noqa: E402  (migrate, clone, template)
+
+COMMANDS += _MIGRATE
 from pmpc_tui.commands.ops_disk import COMMANDS as _DISK  # noqa: E402  (resize, set, disk)
 
 COMMANDS += _DISK

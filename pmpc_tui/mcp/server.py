@@ -36,7 +36,16 @@ class ProxmoxServer(MCPServer):
 def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     """The MCP server over the context's session: read tools, change tools (unless read-only), resources, prompts."""
     from pmpc_tui import __version__
-    from pmpc_tui.mcp import prompts, resources, tools_backup, tools_change, tools_disk, tools_read, tools_snapshot
+    from pmpc_tui.mcp import (
+        prompts,
+        resources,
+        tools_backup,
+        tools_change,
+        tools_disk,
+        tools_migrate,
+        tools_read,
+        tools_snapshot,
+    )
 
     ctx.session.read_only = read_only  # before anything opens the state database
     server: MCPServer = ProxmoxServer("proxmox-mpc", version=__version__, instructions=(
@@ -50,6 +59,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     tools_backup.register(server, ctx.session, read_only)  # list_backups; backup_guests, restore_backup
     tools_snapshot.register(server, ctx.session, read_only)
     tools_disk.register(server, ctx.session, read_only)  # resize_disk, set_guest, move/detach/delete_disk
+    tools_migrate.register(server, ctx.session, read_only)  # migrate_guest, clone_guest, convert_to_template
     resources.register(server, ctx.session)
     prompts.register(server)
     return server

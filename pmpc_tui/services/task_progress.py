@@ -1,4 +1,4 @@
-"""Progress of a long task (backup, restore; later migrate, clone) read from its task log as PVE writes it.
+"""Progress of a long task (backup, restore, migrate, clone) read from its task log as PVE writes it.
 
 `LogProgress` turns log lines into a fraction and a short message; `follow_task` polls a running task and
 yields a `ProgressUpdate` whenever its log moves, ending with the final one (or raising TaskFailed, like
@@ -23,6 +23,13 @@ _VZDUMP = re.compile(r"^INFO:\s+(\d{1,3})% \(([^)]*)\)")
 _VMA = re.compile(r"^progress (\d{1,3})% \(read (\d+) bytes")
 # a restore from Proxmox Backup Server: `restore: transferred 14.4 GiB of 32.0 GiB (45.00%) in 9s`
 _PBS = re.compile(r"transferred (.+?) of (.+?) \((\d+(?:\.\d+)?)%\)")
+# a migration's or clone's disk copy: `drive-scsi0: transferred 8.0 GiB of 32.0 GiB (25.00%) in 1s`
+_DRIVE = re.compile(r"^(drive-\S+): transferred (.+?) of (.+?) \((\d+(?:\.\d+)?)%\)")
+# a live migration's RAM: `migration active, transferred 512.0 MiB of 2.0 GiB VM-state, …`
+_RAM = re.compile(r"^migration active, transferred ([\d.]+) (\w+) of ([\d.]+) (\w+) VM-state")
+_MIGRATE = re.compile(r"^starting migration of (VM|CT) (\d+) to node '([^']+)'")
+_CLONE = re.compile(r"^create full clone of drive (\S+)")
+_UNITS = {"B": 1, "KiB": 1024, "MiB": 1024 ** 2, "GiB": 1024 ** 3, "TiB": 1024 ** 4}
 _JOB = re.compile(r"^INFO: starting new backup job: vzdump ([\d ]+)")
 _START = re.compile(r"^INFO: Starting Backup of VM (\d+)")
 _FINISH = re.compile(r"^INFO: Finished Backup of VM (\d+)")
@@ -84,6 +91,21 @@ class LogProgress:
             self.finished += 1
             self.current = 0.0
             self.message = f"{m.group(1)} failed: {m.group(2)}"
+            return True
+        if (m := _MIGRATE.match(text)) is not None:
+            self.message = f"migrating {m.group(1)} {m.group(2)} to {m.group(3)}"
+            return True
+        if (m := _CLONE.match(text)) is not None:
+            self.message = f"cloning {m.group(1)}"
+            return True
+        if (m := _DRIVE.match(text)) is not None:
+            self._percent(float(m.group(4)), f"{m.group(1)}: {m.group(2)} of {m.group(3)}")
+            return True
+        if (m := _RAM.match(text)) is not None:
+            total = float(m.group(3)) * _UNITS.get(m.group(4), 1)
+            done = float(m.group(1)) * _UNITS.get(m.group(2), 1)
+            self._percent(100 * done / total if total else 100.0, f"RAM: {m.group(1)} {m.group(2)} of "
+                                                                  f"{m.group(3)} {m.group(4)}")
             return True
         if (m := _VZDUMP.match(text)) is not None:
             self._percent(float(m.group(1)), m.group(2))

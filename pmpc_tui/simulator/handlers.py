@@ -489,6 +489,8 @@ async def _clone(call: Call, kind: str) -> str:
     if not src.is_template and not full:
         raise _err(500, "Linked clone feature is not supported for drive 'scsi0'" if kind == "qemu"
                    else "parameter 'full' is only supported for templates")
+    if kind == "lxc" and src.status == "running" and not p.get("snapname"):
+        raise _err(500, "Cannot do full clones on a running container without snapshots")
     pool = _check_pool(call, p.get("pool"))
     storage = p.get("storage")
     if storage is not None and (storage not in c.storages or not c.storages[storage].available_on(target)):
@@ -514,7 +516,12 @@ async def _clone(call: Call, kind: str) -> str:
 
     async def work(task: Any) -> None:
         task.add_log(f"create {'full' if full else 'linked'} clone of drive(s) from {src.vmid}")
-        await call.sim.tasks.sleep(task, 0.5)
+        await call.sim.tasks.sleep(task, 0.1)
+        if full:  # qemu-img convert / rsync progress as PVE logs it
+            from pmpc_tui.simulator.handlers_move import clone_progress
+
+            await clone_progress(call, task, src)
+        await call.sim.tasks.sleep(task, 0.1)
         try:
             allocate_drives(c, clone, task.add_log, clone_from=src, storage_override=storage)
         except ValueError as exc:

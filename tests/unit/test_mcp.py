@@ -29,7 +29,8 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
                               "report", "sync", "power", "apply", "create_guest", "delete_guest",
                               "list_backups", "backup_guests", "restore_backup",
                               "snapshot_list", "snapshot_create", "snapshot_rollback", "snapshot_delete",
-                              "resize_disk", "set_guest", "move_disk", "detach_disk", "delete_disk"}
+                              "resize_disk", "set_guest", "move_disk", "detach_disk", "delete_disk",
+                              "migrate_guest", "clone_guest", "convert_to_template"}
         assert tools["create_guest"].annotations.read_only_hint is False
         assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
         calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),

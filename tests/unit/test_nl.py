@@ -182,6 +182,7 @@ def test_every_command_declares_how_much_it_can_hurt() -> None:
 
     assert all(c.risk in RISKS for c in COMMANDS)
     assert all(c.risk != READ for c in COMMANDS if c.mutates)  # what changes the cluster is never "read"
-    assert {n for n in BY_NAME if risk_of(n) == "destructive"} == {"delete", "destroy", "apply", "snapshot", "disk"}
+    assert {n for n in BY_NAME if risk_of(n) == "destructive"} == {"delete", "destroy", "apply", "snapshot", "disk",
+                                                                          "template"}
     assert {n for n in BY_NAME if risk_of(n) == "disruptive"} == {"stop", "shutdown", "reboot", "suspend"}
     assert risk_of("no-such-command") == "never-from-language"

@@ -47,6 +47,9 @@ class GuestsScreen(LiveScreen):
         Binding("n", "snapshots", "Snapshots", show=False),
         Binding("e", "settings", "Settings (cores, memory, grow disk)", show=False),
         Binding("v", "disks", "Disks (move, detach, delete)", show=False),
+        Binding("m", "migrate", "Migrate", show=False),
+        Binding("y", "clone", "Clone", show=False),
+        Binding("T", "template", "Convert to template", show=False),
         Binding("o", "sort", "Sort", show=False),
         Binding("O", "reverse_sort", "Reverse sort", show=False),
         *(Binding(key, f"sort_column('{column}')", f"Sort by {dict(COLUMNS)[column]} (again: reverse)", show=False)
@@ -286,6 +289,24 @@ class GuestsScreen(LiveScreen):
         from pmpc_tui.tui.widgets.disks_dialog import open_disks
 
         open_disks(self)
+
+    def action_migrate(self) -> None:
+        """Migrate the guest under the cursor: target node and online toggle, then a progress bar."""
+        from pmpc_tui.tui.widgets.migrate_form import ask_and_migrate
+
+        self.run_worker(ask_and_migrate(self, self.kind, self._targets()[:1]), group="migrate", exit_on_error=False)
+
+    def action_clone(self) -> None:
+        """Clone the guest under the cursor: name, VMID, node, linked (templates), then a progress bar."""
+        from pmpc_tui.tui.widgets.clone_form import ask_and_clone
+
+        self.run_worker(ask_and_clone(self, self.kind, self._targets()[:1]), group="clone", exit_on_error=False)
+
+    def action_template(self) -> None:
+        """Convert the guest under the cursor to a template after its typed name."""
+        from pmpc_tui.tui.widgets.clone_form import ask_and_convert
+
+        self.run_worker(ask_and_convert(self, self.kind, self._targets()[:1]), group="template", exit_on_error=False)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
