@@ -49,6 +49,9 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         tools_change.register(server, ctx.session)
     tools_backup.register(server, ctx.session, read_only)  # list_backups; backup_guests, restore_backup
     tools_snapshot.register(server, ctx.session, read_only)
+    from pmpc_tui.mcp import tools_storage  # storage_content; download_to_storage, stop_task
+
+    tools_storage.register(server, ctx.session, read_only)
     resources.register(server, ctx.session)
     prompts.register(server)
     return server
