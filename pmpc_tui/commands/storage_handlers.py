@@ -9,7 +9,6 @@ from pmpc_tui.commands.progress import ProgressPrinter, show_progress
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.pve.errors import ConfirmationRefused, ValidationFailed
 from pmpc_tui.services import storage_files as files
-from pmpc_tui.services.backups import parse_storage_id
 from pmpc_tui.services.filters import check_upid
 from pmpc_tui.services.inputs import check_positive
 from pmpc_tui.services.task_progress import follow_task
@@ -22,7 +21,7 @@ def _printer(ctx: CommandContext) -> ProgressPrinter:
 
 async def storage(ctx: CommandContext, args: argparse.Namespace) -> Result:
     files.parse_node(args.node)
-    parse_storage_id(args.storage)
+    files.parse_storage(args.storage, "STORAGE")
     if args.content is not None:
         files.parse_content_type(args.content)
     items = await files.list_content(await ctx.client(), args.node, args.storage, args.content)
@@ -34,8 +33,8 @@ async def storage(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def download(ctx: CommandContext, args: argparse.Namespace) -> Result:
     check_positive(args.timeout, "--timeout")
     files.parse_download_url(args.url)
-    name = files.normalize_filename(args.filename if args.filename is not None
-                                    else files.filename_from_url(args.url))
+    name = files.checked_filename(args.filename if args.filename is not None
+                                  else files.filename_from_url(args.url))
     files.check_transfer_inputs(args.node, args.storage, name, args.checksum)  # before connecting
     client = await ctx.client()
     transfer = await files.plan_download(client, args.node, args.storage, args.url, args.filename, args.checksum)

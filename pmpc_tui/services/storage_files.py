@@ -38,6 +38,13 @@ def parse_node(value: str, field: str = "--node") -> str:
     return value
 
 
+def parse_storage(value: str, field: str = "--storage") -> str:
+    """A storage ID (at most 100 characters), else ValidationFailed."""
+    if len(value or "") > 100:
+        raise ValidationFailed("invalid", {field: f"{shown(value)} is not a storage ID (too long)"})
+    return parse_storage_id(value, field)
+
+
 def parse_content_type(value: str, field: str = "--type") -> str:
     if value not in CONTENT_TYPES:
         raise ValidationFailed("invalid", {field: f"{shown(value)} is not a content type: use "
@@ -48,6 +55,12 @@ def parse_content_type(value: str, field: str = "--type") -> str:
 def normalize_filename(name: str) -> str:
     """The name PVE stores: every character outside `[-A-Za-z0-9_.]` becomes `_`."""
     return re.sub(r"[^-a-zA-Z0-9_.]", "_", name)
+
+
+def checked_filename(name: str, field: str = "--filename") -> str:
+    """The name as PVE will store it (normalized), after refusing one with '/' or a wrong extension."""
+    content_of(name, field)
+    return normalize_filename(name)
 
 
 def content_of(filename: str, field: str = "--filename") -> str:
@@ -74,8 +87,8 @@ def parse_checksum(value: str, field: str = "--checksum") -> tuple[str, str]:
 
 
 def parse_download_url(value: str, field: str = "URL") -> str:
-    """An http(s) URL with a host and a file at the end of its path."""
-    text = (value or "").strip()
+    """An http(s) URL with a host and a file at the end of its path (no whitespace anywhere)."""
+    text = value or ""
     if len(text) > 2048 or not text.isascii() or any(c.isspace() or ord(c) < 32 for c in text):
         raise ValidationFailed("invalid URL", {field: f"{shown(value)} is not a URL"})
     try:
@@ -136,7 +149,7 @@ async def storage_on_node(client: PVEClient, node: str, storage: str) -> dict[st
 async def list_content(client: PVEClient, node: str, storage: str, content: str | None = None) -> list[StorageItem]:
     """What `storage` holds as `node` sees it (optionally one content type), by type then name."""
     parse_node(node)
-    parse_storage_id(storage)
+    parse_storage(storage, "STORAGE")
     if content is not None:
         parse_content_type(content)
     await storage_on_node(client, node, storage)
@@ -189,7 +202,7 @@ def check_transfer_inputs(node: str, storage: str, filename: str, checksum: str 
                                                                                                   | None]:
     """(content, checksum) for a transfer's inputs, or ValidationFailed before anything is sent."""
     parse_node(node)
-    parse_storage_id(storage)
+    parse_storage(storage)
     content = content_of(filename)
     return content, parse_checksum(checksum) if checksum is not None else None
 
@@ -215,7 +228,7 @@ async def plan_download(client: PVEClient, node: str, storage: str, url: str, fi
                         checksum: str | None = None) -> FileTransfer:
     """Check everything PVE would refuse before a download starts."""
     parse_download_url(url)
-    name = normalize_filename(filename if filename is not None else filename_from_url(url))
+    name = checked_filename(filename if filename is not None else filename_from_url(url))
     content, parsed = check_transfer_inputs(node, storage, name, checksum)
     transfer = FileTransfer(node, storage, name, content, url, checksum=parsed)
     await _check_target(client, transfer)

@@ -143,7 +143,7 @@ async def download_url(call: Call) -> str:
         step = STEP_SECONDS * call.sim.tasks.speed
         for i in range(1, STEPS + 1):
             await asyncio.sleep(step)
-            kib = size * (i - 1) // STEPS // 1024
+            kib = size * i // STEPS // 1024
             task.add_log(f"{kib:>8}K ........ ........ ........ ........ ........ ........ {i * 100 // STEPS:3d}% "
                          f"{_human(size / STEPS / max(step, 0.001))} {max(0, int(step * (STEPS - i)))}s")
         task.add_log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} (112 MB/s) - '{tmp}' saved [{size}/{size}]")
