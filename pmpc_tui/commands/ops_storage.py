@@ -50,3 +50,18 @@ COMMANDS: tuple[Command, ...] = (
                       "download https://example.org/alpine.tar.xz --node pve1 --storage local "
                       "--filename alpine-3.22.tar.xz")),
 )
+
+
+def _upload(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="local ISO image (.iso/.img) or container template (.tar.zst …)")
+    p.add_argument("--filename", help="name to store it as (default: the file's name)")
+    p.add_argument("--checksum", metavar="ALG:SUM", help="have PVE verify the file, e.g. sha256:9f86d0…")
+    _transfer_flags(p)
+
+
+COMMANDS += (
+    Command("upload", "upload a local ISO image or container template to a storage (streamed; any size)",
+            "pmpc_tui.commands.storage_handlers:upload", _upload, mutates=True, risk=CHANGE,
+            examples=("upload ./debian-13.2.0-amd64-netinst.iso --node pve1 --storage local",
+                      "upload alpine.tar.xz --node pve1 --storage nas --checksum sha256:…")),
+)

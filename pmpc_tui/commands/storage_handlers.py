@@ -69,3 +69,22 @@ async def stop_task(ctx: CommandContext, args: argparse.Namespace) -> Result:
                                       "Type the task's exact type to confirm.")
     await files.stop_task(client, stop)
     return Result(data=stop.as_dict(), message=stop.message)
+
+
+async def upload(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    check_positive(args.timeout, "--timeout")
+    files.check_upload_inputs(args.file, args.node, args.storage, args.filename, args.checksum)  # before connecting
+    client = await ctx.client()
+    transfer = await files.plan_upload(client, args.node, args.storage, args.file, args.filename, args.checksum)
+    if args.dry_run:
+        transfer.dry_run = True
+        return Result(data=transfer.as_dict(), message=transfer.message)
+    updates = files.upload(client, transfer, timeout=args.timeout)
+    if not args.wait:  # the bytes must still go out; only the import task is not waited for
+        async for _update in updates:
+            if transfer.upid:
+                await updates.aclose()
+                break
+    else:
+        await show_progress(updates, _printer(ctx))
+    return Result(data=transfer.as_dict(), message=transfer.message)

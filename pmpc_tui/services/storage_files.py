@@ -7,9 +7,13 @@ content), that an existing file is never overwritten, and what `tasks stop` name
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
 import time
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +22,8 @@ from pmpc_tui.pve.errors import ConflictError, NotFound, ValidationFailed
 from pmpc_tui.services.backups import parse_storage_id
 from pmpc_tui.services.filters import check_upid, require_node
 from pmpc_tui.services.guest_ref import shown
+from pmpc_tui.services.inputs import check_readable_file
+from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
 
 CONTENT_TYPES = ("iso", "vztmpl", "backup", "images", "import", "rootdir", "snippets")
 FILE_CONTENT = ("iso", "vztmpl", "import")  # what download and upload accept (PVE 9.1)
@@ -299,8 +305,6 @@ async def plan_stop(client: PVEClient, upid: str) -> TaskStop:
 
 async def stop_task(client: PVEClient, stop: TaskStop, wait: float = 10.0) -> TaskStop:
     """Ask PVE to stop the task and wait (up to `wait` seconds) until it ended; a finished task is left alone."""
-    import asyncio
-
     if stop.status == "stopped":
         return stop
     await client.delete(f"/nodes/{stop.node}/tasks/{stop.upid}")
@@ -313,3 +317,89 @@ async def stop_task(client: PVEClient, stop: TaskStop, wait: float = 10.0) -> Ta
             stop.exitstatus = status.get("exitstatus")
             return stop
         await asyncio.sleep(0.2)
+
+
+# --- upload -----------------------------------------------------------------------------------------
+class _CountingFile(io.FileIO):
+    """The local file, opened for reading, telling `on_read` how many bytes each read took (from the
+    client's worker thread); `name` is the name the storage gets (what proxmoxer puts in the multipart part)."""
+
+    def __init__(self, path: str, shown_name: str, on_read: Callable[[int], object]) -> None:
+        super().__init__(path, "rb")
+        self.name = shown_name  # type: ignore[misc]
+        self._on_read = on_read
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if data:
+            self._on_read(len(data))
+        return data or b""
+
+
+def check_upload_inputs(path: str, node: str, storage: str, filename: str | None,
+                        checksum: str | None) -> tuple[Path, str, str, tuple[str, str] | None]:
+    """(file, stored name, content, checksum) of an upload, or ValidationFailed before anything is sent."""
+    local = check_readable_file(path, "FILE")
+    name = checked_filename(filename if filename is not None else local.name)
+    content, parsed = check_transfer_inputs(node, storage, name, checksum)
+    return local, name, content, parsed
+
+
+async def plan_upload(client: PVEClient, node: str, storage: str, path: str, filename: str | None = None,
+                      checksum: str | None = None) -> FileTransfer:
+    """Check everything PVE would refuse before an upload starts."""
+    local, name, content, parsed = check_upload_inputs(path, node, storage, filename, checksum)
+    transfer = FileTransfer(node, storage, name, content, str(local), size=local.stat().st_size, checksum=parsed)
+    await _check_target(client, transfer)
+    return transfer
+
+
+async def upload(client: PVEClient, transfer: FileTransfer, timeout: float = 3600.0,
+                 step: float = 0.05) -> AsyncGenerator[ProgressUpdate, None]:
+    """Send the file (streamed by proxmoxer above 10 MiB) and follow PVE's import task: progress while the bytes
+    go out (every `step` of the file), then the task's, ending with a `done` update (TaskFailed as follow_task)."""
+    loop = asyncio.get_running_loop()
+    sent: asyncio.Queue[int] = asyncio.Queue()
+    total = max(transfer.size or 0, 1)
+
+    def on_read(count: int) -> None:
+        loop.call_soon_threadsafe(sent.put_nowait, count)
+
+    handle = _CountingFile(transfer.source, transfer.filename, on_read)
+    params: dict[str, Any] = {"content": transfer.content, "filename": handle}
+    if transfer.checksum:
+        params["checksum-algorithm"], params["checksum"] = transfer.checksum
+    done_bytes, shown = 0, -1.0
+    try:
+        post = asyncio.ensure_future(client.post(f"/nodes/{transfer.node}/storage/{transfer.storage}/upload", **params))
+        yield ProgressUpdate(0.0, f"uploading {transfer.filename}")
+        while not post.done():
+            waiting = asyncio.ensure_future(sent.get())
+            finished, _ = await asyncio.wait({post, waiting}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+            if waiting not in finished:
+                waiting.cancel()
+                continue
+            done_bytes += waiting.result()
+            while not sent.empty():
+                done_bytes += sent.get_nowait()
+            fraction = min(done_bytes / total, 1.0)
+            if fraction - shown >= step or fraction >= 1.0 > shown:
+                shown = fraction
+                yield ProgressUpdate(fraction, f"{_size(done_bytes)} of {_size(total)} sent")
+        transfer.upid = str(post.result())
+    finally:
+        handle.close()
+    async for update in follow_task(client, transfer.upid, timeout=timeout):
+        if update.done:
+            transfer.exitstatus = update.exitstatus
+            yield update
+        else:
+            yield ProgressUpdate(1.0, "importing on the node")
+
+
+def _size(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.simulator.handlers import _err, _storage, route
+from pmpc_tui.simulator.httpserver import FilePart
 from pmpc_tui.simulator.model import Storage, Volume
 from pmpc_tui.simulator.tasks import TaskError
 
@@ -59,6 +60,12 @@ def simulated_checksum(url: str, algorithm: str = "sha256") -> str:
     for chunk in simulated_chunks(url):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def is_upload(method: str, path: str) -> bool:
+    """Whether a request is an upload to storage (its body is streamed to a temporary file)."""
+    return method == "POST" and path.startswith("/api2/json/nodes/") and path.endswith("/upload") \
+        and "/storage/" in path
 
 
 @route("GET", "/nodes/{node}/version")
@@ -157,3 +164,45 @@ async def download_url(call: Call) -> str:
         land(call, st, content, name, size)
 
     return call.sim.tasks.start(node, "download", name, call.auth.auth_id, work)
+
+
+def _digest(part: FilePart, algorithm: str | None) -> tuple[int, str | None]:
+    """(size, hex digest) of an uploaded file, read from disk a chunk at a time."""
+    digest = hashlib.new(algorithm) if algorithm else None
+    size = 0
+    for chunk in part.chunks():
+        size += len(chunk)
+        if digest is not None:
+            digest.update(chunk)
+    return size, digest.hexdigest() if digest is not None else None
+
+
+@route("POST", "/nodes/{node}/storage/{storage}/upload")
+async def upload(call: Call) -> str:
+    p = call.params
+    part = (p.get("_files") or {}).get("filename")
+    if part is None:
+        raise _err(400, "Parameter verification failed.", {"filename": "no file uploaded (send it as the "
+                                                                       "multipart part 'filename')"})
+    st, content, name = checked_file(call)
+    algorithm, expected = p.get("checksum-algorithm"), p.get("checksum")
+    size, got = await asyncio.to_thread(_digest, part, algorithm)  # before the body's file is closed
+    path = _path(st, content, name)
+    tmp = f"/var/tmp/pveupload-{hashlib.md5(name.encode()).hexdigest()}"
+
+    async def work(task: Any) -> None:
+        task.add_log(f"starting file import from: {tmp}")
+        if expected is not None and got is not None:
+            task.add_log("calculating checksum...")
+            if got.lower() != expected.strip().lower():
+                raise TaskError(f"checksum mismatch: got '{got}' != expect '{expected}'")
+            task.add_log("checksum verified")
+        task.add_log(f"target node: {call.params['node']}")
+        task.add_log(f"target file: {path}")
+        task.add_log(f"file size is: {size}")
+        task.add_log(f"command: cp -- {tmp} {path}")
+        await call.sim.tasks.sleep(task, 0.5)
+        task.add_log("finished file import successfully")
+        land(call, st, content, name, size)
+
+    return call.sim.tasks.start(call.params["node"], "imgcopy", "", call.auth.auth_id, work)
