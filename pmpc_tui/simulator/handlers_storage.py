@@ -133,6 +133,7 @@ def _human(size: float) -> str:
 async def download_url(call: Call) -> str:
     p = call.params
     node = p["node"]
+    call.require(f"/storage/{p['storage']}", "Datastore.AllocateTemplate")  # PVE checks this one first
     if not (call.can("/", "Sys.Audit", "Sys.Modify") or call.can(f"/nodes/{node}", "Sys.AccessNetwork")):
         raise _err(403, f"Permission check failed (/nodes/{node}, Sys.AccessNetwork)")
     st, content, name = checked_file(call)
@@ -180,6 +181,7 @@ def _digest(part: FilePart, algorithm: str | None) -> tuple[int, str | None]:
 @route("POST", "/nodes/{node}/storage/{storage}/upload")
 async def upload(call: Call) -> str:
     p = call.params
+    call.require(f"/storage/{p['storage']}", "Datastore.AllocateTemplate")
     part = (p.get("_files") or {}).get("filename")
     if part is None:
         raise _err(400, "Parameter verification failed.", {"filename": "no file uploaded (send it as the "

@@ -49,11 +49,16 @@ class Request:
 
     def form(self) -> dict[str, str]:
         """Body parameters: form-encoded (what PVE clients send) or a JSON object."""
-        if self.body_file is not None:
+        if self.body_file is not None and "multipart/form-data" in self.headers.get("content-type", ""):
             from pmpc_tui.simulator.formdata import parse_multipart
 
             fields, self.files = parse_multipart(self.body_file, self.headers.get("content-type", ""))
             return fields
+        if self.body_file is not None:  # a streamed route sent a plain form: read it like any other body
+            self.body_file.seek(0)
+            self.body = self.body_file.read(MAX_BODY + 1)
+            if len(self.body) > MAX_BODY:
+                raise ValueError("a form body is limited to 8 MiB (send files as multipart/form-data)")
         if not self.body:
             return {}
         ctype = self.headers.get("content-type", "")
