@@ -26,7 +26,7 @@ class NodesScreen(LiveScreen):
     """Nodes on top, storage below."""
 
     AUTO_FOCUS = "#node-table"
-    BINDINGS = [Binding("c", "storage_content", "Storage content")]
+    BINDINGS = [Binding("c", "storage_content", "Storage content", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Header()
