@@ -1,14 +1,17 @@
-"""multipart/form-data from a spooled request body, read through mmap so a large file is never loaded whole."""
+"""multipart/form-data from a spooled request body, scanned a chunk at a time so a large file is never in memory."""
 
 from __future__ import annotations
 
-import mmap
+import itertools
+import os
 import re
 from typing import IO
 
 from pmpc_tui.simulator.httpserver import FilePart
 
 _PARAM = re.compile(r';\s*([\w-]+)="([^"]*)"')
+CHUNK = 1024 * 1024
+HEADERS_MAX = 16 * 1024
 
 
 class FormDataError(ValueError):
@@ -22,37 +25,49 @@ def _boundary(content_type: str) -> bytes:
     return match.group(1).encode("latin-1")
 
 
+def find_all(fd: int, needle: bytes) -> list[int]:
+    """Every offset of `needle` in the file, reading it in chunks (a match across two chunks is found once)."""
+    found: list[int] = []
+    offset, tail = 0, b""
+    while chunk := os.pread(fd, CHUNK, offset):
+        buf = tail + chunk
+        base = offset - len(tail)
+        start = 0
+        while (i := buf.find(needle, start)) >= 0:
+            found.append(base + i)
+            start = i + 1
+        tail = buf[-(len(needle) - 1):] if len(needle) > 1 else b""
+        offset += len(chunk)
+    return found
+
+
 def parse_multipart(body: IO[bytes], content_type: str) -> tuple[dict[str, str], dict[str, FilePart]]:
     """(text fields, file parts) of the body; a file part's field value is its file name, as pveproxy passes it."""
     delim = b"--" + _boundary(content_type)
-    body.seek(0, 2)
-    if body.tell() == 0:
-        raise FormDataError("empty body")
+    fd = body.fileno()
+    marks = find_all(fd, delim)
+    if len(marks) < 2:
+        raise FormDataError("no complete part found")
     fields: dict[str, str] = {}
     files: dict[str, FilePart] = {}
-    with mmap.mmap(body.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        pos = m.find(delim)
-        if pos < 0:
-            raise FormDataError("no part found")
-        while True:
-            pos += len(delim)
-            if m[pos:pos + 2] == b"--":
-                return fields, files
-            head_end = m.find(b"\r\n\r\n", pos)
-            if head_end < 0:
-                raise FormDataError("a part has no end of headers")
-            headers = m[pos + 2:head_end].decode("latin-1")
-            start = head_end + 4
-            end = m.find(b"\r\n" + delim, start)
-            if end < 0:
-                raise FormDataError("a part has no closing boundary")
-            params = dict(_PARAM.findall(headers))
-            name = params.get("name")
-            if name is None:
-                raise FormDataError("a part has no name")
-            if "filename" in params:
-                files[name] = FilePart(body, start, end - start, params["filename"])
-                fields[name] = params["filename"]
-            else:
-                fields[name] = m[start:end].decode("utf-8")
-            pos = end + 2
+    for here, following in itertools.pairwise(marks):
+        head = os.pread(fd, HEADERS_MAX, here + len(delim))
+        end = head.find(b"\r\n\r\n")
+        if not head.startswith(b"\r\n") or end < 0:
+            raise FormDataError("a part has no headers")
+        params = dict(_PARAM.findall(head[2:end].decode("latin-1")))
+        name = params.get("name")
+        if name is None:
+            raise FormDataError("a part has no name")
+        start = here + len(delim) + end + 4
+        stop = following - 2  # the CRLF before the next boundary belongs to it
+        if stop < start:
+            raise FormDataError("a part ends before its data")
+        if "filename" in params:
+            files[name] = FilePart(body, start, stop - start, params["filename"])
+            fields[name] = params["filename"]
+        elif stop - start > HEADERS_MAX:
+            raise FormDataError(f"the field '{name}' is too long")
+        else:
+            fields[name] = os.pread(fd, stop - start, start).decode("utf-8")
+    return fields, files
