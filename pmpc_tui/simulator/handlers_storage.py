@@ -139,6 +139,7 @@ async def download_url(call: Call) -> str:
     st, content, name = checked_file(call)
     url, algorithm, expected = p["url"], p.get("checksum-algorithm"), p.get("checksum")
     path = _path(st, content, name)
+    step = STEP_SECONDS * call.sim.tasks.speed  # the speed when the request came
 
     async def work(task: Any) -> None:
         size = simulated_size(url)
@@ -148,7 +149,6 @@ async def download_url(call: Call) -> str:
         task.add_log("HTTP request sent, awaiting response... 200 OK")
         task.add_log(f"Length: {size} ({_human(size)}) [application/octet-stream]")
         task.add_log(f"Saving to: '{tmp}'")
-        step = STEP_SECONDS * call.sim.tasks.speed
         for i in range(1, STEPS + 1):
             await asyncio.sleep(step)
             kib = size * i // STEPS // 1024

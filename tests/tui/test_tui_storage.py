@@ -3,6 +3,7 @@ Nodes/Storage screen, `:storage NAME`, the palette, the type filter, and a downl
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.widgets import DataTable, ProgressBar
@@ -121,3 +122,34 @@ async def test_u_uploads_a_local_iso(sim: SimulatorThread, tmp_path: Path) -> No
         await pilot.press("escape")
         await settle(app, pilot)
         assert "from-console.iso" in _names(app)
+
+
+async def test_x_on_the_tasks_screen_stops_a_running_download_after_its_type_is_typed(sim: SimulatorThread) -> None:
+    sim.sim.api.tasks.speed = 8.0  # the download takes twenty seconds
+    try:
+        upid = await asyncio.to_thread(_start_download, sim)
+    finally:
+        sim.sim.api.tasks.speed = 0.02
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#task-table", KeyedTable)
+        table.move_cursor(row=table.get_row_index(upid))
+        table.focus()
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        assert "download stop-me.iso on pve1" in str(app.screen.question)  # type: ignore[attr-defined]
+        await pilot.press(*"download", "enter")
+        await settle(app, pilot)
+        assert any("stopped the task" in n.message for n in app._notifications)
+    assert sim.call(lambda: sim.sim.cluster.tasks[upid].exitstatus) == "interrupted by signal"
+
+
+def _start_download(sim: SimulatorThread) -> str:
+    from iac_support import api
+
+    return str(api(sim, "post", "/nodes/pve1/storage/local/download-url", url="https://example.org/stop-me.iso",
+                   content="iso", filename="stop-me.iso"))
