@@ -153,3 +153,13 @@ def _start_download(sim: SimulatorThread) -> str:
 
     return str(api(sim, "post", "/nodes/pve1/storage/local/download-url", url="https://example.org/stop-me.iso",
                    content="iso", filename="stop-me.iso"))
+
+
+async def test_colon_node_with_a_node_name_still_opens_the_nodes_screen_quietly(sim: SimulatorThread) -> None:
+    app = make_app(sim)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.jump("node pve2")
+        await settle(app, pilot)
+        assert app.current_mode == "nodes" and not isinstance(app.screen, StorageContentScreen)
+        assert not any("pve2" in n.message for n in app._notifications)

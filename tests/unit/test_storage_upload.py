@@ -101,3 +101,14 @@ def test_the_simulator_streams_a_large_upload_body_to_disk_beyond_the_request_si
         tracemalloc.stop()
     assert str(upid).startswith("UPID:pve1:") and ":imgcopy:" in str(upid)
     assert peak < 30 * 1024 * 1024, f"peak {peak} bytes while uploading 40 MiB"
+
+
+def test_a_multipart_boundary_split_across_two_read_chunks_is_found_once(tmp_path) -> None:
+    """The simulator scans upload bodies a chunk at a time; a boundary across two chunks must not be missed."""
+    from pmpc_tui.simulator.formdata import CHUNK, find_all
+
+    needle = b"--0123456789abcdef"
+    path = tmp_path / "body"
+    path.write_bytes(b"x" * (CHUNK - 5) + needle + b"y" * 100 + needle)
+    with path.open("rb") as body:
+        assert find_all(body.fileno(), needle) == [CHUNK - 5, CHUNK - 5 + len(needle) + 100]

@@ -196,7 +196,9 @@ def open_storage_content(app: Any, text: str) -> None:
     rows = sorted((s["node"], s["storage"]) for s in (view.storage if view else ()))
     nodes = [n for n, sid in rows if sid == words[0] and (len(words) < 2 or n == words[1])]
     if not nodes:
-        app.notify(f"No storage '{text}' in the last refresh: `:storage NAME [NODE]`.", severity="warning")
+        app.jump_to("nodes")  # `:node pve1` still shows the Nodes/Storage screen
+        if view is not None and words[0] not in {n["node"] for n in view.nodes}:
+            app.notify(f"No storage '{text}' in the last refresh: `:storage NAME [NODE]`.", severity="warning")
         return
     app.push_screen(StorageContentScreen(nodes[0], words[0]))
 
