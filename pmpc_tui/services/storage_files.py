@@ -295,7 +295,7 @@ async def plan_stop(client: PVEClient, upid: str) -> TaskStop:
     await require_node(client, node)
     try:
         status = await client.get(f"/nodes/{node}/tasks/{upid}/status")
-    except ServerError as exc:
+    except (ServerError, NotFound) as exc:
         if "no such task" in str(exc):
             raise NotFound(f"no task {upid} on node '{node}'", "`proxmox-mpc tasks` lists recent tasks.") from None
         raise

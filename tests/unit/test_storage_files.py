@@ -191,3 +191,20 @@ def test_tasks_stop_of_a_finished_task_says_it_had_ended(lab, capsys) -> None:
         time.sleep(0.05)
     code, data = _json(capsys, home, "tasks", "stop", upid, "--yes")
     assert code == ExitCode.OK and data["stopped"] is False
+
+
+def test_tasks_stop_dry_run_names_the_task_and_stops_nothing(lab, capsys) -> None:
+    sim, home = lab
+    upid = _slow_download(sim, "slow-3.iso")
+    code, data = _json(capsys, home, "tasks", "stop", upid, "--dry-run")
+    assert code == ExitCode.OK and data["dry_run"] is True and data["label"] == "download slow-3.iso on pve1 by " \
+        "root@pam!pmpc"
+    assert api(sim, "get", f"/nodes/pve1/tasks/{upid}/status")["status"] == "running"
+    assert run_cli(home, "tasks", "stop", upid, "--yes") == ExitCode.OK
+
+
+def test_tasks_stop_of_an_unknown_task_is_not_found(lab, capsys) -> None:
+    _sim, home = lab
+    code = run_cli(home, "tasks", "stop", "UPID:pve1:00ABCDEF:00000001:6B000000:download:x.iso:root@pam:", "--yes")
+    err = capsys.readouterr().err
+    assert code == ExitCode.NOT_FOUND and "no task" in err
