@@ -94,7 +94,8 @@ class LogProgress:
             self._percent(float(m.group(1)), f"{_human(int(m.group(2)))} read")
             return True
         if (m := _WGET.match(text)) is not None:
-            self._percent(float(m.group(2)), f"{_human(int(m.group(1)) * 1024)} received")
+            self._percent(float(m.group(2)), "")
+            self.message = f"{_human(int(m.group(1)) * 1024)} received"  # the bar shows the percentage
             return True
         if (m := _PBS.search(text)) is not None:
             self._percent(float(m.group(3)), f"{m.group(1)} of {m.group(2)}")
