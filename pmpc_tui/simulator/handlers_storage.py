@@ -62,10 +62,13 @@ def simulated_checksum(url: str, algorithm: str = "sha256") -> str:
     return digest.hexdigest()
 
 
-def is_upload(method: str, path: str) -> bool:
-    """Whether a request is an upload to storage (its body is streamed to a temporary file)."""
-    return method == "POST" and path.startswith("/api2/json/nodes/") and path.endswith("/upload") \
-        and "/storage/" in path
+def is_upload(method: str, path: str, headers: dict[str, str]) -> bool:
+    """Whether a request is an upload to storage that carries credentials (its body is streamed to a temporary
+    file with no size limit; without credentials it gets the usual limit, then 401)."""
+    credentials = headers.get("authorization", "").startswith("PVEAPIToken") or \
+        "PVEAuthCookie=" in headers.get("cookie", "")
+    return credentials and method == "POST" and path.startswith("/api2/json/nodes/") and \
+        path.endswith("/upload") and "/storage/" in path
 
 
 @route("GET", "/nodes/{node}/version")

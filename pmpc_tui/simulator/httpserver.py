@@ -129,9 +129,9 @@ class HTTPServer:
 
     def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0,
                  ssl_context: ssl.SSLContext | None = None,
-                 streamed: Callable[[str, str], bool] | None = None) -> None:
+                 streamed: Callable[[str, str, dict[str, str]], bool] | None = None) -> None:
         self.handler = handler
-        self.streamed = streamed  # (method, path) → stream the body to a temporary file, with no size limit
+        self.streamed = streamed  # (method, path, headers) → stream the body to a temporary file, no size limit
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
@@ -228,7 +228,7 @@ class HTTPServer:
                 method = event.method.decode()
                 target = event.target.decode()
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
-                if self.streamed is not None and self.streamed(method, unquote(urlsplit(target).path)):
+                if self.streamed is not None and self.streamed(method, unquote(urlsplit(target).path), headers):
                     spool = tempfile.TemporaryFile(prefix="pmpc-sim-upload-")  # noqa: SIM115 (closed after the handler)
                 elif _declared_length(headers) > MAX_BODY:
                     raise BodyTooLarge()

@@ -154,3 +154,14 @@ def test_stopping_a_running_task_ends_it_interrupted(sim: SimulatorThread, api: 
     assert finish(api, upid)["exitstatus"] == "interrupted by signal"
     assert not any(v["volid"] == "local:iso/long.iso"
                    for v in data(api.get("/nodes/pve1/storage/local/content", params={"content": "iso"})))
+
+
+def test_an_upload_without_credentials_gets_the_usual_body_limit(sim: SimulatorThread) -> None:
+    """Only a request with credentials may stream an unlimited body to the simulator's disk."""
+    with httpx.Client(base_url=f"{sim.info.url}/api2/json", verify=False, timeout=30) as anonymous:
+        big = anonymous.post("/nodes/pve1/storage/local/upload", data={"content": "iso"},
+                             files={"filename": ("x.iso", b"\0" * (9 * 1024 * 1024), "application/octet-stream")})
+        assert big.status_code == 413
+        small = anonymous.post("/nodes/pve1/storage/local/upload", data={"content": "iso"},
+                               files={"filename": ("x.iso", b"\0" * 10, "application/octet-stream")})
+        assert small.status_code == 401
