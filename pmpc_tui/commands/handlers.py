@@ -192,6 +192,10 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def tasks(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.inventory import recent_tasks
 
+    if args.action == "stop":
+        from pmpc_tui.commands.storage_handlers import stop_task
+
+        return await stop_task(ctx, args)
     if args.action == "log":
         if not args.upid:
             raise ValidationFailed("missing task id", {"upid": "usage: tasks log UPID"})

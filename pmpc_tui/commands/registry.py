@@ -230,8 +230,10 @@ def _mcp(p: argparse.ArgumentParser) -> None:
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", nargs="?", choices=("list", "log"), default="list")
-    p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID`")
+    p.add_argument("action", nargs="?", choices=("list", "log", "stop"), default="list")
+    p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID` and `tasks stop UPID`")
+    p.add_argument("--yes", "-y", action="store_true", help="stop: don't ask for the task's type")
+    p.add_argument("--dry-run", action="store_true", help="stop: show the task; stop nothing")
     p.add_argument("--node", help="only this node")
     p.add_argument("--limit", type=whole_number, default=20)
 
@@ -304,7 +306,7 @@ COMMANDS: list[Command] = [
     Command("delete", "destroy a stopped guest and its disks", "pmpc_tui.commands.handlers:delete", _delete,
             mutates=True, risk=DESTRUCTIVE, examples=("delete vm 109", "delete ct 204 --yes")),
     Command("tasks", "recent tasks, or one task's log", "pmpc_tui.commands.handlers:tasks", _tasks,
-            examples=("tasks", "tasks log UPID:pve1:…")),
+            examples=("tasks", "tasks log UPID:pve1:…", "tasks stop UPID:pve1:…")),
     Command("init", "create a workspace: proxmox-mpc.yaml, terraform/, ansible/, .gitignore",
             "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False, risk=CHANGE,
             examples=("init homelab-iac", "init . --node pve1 --storage local-lvm")),
@@ -364,6 +366,8 @@ COMMANDS += _MIGRATE
 from pmpc_tui.commands.ops_disk import COMMANDS as _DISK  # noqa: E402  (resize, set, disk)
 
 COMMANDS += _DISK
+from pmpc_tui.commands.ops_storage import COMMANDS as _STORAGE  # noqa: E402,I001  (storage content, download, upload)
+COMMANDS += _STORAGE
 BY_NAME = {c.name: c for c in COMMANDS}
 
 

@@ -45,6 +45,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         tools_migrate,
         tools_read,
         tools_snapshot,
+        tools_storage,
     )
 
     ctx.session.read_only = read_only  # before anything opens the state database
@@ -60,6 +61,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     tools_snapshot.register(server, ctx.session, read_only)
     tools_disk.register(server, ctx.session, read_only)  # resize_disk, set_guest, move/detach/delete_disk
     tools_migrate.register(server, ctx.session, read_only)  # migrate_guest, clone_guest, convert_to_template
+    tools_storage.register(server, ctx.session, read_only)  # storage_content; download_to_storage, stop_task
     resources.register(server, ctx.session)
     prompts.register(server)
     return server

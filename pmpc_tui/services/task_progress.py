@@ -34,6 +34,8 @@ _JOB = re.compile(r"^INFO: starting new backup job: vzdump ([\d ]+)")
 _START = re.compile(r"^INFO: Starting Backup of VM (\d+)")
 _FINISH = re.compile(r"^INFO: Finished Backup of VM (\d+)")
 _FAILED = re.compile(r"^ERROR: Backup of VM (\d+) failed - (.*)")
+# a download to storage (wget-style): `  6144K ........ ........  20% 98M 2s`
+_WGET = re.compile(r"^\s*(\d+)K[ .]+\s(\d{1,3})%")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ class LogProgress:
             return True
         if (m := _VMA.match(text)) is not None:
             self._percent(float(m.group(1)), f"{_human(int(m.group(2)))} read")
+            return True
+        if (m := _WGET.match(text)) is not None:
+            self._percent(float(m.group(2)), "")
+            self.message = f"{_human(int(m.group(1)) * 1024)} received"  # the bar shows the percentage
             return True
         if (m := _PBS.search(text)) is not None:
             self._percent(float(m.group(3)), f"{m.group(1)} of {m.group(2)}")

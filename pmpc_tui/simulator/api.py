@@ -127,6 +127,7 @@ class SimulatorAPI:
             raise ApiError(400, f"unable to parse request body - {exc}") from exc
         raw = {**request.query, **body, **path_params}
         params = validate(ROUTE_PARAMS[(request.method, template)], raw)
+        params.update({"_files": request.files} if request.files else {})  # streamed uploads (handlers_storage)
         node = path_params.get("node")
         if node is not None:
             known = self.cluster.nodes.get(node)

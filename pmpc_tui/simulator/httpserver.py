@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import json
 import ssl
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import IO
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import h11
@@ -32,6 +34,8 @@ class Request:
     headers: dict[str, str]
     body: bytes
     peer: str = ""
+    body_file: IO[bytes] | None = None  # a streamed body (uploads): in a temporary file, any size
+    files: dict[str, FilePart] = field(default_factory=dict)  # multipart file parts, after form()
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -45,6 +49,16 @@ class Request:
 
     def form(self) -> dict[str, str]:
         """Body parameters: form-encoded (what PVE clients send) or a JSON object."""
+        if self.body_file is not None and "multipart/form-data" in self.headers.get("content-type", ""):
+            from pmpc_tui.simulator.formdata import parse_multipart
+
+            fields, self.files = parse_multipart(self.body_file, self.headers.get("content-type", ""))
+            return fields
+        if self.body_file is not None:  # a streamed route sent a plain form: read it like any other body
+            self.body_file.seek(0)
+            self.body = self.body_file.read(MAX_BODY + 1)
+            if len(self.body) > MAX_BODY:
+                raise ValueError("a form body is limited to 8 MiB (send files as multipart/form-data)")
         if not self.body:
             return {}
         ctype = self.headers.get("content-type", "")
@@ -54,6 +68,28 @@ class Request:
                 raise ValueError("JSON body must be an object")
             return {k: _json_scalar(v) for k, v in data.items()}
         return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One file of a streamed multipart body: where its bytes are in the spooled body, and its name."""
+
+    file: IO[bytes]
+    offset: int
+    length: int
+    filename: str
+
+    def chunks(self, size: int = 1024 * 1024) -> Iterator[bytes]:
+        """The file's bytes, read from disk a chunk at a time."""
+        import os
+
+        done = 0
+        while done < self.length:
+            chunk = os.pread(self.file.fileno(), min(size, self.length - done), self.offset + done)
+            if not chunk:
+                return
+            done += len(chunk)
+            yield chunk
 
 
 def _json_scalar(value: object) -> str:
@@ -92,8 +128,10 @@ class HTTPServer:
     """Serves `handler` over HTTPS (or plain HTTP when no SSL context is given)."""
 
     def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0,
-                 ssl_context: ssl.SSLContext | None = None) -> None:
+                 ssl_context: ssl.SSLContext | None = None,
+                 streamed: Callable[[str, str, dict[str, str]], bool] | None = None) -> None:
         self.handler = handler
+        self.streamed = streamed  # (method, path, headers) → stream the body to a temporary file, no size limit
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
@@ -160,6 +198,9 @@ class HTTPServer:
                 response = await self.handler(request)
             except DropConnection:
                 return
+            finally:
+                if request.body_file is not None:
+                    request.body_file.close()
             await self._send(conn, writer, response)
             if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
                 return
@@ -173,6 +214,7 @@ class HTTPServer:
         method = target = ""
         headers: dict[str, str] = {}
         body = bytearray()
+        spool: IO[bytes] | None = None
         while True:
             event = conn.next_event()
             if event is h11.NEED_DATA:
@@ -186,17 +228,26 @@ class HTTPServer:
                 method = event.method.decode()
                 target = event.target.decode()
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
-                if _declared_length(headers) > MAX_BODY:
+                if self.streamed is not None and self.streamed(method, unquote(urlsplit(target).path), headers):
+                    spool = tempfile.TemporaryFile(prefix="pmpc-sim-upload-")  # noqa: SIM115 (closed after the handler)
+                elif _declared_length(headers) > MAX_BODY:
                     raise BodyTooLarge()
             elif isinstance(event, h11.Data):
+                if spool is not None:
+                    spool.write(event.data)
+                    continue
                 body.extend(event.data)
                 if len(body) > MAX_BODY:
                     raise BodyTooLarge()
             elif isinstance(event, h11.EndOfMessage):
                 split = urlsplit(target)
                 query = dict(parse_qsl(split.query, keep_blank_values=True))
-                return Request(method, unquote(split.path), query, headers, bytes(body), peer)
+                if spool is not None:
+                    spool.flush()
+                return Request(method, unquote(split.path), query, headers, bytes(body), peer, body_file=spool)
             elif isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+                if spool is not None:
+                    spool.close()
                 return None
 
     async def _refuse_large_body(self, conn: h11.Connection, reader: asyncio.StreamReader,

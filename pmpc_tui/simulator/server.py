@@ -76,7 +76,10 @@ class Simulator:
         self.api = SimulatorAPI(self.cluster, self.access, self.faults, options.task_speed)
         self.api.fingerprint = self.certificate.fingerprint
         self.api.control = self._control
-        self.server = HTTPServer(self.api.handle, options.host, options.port, self.certificate.server_context())
+        from pmpc_tui.simulator.handlers_storage import is_upload  # its body streams to disk, with no size limit
+
+        self.server = HTTPServer(self.api.handle, options.host, options.port, self.certificate.server_context(),
+                                 streamed=is_upload)
 
     async def start(self) -> SimulatorInfo:
         await self.server.start()

@@ -173,3 +173,5 @@ from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump
 ROUTE_PARAMS.update(BACKUP_PARAMS)
 from pmpc_tui.simulator.specs_snapshot import SNAPSHOT_PARAMS  # noqa: E402,I001  (guest snapshots)
 ROUTE_PARAMS.update(SNAPSHOT_PARAMS)
+from pmpc_tui.simulator.specs_storage import STORAGE_FILE_PARAMS  # noqa: E402,I001  (download-url, upload, version)
+ROUTE_PARAMS.update(STORAGE_FILE_PARAMS)

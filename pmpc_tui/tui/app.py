@@ -33,6 +33,7 @@ from pmpc_tui.tui.screens.guests import GuestsScreen
 from pmpc_tui.tui.screens.logs import LogsScreen
 from pmpc_tui.tui.screens.nodes import NodesScreen
 from pmpc_tui.tui.screens.tasks import TasksScreen
+from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
@@ -82,6 +83,7 @@ class ProxmoxApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
+    COMMANDS |= {StorageContentProvider}  # `content local`: a storage's content view
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS),
         Binding("colon", "jump", "Jump"),
@@ -339,6 +341,11 @@ class ProxmoxApp(App[None]):
                     return
             self.switch_mode(target.view.mode)
             self.call_after_refresh(self._apply_filter, target.target)
+            return
+        if target.view.mode == "nodes" and target.target:  # `:storage local [pve2]`: that storage's content
+            from pmpc_tui.tui.widgets.storage_content import open_storage_content
+
+            open_storage_content(self, target.target)
             return
         self.jump_to(target.view.mode)
 

@@ -87,7 +87,7 @@ def test_meta_commands_can_be_registered() -> None:
 
 
 def test_completes_commands_and_slash_commands() -> None:
-    assert complete("st") == ["start", "stop"]
+    assert complete("st") == ["start", "stop", "storage"]
     assert complete("desc") == ["describe"]
     assert complete("/he") == ["/health", "/help"]
     assert "/sync" in complete("/s") and "simulator" not in complete("s")
@@ -100,7 +100,7 @@ def test_completes_choices_flags_and_option_values() -> None:
     assert complete("list vms --st") == ["--storage", "--status"]
     assert complete("list vms --status ") == ["running", "stopped", "paused"]
     assert complete("list vms -o j") == ["json"]
-    assert complete("tasks ") == ["list", "log"]
+    assert complete("tasks ") == ["list", "log", "stop"]
     assert "--wait" not in complete("start vm 101 --wait --")  # already given
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Static
 
@@ -25,6 +26,7 @@ class NodesScreen(LiveScreen):
     """Nodes on top, storage below."""
 
     AUTO_FOCUS = "#node-table"
+    BINDINGS = [Binding("c", "storage_content", "Storage content", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,3 +56,12 @@ class NodesScreen(LiveScreen):
             s["storage"], s["node"], s["type"], s["content"], usage_bar(s["used_fraction"]),
             human_bytes(s["maxdisk"]), LEVEL_TEXT[s["level"]],
         ] for s in view.storage})
+
+    def action_storage_content(self) -> None:
+        """`c`: what the highlighted storage holds (ISO images, templates, backups, disks)."""
+        from pmpc_tui.tui.widgets.storage_content import StorageContentScreen
+
+        key = self.query_one("#storage-table", KeyedTable).selected_key
+        if key is not None:
+            node, storage = key.split("/", 1)
+            self.app.push_screen(StorageContentScreen(node, storage))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, RichLog, Static
 
@@ -22,6 +23,7 @@ class TasksScreen(LiveScreen):
     """The task list on top; the highlighted task's log below, following it while it runs."""
 
     AUTO_FOCUS = "#task-table"
+    BINDINGS = [Binding("x", "stop_task", "Stop task", show=False)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +41,13 @@ class TasksScreen(LiveScreen):
 
     def on_mount(self) -> None:
         self.set_interval(LOG_POLL_SECONDS, self._poll_log)
+
+    def action_stop_task(self) -> None:
+        """`x`: stop the highlighted task (you type its type to confirm)."""
+        from pmpc_tui.tui.widgets.task_stop import ask_and_stop
+
+        upid = self.query_one("#task-table", KeyedTable).selected_key
+        self.run_worker(ask_and_stop(self, upid), group="task-stop", exit_on_error=False)
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest task list (called by the app after each refresh)."""
