@@ -174,8 +174,9 @@ async def delete(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
     ident = parse_guest_ident(args.guest)
     check_positive(args.timeout, "--timeout")
-    client = await ctx.client()
     kind = parse_guest_kind(args.kind)
+    await ctx.session.refuse_delete_while_applying()  # finish or abandon that apply first
+    client = await ctx.client()
     confirm: str | None = None
     if not args.yes and not args.dry_run:
         ref = await find_guest(client, kind, ident)

@@ -74,8 +74,7 @@ def register(server: MCPServer, session: Session) -> None:
 
         async def go() -> Any:
             ident = parse_guest_ident(guest)  # bad input: nothing is sent
-            if session.workspace() is not None:
-                await session.refuse_if_unfinished_apply()  # as `apply` is: finish or abandon that one first
+            await session.refuse_delete_while_applying()  # as `apply` is: finish or abandon that one first
             client, pve_kind = await session.client(), parse_guest_kind(kind)
             checked = await service(client, pve_kind, ident, purge=purge, dry_run=True)  # exists, stopped
             if confirm is not True:

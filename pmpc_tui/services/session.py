@@ -186,6 +186,11 @@ class Session:
 
         await refuse_if_unfinished(await self.db(), self.require_workspace())
 
+    async def refuse_delete_while_applying(self) -> None:
+        """Inside a workspace, no guest is deleted while an earlier apply is unfinished (exit 7), from any front end."""
+        if self.workspace() is not None:
+            await self.refuse_if_unfinished_apply()
+
     async def close(self) -> None:
         """Close the client and the state database."""
         if self._client is not None:

@@ -477,6 +477,7 @@ class ProxmoxApp(App[None]):
         try:
             client = await self.client()
             if action == "delete":
+                await self.session.refuse_delete_while_applying()
                 result = await delete_guest(client, kind, vmid, wait=False)
             else:
                 result = await power_action(client, kind, vmid, action, wait=False)

@@ -71,6 +71,9 @@ def test_an_assistant_cannot_start_an_apply_while_an_earlier_one_is_unfinished(s
     deleted = asyncio.run(ask("delete_guest", {"guest": "dev-sandbox", "confirm": True}))
     assert "did not finish" in deleted and "--resume" in deleted  # no guest is deleted behind an unfinished apply
     assert writes(sim) == before  # the guard of `proxmox-mpc apply` holds for the assistant too
+    with cli_environment(sim, home):
+        assert run_cli(ws, "delete", "vm", "dev-sandbox", "--yes") == 7  # and for `proxmox-mpc delete`
+    assert writes(sim) == before
     assert 150 not in sim.call(lambda: set(sim.sim.cluster.guests))
     assert 109 in sim.call(lambda: set(sim.sim.cluster.guests))
 
