@@ -21,8 +21,9 @@ def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
 
 
 def every_file(home: Path) -> dict[str, bytes]:
-    """Each file under `home` (workspace, config, state) and its bytes, by path."""
-    return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file()}
+    """Each file and folder under `home` (workspace, config, state) and a file's bytes, by path."""
+    return {str(p.relative_to(home)): p.read_bytes() if p.is_file() else b"<folder>"
+            for p in sorted(home.rglob("*")) if p.is_file() or p.is_dir()}
 
 
 async def test_a_read_only_server_leaves_every_file_byte_identical_after_every_tool(sim: SimulatorThread,
