@@ -201,3 +201,38 @@ async def follow_migrate(client: PVEClient, plan: MigratePlan, *, timeout: float
         if update.done:
             plan.exitstatus = update.exitstatus or "OK"
         yield update
+
+
+@dataclass
+class BulkMigratePlan:
+    """Several guests to one node: who moves (each checked), who is already there, who is refused and why."""
+
+    target: str
+    plans: list[MigratePlan] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        """What will not be sent, one line each (empty when every guest moves)."""
+        lines = [f"already on {self.target}: {label}" for label in self.skipped]
+        return "\n".join(lines + [f"refused: {reason}" for reason in self.refused])
+
+
+async def plan_migrations(client: PVEClient, kind: str, vmids: list[int], target: str, *, online: bool = False,
+                          with_local_disks: bool = False) -> BulkMigratePlan:
+    """Check every guest before anything is sent; those already on `target` are skipped, refusals listed."""
+    kind = parse_guest_kind(kind)
+    parse_node_name(target)
+    bulk = BulkMigratePlan(target)
+    for vmid in vmids:
+        try:
+            ref = await find_guest(client, kind, vmid)
+            if ref.node == target:
+                bulk.skipped.append(ref.label)
+                continue
+            bulk.plans.append(await plan_migrate(client, kind, vmid, target, online=online and kind == "qemu",
+                                                 with_local_disks=with_local_disks and kind == "qemu"))
+        except (ConflictError, NotFound, ResourceLocked, ValidationFailed) as exc:
+            bulk.refused.append(exc.message)
+    return bulk

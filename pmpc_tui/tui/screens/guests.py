@@ -291,10 +291,13 @@ class GuestsScreen(LiveScreen):
         open_disks(self)
 
     def action_migrate(self) -> None:
-        """Migrate the guest under the cursor: target node and online toggle, then a progress bar."""
+        """Migrate the guest under the cursor (or the marked ones): target node and toggles, then a progress bar."""
+        from pmpc_tui.tui.widgets.bulk_migrate import ask_and_migrate_marked
         from pmpc_tui.tui.widgets.migrate_form import ask_and_migrate
 
-        self.run_worker(ask_and_migrate(self, self.kind, self._targets()[:1]), group="migrate", exit_on_error=False)
+        targets = self._targets()
+        work = ask_and_migrate_marked if len(targets) > 1 else ask_and_migrate
+        self.run_worker(work(self, self.kind, targets), group="migrate", exit_on_error=False)
 
     def action_clone(self) -> None:
         """Clone the guest under the cursor: name, VMID, node, linked (templates), then a progress bar."""

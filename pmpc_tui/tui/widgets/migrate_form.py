@@ -36,17 +36,19 @@ class MigrateFormScreen(ModalScreen[dict[str, Any] | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, label: str, nodes: list[str], kind: str, running: bool) -> None:
+    def __init__(self, label: str, nodes: list[str], kind: str, running: bool, how: str | None = None) -> None:
         super().__init__()
         self.label = label
         self.nodes = nodes
         self.kind = kind
         self.running = running
+        self.how = how
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            how = ("running: it moves live" if self.kind == "qemu" else "running: it restarts on the target") \
-                if self.running else "stopped: it moves offline"
+            how = self.how or (("running: it moves live" if self.kind == "qemu"
+                                else "running: it restarts on the target") if self.running
+                               else "stopped: it moves offline")
             yield Static(f"[b]Migrate[/b] {escape(self.label)}\n{how}")
             yield Static("Target node")
             yield Select([(n, n) for n in self.nodes], value=self.nodes[0], allow_blank=False, id="node")

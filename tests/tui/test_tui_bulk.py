@@ -1,0 +1,84 @@
+"""Operations on marked guests (Space on the VMs screen), driven headless with Pilot against the simulator:
+migrate, settings and template in bulk; clone and disks say they work on one guest at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Checkbox, ProgressBar, Select
+from tui_support import settle, vms_screen
+
+from pmpc_tui.simulator.server import SimulatorThread
+
+
+async def mark(app: Any, pilot: Any, table: Any, *vmids: int) -> None:
+    """Put the cursor on each guest and mark it with Space."""
+    for vmid in vmids:
+        table.move_cursor(row=table.get_row_index(str(vmid)))
+        await pilot.pause()
+        await pilot.press("space")
+    await pilot.pause()
+    assert table.marked == set(vmids)
+
+
+def notes(app: Any) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+def node_of(sim: SimulatorThread, vmid: int) -> str:
+    return str(sim.call(lambda: sim.sim.cluster.guests[vmid].node))
+
+
+async def test_m_on_marked_guests_migrates_each_one_and_skips_those_already_there(sim: SimulatorThread) -> None:
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 102, 109)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "MigrateFormScreen"
+        assert "3 guests" in str(app.screen.query_one("Static").render())
+        app.screen.query_one("#node", Select).value = "pve2"
+        await pilot.click("#go")
+        await settle(app, pilot)
+        assert "already on pve2: VM 102 (web-02)" in notes(app)
+        assert app.screen.__class__.__name__ == "ProgressScreen"
+        await settle(app, pilot)
+        assert app.screen.query_one(ProgressBar).percentage == 1.0
+        assert "done" in str(app.screen.query_one("#outcome").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "migrated 2 of 2 guests to pve2" in notes(app)
+        assert not table.marked
+    assert [node_of(sim, v) for v in (101, 102, 109)] == ["pve2", "pve2", "pve2"]
+
+
+async def test_a_refused_guest_is_listed_before_anything_is_sent_and_the_others_move(sim: SimulatorThread) -> None:
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 109)
+        await pilot.press("m")
+        await settle(app, pilot)
+        app.screen.query_one("#node", Select).value = "pve3"
+        app.screen.query_one("#online", Checkbox).value = False
+        writes = sim.sim.api.write_count
+        await pilot.click("#go")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert "refused: VM 101 (web-01) is running" in notes(app) and "--online" in notes(app)
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "migrated 1 of 1 guests to pve3" in notes(app)
+        assert sim.sim.api.write_count > writes
+    assert node_of(sim, 101) == "pve1" and node_of(sim, 109) == "pve3"
+
+
+async def test_escape_in_the_bulk_migrate_form_sends_nothing(sim: SimulatorThread) -> None:
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 109)
+        writes = sim.sim.api.write_count
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert sim.sim.api.write_count == writes
+        assert table.marked == {101, 109}
+    assert node_of(sim, 101) == "pve1" and node_of(sim, 109) == "pve1"
