@@ -62,7 +62,7 @@ async def test_a_refused_guest_is_listed_before_anything_is_sent_and_the_others_
         await pilot.click("#go")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert "refused: VM 101 (web-01) is running" in notes(app) and "--online" in notes(app)
+        assert "refused: VM 101 (web-01) on pve1 is running" in notes(app) and "--online" in notes(app)
         await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
