@@ -15,7 +15,7 @@ from typing import Any
 
 from pmpc_tui.iac.pveconf import parse_props, split_tags
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.pve.errors import PVEError, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
 
@@ -222,3 +222,53 @@ async def _predict_pending(client: PVEClient, ref: GuestRef, result: SettingsRes
     for change in result.changes:
         if ref.kind == "qemu":
             change.pending = change.key == "cores" or (change.key == "memory" and "memory" not in features)
+
+
+BULK_SETTINGS = ("cores", "memory", "tags", "onboot", "protection")
+
+
+@dataclass
+class BulkSettingsResult:
+    """`set` on several guests: each one's result, those refused before anything was sent, those that failed."""
+
+    results: list[SettingsResult] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        changed = [r for r in self.results if r.changes]
+        total = len(self.results) + len(self.refused) + len(self.failed)
+        lines = [f"changed {len(changed)} of {total} guests"]
+        lines += [f"{r.guest.label}: " + ", ".join(c.text for c in r.changes) for r in changed]
+        lines += [f"{r.guest.label}: already so, nothing sent" for r in self.results if not r.changes]
+        waiting = [f"{r.guest.label}: " + ", ".join(c.text for c in r.pending) for r in changed if r.pending]
+        if waiting:
+            lines.append("pending until reboot (reboot each to apply): " + "; ".join(waiting))
+        lines += [f"refused: {reason}" for reason in self.refused]
+        lines += [f"failed: {reason}" for reason in self.failed]
+        return "\n".join(lines)
+
+
+async def set_guests(client: PVEClient, kind: str, vmids: list[int], wanted: dict[str, Any]) -> BulkSettingsResult:
+    """The same settings on several guests: every guest checked first (a dry run), then only what differs sent."""
+    bad = [key for key, value in wanted.items() if value is not None and key not in BULK_SETTINGS]
+    if bad:
+        raise ValidationFailed("invalid", {bad[0]: f"not changed on several guests at once (only "
+                                                   f"{', '.join(BULK_SETTINGS)})"})
+    check_settings(kind, wanted)
+    bulk = BulkSettingsResult()
+    ready = []
+    word = "VM" if kind == "qemu" else "CT"
+    for vmid in vmids:
+        try:
+            await set_guest(client, kind, vmid, wanted, dry_run=True)
+            ready.append(vmid)
+        except PVEError as exc:
+            bulk.refused.append(f"{word} {vmid}: {exc.message}")
+    for vmid in ready:
+        try:
+            bulk.results.append(await set_guest(client, kind, vmid, wanted))
+        except PVEError as exc:
+            bulk.failed.append(f"{word} {vmid}: {exc.message}")
+    return bulk

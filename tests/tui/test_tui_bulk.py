@@ -82,3 +82,52 @@ async def test_escape_in_the_bulk_migrate_form_sends_nothing(sim: SimulatorThrea
         assert sim.sim.api.write_count == writes
         assert table.marked == {101, 109}
     assert node_of(sim, 101) == "pve1" and node_of(sim, 109) == "pve1"
+
+
+def config(sim: SimulatorThread, vmid: int) -> dict[str, Any]:
+    return dict(sim.call(lambda: dict(sim.sim.cluster.guests[vmid].config)))
+
+
+def pending(sim: SimulatorThread, vmid: int) -> dict[str, Any]:
+    return dict(sim.call(lambda: dict(sim.sim.cluster.guests[vmid].pending)))
+
+
+async def test_e_on_marked_guests_sends_each_only_what_differs_and_names_what_waits_for_a_reboot(
+        sim: SimulatorThread) -> None:
+    from textual.widgets import Input
+
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 106, 109)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "BulkSettingsDialog"
+        assert not app.screen.query("#resize-disk")  # no disks in bulk
+        app.screen.query_one("#bulk-cores", Input).value = "4"
+        app.screen.query_one("#bulk-onboot", Select).value = "1"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        text = notes(app)
+        assert "changed 3 of 3 guests" in text
+        assert "VM 106 (k8s-worker-2) on pve1: onboot 0 → 1" in text  # already 4 cores: not sent again
+        assert "pending until reboot" in text and "VM 101 (web-01) on pve1: cores 2 → 4" in text
+    assert str(pending(sim, 101)["cores"]) == "4"  # running VM: waits for the reboot
+    assert str(config(sim, 109)["cores"]) == "4" and str(config(sim, 109)["onboot"]) == "1"
+    assert str(config(sim, 106)["cores"]) == "4" and "cores" not in pending(sim, 106)
+
+
+async def test_bad_input_in_the_bulk_settings_stays_in_the_form_and_sends_nothing(sim: SimulatorThread) -> None:
+    from textual.widgets import Input
+
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 109)
+        writes = sim.sim.api.write_count
+        await pilot.press("e")
+        await settle(app, pilot)
+        app.screen.query_one("#bulk-memory", Input).value = "lots"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "BulkSettingsDialog"
+        assert "not a whole number" in str(app.screen.query_one("#bulk-status").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert sim.sim.api.write_count == writes

@@ -191,10 +191,15 @@ def offer_reboot(app: ProxmoxApp, result: guest_settings.SettingsResult) -> None
 
 
 def open_settings(screen: Any) -> None:
-    """`e` on the guests screen: the settings dialog of the guest under the cursor."""
+    """`e` on the guests screen: the settings dialog of the guest under the cursor (one form for marked ones)."""
     targets: list[dict[str, Any]] = screen._targets()
-    if len(targets) != 1:
-        screen.notify("Select one guest first.", severity="warning")
+    if len(targets) > 1:
+        from pmpc_tui.tui.widgets.bulk_settings import open_bulk_settings
+
+        open_bulk_settings(screen, targets)
+        return
+    if not targets:
+        screen.notify("Select a guest first (or mark some with Space).", severity="warning")
         return
     row = targets[0]
     screen.app.push_screen(SettingsDialog(screen.kind, int(row["vmid"]), screen._label(row)))
