@@ -3,11 +3,11 @@ the guest's typed name; a running, locked or already-template guest is refused b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
-from pmpc_tui.pve.errors import ConflictError
+from pmpc_tui.pve.errors import ConflictError, PVEError
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind
 from pmpc_tui.services.inventory import GuestRef, find_guest
 from pmpc_tui.services.migrate import RUNNING, locked
@@ -72,3 +72,28 @@ async def convert(client: PVEClient, plan: TemplatePlan, *, timeout: float = 600
     else:
         plan.exitstatus = "OK"
     return plan
+
+
+@dataclass
+class BulkTemplatePlan:
+    """Several guests to convert: those that can be (each checked) and the refused ones with why."""
+
+    plans: list[TemplatePlan] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def question(self) -> str:
+        """The question naming how many (front ends list every guest below it; the typed answer: the count)."""
+        return (f"Convert these {len(self.plans)} guests to templates? They can no longer start; this cannot be "
+                "undone (clone them to get guests again).")
+
+
+async def plan_templates(client: PVEClient, kind: str, vmids: list[int]) -> BulkTemplatePlan:
+    """Check every guest before anything is sent: templates, running and locked guests are refused and listed."""
+    bulk = BulkTemplatePlan()
+    for vmid in vmids:
+        try:
+            bulk.plans.append(await plan_template(client, kind, vmid))
+        except PVEError as exc:
+            bulk.refused.append(exc.message)
+    return bulk

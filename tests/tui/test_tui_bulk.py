@@ -131,3 +131,41 @@ async def test_bad_input_in_the_bulk_settings_stays_in_the_form_and_sends_nothin
         await pilot.press("escape")
         await settle(app, pilot)
         assert sim.sim.api.write_count == writes
+
+
+def is_template(sim: SimulatorThread, vmid: int) -> bool:
+    return bool(sim.call(lambda: sim.sim.cluster.guests[vmid].is_template))
+
+
+async def test_T_on_marked_guests_lists_the_refused_then_converts_the_rest_after_their_typed_number(
+        sim: SimulatorThread) -> None:
+    from textual.widgets import Input
+
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 107, 109)
+        writes = sim.sim.api.write_count
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert "refused: VM 101 (web-01) on pve1 is running" in notes(app)
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        question = str(app.screen.query_one("#question").render())
+        assert "VM 107 (win11-desktop)" in question and "VM 109 (dev-sandbox)" in question
+        assert "web-01" not in question
+        assert sim.sim.api.write_count == writes  # nothing sent before the answer
+        app.screen.query_one(Input).value = "2"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "2 of 2 guests are now templates" in notes(app)
+    assert is_template(sim, 107) and is_template(sim, 109) and not is_template(sim, 101)
+
+
+async def test_escape_at_the_bulk_template_question_converts_nothing(sim: SimulatorThread) -> None:
+    async with vms_screen(sim, 107, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 107, 109)
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table.marked == {107, 109}
+    assert not is_template(sim, 107) and not is_template(sim, 109)

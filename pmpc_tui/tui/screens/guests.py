@@ -306,10 +306,13 @@ class GuestsScreen(LiveScreen):
         self.run_worker(ask_and_clone(self, self.kind, self._targets()[:1]), group="clone", exit_on_error=False)
 
     def action_template(self) -> None:
-        """Convert the guest under the cursor to a template after its typed name."""
+        """Convert the guest under the cursor to a template after its typed name (marked ones: their number)."""
+        from pmpc_tui.tui.widgets.bulk_template import ask_and_convert_marked
         from pmpc_tui.tui.widgets.clone_form import ask_and_convert
 
-        self.run_worker(ask_and_convert(self, self.kind, self._targets()[:1]), group="template", exit_on_error=False)
+        targets = self._targets()
+        work = ask_and_convert_marked if len(targets) > 1 else ask_and_convert
+        self.run_worker(work(self, self.kind, targets), group="template", exit_on_error=False)
 
     def action_console(self) -> None:
         """Show the guest's web console URL and copy it to the clipboard (works over SSH via OSC 52)."""
