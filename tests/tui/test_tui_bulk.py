@@ -169,3 +169,29 @@ async def test_escape_at_the_bulk_template_question_converts_nothing(sim: Simula
         await settle(app, pilot)
         assert table.marked == {107, 109}
     assert not is_template(sim, 107) and not is_template(sim, 109)
+
+
+async def test_y_and_v_on_marked_guests_say_they_work_on_one_guest_and_take_the_one_under_the_cursor(
+        sim: SimulatorThread) -> None:
+    from textual.widgets import Input
+
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 101, 102)
+        table.move_cursor(row=table.get_row_index("104"))
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Clone works on one guest at a time (each clone needs its own name): VM 104 (k8s-cp-1)" in notes(app)
+        assert app.screen.__class__.__name__ == "CloneFormScreen"
+        assert app.screen.query_one("#name", Input).value == "k8s-cp-1-copy"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert ("The disks dialog works on one guest at a time (disk keys differ per guest): VM 104 (k8s-cp-1)"
+                in notes(app))
+        assert app.screen.__class__.__name__ == "DisksDialog"
+        assert app.screen.vmid == 104  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table.marked == {101, 102}  # the marks stay for the bulk operations

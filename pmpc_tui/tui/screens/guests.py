@@ -218,6 +218,17 @@ class GuestsScreen(LiveScreen):
         vmid = self.table.selected_vmid
         return [rows[vmid]] if vmid in rows else []
 
+    def _under_cursor(self, what: str, why: str) -> list[dict[str, Any]]:
+        """The guest under the cursor, for an operation that works on one guest at a time (said when marked)."""
+        view = self.proxmox.cluster_view
+        rows = {r["vmid"]: r for r in view.guests(self.kind)} if view is not None else {}
+        vmid = self.table.selected_vmid
+        row = rows.get(vmid) if vmid is not None else None
+        if self.table.marked and row is not None:
+            self.notify(f"{what} works on one guest at a time ({why}): {self._label(row)}, the one under the cursor.",
+                        title="One guest at a time", timeout=6)
+        return [row] if row is not None else []
+
     def _label(self, row: dict[str, Any]) -> str:
         return f"{'VM' if self.kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']})"
 
@@ -285,10 +296,10 @@ class GuestsScreen(LiveScreen):
         open_settings(self)
 
     def action_disks(self) -> None:
-        """The disks dialog of the guest under the cursor (move, detach, delete)."""
+        """The disks dialog of the guest under the cursor (move, detach, delete); marks are not used."""
         from pmpc_tui.tui.widgets.disks_dialog import open_disks
 
-        open_disks(self)
+        open_disks(self, self._under_cursor("The disks dialog", "disk keys differ per guest"))
 
     def action_migrate(self) -> None:
         """Migrate the guest under the cursor (or the marked ones): target node and toggles, then a progress bar."""
@@ -300,10 +311,11 @@ class GuestsScreen(LiveScreen):
         self.run_worker(work(self, self.kind, targets), group="migrate", exit_on_error=False)
 
     def action_clone(self) -> None:
-        """Clone the guest under the cursor: name, VMID, node, linked (templates), then a progress bar."""
+        """Clone the guest under the cursor (marks are not used): name, VMID, node, linked, then a progress bar."""
         from pmpc_tui.tui.widgets.clone_form import ask_and_clone
 
-        self.run_worker(ask_and_clone(self, self.kind, self._targets()[:1]), group="clone", exit_on_error=False)
+        rows = self._under_cursor("Clone", "each clone needs its own name")
+        self.run_worker(ask_and_clone(self, self.kind, rows), group="clone", exit_on_error=False)
 
     def action_template(self) -> None:
         """Convert the guest under the cursor to a template after its typed name (marked ones: their number)."""

@@ -233,9 +233,9 @@ class DisksDialog(ModalScreen[None]):
             self.proxmox.notify(escape(notice), title=self.label, timeout=8)
 
 
-def open_disks(screen: Any) -> None:
-    """`v` on the guests screen: the disks dialog of the guest under the cursor."""
-    targets: list[dict[str, Any]] = screen._targets()
+def open_disks(screen: Any, rows: list[dict[str, Any]] | None = None) -> None:
+    """`v` on the guests screen: the disks dialog of the guest under the cursor (`rows`: that one guest)."""
+    targets: list[dict[str, Any]] = screen._targets() if rows is None else rows
     if len(targets) != 1:
         screen.notify("Select one guest first.", severity="warning")
         return
