@@ -229,7 +229,7 @@ async def plan_migrations(client: PVEClient, kind: str, vmids: list[int], target
         try:
             ref = await find_guest(client, kind, vmid)
             if ref.node == target:
-                bulk.skipped.append(ref.label)
+                bulk.skipped.append(f"{'VM' if kind == 'qemu' else 'CT'} {ref.vmid} ({ref.name})")
                 continue
             bulk.plans.append(await plan_migrate(client, kind, vmid, target, online=online and kind == "qemu",
                                                  with_local_disks=with_local_disks and kind == "qemu"))

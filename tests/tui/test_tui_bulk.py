@@ -195,3 +195,26 @@ async def test_y_and_v_on_marked_guests_say_they_work_on_one_guest_and_take_the_
         await pilot.press("escape")
         await settle(app, pilot)
         assert table.marked == {101, 102}  # the marks stay for the bulk operations
+
+
+async def test_a_migration_that_fails_does_not_stop_the_others_and_the_summary_names_it(sim: SimulatorThread) -> None:
+    from pmpc_tui.simulator.faults import FaultPlan
+
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, table):
+        await mark(app, pilot, table, 106, 109)
+        await pilot.press("m")
+        await settle(app, pilot)
+        app.screen.query_one("#node", Select).value = "pve3"
+
+        def fail_109() -> None:
+            sim.sim.api.faults = FaultPlan(rate=1.0, kinds=("error",), path_regex=r"/qemu/109/migrate$",
+                                           methods=("POST",))
+        sim.call(fail_109)
+        await pilot.click("#go")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert "1 of 2 failed" in str(app.screen.query_one("#outcome").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "migrated 1 of 2 guests to pve3" in notes(app) and "failed: VM 109 (dev-sandbox)" in notes(app)
+    assert node_of(sim, 106) == "pve3" and node_of(sim, 109) == "pve1"
