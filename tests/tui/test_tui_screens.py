@@ -383,3 +383,4 @@ async def test_shutdown_and_reboot_ask_first_then_act(sim: SimulatorThread, key:
         assert sim.call(lambda: sim.sim.cluster.guests[102].status) == expected
         action = "shutdown" if key == "d" else "reboot"
         assert any(f"{action} VM 102 (web-02): OK" in n for n in notifications(app))
+        assert app.screen.__class__.__name__ == "GuestsScreen"  # the `y` that confirmed opened nothing else

@@ -52,6 +52,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "y" and self.type_to_confirm is None:
+            event.stop()  # consumed here: the screen below must not see it (`y` clones a guest there)
+            event.prevent_default()
             self.dismiss(True)
 
     @on(Input.Changed, "#typed")
