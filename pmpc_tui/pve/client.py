@@ -69,6 +69,21 @@ class LoginRefused(AuthenticationFailed):
     """The cluster refused the login itself, not a call: logging in again would only repeat the refusal."""
 
 
+def _fast_serializer() -> Any:
+    """proxmoxer's JSON reader with orjson's decoder: the same answers, a shorter hold on the GIL."""
+    import orjson
+    from proxmoxer.backends.https import JsonSerializer
+
+    class FastJson(JsonSerializer):  # type: ignore[misc]
+        def loads(self, response: Any) -> Any:
+            try:
+                return orjson.loads(response.content)["data"]
+            except ValueError:  # not JSON (orjson's error is a ValueError, as json's is): as proxmoxer answers
+                return {"errors": response.content}
+
+    return FastJson()
+
+
 def _proxmoxer_exceptions() -> tuple[type[Exception], type[Exception]]:
     from proxmoxer.core import AuthenticationError, ResourceException
 
@@ -141,6 +156,7 @@ class PVEClient:
             session = api._store["session"]
             self._tune_session(session)
             session.auth = self._ticket = self._ticket_auth(api, verify)
+        api._store["serializer"] = _fast_serializer()
         return api
 
     def _tune_session(self, session: Any) -> None:

@@ -64,6 +64,14 @@ async def test_token_auth_with_pinned_fingerprint_lists_the_homelab(sim: Simulat
     assert {r["name"] for r in resources} >= {"web-01", "db-01", "dev-sandbox", "pihole"}
 
 
+async def test_a_description_in_any_script_reads_back_exactly(sim: SimulatorThread) -> None:
+    text = "Übung: web tier ✓ — 数据库 🚀"
+    async with PVEClient(token_settings(sim.info)) as client:
+        await client.put("/nodes/pve2/qemu/102/config", description=text)
+        config = await client.get("/nodes/pve2/qemu/102/config")
+    assert config["description"] == text
+
+
 async def test_password_login_gets_a_ticket_and_can_write(sim: SimulatorThread) -> None:
     async with PVEClient(password_settings(sim.info)) as client:
         assert len(await client.get("/nodes")) == 3
