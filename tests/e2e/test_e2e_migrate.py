@@ -3,53 +3,22 @@ node, watch the progress bar reach 100% and see the guest on its new node (issue
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tmux_support import capture, demo_in_tmux, keys, wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-def capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True,
-                          check=True).stdout
-
-
-def keys(session: str, *names: str, literal: bool = False) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", session, *(["-l"] if literal else []), *names], check=True)
-
-
-def wait_for(session: str, text: str, timeout: float = 40.0) -> str:
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture(session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
-
-
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[str]:
-    """`proxmox-mpc --demo` in a detached 80x24 tmux session; yields the session name."""
-    name = f"pmpc-migrate-{uuid.uuid4().hex[:8]}"
-    cli = Path(sys.executable).with_name("proxmox-mpc")
-    command = f"PMPC_CONFIG_DIR={tmp_path} PMPC_STATE_DIR={tmp_path}/state {cli} --demo --refresh 0; " \
-              "echo EXITED-$?; sleep 30"
-    env = {**os.environ, "TERM": "xterm-256color"}
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command], check=True, env=env)
-    try:
+    """`proxmox-mpc --demo` (no timed refresh) in a detached 80x24 tmux session; yields the session name."""
+    with demo_in_tmux(tmp_path, env_prefix=f"PMPC_STATE_DIR={tmp_path}/state", refresh=0) as name:
         yield name
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
 
 def test_migrate_a_guest_with_m_and_watch_its_progress(console: str) -> None:

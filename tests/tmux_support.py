@@ -1,0 +1,55 @@
+"""The console in a real terminal for the end-to-end tests: tmux sessions, keys, and waiting for text."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def tmux(session: str, *args: str) -> list[str]:
+    """A tmux command line for `session`, which has a tmux server of its own (socket named after it, in the
+    worker's TMUX_TMPDIR): sessions sharing one server race with its exit when the last one is killed
+    ("server exited unexpectedly"), and a server shared with other runs would lend them its environment."""
+    return ["tmux", "-L", session, *args]
+
+
+def capture(session: str, escapes: bool = False) -> str:
+    flags = ["-p", "-e"] if escapes else ["-p"]
+    return subprocess.run(tmux(session, "capture-pane", *flags, "-t", session), capture_output=True, text=True,
+                          check=True).stdout
+
+
+def keys(session: str, *names: str, literal: bool = False) -> None:
+    subprocess.run(tmux(session, "send-keys", "-t", session, *(["-l"] if literal else []), *names), check=True)
+
+
+def wait_for(session: str, text: str, timeout: float = 40.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = capture(session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+
+
+@contextlib.contextmanager
+def demo_in_tmux(tmp_path: Path, env_prefix: str = "", refresh: int = 1) -> Iterator[str]:
+    """`proxmox-mpc --demo` in a detached 80x24 tmux session; yields the session name."""
+    name = f"pmpc-{uuid.uuid4().hex[:8]}"
+    cli = Path(sys.executable).with_name("proxmox-mpc")
+    command = f"{env_prefix} PMPC_CONFIG_DIR={tmp_path} {cli} --demo --refresh {refresh}; echo EXITED-$?; sleep 30"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    subprocess.run(tmux(name, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command), check=True, env=env)
+    try:
+        yield name
+    finally:
+        subprocess.run(tmux(name, "kill-server"), capture_output=True)
