@@ -6,12 +6,12 @@ here: each answer against the schema's `returns`, and the effects and refusals a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from contract_support import data, finish, refusal, token_api
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -24,9 +24,7 @@ def sim() -> Iterator[SimulatorThread]:
 
 @pytest.fixture(scope="module")
 def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
+    with token_api(sim) as client:
         yield client
 
 
@@ -38,26 +36,6 @@ def _returns(schema: list[dict[str, Any]], method: str, path: str) -> dict[str, 
         if found:
             return found
     return {}
-
-
-def data(response: httpx.Response) -> Any:
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def refusal(response: httpx.Response) -> str:
-    assert response.status_code >= 400, response.text
-    return str(response.json().get("message", "")) + str(response.json().get("errors", ""))
-
-
-def finish(client: httpx.Client, upid: str) -> dict[str, Any]:
-    node = upid.split(":")[1]
-    for _ in range(1000):
-        status: dict[str, Any] = data(client.get(f"/nodes/{node}/tasks/{upid}/status"))
-        if status["status"] == "stopped":
-            return status
-        time.sleep(0.01)
-    raise AssertionError(f"task {upid} did not finish")
 
 
 def config(client: httpx.Client, node: str, kind: str, vmid: int) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from contract_support import data, refusal, token_api
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -21,9 +22,7 @@ def sim() -> Iterator[SimulatorThread]:
 
 @pytest.fixture(scope="module")
 def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
+    with token_api(sim) as client:
         yield client
 
 
@@ -40,16 +39,6 @@ def returns(pve_schema: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
 
     walk(pve_schema)
     return index
-
-
-def data(response: httpx.Response) -> Any:
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def refusal(response: httpx.Response) -> str:
-    assert response.status_code >= 400, response.text
-    return str(response.json().get("message", "")) + str(response.json().get("errors", ""))
 
 
 def log_of(client: httpx.Client, upid: str) -> list[str]:

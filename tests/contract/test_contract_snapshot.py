@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from contract_support import data, finish, token_api
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -27,9 +28,7 @@ def sim() -> Iterator[SimulatorThread]:
 
 @pytest.fixture(scope="module")
 def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
+    with token_api(sim) as client:
         yield client
 
 
@@ -65,21 +64,6 @@ def conforms(value: Any, schema: dict[str, Any], where: str = "") -> list[str]:
         for i, item in enumerate(value):
             problems += conforms(item, schema.get("items", {}), f"{where}[{i}]")
     return problems
-
-
-def data(response: httpx.Response) -> Any:
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def finish(client: httpx.Client, upid: str) -> dict[str, Any]:
-    node = upid.split(":")[1]
-    for _ in range(1000):
-        status: dict[str, Any] = data(client.get(f"/nodes/{node}/tasks/{upid}/status"))
-        if status["status"] == "stopped":
-            return status
-        time.sleep(0.01)
-    raise AssertionError(f"task {upid} did not finish")
 
 
 def ok(client: httpx.Client, response: httpx.Response) -> None:

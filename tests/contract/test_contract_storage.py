@@ -3,12 +3,12 @@ PVE 9.1 does (issue #16): answers against the schema's `returns`, privileges, co
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from contract_support import data, finish
 
 from pmpc_tui.simulator.handlers_storage import simulated_checksum
 from pmpc_tui.simulator.server import SimulatorThread
@@ -58,21 +58,6 @@ def conforms(value: Any, schema: dict[str, Any]) -> bool:
     if kind == "array" and isinstance(value, list):
         return all(conforms(item, schema.get("items", {})) for item in value)
     return True
-
-
-def data(response: httpx.Response) -> Any:
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
-
-
-def finish(api: httpx.Client, upid: str) -> dict[str, Any]:
-    node = upid.split(":")[1]
-    for _ in range(1000):
-        status: dict[str, Any] = data(api.get(f"/nodes/{node}/tasks/{upid}/status"))
-        if status["status"] == "stopped":
-            return status
-        time.sleep(0.01)
-    raise AssertionError(f"task {upid} did not finish")
 
 
 def log(api: httpx.Client, upid: str) -> list[str]:
