@@ -59,6 +59,17 @@ def api(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
     return asyncio.run(go())
 
 
+def api_done(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
+    """One API call that starts a task, waiting for the task to end (PVE keeps the guest locked until then)."""
+    async def go() -> Any:
+        user, name = sim.info.token_id.split("!", 1)
+        settings = ConnectionSettings(sim.info.url, user, name, sim.info.token_secret, fingerprint=sim.info.fingerprint)
+        async with PVEClient(settings) as client:
+            upid = await getattr(client, method)(path, **data)
+            return await client.wait_task(str(upid), timeout=60, poll=0.05)
+    return asyncio.run(go())
+
+
 def tool(name: str) -> str:
     """Path of a real tool (the venv's bin first); skips the test only when it is genuinely absent."""
     candidate = VENV_BIN / name

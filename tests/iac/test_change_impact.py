@@ -5,7 +5,6 @@ typed count, or MCP allow_destroy=true); lifecycle.prevent_destroy is honoured."
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -154,14 +153,11 @@ async def test_mcp_apply_of_a_destructive_plan_needs_allow_destroy(sim: Simulato
 def test_a_clone_left_smaller_than_its_code_is_resized_never_given_a_blank_disk(
         sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Reported: the second apply set `scsi0=local-lvm:40` (a new blank disk) and lost the cloned OS disk."""
-    from iac_support import api
+    from iac_support import api_done
 
     assert run_cli(workspace, "create", "vm", "--name", "web-03", "--node", "pve1", "--clone", "debian-12-template",
                    "--disk", "40", "--vmid", "150") == 0
-    api(sim, "post", "/nodes/pve1/qemu/100/clone", newid=150, name="web-03", full=1)  # what the old apply left
-    deadline = time.monotonic() + 30
-    while sim.call(lambda: sim.sim.cluster.guests[150].config.get("lock")) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    api_done(sim, "post", "/nodes/pve1/qemu/100/clone", newid=150, name="web-03", full=1)  # what the old apply left
     os_disk = str(config(sim, 150)["scsi0"]).split(",")[0]
     code, plan = plan_json(workspace, capsys)
     web = next(r for r in plan["resources"] if r["vmid"] == 150)

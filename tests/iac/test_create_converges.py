@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from iac_support import api, run_cli
+from iac_support import api_done, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -67,9 +67,9 @@ def test_a_clone_to_another_node_from_local_storage_is_cloned_then_migrated(
 
 def test_a_clone_to_another_node_from_shared_storage_goes_there_directly(
         sim: SimulatorThread, workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    api(sim, "post", "/nodes/pve1/qemu", vmid=120, name="nas-template", memory=1024, scsihw="virtio-scsi-single",
-        scsi0="nas:8", net0="virtio,bridge=vmbr0", ostype="l26")
-    api(sim, "post", "/nodes/pve1/qemu/120/template")
+    api_done(sim, "post", "/nodes/pve1/qemu", vmid=120, name="nas-template", memory=1024, scsihw="virtio-scsi-single",
+             scsi0="nas:8", net0="virtio,bridge=vmbr0", ostype="l26")
+    api_done(sim, "post", "/nodes/pve1/qemu/120/template")
     assert run_cli(workspace, "sync") == 0
     assert run_cli(workspace, "create", "vm", "--name", "app-01", "--node", "pve3", "--clone", "nas-template",
                    "--storage", "nas", "--vmid", "152") == 0

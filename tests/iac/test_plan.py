@@ -77,9 +77,9 @@ def test_removed_code_plans_a_delete_and_new_code_a_create(workspace: Path, caps
 
 def test_unmanaged_guests_are_never_planned_for_deletion(sim: SimulatorThread, workspace: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    from iac_support import api
+    from iac_support import api_done
 
-    api(sim, "post", "/nodes/pve1/qemu", vmid=180, name="made-in-web-ui", memory=512)
+    api_done(sim, "post", "/nodes/pve1/qemu", vmid=180, name="made-in-web-ui", memory=512)
     code, plan = plan_json(workspace, capsys)
     assert code == 0 and all(r["vmid"] != 180 for r in plan["resources"])
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from iac_support import api, run_cli
+from iac_support import api_done, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -51,7 +51,7 @@ def test_drift_finds_changes_behind_the_tools_back_and_unmanaged_guests(
     code, report = cli_json(workspace, capsys, "drift")
     assert code == 0 and report["count"] == 0  # type: ignore[index]
     sim.control("POST", "/guests/103/config", {"memory": 16384})
-    api(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
+    api_done(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
     code, report = cli_json(workspace, capsys, "drift")
     assert code == 2
     assert [(e["vmid"], [c["key"] for c in e["changes"]]) for e in report["changed"]] == [(103, ["memory"])]  # type: ignore[index]
@@ -70,7 +70,7 @@ def test_destroy_needs_the_workspace_name_and_deletes_only_declared_guests(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import pmpc_tui.commands.context as context
 
-    api(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
+    api_done(sim, "post", "/nodes/pve3/qemu", vmid=190, name="made-by-hand", memory=1024)
     monkeypatch.setattr(context, "_ask", lambda prompt: "wrong-name")
     assert run_cli(workspace, "destroy", "--target", "dev-sandbox") == 6  # refused
     assert sim.call(lambda: 109 in sim.sim.cluster.guests)
