@@ -15,7 +15,6 @@ from the model.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation
-from pmpc_tui.nl.blueprints import BlueprintProposal, render_file
+from pmpc_tui.nl.blueprints import BlueprintProposal, place_by_memory, render_file
 from pmpc_tui.pve.errors import PVEError
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ def create_spec(line: str) -> CreateSpec:
     from pmpc_tui.services.iac import CreateSpec
 
     parsed = parse_line(line)
-    if parsed.kind != "command" or parsed.command is None or parsed.command.name != "create":
+    if parsed.kind != "command" or parsed.command is None or parsed.args is None or parsed.command.name != "create":
         raise ValidationFailed("not a create line:", {line: parsed.text or "expected create vm|ct"})
     a = parsed.args
     return CreateSpec(kind=parse_guest_kind(a.kind), name=a.name, node=a.node, cores=a.cores, memory=a.memory,
@@ -107,6 +106,25 @@ async def backend_addresses(ws: Workspace, db: Database, names: list[str]) -> li
     return servers
 
 
+async def node_free_memory(db: Database) -> dict[str, int]:
+    """MiB each online node has left for guests: its memory minus what its running guests are given."""
+    from sqlmodel import select
+
+    from pmpc_tui.services.iac import load_guests
+    from pmpc_tui.state.models import Node
+
+    async with db.session() as session:
+        nodes = (await session.exec(select(Node).where(Node.removed_at == None))).all()  # noqa: E711
+    free = {n.name: n.maxmem // 2**20 for n in nodes if n.status == "online"}
+    for guest in await load_guests(db):
+        if guest.node in free and guest.status == "running":
+            try:
+                free[guest.node] -= int(str(guest.config.get("memory", 512)))
+            except ValueError:
+                continue
+    return free
+
+
 def confirmation(plan: Plan, proposal: BlueprintProposal) -> Confirmation:
     """The one question before applying: typed (the count) when the plan destroys something, else yes/no."""
     if plan.destructive:
@@ -118,13 +136,14 @@ def confirmation(plan: Plan, proposal: BlueprintProposal) -> Confirmation:
                         f"({', '.join(r.name for r in plan.changes)})?")
 
 
-async def _write(ws: Workspace, db: Database, proposal: BlueprintProposal, show: Show) -> list[str]:
+async def _write(ws: Workspace, db: Database, proposal: BlueprintProposal, lines: list[str],
+                 show: Show) -> list[str]:
     """Write the guests and the blueprint's files; returns the resources' addresses."""
     from pmpc_tui.config.files import atomic_write
     from pmpc_tui.services.iac import create_guest
 
     addresses = []
-    for line in proposal.commands:
+    for line in lines:
         result = await create_guest(ws, db, create_spec(line))
         addresses.append(result.address)
         show(f"+ {result.address}: {'VM' if result.kind == 'qemu' else 'CT'} {result.vmid} '{result.name}' "
@@ -161,10 +180,13 @@ async def carry_out_blueprint(proposal: BlueprintProposal, *, session: Session, 
         return False
     undo = await asyncio.to_thread(WorkspaceUndo.take, ws)  # file reads: off the event loop
     try:
-        show(f"writing {len(proposal.commands)} guest(s) into {ws.root}:")
-        for line in proposal.commands:
-            show(f"  {shlex.join(shlex.split(line))}")
-        addresses = await _write(ws, db, proposal, show)
+        lines = proposal.commands
+        if not proposal.parameters.get("node"):  # placed by the blueprint: where the memory is free now
+            lines = place_by_memory(lines, await node_free_memory(db))
+        show(f"writing {len(lines)} guest(s) into {ws.root}:")
+        for line in lines:
+            show(f"  {line}")
+        addresses = await _write(ws, db, proposal, lines, show)
         show("validating the workspace's code…")
         await require_valid(ws, db, client)
         plan = await make_plan(ws, db, client, targets=set(addresses))

@@ -174,7 +174,8 @@ def _read_parameter(key: str, spec: dict[str, Any], text: str, names: Names, onl
 
 def _free_vmids(names: Names, count: int) -> list[int]:
     used = {facts[1] for facts in names.guests.values()}
-    vmids, vmid = [], FIRST_VMID
+    vmids: list[int] = []
+    vmid = FIRST_VMID
     while len(vmids) < count:
         if vmid not in used:
             vmids.append(vmid)
@@ -269,6 +270,27 @@ def match_blueprint(text: str, names: Names, *, online_nodes: list[str] | None =
 def render_file(proposal: BlueprintProposal, template: str, servers: list[dict[str, str]]) -> str:
     """One of the blueprint's extra files, naming the backends' addresses (`servers`: name, address)."""
     return environment().get_template(template).render(**proposal.parameters, servers=servers)
+
+
+def place_by_memory(lines: list[str], free_mib: dict[str, int]) -> list[str]:
+    """The lines with each guest on a node that has room for its memory: among the nodes it fits on, the one
+    holding the fewest of these guests, then the one with the most memory free (nodes in `free_mib` only)."""
+    left = dict(free_mib)
+    placed_here = dict.fromkeys(left, 0)
+    out = []
+    for line in lines:
+        words = shlex.split(line)
+        memory = int(_option(line, "--memory") or 512)
+        fitting = [n for n in left if left[n] >= memory] or list(left)
+        if not fitting or "--node" not in words:
+            out.append(line)
+            continue
+        node = min(fitting, key=lambda n: (placed_here[n], -left[n], n))
+        words[words.index("--node") + 1] = node
+        left[node] -= memory
+        placed_here[node] += 1
+        out.append(shlex.join(words))
+    return out
 
 
 def blueprint_request(text: str, names: Names) -> Proposal | None:

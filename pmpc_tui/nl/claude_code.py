@@ -55,7 +55,8 @@ def command_line(prompt: str, config_path: str) -> list[str]:
 def _tool_note(item: dict[str, Any]) -> str:
     name = str(item.get("name", "?"))
     short = name.removeprefix(TOOL_PREFIX)
-    args = item.get("input") if isinstance(item.get("input"), dict) else {}
+    given = item.get("input")
+    args: dict[str, Any] = given if isinstance(given, dict) else {}
     shown = " ".join(f"{k}={v}" for k, v in list(args.items())[:4] if isinstance(v, str | int | float | bool))
     if not name.startswith(TOOL_PREFIX):
         return f"the model asked for a tool outside proxmox-mpc's read-only server: {short}"
