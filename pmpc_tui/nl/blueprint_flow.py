@@ -183,6 +183,8 @@ async def carry_out_blueprint(proposal: BlueprintProposal, *, session: Session, 
         lines = proposal.commands
         if not proposal.parameters.get("node"):  # placed by the blueprint: where the memory is free now
             lines = place_by_memory(lines, await node_free_memory(db))
+            if lines != proposal.commands:
+                show("placed where the nodes have memory free now (the lines below are the ones written)")
         show(f"writing {len(lines)} guest(s) into {ws.root}:")
         for line in lines:
             show(f"  {line}")

@@ -108,3 +108,16 @@ async def test_requests_that_ask_for_no_blueprint_are_not_turned_into_one(text: 
     assert proposal.blueprint is None
     assert not any(option(c, "--tags").startswith(("k8s,talos", "gitlab", "lb,")) for c in proposal.commands
                    if "--tags" in c)
+
+
+def test_guests_go_where_their_memory_fits() -> None:
+    from pmpc_tui.nl.blueprints import place_by_memory
+
+    found = match_blueprint("create 3 VMs with Talos for a k8s cluster", homelab_cluster_names())
+    assert found is not None
+    free = {"pve1": 21_000, "pve2": 39_000, "pve3": 7_900}  # pve3 cannot start an 8 GiB worker
+    placed = place_by_memory(found.commands, free)
+    nodes = [option(line, "--node") for line in placed]
+    assert "pve3" not in nodes[1:] and len(set(nodes)) == 2  # spread over the nodes with room
+    assert [option(line, "--name") for line in placed] == [option(line, "--name") for line in found.commands]
+    assert all(parse_line(line).kind == "command" for line in placed)
