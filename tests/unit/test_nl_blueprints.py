@@ -54,6 +54,9 @@ def test_a_talos_cluster_request_becomes_control_planes_and_workers() -> None:
     assert all(option(line, "--clone") == "debian-12-template" and option(line, "--node") == "pve2"
                for line in cloned.commands)
     assert sum("control-plane" in line for line in cloned.commands) == 3
+    split = match_blueprint("a talos cluster with 3 control planes and 4 workers", names)
+    assert split is not None and [option(line, "--tags").rsplit(",", 1)[1] for line in split.commands] == \
+        ["control-plane"] * 3 + ["worker"] * 4
 
 
 def test_gitlab_with_runners_honours_the_count() -> None:
