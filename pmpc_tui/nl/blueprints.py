@@ -105,9 +105,16 @@ def environment() -> Environment:
     return env
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Any:
+    """A catalog string (a default, a path, an explanation) as a Jinja2 template, compiled once."""
+    return environment().from_string(source)
+
+
 def _option(line: str, flag: str) -> str | None:
-    words = shlex.split(line)
-    return words[words.index(flag) + 1] if flag in words and words.index(flag) + 1 < len(words) else None
+    """The value after `flag` in a rendered line (a plain word, or one `shlex.quote` put in single quotes)."""
+    m = re.search(rf"(?:^|\s){re.escape(flag)}\s+(?:'([^']*)'|(\S+))", line)
+    return None if m is None else m.group(1) if m.group(1) is not None else m.group(2)
 
 
 def _count(word: str) -> int | None:
@@ -163,7 +170,7 @@ def _read_parameter(key: str, spec: dict[str, Any], text: str, names: Names, onl
     if value is None:
         default = spec.get("default")
         if isinstance(default, str) and "{{" in default:
-            default = environment().from_string(default).render(**values).strip()
+            default = _compiled(default).render(**values).strip()
         value = int(default) if kind == "count" and default is not None else default
     if kind == "count" and value is not None:
         low, high = int(spec.get("min", 0)), int(spec.get("max", 100))
@@ -260,8 +267,8 @@ def match_blueprint(text: str, names: Names, *, online_nodes: list[str] | None =
     broken = _checked(lines)
     if broken:
         return _problem(blueprint, broken, values)
-    explanation = " ".join(environment().from_string(blueprint.explanation).render(**values).split())
-    files = {environment().from_string(path).render(**values): environment().from_string(template).render(**values)
+    explanation = " ".join(_compiled(blueprint.explanation).render(**values).split())
+    files = {_compiled(path).render(**values): _compiled(template).render(**values)
              for path, template in blueprint.files.items()}
     return BlueprintProposal(blueprint.name, blueprint.title, lines, explanation + note, values, files,
                              list(values.get("backends") or []))
