@@ -195,12 +195,21 @@ async def carry_out_blueprint(proposal: BlueprintProposal, *, session: Session, 
         show(render_plan(plan))
         check_plan(plan, allow_destroy=True)  # errors stop here, before the question
         question = confirmation(plan, proposal)
-        if not await confirm(question):
-            await asyncio.to_thread(undo.restore, ws)
-            show("cancelled — nothing was applied and the workspace is as before")
-            return False
-        result = await apply_plan(ws, db, client, plan, progress, allow_destroy=question.kind == TYPED)
+        agreed = await confirm(question)
+    except asyncio.CancelledError:  # interrupted (ctrl+c) before apply: nothing was sent
+        undo.restore(ws)
+        raise
     except PVEError as exc:
+        await asyncio.to_thread(undo.restore, ws)
+        show(f"stopped before anything was sent; the workspace is as before: {exc}")
+        return False
+    if not agreed:
+        await asyncio.to_thread(undo.restore, ws)
+        show("cancelled — nothing was applied and the workspace is as before")
+        return False
+    try:
+        result = await apply_plan(ws, db, client, plan, progress, allow_destroy=question.kind == TYPED)
+    except PVEError as exc:  # apply's own checks refused before sending (an unfinished apply, validate)
         await asyncio.to_thread(undo.restore, ws)
         show(f"stopped before anything was sent; the workspace is as before: {exc}")
         return False

@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
 from iac_support import api
 
 from pmpc_tui.commands.confirmation import YES_NO, Confirmation
@@ -176,3 +177,23 @@ async def test_accepting_gitlab_with_five_runners_creates_six_guests(sim: Simula
     assert runners == [f"gitlab-runner-{i}" for i in range(1, 6)]
     assert guests["gitlab"]["type"] == "qemu" and all(guests[n]["type"] == "lxc" for n in runners)
     assert all(guests[n]["status"] == "running" for n in ["gitlab", *runners])
+
+
+async def test_interrupting_at_the_question_leaves_the_workspace_as_it_was(sim: SimulatorThread,
+                                                                           imported_workspace: Path) -> None:
+    before = workspace_files(imported_workspace)
+    proposal = match_blueprint("set up gitlab with 1 runner", await cluster_names(sim))
+    assert proposal is not None and proposal.understood
+
+    async def ctrl_c(question: Confirmation) -> bool:
+        raise asyncio.CancelledError
+
+    session = Session()
+    session.use_workspace(imported_workspace)
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            await carry_out_blueprint(proposal, session=session, confirm=ctrl_c, show=lambda _t: None,
+                                      progress=lambda _t: None)
+    finally:
+        await session.close()
+    assert workspace_files(imported_workspace) == before
