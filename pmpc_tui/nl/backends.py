@@ -15,16 +15,17 @@ from the model.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
-import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pmpc_tui.nl.parser import CHANGE, DESTRUCTIVE, DESTRUCTIVE_ACTIONS, READ, Proposal
+
+Note = Callable[[str, str], None]  # (text, "info" | "warning"), as nl.flow's
 
 INSTRUCTIONS = ("You turn a Proxmox VE admin's request into proxmox-mpc CLI command lines (without the "
                 "`proxmox-mpc` prefix). Answer with JSON only: {\"commands\": [...], \"explanation\": \"...\"}. "
@@ -118,34 +119,21 @@ async def ask_http(config: BackendConfig, request: str, timeout: float = 30.0) -
     return checked(*_parse_answer(text))
 
 
-async def ask_claude_code(request: str, timeout: float = 120.0) -> Proposal:
-    """Headless Claude Code (`claude -p … --output-format json`), when it is on PATH."""
-    import sys
-    import tempfile
+async def ask_claude_code(request: str, timeout: float = 120.0, note: Note | None = None,
+                          workspace_root: Path | None = None) -> Proposal:
+    """Headless Claude Code with the read-only MCP server (nl/claude_code.py): its stream-json is read as it
+    comes, tool calls become notes, and the final answer is checked like every model's."""
+    from pmpc_tui.nl.claude_code import GUIDANCE, run_claude
 
-    if shutil.which("claude") is None:
-        return Proposal([], 0.0, "claude is not installed", suggestions=["/help"])
-    # the read-only MCP server gives the model the live cluster and workspace as context
-    servers = {"mcpServers": {"proxmox-mpc": {"command": sys.executable,
-                                              "args": ["-m", "pmpc_tui", "mcp", "--read-only"]}}}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump(servers, fh)
-        mcp_config = fh.name
-    try:
-        proc = await asyncio.create_subprocess_exec(
-            "claude", "-p", _prompt(request), "--output-format", "json", "--mcp-config", mcp_config,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
-    finally:
-        Path(mcp_config).unlink(missing_ok=True)
-    try:
-        text = str(json.loads(out.decode()).get("result", ""))
-    except ValueError:
-        text = out.decode(errors="replace")
-    return checked(*_parse_answer(text))
+    outcome = await run_claude(_prompt(request) + GUIDANCE, note or (lambda _text, _level: None), timeout,
+                               workspace_root)
+    if outcome.answer is None:
+        return Proposal([], 0.0, outcome.problem, suggestions=["/help"])
+    return checked(*_parse_answer(outcome.answer))
 
 
-async def ask_model(config: BackendConfig, request: str) -> Proposal:
+async def ask_model(config: BackendConfig, request: str, note: Note | None = None,
+                    workspace_root: Path | None = None) -> Proposal:
     if config.backend == "claude-code":
-        return await ask_claude_code(request)
+        return await ask_claude_code(request, note=note, workspace_root=workspace_root)
     return await ask_http(config, request)

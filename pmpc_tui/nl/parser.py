@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pmpc_tui.commands import registry as risk
 from pmpc_tui.commands.registry import COMMANDS
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
 from pmpc_tui.services.names import Names
+
+if TYPE_CHECKING:
+    from pmpc_tui.nl.blueprints import BlueprintProposal
 
 READ, CHANGE, DESTRUCTIVE = "read", "change", "destructive"
 POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
@@ -37,6 +41,7 @@ class Proposal:
     explanation: str
     safety: str = READ
     suggestions: list[str] = field(default_factory=list)
+    blueprint: BlueprintProposal | None = None  # a multi-step request: nl/blueprint_flow.py carries it out
 
     @property
     def needs_confirmation(self) -> bool:

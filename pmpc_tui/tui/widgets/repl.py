@@ -412,7 +412,8 @@ class ReplPane(Vertical):
             session.write(Text(f"› {command}", style="bold"))
             await self._run(parse_line(command), ask=ask)
 
-        if not await carry_out(proposal, confirm, run):
+        if not await carry_out(proposal, confirm, run, session=app.session,  # a blueprint runs in the session
+                               show=lambda text: session.write(Text(text, style="dim"))):
             session.write(Text("cancelled — nothing was done", style="yellow"))
 
     async def _run(self, parsed: ParsedLine, ask: bool = True) -> None:
