@@ -67,6 +67,8 @@ def build_app(config: WebConfig) -> Starlette:
             yield
         finally:
             await state.sessions.close()
+            if config.server_session is not None:  # its state database (audit log) lives on this loop
+                await config.server_session.close()
 
     app = Starlette(routes=all_routes(), lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, PVEError: pve_error_handler,
