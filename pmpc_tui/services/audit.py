@@ -76,7 +76,6 @@ class AuditFeed:
         import logging
 
         from pmpc_tui.observability.applog import LOGGER_NAME, app_log
-
         from pmpc_tui.state.errors import StateDatabaseError
 
         try:
