@@ -88,6 +88,8 @@ def test_bad_input_is_400_and_sends_nothing(root: httpx.Client, sim: SimulatorTh
         assert r.status_code == 400, (path, body, r.text)
         assert r.json()["error"]["code"] == "USAGE"
     assert root.post("/api/v1/guests/vm/101/start", content=b"[1, 2]").status_code == 400
+    huge = root.post("/api/v1/guests/vm/101/start", content=b'{"x": "' + b"a" * 300_000 + b'"}')
+    assert huge.status_code == 400 and "too large" in huge.json()["error"]["message"]
     assert writes(sim) == before
 
 
