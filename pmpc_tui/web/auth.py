@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException, WebSocketException
 from starlette.requests import HTTPConnection
 
 from pmpc_tui.exit_codes import ExitCode
-from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.pve.errors import AuthenticationFailed
 from pmpc_tui.services.session import Session
 from pmpc_tui.services.web_sessions import WebCluster, WebSession
 from pmpc_tui.web.config import COOKIE, CSRF_HEADER, STATE_CHANGING, web_state
@@ -105,7 +105,7 @@ async def require_user(conn: HTTPConnection, writes: bool | None = None) -> WebU
     if header.startswith("PVEAPIToken="):
         try:
             ws = await state.sessions.for_token(header)
-        except PVEError:
+        except AuthenticationFailed:
             raise _refuse(conn, 401, ExitCode.CONNECT, "the cluster did not accept this API token",
                           "Check the token id and secret (Authorization: PVEAPIToken=USER@REALM!ID=SECRET).") from None
     else:

@@ -177,3 +177,13 @@ def test_a_ticket_the_cluster_no_longer_accepts_asks_to_log_in_again(sim: Simula
             r = client.get("/api/v1/nodes")
             assert r.status_code == 401
             assert "log in again" in r.json()["error"]["next_step"]
+
+
+def test_a_token_check_the_cluster_cannot_answer_is_502_not_a_wrong_token(sim: SimulatorThread) -> None:
+    with live_web(sim, state_name="web-down") as web:
+        sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "/version$"})
+        info = sim.info
+        with web.client(headers={"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}) as c:
+            r = c.get("/api/v1/nodes")
+        assert r.status_code == 502, r.text
+        assert "simulated server fault" in r.json()["error"]["message"]
