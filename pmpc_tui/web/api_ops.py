@@ -12,9 +12,10 @@ from pmpc_tui.web.runner import options, query_body, run, text_value
 
 
 async def cluster_health(request: Request) -> JSONResponse:
-    """API, credentials, database, workspace, quorum, nodes, storage and failed tasks, as this user sees them."""
+    """API, credentials, database, workspace, quorum, nodes, storage and failed tasks, as this user sees them
+    (200 with exit_code ERROR when a check is critical)."""
     user = await require_user(request)
-    return await run(request, user, "health", [])
+    return await run(request, user, "health", [], report=True)
 
 
 async def tasks(request: Request) -> JSONResponse:

@@ -129,8 +129,11 @@ def _parse(command: str, argv: list[str]) -> Any:
 
 
 async def run(request: Request, user: WebUser, command: str, argv: list[str], body: dict[str, Any] | None = None,
-              target: str = "", action: str | None = None, confirm_target: Target | None = None) -> JSONResponse:
+              target: str = "", action: str | None = None, confirm_target: Target | None = None,
+              report: bool = False) -> JSONResponse:
     """Run `command argv` as `user`; changes are audited as `action` on `target`.
+
+    `report`: the result is a report whose findings are its content (health): 200 whatever its exit code.
 
     `confirm_target`: the guest a disruptive command (stop, shutdown, reboot, suspend) interrupts — the body
     must carry `confirm: true` for it.
@@ -169,7 +172,8 @@ async def run(request: Request, user: WebUser, command: str, argv: list[str], bo
                         else f"{code.name}: {redact(result.message or '')[:300]}")
     payload = {"data": result.data, "message": redact(result.message or ""), "exit_code": code.name,
                "log": lines, "correlation_id": cid}
-    return JSONResponse(_jsonable(payload), status_code=STATUS.get(code, 500), headers={"X-Correlation-ID": cid})
+    status = 200 if report else STATUS.get(code, 500)
+    return JSONResponse(_jsonable(payload), status_code=status, headers={"X-Correlation-ID": cid})
 
 
 def _jsonable(value: Any) -> Any:
