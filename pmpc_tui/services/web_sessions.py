@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmpc_tui.config.profiles import Profile
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
 from pmpc_tui.pve.redact import register_secret
@@ -37,6 +38,22 @@ class WebCluster:
     ca_bundle: str | None = None
     state_name: str | None = None  # the profile's state database folder
     ticket_renew_after: float = 3600.0  # seconds; a user's ticket is renewed (with itself) after this
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> WebCluster:
+        """The profile's cluster without its secret (never read: each user brings their own login)."""
+        from urllib.parse import urlsplit
+
+        if profile.backend != "https":
+            raise ValidationFailed(f"profile '{profile.name}' reaches the cluster over SSH; serve needs the HTTPS API",
+                                   {"--profile": "a profile made with `proxmox-mpc connect NAME --url https://…`"})
+        try:
+            urlsplit(profile.url).port  # noqa: B018 - raises on a port out of range or a broken IPv6 literal
+        except ValueError:
+            raise ValidationFailed(f"profile '{profile.name}': its URL is not usable",
+                                   {"--profile": "save it again with `proxmox-mpc connect`"}) from None
+        return cls(url=profile.url, fingerprint=profile.fingerprint, verify_tls=profile.verify_tls,
+                   ca_bundle=profile.ca_bundle, state_name=profile.name)
 
     def settings(self, user: str, **secrets_: str | None) -> ConnectionSettings:
         """Connection settings for one user of this cluster (their ticket or token in `secrets_`)."""
