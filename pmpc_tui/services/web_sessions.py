@@ -128,9 +128,10 @@ class SessionStore:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
         from pmpc_tui.pve.ticket import request_ticket
 
-        register_secret(password)
         settings = self.cluster.settings(userid)
         ticket, ticket_csrf = await asyncio.to_thread(request_ticket, settings, userid, password)
+        # masked from here on (a wrong one is not remembered: every guess would grow the redaction list)
+        register_secret(password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
         session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
         ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
