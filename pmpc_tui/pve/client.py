@@ -45,6 +45,8 @@ class ConnectionSettings:
     token_name: str | None = None
     token_secret: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
+    ticket: str | None = field(default=None, repr=False)  # a ticket someone else logged in for (web sessions)
+    ticket_csrf: str | None = field(default=None, repr=False)  # its CSRFPreventionToken
     verify_tls: bool = True
     fingerprint: str | None = None
     ca_bundle: str | None = None
@@ -98,6 +100,8 @@ class PVEClient:
         self.settings = settings
         register_secret(settings.token_secret)
         register_secret(settings.password)
+        register_secret(settings.ticket)
+        register_secret(settings.ticket_csrf)
         self.max_concurrency = max_concurrency
         self.read_retries = read_retries
         self.backoff = backoff
@@ -122,6 +126,10 @@ class PVEClient:
                 with contextlib.suppress(Exception):
                     session.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def current_ticket(self) -> tuple[str, str] | None:
+        """The ticket and CSRF token in use now (a renewal replaces them), or None with an API token."""
+        return self._ticket.get_tokens() if self._ticket is not None else None  # type: ignore[no-any-return]
 
     async def __aenter__(self) -> PVEClient:
         return await self.connect()
@@ -155,7 +163,7 @@ class PVEClient:
                              timeout=s.timeout)
             session = api._store["session"]
             self._tune_session(session)
-            session.auth = self._ticket = self._ticket_auth(api, verify)
+            session.auth = self._ticket = self._ticket_auth(api, verify)  # a given ticket renews with itself
         api._store["serializer"] = _fast_serializer()
         return api
 
@@ -312,6 +320,8 @@ class PVEClient:
             hint = "" if self.settings.token_name else (
                 f"Check the password of {self.settings.user} in the profile's secret source "
                 "(see `proxmox-mpc connect --help`).")
+            if self.settings.ticket:
+                hint = "The login has expired: log in again."
             raise LoginRefused(str(exc), hint) from None
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc) from None

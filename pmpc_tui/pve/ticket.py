@@ -34,7 +34,14 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
         self._lock = threading.Lock()
         self._tokens = ("", "")  # ticket, CSRF token: replaced together
         self._born = 0.0
-        self._login()
+        self._given = bool(settings.ticket)  # a ticket someone logged in for (a web user): renewed with itself
+        if settings.ticket:
+            register_secret(settings.ticket)
+            register_secret(settings.ticket_csrf)
+            self._tokens = (settings.ticket, settings.ticket_csrf or "")
+            self._born = time.monotonic() - ticket_age(settings.ticket)
+        else:
+            self._login()
 
     @property
     def ticket(self) -> str:
@@ -50,8 +57,10 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
     def _login(self) -> None:
         from proxmoxer.core import AuthenticationError, ResourceException
 
+        # PVE renews a valid ticket given as the password (so a given ticket never needs the user's password)
+        password = self._tokens[0] if self._given else self._password
         resp = self._session.post(self._url, verify=self.verify_ssl, timeout=self.timeout,
-                                  data={"username": self._username, "password": self._password})
+                                  data={"username": self._username, "password": password})
         if resp.status_code in (401, 403):
             raise AuthenticationError(f"the cluster refused the password of {self._username} "
                                       f"({resp.status_code} {resp.reason})")
@@ -77,3 +86,45 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
 
     def get_tokens(self) -> tuple[str, str]:
         return self._tokens
+
+
+def ticket_age(ticket: str) -> float:
+    """Seconds since PVE issued `ticket` (its `PVE:user@realm:HEXTIME::…` stamp); 0 when it has none."""
+    import re
+
+    match = re.match(r"^PVE:[^:]+:([0-9A-Fa-f]{8})::", ticket)
+    return max(0.0, time.time() - int(match.group(1), 16)) if match else 0.0
+
+
+def request_ticket(settings: ConnectionSettings, username: str, password: str) -> tuple[str, str]:
+    """Log `username` (user@realm) in at the cluster of `settings` (its TLS pinning applies): ticket and CSRF token.
+
+    Blocking: call it in a worker thread. Raises AuthenticationFailed when the cluster refuses the password.
+    """
+    import requests
+
+    from pmpc_tui.pve.errors import AuthenticationFailed, ConnectionFailed
+    from pmpc_tui.pve.tls import PinnedAdapter
+
+    verify: bool | str = False if settings.fingerprint else (settings.ca_bundle or settings.verify_tls)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    with requests.Session() as session:
+        session.trust_env = False
+        session.mount("https://", PinnedAdapter(settings.fingerprint))
+        try:
+            resp = session.post(f"https://{host}:{settings.port}/api2/json/access/ticket", verify=verify,
+                                timeout=settings.timeout, data={"username": username, "password": password})
+        except requests.RequestException as exc:
+            raise ConnectionFailed(f"cannot reach the cluster to log in: {type(exc).__name__}",
+                                   "Check that the cluster of the serve profile is up.") from None
+    if resp.status_code in (401, 403):
+        raise AuthenticationFailed("wrong user name, realm or password", "Check them and log in again.")
+    if resp.status_code != 200:
+        raise ConnectionFailed(f"the cluster answered the login with {resp.status_code}", "Try again later.")
+    data = resp.json().get("data") or {}
+    ticket, csrf = str(data.get("ticket", "")), str(data.get("CSRFPreventionToken", ""))
+    if not ticket:
+        raise AuthenticationFailed("wrong user name, realm or password", "Check them and log in again.")
+    register_secret(ticket)
+    register_secret(csrf)
+    return ticket, csrf
