@@ -229,6 +229,15 @@ def _mcp(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=whole_number, default=8765, help="HTTP port (default 8765)")
 
 
+def _serve(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
+    p.add_argument("--port", type=whole_number, default=8443, help="HTTPS port (default 8443; 0 picks a free one)")
+    p.add_argument("--cert", metavar="FILE", help="your TLS certificate (PEM; default: a self-signed one, kept)")
+    p.add_argument("--key", metavar="FILE", help="its private key (PEM), with --cert")
+    p.add_argument("--read-only", action="store_true", help="every route that would change something answers 403")
+    p.add_argument("--json", action="store_true", help='print {"url", "fingerprint"} as one JSON line once listening')
+
+
 def _tasks(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "log", "stop"), default="list")
     p.add_argument("upid", nargs="?", help="task id, for `tasks log UPID` and `tasks stop UPID`")
@@ -352,6 +361,10 @@ COMMANDS: list[Command] = [
     Command("mcp", "serve the workspace and cluster to AI assistants (MCP over stdio, or HTTP with a token)",
             "pmpc_tui.mcp.command:mcp", _mcp, console=False, risk=NEVER_FROM_LANGUAGE,
             examples=("mcp", "mcp --read-only", "mcp --transport http --port 8765")),
+    Command("serve", "serve the web API and console over HTTPS; users log in with their own Proxmox VE account",
+            "pmpc_tui.web.command:serve", _serve, console=False, risk=NEVER_FROM_LANGUAGE,
+            examples=("serve", "serve --read-only", "serve --host 0.0.0.0 --cert site.pem --key site.key",
+                      "serve --port 0 --json")),
 ]
 
 from pmpc_tui.commands import ops_backup  # noqa: E402  (backup create|list|restore)

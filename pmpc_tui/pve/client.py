@@ -45,6 +45,8 @@ class ConnectionSettings:
     token_name: str | None = None
     token_secret: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
+    ticket: str | None = field(default=None, repr=False)  # a ticket someone else logged in for (web sessions)
+    ticket_csrf: str | None = field(default=None, repr=False)  # its CSRFPreventionToken
     verify_tls: bool = True
     fingerprint: str | None = None
     ca_bundle: str | None = None
@@ -98,6 +100,8 @@ class PVEClient:
         self.settings = settings
         register_secret(settings.token_secret)
         register_secret(settings.password)
+        register_secret(settings.ticket)
+        register_secret(settings.ticket_csrf)
         self.max_concurrency = max_concurrency
         self.read_retries = read_retries
         self.backoff = backoff
@@ -155,7 +159,12 @@ class PVEClient:
                              timeout=s.timeout)
             session = api._store["session"]
             self._tune_session(session)
-            session.auth = self._ticket = self._ticket_auth(api, verify)
+            if s.ticket:  # a ticket obtained elsewhere: used as it is, never renewed with a password
+                from pmpc_tui.pve.ticket import GivenTicket
+
+                session.auth = GivenTicket(s.ticket, s.ticket_csrf or "")
+            else:
+                session.auth = self._ticket = self._ticket_auth(api, verify)
         api._store["serializer"] = _fast_serializer()
         return api
 

@@ -77,3 +77,60 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
 
     def get_tokens(self) -> tuple[str, str]:
         return self._tokens
+
+
+class GivenTicket(ProxmoxHTTPAuthBase):  # type: ignore[misc]
+    """A requests auth hook for a ticket obtained elsewhere (a web user's own login): sent, never renewed."""
+
+    def __init__(self, ticket: str, csrf: str) -> None:
+        super().__init__()
+        register_secret(ticket)
+        register_secret(csrf)
+        self._tokens = (ticket, csrf)
+
+    def __call__(self, req: Any) -> Any:
+        ticket, csrf = self._tokens
+        req.headers["Cookie"] = f"PVEAuthCookie={ticket}"
+        if req.method != "GET":
+            req.headers["CSRFPreventionToken"] = csrf
+        return req
+
+    def get_cookies(self) -> Any:
+        return cookiejar_from_dict({"PVEAuthCookie": self._tokens[0]})
+
+    def get_tokens(self) -> tuple[str, str]:
+        return self._tokens
+
+
+def request_ticket(settings: ConnectionSettings, username: str, password: str) -> tuple[str, str]:
+    """Log `username` (user@realm) in at the cluster of `settings` (its TLS pinning applies): ticket and CSRF token.
+
+    Blocking: call it in a worker thread. Raises AuthenticationFailed when the cluster refuses the password.
+    """
+    import requests
+
+    from pmpc_tui.pve.errors import AuthenticationFailed, ConnectionFailed
+    from pmpc_tui.pve.tls import PinnedAdapter
+
+    verify: bool | str = False if settings.fingerprint else (settings.ca_bundle or settings.verify_tls)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    with requests.Session() as session:
+        session.trust_env = False
+        session.mount("https://", PinnedAdapter(settings.fingerprint))
+        try:
+            resp = session.post(f"https://{host}:{settings.port}/api2/json/access/ticket", verify=verify,
+                                timeout=settings.timeout, data={"username": username, "password": password})
+        except requests.RequestException as exc:
+            raise ConnectionFailed(f"cannot reach the cluster to log in: {type(exc).__name__}",
+                                   "Check that the cluster of the serve profile is up.") from None
+    if resp.status_code in (401, 403):
+        raise AuthenticationFailed("wrong user name, realm or password", "Check them and log in again.")
+    if resp.status_code != 200:
+        raise ConnectionFailed(f"the cluster answered the login with {resp.status_code}", "Try again later.")
+    data = resp.json().get("data") or {}
+    ticket, csrf = str(data.get("ticket", "")), str(data.get("CSRFPreventionToken", ""))
+    if not ticket:
+        raise AuthenticationFailed("wrong user name, realm or password", "Check them and log in again.")
+    register_secret(ticket)
+    register_secret(csrf)
+    return ticket, csrf

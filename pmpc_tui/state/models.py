@@ -166,3 +166,16 @@ class ApplyStep(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=Text)
     started_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One state-changing web request (schema 0003): who, what, on which target, how it ended, its correlation ID."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True), index=True)
+    who: str = ""  # user@realm, or user@realm!token
+    client: str = ""  # the caller's address
+    action: str = ""  # login, logout, start, apply, snapshot create …
+    target: str = Field(default="", sa_type=Text)
+    result: str = Field(default="", sa_type=Text)  # ok, or the error's code and message (secrets masked)
+    correlation_id: str = ""

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 from pmpc_tui.state import models  # noqa: F401  (registers the tables)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-REVISIONS = ("0001", "0002")  # oldest first; must match migrations/versions (a test checks)
+REVISIONS = ("0001", "0002", "0003")  # oldest first; must match migrations/versions (a test checks)
 HEAD = REVISIONS[-1]
 VERSION_TABLE = "alembic_version"
 JOURNAL_TABLES = ("applyrun", "applystep")

@@ -1,0 +1,209 @@
+"""Web sessions: each user's own PVE ticket or API token, an idle timeout, CSRF tokens and the login rate limit.
+
+There is no second user database: a login is the cluster's `/access/ticket` with the user's own password, and
+every call the user makes goes out with that ticket (or token), so PVE's ACLs decide what they may do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
+from pmpc_tui.pve.redact import register_secret
+from pmpc_tui.services.session import Session
+
+USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
+REALM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
+TOKEN_HEADER = re.compile(r"PVEAPIToken=([A-Za-z0-9._-]{1,64}@[A-Za-z][A-Za-z0-9._-]{0,31})"
+                          r"!([A-Za-z][A-Za-z0-9._-]{0,63})=([A-Za-z0-9-]{8,128})")
+
+
+@dataclass(frozen=True)
+class WebCluster:
+    """The cluster `serve` was started for: where it is and how its certificate is checked (no credentials)."""
+
+    url: str
+    fingerprint: str | None = None
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    state_name: str | None = None  # the profile's state database folder
+
+    def settings(self, user: str, **secrets_: str | None) -> ConnectionSettings:
+        """Connection settings for one user of this cluster (their ticket or token in `secrets_`)."""
+        return ConnectionSettings(url=self.url, user=user, fingerprint=self.fingerprint, verify_tls=self.verify_tls,
+                                  ca_bundle=self.ca_bundle, **secrets_)  # type: ignore[arg-type]
+
+
+@dataclass
+class WebSession:
+    """One logged-in user: an opaque id (the cookie), a CSRF token, and a `Session` bound to their own ticket."""
+
+    id: str = field(repr=False)
+    userid: str  # user@realm
+    csrf: str = field(repr=False)
+    session: Session = field(repr=False)
+    ticket: str = field(default="", repr=False)
+    ticket_csrf: str = field(default="", repr=False)
+    token_id: str | None = None  # user@realm!name when the caller sent an API token
+    last_seen: float = field(default_factory=time.monotonic)
+
+    @property
+    def username(self) -> str:
+        return self.userid.rsplit("@", 1)[0]
+
+    @property
+    def realm(self) -> str:
+        return self.userid.rsplit("@", 1)[1] if "@" in self.userid else "pam"
+
+    def csrf_matches(self, given: str | None) -> bool:
+        """Constant-time comparison of a request's CSRF header with this session's token."""
+        return given is not None and hmac.compare_digest(given.encode(), self.csrf.encode())
+
+
+def check_login_input(username: str, password: str, realm: str | None) -> str:
+    """The user id (user@realm) of a login form, or ValidationFailed; nothing is sent for bad input."""
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
+        raise ValidationFailed("user name missing or malformed", {"username": "letters, digits, . _ - @"})
+    if not isinstance(password, str) or not password or len(password) > 1024:
+        raise ValidationFailed("password missing", {"password": "required"})
+    if realm is not None and (not isinstance(realm, str) or not REALM.fullmatch(realm)):
+        raise ValidationFailed("realm malformed", {"realm": "such as pam or pve"})
+    if "@" in username:
+        return username
+    return f"{username}@{realm or 'pam'}"
+
+
+def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
+                 workspace: Path | None) -> Session:
+    async def connect() -> PVEClient:
+        return await PVEClient(settings).connect()
+
+    session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
+    session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
+    return session
+
+
+class SessionStore:
+    """Logged-in users in memory, keyed by an opaque random id; idle ones are dropped after `idle_timeout` s."""
+
+    def __init__(self, cluster: WebCluster, idle_timeout: float = 900.0, read_only: bool = False,
+                 workspace: Path | None = None) -> None:
+        self.cluster = cluster
+        self.workspace = workspace
+        self.idle_timeout = idle_timeout
+        self.read_only = read_only
+        self._sessions: dict[str, WebSession] = {}
+        self._tokens: dict[str, WebSession] = {}  # by the SHA-256 of the Authorization header
+
+    async def login(self, userid: str, password: str) -> WebSession:
+        """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
+        from pmpc_tui.pve.ticket import request_ticket
+
+        register_secret(password)
+        settings = self.cluster.settings(userid)
+        ticket, ticket_csrf = await asyncio.to_thread(request_ticket, settings, userid, password)
+        user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
+        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
+        ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
+                        ticket=ticket, ticket_csrf=ticket_csrf)
+        register_secret(ws.id)
+        register_secret(ws.csrf)
+        self._sessions[ws.id] = ws
+        return ws
+
+    async def get(self, session_id: str | None) -> WebSession | None:
+        """The session with this id when it has not been idle too long (it is touched); else None."""
+        await self.expire_idle()
+        ws = self._sessions.get(session_id or "")
+        if ws is not None:
+            ws.last_seen = time.monotonic()
+        return ws
+
+    async def for_token(self, header: str) -> WebSession:
+        """A session for an `Authorization: PVEAPIToken=…` header, checked once at the cluster, then kept idle-timed."""
+        await self.expire_idle()
+        key = hashlib.sha256(header.encode()).hexdigest()
+        ws = self._tokens.get(key)
+        if ws is not None:
+            ws.last_seen = time.monotonic()
+            return ws
+        match = TOKEN_HEADER.fullmatch(header.strip())
+        if match is None:
+            raise AuthenticationFailed("malformed API token", "Send Authorization: PVEAPIToken=USER@REALM!ID=SECRET.")
+        userid, name, secret = match.groups()
+        register_secret(secret)
+        settings = self.cluster.settings(userid, token_name=name, token_secret=secret)
+        session = _session_for(self.cluster, settings, self.read_only, self.workspace)
+        try:
+            await (await session.client()).get("/version")  # the cluster decides whether the token is valid
+        except Exception:
+            await session.close()
+            raise
+        ws = WebSession(id=key, userid=userid, csrf=secrets.token_urlsafe(32), session=session,
+                        token_id=f"{userid}!{name}")
+        self._tokens[key] = ws
+        return ws
+
+    async def logout(self, session_id: str | None) -> bool:
+        """Forget a session and close its client; True when there was one."""
+        ws = self._sessions.pop(session_id or "", None)
+        if ws is None:
+            return False
+        await ws.session.close()
+        return True
+
+    async def expire_idle(self) -> None:
+        """Drop every session idle for longer than the timeout."""
+        now = time.monotonic()
+        for table in (self._sessions, self._tokens):
+            for key, ws in list(table.items()):
+                if now - ws.last_seen > self.idle_timeout:
+                    del table[key]
+                    await ws.session.close()
+
+    def count(self) -> int:
+        return len(self._sessions) + len(self._tokens)
+
+    async def close(self) -> None:
+        """Close every session (the server stops)."""
+        for table in (self._sessions, self._tokens):
+            for ws in table.values():
+                await ws.session.close()
+            table.clear()
+
+
+class LoginLimiter:
+    """Repeated failed logins per user and client: after `limit` failures in `window` s, refused for `lockout` s."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0, lockout: float = 300.0) -> None:
+        self.limit, self.window, self.lockout = limit, window, lockout
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._locked_until: dict[tuple[str, str], float] = {}
+
+    def retry_after(self, userid: str, client: str) -> int | None:
+        """Seconds until this user may try again from this client, or None when they may now."""
+        until = self._locked_until.get((userid.lower(), client), 0.0)
+        left = until - time.monotonic()
+        return max(1, int(left + 0.999)) if left > 0 else None
+
+    def failed(self, userid: str, client: str) -> None:
+        key, now = (userid.lower(), client), time.monotonic()
+        times = self._failures.setdefault(key, deque())
+        times.append(now)
+        while times and now - times[0] > self.window:
+            times.popleft()
+        if len(times) >= self.limit:
+            self._locked_until[key] = now + self.lockout
+            times.clear()
+
+    def succeeded(self, userid: str, client: str) -> None:
+        self._failures.pop((userid.lower(), client), None)

@@ -1,0 +1,1 @@
+"""`proxmox-mpc serve`: the web front end — REST API, events, the console in a browser (a front end: no rules)."""

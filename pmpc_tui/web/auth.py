@@ -1,0 +1,104 @@
+"""Who is calling: a login cookie (plus the CSRF header on changes) or `Authorization: PVEAPIToken=…`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.exceptions import HTTPException, WebSocketException
+from starlette.requests import HTTPConnection
+
+from pmpc_tui.exit_codes import ExitCode
+from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.services.session import Session
+from pmpc_tui.services.web_sessions import WebSession
+from pmpc_tui.web.config import COOKIE, CSRF_HEADER, STATE_CHANGING, web_state
+from pmpc_tui.web.errors import error_body
+
+WS_UNAUTHORIZED = 4401  # WebSocket close code: not logged in (HTTP 401 + 4000)
+WS_FORBIDDEN = 4403
+
+
+class WebRefusal(HTTPException):
+    """An HTTP error whose body is the one error shape (exit-code name and next step)."""
+
+    def __init__(self, status: int, code: ExitCode, message: str, next_step: str = "",
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, message, headers)
+        self.body = error_body(code, message, next_step)
+
+
+@dataclass
+class WebUser:
+    """A logged-in user: their name and realm, and a `Session` bound to their own PVE ticket or API token."""
+
+    username: str
+    realm: str
+    session: Session = field(repr=False)
+    web_session: WebSession = field(repr=False)
+    cluster_url: str = ""
+    cluster_fingerprint: str | None = None
+
+    @property
+    def userid(self) -> str:
+        return f"{self.username}@{self.realm}"
+
+    @property
+    def who(self) -> str:
+        """The name the audit log records: the user, or the API token's id."""
+        return self.web_session.token_id or self.userid
+
+    def pve_env(self) -> dict[str, str]:
+        """Environment variables that hand this user's own credentials to a child console process (never argv).
+
+        PMPC_URL and PMPC_FINGERPRINT say where the cluster is; PMPC_USER is user@realm; a logged-in user passes
+        PMPC_TICKET and PMPC_CSRF (their PVE ticket), an API-token caller PMPC_TOKEN_ID and PMPC_TOKEN_SECRET.
+        """
+        env = {"PMPC_URL": self.cluster_url, "PMPC_USER": self.userid}
+        if self.cluster_fingerprint:
+            env["PMPC_FINGERPRINT"] = self.cluster_fingerprint
+        ws = self.web_session
+        if ws.token_id:
+            settings = self.session.connection_settings()
+            env["PMPC_TOKEN_ID"] = ws.token_id
+            env["PMPC_TOKEN_SECRET"] = settings.token_secret or ""
+        else:
+            env["PMPC_TICKET"] = ws.ticket
+            env["PMPC_CSRF"] = ws.ticket_csrf
+        return env
+
+
+def _refuse(conn: HTTPConnection, status: int, code: ExitCode, message: str, next_step: str) -> WebRefusal:
+    if conn.scope["type"] == "websocket":
+        raise WebSocketException(WS_UNAUTHORIZED if status == 401 else WS_FORBIDDEN, message)
+    return WebRefusal(status, code, message, next_step)
+
+
+async def require_user(conn: HTTPConnection, writes: bool | None = None) -> WebUser:
+    """The caller, or 401 (WebSocket: close 4401); 403 without the CSRF header on a change, or in read-only mode.
+
+    `writes` says whether the route changes something (default: any state-changing HTTP method does).
+    """
+    state = web_state(conn)
+    header = conn.headers.get("authorization", "")
+    if header.startswith("PVEAPIToken "):  # Prometheus' `authorization: {type: PVEAPIToken, credentials: …}`
+        header = "PVEAPIToken=" + header[len("PVEAPIToken "):].strip()
+    method = conn.scope.get("method", "GET")
+    if header.startswith("PVEAPIToken="):
+        try:
+            ws = await state.sessions.for_token(header)
+        except PVEError:
+            raise _refuse(conn, 401, ExitCode.CONNECT, "the cluster did not accept this API token",
+                          "Check the token id and secret (Authorization: PVEAPIToken=USER@REALM!ID=SECRET).") from None
+    else:
+        found = await state.sessions.get(conn.cookies.get(COOKIE))
+        if found is None:
+            raise _refuse(conn, 401, ExitCode.CONNECT, "not logged in (or the login timed out)",
+                          "POST /api/v1/auth/login with username, password and realm.")
+        ws = found
+        if method in STATE_CHANGING and not ws.csrf_matches(conn.headers.get(CSRF_HEADER)):
+            raise _refuse(conn, 403, ExitCode.PERMISSION, f"missing or wrong {CSRF_HEADER} header",
+                          f"Send the csrf_token the login returned as the {CSRF_HEADER} header.")
+    if (method in STATE_CHANGING if writes is None else writes) and state.config.read_only:
+        raise _refuse(conn, 403, ExitCode.PERMISSION, "this server is read-only: nothing is changed",
+                      "Restart `proxmox-mpc serve` without --read-only to make changes.")
+    return WebUser(ws.username, ws.realm, ws.session, ws, state.config.cluster.url, state.config.cluster.fingerprint)
