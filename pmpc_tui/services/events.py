@@ -219,11 +219,15 @@ class EventBus:
 BUS = EventBus()
 
 
-def cluster_of(client: Any) -> str:
-    """The cluster an API client talks to, named by its host (and port)."""
-    settings = getattr(client, "settings", None)
-    url = str(getattr(settings, "url", "") or "")
+def cluster_name(url: str) -> str:
+    """A cluster named by its API's host (and port)."""
     return urlsplit(url if "//" in url else f"//{url}").netloc or url
+
+
+def cluster_of(client: Any) -> str:
+    """The cluster an API client talks to."""
+    settings = getattr(client, "settings", None)
+    return cluster_name(str(getattr(settings, "url", "") or ""))
 
 
 def publish(type_: str, data: Data, *, client: Any = None, cluster: str = "") -> None:

@@ -47,6 +47,9 @@ async def _follow(client: PVEClient, upid: str, guest: Any, timeout: float) -> N
         async for update in follow_task(client, upid, timeout=timeout):
             if update.done:
                 events.publish("task.finished", {**base, "exitstatus": update.exitstatus}, client=client)
+            else:
+                events.publish("task.progress", {**base, "percent": update.percent, "message": update.message},
+                               client=client)
     except TaskFailed as exc:
         events.publish("task.failed", {**base, "exitstatus": exc.exitstatus, "log": exc.log_tail[-10:]},
                        client=client)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import TaskFailed, TaskTimeout
 from pmpc_tui.pve.upid import parse_upid
-from pmpc_tui.services import events
 
 # vzdump: `INFO:  45% (14.4 GiB of 32.0 GiB) in 9s, read: …`
 _VZDUMP = re.compile(r"^INFO:\s+(\d{1,3})% \(([^)]*)\)")
@@ -167,7 +166,6 @@ async def follow_task(client: PVEClient, upid: str, *, timeout: float = 3600.0,
         lines = await client.get(f"/nodes/{node}/tasks/{upid}/log", start=seen, limit=500)
         seen += len(lines)
         if any([reader.feed(entry["t"]) for entry in lines]):
-            events.publish("task.progress", lambda: _progress_data(upid, node, reader.update()), client=client)
             yield reader.update()
             interval = poll
         if status.get("status") == "stopped":
@@ -181,7 +179,3 @@ async def follow_task(client: PVEClient, upid: str, *, timeout: float = 3600.0,
             raise TaskTimeout(upid, timeout)
         await asyncio.sleep(interval)
         interval = min(interval * 1.5, 1.0)
-
-
-def _progress_data(upid: str, node: str, update: ProgressUpdate) -> dict[str, object]:
-    return {"upid": upid, "node": node, "percent": update.percent, "message": update.message}

@@ -131,18 +131,25 @@ class WebhookService:
         self.bus = bus or events.BUS
         self._tasks: list[asyncio.Task[None]] = []
         self._subs: list[events.Subscription] = []
+        self._receivers: list[_Receiver] | None = None
 
     @classmethod
     def for_workspace(cls, ws: Workspace, **options: Any) -> WebhookService:
         return cls(ws.config.webhooks, ws.root, ws.logs_dir / "webhooks.jsonl", **options)
 
-    async def start(self) -> None:
-        """Check every receiver (URL, event types, secret), then start delivering; nothing starts on a problem."""
+    def prepare(self) -> None:
+        """Check every receiver (URL, event types, secret): WebhookConfigError names the first problem."""
         receivers = []
         for hook in self.hooks:
             check_hook(hook)
-            receivers.append(_Receiver(hook, await asyncio.to_thread(read_secret, hook, self.root)))
-        for receiver in receivers:
+            receivers.append(_Receiver(hook, read_secret(hook, self.root)))
+        self._receivers = receivers
+
+    async def start(self) -> None:
+        """Start delivering (checking first unless `prepare` ran); nothing starts on a problem."""
+        if self._receivers is None:
+            await asyncio.to_thread(self.prepare)
+        for receiver in self._receivers or []:
             sub = self.bus.subscribe(receiver.hook.events)
             self._subs.append(sub)
             self._tasks.append(asyncio.create_task(self._run(receiver, sub), name=f"webhook {receiver.hook.url}"))
@@ -212,3 +219,12 @@ def _reason(exc: Exception, url: str) -> str:
     if url != shown_url(url):
         text = text.replace(url, shown_url(url))
     return text[:200]
+
+
+async def webhooks_for(ws: Workspace | None) -> WebhookService | None:
+    """The workspace's webhooks, checked (secrets read) and ready to start; None when it configures none."""
+    if ws is None or not ws.config.webhooks:
+        return None
+    service = WebhookService.for_workspace(ws)
+    await asyncio.to_thread(service.prepare)
+    return service

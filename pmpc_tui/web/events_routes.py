@@ -11,11 +11,14 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.services import events
+from pmpc_tui.web.auth import require_user
+from pmpc_tui.web.errors import error_response
 
 PATH = "/api/v1/events"
 HEARTBEAT = 15.0  # seconds of quiet before a heartbeat
@@ -39,15 +42,13 @@ def _wants_sse(request: Request) -> bool:
 
 async def events_sse(request: Request) -> Response:
     """Server-Sent Events: `id`, `event` (the type) and `data` (the event JSON) per event."""
-    from pmpc_tui.web.auth import require_user
-
     await require_user(request)
     if not _wants_sse(request):
-        return JSONResponse({"error": "this URL streams events: open a WebSocket, or send "
-                                      "'Accept: text/event-stream'"}, status_code=406)
+        return error_response(406, ExitCode.USAGE, "this URL streams events",
+                              "Open it as a WebSocket, or send 'Accept: text/event-stream'.")
     types, error = _types(request.query_params.get("types"))
     if error is not None:
-        return JSONResponse({"error": error}, status_code=400)
+        return error_response(400, ExitCode.USAGE, error, "Leave out ?types= for every event type.")
     sub = events.BUS.subscribe(types)
     return StreamingResponse(_sse_stream(sub), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
@@ -79,11 +80,9 @@ def _listed(types: frozenset[str] | None) -> list[str] | None:
 
 async def events_websocket(websocket: WebSocket) -> None:
     """The same stream over a WebSocket: one JSON text message per event."""
-    from pmpc_tui.web.auth import require_user
-
-    await require_user(websocket)  # closes with 4401 when not logged in
+    await websocket.accept()  # accepted first, so that a refusal reaches the client as close code 4401
+    await require_user(websocket)
     types, error = _types(websocket.query_params.get("types"))
-    await websocket.accept()
     if error is not None:
         await websocket.close(code=4400, reason=error[:120])
         return
