@@ -103,6 +103,7 @@ class SessionStore:
         self.read_only = read_only
         self._sessions: dict[str, WebSession] = {}
         self._tokens: dict[str, WebSession] = {}  # by the SHA-256 of the Authorization header
+        self._token_lock = asyncio.Lock()  # two first requests with one token make one session
 
     async def login(self, userid: str, password: str) -> WebSession:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
@@ -131,6 +132,10 @@ class SessionStore:
     async def for_token(self, header: str) -> WebSession:
         """A session for an `Authorization: PVEAPIToken=…` header, checked once at the cluster, then kept idle-timed."""
         await self.expire_idle()
+        async with self._token_lock:
+            return await self._for_token(header)
+
+    async def _for_token(self, header: str) -> WebSession:
         key = hashlib.sha256(header.encode()).hexdigest()
         ws = self._tokens.get(key)
         if ws is not None:
