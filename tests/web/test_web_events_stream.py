@@ -172,3 +172,26 @@ def test_a_quiet_stream_sends_heartbeats_and_a_closed_one_is_forgotten(
         assert next(line for line in lines if line.startswith("event: ")) == "event: events.subscribed"
         assert next(line for line in lines if line.startswith(":")).startswith(": heartbeat ")
     assert no_subscribers_left()
+
+
+def test_a_user_sees_only_the_events_pve_lets_them_see(web: LiveWeb, root: httpx.Client,
+                                                         sim: SimulatorThread) -> None:
+    from pmpc_tui.simulator.auth import ACLEntry, User
+
+    def add_user() -> None:  # may use VM 101 only (PVEVMUser on /vms/101): no Sys.Audit anywhere
+        sim.sim.access.users["vmuser@pve"] = User("vmuser@pve", "vmuser-pass-123")
+        sim.sim.access.acl.append(ACLEntry("/vms/101", "vmuser@pve", "PVEVMUser"))
+
+    sim.call(add_user)
+    user, _ = web.login("vmuser", "vmuser-pass-123", realm="pve")
+    with contextlib.closing(user), events_socket(web, user) as ws, events_socket(web, root) as everything:
+        assert next_event(ws)["type"] == next_event(everything)["type"] == "events.subscribed"
+        for vmid in (102, 101):
+            answer = root.post(f"/api/v1/guests/vm/{vmid}/stop", json={"confirm": True, "wait": True})
+            assert answer.status_code == 200, answer.text
+        seen_by_root = events_until(everything, "guest.status")
+        assert seen_by_root[-1]["data"]["vmid"] == 102  # root sees all of it, from the first stop on
+        assert any(e["type"] == "task.started" for e in seen_by_root)
+        first = next_event(ws, timeout=60)
+    # root's tasks (no Sys.Audit on the nodes) and VM 102 (no VM.Audit) never reached this user
+    assert first["type"] == "guest.status" and first["data"]["vmid"] == 101
