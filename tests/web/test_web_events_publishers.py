@@ -64,7 +64,7 @@ async def test_an_apply_publishes_its_start_each_step_and_its_end(imported_works
                 got = await drain(sub)
     finally:
         await db.close()
-    assert [e.type for e in got][0] == "apply.started" and got[-1].type == "apply.finished"
+    assert got[0].type == "apply.started" and got[-1].type == "apply.finished"
     assert got[0].data["run_id"] == result.run_id == got[-1].data["run_id"]
     steps = [(e.data["address"], e.data["status"]) for e in got if e.type == "apply.step"]
     address = next(s["address"] for s in got[0].data["steps"] if s["vmid"] == 101)
