@@ -7,6 +7,9 @@ import contextlib
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -228,3 +231,19 @@ def test_a_task_that_fails_after_a_request_to_serve_reaches_the_webhook(
     event = json.loads(body)
     assert event["type"] == "task.failed" and "already running" in event["data"]["exitstatus"]
     assert event["correlation_id"] == answer.headers["X-Correlation-ID"]
+
+
+def test_serve_refuses_to_start_with_a_secret_file_others_may_read(sim: SimulatorThread, tmp_path: Path) -> None:
+    from iac_support import cli_environment
+
+    secret = tmp_path / "hook.secret"
+    secret.write_text(SECRET)
+    secret.chmod(0o644)
+    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\nprofile: lab\n")
+    add_webhook(tmp_path, "https://hooks.example/x", "task.failed", f"secret_file: {secret}")
+    with cli_environment(sim, tmp_path):
+        result = subprocess.run([sys.executable, "-m", "pmpc_tui", "serve", "--port", "0", "--json"], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert result.returncode == 64, result.stderr
+    assert "0644" in result.stderr and "chmod 600" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr and SECRET not in result.stderr
