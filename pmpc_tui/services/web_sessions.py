@@ -36,11 +36,13 @@ class WebCluster:
     verify_tls: bool = True
     ca_bundle: str | None = None
     state_name: str | None = None  # the profile's state database folder
+    ticket_renew_after: float = 3600.0  # seconds; a user's ticket is renewed (with itself) after this
 
     def settings(self, user: str, **secrets_: str | None) -> ConnectionSettings:
         """Connection settings for one user of this cluster (their ticket or token in `secrets_`)."""
         return ConnectionSettings(url=self.url, user=user, fingerprint=self.fingerprint, verify_tls=self.verify_tls,
-                                  ca_bundle=self.ca_bundle, **secrets_)  # type: ignore[arg-type]
+                                  ca_bundle=self.ca_bundle, ticket_renew_after=self.ticket_renew_after,
+                                  **secrets_)  # type: ignore[arg-type]
 
 
 @dataclass
