@@ -58,7 +58,7 @@ class EventAccess:
     async def _read(self, path: str) -> frozenset[str]:
         try:
             answer: Any = await self.client.request("GET", "/access/permissions", {"path": path})
-        except PVEError:
-            return frozenset()  # unknown: not shown
+        except (PVEError, RuntimeError, OSError):  # refused, or the user's session closed: not shown
+            return frozenset()
         held = answer.get(path, {}) if isinstance(answer, dict) else {}
         return frozenset(p for p, v in held.items() if v)
