@@ -92,5 +92,5 @@ class AuditFeed:
                 "levelname": "WARNING" if failed else "INFO", "created": row.at.timestamp(),
                 "msg": f"web: {row.who} {row.action} {row.target} → {row.result}", "cid": row.correlation_id,
                 "op": f"web {row.action}"})
-            app_log().handle(record)
+            app_log().emit(record)  # not handle(): its filter would put the poller's correlation ID on it
         return len(rows)
