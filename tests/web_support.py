@@ -46,7 +46,7 @@ def set_password(sim: SimulatorThread, userid: str, password: str) -> None:
 @contextlib.contextmanager
 def live_web(sim: SimulatorThread, *, read_only: bool = False, idle_timeout: float = 900.0, login_limit: int = 5,
              login_lockout: float = 300.0, workspace: Path | None = None, state_name: str = "web-test",
-             ticket_renew_after: float = 3600.0) -> Iterator[LiveWeb]:
+             ticket_renew_after: float = 3600.0, webhooks: Any = None) -> Iterator[LiveWeb]:
     """`proxmox-mpc serve` for the simulator's cluster, in-process on a free loopback port, over TLS."""
     cluster = WebCluster(url=sim.info.url, fingerprint=sim.info.fingerprint, state_name=state_name,
                          ticket_renew_after=ticket_renew_after)
@@ -55,7 +55,7 @@ def live_web(sim: SimulatorThread, *, read_only: bool = False, idle_timeout: flo
     cert = server_certificate(None, None)
     config = WebConfig(cluster=cluster, server_session=server_session, read_only=read_only, idle_timeout=idle_timeout,
                        login_limit=login_limit, login_lockout=login_lockout, workspace=workspace,
-                       fingerprint=cert.fingerprint)
+                       fingerprint=cert.fingerprint, webhooks=webhooks)
     app = build_app(config)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, ssl_certfile=str(cert.cert_file),
                                            ssl_keyfile=str(cert.key_file), log_level="warning", lifespan="on",
