@@ -1,0 +1,423 @@
+"""The bpg mapping of QEMU VMs: config → `proxmox_virtual_environment_vm` body, body → config, canonical view."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+from urllib.parse import quote as urlquote
+from urllib.parse import unquote as urlunquote
+
+from pmpc_tui.iac.bpg_common import (
+    GuestState,
+    Mapped,
+    dns_config,
+    gib,
+    header_config,
+    header_view,
+    indexed,
+    ip_addresses,
+    ip_config,
+    num,
+    opt,
+    put_dns,
+    put_header,
+    put_startup,
+    split_volume,
+    startup_config,
+    volume_format,
+)
+from pmpc_tui.iac.hcl import Body
+from pmpc_tui.iac.pveconf import GiB, flag, format_props, parse_props, parse_size
+
+NIC_MODELS = {"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e", "i82551", "i82557b",
+              "i82559er", "ne2k_isa", "ne2k_pci", "pcnet", "rtl8139", "virtio", "vmxnet3"}
+DISK_RE = re.compile(r"^(ide|sata|scsi|virtio)(\d+)$")
+BUS_ORDER = {"ide": 0, "sata": 1, "scsi": 2, "virtio": 3}
+
+_DISK_BOOL = {"iothread": "iothread", "ssd": "ssd", "backup": "backup", "replicate": "replicate"}
+_DISK_STR = {"discard": "discard", "cache": "cache", "aio": "aio", "serial": "serial"}
+_DISK_DEFAULTS = {"discard": "ignore", "iothread": False, "ssd": False, "backup": True, "replicate": True,
+                  "cache": "none", "aio": "io_uring"}
+
+
+def disk_block(iface: str, props: dict[str, str], warnings: list[str]) -> Body | None:
+    """A `disk` block of a drive's properties (None for a pass-through device)."""
+    file = props.get("file", "")
+    if ":" not in file:
+        warnings.append(f"{iface}: pass-through device {file} is not managed")
+        return None
+    store, path = split_volume(file)
+    disk: Body = {"interface": iface, "datastore_id": store, "path_in_datastore": path,
+                  "file_format": props.get("format") or volume_format(path),
+                  "size": gib(props.get("size", "0"), iface, warnings)}
+    for key, value in props.items():
+        if key in _DISK_BOOL:
+            disk[_DISK_BOOL[key]] = flag(value)
+        elif key in _DISK_STR:
+            disk[_DISK_STR[key]] = value
+        elif key not in ("file", "size", "format", "media"):
+            warnings.append(f"{iface}: option {key}={value} is not managed")
+    return disk
+
+
+def nic_block(props: dict[str, str]) -> Body:
+    """A `network_device` block of a NIC's properties."""
+    model = next((k for k in props if k in NIC_MODELS), props.get("model", "virtio"))
+    mac = props.get(model) or props.get("macaddr", "")
+    nic: Body = {"model": model, "bridge": props.get("bridge", ""), "firewall": flag(props.get("firewall", "0"))}
+    if mac:
+        nic["mac_address"] = mac.upper()
+    if "tag" in props:
+        nic["vlan_id"] = int(props["tag"])
+    if "trunks" in props:
+        nic["trunks"] = props["trunks"]
+    if "mtu" in props:
+        nic["mtu"] = int(props["mtu"])
+    if "queues" in props:
+        nic["queues"] = int(props["queues"])
+    if "rate" in props:
+        nic["rate_limit"] = num(props["rate"])
+    if flag(props.get("link_down", "0")):
+        nic["disconnected"] = True
+    return nic
+
+
+
+def vm_body(g: GuestState, m: Mapped) -> None:
+    """Fill `m` with the VM resource body describing `g` (and what it could not describe)."""
+    c, w, body = g.config, m.warnings, m.body
+    body["name"] = str(c.get("name", g.name))
+    put_header(g, body, {"on_boot": flag(c.get("onboot", 0))})
+    if "bios" in c:
+        body["bios"] = str(c["bios"])
+    if "machine" in c:
+        body["machine"] = str(c["machine"])
+    body["scsi_hardware"] = str(c.get("scsihw", "lsi"))
+    if "boot" in c:
+        boot = parse_props(str(c["boot"]), "legacy")
+        if "order" in boot:
+            body["boot_order"] = [d for d in boot["order"].split(";") if d]
+        else:
+            w.append(f"boot: legacy boot setting {c['boot']} is not managed")
+    for key, name in (("acpi", "acpi"), ("tablet", "tablet_device")):
+        if key in c:
+            body[name] = flag(c[key])
+    for key, name in (("keyboard", "keyboard_layout"), ("hotplug", "hotplug"), ("args", "kvm_arguments"),
+                      ("hookscript", "hook_script_file_id")):
+        if key in c:
+            body[name] = str(c[key])
+    if "agent" in c:
+        agent = parse_props(str(c["agent"]), "enabled")
+        block: Body = {"enabled": flag(agent.get("enabled", "0"))}
+        if "fstrim_cloned_disks" in agent:
+            block["trim"] = flag(agent["fstrim_cloned_disks"])
+        if "type" in agent:
+            block["type"] = agent["type"]
+        body["agent"] = [block]
+    # absent keys stay absent: the provider then reads back exactly its own default (no diff)
+    cpu: Body = {"cores": int(c.get("cores", 1)), "sockets": int(c.get("sockets", 1))}
+    cpu_props = parse_props(str(c["cpu"]), "cputype") if "cpu" in c else {}
+    if "cputype" in cpu_props:
+        cpu["type"] = cpu_props["cputype"]
+    if cpu_props.get("flags"):
+        cpu["flags"] = [f for f in cpu_props["flags"].split(";") if f]
+    if "numa" in c:
+        cpu["numa"] = flag(c["numa"])
+    if "vcpus" in c:
+        cpu["hotplugged"] = int(c["vcpus"])
+    if "cpulimit" in c:
+        cpu["limit"] = num(str(c["cpulimit"]))
+    if "cpuunits" in c:
+        cpu["units"] = int(c["cpuunits"])
+    if "affinity" in c:
+        cpu["affinity"] = str(c["affinity"])
+    if "arch" in c:
+        cpu["architecture"] = str(c["arch"])
+    body["cpu"] = [cpu]
+    dedicated = int(c.get("memory", 512))
+    memory: Body = {"dedicated": dedicated}
+    if "balloon" in c:
+        memory["floating"] = int(c["balloon"])
+    if "shares" in c:
+        memory["shared"] = int(c["shares"])
+    if "hugepages" in c:
+        memory["hugepages"] = str(c["hugepages"])
+    if "keephugepages" in c:
+        memory["keep_hugepages"] = flag(c["keephugepages"])
+    body["memory"] = [memory]
+    body["operating_system"] = [{"type": str(c.get("ostype", "other"))}]
+
+    disks: list[Body] = []
+    cdroms: list[Body] = []
+    cloudinit: Body | None = None
+    drives = sorted(((DISK_RE.match(k), k) for k in c if DISK_RE.match(k)),
+                    key=lambda t: (BUS_ORDER[t[0].group(1)], int(t[0].group(2))))  # type: ignore[union-attr]
+    for _, iface in drives:
+        props = parse_props(str(c[iface]), "file")
+        if props.get("media") == "cdrom":
+            file = props.get("file", "none")
+            if "cloudinit" in file:
+                cloudinit = {"datastore_id": split_volume(file)[0], "interface": iface}
+            else:
+                cdroms.append({"enabled": True, "file_id": file, "interface": iface})
+            continue
+        disk = disk_block(iface, props, w)
+        if disk is None:
+            m.unmanaged.append(iface)
+        else:
+            disks.append(disk)
+    if disks:
+        body["disk"] = disks
+    if cdroms:
+        body["cdrom"] = cdroms[:1]
+        for extra in cdroms[1:]:
+            w.append(f"{extra['interface']}: only one CD-ROM drive can be managed")
+            m.unmanaged.append(str(extra["interface"]))
+    if "efidisk0" in c:
+        p = parse_props(str(c["efidisk0"]), "file")
+        store, path = split_volume(p.get("file", ""))
+        efi: Body = {"datastore_id": store, "file_format": p.get("format") or volume_format(path),
+                     "type": p.get("efitype", "2m")}
+        if "pre-enrolled-keys" in p:
+            efi["pre_enrolled_keys"] = flag(p["pre-enrolled-keys"])
+        body["efi_disk"] = [efi]
+    if "tpmstate0" in c:
+        p = parse_props(str(c["tpmstate0"]), "file")
+        body["tpm_state"] = [{"datastore_id": split_volume(p.get("file", ""))[0],
+                              "version": p.get("version", "v1.2")}]
+
+    nets = indexed(c, "net")
+    if nets:
+        body["network_device"] = [nic_block(parse_props(nets[i])) if i in nets else {"enabled": False}
+                                  for i in range(max(nets) + 1)]
+
+    ipconfigs = indexed(c, "ipconfig")
+    init_keys = ("ciuser", "sshkeys", "nameserver", "searchdomain", "cicustom", "ciupgrade")
+    if cloudinit is not None or ipconfigs or any(k in c for k in init_keys):
+        init: Body = dict(cloudinit or {})
+        if cloudinit is None:
+            w.append("cloud-init settings without a cloud-init drive")
+        put_dns(c, init)
+        if ipconfigs:
+            blocks = []
+            for i in range(max(ipconfigs) + 1):
+                blocks.append(ip_config(parse_props(ipconfigs.get(i, ""))))
+            init["ip_config"] = blocks
+        if "ciuser" in c or "sshkeys" in c:
+            account: Body = {}
+            if "ciuser" in c:
+                account["username"] = str(c["ciuser"])
+            if "sshkeys" in c:
+                account["keys"] = [k for k in urlunquote(str(c["sshkeys"])).splitlines() if k.strip()]
+            init["user_account"] = [account]
+        if "cicustom" in c:
+            custom = parse_props(str(c["cicustom"]))
+            for key in ("user", "network", "meta", "vendor"):
+                if key in custom:
+                    init[f"{key}_data_file_id"] = custom[key]
+        if "ciupgrade" in c:
+            init["upgrade"] = flag(c["ciupgrade"])
+        body["initialization"] = [init]
+
+    serials = indexed(c, "serial")
+    if serials:
+        body["serial_device"] = [{"device": serials.get(i, "socket")} for i in range(max(serials) + 1)]
+        for i in range(max(serials) + 1):
+            if i not in serials:
+                w.append(f"serial{i}: gap in serial ports; written as a socket")
+    if "vga" in c:
+        p = parse_props(str(c["vga"]), "type")
+        vga: Body = {"type": p.get("type", "std")}
+        if "memory" in p:
+            vga["memory"] = int(p["memory"])
+        if "clipboard" in p:
+            vga["clipboard"] = p["clipboard"]
+        body["vga"] = [vga]
+    if "smbios1" in c:
+        p = parse_props(str(c["smbios1"]))
+        if "uuid" in p:
+            body["smbios"] = [{"uuid": p["uuid"]}]
+        if set(p) - {"uuid"}:
+            w.append("smbios1: only the uuid is managed")
+    put_startup(c, body)
+
+
+def vm_config(body: Body) -> dict[str, Any]:
+    """The PVE config a VM resource body asks for."""
+    c: dict[str, Any] = {"name": body.get("name", "")}
+    header_config(body, c, {"onboot": int(bool(body.get("on_boot", True)))})
+    for name, key in (("bios", "bios"), ("machine", "machine"), ("scsi_hardware", "scsihw"),
+                      ("keyboard_layout", "keyboard"), ("hotplug", "hotplug"), ("kvm_arguments", "args"),
+                      ("hook_script_file_id", "hookscript")):
+        if name in body:
+            c[key] = body[name]
+    if "boot_order" in body:
+        c["boot"] = "order=" + ";".join(body["boot_order"])
+    for name, key in (("acpi", "acpi"), ("tablet_device", "tablet")):
+        if name in body:
+            c[key] = int(bool(body[name]))
+    for agent in body.get("agent", []):
+        c["agent"] = format_props([("enabled", str(int(bool(agent.get("enabled", False))))),
+                                   ("fstrim_cloned_disks", str(int(agent["trim"])) if "trim" in agent else None),
+                                   ("type", agent.get("type"))])
+    for cpu in body.get("cpu", []):
+        c["cores"] = int(cpu.get("cores", 1))
+        c["sockets"] = int(cpu.get("sockets", 1))
+        flags = ";".join(cpu.get("flags", [])) or None
+        if "type" in cpu:
+            cputype = str(cpu["type"])
+            c["cpu"] = format_props([("cputype", cputype), ("flags", flags)]) if flags else cputype
+        for name, key in (("numa", "numa"), ("hotplugged", "vcpus"), ("limit", "cpulimit"), ("units", "cpuunits"),
+                          ("affinity", "affinity"), ("architecture", "arch")):
+            if name in cpu:
+                c[key] = int(cpu[name]) if isinstance(cpu[name], bool) else cpu[name]
+    for mem in body.get("memory", []):
+        c["memory"] = str(mem.get("dedicated", 512))
+        if "floating" in mem:
+            c["balloon"] = int(mem["floating"])
+        for name, key in (("shared", "shares"), ("hugepages", "hugepages"), ("keep_hugepages", "keephugepages")):
+            if name in mem:
+                c[key] = int(mem[name]) if isinstance(mem[name], bool) else mem[name]
+    for os_ in body.get("operating_system", []):
+        c["ostype"] = os_.get("type", "other")
+    for disk in body.get("disk", []):
+        store = disk.get("datastore_id", "local-lvm")
+        size = int(disk.get("size", 8))
+        path = disk.get("path_in_datastore")
+        file = f"{store}:{path}" if path else f"{store}:{size}"
+        items: list[tuple[str, str | None]] = [("file", file)]
+        fmt = disk.get("file_format")
+        if fmt and path and fmt != volume_format(path):
+            items.append(("format", fmt))
+        for key, name in sorted(_DISK_BOOL.items()):
+            if name in disk:
+                items.append((key, str(int(bool(disk[name])))))
+        for key, name in sorted(_DISK_STR.items()):
+            if name in disk:
+                items.append((key, str(disk[name])))
+        items.append(("size", f"{size}G"))
+        c[disk["interface"]] = format_props(items, bare_first=True)
+    for cd in body.get("cdrom", []):
+        if cd.get("enabled", True):
+            c[cd.get("interface", "ide3")] = f"{cd.get('file_id', 'cdrom')},media=cdrom"
+    for efi in body.get("efi_disk", []):
+        items = [("file", f"{efi.get('datastore_id', 'local-lvm')}:1"), ("efitype", efi.get("type", "2m"))]
+        if "pre_enrolled_keys" in efi:
+            items.append(("pre-enrolled-keys", str(int(bool(efi["pre_enrolled_keys"])))))
+        c["efidisk0"] = format_props(items, bare_first=True)
+    for tpm in body.get("tpm_state", []):
+        c["tpmstate0"] = format_props([("file", f"{tpm.get('datastore_id', 'local-lvm')}:1"),
+                                       ("version", tpm.get("version", "v2.0"))], bare_first=True)
+    for i, nic in enumerate(body.get("network_device", [])):
+        if nic.get("enabled", True) is False:
+            continue
+        model = nic.get("model", "virtio")
+        items = [(model, nic.get("mac_address")), ("bridge", nic.get("bridge", "vmbr0"))]
+        if nic.get("mac_address") is None:
+            items = [("model", model), ("bridge", nic.get("bridge", "vmbr0"))]
+        items.append(("firewall", str(int(bool(nic.get("firewall", False))))))
+        for name, key in (("vlan_id", "tag"), ("trunks", "trunks"), ("mtu", "mtu"), ("queues", "queues"),
+                          ("rate_limit", "rate")):
+            if name in nic:
+                items.append((key, str(nic[name])))
+        if nic.get("disconnected"):
+            items.append(("link_down", "1"))
+        c[f"net{i}"] = format_props(items)
+    for init in body.get("initialization", []):
+        store = init.get("datastore_id", "local-lvm")
+        c[init.get("interface", "ide2")] = f"{store}:cloudinit,media=cdrom"  # how PVE is asked to make one
+        dns_config(init, c)
+        for i, ipc in enumerate(init.get("ip_config", [])):
+            v4, v6 = ip_addresses(ipc)
+            text = format_props([("ip", v4.get("address")), ("gw", v4.get("gateway")),
+                                 ("ip6", v6.get("address")), ("gw6", v6.get("gateway"))])
+            if text:
+                c[f"ipconfig{i}"] = text
+        for account in init.get("user_account", []):
+            if "username" in account:
+                c["ciuser"] = account["username"]
+            if account.get("keys"):
+                c["sshkeys"] = urlquote("\n".join(account["keys"]) + "\n", safe="")
+        custom = [(key, init.get(f"{key}_data_file_id")) for key in ("user", "network", "meta", "vendor")]
+        if any(v for _, v in custom):
+            c["cicustom"] = format_props(custom)
+        if "upgrade" in init:
+            c["ciupgrade"] = int(bool(init["upgrade"]))
+    for i, serial in enumerate(body.get("serial_device", [])):
+        c[f"serial{i}"] = serial.get("device", "socket")
+    for vga in body.get("vga", []):
+        c["vga"] = format_props([("type", vga.get("type", "std")), ("memory", opt(vga.get("memory"))),
+                                 ("clipboard", vga.get("clipboard"))], bare_first=True)
+    for smbios in body.get("smbios", []):
+        if "uuid" in smbios:
+            c["smbios1"] = f"uuid={smbios['uuid']}"
+    startup_config(body, c)
+    return c
+
+
+def drive_view(props: dict[str, str]) -> dict[str, Any]:
+    """Canonical values of one drive (defaults left out)."""
+    view: dict[str, Any] = {}
+    file = props.get("file", "")
+    if props.get("media") == "cdrom":
+        if "cloudinit" in file:
+            return {"cloudinit": split_volume(file)[0]}
+        return {"cdrom": file}
+    view["file"] = file
+    view["size"] = math.ceil(parse_size(props.get("size", "0")) / GiB)
+    fmt = props.get("format")
+    if fmt and fmt != volume_format(split_volume(file)[1]):
+        view["format"] = fmt
+    for key in list(_DISK_BOOL) + list(_DISK_STR):
+        if key in props:
+            value: Any = flag(props[key]) if key in _DISK_BOOL else props[key]
+            if value != _DISK_DEFAULTS.get(key):
+                view[key] = value
+    return view
+
+
+def vm_view(c: dict[str, Any]) -> dict[str, Any]:
+    """Canonical values of every key managed on a VM (defaults filled, property strings parsed)."""
+    v: dict[str, Any] = {
+        **header_view(c), "name": c.get("name"),
+        "bios": c.get("bios", "seabios"), "machine": c.get("machine"), "ostype": c.get("ostype", "other"),
+        "scsihw": c.get("scsihw", "lsi"), "acpi": flag(c.get("acpi", 1)), "tablet": flag(c.get("tablet", 1)),
+        "keyboard": c.get("keyboard"), "hotplug": c.get("hotplug", "network,disk,usb"), "args": c.get("args"),
+        "cores": int(c.get("cores", 1)), "sockets": int(c.get("sockets", 1)), "numa": flag(c.get("numa", 0)),
+        "vcpus": int(c.get("vcpus", 0)), "affinity": c.get("affinity"), "arch": c.get("arch"),
+        "shares": int(c.get("shares", 1000)),
+        "hugepages": c.get("hugepages"), "keephugepages": flag(c.get("keephugepages", 0)),
+        "ciuser": c.get("ciuser"),
+        "sshkeys": [k for k in urlunquote(str(c.get("sshkeys", ""))).splitlines() if k.strip()],
+        "cicustom": parse_props(str(c.get("cicustom", ""))), "ciupgrade": flag(c.get("ciupgrade", 1)),
+        "vga": parse_props(str(c.get("vga", "std")), "type"),
+        "smbios_uuid": parse_props(str(c.get("smbios1", ""))).get("uuid"),
+    }
+    v["balloon"] = int(c.get("balloon", v["memory"]))
+    boot = parse_props(str(c.get("boot", "")), "legacy")
+    v["boot"] = boot.get("order", "").split(";") if "order" in boot else boot.get("legacy")
+    agent = parse_props(str(c.get("agent", "0")), "enabled")
+    v["agent"] = {"enabled": flag(agent.get("enabled", "0")), "trim": flag(agent.get("fstrim_cloned_disks", "0")),
+                  "type": agent.get("type", "virtio")}
+    cpu = parse_props(str(c.get("cpu", "kvm64")), "cputype")
+    v["cpu"] = {"type": cpu.get("cputype", "kvm64"), "flags": [f for f in cpu.get("flags", "").split(";") if f]}
+    for key in c:
+        if DISK_RE.match(key):
+            v[key] = drive_view(parse_props(str(c[key]), "file"))
+        elif re.fullmatch(r"net\d+", key):
+            nic = nic_block(parse_props(str(c[key])))
+            nic.setdefault("disconnected", False)
+            v[key] = nic
+        elif re.fullmatch(r"ipconfig\d+", key):
+            v[key] = parse_props(str(c[key]))
+        elif re.fullmatch(r"serial\d+", key):
+            v[key] = str(c[key])
+    if "efidisk0" in c:
+        p = parse_props(str(c["efidisk0"]), "file")
+        v["efidisk0"] = {"storage": split_volume(p.get("file", ""))[0], "efitype": p.get("efitype", "2m"),
+                         "pre-enrolled-keys": flag(p.get("pre-enrolled-keys", "0"))}
+    if "tpmstate0" in c:
+        p = parse_props(str(c["tpmstate0"]), "file")
+        v["tpmstate0"] = {"storage": split_volume(p.get("file", ""))[0], "version": p.get("version", "v1.2")}
+    return v
