@@ -24,7 +24,7 @@ from pmpc_tui.services.migrate import (
     parse_storage,
     storages_by_node,
 )
-from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
+from pmpc_tui.services.task_progress import ProgressUpdate, follow_plan
 
 
 @dataclass
@@ -140,10 +140,6 @@ async def start_clone(client: PVEClient, plan: ClonePlan) -> ClonePlan:
     return plan
 
 
-async def follow_clone(client: PVEClient, plan: ClonePlan, *, timeout: float = 3600.0
-                       ) -> AsyncIterator[ProgressUpdate]:
+def follow_clone(client: PVEClient, plan: ClonePlan, *, timeout: float = 3600.0) -> AsyncIterator[ProgressUpdate]:
     """Progress from the task log until it ends (the last update has the exit status)."""
-    async for update in follow_task(client, plan.upid or "", timeout=timeout):
-        if update.done:
-            plan.exitstatus = update.exitstatus or "OK"
-        yield update
+    return follow_plan(client, plan, timeout=timeout)

@@ -115,8 +115,8 @@ class DiskResult:
     notice: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
-                "type": self.guest.kind, "disk": self.disk, "dry_run": self.dry_run, "detail": self.detail,
+        return {"action": self.action, **self.guest.fields,
+                "disk": self.disk, "dry_run": self.dry_run, "detail": self.detail,
                 "size_before": self.size_before, "size_after": self.size_after, "upid": self.upid,
                 "exitstatus": self.exitstatus, "notes": self.notes, "notice": self.notice}
 

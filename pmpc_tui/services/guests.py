@@ -26,8 +26,8 @@ class ActionResult:
     exitstatus: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
-                "type": self.guest.kind, "dry_run": self.dry_run, "upid": self.upid, "exitstatus": self.exitstatus}
+        return {"action": self.action, **self.guest.fields,
+                "dry_run": self.dry_run, "upid": self.upid, "exitstatus": self.exitstatus}
 
     @property
     def message(self) -> str:

@@ -16,7 +16,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind, shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
-from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
+from pmpc_tui.services.task_progress import ProgressUpdate, follow_plan
 
 NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 STORAGE_ID = re.compile(r"[a-z][a-z0-9\-_.]*[a-z0-9]", re.ASCII)
@@ -194,13 +194,10 @@ async def start_migrate(client: PVEClient, plan: MigratePlan) -> MigratePlan:
     return plan
 
 
-async def follow_migrate(client: PVEClient, plan: MigratePlan, *, timeout: float = 3600.0
-                         ) -> AsyncIterator[ProgressUpdate]:
+def follow_migrate(client: PVEClient, plan: MigratePlan, *, timeout: float = 3600.0
+                   ) -> AsyncIterator[ProgressUpdate]:
     """Progress from the task log until it ends (the last update has the exit status)."""
-    async for update in follow_task(client, plan.upid or "", timeout=timeout):
-        if update.done:
-            plan.exitstatus = update.exitstatus or "OK"
-        yield update
+    return follow_plan(client, plan, timeout=timeout)
 
 
 @dataclass
