@@ -20,7 +20,7 @@ from pmpc_tui.services.task_progress import ProgressUpdate
 from pmpc_tui.tui.screens.base import proxmox_app
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.tui.widgets.form_dialog import FormDialog
-from pmpc_tui.tui.widgets.task_progress import ProgressScreen
+from pmpc_tui.tui.widgets.task_progress import follow_in_dialog
 
 
 class CloneFormScreen(FormDialog[dict[str, Any]]):
@@ -85,12 +85,7 @@ async def ask_and_clone(screen: Any, kind: str, rows: list[dict[str, Any]]) -> N
             async for update in clones.follow_clone(client, plan):
                 yield update
 
-        def finished(outcome: str | None) -> None:
-            app.refresh_data()
-            if outcome:
-                app.notify(f"clone of {label} as {choice['name']}: {outcome}", timeout=5)
-
-        app.push_screen(ProgressScreen(f"Cloning {label} as {choice['name']}", run), finished)
+        follow_in_dialog(app, f"Cloning {label} as {choice['name']}", run, f"clone of {label} as {choice['name']}")
 
     app.push_screen(CloneFormScreen(label, str(row.get("name") or row["vmid"]), nodes, node,
                                     bool(row.get("template"))), chosen)

@@ -17,7 +17,7 @@ from pmpc_tui.services import migrate as migrations
 from pmpc_tui.services.task_progress import ProgressUpdate
 from pmpc_tui.tui.screens.base import proxmox_app
 from pmpc_tui.tui.widgets.form_dialog import FormDialog
-from pmpc_tui.tui.widgets.task_progress import ProgressScreen
+from pmpc_tui.tui.widgets.task_progress import follow_in_dialog
 
 
 class MigrateFormScreen(FormDialog[dict[str, Any]]):
@@ -92,11 +92,7 @@ async def ask_and_migrate(screen: Any, kind: str, rows: list[dict[str, Any]]) ->
             if notice:
                 app.notify(notice, title="Drift", severity="warning", timeout=10)
 
-        def finished(outcome: str | None) -> None:
-            app.refresh_data()
-            if outcome:
-                app.notify(f"migration of {label} to {choice['node']}: {outcome}", timeout=5)
-
-        app.push_screen(ProgressScreen(f"Migrating {label} to {choice['node']}", run), finished)
+        follow_in_dialog(app, f"Migrating {label} to {choice['node']}", run,
+                         f"migration of {label} to {choice['node']}")
 
     app.push_screen(MigrateFormScreen(label, nodes, kind, running), chosen)
