@@ -141,6 +141,14 @@ def header_view(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def put_cpu_limits(c: dict[str, Any], cpu: Body) -> None:
+    """The CPU limit and weight of a config into a `cpu` block."""
+    if "cpulimit" in c:
+        cpu["limit"] = num(str(c["cpulimit"]))
+    if "cpuunits" in c:
+        cpu["units"] = int(c["cpuunits"])
+
+
 # --- startup, DNS, IP addresses -------------------------------------------------------------
 def put_startup(c: dict[str, Any], body: Body) -> None:
     """The `startup` block of a config's startup order and delays."""

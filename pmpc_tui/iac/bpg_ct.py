@@ -19,6 +19,7 @@ from pmpc_tui.iac.bpg_common import (
     ip_config,
     num,
     opt,
+    put_cpu_limits,
     put_dns,
     put_header,
     put_startup,
@@ -44,10 +45,7 @@ def ct_body(g: GuestState, m: Mapped, ct_template: str | None) -> None:
         cpu["cores"] = int(c["cores"])
     else:
         w.append("cores: not set (all host cores); the provider's default of 1 core would apply")
-    if "cpulimit" in c:
-        cpu["limit"] = num(str(c["cpulimit"]))
-    if "cpuunits" in c:
-        cpu["units"] = int(c["cpuunits"])
+    put_cpu_limits(c, cpu)
     body["cpu"] = [cpu]
     memory = {"dedicated": int(c.get("memory", 512))}
     if "swap" in c:

@@ -20,6 +20,7 @@ from pmpc_tui.iac.bpg_common import (
     ip_config,
     num,
     opt,
+    put_cpu_limits,
     put_dns,
     put_header,
     put_startup,
@@ -126,10 +127,7 @@ def vm_body(g: GuestState, m: Mapped) -> None:
         cpu["numa"] = flag(c["numa"])
     if "vcpus" in c:
         cpu["hotplugged"] = int(c["vcpus"])
-    if "cpulimit" in c:
-        cpu["limit"] = num(str(c["cpulimit"]))
-    if "cpuunits" in c:
-        cpu["units"] = int(c["cpuunits"])
+    put_cpu_limits(c, cpu)
     if "affinity" in c:
         cpu["affinity"] = str(c["affinity"])
     if "arch" in c:
