@@ -5,7 +5,8 @@ describes it completely; `body_to_config` turns a body back into the PVE config 
 `managed_view` is the canonical form both are compared in: for every key we manage, a config and
 `body_to_config(guest_to_body(config))` have the same view — so a plan right after import changes
 nothing. Keys we do not manage are listed by `unmanaged_keys` (see docs/iac.md). The parts both kinds
-share live in `bpg_common`, the VM mapping in `bpg_vm`, the container mapping in `bpg_ct`.
+share live in `bpg_common`, the VM mapping in `bpg_vm` (its drives in `bpg_vm_drives`, cloud-init in
+`bpg_cloudinit`), the container mapping in `bpg_ct`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from pmpc_tui.iac.bpg_common import DesiredConfig, GuestState, Mapped
 from pmpc_tui.iac.bpg_ct import IMPORTED_CT_TEMPLATE, ct_body, ct_config, ct_view
-from pmpc_tui.iac.bpg_vm import BUS_ORDER, DISK_RE, NIC_MODELS, vm_body, vm_config, vm_view
+from pmpc_tui.iac.bpg_vm import NIC_MODELS, vm_body, vm_config, vm_view
+from pmpc_tui.iac.bpg_vm_drives import BUS_ORDER, DISK_RE
 from pmpc_tui.iac.hcl import Body, Expr
 
 __all__ = ["BUS_ORDER", "CT_TYPE", "DISK_RE", "IMPORTED_CT_TEMPLATE", "MANAGED", "NIC_MODELS", "PVE_OWNED",

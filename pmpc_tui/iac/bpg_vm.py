@@ -1,65 +1,32 @@
-"""The bpg mapping of QEMU VMs: config → `proxmox_virtual_environment_vm` body, body → config, canonical view."""
+"""The bpg mapping of QEMU VMs: config → `proxmox_virtual_environment_vm` body, body → config, canonical view
+(drives in `bpg_vm_drives`, cloud-init in `bpg_cloudinit`)."""
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
-from urllib.parse import quote as urlquote
 from urllib.parse import unquote as urlunquote
 
+from pmpc_tui.iac.bpg_cloudinit import cloud_init_config, put_cloud_init
 from pmpc_tui.iac.bpg_common import (
     GuestState,
     Mapped,
-    dns_config,
-    gib,
     header_config,
     header_view,
     indexed,
-    ip_addresses,
-    ip_config,
     num,
     opt,
     put_cpu_limits,
-    put_dns,
     put_header,
     put_startup,
-    split_volume,
     startup_config,
-    volume_format,
 )
+from pmpc_tui.iac.bpg_vm_drives import drives_config, put_drive_views, put_drives
 from pmpc_tui.iac.hcl import Body
-from pmpc_tui.iac.pveconf import GiB, flag, format_props, parse_props, parse_size
+from pmpc_tui.iac.pveconf import flag, format_props, parse_props
 
 NIC_MODELS = {"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e", "i82551", "i82557b",
               "i82559er", "ne2k_isa", "ne2k_pci", "pcnet", "rtl8139", "virtio", "vmxnet3"}
-DISK_RE = re.compile(r"^(ide|sata|scsi|virtio)(\d+)$")
-BUS_ORDER = {"ide": 0, "sata": 1, "scsi": 2, "virtio": 3}
-
-_DISK_BOOL = {"iothread": "iothread", "ssd": "ssd", "backup": "backup", "replicate": "replicate"}
-_DISK_STR = {"discard": "discard", "cache": "cache", "aio": "aio", "serial": "serial"}
-_DISK_DEFAULTS = {"discard": "ignore", "iothread": False, "ssd": False, "backup": True, "replicate": True,
-                  "cache": "none", "aio": "io_uring"}
-
-
-def disk_block(iface: str, props: dict[str, str], warnings: list[str]) -> Body | None:
-    """A `disk` block of a drive's properties (None for a pass-through device)."""
-    file = props.get("file", "")
-    if ":" not in file:
-        warnings.append(f"{iface}: pass-through device {file} is not managed")
-        return None
-    store, path = split_volume(file)
-    disk: Body = {"interface": iface, "datastore_id": store, "path_in_datastore": path,
-                  "file_format": props.get("format") or volume_format(path),
-                  "size": gib(props.get("size", "0"), iface, warnings)}
-    for key, value in props.items():
-        if key in _DISK_BOOL:
-            disk[_DISK_BOOL[key]] = flag(value)
-        elif key in _DISK_STR:
-            disk[_DISK_STR[key]] = value
-        elif key not in ("file", "size", "format", "media"):
-            warnings.append(f"{iface}: option {key}={value} is not managed")
-    return disk
 
 
 def nic_block(props: dict[str, str]) -> Body:
@@ -146,77 +113,14 @@ def vm_body(g: GuestState, m: Mapped) -> None:
     body["memory"] = [memory]
     body["operating_system"] = [{"type": str(c.get("ostype", "other"))}]
 
-    disks: list[Body] = []
-    cdroms: list[Body] = []
-    cloudinit: Body | None = None
-    drives = sorted(((DISK_RE.match(k), k) for k in c if DISK_RE.match(k)),
-                    key=lambda t: (BUS_ORDER[t[0].group(1)], int(t[0].group(2))))  # type: ignore[union-attr]
-    for _, iface in drives:
-        props = parse_props(str(c[iface]), "file")
-        if props.get("media") == "cdrom":
-            file = props.get("file", "none")
-            if "cloudinit" in file:
-                cloudinit = {"datastore_id": split_volume(file)[0], "interface": iface}
-            else:
-                cdroms.append({"enabled": True, "file_id": file, "interface": iface})
-            continue
-        disk = disk_block(iface, props, w)
-        if disk is None:
-            m.unmanaged.append(iface)
-        else:
-            disks.append(disk)
-    if disks:
-        body["disk"] = disks
-    if cdroms:
-        body["cdrom"] = cdroms[:1]
-        for extra in cdroms[1:]:
-            w.append(f"{extra['interface']}: only one CD-ROM drive can be managed")
-            m.unmanaged.append(str(extra["interface"]))
-    if "efidisk0" in c:
-        p = parse_props(str(c["efidisk0"]), "file")
-        store, path = split_volume(p.get("file", ""))
-        efi: Body = {"datastore_id": store, "file_format": p.get("format") or volume_format(path),
-                     "type": p.get("efitype", "2m")}
-        if "pre-enrolled-keys" in p:
-            efi["pre_enrolled_keys"] = flag(p["pre-enrolled-keys"])
-        body["efi_disk"] = [efi]
-    if "tpmstate0" in c:
-        p = parse_props(str(c["tpmstate0"]), "file")
-        body["tpm_state"] = [{"datastore_id": split_volume(p.get("file", ""))[0],
-                              "version": p.get("version", "v1.2")}]
+    cloudinit = put_drives(c, m)
 
     nets = indexed(c, "net")
     if nets:
         body["network_device"] = [nic_block(parse_props(nets[i])) if i in nets else {"enabled": False}
                                   for i in range(max(nets) + 1)]
 
-    ipconfigs = indexed(c, "ipconfig")
-    init_keys = ("ciuser", "sshkeys", "nameserver", "searchdomain", "cicustom", "ciupgrade")
-    if cloudinit is not None or ipconfigs or any(k in c for k in init_keys):
-        init: Body = dict(cloudinit or {})
-        if cloudinit is None:
-            w.append("cloud-init settings without a cloud-init drive")
-        put_dns(c, init)
-        if ipconfigs:
-            blocks = []
-            for i in range(max(ipconfigs) + 1):
-                blocks.append(ip_config(parse_props(ipconfigs.get(i, ""))))
-            init["ip_config"] = blocks
-        if "ciuser" in c or "sshkeys" in c:
-            account: Body = {}
-            if "ciuser" in c:
-                account["username"] = str(c["ciuser"])
-            if "sshkeys" in c:
-                account["keys"] = [k for k in urlunquote(str(c["sshkeys"])).splitlines() if k.strip()]
-            init["user_account"] = [account]
-        if "cicustom" in c:
-            custom = parse_props(str(c["cicustom"]))
-            for key in ("user", "network", "meta", "vendor"):
-                if key in custom:
-                    init[f"{key}_data_file_id"] = custom[key]
-        if "ciupgrade" in c:
-            init["upgrade"] = flag(c["ciupgrade"])
-        body["initialization"] = [init]
+    put_cloud_init(c, cloudinit, body, w)
 
     serials = indexed(c, "serial")
     if serials:
@@ -279,34 +183,7 @@ def vm_config(body: Body) -> dict[str, Any]:
                 c[key] = int(mem[name]) if isinstance(mem[name], bool) else mem[name]
     for os_ in body.get("operating_system", []):
         c["ostype"] = os_.get("type", "other")
-    for disk in body.get("disk", []):
-        store = disk.get("datastore_id", "local-lvm")
-        size = int(disk.get("size", 8))
-        path = disk.get("path_in_datastore")
-        file = f"{store}:{path}" if path else f"{store}:{size}"
-        items: list[tuple[str, str | None]] = [("file", file)]
-        fmt = disk.get("file_format")
-        if fmt and path and fmt != volume_format(path):
-            items.append(("format", fmt))
-        for key, name in sorted(_DISK_BOOL.items()):
-            if name in disk:
-                items.append((key, str(int(bool(disk[name])))))
-        for key, name in sorted(_DISK_STR.items()):
-            if name in disk:
-                items.append((key, str(disk[name])))
-        items.append(("size", f"{size}G"))
-        c[disk["interface"]] = format_props(items, bare_first=True)
-    for cd in body.get("cdrom", []):
-        if cd.get("enabled", True):
-            c[cd.get("interface", "ide3")] = f"{cd.get('file_id', 'cdrom')},media=cdrom"
-    for efi in body.get("efi_disk", []):
-        items = [("file", f"{efi.get('datastore_id', 'local-lvm')}:1"), ("efitype", efi.get("type", "2m"))]
-        if "pre_enrolled_keys" in efi:
-            items.append(("pre-enrolled-keys", str(int(bool(efi["pre_enrolled_keys"])))))
-        c["efidisk0"] = format_props(items, bare_first=True)
-    for tpm in body.get("tpm_state", []):
-        c["tpmstate0"] = format_props([("file", f"{tpm.get('datastore_id', 'local-lvm')}:1"),
-                                       ("version", tpm.get("version", "v2.0"))], bare_first=True)
+    drives_config(body, c)
     for i, nic in enumerate(body.get("network_device", [])):
         if nic.get("enabled", True) is False:
             continue
@@ -322,26 +199,7 @@ def vm_config(body: Body) -> dict[str, Any]:
         if nic.get("disconnected"):
             items.append(("link_down", "1"))
         c[f"net{i}"] = format_props(items)
-    for init in body.get("initialization", []):
-        store = init.get("datastore_id", "local-lvm")
-        c[init.get("interface", "ide2")] = f"{store}:cloudinit,media=cdrom"  # how PVE is asked to make one
-        dns_config(init, c)
-        for i, ipc in enumerate(init.get("ip_config", [])):
-            v4, v6 = ip_addresses(ipc)
-            text = format_props([("ip", v4.get("address")), ("gw", v4.get("gateway")),
-                                 ("ip6", v6.get("address")), ("gw6", v6.get("gateway"))])
-            if text:
-                c[f"ipconfig{i}"] = text
-        for account in init.get("user_account", []):
-            if "username" in account:
-                c["ciuser"] = account["username"]
-            if account.get("keys"):
-                c["sshkeys"] = urlquote("\n".join(account["keys"]) + "\n", safe="")
-        custom = [(key, init.get(f"{key}_data_file_id")) for key in ("user", "network", "meta", "vendor")]
-        if any(v for _, v in custom):
-            c["cicustom"] = format_props(custom)
-        if "upgrade" in init:
-            c["ciupgrade"] = int(bool(init["upgrade"]))
+    cloud_init_config(body, c)
     for i, serial in enumerate(body.get("serial_device", [])):
         c[f"serial{i}"] = serial.get("device", "socket")
     for vga in body.get("vga", []):
@@ -352,27 +210,6 @@ def vm_config(body: Body) -> dict[str, Any]:
             c["smbios1"] = f"uuid={smbios['uuid']}"
     startup_config(body, c)
     return c
-
-
-def drive_view(props: dict[str, str]) -> dict[str, Any]:
-    """Canonical values of one drive (defaults left out)."""
-    view: dict[str, Any] = {}
-    file = props.get("file", "")
-    if props.get("media") == "cdrom":
-        if "cloudinit" in file:
-            return {"cloudinit": split_volume(file)[0]}
-        return {"cdrom": file}
-    view["file"] = file
-    view["size"] = math.ceil(parse_size(props.get("size", "0")) / GiB)
-    fmt = props.get("format")
-    if fmt and fmt != volume_format(split_volume(file)[1]):
-        view["format"] = fmt
-    for key in list(_DISK_BOOL) + list(_DISK_STR):
-        if key in props:
-            value: Any = flag(props[key]) if key in _DISK_BOOL else props[key]
-            if value != _DISK_DEFAULTS.get(key):
-                view[key] = value
-    return view
 
 
 def vm_view(c: dict[str, Any]) -> dict[str, Any]:
@@ -400,10 +237,9 @@ def vm_view(c: dict[str, Any]) -> dict[str, Any]:
                   "type": agent.get("type", "virtio")}
     cpu = parse_props(str(c.get("cpu", "kvm64")), "cputype")
     v["cpu"] = {"type": cpu.get("cputype", "kvm64"), "flags": [f for f in cpu.get("flags", "").split(";") if f]}
+    put_drive_views(c, v)
     for key in c:
-        if DISK_RE.match(key):
-            v[key] = drive_view(parse_props(str(c[key]), "file"))
-        elif re.fullmatch(r"net\d+", key):
+        if re.fullmatch(r"net\d+", key):
             nic = nic_block(parse_props(str(c[key])))
             nic.setdefault("disconnected", False)
             v[key] = nic
@@ -411,11 +247,4 @@ def vm_view(c: dict[str, Any]) -> dict[str, Any]:
             v[key] = parse_props(str(c[key]))
         elif re.fullmatch(r"serial\d+", key):
             v[key] = str(c[key])
-    if "efidisk0" in c:
-        p = parse_props(str(c["efidisk0"]), "file")
-        v["efidisk0"] = {"storage": split_volume(p.get("file", ""))[0], "efitype": p.get("efitype", "2m"),
-                         "pre-enrolled-keys": flag(p.get("pre-enrolled-keys", "0"))}
-    if "tpmstate0" in c:
-        p = parse_props(str(c["tpmstate0"]), "file")
-        v["tpmstate0"] = {"storage": split_volume(p.get("file", ""))[0], "version": p.get("version", "v1.2")}
     return v
