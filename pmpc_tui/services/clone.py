@@ -24,6 +24,7 @@ from pmpc_tui.services.migrate import (
     parse_storage,
     storages_by_node,
 )
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.task_progress import ProgressUpdate, follow_plan
 
 
@@ -61,11 +62,7 @@ class ClonePlan:
         label = "VM" if self.source.kind == "qemu" else "CT"
         what = (f"{'linked' if self.linked else 'full'} clone of {self.source.label} as {label} {self.newid} "
                 f"({self.name}) on {self.node}")
-        if self.dry_run:
-            return f"would create a {what} (dry run: nothing sent)"
-        if self.exitstatus:
-            return f"{what}: {self.exitstatus}"
-        return f"{what}: task {self.upid}"
+        return outcome(what, self.dry_run, self.exitstatus, self.upid, would=f"create a {what}")
 
 
 def check_clone_inputs(kind: str, source: str | int, name: str, vmid: str | int | None, node: str | None,

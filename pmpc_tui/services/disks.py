@@ -18,6 +18,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.snapshots import Started
 
 log = logging.getLogger("pmpc.disks")
@@ -123,14 +124,9 @@ class DiskResult:
     @property
     def message(self) -> str:
         what = f"{self.action} {self.disk} of {self.guest.label}" + (f" {self.detail}" if self.detail else "")
-        if self.dry_run:
-            text = f"would {what} (dry run: nothing sent)"
-        elif self.exitstatus:
-            text = f"{what}: {self.exitstatus}"
-        elif self.upid:
-            text = f"{what}: task {self.upid}"
-        else:
-            text = what
+        text = what  # a change PVE made without a task reads as it is
+        if self.dry_run or self.exitstatus or self.upid:
+            text = outcome(what, self.dry_run, self.exitstatus, self.upid)
         lines = [text, *self.notes]
         if self.notice:
             lines.append(self.notice)

@@ -10,6 +10,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 
 log = logging.getLogger("pmpc.guests")
 POWER_ACTIONS = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
@@ -31,11 +32,7 @@ class ActionResult:
 
     @property
     def message(self) -> str:
-        if self.dry_run:
-            return f"would {self.action} {self.guest.label} (dry run: nothing sent)"
-        if self.exitstatus:
-            return f"{self.action} {self.guest.label}: {self.exitstatus}"
-        return f"{self.action} {self.guest.label}: task {self.upid}"
+        return outcome(f"{self.action} {self.guest.label}", self.dry_run, self.exitstatus, self.upid)
 
 
 async def power_action(client: PVEClient, kind: str, ident: int | str, action: str, *, wait: bool = False,

@@ -17,6 +17,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, PVEError, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 
 log = logging.getLogger("pmpc.snapshots")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]+", re.ASCII)
@@ -158,14 +159,9 @@ class SnapshotResult:
         target = (f"{self.guest.label} as '{self.name}'" if self.action == "create"
                   else f"{self.guest.label} to '{self.name}'" if self.action == "rollback"
                   else f"'{self.name}' of {self.guest.label}")
-        if self.dry_run:
-            text = f"would {verb} {target} (dry run: nothing sent)"
-        elif self.exitstatus:
-            text = f"{verb} {target}: {self.exitstatus}"
-            if self.status_after:
-                text += f" — now {self.status_after}"
-        else:
-            text = f"{verb} {target}: task {self.upid}"
+        text = outcome(f"{verb} {target}", self.dry_run, self.exitstatus, self.upid)
+        if self.exitstatus and not self.dry_run and self.status_after:
+            text += f" — now {self.status_after}"
         return "\n".join([text, *self.notes])
 
 
