@@ -24,8 +24,9 @@ from pmpc_tui.services.migrate import (
     parse_storage,
     storages_by_node,
 )
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.task_events import watch_task
-from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
+from pmpc_tui.services.task_progress import ProgressUpdate, follow_plan
 
 
 @dataclass
@@ -62,11 +63,7 @@ class ClonePlan:
         label = "VM" if self.source.kind == "qemu" else "CT"
         what = (f"{'linked' if self.linked else 'full'} clone of {self.source.label} as {label} {self.newid} "
                 f"({self.name}) on {self.node}")
-        if self.dry_run:
-            return f"would create a {what} (dry run: nothing sent)"
-        if self.exitstatus:
-            return f"{what}: {self.exitstatus}"
-        return f"{what}: task {self.upid}"
+        return outcome(what, self.dry_run, self.exitstatus, self.upid, would=f"create a {what}")
 
 
 def check_clone_inputs(kind: str, source: str | int, name: str, vmid: str | int | None, node: str | None,
@@ -142,10 +139,6 @@ async def start_clone(client: PVEClient, plan: ClonePlan) -> ClonePlan:
     return plan
 
 
-async def follow_clone(client: PVEClient, plan: ClonePlan, *, timeout: float = 3600.0
-                       ) -> AsyncIterator[ProgressUpdate]:
+def follow_clone(client: PVEClient, plan: ClonePlan, *, timeout: float = 3600.0) -> AsyncIterator[ProgressUpdate]:
     """Progress from the task log until it ends (the last update has the exit status)."""
-    async for update in follow_task(client, plan.upid or "", timeout=timeout):
-        if update.done:
-            plan.exitstatus = update.exitstatus or "OK"
-        yield update
+    return follow_plan(client, plan, timeout=timeout)

@@ -84,6 +84,17 @@ def _volume(ref: GuestRef, config: dict[str, Any], key: str) -> str:
     return props.get("file" if ref.kind == "qemu" else "volume", "")
 
 
+async def _attached_volume(client: PVEClient, kind: str, ident: int | str, key: str,
+                           doing: str) -> tuple[GuestRef, dict[str, Any], str]:
+    """The guest, its config and the volume of its disk `key`: refused when it has no such disk, when `key` is
+    a CD-ROM drive, or while the guest is locked (`doing` names the action)."""
+    ref, config = await guest_config(client, kind, ident)
+    require_disk(ref, config, key)
+    volid = _volume(ref, config, key)
+    refuse_locked(ref, config, doing)
+    return ref, config, volid
+
+
 async def _storages(client: PVEClient, node: str) -> dict[str, dict[str, Any]]:
     return {str(s["storage"]): s for s in await client.get(f"/nodes/{node}/storage")}
 
@@ -94,10 +105,7 @@ async def check_move(client: PVEClient, kind: str, ident: int | str, disk: str, 
     """Every check of a move (nothing sent): the result to fill and the parameters for PVE."""
     key = check_any_disk(kind, disk)
     storage, target_vmid, target_disk = check_move_target(kind, key, storage, to_vmid, to_disk, delete_source)
-    ref, config = await guest_config(client, kind, ident)
-    require_disk(ref, config, key)
-    volid = _volume(ref, config, key)
-    refuse_locked(ref, config, "moving a disk")
+    ref, config, volid = await _attached_volume(client, kind, ident, key, "moving a disk")
     result = DiskResult("move", ref, key, False, size_before=drive_size(config, key, kind))
     params: dict[str, Any] = {"disk" if kind == "qemu" else "volume": key, "digest": config.get("digest")}
     if storage is not None:
@@ -185,10 +193,7 @@ async def detach_disk(client: PVEClient, kind: str, ident: int | str, disk: str,
     if kind == "lxc" and key == "rootfs":
         raise ValidationFailed("invalid", {"disk": "a container cannot run without its rootfs: it cannot be "
                                                    "detached"})
-    ref, config = await guest_config(client, kind, ident)
-    require_disk(ref, config, key)
-    volid = _volume(ref, config, key)
-    refuse_locked(ref, config, "detaching a disk")
+    ref, config, volid = await _attached_volume(client, kind, ident, key, "detaching a disk")
     result = DiskResult("detach", ref, key, dry_run, detail=f"({volid}, kept as unusedN)")
     if dry_run:
         return result
@@ -214,10 +219,7 @@ async def describe_delete(client: PVEClient, kind: str, ident: int | str, disk: 
     if kind == "lxc" and key == "rootfs":
         raise ValidationFailed("invalid", {"disk": "a container's rootfs goes only with the container: "
                                                    "proxmox-mpc delete ct …"})
-    ref, config = await guest_config(client, kind, ident)
-    require_disk(ref, config, key)
-    volid = _volume(ref, config, key)
-    refuse_locked(ref, config, "deleting a disk")
+    ref, _, volid = await _attached_volume(client, kind, ident, key, "deleting a disk")
     if kind == "lxc" and not key.startswith("unused") and ref.status in ("running", "paused"):
         raise ConflictError(f"{ref.label} is running: a mount point is deleted only while it is stopped",
                             f"Detach it (kept as unusedN), or stop it first: proxmox-mpc shutdown ct {ref.vmid}")

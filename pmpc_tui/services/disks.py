@@ -18,6 +18,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.snapshots import Started
 
 log = logging.getLogger("pmpc.disks")
@@ -115,22 +116,17 @@ class DiskResult:
     notice: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
-                "type": self.guest.kind, "disk": self.disk, "dry_run": self.dry_run, "detail": self.detail,
+        return {"action": self.action, **self.guest.fields,
+                "disk": self.disk, "dry_run": self.dry_run, "detail": self.detail,
                 "size_before": self.size_before, "size_after": self.size_after, "upid": self.upid,
                 "exitstatus": self.exitstatus, "notes": self.notes, "notice": self.notice}
 
     @property
     def message(self) -> str:
         what = f"{self.action} {self.disk} of {self.guest.label}" + (f" {self.detail}" if self.detail else "")
-        if self.dry_run:
-            text = f"would {what} (dry run: nothing sent)"
-        elif self.exitstatus:
-            text = f"{what}: {self.exitstatus}"
-        elif self.upid:
-            text = f"{what}: task {self.upid}"
-        else:
-            text = what
+        text = what  # a change PVE made without a task reads as it is
+        if self.dry_run or self.exitstatus or self.upid:
+            text = outcome(what, self.dry_run, self.exitstatus, self.upid)
         lines = [text, *self.notes]
         if self.notice:
             lines.append(self.notice)

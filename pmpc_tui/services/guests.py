@@ -10,6 +10,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.task_events import watch_task
 
 log = logging.getLogger("pmpc.guests")
@@ -27,16 +28,12 @@ class ActionResult:
     exitstatus: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
-                "type": self.guest.kind, "dry_run": self.dry_run, "upid": self.upid, "exitstatus": self.exitstatus}
+        return {"action": self.action, **self.guest.fields,
+                "dry_run": self.dry_run, "upid": self.upid, "exitstatus": self.exitstatus}
 
     @property
     def message(self) -> str:
-        if self.dry_run:
-            return f"would {self.action} {self.guest.label} (dry run: nothing sent)"
-        if self.exitstatus:
-            return f"{self.action} {self.guest.label}: {self.exitstatus}"
-        return f"{self.action} {self.guest.label}: task {self.upid}"
+        return outcome(f"{self.action} {self.guest.label}", self.dry_run, self.exitstatus, self.upid)
 
 
 async def power_action(client: PVEClient, kind: str, ident: int | str, action: str, *, wait: bool = False,

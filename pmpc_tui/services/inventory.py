@@ -30,6 +30,11 @@ class GuestRef:
     def path(self) -> str:
         return f"/nodes/{self.node}/{self.kind}/{self.vmid}"
 
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The guest as a result's JSON names it: vmid, name, node, type."""
+        return {"vmid": self.vmid, "name": self.name, "node": self.node, "type": self.kind}
+
 
 def validate_guest_ident(text: str | int) -> int | str:
     """A guest named by VMID or DNS name (see services/guest_ref.py); anything else is rejected."""

@@ -16,8 +16,9 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind, shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.task_events import watch_task
-from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
+from pmpc_tui.services.task_progress import ProgressUpdate, follow_plan
 
 NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
 STORAGE_ID = re.compile(r"[a-z][a-z0-9\-_.]*[a-z0-9]", re.ASCII)
@@ -119,13 +120,8 @@ class MigratePlan:
 
     @property
     def message(self) -> str:
-        what = f"migrate {self.guest.label} to {self.target} ({self.mode})"
-        if self.dry_run:
-            text = f"would {what} (dry run: nothing sent)"
-        elif self.exitstatus:
-            text = f"{what}: {self.exitstatus}"
-        else:
-            text = f"{what}: task {self.upid}"
+        text = outcome(f"migrate {self.guest.label} to {self.target} ({self.mode})", self.dry_run, self.exitstatus,
+                       self.upid)
         return text + (f"\n{self.notice}" if self.notice else "")
 
 
@@ -196,13 +192,10 @@ async def start_migrate(client: PVEClient, plan: MigratePlan) -> MigratePlan:
     return plan
 
 
-async def follow_migrate(client: PVEClient, plan: MigratePlan, *, timeout: float = 3600.0
-                         ) -> AsyncIterator[ProgressUpdate]:
+def follow_migrate(client: PVEClient, plan: MigratePlan, *, timeout: float = 3600.0
+                   ) -> AsyncIterator[ProgressUpdate]:
     """Progress from the task log until it ends (the last update has the exit status)."""
-    async for update in follow_task(client, plan.upid or "", timeout=timeout):
-        if update.done:
-            plan.exitstatus = update.exitstatus or "OK"
-        yield update
+    return follow_plan(client, plan, timeout=timeout)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, PVEError, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.outcome import outcome
 from pmpc_tui.services.task_events import watch_task
 
 log = logging.getLogger("pmpc.snapshots")
@@ -149,8 +150,8 @@ class SnapshotResult:
     status_after: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"action": self.action, "vmid": self.guest.vmid, "name": self.guest.name, "node": self.guest.node,
-                "type": self.guest.kind, "snapshot": self.name, "dry_run": self.dry_run, "upid": self.upid,
+        return {"action": self.action, **self.guest.fields,
+                "snapshot": self.name, "dry_run": self.dry_run, "upid": self.upid,
                 "exitstatus": self.exitstatus, "status": self.status_after, "notes": self.notes}
 
     @property
@@ -159,14 +160,9 @@ class SnapshotResult:
         target = (f"{self.guest.label} as '{self.name}'" if self.action == "create"
                   else f"{self.guest.label} to '{self.name}'" if self.action == "rollback"
                   else f"'{self.name}' of {self.guest.label}")
-        if self.dry_run:
-            text = f"would {verb} {target} (dry run: nothing sent)"
-        elif self.exitstatus:
-            text = f"{verb} {target}: {self.exitstatus}"
-            if self.status_after:
-                text += f" — now {self.status_after}"
-        else:
-            text = f"{verb} {target}: task {self.upid}"
+        text = outcome(f"{verb} {target}", self.dry_run, self.exitstatus, self.upid)
+        if self.exitstatus and not self.dry_run and self.status_after:
+            text += f" — now {self.status_after}"
         return "\n".join([text, *self.notes])
 
 
@@ -181,6 +177,18 @@ def _locked(ref: GuestRef, lock: str, action: str, force_hint: bool = False) -> 
 async def _guest_and_config(client: PVEClient, kind: str, ident: int | str) -> tuple[GuestRef, dict[str, Any]]:
     ref = await find_guest(client, kind, ident)
     return ref, await client.get(f"{ref.path}/config", current=1)
+
+
+async def _existing_snapshot(client: PVEClient, kind: str, ident: int | str, name: str, doing: str, *,
+                             force: bool | None = None) -> tuple[GuestRef, str]:
+    """The guest and the checked name of one of its snapshots; a locked guest refuses `doing` unless `force`
+    (None: the action has no --force)."""
+    name = check_snapshot_name(name)
+    ref, config = await _guest_and_config(client, kind, ident)
+    _require_snapshot(ref, await _names(client, ref), name)
+    if config.get("lock") and not force:
+        raise _locked(ref, str(config["lock"]), doing, force_hint=force is not None)
+    return ref, name
 
 
 async def _names(client: PVEClient, ref: GuestRef) -> list[str]:
@@ -260,11 +268,7 @@ async def rollback_snapshot(client: PVEClient, kind: str, ident: int | str, name
                             on_progress: ProgressCallback | None = None,
                             on_started: Started | None = None) -> SnapshotResult:
     """Roll the guest back to `name` (the guest stops first; starts again with RAM or `start`)."""
-    name = check_snapshot_name(name)
-    ref, config = await _guest_and_config(client, kind, ident)
-    _require_snapshot(ref, await _names(client, ref), name)
-    if config.get("lock"):
-        raise _locked(ref, str(config["lock"]), "a rollback")
+    ref, name = await _existing_snapshot(client, kind, ident, name, "a rollback")
     result = SnapshotResult("rollback", ref, name, dry_run)
     if dry_run:
         if ref.status in RUNNING:
@@ -280,11 +284,7 @@ async def delete_snapshot(client: PVEClient, kind: str, ident: int | str, name: 
                           on_progress: ProgressCallback | None = None,
                           on_started: Started | None = None) -> SnapshotResult:
     """Delete snapshot `name` (its children move up to its parent); `force` goes ahead on a locked guest."""
-    name = check_snapshot_name(name)
-    ref, config = await _guest_and_config(client, kind, ident)
-    _require_snapshot(ref, await _names(client, ref), name)
-    if config.get("lock") and not force:
-        raise _locked(ref, str(config["lock"]), "deleting a snapshot", force_hint=True)
+    ref, name = await _existing_snapshot(client, kind, ident, name, "deleting a snapshot", force=force)
     result = SnapshotResult("delete", ref, name, dry_run)
     if dry_run:
         return result

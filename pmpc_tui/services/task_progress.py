@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import TaskFailed, TaskTimeout
@@ -179,3 +180,19 @@ async def follow_task(client: PVEClient, upid: str, *, timeout: float = 3600.0,
             raise TaskTimeout(upid, timeout)
         await asyncio.sleep(interval)
         interval = min(interval * 1.5, 1.0)
+
+
+class StartedPlan(Protocol):
+    """A checked plan that was sent: the UPID of its task and, once the task ended, its exit status."""
+
+    upid: str | None
+    exitstatus: str | None
+
+
+async def follow_plan(client: PVEClient, plan: StartedPlan, *, timeout: float = 3600.0
+                      ) -> AsyncIterator[ProgressUpdate]:
+    """Progress of the plan's task until it ends; the plan keeps the exit status ("OK" when PVE gives none)."""
+    async for update in follow_task(client, plan.upid or "", timeout=timeout):
+        if update.done:
+            plan.exitstatus = update.exitstatus or "OK"
+        yield update

@@ -11,6 +11,7 @@ from pmpc_tui.pve.errors import ConflictError, PVEError
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind
 from pmpc_tui.services.inventory import GuestRef, find_guest
 from pmpc_tui.services.migrate import RUNNING, locked
+from pmpc_tui.services.outcome import outcome
 
 
 @dataclass
@@ -39,9 +40,7 @@ class TemplatePlan:
 
     @property
     def message(self) -> str:
-        what = f"convert {self.guest.label} to a template"
-        text = (f"would {what} (dry run: nothing sent)" if self.dry_run
-                else f"{what}: {self.exitstatus or 'task ' + str(self.upid)}")
+        text = outcome(f"convert {self.guest.label} to a template", self.dry_run, self.exitstatus, self.upid)
         return text + (f"\n{self.notice}" if self.notice else "")
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 # the modules whose code decides what the value rules find (and where they point)
-_DECIDING = ("pmpc_tui.iac.rules", "pmpc_tui.iac.bpg", "pmpc_tui.iac.checks", "pmpc_tui.iac.vocabulary",
+_DECIDING = ("pmpc_tui.iac.rules", "pmpc_tui.iac.bpg", "pmpc_tui.iac.bpg_common", "pmpc_tui.iac.bpg_vm",
+             "pmpc_tui.iac.bpg_vm_drives", "pmpc_tui.iac.bpg_cloudinit",
+             "pmpc_tui.iac.bpg_ct", "pmpc_tui.iac.checks", "pmpc_tui.iac.vocabulary",
              "pmpc_tui.iac.pveconf", "pmpc_tui.iac.hcl", "pmpc_tui.services.validate")
 
 Entry = dict[str, Any]  # {"sha256": …, "unknown": [[where, message, severity]…], "values": […], "readable": bool}

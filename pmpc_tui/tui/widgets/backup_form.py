@@ -8,32 +8,24 @@ from typing import Any
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical
 from textual.widgets import Button, Select, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import backups
 from pmpc_tui.services.task_progress import ProgressUpdate
 from pmpc_tui.tui.screens.base import proxmox_app
-from pmpc_tui.tui.widgets.task_progress import ProgressScreen
+from pmpc_tui.tui.widgets.form_dialog import FormDialog
+from pmpc_tui.tui.widgets.task_progress import follow_in_dialog
 
 
-class BackupFormScreen(ModalScreen[dict[str, str] | None]):
+class BackupFormScreen(FormDialog[dict[str, str]]):
     """Storage (those holding backups on the guests' nodes), mode and compression; Enter/Back up starts."""
 
     DEFAULT_CSS = """
-    BackupFormScreen { align: center middle; }
-    BackupFormScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; border: thick $accent; background: $surface; padding: 1 2;
-    }
-    BackupFormScreen Static { height: auto; }
-    BackupFormScreen Select { width: 100%; }
-    BackupFormScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    BackupFormScreen Button { margin-left: 1; }
+    BackupFormScreen > Vertical { padding: 1 2; }
+    BackupFormScreen Horizontal { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, labels: list[str], storages: list[str]) -> None:
         super().__init__()
@@ -51,22 +43,13 @@ class BackupFormScreen(ModalScreen[dict[str, str] | None]):
             yield Static("Compression")
             yield Select([(c if c != "0" else "none", c) for c in backups.COMPRESSORS], value="zstd",
                          allow_blank=False, id="compress")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Back up", id="go", variant="primary")
+            yield from self.buttons("Back up")
 
     def on_mount(self) -> None:
         self.query_one("#go", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "go":
-            self.dismiss({key: str(self.query_one(f"#{key}", Select).value)
-                          for key in ("storage", "mode", "compress")})
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> None:
+        self.dismiss({key: str(self.query_one(f"#{key}", Select).value) for key in ("storage", "mode", "compress")})
 
 
 async def ask_and_back_up(screen: Any, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -101,11 +84,7 @@ async def ask_and_back_up(screen: Any, kind: str, rows: list[dict[str, Any]]) ->
             async for update in backups.follow_tasks(client, [j.upid or "" for j in plan.jobs]):
                 yield update
 
-        def finished(outcome: str | None) -> None:
-            app.refresh_data()
-            if outcome:
-                app.notify(f"backup of {', '.join(labels)}: {outcome}", timeout=5)
-
-        app.push_screen(ProgressScreen(f"Backing up {', '.join(labels)} to {choice['storage']}", run), finished)
+        follow_in_dialog(app, f"Backing up {', '.join(labels)} to {choice['storage']}", run,
+                         f"backup of {', '.join(labels)}")
 
     app.push_screen(BackupFormScreen(labels, storages), chosen)

@@ -8,36 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Select, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import guest_settings
 from pmpc_tui.tui.screens.base import proxmox_app
+from pmpc_tui.tui.widgets.form_dialog import SettingsForm
 
 KEEP_YES_NO = [("as it is", ""), ("yes", "1"), ("no", "0")]
 
 
-class BulkSettingsDialog(ModalScreen[dict[str, str] | None]):
+class BulkSettingsDialog(SettingsForm[dict[str, str]]):
     """Settings for several guests; blank fields are left alone. Ctrl+S/Save checks and returns them."""
-
-    DEFAULT_CSS = """
-    BulkSettingsDialog { align: center middle; }
-    BulkSettingsDialog > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; background: $surface;
-        padding: 0 1;
-    }
-    BulkSettingsDialog Static { height: auto; }
-    BulkSettingsDialog Input, BulkSettingsDialog Select { width: 100%; }
-    BulkSettingsDialog #bulk-status { color: $text-warning; }
-    BulkSettingsDialog Horizontal { height: auto; align-horizontal: right; }
-    BulkSettingsDialog Button { margin-left: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, kind: str, labels: list[str]) -> None:
         super().__init__()
@@ -52,10 +36,8 @@ class BulkSettingsDialog(ModalScreen[dict[str, str] | None]):
             for key, hint in (("onboot", "start at boot"), ("protection", "protection")):
                 yield Static(hint)
                 yield Select(KEEP_YES_NO, value="", allow_blank=False, id=f"bulk-{key}")
-            yield Static("Ctrl+S saves · Esc cancels · each guest gets only what differs", id="bulk-status")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", id="save", variant="primary")
+            yield self.status_line("Ctrl+S saves · Esc cancels · each guest gets only what differs", id="bulk-status")
+            yield from self.buttons("Save")
 
     def on_mount(self) -> None:
         self.query_one("#bulk-cores", Input).focus()
@@ -69,31 +51,17 @@ class BulkSettingsDialog(ModalScreen[dict[str, str] | None]):
                 wanted[key] = value
         return wanted
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
+    def submit(self) -> None:
         wanted = self._wanted()
-        status = self.query_one("#bulk-status", Static)
         if not wanted:
-            status.update("nothing changed: fill in a field")
+            self.show_status("nothing changed: fill in a field")
             return
         try:
             guest_settings.check_settings(self.kind, wanted)
         except PVEError as exc:
-            status.update(escape(exc.message))
+            self.show_status(exc.message)
             return
         self.dismiss(wanted)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def open_bulk_settings(screen: Any, rows: list[dict[str, Any]]) -> None:

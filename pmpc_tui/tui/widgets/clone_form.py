@@ -8,12 +8,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from rich.markup import escape
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Checkbox, Input, Select, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import clone as clones
@@ -22,23 +19,12 @@ from pmpc_tui.services import templates
 from pmpc_tui.services.task_progress import ProgressUpdate
 from pmpc_tui.tui.screens.base import proxmox_app
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
-from pmpc_tui.tui.widgets.task_progress import ProgressScreen
+from pmpc_tui.tui.widgets.form_dialog import FormDialog
+from pmpc_tui.tui.widgets.task_progress import follow_in_dialog
 
 
-class CloneFormScreen(ModalScreen[dict[str, Any] | None]):
+class CloneFormScreen(FormDialog[dict[str, Any]]):
     """New name, VMID (blank: next free), node and linked; Clone starts, Esc cancels."""
-
-    DEFAULT_CSS = """
-    CloneFormScreen { align: center middle; }
-    CloneFormScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; border: thick $accent; background: $surface; padding: 0 2;
-    }
-    CloneFormScreen Static { height: auto; }
-    CloneFormScreen Select { width: 100%; }
-    CloneFormScreen Horizontal { height: auto; align-horizontal: right; }
-    CloneFormScreen Button { margin-left: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, label: str, name: str, nodes: list[str], node: str, template: bool) -> None:
         super().__init__()
@@ -56,31 +42,16 @@ class CloneFormScreen(ModalScreen[dict[str, Any] | None]):
             yield Select([(n, n) for n in self.nodes], value=self.node, allow_blank=False, id="node")
             if self.template:
                 yield Checkbox("Linked clone", value=True, id="linked")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Clone", id="go", variant="primary")
+            yield from self.buttons("Clone")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._go()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "go":
-            self._go()
-        else:
-            self.action_cancel()
-
-    def _go(self) -> None:
+    def submit(self) -> None:
         vmid = self.query_one("#vmid", Input).value.strip()
         self.dismiss({"name": self.query_one("#name", Input).value.strip(), "vmid": vmid or None,
                       "node": str(self.query_one("#node", Select).value),
                       "linked": self.template and self.query_one("#linked", Checkbox).value})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _label(kind: str, row: dict[str, Any]) -> str:
@@ -114,12 +85,7 @@ async def ask_and_clone(screen: Any, kind: str, rows: list[dict[str, Any]]) -> N
             async for update in clones.follow_clone(client, plan):
                 yield update
 
-        def finished(outcome: str | None) -> None:
-            app.refresh_data()
-            if outcome:
-                app.notify(f"clone of {label} as {choice['name']}: {outcome}", timeout=5)
-
-        app.push_screen(ProgressScreen(f"Cloning {label} as {choice['name']}", run), finished)
+        follow_in_dialog(app, f"Cloning {label} as {choice['name']}", run, f"clone of {label} as {choice['name']}")
 
     app.push_screen(CloneFormScreen(label, str(row.get("name") or row["vmid"]), nodes, node,
                                     bool(row.get("template"))), chosen)

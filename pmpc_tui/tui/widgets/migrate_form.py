@@ -9,32 +9,19 @@ from typing import Any
 
 from rich.markup import escape
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical
 from textual.widgets import Button, Checkbox, Select, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import migrate as migrations
 from pmpc_tui.services.task_progress import ProgressUpdate
 from pmpc_tui.tui.screens.base import proxmox_app
-from pmpc_tui.tui.widgets.task_progress import ProgressScreen
+from pmpc_tui.tui.widgets.form_dialog import FormDialog
+from pmpc_tui.tui.widgets.task_progress import follow_in_dialog
 
 
-class MigrateFormScreen(ModalScreen[dict[str, Any] | None]):
+class MigrateFormScreen(FormDialog[dict[str, Any]]):
     """Target node, live migration and local disks; Enter/Migrate starts, Esc cancels."""
-
-    DEFAULT_CSS = """
-    MigrateFormScreen { align: center middle; }
-    MigrateFormScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; border: thick $accent; background: $surface; padding: 0 2;
-    }
-    MigrateFormScreen Static { height: auto; }
-    MigrateFormScreen Select { width: 100%; }
-    MigrateFormScreen Horizontal { height: auto; align-horizontal: right; }
-    MigrateFormScreen Button { margin-left: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, label: str, nodes: list[str], kind: str, running: bool, how: str | None = None) -> None:
         super().__init__()
@@ -55,26 +42,18 @@ class MigrateFormScreen(ModalScreen[dict[str, Any] | None]):
             if self.kind == "qemu":
                 yield Checkbox("Online (live)", value=self.running, id="online")
                 yield Checkbox("With local disks", value=self.running, id="local-disks")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Migrate", id="go", variant="primary")
+            yield from self.buttons("Migrate")
 
     def on_mount(self) -> None:
         self.query_one("#go", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id != "go":
-            self.action_cancel()
-            return
+    def submit(self) -> None:
         choice: dict[str, Any] = {"node": str(self.query_one("#node", Select).value), "online": False,
                                   "with_local_disks": False}
         if self.kind == "qemu":
             choice["online"] = self.query_one("#online", Checkbox).value
             choice["with_local_disks"] = self.query_one("#local-disks", Checkbox).value
         self.dismiss(choice)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 async def ask_and_migrate(screen: Any, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -113,11 +92,7 @@ async def ask_and_migrate(screen: Any, kind: str, rows: list[dict[str, Any]]) ->
             if notice:
                 app.notify(notice, title="Drift", severity="warning", timeout=10)
 
-        def finished(outcome: str | None) -> None:
-            app.refresh_data()
-            if outcome:
-                app.notify(f"migration of {label} to {choice['node']}: {outcome}", timeout=5)
-
-        app.push_screen(ProgressScreen(f"Migrating {label} to {choice['node']}", run), finished)
+        follow_in_dialog(app, f"Migrating {label} to {choice['node']}", run,
+                         f"migration of {label} to {choice['node']}")
 
     app.push_screen(MigrateFormScreen(label, nodes, kind, running), chosen)

@@ -8,16 +8,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Select, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import disks, guest_settings
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.form_dialog import SettingsForm
 
 if TYPE_CHECKING:
     from pmpc_tui.tui.app import ProxmoxApp
@@ -26,23 +25,12 @@ log = logging.getLogger("pmpc.console")
 YES_NO = [("yes", "1"), ("no", "0")]
 
 
-class SettingsDialog(ModalScreen[None]):
+class SettingsDialog(SettingsForm[None]):
     """One guest's settings, prefilled from its config; Save sends only what changed (Ctrl+S or the button)."""
 
     DEFAULT_CSS = """
-    SettingsDialog { align: center middle; }
-    SettingsDialog > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; background: $surface;
-        padding: 0 1;
-    }
     SettingsDialog VerticalScroll { height: auto; max-height: 24; }
-    SettingsDialog Static { height: auto; }
-    SettingsDialog Input, SettingsDialog Select { width: 100%; }
-    SettingsDialog #settings-status { color: $text-warning; }
-    SettingsDialog Horizontal { height: auto; align-horizontal: right; }
-    SettingsDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
     def __init__(self, kind: str, vmid: int, label: str) -> None:
         super().__init__()
@@ -69,23 +57,18 @@ class SettingsDialog(ModalScreen[None]):
                 yield Static("grow a disk (PVE cannot shrink)")
                 yield Select([], id="resize-disk", prompt="disk")
                 yield Input(placeholder="+10G adds 10 GiB · 64G makes it 64 GiB", id="resize-size")
-            yield Static("loading…", id="settings-status")
-            with Horizontal():
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", id="save", variant="primary")
+            yield self.status_line("loading…", id="settings-status")
+            yield from self.buttons("Save")
 
     def on_mount(self) -> None:
         self.load()
-
-    def status(self, text: str) -> None:
-        self.query_one("#settings-status", Static).update(escape(text))
 
     @work(exclusive=True, group="settings")
     async def load(self) -> None:
         try:
             ref, config = await disks.guest_config(await self.proxmox.client(), self.kind, self.vmid)
         except PVEError as exc:
-            self.status(exc.message)
+            self.show_status(exc.message)
             return
         for key in guest_settings.SETTINGS:
             value = guest_settings.current_value(self.kind, key, config)
@@ -100,7 +83,7 @@ class SettingsDialog(ModalScreen[None]):
         select.set_options([(f"{d['disk']} · {d['size_text']} · {d['volume']}", d["disk"]) for d in rows])
         if rows:
             select.value = rows[0]["disk"]
-        self.status(f"{ref.status} · Ctrl+S saves · Esc cancels")
+        self.show_status(f"{ref.status} · Ctrl+S saves · Esc cancels")
         self.query_one("#set-cores", Input).focus()
 
     def _wanted(self) -> dict[str, Any]:
@@ -115,20 +98,7 @@ class SettingsDialog(ModalScreen[None]):
                 wanted[key] = value
         return wanted
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_save()
-
-    def action_save(self) -> None:
+    def submit(self) -> None:
         self.save()
 
     @work(exclusive=True, group="settings")
@@ -142,7 +112,7 @@ class SettingsDialog(ModalScreen[None]):
             if size:
                 disks.parse_size_request(size)
             if not wanted and not size:
-                self.status("nothing changed")
+                self.show_status("nothing changed")
                 return
             client = await self.proxmox.client()
             lines: list[str] = []
@@ -154,7 +124,7 @@ class SettingsDialog(ModalScreen[None]):
                 resized = await disks.resize_disk(client, self.kind, self.vmid, disk, size)
                 lines.append(resized.message)
         except PVEError as exc:
-            self.status(str(exc))
+            self.show_status(str(exc))
             return
         from pmpc_tui.services.drift_notice import guest_change_notice
 

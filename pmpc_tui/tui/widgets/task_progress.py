@@ -4,6 +4,7 @@ migrate and clone), alone or in a small dialog that runs the work and stays unti
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -14,6 +15,9 @@ from textual.widgets import Button, ProgressBar, Static
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.task_progress import ProgressUpdate
+
+if TYPE_CHECKING:
+    from pmpc_tui.tui.app import ProxmoxApp
 
 
 class TaskProgressBar(Vertical):
@@ -90,3 +94,14 @@ class ProgressScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(self.outcome)
+
+
+def follow_in_dialog(app: ProxmoxApp, title: str, run: Run, what: str) -> None:
+    """Run `run` in a progress dialog; when it closes, refresh the views and notify `what: <exit status>`."""
+
+    def finished(outcome: str | None) -> None:
+        app.refresh_data()
+        if outcome:
+            app.notify(f"{what}: {outcome}", timeout=5)
+
+    app.push_screen(ProgressScreen(title, run), finished)
