@@ -1,0 +1,214 @@
+"""One console process per browser session: `python -m pmpc_tui` on Textual's web driver, framed stdin/stdout.
+
+Textual's web driver announces itself with a prelude line, then speaks in packets both ways: one type byte
+(`D` terminal data, `M` JSON meta such as resize/focus/blur/quit/exit, `P` packed binary), a 4-byte big-endian
+length, the payload. The process gets the logged-in user's PVE ticket in its environment (never argv) and a
+minimal environment otherwise, so the server's own secrets stay with the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pmpc_tui.pve.errors import ConflictError, PVEError
+
+PRELUDE = b"__GANGLION__\n"
+DEFAULT_MAX_CONSOLES = 4
+START_TIMEOUT = 60.0  # seconds until the console's web driver must have said hello (a loaded machine is slow)
+STOP_GRACE = 5.0  # seconds a console gets to quit on its own before it is terminated
+LOGIN_CHECK_SECONDS = 15.0  # how often a console checks that its login still exists (logout, idle timeout)
+# what a console process inherits from the server: where things live, never a secret source
+INHERITED = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH",
+             "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "PMPC_CONFIG_DIR",
+             "PMPC_STATE_DIR", "PMPC_WORKSPACE", "PMPC_DATABASE_URL", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+             "SSL_CERT_FILE", "SSL_CERT_DIR", "EDITOR", "VISUAL")
+
+
+class ConsoleLimitReached(ConflictError):
+    """Every console slot of the server is in use."""
+
+
+class ConsoleDidNotStart(PVEError):
+    """The console process ended or stayed silent before its web driver started."""
+
+
+def packet(kind: bytes, payload: bytes) -> bytes:
+    """One packet of the web driver's framing: type byte, 4-byte big-endian length, payload."""
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def handover_usable(handover: Mapping[str, str]) -> bool:
+    """Whether a hand-over names the cluster and carries a ticket or token (else the console would use a profile)."""
+    return bool(handover.get("PMPC_URL")) and bool(
+        handover.get("PMPC_TICKET") or (handover.get("PMPC_TOKEN_ID") and handover.get("PMPC_TOKEN_SECRET")))
+
+
+def console_environment(handover: Mapping[str, str], width: int, height: int,
+                        base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The console process's environment: the inherited allow-list, Textual's web driver, the user's hand-over."""
+    source = os.environ if base is None else base
+    env = {name: source[name] for name in INHERITED if name in source}
+    env.update({name: value for name, value in source.items() if name.startswith("LC_")})
+    env.update({
+        "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver",
+        "TEXTUAL_COLOR_SYSTEM": "truecolor",
+        "TEXTUAL_FPS": "60",
+        "TERM_PROGRAM": "textual",
+        "COLUMNS": str(width),
+        "ROWS": str(height),
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(handover)
+    return env
+
+
+@dataclass
+class ConsoleSlots:
+    """A cap on the console processes one server runs at once."""
+
+    limit: int = DEFAULT_MAX_CONSOLES
+    in_use: int = 0
+
+    def take(self) -> None:
+        """Take a slot or raise ConsoleLimitReached."""
+        if self.in_use >= self.limit:
+            raise ConsoleLimitReached(f"all {self.limit} consoles of this server are in use",
+                                      "Close another console tab, or try again later.")
+        self.in_use += 1
+
+    def give_back(self) -> None:
+        self.in_use = max(0, self.in_use - 1)
+
+
+@dataclass
+class ConsoleProcess:
+    """One console (`python -m pmpc_tui`) on Textual's web driver, fed and read in packets."""
+
+    handover: Mapping[str, str]
+    width: int = 80
+    height: int = 24
+    cwd: Path | None = None
+    argv: tuple[str, ...] = ()
+    _process: asyncio.subprocess.Process | None = None
+    _stderr: bytearray = field(default_factory=bytearray)
+    _stderr_task: asyncio.Task[None] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    async def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Start the console and wait for its web driver's prelude; raises ConsoleDidNotStart."""
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "pmpc_tui", *self.argv,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env=console_environment(self.handover, self.width, self.height), cwd=self.cwd,
+            start_new_session=True)  # a Ctrl+C meant for the server does not reach its consoles
+        self._stderr_task = asyncio.create_task(self._collect_stderr())
+        try:
+            await asyncio.wait_for(self._read_prelude(), timeout)
+        except (TimeoutError, asyncio.IncompleteReadError, ConsoleDidNotStart):
+            await self.stop(grace=0)
+            raise ConsoleDidNotStart("the console did not start", self.stderr_tail() or None) from None
+
+    async def _read_prelude(self) -> None:
+        stdout = self._stdout()
+        for _ in range(50):  # anything printed before the driver started (a warning) is skipped
+            line = await stdout.readline()
+            if not line:
+                raise ConsoleDidNotStart("the console ended before it started")
+            if line == PRELUDE:
+                return
+        raise ConsoleDidNotStart("the console printed no web driver prelude")
+
+    async def _collect_stderr(self) -> None:
+        assert self._process is not None and self._process.stderr is not None
+        with contextlib.suppress(Exception):
+            while chunk := await self._process.stderr.read(4096):
+                self._stderr.extend(chunk)
+                del self._stderr[:-16384]  # keep the tail
+
+    def stderr_tail(self, lines: int = 5) -> str:
+        """The last lines the console wrote to stderr (its error, if it failed)."""
+        from pmpc_tui.pve.redact import redact
+
+        text = self._stderr.decode("utf-8", "replace").strip().splitlines()[-lines:]
+        return redact("\n".join(text))
+
+    def _stdout(self) -> asyncio.StreamReader:
+        assert self._process is not None and self._process.stdout is not None
+        return self._process.stdout
+
+    async def output(self) -> AsyncIterator[tuple[str, Any]]:
+        """The console's packets until it ends: ("data", bytes), ("meta", dict) or ("packed", bytes)."""
+        read = self._stdout().readexactly
+        kinds = {b"D": "data", b"M": "meta", b"P": "packed"}
+        while True:
+            try:
+                head = await read(5)
+                payload = await read(int.from_bytes(head[1:], "big"))
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return
+            kind = kinds.get(head[:1])
+            if kind == "meta":
+                try:
+                    yield kind, json.loads(payload)
+                except ValueError:
+                    continue
+            elif kind is not None:
+                yield kind, payload
+
+    async def _send(self, kind: bytes, payload: bytes) -> bool:
+        process = self._process
+        if process is None or process.stdin is None or process.returncode is not None:
+            return False
+        try:
+            process.stdin.write(packet(kind, payload))
+            await process.stdin.drain()
+        except (ConnectionError, RuntimeError):
+            return False
+        return True
+
+    async def send_keys(self, text: str) -> bool:
+        """Keyboard (and mouse report) input as the browser's terminal produced it."""
+        return await self._send(b"D", text.encode("utf-8"))
+
+    async def send_meta(self, meta: dict[str, Any]) -> bool:
+        return await self._send(b"M", json.dumps(meta).encode("utf-8"))
+
+    async def resize(self, width: int, height: int) -> bool:
+        """The browser's terminal changed size (in cells; clamped to something a screen can draw)."""
+        self.width, self.height = max(10, min(width, 1000)), max(5, min(height, 500))
+        return await self.send_meta({"type": "resize", "width": self.width, "height": self.height})
+
+    async def stop(self, grace: float = STOP_GRACE) -> int | None:
+        """Ask the console to quit, terminate it after `grace` seconds, kill it if it still runs; its exit code."""
+        process = self._process
+        if process is None:
+            return None
+        if process.returncode is None:
+            await self.send_meta({"type": "quit"})
+            with contextlib.suppress(Exception):
+                if process.stdin is not None:
+                    process.stdin.close()
+            for signal_it in (None, process.terminate, process.kill):
+                if signal_it is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        signal_it()
+                try:
+                    await asyncio.wait_for(process.wait(), grace if signal_it is None else STOP_GRACE)
+                    break
+                except TimeoutError:
+                    continue
+        if self._stderr_task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._stderr_task, 1.0)
+        return process.returncode
