@@ -24,7 +24,7 @@ PRELUDE = b"__GANGLION__\n"
 DEFAULT_MAX_CONSOLES = 4
 START_TIMEOUT = 60.0  # seconds until the console's web driver must have said hello (a loaded machine is slow)
 STOP_GRACE = 5.0  # seconds a console gets to quit on its own before it is terminated
-LOGIN_CHECK_SECONDS = 15.0  # how often a console checks that its login still exists (logout, idle timeout)
+LOGIN_CHECK_SECONDS = 2.0  # how often a console checks that its login still exists (logout, idle timeout)
 # what a console process inherits from the server: where things live, never a secret source
 INHERITED = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH",
              "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "PMPC_CONFIG_DIR",
@@ -43,6 +43,14 @@ class ConsoleDidNotStart(PVEError):
 def packet(kind: bytes, payload: bytes) -> bytes:
     """One packet of the web driver's framing: type byte, 4-byte big-endian length, payload."""
     return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def console_limit(configured: int | None = None) -> int:
+    """How many consoles a server runs at once: its configuration, else $PMPC_WEB_MAX_CONSOLES, else 4."""
+    if configured:
+        return max(1, int(configured))
+    value = os.environ.get("PMPC_WEB_MAX_CONSOLES", "")
+    return max(1, int(value)) if value.isdigit() else DEFAULT_MAX_CONSOLES
 
 
 def handover_usable(handover: Mapping[str, str]) -> bool:

@@ -26,10 +26,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.console_process import (
-    DEFAULT_MAX_CONSOLES,
     LOGIN_CHECK_SECONDS,
     ConsoleProcess,
     ConsoleSlots,
+    console_limit,
     handover_usable,
 )
 from pmpc_tui.web.auth import WebUser, require_user
@@ -98,7 +98,7 @@ def _slots(websocket: WebSocket) -> ConsoleSlots:
     state = web_state(websocket)
     slots = state.extra.get("console_slots")
     if not isinstance(slots, ConsoleSlots):
-        slots = ConsoleSlots(int(getattr(state.config, "max_consoles", DEFAULT_MAX_CONSOLES)))
+        slots = ConsoleSlots(console_limit(getattr(state.config, "max_consoles", None)))
         state.extra["console_slots"] = slots
     return slots
 
@@ -124,7 +124,7 @@ async def console_socket(websocket: WebSocket) -> None:
         return
     console = ConsoleProcess(handover, _cells(websocket.query_params.get("width"), 80),
                              _cells(websocket.query_params.get("height"), 24),
-                             cwd=web_state(websocket).config.workspace)
+                             cwd=getattr(web_state(websocket).config, "workspace", None))
     try:
         await console.start()
         log.info("console started for %s (pid %s)", user.who, console.pid)
