@@ -125,7 +125,7 @@ class ConsoleProcess:
             await asyncio.wait_for(self._read_prelude(), timeout)
         except (TimeoutError, asyncio.IncompleteReadError, ConsoleDidNotStart):
             await self.stop(grace=0)
-            raise ConsoleDidNotStart("the console did not start", self.stderr_tail() or None) from None
+            raise ConsoleDidNotStart("the console did not start", self.stderr_tail()) from None
 
     async def _read_prelude(self) -> None:
         stdout = self._stdout()

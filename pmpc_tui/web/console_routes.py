@@ -120,7 +120,7 @@ async def console_socket(websocket: WebSocket) -> None:
     try:
         slots.take()
     except PVEError as exc:
-        await websocket.close(WS_TRY_AGAIN, str(exc)[:120])
+        await websocket.close(WS_TRY_AGAIN, exc.message[:100])
         return
     console = ConsoleProcess(handover, _cells(websocket.query_params.get("width"), 80),
                              _cells(websocket.query_params.get("height"), 24),
