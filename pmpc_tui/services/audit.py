@@ -17,6 +17,7 @@ from pmpc_tui.state.models import AuditEntry
 class AuditRecord:
     """One audit row as front ends show it."""
 
+    id: int
     at: datetime
     who: str
     client: str
@@ -47,4 +48,49 @@ async def recent(db: Database, limit: int = 100, who: str | None = None) -> list
         query = query.where(AuditEntry.who == who)
     async with db.session() as s:
         rows = (await s.exec(query)).all()
-    return [AuditRecord(r.at, r.who, r.client, r.action, r.target, r.result, r.correlation_id) for r in rows]
+    return [_record(r) for r in rows]
+
+
+def _record(r: AuditEntry) -> AuditRecord:
+    return AuditRecord(r.id or 0, r.at, r.who, r.client, r.action, r.target, r.result, r.correlation_id)
+
+
+async def after(db: Database, last_id: int | None, backlog: int = 50) -> list[AuditRecord]:
+    """Rows newer than `last_id`, oldest first (None: the newest `backlog` rows)."""
+    if last_id is None:
+        return list(reversed(await recent(db, backlog)))
+    query = select(AuditEntry).where(col(AuditEntry.id) > last_id).order_by(col(AuditEntry.id)).limit(500)
+    async with db.session() as s:
+        return [_record(r) for r in (await s.exec(query)).all()]
+
+
+class AuditFeed:
+    """Feeds new audit rows into the app log, where the console's Logs screen shows them (source `audit`)."""
+
+    def __init__(self, backlog: int = 50) -> None:
+        self.backlog = backlog
+        self.last_id: int | None = None
+
+    async def poll(self, db: Database) -> int:
+        """Add the rows written since the last poll to the app log (only its ring, not the log file)."""
+        import logging
+
+        from pmpc_tui.observability.applog import LOGGER_NAME, app_log
+        from pmpc_tui.state.errors import StateDatabaseError
+
+        try:
+            rows = await after(db, self.last_id, self.backlog)
+        except StateDatabaseError:
+            return 0  # the Logs screen keeps working; `state check` says what is wrong
+        if self.last_id is None and not rows:
+            self.last_id = 0
+        for row in rows:
+            self.last_id = row.id
+            failed = row.result != "ok"
+            record = logging.makeLogRecord({
+                "name": f"{LOGGER_NAME}.audit", "levelno": logging.WARNING if failed else logging.INFO,
+                "levelname": "WARNING" if failed else "INFO", "created": row.at.timestamp(),
+                "msg": f"web: {row.who} {row.action} {row.target} → {row.result}", "cid": row.correlation_id,
+                "op": f"web {row.action}"})
+            app_log().handle(record)
+        return len(rows)

@@ -32,8 +32,9 @@ class ConsoleLaunch:
 # How `proxmox-mpc serve` hands a logged-in user's PVE ticket to the console process it starts: in the
 # environment, never on the command line (argv is world-readable in /proc, the environment is not).
 # A logged-in user hands over PMPC_TICKET + PMPC_CSRF, an API-token caller PMPC_TOKEN_ID + PMPC_TOKEN_SECRET.
-HANDOVER_VARIABLES = ("PMPC_URL", "PMPC_USER", "PMPC_FINGERPRINT", "PMPC_TICKET", "PMPC_CSRF", "PMPC_TOKEN_ID",
-                      "PMPC_TOKEN_SECRET")
+# How its certificate is checked: PMPC_FINGERPRINT (pinned), PMPC_CA_BUNDLE, or PMPC_VERIFY_TLS=0.
+HANDOVER_VARIABLES = ("PMPC_URL", "PMPC_USER", "PMPC_FINGERPRINT", "PMPC_CA_BUNDLE", "PMPC_VERIFY_TLS", "PMPC_TICKET",
+                      "PMPC_CSRF", "PMPC_TOKEN_ID", "PMPC_TOKEN_SECRET")
 
 
 def handed_over_settings(environ: MutableMapping[str, str]) -> ConnectionSettings | None:
@@ -41,15 +42,20 @@ def handed_over_settings(environ: MutableMapping[str, str]) -> ConnectionSetting
 
     Removing them keeps the ticket out of every process the console starts in turn (editor, terraform)."""
     values = {name: environ.pop(name, "") for name in HANDOVER_VARIABLES}
-    url, user, fingerprint = values["PMPC_URL"], values["PMPC_USER"], values["PMPC_FINGERPRINT"] or None
-    if url and values["PMPC_TICKET"]:
-        return ConnectionSettings(url=url, user=user or "root@pam", ticket=values["PMPC_TICKET"],
-                                  ticket_csrf=values["PMPC_CSRF"] or None, fingerprint=fingerprint)
+    url = values["PMPC_URL"]
     token_user, _, token_name = values["PMPC_TOKEN_ID"].partition("!")
-    if url and token_name and values["PMPC_TOKEN_SECRET"]:
-        return ConnectionSettings(url=url, user=token_user, token_name=token_name,
-                                  token_secret=values["PMPC_TOKEN_SECRET"], fingerprint=fingerprint)
-    return None
+    if url and values["PMPC_TICKET"]:
+        settings = ConnectionSettings(url=url, user=values["PMPC_USER"] or "root@pam", ticket=values["PMPC_TICKET"],
+                                      ticket_csrf=values["PMPC_CSRF"] or None)
+    elif url and token_name and values["PMPC_TOKEN_SECRET"]:
+        settings = ConnectionSettings(url=url, user=token_user, token_name=token_name,
+                                      token_secret=values["PMPC_TOKEN_SECRET"])
+    else:
+        return None
+    settings.fingerprint = values["PMPC_FINGERPRINT"] or None
+    settings.ca_bundle = values["PMPC_CA_BUNDLE"] or None
+    settings.verify_tls = values["PMPC_VERIFY_TLS"] not in ("0", "false", "no")
+    return settings
 
 
 def console_launch(explicit_profile: str | None, demo: bool, note: Callable[[str], None]) -> ConsoleLaunch:

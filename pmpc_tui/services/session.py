@@ -166,6 +166,11 @@ class Session:
             self._scratch = ScratchState()
         return await asyncio.to_thread(self._scratch.url_for, url)
 
+    @property
+    def connected_db(self) -> Database | None:
+        """The state database if it is open already (never opens it)."""
+        return self._db
+
     async def db_or_error(self) -> tuple[Database | None, StateDatabaseError | None]:
         """The state database, or None and the StateDatabaseError that says why it cannot be used."""
         from pmpc_tui.state.errors import StateDatabaseError

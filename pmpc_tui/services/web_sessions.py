@@ -14,6 +14,7 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
@@ -81,22 +82,28 @@ def check_login_input(username: str, password: str, realm: str | None) -> str:
     return f"{username}@{realm or 'pam'}"
 
 
-def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool) -> Session:
+def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
+                 workspace: Path | None) -> Session:
     async def connect() -> PVEClient:
         return await PVEClient(settings).connect()
 
-    return Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
+    session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
+    session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
+    return session
 
 
 class SessionStore:
     """Logged-in users in memory, keyed by an opaque random id; idle ones are dropped after `idle_timeout` s."""
 
-    def __init__(self, cluster: WebCluster, idle_timeout: float = 900.0, read_only: bool = False) -> None:
+    def __init__(self, cluster: WebCluster, idle_timeout: float = 900.0, read_only: bool = False,
+                 workspace: Path | None = None) -> None:
         self.cluster = cluster
+        self.workspace = workspace
         self.idle_timeout = idle_timeout
         self.read_only = read_only
         self._sessions: dict[str, WebSession] = {}
         self._tokens: dict[str, WebSession] = {}  # by the SHA-256 of the Authorization header
+        self._token_lock = asyncio.Lock()  # two first requests with one token make one session
 
     async def login(self, userid: str, password: str) -> WebSession:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
@@ -106,9 +113,9 @@ class SessionStore:
         settings = self.cluster.settings(userid)
         ticket, ticket_csrf = await asyncio.to_thread(request_ticket, settings, userid, password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
-        ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32),
-                        session=_session_for(self.cluster, user_settings, self.read_only), ticket=ticket,
-                        ticket_csrf=ticket_csrf)
+        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
+        ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
+                        ticket=ticket, ticket_csrf=ticket_csrf)
         register_secret(ws.id)
         register_secret(ws.csrf)
         self._sessions[ws.id] = ws
@@ -130,6 +137,10 @@ class SessionStore:
     async def for_token(self, header: str) -> WebSession:
         """A session for an `Authorization: PVEAPIToken=…` header, checked once at the cluster, then kept idle-timed."""
         await self.expire_idle()
+        async with self._token_lock:
+            return await self._for_token(header)
+
+    async def _for_token(self, header: str) -> WebSession:
         key = hashlib.sha256(header.encode()).hexdigest()
         ws = self._tokens.get(key)
         if ws is not None:
@@ -141,7 +152,7 @@ class SessionStore:
         userid, name, secret = match.groups()
         register_secret(secret)
         settings = self.cluster.settings(userid, token_name=name, token_secret=secret)
-        session = _session_for(self.cluster, settings, self.read_only)
+        session = _session_for(self.cluster, settings, self.read_only, self.workspace)
         try:
             await (await session.client()).get("/version")  # the cluster decides whether the token is valid
         except Exception:

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 from pmpc_tui.commands.confirmation import Target
 from pmpc_tui.web.auth import require_user
 from pmpc_tui.web.body import json_body
-from pmpc_tui.web.runner import check_disruptive, options, query_body, run, text_value
+from pmpc_tui.web.runner import options, query_body, run, text_value
 
 Endpoint = Callable[[Request], Awaitable[JSONResponse]]
 POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
@@ -66,9 +66,8 @@ async def power(request: Request, action: str) -> JSONResponse:
     user = await require_user(request)
     kind, guest = _guest(request)
     body = await json_body(request)
-    check_disruptive(action, body, Target(f"{kind} {guest}"))
     return await run(request, user, action, [kind, guest, *options(body, ("timeout",), ("wait", "dry_run"))],
-                     body, target=f"{kind} {guest}")
+                     body, target=f"{kind} {guest}", confirm_target=Target(f"{kind} {guest}"))
 
 
 async def delete_guest(request: Request) -> JSONResponse:

@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import PVEError
@@ -57,6 +59,34 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"), (b"strict-transport-security", b"max-age=31536000")]
+
+
+class SecurityHeaders:
+    """Headers on every answer: no sniffing, no referrer, no framing, HTTPS only; API answers are not cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/") or scope["path"] == "/metrics"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                if api and b"cache-control" not in names:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def build_app(config: WebConfig) -> Starlette:
     """The whole web server for `config`: REST API, events, console, metrics; sessions closed on shutdown."""
     state = WebState.create(config)
@@ -67,8 +97,10 @@ def build_app(config: WebConfig) -> Starlette:
             yield
         finally:
             await state.sessions.close()
+            if config.server_session is not None:  # its state database (audit log) lives on this loop
+                await config.server_session.close()
 
-    app = Starlette(routes=all_routes(), lifespan=lifespan,
+    app = Starlette(routes=all_routes(), lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={HTTPException: _http_error, PVEError: pve_error_handler,
                                         Exception: unexpected_error_handler})
     app.state.web = state

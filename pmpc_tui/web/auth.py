@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.session import Session
-from pmpc_tui.services.web_sessions import WebSession
+from pmpc_tui.services.web_sessions import WebCluster, WebSession
 from pmpc_tui.web.config import COOKIE, CSRF_HEADER, STATE_CHANGING, web_state
 from pmpc_tui.web.errors import error_body
 
@@ -35,8 +35,7 @@ class WebUser:
     realm: str
     session: Session = field(repr=False)
     web_session: WebSession = field(repr=False)
-    cluster_url: str = ""
-    cluster_fingerprint: str | None = None
+    cluster: WebCluster | None = None
 
     @property
     def userid(self) -> str:
@@ -50,12 +49,20 @@ class WebUser:
     def pve_env(self) -> dict[str, str]:
         """Environment variables that hand this user's own credentials to a child console process (never argv).
 
-        PMPC_URL and PMPC_FINGERPRINT say where the cluster is; PMPC_USER is user@realm; a logged-in user passes
-        PMPC_TICKET and PMPC_CSRF (their PVE ticket), an API-token caller PMPC_TOKEN_ID and PMPC_TOKEN_SECRET.
+        PMPC_URL says where the cluster is and PMPC_FINGERPRINT (or PMPC_CA_BUNDLE, or PMPC_VERIFY_TLS=0) how its
+        certificate is checked; PMPC_USER is user@realm; a logged-in user passes PMPC_TICKET and PMPC_CSRF (their
+        PVE ticket, which expires two hours after the login), an API-token caller PMPC_TOKEN_ID and
+        PMPC_TOKEN_SECRET. `ConnectionSettings(ticket=…, ticket_csrf=…)` builds a client from a ticket.
         """
-        env = {"PMPC_URL": self.cluster_url, "PMPC_USER": self.userid}
-        if self.cluster_fingerprint:
-            env["PMPC_FINGERPRINT"] = self.cluster_fingerprint
+        env = {"PMPC_USER": self.userid}
+        if self.cluster is not None:
+            env["PMPC_URL"] = self.cluster.url
+            if self.cluster.fingerprint:
+                env["PMPC_FINGERPRINT"] = self.cluster.fingerprint
+            elif self.cluster.ca_bundle:
+                env["PMPC_CA_BUNDLE"] = self.cluster.ca_bundle
+            elif not self.cluster.verify_tls:
+                env["PMPC_VERIFY_TLS"] = "0"
         ws = self.web_session
         if ws.token_id:
             settings = self.session.connection_settings()
@@ -73,12 +80,22 @@ def _refuse(conn: HTTPConnection, status: int, code: ExitCode, message: str, nex
     return WebRefusal(status, code, message, next_step)
 
 
+def _same_origin(conn: HTTPConnection) -> bool:
+    """A browser's WebSocket must come from a page of this server (a missing Origin: not a browser)."""
+    from urllib.parse import urlsplit
+
+    origin = conn.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == conn.headers.get("host", "")
+
+
 async def require_user(conn: HTTPConnection, writes: bool | None = None) -> WebUser:
     """The caller, or 401 (WebSocket: close 4401); 403 without the CSRF header on a change, or in read-only mode.
 
     `writes` says whether the route changes something (default: any state-changing HTTP method does).
     """
     state = web_state(conn)
+    if conn.scope["type"] == "websocket" and not _same_origin(conn):
+        raise WebSocketException(WS_FORBIDDEN, "cross-site WebSocket refused")
     header = conn.headers.get("authorization", "")
     if header.startswith("PVEAPIToken "):  # Prometheus' `authorization: {type: PVEAPIToken, credentials: …}`
         header = "PVEAPIToken=" + header[len("PVEAPIToken "):].strip()
@@ -101,4 +118,4 @@ async def require_user(conn: HTTPConnection, writes: bool | None = None) -> WebU
     if (method in STATE_CHANGING if writes is None else writes) and state.config.read_only:
         raise _refuse(conn, 403, ExitCode.PERMISSION, "this server is read-only: nothing is changed",
                       "Restart `proxmox-mpc serve` without --read-only to make changes.")
-    return WebUser(ws.username, ws.realm, ws.session, ws, state.config.cluster.url, state.config.cluster.fingerprint)
+    return WebUser(ws.username, ws.realm, ws.session, ws, state.config.cluster)

@@ -15,7 +15,7 @@ async def serve(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.web_tls import server_certificate
     from pmpc_tui.web.server import run_server, web_config
 
-    check_port(args.port)
+    check_port(args.port, allow_zero=True)
     cert = server_certificate(args.cert, args.key, args.host)
     config = web_config(ctx.session, args.read_only, cert.fingerprint)
 

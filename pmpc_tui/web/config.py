@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmpc_tui.services.web_sessions import LoginLimiter, SessionStore, WebCluster
@@ -34,6 +35,7 @@ class WebConfig:
     secure_cookie: bool = True  # served over TLS always; tests on plain ASGI transports may turn it off
     url: str = ""  # how the server is reached (for links and --json)
     fingerprint: str = ""  # the server certificate's SHA-256
+    workspace: Path | None = None  # the workspace serve was started in: plan/apply/drift/validate work on it
 
 
 @dataclass
@@ -47,7 +49,7 @@ class WebState:
 
     @classmethod
     def create(cls, config: WebConfig) -> WebState:
-        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only),
+        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only, config.workspace),
                    LoginLimiter(config.login_limit, lockout=config.login_lockout))
 
 

@@ -51,7 +51,7 @@ def pve_error_response(exc: PVEError) -> JSONResponse:
     errors = getattr(exc, "errors", None)
     if isinstance(errors, dict) and errors:
         extra["fields"] = {redact(str(k)): redact(str(v)) for k, v in errors.items()}
-    return error_response(status_of(exc), code, exc.message, exc.hint, **extra)
+    return JSONResponse(error_body(code, exc.message, exc.hint, **extra), status_code=status_of(exc))
 
 
 async def pve_error_handler(request: Request, exc: Exception) -> JSONResponse:

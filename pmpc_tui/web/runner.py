@@ -128,8 +128,12 @@ def _parse(command: str, argv: list[str]) -> Any:
 
 
 async def run(request: Request, user: WebUser, command: str, argv: list[str], body: dict[str, Any] | None = None,
-              target: str = "", action: str | None = None) -> JSONResponse:
-    """Run `command argv` as `user`; changes are audited as `action` on `target`."""
+              target: str = "", action: str | None = None, confirm_target: Target | None = None) -> JSONResponse:
+    """Run `command argv` as `user`; changes are audited as `action` on `target`.
+
+    `confirm_target`: the guest a disruptive command (stop, shutdown, reboot, suspend) interrupts — the body
+    must carry `confirm: true` for it.
+    """
     body = body or {}
     answers = _Answers(body)
     lines: list[str] = []
@@ -139,6 +143,8 @@ async def run(request: Request, user: WebUser, command: str, argv: list[str], bo
     name = action or command
     with operation(f"web {name}") as cid:
         try:
+            if confirm_target is not None:
+                check_disruptive(command, body, confirm_target)
             args = _parse(command, [*argv, "--output=json"])
             args.command = command
             result: Result = await BY_NAME[command].load()(ctx, args)

@@ -13,6 +13,7 @@ from pmpc_tui.observability.applog import LogEntry, app_log, entry_matches
 
 LEVEL_STYLE = {"DEBUG": "dim", "INFO": "", "WARNING": "yellow", "ERROR": "bold red"}
 POLL_SECONDS = 0.5
+AUDIT_POLL_SECONDS = 3.0  # changes made through `proxmox-mpc serve` (its audit log), read from the state DB
 
 
 class LogsScreen(Screen[None]):
@@ -32,6 +33,9 @@ class LogsScreen(Screen[None]):
         super().__init__()
         self.min_level = "INFO"
         self._seq = 0
+        from pmpc_tui.services.audit import AuditFeed
+
+        self._audit = AuditFeed()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,6 +49,7 @@ class LogsScreen(Screen[None]):
         self.query_one("#log-filter", Input).display = False
         self._replay()
         self.set_interval(POLL_SECONDS, self._tail)
+        self.set_interval(AUDIT_POLL_SECONDS, self._audit_tick)
 
     @property
     def filter_text(self) -> str:
@@ -77,6 +82,13 @@ class LogsScreen(Screen[None]):
             self._seq = entry.seq
             if entry_matches(entry, self.min_level, self.filter_text):
                 self._write(entry)
+
+    async def _audit_tick(self) -> None:
+        """Web audit rows join the log as source `audit` (only once the state database is open: never opened here)."""
+        session = getattr(self.app, "session", None)
+        db = session.connected_db if session is not None else None
+        if db is not None:
+            await self._audit.poll(db)
 
     def action_level(self, level: str) -> None:
         self.min_level = level
