@@ -45,8 +45,8 @@ def set_password(sim: SimulatorThread, userid: str, password: str) -> None:
 
 @contextlib.contextmanager
 def live_web(sim: SimulatorThread, *, read_only: bool = False, idle_timeout: float = 900.0, login_limit: int = 5,
-             login_lockout: float = 300.0, workspace: Path | None = None, state_name: str = "web-test"
-             ) -> Iterator[LiveWeb]:
+             login_lockout: float = 300.0, workspace: Path | None = None, state_name: str = "web-test",
+             webhooks: Any = None) -> Iterator[LiveWeb]:
     """`proxmox-mpc serve` for the simulator's cluster, in-process on a free loopback port, over TLS."""
     cluster = WebCluster(url=sim.info.url, fingerprint=sim.info.fingerprint, state_name=state_name)
     server_session = Session(state_name=state_name, read_only=read_only)
@@ -54,7 +54,7 @@ def live_web(sim: SimulatorThread, *, read_only: bool = False, idle_timeout: flo
     cert = server_certificate(None, None)
     config = WebConfig(cluster=cluster, server_session=server_session, read_only=read_only, idle_timeout=idle_timeout,
                        login_limit=login_limit, login_lockout=login_lockout, workspace=workspace,
-                       fingerprint=cert.fingerprint)
+                       fingerprint=cert.fingerprint, webhooks=webhooks)
     app = build_app(config)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, ssl_certfile=str(cert.cert_file),
                                            ssl_keyfile=str(cert.key_file), log_level="warning", lifespan="on",

@@ -30,6 +30,7 @@ from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
+from pmpc_tui.services import events
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.services.validate import require_valid
@@ -528,6 +529,8 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
                 session.add(step)
                 steps.append((step, change))
             await session.flush()
+        events.publish("apply.started", lambda: {"run_id": run_id, "workspace": str(ws.root), "steps": [
+            {"address": c.address, "action": c.action, "vmid": c.vmid} for _s, c in steps]}, client=client)
         result = ApplyResult(run_id)
         applier = Applier(client, progress, concurrency)
         created: dict[int, str] = {}
@@ -546,6 +549,8 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
                 _record_created(ws, created)
         status = "failed" if result.failed else "done"
         await _set_run(db, run_id, status=status, finished_at=utcnow(), summary=result.summary())
+        events.publish("apply.finished", lambda: {"run_id": run_id, "status": status, "done": len(result.steps) - len(
+            result.failed), "failed": len(result.failed), "summary": result.summary()}, client=client)
         return result
 
 
@@ -554,15 +559,24 @@ async def _one(db: Database, applier: Applier, step: ApplyStep, change: Resource
     assert step.id is not None
     await _set_step(db, step.id, status="running", started_at=utcnow())
     progress(f"{change.symbol} {change.address}: {change.action}…")
+    _step_event(step, change, "running", "", applier.client)
     try:
         message = await applier.run(change)
     except PVEError as exc:
         await _set_step(db, step.id, status="failed", error=str(exc), finished_at=utcnow())
         progress(f"✖ {change.address}: {exc}")
+        _step_event(step, change, "failed", str(exc).splitlines()[0], applier.client)
         return StepResult(change.address, change.vmid, change.action, False, str(exc).splitlines()[0])
     await _set_step(db, step.id, status="done", finished_at=utcnow())
     progress(f"✔ {change.address}: {message}")
+    _step_event(step, change, "done", message, applier.client)
     return StepResult(change.address, change.vmid, change.action, True, message)
+
+
+def _step_event(step: ApplyStep, change: ResourceChange, status: str, message: str, client: PVEClient) -> None:
+    events.publish("apply.step", lambda: {"run_id": step.run_id, "address": change.address, "vmid": change.vmid,
+                                          "action": change.action, "status": status, "message": message},
+                   client=client)
 
 
 async def resume(ws: Workspace, db: Database, client: PVEClient, progress: Progress,

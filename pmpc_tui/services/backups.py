@@ -18,6 +18,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_vmid, shown
 from pmpc_tui.services.inventory import GuestRef
+from pmpc_tui.services.task_events import watch_task
 from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
 
 MODES = ("snapshot", "suspend", "stop")
@@ -269,6 +270,7 @@ async def start_backup(client: PVEClient, plan: BackupPlan) -> BackupPlan:
     for job in plan.jobs:
         job.upid = await client.post(f"/nodes/{job.node}/vzdump", vmid=job.vmids, storage=plan.storage,
                                      mode=plan.mode, compress=plan.compress, **{"notes-template": "{{guestname}}"})
+        watch_task(client, job.upid)  # task events, only while someone listens
     return plan
 
 
@@ -390,4 +392,5 @@ async def start_restore(client: PVEClient, plan: RestorePlan) -> RestorePlan:
     else:
         params.update({"ostemplate": plan.backup.volid, "restore": 1})
     plan.upid = await client.post(f"/nodes/{plan.node}/{plan.kind}", **params)
+    watch_task(client, plan.upid)
     return plan

@@ -24,6 +24,7 @@ from pmpc_tui.services.migrate import (
     parse_storage,
     storages_by_node,
 )
+from pmpc_tui.services.task_events import watch_task
 from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
 
 
@@ -137,6 +138,7 @@ async def plan_clone(client: PVEClient, kind: str, source: str | int, name: str,
 async def start_clone(client: PVEClient, plan: ClonePlan) -> ClonePlan:
     """Send the clone; the plan gets its task's UPID."""
     plan.upid = str(await client.post(f"{plan.source.path}/clone", **plan.params()))
+    watch_task(client, plan.upid)  # task events, only while someone listens
     return plan
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.services import events
 from pmpc_tui.services.plan import plan_with_cluster
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
@@ -43,6 +44,8 @@ async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftR
         if vmid not in declared and vmid not in managed:
             report.unmanaged.append({"vmid": vmid, "name": guest.name, "node": guest.node,
                                      "type": "vm" if guest.kind == "qemu" else "ct", "status": guest.status})
+    if report.count:
+        events.publish("drift.found", report.as_dict, client=client)
     return report
 
 

@@ -10,6 +10,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.task_events import watch_task
 
 log = logging.getLogger("pmpc.guests")
 POWER_ACTIONS = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
@@ -50,6 +51,7 @@ async def power_action(client: PVEClient, kind: str, ident: int | str, action: s
         return ActionResult(action, ref, True)
     upid = await client.post(f"{ref.path}/status/{action}")
     log.info("%s %s: task %s", action, ref.label, upid)
+    watch_task(client, upid, ref)  # task and guest status events, only while someone listens
     result = ActionResult(action, ref, False, upid=upid)
     if wait:
         status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)
@@ -72,6 +74,7 @@ async def delete_guest(client: PVEClient, kind: str, ident: int | str, *, purge:
         return ActionResult("delete", ref, True)
     upid = await client.delete(ref.path, purge=1 if purge else None)
     log.info("delete %s: task %s", ref.label, upid)
+    watch_task(client, upid)
     result = ActionResult("delete", ref, False, upid=upid)
     if wait:
         status = await client.wait_task(upid, timeout=timeout, on_progress=on_progress)

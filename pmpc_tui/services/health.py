@@ -18,6 +18,7 @@ from typing import Any
 from pmpc_tui.observability.metrics import percentile
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, PVEError
+from pmpc_tui.services import events
 from pmpc_tui.services.live import storage_level
 
 LEVELS = ("ok", "warning", "critical")
@@ -175,4 +176,8 @@ async def run_health(client: PVEClient | None, db: Any, workspace_root: Path | N
     m = METRICS.summary()["api"]
     usage = Check("metrics", "ok", f"this session: {m['calls']} API calls, {m['errors']} failed, "
                                    f"p50 {m['p50_ms']} ms, p95 {m['p95_ms']} ms")
-    return [*api, *cluster, db_check, ws_check, *tool_checks, usage]
+    checks = [*api, *cluster, db_check, ws_check, *tool_checks, usage]
+    if any(c.status == "critical" for c in checks):
+        events.publish("health.critical", lambda: {"checks": [c.as_dict() for c in checks if c.status == "critical"]},
+                       client=client)
+    return checks

@@ -16,6 +16,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import parse_guest_ident, parse_guest_kind, shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.task_events import watch_task
 from pmpc_tui.services.task_progress import ProgressUpdate, follow_task
 
 NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", re.ASCII)
@@ -191,6 +192,7 @@ async def plan_migrate(client: PVEClient, kind: str, ident: str | int, target: s
 async def start_migrate(client: PVEClient, plan: MigratePlan) -> MigratePlan:
     """Send the migration; the plan gets its task's UPID."""
     plan.upid = str(await client.post(f"{plan.guest.path}/migrate", **plan.params()))
+    watch_task(client, plan.upid)  # task events, only while someone listens
     return plan
 
 

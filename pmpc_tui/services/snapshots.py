@@ -17,6 +17,7 @@ from pmpc_tui.pve.client import ProgressCallback, PVEClient
 from pmpc_tui.pve.errors import ConflictError, NotFound, PVEError, ResourceLocked, ValidationFailed
 from pmpc_tui.services.guest_ref import shown
 from pmpc_tui.services.inventory import GuestRef, find_guest
+from pmpc_tui.services.task_events import watch_task
 
 log = logging.getLogger("pmpc.snapshots")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]+", re.ASCII)
@@ -198,6 +199,7 @@ async def _run(client: PVEClient, result: SnapshotResult, upid: str, wait: bool,
                on_progress: ProgressCallback | None, on_started: Started | None = None) -> SnapshotResult:
     log.info("%s snapshot '%s' of %s: task %s", result.action, result.name, result.guest.label, upid)
     result.upid = upid
+    watch_task(client, upid, result.guest)  # task events (a rollback: the guest's status), while someone listens
     if on_started is not None:
         on_started(upid)
     if wait:

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConnectionFailed, NotFound, PVEError
+from pmpc_tui.services import events
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun, Task, utcnow
 
@@ -119,8 +120,10 @@ class SyncService:
             session.add(run)
             await session.flush()
             run_id = run.id
-        return SyncResult(run_id=run_id, duration_ms=duration_ms, api_calls=snap.api_calls,
-                          unreachable_nodes=snap.unreachable_nodes, **counts)
+        result = SyncResult(run_id=run_id, duration_ms=duration_ms, api_calls=snap.api_calls,
+                            unreachable_nodes=snap.unreachable_nodes, **counts)
+        events.publish("sync.finished", result.as_dict, client=self.client)
+        return result
 
 
 async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]:
@@ -162,6 +165,8 @@ async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]
     previous_ct = {c.vmid: c for c in (await session.exec(select(Container))).all()}
     vms = {g["vmid"]: _guest_values(g, previous_vm.get(g["vmid"])) for g in snap.guests if g["type"] == "qemu"}
     cts = {g["vmid"]: _guest_values(g, previous_ct.get(g["vmid"])) for g in snap.guests if g["type"] == "lxc"}
+    events.guest_status_changes(previous_vm, vms, "qemu")  # guest.status, only while someone listens
+    events.guest_status_changes(previous_ct, cts, "lxc")
     await upsert(VM, "vmid", vms)
     await upsert(Container, "vmid", cts)
     await upsert(Storage, "id", {s["id"]: _storage_values(s) for s in snap.storages})

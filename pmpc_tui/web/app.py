@@ -93,9 +93,18 @@ def build_app(config: WebConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from pmpc_tui.services import events
+        from pmpc_tui.services.task_events import cancel_watchers
+
+        events.BUS.default_cluster = events.cluster_name(config.cluster.url)
+        if config.webhooks is not None:
+            await config.webhooks.start()
         try:
             yield
         finally:
+            if config.webhooks is not None:
+                await config.webhooks.stop()
+            await cancel_watchers()
             await state.sessions.close()
             if config.server_session is not None:  # its state database (audit log) lives on this loop
                 await config.server_session.close()

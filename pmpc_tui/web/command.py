@@ -13,11 +13,13 @@ from pmpc_tui.commands.registry import Result
 async def serve(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.inputs import check_port
     from pmpc_tui.services.web_tls import server_certificate
+    from pmpc_tui.services.webhooks import webhooks_for
     from pmpc_tui.web.server import run_server, web_config
 
     check_port(args.port, allow_zero=True)
     cert = server_certificate(args.cert, args.key, args.host)
     config = web_config(ctx.session, args.read_only, cert.fingerprint)
+    config.webhooks = await webhooks_for(ctx.session.workspace())  # a bad secret file stops serve here
 
     def listening(url: str) -> None:
         config.url = url

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from pmpc_tui.services.session import Session
+    from pmpc_tui.services.webhooks import WebhookService
 
 COOKIE = "pmpc_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -36,6 +37,7 @@ class WebConfig:
     url: str = ""  # how the server is reached (for links and --json)
     fingerprint: str = ""  # the server certificate's SHA-256
     workspace: Path | None = None  # the workspace serve was started in: plan/apply/drift/validate work on it
+    webhooks: WebhookService | None = None  # the workspace's outgoing webhooks, checked; started with the app
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any
 from pmpc_tui.config.files import atomic_write
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.workspace.webhooks import WebhookConfig, parse_webhooks
 
 WORKSPACE_FILE = "proxmox-mpc.yaml"
 STATE_DIRNAME = ".proxmox-mpc"
@@ -48,10 +49,15 @@ class WorkspaceConfig:
     defaults: Defaults = field(default_factory=Defaults)
     provider_version: str = PROVIDER_VERSION
     version: int = 1
+    webhooks: list[WebhookConfig] = field(default_factory=list)  # outgoing webhooks (`serve`)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "profile": self.profile, "defaults": asdict(self.defaults),
-                "terraform": {"provider_version": self.provider_version}}
+        data: dict[str, Any] = {"version": self.version, "profile": self.profile,
+                                "defaults": asdict(self.defaults),
+                                "terraform": {"provider_version": self.provider_version}}
+        if self.webhooks:
+            data["webhooks"] = [hook.to_dict() for hook in self.webhooks]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WorkspaceConfig:
@@ -71,8 +77,13 @@ class WorkspaceConfig:
         if not isinstance(terraform, dict) or isinstance(version, bool) or not isinstance(version, int):
             raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'version' must be a whole number and 'terraform' "
                                           "a mapping")
+        try:
+            webhooks = parse_webhooks(data.get("webhooks"), WORKSPACE_FILE)
+        except ValueError as exc:
+            raise WorkspaceFileUnreadable(str(exc)) from None
         return cls(profile=data.get("profile"), defaults=Defaults(**raw),
-                   provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version)
+                   provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version,
+                   webhooks=webhooks)
 
 
 @dataclass
