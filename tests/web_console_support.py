@@ -39,7 +39,7 @@ class Served:
         return httpx.Client(base_url=self.url, verify=False, timeout=30)
 
     def consoles(self) -> list[int]:
-        """The console processes (`python -m pmpc_tui` children) the server runs now."""
+        """The console processes (`python -m pmpc_tui.cli.web_console` children) the server runs now, spare or not."""
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -50,7 +50,7 @@ class Served:
             except OSError:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid and cmdline[1:3] == [b"-m", b"pmpc_tui"] and len(cmdline) <= 4:
+            if parent == self.process.pid and cmdline[1:3] == [b"-m", b"pmpc_tui.cli.web_console"]:
                 found.append(int(entry.name))
         return found
 

@@ -2,8 +2,10 @@
 
 Textual's web driver announces itself with a prelude line, then speaks in packets both ways: one type byte
 (`D` terminal data, `M` JSON meta such as resize/focus/blur/quit/exit, `P` packed binary), a 4-byte big-endian
-length, the payload. The process gets the logged-in user's PVE ticket in its environment (never argv) and a
-minimal environment otherwise, so the server's own secrets stay with the server.
+length, the payload. The process starts with a minimal environment (the server's own secrets stay with the
+server), loads the console, and then gets the logged-in user's PVE ticket as one JSON line on its stdin — never
+on its command line (pmpc_tui/cli/web_console.py). One spare is kept loaded, so a browser tab does not wait
+for Python and Textual to start.
 """
 
 from __future__ import annotations
@@ -53,6 +55,11 @@ def console_limit(configured: int | None = None) -> int:
     return max(1, int(value)) if value.isdigit() else DEFAULT_MAX_CONSOLES
 
 
+def spares_wanted() -> bool:
+    """Whether a server keeps a console loaded ahead of need ($PMPC_WEB_SPARE_CONSOLES=0 turns it off)."""
+    return os.environ.get("PMPC_WEB_SPARE_CONSOLES", "1") != "0"
+
+
 def handover_usable(handover: Mapping[str, str]) -> bool:
     """Whether a hand-over names the cluster and carries a ticket or token (else the console would use a profile)."""
     return bool(handover.get("PMPC_URL")) and bool(
@@ -97,6 +104,60 @@ class ConsoleSlots:
 
 
 @dataclass
+class ConsoleSpares:
+    """At most one console process loaded ahead of need (started when someone opens the console page)."""
+
+    enabled: bool = True
+    _spare: ConsoleProcess | None = None
+    _warming: asyncio.Task[None] | None = None
+    _loading: bool = False
+
+    def warm_soon(self, cwd: Path | None, delay: float = 0.0) -> None:
+        """Load a spare in the background (after `delay` s: a console that just started draws first)."""
+        if not self.enabled:
+            return
+        pending = self._warming
+        if pending is not None and not pending.done():
+            if delay or self._loading:
+                return
+            pending.cancel()  # someone opens a page now: load now rather than after the delay
+
+        async def later() -> None:
+            await asyncio.sleep(delay)
+            self._loading = True
+            try:
+                await self.warm(cwd)
+            except Exception:  # a spare that cannot start is simply not there
+                pass
+            finally:
+                self._loading = False
+        self._warming = asyncio.get_running_loop().create_task(later())
+
+    async def warm(self, cwd: Path | None) -> None:
+        """Have a loaded spare ready for the next console in `cwd`."""
+        if self._spare is not None and self._spare.spare and self._spare.cwd == cwd:
+            return
+        await self.discard()
+        self._spare = ConsoleProcess({}, cwd=cwd)
+        await self._spare.spawn()
+
+    async def take(self, handover: Mapping[str, str], width: int, height: int, cwd: Path | None) -> ConsoleProcess:
+        """The spare for this user (when loaded and for `cwd`), else a new process; call start() on it."""
+        spare, self._spare = self._spare, None
+        if spare is not None and spare.spare and spare.cwd == cwd:
+            spare.handover, spare.width, spare.height = handover, width, height
+            return spare
+        if spare is not None:
+            await spare.stop(grace=0)
+        return ConsoleProcess(handover, width, height, cwd=cwd)
+
+    async def discard(self) -> None:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            await spare.stop(grace=0)
+
+
+@dataclass
 class ConsoleProcess:
     """One console (`python -m pmpc_tui`) on Textual's web driver, fed and read in packets."""
 
@@ -108,20 +169,38 @@ class ConsoleProcess:
     _process: asyncio.subprocess.Process | None = None
     _stderr: bytearray = field(default_factory=bytearray)
     _stderr_task: asyncio.Task[None] | None = None
+    _handed_over: bool = False
 
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
-    async def start(self, timeout: float = START_TIMEOUT) -> None:
-        """Start the console and wait for its web driver's prelude; raises ConsoleDidNotStart."""
+    async def spawn(self) -> None:
+        """Start the process: it loads the console, then waits for the hand-over (a warm spare until then)."""
         self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "pmpc_tui", *self.argv,
+            sys.executable, "-m", "pmpc_tui.cli.web_console", *self.argv,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env=console_environment(self.handover, self.width, self.height), cwd=self.cwd,
+            env=console_environment({}, self.width, self.height), cwd=self.cwd,
             start_new_session=True)  # a Ctrl+C meant for the server does not reach its consoles
         self._stderr_task = asyncio.create_task(self._collect_stderr())
+
+    @property
+    def spare(self) -> bool:
+        """Spawned, not handed over yet, and still running."""
+        process = self._process
+        return process is not None and process.returncode is None and not self._handed_over
+
+    async def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Hand the user's connection over (spawning first unless warm) and wait for the web driver's prelude.
+
+        Raises ConsoleDidNotStart."""
+        if self._process is None:
+            await self.spawn()
+        self._handed_over = True
+        line = json.dumps({**self.handover, "COLUMNS": str(self.width), "ROWS": str(self.height)}) + "\n"
         try:
+            if not await self._write(line.encode("utf-8")):
+                raise ConsoleDidNotStart("the console ended before it started")
             await asyncio.wait_for(self._read_prelude(), timeout)
         except (TimeoutError, asyncio.IncompleteReadError, ConsoleDidNotStart):
             await self.stop(grace=0)
@@ -174,16 +253,19 @@ class ConsoleProcess:
             elif kind is not None:
                 yield kind, payload
 
-    async def _send(self, kind: bytes, payload: bytes) -> bool:
+    async def _write(self, data: bytes) -> bool:
         process = self._process
         if process is None or process.stdin is None or process.returncode is not None:
             return False
         try:
-            process.stdin.write(packet(kind, payload))
+            process.stdin.write(data)
             await process.stdin.drain()
         except (ConnectionError, RuntimeError):
             return False
         return True
+
+    async def _send(self, kind: bytes, payload: bytes) -> bool:
+        return await self._write(packet(kind, payload))
 
     async def send_keys(self, text: str) -> bool:
         """Keyboard (and mouse report) input as the browser's terminal produced it."""
@@ -203,7 +285,8 @@ class ConsoleProcess:
         if process is None:
             return None
         if process.returncode is None:
-            await self.send_meta({"type": "quit"})
+            if self._handed_over:  # a spare has no driver yet: closing its stdin ends it
+                await self.send_meta({"type": "quit"})
             with contextlib.suppress(Exception):
                 if process.stdin is not None:
                     process.stdin.close()

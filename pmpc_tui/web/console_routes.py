@@ -2,7 +2,8 @@
 
 The page is textual-serve's terminal front end (its JavaScript, CSS and font, served from the installed
 `textual_serve` package, nothing from the internet); the bridge is ours, behind login: one console process per
-WebSocket, started with the user's own PVE ticket in its environment (services/console_process.py).
+WebSocket, handed the user's own PVE ticket through a pipe once loaded (services/console_process.py). Opening
+the page loads a spare console, so the tab's WebSocket usually finds one ready.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from string import Template
 from typing import Any
 
 from starlette.exceptions import HTTPException, WebSocketException
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -29,8 +30,10 @@ from pmpc_tui.services.console_process import (
     LOGIN_CHECK_SECONDS,
     ConsoleProcess,
     ConsoleSlots,
+    ConsoleSpares,
     console_limit,
     handover_usable,
+    spares_wanted,
 )
 from pmpc_tui.web.auth import WebUser, require_user
 from pmpc_tui.web.config import COOKIE, web_state
@@ -41,6 +44,7 @@ STATIC = Path(__file__).parent / "static"
 CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 WS_TRY_AGAIN = 1013  # WebSocket close code: the server is busy (every console slot in use)
+SPARE_DELAY = 5.0  # seconds after a console started before the next spare loads (the new console draws first)
 WS_POLICY = 1008  # WebSocket close code: refused (another origin, no usable login)
 
 
@@ -59,7 +63,8 @@ def _page(name: str, **values: str) -> HTMLResponse:
 
 
 async def login_page(request: Request) -> Response:
-    """The login form (it posts to /api/v1/auth/login)."""
+    """The login form (it posts to /api/v1/auth/login); a console loads meanwhile for whoever logs in next."""
+    _spares(request).warm_soon(_workdir(request))
     return _page("login.html")
 
 
@@ -71,6 +76,7 @@ async def console_page(request: Request) -> Response:
         if exc.status_code != 401:
             raise
         return RedirectResponse("/login?next=/console", status_code=303)
+    _spares(request).warm_soon(_workdir(request))  # loads while the page loads: the socket finds it ready
     scheme = "wss" if request.url.scheme in ("https", "wss") else "ws"
     size = request.query_params.get("fontsize", "16")
     return _page("console.html", user=user.who, websocket_url=f"{scheme}://{request.url.netloc}/console/ws",
@@ -83,6 +89,20 @@ async def own_asset(request: Request) -> Response:
     if name not in ("pmpc.css", "login.js"):
         raise HTTPException(404, "no such file")
     return FileResponse(STATIC / name, headers={"X-Content-Type-Options": "nosniff"})
+
+
+def _workdir(conn: HTTPConnection) -> Path | None:
+    """Where consoles run: the workspace `serve` was started in, else its working directory."""
+    workspace = getattr(web_state(conn).config, "workspace", None)
+    return Path(workspace) if workspace is not None else None
+
+
+def _spares(conn: HTTPConnection) -> ConsoleSpares:
+    extra = web_state(conn).extra
+    spares = extra.get("console_spares")
+    if not isinstance(spares, ConsoleSpares):
+        spares = extra["console_spares"] = ConsoleSpares(enabled=spares_wanted())
+    return spares
 
 
 def _slots(websocket: WebSocket) -> ConsoleSlots:
@@ -111,12 +131,13 @@ async def console_socket(websocket: WebSocket) -> None:
     except PVEError as exc:
         await websocket.close(WS_TRY_AGAIN, exc.message[:100])
         return
-    console = ConsoleProcess(handover, _cells(websocket.query_params.get("width"), 80),
-                             _cells(websocket.query_params.get("height"), 24),
-                             cwd=getattr(web_state(websocket).config, "workspace", None))
+    console = await _spares(websocket).take(handover, _cells(websocket.query_params.get("width"), 80),
+                                            _cells(websocket.query_params.get("height"), 24), _workdir(websocket))
     try:
         await console.start()
         log.info("console started for %s (pid %s)", user.who, console.pid)
+        if slots.in_use < slots.limit:
+            _spares(websocket).warm_soon(_workdir(websocket), delay=SPARE_DELAY)  # for the next tab
         await _bridge(websocket, console, user)
     except PVEError as exc:
         log.warning("console for %s did not start: %s", user.who, exc)
