@@ -31,8 +31,8 @@ def read_handover(fd: int = 0) -> dict[str, str] | None:
 
 
 def run() -> None:
-    import pmpc_tui.tui.app  # noqa: F401  the slow import, done before anyone waits for it
     from pmpc_tui.cli.main import main
+    from pmpc_tui.tui.app import ProxmoxApp  # noqa: F401  the slow import, done before anyone waits for it
 
     handover = read_handover()
     if handover is None:
