@@ -102,6 +102,20 @@ async def test_a_logged_in_user_sees_the_dashboard_and_closing_the_tab_ends_the_
     assert await asyncio.to_thread(wait_until, lambda: not served.consoles(), 30), "the console outlived its tab"
 
 
+async def test_keys_typed_in_the_page_reach_the_console_and_q_closes_the_tab_s_console(
+        web: tuple[Served, SimulatorInfo]) -> None:
+    served, sim = web
+    cookie, _ = login(served, sim)
+    async with connect(served, cookie) as ws:
+        await until_dashboard(ws)
+        await ws.send('["focus"]')
+        await ws.send('["stdin", "q"]')
+        with pytest.raises(websockets.ConnectionClosed):
+            while True:
+                await asyncio.wait_for(ws.recv(), 30)
+    assert await asyncio.to_thread(wait_until, lambda: not served.consoles(), 30)
+
+
 async def test_the_console_runs_as_the_logged_in_user_and_their_ticket_is_never_on_its_command_line(
         web: tuple[Served, SimulatorInfo]) -> None:
     served, sim = web
