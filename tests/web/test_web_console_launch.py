@@ -47,6 +47,32 @@ def test_a_handed_over_ticket_is_used_instead_of_any_profile_and_leaves_the_envi
     assert asyncio.run(read_and_write()) == "set through a handed-over ticket"  # CSRF token handed over too
 
 
+def test_a_console_handed_an_auditors_ticket_may_read_but_pve_refuses_its_changes(sim: SimulatorThread) -> None:
+    from web_support import set_password
+
+    from pmpc_tui.pve.client import ConnectionSettings
+    from pmpc_tui.pve.errors import PermissionDenied, PVEError
+
+    set_password(sim, "auditor@pve", "auditor-pass-123")
+    login = ConnectionSettings(sim.info.url, "auditor@pve", fingerprint=sim.info.fingerprint)
+    ticket, csrf = request_ticket(login, "auditor@pve", "auditor-pass-123")
+    settings = handed_over_settings({"PMPC_URL": sim.info.url, "PMPC_USER": "auditor@pve", "PMPC_TICKET": ticket,
+                                     "PMPC_CSRF": csrf, "PMPC_FINGERPRINT": sim.info.fingerprint})
+    assert settings is not None
+
+    async def read_then_start() -> tuple[int, PVEError | None]:
+        async with PVEClient(settings) as client:
+            nodes = await client.get("/nodes")
+            try:
+                await client.post("/nodes/pve1/qemu/100/status/start")
+            except PVEError as exc:
+                return len(nodes), exc
+            return len(nodes), None
+
+    nodes, refused = asyncio.run(read_then_start())
+    assert nodes == 3 and isinstance(refused, PermissionDenied)  # the cluster's ACL decides, not a list of ours
+
+
 def test_an_api_token_can_be_handed_over_too(sim: SimulatorThread) -> None:
     env = {"PMPC_URL": sim.info.url, "PMPC_TOKEN_ID": sim.info.auditor_token_id,
            "PMPC_TOKEN_SECRET": sim.info.auditor_token_secret}
