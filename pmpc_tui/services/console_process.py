@@ -66,9 +66,8 @@ def handover_usable(handover: Mapping[str, str]) -> bool:
         handover.get("PMPC_TICKET") or (handover.get("PMPC_TOKEN_ID") and handover.get("PMPC_TOKEN_SECRET")))
 
 
-def console_environment(handover: Mapping[str, str], width: int, height: int,
-                        base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The console process's environment: the inherited allow-list, Textual's web driver, the user's hand-over."""
+def console_environment(width: int, height: int, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The console process's environment: the inherited allow-list and Textual's web driver (no credential)."""
     source = os.environ if base is None else base
     env = {name: source[name] for name in INHERITED if name in source}
     env.update({name: value for name, value in source.items() if name.startswith("LC_")})
@@ -81,7 +80,6 @@ def console_environment(handover: Mapping[str, str], width: int, height: int,
         "ROWS": str(height),
         "PYTHONUNBUFFERED": "1",
     })
-    env.update(handover)
     return env
 
 
@@ -159,7 +157,7 @@ class ConsoleSpares:
 
 @dataclass
 class ConsoleProcess:
-    """One console (`python -m pmpc_tui`) on Textual's web driver, fed and read in packets."""
+    """One console (`python -m pmpc_tui.cli.web_console`) on Textual's web driver, fed and read in packets."""
 
     handover: Mapping[str, str]
     width: int = 80
@@ -180,7 +178,7 @@ class ConsoleProcess:
         self._process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "pmpc_tui.cli.web_console", *self.argv,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env=console_environment({}, self.width, self.height), cwd=self.cwd,
+            env=console_environment(self.width, self.height), cwd=self.cwd,
             start_new_session=True)  # a Ctrl+C meant for the server does not reach its consoles
         self._stderr_task = asyncio.create_task(self._collect_stderr())
 

@@ -131,9 +131,10 @@ async def console_socket(websocket: WebSocket) -> None:
     except PVEError as exc:
         await websocket.close(WS_TRY_AGAIN, exc.message[:100])
         return
-    console = await _spares(websocket).take(handover, _cells(websocket.query_params.get("width"), 80),
-                                            _cells(websocket.query_params.get("height"), 24), _workdir(websocket))
+    console: ConsoleProcess | None = None
     try:
+        console = await _spares(websocket).take(handover, _cells(websocket.query_params.get("width"), 80),
+                                                _cells(websocket.query_params.get("height"), 24), _workdir(websocket))
         await console.start()
         log.info("console started for %s (pid %s)", user.who, console.pid)
         if slots.in_use < slots.limit:
@@ -144,7 +145,7 @@ async def console_socket(websocket: WebSocket) -> None:
         with contextlib.suppress(Exception):
             await websocket.close(1011, "the console did not start")
     finally:
-        code = await console.stop()
+        code = await console.stop() if console is not None else None
         slots.give_back()
         log.info("console for %s ended (exit %s)", user.who, code)
         with contextlib.suppress(Exception):

@@ -102,9 +102,9 @@ def test_a_refused_ticket_says_to_log_in_again(sim: SimulatorThread) -> None:
 def test_the_console_process_inherits_no_secret_of_the_server() -> None:
     server_env = {"PATH": "/usr/bin", "HOME": "/root", "LAB_TOKEN": "server-secret", "PMPC_PROFILE": "lab",
                   "PVE_PASSWORD": "hunter2", "LC_ALL": "C.UTF-8"}
-    env = console_environment({"PMPC_URL": "https://pve:8006", "PMPC_TICKET": "PVE:x"}, 100, 30, server_env)
+    env = console_environment(100, 30, server_env)
     assert "server-secret" not in env.values() and "hunter2" not in env.values() and "PMPC_PROFILE" not in env
-    assert env["PATH"] == "/usr/bin" and env["LC_ALL"] == "C.UTF-8" and env["PMPC_TICKET"] == "PVE:x"
+    assert env["PATH"] == "/usr/bin" and env["LC_ALL"] == "C.UTF-8" and "PMPC_TICKET" not in env
     assert env["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver" and (env["COLUMNS"], env["ROWS"]) == (
         "100", "30")
 
