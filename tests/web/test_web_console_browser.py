@@ -48,7 +48,12 @@ def log_in(page: Any, served: Served, sim: SimulatorInfo) -> None:
     page.goto(served.url + "/console")
     page.wait_for_url("**/login?next=/console")
     page.fill("#username", "root")
-    page.select_option("#realm", "pam")
+    page.fill("#realm", "pam")
+    page.fill("#password", "not-the-password")
+    page.click("#submit")
+    page.locator("#message", has_text="wrong user name, realm or password").wait_for()
+    assert page.url.endswith("/login?next=/console") and page.input_value("#password") == ""
+    page.fill("#realm", "pam")
     page.fill("#password", sim.password)
     page.click("#submit")
     page.wait_for_url("**/console")
