@@ -127,6 +127,10 @@ class PVEClient:
                     session.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
+    def current_ticket(self) -> tuple[str, str] | None:
+        """The ticket and CSRF token in use now (a renewal replaces them), or None with an API token."""
+        return self._ticket.get_tokens() if self._ticket is not None else None  # type: ignore[no-any-return]
+
     async def __aenter__(self) -> PVEClient:
         return await self.connect()
 
@@ -159,12 +163,7 @@ class PVEClient:
                              timeout=s.timeout)
             session = api._store["session"]
             self._tune_session(session)
-            if s.ticket:  # a ticket obtained elsewhere: used as it is, never renewed with a password
-                from pmpc_tui.pve.ticket import GivenTicket
-
-                session.auth = GivenTicket(s.ticket, s.ticket_csrf or "")
-            else:
-                session.auth = self._ticket = self._ticket_auth(api, verify)
+            session.auth = self._ticket = self._ticket_auth(api, verify)  # a given ticket renews with itself
         api._store["serializer"] = _fast_serializer()
         return api
 
@@ -321,6 +320,8 @@ class PVEClient:
             hint = "" if self.settings.token_name else (
                 f"Check the password of {self.settings.user} in the profile's secret source "
                 "(see `proxmox-mpc connect --help`).")
+            if self.settings.ticket:
+                hint = "The login has expired: log in again."
             raise LoginRefused(str(exc), hint) from None
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc) from None

@@ -34,7 +34,14 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
         self._lock = threading.Lock()
         self._tokens = ("", "")  # ticket, CSRF token: replaced together
         self._born = 0.0
-        self._login()
+        self._given = bool(settings.ticket)  # a ticket someone logged in for (a web user): renewed with itself
+        if settings.ticket:
+            register_secret(settings.ticket)
+            register_secret(settings.ticket_csrf)
+            self._tokens = (settings.ticket, settings.ticket_csrf or "")
+            self._born = time.monotonic() - ticket_age(settings.ticket)
+        else:
+            self._login()
 
     @property
     def ticket(self) -> str:
@@ -50,8 +57,10 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
     def _login(self) -> None:
         from proxmoxer.core import AuthenticationError, ResourceException
 
+        # PVE renews a valid ticket given as the password (so a given ticket never needs the user's password)
+        password = self._tokens[0] if self._given else self._password
         resp = self._session.post(self._url, verify=self.verify_ssl, timeout=self.timeout,
-                                  data={"username": self._username, "password": self._password})
+                                  data={"username": self._username, "password": password})
         if resp.status_code in (401, 403):
             raise AuthenticationError(f"the cluster refused the password of {self._username} "
                                       f"({resp.status_code} {resp.reason})")
@@ -79,27 +88,12 @@ class TicketLogin(ProxmoxHTTPAuthBase):  # type: ignore[misc]
         return self._tokens
 
 
-class GivenTicket(ProxmoxHTTPAuthBase):  # type: ignore[misc]
-    """A requests auth hook for a ticket obtained elsewhere (a web user's own login): sent, never renewed."""
+def ticket_age(ticket: str) -> float:
+    """Seconds since PVE issued `ticket` (its `PVE:user@realm:HEXTIME::…` stamp); 0 when it has none."""
+    import re
 
-    def __init__(self, ticket: str, csrf: str) -> None:
-        super().__init__()
-        register_secret(ticket)
-        register_secret(csrf)
-        self._tokens = (ticket, csrf)
-
-    def __call__(self, req: Any) -> Any:
-        ticket, csrf = self._tokens
-        req.headers["Cookie"] = f"PVEAuthCookie={ticket}"
-        if req.method != "GET":
-            req.headers["CSRFPreventionToken"] = csrf
-        return req
-
-    def get_cookies(self) -> Any:
-        return cookiejar_from_dict({"PVEAuthCookie": self._tokens[0]})
-
-    def get_tokens(self) -> tuple[str, str]:
-        return self._tokens
+    match = re.match(r"^PVE:[^:]+:([0-9A-Fa-f]{8})::", ticket)
+    return max(0.0, time.time() - int(match.group(1), 16)) if match else 0.0
 
 
 def request_ticket(settings: ConnectionSettings, username: str, password: str) -> tuple[str, str]:

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from pmpc_tui.pve.errors import PermissionDenied
 from pmpc_tui.pve.redact import redact
+from pmpc_tui.services.session import Session
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import AuditEntry
 
@@ -29,6 +31,14 @@ class AuditRecord:
     def as_dict(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "who": self.who, "client": self.client, "action": self.action,
                 "target": self.target, "result": self.result, "correlation_id": self.correlation_id}
+
+
+async def require_log_reader(session: Session) -> None:
+    """Reading the audit log and the log files (every user's actions) needs Sys.Audit on `/`, as PVE's own
+    task and syslog views do; the cluster's ACLs decide (PermissionDenied, 403, otherwise)."""
+    held = await (await session.client()).request("GET", "/access/permissions", {"path": "/"})
+    if "Sys.Audit" not in (held or {}).get("/", {}):
+        raise PermissionDenied("Permission check failed (/, Sys.Audit)")
 
 
 async def record(db: Database, who: str, action: str, target: str, result: str, correlation_id: str,
@@ -92,5 +102,5 @@ class AuditFeed:
                 "levelname": "WARNING" if failed else "INFO", "created": row.at.timestamp(),
                 "msg": f"web: {row.who} {row.action} {row.target} → {row.result}", "cid": row.correlation_id,
                 "op": f"web {row.action}"})
-            app_log().handle(record)
+            app_log().emit(record)  # not handle(): its filter would put the poller's correlation ID on it
         return len(rows)

@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pmpc_tui.config.profiles import Profile
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
 from pmpc_tui.pve.redact import register_secret
@@ -36,11 +37,29 @@ class WebCluster:
     verify_tls: bool = True
     ca_bundle: str | None = None
     state_name: str | None = None  # the profile's state database folder
+    ticket_renew_after: float = 3600.0  # seconds; a user's ticket is renewed (with itself) after this
+
+    @classmethod
+    def from_profile(cls, profile: Profile) -> WebCluster:
+        """The profile's cluster without its secret (never read: each user brings their own login)."""
+        from urllib.parse import urlsplit
+
+        if profile.backend != "https":
+            raise ValidationFailed(f"profile '{profile.name}' reaches the cluster over SSH; serve needs the HTTPS API",
+                                   {"--profile": "a profile made with `proxmox-mpc connect NAME --url https://…`"})
+        try:
+            urlsplit(profile.url).port  # noqa: B018 - raises on a port out of range or a broken IPv6 literal
+        except ValueError:
+            raise ValidationFailed(f"profile '{profile.name}': its URL is not usable",
+                                   {"--profile": "save it again with `proxmox-mpc connect`"}) from None
+        return cls(url=profile.url, fingerprint=profile.fingerprint, verify_tls=profile.verify_tls,
+                   ca_bundle=profile.ca_bundle, state_name=profile.name)
 
     def settings(self, user: str, **secrets_: str | None) -> ConnectionSettings:
         """Connection settings for one user of this cluster (their ticket or token in `secrets_`)."""
         return ConnectionSettings(url=self.url, user=user, fingerprint=self.fingerprint, verify_tls=self.verify_tls,
-                                  ca_bundle=self.ca_bundle, **secrets_)  # type: ignore[arg-type]
+                                  ca_bundle=self.ca_bundle, ticket_renew_after=self.ticket_renew_after,
+                                  **secrets_)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -109,9 +128,10 @@ class SessionStore:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
         from pmpc_tui.pve.ticket import request_ticket
 
-        register_secret(password)
         settings = self.cluster.settings(userid)
         ticket, ticket_csrf = await asyncio.to_thread(request_ticket, settings, userid, password)
+        # masked from here on (a wrong one is not remembered: every guess would grow the redaction list)
+        register_secret(password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
         session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
         ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,

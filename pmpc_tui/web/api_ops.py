@@ -6,14 +6,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from pmpc_tui.services.audit import require_log_reader
 from pmpc_tui.web.auth import require_user
 from pmpc_tui.web.runner import options, query_body, run, text_value
 
 
 async def cluster_health(request: Request) -> JSONResponse:
-    """API, credentials, database, workspace, quorum, nodes, storage and failed tasks, as this user sees them."""
+    """API, credentials, database, workspace, quorum, nodes, storage and failed tasks, as this user sees them
+    (200 with exit_code ERROR when a check is critical)."""
     user = await require_user(request)
-    return await run(request, user, "health", [])
+    return await run(request, user, "health", [], report=True)
 
 
 async def tasks(request: Request) -> JSONResponse:
@@ -29,8 +31,9 @@ async def task_log(request: Request) -> JSONResponse:
 
 
 async def logs(request: Request) -> JSONResponse:
-    """The log files (query: since, level, op, cid, grep, limit); secrets are masked."""
+    """The log files (query: since, level, op, cid, grep, limit); secrets are masked; needs Sys.Audit on /."""
     user = await require_user(request)
+    await require_log_reader(user.session)
     return await run(request, user, "logs", options(query_body(request), ("since", "level", "op", "cid", "grep",
                                                                           "limit")))
 

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException, WebSocketException
 from starlette.requests import HTTPConnection
 
 from pmpc_tui.exit_codes import ExitCode
-from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.pve.errors import AuthenticationFailed
 from pmpc_tui.services.session import Session
 from pmpc_tui.services.web_sessions import WebCluster, WebSession
 from pmpc_tui.web.config import COOKIE, CSRF_HEADER, STATE_CHANGING, web_state
@@ -51,8 +51,9 @@ class WebUser:
 
         PMPC_URL says where the cluster is and PMPC_FINGERPRINT (or PMPC_CA_BUNDLE, or PMPC_VERIFY_TLS=0) how its
         certificate is checked; PMPC_USER is user@realm; a logged-in user passes PMPC_TICKET and PMPC_CSRF (their
-        PVE ticket, which expires two hours after the login), an API-token caller PMPC_TOKEN_ID and
-        PMPC_TOKEN_SECRET. `ConnectionSettings(ticket=…, ticket_csrf=…)` builds a client from a ticket.
+        PVE ticket, valid for two hours from when it was issued; a client built with
+        `ConnectionSettings(user=…, ticket=…, ticket_csrf=…)` renews it with itself after one hour), an API-token
+        caller PMPC_TOKEN_ID and PMPC_TOKEN_SECRET.
         """
         env = {"PMPC_USER": self.userid}
         if self.cluster is not None:
@@ -69,8 +70,9 @@ class WebUser:
             env["PMPC_TOKEN_ID"] = ws.token_id
             env["PMPC_TOKEN_SECRET"] = settings.token_secret or ""
         else:
-            env["PMPC_TICKET"] = ws.ticket
-            env["PMPC_CSRF"] = ws.ticket_csrf
+            client = self.session.connected_client
+            current = client.current_ticket() if client is not None else None  # renewed since the login?
+            env["PMPC_TICKET"], env["PMPC_CSRF"] = current or (ws.ticket, ws.ticket_csrf)
         return env
 
 
@@ -103,7 +105,7 @@ async def require_user(conn: HTTPConnection, writes: bool | None = None) -> WebU
     if header.startswith("PVEAPIToken="):
         try:
             ws = await state.sessions.for_token(header)
-        except PVEError:
+        except AuthenticationFailed:
             raise _refuse(conn, 401, ExitCode.CONNECT, "the cluster did not accept this API token",
                           "Check the token id and secret (Authorization: PVEAPIToken=USER@REALM!ID=SECRET).") from None
     else:

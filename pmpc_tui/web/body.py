@@ -13,6 +13,9 @@ MAX_BODY = 256 * 1024
 
 async def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object ({} when there is no body); ValidationFailed (400) for anything else."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        raise ValidationFailed("request body too large", {"body": f"at most {MAX_BODY} bytes"})
     raw = await request.body()
     if not raw.strip():
         return {}

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pmpc_tui.exit_codes import ExitCode
-from pmpc_tui.pve.errors import AuthenticationFailed, ConnectionFailed, PVEError
+from pmpc_tui.pve.errors import AuthenticationFailed, ConnectionFailed, PVEError, ServerError
 from pmpc_tui.pve.redact import redact
 
 STATUS = {ExitCode.USAGE: 400, ExitCode.CONNECT: 502, ExitCode.NOT_FOUND: 404, ExitCode.PERMISSION: 403,
@@ -40,7 +40,7 @@ def status_of(exc: PVEError) -> int:
     """The HTTP status for a typed error (a refused login or expired ticket is 401, not 502)."""
     if isinstance(exc, AuthenticationFailed):
         return 401
-    if isinstance(exc, ConnectionFailed):
+    if isinstance(exc, ConnectionFailed | ServerError):  # the cluster failed, not this server
         return 502
     return STATUS.get(code_of(exc), 500)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from pmpc_tui import __version__
 
@@ -28,7 +28,7 @@ def _operation(path: str, method: str, summary: str) -> dict[str, Any]:
 
 
 def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
-    """Every HTTP route (and WebSocket route, as a GET with an x-websocket mark) with its summary."""
+    """Every HTTP route (WebSocket routes as a GET marked x-websocket, mounts as `PATH/{path}`) with its summary."""
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         if isinstance(route, Route):
@@ -40,9 +40,17 @@ def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
                 paths.setdefault(path, {})[method.lower()] = _operation(path, method.lower(), summary)
         elif isinstance(route, WebSocketRoute):
             summary = (route.endpoint.__doc__ or route.name or "").strip().splitlines()[0]
-            op = _operation(route.path, "get", summary)
-            op["x-websocket"] = True
-            paths.setdefault(route.path, {})["get"] = op
+            existing = paths.setdefault(route.path, {}).get("get")
+            if existing is not None:  # the same path also answers plain GET (such as SSE next to a WebSocket)
+                existing["x-websocket"] = True
+                existing["summary"] += f"; as a WebSocket: {summary}"
+            else:
+                op = _operation(route.path, "get", summary)
+                op["x-websocket"] = True
+                paths[route.path]["get"] = op
+        elif isinstance(route, Mount):
+            path = route.path.rstrip("/") + "/{path}"
+            paths.setdefault(path, {})["get"] = _operation(path, "get", f"files under {route.path}/")
     return {
         "openapi": "3.1.0",
         "info": {"title": "proxmox-mpc web API", "version": __version__},

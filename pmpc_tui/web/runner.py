@@ -79,15 +79,16 @@ def query_body(request: Request) -> dict[str, Any]:
 class _Answers:
     """The confirmations a web request brings along, given to a handler the way a terminal would answer."""
 
-    def __init__(self, body: dict[str, Any]) -> None:
+    def __init__(self, body: dict[str, Any], destroys: bool = False) -> None:
         self.confirm = body.get("confirm")
         self.allow_destroy = body.get("allow_destroy") is True
+        self.destroys = destroys  # apply: its one typed question is about destructive changes
         self.asked: tuple[str, str] | None = None
 
     async def typed(self, question: str, expected: str) -> str | None:
         self.asked = (question, expected)
-        if "destructive change" in question and not self.allow_destroy:
-            return None  # apply: deleting needs allow_destroy as well as the count
+        if self.destroys and not self.allow_destroy:
+            return None  # deleting needs allow_destroy as well as the count
         if isinstance(self.confirm, str | int) and not isinstance(self.confirm, bool):
             return str(self.confirm)
         return None
@@ -102,7 +103,7 @@ def _refused(answers: _Answers, exc: PVEError) -> JSONResponse:
     hint = (f'Show the question to the user; after they agreed, send "confirm": "{expected}"'
             if expected and expected != "yes" else 'Show the question to the user; after they agreed, send '
                                                    '"confirm": true')
-    if "destructive change" in question:
+    if answers.destroys:
         hint += ' and "allow_destroy": true'
     return JSONResponse(error_body(ExitCode.REFUSED, redact(f"{exc.message}: {question}"), hint,
                                    question=redact(question), expected=redact(expected)), status_code=428)
@@ -128,14 +129,17 @@ def _parse(command: str, argv: list[str]) -> Any:
 
 
 async def run(request: Request, user: WebUser, command: str, argv: list[str], body: dict[str, Any] | None = None,
-              target: str = "", action: str | None = None, confirm_target: Target | None = None) -> JSONResponse:
+              target: str = "", action: str | None = None, confirm_target: Target | None = None,
+              report: bool = False) -> JSONResponse:
     """Run `command argv` as `user`; changes are audited as `action` on `target`.
+
+    `report`: the result is a report whose findings are its content (health): 200 whatever its exit code.
 
     `confirm_target`: the guest a disruptive command (stop, shutdown, reboot, suspend) interrupts — the body
     must carry `confirm: true` for it.
     """
     body = body or {}
-    answers = _Answers(body)
+    answers = _Answers(body, destroys=command == "apply")
     lines: list[str] = []
     writes = BY_NAME[command].mutates or risk_of(command) != "read"
     ctx = CommandContext(session=user.session, report=lambda line: lines.append(redact(line)), ask=answers.prompt,
@@ -168,7 +172,8 @@ async def run(request: Request, user: WebUser, command: str, argv: list[str], bo
                         else f"{code.name}: {redact(result.message or '')[:300]}")
     payload = {"data": result.data, "message": redact(result.message or ""), "exit_code": code.name,
                "log": lines, "correlation_id": cid}
-    return JSONResponse(_jsonable(payload), status_code=STATUS.get(code, 500), headers={"X-Correlation-ID": cid})
+    status = 200 if report else STATUS.get(code, 500)
+    return JSONResponse(_jsonable(payload), status_code=status, headers={"X-Correlation-ID": cid})
 
 
 def _jsonable(value: Any) -> Any:

@@ -16,9 +16,7 @@ def web_config(session: Session, read_only: bool, fingerprint: str) -> WebConfig
     """The server's configuration from the serve command's session: its profile's cluster, no credentials."""
     session.read_only = session.read_only or read_only  # --read-only: its state database is only read
     profile = session.active_profile()
-    settings = profile.settings()
-    cluster = WebCluster(url=settings.url, fingerprint=settings.fingerprint, verify_tls=settings.verify_tls,
-                         ca_bundle=settings.ca_bundle, state_name=profile.name)
+    cluster = WebCluster.from_profile(profile)
     ws = session.workspace()
     return WebConfig(cluster=cluster, server_session=session, read_only=read_only, fingerprint=fingerprint,
                      workspace=ws.root if ws is not None else None)

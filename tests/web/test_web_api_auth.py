@@ -154,3 +154,36 @@ def test_a_login_idle_longer_than_the_timeout_is_forgotten(shared_sim: Simulator
             r = client.get("/api/v1/auth/whoami")
             assert r.status_code == 401
             assert "timed out" in r.json()["error"]["message"]
+
+
+def test_a_users_ticket_is_renewed_before_pve_lets_it_expire() -> None:
+    with SimulatorThread(task_speed=0.02, ticket_lifetime=4.0) as sim, \
+            live_web(sim, ticket_renew_after=1.0, state_name="web-renew") as web:
+        client, _ = web.login("root", sim.info.password)
+        with contextlib.closing(client):
+            for _ in range(4):  # 6 s in all: the login's own ticket expired after 4
+                time.sleep(1.5)
+                r = client.get("/api/v1/nodes")
+                assert r.status_code == 200, r.text
+        assert sim.control("GET", "/state")["logins"]["ticket"] >= 2
+
+
+def test_a_ticket_the_cluster_no_longer_accepts_asks_to_log_in_again(sim: SimulatorThread) -> None:
+    with live_web(sim, state_name="web-expired") as web:
+        client, _ = web.login("root", sim.info.password)
+        with contextlib.closing(client):
+            assert client.get("/api/v1/nodes").status_code == 200
+            sim.control("POST", "/tickets/expire")
+            r = client.get("/api/v1/nodes")
+            assert r.status_code == 401
+            assert "log in again" in r.json()["error"]["next_step"]
+
+
+def test_a_token_check_the_cluster_cannot_answer_is_502_not_a_wrong_token(sim: SimulatorThread) -> None:
+    with live_web(sim, state_name="web-down") as web:
+        sim.control("POST", "/faults", {"rate": 1.0, "kinds": ["error"], "path_regex": "/version$"})
+        info = sim.info
+        with web.client(headers={"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}) as c:
+            r = c.get("/api/v1/nodes")
+        assert r.status_code == 502, r.text
+        assert "simulated server fault" in r.json()["error"]["message"]

@@ -88,6 +88,8 @@ def test_bad_input_is_400_and_sends_nothing(root: httpx.Client, sim: SimulatorTh
         assert r.status_code == 400, (path, body, r.text)
         assert r.json()["error"]["code"] == "USAGE"
     assert root.post("/api/v1/guests/vm/101/start", content=b"[1, 2]").status_code == 400
+    huge = root.post("/api/v1/guests/vm/101/start", content=b'{"x": "' + b"a" * 300_000 + b'"}')
+    assert huge.status_code == 400 and "too large" in huge.json()["error"]["message"]
     assert writes(sim) == before
 
 
@@ -155,3 +157,23 @@ def test_read_only_server_refuses_every_change_and_writes_nothing(sim: Simulator
             assert client.get("/api/v1/audit").json()["entries"] == []
             assert writes(sim) == before
             assert client.post("/api/v1/auth/logout").status_code == 200
+
+
+def test_a_user_without_sys_audit_sees_neither_the_audit_log_nor_the_logs(web: LiveWeb, sim: SimulatorThread) -> None:
+    from pmpc_tui.simulator.auth import ACLEntry, User
+
+    def add_vm_user() -> None:
+        sim.sim.access.users["vmuser@pve"] = User("vmuser@pve", "vm-user-pass-1")
+        sim.sim.access.acl.append(ACLEntry("/vms/101", "vmuser@pve", "PVEVMUser"))
+
+    sim.call(add_vm_user)
+    client, _ = web.login("vmuser", "vm-user-pass-1", realm="pve")
+    with contextlib.closing(client):
+        for path in ("/api/v1/audit", "/api/v1/logs"):
+            r = client.get(path)
+            assert r.status_code == 403, path
+            assert "Sys.Audit" in r.json()["error"]["message"]
+        assert client.post("/api/v1/guests/vm/101/start", json={"dry_run": True}).status_code == 200  # its own VM
+    auditor, _ = web.login("auditor", AUDITOR_PASSWORD, realm="pve")
+    with contextlib.closing(auditor):
+        assert auditor.get("/api/v1/audit").status_code == 200

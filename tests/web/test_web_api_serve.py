@@ -70,6 +70,19 @@ def test_serve_prints_its_url_and_the_fingerprint_it_really_presents(home: Path)
         again.stop()
 
 
+def test_serve_never_needs_the_profiles_own_secret(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   sim: SimulatorThread) -> None:
+    monkeypatch.delenv("LAB_TOKEN")  # the profile's token secret is gone: users log in with their own accounts
+    served = serve(home)
+    try:
+        with httpx.Client(base_url=served.url, verify=False, timeout=60) as c:
+            r = c.post("/api/v1/auth/login", json={"username": "root", "password": sim.info.password})
+            assert r.status_code == 200
+            assert c.get("/api/v1/nodes").status_code == 200
+    finally:
+        served.stop()
+
+
 def test_serve_refuses_a_certificate_without_its_key_and_a_bad_port(home: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "pmpc_tui", "serve", "--cert", str(home / "x.pem")],
                             capture_output=True, text=True, cwd=home, timeout=60)
@@ -102,8 +115,8 @@ def test_a_password_or_ticket_never_reaches_responses_audit_or_logs(home: Path, 
             assert all(e["correlation_id"] not in ("", "-") for e in audit.json()["entries"])
     finally:
         seen.append(served.stop())
-    files = [p.read_text(errors="replace") for p in home.rglob("*") if p.is_file() and "log" in p.name]
-    assert files, "the server wrote no log file"
+    files = [p.read_text(errors="replace") for p in home.rglob("*") if p.is_file() and p.suffix in (".jsonl", ".log")]
+    assert any("web stop" in text for text in files), "the server logged none of its requests"
     for text in seen + files:
         assert password not in text
         assert "wrong-password-1" not in text
