@@ -46,7 +46,7 @@ def set_password(sim: SimulatorThread, userid: str, password: str) -> None:
 @contextlib.contextmanager
 def live_web(sim: SimulatorThread, *, read_only: bool = False, idle_timeout: float = 900.0, login_limit: int = 5,
              login_lockout: float = 300.0, workspace: Path | None = None, state_name: str = "web-test",
-             webhooks: Any = None, ticket_renew_after: float = 3600.0) -> Iterator[LiveWeb]:
+             ticket_renew_after: float = 3600.0, webhooks: Any = None) -> Iterator[LiveWeb]:
     """`proxmox-mpc serve` for the simulator's cluster, in-process on a free loopback port, over TLS."""
     cluster = WebCluster(url=sim.info.url, fingerprint=sim.info.fingerprint, state_name=state_name,
                          ticket_renew_after=ticket_renew_after)

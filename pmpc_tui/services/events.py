@@ -32,7 +32,7 @@ EVENT_TYPES: dict[str, str] = {
     "apply.step": "an apply step started or ended: run_id, address, vmid, action, status (running/done/failed), "
                   "message",
     "apply.finished": "an apply ended: run_id, status (done/failed), done, failed, summary",
-    "health.critical": "a health check found critical problems: checks (name, status, message, hint)",
+    "health.critical": "a health check found critical problems: checks (check, status, detail, next_step)",
     "events.subscribed": "first event of a stream: types (the filter, null for all)",
     "events.dropped": "this subscriber was too slow: count (events lost, oldest first)",
     "heartbeat": "the stream is alive (WebSocket; SSE sends a comment line)",

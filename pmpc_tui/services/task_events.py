@@ -58,6 +58,9 @@ async def _follow(client: PVEClient, upid: str, guest: Any, timeout: float) -> N
     except PVEError as exc:
         log.warning("stopped following %s: %s", upid, exc)
         return
+    except Exception:  # the user's session closed under it (logout): following ends quietly
+        log.warning("stopped following %s", upid, exc_info=True)
+        return
     if guest is not None:
         await _publish_guest_status(client, guest)
 

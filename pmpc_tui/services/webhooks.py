@@ -110,9 +110,12 @@ class DeliveryLog:
     def write(self, entry: dict[str, Any]) -> None:
         line = json.dumps({"time": events.now_rfc3339(), **entry}, default=str) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(line)
+            except OSError as exc:  # a read-only place: delivery goes on, the app log says why
+                log.warning("cannot write the webhook delivery log %s: %s", self.path, exc.strerror or exc)
 
 
 class WebhookService:

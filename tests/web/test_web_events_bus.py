@@ -67,3 +67,11 @@ async def test_a_closed_subscription_stops_receiving() -> None:
     assert not events.BUS.listening("health.critical")
     events.publish("health.critical", {"checks": []})
     assert await asyncio.wait_for(sub.get(timeout=0.05), 1) is None
+
+
+def test_every_event_type_is_documented_in_the_web_guide() -> None:
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "web.md").read_text()
+    missing = [t for t in events.EVENT_TYPES if f"| `{t}` |" not in guide]
+    assert missing == []

@@ -6,6 +6,7 @@ import contextlib
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,9 @@ from web_support import LiveWeb, live_web
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from pmpc_tui.services import events
 from pmpc_tui.simulator.server import SimulatorThread
+from pmpc_tui.web import events_routes
 
 
 @pytest.fixture
@@ -145,3 +148,50 @@ def test_an_api_token_opens_the_stream_too(web: LiveWeb, sim: SimulatorThread) -
                 done.set()
                 break
     assert done.is_set()
+
+
+def no_subscribers_left(seconds: float = 10) -> bool:
+    """The server let go of every stream's queue once its client left."""
+    deadline = time.monotonic() + seconds
+    while events.BUS.subscriber_count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return events.BUS.subscriber_count == 0
+
+
+def test_a_quiet_stream_sends_heartbeats_and_a_closed_one_is_forgotten(
+        web: LiveWeb, root: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events_routes, "HEARTBEAT", 0.3)
+    with events_socket(web, root, "?types=drift.found") as ws:
+        assert next_event(ws)["type"] == "events.subscribed"
+        beat = next_event(ws, timeout=10)
+        assert beat["type"] == "heartbeat" and set(beat) == {"type", "time", "cluster", "correlation_id", "data"}
+    assert no_subscribers_left()
+    headers = {"Accept": "text/event-stream", "Cookie": "; ".join(f"{k}={v}" for k, v in root.cookies.items())}
+    with web.client() as client, client.stream("GET", "/api/v1/events", headers=headers) as stream:
+        lines = stream.iter_lines()
+        assert next(line for line in lines if line.startswith("event: ")) == "event: events.subscribed"
+        assert next(line for line in lines if line.startswith(":")).startswith(": heartbeat ")
+    assert no_subscribers_left()
+
+
+def test_a_user_sees_only_the_events_pve_lets_them_see(web: LiveWeb, root: httpx.Client,
+                                                         sim: SimulatorThread) -> None:
+    from pmpc_tui.simulator.auth import ACLEntry, User
+
+    def add_user() -> None:  # may use VM 101 only (PVEVMUser on /vms/101): no Sys.Audit anywhere
+        sim.sim.access.users["vmuser@pve"] = User("vmuser@pve", "vmuser-pass-123")
+        sim.sim.access.acl.append(ACLEntry("/vms/101", "vmuser@pve", "PVEVMUser"))
+
+    sim.call(add_user)
+    user, _ = web.login("vmuser", "vmuser-pass-123", realm="pve")
+    with contextlib.closing(user), events_socket(web, user) as ws, events_socket(web, root) as everything:
+        assert next_event(ws)["type"] == next_event(everything)["type"] == "events.subscribed"
+        for vmid in (102, 101):
+            answer = root.post(f"/api/v1/guests/vm/{vmid}/stop", json={"confirm": True, "wait": True})
+            assert answer.status_code == 200, answer.text
+        seen_by_root = events_until(everything, "guest.status")
+        assert seen_by_root[-1]["data"]["vmid"] == 102  # root sees all of it, from the first stop on
+        assert any(e["type"] == "task.started" for e in seen_by_root)
+        first = next_event(ws, timeout=60)
+    # root's tasks (no Sys.Audit on the nodes) and VM 102 (no VM.Audit) never reached this user
+    assert first["type"] == "guest.status" and first["data"]["vmid"] == 101

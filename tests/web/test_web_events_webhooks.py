@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,12 +18,13 @@ from typing import Any
 
 import pytest
 from iac_support import api
+from web_support import live_web
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.services import events
 from pmpc_tui.services.drift import detect_drift
 from pmpc_tui.services.session import open_workspace_state
-from pmpc_tui.services.webhooks import WebhookConfigError, WebhookService
+from pmpc_tui.services.webhooks import WebhookConfigError, WebhookService, webhooks_for
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.workspace.config import Workspace, WorkspaceFileUnreadable
 
@@ -208,3 +213,37 @@ def test_webhooks_survive_the_workspace_file_being_saved_again(tmp_path: Path) -
     again = Workspace.load(tmp_path).config.webhooks
     assert [(h.url, h.events, h.secret_env) for h in again] == [("https://hooks.example/x", ("drift.found",),
                                                                  "HOOK_SECRET")]
+
+
+def test_a_task_that_fails_after_a_request_to_serve_reaches_the_webhook(
+        sim: SimulatorThread, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\n")
+    add_webhook(tmp_path, receiver.url, "task.failed", "secret_env: HOOK_SECRET")
+    service = asyncio.run(webhooks_for(Workspace.load(tmp_path)))
+    with live_web(sim, webhooks=service) as web:
+        client, _ = web.login("root", sim.info.password)
+        with contextlib.closing(client):
+            answer = client.post("/api/v1/guests/vm/101/start", json={})  # it runs already: PVE's task fails
+        assert receiver.arrived.wait(60), "the receiver got nothing"
+    headers, body = receiver.requests[0]
+    assert headers["x-pmpc-signature"] == "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    event = json.loads(body)
+    assert event["type"] == "task.failed" and "already running" in event["data"]["exitstatus"]
+    assert event["correlation_id"] == answer.headers["X-Correlation-ID"]
+
+
+def test_serve_refuses_to_start_with_a_secret_file_others_may_read(sim: SimulatorThread, tmp_path: Path) -> None:
+    from iac_support import cli_environment
+
+    secret = tmp_path / "hook.secret"
+    secret.write_text(SECRET)
+    secret.chmod(0o644)
+    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\nprofile: lab\n")
+    add_webhook(tmp_path, "https://hooks.example/x", "task.failed", f"secret_file: {secret}")
+    with cli_environment(sim, tmp_path):
+        result = subprocess.run([sys.executable, "-m", "pmpc_tui", "serve", "--port", "0", "--json"], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert result.returncode == 64, result.stderr
+    assert "0644" in result.stderr and "chmod 600" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr and SECRET not in result.stderr
