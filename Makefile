@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.stamp-dev
 # pytest-xdist workers for `make unit`: CI has 2 cores (`make unit WORKERS=auto` uses every core, WORKERS=0 runs serially)
 WORKERS ?= 2
 
-.PHONY: demo test lint imports typecheck unit bench clean
+.PHONY: demo test lint imports typecheck browser unit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,17 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(BIN)/pytest -q -n $(WORKERS)
 
-test: lint imports typecheck unit
+# the browser test (tests/web/test_web_console_browser.py) drives Debian's chromium through Playwright's Python
+# package (a dev dependency): installed with apt when missing — never a downloaded build, never `playwright install`
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+			echo "chromium is missing and apt needs root: sudo apt-get install chromium (the browser test skips)"; \
+			exit 0; fi; \
+		echo "installing Debian's chromium for the browser test"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: lint imports typecheck browser unit
 
 # every script runs the CLI as a user does (a process per command, its own simulator), prints the
 # baseline and each ratio of the same run, and exits non-zero when a goal fails; all run, then any failure fails

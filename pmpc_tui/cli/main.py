@@ -198,7 +198,7 @@ def _run_console(args: argparse.Namespace) -> int:
     factory = client_factory(launch.settings) if launch.settings is not None else None
     ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
                demo_process=launch.demo_process, profile_name=launch.profile_name,
-               workspace_root=launch.workspace_root).run()
+               workspace_root=launch.workspace_root, state_name=launch.state_name).run()
     return ExitCode.OK
 
 

@@ -18,6 +18,12 @@ OUTPUT_FORMATS = ("table", "json", "yaml")
 # read: nothing changes; change: something changes, nothing is interrupted; disruptive: running guests are
 # interrupted (stop, reboot); destructive: something is deleted (every target is shown before the yes);
 # never-from-language: plain English (offline parser or a model) may never propose it.
+# (declared first: ops_storage imports them back while this module is loading, and mypy needs their type then)
+READ: str
+CHANGE: str
+DISRUPTIVE: str
+DESTRUCTIVE: str
+NEVER_FROM_LANGUAGE: str
 READ, CHANGE, DISRUPTIVE, DESTRUCTIVE, NEVER_FROM_LANGUAGE = (
     "read", "change", "disruptive", "destructive", "never-from-language")
 RISKS = (READ, CHANGE, DISRUPTIVE, DESTRUCTIVE, NEVER_FROM_LANGUAGE)

@@ -149,6 +149,11 @@ class SessionStore:
             ws.last_seen = time.monotonic()
         return ws
 
+    def alive(self, session_id: str | None) -> bool:
+        """Whether this login still exists and is not idle; asking does not count as activity (web console)."""
+        ws = self._sessions.get(session_id or "")
+        return ws is not None and time.monotonic() - ws.last_seen <= self.idle_timeout
+
     async def for_token(self, header: str) -> WebSession:
         """A session for an `Authorization: PVEAPIToken=…` header, checked once at the cluster, then kept idle-timed."""
         await self.expire_idle()

@@ -97,7 +97,8 @@ class ProxmoxApp(App[None]):
 
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
-                 workspace_root: Path | None = None, profile_name: str | None = None) -> None:
+                 workspace_root: Path | None = None, profile_name: str | None = None,
+                 state_name: str | None = None) -> None:
         super().__init__()
         self.demo = demo
         self.demo_process = demo_process
@@ -108,7 +109,7 @@ class ProxmoxApp(App[None]):
         self.workspace_root = workspace_root
         self.profile_name = profile_name
         # the console's one session: it owns the client and the state database; screens and the REPL ask it
-        self.session = Session(profile_name=profile_name, state_name="demo" if demo else None,
+        self.session = Session(profile_name=profile_name, state_name="demo" if demo else state_name,
                                client_source=client_factory)
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
