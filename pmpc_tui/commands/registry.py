@@ -48,6 +48,7 @@ class Command:
     examples: tuple[str, ...] = field(default_factory=tuple)
     console: bool = True  # offered in the console's REPL (False: only makes sense in a shell)
     risk: str = READ  # one of RISKS
+    offline_flag: str | None = None  # with this argument set the command needs no cluster: --demo starts none
 
     def load(self) -> Callable[..., Awaitable[Result]]:
         module, _, func = self.handler.partition(":")
