@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation
 from pmpc_tui.commands.registry import DESTRUCTIVE, DISRUPTIVE
-from pmpc_tui.nl.propose import Note, propose
 from pmpc_tui.nl.proposal import Proposal, Target
+from pmpc_tui.nl.propose import Note, propose
 from pmpc_tui.services.names import Names
 
 __all__ = ["Note", "carry_out", "question", "target_label", "understand"]

@@ -69,8 +69,10 @@ def _skip(command: str, target: Target, names: Names) -> str | None:
     return None
 
 
-def _mismatch(request: str, lines: list[str]) -> str | None:
+def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
     """A risky line about something else than what the request is about (`delete vm` for "the snapshot")."""
+    for name in sorted(names.guests, key=len, reverse=True):  # "backup-server" is a guest, not a backup
+        request = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", request)
     about = [(pattern, allowed) for pattern, allowed in SUBJECTS if re.search(rf"\b(?:{pattern})", request)]
     if not about:
         return None
@@ -120,7 +122,7 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
                 continue
         kept.append(line)
         targets += [t for t in line_targets if t not in targets]
-    wrong = _mismatch(normalize(request), kept)
+    wrong = _mismatch(normalize(request), kept, names)
     if wrong is not None:
         return Proposal([], 0.0, f"the request is not about what `{wrong}` does, so nothing was proposed — say it "
                                  "as a command (`/help` lists them)", suggestions=["/help"], notes=notes)
