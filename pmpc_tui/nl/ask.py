@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import DESTRUCTIVE, Result
@@ -102,16 +103,21 @@ async def _run(ctx: CommandContext, args: argparse.Namespace, proposal: Proposal
         return expected if expected in agreed else asker(f"{question} Type {expected} to confirm: ")
 
     ctx.confirm_hook = ctx.confirm_hook or confirm_hook
-    output = getattr(args, "output", "table")
     texts: list[str] = []
+    results: list[dict[str, Any]] = []
+    code = 0
     for line in proposal.commands:
         parsed = parse_line(line)
         assert parsed.command is not None and parsed.args is not None  # checked by nl.safety
         ctx.report(f"› {line}")
         result = await parsed.command.load()(ctx, parsed.args)
-        text = render(result, output)
+        text = render(result, "table")
         if text:
             texts.append(text)
-        if result.exit_code:
-            return Result(message="\n".join(texts), exit_code=result.exit_code)
-    return Result(message="\n".join(texts))
+        results.append({"command": line, "data": result.data, "exit_code": result.exit_code})
+        code = result.exit_code
+        if code:
+            break
+    # -o json/yaml: one line's data as that command gives it; several lines' data each with its line
+    data = results[0]["data"] if len(proposal.commands) == 1 else results
+    return Result(data=data, message="\n".join(texts), exit_code=code)
