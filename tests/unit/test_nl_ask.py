@@ -113,8 +113,10 @@ async def test_the_mcp_propose_tool_runs_nothing(sim: SimulatorThread, home: Pat
 
 async def test_the_console_lists_every_target_and_wants_the_count_typed(sim: SimulatorThread, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
     from textual.widgets import Input, Static
-    from tui_support import make_app, settle, settle_until
+    from tui_support import make_app, settle
 
     from pmpc_tui.tui.widgets.confirm import ConfirmScreen
     from pmpc_tui.tui.widgets.repl import ReplPane
@@ -128,7 +130,9 @@ async def test_the_console_lists_every_target_and_wants_the_count_typed(sim: Sim
         pane = app.screen.query_one(ReplPane)
         pane.input.value = "kill all the k8s vms"
         await pilot.press("enter")
-        await settle_until(app, pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        deadline = time.monotonic() + 30  # the REPL's worker waits on the dialog: wait for the screen, not it
+        while not isinstance(app.screen, ConfirmScreen) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
         dialog = app.screen
         assert isinstance(dialog, ConfirmScreen) and dialog.type_to_confirm == "3"
         shown = str(dialog.query_one("#question", Static).render())
@@ -138,6 +142,6 @@ async def test_the_console_lists_every_target_and_wants_the_count_typed(sim: Sim
         assert isinstance(app.screen, ConfirmScreen) and status(sim, 104) == "running"
         dialog.query_one("#typed", Input).value = ""
         await pilot.press("3", "enter")
-        await settle_until(app, pilot, lambda: status(sim, 106) == "stopped", timeout=30)
-    assert [status(sim, v) for v in (104, 105, 106)] == ["stopped"] * 3
+        await settle(app, pilot)
+    assert settled(sim, (104, 105, 106), "stopped") == ["stopped"] * 3
     assert status(sim, 101) == "running"
