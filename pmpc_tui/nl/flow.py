@@ -10,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation
-from pmpc_tui.commands.registry import DESTRUCTIVE, DISRUPTIVE
-from pmpc_tui.nl.proposal import Proposal, Target
+from pmpc_tui.commands.registry import DESTRUCTIVE, DISRUPTIVE, READ, risk_of_line
+from pmpc_tui.nl.proposal import Proposal, Target, highest
 from pmpc_tui.nl.propose import Note, propose
 from pmpc_tui.services.names import Names
 
@@ -34,22 +34,24 @@ def target_label(target: Target) -> str:
 
 def question(proposal: Proposal) -> Confirmation | None:
     """The one confirmation before a proposal that changes state (None: it only reads), listing every command
-    and every target. Destructive: type the guest's name (one) or the count (several); disruptive on several
-    guests: type the count; otherwise yes/no."""
-    if not proposal.understood or not proposal.needs_confirmation:
+    and every target. The risk is the registry's for its lines, whatever the proposal says of itself.
+    Destructive: type the guest's name (one) or the count (several); disruptive on several guests: type the
+    count; otherwise yes/no."""
+    if not proposal.understood:
+        return None
+    risk = highest([risk_of_line(c) for c in proposal.commands] + [proposal.risk])
+    if risk == READ:
         return None
     guests = list(proposal.targets)
-    lines = [f"Run {len(proposal.commands)} command(s) ({proposal.risk})?",
-             *(f"  {c}" for c in proposal.commands)]
+    lines = [f"Run {len(proposal.commands)} command(s) ({risk})?", *(f"  {c}" for c in proposal.commands)]
     if guests:
         lines += [f"on {len(guests)} guest(s):", *(f"  • {target_label(t)}" for t in guests)]
     text = "\n".join(lines)
-    several = len(guests) > 1
-    if proposal.risk == DESTRUCTIVE and guests:
-        expected = str(len(guests)) if several else str(guests[0].get("name") or guests[0].get("vmid"))
-        return Confirmation(TYPED, text, expected)
-    if proposal.risk == DISRUPTIVE and several:
-        return Confirmation(TYPED, text, str(len(guests)))
+    count = len(guests) or len(proposal.commands)
+    if risk == DESTRUCTIVE and len(guests) == 1:
+        return Confirmation(TYPED, text, str(guests[0].get("name") or guests[0].get("vmid")))
+    if risk in (DESTRUCTIVE, DISRUPTIVE) and count > 1:
+        return Confirmation(TYPED, text, str(count))
     return Confirmation(YES_NO, text)
 
 
