@@ -62,6 +62,14 @@ def pve_schema() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
+def pve_returns(pve_schema: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(METHOD, path) → the official schema's `returns` of that route."""
+    from contract_support import schema_returns
+
+    return schema_returns(pve_schema)
+
+
+@pytest.fixture(scope="session")
 def pve_examples() -> dict[str, Any]:
     """Captured real PVE responses, by file stem (skips when absent)."""
     folder = PVE_API / "examples"

@@ -11,12 +11,19 @@ from pmpc_tui.services.task_progress import ProgressUpdate
 BAR_WIDTH = 30
 
 
+def _percent(update: ProgressUpdate) -> str:
+    """`' 30%'`, or blanks when unknown or when the task's own message already says it."""
+    if update.percent is None or f"{update.percent}%" in update.message:
+        return "    "
+    return f"{update.percent:3d}%"
+
+
 def bar(update: ProgressUpdate, width: int = BAR_WIDTH) -> str:
-    """`[#########.....................]  30% backing up 101: 30% (9.6 GiB of 32.0 GiB)`."""
+    """`[#########.....................]  30% moving disk scsi0` (the percentage once, even when the message has it)."""
     if update.fraction is None:
         return f"[{'?' * 3:^{width}}] {update.message}"
     filled = round(update.fraction * width)
-    return f"[{'#' * filled}{'.' * (width - filled)}] {update.percent:3d}% {update.message}"
+    return f"[{'#' * filled}{'.' * (width - filled)}] {_percent(update)} {update.message}"
 
 
 class ProgressPrinter:
@@ -39,8 +46,7 @@ class ProgressPrinter:
             self.stream.flush()
             self._drawn = True
         elif update.message != self._last:
-            shown = f"{update.percent:3d}%" if update.percent is not None else "    "
-            self.report(f"  {shown} {update.message}")
+            self.report(f"  {_percent(update)} {update.message}")
         self._last = update.message
 
     def finish(self) -> None:

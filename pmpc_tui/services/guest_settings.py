@@ -196,7 +196,10 @@ async def set_guest(client: PVEClient, kind: str, ident: int | str, wanted: dict
         if dry_run and ref.status == "running":
             await _predict_pending(client, ref, result)
         return result
-    await client.put(f"{ref.path}/config", digest=config.get("digest"), **send)
+    cleared = [key for key, value in send.items() if value == ""]  # PVE clears a setting by `delete`, not by ''
+    values = {key: value for key, value in send.items() if key not in cleared}
+    await client.put(f"{ref.path}/config", digest=config.get("digest"), **values,
+                     **({"delete": ",".join(cleared)} if cleared else {}))
     log.info("set %s of %s", ", ".join(send), ref.label)
     waiting = _pending_keys(await client.get(f"{ref.path}/pending"))
     for change in result.changes:

@@ -13,15 +13,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from contract_support import data, finish, refusal, token_api
+from contract_support import data, finish, refusal, shape_problems, token_api
 
 from pmpc_tui.simulator.server import SimulatorThread
-
-# Keys real PVE answers carry that its schema leaves out: `content`/`subtype` of a content entry (the web UI
-# groups backups by them), `type` of a backup job (community.proxmox's proxmox_backup_info reads it).
-UNDOCUMENTED = {"content", "subtype", "type"}
-JSON_TYPES = {"integer": int, "number": (int, float), "string": str, "boolean": (int, bool), "object": dict,
-              "array": list, "null": type(None)}
 
 
 @pytest.fixture(scope="module")
@@ -36,56 +30,19 @@ def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def returns(pve_schema: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
-    """(METHOD, path) -> the schema's `returns`."""
-    index: dict[tuple[str, str], Any] = {}
-
-    def walk(nodes: list[dict[str, Any]]) -> None:
-        for node in nodes:
-            for method, info in node.get("info", {}).items():
-                index[(method, node["path"])] = info.get("returns", {})
-            walk(node.get("children", []))
-
-    walk(pve_schema)
-    return index
-
-
 def log(client: httpx.Client, upid: str) -> list[str]:
     return [e["t"] for e in data(client.get(f"/nodes/{upid.split(':')[1]}/tasks/{upid}/log", params={"limit": 0}))]
-
-
-def shape_problems(schema: dict[str, Any], value: Any, where: str = "") -> list[str]:
-    """Type, known keys and required keys of `value` against a schema `returns`."""
-    kind = schema.get("type")
-    if kind is None:
-        return []
-    if not isinstance(value, JSON_TYPES[kind]):
-        return [f"{where or 'answer'}: {type(value).__name__}, schema says {kind}"]
-    problems: list[str] = []
-    if kind == "array" and "items" in schema:
-        for i, item in enumerate(value):
-            problems += shape_problems(schema["items"], item, f"{where}[{i}]")
-    if kind == "object" and "properties" in schema:
-        props = schema["properties"]
-        problems += [f"{where}.{k}: not in the schema" for k in value if k not in props and k not in UNDOCUMENTED]
-        problems += [f"{where}.{k}: required, missing" for k, p in props.items()
-                     if not p.get("optional") and k not in value]
-        for k, v in value.items():
-            if k in props:
-                problems += shape_problems(props[k], v, f"{where}.{k}")
-    return problems
 
 
 def content(client: httpx.Client, node: str, storage: str, **params: Any) -> list[dict[str, Any]]:
     return list(data(client.get(f"/nodes/{node}/storage/{storage}/content", params={"content": "backup", **params})))
 
 
-def test_backup_content_entries_match_the_schema(api: httpx.Client, returns: dict[tuple[str, str], Any]) -> None:
-    schema = returns[("GET", "/nodes/{node}/storage/{storage}/content")]
+def test_backup_content_entries_match_the_schema(api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
+    schema = pve_returns[("GET", "/nodes/{node}/storage/{storage}/content")]
     for storage in ("local", "nas", "pbs"):
         entries = content(api, "pve1", storage)
-        assert not shape_problems(schema, entries)
+        assert not shape_problems(entries, schema)
     pbs = content(api, "pve1", "pbs")
     assert pbs and all(e["format"] == "pbs-vm" and e["subtype"] == "qemu" for e in pbs if "/vm/" in e["volid"])
 
@@ -98,10 +55,10 @@ def test_content_is_filtered_by_content_type_and_vmid(api: httpx.Client) -> None
 
 @pytest.mark.parametrize(("compress", "suffix"), [("zstd", ".vma.zst"), ("lzo", ".vma.lzo"), ("gzip", ".vma.gz"),
                                                   ("0", ".vma")])
-def test_vzdump_names_the_archive_as_pve_does(api: httpx.Client, returns: dict[tuple[str, str], Any],
+def test_vzdump_names_the_archive_as_pve_does(api: httpx.Client, pve_returns: dict[tuple[str, str], Any],
                                               compress: str, suffix: str) -> None:
     upid = data(api.post("/nodes/pve3/vzdump", data={"vmid": "108", "storage": "nas", "compress": compress}))
-    assert not shape_problems(returns[("POST", "/nodes/{node}/vzdump")], upid)
+    assert not shape_problems(upid, pve_returns[("POST", "/nodes/{node}/vzdump")])
     assert finish(api, upid)["exitstatus"] == "OK"
     names = [e["volid"] for e in content(api, "pve3", "nas", vmid=108)]
     assert any(n.startswith("nas:backup/vzdump-qemu-108-") and n.endswith(suffix) and
@@ -166,11 +123,11 @@ def test_restore_over_an_existing_guest_needs_force_and_a_stopped_guest(api: htt
                                                                   "force": 1}))
 
 
-def test_volume_attributes_notes_and_deletion(api: httpx.Client, returns: dict[tuple[str, str], Any]) -> None:
+def test_volume_attributes_notes_and_deletion(api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
     volid = content(api, "pve1", "local", vmid=109)[0]["volid"]
     path = f"/nodes/pve1/storage/local/content/{quote(volid, safe='')}"
     attrs = data(api.get(path))
-    assert not shape_problems(returns[("GET", "/nodes/{node}/storage/{storage}/content/{volume}")], attrs)
+    assert not shape_problems(attrs, pve_returns[("GET", "/nodes/{node}/storage/{storage}/content/{volume}")])
     assert data(api.put(path, data={"notes": "before upgrade", "protected": 1})) is None
     assert "cannot delete protected backup" in refusal(api.delete(path))
     data(api.put(path, data={"protected": 0}))
@@ -179,7 +136,7 @@ def test_volume_attributes_notes_and_deletion(api: httpx.Client, returns: dict[t
     assert volid not in {e["volid"] for e in content(api, "pve1", "local")}
 
 
-def test_what_ansible_reads_matches_the_schema(api: httpx.Client, returns: dict[tuple[str, str], Any]) -> None:
-    assert not shape_problems(returns[("GET", "/access/permissions")], data(api.get("/access/permissions")))
+def test_what_ansible_reads_matches_the_schema(api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
+    assert not shape_problems(data(api.get("/access/permissions")), pve_returns[("GET", "/access/permissions")])
     jobs = data(api.get("/cluster/backup"))
-    assert jobs and not shape_problems(returns[("GET", "/cluster/backup")], jobs)
+    assert jobs and not shape_problems(jobs, pve_returns[("GET", "/cluster/backup")])

@@ -28,22 +28,12 @@ def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
         yield client
 
 
-def _returns(schema: list[dict[str, Any]], method: str, path: str) -> dict[str, Any]:
-    for node in schema:
-        if node["path"] == path:
-            return dict(node["info"][method].get("returns", {}))
-        found = _returns(node.get("children", []), method, path)
-        if found:
-            return found
-    return {}
-
-
 def config(client: httpx.Client, node: str, kind: str, vmid: int) -> dict[str, Any]:
     return dict(data(client.get(f"/nodes/{node}/{kind}/{vmid}/config")))
 
 
-def test_resize_answers_a_task_and_a_shrink_fails_the_task_as_pve_9(api: httpx.Client, pve_schema) -> None:
-    assert _returns(pve_schema, "PUT", "/nodes/{node}/qemu/{vmid}/resize")["type"] == "string"
+def test_resize_answers_a_task_and_a_shrink_fails_the_task_as_pve_9(api: httpx.Client, pve_returns) -> None:
+    assert pve_returns[("PUT", "/nodes/{node}/qemu/{vmid}/resize")]["type"] == "string"
     upid = data(api.put("/nodes/pve1/qemu/109/resize", data={"disk": "scsi0", "size": "+2G"}))
     assert upid.startswith("UPID:pve1:") and finish(api, upid)["exitstatus"] == "OK"
     assert "size=42G" in config(api, "pve1", "qemu", 109)["scsi0"]
@@ -52,8 +42,8 @@ def test_resize_answers_a_task_and_a_shrink_fails_the_task_as_pve_9(api: httpx.C
     assert "size" in refusal(api.put("/nodes/pve1/qemu/109/resize", data={"disk": "scsi0", "size": "-1G"}))
 
 
-def test_unlink_keeps_the_volume_as_unused_and_force_destroys_it(api: httpx.Client, pve_schema) -> None:
-    assert _returns(pve_schema, "PUT", "/nodes/{node}/qemu/{vmid}/unlink")["type"] == "null"
+def test_unlink_keeps_the_volume_as_unused_and_force_destroys_it(api: httpx.Client, pve_returns) -> None:
+    assert pve_returns[("PUT", "/nodes/{node}/qemu/{vmid}/unlink")]["type"] == "null"
     assert data(api.put("/nodes/pve1/qemu/109/config", data={"scsi1": "local-lvm:1", "scsi2": "local-lvm:1"})) \
         is None
     assert data(api.put("/nodes/pve1/qemu/109/unlink", data={"idlist": "scsi1"})) is None
@@ -68,8 +58,8 @@ def test_unlink_keeps_the_volume_as_unused_and_force_destroys_it(api: httpx.Clie
     assert "idlist" in refusal(api.put("/nodes/pve1/qemu/109/unlink", data={}))
 
 
-def test_move_disk_to_another_vm_renames_the_volume_for_its_new_owner(api: httpx.Client, pve_schema) -> None:
-    assert _returns(pve_schema, "POST", "/nodes/{node}/qemu/{vmid}/move_disk")["type"] == "string"
+def test_move_disk_to_another_vm_renames_the_volume_for_its_new_owner(api: httpx.Client, pve_returns) -> None:
+    assert pve_returns[("POST", "/nodes/{node}/qemu/{vmid}/move_disk")]["type"] == "string"
     unused = next(k for k, v in config(api, "pve1", "qemu", 109).items() if v == "local-lvm:vm-109-disk-1")
     upid = data(api.post("/nodes/pve1/qemu/109/move_disk", data={"disk": unused, "target-vmid": 106,
                                                                  "target-disk": "unused5"}))

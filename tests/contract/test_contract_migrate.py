@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -26,21 +25,6 @@ def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def returns(pve_schema: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
-    """(METHOD, path) -> the schema's `returns` type."""
-    index: dict[tuple[str, str], Any] = {}
-
-    def walk(nodes: list[dict[str, Any]]) -> None:
-        for node in nodes:
-            for method, info in node.get("info", {}).items():
-                index[(method, node["path"])] = info.get("returns", {}).get("type")
-            walk(node.get("children", []))
-
-    walk(pve_schema)
-    return index
-
-
 def log_of(client: httpx.Client, upid: str) -> list[str]:
     node = upid.split(":")[1]
     for _ in range(2000):
@@ -50,8 +34,8 @@ def log_of(client: httpx.Client, upid: str) -> list[str]:
     return [e["t"] for e in data(client.get(f"/nodes/{node}/tasks/{upid}/log", params={"limit": 0}))]
 
 
-def test_migrate_answers_a_task_and_logs_pves_copy_progress(api, returns) -> None:
-    assert returns[("POST", "/nodes/{node}/qemu/{vmid}/migrate")] == "string"
+def test_migrate_answers_a_task_and_logs_pves_copy_progress(api, pve_returns) -> None:
+    assert pve_returns[("POST", "/nodes/{node}/qemu/{vmid}/migrate")]["type"] == "string"
     upid = data(api.post("/nodes/pve1/qemu/109/migrate", data={"target": "pve2"}))
     assert upid.split(":")[5] == "qmigrate"
     log = log_of(api, upid)
@@ -77,8 +61,8 @@ def test_a_live_migration_logs_the_vm_state_transfer(api) -> None:
     assert "migration status: completed" in log
 
 
-def test_clone_answers_a_task_and_a_full_clone_logs_transfer_lines(api, returns) -> None:
-    assert returns[("POST", "/nodes/{node}/qemu/{vmid}/clone")] == "string"
+def test_clone_answers_a_task_and_a_full_clone_logs_transfer_lines(api, pve_returns) -> None:
+    assert pve_returns[("POST", "/nodes/{node}/qemu/{vmid}/clone")]["type"] == "string"
     upid = data(api.post("/nodes/pve1/qemu/100/clone", data={"newid": 170, "name": "c170", "full": 1}))
     log = log_of(api, upid)
     assert "create full clone of drive scsi0 (local-lvm:vm-100-disk-0)" in log
@@ -90,9 +74,9 @@ def test_clone_refuses_a_running_container_and_a_linked_clone_of_a_guest(api) ->
     assert "Linked clone" in refusal(api.post("/nodes/pve2/qemu/109/clone", data={"newid": 172, "full": 0}))
 
 
-def test_template_of_a_vm_is_a_task_and_of_a_container_null(api, returns) -> None:
-    assert returns[("POST", "/nodes/{node}/qemu/{vmid}/template")] == "string"
-    assert returns[("POST", "/nodes/{node}/lxc/{vmid}/template")] == "null"
+def test_template_of_a_vm_is_a_task_and_of_a_container_null(api, pve_returns) -> None:
+    assert pve_returns[("POST", "/nodes/{node}/qemu/{vmid}/template")]["type"] == "string"
+    assert pve_returns[("POST", "/nodes/{node}/lxc/{vmid}/template")]["type"] == "null"
     assert "running" in refusal(api.post("/nodes/pve2/qemu/103/template"))
     assert data(api.post("/nodes/pve3/lxc/204/template")) is None
     assert "template to a template" in refusal(api.post("/nodes/pve3/lxc/204/template"))

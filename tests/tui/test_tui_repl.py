@@ -159,7 +159,7 @@ async def test_ctrl_c_cancels_a_long_command_and_the_console_stays_usable(slow_s
         began = time.monotonic()
         await pilot.press("ctrl+c")
         await settle(app, pilot)
-        assert time.monotonic() - began < 3  # the 10 s task was not waited for
+        assert time.monotonic() - began < 8  # the 10 s task was not waited for (slack for a loaded machine)
         assert "cancelled" in output(app)
         assert "running" not in status(app)
         await pilot.press(*" nodes", "enter")

@@ -168,18 +168,21 @@ def test_the_cli_draws_a_bar_on_a_terminal_and_plain_lines_in_a_pipe() -> None:
     from pmpc_tui.services.task_progress import ProgressUpdate
 
     updates = [ProgressUpdate(None, "backing up 1 guest(s)"), ProgressUpdate(0.45, "backing up 101: 45% (x)"),
-               ProgressUpdate(0.45, "backing up 101: 45% (x)"), ProgressUpdate(1.0, "done", done=True)]
+               ProgressUpdate(0.45, "backing up 101: 45% (x)"), ProgressUpdate(0.5, "moving disk"),
+               ProgressUpdate(1.0, "done", done=True)]
     lines: list[str] = []
     piped = ProgressPrinter(lines.append, io.StringIO(), tty=False)
     for update in updates:
         piped.show(update)
-    assert lines == ["       backing up 1 guest(s)", "   45% backing up 101: 45% (x)"]  # no repeats, no escapes
+    # no repeated line, no escapes, and the percentage once even when the task's message has it ("45% 45%" before)
+    assert lines == ["       backing up 1 guest(s)", "       backing up 101: 45% (x)", "   50% moving disk"]
     screen = io.StringIO()
     tty = ProgressPrinter(lines.append, screen, tty=True)
     for update in updates:
         tty.show(update)
     drawn = screen.getvalue()
-    assert "\r" in drawn and "[" + "#" * 14 + "." * 16 + "]  45% backing up 101" in drawn
+    assert "\r" in drawn and "[" + "#" * 14 + "." * 16 + "]      backing up 101: 45% (x)" in drawn
+    assert "]  50% moving disk" in drawn
     assert drawn.endswith("\r\x1b[2K")  # the bar is cleared before the result is printed
 
 

@@ -308,8 +308,9 @@ async def test_concurrency_is_bounded_and_all_gathered_calls_complete(sim: Simul
     assert [c["name"] for c in configs[:11]] == [c["name"] for c in configs[11:22]]
     assert configs[1]["name"] == "web-01"
     assert peak == 4
-    # 33 requests of ≥36 ms each, four at a time: at least 9 rounds, far less than one at a time
-    assert 9 * 0.036 <= elapsed < 33 * 0.036
+    # 33 requests of ≥36 ms each, four at a time: at least 9 rounds (the peak above shows they overlapped; an upper
+    # time bound would only measure how loaded the machine is)
+    assert elapsed >= 9 * 0.036
 
 
 async def test_a_batch_read_answers_in_order_with_each_failure_in_its_place(sim: SimulatorThread) -> None:

@@ -122,6 +122,15 @@ def test_set_to_what_the_guest_has_sends_nothing(lab, capsys) -> None:
     assert writes(sim) == before
 
 
+def test_an_empty_description_or_tag_list_clears_them(lab, capsys) -> None:
+    sim, home = lab
+    assert run_cli(home, "set", "vm", "105", "--description", "old notes", "--tags", "a;b") == ExitCode.OK
+    code, data = _json(capsys, home, "set", "vm", "105", "--description", "", "--tags", "")
+    assert code == ExitCode.OK, data
+    config = _config(sim, "pve2", "qemu", 105)
+    assert "description" not in config and "tags" not in config  # PVE clears by `delete=`, not by storing ''
+
+
 def test_a_balloon_above_the_memory_is_refused(lab, capsys) -> None:
     sim, home = lab
     before = writes(sim)

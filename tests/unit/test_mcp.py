@@ -115,7 +115,8 @@ async def test_http_transport_needs_the_bearer_token(sim: SimulatorThread, home:
                              "--read-only"], env=env, cwd=home / "ws", stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/mcp"
     try:
-        for _ in range(100):
+        for _ in range(300):  # a loaded CI machine may take several seconds to start the server
+            assert proc.poll() is None, "the MCP server exited before listening"
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
