@@ -1,7 +1,8 @@
 """Reading the request itself, before and after any parser or model: what must never become an action.
 
 Negation ("don't stop db-01"), deferral ("in 10 minutes", "tonight") and conditions ("if … then",
-"when web-01 is down") make any proposal not understood, with the reason; an exception
+"when web-01 is down") make any proposal not understood, with the reason, and so does a question about
+the past ("when did web-01 last reboot") for a proposal that would change something; an exception
 ("everything except db-01", "all but …", "but leave …") is taken out of the request and its guests are
 left out of every target — or the request is refused when they cannot be told. Chit-chat gets a short list
 of what plain English can do. None of this depends on how the request was parsed.
@@ -29,12 +30,15 @@ DEFERRAL = re.compile(
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
     r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning))\b")
-CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|\bwhen(?:ever)?\s+"
-                       r"(?:\S+\s+){0,3}?(?:is|are|goes|go|gets|get|becomes|reaches|hits|fails|crashes|dies)\b|"
+CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
+                       r"(?<!^)\bwhen(?:ever)?\b|"
+                       r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
                        r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b")
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
+QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
+                      r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
 CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
@@ -43,6 +47,8 @@ WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or us
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
                  "do (nothing was done)")
+WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
+                "`logs` show what happened)")
 WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
                 "say what should happen instead (nothing was done)")
 
@@ -54,7 +60,8 @@ class Reading:
 
     text: str
     excluded: set[str] = field(default_factory=set)  # guest names an exception leaves out
-    blocked: str | None = None  # why a proposal that changes state is refused
+    blocked: str | None = None  # why any proposal is refused (negation, deferral, condition)
+    question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
     refusal: Proposal | None = None  # refused before any parsing
 
 
@@ -104,8 +111,11 @@ def read(text: str, names: Names) -> Reading:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
                 "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
-        reading = Reading(f"{clean[:exception.start()].strip()} {after.strip()}".strip(), excluded=excluded)
+        before = clean[:exception.start()].strip() + (" all" if exception.group(1).startswith("all") else "")
+        reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
+    if QUESTION.search(rest):
+        reading.question = WHY_QUESTION
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest):
@@ -118,6 +128,7 @@ def read(text: str, names: Names) -> Reading:
 def after(proposal: Proposal, reading: Reading) -> Proposal:
     """The checked proposal, or a refusal when the request was negated, deferred or conditional: even a
     read would answer another question ("which vms are not running" is not `list vms --status running`)."""
-    if reading.blocked is None:
+    why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
+    if why is None:
         return proposal
-    return refused(reading.blocked, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])
+    return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

@@ -72,9 +72,24 @@ def test_turn_off_web_01_in_10_minutes_is_refused_because_nothing_is_scheduled()
 
 
 def test_a_condition_is_refused_rather_than_acted_on_now() -> None:
-    for text in ("if web-01 is down then start web-02", "stop grafana when prometheus is down"):
+    for text in ("if web-01 is down then start web-02", "stop grafana when prometheus is down",
+                 "restart prometheus when it hangs", "whenever web-01 is down start web-02"):
         p = propose_offline(text, NAMES)
         assert not p.understood and "condition" in p.explanation, text
+
+
+def test_a_question_about_what_happened_is_never_an_order() -> None:
+    for text in ("when did web-01 last reboot", "did db-01 restart tonight", "has anyone stopped grafana",
+                 "why was web-02 shut down"):
+        p = propose_offline(text, NAMES)
+        assert not p.understood and p.commands == [], text
+
+
+def test_an_exception_leaves_its_guests_out_however_it_is_phrased() -> None:
+    for text in ("stop all but db-01", "stop everything besides db-01", "shut down all vms apart from db-01",
+                 "reboot all vms except those tagged db"):
+        p = propose_offline(text, NAMES)
+        assert p.understood and "db-01" not in targets(p) and len(p.commands) >= 5, text
 
 
 def test_kill_all_the_k8s_vms_lists_all_of_them_and_needs_the_count_typed() -> None:
