@@ -24,6 +24,8 @@ def _read_stdin(question: str) -> str | None:
     """Ask on stderr, read one line from stdin (a terminal or a pipe); None at its end."""
     print(question, end="", file=sys.stderr, flush=True)
     line = sys.stdin.readline() if sys.stdin is not None else ""
+    if sys.stdin is None or not sys.stdin.isatty():  # a piped answer is not echoed: end the prompt's line
+        print(file=sys.stderr)
     return line.rstrip("\n") if line else None
 
 
