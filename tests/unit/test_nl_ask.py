@@ -38,6 +38,11 @@ def test_ask_explain_reads_the_names_from_the_state_database(sim: SimulatorThrea
     assert out["commands"] == ["stop vm k8s-cp-1", "stop vm k8s-worker-1", "stop vm k8s-worker-2"]
     assert out["risk"] == "disruptive" and out["needs_confirmation"] is True and 0 < out["confidence"] <= 1
     assert status(sim, 104) == "running"  # --explain runs nothing
+    with cli_environment(sim, tmp_path):
+        capsys.readouterr()
+        assert main(["ask", "--explain", "stop every vm"]) == 0  # synced now: the state database's names
+        out = json.loads(capsys.readouterr().out)
+    assert {t["vmid"] for t in out["targets"]} == {101, 102, 103, 104, 105, 106, 108, 110}  # no template, no stopped
 
 
 def test_ask_runs_a_change_after_yes(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
