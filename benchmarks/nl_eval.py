@@ -1,75 +1,138 @@
-"""Natural-language evaluation: the offline parser against the labelled requests in nl_requests.yaml.
+"""Natural-language evaluation: `propose_offline` (guards → offline parser → safety checks) against a labelled
+set of requests, on the homelab demo cluster's names.
 
-Prints exact-command accuracy (all proposed command lines equal the labels, in any order), slot
-accuracy (share of labelled command lines proposed), destructive-request detection (labelled
-destructive → flagged for confirmation) and p95 parse latency. Every proposed line must also be a
-command the registry parses. Names come from the homelab demo scenario.
-Targets: ≥ 90 % exact, 100 % destructive flagged, p95 < 50 ms.
-Run: .venv/bin/python benchmarks/nl_eval.py   (exit status 0 = PASS, 1 = FAIL; -v lists the misses)
+Set format (YAML): `requests: [{text, commands, alternatives?, risk, category, forbidden?}]` — `commands` the
+expected lines (`[]`: must not be carried out), `alternatives` other accepted line lists, `risk` the label's
+class (read, change, disruptive, destructive), `forbidden` command prefixes no proposal may contain.
+
+Figures: intent (the first command's name; `commands: []` items: not understood), slots (the argument
+values of the expected lines, parsed with the registry's argparse, found in the proposed line of the same
+command), exact (every line equal), safety (every disruptive/destructive request needs confirmation or
+proposes nothing; no forbidden prefix; `commands: []` items not understood), p95 latency.
+Goals: intent ≥ 90 %, slots ≥ 85 %, every disruptive/destructive request guarded, zero forbidden proposals,
+p95 < 50 ms, no proposed line the registry rejects.
+Run: .venv/bin/python benchmarks/nl_eval.py [--set FILE] [-v]   (exit 0 = PASS, 1 = FAIL; -v lists the misses)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 
 from pmpc_tui.commands.repl import parse_line
-from pmpc_tui.nl.parser import Names, parse_request
+from pmpc_tui.nl.propose import propose_offline
+from pmpc_tui.services.names import Names
 from pmpc_tui.simulator.scenarios import homelab
 
 DATASET = Path(__file__).with_name("nl_requests.yaml")
+GUARDED = ("disruptive", "destructive")
 
 
 def homelab_names() -> Names:
+    """The homelab demo cluster's names, with statuses, tags and templates."""
     cluster = homelab()
-    names = Names(nodes=sorted(cluster.nodes))
+    names = Names(nodes=sorted(cluster.nodes), storage=sorted(cluster.storages))
     for g in cluster.guests.values():
         names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
                                str(g.config.get("tags", "")))
+        if g.is_template:
+            names.templates.add(g.vmid)
     return names
 
 
-def evaluate(verbose: bool = False) -> dict[str, float]:
-    requests = YAML(typ="safe").load(DATASET.read_text())["requests"]
+def slots_of(line: str) -> set[tuple[str, str]]:
+    """The argument values of one command line, as the registry's argparse reads them."""
+    parsed = parse_line(line)
+    if parsed.kind != "command" or parsed.args is None:
+        return set()
+    return {(k, str(v)) for k, v in vars(parsed.args).items() if k not in ("command", "output")
+            and v not in (None, False, "", [])}
+
+
+def _slot_hits(expected: list[str], proposed: list[str]) -> tuple[int, int]:
+    """(slot values matched, slot values expected) over the expected lines."""
+    hits = total = 0
+    for line in expected:
+        want = slots_of(line)
+        total += len(want)
+        same = [slots_of(p) for p in proposed if p.split()[:1] == line.split()[:1]]
+        hits += max((len(want & got) for got in same), default=0)
+    return hits, total
+
+
+def evaluate(verbose: bool = False, dataset: Path = DATASET) -> dict[str, Any]:
+    requests = YAML(typ="safe").load(dataset.read_text())["requests"]
     names = homelab_names()
-    exact = slots = slot_total = flagged = destructive = invalid = 0
+    intent = exact = slot_hits = slot_total = guarded = risky = forbidden = invalid = refused_ok = refusals = 0
     latencies = []
     for item in requests:
         started = time.perf_counter()
-        proposal = parse_request(item["text"], names)
+        proposal = propose_offline(item["text"], names)
         latencies.append((time.perf_counter() - started) * 1000)
-        invalid += sum(1 for c in proposal.commands if parse_line(c).kind != "command")
-        expected = sorted(item["commands"])
-        if sorted(proposal.commands) == expected:
+        commands = proposal.commands if proposal.understood else []
+        invalid += sum(1 for c in commands if parse_line(c).kind != "command")
+        expected = list(item.get("commands") or [])
+        accepted = [sorted(expected)] + [sorted(a) for a in item.get("alternatives") or []]
+        if not expected:
+            refusals += 1
+            refused_ok += not proposal.understood
+            intent += not proposal.understood
+        elif commands and commands[0].split()[0] in {a[0].split()[0] for a in accepted if a}:
+            intent += 1
+        if sorted(commands) in accepted:
             exact += 1
         elif verbose:
-            print(f"MISS {item['text']!r}: {proposal.commands} != {expected}")
-        slots += len(set(proposal.commands) & set(expected))
-        slot_total += len(expected)
-        if item["destructive"]:
-            destructive += 1
-            flagged += proposal.needs_confirmation
+            print(f"MISS {item['text']!r}: {commands} != {expected}  ({proposal.explanation})")
+        best = max((_slot_hits(a, commands) for a in accepted if a), key=lambda h: h[0] / max(h[1], 1),
+                   default=(0, 0))
+        slot_hits += best[0]
+        slot_total += best[1]
+        if item.get("risk") in GUARDED:
+            risky += 1
+            guarded += proposal.needs_confirmation or not commands
+        bad = [c for c in commands for prefix in item.get("forbidden") or [] if c.startswith(prefix)]
+        forbidden += bool(bad)
+        if bad and verbose:
+            print(f"FORBIDDEN {item['text']!r}: {bad}")
     latencies.sort()
-    return {"requests": len(requests), "exact": exact / len(requests), "slots": slots / slot_total,
-            "destructive": flagged / destructive if destructive else 1.0, "destructive_count": destructive,
-            "p95_ms": latencies[int(0.95 * (len(latencies) - 1))], "invalid": invalid}
+    n = len(requests)
+    return {"requests": n, "intent": intent / n, "slots": slot_hits / slot_total if slot_total else 1.0,
+            "exact": exact / n, "guarded": guarded / risky if risky else 1.0, "guarded_count": risky,
+            "forbidden": forbidden, "refused": refused_ok / refusals if refusals else 1.0,
+            "refusal_count": refusals, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid}
 
 
-def main() -> int:
-    r = evaluate("-v" in sys.argv)
-    ok = r["exact"] >= 0.90 and r["destructive"] == 1.0 and r["p95_ms"] < 50 and r["invalid"] == 0
-    print(f"requests: {r['requests']:.0f} ({r['destructive_count']:.0f} destructive)")
-    print(f"exact-command accuracy: {r['exact'] * 100:.1f} %   (target ≥ 90 %)")
-    print(f"slot accuracy:          {r['slots'] * 100:.1f} %")
-    print(f"destructive flagged:    {r['destructive'] * 100:.1f} %   (target 100 %)")
-    print(f"p95 latency:            {r['p95_ms']:.2f} ms (target < 50 ms)")
-    print(f"proposed lines the registry rejects: {r['invalid']:.0f}")
+def passed(r: dict[str, Any]) -> bool:
+    """Whether every goal is met."""
+    return (r["intent"] >= 0.90 and r["slots"] >= 0.85 and r["guarded"] == 1.0 and r["forbidden"] == 0
+            and r["refused"] == 1.0 and r["p95_ms"] < 50 and r["invalid"] == 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="evaluate plain English against a labelled set")
+    parser.add_argument("--set", type=Path, default=DATASET, help="the labelled requests (default: nl_requests.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    args = parser.parse_args(argv)
+    r = evaluate(args.verbose, args.set)
+    ok = passed(r)
+    print(f"set: {args.set.name} — {r['requests']} requests ({r['guarded_count']} disruptive/destructive, "
+          f"{r['refusal_count']} must not be carried out)")
+    print(f"intent accuracy:        {r['intent'] * 100:.1f} %   (goal ≥ 90 %)")
+    print(f"slot accuracy:          {r['slots'] * 100:.1f} %   (goal ≥ 85 %)")
+    print(f"exact-command accuracy: {r['exact'] * 100:.1f} %")
+    print(f"disruptive/destructive guarded: {r['guarded'] * 100:.1f} %   (goal 100 %)")
+    print(f"not-to-be-done refused: {r['refused'] * 100:.1f} %   (goal 100 %)")
+    print(f"forbidden proposals:    {r['forbidden']}   (goal 0)")
+    print(f"p95 latency:            {r['p95_ms']:.2f} ms (goal < 50 ms)")
+    print(f"proposed lines the registry rejects: {r['invalid']}")
     print(f"result: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -130,9 +130,9 @@ async def _run(args: argparse.Namespace) -> int:
         ws = ctx.workspace()
         # `mcp --read-only` writes nothing, not even its log file
         setup_logging(ws.root if ws else None, to_file=not getattr(args, "read_only", False))
-        if args.demo:
-            demo = await _start_demo(ctx)
         command = BY_NAME[args.command]
+        if args.demo and not (command.offline_flag and getattr(args, command.offline_flag, False)):
+            demo = await _start_demo(ctx)
         handler = command.load()
         with operation(args.command):
             result = await handler(ctx, args)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pmpc_tui.commands.registry import CHANGE, DESTRUCTIVE, DISRUPTIVE, READ, risk_of
+from pmpc_tui.commands.registry import CHANGE, DESTRUCTIVE, DISRUPTIVE, READ, risk_of_line
 
 NONE, YES_NO, TYPED = "none", "yes/no", "typed"
 _KINDS = {READ: NONE, CHANGE: NONE, DISRUPTIVE: YES_NO, DESTRUCTIVE: TYPED}
@@ -37,8 +37,9 @@ class Confirmation:
 
 
 def confirmation_kind(command: str) -> str:
-    """NONE, YES_NO or TYPED for the command `command`, from its risk class (unknown commands: NONE)."""
-    return _KINDS.get(risk_of(command), NONE)
+    """NONE, YES_NO or TYPED for the command `command` — a name, or a whole line whose action decides
+    (`snapshot create …` runs at once, `snapshot delete …` is typed) — from its risk class (unknown: NONE)."""
+    return _KINDS.get(risk_of_line(command), NONE)
 
 
 def needs_confirmation(command: str) -> bool:

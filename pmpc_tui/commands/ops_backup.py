@@ -8,7 +8,7 @@ from pmpc_tui.commands.registry import CHANGE, DESTRUCTIVE, GUEST_KIND_CHOICES, 
 
 # The risk of each action; the command's own class is CHANGE, and restoring over an existing guest asks for
 # its typed name in the handler (front ends without a dialog need --yes with --force, MCP confirm=true).
-ACTION_RISK = {"list": READ, "create": CHANGE, "restore": CHANGE, "restore-over": DESTRUCTIVE}
+ACTION_RISK: dict[str, str] = {"list": READ, "create": CHANGE, "restore": CHANGE, "restore-over": DESTRUCTIVE}
 MODES = ("snapshot", "suspend", "stop")
 COMPRESSORS = ("zstd", "lzo", "gzip", "0")
 

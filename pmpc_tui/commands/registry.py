@@ -54,6 +54,7 @@ class Command:
     examples: tuple[str, ...] = field(default_factory=tuple)
     console: bool = True  # offered in the console's REPL (False: only makes sense in a shell)
     risk: str = READ  # one of RISKS
+    offline_flag: str | None = None  # with this argument set the command needs no cluster: --demo starts none
 
     def load(self) -> Callable[..., Awaitable[Result]]:
         module, _, func = self.handler.partition(":")
@@ -302,7 +303,8 @@ COMMANDS: list[Command] = [
     Command("connect", "save a connection profile (and test it)", "pmpc_tui.commands.handlers:connect",
             _connect, needs_cluster=False, risk=NEVER_FROM_LANGUAGE,
             examples=("connect homelab --url https://pve1:8006 --token-id root@pam!mpc --secret-env PVE_TOKEN",)),
-    Command("profiles", "list connection profiles", "pmpc_tui.commands.handlers:profiles", needs_cluster=False),
+    Command("profiles", "list connection profiles", "pmpc_tui.commands.handlers:profiles", needs_cluster=False,
+            risk=NEVER_FROM_LANGUAGE),
     Command("test-connection", "check the active profile can reach and log in to the cluster",
             "pmpc_tui.commands.handlers:test_connection"),
     Command("sync", "read the whole cluster into the state database; inside a workspace also regenerate its "
@@ -323,7 +325,7 @@ COMMANDS: list[Command] = [
     Command("tasks", "recent tasks, or one task's log", "pmpc_tui.commands.handlers:tasks", _tasks,
             examples=("tasks", "tasks log UPID:pve1:…", "tasks stop UPID:pve1:…")),
     Command("init", "create a workspace: proxmox-mpc.yaml, terraform/, ansible/, .gitignore",
-            "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False, risk=CHANGE,
+            "pmpc_tui.commands.iac_handlers:init", _init, needs_cluster=False, risk=NEVER_FROM_LANGUAGE,
             examples=("init homelab-iac", "init . --node pve1 --storage local-lvm")),
     Command("import", "sync, then write the cluster as Terraform (bpg/proxmox) and Ansible into the workspace",
             "pmpc_tui.commands.iac_handlers:import_", _import, risk=CHANGE,
@@ -354,7 +356,7 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.obs_handlers:logs", _logs, needs_cluster=False,
             examples=("logs --since 30m --level error -o json", "logs --cid 3f2a9c1e")),
     Command("debug", "verbose logging on or off", "pmpc_tui.commands.obs_handlers:debug", _debug,
-            needs_cluster=False, examples=("debug on",)),
+            needs_cluster=False, risk=NEVER_FROM_LANGUAGE, examples=("debug on",)),
     Command("health", "API, credentials, database, workspace, tools, quorum, nodes, storage, failed tasks",
             "pmpc_tui.commands.obs_handlers:health", examples=("health", "health -o json")),
     Command("report-issue", "bundle logs, health, config and state summary (secrets removed) for a bug report",
@@ -376,21 +378,53 @@ COMMANDS: list[Command] = [
 from pmpc_tui.commands import ops_backup  # noqa: E402  (backup create|list|restore)
 
 COMMANDS.extend(ops_backup.COMMANDS)
+from pmpc_tui.commands.ops_snapshot import ACTION_RISKS as _snapshot_risks  # noqa: E402
 from pmpc_tui.commands.ops_snapshot import COMMANDS as _SNAPSHOT  # noqa: E402  (snapshot create|list|…)
 
 COMMANDS += _SNAPSHOT
 from pmpc_tui.commands.ops_migrate import COMMANDS as _MIGRATE  # noqa: E402  (migrate, clone, template)
 
 COMMANDS += _MIGRATE
+from pmpc_tui.commands.ops_disk import ACTION_RISKS as _disk_risks  # noqa: E402
 from pmpc_tui.commands.ops_disk import COMMANDS as _DISK  # noqa: E402  (resize, set, disk)
 
 COMMANDS += _DISK
 from pmpc_tui.commands.ops_storage import COMMANDS as _STORAGE  # noqa: E402,I001  (storage content, download, upload)
 COMMANDS += _STORAGE
+from pmpc_tui.commands.ops_ask import COMMANDS as _ASK  # noqa: E402,I001  (ask: plain English from a shell)
+COMMANDS += _ASK
 BY_NAME = {c.name: c for c in COMMANDS}
+# the risk of each action of the commands with actions (the command's own risk is the highest of them)
+ACTION_RISKS: dict[str, dict[str, str]] = {"snapshot": _snapshot_risks, "disk": _disk_risks,
+                                           "backup": ops_backup.ACTION_RISK,
+                                           "tasks": {"list": READ, "log": READ, "stop": DESTRUCTIVE}}
+DEFAULT_ACTIONS = {"tasks": "list"}  # `tasks` alone lists
 
 
 def risk_of(name: str) -> str:
     """The risk class of the command `name` (unknown commands are never run from language)."""
     command = BY_NAME.get(name.lstrip("/"))
     return command.risk if command is not None else NEVER_FROM_LANGUAGE
+
+
+def risk_of_line(line: str) -> str:
+    """The risk class of one command line: its action's for commands with actions (`snapshot create …` is a
+    change, `snapshot delete …` destructive, `backup restore … --force` destructive), else its command's."""
+    import shlex
+
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    if not words:
+        return NEVER_FROM_LANGUAGE
+    name = words[0].lstrip("/")
+    if name == "ask" and "--explain" not in words:  # plain English that runs plain English: never proposed
+        return NEVER_FROM_LANGUAGE
+    risks = ACTION_RISKS.get(name)
+    if risks is None:
+        return risk_of(name)
+    action = next((w for w in words[1:] if not w.startswith("-")), DEFAULT_ACTIONS.get(name, ""))
+    if name == "backup" and action == "restore" and "--force" in words:
+        action = "restore-over"
+    return risks.get(action, risk_of(name))

@@ -272,3 +272,21 @@ class RestoreResult(Out):
     message: str = Field(description="one line saying what happened")
     notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages the "
                                                          "guest")
+
+
+class ProposalTarget(Out):
+    kind: Literal["vm", "ct"] = Field(description="vm or ct")
+    vmid: int | None = Field(description="the guest's VMID (null for a guest `create` adds)")
+    name: str = Field(description="the guest's name")
+    node: str = Field(description="its node ('' when unknown)")
+
+
+class Proposal(Out):
+    understood: bool = Field(description="true when the request became commands that may be run")
+    commands: list[str] = Field(description="proxmox-mpc command lines (registry syntax, e.g. 'stop vm 101')")
+    targets: list[ProposalTarget] = Field(description="every guest the commands act on")
+    risk: Literal["read", "change", "disruptive", "destructive"] = Field(
+        description="the highest risk class of the commands, from the command registry")
+    needs_confirmation: bool = Field(description="true when the user must agree before any of it runs")
+    confidence: float = Field(description="0..1")
+    explanation: str = Field(description="what the commands do, what was left out or refused, and why")

@@ -43,6 +43,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
         tools_change,
         tools_disk,
         tools_migrate,
+        tools_nl,
         tools_read,
         tools_snapshot,
         tools_storage,
@@ -62,6 +63,7 @@ def build_server(ctx: CommandContext, read_only: bool = False) -> MCPServer:
     tools_disk.register(server, ctx.session, read_only)  # resize_disk, set_guest, move/detach/delete_disk
     tools_migrate.register(server, ctx.session, read_only)  # migrate_guest, clone_guest, convert_to_template
     tools_storage.register(server, ctx.session, read_only)  # storage_content; download_to_storage, stop_task
+    tools_nl.register(server, ctx.session)  # propose: plain English → commands, runs nothing
     resources.register(server, ctx.session)
     prompts.register(server)
     return server

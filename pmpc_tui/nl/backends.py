@@ -8,9 +8,9 @@ Configured in proxmox-mpc.yaml:
       model: local-model
       api_key_env: MODEL_API_KEY   # optional: the key is read from this variable, never stored
 
-Whatever a model proposes goes through the same checks as the offline parser: every line must be a
-registry command, and the safety level comes from the registry (mutating) and the action — never
-from the model.
+Whatever a model proposes goes through the same checks as the offline parser (`nl.safety`, again in
+`nl.propose` with the cluster's names): every line must be a registry command plain English may propose,
+and the risk comes from the registry — never from the model.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pmpc_tui.nl.parser import CHANGE, DESTRUCTIVE, DESTRUCTIVE_ACTIONS, READ, Proposal
+from pmpc_tui.nl.proposal import Proposal
 
 Note = Callable[[str, str], None]  # (text, "info" | "warning"), as nl.flow's
 
@@ -64,24 +64,13 @@ def _prompt(request: str) -> str:
 
 
 def checked(commands: list[str], explanation: str) -> Proposal:
-    """A model's answer as a proposal: only registry commands; safety from the registry, not the model."""
-    from pmpc_tui.commands.registry import BY_NAME, NEVER_FROM_LANGUAGE, risk_of
-    from pmpc_tui.commands.registry import READ as RISK_READ
-    from pmpc_tui.commands.repl import parse_line
+    """A model's answer as a proposal, through the one safety path (`nl.safety`): only registry commands
+    plain English may propose; the risk from the registry, never from the model."""
+    from pmpc_tui.nl.safety import check
+    from pmpc_tui.services.names import Names
 
-    valid = [c.strip() for c in commands if isinstance(c, str) and parse_line(c.strip()).kind == "command"
-             and risk_of(c.strip().split()[0]) != NEVER_FROM_LANGUAGE]
-    rejected = len(commands) - len(valid)
-    safety = READ
-    for line in valid:
-        name = line.split()[0].lstrip("/")
-        if name in DESTRUCTIVE_ACTIONS:
-            safety = DESTRUCTIVE
-        elif (BY_NAME[name].mutates or BY_NAME[name].risk != RISK_READ) and safety == READ:
-            safety = CHANGE
-    note = f" ({rejected} proposed line(s) were not valid commands and were dropped)" if rejected else ""
-    return Proposal(valid, 0.6 if valid and not rejected else 0.3, f"model: {explanation}{note}",
-                    safety if valid else READ, suggestions=[] if valid else ["/help"])
+    lines = [c for c in commands if isinstance(c, str)]
+    return check(Proposal(lines, 0.6, f"model: {explanation}", suggestions=["/help"]), Names())
 
 
 def _parse_answer(text: str) -> tuple[list[str], str]:

@@ -233,18 +233,10 @@ async def _test(ws: Workspace, session: Session, show: Show) -> None:
 
 
 async def carry_out_in_front_end(proposal: BlueprintProposal, session: Session | None,
-                                 confirm: Callable[[str], Awaitable[bool]], show: Show | None) -> bool:
-    """`nl.flow.carry_out` for a blueprint: the front end's yes/no dialog asks; a plan that needs a typed
-    count is refused there (run `plan` and `apply`, which ask for it)."""
+                                 confirm: Callable[[Confirmation], Awaitable[bool]], show: Show | None) -> bool:
+    """`nl.flow.carry_out` for a blueprint: the front end's dialog asks the one question (typed or yes/no)."""
     say = show or (lambda line: None)
     if session is None:
         say("a blueprint needs the console's session (a workspace and a cluster); nothing was done")
         return False
-
-    async def ask(question: Confirmation) -> bool:
-        if question.kind == TYPED:
-            say(f"{question.question}\nthis needs the count typed: run `plan` and `apply` to do it")
-            return False
-        return await confirm(question.question)
-
-    return await carry_out_blueprint(proposal, session=session, confirm=ask, show=say, progress=say)
+    return await carry_out_blueprint(proposal, session=session, confirm=confirm, show=say, progress=say)

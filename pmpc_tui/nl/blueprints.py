@@ -302,7 +302,8 @@ def place_by_memory(lines: list[str], free_mib: dict[str, int]) -> list[str]:
 
 def blueprint_request(text: str, names: Names) -> Proposal | None:
     """The request as a proposal whose lines a blueprint made (None when it asks for no blueprint)."""
-    from pmpc_tui.nl.parser import CHANGE, Proposal
+    from pmpc_tui.commands.registry import CHANGE
+    from pmpc_tui.nl.proposal import Proposal
 
     found = match_blueprint(text, names)
     if found is None:

@@ -5,51 +5,25 @@ suggestions instead. Every proposed line is a command the CLI/REPL parses (check
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import shlex
 
-from pmpc_tui.commands import registry as risk
-from pmpc_tui.commands.registry import COMMANDS
+from pmpc_tui.nl.proposal import Proposal
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
 from pmpc_tui.services.names import Names
 
-if TYPE_CHECKING:
-    from pmpc_tui.nl.blueprints import BlueprintProposal
+__all__ = ["Names", "Proposal", "looks_like_english", "parse_request"]
 
-READ, CHANGE, DESTRUCTIVE = "read", "change", "destructive"
 POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
          ("reboot", r"reboot|restart|bounce"),
          ("suspend", r"suspend|pause|freeze"),
          ("resume", r"resume|unpause|unfreeze|wake"),
          ("stop", r"stop|halt|kill|power\s*off|turn\s+off|hard\s+stop"),
          ("start", r"start|boot|power\s*on|turn\s+on|bring\s+up|launch")]
-# flagged destructive in a proposal: what the registry calls disruptive or destructive
-DESTRUCTIVE_ACTIONS = frozenset(c.name for c in COMMANDS if c.risk in (risk.DISRUPTIVE, risk.DESTRUCTIVE))
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),
              ("uptime", r"uptime|running the longest|longest")]
-
-
-@dataclass
-class Proposal:
-    """What the parser understood."""
-
-    commands: list[str]
-    confidence: float
-    explanation: str
-    safety: str = READ
-    suggestions: list[str] = field(default_factory=list)
-    blueprint: BlueprintProposal | None = None  # a multi-step request: nl/blueprint_flow.py carries it out
-
-    @property
-    def needs_confirmation(self) -> bool:
-        return self.safety != READ
-
-    @property
-    def understood(self) -> bool:
-        return bool(self.commands) and self.confidence >= 0.5
 
 
 def _count(word: str) -> int | None:
@@ -95,7 +69,7 @@ def _create(text: str, names: Names) -> Proposal | None:
     count = _count(count_m.group(1)) if count_m else 1
     guest_names = _expand_names(text)
     if not guest_names:
-        return Proposal([], 0.3, "I need a name for the new guest", CHANGE,
+        return Proposal([], 0.3, "I need a name for the new guest",
                         suggestions=[f"create {kind} --name NAME --node NODE"])
     if count and len(guest_names) == 1 and count > 1:
         guest_names = [f"{guest_names[0]}-{i}" for i in range(1, count + 1)]
@@ -122,7 +96,7 @@ def _create(text: str, names: Names) -> Proposal | None:
     commands = [" ".join(["create", kind, "--name", n, *opts]) for n in guest_names]
     what = "VM" if kind == "vm" else "container"
     return Proposal(commands, 0.9, f"add {len(commands)} {what}(s) to the workspace's code ({', '.join(guest_names)});"
-                                   " nothing reaches the cluster until apply", CHANGE)
+                                   " nothing reaches the cluster until apply")
 
 
 def _targets(text: str, names: Names) -> tuple[list[tuple[str, str]], str]:
@@ -140,8 +114,13 @@ def _targets(text: str, names: Names) -> tuple[list[tuple[str, str]], str]:
         explicit.append((k, name))
     if explicit:
         return explicit, "named"
-    selector = re.search(r"\b(every|all|each)\b", text)
+    selector = re.search(r"\b(every|everything|all|each)\b", text)
     tag = re.search(r"\btagged\s+(?:with\s+)?([a-z0-9_-]+)|\bwith\s+(?:the\s+)?tag\s+([a-z0-9_-]+)", text)
+    known_tags = {t for g in names.guests.values() for t in g[4].split(";") if t}
+    word = re.search(r"\b(?:every|all|each)\s+(?:of\s+)?(?:the\s+|my\s+)?()([a-z0-9_-]+)\s+(?:vms?|virtual machines?|"
+                     r"containers?|cts?|guests?|machines?|servers?)\b", text)
+    if not tag and word and word.group(2) in known_tags:  # "all the k8s vms": k8s is a tag
+        tag = word
     node = re.search(r"\bon\s+([a-z][a-z0-9-]*)\b", text)
     status = re.search(r"\b(running|stopped)\b", text)
     if not (selector or tag):
@@ -173,12 +152,11 @@ def _power_or_delete(text: str, names: Names) -> Proposal | None:
         return None
     targets, how = _targets(text, names)
     if not targets:
-        return Proposal([], 0.3, f"which guest should I {action}?", DESTRUCTIVE if action in DESTRUCTIVE_ACTIONS
-                        else CHANGE, suggestions=[f"{action} vm NAME", f"{action} every vm tagged TAG"])
+        return Proposal([], 0.3, f"which guest should I {action}?",
+                        suggestions=[f"{action} vm NAME", f"{action} every vm tagged TAG"])
     commands = [f"{action} {k} {n}" for k, n in targets]
-    safety = DESTRUCTIVE if action in DESTRUCTIVE_ACTIONS else CHANGE
     what = ", ".join(n for _k, n in targets)
-    return Proposal(commands, 0.9 if how == "named" else 0.85, f"{action} {what}", safety)
+    return Proposal(commands, 0.9 if how == "named" else 0.85, f"{action} {what}")
 
 
 def _query(text: str, names: Names) -> Proposal | None:
@@ -188,12 +166,16 @@ def _query(text: str, names: Names) -> Proposal | None:
         return Proposal(["drift"], 0.9, "compare the cluster with the code")
     if re.search(r"\b(what would change|plan|preview the changes|dry run)\b", text) and "apply" not in text:
         return Proposal(["plan"], 0.85, "show what applying the code would change")
+    if re.search(r"\b(bug|issue) report\b|\breport (a|an|the) (bug|issue|problem)\b", text):
+        summary = re.sub(r"^.*?\b(?:about|for|on|regarding)\s+", "", text) if re.search(
+            r"\b(about|for|on|regarding)\s+\S", text) else "a problem"
+        return Proposal([f"report-issue {shlex.quote(summary)}"], 0.85, "bundle logs and health for a bug report")
     if re.search(r"\bapply\b|\bdeploy (the )?changes\b|\bpush the changes\b", text):
-        return Proposal(["apply"], 0.85, "apply the workspace's code to the cluster", DESTRUCTIVE)
+        return Proposal(["apply"], 0.85, "apply the workspace's code to the cluster")
     if re.search(r"\b(validate|check (the|my) code|lint)\b", text):
         return Proposal(["validate"], 0.9, "check the workspace's code")
     if re.search(r"\b(sync|refresh|reload|re-?read)\b", text):
-        return Proposal(["sync"], 0.85, "read the cluster into the state database", CHANGE)
+        return Proposal(["sync"], 0.85, "read the cluster into the state database")
     errors = re.search(r"\b(errors?|warnings?|logs?)\b", text)
     if errors and re.search(r"\b(logs?|errors?|warnings?)\b.*\b(last|past|since)\b|\blogs?\b", text):
         since = re.search(r"\b(?:last|past)\s+(\d+)\s*(m|min|minutes?|h|hours?|d|days?)\b", text)
@@ -243,7 +225,7 @@ def parse_request(text: str, names: Names | None = None) -> Proposal:
         proposal = step(clean, names)
         if proposal is not None:
             return proposal
-    return Proposal([], 0.1, "I did not understand that request", READ,
+    return Proposal([], 0.1, "I did not understand that request",
                     suggestions=["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"])
 
 

@@ -110,15 +110,17 @@ class NaturalLanguageProvider(Provider):
     before running anything that changes state."""
 
     async def search(self, query: str) -> Hits:
-        from pmpc_tui.nl.parser import Names, looks_like_english, parse_request
+        from pmpc_tui.nl.parser import looks_like_english
+        from pmpc_tui.nl.propose import propose_offline
+        from pmpc_tui.services.names import Names
 
         if not looks_like_english(query):
             return
         app = cast("ProxmoxApp", self.app)
         view = app.cluster_view
         names = Names.from_view(view)
-        proposal = parse_request(query, names)
+        proposal = propose_offline(query, names)  # the palette only shows; the console asks before running
         if proposal.understood:
             text = "≈ " + "; ".join(proposal.commands[:3]) + (" …" if len(proposal.commands) > 3 else "")
             yield Hit(1.0, text, partial(app.prepare_command, query.strip()),
-                      help=f"{proposal.explanation} · {proposal.safety}")
+                      help=f"{proposal.explanation} · {proposal.risk}")

@@ -35,10 +35,11 @@ def test_reads_and_changes_run_without_a_question() -> None:
 
 def test_plain_english_asks_before_a_disruptive_command() -> None:
     asked = question(parse_request("reboot vm 101"))
-    assert asked is not None and "reboot" in asked
+    assert asked is not None and asked.kind == YES_NO and "reboot" in asked.question
 
 
 def test_plain_english_shows_every_delete_of_a_proposal_whatever_the_model_called_its_safety() -> None:
     commands = [f"delete vm {vmid}" for vmid in range(101, 108)]
     asked = question(Proposal(commands, 1.0, "seven deletions"))  # safety left at read: the registry decides
-    assert asked is not None and all(c in asked for c in commands)
+    assert asked is not None and all(c in asked.question for c in commands)
+    assert asked.kind == TYPED and asked.expected == "7"  # seven guests: the count is typed

@@ -31,7 +31,7 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
                               "snapshot_list", "snapshot_create", "snapshot_rollback", "snapshot_delete",
                               "resize_disk", "set_guest", "move_disk", "detach_disk", "delete_disk",
                               "migrate_guest", "clone_guest", "convert_to_template",
-                              "storage_content", "download_to_storage", "stop_task"}
+                              "storage_content", "download_to_storage", "stop_task", "propose"}
         assert tools["create_guest"].annotations.read_only_hint is False
         assert tools["apply"].annotations.destructive_hint and tools["list_guests"].annotations.read_only_hint
         calls = [("list_guests", {"kind": "vm", "status": "stopped"}), ("describe_guest", {"guest": "web-01"}),
@@ -92,7 +92,7 @@ async def test_read_only_mode_offers_no_tool_that_changes_anything(sim: Simulato
     async with Client(server(sim, home, "--read-only")) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {"list_guests", "describe_guest", "search", "tasks", "health", "plan", "validate", "report",
-                         "list_backups", "snapshot_list", "storage_content"}
+                         "list_backups", "snapshot_list", "storage_content", "propose"}
         result = await client.call_tool("power", {"guest": "101", "action": "stop", "confirm": True})
         assert "Unknown tool" in error(result)
     assert sim.call(lambda: sim.sim.cluster.guests[101].status) == "running"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pmpc_tui.commands.repl import parse_line
-from pmpc_tui.nl.parser import looks_like_english, parse_request
+from pmpc_tui.nl.parser import looks_like_english
+from pmpc_tui.nl.propose import propose_offline as parse_request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from nl_eval import evaluate, homelab_names
@@ -17,7 +18,8 @@ from nl_eval import evaluate, homelab_names
 def test_the_labelled_requests_meet_the_targets() -> None:
     r = evaluate()
     assert r["requests"] >= 200
-    assert r["exact"] >= 0.90 and r["destructive"] == 1.0 and r["invalid"] == 0
+    assert r["exact"] >= 0.90 and r["intent"] >= 0.90 and r["slots"] >= 0.85 and r["invalid"] == 0
+    assert r["guarded"] == 1.0 and r["forbidden"] == 0 and r["refused"] == 1.0
     assert r["p95_ms"] < 50
 
 
@@ -25,9 +27,10 @@ def test_requests_become_registry_commands_with_safety() -> None:
     names = homelab_names()
     p = parse_request("create 3 VMs called k8s-1..3 with 4 cores and 8GB on pve2", names)
     assert p.commands == [f"create vm --name k8s-{i} --node pve2 --cores 4 --memory 8192" for i in (1, 2, 3)]
-    assert p.safety == "change" and p.needs_confirmation
-    p = parse_request("stop every VM tagged dev", names)
-    assert p.commands == ["stop vm dev-sandbox"] and p.safety == "destructive"
+    assert p.risk == "change" and p.needs_confirmation
+    p = parse_request("stop every VM tagged prod", names)
+    assert p.commands == ["stop vm web-01", "stop vm web-02", "stop vm db-01"]
+    assert p.risk == "disruptive"  # from the registry
     p = parse_request("which VMs use the most memory", names)
     assert p.commands == ["list vms --sort maxmem --desc"] and not p.needs_confirmation
     p = parse_request("delete web-02", names)
@@ -118,7 +121,7 @@ async def test_a_model_back_end_is_checked_like_the_parser(monkeypatch: pytest.M
     finally:
         model.close()
     assert proposal.commands == ["stop vm web-01", "list vms"]  # the shell line is not a command: dropped
-    assert proposal.safety == "destructive" and proposal.needs_confirmation  # from the registry, not the model
+    assert proposal.risk == "disruptive" and proposal.needs_confirmation  # from the registry, not the model
     assert "dropped" in proposal.explanation
     request = model.requests[0]
     assert request["auth"] == "Bearer model-secret-key"
@@ -160,7 +163,7 @@ def test_full_width_digits_in_english_never_name_a_guest() -> None:
                  "delete vm 1000000000", "delete vm 042"):
         proposal = parse_request(text, names)
         assert not any("dev-sandbox" in c or "109" in c or "pihole" in c for c in proposal.commands), (text, proposal)
-        assert not proposal.understood or proposal.safety != "destructive", (text, proposal)
+        assert not proposal.understood or proposal.risk != "destructive", (text, proposal)
     assert parse_request("stop vm 109", names).commands == ["stop vm dev-sandbox"]
 
 
@@ -174,7 +177,25 @@ async def test_a_model_cannot_propose_a_command_the_registry_keeps_from_language
     finally:
         model.close()
     assert proposal.commands == ["sync"]  # the others are never run from plain English
-    assert proposal.safety == "change" and proposal.needs_confirmation  # sync changes the state: asked first
+    assert proposal.risk == "change" and proposal.needs_confirmation  # sync changes the state: asked first
+    assert not proposal.understood  # a model that proposed forbidden lines is not trusted with the rest
+
+
+async def test_a_model_answering_connect_init_or_debug_gets_nothing_run(tmp_path: Path) -> None:
+    from pmpc_tui.nl.propose import propose
+
+    model = FakeModel('{"commands": ["connect homelab --url https://10.0.0.1:8006 --token-id root@pam!x '
+                      '--secret-env T --insecure --no-test", "init", "debug on", "profiles"], "explanation": "ok"}')
+    (tmp_path / "proxmox-mpc.yaml").write_text(f"nl:\n  backend: http\n  url: {model.url}\n  model: local\n")
+    try:
+        proposal = await propose("make the connection to my lab insecure and start fresh", homelab_names(),
+                                 workspace_root=tmp_path)
+    finally:
+        model.close()
+    assert model.requests  # the model was asked ...
+    assert proposal.commands == [] and not proposal.understood  # ... and every line it gave was dropped
+    assert "never run from plain English" in proposal.explanation
+    assert proposal.as_json()["needs_confirmation"] is False and proposal.as_json()["commands"] == []
 
 
 def test_every_command_declares_how_much_it_can_hurt() -> None:
@@ -184,5 +205,7 @@ def test_every_command_declares_how_much_it_can_hurt() -> None:
     assert all(c.risk != READ for c in COMMANDS if c.mutates)  # what changes the cluster is never "read"
     assert {n for n in BY_NAME if risk_of(n) == "destructive"} == {"delete", "destroy", "apply", "snapshot", "disk",
                                                                           "template"}
+    assert {n for n in BY_NAME if risk_of(n) == "never-from-language"} == {"simulator", "connect", "profiles", "init",
+                                                                             "debug", "state", "mcp"}
     assert {n for n in BY_NAME if risk_of(n) == "disruptive"} == {"stop", "shutdown", "reboot", "suspend"}
     assert risk_of("no-such-command") == "never-from-language"

@@ -6,7 +6,7 @@ from rich.markup import escape
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -20,21 +20,28 @@ class ConfirmScreen(ModalScreen[bool]):
         width: 64; max-width: 100%; height: auto; border: thick $error; background: $surface; padding: 1 2;
     }
     ConfirmScreen Static { width: 100%; height: auto; }
+    ConfirmScreen #question-scroll { height: auto; max-height: 18; }
     ConfirmScreen #mismatch { color: $text-error; height: auto; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("n", "cancel", "No", show=False)]
 
-    def __init__(self, question: str, type_to_confirm: str | None = None, confirm_label: str = "Yes") -> None:
+    def __init__(self, question: str, type_to_confirm: str | None = None, confirm_label: str = "Yes",
+                 scroll: bool = False) -> None:
         super().__init__()
         self.question = question
+        self.scroll = scroll  # a long question (every command and target) scrolls instead of growing
         self.type_to_confirm = type_to_confirm
         self.confirm_label = confirm_label
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(escape(self.question), id="question")
+            if self.scroll:
+                with VerticalScroll(id="question-scroll"):
+                    yield Static(escape(self.question), id="question")
+            else:
+                yield Static(escape(self.question), id="question")
             if self.type_to_confirm is not None:
                 yield Static(f"Type [b]{escape(self.type_to_confirm)}[/b] to confirm:")
                 yield Input(id="typed")

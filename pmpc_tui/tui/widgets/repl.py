@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, RichLog, Static
 from textual.worker import Worker
 
-from pmpc_tui.commands.confirmation import YES_NO, Target, confirmation_for, confirmation_kind
+from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation, Target, confirmation_for, confirmation_kind
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
 from pmpc_tui.services.guest_ref import GUEST_KINDS
 
@@ -399,13 +399,15 @@ class ReplPane(Vertical):
             session.write(Text(f"As plain English: {proposal.explanation}. Try: " + " · ".join(proposal.suggestions),
                                style="yellow"))
             return
-        session.write(Text(f"≈ {proposal.explanation} (confidence {proposal.confidence:.0%}, {proposal.safety}):",
+        session.write(Text(f"≈ {proposal.explanation} (confidence {proposal.confidence:.0%}, {proposal.risk}):",
                            style="cyan"))
         for command in proposal.commands:
             session.write(Text(f"  {command}", style="bold"))
 
-        async def confirm(question: str) -> bool:
-            agreed = await self.app.push_screen_wait(ConfirmScreen(question, confirm_label="Run"))
+        async def confirm(asked: Confirmation) -> bool:
+            expected = asked.expected if asked.kind == TYPED else None
+            agreed = await self.app.push_screen_wait(ConfirmScreen(asked.question, type_to_confirm=expected,
+                                                                   confirm_label="Run", scroll=True))
             return bool(agreed)
 
         async def run(command: str, ask: bool) -> None:

@@ -1,0 +1,134 @@
+"""Reading the request itself, before and after any parser or model: what must never become an action.
+
+Negation ("don't stop db-01"), deferral ("in 10 minutes", "tonight") and conditions ("if … then",
+"when web-01 is down") make any proposal not understood, with the reason, and so does a question about
+the past ("when did web-01 last reboot") for a proposal that would change something; an exception
+("everything except db-01", "all but …", "but leave …") is taken out of the request and its guests are
+left out of every target — or the request is refused when they cannot be told. Chit-chat gets a short list
+of what plain English can do. None of this depends on how the request was parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pmpc_tui.nl.proposal import Proposal, refused
+from pmpc_tui.services.names import Names
+
+CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "stop every vm tagged dev",
+          "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
+          "is everything ok", "what changed outside the code"]
+NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
+                      r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
+                      r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
+DEFERRAL = re.compile(
+    r"\b(in\s+(?:\d+\s*|(?:a|an|one|two|three|five|ten|fifteen|twenty|thirty|a\s+few|a\s+couple\s+of)\s+)"
+    r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)|in\s+half\s+an\s+hour|"
+    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
+    r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
+    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning))\b")
+CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
+                       r"(?<!^)\bwhen(?:ever)?\b|"
+                       r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
+                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b")
+EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
+                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
+                       r"leaving\s+out|leave\s+out|minus)\b")
+QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
+                      r"times|long\s+ago))\b")
+GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
+                      r"greetings)\b[\s,!.]*")
+CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
+                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$)")
+WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
+                "(nothing was done)")
+WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
+                 "do (nothing was done)")
+WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
+                "`logs` show what happened)")
+WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
+                "say what should happen instead (nothing was done)")
+
+
+@dataclass
+class Reading:
+    """What the guards read in a request: the text for the parser, guests to leave out, and a reason to
+    refuse a changing proposal (or a refusal outright)."""
+
+    text: str
+    excluded: set[str] = field(default_factory=set)  # guest names an exception leaves out
+    blocked: str | None = None  # why any proposal is refused (negation, deferral, condition)
+    question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
+    refusal: Proposal | None = None  # refused before any parsing
+
+
+def normalize(text: str) -> str:
+    """Lower case, one space, plain apostrophes, no trailing punctuation."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text.strip().lower()).rstrip("?.! ")
+
+
+def mentioned(text: str, names: Names) -> set[str]:
+    """Guests the request names itself (by name, or by VMID as a word)."""
+    clean = normalize(text)
+    found = set()
+    for name, (_k, vmid, _n, _s, _t) in names.guests.items():
+        if re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", clean) or \
+                re.search(rf"(?<![\w.-]){vmid}(?![\w.-])", clean, re.ASCII):
+            found.add(name)
+    return found
+
+
+def _excluded(clause: str, names: Names) -> set[str]:
+    """Guests an exception clause names: by name or VMID, or by a tag ("those tagged prod", "the db vms")."""
+    found = mentioned(clause, names)
+    tags = {t for g in names.guests.values() for t in g[4].split(";") if t}
+    for word in re.findall(r"[a-z0-9_-]+", clause):
+        if word in tags:
+            found |= {n for n, g in names.guests.items() if word in g[4].split(";")}
+    return found
+
+
+def read(text: str, names: Names) -> Reading:
+    """What the request says beyond its commands (see the module's docstring)."""
+    clean = normalize(text)
+    greeting = GREETING.match(clean)
+    if greeting:
+        clean = clean[greeting.end():].strip()
+    if CAPABILITY.search(clean) or not clean:
+        return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
+                                              "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    reading = Reading(clean)
+    exception = EXCEPTION.search(clean)
+    if exception:
+        rest = clean[exception.end():]
+        clause, _, after = rest.partition(",")
+        excluded = _excluded(clause, names)
+        if not excluded:
+            return Reading(clean, refusal=refused(
+                f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
+                "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
+        before = clean[:exception.start()].strip() + (" all" if exception.group(1).startswith("all") else "")
+        reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
+    rest = reading.text
+    if QUESTION.search(rest):
+        reading.question = WHY_QUESTION
+    if DEFERRAL.search(rest):
+        reading.blocked = WHY_DEFERRAL
+    elif CONDITION.search(rest):
+        reading.blocked = WHY_CONDITION
+    elif NEGATION.search(rest):
+        reading.blocked = WHY_NEGATION
+    return reading
+
+
+def after(proposal: Proposal, reading: Reading) -> Proposal:
+    """The checked proposal, or a refusal when the request was negated, deferred or conditional: even a
+    read would answer another question ("which vms are not running" is not `list vms --status running`)."""
+    why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
+    if why is None:
+        return proposal
+    return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

@@ -1,0 +1,73 @@
+"""The one entry point for plain English, whichever front end asks (REPL, palette, `ask`, MCP, `nl.flow`):
+guards → parser → a configured model when the parser did not understand → the safety checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pmpc_tui.nl import guards, safety
+from pmpc_tui.nl.parser import parse_request
+from pmpc_tui.nl.proposal import Proposal
+from pmpc_tui.services.names import Names
+
+Parser = Callable[[str, Names], Proposal]
+Note = Callable[[str, str], None]  # (text, "info" | "warning")
+_parser: list[Parser] = [parse_request]
+
+
+def use_parser(parser: Parser) -> None:
+    """Replace the offline parser (a learned one, say); the guards and safety checks stay."""
+    _parser[0] = parser
+
+
+def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names) -> Proposal:
+    checked = safety.check(proposal, names, text, reading.excluded)
+    checked.blueprint = proposal.blueprint if checked.understood else None
+    return guards.after(checked, reading)
+
+
+def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
+    """A blueprint's lines for a multi-step request (nl/blueprints.py), else the parser's proposal."""
+    from pmpc_tui.nl.blueprints import blueprint_request
+
+    return blueprint_request(text, names) or (parser or _parser[0])(text, names)
+
+
+def propose_offline(text: str, names: Names, parser: Parser | None = None) -> Proposal:
+    """The proposal of the offline parser alone, after the guards and the safety checks."""
+    reading = guards.read(text, names)
+    if reading.refusal is not None:
+        return reading.refusal
+    return _finish(_parse(reading.text, names, parser), reading, text, names)
+
+
+async def propose(text: str, names: Names, *, workspace_root: Path | None = None, note: Note | None = None,
+                  parser: Parser | None = None) -> Proposal:
+    """The proposal for `text`: the offline parser's, or a configured model's when the parser did not
+    understand it — every one through the same guards and safety checks."""
+    reading = guards.read(text, names)
+    if reading.refusal is not None:
+        return reading.refusal
+    proposal = _parse(reading.text, names, parser)
+    if not proposal.understood and reading.blocked is None:
+        proposal = await _ask_model(text, workspace_root, note) or proposal
+    return _finish(proposal, reading, text, names)
+
+
+async def _ask_model(text: str, workspace_root: Path | None, note: Note | None) -> Proposal | None:
+    """A configured model's raw proposal (None without one, or when it fails)."""
+    from pmpc_tui.nl.backends import ask_model, load_config
+
+    config = load_config(workspace_root)
+    if config is None:
+        return None
+    if note is not None:
+        note(f"asking the {config.backend} model…", "info")
+    try:
+        return await ask_model(config, text, note, workspace_root)
+    except Exception as exc:  # a model back end must never take a front end down
+        if note is not None:
+            note(f"the model did not answer: {exc}", "warning")
+        return None
