@@ -23,7 +23,14 @@ from textual.widget import Widget
 
 from pmpc_tui.observability.applog import app_log
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+from pmpc_tui.services.live import (
+    ClusterView,
+    KeysFirst,
+    LiveHistory,
+    console_url,
+    finished_tasks,
+    load_cluster_view,
+)
 from pmpc_tui.services.session import ClientSource, Session
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
@@ -123,6 +130,7 @@ class ProxmoxApp(App[None]):
         self._newest_screen: object = None
         self._screen_painted = True
         self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
+        self.keys_first = KeysFirst()  # refresh work in worker threads waits while a key is handled
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
@@ -212,6 +220,7 @@ class ProxmoxApp(App[None]):
             return
         if not self._held_keys:
             self._keys_held_since = time.monotonic()
+        self.keys_first.hold()
         self._held_keys.append(event)
         await self._release_keys()
 
@@ -243,6 +252,8 @@ class ProxmoxApp(App[None]):
                 return
         if self._key_in_flight is flight:
             self._key_in_flight = None
+            if not self._held_keys:  # the refresh goes on once this key's frame is drawn
+                self.screen.call_after_refresh(self.keys_first.release)
             self.call_later(self._release_keys)
 
     def _painted(self) -> None:
@@ -546,7 +557,7 @@ class ProxmoxApp(App[None]):
 
     async def _load_cluster_view(self) -> None:
         try:
-            view = await load_cluster_view(await self.client())
+            view = await load_cluster_view(await self.client(), self.keys_first.pause)
         except PVEError as exc:
             log.warning("refresh failed: %s", exc)
             if not self._refresh_failed:  # once, not every few seconds

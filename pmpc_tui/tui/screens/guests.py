@@ -61,6 +61,7 @@ class GuestsScreen(LiveScreen):
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
         self.details_vmid: int | None = None
+        self._shown_text: dict[str, str] = {}  # what the title and the empty note say now
 
     @property
     def table(self) -> GuestTable:
@@ -83,7 +84,7 @@ class GuestsScreen(LiveScreen):
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""
         if view is None:
-            self.query_one("#empty", Static).update("loading…")
+            self._say("empty", "loading…")
             return
         table = self.table
         text = self.query_one("#filter", Input).value
@@ -99,16 +100,22 @@ class GuestsScreen(LiveScreen):
         self._update_title()
         table, text = self.table, self.query_one("#filter", Input).value
         rows = self.cluster_view.guests(self.kind) if self.cluster_view else []
-        empty = self.query_one("#empty", Static)
         if not rows:
-            empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "
-                         f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
+            note = (f"No {self.title_text.lower()} in this cluster yet — create one with "
+                    f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
         elif not table.row_count and table.building_rows:
-            empty.update("loading…")
+            note = "loading…"
         elif not table.row_count:
-            empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
+            note = f"Nothing matches '{text}' — press Esc to clear the filter."
         else:
-            empty.update("")
+            note = ""
+        self._say("empty", note)
+
+    def _say(self, widget_id: str, text: str) -> None:
+        """Update a line of text only when it changes: each update lays the whole screen out again."""
+        if self._shown_text.get(widget_id) != text:
+            self._shown_text[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def _update_title(self) -> None:
         table = self.table
@@ -116,7 +123,7 @@ class GuestsScreen(LiveScreen):
         parts = [self.title_text, f"{table.row_count} shown", f"sorted by {table.sort_column} {order}"]
         if table.marked:
             parts.append(f"{len(table.marked)} marked (actions apply to them)")
-        self.query_one("#screen-title", Static).update(" · ".join(parts))
+        self._say("screen-title", " · ".join(parts))
 
     # ---- filter, sort, marks -------------------------------------------------------------
     def action_filter(self) -> None:
