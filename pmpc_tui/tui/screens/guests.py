@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
@@ -22,6 +25,15 @@ from pmpc_tui.tui.widgets.guest_details import GuestDetails
 from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
 
 log = logging.getLogger("pmpc.console")
+
+
+class FilterInput(Input):
+    """The filter box: a keystroke redraws the box, not the whole screen. Input grows its virtual size with
+    the text, which (as a layout change) laid out and repainted every widget on each key; the box's own
+    size never changes with its text."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
 
@@ -71,7 +83,7 @@ class GuestsScreen(LiveScreen):
         yield Header()
         with Vertical():
             yield Static(self.title_text, id="screen-title")
-            yield Input(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            yield FilterInput(placeholder="filter by name, VMID, node, status or tag…", id="filter")
             with Horizontal(id="guest-body"):
                 yield GuestTable(id="guests")
                 yield GuestDetails(id="details")
@@ -112,10 +124,16 @@ class GuestsScreen(LiveScreen):
         self._say("empty", note)
 
     def _say(self, widget_id: str, text: str) -> None:
-        """Update a line of text only when it changes: each update lays the whole screen out again."""
-        if self._shown_text.get(widget_id) != text:
-            self._shown_text[widget_id] = text
-            self.query_one(f"#{widget_id}", Static).update(text)
+        """Update a line of text only when it changes, and without laying the screen out again (which repaints
+        every widget) when the old and the new text both fit on the one line it has."""
+        old = self._shown_text.get(widget_id)
+        if old == text:
+            return
+        self._shown_text[widget_id] = text
+        line = self.query_one(f"#{widget_id}", Static)
+        room = line.content_region.width
+        same_height = bool(old) and bool(text) and max(cell_len(old or ""), cell_len(text)) <= room
+        line.update(text, layout=not same_height)
 
     def _update_title(self) -> None:
         table = self.table
