@@ -178,6 +178,8 @@ class GuestTable(VirtualTable):
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
         self._filter = ""
+        # the last filter's rows, for the same order and search text: (order, haystacks, text, keys)
+        self._last_filter: tuple[list[str], dict[str, str], str, list[str]] | None = None
         self._pending: list[dict[str, Any]] | None = None  # rows being built in a worker thread
         self._queued: list[dict[str, Any]] | None = None  # the newest rows, built when that build is done
 
@@ -295,7 +297,13 @@ class GuestTable(VirtualTable):
 
     def _refilter(self, keep: str | None = None) -> None:
         needle = self._filter.lower()
-        keys = [k for k in self._order if needle in self._haystacks[k]] if needle else list(self._order)
+        order, haystacks = self._order, self._haystacks
+        searched = order
+        last = self._last_filter
+        if last is not None and last[0] is order and last[1] is haystacks and needle.startswith(last[2]):
+            searched = last[3]  # the text only grew, on the same rows: narrow what matched before
+        keys = [k for k in searched if needle in haystacks[k]] if needle else list(order)
+        self._last_filter = (order, haystacks, needle, keys)
         self.set_view(keys, keep)
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:
