@@ -17,6 +17,7 @@ from pmpc_tui.services.inventory import guest_row
 STORAGE_WARNING = 0.80
 STORAGE_CRITICAL = 0.90
 PAUSE_RESOURCES = 250  # converting a refresh offers a keystroke the GIL this often
+KEY_POLL = 0.005  # how often the loop looks whether the key is done
 KEY_FIRST_LIMIT = 0.25  # the longest a keystroke holds back the refresh (a lost release costs no more)
 
 
@@ -48,6 +49,12 @@ class KeysFirst:
         """In a worker thread: wait while a key is handled, at most `limit` after it arrived."""
         if not self._free.is_set():
             self._free.wait(max(0.0, self._held_at + self.limit - time.monotonic()))
+
+    async def after_keys(self) -> None:
+        """On the event loop: let the key being handled draw its frame before refresh results are applied
+        (at most `limit` after it arrived)."""
+        while not self._free.is_set() and time.monotonic() < self._held_at + self.limit:
+            await asyncio.sleep(KEY_POLL)
 
 
 def storage_level(used: int, total: int) -> str:

@@ -580,6 +580,7 @@ class ProxmoxApp(App[None]):
             more = f" and {len(failed) - 1} more" if len(failed) > 1 else ""
             self.notify(f"{first['type']} {first['id']} on {first['node']}: {first['status']}{more} — 5 opens Tasks",
                         title="Task failed", severity="error", timeout=10)
+        await self.keys_first.after_keys()  # a key being handled draws its frame before the screens redraw
         self.cluster_view = view
         self.history.record(view)
         for screen in self.screen_stack:  # the screen under a dialog is kept current too

@@ -269,6 +269,9 @@ class GuestTable(VirtualTable):
 
     async def _load_in_thread(self, rows: list[dict[str, Any]]) -> None:
         prepared = await asyncio.to_thread(self._preparation(rows, in_thread=True))
+        keys_first = getattr(self.app, "keys_first", None)
+        if keys_first is not None:
+            await keys_first.after_keys()  # a key being typed draws its frame first
         if self._pending is not rows:  # rows of a small cluster were taken at once meanwhile
             return
         self._apply(prepared)
