@@ -179,7 +179,9 @@ class ProxmoxApp(App[None]):
         """The connected API client, shared by every screen and the REPL (connecting on first use)."""
         if self.session.client_source is None:
             raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
-        return await self.session.client()
+        client = await self.session.client()
+        client.before_decode = self.keys_first.pause  # a large answer is decoded after the key being handled
+        return client
 
     async def action_leave(self) -> None:
         """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
