@@ -55,6 +55,7 @@ async def test_a_large_answer_is_decoded_only_when_no_key_is_being_handled() -> 
     with SimulatorThread(scenario="large", nodes=2, vms=600, cts=2, seed=1) as sim:
         app = make_app(sim)
         async with app.run_test(size=(100, 30)):
+            await app.workers.wait_for_complete()  # the console's first refresh
             client = await app.client()
             gate = app.keys_first
             gate.hold()  # a key is being handled: the 600-guest answer waits for it
