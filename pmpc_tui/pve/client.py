@@ -71,13 +71,19 @@ class LoginRefused(AuthenticationFailed):
     """The cluster refused the login itself, not a call: logging in again would only repeat the refusal."""
 
 
-def _fast_serializer() -> Any:
-    """proxmoxer's JSON reader with orjson's decoder: the same answers, a shorter hold on the GIL."""
+LARGE_ANSWER = 64 * 1024  # bytes of JSON from which a decode holds the GIL long enough to delay a key
+
+
+def _fast_serializer(client: PVEClient) -> Any:
+    """proxmoxer's JSON reader with orjson's decoder: the same answers, a shorter hold on the GIL (which
+    one decode of a large answer holds throughout: `client.before_decode` may first wait, e.g. for a key)."""
     import orjson
     from proxmoxer.backends.https import JsonSerializer
 
     class FastJson(JsonSerializer):  # type: ignore[misc]
         def loads(self, response: Any) -> Any:
+            if client.before_decode is not None and len(response.content) >= LARGE_ANSWER:
+                client.before_decode()
             try:
                 return orjson.loads(response.content)["data"]
             except ValueError:  # not JSON (orjson's error is a ValueError, as json's is): as proxmoxer answers
@@ -106,6 +112,8 @@ class PVEClient:
         self.read_retries = read_retries
         self.backoff = backoff
         self.observers: list[ApiObserver] = []
+        # called in the pool thread before a large answer is decoded (the console: wait while a key is handled)
+        self.before_decode: Callable[[], None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="pve-api")
         self._api: Any = None
         self._ticket: Any = None  # the ticket login of a password profile (None with tokens)
@@ -164,7 +172,7 @@ class PVEClient:
             session = api._store["session"]
             self._tune_session(session)
             session.auth = self._ticket = self._ticket_auth(api, verify)  # a given ticket renews with itself
-        api._store["serializer"] = _fast_serializer()
+        api._store["serializer"] = _fast_serializer(self)
         return api
 
     def _tune_session(self, session: Any) -> None:

@@ -23,7 +23,14 @@ from textual.widget import Widget
 
 from pmpc_tui.observability.applog import app_log
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.services.live import ClusterView, LiveHistory, console_url, finished_tasks, load_cluster_view
+from pmpc_tui.services.live import (
+    ClusterView,
+    KeysFirst,
+    LiveHistory,
+    console_url,
+    finished_tasks,
+    load_cluster_view,
+)
 from pmpc_tui.services.session import ClientSource, Session
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
@@ -124,6 +131,7 @@ class ProxmoxApp(App[None]):
         self._newest_screen: object = None
         self._screen_painted = True
         self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
+        self.keys_first = KeysFirst()  # refresh work in worker threads waits while a key is handled
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
@@ -172,7 +180,9 @@ class ProxmoxApp(App[None]):
         """The connected API client, shared by every screen and the REPL (connecting on first use)."""
         if self.session.client_source is None:
             raise PVEError("not connected yet", "Fill in the connection form, or choose the demo.")
-        return await self.session.client()
+        client = await self.session.client()
+        client.before_decode = self.keys_first.pause  # a large answer is decoded after the key being handled
+        return client
 
     async def action_leave(self) -> None:
         """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
@@ -213,6 +223,7 @@ class ProxmoxApp(App[None]):
             return
         if not self._held_keys:
             self._keys_held_since = time.monotonic()
+        self.keys_first.hold()
         self._held_keys.append(event)
         await self._release_keys()
 
@@ -244,6 +255,8 @@ class ProxmoxApp(App[None]):
                 return
         if self._key_in_flight is flight:
             self._key_in_flight = None
+            if not self._held_keys:  # the refresh goes on once this key's frame is drawn
+                self.screen.call_after_refresh(self.keys_first.release)
             self.call_later(self._release_keys)
 
     def _painted(self) -> None:
@@ -547,7 +560,7 @@ class ProxmoxApp(App[None]):
 
     async def _load_cluster_view(self) -> None:
         try:
-            view = await load_cluster_view(await self.client())
+            view = await load_cluster_view(await self.client(), self.keys_first.pause)
         except PVEError as exc:
             log.warning("refresh failed: %s", exc)
             if not self._refresh_failed:  # once, not every few seconds
@@ -570,6 +583,7 @@ class ProxmoxApp(App[None]):
             more = f" and {len(failed) - 1} more" if len(failed) > 1 else ""
             self.notify(f"{first['type']} {first['id']} on {first['node']}: {first['status']}{more} — 5 opens Tasks",
                         title="Task failed", severity="error", timeout=10)
+        await self.keys_first.after_keys()  # a key being handled draws its frame before the screens redraw
         self.cluster_view = view
         self.history.record(view)
         for screen in self.screen_stack:  # the screen under a dialog is kept current too

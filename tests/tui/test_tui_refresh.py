@@ -96,3 +96,59 @@ async def test_refreshes_in_quick_succession_end_on_the_newest_state(large_sim: 
         await settle(app, pilot)
         assert table.get_cell(str(first), "status") == "stopped"
         assert table.get_cell(str(second), "status") == "stopped"
+
+
+async def test_typing_a_filter_while_a_refresh_runs_shows_the_matching_guests_in_their_newest_state(
+        large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        running = [k for k in table.visible_keys if table.get_cell(k, "status") == "running"]
+        chosen = running[len(running) // 3]
+        large_sim.control("POST", f"/guests/{chosen}/status", {"status": "stopped"})
+        await pilot.press("r", "slash", *chosen)  # the keys go first; the refresh's rows are built after them
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert chosen in table.visible_keys
+        assert all(chosen in key or chosen in table.get_cell(key, "name") for key in table.visible_keys)
+        assert table.get_cell(chosen, "status") == "stopped"
+        assert not app.keys_first.held  # nothing is held back once the keys are handled
+
+
+async def test_deleting_filter_keys_shows_the_same_guests_as_typing_that_text_afresh(
+        large_sim: SimulatorThread) -> None:
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        text = table.visible_keys[len(table.visible_keys) // 2][:2]  # a VMID prefix: many guests match
+        await pilot.press("slash", *text)
+        await pilot.pause()
+        typed = table.visible_keys
+        await pilot.press("9", "9")  # narrows (to nothing, or to a few)
+        await pilot.pause()
+        assert table.row_count < len(typed)
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert table.visible_keys == typed
+
+
+async def test_a_refresh_in_which_only_seconds_of_uptime_move_redraws_no_row(large_sim: SimulatorThread) -> None:
+    from pmpc_tui.tui.widgets.guest_table import prepare_rows
+
+    app = make_app(large_sim)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.cluster_view is not None
+        rows = [dict(row, uptime=row["uptime"] // 60 * 60 + 1) for row in app.cluster_view.vms]
+    first = prepare_rows(rows, {}, {}, {}, frozenset(), "vmid", False)
+    later = [dict(row, uptime=row["uptime"] + 30) for row in rows]  # the table shows minutes, not seconds
+    again = prepare_rows(later, first.by_key, first.data, first.haystacks, frozenset(), "vmid", False)
+    assert again.changed == frozenset()
+    assert all(again.data[key] is first.data[key] for key in first.data)
+    assert again.order == first.order

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
@@ -22,6 +25,15 @@ from pmpc_tui.tui.widgets.guest_details import GuestDetails
 from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
 
 log = logging.getLogger("pmpc.console")
+
+
+class FilterInput(Input):
+    """The filter box: a keystroke redraws the box, not the whole screen. Input grows its virtual size with
+    the text, which (as a layout change) laid out and repainted every widget on each key; the box's own
+    size never changes with its text."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
 
@@ -61,6 +73,7 @@ class GuestsScreen(LiveScreen):
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
         self.details_vmid: int | None = None
+        self._shown_text: dict[str, str] = {}  # what the title and the empty note say now
 
     @property
     def table(self) -> GuestTable:
@@ -70,7 +83,7 @@ class GuestsScreen(LiveScreen):
         yield Header()
         with Vertical():
             yield Static(self.title_text, id="screen-title")
-            yield Input(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            yield FilterInput(placeholder="filter by name, VMID, node, status or tag…", id="filter")
             with Horizontal(id="guest-body"):
                 yield GuestTable(id="guests")
                 yield GuestDetails(id="details")
@@ -83,7 +96,7 @@ class GuestsScreen(LiveScreen):
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""
         if view is None:
-            self.query_one("#empty", Static).update("loading…")
+            self._say("empty", "loading…")
             return
         table = self.table
         text = self.query_one("#filter", Input).value
@@ -99,16 +112,28 @@ class GuestsScreen(LiveScreen):
         self._update_title()
         table, text = self.table, self.query_one("#filter", Input).value
         rows = self.cluster_view.guests(self.kind) if self.cluster_view else []
-        empty = self.query_one("#empty", Static)
         if not rows:
-            empty.update(f"No {self.title_text.lower()} in this cluster yet — create one with "
-                         f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
+            note = (f"No {self.title_text.lower()} in this cluster yet — create one with "
+                    f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
         elif not table.row_count and table.building_rows:
-            empty.update("loading…")
+            note = "loading…"
         elif not table.row_count:
-            empty.update(f"Nothing matches '{text}' — press Esc to clear the filter.")
+            note = f"Nothing matches '{text}' — press Esc to clear the filter."
         else:
-            empty.update("")
+            note = ""
+        self._say("empty", note)
+
+    def _say(self, widget_id: str, text: str) -> None:
+        """Update a line of text only when it changes, and without laying the screen out again (which repaints
+        every widget) when the old and the new text both fit on the one line it has."""
+        old = self._shown_text.get(widget_id)
+        if old == text:
+            return
+        self._shown_text[widget_id] = text
+        line = self.query_one(f"#{widget_id}", Static)
+        room = line.content_region.width
+        same_height = bool(old) and bool(text) and max(cell_len(old or ""), cell_len(text)) <= room
+        line.update(text, layout=not same_height)
 
     def _update_title(self) -> None:
         table = self.table
@@ -116,7 +141,7 @@ class GuestsScreen(LiveScreen):
         parts = [self.title_text, f"{table.row_count} shown", f"sorted by {table.sort_column} {order}"]
         if table.marked:
             parts.append(f"{len(table.marked)} marked (actions apply to them)")
-        self.query_one("#screen-title", Static).update(" · ".join(parts))
+        self._say("screen-title", " · ".join(parts))
 
     # ---- filter, sort, marks -------------------------------------------------------------
     def action_filter(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -26,8 +26,10 @@ FIXED_COLUMNS = 3  # mark, VMID and Name stay put when the table scrolls right
 STATES = {"running": "●", "stopped": "○", "paused": "‖", "locked": "⊘", "template": "□"}
 GIB, MIB = 1024**3, 1024**2
 THREAD_ROWS = 500  # from this many guests, new rows are built in a worker thread (fewer: at once, on the loop)
+PAUSE_ROWS = 250  # a worker thread building rows offers a keystroke the GIL this often
 
 
+@lru_cache(maxsize=4096)  # sizes repeat across guests and refreshes: a refresh formats each distinct one once
 def compact_size(value: int, unit_of: int | None = None) -> str:
     """`2.0G`, `512M`: a size in the unit that fits `unit_of` (default: the value itself)."""
     basis = value if unit_of is None else unit_of
@@ -53,14 +55,28 @@ def state_of(row: dict[str, Any]) -> str:
     return str(row["status"])
 
 
+@lru_cache(maxsize=1024)
+def _uptime_minutes(minutes: int) -> str:
+    return human_duration(minutes * 60) if minutes >= 0 else human_duration(0)
+
+
+def uptime_text(seconds: int) -> str:
+    """The Uptime cell: it shows minutes at most, so one text per minute (uptime moves every refresh)."""
+    return _uptime_minutes(seconds // 60 if seconds > 0 else -1)
+
+
 def _cells(row: dict[str, Any], marked: bool) -> list[str]:
     return [MARK if marked else "", str(row["vmid"]), row["name"], row["node"], row["status"],
             f"{row['cpu'] * 100:.0f}%", compact_memory(row["mem"], row["maxmem"]),
-            compact_size(row["maxdisk"]), human_duration(row["uptime"]), row["tags"]]
+            compact_size(row["maxdisk"]), uptime_text(row["uptime"]), row["tags"]]
+
+
+def _searched(row: dict[str, Any]) -> tuple[Any, ...]:
+    return row["vmid"], row["name"], row["node"], row["status"], row["tags"]
 
 
 def _haystack(row: dict[str, Any]) -> str:
-    return "\0".join(str(row[key]) for key in SEARCHED).lower()
+    return "\0".join(map(str, _searched(row))).lower()
 
 
 def matches(row: dict[str, Any], text: str) -> bool:
@@ -93,31 +109,48 @@ class Prepared:
 
 def sort_keys(by_key: dict[str, dict[str, Any]], column: str, reverse: bool) -> list[str]:
     """Row keys in the order of a column (VMID breaks ties)."""
+    if column == "vmid":  # the common case, and the order the cluster view already has: no key function
+        return sorted(by_key, key=int, reverse=reverse)
     return [key for key, _ in sorted(by_key.items(), key=lambda kv: (sort_value(kv[1], column), kv[1]["vmid"]),
                                      reverse=reverse)]
 
 
 def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
                  old_haystacks: dict[str, str], marked: frozenset[int], sort_column: str,
-                 sort_reverse: bool) -> Prepared:
-    """Cells, search text, widths and order for `rows`, reusing the cells of unchanged guests (pure: runs in
-    a worker thread, so a refresh of thousands of guests never holds up a keystroke)."""
+                 sort_reverse: bool, pause: Callable[[], None] | None = None) -> Prepared:
+    """Cells, search text, widths and order for `rows`, reusing the cells and search text of guests that look
+    the same (pure: runs in a worker thread, so a refresh of thousands of guests never holds up a keystroke;
+    `pause()` is called every few hundred rows, to let a keystroke go first).
+
+    A running guest's uptime and CPU move on every refresh, so most rows differ from the last read: the
+    cells are built again but kept (not redrawn) when they show the same, and the search text is rebuilt
+    only when a searched field changed."""
     by_key: dict[str, dict[str, Any]] = {}
     data: dict[str, list[str]] = {}
     haystacks: dict[str, str] = {}
     changed = set()
-    for row in rows:
+    for count, row in enumerate(rows, 1):
+        if pause is not None and not count % PAUSE_ROWS:
+            pause()
         key = str(row["vmid"])
         by_key[key] = row
-        cells = base.get(key)
-        if cells is not None and old_rows.get(key) == row:
+        cells, old = base.get(key), old_rows.get(key)
+        if cells is not None and old == row:
             data[key], haystacks[key] = cells, old_haystacks[key]
+            continue
+        haystack = old_haystacks.get(key) if old is not None and _searched(old) == _searched(row) else None
+        haystacks[key] = haystack if haystack is not None else _haystack(row)
+        new = _cells(row, row["vmid"] in marked)
+        if cells is not None and new == cells:
+            data[key] = cells
         else:
-            data[key], haystacks[key] = _cells(row, row["vmid"] in marked), _haystack(row)
+            data[key] = new
             changed.add(key)
-    return Prepared(rows, by_key, data, haystacks, cell_widths(data.values(), len(COLUMNS)),
-                    sort_keys(by_key, sort_column, sort_reverse), sort_column, sort_reverse, marked, base,
-                    frozenset(changed))
+    widths = cell_widths(data.values(), len(COLUMNS))
+    if pause is not None:
+        pause()
+    return Prepared(rows, by_key, data, haystacks, widths, sort_keys(by_key, sort_column, sort_reverse),
+                    sort_column, sort_reverse, marked, base, frozenset(changed))
 
 
 class GuestTable(VirtualTable):
@@ -145,6 +178,8 @@ class GuestTable(VirtualTable):
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
         self._filter = ""
+        # the last filter's rows, for the same order and search text: (order, haystacks, text, keys)
+        self._last_filter: tuple[list[str], dict[str, str], str, list[str]] | None = None
         self._pending: list[dict[str, Any]] | None = None  # rows being built in a worker thread
         self._queued: list[dict[str, Any]] | None = None  # the newest rows, built when that build is done
 
@@ -225,13 +260,18 @@ class GuestTable(VirtualTable):
         """New rows are being built in a worker thread."""
         return self._pending is not None
 
-    def _preparation(self, rows: list[dict[str, Any]]) -> Callable[[], Prepared]:
-        """The row building for `rows`, with what it needs of the table's state taken now (on the loop)."""
+    def _preparation(self, rows: list[dict[str, Any]], in_thread: bool = False) -> Callable[[], Prepared]:
+        """The row building for `rows`, with what it needs of the table's state taken now (on the loop); in a
+        worker thread it waits while the console handles a key (never on the loop: that would stall it)."""
+        keys_first = getattr(self.app, "keys_first", None) if in_thread else None
         return partial(prepare_rows, rows, self._by_key, self._data, self._haystacks, frozenset(self.marked),
-                       self.sort_column, self.sort_reverse)
+                       self.sort_column, self.sort_reverse, keys_first.pause if keys_first is not None else None)
 
     async def _load_in_thread(self, rows: list[dict[str, Any]]) -> None:
-        prepared = await asyncio.to_thread(self._preparation(rows))
+        prepared = await asyncio.to_thread(self._preparation(rows, in_thread=True))
+        keys_first = getattr(self.app, "keys_first", None)
+        if keys_first is not None:
+            await keys_first.after_keys()  # a key being typed draws its frame first
         if self._pending is not rows:  # rows of a small cluster were taken at once meanwhile
             return
         self._apply(prepared)
@@ -260,7 +300,13 @@ class GuestTable(VirtualTable):
 
     def _refilter(self, keep: str | None = None) -> None:
         needle = self._filter.lower()
-        keys = [k for k in self._order if needle in self._haystacks[k]] if needle else list(self._order)
+        order, haystacks = self._order, self._haystacks
+        searched = order
+        last = self._last_filter
+        if last is not None and last[0] is order and last[1] is haystacks and needle.startswith(last[2]):
+            searched = last[3]  # the text only grew, on the same rows: narrow what matched before
+        keys = [k for k in searched if needle in haystacks[k]] if needle else list(order)
+        self._last_filter = (order, haystacks, needle, keys)
         self.set_view(keys, keep)
 
     def sort_by(self, column: str, reverse: bool | None = None) -> None:

@@ -24,12 +24,18 @@ from textual.strip import Strip
 
 
 def cell_widths(rows: Iterable[Sequence[str]], columns: int) -> list[int]:
-    """The widest cell of each column, in terminal cells (pure: safe in a worker thread)."""
+    """The widest cell of each column, in terminal cells (pure: safe in a worker thread).
+
+    Column by column in C (`len` of each cell); only a column holding non-ASCII text is measured cell by
+    cell, as wide characters take two cells."""
     widths = [0] * columns
-    for cells in rows:
-        for i, cell in enumerate(cells):
-            if len(cell) > widths[i]:  # len() is a cheap lower bound; measure only candidates
-                widths[i] = max(widths[i], cell_len(cell))
+    for i, column in enumerate(zip(*rows, strict=False)):
+        if i >= columns:
+            break
+        widest = max(map(len, column), default=0)
+        if not "".join(column).isascii():
+            widest = max(map(cell_len, column), default=0)
+        widths[i] = widest
     return widths
 
 
