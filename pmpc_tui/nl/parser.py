@@ -24,6 +24,7 @@ POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
 DESTRUCTIVE_ACTIONS = frozenset(c.name for c in COMMANDS if c.risk in (risk.DISRUPTIVE, risk.DESTRUCTIVE))
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
+RULES_FALLBACK = True  # the rules answer what the model does not understand (measured useful; see the docs)
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),
              ("uptime", r"uptime|running the longest|longest")]
 
@@ -230,7 +231,23 @@ def _query(text: str, names: Names) -> Proposal | None:
 
 
 def parse_request(text: str, names: Names | None = None) -> Proposal:
-    """The commands a plain-English request stands for (or suggestions when it is not clear)."""
+    """The commands a plain-English request stands for (or suggestions when it is not clear).
+
+    The embedded model reads it first (`nl/model_parser.py`); only when it finds no request at all do the
+    hand-written rules below get a turn (measured: see docs/natural-language.md). A request the model recognised
+    but could not ground (an unknown name, a missing snapshot name) is answered with its question, never a guess."""
+    from pmpc_tui.nl.model_parser import NONE, parse_with_model  # lazy: the model loads on the first request
+
+    names = names or Names()
+    proposal = parse_with_model(text, names)
+    if proposal.explanation != NONE or not RULES_FALLBACK:  # understood, refused, or a question back
+        return proposal
+    ruled = parse_by_rules(text, names)
+    return ruled if ruled.understood else proposal
+
+
+def parse_by_rules(text: str, names: Names | None = None) -> Proposal:
+    """The hand-written rules' reading of a request (the parser before the model)."""
     names = names or Names()
     clean = re.sub(r"\s+", " ", text.strip().lower().rstrip("?.!"))
     clean = re.sub(r"^(please|can you|could you|would you|i want to|i'd like to|let's|lets|go and)\s+", "", clean)

@@ -26,8 +26,10 @@ def test_requests_become_registry_commands_with_safety() -> None:
     p = parse_request("create 3 VMs called k8s-1..3 with 4 cores and 8GB on pve2", names)
     assert p.commands == [f"create vm --name k8s-{i} --node pve2 --cores 4 --memory 8192" for i in (1, 2, 3)]
     assert p.safety == "change" and p.needs_confirmation
-    p = parse_request("stop every VM tagged dev", names)
-    assert p.commands == ["stop vm dev-sandbox"] and p.safety == "destructive"
+    p = parse_request("start every VM tagged dev", names)
+    assert p.commands == ["start vm dev-sandbox"] and p.safety == "change"
+    p = parse_request("stop every VM tagged dev", names)  # dev-sandbox is stopped already: nothing to stop
+    assert p.commands == [] and not p.understood and p.safety == "destructive"
     p = parse_request("which VMs use the most memory", names)
     assert p.commands == ["list vms --sort maxmem --desc"] and not p.needs_confirmation
     p = parse_request("delete web-02", names)

@@ -1,7 +1,8 @@
 """Inference for the embedded model in plain Python: tokens, features, intent scores and slot tags.
 
 The artifact (`weights.json.gz`, written by `make nl-model`) holds averaged-perceptron weights (feature →
-[class, weight, …]): one table for the intent classifier, one for the per-token slot tagger. Nothing here imports scikit-learn or numpy.
+[class, weight, …]): one table for the intent classifier, one for the per-token slot tagger.
+Nothing here imports scikit-learn or numpy.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 ARTIFACT = Path(__file__).with_name("weights.json.gz")
 META = Path(__file__).with_name("meta.json")
-TOKEN = re.compile(r"https?://\S+|[./~][\w./~-]*\w|\+?\w(?:[\w\-.:@+]*\w)?|[^\w\s]")
+TOKEN = re.compile(r"https?://\S+|[\w.~-]*/[\w./~-]*\w|\+?\w(?:[\w\-.:@+]*\w)?|[^\w\s]")
 
 
 def tokenize(text: str) -> list[str]:
@@ -24,6 +25,7 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text)
 
 
+@lru_cache(maxsize=65536)
 def squash(word: str) -> str:
     """A name without separators and leading zeros in numbers: db-01, db01 and db_1 meet as db1."""
     return re.sub(r"(?<![0-9])0+(?=[0-9])", "", re.sub(r"[-_.]", "", word.lower()))

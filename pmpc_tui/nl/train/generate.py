@@ -13,14 +13,16 @@ import json
 import random
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pmpc_tui.nl.model.runtime import tokenize
 from pmpc_tui.nl.train import vocab
 from pmpc_tui.services.names import Names
 
 Slot = tuple[str, str]  # (text, label)
+T = TypeVar("T")
 NEVER = ("connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state")
 
 
@@ -50,26 +52,31 @@ class Gen:
         self.templates = [n for n, g in self.guests.items() if "template" in g[4]]
 
     # ---- picking -----------------------------------------------------------------------------------------
-    def pick(self, options: list[str] | tuple[str, ...]) -> str:
+    def pick(self, options: Sequence[T]) -> T:
         return options[self.r.randrange(len(options))]
 
     def guest(self, kind: str | None = None) -> str:
         pool = [n for n in self.plain if kind is None or self.guests[n][0] == kind]
         return self.pick(pool)
 
-    def guest_ref(self, name: str) -> Slot:
-        """How a request names a guest: its name (sometimes misspelt), or `vm 101` / its VMID."""
-        kind, vmid = self.guests[name][0], self.guests[name][1]
+    def guest_ref(self, name: str, exact: bool = False) -> Slot:
+        """How a request names a guest: its name (sometimes misspelt), or its VMID.
+
+        `exact`: only misspellings that still name one guest for certain (db01 for db-01), as destructive
+        commands never act on a guessed name."""
+        vmid = self.guests[name][1]
         roll = self.r.random()
         if roll < 0.12:
             return str(vmid), "GUEST"
         if roll < 0.2:
-            return self.typo_name(name), "GUEST"
+            return self.typo_name(name, exact), "GUEST"
         return name, "GUEST"
 
-    def typo_name(self, name: str) -> str:
-        if "-" in name and self.r.random() < 0.6:
+    def typo_name(self, name: str, exact: bool = False) -> str:
+        if "-" in name and (exact or self.r.random() < 0.6):
             return name.replace("-", "", 1)
+        if exact:
+            return name
         if len(name) > 5:
             i = self.r.randrange(1, len(name) - 2)
             if name[i].isalpha() and name[i + 1].isalpha():
@@ -78,7 +85,7 @@ class Gen:
 
     def kind_word(self, kind: str, plural: bool = False) -> str:
         if kind == "vm":
-            return self.pick(["vms", "VMs", "virtual machines", "machines", "servers", "guests"] if plural
+            return self.pick(["vms", "VMs", "virtual machines"] if plural
                              else ["vm", "VM", "virtual machine", "machine", "server"])
         return self.pick(["containers", "cts", "lxcs", "LXC containers"] if plural else ["container", "ct", "lxc"])
 
@@ -89,7 +96,9 @@ class Gen:
 
     def closer(self) -> str:
         return self.pick(["", "", "", "", "", "please", "now", "for me", "thanks", "asap", "right now", "?", "!",
-                          "pls", "if you can", "when you get a chance"])
+                          "pls", "if you can", "when you get a chance", ", we don't need it anymore",
+                          ", it's not needed", ", nobody uses it", ", it's broken", ", it's stuck",
+                          "- don't ask, just do it", ", i don't care about it"])
 
     # ---- sizes -------------------------------------------------------------------------------------------
     def memory(self) -> tuple[str, int]:
@@ -131,7 +140,7 @@ class Gen:
                     tokens.append(word)
                     tags.append("O" if label == "O" else ("B-" if k == 0 else "I-") + label)
         text = self.join(tokens)
-        if self.r.random() < 0.3:
+        if self.r.random() < 0.3 and not re.search(r"[/~]", text):
             text = text.lower()
             tokens = [t.lower() for t in tokens]
         return Example(text, tokens, tags, intent, commands)
@@ -160,7 +169,7 @@ def _grow(guests: dict[str, tuple[str, int, str, str, str]], name: str) -> str:
 
 POWER_VERBS = {
     "start": ["start", "boot", "power on", "turn on", "bring up", "fire up", "spin up", "launch", "wake up",
-              "get running", "start up"],
+              "get running", "start up", "bring back online", "get back up", "switch on"],
     "stop": ["stop", "kill", "halt", "power off", "hard stop", "pull the plug on", "force off", "turn off",
              "force stop"],
     "shutdown": ["shut down", "shutdown", "gracefully stop", "power down", "cleanly shut down", "shut off"],
@@ -209,9 +218,10 @@ def gen_power(g: Gen, action: str) -> Example | None:
     verb = g.pick(POWER_VERBS[action] if action != "delete" else
                   ["delete", "remove", "destroy", "get rid of", "nuke", "wipe", "trash", "purge", "erase"])
     roll = g.r.random()
+    exact = action == "delete"
     if roll < 0.45:
-        name = g.guest()
-        ref = g.guest_ref(name)
+        name = g.pick(g.templates) if action == "delete" and g.r.random() < 0.1 else g.guest()
+        ref = g.guest_ref(name, exact)
         kw = g.kind_word(g.guests[name][0])
         t = g.pick(["{open} {v} {g} {close}", "{open} {v} {k} {g} {close}", "{open} {v} the {k} {g}",
                     "{g}: {v} it", "{open} {v} {g} {close}", "{open} {v} {g} {close}"])
@@ -222,7 +232,7 @@ def gen_power(g: Gen, action: str) -> Example | None:
                        commands=[f"{action} {_grow(g.guests, name)}"])
     if roll < 0.6:
         picked = g.r.sample(g.plain, g.r.randint(2, 3))
-        refs = {f"g{i}": g.guest_ref(n) for i, n in enumerate(picked)}
+        refs = {f"g{i}": g.guest_ref(n, exact) for i, n in enumerate(picked)}
         t = "{open} {v} {g0} and {g1}" if len(picked) == 2 else "{open} {v} {g0}, {g1} and {g2}"
         return g.build(*g.line(t + " {close}", v=verb, **refs), intent=action,
                        commands=[f"{action} {_grow(g.guests, n)}" for n in picked])
@@ -245,9 +255,8 @@ def gen_power(g: Gen, action: str) -> Example | None:
     which = g.pick(["tag", "node", "status", "all", "tag", "except"])
     slots: dict[str, Slot | str] = {"v": verb, "all": (g.pick(["all", "every", "all the", "all of the", "each"]),
                                                          "ALL")}
-    slots["k"] = (g.kind_word(kind, plural=True), "KIND") if kind else (g.pick(["guests", "vms", "machines"]), "KIND")
-    if kind is None and slots["k"][0] == "vms":  # type: ignore[index]
-        kind = "vm"
+    anything = g.pick(["guests", "machines", "servers"])
+    slots["k"] = (g.kind_word(kind, plural=True), "KIND") if kind else (anything, "KIND")
     excepted: list[str] = []
     if which == "tag":
         tag = g.pick(sorted({t for v in g.guests.values() for t in v[4].split(";") if t and t != "template"}))
@@ -277,10 +286,15 @@ def gen_power(g: Gen, action: str) -> Example | None:
         if len(ex) > 1:
             slots["x1"] = (g.guest_ref(ex[1])[0], "EXCEPT")
         tail = " and {x1}" if len(ex) > 1 else ""
+        if g.r.random() < 0.3:
+            node = g.pick(g.names.nodes)
+            slots["node"] = (node, "NODE")
         t = g.pick(["{open} {v} {all} {k} except {x0}", "{open} {v} everything except {x0}",
                     "{open} {v} {all} {k} but leave {x0} alone", "{open} {v} {all} {k} apart from {x0}",
                     "{open} {v} {all} {k} but not {x0}", "{open} {v} everything but {x0}"])
         t = t.replace("{x0}", "{x0}" + tail) if "alone" not in t else t.replace("{x0} alone", "{x0}" + tail + " alone")
+        if node:
+            t = t.replace("{k}", "{k} on {node}") if "{k}" in t else t.replace("everything", "everything on {node}")
         if "{k}" not in t:
             kind = None
     else:
@@ -304,7 +318,11 @@ def gen_refuse(g: Gen) -> Example:
                 "{v} {g} at midnight", "{v} {g} tomorrow morning", "{v} {g} after the backup finishes",
                 "if {g} is down, {v} it", "if the load is high {v} {g}", "{v} {g} when nobody is using it",
                 "schedule a {v} of {g} for 3am", "{v} {g} later", "{v} {g} at 5pm", "{v} {g} in 2 hours",
-                "only {v} {g} if it is idle", "{g} must not be {vd}", "make sure {g} doesn't get {vd}",
+                "only {v} {g} if it is idle", "if {g} is unresponsive {v} it", "if {g} hangs, {v} it",
+                "{v} {g} if it's stuck", "when {g} crashes, {v} it", "don't {v} {g}, it's busy",
+                "please do not {v} {g} yet", "don't you dare {v} {g}", "you must not {v} {g}",
+                "hold off on {v}ing {g}", "no, don't {v} {g}", "{v} {g} next week", "{g} must not be {vd}",
+                "make sure {g} doesn't get {vd}",
                 "{v} {g} unless it is busy", "{v} {g} every night", "i don't want to {v} {g}"])
     done = {"start": "started", "stop": "stopped", "shutdown": "shut down", "reboot": "rebooted",
             "delete": "deleted", "suspend": "suspended"}[action]
@@ -317,7 +335,7 @@ def gen_create(g: Gen) -> Example | None:
                    "give me", "new", "stand up"])
     roll = g.r.random()
     slots: dict[str, Slot | str] = {"v": verb}
-    fam = g.pick(vocab.FAMILIES)
+    fam = g.pick(vocab.NEW_NAMES)
     if roll < 0.55:
         name = g.pick([f"{fam}-0{g.r.randint(1, 9)}", f"{fam}-{g.r.randint(1, 20)}", fam, f"{fam}-new"])
         names = [name]
@@ -352,19 +370,22 @@ def gen_create(g: Gen) -> Example | None:
     if g.r.random() < 0.5:
         cores = g.pick(["1", "2", "4", "8", "16"])
         slots["cores"] = (cores, "CORES")
-        parts.append(g.pick(["with {cores} cores", "{cores} cpus", "{cores} vcpus", "and {cores} cores",
+        parts.append(g.pick(["with {cores} cores", "{cores} cpus", "with {cores} cores,", "{cores} vcpus",
+                             "and {cores} cores",
                              "with {cores} CPU cores"]))
         opts += ["--cores", cores]
     if g.r.random() < 0.5:
         text, mib = g.memory()
         slots["mem"] = (text, "MEM")
-        parts.append(g.pick(["with {mem} of ram", "{mem} ram", "{mem} of memory", "and {mem} memory",
+        parts.append(g.pick(["with {mem} of ram", "{mem} ram", "{mem}", ", {mem}", "{mem} and", "{mem} of memory",
+                             "and {mem} memory",
                              "with {mem} RAM", "{mem}"]))
         opts += ["--memory", str(mib)]
     if g.r.random() < 0.4:
         text, gib = g.disk_size()
         slots["disk"] = (text, "DISK")
-        parts.append(g.pick(["a {disk} disk", "with a {disk} disk", "{disk} of disk", "{disk} storage",
+        parts.append(g.pick(["a {disk} disk", "with a {disk} disk", "{disk} disk", "{disk} disk",
+                             "and {disk} disk", "{disk} of disk", "{disk} storage",
                              "and {disk} disk space"]))
         opts += ["--disk", str(gib)]
     if kind == "vm" and g.r.random() < 0.3:
@@ -373,10 +394,12 @@ def gen_create(g: Gen) -> Example | None:
         parts.append(g.pick(["from {tmpl}", "cloned from {tmpl}", "based on {tmpl}", "from template {tmpl}"]))
         opts += ["--clone", tmpl]
     if g.r.random() < 0.25:
-        tag = g.pick(vocab.TAGS)
+        tag = g.pick(vocab.TAGS + vocab.MORE_TAGS)
         slots["tag"] = (tag, "TAG")
-        parts.append(g.pick(["tagged {tag}", "with tag {tag}"]))
+        parts.append(g.pick(["tagged {tag}", "with tag {tag}", "tagged {tag}", "and tag it {tag}"]))
         opts += ["--tags", tag]
+    if any(n in g.guests for n in names):
+        return None
     g.r.shuffle(parts)
     # the command's option order is fixed, whatever order the request gives them in
     order = ["--node", "--cores", "--memory", "--disk", "--clone", "--tags"]
@@ -391,9 +414,10 @@ def gen_guest_op(g: Gen) -> Example | None:
     op = g.pick(["snapshot_create", "snapshot_list", "snapshot_rollback", "snapshot_delete", "backup_create",
                  "clone", "migrate", "template", "resize", "set", "disk_move", "disk_detach", "disk_delete",
                  "describe", "set", "resize", "migrate", "snapshot_create", "describe"])
-    name = g.guest()
+    name = g.pick(g.templates) if op in ("describe", "clone", "snapshot_list") and g.r.random() < 0.15 else g.guest()
     kind = g.guests[name][0]
-    ref = g.guest_ref(name)
+    ref = g.guest_ref(name, exact=op in ("snapshot_rollback", "snapshot_delete", "template", "disk_delete",
+                                         "disk_detach", "disk_move"))
     s: dict[str, Slot | str] = {"g": ref}
     target = f"{kind} {name}"
     snap = g.pick(vocab.SNAPSHOTS)
@@ -402,7 +426,9 @@ def gen_guest_op(g: Gen) -> Example | None:
         if g.r.random() < 0.6:
             t = g.pick(["{open} snapshot {g} as {snap}", "{open} take a snapshot of {g} called {snap}",
                         "{open} create a snapshot named {snap} for {g}", "{open} snap {g} with name {snap}",
-                        "{open} make a snapshot {snap} of {g}", "{open} checkpoint {g} as {snap}"])
+                        "{open} make a snapshot {snap} of {g}", "{open} checkpoint {g} as {snap}",
+                        "{open} snapshot {g} before the upgrade, call it {snap}",
+                        "{open} take a snapshot of {g} and name it {snap}"])
             cmds = [f"snapshot create {target} {snap}"]
         else:
             t = g.pick(["{open} snapshot {g}", "{open} take a snapshot of {g}", "{open} snap {g} {close}",
@@ -433,7 +459,15 @@ def gen_guest_op(g: Gen) -> Example | None:
         if g.r.random() < 0.35:
             st = g.pick(g.names.storage)
             s["st"] = (st, "STORAGE")
-            t = g.pick(["{open} back up {g} to {st}", "{open} backup {g} onto {st}", "{open} make a backup of {g} on {st}"])
+            t = g.pick(["{open} back up {g} to {st}", "{open} backup {g} onto {st}",
+                        "{open} make a backup of {g} on {st}",
+                        "{open} backup {g} and {g2} to {st}"])
+            if "{g2}" in t:
+                other = g.guest(kind)
+                if other == name:
+                    return None
+                s["g2"] = g.guest_ref(other)
+                target = f"{kind} {name} {other}"
             cmds = [f"backup create {target} --storage {st}"]
         else:
             t = g.pick(["{open} back up {g}", "{open} backup {g} {close}", "{open} make a backup of {g}",
@@ -456,7 +490,8 @@ def gen_guest_op(g: Gen) -> Example | None:
                         "{open} migrate {g} to {node} without downtime"])
         else:
             t = g.pick(["{open} migrate {g} to {node}", "{open} move {g} to {node}", "{open} move {g} over to {node}",
-                        "{open} migrate {g} onto node {node}", "{open} put {g} on {node}", "{open} relocate {g} to {node}"])
+                        "{open} migrate {g} onto node {node}", "{open} put {g} on {node}",
+                        "{open} relocate {g} to {node}"])
         cmds = [f"migrate {target} {node}" + (" --online" if live else "")]
         intent = op
     elif op == "template":
@@ -475,6 +510,8 @@ def gen_guest_op(g: Gen) -> Example | None:
             keytext = ""
         if s["size"][1] == "SIZE_ADD":  # type: ignore[index]
             t = g.pick(["{open} grow {g}'s disk%s by {size}", "{open} add {size} to {g}%s",
+                        "{g} is running out of space, add {size} to its disk%s",
+                        "{g} is full, give it {size} more%s",
                         "{open} give {g} {size} more disk%s", "{open} extend the disk%s of {g} by {size}",
                         "{open} resize {g}%s by {size}"]) % keytext
             cmds = [f"resize {target} {key} +{gib}G"]
@@ -517,7 +554,8 @@ def gen_guest_op(g: Gen) -> Example | None:
     elif op == "describe":
         t = g.pick(["{open} describe {g}", "tell me about {g}", "show me {g}'s config", "details of {g}",
                     "what's the config of {g}", "info on {g}", "how is {g} configured", "show {g}",
-                    "what is {g} doing", "status of {g}"])
+                    "what is {g} doing", "status of {g}", "how is {g} set up", "what does {g} look like",
+                    "tell me everything about {g}"])
         cmds, intent = [f"describe {target}"], op
     else:
         key = g.pick(["scsi1", "virtio1", "sata1", "scsi0"] if kind == "vm" else ["mp0", "mp1"])
@@ -555,31 +593,32 @@ def gen_cluster(g: Gen) -> Example | None:
     if op == "list":
         return gen_list(g)
     if op == "logs":
-        cmd = ["logs"]
+        words = ["logs"]
         parts = []
         if g.r.random() < 0.75:
             text, val = g.pick(SINCE)  # type: ignore[misc]
             s["since"] = (text, "SINCE")
             parts.append(g.pick(["from {since}", "in {since}", "during {since}", "over {since}", "since {since}"]
                                 if not text.startswith(("today", "yesterday")) else ["from {since}", "{since}"]))
-            cmd += ["--since", val]
+            words += ["--since", val]
         level = g.pick(["error", "warning", None])
         lv = {"error": ["errors", "error", "error logs", "failures"], "warning": ["warnings", "warning logs"]}
         if level:
             s["lvl"] = (g.pick(lv[level]), "LEVEL")
-            cmd += ["--level", level]
-            head = g.pick(["{open} show {lvl}", "any {lvl}", "{open} show me the {lvl}", "{lvl}", "were there {lvl}",
+            words += ["--level", level]
+            head = g.pick(["{open} show {lvl}", "any {lvl}", "{lvl}", "{lvl}", "{open} check for {lvl}",
+                           "{open} show me the {lvl}", "{lvl}", "were there {lvl}",
                            "what {lvl} happened", "{open} list {lvl}"])
         else:
             head = g.pick(["{open} show the logs", "{open} show me the log", "logs", "what happened",
                            "{open} show log entries", "what did the tool log"])
-        return g.build(*g.line(" ".join([head, *parts]) + " {close}", **s), intent="logs", commands=[" ".join(cmd)])
+        return g.build(*g.line(" ".join([head, *parts]) + " {close}", **s), intent="logs", commands=[" ".join(words)])
     if op == "tasks":
         if g.r.random() < 0.3:
-            node = g.pick(g.names.nodes)
-            s["node"] = (node, "NODE")
+            on = g.pick(g.names.nodes)
+            s["node"] = (on, "NODE")
             t = g.pick(["{open} show tasks on {node}", "what tasks ran on {node}", "recent tasks on node {node}"])
-            cmd = f"tasks --node {node}"
+            cmd = f"tasks --node {on}"
         else:
             t = g.pick(["{open} show recent tasks", "what tasks are running", "list tasks", "task history",
                         "what's proxmox doing right now", "show the task log", "any running jobs?", "recent jobs"])
@@ -628,7 +667,8 @@ def gen_cluster(g: Gen) -> Example | None:
         if op == "download":
             url = g.pick(vocab.URLS)
             s["u"] = (url, "URL")
-            t = g.pick(["{open} download {u}", "{open} fetch {u}", "{open} grab the iso {u}", "{open} pull {u}"]) + where
+            t = g.pick(["{open} download {u}", "{open} fetch {u}", "{open} grab the iso {u}",
+                        "{open} pull {u}"]) + where
             cmd = f"download {url} {target}"
         else:
             f = g.pick(vocab.FILES)
@@ -649,7 +689,8 @@ def gen_cluster(g: Gen) -> Example | None:
     if op == "foreign":
         key = g.pick(sorted(FOREIGN_PLAIN))
         t = g.pick(FOREIGN_PLAIN[key])
-        intent, cmd = {"list_vms": ("list", "list vms"), "list_cts": ("list", "list cts"), "health": ("health", "health"),
+        intent, cmd = {"list_vms": ("list", "list vms"), "list_cts": ("list", "list cts"), "health": ("health",
+                                                                                                      "health"),
                        "sync": ("sync", "sync"), "logs": ("logs", "logs"), "tasks": ("tasks", "tasks")}[key]
         return g.build(t, {}, intent=intent, commands=[cmd])
     t = g.pick(SIMPLE[op])
@@ -657,34 +698,50 @@ def gen_cluster(g: Gen) -> Example | None:
 
 
 SIMPLE = {
-    "health": ["{open} run a health check", "is everything ok", "is the cluster healthy", "{open} check the cluster's health",
+    "health": ["{open} run a health check", "is everything ok", "is the cluster healthy",
+    "{open} check the cluster's health",
                "how is the cluster doing", "anything wrong with the cluster?", "health", "{open} run the doctor",
                "status check", "are all nodes up and storage fine", "is everything fine {close}", "cluster health"],
     "plan": ["what would change", "{open} show me the plan", "{open} preview the changes", "dry run the changes",
              "what will apply do", "{open} plan", "what's pending in the code", "diff the code against the cluster",
              "which changes are waiting"],
-    "apply": ["{open} deploy my changes", "{open} apply the changes", "{open} apply", "{open} push my config to the cluster",
+    "apply": ["{open} deploy my changes", "{open} apply the changes", "{open} apply",
+    "{open} push my config to the cluster",
               "{open} roll out the changes", "make it so", "{open} apply the workspace", "ship it",
               "{open} deploy the workspace", "{open} apply my terraform", "{open} push the code live"],
-    "destroy": ["{open} tear down the whole workspace", "{open} destroy the workspace", "{open} destroy everything the code manages",
+    "destroy": ["{open} tear down the whole workspace", "{open} destroy the workspace",
+    "{open} destroy everything the code manages",
                 "{open} tear it all down", "{open} remove everything the workspace created"],
     "drift": ["did anything change outside the code", "{open} check for drift", "what changed behind my back",
               "is the cluster out of sync with the code", "{open} show drift", "did someone click around in the ui",
-              "what differs from the code"],
-    "validate": ["{open} check my code", "{open} validate the workspace", "is my terraform valid", "{open} lint the code",
+              "what differs from the code", "what changed outside the code", "has anyone changed things outside "
+              "terraform", "were there manual changes in the cluster"],
+    "validate": ["{open} check my code", "is the code ok", "is my config ok", "does my code look right",
+                 "{open} check the terraform for errors", "{open} validate the workspace", "is my terraform valid",
+                 "{open} lint the code",
                  "{open} validate", "are there errors in my config files", "{open} check the workspace for mistakes"],
     "import": ["{open} import the cluster into code", "{open} generate terraform from the cluster",
-               "{open} write the cluster as code", "{open} import everything", "{open} turn the cluster into terraform and ansible",
+               "{open} write the cluster as code", "{open} import everything",
+               "{open} turn the cluster into terraform and ansible",
                "{open} regenerate the code from the cluster"],
-    "sync": ["{open} pull the latest state from proxmox", "{open} refresh the state", "{open} sync", "{open} resync with the cluster",
+    "sync": ["{open} pull the latest state from proxmox", "{open} refresh the state", "{open} sync",
+    "{open} resync with the cluster",
              "{open} reload from the cluster", "{open} update the state database", "{open} re-read the cluster",
-             "{open} sync with proxmox", "{open} get the latest from the cluster"],
+             "{open} sync with proxmox", "{open} get the latest from the cluster", "{open} refresh everything",
+             "{open} refresh", "{open} resync", "{open} update my view of the cluster"],
     "test": ["{open} run the infrastructure tests", "{open} run the tests", "{open} test the infrastructure",
-             "{open} run the workspace tests", "{open} check the live cluster against the tests", "{open} run infra tests"],
+             "{open} run the workspace tests", "{open} check the live cluster against the tests",
+             "{open} run infra tests"],
     "test-connection": ["can you reach the cluster", "{open} test the connection", "{open} check the api connection",
                         "is the proxmox api reachable", "{open} check that we can log in", "ping the cluster"],
 }
-CHITCHAT = ["hello, what can you do?", "hi", "hello there", "thanks!", "thank you", "what's the weather like",
+CHITCHAT = ["hello, what can you do?", "thanks, that's all", "that's all for now", "all good, thanks",
+            "ok that's everything",
+            "that is all", "nothing else", "all set", "great, all done", "perfect, thanks a lot",
+            "connect to https://10.0.0.5:8006", "add a connection to https://pve.example.com:8006 and skip tls checks",
+            "log in to https://192.168.1.10:8006 as root", "use the cluster at https://pve2.lan:8006 without verifying "
+            "the certificate", "save my token for https://pve1:8006", "hi", "hello there", "thanks!", "thank you",
+            "what's the weather like",
             "tell me a joke", "who are you", "how do I cook pasta", "write me a poem", "what time is it",
             "good morning", "help", "what can I ask you", "are you a robot", "lol", "never mind", "cancel that",
             "how much does proxmox cost", "what is the meaning of life", "ok cool", "bye",
@@ -699,20 +756,25 @@ def gen_list(g: Gen) -> Example:
     s: dict[str, Slot | str] = {}
     what = g.pick(["vm", "vm", "ct", "nodes", "storage", "guests"])
     cmd = ["list", {"vm": "vms", "ct": "cts", "nodes": "nodes", "storage": "storage", "guests": "vms"}[what]]
-    kw = {"vm": ["vms", "VMs", "virtual machines", "machines", "servers"], "ct": ["containers", "cts", "lxcs"],
+    kw = {"vm": ["vms", "VMs", "virtual machines", "machines", "servers", "vm", "VM"], "ct": ["containers", "cts",
+                                                                                              "lxcs"],
           "nodes": ["nodes", "hosts", "hypervisors", "servers in the cluster"], "storage": ["storage", "storages",
                                                                                             "datastores"],
           "guests": ["vms"]}
     s["k"] = (g.pick(kw[what]), "KIND")
-    head = g.pick(["{open} list {k}", "{open} show me the {k}", "which {k}", "what {k} do we have", "{open} show {k}",
+    head = g.pick(["{open} list {k}", "{open} show me the {k}", "{open} give me a list of all {k}",
+                   "{open} give me a list of the {k}", "{open} i want to see the {k}", "which {k}",
+                   "what {k} do we have", "{open} show {k}",
                    "how many {k}", "{open} give me the {k}", "{k}?", "{open} display all {k}", "list all {k}"])
     parts = []
     if what in ("vm", "ct", "guests") and g.r.random() < 0.45:
         status = g.pick(["running", "stopped", "paused"])
         s["st"] = (status, "STATUS")
         cmd += ["--status", status]
-        if g.r.random() < 0.5:
+        if g.r.random() < 0.3:
             head = head.replace("{k}", "{st} {k}")
+        elif g.r.random() < 0.4:
+            head = g.pick(["how many {k} are {st}", "which {k} are {st}", "are any {k} {st}", "what {k} are {st}"])
         else:
             parts.append(g.pick(["that are {st}", "which are {st}", "currently {st}"]))
     if what == "nodes" and g.r.random() < 0.5:
@@ -737,8 +799,12 @@ def gen_list(g: Gen) -> Example:
         asc = g.r.random() < 0.3
         s["ord"] = (g.pick(["least", "lowest", "smallest"] if asc else ["most", "highest", "biggest", "largest"]),
                     "ORDER")
-        head = g.pick(["which {k} use the {ord} {sort}", "{open} show {k} sorted by {sort}, {ord} first",
-                       "{k} with the {ord} {sort}", "top {k} by {sort}"])
+        head = g.pick(["which {k} use the {ord} {sort}", "what's using the {ord} {sort}",
+                       "what's hogging the {ord} {sort}", "{open} show {k} sorted by {sort}, {ord} first",
+                       "{k} with the {ord} {sort}", "top {k} by {sort}", "which {k} have the {ord} {sort}",
+                       "{open} sort the {k} by {sort}", "{k} using the {ord} {sort}", "{open} rank {k} by {sort}"])
+        if key == "uptime" and g.r.random() < 0.3:
+            head, s["sort"] = "which {k} have been {sort}", ("running the longest", "SORT")
         if "{ord}" not in head:
             asc = False
             del s["ord"]
@@ -751,7 +817,8 @@ def gen_foreign_guest(g: Gen) -> Example:
     action = g.pick(sorted(FOREIGN))
     name = g.guest()
     t = g.pick(FOREIGN[action]).replace("{g}", "{g0}")
-    return g.build(t, {"g0": g.guest_ref(name)}, intent=action, commands=[f"{action} {_grow(g.guests, name)}"])
+    return g.build(t, {"g0": g.guest_ref(name, exact=action == "delete")}, intent=action,
+                   commands=[f"{action} {_grow(g.guests, name)}"])
 
 
 def gen_one(g: Gen) -> Example | None:

@@ -6,12 +6,20 @@ import random
 
 from pmpc_tui.services.names import Names
 
+MORE_TAGS = ["cache", "frontend", "backend", "edge", "lb", "games", "home", "office", "gpu", "db-replica", "k3s"]
 FAMILIES = ["web", "db", "api", "cache", "nextcloud", "gitlab", "runner", "jellyfin", "plex", "vault", "proxy", "mail",
             "dns", "monitor", "ci", "build", "redis", "mongo", "mysql", "postgres", "docker", "nas", "elk", "kafka",
             "k8s-worker", "k8s-cp", "k8s-master", "talos", "lb", "haproxy", "traefik", "minecraft", "unifi",
             "zabbix", "jenkins", "sonarr", "radarr", "wiki", "ldap", "keycloak", "app", "frontend", "backend",
             "worker", "etcd", "ceph-mon", "ansible", "bastion", "vpn", "wireguard", "opnsense", "truenas", "win-srv",
-            "ubuntu", "debian", "fedora", "rocky", "alma", "arch", "sandbox", "test", "staging", "files", "homeassistant"]
+            "ubuntu", "debian", "fedora", "rocky", "alma", "arch", "sandbox", "test", "staging", "files",
+            "homeassistant"]
+# names for guests that do not exist yet (create)
+NEW_NAMES = ["gitea", "forgejo", "immich", "paperless", "vaultwarden", "authentik", "netbox", "semaphore", "harbor",
+             "argocd", "loki", "tempo", "uptime-kuma", "nginx", "caddy", "postfix", "matrix", "mastodon", "jitsi",
+             "bookstack", "syncthing", "restic", "openvpn", "squid", "step-ca", "consul", "nomad", "rabbitmq", "nats",
+             "clickhouse", "influxdb", "telegraf", "graylog", "wazuh", "k3s", "rke2", "talos-cp", "talos-worker",
+             "web", "db", "api", "cache", "runner", "node-exporter", "edge", "lab", "media", "game", "build-agent"]
 STYLES = ["{f}-0{n}", "{f}-{n}", "{f}0{n}", "{f}-prod-0{n}", "{f}-dev-{n}", "{f}{n}", "{f}"]
 TAGS = ["prod", "web", "db", "k8s", "dev", "iot", "monitoring", "infra", "staging", "test", "backup", "dns", "media",
         "ci", "storage", "desktop", "lab", "critical"]
@@ -38,7 +46,7 @@ def world(seed: int = 7) -> Names:
 
     rng = random.Random(seed)
     cluster = homelab()
-    names = Names(nodes=sorted(cluster.nodes) + ["pve4", "pve5", "node1", "hv01", "nuc"],
+    names = Names(nodes=[*sorted(cluster.nodes), "pve4", "pve5", "node1", "hv01", "nuc"],
                   storage=["local", "local-lvm", "nas", "pbs", "ceph-pool", "zfs-fast", "tank"])
     for g in cluster.guests.values():
         names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,

@@ -1,0 +1,73 @@
+"""Plain English → a Proposal with the embedded model: intent classifier, slot tagger, then grounding."""
+
+from __future__ import annotations
+
+from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
+from pmpc_tui.nl.model import runtime
+from pmpc_tui.nl.parser import READ, Proposal
+from pmpc_tui.services.names import Names
+
+REFUSE = ("I won't turn that into a command: it is negated, deferred or conditional (\"don't …\", \"in 10 "
+          "minutes\", \"if …\"). Say what to do now, as a plain request")
+NONE = "I did not understand that as a request for the cluster"
+SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
+
+
+COMMAND_OF = {"storage_content": "storage", "backup_create": "backup", "backup_list": "backup",
+              "snapshot_create": "snapshot", "snapshot_list": "snapshot", "snapshot_rollback": "snapshot",
+              "snapshot_delete": "snapshot", "disk_move": "disk", "disk_detach": "disk", "disk_delete": "disk"}
+RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
+EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not"})
+
+
+def _gazetteer(names: Names) -> runtime.Gazetteer:
+    return runtime.Gazetteer.build(names.guests, names.nodes, names.storage)
+
+
+def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
+    """Fix what a per-token tagger gets wrong about whole phrases.
+
+    `web-01 to web-03` tagged as two guests is one range; guests after "except/but (leave)/apart from" are
+    exceptions; a bug report's summary runs to the end of the request."""
+    tags = list(tags)
+    words = [t.lower() for t in tokens]
+    for i in range(len(tags) - 2):
+        if tags[i] == "B-GUEST" and words[i + 1] in RANGE_WORDS and tags[i + 2] == "B-GUEST":
+            tags[i:i + 3] = ["B-RANGE", "I-RANGE", "I-RANGE"]
+    excepting = False
+    for i, word in enumerate(words):
+        if word in EXCEPT_WORDS and (word != "not" or (i > 0 and words[i - 1] == "but")):
+            excepting = True
+        if excepting and tags[i].endswith("GUEST"):
+            tags[i] = tags[i][:2] + "EXCEPT"
+    if intent == "report-issue" and "B-SUMMARY" in tags:
+        start = tags.index("B-SUMMARY")
+        end = len(tags) - (1 if words[-1] in (".", "!", "?") else 0)
+        tags[start:end] = ["B-SUMMARY"] + ["I-SUMMARY"] * (end - start - 1)
+    return tags
+
+
+def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str], list[str]]:
+    """The model's raw view of a request: intents with probabilities, tokens, and a slot label per token."""
+    model = runtime.load()
+    tokens = runtime.tokenize(text)
+    intents = model.classify(tokens)
+    return intents, tokens, tidy(tokens, model.tag(tokens, _gazetteer(names)), intents[0][0])
+
+
+def parse_with_model(text: str, names: Names) -> Proposal:
+    """The commands the model reads in `text`, grounded in `names`; not understood (with suggestions) otherwise."""
+    intents, tokens, tags = analyse(text, names)
+    intent, probability = intents[0]
+    if not tokens or intent == "none":
+        return Proposal([], min(0.3, 1 - probability), NONE, READ, suggestions=list(SUGGEST))
+    if intent == "refuse":
+        return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
+    try:
+        grounded = ground(intent, Slots.from_tags(tokens, tags), names)
+    except NotGrounded as exc:  # a question back, as careful as the action it was about
+        return Proposal([], 0.3, str(exc), safety([COMMAND_OF.get(intent, intent)]),
+                        suggestions=exc.suggestions or list(SUGGEST))
+    confidence = round(min(0.99, probability) * grounded.certainty, 3)
+    return Proposal(grounded.commands, confidence, grounded.explanation, safety(grounded.commands),
+                    suggestions=grounded.suggestions)
