@@ -176,3 +176,30 @@ def test_a_process_that_parses_one_request_starts_fast() -> None:
     code = "from pmpc_tui.nl.parser import parse_request; parse_request('stop every vm tagged dev')"
     extra = min(run(code) - run("pass") for _ in range(3))
     assert extra < 0.5
+
+
+def test_list_nodes_status_shows_the_offline_nodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sim: object,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from pmpc_tui.cli.main import main
+
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("PMPC_PROFILE", raising=False)
+    info = sim.info  # type: ignore[attr-defined]
+    monkeypatch.setenv("LAB_TOKEN", info.token_secret)
+    assert main(["connect", "lab", "--url", info.url, "--token-id", info.token_id, "--secret-env", "LAB_TOKEN",
+                 "--fingerprint", info.fingerprint]) == 0
+
+    def set_online(value: bool) -> None:
+        sim.sim.cluster.nodes["pve3"].online = value  # type: ignore[attr-defined]
+
+    sim.call(lambda: set_online(False))  # type: ignore[attr-defined]
+    try:
+        capsys.readouterr()
+        assert main(["list", "nodes", "--status", "offline", "-o", "json"]) == 0
+        assert [n["node"] for n in json.loads(capsys.readouterr().out)] == ["pve3"]
+        assert main(["list", "nodes", "--status", "online", "-o", "json"]) == 0
+        assert [n["node"] for n in json.loads(capsys.readouterr().out)] == ["pve1", "pve2"]
+        assert main(["list", "nodes", "-l", "tag=web"]) != 0  # selectors still only apply to guests
+    finally:
+        sim.call(lambda: set_online(True))  # type: ignore[attr-defined]

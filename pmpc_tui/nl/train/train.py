@@ -131,6 +131,32 @@ def evaluate(model: runtime.Model, examples: list[Example]) -> dict[str, float]:
     return {"intent": right / len(examples), "slots": slot_right / max(1, slot_total)}
 
 
+def dev_accuracy(model: runtime.Model) -> float:
+    """Exact-command accuracy of the model (no rules) on the hand-written dev set, homelab names."""
+    from pathlib import Path
+
+    from ruamel.yaml import YAML
+
+    from pmpc_tui.nl import model_parser
+    from pmpc_tui.services.names import Names
+    from pmpc_tui.simulator.scenarios import homelab
+
+    cluster = homelab()
+    names = Names(nodes=sorted(cluster.nodes), storage=sorted({s.storage for s in cluster.storages.values()}))
+    for g in cluster.guests.values():
+        names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
+                               str(g.config.get("tags", "")))
+    items = YAML(typ="safe").load((Path(__file__).with_name("dev_requests.yaml")).read_text())["requests"]
+    loaded = runtime.load
+    runtime.load = lambda: model  # type: ignore[assignment]
+    try:
+        right = sum(sorted(model_parser.parse_with_model(i["text"], names).commands) == sorted(i["commands"])
+                    for i in items)
+    finally:
+        runtime.load = loaded  # type: ignore[assignment]
+    return right / len(items)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--variant", default="full", choices=("full", "no-char", "no-gaz", "no-prev"))
@@ -144,7 +170,7 @@ def main() -> None:
     figures = evaluate(model, test_set)
     print(f"variant {args.variant}: trained on {len(train_set)} in {time.perf_counter() - started:.0f} s; "
           f"held-back split ({len(test_set)}): intent {figures['intent'] * 100:.1f} %, "
-          f"slot tokens {figures['slots'] * 100:.1f} %")
+          f"slot tokens {figures['slots'] * 100:.1f} %; dev set exact {dev_accuracy(model) * 100:.1f} %")
     if args.no_write:
         return
     blob = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
