@@ -23,7 +23,8 @@ POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
 WANTED = {"start": ("stopped",), "resume": ("paused",), "stop": ("running", "paused"), "shutdown": ("running",),
           "reboot": ("running",), "suspend": ("running",)}
 # intents whose guest names must match for certain: they delete or cannot be undone
-EXACT_ONLY = frozenset({"delete", "template", "snapshot_rollback", "snapshot_delete", "disk_delete", "disk_detach",
+EXACT_ONLY = frozenset({"delete", "template", "backup_restore", "snapshot_rollback", "snapshot_delete",
+                        "disk_delete", "disk_detach",
                         "disk_move"})
 WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
          "nine": 9, "ten": 10, "half": 0.5}
@@ -288,12 +289,18 @@ def _list(g: Grounder) -> Grounded:
     if tag and what in ("vms", "cts"):
         cmd += ["-l", f"tag={tag.lower()}"]
     sort = g.slots.first("SORT")
+    if not sort and re.search(r"\b(most|least|highest|lowest|biggest|largest|smallest|top|longest|fewest)\b", words):
+        found = re.search(r"\b(memory|ram|mem|cpu|load|disks?|disk space|uptime|longest)\b", words)
+        sort = found.group(1) if found else None  # a sort the tagger missed, said in so many words
+        if sort == "longest":
+            sort = "uptime"
     if sort and what in ("vms", "cts"):
         s = sort.lower()
         key = ("maxmem" if re.search(r"mem|ram", s) else "cpu" if re.search(r"cpu|load|processor", s)
                else "maxdisk" if re.search(r"disk|storage|space", s) else "uptime" if "up" in s else None)
         if key:
-            order = (g.slots.first("ORDER") or "").lower()
+            order = (g.slots.first("ORDER") or (re.search(r"\b(least|lowest|smallest|fewest)\b", words) and "least")
+                     or "").lower()
             cmd += ["--sort", key] + ([] if re.search(r"least|lowest|smallest|fewest", order) else ["--desc"])
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
 
@@ -356,6 +363,9 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         return Grounded(lines, f"back up {', '.join(targets)}")
     verb = intent.replace("_", " ")
     name = g.one_guest(destructive, verb)
+    if intent == "backup_restore":
+        raise NotGrounded(f"which archive of {name}? restoring needs one: list them, then `backup restore VOLID`",
+                          [f"backup list --guest {g.guests[name][1]}"])
     ref = g.ref(name)
     kind = g.guests[name][0]
     snap = g.slots.first("SNAP")
@@ -413,6 +423,8 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
             raise NotGrounded("to which storage?", [f"disk move {ref} {key} --storage STORAGE"])
         return Grounded([f"disk move {ref} {key} --storage {storage}"], f"move {name}'s {key} to {storage}")
     action = intent.split("_")[1]
+    if not g.slots.first("DISKKEY"):  # never a default disk for a delete or detach
+        raise NotGrounded(f"which disk of {name}? name it (scsi1, virtio1, mp0 …)", [f"describe {ref}"])
     return Grounded([f"disk {action} {ref} {key}"], f"{action} {name}'s disk {key}")
 
 
@@ -469,7 +481,8 @@ def ground(intent: str, slots: Slots, names: Names) -> Grounded:
         out = _list(g)
     elif intent == "create":
         out = _create(g)
-    elif intent in (*POWER, "delete", "backup_create", "describe", "clone", "migrate", "template", "resize",
+    elif intent in (*POWER, "delete", "backup_create", "backup_restore", "describe", "clone", "migrate",
+                    "template", "resize",
                     "set") or intent.startswith(("snapshot_", "disk_")):
         out = _guest_op(intent, g)
     else:

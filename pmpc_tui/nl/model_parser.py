@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
 from pmpc_tui.nl.parser import READ, Proposal
@@ -10,12 +12,26 @@ from pmpc_tui.services.names import Names
 REFUSE = ("I won't turn that into a command: it is negated, deferred or conditional (\"don't …\", \"in 10 "
           "minutes\", \"if …\"). Say what to do now, as a plain request")
 NONE = "I did not understand that as a request for the cluster"
+MAX_CHARS = 1000
 SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
 
 
 COMMAND_OF = {"storage_content": "storage", "backup_create": "backup", "backup_list": "backup",
+              "backup_restore": "backup",
               "snapshot_create": "snapshot", "snapshot_list": "snapshot", "snapshot_rollback": "snapshot",
               "snapshot_delete": "snapshot", "disk_move": "disk", "disk_detach": "disk", "disk_delete": "disk"}
+# a destructive intent is only taken when the request says so in some word for it (the model alone once read
+# "show all the lxc containers" as a delete): otherwise the answer is a question, never the destructive action
+CUES = {
+    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|l[öo]sch|elimin|borr|supprim|entfern",
+    "template": r"templat|vorlage|plantilla|mod[eè]le",
+    "snapshot_rollback": r"roll|revert|restor|back to|reset|go back|undo",
+    "snapshot_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
+    "disk_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
+    "disk_detach": r"detach|unplug|disconnect|unattach|remov",
+    "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
+    "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
+}
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
 EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not"})
 
@@ -57,10 +73,16 @@ def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str]
 
 def parse_with_model(text: str, names: Names) -> Proposal:
     """The commands the model reads in `text`, grounded in `names`; not understood (with suggestions) otherwise."""
+    if len(text) > MAX_CHARS:
+        return Proposal([], 0.0, f"that request is too long for me (at most {MAX_CHARS:,} characters)", READ,
+                        suggestions=list(SUGGEST))
     intents, tokens, tags = analyse(text, names)
     intent, probability = intents[0]
     if not tokens or intent == "none":
-        return Proposal([], min(0.3, 1 - probability), NONE, READ, suggestions=list(SUGGEST))
+        return Proposal([], round(min(0.3, 1 - probability), 3), NONE, READ, suggestions=list(SUGGEST))
+    if intent in CUES and not re.search(CUES[intent], text, re.IGNORECASE):
+        return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')}; say it in so many words",
+                        safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
     try:

@@ -203,3 +203,29 @@ def test_list_nodes_status_shows_the_offline_nodes(tmp_path: Path, monkeypatch: 
         assert main(["list", "nodes", "-l", "tag=web"]) != 0  # selectors still only apply to guests
     finally:
         sim.call(lambda: set_online(True))  # type: ignore[attr-defined]
+
+
+def test_odd_input_gets_a_short_answer_not_a_traceback(names: Names) -> None:
+    for text in ("", "   ", "?!", "x" * 5000, "stop " * 400, "ｓｔｏｐ ｗｅｂ－０１", "delete vm 99999999999"):
+        p = parse_request(text, names)
+        assert not p.commands or all(parse_line(c).kind == "command" for c in p.commands)
+        assert len(p.explanation) < 300
+    assert "too long" in parse_request("x" * 5000, names).explanation
+
+
+def test_a_destructive_reading_needs_a_word_for_it(names: Names) -> None:
+    p = parse_request("show all the lxc containers", names)  # the model once read this as a delete
+    assert not any(c.startswith("delete") for c in p.commands)
+    for text in ("delete dev-sandbox", "nuke dev-sandbox, we don't need it anymore", "lösche dev-sandbox"):
+        assert commands(text, names) == ["delete vm dev-sandbox"], text
+    p = parse_request("restore web-01 from last night's backup", names)
+    assert p.commands == [] and "backup list --guest 101" in p.suggestions
+
+
+def test_a_disk_is_never_deleted_without_being_named(names: Names) -> None:
+    for text in ("delete nginx-proxy's disk", "wipe the disk of db-01"):
+        p = parse_request(text, names)
+        assert not any(c.startswith("disk delete") for c in p.commands), text
+    assert commands("delete disk scsi1 of db-01", names) == ["disk delete vm db-01 scsi1"]
+    assert commands("which VMs use the most memory", names) == ["list vms --sort maxmem --desc"]
+    assert commands("which vm uses the least memory", names) == ["list vms --sort maxmem"]

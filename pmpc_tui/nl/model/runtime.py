@@ -8,12 +8,13 @@ Nothing here imports scikit-learn or numpy.
 from __future__ import annotations
 
 import gzip
-import json
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import orjson
 
 ARTIFACT = Path(__file__).with_name("weights.json.gz")
 META = Path(__file__).with_name("meta.json")
@@ -141,5 +142,5 @@ class Model:
 @lru_cache(maxsize=1)
 def load() -> Model:
     """The committed model, read once (lazily: only a request in plain English pays for it)."""
-    with gzip.open(ARTIFACT, "rt", encoding="utf-8") as fh:
-        return Model(json.load(fh))
+    with gzip.open(ARTIFACT, "rb") as fh:
+        return Model(orjson.loads(fh.read()))  # orjson: about 2x faster than json on the ~0.9 MB of weights

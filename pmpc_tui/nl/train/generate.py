@@ -370,9 +370,11 @@ def gen_create(g: Gen) -> Example | None:
     if g.r.random() < 0.5:
         cores = g.pick(["1", "2", "4", "8", "16"])
         slots["cores"] = (cores, "CORES")
-        parts.append(g.pick(["with {cores} cores", "{cores} cpus", "with {cores} cores,", "{cores} vcpus",
-                             "and {cores} cores",
-                             "with {cores} CPU cores"]))
+        if cores == "1" and g.r.random() < 0.7:
+            parts.append(g.pick(["with {cores} core", "and {cores} core", "{cores} cpu", "{cores} vcpu"]))
+        else:
+            parts.append(g.pick(["with {cores} cores", "{cores} cpus", "with {cores} cores,", "{cores} vcpus",
+                                 "and {cores} cores", "with {cores} CPU cores"]))
         opts += ["--cores", cores]
     if g.r.random() < 0.5:
         text, mib = g.memory()
@@ -384,7 +386,8 @@ def gen_create(g: Gen) -> Example | None:
     if g.r.random() < 0.4:
         text, gib = g.disk_size()
         slots["disk"] = (text, "DISK")
-        parts.append(g.pick(["a {disk} disk", "with a {disk} disk", "{disk} disk", "{disk} disk",
+        parts.append(g.pick(["a {disk} disk and", "with a {disk} disk and", "a {disk} disk", "with a {disk} disk",
+                             "{disk} disk", "{disk} disk",
                              "and {disk} disk", "{disk} of disk", "{disk} storage",
                              "and {disk} disk space"]))
         opts += ["--disk", str(gib)]
@@ -412,11 +415,13 @@ def gen_create(g: Gen) -> Example | None:
 def gen_guest_op(g: Gen) -> Example | None:
     """Snapshot, backup, clone, migrate, template, resize, set, disk and describe on a named guest."""
     op = g.pick(["snapshot_create", "snapshot_list", "snapshot_rollback", "snapshot_delete", "backup_create",
+                 "backup_restore",
                  "clone", "migrate", "template", "resize", "set", "disk_move", "disk_detach", "disk_delete",
                  "describe", "set", "resize", "migrate", "snapshot_create", "describe"])
     name = g.pick(g.templates) if op in ("describe", "clone", "snapshot_list") and g.r.random() < 0.15 else g.guest()
     kind = g.guests[name][0]
     ref = g.guest_ref(name, exact=op in ("snapshot_rollback", "snapshot_delete", "template", "disk_delete",
+                                         "backup_restore",
                                          "disk_detach", "disk_move"))
     s: dict[str, Slot | str] = {"g": ref}
     target = f"{kind} {name}"
@@ -474,6 +479,11 @@ def gen_guest_op(g: Gen) -> Example | None:
                         "{open} take a backup of {g}", "{open} run a backup of {g} now", "{open} vzdump {g}"])
             cmds = [f"backup create {target}"]
         intent = op
+    elif op == "backup_restore":
+        t = g.pick(["{open} restore {g} from last night's backup", "{open} restore {g} from the latest backup",
+                    "{open} restore {g} from backup", "{open} bring {g} back from a backup",
+                    "{open} roll {g} back to yesterday's backup", "{open} recover {g} from its backup"])
+        cmds, intent = [], op  # an archive has to be picked first: `backup list --guest VMID`
     elif op == "clone":
         new = f"{re.sub(r'-?[0-9]+$', '', name)}-{g.pick(['copy', 'clone', '02', 'test', 'new', '2'])}"
         s["new"] = (new, "NEWNAME")
@@ -586,7 +596,8 @@ SINCE = [("the last hour", "1h"), ("the past hour", "1h"), ("last hour", "1h"), 
 
 def gen_cluster(g: Gen) -> Example | None:
     """Reads and workspace commands: list, logs, tasks, storage, backups, health, plan, apply, sync …"""
-    op = g.pick(["list", "list", "list", "list", "logs", "logs", "tasks", "storage", "backup_list", "download",
+    op = g.pick(["list", "list", "list", "list", "list", "list", "list", "logs", "logs", "tasks", "storage",
+                 "backup_list", "download",
                  "upload", "health", "plan", "apply", "destroy", "drift", "validate", "import", "sync", "test",
                  "test-connection", "report-issue", "none", "none", "foreign", "list"])
     s: dict[str, Slot | str] = {}
@@ -702,7 +713,9 @@ SIMPLE = {
     "{open} check the cluster's health",
                "how is the cluster doing", "anything wrong with the cluster?", "health", "{open} run the doctor",
                "status check", "are all nodes up and storage fine", "is everything fine {close}", "cluster health"],
-    "plan": ["what would change", "{open} show me the plan", "{open} preview the changes", "dry run the changes",
+    "plan": ["what would change", "what will change if I apply", "what happens if i apply", "what would apply change",
+             "if i applied now, what would change", "{open} show me the plan", "{open} preview the changes",
+             "dry run the changes",
              "what will apply do", "{open} plan", "what's pending in the code", "diff the code against the cluster",
              "which changes are waiting"],
     "apply": ["{open} deploy my changes", "{open} apply the changes", "{open} apply",
@@ -714,7 +727,8 @@ SIMPLE = {
                 "{open} tear it all down", "{open} remove everything the workspace created"],
     "drift": ["did anything change outside the code", "{open} check for drift", "what changed behind my back",
               "is the cluster out of sync with the code", "{open} show drift", "did someone click around in the ui",
-              "what differs from the code", "what changed outside the code", "has anyone changed things outside "
+              "what differs from the code", "are we out of sync", "is anything out of sync",
+              "what changed outside the code", "has anyone changed things outside "
               "terraform", "were there manual changes in the cluster"],
     "validate": ["{open} check my code", "is the code ok", "is my config ok", "does my code look right",
                  "{open} check the terraform for errors", "{open} validate the workspace", "is my terraform valid",
@@ -756,13 +770,15 @@ def gen_list(g: Gen) -> Example:
     s: dict[str, Slot | str] = {}
     what = g.pick(["vm", "vm", "ct", "nodes", "storage", "guests"])
     cmd = ["list", {"vm": "vms", "ct": "cts", "nodes": "nodes", "storage": "storage", "guests": "vms"}[what]]
-    kw = {"vm": ["vms", "VMs", "virtual machines", "machines", "servers", "vm", "VM"], "ct": ["containers", "cts",
-                                                                                              "lxcs"],
+    kw = {"vm": ["vms", "VMs", "virtual machines", "machines", "servers", "vm", "VM"],
+          "ct": ["containers", "cts", "lxcs", "lxc containers", "LXC containers", "container"],
           "nodes": ["nodes", "hosts", "hypervisors", "servers in the cluster"], "storage": ["storage", "storages",
                                                                                             "datastores"],
           "guests": ["vms"]}
     s["k"] = (g.pick(kw[what]), "KIND")
-    head = g.pick(["{open} list {k}", "{open} show me the {k}", "{open} give me a list of all {k}",
+    head = g.pick(["{open} list {k}", "{open} show me the {k}", "{open} show all the {k}", "{open} show all {k}",
+                   "{open} list all the {k}", "{open} show every {k}", "what are all the {k}", "all {k} please",
+                   "{open} give me a list of all {k}",
                    "{open} give me a list of the {k}", "{open} i want to see the {k}", "which {k}",
                    "what {k} do we have", "{open} show {k}",
                    "how many {k}", "{open} give me the {k}", "{k}?", "{open} display all {k}", "list all {k}"])
@@ -792,8 +808,9 @@ def gen_list(g: Gen) -> Example:
         s["tag"] = (tag, "TAG")
         cmd += ["-l", f"tag={tag}"]
         parts.append(g.pick(["tagged {tag}", "with tag {tag}", "with the {tag} tag"]))
-    if what in ("vm", "ct") and not parts and g.r.random() < 0.4:
-        key, words = g.pick([("maxmem", ["memory", "ram"]), ("cpu", ["cpu"]), ("maxdisk", ["disk", "disk space"]),
+    if what in ("vm", "ct", "guests") and not parts and g.r.random() < 0.45:
+        key, words = g.pick([("maxmem", ["memory", "ram", "RAM", "mem"]), ("cpu", ["cpu", "CPU"]),
+                             ("maxdisk", ["disk", "disk space", "disks"]),
                              ("uptime", ["uptime"])])  # type: ignore[misc]
         s["sort"] = (g.pick(words), "SORT")
         asc = g.r.random() < 0.3
@@ -828,7 +845,7 @@ def gen_one(g: Gen) -> Example | None:
         (0.38, lambda: gen_refuse(g)),
         (0.48, lambda: gen_create(g)),
         (0.72, lambda: gen_guest_op(g)),
-        (0.96, lambda: gen_cluster(g)),
+        (0.94, lambda: gen_cluster(g)),
         (1.01, lambda: gen_foreign_guest(g)),
     ]
     return next(make() for bound, make in makers if roll < bound)

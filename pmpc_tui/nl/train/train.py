@@ -63,7 +63,7 @@ class Perceptron:
             pairs: list[float] = []
             for k in sorted(self.w[f]):
                 total = self.total[f].get(k, 0.0) + (self.t - self.stamp[f].get(k, 0)) * self.w[f][k]
-                avg = round(total / max(1, self.t), 3)
+                avg = round(total / max(1, self.t), 2)
                 if abs(avg) >= prune:
                     pairs += [k, avg]
             if pairs:
