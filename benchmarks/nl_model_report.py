@@ -4,7 +4,7 @@ For each labelled set it prints intent accuracy (the command proposed, or none, 
 accuracy (every line equal, any order), slot accuracy (share of labelled lines proposed), requests labelled
 destructive that would ask first or run nothing, requests labelled with no commands that got none, and p95 latency
 of `parse_request` once the model is loaded. The held-out set (nl_heldout.yaml) is not read here: nl_eval.py owns it.
-Run: .venv/bin/python benchmarks/nl_model_report.py [--model-only] [-v]
+Run: .venv/bin/python benchmarks/nl_model_report.py [--model-only | --with-rules] [-v]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from pmpc_tui.commands.repl import parse_line
+from pmpc_tui.nl import parser
 from pmpc_tui.nl.model_parser import parse_with_model
 from pmpc_tui.nl.parser import Names, Proposal, parse_request
 from pmpc_tui.nl.train import vocab
@@ -89,6 +90,8 @@ def line(name: str, r: dict[str, float]) -> str:
 def main() -> int:
     verbose = "-v" in sys.argv
     parse = parse_with_model if "--model-only" in sys.argv else parse_request
+    if "--with-rules" in sys.argv:  # the old hand-written rules answer what the model finds no request in
+        parser.RULES_FALLBACK = True
     parse("warm up: load the model", Names())
     _train, test = split(generate(COUNT, SEED))
     world = vocab.world()
@@ -96,7 +99,9 @@ def main() -> int:
     yaml = YAML(typ="safe")
     dev = yaml.load(DEV.read_text())["requests"]
     old = yaml.load(REQUESTS.read_text())["requests"]
-    print(f"parser: {'model only' if parse is parse_with_model else 'parse_request (model, then rules)'}")
+    mode = ("model only" if parse is parse_with_model else
+            f"parse_request (RULES_FALLBACK {'on: model, then rules' if parser.RULES_FALLBACK else 'off'})")
+    print(f"parser: {mode}")
     for name, items, names in (("generated test split", generated, world), ("dev set (hand-written)", dev,
                                                                             homelab_names()),
                                ("nl_requests.yaml", old, homelab_names())):

@@ -107,6 +107,7 @@ class Grounder:
         self.guests, self.lower, self.by_vmid, self.by_squash = _index(names)
         self.slots = slots
         self.certainty = 1.0
+        self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
 
     # ---- names -----------------------------------------------------------------------------------------
     def guest(self, text: str, destructive: bool) -> str:
@@ -118,6 +119,10 @@ class Grounder:
             return lower[word]
         if word in self.by_vmid:
             return self.by_vmid[word]
+        if not self.guests and re.fullmatch(r"[0-9]{3,9}|[a-z0-9][a-z0-9.-]{0,62}", word):
+            self.certainty = min(self.certainty, 0.8)  # no state read yet: the word as written, never a guess
+            self.unknown[word] = self.kind_filter() or "vm"
+            return word
         same = self.by_squash.get(squash(word), [])
         if len(same) == 1:
             self.certainty = min(self.certainty, 0.95)
@@ -205,8 +210,14 @@ class Grounder:
             raise NotGrounded(f"which guest? name one guest to {verb}", [f"{verb} vm NAME"])
         return targets[0]
 
+    def vmid_of(self, name: str) -> str:
+        return str(self.guests[name][1]) if name in self.guests else name
+
+    def kind_of(self, name: str) -> str:
+        return self.guests[name][0] if name in self.guests else self.unknown.get(name, "vm")
+
     def ref(self, name: str) -> str:
-        return f"{self.guests[name][0]} {name}"
+        return f"{self.kind_of(name)} {name}"
 
 
 def mebibytes(text: str) -> int:
@@ -357,7 +368,7 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         extra = f" --storage {storage}" if storage else ""
         lines = []
         for kind in ("vm", "ct"):
-            mine = [n for n in targets if g.guests[n][0] == kind]
+            mine = [n for n in targets if g.kind_of(n) == kind]
             if mine:
                 lines.append(f"backup create {kind} {' '.join(mine)}{extra}")
         return Grounded(lines, f"back up {', '.join(targets)}")
@@ -365,9 +376,9 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
     name = g.one_guest(destructive, verb)
     if intent == "backup_restore":
         raise NotGrounded(f"which archive of {name}? restoring needs one: list them, then `backup restore VOLID`",
-                          [f"backup list --guest {g.guests[name][1]}"])
+                          [f"backup list --guest {g.vmid_of(name)}"])
     ref = g.ref(name)
-    kind = g.guests[name][0]
+    kind = g.kind_of(name)
     snap = g.slots.first("SNAP")
     if intent == "describe":
         return Grounded([f"describe {ref}"], f"show {name}'s config and status")
@@ -452,7 +463,7 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "backup_list":
         listing = "backup list"
         if g.slots.all("GUEST"):
-            listing += f" --guest {g.guests[g.guest(g.slots.all('GUEST')[0], destructive=False)][1]}"
+            listing += f" --guest {g.vmid_of(g.guest(g.slots.all('GUEST')[0], destructive=False))}"
         storage = g.storage()
         return Grounded([listing + (f" --storage {storage}" if storage else "")], "backup archives")
     if intent in ("download", "upload"):

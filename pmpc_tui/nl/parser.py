@@ -1,6 +1,7 @@
 """Turn a plain-English request into registry command lines, with a confidence, an explanation and a
-safety level. Offline and rule-based: fast, predictable, and it never guesses — low confidence gives
-suggestions instead. Every proposed line is a command the CLI/REPL parses (checked by the tests)."""
+safety level. Offline: the embedded model (nl/model_parser.py) reads the request; the older hand-written rules
+stay here for comparison. It never guesses — low confidence gives suggestions instead. Every proposed line is a
+command the CLI/REPL parses (checked by the tests)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ POWER = [("shutdown", r"shut\s*down|shutdown|power\s*down|gracefully\s+stop"),
 DESTRUCTIVE_ACTIONS = frozenset(c.name for c in COMMANDS if c.risk in (risk.DISRUPTIVE, risk.DESTRUCTIVE))
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10}
-RULES_FALLBACK = True  # the rules answer what the model does not understand (measured useful; see the docs)
+RULES_FALLBACK = False  # measured: the rules after the model changed no figure (docs); they stay off, the safer way
 SORT_KEYS = [("maxmem", r"memory|ram|mem\b"), ("cpu", r"cpu|processor|load"), ("maxdisk", r"disk|storage space"),
              ("uptime", r"uptime|running the longest|longest")]
 
@@ -233,9 +234,9 @@ def _query(text: str, names: Names) -> Proposal | None:
 def parse_request(text: str, names: Names | None = None) -> Proposal:
     """The commands a plain-English request stands for (or suggestions when it is not clear).
 
-    The embedded model reads it first (`nl/model_parser.py`); only when it finds no request at all do the
-    hand-written rules below get a turn (measured: see docs/natural-language.md). A request the model recognised
-    but could not ground (an unknown name, a missing snapshot name) is answered with its question, never a guess."""
+    The embedded model reads it (`nl/model_parser.py`). With RULES_FALLBACK the hand-written rules below would
+    answer what the model finds no request in; measured, that changed no figure, so it is off. A request the model
+    recognised but could not ground (an unknown name, a missing snapshot name) gets its question, never a guess."""
     from pmpc_tui.nl.model_parser import NONE, parse_with_model  # lazy: the model loads on the first request
 
     names = names or Names()

@@ -229,3 +229,8 @@ def test_a_disk_is_never_deleted_without_being_named(names: Names) -> None:
     assert commands("delete disk scsi1 of db-01", names) == ["disk delete vm db-01 scsi1"]
     assert commands("which VMs use the most memory", names) == ["list vms --sort maxmem --desc"]
     assert commands("which vm uses the least memory", names) == ["list vms --sort maxmem"]
+
+
+def test_before_the_first_sync_a_vmid_is_taken_as_written() -> None:
+    p = parse_request("reboot vm 101", Names())
+    assert p.commands == ["reboot vm 101"] and p.needs_confirmation and p.confidence < 0.9
