@@ -181,6 +181,12 @@ class Grounder:
         named = [self.guest(t, destructive) for t in self.slots.all("GUEST") if not RANGE.search(t)]
         for text in [*self.slots.all("RANGE"), *(t for t in self.slots.all("GUEST") if RANGE.search(t))]:
             named += [self.guest(n, destructive) for n in self.expand_range(text)]
+        everything = bool(self.slots.all("ALL")) or bool(re.search(
+            r"\b(every|all)\s+(the\s+)?(vms?|cts?|containers?|guests?|machines?|servers?)\b|\beverything\b(?!\s+about)",
+            " ".join(self.slots.words)))
+        if named and everything and action != "backup":  # "stop all vms, db-01 stays up": never the named one alone
+            raise NotGrounded(f"that names {', '.join(named)} and a whole selection: which one do you mean?",
+                              [f"{action} vm {named[0]}", f"{action} every vm except {named[0]}"])
         if named:
             return list(dict.fromkeys(named))
         tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")

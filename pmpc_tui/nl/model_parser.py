@@ -33,7 +33,8 @@ CUES = {
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
 }
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
-EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not"})
+EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not",
+                          "other", "exclude", "skip", "sauf", "außer", "excepto", "menos"})
 
 
 def _gazetteer(names: Names) -> runtime.Gazetteer:
@@ -51,11 +52,14 @@ def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
         if tags[i] == "B-GUEST" and words[i + 1] in RANGE_WORDS and tags[i + 2] == "B-GUEST":
             tags[i:i + 3] = ["B-RANGE", "I-RANGE", "I-RANGE"]
     excepting = False
+    selector = any(t.endswith("-ALL") for t in tags) or bool({"all", "every", "everything", "each"} & set(words))
     for i, word in enumerate(words):
         if word in EXCEPT_WORDS and (word != "not" or (i > 0 and words[i - 1] == "but")):
             excepting = True
         if excepting and tags[i].endswith("GUEST"):
             tags[i] = tags[i][:2] + "EXCEPT"
+        elif not excepting and not selector and tags[i].endswith("EXCEPT"):
+            tags[i] = tags[i][:2] + "GUEST"  # "restart pihole and nginx-proxy": a list of names, nothing to except
     if intent == "report-issue" and "B-SUMMARY" in tags:
         start = tags.index("B-SUMMARY")
         end = len(tags) - (1 if words[-1] in (".", "!", "?") else 0)

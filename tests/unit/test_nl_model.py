@@ -234,3 +234,11 @@ def test_a_disk_is_never_deleted_without_being_named(names: Names) -> None:
 def test_before_the_first_sync_a_vmid_is_taken_as_written() -> None:
     p = parse_request("reboot vm 101", Names())
     assert p.commands == ["reboot vm 101"] and p.needs_confirmation and p.confidence < 0.9
+
+
+def test_names_and_a_whole_selection_together_get_a_question(names: Names) -> None:
+    assert sorted(commands("restart pihole and nginx-proxy", names)) == ["reboot ct nginx-proxy", "reboot ct pihole"]
+    p = parse_request("stop all vms, db-01 stays up", names)  # never "stop db-01" alone
+    assert p.commands == [] and p.suggestions
+    got = commands("stop all vms other than db-01", names)
+    assert got and "stop vm db-01" not in got
