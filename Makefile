@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.stamp-dev
 # pytest-xdist workers for `make unit`: CI has 2 cores (`make unit WORKERS=auto` uses every core, WORKERS=0 runs serially)
 WORKERS ?= 2
 
-.PHONY: demo test lint imports typecheck browser unit bench clean
+.PHONY: demo test lint imports typecheck browser unit bench clean nl-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test: lint imports typecheck browser unit
 bench: $(DEV_STAMP)
 	@status=0; for b in sync_bench cli_bench plan_bench validate_bench iac_bench tui_bench nl_eval; do \
 		echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status
+
+# regenerate the request model's training data and retrain it (plain Python, ~2-5 min on 2 cores); writes
+# pmpc_tui/nl/model/weights.json.gz and meta.json (same seed, same data hash, same weights: commit both)
+nl-model: $(RUN_STAMP)
+	$(BIN)/python -m pmpc_tui.nl.train.train
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -121,15 +121,16 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services import inventory
 
     kind = args.kind.rstrip("s") if args.kind != "storage" else "storage"
-    if kind in ("node", "storage") and (args.status or args.selector):
-        raise ValidationFailed("invalid filter", {"--status/--selector": f"only apply to guests, not {args.kind}"})
+    if (kind == "storage" and (args.status or args.selector)) or (kind == "node" and args.selector):
+        what = "--selector" if kind == "node" else "--status/--selector"
+        raise ValidationFailed("invalid filter", {what: f"only apply to guests, not {args.kind}"})
     if kind != "storage" and args.storage:
         raise ValidationFailed("invalid filter", {"--storage": f"only applies to `list storage`, not {args.kind}"})
     if args.selector:
         inventory.parse_selector(args.selector)  # reject bad selectors before any API call
     client = await ctx.client()
     if kind == "node":
-        rows = await inventory.list_nodes(client)
+        rows = await inventory.list_nodes(client, args.status)
         return Result(data=rows, columns=[
             ("node", "NODE", ""), ("status", "STATUS", ""), ("cpu", "CPU%", "pct"), ("maxcpu", "CPUS", ""),
             ("mem", "MEM", "bytes"), ("maxmem", "MAXMEM", "bytes"), ("uptime", "UPTIME", "duration")])

@@ -152,7 +152,7 @@ def _list(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=LIST_KIND_CHOICES, help="what to list")
     p.add_argument("--node", help="only this node")
     p.add_argument("--storage", help="only this storage (with `list storage`)")
-    p.add_argument("--status", help="only guests in this status (running, stopped, …)")
+    p.add_argument("--status", help="only guests in this status (running, stopped, …); nodes: online, offline")
     p.add_argument("--selector", "-l", help="filter guests: tag=web,name=web-*,status=running")
     p.add_argument("--sort", choices=("name", "vmid", "node", "status", "cpu", "mem", "maxmem", "maxdisk", "uptime"),
                    help="sort by this column")

@@ -20,7 +20,7 @@ from pmpc_tui.services.names import Names
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from pmpc_tui.nl.parser import Proposal
+    from pmpc_tui.nl.proposal import Proposal
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "no": 0, "zero": 0}

@@ -94,8 +94,9 @@ async def list_guests(client: PVEClient, kind: str, node: str | None = None, sta
     return sorted((r for r in rows if _matches(r, node, status, sel)), key=lambda r: r["vmid"])
 
 
-async def list_nodes(client: PVEClient) -> list[dict[str, Any]]:
-    nodes = await client.get("/nodes")
+async def list_nodes(client: PVEClient, status: str | None = None) -> list[dict[str, Any]]:
+    """The cluster's nodes, or only those in `status` (online, offline, unknown)."""
+    nodes = [n for n in await client.get("/nodes") if not status or n.get("status") == status]
     return [{"node": n["node"], "status": n.get("status", ""), "cpu": round(float(n.get("cpu", 0) or 0), 4),
              "maxcpu": n.get("maxcpu", 0), "mem": n.get("mem", 0), "maxmem": n.get("maxmem", 0),
              "disk": n.get("disk", 0), "maxdisk": n.get("maxdisk", 0), "uptime": n.get("uptime", 0)}

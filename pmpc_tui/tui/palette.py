@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -119,7 +120,8 @@ class NaturalLanguageProvider(Provider):
         app = cast("ProxmoxApp", self.app)
         view = app.cluster_view
         names = Names.from_view(view)
-        proposal = propose_offline(query, names)  # the palette only shows; the console asks before running
+        # in a worker thread: the first request loads the embedded model (~0.1-0.3 s), later ones take a few ms
+        proposal = await asyncio.to_thread(propose_offline, query, names)  # the palette only shows
         if proposal.understood:
             text = "≈ " + "; ".join(proposal.commands[:3]) + (" …" if len(proposal.commands) > 3 else "")
             yield Hit(1.0, text, partial(app.prepare_command, query.strip()),

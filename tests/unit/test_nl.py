@@ -31,6 +31,10 @@ def test_requests_become_registry_commands_with_safety() -> None:
     p = parse_request("stop every VM tagged prod", names)
     assert p.commands == ["stop vm web-01", "stop vm web-02", "stop vm db-01"]
     assert p.risk == "disruptive"  # from the registry
+    p = parse_request("start every VM tagged dev", names)
+    assert p.commands == ["start vm dev-sandbox"] and p.risk == "change"
+    p = parse_request("stop every VM tagged dev", names)  # dev-sandbox is stopped already: nothing to stop
+    assert p.commands == [] and not p.understood
     p = parse_request("which VMs use the most memory", names)
     assert p.commands == ["list vms --sort maxmem --desc"] and not p.needs_confirmation
     p = parse_request("delete web-02", names)

@@ -1,0 +1,514 @@
+"""From the model's intent and slot spans to registry command lines, checked against the known names.
+
+Guests are resolved by name, VMID or a spelling that names one guest for certain (db01 → db-01); a close
+misspelling is accepted only for actions that delete nothing. Nodes and storage must be known ones, sizes
+become the registry's units (--memory MiB, --disk GiB), ranges and selectors expand to guests (templates and
+guests already in the wanted state left out). What cannot be grounded is not understood, with suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from pmpc_tui.commands import registry
+from pmpc_tui.nl.model.runtime import squash
+from pmpc_tui.services.names import Names
+
+POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
+# a selector leaves out guests already in the state the action leads to
+WANTED = {"start": ("stopped",), "resume": ("paused",), "stop": ("running", "paused"), "shutdown": ("running",),
+          "reboot": ("running",), "suspend": ("running",)}
+# intents whose guest names must match for certain: they delete or cannot be undone
+EXACT_ONLY = frozenset({"delete", "template", "backup_restore", "snapshot_rollback", "snapshot_delete",
+                        "disk_delete", "disk_detach",
+                        "disk_move"})
+WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "half": 0.5}
+WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
+        "resume": "resume", "delete": "delete"}
+
+
+RANGE = re.compile(r"\d\s*(?:\.\.|\bto\b|\bthrough\b|\bthru\b)\s*\S*\d")
+SIZE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigabytes?|gib|mb|mib|megs?|m)\b")
+
+
+class NotGrounded(Exception):
+    """A slot names something the cluster does not have, or a required slot is missing."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+@dataclass
+class Slots:
+    """The spans the tagger found, by label, in order."""
+
+    spans: dict[str, list[str]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_tags(cls, tokens: list[str], tags: list[str]) -> Slots:
+        slots = cls(words=[t.lower() for t in tokens])
+        current: list[str] = []
+        label = ""
+        for token, tag in [*zip(tokens, tags, strict=True), ("", "O")]:
+            if tag.startswith("I-") and tag[2:] == label:
+                current.append(token)
+                continue
+            if label:
+                slots.spans.setdefault(label, []).append(" ".join(current))
+            label, current = (tag[2:], [token]) if tag != "O" else ("", [])
+        return slots
+
+    def first(self, label: str) -> str | None:
+        return self.spans.get(label, [None])[0]
+
+    def all(self, label: str) -> list[str]:
+        return self.spans.get(label, [])
+
+
+@dataclass
+class Grounded:
+    """Command lines and how sure the grounding is (1.0: every name matched exactly)."""
+
+    commands: list[str]
+    explanation: str
+    certainty: float = 1.0
+    suggestions: list[str] = field(default_factory=list)
+
+
+def is_template(facts: tuple[str, int, str, str, str], name: str) -> bool:
+    """Templates never join a selector (the state database marks them with the `template` tag or status)."""
+    return facts[3] == "template" or "template" in facts[4].split(";")
+
+
+Index = tuple[dict[str, tuple[str, int, str, str, str]], dict[str, str], dict[str, str], dict[str, list[str]]]
+
+
+def _index(names: Names) -> Index:
+    """Guests by name, lower-case name, VMID and separator-free spelling (rebuilt per request: statuses change)."""
+    guests = names.guests
+    by_squash: dict[str, list[str]] = {}
+    for n in guests:
+        by_squash.setdefault(squash(n), []).append(n)
+    return guests, {n.lower(): n for n in guests}, {str(g[1]): n for n, g in guests.items()}, by_squash
+
+
+class Grounder:
+    """Resolves one request's slots against the names the state database knows."""
+
+    def __init__(self, names: Names, slots: Slots) -> None:
+        self.names = names
+        self.guests, self.lower, self.by_vmid, self.by_squash = _index(names)
+        self.slots = slots
+        self.certainty = 1.0
+        self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
+
+    # ---- names -----------------------------------------------------------------------------------------
+    def guest(self, text: str, destructive: bool) -> str:
+        """The guest a span names: exact, VMID, unambiguous spelling, or (non-destructive) closest name."""
+        word = re.sub(r"^(?:vm|ct|container|the)\s+", "", text.strip().lower()).strip("'\".,;:!?")
+        word = re.sub(r"'s$", "", word)
+        lower = self.lower
+        if word in lower:
+            return lower[word]
+        if word in self.by_vmid:
+            return self.by_vmid[word]
+        if not self.guests and re.fullmatch(r"[0-9]{3,9}|[a-z0-9][a-z0-9.-]{0,62}", word):
+            self.certainty = min(self.certainty, 0.8)  # no state read yet: the word as written, never a guess
+            self.unknown[word] = self.kind_filter() or "vm"
+            return word
+        same = self.by_squash.get(squash(word), [])
+        if len(same) == 1:
+            self.certainty = min(self.certainty, 0.95)
+            return same[0]
+        close = difflib.get_close_matches(word, list(lower), n=3, cutoff=0.75)
+        if close and not destructive and (len(close) == 1 or difflib.SequenceMatcher(None, word, close[0]).ratio()
+                                          - difflib.SequenceMatcher(None, word, close[1]).ratio() > 0.05):
+            self.certainty = min(self.certainty, 0.85)
+            return lower[close[0]]
+        hint = f" — did you mean {', '.join(lower[c] for c in close)}?" if close else ""
+        raise NotGrounded(f"no guest called {text!r}{hint}", [lower[c] for c in close])
+
+    def known(self, text: str, known: list[str], what: str) -> str:
+        """A node or storage the cluster has (any name when the state database knows none yet)."""
+        word = text.strip().lower()
+        if not known:
+            return word
+        lower = {k.lower(): k for k in known}
+        if word in lower:
+            return lower[word]
+        close = difflib.get_close_matches(word, list(lower), n=1, cutoff=0.8)
+        if close:
+            self.certainty = min(self.certainty, 0.85)
+            return lower[close[0]]
+        raise NotGrounded(f"there is no {what} {text!r} (known: {', '.join(known)})", list(known))
+
+    def node(self) -> str | None:
+        text = self.slots.first("NODE")
+        return self.known(text, self.names.nodes, "node") if text else None
+
+    def storage(self) -> str | None:
+        text = self.slots.first("STORAGE")
+        return self.known(text, self.names.storage, "storage") if text else None
+
+    def default_node(self) -> str:
+        return self.node() or (sorted(self.names.nodes)[0] if self.names.nodes else "pve1")
+
+    def expand_range(self, text: str) -> list[str]:
+        """`web-01 to web-03`, `k8s-1..3`, `web-01 - web-03` → each name."""
+        m = re.fullmatch(r"(\S*?)(\d+)\s*(?:\.\.|to|through|thru|-|up to|until)\s*(\S*?)(\d+)", text.strip().lower())
+        if not m or int(m.group(4)) < int(m.group(2)) or int(m.group(4)) - int(m.group(2)) > 200:
+            raise NotGrounded(f"cannot read the range {text!r}", ["web-01 to web-03", "k8s-1..3"])
+        width = len(m.group(2)) if m.group(2).startswith("0") else 0
+        return [f"{m.group(1)}{str(i).zfill(width)}" for i in range(int(m.group(2)), int(m.group(4)) + 1)]
+
+    def kind_filter(self) -> str | None:
+        text = " ".join(self.slots.all("KIND")).lower()
+        if re.search(r"\b(containers?|cts?|lxcs?|conteneurs?|contenedores?)\b", text):
+            return "ct"
+        if re.search(r"\b(vms?|virtual|maschinen|máquinas|machines virtuelles)\b", text):
+            return "vm"
+        return None
+
+    def targets(self, action: str, destructive: bool) -> list[str]:
+        """Named guests (names, VMIDs, ranges), or the guests a selector picks."""
+        named = [self.guest(t, destructive) for t in self.slots.all("GUEST") if not RANGE.search(t)]
+        for text in [*self.slots.all("RANGE"), *(t for t in self.slots.all("GUEST") if RANGE.search(t))]:
+            named += [self.guest(n, destructive) for n in self.expand_range(text)]
+        everything = bool(self.slots.all("ALL")) or bool(re.search(
+            r"\b(every|all)\s+(the\s+)?(vms?|cts?|containers?|guests?|machines?|servers?)\b|\beverything\b(?!\s+about)",
+            " ".join(self.slots.words)))
+        if named and everything and action != "backup":  # "stop all vms, db-01 stays up": never the named one alone
+            raise NotGrounded(f"that names {', '.join(named)} and a whole selection: which one do you mean?",
+                              [f"{action} vm {named[0]}", f"{action} every vm except {named[0]}"])
+        if named:
+            return list(dict.fromkeys(named))
+        tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
+        if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
+                or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
+            return []
+        excepted = {self.guest(t, destructive=False) for t in self.slots.all("EXCEPT")}
+        kind = self.kind_filter()
+        picked = []
+        for name, facts in sorted(self.guests.items(), key=lambda kv: kv[1][1]):
+            k, _vmid, gnode, gstatus, gtags = facts
+            if is_template(facts, name) or name in excepted or (kind and k != kind):
+                continue
+            if (tag and tag.lower() not in gtags.lower().split(";")) or (node and gnode != node):
+                continue
+            if (status and gstatus != status.lower()) or (action in WANTED and gstatus not in WANTED[action]):
+                continue
+            picked.append(name)
+        if not picked:
+            raise NotGrounded("no guest matches that selection (templates and guests already in that state are "
+                              "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
+        return picked
+
+    def one_guest(self, destructive: bool, verb: str) -> str:
+        targets = self.targets(verb, destructive)
+        if len(targets) != 1:
+            raise NotGrounded(f"which guest? name one guest to {verb}", [f"{verb} vm NAME"])
+        return targets[0]
+
+    def vmid_of(self, name: str) -> str:
+        return str(self.guests[name][1]) if name in self.guests else name
+
+    def kind_of(self, name: str) -> str:
+        return self.guests[name][0] if name in self.guests else self.unknown.get(name, "vm")
+
+    def ref(self, name: str) -> str:
+        return f"{self.kind_of(name)} {name}"
+
+
+def mebibytes(text: str) -> int:
+    """`8 gigs`, `8GB`, `512 MiB`, `half a gig`, `1.5G` → MiB."""
+    t = text.lower().replace(",", ".")
+    m = re.search(r"(\d+(?:\.\d+)?)|\b(half|one|two|three|four|eight|a|an)\b", t)
+    if not m:
+        raise NotGrounded(f"cannot read the size {text!r}")
+    value = float(m.group(1)) if m.group(1) else float(WORDS[m.group(2)])
+    unit = t[m.end():].strip()
+    if re.match(r"(m|mb|mib|meg|megs|megabytes?)\b", unit):
+        return int(value)
+    if re.match(r"(t|tb|tib|tera|terabytes?)\b", unit):
+        return int(value * 1024 * 1024)
+    if not unit and value >= 128:
+        return int(value)  # a bare 4096 is MiB already
+    return int(value * 1024)
+
+
+def gibibytes(text: str) -> int:
+    """`32GB`, `1 TB`, `100 gigs` → GiB."""
+    mib = mebibytes(text)
+    return max(1, mib // 1024) if mib >= 1024 or re.search(r"[gt]", text.lower()) else max(1, mib)
+
+
+def number(text: str) -> str:
+    t = text.strip().lower()
+    if t.isdigit():
+        return t
+    if t in WORDS and t != "half":
+        return str(int(WORDS[t]))
+    raise NotGrounded(f"cannot read the number {text!r}")
+
+
+def since(text: str) -> str:
+    """`the last hour` → 1h, `30 minutes` → 30m, `today` → 1d, `the last week` → 7d."""
+    t = text.lower()
+    if re.search(r"\b(today|yesterday|day)\b", t) and not re.search(r"\d", t):
+        return "1d"
+    if re.search(r"\bweek\b", t) and not re.search(r"\d", t):
+        return "7d"
+    m = re.search(r"(\d+)?\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\b", t)
+    if not m:
+        raise NotGrounded(f"cannot read the time {text!r}", ["logs --since 1h", "logs --since 30m"])
+    count = int(m.group(1) or 1)
+    unit = m.group(2)[0]
+    return f"{count * 7}d" if unit == "w" else f"{count}{unit}"
+
+
+def _storage_type(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.lower()
+    return ("vztmpl" if "templ" in t else "iso" if "iso" in t else "backup" if "backup" in t
+            else "images" if re.search(r"disk|image", t) else None)
+
+
+def _list(g: Grounder) -> Grounded:
+    kind_text = " ".join(g.slots.all("KIND")).lower()
+    words = " ".join(g.slots.words)
+    if re.search(r"\b(nodes?|hosts?|hypervisors?|servers in the cluster)\b", kind_text or words) \
+            and not re.search(r"\b(vms?|containers?|cts?)\b", kind_text):
+        what = "nodes"
+    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words):
+        what = "storage"
+    else:
+        what = "cts" if g.kind_filter() == "ct" else "vms"
+    cmd = ["list", what]
+    node = g.node()
+    if node and what != "nodes":
+        cmd += ["--node", node]
+    status = g.slots.first("STATUS")
+    if status:
+        status = status.lower()
+        if (what == "nodes" and status in ("online", "offline")) or (what in ("vms",
+                                                                              "cts") and status in ("running",
+                                                                              "stopped", "paused")):
+            cmd += ["--status", status]
+    tag = g.slots.first("TAG")
+    if tag and what in ("vms", "cts"):
+        cmd += ["-l", f"tag={tag.lower()}"]
+    sort = g.slots.first("SORT")
+    if not sort and re.search(r"\b(most|least|highest|lowest|biggest|largest|smallest|top|longest|fewest)\b", words):
+        found = re.search(r"\b(memory|ram|mem|cpu|load|disks?|disk space|uptime|longest)\b", words)
+        sort = found.group(1) if found else None  # a sort the tagger missed, said in so many words
+        if sort == "longest":
+            sort = "uptime"
+    if sort and what in ("vms", "cts"):
+        s = sort.lower()
+        key = ("maxmem" if re.search(r"mem|ram", s) else "cpu" if re.search(r"cpu|load|processor", s)
+               else "maxdisk" if re.search(r"disk|storage|space", s) else "uptime" if "up" in s else None)
+        if key:
+            order = (g.slots.first("ORDER") or (re.search(r"\b(least|lowest|smallest|fewest)\b", words) and "least")
+                     or "").lower()
+            cmd += ["--sort", key] + ([] if re.search(r"least|lowest|smallest|fewest", order) else ["--desc"])
+    return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
+
+
+def _create(g: Grounder) -> Grounded:
+    kind = g.kind_filter() or "vm"
+    names: list[str] = []
+    for text in g.slots.all("RANGE"):
+        names += g.expand_range(text)
+    for text in g.slots.all("NEWNAME"):  # a range the tagger took for one name
+        names += g.expand_range(text) if RANGE.search(text) else [text.lower()]
+    if not names:
+        raise NotGrounded("what should the new guest be called?", [f"create {kind} --name NAME --node NODE"])
+    count = g.slots.first("COUNT")
+    if count and len(names) == 1 and int(number(count)) > 1:
+        names = [f"{names[0]}-{i}" for i in range(1, int(number(count)) + 1)]
+    taken = [n for n in names if n in g.guests]
+    if taken:
+        raise NotGrounded(f"a guest called {taken[0]} exists already", [f"describe {g.ref(taken[0])}"])
+    opts: list[str] = []
+    node = g.node()
+    if node:
+        opts += ["--node", node]
+    if g.slots.first("CORES"):
+        opts += ["--cores", number(g.slots.first("CORES") or "")]
+    if g.slots.first("MEM"):
+        opts += ["--memory", str(mebibytes(g.slots.first("MEM") or ""))]
+    if g.slots.first("DISK"):
+        opts += ["--disk", str(gibibytes(g.slots.first("DISK") or ""))]
+    template = g.slots.first("TEMPLATE")
+    if template and kind == "vm":
+        opts += ["--clone", g.guest(template, destructive=False)]
+    if g.slots.all("TAG"):
+        opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+    what = "VM" if kind == "vm" else "container"
+    return Grounded([" ".join(["create", kind, "--name", n, *opts]) for n in names],
+                    f"add {len(names)} {what}(s) to the workspace's code ({', '.join(names)}); nothing reaches "
+                    "the cluster until apply")
+
+
+def _guest_op(intent: str, g: Grounder) -> Grounded:
+    destructive = intent in EXACT_ONLY
+    if intent in (*POWER, "delete"):
+        targets = g.targets(intent, destructive)
+        if not targets:
+            raise NotGrounded(f"which guest should I {WHAT[intent]}?", [f"{intent} vm NAME",
+                                                                        f"{intent} every vm tagged TAG"])
+        return Grounded([f"{intent} {g.ref(n)}" for n in targets], f"{WHAT[intent]} {', '.join(targets)}")
+    if intent == "backup_create":
+        targets = g.targets("backup", destructive=False)
+        if not targets:
+            raise NotGrounded("which guests should I back up?", ["backup create vm NAME"])
+        storage = g.storage()
+        extra = f" --storage {storage}" if storage else ""
+        lines = []
+        for kind in ("vm", "ct"):
+            mine = [n for n in targets if g.kind_of(n) == kind]
+            if mine:
+                lines.append(f"backup create {kind} {' '.join(mine)}{extra}")
+        return Grounded(lines, f"back up {', '.join(targets)}")
+    verb = intent.replace("_", " ")
+    name = g.one_guest(destructive, verb)
+    if intent == "backup_restore":
+        raise NotGrounded(f"which archive of {name}? restoring needs one: list them, then `backup restore VOLID`",
+                          [f"backup list --guest {g.vmid_of(name)}"])
+    ref = g.ref(name)
+    kind = g.kind_of(name)
+    snap = g.slots.first("SNAP")
+    if intent == "describe":
+        return Grounded([f"describe {ref}"], f"show {name}'s config and status")
+    if intent == "snapshot_list":
+        return Grounded([f"snapshot list {ref}"], f"{name}'s snapshots")
+    if intent == "snapshot_create":
+        label = snap or "manual"
+        return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
+    if intent in ("snapshot_rollback", "snapshot_delete"):
+        if not snap:
+            raise NotGrounded(f"which snapshot of {name}?", [f"snapshot list {ref}"])
+        action = intent.split("_")[1]
+        return Grounded([f"snapshot {action} {ref} {snap}"], f"{action} snapshot {snap} of {name}")
+    if intent == "clone":
+        new = g.slots.first("NEWNAME")
+        if not new:
+            raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
+        linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
+        return Grounded([f"clone {ref} --name {new.lower()}{linked}"], f"clone {name} as {new.lower()}")
+    if intent == "migrate":
+        node = g.node()
+        if not node:
+            raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
+        online = kind == "vm" and bool(re.search(r"\b(live|online|without downtime)\b", " ".join(g.slots.words)))
+        return Grounded([f"migrate {ref} {node}" + (" --online" if online else "")], f"move {name} to {node}")
+    if intent == "template":
+        return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
+    key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
+    if intent == "resize":
+        add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
+        if not (add or total):
+            raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
+        size = f"+{gibibytes(add)}G" if add else f"{gibibytes(total or '')}G"
+        return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
+    if intent == "set":
+        opts = []
+        if g.slots.first("CORES"):
+            opts += ["--cores", number(g.slots.first("CORES") or "")]
+        found = SIZE.findall(" ".join(g.slots.words))
+        memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
+        if memory:  # a size the tagger missed is still memory, for `set`
+            opts += ["--memory", str(mebibytes(memory))]
+        if g.slots.all("TAG"):
+            opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+        if re.search(r"\b(boot|autostart|automatically)\b", " ".join(g.slots.words)):
+            opts += ["--onboot", "yes"]
+        if not opts:
+            raise NotGrounded(f"what should change on {name}?", [f"set {ref} --cores 4 --memory 8192"])
+        return Grounded([" ".join(["set", ref, *opts])], f"change {name}: {' '.join(opts)}")
+    if intent == "disk_move":
+        storage = g.storage()
+        if not storage:
+            raise NotGrounded("to which storage?", [f"disk move {ref} {key} --storage STORAGE"])
+        return Grounded([f"disk move {ref} {key} --storage {storage}"], f"move {name}'s {key} to {storage}")
+    action = intent.split("_")[1]
+    if not g.slots.first("DISKKEY"):  # never a default disk for a delete or detach
+        raise NotGrounded(f"which disk of {name}? name it (scsi1, virtio1, mp0 …)", [f"describe {ref}"])
+    return Grounded([f"disk {action} {ref} {key}"], f"{action} {name}'s disk {key}")
+
+
+def _cluster(intent: str, g: Grounder) -> Grounded:
+    if intent == "logs":
+        cmd = ["logs"]
+        if g.slots.first("SINCE"):
+            cmd += ["--since", since(g.slots.first("SINCE") or "")]
+        level = (g.slots.first("LEVEL") or "").lower()
+        if re.search(r"error|fail", level):
+            cmd += ["--level", "error"]
+        elif "warn" in level:
+            cmd += ["--level", "warning"]
+        return Grounded([" ".join(cmd)], "read the log files")
+    if intent == "tasks":
+        node = g.node()
+        return Grounded(["tasks" + (f" --node {node}" if node else "")], "recent tasks")
+    if intent == "storage_content":
+        storage = g.storage()
+        if not storage:
+            raise NotGrounded("which storage?", ["storage content local --node NODE"])
+        ctype = _storage_type(g.slots.first("CTYPE"))
+        line = f"storage content {storage} --node {g.default_node()}" + (f" --type {ctype}" if ctype else "")
+        return Grounded([line], f"what {storage} holds")
+    if intent == "backup_list":
+        listing = "backup list"
+        if g.slots.all("GUEST"):
+            listing += f" --guest {g.vmid_of(g.guest(g.slots.all('GUEST')[0], destructive=False))}"
+        storage = g.storage()
+        return Grounded([listing + (f" --storage {storage}" if storage else "")], "backup archives")
+    if intent in ("download", "upload"):
+        source = g.slots.first("URL" if intent == "download" else "FILE")
+        if not source:
+            raise NotGrounded(f"what should I {intent}?", [f"{intent} SOURCE --node NODE --storage local"])
+        storage = g.storage() or "local"
+        return Grounded([shlex.join([intent, source]) + f" --node {g.default_node()} --storage {storage}"],
+                        f"{intent} {source} to {storage}")
+    if intent == "report-issue":
+        summary = g.slots.first("SUMMARY") or "reported from a plain-English request"
+        return Grounded([shlex.join(["report-issue", summary])], "bundle logs, health and config for a bug report")
+    explain = {"health": "run the health checks", "plan": "show what applying the code would change",
+               "apply": "apply the workspace's code to the cluster", "destroy": "delete every guest the workspace's "
+               "code declares", "drift": "compare the cluster with the code", "validate": "check the workspace's code",
+               "import": "write the cluster as Terraform and Ansible",
+               "sync": "read the cluster into the state database",
+               "test": "run the workspace's infrastructure tests", "test-connection": "check the cluster is reachable"}
+    return Grounded([intent], explain[intent])
+
+
+def ground(intent: str, slots: Slots, names: Names) -> Grounded:
+    """Command lines for an intent and its slots (raises NotGrounded)."""
+    g = Grounder(names, slots)
+    if intent == "list":
+        out = _list(g)
+    elif intent == "create":
+        out = _create(g)
+    elif intent in (*POWER, "delete", "backup_create", "backup_restore", "describe", "clone", "migrate",
+                    "template", "resize",
+                    "set") or intent.startswith(("snapshot_", "disk_")):
+        out = _guest_op(intent, g)
+    else:
+        out = _cluster(intent, g)
+    out.certainty = g.certainty
+    return out
+
+
+def safety(commands: list[str]) -> str:
+    """The highest risk class the registry gives the lines (`nl.safety` decides again, from the registry too)."""
+    from pmpc_tui.nl.proposal import highest
+
+    return highest([registry.risk_of_line(c) for c in commands if c.strip()])

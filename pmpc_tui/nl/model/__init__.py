@@ -1,0 +1,1 @@
+"""The embedded request model: its weights (committed artifact) and plain-Python inference."""

@@ -1,0 +1,100 @@
+"""Plain English → a Proposal with the embedded model: intent classifier, slot tagger, then grounding."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.commands.registry import READ
+from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
+from pmpc_tui.nl.model import runtime
+from pmpc_tui.nl.proposal import Proposal
+from pmpc_tui.services.names import Names
+
+REFUSE = ("I won't turn that into a command: it is negated, deferred or conditional (\"don't …\", \"in 10 "
+          "minutes\", \"if …\"). Say what to do now, as a plain request")
+NONE = "I did not understand that as a request for the cluster"
+MAX_CHARS = 1000
+SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
+
+
+COMMAND_OF = {"storage_content": "storage", "backup_create": "backup", "backup_list": "backup",
+              "backup_restore": "backup",
+              "snapshot_create": "snapshot", "snapshot_list": "snapshot", "snapshot_rollback": "snapshot",
+              "snapshot_delete": "snapshot", "disk_move": "disk", "disk_detach": "disk", "disk_delete": "disk"}
+# a destructive intent is only taken when the request says so in some word for it (the model alone once read
+# "show all the lxc containers" as a delete): otherwise the answer is a question, never the destructive action
+CUES = {
+    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|l[öo]sch|elimin|borr|supprim|entfern",
+    "template": r"templat|vorlage|plantilla|mod[eè]le",
+    "snapshot_rollback": r"roll|revert|restor|back to|reset|go back|undo",
+    "snapshot_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
+    "disk_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
+    "disk_detach": r"detach|unplug|disconnect|unattach|remov",
+    "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
+    "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
+}
+RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
+EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not",
+                          "other", "exclude", "skip", "sauf", "außer", "excepto", "menos"})
+
+
+def _gazetteer(names: Names) -> runtime.Gazetteer:
+    return runtime.Gazetteer.build(names.guests, names.nodes, names.storage)
+
+
+def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
+    """Fix what a per-token tagger gets wrong about whole phrases.
+
+    `web-01 to web-03` tagged as two guests is one range; guests after "except/but (leave)/apart from" are
+    exceptions; a bug report's summary runs to the end of the request."""
+    tags = list(tags)
+    words = [t.lower() for t in tokens]
+    for i in range(len(tags) - 2):
+        if tags[i] == "B-GUEST" and words[i + 1] in RANGE_WORDS and tags[i + 2] == "B-GUEST":
+            tags[i:i + 3] = ["B-RANGE", "I-RANGE", "I-RANGE"]
+    excepting = False
+    selector = any(t.endswith("-ALL") for t in tags) or bool({"all", "every", "everything", "each"} & set(words))
+    for i, word in enumerate(words):
+        if word in EXCEPT_WORDS and (word != "not" or (i > 0 and words[i - 1] == "but")):
+            excepting = True
+        if excepting and tags[i].endswith("GUEST"):
+            tags[i] = tags[i][:2] + "EXCEPT"
+        elif not excepting and not selector and tags[i].endswith("EXCEPT"):
+            tags[i] = tags[i][:2] + "GUEST"  # "restart pihole and nginx-proxy": a list of names, nothing to except
+    if intent == "report-issue" and "B-SUMMARY" in tags:
+        start = tags.index("B-SUMMARY")
+        end = len(tags) - (1 if words[-1] in (".", "!", "?") else 0)
+        tags[start:end] = ["B-SUMMARY"] + ["I-SUMMARY"] * (end - start - 1)
+    return tags
+
+
+def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str], list[str]]:
+    """The model's raw view of a request: intents with probabilities, tokens, and a slot label per token."""
+    model = runtime.load()
+    tokens = runtime.tokenize(text)
+    intents = model.classify(tokens)
+    return intents, tokens, tidy(tokens, model.tag(tokens, _gazetteer(names)), intents[0][0])
+
+
+def parse_with_model(text: str, names: Names) -> Proposal:
+    """The commands the model reads in `text`, grounded in `names`; not understood (with suggestions) otherwise."""
+    if len(text) > MAX_CHARS:
+        return Proposal([], 0.0, f"that request is too long for me (at most {MAX_CHARS:,} characters)", READ,
+                        suggestions=list(SUGGEST))
+    intents, tokens, tags = analyse(text, names)
+    intent, probability = intents[0]
+    if not tokens or intent == "none":
+        return Proposal([], round(min(0.3, 1 - probability), 3), NONE, READ, suggestions=list(SUGGEST))
+    if intent in CUES and not re.search(CUES[intent], text, re.IGNORECASE):
+        return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')}; say it in so many words",
+                        safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
+    if intent == "refuse":
+        return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
+    try:
+        grounded = ground(intent, Slots.from_tags(tokens, tags), names)
+    except NotGrounded as exc:  # a question back, as careful as the action it was about
+        return Proposal([], 0.3, str(exc), safety([COMMAND_OF.get(intent, intent)]),
+                        suggestions=exc.suggestions or list(SUGGEST))
+    confidence = round(min(0.99, probability) * grounded.certainty, 3)
+    return Proposal(grounded.commands, confidence, grounded.explanation, safety(grounded.commands),
+                    suggestions=grounded.suggestions)
