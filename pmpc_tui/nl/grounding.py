@@ -107,6 +107,7 @@ class Grounder:
         self.slots = slots
         self.certainty = 1.0
         self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
+        self.left_out: list[str] = []  # guests a selector skipped, and why ("db-01: already stopped")
 
     # ---- names -----------------------------------------------------------------------------------------
     def guest(self, text: str, destructive: bool) -> str:
@@ -196,14 +197,19 @@ class Grounder:
         kind = self.kind_filter()
         picked = []
         for name, facts in sorted(self.guests.items(), key=lambda kv: kv[1][1]):
-            k, _vmid, gnode, gstatus, gtags = facts
-            if is_template(facts, name) or name in excepted or (kind and k != kind):
+            k, vmid, gnode, gstatus, gtags = facts
+            if name in excepted or (kind and k != kind):
                 continue
             if (tag and tag.lower() not in gtags.lower().split(";")) or (node and gnode != node):
                 continue
-            if (status and gstatus != status.lower()) or (action in WANTED and gstatus not in WANTED[action]):
+            if status and gstatus != status.lower():
                 continue
-            picked.append(name)
+            if is_template(facts, name) or self.names.is_template(vmid):
+                self.left_out.append(f"{name}: a template")
+            elif action in WANTED and gstatus not in WANTED[action]:
+                self.left_out.append(f"{name}: already {gstatus or 'in that state'}")
+            else:
+                picked.append(name)
         if not picked:
             raise NotGrounded("no guest matches that selection (templates and guests already in that state are "
                               "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
@@ -504,6 +510,8 @@ def ground(intent: str, slots: Slots, names: Names) -> Grounded:
     else:
         out = _cluster(intent, g)
     out.certainty = g.certainty
+    if g.left_out and out.commands:
+        out.explanation += "; skipped " + ", ".join(g.left_out)
     return out
 
 

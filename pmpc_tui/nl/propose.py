@@ -29,10 +29,21 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
 
 
 def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
-    """A blueprint's lines for a multi-step request (nl/blueprints.py), else the parser's proposal."""
+    """A command line as written; a blueprint's lines for a multi-step request (nl/blueprints.py); else the
+    parser's proposal."""
+    from pmpc_tui.commands.registry import READ, risk_of_line
+    from pmpc_tui.commands.repl import parse_line
     from pmpc_tui.nl.blueprints import blueprint_request
 
-    return blueprint_request(text, names) or (parser or _parser[0])(text, names)
+    proposal = blueprint_request(text, names) or (parser or _parser[0])(text, names)
+    line = text.strip()
+    # a read-only command line means just that (`ask "snapshot list vm web-01"`); anything riskier is read by
+    # the parser like any request, so a typed VMID out of range or a wide digit never becomes a target
+    if line.isascii() and risk_of_line(line) == READ and parse_line(line).kind == "command":
+        said = line.split()[:2]
+        if not proposal.understood or any(c.split()[:2] != said for c in proposal.commands):
+            return Proposal([line], 1.0, "the command as written")
+    return proposal
 
 
 def propose_offline(text: str, names: Names, parser: Parser | None = None) -> Proposal:

@@ -21,7 +21,7 @@ from pmpc_tui.nl.parser import Names, parse_request
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from nl_model_report import homelab_names
 
-NEVER = {"connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state"}
+NEVER = {"connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state", "ask"}
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from pmpc_tui.services.names import Names
 
 Slot = tuple[str, str]  # (text, label)
 T = TypeVar("T")
-NEVER = ("connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state")
+NEVER = ("connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state", "ask")
 
 
 @dataclass
