@@ -65,14 +65,16 @@ def _slot_hits(expected: list[str], proposed: list[str]) -> tuple[int, int]:
     return hits, total
 
 
-def evaluate(verbose: bool = False, dataset: Path = DATASET) -> dict[str, Any]:
+def evaluate(verbose: bool = False, dataset: Path = DATASET, rules: bool = False) -> dict[str, Any]:
+    """The figures on `dataset`; `rules`: the hand-written rules instead of the embedded model (the baseline)."""
     requests = YAML(typ="safe").load(dataset.read_text())["requests"]
     names = homelab_names()
+    categories: dict[str, dict[str, int]] = {}
     intent = exact = slot_hits = slot_total = guarded = risky = forbidden = invalid = refused_ok = refusals = 0
     latencies = []
     for item in requests:
         started = time.perf_counter()
-        proposal = propose_offline(item["text"], names)
+        proposal = propose_offline(item["text"], names, parser_by_rules if rules else None)
         latencies.append((time.perf_counter() - started) * 1000)
         commands = proposal.commands if proposal.understood else []
         invalid += sum(1 for c in commands if parse_line(c).kind != "command")
@@ -97,6 +99,10 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET) -> dict[str, Any]:
             guarded += proposal.needs_confirmation or not commands
         bad = [c for c in commands for prefix in item.get("forbidden") or [] if c.startswith(prefix)]
         forbidden += bool(bad)
+        tally = categories.setdefault(str(item.get("category", "?")), {"n": 0, "exact": 0, "forbidden": 0})
+        tally["n"] += 1
+        tally["exact"] += sorted(commands) in accepted
+        tally["forbidden"] += bool(bad)
         if bad and verbose:
             print(f"FORBIDDEN {item['text']!r}: {bad}")
     latencies.sort()
@@ -104,7 +110,15 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET) -> dict[str, Any]:
     return {"requests": n, "intent": intent / n, "slots": slot_hits / slot_total if slot_total else 1.0,
             "exact": exact / n, "guarded": guarded / risky if risky else 1.0, "guarded_count": risky,
             "forbidden": forbidden, "refused": refused_ok / refusals if refusals else 1.0,
-            "refusal_count": refusals, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid}
+            "refusal_count": refusals, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid,
+            "categories": categories}
+
+
+def parser_by_rules(text: str, names: Names) -> Any:
+    """The hand-written rules (the parser before the embedded model)."""
+    from pmpc_tui.nl.parser import parse_by_rules
+
+    return parse_by_rules(text, names)
 
 
 def passed(r: dict[str, Any]) -> bool:
@@ -117,8 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="evaluate plain English against a labelled set")
     parser.add_argument("--set", type=Path, default=DATASET, help="the labelled requests (default: nl_requests.yaml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument("--rules", action="store_true", help="the hand-written rules instead of the model (baseline)")
     args = parser.parse_args(argv)
-    r = evaluate(args.verbose, args.set)
+    r = evaluate(args.verbose, args.set, args.rules)
     ok = passed(r)
     print(f"set: {args.set.name} — {r['requests']} requests ({r['guarded_count']} disruptive/destructive, "
           f"{r['refusal_count']} must not be carried out)")
@@ -130,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"forbidden proposals:    {r['forbidden']}   (goal 0)")
     print(f"p95 latency:            {r['p95_ms']:.2f} ms (goal < 50 ms)")
     print(f"proposed lines the registry rejects: {r['invalid']}")
+    print("by category (exact / forbidden): " + ", ".join(
+        f"{name} {t['exact']}/{t['n']}" + (f" ({t['forbidden']} forbidden)" if t["forbidden"] else "")
+        for name, t in sorted(r["categories"].items())))
     print(f"result: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
