@@ -128,6 +128,8 @@ async def list_(ctx: CommandContext, args: argparse.Namespace) -> Result:
         raise ValidationFailed("invalid filter", {"--storage": f"only applies to `list storage`, not {args.kind}"})
     if args.selector:
         inventory.parse_selector(args.selector)  # reject bad selectors before any API call
+    if kind == "node":
+        inventory.check_node_status(args.status)
     client = await ctx.client()
     if kind == "node":
         rows = await inventory.list_nodes(client, args.status)

@@ -94,8 +94,19 @@ async def list_guests(client: PVEClient, kind: str, node: str | None = None, sta
     return sorted((r for r in rows if _matches(r, node, status, sel)), key=lambda r: r["vmid"])
 
 
+NODE_STATUSES = ("online", "offline", "unknown")
+
+
+def check_node_status(status: str | None) -> None:
+    """A node status to filter by: online, offline or unknown (PVE's words), else ValidationFailed."""
+    if status and status not in NODE_STATUSES:
+        raise ValidationFailed("invalid filter", {"--status": f"{status!r} is not a node status "
+                                                              f"({', '.join(NODE_STATUSES)})"})
+
+
 async def list_nodes(client: PVEClient, status: str | None = None) -> list[dict[str, Any]]:
     """The cluster's nodes, or only those in `status` (online, offline, unknown)."""
+    check_node_status(status)
     nodes = [n for n in await client.get("/nodes") if not status or n.get("status") == status]
     return [{"node": n["node"], "status": n.get("status", ""), "cpu": round(float(n.get("cpu", 0) or 0), 4),
              "maxcpu": n.get("maxcpu", 0), "mem": n.get("mem", 0), "maxmem": n.get("maxmem", 0),

@@ -41,7 +41,8 @@ async def test_a_read_only_server_leaves_every_file_byte_identical_after_every_t
                                 ("search", {"text": "web"}), ("tasks", {}), ("health", {}), ("plan", {}),
                                 ("validate", {}), ("report", {"summary": "read-only check"}),
                                 ("list_backups", {"vmid": 101}), ("snapshot_list", {"guest": "web-01"}),
-                                ("storage_content", {"storage": "local", "node": "pve1"})):
+                                ("storage_content", {"storage": "local", "node": "pve1"}),
+                                ("propose", {"request": "stop every vm tagged prod"})):
             results[name] = payload(await client.call_tool(name, arguments))
         assert set(results) == tools  # every tool the read-only server offers was called
         upid = next((t["upid"] for t in results["tasks"]["tasks"]), None)
