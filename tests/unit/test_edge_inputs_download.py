@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Iterator
 
 import pytest
-from iac_support import cli_environment
+from edge_moves_support import assert_refused_sending_nothing, edge_lab
 
-from pmpc_tui.cli.main import main
-from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.simulator.server import SimulatorThread
 
 GOOD = "https://example.org/debian.iso"
@@ -34,25 +30,9 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorThread]:
-    home = tmp_path_factory.mktemp("edge-download")
-    with SimulatorThread(task_speed=0.02) as thread, cli_environment(thread, home):
-        yield thread
-
-
-def run(argv: list[str]) -> tuple[int, str]:
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            code = main(argv)
-        except SystemExit as exc:  # argparse
-            code = int(exc.code or 0)
-    return code, err.getvalue()
+    yield from edge_lab(tmp_path_factory.mktemp("edge-download"))
 
 
 @pytest.mark.parametrize("argv", CASES, ids=[f"download-{i}" for i in range(len(CASES))])
 def test_bad_download_input_is_refused_with_exit_64_and_sends_nothing(sim: SimulatorThread, argv: list[str]) -> None:
-    before = int(sim.control("GET", "/state")["requests"])
-    code, err = run(argv)
-    assert code == ExitCode.USAGE, (argv, code, err)
-    assert "Traceback" not in err and "error" in err and len(err) < 3000, err[:400]
-    assert int(sim.control("GET", "/state")["requests"]) == before, f"{argv} reached the simulator"
+    assert_refused_sending_nothing(sim, argv)
