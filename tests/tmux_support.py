@@ -53,3 +53,20 @@ def demo_in_tmux(tmp_path: Path, env_prefix: str = "", refresh: int = 1) -> Iter
         yield name
     finally:
         subprocess.run(tmux(name, "kill-server"), capture_output=True)
+
+
+def quiet_demo(tmp_path: Path) -> contextlib.AbstractContextManager[str]:
+    """The demo console without a timed refresh, its state in `tmp_path` (for scenarios that change guests)."""
+    return demo_in_tmux(tmp_path, env_prefix=f"PMPC_STATE_DIR={tmp_path}/state", refresh=0)
+
+
+def cursor_on_guest(session: str, name: str) -> None:
+    """From the dashboard: the VMs screen, filtered to the one guest `name`, the cursor on its row."""
+    wait_for(session, "Nodes 3/3 online")
+    keys(session, "2")
+    wait_for(session, "web-01")
+    keys(session, "/")
+    keys(session, name, literal=True)
+    wait_for(session, "· 1 shown")
+    keys(session, "Enter")  # back to the table, the cursor on the one row
+    time.sleep(1.0)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tmux_support import capture, demo_in_tmux, keys, wait_for
+from tmux_support import capture, cursor_on_guest, keys, quiet_demo, wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -17,19 +17,12 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 @pytest.fixture
 def console(tmp_path: Path) -> Iterator[str]:
     """`proxmox-mpc --demo` (no timed refresh) in a detached 80x24 tmux session; yields the session name."""
-    with demo_in_tmux(tmp_path, env_prefix=f"PMPC_STATE_DIR={tmp_path}/state", refresh=0) as name:
+    with quiet_demo(tmp_path) as name:
         yield name
 
 
 def test_take_a_snapshot_roll_back_to_it_and_see_the_result(console: str) -> None:
-    wait_for(console, "Nodes 3/3 online")
-    keys(console, "2")
-    wait_for(console, "web-01")
-    keys(console, "/")
-    keys(console, "dev-sandbox", literal=True)
-    wait_for(console, "· 1 shown")
-    keys(console, "Enter")  # back to the table, the cursor on the one row
-    time.sleep(1.0)
+    cursor_on_guest(console, "dev-sandbox")
     keys(console, "n")
     screen = wait_for(console, "Snapshots of VM 109 (dev-sandbox)")
     wait_for(console, "No snapshots yet")
