@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,14 @@ def error(result: Any) -> str:
     text = "\n".join(block.text for block in result.content)
     assert "Traceback" not in text
     return text
+
+
+def answer(result: Any) -> tuple[bool, Any, str]:
+    """(succeeded, its structured result, all of its text): a failure or refusal is a tool error (`isError`)."""
+    if result.is_error:
+        return False, None, error(result)
+    data = payload(result)
+    return True, data, json.dumps(data)
 
 
 def writes(sim: SimulatorThread) -> int:

@@ -3,15 +3,12 @@ and rollback/delete only with confirm=true — naming guest and snapshot first, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from iac_support import cli_environment, run_cli
 from mcp import Client
-from mcp_support import error, payload, server
+from mcp_support import answer, server, workspace_home, writes
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -19,23 +16,10 @@ from pmpc_tui.simulator.server import SimulatorThread
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimulatorThread, Path]]:
     home = tmp_path_factory.mktemp("mcp-snap")
-    with SimulatorThread(task_speed=0.02) as sim:
-        with cli_environment(sim, home):
-            assert run_cli(home, "init", str(home / "ws")) == 0
-            assert run_cli(home / "ws", "import") == 0
+    with SimulatorThread(task_speed=0.02) as sim, workspace_home(sim, home):
         yield sim, home
 
 
-def answer(result: Any) -> tuple[bool, Any, str]:
-    """(succeeded, its structured result, all of its text): a failure or refusal is a tool error (`isError`)."""
-    if result.is_error:
-        return False, None, error(result)
-    data = payload(result)
-    return True, data, json.dumps(data)
-
-
-def writes(sim: SimulatorThread) -> int:
-    return int(sim.control("GET", "/state")["writes"])
 
 
 async def test_an_assistant_snapshots_rolls_back_with_confirmation_and_hears_of_the_drift(
