@@ -17,6 +17,17 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class GuestOutcome(Out):
+    """What an operation on one guest did: the fields every such result shares."""
+
+    vmid: int = Field(description="the guest's VMID")
+    name: str = Field(description="the guest's name")
+    exitstatus: str | None = Field(description="'OK', or the error the task ended with")
+    message: str = Field(description="one line saying what happened")
+    notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages the "
+                                                         "guest")
+
+
 # ---- guests -----------------------------------------------------------------------------------
 class GuestRow(Out):
     vmid: int = Field(description="the guest's VMID")
@@ -215,18 +226,12 @@ class SnapshotListing(Out):
     snapshots: list[SnapshotRow] = Field(description="the tree in display order, parents before children")
 
 
-class SnapshotResult(Out):
+class SnapshotResult(GuestOutcome):
     action: Literal["create", "rollback", "delete"] = Field(description="what was done")
-    vmid: int = Field(description="the guest's VMID")
-    name: str = Field(description="the guest's name")
     node: str = Field(description="the guest's node")
     snapshot: str = Field(description="the snapshot's name")
     upid: str | None = Field(description="the task's UPID")
-    exitstatus: str | None = Field(description="the task's exit status ('OK' when it succeeded)")
     status: str | None = Field(description="the guest's status afterwards")
-    message: str = Field(description="one line saying what happened")
-    notice: str | None = Field(default=None, description="after a rollback: the drift notice when the workspace's "
-                                                         "code manages the guest")
 
 
 # ---- backups ----------------------------------------------------------------------------------

@@ -10,26 +10,20 @@ from pydantic import Field
 
 from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.mcp.common import DESTRUCTIVE, WRITE, fail, guarded
-from pmpc_tui.mcp.models import Out
+from pmpc_tui.mcp.models import GuestOutcome, Out
 from pmpc_tui.services.session import Session
 
 GuestKind = Literal["vm", "ct"]
 
 
-class DiskResult(Out):
+class DiskResult(GuestOutcome):
     action: str = Field(description="resize, move, detach or delete")
-    vmid: int = Field(description="the guest's VMID")
-    name: str = Field(description="the guest's name")
     node: str = Field(description="the guest's node")
     disk: str = Field(description="the disk key (scsi0, rootfs, mp0, unused0 …)")
     detail: str = Field(description="what changes, e.g. 'from 32G to 40G'")
     size_before: int | None = Field(description="the disk's size in bytes before")
     size_after: int | None = Field(description="the disk's size in bytes after")
     upid: str | None = Field(description="the task's UPID")
-    exitstatus: str | None = Field(description="the task's exit status ('OK' when it succeeded)")
-    message: str = Field(description="what happened, in words")
-    notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages "
-                                                         "the guest")
 
 
 class SettingChange(Out):

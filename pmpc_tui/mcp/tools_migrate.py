@@ -10,23 +10,18 @@ from pydantic import Field
 
 from pmpc_tui.mcp.arguments import Confirmation
 from pmpc_tui.mcp.common import DESTRUCTIVE, WRITE, fail, guarded
-from pmpc_tui.mcp.models import Out
+from pmpc_tui.mcp.models import GuestOutcome, Out
 from pmpc_tui.services.session import Session
 
 Kind = Literal["vm", "ct"]
 
 
-class MigrateResult(Out):
-    vmid: int = Field(description="the guest's VMID")
-    name: str = Field(description="the guest's name")
+class MigrateResult(GuestOutcome):
     source: str = Field(description="the node it was on")
     target: str = Field(description="the node it moved to")
     mode: Literal["online", "restart", "offline"] = Field(description="live, restart (containers) or offline")
     local_disks: list[str] = Field(description="disks on local storage that were copied")
     upid: str | None = Field(description="the migration task's UPID")
-    exitstatus: str | None = Field(description="'OK', or the error the task ended with")
-    notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages it")
-    message: str = Field(description="one line saying what happened")
 
 
 class CloneResult(Out):
@@ -40,13 +35,8 @@ class CloneResult(Out):
     message: str = Field(description="one line saying what happened")
 
 
-class TemplateResult(Out):
-    vmid: int = Field(description="the guest's VMID")
-    name: str = Field(description="the guest's name")
+class TemplateResult(GuestOutcome):
     node: str = Field(description="its node")
-    exitstatus: str | None = Field(description="'OK', or the error the conversion ended with")
-    notice: str | None = Field(default=None, description="the drift notice when the workspace's code manages it")
-    message: str = Field(description="one line saying what happened")
 
 
 def register(server: MCPServer, session: Session, read_only: bool = False) -> None:
