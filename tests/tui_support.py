@@ -50,6 +50,18 @@ async def vms_screen(sim: SimulatorThread, vmid: int,
         yield app, pilot, app.screen.query_one(GuestTable)
 
 
+@asynccontextmanager
+async def guests_on_screen(sim: SimulatorThread,
+                           size: tuple[int, int] = (100, 30)) -> AsyncIterator[tuple[ProxmoxApp, Any, GuestTable]]:
+    """The console headless on the VMs screen once its first read has landed: (app, pilot, table)."""
+    app = make_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        yield app, pilot, app.screen.query_one(GuestTable)
+
+
 async def choose_in_palette(pilot: Any, text: str) -> None:
     """Open the command palette, type `text`, let it search, and take its first match."""
     await pilot.press("ctrl+p", *text)

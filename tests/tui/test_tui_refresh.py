@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tui_support import make_app, settle
+from tui_support import guests_on_screen, make_app, settle
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.guest_table import MARK, THREAD_ROWS, GuestTable
@@ -22,12 +22,7 @@ def large_sim() -> Iterator[SimulatorThread]:
 
 async def test_a_refresh_of_a_large_cluster_keeps_the_cursor_and_the_marks_on_the_same_guests(
         large_sim: SimulatorThread) -> None:
-    app = make_app(large_sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
-        table = app.screen.query_one(GuestTable)
+    async with guests_on_screen(large_sim) as (app, pilot, table):
         assert table.row_count == THREAD_ROWS + 100
         await pilot.press("S")  # by status, so a stopped guest moves
         running = [int(k) for k in table.visible_keys if table.get_cell(k, "status") == "running"]
@@ -48,12 +43,7 @@ async def test_a_refresh_of_a_large_cluster_keeps_the_cursor_and_the_marks_on_th
 
 async def test_the_filter_narrows_a_large_cluster_and_escape_brings_every_guest_back(
         large_sim: SimulatorThread) -> None:
-    app = make_app(large_sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
-        table = app.screen.query_one(GuestTable)
+    async with guests_on_screen(large_sim) as (app, pilot, table):
         everything = table.row_count
         first = table.visible_keys[0]
         await pilot.press("slash", *first, "enter")
@@ -80,12 +70,7 @@ async def test_jumping_to_a_guest_of_a_large_cluster_puts_the_cursor_on_it(large
 
 
 async def test_refreshes_in_quick_succession_end_on_the_newest_state(large_sim: SimulatorThread) -> None:
-    app = make_app(large_sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
-        table = app.screen.query_one(GuestTable)
+    async with guests_on_screen(large_sim) as (app, pilot, table):
         running = [k for k in table.visible_keys if table.get_cell(k, "status") == "running"]
         first, second = int(running[0]), int(running[-1])
         large_sim.control("POST", f"/guests/{first}/status", {"status": "stopped"})
@@ -100,12 +85,7 @@ async def test_refreshes_in_quick_succession_end_on_the_newest_state(large_sim: 
 
 async def test_typing_a_filter_while_a_refresh_runs_shows_the_matching_guests_in_their_newest_state(
         large_sim: SimulatorThread) -> None:
-    app = make_app(large_sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
-        table = app.screen.query_one(GuestTable)
+    async with guests_on_screen(large_sim) as (app, pilot, table):
         running = [k for k in table.visible_keys if table.get_cell(k, "status") == "running"]
         chosen = running[len(running) // 3]
         large_sim.control("POST", f"/guests/{chosen}/status", {"status": "stopped"})
@@ -120,12 +100,7 @@ async def test_typing_a_filter_while_a_refresh_runs_shows_the_matching_guests_in
 
 async def test_deleting_filter_keys_shows_the_same_guests_as_typing_that_text_afresh(
         large_sim: SimulatorThread) -> None:
-    app = make_app(large_sim)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
-        table = app.screen.query_one(GuestTable)
+    async with guests_on_screen(large_sim) as (_app, pilot, table):
         text = table.visible_keys[len(table.visible_keys) // 2][:2]  # a VMID prefix: many guests match
         await pilot.press("slash", *text)
         await pilot.pause()
