@@ -4,7 +4,7 @@ form and a progress bar, `B` lists the guest's archives and restores one."""
 from __future__ import annotations
 
 from textual.widgets import DataTable, ProgressBar
-from tui_support import make_app, open_vms_at, settle
+from tui_support import make_app, open_vms_at, settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.guest_table import GuestTable
@@ -39,9 +39,7 @@ async def test_b_backs_up_the_selected_vm_with_the_chosen_storage_and_shows_prog
 
 
 async def test_b_on_marked_guests_backs_them_all_up(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, _table):
         await pilot.press("space")
         table = app.screen.query_one(GuestTable)
         table.move_cursor(row=table.get_row_index("106"))
@@ -57,9 +55,7 @@ async def test_b_on_marked_guests_backs_them_all_up(sim: SimulatorThread) -> Non
 
 
 async def test_restore_over_the_vm_needs_its_typed_name(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109, size=(120, 40)) as (app, pilot, _table):
         await pilot.press("B")
         await settle(app, pilot)
         assert app.screen.__class__.__name__ == "BackupsScreen"
@@ -79,9 +75,7 @@ async def test_restore_over_the_vm_needs_its_typed_name(sim: SimulatorThread) ->
 
 
 async def test_restore_of_a_running_vm_is_explained_and_nothing_is_sent(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 101)
+    async with vms_screen(sim, 101, size=(120, 40)) as (app, pilot, _table):
         await pilot.press("B")
         await settle(app, pilot)
         writes = sim.sim.api.write_count

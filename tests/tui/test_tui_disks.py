@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.widgets import Input, Select
-from tui_support import make_app, open_vms_at, settle
+from tui_support import settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
@@ -32,9 +32,7 @@ def pending(sim: SimulatorThread, vmid: int) -> dict:
 
 async def test_e_changes_cores_and_grows_a_disk_and_offers_the_reboot_for_what_is_pending(
         lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await open_vms_at(app, pilot, 106)
+    async with vms_screen(lab, 106, size=(100, 40)) as (app, pilot, _table):
         await pilot.press("e")
         await settle(app, pilot)
         assert isinstance(app.screen, SettingsDialog)
@@ -53,9 +51,7 @@ async def test_e_changes_cores_and_grows_a_disk_and_offers_the_reboot_for_what_i
 
 
 async def test_e_refuses_bad_input_in_the_dialog_and_sends_nothing(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await open_vms_at(app, pilot, 108)
+    async with vms_screen(lab, 108, size=(100, 40)) as (app, pilot, _table):
         await pilot.press("e")
         await settle(app, pilot)
         app.screen.query_one("#resize-size", Input).value = "8G"  # smaller than its 32G
@@ -67,9 +63,7 @@ async def test_e_refuses_bad_input_in_the_dialog_and_sends_nothing(lab: Simulato
 
 
 async def test_v_moves_detaches_and_deletes_a_disk_after_typing_its_key(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(lab, 109, size=(100, 40)) as (app, pilot, _table):
         await pilot.press("v")
         await settle(app, pilot)
         assert isinstance(app.screen, DisksDialog) and [r["disk"] for r in app.screen.rows] == ["scsi0"]

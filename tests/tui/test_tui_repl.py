@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_support import make_app, open_vms_at, settle
+from tui_support import make_app, settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
@@ -189,9 +189,7 @@ async def test_api_failures_and_bad_input_are_shown_without_a_crash(shared_sim: 
 
 
 async def test_backtick_docks_the_repl_on_any_screen_and_commands_refresh_the_view(sim: SimulatorThread) -> None:
-    app = make_app(sim)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(sim, 109, size=(120, 40)) as (app, pilot, _table):
         table = app.screen.query_one(GuestTable)
         await pilot.press("grave_accent")
         await pilot.pause()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_support import make_app, open_vms_at, settle
+from tui_support import make_app, open_vms_at, settle, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.snapshots_dialog import SnapshotNameDialog, SnapshotsDialog
@@ -30,9 +30,7 @@ def tree_text(app: object) -> list[str]:
 
 
 async def test_n_takes_a_snapshot_and_rolls_back_to_it_after_typing_its_name(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 106)
+    async with vms_screen(lab, 106) as (app, pilot, _table):
         await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, SnapshotsDialog)
@@ -62,9 +60,7 @@ async def test_n_takes_a_snapshot_and_rolls_back_to_it_after_typing_its_name(lab
 
 
 async def test_delete_asks_for_the_name_and_current_is_not_a_snapshot(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 109)
+    async with vms_screen(lab, 109) as (app, pilot, _table):
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press("c", *"old", "enter")
@@ -87,9 +83,7 @@ async def test_delete_asks_for_the_name_and_current_is_not_a_snapshot(lab: Simul
 
 
 async def test_the_details_pane_shows_the_snapshot_tree(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_vms_at(app, pilot, 108)
+    async with vms_screen(lab, 108, size=(120, 40)) as (app, pilot, _table):
         await pilot.press("n")
         await settle(app, pilot)
         await pilot.press("c", *"first", "enter")
@@ -105,9 +99,7 @@ async def test_the_details_pane_shows_the_snapshot_tree(lab: SimulatorThread) ->
 
 
 async def test_n_on_marked_guests_takes_one_snapshot_name_for_each(lab: SimulatorThread) -> None:
-    app = make_app(lab)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_vms_at(app, pilot, 103)
+    async with vms_screen(lab, 103) as (app, pilot, _table):
         await pilot.press("space", "space")  # marks 103 and 104
         await pilot.press("n")
         await pilot.pause()
