@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from contract_support import data, finish, refusal, shape_problems, token_api
+from contract_support import data, finish, refusal, shape_problems
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -22,12 +22,6 @@ from pmpc_tui.simulator.server import SimulatorThread
 def sim() -> Iterator[SimulatorThread]:
     with SimulatorThread(task_speed=0.02) as thread:
         yield thread
-
-
-@pytest.fixture(scope="module")
-def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    with token_api(sim) as client:
-        yield client
 
 
 def log(client: httpx.Client, upid: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import data, finish, refusal, token_api
+from contract_support import data, finish, refusal
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -20,12 +20,6 @@ from pmpc_tui.simulator.server import SimulatorThread
 def sim() -> Iterator[SimulatorThread]:
     with SimulatorThread(task_speed=0.02) as thread:
         yield thread
-
-
-@pytest.fixture(scope="module")
-def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    with token_api(sim) as client:
-        yield client
 
 
 def config(client: httpx.Client, node: str, kind: str, vmid: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from contract_support import data, refusal, token_api
+from contract_support import data, refusal
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -17,12 +17,6 @@ from pmpc_tui.simulator.server import SimulatorThread
 def sim() -> Iterator[SimulatorThread]:
     with SimulatorThread(task_speed=0.02) as thread:
         yield thread
-
-
-@pytest.fixture(scope="module")
-def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    with token_api(sim) as client:
-        yield client
 
 
 def log_of(client: httpx.Client, upid: str) -> list[str]:

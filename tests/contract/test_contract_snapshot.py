@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import data, finish, shape_problems, token_api
+from contract_support import data, finish, shape_problems
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -25,12 +25,6 @@ CURRENT_EXTRA = frozenset({"digest", "running"})
 def sim() -> Iterator[SimulatorThread]:
     with SimulatorThread(task_speed=0.02) as thread:
         yield thread
-
-
-@pytest.fixture(scope="module")
-def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    with token_api(sim) as client:
-        yield client
 
 
 def ok(client: httpx.Client, response: httpx.Response) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import data, finish, shape_problems, token_api
+from contract_support import data, finish, shape_problems
 
 from pmpc_tui.simulator.handlers_storage import simulated_checksum
 from pmpc_tui.simulator.server import SimulatorThread
@@ -22,12 +22,6 @@ ROUTES = [("POST", "/nodes/{node}/storage/{storage}/download-url"), ("POST", "/n
 def sim() -> Iterator[SimulatorThread]:
     with SimulatorThread(task_speed=0.02) as thread:
         yield thread
-
-
-@pytest.fixture(scope="module")
-def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    with token_api(sim) as client:
-        yield client
 
 
 def log(api: httpx.Client, upid: str) -> list[str]:
