@@ -36,6 +36,14 @@ def line_problem(line: Any) -> str | None:
     return None
 
 
+def family(line: str) -> str:
+    """The command and, for commands with actions, its action: `snapshot create`, `list`, `tasks log`."""
+    words = line.split()
+    if words[0] in ("snapshot", "backup", "disk", "tasks") and len(words) > 1 and not words[1].startswith("-"):
+        return f"{words[0]} {words[1]}"
+    return words[0]
+
+
 def highest_risk(lines: list[str]) -> str:
     """The highest risk class of the lines (read for none)."""
     return max((risk_of_line(x) for x in lines), key=ORDER.__getitem__, default=READ)
@@ -93,6 +101,8 @@ def main(argv: list[str]) -> int:
     print(f"{len(entries)} requests; scenario {doc.get('scenario')}")
     print("by category:", dict(sorted(Counter(e.get("category") for e in entries).items())))
     print("by risk:", dict(sorted(Counter(e.get("risk") for e in entries).items())))
+    families = Counter(family(line) for e in entries for line in e.get("commands") or [])
+    print("lines by command:", dict(sorted(families.items())))
     refused = sum(1 for e in entries if e.get("commands") == [])
     guarded = sum(1 for e in entries if e.get("forbidden"))
     destructive = sum(1 for e in entries if e.get("risk") == DESTRUCTIVE)
