@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmpc_tui.simulator.firewall import FirewallConfig
+
 GiB = 1024**3
 MiB = 1024**2
 
@@ -142,6 +144,7 @@ class Guest:
     pending_delete: dict[str, bool] = field(default_factory=dict)  # key -> force
     netin: int = 0
     netout: int = 0
+    firewall: FirewallConfig = field(default_factory=FirewallConfig)  # the guest's `<vmid>.fw`
 
     @property
     def name(self) -> str:
@@ -217,6 +220,7 @@ class Cluster:
         self.nodes: dict[str, Node] = {}
         self.storages: dict[str, Storage] = {}
         self.pools: dict[str, Pool] = {}
+        self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
         self.guests: dict[int, Guest] = {}
         self.volumes: dict[str, Volume] = {}
         self.tasks: dict[str, Task] = {}

@@ -175,3 +175,5 @@ from pmpc_tui.simulator.specs_snapshot import SNAPSHOT_PARAMS  # noqa: E402,I001
 ROUTE_PARAMS.update(SNAPSHOT_PARAMS)
 from pmpc_tui.simulator.specs_storage import STORAGE_FILE_PARAMS  # noqa: E402,I001  (download-url, upload, version)
 ROUTE_PARAMS.update(STORAGE_FILE_PARAMS)
+from pmpc_tui.simulator.specs_firewall import FIREWALL_PARAMS  # noqa: E402,I001  (cluster and guest firewall)
+ROUTE_PARAMS.update(FIREWALL_PARAMS)
