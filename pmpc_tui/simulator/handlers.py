@@ -510,7 +510,7 @@ async def _clone(call: Call, kind: str) -> str:
     if "description" in p:
         config["description"] = p["description"]
     config = normalize_guest_config(c, target, kind, config, fresh_identity=True)
-    clone = Guest(newid, kind, target, {**config, "lock": "clone"})
+    clone = Guest(newid, kind, target, {**config, "lock": "clone"}, firewall=copy.deepcopy(src.firewall))
     c.guests[newid] = clone
     src.config["lock"] = "clone"
 
