@@ -293,66 +293,84 @@ def listed(entries: list[dict[str, Any]], with_pos: bool = False) -> list[dict[s
 def verify_rule(entry: dict[str, Any], cluster: FirewallConfig, local: FirewallConfig | None,
                 env: str) -> dict[str, str]:
     """PVE's checks of a rule in its place (`cluster`, `group`, `vm`, `ct`); sets `ipversion` and the macro's
-    name. Returns the per-field errors (empty when the rule is fine)."""
+    name. Returns PVE's error, which names the first offending field (empty when the rule is fine)."""
     errors: dict[str, str] = {}
-    versions: set[int] = set()
+
+    def add(key: str, text: str) -> None:
+        errors.setdefault(key, text)
+
+    version: int | None = None
     kind, action = entry.get("type"), entry.get("action")
     if not kind:
-        errors["type"] = "missing property"
+        add("type", "missing property")
     if not action:
-        errors["action"] = "missing property"
+        add("action", "missing property")
     if kind in ("in", "out", "forward"):
         if action and action not in ("ACCEPT", "DROP", "REJECT"):
-            errors["action"] = f"unknown action '{action}'"
+            add("action", f"unknown action '{action}'")
+        if kind == "forward" and env in ("vm", "ct", "group"):
+            add("type", f"rule type 'forward' is not allowed in a {_PLACES[env]}")
     elif kind == "group":
         if env == "group":
-            errors["type"] = "security groups not allowed"
+            add("type", "security groups not allowed")
         elif action and not NAME_RE.match(action):
-            errors["action"] = "invalid characters in security group name"
+            add("action", "invalid characters in security group name")
         elif action and action not in cluster.groups:
-            errors["action"] = f"no such security group '{action}'"
-    if kind == "forward" and env in ("vm", "ct"):
-        errors["type"] = "rule type 'forward' not allowed here"
+            add("action", f"no such security group '{action}'")
     iface = entry.get("iface")
-    if iface and env in ("vm", "ct") and not re.fullmatch(r"net\d+", iface):
-        errors["iface"] = "value does not match the regex pattern 'net\\d+'"
+    if iface:
+        if env == "group":
+            add("type", "parameter -i not allowed for this rule type")
+        if env in ("vm", "ct") and not re.fullmatch(r"net\d+", iface):
+            add("iface", "value does not match the regex pattern 'net\\d+'")
     macro = entry.get("macro")
     if macro:
         if macro.lower() in _MACRO_BY_LOWER:
             entry["macro"] = _MACRO_BY_LOWER[macro.lower()]
         else:
-            errors["macro"] = f"unknown macro '{macro}'"
-    proto = entry.get("proto")
-    if entry.get("icmp-type") is not None and proto not in ("icmp", "icmpv6", "ipv6-icmp"):
-        errors["icmp-type"] = "proto must be 'icmp', 'icmpv6' or 'ipv6-icmp' when setting icmp-type"
-    if proto == "icmp":
-        versions.add(4)
-    elif proto in ("icmpv6", "ipv6-icmp"):
-        versions.add(6)
-    for key in ("dport", "sport"):
-        if entry.get(key):
-            if not proto:
-                errors["proto"] = f"missing property - '{key}' requires this property"
-            elif proto not in PORT_PROTOCOLS:
-                errors[key] = f"protocol '{proto}' does not support ports"
+            add("macro", f"unknown macro '{macro}'")
+    proto = entry.get("proto") or ""
+    versions = {"icmp": 4, "icmpv6": 6, "ipv6-icmp": 6}
+    version = versions.get(proto)
+    if entry.get("dport"):
+        if not proto:
+            add("proto", "missing property - 'dport' requires this property")
+        elif proto not in PORT_PROTOCOLS and proto not in ("icmp", "icmpv6"):  # PVE's ICMP special case
+            add("dport", f"protocol '{proto}' does not support ports")
+    icmp_type = entry.get("icmp-type")
+    if icmp_type:
+        if proto not in versions:
+            add("proto", "missing property - 'icmp-type' requires this property")
+        if entry.get("dport"):
+            add("icmp-type", "'icmp-type' cannot be specified together with 'dport'")
+        names = ICMP_TYPES if proto == "icmp" else ICMPV6_TYPES
+        if proto in versions and icmp_type not in names and not icmp_type.isdigit():
+            add("icmp-type", f"invalid icmp-type '{icmp_type}' for proto '{proto}'")
+    if entry.get("sport"):
+        if not proto:
+            add("proto", "missing property - 'sport' requires this property")
+        elif proto not in PORT_PROTOCOLS:
+            add("sport", f"protocol '{proto}' does not support ports")
     for key in ("source", "dest"):
         value = entry.get(key)
         if not value:
             continue
         problem = _reference_problem(value, cluster, local)
         if problem:
-            errors[key] = problem
+            add(key, problem)
             continue
         found = _address_list_version(value, cluster, local)
-        if found:
-            versions.add(found)
-    if len(versions) > 1:
-        errors["dest" if "dest" not in errors else "source"] = "mixed IPv4/IPv6 addresses not supported"
-    if len(versions) == 1:
-        entry["ipversion"] = versions.pop()
+        if found and version and found != version:
+            add(key, "detected mixed ipv4/ipv6 addresses in rule")
+        version = version or found
+    if version:
+        entry["ipversion"] = version
     else:
         entry.pop("ipversion", None)
-    return errors
+    return dict(list(errors.items())[:1])  # PVE stops at the first problem
+
+
+_PLACES = {"vm": "VM's firewall", "ct": "container's firewall", "group": "security group"}
 
 
 def _reference_problem(value: str, cluster: FirewallConfig, local: FirewallConfig | None) -> str | None:

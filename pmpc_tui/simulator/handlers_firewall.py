@@ -195,7 +195,7 @@ async def create_group(call: Call) -> None:
         _check_digest(digest_of([{k: v for k, v in e.items() if k != "digest"} for e in _group_list(fw)]),
                       p.get("digest"))
         if rename not in fw.groups:
-            raise _param_error({"group": f"Security group '{rename}' does not exist"})
+            raise _param_error({"group": f"Security group '{rename}' does not exists"})  # PVE's wording
         if group != rename and group in fw.groups:
             raise _param_error({"group": f"Security group '{group}' does already exist"})
         fw.groups[group] = fw.groups.pop(rename)
@@ -297,7 +297,7 @@ def _member(members: list[dict[str, Any]], cidr: str) -> dict[str, Any]:
     for entry in members:
         if entry["cidr"] == wanted:
             return entry
-    raise _err(500, "no such IP/Network")
+    raise _param_error({"cidr": "no such IP/Network"})
 
 
 def _register_ipsets(base: str, load: Loader) -> None:
@@ -317,7 +317,7 @@ def _register_ipsets(base: str, load: Loader) -> None:
             _check_digest(digest_of([{k: v for k, v in e.items() if k != "digest"} for e in _ipset_list(conf)]),
                           p.get("digest"))
             if rename not in conf.ipsets:
-                raise _param_error({"name": f"IPSet '{rename}' does not exist"})
+                raise _param_error({"name": f"IPSet '{rename}' does not exists"})  # PVE's wording
             if name != rename and name in conf.ipsets:
                 raise _param_error({"name": f"IPSet '{name}' does already exist"})
             conf.ipsets[name] = conf.ipsets.pop(rename)
@@ -333,9 +333,7 @@ def _register_ipsets(base: str, load: Loader) -> None:
     async def delete_ipset(call: Call) -> None:
         place = load(call, True)
         name = call.params["name"]
-        members = place.conf.ipsets.get(name)
-        if members is None:
-            return
+        members = _members(place, name)
         if members and not call.params.get("force"):
             raise _err(500, f"IPSet '{name}' is not empty")
         del place.conf.ipsets[name]

@@ -109,10 +109,14 @@ def test_a_rule_naming_what_does_not_exist_is_refused_and_nothing_changes(api: h
         ({"type": "in", "action": "ACCEPT", "macro": "NoSuchMacro"}, "macro", "unknown macro 'NoSuchMacro'"),
         ({"type": "in", "action": "ACCEPT", "dport": "22"}, "proto", "missing property - 'dport' requires this "
                                                                      "property"),
-        ({"type": "in", "action": "ACCEPT", "proto": "icmp", "dport": "22"}, "dport",
-         "protocol 'icmp' does not support ports"),
-        ({"type": "in", "action": "ACCEPT", "icmp-type": "echo-request"}, "icmp-type",
-         "proto must be 'icmp', 'icmpv6' or 'ipv6-icmp' when setting icmp-type"),
+        ({"type": "in", "action": "ACCEPT", "proto": "gre", "dport": "22"}, "dport",
+         "protocol 'gre' does not support ports"),
+        ({"type": "in", "action": "ACCEPT", "icmp-type": "echo-request"}, "proto",
+         "missing property - 'icmp-type' requires this property"),
+        ({"type": "in", "action": "ACCEPT", "proto": "icmp", "icmp-type": "neighbor-solicitation"}, "icmp-type",
+         "invalid icmp-type 'neighbor-solicitation' for proto 'icmp'"),
+        ({"type": "in", "action": "ACCEPT", "source": "10.0.0.1", "dest": "fe80::1"}, "dest",
+         "detected mixed ipv4/ipv6 addresses in rule"),
     ):
         assert errors(api.post("/cluster/firewall/rules", data=body)).get(field) == text, body
     assert data(api.get("/cluster/firewall/rules")) == before
@@ -227,10 +231,11 @@ def test_ip_set_members_follow_pve_rules(api: httpx.Client) -> None:
     data(api.put(f"{base}/office-hosts/10.20.0.7", data={"comment": "laser"}))
     changed = data(api.get(f"{base}/office-hosts/10.20.0.7"))
     assert changed["comment"] == "laser" and "nomatch" not in changed
-    assert message(api.get(f"{base}/office-hosts/10.99.0.1")) == "no such IP/Network\n"
+    assert errors(api.get(f"{base}/office-hosts/10.99.0.1")) == {"cidr": "no such IP/Network"}
     assert "is not empty" in message(api.delete(f"{base}/office-hosts"))
     data(api.delete(f"{base}/office-hosts", params={"force": 1}))
-    assert "no such IPSet" in message(api.get(f"{base}/office-hosts"))
+    assert message(api.get(f"{base}/office-hosts")) == "no such IPSet 'office-hosts'\n"
+    assert message(api.delete(f"{base}/office-hosts")) == "no such IPSet 'office-hosts'\n"
 
 
 def test_options_are_set_deleted_and_checked(api: httpx.Client) -> None:
