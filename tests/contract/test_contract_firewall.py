@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from contract_support import data, shape_problems
+from contract_support import data, finish, shape_problems
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -287,3 +287,17 @@ def test_the_auditor_reads_but_changes_nothing(auditor: httpx.Client) -> None:
     # the privilege is checked before the guest is looked up, as PVE's permission check runs first
     refused = auditor.put("/nodes/pve1/qemu/999/firewall/options", data={"enable": 1})
     assert refused.status_code == 403
+
+
+def test_a_clone_takes_its_sources_firewall_and_a_destroyed_guest_leaves_none(api: httpx.Client) -> None:
+    source = "/nodes/pve2/qemu/107"
+    data(api.post(f"{source}/firewall/aliases", data={"name": "rdp-clients", "cidr": "192.168.1.0/24"}))
+    data(api.put(f"{source}/firewall/options", data={"enable": 1}))
+    assert finish(api, data(api.post(f"{source}/clone", data={"newid": 170, "full": 1})))["exitstatus"] == "OK"
+    clone = "/nodes/pve2/qemu/170/firewall"
+    assert [a["name"] for a in data(api.get(f"{clone}/aliases"))] == ["rdp-clients"]
+    assert data(api.get(f"{clone}/options"))["enable"] == 1
+    data(api.delete(f"{clone}/aliases/rdp-clients"))  # the clone's firewall is its own
+    assert [a["name"] for a in data(api.get(f"{source}/firewall/aliases"))] == ["rdp-clients"]
+    assert finish(api, data(api.delete("/nodes/pve2/qemu/170")))["exitstatus"] == "OK"
+    assert "does not exist" in message(api.get(f"{clone}/options"))
