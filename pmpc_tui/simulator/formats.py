@@ -8,8 +8,6 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from pmpc_tui.simulator.firewall import FORMAT_CHECKS as FIREWALL_CHECKS
-
 # qemu-server's built-in x86_64 and aarch64 CPU models (CPUConfig.pm), plus the generic levels
 _CPU_MODEL_TEXT = """
 486 pentium pentium2 pentium3 coreduo core2duo Conroe Penryn Nehalem Nehalem-IBRS Westmere Westmere-IBRS
@@ -164,4 +162,3 @@ CHECKS = {
     "pve-storage-content": check_storage_content,
     "pve-storage-content-list": check_storage_content,
 }
-CHECKS.update(FIREWALL_CHECKS)  # addresses, ports, protocols and interfaces of firewall rules

@@ -220,13 +220,13 @@ class Cluster:
         self.nodes: dict[str, Node] = {}
         self.storages: dict[str, Storage] = {}
         self.pools: dict[str, Pool] = {}
-        self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
         self.guests: dict[int, Guest] = {}
         self.volumes: dict[str, Volume] = {}
         self.tasks: dict[str, Task] = {}
         self.task_order: list[str] = []
         self._pid = 100000 + self.rng.randrange(100000)
         self.mac_counter = self.rng.randrange(0x100000)
+        self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
 
     # --- lookups -----------------------------------------------------------------------------
     def guest(self, vmid: int, kind: str | None = None, node: str | None = None) -> Guest | None:

@@ -167,6 +167,8 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
 from pmpc_tui.simulator.specs_move import MOVE_PARAMS  # noqa: E402  (migrate, move_disk, move_volume)
 
 ROUTE_PARAMS.update(MOVE_PARAMS)
+from pmpc_tui.simulator.specs_firewall import FIREWALL_PARAMS  # noqa: E402,I001  (cluster and guest firewall)
+ROUTE_PARAMS.update(FIREWALL_PARAMS)
 
 from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump, backup volumes)
 
@@ -175,5 +177,3 @@ from pmpc_tui.simulator.specs_snapshot import SNAPSHOT_PARAMS  # noqa: E402,I001
 ROUTE_PARAMS.update(SNAPSHOT_PARAMS)
 from pmpc_tui.simulator.specs_storage import STORAGE_FILE_PARAMS  # noqa: E402,I001  (download-url, upload, version)
 ROUTE_PARAMS.update(STORAGE_FILE_PARAMS)
-from pmpc_tui.simulator.specs_firewall import FIREWALL_PARAMS  # noqa: E402,I001  (cluster and guest firewall)
-ROUTE_PARAMS.update(FIREWALL_PARAMS)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pmpc_tui.simulator.firewall import LOG_LEVELS
+from pmpc_tui.simulator.firewall import FORMAT_CHECKS, LOG_LEVELS
+from pmpc_tui.simulator.formats import CHECKS
 from pmpc_tui.simulator.params import NODE, VMID, B, E, I, P, S
+
+CHECKS.update(FORMAT_CHECKS)  # addresses, ports, protocols, interfaces: checked like every named format
 
 NAME_PATTERN = r"[A-Za-z][A-Za-z0-9\-\_]+"
 GROUP = P("string", optional=False, pattern=NAME_PATTERN, max_length=18, min_length=2)

@@ -163,7 +163,7 @@ def _send(client: httpx.Client, route: tuple[str, str], params: dict[str, str]) 
     path = template
     for name in path_names:
         value = params.get(name, PATH_VALUES.get(name, kind_vmid))
-        path = path.replace(f"{{{name}}}", quote(value, safe=""))  # a bad value such as "\x01 bad" travels escaped
+        path = path.replace(f"{{{name}}}", quote(value, safe=":@!/"))  # a pattern's bad value holds \x01
     rest = {k: v for k, v in params.items() if k not in path_names}
     if method in ("GET", "DELETE"):
         return client.request(method, path, params=rest)
