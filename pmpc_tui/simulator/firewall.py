@@ -266,7 +266,7 @@ class FirewallConfig:
         return entry
 
     def add_ipset(self, name: str, cidrs: tuple[str, ...] = (), comment: str | None = None) -> None:
-        self.ipsets[name] = [{"cidr": c} for c in cidrs]
+        self.ipsets[name] = [{"cidr": c} for c in sorted(cidrs)]
         if comment:
             self.ipset_comments[name] = comment
 

@@ -149,6 +149,7 @@ def _register_rules(base: str, find: Loader, rules_of: Callable[[Call, Place], l
         errors = verify_rule(entry, place.cluster, place.local, place.env)
         if errors:
             raise _param_error(errors)
+        entry.setdefault("enable", 1)  # a rule line without the `|` mark reads back enabled
         rules[pos] = entry
 
     @route("DELETE", base + "/{pos}")
@@ -190,7 +191,8 @@ async def list_groups(call: Call) -> list[dict[str, Any]]:
 async def create_group(call: Call) -> None:
     call.require("/", "Sys.Modify")
     fw, p = call.cluster.firewall, call.params
-    group, rename, comment = p["group"], p.get("rename"), p.get("comment")
+    # cluster.fw keeps the name as given, PVE reads it back lowercased: that is the name from then on
+    group, rename, comment = p["group"].lower(), p.get("rename"), p.get("comment")
     if rename:
         _check_digest(digest_of([{k: v for k, v in e.items() if k != "digest"} for e in _group_list(fw)]),
                       p.get("digest"))
@@ -204,7 +206,7 @@ async def create_group(call: Call) -> None:
             fw.group_comments[group] = comment if comment is not None else str(old)
         return
     if group in fw.groups:
-        raise _param_error({"group": f"Security group '{group}' already exists"})
+        raise _param_error({"group": f"Security group '{p['group']}' already exists"})
     fw.groups[group] = []
     if comment:
         fw.group_comments[group] = comment
@@ -312,7 +314,7 @@ def _register_ipsets(base: str, load: Loader) -> None:
     async def create_ipset(call: Call) -> None:
         place = load(call, True)
         conf, p = place.conf, call.params
-        name, rename, comment = p["name"], p.get("rename"), p.get("comment")
+        name, rename, comment = p["name"].lower(), p.get("rename"), p.get("comment")  # read back lowercased
         if rename:
             _check_digest(digest_of([{k: v for k, v in e.items() if k != "digest"} for e in _ipset_list(conf)]),
                           p.get("digest"))
@@ -326,7 +328,7 @@ def _register_ipsets(base: str, load: Loader) -> None:
                 conf.ipset_comments[name] = comment if comment is not None else str(old)
             return
         if name in conf.ipsets:
-            raise _param_error({"name": f"IPSet '{name}' already exists"})
+            raise _param_error({"name": f"IPSet '{p['name']}' already exists"})
         conf.add_ipset(name, comment=comment)
 
     @route("DELETE", base + "/ipset/{name}")
@@ -367,7 +369,8 @@ def _register_ipsets(base: str, load: Loader) -> None:
             entry["nomatch"] = 1
         if p.get("comment"):
             entry["comment"] = p["comment"]
-        members.insert(0, entry)
+        members.append(entry)
+        members.sort(key=lambda e: str(e["cidr"]))  # PVE writes an IP set's members sorted and reads them so
 
     @route("GET", base + "/ipset/{name}/{cidr}")
     async def get_member(call: Call) -> dict[str, Any]:

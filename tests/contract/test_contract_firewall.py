@@ -151,6 +151,8 @@ def test_a_new_rule_goes_first_disabled_unless_enabled_and_moveto_places_it(api:
     assert [r["comment"] for r in data(api.get(base))] == ["a", "c", "b"]
     data(api.put(f"{base}/1", data={"enable": 1, "delete": "comment"}))
     assert "comment" not in data(api.get(f"{base}/1")) and data(api.get(f"{base}/1"))["enable"] == 1
+    data(api.put(f"{base}/2", data={"delete": "enable"}))  # no `|` mark in the file: enabled when read back
+    assert data(api.get(f"{base}/2"))["enable"] == 1
     assert errors(api.put(f"{base}/1", data={"delete": "action"}))["delete"] == \
         "unable to delete required property 'action'"
 
@@ -184,7 +186,7 @@ def test_a_security_group_with_rules_or_in_use_cannot_be_deleted(api: httpx.Clie
 
 def test_a_security_group_is_created_once_and_renamed_with_its_rules(api: httpx.Client) -> None:
     groups = "/cluster/firewall/groups"
-    data(api.post(groups, data={"group": "mail", "comment": "Mail relay"}))
+    data(api.post(groups, data={"group": "Mail", "comment": "Mail relay"}))  # read back lowercased, as PVE does
     assert errors(api.post(groups, data={"group": "mail"}))["group"] == "Security group 'mail' already exists"
     data(api.post(f"{groups}/mail", data={"type": "in", "action": "ACCEPT", "macro": "smtp", "enable": 1}))
     assert data(api.get(f"{groups}/mail/0"))["macro"] == "SMTP"  # PVE stores the macro's own spelling
@@ -226,7 +228,7 @@ def test_ip_set_members_follow_pve_rules(api: httpx.Client) -> None:
         "address '10.20.0.0/24' already exists"
     assert "zero prefix" in errors(api.post(f"{base}/office-hosts", data={"cidr": "0.0.0.0/0"}))["cidr"]
     members = data(api.get(f"{base}/office-hosts"))
-    assert [m["cidr"] for m in members] == ["lan", "10.20.0.7", "10.20.0.0/24"]
+    assert [m["cidr"] for m in members] == ["10.20.0.0/24", "10.20.0.7", "lan"]  # cluster.fw holds them sorted
     assert members[1]["nomatch"] == 1 and members[1]["comment"] == "printer"
     data(api.put(f"{base}/office-hosts/10.20.0.7", data={"comment": "laser"}))
     changed = data(api.get(f"{base}/office-hosts/10.20.0.7"))
