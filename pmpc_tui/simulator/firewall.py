@@ -9,7 +9,7 @@ import hashlib
 import ipaddress
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\-_]+$")  # security groups, aliases and IP sets
@@ -254,6 +254,10 @@ class FirewallConfig:
     ipset_comments: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     group_comments: dict[str, str] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """The digest of the whole file: any change to it makes an earlier digest stale."""
+        return digest_of(asdict(self))
 
     def alias(self, name: str) -> dict[str, Any] | None:
         return self.aliases.get(name.lower())

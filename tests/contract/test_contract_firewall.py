@@ -248,7 +248,12 @@ def test_options_are_set_deleted_and_checked(api: httpx.Client) -> None:
     assert "log_ratelimit" in errors(api.put(base, data={"log_ratelimit": "rate=10/fortnight"}))
     assert "policy_in" in errors(api.put(base, data={"policy_in": "ALLOW"}))
     assert "detected modified configuration" in message(api.put(base, data={"enable": 0, "digest": stale}))
-    data(api.put(base, data={"delete": "log_ratelimit,ebtables"}))
+    fresh = data(api.get(base))["digest"]
+    data(api.post("/cluster/firewall/aliases", data={"name": "elsewhere", "cidr": "10.7.7.7"}))
+    assert "detected modified configuration" in message(api.put(base, data={"enable": 1, "digest": fresh})), \
+        "the options' digest is the whole cluster.fw's"
+    data(api.put(base, data={"delete": "log_ratelimit,ebtables", "enable": 5}))
+    assert data(api.get(base))["enable"] == 1
     assert "log_ratelimit" not in data(api.get(base)) and "ebtables" not in data(api.get(base))
     guest = "/nodes/pve3/lxc/205/firewall/options"
     data(api.put(guest, data={"enable": 1, "policy_in": "REJECT", "log_level_in": "info"}))
