@@ -404,6 +404,17 @@ def _address_list_version(value: str, cluster: FirewallConfig, local: FirewallCo
     return parse_address_list(value)
 
 
+def as_read_back(entry: dict[str, Any]) -> dict[str, Any]:
+    """A rule as PVE reads it back from its file: a security group rule keeps only its group, interface and
+    comment; a blank comment is not written."""
+    if entry.get("type") == "group":
+        for key in ("source", "dest", "proto", "dport", "sport", "log", "icmp-type", "macro", "ipversion"):
+            entry.pop(key, None)
+    if not str(entry.get("comment", "x")).strip():
+        entry.pop("comment")
+    return entry
+
+
 def group_in_use(name: str, cluster: FirewallConfig, guests: list[FirewallConfig]) -> bool:
     """Whether a rule of the cluster, of another group or of a guest refers to security group `name`."""
     lists = [cluster.rules, *(rules for g, rules in cluster.groups.items() if g != name),

@@ -20,6 +20,7 @@ from pmpc_tui.simulator.firewall import (
     MACROS,
     RULE_KEYS,
     FirewallConfig,
+    as_read_back,
     clean_cidr,
     digest_of,
     group_in_use,
@@ -126,7 +127,7 @@ def _register_rules(base: str, find: Loader, rules_of: Callable[[Call, Place], l
         if errors:
             raise _param_error(errors)
         entry.setdefault("enable", 0)  # PVE stores a rule created without `enable` disabled
-        rules.insert(0, entry)  # PVE puts a new rule first, whatever `pos` says
+        rules.insert(0, as_read_back(entry))  # PVE puts a new rule first, whatever `pos` says
 
     @route("PUT", base + "/{pos}")
     async def update_rule(call: Call) -> None:
@@ -150,7 +151,7 @@ def _register_rules(base: str, find: Loader, rules_of: Callable[[Call, Place], l
         if errors:
             raise _param_error(errors)
         entry.setdefault("enable", 1)  # a rule line without the `|` mark reads back enabled
-        rules[pos] = entry
+        rules[pos] = as_read_back(entry)
 
     @route("DELETE", base + "/{pos}")
     async def delete_rule(call: Call) -> None:

@@ -178,6 +178,9 @@ def test_a_security_group_with_rules_or_in_use_cannot_be_deleted(api: httpx.Clie
     data(api.post(groups, data={"group": "empty-used", "comment": "nothing yet"}))
     data(api.post("/nodes/pve1/qemu/106/firewall/rules", data={"type": "group", "action": "empty-used"}))
     assert "empty-used" in message(api.delete(f"{groups}/empty-used"))
+    data(api.put("/nodes/pve1/qemu/106/firewall/rules/0", data={"log": "info", "comment": " "}))
+    assert data(api.get("/nodes/pve1/qemu/106/firewall/rules/0")).keys() == \
+        {"type", "action", "enable", "pos", "digest"}  # a group rule's file line keeps neither
     data(api.delete("/nodes/pve1/qemu/106/firewall/rules/0"))
     data(api.delete(f"{groups}/empty-used"))
     assert "empty-used" not in {g["group"] for g in data(api.get(groups))}
