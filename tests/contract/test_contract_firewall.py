@@ -311,3 +311,22 @@ def test_a_clone_takes_its_sources_firewall_and_a_destroyed_guest_leaves_none(ap
     assert [a["name"] for a in data(api.get(f"{source}/firewall/aliases"))] == ["rdp-clients"]
     assert finish(api, data(api.delete("/nodes/pve2/qemu/170")))["exitstatus"] == "OK"
     assert "does not exist" in message(api.get(f"{clone}/options"))
+
+
+def test_references_are_scoped_and_filtered_by_type(api: httpx.Client) -> None:
+    guest = "/nodes/pve2/qemu/103/firewall"  # db-01 has its own `app-servers` IP set
+    assert data(api.get(f"{guest}/refs", params={"type": "ipset"})) == [
+        {"type": "ipset", "name": "blocklist", "ref": "+dc/blocklist", "scope": "dc", "comment": "Known scanners"},
+        {"type": "ipset", "name": "management", "ref": "+dc/management", "scope": "dc",
+         "comment": "Admin workstations"},
+        {"type": "ipset", "name": "app-servers", "ref": "+guest/app-servers", "scope": "guest", "comment": "Web tier"},
+    ]
+    assert {r["type"] for r in data(api.get("/cluster/firewall/refs", params={"type": "alias"}))} == {"alias"}
+    # a guest's own set is unknown to the cluster and to other guests, and `dc/` never means the guest's
+    assert "no such ipset 'app-servers'" in errors(api.post("/cluster/firewall/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+app-servers"}))["source"]
+    assert "no such ipset" in errors(api.post("/nodes/pve1/qemu/101/firewall/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+guest/app-servers"}))["source"]
+    assert "no such ipset" in errors(api.post(f"{guest}/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+dc/app-servers"}))["source"]
+    data(api.post(f"{guest}/rules", data={"type": "in", "action": "ACCEPT", "source": "+app-servers"}))
