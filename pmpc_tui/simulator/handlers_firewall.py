@@ -16,19 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.simulator.firewall import (
-    ALIAS_REF_RE,
-    MACROS,
-    RULE_KEYS,
     FirewallConfig,
     as_read_back,
-    clean_cidr,
-    digest_of,
     group_in_use,
-    ip_version,
     listed,
     move_rule,
     verify_rule,
 )
+from pmpc_tui.simulator.firewall_checks import ALIAS_REF_RE, MACROS, RULE_KEYS, clean_cidr, digest_of, ip_version
 from pmpc_tui.simulator.handlers import _err, _guest, route
 
 if TYPE_CHECKING:
@@ -46,6 +41,7 @@ class Place:
     cluster: FirewallConfig
     local: FirewallConfig | None  # the guest's own config (None at cluster level)
     env: str  # cluster, group, vm or ct
+
 
 Loader = Callable[["Call", bool], Place]  # (call, write): checks the caller's privilege, then finds the place
 
