@@ -120,10 +120,13 @@ def start_repository(ws: Workspace) -> str:
     if top is not None:
         return (f"inside the git repository {top}: proxmox-mpc commits there only with "
                 "`history: {autocommit: true}` in proxmox-mpc.yaml")
-    git.init(ws.root)
-    ws.state_dir.mkdir(parents=True, exist_ok=True)
-    (ws.state_dir / OWNED_MARK).write_text("made by proxmox-mpc init\n", encoding="utf-8")
-    commit_change(ws, "init", None)
+    try:
+        git.init(ws.root)
+        ws.state_dir.mkdir(parents=True, exist_ok=True)
+        (ws.state_dir / OWNED_MARK).write_text("made by proxmox-mpc init\n", encoding="utf-8")
+        commit_change(ws, "init", None)
+    except (PVEError, OSError) as exc:
+        return f"no history: {exc}"
     return "made it a git repository: every change proxmox-mpc writes is a commit (`proxmox-mpc history`)"
 
 
@@ -166,8 +169,8 @@ def message(command: str, guests: list[str], correlation_id: str, detail: str = 
 
 def _changed(top: Path, pathspecs: list[str]) -> list[str]:
     """Paths (relative to the repository) under `pathspecs` that differ from HEAD, ignored files left out."""
-    out = git.run(top, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
-                        "--pathspec-from-file=-", "--pathspec-file-nul"], stdin=git.nul_list(pathspecs)).stdout
+    out = git.run(top, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--",
+                        *pathspecs]).stdout  # git status reads no pathspec file
     return [entry[3:].decode("utf-8", "replace") for entry in out.split(b"\0") if len(entry) > 3]
 
 
