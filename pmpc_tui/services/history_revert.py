@@ -74,6 +74,7 @@ async def plan_against(ws: Workspace, db: Database, client: PVEClient, rev: str)
     finally:
         await asyncio.to_thread(shutil.rmtree, tmp, True)
     plan.errors = [e.replace(str(tmp), f"{rev}:") for e in plan.errors]
+    plan.workspace = str(ws.root)
     return plan
 
 

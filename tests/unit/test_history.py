@@ -63,7 +63,7 @@ def test_create_is_a_commit_naming_the_new_guest(imported_workspace: Path, capsy
     newest = history_json(ws, capsys, "--limit", "1")["commits"]
     assert len(newest) == 1
     assert newest[0]["command"] == "create" and newest[0]["guests"] == "vm 990"
-    assert "proxmox-mpc create: vm 990" == newest[0]["subject"]
+    assert newest[0]["subject"] == "proxmox-mpc create: vm 990"
 
 
 def test_history_show_prints_the_commit_with_its_diff(imported_workspace: Path,
