@@ -349,6 +349,25 @@ def list_history(ws: Workspace, limit: int = 20) -> History:
     return History(commits, uncommitted(ws))
 
 
+def working_diff(ws: Workspace) -> str:
+    """The uncommitted edits as a diff against the last commit, new files listed (secrets and state left out)."""
+    top = require_repository(ws)
+    prefix = workspace_prefix(ws, top)
+    has_head = git.run(top, ["rev-parse", "--verify", "-q", "HEAD"], check=False).returncode == 0
+    diff = git.text(top, ["diff", "--no-color", "--stat", "--patch", *(["HEAD"] if has_head else []), "--",
+                          prefix or "."]) if has_head else ""
+    kept = [u for u in uncommitted(ws) if u.state == "untracked"]
+    return diff + "".join(f"new file (not committed): {u.path}\n" for u in kept)
+
+
+def uncommitted_count(root: Path) -> int:
+    """How many workspace files differ from the last commit (0 outside a repository or without git)."""
+    try:
+        return len(uncommitted(Workspace.load(root)))
+    except (PVEError, OSError):
+        return 0
+
+
 def resolve(ws: Workspace, rev: str) -> str:
     """REV (a hash, HEAD~2, a tag …) → its full commit hash; a short error for anything else."""
     top = require_repository(ws)
