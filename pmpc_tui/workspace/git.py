@@ -17,6 +17,7 @@ from pathlib import Path
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import PVEError
 
+IDENTITY = ("GIT_AUTHOR_", "GIT_COMMITTER_")  # kept from the environment; any other GIT_* (GIT_DIR …) is not
 TIMEOUT = 300.0  # seconds: a commit of a large import on a slow disk
 
 
@@ -43,7 +44,7 @@ def require_git() -> None:
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k.startswith(IDENTITY)}
     env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat"})
     env.update(extra or {})
     return env
@@ -86,6 +87,8 @@ def init(path: Path) -> None:
 
 def identity(cwd: Path) -> dict[str, str]:
     """Author/committer environment when git has no user configured: the OS user at this host."""
+    if os.environ.get("GIT_AUTHOR_EMAIL"):
+        return {}
     done = run(cwd, ["config", "user.email"], check=False)
     if done.returncode == 0 and done.stdout.strip():
         return {}

@@ -49,7 +49,7 @@ class HistoryScreen(Screen[None]):
     AUTO_FOCUS = "#history-table"
     DEFAULT_CSS = """
     HistoryScreen Horizontal { height: 1fr; }
-    HistoryScreen #history-table { width: 45%; height: 1fr; }
+    HistoryScreen #history-table { width: 50%; height: 1fr; }
     HistoryScreen #history-diff { width: 1fr; height: 1fr; border-left: solid $primary; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "reload", "Reload"),
@@ -61,7 +61,7 @@ class HistoryScreen(Screen[None]):
             yield Static("reading the history…", id="history-summary")
             with Horizontal():
                 yield KeyedTable(COLUMNS, id="history-table")
-                yield RichLog(id="history-diff", wrap=False, markup=True, max_lines=5000)
+                yield RichLog(id="history-diff", wrap=False, markup=True, max_lines=5000, auto_scroll=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -134,6 +134,7 @@ class HistoryScreen(Screen[None]):
         log.clear()
         for line in text.splitlines():
             log.write(diff_markup(line))
+        log.scroll_home(animate=False)
 
 
 def watch_uncommitted(app: App[None], root: Path | None) -> None:
