@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import ValidationFailed
+from pmpc_tui.services.history import resolve
 
 COLUMNS = [("short", "REV", ""), ("date", "DATE", ""), ("author", "AUTHOR", ""), ("command", "COMMAND", ""),
            ("guests", "GUESTS", ""), ("correlation_id", "CID", ""), ("subject", "SUBJECT", "")]
 
 
 async def history(ctx: CommandContext, args: argparse.Namespace) -> Result:
-    import asyncio
-
     from pmpc_tui.commands.render import table
     from pmpc_tui.services.history import list_history, show
 
@@ -45,6 +45,7 @@ async def plan_against(ctx: CommandContext, args: argparse.Namespace) -> Result:
     if args.out or args.target:
         raise ValidationFailed("plan --against shows a revision's plan only", {"--against": "drop --out/--target"})
     ws = ctx.require_workspace()
+    await asyncio.to_thread(resolve, ws, args.against)  # a bad revision stops here: nothing is sent
     plan = await plan_revision(ws, await ctx.db(), await ctx.client(), args.against)
     text = f"applying the code of {args.against} would:\n" + render_plan(plan)
     code = ExitCode.ERROR if plan.errors else ExitCode.CHANGES if plan.has_changes else ExitCode.OK
@@ -56,6 +57,7 @@ async def revert(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.plan import render_plan
 
     ws = ctx.require_workspace()
+    await asyncio.to_thread(resolve, ws, args.rev)  # a bad revision stops here: nothing is sent
     done = await revert_code(ws, await ctx.db(), await ctx.client(), args.rev, dry_run=args.dry_run)
     short = done.rev[:12]
     if not done.files:
