@@ -360,9 +360,11 @@ COMMANDS: list[Command] = [
             examples=("destroy --dry-run", "destroy --target web-03")),
     Command("history", "the workspace's commits (each change proxmox-mpc wrote) and edits not yet committed",
             "pmpc_tui.commands.history_handlers:history", _history, needs_cluster=False,
+            risk=NEVER_FROM_LANGUAGE,  # the request model has no history phrasing yet (it would need retraining)
             examples=("history", "history --limit 5 -o json", "history show HEAD~1")),
     Command("revert", "restore the code of an earlier revision and show its plan (apply it afterwards)",
-            "pmpc_tui.commands.history_handlers:revert", _revert, risk=CHANGE,
+            "pmpc_tui.commands.history_handlers:revert", _revert,
+            risk=NEVER_FROM_LANGUAGE,  # rewrites the workspace's code: typed by a person, never proposed
             examples=("revert HEAD~1 --dry-run", "revert 3f2a9c1e")),
     Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
             "pmpc_tui.commands.plan_handlers:validate", _validate,
