@@ -103,3 +103,29 @@ def test_the_history_view_looks_as_accepted_at_80x24(snap_compare: Any, shared_s
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+async def test_a_save_in_the_editor_is_a_commit_naming_the_guest(sim: SimulatorThread, workspace: Path) -> None:
+    from textual.widgets import TextArea
+    from tui_support import editor_app
+
+    from pmpc_tui.tui.screens.editor import EditorScreen
+
+    path = workspace / "terraform" / "vm-101.tf"
+    app = editor_app(sim, workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_editor(app, pilot)
+        await pilot.press("7")
+        screen = app.screen
+        assert isinstance(screen, EditorScreen)
+        screen.open_file(path)
+        await settle_editor(app, pilot)
+        editor = screen.query_one("#editor", TextArea)
+        editor.load_text(editor.text.replace("dedicated = 2048", "dedicated = 3072", 1))
+        await pilot.press("ctrl+s")
+        await settle_until(app, pilot, lambda: "3072" in path.read_text())
+    log = subprocess.run(["git", "log", "-1", "--format=%s%n%b", "--name-only"], cwd=workspace, capture_output=True,
+                         text=True, check=True).stdout
+    assert log.startswith("proxmox-mpc edit: vm 101") and "terraform/vm-101.tf" in log
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=workspace, capture_output=True, text=True).stdout
+    assert status == ""
