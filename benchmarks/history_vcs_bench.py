@@ -2,6 +2,9 @@
 listing the history, each timed as the processes a user's command would run (median of 3 runs).
 
     python benchmarks/history_vcs_bench.py [--python PYTHON_WITH_DULWICH]
+
+Run with the project's .venv python (dulwich from --python, or installed in it), it also times proxmox-mpc's
+own commit of the import (staging only what changed, the secret scan) and `proxmox-mpc history` as a process.
 """
 
 from __future__ import annotations
@@ -37,6 +40,33 @@ for n, entry in enumerate(repo.get_walker(max_entries=50)):
 """
 
 
+OURS_COMMIT = """
+import sys, time
+from pathlib import Path
+from pmpc_tui.services.history import commit_change, start_repository
+from pmpc_tui.workspace.config import Workspace, WorkspaceConfig
+ws = Workspace(Path(sys.argv[1]), WorkspaceConfig())
+if sys.argv[2] == "init":
+    ws.save()
+    start_repository(ws)
+else:
+    commit_change(ws, "import", None)
+"""
+
+
+def ours(python: str, out: dict[str, list[float]]) -> None:
+    """proxmox-mpc's own path: its commit of the import (secret scan included) and `proxmox-mpc history`."""
+    cli = str(Path(python).parent / "proxmox-mpc")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "ws"
+        root.mkdir()
+        workspace(root, 0)
+        out["ours first"].append(timed([python, "-c", OURS_COMMIT, str(root), "init"], cwd=root))
+        workspace(root, 1)
+        out["ours second"].append(timed([python, "-c", OURS_COMMIT, str(root), "import"], cwd=root))
+        out["ours history"].append(timed([cli, "history", "--limit", "50"], cwd=root))
+
+
 def workspace(root: Path, generation: int) -> None:
     (root / "terraform").mkdir(parents=True, exist_ok=True)
     for vmid in range(100, 100 + FILES):
@@ -54,7 +84,8 @@ def timed(*commands: list[str], cwd: Path) -> float:
 
 def measure(python: str) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {k: [] for k in ("git first", "git second", "git log", "dulwich first",
-                                                  "dulwich second", "dulwich log", "python start")}
+                                                  "dulwich second", "dulwich log", "python start", "ours first",
+                                                  "ours second", "ours history")}
     for _ in range(3):
         with tempfile.TemporaryDirectory() as tmp:
             a, b = Path(tmp) / "git", Path(tmp) / "dulwich"
@@ -71,6 +102,8 @@ def measure(python: str) -> dict[str, list[float]]:
                                         ["git", "status", "--porcelain"], cwd=a))
             out["dulwich log"].append(timed([python, "-c", DULWICH_LOG, str(b)], cwd=b))
             out["python start"].append(timed([python, "-c", "import dulwich.repo"], cwd=b))
+        if Path(sys.executable).with_name("proxmox-mpc").exists():  # run with the project's .venv python
+            ours(sys.executable, out)
     return out
 
 
@@ -82,6 +115,8 @@ def main() -> int:
         print("git is not installed")
         return 1
     for name, runs in measure(args.python).items():
+        if not runs:
+            continue
         print(f"{name:16} median {statistics.median(runs) * 1000:7.0f} ms  runs " +
               ", ".join(f"{r * 1000:.0f}" for r in runs))
     return 0
