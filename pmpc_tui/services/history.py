@@ -140,6 +140,11 @@ def never_staged(path: str) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in NEVER_STAGED if "/" not in pattern)
 
 
+def _local_state(path: str) -> bool:
+    parts = path.split("/")
+    return STATE_DIRNAME in parts[:-1] or ".terraform" in parts[:-1]
+
+
 def holds_secret(file: Path) -> bool:
     """True when the file's text looks like it holds a secret (a private key, a token, a literal password)."""
     try:
@@ -190,11 +195,12 @@ def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: 
     if not specs:
         return None
     candidates = _changed(top, specs)
-    refused = [p for p in candidates
-               if never_staged(p[len(prefix):]) or ((top / p).is_file() and holds_secret(top / p))]
-    chosen = [p for p in candidates if p not in refused]
+    local = [p for p in candidates if _local_state(p[len(prefix):])]  # never staged, nothing to say
+    refused = [p for p in candidates if p not in local
+               and (never_staged(p[len(prefix):]) or ((top / p).is_file() and holds_secret(top / p)))]
+    chosen = [p for p in candidates if p not in refused and p not in local]
     for path in refused:
-        log.warning("history: not committed, it looks like a secret or local state: %s", path)
+        log.warning("history: not committed, it looks like a secret: %s", path)
     if not chosen:
         return None
     stdin = git.nul_list(chosen)
