@@ -115,7 +115,8 @@ def autocommit(ws: Workspace) -> bool:
 def start_repository(ws: Workspace) -> str:
     """For `init`: make the workspace a repository unless it is inside one; commit its files. Says what it did."""
     if not git.git_available():
-        return "no history: git is not installed (sudo apt-get install git, then `git init` in the workspace)"
+        return ("no history: git is not installed (sudo apt-get install git; then `git init` in the workspace and "
+                "set `history: {autocommit: true}` in proxmox-mpc.yaml)")
     top = repo_root(ws)
     if top is not None:
         return (f"inside the git repository {top}: proxmox-mpc commits there only with "
@@ -208,7 +209,7 @@ def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: 
     touched = guests if guests is not None else guests_of(chosen)
     cid = correlation_id.get()
     text = message(command, touched, cid, detail)
-    git.run(top, ["commit", "-q", "--no-verify", "-m", text, "--pathspec-from-file=-", "--pathspec-file-nul"],
+    git.run(top, ["commit", "-q", "-m", text, "--pathspec-from-file=-", "--pathspec-file-nul"],
             stdin=stdin, extra_env=git.identity(top))
     rev = git.text(top, ["rev-parse", "HEAD"]).strip()
     return Commit(rev, rev[:12], "", "", text.splitlines()[0], command, ", ".join(touched), cid,
@@ -312,7 +313,8 @@ def require_repository(ws: Workspace) -> Path:
     top = repo_root(ws)
     if top is None:
         raise WorkspaceError(f"{ws.root} is not in a git repository, so it has no history",
-                             "Run `git init` there (new workspaces made with `proxmox-mpc init` are repositories).")
+                             "Run `git init` there and set `history: {autocommit: true}` in proxmox-mpc.yaml "
+                             "(workspaces made by `proxmox-mpc init` are repositories already).")
     return top
 
 
