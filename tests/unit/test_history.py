@@ -137,3 +137,45 @@ def test_without_git_history_says_so_plainly(imported_workspace: Path, monkeypat
     assert run_cli(imported_workspace, "history") == 1
     err = capsys.readouterr().err
     assert "git is not installed" in err and "apt-get install git" in err
+
+
+def test_autocommit_false_stops_commits_even_in_the_repository_init_made(imported_workspace: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    ws = imported_workspace
+    config = ws / "proxmox-mpc.yaml"
+    config.write_text(config.read_text() + "history:\n  autocommit: false\n")
+    git(ws, "commit", "-qam", "turn autocommit off")
+    assert run_cli(ws, "create", "vm", "--name", "web-09", "--vmid", "990", "--node", "pve1") == 0
+    assert git(ws, "log", "-1", "--format=%s").strip() == "turn autocommit off"
+    found = history_json(ws, capsys)
+    assert {"path": "terraform/vm-990.tf", "state": "untracked"} in found["uncommitted"]
+
+
+def test_history_speaks_yaml_and_a_bad_history_setting_names_the_file(imported_workspace: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    ws = imported_workspace
+    capsys.readouterr()
+    assert run_cli(ws, "history", "-o", "yaml", "--limit", "1") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("commits:") and "command: import" in out and "uncommitted: []" in out
+    config = ws / "proxmox-mpc.yaml"
+    config.write_text(config.read_text() + "history:\n  autocommit: sometimes\n")
+    assert run_cli(ws, "history") == 65
+    assert "proxmox-mpc.yaml: 'history' must be a mapping" in capsys.readouterr().err
+
+
+def test_an_apply_summary_hides_values_of_secret_keys() -> None:
+    from pmpc_tui.services.apply import ApplyResult, StepResult
+    from pmpc_tui.services.changes import AttributeChange
+    from pmpc_tui.services.history import apply_summary
+    from pmpc_tui.services.plan import Plan, ResourceChange
+
+    change = ResourceChange("proxmox_virtual_environment_vm.web_01", "qemu", 101, "web-01", "pve1", "update",
+                            [AttributeChange("cipassword", "old-secret", "new-secret"), AttributeChange("cores", 2, 4)])
+    result = ApplyResult(7, [StepResult(change.address, 101, "update", True, "updated")])
+    summary = apply_summary(Plan(workspace="/ws", resources=[change]), result, "alice", "3f2a9c1e", "2026-01-02")
+    attributes = summary["changes"][0]["attributes"]
+    assert attributes == [{"key": "cipassword", "before": "(hidden)", "after": "(hidden)"},
+                          {"key": "cores", "before": 2, "after": 4}]
+    assert "secret" not in json.dumps(summary)
+    assert summary["user"] == "alice" and summary["correlation_id"] == "3f2a9c1e" and summary["run"] == 7
