@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.stamp-dev
 # pytest-xdist workers for `make unit`: CI has 2 cores (`make unit WORKERS=auto` uses every core, WORKERS=0 runs serially)
 WORKERS ?= 2
 
-.PHONY: demo test lint imports typecheck browser unit bench clean nl-model
+.PHONY: demo test lint imports typecheck browser git-tool unit bench clean nl-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,17 @@ browser:
 		echo "installing Debian's chromium for the browser test"; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-test: lint imports typecheck browser unit
+# workspace history runs the git command line (chosen over dulwich by measurement: benchmarks/history_vcs_bench.py);
+# installed with apt when missing, as chromium is
+git-tool:
+	@command -v git >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+			echo "git is missing and apt needs root: sudo apt-get install git (the history tests skip)"; \
+			exit 0; fi; \
+		echo "installing git for workspace history"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq git; }
+
+test: lint imports typecheck browser git-tool unit
 
 # every script runs the CLI as a user does (a process per command, its own simulator), prints the
 # baseline and each ratio of the same run, and exits non-zero when a goal fails; all run, then any failure fails

@@ -30,6 +30,8 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
     where = result.workspace.root
     lines = [f"created workspace {where}" + (f" (profile '{profile.name}')" if profile else " (no profile yet)")]
     lines += [f"  {path}" for path in result.created]
+    if result.history:
+        lines.append(result.history)
     lines.append(f"next: cd {where} && proxmox-mpc import")
     return Result(data=result.as_dict(), message="\n".join(lines))
 

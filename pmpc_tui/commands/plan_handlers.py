@@ -13,6 +13,9 @@ from pmpc_tui.exit_codes import ExitCode
 async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.plan import make_plan, render_plan
 
+    if getattr(args, "against", None) is not None:  # a revision's code, in a temporary folder
+        from pmpc_tui.commands.history_handlers import plan_against
+        return await plan_against(ctx, args)
     ws = ctx.require_workspace()
     result = await make_plan(ws, await ctx.db(), await ctx.client(), set(args.target or []) or None)
     if args.out:

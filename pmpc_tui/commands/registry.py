@@ -178,6 +178,7 @@ def _plan(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target", action="append", metavar="ADDR",
                    help="only this resource (address, VMID or name); repeat for more")
     p.add_argument("--out", metavar="FILE", help="save the plan as JSON, for `apply FILE`")
+    p.add_argument("--against", metavar="REV", help="plan the code of this revision (see `history`) instead")
 
 
 def _apply(p: argparse.ArgumentParser) -> None:
@@ -265,6 +266,17 @@ def _init(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gateway", help="default IPv4 gateway for static addresses")
 
 
+def _history(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    p.add_argument("rev", nargs="?", metavar="REV", help="show: the commit (hash, HEAD~1, …)")
+    p.add_argument("--limit", type=whole_number, default=20, help="at most this many commits (newest)")
+
+
+def _revert(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rev", metavar="REV", help="the revision whose code to restore (see `history`)")
+    p.add_argument("--dry-run", action="store_true", help="show the files and the plan; write nothing")
+
+
 def _import(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     force = p.add_mutually_exclusive_group()
@@ -338,13 +350,22 @@ COMMANDS: list[Command] = [
                       ".tar.zst --ip 192.168.1.70/24 --gw 192.168.1.1")),
     Command("plan", "show what applying the workspace's code would change (exit code 2 when something would)",
             "pmpc_tui.commands.plan_handlers:plan", _plan,
-            examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan")),
+            examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan",
+                      "plan --against HEAD~1")),
     Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
             "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True, risk=DESTRUCTIVE,  # a plan may delete
             examples=("apply", "apply web.plan", "apply --auto-approve", "apply -y --allow-destroy", "apply --resume")),
     Command("destroy", "delete every guest the workspace's code declares (you type the workspace name)",
             "pmpc_tui.commands.plan_handlers:destroy", _destroy, mutates=True, risk=DESTRUCTIVE,
             examples=("destroy --dry-run", "destroy --target web-03")),
+    Command("history", "the workspace's commits (each change proxmox-mpc wrote) and edits not yet committed",
+            "pmpc_tui.commands.history_handlers:history", _history, needs_cluster=False,
+            risk=NEVER_FROM_LANGUAGE,  # the request model has no history phrasing yet (it would need retraining)
+            examples=("history", "history --limit 5 -o json", "history show HEAD~1")),
+    Command("revert", "restore the code of an earlier revision and show its plan (apply it afterwards)",
+            "pmpc_tui.commands.history_handlers:revert", _revert,
+            risk=NEVER_FROM_LANGUAGE,  # rewrites the workspace's code: typed by a person, never proposed
+            examples=("revert HEAD~1 --dry-run", "revert 3f2a9c1e")),
     Command("validate", "check the workspace's code: syntax, arguments, duplicates, nodes/storage/bridges, fit",
             "pmpc_tui.commands.plan_handlers:validate", _validate,
             examples=("validate", "validate -o json", "validate --offline")),

@@ -116,7 +116,7 @@ def parse_line(line: str) -> ParsedLine:
         return ParsedLine("empty")
     head = words[0]
     name = head[1:] if head.startswith("/") else head
-    if name in META_COMMANDS:
+    if name in META_COMMANDS and (head.startswith("/") or name not in BY_NAME):  # `/history`: the typed lines
         return ParsedLine("meta", meta=META_COMMANDS[name], words=words[1:])
     command = BY_NAME.get(name)
     if command is None:

@@ -30,7 +30,7 @@ from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
-from pmpc_tui.services import events
+from pmpc_tui.services import events, history
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.services.validate import require_valid
@@ -551,6 +551,7 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
         await _set_run(db, run_id, status=status, finished_at=utcnow(), summary=result.summary())
         events.publish("apply.finished", lambda: {"run_id": run_id, "status": status, "done": len(result.steps) - len(
             result.failed), "failed": len(result.failed), "summary": result.summary()}, client=client)
+        await history.record_apply(ws, plan, result)  # history/applies/<time>.json, committed
         return result
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmpc_tui.config.files import atomic_write
+from pmpc_tui.services import history
 
 STATE_DIR = ".proxmox-mpc"
 DRAFTS = f"{STATE_DIR}/drafts"
@@ -90,6 +91,7 @@ def save_file(root: Path, path: Path, text: str) -> list[Problem]:
     problems = validate_text(path, text)
     atomic_write(path, text)
     clear_draft(root, path)
+    history.record_edit(root, path)  # a commit, where proxmox-mpc commits
     return problems
 
 

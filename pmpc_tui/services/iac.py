@@ -28,6 +28,7 @@ from pmpc_tui.iac.terraform import (
     scan_guest_resources,
 )
 from pmpc_tui.pve.errors import NotFound, PVEError, ValidationFailed
+from pmpc_tui.services import history
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
 from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
@@ -309,6 +310,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError(str(exc)) from None
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    await history.record_outcomes(ws, "import", outcomes, dry_run)  # a commit naming the command and guests
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
     planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
@@ -328,6 +330,7 @@ async def _import_only(ws: Workspace, guests: list[GuestState], profile: Profile
     """`import --guest`: regenerate just those guests' Terraform files (inventory and other files untouched)."""
     chosen = only_guests(guests, only)
     outcomes, mapped, _ = await asyncio.to_thread(_write_terraform, ws, chosen, profile, force, dry_run, merge)
+    await history.record_outcomes(ws, "import", outcomes, dry_run)
     return ImportResult(
         vms=sum(g.kind == "qemu" for g in chosen), containers=sum(g.kind == "lxc" for g in chosen),
         files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
@@ -685,6 +688,7 @@ async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: b
                                 dry_run=dry_run)
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    await history.record_outcomes(ws, "create", outcomes, dry_run)
     rtype = VM_TYPE if spec.kind == "qemu" else CT_TYPE
     return CreateResult(kind=spec.kind, vmid=resolved["vmid"], name=resolved["name"], node=resolved["node"],
                         address=f"{rtype}.{label}", files=outcomes, dry_run=dry_run, text=text)

@@ -48,10 +48,11 @@ class InitResult:
 
     workspace: Workspace
     created: list[str]
+    history: str = ""  # whether it became a git repository (see services/history.py)
 
     def as_dict(self) -> dict[str, object]:
         return {"root": str(self.workspace.root), "created": self.created,
-                "profile": self.workspace.config.profile}
+                "profile": self.workspace.config.profile, "history": self.history}
 
 
 def static_files(ws: Workspace, profile: Profile | None) -> dict[str, str]:
@@ -115,4 +116,6 @@ def _init(options: InitOptions, profile: Profile | None) -> InitResult:
     created.extend(o.path for o in outcomes if o.action == "created")
     ws.save()  # last: a half-made directory is not yet a workspace
     created.insert(0, WORKSPACE_FILE)
-    return InitResult(ws, created)
+    from pmpc_tui.services.history import start_repository
+
+    return InitResult(ws, created, start_repository(ws))

@@ -87,6 +87,7 @@ class ProxmoxApp(App[None]):
         "console": _screen("pmpc_tui.tui.screens.console", "ConsoleScreen"),
         "plan": _screen("pmpc_tui.tui.screens.plan", "PlanScreen"),
         "health": _screen("pmpc_tui.tui.screens.health", "HealthScreen"),
+        "history": _screen("pmpc_tui.tui.screens.history", "HistoryScreen"),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
@@ -157,6 +158,8 @@ class ProxmoxApp(App[None]):
         self.refresh_data()  # each refresh schedules the next one when it finishes
         if self.workspace_root is not None:
             self.report_unfinished_apply()
+            from pmpc_tui.tui.screens.history import watch_uncommitted
+            watch_uncommitted(self, self.workspace_root)  # the header shows edits made outside proxmox-mpc
 
     def _connected(self, result: Connected | None) -> None:
         """The first-run screen connected (or started the demo)."""

@@ -27,6 +27,8 @@ VIEWS: tuple[View, ...] = (
     View("editor", "7", "IaC editor", ("editor", "iac", "code", "edit"), "the workspace's Terraform and Ansible"),
     View("plan", "9", "Plan", ("plan", "apply", "diff", "drift"), "what applying the code would change; apply it"),
     View("health", "0", "Health", ("health", "status", "doctor"), "API, credentials, database, tools, cluster"),
+    View("history", "H", "History", ("history", "hist", "commits", "git"),
+         "the workspace's commits with their diffs, and edits not yet committed"),
     View("console", "8", "Console", ("console", "repl", "shell", "cli"), "run any command (the REPL, full screen)"),
 )
 BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}

@@ -50,6 +50,7 @@ class WorkspaceConfig:
     provider_version: str = PROVIDER_VERSION
     version: int = 1
     webhooks: list[WebhookConfig] = field(default_factory=list)  # outgoing webhooks (`serve`)
+    autocommit: bool | None = None  # `history.autocommit`: None = only in the repository init made
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": self.version, "profile": self.profile,
@@ -57,6 +58,8 @@ class WorkspaceConfig:
                                 "terraform": {"provider_version": self.provider_version}}
         if self.webhooks:
             data["webhooks"] = [hook.to_dict() for hook in self.webhooks]
+        if self.autocommit is not None:
+            data["history"] = {"autocommit": self.autocommit}
         return data
 
     @classmethod
@@ -81,9 +84,14 @@ class WorkspaceConfig:
             webhooks = parse_webhooks(data.get("webhooks"), WORKSPACE_FILE)
         except ValueError as exc:
             raise WorkspaceFileUnreadable(str(exc)) from None
+        history = data.get("history") or {}
+        autocommit = history.get("autocommit") if isinstance(history, dict) else None
+        if not isinstance(history, dict) or not isinstance(autocommit, bool | None):
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'history' must be a mapping such as "
+                                          "'history: {autocommit: true}'")
         return cls(profile=data.get("profile"), defaults=Defaults(**raw),
                    provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version,
-                   webhooks=webhooks)
+                   webhooks=webhooks, autocommit=autocommit)
 
 
 @dataclass

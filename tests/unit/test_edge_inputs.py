@@ -86,6 +86,13 @@ def _cases() -> list[tuple[str, list[str]]]:
     for plan_file in ("/dev/zero", "/nonexistent.plan", "/", "proxmox-mpc.yaml", "huge.plan", "old.plan",
                       "list.plan", ""):
         add(("apply", ["apply", plan_file, "-y"]))
+    for argv in (["history", "show"], ["history", "show", "HEAD;rm"], ["history", "--limit", "0"],
+                 ["history", "list", "HEAD"], ["history", "forget"], ["history", "show", "a..b"]):
+        add(("history", argv))
+    for rev in ("$(id)", "-x", "", "a" * 300, "HEAD..main"):
+        add(("revert", ["revert", rev]))
+        add(("plan", ["plan", "--against", rev]))
+    add(("plan", ["plan", "--against", "HEAD", "--out", "x.plan"]))
     add(("validate", ["validate", "extra"]))
     add(("drift", ["drift", "--all"]))
     add(("test", ["test", "extra"]))

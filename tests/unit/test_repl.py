@@ -86,6 +86,13 @@ def test_meta_commands_can_be_registered() -> None:
         del META_COMMANDS["plan"]
 
 
+def test_history_runs_the_workspace_history_and_slash_history_the_typed_lines() -> None:
+    parsed = parse_line("history show HEAD")
+    assert parsed.kind == "command" and parsed.command is not None and parsed.command.name == "history"
+    parsed = parse_line("/history")
+    assert parsed.kind == "meta" and parsed.meta is not None and parsed.meta.name == "history"
+
+
 def test_completes_commands_and_slash_commands() -> None:
     assert complete("st") == ["start", "stop", "storage"]
     assert complete("desc") == ["describe"]
