@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from pmpc_tui.simulator.backupvol import seed_backups
-from pmpc_tui.simulator.scenario_config import homelab_config, large_config
 from pmpc_tui.simulator.model import (
     Cluster,
     GiB,
@@ -19,6 +18,7 @@ from pmpc_tui.simulator.model import (
     format_size,
     normalize_tags,
 )
+from pmpc_tui.simulator.scenario_config import homelab_config, large_config
 
 SCENARIOS = ("homelab", "large")
 
