@@ -2,8 +2,9 @@
 
 A job holds vzdump's options plus `schedule` (a calendar event; the old `starttime`/`dow` pair is turned
 into one), `enabled`, `comment` and `repeat-missed`. It selects guests by `vmid`, `all` (with `exclude`) or
-`pool`; the list shows each job's `next-run`. Checks that PVE makes inside its config lock come back as
-plain 500 errors wrapped in the lock's message, as they do from PVE.
+`pool`; the list shows each job's `next-run`. Parameter checks that PVE makes inside its config lock come
+back as 500 errors whose message is the stringified 400 (`400 Parameter verification failed.\nvmid: …`),
+because PVE's job code re-raises them with `die "$@"`.
 """
 
 from __future__ import annotations
@@ -33,11 +34,6 @@ _QEMU_ORDER = ("ide", "sata", "scsi", "virtio", "efidisk", "tpmstate")
 
 def _split(text: str) -> list[str]:
     return [item for item in re.split(r"[,;\0\s]+", text) if item]
-
-
-def _locked(*files: str) -> str:
-    """The prefix PVE puts on a plain error raised inside cfs-locked sections."""
-    return "".join(f"error during cfs-locked 'file-{f.replace('.', '_')}' operation: " for f in files)
 
 
 def _param_error(errors: dict[str, str]) -> Exception:
@@ -189,7 +185,7 @@ async def create_backup_job(call: Call) -> None:
     jobid = params.pop("id", None) or str(uuid.uuid4())
     jobs = call.cluster.backup_jobs
     if jobid in jobs:
-        raise _err(500, f"{_locked('jobs.cfg')}Job '{jobid}' already exists")
+        raise _err(500, f"Job '{jobid}' already exists")
     errors = _verify(params, check_missing=True)
     if errors:
         raise _err(500, _stringified(errors))
@@ -205,19 +201,18 @@ async def update_backup_job(call: Call) -> None:
     _check_permissions(call, params)
     _check_pool(call, params)
     _schedule(params, required=False)
-    locked = _locked("vzdump.cron", "jobs.cfg")
     if not params and not delete:
-        raise _err(500, f"{locked}no options specified")
+        raise _err(500, "no options specified")
     errors = _verify(params, check_missing=False)
-    if errors:  # a parameter exception leaves the inner lock unchanged and is made text by the outer one
-        raise _err(500, _locked("vzdump.cron") + _stringified(errors))
+    if errors:
+        raise _err(500, _stringified(errors))
     job = call.cluster.backup_jobs.get(call.params["id"])
     if job is None:
-        raise _err(500, f"{locked}no such vzdump job")
+        raise _err(500, "no such vzdump job")
     updated = dict(job)
     for key in delete:
         if key not in _OPTION_NAMES and key not in DELETABLE_EXTRA:
-            raise _err(500, _locked("vzdump.cron") + _stringified({"delete": f"unknown option '{key}'"}))
+            raise _err(500, _stringified({"delete": f"unknown option '{key}'"}))
         updated.pop(key, None)
     updated.update(params)
     if updated.get("exclude") is not None and not updated.get("pool"):
@@ -233,7 +228,7 @@ async def update_backup_job(call: Call) -> None:
             updated.pop(key, None)
     errors = _verify(updated, check_missing=True)
     if errors:
-        raise _err(500, _locked("vzdump.cron") + _stringified(errors))
+        raise _err(500, _stringified(errors))
     job.clear()
     job.update(updated)
 
@@ -243,7 +238,7 @@ async def delete_backup_job(call: Call) -> None:
     call.require("/", "Sys.Modify")
     jobid = call.params["id"]
     if call.cluster.backup_jobs.pop(jobid, None) is None:
-        raise _err(500, _locked("vzdump.cron") + _stringified({"id": f"No such job '{jobid}'"}))
+        raise _err(500, _stringified({"id": f"No such job '{jobid}'"}))
 
 
 # --- included volumes -----------------------------------------------------------------------------------

@@ -111,8 +111,8 @@ async def update_pool(call: Call) -> None:
         _update(call, pool)
     except _Refused as exc:
         raise _err(500, f"update pools failed: {exc}") from None
-    except ApiError as exc:  # a privilege check inside PVE's config lock turns into a plain error
-        raise _err(500, f"update pools failed: {exc.message}") from None
+    except ApiError as exc:  # a privilege check inside PVE's config lock turns into text with its code
+        raise _err(500, f"update pools failed: {exc.status} {exc.message}") from None
 
 
 @route("PUT", "/pools/{poolid}")
