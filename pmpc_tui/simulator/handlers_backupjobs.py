@@ -47,7 +47,7 @@ def _stringified(errors: dict[str, str]) -> str:
 
 # --- option checks ---------------------------------------------------------------------------------
 def _check_requires(params: dict[str, Any]) -> None:
-    errors = {needed: f"missing property - '{name}' requires this property"
+    errors = {needed: f"missing property required by '{name}'"
               for name, needed in REQUIRES.items() if name in params and needed not in params}
     if errors:
         raise _param_error(errors)

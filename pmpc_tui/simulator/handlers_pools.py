@@ -65,7 +65,7 @@ async def list_pools(call: Call) -> list[dict[str, Any]]:
         return [_pool_info(call, poolid)]
     if call.params.get("type") is not None:
         raise _err(400, "Parameter verification failed.",
-                   {"poolid": "missing property - 'type' requires this property"})
+                   {"poolid": "missing property required by 'type'"})
     out = []
     for pid, pool in sorted(call.cluster.pools.items()):
         if call.can(f"/pool/{pid}", "Pool.Audit"):

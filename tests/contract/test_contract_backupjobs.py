@@ -105,7 +105,7 @@ def test_errors_raised_inside_pves_config_lock_come_back_as_it_words_them(api: h
     missing_pool = api.post("/cluster/backup", data={"schedule": "02:00", "pool": "nope"})
     assert missing_pool.status_code == 403 and "pool 'nope' does not exist" in missing_pool.json()["message"]
     needs = api.post("/cluster/backup", data={"schedule": "02:00", "vmid": "101", "notes-template": "x"})
-    assert needs.json()["errors"] == {"storage": "missing property - 'notes-template' requires this property"}
+    assert needs.json()["errors"] == {"storage": "missing property required by 'notes-template'"}
     token_root = api.post("/cluster/backup", data={"schedule": "02:00", "vmid": "101", "dumpdir": "/tmp"})
     assert token_root.json()["errors"] == {"dumpdir": "Only root may set this option."}  # a token is not root@pam
 

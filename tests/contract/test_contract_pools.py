@@ -60,7 +60,7 @@ def test_pool_names_follow_pves_rules(api: httpx.Client) -> None:
     assert refusal(api.post("/pools", data={"poolid": "production"})) == \
         "create pool failed: pool 'production' already exists\n"
     typed = api.get("/pools", params={"type": "qemu"})
-    assert typed.status_code == 400 and "poolid" in typed.json()["errors"]
+    assert typed.status_code == 400 and typed.json()["errors"] == {"poolid": "missing property required by 'type'"}
 
 
 def test_members_are_added_moved_and_removed(api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
