@@ -913,3 +913,5 @@ from pmpc_tui.simulator import handlers_snapshot  # noqa: E402,F401  (snapshots:
 from pmpc_tui.simulator import handlers_storage  # noqa: E402,F401  (download-url, upload, node version)
 from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pools)
 from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (scheduled backup jobs)
+from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
+from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)

@@ -22,6 +22,13 @@ def homelab_config(c: Cluster) -> None:
         "compress": "zstd", "vmid": "200,201", "comment": "weekly containers",
         "prune-backups": {"keep-last": 2},
     }
+    c.ha_resources["vm:103"] = {"type": "vm", "state": "started", "max_restart": 2, "comment": "PostgreSQL primary"}
+    c.ha_resources["ct:200"] = {"type": "ct", "state": "started"}
+    c.ha_resources["ct:201"] = {"type": "ct", "state": "started"}
+    c.ha_rules["db-prefers-pve2"] = {"type": "node-affinity", "resources": ["vm:103"], "nodes": {"pve2": 2, "pve3": 1},
+                                     "comment": "keep the database off the busy node", "order": 1}
+    c.ha_rules["dns-apart-from-proxy"] = {"type": "resource-affinity", "affinity": "negative",
+                                          "resources": ["ct:200", "ct:201"], "order": 2}
 
 
 def large_config(c: Cluster) -> None:
@@ -43,3 +50,10 @@ def large_config(c: Cluster) -> None:
         "compress": "zstd", "all": 1, "exclude": ",".join(str(v) for v in sorted(envs["dev"])[:5]),
         "comment": "everything, weekly",
     }
+    prod = sorted(v for v in envs["prod"] if c.guests[v].kind == "qemu")[:4]
+    for vmid in prod:
+        c.ha_resources[f"vm:{vmid}"] = {"type": "vm", "state": "started"}
+    if prod:
+        nodes = sorted(c.nodes)[:2]
+        c.ha_rules["prod-on-first-nodes"] = {"type": "node-affinity", "resources": [f"vm:{v}" for v in prod],
+                                             "nodes": dict.fromkeys(nodes, 0), "strict": 1, "order": 1}
