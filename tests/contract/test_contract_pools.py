@@ -129,3 +129,16 @@ def test_a_member_the_caller_may_not_modify_is_refused_inside_the_lock(sim: Simu
         assert refused.status_code == 500 and refused.json()["message"] == \
             "update pools failed: 403 Permission check failed (/vms/108, Permissions.Modify|VM.Allocate)\n"
         assert members(ops, "ops") == []
+
+
+def test_cluster_resources_list_each_pool_with_its_running_members_usage(
+        api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
+    resources = data(api.get("/cluster/resources"))
+    assert not shape_problems(resources, pve_returns[("GET", "/cluster/resources")])
+    pools = {r["pool"]: r for r in resources if r["type"] == "pool"}
+    production = pools["production"]
+    assert production["id"] == "/pool/production" and production["maxcpu"] > 0
+    running = [r for r in resources if r["type"] in ("qemu", "lxc") and r.get("pool") == "production"
+               and r["status"] == "running"]
+    assert production["maxmem"] == sum(r["maxmem"] for r in running)
+    assert all(r["type"] != "pool" for r in data(api.get("/cluster/resources", params={"type": "vm"})))
