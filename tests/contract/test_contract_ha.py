@@ -168,3 +168,22 @@ def test_reading_needs_sys_audit_and_changing_sys_console(auditor: httpx.Client)
                      auditor.put("/cluster/ha/resources/vm:103", data={"state": "stopped"})):
         assert response.status_code == 403
         assert response.json()["message"] == "Permission check failed (/, Sys.Console)\n"
+
+
+def test_destroying_an_ha_guest_needs_purge_which_clears_its_jobs_and_ha(api: httpx.Client) -> None:
+    from contract_support import finish
+
+    api.post("/cluster/ha/resources", data={"sid": "vm:107", "state": "stopped"})
+    api.post("/cluster/backup", data={"id": "desktop-only", "schedule": "daily", "vmid": "107"})
+    api.post("/cluster/backup", data={"id": "desktop-and-db", "schedule": "daily", "vmid": "107,103"})
+    refused = api.delete("/nodes/pve2/qemu/107")
+    assert refused.status_code == 500 and refused.json()["message"] == \
+        "unable to remove VM 107 - used in HA resources and purge parameter not set.\n"
+    upid = data(api.delete("/nodes/pve2/qemu/107", params={"purge": 1}))
+    assert finish(api, upid)["exitstatus"] == "OK"
+    log = [line["t"] for line in data(api.get(f"/nodes/pve2/tasks/{upid}/log"))]
+    assert "purging VM 107 from related configurations.." in log
+    assert "NOTE: removed VM 107 from HA resource configuration." in log
+    assert "vm:107" not in {r["sid"] for r in data(api.get("/cluster/ha/resources"))}
+    jobs = {j["id"]: j for j in data(api.get("/cluster/backup"))}
+    assert "desktop-only" not in jobs and jobs["desktop-and-db"]["vmid"] == "103"
