@@ -23,6 +23,7 @@ _RULE = {
 _GROUP = {"comment": COMMENT, "group": GROUP, "nofailback": B(), "restricted": B()}
 
 HA_PARAMS: dict[tuple[str, str], dict[str, P]] = {
+    ("GET", "/cluster/ha"): {},
     ("GET", "/cluster/ha/resources"): {"type": E("ct", "vm")},
     ("POST", "/cluster/ha/resources"): {**_RESOURCE, "type": E("ct", "vm")},
     ("GET", "/cluster/ha/resources/{sid}"): {"sid": SID},

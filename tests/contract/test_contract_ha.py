@@ -151,6 +151,8 @@ def test_groups_answer_as_after_the_migration_to_rules(api: httpx.Client) -> Non
 
 def test_the_status_lists_manager_nodes_and_resources(api: httpx.Client,
                                                       pve_returns: dict[tuple[str, str], Any]) -> None:
+    for path in ("/cluster/ha", "/cluster/ha/status"):
+        assert not shape_problems(data(api.get(path)), pve_returns[("GET", path)])
     status = data(api.get("/cluster/ha/status/current"))
     assert not shape_problems(status, pve_returns[("GET", "/cluster/ha/status/current")])
     by_id = {s["id"]: s for s in status}
