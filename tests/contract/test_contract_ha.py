@@ -109,6 +109,9 @@ def test_rules_are_created_listed_changed_and_deleted(api: httpx.Client,
                                                                 "delete": "comment", "disable": 1})) is None
     changed = data(api.get("/cluster/ha/rules/k8s-on-pve2"))
     assert changed["nodes"] == "pve2:2,pve3" and changed["disable"] == 1 and "comment" not in changed
+    assert refusal(api.put("/cluster/ha/rules/k8s-on-pve2", data={"type": "resource-affinity",
+                                                                   "affinity": "negative"})) == \
+        "update HA rules failed: unexpected property 'type'\n"
     assert data(api.delete("/cluster/ha/rules/k8s-together")) is None
     assert refusal(api.get("/cluster/ha/rules/k8s-together")) == "no such ha rule 'k8s-together'\n"
 
