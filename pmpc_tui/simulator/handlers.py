@@ -925,3 +925,4 @@ from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pool
 from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (scheduled backup jobs)
 from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
 from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)
+from pmpc_tui.simulator import handlers_hamove  # noqa: E402,F401  (HA migrate, relocate)

@@ -29,6 +29,8 @@ HA_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     ("GET", "/cluster/ha/resources/{sid}"): {"sid": SID},
     ("PUT", "/cluster/ha/resources/{sid}"): {**_RESOURCE, "delete": DELETE, "digest": DIGEST},
     ("DELETE", "/cluster/ha/resources/{sid}"): {"purge": B(), "sid": SID},
+    ("POST", "/cluster/ha/resources/{sid}/migrate"): {"node": S("pve-node", optional=False), "sid": SID},
+    ("POST", "/cluster/ha/resources/{sid}/relocate"): {"node": S("pve-node", optional=False), "sid": SID},
     ("GET", "/cluster/ha/rules"): {"resource": S(), "type": E("node-affinity", "resource-affinity")},
     ("POST", "/cluster/ha/rules"): {**_RULE, "resources": S("pve-ha-resource-id-list", optional=False)},
     ("GET", "/cluster/ha/rules/{rule}"): {"rule": RULE},

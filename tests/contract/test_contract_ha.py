@@ -122,21 +122,21 @@ def test_infeasible_rules_are_refused_with_pves_reasons(api: httpx.Client) -> No
     assert twice.status_code == 500 and twice.json()["message"] == (
         "create ha rule failed: 400 Rule 'db-elsewhere' is invalid.\n"
         "resources: resource 'vm:103' is already used in another node affinity rule\n")
-    api.post("/cluster/ha/resources", data={"sid": "ct:202"})
+    api.post("/cluster/ha/resources", data={"sid": "ct:203"})
     lonely = refusal(api.post("/cluster/ha/rules", data={"rule": "lonely", "type": "resource-affinity",
-                                                          "resources": "ct:202", "affinity": "negative"}))
+                                                          "resources": "ct:203", "affinity": "negative"}))
     assert "rule is ineffective as there are less than two resources" in lonely
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "web", "type": "resource-affinity",
                                                         "resources": "vm:101,vm:102", "affinity": "negative"})) == \
         "create ha rule failed: cannot use unmanaged resource(s) vm:101, vm:102.\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "far", "type": "node-affinity",
-                                                        "resources": "ct:202", "nodes": "pve9"})) == \
+                                                        "resources": "ct:203", "nodes": "pve9"})) == \
         "create ha rule failed: cannot use non-existent node(s) pve9.\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "mixed", "type": "node-affinity",
-                                                        "resources": "ct:202", "nodes": "pve1",
+                                                        "resources": "ct:203", "nodes": "pve1",
                                                         "affinity": "positive"})) == "unexpected property 'affinity'\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "bare", "type": "node-affinity",
-                                                        "resources": "ct:202"})) == \
+                                                        "resources": "ct:203"})) == \
         "missing value for required option 'nodes'\n"
     assert "lonely" not in {r["rule"] for r in data(api.get("/cluster/ha/rules"))}
 
@@ -192,3 +192,23 @@ def test_destroying_an_ha_guest_needs_purge_which_clears_its_jobs_and_ha(api: ht
     assert "vm:107" not in {r["sid"] for r in data(api.get("/cluster/ha/resources"))}
     jobs = {j["id"]: j for j in data(api.get("/cluster/backup"))}
     assert "desktop-only" not in jobs and jobs["desktop-and-db"]["vmid"] == "103"
+
+
+def test_migrate_names_what_moves_along_and_what_blocks(api: httpx.Client,
+                                                        pve_returns: dict[tuple[str, str], Any]) -> None:
+    blocked = data(api.post("/cluster/ha/resources/ct:200/migrate", data={"node": "pve2"}))
+    assert not shape_problems(blocked, pve_returns[("POST", "/cluster/ha/resources/{sid}/migrate")])
+    assert blocked == {"sid": "ct:200", "requested-node": "pve2",
+                       "blocking-resources": [{"sid": "ct:202", "cause": "resource-affinity"}]}
+    assert guest_status(api, "pve1", "lxc", 200)["status"] == "running"  # nothing moved
+    moved = data(api.post("/cluster/ha/resources/ct:200/relocate", data={"node": "pve3"}))
+    assert not shape_problems(moved, pve_returns[("POST", "/cluster/ha/resources/{sid}/relocate")])
+    assert moved == {"sid": "ct:200", "requested-node": "pve3"}
+    for _ in range(200):
+        pihole = next(r for r in data(api.get("/cluster/resources", params={"type": "vm"})) if r["vmid"] == 200)
+        if pihole["node"] == "pve3":
+            break
+        time.sleep(0.02)
+    assert pihole["node"] == "pve3" and pihole["status"] == "running" and pihole["hastate"] == "started"
+    assert refusal(api.post("/cluster/ha/resources/vm:101/migrate", data={"node": "pve2"})) == \
+        "resource 'vm:101' is not HA managed\n"
