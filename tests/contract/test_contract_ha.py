@@ -22,14 +22,6 @@ def sim() -> Iterator[SimulatorThread]:
         yield thread
 
 
-@pytest.fixture(scope="module")
-def auditor(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.auditor_token_id}={info.auditor_token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
-        yield client
-
-
 def guest_status(api: httpx.Client, node: str, kind: str, vmid: int) -> dict[str, Any]:
     return dict(data(api.get(f"/nodes/{node}/{kind}/{vmid}/status/current")))
 
