@@ -13,10 +13,12 @@ from pmpc_tui.simulator.server import SimulatorThread
 
 
 @contextmanager
-def token_api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    """An HTTP client on the simulator's `/api2/json`, signed in with its API token."""
+def token_api(sim: SimulatorThread, auditor: bool = False) -> Iterator[httpx.Client]:
+    """An HTTP client on the simulator's `/api2/json`, signed in with its API token (or the read-only one)."""
     info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
+    token_id, secret = (info.auditor_token_id, info.auditor_token_secret) if auditor else (info.token_id,
+                                                                                            info.token_secret)
+    headers = {"Authorization": f"PVEAPIToken={token_id}={secret}"}
     with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
         yield client
 
@@ -70,7 +72,8 @@ def shape_problems(value: Any, schema: dict[str, Any], where: str = "",
     if kind == "object" and "properties" in schema:
         props = schema["properties"]
         known = props.keys() | UNDOCUMENTED | extra
-        problems += [f"{where}.{k}: not in the schema" for k in value if k not in known]
+        if not schema.get("additionalProperties"):  # `additionalProperties: 1` lets an object carry more keys
+            problems += [f"{where}.{k}: not in the schema" for k in value if k not in known]
         problems += [f"{where}.{k}: required, missing" for k, p in props.items()
                      if not p.get("optional") and k not in value]
         for k, v in value.items():

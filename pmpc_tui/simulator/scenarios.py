@@ -19,6 +19,7 @@ from pmpc_tui.simulator.model import (
     format_size,
     normalize_tags,
 )
+from pmpc_tui.simulator.scenario_config import homelab_config, large_config
 
 SCENARIOS = ("homelab", "large")
 
@@ -177,6 +178,7 @@ def homelab(seed: int = 1) -> Cluster:
     seed_homelab(c.firewall, {vmid: g.firewall for vmid, g in c.guests.items()})
     c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
     seed_backups(c)  # a PBS datastore and last nights' archives
+    homelab_config(c)  # more pools, backup jobs, HA
     return c
 
 
@@ -206,6 +208,7 @@ def large(nodes: int = 5, vms: int = 1000, cts: int = 500, seed: int = 1) -> Clu
         _ct(c, vmid, node, f"ct-{role}-{i:04d}", c.rng.choice([1, 2]), c.rng.choice([256, 512, 1024]),
             c.rng.choice([4, 8, 16]), status, f"ct;{role}")
         vmid += 1
+    large_config(c)  # pools, backup jobs, HA
     return c
 
 
