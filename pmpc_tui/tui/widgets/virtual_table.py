@@ -18,7 +18,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -78,6 +78,11 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+    # Widget's virtual size asks for a layout of the whole screen when it changes, which the filter does on
+    # most keys (the count of rows shown): on 5,000 rows that layout, with the repaint of every widget it
+    # brings, was most of a keystroke's frame. The table's own size never depends on its rows, so a change
+    # only updates its scrollbars (which lay the screen out themselves when one appears or goes).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class RowHighlighted(Message):
         """The cursor moved to a row."""
@@ -195,6 +200,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor_row = max(0, min(row, len(self._keys) - 1))
         if not scroll:
             return
+
+    def watch_virtual_size(self) -> None:
+        self._scroll_update(self.virtual_size)
 
     # ---- cursor --------------------------------------------------------------------------
     def watch_cursor_row(self) -> None:
