@@ -168,6 +168,9 @@ class RefreshChild:
         except (TimeoutError, RefreshChildFailed, PVEError) as exc:
             await child.close()
             raise RefreshChildFailed(f"the refresh process did not connect: {exc}") from None
+        except asyncio.CancelledError:  # the console closed while it started
+            process.kill()
+            raise
         if answer[0] != "connected":
             await child.close()
             raise RefreshChildFailed(f"the refresh process answered {answer[0]!r}")
