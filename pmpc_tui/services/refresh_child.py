@@ -209,28 +209,44 @@ class RefreshChild:
         is awaited before each message is taken, so a key being handled goes first."""
         async with self._lock:
             self._write(("read",))
-            guests = {kind: dict(rows) for kind, rows in self._guests.items()}
+            guests = dict(self._guests)
+            changed: set[str] = set()
             while True:
                 if between is not None:
                     await between()
                 message = await self._next()
                 if message[0] == "guests":
-                    rows = guests[message[1]]
+                    kind = message[1]
+                    if kind not in changed:
+                        changed.add(kind)
+                        guests[kind] = dict(guests[kind])
+                    rows = guests[kind]
                     for row in message[2]:
                         rows[row["vmid"]] = row
                 elif message[0] == "done":
-                    return self._apply(guests, message[1])
+                    return self._apply(guests, changed, message[1])
 
-    def _apply(self, guests: dict[str, dict[int, dict[str, Any]]], delta: ViewDelta) -> ClusterView:
+    def _apply(self, guests: dict[str, dict[int, dict[str, Any]]], changed: set[str],
+               delta: ViewDelta) -> ClusterView:
+        """The new view; a kind of guest where nothing changed keeps the very list of the last view (the
+        console's table then has nothing to rebuild)."""
         for kind, gone in delta.removed.items():
+            if kind not in changed:
+                changed.add(kind)
+                guests[kind] = dict(guests[kind])
             for vmid in gone:
                 guests[kind].pop(vmid, None)
         old = self._view or ClusterView()
         view = ClusterView(nodes=old.nodes if delta.nodes is None else delta.nodes,
                            storage=old.storage if delta.storage is None else delta.storage,
                            tasks=old.tasks if delta.tasks is None else delta.tasks, read_at=delta.read_at)
-        view.vms = [guests["qemu"][vmid] for vmid in sorted(guests["qemu"])]
-        view.containers = [guests["lxc"][vmid] for vmid in sorted(guests["lxc"])]
+        for kind, rows in guests.items():
+            same = self._view is not None and kind not in changed
+            listed = old.guests(kind) if same else [rows[vmid] for vmid in sorted(rows)]
+            if kind == "qemu":
+                view.vms = listed
+            else:
+                view.containers = listed
         self._guests, self._view = guests, view
         return view
 
