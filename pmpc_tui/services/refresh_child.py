@@ -152,6 +152,7 @@ class RefreshChild:
         self._view: ClusterView | None = None
         self._guests: dict[str, dict[int, dict[str, Any]]] = {"qemu": {}, "lxc": {}}
         self._lock = asyncio.Lock()
+        self._interrupted = False  # a read stopped before its last message (cancelled, or the child failed)
 
     @classmethod
     async def start(cls, settings: ConnectionSettings) -> RefreshChild:
@@ -208,23 +209,36 @@ class RefreshChild:
         """Ask for a read and apply what changed; `between` (an async callable, e.g. `KeysFirst.after_keys`)
         is awaited before each message is taken, so a key being handled goes first."""
         async with self._lock:
-            self._write(("read",))
-            guests = dict(self._guests)
-            changed: set[str] = set()
-            while True:
-                if between is not None:
-                    await between()
-                message = await self._next()
-                if message[0] == "guests":
-                    kind = message[1]
-                    if kind not in changed:
-                        changed.add(kind)
-                        guests[kind] = dict(guests[kind])
-                    rows = guests[kind]
-                    for row in message[2]:
-                        rows[row["vmid"]] = row
-                elif message[0] == "done":
-                    return self._apply(guests, changed, message[1])
+            if self._interrupted:  # the answers of that read may still be in the pipe: they would be taken as ours
+                raise RefreshChildFailed("a read was interrupted")
+            self._interrupted = True
+            try:
+                view = await self._read(between)
+            except PVEError:  # the child's whole answer: the pipe is in step
+                self._interrupted = False
+                raise
+            self._interrupted = False
+            return view
+
+    async def _read(self, between: Any) -> ClusterView:
+        """One read's messages, up to its `done`."""
+        self._write(("read",))
+        guests = dict(self._guests)
+        changed: set[str] = set()
+        while True:
+            if between is not None:
+                await between()
+            message = await self._next()
+            if message[0] == "guests":
+                kind = message[1]
+                if kind not in changed:
+                    changed.add(kind)
+                    guests[kind] = dict(guests[kind])
+                rows = guests[kind]
+                for row in message[2]:
+                    rows[row["vmid"]] = row
+            elif message[0] == "done":
+                return self._apply(guests, changed, message[1])
 
     def _apply(self, guests: dict[str, dict[int, dict[str, Any]]], changed: set[str],
                delta: ViewDelta) -> ClusterView:

@@ -160,9 +160,9 @@ def _widths(data: dict[str, list[str]], base: dict[str, list[str]], changed: set
     before (`base_widths`) and no changed row was the widest of a column (it may have narrowed)."""
     if base_widths is None or len(changed) * 4 > len(data) or data.keys() != base.keys():
         return cell_widths(data.values(), len(COLUMNS))
-    if any(cell_widths([base[key]], len(COLUMNS))[i] == width for key in changed if key in base
-           for i, width in enumerate(base_widths)):
-        return cell_widths(data.values(), len(COLUMNS))
+    for key in changed:
+        if any(map(int.__eq__, cell_widths([base[key]], len(COLUMNS)), base_widths)):
+            return cell_widths(data.values(), len(COLUMNS))
     grown = cell_widths([data[key] for key in changed], len(COLUMNS))
     return [max(old, new) for old, new in zip(base_widths, grown, strict=True)]
 

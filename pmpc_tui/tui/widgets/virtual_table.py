@@ -124,6 +124,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._positions: dict[str, int] = {}
         self._widths = [cell_len(label) for label in self.labels]
         self._last_highlighted: str | None = None
+        self._base_style: Style | None = None  # the widget's own style, kept until its styles change
         self.empty_text = ""  # what an empty table says under its header (wrapped to its width)
         self._empty_lines: tuple[int, list[str]] = (0, [])
 
@@ -147,6 +148,10 @@ class VirtualTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         shown = self._keys[top:top + max(1, self.scrollable_content_region.height)]
         return any(key in keys for key in shown)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
 
     def show_empty(self, text: str) -> None:
         """What the table says while it shows no rows ("nothing matches …"): drawn in the table itself, so it
@@ -334,7 +339,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
-        base = self.rich_style
+        base = self._base_style
+        if base is None:  # the widget's style walks up every ancestor: once per style change, not per line
+            base = self._base_style = self.rich_style
         key: str | None = None
         if y == 0:
             style = base + self.get_component_rich_style("virtual-table--header")
@@ -356,6 +363,8 @@ class VirtualTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("virtual-table--cursor")
                 key = None  # the cursor row keeps one style, so it reads at a glance
         count = len(self._widths)
+        if not scroll_x:  # not scrolled sideways: one strip (each Strip is costly to make: it sets up caches)
+            return Strip(self._segments(cells, style, key, range(count))).crop_extend(0, width, style)
         fixed = min(self.fixed_columns, count)
         head = Strip(self._segments(cells, style, key, range(fixed)))
         rest = Strip(self._segments(cells, style, key, range(fixed, count)))
