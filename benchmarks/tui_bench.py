@@ -11,7 +11,8 @@
    frame already shows the result and the key counts until the filter ran), then delete it again with
    Backspace (the worst case: rows come back). A background
    refresh of the 5,000 guests is started right before every key, so each keystroke competes with a
-   cluster read as it does for a user (the count of keys that overlapped one is printed). Pilot's own
+   cluster read as it does for a user (the count of keys that overlapped one is printed). Typing starts
+   once the console's refresh process is up (started once per console for a cluster this large). Pilot's own
    idle detection (it sleeps in 20 ms steps) is not counted. Meanwhile a probe sleeps 5 ms again and
    again and records how late it wakes: the event loop's lag, the longest any one step held it.
 3. Memory: the console runs in tmux against 5,000 guests with a 2 s refresh, on the VMs screen; after
@@ -112,6 +113,9 @@ async def filter_keystrokes(vms: int = 5000, refresh: bool = True, repeat: int =
         app = ProxmoxApp(factory, refresh_seconds=0)
         async with app.run_test(size=(160, 50)) as pilot:
             await app.workers.wait_for_complete()
+            started = time.perf_counter()  # a cluster this large is read by a refresh process, started once
+            while app.cluster_reader.starting and time.perf_counter() - started < 30:  # per console
+                await asyncio.sleep(0.05)
             await pilot.press("2")
             await app.workers.wait_for_complete()  # the rows of 5,000 guests are built in a worker thread
             await pilot.pause()

@@ -305,6 +305,11 @@ class ClusterReader:
             self._starting = asyncio.create_task(self._start(client.settings))
         return view
 
+    @property
+    def starting(self) -> bool:
+        """A refresh process is being started."""
+        return self._starting is not None and not self._starting.done()
+
     def wants_child(self, view: ClusterView) -> bool:
         """A cluster this large is read by a child process (not yet started, not given up on)."""
         return (self.child_guests is not None and self.child is None and self._starting is None
