@@ -11,11 +11,13 @@
    frame already shows the result and the key counts until the filter ran), then delete it again with
    Backspace (the worst case: rows come back). A background
    refresh of the 5,000 guests is started right before every key, so each keystroke competes with a
-   cluster read as it does for a user (the count of keys that overlapped one is printed). Pilot's own
+   cluster read as it does for a user (the count of keys that overlapped one is printed). Typing starts
+   once the console's refresh process is up (started once per console for a cluster this large). Pilot's own
    idle detection (it sleeps in 20 ms steps) is not counted. Meanwhile a probe sleeps 5 ms again and
    again and records how late it wakes: the event loop's lag, the longest any one step held it.
 3. Memory: the console runs in tmux against 5,000 guests with a 2 s refresh, on the VMs screen; after
-   a few refreshes the console process's VmRSS is read from /proc/PID/status.
+   a few refreshes the console process's VmRSS is read from /proc/PID/status, and its refresh process's
+   (a cluster this large is read by a child process: docs/console.md); the goal counts both.
 
 The same keys are also timed with no refresh running (the baseline, printed beside the figure judged).
 Goals: first frame < 1 s; filter keystroke < 50 ms (p95) during refresh; console RSS < 200 MB.
@@ -111,6 +113,9 @@ async def filter_keystrokes(vms: int = 5000, refresh: bool = True, repeat: int =
         app = ProxmoxApp(factory, refresh_seconds=0)
         async with app.run_test(size=(160, 50)) as pilot:
             await app.workers.wait_for_complete()
+            started = time.perf_counter()  # a cluster this large is read by a refresh process, started once
+            while app.cluster_reader.starting and time.perf_counter() - started < 30:  # per console
+                await asyncio.sleep(0.05)
             await pilot.press("2")
             await app.workers.wait_for_complete()  # the rows of 5,000 guests are built in a worker thread
             await pilot.pause()
@@ -194,6 +199,29 @@ def _console_pid(pane_pid: int) -> int:
     raise SystemExit(f"no console process under tmux pane {pane_pid}")
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process started under `pid` (its children, theirs, …)."""
+    found, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            found += [int(c) for c in children]
+            todo += [int(c) for c in children]
+    return found
+
+
+def _refresh_process_rss_mb(console: int) -> float:
+    """MB resident of the console's refresh process (0 when it reads the cluster itself)."""
+    total = 0.0
+    for pid in _descendants(console):
+        try:
+            if b"refresh_child" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                total += _vm_rss_mb(pid)
+        except OSError:
+            continue
+    return total
+
+
 def _vm_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -201,8 +229,9 @@ def _vm_rss_mb(pid: int) -> float:
     raise SystemExit(f"no VmRSS for process {pid}")
 
 
-def console_rss(vms: int = 4990, cts: int = 10, refreshes: int = 3) -> float:
-    """MB resident of the console in tmux on the VMs screen, after a few 2 s refreshes of 5,000 guests."""
+def console_rss(vms: int = 4990, cts: int = 10, refreshes: int = 3) -> tuple[float, float]:
+    """MB resident of the console in tmux on the VMs screen, after a few 2 s refreshes of 5,000 guests, and of
+    its refresh process."""
     cli = Path(sys.executable).with_name("proxmox-mpc")
     with SimulatorProcess("--scenario", "large", "--nodes", "8", "--vms", str(vms), "--cts", str(cts)) as proc, \
             tempfile.TemporaryDirectory() as tmp:
@@ -222,7 +251,8 @@ def console_rss(vms: int = 4990, cts: int = 10, refreshes: int = 3) -> float:
             time.sleep(2.0 * refreshes + 1)
             pane = int(subprocess.run(["tmux", "display-message", "-p", "-t", name, "#{pane_pid}"],
                                       capture_output=True, text=True, check=True).stdout.strip())
-            return _vm_rss_mb(_console_pid(pane))
+            console = _console_pid(pane)
+            return _vm_rss_mb(console), _refresh_process_rss_mb(console)
         finally:
             subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
@@ -238,11 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     frame, data = first_frame(args.repeat)
     quiet, quiet_erased, _, _, quiet_lags = asyncio.run(filter_keystrokes(refresh=False, repeat=args.repeat))
     typed, erased, rows, overlapped, lags = asyncio.run(filter_keystrokes(repeat=args.repeat))
-    rss = console_rss()
+    rss, child_rss = console_rss()
     every, baseline = typed + erased, quiet + quiet_erased
     ok_frame = frame < FIRST_FRAME_TARGET
     ok_keys = p95(every) < KEYSTROKE_TARGET_MS
-    ok_rss = rss < RSS_TARGET_MB
+    ok_rss = rss + child_rss < RSS_TARGET_MB
     print(f"machine load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"first frame (tmux, 120x40, Python start included):  {frame * 1000:6.0f} ms")
     print(f"first frame with cluster data:                      {data * 1000:6.0f} ms")
@@ -253,12 +283,14 @@ def main(argv: list[str] | None = None) -> int:
           f"p95 {p95(baseline):.1f} ms")
     print(f"event-loop lag while typing (in-process, 5 ms probe): during refresh p95 {p95(lags):.1f} ms, "
           f"max {max(lags):.1f} ms; baseline p95 {p95(quiet_lags):.1f} ms, max {max(quiet_lags):.1f} ms")
-    print(f"console RSS in tmux, 5,000 guests, VMs screen, after 3 refreshes: {rss:6.0f} MB")
+    print(f"console RSS in tmux, 5,000 guests, VMs screen, after 3 refreshes: {rss:6.0f} MB "
+          f"(+ its refresh process {child_rss:.0f} MB)")
     print(f"keystroke during refresh: median {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms, "
           f"max {max(every):.1f} ms")
     print(f"goal: first frame < 1 s ........................ {'PASS' if ok_frame else 'FAIL'} ({frame * 1000:.0f} ms)")
     print(f"goal: keystroke during refresh < 50 ms (p95) ... {'PASS' if ok_keys else 'FAIL'} ({p95(every):.1f} ms)")
-    print(f"goal: console RSS < 200 MB ..................... {'PASS' if ok_rss else 'FAIL'} ({rss:.0f} MB)")
+    print(f"goal: console RSS < 200 MB (with its refresh process) {'PASS' if ok_rss else 'FAIL'} "
+          f"({rss + child_rss:.0f} MB)")
     return 0 if ok_frame and ok_keys and ok_rss else 1
 
 

@@ -29,8 +29,8 @@ from pmpc_tui.services.live import (
     LiveHistory,
     console_url,
     finished_tasks,
-    load_cluster_view,
 )
+from pmpc_tui.services.refresh_child import ClusterReader
 from pmpc_tui.services.session import ClientSource, Session
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
@@ -133,6 +133,7 @@ class ProxmoxApp(App[None]):
         self._screen_painted = True
         self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
         self.keys_first = KeysFirst()  # refresh work in worker threads waits while a key is handled
+        self.cluster_reader = ClusterReader()  # a large cluster is read by a child process
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
         app_log()
@@ -175,6 +176,7 @@ class ProxmoxApp(App[None]):
         self._start_refreshing()
 
     async def on_unmount(self) -> None:
+        await self.cluster_reader.close()
         await self.session.close()  # the client and the state database
         if self.demo_process is not None:
             self.demo_process.stop()
@@ -563,7 +565,7 @@ class ProxmoxApp(App[None]):
 
     async def _load_cluster_view(self) -> None:
         try:
-            view = await load_cluster_view(await self.client(), self.keys_first.pause)
+            view = await self.cluster_reader.read(await self.client(), self.keys_first)
         except PVEError as exc:
             log.warning("refresh failed: %s", exc)
             if not self._refresh_failed:  # once, not every few seconds

@@ -73,7 +73,7 @@ class GuestsScreen(LiveScreen):
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
         self.details_vmid: int | None = None
-        self._shown_text: dict[str, str] = {}  # what the title and the empty note say now
+        self._shown_text: dict[str, str] = {}  # what the title says now
 
     @property
     def table(self) -> GuestTable:
@@ -87,7 +87,6 @@ class GuestsScreen(LiveScreen):
             with Horizontal(id="guest-body"):
                 yield GuestTable(id="guests")
                 yield GuestDetails(id="details")
-            yield Static("", id="empty")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,7 +95,7 @@ class GuestsScreen(LiveScreen):
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""
         if view is None:
-            self._say("empty", "loading…")
+            self.table.show_empty("loading…")
             return
         table = self.table
         text = self.query_one("#filter", Input).value
@@ -121,7 +120,7 @@ class GuestsScreen(LiveScreen):
             note = f"Nothing matches '{text}' — press Esc to clear the filter."
         else:
             note = ""
-        self._say("empty", note)
+        table.show_empty(note)
 
     def _say(self, widget_id: str, text: str) -> None:
         """Update a line of text only when it changes, and without laying the screen out again (which repaints

@@ -117,7 +117,8 @@ def sort_keys(by_key: dict[str, dict[str, Any]], column: str, reverse: bool) -> 
 
 def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
                  old_haystacks: dict[str, str], marked: frozenset[int], sort_column: str,
-                 sort_reverse: bool, pause: Callable[[], None] | None = None) -> Prepared:
+                 sort_reverse: bool, pause: Callable[[], None] | None = None,
+                 base_widths: list[int] | None = None) -> Prepared:
     """Cells, search text, widths and order for `rows`, reusing the cells and search text of guests that look
     the same (pure: runs in a worker thread, so a refresh of thousands of guests never holds up a keystroke;
     `pause()` is called every few hundred rows, to let a keystroke go first).
@@ -135,7 +136,7 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
         key = str(row["vmid"])
         by_key[key] = row
         cells, old = base.get(key), old_rows.get(key)
-        if cells is not None and old == row:
+        if cells is not None and (old is row or old == row):
             data[key], haystacks[key] = cells, old_haystacks[key]
             continue
         haystack = old_haystacks.get(key) if old is not None and _searched(old) == _searched(row) else None
@@ -146,11 +147,24 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
         else:
             data[key] = new
             changed.add(key)
-    widths = cell_widths(data.values(), len(COLUMNS))
+    widths = _widths(data, base, changed, base_widths)
     if pause is not None:
         pause()
     return Prepared(rows, by_key, data, haystacks, widths, sort_keys(by_key, sort_column, sort_reverse),
                     sort_column, sort_reverse, marked, base, frozenset(changed))
+
+
+def _widths(data: dict[str, list[str]], base: dict[str, list[str]], changed: set[str],
+            base_widths: list[int] | None) -> list[int]:
+    """The columns' widths: measured again only over the changed rows when the rest are the rows measured
+    before (`base_widths`) and no changed row was the widest of a column (it may have narrowed)."""
+    if base_widths is None or len(changed) * 4 > len(data) or data.keys() != base.keys():
+        return cell_widths(data.values(), len(COLUMNS))
+    for key in changed:
+        if any(map(int.__eq__, cell_widths([base[key]], len(COLUMNS)), base_widths)):
+            return cell_widths(data.values(), len(COLUMNS))
+    grown = cell_widths([data[key] for key in changed], len(COLUMNS))
+    return [max(old, new) for old, new in zip(base_widths, grown, strict=True)]
 
 
 class GuestTable(VirtualTable):
@@ -158,7 +172,10 @@ class GuestTable(VirtualTable):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = VirtualTable.COMPONENT_CLASSES | {
         f"guest-table--{state}" for state in STATES}
+    # the vertical scrollbar stays (a filter that empties the table or fills it again does not make it come and
+    # go: each time, that laid out and repainted the whole screen)
     DEFAULT_CSS = """
+    GuestTable { overflow-y: scroll; }
     GuestTable > .guest-table--running { color: $text-success; }
     GuestTable > .guest-table--stopped { color: $text-muted; }
     GuestTable > .guest-table--paused { color: $text-warning; }
@@ -176,6 +193,7 @@ class GuestTable(VirtualTable):
         self._source: list[dict[str, Any]] = []
         self._by_key: dict[str, dict[str, Any]] = {}
         self._haystacks: dict[str, str] = {}
+        self._cell_widths: list[int] | None = None  # of the rows shown (before the columns' extras)
         self._order: list[str] = []
         self._filter = ""
         # the last filter's rows, for the same order and search text: (order, haystacks, text, keys)
@@ -265,7 +283,8 @@ class GuestTable(VirtualTable):
         worker thread it waits while the console handles a key (never on the loop: that would stall it)."""
         keys_first = getattr(self.app, "keys_first", None) if in_thread else None
         return partial(prepare_rows, rows, self._by_key, self._data, self._haystacks, frozenset(self.marked),
-                       self.sort_column, self.sort_reverse, keys_first.pause if keys_first is not None else None)
+                       self.sort_column, self.sort_reverse, keys_first.pause if keys_first is not None else None,
+                       self._cell_widths)
 
     async def _load_in_thread(self, rows: list[dict[str, Any]]) -> None:
         prepared = await asyncio.to_thread(self._preparation(rows, in_thread=True))
@@ -287,6 +306,7 @@ class GuestTable(VirtualTable):
             prepared.haystacks
         self.replace_rows(prepared.data, prepared.widths,
                           prepared.changed if prepared.base is base else None)
+        self._cell_widths = prepared.widths if prepared.base is base else None
         for vmid in prepared.marked ^ self.marked:  # marks set or cleared while the rows were built
             self._show_mark(vmid)
         if (prepared.sort_column, prepared.sort_reverse) == (self.sort_column, self.sort_reverse):

@@ -8,6 +8,7 @@ put when the table scrolls sideways; k9s keys move the cursor (j/k, g/G, Ctrl+D/
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Collection, Iterable, Sequence
 from typing import ClassVar
 
@@ -18,7 +19,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -43,13 +44,14 @@ class VirtualTable(ScrollView, can_focus=True):
     """Header + keyed rows with a row cursor; posts RowHighlighted / RowSelected / HeaderSelected."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "virtual-table--header", "virtual-table--cursor", "virtual-table--even-row",
+        "virtual-table--header", "virtual-table--cursor", "virtual-table--even-row", "virtual-table--empty",
     }
     DEFAULT_CSS = """
     VirtualTable { background: $surface; color: $foreground; height: 1fr; }
     VirtualTable:focus { background-tint: $foreground 5%; }
     VirtualTable > .virtual-table--header { text-style: bold; background: $panel; color: $foreground; }
     VirtualTable:ansi > .virtual-table--header { background: ansi_bright_blue; color: ansi_default; }
+    VirtualTable > .virtual-table--empty { color: $text-muted; }
     VirtualTable > .virtual-table--even-row { background: $surface-lighten-1 50%; }
     VirtualTable:dark > .virtual-table--even-row { background: $surface-darken-1 40%; }
     VirtualTable > .virtual-table--cursor {
@@ -78,6 +80,11 @@ class VirtualTable(ScrollView, can_focus=True):
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+    # Widget's virtual size asks for a layout of the whole screen when it changes, which the filter does on
+    # most keys (the count of rows shown): on 5,000 rows that layout, with the repaint of every widget it
+    # brings, was most of a keystroke's frame. The table's own size never depends on its rows, so a change
+    # only updates its scrollbars (which lay the screen out themselves when one appears or goes).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     class RowHighlighted(Message):
         """The cursor moved to a row."""
@@ -117,6 +124,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self._positions: dict[str, int] = {}
         self._widths = [cell_len(label) for label in self.labels]
         self._last_highlighted: str | None = None
+        self._base_style: Style | None = None  # the widget's own style, kept until its styles change
+        self.empty_text = ""  # what an empty table says under its header (wrapped to its width)
+        self._empty_lines: tuple[int, list[str]] = (0, [])
 
     # ---- data ----------------------------------------------------------------------------
     def set_rows(self, rows: dict[str, list[str]]) -> None:
@@ -138,6 +148,25 @@ class VirtualTable(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         shown = self._keys[top:top + max(1, self.scrollable_content_region.height)]
         return any(key in keys for key in shown)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+
+    def show_empty(self, text: str) -> None:
+        """What the table says while it shows no rows ("nothing matches …"): drawn in the table itself, so it
+        comes and goes without a layout of the screen (a line of text below the table did, on 5,000 rows)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            self._empty_lines = (0, [])
+            if not self._keys:
+                self.refresh()
+
+    def _empty_line(self, index: int, width: int) -> str:
+        if self._empty_lines[0] != width:
+            self._empty_lines = (width, textwrap.wrap(self.empty_text, max(10, width - 2)))
+        lines = self._empty_lines[1]
+        return lines[index] if index < len(lines) else ""
 
     def set_cell(self, key: str, column: str, value: str) -> None:
         cells = self._data[key]
@@ -195,6 +224,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor_row = max(0, min(row, len(self._keys) - 1))
         if not scroll:
             return
+
+    def watch_virtual_size(self) -> None:
+        self._scroll_update(self.virtual_size)
 
     # ---- cursor --------------------------------------------------------------------------
     def watch_cursor_row(self) -> None:
@@ -307,7 +339,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
-        base = self.rich_style
+        base = self._base_style
+        if base is None:  # the widget's style walks up every ancestor: once per style change, not per line
+            base = self._base_style = self.rich_style
         key: str | None = None
         if y == 0:
             style = base + self.get_component_rich_style("virtual-table--header")
@@ -315,7 +349,11 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             index = scroll_y + y - 1
             if index >= len(self._keys):
-                return Strip.blank(width, base)
+                text = self._empty_line(index, width) if not self._keys and self.empty_text else ""
+                if not text:
+                    return Strip.blank(width, base)
+                empty = base + self.get_component_rich_style("virtual-table--empty")
+                return Strip([Segment(" " + text, empty)]).crop_extend(0, width, base)
             style = base
             if index % 2 == 1:
                 style += self.get_component_rich_style("virtual-table--even-row")
@@ -325,6 +363,8 @@ class VirtualTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("virtual-table--cursor")
                 key = None  # the cursor row keeps one style, so it reads at a glance
         count = len(self._widths)
+        if not scroll_x:  # not scrolled sideways: one strip (each Strip is costly to make: it sets up caches)
+            return Strip(self._segments(cells, style, key, range(count))).crop_extend(0, width, style)
         fixed = min(self.fixed_columns, count)
         head = Strip(self._segments(cells, style, key, range(fixed)))
         rest = Strip(self._segments(cells, style, key, range(fixed, count)))
