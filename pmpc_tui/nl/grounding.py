@@ -26,7 +26,10 @@ EXACT_ONLY = frozenset({"delete", "template", "backup_restore", "snapshot_rollba
                         "disk_delete", "disk_detach",
                         "disk_move"})
 WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "half": 0.5}
+         "nine": 9, "ten": 10, "half": 0.5, "single": 1}
+STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
+          "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
+          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused"}
 WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
         "resume": "resume", "delete": "delete"}
 
@@ -108,6 +111,7 @@ class Grounder:
         self.certainty = 1.0
         self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
         self.left_out: list[str] = []  # guests a selector skipped, and why ("db-01: already stopped")
+        self.typed: dict[str, str] = {}  # guests the request named by VMID: name → the VMID as written
 
     # ---- names -----------------------------------------------------------------------------------------
     def guest(self, text: str, destructive: bool) -> str:
@@ -118,6 +122,7 @@ class Grounder:
         if word in lower:
             return lower[word]
         if word in self.by_vmid:
+            self.typed[self.by_vmid[word]] = word  # the line names it as the request did: `start vm 109`
             return self.by_vmid[word]
         if not self.guests and re.fullmatch(r"[0-9]{3,9}|[a-z0-9][a-z0-9.-]{0,62}", word):
             self.certainty = min(self.certainty, 0.8)  # no state read yet: the word as written, never a guess
@@ -227,8 +232,12 @@ class Grounder:
     def kind_of(self, name: str) -> str:
         return self.guests[name][0] if name in self.guests else self.unknown.get(name, "vm")
 
+    def ident(self, name: str) -> str:
+        """How a command line names the guest: by VMID when the request did, else by name."""
+        return self.typed.get(name, name)
+
     def ref(self, name: str) -> str:
-        return f"{self.kind_of(name)} {name}"
+        return f"{self.kind_of(name)} {self.ident(name)}"
 
 
 def mebibytes(text: str) -> int:
@@ -303,6 +312,8 @@ def _list(g: Grounder) -> Grounded:
     status = g.slots.first("STATUS")
     if status:
         status = status.lower()
+        if what in ("vms", "cts"):  # "what's up", "which vms are down": the words people use for the states
+            status = STATES.get(status, status)
         if (what == "nodes" and status in ("online", "offline")) or (what in ("vms",
                                                                               "cts") and status in ("running",
                                                                               "stopped", "paused")):
@@ -381,7 +392,7 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         for kind in ("vm", "ct"):
             mine = [n for n in targets if g.kind_of(n) == kind]
             if mine:
-                lines.append(f"backup create {kind} {' '.join(mine)}{extra}")
+                lines.append(f"backup create {kind} {' '.join(g.ident(n) for n in mine)}{extra}")
         return Grounded(lines, f"back up {', '.join(targets)}")
     verb = intent.replace("_", " ")
     name = g.one_guest(destructive, verb)
@@ -413,7 +424,9 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         node = g.node()
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
-        online = kind == "vm" and bool(re.search(r"\b(live|online|without downtime)\b", " ".join(g.slots.words)))
+        running = name in g.guests and g.guests[name][3] == "running"  # PVE moves a running VM only online
+        online = kind == "vm" and (running or bool(re.search(r"\b(live|online|without downtime)\b",
+                                                             " ".join(g.slots.words))))
         return Grounded([f"migrate {ref} {node}" + (" --online" if online else "")], f"move {name} to {node}")
     if intent == "template":
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")

@@ -37,6 +37,11 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
+# after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
+# leaves db-01 out too
+SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
+                                 r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
+                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be)\b))\b")
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
@@ -102,16 +107,17 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     reading = Reading(clean)
-    exception = EXCEPTION.search(clean)
+    exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean)
     if exception:
+        start = exception.start(1) if exception.re is SELECTION_EXCEPTION else exception.start()
         rest = clean[exception.end():]
         clause, _, after = rest.partition(",")
-        excluded = _excluded(clause, names)
+        excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be)\b", "", clause), names)
         if not excluded:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
                 "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
-        before = clean[:exception.start()].strip() + (" all" if exception.group(1).startswith("all") else "")
+        before = clean[:start].strip().rstrip(",") + (" all" if exception.group(1).startswith("all") else "")
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
     if QUESTION.search(rest):

@@ -24,7 +24,8 @@ COMMAND_OF = {"storage_content": "storage", "backup_create": "backup", "backup_l
 # a destructive intent is only taken when the request says so in some word for it (the model alone once read
 # "show all the lxc containers" as a delete): otherwise the answer is a question, never the destructive action
 CUES = {
-    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|l[öo]sch|elimin|borr|supprim|entfern",
+    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|decommission|blow\s+away|scrap|deprovision|"
+              r"\brm\b|l[öo]sch|elimin|borr|supprim|entfern",
     "template": r"templat|vorlage|plantilla|mod[eè]le",
     "snapshot_rollback": r"roll|revert|restor|back to|reset|go back|undo",
     "snapshot_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",

@@ -4,6 +4,7 @@ guards → parser → a configured model when the parser did not understand → 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,7 +62,9 @@ async def propose(text: str, names: Names, *, workspace_root: Path | None = None
     reading = guards.read(text, names)
     if reading.refusal is not None:
         return reading.refusal
-    proposal = _parse(reading.text, names, parser)
+    # in a worker thread: the first request loads the model (~0.1-0.2 s), and the event loop of a front end
+    # (the console's REPL) must keep drawing and reading keys meanwhile
+    proposal = await asyncio.to_thread(_parse, reading.text, names, parser)
     if not proposal.understood and reading.blocked is None:
         proposal = await _ask_model(text, workspace_root, note) or proposal
     return _finish(proposal, reading, text, names)
