@@ -306,6 +306,8 @@ def _list(g: Grounder) -> Grounded:
     else:
         what = "cts" if g.kind_filter() == "ct" else "vms"
     cmd = ["list", what]
+    if what == "storage" and g.storage():  # "how full is the nas": that storage's row
+        cmd += ["--storage", g.storage() or ""]
     node = g.node()
     if node and what != "nodes":
         cmd += ["--node", node]
@@ -334,7 +336,12 @@ def _list(g: Grounder) -> Grounded:
         if key:
             order = (g.slots.first("ORDER") or (re.search(r"\b(least|lowest|smallest|fewest)\b", words) and "least")
                      or "").lower()
-            cmd += ["--sort", key] + ([] if re.search(r"least|lowest|smallest|fewest", order) else ["--desc"])
+            # largest first when the request says so ("most", "top", "hogs", "eating"); "list vms by uptime" is
+            # the column's own order
+            desc = bool(order) or bool(re.search(r"\b(most|top|highest|biggest|largest|heaviest|hogs?|hogging|eat"
+                                                 r"\w*|using|uses|use|desc\w*|first|longest)\b", words))
+            cmd += ["--sort", key] + (["--desc"] if desc and not re.search(r"least|lowest|smallest|fewest", order)
+                                      else [])
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
 
 
@@ -376,6 +383,10 @@ def _create(g: Grounder) -> Grounded:
 
 def _guest_op(intent: str, g: Grounder) -> Grounded:
     destructive = intent in EXACT_ONLY
+    if intent == "delete" and not (g.slots.all("GUEST") or g.slots.all("RANGE")):
+        # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
+        raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
+                          ["list vms"])
     if intent in (*POWER, "delete"):
         targets = g.targets(intent, destructive)
         if not targets:
@@ -395,10 +406,23 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
                 lines.append(f"backup create {kind} {' '.join(g.ident(n) for n in mine)}{extra}")
         return Grounded(lines, f"back up {', '.join(targets)}")
     verb = intent.replace("_", " ")
+    if intent in SEVERAL:  # "snapshot both web vms", "move the pve1 containers to pve2": one line per guest
+        targets = g.targets(verb, destructive)
+        if len(targets) > 1:
+            parts = [_one_guest(intent, g, n) for n in targets]
+            return Grounded([c for p in parts for c in p.commands], "; ".join(p.explanation for p in parts))
     name = g.one_guest(destructive, verb)
-    if intent == "backup_restore":
-        raise NotGrounded(f"which archive of {name}? restoring needs one: list them, then `backup restore VOLID`",
-                          [f"backup list --guest {g.vmid_of(name)}"])
+    if intent == "backup_restore":  # an archive has to be chosen first: show them (a read)
+        return Grounded([f"backup list --guest {g.vmid_of(name)}"],
+                        f"{name}'s backup archives: restoring needs one — then `backup restore VOLID --vmid N`")
+    return _one_guest(intent, g, name)
+
+
+SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
+
+
+def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
+    """The line of a guest operation on one guest."""
     ref = g.ref(name)
     kind = g.kind_of(name)
     snap = g.slots.first("SNAP")
@@ -488,8 +512,9 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         listing = "backup list"
         if g.slots.all("GUEST"):
             listing += f" --guest {g.vmid_of(g.guest(g.slots.all('GUEST')[0], destructive=False))}"
-        storage = g.storage()
-        return Grounded([listing + (f" --storage {storage}" if storage else "")], "backup archives")
+        storage, node = g.storage(), g.node()
+        listing += (f" --node {node}" if node else "") + (f" --storage {storage}" if storage else "")
+        return Grounded([listing], "backup archives")
     if intent in ("download", "upload"):
         source = g.slots.first("URL" if intent == "download" else "FILE")
         if not source:

@@ -42,6 +42,18 @@ EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s
 SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
                                  r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
                                  r"(?=\s+\S+\s+(?:running|up|on|alone|out|be)\b))\b")
+# negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
+# downtime" (--online), "without the ram", "without hitting the api" (--offline)
+BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+                    r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
+                    r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
+                    r"proxmox|pve)\b|\bwithout\s+compression\b")
+# "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
+BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
+ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
+           "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
+           "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
+           "suspend": r"suspend|pause", "apply": r"apply|deploy"}
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
@@ -68,6 +80,7 @@ class Reading:
     blocked: str | None = None  # why any proposal is refused (negation, deferral, condition)
     question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
     refusal: Proposal | None = None  # refused before any parsing
+    forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
 
 
 def normalize(text: str) -> str:
@@ -120,13 +133,20 @@ def read(text: str, names: Names) -> Reading:
         before = clean[:start].strip().rstrip(",") + (" all" if exception.group(1).startswith("all") else "")
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
+    but_not = BUT_NOT.search(rest)
+    if but_not and rest[:but_not.start()].strip():
+        clause = but_not.group(1)
+        ruled_out = {command for command, words in ACTIONS.items() if re.match(rf"(?:{words})", clause)}
+        head = rest[:but_not.start()].strip()
+        if ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest):
         reading.blocked = WHY_CONDITION
-    elif NEGATION.search(rest):
+    elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
 
@@ -135,6 +155,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     """The checked proposal, or a refusal when the request was negated, deferred or conditional: even a
     read would answer another question ("which vms are not running" is not `list vms --status running`)."""
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
+    if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
+        why = WHY_NEGATION
     if why is None:
         return proposal
     return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

@@ -7,6 +7,7 @@ import re
 from pmpc_tui.commands.registry import READ
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
+from pmpc_tui.nl.options import with_options
 from pmpc_tui.nl.proposal import Proposal
 from pmpc_tui.services.names import Names
 
@@ -97,5 +98,5 @@ def parse_with_model(text: str, names: Names) -> Proposal:
         return Proposal([], 0.3, str(exc), safety([COMMAND_OF.get(intent, intent)]),
                         suggestions=exc.suggestions or list(SUGGEST))
     confidence = round(min(0.99, probability) * grounded.certainty, 3)
-    return Proposal(grounded.commands, confidence, grounded.explanation, safety(grounded.commands),
-                    suggestions=grounded.suggestions)
+    commands = with_options(text, grounded.commands)
+    return Proposal(commands, confidence, grounded.explanation, safety(commands), suggestions=grounded.suggestions)

@@ -1,4 +1,4 @@
-"""Training data for the request model: ≥ 10,000 (request → intent, token slot labels, command lines) examples.
+"""Training data for the request model: ≥ 16,000 (request → intent, token slot labels, command lines) examples.
 
 Written from the command registry's commands and the vocabulary in `vocab.py`, with paraphrase templates,
 typos, units, ranges, selectors, exceptions, refusals (negation, deferral, conditions), chit-chat and short German,
@@ -370,6 +370,11 @@ def gen_refuse(g: Gen) -> Example:
                 "{v} {g} unless it is busy", "{v} {g} every night", "i don't want to {v} {g}"])
     done = {"start": "started", "stop": "stopped", "shutdown": "shut down", "reboot": "rebooted",
             "delete": "deleted", "suspend": "suspended"}[action]
+    if g.r.random() < 0.2:  # a question about the past is no order, and no drift check either
+        t = g.pick(["has anyone {vd} {g}", "did someone {v} {g}", "when did {g} last get {vd}", "why was {g} {vd}",
+                    "who {vd} {g}", "did {g} get {vd} last night", "has {g} been {vd} recently",
+                    "why did {g} get {vd}", "did anyone {v} {g} today", "was {g} {vd} by someone"])
+        return g.build(t, {"v": verb, "g": ref, "vd": done}, intent="none", commands=[])
     return g.build(t, {"v": verb, "g": ref, "vd": done}, intent="refuse", commands=[])
 
 
@@ -624,11 +629,15 @@ def gen_guest_op(g: Gen) -> Example | None:
                         "{g} is running out of space, add {size} to its disk%s",
                         "{g} is full, give it {size} more%s",
                         "{open} give {g} {size} more disk%s", "{open} extend the disk%s of {g} by {size}",
+                        "{open} give {g} another {size} of disk%s", "{open} bump {g}'s disk%s by {size}",
+                        "{open} grow {g}%s by {size}", "{open} add {size} of space to {g}%s",
                         "{open} resize {g}%s by {size}"]) % keytext
             cmds = [f"resize {target} {key} +{gib}G"]
         else:
             t = g.pick(["{open} resize {g}'s disk%s to {size}", "{open} grow the disk%s of {g} to {size}",
-                        "{open} make {g}'s disk%s {size}", "{open} resize {g}%s to {size}"]) % keytext
+                        "{open} make {g}'s disk%s {size}", "{open} resize {g}%s to {size}",
+                        "{open} make {g}%s {size} big", "{open} grow {g}%s to {size}",
+                        "{open} set {g}'s disk%s size to {size}"]) % keytext
             cmds = [f"resize {target} {key} {gib}G"]
         intent = op
     elif op == "set":
@@ -765,8 +774,15 @@ def gen_cluster(g: Gen) -> Example | None:
             cmd = f"backup list --guest {g.guests[name][1]}"
         else:
             t = g.pick(["{open} list backups", "show all backups", "what backups do we have", "list the archives",
-                        "show me the backup archives"])
+                        "show me the backup archives", "{open} show the vzdump archives", "backups?",
+                        "which backups exist"])
             cmd = "backup list"
+            if g.r.random() < 0.3:
+                node = g.pick(g.names.nodes)
+                s["node"] = (node, "NODE")
+                t = g.pick(["{open} list backups on {node}", "which backups can {node} see", "backups on node {node}",
+                            "{open} show the backups {node} knows about", "backup list for {node}"])
+                cmd = f"backup list --node {node}"
         return g.build(*g.line(t, **s), intent="backup_list", commands=[cmd])
     if op in ("download", "upload"):
         st = g.pick(["local", "nas", "tank"])
@@ -962,7 +978,10 @@ def gen_query(g: Gen) -> Example | None:
                     "{open} look at {g}", "how many cores does {g} have", "what's up with {g}", "how's {g} doing",
                     "{open} pull up {g}", "{open} show me {g}", "{open} details for {g}", "specs of {g}",
                     "what's {g} running on", "is {g} up", "{open} get info on {g}", "{g} config?",
-                    "what does {g} have for memory", "{open} describe the {k1} {g}", "{open} show the {k1} {g}"])
+                    "what does {g} have for memory", "{open} describe the {k1} {g}", "{open} show the {k1} {g}",
+                    "which node is {g} on", "where is {g} running", "what host is {g} on", "which host runs {g}",
+                    "uptime of {g}?", "what ip does {g} have", "{g}'s ip?", "is {g} on?", "{g} - is it up?",
+                    "{open} cat the config of {g}", "what's the deal with {g}"])
         s["k1"] = (g.kind_word(g.guests[name][0]), "KIND")
         return g.build(*g.line(t, **s), intent="describe", commands=[f"describe {_grow(g.guests, name)}"])
     # nodes and storage
@@ -1003,7 +1022,7 @@ def gen_one(g: Gen) -> Example | None:
     return next(make() for bound, make in makers if roll < bound)
 
 
-def generate(count: int = 12_000, seed: int = 17) -> list[Example]:
+def generate(count: int = 16_000, seed: int = 17) -> list[Example]:
     """`count` examples, the same ones for the same seed."""
     g = Gen(seed, vocab.world())
     out: list[Example] = []
@@ -1016,7 +1035,7 @@ def generate(count: int = 12_000, seed: int = 17) -> list[Example]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--count", type=int, default=12_000)
+    ap.add_argument("--count", type=int, default=16_000)
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--out", default="-")
     args = ap.parse_args()

@@ -137,5 +137,7 @@ WORKSPACE = {
                         "is the proxmox api reachable", "{open} check that we can log in", "ping the cluster",
                         "{open} test connectivity", "can we talk to proxmox", "is the api up",
                         "{open} check the connection to proxmox", "are we connected", "{open} verify the login",
-                        "does my token work", "{open} test the api token", "can you connect to the cluster"],
+                        "does my token work", "{open} test the api token", "can you connect to the cluster",
+                        "which pve version are we on", "what version of proxmox is this", "{open} show the pve version",
+                        "what proxmox version runs the cluster", "how fast is the api", "api latency?"],
 }

@@ -23,7 +23,7 @@ from pmpc_tui.nl.train.generate import Example, generate
 
 VERSION = "1"
 SEED = 17
-COUNT = 12_000
+COUNT = 16_000
 
 
 class Perceptron:

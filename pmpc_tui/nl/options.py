@@ -1,0 +1,53 @@
+"""Options a request says in words ("dry run", "as json", "and wait", "don't wait", "in stop mode", "with lzo",
+"including the ram"), added to the proposed lines that take them (the registry's own parser decides which do)."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.commands.repl import parse_line
+
+# (what the request says, the option); in the order they are appended to a line
+SAID: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(stop|suspend|snapshot)[- ]mode\b|\bin (stop|suspend|snapshot) mode\b"), "--mode {}"),
+    (re.compile(r"\b(zstd|lzo|gzip)\b"), "--compress {}"),
+    (re.compile(r"\bno compression\b|\buncompressed\b|\bwithout compression\b"), "--compress 0"),
+    (re.compile(r"\b(?:with|including|incl\.?|plus) (?:the |its )?(?:ram|memory|vm ?state)\b|\bvmstate\b"),
+     "--vmstate"),
+    (re.compile(r"\boffline\b|\bwithout (?:hitting|talking to|touching|calling|contacting|asking) (?:the )?"
+                r"(?:api|cluster|proxmox|pve)\b"), "--offline"),
+    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
+    (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
+    (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
+                r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
+    (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
+]
+
+
+def said(text: str) -> list[str]:
+    """The options `text` asks for in words, in the order lines carry them."""
+    lowered = text.lower()
+    found = []
+    for pattern, option in SAID:
+        m = pattern.search(lowered)
+        if m:
+            found.append(option.format(next((x for x in m.groups() if x), "")) if "{}" in option else option)
+    return found
+
+
+def with_options(text: str, lines: list[str]) -> list[str]:
+    """Each line with the options the request says that its command takes (`-o json` on reads only)."""
+    options = said(text)
+    if not options:
+        return lines
+    out = []
+    for line in lines:
+        for option in options:
+            if option.split()[0] in line.split() or (option == "-o json" and risk_of_line(line) != READ):
+                continue
+            longer = f"{line} {option}"
+            if parse_line(longer).kind == "command":
+                line = longer
+        out.append(line)
+    return out
