@@ -52,6 +52,7 @@ class Slots:
 
     spans: dict[str, list[str]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    text: str = ""  # the request as written (a UPID keeps its case and its trailing colon)
 
     @classmethod
     def from_tags(cls, tokens: list[str], tags: list[str]) -> Slots:
@@ -263,6 +264,15 @@ def gibibytes(text: str) -> int:
     return max(1, mib // 1024) if mib >= 1024 or re.search(r"[gt]", text.lower()) else max(1, mib)
 
 
+def disk_size(text: str) -> str:
+    """A disk size as PVE takes it, in the unit the request used when whole: `1T`, `512M`, else GiB (`2.5 TB` →
+    `2560G`)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(t|tb|tib|tera\w*|m|mb|mib|megs?|megabytes?)\s*", text.lower())
+    if m:
+        return f"{m.group(1)}{m.group(2)[0].upper()}"
+    return f"{gibibytes(text)}G"
+
+
 def number(text: str) -> str:
     t = text.strip().lower()
     if t.isdigit():
@@ -292,6 +302,7 @@ def _storage_type(text: str | None) -> str | None:
         return None
     t = text.lower()
     return ("vztmpl" if "templ" in t else "iso" if "iso" in t else "backup" if "backup" in t
+            else "snippets" if "snippet" in t else "rootdir" if "rootdir" in t
             else "images" if re.search(r"disk|image", t) else None)
 
 
@@ -418,6 +429,15 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
     return _one_guest(intent, g, name)
 
 
+def _said_name(g: Grounder) -> str | None:
+    """A name given in so many words the tagger missed: "called X", "name it X", "as X", "name: X"."""
+    m = re.search(r"\b(?:called|named|name it|call it|name:|label(?:led)? it|as)\s+['\"]?([a-z0-9][a-z0-9._-]*)",
+                  " ".join(g.slots.words))
+    if not m or m.group(1) in g.guests or m.group(1) in ("a", "an", "the", "it", "well", "json"):
+        return None
+    return m.group(1)
+
+
 SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
 
 
@@ -431,7 +451,7 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
     if intent == "snapshot_list":
         return Grounded([f"snapshot list {ref}"], f"{name}'s snapshots")
     if intent == "snapshot_create":
-        label = snap or "manual"
+        label = snap or _said_name(g) or "manual"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
         if not snap:
@@ -445,7 +465,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
         return Grounded([f"clone {ref} --name {new.lower()}{linked}"], f"clone {name} as {new.lower()}")
     if intent == "migrate":
-        node = g.node()
+        to = re.search(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)", " ".join(g.slots.words))
+        node = g.known(to.group(1), g.names.nodes, "node") if to and to.group(1) in g.names.nodes else g.node()
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
         running = name in g.guests and g.guests[name][3] == "running"  # PVE moves a running VM only online
@@ -459,7 +480,7 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
         if not (add or total):
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
-        size = f"+{gibibytes(add)}G" if add else f"{gibibytes(total or '')}G"
+        size = ("+" if add else "") + disk_size(add or total or "")
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
     if intent == "set":
         opts = []
@@ -499,6 +520,13 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
             cmd += ["--level", "warning"]
         return Grounded([" ".join(cmd)], "read the log files")
     if intent == "tasks":
+        upid = re.search(r"\bupid:[^\s,;?!]+", g.slots.text, re.IGNORECASE)
+        if upid:  # one task: stop it when the request says so, else its log
+            said = " ".join(g.slots.words)
+            action = "stop" if re.search(r"\b(stop|cancel|kill|abort|terminate|end)\b", said) else "log"
+            parts = upid.group(0).split(":")  # UPID:node:PID:PSTART:STARTTIME:type:id:user: (hex in capitals)
+            parts = ["UPID", *[p.upper() if 2 <= i <= 4 else p for i, p in enumerate(parts) if i]]
+            return Grounded([f"tasks {action} {':'.join(parts)}"], f"{action} one task")
         node = g.node()
         return Grounded(["tasks" + (f" --node {node}" if node else "")], "recent tasks")
     if intent == "storage_content":

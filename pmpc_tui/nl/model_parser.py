@@ -93,7 +93,9 @@ def parse_with_model(text: str, names: Names) -> Proposal:
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
     try:
-        grounded = ground(intent, Slots.from_tags(tokens, tags), names)
+        slots = Slots.from_tags(tokens, tags)
+        slots.text = text
+        grounded = ground(intent, slots, names)
     except NotGrounded as exc:  # a question back, as careful as the action it was about
         return Proposal([], 0.3, str(exc), safety([COMMAND_OF.get(intent, intent)]),
                         suggestions=exc.suggestions or list(SUGGEST))

@@ -17,6 +17,15 @@ SAID: list[tuple[re.Pattern[str], str]] = [
      "--vmstate"),
     (re.compile(r"\boffline\b|\bwithout (?:hitting|talking to|touching|calling|contacting|asking) (?:the )?"
                 r"(?:api|cluster|proxmox|pve)\b"), "--offline"),
+    (re.compile(r"\b(?:and|then)\s+reboot\b|\breboot (?:it )?(?:so|to|for) (?:it|that|the change)"), "--reboot"),
+    (re.compile(r"\b(?:and|then) (?:delete|remove|drop) the (?:old|source|original)\b|\bdelete[- ]source\b"),
+     "--delete-source"),
+    (re.compile(r"\binterrupted\b|\bunfinished\b|\bresume the apply\b|\bfinish (?:it|the apply)\b"), "--resume"),
+    (re.compile(r"\b(?:last|latest|first)\s+(\d+)\s+(?:log\s+)?(?:lines|entries|logs|log lines)\b"), "--limit {}"),
+    (re.compile(r"\b(sync|apply|plan|import|migrate|backup|drift|validate|restore)\s+(?:operation|op|errors?|"
+                r"failures?|logs?|runs?)\b"), "--op {}"),
+    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
+    (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
