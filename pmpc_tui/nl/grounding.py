@@ -195,6 +195,9 @@ class Grounder:
                               [f"{action} vm {named[0]}", f"{action} every vm except {named[0]}"])
         if named:
             return list(dict.fromkeys(named))
+        described = self.described()
+        if described and not everything:
+            return [described]
         tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
@@ -221,8 +224,25 @@ class Grounder:
                               "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
         return picked
 
+    def described(self, template: bool = False) -> str | None:
+        """The one guest a request names without its exact name: "the home assistant box", "pi-hole", or (for a
+        template) "the debian template"."""
+        words = [w for w in self.slots.words if re.match(r"[a-z0-9]", w)]
+        found = set()
+        for i, word in enumerate(words):
+            for key in (squash(word), squash(word + (words[i + 1] if i + 1 < len(words) else ""))):
+                if len(key) > 3 and len(self.by_squash.get(key, [])) == 1:
+                    found.add(self.by_squash[key][0])
+        if template:
+            plain = [w for w in words if len(w) > 3 and w not in ("template", "templates", "from", "clone", "with")]
+            found |= {n for n, f in self.guests.items() if is_template(f, n) and any(w in n.lower() for w in plain)}
+            found = {n for n in found if is_template(self.guests[n], n)}
+        return found.pop() if len(found) == 1 else None
+
     def one_guest(self, destructive: bool, verb: str) -> str:
         targets = self.targets(verb, destructive)
+        if not targets and verb == "clone":
+            targets = [t for t in [self.described(template=True)] if t]
         if len(targets) != 1:
             raise NotGrounded(f"which guest? name one guest to {verb}", [f"{verb} vm NAME"])
         return targets[0]
@@ -384,6 +404,8 @@ def _create(g: Grounder) -> Grounded:
     template = g.slots.first("TEMPLATE")
     if template and kind == "vm":
         opts += ["--clone", g.guest(template, destructive=False)]
+    elif kind == "vm" and re.search(r"\btemplate\b", " ".join(g.slots.words)) and g.described(template=True):
+        opts += ["--clone", g.described(template=True) or ""]
     if g.slots.all("TAG"):
         opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
     what = "VM" if kind == "vm" else "container"
@@ -451,6 +473,10 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
     if intent == "snapshot_list":
         return Grounded([f"snapshot list {ref}"], f"{name}'s snapshots")
     if intent == "snapshot_create":
+        if kind == "ct" and re.search(r"\b(ram|memory|vmstate)\b", " ".join(g.slots.words)) and \
+                not re.search(r"\bwithout\b", " ".join(g.slots.words)):
+            raise NotGrounded("a container's snapshot cannot include its RAM (only a VM's can)",
+                              [f"snapshot create {ref} NAME"])
         label = snap or _said_name(g) or "manual"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
@@ -477,6 +503,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
     key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
     if intent == "resize":
+        if re.search(r"\b(shrink|reduce|smaller|decrease|cut)\b", " ".join(g.slots.words)):
+            raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
         add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
         if not (add or total):
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])

@@ -20,6 +20,7 @@ CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "
           "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
           "is everything ok", "what changed outside the code"]
 NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
+                      r"nicht|niemals|keine?n?|pas|jamais|nunca|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -29,7 +30,9 @@ DEFERRAL = re.compile(
     r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
-    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning))\b")
+    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
+    r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
+    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde)\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
@@ -41,7 +44,8 @@ EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s
 # leaves db-01 out too
 SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
                                  r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
-                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be)\b))\b")
+                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
+                                 r"\b")
 # negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
 # downtime" (--online), "without the ram", "without hitting the api" (--offline)
 BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
@@ -54,6 +58,9 @@ ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"
            "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
            "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
            "suspend": r"suspend|pause", "apply": r"apply|deploy"}
+# ", leave pihole where it is" after any action on several guests
+LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
+                       r"as\s+is|out)\b)")
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
@@ -120,12 +127,13 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     reading = Reading(clean)
-    exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean)
+    exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
-        start = exception.start(1) if exception.re is SELECTION_EXCEPTION else exception.start()
+        start = exception.start() if exception.re is EXCEPTION else exception.start(1)
         rest = clean[exception.end():]
         clause, _, after = rest.partition(",")
-        excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be)\b", "", clause), names)
+        excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be|where|it|is|in|place|as|untouched)\b", "", clause),
+                             names)
         if not excluded:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "

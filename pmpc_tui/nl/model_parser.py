@@ -34,6 +34,7 @@ CUES = {
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",
     "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
+    "migrate": r"migrat|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
 EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not",
@@ -74,8 +75,9 @@ def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str]
     """The model's raw view of a request: intents with probabilities, tokens, and a slot label per token."""
     model = runtime.load()
     tokens = runtime.tokenize(text)
-    intents = model.classify(tokens)
-    return intents, tokens, tidy(tokens, model.tag(tokens, _gazetteer(names)), intents[0][0])
+    tags = model.tag(tokens, _gazetteer(names))
+    intents = model.intents_of(tokens, tags)
+    return intents, tokens, tidy(tokens, tags, intents[0][0])
 
 
 def parse_with_model(text: str, names: Names) -> Proposal:

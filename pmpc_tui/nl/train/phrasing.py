@@ -14,13 +14,15 @@ OPENERS = ["please", "can you", "could you", "would you", "i want to", "i'd like
            "do me a favor and", "real quick,", "quick one:", "yo", "hey", "hi,", "morning,", "ok so", "so",
            "alright,", "right,", "now", "just", "kindly", "help me", "i want you to", "you can", "go and", "try to",
            "we should", "i think we should", "let me", "please just", "pls just", "ok, now", "next,", "and", "also",
-           "one more thing:", "sorry,", "ugh,", "cool, now"]
+           "one more thing:", "sorry,", "ugh,", "cool, now", "dry run:", "dry-run:", "simulate:", "test run:"]
 CLOSERS = ["please", "now", "for me", "thanks", "asap", "right now", "?", "!", "pls", "if you can",
            "when you get a chance", ", we don't need it anymore", ", it's not needed", ", nobody uses it",
            ", it's broken", ", it's stuck", "- don't ask, just do it", ", i don't care about it", "thx", "ty",
            "cheers", "plz", "thank you", "thanks!", "please and thanks", "real quick", "if possible", ":)", "ok?",
            "thanks in advance", "kthx", "right away", "immediately", "quickly", "for now", "too", "as well",
-           "please, thanks", ", ta", "!!", "..."]
+           "please, thanks", ", ta", "!!", "...", "(dry run)", ", dry run first", "dry run only", "- just a dry run",
+           ", just show me what would happen", "as json", ", output json", "and wait for it", ", don't wait",
+           "in the background", "and wait"]
 # forum or chat context before the request (it names nothing the request acts on)
 CONTEXT = ["quick question:", "homelab here.", "running proxmox at home,", "after the power cut,",
            "after last night's outage,", "hey team,", "morning all -", "noob question,", "sorry if this is dumb,",
