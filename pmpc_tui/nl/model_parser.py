@@ -55,6 +55,10 @@ def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
     for i in range(len(tags) - 2):
         if tags[i] == "B-GUEST" and words[i + 1] in RANGE_WORDS and tags[i + 2] == "B-GUEST":
             tags[i:i + 3] = ["B-RANGE", "I-RANGE", "I-RANGE"]
+    for i in range(len(tags) - 1):  # "back up db-01 to pbs": a range needs its end, else it is one guest
+        if tags[i] == "B-RANGE" and tags[i + 1] == "I-RANGE" and words[i + 1] in RANGE_WORDS and \
+                (i + 2 == len(tags) or tags[i + 2] != "I-RANGE"):
+            tags[i:i + 2] = ["B-GUEST", "O"]
     excepting = False
     selector = any(t.endswith("-ALL") for t in tags) or bool({"all", "every", "everything", "each"} & set(words))
     for i, word in enumerate(words):

@@ -846,7 +846,14 @@ CHITCHAT = ["hello, what can you do?", "thanks, that's all", "that's all for now
             "start the simulator", "create a new workspace here", "init a workspace", "enable debug mode",
             "run the mcp server", "save a connection profile", "show my profiles", "add my api token",
             "rebuild the state database", "open a shell on pve1", "ssh into web-01", "what's the root password",
-            "install docker on web-01", "upgrade proxmox to the latest version", "buy more ram"]
+            "install docker on web-01", "upgrade proxmox to the latest version", "buy more ram",
+            "make the connection insecure", "turn off certificate verification", "skip tls verification for my lab",
+            "change my api token", "use a different profile", "start over from scratch", "reset my config and start "
+            "fresh", "switch to another cluster", "trust the self-signed certificate", "forget my saved connection",
+            "log out", "make the connection to the cluster skip tls", "is zfs better than lvm-thin?",
+            "should i use ceph or zfs", "what's the difference between a vm and a ct", "print the api secret",
+            "show me the token", "disable the firewall", "open port 22 on pve1", "reboot the node pve1",
+            "upgrade the kernel on pve2"]
 
 
 def gen_list(g: Gen) -> Example:
