@@ -408,6 +408,8 @@ def _create(g: Grounder) -> Grounded:
         opts += ["--clone", g.described(template=True) or ""]
     if g.slots.all("TAG"):
         opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+    if g.storage():  # "a 100 gig disk on the nas"
+        opts += ["--storage", g.storage() or ""]
     what = "VM" if kind == "vm" else "container"
     return Grounded([" ".join(["create", kind, "--name", n, *opts]) for n in names],
                     f"add {len(names)} {what}(s) to the workspace's code ({', '.join(names)}); nothing reaches "
@@ -489,7 +491,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         if not new:
             raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
         linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
-        return Grounded([f"clone {ref} --name {new.lower()}{linked}"], f"clone {name} as {new.lower()}")
+        on = (f" --node {g.node()}" if g.node() else "") + (f" --storage {g.storage()}" if g.storage() else "")
+        return Grounded([f"clone {ref} --name {new.lower()}{on}{linked}"], f"clone {name} as {new.lower()}")
     if intent == "migrate":
         to = re.search(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)", " ".join(g.slots.words))
         node = g.known(to.group(1), g.names.nodes, "node") if to and to.group(1) in g.names.nodes else g.node()
@@ -541,7 +544,9 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         cmd = ["logs"]
         if g.slots.first("SINCE"):
             cmd += ["--since", since(g.slots.first("SINCE") or "")]
-        level = (g.slots.first("LEVEL") or "").lower()
+        # a level the tagger missed, said in so many words ("errors from the last hour")
+        level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
+            r"errors?|failures?|failed|warnings?|warn", w)), "")).lower()
         if re.search(r"error|fail", level):
             cmd += ["--level", "error"]
         elif "warn" in level:

@@ -36,6 +36,7 @@ CUES = {
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
     "migrate": r"migrat|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
+SETTINGS = r"\b(insecure|tls|certificates?|certs?|verif\w*|tokens?|secrets?|passwords?|profiles?|credentials?|login)\b"
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
 EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not",
                           "other", "exclude", "skip", "sauf", "außer", "excepto", "menos"})
@@ -91,6 +92,9 @@ def parse_with_model(text: str, names: Names) -> Proposal:
                         suggestions=list(SUGGEST))
     intents, tokens, tags = analyse(text, names)
     intent, probability = intents[0]
+    if intent == "test-connection" and re.search(SETTINGS, text, re.IGNORECASE) and \
+            not re.search(r"\b(test|check|reach\w*|ping|work\w*|valid\w*|up|connected)\b", text, re.IGNORECASE):
+        intent = "none"  # changing how we connect ("make the connection insecure") is `connect`'s, never language's
     if not tokens or intent == "none":
         return Proposal([], round(min(0.3, 1 - probability), 3), NONE, READ, suggestions=list(SUGGEST))
     if intent in CUES and not re.search(CUES[intent], text, re.IGNORECASE):

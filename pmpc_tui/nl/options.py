@@ -26,6 +26,9 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"failures?|logs?|runs?)\b"), "--op {}"),
     (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
     (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
+    (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
+    (re.compile(r"\b(?:ip|address)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
+    (re.compile(r"\b(?:gw|gateway)\s+(\d+\.\d+\.\d+\.\d+)\b"), "--gw {}"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"

@@ -150,10 +150,29 @@ class Gen:
                     tags.append("O" if label == "O" else ("B-" if k == 0 else "I-") + label)
         tokens, tags = self.sloppy(tokens, tags)
         text = self.join(tokens)
+        if self.r.random() < 0.15 and "'" in text:  # whats, dont, its: apostrophes left out
+            merged, merged_tags = self.without_apostrophes(tokens, tags)
+            tokens, tags, text = merged, merged_tags, self.join(merged)
         if self.r.random() < 0.3 and not re.search(r"[/~]", text):
             text = text.lower()
             tokens = [t.lower() for t in tokens]
         return Example(text, tokens, tags, intent, commands)
+
+    def without_apostrophes(self, tokens: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+        """`what ' s` → `whats`: the apostrophe token dropped and its neighbours joined (labels O)."""
+        out: list[str] = []
+        out_tags: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i] == "'" and out and i + 1 < len(tokens) and tags[i] == "O" and out_tags[-1] == "O" \
+                    and tags[i + 1] == "O" and re.fullmatch(r"s|d|t|ll|re|ve|m", tokens[i + 1]):
+                out[-1] += tokens[i + 1]
+                i += 2
+                continue
+            out.append(tokens[i])
+            out_tags.append(tags[i])
+            i += 1
+        return out, out_tags
 
     def sloppy(self, tokens: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
         """Abbreviations people type (pls, u, w/, mem) for some unlabelled words."""
