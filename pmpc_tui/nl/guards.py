@@ -61,6 +61,9 @@ ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
+# a question about what an action would do, not an order to do it when something holds
+HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
+                          r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
@@ -152,6 +155,8 @@ def read(text: str, names: Names) -> Reading:
         reading.question = WHY_QUESTION
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
+    elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
+        reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
     elif CONDITION.search(rest):
         reading.blocked = WHY_CONDITION
     elif NEGATION.search(BENIGN.sub(" ", rest)):

@@ -81,3 +81,10 @@ def test_options_a_new_guest_is_given_in_words() -> None:
         "create ct --name dns-02 --cores 1 --memory 512 --ip 192.168.1.54/24 --gw 192.168.1.1"]
     assert lines("add a container called wireguard on pve1, bridge vmbr1") == [
         "create ct --name wireguard --node pve1 --bridge vmbr1"]
+
+
+def test_what_would_change_if_i_applied_is_answered_by_a_plan_and_never_applies() -> None:
+    assert lines("what would change if I applied?") == ["plan"]
+    for text in ("what would change if i apply the code? apply it", "if the plan is clean, apply"):
+        p = propose_offline(text, NAMES)
+        assert not p.understood and not any(c.startswith("apply") for c in p.commands), text
