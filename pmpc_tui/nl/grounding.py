@@ -332,7 +332,8 @@ def _list(g: Grounder) -> Grounded:
     if re.search(r"\b(nodes?|hosts?|hypervisors?|servers in the cluster)\b", kind_text or words) \
             and not re.search(r"\b(vms?|containers?|cts?)\b", kind_text):
         what = "nodes"
-    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words):
+    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words) or (
+            g.slots.first("STORAGE") and re.search(r"\b(space|full|free|left|usage|capacity)\b", words)):
         what = "storage"
     else:
         what = "cts" if g.kind_filter() == "ct" else "vms"
@@ -343,6 +344,9 @@ def _list(g: Grounder) -> Grounded:
     if node and what != "nodes":
         cmd += ["--node", node]
     status = g.slots.first("STATUS")
+    if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
+        said = re.search(r"\b(running|stopped|paused|up|down|offline|online)\b(?!\s+(?:to|from|by)\b)", words)
+        status = said.group(1) if said else None
     if status:
         status = status.lower()
         if what in ("vms", "cts"):  # "what's up", "which vms are down": the words people use for the states
@@ -494,14 +498,19 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         on = (f" --node {g.node()}" if g.node() else "") + (f" --storage {g.storage()}" if g.storage() else "")
         return Grounded([f"clone {ref} --name {new.lower()}{on}{linked}"], f"clone {name} as {new.lower()}")
     if intent == "migrate":
-        to = re.search(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)", " ".join(g.slots.words))
-        node = g.known(to.group(1), g.names.nodes, "node") if to and to.group(1) in g.names.nodes else g.node()
+        after_to = [m.group(1) for m in re.finditer(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)",
+                                                     " ".join(g.slots.words)) if m.group(1) in g.names.nodes]
+        node = after_to[0] if after_to else g.node()
+        stores = g.slots.all("STORAGE")  # the last one named: "with local disks onto local-lvm"
+        storage = g.known(stores[-1], g.names.storage, "storage") if stores else None
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
         running = name in g.guests and g.guests[name][3] == "running"  # PVE moves a running VM only online
         online = kind == "vm" and (running or bool(re.search(r"\b(live|online|without downtime)\b",
                                                              " ".join(g.slots.words))))
-        return Grounded([f"migrate {ref} {node}" + (" --online" if online else "")], f"move {name} to {node}")
+        line = f"migrate {ref} {node}" + (" --online" if online else "") + \
+            (f" --target-storage {storage}" if storage else "")
+        return Grounded([line], f"move {name} to {node}")
     if intent == "template":
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
     key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
@@ -542,8 +551,11 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
 def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "logs":
         cmd = ["logs"]
-        if g.slots.first("SINCE"):
-            cmd += ["--since", since(g.slots.first("SINCE") or "")]
+        said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?|days?|weeks?)|\d+\s*"
+                         r"(?:hours?|minutes?|mins?|days?)\s+ago)\b", " ".join(g.slots.words))
+        when = g.slots.first("SINCE") or (said.group(1) if said else None)  # a time the tagger missed
+        if when:
+            cmd += ["--since", since(when)]
         # a level the tagger missed, said in so many words ("errors from the last hour")
         level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
             r"errors?|failures?|failed|warnings?|warn", w)), "")).lower()
@@ -555,8 +567,8 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "tasks":
         upid = re.search(r"\bupid:[^\s,;?!]+", g.slots.text, re.IGNORECASE)
         if upid:  # one task: stop it when the request says so, else its log
-            said = " ".join(g.slots.words)
-            action = "stop" if re.search(r"\b(stop|cancel|kill|abort|terminate|end)\b", said) else "log"
+            asked = " ".join(g.slots.words)
+            action = "stop" if re.search(r"\b(stop|cancel|kill|abort|terminate|end)\b", asked) else "log"
             parts = upid.group(0).split(":")  # UPID:node:PID:PSTART:STARTTIME:type:id:user: (hex in capitals)
             parts = ["UPID", *[p.upper() if 2 <= i <= 4 else p for i, p in enumerate(parts) if i]]
             return Grounded([f"tasks {action} {':'.join(parts)}"], f"{action} one task")
@@ -566,7 +578,7 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         storage = g.storage()
         if not storage:
             raise NotGrounded("which storage?", ["storage content local --node NODE"])
-        ctype = _storage_type(g.slots.first("CTYPE"))
+        ctype = _storage_type(g.slots.first("CTYPE") or " ".join(w for w in g.slots.words if w != "storage"))
         line = f"storage content {storage} --node {g.default_node()}" + (f" --type {ctype}" if ctype else "")
         return Grounded([line], f"what {storage} holds")
     if intent == "backup_list":

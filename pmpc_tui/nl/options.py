@@ -26,6 +26,7 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"failures?|logs?|runs?)\b"), "--op {}"),
     (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
     (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
+    (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),
     (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
     (re.compile(r"\b(?:ip|address)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
     (re.compile(r"\b(?:gw|gateway)\s+(\d+\.\d+\.\d+\.\d+)\b"), "--gw {}"),

@@ -5,6 +5,7 @@ guards → parser → a configured model when the parser did not understand → 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +24,23 @@ def use_parser(parser: Parser) -> None:
     _parser[0] = parser
 
 
+def _as_written(lines: list[str], text: str) -> list[str]:
+    """Paths, URLs and task ids in the case the request wrote them (the guards read it lower-cased)."""
+    out = []
+    for line in lines:
+        words = line.split()
+        for i, word in enumerate(words):
+            if re.search(r"[/:]", word) and word.lower() != word.upper():
+                bare = word.strip("'\"")
+                at = text.lower().find(bare.lower())
+                if at >= 0 and bare:
+                    words[i] = word.replace(bare, text[at:at + len(bare)])
+        out.append(" ".join(words))
+    return out
+
+
 def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names) -> Proposal:
+    proposal.commands = _as_written(proposal.commands, text)
     checked = safety.check(proposal, names, text, reading.excluded)
     checked.blueprint = proposal.blueprint if checked.understood else None
     return guards.after(checked, reading)
