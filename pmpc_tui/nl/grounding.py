@@ -26,7 +26,10 @@ EXACT_ONLY = frozenset({"delete", "template", "backup_restore", "snapshot_rollba
                         "disk_delete", "disk_detach",
                         "disk_move"})
 WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "half": 0.5}
+         "nine": 9, "ten": 10, "half": 0.5, "single": 1}
+STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
+          "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
+          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused"}
 WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
         "resume": "resume", "delete": "delete"}
 
@@ -49,6 +52,7 @@ class Slots:
 
     spans: dict[str, list[str]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    text: str = ""  # the request as written (a UPID keeps its case and its trailing colon)
 
     @classmethod
     def from_tags(cls, tokens: list[str], tags: list[str]) -> Slots:
@@ -108,6 +112,7 @@ class Grounder:
         self.certainty = 1.0
         self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
         self.left_out: list[str] = []  # guests a selector skipped, and why ("db-01: already stopped")
+        self.typed: dict[str, str] = {}  # guests the request named by VMID: name → the VMID as written
 
     # ---- names -----------------------------------------------------------------------------------------
     def guest(self, text: str, destructive: bool) -> str:
@@ -118,6 +123,7 @@ class Grounder:
         if word in lower:
             return lower[word]
         if word in self.by_vmid:
+            self.typed[self.by_vmid[word]] = word  # the line names it as the request did: `start vm 109`
             return self.by_vmid[word]
         if not self.guests and re.fullmatch(r"[0-9]{3,9}|[a-z0-9][a-z0-9.-]{0,62}", word):
             self.certainty = min(self.certainty, 0.8)  # no state read yet: the word as written, never a guess
@@ -189,6 +195,9 @@ class Grounder:
                               [f"{action} vm {named[0]}", f"{action} every vm except {named[0]}"])
         if named:
             return list(dict.fromkeys(named))
+        described = self.described()
+        if described and not everything:
+            return [described]
         tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
@@ -215,8 +224,25 @@ class Grounder:
                               "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
         return picked
 
+    def described(self, template: bool = False) -> str | None:
+        """The one guest a request names without its exact name: "the home assistant box", "pi-hole", or (for a
+        template) "the debian template"."""
+        words = [w for w in self.slots.words if re.match(r"[a-z0-9]", w)]
+        found = set()
+        for i, word in enumerate(words):
+            for key in (squash(word), squash(word + (words[i + 1] if i + 1 < len(words) else ""))):
+                if len(key) > 3 and len(self.by_squash.get(key, [])) == 1:
+                    found.add(self.by_squash[key][0])
+        if template:
+            plain = [w for w in words if len(w) > 3 and w not in ("template", "templates", "from", "clone", "with")]
+            found |= {n for n, f in self.guests.items() if is_template(f, n) and any(w in n.lower() for w in plain)}
+            found = {n for n in found if is_template(self.guests[n], n)}
+        return found.pop() if len(found) == 1 else None
+
     def one_guest(self, destructive: bool, verb: str) -> str:
         targets = self.targets(verb, destructive)
+        if not targets and verb == "clone":
+            targets = [t for t in [self.described(template=True)] if t]
         if len(targets) != 1:
             raise NotGrounded(f"which guest? name one guest to {verb}", [f"{verb} vm NAME"])
         return targets[0]
@@ -227,8 +253,12 @@ class Grounder:
     def kind_of(self, name: str) -> str:
         return self.guests[name][0] if name in self.guests else self.unknown.get(name, "vm")
 
+    def ident(self, name: str) -> str:
+        """How a command line names the guest: by VMID when the request did, else by name."""
+        return self.typed.get(name, name)
+
     def ref(self, name: str) -> str:
-        return f"{self.kind_of(name)} {name}"
+        return f"{self.kind_of(name)} {self.ident(name)}"
 
 
 def mebibytes(text: str) -> int:
@@ -252,6 +282,15 @@ def gibibytes(text: str) -> int:
     """`32GB`, `1 TB`, `100 gigs` → GiB."""
     mib = mebibytes(text)
     return max(1, mib // 1024) if mib >= 1024 or re.search(r"[gt]", text.lower()) else max(1, mib)
+
+
+def disk_size(text: str) -> str:
+    """A disk size as PVE takes it, in the unit the request used when whole: `1T`, `512M`, else GiB (`2.5 TB` →
+    `2560G`)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(t|tb|tib|tera\w*|m|mb|mib|megs?|megabytes?)\s*", text.lower())
+    if m:
+        return f"{m.group(1)}{m.group(2)[0].upper()}"
+    return f"{gibibytes(text)}G"
 
 
 def number(text: str) -> str:
@@ -283,6 +322,7 @@ def _storage_type(text: str | None) -> str | None:
         return None
     t = text.lower()
     return ("vztmpl" if "templ" in t else "iso" if "iso" in t else "backup" if "backup" in t
+            else "snippets" if "snippet" in t else "rootdir" if "rootdir" in t
             else "images" if re.search(r"disk|image", t) else None)
 
 
@@ -292,17 +332,25 @@ def _list(g: Grounder) -> Grounded:
     if re.search(r"\b(nodes?|hosts?|hypervisors?|servers in the cluster)\b", kind_text or words) \
             and not re.search(r"\b(vms?|containers?|cts?)\b", kind_text):
         what = "nodes"
-    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words):
+    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words) or (
+            g.slots.first("STORAGE") and re.search(r"\b(space|full|free|left|usage|capacity)\b", words)):
         what = "storage"
     else:
         what = "cts" if g.kind_filter() == "ct" else "vms"
     cmd = ["list", what]
+    if what == "storage" and g.storage():  # "how full is the nas": that storage's row
+        cmd += ["--storage", g.storage() or ""]
     node = g.node()
     if node and what != "nodes":
         cmd += ["--node", node]
     status = g.slots.first("STATUS")
+    if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
+        said = re.search(r"\b(running|stopped|paused|up|down|offline|online)\b(?!\s+(?:to|from|by)\b)", words)
+        status = said.group(1) if said else None
     if status:
         status = status.lower()
+        if what in ("vms", "cts"):  # "what's up", "which vms are down": the words people use for the states
+            status = STATES.get(status, status)
         if (what == "nodes" and status in ("online", "offline")) or (what in ("vms",
                                                                               "cts") and status in ("running",
                                                                               "stopped", "paused")):
@@ -323,7 +371,12 @@ def _list(g: Grounder) -> Grounded:
         if key:
             order = (g.slots.first("ORDER") or (re.search(r"\b(least|lowest|smallest|fewest)\b", words) and "least")
                      or "").lower()
-            cmd += ["--sort", key] + ([] if re.search(r"least|lowest|smallest|fewest", order) else ["--desc"])
+            # largest first when the request says so ("most", "top", "hogs", "eating"); "list vms by uptime" is
+            # the column's own order
+            desc = bool(order) or bool(re.search(r"\b(most|top|highest|biggest|largest|heaviest|hogs?|hogging|eat"
+                                                 r"\w*|using|uses|use|desc\w*|first|longest)\b", words))
+            cmd += ["--sort", key] + (["--desc"] if desc and not re.search(r"least|lowest|smallest|fewest", order)
+                                      else [])
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
 
 
@@ -355,8 +408,12 @@ def _create(g: Grounder) -> Grounded:
     template = g.slots.first("TEMPLATE")
     if template and kind == "vm":
         opts += ["--clone", g.guest(template, destructive=False)]
+    elif kind == "vm" and re.search(r"\btemplate\b", " ".join(g.slots.words)) and g.described(template=True):
+        opts += ["--clone", g.described(template=True) or ""]
     if g.slots.all("TAG"):
         opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+    if g.storage():  # "a 100 gig disk on the nas"
+        opts += ["--storage", g.storage() or ""]
     what = "VM" if kind == "vm" else "container"
     return Grounded([" ".join(["create", kind, "--name", n, *opts]) for n in names],
                     f"add {len(names)} {what}(s) to the workspace's code ({', '.join(names)}); nothing reaches "
@@ -365,6 +422,10 @@ def _create(g: Grounder) -> Grounded:
 
 def _guest_op(intent: str, g: Grounder) -> Grounded:
     destructive = intent in EXACT_ONLY
+    if intent == "delete" and not (g.slots.all("GUEST") or g.slots.all("RANGE")):
+        # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
+        raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
+                          ["list vms"])
     if intent in (*POWER, "delete"):
         targets = g.targets(intent, destructive)
         if not targets:
@@ -381,13 +442,35 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         for kind in ("vm", "ct"):
             mine = [n for n in targets if g.kind_of(n) == kind]
             if mine:
-                lines.append(f"backup create {kind} {' '.join(mine)}{extra}")
+                lines.append(f"backup create {kind} {' '.join(g.ident(n) for n in mine)}{extra}")
         return Grounded(lines, f"back up {', '.join(targets)}")
     verb = intent.replace("_", " ")
+    if intent in SEVERAL:  # "snapshot both web vms", "move the pve1 containers to pve2": one line per guest
+        targets = g.targets(verb, destructive)
+        if len(targets) > 1:
+            parts = [_one_guest(intent, g, n) for n in targets]
+            return Grounded([c for p in parts for c in p.commands], "; ".join(p.explanation for p in parts))
     name = g.one_guest(destructive, verb)
-    if intent == "backup_restore":
-        raise NotGrounded(f"which archive of {name}? restoring needs one: list them, then `backup restore VOLID`",
-                          [f"backup list --guest {g.vmid_of(name)}"])
+    if intent == "backup_restore":  # an archive has to be chosen first: show them (a read)
+        return Grounded([f"backup list --guest {g.vmid_of(name)}"],
+                        f"{name}'s backup archives: restoring needs one — then `backup restore VOLID --vmid N`")
+    return _one_guest(intent, g, name)
+
+
+def _said_name(g: Grounder) -> str | None:
+    """A name given in so many words the tagger missed: "called X", "name it X", "as X", "name: X"."""
+    m = re.search(r"\b(?:called|named|name it|call it|name:|label(?:led)? it|as)\s+['\"]?([a-z0-9][a-z0-9._-]*)",
+                  " ".join(g.slots.words))
+    if not m or m.group(1) in g.guests or m.group(1) in ("a", "an", "the", "it", "well", "json"):
+        return None
+    return m.group(1)
+
+
+SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
+
+
+def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
+    """The line of a guest operation on one guest."""
     ref = g.ref(name)
     kind = g.kind_of(name)
     snap = g.slots.first("SNAP")
@@ -396,7 +479,11 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
     if intent == "snapshot_list":
         return Grounded([f"snapshot list {ref}"], f"{name}'s snapshots")
     if intent == "snapshot_create":
-        label = snap or "manual"
+        if kind == "ct" and re.search(r"\b(ram|memory|vmstate)\b", " ".join(g.slots.words)) and \
+                not re.search(r"\bwithout\b", " ".join(g.slots.words)):
+            raise NotGrounded("a container's snapshot cannot include its RAM (only a VM's can)",
+                              [f"snapshot create {ref} NAME"])
+        label = snap or _said_name(g) or "manual"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
         if not snap:
@@ -408,21 +495,32 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         if not new:
             raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
         linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
-        return Grounded([f"clone {ref} --name {new.lower()}{linked}"], f"clone {name} as {new.lower()}")
+        on = (f" --node {g.node()}" if g.node() else "") + (f" --storage {g.storage()}" if g.storage() else "")
+        return Grounded([f"clone {ref} --name {new.lower()}{on}{linked}"], f"clone {name} as {new.lower()}")
     if intent == "migrate":
-        node = g.node()
+        after_to = [m.group(1) for m in re.finditer(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)",
+                                                     " ".join(g.slots.words)) if m.group(1) in g.names.nodes]
+        node = after_to[0] if after_to else g.node()
+        stores = g.slots.all("STORAGE")  # the last one named: "with local disks onto local-lvm"
+        storage = g.known(stores[-1], g.names.storage, "storage") if stores else None
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
-        online = kind == "vm" and bool(re.search(r"\b(live|online|without downtime)\b", " ".join(g.slots.words)))
-        return Grounded([f"migrate {ref} {node}" + (" --online" if online else "")], f"move {name} to {node}")
+        running = name in g.guests and g.guests[name][3] == "running"  # PVE moves a running VM only online
+        online = kind == "vm" and (running or bool(re.search(r"\b(live|online|without downtime)\b",
+                                                             " ".join(g.slots.words))))
+        line = f"migrate {ref} {node}" + (" --online" if online else "") + \
+            (f" --target-storage {storage}" if storage else "")
+        return Grounded([line], f"move {name} to {node}")
     if intent == "template":
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
     key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
     if intent == "resize":
+        if re.search(r"\b(shrink|reduce|smaller|decrease|cut)\b", " ".join(g.slots.words)):
+            raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
         add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
         if not (add or total):
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
-        size = f"+{gibibytes(add)}G" if add else f"{gibibytes(total or '')}G"
+        size = ("+" if add else "") + disk_size(add or total or "")
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
     if intent == "set":
         opts = []
@@ -453,30 +551,43 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
 def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "logs":
         cmd = ["logs"]
-        if g.slots.first("SINCE"):
-            cmd += ["--since", since(g.slots.first("SINCE") or "")]
-        level = (g.slots.first("LEVEL") or "").lower()
+        said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?|days?|weeks?)|\d+\s*"
+                         r"(?:hours?|minutes?|mins?|days?)\s+ago)\b", " ".join(g.slots.words))
+        when = g.slots.first("SINCE") or (said.group(1) if said else None)  # a time the tagger missed
+        if when:
+            cmd += ["--since", since(when)]
+        # a level the tagger missed, said in so many words ("errors from the last hour")
+        level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
+            r"errors?|failures?|failed|warnings?|warn", w)), "")).lower()
         if re.search(r"error|fail", level):
             cmd += ["--level", "error"]
         elif "warn" in level:
             cmd += ["--level", "warning"]
         return Grounded([" ".join(cmd)], "read the log files")
     if intent == "tasks":
+        upid = re.search(r"\bupid:[^\s,;?!]+", g.slots.text, re.IGNORECASE)
+        if upid:  # one task: stop it when the request says so, else its log
+            asked = " ".join(g.slots.words)
+            action = "stop" if re.search(r"\b(stop|cancel|kill|abort|terminate|end)\b", asked) else "log"
+            parts = upid.group(0).split(":")  # UPID:node:PID:PSTART:STARTTIME:type:id:user: (hex in capitals)
+            parts = ["UPID", *[p.upper() if 2 <= i <= 4 else p for i, p in enumerate(parts) if i]]
+            return Grounded([f"tasks {action} {':'.join(parts)}"], f"{action} one task")
         node = g.node()
         return Grounded(["tasks" + (f" --node {node}" if node else "")], "recent tasks")
     if intent == "storage_content":
         storage = g.storage()
         if not storage:
             raise NotGrounded("which storage?", ["storage content local --node NODE"])
-        ctype = _storage_type(g.slots.first("CTYPE"))
+        ctype = _storage_type(g.slots.first("CTYPE") or " ".join(w for w in g.slots.words if w != "storage"))
         line = f"storage content {storage} --node {g.default_node()}" + (f" --type {ctype}" if ctype else "")
         return Grounded([line], f"what {storage} holds")
     if intent == "backup_list":
         listing = "backup list"
         if g.slots.all("GUEST"):
             listing += f" --guest {g.vmid_of(g.guest(g.slots.all('GUEST')[0], destructive=False))}"
-        storage = g.storage()
-        return Grounded([listing + (f" --storage {storage}" if storage else "")], "backup archives")
+        storage, node = g.storage(), g.node()
+        listing += (f" --node {node}" if node else "") + (f" --storage {storage}" if storage else "")
+        return Grounded([listing], "backup archives")
     if intent in ("download", "upload"):
         source = g.slots.first("URL" if intent == "download" else "FILE")
         if not source:

@@ -20,6 +20,7 @@ CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "
           "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
           "is everything ok", "what changed outside the code"]
 NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
+                      r"nicht|niemals|keine?n?|pas|jamais|nunca|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -29,7 +30,9 @@ DEFERRAL = re.compile(
     r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
-    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning))\b")
+    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
+    r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
+    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde)\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
@@ -37,6 +40,30 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
+# after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
+# leaves db-01 out too
+SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
+                                 r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
+                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
+                                 r"\b")
+# negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
+# downtime" (--online), "without the ram", "without hitting the api" (--offline)
+BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+                    r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
+                    r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
+                    r"proxmox|pve)\b|\bwithout\s+compression\b")
+# "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
+BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
+ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
+           "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
+           "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
+           "suspend": r"suspend|pause", "apply": r"apply|deploy"}
+# ", leave pihole where it is" after any action on several guests
+LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
+                       r"as\s+is|out)\b)")
+# a question about what an action would do, not an order to do it when something holds
+HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
+                          r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
@@ -63,6 +90,7 @@ class Reading:
     blocked: str | None = None  # why any proposal is refused (negation, deferral, condition)
     question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
     refusal: Proposal | None = None  # refused before any parsing
+    forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
 
 
 def normalize(text: str) -> str:
@@ -102,25 +130,36 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     reading = Reading(clean)
-    exception = EXCEPTION.search(clean)
+    exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
+        start = exception.start() if exception.re is EXCEPTION else exception.start(1)
         rest = clean[exception.end():]
         clause, _, after = rest.partition(",")
-        excluded = _excluded(clause, names)
+        excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be|where|it|is|in|place|as|untouched)\b", "", clause),
+                             names)
         if not excluded:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
                 "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
-        before = clean[:exception.start()].strip() + (" all" if exception.group(1).startswith("all") else "")
+        before = clean[:start].strip().rstrip(",") + (" all" if exception.group(1).startswith("all") else "")
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
+    but_not = BUT_NOT.search(rest)
+    if but_not and rest[:but_not.start()].strip():
+        clause = but_not.group(1)
+        ruled_out = {command for command, words in ACTIONS.items() if re.match(rf"(?:{words})", clause)}
+        head = rest[:but_not.start()].strip()
+        if ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
+    elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
+        reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
     elif CONDITION.search(rest):
         reading.blocked = WHY_CONDITION
-    elif NEGATION.search(rest):
+    elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
 
@@ -129,6 +168,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     """The checked proposal, or a refusal when the request was negated, deferred or conditional: even a
     read would answer another question ("which vms are not running" is not `list vms --status running`)."""
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
+    if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
+        why = WHY_NEGATION
     if why is None:
         return proposal
     return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

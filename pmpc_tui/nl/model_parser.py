@@ -7,6 +7,7 @@ import re
 from pmpc_tui.commands.registry import READ
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
+from pmpc_tui.nl.options import with_options
 from pmpc_tui.nl.proposal import Proposal
 from pmpc_tui.services.names import Names
 
@@ -24,7 +25,8 @@ COMMAND_OF = {"storage_content": "storage", "backup_create": "backup", "backup_l
 # a destructive intent is only taken when the request says so in some word for it (the model alone once read
 # "show all the lxc containers" as a delete): otherwise the answer is a question, never the destructive action
 CUES = {
-    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|l[öo]sch|elimin|borr|supprim|entfern",
+    "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|decommission|blow\s+away|scrap|deprovision|"
+              r"\brm\b|l[öo]sch|elimin|borr|supprim|entfern",
     "template": r"templat|vorlage|plantilla|mod[eè]le",
     "snapshot_rollback": r"roll|revert|restor|back to|reset|go back|undo",
     "snapshot_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
@@ -32,7 +34,9 @@ CUES = {
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",
     "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
+    "migrate": r"migrat|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
+SETTINGS = r"\b(insecure|tls|certificates?|certs?|verif\w*|tokens?|secrets?|passwords?|profiles?|credentials?|login)\b"
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
 EXCEPT_WORDS = frozenset({"except", "but", "apart", "excluding", "besides", "save", "without", "leave", "not",
                           "other", "exclude", "skip", "sauf", "außer", "excepto", "menos"})
@@ -52,6 +56,10 @@ def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
     for i in range(len(tags) - 2):
         if tags[i] == "B-GUEST" and words[i + 1] in RANGE_WORDS and tags[i + 2] == "B-GUEST":
             tags[i:i + 3] = ["B-RANGE", "I-RANGE", "I-RANGE"]
+    for i in range(len(tags) - 1):  # "back up db-01 to pbs": a range needs its end, else it is one guest
+        if tags[i] == "B-RANGE" and tags[i + 1] == "I-RANGE" and words[i + 1] in RANGE_WORDS and \
+                (i + 2 == len(tags) or tags[i + 2] != "I-RANGE"):
+            tags[i:i + 2] = ["B-GUEST", "O"]
     excepting = False
     selector = any(t.endswith("-ALL") for t in tags) or bool({"all", "every", "everything", "each"} & set(words))
     for i, word in enumerate(words):
@@ -72,8 +80,9 @@ def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str]
     """The model's raw view of a request: intents with probabilities, tokens, and a slot label per token."""
     model = runtime.load()
     tokens = runtime.tokenize(text)
-    intents = model.classify(tokens)
-    return intents, tokens, tidy(tokens, model.tag(tokens, _gazetteer(names)), intents[0][0])
+    tags = model.tag(tokens, _gazetteer(names))
+    intents = model.intents_of(tokens, tags)
+    return intents, tokens, tidy(tokens, tags, intents[0][0])
 
 
 def parse_with_model(text: str, names: Names) -> Proposal:
@@ -83,6 +92,9 @@ def parse_with_model(text: str, names: Names) -> Proposal:
                         suggestions=list(SUGGEST))
     intents, tokens, tags = analyse(text, names)
     intent, probability = intents[0]
+    if intent == "test-connection" and re.search(SETTINGS, text, re.IGNORECASE) and \
+            not re.search(r"\b(test|check|reach\w*|ping|work\w*|valid\w*|up|connected)\b", text, re.IGNORECASE):
+        intent = "none"  # changing how we connect ("make the connection insecure") is `connect`'s, never language's
     if not tokens or intent == "none":
         return Proposal([], round(min(0.3, 1 - probability), 3), NONE, READ, suggestions=list(SUGGEST))
     if intent in CUES and not re.search(CUES[intent], text, re.IGNORECASE):
@@ -91,10 +103,12 @@ def parse_with_model(text: str, names: Names) -> Proposal:
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
     try:
-        grounded = ground(intent, Slots.from_tags(tokens, tags), names)
+        slots = Slots.from_tags(tokens, tags)
+        slots.text = text
+        grounded = ground(intent, slots, names)
     except NotGrounded as exc:  # a question back, as careful as the action it was about
         return Proposal([], 0.3, str(exc), safety([COMMAND_OF.get(intent, intent)]),
                         suggestions=exc.suggestions or list(SUGGEST))
     confidence = round(min(0.99, probability) * grounded.certainty, 3)
-    return Proposal(grounded.commands, confidence, grounded.explanation, safety(grounded.commands),
-                    suggestions=grounded.suggestions)
+    commands = with_options(text, grounded.commands)
+    return Proposal(commands, confidence, grounded.explanation, safety(commands), suggestions=grounded.suggestions)

@@ -4,6 +4,8 @@ guards → parser → a configured model when the parser did not understand → 
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +24,23 @@ def use_parser(parser: Parser) -> None:
     _parser[0] = parser
 
 
+def _as_written(lines: list[str], text: str) -> list[str]:
+    """Paths, URLs and task ids in the case the request wrote them (the guards read it lower-cased)."""
+    out = []
+    for line in lines:
+        words = line.split()
+        for i, word in enumerate(words):
+            if re.search(r"[/:]", word) and word.lower() != word.upper():
+                bare = word.strip("'\"")
+                at = text.lower().find(bare.lower())
+                if at >= 0 and bare:
+                    words[i] = word.replace(bare, text[at:at + len(bare)])
+        out.append(" ".join(words))
+    return out
+
+
 def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names) -> Proposal:
+    proposal.commands = _as_written(proposal.commands, text)
     checked = safety.check(proposal, names, text, reading.excluded)
     checked.blueprint = proposal.blueprint if checked.understood else None
     return guards.after(checked, reading)
@@ -61,7 +79,9 @@ async def propose(text: str, names: Names, *, workspace_root: Path | None = None
     reading = guards.read(text, names)
     if reading.refusal is not None:
         return reading.refusal
-    proposal = _parse(reading.text, names, parser)
+    # in a worker thread: the first request loads the model (~0.1-0.2 s), and the event loop of a front end
+    # (the console's REPL) must keep drawing and reading keys meanwhile
+    proposal = await asyncio.to_thread(_parse, reading.text, names, parser)
     if not proposal.understood and reading.blocked is None:
         proposal = await _ask_model(text, workspace_root, note) or proposal
     return _finish(proposal, reading, text, names)

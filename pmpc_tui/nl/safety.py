@@ -115,7 +115,8 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
                                          "leaves out: nothing was proposed", suggestions=["list vms"], notes=notes)
             notes.append(f"left out {left_out[0]['name']} (the request excludes it)")
             continue
-        if len(line_targets) == 1 and line_targets[0].get("name") not in named and name != "create":
+        if len(line_targets) == 1 and line_targets[0].get("name") not in named and \
+                name not in ("create", "clone", "describe"):  # a template is what a clone starts from
             why = _skip(name, line_targets[0], names)
             if why is not None:
                 notes.append(f"skipped {line_targets[0]['name']}: {why}")

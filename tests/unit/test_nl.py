@@ -168,7 +168,7 @@ def test_full_width_digits_in_english_never_name_a_guest() -> None:
         proposal = parse_request(text, names)
         assert not any("dev-sandbox" in c or "109" in c or "pihole" in c for c in proposal.commands), (text, proposal)
         assert not proposal.understood or proposal.risk != "destructive", (text, proposal)
-    assert parse_request("stop vm 109", names).commands == ["stop vm dev-sandbox"]
+    assert parse_request("stop vm 109", names).commands == ["stop vm 109"]  # the VMID as typed
 
 
 async def test_a_model_cannot_propose_a_command_the_registry_keeps_from_language() -> None:

@@ -221,8 +221,8 @@ def test_a_destructive_reading_needs_a_word_for_it(names: Names) -> None:
     assert not any(c.startswith("delete") for c in p.commands)
     for text in ("delete dev-sandbox", "nuke dev-sandbox, we don't need it anymore", "lösche dev-sandbox"):
         assert commands(text, names) == ["delete vm dev-sandbox"], text
-    p = parse_request("restore web-01 from last night's backup", names)
-    assert p.commands == [] and "backup list --guest 101" in p.suggestions
+    p = parse_request("restore web-01 from last night's backup", names)  # an archive must be chosen: look first
+    assert p.commands == ["backup list --guest 101"] and p.risk == "read"
 
 
 def test_a_disk_is_never_deleted_without_being_named(names: Names) -> None:

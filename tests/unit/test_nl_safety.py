@@ -134,7 +134,7 @@ def test_a_selector_with_nothing_left_to_do_says_so() -> None:
 
 def test_a_guest_named_on_purpose_is_not_skipped() -> None:
     assert propose_offline("start dev-sandbox", NAMES).commands == ["start vm dev-sandbox"]
-    assert propose_offline("stop vm 107", NAMES).commands == ["stop vm win11-desktop"]
+    assert propose_offline("stop vm 107", NAMES).commands == ["stop vm 107"]  # named as the request named it
 
 
 def test_hello_what_can_you_do_answers_with_examples() -> None:

@@ -97,6 +97,25 @@ def intent_features(tokens: list[str]) -> list[str]:
     return feats
 
 
+# what the intent classifier sees instead of a slot's words: "start nginx-proxy" and "start web-01" are one
+# request shape, and a guest's name never votes for an intent
+MASK = {"GUEST": "<guest>", "EXCEPT": "<guest>", "RANGE": "<guest>", "NEWNAME": "<name>", "TEMPLATE": "<template>",
+        "NODE": "<node>", "STORAGE": "<storage>", "SNAP": "<snap>", "URL": "<url>", "FILE": "<file>",
+        "SUMMARY": "<summary>"}
+
+
+def masked(tokens: list[str], tags: list[str]) -> list[str]:
+    """The tokens with each name-like slot (guest, node, storage, snapshot, URL …) replaced by its kind, once."""
+    out = []
+    for token, tag in zip(tokens, tags, strict=True):
+        kind = MASK.get(tag[2:]) if tag != "O" else None
+        if kind is None:
+            out.append(token)
+        elif tag.startswith("B-"):
+            out.append(kind)
+    return out
+
+
 class Model:
     """Intent classifier and slot tagger weights, and how to apply them."""
 
@@ -106,6 +125,11 @@ class Model:
         self.intent_w: dict[str, list[float]] = data["intent_w"]  # type: ignore[assignment]
         self.tag_w: dict[str, list[float]] = data["tag_w"]  # type: ignore[assignment]
         self.version: str = str(data.get("version", ""))
+        self.masks: bool = bool(data.get("masks", False))  # trained on masked tokens (see `masked`)
+
+    def intents_of(self, tokens: list[str], tags: list[str]) -> list[tuple[str, float]]:
+        """The intents of a request whose tokens are tagged already (names masked when the model was trained so)."""
+        return self.classify(masked(tokens, tags) if self.masks else tokens)
 
     def classify(self, tokens: list[str]) -> list[tuple[str, float]]:
         """Intents with a probability (softmax of the perceptron scores), most likely first."""

@@ -1,4 +1,4 @@
-"""Training data for the request model: ≥ 10,000 (request → intent, token slot labels, command lines) examples.
+"""Training data for the request model: ≥ 16,000 (request → intent, token slot labels, command lines) examples.
 
 Written from the command registry's commands and the vocabulary in `vocab.py`, with paraphrase templates,
 typos, units, ranges, selectors, exceptions, refusals (negation, deferral, conditions), chit-chat and short German,
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pmpc_tui.nl.model.runtime import tokenize
-from pmpc_tui.nl.train import vocab
+from pmpc_tui.nl.train import phrasing, vocab
 from pmpc_tui.services.names import Names
 
 Slot = tuple[str, str]  # (text, label)
@@ -90,34 +90,37 @@ class Gen:
         return self.pick(["containers", "cts", "lxcs", "LXC containers"] if plural else ["container", "ct", "lxc"])
 
     def opener(self) -> str:
-        return self.pick(["", "", "", "", "please", "can you", "could you", "would you", "i want to", "i'd like to",
-                          "let's", "go ahead and", "hey, can you", "pls", "i need you to", "quickly", "ok",
-                          "time to", "please go and"])
+        return "" if self.r.random() < 0.3 else self.pick(phrasing.OPENERS)
 
     def closer(self) -> str:
-        return self.pick(["", "", "", "", "", "please", "now", "for me", "thanks", "asap", "right now", "?", "!",
-                          "pls", "if you can", "when you get a chance", ", we don't need it anymore",
-                          ", it's not needed", ", nobody uses it", ", it's broken", ", it's stuck",
-                          "- don't ask, just do it", ", i don't care about it"])
+        return "" if self.r.random() < 0.35 else self.pick(phrasing.CLOSERS)
 
     # ---- sizes -------------------------------------------------------------------------------------------
     def memory(self) -> tuple[str, int]:
-        gib = self.pick(["1", "2", "4", "8", "16", "32", "3", "6", "12", "24", "64"])
+        gib = self.pick(["1", "2", "4", "8", "16", "32", "3", "6", "12", "24", "64", "48", "128"])
         form = self.r.random()
-        if form < 0.08:
-            return self.pick(["half a gig", "half a GB"]), 512
+        if form < 0.07:
+            return self.pick([("half a gig", 512), ("half a GB", 512), ("0.5GB", 512), ("0.5 GB", 512),
+                              ("1.5GB", 1536), ("1.5 gigs", 1536), ("2.5G", 2560)])
         if form < 0.2:
-            mib = self.pick(["512", "768", "1024", "2048", "4096", "8192", "256"])
-            return mib + self.pick(["MB", " MB", "MiB", " MiB", "M", " megs", " mb"]), int(mib)
-        unit = self.pick(["GB", " GB", "G", " gigs", " gig", "GiB", " GiB", "gb", " gigabytes", "g", " G"])
+            mib = self.pick(["512", "768", "1024", "2048", "4096", "8192", "256", "16384", "3072", "6144"])
+            return mib + self.pick(["MB", " MB", "MiB", " MiB", "M", " megs", " mb", "m", " meg", " megabytes"]), \
+                int(mib)
+        if form < 0.24:
+            word, n = self.pick([("one", 1), ("two", 2), ("four", 4), ("eight", 8)])
+            return word + self.pick([" gigs", " gig", " GB", " gigabytes"]), n * 1024
+        unit = self.pick(["GB", " GB", "G", " gigs", " gig", "GiB", " GiB", "gb", " gigabytes", "g", " G", "Gb",
+                          " gb", "gig", "gigs", "GB", "G"])
         return gib + unit, int(gib) * 1024
 
     def disk_size(self) -> tuple[str, int]:
         if self.r.random() < 0.08:
             tib = self.pick(["1", "2"])
-            return tib + self.pick(["TB", " TB", "T", " tera", "TiB"]), int(tib) * 1024
-        gib = self.pick(["8", "10", "16", "20", "32", "40", "50", "64", "100", "128", "200", "256", "500"])
-        return gib + self.pick(["GB", " GB", "G", " gigs", "GiB", " gig", "gb", "g"]), int(gib)
+            return tib + self.pick(["TB", " TB", "T", " tera", "TiB", " terabyte", "tb", " tb"]), int(tib) * 1024
+        gib = self.pick(["8", "10", "16", "20", "32", "40", "50", "64", "100", "128", "200", "256", "500", "60", "80",
+                         "120", "250", "30", "25", "15", "300", "512", "1000"])
+        return gib + self.pick(["GB", " GB", "G", " gigs", "GiB", " gig", "gb", "g", " GiB", " gb", "Gb", " G",
+                                " gigabytes"]), int(gib)
 
     def count(self) -> tuple[str, int]:
         n = self.r.randint(2, 6)
@@ -126,9 +129,15 @@ class Gen:
 
     # ---- building ----------------------------------------------------------------------------------------
     def build(self, template: str, slots: dict[str, Slot | str], intent: str, commands: list[str]) -> Example:
-        """Fill `{slot}` placeholders: slot text gets B-/I- labels, the rest O (with occasional typos)."""
+        """Fill `{slot}` placeholders: slot text gets B-/I- labels, the rest O (with occasional typos and
+        abbreviations); sometimes forum context before the request or thanks after it."""
         tokens: list[str] = []
         tags: list[str] = []
+        roll = self.r.random()
+        if roll < 0.08:
+            template = self.pick(phrasing.CONTEXT) + " " + template
+        elif roll < 0.13:
+            template = template + " " + self.pick(phrasing.AFTER)
         for literal, key in re.findall(r"([^{]*)(?:\{(\w+)\})?", template):
             for word in tokenize(literal):
                 tokens.append(self.typo(word))
@@ -137,30 +146,75 @@ class Gen:
                 value = slots[key]
                 text, label = (value, "O") if isinstance(value, str) else value
                 for k, word in enumerate(tokenize(text)):
-                    tokens.append(word)
+                    tokens.append(self.typo(word) if label == "O" else word)
                     tags.append("O" if label == "O" else ("B-" if k == 0 else "I-") + label)
+        tokens, tags = self.sloppy(tokens, tags)
         text = self.join(tokens)
+        if self.r.random() < 0.15 and "'" in text:  # whats, dont, its: apostrophes left out
+            merged, merged_tags = self.without_apostrophes(tokens, tags)
+            tokens, tags, text = merged, merged_tags, self.join(merged)
         if self.r.random() < 0.3 and not re.search(r"[/~]", text):
             text = text.lower()
             tokens = [t.lower() for t in tokens]
         return Example(text, tokens, tags, intent, commands)
+
+    def without_apostrophes(self, tokens: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+        """`what ' s` → `whats`: the apostrophe token dropped and its neighbours joined (labels O)."""
+        out: list[str] = []
+        out_tags: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i] == "'" and out and i + 1 < len(tokens) and tags[i] == "O" and out_tags[-1] == "O" \
+                    and tags[i + 1] == "O" and re.fullmatch(r"s|d|t|ll|re|ve|m", tokens[i + 1]):
+                out[-1] += tokens[i + 1]
+                i += 2
+                continue
+            out.append(tokens[i])
+            out_tags.append(tags[i])
+            i += 1
+        return out, out_tags
+
+    def sloppy(self, tokens: list[str], tags: list[str]) -> tuple[list[str], list[str]]:
+        """Abbreviations people type (pls, u, w/, mem) for some unlabelled words."""
+        out_tokens: list[str] = []
+        out_tags: list[str] = []
+        for word, tag in zip(tokens, tags, strict=True):
+            short = phrasing.ABBREVIATIONS.get(word.lower()) if tag == "O" else None
+            if short and self.r.random() < 0.12:
+                for piece in tokenize(self.pick(short)):
+                    out_tokens.append(piece)
+                    out_tags.append("O")
+            else:
+                out_tokens.append(word)
+                out_tags.append(tag)
+        return out_tokens, out_tags
 
     def join(self, tokens: list[str]) -> str:
         text = re.sub(r"(\w) ' (s|d|t|ll|re|ve|m)\b", r"\1'\2", " ".join(tokens))
         return re.sub(r" ([,?!.;:])(?=\s|$)", r"\1", text)
 
     def typo(self, word: str) -> str:
-        if len(word) < 4 or not word.isalpha() or self.r.random() > 0.04:
+        if len(word) < 4 or not word.isalpha() or self.r.random() > 0.05:
             return word
         i = self.r.randrange(1, len(word) - 1)
-        if self.r.random() < 0.5:
+        kind = self.r.random()
+        if kind < 0.35:
             return word[:i] + word[i + 1:]
-        return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+        if kind < 0.7:
+            return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+        if kind < 0.85:
+            return word[:i] + word[i] + word[i:]
+        near = KEYS.get(word[i].lower())
+        return word[:i] + self.pick(near) + word[i + 1:] if near else word
 
     def line(self, template: str, **slots: Slot | str) -> tuple[str, dict[str, Slot | str]]:
         slots.setdefault("open", self.opener())
         slots.setdefault("close", self.closer())
         return template, slots
+
+
+KEYS = {row[k]: row[max(0, k - 1)] + row[k + 1:k + 2] for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+        for k in range(len(row))}
 
 
 def _grow(guests: dict[str, tuple[str, int, str, str, str]], name: str) -> str:
@@ -169,14 +223,24 @@ def _grow(guests: dict[str, tuple[str, int, str, str, str]], name: str) -> str:
 
 POWER_VERBS = {
     "start": ["start", "boot", "power on", "turn on", "bring up", "fire up", "spin up", "launch", "wake up",
-              "get running", "start up", "bring back online", "get back up", "switch on"],
+              "get running", "start up", "bring back online", "get back up", "switch on", "power up", "boot up",
+              "bring online", "turn back on", "spin back up", "bring back", "start back up", "get going", "run",
+              "kick on", "boot back up"],
     "stop": ["stop", "kill", "halt", "power off", "hard stop", "pull the plug on", "force off", "turn off",
-             "force stop"],
-    "shutdown": ["shut down", "shutdown", "gracefully stop", "power down", "cleanly shut down", "shut off"],
-    "reboot": ["reboot", "restart", "bounce", "power cycle", "cycle", "kick"],
-    "suspend": ["suspend", "pause", "freeze", "hibernate"],
-    "resume": ["resume", "unpause", "unfreeze", "continue", "thaw"],
+             "force stop", "force-stop", "hard kill", "terminate", "cut power to", "pull the power on", "yank",
+             "hard power off", "switch off", "kill off", "stop hard", "hard-stop"],
+    "shutdown": ["shut down", "shutdown", "gracefully stop", "power down", "cleanly shut down", "shut off",
+                 "gracefully shut down", "take down", "bring down", "shut down cleanly", "do a clean shutdown of",
+                 "acpi shutdown", "send a shutdown to", "gracefully power off", "shut", "turn off gracefully"],
+    "reboot": ["reboot", "restart", "bounce", "power cycle", "cycle", "kick", "re-boot", "soft reboot",
+               "give a reboot", "recycle", "restart gracefully", "reboot gracefully", "bounce quickly", "kick over"],
+    "suspend": ["suspend", "pause", "freeze", "hibernate", "put to sleep", "sleep", "pause for now"],
+    "resume": ["resume", "unpause", "unfreeze", "continue", "thaw", "un-pause", "unsuspend", "wake from pause",
+               "resume from suspend"],
 }
+DELETE_VERBS = ["delete", "remove", "destroy", "get rid of", "nuke", "wipe", "trash", "purge", "erase",
+                "decommission", "blow away", "scrap", "deprovision", "rm", "drop", "permanently delete",
+                "completely remove", "delete forever"]
 WANTED = {"start": ("stopped",), "resume": ("paused",), "stop": ("running", "paused"),
           "shutdown": ("running",), "reboot": ("running",), "suspend": ("running",)}
 FOREIGN = {
@@ -215,8 +279,7 @@ def _selected(g: Gen, action: str, kind: str | None, tag: str | None, node: str 
 
 
 def gen_power(g: Gen, action: str) -> Example | None:
-    verb = g.pick(POWER_VERBS[action] if action != "delete" else
-                  ["delete", "remove", "destroy", "get rid of", "nuke", "wipe", "trash", "purge", "erase"])
+    verb = g.pick(POWER_VERBS[action] if action != "delete" else DELETE_VERBS)
     roll = g.r.random()
     exact = action == "delete"
     if roll < 0.45:
@@ -326,22 +389,79 @@ def gen_refuse(g: Gen) -> Example:
                 "{v} {g} unless it is busy", "{v} {g} every night", "i don't want to {v} {g}"])
     done = {"start": "started", "stop": "stopped", "shutdown": "shut down", "reboot": "rebooted",
             "delete": "deleted", "suspend": "suspended"}[action]
+    if g.r.random() < 0.2:  # a question about the past is no order, and no drift check either
+        t = g.pick(["has anyone {vd} {g}", "did someone {v} {g}", "when did {g} last get {vd}", "why was {g} {vd}",
+                    "who {vd} {g}", "did {g} get {vd} last night", "has {g} been {vd} recently",
+                    "why did {g} get {vd}", "did anyone {v} {g} today", "was {g} {vd} by someone"])
+        return g.build(t, {"v": verb, "g": ref, "vd": done}, intent="none", commands=[])
     return g.build(t, {"v": verb, "g": ref, "vd": done}, intent="refuse", commands=[])
+
+
+CREATE_VERBS = ["create", "make", "spin up", "provision", "add", "build", "set up", "deploy", "i need", "give me",
+                "new", "stand up", "fire up", "bring up a new", "make me", "create me", "i want", "we need",
+                "can i get", "roll out", "launch", "spin me up", "set me up", "prepare", "install", "build me",
+                "stand me up", "create new", "need", "get me"]
+OS_WORDS = ["", "", "", "", "debian", "ubuntu", "alpine", "rocky", "windows", "arch", "fedora", "linux", "small",
+            "tiny", "big", "fresh", "blank", "test"]
+CREATE_HEADS_ONE = ["{open} {v} a {os} {k} called {name}", "{open} {v} a new {os} {k} named {name}",
+                    "{open} {v} {k} {name}", "{open} {v} a {os} {k} {name}", "{open} {v} a {k} with the name {name}",
+                    "{open} {v} a {k}, call it {name}", "{open} {v} a {os} {k}: {name}", "{open} {v} {name} as a {k}",
+                    "{open} {v} a new {k} called {name}", "{open} {v} a {k} named {name}", "new {k} {name}",
+                    "{open} {v} a {k} with hostname {name}", "{open} {v} a {os} {k} and name it {name}",
+                    "{open} {v} a new {os} {k} - {name}", "{open} {v} another {k} called {name}",
+                    "{open} {v} one {k} called {name}", "{name}: new {k}", "{open} {v} an {k} called {name}"]
+PART_CORES = ["{cores} cores", "{cores} cpus", "{cores} vcpus", "{cores} CPU cores", "{cores} cpu", "{cores} vcpu",
+              "{cores} cores", "{cores} cores", "{cores} vCPUs", "{cores} procs", "{cores} processors",
+              "cores: {cores}", "{cores} threads", "{cores} cpu cores"]
+PART_CORE_ONE = ["{cores} core", "{cores} cpu", "{cores} vcpu", "a single core", "{cores} vCPU"]
+PART_MEM = ["{mem} of ram", "{mem} ram", "{mem}", "{mem} of memory", "{mem} memory", "{mem} RAM", "ram {mem}",
+            "memory {mem}", "{mem} mem", "mem {mem}", "{mem} of RAM", "ram: {mem}", "memory: {mem}", "{mem} ram",
+            "{mem} RAM"]
+PART_DISK = ["a {disk} disk", "{disk} disk", "{disk} of disk", "{disk} storage", "{disk} disk space",
+             "a {disk} drive", "{disk} hdd", "a {disk} ssd", "{disk} root disk", "{disk} of storage", "disk {disk}",
+             "a {disk} boot disk", "{disk} of space", "{disk} disk", "a {disk} hard drive", "disk: {disk}",
+             "a {disk} root disk", "{disk} of disk space", "{disk} storage space"]
+PART_NODE = ["on {node}", "on node {node}", "on host {node}", "on {node}", "on the {node} node", "over on {node}",
+             "placed on {node}", "node {node}", "on {node} please"]
+PART_TMPL = ["from {tmpl}", "cloned from {tmpl}", "based on {tmpl}", "from template {tmpl}", "off {tmpl}",
+             "using {tmpl}", "using the {tmpl} template", "as a clone of {tmpl}", "from the {tmpl} template"]
+PART_TAG = ["tagged {tag}", "with tag {tag}", "tagged {tag}", "and tag it {tag}", "tag {tag}", "with the {tag} tag",
+            "tags: {tag}", "label it {tag}"]
+
+
+def _spec(g: Gen, parts: list[str]) -> str:
+    """The options of a new guest, joined the many ways people list them."""
+    if not parts:
+        return ""
+    style = g.r.random()
+    if len(parts) == 1:
+        return g.pick(["with ", "with ", "", "and ", ", ", "w/ "]) + parts[0]
+    if style < 0.35:
+        joint = g.pick([" and ", ", ", " & ", " + "])
+        return g.pick(["with ", "", "w/ ", ", "]) + ", ".join(parts[:-1]) + joint + parts[-1]
+    if style < 0.55:
+        return " ".join(parts)
+    if style < 0.7:
+        return g.pick([", ", "- ", ": "]) + ", ".join(parts)
+    if style < 0.8:
+        return "(" + ", ".join(parts) + ")"
+    if style < 0.88:
+        return " / ".join(parts)
+    return " ".join(g.pick(["with ", "and ", "", ", "]) + p for p in parts)
 
 
 def gen_create(g: Gen) -> Example | None:
     kind = g.pick(["vm", "vm", "ct"])
-    verb = g.pick(["create", "make", "spin up", "provision", "add", "build", "set up", "deploy", "i need",
-                   "give me", "new", "stand up"])
+    verb = g.pick(CREATE_VERBS)
     roll = g.r.random()
-    slots: dict[str, Slot | str] = {"v": verb}
+    slots: dict[str, Slot | str] = {"v": verb, "os": g.pick(OS_WORDS)}
     fam = g.pick(vocab.NEW_NAMES)
     if roll < 0.55:
-        name = g.pick([f"{fam}-0{g.r.randint(1, 9)}", f"{fam}-{g.r.randint(1, 20)}", fam, f"{fam}-new"])
+        name = g.pick([f"{fam}-0{g.r.randint(1, 9)}", f"{fam}-{g.r.randint(1, 20)}", fam, f"{fam}-new",
+                       f"{fam}{g.r.randint(1, 9)}", f"{fam}-test", f"{fam}-prod-{g.r.randint(1, 3)}"])
         names = [name]
         slots["name"] = (name, "NEWNAME")
-        head = g.pick(["{open} {v} a {k} called {name}", "{open} {v} a new {k} named {name}", "{open} {v} {k} {name}",
-                       "{open} {v} a {k} {name}", "{open} {v} a {k} with the name {name}"])
+        head = g.pick(CREATE_HEADS_ONE)
         slots["k"] = (g.kind_word(kind), "KIND")
     elif roll < 0.8:
         ctext, n = g.count()
@@ -349,11 +469,13 @@ def gen_create(g: Gen) -> Example | None:
         a = g.r.randint(1, 3)
         width = g.pick([1, 2])
         names = [f"{fam}-{str(i).zfill(width)}" for i in range(a, a + n)]
-        text = g.pick([f"{names[0]} to {names[-1]}", f"{names[0]}..{a + n - 1}", f"{names[0]} through {names[-1]}"])
+        text = g.pick([f"{names[0]} to {names[-1]}", f"{names[0]}..{a + n - 1}", f"{names[0]} through {names[-1]}",
+                       f"{names[0]} - {names[-1]}", f"{names[0]} thru {names[-1]}", f"{names[0]}..{names[-1]}"])
         slots["rng"] = (text, "RANGE")
         slots["k"] = (g.kind_word(kind, plural=True), "KIND")
         head = g.pick(["{open} {v} {n} {k} called {rng}", "{open} {v} {n} {k} named {rng}", "{open} {v} {n} {k} {rng}",
-                       "{open} {v} {k} {rng}"])
+                       "{open} {v} {k} {rng}", "{open} {v} {n} new {os} {k} named {rng}", "{open} {v} {n} {k}: {rng}",
+                       "{open} {v} {n} {k}, {rng}"])
     else:
         ctext, n = g.count()
         slots["n"] = (ctext, "COUNT")
@@ -365,51 +487,54 @@ def gen_create(g: Gen) -> Example | None:
     parts: list[str] = []
     if g.r.random() < 0.5:
         slots["node"] = (g.pick(g.names.nodes), "NODE")
-        parts.append(g.pick(["on {node}", "on node {node}", "on host {node}"]))
         opts += ["--node", slots["node"][0]]  # type: ignore[index]
-    if g.r.random() < 0.5:
-        cores = g.pick(["1", "2", "4", "8", "16"])
+    if g.r.random() < 0.55:
+        cores = g.pick(["1", "2", "4", "8", "16", "2", "4", "6", "12"])
         slots["cores"] = (cores, "CORES")
         if cores == "1" and g.r.random() < 0.7:
-            parts.append(g.pick(["with {cores} core", "and {cores} core", "{cores} cpu", "{cores} vcpu"]))
+            part = g.pick(PART_CORE_ONE)
+            if "{cores}" not in part:
+                slots["cores"] = ("single", "CORES")
+                part = "a {cores} core"
+            parts.append(part)
         else:
-            parts.append(g.pick(["with {cores} cores", "{cores} cpus", "with {cores} cores,", "{cores} vcpus",
-                                 "and {cores} cores", "with {cores} CPU cores"]))
+            parts.append(g.pick(PART_CORES))
         opts += ["--cores", cores]
-    if g.r.random() < 0.5:
+    if g.r.random() < 0.55:
         text, mib = g.memory()
         slots["mem"] = (text, "MEM")
-        parts.append(g.pick(["with {mem} of ram", "{mem} ram", "{mem}", ", {mem}", "{mem} and", "{mem} of memory",
-                             "and {mem} memory",
-                             "with {mem} RAM", "{mem}"]))
+        parts.append(g.pick(PART_MEM))
         opts += ["--memory", str(mib)]
-    if g.r.random() < 0.4:
+    if g.r.random() < 0.45:
         text, gib = g.disk_size()
         slots["disk"] = (text, "DISK")
-        parts.append(g.pick(["a {disk} disk and", "with a {disk} disk and", "a {disk} disk", "with a {disk} disk",
-                             "{disk} disk", "{disk} disk",
-                             "and {disk} disk", "{disk} of disk", "{disk} storage",
-                             "and {disk} disk space"]))
+        parts.append(g.pick(PART_DISK))
         opts += ["--disk", str(gib)]
     if kind == "vm" and g.r.random() < 0.3:
         tmpl = g.pick(g.templates)
         slots["tmpl"] = (tmpl, "TEMPLATE")
-        parts.append(g.pick(["from {tmpl}", "cloned from {tmpl}", "based on {tmpl}", "from template {tmpl}"]))
         opts += ["--clone", tmpl]
     if g.r.random() < 0.25:
         tag = g.pick(vocab.TAGS + vocab.MORE_TAGS)
         slots["tag"] = (tag, "TAG")
-        parts.append(g.pick(["tagged {tag}", "with tag {tag}", "tagged {tag}", "and tag it {tag}"]))
         opts += ["--tags", tag]
     if any(n in g.guests for n in names):
         return None
     g.r.shuffle(parts)
+    tail = [_spec(g, parts)] if parts else []
+    extra = [g.pick(PART_NODE)] if "node" in slots else []
+    extra += [g.pick(PART_TMPL)] if "tmpl" in slots else []
+    extra += [g.pick(PART_TAG)] if "tag" in slots else []
+    g.r.shuffle(extra)
+    pieces = tail + extra
+    if len(pieces) > 1:
+        g.r.shuffle(pieces)
     # the command's option order is fixed, whatever order the request gives them in
     order = ["--node", "--cores", "--memory", "--disk", "--clone", "--tags"]
     pairs = sorted(zip(opts[::2], opts[1::2], strict=True), key=lambda kv: order.index(kv[0]))
     flat = [x for kv in pairs for x in kv]
     commands = [" ".join(["create", kind, "--name", n, *flat]) for n in names]
-    return g.build(*g.line(" ".join([head, *parts]) + " {close}", **slots), intent="create", commands=commands)
+    return g.build(*g.line(" ".join([head, *pieces]) + " {close}", **slots), intent="create", commands=commands)
 
 
 def gen_guest_op(g: Gen) -> Example | None:
@@ -523,11 +648,15 @@ def gen_guest_op(g: Gen) -> Example | None:
                         "{g} is running out of space, add {size} to its disk%s",
                         "{g} is full, give it {size} more%s",
                         "{open} give {g} {size} more disk%s", "{open} extend the disk%s of {g} by {size}",
+                        "{open} give {g} another {size} of disk%s", "{open} bump {g}'s disk%s by {size}",
+                        "{open} grow {g}%s by {size}", "{open} add {size} of space to {g}%s",
                         "{open} resize {g}%s by {size}"]) % keytext
             cmds = [f"resize {target} {key} +{gib}G"]
         else:
             t = g.pick(["{open} resize {g}'s disk%s to {size}", "{open} grow the disk%s of {g} to {size}",
-                        "{open} make {g}'s disk%s {size}", "{open} resize {g}%s to {size}"]) % keytext
+                        "{open} make {g}'s disk%s {size}", "{open} resize {g}%s to {size}",
+                        "{open} make {g}%s {size} big", "{open} grow {g}%s to {size}",
+                        "{open} set {g}'s disk%s size to {size}"]) % keytext
             cmds = [f"resize {target} {key} {gib}G"]
         intent = op
     elif op == "set":
@@ -664,8 +793,15 @@ def gen_cluster(g: Gen) -> Example | None:
             cmd = f"backup list --guest {g.guests[name][1]}"
         else:
             t = g.pick(["{open} list backups", "show all backups", "what backups do we have", "list the archives",
-                        "show me the backup archives"])
+                        "show me the backup archives", "{open} show the vzdump archives", "backups?",
+                        "which backups exist"])
             cmd = "backup list"
+            if g.r.random() < 0.3:
+                node = g.pick(g.names.nodes)
+                s["node"] = (node, "NODE")
+                t = g.pick(["{open} list backups on {node}", "which backups can {node} see", "backups on node {node}",
+                            "{open} show the backups {node} knows about", "backup list for {node}"])
+                cmd = f"backup list --node {node}"
         return g.build(*g.line(t, **s), intent="backup_list", commands=[cmd])
     if op in ("download", "upload"):
         st = g.pick(["local", "nas", "tank"])
@@ -704,51 +840,17 @@ def gen_cluster(g: Gen) -> Example | None:
                                                                                                       "health"),
                        "sync": ("sync", "sync"), "logs": ("logs", "logs"), "tasks": ("tasks", "tasks")}[key]
         return g.build(t, {}, intent=intent, commands=[cmd])
+    return gen_workspace(g, op)
+
+
+def gen_workspace(g: Gen, op: str | None = None) -> Example:
+    """The workspace and cluster-wide verbs without arguments: plan, apply, drift, validate, import, sync …"""
+    op = op or g.pick(sorted(SIMPLE))
     t = g.pick(SIMPLE[op])
-    return g.build(*g.line(t), intent=op, commands=[op])
+    return g.build(*g.line(t, code=g.pick(phrasing.CODE_NOUNS)), intent=op, commands=[op])
 
 
-SIMPLE = {
-    "health": ["{open} run a health check", "is everything ok", "is the cluster healthy",
-    "{open} check the cluster's health",
-               "how is the cluster doing", "anything wrong with the cluster?", "health", "{open} run the doctor",
-               "status check", "are all nodes up and storage fine", "is everything fine {close}", "cluster health"],
-    "plan": ["what would change", "what will change if I apply", "what happens if i apply", "what would apply change",
-             "if i applied now, what would change", "{open} show me the plan", "{open} preview the changes",
-             "dry run the changes",
-             "what will apply do", "{open} plan", "what's pending in the code", "diff the code against the cluster",
-             "which changes are waiting"],
-    "apply": ["{open} deploy my changes", "{open} apply the changes", "{open} apply",
-    "{open} push my config to the cluster",
-              "{open} roll out the changes", "make it so", "{open} apply the workspace", "ship it",
-              "{open} deploy the workspace", "{open} apply my terraform", "{open} push the code live"],
-    "destroy": ["{open} tear down the whole workspace", "{open} destroy the workspace",
-    "{open} destroy everything the code manages",
-                "{open} tear it all down", "{open} remove everything the workspace created"],
-    "drift": ["did anything change outside the code", "{open} check for drift", "what changed behind my back",
-              "is the cluster out of sync with the code", "{open} show drift", "did someone click around in the ui",
-              "what differs from the code", "are we out of sync", "is anything out of sync",
-              "what changed outside the code", "has anyone changed things outside "
-              "terraform", "were there manual changes in the cluster"],
-    "validate": ["{open} check my code", "is the code ok", "is my config ok", "does my code look right",
-                 "{open} check the terraform for errors", "{open} validate the workspace", "is my terraform valid",
-                 "{open} lint the code",
-                 "{open} validate", "are there errors in my config files", "{open} check the workspace for mistakes"],
-    "import": ["{open} import the cluster into code", "{open} generate terraform from the cluster",
-               "{open} write the cluster as code", "{open} import everything",
-               "{open} turn the cluster into terraform and ansible",
-               "{open} regenerate the code from the cluster"],
-    "sync": ["{open} pull the latest state from proxmox", "{open} refresh the state", "{open} sync",
-    "{open} resync with the cluster",
-             "{open} reload from the cluster", "{open} update the state database", "{open} re-read the cluster",
-             "{open} sync with proxmox", "{open} get the latest from the cluster", "{open} refresh everything",
-             "{open} refresh", "{open} resync", "{open} update my view of the cluster"],
-    "test": ["{open} run the infrastructure tests", "{open} run the tests", "{open} test the infrastructure",
-             "{open} run the workspace tests", "{open} check the live cluster against the tests",
-             "{open} run infra tests"],
-    "test-connection": ["can you reach the cluster", "{open} test the connection", "{open} check the api connection",
-                        "is the proxmox api reachable", "{open} check that we can log in", "ping the cluster"],
-}
+SIMPLE = phrasing.WORKSPACE
 CHITCHAT = ["hello, what can you do?", "thanks, that's all", "that's all for now", "all good, thanks",
             "ok that's everything",
             "that is all", "nothing else", "all set", "great, all done", "perfect, thanks a lot",
@@ -763,7 +865,14 @@ CHITCHAT = ["hello, what can you do?", "thanks, that's all", "that's all for now
             "start the simulator", "create a new workspace here", "init a workspace", "enable debug mode",
             "run the mcp server", "save a connection profile", "show my profiles", "add my api token",
             "rebuild the state database", "open a shell on pve1", "ssh into web-01", "what's the root password",
-            "install docker on web-01", "upgrade proxmox to the latest version", "buy more ram"]
+            "install docker on web-01", "upgrade proxmox to the latest version", "buy more ram",
+            "make the connection insecure", "turn off certificate verification", "skip tls verification for my lab",
+            "change my api token", "use a different profile", "start over from scratch", "reset my config and start "
+            "fresh", "switch to another cluster", "trust the self-signed certificate", "forget my saved connection",
+            "log out", "make the connection to the cluster skip tls", "is zfs better than lvm-thin?",
+            "should i use ceph or zfs", "what's the difference between a vm and a ct", "print the api secret",
+            "show me the token", "disable the firewall", "open port 22 on pve1", "reboot the node pve1",
+            "upgrade the kernel on pve2"]
 
 
 def gen_list(g: Gen) -> Example:
@@ -830,6 +939,92 @@ def gen_list(g: Gen) -> Example:
     return g.build(*g.line(" ".join([head, *parts]) + " {close}", **s), intent="list", commands=[" ".join(cmd)])
 
 
+STATUS_WORDS = {"running": ["running", "up", "powered on", "on", "online", "live", "started", "alive"],
+                "stopped": ["stopped", "down", "off", "powered off", "shut down", "offline", "dead"],
+                "paused": ["paused", "suspended", "frozen"]}
+SORT_WORDS = {"maxmem": ["memory", "ram", "RAM", "mem", "memory"], "cpu": ["cpu", "CPU", "processor", "cpu time"],
+              "maxdisk": ["disk", "disk space", "storage", "space"], "uptime": ["uptime"]}
+
+
+def gen_query(g: Gen) -> Example | None:
+    """More ways to ask what there is: guests by node, status, tag and sort, one guest's details, logs, tasks."""
+    s: dict[str, Slot | str] = {}
+    roll = g.r.random()
+    kind = g.pick(["vm", "vm", "ct", None])
+    what = {"vm": "vms", "ct": "cts", None: "vms"}[kind]
+    s["k"] = (g.kind_word(kind, plural=True), "KIND") if kind else (g.pick(["guests", "machines", "servers",
+                                                                             "vms", "VMs", "boxes"]), "KIND")
+    if roll < 0.3:  # a resource hog
+        key = g.pick(sorted(SORT_WORDS))
+        s["sort"] = (g.pick(SORT_WORDS[key]), "SORT")
+        t = g.pick(["what's eating {sort}", "what's eating all the {sort}", "who's eating all my {sort}",
+                    "what is using all the {sort}", "which {k} are {sort} hogs", "biggest {sort} users",
+                    "top {sort} consumers", "which {k} eat the most {sort}", "what's chewing through {sort}",
+                    "{open} find the {sort} hogs", "what's hogging {sort}", "who uses the most {sort}",
+                    "{open} show the heaviest {k} by {sort}", "{open} sort {k} by {sort}", "{k} by {sort}",
+                    "{open} list {k} ordered by {sort}", "{open} which {k} need the most {sort}",
+                    "what takes up the most {sort}", "{open} rank the {k} by {sort} usage"])
+        if key == "uptime":
+            t = g.pick(["{open} sort {k} by {sort}", "{k} by {sort}", "{open} list {k} ordered by {sort}",
+                        "which {k} have the longest {sort}"])
+        cmd = f"list {what} --sort {key} --desc"
+        return g.build(*g.line(t, **s), intent="list", commands=[cmd])
+    if roll < 0.55:  # where and in what state
+        parts: list[str] = []
+        opts: list[str] = []
+        t = g.pick(["{open} what's {st}", "what {k} are {st}", "{open} which {k} are {st}", "{open} show {st} {k}",
+                    "{open} list {st} {k}", "anything {st}?", "{open} what is {st} right now", "{st} {k}?",
+                    "what's {st} at the moment", "{open} show me everything that's {st}", "are there {st} {k}",
+                    "{open} give me the {st} {k}", "{open} ls {st} {k}", "{open} how many {k} are {st}"])
+        state = g.pick(sorted(STATUS_WORDS))
+        s["st"] = (g.pick(STATUS_WORDS[state]), "STATUS")
+        if g.r.random() < 0.45:
+            node = g.pick(g.names.nodes)
+            s["node"] = (node, "NODE")
+            opts += ["--node", node]
+            parts.append(g.pick(["on {node}", "on node {node}", "over on {node}", "hosted on {node}",
+                                 "sitting on {node}", "living on {node}", "in {node}"]))
+        cmd = " ".join(["list", what, *opts, "--status", state])
+        return g.build(*g.line(" ".join([t, *parts]) + " {close}", **s), intent="list", commands=[cmd])
+    if roll < 0.7:  # what lives where
+        node = g.pick(g.names.nodes)
+        s["node"] = (node, "NODE")
+        t = g.pick(["what's on {node}", "{open} what runs on {node}", "what lives on {node}",
+                    "{open} show {node}'s {k}",
+                    "what's hosted on {node}", "{k} on {node}?", "{open} what {k} does {node} have",
+                    "{open} inventory of {node}", "{open} show me what's on {node}", "{open} list everything on {node}",
+                    "which {k} sit on {node}", "{open} ls {k} on {node}", "{node}: which {k}?"])
+        return g.build(*g.line(t, **s), intent="list", commands=[f"list {what} --node {node}"])
+    if roll < 0.85:  # one guest
+        name = g.guest()
+        s["g"] = g.guest_ref(name)
+        t = g.pick(["how much ram does {g} have", "what node is {g} on", "where does {g} live", "is {g} running?",
+                    "what state is {g} in", "{open} check on {g}", "{g} status", "{g} status?",
+                    "{open} give me the details on {g}", "{open} show config {g}", "{open} inspect {g}",
+                    "{open} look at {g}", "how many cores does {g} have", "what's up with {g}", "how's {g} doing",
+                    "{open} pull up {g}", "{open} show me {g}", "{open} details for {g}", "specs of {g}",
+                    "what's {g} running on", "is {g} up", "{open} get info on {g}", "{g} config?",
+                    "what does {g} have for memory", "{open} describe the {k1} {g}", "{open} show the {k1} {g}",
+                    "which node is {g} on", "where is {g} running", "what host is {g} on", "which host runs {g}",
+                    "uptime of {g}?", "what ip does {g} have", "{g}'s ip?", "is {g} on?", "{g} - is it up?",
+                    "{open} cat the config of {g}", "what's the deal with {g}"])
+        s["k1"] = (g.kind_word(g.guests[name][0]), "KIND")
+        return g.build(*g.line(t, **s), intent="describe", commands=[f"describe {_grow(g.guests, name)}"])
+    # nodes and storage
+    if g.r.random() < 0.5:
+        s["k"] = (g.pick(["nodes", "hosts", "hypervisors", "cluster nodes", "pve nodes", "servers in the cluster"]),
+                  "KIND")
+        t = g.pick(["{open} how are the {k}", "{open} show the {k}", "{k}?", "{open} list the {k}",
+                    "{open} what {k} do we have", "{open} which {k} are in the cluster", "{open} node list",
+                    "{open} show me all {k}", "{open} status of the {k}", "are all {k} up"])
+        return g.build(*g.line(t, **s), intent="list", commands=["list nodes"])
+    s["k"] = (g.pick(["storage", "storages", "datastores", "storage pools", "pools"]), "KIND")
+    t = g.pick(["{open} how much space is left on the {k}", "{open} show {k} usage", "{open} how full are the {k}",
+                "{open} list the {k}", "{open} which {k} do we have", "{open} {k}?", "{open} free space on the {k}",
+                "{open} show me the {k}", "{open} disk usage of the {k}"])
+    return g.build(*g.line(t, **s), intent="list", commands=["list storage"])
+
+
 def gen_foreign_guest(g: Gen) -> Example:
     action = g.pick(sorted(FOREIGN))
     name = g.guest()
@@ -841,17 +1036,19 @@ def gen_foreign_guest(g: Gen) -> Example:
 def gen_one(g: Gen) -> Example | None:
     roll = g.r.random()
     makers: list[tuple[float, Callable[[], Example | None]]] = [
-        (0.30, lambda: gen_power(g, g.pick([*POWER_VERBS, "delete", "stop", "start", "reboot"]))),
-        (0.38, lambda: gen_refuse(g)),
-        (0.48, lambda: gen_create(g)),
-        (0.72, lambda: gen_guest_op(g)),
-        (0.94, lambda: gen_cluster(g)),
+        (0.28, lambda: gen_power(g, g.pick([*POWER_VERBS, "delete", "stop", "start", "reboot"]))),
+        (0.35, lambda: gen_refuse(g)),
+        (0.50, lambda: gen_create(g)),
+        (0.71, lambda: gen_guest_op(g)),
+        (0.84, lambda: gen_cluster(g)),
+        (0.90, lambda: gen_query(g)),
+        (0.97, lambda: gen_workspace(g)),
         (1.01, lambda: gen_foreign_guest(g)),
     ]
     return next(make() for bound, make in makers if roll < bound)
 
 
-def generate(count: int = 12_000, seed: int = 17) -> list[Example]:
+def generate(count: int = 16_000, seed: int = 17) -> list[Example]:
     """`count` examples, the same ones for the same seed."""
     g = Gen(seed, vocab.world())
     out: list[Example] = []
@@ -864,7 +1061,7 @@ def generate(count: int = 12_000, seed: int = 17) -> list[Example]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--count", type=int, default=12_000)
+    ap.add_argument("--count", type=int, default=16_000)
     ap.add_argument("--seed", type=int, default=17)
     ap.add_argument("--out", default="-")
     args = ap.parse_args()

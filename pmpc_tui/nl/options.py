@@ -1,0 +1,66 @@
+"""Options a request says in words ("dry run", "as json", "and wait", "don't wait", "in stop mode", "with lzo",
+"including the ram"), added to the proposed lines that take them (the registry's own parser decides which do)."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.commands.repl import parse_line
+
+# (what the request says, the option); in the order they are appended to a line
+SAID: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(stop|suspend|snapshot)[- ]mode\b|\bin (stop|suspend|snapshot) mode\b"), "--mode {}"),
+    (re.compile(r"\b(zstd|lzo|gzip)\b"), "--compress {}"),
+    (re.compile(r"\bno compression\b|\buncompressed\b|\bwithout compression\b"), "--compress 0"),
+    (re.compile(r"\b(?:with|including|incl\.?|plus) (?:the |its )?(?:ram|memory|vm ?state)\b|\bvmstate\b"),
+     "--vmstate"),
+    (re.compile(r"\boffline\b|\bwithout (?:hitting|talking to|touching|calling|contacting|asking) (?:the )?"
+                r"(?:api|cluster|proxmox|pve)\b"), "--offline"),
+    (re.compile(r"\b(?:and|then)\s+reboot\b|\breboot (?:it )?(?:so|to|for) (?:it|that|the change)"), "--reboot"),
+    (re.compile(r"\b(?:and|then) (?:delete|remove|drop) the (?:old|source|original)\b|\bdelete[- ]source\b"),
+     "--delete-source"),
+    (re.compile(r"\binterrupted\b|\bunfinished\b|\bresume the apply\b|\bfinish (?:it|the apply)\b"), "--resume"),
+    (re.compile(r"\b(?:last|latest|first)\s+(\d+)\s+(?:log\s+)?(?:lines|entries|logs|log lines)\b"), "--limit {}"),
+    (re.compile(r"\b(sync|apply|plan|import|migrate|backup|drift|validate|restore)\s+(?:operation|op|errors?|"
+                r"failures?|logs?|runs?)\b"), "--op {}"),
+    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
+    (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
+    (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),
+    (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
+    (re.compile(r"\b(?:ip|address)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
+    (re.compile(r"\b(?:gw|gateway)\s+(\d+\.\d+\.\d+\.\d+)\b"), "--gw {}"),
+    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
+    (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
+    (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
+                r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
+    (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
+]
+
+
+def said(text: str) -> list[str]:
+    """The options `text` asks for in words, in the order lines carry them."""
+    lowered = text.lower()
+    found = []
+    for pattern, option in SAID:
+        m = pattern.search(lowered)
+        if m:
+            found.append(option.format(next((x for x in m.groups() if x), "")) if "{}" in option else option)
+    return found
+
+
+def with_options(text: str, lines: list[str]) -> list[str]:
+    """Each line with the options the request says that its command takes (`-o json` on reads only)."""
+    options = said(text)
+    if not options:
+        return lines
+    out = []
+    for line in lines:
+        for option in options:
+            if option.split()[0] in line.split() or (option == "-o json" and risk_of_line(line) != READ):
+                continue
+            longer = f"{line} {option}"
+            if parse_line(longer).kind == "command":
+                line = longer
+        out.append(line)
+    return out
