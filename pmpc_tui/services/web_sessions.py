@@ -7,6 +7,7 @@ every call the user makes goes out with that ticket (or token), so PVE's ACLs de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import re
@@ -15,11 +16,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pmpc_tui.config.profiles import Profile
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
 from pmpc_tui.pve.redact import register_secret
+from pmpc_tui.pve.tls import PinnedAdapter
 from pmpc_tui.services.session import Session
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
@@ -102,9 +105,9 @@ def check_login_input(username: str, password: str, realm: str | None) -> str:
 
 
 def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
-                 workspace: Path | None) -> Session:
+                 workspace: Path | None, connections: Any) -> Session:
     async def connect() -> PVEClient:
-        return await PVEClient(settings).connect()
+        return await PVEClient(settings, connections=connections).connect()
 
     session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
     session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
@@ -123,6 +126,11 @@ class SessionStore:
         self._sessions: dict[str, WebSession] = {}
         self._tokens: dict[str, WebSession] = {}  # by the SHA-256 of the Authorization header
         self._token_lock = asyncio.Lock()  # two first requests with one token make one session
+        # kept-alive TLS connections to the cluster, shared by every user's client (each request carries its
+        # own ticket or token): a login costs no new TLS handshakes, whichever user's request reads PVE
+        self.connections: PinnedAdapter | None = None
+        with contextlib.suppress(ValueError):  # a malformed pin: each client fails on it with the usual message
+            self.connections = PinnedAdapter(cluster.fingerprint, pool_connections=4, pool_maxsize=64)
 
     async def login(self, userid: str, password: str) -> WebSession:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
@@ -133,7 +141,7 @@ class SessionStore:
         # masked from here on (a wrong one is not remembered: every guess would grow the redaction list)
         register_secret(password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
-        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
+        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace, self.connections)
         ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
                         ticket=ticket, ticket_csrf=ticket_csrf)
         register_secret(ws.id)
@@ -172,7 +180,7 @@ class SessionStore:
         userid, name, secret = match.groups()
         register_secret(secret)
         settings = self.cluster.settings(userid, token_name=name, token_secret=secret)
-        session = _session_for(self.cluster, settings, self.read_only, self.workspace)
+        session = _session_for(self.cluster, settings, self.read_only, self.workspace, self.connections)
         try:
             await (await session.client()).get("/version")  # the cluster decides whether the token is valid
         except Exception:
@@ -209,6 +217,8 @@ class SessionStore:
             for ws in table.values():
                 await ws.session.close()
             table.clear()
+        if self.connections is not None:
+            self.connections.close()
 
 
 class LoginLimiter:
