@@ -1,8 +1,10 @@
 """A short-lived, single-flight cache of read answers, kept apart per user (PVE's ACLs differ between users).
 
-Concurrent identical reads of one user share one load (one set of PVE calls); its answer is kept `ttl` seconds.
-`clear()` (a change, or an event saying a guest changed) drops the entries, and a load that was already running
-when the cache was cleared answers its own waiters but is not kept: nothing read before a change outlives it.
+Concurrent identical reads of one user share one load (one set of PVE calls); its answer is kept `ttl` seconds
+and never given out older. Once it is half that old, the next read starts one refresh in the background and is
+answered from the kept copy meanwhile (so a busy route's readers rarely wait for PVE). `clear()` (a change, or an
+event saying a guest changed) drops the entries, and a load that was already running when the cache was cleared
+answers its own waiters but is not kept: nothing read before a change outlives it.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ class _UserReads:
 class ReadCache:
     """Per-user answers for `ttl` seconds (at most `per_user` kept each, oldest dropped first)."""
 
-    def __init__(self, ttl: float = 1.5, per_user: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ttl: float = 2.0, per_user: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
+        self.refresh_after = ttl / 2  # seconds: a kept answer this old is refreshed in the background
         self.per_user = per_user
         self.clock = clock
         self.loads = self.hits = self.shared = 0  # counters for /metrics and tests
@@ -68,24 +71,31 @@ class ReadCache:
             self.drop_stale()
         reads = self._users.setdefault(user, _UserReads())
         kept = reads.kept.get(key)
+        running = reads.running.get(key)
+        if running is not None and running[0] != reads.generation:
+            running = None  # started before a clear: not for new readers
         if kept is not None and now - kept.loaded_at < self.ttl:
             self.hits += 1
+            if running is None and now - kept.loaded_at >= self.refresh_after:
+                self._start(reads, key, load, keep, now)
             return Cached(kept.value, HIT, now - kept.loaded_at)
-        running = reads.running.get(key)
-        if running is not None and running[0] == reads.generation:
+        if running is not None:
             self.shared += 1
             value = await asyncio.shield(running[1])
             return Cached(value, SHARED, self.clock() - running[2])
-        self.loads += 1
-        started = now
-        task = asyncio.ensure_future(self._load(reads, key, load, keep))
-        task.add_done_callback(_retrieve)  # every waiter may have gone (client disconnected): no warning
-        reads.running[key] = (reads.generation, task, started)
+        task = self._start(reads, key, load, keep, now)
         return Cached(await asyncio.shield(task), MISS, 0.0)
 
-    async def _load(self, reads: _UserReads, key: str, load: Callable[[], Awaitable[T]],
-                    keep: Callable[[T], bool]) -> T:
-        generation, loaded_at = reads.generation, self.clock()
+    def _start(self, reads: _UserReads, key: str, load: Callable[[], Awaitable[T]], keep: Callable[[T], bool],
+               now: float) -> asyncio.Task[T]:
+        self.loads += 1
+        task = asyncio.ensure_future(self._load(reads, key, load, keep, reads.generation, now))
+        task.add_done_callback(_retrieve)  # every waiter may have gone (client disconnected): no warning
+        reads.running[key] = (reads.generation, task, now)
+        return task
+
+    async def _load(self, reads: _UserReads, key: str, load: Callable[[], Awaitable[T]], keep: Callable[[T], bool],
+                    generation: int, loaded_at: float) -> T:
         try:
             value = await load()
         finally:

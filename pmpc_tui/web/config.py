@@ -39,7 +39,7 @@ class WebConfig:
     fingerprint: str = ""  # the server certificate's SHA-256
     workspace: Path | None = None  # the workspace serve was started in: plan/apply/drift/validate work on it
     webhooks: WebhookService | None = None  # the workspace's outgoing webhooks, checked; started with the app
-    read_cache_ttl: float = 1.5  # seconds a user's list/describe answer is reused (0: never)
+    read_cache_ttl: float = 2.0  # seconds a user's list/describe answer may be reused (0: never)
 
 
 @dataclass
