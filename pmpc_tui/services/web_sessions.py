@@ -21,7 +21,7 @@ from typing import Any
 from pmpc_tui.config.profiles import Profile
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
-from pmpc_tui.pve.redact import register_secret
+from pmpc_tui.pve.redact import forget_secret, register_secret
 from pmpc_tui.pve.tls import PinnedAdapter
 from pmpc_tui.services.session import Session
 
@@ -102,6 +102,16 @@ def check_login_input(username: str, password: str, realm: str | None) -> str:
     if "@" in username:
         return username
     return f"{username}@{realm or 'pam'}"
+
+
+def check_serve_limits(idle_timeout: float, login_limit: int, cache_ttl: float) -> None:
+    """`serve`'s --idle-timeout, --login-limit and --cache-ttl checked (ValidationFailed names the flag)."""
+    if not 10 <= idle_timeout <= 7 * 86400:
+        raise ValidationFailed("--idle-timeout out of range", {"--idle-timeout": "seconds, 10 to 604800 (a week)"})
+    if not 1 <= login_limit <= 1000:
+        raise ValidationFailed("--login-limit out of range", {"--login-limit": "failed logins, 1 to 1000"})
+    if not 0 <= cache_ttl <= 10:
+        raise ValidationFailed("--cache-ttl out of range", {"--cache-ttl": "seconds, 0 (off) to 10"})
 
 
 def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
@@ -196,7 +206,7 @@ class SessionStore:
         ws = self._sessions.pop(session_id or "", None)
         if ws is None:
             return False
-        await ws.session.close()
+        await _end(ws)
         return True
 
     async def expire_idle(self) -> None:
@@ -206,7 +216,7 @@ class SessionStore:
             for key, ws in list(table.items()):
                 if now - ws.last_seen > self.idle_timeout:
                     del table[key]
-                    await ws.session.close()
+                    await _end(ws)
 
     def count(self) -> int:
         return len(self._sessions) + len(self._tokens)
@@ -215,10 +225,20 @@ class SessionStore:
         """Close every session (the server stops)."""
         for table in (self._sessions, self._tokens):
             for ws in table.values():
-                await ws.session.close()
+                await _end(ws)
             table.clear()
         if self.connections is not None:
             self.connections.close()
+
+
+async def _end(ws: WebSession) -> None:
+    """Close a login's client and stop masking its own secrets (its id, CSRF token and tickets): they are
+    void now, and the redaction list would otherwise grow with every login."""
+    client = ws.session.connected_client
+    renewed = client.current_ticket() if client is not None else None
+    await ws.session.close()
+    if ws.token_id is None:  # a token's secret stays masked: the caller keeps using it
+        forget_secret(ws.id, ws.csrf, ws.ticket, ws.ticket_csrf, *(renewed or ()))
 
 
 class LoginLimiter:

@@ -37,10 +37,13 @@ class ClearReadsOnChange:
 
 
 async def clear_on_events(reads: ReadCache) -> None:
-    """Clear every user's cached reads whenever the event bus says something changed (runs until cancelled)."""
+    """Clear every user's cached reads whenever the event bus says something changed (runs until cancelled).
+
+    Passive: these events flow when an event stream or a webhook asks for them; the cache alone makes no task
+    be followed (without them, the TTL bounds how long a change made by a finishing task goes unseen)."""
     from pmpc_tui.services import events
 
-    with events.BUS.subscribe(CLEARING_EVENTS) as subscription:
+    with events.BUS.subscribe(CLEARING_EVENTS, passive=True) as subscription:
         async for _event in subscription:
             reads.clear()
 

@@ -119,3 +119,19 @@ def test_an_auditor_with_the_same_rights_still_reads_with_its_own_ticket(web: Li
     auditor, _ = web.login("auditor", "auditor-pass-123", realm="pve")
     with contextlib.closing(auditor):
         assert auditor.get("/api/v1/nodes").headers["X-PMPC-Cached"].startswith("miss")
+
+
+def test_an_event_saying_a_guest_changed_clears_the_cache_at_once(root: httpx.Client, sim: SimulatorThread) -> None:
+    import time
+
+    from pmpc_tui.services import events
+
+    assert root.get("/api/v1/guests/vm/101").json()["data"]["status"] == "running"
+    sim.call(lambda: setattr(sim.sim.cluster.guests[101], "status", "stopped"))
+    assert root.get("/api/v1/guests/vm/101").json()["data"]["status"] == "running"  # kept
+    events.BUS.publish(events.make_event("guest.status", {"vmid": 101, "previous": "running",
+                                                          "status": "stopped"}))
+    time.sleep(0.2)  # the server's loop takes the event
+    after = root.get("/api/v1/guests/vm/101")
+    assert after.headers["X-PMPC-Cached"].startswith("miss")
+    assert after.json()["data"]["status"] == "stopped"
