@@ -135,3 +135,12 @@ def test_an_event_saying_a_guest_changed_clears_the_cache_at_once(root: httpx.Cl
     after = root.get("/api/v1/guests/vm/101")
     assert after.headers["X-PMPC-Cached"].startswith("miss")
     assert after.json()["data"]["status"] == "stopped"
+
+
+def test_metrics_count_how_reads_were_answered(root: httpx.Client) -> None:
+    for _ in range(3):
+        assert root.get("/api/v1/nodes").status_code == 200
+    text = root.get("/metrics").text
+    counts = {line.split('"')[1]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+              if line.startswith("pmpc_web_reads_total{")}
+    assert counts["pve"] >= 1 and counts["hit"] >= 2
