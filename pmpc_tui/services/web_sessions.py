@@ -23,7 +23,9 @@ from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
 from pmpc_tui.pve.redact import forget_secret, register_secret
 from pmpc_tui.pve.tls import PinnedAdapter
+from pmpc_tui.services.read_cache import ReadCache
 from pmpc_tui.services.session import Session
+from pmpc_tui.services.web_client import WebUserClient
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 REALM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
@@ -115,9 +117,12 @@ def check_serve_limits(idle_timeout: float, login_limit: int, cache_ttl: float) 
 
 
 def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
-                 workspace: Path | None, connections: Any) -> Session:
+                 workspace: Path | None, connections: Any, reads: ReadCache | None = None) -> Session:
     async def connect() -> PVEClient:
-        return await PVEClient(settings, connections=connections).connect()
+        if reads is None:
+            return await PVEClient(settings, connections=connections).connect()
+        who = f"{settings.user}!{settings.token_name}" if settings.token_name else settings.user
+        return await WebUserClient(settings, reads, who, connections=connections).connect()
 
     session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
     session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
@@ -128,8 +133,9 @@ class SessionStore:
     """Logged-in users in memory, keyed by an opaque random id; idle ones are dropped after `idle_timeout` s."""
 
     def __init__(self, cluster: WebCluster, idle_timeout: float = 900.0, read_only: bool = False,
-                 workspace: Path | None = None) -> None:
+                 workspace: Path | None = None, reads: ReadCache | None = None) -> None:
         self.cluster = cluster
+        self.reads = reads  # each user's read cache (their clients share their /cluster/resources reads)
         self.workspace = workspace
         self.idle_timeout = idle_timeout
         self.read_only = read_only
@@ -151,7 +157,8 @@ class SessionStore:
         # masked from here on (a wrong one is not remembered: every guess would grow the redaction list)
         register_secret(password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
-        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace, self.connections)
+        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace, self.connections,
+                               self.reads)
         ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
                         ticket=ticket, ticket_csrf=ticket_csrf)
         register_secret(ws.id)
@@ -190,7 +197,8 @@ class SessionStore:
         userid, name, secret = match.groups()
         register_secret(secret)
         settings = self.cluster.settings(userid, token_name=name, token_secret=secret)
-        session = _session_for(self.cluster, settings, self.read_only, self.workspace, self.connections)
+        session = _session_for(self.cluster, settings, self.read_only, self.workspace, self.connections,
+                               self.reads)
         try:
             await (await session.client()).get("/version")  # the cluster decides whether the token is valid
         except Exception:

@@ -54,8 +54,10 @@ class WebState:
 
     @classmethod
     def create(cls, config: WebConfig) -> WebState:
-        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only, config.workspace),
-                   LoginLimiter(config.login_limit, lockout=config.login_lockout), ReadCache(config.read_cache_ttl))
+        reads = ReadCache(config.read_cache_ttl)
+        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only, config.workspace,
+                                        reads),
+                   LoginLimiter(config.login_limit, lockout=config.login_lockout), reads)
 
 
 def web_state(conn: HTTPConnection) -> WebState:
