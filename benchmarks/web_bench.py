@@ -43,6 +43,7 @@ class Latencies:
     label: str
     ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    note: str = ""
 
     def percentile(self, p: float) -> float:
         if not self.ms:
@@ -54,6 +55,13 @@ class Latencies:
         return (f"{self.label:<10} {len(self.ms):6d} requests  {len(self.ms) / seconds:7.1f}/s  "
                 f"p50 {self.percentile(50):7.1f} ms  p95 {self.percentile(95):7.1f} ms  "
                 f"max {max(self.ms, default=float('nan')):7.1f} ms  errors {len(self.errors)}")
+
+
+def loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def free_port() -> int:
@@ -170,12 +178,32 @@ async def api_phase(url: str, password: str, n: int, seconds: float, vmids: list
         await load(clients, min(seconds, 10.0), [(health, lambda: "/api/v1/health")])
         listing, describing = Latencies("list"), Latencies("describe")
         counter = iter(range(10**9))
+        before = await counters(clients[0])
         await load(clients, seconds, [
             (listing, lambda: "/api/v1/guests?kind=vm"),
             (describing, lambda: f"/api/v1/guests/vm/{vmids[next(counter) % len(vmids)]}")])
+        after = await counters(clients[0])
+        used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+        requests = len(listing.ms) + len(describing.ms) + len(listing.errors) + len(describing.errors)
+        calls = used.get("pmpc_api_calls_total", 0.0)
+        cache = {how: used.get(f'pmpc_web_reads_total{{how="{how}"}}', 0.0) for how in ("pve", "shared", "hit")}
+        listing.note = (f"PVE calls during the load: {calls:.0f} ({calls / max(requests, 1):.2f} per request); "
+                        f"read cache: {cache['pve']:.0f} PVE reads, {cache['shared']:.0f} shared, "
+                        f"{cache['hit']:.0f} hits")
         return [first, health, listing, describing]
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
+
+
+async def counters(client: httpx.AsyncClient) -> dict[str, float]:
+    """The server's counters from /metrics (PVE calls made, read cache answers); {} when it has none."""
+    answer = await client.get("/metrics")
+    values = {}
+    for line in answer.text.splitlines() if answer.status_code == 200 else []:
+        name, _, value = line.rpartition(" ")
+        if name.startswith(("pmpc_api_calls_total", "pmpc_web_reads_total")):
+            values[name] = float(value)
+    return values
 
 
 async def guest_ids(url: str, password: str) -> list[int]:
@@ -195,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--console-runs", type=int, default=3, help="console page loads (the median is judged)")
     parser.add_argument("--large", action="store_true", help="the large scenario (1,500 guests, 20 ms latency)")
     args = parser.parse_args(argv)
+    started_load = os.getloadavg()[0]  # the machine may be shared: compare runs made under the same load
     with tempfile.TemporaryDirectory() as tmp, bench_cluster(Path(tmp), *(LARGE if args.large else ())) as bench:
         server, url = start_server(bench.env, bench.home)
         try:
@@ -210,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.kill()
     print(f"{args.clients} clients on loopback; baseline {min(args.seconds, 10.0):g} s, load {args.seconds:g} s; "
           f"scenario {'large' if args.large else 'homelab'}; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs")
+          f"on {os.cpu_count()} CPUs (at the start: {started_load:.1f}; /proc/loadavg now: {loadavg()})")
     print(f"each login's first list + describe (not judged): {first.label}, p50 {first.percentile(50):.0f} ms, "
           f"p95 {first.percentile(95):.0f} ms, errors {len(first.errors)}")
     print("baseline: " + health.line(min(args.seconds, 10.0)))
@@ -218,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     for record in (listing, describing):
         print("          " + record.line(args.seconds)
               + f"  ({record.percentile(95) / health.percentile(95):.1f}x baseline p95)")
+    if listing.note:
+        print("          " + listing.note)
     for record in (first, health, listing, describing):
         for error in sorted(set(record.errors))[:3]:
             print(f"  error ({record.label}): {error}")

@@ -244,6 +244,12 @@ def _serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key", metavar="FILE", help="its private key (PEM), with --cert")
     p.add_argument("--read-only", action="store_true", help="every route that would change something answers 403")
     p.add_argument("--json", action="store_true", help='print {"url", "fingerprint"} as one JSON line once listening')
+    p.add_argument("--idle-timeout", type=decimal_number, default=900.0, metavar="SECONDS",
+                   help="forget a login after this long without a request (default 900)")
+    p.add_argument("--login-limit", type=whole_number, default=5, metavar="N",
+                   help="failed logins per user and address before a 5-minute lockout (default 5)")
+    p.add_argument("--cache-ttl", type=decimal_number, default=2.0, metavar="SECONDS",
+                   help="reuse a user's list/describe answer this long, 0 to 10 (default 2; 0: read PVE every time)")
 
 
 def _tasks(p: argparse.ArgumentParser) -> None:

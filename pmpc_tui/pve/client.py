@@ -102,8 +102,11 @@ class PVEClient:
     """One connection to a cluster. Create with settings, `await connect()`, then call."""
 
     def __init__(self, settings: ConnectionSettings, max_concurrency: int = 32, read_retries: int = 3,
-                 backoff: float = 0.2) -> None:
+                 backoff: float = 0.2, connections: Any = None) -> None:
+        """`connections`: a `PinnedAdapter` several clients of one cluster share (kept-alive connections carry
+        no credentials: each request brings its own ticket or token); None: this client's own."""
         self.settings = settings
+        self.connections = connections
         register_secret(settings.token_secret)
         register_secret(settings.password)
         register_secret(settings.ticket)
@@ -131,6 +134,8 @@ class PVEClient:
         if api is not None:
             session = api._store.get("session")
             if session is not None:
+                if self.connections is not None:  # the shared connections stay open for the other clients
+                    session.adapters.pop("https://", None)
                 with contextlib.suppress(Exception):
                     session.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -178,7 +183,8 @@ class PVEClient:
     def _tune_session(self, session: Any) -> None:
         from pmpc_tui.pve.tls import PinnedAdapter
 
-        adapter = PinnedAdapter(self.settings.fingerprint, pool_connections=4, pool_maxsize=self.max_concurrency)
+        adapter = self.connections or PinnedAdapter(self.settings.fingerprint, pool_connections=4,
+                                                    pool_maxsize=self.max_concurrency)
         session.mount("https://", adapter)
         # requests reads the proxy variables on every call (half the client's CPU per request at 1,500
         # guests): read them once for our one host; the CA bundle variables are read in _build_api

@@ -16,6 +16,7 @@ _lock = threading.Lock()
 _PATTERNS = [
     re.compile(r"(PVEAPIToken=[^=\s]+=)[^\s'\",]+"),
     re.compile(r"(PVEAuthCookie=)[^\s;'\",]+"),
+    re.compile(r"()PVE:[^:\s]+:[0-9A-F]{8}::[A-Za-z0-9+/=]+"),  # a bare PVE ticket, whole
     re.compile(r"(CSRFPreventionToken[\"']?\s*[:=]\s*[\"']?)[^\s'\",}]+", re.I),
     re.compile(r"((?:password|passwd|secret|token_value|token_secret|ticket)[\"']?\s*[:=]\s*[\"']?)[^\s'\",}&]+",
                re.I),
@@ -27,6 +28,21 @@ def register_secret(value: str | None) -> None:
     if value and len(value) >= 6:
         with _lock:
             _known.add(value)
+
+
+def forget_secret(*values: str | None) -> None:
+    """Stop masking secrets that no longer exist (a web login's session id, CSRF token and ticket once it
+    ended), so the list does not grow with every login of a long-running server."""
+    with _lock:
+        for value in values:
+            if value:
+                _known.discard(value)
+
+
+def known_count() -> int:
+    """How many secrets are masked now."""
+    with _lock:
+        return len(_known)
 
 
 def redact(text: str) -> str:

@@ -109,6 +109,7 @@ class Subscription:
         self._lock = threading.Lock()
         self._ready = asyncio.Event()
         self.closed = False
+        self.passive = False  # see EventBus.subscribe
 
     def wants(self, type_: str) -> bool:
         return self.types is None or type_ in self.types
@@ -188,9 +189,14 @@ class EventBus:
         """Does anyone want this type? (the cheap check every publisher makes first)"""
         return self._everything or type_ in self._wanted
 
-    def subscribe(self, types: Iterable[str] | None = None, size: int | None = None) -> Subscription:
-        """A new subscription (call inside the event loop that reads it); None = every type."""
+    def subscribe(self, types: Iterable[str] | None = None, size: int | None = None,
+                  passive: bool = False) -> Subscription:
+        """A new subscription (call inside the event loop that reads it); None = every type.
+
+        `passive`: it takes the events others asked for but makes no publisher start work for it (the web
+        server's read cache: it must not make every task be followed)."""
         sub = Subscription(self, None if types is None else frozenset(types), size or self.queue_size)
+        sub.passive = passive
         with self._lock:
             self._subscribers = (*self._subscribers, sub)
             self._recount()
@@ -202,8 +208,9 @@ class EventBus:
             self._recount()
 
     def _recount(self) -> None:
-        self._everything = any(s.types is None for s in self._subscribers)
-        self._wanted = frozenset(t for s in self._subscribers if s.types is not None for t in s.types)
+        active = [s for s in self._subscribers if not s.passive]
+        self._everything = any(s.types is None for s in active)
+        self._wanted = frozenset(t for s in active if s.types is not None for t in s.types)
 
     def publish(self, event: Event) -> None:
         """Hand an event to every subscriber that wants it (thread-safe, never blocks)."""
@@ -213,7 +220,8 @@ class EventBus:
 
     @property
     def subscriber_count(self) -> int:
-        return len(self._subscribers)
+        """Event streams and webhooks listening (the read cache's passive subscription is not counted)."""
+        return sum(1 for s in self._subscribers if not s.passive)
 
 
 BUS = EventBus()

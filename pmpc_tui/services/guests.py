@@ -44,6 +44,10 @@ async def power_action(client: PVEClient, kind: str, ident: int | str, action: s
         raise ValidationFailed("invalid", {"action": f"{shown(action)} is not a power action: use "
                                                      f"{', '.join(POWER_ACTIONS)}"})
     ref = await find_guest(client, kind, ident)
+    if ref.template:  # PVE answers 500 "you can't start a vm if it's a template": say what to do instead
+        short = "vm" if kind == "qemu" else "ct"
+        raise ConflictError(f"{ref.label} is a template: it cannot be started or stopped",
+                            f"Clone it to get a guest that runs: proxmox-mpc clone {short} {ref.vmid} --name NEW")
     if dry_run:
         return ActionResult(action, ref, True)
     upid = await client.post(f"{ref.path}/status/{action}")

@@ -21,6 +21,7 @@ class GuestRef:
     node: str
     name: str
     status: str
+    template: bool = False
 
     @property
     def label(self) -> str:
@@ -151,7 +152,8 @@ async def find_guest(client: PVEClient, kind: str, ident: int | str) -> GuestRef
         ids = ", ".join(str(r["vmid"]) for r in matches)
         raise ValidationFailed(f"the name '{ident}' is ambiguous", {"guest": f"matches VMIDs {ids}; use the VMID"})
     r = matches[0]
-    return GuestRef(kind, int(r["vmid"]), r["node"], r.get("name", ""), r.get("status", ""))
+    return GuestRef(kind, int(r["vmid"]), r["node"], r.get("name", ""), r.get("status", ""),
+                    bool(int(r.get("template") or 0)))
 
 
 async def describe_guest(client: PVEClient, kind: str, ident: int | str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import func, select
 
 from pmpc_tui.observability.metrics import METRICS
+from pmpc_tui.services.read_cache import ReadCache
 from pmpc_tui.services.session import Session
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import ApplyRun
@@ -33,8 +34,9 @@ async def apply_results(db: Database) -> dict[str, int]:
     return {str(status): int(count) for status, count in rows}
 
 
-async def exposition(session: Session, db: Database | None) -> str:
-    """The metrics page as the caller's own session sees the cluster (their ACLs decide which guests count)."""
+async def exposition(session: Session, db: Database | None, reads: ReadCache | None = None) -> str:
+    """The metrics page as the caller's own session sees the cluster (their ACLs decide which guests count);
+    `reads`: the web server's read cache, whose answers are counted by how they were served."""
     lines: list[str] = []
     resources = await (await session.client()).get("/cluster/resources")
     guests = Counter((r.get("type", "?"), r.get("status", "unknown")) for r in resources
@@ -62,6 +64,11 @@ async def exposition(session: Session, db: Database | None) -> str:
             [({"op": name}, float(v["count"])) for name, v in commands.items()])
     _metric(lines, "pmpc_command_failures_total", "counter", "Commands and web requests that failed.",
             [({"op": name}, float(v["failures"])) for name, v in commands.items()])
+    if reads is not None:
+        _metric(lines, "pmpc_web_reads_total", "counter", "The web read cache: pve (reads sent to PVE, background "
+                "refreshes included), shared (waited for a running read), hit (answered from a kept answer).",
+                [({"how": "pve"}, float(reads.loads)), ({"how": "shared"}, float(reads.shared)),
+                 ({"how": "hit"}, float(reads.hits))])
     if db is not None:
         _metric(lines, "pmpc_applies_total", "counter", "Applies recorded in the journal, by how they ended.",
                 [({"status": s}, float(n)) for s, n in sorted((await apply_results(db)).items())])

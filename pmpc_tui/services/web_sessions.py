@@ -7,6 +7,7 @@ every call the user makes goes out with that ticket (or token), so PVE's ACLs de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import re
@@ -15,12 +16,16 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pmpc_tui.config.profiles import Profile
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import AuthenticationFailed, ValidationFailed
-from pmpc_tui.pve.redact import register_secret
+from pmpc_tui.pve.redact import forget_secret, register_secret
+from pmpc_tui.pve.tls import PinnedAdapter
+from pmpc_tui.services.read_cache import ReadCache
 from pmpc_tui.services.session import Session
+from pmpc_tui.services.web_client import WebUserClient
 
 USERNAME = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 REALM = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
@@ -101,10 +106,23 @@ def check_login_input(username: str, password: str, realm: str | None) -> str:
     return f"{username}@{realm or 'pam'}"
 
 
+def check_serve_limits(idle_timeout: float, login_limit: int, cache_ttl: float) -> None:
+    """`serve`'s --idle-timeout, --login-limit and --cache-ttl checked (ValidationFailed names the flag)."""
+    if not 10 <= idle_timeout <= 7 * 86400:
+        raise ValidationFailed("--idle-timeout out of range", {"--idle-timeout": "seconds, 10 to 604800 (a week)"})
+    if not 1 <= login_limit <= 1000:
+        raise ValidationFailed("--login-limit out of range", {"--login-limit": "failed logins, 1 to 1000"})
+    if not 0 <= cache_ttl <= 10:
+        raise ValidationFailed("--cache-ttl out of range", {"--cache-ttl": "seconds, 0 (off) to 10"})
+
+
 def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: bool,
-                 workspace: Path | None) -> Session:
+                 workspace: Path | None, connections: Any, reads: ReadCache | None = None) -> Session:
     async def connect() -> PVEClient:
-        return await PVEClient(settings).connect()
+        if reads is None:
+            return await PVEClient(settings, connections=connections).connect()
+        who = f"{settings.user}!{settings.token_name}" if settings.token_name else settings.user
+        return await WebUserClient(settings, reads, who, connections=connections).connect()
 
     session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
     session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
@@ -115,14 +133,20 @@ class SessionStore:
     """Logged-in users in memory, keyed by an opaque random id; idle ones are dropped after `idle_timeout` s."""
 
     def __init__(self, cluster: WebCluster, idle_timeout: float = 900.0, read_only: bool = False,
-                 workspace: Path | None = None) -> None:
+                 workspace: Path | None = None, reads: ReadCache | None = None) -> None:
         self.cluster = cluster
+        self.reads = reads  # each user's read cache (their clients share their /cluster/resources reads)
         self.workspace = workspace
         self.idle_timeout = idle_timeout
         self.read_only = read_only
         self._sessions: dict[str, WebSession] = {}
         self._tokens: dict[str, WebSession] = {}  # by the SHA-256 of the Authorization header
         self._token_lock = asyncio.Lock()  # two first requests with one token make one session
+        # kept-alive TLS connections to the cluster, shared by every user's client (each request carries its
+        # own ticket or token): a login costs no new TLS handshakes, whichever user's request reads PVE
+        self.connections: PinnedAdapter | None = None
+        with contextlib.suppress(ValueError):  # a malformed pin: each client fails on it with the usual message
+            self.connections = PinnedAdapter(cluster.fingerprint, pool_connections=4, pool_maxsize=64)
 
     async def login(self, userid: str, password: str) -> WebSession:
         """Ask the cluster for the user's own ticket; a new session holding it (AuthenticationFailed if refused)."""
@@ -133,7 +157,8 @@ class SessionStore:
         # masked from here on (a wrong one is not remembered: every guess would grow the redaction list)
         register_secret(password)
         user_settings = self.cluster.settings(userid, ticket=ticket, ticket_csrf=ticket_csrf)
-        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace)
+        session = _session_for(self.cluster, user_settings, self.read_only, self.workspace, self.connections,
+                               self.reads)
         ws = WebSession(id=secrets.token_urlsafe(32), userid=userid, csrf=secrets.token_urlsafe(32), session=session,
                         ticket=ticket, ticket_csrf=ticket_csrf)
         register_secret(ws.id)
@@ -172,7 +197,8 @@ class SessionStore:
         userid, name, secret = match.groups()
         register_secret(secret)
         settings = self.cluster.settings(userid, token_name=name, token_secret=secret)
-        session = _session_for(self.cluster, settings, self.read_only, self.workspace)
+        session = _session_for(self.cluster, settings, self.read_only, self.workspace, self.connections,
+                               self.reads)
         try:
             await (await session.client()).get("/version")  # the cluster decides whether the token is valid
         except Exception:
@@ -188,7 +214,7 @@ class SessionStore:
         ws = self._sessions.pop(session_id or "", None)
         if ws is None:
             return False
-        await ws.session.close()
+        await _end(ws)
         return True
 
     async def expire_idle(self) -> None:
@@ -198,7 +224,7 @@ class SessionStore:
             for key, ws in list(table.items()):
                 if now - ws.last_seen > self.idle_timeout:
                     del table[key]
-                    await ws.session.close()
+                    await _end(ws)
 
     def count(self) -> int:
         return len(self._sessions) + len(self._tokens)
@@ -207,8 +233,20 @@ class SessionStore:
         """Close every session (the server stops)."""
         for table in (self._sessions, self._tokens):
             for ws in table.values():
-                await ws.session.close()
+                await _end(ws)
             table.clear()
+        if self.connections is not None:
+            self.connections.close()
+
+
+async def _end(ws: WebSession) -> None:
+    """Close a login's client and stop masking its own secrets (its id, CSRF token and tickets): they are
+    void now, and the redaction list would otherwise grow with every login."""
+    client = ws.session.connected_client
+    renewed = client.current_ticket() if client is not None else None
+    await ws.session.close()
+    if ws.token_id is None:  # a token's secret stays masked: the caller keeps using it
+        forget_secret(ws.id, ws.csrf, ws.ticket, ws.ticket_csrf, *(renewed or ()))
 
 
 class LoginLimiter:

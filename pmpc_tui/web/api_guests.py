@@ -38,26 +38,27 @@ async def list_guests(request: Request) -> JSONResponse:
 
         raise ValidationFailed("kind is vm or ct", {"kind": "vm or ct"})
     return await run(request, user, "list", [f"{kind}s", *options(q, ("node", "status", "selector", "sort"),
-                                                                    ("desc",))])
+                                                                    ("desc",))], cached=True)
 
 
 async def list_nodes(request: Request) -> JSONResponse:
     """Nodes with their status and usage."""
     user = await require_user(request)
-    return await run(request, user, "list", ["nodes"])
+    return await run(request, user, "list", ["nodes"], cached=True)
 
 
 async def list_storage(request: Request) -> JSONResponse:
     """Storage (query: node, storage)."""
     user = await require_user(request)
-    return await run(request, user, "list", ["storage", *options(query_body(request), ("node", "storage"))])
+    return await run(request, user, "list", ["storage", *options(query_body(request), ("node", "storage"))],
+                     cached=True)
 
 
 async def describe(request: Request) -> JSONResponse:
     """One guest: config, status, snapshots and tasks."""
     user = await require_user(request)
     kind, guest = _guest(request)
-    return await run(request, user, "describe", [kind, guest])
+    return await run(request, user, "describe", [kind, guest], cached=True)
 
 
 async def power(request: Request, action: str) -> JSONResponse:
@@ -83,7 +84,7 @@ async def list_snapshots(request: Request) -> JSONResponse:
     """A guest's snapshots as a tree."""
     user = await require_user(request)
     kind, guest = _guest(request)
-    return await run(request, user, "snapshot", ["list", kind, guest], action="snapshot list")
+    return await run(request, user, "snapshot", ["list", kind, guest], action="snapshot list", cached=True)
 
 
 async def create_snapshot(request: Request) -> JSONResponse:

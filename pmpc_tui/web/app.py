@@ -19,6 +19,7 @@ from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.web.auth import WebRefusal
 from pmpc_tui.web.config import WebConfig, WebState
 from pmpc_tui.web.errors import error_body, pve_error_handler, unexpected_error_handler
+from pmpc_tui.web.read_cache_hook import ClearReadsOnChange, event_watch
 
 __all__ = ["WebConfig", "build_app", "route_modules"]
 
@@ -100,7 +101,8 @@ def build_app(config: WebConfig) -> Starlette:
         if config.webhooks is not None:
             await config.webhooks.start()
         try:
-            yield
+            async with event_watch(state.reads):
+                yield
         finally:
             if config.webhooks is not None:
                 await config.webhooks.stop()
@@ -109,7 +111,9 @@ def build_app(config: WebConfig) -> Starlette:
             if config.server_session is not None:  # its state database (audit log) lives on this loop
                 await config.server_session.close()
 
-    app = Starlette(routes=all_routes(), lifespan=lifespan, middleware=[Middleware(SecurityHeaders)],
+    app = Starlette(routes=all_routes(), lifespan=lifespan, middleware=[Middleware(SecurityHeaders),
+                                                                          Middleware(ClearReadsOnChange,
+                                                                                     reads=state.reads)],
                     exception_handlers={HTTPException: _http_error, PVEError: pve_error_handler,
                                         Exception: unexpected_error_handler})
     app.state.web = state

@@ -12,13 +12,16 @@ from pmpc_tui.commands.registry import Result
 
 async def serve(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.inputs import check_port
+    from pmpc_tui.services.web_sessions import check_serve_limits
     from pmpc_tui.services.web_tls import server_certificate
     from pmpc_tui.services.webhooks import webhooks_for
     from pmpc_tui.web.server import run_server, web_config
 
     check_port(args.port, allow_zero=True)
+    check_serve_limits(args.idle_timeout, args.login_limit, args.cache_ttl)
     cert = server_certificate(args.cert, args.key, args.host)
     config = web_config(ctx.session, args.read_only, cert.fingerprint)
+    config.idle_timeout, config.login_limit, config.read_cache_ttl = args.idle_timeout, args.login_limit, args.cache_ttl
     config.webhooks = await webhooks_for(ctx.session.workspace())  # a bad secret file stops serve here
 
     def listening(url: str) -> None:

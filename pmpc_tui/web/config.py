@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmpc_tui.services.read_cache import ReadCache
 from pmpc_tui.services.web_sessions import LoginLimiter, SessionStore, WebCluster
 
 if TYPE_CHECKING:
@@ -38,21 +39,25 @@ class WebConfig:
     fingerprint: str = ""  # the server certificate's SHA-256
     workspace: Path | None = None  # the workspace serve was started in: plan/apply/drift/validate work on it
     webhooks: WebhookService | None = None  # the workspace's outgoing webhooks, checked; started with the app
+    read_cache_ttl: float = 2.0  # seconds a user's list/describe answer may be reused (0: never)
 
 
 @dataclass
 class WebState:
-    """The running server's memory: logged-in users and the login rate limit."""
+    """The running server's memory: logged-in users, the login rate limit and each user's recent reads."""
 
     config: WebConfig
     sessions: SessionStore
     limiter: LoginLimiter
+    reads: ReadCache
     extra: dict[str, object] = field(default_factory=dict)  # room for the other web modules (event bus …)
 
     @classmethod
     def create(cls, config: WebConfig) -> WebState:
-        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only, config.workspace),
-                   LoginLimiter(config.login_limit, lockout=config.login_lockout))
+        reads = ReadCache(config.read_cache_ttl)
+        return cls(config, SessionStore(config.cluster, config.idle_timeout, config.read_only, config.workspace,
+                                        reads),
+                   LoginLimiter(config.login_limit, lockout=config.login_lockout), reads)
 
 
 def web_state(conn: HTTPConnection) -> WebState:

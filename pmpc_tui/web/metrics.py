@@ -16,9 +16,10 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 async def metrics(request: Request) -> PlainTextResponse:
     """Prometheus metrics: guests by status, node usage, API latency, command timings, apply results."""
     user = await require_user(request)
-    server = web_state(request).config.server_session
+    state = web_state(request)
+    server = state.config.server_session
     db = (await server.db_or_error())[0] if server is not None else None
-    return PlainTextResponse(await exposition(user.session, db), media_type=CONTENT_TYPE)
+    return PlainTextResponse(await exposition(user.session, db, state.reads), media_type=CONTENT_TYPE)
 
 
 def routes() -> list[BaseRoute]:

@@ -9,20 +9,23 @@ is a 428 naming what to send. State-changing runs are written to the audit log.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from pmpc_tui.commands.confirmation import YES_NO, Target, confirmation_for, refusal
 from pmpc_tui.commands.context import CommandContext
-from pmpc_tui.commands.registry import BY_NAME, DISRUPTIVE, Result, risk_of
+from pmpc_tui.commands.registry import BY_NAME, DISRUPTIVE, Result, risk_of, risk_of_line
 from pmpc_tui.commands.repl import UsageError, command_parser
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.observability.correlation import operation
 from pmpc_tui.pve.errors import ConfirmationRefused, PVEError, ValidationFailed
 from pmpc_tui.pve.redact import redact
+from pmpc_tui.services.read_cache import MISS
 from pmpc_tui.web.audit_hook import audit
 from pmpc_tui.web.auth import WebUser
 from pmpc_tui.web.errors import STATUS, code_of, error_body, status_of
@@ -130,14 +133,36 @@ def _parse(command: str, argv: list[str]) -> Any:
 
 async def run(request: Request, user: WebUser, command: str, argv: list[str], body: dict[str, Any] | None = None,
               target: str = "", action: str | None = None, confirm_target: Target | None = None,
-              report: bool = False) -> JSONResponse:
+              report: bool = False, cached: bool = False) -> JSONResponse:
     """Run `command argv` as `user`; changes are audited as `action` on `target`.
 
     `report`: the result is a report whose findings are its content (health): 200 whatever its exit code.
 
     `confirm_target`: the guest a disruptive command (stop, shutdown, reboot, suspend) interrupts — the body
     must carry `confirm: true` for it.
+
+    `cached`: a read whose answer this user may share with their concurrent identical reads and reuse for the
+    read cache's TTL (`services/read_cache.py`); the answer says so in `X-PMPC-Cached` and `Age`.
     """
+    if not cached or request.method != "GET" or risk_of_line(shlex.join([command, *argv])) != "read":
+        return await _execute(request, user, command, argv, body, target, action, confirm_target, report)
+    from pmpc_tui.web.config import web_state
+
+    reads = web_state(request).reads
+    key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+    got = await reads.read(user.who, key, lambda: _execute(request, user, command, argv, body, target, action,
+                                                           confirm_target, report),
+                           keep=lambda answer: answer.status_code == 200)
+    answer = got.value
+    headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-length", "content-type")}
+    headers["X-PMPC-Cached"] = f"{got.how}; age={got.age:.3f}"
+    if got.how != MISS:
+        headers["Age"] = str(int(got.age))
+    return EncodedJSON(answer.body, status_code=answer.status_code, headers=headers)
+
+
+async def _execute(request: Request, user: WebUser, command: str, argv: list[str], body: dict[str, Any] | None,
+                   target: str, action: str | None, confirm_target: Target | None, report: bool) -> JSONResponse:
     body = body or {}
     answers = _Answers(body, destroys=command == "apply")
     lines: list[str] = []
@@ -173,10 +198,25 @@ async def run(request: Request, user: WebUser, command: str, argv: list[str], bo
     payload = {"data": result.data, "message": redact(result.message or ""), "exit_code": code.name,
                "log": lines, "correlation_id": cid}
     status = 200 if report else STATUS.get(code, 500)
-    return JSONResponse(_jsonable(payload), status_code=status, headers={"X-Correlation-ID": cid})
+    return EncodedJSON(json_bytes(payload), status_code=status, headers={"X-Correlation-ID": cid})
 
 
-def _jsonable(value: Any) -> Any:
-    import json
+# like json.dumps(default=str): dates and dataclasses become their str(), keys of any scalar type are allowed
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
-    return json.loads(json.dumps(value, default=str))
+
+def json_bytes(value: Any) -> bytes:
+    """A result as JSON in one pass (orjson; anything it does not know becomes its str())."""
+    try:
+        return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, a nested default: the standard encoder
+        import json
+
+        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class EncodedJSON(JSONResponse):
+    """A JSON answer whose body is already encoded (bytes are sent as they are)."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)

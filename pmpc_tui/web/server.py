@@ -11,6 +11,10 @@ from pmpc_tui.services.web_sessions import WebCluster
 from pmpc_tui.services.web_tls import ServerCertificate
 from pmpc_tui.web.config import WebConfig
 
+# seconds an idle client connection stays open (uvicorn's default 5 s races clients that reuse a connection
+# after a pause: "server disconnected without sending a response"; reverse proxies keep 60 to 75 s)
+KEEP_ALIVE = 30
+
 
 def web_config(session: Session, read_only: bool, fingerprint: str) -> WebConfig:
     """The server's configuration from the serve command's session: its profile's cluster, no credentials."""
@@ -37,7 +41,7 @@ async def run_server(config: WebConfig, host: str, port: int, cert: ServerCertif
     app = build_app(config)
     uv = uvicorn.Config(app, host=host, port=port, ssl_certfile=str(cert.cert_file), ssl_keyfile=str(cert.key_file),
                         log_level="warning", access_log=False, lifespan="on",
-                        server_header=False, proxy_headers=False)
+                        server_header=False, proxy_headers=False, timeout_keep_alive=KEEP_ALIVE)
     server = uvicorn.Server(uv)
     logging.getLogger("uvicorn.error").propagate = True
     task = asyncio.create_task(server.serve())

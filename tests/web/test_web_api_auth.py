@@ -174,7 +174,7 @@ def test_a_ticket_the_cluster_no_longer_accepts_asks_to_log_in_again(sim: Simula
         with contextlib.closing(client):
             assert client.get("/api/v1/nodes").status_code == 200
             sim.control("POST", "/tickets/expire")
-            r = client.get("/api/v1/nodes")
+            r = client.get("/api/v1/storage")  # not /nodes again: its answer of a moment ago may be reused
             assert r.status_code == 401
             assert "log in again" in r.json()["error"]["next_step"]
 
@@ -187,3 +187,23 @@ def test_a_token_check_the_cluster_cannot_answer_is_502_not_a_wrong_token(sim: S
             r = c.get("/api/v1/nodes")
         assert r.status_code == 502, r.text
         assert "simulated server fault" in r.json()["error"]["message"]
+
+
+def test_logging_in_and_out_many_times_does_not_grow_the_redaction_list(web: LiveWeb,
+                                                                         shared_sim: SimulatorThread) -> None:
+    from pmpc_tui.pve.redact import known_count, redact
+
+    def round_trip() -> str:
+        client, _ = web.login("root", shared_sim.info.password)
+        with contextlib.closing(client):
+            assert client.get("/api/v1/nodes").status_code == 200
+            cookie = client.cookies["pmpc_session"]
+            assert client.post("/api/v1/auth/logout").status_code in (200, 204)
+            return cookie
+
+    round_trip()
+    before = known_count()
+    cookies = [round_trip() for _ in range(30)]
+    assert known_count() <= before + 2  # each login's session id, CSRF token and ticket are forgotten with it
+    assert "PVE:root@pam:0123ABCD::c2lnbmF0dXJl" not in redact("PVE:root@pam:0123ABCD::c2lnbmF0dXJl")  # tickets
+    assert len(set(cookies)) == 30

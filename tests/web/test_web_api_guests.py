@@ -177,3 +177,14 @@ def test_a_user_without_sys_audit_sees_neither_the_audit_log_nor_the_logs(web: L
     auditor, _ = web.login("auditor", AUDITOR_PASSWORD, realm="pve")
     with contextlib.closing(auditor):
         assert auditor.get("/api/v1/audit").status_code == 200
+
+
+def test_starting_a_template_is_a_clear_409_naming_the_clone_and_sends_nothing(root: httpx.Client,
+                                                                             sim: SimulatorThread) -> None:
+    before = writes(sim)
+    r = root.post("/api/v1/guests/vm/100/start", json={})
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "CONFLICT" and "template" in error["message"]
+    assert "clone vm 100" in error["next_step"]
+    assert writes(sim) == before

@@ -136,3 +136,26 @@ def test_a_workspace_state_database_gets_the_audit_table(home: Path, sim: Simula
             assert entries[0]["action"] == "suspend" and entries[0]["target"] == "vm 101"
     finally:
         served.stop()
+
+
+def test_the_login_limit_and_cache_ttl_flags_change_what_users_see(home: Path, sim: SimulatorThread) -> None:
+    served = serve(home, "--login-limit", "2", "--cache-ttl", "0", "--idle-timeout", "60")
+    try:
+        with httpx.Client(base_url=served.url, verify=False, timeout=60) as c:
+            r = c.post("/api/v1/auth/login", json={"username": "root", "password": sim.info.password})
+            assert r.status_code == 200 and r.json()["idle_timeout"] == 60
+            hows = [c.get("/api/v1/nodes").headers["X-PMPC-Cached"] for _ in range(2)]
+            assert all(h.startswith("miss") for h in hows)  # --cache-ttl 0: every read goes to PVE
+        with httpx.Client(base_url=served.url, verify=False, timeout=60) as c:
+            wrong = {"username": "auditor", "realm": "pve", "password": "not-the-password"}
+            assert [c.post("/api/v1/auth/login", json=wrong).status_code for _ in range(3)] == [401, 401, 429]
+    finally:
+        served.stop()
+
+
+@pytest.mark.parametrize("flag,value", [("--cache-ttl", "60"), ("--idle-timeout", "1"), ("--login-limit", "0")])
+def test_serve_refuses_limits_out_of_range_and_names_the_flag(home: Path, flag: str, value: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(home, "serve", "--port", "0", flag, value) == 64
+    out, err = capsys.readouterr()
+    assert flag in out + err and "Traceback" not in err
