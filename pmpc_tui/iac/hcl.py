@@ -1,7 +1,8 @@
 """A small HCL model: write resource blocks in `terraform fmt` style and read them back (hclfast, python-hcl2).
 
 Values in a body: str, int, float, bool, `Expr` (a raw expression such as `var.x`), lists of those
-(attributes), dicts of those (map arguments) and lists of dicts (repeated or single nested blocks). `parse(render(x)) == x`.
+(attributes), dicts of those (map arguments) and lists of dicts (repeated or single nested blocks).
+`parse(render(x)) == x`.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
 from pmpc_tui.services import events
-from pmpc_tui.services.cluster_objects import apply_object, apply_order, is_object, record_created, stale_objects
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
+from pmpc_tui.services.cluster_objects import apply_object, apply_order, is_object, record_created, stale_objects
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.services.validate import require_valid
 from pmpc_tui.state.db import Database

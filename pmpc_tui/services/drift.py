@@ -42,9 +42,8 @@ async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftR
             entry["what"] = r.what
         if r.action in ("update", "replace"):
             report.changed.append(entry)
-        elif r.action == "create" and r.vmid is not None and r.vmid in managed:
-            report.missing.append(entry)
-        elif r.action == "create" and r.what and (r.kind, r.name) in plan.managed_objects:
+        elif r.action == "create" and (r.vmid in managed if r.vmid is not None
+                                       else (r.kind, r.name) in plan.managed_objects):
             report.missing.append(entry)
     for vmid, guest in sorted(actual.items()):
         if vmid not in declared and vmid not in managed:

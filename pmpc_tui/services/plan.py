@@ -328,10 +328,9 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     reading them again cost a second pass over the state DB)."""
     import asyncio
 
+    from pmpc_tui.services import cluster_objects
     from pmpc_tui.services.guest_ref import check_target_syntax, resolve_targets
     from pmpc_tui.services.sync import SyncService
-
-    from pmpc_tui.services import cluster_objects
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws)

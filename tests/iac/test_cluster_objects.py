@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from iac_support import run_cli
 
-from pmpc_tui.simulator.server import SimulatorThread
-
 
 def plan_json(ws: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     capsys.readouterr()

@@ -8,8 +8,8 @@ one object. The services (`services/cluster_objects.py`) read, diff and apply th
 
 from __future__ import annotations
 
-from pmpc_tui.iac.objects.base import ObjectType, Read, Request
 from pmpc_tui.iac.objects.backup_job import BACKUP_JOB
+from pmpc_tui.iac.objects.base import ObjectType, Read, Request
 from pmpc_tui.iac.objects.ha import HA_RESOURCE, HA_RULE
 from pmpc_tui.iac.objects.pool import POOL, POOL_MEMBER
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Request, answer_list, flag, no_more, plain, read
+from pmpc_tui.iac.objects.base import Body, ObjectType, Request, answer_list, flag, no_more, plain, read
 
 _RESOURCES = read("/cluster/ha/resources")
 _RULES = read("/cluster/ha/rules")
