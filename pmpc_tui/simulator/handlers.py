@@ -911,3 +911,5 @@ from pmpc_tui.simulator import handlers_move  # noqa: E402,F401  (migrate, move_
 from pmpc_tui.simulator import handlers_backup  # noqa: E402,F401  (vzdump, restore, backup volumes)
 from pmpc_tui.simulator import handlers_snapshot  # noqa: E402,F401  (snapshots: list, create, rollback, delete)
 from pmpc_tui.simulator import handlers_storage  # noqa: E402,F401  (download-url, upload, node version)
+from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pools)
+from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (scheduled backup jobs)

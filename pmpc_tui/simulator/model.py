@@ -217,6 +217,9 @@ class Cluster:
         self.nodes: dict[str, Node] = {}
         self.storages: dict[str, Storage] = {}
         self.pools: dict[str, Pool] = {}
+        self.backup_jobs: dict[str, dict[str, Any]] = {}  # jobs.cfg's vzdump jobs: id -> options, in order
+        self.ha_resources: dict[str, dict[str, Any]] = {}  # ha/resources.cfg: sid (`vm:101`) -> options
+        self.ha_rules: dict[str, dict[str, Any]] = {}  # ha/rules.cfg: rule id -> type and options
         self.guests: dict[int, Guest] = {}
         self.volumes: dict[str, Volume] = {}
         self.tasks: dict[str, Task] = {}

@@ -78,7 +78,6 @@ _FORMAT_RES = {
     "pve-storage-id": re.compile(r"^[a-z][a-z0-9\-_.]*[a-z0-9]$"),
     "pve-configid": re.compile(r"^[a-z][a-z0-9_\-]+$", re.I),  # PVE matches it case-insensitively
     "pve-snapshot-name": re.compile(r"^[a-zA-Z][a-zA-Z0-9\-_]{1,39}$"),
-    "pve-poolid": re.compile(r"^[A-Za-z0-9_\-.]+$"),
     "pve-tag": re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-+.]*$"),
     "mac-addr": re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$"),
     "pve-bridge-id": re.compile(r"^[-_.\w\d]+$"),
@@ -89,7 +88,6 @@ _FORMAT_MESSAGES = {
     "pve-storage-id": "storage ID '{value}' contains illegal characters",
     "pve-configid": "invalid configuration ID '{value}'",
     "pve-snapshot-name": "invalid configuration ID '{value}'",
-    "pve-poolid": "pool name '{value}' contains illegal characters",
     "mac-addr": "value does not look like a valid MAC address",
     "pve-bridge-id": "bridge name '{value}' contains illegal characters",
 }

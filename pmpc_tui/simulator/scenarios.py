@@ -18,6 +18,7 @@ from pmpc_tui.simulator.model import (
     format_size,
     normalize_tags,
 )
+from pmpc_tui.simulator.scenario_config import homelab_config, large_config
 
 SCENARIOS = ("homelab", "large")
 
@@ -175,6 +176,7 @@ def homelab(seed: int = 1) -> Cluster:
     _ct(c, 206, "pve1", "ubuntu-ct-template", 1, 512, 8, template=True, tags="template", ostype="ubuntu")
     c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
     seed_backups(c)  # a PBS datastore and last nights' archives
+    homelab_config(c)  # more pools, backup jobs, HA
     return c
 
 
@@ -203,6 +205,7 @@ def large(nodes: int = 5, vms: int = 1000, cts: int = 500, seed: int = 1) -> Clu
         _ct(c, vmid, node, f"ct-{role}-{i:04d}", c.rng.choice([1, 2]), c.rng.choice([256, 512, 1024]),
             c.rng.choice([4, 8, 16]), status, f"ct;{role}")
         vmid += 1
+    large_config(c)  # pools, backup jobs, HA
     return c
 
 

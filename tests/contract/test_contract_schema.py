@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -160,7 +161,8 @@ def _send(client: httpx.Client, route: tuple[str, str], params: dict[str, str]) 
     kind_vmid = "200" if "/lxc" in template else "101"
     path = template
     for name in path_names:
-        path = path.replace(f"{{{name}}}", params.get(name, PATH_VALUES.get(name, kind_vmid)))
+        value = params.get(name, PATH_VALUES.get(name, kind_vmid))
+        path = path.replace(f"{{{name}}}", quote(value, safe=":@!/"))  # a pattern's bad value holds \x01
     rest = {k: v for k, v in params.items() if k not in path_names}
     if method in ("GET", "DELETE"):
         return client.request(method, path, params=rest)
