@@ -30,17 +30,19 @@ def test_import_writes_the_pools_and_their_members_and_the_plan_changes_nothing(
 
 def test_removing_a_pool_from_the_code_is_destructive_and_apply_needs_allow_destroy(
         sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = api(sim, "get", "/pools")
     (imported_workspace / "terraform" / "pools.tf").unlink()
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 2
     doomed = {(r["kind"], r["name"]): r for r in plan["resources"] if r["action"] == "delete"}
     assert doomed[("pool", "production")]["impact"] == "destructive"
+    assert doomed[("pool", "lab/k8s")]["impact"] == "destructive"
     assert doomed[("pool_member", "production/vm/101")]["impact"] == "in-place"
     capsys.readouterr()
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
     err = capsys.readouterr().err
-    assert "pool production" in err and "--allow-destroy" in err
-    assert [p["poolid"] for p in api(sim, "get", "/pools")] == ["production"]  # nothing was sent
+    assert "pool production" in err and "pool lab/k8s" in err and "--allow-destroy" in err
+    assert api(sim, "get", "/pools") == before  # nothing was sent
 
 
 def test_a_pool_member_whose_guest_was_deleted_behind_the_tools_back_is_drift(
@@ -68,24 +70,25 @@ def test_editing_a_pool_comment_is_one_change_that_apply_makes(
 def test_nested_pools_are_made_parent_first_and_deleted_child_first(
         sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     needs_routes(*POOL_WRITES)
-    lab = imported_workspace / "terraform" / "lab.tf"
-    lab.write_text('resource "proxmox_pool_membership" "ci_105" {\n  pool_id = "lab/ci"\n  vm_id   = 105\n}\n\n'
-                   'resource "proxmox_virtual_environment_pool" "lab_ci" {\n  pool_id = "lab/ci"\n}\n\n'
-                   'resource "proxmox_virtual_environment_pool" "lab" {\n  pool_id = "lab"\n  comment = "CI"\n}\n')
+    before = api(sim, "get", "/pools")
+    qa = imported_workspace / "terraform" / "qa.tf"
+    qa.write_text('resource "proxmox_pool_membership" "ci_107" {\n  pool_id = "qa/ci"\n  vm_id   = 107\n}\n\n'
+                  'resource "proxmox_virtual_environment_pool" "qa_ci" {\n  pool_id = "qa/ci"\n}\n\n'
+                  'resource "proxmox_virtual_environment_pool" "qa" {\n  pool_id = "qa"\n  comment = "CI"\n}\n')
     code, plan = plan_json(imported_workspace, capsys)
-    assert code == 2 and sorted(changed(plan)) == [("pool", "lab", "create"), ("pool", "lab/ci", "create"),
-                                                   ("pool_member", "lab/ci/vm/105", "create")]
+    assert code == 2 and sorted(changed(plan)) == [("pool", "qa", "create"), ("pool", "qa/ci", "create"),
+                                                   ("pool_member", "qa/ci/vm/107", "create")]
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
-    members = api(sim, "get", "/pools", poolid="lab/ci")[0]["members"]
-    assert [m["vmid"] for m in members] == [105]
+    members = api(sim, "get", "/pools", poolid="qa/ci")[0]["members"]
+    assert [m["vmid"] for m in members] == [107]
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
-    lab.unlink()  # apply made them: removing their code deletes them
+    qa.unlink()  # apply made them: removing their code deletes them
     code, plan = plan_json(imported_workspace, capsys)
-    assert sorted(changed(plan)) == [("pool", "lab", "delete"), ("pool", "lab/ci", "delete"),
-                                     ("pool_member", "lab/ci/vm/105", "delete")]
+    assert sorted(changed(plan)) == [("pool", "qa", "delete"), ("pool", "qa/ci", "delete"),
+                                     ("pool_member", "qa/ci/vm/107", "delete")]
     assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
-    assert [p["poolid"] for p in api(sim, "get", "/pools")] == ["production"]
+    assert api(sim, "get", "/pools") == before
 
 
 def test_drift_finds_a_pool_changed_and_a_pool_made_behind_the_tools_back(

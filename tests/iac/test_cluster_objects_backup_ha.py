@@ -20,10 +20,10 @@ HA_ROUTES = (("GET", "/cluster/ha/resources"), ("POST", "/cluster/ha/resources")
              ("DELETE", "/cluster/ha/rules/{rule}"))
 
 
-def job_id(ws: Path) -> str:
-    found = re.search(r'^\s*id\s*=\s*"([^"]+)"', (ws / "terraform" / "backup_jobs.tf").read_text(), re.M)
-    assert found
-    return found.group(1)
+def job_ids(ws: Path) -> list[str]:
+    """The job ids in backup_jobs.tf (each is named by its import block and its resource)."""
+    return sorted(set(re.findall(r'^\s*id\s*=\s*"([^"]+)"', (ws / "terraform" / "backup_jobs.tf").read_text(),
+                                 re.M)))
 
 
 def test_import_writes_the_backup_jobs_and_the_plan_changes_nothing(
@@ -37,20 +37,21 @@ def test_import_writes_the_backup_jobs_and_the_plan_changes_nothing(
 
 def test_a_backup_job_removed_from_the_code_is_destructive(imported_workspace: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    job = job_id(imported_workspace)
+    jobs = job_ids(imported_workspace)
     (imported_workspace / "terraform" / "backup_jobs.tf").unlink()
     code, plan = plan_json(imported_workspace, capsys)
-    assert code == 2 and changed(plan) == [("backup_job", job, "delete")]
-    assert plan["impact"]["destructive"] == 1
+    assert code == 2 and sorted(changed(plan)) == [("backup_job", job, "delete") for job in sorted(jobs)]
+    assert plan["impact"]["destructive"] == len(jobs) == 2
     capsys.readouterr()
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
-    assert f"backup job {job}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert all(f"backup job {job}" in err for job in jobs)
 
 
 def test_editing_a_backup_job_schedule_is_one_change_that_apply_makes_and_drift_sees_api_edits(
         sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     needs_routes(*JOB_WRITES)
-    job = job_id(imported_workspace)
+    job = job_ids(imported_workspace)[0]
     edit(imported_workspace / "terraform" / "backup_jobs.tf", 'schedule       = "02:00"',
          'schedule       = "03:30"')
     code, plan = plan_json(imported_workspace, capsys)
