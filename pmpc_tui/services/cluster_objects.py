@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +33,41 @@ def is_object(kind: str) -> bool:
     return kind in BY_KIND
 
 
-async def read_objects(client: PVEClient) -> Actual:
-    """Every cluster object kind, read in two batches (lists, then what the lists name)."""
+_GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
+
+
+async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Actual:
+    """Every cluster object kind, read in two batches (lists, then what the lists name). With `guests`, the
+    per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
+    a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
     answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
-    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers))
+    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
+                                and (guests is None or not t.per_guest or _for_guests(r, guests))))
     answers.update(zip(second, await _get_all(client, second), strict=True))
     return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+
+
+def _for_guests(r: Read, guests: set[int]) -> bool:
+    found = _GUEST_PATH.match(r[0])
+    return found is not None and int(found.group(1)) in guests
+
+
+def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
+    """The VMIDs of per-guest object ids (`vm/101`, `container/200`) among (kind, id) pairs."""
+    return {int(key.split("/", 1)[1]) for kind, key in keys
+            if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
+
+
+def declared_keys(desired: list[DesiredObject]) -> list[tuple[str, str]]:
+    """(kind, id) of the objects the code declares."""
+    out = []
+    for obj in desired:
+        otype = BY_RESOURCE[obj.resource_type]
+        key = otype.key(obj.body)
+        if key is not None:
+            out.append((otype.kind, key))
+    return out
 
 
 async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
@@ -71,7 +100,8 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     records = ws.generated_dir / "terraform"
     managed: dict[tuple[str, str], str] = {}
     if records.is_dir():
-        for obj in load_desired_state(records, None, write_cache=False, strict=False).objects:
+        cache = ws.state_dir / "records-parse-cache.json"  # the records' parse, by content hash (as for the code)
+        for obj in load_desired_state(records, cache, write_cache=not ws.read_only, strict=False).objects:
             otype = BY_RESOURCE[obj.resource_type]
             key = otype.key(obj.body)
             if key is not None:
