@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
-from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, OBJECT_TYPES, ObjectType, Read, Request
+from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
 from pmpc_tui.iac.objects.base import Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
@@ -94,18 +94,20 @@ def fingerprint(body: Body | None) -> str | None:
 
 # --- which objects the workspace manages -------------------------------------------------------
 def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
-    """(kind, id) → address of the objects import generated (its records) or apply created."""
-    from pmpc_tui.iac.terraform import load_desired_state
+    """(kind, id) → address of the objects import generated (its records of the object files) or apply created."""
+    from pmpc_tui.iac.hcl import HclError, parse
 
-    records = ws.generated_dir / "terraform"
     managed: dict[tuple[str, str], str] = {}
-    if records.is_dir():
-        cache = ws.state_dir / "records-parse-cache.json"  # the records' parse, by content hash (as for the code)
-        for obj in load_desired_state(records, cache, write_cache=not ws.read_only, strict=False).objects:
-            otype = BY_RESOURCE[obj.resource_type]
-            key = otype.key(obj.body)
-            if key is not None:
-                managed[(otype.kind, key)] = obj.address
+    for name in FILES:  # only the object files: the guests' records are thousands of files
+        try:
+            parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)
+        except (OSError, UnicodeDecodeError, HclError):
+            continue
+        for resource in parsed.resources:
+            otype = BY_RESOURCE.get(resource.type)
+            key = otype.key(resource.body) if otype is not None else None
+            if otype is not None and key is not None:
+                managed[(otype.kind, key)] = resource.address
     for kind, key, address in _created(ws):
         managed[(kind, key)] = address
     return managed
