@@ -131,3 +131,14 @@ def test_validate_names_an_unknown_pool_argument_and_a_pool_declared_twice(
     messages = [f["where"] + " " + f["message"] for f in json.loads(capsys.readouterr().out)]
     assert any(m.startswith("terraform/extra.tf:3:3 ") and "unknown argument 'comments'" in m for m in messages)
     assert any("pool 'production' is declared twice" in m for m in messages)
+
+
+def test_a_guest_deleted_through_the_code_takes_its_pool_membership_along(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (imported_workspace / "terraform" / "vm-109.tf").unlink()  # 109 is in the pool lab
+    code, plan = plan_json(imported_workspace, capsys)
+    assert sorted(changed(plan)) == [("pool_member", "lab/vm/109", "delete"), ("qemu", "dev-sandbox", "delete")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
+    assert api(sim, "get", "/pools", poolid="lab")[0]["members"] == []
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)  # the membership left in pools.tf goes with its guest
