@@ -105,3 +105,122 @@ def ansible_files(url: str, user: str, token_id: str, validate_certs: bool) -> d
     for name in PLAYBOOKS:
         files[f"playbooks/{name}.yml"] = render_template(f"playbook_{name}.yml", playbook=name)
     return files
+
+
+_API = {"api_host": "{{ proxmox_api_host }}", "api_port": "{{ proxmox_api_port }}",
+        "api_user": "{{ proxmox_api_user }}", "api_token_id": "{{ proxmox_api_token_id }}",
+        "api_token_secret": "{{ proxmox_api_token_secret }}", "validate_certs": "{{ proxmox_validate_certs }}"}
+
+
+def _cluster_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(task name, module, arguments) for the objects community.proxmox has a module for."""
+    tasks: list[tuple[str, str, dict[str, Any]]] = []
+    for poolid, body in sorted(actual.get("pool", {}).items(), key=lambda kv: (kv[0].count("/"), kv[0])):
+        tasks.append((f"Pool {poolid}", "proxmox_pool",
+                      {"poolid": poolid, **({"comment": body["comment"]} if body.get("comment") else {}),
+                       "state": "present"}))
+    for key, body in sorted(actual.get("pool_member", {}).items()):
+        member, kind = (body["vm_id"], "vm") if "vm_id" in body else (body["storage_id"], "storage")
+        tasks.append((f"Pool member {key}", "proxmox_pool_member",
+                      {"poolid": body["pool_id"], "member": str(member), "type": kind, "state": "present"}))
+    for sid, body in sorted(actual.get("ha_resource", {}).items()):
+        tasks.append((f"HA resource {sid}", "proxmox_cluster_ha_resources",
+                      {"name": sid, "state": "present", "hastate": body.get("state", "started"),
+                       "max_restart": body.get("max_restart", 1), "max_relocate": body.get("max_relocate", 1),
+                       **({"comment": body["comment"]} if body.get("comment") else {})}))
+    for rule, body in sorted(actual.get("ha_rule", {}).items()):
+        args: dict[str, Any] = {"name": rule, "state": "present", "type": body.get("type"),
+                                "resources": list(body.get("resources") or []), "disable": bool(body.get("disable"))}
+        if body.get("nodes"):
+            args["nodes"] = [f"{n}:{p}" if p is not None else n for n, p in sorted(body["nodes"].items())]
+            args["strict"] = bool(body.get("strict"))
+        if body.get("affinity"):
+            args["affinity"] = body["affinity"]
+        if body.get("comment"):
+            args["comment"] = body["comment"]
+        tasks.append((f"HA rule {rule}", "proxmox_cluster_ha_rules", args))
+    return tasks + _firewall_tasks(actual)
+
+
+def _ansible_rule(rule: dict[str, Any], pos: int) -> dict[str, Any]:
+    """A bpg `rule` block as proxmox_firewall's rule (a security group insertion is type `group`)."""
+    out: dict[str, Any] = ({"type": "group", "action": rule["security_group"]} if "security_group" in rule
+                           else {"type": rule.get("type"), "action": rule.get("action")})
+    out.update({k: v for k, v in rule.items() if k not in ("type", "action", "security_group", "enabled")})
+    out["enable"] = bool(rule.get("enabled", True))
+    out["pos"] = pos
+    return out
+
+
+def _firewall_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """proxmox_firewall tasks: cluster aliases and IP sets, security groups and their rules, cluster and guest
+    rules (the module has no guest options: those are Terraform-only)."""
+    tasks: list[tuple[str, str, dict[str, Any]]] = []
+    aliases = [dict(body) for _, body in sorted(actual.get("firewall_alias", {}).items())]
+    if aliases:
+        tasks.append(("Firewall aliases", "proxmox_firewall", {"level": "cluster", "state": "present",
+                                                                "aliases": aliases}))
+    ipsets = [{"name": b["name"], **({"comment": b["comment"]} if b.get("comment") else {}),
+               "cidrs": [{"cidr": m["name"], **{k: v for k, v in m.items() if k != "name"}}
+                         for m in b.get("cidr") or []]}
+              for _, b in sorted(actual.get("firewall_ipset", {}).items())]
+    if ipsets:
+        tasks.append(("Firewall IP sets", "proxmox_firewall", {"level": "cluster", "state": "present",
+                                                                "ip_sets": ipsets}))
+    for name, body in sorted(actual.get("firewall_group", {}).items()):
+        tasks.append((f"Security group {name}", "proxmox_firewall",
+                      {"group_conf": True, "state": "present", "group": name,
+                       **({"comment": body["comment"]} if body.get("comment") else {})}))
+        if body.get("rule"):
+            tasks.append((f"Security group {name}: rules", "proxmox_firewall",
+                          {"level": "group", "group": name, "state": "present",
+                           "rules": [_ansible_rule(r, i) for i, r in enumerate(body["rule"])]}))
+    for key, body in sorted(actual.get("firewall_rules", {}).items()):
+        where: dict[str, Any] = {"level": "cluster"} if key == "cluster" else {
+            "level": "vm", "vmid": body.get("vm_id", body.get("container_id"))}
+        rules = [_ansible_rule(r, i) for i, r in enumerate(body["rule"])]
+        tasks.append((f"Firewall rules {key}", "proxmox_firewall", {**where, "state": "present", "rules": rules}))
+    return tasks
+
+
+def _yaml_item(key: str, value: Any, indent: int, out: list[str]) -> None:
+    """`key: value` in block style: lists of mappings and of scalars, nested mappings."""
+    pad = "  " * indent
+    if isinstance(value, list):
+        out.append(f"{pad}{key}:" + ("" if value else " []"))
+        for item in value:
+            if isinstance(item, dict):
+                first = True
+                for k, v in item.items():
+                    lines: list[str] = []
+                    _yaml_item(k, v, indent + 2, lines)
+                    if first:
+                        lines[0] = f"{pad}  - " + lines[0].lstrip()
+                        first = False
+                    out.extend(lines)
+            else:
+                out.append(f"{pad}  - {_yaml_scalar(item)}")
+    elif isinstance(value, dict):
+        out.append(f"{pad}{key}:" + ("" if value else " {}"))
+        for k, v in value.items():
+            _yaml_item(k, v, indent + 1, out)
+    else:
+        out.append(f"{pad}{key}: {_yaml_scalar(value)}")
+
+
+def render_cluster_playbook(actual: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """ansible/cluster.yml: the pools, pool members, HA resources and rules and the firewall import read, as
+    community.proxmox tasks (backup jobs and firewall options are Terraform-only: proxmox_backup_schedule edits
+    the guests of existing jobs only, proxmox_firewall has no options)."""
+    lines = ["# Generated by proxmox-mpc: the cluster's pools, pool members, HA resources and rules, and firewall.",
+             "#   ansible-playbook cluster.yml   (from ansible/; runs on localhost against the API)",
+             "- name: Cluster objects", "  hosts: localhost", "  gather_facts: false", "  tasks:"]
+    tasks = _cluster_tasks(actual)
+    if not tasks:
+        lines.append("    []")
+    for name, module, args in tasks:
+        lines.append(f"    - name: {_yaml_scalar(name)}")
+        lines.append(f"      community.proxmox.{module}:")
+        for key, value in {**_API, **args}.items():
+            _yaml_item(key, value, 4, lines)
+    return "\n".join(lines) + "\n"

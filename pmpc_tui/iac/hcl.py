@@ -1,7 +1,8 @@
 """A small HCL model: write resource blocks in `terraform fmt` style and read them back (hclfast, python-hcl2).
 
 Values in a body: str, int, float, bool, `Expr` (a raw expression such as `var.x`), lists of those
-(attributes), and lists of dicts (repeated or single nested blocks). `parse(render(x)) == x`.
+(attributes), dicts of those (map arguments) and lists of dicts (repeated or single nested blocks).
+`parse(render(x)) == x`.
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def _escape(match: re.Match[str]) -> str:
 def _value(value: Any) -> str:
     if isinstance(value, Expr):
         return str(value)
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -92,6 +95,10 @@ def _value(value: Any) -> str:
         return quote(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # a map argument (`nodes = { pve1 = 2 }`); a list of dicts is a block
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{k if _IDENT.match(k) else quote(k)} = {_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} in HCL")
 
 

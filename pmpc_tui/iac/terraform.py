@@ -110,10 +110,26 @@ class DesiredGuest:
 
 
 @dataclass
+class DesiredObject:
+    """One cluster object resource (pool, backup job, HA …, see iac/objects) the .tf files declare."""
+
+    resource_type: str
+    label: str
+    file: Path
+    body: dict[str, object]
+    imported_id: str | None = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.resource_type}.{self.label}"
+
+
+@dataclass
 class DesiredState:
     """Everything the workspace's terraform/*.tf files declare, and why files could not be read."""
 
     guests: list[DesiredGuest] = field(default_factory=list)
+    objects: list[DesiredObject] = field(default_factory=list)
     problems: list[SyntaxProblem] = field(default_factory=list)
     root: Path | None = None  # problems are shown relative to this folder
     digests: dict[Path, str] = field(default_factory=dict)  # sha256 of each file read (validate's memo key)
@@ -224,16 +240,21 @@ def _decode_object(value: dict[str, Any]) -> Any:
     return value
 
 
-def _parse_guests(text: str, path: Path) -> list[tuple[str, str, Body, str | None]]:
+def _parse_guests(text: str, path: Path) -> tuple[list[tuple[str, str, Body, str | None]],
+                                                  list[tuple[str, str, Body, str | None]]]:
+    """(guests, cluster objects) of one file: kind or resource type, label, body, import id."""
+    from pmpc_tui.iac.objects import BY_RESOURCE
+
     kinds = {v: k for k, v in RESOURCE_TYPE.items()}
     parsed = parse(text, str(path))
     imports = {imp.to: imp.id for imp in parsed.imports}
-    return [(kinds[r.type], r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in kinds]
+    return ([(kinds[r.type], r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in kinds],
+            [(r.type, r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in BY_RESOURCE])
 
 
 def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, write_cache: bool = True,
                        strict: bool = True) -> DesiredState:
-    """Parse every .tf file and collect the bpg VM and container resources.
+    """Parse every .tf file and collect the bpg VM and container resources (and the cluster objects').
 
     Each file passes the syntax gate first (UTF-8 text, Terraform's HCL grammar); with `strict` any
     failing file raises CodeDoesNotParse, otherwise the problems are returned with the guests read.
@@ -261,22 +282,27 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
             continue
         digest = state.digests[path] = hashlib.sha256(data).hexdigest()
         hit = cache.get(path.name)
-        if isinstance(hit, dict) and hit.get("sha256") == digest:
+        if isinstance(hit, dict) and hit.get("sha256") == digest and "objects" in hit:
             fresh[path.name] = hit  # the same object: comparing with the cache below is then cheap
             state.guests.extend(DesiredGuest(kind, label, path, body, imported)
                                 for kind, label, body, imported in hit["guests"])
+            state.objects.extend(DesiredObject(rtype, label, path, body, imported)
+                                 for rtype, label, body, imported in hit["objects"])
             continue
         problems = hcl_problems(data, path)
         if not problems:
             try:
-                guests = _parse_guests(data.decode("utf-8"), path)
+                guests, objects = _parse_guests(data.decode("utf-8"), path)
             except HclError as exc:
                 problems = [SyntaxProblem(path, 1, 1, str(exc).removeprefix(f"{path}: "))]
         if problems:
             state.problems.extend(problems)
             continue
-        fresh[path.name] = {"sha256": digest, "guests": [[k, n, b, i] for k, n, b, i in guests]}
+        fresh[path.name] = {"sha256": digest, "guests": [[k, n, b, i] for k, n, b, i in guests],
+                            "objects": [[t, n, b, i] for t, n, b, i in objects]}
         state.guests.extend(DesiredGuest(kind, label, path, body, imported) for kind, label, body, imported in guests)
+        state.objects.extend(DesiredObject(rtype, label, path, body, imported)
+                             for rtype, label, body, imported in objects)
     if cache_path is not None and write_cache and fresh != cache:
         atomic_write(cache_path, json.dumps(_encode(fresh), separators=(",", ":")), backup=False)
     if strict:

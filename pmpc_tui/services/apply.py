@@ -32,6 +32,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PVEError, ResourceLocked
 from pmpc_tui.services import events, history
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
+from pmpc_tui.services.cluster_objects import apply_object, apply_order, is_object, record_created, stale_objects
 from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
 from pmpc_tui.services.validate import require_valid
 from pmpc_tui.state.db import Database
@@ -250,6 +251,8 @@ class Applier:
         self.source_locks: dict[int, asyncio.Lock] = {}
 
     async def run(self, change: ResourceChange) -> str:
+        if is_object(change.kind):
+            return await apply_object(self.client, change)
         handler = {"create": self.create, "update": self.update, "delete": self.delete,
                    "replace": self.replace}[change.action]
         async with self.gate:
@@ -510,7 +513,7 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
     with workspace_lock(ws):
         if saved:
             await SyncService(client, db).run()
-            stale = await check_digests(plan, db)
+            stale = await check_digests(plan, db) + await stale_objects(client, plan.changes)
             if stale:
                 raise ConflictError("the saved plan is out of date: " + "; ".join(stale),
                                     "Run `proxmox-mpc plan --out FILE` again and review it.")
@@ -534,19 +537,34 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
         result = ApplyResult(run_id)
         applier = Applier(client, progress, concurrency)
         created: dict[int, str] = {}
+        created_objects: list[tuple[str, str, str]] = []
+        guests = [(s, c) for s, c in steps if not is_object(c.kind)]
+        objects = [(s, c) for s, c in steps if is_object(c.kind)]
         try:
+            # cluster objects one at a time: their deletes first (members before pools, nested pools before
+            # parents), then the guests, then their creates and updates (pools before members, parents first)
+            for s, c in sorted((x for x in objects if x[1].action == "delete"), key=lambda x: apply_order(x[1]),
+                               reverse=True):
+                result.steps.append(await _one(db, applier, s, c, progress))
             for phase in ("delete", "replace", "update", "create"):
-                batch = [(s, c) for s, c in steps if c.action == phase]
+                batch = [(s, c) for s, c in guests if c.action == phase]
                 outcomes = await asyncio.gather(*(_one(db, applier, s, c, progress) for s, c in batch))
                 result.steps.extend(outcomes)
                 created.update({c.vmid: c.address for (s, c), o in zip(batch, outcomes, strict=True)
                                 if o.ok and c.action in ("create", "replace") and c.vmid is not None})
+            for s, c in sorted((x for x in objects if x[1].action != "delete"), key=lambda x: apply_order(x[1])):
+                outcome = await _one(db, applier, s, c, progress)
+                result.steps.append(outcome)
+                if outcome.ok and c.action == "create":
+                    created_objects.append((c.kind, c.name, c.address))
         except asyncio.CancelledError:
             await _set_run(db, run_id, status="interrupted", summary=result.summary())
             raise
         finally:
             if created:
                 _record_created(ws, created)
+            if created_objects:
+                record_created(ws, created_objects)
         status = "failed" if result.failed else "done"
         await _set_run(db, run_id, status=status, finished_at=utcnow(), summary=result.summary())
         events.publish("apply.finished", lambda: {"run_id": run_id, "status": status, "done": len(result.steps) - len(

@@ -1,4 +1,5 @@
-"""Drift: guests changed outside the code (someone used the web UI) and guests no code describes."""
+"""Drift: guests and cluster objects (pools, backup jobs, HA) changed outside the code (someone used the web
+UI), and those no code describes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.services import events
+from pmpc_tui.services.cluster_objects import unmanaged_objects
 from pmpc_tui.services.plan import plan_with_cluster
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
@@ -36,14 +38,19 @@ async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftR
     for r in plan.changes:
         entry = {"address": r.address, "vmid": r.vmid, "name": r.name, "node": r.node,
                  "changes": [{"key": c.key, "cluster": c.before, "code": c.after} for c in r.changes]}
+        if r.what:
+            entry["what"] = r.what
         if r.action in ("update", "replace"):
             report.changed.append(entry)
-        elif r.action == "create" and r.vmid is not None and r.vmid in managed:
+        elif r.action == "create" and (r.vmid in managed if r.vmid is not None
+                                       else (r.kind, r.name) in plan.managed_objects):
             report.missing.append(entry)
     for vmid, guest in sorted(actual.items()):
         if vmid not in declared and vmid not in managed:
             report.unmanaged.append({"vmid": vmid, "name": guest.name, "node": guest.node,
                                      "type": "vm" if guest.kind == "qemu" else "ct", "status": guest.status})
+    declared_objects = {(r.kind, r.name) for r in plan.resources if r.what and r.action != "delete"}
+    report.unmanaged += unmanaged_objects(plan.objects, declared_objects, plan.managed_objects)
     if report.count:
         events.publish("drift.found", report.as_dict, client=client)
     return report
@@ -57,10 +64,14 @@ def render_drift(report: DriftReport) -> str:
     for e in report.changed:
         keys = ", ".join(f"{c['key']} ({c['cluster']} in the cluster, {c['code']} in the code)"
                          for c in e["changes"])
-        lines.append(f"~ {e['address']} ({e['vmid']} {e['name']}): {keys}")
+        lines.append(f"~ {e['address']} ({e.get('what') or str(e['vmid']) + ' ' + e['name']}): {keys}")
     for e in report.missing:
-        lines.append(f"? {e['address']} ({e['vmid']} {e['name']}) is in the code but gone from the cluster")
+        lines.append(f"? {e['address']} ({e.get('what') or str(e['vmid']) + ' ' + e['name']}) is in the code but "
+                     "gone from the cluster")
     for e in report.unmanaged:
+        if "what" in e:
+            lines.append(f"+ {e['what']} {e['id']} is not in the code (unmanaged)")
+            continue
         lines.append(f"+ {e['type']} {e['vmid']} {e['name']} on {e['node']} is not in the code (unmanaged)")
     lines.append("Revert the cluster to the code: `proxmox-mpc apply`. Take the cluster's version into the code: "
                  "`proxmox-mpc import` (unmanaged guests are imported too).")

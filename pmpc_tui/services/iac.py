@@ -170,6 +170,7 @@ class ImportResult:
     hosts_with_ip: int = 0
     duration_ms: int = 0
     dry_run: bool = False
+    objects: dict[str, int] = field(default_factory=dict)  # cluster objects imported, by kind
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -185,7 +186,7 @@ class ImportResult:
         return {"vms": self.vms, "containers": self.containers, "dry_run": self.dry_run,
                 "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
-                "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip}
+                "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -301,6 +302,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         agents = await agent_reads
     finally:
         agent_reads.cancel()
+    objects = await _write_objects(ws, client, force, dry_run, merge) if client is not None else {}
+    outcomes += objects.pop("", [])
     ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
     try:
@@ -322,7 +325,26 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
         unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
-        duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run)
+        duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
+        objects={k: len(v) for k, v in objects.items()})
+
+
+async def _write_objects(ws: Workspace, client: PVEClient, force: bool, dry_run: bool, merge: bool,
+                         ) -> dict[str, Any]:
+    """The cluster objects' files (terraform/pools.tf, backup_jobs.tf, ha.tf and ansible/cluster.yml); returns
+    kind → the objects read, and under "" the file outcomes."""
+    from pmpc_tui.iac.ansible import render_cluster_playbook
+    from pmpc_tui.services.cluster_objects import object_files, read_objects
+
+    actual = await read_objects(client)
+    files = object_files(actual)
+    files["ansible/cluster.yml"] = render_cluster_playbook(actual)
+    try:
+        outcomes = await asyncio.to_thread(write_generated, ws.root, ws.generated_dir, files, force=force,
+                                           dry_run=dry_run, merge=merge)
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
+    return {"": outcomes, **actual}
 
 
 async def _import_only(ws: Workspace, guests: list[GuestState], profile: Profile | None, only: set[int],

@@ -68,8 +68,17 @@ class ResourceChange:
     def destructive(self) -> bool:
         return self.impact == "destructive"
 
+    @property
+    def what(self) -> str:
+        """`pool production`, `backup job daily` for a cluster object; empty for a guest."""
+        from pmpc_tui.iac.objects import BY_KIND
+
+        return f"{BY_KIND[self.kind].noun} {self.name}" if self.kind in BY_KIND else ""
+
     def what_is_destroyed(self) -> str:
         """`address (VMID n): the guest and its disks` — or the disks/volumes a change destroys."""
+        if self.vmid is None and self.kind not in ("qemu", "lxc"):  # a cluster object (pool, backup job, HA …)
+            return f"{self.address} ({self.what}): the {self.what} ({self.reason or self.action})"
         where = f"{self.address} (VMID {self.vmid})"
         if self.action in ("delete", "replace"):
             return f"{where}: the guest and its disks ({self.reason or self.action})"
@@ -86,6 +95,9 @@ class Plan:
     errors: list[str] = field(default_factory=list)
     created_at: float = field(default_factory=time.time)
     format_version: int = PLAN_FORMAT_VERSION
+    # what the plan read of the cluster objects (drift uses them; not part of the JSON plan)
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    managed_objects: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(ACTIONS, 0)
@@ -316,25 +328,51 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     reading them again cost a second pass over the state DB)."""
     import asyncio
 
+    from pmpc_tui.services import cluster_objects
     from pmpc_tui.services.guest_ref import check_target_syntax, resolve_targets
     from pmpc_tui.services.sync import SyncService
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws)
-    if refresh:
-        await SyncService(client, db).run()
-    actual = await read_actual(db)
+    managed_objects = cluster_objects.managed_objects(ws)
+    guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests))
+    try:
+        if refresh:
+            await SyncService(client, db).run()
+        actual = await read_actual(db)
+        objects = await objects_read
+    finally:
+        objects_read.cancel()
     managed = managed_guests(ws)
-    if targets is not None:  # each must name a guest of the code or the cluster
+    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+    declared = {g.vmid for g in desired.guests if g.vmid is not None}
+    gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
+    gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
+             for vmid in [cluster_objects.guest_of(kind, key)]
+             if vmid is not None and vmid not in actual and vmid not in declared}  # objects go with their guest
+    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone)
+    if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
-                        + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()])
-    plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+                        + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()]
+                        + [(r.address, None, r.name) for r in object_plan.changes])
+    plan = _with_objects(guest_plan, object_plan, targets)
     running = [actual[r.vmid] for r in plan.changes
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
-        plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending)
+        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending),
+                             object_plan, targets)
+    plan.objects = objects
+    plan.managed_objects = managed_objects
     return plan, actual, managed
+
+
+def _with_objects(plan: Plan, object_plan: Any, targets: set[str] | None) -> Plan:
+    """The guests' plan with the cluster objects' changes and errors added."""
+    plan.resources = sort_resources(plan.resources + [r for r in object_plan.changes if _targeted(r, targets)])
+    plan.errors += object_plan.errors
+    return plan
 
 
 def _short(value: Any) -> str:
@@ -364,13 +402,13 @@ def render_plan(plan: Plan) -> str:
     """Human-readable plan: destructive guests first, each with its attribute changes and their impact."""
     lines: list[str] = []
     for r in plan.changes:
-        where = f"{r.vmid or '?'} {r.name or ''} on {r.node or '?'}".strip()
+        where = r.what or f"{r.vmid or '?'} {r.name or ''} on {r.node or '?'}".strip()
         tag = f" [{IMPACT_TEXT[r.impact]}]" if r.impact != "in-place" else ""
         lines.append(f"{r.symbol} {r.address} ({where}){' — ' + r.reason if r.reason else ''}{tag}")
-        if r.action in ("update", "replace"):
+        if r.action in ("update", "replace") or (r.action == "create" and r.what):
             lines += [f"      {change_line(c)}" for c in r.changes]
         if r.action == "delete":
-            lines.append("      the guest and its disks are deleted")
+            lines.append(f"      the {r.what} is deleted" if r.what else "      the guest and its disks are deleted")
         if r.pending:
             lines.append(f"      (set already, waiting for a reboot: {', '.join(r.pending)})")
     for error in plan.errors:
@@ -380,7 +418,9 @@ def render_plan(plan: Plan) -> str:
         lines.append(f"Plan: {s['create']} to create, {s['update']} to update in place, {s['replace']} to replace, "
                      f"{s['delete']} to delete, {s['no-op']} unchanged. {impact_sentence(plan)}".rstrip())
     else:
-        lines.append(f"No changes: the cluster matches the code ({s['no-op']} guests).")
+        objects = sum(1 for r in plan.resources if r.what)
+        lines.append(f"No changes: the cluster matches the code ({s['no-op'] - objects} guests"
+                     + (f", {objects} cluster objects)." if objects else ")."))
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.pveconf import parse_props
 from pmpc_tui.iac.rules import Problem, body_problems, config_problems
-from pmpc_tui.iac.terraform import DesiredGuest
+from pmpc_tui.iac.terraform import DesiredGuest, DesiredObject
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services.validate_memo import ValueMemo
@@ -65,6 +65,34 @@ def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
             continue  # the file's text is only read to locate a finding
         for u in unknown_names_in(ctx.text(g.file), RESOURCE_TYPE[g.kind], g.label, g.body):
             findings.append(Finding(f"{ctx.ws.relative(g.file)}:{u.line}:{u.column}", u.message))
+    return findings
+
+
+def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Finding]:
+    """Cluster objects (pools, backup jobs, HA): unknown arguments, a missing id, one id declared twice."""
+    from pmpc_tui.iac.checks import locate
+    from pmpc_tui.iac.objects import BY_RESOURCE
+    from pmpc_tui.iac.vocabulary import META_ARGUMENTS
+
+    findings = []
+    seen: dict[tuple[str, str], str] = {}
+    for obj in objects:
+        otype = BY_RESOURCE[obj.resource_type]
+        for name in sorted(set(obj.body) - otype.arguments - META_ARGUMENTS):
+            line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, name)
+            findings.append(Finding(f"{ctx.ws.relative(obj.file)}:{line}:{column}",
+                                    f"{obj.address}: unknown argument '{name}' — a {otype.noun} has "
+                                    + ", ".join(sorted(otype.arguments))))
+        key = otype.key(obj.body)
+        line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, "resource")
+        where = f"{ctx.ws.relative(obj.file)}:{line}:{column}"
+        if key is None:
+            findings.append(Finding(where, f"{obj.address}: names no {otype.noun} id"))
+        elif (otype.kind, key) in seen:
+            findings.append(Finding(where, f"{obj.address}: {otype.noun} '{key}' is declared twice "
+                                           f"(also {seen[otype.kind, key]})"))
+        else:
+            seen[(otype.kind, key)] = obj.address
     return findings
 
 
@@ -488,6 +516,7 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
                      write=not ws.read_only)  # a read-only MCP server writes nothing
     # CPU work: off the event loop
     findings += await asyncio.to_thread(_guest_findings, desired.guests, ctx, memo, desired.digests)
+    findings += _object_findings(desired.objects, ctx)
     await asyncio.to_thread(memo.save)
     if not ctx.check_cluster:
         findings.append(NO_CLUSTER)

@@ -1,0 +1,263 @@
+"""Cluster objects (pools and members, backup jobs, HA resources and rules) in plan, apply, drift and import.
+
+The kinds are declared in `iac/objects/`; here they are read from the cluster in two batches, compared
+with the code into the plan's `ResourceChange`s (with the same impacts and allow-destroy rule as guests:
+deleting a pool, a backup job, an HA resource or rule is destructive), applied in a safe order (pools
+before their members, parents before nested pools, HA resources before the rules naming them; deletes
+in the reverse order) and written by import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
+from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
+from pmpc_tui.iac.objects.base import Answers, Body
+from pmpc_tui.iac.terraform import DesiredObject
+from pmpc_tui.pve.client import PVEClient
+from pmpc_tui.pve.errors import NotFound, PVEError
+from pmpc_tui.services.changes import AttributeChange, worst
+from pmpc_tui.workspace.config import Workspace
+
+Actual = dict[str, dict[str, Body]]  # kind → id → canonical body
+CREATED_FILE = "created-objects.json"
+
+
+def is_object(kind: str) -> bool:
+    return kind in BY_KIND
+
+
+_GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
+
+
+async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Actual:
+    """Every cluster object kind, read in two batches (lists, then what the lists name). With `guests`, the
+    per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
+    a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
+    first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
+    answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
+    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
+                                and (guests is None or not t.per_guest or _for_guests(r, guests))))
+    answers.update(zip(second, await _get_all(client, second), strict=True))
+    return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+
+
+def _for_guests(r: Read, guests: set[int]) -> bool:
+    found = _GUEST_PATH.match(r[0])
+    return found is not None and int(found.group(1)) in guests
+
+
+def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
+    """The VMIDs of per-guest object ids (`vm/101`, `container/200`) among (kind, id) pairs."""
+    return {int(key.split("/", 1)[1]) for kind, key in keys
+            if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
+
+
+def guest_of(kind: str, key: str) -> int | None:
+    return BY_KIND[kind].guest_of(key) if kind in BY_KIND else None
+
+
+def declared_keys(desired: list[DesiredObject]) -> list[tuple[str, str]]:
+    """(kind, id) of the objects the code declares."""
+    out = []
+    for obj in desired:
+        otype = BY_RESOURCE[obj.resource_type]
+        key = otype.key(obj.body)
+        if key is not None:
+            out.append((otype.kind, key))
+    return out
+
+
+async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
+    plain = [r for r in reads if not r[1]]
+    found = dict(zip(plain, await client.get_many([p for p, _ in plain]), strict=True)) if plain else {}
+
+    async def one(r: Read) -> Any:
+        try:
+            return await client.get(r[0], **dict(r[1]))
+        except PVEError as exc:
+            return exc
+
+    queried = [r for r in reads if r[1]]
+    found.update(zip(queried, await asyncio.gather(*(one(r) for r in queried)), strict=True))
+    return [found[r] for r in reads]
+
+
+def fingerprint(body: Body | None) -> str | None:
+    """What the plan saw of one object (a saved plan is refused when it moved)."""
+    if body is None:
+        return None
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+# --- which objects the workspace manages -------------------------------------------------------
+def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
+    """(kind, id) → address of the objects import generated (its records of the object files) or apply created."""
+    from pmpc_tui.iac.hcl import HclError, parse
+
+    managed: dict[tuple[str, str], str] = {}
+    for name in FILES:  # only the object files: the guests' records are thousands of files
+        try:
+            parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)
+        except (OSError, UnicodeDecodeError, HclError):
+            continue
+        for resource in parsed.resources:
+            otype = BY_RESOURCE.get(resource.type)
+            key = otype.key(resource.body) if otype is not None else None
+            if otype is not None and key is not None:
+                managed[(otype.kind, key)] = resource.address
+    for kind, key, address in _created(ws):
+        managed[(kind, key)] = address
+    return managed
+
+
+def _created(ws: Workspace) -> list[tuple[str, str, str]]:
+    try:
+        data = json.loads((ws.state_dir / CREATED_FILE).read_text())
+        return [(str(k), str(i), str(a)) for k, i, a in data]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def record_created(ws: Workspace, created: list[tuple[str, str, str]]) -> None:
+    from pmpc_tui.config.files import atomic_write
+
+    known = dict.fromkeys(_created(ws) + created)
+    atomic_write(ws.state_dir / CREATED_FILE, json.dumps(sorted(known)) + "\n", backup=False)
+
+
+# --- planning ----------------------------------------------------------------------------------
+@dataclass
+class ObjectPlan:
+    """The object part of a plan: its changes (as the plan's ResourceChange) and its errors."""
+
+    changes: list[Any]
+    errors: list[str]
+
+
+def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]:
+    return [AttributeChange(arg, before.get(arg), after.get(arg), otype.impact(arg, before.get(arg), after.get(arg)))
+            for arg in sorted(set(before) | set(after)) if before.get(arg) != after.get(arg)]
+
+
+def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
+                 gone_guests: set[int] | None = None) -> ObjectPlan:
+    """Compare the code's objects with the cluster's (pure). An object of a guest in `gone_guests` (one this
+    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out."""
+    from pmpc_tui.services.plan import ResourceChange
+
+    changes: list[ResourceChange] = []
+    errors: list[str] = []
+    declared: dict[tuple[str, str], str] = {}
+    for obj in desired:
+        otype = BY_RESOURCE[obj.resource_type]
+        key = otype.key(obj.body)
+        if key is None:
+            errors.append(f"{obj.address}: names no {otype.noun} id (see docs/iac.md for its arguments)")
+            continue
+        if gone_guests and otype.guest_of(key) in gone_guests:
+            continue
+        if (otype.kind, key) in declared:
+            errors.append(f"{obj.address}: {otype.noun} '{key}' is declared twice (also {declared[otype.kind, key]})")
+            continue
+        declared[(otype.kind, key)] = obj.address
+        after = otype.normalize(obj.body)
+        before = actual.get(otype.kind, {}).get(key)
+        change = ResourceChange(obj.address, otype.kind, None, key, "", "no-op", digest=fingerprint(before),
+                                desired={"id": key, "body": after, "actual": before})
+        if before is None:
+            change.action, change.reason = "create", f"new {otype.noun}"
+            change.changes = [AttributeChange(k, None, v) for k, v in sorted(after.items())]
+        else:
+            change.changes = _diff(otype, before, after)
+            change.impact = worst([c.impact for c in change.changes])
+            change.action = "update" if change.changes else "no-op"
+        changes.append(change)
+    for (kind, key), address in sorted(managed.items()):
+        gone = actual.get(kind, {}).get(key)
+        if (kind, key) in declared or gone is None:
+            continue
+        otype = BY_KIND[kind]
+        changes.append(ResourceChange(address, kind, None, key, "", "delete", reason="removed from the code",
+                                      digest=fingerprint(gone), impact=otype.delete_impact,
+                                      desired={"id": key, "body": None, "actual": gone}))
+    return ObjectPlan(changes, errors)
+
+
+def unmanaged_objects(actual: Actual, declared: set[tuple[str, str]], managed: dict[tuple[str, str], str],
+                      ) -> list[dict[str, Any]]:
+    """Objects in the cluster no code describes (drift lists them; import takes them in)."""
+    return [{"type": kind, "id": key, "what": BY_KIND[kind].noun}
+            for kind, objects in actual.items() for key in sorted(objects)
+            if (kind, key) not in declared and (kind, key) not in managed]
+
+
+# --- applying ----------------------------------------------------------------------------------
+def apply_order(change: Any) -> tuple[int, int, str]:
+    """Creates and updates: rising rank, parents first; deletes (sorted reversed) the other way round."""
+    otype = BY_KIND[change.kind]
+    return otype.rank, otype.depth(change.name), change.name
+
+
+def requests_for(change: Any) -> list[Request]:
+    otype = BY_KIND[change.kind]
+    desired = change.desired or {}
+    key, after, before = desired.get("id", change.name), desired.get("body"), desired.get("actual")
+    if change.action == "create":
+        return otype.create(key, after or {})
+    if change.action == "delete":
+        return otype.delete(key, before or {})
+    return otype.update(key, before or {}, after or {})
+
+
+async def apply_object(client: PVEClient, change: Any) -> str:
+    """Send one object change's requests, in order."""
+    for r in requests_for(change):
+        call = {"POST": client.post, "PUT": client.put, "DELETE": client.delete}[r.method]
+        try:
+            upid = await call(r.path, **r.params)
+        except NotFound:
+            if change.action == "delete":
+                return "already gone"
+            raise
+        if isinstance(upid, str) and upid.startswith("UPID:"):
+            await client.wait_task(upid, timeout=600)
+    noun = BY_KIND[change.kind].noun
+    return {"create": f"created {noun} {change.name}", "delete": f"deleted {noun} {change.name}"}.get(
+        change.action, f"updated {', '.join(c.key for c in change.changes)}")
+
+
+async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
+    """Objects of a saved plan that changed in the cluster since the plan was made."""
+    planned = [c for c in changes if is_object(c.kind)]
+    if not planned:
+        return []
+    actual = await read_objects(client)
+    return [f"{c.address} ({BY_KIND[c.kind].noun} {c.name}) changed since the plan was made" for c in planned
+            if fingerprint(actual.get(c.kind, {}).get(c.name)) != c.digest]
+
+
+# --- import --------------------------------------------------------------------------------------
+def object_files(actual: Actual) -> dict[str, str]:
+    """terraform/<file> → text: an import block and a resource per object, grouped by file."""
+    parts: dict[str, list[str]] = {}
+    for otype in OBJECT_TYPES:
+        for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
+            resource = Resource(otype.resource_type, otype.label(key), body)
+            import_id = otype.import_id(key, body)
+            parts.setdefault(otype.file, []).append(
+                render_import(Import(resource.address, import_id)) if import_id is not None
+                else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
+            parts[otype.file].append(render_resource(resource))
+    out = {}
+    for file, blocks in parts.items():
+        head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"
+                "# Imported by proxmox-mpc: `terraform plan` adopts them instead of creating them.\n")
+        out[f"terraform/{file}"] = "\n".join([head, *blocks])
+    return out
