@@ -69,10 +69,10 @@ def repository_root(start: Path) -> Path:
 
 def secret_variables(profile: Profile) -> list[CiVariable]:
     """What the pipeline reads from the CI's secret store for this profile (names only, never values)."""
-    names = [CiVariable("PVE_TOKEN_ID", f"API token id, e.g. {profile.token_id or 'ci@pve!proxmox-mpc'}"),
+    names = [CiVariable("PVE_TOKEN_ID", "API token id, USER@REALM!TOKENID"),
              CiVariable("PVE_TOKEN_SECRET", "API token secret (the UUID PVE showed once)")]
     if profile.auth == "password":
-        names = [CiVariable("PVE_USER", f"user, e.g. {profile.user}"),
+        names = [CiVariable("PVE_USER", "user, USER@REALM"),
                  CiVariable("PVE_PASSWORD", "that user's password")]
     if profile.ca_bundle and profile.verify_tls and not profile.fingerprint:
         names.append(CiVariable("PVE_CA_BUNDLE", "path of the CA certificate file (a file variable)", secret=False))
