@@ -140,7 +140,7 @@ def run_gitlab(config: dict[str, Any], variables: dict[str, str], repository: Pa
     A job that fails (other than with an allowed exit code) stops the later stages."""
     runs: list[StepRun] = []
     artifacts = work / "artifacts"
-    artifacts.mkdir()
+    artifacts.mkdir(parents=True)
     for name in gitlab_jobs(config, variables):
         job = _resolved(config, name)
         root = checkout(repository, work / f"checkout-{name}")

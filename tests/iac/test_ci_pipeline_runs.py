@@ -48,7 +48,8 @@ def test_a_github_pull_request_validates_and_plans_and_changes_nothing(
     set_memory(imported_workspace, 2048, 4096)
     workflow = load(imported_workspace / ".github/workflows/proxmox-mpc.yml")
     runs = run_github(workflow, "pull_request", imported_workspace, tmp_path / "ci", secrets)
-    assert codes(runs) == [("Connect", 0), ("Validate", 0), ("Plan", 0)], [r.stderr for r in runs]
+    assert codes(runs) == [("Connect", 0), ("Read the cluster", 0), ("Validate", 0), ("Plan", 0)], \
+        [r.stdout + r.stderr for r in runs]
     plan = runs[-1]
     assert plan.outputs == {"exit-code": "2", "changes": "true"}  # changes present: an output, not a failure
     assert plan.summary.startswith("## proxmox-mpc plan") and "2048 → 4096" in plan.summary
@@ -69,9 +70,9 @@ def test_a_github_push_to_main_applies_exactly_the_plan_it_saved(
             set_memory(checkout, 4096, 8192)
 
     runs = run_github(workflow, "push", imported_workspace, tmp_path / "ci", secrets, between)
-    assert codes(runs) == [("Connect", 0), ("Validate", 0), ("Plan", 0), ("Apply the saved plan", 0)], \
-        [r.stderr for r in runs]
-    assert runs[2].outputs["changes"] == "true"
+    assert codes(runs) == [("Connect", 0), ("Read the cluster", 0), ("Validate", 0), ("Plan", 0),
+                           ("Apply the saved plan", 0)], [r.stdout + r.stderr for r in runs]
+    assert runs[3].outputs["changes"] == "true"
     assert memory(sim, 101) == "4096"
 
 
@@ -81,7 +82,7 @@ def test_a_github_push_with_nothing_to_change_reports_no_changes_and_applies_not
     workflow = load(imported_workspace / ".github/workflows/proxmox-mpc.yml")
     runs = run_github(workflow, "push", imported_workspace, tmp_path / "ci", secrets)
     assert codes(runs)[-1] == ("Apply the saved plan", 0)
-    assert runs[2].outputs == {"exit-code": "0", "changes": "false"}
+    assert runs[3].outputs == {"exit-code": "0", "changes": "false"}
     assert "No changes" in runs[-1].stdout
 
 
@@ -108,7 +109,9 @@ def test_broken_code_fails_the_github_job_at_validate(
     path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = ", 1))
     workflow = load(imported_workspace / ".github/workflows/proxmox-mpc.yml")
     runs = run_github(workflow, "pull_request", imported_workspace, tmp_path / "ci", secrets)
-    assert codes(runs) == [("Connect", 0), ("Validate", 65)]  # does not parse: the job stops here
+    # validate's findings (exit 2) fail the job before anything is planned; they name the file
+    assert codes(runs) == [("Connect", 0), ("Read the cluster", 0), ("Validate", 2)]
+    assert "vm-101.tf" in runs[-1].stdout
 
 
 def test_a_missing_secret_fails_the_job_at_connect(
@@ -125,7 +128,7 @@ def test_a_gitlab_merge_request_plans_with_an_allowed_exit_code_2_and_applies_no
     assert run_cli(imported_workspace, "ci", "init", "gitlab") == 0
     set_memory(imported_workspace, 2048, 4096)
     runs = run_gitlab(load(imported_workspace / ".gitlab-ci.yml"), MR, imported_workspace, tmp_path / "ci", secrets)
-    assert codes(runs) == [("validate", 0), ("plan", 2)], [r.stderr for r in runs]  # 2: an allowed failure
+    assert codes(runs) == [("validate", 0), ("plan", 2)], [r.stdout + r.stderr for r in runs]  # 2: an allowed failure
     markdown = (tmp_path / "ci" / "artifacts" / "plan.md").read_text()
     assert markdown.startswith("## proxmox-mpc plan") and "2048 → 4096" in markdown
     assert json.loads((tmp_path / "ci" / "artifacts" / "plan.json").read_text())["summary"]["update"] == 1
@@ -143,7 +146,7 @@ def test_a_gitlab_push_to_main_applies_the_plan_jobs_artifact(
 
     runs = run_gitlab(load(imported_workspace / ".gitlab-ci.yml"), PUSH, imported_workspace, tmp_path / "ci",
                       secrets, between)
-    assert codes(runs) == [("validate", 0), ("plan", 2), ("apply", 0)], [r.stderr for r in runs]
+    assert codes(runs) == [("validate", 0), ("plan", 2), ("apply", 0)], [r.stdout + r.stderr for r in runs]
     assert memory(sim, 101) == "4096"
 
 
