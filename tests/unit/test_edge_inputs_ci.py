@@ -36,5 +36,6 @@ def test_bad_ci_input_is_refused_with_exit_64_and_writes_nothing(workspace: Path
     err = capsys.readouterr().err
     assert code == 64, (argv, err)
     assert "Traceback" not in err
-    assert any(line.startswith(("error:", "proxmox-mpc ci: error:", "proxmox-mpc: error:")) for line in err.splitlines()), err
+    prefixes = ("error:", "proxmox-mpc ci: error:", "proxmox-mpc: error:")
+    assert any(line.startswith(prefixes) for line in err.splitlines()), err
     assert not (workspace / ".github").exists() and not (workspace / ".gitlab-ci.yml").exists()
