@@ -134,10 +134,12 @@ def gitlab_jobs(config: dict[str, Any], variables: dict[str, str]) -> list[str]:
 
 
 def run_gitlab(config: dict[str, Any], variables: dict[str, str], repository: Path, work: Path,
-               secrets: dict[str, str], before_job: Callable[[str, Path], None] | None = None) -> list[StepRun]:
+               secrets: dict[str, str], before_job: Callable[[str, Path], None] | None = None,
+               after_script: bool = False) -> list[StepRun]:
     """Run the jobs these predefined variables start, stage by stage, each in a fresh checkout and HOME with
-    the artifacts of the jobs before it; `before_script` + `script` run in one shell as GitLab's runner does.
-    A job that fails (other than with an allowed exit code) stops the later stages."""
+    the artifacts of the jobs before it; `before_script` + `script` run in one shell as GitLab's runner does
+    (`after_script` too, in a shell of its own, when asked). A job that fails (other than with an allowed exit
+    code) stops the later stages."""
     runs: list[StepRun] = []
     artifacts = work / "artifacts"
     artifacts.mkdir(parents=True)
@@ -152,6 +154,9 @@ def run_gitlab(config: dict[str, Any], variables: dict[str, str], repository: Pa
                                            **variables, **secrets, "CI_PROJECT_DIR": str(root)})
         done = _bash("\n".join(lines), root, env)
         runs.append(StepRun(name, name, done.returncode, done.stdout, done.stderr, {}))
+        if after_script and job.get("after_script"):
+            after = _bash("\n".join(job["after_script"]), root, env)
+            runs.append(StepRun(name, f"{name} after_script", after.returncode, after.stdout, after.stderr, {}))
         for pattern in job.get("artifacts", {}).get("paths", []):
             for path in root.glob(pattern):
                 target = artifacts / path.relative_to(root)

@@ -6,7 +6,11 @@ stops when the cluster changed between that plan and the apply."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ci_support import StepRun, load, run_github, run_gitlab
@@ -163,3 +167,39 @@ def test_a_cluster_changed_between_plan_and_apply_stops_the_gitlab_apply(
                       secrets, someone_else_edits_the_vm)
     assert codes(runs) == [("validate", 0), ("plan", 2), ("apply", 7)]
     assert memory(sim, 101) == "2048"
+
+
+@pytest.fixture
+def gitlab_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A stand-in for GitLab's API that records the merge-request notes posted to it."""
+    posted: list[dict[str, Any]] = []
+
+    class Notes(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            posted.append({"path": self.path, "token": self.headers["PRIVATE-TOKEN"], **json.loads(body)})
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Notes)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v4", posted
+    server.shutdown()
+
+
+def test_a_gitlab_merge_request_gets_the_plan_as_a_note_when_a_note_token_is_set(
+        sim: SimulatorThread, imported_workspace: Path, tmp_path: Path, secrets: dict[str, str],
+        gitlab_api: tuple[str, list[dict[str, Any]]]) -> None:
+    assert run_cli(imported_workspace, "ci", "init", "gitlab") == 0
+    set_memory(imported_workspace, 2048, 4096)
+    url, posted = gitlab_api
+    variables = {**MR, "CI_API_V4_URL": url, "CI_PROJECT_ID": "42"}
+    runs = run_gitlab(load(imported_workspace / ".gitlab-ci.yml"), variables, imported_workspace, tmp_path / "ci",
+                      {**secrets, "PMPC_GITLAB_NOTE_TOKEN": "glpat-note"}, after_script=True)
+    assert codes(runs) == [("validate", 0), ("plan", 2), ("plan after_script", 0)], [r.stderr for r in runs]
+    assert len(posted) == 1 and posted[0]["path"] == "/api/v4/projects/42/merge_requests/7/notes"
+    assert posted[0]["token"] == "glpat-note"
+    assert posted[0]["body"].startswith("## proxmox-mpc plan") and "2048 → 4096" in posted[0]["body"]
