@@ -175,7 +175,7 @@ def gitlab_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     posted: list[dict[str, Any]] = []
 
     class Notes(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             posted.append({"path": self.path, "token": self.headers["PRIVATE-TOKEN"], **json.loads(body)})
             self.send_response(201)
