@@ -203,3 +203,37 @@ def test_a_gitlab_merge_request_gets_the_plan_as_a_note_when_a_note_token_is_set
     assert len(posted) == 1 and posted[0]["path"] == "/api/v4/projects/42/merge_requests/7/notes"
     assert posted[0]["token"] == "glpat-note"
     assert posted[0]["body"].startswith("## proxmox-mpc plan") and "2048 → 4096" in posted[0]["body"]
+
+
+def test_a_review_needs_only_a_read_only_token_and_an_apply_with_one_is_refused(
+        sim: SimulatorThread, imported_workspace: Path, tmp_path: Path) -> None:
+    assert run_cli(imported_workspace, "ci", "init", "github") == 0
+    set_memory(imported_workspace, 2048, 4096)
+    workflow = load(imported_workspace / ".github/workflows/proxmox-mpc.yml")
+    auditor = {"PVE_TOKEN_ID": sim.info.auditor_token_id, "PVE_TOKEN_SECRET": sim.info.auditor_token_secret}
+    review = run_github(workflow, "pull_request", imported_workspace, tmp_path / "review", auditor)
+    assert codes(review) == [("Connect", 0), ("Read the cluster", 0), ("Validate", 0), ("Plan", 0)], \
+        [r.stdout + r.stderr for r in review]
+    assert review[-1].outputs["changes"] == "true"
+    push = run_github(workflow, "push", imported_workspace, tmp_path / "push", auditor)
+    # the step fails (apply reports a failed step as 1) and names the privilege the token lacks
+    assert codes(push)[-1] == ("Apply the saved plan", 1)
+    assert "VM.Config.Memory" in push[-1].stdout + push[-1].stderr
+    assert memory(sim, 101) == "2048"
+
+
+def test_a_password_profile_gets_a_pipeline_that_logs_in_with_user_and_password(
+        sim: SimulatorThread, imported_workspace: Path, tmp_path: Path) -> None:
+    import os
+
+    os.environ["LAB_PASSWORD"] = sim.info.password  # cli_environment's monkeypatch restores the environment
+    assert run_cli(imported_workspace, "connect", "lab", "--url", sim.info.url, "--user", sim.info.user,
+                   "--secret-env", "LAB_PASSWORD", "--fingerprint", sim.info.fingerprint) == 0
+    assert run_cli(imported_workspace, "ci", "init", "github") == 0
+    text = (imported_workspace / ".github/workflows/proxmox-mpc.yml").read_text()
+    assert "PVE_PASSWORD: ${{ secrets.PVE_PASSWORD }}" in text and sim.info.password not in text
+    workflow = load(imported_workspace / ".github/workflows/proxmox-mpc.yml")
+    runs = run_github(workflow, "pull_request", imported_workspace, tmp_path / "ci",
+                      {"PVE_USER": sim.info.user, "PVE_PASSWORD": sim.info.password})
+    assert codes(runs) == [("Connect", 0), ("Read the cluster", 0), ("Validate", 0), ("Plan", 0)], \
+        [r.stdout + r.stderr for r in runs]
