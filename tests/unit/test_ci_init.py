@@ -171,3 +171,26 @@ def test_plan_as_markdown_without_changes_says_so(sim: SimulatorThread, imported
     out = capsys.readouterr().out
     assert out.startswith("## proxmox-mpc plan") and "No changes: the cluster matches the code" in out
     assert "|" not in out
+
+
+@pytest.mark.parametrize(("tls", "expected", "variable"), [
+    (["--insecure"], "--insecure", None),
+    (["--ca-bundle", "pve-ca.pem"], '--ca-bundle "$PVE_CA_BUNDLE"', "PVE_CA_BUNDLE"),
+    ([], "--secret-env PVE_TOKEN_SECRET", None),
+])
+def test_the_certificate_check_follows_the_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   tls: list[str], expected: str, variable: str | None) -> None:
+    monkeypatch.setenv("PMPC_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
+    (tmp_path / "pve-ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")  # a local path the CI runner lacks
+    assert run_cli(tmp_path, "connect", "site", "--url", "https://pve.example.com:8006", "--token-id", "ci@pve!mpc",
+                   "--secret-env", "SITE_TOKEN", *tls, "--no-test") == 0
+    assert run_cli(tmp_path, "init", "ws") == 0
+    assert run_cli(tmp_path / "ws", "ci", "init", "github") == 0
+    workflow = load(tmp_path / "ws" / GITHUB)
+    connect = next(s["run"] for s in workflow["jobs"]["apply"]["steps"] if s.get("name") == "Connect")
+    assert connect.startswith("proxmox-mpc connect site --url") and connect.endswith(expected)
+    assert "--fingerprint" not in connect
+    if variable:
+        assert workflow["env"][variable] == "${{ vars.PVE_CA_BUNDLE }}"  # a path, not a secret
+    assert "ci@pve!mpc" not in (tmp_path / "ws" / GITHUB).read_text()
