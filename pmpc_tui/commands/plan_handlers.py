@@ -30,6 +30,11 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
                  "`proxmox-mpc apply --resume` finishes it, `--abandon` forgets it")
     if args.out:
         text += f"\nsaved to {args.out} — `proxmox-mpc apply {args.out}` applies exactly this plan"
+    if getattr(args, "output", None) == "markdown":  # for a CI job summary or a merge-request note
+        from pmpc_tui.services.plan_markdown import render_plan_markdown
+
+        notes = [f"apply #{pending[-1].id} did not finish ({pending[-1].status})"] if pending else []
+        text = render_plan_markdown(result, notes)
     code = ExitCode.ERROR if result.errors else ExitCode.CHANGES if result.has_changes else ExitCode.OK
     return Result(data=result.to_dict(), message=text, exit_code=code)
 

@@ -55,6 +55,7 @@ class Command:
     console: bool = True  # offered in the console's REPL (False: only makes sense in a shell)
     risk: str = READ  # one of RISKS
     offline_flag: str | None = None  # with this argument set the command needs no cluster: --demo starts none
+    outputs: tuple[str, ...] = OUTPUT_FORMATS  # the choices of its --output (plan adds markdown)
 
     def load(self) -> Callable[..., Awaitable[Result]]:
         module, _, func = self.handler.partition(":")
@@ -69,7 +70,7 @@ class Command:
     def configure_parser(self, p: argparse.ArgumentParser, output_default: Any = argparse.SUPPRESS) -> None:
         """Add this command's arguments plus `--output` to a parser (the CLI's and the REPL's)."""
         self.configure(p)
-        p.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default=output_default, help="output format")
+        p.add_argument("--output", "-o", choices=self.outputs, default=output_default, help="output format")
 
 
 def whole_number(text: str) -> int:
@@ -228,6 +229,17 @@ def _state(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", "-y", action="store_true", help="rebuild: do not ask for confirmation")
 
 
+def _ci(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("init",), help="init: write the pipeline file")
+    p.add_argument("provider", choices=("github", "gitlab"),
+                   help="github: .github/workflows/proxmox-mpc.yml · gitlab: .gitlab-ci.yml")
+    p.add_argument("--branch", default="main", help="the branch whose pushes apply (default main)")
+    p.add_argument("--allow-destroy", action="store_true",
+                   help="let the pipeline's apply carry out destructive changes (deletes, replaced volumes)")
+    p.add_argument("--force", action="store_true", help="overwrite a different file already there (shown as a diff)")
+    p.add_argument("--dry-run", action="store_true", help="show the file (or the difference); write nothing")
+
+
 def _mcp(p: argparse.ArgumentParser) -> None:
     p.add_argument("--read-only", action="store_true",
                    help="only tools that read, and nothing written: no state database, report or log file write "
@@ -355,9 +367,9 @@ COMMANDS: list[Command] = [
                       "create ct --name cache-01 --node pve2 --ostemplate local:vztmpl/debian-12-standard_12.7-1_amd64"
                       ".tar.zst --ip 192.168.1.70/24 --gw 192.168.1.1")),
     Command("plan", "show what applying the workspace's code would change (exit code 2 when something would)",
-            "pmpc_tui.commands.plan_handlers:plan", _plan,
+            "pmpc_tui.commands.plan_handlers:plan", _plan, outputs=(*OUTPUT_FORMATS, "markdown"),
             examples=("plan", "plan -o json", "plan --target proxmox_virtual_environment_vm.web_01 --out web.plan",
-                      "plan --against HEAD~1")),
+                      "plan --out plan.json -o markdown", "plan --against HEAD~1")),
     Command("apply", "apply the workspace's code to the cluster (journaled; resumable)",
             "pmpc_tui.commands.plan_handlers:apply", _apply, mutates=True, risk=DESTRUCTIVE,  # a plan may delete
             examples=("apply", "apply web.plan", "apply --auto-approve", "apply -y --allow-destroy", "apply --resume")),
@@ -379,6 +391,9 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
     Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",
             "pmpc_tui.commands.plan_handlers:test", examples=("test",)),
+    Command("ci", "write a CI pipeline (GitHub Actions or GitLab CI): plan on review, apply the saved plan on main",
+            "pmpc_tui.commands.ci_handlers:ci", _ci, needs_cluster=False, console=False, risk=NEVER_FROM_LANGUAGE,
+            examples=("ci init github", "ci init gitlab --dry-run", "ci init github --force")),
     Command("logs", "the log files: filter by time, level, operation, correlation ID, text",
             "pmpc_tui.commands.obs_handlers:logs", _logs, needs_cluster=False,
             examples=("logs --since 30m --level error -o json", "logs --cid 3f2a9c1e")),

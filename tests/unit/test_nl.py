@@ -211,6 +211,6 @@ def test_every_command_declares_how_much_it_can_hurt() -> None:
                                                                           "template"}
     assert {n for n in BY_NAME if risk_of(n) == "never-from-language"} == {"simulator", "connect", "profiles", "init",
                                                                              "debug", "state", "mcp", "serve",
-                                                                             "history", "revert"}
+                                                                             "history", "revert", "ci"}
     assert {n for n in BY_NAME if risk_of(n) == "disruptive"} == {"stop", "shutdown", "reboot", "suspend"}
     assert risk_of("no-such-command") == "never-from-language"
