@@ -283,9 +283,9 @@ def _backup_rows(actual: cluster_objects.Actual, code: _Code, raw: Any) -> list[
     for job in sorted(bodies):
         body = bodies[job]
         rows.append(_row(code, "backup_job", job, [
-            job, str(body.get("schedule", "")), selection(body), str(body.get("storage", "")),
-            retention(body.get("prune_backups")), "yes" if body.get("enabled", True) else "no",
-            _when(next_runs.get(job))]))
+            job, str(body.get("schedule", "")), _when(next_runs.get(job)), selection(body),
+            str(body.get("storage", "")), retention(body.get("prune_backups")),
+            "yes" if body.get("enabled", True) else "no"]))
     return rows
 
 

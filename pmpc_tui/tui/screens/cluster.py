@@ -32,8 +32,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "ha-resources": (CODE, ("sid", "Resource"), ("wanted", "Wanted"), ("state", "State"), ("node", "Node"),
                      ("comment", "Comment")),
     "ha-rules": (CODE, ("rule", "Rule"), ("type", "Type"), ("resources", "Resources"), ("nodes", "Nodes")),
-    "backup": (CODE, ("job", "Job"), ("schedule", "Schedule"), ("selection", "Selection"), ("storage", "Storage"),
-               ("retention", "Retention"), ("enabled", "On"), ("next", "Next run")),
+    "backup": (CODE, ("job", "Job"), ("schedule", "Schedule"), ("next", "Next run"), ("selection", "Selection"),
+               ("storage", "Storage"), ("retention", "Retention"), ("enabled", "On")),
     "firewall": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("comment", "Comment")),
 }
 TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall"}
