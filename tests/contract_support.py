@@ -70,7 +70,8 @@ def shape_problems(value: Any, schema: dict[str, Any], where: str = "",
     if kind == "object" and "properties" in schema:
         props = schema["properties"]
         known = props.keys() | UNDOCUMENTED | extra
-        problems += [f"{where}.{k}: not in the schema" for k in value if k not in known]
+        if not schema.get("additionalProperties"):  # `additionalProperties: 1` lets an object carry more keys
+            problems += [f"{where}.{k}: not in the schema" for k in value if k not in known]
         problems += [f"{where}.{k}: required, missing" for k, p in props.items()
                      if not p.get("optional") and k not in value]
         for k, v in value.items():

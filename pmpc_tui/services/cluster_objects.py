@@ -209,10 +209,12 @@ def object_files(actual: Actual) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
-            label = otype.label(key)
-            resource = Resource(otype.resource_type, label, body)
-            parts.setdefault(otype.file, []).extend([render_import(Import(resource.address, otype.import_id(key))),
-                                                    render_resource(resource)])
+            resource = Resource(otype.resource_type, otype.label(key), body)
+            import_id = otype.import_id(key, body)
+            parts.setdefault(otype.file, []).append(
+                render_import(Import(resource.address, import_id)) if import_id is not None
+                else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
+            parts[otype.file].append(render_resource(resource))
     out = {}
     for file, blocks in parts.items():
         head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"

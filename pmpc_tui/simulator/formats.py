@@ -8,6 +8,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from pmpc_tui.simulator import calendar
+
 # qemu-server's built-in x86_64 and aarch64 CPU models (CPUConfig.pm), plus the generic levels
 _CPU_MODEL_TEXT = """
 486 pentium pentium2 pentium3 coreduo core2duo Conroe Penryn Nehalem Nehalem-IBRS Westmere Westmere-IBRS
@@ -151,7 +153,47 @@ def check_storage_content(value: str) -> str | None:
     return None
 
 
+_POOL_NAME = re.compile(r"^[A-Za-z0-9.\-_]+(?:/[A-Za-z0-9.\-_]+){0,2}$")
+_VMID = re.compile(r"^[1-9][0-9]{2,8}$")
+_STORAGE_ID = re.compile(r"^[a-z][a-z0-9\-_.]*[a-z0-9]$", re.I)
+
+
+def _items(value: str) -> list[str]:
+    """PVE's split_list: items separated by commas, semicolons, NULs or whitespace."""
+    return [item for item in re.split(r"[,;\0\s]+", value) if item]
+
+
+def check_poolid(value: str) -> str | None:
+    """`pve-poolid`: up to three `/`-separated levels of letters, digits, `.`, `-` and `_`."""
+    if len(value.split("/")) > 3:
+        return f"pool name '{value}' nested too deeply (max levels = 3)"
+    if not _POOL_NAME.match(value):
+        return f"pool name '{value}' contains invalid characters"
+    return None
+
+
+def check_vmid_list(value: str) -> str | None:
+    """`pve-vmid-list`: VMIDs separated by commas, semicolons or spaces."""
+    return next(("value does not look like a valid VMID" for v in _items(value) if not _VMID.match(v)), None)
+
+
+def check_storage_id_list(value: str) -> str | None:
+    """`pve-storage-id-list`: storage IDs separated by commas, semicolons or spaces."""
+    return next((f"storage ID '{s}' contains illegal characters" for s in _items(value)
+                 if not _STORAGE_ID.match(s)), None)
+
+
+def check_day_of_week_list(value: str) -> str | None:
+    """`pve-day-of-week-list`: `mon`, `tue`, … separated by commas, semicolons or spaces."""
+    return next((f"invalid day '{d}'" for d in _items(value) if d not in calendar.DAYS), None)
+
+
 CHECKS = {
+    "pve-calendar-event": calendar.check,
+    "pve-day-of-week-list": check_day_of_week_list,
+    "pve-poolid": check_poolid,
+    "pve-vmid-list": check_vmid_list,
+    "pve-storage-id-list": check_storage_id_list,
     "pve-vm-cpu-conf": check_cpu,
     "pve-hotplug-features": check_hotplug,
     "pve-cpuset": check_cpuset,

@@ -428,15 +428,3 @@ async def permissions(call: Call) -> dict[str, dict[str, int]]:
         if held:
             out[path] = {priv: 1 for priv in sorted(held)}
     return out
-
-
-@route("GET", "/cluster/backup")
-async def backup_jobs(call: Call) -> list[dict[str, Any]]:
-    call.require("/", "Sys.Audit")
-    if "pbs" not in call.cluster.storages:
-        return []
-    day = 86400
-    next_run = (int(time.time()) // day + 1) * day + 2 * 3600
-    return [{"id": "backup-3c9d51e2-7f0a", "type": "vzdump", "enabled": 1, "schedule": "02:00",
-             "storage": "pbs", "mode": "snapshot", "compress": "zstd", "vmid": "101,103", "next-run": next_run,
-             "notes-template": "{{guestname}}", "comment": "nightly"}]

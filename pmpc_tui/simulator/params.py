@@ -37,6 +37,7 @@ class P:
     pattern: str | None = None
     max_length: int | None = None
     min_length: int | None = None
+    subkeys: tuple[tuple[str, P], ...] | None = None  # a property string's own key rules (before SUBKEY_RULES)
 
 
 def S(fmt: str | None = None, *, optional: bool = True, pattern: str | None = None,
@@ -78,7 +79,6 @@ _FORMAT_RES = {
     "pve-storage-id": re.compile(r"^[a-z][a-z0-9\-_.]*[a-z0-9]$"),
     "pve-configid": re.compile(r"^[a-z][a-z0-9_\-]+$", re.I),  # PVE matches it case-insensitively
     "pve-snapshot-name": re.compile(r"^[a-zA-Z][a-zA-Z0-9\-_]{1,39}$"),
-    "pve-poolid": re.compile(r"^[A-Za-z0-9_\-.]+$"),
     "pve-tag": re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_\-+.]*$"),
     "mac-addr": re.compile(r"^[a-fA-F0-9]{2}(:[a-fA-F0-9]{2}){5}$"),
     "pve-bridge-id": re.compile(r"^[-_.\w\d]+$"),
@@ -89,7 +89,6 @@ _FORMAT_MESSAGES = {
     "pve-storage-id": "storage ID '{value}' contains illegal characters",
     "pve-configid": "invalid configuration ID '{value}'",
     "pve-snapshot-name": "invalid configuration ID '{value}'",
-    "pve-poolid": "pool name '{value}' contains illegal characters",
     "mac-addr": "value does not look like a valid MAC address",
     "pve-bridge-id": "bridge name '{value}' contains illegal characters",
 }
@@ -255,7 +254,7 @@ def _check_property_string(name: str, spec: P, raw: str) -> str | None:
         if key in seen:
             return f"invalid format - duplicate key in comma-separated list property: {key}\n"
         seen.add(key)
-        rule = SUBKEY_RULES.get(key)
+        rule = dict(spec.subkeys).get(key) if spec.subkeys and key in dict(spec.subkeys) else SUBKEY_RULES.get(key)
         if rule is not None:
             problem = check_value(f"{name}.{key}", rule, value)
             if problem:

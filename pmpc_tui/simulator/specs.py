@@ -129,14 +129,12 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
     },
     ("POST", "/nodes/{node}/lxc/{vmid}/template"): {"node": NODE, "vmid": VMID},
     ("GET", "/nodes/{node}/lxc/{vmid}/interfaces"): {"node": NODE, "vmid": VMID},
-    # --- cluster configuration: storage.cfg and pools ---
+    # --- cluster configuration: storage.cfg (pools: specs_pools.py) ---
     ("GET", "/storage"): {
         "type": E("btrfs", "cephfs", "cifs", "dir", "esxi", "iscsi", "iscsidirect", "lvm", "lvmthin", "nfs", "pbs",
                   "rbd", "zfs", "zfspool"),
     },
     ("GET", "/storage/{storage}"): {"storage": STORAGE},
-    ("GET", "/pools"): {"poolid": S("pve-poolid"), "type": E("qemu", "lxc", "storage")},
-    ("GET", "/pools/{poolid}"): {"poolid": S("pve-poolid", optional=False), "type": E("qemu", "lxc", "storage")},
     # --- storage, network, tasks ---
     ("GET", "/nodes/{node}/storage"): {
         "content": S("pve-storage-content-list"), "enabled": B(), "format": B(), "node": NODE,
@@ -167,6 +165,8 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
 from pmpc_tui.simulator.specs_move import MOVE_PARAMS  # noqa: E402  (migrate, move_disk, move_volume)
 
 ROUTE_PARAMS.update(MOVE_PARAMS)
+from pmpc_tui.simulator.specs_firewall import FIREWALL_PARAMS  # noqa: E402,I001  (cluster and guest firewall)
+ROUTE_PARAMS.update(FIREWALL_PARAMS)
 
 from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump, backup volumes)
 
@@ -175,3 +175,7 @@ from pmpc_tui.simulator.specs_snapshot import SNAPSHOT_PARAMS  # noqa: E402,I001
 ROUTE_PARAMS.update(SNAPSHOT_PARAMS)
 from pmpc_tui.simulator.specs_storage import STORAGE_FILE_PARAMS  # noqa: E402,I001  (download-url, upload, version)
 ROUTE_PARAMS.update(STORAGE_FILE_PARAMS)
+from pmpc_tui.simulator.specs_pools import POOL_PARAMS  # noqa: E402,I001  (resource pools)
+ROUTE_PARAMS.update(POOL_PARAMS)
+from pmpc_tui.simulator.specs_backupjobs import BACKUP_JOB_PARAMS  # noqa: E402,I001  (backup jobs)
+ROUTE_PARAMS.update(BACKUP_JOB_PARAMS)

@@ -33,5 +33,4 @@ BACKUP_PARAMS: dict[tuple[str, str], dict[str, P]] = {
         "userid": S(pattern=r"(?^:^(?^:[^\s:/]+)\@(?^:[A-Za-z][A-Za-z0-9\.\-_]+)"
                             r"(?:!(?^:[A-Za-z][A-Za-z0-9\.\-_]+))?$)"),
     },
-    ("GET", "/cluster/backup"): {},
 }

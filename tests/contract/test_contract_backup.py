@@ -133,4 +133,7 @@ def test_volume_attributes_notes_and_deletion(api: httpx.Client, pve_returns: di
 def test_what_ansible_reads_matches_the_schema(api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
     assert not shape_problems(data(api.get("/access/permissions")), pve_returns[("GET", "/access/permissions")])
     jobs = data(api.get("/cluster/backup"))
-    assert jobs and not shape_problems(jobs, pve_returns[("GET", "/cluster/backup")])
+    # PVE answers `prune-backups` parsed (an object, as its web UI reads it) though the schema says string
+    assert all(isinstance(job.get("prune-backups", {}), dict) for job in jobs)
+    plain = [{k: v for k, v in job.items() if k != "prune-backups"} for job in jobs]
+    assert jobs and not shape_problems(plain, pve_returns[("GET", "/cluster/backup")])

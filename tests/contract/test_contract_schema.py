@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -141,7 +142,8 @@ NO_MATCH = "\x01 bad"  # matches none of the schema's patterns (checked at test 
 MISSING = "property is missing and it is not optional"
 NOT_DEFINED = "property is not defined in schema and the schema does not allow additional properties"
 # Concrete values for path parameters that are not under test (validation runs before any lookup).
-PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local",
+PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local", "group": "webservers", "name": "office",
+               "cidr": "10.0.0.1",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 
 
@@ -160,7 +162,8 @@ def _send(client: httpx.Client, route: tuple[str, str], params: dict[str, str]) 
     kind_vmid = "200" if "/lxc" in template else "101"
     path = template
     for name in path_names:
-        path = path.replace(f"{{{name}}}", params.get(name, PATH_VALUES.get(name, kind_vmid)))
+        value = params.get(name, PATH_VALUES.get(name, kind_vmid))
+        path = path.replace(f"{{{name}}}", quote(value, safe=":@!/"))  # a pattern's bad value holds \x01
     rest = {k: v for k, v in params.items() if k not in path_names}
     if method in ("GET", "DELETE"):
         return client.request(method, path, params=rest)

@@ -34,8 +34,11 @@ def test_create_apply_then_nothing_left_to_do(sim: SimulatorThread, workspace: P
                    "--memory", "2048", "--disk", "16", "--vmid", "150") == 0
     assert run_cli(workspace, "apply", "--auto-approve") == 0
     assert guests(sim)[150][:2] == ("web-03", "running")
-    code, summary = plan_summary(workspace, capsys)
-    assert code == 0 and summary["no-op"] == 19, summary
+    capsys.readouterr()
+    code = run_cli(workspace, "plan", "-o", "json")
+    plan = json.loads(capsys.readouterr().out)
+    assert code == 0 and plan["summary"]["no-op"] == len(plan["resources"]), plan["summary"]
+    assert sum(r["vmid"] is not None for r in plan["resources"]) == 19  # and the cluster objects
 
 
 def test_edit_memory_then_apply_one_update(sim: SimulatorThread, workspace: Path,

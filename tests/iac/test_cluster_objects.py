@@ -1,6 +1,7 @@
-"""Cluster objects as code — pools (and members), backup jobs, HA resources and rules: import writes them,
-a plan right after import changes nothing, an edit is one change, apply makes it, drift finds what was
-changed behind the tool's back, and deleting one needs --allow-destroy."""
+"""Cluster objects as code — pools and their members (nested pools too): import writes them, a plan right
+after import changes nothing, an edit is one change, apply makes it and the next plan is empty, drift finds
+what was changed behind the tool's back, a saved plan is refused when a pool moved, and deleting a pool
+needs --allow-destroy."""
 
 from __future__ import annotations
 
@@ -8,23 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
-from iac_support import run_cli
+from cluster_objects_support import changed, drift_json, edit, needs_routes, plan_json
+from iac_support import api, api_done, run_cli
 
+from pmpc_tui.simulator.server import SimulatorThread
 
-def plan_json(ws: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    capsys.readouterr()
-    code = run_cli(ws, "plan", "-o", "json", *extra)
-    return code, json.loads(capsys.readouterr().out)
-
-
-def changed(plan: dict) -> list[tuple[str, str, str]]:  # type: ignore[type-arg]
-    return [(r["kind"], r["name"], r["action"]) for r in plan["resources"] if r["action"] != "no-op"]
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1))
+POOL_WRITES = (("POST", "/pools"), ("PUT", "/pools"), ("DELETE", "/pools"))
 
 
 def test_import_writes_the_pools_and_their_members_and_the_plan_changes_nothing(
@@ -34,5 +24,98 @@ def test_import_writes_the_pools_and_their_members_and_the_plan_changes_nothing(
     assert 'id = "production/vm/101"' in pools and 'resource "proxmox_pool_membership"' in pools
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
-    kinds = {r["kind"] for r in plan["resources"]}
-    assert {"pool", "pool_member"} <= kinds
+    assert {("pool", "production"), ("pool_member", "production/vm/200")} <= {(r["kind"], r["name"])
+                                                                            for r in plan["resources"]}
+
+
+def test_removing_a_pool_from_the_code_is_destructive_and_apply_needs_allow_destroy(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = api(sim, "get", "/pools")
+    (imported_workspace / "terraform" / "pools.tf").unlink()
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2
+    doomed = {(r["kind"], r["name"]): r for r in plan["resources"] if r["action"] == "delete"}
+    assert doomed[("pool", "production")]["impact"] == "destructive"
+    assert doomed[("pool", "lab/k8s")]["impact"] == "destructive"
+    assert doomed[("pool_member", "production/vm/101")]["impact"] == "in-place"
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
+    err = capsys.readouterr().err
+    assert "pool production" in err and "pool lab/k8s" in err and "--allow-destroy" in err
+    assert api(sim, "get", "/pools") == before  # nothing was sent
+
+
+def test_a_pool_member_whose_guest_was_deleted_behind_the_tools_back_is_drift(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    api_done(sim, "post", "/nodes/pve2/qemu/103/status/stop")
+    api_done(sim, "delete", "/nodes/pve2/qemu/103")
+    code, report = drift_json(imported_workspace, capsys)
+    assert code == 2
+    assert "proxmox_pool_membership.production_vm_103" in {e["address"] for e in report["missing"]}
+
+
+def test_editing_a_pool_comment_is_one_change_that_apply_makes(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_routes(*POOL_WRITES)
+    edit(imported_workspace / "terraform" / "pools.tf", '"Services the household relies on"', '"Household services"')
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2 and changed(plan) == [("pool", "production", "update")]
+    assert plan["impact"]["in-place"] == 1
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    assert api(sim, "get", "/pools", poolid="production")[0]["comment"] == "Household services"
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+
+
+def test_nested_pools_are_made_parent_first_and_deleted_child_first(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_routes(*POOL_WRITES)
+    before = api(sim, "get", "/pools")
+    qa = imported_workspace / "terraform" / "qa.tf"
+    qa.write_text('resource "proxmox_pool_membership" "ci_107" {\n  pool_id = "qa/ci"\n  vm_id   = 107\n}\n\n'
+                  'resource "proxmox_virtual_environment_pool" "qa_ci" {\n  pool_id = "qa/ci"\n}\n\n'
+                  'resource "proxmox_virtual_environment_pool" "qa" {\n  pool_id = "qa"\n  comment = "CI"\n}\n')
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2 and sorted(changed(plan)) == [("pool", "qa", "create"), ("pool", "qa/ci", "create"),
+                                                   ("pool_member", "qa/ci/vm/107", "create")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    members = api(sim, "get", "/pools", poolid="qa/ci")[0]["members"]
+    assert [m["vmid"] for m in members] == [107]
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    qa.unlink()  # apply made them: removing their code deletes them
+    code, plan = plan_json(imported_workspace, capsys)
+    assert sorted(changed(plan)) == [("pool", "qa", "delete"), ("pool", "qa/ci", "delete"),
+                                     ("pool_member", "qa/ci/vm/107", "delete")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
+    assert api(sim, "get", "/pools") == before
+
+
+def test_drift_finds_a_pool_changed_and_a_pool_made_behind_the_tools_back(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_routes(*POOL_WRITES)
+    api(sim, "put", "/pools", poolid="production", comment="changed in the web UI")
+    api(sim, "post", "/pools", poolid="scratch")
+    code, report = drift_json(imported_workspace, capsys)
+    assert code == 2
+    pool = next(e for e in report["changed"] if e["address"] == "proxmox_virtual_environment_pool.production")
+    assert pool["changes"] == [{"key": "comment", "cluster": "changed in the web UI",
+                                "code": "Services the household relies on"}]
+    assert {"type": "pool", "id": "scratch", "what": "pool"} in report["unmanaged"]
+    capsys.readouterr()
+    run_cli(imported_workspace, "drift")
+    assert "+ pool scratch is not in the code (unmanaged)" in capsys.readouterr().out
+
+
+def test_a_saved_plan_is_refused_when_a_pool_changed_since(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_routes(*POOL_WRITES)
+    edit(imported_workspace / "terraform" / "pools.tf", '"Services the household relies on"', '"Household"')
+    saved = imported_workspace / "p.json"
+    assert run_cli(imported_workspace, "plan", "--out", str(saved)) == 2
+    assert json.loads(saved.read_text())["resources"]
+    api(sim, "put", "/pools", poolid="production", comment="someone else")
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "apply", str(saved), "--auto-approve") == 7
+    assert "changed since the plan was made" in capsys.readouterr().err
+    assert api(sim, "get", "/pools", poolid="production")[0]["comment"] == "someone else"

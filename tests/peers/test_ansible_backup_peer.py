@@ -82,5 +82,6 @@ def test_proxmox_backup_info_reports_jobs_per_guest(peer_sim: SimulatorThread, a
     jobs = run.result("jobs")["backup_info"]
     assert jobs[0]["storage"] == "pbs" and jobs[0]["schedule"] == "02:00"
     per_guest = run.result("per guest")["backup_info"]
-    assert {(i["vmid"], i["vm_name"]) for i in per_guest} == {("101", "web-01"), ("103", "db-01")}
+    assert {(i["vmid"], i["vm_name"]) for i in per_guest} == {("101", "web-01"), ("103", "db-01"),
+                                                                ("200", "pihole"), ("201", "nginx-proxy")}
     assert [i["vmid"] for i in run.result("one guest")["backup_info"]] == ["103"]

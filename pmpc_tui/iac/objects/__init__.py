@@ -1,4 +1,5 @@
-"""Cluster objects as code: pools and their members, backup jobs, HA resources and rules.
+"""Cluster objects as code: pools and their members, backup jobs, HA resources and rules, the firewall
+(cluster options, aliases, IP sets, security groups, cluster and guest rules, guest options).
 
 One module per kind declares an `ObjectType`: the bpg resource type and the arguments it writes, the PVE
 paths to read, PVE JSON → canonical body (the HCL body as proxmox-mpc writes it), the import id the
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 from pmpc_tui.iac.objects.backup_job import BACKUP_JOB
 from pmpc_tui.iac.objects.base import ObjectType, Read, Request
+from pmpc_tui.iac.objects.firewall_cluster import FIREWALL_ALIAS, FIREWALL_CLUSTER, FIREWALL_GROUP, FIREWALL_IPSET
+from pmpc_tui.iac.objects.firewall_guest import FIREWALL_OPTIONS, FIREWALL_RULES
 from pmpc_tui.iac.objects.ha import HA_RESOURCE, HA_RULE
 from pmpc_tui.iac.objects.pool import POOL, POOL_MEMBER
 
-OBJECT_TYPES: tuple[ObjectType, ...] = (POOL, POOL_MEMBER, BACKUP_JOB, HA_RESOURCE, HA_RULE)
+OBJECT_TYPES: tuple[ObjectType, ...] = (POOL, POOL_MEMBER, BACKUP_JOB, HA_RESOURCE, HA_RULE, FIREWALL_ALIAS,
+                                        FIREWALL_IPSET, FIREWALL_GROUP, FIREWALL_RULES, FIREWALL_OPTIONS,
+                                        FIREWALL_CLUSTER)
 BY_KIND = {t.kind: t for t in OBJECT_TYPES}
 BY_RESOURCE = {t.resource_type: t for t in OBJECT_TYPES}
 FILES = tuple(dict.fromkeys(t.file for t in OBJECT_TYPES))  # terraform/<file>, in the order written

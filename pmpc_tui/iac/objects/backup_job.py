@@ -108,7 +108,7 @@ BACKUP_JOB = ObjectType(
     kind="backup_job", noun="backup job", resource_type="proxmox_backup_job", file="backup_jobs.tf", rank=50,
     arguments=ARGS, reads=lambda: [_LIST], more_reads=no_more, actual=_jobs,
     key=lambda body: str(body["id"]) if isinstance(body.get("id"), str) and body["id"] else None,
-    normalize=normalize, import_id=lambda key: key,
+    normalize=normalize, import_id=lambda key, _body: key,
     create=lambda key, body: [Request("POST", "/cluster/backup", {"id": key, **to_pve(body)})],
     update=_update,
     delete=lambda key, _body: [Request("DELETE", f"/cluster/backup/{key}")],

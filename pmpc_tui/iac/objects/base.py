@@ -60,7 +60,7 @@ class ObjectType:
     actual: Callable[[Answers], dict[str, Body]]  # id → canonical body
     key: Callable[[Body], str | None]  # the id a desired body names
     normalize: Callable[[Body], Body]  # a desired body as the canonical form
-    import_id: Callable[[str], str]
+    import_id: Callable[[str, Body], str | None]  # (id, body) → `terraform import`'s id; None: not importable
     create: Callable[[str, Body], list[Request]]
     update: Callable[[str, Body, Body], list[Request]]
     delete: Callable[[str, Body], list[Request]]

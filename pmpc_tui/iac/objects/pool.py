@@ -92,7 +92,7 @@ def _member_delete(key: str, body: Body) -> list[Request]:
 POOL = ObjectType(
     kind="pool", noun="pool", resource_type="proxmox_virtual_environment_pool", file="pools.tf", rank=10,
     arguments=POOL_ARGS, reads=lambda: [_LIST], more_reads=no_more, actual=_pools, key=_pool_key,
-    normalize=_normalize_pool, import_id=lambda key: key,
+    normalize=_normalize_pool, import_id=lambda key, _body: key,
     create=lambda key, body: [Request("POST", "/pools", {"poolid": key, **({"comment": body["comment"]}
                                                                         if body.get("comment") else {})})],
     update=_pool_update,
@@ -103,7 +103,7 @@ POOL = ObjectType(
 POOL_MEMBER = ObjectType(
     kind="pool_member", noun="pool membership", resource_type="proxmox_pool_membership", file="pools.tf", rank=20,
     arguments=MEMBER_ARGS, reads=lambda: [_LIST], more_reads=_pool_reads, actual=_members, key=_member_key,
-    normalize=lambda body: plain(body, MEMBER_ARGS), import_id=lambda key: key,
+    normalize=lambda body: plain(body, MEMBER_ARGS), import_id=lambda key, _body: key,
     create=_member_create, update=_member_update, delete=_member_delete,
     delete_impact="in-place",
 )
