@@ -33,6 +33,7 @@ ROLES: dict[str, frozenset[str]] = {
                             "VM.Console", "VM.PowerMgmt", "VM.GuestAgent.Audit", "Pool.Audit"}),
     "PVEVMAdmin": frozenset({p for p in ALL_PRIVILEGES if p.startswith("VM.")} | {"Datastore.AllocateSpace",
                                                                                   "SDN.Use", "Pool.Audit"}),
+    "PVEPoolAdmin": frozenset({"Pool.Allocate", "Pool.Audit"}),
     "NoAccess": frozenset(),
 }
 

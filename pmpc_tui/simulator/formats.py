@@ -183,6 +183,27 @@ def check_storage_id_list(value: str) -> str | None:
                  if not _STORAGE_ID.match(s)), None)
 
 
+_HA_NODE = re.compile(r"^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)(:\d+)?$")
+_HA_RESOURCE = re.compile(r"^[a-z]+:\S+$")
+
+
+def check_ha_node_list(value: str) -> str | None:
+    """`pve-ha-node-list`: `node[:priority]` items."""
+    return next(("value does not look like a valid ha node" for n in _items(value) if not _HA_NODE.match(n)), None)
+
+
+def check_ha_resource_id_list(value: str) -> str | None:
+    """`pve-ha-resource-id-list`: `type:name` items such as `vm:101,ct:200`."""
+    return next(("value does not look like a valid ha resource id" for s in _items(value)
+                 if not _HA_RESOURCE.match(s)), None)
+
+
+def check_ha_resource_or_vm_id(value: str) -> str | None:
+    """`pve-ha-resource-or-vm-id`: `vm:101`, `ct:200` or a bare VMID."""
+    ok = _HA_RESOURCE.match(value) or re.fullmatch(r"\d+", value)
+    return None if ok else "value does not look like a valid ha resource id"
+
+
 def check_day_of_week_list(value: str) -> str | None:
     """`pve-day-of-week-list`: `mon`, `tue`, … separated by commas, semicolons or spaces."""
     return next((f"invalid day '{d}'" for d in _items(value) if d not in calendar.DAYS), None)
@@ -191,6 +212,9 @@ def check_day_of_week_list(value: str) -> str | None:
 CHECKS = {
     "pve-calendar-event": calendar.check,
     "pve-day-of-week-list": check_day_of_week_list,
+    "pve-ha-node-list": check_ha_node_list,
+    "pve-ha-resource-id-list": check_ha_resource_id_list,
+    "pve-ha-resource-or-vm-id": check_ha_resource_or_vm_id,
     "pve-poolid": check_poolid,
     "pve-vmid-list": check_vmid_list,
     "pve-storage-id-list": check_storage_id_list,

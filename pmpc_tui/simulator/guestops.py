@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from pmpc_tui.simulator.harules import guest_ha
 from pmpc_tui.simulator.model import (
     Cluster,
     GiB,
@@ -241,6 +242,9 @@ def guest_list_entry(cluster: Cluster, g: Guest, resource: bool) -> dict[str, An
         pool = cluster.pool_of(g.vmid)
         if pool is not None:
             entry["pool"] = pool
+        hastate = guest_ha(cluster, g.kind, g.vmid).get("state")
+        if hastate is not None:
+            entry["hastate"] = hastate
     else:
         entry["cpus"] = g.cpus()
         if g.kind == "lxc":
@@ -263,7 +267,7 @@ def guest_status(cluster: Cluster, g: Guest) -> dict[str, Any]:
     """The `status/current` answer for a guest."""
     entry = guest_list_entry(cluster, g, resource=False)
     entry["vmid"] = g.vmid
-    entry["ha"] = {"managed": 0}
+    entry["ha"] = guest_ha(cluster, g.kind, g.vmid)
     if g.kind == "qemu":
         agent = parse_property_string(str(g.config.get("agent", "0")), "enabled").get("enabled", "0")
         entry["agent"] = 1 if agent in ("1", "true") else 0

@@ -131,6 +131,10 @@ async def cluster_resources(call: Call) -> list[dict[str, Any]]:
     kind = call.params.get("type")
     c = call.cluster
     out: list[dict[str, Any]] = []
+    if kind is None:  # PVE 8.1+ lists the pools first, with their running members' usage
+        from pmpc_tui.simulator.handlers_pools import pool_resources
+
+        out.extend(pool_resources(call))
     if kind in (None, "vm"):
         for g in sorted(c.guests.values(), key=lambda g: g.vmid):
             if call.can(f"/vms/{g.vmid}", "VM.Audit"):
@@ -914,3 +918,5 @@ from pmpc_tui.simulator import handlers_snapshot  # noqa: E402,F401  (snapshots:
 from pmpc_tui.simulator import handlers_storage  # noqa: E402,F401  (download-url, upload, node version)
 from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pools)
 from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (scheduled backup jobs)
+from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
+from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)

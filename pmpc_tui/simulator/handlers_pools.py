@@ -47,6 +47,29 @@ def _members(call: Call, poolid: str, kind: str | None) -> list[dict[str, Any]]:
     return members
 
 
+def pool_resources(call: Call) -> list[dict[str, Any]]:
+    """The `type: pool` entries of `/cluster/resources`: uptime, memory and CPU summed over running members."""
+    c = call.cluster
+    out = []
+    for poolid, pool in sorted(c.pools.items()):
+        if not call.can(f"/pool/{poolid}", "Pool.Audit"):
+            continue
+        entry: dict[str, Any] = {"id": f"/pool/{poolid}", "pool": poolid, "type": "pool"}
+        for vmid in sorted(pool.vmids):
+            g = c.guests.get(vmid)
+            if g is None or not c.guest_uptime(g):
+                continue
+            mem, cpus, cpu = c.guest_mem(g), g.cpus(), c.guest_cpu(g)
+            entry["uptime"] = max(entry.get("uptime", 0), c.guest_uptime(g))
+            entry["mem"] = entry.get("mem", 0) + mem
+            entry["maxmem"] = entry.get("maxmem", 0) + g.maxmem()
+            total = entry.get("maxcpu", 0)
+            entry["cpu"] = (entry.get("cpu", 0) * total + cpu * cpus) / (total + cpus)
+            entry["maxcpu"] = total + cpus
+        out.append(entry)
+    return out
+
+
 def _pool_info(call: Call, poolid: str) -> dict[str, Any]:
     pool = call.cluster.pools.get(poolid)
     if pool is None:

@@ -179,3 +179,5 @@ from pmpc_tui.simulator.specs_pools import POOL_PARAMS  # noqa: E402,I001  (reso
 ROUTE_PARAMS.update(POOL_PARAMS)
 from pmpc_tui.simulator.specs_backupjobs import BACKUP_JOB_PARAMS  # noqa: E402,I001  (backup jobs)
 ROUTE_PARAMS.update(BACKUP_JOB_PARAMS)
+from pmpc_tui.simulator.specs_ha import HA_PARAMS  # noqa: E402,I001  (HA resources, rules, groups, status)
+ROUTE_PARAMS.update(HA_PARAMS)

@@ -29,6 +29,7 @@ UPID = re.compile(
 TICKET = re.compile(r"^PVE:(?P<user>[^:]+@[^:]+):(?P<time>[0-9A-F]{8})::(?P<sig>[A-Za-z0-9+/]+={0,2})$")
 MAC = re.compile(r"BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2}")
 PATH_VALUES = {"node": "pve1", "vmid": "101", "snapname": "snap1", "storage": "local", "poolid": "production",
+               "id": "backup-3c9d51e2-7f0a", "sid": "vm:103", "rule": "db-prefers-pve2", "group": "prefer-pve1",
                "volume": "local:backup/vzdump-qemu-101-2026_11_30-10_00_00.vma.zst",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 PATH_VALUES.update({"group": "webservers", "name": "lan", "cidr": "192.168.1.100", "pos": "0"})  # the firewall's

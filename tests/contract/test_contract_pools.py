@@ -109,3 +109,36 @@ def test_changing_pools_needs_pool_allocate(auditor: httpx.Client) -> None:
         assert response.json()["message"].startswith("Permission check failed (/pool/")
         assert "Pool.Allocate" in response.json()["message"]
     assert any(p["poolid"] == "production" for p in data(auditor.get("/pools")))
+
+
+def test_a_member_the_caller_may_not_modify_is_refused_inside_the_lock(sim: SimulatorThread) -> None:
+    from pmpc_tui.simulator.auth import ACLEntry, Token, User
+
+    def pool_admin() -> None:
+        access = sim.sim.access
+        access.users["poolops@pve"] = User("poolops@pve", "pool-ops-pass-1")
+        access.tokens["poolops@pve!ci"] = Token("poolops@pve!ci", "poolops-secret")
+        access.acl.append(ACLEntry("/pool/ops", "poolops@pve", "PVEPoolAdmin"))
+        access.acl.append(ACLEntry("/pool/ops", "poolops@pve!ci", "PVEPoolAdmin"))
+
+    sim.call(pool_admin)
+    headers = {"Authorization": "PVEAPIToken=poolops@pve!ci=poolops-secret"}
+    with httpx.Client(base_url=f"{sim.info.url}/api2/json", headers=headers, verify=False, timeout=10) as ops:
+        assert data(ops.post("/pools", data={"poolid": "ops", "comment": "operations"})) is None
+        refused = ops.put("/pools", data={"poolid": "ops", "vms": "108"})
+        assert refused.status_code == 500 and refused.json()["message"] == \
+            "update pools failed: 403 Permission check failed (/vms/108, Permissions.Modify|VM.Allocate)\n"
+        assert members(ops, "ops") == []
+
+
+def test_cluster_resources_list_each_pool_with_its_running_members_usage(
+        api: httpx.Client, pve_returns: dict[tuple[str, str], Any]) -> None:
+    resources = data(api.get("/cluster/resources"))
+    assert not shape_problems(resources, pve_returns[("GET", "/cluster/resources")])
+    pools = {r["pool"]: r for r in resources if r["type"] == "pool"}
+    production = pools["production"]
+    assert production["id"] == "/pool/production" and production["maxcpu"] > 0
+    running = [r for r in resources if r["type"] in ("qemu", "lxc") and r.get("pool") == "production"
+               and r["status"] == "running"]
+    assert production["maxmem"] == sum(r["maxmem"] for r in running)
+    assert all(r["type"] != "pool" for r in data(api.get("/cluster/resources", params={"type": "vm"})))

@@ -136,7 +136,7 @@ def compare_lists(captured: list[dict[str, Any]], ours: list[dict[str, Any]], ke
 # --- cluster and nodes ----------------------------------------------------------------------------------
 def test_cluster_resources(pve_examples: dict[str, Any], api: httpx.Client) -> None:
     captured = capture(pve_examples, "cluster_resources__pve8x")
-    ours = get(api, "/cluster/resources")
+    ours = [e for e in get(api, "/cluster/resources") if e["type"] != "pool"]  # the capture's cluster has no pools
     assert {(e["type"], e["status"]) for e in captured} <= {(e["type"], e["status"]) for e in ours}
     assert not compare_lists(captured, ours, ("type", "status"), situational("tags", "lock"))
 
