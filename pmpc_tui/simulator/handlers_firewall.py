@@ -16,18 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.simulator.firewall import (
-    ALIAS_REF_RE,
-    MACROS,
-    RULE_KEYS,
     FirewallConfig,
-    clean_cidr,
-    digest_of,
+    as_read_back,
     group_in_use,
-    ip_version,
     listed,
     move_rule,
     verify_rule,
 )
+from pmpc_tui.simulator.firewall_checks import ALIAS_REF_RE, MACROS, RULE_KEYS, clean_cidr, digest_of, ip_version
 from pmpc_tui.simulator.handlers import _err, _guest, route
 
 if TYPE_CHECKING:
@@ -45,6 +41,7 @@ class Place:
     cluster: FirewallConfig
     local: FirewallConfig | None  # the guest's own config (None at cluster level)
     env: str  # cluster, group, vm or ct
+
 
 Loader = Callable[["Call", bool], Place]  # (call, write): checks the caller's privilege, then finds the place
 
@@ -126,7 +123,7 @@ def _register_rules(base: str, find: Loader, rules_of: Callable[[Call, Place], l
         if errors:
             raise _param_error(errors)
         entry.setdefault("enable", 0)  # PVE stores a rule created without `enable` disabled
-        rules.insert(0, entry)  # PVE puts a new rule first, whatever `pos` says
+        rules.insert(0, as_read_back(entry))  # PVE puts a new rule first, whatever `pos` says
 
     @route("PUT", base + "/{pos}")
     async def update_rule(call: Call) -> None:
@@ -150,7 +147,7 @@ def _register_rules(base: str, find: Loader, rules_of: Callable[[Call, Place], l
         if errors:
             raise _param_error(errors)
         entry.setdefault("enable", 1)  # a rule line without the `|` mark reads back enabled
-        rules[pos] = entry
+        rules[pos] = as_read_back(entry)
 
     @route("DELETE", base + "/{pos}")
     async def delete_rule(call: Call) -> None:
@@ -434,18 +431,16 @@ async def cluster_index(call: Call) -> list[dict[str, Any]]:
     return [{"name": n} for n in ("aliases", "rules", "options", "groups", "ipset", "macros", "refs")]
 
 
-def _update_options(options: dict[str, Any], params: dict[str, Any], keys: tuple[str, ...]) -> None:
-    """Set the given options, then remove those named in `delete` (PVE's `delete` list)."""
-    _check_digest(digest_of(options), params.get("digest"))
-    removed = [k for k in re.split(r"[,;\s]+", params.get("delete", "")) if k]
-    for key in removed:
+def _update_options(conf: FirewallConfig, params: dict[str, Any], keys: tuple[str, ...]) -> None:
+    """Remove the options named in `delete`, then set the given ones; `digest` is the whole file's."""
+    _check_digest(conf.digest(), params.get("digest"))
+    for key in (k for k in re.split(r"[,;\s]+", params.get("delete", "")) if k):
         if key not in keys:
             raise _param_error({"delete": f"no such option '{key}'"})
+        conf.options.pop(key, None)
     for key in keys:
         if key in params:
-            options[key] = params[key]
-    for key in removed:
-        options.pop(key, None)
+            conf.options[key] = params[key]
 
 
 CLUSTER_OPTIONS = ("ebtables", "enable", "log_ratelimit", "policy_forward", "policy_in", "policy_out")
@@ -456,14 +451,16 @@ GUEST_OPTIONS = ("dhcp", "enable", "ipfilter", "log_level_in", "log_level_out", 
 @route("GET", f"{CLUSTER}/options")
 async def get_cluster_options(call: Call) -> dict[str, Any]:
     call.require("/", "Sys.Audit")
-    options = call.cluster.firewall.options
-    return {**options, "digest": digest_of(options)}
+    fw = call.cluster.firewall
+    return {**fw.options, "digest": fw.digest()}
 
 
 @route("PUT", f"{CLUSTER}/options")
 async def put_cluster_options(call: Call) -> None:
     call.require("/", "Sys.Modify")
-    _update_options(call.cluster.firewall.options, call.params, CLUSTER_OPTIONS)
+    if call.params.get("enable", 0) > 1:
+        call.params["enable"] = 1  # PVE stores any larger value as 1
+    _update_options(call.cluster.firewall, call.params, CLUSTER_OPTIONS)
 
 
 @route("GET", f"{CLUSTER}/macros")
@@ -487,12 +484,12 @@ def _register_guest(kind: str) -> None:
 
     @route("GET", base + "/options")
     async def get_options(call: Call) -> dict[str, Any]:
-        options = checked(call, "VM.Audit").options
-        return {**options, "digest": digest_of(options)}
+        conf = checked(call, "VM.Audit")
+        return {**conf.options, "digest": conf.digest()}
 
     @route("PUT", base + "/options")
     async def put_options(call: Call) -> None:
-        _update_options(checked(call, "VM.Config.Network").options, call.params, GUEST_OPTIONS)
+        _update_options(checked(call, "VM.Config.Network"), call.params, GUEST_OPTIONS)
 
     @route("GET", base + "/log")
     async def log(call: Call) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from pmpc_tui.simulator.backupvol import seed_backups
-from pmpc_tui.simulator.firewall import seed_homelab, seed_large
+from pmpc_tui.simulator.firewall_scenarios import seed_homelab, seed_large
 from pmpc_tui.simulator.model import (
     Cluster,
     GiB,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmpc_tui.simulator.firewall import FORMAT_CHECKS, LOG_LEVELS
+from pmpc_tui.simulator.firewall_checks import FORMAT_CHECKS, LOG_LEVELS
 from pmpc_tui.simulator.formats import CHECKS
 from pmpc_tui.simulator.params import NODE, VMID, B, E, I, P, S
 

@@ -178,6 +178,9 @@ def test_a_security_group_with_rules_or_in_use_cannot_be_deleted(api: httpx.Clie
     data(api.post(groups, data={"group": "empty-used", "comment": "nothing yet"}))
     data(api.post("/nodes/pve1/qemu/106/firewall/rules", data={"type": "group", "action": "empty-used"}))
     assert "empty-used" in message(api.delete(f"{groups}/empty-used"))
+    data(api.put("/nodes/pve1/qemu/106/firewall/rules/0", data={"log": "info", "comment": " "}))
+    assert data(api.get("/nodes/pve1/qemu/106/firewall/rules/0")).keys() == \
+        {"type", "action", "enable", "pos", "digest"}  # a group rule's file line keeps neither
     data(api.delete("/nodes/pve1/qemu/106/firewall/rules/0"))
     data(api.delete(f"{groups}/empty-used"))
     assert "empty-used" not in {g["group"] for g in data(api.get(groups))}
@@ -248,7 +251,12 @@ def test_options_are_set_deleted_and_checked(api: httpx.Client) -> None:
     assert "log_ratelimit" in errors(api.put(base, data={"log_ratelimit": "rate=10/fortnight"}))
     assert "policy_in" in errors(api.put(base, data={"policy_in": "ALLOW"}))
     assert "detected modified configuration" in message(api.put(base, data={"enable": 0, "digest": stale}))
-    data(api.put(base, data={"delete": "log_ratelimit,ebtables"}))
+    fresh = data(api.get(base))["digest"]
+    data(api.post("/cluster/firewall/aliases", data={"name": "elsewhere", "cidr": "10.7.7.7"}))
+    assert "detected modified configuration" in message(api.put(base, data={"enable": 1, "digest": fresh})), \
+        "the options' digest is the whole cluster.fw's"
+    data(api.put(base, data={"delete": "log_ratelimit,ebtables", "enable": 5}))
+    assert data(api.get(base))["enable"] == 1
     assert "log_ratelimit" not in data(api.get(base)) and "ebtables" not in data(api.get(base))
     guest = "/nodes/pve3/lxc/205/firewall/options"
     data(api.put(guest, data={"enable": 1, "policy_in": "REJECT", "log_level_in": "info"}))
@@ -303,3 +311,22 @@ def test_a_clone_takes_its_sources_firewall_and_a_destroyed_guest_leaves_none(ap
     assert [a["name"] for a in data(api.get(f"{source}/firewall/aliases"))] == ["rdp-clients"]
     assert finish(api, data(api.delete("/nodes/pve2/qemu/170")))["exitstatus"] == "OK"
     assert "does not exist" in message(api.get(f"{clone}/options"))
+
+
+def test_references_are_scoped_and_filtered_by_type(api: httpx.Client) -> None:
+    guest = "/nodes/pve2/qemu/103/firewall"  # db-01 has its own `app-servers` IP set
+    assert data(api.get(f"{guest}/refs", params={"type": "ipset"})) == [
+        {"type": "ipset", "name": "blocklist", "ref": "+dc/blocklist", "scope": "dc", "comment": "Known scanners"},
+        {"type": "ipset", "name": "management", "ref": "+dc/management", "scope": "dc",
+         "comment": "Admin workstations"},
+        {"type": "ipset", "name": "app-servers", "ref": "+guest/app-servers", "scope": "guest", "comment": "Web tier"},
+    ]
+    assert {r["type"] for r in data(api.get("/cluster/firewall/refs", params={"type": "alias"}))} == {"alias"}
+    # a guest's own set is unknown to the cluster and to other guests, and `dc/` never means the guest's
+    assert "no such ipset 'app-servers'" in errors(api.post("/cluster/firewall/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+app-servers"}))["source"]
+    assert "no such ipset" in errors(api.post("/nodes/pve1/qemu/101/firewall/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+guest/app-servers"}))["source"]
+    assert "no such ipset" in errors(api.post(f"{guest}/rules", data={
+        "type": "in", "action": "ACCEPT", "source": "+dc/app-servers"}))["source"]
+    data(api.post(f"{guest}/rules", data={"type": "in", "action": "ACCEPT", "source": "+app-servers"}))

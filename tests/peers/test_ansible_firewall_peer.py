@@ -131,3 +131,21 @@ def test_firewall_info_reports_the_cluster(peer_sim: SimulatorThread, ansible: A
     assert sets["management"] == ["192.168.1.100", "192.168.1.101"]
     assert result["firewall_rules"][0]["comment"] == "Drop known scanners"
     assert run.result("one rule")["firewall_rules"]["pos"] == 0
+
+
+def test_a_containers_aliases_and_rules(peer_sim: SimulatorThread, ansible: Ansible) -> None:
+    alias = {"name": "mqtt-clients", "cidr": "192.168.1.0/24", "comment": "IoT devices"}
+    rules = [{"pos": 0, "type": "in", "action": "ACCEPT", "proto": "tcp", "dport": "1883",
+              "source": "guest/mqtt-clients", "enable": True}]
+    run = ansible.playbook(play(peer_sim, [
+        task("alias", level="vm", vmid=205, aliases=[alias]),
+        task("alias again", level="vm", vmid=205, aliases=[alias]),
+        task("rules", level="vm", vmid=205, rules=rules),
+        task("rules again", level="vm", vmid=205, rules=rules),
+        task("read", "proxmox_firewall_info", level="vm", vmid=205),
+    ]))
+    assert changes(run, "alias", "alias again", "rules", "rules again") == [True, False, True, False]
+    read = run.result("read")
+    assert [a["name"] for a in read["aliases"]] == ["mqtt-clients"]
+    assert read["firewall_rules"][0]["source"] == "guest/mqtt-clients"
+    assert read["firewall_rules"][0]["ipversion"] == 4
