@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmpc_tui.iac.objects import BY_KIND
+from pmpc_tui.iac.objects import BY_KIND, OBJECT_TYPES, Read
+from pmpc_tui.iac.objects.base import Answers, read
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import cluster_objects
@@ -35,9 +36,11 @@ _BACKUP = "/cluster/backup"
 _FIREWALL = {"options": "/cluster/firewall/options", "group": "/cluster/firewall/groups",
              "alias": "/cluster/firewall/aliases", "ipset": "/cluster/firewall/ipset",
              "rule": "/cluster/firewall/rules"}
-_READS = {"ha": ["/cluster/ha/resources", "/cluster/ha/rules", _HA_STATUS], "backup": [_BACKUP],
-          "pools": ["/pools"], "firewall": list(_FIREWALL.values())}
-
+_LISTS = {"ha": ["/cluster/ha/resources", "/cluster/ha/rules"], "backup": [_BACKUP], "pools": ["/pools"],
+          "firewall": list(_FIREWALL.values())}  # a section that cannot read these says why
+# guests' own firewall rules and options are two reads per guest: the view leaves them out
+GUEST_LEVEL = ("firewall_options",)
+CLUSTER_ONLY = ("firewall_rules",)  # the cluster's rules, not each guest's
 
 @dataclass(frozen=True)
 class CodeSpot:
@@ -68,7 +71,6 @@ class ClusterObjectsView:
     """Everything the Cluster view shows: rows per table, the firewall's options, what could not be read."""
 
     tables: dict[str, list[ObjectRow]] = field(default_factory=dict)  # pools, ha-resources, ha-rules, backup, firewall
-    firewall_options: str = ""
     errors: dict[str, str] = field(default_factory=dict)  # section → why it could not be read
     code_note: str = ""  # no workspace, or its code does not parse
 
@@ -90,27 +92,42 @@ class _Code:
 
 async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -> ClusterObjectsView:
     """Read the cluster's pools, HA, backup jobs and firewall and compare them with the workspace's code."""
-    paths = [p for section in SECTIONS for p in _READS[section]]
-    raw_read = client.get_many(paths)
-    objects_read = cluster_objects.read_objects(client)
-    answers_list, actual = await asyncio.gather(raw_read, objects_read)
-    raw = dict(zip(paths, answers_list, strict=True))
+    types = [t for t in OBJECT_TYPES if t.kind not in GUEST_LEVEL]
+    first = list(dict.fromkeys([*(r for t in types for r in t.reads()), read(_HA_STATUS)]))
+    answers: Answers = await _fetch(client, first)
+    second = list(dict.fromkeys(r for t in types if t.kind not in CLUSTER_ONLY for r in t.more_reads(answers)
+                                if r not in answers))
+    answers.update(await _fetch(client, second))
+    actual = {t.kind: t.actual(answers) for t in types}
+    actual["firewall_rules"] = {k: v for k, v in actual.get("firewall_rules", {}).items() if k == "cluster"}
     code = await asyncio.to_thread(_read_code, workspace_root, actual)
     view = ClusterObjectsView(code_note=code.note)
-    for section in SECTIONS:
-        failed = [raw[p] for p in _READS[section] if isinstance(raw[p], PVEError) and p != _HA_STATUS]
-        if failed and section != "ha":
+    for section, paths in _LISTS.items():
+        failed = [answer for p in paths if isinstance(answer := answers.get(read(p)), PVEError)]
+        if failed:
             view.errors[section] = _why(failed[0])
-    ha_failed = [raw[p] for p in _READS["ha"][:2] if isinstance(raw[p], PVEError)]
-    if ha_failed:
-        view.errors["ha"] = _why(ha_failed[0])
     view.tables["pools"] = _pool_rows(actual, code)
-    view.tables["ha-resources"] = _ha_resource_rows(actual, code, raw[_HA_STATUS])
+    view.tables["ha-resources"] = _ha_resource_rows(actual, code, answers.get(read(_HA_STATUS)))
     view.tables["ha-rules"] = _ha_rule_rows(actual, code)
-    view.tables["backup"] = _backup_rows(actual, code, raw[_BACKUP])
-    view.firewall_options = _firewall_options(raw[_FIREWALL["options"]])
-    view.tables["firewall"] = _firewall_rows(raw, code)
+    view.tables["backup"] = _backup_rows(actual, code, answers.get(read(_BACKUP)))
+    view.tables["firewall"] = _firewall_rows({p: answers.get(read(p)) for p in _FIREWALL.values()}, actual, code)
     return view
+
+
+async def _fetch(client: PVEClient, reads: list[Read]) -> Answers:
+    """Each read's answer, or the PVEError it failed with: plain paths in one batch, queried ones each."""
+    plain = [r for r in reads if not r[1]]
+    found: Answers = dict(zip(plain, await client.get_many([p for p, _ in plain]), strict=True)) if plain else {}
+
+    async def one(r: Read) -> Any:
+        try:
+            return await client.get(r[0], **dict(r[1]))
+        except PVEError as exc:
+            return exc
+
+    queried = [r for r in reads if r[1]]
+    found.update(zip(queried, await asyncio.gather(*(one(r) for r in queried)), strict=True))
+    return found
 
 
 def _why(exc: PVEError) -> str:
@@ -184,12 +201,12 @@ def _status(code: _Code, kind: str, key: str) -> str:
     return code.status.get((kind, key), NO_CODE)
 
 
-def _row(code: _Code, kind: str, key: str, cells: list[str], status: str | None = None) -> ObjectRow:
+def _row(code: _Code, kind: str, key: str, cells: list[str], what: str = "") -> ObjectRow:
     """A row with its mark, code spot and the line that explains it."""
     otype = BY_KIND[kind]
-    status = status or _status(code, kind, key)
+    status = _status(code, kind, key)
     spot = code.spots.get((kind, key))
-    what = f"{otype.noun} {key}"
+    what = what or f"{otype.noun} {key}"
     if status == UNKNOWN:
         detail = f"{what} — {code.note}" if code.note else what
     elif status == NO_CODE:
@@ -315,46 +332,58 @@ def _when(epoch: Any) -> str:
 
 
 # --- firewall ---------------------------------------------------------------------------------------
-def _firewall_options(raw: Any) -> str:
+def firewall_options(raw: Any) -> str:
+    """`on · in DROP · out ACCEPT` from the cluster's firewall options."""
     if not isinstance(raw, dict):
-        return ""
+        return "—"
     state = "on" if str(raw.get("enable", 0)) == "1" else "off"
-    policies = " · ".join(f"{d} {raw[f'policy_{d}']}" for d in ("in", "out", "forward") if raw.get(f"policy_{d}"))
-    return f"cluster firewall {state}" + (f" · {policies}" if policies else "")
+    policies = [f"{d} {raw[f'policy_{d}']}" for d in ("in", "out", "forward") if raw.get(f"policy_{d}")]
+    return " · ".join([state, *policies])
 
 
-def _firewall_rows(raw: dict[str, Any], code: _Code) -> list[ObjectRow]:
-    """Groups, aliases, IP sets and rules; marked against the code once the code can describe them."""
-    rows = []
+def _firewall_rows(raw: dict[str, Any], actual: cluster_objects.Actual, code: _Code) -> list[ObjectRow]:
+    """The options, groups, aliases, IP sets and cluster rules, each marked against its resource in the code."""
 
     def answer(kind: str) -> list[dict[str, Any]]:
         value = raw[_FIREWALL[kind]]
         return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
+    rows = []
+    if isinstance(raw[_FIREWALL["options"]], dict):
+        rows.append(_firewall_row(code, "options", "cluster", "firewall_cluster", "cluster",
+                                  firewall_options(raw[_FIREWALL["options"]]), ""))
     for item in answer("group"):
-        rows.append(_firewall_row(code, "group", str(item.get("group", "")), "security group", item))
+        name = str(item.get("group", ""))
+        rules = len((actual.get("firewall_group", {}).get(name) or {}).get("rule") or [])
+        counted = f"{rules} rule" + ("" if rules == 1 else "s")
+        rows.append(_firewall_row(code, "group", name, "firewall_group", name, counted, str(item.get("comment", ""))))
     for item in answer("alias"):
-        rows.append(_firewall_row(code, "alias", str(item.get("name", "")), str(item.get("cidr", "")), item))
+        name = str(item.get("name", ""))
+        rows.append(_firewall_row(code, "alias", name, "firewall_alias", name, str(item.get("cidr", "")),
+                                  str(item.get("comment", ""))))
     for item in answer("ipset"):
-        rows.append(_firewall_row(code, "ipset", str(item.get("name", "")), "IP set", item))
+        name = str(item.get("name", ""))
+        members = [str(m.get("name", "")) for m in (actual.get("firewall_ipset", {}).get(name) or {}).get("cidr") or []]
+        rows.append(_firewall_row(code, "ipset", name, "firewall_ipset", name, ", ".join(members) or "empty",
+                                  str(item.get("comment", ""))))
     for item in sorted(answer("rule"), key=lambda r: int(r.get("pos", 0) or 0)):
-        rows.append(_firewall_row(code, "rule", str(item.get("pos", "")), rule_text(item), item))
+        rows.append(_firewall_row(code, "rule", str(item.get("pos", "")), "firewall_rules", "cluster",
+                                  rule_text(item), str(item.get("comment", ""))))
+    for kind, iac_kind in (("group", "firewall_group"), ("alias", "firewall_alias"), ("ipset", "firewall_ipset")):
+        for name, _body in _gone(code, iac_kind):
+            rows.append(_firewall_row(code, kind, name, iac_kind, name, "", ""))
     return rows
 
 
-def _firewall_row(code: _Code, kind: str, name: str, what: str, item: dict[str, Any]) -> ObjectRow:
-    iac_kind = f"firewall_{kind}"
-    cells = [kind, name, what, str(item.get("comment", ""))]
-    if iac_kind in BY_KIND:  # the code describes this kind of firewall object
-        row = _row(code, iac_kind, name, cells)
-        row.key = f"{kind}:{name}"
-        return row
-    return ObjectRow(f"{kind}:{name}", cells, UNKNOWN, None,
-                     f"firewall {kind} {name} — the code does not describe firewall {kind}s yet")
+def _firewall_row(code: _Code, kind: str, name: str, iac_kind: str, key: str, what: str, comment: str) -> ObjectRow:
+    noun = {"options": "the cluster firewall options", "rule": f"the cluster firewall rules (rule {name} of them)"}
+    row = _row(code, iac_kind, key, [kind, name, what, comment], noun.get(kind, ""))
+    row.key = f"{kind}:{name}"
+    return row
 
 
 def rule_text(rule: dict[str, Any]) -> str:
-    """A firewall rule in one line: `IN ACCEPT tcp 22 from +admins` (`off` when disabled)."""
+    """A firewall rule in one line: `IN ACCEPT tcp 22 from +admins` (`(off)` when disabled)."""
     parts = [str(rule.get("type", "")).upper(), str(rule.get("action", ""))]
     if rule.get("macro"):
         parts.append(str(rule["macro"]))

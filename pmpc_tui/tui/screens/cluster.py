@@ -63,7 +63,6 @@ class ClusterScreen(LiveScreen):
     ClusterScreen #ha KeyedTable { max-height: 50%; }
     ClusterScreen .cluster-subtitle { text-style: bold; padding: 0 1; }
     ClusterScreen .cluster-empty { padding: 0 1; color: $text-muted; }
-    ClusterScreen #firewall-options { padding: 0 1; }
     ClusterScreen #cluster-detail { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,7 +94,6 @@ class ClusterScreen(LiveScreen):
                 yield KeyedTable(TABLES["backup"], id="backup-table")
                 yield Static("", id="backup-empty", classes="cluster-empty")
             with TabPane("Firewall", id="firewall"):
-                yield Static("", id="firewall-options")
                 yield KeyedTable(TABLES["firewall"], id="firewall-table")
                 yield Static("", id="firewall-empty", classes="cluster-empty")
         yield Static("loading…", id="cluster-detail")
@@ -136,7 +134,6 @@ class ClusterScreen(LiveScreen):
         ha_empty = not (objects.rows("ha-resources") or objects.rows("ha-rules"))
         for title in self.query(".cluster-subtitle"):
             title.display = not ha_empty
-        self.query_one("#firewall-options", Static).update(objects.firewall_options)
         self._show_detail()
 
     # ---- the highlighted row ----------------------------------------------------------------
