@@ -18,6 +18,7 @@ from typing import Any
 
 from pmpc_tui.iac.objects import BY_KIND, OBJECT_TYPES, Read
 from pmpc_tui.iac.objects.base import Answers, read
+from pmpc_tui.iac.terraform import DesiredState
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import cluster_objects
@@ -76,6 +77,11 @@ class ClusterObjectsView:
 
     def rows(self, table: str) -> list[ObjectRow]:
         return self.tables.get(table, [])
+
+
+# the last code read per terraform/ folder, with its signature: a refresh re-reads only when a file changed
+_PARSED: dict[Path, tuple[tuple[tuple[str, int, int], ...], DesiredState]] = {}
+_MANAGED: dict[Path, tuple[Any, dict[tuple[str, str], str]]] = {}
 
 
 @dataclass
@@ -149,13 +155,19 @@ def _read_code(root: Path | None, actual: cluster_objects.Actual) -> _Code:
     except (OSError, ValueError, PVEError) as exc:
         code.note = f"cannot read the workspace: {exc}"
         return code
-    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, write_cache=False, strict=False)
+    signature = _signature(ws.terraform_dir)
+    memo = _PARSED.get(ws.terraform_dir)
+    if memo is not None and memo[0] == signature:
+        desired = memo[1]
+    else:
+        desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, write_cache=False, strict=False)
+        _PARSED[ws.terraform_dir] = (signature, desired)
     if desired.problems:
         first = desired.problems[0]
         code.note = (f"the code does not parse ({ws.relative(first.path)}:{first.line}): marks are left out "
                      "until it does — 7 opens the editor")
         return code
-    managed = cluster_objects.managed_objects(ws)
+    managed = _managed(ws)
     plan = cluster_objects.plan_objects(desired.objects, actual, managed)
     by_address = {obj.address: obj for obj in desired.objects}
     lines: dict[Path, list[str]] = {}
@@ -173,6 +185,28 @@ def _read_code(root: Path | None, actual: cluster_objects.Actual) -> _Code:
         if obj is not None:
             code.spots[ident] = _spot(ws.root, obj.file, obj.resource_type, obj.label, lines)
     return code
+
+
+def _managed(ws: Any) -> dict[tuple[str, str], str]:
+    """The objects the workspace manages (import's records, apply's creations), read again only when they changed."""
+    records = ws.generated_dir / "terraform"
+    signature = (_signature(records), _signature(ws.state_dir, cluster_objects.CREATED_FILE))
+    memo = _MANAGED.get(records)
+    if memo is None or memo[0] != signature:
+        memo = _MANAGED[records] = (signature, cluster_objects.managed_objects(ws))
+    return memo[1]
+
+
+def _signature(folder: Path, pattern: str = "*.tf") -> tuple[tuple[str, int, int], ...]:
+    """Each file's name, size and modification time: the same signature, the same code."""
+    out = []
+    for path in sorted(folder.glob(pattern)):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        out.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(out)
 
 
 def _spot(root: Path, path: Path, resource_type: str, label: str, cache: dict[Path, list[str]]) -> CodeSpot:
