@@ -39,9 +39,10 @@ _FIREWALL = {"options": "/cluster/firewall/options", "group": "/cluster/firewall
              "rule": "/cluster/firewall/rules"}
 _LISTS = {"ha": ["/cluster/ha/resources", "/cluster/ha/rules"], "backup": [_BACKUP], "pools": ["/pools"],
           "firewall": list(_FIREWALL.values())}  # a section that cannot read these says why
-# guests' own firewall rules and options are two reads per guest: the view leaves them out
-GUEST_LEVEL = ("firewall_options",)
-CLUSTER_ONLY = ("firewall_rules",)  # the cluster's rules, not each guest's
+# guests' own firewall rules and options are two reads per guest: read only on a small cluster
+GUEST_LEVEL = ("firewall_options", "firewall_rules")
+GUEST_FIREWALL_LIMIT = 50  # guests; above it the view shows the cluster's firewall only
+_RESOURCES = "/cluster/resources"
 
 @dataclass(frozen=True)
 class CodeSpot:
@@ -74,6 +75,7 @@ class ClusterObjectsView:
     tables: dict[str, list[ObjectRow]] = field(default_factory=dict)  # pools, ha-resources, ha-rules, backup, firewall
     errors: dict[str, str] = field(default_factory=dict)  # section → why it could not be read
     code_note: str = ""  # no workspace, or its code does not parse
+    guest_firewall: bool = True  # the guests' own firewall was read (a small cluster)
 
     def rows(self, table: str) -> list[ObjectRow]:
         return self.tables.get(table, [])
@@ -98,16 +100,21 @@ class _Code:
 
 async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -> ClusterObjectsView:
     """Read the cluster's pools, HA, backup jobs and firewall and compare them with the workspace's code."""
-    types = [t for t in OBJECT_TYPES if t.kind not in GUEST_LEVEL]
-    first = list(dict.fromkeys([*(r for t in types for r in t.reads()), read(_HA_STATUS)]))
+    first = list(dict.fromkeys([*(r for t in OBJECT_TYPES for r in t.reads()), read(_HA_STATUS)]))
     answers: Answers = await _fetch(client, first)
-    second = list(dict.fromkeys(r for t in types if t.kind not in CLUSTER_ONLY for r in t.more_reads(answers)
-                                if r not in answers))
+    resources = answers.get(read(_RESOURCES))
+    guests = sum(1 for r in resources if isinstance(r, dict) and r.get("type") in ("qemu", "lxc")) \
+        if isinstance(resources, list) else 0
+    small = guests <= GUEST_FIREWALL_LIMIT
+    second = list(dict.fromkeys(r for t in OBJECT_TYPES if small or t.kind not in GUEST_LEVEL
+                                for r in t.more_reads(answers) if r not in answers))
     answers.update(await _fetch(client, second))
-    actual = {t.kind: t.actual(answers) for t in types}
-    actual["firewall_rules"] = {k: v for k, v in actual.get("firewall_rules", {}).items() if k == "cluster"}
+    actual = {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+    if not small:
+        for kind in GUEST_LEVEL:
+            actual[kind] = {k: v for k, v in actual.get(kind, {}).items() if k == "cluster"}
     code = await asyncio.to_thread(_read_code, workspace_root, actual)
-    view = ClusterObjectsView(code_note=code.note)
+    view = ClusterObjectsView(code_note=code.note, guest_firewall=small)
     for section, paths in _LISTS.items():
         failed = [answer for p in paths if isinstance(answer := answers.get(read(p)), PVEError)]
         if failed:
@@ -116,7 +123,8 @@ async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -
     view.tables["ha-resources"] = _ha_resource_rows(actual, code, answers.get(read(_HA_STATUS)))
     view.tables["ha-rules"] = _ha_rule_rows(actual, code)
     view.tables["backup"] = _backup_rows(actual, code, answers.get(read(_BACKUP)))
-    view.tables["firewall"] = _firewall_rows({p: answers.get(read(p)) for p in _FIREWALL.values()}, actual, code)
+    view.tables["firewall"] = _firewall_rows({p: answers.get(read(p)) for p in _FIREWALL.values()}, actual, code,
+                                             small)
     return view
 
 
@@ -375,7 +383,8 @@ def firewall_options(raw: Any) -> str:
     return " · ".join([state, *policies])
 
 
-def _firewall_rows(raw: dict[str, Any], actual: cluster_objects.Actual, code: _Code) -> list[ObjectRow]:
+def _firewall_rows(raw: dict[str, Any], actual: cluster_objects.Actual, code: _Code, guests: bool,
+                   ) -> list[ObjectRow]:
     """The options, groups, aliases, IP sets and cluster rules, each marked against its resource in the code."""
 
     def answer(kind: str) -> list[dict[str, Any]]:
@@ -406,6 +415,32 @@ def _firewall_rows(raw: dict[str, Any], actual: cluster_objects.Actual, code: _C
     for kind, iac_kind in (("group", "firewall_group"), ("alias", "firewall_alias"), ("ipset", "firewall_ipset")):
         for name, _body in _gone(code, iac_kind):
             rows.append(_firewall_row(code, kind, name, iac_kind, name, "", ""))
+    return rows + (_guest_firewall_rows(actual, code) if guests else [])
+
+
+def _guest_firewall_rows(actual: cluster_objects.Actual, code: _Code) -> list[ObjectRow]:
+    """One row per guest with its own firewall options or rules (`vm/101`), marked by the worse of the two."""
+    options = dict(actual.get("firewall_options", {}))
+    rules = {k: v for k, v in actual.get("firewall_rules", {}).items() if k != "cluster"}
+    only_code = {kind: dict(_gone(code, kind)) for kind in GUEST_LEVEL}
+    only_code["firewall_rules"].pop("cluster", None)
+    keys = set(options) | set(rules) | set(only_code["firewall_options"]) | set(only_code["firewall_rules"])
+    rows = []
+    for key in sorted(keys, key=lambda k: int(k.partition("/")[2] or 0)):
+        body = options.get(key) or {}
+        parts = [("on" if body.get("enabled") else "off")] if "enabled" in body else []
+        parts += [f"{d} {body[p]}" for d, p in (("in", "input_policy"), ("out", "output_policy")) if body.get(p)]
+        count = len((rules.get(key) or {}).get("rule") or [])
+        parts.append(f"{count} rule" + ("" if count == 1 else "s"))
+        kinds = [k for k, found in (("firewall_options", options), ("firewall_rules", rules)) if key in found] or \
+            [k for k in GUEST_LEVEL if key in only_code[k]]
+        first = _row(code, kinds[0], key, ["guest", key, " · ".join(parts), ""], f"the firewall of {key}")
+        statuses = [_status(code, kind, key) for kind in kinds]
+        worst = _worst(statuses)
+        if worst != first.status:
+            first = _row(code, kinds[statuses.index(worst)], key, first.cells, f"the firewall of {key}")
+        first.key = f"guest:{key}"
+        rows.append(first)
     return rows
 
 

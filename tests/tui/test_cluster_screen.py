@@ -105,7 +105,7 @@ async def test_backup_jobs_show_schedule_next_run_selection_storage_and_retentio
 
 async def test_the_firewall_tab_shows_options_groups_aliases_ip_sets_and_rules_in_order(
         shared_sim: SimulatorThread) -> None:
-    async with cluster_view(shared_sim, "firewall") as (_app, pilot, screen):
+    async with cluster_view(shared_sim, "firewall") as (app, pilot, screen):
         assert column(screen, "firewall", "kind")[0] == "options"
         assert cell(screen, "firewall", "options:cluster", "what") == "on · in DROP · out ACCEPT"
         assert cell(screen, "firewall", "alias:lan", "what") == "192.168.1.0/24"
@@ -113,7 +113,9 @@ async def test_the_firewall_tab_shows_options_groups_aliases_ip_sets_and_rules_i
         rules = [w for k, w in zip(column(screen, "firewall", "kind"), column(screen, "firewall", "what"),
                                    strict=True) if k == "rule"]
         assert rules[2] == "IN ACCEPT tcp 8006 from lan" and rules[-1].endswith("(off)")
+        assert cell(screen, "firewall", "guest:vm/101", "what") == "on · in DROP · 3 rules"  # a small cluster
         await pilot.press("right_square_bracket")  # `]` goes round to the first tab
+        await settle_until(app, pilot, lambda: active_tab(screen) == "pools", timeout=5)
         assert active_tab(screen) == "pools"
 
 
