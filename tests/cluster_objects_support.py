@@ -40,3 +40,13 @@ def needs_routes(*routes: tuple[str, str]) -> None:
     missing = [f"{m} {p}" for m, p in routes if (m, p) not in ROUTES]
     if missing:
         pytest.skip("the simulator has no " + ", ".join(missing) + " yet")
+
+
+def edit_resource(path: Path, head: str, old: str, new: str) -> None:
+    """Replace `old` inside the resource block that starts with `head` (`resource "type" "label"`)."""
+    text = path.read_text()
+    start = text.index(head)
+    end = text.index("\n}\n", start)
+    block = text[start:end]
+    assert old in block, f"{old!r} not in {head}"
+    path.write_text(text[:start] + block.replace(old, new, 1) + text[end:])

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
-from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, OBJECT_TYPES, ObjectType, Read, Request
+from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
 from pmpc_tui.iac.objects.base import Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
@@ -32,13 +33,41 @@ def is_object(kind: str) -> bool:
     return kind in BY_KIND
 
 
-async def read_objects(client: PVEClient) -> Actual:
-    """Every cluster object kind, read in two batches (lists, then what the lists name)."""
+_GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
+
+
+async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Actual:
+    """Every cluster object kind, read in two batches (lists, then what the lists name). With `guests`, the
+    per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
+    a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
     answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
-    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers))
+    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
+                                and (guests is None or not t.per_guest or _for_guests(r, guests))))
     answers.update(zip(second, await _get_all(client, second), strict=True))
     return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+
+
+def _for_guests(r: Read, guests: set[int]) -> bool:
+    found = _GUEST_PATH.match(r[0])
+    return found is not None and int(found.group(1)) in guests
+
+
+def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
+    """The VMIDs of per-guest object ids (`vm/101`, `container/200`) among (kind, id) pairs."""
+    return {int(key.split("/", 1)[1]) for kind, key in keys
+            if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
+
+
+def declared_keys(desired: list[DesiredObject]) -> list[tuple[str, str]]:
+    """(kind, id) of the objects the code declares."""
+    out = []
+    for obj in desired:
+        otype = BY_RESOURCE[obj.resource_type]
+        key = otype.key(obj.body)
+        if key is not None:
+            out.append((otype.kind, key))
+    return out
 
 
 async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
@@ -65,17 +94,20 @@ def fingerprint(body: Body | None) -> str | None:
 
 # --- which objects the workspace manages -------------------------------------------------------
 def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
-    """(kind, id) → address of the objects import generated (its records) or apply created."""
-    from pmpc_tui.iac.terraform import load_desired_state
+    """(kind, id) → address of the objects import generated (its records of the object files) or apply created."""
+    from pmpc_tui.iac.hcl import HclError, parse
 
-    records = ws.generated_dir / "terraform"
     managed: dict[tuple[str, str], str] = {}
-    if records.is_dir():
-        for obj in load_desired_state(records, None, write_cache=False, strict=False).objects:
-            otype = BY_RESOURCE[obj.resource_type]
-            key = otype.key(obj.body)
-            if key is not None:
-                managed[(otype.kind, key)] = obj.address
+    for name in FILES:  # only the object files: the guests' records are thousands of files
+        try:
+            parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)
+        except (OSError, UnicodeDecodeError, HclError):
+            continue
+        for resource in parsed.resources:
+            otype = BY_RESOURCE.get(resource.type)
+            key = otype.key(resource.body) if otype is not None else None
+            if otype is not None and key is not None:
+                managed[(otype.kind, key)] = resource.address
     for kind, key, address in _created(ws):
         managed[(kind, key)] = address
     return managed

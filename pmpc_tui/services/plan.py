@@ -334,7 +334,9 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws)
-    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client))
+    managed_objects = cluster_objects.managed_objects(ws)
+    guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests))
     try:
         if refresh:
             await SyncService(client, db).run()
@@ -343,7 +345,6 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     finally:
         objects_read.cancel()
     managed = managed_guests(ws)
-    managed_objects = cluster_objects.managed_objects(ws)
     object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects)
     if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]

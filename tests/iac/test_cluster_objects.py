@@ -119,3 +119,15 @@ def test_a_saved_plan_is_refused_when_a_pool_changed_since(
     assert run_cli(imported_workspace, "apply", str(saved), "--auto-approve") == 7
     assert "changed since the plan was made" in capsys.readouterr().err
     assert api(sim, "get", "/pools", poolid="production")[0]["comment"] == "someone else"
+
+
+def test_validate_names_an_unknown_pool_argument_and_a_pool_declared_twice(
+        imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    extra = imported_workspace / "terraform" / "extra.tf"
+    extra.write_text('resource "proxmox_virtual_environment_pool" "again" {\n  pool_id = "production"\n'
+                     '  comments = "typo"\n}\n')
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "validate", "--offline", "-o", "json") == 2
+    messages = [f["where"] + " " + f["message"] for f in json.loads(capsys.readouterr().out)]
+    assert any(m.startswith("terraform/extra.tf:3:3 ") and "unknown argument 'comments'" in m for m in messages)
+    assert any("pool 'production' is declared twice" in m for m in messages)

@@ -40,6 +40,23 @@ ANSWERS: dict[Any, Any] = {
                                  "nodes": "pve1:2,pve2", "strict": 1},
                                 {"rule": "apart", "type": "resource-affinity", "resources": "vm:101,vm:102",
                                  "affinity": "negative", "comment": "spread"}],
+    read("/cluster/resources"): [{"type": "qemu", "vmid": 101, "node": "pve1"}, {"type": "lxc", "vmid": 200,
+                                                                                  "node": "pve2"}],
+    read("/cluster/firewall/options"): {"enable": 1, "policy_in": "DROP", "digest": "x",
+                                        "log_ratelimit": "enable=1,burst=5,rate=1/second"},
+    read("/cluster/firewall/aliases"): [{"name": "lan", "cidr": "192.168.1.0/24", "comment": "LAN"}],
+    read("/cluster/firewall/ipset"): [{"name": "admins", "comment": "Admins"}],
+    read("/cluster/firewall/ipset/admins"): [{"cidr": "192.168.1.100", "digest": "x"},
+                                             {"cidr": "10.0.0.0/8", "nomatch": 1, "comment": "not these"}],
+    read("/cluster/firewall/groups"): [{"group": "web", "comment": "Web"}],
+    read("/cluster/firewall/groups/web"): [{"pos": 0, "type": "in", "action": "ACCEPT", "macro": "HTTPS", "enable": 1}],
+    read("/cluster/firewall/rules"): [{"pos": 1, "type": "in", "action": "ACCEPT", "proto": "tcp", "dport": "8006"},
+                                      {"pos": 0, "type": "in", "action": "DROP", "source": "+dc/admins", "log": "info",
+                                       "enable": 0}],
+    read("/nodes/pve1/qemu/101/firewall/rules"): [{"pos": 0, "type": "group", "action": "web", "enable": 1}],
+    read("/nodes/pve1/qemu/101/firewall/options"): {"enable": 1, "policy_in": "DROP", "ipfilter": 1, "digest": "x"},
+    read("/nodes/pve2/lxc/200/firewall/rules"): [],
+    read("/nodes/pve2/lxc/200/firewall/options"): {"digest": "x"},
 }
 ACTUAL = {t.kind: t.actual(ANSWERS) for t in OBJECT_TYPES}
 
@@ -70,6 +87,11 @@ def test_each_kind_is_read_from_pve_json_with_every_required_argument() -> None:
     assert job["mailto"] == ["a@b.c"] and job["exclude_path"] == ["/tmp", "/var/tmp"]
     assert ACTUAL["ha_rule"]["prefer-pve1"]["nodes"] == {"pve1": 2, "pve2": None}
     assert ACTUAL["ha_resource"]["vm:101"]["failback"] is False
+    assert [r["action"] for r in ACTUAL["firewall_rules"]["cluster"]["rule"]] == ["DROP", "ACCEPT"]  # by position
+    assert ACTUAL["firewall_rules"]["vm/101"]["rule"] == [{"security_group": "web", "enabled": True}]
+    assert set(ACTUAL["firewall_options"]) == {"vm/101"}  # a guest without options is left out
+    assert ACTUAL["firewall_cluster"]["cluster"]["log_ratelimit"] == [{"enabled": True, "burst": 5,
+                                                                       "rate": "1/second"}]
     for otype in OBJECT_TYPES:
         for key, body in ACTUAL[otype.kind].items():
             assert schema_problems(body, EXTRA["resources"][otype.resource_type], f"{otype.kind} {key}") == []
@@ -77,7 +99,7 @@ def test_each_kind_is_read_from_pve_json_with_every_required_argument() -> None:
 
 def test_each_kind_round_trips_through_its_hcl_file_with_the_documented_import_ids() -> None:
     files = object_files(ACTUAL)
-    assert set(files) == {"terraform/pools.tf", "terraform/backup_jobs.tf", "terraform/ha.tf"}
+    assert set(files) == {"terraform/pools.tf", "terraform/backup_jobs.tf", "terraform/ha.tf", "terraform/firewall.tf"}
     seen = {}
     for text in files.values():
         parsed = parse(text)
@@ -85,11 +107,13 @@ def test_each_kind_round_trips_through_its_hcl_file_with_the_documented_import_i
         for resource in parsed.resources:
             otype = BY_RESOURCE[resource.type]
             key = otype.key(resource.body)
-            assert key is not None and imports[resource.address] == key
+            assert key is not None and imports.get(resource.address) == otype.import_id(key, resource.body)
             assert otype.normalize(resource.body) == ACTUAL[otype.kind][key], resource.address
             seen[(otype.kind, key)] = True
     assert len(seen) == sum(len(v) for v in ACTUAL.values())
     assert 'id = "prod/web/vm/200"' in files["terraform/pools.tf"]  # {pool_id}/{type}/{member}, nested pool
+    assert 'id = "vm/pve1/101"' in files["terraform/firewall.tf"] and 'id = "cluster/admins"' in files[
+        "terraform/firewall.tf"]
 
 
 def test_the_files_pass_terraform_fmt_the_hcl_gate_and_ansible_syntax_check(tmp_path: Path) -> None:
@@ -109,5 +133,5 @@ def test_the_files_pass_terraform_fmt_the_hcl_gate_and_ansible_syntax_check(tmp_
     assert checked.returncode == 0, checked.stdout + checked.stderr
     text = playbook.read_text()
     for module in ("proxmox_pool", "proxmox_pool_member", "proxmox_cluster_ha_resources",
-                   "proxmox_cluster_ha_rules"):
+                   "proxmox_cluster_ha_rules", "proxmox_firewall"):
         assert f"community.proxmox.{module}:" in text

@@ -67,6 +67,7 @@ class ObjectType:
     impact: Callable[[str, Any, Any], str] = lambda _arg, _before, _after: "in-place"
     delete_impact: str = "destructive"
     depth: Callable[[str], int] = lambda _key: 0  # nested ids: parents first
+    per_guest: bool = False  # ids are `vm/<vmid>` or `container/<vmid>`, read with one request per guest
 
     def label(self, key: str) -> str:
         return label_for(key)

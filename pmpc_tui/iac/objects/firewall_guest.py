@@ -99,7 +99,7 @@ FIREWALL_RULES = ObjectType(
     update=lambda key, before, after: replace_rules(_rules_path(key, after), before.get("rule") or [],
                                                     after.get("rule") or []),
     delete=lambda key, before: replace_rules(_rules_path(key, before), before.get("rule") or [], []),
-    impact=lambda arg, _b, _a: "disruptive" if arg == "rule" else "in-place",
+    impact=lambda arg, _b, _a: "disruptive" if arg == "rule" else "in-place", per_guest=True,
 )
 
 # --- guest options ---------------------------------------------------------------------------------
@@ -144,5 +144,5 @@ FIREWALL_OPTIONS = ObjectType(
     update=lambda key, before, after: options_update(_options_path(key, after), _options_pve(before),
                                                      _options_pve(after)),
     delete=lambda key, before: options_update(_options_path(key, before), _options_pve(before), {}),
-    impact=policy_impact, delete_impact="in-place",
+    impact=policy_impact, delete_impact="in-place", per_guest=True,
 )
