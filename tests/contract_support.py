@@ -13,10 +13,12 @@ from pmpc_tui.simulator.server import SimulatorThread
 
 
 @contextmanager
-def token_api(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    """An HTTP client on the simulator's `/api2/json`, signed in with its API token."""
+def token_api(sim: SimulatorThread, auditor: bool = False) -> Iterator[httpx.Client]:
+    """An HTTP client on the simulator's `/api2/json`, signed in with its API token (or the read-only one)."""
     info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.token_id}={info.token_secret}"}
+    token_id, secret = (info.auditor_token_id, info.auditor_token_secret) if auditor else (info.token_id,
+                                                                                            info.token_secret)
+    headers = {"Authorization": f"PVEAPIToken={token_id}={secret}"}
     with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
         yield client
 

@@ -28,6 +28,7 @@ from pmpc_tui.simulator.model import (
     print_property_string,
 )
 from pmpc_tui.simulator.pending import config_with_pending, pending_entries
+from pmpc_tui.simulator.purge import purge_guest, unpurged_ha_refusal
 from pmpc_tui.simulator.specs_guest import CONTROL_PARAMS
 from pmpc_tui.simulator.tasks import TaskError
 
@@ -371,9 +372,12 @@ async def _delete_guest(call: Call, kind: str) -> str:
     label = "VM" if kind == "qemu" else "CT"
     if int(g.config.get("protection", 0) or 0):
         raise _err(500, f"can't remove {label} {g.vmid} - protection mode enabled")
+    c = call.cluster
+    refusal = unpurged_ha_refusal(c, g, bool(call.params.get("purge")))
+    if refusal:
+        raise _err(500, refusal)
     if g.status != "stopped" and not call.params.get("force"):
         raise _err(500, f"{label} {g.vmid} is running - destroy failed")
-    c = call.cluster
     g.config["lock"] = "destroyed"
 
     async def work(task: Any) -> None:
@@ -382,6 +386,8 @@ async def _delete_guest(call: Call, kind: str) -> str:
             task.add_log(f"Removing image: 100% complete...done. ({volid})")
         c.guests.pop(g.vmid, None)
         _leave_pools(call, g.vmid)
+        if call.params.get("purge"):
+            purge_guest(c, g, task.add_log)
 
     def finish(task: Any, ok: bool) -> None:
         if not ok and g.vmid in c.guests:
@@ -920,3 +926,4 @@ from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pool
 from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (scheduled backup jobs)
 from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
 from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)
+from pmpc_tui.simulator import handlers_hamove  # noqa: E402,F401  (HA migrate, relocate)

@@ -214,7 +214,7 @@ async def get_rule(call: Call) -> dict[str, Any]:
     return _rule_entry(call.cluster, call.params["rule"], _errors(call.cluster))
 
 
-def _rule_options(call: Call, kind: str, create: bool) -> dict[str, Any]:
+def _rule_options(call: Call, kind: str, create: bool, failed: str = "") -> dict[str, Any]:
     """The given options checked against the rule type (PVE's check_config), decoded."""
     p = call.params
     options: dict[str, Any] = {}
@@ -222,7 +222,7 @@ def _rule_options(call: Call, kind: str, create: bool) -> dict[str, Any]:
         if key not in p:
             continue
         if key not in RULE_OPTIONS[kind]:
-            raise _err(500, f"unexpected property '{key}'")
+            raise _err(500, f"{failed}unexpected property '{key}'")
         options[key] = p[key]
     if not options.get("disable"):
         options.pop("disable", None)  # a rule is enabled unless `disable` is set
@@ -290,7 +290,9 @@ async def update_rule(call: Call) -> None:
     rule = c.ha_rules.get(ruleid)
     if rule is None:
         raise _err(500, f"{failed}HA rule '{ruleid}' does not exist")
-    options = _rule_options(call, rule["type"], create=False)
+    if p["type"] != rule["type"]:  # check_config takes `type` only when it names the rule's own type
+        raise _err(500, f"{failed}unexpected property 'type'")
+    options = _rule_options(call, rule["type"], create=False, failed=failed)
     _check_references(c, options, failed)
     updated = dict(rule)
     for key in harules.split(p.get("delete", "")):

@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
 @route("GET", "/cluster/ha/status")
 async def status_index(call: Call) -> list[dict[str, Any]]:
-    return [{"name": "current"}, {"name": "manager_status"}]
+    return [{"name": "current"}, {"name": "manager_status"}, {"name": "disarm-ha"}, {"name": "arm-ha"}]
+
+
+@route("GET", "/cluster/ha")
+async def ha_index(call: Call) -> list[dict[str, Any]]:
+    call.require("/", "Sys.Audit")
+    return [{"id": "status"}, {"id": "resources"}, {"id": "groups"}, {"id": "rules"}]
 
 
 def _clock(when: float) -> str:

@@ -9,7 +9,7 @@ from pmpc_tui.simulator.model import Cluster, Pool
 
 
 def homelab_config(c: Cluster) -> None:
-    """Lab and Kubernetes pools, nightly and weekly backup jobs, HA for the database, DNS and the proxy."""
+    """Lab and Kubernetes pools, nightly and weekly backup jobs, HA for the database, DNS and monitoring."""
     c.pools["lab"] = Pool("lab", "Things to try out", {109})  # flat: Ansible's inventory plugin reads pools by
     c.pools["k8s"] = Pool("k8s", "Kubernetes test cluster", {104, 105, 106})  # the path, which nesting breaks
     c.backup_jobs["backup-3c9d51e2-7f0a"] = {
@@ -24,11 +24,11 @@ def homelab_config(c: Cluster) -> None:
     }
     c.ha_resources["vm:103"] = {"type": "vm", "state": "started", "max_restart": 2, "comment": "PostgreSQL primary"}
     c.ha_resources["ct:200"] = {"type": "ct", "state": "started"}
-    c.ha_resources["ct:201"] = {"type": "ct", "state": "started"}
+    c.ha_resources["ct:202"] = {"type": "ct", "state": "started"}
     c.ha_rules["db-prefers-pve2"] = {"type": "node-affinity", "resources": ["vm:103"], "nodes": {"pve2": 2, "pve3": 1},
                                      "comment": "keep the database off the busy node", "order": 1}
-    c.ha_rules["dns-apart-from-proxy"] = {"type": "resource-affinity", "affinity": "negative",
-                                          "resources": ["ct:200", "ct:201"], "order": 2}
+    c.ha_rules["dns-apart-from-monitoring"] = {"type": "resource-affinity", "affinity": "negative",
+                                               "resources": ["ct:200", "ct:202"], "order": 2}
 
 
 def large_config(c: Cluster) -> None:

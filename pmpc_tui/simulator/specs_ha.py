@@ -23,11 +23,14 @@ _RULE = {
 _GROUP = {"comment": COMMENT, "group": GROUP, "nofailback": B(), "restricted": B()}
 
 HA_PARAMS: dict[tuple[str, str], dict[str, P]] = {
+    ("GET", "/cluster/ha"): {},
     ("GET", "/cluster/ha/resources"): {"type": E("ct", "vm")},
     ("POST", "/cluster/ha/resources"): {**_RESOURCE, "type": E("ct", "vm")},
     ("GET", "/cluster/ha/resources/{sid}"): {"sid": SID},
     ("PUT", "/cluster/ha/resources/{sid}"): {**_RESOURCE, "delete": DELETE, "digest": DIGEST},
     ("DELETE", "/cluster/ha/resources/{sid}"): {"purge": B(), "sid": SID},
+    ("POST", "/cluster/ha/resources/{sid}/migrate"): {"node": S("pve-node", optional=False), "sid": SID},
+    ("POST", "/cluster/ha/resources/{sid}/relocate"): {"node": S("pve-node", optional=False), "sid": SID},
     ("GET", "/cluster/ha/rules"): {"resource": S(), "type": E("node-affinity", "resource-affinity")},
     ("POST", "/cluster/ha/rules"): {**_RULE, "resources": S("pve-ha-resource-id-list", optional=False)},
     ("GET", "/cluster/ha/rules/{rule}"): {"rule": RULE},

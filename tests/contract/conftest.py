@@ -16,3 +16,10 @@ def api(sim: SimulatorThread) -> Iterator[httpx.Client]:
     """An HTTP client on `sim`'s `/api2/json` with its API token (each file brings its own `sim`)."""
     with token_api(sim) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def auditor(sim: SimulatorThread) -> Iterator[httpx.Client]:
+    """The same with the read-only token (`auditor@pve!readonly`, role PVEAuditor)."""
+    with token_api(sim, auditor=True) as client:
+        yield client

@@ -22,14 +22,6 @@ def sim() -> Iterator[SimulatorThread]:
         yield thread
 
 
-@pytest.fixture(scope="module")
-def auditor(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.auditor_token_id}={info.auditor_token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
-        yield client
-
-
 def without_retention(value: Any) -> Any:
     """PVE answers `prune-backups` parsed (an object) where its schema says string: checked apart."""
     if isinstance(value, list):
@@ -102,6 +94,8 @@ def test_errors_raised_inside_pves_config_lock_come_back_as_it_words_them(api: h
     nothing = api.put("/cluster/backup/backup-3c9d51e2-7f0a", data={})
     assert nothing.status_code == 500 and nothing.json()["message"] == "no options specified\n"
     assert refusal(api.delete("/cluster/backup/nope")) == "400 Parameter verification failed.\nid: No such job 'nope'\n"
+    assert refusal(api.put("/cluster/backup/backup-3c9d51e2-7f0a", data={"delete": "bogus"})) == \
+        "400 Parameter verification failed.\ndelete: unknown option 'bogus'\n"
     missing_pool = api.post("/cluster/backup", data={"schedule": "02:00", "pool": "nope"})
     assert missing_pool.status_code == 403 and "pool 'nope' does not exist" in missing_pool.json()["message"]
     needs = api.post("/cluster/backup", data={"schedule": "02:00", "vmid": "101", "notes-template": "x"})
@@ -117,6 +111,8 @@ def test_included_volumes_show_each_guests_disks(api: httpx.Client, pve_returns:
     guests = {g["id"]: g for g in tree["children"]}
     assert set(guests) == {101, 103} and guests[103]["name"] == "db-01" and guests[103]["type"] == "qemu"
     assert {"id": "103:scsi0", "included": 1, "reason": "backup=yes"}.items() <= guests[103]["children"][0].items()
+    weekly = {g["id"]: g for g in data(api.get("/cluster/backup/backup-8e41f0b7-55d2/included_volumes"))["children"]}
+    assert weekly[200]["type"] == "lxc" and weekly[200]["children"][0]["reason"] == "rootfs"
     api.post("/cluster/backup", data={"id": "ghost", "schedule": "02:00", "vmid": "101,4242"})
     ghost = {g["id"]: g for g in data(api.get("/cluster/backup/ghost/included_volumes"))["children"]}
     assert ghost[4242] == {"id": 4242, "type": "unknown", "leaf": 1}

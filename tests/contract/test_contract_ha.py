@@ -22,14 +22,6 @@ def sim() -> Iterator[SimulatorThread]:
         yield thread
 
 
-@pytest.fixture(scope="module")
-def auditor(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.auditor_token_id}={info.auditor_token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
-        yield client
-
-
 def guest_status(api: httpx.Client, node: str, kind: str, vmid: int) -> dict[str, Any]:
     return dict(data(api.get(f"/nodes/{node}/{kind}/{vmid}/status/current")))
 
@@ -109,6 +101,9 @@ def test_rules_are_created_listed_changed_and_deleted(api: httpx.Client,
                                                                 "delete": "comment", "disable": 1})) is None
     changed = data(api.get("/cluster/ha/rules/k8s-on-pve2"))
     assert changed["nodes"] == "pve2:2,pve3" and changed["disable"] == 1 and "comment" not in changed
+    assert refusal(api.put("/cluster/ha/rules/k8s-on-pve2", data={"type": "resource-affinity",
+                                                                   "affinity": "negative"})) == \
+        "update HA rules failed: unexpected property 'type'\n"
     assert data(api.delete("/cluster/ha/rules/k8s-together")) is None
     assert refusal(api.get("/cluster/ha/rules/k8s-together")) == "no such ha rule 'k8s-together'\n"
 
@@ -119,21 +114,21 @@ def test_infeasible_rules_are_refused_with_pves_reasons(api: httpx.Client) -> No
     assert twice.status_code == 500 and twice.json()["message"] == (
         "create ha rule failed: 400 Rule 'db-elsewhere' is invalid.\n"
         "resources: resource 'vm:103' is already used in another node affinity rule\n")
-    api.post("/cluster/ha/resources", data={"sid": "ct:202"})
+    api.post("/cluster/ha/resources", data={"sid": "ct:203"})
     lonely = refusal(api.post("/cluster/ha/rules", data={"rule": "lonely", "type": "resource-affinity",
-                                                          "resources": "ct:202", "affinity": "negative"}))
+                                                          "resources": "ct:203", "affinity": "negative"}))
     assert "rule is ineffective as there are less than two resources" in lonely
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "web", "type": "resource-affinity",
                                                         "resources": "vm:101,vm:102", "affinity": "negative"})) == \
         "create ha rule failed: cannot use unmanaged resource(s) vm:101, vm:102.\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "far", "type": "node-affinity",
-                                                        "resources": "ct:202", "nodes": "pve9"})) == \
+                                                        "resources": "ct:203", "nodes": "pve9"})) == \
         "create ha rule failed: cannot use non-existent node(s) pve9.\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "mixed", "type": "node-affinity",
-                                                        "resources": "ct:202", "nodes": "pve1",
+                                                        "resources": "ct:203", "nodes": "pve1",
                                                         "affinity": "positive"})) == "unexpected property 'affinity'\n"
     assert refusal(api.post("/cluster/ha/rules", data={"rule": "bare", "type": "node-affinity",
-                                                        "resources": "ct:202"})) == \
+                                                        "resources": "ct:203"})) == \
         "missing value for required option 'nodes'\n"
     assert "lonely" not in {r["rule"] for r in data(api.get("/cluster/ha/rules"))}
 
@@ -151,6 +146,8 @@ def test_groups_answer_as_after_the_migration_to_rules(api: httpx.Client) -> Non
 
 def test_the_status_lists_manager_nodes_and_resources(api: httpx.Client,
                                                       pve_returns: dict[tuple[str, str], Any]) -> None:
+    for path in ("/cluster/ha", "/cluster/ha/status"):
+        assert not shape_problems(data(api.get(path)), pve_returns[("GET", path)])
     status = data(api.get("/cluster/ha/status/current"))
     assert not shape_problems(status, pve_returns[("GET", "/cluster/ha/status/current")])
     by_id = {s["id"]: s for s in status}
@@ -168,3 +165,42 @@ def test_reading_needs_sys_audit_and_changing_sys_console(auditor: httpx.Client)
                      auditor.put("/cluster/ha/resources/vm:103", data={"state": "stopped"})):
         assert response.status_code == 403
         assert response.json()["message"] == "Permission check failed (/, Sys.Console)\n"
+
+
+def test_destroying_an_ha_guest_needs_purge_which_clears_its_jobs_and_ha(api: httpx.Client) -> None:
+    from contract_support import finish
+
+    api.post("/cluster/ha/resources", data={"sid": "vm:107", "state": "stopped"})
+    api.post("/cluster/backup", data={"id": "desktop-only", "schedule": "daily", "vmid": "107"})
+    api.post("/cluster/backup", data={"id": "desktop-and-db", "schedule": "daily", "vmid": "107,103"})
+    refused = api.delete("/nodes/pve2/qemu/107")
+    assert refused.status_code == 500 and refused.json()["message"] == \
+        "unable to remove VM 107 - used in HA resources and purge parameter not set.\n"
+    upid = data(api.delete("/nodes/pve2/qemu/107", params={"purge": 1}))
+    assert finish(api, upid)["exitstatus"] == "OK"
+    log = [line["t"] for line in data(api.get(f"/nodes/pve2/tasks/{upid}/log"))]
+    assert "purging VM 107 from related configurations.." in log
+    assert "NOTE: removed VM 107 from HA resource configuration." in log
+    assert "vm:107" not in {r["sid"] for r in data(api.get("/cluster/ha/resources"))}
+    jobs = {j["id"]: j for j in data(api.get("/cluster/backup"))}
+    assert "desktop-only" not in jobs and jobs["desktop-and-db"]["vmid"] == "103"
+
+
+def test_migrate_names_what_moves_along_and_what_blocks(api: httpx.Client,
+                                                        pve_returns: dict[tuple[str, str], Any]) -> None:
+    blocked = data(api.post("/cluster/ha/resources/ct:200/migrate", data={"node": "pve2"}))
+    assert not shape_problems(blocked, pve_returns[("POST", "/cluster/ha/resources/{sid}/migrate")])
+    assert blocked == {"sid": "ct:200", "requested-node": "pve2",
+                       "blocking-resources": [{"sid": "ct:202", "cause": "resource-affinity"}]}
+    assert guest_status(api, "pve1", "lxc", 200)["status"] == "running"  # nothing moved
+    moved = data(api.post("/cluster/ha/resources/ct:200/relocate", data={"node": "pve3"}))
+    assert not shape_problems(moved, pve_returns[("POST", "/cluster/ha/resources/{sid}/relocate")])
+    assert moved == {"sid": "ct:200", "requested-node": "pve3"}
+    for _ in range(200):
+        pihole = next(r for r in data(api.get("/cluster/resources", params={"type": "vm"})) if r["vmid"] == 200)
+        if pihole["node"] == "pve3":
+            break
+        time.sleep(0.02)
+    assert pihole["node"] == "pve3" and pihole["status"] == "running" and pihole["hastate"] == "started"
+    assert refusal(api.post("/cluster/ha/resources/vm:101/migrate", data={"node": "pve2"})) == \
+        "resource 'vm:101' is not HA managed\n"

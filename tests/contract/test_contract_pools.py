@@ -21,14 +21,6 @@ def sim() -> Iterator[SimulatorThread]:
         yield thread
 
 
-@pytest.fixture(scope="module")
-def auditor(sim: SimulatorThread) -> Iterator[httpx.Client]:
-    info = sim.info
-    headers = {"Authorization": f"PVEAPIToken={info.auditor_token_id}={info.auditor_token_secret}"}
-    with httpx.Client(base_url=f"{info.url}/api2/json", headers=headers, verify=False, timeout=10) as client:
-        yield client
-
-
 def members(api: httpx.Client, poolid: str) -> list[str]:
     [pool] = data(api.get("/pools", params={"poolid": poolid}))
     return [m["id"] for m in pool["members"]]

@@ -108,3 +108,14 @@ def test_ha_groups_are_refused_as_pve_9_refuses_them(peer_sim: SimulatorThread, 
     ]))
     failed = run.task("group")
     assert failed.failed and "cannot index groups: ha groups have been migrated to rules" in failed.msg
+
+
+def test_without_a_comment_every_run_reports_a_change_as_against_pve(peer_sim: SimulatorThread,
+                                                                     ansible: Ansible) -> None:
+    """The module sends `comment=""` by default; PVE does not keep an empty comment, so the module never sees it
+    back and updates the resource on every run. The simulator keeps that behaviour instead of hiding it."""
+    add = task("add", "proxmox_cluster_ha_resources", name="vm:110", state="present")
+    run = ansible.playbook(play(peer_sim, [add, {**add, "name": "add again"}]))
+    assert run.rc == 0, run.summary()
+    assert run.task("add").changed and run.task("add again").changed
+    assert "comment" not in ha(peer_sim)[0]["vm:110"] or ha(peer_sim)[0]["vm:110"]["comment"] == ""
