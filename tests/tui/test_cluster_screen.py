@@ -89,7 +89,11 @@ async def test_ha_shows_resources_with_their_state_and_node_and_the_pve9_rules(s
         assert cell(screen, "ha-resources", "ha_resource:vm:103", "node") == "pve2"
         assert cell(screen, "ha-rules", "ha_rule:db-prefers-pve2", "type") == "node-affinity"
         assert cell(screen, "ha-rules", "ha_rule:db-prefers-pve2", "nodes") == "pve2:2,pve3:1"
-        assert cell(screen, "ha-rules", "ha_rule:dns-apart-from-proxy", "resources") == "ct:200,ct:201"
+        apart = {name: rule for name, rule in shared_sim.sim.cluster.ha_rules.items()
+                 if rule["type"] == "resource-affinity"}
+        assert apart
+        for name, rule in apart.items():
+            assert cell(screen, "ha-rules", f"ha_rule:{name}", "resources") == ",".join(sorted(rule["resources"]))
 
 
 async def test_backup_jobs_show_schedule_next_run_selection_storage_and_retention(
@@ -178,9 +182,9 @@ async def test_an_object_the_code_does_not_describe_says_how_to_import_it(
 @pytest.fixture
 def sim_without_ha(sim: SimulatorThread) -> SimulatorThread:
     """The homelab simulator with its HA rules and resources deleted."""
-    for rule in ("db-prefers-pve2", "dns-apart-from-proxy"):
+    for rule in list(sim.sim.cluster.ha_rules):
         api(sim, "delete", f"/cluster/ha/rules/{rule}")
-    for sid in ("vm:103", "ct:200", "ct:201"):
+    for sid in list(sim.sim.cluster.ha_resources):
         api(sim, "delete", f"/cluster/ha/resources/{sid}")
     return sim
 
