@@ -59,6 +59,10 @@ def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
             if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
 
 
+def guest_of(kind: str, key: str) -> int | None:
+    return BY_KIND[kind].guest_of(key) if kind in BY_KIND else None
+
+
 def declared_keys(desired: list[DesiredObject]) -> list[tuple[str, str]]:
     """(kind, id) of the objects the code declares."""
     out = []
@@ -142,8 +146,10 @@ def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]
             for arg in sorted(set(before) | set(after)) if before.get(arg) != after.get(arg)]
 
 
-def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str]) -> ObjectPlan:
-    """Compare the code's objects with the cluster's (pure)."""
+def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
+                 gone_guests: set[int] | None = None) -> ObjectPlan:
+    """Compare the code's objects with the cluster's (pure). An object of a guest in `gone_guests` (one this
+    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out."""
     from pmpc_tui.services.plan import ResourceChange
 
     changes: list[ResourceChange] = []
@@ -154,6 +160,8 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
         key = otype.key(obj.body)
         if key is None:
             errors.append(f"{obj.address}: names no {otype.noun} id (see docs/iac.md for its arguments)")
+            continue
+        if gone_guests and otype.guest_of(key) in gone_guests:
             continue
         if (otype.kind, key) in declared:
             errors.append(f"{obj.address}: {otype.noun} '{key}' is declared twice (also {declared[otype.kind, key]})")

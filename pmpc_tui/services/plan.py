@@ -345,13 +345,18 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     finally:
         objects_read.cancel()
     managed = managed_guests(ws)
-    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects)
+    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+    declared = {g.vmid for g in desired.guests if g.vmid is not None}
+    gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
+    gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
+             for vmid in [cluster_objects.guest_of(kind, key)]
+             if vmid is not None and vmid not in actual and vmid not in declared}  # objects go with their guest
+    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone)
     if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
                         + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()]
                         + [(r.address, None, r.name) for r in object_plan.changes])
-    plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets), object_plan,
-                         targets)
+    plan = _with_objects(guest_plan, object_plan, targets)
     running = [actual[r.vmid] for r in plan.changes
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}

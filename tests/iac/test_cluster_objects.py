@@ -36,22 +36,22 @@ def test_removing_a_pool_from_the_code_is_destructive_and_apply_needs_allow_dest
     assert code == 2
     doomed = {(r["kind"], r["name"]): r for r in plan["resources"] if r["action"] == "delete"}
     assert doomed[("pool", "production")]["impact"] == "destructive"
-    assert doomed[("pool", "lab/k8s")]["impact"] == "destructive"
+    assert doomed[("pool", "k8s")]["impact"] == "destructive"
     assert doomed[("pool_member", "production/vm/101")]["impact"] == "in-place"
     capsys.readouterr()
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
     err = capsys.readouterr().err
-    assert "pool production" in err and "pool lab/k8s" in err and "--allow-destroy" in err
+    assert "pool production" in err and "pool k8s" in err and "--allow-destroy" in err
     assert api(sim, "get", "/pools") == before  # nothing was sent
 
 
 def test_a_pool_member_whose_guest_was_deleted_behind_the_tools_back_is_drift(
         sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    api_done(sim, "post", "/nodes/pve2/qemu/103/status/stop")
-    api_done(sim, "delete", "/nodes/pve2/qemu/103")
+    api_done(sim, "post", "/nodes/pve2/qemu/102/status/stop")
+    api_done(sim, "delete", "/nodes/pve2/qemu/102")
     code, report = drift_json(imported_workspace, capsys)
     assert code == 2
-    assert "proxmox_pool_membership.production_vm_103" in {e["address"] for e in report["missing"]}
+    assert "proxmox_pool_membership.production_vm_102" in {e["address"] for e in report["missing"]}
 
 
 def test_editing_a_pool_comment_is_one_change_that_apply_makes(
@@ -131,3 +131,14 @@ def test_validate_names_an_unknown_pool_argument_and_a_pool_declared_twice(
     messages = [f["where"] + " " + f["message"] for f in json.loads(capsys.readouterr().out)]
     assert any(m.startswith("terraform/extra.tf:3:3 ") and "unknown argument 'comments'" in m for m in messages)
     assert any("pool 'production' is declared twice" in m for m in messages)
+
+
+def test_a_guest_deleted_through_the_code_takes_its_pool_membership_along(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (imported_workspace / "terraform" / "vm-109.tf").unlink()  # 109 is in the pool lab
+    code, plan = plan_json(imported_workspace, capsys)
+    assert sorted(changed(plan)) == [("pool_member", "lab/vm/109", "delete"), ("qemu", "dev-sandbox", "delete")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
+    assert api(sim, "get", "/pools", poolid="lab")[0]["members"] == []
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)  # the membership left in pools.tf goes with its guest

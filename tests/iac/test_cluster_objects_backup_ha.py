@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cluster_objects_support import changed, drift_json, edit, needs_routes, plan_json
+from cluster_objects_support import changed, drift_json, edit, edit_resource, needs_routes, plan_json
 from iac_support import api, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
@@ -79,13 +79,18 @@ def test_ha_resources_and_rules_round_trip_and_their_impacts(
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
     # a rule in the code is created; stopping a guest through HA is disruptive
-    ha.write_text(ha.read_text().replace('state        = "started"', 'state        = "stopped"', 1)
-                  + '\nresource "proxmox_harule" "apart" {\n  rule      = "apart"\n'
-                    '  type      = "resource-affinity"\n  resources = ["vm:101", "vm:102"]\n'
-                    '  affinity  = "negative"\n}\n')
+    edit_resource(ha, 'resource "proxmox_haresource" "vm_101"', '"started"', '"stopped"')
+    code, plan = plan_json(imported_workspace, capsys)
+    assert changed(plan) == [("ha_resource", "vm:101", "update")]
+    assert plan["resources"][0]["impact"] == "disruptive"  # HA would stop the guest
+    edit_resource(ha, 'resource "proxmox_haresource" "vm_101"', '"stopped"', '"started"')
+    edit_resource(ha, 'resource "proxmox_haresource" "vm_101"', "max_relocate = 1", "max_relocate = 2")
+    ha.write_text(ha.read_text() + '\nresource "proxmox_harule" "apart" {\n  rule      = "apart"\n'
+                                   '  type      = "resource-affinity"\n  resources = ["vm:101", "vm:102"]\n'
+                                   '  affinity  = "negative"\n}\n')
     code, plan = plan_json(imported_workspace, capsys)
     assert sorted(changed(plan)) == [("ha_resource", "vm:101", "update"), ("ha_rule", "apart", "create")]
-    assert next(r for r in plan["resources"] if r["name"] == "vm:101")["impact"] == "disruptive"
+    assert next(r for r in plan["resources"] if r["name"] == "vm:101")["impact"] == "in-place"
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
@@ -99,4 +104,4 @@ def test_ha_resources_and_rules_round_trip_and_their_impacts(
     assert ("ha_rule", "apart", "delete") in changed(plan)
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
     assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
-    assert [r["rule"] for r in api(sim, "get", "/cluster/ha/rules")] == []
+    assert "apart" not in [r["rule"] for r in api(sim, "get", "/cluster/ha/rules")]

@@ -68,12 +68,19 @@ class ObjectType:
     delete_impact: str = "destructive"
     depth: Callable[[str], int] = lambda _key: 0  # nested ids: parents first
     per_guest: bool = False  # ids are `vm/<vmid>` or `container/<vmid>`, read with one request per guest
+    guest_of: Callable[[str], int | None] = lambda _key: None  # the guest an object belongs to (it goes with it)
 
     def label(self, key: str) -> str:
         return label_for(key)
 
     def address(self, label: str) -> str:
         return f"{self.resource_type}.{label}"
+
+
+def trailing_vmid(key: str) -> int | None:
+    """`prod/vm/101`, `vm/101`, `vm:101` → 101 (None for a storage member or a cluster-wide object)."""
+    tail = key.replace(":", "/").rsplit("/", 2)
+    return int(tail[-1]) if len(tail) >= 2 and tail[-2] in ("vm", "ct", "container") and tail[-1].isdigit() else None
 
 
 def no_more(_answers: Answers) -> list[Read]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, answer_list, flag, plain, read
+from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, answer_list, flag, plain, read, trailing_vmid
 from pmpc_tui.iac.objects.firewall_common import (
     normalize_rules,
     options_update,
@@ -100,6 +100,7 @@ FIREWALL_RULES = ObjectType(
                                                     after.get("rule") or []),
     delete=lambda key, before: replace_rules(_rules_path(key, before), before.get("rule") or [], []),
     impact=lambda arg, _b, _a: "disruptive" if arg == "rule" else "in-place", per_guest=True,
+    guest_of=trailing_vmid,
 )
 
 # --- guest options ---------------------------------------------------------------------------------
@@ -144,5 +145,5 @@ FIREWALL_OPTIONS = ObjectType(
     update=lambda key, before, after: options_update(_options_path(key, after), _options_pve(before),
                                                      _options_pve(after)),
     delete=lambda key, before: options_update(_options_path(key, before), _options_pve(before), {}),
-    impact=policy_impact, delete_impact="in-place", per_guest=True,
+    impact=policy_impact, delete_impact="in-place", per_guest=True, guest_of=trailing_vmid,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmpc_tui.iac.objects.base import Body, ObjectType, Request, answer_list, flag, no_more, plain, read
+from pmpc_tui.iac.objects.base import Body, ObjectType, Request, answer_list, flag, no_more, plain, read, trailing_vmid
 
 _RESOURCES = read("/cluster/ha/resources")
 _RULES = read("/cluster/ha/rules")
@@ -120,7 +120,7 @@ HA_RESOURCE = ObjectType(
     create=lambda key, body: [Request("POST", "/cluster/ha/resources", {"sid": key, **_resource_params(body)})],
     update=_resource_update,
     delete=lambda key, _body: [Request("DELETE", f"/cluster/ha/resources/{key}")],
-    impact=_resource_impact,
+    impact=_resource_impact, guest_of=trailing_vmid,
 )
 
 HA_RULE = ObjectType(

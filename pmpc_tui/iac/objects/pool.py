@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, Request, answer_list, no_more, plain, read
+from pmpc_tui.iac.objects.base import (
+    Answers,
+    Body,
+    ObjectType,
+    Read,
+    Request,
+    answer_list,
+    no_more,
+    plain,
+    read,
+    trailing_vmid,
+)
 
 _LIST = read("/pools")
 
@@ -105,5 +116,5 @@ POOL_MEMBER = ObjectType(
     arguments=MEMBER_ARGS, reads=lambda: [_LIST], more_reads=_pool_reads, actual=_members, key=_member_key,
     normalize=lambda body: plain(body, MEMBER_ARGS), import_id=lambda key, _body: key,
     create=_member_create, update=_member_update, delete=_member_delete,
-    delete_impact="in-place",
+    delete_impact="in-place", guest_of=trailing_vmid,
 )
