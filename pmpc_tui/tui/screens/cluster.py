@@ -134,9 +134,9 @@ class ClusterScreen(LiveScreen):
         ha_empty = not (objects.rows("ha-resources") or objects.rows("ha-rules"))
         for title in self.query(".cluster-subtitle"):
             title.display = not ha_empty
-        table = self.current_table()
-        if table is not None and (self.focused is None or isinstance(self.focused, KeyedTable)):
-            table.focus()  # the tab's table takes the keys (not one on a hidden tab, nor nothing)
+        shown = self.current_table()
+        if shown is not None and (self.focused is None or isinstance(self.focused, KeyedTable)):
+            shown.focus()  # the tab's table takes the keys (not one on a hidden tab, nor nothing)
         self._show_detail()
 
     # ---- the highlighted row ----------------------------------------------------------------
