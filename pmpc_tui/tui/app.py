@@ -88,12 +88,13 @@ class ProxmoxApp(App[None]):
         "plan": _screen("pmpc_tui.tui.screens.plan", "PlanScreen"),
         "health": _screen("pmpc_tui.tui.screens.health", "HealthScreen"),
         "history": _screen("pmpc_tui.tui.screens.history", "HistoryScreen"),
+        "cluster": _screen("pmpc_tui.tui.screens.cluster", "ClusterScreen"),
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
     COMMANDS |= {StorageContentProvider}  # `content local`: a storage's content view
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS),
+        *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS if v.key),
         Binding("colon", "jump", "Jump"),
         Binding("r", "refresh", "Refresh now", show=False),
         Binding("grave_accent", "toggle_repl", "REPL at the bottom", key_display="`", priority=True, show=False),
@@ -367,6 +368,14 @@ class ProxmoxApp(App[None]):
             open_storage_content(self, target.target)
             return
         self.jump_to(target.view.mode)
+        if target.tab:  # `:ha`: the Cluster view's HA tab
+            self.call_after_refresh(self._show_tab, target.tab)
+
+    def _show_tab(self, tab: str) -> None:
+        from pmpc_tui.tui.screens.cluster import ClusterScreen
+
+        if isinstance(self.screen, ClusterScreen):
+            self.screen.show_tab(tab)
 
     def jump_to(self, mode: str) -> None:
         self.switch_mode(mode)
@@ -610,7 +619,7 @@ def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
         if node.__module__.startswith("pmpc_tui"):
             here.extend(type(node).BINDINGS)
         node = node.parent  # type: ignore[assignment]
-    titles = {view.mode: f"{view.title} ({view.key})" for view in VIEWS}
+    titles = {view.mode: f"{view.title} ({view.shortcut})" for view in VIEWS}
     title = titles.get(app.current_mode, "") if screen is app.screen_stack[0] or len(app.screen_stack) == 1 else ""
     title = title or screen.__class__.__name__.removesuffix("Screen")
     sections: list[tuple[str, list[BindingType]]] = [(f"This screen: {title}", here), ("Everywhere", app.BINDINGS)]

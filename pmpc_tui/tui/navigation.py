@@ -15,6 +15,11 @@ class View:
     aliases: tuple[str, ...]
     help: str
 
+    @property
+    def shortcut(self) -> str:
+        """The number key, or for a view without one its `:` jump."""
+        return self.key or f":{self.aliases[0]}"
+
 
 VIEWS: tuple[View, ...] = (
     View("dashboard", "1", "Dashboard", ("dashboard", "dash", "home", "overview"),
@@ -30,16 +35,22 @@ VIEWS: tuple[View, ...] = (
     View("history", "H", "History", ("history", "hist", "commits", "git"),
          "the workspace's commits with their diffs, and edits not yet committed"),
     View("console", "8", "Console", ("console", "repl", "shell", "cli"), "run any command (the REPL, full screen)"),
+    View("cluster", "", "Cluster", ("cluster", "pools", "pool", "ha", "backupjobs", "backup-jobs", "jobs", "firewall",
+                                    "fw"), "pools, HA, backup jobs and firewall, marked against the code"),
 )
 BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
+# the Cluster view's tab each of its aliases opens (`:ha` → the HA tab)
+CLUSTER_TABS = {"pools": "pools", "pool": "pools", "ha": "ha", "backupjobs": "backup", "backup-jobs": "backup",
+                "jobs": "backup", "firewall": "firewall", "fw": "firewall"}
 
 
 @dataclass(frozen=True)
 class Jump:
-    """Where a `:` command leads: a view, optionally a guest (by VMID or name) or a filter."""
+    """Where a `:` command leads: a view, optionally a guest (by VMID or name) or a filter, or a tab."""
 
     view: View
     target: str = ""
+    tab: str = ""  # the Cluster view's tab (`:ha`)
 
 
 class JumpError(ValueError):
@@ -57,7 +68,9 @@ def parse_jump(text: str) -> Jump:
         if len(matches) != 1:
             raise JumpError(f"no view called '{words[0]}' — try " + ", ".join(f":{v.aliases[0]}" for v in VIEWS))
         view = matches[0]
-    return Jump(view, words[1].strip() if len(words) > 1 else "")
+    word = words[0].lower()
+    alias = word if word in view.aliases else next((a for a in view.aliases if a.startswith(word)), "")
+    return Jump(view, words[1].strip() if len(words) > 1 else "", CLUSTER_TABS.get(alias, ""))
 
 
 def jump_suggestions() -> list[str]:

@@ -20,7 +20,8 @@ class ViewsProvider(Provider):
     async def discover(self) -> Hits:
         app = cast("ProxmoxApp", self.app)
         for view in VIEWS:
-            yield DiscoveryHit(f"Go to {view.title}", partial(app.jump_to, view.mode), help=f"{view.key} · {view.help}")
+            yield DiscoveryHit(f"Go to {view.title}", partial(app.jump_to, view.mode),
+                               help=f"{view.shortcut} · {view.help}")
 
     async def search(self, query: str) -> Hits:
         app = cast("ProxmoxApp", self.app)
@@ -30,7 +31,7 @@ class ViewsProvider(Provider):
             score = max(matcher.match(text), *(matcher.match(a) for a in view.aliases))
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.jump_to, view.mode),
-                          help=f"{view.key} · {view.help}")
+                          help=f"{view.shortcut} · {view.help}")
 
 
 class GuestsProvider(Provider):
