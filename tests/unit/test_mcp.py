@@ -46,7 +46,8 @@ async def test_every_tool_resource_and_prompt_over_stdio(sim: SimulatorThread, h
                                                                           "win11-desktop"}
         assert results["describe_guest"]["vmid"] == 101
         assert {g["name"] for g in results["search"]["guests"]} == {"k8s-cp-1", "k8s-worker-1", "k8s-worker-2"}
-        assert results["plan"]["summary"]["no-op"] == 18
+        guests = [r for r in results["plan"]["resources"] if r["vmid"] is not None]
+        assert len(guests) == 18 and results["plan"]["summary"]["no-op"] == len(results["plan"]["resources"])
         assert results["validate"]["valid"] is True and results["health"]["overall"] in ("ok", "warning")
         assert Path(results["report"]["bundle"]).is_file()
         bad = error(await client.call_tool("create_guest", {"name": "-bad-", "node": "pve1"}))

@@ -74,5 +74,6 @@ async def test_a_read_only_server_plans_even_where_no_state_database_exists_yet(
     async with Client(server(sim, home, "--read-only")) as client:
         plan = payload(await client.call_tool("plan", {}))
         health = payload(await client.call_tool("health", {}))
-    assert plan["summary"]["no-op"] == 18 and health["checks"]
+    guests = [r for r in plan["resources"] if r["vmid"] is not None]
+    assert len(guests) == 18 and plan["summary"]["no-op"] == len(plan["resources"]) and health["checks"]
     assert every_file(home) == before
