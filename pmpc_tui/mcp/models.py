@@ -114,7 +114,8 @@ class AttributeChange(Out):
 
 class ResourceChange(Out):
     address: str = Field(description="the Terraform resource address")
-    kind: str = Field(description="qemu or lxc for a guest; pool, backup_job, ha_resource, ha_rule or a firewall kind for a cluster object")
+    kind: str = Field(description="qemu or lxc for a guest; pool, backup_job, ha_resource, ha_rule, "
+                                  "firewall_… for a cluster object")
     vmid: int | None
     name: str
     node: str
@@ -130,7 +131,8 @@ class Plan(Out):
     format_version: int
     created_at: float
     workspace: str
-    summary: dict[str, int] = Field(description="resources (guests and cluster objects) per action: create, update, replace, delete, no-op")
+    summary: dict[str, int] = Field(description="resources (guests and cluster objects) per action: "
+                                             "create, update, replace, delete, no-op")
     impact: dict[str, int] = Field(description="changing resources per impact")
     errors: list[str] = Field(description="what stops the plan from being applied")
     resources: list[ResourceChange]
@@ -170,7 +172,8 @@ class FileOutcome(Out):
 
 
 class Created(Out):
-    kind: str = Field(description="qemu or lxc for a guest; pool, backup_job, ha_resource, ha_rule or a firewall kind for a cluster object")
+    kind: str = Field(description="qemu or lxc for a guest; pool, backup_job, ha_resource, ha_rule, "
+                                  "firewall_… for a cluster object")
     vmid: int
     name: str
     node: str
