@@ -245,7 +245,17 @@ def _run_console(args: argparse.Namespace) -> int:
     if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
         return ExitCode.USAGE
+    group: list[str] | None = None
     try:
+        if args.all_profiles or len(set(args.profiles)) > 1:  # group mode: several clusters open, one current
+            from pmpc_tui.services.multi_cluster import chosen_profiles
+
+            if args.demo:
+                print("error: --demo runs one simulated cluster; it does not go with several profiles",
+                      file=sys.stderr)
+                return ExitCode.USAGE
+            group = chosen_profiles(args.profiles, args.all_profiles)
+            args.profile = group[0]
         launch = console_launch(args.profile, args.demo, lambda line: print(line, file=sys.stderr))
     except PVEError as exc:  # a broken proxmox-mpc.yaml: say what is wrong rather than ignoring it
         print(f"error: {exc}", file=sys.stderr)
@@ -256,7 +266,7 @@ def _run_console(args: argparse.Namespace) -> int:
     factory = client_factory(launch.settings) if launch.settings is not None else None
     ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
                demo_process=launch.demo_process, profile_name=launch.profile_name,
-               workspace_root=launch.workspace_root, state_name=launch.state_name).run()
+               workspace_root=launch.workspace_root, state_name=launch.state_name, group=group).run()
     return ExitCode.OK
 
 

@@ -110,3 +110,35 @@ def exit_code_of(outcomes: list[ClusterOutcome], codes: list[int]) -> int:
     if any(not o.ok for o in outcomes):
         return int(ExitCode.ERROR)
     return max(codes, default=int(ExitCode.OK))
+
+
+async def read_sessions(sessions: dict[str, Session], read: Callable[[Session], Awaitable[T]],
+                        timeout: float = DEFAULT_TIMEOUT) -> list[ClusterOutcome]:
+    """Read clusters whose sessions are already open (the console's group), concurrently; sessions stay open."""
+    return list(await asyncio.gather(*(read_cluster(name, read, timeout, session=s) for name, s in sessions.items())))
+
+
+def cluster_row(name: str, view: Any) -> dict[str, Any]:
+    """One cluster's line of the group dashboard, from its `ClusterView`."""
+    vms, cts = view.counts("qemu"), view.counts("lxc")
+    return {"cluster": name, "nodes_online": sum(1 for n in view.nodes if n["status"] == "online"),
+            "nodes": len(view.nodes), "vms_running": vms.get("running", 0), "vms": sum(vms.values()),
+            "cts_running": cts.get("running", 0), "cts": sum(cts.values()),
+            "tasks_running": len(view.running_tasks()), "error": None}
+
+
+def group_rows(current: str, current_view: Any, others: list[ClusterOutcome]) -> list[dict[str, Any]]:
+    """The group dashboard's rows: the current cluster first, then the others in order, then the totals;
+    a cluster that cannot be read is its row with its error."""
+    rows = [cluster_row(current, current_view) if current_view is not None else
+            {"cluster": current, "error": None, "loading": True}]
+    for outcome in others:
+        if outcome.error is not None:
+            rows.append({"cluster": outcome.cluster, "error": outcome.error["message"]})
+        else:
+            rows.append(cluster_row(outcome.cluster, outcome.result))
+    keys = ("nodes_online", "nodes", "vms_running", "vms", "cts_running", "cts", "tasks_running")
+    answered = [r for r in rows if r.get("error") is None and not r.get("loading")]
+    total: dict[str, Any] = {"cluster": "total", "error": None, **{k: sum(r[k] for r in answered) for k in keys}}
+    total["unreachable"] = sum(1 for r in rows if r.get("error"))
+    return [*rows, total]

@@ -31,7 +31,7 @@ from pmpc_tui.services.live import (
     finished_tasks,
     load_cluster_view,
 )
-from pmpc_tui.services.session import ClientSource, Session
+from pmpc_tui.services.session import ClientSource, Session, SessionGroup
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
@@ -44,6 +44,7 @@ from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.multi_cluster import ClusterOutcome
     from pmpc_tui.services.plan import Plan
     from pmpc_tui.services.workspace_init import InitOptions
     from pmpc_tui.simulator.server import SimulatorProcess
@@ -105,7 +106,7 @@ class ProxmoxApp(App[None]):
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
                  workspace_root: Path | None = None, profile_name: str | None = None,
-                 state_name: str | None = None) -> None:
+                 state_name: str | None = None, group: list[str] | None = None) -> None:
         super().__init__()
         self.demo = demo
         self.demo_process = demo_process
@@ -118,6 +119,9 @@ class ProxmoxApp(App[None]):
         # the console's one session: it owns the client and the state database; screens and the REPL ask it
         self.session = Session(profile_name=profile_name, state_name="demo" if demo else state_name,
                                client_source=client_factory)
+        # group mode (`--profile a --profile b`): one session per cluster, `self.session` is the current one's
+        self.group = SessionGroup.of(group, first=self.session) if group and len(set(group)) > 1 else None
+        self.group_outcomes: list[ClusterOutcome] = []  # the other clusters' last reading (views or errors)
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self.repl_session: ReplSession | None = None  # created by the first REPL pane
@@ -134,6 +138,8 @@ class ProxmoxApp(App[None]):
         self.keys_first = KeysFirst()  # refresh work in worker threads waits while a key is handled
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
+        if self.group is not None:
+            self.sub_title = self._group_title()
         app_log()
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -155,6 +161,10 @@ class ProxmoxApp(App[None]):
             self.notify(f"file logging is off: {exc}", severity="warning")
         log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()  # each refresh schedules the next one when it finishes
+        if self.group is not None:
+            self._read_group()
+            if self.refresh_seconds > 0:
+                self.set_interval(self.refresh_seconds, self._read_group)
         if self.workspace_root is not None:
             self.report_unfinished_apply()
 
@@ -172,6 +182,8 @@ class ProxmoxApp(App[None]):
         self._start_refreshing()
 
     async def on_unmount(self) -> None:
+        if self.group is not None:
+            await self.group.close()  # every cluster's client and state database
         await self.session.close()  # the client and the state database
         if self.demo_process is not None:
             self.demo_process.stop()
@@ -317,6 +329,8 @@ class ProxmoxApp(App[None]):
     # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.refresh_data()
+        if self.group is not None:
+            self._read_group()
 
     def action_toggle_repl(self) -> None:
         from pmpc_tui.tui.widgets.repl import toggle_repl
@@ -335,10 +349,15 @@ class ProxmoxApp(App[None]):
             if text:
                 self.jump(text)
 
-        self.push_screen(JumpPrompt(), go)
+        extra = ["ctx", *(f"ctx {name}" for name in self.group.names())] if self.group is not None else []
+        self.push_screen(JumpPrompt(extra), go)
 
     def jump(self, text: str) -> None:
         """Go where a `:` command says: a view, a guest (`vm 101`), or a filtered guest list (`vms web`)."""
+        words = text.strip().lstrip(":").split()
+        if words and words[0].lower() in ("ctx", "context"):
+            self.switch_context(words[1] if len(words) > 1 else "")
+            return
         try:
             target = parse_jump(text)
         except JumpError as exc:
@@ -362,6 +381,52 @@ class ProxmoxApp(App[None]):
             open_storage_content(self, target.target)
             return
         self.jump_to(target.view.mode)
+
+    # ---- group mode: several clusters, one current (k9s contexts) ------------------------------------
+    def _group_title(self) -> str:
+        assert self.group is not None
+        return f"{self.group.current_name} · {len(self.group.sessions)} clusters open (:ctx switches)"
+
+    def switch_context(self, name: str) -> None:
+        """`:ctx` lists the open clusters; `:ctx NAME` makes NAME the current one (its views, keys and REPL)."""
+        if self.group is None:
+            self.notify("one cluster open — start with `proxmox-mpc --profile A --profile B` to open several",
+                        title="Contexts")
+            return
+        if not name:
+            listing = "  ".join(f"[b]*{n}[/b]" if n == self.group.current_name else n for n in self.group.names())
+            self.notify(f"{listing}\n:ctx NAME switches", title="Open clusters", timeout=8)
+            return
+        try:
+            session = self.group.switch(name)
+        except KeyError as exc:
+            self.notify(str(exc.args[0]), title="Contexts", severity="warning")
+            return
+        self.session = session
+        self.profile_name = name
+        self.repl_session = None  # the REPL works in the current cluster's session
+        self.cluster_view = None
+        self.history = LiveHistory()
+        self.sub_title = self._group_title()
+        self.notify(f"now on {name}", title="Context", timeout=3)
+        self.refresh_data()
+        self._read_group()
+
+    @work(group="group-refresh", exclusive=True)
+    async def _read_group(self) -> None:
+        """Read the clusters of the group that are not current, concurrently, each with its own timeout."""
+        if self.group is None:
+            return
+        from pmpc_tui.services.multi_cluster import read_sessions
+
+        async def view(session: Session) -> ClusterView:
+            return await load_cluster_view(await session.client())
+
+        outcomes = await read_sessions(self.group.others(), view, timeout=max(10.0, self.refresh_seconds * 2))
+        self.group_outcomes = outcomes
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_group()
 
     def jump_to(self, mode: str) -> None:
         self.switch_mode(mode)
