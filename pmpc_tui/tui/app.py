@@ -406,6 +406,7 @@ class ProxmoxApp(App[None]):
         self.profile_name = name
         self.repl_session = None  # the REPL works in the current cluster's session
         self.cluster_view = None
+        self.group_outcomes = []  # read again with the new current one left out
         self.history = LiveHistory()
         self.sub_title = self._group_title()
         self.notify(f"now on {name}", title="Context", timeout=3)

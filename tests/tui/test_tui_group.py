@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from multi_support import two_clusters
+from textual.widgets import Static
 from tui_support import settle
 
 from pmpc_tui.config.profiles import ProfileStore
@@ -58,6 +59,8 @@ async def test_a_cluster_stopped_halfway_shows_its_error_while_the_current_one_k
         await settle(app, pilot)
         await settle(app, pilot)
         assert row(app, "west")[-1].startswith("✖")
+        errors = str(app.screen.query_one("#group-errors", Static).render())
+        assert errors.startswith("✖ west:") and "Traceback" not in errors
         assert row(app, "east")[1] == "3/3"
         assert app.cluster_view is not None and app.cluster_view.read_at > first_read
         assert row(app, "total")[1] == "3/3" and row(app, "total")[-1] == "1 unreachable"

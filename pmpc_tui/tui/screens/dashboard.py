@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -37,6 +38,7 @@ class DashboardScreen(LiveScreen):
         with VerticalScroll(id="dashboard"):
             yield Static("", id="group-title", classes="section-title")
             yield KeyedTable(CLUSTER_COLUMNS, id="clusters")
+            yield Static("", id="group-errors")
             yield Static("", id="summary")
             yield Static("", id="drift-badge")
             yield KeyedTable(NODE_COLUMNS, id="nodes")
@@ -82,6 +84,7 @@ class DashboardScreen(LiveScreen):
         title = self.query_one("#group-title", Static)
         table.display = title.display = group is not None
         if group is None:
+            self.query_one("#group-errors", Static).display = False
             return
         rows = group_rows(group.current_name, self.proxmox.cluster_view, self.proxmox.group_outcomes)
         waiting = set(group.others()) - {o.cluster for o in self.proxmox.group_outcomes}
@@ -89,7 +92,7 @@ class DashboardScreen(LiveScreen):
         for row in [*rows[:-1], *({"cluster": name} for name in group.others() if name in waiting), rows[-1]]:
             name = row["cluster"]
             if row.get("error"):
-                cells[name] = [name, "", "", "", "", Text(f"✖ {row['error']}"[:60], style="red")]
+                cells[name] = [name, "", "", "", "", Text("✖ cannot read", style="red")]
             elif row.get("loading") or name in waiting:
                 cells[name] = [name, "", "", "", "", "reading…"]
             else:
@@ -100,6 +103,10 @@ class DashboardScreen(LiveScreen):
                                f"{row['cts_running']}/{row['cts']}", str(row["tasks_running"]), state]
         title.update(f"[b]Clusters[/b]  {len(group.sessions)} open · :ctx NAME switches")
         table.show(cells, ordered=True)
+        errors = self.query_one("#group-errors", Static)
+        failed = [f"[red]✖[/red] {escape(r['cluster'])}: {escape(str(r['error']))}" for r in rows if r.get("error")]
+        errors.display = bool(failed)
+        errors.update("\n".join(failed))
 
     def _show_drift(self) -> None:
         """The badge for the workspace's last plan: in sync, or how many guests differ from the code."""
