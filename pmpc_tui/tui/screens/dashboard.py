@@ -21,7 +21,7 @@ NODE_COLUMNS = (("node", "Node"), ("status", "Status"), ("cpu", "CPU"), ("mem", 
 TASK_COLUMNS = (("start", "Started"), ("node", "Node"), ("type", "Type"), ("id", "ID"), ("status", "Status"))
 RECENT_TASKS = 8
 CLUSTER_COLUMNS = (("cluster", "Cluster"), ("nodes", "Nodes"), ("vms", "VMs run/all"), ("cts", "CTs run/all"),
-                   ("tasks", "Tasks"), ("state", "State"))
+                   ("tasks", "Tasks"), ("state", "State".ljust(13)))  # wide enough for "1 unreachable"
 
 
 def _status_counts(counts: dict[str, int]) -> str:
@@ -57,7 +57,9 @@ class DashboardScreen(LiveScreen):
             return
         online = sum(1 for n in view.nodes if n["status"] == "online")
         vms, cts = view.counts("qemu"), view.counts("lxc")
+        group = self.proxmox.group
         summary.update(
+            (f"[b]{escape(group.current_name)}:[/b] " if group is not None else "") +
             f"[b]Nodes {online}/{len(view.nodes)} online[/b]   "
             f"[b]VMs[/b] {_status_counts(vms)}   [b]Containers[/b] {_status_counts(cts)}")
         self.query_one("#nodes", KeyedTable).show({n["node"]: [
