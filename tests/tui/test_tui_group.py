@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from multi_support import two_clusters
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tui_support import settle
 
 from pmpc_tui.config.profiles import ProfileStore
@@ -75,7 +75,10 @@ async def test_ctx_lists_the_open_clusters_and_ctx_name_switches_the_current_one
         await pilot.press("colon", *"ctx", "enter")
         await pilot.pause()
         assert any("east" in n.message and "west" in n.message for n in app._notifications)
-        await pilot.press("colon", *"ctx west", "enter")
+        await pilot.press("colon", *"ctx w")
+        await pilot.pause(0.2)
+        assert app.screen.query_one("#jump", Input)._suggestion == "ctx west"  # completion of the open clusters
+        await pilot.press("escape", "colon", *"ctx west", "enter")
         await settle(app, pilot)
         await settle(app, pilot)
         assert "west" in app.sub_title

@@ -105,3 +105,28 @@ def test_an_unknown_profile_among_several_is_its_entry_with_the_next_step(
     assert code == 1
     entries = {c["cluster"]: c for c in json.loads(out)["clusters"]}
     assert "result" in entries["east"] and entries["nowhere"]["error"]["exit_code"] == 3
+
+
+def test_health_of_every_profile_with_one_stopped_says_which_cluster_is_critical(
+        clusters: tuple[SimulatorThread, SimulatorThread], capsys: pytest.CaptureFixture[str]) -> None:
+    clusters[1].stop()
+    code, out, err = run(capsys, "--all-profiles", "health", "-o", "json")
+    assert code == 1
+    entries = {c["cluster"]: c for c in json.loads(out)["clusters"]}
+    assert set(entries) == {"east", "west"}
+    east_checks = {c["check"]: c["status"] for c in entries["east"]["result"]}
+    assert "critical" not in east_checks.values()
+    west = entries["west"].get("result") or []
+    assert "error" in entries["west"] or any(c["status"] == "critical" for c in west)
+    assert "Traceback" not in out + err
+
+
+def test_recent_tasks_of_two_clusters_are_one_table_with_a_cluster_column(
+        clusters: object, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("east", "west"):
+        assert main(["-p", name, "start", "vm", "109", "--wait"]) == 0
+    code, out, _ = run(capsys, "-p", "east", "-p", "west", "tasks")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["CLUSTER", "STARTED"]
+    assert {line.split()[0] for line in lines[1:] if "qmstart" in line} == {"east", "west"}
