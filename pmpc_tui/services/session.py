@@ -241,6 +241,12 @@ class SessionGroup:
         """Every open session but the current one."""
         return {name: s for name, s in self.sessions.items() if name != self.current_name}
 
+    def add(self, name: str) -> Session:
+        """Open the profile `name` in the group (connecting on first use); an open one is kept as it is."""
+        if name not in self.sessions:
+            self.sessions[name] = Session(profile_name=name, client_source=_profile_source(name))
+        return self.sessions[name]
+
     def switch(self, name: str) -> Session:
         """Make `name` the current cluster; a KeyError's message lists the open ones."""
         if name not in self.sessions:

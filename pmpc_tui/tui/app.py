@@ -122,6 +122,8 @@ class ProxmoxApp(App[None]):
         # group mode (`--profile a --profile b`): one session per cluster, `self.session` is the current one's
         self.group = SessionGroup.of(group, first=self.session) if group and len(set(group)) > 1 else None
         self.group_outcomes: list[ClusterOutcome] = []  # the other clusters' last reading (views or errors)
+        self._group_timer: Timer | None = None  # reads the other clusters of the group
+        self.saved_profiles: list[str] = []  # for `:ctx NAME` completion, read once the console runs
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self.repl_session: ReplSession | None = None  # created by the first REPL pane
@@ -161,10 +163,11 @@ class ProxmoxApp(App[None]):
             self.notify(f"file logging is off: {exc}", severity="warning")
         log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()  # each refresh schedules the next one when it finishes
+        self._load_saved_profiles()
         if self.group is not None:
             self._read_group()
             if self.refresh_seconds > 0:
-                self.set_interval(self.refresh_seconds, self._read_group)
+                self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
         if self.workspace_root is not None:
             self.report_unfinished_apply()
 
@@ -349,7 +352,8 @@ class ProxmoxApp(App[None]):
             if text:
                 self.jump(text)
 
-        extra = ["ctx", *(f"ctx {name}" for name in self.group.names())] if self.group is not None else []
+        opened = self.group.names() if self.group is not None else []
+        extra = ["ctx", *(f"ctx {name}" for name in dict.fromkeys([*opened, *self.saved_profiles]))]
         self.push_screen(JumpPrompt(extra), go)
 
     def jump(self, text: str) -> None:
@@ -387,16 +391,63 @@ class ProxmoxApp(App[None]):
         assert self.group is not None
         return f"{self.group.current_name} · {len(self.group.sessions)} clusters open (:ctx switches)"
 
-    def switch_context(self, name: str) -> None:
-        """`:ctx` lists the open clusters; `:ctx NAME` makes NAME the current one (its views, keys and REPL)."""
-        if self.group is None:
-            self.notify("one cluster open — start with `proxmox-mpc --profile A --profile B` to open several",
-                        title="Contexts")
-            return
-        if not name:
+    def switch_context(self, text: str) -> None:
+        """`:ctx` lists the open clusters; `:ctx NAME` makes NAME the current one (its views, keys and REPL),
+        opening its profile first when it is not open yet; `:ctx A B` opens several (k9s contexts)."""
+        names = text.split()
+        if not names:
+            if self.group is None:
+                self.notify("one cluster open — `:ctx A B` (or `proxmox-mpc -p A -p B`) opens several",
+                            title="Contexts")
+                return
             listing = "  ".join(f"[b]*{n}[/b]" if n == self.group.current_name else n for n in self.group.names())
             self.notify(f"{listing}\n:ctx NAME switches", title="Open clusters", timeout=8)
             return
+        opened = self.group.names() if self.group is not None else []
+        if all(name in opened for name in names):
+            if len(names) == 1:
+                self._make_current(names[0])
+            else:
+                self.notify("all of them are open already", title="Contexts")
+            return
+        self._open_contexts(names)
+
+    @work(group="contexts-open", exclusive=True)
+    async def _open_contexts(self, names: list[str]) -> None:
+        """Open the saved profiles `names` next to the current cluster (the group); one name also switches."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+
+        try:
+            saved = await asyncio.to_thread(lambda: [p.name for p in ProfileStore().list()])
+        except ProfileError as exc:
+            self.notify(str(exc), title="Contexts", severity="error")
+            return
+        self.saved_profiles = saved
+        unknown = [n for n in names if n not in saved and (self.group is None or n not in self.group.sessions)]
+        if unknown:
+            self.notify(f"no profile '{unknown[0]}' — saved: {', '.join(saved) or 'none'}", title="Contexts",
+                        severity="warning")
+            return
+        if self.group is None:
+            current = self.profile_name or ("demo" if self.demo else "current")
+            self.group = SessionGroup({current: self.session}, current)
+        for name in names:
+            self.group.add(name)
+        if len(names) == 1:
+            self._make_current(names[0])
+            return
+        self.sub_title = self._group_title()
+        self.group_outcomes = []
+        self._read_group()
+        if self.refresh_seconds > 0 and self._group_timer is None:
+            self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_group()
+
+    def _make_current(self, name: str) -> None:
+        """Make the open cluster `name` the current one."""
+        assert self.group is not None
         try:
             session = self.group.switch(name)
         except KeyError as exc:
@@ -412,6 +463,18 @@ class ProxmoxApp(App[None]):
         self.notify(f"now on {name}", title="Context", timeout=3)
         self.refresh_data()
         self._read_group()
+        if self.refresh_seconds > 0 and self._group_timer is None:
+            self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
+
+    @work(group="contexts")
+    async def _load_saved_profiles(self) -> None:
+        """The saved profiles' names, for completing `:ctx NAME` (a broken config file just completes none)."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+
+        try:
+            self.saved_profiles = await asyncio.to_thread(lambda: [p.name for p in ProfileStore().list()])
+        except ProfileError:
+            self.saved_profiles = []
 
     @work(group="group-refresh", exclusive=True)
     async def _read_group(self) -> None:

@@ -86,6 +86,28 @@ async def test_ctx_lists_the_open_clusters_and_ctx_name_switches_the_current_one
         assert client is not None and client.settings.url == west.info.url
         assert row(app, "west")[-1] == "current"
         await pilot.press("colon", *"ctx nowhere", "enter")
+        await settle(app, pilot)
+        assert any("no profile 'nowhere'" in n.message for n in app._notifications)
+        assert app.group is not None and app.group.current_name == "west" and app.group.names() == ["east", "west"]
+
+
+async def test_ctx_in_a_one_cluster_console_opens_another_profile_next_to_it(
+        clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    _, west = clusters
+    app = ProxmoxApp(client_factory(ProfileStore().get("east").settings()), profile_name="east", refresh_seconds=0)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert not app.screen.query_one("#clusters", KeyedTable).display
+        await pilot.press("colon", *"ctx", "enter")
         await pilot.pause()
-        assert any("no open cluster 'nowhere'" in n.message for n in app._notifications)
-        assert app.group is not None and app.group.current_name == "west"
+        assert any("one cluster open" in n.message for n in app._notifications)
+        await pilot.press("colon", *"ctx nowhere", "enter")
+        await settle(app, pilot)
+        assert any("no profile 'nowhere'" in n.message for n in app._notifications) and app.group is None
+        await pilot.press("colon", *"ctx west", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.group is not None and app.group.names() == ["east", "west"]
+        client = app.session.connected_client
+        assert client is not None and client.settings.url == west.info.url
+        assert row(app, "west")[-1] == "current" and row(app, "east")[1] == "3/3"
