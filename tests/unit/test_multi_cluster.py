@@ -130,3 +130,24 @@ def test_recent_tasks_of_two_clusters_are_one_table_with_a_cluster_column(
     lines = out.splitlines()
     assert lines[0].split()[:2] == ["CLUSTER", "STARTED"]
     assert {line.split()[0] for line in lines[1:] if "qmstart" in line} == {"east", "west"}
+
+
+def test_a_cluster_slower_than_its_timeout_is_an_error_entry_and_does_not_hold_up_the_other(
+        clusters: tuple[SimulatorThread, SimulatorThread], capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    clusters[1].control("POST", "/faults", {"latency_ms": 6000})
+    started = time.monotonic()
+    code, out, _ = run(capsys, "--all-profiles", "--cluster-timeout", "1.5", "list", "vms", "-o", "json")
+    elapsed = time.monotonic() - started
+    assert code == 1
+    entries = {c["cluster"]: c for c in json.loads(out)["clusters"]}
+    assert len(entries["east"]["result"]) == 11
+    assert entries["west"]["error"]["message"] == "no answer within 1.5 s"
+    assert entries["west"]["error"]["exit_code"] == 3
+    assert elapsed < 5.5, f"the slow cluster held the command up for {elapsed:.1f} s"
+
+
+def test_a_bad_cluster_timeout_is_a_usage_error(clusters: object, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--all-profiles", "--cluster-timeout", "0", "list", "vms")
+    assert code == 64 and "--cluster-timeout" in err
