@@ -14,6 +14,7 @@ from pmpc_tui.config.profiles import ProfileStore
 from pmpc_tui.services.connection import client_factory
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.widgets.guest_table import GuestTable
 from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 
@@ -111,3 +112,33 @@ async def test_ctx_in_a_one_cluster_console_opens_another_profile_next_to_it(
         client = app.session.connected_client
         assert client is not None and client.settings.url == west.info.url
         assert row(app, "west")[-1] == "current" and row(app, "east")[1] == "3/3"
+
+
+def table_text(table: GuestTable, lines: int = 4) -> str:
+    return "\n".join(table.render_line(y).text for y in range(lines))
+
+
+async def test_with_several_clusters_open_every_guest_row_names_its_cluster(
+        clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    app = group_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        text = table_text(app.screen.query_one(GuestTable))
+        assert "Cluster/Node" in text and "east/pve1" in text
+        await pilot.press("colon", *"ctx west", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        text = table_text(app.screen.query_one(GuestTable))
+        assert "west/pve1" in text and "east/" not in text
+
+
+async def test_one_cluster_keeps_the_plain_node_column(clusters: object) -> None:
+    app = ProxmoxApp(client_factory(ProfileStore().get("east").settings()), profile_name="east", refresh_seconds=0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        text = table_text(app.screen.query_one(GuestTable))
+        assert "Cluster/" not in text and "east/" not in text and "pve1" in text
