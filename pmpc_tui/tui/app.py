@@ -360,7 +360,7 @@ class ProxmoxApp(App[None]):
         """Go where a `:` command says: a view, a guest (`vm 101`), or a filtered guest list (`vms web`)."""
         words = text.strip().lstrip(":").split()
         if words and words[0].lower() in ("ctx", "context"):
-            self.switch_context(words[1] if len(words) > 1 else "")
+            self.switch_context(" ".join(words[1:]))
             return
         try:
             target = parse_jump(text)
@@ -417,8 +417,10 @@ class ProxmoxApp(App[None]):
         """Open the saved profiles `names` next to the current cluster (the group); one name also switches."""
         from pmpc_tui.config.profiles import ProfileError, ProfileStore
 
+        store = ProfileStore()
         try:
-            saved = await asyncio.to_thread(lambda: [p.name for p in ProfileStore().list()])
+            saved = await asyncio.to_thread(lambda: [p.name for p in store.list()])
+            active: str | None = await asyncio.to_thread(lambda: store.active_name)
         except ProfileError as exc:
             self.notify(str(exc), title="Contexts", severity="error")
             return
@@ -429,7 +431,7 @@ class ProxmoxApp(App[None]):
                         severity="warning")
             return
         if self.group is None:
-            current = self.profile_name or ("demo" if self.demo else "current")
+            current = self.profile_name or ("demo" if self.demo else active or "current")
             self.group = SessionGroup({current: self.session}, current)
         for name in names:
             self.group.add(name)

@@ -142,3 +142,14 @@ async def test_one_cluster_keeps_the_plain_node_column(clusters: object) -> None
         await settle(app, pilot)
         text = table_text(app.screen.query_one(GuestTable))
         assert "Cluster/" not in text and "east/" not in text and "pve1" in text
+
+
+async def test_ctx_with_several_names_opens_them_all_and_keeps_the_current_cluster(clusters: object) -> None:
+    app = ProxmoxApp(client_factory(ProfileStore().get().settings()), refresh_seconds=0)  # the active profile
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("colon", *"ctx east west", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.group is not None and app.group.names() == ["east", "west"]
+        assert app.group.current_name == "east" and row(app, "west")[1] == "3/3"
