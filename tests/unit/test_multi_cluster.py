@@ -151,3 +151,12 @@ def test_a_cluster_slower_than_its_timeout_is_an_error_entry_and_does_not_hold_u
 def test_a_bad_cluster_timeout_is_a_usage_error(clusters: object, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--all-profiles", "--cluster-timeout", "0", "list", "vms")
     assert code == 64 and "--cluster-timeout" in err
+
+
+def test_yaml_of_two_clusters_is_grouped_like_json(clusters: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from ruamel.yaml import YAML
+
+    code, out, _ = run(capsys, "-p", "east", "-p", "west", "list", "nodes", "-o", "yaml")
+    assert code == 0
+    data = YAML(typ="safe").load(out)
+    assert [(c["cluster"], len(c["result"])) for c in data["clusters"]] == [("east", 3), ("west", 3)]
