@@ -123,6 +123,8 @@ class ProxmoxApp(App[None]):
         self.group = SessionGroup.of(group, first=self.session) if group and len(set(group)) > 1 else None
         self.group_outcomes: list[ClusterOutcome] = []  # the other clusters' last reading (views or errors)
         self._group_timer: Timer | None = None  # reads the other clusters of the group
+        self._group_reading = False  # a reading of the other clusters is in flight
+        self._group_again = False  # another was asked for meanwhile
         self.saved_profiles: list[str] = []  # for `:ctx NAME` completion, read once the console runs
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
@@ -478,17 +480,32 @@ class ProxmoxApp(App[None]):
         except ProfileError:
             self.saved_profiles = []
 
-    @work(group="group-refresh", exclusive=True)
+    @work(group="group-refresh")
     async def _read_group(self) -> None:
-        """Read the clusters of the group that are not current, concurrently, each with its own timeout."""
+        """Read the clusters of the group that are not current, concurrently, each with its own timeout.
+
+        Reads never overlap (a slow cluster is not cancelled by the next tick); one asked for meanwhile runs
+        right after, and a reading made before `:ctx` switched is dropped for a new one."""
         if self.group is None:
+            return
+        if self._group_reading:
+            self._group_again = True
             return
         from pmpc_tui.services.multi_cluster import read_sessions
 
         async def view(session: Session) -> ClusterView:
             return await load_cluster_view(await session.client())
 
-        outcomes = await read_sessions(self.group.others(), view, timeout=max(10.0, self.refresh_seconds * 2))
+        current = self.group.current_name
+        self._group_reading, self._group_again = True, False
+        try:
+            outcomes = await read_sessions(self.group.others(), view, timeout=max(10.0, self.refresh_seconds * 2))
+        finally:
+            self._group_reading = False
+        if self.group.current_name != current or self._group_again:
+            self._read_group()
+            if self.group.current_name != current:
+                return
         self.group_outcomes = outcomes
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
