@@ -7,7 +7,7 @@ import asyncio
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pmpc_tui import __version__
@@ -45,7 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"proxmox-mpc {__version__}")
-    parser.add_argument("--profile", "-p", help="connection profile to use (default: the active one)")
+    parser.add_argument("--profile", "-p", action="append", metavar="PROFILE",
+                        help="connection profile to use (default: the active one); repeat it to read several "
+                             "clusters at once (list, describe, health, tasks, test-connection; the console)")
+    parser.add_argument("--all-profiles", action="store_true",
+                        help="read every saved profile's cluster at once (the commands above)")
+    parser.add_argument("--cluster-timeout", type=decimal_number, default=30.0, metavar="SECONDS",
+                        help="with several clusters: seconds each may take before it counts as unreachable")
     parser.add_argument("--output", "-o", choices=OUTPUT_FORMATS, default="table", help="output format")
     parser.add_argument("--refresh", type=decimal_number, default=_env_seconds("PMPC_REFRESH", 5.0),
                         metavar="SECONDS", help="console refresh interval (default 5, or $PMPC_REFRESH; 0 = manual)")
@@ -78,9 +84,18 @@ class _CommandParsers(argparse._SubParsersAction):  # type: ignore[type-arg]
         super().__call__(parser, namespace, values, option_string)
 
 
+def _profiles(args: argparse.Namespace) -> list[str]:
+    """Every `--profile` given (a subcommand's own `--profile`, such as `init`'s, replaces the list)."""
+    value = args.profile
+    names = value if isinstance(value, list) else [value] if value else []
+    args.profile = names[-1] if names else None  # one profile: exactly as before
+    return names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.profiles = _profiles(args)
     if args.command is None:
         return _run_console(args)
     try:
@@ -126,6 +141,8 @@ async def _run(args: argparse.Namespace) -> int:
 
     ctx = CommandContext(session=Session(profile_name=args.profile), report=report)
     demo = None
+    if args.all_profiles or len(set(args.profiles)) > 1:
+        return await _run_grouped(args, report)
     try:
         ws = ctx.workspace()
         # `mcp --read-only` writes nothing, not even its log file
@@ -155,6 +172,47 @@ async def _run(args: argparse.Namespace) -> int:
         await ctx.close()
         if demo is not None:
             demo.stop()
+
+
+async def _run_grouped(args: argparse.Namespace, report: Callable[[str], None]) -> int:
+    """A read command on several clusters at once, grouped by cluster (exit 1 when any failed)."""
+    from pmpc_tui.commands.multi_handlers import run_grouped
+    from pmpc_tui.commands.render import render
+    from pmpc_tui.config.profiles import ProfileError
+    from pmpc_tui.observability.correlation import operation
+    from pmpc_tui.observability.logfile import setup_logging
+    from pmpc_tui.pve.errors import PVEError
+    from pmpc_tui.services.multi_cluster import chosen_profiles
+
+    if args.demo:
+        print("error: --demo runs one simulated cluster; it does not go with several profiles", file=sys.stderr)
+        return ExitCode.USAGE
+    if not math.isfinite(args.cluster_timeout) or args.cluster_timeout <= 0:
+        print("error: --cluster-timeout must be a positive number of seconds", file=sys.stderr)
+        return ExitCode.USAGE
+    try:
+        from pmpc_tui.workspace.find import find_workspace
+
+        names = chosen_profiles(args.profiles, args.all_profiles)
+        ws = find_workspace()
+        setup_logging(ws.root if ws else None)
+        with operation(args.command):
+            result = await run_grouped(names, args, report, args.cluster_timeout)
+        text = render(result, args.output)
+        if text:
+            print(text)
+        return result.exit_code
+    except PVEError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ProfileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.CONNECT
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.OK
+    except Exception as exc:
+        return _unexpected(exc)
 
 
 def _silence_stdout() -> None:
@@ -187,7 +245,17 @@ def _run_console(args: argparse.Namespace) -> int:
     if not math.isfinite(args.refresh) or args.refresh < 0:
         print("error: --refresh must be 0 (off) or a number of seconds", file=sys.stderr)
         return ExitCode.USAGE
+    group: list[str] | None = None
     try:
+        if args.all_profiles or len(set(args.profiles)) > 1:  # group mode: several clusters open, one current
+            from pmpc_tui.services.multi_cluster import chosen_profiles
+
+            if args.demo:
+                print("error: --demo runs one simulated cluster; it does not go with several profiles",
+                      file=sys.stderr)
+                return ExitCode.USAGE
+            group = chosen_profiles(args.profiles, args.all_profiles)
+            args.profile = group[0]
         launch = console_launch(args.profile, args.demo, lambda line: print(line, file=sys.stderr))
     except PVEError as exc:  # a broken proxmox-mpc.yaml: say what is wrong rather than ignoring it
         print(f"error: {exc}", file=sys.stderr)
@@ -198,7 +266,7 @@ def _run_console(args: argparse.Namespace) -> int:
     factory = client_factory(launch.settings) if launch.settings is not None else None
     ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
                demo_process=launch.demo_process, profile_name=launch.profile_name,
-               workspace_root=launch.workspace_root, state_name=launch.state_name).run()
+               workspace_root=launch.workspace_root, state_name=launch.state_name, group=group).run()
     return ExitCode.OK
 
 

@@ -39,6 +39,7 @@ class Result:
     columns: list[tuple[str, str, str]] | None = None  # (key, header, format)
     message: str | None = None
     exit_code: int = 0
+    table_data: Any = None  # what a table shows when it differs from `data` (several clusters: rows of all)
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,12 @@ def render(result: Result, output: str) -> str:
         return json.dumps(result.data, indent=2, default=str, sort_keys=False)
     if output == "yaml":
         return to_yaml(result.data)
-    if isinstance(result.data, list) and result.columns and result.data:
-        text = table(result.data, result.columns)
+    shown = result.data if result.table_data is None else result.table_data
+    if isinstance(shown, list) and result.columns and shown:
+        text = table(shown, result.columns)
         return f"{text}\n{result.message}" if result.message else text
     if result.message:
         return result.message
-    if isinstance(result.data, dict):
-        return to_yaml(result.data)
-    return "" if result.data is None else str(result.data)
+    if isinstance(shown, dict):
+        return to_yaml(shown)
+    return "" if shown is None else str(shown)

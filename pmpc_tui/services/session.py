@@ -207,3 +207,62 @@ class Session:
         if self._scratch is not None:
             self._scratch.remove()
             self._scratch = None
+
+
+@dataclass
+class SessionGroup:
+    """Several clusters open at once (the console's group mode): one `Session` per profile, one of them current.
+
+    The first profile's session may be the front end's own (`first`); the others connect through their profile
+    on first use. Switching changes which one is current, never closes one.
+    """
+
+    sessions: dict[str, Session]
+    current_name: str
+
+    @classmethod
+    def of(cls, names: list[str], first: Session | None = None) -> SessionGroup:
+        """A group of `names` (each once, in order); `first` is used for the first name when given."""
+        unique = list(dict.fromkeys(names))
+        if not unique:
+            raise ValueError("a group needs at least one profile")
+        sessions = {name: Session(profile_name=name, client_source=_profile_source(name)) for name in unique[1:]}
+        head = first or Session(profile_name=unique[0], client_source=_profile_source(unique[0]))
+        return cls({unique[0]: head, **sessions}, unique[0])
+
+    @property
+    def current(self) -> Session:
+        return self.sessions[self.current_name]
+
+    def names(self) -> list[str]:
+        return list(self.sessions)
+
+    def others(self) -> dict[str, Session]:
+        """Every open session but the current one."""
+        return {name: s for name, s in self.sessions.items() if name != self.current_name}
+
+    def add(self, name: str) -> Session:
+        """Open the profile `name` in the group (connecting on first use); an open one is kept as it is."""
+        if name not in self.sessions:
+            self.sessions[name] = Session(profile_name=name, client_source=_profile_source(name))
+        return self.sessions[name]
+
+    def switch(self, name: str) -> Session:
+        """Make `name` the current cluster; a KeyError's message lists the open ones."""
+        if name not in self.sessions:
+            raise KeyError(f"no open cluster '{name}' — open: {', '.join(self.sessions)}")
+        self.current_name = name
+        return self.current
+
+    async def close(self) -> None:
+        """Close every session of the group."""
+        for session in self.sessions.values():
+            await session.close()
+
+
+def _profile_source(name: str) -> ClientSource:
+    """Connect with the saved profile `name` (read when first connecting, so a broken one fails only there)."""
+    async def connect() -> PVEClient:
+        settings = await asyncio.to_thread(lambda: ProfileStore().get(name).settings())
+        return await PVEClient(settings).connect()
+    return connect

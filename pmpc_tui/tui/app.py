@@ -29,9 +29,10 @@ from pmpc_tui.services.live import (
     LiveHistory,
     console_url,
     finished_tasks,
+    load_cluster_view,
 )
 from pmpc_tui.services.refresh_child import ClusterReader
-from pmpc_tui.services.session import ClientSource, Session
+from pmpc_tui.services.session import ClientSource, Session, SessionGroup
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
@@ -44,6 +45,7 @@ from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.services.multi_cluster import ClusterOutcome
     from pmpc_tui.services.plan import Plan
     from pmpc_tui.services.workspace_init import InitOptions
     from pmpc_tui.simulator.server import SimulatorProcess
@@ -107,7 +109,7 @@ class ProxmoxApp(App[None]):
     def __init__(self, client_factory: ClientFactory | None, *, demo: bool = False, refresh_seconds: float = 5.0,
                  cluster_label: str = "", demo_process: SimulatorProcess | None = None,
                  workspace_root: Path | None = None, profile_name: str | None = None,
-                 state_name: str | None = None) -> None:
+                 state_name: str | None = None, group: list[str] | None = None) -> None:
         super().__init__()
         self.demo = demo
         self.demo_process = demo_process
@@ -120,6 +122,13 @@ class ProxmoxApp(App[None]):
         # the console's one session: it owns the client and the state database; screens and the REPL ask it
         self.session = Session(profile_name=profile_name, state_name="demo" if demo else state_name,
                                client_source=client_factory)
+        # group mode (`--profile a --profile b`): one session per cluster, `self.session` is the current one's
+        self.group = SessionGroup.of(group, first=self.session) if group and len(set(group)) > 1 else None
+        self.group_outcomes: list[ClusterOutcome] = []  # the other clusters' last reading (views or errors)
+        self._group_timer: Timer | None = None  # reads the other clusters of the group
+        self._group_reading = False  # a reading of the other clusters is in flight
+        self._group_again = False  # another was asked for meanwhile
+        self.saved_profiles: list[str] = []  # for `:ctx NAME` completion, read once the console runs
         self.last_plan: Plan | None = None  # the newest plan made in the console (the dashboard shows its drift)
         self.unsaved_checks: list[Callable[[], list[Path]]] = []  # editors report unsaved files here
         self.repl_session: ReplSession | None = None  # created by the first REPL pane
@@ -137,6 +146,8 @@ class ProxmoxApp(App[None]):
         self.cluster_reader = ClusterReader()  # a large cluster is read by a child process
         self._newest_screen_at = 0.0
         self.sub_title = ("DEMO · simulated cluster" if demo else cluster_label)
+        if self.group is not None:
+            self.sub_title = self._group_title()
         app_log()
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -158,6 +169,11 @@ class ProxmoxApp(App[None]):
             self.notify(f"file logging is off: {exc}", severity="warning")
         log.info("console started (%s)", self.sub_title or "no label")
         self.refresh_data()  # each refresh schedules the next one when it finishes
+        self._load_saved_profiles()
+        if self.group is not None:
+            self._read_group()
+            if self.refresh_seconds > 0:
+                self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
         if self.workspace_root is not None:
             self.report_unfinished_apply()
             from pmpc_tui.tui.screens.history import watch_uncommitted
@@ -178,6 +194,8 @@ class ProxmoxApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.cluster_reader.close()
+        if self.group is not None:
+            await self.group.close()  # every cluster's client and state database
         await self.session.close()  # the client and the state database
         if self.demo_process is not None:
             self.demo_process.stop()
@@ -323,6 +341,8 @@ class ProxmoxApp(App[None]):
     # ---- navigation ----------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.refresh_data()
+        if self.group is not None:
+            self._read_group()
 
     def action_toggle_repl(self) -> None:
         from pmpc_tui.tui.widgets.repl import toggle_repl
@@ -341,10 +361,16 @@ class ProxmoxApp(App[None]):
             if text:
                 self.jump(text)
 
-        self.push_screen(JumpPrompt(), go)
+        opened = self.group.names() if self.group is not None else []
+        extra = ["ctx", *(f"ctx {name}" for name in dict.fromkeys([*opened, *self.saved_profiles]))]
+        self.push_screen(JumpPrompt(extra), go)
 
     def jump(self, text: str) -> None:
         """Go where a `:` command says: a view, a guest (`vm 101`), or a filtered guest list (`vms web`)."""
+        words = text.strip().lstrip(":").split()
+        if words and words[0].lower() in ("ctx", "context"):
+            self.switch_context(" ".join(words[1:]))
+            return
         try:
             target = parse_jump(text)
         except JumpError as exc:
@@ -376,6 +402,129 @@ class ProxmoxApp(App[None]):
 
         if isinstance(self.screen, ClusterScreen):
             self.screen.show_tab(tab)
+
+    # ---- group mode: several clusters, one current (k9s contexts) ------------------------------------
+    def _group_title(self) -> str:
+        assert self.group is not None
+        return f"{self.group.current_name} · {len(self.group.sessions)} clusters open (:ctx switches)"
+
+    def switch_context(self, text: str) -> None:
+        """`:ctx` lists the open clusters; `:ctx NAME` makes NAME the current one (its views, keys and REPL),
+        opening its profile first when it is not open yet; `:ctx A B` opens several (k9s contexts)."""
+        names = text.split()
+        if not names:
+            if self.group is None:
+                self.notify("one cluster open — `:ctx A B` (or `proxmox-mpc -p A -p B`) opens several",
+                            title="Contexts")
+                return
+            listing = "  ".join(f"[b]*{n}[/b]" if n == self.group.current_name else n for n in self.group.names())
+            self.notify(f"{listing}\n:ctx NAME switches", title="Open clusters", timeout=8)
+            return
+        opened = self.group.names() if self.group is not None else []
+        if all(name in opened for name in names):
+            if len(names) == 1:
+                self._make_current(names[0])
+            else:
+                self.notify("all of them are open already", title="Contexts")
+            return
+        self._open_contexts(names)
+
+    @work(group="contexts-open", exclusive=True)
+    async def _open_contexts(self, names: list[str]) -> None:
+        """Open the saved profiles `names` next to the current cluster (the group); one name also switches."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+
+        store = ProfileStore()
+        try:
+            saved = await asyncio.to_thread(lambda: [p.name for p in store.list()])
+            active: str | None = await asyncio.to_thread(lambda: store.active_name)
+        except ProfileError as exc:
+            self.notify(str(exc), title="Contexts", severity="error")
+            return
+        self.saved_profiles = saved
+        unknown = [n for n in names if n not in saved and (self.group is None or n not in self.group.sessions)]
+        if unknown:
+            self.notify(f"no profile '{unknown[0]}' — saved: {', '.join(saved) or 'none'}", title="Contexts",
+                        severity="warning")
+            return
+        if self.group is None:
+            current = self.profile_name or ("demo" if self.demo else active or "current")
+            self.group = SessionGroup({current: self.session}, current)
+        for name in names:
+            self.group.add(name)
+        if len(names) == 1:
+            self._make_current(names[0])
+            return
+        self.sub_title = self._group_title()
+        self.group_outcomes = []
+        self._read_group()
+        if self.refresh_seconds > 0 and self._group_timer is None:
+            self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_group()
+
+    def _make_current(self, name: str) -> None:
+        """Make the open cluster `name` the current one."""
+        assert self.group is not None
+        try:
+            session = self.group.switch(name)
+        except KeyError as exc:
+            self.notify(str(exc.args[0]), title="Contexts", severity="warning")
+            return
+        self.session = session
+        self.profile_name = name
+        self.repl_session = None  # the REPL works in the current cluster's session
+        self.cluster_view = None
+        self.group_outcomes = []  # read again with the new current one left out
+        self.history = LiveHistory()
+        self.sub_title = self._group_title()
+        self.notify(f"now on {name}", title="Context", timeout=3)
+        self.refresh_data()
+        self._read_group()
+        if self.refresh_seconds > 0 and self._group_timer is None:
+            self._group_timer = self.set_interval(self.refresh_seconds, self._read_group)
+
+    @work(group="contexts")
+    async def _load_saved_profiles(self) -> None:
+        """The saved profiles' names, for completing `:ctx NAME` (a broken config file just completes none)."""
+        from pmpc_tui.config.profiles import ProfileError, ProfileStore
+
+        try:
+            self.saved_profiles = await asyncio.to_thread(lambda: [p.name for p in ProfileStore().list()])
+        except ProfileError:
+            self.saved_profiles = []
+
+    @work(group="group-refresh")
+    async def _read_group(self) -> None:
+        """Read the clusters of the group that are not current, concurrently, each with its own timeout.
+
+        Reads never overlap (a slow cluster is not cancelled by the next tick); one asked for meanwhile runs
+        right after, and a reading made before `:ctx` switched is dropped for a new one."""
+        if self.group is None:
+            return
+        if self._group_reading:
+            self._group_again = True
+            return
+        from pmpc_tui.services.multi_cluster import read_sessions
+
+        async def view(session: Session) -> ClusterView:
+            return await load_cluster_view(await session.client())
+
+        current = self.group.current_name
+        self._group_reading, self._group_again = True, False
+        try:
+            outcomes = await read_sessions(self.group.others(), view, timeout=max(10.0, self.refresh_seconds * 2))
+        finally:
+            self._group_reading = False
+        if self.group.current_name != current or self._group_again:
+            self._read_group()
+            if self.group.current_name != current:
+                return
+        self.group_outcomes = outcomes
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_group()
 
     def jump_to(self, mode: str) -> None:
         self.switch_mode(mode)

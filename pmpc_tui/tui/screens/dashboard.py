@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
@@ -18,6 +20,8 @@ NODE_COLUMNS = (("node", "Node"), ("status", "Status"), ("cpu", "CPU"), ("mem", 
                 ("uptime", "Uptime"))
 TASK_COLUMNS = (("start", "Started"), ("node", "Node"), ("type", "Type"), ("id", "ID"), ("status", "Status"))
 RECENT_TASKS = 8
+CLUSTER_COLUMNS = (("cluster", "Cluster"), ("nodes", "Nodes"), ("vms", "VMs run/all"), ("cts", "CTs run/all"),
+                   ("tasks", "Tasks"), ("state", "State".ljust(13)))  # wide enough for "1 unreachable"
 
 
 def _status_counts(counts: dict[str, int]) -> str:
@@ -32,6 +36,9 @@ class DashboardScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="dashboard"):
+            yield Static("", id="group-title", classes="section-title")
+            yield KeyedTable(CLUSTER_COLUMNS, id="clusters")
+            yield Static("", id="group-errors")
             yield Static("", id="summary")
             yield Static("", id="drift-badge")
             yield KeyedTable(NODE_COLUMNS, id="nodes")
@@ -43,13 +50,16 @@ class DashboardScreen(LiveScreen):
 
     def show_view(self, view: ClusterView | None) -> None:
         """Render the latest cluster data (called by the app after each refresh)."""
+        self.show_group()
         summary = self.query_one("#summary", Static)
         if view is None:
             summary.update("loading cluster…")
             return
         online = sum(1 for n in view.nodes if n["status"] == "online")
         vms, cts = view.counts("qemu"), view.counts("lxc")
+        group = self.proxmox.group
         summary.update(
+            (f"[b]{escape(group.current_name)}:[/b] " if group is not None else "") +
             f"[b]Nodes {online}/{len(view.nodes)} online[/b]   "
             f"[b]VMs[/b] {_status_counts(vms)}   [b]Containers[/b] {_status_counts(cts)}")
         self.query_one("#nodes", KeyedTable).show({n["node"]: [
@@ -66,6 +76,39 @@ class DashboardScreen(LiveScreen):
         self.query_one("#tasks-title", Static).update(
             f"Recent tasks ({len(view.running_tasks())} running) · 5 for all tasks" if view.tasks
             else "Recent tasks: none yet — start a guest with 2, select it, press s")
+
+    def show_group(self) -> None:
+        """Group mode: one row per open cluster (the current one first) and the totals; else hidden."""
+        from pmpc_tui.services.multi_cluster import group_rows
+
+        group = self.proxmox.group
+        table = self.query_one("#clusters", KeyedTable)
+        title = self.query_one("#group-title", Static)
+        table.display = title.display = group is not None
+        if group is None:
+            self.query_one("#group-errors", Static).display = False
+            return
+        rows = group_rows(group.current_name, self.proxmox.cluster_view, self.proxmox.group_outcomes)
+        waiting = set(group.others()) - {o.cluster for o in self.proxmox.group_outcomes}
+        cells: dict[str, list[str | Text]] = {}
+        for row in [*rows[:-1], *({"cluster": name} for name in group.others() if name in waiting), rows[-1]]:
+            name = row["cluster"]
+            if row.get("error"):
+                cells[name] = [name, "", "", "", "", Text("✖ cannot read", style="red")]
+            elif row.get("loading") or name in waiting:
+                cells[name] = [name, "", "", "", "", "reading…"]
+            else:
+                state = ("current" if name == group.current_name else
+                         f"{row['unreachable']} unreachable" if name == "total" and row["unreachable"] else "")
+                cells[name] = [Text(name, style="bold") if name in ("total", group.current_name) else name,
+                               f"{row['nodes_online']}/{row['nodes']}", f"{row['vms_running']}/{row['vms']}",
+                               f"{row['cts_running']}/{row['cts']}", str(row["tasks_running"]), state]
+        title.update(f"[b]Clusters[/b]  {len(group.sessions)} open · :ctx NAME switches")
+        table.show(cells, ordered=True)
+        errors = self.query_one("#group-errors", Static)
+        failed = [f"[red]✖[/red] {escape(r['cluster'])}: {escape(str(r['error']))}" for r in rows if r.get("error")]
+        errors.display = bool(failed)
+        errors.update("\n".join(failed))
 
     def _show_drift(self) -> None:
         """The badge for the workspace's last plan: in sync, or how many guests differ from the code."""

@@ -186,10 +186,12 @@ class GuestTable(VirtualTable):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(COLUMNS, fixed_columns=FIXED_COLUMNS, **kwargs)
         self._styled = frozenset(i for i, (key, _) in enumerate(COLUMNS) if key in ("name", "status"))
+        self._styled_named = self._styled | {[key for key, _ in COLUMNS].index("node")}  # the node names its cluster
         self._state_styles: dict[str, Style] = {}
         self.sort_column = "vmid"
         self.sort_reverse = False
         self.marked: set[int] = set()
+        self.cluster = ""  # with several clusters open (the console's group mode): the rows' cluster
         self._source: list[dict[str, Any]] = []
         self._by_key: dict[str, dict[str, Any]] = {}
         self._haystacks: dict[str, str] = {}
@@ -214,18 +216,23 @@ class GuestTable(VirtualTable):
 
     def header_cells(self) -> list[str]:
         arrow = "↓" if self.sort_reverse else "↑"
+        labels = [f"Cluster/{label}" if key == "node" and self.cluster else label
+                  for key, label in zip(self.column_keys, self.labels, strict=True)]
         return [label + arrow if key == self.sort_column else label
-                for key, label in zip(self.column_keys, self.labels, strict=True)]
+                for key, label in zip(self.column_keys, labels, strict=True)]
 
     def column_extra(self, column: str) -> int:
+        if column == "node" and self.cluster:
+            return len(self.cluster) + 1  # "cluster/node"
         return 2 if column == "status" and self.app.no_color else 0  # the state glyph
 
     def header_extra(self, column: str) -> int:
-        return 1 if column in SORTABLE else 0  # the sort arrow
+        named = len("Cluster/") if column == "node" and self.cluster else 0
+        return named + (1 if column in SORTABLE else 0)  # the sort arrow
 
     @property
     def styled_columns(self) -> frozenset[int]:
-        return self._styled
+        return self._styled_named if self.cluster else self._styled
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -233,7 +240,7 @@ class GuestTable(VirtualTable):
 
     def cell_style(self, key: str, column: str, value: str) -> Style | None:
         row = self._by_key.get(key)
-        if row is None:
+        if row is None or column == "node":
             return None
         state = state_of(row)
         if (column == "name" and state == "running") or state not in STATES:
@@ -244,6 +251,8 @@ class GuestTable(VirtualTable):
         return style
 
     def cell_text(self, key: str, column: str, value: str) -> str:
+        if column == "node" and self.cluster:
+            return f"{self.cluster}/{value}"
         if column == "status" and self.app.no_color:
             row = self._by_key.get(key)
             glyph = STATES.get(state_of(row), " ") if row else " "
@@ -257,6 +266,8 @@ class GuestTable(VirtualTable):
         meanwhile the filter works on the rows shown. The first rows are built at once, so a guest can be
         selected as soon as the screen opens."""
         self._filter = filter_text
+        group = getattr(self.app, "group", None)  # several clusters open: each row names its cluster
+        self.cluster = group.current_name if group is not None else ""
         if rows is not self._source and rows is not self._pending and rows is not self._queued:
             if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
                 if self._pending is None:

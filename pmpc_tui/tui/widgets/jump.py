@@ -23,10 +23,14 @@ class JumpPrompt(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, extra: list[str] | None = None) -> None:
+        super().__init__()
+        self.extra = extra or []  # more completions, such as `ctx NAME` for each open cluster
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(placeholder=":vms  :cts  :nodes  :tasks  :logs  :vm 101", id="jump",
-                        suggester=SuggestFromList(jump_suggestions(), case_sensitive=False))
+                        suggester=SuggestFromList([*jump_suggestions(), *self.extra], case_sensitive=False))
             yield Label(" ".join(f":{v.aliases[0]}" for v in VIEWS)
                         + "\n:vm NAME jumps to a guest · → accepts the suggestion · Esc cancels")
 
