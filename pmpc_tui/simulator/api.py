@@ -61,8 +61,10 @@ class Call:
 
 
 def _compile(template: str) -> re.Pattern[str]:
-    # a volume id may hold slashes (`local:backup/vzdump-…`): PVE takes the rest of the path as `volume`
-    pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(1) == 'volume' else '[^/]+'})",
+    # a volume id may hold slashes (`local:backup/vzdump-…`): PVE takes the rest of the path as `volume`;
+    # an IP set entry's network (`10.0.0.0/8`) arrives the same way when a client leaves its slash unescaped
+    pattern = re.sub(r"\\\{(\w+)\\\}",
+                     lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(1) in ('volume', 'cidr') else '[^/]+'})",
                      re.escape(template))
     return re.compile(f"^{pattern}$")
 

@@ -520,7 +520,7 @@ async def _clone(call: Call, kind: str) -> str:
     if "description" in p:
         config["description"] = p["description"]
     config = normalize_guest_config(c, target, kind, config, fresh_identity=True)
-    clone = Guest(newid, kind, target, {**config, "lock": "clone"})
+    clone = Guest(newid, kind, target, {**config, "lock": "clone"}, firewall=copy.deepcopy(src.firewall))
     c.guests[newid] = clone
     src.config["lock"] = "clone"
 
@@ -919,6 +919,7 @@ async def task_log(call: Call) -> list[dict[str, Any]]:
 from pmpc_tui.simulator import handlers_config  # noqa: E402,F401,I001  (registers its routes)
 from pmpc_tui.simulator import handlers_move  # noqa: E402,F401  (migrate, move_disk, move_volume)
 from pmpc_tui.simulator import handlers_backup  # noqa: E402,F401  (vzdump, restore, backup volumes)
+from pmpc_tui.simulator import handlers_firewall  # noqa: E402,F401  (cluster and guest firewall)
 from pmpc_tui.simulator import handlers_snapshot  # noqa: E402,F401  (snapshots: list, create, rollback, delete)
 from pmpc_tui.simulator import handlers_storage  # noqa: E402,F401  (download-url, upload, node version)
 from pmpc_tui.simulator import handlers_pools  # noqa: E402,F401  (resource pools)

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmpc_tui.simulator.firewall import FirewallConfig
+
 GiB = 1024**3
 MiB = 1024**2
 
@@ -142,6 +144,7 @@ class Guest:
     pending_delete: dict[str, bool] = field(default_factory=dict)  # key -> force
     netin: int = 0
     netout: int = 0
+    firewall: FirewallConfig = field(default_factory=FirewallConfig)  # the guest's `<vmid>.fw`
 
     @property
     def name(self) -> str:
@@ -226,6 +229,7 @@ class Cluster:
         self.task_order: list[str] = []
         self._pid = 100000 + self.rng.randrange(100000)
         self.mac_counter = self.rng.randrange(0x100000)
+        self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
 
     # --- lookups -----------------------------------------------------------------------------
     def guest(self, vmid: int, kind: str | None = None, node: str | None = None) -> Guest | None:

@@ -37,6 +37,7 @@ class P:
     pattern: str | None = None
     max_length: int | None = None
     min_length: int | None = None
+    subkeys: tuple[tuple[str, P], ...] | None = None  # a property string's own key rules (before SUBKEY_RULES)
 
 
 def S(fmt: str | None = None, *, optional: bool = True, pattern: str | None = None,
@@ -253,7 +254,7 @@ def _check_property_string(name: str, spec: P, raw: str) -> str | None:
         if key in seen:
             return f"invalid format - duplicate key in comma-separated list property: {key}\n"
         seen.add(key)
-        rule = SUBKEY_RULES.get(key)
+        rule = dict(spec.subkeys).get(key) if spec.subkeys and key in dict(spec.subkeys) else SUBKEY_RULES.get(key)
         if rule is not None:
             problem = check_value(f"{name}.{key}", rule, value)
             if problem:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from pmpc_tui.simulator.backupvol import seed_backups
+from pmpc_tui.simulator.firewall_scenarios import seed_homelab, seed_large
 from pmpc_tui.simulator.model import (
     Cluster,
     GiB,
@@ -174,6 +175,7 @@ def homelab(seed: int = 1) -> Cluster:
     _ct(c, 204, "pve3", "minio", 2, 2048, 64, "stopped", "storage", storage="nas")
     _ct(c, 205, "pve3", "mqtt", 1, 256, 4, "running", "iot")
     _ct(c, 206, "pve1", "ubuntu-ct-template", 1, 512, 8, template=True, tags="template", ostype="ubuntu")
+    seed_homelab(c.firewall, {vmid: g.firewall for vmid, g in c.guests.items()})
     c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
     seed_backups(c)  # a PBS datastore and last nights' archives
     homelab_config(c)  # more pools, backup jobs, HA
@@ -198,6 +200,7 @@ def large(nodes: int = 5, vms: int = 1000, cts: int = 500, seed: int = 1) -> Clu
             c.rng.choice([1024, 2048, 4096, 8192]), c.rng.choice([16, 32, 64]), status, f"{env};{role}",
             ip=f"10.{(i // 250) % 250}.{i % 250}.{10 + (i % 200)}/16" if i % 3 == 0 else None)
         vmid += 1
+    seed_large(c.firewall, {g.vmid: g.firewall for g in c.guests.values()})  # the VMs' firewall
     for i in range(cts):
         node = f"pve{i % nodes + 1}"
         role = roles[i % len(roles)]

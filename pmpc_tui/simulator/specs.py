@@ -165,6 +165,8 @@ ROUTE_PARAMS: dict[tuple[str, str], dict[str, P]] = {
 from pmpc_tui.simulator.specs_move import MOVE_PARAMS  # noqa: E402  (migrate, move_disk, move_volume)
 
 ROUTE_PARAMS.update(MOVE_PARAMS)
+from pmpc_tui.simulator.specs_firewall import FIREWALL_PARAMS  # noqa: E402,I001  (cluster and guest firewall)
+ROUTE_PARAMS.update(FIREWALL_PARAMS)
 
 from pmpc_tui.simulator.specs_backup import BACKUP_PARAMS  # noqa: E402  (vzdump, backup volumes)
 

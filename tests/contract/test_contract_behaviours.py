@@ -32,6 +32,7 @@ PATH_VALUES = {"node": "pve1", "vmid": "101", "snapname": "snap1", "storage": "l
                "id": "backup-3c9d51e2-7f0a", "sid": "vm:103", "rule": "db-prefers-pve2", "group": "prefer-pve1",
                "volume": "local:backup/vzdump-qemu-101-2026_11_30-10_00_00.vma.zst",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
+PATH_VALUES.update({"group": "webservers", "name": "lan", "cidr": "192.168.1.100", "pos": "0"})  # the firewall's
 
 
 def _client(sim: SimulatorThread, token: bool = True, auditor: bool = False) -> httpx.Client:

@@ -144,6 +144,7 @@ NOT_DEFINED = "property is not defined in schema and the schema does not allow a
 # Concrete values for path parameters that are not under test (validation runs before any lookup).
 PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local", "group": "prefer-pve1", "rule": "ha-rule",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
+PATH_VALUES.update({"group": "webservers", "name": "office", "cidr": "10.0.0.1"})  # the firewall's
 
 
 @pytest.fixture(scope="module")
