@@ -927,3 +927,4 @@ from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (schedule
 from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
 from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)
 from pmpc_tui.simulator import handlers_hamove  # noqa: E402,F401  (HA migrate, relocate)
+from pmpc_tui.simulator import handlers_sdn  # noqa: E402,F401  (SDN zones, VNets, subnets)

@@ -230,6 +230,9 @@ class Cluster:
         self._pid = 100000 + self.rng.randrange(100000)
         self.mac_counter = self.rng.randrange(0x100000)
         self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
+        # sdn/{zones,vnets,subnets}.cfg as edited ("config") and as last applied ("running"); the global lock token
+        self.sdn: dict[str, Any] = {"config": {"zones": {}, "vnets": {}, "subnets": {}},
+                                    "running": {"zones": {}, "vnets": {}, "subnets": {}}, "lock": None}
 
     # --- lookups -----------------------------------------------------------------------------
     def guest(self, vmid: int, kind: str | None = None, node: str | None = None) -> Guest | None:

@@ -181,3 +181,5 @@ from pmpc_tui.simulator.specs_backupjobs import BACKUP_JOB_PARAMS  # noqa: E402,
 ROUTE_PARAMS.update(BACKUP_JOB_PARAMS)
 from pmpc_tui.simulator.specs_ha import HA_PARAMS  # noqa: E402,I001  (HA resources, rules, groups, status)
 ROUTE_PARAMS.update(HA_PARAMS)
+from pmpc_tui.simulator.specs_sdn import SDN_PARAMS  # noqa: E402,I001  (SDN zones, VNets, subnets)
+ROUTE_PARAMS.update(SDN_PARAMS)
