@@ -357,6 +357,14 @@ async def delete_vnet(call: Call) -> None:
     del config["vnets"][vid]
 
 
+@route("GET", "/cluster/sdn/vnets/{vnet}/firewall/rules")
+async def vnet_firewall_rules(call: Call) -> list[dict[str, Any]]:
+    """A VNet's forward firewall rules: not modelled, so always none (what a new VNet has)."""
+    vid, obj = _vnet_or_fail(call)
+    call.require(_vnet_path(obj, vid), "SDN.Audit", "SDN.Allocate", any_of=True)
+    return []
+
+
 # --- subnets ------------------------------------------------------------------------------------------
 def _subnet_id(zone: str, cidr: str) -> str:
     net = ipaddress.ip_network(cidr, strict=False)
@@ -374,7 +382,7 @@ def _vnet_or_fail(call: Call) -> tuple[str, dict[str, Any]]:
 def _subnet_entry(sid: str, obj: dict[str, Any], digest: str) -> dict[str, Any]:
     """A subnet as the API shows it: its id plus `cidr`, `network`, `mask` and `zone` taken from the id."""
     zone, network, mask = sid.rsplit("-", 2)
-    entry = {**obj, "subnet": sid, "cidr": f"{network}/{mask}", "network": network, "mask": mask,
+    entry = {**obj, "id": sid, "subnet": sid, "cidr": f"{network}/{mask}", "network": network, "mask": mask,
              "zone": zone, "digest": digest}
     ranges = entry.get("dhcp-range")
     if isinstance(ranges, list):
@@ -428,7 +436,7 @@ def _subnet_options(call: Call) -> dict[str, Any]:
     options = _options(call, SUBNET_OPTIONS)
     if "dhcp-range" in options:
         value = options["dhcp-range"]
-        options["dhcp-range"] = [value] if isinstance(value, str) else list(value)
+        options["dhcp-range"] = [v for v in str(value).split("\0") if v]
     return options
 
 

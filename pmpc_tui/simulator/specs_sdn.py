@@ -158,4 +158,5 @@ SDN_PARAMS: dict[tuple[str, str], dict[str, P]] = {
         "vnet": _STR,
     },
     ("DELETE", "/cluster/sdn/vnets/{vnet}/subnets/{subnet}"): {"lock-token": _STR, "subnet": _SUBNET, "vnet": _VNET},
+    ("GET", "/cluster/sdn/vnets/{vnet}/firewall/rules"): {"vnet": _VNET},
 }
