@@ -67,10 +67,10 @@ class Request:
             if not isinstance(data, dict):
                 raise ValueError("JSON body must be an object")
             return {k: _json_scalar(v) for k, v in data.items()}
-        fields: dict[str, str] = {}
+        values: dict[str, str] = {}
         for key, value in parse_qsl(self.body.decode("utf-8"), keep_blank_values=True):
             # a repeated key is an array parameter (SDN's `dhcp-range`): its values joined with NUL
-            fields[key] = f"{fields[key]}\0{value}" if key in fields else value
+            values[key] = f"{values[key]}\0{value}" if key in values else value
         return fields
 
 
