@@ -71,7 +71,7 @@ class Request:
         for key, value in parse_qsl(self.body.decode("utf-8"), keep_blank_values=True):
             # a repeated key is an array parameter (SDN's `dhcp-range`): its values joined with NUL
             values[key] = f"{values[key]}\0{value}" if key in values else value
-        return fields
+        return values
 
 
 @dataclass(frozen=True)
