@@ -75,10 +75,7 @@ async def post_ticket(call: Call) -> dict[str, Any]:
 
 @route("GET", "/access/domains")
 async def get_domains(call: Call) -> list[dict[str, Any]]:
-    return [
-        {"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
-        {"realm": "pve", "type": "pve", "comment": "Proxmox VE authentication server"},
-    ]
+    return [{"realm": realm, **options} for realm, options in sorted(call.sim.access.realms.items())]
 
 
 # --- cluster -------------------------------------------------------------------------------------
@@ -928,3 +925,4 @@ from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, ru
 from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)
 from pmpc_tui.simulator import handlers_hamove  # noqa: E402,F401  (HA migrate, relocate)
 from pmpc_tui.simulator import handlers_sdn  # noqa: E402,F401  (SDN zones, VNets, subnets)
+from pmpc_tui.simulator import handlers_access  # noqa: E402,F401  (users, tokens, groups, roles, ACL)

@@ -183,3 +183,5 @@ from pmpc_tui.simulator.specs_ha import HA_PARAMS  # noqa: E402,I001  (HA resour
 ROUTE_PARAMS.update(HA_PARAMS)
 from pmpc_tui.simulator.specs_sdn import SDN_PARAMS  # noqa: E402,I001  (SDN zones, VNets, subnets)
 ROUTE_PARAMS.update(SDN_PARAMS)
+from pmpc_tui.simulator.specs_access import ACCESS_PARAMS  # noqa: E402,I001  (users, tokens, groups, roles, ACL)
+ROUTE_PARAMS.update(ACCESS_PARAMS)
