@@ -93,6 +93,7 @@ class Storage:
     nodes: tuple[str, ...] | None = None  # None: available on every node
     base_used: int = 0
     options: dict[str, str] = field(default_factory=dict)  # type-specific storage.cfg keys (path, vgname, ...)
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)  # password, encryption-key: not in storage.cfg
 
     def available_on(self, node: str) -> bool:
         return self.nodes is None or node in self.nodes

@@ -185,3 +185,5 @@ from pmpc_tui.simulator.specs_sdn import SDN_PARAMS  # noqa: E402,I001  (SDN zon
 ROUTE_PARAMS.update(SDN_PARAMS)
 from pmpc_tui.simulator.specs_access import ACCESS_PARAMS  # noqa: E402,I001  (users, tokens, groups, roles, ACL)
 ROUTE_PARAMS.update(ACCESS_PARAMS)
+from pmpc_tui.simulator.specs_storage_cfg import STORAGE_CFG_PARAMS  # noqa: E402,I001  (storage.cfg writes)
+ROUTE_PARAMS.update(STORAGE_CFG_PARAMS)

@@ -196,7 +196,7 @@ def _bad_cases(props: dict[str, Any]) -> dict[str, dict[str, tuple[str, str]]]:
                     target[sent] = (str(int(limit) + step), f"value must have a {bound} value of {shown}")
         elif kind == "boolean":
             mistyped[sent] = ("maybe", "type check ('boolean') failed - got 'maybe'")
-        if prop.get("enum"):
+        if prop.get("enum") and kind not in ("integer", "number"):  # PVE checks a number's type first
             allowed = ", ".join(prop["enum"])
             enums[sent] = ("no-such-value", f"value 'no-such-value' does not have a value in the enumeration "
                                             f"'{allowed}'")
