@@ -148,7 +148,7 @@ def check_cidr(value: str) -> str | None:
 
 
 def check_storage_content(value: str) -> str | None:
-    for part in re.split(r"[,;\s]+", value.strip()):
+    for part in re.split(r"[,;\0\s]+", value.strip()):  # NUL: a repeated form key, as PVE joins them
         if part and part not in STORAGE_CONTENT:
             return f"invalid content type '{part}'"
     return None
