@@ -9,6 +9,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 TICKET_LIFETIME = 2 * 3600  # seconds, as PVE
 
@@ -93,7 +94,7 @@ class Group:
     members: set[str] = field(default_factory=set)
 
 
-def builtin_realms() -> dict[str, dict[str, str]]:
+def builtin_realms() -> dict[str, dict[str, Any]]:
     """domains.cfg of a fresh install: the PAM and Proxmox VE realms."""
     return {"pam": {"type": "pam", "comment": "Linux PAM standard authentication"},
             "pve": {"type": "pve", "comment": "Proxmox VE authentication server"}}
@@ -119,7 +120,8 @@ class AccessControl:
     acl: list[ACLEntry] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     roles: dict[str, frozenset[str]] = field(default_factory=lambda: dict(ROLES))  # built-in and custom
-    realms: dict[str, dict[str, str]] = field(default_factory=builtin_realms)
+    realms: dict[str, dict[str, Any]] = field(default_factory=builtin_realms)  # domains.cfg
+    realm_secrets: dict[str, dict[str, str]] = field(default_factory=dict)  # bind passwords, client keys
     secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     ticket_lifetime: float = TICKET_LIFETIME
     logins: dict[str, int] = field(default_factory=lambda: {"password": 0, "ticket": 0, "refused": 0})

@@ -187,3 +187,5 @@ from pmpc_tui.simulator.specs_access import ACCESS_PARAMS  # noqa: E402,I001  (u
 ROUTE_PARAMS.update(ACCESS_PARAMS)
 from pmpc_tui.simulator.specs_storage_cfg import STORAGE_CFG_PARAMS  # noqa: E402,I001  (storage.cfg writes)
 ROUTE_PARAMS.update(STORAGE_CFG_PARAMS)
+from pmpc_tui.simulator.specs_domains import DOMAIN_PARAMS  # noqa: E402,I001  (authentication realms)
+ROUTE_PARAMS.update(DOMAIN_PARAMS)

@@ -141,3 +141,45 @@ def test_the_auditor_reads_but_cannot_change_access(auditor: httpx.Client) -> No
     assert auditor.put("/access/acl", data={"path": "/", "users": "auditor@pve", "roles": "Administrator"}) \
         .status_code == 403
     assert auditor.post("/access/roles", data={"roleid": "Mine"}).status_code == 403
+
+
+def test_an_ldap_realm_is_added_changed_and_removed_and_the_builtins_stay(
+        api: httpx.Client, anonymous_realms: list[str], pve_returns: dict[tuple[str, str], Any]) -> None:
+    assert anonymous_realms == ["pam", "pve"]
+    form = {"realm": "corp", "type": "ldap", "server1": "ldap.example.com", "base_dn": "dc=example,dc=com",
+            "user_attr": "uid", "bind_dn": "cn=pve,dc=example,dc=com", "password": "bind-secret", "comment": "Corp"}
+    assert data(api.post("/access/domains", data=form)) is None
+    listed = data(api.get("/access/domains"))
+    assert not shape_problems(listed, pve_returns[("GET", "/access/domains")])
+    assert {"realm": "corp", "type": "ldap", "comment": "Corp"} in listed
+    one = data(api.get("/access/domains/corp"))
+    assert one["base_dn"] == "dc=example,dc=com" and "password" not in one
+    assert data(api.put("/access/domains/corp", data={"comment": "Corporate LDAP", "delete": "bind_dn",
+                                                      "digest": one["digest"]})) is None
+    changed = data(api.get("/access/domains/corp"))
+    assert changed["comment"] == "Corporate LDAP" and "bind_dn" not in changed
+    assert "detected modified configuration" in refusal(
+        api.put("/access/domains/corp", data={"comment": "x", "digest": one["digest"]}))
+    assert data(api.post("/access/users", data={"userid": "erin@corp"})) is None  # a user of the new realm
+    missing = api.post("/access/domains", data={"realm": "ad1", "type": "ad"})
+    assert missing.status_code == 400 and set(missing.json()["errors"]) == {"server1", "domain"}
+    assert "unable to create builtin type 'pve'" in refusal(
+        api.post("/access/domains", data={"realm": "pve2", "type": "pve"}))
+    assert "already exists" in refusal(api.post("/access/domains", data=form))
+    assert "built-in realm 'pam'" in refusal(api.delete("/access/domains/pam"))
+    assert data(api.delete("/access/domains/corp")) is None
+    assert "corp" not in {r["realm"] for r in data(api.get("/access/domains"))}
+
+
+def test_the_auditor_reads_a_realm_but_cannot_add_one(auditor: httpx.Client) -> None:
+    assert data(auditor.get("/access/domains/pve"))["type"] == "pve"
+    refused = auditor.post("/access/domains", data={"realm": "x", "type": "openid", "issuer-url": "https://x",
+                                                    "client-id": "x"})
+    assert refused.status_code == 403 and "(/access/realm, Realm.Allocate)" in refused.json()["message"]
+
+
+@pytest.fixture
+def anonymous_realms(sim: SimulatorThread) -> list[str]:
+    """The realms the login box sees, asked without any credentials."""
+    with httpx.Client(base_url=f"{sim.info.url}/api2/json", verify=False, timeout=10) as client:
+        return [r["realm"] for r in data(client.get("/access/domains"))]

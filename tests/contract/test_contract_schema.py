@@ -146,7 +146,8 @@ PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local", "group":
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 PATH_VALUES.update({"group": "webservers", "name": "office", "cidr": "10.0.0.1"})  # the firewall's
 PATH_VALUES.update({"zone": "lab", "vnet": "labnet", "subnet": "lab-10.10.0.0-24"})  # SDN
-PATH_VALUES.update({"userid": "alice@pve", "tokenid": "ci", "groupid": "admins", "roleid": "PVEAdmin"})  # access
+PATH_VALUES.update({"userid": "alice@pve", "tokenid": "ci", "groupid": "admins", "roleid": "PVEAdmin",
+                    "realm": "pve"})  # access
 
 
 @pytest.fixture(scope="module")
