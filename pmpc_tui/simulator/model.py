@@ -262,6 +262,16 @@ class Cluster:
                 return vol
         return None
 
+    def sdn_vnets_on(self, node: str) -> set[str]:
+        """Applied VNets a guest on `node` may use as a bridge (their zone spans the node)."""
+        running = self.sdn["running"]
+        out = set()
+        for vnet, options in running["vnets"].items():
+            zone = running["zones"].get(options.get("zone"))
+            if zone is not None and node in (zone.get("nodes") or node).split(","):
+                out.add(vnet)
+        return out
+
     def pool_of(self, vmid: int) -> str | None:
         """The pool a guest belongs to (a guest is in at most one pool)."""
         return next((p.poolid for p in self.pools.values() if vmid in p.vmids), None)

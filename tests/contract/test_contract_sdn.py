@@ -106,3 +106,14 @@ def test_the_auditor_reads_sdn_but_cannot_change_it(auditor: httpx.Client) -> No
     assert auditor.put("/cluster/sdn").status_code == 403
     one = auditor.get("/cluster/sdn/zones/lab")
     assert one.status_code == 403 and "SDN.Allocate" in one.json()["message"]
+
+
+def test_a_guest_may_use_an_applied_vnet_as_its_bridge(api: httpx.Client) -> None:
+    made = api.post("/nodes/pve1/qemu", data={"vmid": 930, "name": "on-vnet", "net0": "virtio,bridge=labnet"})
+    assert made.status_code == 200, made.text
+    assert data(api.post("/cluster/sdn/vnets", data={"vnet": "notyet", "zone": "lab"})) is None
+    early = api.post("/nodes/pve1/qemu", data={"vmid": 931, "net0": "virtio,bridge=notyet"})
+    assert early.status_code == 400 and "net0" in early.json()["errors"]  # pending until applied
+    data(api.put("/cluster/sdn"))
+    late = api.post("/nodes/pve1/qemu", data={"vmid": 931, "net0": "virtio,bridge=notyet"})
+    assert late.status_code == 200, late.text
