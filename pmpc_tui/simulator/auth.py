@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +123,7 @@ class AccessControl:
     roles: dict[str, frozenset[str]] = field(default_factory=lambda: dict(ROLES))  # built-in and custom
     realms: dict[str, dict[str, Any]] = field(default_factory=builtin_realms)  # domains.cfg
     realm_secrets: dict[str, dict[str, str]] = field(default_factory=dict)  # bind passwords, client keys
+    vm_pool: Callable[[int], str | None] | None = field(default=None, repr=False)  # the cluster's pool of a guest
     secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     ticket_lifetime: float = TICKET_LIFETIME
     logins: dict[str, int] = field(default_factory=lambda: {"password": 0, "ticket": 0, "refused": 0})
@@ -230,12 +232,19 @@ class AccessControl:
         if ctx.userid == "root@pam":
             user_privs: set[str] = set(ALL_PRIVILEGES)
         else:
-            user_privs = self._privileges_of(ctx.userid, path)
+            user_privs = self._with_pool(ctx.userid, path)
         if ctx.tokenid:
             token = self.tokens[ctx.tokenid]
             if token.privsep:
-                return user_privs & self._privileges_of(ctx.tokenid, path)
+                return user_privs & self._with_pool(ctx.tokenid, path)
         return user_privs
+
+    def _with_pool(self, ugid: str, path: str) -> set[str]:
+        """A guest's path also takes what its pool's path grants (PVE adds `/pool/{pool}` for `/vms/{vmid}`)."""
+        privs = self._privileges_of(ugid, path)
+        match = re.fullmatch(r"/vms/(\d+)", path)
+        pool = self.vm_pool(int(match.group(1))) if match and self.vm_pool is not None else None
+        return privs | self._privileges_of(ugid, f"/pool/{pool}") if pool else privs
 
     def has(self, ctx: AuthContext, path: str, *privs: str, any_of: bool = False) -> bool:
         held = self.privileges(ctx, path)

@@ -72,6 +72,7 @@ class Simulator:
         self.cluster: Cluster = build(options.scenario, options.seed, options.nodes, options.vms, options.cts)
         self.access, self.credentials = default_access(options.password)
         seed_access(self.access, self.cluster.name)  # the scenario's users, groups and ACL entries
+        self.access.vm_pool = self.cluster.pool_of  # a pool's ACL entries reach its guests
         self.access.ticket_lifetime = options.ticket_lifetime
         self.faults = FaultPlan(latency_ms=options.latency_ms, rate=options.fault_rate, seed=options.seed)
         self.certificate = make_self_signed("pve-simulator")

@@ -65,10 +65,9 @@ def test_a_user_created_through_the_api_logs_in_and_the_acl_decides(sim: Simulat
     signed = data(login(sim, "carol@pve", "s3cret-pass"))
     cookies = {"PVEAuthCookie": signed["ticket"]}
     with httpx.Client(base_url=f"{sim.info.url}/api2/json", verify=False, timeout=10, cookies=cookies) as carol:
-        assert carol.get("/nodes/pve1/qemu/101/status/current").status_code == 403
-        # through the group `family`
-        assert data(api.put("/access/acl", data={"path": "/vms/101", "groups": "family", "roles": "PVEVMUser"})) is None
+        # through the group `family`: PVEVMUser on /pool/production, which holds VM 101 but not VM 107
         assert carol.get("/nodes/pve1/qemu/101/status/current").status_code == 200
+        assert carol.get("/nodes/pve2/qemu/107/status/current").status_code == 403
         assert carol.get("/nodes/pve2/qemu/107/status/current").status_code == 403
         assert data(api.put("/access/acl", data={"path": "/vms/107", "users": "carol@pve",
                                                  "roles": "PVEAuditor"})) is None
@@ -183,3 +182,13 @@ def anonymous_realms(sim: SimulatorThread) -> list[str]:
     """The realms the login box sees, asked without any credentials."""
     with httpx.Client(base_url=f"{sim.info.url}/api2/json", verify=False, timeout=10) as client:
         return [r["realm"] for r in data(client.get("/access/domains"))]
+
+
+def test_a_pools_acl_reaches_its_guests(sim: SimulatorThread, api: httpx.Client) -> None:
+    """bob@pve is in `family`, which holds PVEVMUser on /pool/production (web-01, web-02, db-01, pihole)."""
+    assert data(api.put("/access/password", data={"userid": "bob@pve", "password": "bobs-password"})) is None
+    cookies = {"PVEAuthCookie": data(login(sim, "bob@pve", "bobs-password"))["ticket"]}
+    with httpx.Client(base_url=f"{sim.info.url}/api2/json", verify=False, timeout=10, cookies=cookies) as bob:
+        assert bob.get("/nodes/pve2/qemu/103/status/current").status_code == 200
+        assert bob.get("/nodes/pve2/qemu/107/status/current").status_code == 403  # not in the pool
+        assert {g["vmid"] for g in data(bob.get("/cluster/resources", params={"type": "vm"}))} == {101, 102, 103, 200}
