@@ -8,7 +8,9 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 TICKET_LIFETIME = 2 * 3600  # seconds, as PVE
 
@@ -36,14 +38,34 @@ ROLES: dict[str, frozenset[str]] = {
     "PVEPoolAdmin": frozenset({"Pool.Allocate", "Pool.Audit"}),
     "NoAccess": frozenset(),
 }
+ROLES.update({  # the rest of PVE's built-in roles
+    "PVEAdmin": ALL_PRIVILEGES - {"Permissions.Modify", "Realm.Allocate", "Sys.Modify", "Sys.PowerMgmt"},
+    "PVEDatastoreAdmin": frozenset({"Datastore.Allocate", "Datastore.AllocateSpace", "Datastore.AllocateTemplate",
+                                    "Datastore.Audit"}),
+    "PVEDatastoreUser": frozenset({"Datastore.AllocateSpace", "Datastore.Audit"}),
+    "PVEMappingAdmin": frozenset({"Mapping.Audit", "Mapping.Modify", "Mapping.Use"}),
+    "PVEMappingUser": frozenset({"Mapping.Audit", "Mapping.Use"}),
+    "PVEPoolUser": frozenset({"Pool.Audit"}),
+    "PVESDNAdmin": frozenset({"SDN.Allocate", "SDN.Audit"}),
+    "PVESDNUser": frozenset({"SDN.Audit", "SDN.Use"}),
+    "PVESysAdmin": frozenset({"Permissions.Modify", "Sys.Audit", "Sys.Console", "Sys.Syslog"}),
+    "PVETemplateUser": frozenset({"VM.Audit", "VM.Clone"}),
+    "PVEUserAdmin": frozenset({"Group.Allocate", "Realm.AllocateUser", "User.Modify"}),
+})
+BUILTIN_ROLES = frozenset(ROLES)
 
 
 @dataclass
 class ACLEntry:
     path: str
-    ugid: str  # user id (user@realm) or token id (user@realm!name)
+    ugid: str  # user id (user@realm), token id (user@realm!name) or group id (no `@`)
     role: str
     propagate: bool = True
+
+    @property
+    def kind(self) -> str:
+        """`user`, `token` or `group`, as `GET /access/acl` names it."""
+        return "token" if "!" in self.ugid else "user" if "@" in self.ugid else "group"
 
 
 @dataclass
@@ -52,6 +74,7 @@ class Token:
     secret: str
     privsep: bool = False
     expire: int = 0
+    comment: str | None = None
 
 
 @dataclass
@@ -59,6 +82,23 @@ class User:
     userid: str
     password: str | None = None
     enable: bool = True
+    expire: int = 0
+    details: dict[str, str] = field(default_factory=dict)  # firstname, lastname, email, comment, keys
+
+
+@dataclass
+class Group:
+    """A user group (user.cfg): members take the group's ACL entries."""
+
+    groupid: str
+    comment: str | None = None
+    members: set[str] = field(default_factory=set)
+
+
+def builtin_realms() -> dict[str, dict[str, Any]]:
+    """domains.cfg of a fresh install: the PAM and Proxmox VE realms."""
+    return {"pam": {"type": "pam", "comment": "Linux PAM standard authentication"},
+            "pve": {"type": "pve", "comment": "Proxmox VE authentication server"}}
 
 
 @dataclass
@@ -79,6 +119,11 @@ class AccessControl:
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     acl: list[ACLEntry] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+    roles: dict[str, frozenset[str]] = field(default_factory=lambda: dict(ROLES))  # built-in and custom
+    realms: dict[str, dict[str, Any]] = field(default_factory=builtin_realms)  # domains.cfg
+    realm_secrets: dict[str, dict[str, str]] = field(default_factory=dict)  # bind passwords, client keys
+    vm_pool: Callable[[int], str | None] | None = field(default=None, repr=False)  # the cluster's pool of a guest
     secret_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     ticket_lifetime: float = TICKET_LIFETIME
     logins: dict[str, int] = field(default_factory=lambda: {"password": 0, "ticket": 0, "refused": 0})
@@ -163,20 +208,23 @@ class AccessControl:
 
     # --- permissions -------------------------------------------------------------------------
     def _privileges_of(self, ugid: str, path: str) -> set[str]:
-        best_len = -1
+        """The deepest ACL level on `path` decides; there, the user's own entries override its groups'."""
+        groups = {g.groupid for g in self.groups.values() if ugid in g.members}
+        best: tuple[int, int] = (-1, -1)
         privs: set[str] = set()
         for entry in self.acl:
-            if entry.ugid != ugid:
+            own = entry.ugid == ugid
+            if not own and entry.ugid not in groups:
                 continue
             exact = entry.path == path
             prefix = path.startswith(entry.path.rstrip("/") + "/") or entry.path == "/"
             if not (exact or (prefix and entry.propagate)):
                 continue
-            length = len(entry.path)
-            if length > best_len:
-                best_len, privs = length, set(ROLES.get(entry.role, ()))
-            elif length == best_len:
-                privs |= ROLES.get(entry.role, frozenset())
+            rank = (len(entry.path), 1 if own else 0)
+            if rank > best:
+                best, privs = rank, set(self.roles.get(entry.role, ()))
+            elif rank == best:
+                privs |= self.roles.get(entry.role, frozenset())
         return privs
 
     def privileges(self, ctx: AuthContext, path: str) -> set[str]:
@@ -184,12 +232,19 @@ class AccessControl:
         if ctx.userid == "root@pam":
             user_privs: set[str] = set(ALL_PRIVILEGES)
         else:
-            user_privs = self._privileges_of(ctx.userid, path)
+            user_privs = self._with_pool(ctx.userid, path)
         if ctx.tokenid:
             token = self.tokens[ctx.tokenid]
             if token.privsep:
-                return user_privs & self._privileges_of(ctx.tokenid, path)
+                return user_privs & self._with_pool(ctx.tokenid, path)
         return user_privs
+
+    def _with_pool(self, ugid: str, path: str) -> set[str]:
+        """A guest's path also takes what its pool's path grants (PVE adds `/pool/{pool}` for `/vms/{vmid}`)."""
+        privs = self._privileges_of(ugid, path)
+        match = re.fullmatch(r"/vms/(\d+)", path)
+        pool = self.vm_pool(int(match.group(1))) if match and self.vm_pool is not None else None
+        return privs | self._privileges_of(ugid, f"/pool/{pool}") if pool else privs
 
     def has(self, ctx: AuthContext, path: str, *privs: str, any_of: bool = False) -> bool:
         held = self.privileges(ctx, path)

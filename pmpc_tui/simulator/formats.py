@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 
 from pmpc_tui.simulator import calendar
 
@@ -147,7 +148,7 @@ def check_cidr(value: str) -> str | None:
 
 
 def check_storage_content(value: str) -> str | None:
-    for part in re.split(r"[,;\s]+", value.strip()):
+    for part in re.split(r"[,;\0\s]+", value.strip()):  # NUL: a repeated form key, as PVE joins them
         if part and part not in STORAGE_CONTENT:
             return f"invalid content type '{part}'"
     return None
@@ -209,7 +210,36 @@ def check_day_of_week_list(value: str) -> str | None:
     return next((f"invalid day '{d}'" for d in _items(value) if d not in calendar.DAYS), None)
 
 
+def _sdn_id(kind: str) -> Callable[[str], str | None]:
+    """`pve-sdn-zone-id` / `pve-sdn-vnet-id`: a letter, letters or digits, a letter or digit; at most 8."""
+    def check(value: str) -> str | None:
+        if not re.fullmatch(r"[a-z][a-z0-9]*[a-z0-9]", value, re.I):
+            return f"{kind} ID '{value}' contains illegal characters"
+        return f"{kind} ID '{value}' can't be more than 8 characters" if len(value) > 8 else None
+    return check
+
+
+def check_ip_list(value: str) -> str | None:
+    """`ip-list`: IP addresses separated by commas, semicolons or spaces."""
+    for item in _items(value):
+        try:
+            ipaddress.ip_address(item)
+        except ValueError:
+            return f"invalid IP address '{item}'"
+    return None
+
+
+def check_node_list(value: str) -> str | None:
+    """`pve-node-list`: node names separated by commas, semicolons or spaces."""
+    ok = all(re.fullmatch(r"[a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?", n) for n in _items(value))
+    return None if ok else "value does not look like a valid node name"
+
+
 CHECKS = {
+    "pve-sdn-zone-id": _sdn_id("zone"),
+    "pve-sdn-vnet-id": _sdn_id("vnet"),
+    "ip-list": check_ip_list,
+    "pve-node-list": check_node_list,
     "pve-calendar-event": calendar.check,
     "pve-day-of-week-list": check_day_of_week_list,
     "pve-ha-node-list": check_ha_node_list,

@@ -39,7 +39,7 @@ def drive_key(kind: str) -> str:
 def check_drive_storage(cluster: Cluster, node: str, kind: str, config: dict[str, Any]) -> dict[str, str]:
     """Parameter errors for drives on unknown storage and NICs on unknown bridges."""
     errors: dict[str, str] = {}
-    bridges = cluster.nodes[node].bridges()
+    bridges = cluster.nodes[node].bridges() | cluster.sdn_vnets_on(node)  # applied SDN VNets are bridges too
     for key, value in config.items():
         text = str(value)
         if is_drive(kind, key):

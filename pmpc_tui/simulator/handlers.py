@@ -75,10 +75,13 @@ async def post_ticket(call: Call) -> dict[str, Any]:
 
 @route("GET", "/access/domains")
 async def get_domains(call: Call) -> list[dict[str, Any]]:
-    return [
-        {"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
-        {"realm": "pve", "type": "pve", "comment": "Proxmox VE authentication server"},
-    ]
+    out = []  # what the login box needs; the rest needs `GET /access/domains/{realm}`
+    for realm, options in sorted(call.sim.access.realms.items()):
+        entry = {"realm": realm, **{k: v for k, v in options.items() if k in ("type", "comment")}}
+        if options.get("tfa"):  # the provider only (`type=oath,…` -> `oath`)
+            entry["tfa"] = str(options["tfa"]).split(",")[0].removeprefix("type=")
+        out.append(entry)
+    return out
 
 
 # --- cluster -------------------------------------------------------------------------------------
@@ -927,3 +930,7 @@ from pmpc_tui.simulator import handlers_backupjobs  # noqa: E402,F401  (schedule
 from pmpc_tui.simulator import handlers_ha  # noqa: E402,F401  (HA resources, rules, groups)
 from pmpc_tui.simulator import handlers_hastatus  # noqa: E402,F401  (HA status)
 from pmpc_tui.simulator import handlers_hamove  # noqa: E402,F401  (HA migrate, relocate)
+from pmpc_tui.simulator import handlers_sdn  # noqa: E402,F401  (SDN zones, VNets, subnets)
+from pmpc_tui.simulator import handlers_access  # noqa: E402,F401  (users, tokens, groups, roles, ACL)
+from pmpc_tui.simulator import handlers_storage_cfg  # noqa: E402,F401  (storage.cfg writes)
+from pmpc_tui.simulator import handlers_domains  # noqa: E402,F401  (authentication realms)

@@ -67,7 +67,11 @@ class Request:
             if not isinstance(data, dict):
                 raise ValueError("JSON body must be an object")
             return {k: _json_scalar(v) for k, v in data.items()}
-        return dict(parse_qsl(self.body.decode("utf-8"), keep_blank_values=True))
+        values: dict[str, str] = {}
+        for key, value in parse_qsl(self.body.decode("utf-8"), keep_blank_values=True):
+            # a repeated key is an array parameter (SDN's `dhcp-range`): its values joined with NUL
+            values[key] = f"{values[key]}\0{value}" if key in values else value
+        return values
 
 
 @dataclass(frozen=True)

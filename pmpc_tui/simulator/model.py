@@ -93,6 +93,7 @@ class Storage:
     nodes: tuple[str, ...] | None = None  # None: available on every node
     base_used: int = 0
     options: dict[str, str] = field(default_factory=dict)  # type-specific storage.cfg keys (path, vgname, ...)
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)  # password, encryption-key: not in storage.cfg
 
     def available_on(self, node: str) -> bool:
         return self.nodes is None or node in self.nodes
@@ -230,6 +231,9 @@ class Cluster:
         self._pid = 100000 + self.rng.randrange(100000)
         self.mac_counter = self.rng.randrange(0x100000)
         self.firewall = FirewallConfig()  # cluster.fw: options, rules, security groups, aliases, IP sets
+        # sdn/{zones,vnets,subnets}.cfg as edited ("config") and as last applied ("running"); the global lock token
+        self.sdn: dict[str, Any] = {"config": {"zones": {}, "vnets": {}, "subnets": {}},
+                                    "running": {"zones": {}, "vnets": {}, "subnets": {}}, "lock": None}
 
     # --- lookups -----------------------------------------------------------------------------
     def guest(self, vmid: int, kind: str | None = None, node: str | None = None) -> Guest | None:
@@ -257,6 +261,16 @@ class Cluster:
             if vol is not None and vol.volid == volid and vol.node in (None, node):
                 return vol
         return None
+
+    def sdn_vnets_on(self, node: str) -> set[str]:
+        """Applied VNets a guest on `node` may use as a bridge (their zone spans the node)."""
+        running = self.sdn["running"]
+        out = set()
+        for vnet, options in running["vnets"].items():
+            zone = running["zones"].get(options.get("zone"))
+            if zone is not None and node in (zone.get("nodes") or node).split(","):
+                out.add(vnet)
+        return out
 
     def pool_of(self, vmid: int) -> str | None:
         """The pool a guest belongs to (a guest is in at most one pool)."""

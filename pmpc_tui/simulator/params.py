@@ -212,8 +212,8 @@ def check_value(name: str, spec: P, raw: str) -> str | None:
 
 @functools.lru_cache(maxsize=256)
 def _pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a schema pattern; PVE's Perl `(?^:…)` groups become plain `(?:…)` groups."""
-    return re.compile(pattern.replace("(?^:", "(?:"))
+    """Compile a schema pattern; PVE's Perl `(?^:…)` / `(?^i:…)` groups become `(?:…)` / `(?i:…)` groups."""
+    return re.compile(re.sub(r"\(\?\^([a-z]*):", r"(?\1:", pattern))
 
 
 # Value rules for property-string keys whose meaning is the same wherever they appear.

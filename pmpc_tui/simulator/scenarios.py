@@ -20,6 +20,7 @@ from pmpc_tui.simulator.model import (
     normalize_tags,
 )
 from pmpc_tui.simulator.scenario_config import homelab_config, large_config
+from pmpc_tui.simulator.scenario_sdn import seed_homelab_sdn, seed_large_sdn
 
 SCENARIOS = ("homelab", "large")
 
@@ -179,6 +180,7 @@ def homelab(seed: int = 1) -> Cluster:
     c.pools["production"] = Pool("production", "Services the household relies on", {101, 102, 103, 200})
     seed_backups(c)  # a PBS datastore and last nights' archives
     homelab_config(c)  # more pools, backup jobs, HA
+    seed_homelab_sdn(c)
     return c
 
 
@@ -209,6 +211,7 @@ def large(nodes: int = 5, vms: int = 1000, cts: int = 500, seed: int = 1) -> Clu
             c.rng.choice([4, 8, 16]), status, f"ct;{role}")
         vmid += 1
     large_config(c)  # pools, backup jobs, HA
+    seed_large_sdn(c)
     return c
 
 

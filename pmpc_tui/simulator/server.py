@@ -19,6 +19,7 @@ from pmpc_tui.simulator.certs import make_self_signed
 from pmpc_tui.simulator.faults import FaultPlan
 from pmpc_tui.simulator.httpserver import HTTPServer, Request, Response
 from pmpc_tui.simulator.model import Cluster
+from pmpc_tui.simulator.scenario_access import seed_access
 from pmpc_tui.simulator.scenarios import build
 
 T = TypeVar("T")
@@ -70,6 +71,8 @@ class Simulator:
         self.options = options
         self.cluster: Cluster = build(options.scenario, options.seed, options.nodes, options.vms, options.cts)
         self.access, self.credentials = default_access(options.password)
+        seed_access(self.access, self.cluster.name)  # the scenario's users, groups and ACL entries
+        self.access.vm_pool = self.cluster.pool_of  # a pool's ACL entries reach its guests
         self.access.ticket_lifetime = options.ticket_lifetime
         self.faults = FaultPlan(latency_ms=options.latency_ms, rate=options.fault_rate, seed=options.seed)
         self.certificate = make_self_signed("pve-simulator")

@@ -33,6 +33,9 @@ PATH_VALUES = {"node": "pve1", "vmid": "101", "snapname": "snap1", "storage": "l
                "volume": "local:backup/vzdump-qemu-101-2026_11_30-10_00_00.vma.zst",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 PATH_VALUES.update({"group": "webservers", "name": "lan", "cidr": "192.168.1.100", "pos": "0"})  # the firewall's
+PATH_VALUES.update({"zone": "lab", "vnet": "labnet", "subnet": "lab-10.10.0.0-24"})  # SDN
+PATH_VALUES.update({"userid": "alice@pve", "tokenid": "ci", "groupid": "admins", "roleid": "PVEAdmin",
+                    "realm": "pve"})  # access
 
 
 def _client(sim: SimulatorThread, token: bool = True, auditor: bool = False) -> httpx.Client:

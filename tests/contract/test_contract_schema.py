@@ -145,6 +145,9 @@ NOT_DEFINED = "property is not defined in schema and the schema does not allow a
 PATH_VALUES = {"node": "pve1", "snapname": "snap1", "storage": "local", "rule": "ha-rule",
                "upid": "UPID:pve1:00001234:00005678:6740A1B2:qmstart:101:root@pam:"}
 PATH_VALUES.update({"group": "webservers", "name": "office", "cidr": "10.0.0.1"})  # the firewall's
+PATH_VALUES.update({"zone": "lab", "vnet": "labnet", "subnet": "lab-10.10.0.0-24"})  # SDN
+PATH_VALUES.update({"userid": "alice@pve", "tokenid": "ci", "groupid": "admins", "roleid": "PVEAdmin",
+                    "realm": "pve"})  # access
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +197,7 @@ def _bad_cases(props: dict[str, Any]) -> dict[str, dict[str, tuple[str, str]]]:
                     target[sent] = (str(int(limit) + step), f"value must have a {bound} value of {shown}")
         elif kind == "boolean":
             mistyped[sent] = ("maybe", "type check ('boolean') failed - got 'maybe'")
-        if prop.get("enum"):
+        if prop.get("enum") and kind not in ("integer", "number"):  # PVE checks a number's type first
             allowed = ", ".join(prop["enum"])
             enums[sent] = ("no-such-value", f"value 'no-such-value' does not have a value in the enumeration "
                                             f"'{allowed}'")
@@ -202,7 +205,7 @@ def _bad_cases(props: dict[str, Any]) -> dict[str, dict[str, tuple[str, str]]]:
             limit = int(prop["maxLength"])
             too_long[sent] = ("x" * (limit + 1), f"value may only be {limit} characters long")
         if kind == "string" and prop.get("pattern"):
-            assert not re.fullmatch(prop["pattern"].replace("(?^:", "(?:"), NO_MATCH)
+            assert not re.fullmatch(re.sub(r"\(\?\^([a-z]*):", r"(?\1:", prop["pattern"]), NO_MATCH)
             unmatched[sent] = (NO_MATCH, "value does not match the regex pattern")
     return {"below minimum": below, "above maximum": above, "wrong type": mistyped, "not in enum": enums,
             "too long": too_long, "pattern": unmatched}
