@@ -469,6 +469,25 @@ def _said_name(g: Grounder) -> str | None:
 SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
 
 
+def _set_tags(g: Grounder, name: str) -> str | None:
+    """`set --tags` replaces a guest's tags: "add the tag prod" keeps the ones it has, "remove/untag" drops the
+    named ones, "clear the tags" empties them; otherwise the tags said (None when none are)."""
+    words = " ".join(g.slots.words).lower()
+    said = [t.lower() for t in g.slots.all("TAG")]
+    facts = g.names.facts.get(name)
+    have = [t for t in (str(facts[4]) if facts else "").split(";") if t]
+    if re.search(r"\b(clear|wipe|remove|drop|delete|strip)\b (?:all )?(?:the |its |of )?(?:all )?tags\b|\bno tags\b",
+                 words) and not said:
+        return "''"
+    if not said:
+        return None
+    if re.search(r"\b(untag|remove|drop|delete|strip|take)\b", words):
+        return "'" + ";".join(t for t in have if t not in said) + "'"
+    if re.search(r"\b(add|also|another|extra|append|plus)\b", words):
+        said = have + [t for t in said if t not in have]
+    return "'" + ";".join(said) + "'" if len(said) > 1 else said[0]
+
+
 def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
     """The line of a guest operation on one guest."""
     ref = g.ref(name)
@@ -530,8 +549,9 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
         if memory:  # a size the tagger missed is still memory, for `set`
             opts += ["--memory", str(mebibytes(memory))]
-        if g.slots.all("TAG"):
-            opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+        tags = _set_tags(g, name)
+        if tags is not None:
+            opts += ["--tags", tags]
         if re.search(r"\b(boot|autostart|automatically)\b", " ".join(g.slots.words)):
             opts += ["--onboot", "yes"]
         if not opts:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.commands.repl import parse_line
@@ -35,17 +36,42 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
                 r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
     (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
+    (re.compile(r"\bvm ?id\s*(?:of\s+|=\s*|:\s*)?(\d{3,9})\b"), "--vmid {}"),
+    (re.compile(r"\b(?:description|desc|notes?|comment|describe it as)\s*(?:of\s+\S+\s+)?(?:to\s+|as\s+|=\s*|:\s*)?"
+                r"['\"]([^'\"]*)['\"]"), "--description {}"),
+    (re.compile(r"\blinked\b"), "--linked"),
+    (re.compile(r"\bpurge\b"), "--purge"),
+    (re.compile(r"\b(?:(?:dis|turn off|switch off|no|without)\s+(?:memory\s+)?balloon(?:ing)?|balloon(?:ing)?\s+off)\b"),
+     "--balloon 0"),
+    (re.compile(r"\b(?:no|not|don'?t|dont|never|disable|turn off|stop)\s+(?:auto-?start\w*|start\w* (?:\w+ )?(?:at|on) "
+                r"boot)|\bonboot\s+(?:no|off|0)\b"), "--onboot no"),
+    (re.compile(r"\bauto-?start\w*|\b(?:at|on) boot\b|\bonboot\b"), "--onboot yes"),
+    (re.compile(r"\bunprotect\w*|\b(?:remove|drop|disable|turn off|clear)\s+(?:the\s+)?protection\b|\bprotection\s+"
+                r"(?:off|no)\b"), "--protection no"),
+    (re.compile(r"\bprotect(?:ed|ion)?\b"), "--protection yes"),
+    (re.compile(r"\bmerg(?:e|ed|ing)\b"), "--merge"),
+    (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
+                r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
 ]
+KEEP_CASE = ("--description",)  # the value as the request wrote it, quoted
 
 
 def said(text: str) -> list[str]:
     """The options `text` asks for in words, in the order lines carry them."""
     lowered = text.lower()
-    found = []
+    found: list[str] = []
     for pattern, option in SAID:
         m = pattern.search(lowered)
-        if m:
-            found.append(option.format(next((x for x in m.groups() if x), "")) if "{}" in option else option)
+        if not m or option.split()[0] in (f.split()[0] for f in found):
+            continue
+        if option.split()[0] in KEEP_CASE:
+            at = next(i for i, x in enumerate(m.groups(), 1) if x is not None)
+            value = text[m.start(at):m.end(at)] if len(lowered) == len(text) else m.group(at)
+            found.append(f"{option.split()[0]} {shlex.quote(value)}")
+        elif "{}" in option:
+            found.append(option.format(next((x for x in m.groups() if x), "")))
+        else:
+            found.append(option)
     return found
 
 
