@@ -426,6 +426,13 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
         raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
                           ["list vms"])
+    if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
+                                               or g.slots.first("TAG") or g.node()) \
+            and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|\b(?:whole|entire)\s+"
+                          r"(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b", g.slots.text or ""):
+        # never the whole cluster off by one selector ("stop every guest on every node"): say which node or tag
+        raise NotGrounded(f"I {WHAT[intent]} the whole cluster only guest by guest: name a node, a tag or the "
+                          "guests", [f"{intent} every vm on NODE", f"{intent} every vm tagged TAG"])
     if intent in (*POWER, "delete"):
         targets = g.targets(intent, destructive)
         if not targets:

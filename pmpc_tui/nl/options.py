@@ -86,6 +86,9 @@ def with_options(text: str, lines: list[str]) -> list[str]:
             if option.split()[0] in line.split() or (option == "-o json" and risk_of_line(line) != READ):
                 continue
             longer = f"{line} {option}"
+            name = re.search(r" --name \S+", line)
+            if option.startswith("--vmid") and name:  # beside the name it is for: `clone … --name X --vmid 120`
+                longer = f"{line[:name.end()]} {option}{line[name.end():]}"
             if parse_line(longer).kind == "command":
                 line = longer
         out.append(line)
