@@ -198,6 +198,10 @@ class Grounder:
         described = self.described()
         if described and not everything:
             return [described]
+        if not everything and not (self.node() or self.slots.first("STATUS")):
+            role = self.by_role(self.slots.first("TAG"))
+            if role:
+                return role
         tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
@@ -239,6 +243,29 @@ class Grounder:
             found = {n for n in found if is_template(self.guests[n], n)}
         return found.pop() if len(found) == 1 else None
 
+    def by_role(self, tag: str | None = None) -> list[str]:
+        """The guests a request describes by what they are ("the windows vm", "the dns container", "both web
+        servers"): matched on names first, then tags; several only when the request says so ("both", "servers"),
+        else a question listing them, never a guess."""
+        text = " ".join(self.slots.words).lower()
+        said = [(m.group(0), frags) for pattern, frags in ROLES for m in [re.search(pattern, text)] if m]
+        if not said or (tag and not any(tag.lower() in phrase.split() for phrase, _ in said)):
+            return []  # a tag said on its own ("the k8s ones") is a selection by tag
+        fragments = [f for _, frags in said for f in frags]
+        kind = self.kind_filter()
+        usable = {n: f for n, f in self.guests.items() if not is_template(f, n) and not self.names.is_template(f[1])
+                  and (not kind or f[0] == kind)}
+        found = [n for n in usable if any(part == fr or (len(fr) > 3 and part.startswith(fr)) for fr in fragments
+                                          for part in (p.rstrip("0123456789") for p in re.split(r"[-_.]", n.lower())))] or \
+            [n for n, f in usable.items() if set(fragments) & set(str(f[4]).lower().split(";"))]
+        if len(found) > 1 and not re.search(r"\b(both|all|every|each|ones|\w+(?:er|e|x|m)s|boxes|vms|cts|"
+                                            r"containers|machines|guests|nodes)\b", text):
+            raise NotGrounded(f"that could be {', '.join(found)}: which one?", [f"describe {self.ref(found[0])}"])
+        if re.search(r"\bboth\b", text) and len(found) != 2:
+            raise NotGrounded(f"'both' — but {len(found)} guests fit: {', '.join(found) or 'none'}; name them",
+                              ["list vms"])
+        return found
+
     def one_guest(self, destructive: bool, verb: str) -> str:
         targets = self.targets(verb, destructive)
         if not targets and verb == "clone":
@@ -259,6 +286,26 @@ class Grounder:
 
     def ref(self, name: str) -> str:
         return f"{self.kind_of(name)} {self.ident(name)}"
+
+
+# what a guest is, said in words → the fragments of names (or tags) such guests carry
+ROLES: list[tuple[str, tuple[str, ...]]] = [
+    (r"\b(windows|win\d*|win11|win10)\b", ("win", "windows")),
+    (r"\breverse[- ]?proxy\b|\bproxy\b|\bnginx\b|\btraefik\b|\bcaddy\b", ("proxy", "nginx", "traefik", "caddy",
+                                                                               "haproxy")),
+    (r"\bdns\b|\bad[- ]?block\w*\b|\bpi[- ]?hole\b", ("dns", "pihole", "adguard", "unbound", "bind")),
+    (r"\bweb\s*(?:servers?|boxes|vms?|machines?|nodes?|frontends?|hosts?)\b|\bwebservers?\b", ("web",)),
+    (r"\b(databases?|db|dbs|postgres\w*|mysql|mariadb|sql)\b", ("db", "postgres", "pg", "mysql", "mariadb", "sql")),
+    (r"\b(smart ?home|home ?automation|hass|home assistant)\b", ("homeassistant", "hass", "home")),
+    (r"\b(monitoring|dashboards?|metrics)\b", ("grafana", "prometheus", "monitoring")),
+    (r"\b(s3|object (?:storage|store))\b", ("minio", "s3")),
+    (r"\b(mqtt|broker|mosquitto)\b", ("mqtt", "mosquitto")),
+    (r"\b(kubernetes|k8s) (?:workers?|worker nodes?)\b|\bk8s workers\b", ("worker",)),
+    (r"\b(control[- ]?plane|k8s master|kube master)\b", ("cp", "control", "master")),
+    (r"\b(backup (?:server|box|vm)|pbs box)\b", ("backup",)),
+    (r"\b(sandbox|scratch (?:vm|box))\b", ("sandbox",)),
+    (r"\b(desktop|workstation)\b", ("desktop",)),
+]
 
 
 def mebibytes(text: str) -> int:
@@ -539,7 +586,10 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         return Grounded([line], f"move {name} to {node}")
     if intent == "template":
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
-    key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
+    said_key = (g.slots.first("DISKKEY") or "").lower()
+    if not re.fullmatch(r"(?:scsi|virtio|sata|ide|efidisk|tpmstate|mp|unused)\d+|rootfs", said_key):
+        said_key = ""  # "resize the win11 disk": a guest's name is no disk key
+    key = said_key or ("rootfs" if kind == "ct" else "scsi0")
     if intent == "resize":
         if re.search(r"\b(shrink|reduce|smaller|decrease|cut)\b", " ".join(g.slots.words)):
             raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
@@ -570,7 +620,7 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             raise NotGrounded("to which storage?", [f"disk move {ref} {key} --storage STORAGE"])
         return Grounded([f"disk move {ref} {key} --storage {storage}"], f"move {name}'s {key} to {storage}")
     action = intent.split("_")[1]
-    if not g.slots.first("DISKKEY"):  # never a default disk for a delete or detach
+    if not said_key:  # never a default disk for a delete or detach
         raise NotGrounded(f"which disk of {name}? name it (scsi1, virtio1, mp0 …)", [f"describe {ref}"])
     return Grounded([f"disk {action} {ref} {key}"], f"{action} {name}'s disk {key}")
 
