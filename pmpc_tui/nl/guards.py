@@ -51,7 +51,13 @@ SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?
 BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
-                    r"proxmox|pve)\b|\bwithout\s+compression\b")
+                    r"proxmox|pve)\b|\bwithout\s+compression\b|"
+                    # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
+                    r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
+                    r"(?:any\s?more|any\s+longer)\b")
+# "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
+NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
+                         r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
 ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
@@ -129,6 +135,7 @@ def read(text: str, names: Names) -> Reading:
     if CAPABILITY.search(clean) or not clean:
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    clean = NOT_RUNNING.sub("are stopped", clean)
     reading = Reading(clean)
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
