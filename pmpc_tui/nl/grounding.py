@@ -29,7 +29,18 @@ WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, 
          "nine": 9, "ten": 10, "half": 0.5, "single": 1}
 STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
           "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
-          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused"}
+          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused",
+          # German, Spanish, French
+          "laufen": "running", "laufende": "running", "läuft": "running", "gestartet": "running", "aktiv": "running",
+          "gestoppt": "stopped", "angehalten": "stopped", "aus": "stopped", "pausiert": "paused",
+          "corriendo": "running", "encendidos": "running", "encendidas": "running", "activos": "running",
+          "parados": "stopped", "paradas": "stopped", "parado": "stopped", "apagados": "stopped",
+          "apagadas": "stopped", "detenidos": "stopped", "detenidas": "stopped", "pausados": "paused",
+          "démarrées": "running", "démarrés": "running", "actives": "running", "arrêtées": "stopped",
+          "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped"}
+FOREIGN_STATES = "|".join(sorted((w for w in STATES if not w.isascii() or w in (
+    "laufen", "laufende", "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
+    "paradas", "apagados", "apagadas", "detenidos", "detenidas", "actives")), key=len, reverse=True))
 WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
         "resume": "resume", "delete": "delete"}
 
@@ -383,7 +394,9 @@ def _list(g: Grounder) -> Grounded:
             g.slots.first("STORAGE") and re.search(r"\b(space|full|free|left|usage|capacity)\b", words)):
         what = "storage"
     else:
-        what = "cts" if g.kind_filter() == "ct" else "vms"
+        kind = g.kind_filter() or ("ct" if re.search(r"\b(containers?|cts?|lxcs?|conteneurs?|contenedores?)\b", words)
+                                   else None)  # a kind word the tagger missed ("¿qué contenedores están parados?")
+        what = "cts" if kind == "ct" else "vms"
     cmd = ["list", what]
     if what == "storage" and g.storage():  # "how full is the nas": that storage's row
         cmd += ["--storage", g.storage() or ""]
@@ -392,7 +405,8 @@ def _list(g: Grounder) -> Grounded:
         cmd += ["--node", node]
     status = g.slots.first("STATUS")
     if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
-        said = re.search(r"\b(running|stopped|paused|up|down|offline|online)\b(?!\s+(?:to|from|by)\b)", words)
+        said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|{FOREIGN_STATES})(?!\w)"
+                         r"(?!\s+(?:to|from|by)\b)", words)
         status = said.group(1) if said else None
     if status:
         status = status.lower()
