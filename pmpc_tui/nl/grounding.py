@@ -462,10 +462,21 @@ def _create(g: Grounder) -> Grounded:
         opts += ["--node", node]
     if g.slots.first("CORES"):
         opts += ["--cores", number(g.slots.first("CORES") or "")]
-    if g.slots.first("MEM"):
-        opts += ["--memory", str(mebibytes(g.slots.first("MEM") or ""))]
-    if g.slots.first("DISK"):
-        opts += ["--disk", str(gibibytes(g.slots.first("DISK") or ""))]
+    memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
+    words = " ".join(g.slots.words).lower()
+    sizes = [m.group(0) for m in SIZE.finditer(words)]
+    said_disk = re.search(r"(\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gib|tb|t|tib))\s+(?:of\s+)?(?:disk|storage|root|ssd|hdd|drive)\b",
+                          words)
+    if said_disk and len(sizes) >= 2 and not (memory and disk and said_disk.group(1).replace(" ", "") ==
+                                              disk.lower().replace(" ", "")):
+        # "2 cores 4g 32g disk": the size before the disk word is the disk, the first other one the memory
+        disk = said_disk.group(1)
+        memory = memory if memory and memory.lower().replace(" ", "") != disk.replace(" ", "") else next(
+            (x for x in sizes if x != disk), memory)
+    if memory:
+        opts += ["--memory", str(mebibytes(memory))]
+    if disk:
+        opts += ["--disk", str(gibibytes(disk))]
     template = g.slots.first("TEMPLATE")
     if template and kind == "vm":
         opts += ["--clone", g.guest(template, destructive=False)]

@@ -97,3 +97,7 @@ def test_the_whole_cluster_is_never_stopped_by_one_selector() -> None:
         p = propose_offline(text, NAMES)
         assert not p.understood, text
     assert lines("shut down everything except db-01")  # an exception still names what stays: allowed, confirmed
+
+
+def test_bare_sizes_in_a_create_the_one_before_disk_is_the_disk() -> None:
+    assert lines("new vm build-7 2 cores 8g 64g disk") == ["create vm --name build-7 --cores 2 --memory 8192 --disk 64"]
