@@ -267,7 +267,7 @@ class Grounder:
         usable = {n: f for n, f in self.guests.items() if not is_template(f, n) and not self.names.is_template(f[1])
                   and (not kind or f[0] == kind)}
         found = [n for n in usable if any(part == fr or (len(fr) > 3 and part.startswith(fr)) for fr in fragments
-                                          for part in (p.rstrip("0123456789") for p in re.split(r"[-_.]", n.lower())))] or \
+                                          for part in _name_parts(n))] or \
             [n for n, f in usable.items() if set(fragments) & set(str(f[4]).lower().split(";"))]
         if len(found) > 1 and not re.search(r"\b(both|all|every|each|ones|\w+(?:er|e|x|m)s|boxes|vms|cts|"
                                             r"containers|machines|guests|nodes)\b", text):
@@ -297,6 +297,11 @@ class Grounder:
 
     def ref(self, name: str) -> str:
         return f"{self.kind_of(name)} {self.ident(name)}"
+
+
+def _name_parts(name: str) -> list[str]:
+    """A name's words without their numbers: `win11-desktop` → win, desktop; `k8s-worker-1` → k8s, worker."""
+    return [p.rstrip("0123456789") for p in re.split(r"[-_.]", name.lower())]
 
 
 # what a guest is, said in words → the fragments of names (or tags) such guests carry
@@ -465,8 +470,8 @@ def _create(g: Grounder) -> Grounded:
     memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
     words = " ".join(g.slots.words).lower()
     sizes = [m.group(0) for m in SIZE.finditer(words)]
-    said_disk = re.search(r"(\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gib|tb|t|tib))\s+(?:of\s+)?(?:disk|storage|root|ssd|hdd|drive)\b",
-                          words)
+    said_disk = re.search(r"(\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gib|tb|t|tib))\s+(?:of\s+)?(?:disk|storage|root|ssd|hdd|"
+                          r"drive)\b", words)
     if said_disk and len(sizes) >= 2 and not (memory and disk and said_disk.group(1).replace(" ", "") ==
                                               disk.lower().replace(" ", "")):
         # "2 cores 4g 32g disk": the size before the disk word is the disk, the first other one the memory
@@ -500,8 +505,9 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
                           ["list vms"])
     if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
                                                or g.slots.first("TAG") or g.node()) \
-            and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|\b(?:whole|entire)\s+"
-                          r"(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b", g.slots.text or ""):
+            and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|"
+                          r"\b(?:whole|entire)\s+(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b",
+                          g.slots.text or ""):
         # never the whole cluster off by one selector ("stop every guest on every node"): say which node or tag
         raise NotGrounded(f"I {WHAT[intent]} the whole cluster only guest by guest: name a node, a tag or the "
                           "guests", [f"{intent} every vm on NODE", f"{intent} every vm tagged TAG"])

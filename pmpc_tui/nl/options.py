@@ -41,8 +41,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"['\"]([^'\"]*)['\"]"), "--description {}"),
     (re.compile(r"\blinked\b"), "--linked"),
     (re.compile(r"\bpurge\b"), "--purge"),
-    (re.compile(r"\b(?:(?:dis|turn off|switch off|no|without)\s+(?:memory\s+)?balloon(?:ing)?|balloon(?:ing)?\s+off)\b"),
-     "--balloon 0"),
+    (re.compile(r"\b(?:(?:disabl\w*|turn off|switch off|no|without)\s+(?:the\s+)?(?:memory\s+)?balloon(?:ing)?|"
+                r"balloon(?:ing)?\s+off)\b"), "--balloon 0"),
     (re.compile(r"\b(?:no|not|don'?t|dont|never|disable|turn off|stop)\s+(?:auto-?start\w*|start\w* (?:\w+ )?(?:at|on) "
                 r"boot)|\bonboot\s+(?:no|off|0)\b"), "--onboot no"),
     (re.compile(r"\bauto-?start\w*|\b(?:at|on) boot\b|\bonboot\b"), "--onboot yes"),
