@@ -564,8 +564,9 @@ def _set_tags(g: Grounder, name: str) -> str | None:
     if re.search(r"\b(clear|wipe|remove|drop|delete|strip)\b (?:all )?(?:the |its |of )?(?:all )?tags\b|\bno tags\b",
                  words) and not said:
         return "''"
-    if not said:
-        return None
+    if not said or (re.search(r"\b(tagged|with the tags?|with tags?)\b", words) and not re.search(
+            r"\b(untag|add|remove|also|another|extra|append)\b", words)):
+        return None  # "everything tagged k8s gets 6 cores": the tag selects the guests
     if re.search(r"\b(untag|remove|drop|delete|strip|take)\b", words):
         return "'" + ";".join(t for t in have if t not in said) + "'"
     if re.search(r"\b(add|also|another|extra|append|plus)\b", words):

@@ -60,6 +60,10 @@ def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
         if tags[i] == "B-RANGE" and tags[i + 1] == "I-RANGE" and words[i + 1] in RANGE_WORDS and \
                 (i + 2 == len(tags) or tags[i + 2] != "I-RANGE"):
             tags[i:i + 2] = ["B-GUEST", "O"]
+    for i, word in enumerate(words):  # one word tagged a range with nothing of a range in it is a name
+        if tags[i] == "B-RANGE" and (i + 1 == len(tags) or tags[i + 1] != "I-RANGE") and \
+                not re.search(r"\.\.|[\[{]", word):
+            tags[i] = "B-NEWNAME" if intent in ("clone", "create") else "B-GUEST"
     for i in range(1, len(tags)):  # "with vmid 130": the new guest's VMID (an option), never a guest to act on
         if words[i - 1] in ("vmid", "id") and words[i].isdigit() and tags[i].endswith(("GUEST", "RANGE")):
             tags[i] = "O"
