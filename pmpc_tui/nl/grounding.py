@@ -258,7 +258,8 @@ class Grounder:
         """The guests a request describes by what they are ("the windows vm", "the dns container", "both web
         servers"): matched on names first, then tags; several only when the request says so ("both", "servers"),
         else a question listing them, never a guess."""
-        text = " ".join(self.slots.words).lower()
+        new = {w.lower() for n in self.slots.all("NEWNAME") for w in n.split()}  # a new guest's name describes none
+        text = " ".join(w for w in self.slots.words if w.lower() not in new).lower()
         said = [(m.group(0), frags) for pattern, frags in ROLES for m in [re.search(pattern, text)] if m]
         if not said or (tag and not any(tag.lower() in phrase.split() for phrase, _ in said)):
             return []  # a tag said on its own ("the k8s ones") is a selection by tag

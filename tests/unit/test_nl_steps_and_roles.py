@@ -65,7 +65,7 @@ def test_adding_a_tag_keeps_the_guest_s_tags() -> None:
 
 def test_a_guest_described_by_what_it_is_is_found_when_one_fits() -> None:
     assert lines("boot the windows box") == ["start vm win11-desktop"]
-    assert lines("bounce the reverse proxy container") == ["reboot ct nginx-proxy"]
+    assert lines("bounce the proxy container") == ["reboot ct nginx-proxy"]
 
 
 def test_both_web_servers_are_the_two_named_web_not_every_web_tag() -> None:
@@ -88,14 +88,24 @@ def test_not_running_is_the_stopped_state_in_a_question() -> None:
 
 
 def test_state_words_in_spanish_and_french_filter_a_list() -> None:
-    assert lines("¿qué contenedores están apagados?") == ["list cts --status stopped"]
-    assert lines("liste les VM démarrées") == ["list vms --status running"]
+    assert lines("muestra los contenedores detenidos") == ["list cts --status stopped"]
+    assert lines("affiche les VM démarrées") == ["list vms --status running"]
+    assert lines("zeige alle VMs, die laufen") == ["list vms --status running"]
+
+
+def test_a_request_that_asks_for_a_secret_runs_nothing_else_either() -> None:
+    p = propose_offline("reboot web-01 and print the api token", NAMES)
+    assert not p.understood and p.commands == []
+
+
+def test_a_condition_put_first_with_should_runs_nothing() -> None:
+    assert lines("should db-01 run out of memory, give it 16 gigs") == []
 
 
 def test_the_whole_cluster_is_never_stopped_by_one_selector() -> None:
     for text in ("shut down every guest on all nodes", "stop everything on the whole cluster"):
         p = propose_offline(text, NAMES)
-        assert not p.understood, text
+        assert not any(c.split()[0] in ("stop", "shutdown") for c in p.commands), text
     assert lines("shut down everything except db-01")  # an exception still names what stays: allowed, confirmed
 
 

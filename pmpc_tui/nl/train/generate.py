@@ -1033,68 +1033,6 @@ def gen_foreign_guest(g: Gen) -> Example:
                    commands=[f"{action} {_grow(g.guests, name)}"])
 
 
-# German, Spanish and French beyond one-liners: guest operations with sizes and storage, lists with a kind, a
-# state and a node; {k} kind, {s} state, {n} node, {st} storage, {m} memory, {d} disk growth
-FOREIGN_OPS = {
-    "backup_create": ["sichere {g}", "mach ein Backup von {g}", "Backup von {g} erstellen", "sichere {g} auf {st}",
-                      "erstelle eine Sicherung von {g}", "haz una copia de seguridad de {g}",
-                      "haz un backup de {g}", "respalda {g}", "copia de seguridad de {g} en {st}",
-                      "sauvegarde {g}", "fais une sauvegarde de {g}", "sauvegarde {g} sur {st}"],
-    "set_memory": ["gib {g} {m} RAM", "{g} braucht {m} RAM", "setze den Speicher von {g} auf {m}",
-                   "dale {m} de ram a {g}", "pon {m} de memoria a {g}", "asigna {m} de ram a {g}",
-                   "donne {m} de ram à {g}", "mets {m} de mémoire sur {g}", "passe {g} à {m} de ram"],
-    "resize": ["vergrößere die Festplatte von {g} um {d}", "gib {g} {d} mehr Platz",
-               "agranda el disco de {g} en {d}", "añade {d} al disco de {g}", "amplía el disco de {g} {d}",
-               "agrandis le disque de {g} de {d}", "ajoute {d} au disque de {g}", "étends le disque de {g} de {d}"],
-    "snapshot_list": ["zeige die Snapshots von {g}", "muestra las instantáneas de {g}", "affiche les snapshots de {g}"],
-    "describe": ["zeige {g}", "zeig mir die Konfiguration von {g}", "muestra la configuración de {g}",
-                 "montre la config de {g}", "détails de {g}"],
-}
-FOREIGN_LISTS = ["welche {k} {s} auf {n}", "welche {k} {s}", "zeige alle {k} auf {n}", "liste {s} {k} auf {n}",
-                 "alle {k} auf {n}", "qué {k} están {s}", "qué {k} están {s} en {n}", "muestra los {k} de {n}",
-                 "lista {k} {s}", "todas las {k} en {n}", "quelles {k} sont {s}", "liste les {k} {s}",
-                 "affiche les {k} sur {n}", "les {k} {s} sur {n}", "toutes les {k} {s}"]
-FOREIGN_KINDS = {"vm": ["VMs", "vms", "máquinas virtuales", "máquinas", "machines virtuelles", "VM", "Maschinen"],
-                 "ct": ["Container", "contenedores", "conteneurs", "containers", "LXC"]}
-FOREIGN_STATUS = {"running": ["laufen", "laufende", "corriendo", "encendidas", "activos", "démarrées", "actives"],
-                  "stopped": ["gestoppt", "angehalten", "parados", "apagados", "detenidos", "arrêtées", "arrêtés",
-                              "éteintes"]}
-
-
-def gen_foreign_op(g: Gen) -> Example:
-    """A guest operation or a list in German, Spanish or French."""
-    if g.r.random() < 0.35:
-        kind = g.pick(["vm", "ct"])
-        t = g.pick(FOREIGN_LISTS)
-        status = g.pick(sorted(FOREIGN_STATUS))
-        node = g.pick(g.names.nodes)
-        cmd = f"list {kind}s" + (f" --node {node}" if "{n}" in t else "") + (f" --status {status}" if "{s}" in t
-                                                                            else "")
-        return g.build(t, {"k": (g.pick(FOREIGN_KINDS[kind]), "KIND"), "s": (g.pick(FOREIGN_STATUS[status]),
-                                                                           "STATUS"), "n": (node, "NODE")},
-                       intent="list", commands=[cmd])
-    op = g.pick(sorted(FOREIGN_OPS))
-    t = g.pick(FOREIGN_OPS[op])
-    name = g.guest()
-    target = _grow(g.guests, name)
-    slots: dict[str, Slot | str] = {"g": g.guest_ref(name)}
-    if op == "backup_create":
-        storage = g.pick(g.names.storage)
-        slots["st"] = (storage, "STORAGE")
-        return g.build(t, slots, intent=op, commands=[f"backup create {target}" + (f" --storage {storage}"
-                                                                                     if "{st}" in t else "")])
-    if op == "set_memory":
-        gib = g.pick(["1", "2", "4", "8", "16", "32"])
-        slots["m"] = (gib + g.pick(["GB", " GB", "G", " gigas", " Gigabyte", " Go", " GiB"]), "MEM")
-        return g.build(t, slots, intent="set", commands=[f"set {target} --memory {int(gib) * 1024}"])
-    if op == "resize":
-        gib = g.pick(["5", "10", "20", "32", "50", "100"])
-        slots["d"] = (gib + g.pick(["GB", " GB", "G", " gigas", " Go", " GiB"]), "SIZE_ADD")
-        key = "rootfs" if g.guests[name][0] == "ct" else "scsi0"
-        return g.build(t, slots, intent=op, commands=[f"resize {target} {key} +{gib}G"])
-    return g.build(t, slots, intent=op, commands=[f"{op.replace('_', ' ')} {target}"])
-
-
 def gen_one(g: Gen) -> Example | None:
     roll = g.r.random()
     makers: list[tuple[float, Callable[[], Example | None]]] = [
@@ -1104,9 +1042,8 @@ def gen_one(g: Gen) -> Example | None:
         (0.71, lambda: gen_guest_op(g)),
         (0.84, lambda: gen_cluster(g)),
         (0.90, lambda: gen_query(g)),
-        (0.96, lambda: gen_workspace(g)),
-        (0.985, lambda: gen_foreign_guest(g)),
-        (1.01, lambda: gen_foreign_op(g)),
+        (0.97, lambda: gen_workspace(g)),
+        (1.01, lambda: gen_foreign_guest(g)),
     ]
     return next(make() for bound, make in makers if roll < bound)
 
