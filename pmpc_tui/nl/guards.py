@@ -145,6 +145,7 @@ def read(text: str, names: Names) -> Reading:
     if SECRET.search(clean):
         return Reading(clean, refusal=refused(WHY_SECRET, ["test-connection"]))
     clean = NOT_RUNNING.sub("are stopped", clean)
+    clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     reading = Reading(clean)
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:

@@ -39,6 +39,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bvm ?id\s*(?:of\s+|=\s*|:\s*)?(\d{3,9})\b"), "--vmid {}"),
     (re.compile(r"\b(?:description|desc|notes?|comment|describe it as)\s*(?:of\s+\S+\s+)?(?:to\s+|as\s+|=\s*|:\s*)?"
                 r"['\"]([^'\"]*)['\"]"), "--description {}"),
+    (re.compile(r"\b(?:for|of|only)\s+(?:the\s+)?(?:vm|ct|guest|container)\s+([\w.-]+)"), "--guest {}"),
+    (re.compile(r"\b(?:as|in|to|into|output|format) yaml\b"), "-o yaml"),
     (re.compile(r"\blinked\b"), "--linked"),
     (re.compile(r"\bpurge\b"), "--purge"),
     (re.compile(r"\b(?:(?:disabl\w*|turn off|switch off|no|without)\s+(?:the\s+)?(?:memory\s+)?balloon(?:ing)?|"
@@ -78,12 +80,13 @@ def said(text: str) -> list[str]:
 def with_options(text: str, lines: list[str]) -> list[str]:
     """Each line with the options the request says that its command takes (`-o json` on reads only)."""
     options = said(text)
-    if not options:
-        return lines
     out = []
+    plan_file = re.search(r"(?<![\w/.-])([\w./-]+\.(?:plan|tfplan))\b", text)
     for line in lines:
+        if line == "apply" and plan_file:  # "apply web.plan": the saved plan is apply's argument
+            line = f"apply {plan_file.group(1)}"
         for option in options:
-            if option.split()[0] in line.split() or (option == "-o json" and risk_of_line(line) != READ):
+            if option.split()[0] in line.split() or (option.startswith("-o ") and risk_of_line(line) != READ):
                 continue
             longer = f"{line} {option}"
             name = re.search(r" --name \S+", line)

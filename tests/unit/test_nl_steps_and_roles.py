@@ -111,3 +111,13 @@ def test_the_whole_cluster_is_never_stopped_by_one_selector() -> None:
 
 def test_bare_sizes_in_a_create_the_one_before_disk_is_the_disk() -> None:
     assert lines("new vm build-7 2 cores 8g 64g disk") == ["create vm --name build-7 --cores 2 --memory 8192 --disk 64"]
+
+
+def test_a_typed_yes_is_dropped_and_the_delete_still_asks() -> None:
+    p = propose_offline("delete web-02 --yes", NAMES)
+    assert p.commands == ["delete vm web-02"] and p.needs_confirmation
+
+
+def test_a_saved_plan_named_in_words_is_applied_and_import_takes_one_guest() -> None:
+    assert lines("apply staging.plan") == ["apply staging.plan"]
+    assert lines("regenerate the code for vm 102 only") == ["import --guest 102"]
