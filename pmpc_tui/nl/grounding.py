@@ -29,7 +29,18 @@ WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, 
          "nine": 9, "ten": 10, "half": 0.5, "single": 1}
 STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
           "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
-          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused"}
+          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused",
+          # German, Spanish, French
+          "laufen": "running", "laufende": "running", "läuft": "running", "gestartet": "running", "aktiv": "running",
+          "gestoppt": "stopped", "angehalten": "stopped", "aus": "stopped", "pausiert": "paused",
+          "corriendo": "running", "encendidos": "running", "encendidas": "running", "activos": "running",
+          "parados": "stopped", "paradas": "stopped", "parado": "stopped", "apagados": "stopped",
+          "apagadas": "stopped", "detenidos": "stopped", "detenidas": "stopped", "pausados": "paused",
+          "démarrées": "running", "démarrés": "running", "actives": "running", "arrêtées": "stopped",
+          "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped"}
+FOREIGN_STATES = "|".join(sorted((w for w in STATES if not w.isascii() or w in (
+    "laufen", "laufende", "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
+    "paradas", "apagados", "apagadas", "detenidos", "detenidas", "actives")), key=len, reverse=True))
 WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
         "resume": "resume", "delete": "delete"}
 
@@ -198,6 +209,10 @@ class Grounder:
         described = self.described()
         if described and not everything:
             return [described]
+        if not everything and not (self.node() or self.slots.first("STATUS")):
+            role = self.by_role(self.slots.first("TAG"))
+            if role:
+                return role
         tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
@@ -239,6 +254,30 @@ class Grounder:
             found = {n for n in found if is_template(self.guests[n], n)}
         return found.pop() if len(found) == 1 else None
 
+    def by_role(self, tag: str | None = None) -> list[str]:
+        """The guests a request describes by what they are ("the windows vm", "the dns container", "both web
+        servers"): matched on names first, then tags; several only when the request says so ("both", "servers"),
+        else a question listing them, never a guess."""
+        new = {w.lower() for n in self.slots.all("NEWNAME") for w in n.split()}  # a new guest's name describes none
+        text = " ".join(w for w in self.slots.words if w.lower() not in new).lower()
+        said = [(m.group(0), frags) for pattern, frags in ROLES for m in [re.search(pattern, text)] if m]
+        if not said or (tag and not any(tag.lower() in phrase.split() for phrase, _ in said)):
+            return []  # a tag said on its own ("the k8s ones") is a selection by tag
+        fragments = [f for _, frags in said for f in frags]
+        kind = self.kind_filter()
+        usable = {n: f for n, f in self.guests.items() if not is_template(f, n) and not self.names.is_template(f[1])
+                  and (not kind or f[0] == kind)}
+        found = [n for n in usable if any(part == fr or (len(fr) > 3 and part.startswith(fr)) for fr in fragments
+                                          for part in _name_parts(n))] or \
+            [n for n, f in usable.items() if set(fragments) & set(str(f[4]).lower().split(";"))]
+        if len(found) > 1 and not re.search(r"\b(both|all|every|each|ones|\w+(?:er|e|x|m)s|boxes|vms|cts|"
+                                            r"containers|machines|guests|nodes)\b", text):
+            raise NotGrounded(f"that could be {', '.join(found)}: which one?", [f"describe {self.ref(found[0])}"])
+        if re.search(r"\bboth\b", text) and len(found) != 2:
+            raise NotGrounded(f"'both' — but {len(found)} guests fit: {', '.join(found) or 'none'}; name them",
+                              ["list vms"])
+        return found
+
     def one_guest(self, destructive: bool, verb: str) -> str:
         targets = self.targets(verb, destructive)
         if not targets and verb == "clone":
@@ -259,6 +298,31 @@ class Grounder:
 
     def ref(self, name: str) -> str:
         return f"{self.kind_of(name)} {self.ident(name)}"
+
+
+def _name_parts(name: str) -> list[str]:
+    """A name's words without their numbers: `win11-desktop` → win, desktop; `k8s-worker-1` → k8s, worker."""
+    return [p.rstrip("0123456789") for p in re.split(r"[-_.]", name.lower())]
+
+
+# what a guest is, said in words → the fragments of names (or tags) such guests carry
+ROLES: list[tuple[str, tuple[str, ...]]] = [
+    (r"\b(windows|win\d*|win11|win10)\b", ("win", "windows")),
+    (r"\breverse[- ]?proxy\b|\bproxy\b|\bnginx\b|\btraefik\b|\bcaddy\b", ("proxy", "nginx", "traefik", "caddy",
+                                                                               "haproxy")),
+    (r"\bdns\b|\bad[- ]?block\w*\b|\bpi[- ]?hole\b", ("dns", "pihole", "adguard", "unbound", "bind")),
+    (r"\bweb\s*(?:servers?|boxes|vms?|machines?|nodes?|frontends?|hosts?)\b|\bwebservers?\b", ("web",)),
+    (r"\b(databases?|db|dbs|postgres\w*|mysql|mariadb|sql)\b", ("db", "postgres", "pg", "mysql", "mariadb", "sql")),
+    (r"\b(smart ?home|home ?automation|hass|home assistant)\b", ("homeassistant", "hass", "home")),
+    (r"\b(monitoring|dashboards?|metrics)\b", ("grafana", "prometheus", "monitoring")),
+    (r"\b(s3|object (?:storage|store))\b", ("minio", "s3")),
+    (r"\b(mqtt|broker|mosquitto)\b", ("mqtt", "mosquitto")),
+    (r"\b(kubernetes|k8s) (?:workers?|worker nodes?)\b|\bk8s workers\b", ("worker",)),
+    (r"\b(control[- ]?plane|k8s master|kube master)\b", ("cp", "control", "master")),
+    (r"\b(backup (?:server|box|vm)|pbs box)\b", ("backup",)),
+    (r"\b(sandbox|scratch (?:vm|box))\b", ("sandbox",)),
+    (r"\b(desktop|workstation)\b", ("desktop",)),
+]
 
 
 def mebibytes(text: str) -> int:
@@ -336,7 +400,9 @@ def _list(g: Grounder) -> Grounded:
             g.slots.first("STORAGE") and re.search(r"\b(space|full|free|left|usage|capacity)\b", words)):
         what = "storage"
     else:
-        what = "cts" if g.kind_filter() == "ct" else "vms"
+        kind = g.kind_filter() or ("ct" if re.search(r"\b(containers?|cts?|lxcs?|conteneurs?|contenedores?)\b", words)
+                                   else None)  # a kind word the tagger missed ("¿qué contenedores están parados?")
+        what = "cts" if kind == "ct" else "vms"
     cmd = ["list", what]
     if what == "storage" and g.storage():  # "how full is the nas": that storage's row
         cmd += ["--storage", g.storage() or ""]
@@ -345,7 +411,8 @@ def _list(g: Grounder) -> Grounded:
         cmd += ["--node", node]
     status = g.slots.first("STATUS")
     if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
-        said = re.search(r"\b(running|stopped|paused|up|down|offline|online)\b(?!\s+(?:to|from|by)\b)", words)
+        said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|{FOREIGN_STATES})(?!\w)"
+                         r"(?!\s+(?:to|from|by)\b)", words)
         status = said.group(1) if said else None
     if status:
         status = status.lower()
@@ -401,10 +468,21 @@ def _create(g: Grounder) -> Grounded:
         opts += ["--node", node]
     if g.slots.first("CORES"):
         opts += ["--cores", number(g.slots.first("CORES") or "")]
-    if g.slots.first("MEM"):
-        opts += ["--memory", str(mebibytes(g.slots.first("MEM") or ""))]
-    if g.slots.first("DISK"):
-        opts += ["--disk", str(gibibytes(g.slots.first("DISK") or ""))]
+    memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
+    words = " ".join(g.slots.words).lower()
+    sizes = [m.group(0) for m in SIZE.finditer(words)]
+    said_disk = re.search(r"(\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gib|tb|t|tib))\s+(?:of\s+)?(?:disk|storage|root|ssd|hdd|"
+                          r"drive)\b", words)
+    if said_disk and len(sizes) >= 2 and not (memory and disk and said_disk.group(1).replace(" ", "") ==
+                                              disk.lower().replace(" ", "")):
+        # "2 cores 4g 32g disk": the size before the disk word is the disk, the first other one the memory
+        disk = said_disk.group(1)
+        memory = memory if memory and memory.lower().replace(" ", "") != disk.replace(" ", "") else next(
+            (x for x in sizes if x != disk), memory)
+    if memory:
+        opts += ["--memory", str(mebibytes(memory))]
+    if disk:
+        opts += ["--disk", str(gibibytes(disk))]
     template = g.slots.first("TEMPLATE")
     if template and kind == "vm":
         opts += ["--clone", g.guest(template, destructive=False)]
@@ -426,6 +504,14 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
         raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
                           ["list vms"])
+    if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
+                                               or g.slots.first("TAG") or g.node()) \
+            and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|"
+                          r"\b(?:whole|entire)\s+(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b",
+                          g.slots.text or ""):
+        # never the whole cluster off by one selector ("stop every guest on every node"): say which node or tag
+        raise NotGrounded(f"I {WHAT[intent]} the whole cluster only guest by guest: name a node, a tag or the "
+                          "guests", [f"{intent} every vm on NODE", f"{intent} every vm tagged TAG"])
     if intent in (*POWER, "delete"):
         targets = g.targets(intent, destructive)
         if not targets:
@@ -467,6 +553,26 @@ def _said_name(g: Grounder) -> str | None:
 
 
 SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
+
+
+def _set_tags(g: Grounder, name: str) -> str | None:
+    """`set --tags` replaces a guest's tags: "add the tag prod" keeps the ones it has, "remove/untag" drops the
+    named ones, "clear the tags" empties them; otherwise the tags said (None when none are)."""
+    words = " ".join(g.slots.words).lower()
+    said = [t.lower() for t in g.slots.all("TAG")]
+    facts = g.names.facts.get(name)
+    have = [t for t in (str(facts[4]) if facts else "").split(";") if t]
+    if re.search(r"\b(clear|wipe|remove|drop|delete|strip)\b (?:all )?(?:the |its |of )?(?:all )?tags\b|\bno tags\b",
+                 words) and not said:
+        return "''"
+    if not said or (re.search(r"\b(tagged|with the tags?|with tags?)\b", words) and not re.search(
+            r"\b(untag|add|remove|also|another|extra|append)\b", words)):
+        return None  # "everything tagged k8s gets 6 cores": the tag selects the guests
+    if re.search(r"\b(untag|remove|drop|delete|strip|take)\b", words):
+        return "'" + ";".join(t for t in have if t not in said) + "'"
+    if re.search(r"\b(add|also|another|extra|append|plus)\b", words):
+        said = have + [t for t in said if t not in have]
+    return "'" + ";".join(said) + "'" if len(said) > 1 else said[0]
 
 
 def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
@@ -513,7 +619,10 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         return Grounded([line], f"move {name} to {node}")
     if intent == "template":
         return Grounded([f"template {ref}"], f"convert {name} to a template (cannot be undone)")
-    key = (g.slots.first("DISKKEY") or ("rootfs" if kind == "ct" else "scsi0")).lower()
+    said_key = (g.slots.first("DISKKEY") or "").lower()
+    if not re.fullmatch(r"(?:scsi|virtio|sata|ide|efidisk|tpmstate|mp|unused)\d+|rootfs", said_key):
+        said_key = ""  # "resize the win11 disk": a guest's name is no disk key
+    key = said_key or ("rootfs" if kind == "ct" else "scsi0")
     if intent == "resize":
         if re.search(r"\b(shrink|reduce|smaller|decrease|cut)\b", " ".join(g.slots.words)):
             raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
@@ -530,8 +639,9 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
         if memory:  # a size the tagger missed is still memory, for `set`
             opts += ["--memory", str(mebibytes(memory))]
-        if g.slots.all("TAG"):
-            opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+        tags = _set_tags(g, name)
+        if tags is not None:
+            opts += ["--tags", tags]
         if re.search(r"\b(boot|autostart|automatically)\b", " ".join(g.slots.words)):
             opts += ["--onboot", "yes"]
         if not opts:
@@ -543,7 +653,7 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             raise NotGrounded("to which storage?", [f"disk move {ref} {key} --storage STORAGE"])
         return Grounded([f"disk move {ref} {key} --storage {storage}"], f"move {name}'s {key} to {storage}")
     action = intent.split("_")[1]
-    if not g.slots.first("DISKKEY"):  # never a default disk for a delete or detach
+    if not said_key:  # never a default disk for a delete or detach
         raise NotGrounded(f"which disk of {name}? name it (scsi1, virtio1, mp0 …)", [f"describe {ref}"])
     return Grounded([f"disk {action} {ref} {key}"], f"{action} {name}'s disk {key}")
 

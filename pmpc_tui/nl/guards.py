@@ -36,7 +36,14 @@ DEFERRAL = re.compile(
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
-                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b")
+                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b|"
+                       # "should cpu on X stay above 80%, give it 2 more cores": a condition put first
+                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,")
+# a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
+# token"): secrets never reach output, and the rest of such a request is not taken on trust
+SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
+                    r"(?:\s+\S+){0,4}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
@@ -51,7 +58,13 @@ SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?
 BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
-                    r"proxmox|pve)\b|\bwithout\s+compression\b")
+                    r"proxmox|pve)\b|\bwithout\s+compression\b|"
+                    # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
+                    r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
+                    r"(?:any\s?more|any\s+longer)\b")
+# "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
+NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
+                         r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
 ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
@@ -129,6 +142,10 @@ def read(text: str, names: Names) -> Reading:
     if CAPABILITY.search(clean) or not clean:
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    if SECRET.search(clean):
+        return Reading(clean, refusal=refused(WHY_SECRET, ["test-connection"]))
+    clean = NOT_RUNNING.sub("are stopped", clean)
+    clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     reading = Reading(clean)
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:

@@ -60,6 +60,13 @@ def tidy(tokens: list[str], tags: list[str], intent: str) -> list[str]:
         if tags[i] == "B-RANGE" and tags[i + 1] == "I-RANGE" and words[i + 1] in RANGE_WORDS and \
                 (i + 2 == len(tags) or tags[i + 2] != "I-RANGE"):
             tags[i:i + 2] = ["B-GUEST", "O"]
+    for i, word in enumerate(words):  # one word tagged a range with nothing of a range in it is a name
+        if tags[i] == "B-RANGE" and (i + 1 == len(tags) or tags[i + 1] != "I-RANGE") and \
+                not re.search(r"\.\.|[\[{]", word):
+            tags[i] = "B-NEWNAME" if intent in ("clone", "create") else "B-GUEST"
+    for i in range(1, len(tags)):  # "with vmid 130": the new guest's VMID (an option), never a guest to act on
+        if words[i - 1] in ("vmid", "id") and words[i].isdigit() and tags[i].endswith(("GUEST", "RANGE")):
+            tags[i] = "O"
     excepting = False
     selector = any(t.endswith("-ALL") for t in tags) or bool({"all", "every", "everything", "each"} & set(words))
     for i, word in enumerate(words):
@@ -85,8 +92,54 @@ def analyse(text: str, names: Names) -> tuple[list[tuple[str, float]], list[str]
     return intents, tokens, tidy(tokens, tags, intents[0][0])
 
 
+# "snapshot web-01 then upgrade it", "sync, then show drift", "start A, and then B": one step after another
+THEN = re.compile(r"\s*(?:,\s*)?\b(?:and\s+then|then|and\s+afterwards|after\s+that)\b\s*,?\s*", re.IGNORECASE)
+
+
+def _steps(text: str, names: Names) -> Proposal | None:
+    """Two requests in one ("X then Y"): each read on its own, one after another; None when it is not that.
+
+    "it/them" in a later step are the guests the step before named; a step that is only names ("start A, then
+    B") takes the verb of the step before. A step that is an option of the one before ("…, then reboot so it
+    takes effect" after a `set`) is that option."""
+    parts = [p for p in THEN.split(text) if p.strip()]
+    if len(parts) != 2:
+        return None
+    first = parse_single(parts[0], names)
+    if not first.understood:
+        return None
+    named = [n for n in names.guests if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", parts[0], re.IGNORECASE)]
+    second_text = parts[1]
+    if named:
+        second_text = re.sub(r"\b(it|them|both|those)\b", " ".join(named), second_text, flags=re.IGNORECASE)
+    second = parse_single(second_text, names)
+    if not second.understood and re.fullmatch(r"[\w\s,.-]+", second_text.strip()) and all(
+            w.lower() in {n.lower() for n in names.guests} or w.lower() in ("and", "the", "vm", "ct")
+            for w in re.findall(r"[\w.-]+", second_text)):
+        verb = first.commands[0].split()[0]
+        second = parse_single(f"{verb} {second_text}", names)
+    if not second.understood or second.commands == first.commands:
+        return None
+    if all(c.split()[0] == "set" for c in first.commands) and all(c.split()[0] == "reboot" for c in second.commands):
+        first.commands = [f"{c} --reboot" if "--reboot" not in c.split() else c for c in first.commands]
+        return first  # "give db-01 8 cores, then reboot": `set … --reboot`, said as an option
+    return Proposal(first.commands + second.commands, round(min(first.confidence, second.confidence), 3),
+                    f"{first.explanation}; then {second.explanation}", READ,
+                    suggestions=first.suggestions + second.suggestions)
+
+
 def parse_with_model(text: str, names: Names) -> Proposal:
     """The commands the model reads in `text`, grounded in `names`; not understood (with suggestions) otherwise."""
+    if len(text) <= MAX_CHARS and THEN.search(text):
+        steps = _steps(text, names)
+        if steps is not None:
+            steps.risk = safety(steps.commands)
+            return steps
+    return parse_single(text, names)
+
+
+def parse_single(text: str, names: Names) -> Proposal:
+    """One request's commands as the model reads them, grounded in `names`."""
     if len(text) > MAX_CHARS:
         return Proposal([], 0.0, f"that request is too long for me (at most {MAX_CHARS:,} characters)", READ,
                         suggestions=list(SUGGEST))

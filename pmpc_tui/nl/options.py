@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.commands.repl import parse_line
@@ -35,31 +36,62 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
                 r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
     (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
+    (re.compile(r"\bvm ?id\s*(?:of\s+|=\s*|:\s*)?(\d{3,9})\b"), "--vmid {}"),
+    (re.compile(r"\b(?:description|desc|notes?|comment|describe it as)\s*(?:of\s+\S+\s+)?(?:to\s+|as\s+|=\s*|:\s*)?"
+                r"['\"]([^'\"]*)['\"]"), "--description {}"),
+    (re.compile(r"\b(?:for|of|only)\s+(?:the\s+)?(?:vm|ct|guest|container)\s+([\w.-]+)"), "--guest {}"),
+    (re.compile(r"\b(?:as|in|to|into|output|format) yaml\b"), "-o yaml"),
+    (re.compile(r"\blinked\b"), "--linked"),
+    (re.compile(r"\bpurge\b"), "--purge"),
+    (re.compile(r"\b(?:(?:disabl\w*|turn off|switch off|no|without)\s+(?:the\s+)?(?:memory\s+)?balloon(?:ing)?|"
+                r"balloon(?:ing)?\s+off)\b"), "--balloon 0"),
+    (re.compile(r"\b(?:no|not|don'?t|dont|never|disable|turn off|stop)\s+(?:auto-?start\w*|start\w* (?:\w+ )?(?:at|on) "
+                r"boot)|\bonboot\s+(?:no|off|0)\b"), "--onboot no"),
+    (re.compile(r"\bauto-?start\w*|\b(?:at|on) boot\b|\bonboot\b"), "--onboot yes"),
+    (re.compile(r"\bunprotect\w*|\b(?:remove|drop|disable|turn off|clear)\s+(?:the\s+)?protection\b|\bprotection\s+"
+                r"(?:off|no)\b"), "--protection no"),
+    (re.compile(r"\bprotect(?:ed|ion)?\b"), "--protection yes"),
+    (re.compile(r"\bmerg(?:e|ed|ing)\b"), "--merge"),
+    (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
+                r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
 ]
+KEEP_CASE = ("--description",)  # the value as the request wrote it, quoted
 
 
 def said(text: str) -> list[str]:
     """The options `text` asks for in words, in the order lines carry them."""
     lowered = text.lower()
-    found = []
+    found: list[str] = []
     for pattern, option in SAID:
         m = pattern.search(lowered)
-        if m:
-            found.append(option.format(next((x for x in m.groups() if x), "")) if "{}" in option else option)
+        if not m or option.split()[0] in (f.split()[0] for f in found):
+            continue
+        if option.split()[0] in KEEP_CASE:
+            at = next(i for i, x in enumerate(m.groups(), 1) if x is not None)
+            value = text[m.start(at):m.end(at)] if len(lowered) == len(text) else m.group(at)
+            found.append(f"{option.split()[0]} {shlex.quote(value)}")
+        elif "{}" in option:
+            found.append(option.format(next((x for x in m.groups() if x), "")))
+        else:
+            found.append(option)
     return found
 
 
 def with_options(text: str, lines: list[str]) -> list[str]:
     """Each line with the options the request says that its command takes (`-o json` on reads only)."""
     options = said(text)
-    if not options:
-        return lines
     out = []
+    plan_file = re.search(r"(?<![\w/.-])([\w./-]+\.(?:plan|tfplan))\b", text)
     for line in lines:
+        if line == "apply" and plan_file:  # "apply web.plan": the saved plan is apply's argument
+            line = f"apply {plan_file.group(1)}"
         for option in options:
-            if option.split()[0] in line.split() or (option == "-o json" and risk_of_line(line) != READ):
+            if option.split()[0] in line.split() or (option.startswith("-o ") and risk_of_line(line) != READ):
                 continue
             longer = f"{line} {option}"
+            name = re.search(r" --name \S+", line)
+            if option.startswith("--vmid") and name:  # beside the name it is for: `clone … --name X --vmid 120`
+                longer = f"{line[:name.end()]} {option}{line[name.end():]}"
             if parse_line(longer).kind == "command":
                 line = longer
         out.append(line)

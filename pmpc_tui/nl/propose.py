@@ -35,7 +35,12 @@ def _as_written(lines: list[str], text: str) -> list[str]:
                 at = text.lower().find(bare.lower())
                 if at >= 0 and bare:
                     words[i] = word.replace(bare, text[at:at + len(bare)])
-        out.append(" ".join(words))
+        line = " ".join(words)
+        for quoted in re.findall(r"'([^']+)'", line):  # a description or summary as the request wrote it
+            at = text.lower().find(quoted.lower())
+            if at >= 0:
+                line = line.replace(f"'{quoted}'", f"'{text[at:at + len(quoted)]}'", 1)
+        out.append(line)
     return out
 
 
