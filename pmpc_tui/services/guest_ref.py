@@ -102,7 +102,7 @@ def check_target_syntax(targets: Iterable[str]) -> None:
 
 
 def resolve_targets(targets: Iterable[str], known: Iterable[tuple[str | None, int | None, str | None]]) -> None:
-    """Every target must name a guest of the code or the cluster: (address, vmid, name) triples.
+    """Every target must name a guest or cluster object of the code or the cluster: (address, vmid, name) triples.
 
     Raises ValidationFailed naming the unknown target(s) and a few valid ones.
     """
@@ -113,8 +113,10 @@ def resolve_targets(targets: Iterable[str], known: Iterable[tuple[str | None, in
     unknown = sorted({t.strip() for t in targets} - names)
     if not unknown:
         return
-    examples = sorted({str(vmid) if name in (None, "") else str(name) for _a, vmid, name in triples
-                       if vmid is not None or name})[:5]
+    guests = sorted({str(vmid) if name in (None, "") else str(name) for _a, vmid, name in triples if vmid is not None})
+    objects = sorted({str(name) for _a, vmid, name in triples if vmid is None and name})
+    examples = (guests + objects)[:5]  # guests first: they are what most targets name
     valid = ", ".join(examples) if examples else "none: the code declares no guest and the cluster has none"
-    raise ValidationFailed("unknown", {"--target": f"{', '.join(shown(u) for u in unknown[:5])} names no "
-                                                            f"guest of the code or the cluster (e.g. {valid})"})
+    named = ", ".join(shown(u) for u in unknown[:5])
+    raise ValidationFailed("unknown", {"--target": f"{named} names no guest or cluster object of the code or the "
+                                                            f"cluster (e.g. {valid})"})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,7 @@ def test_the_gitlab_pipeline_allows_exit_code_2_for_the_plan_and_applies_its_art
 
 def test_a_workspace_inside_a_repository_gets_the_pipeline_at_the_repository_root(
         sim: SimulatorThread, imported_workspace: Path, tmp_path: Path) -> None:
+    shutil.rmtree(imported_workspace / ".git", ignore_errors=True)  # `init` inside a repository makes none
     (imported_workspace.parent / ".git").mkdir()  # the workspace is the folder ws/ of this repository
     assert run_cli(imported_workspace, "ci", "init", "github", "--branch", "production") == 0
     workflow = load(imported_workspace.parent / GITHUB)
