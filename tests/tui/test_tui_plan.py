@@ -103,7 +103,8 @@ async def test_applying_a_destructive_plan_on_screen_9_asks_for_the_typed_count(
         await settle(app, pilot)
         summary = str(app.screen.query_one("#plan-summary", Static).render())
         assert "1 destructive (listed first)" in summary
-        assert app.screen.query_one("#plan-table", KeyedTable).row_count == 2
+        # dev-sandbox's delete, its pool membership going with it, and db-01's update
+        assert app.screen.query_one("#plan-table", KeyedTable).row_count == 3
         assert "- proxmox_virtual_environment_vm.dev_sandbox" in detail(app).splitlines()[0]
         await pilot.press("a")
         await pilot.pause()
