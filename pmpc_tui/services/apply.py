@@ -33,8 +33,7 @@ from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PV
 from pmpc_tui.services import events, history
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.cluster_objects import apply_object, apply_order, is_object, record_created, stale_objects
-from pmpc_tui.services.plan import (Plan, ResourceChange, created_guests, make_plan, read_actual,
-                                    remember_managed)
+from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual, remember_managed
 from pmpc_tui.services.validate import require_valid
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import ApplyRun, ApplyStep, utcnow

@@ -19,8 +19,9 @@ from pmpc_tui.simulator.server import SimulatorThread
 def cluster_playbook(sim: SimulatorThread, ansible_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_HOME=str(ansible_dir / ".home"),
                ANSIBLE_LOCAL_TEMP=str(ansible_dir / ".tmp"), PROXMOX_TOKEN_SECRET=sim.info.token_secret)
-    return subprocess.run([tool("ansible-playbook"), "cluster.yml", "-e", f"ansible_python_interpreter={sys.executable}",
-                           *extra], cwd=ansible_dir, capture_output=True, text=True, timeout=300, env=env, check=False)
+    return subprocess.run([tool("ansible-playbook"), "cluster.yml", "-e",
+                           f"ansible_python_interpreter={sys.executable}", *extra], cwd=ansible_dir,
+                          capture_output=True, text=True, timeout=300, env=env, check=False)
 
 
 def recap(run: subprocess.CompletedProcess[str]) -> dict[str, int]:

@@ -61,6 +61,7 @@ def test_an_older_workspace_without_the_file_still_plans_the_delete_and_the_next
     moved = imported_workspace / "vm-101.tf.away"
     shutil.move(imported_workspace / "terraform" / "vm-101.tf", moved)
     code, plan = plan_json(imported_workspace, capsys)  # read from .proxmox-mpc/ as before
+    assert code == 2
     assert [vmid for _address, vmid in deletes(plan)] == [101]
     shutil.move(moved, imported_workspace / "terraform" / "vm-101.tf")
     assert run_cli(imported_workspace, "import") == 0
