@@ -42,11 +42,14 @@ def test_import_records_the_managed_guests_in_a_committed_file(imported_workspac
 def test_a_fresh_clone_plans_the_delete_of_a_guest_whose_file_was_removed_and_apply_refuses_it(
         sim: SimulatorThread, imported_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     clone = fresh_checkout(imported_workspace, tmp_path / "clone")
-    (clone / "terraform" / "vm-101.tf").unlink()
+    for ws in (imported_workspace, clone):
+        (ws / "terraform" / "vm-101.tf").unlink()
     assert run_cli(clone, "sync", "--db-only") == 0
     code, plan = plan_json(clone, capsys)
     assert code == 2
-    assert [vmid for _address, vmid in deletes(plan)] == [101]
+    assert [vmid for _address, vmid in deletes(plan) if vmid is not None] == [101]
+    _code, at_home = plan_json(imported_workspace, capsys)
+    assert sorted(deletes(plan)) == sorted(deletes(at_home))  # the guest, its firewall and pool membership
     capsys.readouterr()
     assert run_cli(clone, "apply", "--auto-approve") == 6
     err = capsys.readouterr().err
@@ -62,7 +65,7 @@ def test_an_older_workspace_without_the_file_still_plans_the_delete_and_the_next
     shutil.move(imported_workspace / "terraform" / "vm-101.tf", moved)
     code, plan = plan_json(imported_workspace, capsys)  # read from .proxmox-mpc/ as before
     assert code == 2
-    assert [vmid for _address, vmid in deletes(plan)] == [101]
+    assert [vmid for _address, vmid in deletes(plan) if vmid is not None] == [101]
     shutil.move(moved, imported_workspace / "terraform" / "vm-101.tf")
     assert run_cli(imported_workspace, "import") == 0
     assert "101" in json.loads(record.read_text())["guests"]
