@@ -33,7 +33,7 @@ from pmpc_tui.pve.errors import ConfirmationRefused, ConflictError, NotFound, PV
 from pmpc_tui.services import events, history
 from pmpc_tui.services.changes import AttributeChange, drive_value, guest_diff, is_drive, nic_value
 from pmpc_tui.services.cluster_objects import apply_object, apply_order, is_object, record_created, stale_objects
-from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual
+from pmpc_tui.services.plan import Plan, ResourceChange, created_guests, make_plan, read_actual, remember_managed
 from pmpc_tui.services.validate import require_valid
 from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import ApplyRun, ApplyStep, utcnow
@@ -565,11 +565,12 @@ async def apply_plan(ws: Workspace, db: Database, client: PVEClient, plan: Plan,
                 _record_created(ws, created)
             if created_objects:
                 record_created(ws, created_objects)
+        managed = await asyncio.to_thread(remember_managed, ws)  # terraform/.managed.json, committed below
         status = "failed" if result.failed else "done"
         await _set_run(db, run_id, status=status, finished_at=utcnow(), summary=result.summary())
         events.publish("apply.finished", lambda: {"run_id": run_id, "status": status, "done": len(result.steps) - len(
             result.failed), "failed": len(result.failed), "summary": result.summary()}, client=client)
-        await history.record_apply(ws, plan, result)  # history/applies/<time>.json, committed
+        await history.record_apply(ws, plan, result, [managed] if managed else [])  # history/applies/<time>.json
         return result
 
 

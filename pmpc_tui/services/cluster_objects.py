@@ -98,10 +98,12 @@ def fingerprint(body: Body | None) -> str | None:
 
 # --- which objects the workspace manages -------------------------------------------------------
 def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
-    """(kind, id) → address of the objects import generated (its records of the object files) or apply created."""
+    """(kind, id) → address of the objects the workspace manages: the tracked terraform/.managed.json, plus
+    the local records (import's copies of the object files, apply's created-objects.json)."""
     from pmpc_tui.iac.hcl import HclError, parse
+    from pmpc_tui.iac.managed import read_managed
 
-    managed: dict[tuple[str, str], str] = {}
+    managed: dict[tuple[str, str], str] = dict(read_managed(ws).objects)
     for name in FILES:  # only the object files: the guests' records are thousands of files
         try:
             parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)

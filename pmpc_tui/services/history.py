@@ -234,9 +234,11 @@ def _command(default: str) -> str:
     return default if name in ("-", "") else name
 
 
-async def record_outcomes(ws: Workspace, command: str, outcomes: list[FileOutcome], dry_run: bool) -> None:
-    """The import/create hook: commit the files it wrote (not the user's kept edits), under the running command."""
-    written = [o.path for o in outcomes if o.action in WRITTEN]
+async def record_outcomes(ws: Workspace, command: str, outcomes: list[FileOutcome], dry_run: bool,
+                          also: list[str] | None = None) -> None:
+    """The import/create hook: commit the files it wrote (not the user's kept edits) and `also` (e.g. the
+    updated terraform/.managed.json), under the running command."""
+    written = [o.path for o in outcomes if o.action in WRITTEN] + (also or [])
     if not dry_run and written:
         await record(ws, _command(command), written)
 
@@ -271,17 +273,18 @@ def apply_summary(plan: Plan, result: ApplyResult, user: str, correlation_id: st
             "status": "failed" if result.failed else "done", "changes": changes}
 
 
-async def record_apply(ws: Workspace, plan: Plan, result: ApplyResult) -> None:
-    """The hook after an apply: write history/applies/<time>.json and commit it (when proxmox-mpc commits)."""
+async def record_apply(ws: Workspace, plan: Plan, result: ApplyResult, also: list[str] | None = None) -> None:
+    """The hook after an apply: write history/applies/<time>.json and commit it with `also` (the workspace's
+    other files the apply wrote, e.g. terraform/.managed.json) when proxmox-mpc commits."""
     if not autocommit(ws):
         return
     try:
-        await asyncio.to_thread(_commit_apply, ws, plan, result)
+        await asyncio.to_thread(_commit_apply, ws, plan, result, also or [])
     except (PVEError, OSError) as exc:
         log.warning("history: the apply's summary was not committed: %s", exc)
 
 
-def _commit_apply(ws: Workspace, plan: Plan, result: ApplyResult) -> Commit | None:
+def _commit_apply(ws: Workspace, plan: Plan, result: ApplyResult, also: list[str]) -> Commit | None:
     import getpass
     from datetime import UTC, datetime
 
@@ -303,7 +306,7 @@ def _commit_apply(ws: Workspace, plan: Plan, result: ApplyResult) -> Commit | No
     done = len(result.steps) - len(result.failed)
     command = _command("apply")
     detail = f"apply #{result.run_id}: {done} of {len(result.steps)} steps done, by {user}"
-    return commit_change(ws, command, [rel], guests, detail)
+    return commit_change(ws, command, [rel, *also], guests, detail)
 
 
 # ---- reading -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pmpc_tui.iac.managed import managed_path
 from pmpc_tui.pve.errors import ConflictError
 from pmpc_tui.services.history import record, require_repository, resolve, uncommitted, workspace_prefix
 from pmpc_tui.workspace import git
@@ -57,6 +58,11 @@ def _snapshot_workspace(ws: Workspace, full: str) -> tuple[Workspace, Path]:
             (state / ws.generated_dir.name).symlink_to(ws.generated_dir, target_is_directory=True)
         if (ws.state_dir / "created.json").is_file():
             shutil.copy2(ws.state_dir / "created.json", state / "created.json")
+        for record in (ws.state_dir / "created-objects.json", managed_path(ws)):  # today's record, not the rev's
+            if record.is_file():
+                target = tmp / record.relative_to(ws.root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(record, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -88,7 +94,8 @@ def changed_files(ws: Workspace, full: str) -> list[str]:
     top = require_repository(ws)
     prefix = workspace_prefix(ws, top)
     out = git.text(top, ["diff", "--name-only", "--no-renames", "-z", full, "--", *_code_specs(ws, top)])
-    return [p[len(prefix):] for p in out.split("\0") if p]
+    kept = ws.relative(managed_path(ws))  # the record of what is managed: a revert never forgets a guest
+    return [p[len(prefix):] for p in out.split("\0") if p and p[len(prefix):] != kept]
 
 
 async def revert(ws: Workspace, db: Database, client: PVEClient, rev: str, dry_run: bool = False) -> Reverted:
@@ -110,8 +117,12 @@ async def revert(ws: Workspace, db: Database, client: PVEClient, rev: str, dry_r
                             "nothing was changed.")
     if files:
         top = require_repository(ws)
+        tracked = managed_path(ws)
+        kept = tracked.read_bytes() if tracked.is_file() else None
         await asyncio.to_thread(git.run, top, ["restore", f"--source={full}", "--worktree", "--",
                                                *_code_specs(ws, top)])
+        if kept is not None:  # today's record of what is managed, not the revision's
+            tracked.write_bytes(kept)
         await record(ws, f"revert {full[:12]}", files)
     plan = await make_plan(ws, db, client)
     return Reverted(full, files, plan, False)

@@ -245,6 +245,14 @@ def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile |
         raise WorkspaceError(str(exc)) from None
 
 
+async def _remember(ws: Workspace, dry_run: bool) -> list[str]:
+    """Update the tracked terraform/.managed.json after a write; its path when it changed (to commit it too)."""
+    from pmpc_tui.services.plan import remember_managed
+
+    changed = None if dry_run else await asyncio.to_thread(remember_managed, ws)
+    return [changed] if changed else []
+
+
 async def _no_agents() -> dict[int, list[str]]:
     return {}
 
@@ -313,7 +321,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError(str(exc)) from None
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
-    await history.record_outcomes(ws, "import", outcomes, dry_run)  # a commit naming the command and guests
+    # a commit naming the command and guests, with the tracked record of what the workspace manages
+    await history.record_outcomes(ws, "import", outcomes, dry_run, await _remember(ws, dry_run))
     current = {guest_file_name(g.kind, g.vmid) for g in guests}
     planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
@@ -352,7 +361,7 @@ async def _import_only(ws: Workspace, guests: list[GuestState], profile: Profile
     """`import --guest`: regenerate just those guests' Terraform files (inventory and other files untouched)."""
     chosen = only_guests(guests, only)
     outcomes, mapped, _ = await asyncio.to_thread(_write_terraform, ws, chosen, profile, force, dry_run, merge)
-    await history.record_outcomes(ws, "import", outcomes, dry_run)
+    await history.record_outcomes(ws, "import", outcomes, dry_run, await _remember(ws, dry_run))
     return ImportResult(
         vms=sum(g.kind == "qemu" for g in chosen), containers=sum(g.kind == "lxc" for g in chosen),
         files=outcomes, warnings={k: m.warnings for k, m in mapped.items() if m.warnings},
@@ -710,7 +719,7 @@ async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: b
                                 dry_run=dry_run)
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
-    await history.record_outcomes(ws, "create", outcomes, dry_run)
+    await history.record_outcomes(ws, "create", outcomes, dry_run, await _remember(ws, dry_run))
     rtype = VM_TYPE if spec.kind == "qemu" else CT_TYPE
     return CreateResult(kind=spec.kind, vmid=resolved["vmid"], name=resolved["name"], node=resolved["node"],
                         address=f"{rtype}.{label}", files=outcomes, dry_run=dry_run, text=text)

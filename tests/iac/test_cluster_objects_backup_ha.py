@@ -105,3 +105,33 @@ def test_ha_resources_and_rules_round_trip_and_their_impacts(
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
     assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
     assert "apart" not in [r["rule"] for r in api(sim, "get", "/cluster/ha/rules")]
+
+
+def test_a_backup_jobs_fleecing_performance_and_maxfiles_round_trip_and_an_edit_is_one_change(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    needs_routes(*JOB_WRITES)
+    api(sim, "post", "/cluster/backup", id="tuned", schedule="04:00", storage="local", all=1, mode="snapshot",
+        fleecing="enabled=1,storage=local-lvm", performance="max-workers=2,pbs-entries-max=100000", maxfiles=3)
+    assert run_cli(imported_workspace, "import") == 0
+    text = (imported_workspace / "terraform" / "backup_jobs.tf").read_text()
+    assert re.search(r'fleecing += \{ enabled = true, storage = "local-lvm" \}', text), text
+    assert re.search(r"performance += \{ max_workers = 2, pbs_entries_max = 100000 \}", text)
+    assert re.search(r"maxfiles += 3\n", text)
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    edit(imported_workspace / "terraform" / "backup_jobs.tf", "max_workers = 2,", "max_workers = 4,")
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2 and changed(plan) == [("backup_job", "tuned", "update")]
+    assert [c["key"] for c in plan["resources"][0]["changes"]] == ["performance"]
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    performance = api(sim, "get", "/cluster/backup/tuned")["performance"]
+    assert str(performance["max-workers"]) == "4" and str(performance["pbs-entries-max"]) == "100000"
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    api(sim, "delete", "/cluster/backup/tuned")  # gone behind the code's back: apply creates it as written
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    job = api(sim, "get", "/cluster/backup/tuned")
+    assert str(job["fleecing"]["enabled"]) == "1" and job["fleecing"]["storage"] == "local-lvm"
+    assert str(job["performance"]["max-workers"]) == "4" and int(job["maxfiles"]) == 3
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)

@@ -85,6 +85,7 @@ def test_revert_restores_the_code_of_a_revision_and_only_shows_the_plan(
     out = capsys.readouterr().out
     assert "restored 2 file(s)" in out and "proxmox-mpc apply" in out
     assert not (applied / "terraform" / "vm-150.tf").exists()
+    assert "150" in json.loads((applied / "terraform" / ".managed.json").read_text())["guests"]  # not forgotten
     assert sim.call(lambda: 150 in sim.sim.cluster.guests)  # nothing was applied
     newest = commits(applied, capsys)[0]
     assert newest["command"].startswith("revert ") and "vm 150" in newest["guests"]

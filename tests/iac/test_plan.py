@@ -72,8 +72,8 @@ def test_removed_code_plans_a_delete_and_new_code_a_create(workspace: Path, caps
                    "2048", "--disk", "16", "--vmid", "150") == 0
     code, plan = plan_json(workspace, capsys)
     assert code == 2
-    actions = {(r["vmid"], r["action"]) for r in plan["resources"] if r["action"] != "no-op"}
-    assert actions == {(109, "delete"), (150, "create")}
+    actions = {(r["vmid"] or r["name"], r["action"]) for r in plan["resources"] if r["action"] != "no-op"}
+    assert actions == {(109, "delete"), ("lab/vm/109", "delete"), (150, "create")}  # its pool membership goes too
     created = next(r for r in plan["resources"] if r["vmid"] == 150)
     assert created["name"] == "web-03" and int(created["desired"]["config"]["memory"]) == 2048
 

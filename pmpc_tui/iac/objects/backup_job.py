@@ -10,10 +10,14 @@ from pmpc_tui.iac.pveconf import parse_props
 _LIST = read("/cluster/backup")
 _STRINGS = ("schedule", "storage", "mode", "compress", "node", "pool", "mailnotification", "notes_template",
             "script", "tmpdir", "starttime", "pbs_change_detection_mode")
-_NUMBERS = ("bwlimit", "ionice", "lockwait", "stopwait", "zstd", "pigz")
+_NUMBERS = ("bwlimit", "ionice", "lockwait", "stopwait", "zstd", "pigz", "maxfiles")
 _FLAGS = ("all", "repeat_missed", "protected", "remove", "stdexcludes")  # false when absent
 _LISTS = ("vmid", "mailto", "exclude_path")
-ARGS = frozenset({"id", "enabled", "prune_backups", *_STRINGS, *_NUMBERS, *_FLAGS, *_LISTS})
+# nested attributes (`fleecing = { enabled = true, storage = "…" }`), PVE property strings: argument → type of each key
+_NESTED: dict[str, dict[str, type]] = {"fleecing": {"enabled": bool, "storage": str},
+                                       "performance": {"max_workers": int, "pbs_entries_max": int}}
+ARGS = frozenset({"id", "enabled", "prune_backups", *_STRINGS, *_NUMBERS, *_FLAGS, *_LISTS, *_NESTED})
+# PVE job options the provider (at the pinned commit) has no argument for: `comment`, `exclude`; left as they are
 
 
 def _pve(arg: str) -> str:
@@ -31,6 +35,19 @@ def _number(value: Any) -> Any:
         return int(value)
     except (TypeError, ValueError):
         return value
+
+
+def _nested(arg: str, value: Any) -> dict[str, Any]:
+    """A nested attribute in its canonical form (typed values, keys in the provider's spelling)."""
+    raw = value if isinstance(value, dict) else parse_props(str(value or ""), "enabled" if arg == "fleecing" else None)
+    out: dict[str, Any] = {}
+    for key, item in raw.items():
+        name = str(key).replace("-", "_")
+        kind = _NESTED[arg].get(name)
+        if item is None or kind is None:
+            continue
+        out[name] = flag(item) if kind is bool else _number(item) if kind is int else str(item)
+    return out
 
 
 def from_pve(job: dict[str, Any]) -> Body:
@@ -53,6 +70,9 @@ def from_pve(job: dict[str, Any]) -> Body:
             body[arg] = items
     if job.get("prune-backups"):
         body["prune_backups"] = _prune(job["prune-backups"])
+    for arg in _NESTED:
+        if job.get(arg) and (nested := _nested(arg, job[arg])):
+            body[arg] = nested
     return body
 
 
@@ -71,6 +91,11 @@ def normalize(body: Body) -> Body:
                 out.pop(arg)
     if isinstance(out.get("prune_backups"), dict):
         out["prune_backups"] = {str(k): str(v) for k, v in out["prune_backups"].items()}
+    for arg in _NESTED:
+        if isinstance(out.get(arg), dict):
+            out[arg] = _nested(arg, out[arg])
+            if not out[arg]:
+                out.pop(arg)
     return out
 
 
@@ -85,7 +110,8 @@ def to_pve(body: Body) -> dict[str, Any]:
         elif isinstance(value, list):
             params[_pve(arg)] = ",".join(str(v) for v in value)
         elif isinstance(value, dict):
-            params[_pve(arg)] = ",".join(f"{k}={v}" for k, v in sorted(value.items()))
+            params[_pve(arg)] = ",".join(f"{_pve(k)}={int(v) if isinstance(v, bool) else v}"
+                                         for k, v in sorted(value.items()))
         else:
             params[_pve(arg)] = value
     return params

@@ -125,7 +125,7 @@ class DashboardScreen(LiveScreen):
             return
         when = time.strftime("%H:%M", time.localtime(plan.created_at))
         if plan.has_changes:
-            badge.update(f"[b yellow]▲ Drift[/]  {len(plan.changes)} guest(s) differ from the code "
+            badge.update(f"[b yellow]▲ Drift[/]  {len(plan.changes)} resource(s) differ from the code "
                          f"(plan at {when}) — 9 to review, a to apply")
         else:
             badge.update(f"[b green]✔ In sync[/]  the cluster matches the code (plan at {when})")

@@ -111,7 +111,7 @@ class PlanScreen(Screen[None]):
         if impact["destructive"]:
             text += f"  [b red]{impact['destructive']} destructive (listed first)[/]"
         if not plan.has_changes:
-            text = f"No changes: the cluster matches the code ({s['no-op']} guests)."
+            text = f"No changes: the cluster matches the code ({s['no-op']} guests and cluster objects)."
         if plan.errors:
             text += f"\n[red]{len(plan.errors)} error(s): nothing can be applied — {escape(plan.errors[0])}[/]"
         self.query_one("#plan-summary", Static).update(text + "  · p plan again · a apply · Enter diff")
