@@ -101,7 +101,7 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     """(kind, id) → address of the objects the workspace manages: the tracked terraform/.managed.json, plus
     the local records (import's copies of the object files, apply's created-objects.json)."""
     from pmpc_tui.iac.hcl import HclError, parse
-    from pmpc_tui.iac.managed import read_managed
+    from pmpc_tui.services.managed import read_managed
 
     managed: dict[tuple[str, str], str] = dict(read_managed(ws).objects)
     for name in FILES:  # only the object files: the guests' records are thousands of files

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pmpc_tui.iac.managed import managed_path
 from pmpc_tui.pve.errors import ConflictError
 from pmpc_tui.services.history import record, require_repository, resolve, uncommitted, workspace_prefix
+from pmpc_tui.services.managed import managed_path
 from pmpc_tui.workspace import git
 from pmpc_tui.workspace.config import Workspace
 

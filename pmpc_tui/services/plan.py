@@ -180,7 +180,7 @@ async def read_actual(db: Database) -> dict[int, ActualGuest]:
 def managed_guests(ws: Workspace) -> dict[int, str]:
     """VMID → resource address of the guests this workspace manages: the tracked terraform/.managed.json,
     plus the local records older workspaces kept (import's copy of every generated file, apply's created.json)."""
-    from pmpc_tui.iac.managed import read_managed
+    from pmpc_tui.services.managed import read_managed
 
     managed = {g.vmid: f"{RESOURCE_TYPE[g.kind]}.{g.label}"
                for g in scan_guest_resources(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
@@ -193,8 +193,8 @@ def managed_guests(ws: Workspace) -> dict[int, str]:
 def remember_managed(ws: Workspace) -> str | None:
     """Copy what the workspace manages into the tracked terraform/.managed.json (the import/create/apply
     hook, before their commit); its workspace-relative path when it changed."""
-    from pmpc_tui.iac.managed import save_managed
     from pmpc_tui.services.cluster_objects import managed_objects
+    from pmpc_tui.services.managed import save_managed
 
     return save_managed(ws, managed_guests(ws), managed_objects(ws))
 

@@ -93,7 +93,8 @@ def test_a_destructive_plan_lists_them_first_and_apply_y_needs_allow_destroy(
     assert lines[0].startswith("- proxmox_virtual_environment_vm.dev_sandbox") and "[destructive]" in lines[0]
     assert "1 destructive (listed first)" in text and "1 needs a reboot" in text
     _, plan = plan_json(workspace, capsys)
-    assert plan["impact"] == {"in-place": 0, "reboot": 1, "disruptive": 0, "destructive": 1}
+    # dev-sandbox's pool membership goes with it (in place); web-01's memory needs a reboot
+    assert plan["impact"] == {"in-place": 1, "reboot": 1, "disruptive": 0, "destructive": 1}
     code, text = cli(workspace, capsys, "apply", "--auto-approve")
     assert code == ExitCode.REFUSED
     assert "proxmox_virtual_environment_vm.dev_sandbox (VMID 109)" in text and "--allow-destroy" in text
