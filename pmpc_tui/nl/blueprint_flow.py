@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation
 from pmpc_tui.nl.blueprints import BlueprintProposal, place_by_memory, render_file
 from pmpc_tui.pve.errors import PVEError
+from pmpc_tui.services.managed import MANAGED_FILE
 
 if TYPE_CHECKING:
     from pmpc_tui.services.iac import CreateSpec
@@ -42,13 +43,14 @@ class WorkspaceUndo:
     @classmethod
     def take(cls, ws: Workspace) -> WorkspaceUndo:
         """Remember the file names under terraform/, ansible/ and the generated records, and the contents
-        of the files a create rewrites (the inventory, its records and data)."""
+        of the files a create rewrites (the inventory, its records and data, the managed record)."""
         undo = cls(ws.root)
         for top in (ws.terraform_dir, ws.ansible_dir, ws.generated_dir):
             for path in top.rglob("*") if top.is_dir() else []:
                 (undo.present if path.is_file() else undo.folders).add(path)
             undo.folders.add(top)
-        rewritten = [p for p in undo.present if "terraform" not in p.relative_to(ws.root).parts]
+        rewritten = [p for p in undo.present if "terraform" not in p.relative_to(ws.root).parts
+                     or p.name == MANAGED_FILE]  # the tracked managed record is rewritten by create
         if ws.inventory_data_path.is_file():
             undo.present.add(ws.inventory_data_path)
             rewritten.append(ws.inventory_data_path)

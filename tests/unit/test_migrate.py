@@ -114,7 +114,7 @@ def test_a_container_cannot_migrate_online(lab, capsys) -> None:
 
 def test_a_guest_locked_by_a_running_migration_is_refused_with_pves_words(lab, capsys) -> None:
     sim, home = lab
-    sim.sim.api.tasks.speed = 8.0  # this migration takes a few seconds
+    sim.sim.api.tasks.speed = 25.0  # this migration takes several seconds, longer than a CLI start under load
     try:
         code, _ = _json(capsys, home, "migrate", "vm", "107", "pve1", "--no-wait")
     finally:
@@ -123,7 +123,7 @@ def test_a_guest_locked_by_a_running_migration_is_refused_with_pves_words(lab, c
     code, _ = _json(capsys, home, "migrate", "vm", "107", "pve3")
     assert code == ExitCode.CONFLICT
     assert "VM is locked (migrate)" in ERR[0]
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 90
     while _node_of(sim, 107) != "pve1" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _node_of(sim, 107) == "pve1"
