@@ -42,9 +42,17 @@ async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Act
     a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
     answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
-    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
-                                and (guests is None or not t.per_guest or _for_guests(r, guests))))
+    more = [(t, r) for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
+            and (guests is None or not t.per_guest or _for_guests(r, guests))]
+    # reading everything (import): a read a type marks `needed` waits for a third batch and may be skipped —
+    # the rules of a guest whose firewall is off (1,500 requests fewer on a big cluster)
+    later = [(t, r) for t, r in more if guests is None and t.needed is not None]
+    waiting = {r for _, r in later}
+    second = list(dict.fromkeys(r for _, r in more if r not in waiting))
     answers.update(zip(second, await _get_all(client, second), strict=True))
+    third = list(dict.fromkeys(r for t, r in later if r not in answers and t.needed is not None
+                               and t.needed(r, answers) is not False))
+    answers.update(zip(third, await _get_all(client, third), strict=True))
     return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
 
 
@@ -238,7 +246,7 @@ async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
     planned = [c for c in changes if is_object(c.kind)]
     if not planned:
         return []
-    actual = await read_objects(client)
+    actual = await read_objects(client, guest_ids([(c.kind, c.name) for c in planned]))
     return [f"{c.address} ({BY_KIND[c.kind].noun} {c.name}) changed since the plan was made" for c in planned
             if fingerprint(actual.get(c.kind, {}).get(c.name)) != c.digest]
 
