@@ -110,19 +110,56 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     from pmpc_tui.iac.hcl import HclError, parse
 
     managed: dict[tuple[str, str], str] = {}
+    memo = _read_memo(ws)
+    fresh: dict[str, Any] = {}
     for name in FILES:  # only the object files: the guests' records are thousands of files
+        path = ws.generated_dir / "terraform" / name
         try:
-            parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)
-        except (OSError, UnicodeDecodeError, HclError):
+            stat = path.stat()
+        except OSError:
             continue
-        for resource in parsed.resources:
-            otype = BY_RESOURCE.get(resource.type)
-            key = otype.key(resource.body) if otype is not None else None
-            if otype is not None and key is not None:
-                managed[(otype.kind, key)] = resource.address
+        signature = [stat.st_mtime_ns, stat.st_size]
+        entry = memo.get(name)
+        if not (isinstance(entry, dict) and entry.get("signature") == signature):
+            try:
+                parsed = parse(path.read_text(encoding="utf-8"), name)
+            except (OSError, UnicodeDecodeError, HclError):
+                continue
+            found = []
+            for resource in parsed.resources:
+                otype = BY_RESOURCE.get(resource.type)
+                key = otype.key(resource.body) if otype is not None else None
+                if otype is not None and key is not None:
+                    found.append([otype.kind, key, resource.address])
+            entry = {"signature": signature, "objects": found}
+        fresh[name] = entry
+        for kind, key, address in entry["objects"]:
+            managed[(str(kind), str(key))] = str(address)
+    if fresh != memo and not ws.read_only:
+        _write_memo(ws, fresh)
     for kind, key, address in _created(ws):
         managed[(kind, key)] = address
     return managed
+
+
+MEMO_FILE = "managed-objects.json"  # the object records' (kind, id, address), by file size and mtime
+
+
+def _read_memo(ws: Workspace) -> dict[str, Any]:
+    try:
+        data = json.loads((ws.state_dir / MEMO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_memo(ws: Workspace, memo: dict[str, Any]) -> None:
+    from pmpc_tui.config.files import atomic_write
+
+    try:
+        atomic_write(ws.state_dir / MEMO_FILE, json.dumps(memo) + "\n", backup=False)
+    except OSError:
+        pass  # a memo only saves time
 
 
 def _created(ws: Workspace) -> list[tuple[str, str, str]]:
