@@ -42,9 +42,17 @@ async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Act
     a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
     answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
-    second = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
-                                and (guests is None or not t.per_guest or _for_guests(r, guests))))
+    more = [(t, r) for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
+            and (guests is None or not t.per_guest or _for_guests(r, guests))]
+    # reading everything (import): a read a type marks `needed` waits for a third batch and may be skipped —
+    # the rules of a guest whose firewall is off (1,500 requests fewer on a big cluster)
+    later = [(t, r) for t, r in more if guests is None and t.needed is not None]
+    waiting = {r for _, r in later}
+    second = list(dict.fromkeys(r for _, r in more if r not in waiting))
     answers.update(zip(second, await _get_all(client, second), strict=True))
+    third = list(dict.fromkeys(r for t, r in later if r not in answers and t.needed is not None
+                               and t.needed(r, answers) is not False))
+    answers.update(zip(third, await _get_all(client, third), strict=True))
     return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
 
 
@@ -104,19 +112,56 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     from pmpc_tui.services.managed import read_managed
 
     managed: dict[tuple[str, str], str] = dict(read_managed(ws).objects)
+    memo = _read_memo(ws)
+    fresh: dict[str, Any] = {}
     for name in FILES:  # only the object files: the guests' records are thousands of files
+        path = ws.generated_dir / "terraform" / name
         try:
-            parsed = parse((ws.generated_dir / "terraform" / name).read_text(encoding="utf-8"), name)
-        except (OSError, UnicodeDecodeError, HclError):
+            stat = path.stat()
+        except OSError:
             continue
-        for resource in parsed.resources:
-            otype = BY_RESOURCE.get(resource.type)
-            key = otype.key(resource.body) if otype is not None else None
-            if otype is not None and key is not None:
-                managed[(otype.kind, key)] = resource.address
+        signature = [stat.st_mtime_ns, stat.st_size]
+        entry = memo.get(name)
+        if not (isinstance(entry, dict) and entry.get("signature") == signature):
+            try:
+                parsed = parse(path.read_text(encoding="utf-8"), name)
+            except (OSError, UnicodeDecodeError, HclError):
+                continue
+            found = []
+            for resource in parsed.resources:
+                otype = BY_RESOURCE.get(resource.type)
+                key = otype.key(resource.body) if otype is not None else None
+                if otype is not None and key is not None:
+                    found.append([otype.kind, key, resource.address])
+            entry = {"signature": signature, "objects": found}
+        fresh[name] = entry
+        for kind, key, address in entry["objects"]:
+            managed[(str(kind), str(key))] = str(address)
+    if fresh != memo and not ws.read_only:
+        _write_memo(ws, fresh)
     for kind, key, address in _created(ws):
         managed[(kind, key)] = address
     return managed
+
+
+MEMO_FILE = "managed-objects.json"  # the object records' (kind, id, address), by file size and mtime
+
+
+def _read_memo(ws: Workspace) -> dict[str, Any]:
+    try:
+        data = json.loads((ws.state_dir / MEMO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_memo(ws: Workspace, memo: dict[str, Any]) -> None:
+    from pmpc_tui.config.files import atomic_write
+
+    try:
+        atomic_write(ws.state_dir / MEMO_FILE, json.dumps(memo) + "\n", backup=False)
+    except OSError:
+        pass  # a memo only saves time
 
 
 def _created(ws: Workspace) -> list[tuple[str, str, str]]:
@@ -240,7 +285,7 @@ async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
     planned = [c for c in changes if is_object(c.kind)]
     if not planned:
         return []
-    actual = await read_objects(client)
+    actual = await read_objects(client, guest_ids([(c.kind, c.name) for c in planned]))
     return [f"{c.address} ({BY_KIND[c.kind].noun} {c.name}) changed since the plan was made" for c in planned
             if fingerprint(actual.get(c.kind, {}).get(c.name)) != c.digest]
 

@@ -173,11 +173,24 @@ def message(command: str, guests: list[str], correlation_id: str, detail: str = 
     return subject + body + "\n\n" + "\n".join(trailers) + "\n"
 
 
-def _changed(top: Path, pathspecs: list[str]) -> list[str]:
-    """Paths (relative to the repository) under `pathspecs` that differ from HEAD, ignored files left out."""
+MANY_PATHS = 32  # above this many files, git status runs over the workspace and is filtered here
+
+
+def _changed(top: Path, pathspecs: list[str], within: str = ".") -> list[str]:
+    """Paths (relative to the repository) under `pathspecs` that differ from HEAD, ignored files left out.
+
+    git matches each file against each pathspec, so an import's 1,500 files are one status of the
+    workspace (`within`) whose entries are picked here."""
+    wanted = set(pathspecs) if len(pathspecs) > MANY_PATHS else None
     out = git.run(top, ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--",
-                        *pathspecs]).stdout  # git status reads no pathspec file
-    return [entry[3:].decode("utf-8", "replace") for entry in out.split(b"\0") if len(entry) > 3]
+                        *([within] if wanted is not None else pathspecs)]).stdout  # status reads no pathspec file
+    found = [entry[3:].decode("utf-8", "replace") for entry in out.split(b"\0") if len(entry) > 3]
+    return found if wanted is None else [p for p in found if p in wanted]
+
+
+def _nothing_staged(top: Path) -> bool:
+    """True when the index holds nothing the user staged (then a plain commit takes only what we add)."""
+    return git.run(top, ["diff", "--cached", "--quiet"], check=False).returncode == 0
 
 
 def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: list[str] | None = None,
@@ -195,7 +208,7 @@ def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: 
     specs = [prefix + p for p in paths] if paths is not None else [prefix or "."]
     if not specs:
         return None
-    candidates = _changed(top, specs)
+    candidates = _changed(top, specs, prefix or ".")
     local = [p for p in candidates if _local_state(p[len(prefix):])]  # never staged, nothing to say
     refused = [p for p in candidates if p not in local
                and (never_staged(p[len(prefix):]) or ((top / p).is_file() and holds_secret(top / p)))]
@@ -205,12 +218,16 @@ def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: 
     if not chosen:
         return None
     stdin = git.nul_list(chosen)
+    alone = _nothing_staged(top)  # a commit of named paths builds a second index: slow for 1,500 files
     git.run(top, ["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], stdin=stdin)
     touched = guests if guests is not None else guests_of(chosen)
     cid = correlation_id.get()
     text = message(command, touched, cid, detail)
-    git.run(top, ["commit", "-q", "-m", text, "--pathspec-from-file=-", "--pathspec-file-nul"],
-            stdin=stdin, extra_env=git.identity(top))
+    if alone:
+        git.run(top, ["commit", "-q", "-m", text], extra_env=git.identity(top))
+    else:
+        git.run(top, ["commit", "-q", "-m", text, "--pathspec-from-file=-", "--pathspec-file-nul"],
+                stdin=stdin, extra_env=git.identity(top))
     rev = git.text(top, ["rev-parse", "HEAD"]).strip()
     return Commit(rev, rev[:12], "", "", text.splitlines()[0], command, ", ".join(touched), cid,
                   [p[len(prefix):] for p in refused])

@@ -262,9 +262,12 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
                           merge: bool = False, only: set[int] | None = None) -> tuple[SyncResult, ImportResult]:
     """Read the cluster, then import it; the guest agents are asked as soon as the configs are in, while
     the sync writes the state DB and the files are generated (import's second read of the cluster)."""
+    from pmpc_tui.services.cluster_objects import read_objects
     from pmpc_tui.services.cluster_sync import sync_cluster
 
     started: list[asyncio.Future[dict[int, list[str]]]] = []
+    # the cluster objects (3,000 guest firewall reads on a big cluster) are read alongside the sync
+    objects_read = asyncio.ensure_future(read_objects(client)) if only is None else None
 
     def fetched(snapshot: ClusterSnapshot) -> None:
         guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
@@ -274,17 +277,21 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     try:
         synced = await sync_cluster(client, db, report, on_fetched=fetched)
         imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
-                                          agent_reads=started[0] if started else None, only=only)
+                                          agent_reads=started[0] if started else None, only=only,
+                                          object_reads=objects_read)
     finally:
         for task in started:
             task.cancel()
+        if objects_read is not None:
+            objects_read.cancel()
     return synced, imported
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
                            profile: Profile | None = None, force: bool = False, dry_run: bool = False,
                            merge: bool = False, agent_reads: asyncio.Future[dict[int, list[str]]] | None = None,
-                           only: set[int] | None = None) -> ImportResult:
+                           only: set[int] | None = None,
+                           object_reads: asyncio.Future[Any] | None = None) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     With `only` (VMIDs) just those guests' Terraform files are regenerated; nothing else is touched.
@@ -304,13 +311,20 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
     if agent_reads is None:
         agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
+    if object_reads is None and client is not None:  # read while the guests' files are written
+        from pmpc_tui.services.cluster_objects import read_objects
+
+        object_reads = asyncio.ensure_future(read_objects(client))
     try:
         outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
                                                             merge)
         agents = await agent_reads
+        objects = await _write_objects(ws, await object_reads, force, dry_run, merge) \
+            if object_reads is not None else {}
     finally:
         agent_reads.cancel()
-    objects = await _write_objects(ws, client, force, dry_run, merge) if client is not None else {}
+        if object_reads is not None:
+            object_reads.cancel()
     outcomes += objects.pop("", [])
     ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
@@ -338,14 +352,13 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         objects={k: len(v) for k, v in objects.items()})
 
 
-async def _write_objects(ws: Workspace, client: PVEClient, force: bool, dry_run: bool, merge: bool,
+async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry_run: bool, merge: bool,
                          ) -> dict[str, Any]:
-    """The cluster objects' files (terraform/pools.tf, backup_jobs.tf, ha.tf and ansible/cluster.yml); returns
-    kind → the objects read, and under "" the file outcomes."""
+    """The cluster objects' files (terraform/pools.tf, backup_jobs.tf, ha.tf and ansible/cluster.yml) from the
+    objects read; returns kind → the objects, and under "" the file outcomes."""
     from pmpc_tui.iac.ansible import render_cluster_playbook
-    from pmpc_tui.services.cluster_objects import object_files, read_objects
+    from pmpc_tui.services.cluster_objects import object_files
 
-    actual = await read_objects(client)
     files = object_files(actual)
     files["ansible/cluster.yml"] = render_cluster_playbook(actual)
     try:

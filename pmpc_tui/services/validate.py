@@ -84,15 +84,16 @@ def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Findin
                                     f"{obj.address}: unknown argument '{name}' — a {otype.noun} has "
                                     + ", ".join(sorted(otype.arguments))))
         key = otype.key(obj.body)
+        if key is not None and (otype.kind, key) not in seen:
+            seen[(otype.kind, key)] = obj.address
+            continue  # no finding: the resource is not looked up in its file's text (slow on a big firewall.tf)
         line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, "resource")
         where = f"{ctx.ws.relative(obj.file)}:{line}:{column}"
         if key is None:
             findings.append(Finding(where, f"{obj.address}: names no {otype.noun} id"))
-        elif (otype.kind, key) in seen:
+        else:
             findings.append(Finding(where, f"{obj.address}: {otype.noun} '{key}' is declared twice "
                                            f"(also {seen[otype.kind, key]})"))
-        else:
-            seen[(otype.kind, key)] = obj.address
     return findings
 
 

@@ -94,3 +94,16 @@ def test_deleting_a_security_group_is_destructive_and_drift_sees_api_edits(
     assert [(e["name"], e["changes"]) for e in report["changed"]] == [
         ("lan", [{"key": "cidr", "cluster": "192.168.2.0/24", "code": "192.168.1.0/24"}])]
     assert {"type": "firewall_alias", "id": "printer", "what": "firewall alias"} in report["unmanaged"]
+
+
+def test_import_leaves_out_the_rules_of_a_guest_whose_firewall_is_off_and_takes_them_when_it_is_on(
+        sim: SimulatorThread, imported_workspace: Path) -> None:
+    fw = imported_workspace / "terraform" / "firewall.tf"
+    head = 'resource "proxmox_virtual_environment_firewall_rules" "vm_103"'
+    assert head in fw.read_text()
+    api(sim, "put", "/nodes/pve2/qemu/103/firewall/options", enable=0)
+    assert run_cli(imported_workspace, "import") == 0
+    assert head not in fw.read_text()  # PVE applies no rules of a guest whose firewall is off (docs/iac.md)
+    api(sim, "put", "/nodes/pve2/qemu/103/firewall/options", enable=1)
+    assert run_cli(imported_workspace, "import") == 0
+    assert head in fw.read_text()

@@ -69,6 +69,9 @@ class ObjectType:
     depth: Callable[[str], int] = lambda _key: 0  # nested ids: parents first
     per_guest: bool = False  # ids are `vm/<vmid>` or `container/<vmid>`, read with one request per guest
     guest_of: Callable[[str], int | None] = lambda _key: None  # the guest an object belongs to (it goes with it)
+    # a read of a whole-cluster import that can wait for a later batch and be skipped: True read it, False
+    # skip it, None not known yet (its answer needs another read's first)
+    needed: Callable[[Read, Answers], bool | None] | None = None
 
     def label(self, key: str) -> str:
         return label_for(key)

@@ -55,6 +55,16 @@ def _guest_import_id(key: str, body: Body) -> str:
     return key if key == "cluster" else f"{prefix}/{body.get('node_name', '')}/{vmid}"
 
 
+def _firewall_on(r: Read, answers: Answers) -> bool | None:
+    """Are a guest's rules worth reading? Only when its firewall is on (PVE applies the rules of a guest
+    whose firewall options say `enable: 1`, default off); None until its options are read."""
+    options_read = read(r[0].removesuffix("/rules") + "/options")
+    if options_read not in answers:
+        return None
+    found = answers[options_read]
+    return not isinstance(found, dict) or flag(found.get("enable"))  # options unreadable: read the rules too
+
+
 # --- rules ---------------------------------------------------------------------------------------
 RULES_ARGS = frozenset({"node_name", "vm_id", "container_id", "rule"})
 
@@ -100,7 +110,7 @@ FIREWALL_RULES = ObjectType(
                                                     after.get("rule") or []),
     delete=lambda key, before: replace_rules(_rules_path(key, before), before.get("rule") or [], []),
     impact=lambda arg, _b, _a: "disruptive" if arg == "rule" else "in-place", per_guest=True,
-    guest_of=trailing_vmid,
+    guest_of=trailing_vmid, needed=_firewall_on,
 )
 
 # --- guest options ---------------------------------------------------------------------------------
