@@ -211,3 +211,14 @@ class Ansible:
         except json.JSONDecodeError:
             data = {}
         return proc.returncode, data, proc.stderr
+
+
+def play(sim: Any, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One local play whose community.proxmox tasks talk to the simulator `sim` with its root token."""
+    return [{"hosts": "localhost", "connection": "local", "gather_facts": False,
+             "module_defaults": {"group/community.proxmox.proxmox": proxmox_auth(sim.info)}, "tasks": tasks}]
+
+
+def task(title: str, module: str, /, **args: Any) -> dict[str, Any]:
+    """A named task of a community.proxmox module."""
+    return {"name": title, f"community.proxmox.{module}": args}

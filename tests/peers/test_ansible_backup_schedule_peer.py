@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ansible_support import Ansible, ansible_missing, proxmox_auth
+from ansible_support import Ansible, ansible_missing, play
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -29,11 +29,6 @@ def peer_sim() -> Iterator[SimulatorThread]:
 @pytest.fixture(scope="module")
 def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
     return Ansible(tmp_path_factory.mktemp("ansible-backup-schedule"))
-
-
-def play(sim: SimulatorThread, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"hosts": "localhost", "connection": "local", "gather_facts": False,
-             "module_defaults": {"group/community.proxmox.proxmox": proxmox_auth(sim.info)}, "tasks": tasks}]
 
 
 def schedule(title: str, **args: Any) -> dict[str, Any]:

@@ -8,10 +8,9 @@ refused, and an empty one is deleted.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from ansible_support import Ansible, ansible_missing, proxmox_auth
+from ansible_support import Ansible, ansible_missing, play, task
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -27,15 +26,6 @@ def peer_sim() -> Iterator[SimulatorThread]:
 @pytest.fixture(scope="module")
 def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
     return Ansible(tmp_path_factory.mktemp("ansible-pools"))
-
-
-def play(sim: SimulatorThread, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"hosts": "localhost", "connection": "local", "gather_facts": False,
-             "module_defaults": {"group/community.proxmox.proxmox": proxmox_auth(sim.info)}, "tasks": tasks}]
-
-
-def task(title: str, module: str, /, **args: Any) -> dict[str, Any]:
-    return {"name": title, f"community.proxmox.{module}": args}
 
 
 def pool(sim: SimulatorThread, poolid: str) -> tuple[str | None, set[int], set[str]] | None:
