@@ -114,7 +114,7 @@ def test_a_container_cannot_migrate_online(lab, capsys) -> None:
 
 def test_a_guest_locked_by_a_running_migration_is_refused_with_pves_words(lab, capsys) -> None:
     sim, home = lab
-    sim.sim.api.tasks.speed = 25.0  # this migration takes several seconds, longer than a CLI start under load
+    sim.sim.api.tasks.speed = 150.0  # the migration (0.1 s x speed, plus its volumes) outlasts a slow CLI start
     try:
         code, _ = _json(capsys, home, "migrate", "vm", "107", "pve1", "--no-wait")
     finally:
