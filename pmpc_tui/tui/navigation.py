@@ -64,13 +64,22 @@ def parse_jump(text: str) -> Jump:
         raise JumpError("type a view name: " + ", ".join(v.aliases[0] for v in VIEWS))
     view = BY_ALIAS.get(words[0].lower())
     if view is None:
-        matches = [v for v in VIEWS if any(a.startswith(words[0].lower()) for a in v.aliases)]
-        if len(matches) != 1:
-            raise JumpError(f"no view called '{words[0]}' — try " + ", ".join(f":{v.aliases[0]}" for v in VIEWS))
-        view = matches[0]
+        view = _by_prefix(words[0].lower())
     word = words[0].lower()
     alias = word if word in view.aliases else next((a for a in view.aliases if a.startswith(word)), "")
     return Jump(view, words[1].strip() if len(words) > 1 else "", CLUSTER_TABS.get(alias, ""))
+
+
+def _by_prefix(word: str) -> View:
+    """The one view an abbreviation names; where several aliases fit, the view whose own name starts so wins."""
+    matches = [v for v in VIEWS if any(a.startswith(word) for a in v.aliases)]
+    if len(matches) > 1:
+        matches = [v for v in matches if v.aliases[0].startswith(word)] or matches
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise JumpError(f"':{word}' could be " + ", ".join(f":{v.aliases[0]}" for v in matches) + " — type more")
+    raise JumpError(f"no view called '{word}' — try " + ", ".join(f":{v.aliases[0]}" for v in VIEWS))
 
 
 def jump_suggestions() -> list[str]:

@@ -67,6 +67,18 @@ def test_jump_commands_name_views_and_targets(text: str, mode: str, target: str)
     assert (jump.view.mode, jump.target) == (mode, target)
 
 
+@pytest.mark.parametrize(("text", "mode"), [("p", "plan"), ("cl", "cluster"), ("po", "cluster"), ("hea", "health"),
+                                             ("co", "console")])
+def test_a_short_jump_shared_by_several_views_opens_the_one_whose_name_starts_so(text: str, mode: str) -> None:
+    assert parse_jump(text).view.mode == mode
+
+
+def test_a_jump_that_fits_several_views_equally_names_them() -> None:
+    with pytest.raises(JumpError) as info:
+        parse_jump("c")
+    assert ":cts" in str(info.value) and ":console" in str(info.value) and ":cluster" in str(info.value)
+
+
 @pytest.mark.parametrize("text", ["", "bogus", "  "])
 def test_jump_errors_list_the_views(text: str) -> None:
     with pytest.raises(JumpError) as info:
