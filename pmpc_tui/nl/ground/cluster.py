@@ -1,0 +1,72 @@
+"""Lines about the cluster or the workspace rather than one guest: logs, tasks, storage content, backup lists,
+downloads, issue reports, and the workspace verbs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.lists import _storage_type
+from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
+from pmpc_tui.nl.ground.units import since
+
+
+def _cluster(intent: str, g: Grounder) -> Grounded:
+    if intent == "logs":
+        cmd = ["logs"]
+        said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?|days?|weeks?)|\d+\s*"
+                         r"(?:hours?|minutes?|mins?|days?)\s+ago)\b", " ".join(g.slots.words))
+        when = g.slots.first("SINCE") or (said.group(1) if said else None)  # a time the tagger missed
+        if when:
+            cmd += ["--since", since(when)]
+        # a level the tagger missed, said in so many words ("errors from the last hour")
+        level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
+            r"errors?|failures?|failed|warnings?|warn", w)), "")).lower()
+        if re.search(r"error|fail", level):
+            cmd += ["--level", "error"]
+        elif "warn" in level:
+            cmd += ["--level", "warning"]
+        return Grounded([" ".join(cmd)], "read the log files")
+    if intent == "tasks":
+        upid = re.search(r"\bupid:[^\s,;?!]+", g.slots.text, re.IGNORECASE)
+        if upid:  # one task: stop it when the request says so, else its log
+            asked = " ".join(g.slots.words)
+            action = "stop" if re.search(r"\b(stop|cancel|kill|abort|terminate|end)\b", asked) else "log"
+            parts = upid.group(0).split(":")  # UPID:node:PID:PSTART:STARTTIME:type:id:user: (hex in capitals)
+            parts = ["UPID", *[p.upper() if 2 <= i <= 4 else p for i, p in enumerate(parts) if i]]
+            return Grounded([f"tasks {action} {':'.join(parts)}"], f"{action} one task")
+        node = g.node()
+        return Grounded(["tasks" + (f" --node {node}" if node else "")], "recent tasks")
+    if intent == "storage_content":
+        storage = g.storage()
+        if not storage:
+            raise NotGrounded("which storage?", ["storage content local --node NODE"])
+        ctype = _storage_type(g.slots.first("CTYPE") or " ".join(w for w in g.slots.words if w != "storage"))
+        line = f"storage content {storage} --node {g.default_node()}" + (f" --type {ctype}" if ctype else "")
+        return Grounded([line], f"what {storage} holds")
+    if intent == "backup_list":
+        listing = "backup list"
+        if g.slots.all("GUEST"):
+            listing += f" --guest {g.vmid_of(g.guest(g.slots.all('GUEST')[0], destructive=False))}"
+        storage, node = g.storage(), g.node()
+        listing += (f" --node {node}" if node else "") + (f" --storage {storage}" if storage else "")
+        return Grounded([listing], "backup archives")
+    if intent in ("download", "upload"):
+        source = g.slots.first("URL" if intent == "download" else "FILE")
+        if not source:
+            raise NotGrounded(f"what should I {intent}?", [f"{intent} SOURCE --node NODE --storage local"])
+        storage = g.storage() or "local"
+        return Grounded([shlex.join([intent, source]) + f" --node {g.default_node()} --storage {storage}"],
+                        f"{intent} {source} to {storage}")
+    if intent == "report-issue":
+        summary = g.slots.first("SUMMARY") or "reported from a plain-English request"
+        return Grounded([shlex.join(["report-issue", summary])], "bundle logs, health and config for a bug report")
+    explain = {"health": "run the health checks", "plan": "show what applying the code would change",
+               "apply": "apply the workspace's code to the cluster", "destroy": "delete every guest the workspace's "
+               "code declares", "drift": "compare the cluster with the code", "validate": "check the workspace's code",
+               "import": "write the cluster as Terraform and Ansible",
+               "sync": "read the cluster into the state database",
+               "test": "run the workspace's infrastructure tests", "test-connection": "check the cluster is reachable"}
+    return Grounded([intent], explain[intent])
+

@@ -1,0 +1,61 @@
+"""`create` lines: names (ranges, counts), node, cores, memory, disk, template, tags and storage."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.slots import RANGE, SIZE, Grounded, NotGrounded
+from pmpc_tui.nl.ground.units import gibibytes, mebibytes, number
+
+
+def _create(g: Grounder) -> Grounded:
+    kind = g.kind_filter() or "vm"
+    names: list[str] = []
+    for text in g.slots.all("RANGE"):
+        names += g.expand_range(text)
+    for text in g.slots.all("NEWNAME"):  # a range the tagger took for one name
+        names += g.expand_range(text) if RANGE.search(text) else [text.lower()]
+    if not names:
+        raise NotGrounded("what should the new guest be called?", [f"create {kind} --name NAME --node NODE"])
+    count = g.slots.first("COUNT")
+    if count and len(names) == 1 and int(number(count)) > 1:
+        names = [f"{names[0]}-{i}" for i in range(1, int(number(count)) + 1)]
+    taken = [n for n in names if n in g.guests]
+    if taken:
+        raise NotGrounded(f"a guest called {taken[0]} exists already", [f"describe {g.ref(taken[0])}"])
+    opts: list[str] = []
+    node = g.node()
+    if node:
+        opts += ["--node", node]
+    if g.slots.first("CORES"):
+        opts += ["--cores", number(g.slots.first("CORES") or "")]
+    memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
+    words = " ".join(g.slots.words).lower()
+    sizes = [m.group(0) for m in SIZE.finditer(words)]
+    said_disk = re.search(r"(\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gib|tb|t|tib))\s+(?:of\s+)?(?:disk|storage|root|ssd|hdd|"
+                          r"drive)\b", words)
+    if said_disk and len(sizes) >= 2 and not (memory and disk and said_disk.group(1).replace(" ", "") ==
+                                              disk.lower().replace(" ", "")):
+        # "2 cores 4g 32g disk": the size before the disk word is the disk, the first other one the memory
+        disk = said_disk.group(1)
+        memory = memory if memory and memory.lower().replace(" ", "") != disk.replace(" ", "") else next(
+            (x for x in sizes if x != disk), memory)
+    if memory:
+        opts += ["--memory", str(mebibytes(memory))]
+    if disk:
+        opts += ["--disk", str(gibibytes(disk))]
+    template = g.slots.first("TEMPLATE")
+    if template and kind == "vm":
+        opts += ["--clone", g.guest(template, destructive=False)]
+    elif kind == "vm" and re.search(r"\btemplate\b", " ".join(g.slots.words)) and g.described(template=True):
+        opts += ["--clone", g.described(template=True) or ""]
+    if g.slots.all("TAG"):
+        opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+    if g.storage():  # "a 100 gig disk on the nas"
+        opts += ["--storage", g.storage() or ""]
+    what = "VM" if kind == "vm" else "container"
+    return Grounded([" ".join(["create", kind, "--name", n, *opts]) for n in names],
+                    f"add {len(names)} {what}(s) to the workspace's code ({', '.join(names)}); nothing reaches "
+                    "the cluster until apply")
+
