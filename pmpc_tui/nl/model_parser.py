@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.commands.registry import READ
+from pmpc_tui.nl.ground.intents import corrected
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
 from pmpc_tui.nl.options import with_options
@@ -145,6 +146,8 @@ def parse_single(text: str, names: Names) -> Proposal:
                         suggestions=list(SUGGEST))
     intents, tokens, tags = analyse(text, names)
     intent, probability = intents[0]
+    fixed = corrected(intent, text, names)  # a word only another action uses outweighs the classifier (nl17d)
+    intent, probability = (intent, probability) if fixed == intent else (fixed, 0.8)
     if intent == "test-connection" and re.search(SETTINGS, text, re.IGNORECASE) and \
             not re.search(r"\b(test|check|reach\w*|ping|work\w*|valid\w*|up|connected)\b", text, re.IGNORECASE):
         intent = "none"  # changing how we connect ("make the connection insecure") is `connect`'s, never language's

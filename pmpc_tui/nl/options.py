@@ -31,6 +31,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
     (re.compile(r"\b(?:ip|address)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
     (re.compile(r"\b(?:gw|gateway)\s+(\d+\.\d+\.\d+\.\d+)\b"), "--gw {}"),
+    (re.compile(r"\b(?:verify|check|checksum|with)\s+(?:the\s+|its\s+)?(?:checksum\s+)?(sha(?:1|224|256|384|512)|md5)"
+                r"(?:\s+|:|\s*=\s*)([0-9a-f]{32,128})\b"), "--checksum {}:{}"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
@@ -52,6 +54,9 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"(?:off|no)\b"), "--protection no"),
     (re.compile(r"\bprotect(?:ed|ion)?\b"), "--protection yes"),
     (re.compile(r"\bmerg(?:e|ed|ing)\b"), "--merge"),
+    (re.compile(r"\b(?:and|then)\s+(?:re)?start\s+(?:it|them|the\s+(?:vm|ct|guest|container))?\s*(?:after\w*|again|"
+                r"back\s+up)?\s*$|\bstart\s+(?:it|them)\s+(?:after\w*|again)\b"), "--start"),
+    (re.compile(r"\bforce(?:fully|d)?\b"), "--force"),
     (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
                 r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
 ]
@@ -70,6 +75,8 @@ def said(text: str) -> list[str]:
             at = next(i for i, x in enumerate(m.groups(), 1) if x is not None)
             value = text[m.start(at):m.end(at)] if len(lowered) == len(text) else m.group(at)
             found.append(f"{option.split()[0]} {shlex.quote(value)}")
+        elif option.count("{}") > 1:
+            found.append(option.format(*m.groups()))
         elif "{}" in option:
             found.append(option.format(next((x for x in m.groups() if x), "")))
         else:

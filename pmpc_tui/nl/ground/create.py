@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.newnames import listed, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import RANGE, SIZE, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import gibibytes, mebibytes, number
 
@@ -13,9 +14,13 @@ def _create(g: Grounder) -> Grounded:
     kind = g.kind_filter() or "vm"
     names: list[str] = []
     for text in g.slots.all("RANGE"):
-        names += g.expand_range(text)
+        names += listed(g, text)
     for text in g.slots.all("NEWNAME"):  # a range the tagger took for one name
-        names += g.expand_range(text) if RANGE.search(text) else [text.lower()]
+        names += g.expand_range(text) if RANGE.search(text) else listed(g, text)
+    unknown, _ = unknown_guests(g, keep_first=False)  # words taken for guests the cluster does not have
+    names = list(dict.fromkeys(names + unknown))
+    if not names and said_name(g):
+        names = [said_name(g) or ""]
     if not names:
         raise NotGrounded("what should the new guest be called?", [f"create {kind} --name NAME --node NODE"])
     count = g.slots.first("COUNT")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.newnames import NOT_NAMES, is_known, listed, new_vmid, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import EXACT_ONLY, POWER, SIZE, WHAT, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import disk_size, mebibytes, number
+from pmpc_tui.nl.options import said
 
 
 def _guest_op(intent: str, g: Grounder) -> Grounded:
@@ -47,6 +49,19 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         if len(targets) > 1:
             parts = [_one_guest(intent, g, n) for n in targets]
             return Grounded([c for p in parts for c in p.commands], "; ".join(p.explanation for p in parts))
+    volid = re.search(r"(?<![\w:/.-])([a-z0-9][\w.-]*:backup/[^\s,;'\"]+)", g.slots.text or "", re.IGNORECASE)
+    if intent == "backup_restore" and volid:  # an archive named: restore it (a new VMID, a node when said)
+        words = " ".join(g.slots.words)
+        vmid = re.search(r"\b(?:as|into|to|vmid|id|onto)\s+(?:a\s+new\s+)?(?:vm\s+|ct\s+)?(?:vmid\s+|id\s+)?"
+                         r"(\d{3,9})\b", words)
+        line = f"backup restore {volid.group(1).rstrip('.')}" + (f" --vmid {vmid.group(1)}" if vmid else "") + \
+            (f" --node {g.node()}" if g.node() else "")
+        return Grounded([line], f"restore {volid.group(1)}")
+    if intent == "clone":
+        spans = g.slots.all("GUEST")
+        first = not any(is_known(g, s) for s in spans) and not g.described(template=True)
+        new_names, new_vmids = unknown_guests(g, keep_first=first)
+        g.new_names, g.new_vmids = new_names, new_vmids
     name = g.one_guest(destructive, verb)
     if intent == "backup_restore":  # an archive has to be chosen first: show them (a read)
         return Grounded([f"backup list --guest {g.vmid_of(name)}"],
@@ -55,12 +70,21 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
 
 
 def _said_name(g: Grounder) -> str | None:
-    """A name given in so many words the tagger missed: "called X", "name it X", "as X", "name: X"."""
-    m = re.search(r"\b(?:called|named|name it|call it|name:|label(?:led)? it|as)\s+['\"]?([a-z0-9][a-z0-9._-]*)",
-                  " ".join(g.slots.words))
-    if not m or m.group(1) in g.guests or m.group(1) in ("a", "an", "the", "it", "well", "json"):
-        return None
-    return m.group(1)
+    """A snapshot's name given in so many words the tagger missed: 'quoted', "called X", "name it X", "name: X",
+    then "snapshot X of …", then a rollback "to X"."""
+    words = " ".join(g.slots.words)
+    text = (g.slots.text or "").lower()
+    quoted = re.search(r"['\"]([a-z][\w-]*)['\"]", text)
+    found = [quoted.group(1)] if quoted and not re.search(rf"\b(?:note|description|desc)\s+['\"]{quoted.group(1)}",
+                                                           text) else []
+    for cue in (r"called|named|name it|call it|name\s*:|label(?:led)? it|as", r"snapshot|snap|checkpoint", r"to"):
+        found += [m.group(1) for m in re.finditer(rf"\b(?:{cue})\s+['\"]?([a-z][a-z0-9_-]*)", words)]
+    for name in found:
+        if name not in g.lower and name not in NOT_NAMES and name not in g.names.nodes and not re.fullmatch(
+                r"of|on|for|from|it|them|called|named|now|first|before|right|quickly|please|this|that|my|its|both|"
+                r"all|every|each|these|those|vms?|cts?", name):
+            return name
+    return None
 
 
 SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
@@ -103,17 +127,13 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         label = snap or _said_name(g) or "manual"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
+        snap = snap or _said_name(g)
         if not snap:
             raise NotGrounded(f"which snapshot of {name}?", [f"snapshot list {ref}"])
         action = intent.split("_")[1]
         return Grounded([f"snapshot {action} {ref} {snap}"], f"{action} snapshot {snap} of {name}")
     if intent == "clone":
-        new = g.slots.first("NEWNAME")
-        if not new:
-            raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
-        linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
-        on = (f" --node {g.node()}" if g.node() else "") + (f" --storage {g.storage()}" if g.storage() else "")
-        return Grounded([f"clone {ref} --name {new.lower()}{on}{linked}"], f"clone {name} as {new.lower()}")
+        return _clone(g, name, ref)
     if intent == "migrate":
         after_to = [m.group(1) for m in re.finditer(r"\b(?:to|onto|into|->)\s+(?:node\s+|host\s+)?([a-z0-9-]+)",
                                                      " ".join(g.slots.words)) if m.group(1) in g.names.nodes]
@@ -139,6 +159,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
         add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
         if not (add or total):
+            add, total = _said_growth(g)
+        if not (add or total):
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
         size = ("+" if add else "") + disk_size(add or total or "")
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
@@ -155,11 +177,13 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             opts += ["--tags", tags]
         if re.search(r"\b(boot|autostart|automatically)\b", " ".join(g.slots.words)):
             opts += ["--onboot", "yes"]
+        if not opts and any(o.split()[0] in SET_OPTIONS for o in said(g.slots.text or "")):
+            return Grounded([f"set {ref}"], f"change {name}")  # the options said in words follow (nl/options.py)
         if not opts:
             raise NotGrounded(f"what should change on {name}?", [f"set {ref} --cores 4 --memory 8192"])
         return Grounded([" ".join(["set", ref, *opts])], f"change {name}: {' '.join(opts)}")
     if intent == "disk_move":
-        storage = g.storage()
+        storage = g.target_storage()
         if not storage:
             raise NotGrounded("to which storage?", [f"disk move {ref} {key} --storage STORAGE"])
         return Grounded([f"disk move {ref} {key} --storage {storage}"], f"move {name}'s {key} to {storage}")
@@ -168,3 +192,37 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         raise NotGrounded(f"which disk of {name}? name it (scsi1, virtio1, mp0 …)", [f"describe {ref}"])
     return Grounded([f"disk {action} {ref} {key}"], f"{action} {name}'s disk {key}")
 
+
+
+SET_OPTIONS = ("--balloon", "--protection", "--description", "--onboot", "--reboot")
+UNIT = r"(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|tb|t|tib|terabytes?|mb|m|mib|megs?|megabytes?|mo)"
+
+
+def _said_growth(g: Grounder) -> tuple[str | None, str | None]:
+    """A disk growth said in words the tagger missed: (by how much, to which size) — "+4g", "another 16 gig",
+    "by 10G", "de 20 Go" grow by it; "to 12 gigs" is the new size."""
+    words = " ".join(g.slots.words).replace("+ ", "+")
+    size = rf"(\d+(?:[.,]\d+)?)\s*({UNIT})\b"
+    plus = re.search(rf"\+\s*{size}", words)
+    if plus:
+        return f"{plus.group(1)}{plus.group(2)}", None
+    to = re.search(rf"\b(?:to|auf|a|à)\s+(?:a\s+total\s+of\s+)?{size}", words)
+    if to:
+        return None, f"{to.group(1)}{to.group(2)}"
+    bare = re.search(size, words)
+    return (f"{bare.group(1)}{bare.group(2)}", None) if bare else (None, None)
+
+
+def _clone(g: Grounder, name: str, ref: str) -> Grounded:
+    """One `clone` line per new name ("3 linked clones: lab-1, lab-2, lab-3"), with a new VMID when said."""
+    news: list[str] = []
+    for text in g.slots.all("NEWNAME"):
+        news += listed(g, text)
+    news = list(dict.fromkeys(news + g.new_names)) or [n for n in [said_name(g)] if n]
+    if not news:
+        raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
+    vmid = (g.new_vmids[0] if g.new_vmids else new_vmid(g)) if len(news) == 1 else None
+    linked = " --linked" if re.search(r"\blinked\b", " ".join(g.slots.words)) else ""
+    on = (f" --vmid {vmid}" if vmid else "") + (f" --node {g.node()}" if g.node() else "") + \
+        (f" --storage {g.storage()}" if g.storage() else "")
+    return Grounded([f"clone {ref} --name {n}{on}{linked}" for n in news], f"clone {name} as {', '.join(news)}")

@@ -38,6 +38,8 @@ class Grounder:
         self.certainty = 1.0
         self.unknown: dict[str, str] = {}  # guests taken as written (the state knows none): name → kind
         self.left_out: list[str] = []  # guests a selector skipped, and why ("db-01: already stopped")
+        self.new_names: list[str] = []  # a clone's new names the tagger took for guests
+        self.new_vmids: list[str] = []  # … and its new VMID
         self.typed: dict[str, str] = {}  # guests the request named by VMID: name → the VMID as written
 
     # ---- names -----------------------------------------------------------------------------------------
@@ -87,7 +89,18 @@ class Grounder:
 
     def storage(self) -> str | None:
         text = self.slots.first("STORAGE")
-        return self.known(text, self.names.storage, "storage") if text else None
+        return self.known(text, self.names.storage, "storage") if text else self.said_storage()
+
+    def said_storage(self, after: str = r"to|onto|into|on|auf|nach|en|sur|in|vers") -> str | None:
+        """A known storage named after a preposition the tagger missed ("sichere homeassistant auf pbs")."""
+        known = {k.lower(): k for k in self.names.storage}
+        found = [m.group(1) for m in re.finditer(rf"\b(?:{after})\s+(?:the\s+)?([a-z0-9][\w-]*)",
+                                                 " ".join(self.slots.words)) if m.group(1) in known]
+        return known[found[-1]] if found else None
+
+    def target_storage(self) -> str | None:
+        """Where something moves to: the storage after "to/onto/into", else the one the tagger found."""
+        return self.said_storage(r"to|onto|into|nach|a|vers") or self.storage()
 
     def default_node(self) -> str:
         return self.node() or (sorted(self.names.nodes)[0] if self.names.nodes else "pve1")
@@ -124,11 +137,12 @@ class Grounder:
         described = self.described()
         if described and not everything:
             return [described]
-        if not everything and not (self.node() or self.slots.first("STATUS")):
+        node = self.selector_node(action)
+        if not everything and not (node or self.slots.first("STATUS")):
             role = self.by_role(self.slots.first("TAG"))
             if role:
                 return role
-        tag, node, status = self.slots.first("TAG"), self.node(), self.slots.first("STATUS")
+        tag, status = self.slots.first("TAG"), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
             return []
@@ -153,6 +167,18 @@ class Grounder:
             raise NotGrounded("no guest matches that selection (templates and guests already in that state are "
                               "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
         return picked
+
+    def selector_node(self, action: str) -> str | None:
+        """The node that selects guests; for a migration never the one they move to ("move the pve1 cts to pve2")."""
+        if action != "migrate":
+            return self.node()
+        words = " ".join(self.slots.words)
+        known = {k.lower(): k for k in self.names.nodes}
+        said = [m.group(1) for m in re.finditer(r"([a-z0-9-]+)", words) if m.group(1) in known]
+        target = [m.group(1) for m in re.finditer(r"\b(?:to|onto|into|->)\s+(?:the\s+)?(?:node\s+|host\s+)?"
+                                                  r"(?:\S+\s+){0,3}?\(?([a-z0-9-]+)", words) if m.group(1) in known]
+        rest = [n for n in said if n not in target[:1]]
+        return known[rest[0]] if rest else None
 
     def described(self, template: bool = False) -> str | None:
         """The one guest a request names without its exact name: "the home assistant box", "pi-hole", or (for a

@@ -19,7 +19,7 @@ WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboo
 
 
 RANGE = re.compile(r"\d\s*(?:\.\.|\bto\b|\bthrough\b|\bthru\b)\s*\S*\d")
-SIZE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigabytes?|gib|mb|mib|megs?|m)\b")
+SIZE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|mb|mib|megs?|m)\b")
 
 
 class NotGrounded(Exception):

@@ -18,7 +18,7 @@ def mebibytes(text: str) -> int:
         raise NotGrounded(f"cannot read the size {text!r}")
     value = float(m.group(1)) if m.group(1) else float(WORDS[m.group(2)])
     unit = t[m.end():].strip()
-    if re.match(r"(m|mb|mib|meg|megs|megabytes?)\b", unit):
+    if re.match(r"(m|mb|mib|meg|megs|megabytes?|mo)\b", unit):
         return int(value)
     if re.match(r"(t|tb|tib|tera|terabytes?)\b", unit):
         return int(value * 1024 * 1024)

@@ -1,0 +1,104 @@
+"""The model's intent, corrected where the request says another action in so many words.
+
+Read after the classifier: a word that only one action uses ("vzdump", "evacuate … to pve2", "unprotect", "the notes
+on web-02", "+5G", a backup archive's volume id, a download URL) outweighs a reading the words do not support.
+Guests' names are masked first, so `backup-server` never says "back up". A correction never makes a request more
+destructive than the model read it, and never overrides a refusal or "nothing".
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.services.names import Names
+
+KEEP = frozenset({"none", "refuse"})
+OPENERS = r"(?:(?:pls|please|plz|can\s+(?:you|u)|could\s+(?:you|u)|go|ok|okay|hey|quickly|now|just|also|and)\s+)*"
+BACKUP_VERB = re.compile(rf"^{OPENERS}(?:back\s*up|backup|bakcup|backpu|vzdump|sichere|sichern|respalda|sauvegarde)\b"
+                         r"(?!\s+(?:list|jobs?|archives?|files?|storage|status|of|for\s+pve))|"
+                         r"\b(?:back\s*up|backup|bakcup|vzdump)\s+(?:the|all|every|everything|my|<g>|vm|ct|vms|cts|"
+                         r"containers?|guests?)\b|\bcopia\s+de\s+seguridad\b|\bsicherung\s+(?:von|der|des)\b")
+RESTORE = re.compile(r"\b(restor\w*|wiederherstell\w*|restaur\w*)\b")
+VOLID = re.compile(r"\b[a-z0-9][\w.-]*:backup/\S+")
+URL = re.compile(r"\bhttps?://\S+")
+FETCH = re.compile(r"\b(download|pull|fetch|get|grab|wget|curl|lade|descarga|t[ée]l[ée]charge)\w*\b")
+MOVE = re.compile(r"\b(migrat\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
+                  r"d[ée]place)\b")
+DISK = re.compile(r"\b(disks?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|unused\d+|drive)\b")
+GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
+                  r"extend|enlarge|expand|agrandi\w*|vergr[öo]ßer\w*|ampl[ií]a\w*)\b")
+ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back)\b")
+SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
+                           r".*\b(are\s+there|exist)\b")
+DESTROYING = re.compile(r"\b(delet\w*|remov\w*|destroy\w*|drop\w*|nuke|purg\w*|wipe|rm)\b")
+# words only a guest's settings use
+SETTING = re.compile(r"\b(balloon\w*|unprotect\w*|protection|protect|onboot|auto-?start\w*|(?:at|on)\s+boot|untag|"
+                     r"descriptions?|notes?|comments?)\b|\b(?:add|remove|drop|clear|set|change|strip|wipe)\b.*\btags?\b|"
+                     r"\btag\s+<g>")
+SIZES = re.compile(r"\b(\d+\s*(?:v?cpus?|cores?|vcores?|threads?)|\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigas?|gib|mb|mib|m|"
+                   r"megs?)\s*(?:of\s+)?(?:ram|memory|mem)?)\b")
+CREATE_VERB = re.compile(r"\b(create|new|make|spin|provision|build|add\s+(?:a|an|another)|set\s+up|stand\s+up|"
+                         r"deploy|erstell\w*|crea\w*|cr[ée]e\w*)\b")
+STORAGE_TYPES = re.compile(r"\b(snippets?|isos?|iso\s+images?|rootdirs?|vztmpl|container\s+templates?|"
+                           r"ct\s+templates?)\b")
+
+
+def _masked(text: str, names: Names) -> str:
+    """The request lower-cased with every known guest name as `<g>` (longest first)."""
+    out = text.lower()
+    for name in sorted(names.guests, key=len, reverse=True):
+        out = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", "<g>", out)
+    for facts in names.guests.values():
+        out = re.sub(rf"(?<![\w.:/-]){facts[1]}(?![\w.:/-])", "<g>", out)
+    return out
+
+
+def _after_to(text: str, known: list[str]) -> bool:
+    """Whether a known name follows "to/onto/into" (a migration's target node, a disk's target storage)."""
+    return any(re.search(rf"\b(?:to|onto|into|nach|a|vers)\s+(?:the\s+)?(?:node\s+|host\s+)?(?:\S+\s+){{0,3}}?\(?"
+                         rf"{re.escape(k.lower())}\b", text) for k in known)
+
+
+def corrected(intent: str, text: str, names: Names) -> str:
+    """The intent the request's own words support (the model's, unless a word says otherwise)."""
+    if intent in KEEP:
+        return intent
+    t = _masked(text, names)
+    guest = "<g>" in t
+    if intent == "template" and re.search(r"\bclon\w*", t):
+        return "clone"  # "3 linked clones of the debian template": a clone from it, never a conversion
+    if VOLID.search(t) and RESTORE.search(t):
+        return "backup_restore"
+    if URL.search(t) and FETCH.search(t) and intent not in ("upload", "download"):
+        return "download"
+    if not intent.startswith("backup_") and BACKUP_VERB.search(t) and not RESTORE.search(t):
+        return "backup_create"
+    if intent not in ("migrate", "disk_move") and MOVE.search(t):
+        if DISK.search(t) and _after_to(t, names.storage) and guest:
+            return "disk_move"
+        if _after_to(t, names.nodes) and not DISK.search(t) and (guest or re.search(r"\b(vms?|cts?|containers?|"
+                                                                                    r"guests?|everything)\b", t)):
+            return "migrate"
+    if intent in ("disk_delete", "disk_detach") and DISK.search(t) and MOVE.search(t) and _after_to(t, names.storage):
+        return "disk_move"
+    if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \
+            not re.search(r"\b(ram|memory|mem|cores?|cpus?)\b", t):
+        return "resize"
+    if intent not in ("snapshot_rollback",) and ROLLBACK.search(t) and guest and not DESTROYING.search(t):
+        return "snapshot_rollback"
+    if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):
+        return "snapshot_list"
+    if intent != "set" and guest and not CREATE_VERB.search(t) and \
+            intent not in ("describe", "list", "clone", "migrate") and \
+            not intent.startswith(("snapshot_", "backup_")) and \
+            (SETTING.search(t) or (intent == "create" and SIZES.search(t))):
+        return "set"
+    if intent not in ("storage_content", "backup_list", "download", "upload") and not guest and \
+            STORAGE_TYPES.search(t) and not URL.search(t) and not re.search(r"\bupload\w*|\S/\S", t) and \
+            any(re.search(rf"\b{re.escape(s.lower())}\b", t) for s in names.storage):
+        return "storage_content"
+    if intent == "list" and re.search(r"\bwhat'?s?\s+(?:is\s+)?(?:in|on)\s+(?:the\s+)?(\S+)", t) and any(
+            re.search(rf"\bwhat'?s?\s+(?:is\s+)?(?:in|on)\s+(?:the\s+)?{re.escape(s.lower())}\b", t)
+            for s in names.storage):
+        return "storage_content"
+    return intent
