@@ -15,6 +15,7 @@ from pmpc_tui.nl.ground.guest_ops import _guest_op, _set_tags
 from pmpc_tui.nl.ground.guests import Grounder
 from pmpc_tui.nl.ground.lists import _list
 from pmpc_tui.nl.ground.slots import POWER, Grounded, NotGrounded, Slots
+from pmpc_tui.nl.ground.spans import tidy_spans
 from pmpc_tui.nl.ground.units import disk_size, gibibytes, mebibytes, number, since
 from pmpc_tui.services.names import Names
 
@@ -37,6 +38,7 @@ __all__ = [
 def ground(intent: str, slots: Slots, names: Names) -> Grounded:
     """Command lines for an intent and its slots (raises NotGrounded)."""
     g = Grounder(names, slots)
+    tidy_spans(g)
     if intent == "list":
         out = _list(g)
     elif intent == "create":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
@@ -45,7 +46,7 @@ SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|se
                     r"(?:\s+\S+){0,4}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
-                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
+                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
@@ -61,7 +62,13 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r"proxmox|pve)\b|\bwithout\s+compression\b|"
                     # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
                     r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
-                    r"(?:any\s?more|any\s+longer)\b")
+                    r"(?:any\s?more|any\s+longer)\b|"
+                    # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
+                    r"\bif\s+(?:needed|necessary|required|need\s+be)\b|"
+                    r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
+# "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
+DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
+                          r"touch)\s*(?:it|anything|that)?\b")
 # "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
@@ -104,6 +111,7 @@ class Reading:
     question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
     refusal: Proposal | None = None  # refused before any parsing
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
+    dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
 
 
 def normalize(text: str) -> str:
@@ -124,13 +132,38 @@ def mentioned(text: str, names: Names) -> set[str]:
 
 
 def _excluded(clause: str, names: Names) -> set[str]:
-    """Guests an exception clause names: by name or VMID, or by a tag ("those tagged prod", "the db vms")."""
+    """Guests an exception clause names: by name or VMID, by a tag ("those tagged prod", "the db vms"), by the end
+    of a name ("worker-2" → k8s-worker-2), by what they are ("the backup server"), by state ("the stopped ones"),
+    or the templates (which a selection leaves out anyway)."""
+    from pmpc_tui.nl.ground.guests import ROLES, _name_parts
+
     found = mentioned(clause, names)
     tags = {t for g in names.guests.values() for t in g[4].split(";") if t}
     for word in re.findall(r"[a-z0-9_-]+", clause):
         if word in tags:
             found |= {n for n, g in names.guests.items() if word in g[4].split(";")}
+        elif len(word) > 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:
+            found |= {n for n in names.guests if re.search(rf"(?:^|-){re.escape(word)}$", n.lower())}
+    for pattern, fragments in ROLES:
+        if re.search(pattern, clause):
+            found |= {n for n in names.guests if set(_name_parts(n)) & set(fragments)}
+    state = STATE_CLAUSE.search(clause)
+    if state:
+        wanted = STATE_OF[state.group(1) or state.group(2)]
+        found |= {n for n, g in names.guests.items() if g[3] == wanted}
+    if re.search(r"\btemplates?\b", clause):
+        found |= {n for n, g in names.guests.items() if g[3] == "template" or "template" in g[4].split(";")
+                  or names.is_template(g[1])}
     return found
+
+
+STOP_WORDS = frozenset({"the", "and", "ones", "one", "those", "that", "vms", "cts", "guests", "containers", "running",
+                        "stopped", "tagged", "box", "boxes", "server", "servers"})
+STATE_OF = {"stopped": "stopped", "off": "stopped", "down": "stopped", "running": "running", "up": "running",
+            "on": "running", "paused": "paused", "suspended": "paused"}
+OPPOSITE = {"stopped": "running", "running": "stopped"}
+STATE_CLAUSE = re.compile(r"\b(stopped|off|down|running|up|on|paused|suspended)\s+(?:ones|vms|cts|guests|containers)\b|"
+                          r"\b(?:ones|those|the\s+ones)\s+(?:that\s+are\s+|which\s+are\s+)?(stopped|running|paused)\b")
 
 
 def read(text: str, names: Names) -> Reading:
@@ -159,8 +192,16 @@ def read(text: str, names: Names) -> Reading:
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
                 "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
         before = clean[:start].strip().rstrip(",") + (" all" if exception.group(1).startswith("all") else "")
+        state = STATE_CLAUSE.search(clause)
+        said_state = state and (state.group(1) or state.group(2))
+        if said_state and STATE_OF[said_state] in OPPOSITE and not re.search(
+                r"\b(running|stopped|paused|up|down)\b", before):  # "containers, but not the stopped ones"
+            before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
+    if DRY_RUN_ONLY.search(rest):
+        reading.dry_run_only = True
+        reading.text = rest = DRY_RUN_ONLY.sub(" dry run ", rest).strip()
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
@@ -186,6 +227,9 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     read would answer another question ("which vms are not running" is not `list vms --status running`)."""
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
     if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
+        why = WHY_NEGATION
+    if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
+                                    for c in proposal.commands):
         why = WHY_NEGATION
     if why is None:
         return proposal

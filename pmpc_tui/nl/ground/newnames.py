@@ -34,10 +34,7 @@ def listed(g: Grounder, text: str) -> list[str]:
         return g.expand_range(text)
     except NotGrounded:
         parts = [p.strip("'\".:;") for p in re.split(r"[,\s]+|\band\b", text.lower()) if p.strip("'\".:;")]
-        names = [p for p in parts if is_name(g, p)]
-        if not names:
-            raise
-        return names
+        return [p for p in parts if is_name(g, p)]
 
 
 def unknown_guests(g: Grounder, keep_first: bool) -> tuple[list[str], list[str]]:
