@@ -39,6 +39,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
     (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
     (re.compile(r"\bvm ?id\s*(?:of\s+|=\s*|:\s*)?(\d{3,9})\b"), "--vmid {}"),
+    (re.compile(r"\b(?:wipe|clear|remove|delete|drop|empty|erase)\s+(?:the\s+|its\s+|all\s+)?(?:notes?|description|"
+                r"comments?)\b"), "--description ''"),
     (re.compile(r"\b(?:description|desc|notes?|comment|describe it as)\s*(?:of\s+\S+\s+)?(?:to\s+|as\s+|=\s*|:\s*)?"
                 r"['\"]([^'\"]*)['\"]"), "--description {}"),
     (re.compile(r"\b(?:for|of|only)\s+(?:the\s+)?(?:vm|ct|guest|container)\s+([\w.-]+)"), "--guest {}"),
@@ -71,7 +73,7 @@ def said(text: str) -> list[str]:
         m = pattern.search(lowered)
         if not m or option.split()[0] in (f.split()[0] for f in found):
             continue
-        if option.split()[0] in KEEP_CASE:
+        if option.split()[0] in KEEP_CASE and "{}" in option:
             at = next(i for i, x in enumerate(m.groups(), 1) if x is not None)
             value = text[m.start(at):m.end(at)] if len(lowered) == len(text) else m.group(at)
             found.append(f"{option.split()[0]} {shlex.quote(value)}")

@@ -54,6 +54,9 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         return Grounded([listing], "backup archives")
     if intent in ("download", "upload"):
         source = g.slots.first("URL" if intent == "download" else "FILE")
+        said = re.search(r"\bhttps?://[^\s'\"]+" if intent == "download" else r"(?<!\S)(?:\.{0,2}/|~/)[^\s'\"]+",
+                         g.slots.text or "")
+        source = source or (said.group(0).rstrip(".,;") if said else None)  # a URL or path the tagger missed
         if not source:
             raise NotGrounded(f"what should I {intent}?", [f"{intent} SOURCE --node NODE --storage local"])
         storage = g.storage() or "local"

@@ -30,7 +30,9 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         if not targets:
             raise NotGrounded(f"which guest should I {WHAT[intent]}?", [f"{intent} vm NAME",
                                                                         f"{intent} every vm tagged TAG"])
-        return Grounded([f"{intent} {g.ref(n)}" for n in targets], f"{WHAT[intent]} {', '.join(targets)}")
+        verbs = {n: "resume" if intent == "start" and g.guests.get(n, ("", 0, "", ""))[3] == "paused" else intent
+                 for n in targets}  # starting a paused guest is resuming it
+        return Grounded([f"{verbs[n]} {g.ref(n)}" for n in targets], f"{WHAT[intent]} {', '.join(targets)}")
     if intent == "backup_create":
         targets = g.targets("backup", destructive=False)
         if not targets:

@@ -59,12 +59,30 @@ def _after_to(text: str, known: list[str]) -> bool:
                          rf"{re.escape(k.lower())}\b", text) for k in known)
 
 
+POWER_VERB = re.compile(r"^(?:(?:pls|please|can\s+you|go|ok|now)\s+)*(start|stop|shutdown|shut\s+down|reboot|restart|"
+                        r"suspend|pause|resume)\b")
+POWER_OF = {"shut down": "shutdown", "restart": "reboot", "pause": "suspend"}
+UPID = re.compile(r"\bupid:\S+")
+SELECTION = re.compile(r"\b(all|every|everything|each|tagged)\b")
+QUESTION = re.compile(r"^(?:which|what|welche|was|qu[eé]|cu[aá]les|quels?|quelles?)\b")
+
+
 def corrected(intent: str, text: str, names: Names) -> str:
     """The intent the request's own words support (the model's, unless a word says otherwise)."""
+    t = _masked(text, names)
+    if intent == "none" and UPID.search(t):
+        return "tasks"  # a task's id: its log (or stopping it, when said)
     if intent in KEEP:
         return intent
-    t = _masked(text, names)
     guest = "<g>" in t
+    if intent == "backup_create" and re.search(r"\bbackups?\s+(?:list|archives)\b|\blist\s+(?:the\s+|my\s+)?backups\b",
+                                               t):
+        return "backup_list"
+    if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
+        verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
+        return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+    if intent == "create" and not CREATE_VERB.search(t) and QUESTION.search(t):
+        return "list"  # "welche Container laufen auf pve1?": a question, nothing to create
     if intent == "template" and re.search(r"\bclon\w*", t):
         return "clone"  # "3 linked clones of the debian template": a clone from it, never a conversion
     if VOLID.search(t) and RESTORE.search(t):
@@ -88,7 +106,7 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "snapshot_rollback"
     if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):
         return "snapshot_list"
-    if intent != "set" and guest and not CREATE_VERB.search(t) and \
+    if intent != "set" and (guest or SELECTION.search(t)) and not CREATE_VERB.search(t) and \
             intent not in ("describe", "list", "clone", "migrate") and \
             not intent.startswith(("snapshot_", "backup_")) and \
             (SETTING.search(t) or (intent == "create" and SIZES.search(t))):
