@@ -64,8 +64,9 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
                     r"(?:any\s?more|any\s+longer)\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
-                    r"\bif\s+(?:needed|necessary|required|need\s+be)\b|"
                     r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
+# "reboot it if needed" gives leave to do it, it waits for nothing
+IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
 # "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
 DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
                           r"touch)\s*(?:it|anything|that)?\b")
@@ -147,10 +148,6 @@ def _excluded(clause: str, names: Names) -> set[str]:
     for pattern, fragments in ROLES:
         if re.search(pattern, clause):
             found |= {n for n in names.guests if set(_name_parts(n)) & set(fragments)}
-    state = STATE_CLAUSE.search(clause)
-    if state:
-        wanted = STATE_OF[state.group(1) or state.group(2)]
-        found |= {n for n, g in names.guests.items() if g[3] == wanted}
     if re.search(r"\btemplates?\b", clause):
         found |= {n for n, g in names.guests.items() if g[3] == "template" or "template" in g[4].split(";")
                   or names.is_template(g[1])}
@@ -187,6 +184,9 @@ def read(text: str, names: Names) -> Reading:
         clause, _, after = rest.partition(",")
         excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be|where|it|is|in|place|as|untouched)\b", "", clause),
                              names)
+        state = STATE_CLAUSE.search(clause)  # "but not the stopped ones": the guests in that state
+        if state:
+            excluded |= {n for n, g in names.guests.items() if g[3] == STATE_OF[state.group(1) or state.group(2)]}
         if not excluded:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
@@ -211,6 +211,7 @@ def read(text: str, names: Names) -> Reading:
             reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
+    rest = IF_NEEDED.sub(" ", rest)
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):

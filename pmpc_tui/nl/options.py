@@ -22,7 +22,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:and|then) (?:delete|remove|drop) the (?:old|source|original)\b|\bdelete[- ]source\b"),
      "--delete-source"),
     (re.compile(r"\binterrupted\b|\bunfinished\b|\bresume the apply\b|\bfinish (?:it|the apply)\b"), "--resume"),
-    (re.compile(r"\b(?:last|latest|first)\s+(\d+)\s+(?:log\s+)?(?:lines|entries|logs|log lines)\b"), "--limit {}"),
+    (re.compile(r"\b(?:last|latest|first)\s+(\d+)\s+(?:log\s+)?(?:lines|entries|logs|log lines|tasks|jobs)\b"),
+     "--limit {}"),
     (re.compile(r"\b(sync|apply|plan|import|migrate|backup|drift|validate|restore)\s+(?:operation|op|errors?|"
                 r"failures?|logs?|runs?)\b"), "--op {}"),
     (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
@@ -51,7 +52,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"balloon(?:ing)?\s+off)\b"), "--balloon 0"),
     (re.compile(r"\b(?:no|not|don'?t|dont|never|disable|turn off|stop)\s+(?:auto-?start\w*|start\w* (?:\w+ )?(?:at|on) "
                 r"boot)|\bonboot\s+(?:no|off|0)\b"), "--onboot no"),
-    (re.compile(r"\bauto-?start\w*|\b(?:at|on) boot\b|\bonboot\b"), "--onboot yes"),
+    (re.compile(r"\bauto-?start\w*|\b(?:at|on) boot\b|\bonboot\b|\bstart\w* (?:\S+ )?automatically\b"),
+     "--onboot yes"),
     (re.compile(r"\bunprotect\w*|\b(?:remove|drop|disable|turn off|clear)\s+(?:the\s+)?protection\b|\bprotection\s+"
                 r"(?:off|no)\b"), "--protection no"),
     (re.compile(r"\bprotect(?:ed|ion)?\b"), "--protection yes"),

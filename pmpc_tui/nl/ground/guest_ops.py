@@ -172,13 +172,15 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             opts += ["--cores", number(g.slots.first("CORES") or "")]
         found = SIZE.findall(" ".join(g.slots.words))
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
+        if memory and not re.search(r"\d|\b(half|one|two|three|four|eight|a|an)\b", memory.lower()):
+            worded = re.search(r"\b(?:half\s+a|an?|one|two|three|four|eight)\s+(?:gigs?|gigabytes?|gb|megs?)\b",
+                               " ".join(g.slots.words))  # "half a gig": the tagger kept only the unit
+            memory = worded.group(0) if worded else memory
         if memory:  # a size the tagger missed is still memory, for `set`
             opts += ["--memory", str(mebibytes(memory))]
         tags = _set_tags(g, name)
         if tags is not None:
             opts += ["--tags", tags]
-        if re.search(r"\b(boot|autostart|automatically)\b", " ".join(g.slots.words)):
-            opts += ["--onboot", "yes"]
         if not opts and any(o.split()[0] in SET_OPTIONS for o in said(g.slots.text or "")):
             return Grounded([f"set {ref}"], f"change {name}")  # the options said in words follow (nl/options.py)
         if not opts:

@@ -67,11 +67,30 @@ SELECTION = re.compile(r"\b(all|every|everything|each|tagged)\b")
 QUESTION = re.compile(r"^(?:which|what|welche|was|qu[eé]|cu[aá]les|quels?|quelles?)\b")
 
 
+def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
+    """Whether the classifier's refusal has nothing behind it: the guards find no negation, deferral, condition or
+    question, no word of any language says "not", and the request changes a named guest's settings or backs it up
+    (never more than a change)."""
+    from pmpc_tui.nl import guards
+
+    if "<g>" not in t or re.search(r"\b(no|ne|nie|non|nein|nicht|kein\w*|nunca|jamais|pas|never|not|don'?t|dont)\b",
+                                   guards.BENIGN.sub(" ", t)):
+        return False
+    if not ((SETTING.search(t) and not re.search(r"\btags?\b", t)) or BACKUP_VERB.search(t)):
+        return False
+    reading = guards.read(text, names)
+    return reading.blocked is None and reading.question is None and reading.refusal is None
+
+
 def corrected(intent: str, text: str, names: Names) -> str:
     """The intent the request's own words support (the model's, unless a word says otherwise)."""
     t = _masked(text, names)
     if intent == "none" and UPID.search(t):
         return "tasks"  # a task's id: its log (or stopping it, when said)
+    if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
+        return "set"  # "enable onboot for grafana"
+    if intent == "refuse" and _unfounded_refusal(text, names, t):
+        return "set" if SETTING.search(t) else "backup_create"
     if intent in KEEP:
         return intent
     guest = "<g>" in t
@@ -81,6 +100,14 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
         return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+    if intent == "logs" and re.search(r"\btasks?\b", t) and not re.search(r"\blogs?\b", t):
+        return "tasks"  # "tasks from the last 2 hours"
+    if intent == "tasks" and not re.search(r"\b(tasks?|jobs?|upid|running\s+(?:now\s+)?on)\b", t) and \
+            re.search(r"\b(running|stopped|up|down|paused)\s*$", t):
+        return "list"  # "what's running": guests, not tasks
+    if intent == "reboot" and guest and re.search(r"\d\s*(?:v?cpus?|cores?|gb|g|gigs?|mb|mib|gib)\b", t) and \
+            re.search(r"\b(?:and|then)\s+(?:please\s+)?(?:reboot|restart)\b", t):
+        return "set"  # "6 cores for web-02 and reboot it": the change, with --reboot
     if intent == "create" and not CREATE_VERB.search(t) and QUESTION.search(t):
         return "list"  # "welche Container laufen auf pve1?": a question, nothing to create
     if intent == "template" and re.search(r"\bclon\w*", t):
@@ -99,6 +126,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
             return "migrate"
     if intent in ("disk_delete", "disk_detach") and DISK.search(t) and MOVE.search(t) and _after_to(t, names.storage):
         return "disk_move"
+    if intent == "resize" and not DISK.search(t) and not GROW.search(t) and \
+            re.search(r"(?:\d|\b(?:a|an|one|two|three|four|eight))\s*(?:gigs?|gb|g|mb|mib|gib|megs?|gigas?)\b", t):
+        return "set"  # "give mqtt half a gig": memory, unless a disk is said
     if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \
             not re.search(r"\b(ram|memory|mem|cores?|cpus?)\b", t):
         return "resize"
@@ -107,7 +137,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):
         return "snapshot_list"
     if intent != "set" and (guest or SELECTION.search(t)) and not CREATE_VERB.search(t) and \
-            intent not in ("describe", "list", "clone", "migrate") and \
+            intent not in ("clone", "migrate") and not (intent in ("describe", "list") and re.search(
+                r"^(?:show|describe|what|how|display|tell|print|get|list|which|are|is|any)\b", t)) and \
             not intent.startswith(("snapshot_", "backup_")) and \
             (SETTING.search(t) or (intent == "create" and SIZES.search(t))):
         return "set"
