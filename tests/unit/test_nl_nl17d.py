@@ -35,7 +35,8 @@ def test_evacuating_containers_to_a_node_migrates_the_ones_on_the_other_node() -
 
 
 def test_a_migration_target_node_never_selects_the_guests_to_move() -> None:
-    assert lines("migrate both web vms to pve1") == ["migrate vm web-01 pve1 --online", "migrate vm web-02 pve1 --online"]
+    assert lines("migrate both web vms to pve1") == ["migrate vm web-01 pve1 --online",
+                                                     "migrate vm web-02 pve1 --online"]
 
 
 def test_settings_words_make_a_set_not_a_stop_or_a_delete() -> None:
