@@ -33,7 +33,9 @@ DEFERRAL = re.compile(
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
     r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
     r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
-    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde)\b")
+    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
+    r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
+    r"on\s+patch\s+day|when(?:ever)?\s+(?:i'?m|we'?re)\s+(?:back|done|ready))\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
@@ -61,15 +63,30 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
                     r"proxmox|pve)\b|\bwithout\s+compression\b|"
                     # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
-                    r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
-                    r"(?:any\s?more|any\s+longer)\b|"
+                    r",?\s*(?:i|we)\s+(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
+                    r"(?:\s+\w+){0,3}?\s+(?:any\s?more|any\s+longer)\b|"
+                    # a symptom, not an order: "hard stop vm 105, it does not answer anymore"
+                    r"\b(?:it|that|which|he|she|they)\s+(?:does\s*not|doesn'?t|do\s+not|don'?t|is\s+not|isn'?t|won'?t|"
+                    r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
+                    r"working|start|come\s+up)\w*\b|"
+                    r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
                     r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
 # "reboot it if needed" gives leave to do it, it waits for nothing
 IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
 # "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
 DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
-                          r"touch)\s*(?:it|anything|that)?\b")
+                          r"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+# "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
+# a dry run may answer
+WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
+                     r"\bwhat\s+would\s+happen\s+if\b")
+DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
+                       r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
+                       r"earlier|former)?\s*(?:instructions|rules|prompts?|guard\w*)\b|\bsystem\s+prompt\b|\bjailbreak\b|"
+                       r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
+WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
 # "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
@@ -174,6 +191,8 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SECRET.search(clean):
         return Reading(clean, refusal=refused(WHY_SECRET, ["test-connection"]))
+    if INJECTION.search(clean):
+        return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     reading = Reading(clean)
@@ -199,9 +218,9 @@ def read(text: str, names: Names) -> Reading:
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
     rest = reading.text
-    if DRY_RUN_ONLY.search(rest):
+    if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
-        reading.text = rest = DRY_RUN_ONLY.sub(" dry run ", rest).strip()
+        reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)

@@ -35,7 +35,7 @@ CUES = {
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",
     "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
-    "migrate": r"migrat|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
+    "migrate": r"migr|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
 SETTINGS = r"\b(insecure|tls|certificates?|certs?|verif\w*|tokens?|secrets?|passwords?|profiles?|credentials?|login)\b"
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})

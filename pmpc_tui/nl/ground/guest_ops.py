@@ -25,6 +25,15 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         # never the whole cluster off by one selector ("stop every guest on every node"): say which node or tag
         raise NotGrounded(f"I {WHAT[intent]} the whole cluster only guest by guest: name a node, a tag or the "
                           "guests", [f"{intent} every vm on NODE", f"{intent} every vm tagged TAG"])
+    words = " ".join(g.slots.words)
+    if intent in ("stop", "shutdown", "reboot") and not (g.slots.all("GUEST") or g.slots.all("RANGE")) and re.search(
+            r"\b(?:the\s+)?(?:node|host|hypervisor|server|box|machine)\s+(?:itself|pve\w*)\b|\b(?:the\s+)?(?:\w+\s+)?"
+            r"(?:node|host|hypervisor)\b(?!\s*(?:'s|s\b))", words) and not re.search(
+            r"\b(?:vms?|cts?|containers?|guests?|everything|all|every|lxcs?|boxes|machines|servers|workers?|ones)\b",
+            words):
+        # "turn off the pve2 node": the node itself, which proxmox-mpc never powers off (its guests are not it)
+        raise NotGrounded(f"proxmox-mpc does not {WHAT[intent]} nodes themselves, only guests: say which guests "
+                          "(e.g. every vm on that node)", [f"{intent} every vm on NODE", "list nodes"])
     if intent in (*POWER, "delete"):
         targets = g.targets(intent, destructive)
         if not targets:
@@ -102,6 +111,8 @@ def _set_tags(g: Grounder, name: str) -> str | None:
     if re.search(r"\b(clear|wipe|remove|drop|delete|strip)\b (?:all )?(?:the |its |of )?(?:all )?tags\b|\bno tags\b",
                  words) and not said:
         return "''"
+    if said and not re.search(r"\b(tags?|tagged|untag\w*|label\w*|labels?)\b", words):
+        return None  # "upgrade the k8s workers to 16g": the tag describes the guests, it is not set on them
     if not said or (re.search(r"\b(tagged|with the tags?|with tags?)\b", words) and not re.search(
             r"\b(untag|add|remove|also|another|extra|append)\b", words)):
         return None  # "everything tagged k8s gets 6 cores": the tag selects the guests

@@ -61,6 +61,10 @@ class Grounder:
         if len(same) == 1:
             self.certainty = min(self.certainty, 0.95)
             return same[0]
+        part = [n for n in self.guests if re.split(r"[-_.]", n.lower())[0] == word and len(word) > 3]
+        if len(part) == 1 and not destructive:  # "win11" → win11-desktop: the one name that starts with it
+            self.certainty = min(self.certainty, 0.9)
+            return part[0]
         close = difflib.get_close_matches(word, list(lower), n=3, cutoff=0.75)
         if close and not destructive and (len(close) == 1 or difflib.SequenceMatcher(None, word, close[0]).ratio()
                                           - difflib.SequenceMatcher(None, word, close[1]).ratio() > 0.05):

@@ -14,10 +14,12 @@ from pmpc_tui.services.names import Names
 
 KEEP = frozenset({"none", "refuse"})
 OPENERS = r"(?:(?:pls|please|plz|can\s+(?:you|u)|could\s+(?:you|u)|go|ok|okay|hey|quickly|now|just|also|and)\s+)*"
-BACKUP_VERB = re.compile(rf"^{OPENERS}(?:back\s*up|backup|bakcup|backpu|vzdump|sichere|sichern|respalda|sauvegarde)\b"
+BACKUP_VERB = re.compile(rf"^{OPENERS}(?:back\s*up|backup|bakcup|backpu|bkp|vzdump|sichere|sichern|respalda|"
+                         r"sauvegarde)\b"
                          r"(?!\s+(?:list|jobs?|archives?|files?|storage|status|of|for\s+pve))|"
                          r"\b(?:back\s*up|backup|bakcup|vzdump)\s+(?:the|all|every|everything|my|<g>|vm|ct|vms|cts|"
-                         r"containers?|guests?)\b|\bcopia\s+de\s+seguridad\b|\bsicherung\s+(?:von|der|des)\b")
+                         r"containers?|guests?|prod|dev)\b|\bcopia\s+de\s+seguridad\b|\bsicherung\s+(?:von|der|des)\b|"
+                         r"\b(?:une|la)\s+sauvegarde\s+(?:de|du|des)\b|\bsauvegarder\b")
 RESTORE = re.compile(r"\b(restor\w*|wiederherstell\w*|restaur\w*)\b")
 VOLID = re.compile(r"\b[a-z0-9][\w.-]*:backup/\S+")
 URL = re.compile(r"\bhttps?://\S+")
@@ -59,9 +61,11 @@ def _after_to(text: str, known: list[str]) -> bool:
                          rf"{re.escape(k.lower())}\b", text) for k in known)
 
 
-POWER_VERB = re.compile(r"^(?:(?:pls|please|can\s+you|go|ok|now)\s+)*(start|stop|shutdown|shut\s+down|reboot|restart|"
-                        r"suspend|pause|resume)\b")
-POWER_OF = {"shut down": "shutdown", "restart": "reboot", "pause": "suspend"}
+POWER_VERB = re.compile(r"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*(start|stop|shutdown|shut\s+down|reboot|"
+                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat)\b")
+POWER_OF = {"shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
+            "rbt": "reboot", "rboot": "reboot", "rebot": "reboot", "restrat": "reboot"}
+MEMORY = re.compile(r"\b(memory|ram|mem|m[ée]moire|speicher|arbeitsspeicher|memoria)\b")
 UPID = re.compile(r"\bupid:\S+")
 SELECTION = re.compile(r"\b(all|every|everything|each|tagged)\b")
 QUESTION = re.compile(r"^(?:which|what|welche|was|qu[eé]|cu[aá]les|quels?|quelles?)\b")
@@ -97,6 +101,17 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "backup_create" and re.search(r"\bbackups?\s+(?:list|archives)\b|\blist\s+(?:the\s+|my\s+)?backups\b",
                                                t):
         return "backup_list"
+    if intent in ("none", "delete", "shutdown", "describe") and guest and POWER_VERB.search(t) and \
+            POWER_VERB.search(t).group(1) in ("strt", "stp", "rbt", "rboot", "rebot", "restrat"):  # type: ignore[union-attr]
+        return POWER_OF[POWER_VERB.search(t).group(1)]  # type: ignore[union-attr]  # "stp 105 asap"
+    if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b", t) and \
+            not DESTROYING.search(t):
+        return "clone"
+    if intent == "create" and re.search(r"\blinked\s+clone\b", t):
+        return "clone"  # "new vm from the debian template, linked clone": a clone of the template
+    if intent == "describe" and guest and MEMORY.search(t) and re.search(r"\d", t) and \
+            not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
+        return "set"  # "mem 2g for mqtt"
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
         return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
@@ -105,7 +120,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "tasks" and not re.search(r"\b(tasks?|jobs?|upid|running\s+(?:now\s+)?on)\b", t) and \
             re.search(r"\b(running|stopped|up|down|paused)\s*$", t):
         return "list"  # "what's running": guests, not tasks
-    if intent == "reboot" and guest and re.search(r"\d\s*(?:v?cpus?|cores?|gb|g|gigs?|mb|mib|gib)\b", t) and \
+    if intent == "reboot" and guest and (re.search(r"\d\s*(?:v?cpus?|cores?|gb|g|gigs?|mb|mib|gib)\b", t) or (
+            MEMORY.search(t) and re.search(r"\d", t))) and \
             re.search(r"\b(?:and|then)\s+(?:please\s+)?(?:reboot|restart)\b", t):
         return "set"  # "6 cores for web-02 and reboot it": the change, with --reboot
     if intent == "create" and not CREATE_VERB.search(t) and QUESTION.search(t):
@@ -116,7 +132,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "backup_restore"
     if URL.search(t) and FETCH.search(t) and intent not in ("upload", "download"):
         return "download"
-    if not intent.startswith("backup_") and BACKUP_VERB.search(t) and not RESTORE.search(t):
+    if (not intent.startswith("backup_") or intent == "backup_list") and BACKUP_VERB.search(t) and \
+            not RESTORE.search(t) and not re.search(r"\b(list|show|which|what|any)\b", t):
         return "backup_create"
     if intent not in ("migrate", "disk_move") and MOVE.search(t):
         if DISK.search(t) and _after_to(t, names.storage) and guest:
