@@ -38,7 +38,7 @@ __all__ = [
 def ground(intent: str, slots: Slots, names: Names) -> Grounded:
     """Command lines for an intent and its slots (raises NotGrounded)."""
     g = Grounder(names, slots)
-    tidy_spans(g)
+    tidy_spans(g, intent)
     if intent == "list":
         out = _list(g)
     elif intent == "create":

@@ -70,6 +70,7 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
                     r"working|start|come\s+up)\w*\b|"
                     r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
+                    r"\bor\s+not\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
                     r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
 # "reboot it if needed" gives leave to do it, it waits for nothing

@@ -148,6 +148,8 @@ def parse_single(text: str, names: Names) -> Proposal:
     intent, probability = intents[0]
     fixed = corrected(intent, text, names)  # a word only another action uses outweighs the classifier (nl17d)
     intent, probability = (intent, probability) if fixed == intent else (fixed, 0.8)
+    if probability < 0.8 and corrected("?", text, names) == intent:  # the words say so too
+        probability = 0.8
     if intent == "test-connection" and re.search(SETTINGS, text, re.IGNORECASE) and \
             not re.search(r"\b(test|check|reach\w*|ping|work\w*|valid\w*|up|connected)\b", text, re.IGNORECASE):
         intent = "none"  # changing how we connect ("make the connection insecure") is `connect`'s, never language's

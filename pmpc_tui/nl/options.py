@@ -36,12 +36,15 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"(?:\s+|:|\s*=\s*)([0-9a-f]{32,128})\b"), "--checksum {}:{}"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
-    (re.compile(r"\bdry[- ]?run\b|\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
+    (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
+                r"\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
                 r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
     (re.compile(r"\b(?:as|in|to|into|output|give me|format) json\b|\bjson\b"), "-o json"),
     (re.compile(r"\bvm ?id\s*(?:of\s+|=\s*|:\s*)?(\d{3,9})\b"), "--vmid {}"),
     (re.compile(r"\b(?:wipe|clear|remove|delete|drop|empty|erase)\s+(?:the\s+|its\s+|all\s+)?(?:notes?|description|"
                 r"comments?)\b"), "--description ''"),
+    (re.compile(r"\bwith\s+(?:the\s+|a\s+)?(?:description|note|comment)\s+(?!['\"])([a-z0-9][^,;'\"]*?)\s*$"),
+     "--description {}"),
     (re.compile(r"\b(?:description|desc|notes?|comment|describe it as)\s*(?:of\s+\S+\s+)?(?:to\s+|as\s+|=\s*|:\s*)?"
                 r"['\"]([^'\"]*)['\"]"), "--description {}"),
     (re.compile(r"\b(?:for|of|only)\s+(?:the\s+)?(?:vm|ct|guest|container)\s+([\w.-]+)"), "--guest {}"),
@@ -57,7 +60,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bunprotect\w*|\b(?:remove|drop|disable|turn off|clear)\s+(?:the\s+)?protection\b|\bprotection\s+"
                 r"(?:off|no)\b"), "--protection no"),
     (re.compile(r"\bprotect(?:ed|ion)?\b"), "--protection yes"),
-    (re.compile(r"\bmerg(?:e|ed|ing)\b"), "--merge"),
+    (re.compile(r"\bmerg(?:e|ed|ing)\b|\bkeep\s+(?:my|our|the|local)\s+(?:\w+\s+)?(?:edits|changes)\b"),
+     "--merge"),
     (re.compile(r"\b(?:and|then)\s+(?:re)?start\s+(?:it|them|the\s+(?:vm|ct|guest|container))?\s*(?:after\w*|again|"
                 r"back\s+up)?\s*$|\bstart\s+(?:it|them)\s+(?:after\w*|again)\b"), "--start"),
     (re.compile(r"\bforce(?:fully|d)?\b"), "--force"),

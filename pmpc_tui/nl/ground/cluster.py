@@ -39,10 +39,11 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         node = g.node()
         return Grounded(["tasks" + (f" --node {node}" if node else "")], "recent tasks")
     if intent == "storage_content":
-        storage = g.storage()
+        ctype = _storage_type(g.slots.first("CTYPE") or " ".join(w for w in g.slots.words if w != "storage"))
+        # ISO images and container templates live on `local` unless a storage is named (PVE's default)
+        storage = g.storage() or ("local" if ctype in ("iso", "vztmpl") and "local" in g.names.storage else None)
         if not storage:
             raise NotGrounded("which storage?", ["storage content local --node NODE"])
-        ctype = _storage_type(g.slots.first("CTYPE") or " ".join(w for w in g.slots.words if w != "storage"))
         line = f"storage content {storage} --node {g.default_node()}" + (f" --type {ctype}" if ctype else "")
         return Grounded([line], f"what {storage} holds")
     if intent == "backup_list":

@@ -63,11 +63,16 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
     volid = re.search(r"(?<![\w:/.-])([a-z0-9][\w.-]*:backup/[^\s,;'\"]+)", g.slots.text or "", re.IGNORECASE)
     if intent == "backup_restore" and volid:  # an archive named: restore it (a new VMID, a node when said)
         words = " ".join(g.slots.words)
-        vmid = re.search(r"\b(?:as|into|to|vmid|id|onto)\s+(?:a\s+new\s+)?(?:vm\s+|ct\s+)?(?:vmid\s+|id\s+)?"
+        vmid = re.search(r"\b(?:as|into|to|vmid|id|onto)\s+(?:a\s+)?(?:new\s+)?(?:vm\s+|ct\s+)?(?:vmid\s+|id\s+)?"
                          r"(\d{3,9})\b", words)
         line = f"backup restore {volid.group(1).rstrip('.')}" + (f" --vmid {vmid.group(1)}" if vmid else "") + \
             (f" --node {g.node()}" if g.node() else "")
         return Grounded([line], f"restore {volid.group(1)}")
+    if intent.startswith("snapshot_") and not g.slots.first("SNAP") and \
+            any(is_known(g, s) for s in g.slots.all("GUEST")):
+        unknown, _ = unknown_guests(g, keep_first=False)  # "roll back web-01 to before-upgrade": the snapshot
+        if unknown:
+            g.slots.spans["SNAP"] = unknown[:1]
     if intent == "clone":
         spans = g.slots.all("GUEST")
         first = not any(is_known(g, s) for s in spans) and not g.described(template=True)
@@ -88,7 +93,7 @@ def _said_name(g: Grounder) -> str | None:
     quoted = re.search(r"['\"]([a-z][\w-]*)['\"]", text)
     found = [quoted.group(1)] if quoted and not re.search(rf"\b(?:note|description|desc)\s+['\"]{quoted.group(1)}",
                                                            text) else []
-    for cue in (r"called|named|name it|call it|name\s*:|label(?:led)? it|as", r"snapshot|snap|checkpoint", r"to"):
+    for cue in (r"called|named|name it|call it|name\s*:|name|label(?:led)? it|as", r"snapshot|snap|checkpoint", r"to"):
         found += [m.group(1) for m in re.finditer(rf"\b(?:{cue})\s+['\"]?([a-z][a-z0-9_-]*)", words)]
     for name in found:
         if name not in g.lower and name not in NOT_NAMES and name not in g.names.nodes and not re.fullmatch(
@@ -98,7 +103,7 @@ def _said_name(g: Grounder) -> str | None:
     return None
 
 
-SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate")
+SEVERAL = ("snapshot_create", "snapshot_rollback", "snapshot_delete", "set", "migrate", "describe")
 
 
 def _set_tags(g: Grounder, name: str) -> str | None:
@@ -194,6 +199,9 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             opts += ["--tags", tags]
         if not opts and any(o.split()[0] in SET_OPTIONS for o in said(g.slots.text or "")):
             return Grounded([f"set {ref}"], f"change {name}")  # the options said in words follow (nl/options.py)
+        if not opts and (len(g.slots.words) <= 4 or re.match(r"(?:how|what|cu[aá]nt\w*|wie\s*viel|combien|qu)",
+                                                              " ".join(g.slots.words))):
+            return Grounded([f"describe {ref}"], f"show {name}'s config and status")  # "db01 ram?": a question
         if not opts:
             raise NotGrounded(f"what should change on {name}?", [f"set {ref} --cores 4 --memory 8192"])
         return Grounded([" ".join(["set", ref, *opts])], f"change {name}: {' '.join(opts)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pmpc_tui.nl.model.runtime import squash
 from pmpc_tui.services.names import Names
 
 KEEP = frozenset({"none", "refuse"})
@@ -52,7 +53,9 @@ def _masked(text: str, names: Names) -> str:
         out = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", "<g>", out)
     for facts in names.guests.values():
         out = re.sub(rf"(?<![\w.:/-]){facts[1]}(?![\w.:/-])", "<g>", out)
-    return out
+    squashed = {squash(n) for n in names.guests}
+    return re.sub(r"(?<![\w<-])[a-z][\w.-]*\d[\w.-]*",  # "web1", "db01": a spelling of one guest
+                  lambda m: "<g>" if squash(m.group(0)) in squashed else m.group(0), out)
 
 
 def _after_to(text: str, known: list[str]) -> bool:
@@ -86,6 +89,23 @@ def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
     return reading.blocked is None and reading.question is None and reading.refusal is None
 
 
+def _strong(t: str, names: Names) -> str | None:
+    """The action a request with no reading says in a verb only that action uses (a backup, a move to a node, a
+    disk growth, an abbreviated power verb)."""
+    if BACKUP_VERB.search(t):
+        return "backup_create"
+    if MOVE.search(t) and _after_to(t, names.nodes) and not DISK.search(t):
+        return "migrate"
+    if GROW.search(t) and DISK.search(t):
+        return "resize"
+    power = POWER_VERB.search(t)
+    return POWER_OF.get(power.group(1), power.group(1)) if power else None
+
+
+STATUS_QUESTION = re.compile(r"\b(status|state|running|tourne|l[äa]uft|corre|up|sitting|lives?|where|ram|memory|disk|"
+                             r"how\s+big|how\s+much|cu[aá]nt\w*|config\w*)\b")
+
+
 def corrected(intent: str, text: str, names: Names) -> str:
     """The intent the request's own words support (the model's, unless a word says otherwise)."""
     t = _masked(text, names)
@@ -95,6 +115,10 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "set"  # "enable onboot for grafana"
     if intent == "refuse" and _unfounded_refusal(text, names, t):
         return "set" if SETTING.search(t) else "backup_create"
+    if intent == "none" and "<g>" in t and not re.search(r"^(?:did|has|have|was|were|when|why|who|how)\b", t):
+        strong = _strong(t, names)
+        if strong:
+            return strong
     if intent in KEEP:
         return intent
     guest = "<g>" in t
@@ -104,7 +128,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent in ("none", "delete", "shutdown", "describe") and guest and POWER_VERB.search(t) and \
             POWER_VERB.search(t).group(1) in ("strt", "stp", "rbt", "rboot", "rebot", "restrat"):  # type: ignore[union-attr]
         return POWER_OF[POWER_VERB.search(t).group(1)]  # type: ignore[union-attr]  # "stp 105 asap"
-    if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b", t) and \
+    if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b|\bcopy\s+<g>\s+"
+                                                                             r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
     if intent == "create" and re.search(r"\blinked\s+clone\b", t):
@@ -112,6 +137,15 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "describe" and guest and MEMORY.search(t) and re.search(r"\d", t) and \
             not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
         return "set"  # "mem 2g for mqtt"
+    if intent in ("list", "health", "tasks", "none") and guest and STATUS_QUESTION.search(t) and \
+            not POWER_VERB.search(t) and not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b",
+                                                       t.replace("<g>", "")):
+        return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "snapshot_create" and re.search(r"\bsnapshots?\s+list\b|\blist\b.*\bsnapshots\b", t):
+        return "snapshot_list"
+    if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"
+                                                       r"(?:\w+\s+)?(?:vms?|cts?|containers?)\b", t):
+        return "create"
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
         return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)

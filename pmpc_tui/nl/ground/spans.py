@@ -9,9 +9,21 @@ from pmpc_tui.nl.ground.guests import Grounder
 from pmpc_tui.nl.ground.slots import NotGrounded
 
 
-def tidy_spans(g: Grounder) -> None:
+def tidy_spans(g: Grounder, intent: str) -> None:
     """Fix the spans of `g.slots` in place (see the module's docstring)."""
     spans = g.slots.spans
+    if intent not in ("create", "clone") and spans.get("NEWNAME") and not spans.get("GUEST"):
+        for name in list(spans["NEWNAME"]):  # "wake up win11": no new guest, but that one
+            certainty = g.certainty
+            try:
+                if not re.search(r"\d", name):
+                    continue  # a plain word is a snapshot's or a new guest's name
+                g.guest(name, destructive=False)
+            except NotGrounded:
+                g.certainty = certainty
+                continue
+            spans["NEWNAME"].remove(name)
+            spans.setdefault("GUEST", []).append(name)
     quoted = " | ".join(q for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", g.slots.text or "")
                         for q in [a or b] if " " in q.strip()).lower()  # a phrase in quotes, not a quoted name
     if quoted:  # "set the description of minio to 'S3 for backups'": S3 is no guest
