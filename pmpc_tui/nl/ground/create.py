@@ -23,7 +23,12 @@ def _create(g: Grounder) -> Grounded:
         names = [said_name(g) or ""]
     if not names:
         raise NotGrounded("what should the new guest be called?", [f"create {kind} --name NAME --node NODE"])
+    words = " ".join(g.slots.words).lower()
+    names.sort(key=lambda n: words.find(n) if n in words else len(words))  # in the order the request said them
     count = g.slots.first("COUNT")
+    numbered = [n for n in names if re.search(r"\d", n)]
+    if count and len(names) > int(number(count)) == len(numbered):  # "2 web vms web-04 and web-05": "web" no name
+        names = numbered
     if count and len(names) == 1 and int(number(count)) > 1:
         names = [f"{names[0]}-{i}" for i in range(1, int(number(count)) + 1)]
     taken = [n for n in names if n in g.guests]
@@ -51,10 +56,17 @@ def _create(g: Grounder) -> Grounded:
     if disk:
         opts += ["--disk", str(gibibytes(disk))]
     template = g.slots.first("TEMPLATE")
+    ct_template = g.described(template=True) if kind == "ct" and "template" in words else None
+    if ct_template and g.kind_of(ct_template) == "ct":  # "a ct from the ubuntu ct template": a clone of it
+        return Grounded([f"clone ct {ct_template} --name {n}" for n in names],
+                        f"clone {ct_template} as {', '.join(names)}")
+    only = [n for n, f in g.guests.items() if f[0] == kind and (f[3] == "template" or g.names.is_template(f[1]))]
     if template and kind == "vm":
         opts += ["--clone", g.guest(template, destructive=False)]
     elif kind == "vm" and re.search(r"\btemplate\b", " ".join(g.slots.words)) and g.described(template=True):
         opts += ["--clone", g.described(template=True) or ""]
+    elif kind == "vm" and re.search(r"\bfrom\s+(?:the\s+|a\s+)?template\b", words) and len(only) == 1:
+        opts += ["--clone", only[0]]  # "from template": the one VM template there is
     if g.slots.all("TAG"):
         opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
     if g.storage():  # "a 100 gig disk on the nas"

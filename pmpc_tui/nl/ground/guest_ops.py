@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.nl.ground.guests import Grounder
-from pmpc_tui.nl.ground.newnames import NOT_NAMES, is_known, listed, new_vmid, said_name, unknown_guests
+from pmpc_tui.nl.ground.newnames import NOT_NAMES, is_known, is_name, listed, new_vmid, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import EXACT_ONLY, POWER, SIZE, WHAT, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import disk_size, mebibytes, number
 from pmpc_tui.nl.options import said
@@ -55,6 +55,11 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
                 lines.append(f"backup create {kind} {' '.join(g.ident(n) for n in mine)}{extra}")
         return Grounded(lines, f"back up {', '.join(targets)}")
     verb = intent.replace("_", " ")
+    if intent.startswith("snapshot_") and not g.slots.first("SNAP") and \
+            any(is_known(g, s) for s in g.slots.all("GUEST")):
+        unknown, _ = unknown_guests(g, keep_first=False)  # "roll back web-01 to before-upgrade": the snapshot
+        if unknown:
+            g.slots.spans["SNAP"] = unknown[:1]
     if intent in SEVERAL:  # "snapshot both web vms", "move the pve1 containers to pve2": one line per guest
         targets = g.targets(verb, destructive)
         if len(targets) > 1:
@@ -68,11 +73,6 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         line = f"backup restore {volid.group(1).rstrip('.')}" + (f" --vmid {vmid.group(1)}" if vmid else "") + \
             (f" --node {g.node()}" if g.node() else "")
         return Grounded([line], f"restore {volid.group(1)}")
-    if intent.startswith("snapshot_") and not g.slots.first("SNAP") and \
-            any(is_known(g, s) for s in g.slots.all("GUEST")):
-        unknown, _ = unknown_guests(g, keep_first=False)  # "roll back web-01 to before-upgrade": the snapshot
-        if unknown:
-            g.slots.spans["SNAP"] = unknown[:1]
     if intent == "clone":
         spans = g.slots.all("GUEST")
         first = not any(is_known(g, s) for s in spans) and not g.described(template=True)
@@ -98,7 +98,8 @@ def _said_name(g: Grounder) -> str | None:
     for name in found:
         if name not in g.lower and name not in NOT_NAMES and name not in g.names.nodes and not re.fullmatch(
                 r"of|on|for|from|it|them|called|named|now|first|before|right|quickly|please|this|that|my|its|both|"
-                r"all|every|each|these|those|vms?|cts?", name):
+                r"all|every|each|these|those|vms?|cts?|von|vom|der|die|das|de|du|des|del|la|le|el|sur|en|auf|a|zu|para|"
+                r"pour|avant|antes|vor|before|after|now|jetzt|ahora", name):
             return name
     return None
 
@@ -184,8 +185,11 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
     if intent == "set":
         opts = []
-        if g.slots.first("CORES"):
-            opts += ["--cores", number(g.slots.first("CORES") or "")]
+        cores = g.slots.first("CORES") or next((m.group(1) for m in re.finditer(
+            r"\b(\d{1,3})\s*(?:v?cpus?|cores?|vcores?|n[úu]cleos|kerne|c(?:œ|oe)urs|procesadores|prozessoren)\b",
+            " ".join(g.slots.words))), None)  # cores the tagger missed ("dale 4 núcleos a web-01")
+        if cores:
+            opts += ["--cores", number(cores)]
         found = SIZE.findall(" ".join(g.slots.words))
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
         if memory and not re.search(r"\d|\b(half|one|two|three|four|eight|a|an)\b", memory.lower()):
@@ -241,7 +245,9 @@ def _clone(g: Grounder, name: str, ref: str) -> Grounded:
     news: list[str] = []
     for text in g.slots.all("NEWNAME"):
         news += listed(g, text)
-    news = list(dict.fromkeys(news + g.new_names)) or [n for n in [said_name(g)] if n]
+    news = list(dict.fromkeys(news + g.new_names)) or [n for n in [said_name(g)] if n] or [
+        m.group(1) for m in re.finditer(r"\b(?:to|into|as)\s+([a-z][\w-]*)", " ".join(g.slots.words))
+        if is_name(g, m.group(1)) and not is_known(g, m.group(1))][:1]
     if not news:
         raise NotGrounded("what should the clone be called?", [f"clone {ref} --name NEW-NAME"])
     vmid = (g.new_vmids[0] if g.new_vmids else new_vmid(g)) if len(news) == 1 else None

@@ -27,7 +27,8 @@ URL = re.compile(r"\bhttps?://\S+")
 FETCH = re.compile(r"\b(download|pull|fetch|get|grab|wget|curl|lade|descarga|t[ée]l[ée]charge)\w*\b")
 MOVE = re.compile(r"\b(migrat\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
                   r"d[ée]place)\b")
-DISK = re.compile(r"\b(disks?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|unused\d+|drive)\b")
+DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|"
+                  r"unused\d+|drive)\b")
 GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
                   r"extend|enlarge|expand|agrandi\w*|vergr[öo]ßer\w*|ampl[ií]a\w*)\b")
 ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back)\b")
@@ -60,17 +61,25 @@ def _masked(text: str, names: Names) -> str:
 
 def _after_to(text: str, known: list[str]) -> bool:
     """Whether a known name follows "to/onto/into" (a migration's target node, a disk's target storage)."""
-    return any(re.search(rf"\b(?:to|onto|into|nach|a|vers)\s+(?:the\s+)?(?:node\s+|host\s+)?(?:\S+\s+){{0,3}}?\(?"
+    return any(re.search(rf"\b(?:to|onto|into|nach|auf|a|vers|en)\s+(?:the\s+)?(?:node\s+|host\s+)?"
+                         rf"(?:\S+\s+){{0,3}}?\(?"
                          rf"{re.escape(k.lower())}\b", text) for k in known)
 
 
 POWER_VERB = re.compile(r"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*(start|stop|shutdown|shut\s+down|reboot|"
-                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat)\b")
-POWER_OF = {"shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
+                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat|"
+                        # German, Spanish, French imperatives
+                        r"stoppe?|halte|starte|apaga|det[eé]n|arranca|enciende|reinicia|arr[êe]te|d[ée]marre|"
+                        r"red[ée]marre|[ée]teins)\b")
+POWER_OF = {"stoppe": "stop", "stopp": "stop", "halte": "stop", "starte": "start", "apaga": "shutdown", "detén": "stop",
+            "deten": "stop", "arranca": "start", "enciende": "start", "reinicia": "reboot", "arrête": "stop",
+            "arrete": "stop", "démarre": "start", "demarre": "start", "redémarre": "reboot", "redemarre": "reboot",
+            "éteins": "shutdown", "eteins": "shutdown",
+            "shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
             "rbt": "reboot", "rboot": "reboot", "rebot": "reboot", "restrat": "reboot"}
 MEMORY = re.compile(r"\b(memory|ram|mem|m[ée]moire|speicher|arbeitsspeicher|memoria)\b")
 UPID = re.compile(r"\bupid:\S+")
-SELECTION = re.compile(r"\b(all|every|everything|each|tagged)\b")
+SELECTION = re.compile(r"\b(all|every|everything|tagged)\b")
 QUESTION = re.compile(r"^(?:which|what|welche|was|qu[eé]|cu[aá]les|quels?|quelles?)\b")
 
 
@@ -98,6 +107,8 @@ def _strong(t: str, names: Names) -> str | None:
         return "migrate"
     if GROW.search(t) and DISK.search(t):
         return "resize"
+    if re.search(r"\b\d{1,3}\s*(?:v?cpus?|cores?|n[úu]cleos|kerne|c(?:œ|oe)urs)\b", t):
+        return "set"  # "dale 4 núcleos a web-01"
     power = POWER_VERB.search(t)
     return POWER_OF.get(power.group(1), power.group(1)) if power else None
 

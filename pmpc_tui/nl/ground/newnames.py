@@ -66,6 +66,11 @@ def said_name(g: Grounder) -> str | None:
     if quoted and quoted.group(1) not in g.guests:
         return quoted.group(1)
     words = " ".join(g.slots.words)
+    kind = re.search(r"\b(?:create|new|make|add|spin\s+up|set\s+up|provision)\s+(?:me\s+)?(?:a\s+|an\s+)?(?:new\s+)?"
+                     r"(?:vm|ct|container|lxc|virtual\s+machine)\s+([a-z][a-z0-9._-]*)", words)
+    if kind and is_name(g, kind.group(1)) and not is_known(g, kind.group(1)) and kind.group(1) not in (
+            "for", "from", "with", "using", "like", "based", "running", "that", "which"):
+        return kind.group(1)  # "create a container jellyfin on nas"
     m = re.search(r"\b(?:called|named|name it|call it|name\s*:|label(?:led)? it|as|for)\s+['\"]?([a-z][a-z0-9._-]*)"
                   r"(?:\s*:|\s*,|\s*$|\s+(?:with|on|using|from|and|\d))", words)
     if not m or m.group(1) in g.guests or m.group(1) in NOT_NAMES or m.group(1) in ("me", "us", "backups", "testing"):
