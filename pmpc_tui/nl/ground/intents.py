@@ -92,7 +92,7 @@ def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
     if "<g>" not in t or re.search(r"\b(no|ne|nie|non|nein|nicht|kein\w*|nunca|jamais|pas|never|not|don'?t|dont)\b",
                                    guards.BENIGN.sub(" ", t)):
         return False
-    if not ((SETTING.search(t) and not re.search(r"\btags?\b", t)) or BACKUP_VERB.search(t)):
+    if not ((SETTING.search(t) and not re.search(r"\btags?\b", t)) or BACKUP_VERB.search(t) or _asks_state(t)):
         return False
     reading = guards.read(text, names)
     return reading.blocked is None and reading.question is None and reading.refusal is None
@@ -113,6 +113,12 @@ def _strong(t: str, names: Names) -> str | None:
     return POWER_OF.get(power.group(1), power.group(1)) if power else None
 
 
+def _asks_state(t: str) -> bool:
+    """A question about one guest's state ("is grafana running or not", "¿está corriendo db-01?")."""
+    return bool(re.match(r"(?:is|are|was|what|how|which|where|est-ce|ist|l[äa]uft|est[aá]|qu[eé])\b", t)) and \
+        bool(STATUS_QUESTION.search(t)) and t.count("<g>") == 1
+
+
 STATUS_QUESTION = re.compile(r"\b(status|state|running|tourne|l[äa]uft|corre|up|sitting|lives?|where|ram|memory|disk|"
                              r"how\s+big|how\s+much|cu[aá]nt\w*|config\w*)\b")
 
@@ -125,7 +131,7 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
         return "set"  # "enable onboot for grafana"
     if intent == "refuse" and _unfounded_refusal(text, names, t):
-        return "set" if SETTING.search(t) else "backup_create"
+        return "set" if SETTING.search(t) else "backup_create" if BACKUP_VERB.search(t) else "describe"
     if intent == "none" and "<g>" in t and not re.search(r"^(?:did|has|have|was|were|when|why|who|how)\b", t):
         strong = _strong(t, names)
         if strong:
@@ -149,8 +155,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
         return "set"  # "mem 2g for mqtt"
     if intent in ("list", "health", "tasks", "none") and guest and STATUS_QUESTION.search(t) and \
-            not POWER_VERB.search(t) and not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b",
-                                                       t.replace("<g>", "")):
+            not POWER_VERB.search(t) and not SETTING.search(t) and \
+            not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
     if intent == "snapshot_create" and re.search(r"\bsnapshots?\s+list\b|\blist\b.*\bsnapshots\b", t):
         return "snapshot_list"
