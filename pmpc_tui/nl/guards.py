@@ -45,7 +45,13 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
 # a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
 # token"): secrets never reach output, and the rest of such a request is not taken on trust
 SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
-                    r"(?:\s+\S+){0,4}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+                    r"(?:\s+\S+){0,6}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+# debug output is switched on by typing `debug on`, never from plain English (it may show what requests carry)
+DEBUG = re.compile(r"\b(?:turn|switch|flip)\s+(?:on\s+)?(?:the\s+)?debug\w*(?:\s+on)?\b|\b(?:enable|activate|start)\s+"
+                   r"(?:the\s+)?debug\w*|\bdebug\s+(?:mode|logging|output)\s+on\b")
+WHY_DEBUG = "debug output is switched on by typing `debug on` yourself, never from plain English (nothing was done)"
+OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|date|weather)\b|\bwhat\s+day\s+is\s+"
+                       r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
@@ -192,6 +198,11 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SECRET.search(clean):
         return Reading(clean, refusal=refused(WHY_SECRET, ["test-connection"]))
+    if DEBUG.search(clean):
+        return Reading(clean, refusal=refused(WHY_DEBUG, ["debug on"]))
+    if OFF_TOPIC.search(clean):
+        return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
+                                              "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)

@@ -17,13 +17,19 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         cmd = ["logs"]
         said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?|days?|weeks?)|\d+\s*"
                          r"(?:hours?|minutes?|mins?|days?)\s+ago)\b", " ".join(g.slots.words))
-        when = g.slots.first("SINCE") or (said.group(1) if said else None)  # a time the tagger missed
-        if when:
-            cmd += ["--since", since(when)]
+        words = " ".join(g.slots.words)
+        foreign = re.search(r"\b(letzten\s+stunde|[úu]ltima\s+hora|derni[èe]re\s+heure|heute|hoy|aujourd'?hui)\b",
+                            words)
+        when = g.slots.first("SINCE") or (said.group(1) if said else None) or (
+            "1h" if foreign and re.search(r"stunde|hora|heure", foreign.group(1)) else "today" if foreign else None)
+        try:
+            cmd += ["--since", since(when)] if when else []
+        except NotGrounded:
+            pass  # "the last sync" is no time: the operation says which entries
         # a level the tagger missed, said in so many words ("errors from the last hour")
         level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
-            r"errors?|failures?|failed|warnings?|warn", w)), "")).lower()
-        if re.search(r"error|fail", level):
+            r"errors?|failures?|failed|warnings?|warn|fehler\w*|errores|erreurs?|warnungen", w)), "")).lower()
+        if re.search(r"error|fail|fehler|erreur", level):
             cmd += ["--level", "error"]
         elif "warn" in level:
             cmd += ["--level", "warning"]

@@ -25,7 +25,7 @@ RESTORE = re.compile(r"\b(restor\w*|wiederherstell\w*|restaur\w*)\b")
 VOLID = re.compile(r"\b[a-z0-9][\w.-]*:backup/\S+")
 URL = re.compile(r"\bhttps?://\S+")
 FETCH = re.compile(r"\b(download|pull|fetch|get|grab|wget|curl|lade|descarga|t[ée]l[ée]charge)\w*\b")
-MOVE = re.compile(r"\b(migrat\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
+MOVE = re.compile(r"\b(migr\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
                   r"d[ée]place)\b")
 DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|"
                   r"unused\d+|drive)\b")
@@ -115,7 +115,8 @@ def _strong(t: str, names: Names) -> str | None:
 
 def _asks_state(t: str) -> bool:
     """A question about one guest's state ("is grafana running or not", "¿está corriendo db-01?")."""
-    return bool(re.match(r"(?:is|are|was|what|how|which|where|est-ce|ist|l[äa]uft|est[aá]|qu[eé])\b", t)) and \
+    return bool(re.match(r"(?:is|are|was|what|how|which|where|est-ce|ist|l[äa]uft|est[aá]|qu[eé])\b", t) or
+                re.search(r"\bor\s+not\s*\W*$", t)) and \
         bool(STATUS_QUESTION.search(t)) and t.count("<g>") == 1
 
 

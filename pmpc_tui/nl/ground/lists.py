@@ -86,5 +86,11 @@ def _list(g: Grounder) -> Grounded:
                                                  r"\w*|using|uses|use|desc\w*|first|longest)\b", words))
             cmd += ["--sort", key] + (["--desc"] if desc and not re.search(r"least|lowest|smallest|fewest", order)
                                       else [])
+    if what == "vms" and not g.kind_filter() and re.search(
+            r"\b(guests?|m[áa]quinas|maschinen|machines|workloads?|everything|what\s+runs|what\s+is\s+running|"
+            r"vms\s+and\s+(?:cts|containers)|(?:cts|containers)\s+and\s+vms)\b", words) and \
+            not re.search(r"\bvirtual\s+machines?\b|\bvms?\b(?!\s+and)", words.replace("vms and cts", "")):
+        # "what guests are on pve2": VMs and containers both
+        return Grounded([" ".join(cmd), " ".join(["list", "cts", *cmd[2:]])], "list vms and cts " + " ".join(cmd[2:]))
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
 
