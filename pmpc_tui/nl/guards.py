@@ -27,7 +27,7 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
 DEFERRAL = re.compile(
     r"\b(in\s+(?:\d+\s*|(?:a|an|one|two|three|five|ten|fifteen|twenty|thirty|a\s+few|a\s+couple\s+of)\s+)"
     r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)|in\s+half\s+an\s+hour|"
-    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
+    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?(?![\d%.,])|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
     r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
@@ -242,7 +242,8 @@ def read(text: str, names: Names) -> Reading:
             reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
-    rest = IF_NEEDED.sub(" ", rest)
+    # quoted text is data (a summary, a description), never a time, condition or negation said to us
+    rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     if DEFERRAL.search(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):

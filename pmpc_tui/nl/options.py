@@ -33,10 +33,13 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
     (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),
     (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
-    (re.compile(r"\b(?:ip|address)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
+    (re.compile(r"\b(?:ip|address|static(?:\s+ip)?)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
     (re.compile(r"\b(?:gw|gateway)\s+(\d+\.\d+\.\d+\.\d+)\b"), "--gw {}"),
     (re.compile(r"\b(?:verify|check|checksum|with)\s+(?:the\s+|its\s+)?(?:checksum\s+)?(sha(?:1|224|256|384|512)|md5)"
                 r"(?:\s+|:|\s*=\s*)([0-9a-f]{32,128})\b"), "--checksum {}:{}"),
+    (re.compile(r"\b(?:last|past)\s+(\d{1,4})\s*(?:minutes?|mins?)\s+of\s+(?:the\s+)?logs?\b"), "--minutes {}"),
+    (re.compile(r"\b(?:anonymi[sz]\w*|(?:host\s*names?|hosts|ips?)\s+(?:masked|hidden|redacted)|mask\w*\s+(?:the\s+)?"
+                r"(?:host\s*names?|hosts|ips?))\b"), "--anonymize"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
@@ -92,6 +95,10 @@ def said(text: str) -> list[str]:
             found.append(option.format(next((x for x in m.groups() if x), "")))
         else:
             found.append(option)
+    ip = next((f.split()[1] for f in found if f.startswith("--ip ") and "/" in f), None)
+    short_gw = re.search(r"\b(?:gw|gateway)\s+\.(\d{1,3})\b", lowered)
+    if ip and short_gw and not any(f.startswith("--gw ") for f in found):  # "ip 192.168.1.54/24, gw .1"
+        found.append(f"--gw {'.'.join(ip.split('/')[0].split('.')[:3])}.{short_gw.group(1)}")
     return found
 
 

@@ -70,7 +70,9 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         return Grounded([shlex.join([intent, source]) + f" --node {g.default_node()} --storage {storage}"],
                         f"{intent} {source} to {storage}")
     if intent == "report-issue":
-        summary = g.slots.first("SUMMARY") or "reported from a plain-English request"
+        quoted = re.search(r"(?<![\w])'([^']+)'(?![\w])|\"([^\"]+)\"", g.slots.text or "")
+        summary = (quoted and (quoted.group(1) or quoted.group(2))) or g.slots.first("SUMMARY") or \
+            "reported from a plain-English request"  # a quoted summary as written
         return Grounded([shlex.join(["report-issue", summary])], "bundle logs, health and config for a bug report")
     explain = {"health": "run the health checks", "plan": "show what applying the code would change",
                "apply": "apply the workspace's code to the cluster", "destroy": "delete every guest the workspace's "
