@@ -29,7 +29,7 @@ CUES = {
     "delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop|decommission|blow\s+away|scrap|deprovision|"
               r"\brm\b|l[öo]sch|elimin|borr|supprim|entfern",
     "template": r"templat|vorlage|plantilla|mod[eè]le",
-    "snapshot_rollback": r"roll|revert|restor|back to|reset|go back|undo",
+    "snapshot_rollback": r"roll|revert|restor|restaur|back to|reset|go back|undo|zur[üu]ck|revenir|volver",
     "snapshot_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
     "disk_delete": r"delet|remov|destroy|rid\b|nuke|wipe|trash|purg|eras|drop",
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",

@@ -20,7 +20,8 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         words = " ".join(g.slots.words)
         foreign = re.search(r"\b(letzten\s+stunde|[úu]ltima\s+hora|derni[èe]re\s+heure|heute|hoy|aujourd'?hui)\b",
                             words)
-        when = g.slots.first("SINCE") or (said.group(1) if said else None) or (
+        half = re.search(r"\b(?:demi-heure|half\s+an\s+hour|halbe[n]?\s+stunde|media\s+hora)\b", words)
+        when = g.slots.first("SINCE") or (said.group(1) if said else None) or ("30 minutes" if half else None) or (
             "1h" if foreign and re.search(r"stunde|hora|heure", foreign.group(1)) else "today" if foreign else None)
         try:
             cmd += ["--since", since(when)] if when else []
@@ -33,6 +34,9 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
             cmd += ["--level", "error"]
         elif "warn" in level:
             cmd += ["--level", "warning"]
+        named = [n for n in g.guests if re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", words)]
+        if len(named) == 1 and not re.search(r"\b(?:grep|mentioning|containing|matching)\b", words):
+            cmd += ["--grep", named[0]]  # "anything in the logs about db-01 today?"
         return Grounded([" ".join(cmd)], "read the log files")
     if intent == "tasks":
         upid = re.search(r"\bupid:[^\s,;?!]+", g.slots.text, re.IGNORECASE)
@@ -80,5 +84,13 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
                "import": "write the cluster as Terraform and Ansible",
                "sync": "read the cluster into the state database",
                "test": "run the workspace's infrastructure tests", "test-connection": "check the cluster is reachable"}
+    words = " ".join(g.slots.words)
+    named = [n for n in g.guests if re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", words)] + \
+        [n for n, f in g.guests.items() if re.search(rf"(?<![\w.-]){f[1]}(?![\w.-])", words)]
+    named = list(dict.fromkeys(named))
+    if intent == "import" and named:  # "import only 101 and 102": those guests' code
+        return Grounded(["import " + " ".join(f"--guest {g.guests[n][1]}" for n in named)], explain[intent])
+    if intent == "plan" and named and re.search(r"\b(only|just)\b", words):  # "plan only for web-01"
+        return Grounded(["plan " + " ".join(f"--target {n}" for n in named)], explain[intent])
     return Grounded([intent], explain[intent])
 

@@ -51,24 +51,41 @@ def _create(g: Grounder) -> Grounded:
         disk = said_disk.group(1)
         memory = memory if memory and memory.lower().replace(" ", "") != disk.replace(" ", "") else next(
             (x for x in sizes if x != disk), memory)
+    compact = re.search(r"\b(\d{1,3})\s*c(?:ores?)?\s*/\s*(\d+)\s*g\s*/\s*(\d+)\s*g\b", words)  # "4c/8g/100g"
+    if compact:
+        opts += [] if "--cores" in opts else ["--cores", compact.group(1)]
+        memory, disk = f"{compact.group(2)}g", f"{compact.group(3)}g"
+    clone_of = re.search(r"\b(?:clone(?:d)?(?:\s+of|\s+from)?|from\s+template|template)\s+(\d{3,9})\b", words)
+    id_words = {m.group(1) for m in re.finditer(r"\b(?:vmid|id|template|clone(?:\s+of)?)\s+(\d{3,9})\b", words)}
+    if disk and disk.strip() in id_words:
+        disk = None  # "vmid 113", "from template 100": an id, not a disk size
+    if not disk:
+        bare = re.search(r"\bdisk\s+(?:of\s+)?(\d+)\s*(?:g|gb|gib|gigs?)?\b", words)
+        disk = bare.group(1) if bare else None  # "disk 16"
     if memory:
         opts += ["--memory", str(mebibytes(memory))]
     if disk:
         opts += ["--disk", str(gibibytes(disk))]
     template = g.slots.first("TEMPLATE")
+    if clone_of and kind == "vm" and not template:  # "clone 100", "from template 100": by VMID, as written
+        template = clone_of.group(1)
     ct_template = g.described(template=True) if kind == "ct" and "template" in words else None
     if ct_template and g.kind_of(ct_template) == "ct":  # "a ct from the ubuntu ct template": a clone of it
         return Grounded([f"clone ct {ct_template} --name {n}" for n in names],
                         f"clone {ct_template} as {', '.join(names)}")
     only = [n for n, f in g.guests.items() if f[0] == kind and (f[3] == "template" or g.names.is_template(f[1]))]
     if template and kind == "vm":
-        opts += ["--clone", g.guest(template, destructive=False)]
+        source = g.guest(template, destructive=False)
+        opts += ["--clone", g.ident(source)]
     elif kind == "vm" and re.search(r"\btemplate\b", " ".join(g.slots.words)) and g.described(template=True):
         opts += ["--clone", g.described(template=True) or ""]
     elif kind == "vm" and re.search(r"\bfrom\s+(?:the\s+|a\s+)?template\b", words) and len(only) == 1:
         opts += ["--clone", only[0]]  # "from template": the one VM template there is
-    if g.slots.all("TAG"):
-        opts += ["--tags", ",".join(t.lower() for t in g.slots.all("TAG"))]
+    listed_tags = re.search(r"\btags?\s*[:=]?\s*([a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*)", words)
+    tags = [t.strip() for t in listed_tags.group(1).split(",")] if listed_tags else []
+    tags = tags if len(tags) > len(g.slots.all("TAG")) else [t.lower() for t in g.slots.all("TAG")]
+    if tags:  # "tags logging,monitoring": every one, also those no guest has yet
+        opts += ["--tags", ",".join(tags)]
     if g.storage():  # "a 100 gig disk on the nas"
         opts += ["--storage", g.storage() or ""]
     what = "VM" if kind == "vm" else "container"

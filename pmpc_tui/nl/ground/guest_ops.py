@@ -181,6 +181,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             add, total = _said_growth(g)
         if not (add or total):
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
+        if total and re.search(rf"\b(?:by|de|um|en)\s+{re.escape(total.lower())}", " ".join(g.slots.words)):
+            add, total = total, None  # "de 10G", "by 10G": grow by it
         size = ("+" if add else "") + disk_size(add or total or "")
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
     if intent == "set":
@@ -188,6 +190,9 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         cores = g.slots.first("CORES") or next((m.group(1) for m in re.finditer(
             r"\b(\d{1,3})\s*(?:v?cpus?|cores?|vcores?|n[úu]cleos|kerne|c(?:œ|oe)urs|procesadores|prozessoren)\b",
             " ".join(g.slots.words))), None)  # cores the tagger missed ("dale 4 núcleos a web-01")
+        if cores and re.search(rf"\b{re.escape(cores)}\s*(?:go|gb|g|gigs?|gigas?|mb|mo|mib|gib|megs?)\b",
+                               " ".join(g.slots.words)):
+            cores = None  # "mémoire de prometheus à 4 Go": a size, not cores
         if cores:
             opts += ["--cores", number(cores)]
         found = SIZE.findall(" ".join(g.slots.words))

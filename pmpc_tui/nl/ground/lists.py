@@ -11,7 +11,8 @@ STATES = {"up": "running", "on": "running", "powered on": "running", "online": "
           "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
           "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused",
           # German, Spanish, French
-          "laufen": "running", "laufende": "running", "läuft": "running", "gestartet": "running", "aktiv": "running",
+          "laufen": "running", "laufende": "running", "laufenden": "running", "gestoppten": "stopped",
+          "läuft": "running", "gestartet": "running", "aktiv": "running",
           "gestoppt": "stopped", "angehalten": "stopped", "aus": "stopped", "pausiert": "paused",
           "corriendo": "running", "encendidos": "running", "encendidas": "running", "activos": "running",
           "parados": "stopped", "paradas": "stopped", "parado": "stopped", "apagados": "stopped",
@@ -19,7 +20,8 @@ STATES = {"up": "running", "on": "running", "powered on": "running", "online": "
           "démarrées": "running", "démarrés": "running", "actives": "running", "arrêtées": "stopped",
           "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped"}
 FOREIGN_STATES = "|".join(sorted((w for w in STATES if not w.isascii() or w in (
-    "laufen", "laufende", "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
+    "laufen", "laufende", "laufenden", "gestoppten",
+    "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
     "paradas", "apagados", "apagadas", "detenidos", "detenidas", "actives")), key=len, reverse=True))
 
 
