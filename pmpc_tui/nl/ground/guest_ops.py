@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.lists import _list
 from pmpc_tui.nl.ground.newnames import NOT_NAMES, is_known, is_name, listed, new_vmid, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import EXACT_ONLY, POWER, SIZE, WHAT, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import disk_size, mebibytes, number
@@ -62,6 +63,8 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
             g.slots.spans["SNAP"] = unknown[:1]
     if intent in SEVERAL:  # "snapshot both web vms", "move the pve1 containers to pve2": one line per guest
         targets = g.targets(verb, destructive)
+        if intent == "describe" and len(targets) > 1 and not (g.slots.all("GUEST") or g.slots.all("RANGE")):
+            return _list(g)  # "what's running on pve2": a selection is a list, not every guest's config
         if len(targets) > 1:
             parts = [_one_guest(intent, g, n) for n in targets]
             return Grounded([c for p in parts for c in p.commands], "; ".join(p.explanation for p in parts))

@@ -168,6 +168,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
         return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+    if intent in ("apply", "destroy") and re.search(r"\b(?:show|see|preview|give)\s+(?:me\s+)?(?:the\s+|a\s+)?plan\b",
+                                                    t):
+        return "plan"  # "apply but only show me the plan first": the plan, nothing applied
     if intent == "logs" and re.search(r"\btasks?\b", t) and not re.search(r"\blogs?\b", t):
         return "tasks"  # "tasks from the last 2 hours"
     if intent == "tasks" and not re.search(r"\b(tasks?|jobs?|upid|running\s+(?:now\s+)?on)\b", t) and \

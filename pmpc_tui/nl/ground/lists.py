@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pmpc_tui.nl.ground.guests import Grounder
-from pmpc_tui.nl.ground.slots import Grounded
+from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
 
 STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
           "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
@@ -37,6 +37,14 @@ def _storage_type(text: str | None) -> str | None:
 def _list(g: Grounder) -> Grounded:
     kind_text = " ".join(g.slots.all("KIND")).lower()
     words = " ".join(g.slots.words)
+    if re.search(r"\bthe\b", words) and not re.search(r"\b(vms|cts|containers|boxes|guests|servers|machines|nodes|all|"
+                                                    r"every|which|any|ones)\b", words):
+        try:
+            one = g.by_role()
+        except NotGrounded:
+            one = []
+        if len(one) == 1:  # "show me the windows vm": that guest
+            return Grounded([f"describe {g.ref(one[0])}"], f"show {one[0]}'s config and status")
     if re.search(r"\b(nodes?|hosts?|hypervisors?|servers in the cluster)\b", kind_text or words) \
             and not re.search(r"\b(vms?|containers?|cts?)\b", kind_text):
         what = "nodes"
@@ -54,6 +62,10 @@ def _list(g: Grounder) -> Grounded:
     if node and what != "nodes":
         cmd += ["--node", node]
     status = g.slots.first("STATUS")
+    if not status and what == "nodes":  # "are any nodes down", "which hosts are up"
+        said = re.search(r"\b(up|down|online|offline|dead|alive|unreachable|reachable)\b", words)
+        status = {"up": "online", "alive": "online", "reachable": "online", "down": "offline", "dead": "offline",
+                  "unreachable": "offline"}.get(said.group(1), said.group(1)) if said else None
     if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
         said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|{FOREIGN_STATES})(?!\w)"
                          r"(?!\s+(?:to|from|by)\b)", words)
