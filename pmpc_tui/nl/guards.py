@@ -187,6 +187,22 @@ STATE_CLAUSE = re.compile(r"\b(stopped|off|down|running|up|on|paused|suspended)\
                           r"\b(?:ones|those|the\s+ones)\s+(?:that\s+are\s+|which\s+are\s+)?(stopped|running|paused)\b")
 
 
+# the verbs of an order: a time in the same sentence as one of these is the order's time
+ORDER = re.compile(r"\b(?:stop|start|reboot|restart|shut|shutdown|delete|remove|destroy|migrate|move|snapshot|"
+                   r"back\s*up|backup|apply|resize|grow|create|clone|kill|suspend|pause|resume|wipe|rollback|roll|revert|sync|"
+                   r"import|deploy|set|give|add|do|run|make)\b")
+NOW = re.compile(r"\b(?:now|right\s+now|for\s+now|immediately|straight\s+away)\b")
+
+
+def _now_elsewhere(text: str) -> bool:
+    """Whether the time said belongs to another sentence than the order, which says "now": "upgrading postgres in
+    10 min, take a snapshot now", "pve1 gets a new ssd tomorrow. for now just list what runs on it"."""
+    clauses = [c for c in re.split(r"\.{2,}|[.;!?]\s|,\s", text) if c.strip()]
+    timed = [c for c in clauses if DEFERRAL.search(c)]
+    return bool(timed) and len(clauses) > 1 and any(NOW.search(c) and not DEFERRAL.search(c) for c in clauses) and \
+        not any(NOW.search(c) or ORDER.search(c) for c in timed)
+
+
 def read(text: str, names: Names) -> Reading:
     """What the request says beyond its commands (see the module's docstring)."""
     clean = normalize(text)
@@ -244,7 +260,7 @@ def read(text: str, names: Names) -> Reading:
         reading.question = WHY_QUESTION
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
-    if DEFERRAL.search(rest):
+    if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
         reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else

@@ -38,8 +38,10 @@ def _create(g: Grounder) -> Grounded:
     node = g.node()
     if node:
         opts += ["--node", node]
-    if g.slots.first("CORES"):
-        opts += ["--cores", number(g.slots.first("CORES") or "")]
+    explicit = re.search(r"\b(\d{1,3})\s*(?:v?cpus?|cores?|vcores?)\b", " ".join(g.slots.words))
+    cores = explicit.group(1) if explicit else g.slots.first("CORES")  # "debian 12, 1 core": the number by "core"
+    if cores:
+        opts += ["--cores", number(cores)]
     memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
     words = " ".join(g.slots.words).lower()
     sizes = [m.group(0) for m in SIZE.finditer(words)]

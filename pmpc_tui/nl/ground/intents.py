@@ -128,6 +128,9 @@ STATUS_QUESTION = re.compile(r"\b(status|state|running|tourne|l[äa]uft|corre|up
 def corrected(intent: str, text: str, names: Names) -> str:
     """The intent the request's own words support (the model's, unless a word says otherwise)."""
     t = _masked(text, names)
+    if intent == "none" and re.search(r"^\W*(?:qu[eé]|which|what|welche|quel(?:le)?s?|cu[aá]les)\b.*\b(m[áa]quinas|vms|"
+                                      r"contenedores|container|conteneurs|guests|maschinen)\b", t):
+        return "list"  # "¿qué máquinas hay en pve2?"
     if intent == "none" and UPID.search(t):
         return "tasks"  # a task's id: its log (or stopping it, when said)
     if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
