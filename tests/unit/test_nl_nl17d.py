@@ -156,3 +156,34 @@ def test_a_guest_spelt_without_its_separator_is_that_guest() -> None:
 
 def test_iso_images_are_looked_for_on_local_when_no_storage_is_named() -> None:
     assert lines("which iso images are there on pve3") == ["storage content local --node pve3 --type iso"]
+
+
+def test_a_time_in_another_sentence_is_context_when_the_order_says_now() -> None:
+    assert lines("patching db-01 in 20 min, snapshot it as pre-patch now") == ["snapshot create vm db-01 pre-patch"]
+    assert lines("reboot db-01 in 5 minutes, now") == []  # the order's own time still refuses
+
+
+def test_a_selection_in_a_describe_request_is_a_list() -> None:
+    assert lines("what's running on pve3") == ["list vms --node pve3 --status running"]
+
+
+def test_nodes_said_down_are_the_offline_ones() -> None:
+    assert lines("are any hosts down") == ["list nodes --status offline"]
+
+
+def test_guests_said_generically_list_vms_and_containers() -> None:
+    assert lines("what guests live on pve3") == ["list vms --node pve3", "list cts --node pve3"]
+
+
+def test_a_gateway_said_as_its_last_octet_follows_the_ip() -> None:
+    got = lines("new ct dns-09 on pve1, 1 core, 256 MiB, ip 10.1.2.9/24, gw .254")
+    assert got == ["create ct --name dns-09 --node pve1 --cores 1 --memory 256 --ip 10.1.2.9/24 --gw 10.1.2.254"]
+
+
+def test_a_quoted_issue_summary_is_no_time_and_keeps_its_words() -> None:
+    assert lines("make an issue report for 'stuck at 50%' with the last 15 minutes of logs") == [
+        "report-issue 'stuck at 50%' --minutes 15"]
+
+
+def test_turning_on_debug_runs_nothing() -> None:
+    assert lines("turn on debug for every guest") == []

@@ -131,6 +131,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "none" and re.search(r"^\W*(?:qu[eé]|which|what|welche|quel(?:le)?s?|cu[aá]les)\b.*\b(m[áa]quinas|vms|"
                                       r"contenedores|container|conteneurs|guests|maschinen)\b", t):
         return "list"  # "¿qué máquinas hay en pve2?"
+    if intent not in ("report-issue", "none", "refuse") and re.search(
+            r"\b(?:issue|bug)\s+(?:report|bundle)|\breport\s+(?:a|an|the)\s+(?:bug|issue|problem)\b", t):
+        return "report-issue"  # "make an issue report for … with the last 15 minutes of logs"
     if intent == "none" and UPID.search(t):
         return "tasks"  # a task's id: its log (or stopping it, when said)
     if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
