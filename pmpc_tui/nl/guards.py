@@ -203,6 +203,17 @@ def _now_elsewhere(text: str) -> bool:
         not any(NOW.search(c) or ORDER.search(c) for c in timed)
 
 
+ACTION_VERB = (r"(start|stop|reboot|restart|shut\s*down|shutdown|suspend|pause|resume|snapshot|back\s*up|backup|"
+               r"migrate|delete|remove|clone)")
+TWO_ORDERS = re.compile(rf"^\s*{ACTION_VERB}\b(.+?)\s*,?\s+and\s+(?:then\s+)?{ACTION_VERB}\b(.+)$")
+
+
+def _verb(word: str) -> str:
+    """One spelling per action ("restart" is reboot, "shut down" is shutdown)."""
+    word = re.sub(r"\s+", "", word)
+    return {"restart": "reboot", "pause": "suspend", "backup": "backup", "remove": "delete"}.get(word, word)
+
+
 def read(text: str, names: Names) -> Reading:
     """What the request says beyond its commands (see the module's docstring)."""
     clean = normalize(text)
@@ -245,6 +256,9 @@ def read(text: str, names: Names) -> Reading:
                 r"\b(running|stopped|paused|up|down)\b", before):  # "containers, but not the stopped ones"
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
+    two = TWO_ORDERS.match(reading.text)
+    if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
+        reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
     rest = reading.text
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True

@@ -187,3 +187,8 @@ def test_a_quoted_issue_summary_is_no_time_and_keeps_its_words() -> None:
 
 def test_turning_on_debug_runs_nothing() -> None:
     assert lines("turn on debug for every guest") == []
+
+
+def test_two_different_orders_joined_by_and_run_one_after_the_other() -> None:
+    p = propose_offline("stop web-01 and start web-02", NAMES)
+    assert p.commands == ["stop vm web-01", "start vm web-02"] and p.needs_confirmation
