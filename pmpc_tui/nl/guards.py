@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
@@ -26,13 +27,15 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
 DEFERRAL = re.compile(
     r"\b(in\s+(?:\d+\s*|(?:a|an|one|two|three|five|ten|fifteen|twenty|thirty|a\s+few|a\s+couple\s+of)\s+)"
     r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)|in\s+half\s+an\s+hour|"
-    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
+    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?(?![\d%.,])|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
     r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
     r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
     r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
-    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde)\b")
+    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
+    r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
+    r"on\s+patch\s+day|when(?:ever)?\s+(?:i'?m|we'?re)\s+(?:back|done|ready))\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
@@ -42,10 +45,16 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
 # a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
 # token"): secrets never reach output, and the rest of such a request is not taken on trust
 SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
-                    r"(?:\s+\S+){0,4}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+                    r"(?:\s+\S+){0,6}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+# debug output is switched on by typing `debug on`, never from plain English (it may show what requests carry)
+DEBUG = re.compile(r"\b(?:turn|switch|flip)\s+(?:on\s+)?(?:the\s+)?debug\w*(?:\s+on)?\b|\b(?:enable|activate|start)\s+"
+                   r"(?:the\s+)?debug\w*|\bdebug\s+(?:mode|logging|output)\s+on\b")
+WHY_DEBUG = "debug output is switched on by typing `debug on` yourself, never from plain English (nothing was done)"
+OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|date|weather)\b|\bwhat\s+day\s+is\s+"
+                       r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
-                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+keep|but\s+skip|without\s+touching|"
+                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus)\b")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
@@ -60,8 +69,31 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
                     r"proxmox|pve)\b|\bwithout\s+compression\b|"
                     # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
-                    r",?\s*(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)\s+"
-                    r"(?:any\s?more|any\s+longer)\b")
+                    r",?\s*(?:i|we)\s+(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
+                    r"(?:\s+\w+){0,3}?\s+(?:any\s?more|any\s+longer)\b|"
+                    # a symptom, not an order: "hard stop vm 105, it does not answer anymore"
+                    r"\b(?:it|that|which|he|she|they)\s+(?:does\s*not|doesn'?t|do\s+not|don'?t|is\s+not|isn'?t|won'?t|"
+                    r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
+                    r"working|start|come\s+up)\w*\b|"
+                    r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
+                    r"\bor\s+not\b|"
+                    # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
+                    r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
+# "reboot it if needed" gives leave to do it, it waits for nothing
+IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
+# "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
+DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
+                          r"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+# "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
+# a dry run may answer
+WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
+                     r"\bwhat\s+would\s+happen\s+if\b")
+DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
+                       r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
+                       r"earlier|former)?\s*(?:instructions|rules|prompts?|guard\w*)\b|\bsystem\s+prompt\b|\bjailbreak\b|"
+                       r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
+WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
 # "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
@@ -104,6 +136,7 @@ class Reading:
     question: str | None = None  # why a proposal that changes state is refused (the request asks, not orders)
     refusal: Proposal | None = None  # refused before any parsing
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
+    dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
 
 
 def normalize(text: str) -> str:
@@ -124,13 +157,61 @@ def mentioned(text: str, names: Names) -> set[str]:
 
 
 def _excluded(clause: str, names: Names) -> set[str]:
-    """Guests an exception clause names: by name or VMID, or by a tag ("those tagged prod", "the db vms")."""
+    """Guests an exception clause names: by name or VMID, by a tag ("those tagged prod", "the db vms"), by the end
+    of a name ("worker-2" → k8s-worker-2), by what they are ("the backup server"), by state ("the stopped ones"),
+    or the templates (which a selection leaves out anyway)."""
+    from pmpc_tui.nl.ground.guests import ROLES, _name_parts
+
     found = mentioned(clause, names)
     tags = {t for g in names.guests.values() for t in g[4].split(";") if t}
     for word in re.findall(r"[a-z0-9_-]+", clause):
         if word in tags:
             found |= {n for n, g in names.guests.items() if word in g[4].split(";")}
+        elif len(word) > 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:
+            found |= {n for n in names.guests if re.search(rf"(?:^|-){re.escape(word)}$", n.lower())}
+    for pattern, fragments in ROLES:
+        if re.search(pattern, clause):
+            found |= {n for n in names.guests if set(_name_parts(n)) & set(fragments)}
+    if re.search(r"\btemplates?\b", clause):
+        found |= {n for n, g in names.guests.items() if g[3] == "template" or "template" in g[4].split(";")
+                  or names.is_template(g[1])}
     return found
+
+
+STOP_WORDS = frozenset({"the", "and", "ones", "one", "those", "that", "vms", "cts", "guests", "containers", "running",
+                        "stopped", "tagged", "box", "boxes", "server", "servers"})
+STATE_OF = {"stopped": "stopped", "off": "stopped", "down": "stopped", "running": "running", "up": "running",
+            "on": "running", "paused": "paused", "suspended": "paused"}
+OPPOSITE = {"stopped": "running", "running": "stopped"}
+STATE_CLAUSE = re.compile(r"\b(stopped|off|down|running|up|on|paused|suspended)\s+(?:ones|vms|cts|guests|containers)\b|"
+                          r"\b(?:ones|those|the\s+ones)\s+(?:that\s+are\s+|which\s+are\s+)?(stopped|running|paused)\b")
+
+
+# the verbs of an order: a time in the same sentence as one of these is the order's time
+ORDER = re.compile(r"\b(?:stop|start|reboot|restart|shut|shutdown|delete|remove|destroy|migrate|move|snapshot|"
+                   r"back\s*up|backup|apply|resize|grow|create|clone|kill|suspend|pause|resume|wipe|rollback|roll|revert|sync|"
+                   r"import|deploy|set|give|add|do|run|make)\b")
+NOW = re.compile(r"\b(?:now|right\s+now|for\s+now|immediately|straight\s+away)\b")
+
+
+def _now_elsewhere(text: str) -> bool:
+    """Whether the time said belongs to another sentence than the order, which says "now": "upgrading postgres in
+    10 min, take a snapshot now", "pve1 gets a new ssd tomorrow. for now just list what runs on it"."""
+    clauses = [c for c in re.split(r"\.{2,}|[.;!?]\s|,\s", text) if c.strip()]
+    timed = [c for c in clauses if DEFERRAL.search(c)]
+    return bool(timed) and len(clauses) > 1 and any(NOW.search(c) and not DEFERRAL.search(c) for c in clauses) and \
+        not any(NOW.search(c) or ORDER.search(c) for c in timed)
+
+
+ACTION_VERB = (r"(start|stop|reboot|restart|shut\s*down|shutdown|suspend|pause|resume|snapshot|back\s*up|backup|"
+               r"migrate|delete|remove|clone)")
+TWO_ORDERS = re.compile(rf"^\s*{ACTION_VERB}\b(.+?)\s*,?\s+and\s+(?:then\s+)?{ACTION_VERB}\b(.+)$")
+
+
+def _verb(word: str) -> str:
+    """One spelling per action ("restart" is reboot, "shut down" is shutdown)."""
+    word = re.sub(r"\s+", "", word)
+    return {"restart": "reboot", "pause": "suspend", "backup": "backup", "remove": "delete"}.get(word, word)
 
 
 def read(text: str, names: Names) -> Reading:
@@ -144,6 +225,13 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SECRET.search(clean):
         return Reading(clean, refusal=refused(WHY_SECRET, ["test-connection"]))
+    if DEBUG.search(clean):
+        return Reading(clean, refusal=refused(WHY_DEBUG, ["debug on"]))
+    if OFF_TOPIC.search(clean):
+        return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
+                                              "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    if INJECTION.search(clean):
+        return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     reading = Reading(clean)
@@ -154,13 +242,27 @@ def read(text: str, names: Names) -> Reading:
         clause, _, after = rest.partition(",")
         excluded = _excluded(re.sub(r"\b(running|up|on|alone|out|be|where|it|is|in|place|as|untouched)\b", "", clause),
                              names)
+        state = STATE_CLAUSE.search(clause)  # "but not the stopped ones": the guests in that state
+        if state:
+            excluded |= {n for n, g in names.guests.items() if g[3] == STATE_OF[state.group(1) or state.group(2)]}
         if not excluded:
             return Reading(clean, refusal=refused(
                 f"I could not tell which guests '{exception.group(1)}{clause}' leaves out, so nothing was "
                 "proposed: name them (e.g. `stop every vm tagged dev`, or each guest)", ["list vms"]))
         before = clean[:start].strip().rstrip(",") + (" all" if exception.group(1).startswith("all") else "")
+        state = STATE_CLAUSE.search(clause)
+        said_state = state and (state.group(1) or state.group(2))
+        if said_state and STATE_OF[said_state] in OPPOSITE and not re.search(
+                r"\b(running|stopped|paused|up|down)\b", before):  # "containers, but not the stopped ones"
+            before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
+    two = TWO_ORDERS.match(reading.text)
+    if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
+        reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
     rest = reading.text
+    if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
+        reading.dry_run_only = True
+        reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
@@ -170,7 +272,9 @@ def read(text: str, names: Names) -> Reading:
             reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
-    if DEFERRAL.search(rest):
+    # quoted text is data (a summary, a description), never a time, condition or negation said to us
+    rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
+    if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
         reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
@@ -186,6 +290,9 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     read would answer another question ("which vms are not running" is not `list vms --status running`)."""
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
     if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
+        why = WHY_NEGATION
+    if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
+                                    for c in proposal.commands):
         why = WHY_NEGATION
     if why is None:
         return proposal

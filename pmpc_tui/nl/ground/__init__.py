@@ -1,0 +1,1 @@
+"""Grounding, one module per concern (see `nl/grounding.py`)."""

@@ -1,0 +1,232 @@
+"""The model's intent, corrected where the request says another action in so many words.
+
+Read after the classifier: a word that only one action uses ("vzdump", "evacuate … to pve2", "unprotect", "the notes
+on web-02", "+5G", a backup archive's volume id, a download URL) outweighs a reading the words do not support.
+Guests' names are masked first, so `backup-server` never says "back up". A correction never makes a request more
+destructive than the model read it, and never overrides a refusal or "nothing".
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.model.runtime import squash
+from pmpc_tui.services.names import Names
+
+KEEP = frozenset({"none", "refuse"})
+OPENERS = r"(?:(?:pls|please|plz|can\s+(?:you|u)|could\s+(?:you|u)|go|ok|okay|hey|quickly|now|just|also|and)\s+)*"
+BACKUP_VERB = re.compile(rf"^{OPENERS}(?:back\s*up|backup|bakcup|backpu|bkp|vzdump|sichere|sichern|respalda|"
+                         r"sauvegarde)\b"
+                         r"(?!\s+(?:list|jobs?|archives?|files?|storage|status|of|for\s+pve))|"
+                         r"\b(?:back\s*up|backup|bakcup|vzdump)\s+(?:the|all|every|everything|my|<g>|vm|ct|vms|cts|"
+                         r"containers?|guests?|prod|dev)\b|\bcopia\s+de\s+seguridad\b|\bsicherung\s+(?:von|der|des)\b|"
+                         r"\b(?:une|la)\s+sauvegarde\s+(?:de|du|des)\b|\bsauvegarder\b")
+RESTORE = re.compile(r"\b(restor\w*|wiederherstell\w*|restaur\w*)\b")
+VOLID = re.compile(r"\b[a-z0-9][\w.-]*:backup/\S+")
+URL = re.compile(r"\bhttps?://\S+")
+FETCH = re.compile(r"\b(download|pull|fetch|get|grab|wget|curl|lade|descarga|t[ée]l[ée]charge)\w*\b")
+MOVE = re.compile(r"\b(migr\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
+                  r"d[ée]place)\b")
+DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|"
+                  r"unused\d+|drive)\b")
+GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
+                  r"extend|enlarge|expand|agrandi\w*|vergr[öo]ßer\w*|ampl[ií]a\w*)\b")
+ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|zur[üu]cksetz\w*|zur[üu]ckrollen|"
+                      r"restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
+SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
+                           r".*\b(are\s+there|exist)\b")
+DESTROYING = re.compile(r"\b(delet\w*|remov\w*|destroy\w*|drop\w*|nuke|purg\w*|wipe|rm)\b")
+# words only a guest's settings use
+SETTING = re.compile(r"\b(balloon\w*|unprotect\w*|protection|protect|onboot|auto-?start\w*|(?:at|on)\s+boot|untag|"
+                     r"descriptions?|notes?|comments?)\b|\b(?:add|remove|drop|clear|set|change|strip|wipe)\b.*\btags?\b|"
+                     r"\btag\s+<g>")
+SIZES = re.compile(r"\b(\d+\s*(?:v?cpus?|cores?|vcores?|threads?)|\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigas?|gib|mb|mib|m|"
+                   r"megs?)\s*(?:of\s+)?(?:ram|memory|mem)?)\b")
+CREATE_VERB = re.compile(r"\b(create|new|make|spin|provision|build|add\s+(?:a|an|another)|set\s+up|stand\s+up|"
+                         r"deploy|erstell\w*|crea\w*|cr[ée]e\w*)\b")
+STORAGE_TYPES = re.compile(r"\b(snippets?|isos?|iso\s+images?|rootdirs?|vztmpl|container\s+templates?|"
+                           r"ct\s+templates?)\b")
+
+
+def _masked(text: str, names: Names) -> str:
+    """The request lower-cased with every known guest name as `<g>` (longest first)."""
+    out = text.lower()
+    for name in sorted(names.guests, key=len, reverse=True):
+        out = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", "<g>", out)
+    for facts in names.guests.values():
+        out = re.sub(rf"(?<![\w.:/-]){facts[1]}(?![\w.:/-])", "<g>", out)
+    squashed = {squash(n) for n in names.guests}
+    return re.sub(r"(?<![\w<-])[a-z][\w.-]*\d[\w.-]*",  # "web1", "db01": a spelling of one guest
+                  lambda m: "<g>" if squash(m.group(0)) in squashed else m.group(0), out)
+
+
+def _after_to(text: str, known: list[str]) -> bool:
+    """Whether a known name follows "to/onto/into" (a migration's target node, a disk's target storage)."""
+    return any(re.search(rf"\b(?:to|onto|into|nach|auf|a|vers|en)\s+(?:the\s+)?(?:node\s+|host\s+)?"
+                         rf"(?:\S+\s+){{0,3}}?\(?"
+                         rf"{re.escape(k.lower())}\b", text) for k in known)
+
+
+POWER_VERB = re.compile(r"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*(start|stop|shutdown|shut\s+down|reboot|"
+                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat|"
+                        # German, Spanish, French imperatives
+                        r"stoppe?|halte|starte|apaga|det[eé]n|arranca|enciende|reinicia|arr[êe]te|d[ée]marre|"
+                        r"red[ée]marre|[ée]teins)\b")
+POWER_OF = {"stoppe": "stop", "stopp": "stop", "halte": "stop", "starte": "start", "apaga": "shutdown", "detén": "stop",
+            "deten": "stop", "arranca": "start", "enciende": "start", "reinicia": "reboot", "arrête": "stop",
+            "arrete": "stop", "démarre": "start", "demarre": "start", "redémarre": "reboot", "redemarre": "reboot",
+            "éteins": "shutdown", "eteins": "shutdown",
+            "shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
+            "rbt": "reboot", "rboot": "reboot", "rebot": "reboot", "restrat": "reboot"}
+MEMORY = re.compile(r"\b(memory|ram|mem|m[ée]moire|speicher|arbeitsspeicher|memoria)\b")
+UPID = re.compile(r"\bupid:\S+")
+SELECTION = re.compile(r"\b(all|every|everything|tagged)\b")
+QUESTION = re.compile(r"^(?:which|what|welche|was|qu[eé]|cu[aá]les|quels?|quelles?)\b")
+
+
+def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
+    """Whether the classifier's refusal has nothing behind it: the guards find no negation, deferral, condition or
+    question, no word of any language says "not", and the request changes a named guest's settings or backs it up
+    (never more than a change)."""
+    from pmpc_tui.nl import guards
+
+    if "<g>" not in t or re.search(r"\b(no|ne|nie|non|nein|nicht|kein\w*|nunca|jamais|pas|never|not|don'?t|dont)\b",
+                                   guards.BENIGN.sub(" ", t)):
+        return False
+    if not ((SETTING.search(t) and not re.search(r"\btags?\b", t)) or BACKUP_VERB.search(t) or _asks_state(t)):
+        return False
+    reading = guards.read(text, names)
+    return reading.blocked is None and reading.question is None and reading.refusal is None
+
+
+def _strong(t: str, names: Names) -> str | None:
+    """The action a request with no reading says in a verb only that action uses (a backup, a move to a node, a
+    disk growth, an abbreviated power verb)."""
+    if BACKUP_VERB.search(t):
+        return "backup_create"
+    if MOVE.search(t) and _after_to(t, names.nodes) and not DISK.search(t):
+        return "migrate"
+    if GROW.search(t) and DISK.search(t):
+        return "resize"
+    if re.search(r"\b\d{1,3}\s*(?:v?cpus?|cores?|n[úu]cleos|kerne|c(?:œ|oe)urs)\b", t):
+        return "set"  # "dale 4 núcleos a web-01"
+    power = POWER_VERB.search(t)
+    return POWER_OF.get(power.group(1), power.group(1)) if power else None
+
+
+def _asks_state(t: str) -> bool:
+    """A question about one guest's state ("is grafana running or not", "¿está corriendo db-01?")."""
+    return bool(re.match(r"(?:is|are|was|what|how|which|where|est-ce|ist|l[äa]uft|est[aá]|qu[eé])\b", t) or
+                re.search(r"\bor\s+not\s*\W*$", t)) and \
+        bool(STATUS_QUESTION.search(t)) and t.count("<g>") == 1
+
+
+STATUS_QUESTION = re.compile(r"\b(status|state|running|tourne|l[äa]uft|corre|up|sitting|lives?|where|ram|memory|disk|"
+                             r"how\s+big|how\s+much|cu[aá]nt\w*|config\w*)\b")
+
+
+def corrected(intent: str, text: str, names: Names) -> str:
+    """The intent the request's own words support (the model's, unless a word says otherwise)."""
+    t = _masked(text, names)
+    if intent == "none" and re.search(r"^\W*(?:qu[eé]|which|what|welche|quel(?:le)?s?|cu[aá]les)\b.*\b(m[áa]quinas|vms|"
+                                      r"contenedores|container|conteneurs|guests|maschinen)\b", t):
+        return "list"  # "¿qué máquinas hay en pve2?"
+    if intent not in ("report-issue", "none", "refuse") and re.search(
+            r"\b(?:issue|bug)\s+(?:report|bundle)|\breport\s+(?:a|an|the)\s+(?:bug|issue|problem)\b", t):
+        return "report-issue"  # "make an issue report for … with the last 15 minutes of logs"
+    if intent == "none" and UPID.search(t):
+        return "tasks"  # a task's id: its log (or stopping it, when said)
+    if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
+        return "set"  # "enable onboot for grafana"
+    if intent == "refuse" and _unfounded_refusal(text, names, t):
+        return "set" if SETTING.search(t) else "backup_create" if BACKUP_VERB.search(t) else "describe"
+    if intent == "none" and "<g>" in t and not re.search(r"^(?:did|has|have|was|were|when|why|who|how)\b", t):
+        strong = _strong(t, names)
+        if strong:
+            return strong
+    if intent in KEEP:
+        return intent
+    guest = "<g>" in t
+    if intent == "backup_create" and re.search(r"\bbackups?\s+(?:list|archives)\b|\blist\s+(?:the\s+|my\s+)?backups\b",
+                                               t):
+        return "backup_list"
+    if intent in ("none", "delete", "shutdown", "describe") and guest and POWER_VERB.search(t) and \
+            POWER_VERB.search(t).group(1) in ("strt", "stp", "rbt", "rboot", "rebot", "restrat"):  # type: ignore[union-attr]
+        return POWER_OF[POWER_VERB.search(t).group(1)]  # type: ignore[union-attr]  # "stp 105 asap"
+    if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b|\bcopy\s+<g>\s+"
+                                                                             r"(?:into|to|as)\b", t) and \
+            not DESTROYING.search(t):
+        return "clone"
+    if intent == "create" and re.search(r"\blinked\s+clone\b", t):
+        return "clone"  # "new vm from the debian template, linked clone": a clone of the template
+    if intent == "describe" and guest and MEMORY.search(t) and re.search(r"\d", t) and \
+            not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
+        return "set"  # "mem 2g for mqtt"
+    if intent in ("list", "health", "tasks", "none") and guest and STATUS_QUESTION.search(t) and \
+            not POWER_VERB.search(t) and not SETTING.search(t) and \
+            not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
+        return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "snapshot_create" and re.search(r"\bsnapshots?\s+list\b|\blist\b.*\bsnapshots\b", t):
+        return "snapshot_list"
+    if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"
+                                                       r"(?:\w+\s+)?(?:vms?|cts?|containers?)\b", t):
+        return "create"
+    if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
+        verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
+        return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+    if intent in ("apply", "destroy") and re.search(r"\b(?:show|see|preview|give)\s+(?:me\s+)?(?:the\s+|a\s+)?plan\b",
+                                                    t):
+        return "plan"  # "apply but only show me the plan first": the plan, nothing applied
+    if intent == "logs" and re.search(r"\btasks?\b", t) and not re.search(r"\blogs?\b", t):
+        return "tasks"  # "tasks from the last 2 hours"
+    if intent == "tasks" and not re.search(r"\b(tasks?|jobs?|upid|running\s+(?:now\s+)?on)\b", t) and \
+            re.search(r"\b(running|stopped|up|down|paused)\s*$", t):
+        return "list"  # "what's running": guests, not tasks
+    if intent == "reboot" and guest and (re.search(r"\d\s*(?:v?cpus?|cores?|gb|g|gigs?|mb|mib|gib)\b", t) or (
+            MEMORY.search(t) and re.search(r"\d", t))) and \
+            re.search(r"\b(?:and|then)\s+(?:please\s+)?(?:reboot|restart)\b", t):
+        return "set"  # "6 cores for web-02 and reboot it": the change, with --reboot
+    if intent == "create" and not CREATE_VERB.search(t) and QUESTION.search(t):
+        return "list"  # "welche Container laufen auf pve1?": a question, nothing to create
+    if intent == "template" and re.search(r"\bclon\w*", t):
+        return "clone"  # "3 linked clones of the debian template": a clone from it, never a conversion
+    if VOLID.search(t) and RESTORE.search(t):
+        return "backup_restore"
+    if URL.search(t) and FETCH.search(t) and intent not in ("upload", "download"):
+        return "download"
+    if (not intent.startswith("backup_") or intent == "backup_list") and BACKUP_VERB.search(t) and \
+            not RESTORE.search(t) and not re.search(r"\b(list|show|which|what|any)\b", t):
+        return "backup_create"
+    if intent not in ("migrate", "disk_move") and MOVE.search(t):
+        if DISK.search(t) and _after_to(t, names.storage) and guest:
+            return "disk_move"
+        if _after_to(t, names.nodes) and not DISK.search(t) and (guest or re.search(r"\b(vms?|cts?|containers?|"
+                                                                                    r"guests?|everything)\b", t)):
+            return "migrate"
+    if intent in ("disk_delete", "disk_detach") and DISK.search(t) and MOVE.search(t) and _after_to(t, names.storage):
+        return "disk_move"
+    if intent == "resize" and not DISK.search(t) and not GROW.search(t) and \
+            re.search(r"(?:\d|\b(?:a|an|one|two|three|four|eight))\s*(?:gigs?|gb|g|mb|mib|gib|megs?|gigas?)\b", t):
+        return "set"  # "give mqtt half a gig": memory, unless a disk is said
+    if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \
+            not re.search(r"\b(ram|memory|mem|cores?|cpus?)\b", t):
+        return "resize"
+    if intent not in ("snapshot_rollback",) and ROLLBACK.search(t) and guest and not DESTROYING.search(t):
+        return "snapshot_rollback"
+    if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):
+        return "snapshot_list"
+    if intent != "set" and (guest or SELECTION.search(t)) and not CREATE_VERB.search(t) and \
+            intent not in ("clone", "migrate") and not (intent in ("describe", "list") and re.search(
+                r"^(?:show|describe|what|how|display|tell|print|get|list|which|are|is|any)\b", t)) and \
+            not intent.startswith(("snapshot_", "backup_")) and \
+            (SETTING.search(t) or (intent == "create" and SIZES.search(t))):
+        return "set"
+    if intent not in ("storage_content", "backup_list", "download", "upload") and not guest and \
+            STORAGE_TYPES.search(t) and not URL.search(t) and not re.search(r"\bupload\w*|\S/\S", t) and \
+            any(re.search(rf"\b{re.escape(s.lower())}\b", t) for s in names.storage):
+        return "storage_content"
+    if intent == "list" and re.search(r"\bwhat'?s?\s+(?:is\s+)?(?:in|on)\s+(?:the\s+)?(\S+)", t) and any(
+            re.search(rf"\bwhat'?s?\s+(?:is\s+)?(?:in|on)\s+(?:the\s+)?{re.escape(s.lower())}\b", t)
+            for s in names.storage):
+        return "storage_content"
+    return intent

@@ -1,0 +1,110 @@
+"""`list` lines: what is listed (vms, cts, nodes, storage), with node, status, tag and sort said in words."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.ground.guests import Grounder
+from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
+
+STATES = {"up": "running", "on": "running", "powered on": "running", "online": "running", "live": "running",
+          "started": "running", "alive": "running", "down": "stopped", "off": "stopped", "powered off": "stopped",
+          "shut down": "stopped", "offline": "stopped", "dead": "stopped", "suspended": "paused", "frozen": "paused",
+          # German, Spanish, French
+          "laufen": "running", "laufende": "running", "laufenden": "running", "gestoppten": "stopped",
+          "läuft": "running", "gestartet": "running", "aktiv": "running",
+          "gestoppt": "stopped", "angehalten": "stopped", "aus": "stopped", "pausiert": "paused",
+          "corriendo": "running", "encendidos": "running", "encendidas": "running", "activos": "running",
+          "parados": "stopped", "paradas": "stopped", "parado": "stopped", "apagados": "stopped",
+          "apagadas": "stopped", "detenidos": "stopped", "detenidas": "stopped", "pausados": "paused",
+          "démarrées": "running", "démarrés": "running", "actives": "running", "arrêtées": "stopped",
+          "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped"}
+FOREIGN_STATES = "|".join(sorted((w for w in STATES if not w.isascii() or w in (
+    "laufen", "laufende", "laufenden", "gestoppten",
+    "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
+    "paradas", "apagados", "apagadas", "detenidos", "detenidas", "actives")), key=len, reverse=True))
+
+
+def _storage_type(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.lower()
+    return ("vztmpl" if "templ" in t else "iso" if "iso" in t else "backup" if "backup" in t
+            else "snippets" if "snippet" in t else "rootdir" if "rootdir" in t
+            else "images" if re.search(r"disk|image", t) else None)
+
+
+def _list(g: Grounder) -> Grounded:
+    kind_text = " ".join(g.slots.all("KIND")).lower()
+    words = " ".join(g.slots.words)
+    if re.search(r"\bthe\b", words) and not re.search(r"\b(vms|cts|containers|boxes|guests|servers|machines|nodes|all|"
+                                                    r"every|which|any|ones)\b", words):
+        try:
+            one = g.by_role()
+        except NotGrounded:
+            one = []
+        if len(one) == 1:  # "show me the windows vm": that guest
+            return Grounded([f"describe {g.ref(one[0])}"], f"show {one[0]}'s config and status")
+    if re.search(r"\b(nodes?|hosts?|hypervisors?|servers in the cluster)\b", kind_text or words) \
+            and not re.search(r"\b(vms?|containers?|cts?)\b", kind_text):
+        what = "nodes"
+    elif re.search(r"\b(storages?|datastores?)\b", kind_text or words) or (
+            g.slots.first("STORAGE") and re.search(r"\b(space|full|free|left|usage|capacity)\b", words)):
+        what = "storage"
+    else:
+        kind = g.kind_filter() or ("ct" if re.search(r"\b(containers?|cts?|lxcs?|conteneurs?|contenedores?)\b", words)
+                                   else None)  # a kind word the tagger missed ("¿qué contenedores están parados?")
+        what = "cts" if kind == "ct" else "vms"
+    cmd = ["list", what]
+    if what == "storage" and g.storage():  # "how full is the nas": that storage's row
+        cmd += ["--storage", g.storage() or ""]
+    node = g.node()
+    if node and what != "nodes":
+        cmd += ["--node", node]
+    status = g.slots.first("STATUS")
+    if not status and what == "nodes":  # "are any nodes down", "which hosts are up"
+        said = re.search(r"\b(up|down|online|offline|dead|alive|unreachable|reachable)\b", words)
+        status = {"up": "online", "alive": "online", "reachable": "online", "down": "offline", "dead": "offline",
+                  "unreachable": "offline"}.get(said.group(1), said.group(1)) if said else None
+    if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
+        said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|{FOREIGN_STATES})(?!\w)"
+                         r"(?!\s+(?:to|from|by)\b)", words)
+        status = said.group(1) if said else None
+    if status:
+        status = status.lower()
+        if what in ("vms", "cts"):  # "what's up", "which vms are down": the words people use for the states
+            status = STATES.get(status, status)
+        if (what == "nodes" and status in ("online", "offline")) or (what in ("vms",
+                                                                              "cts") and status in ("running",
+                                                                              "stopped", "paused")):
+            cmd += ["--status", status]
+    tag = g.slots.first("TAG")
+    if tag and what in ("vms", "cts"):
+        cmd += ["-l", f"tag={tag.lower()}"]
+    sort = g.slots.first("SORT")
+    if not sort and re.search(r"\b(most|least|highest|lowest|biggest|largest|smallest|top|longest|fewest)\b", words):
+        found = re.search(r"\b(memory|ram|mem|cpu|load|disks?|disk space|uptime|longest)\b", words)
+        sort = found.group(1) if found else None  # a sort the tagger missed, said in so many words
+        if sort == "longest":
+            sort = "uptime"
+    if sort and what in ("vms", "cts"):
+        s = sort.lower()
+        key = ("maxmem" if re.search(r"mem|ram", s) else "cpu" if re.search(r"cpu|load|processor", s)
+               else "maxdisk" if re.search(r"disk|storage|space", s) else "uptime" if "up" in s else None)
+        if key:
+            order = (g.slots.first("ORDER") or (re.search(r"\b(least|lowest|smallest|fewest)\b", words) and "least")
+                     or "").lower()
+            # largest first when the request says so ("most", "top", "hogs", "eating"); "list vms by uptime" is
+            # the column's own order
+            desc = bool(order) or bool(re.search(r"\b(most|top|highest|biggest|largest|heaviest|hogs?|hogging|eat"
+                                                 r"\w*|using|uses|use|desc\w*|first|longest)\b", words))
+            cmd += ["--sort", key] + (["--desc"] if desc and not re.search(r"least|lowest|smallest|fewest", order)
+                                      else [])
+    if what == "vms" and not g.kind_filter() and re.search(
+            r"\b(guests?|m[áa]quinas|maschinen|machines|workloads?|everything|what\s+runs|what\s+is\s+running|"
+            r"vms\s+and\s+(?:cts|containers)|(?:cts|containers)\s+and\s+vms)\b", words) and \
+            not re.search(r"\bvirtual\s+machines?\b|\bvms?\b(?!\s+and)", words.replace("vms and cts", "")):
+        # "what guests are on pve2": VMs and containers both
+        return Grounded([" ".join(cmd), " ".join(["list", "cts", *cmd[2:]])], "list vms and cts " + " ".join(cmd[2:]))
+    return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
+
