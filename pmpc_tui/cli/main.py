@@ -141,7 +141,8 @@ async def _run(args: argparse.Namespace) -> int:
 
     ctx = CommandContext(session=Session(profile_name=args.profile), report=report)
     demo = None
-    if args.all_profiles or len(set(args.profiles)) > 1:
+    several_clusters = args.command == "init" and getattr(args, "cluster", None)  # init's --profile in pairs
+    if (args.all_profiles or len(set(args.profiles)) > 1) and not several_clusters:
         return await _run_grouped(args, report)
     try:
         ws = ctx.workspace()

@@ -97,8 +97,8 @@ def workspace_prefix(ws: Workspace, top: Path) -> str:
 
 
 def owns_repository(ws: Workspace) -> bool:
-    """True when `init` made the repository the workspace is the root of."""
-    return (ws.state_dir / OWNED_MARK).is_file() and repo_root(ws) == ws.root.resolve()
+    """True when `init` made the repository the workspace is the root of (a cluster's folder: its workspace's)."""
+    return (ws.top_root / STATE_DIRNAME / OWNED_MARK).is_file() and repo_root(ws) == ws.top_root.resolve()
 
 
 def autocommit(ws: Workspace) -> bool:
@@ -242,6 +242,17 @@ async def record(ws: Workspace, command: str, paths: list[str] | None, guests: l
         await asyncio.to_thread(commit_change, ws, command, paths, guests)
     except PVEError as exc:
         log.warning("history: the change was written but not committed: %s", exc)
+
+
+def record_now(ws: Workspace, command: str, detail: str = "") -> str:
+    """`record` for a synchronous caller (init adding a cluster): commit the workspace's changed files; what it did."""
+    if not autocommit(ws):
+        return ""
+    try:
+        commit = commit_change(ws, command, None, [], detail)
+    except PVEError as exc:
+        return f"written but not committed: {exc}"
+    return f"committed as {commit.short}" if commit is not None else ""
 
 
 def _command(default: str) -> str:
