@@ -40,6 +40,7 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 async def init_clusters(ctx: CommandContext, args: argparse.Namespace) -> Result:
     """`init --cluster NAME --profile P` (repeatable): a workspace of several clusters, or clusters added to one."""
+    from pmpc_tui.config.profiles import Profile
     from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 
     names: list[str] = args.cluster
@@ -49,12 +50,13 @@ async def init_clusters(ctx: CommandContext, args: argparse.Namespace) -> Result
         raise ValidationFailed("one profile per cluster", {
             "--profile": f"{len(names)} --cluster but {len(profiles)} --profile: give them in pairs, "
                          "e.g. --cluster lab --profile lab --cluster prod --profile prod"})
-    pairs = [(name, ctx.store.get(profile)) for name, profile in zip(names, profiles, strict=True)]
+    pairs: list[tuple[str, Profile | None]] = [(name, ctx.store.get(profile))
+                                               for name, profile in zip(names, profiles, strict=True)]
     options = InitOptions(directory=Path(args.directory), node=args.node, storage=args.storage, bridge=args.bridge,
                           ct_template=args.ct_template, gateway=args.gateway, clusters=pairs)
     result = init_workspace(options)
     where = result.workspace.root
-    lines = [f"workspace {where}: " + ", ".join(f"cluster '{n}' (profile '{p.name}')" for n, p in pairs)]
+    lines = [f"workspace {where}: " + ", ".join(f"cluster '{n}' (profile '{p.name if p else '?'}')" for n, p in pairs)]
     lines += [f"  {path}" for path in result.created]
     if result.history:
         lines.append(result.history)

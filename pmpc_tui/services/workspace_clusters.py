@@ -47,7 +47,7 @@ def chosen_clusters(ws: Workspace, names: list[str] | None, cwd: Path | None = N
 
 def refuse_cluster_option(ws: Workspace | None, names: list[str] | None) -> None:
     """`--cluster` in a workspace of one cluster is a usage error (exit 64), before anything is sent."""
-    if names and not is_multi(ws):
+    if names and ws is not None and ws.cluster is None and not ws.config.clusters:  # (a cluster's own: chosen)
         raise WorkspaceError("--cluster works in a workspace of several clusters; this one has one, in terraform/",
                              "Drop --cluster, or add clusters with `proxmox-mpc init --cluster NAME --profile P`.")
 

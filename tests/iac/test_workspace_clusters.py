@@ -53,7 +53,7 @@ def test_init_with_two_clusters_makes_a_folder_and_a_profile_for_each(workspace:
     assert {name: c.profile for name, c in ws.config.clusters.items()} == {"east": "east", "west": "west"}
     for name in ("east", "west"):
         folder = workspace / "clusters" / name
-        assert (folder / "terraform" / "provider.tf").is_file() and (folder / "ansible").is_dir()
+        assert (folder / "terraform" / "versions.tf").is_file() and (folder / "ansible").is_dir()
         assert any(folder.glob("terraform/vm-*.tf")) and (folder / "terraform" / ".managed.json").is_file()
         assert (folder / ".proxmox-mpc" / "state.db").is_file()  # each cluster keeps its own state
     assert not (workspace / "terraform").exists()
@@ -168,7 +168,7 @@ def test_init_cluster_adds_a_cluster_to_an_existing_workspace(clusters: object, 
     assert run_cli(tmp_path, "init", str(root), "--cluster", "east", "--profile", "east") == 0
     assert run_cli(root, "init", ".", "--cluster", "west", "--profile", "west") == 0
     assert list(Workspace.load(root).config.clusters) == ["east", "west"]
-    assert (root / "clusters" / "west" / "terraform" / "provider.tf").is_file()
+    assert (root / "clusters" / "west" / "terraform" / "versions.tf").is_file()
     assert run_cli(root, "init", ".", "--cluster", "west", "--profile", "west") == 64  # already there
     assert run_cli(root, "init", ".", "--cluster", "x", "--cluster", "y", "--profile", "east") == 64  # not in pairs
     assert run_cli(root, "import", "--cluster", "west") == 0
