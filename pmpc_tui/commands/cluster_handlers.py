@@ -70,6 +70,18 @@ async def per_cluster(ctx: CommandContext, args: argparse.Namespace, handler: Ha
     return result
 
 
+async def in_one_cluster(ctx: CommandContext, args: argparse.Namespace, handler: Handler) -> Result | None:
+    """Like `per_cluster` for a command that writes one cluster's code or deletes its guests (create, destroy):
+    in a workspace of several it needs exactly one cluster — `--cluster NAME`, or the folder you are in."""
+    ws = ctx.workspace()
+    if ws is not None and is_multi(ws) and len(chosen_clusters(ws, getattr(args, "cluster", None) or None)) != 1:
+        what = getattr(args, "command", "it")
+        raise ValidationFailed("which cluster?", {"--cluster": f"`{what}` works on one cluster of "
+                                                              f"{', '.join(ws.cluster_names())}: pass --cluster "
+                                                              "NAME, or run it in clusters/NAME/"})
+    return await per_cluster(ctx, args, handler, concurrent=False)
+
+
 def cluster_label(ws: Workspace) -> str:
     """' on cluster NAME (profile P)' for a question asked in one cluster's folder; '' otherwise."""
     return f" on cluster '{ws.cluster}' (profile {ws.config.profile})" if ws.cluster else ""

@@ -125,9 +125,13 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.commands.cluster_handlers import in_one_cluster
     from pmpc_tui.services.cluster_sync import sync_if_never_synced
     from pmpc_tui.services.guest_ref import parse_guest_kind, parse_vmid
     from pmpc_tui.services.iac import CreateSpec, create_guest
+
+    if (one := await in_one_cluster(ctx, args, create)) is not None:
+        return one
     ws = ctx.require_workspace()
     kind = parse_guest_kind(args.kind)
     vmid = parse_vmid(args.vmid, "--vmid") if args.vmid is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pmpc_tui.commands.cluster_handlers import cluster_label, per_cluster
+from pmpc_tui.commands.cluster_handlers import cluster_label, in_one_cluster, per_cluster
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.exit_codes import ExitCode
@@ -112,6 +112,8 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.apply import apply_plan, check_deletable, check_plan
     from pmpc_tui.services.plan import make_destroy_plan, render_plan
 
+    if (one := await in_one_cluster(ctx, args, destroy)) is not None:
+        return one
     ws = ctx.require_workspace()
     db = await ctx.db()
     plan = await make_destroy_plan(ws, db, await ctx.client(), set(args.target or []) or None)

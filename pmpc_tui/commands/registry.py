@@ -196,6 +196,7 @@ def _apply(p: argparse.ArgumentParser) -> None:
 
 
 def _destroy(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("--target", action="append", metavar="ADDR", help="only this guest (address, VMID or name)")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask (otherwise you type the workspace name)")
     p.add_argument("--dry-run", action="store_true", help="show what would be destroyed")
@@ -326,6 +327,7 @@ def _import(p: argparse.ArgumentParser) -> None:
 
 
 def _create(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
     p.add_argument("--name", required=True, help="guest name (a DNS label such as web-03)")
     p.add_argument("--node", help="node to place it on (default: defaults.node)")

@@ -186,3 +186,22 @@ def test_validate_answers_per_cluster(workspace: Path, capsys: pytest.CaptureFix
     lines = out.splitlines()
     assert lines[0].split()[0] == "CLUSTER"
     assert any(line.startswith("west ") for line in lines) and not any(line.startswith("east ") for line in lines)
+
+
+def test_create_and_destroy_need_one_cluster_and_write_only_its_folder(
+        clusters: tuple[SimulatorThread, SimulatorThread], workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    east, west = clusters
+    new = ("create", "vm", "--name", "web-09", "--node", "pve2", "--cores", "1", "--memory", "512", "--disk", "8",
+           "--vmid", "190")
+    capsys.readouterr()
+    assert run_cli(workspace, *new) == 64
+    assert "--cluster NAME" in capsys.readouterr().err
+    assert run_cli(workspace / "clusters" / "west", *new) == 0  # the folder you are in picks the cluster
+    assert (workspace / "clusters" / "west" / "terraform" / "vm-190.tf").is_file()
+    assert not (workspace / "clusters" / "east" / "terraform" / "vm-190.tf").exists()
+    assert not (workspace / "terraform").exists()
+    assert run_cli(workspace, "apply", "-y") == 0
+    assert west.call(lambda: 190 in west.sim.cluster.guests) and not east.call(lambda: 190 in east.sim.cluster.guests)
+    assert run_cli(workspace, "destroy", "--dry-run") == 64
+    assert run_cli(workspace, "destroy", "--cluster", "west", "--target", "web-09", "--yes") == 0
+    assert not west.call(lambda: 190 in west.sim.cluster.guests)
