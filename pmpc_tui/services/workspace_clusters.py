@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -87,9 +88,10 @@ async def run_cluster(cws: Workspace, run: Callable[[Workspace, Session], Awaita
 async def run_clusters(ws: Workspace, names: list[str], run: Callable[[Workspace, Session], Awaitable[T]],
                        concurrent: bool = True, read_only: bool = False) -> list[ClusterOutcome]:
     """Run `run` on every named cluster of `ws` — concurrently, or one after the other (an apply asks each
-    cluster its own question) — outcomes in the order given."""
+    cluster its own question; with $PMPC_DATABASE_URL all clusters share that database, so one at a time) —
+    outcomes in the order given."""
     parts = [ws.for_cluster(name) for name in names]
-    if concurrent:
+    if concurrent and not os.environ.get("PMPC_DATABASE_URL"):  # one shared database: one cluster at a time
         return list(await asyncio.gather(*(run_cluster(cws, run, read_only) for cws in parts)))
     return [await run_cluster(cws, run, read_only) for cws in parts]
 
