@@ -132,6 +132,11 @@ def add_clusters(ws: Workspace, pairs: list[tuple[str, str | None]]) -> list[str
         if name in ws.config.clusters:
             raise WorkspaceError(f"cluster '{name}' is already in {ws.config_path}",
                                  "Edit proxmox-mpc.yaml to change its profile.")
+        twin = next((other for other, entry in ws.config.clusters.items() if profile and entry.profile == profile),
+                    None)
+        if twin is not None:
+            raise WorkspaceError(f"cluster '{twin}' uses profile '{profile}' already",
+                                 "Give each cluster its own profile (`proxmox-mpc connect` saves one).")
         ws.config.clusters[name] = ClusterConfig(profile=profile)
         added.append(name)
     return added

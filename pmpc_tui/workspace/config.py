@@ -86,6 +86,10 @@ def _clusters(raw: Any, known: set[str]) -> dict[str, ClusterConfig]:
         if unknown or any(v is not None and not isinstance(v, str) for v in defaults.values()):
             raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: cluster '{name}': defaults must be text, known: "
                                           f"{', '.join(sorted(known))}")
+        twin = next((other for other, entry in out.items() if profile and entry.profile == profile), None)
+        if twin is not None:  # two folders of code for one cluster: each apply would undo the other's
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: clusters '{twin}' and '{name}' both use profile "
+                                          f"'{profile}'", "Give each cluster its own profile.")
         out[str(name)] = ClusterConfig(profile=profile, defaults={str(k): v for k, v in defaults.items()})
     return out
 

@@ -171,6 +171,13 @@ def test_init_cluster_adds_a_cluster_to_an_existing_workspace(clusters: object, 
     assert (root / "clusters" / "west" / "terraform" / "versions.tf").is_file()
     assert run_cli(root, "init", ".", "--cluster", "west", "--profile", "west") == 64  # already there
     assert run_cli(root, "init", ".", "--cluster", "x", "--cluster", "y", "--profile", "east") == 64  # not in pairs
+    assert run_cli(root, "init", ".", "--cluster", "x", "--profile", "east") == 64  # east's profile already
+    text = (root / "proxmox-mpc.yaml").read_text()
+    (root / "proxmox-mpc.yaml").write_text(text.replace("profile: west", "profile: east"))
+    capsys.readouterr()
+    assert run_cli(root, "plan") == 65  # two folders of code for one cluster: refused before anything is read
+    assert "both use profile 'east'" in capsys.readouterr().err
+    (root / "proxmox-mpc.yaml").write_text(text)
     assert run_cli(root, "import", "--cluster", "west") == 0
     assert any((root / "clusters" / "west" / "terraform").glob("vm-*.tf"))
     assert not any((root / "clusters" / "east" / "terraform").glob("vm-*.tf"))
@@ -205,3 +212,26 @@ def test_create_and_destroy_need_one_cluster_and_write_only_its_folder(
     assert run_cli(workspace, "destroy", "--dry-run") == 64
     assert run_cli(workspace, "destroy", "--cluster", "west", "--target", "web-09", "--yes") == 0
     assert not west.call(lambda: 190 in west.sim.cluster.guests)
+
+
+@pytest.mark.parametrize(("clusters_yaml", "said"), [
+    ("clusters: [east, west]", "'clusters' must be a mapping"),
+    ("clusters: {../up: {profile: east}}", "is not a cluster name"),
+    ("clusters: {east: {profile: 3}}", "cluster 'east' must be a mapping"),
+    ("clusters: {east: {profile: east, defaults: {colour: red}}}", "defaults must be text"),
+])
+def test_a_wrong_clusters_entry_names_what_is_wrong(tmp_path: Path, clusters_yaml: str, said: str) -> None:
+    from pmpc_tui.workspace.config import WorkspaceFileUnreadable
+
+    (tmp_path / "proxmox-mpc.yaml").write_text(f"version: 1\n{clusters_yaml}\n")
+    with pytest.raises(WorkspaceFileUnreadable, match=said):
+        Workspace.load(tmp_path)
+
+
+def test_a_clusters_defaults_override_the_workspaces(tmp_path: Path) -> None:
+    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\ndefaults: {node: pve1, storage: local-lvm}\n"
+                                               "clusters: {west: {profile: west, defaults: {node: w1}}}\n")
+    west = Workspace.load(tmp_path).for_cluster("west")
+    assert (west.config.defaults.node, west.config.defaults.storage) == ("w1", "local-lvm")
+    assert west.terraform_dir == tmp_path / "clusters" / "west" / "terraform"
+    assert west.config_path == tmp_path / "proxmox-mpc.yaml" and west.config.profile == "west"
