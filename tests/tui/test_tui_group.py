@@ -189,6 +189,13 @@ async def test_an_action_on_a_row_goes_to_that_rows_cluster(
         await pilot.pause()
         assert any(":ctx west" in n.message for n in app._notifications)
         assert app.screen.__class__.__name__ == "GuestsScreen"
+        table.move_cursor(row=table.get_row_index("109"))  # east's 109: a mark holds the current cluster's VMID
+        await pilot.press("space")
+        assert table.marked == {109}
+        await pilot.press("colon", *"ctx west", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not table.marked  # 109 is west's now: the mark is not carried over to another guest
 
 
 async def test_one_cluster_keeps_the_plain_node_column(clusters: object) -> None:

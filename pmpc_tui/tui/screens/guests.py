@@ -121,9 +121,9 @@ class GuestsScreen(LiveScreen):
                                                      for o in self.proxmox.group_outcomes if o.ok)]
         tagged = []
         for name, source, current in parts:
-            cached = self._tagged.get(name)
+            cached = self._tagged.get(f"{name}\0{current}")
             if cached is None or cached[0] is not source:
-                cached = self._tagged[name] = (source, cluster_guest_rows(name, source, current))
+                cached = self._tagged[f"{name}\0{current}"] = (source, cluster_guest_rows(name, source, current))
             tagged.append(cached[1])
         if len(tagged) != len(self._merged_parts) or any(a is not b for a, b in zip(tagged, self._merged_parts,
                                                                                       strict=False)):

@@ -283,7 +283,10 @@ class GuestTable(VirtualTable):
         selected as soon as the screen opens."""
         self._filter = filter_text
         group = getattr(self.app, "group", None)  # several clusters open: each row names its cluster
-        self.cluster = group.current_name if group is not None else ""
+        current = group.current_name if group is not None else ""
+        if current != self.cluster and self.marked:  # marks hold the current cluster's VMIDs: not the next one's
+            self.clear_marks()
+        self.cluster = current
         self.cluster_room = max((len(name) for name in group.names()), default=0) if group is not None else 0
         if rows is not self._source and rows is not self._pending and rows is not self._queued:
             if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
