@@ -177,6 +177,14 @@ class Workspace:
         """The clusters of a workspace of several, in the file's order (empty: one cluster, `terraform/`)."""
         return list(self.config.clusters)
 
+    def require_one_cluster(self) -> None:
+        """WorkspaceError for code read or written at the top of a workspace of several clusters (MCP, web,
+        console paths that are not per cluster yet): its code is in clusters/NAME/, never in terraform/."""
+        if self.cluster is None and self.config.clusters:
+            raise WorkspaceError(f"{self.root} holds several clusters ({', '.join(self.config.clusters)}): this "
+                                 "works on one cluster's folder",
+                                 "Run it in clusters/NAME/, or use the CLI (`plan`, `apply` … work per cluster).")
+
     def for_cluster(self, name: str) -> Workspace:
         """Cluster `name`'s part of this workspace: its folder as root, its profile and defaults."""
         entry = self.config.clusters.get(name)

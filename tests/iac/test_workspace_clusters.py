@@ -23,13 +23,12 @@ def clusters(tmp_path: Path) -> Iterator[tuple[SimulatorThread, SimulatorThread]
 
 
 @pytest.fixture
-def workspace(clusters: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def workspace(clusters: object, tmp_path: Path) -> Path:
     """`init --cluster east --profile east --cluster west --profile west`, then `import` of both."""
     root = tmp_path / "infra"
     assert run_cli(tmp_path, "init", str(root), "--cluster", "east", "--profile", "east",
                    "--cluster", "west", "--profile", "west") == 0
     assert run_cli(root, "import") == 0
-    capsys.readouterr()
     return root
 
 
@@ -235,3 +234,21 @@ def test_a_clusters_defaults_override_the_workspaces(tmp_path: Path) -> None:
     assert (west.config.defaults.node, west.config.defaults.storage) == ("w1", "local-lvm")
     assert west.terraform_dir == tmp_path / "clusters" / "west" / "terraform"
     assert west.config_path == tmp_path / "proxmox-mpc.yaml" and west.config.profile == "west"
+
+
+async def test_the_mcp_plan_at_the_top_of_a_workspace_of_several_clusters_says_it_works_per_cluster(
+        clusters: tuple[SimulatorThread, SimulatorThread], workspace: Path, tmp_path: Path) -> None:
+    import sys
+
+    from mcp import Client, StdioServerParameters
+    from mcp_support import error
+
+    east, west = clusters
+    env = {"PMPC_CONFIG_DIR": str(tmp_path / "config"), "PMPC_STATE_DIR": str(tmp_path / "state"),
+           "EAST_TOKEN": east.info.token_secret, "WEST_TOKEN": west.info.token_secret, "PATH": "/usr/bin:/bin"}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "pmpc_tui", "--profile", "east", "mcp"],
+                                   env=env, cwd=str(workspace))
+    async with Client(params) as client:
+        text = error(await client.call_tool("plan", {}))
+    assert "several clusters (east, west)" in text
+    assert not (workspace / "terraform").exists()
