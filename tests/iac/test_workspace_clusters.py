@@ -252,3 +252,17 @@ async def test_the_mcp_plan_at_the_top_of_a_workspace_of_several_clusters_says_i
         text = error(await client.call_tool("plan", {}))
     assert "several clusters (east, west)" in text
     assert not (workspace / "terraform").exists()
+
+
+def test_each_clusters_import_is_committed_and_plan_against_reads_each_clusters_revision(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+
+    log = subprocess.run(["git", "log", "--name-only", "--format=%s"], cwd=workspace, capture_output=True,
+                         text=True, check=True).stdout
+    assert "clusters/east/terraform/vm-101.tf" in log and "clusters/west/terraform/vm-101.tf" in log
+    path = workspace / "clusters" / "east" / "terraform" / "vm-101.tf"
+    path.write_text(path.read_text().replace("dedicated = 2048", "dedicated = 4096", 1))
+    code, data = cli_json(workspace, capsys, "plan", "--against", "HEAD")
+    assert code == 0, data  # the committed code of both clusters matches them
+    assert [e["cluster"] for e in data["clusters"]] == ["east", "west"]
