@@ -53,6 +53,8 @@ async def per_cluster(ctx: CommandContext, args: argparse.Namespace, handler: Ha
     refuse_cluster_option(ws, getattr(args, "cluster", None))
     if ws is None or not is_multi(ws):
         return None
+    if not ctx.session.uses_saved_profiles:  # a web user: each cluster would be reached with a saved profile
+        ws.require_one_cluster()
     names = _names(ws, args)
 
     async def run(cws: Workspace, session: Session) -> Result:
