@@ -193,7 +193,8 @@ class Workspace:
             raise WorkspaceError(f"no cluster '{name}' in {self.config_path} (clusters: {known})",
                                  "Add one with `proxmox-mpc init --cluster NAME --profile PROFILE` in the workspace.")
         defaults = replace(self.config.defaults, **{k: v for k, v in entry.defaults.items() if v is not None})
-        config = replace(self.config, profile=entry.profile or self.config.profile, defaults=defaults, clusters={})
+        # its own profile only, never the workspace's: two clusters without one must not both reach that cluster
+        config = replace(self.config, profile=entry.profile, defaults=defaults, clusters={})
         return Workspace(root=self.clusters_dir / name, config=config, read_only=self.read_only, cluster=name,
                          top=self.top_root)
 

@@ -228,8 +228,10 @@ def test_a_wrong_clusters_entry_names_what_is_wrong(tmp_path: Path, clusters_yam
 
 
 def test_a_clusters_defaults_override_the_workspaces(tmp_path: Path) -> None:
-    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\ndefaults: {node: pve1, storage: local-lvm}\n"
-                                               "clusters: {west: {profile: west, defaults: {node: w1}}}\n")
+    (tmp_path / "proxmox-mpc.yaml").write_text("version: 1\nprofile: east\ndefaults: {node: pve1, storage: "
+                                               "local-lvm}\nclusters: {west: {profile: west, defaults: {node: w1}}, "
+                                               "north: {}}\n")
+    assert Workspace.load(tmp_path).for_cluster("north").config.profile is None  # never the workspace's
     west = Workspace.load(tmp_path).for_cluster("west")
     assert (west.config.defaults.node, west.config.defaults.storage) == ("w1", "local-lvm")
     assert west.terraform_dir == tmp_path / "clusters" / "west" / "terraform"
@@ -266,3 +268,14 @@ def test_each_clusters_import_is_committed_and_plan_against_reads_each_clusters_
     code, data = cli_json(workspace, capsys, "plan", "--against", "HEAD")
     assert code == 0, data  # the committed code of both clusters matches them
     assert [e["cluster"] for e in data["clusters"]] == ["east", "west"]
+
+
+def test_a_cluster_without_a_profile_is_its_error_entry_and_never_uses_another(
+        workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (workspace / "proxmox-mpc.yaml").read_text()
+    (workspace / "proxmox-mpc.yaml").write_text(text.replace("profile: west", "profile:").replace(
+        "profile:\ndefaults", "profile: east\ndefaults"))
+    code, data = cli_json(workspace, capsys, "plan")
+    entries = by_cluster(data)
+    assert "result" in entries["east"] and "names no profile" in entries["west"]["error"]["message"]
+    assert code == 64
