@@ -114,6 +114,8 @@ class PlanScreen(Screen[None]):
         try:
             ws, db = await self.proxmox.workspace_db()
             if is_multi(ws):
+                if not self.proxmox.session.uses_saved_profiles:  # a browser's console: its user's cluster only
+                    ws.require_one_cluster()
                 self.show_plans(await plan_each(ws))
                 return
             plan = await make_plan(ws, db, await self.proxmox.client())
