@@ -141,7 +141,8 @@ async def _run(args: argparse.Namespace) -> int:
 
     ctx = CommandContext(session=Session(profile_name=args.profile), report=report)
     demo = None
-    if args.all_profiles or len(set(args.profiles)) > 1:
+    several_clusters = args.command == "init" and getattr(args, "cluster", None)  # init's --profile in pairs
+    if (args.all_profiles or len(set(args.profiles)) > 1) and not several_clusters:
         return await _run_grouped(args, report)
     try:
         ws = ctx.workspace()
@@ -264,9 +265,11 @@ def _run_console(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.CONNECT
     factory = client_factory(launch.settings) if launch.settings is not None else None
-    ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
-               demo_process=launch.demo_process, profile_name=launch.profile_name,
-               workspace_root=launch.workspace_root, state_name=launch.state_name, group=group).run()
+    app = ProxmoxApp(factory, demo=args.demo, cluster_label=launch.label, refresh_seconds=args.refresh,
+                     demo_process=launch.demo_process, profile_name=launch.profile_name,
+                     workspace_root=launch.workspace_root, state_name=launch.state_name, group=group)
+    app.session.uses_saved_profiles = not launch.handed_over  # a browser's console acts as its user only
+    app.run()
     return ExitCode.OK
 
 

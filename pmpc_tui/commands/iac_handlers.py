@@ -16,6 +16,8 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.config.profiles import ProfileError
     from pmpc_tui.services.workspace_init import InitOptions, init_workspace
 
+    if getattr(args, "cluster", None):
+        return await init_clusters(ctx, args)
     profile = ctx.profile
     if profile is None:
         try:
@@ -36,11 +38,41 @@ async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
     return Result(data=result.as_dict(), message="\n".join(lines))
 
 
+async def init_clusters(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    """`init --cluster NAME --profile P` (repeatable): a workspace of several clusters, or clusters added to one."""
+    from pmpc_tui.config.profiles import Profile
+    from pmpc_tui.services.workspace_init import InitOptions, init_workspace
+
+    names: list[str] = args.cluster
+    given = getattr(args, "profiles", None) or getattr(args, "profile", None) or []
+    profiles = [given] if isinstance(given, str) else list(given)  # the REPL leaves init's list as it is
+    if len(profiles) != len(names):
+        raise ValidationFailed("one profile per cluster", {
+            "--profile": f"{len(names)} --cluster but {len(profiles)} --profile: give them in pairs, "
+                         "e.g. --cluster lab --profile lab --cluster prod --profile prod"})
+    pairs: list[tuple[str, Profile | None]] = [(name, ctx.store.get(profile))
+                                               for name, profile in zip(names, profiles, strict=True)]
+    options = InitOptions(directory=Path(args.directory), node=args.node, storage=args.storage, bridge=args.bridge,
+                          ct_template=args.ct_template, gateway=args.gateway, clusters=pairs)
+    result = init_workspace(options)
+    where = result.workspace.root
+    lines = [f"workspace {where}: " + ", ".join(f"cluster '{n}' (profile '{p.name if p else '?'}')" for n, p in pairs)]
+    lines += [f"  {path}" for path in result.created]
+    if result.history:
+        lines.append(result.history)
+    lines.append(f"next: cd {where} && proxmox-mpc import")
+    return Result(data=result.as_dict(), message="\n".join(lines))
+
+
 async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.commands.cluster_handlers import per_cluster
     from pmpc_tui.config.profiles import Profile, ProfileError
     from pmpc_tui.services.cluster_sync import sync_summary
     from pmpc_tui.services.iac import import_workspace, sync_and_import
+
     only = {parse_vmid(v, "--guest") for v in args.guest} if getattr(args, "guest", None) else None
+    if (several := await per_cluster(ctx, args, import_)) is not None:
+        return several
     ws = ctx.require_workspace()
     client = None
     synced = None
@@ -93,9 +125,13 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:
+    from pmpc_tui.commands.cluster_handlers import in_one_cluster
     from pmpc_tui.services.cluster_sync import sync_if_never_synced
     from pmpc_tui.services.guest_ref import parse_guest_kind, parse_vmid
     from pmpc_tui.services.iac import CreateSpec, create_guest
+
+    if (one := await in_one_cluster(ctx, args, create)) is not None:
+        return one
     ws = ctx.require_workspace()
     kind = parse_guest_kind(args.kind)
     vmid = parse_vmid(args.vmid, "--vmid") if args.vmid is not None else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pmpc_tui.commands.cluster_handlers import cluster_label, in_one_cluster, per_cluster
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.exit_codes import ExitCode
@@ -13,6 +14,8 @@ from pmpc_tui.exit_codes import ExitCode
 async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.plan import make_plan, render_plan
 
+    if (several := await per_cluster(ctx, args, plan)) is not None:
+        return several
     if getattr(args, "against", None) is not None:  # a revision's code, in a temporary folder
         from pmpc_tui.commands.history_handlers import plan_against
         return await plan_against(ctx, args)
@@ -51,7 +54,10 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
     )
     from pmpc_tui.services.plan import Plan, make_plan, render_plan
 
+    if (several := await per_cluster(ctx, args, apply, concurrent=False)) is not None:
+        return several  # one cluster after the other: each asks its own question
     ws = ctx.require_workspace()
+    where = cluster_label(ws)
     saved = args.plan_file is not None
     loaded = Plan.load(Path(args.plan_file)) if saved else None  # a bad file stops here: nothing is sent
     db = await ctx.db()
@@ -81,7 +87,8 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
         if plan.destructive and not allow_destroy:
             expected = str(len(plan.destructive))
             typed = await ctx.confirm_by_typing(
-                f"{expected} destructive change(s): " + "; ".join(r.what_is_destroyed() for r in plan.destructive)
+                f"{expected} destructive change(s){where}: "
+                + "; ".join(r.what_is_destroyed() for r in plan.destructive)
                 + ". Type how many destructive changes there are to apply them.", expected)
             if typed is None:
                 raise DestroyNotAllowed("confirmation needed for destructive changes: no terminal to ask",
@@ -90,7 +97,7 @@ async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:
                 raise ConfirmationRefused("cancelled — nothing was applied")
             allow_destroy = True
         else:
-            answer = ctx.prompt("Apply these changes? Type yes to go on: ")
+            answer = ctx.prompt(f"Apply these changes{where}? Type yes to go on: ")
             if answer is None:
                 raise ConfirmationRefused("confirmation needed: no terminal to ask", "Pass --auto-approve (-y).")
             if answer.strip().lower() != "yes":
@@ -105,6 +112,8 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.apply import apply_plan, check_deletable, check_plan
     from pmpc_tui.services.plan import make_destroy_plan, render_plan
 
+    if (one := await in_one_cluster(ctx, args, destroy)) is not None:
+        return one
     ws = ctx.require_workspace()
     db = await ctx.db()
     plan = await make_destroy_plan(ws, db, await ctx.client(), set(args.target or []) or None)
@@ -131,6 +140,8 @@ async def destroy(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.validate import offline_has_cluster, offline_state_file, validate_workspace
 
+    if (several := await per_cluster(ctx, args, validate)) is not None:
+        return several
     ws = ctx.require_workspace()
     offline = getattr(args, "offline", False)
     state_file = offline_state_file(ws) if offline else None  # read directly: no database library to import
@@ -148,6 +159,8 @@ async def validate(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.drift import detect_drift, render_drift
 
+    if (several := await per_cluster(ctx, args, drift)) is not None:
+        return several
     ws = ctx.require_workspace()
     report = await detect_drift(ws, await ctx.db(), await ctx.client())
     return Result(data=report.as_dict(), message=render_drift(report),
@@ -157,6 +170,8 @@ async def drift(ctx: CommandContext, args: argparse.Namespace) -> Result:
 async def test(ctx: CommandContext, args: argparse.Namespace) -> Result:
     from pmpc_tui.services.workspace_tests import run_suite, suite_environment
 
+    if (several := await per_cluster(ctx, args, test, concurrent=False)) is not None:
+        return several
     ws = ctx.require_workspace()
     result = await run_suite(ws, suite_environment(ctx.connection_settings()))
     failures = [line for line in result.output.splitlines() if line.startswith(("FAILED", "E   "))]

@@ -177,6 +177,7 @@ def _sync(p: argparse.ArgumentParser) -> None:
 
 
 def _plan(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("--target", action="append", metavar="ADDR",
                    help="only this resource (address, VMID or name); repeat for more")
     p.add_argument("--out", metavar="FILE", help="save the plan as JSON, for `apply FILE`")
@@ -184,6 +185,7 @@ def _plan(p: argparse.ArgumentParser) -> None:
 
 
 def _apply(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("plan_file", nargs="?", metavar="FILE", help="a plan saved with `plan --out` (applied exactly)")
     p.add_argument("--auto-approve", "-y", action="store_true", help="do not ask for confirmation")
     p.add_argument("--allow-destroy", action="store_true",
@@ -194,6 +196,7 @@ def _apply(p: argparse.ArgumentParser) -> None:
 
 
 def _destroy(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("--target", action="append", metavar="ADDR", help="only this guest (address, VMID or name)")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask (otherwise you type the workspace name)")
     p.add_argument("--dry-run", action="store_true", help="show what would be destroyed")
@@ -208,7 +211,18 @@ def _logs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=whole_number, default=200, help="at most this many (newest)")
 
 
+def _cluster(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cluster", action="append", metavar="NAME",
+                   help="in a workspace of several clusters: only this one (repeat for more; default: all, or the "
+                        "one whose folder you are in)")
+
+
+def _drift(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
+
+
 def _validate(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("--offline", action="store_true",
                    help="contact no cluster: check against the last sync only (ISOs and templates not looked up)")
 
@@ -276,8 +290,12 @@ def _tasks(p: argparse.ArgumentParser) -> None:
 
 def _init(p: argparse.ArgumentParser) -> None:
     p.add_argument("directory", nargs="?", default=".", help="where to create the workspace (default: here)")
-    p.add_argument("--profile", "-p", default=argparse.SUPPRESS,
-                   help="connection profile the workspace uses (default: the active one)")
+    p.add_argument("--profile", "-p", default=argparse.SUPPRESS, action="append",
+                   help="connection profile the workspace uses (default: the active one); with --cluster, the "
+                        "cluster's (in pairs)")
+    p.add_argument("--cluster", action="append", metavar="NAME",
+                   help="a workspace of several clusters: clusters/NAME/ with its own --profile (repeatable; in an "
+                        "existing workspace, adds the cluster)")
     p.add_argument("--node", help="default node for `create`")
     p.add_argument("--storage", help="default storage for `create`")
     p.add_argument("--bridge", default="vmbr0", help="default bridge for `create` (default vmbr0)")
@@ -297,6 +315,7 @@ def _revert(p: argparse.ArgumentParser) -> None:
 
 
 def _import(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     force = p.add_mutually_exclusive_group()
     force.add_argument("--force", action="store_true", help="overwrite files you edited (a .bak is kept)")
@@ -308,6 +327,7 @@ def _import(p: argparse.ArgumentParser) -> None:
 
 
 def _create(p: argparse.ArgumentParser) -> None:
+    _cluster(p)
     p.add_argument("kind", choices=GUEST_KIND_CHOICES, help="vm (QEMU) or ct (LXC container)")
     p.add_argument("--name", required=True, help="guest name (a DNS label such as web-03)")
     p.add_argument("--node", help="node to place it on (default: defaults.node)")
@@ -389,9 +409,9 @@ COMMANDS: list[Command] = [
             "pmpc_tui.commands.plan_handlers:validate", _validate,
             examples=("validate", "validate -o json", "validate --offline")),
     Command("drift", "what changed in the cluster outside the code, and guests no code describes",
-            "pmpc_tui.commands.plan_handlers:drift", examples=("drift", "drift -o json")),
+            "pmpc_tui.commands.plan_handlers:drift", _drift, examples=("drift", "drift -o json")),
     Command("test", "generate tests/ in the workspace from the code and run them against the live cluster",
-            "pmpc_tui.commands.plan_handlers:test", examples=("test",)),
+            "pmpc_tui.commands.plan_handlers:test", _drift, examples=("test",)),
     Command("ci", "write a CI pipeline (GitHub Actions or GitLab CI): plan on review, apply the saved plan on main",
             "pmpc_tui.commands.ci_handlers:ci", _ci, needs_cluster=False, console=False, risk=NEVER_FROM_LANGUAGE,
             examples=("ci init github", "ci init gitlab --dry-run", "ci init github --force")),

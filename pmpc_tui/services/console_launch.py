@@ -27,6 +27,7 @@ class ConsoleLaunch:
     workspace_root: Path | None
     demo_process: SimulatorProcess | None = None
     state_name: str | None = None  # the state database's folder when no profile names it (a web user's own)
+    handed_over: bool = False  # a web user's connection: the console acts as that user, never a saved profile
 
 
 # How `proxmox-mpc serve` hands a logged-in user's PVE ticket to the console process it starts: in the
@@ -68,7 +69,8 @@ def console_launch(explicit_profile: str | None, demo: bool, note: Callable[[str
     handed = handed_over_settings(os.environ)
     if handed is not None:  # each web user keeps their own state: PVE's ACLs may show them less of the cluster
         state = "web-" + re.sub(r"[^A-Za-z0-9_.-]", "_", handed.auth_id)
-        return ConsoleLaunch(handed, f"{handed.auth_id} · {handed.url}", None, root, state_name=state)
+        return ConsoleLaunch(handed, f"{handed.auth_id} · {handed.url}", None, root, state_name=state,
+                             handed_over=True)
     profile_name = chosen_profile_name(explicit_profile, workspace)
     if demo:
         from pmpc_tui.services.demo import demo_settings, start_demo_cluster

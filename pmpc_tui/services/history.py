@@ -13,6 +13,7 @@ import fnmatch
 import json
 import logging
 import re
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from pmpc_tui.services.plan import Plan
 
 log = logging.getLogger("pmpc.history")
+# one commit at a time in this process: the clusters of a workspace of several write (and commit) at the same
+# time into one repository, and git allows one index writer
+_COMMITTING = threading.Lock()
 OWNED_MARK = "git-owned"  # in .proxmox-mpc/: init made this repository, so commits are on by default
 APPLIES_DIR = "history/applies"
 WRITTEN = ("created", "updated", "overwritten", "merged")  # FileOutcome actions that wrote the file
@@ -97,8 +101,8 @@ def workspace_prefix(ws: Workspace, top: Path) -> str:
 
 
 def owns_repository(ws: Workspace) -> bool:
-    """True when `init` made the repository the workspace is the root of."""
-    return (ws.state_dir / OWNED_MARK).is_file() and repo_root(ws) == ws.root.resolve()
+    """True when `init` made the repository the workspace is the root of (a cluster's folder: its workspace's)."""
+    return (ws.top_root / STATE_DIRNAME / OWNED_MARK).is_file() and repo_root(ws) == ws.top_root.resolve()
 
 
 def autocommit(ws: Workspace) -> bool:
@@ -199,6 +203,12 @@ def commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: 
 
     Only the named files are committed (anything else the user staged stays staged); secret-looking,
     ignored and local-state files are never staged. None when there was nothing to commit."""
+    with _COMMITTING:
+        return _commit_change(ws, command, paths, guests, detail)
+
+
+def _commit_change(ws: Workspace, command: str, paths: list[str] | None, guests: list[str] | None,
+                   detail: str) -> Commit | None:
     from pmpc_tui.observability.correlation import correlation_id
 
     top = repo_root(ws)
@@ -242,6 +252,17 @@ async def record(ws: Workspace, command: str, paths: list[str] | None, guests: l
         await asyncio.to_thread(commit_change, ws, command, paths, guests)
     except PVEError as exc:
         log.warning("history: the change was written but not committed: %s", exc)
+
+
+def record_now(ws: Workspace, command: str, detail: str = "") -> str:
+    """`record` for a synchronous caller (init adding a cluster): commit the workspace's changed files; what it did."""
+    if not autocommit(ws):
+        return ""
+    try:
+        commit = commit_change(ws, command, None, [], detail)
+    except PVEError as exc:
+        return f"written but not committed: {exc}"
+    return f"committed as {commit.short}" if commit is not None else ""
 
 
 def _command(default: str) -> str:

@@ -265,6 +265,7 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     from pmpc_tui.services.cluster_objects import read_objects
     from pmpc_tui.services.cluster_sync import sync_cluster
 
+    ws.require_one_cluster()  # before the cluster is read
     started: list[asyncio.Future[dict[int, list[str]]]] = []
     # the cluster objects (3,000 guest firewall reads on a big cluster) are read alongside the sync
     objects_read = asyncio.ensure_future(read_objects(client)) if only is None else None
@@ -295,11 +296,13 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     With `only` (VMIDs) just those guests' Terraform files are regenerated; nothing else is touched.
+    Refused at the top of a workspace of several clusters (their code is in clusters/NAME/).
 
     Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
     unless `force`; with `merge` they are merged three ways when the changes do not overlap.
     With `dry_run` nothing is written.
     """
+    ws.require_one_cluster()
     started = time.perf_counter()
     if not await has_synced(db):
         raise WorkspaceError("the workspace's state database is empty",
@@ -701,6 +704,7 @@ async def create_guest(ws: Workspace, db: Database, spec: CreateSpec, dry_run: b
     """
     if spec.kind not in ("qemu", "lxc"):
         raise ValidationFailed("invalid kind", {"kind": "vm or ct"})
+    ws.require_one_cluster()
     if not await has_synced(db):
         raise WorkspaceError("the workspace's state database is empty",
                              "Run `proxmox-mpc sync` inside the workspace first.")

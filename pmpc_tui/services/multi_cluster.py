@@ -118,6 +118,14 @@ async def read_sessions(sessions: dict[str, Session], read: Callable[[Session], 
     return list(await asyncio.gather(*(read_cluster(name, read, timeout, session=s) for name, s in sessions.items())))
 
 
+def cluster_guest_rows(name: str, rows: list[dict[str, Any]], current: bool) -> list[dict[str, Any]]:
+    """One open cluster's guest rows for a table of every open cluster's: each names its `cluster`; another
+    than the current one's is keyed 'NAME/VMID' (`key`), since two clusters may use the same VMIDs."""
+    if current:
+        return [{**row, "cluster": name} for row in rows]
+    return [{**row, "cluster": name, "key": f"{name}/{row['vmid']}"} for row in rows]
+
+
 def cluster_row(name: str, view: Any) -> dict[str, Any]:
     """One cluster's line of the group dashboard, from its `ClusterView`."""
     vms, cts = view.counts("qemu"), view.counts("lxc")

@@ -316,6 +316,7 @@ def load_code(ws: Workspace, strict: bool = True) -> DesiredState:
     """
     from pmpc_tui.iac.gate import yaml_files, yaml_gate
 
+    ws.require_one_cluster()
     desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False, write_cache=not ws.read_only)
     desired.problems += yaml_gate(yaml_files(ws.ansible_dir), ws.state_dir / "yaml-gate.json",
                                   write_memo=not ws.read_only)

@@ -57,6 +57,7 @@ class Session:
     state_name: str | None = None  # state DB folder; the profile's name by default
     client_source: ClientSource | None = None
     read_only: bool = False
+    uses_saved_profiles: bool = True  # may act through the saved profiles (a web user's session acts as that user only)
     _scratch: ScratchState | None = None
     _client: PVEClient | None = None
     _db: Database | None = None

@@ -124,7 +124,8 @@ def _session_for(cluster: WebCluster, settings: ConnectionSettings, read_only: b
         who = f"{settings.user}!{settings.token_name}" if settings.token_name else settings.user
         return await WebUserClient(settings, reads, who, connections=connections).connect()
 
-    session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only)
+    session = Session(state_name=cluster.state_name or "web", client_source=connect, read_only=read_only,
+                      uses_saved_profiles=False)  # never the server's saved profiles (a workspace of several clusters)
     session.use_workspace(workspace)  # the workspace serve was started in (None: none, whatever the cwd)
     return session
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pmpc_tui.config.files import atomic_write
+from pmpc_tui.services.workspace_clusters import add_clusters
 from pmpc_tui.workspace.config import WORKSPACE_FILE, Defaults, Workspace, WorkspaceConfig, WorkspaceError
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class InitOptions:
     bridge: str = "vmbr0"
     ct_template: str | None = None
     gateway: str | None = None
+    clusters: list[tuple[str, Profile | None]] = field(default_factory=list)  # several: NAME and its profile
 
 
 @dataclass
@@ -76,6 +78,9 @@ def init_workspace(options: InitOptions, profile: Profile | None = None) -> Init
     if not text.strip() or "\0" in text or len(text) > 4096:
         raise WorkspaceError("init needs a directory name", "Give a path, e.g. `proxmox-mpc init homelab-iac`.")
     try:
+        root = Path(options.directory).expanduser().resolve()
+        if options.clusters and (root / WORKSPACE_FILE).exists():
+            return add_clusters_to(root, options.clusters)
         return _init(options, profile)
     except OSError as exc:  # not writable, name too long, /proc, a full disk …
         where = exc.filename or options.directory
@@ -96,12 +101,14 @@ def _init(options: InitOptions, profile: Profile | None) -> InitResult:
                              "Use it as it is, or edit proxmox-mpc.yaml to change its profile and defaults.")
     if root.exists() and not root.is_dir():
         raise WorkspaceError(f"{root} exists and is not a directory", "Choose another directory.")
-    config = WorkspaceConfig(profile=options.profile or (profile.name if profile else None),
+    several = bool(options.clusters)
+    config = WorkspaceConfig(profile=None if several else options.profile or (profile.name if profile else None),
                              defaults=Defaults(node=options.node, storage=options.storage, bridge=options.bridge,
                                                ct_template=options.ct_template, gateway=options.gateway))
     ws = Workspace(root=root, config=config)
     created: list[str] = []
-    for folder in (ws.state_dir, ws.logs_dir, ws.generated_dir, ws.terraform_dir, ws.ansible_dir):
+    for folder in (ws.state_dir, ws.logs_dir) if several else (ws.state_dir, ws.logs_dir, ws.generated_dir,
+                                                              ws.terraform_dir, ws.ansible_dir):
         if not folder.exists():
             folder.mkdir(parents=True)
             created.append(ws.relative(folder) + "/")
@@ -112,10 +119,47 @@ def _init(options: InitOptions, profile: Profile | None) -> InitResult:
         prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
         atomic_write(gitignore, prefix + "\n".join(missing) + "\n", backup=bool(existing))
         created.append(".gitignore")
-    outcomes = write_generated(root, ws.generated_dir, static_files(ws, profile))
-    created.extend(o.path for o in outcomes if o.action == "created")
+    if several:
+        add_clusters(ws, [(name, p.name if p else None) for name, p in options.clusters])
+        for name, cluster_profile in options.clusters:
+            created += cluster_folders(ws.for_cluster(name), cluster_profile)
+    else:
+        outcomes = write_generated(root, ws.generated_dir, static_files(ws, profile))
+        created.extend(o.path for o in outcomes if o.action == "created")
     ws.save()  # last: a half-made directory is not yet a workspace
     created.insert(0, WORKSPACE_FILE)
     from pmpc_tui.services.history import start_repository
 
     return InitResult(ws, created, start_repository(ws))
+
+
+def cluster_folders(cws: Workspace, profile: Profile | None) -> list[str]:
+    """Make one cluster's folder (terraform/, ansible/, its state) with its provider and Ansible files; the paths
+    made, relative to the workspace."""
+    from pmpc_tui.iac.files import write_generated
+
+    created: list[str] = []
+    for folder in (cws.state_dir, cws.generated_dir, cws.terraform_dir, cws.ansible_dir):
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            created.append(folder.relative_to(cws.top_root).as_posix() + "/")
+    outcomes = write_generated(cws.root, cws.generated_dir, static_files(cws, profile))
+    prefix = cws.root.relative_to(cws.top_root).as_posix()
+    created.extend(f"{prefix}/{o.path}" for o in outcomes if o.action == "created")
+    return created
+
+
+def add_clusters_to(root: Path, clusters: list[tuple[str, Profile | None]]) -> InitResult:
+    """`init --cluster NAME --profile P` in an existing workspace: add the clusters, make their folders."""
+    from pmpc_tui.services.history import record_now
+
+    ws = Workspace.load(root)
+    try:
+        names = add_clusters(ws, [(name, p.name if p else None) for name, p in clusters])
+        created = [path for name, p in clusters for path in cluster_folders(ws.for_cluster(name), p)]
+    except OSError as exc:
+        raise WorkspaceError(f"cannot add the cluster in {exc.filename or root}: {exc.strerror or exc}",
+                             "Choose a directory you can write to.") from None
+    ws.save()
+    created.append(WORKSPACE_FILE)
+    return InitResult(ws, created, record_now(ws, "init", f"added cluster(s) {', '.join(names)}"))

@@ -208,6 +208,15 @@ class ProxmoxApp(App[None]):
         client.before_decode = self.keys_first.pause  # a large answer is decoded after the key being handled
         return client
 
+    async def client_of(self, cluster: str | None) -> PVEClient:
+        """The client of an open cluster (several open: a row's own); the current one's for None or its name."""
+        if self.group is None or cluster is None or cluster == self.group.current_name:
+            return await self.client()
+        session = self.group.sessions.get(cluster)
+        if session is None:
+            raise PVEError(f"cluster '{cluster}' is not open any more", "`:ctx` lists the open clusters.")
+        return await session.client()
+
     async def action_leave(self) -> None:
         """`q`: quit (the first-run form hides this key: its fields take letters; Ctrl+Q quits there)."""
         await self.action_quit()
@@ -525,6 +534,8 @@ class ProxmoxApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.show_group()
+            elif isinstance(screen, GuestsScreen):  # the other clusters' guests are rows there too
+                screen.show_view(self.cluster_view)
 
     def jump_to(self, mode: str) -> None:
         self.switch_mode(mode)
@@ -640,21 +651,26 @@ class ProxmoxApp(App[None]):
 
     # ---- work ----------------------------------------------------------------------------
     @work(group="actions")
-    async def run_guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
-        """Run a guest action through the services, wait for its task, tell the user and refresh."""
+    async def run_guest_action(self, kind: str, vmid: int, action: str, label: str,
+                               cluster: str | None = None) -> None:
+        """Run a guest action through the services (on `cluster`, one of the open ones; default: the current),
+        wait for its task, tell the user and refresh."""
         from pmpc_tui.observability.correlation import operation
 
         with operation(action):
-            await self._guest_action(kind, vmid, action, label)
+            await self._guest_action(kind, vmid, action, label, cluster)
         self.refresh_data()
+        if self.group is not None and cluster not in (None, self.group.current_name):
+            self._read_group()
 
-    async def _guest_action(self, kind: str, vmid: int, action: str, label: str) -> None:
+    async def _guest_action(self, kind: str, vmid: int, action: str, label: str, cluster: str | None = None) -> None:
         from pmpc_tui.services.guests import delete_guest, power_action
 
         try:
-            client = await self.client()
+            client = await self.client_of(cluster)
             if action == "delete":
-                await self.session.refuse_delete_while_applying()
+                session = self.group.sessions.get(cluster, self.session) if self.group and cluster else self.session
+                await session.refuse_delete_while_applying()
                 result = await delete_guest(client, kind, vmid, wait=False)
             else:
                 result = await power_action(client, kind, vmid, action, wait=False)

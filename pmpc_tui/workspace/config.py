@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from dataclasses import asdict, dataclass, field, fields
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ WORKSPACE_FILE = "proxmox-mpc.yaml"
 STATE_DIRNAME = ".proxmox-mpc"
 # 0.108 fixed the import diffs on keyboard/agent defaults; the argument schema we check is 0.111's
 PROVIDER_VERSION = ">= 0.111.0, < 1.0.0"
+CLUSTERS_DIRNAME = "clusters"  # a workspace of several clusters: clusters/NAME/terraform, clusters/NAME/ansible
+CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
 
 class WorkspaceError(PVEError):
@@ -42,6 +45,56 @@ class Defaults:
 
 
 @dataclass
+class ClusterConfig:
+    """One cluster of a workspace of several: its profile and the defaults that differ from the workspace's."""
+
+    profile: str | None = None
+    defaults: dict[str, str | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile, **({"defaults": dict(self.defaults)} if self.defaults else {})}
+
+
+def check_cluster_name(name: str, where: str = WORKSPACE_FILE) -> str:
+    """`name` when it can be a folder under clusters/ (letters, digits, _ . -), else WorkspaceError."""
+    if not isinstance(name, str) or not CLUSTER_NAME.match(name):
+        raise WorkspaceError(f"{where}: '{name}' is not a cluster name",
+                             "Use letters, digits, '_', '.' and '-' (at most 63, not starting with '.' or '-').")
+    return name
+
+
+def _clusters(raw: Any, known: set[str]) -> dict[str, ClusterConfig]:
+    """The `clusters:` mapping of proxmox-mpc.yaml (NAME: {profile: P, defaults: {...}})."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'clusters' must be a mapping such as "
+                                      "'clusters: {lab: {profile: lab}}'")
+    out: dict[str, ClusterConfig] = {}
+    for name, entry in raw.items():
+        try:
+            check_cluster_name(str(name))
+        except WorkspaceError as exc:
+            raise WorkspaceFileUnreadable(exc.message, exc.hint) from None
+        entry = entry or {}
+        profile = entry.get("profile") if isinstance(entry, dict) else None
+        defaults = entry.get("defaults") or {} if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(profile, str | None) or not isinstance(defaults, dict):
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: cluster '{name}' must be a mapping such as "
+                                          "'{profile: lab, defaults: {node: pve1}}'")
+        unknown = {str(k) for k in defaults} - known
+        if unknown or any(v is not None and not isinstance(v, str) for v in defaults.values()):
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: cluster '{name}': defaults must be text, known: "
+                                          f"{', '.join(sorted(known))}")
+        twin = next((other for other, entry in out.items() if profile and entry.profile == profile), None)
+        if twin is not None:  # two folders of code for one cluster: each apply would undo the other's
+            raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: clusters '{twin}' and '{name}' both use profile "
+                                          f"'{profile}'", "Give each cluster its own profile.")
+        out[str(name)] = ClusterConfig(profile=profile, defaults={str(k): v for k, v in defaults.items()})
+    return out
+
+
+@dataclass
 class WorkspaceConfig:
     """The contents of proxmox-mpc.yaml."""
 
@@ -51,11 +104,14 @@ class WorkspaceConfig:
     version: int = 1
     webhooks: list[WebhookConfig] = field(default_factory=list)  # outgoing webhooks (`serve`)
     autocommit: bool | None = None  # `history.autocommit`: None = only in the repository init made
+    clusters: dict[str, ClusterConfig] = field(default_factory=dict)  # several clusters: one folder each
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": self.version, "profile": self.profile,
                                 "defaults": asdict(self.defaults),
                                 "terraform": {"provider_version": self.provider_version}}
+        if self.clusters:
+            data["clusters"] = {name: entry.to_dict() for name, entry in self.clusters.items()}
         if self.webhooks:
             data["webhooks"] = [hook.to_dict() for hook in self.webhooks]
         if self.autocommit is not None:
@@ -91,7 +147,7 @@ class WorkspaceConfig:
                                           "'history: {autocommit: true}'")
         return cls(profile=data.get("profile"), defaults=Defaults(**raw),
                    provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version,
-                   webhooks=webhooks, autocommit=autocommit)
+                   webhooks=webhooks, autocommit=autocommit, clusters=_clusters(data.get("clusters"), known))
 
 
 @dataclass
@@ -101,10 +157,46 @@ class Workspace:
     root: Path
     config: WorkspaceConfig
     read_only: bool = False  # caches are read, never written (a read-only MCP server writes nothing)
+    cluster: str | None = None  # one cluster of a workspace of several: root is clusters/NAME
+    top: Path | None = None  # that workspace's own root (where proxmox-mpc.yaml is); None: `root`
+
+    @property
+    def top_root(self) -> Path:
+        """The folder holding proxmox-mpc.yaml (a cluster's folder is below it)."""
+        return self.top if self.top is not None else self.root
 
     @property
     def config_path(self) -> Path:
-        return self.root / WORKSPACE_FILE
+        return self.top_root / WORKSPACE_FILE
+
+    @property
+    def clusters_dir(self) -> Path:
+        return self.top_root / CLUSTERS_DIRNAME
+
+    def cluster_names(self) -> list[str]:
+        """The clusters of a workspace of several, in the file's order (empty: one cluster, `terraform/`)."""
+        return list(self.config.clusters)
+
+    def require_one_cluster(self) -> None:
+        """WorkspaceError for code read or written at the top of a workspace of several clusters (MCP, web,
+        console paths that are not per cluster yet): its code is in clusters/NAME/, never in terraform/."""
+        if self.cluster is None and self.config.clusters:
+            raise WorkspaceError(f"{self.root} holds several clusters ({', '.join(self.config.clusters)}): this "
+                                 "works on one cluster's folder",
+                                 "Run it in clusters/NAME/, or use the CLI (`plan`, `apply` … work per cluster).")
+
+    def for_cluster(self, name: str) -> Workspace:
+        """Cluster `name`'s part of this workspace: its folder as root, its profile and defaults."""
+        entry = self.config.clusters.get(name)
+        if entry is None:
+            known = ", ".join(self.config.clusters) or "none: this workspace has one cluster, in terraform/"
+            raise WorkspaceError(f"no cluster '{name}' in {self.config_path} (clusters: {known})",
+                                 "Add one with `proxmox-mpc init --cluster NAME --profile PROFILE` in the workspace.")
+        defaults = replace(self.config.defaults, **{k: v for k, v in entry.defaults.items() if v is not None})
+        # its own profile only, never the workspace's: two clusters without one must not both reach that cluster
+        config = replace(self.config, profile=entry.profile, defaults=defaults, clusters={})
+        return Workspace(root=self.clusters_dir / name, config=config, read_only=self.read_only, cluster=name,
+                         top=self.top_root)
 
     @property
     def state_dir(self) -> Path:
@@ -172,6 +264,9 @@ class Workspace:
 
     def save(self) -> None:
         """Write proxmox-mpc.yaml atomically."""
+        if self.cluster is not None:
+            raise WorkspaceError(f"cluster '{self.cluster}' has no file of its own; {self.config_path} is saved "
+                                 "through the workspace")
         atomic_write(self.config_path, dump_yaml(self.config.to_dict(), header=CONFIG_HEADER))
 
 

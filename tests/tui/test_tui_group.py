@@ -130,8 +130,72 @@ async def test_with_several_clusters_open_every_guest_row_names_its_cluster(
         await pilot.press("colon", *"ctx west", "enter")
         await settle(app, pilot)
         await settle(app, pilot)
-        text = table_text(app.screen.query_one(GuestTable))
-        assert "west/pve1" in text and "east/" not in text
+        table = app.screen.query_one(GuestTable)
+        assert "west/pve1" in table_text(table)
+        assert {row["cluster"] for row in table._by_key.values()} == {"east", "west"}  # east's are rows still
+
+
+async def test_the_vm_table_lists_the_guests_of_every_open_cluster(
+        clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    app = group_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        keys = set(table.visible_keys)
+        assert "101" in keys and "west/101" in keys  # the same VMID in both clusters: two rows
+        assert len(keys) == 2 * sum(1 for k in keys if "/" not in k)
+        assert table.row_of("west/101")["cluster"] == "west" and table.row_of("101")["cluster"] == "east"
+
+
+async def test_the_filter_matches_cluster_names(clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    app = group_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("slash", *"west")
+        await settle(app, pilot)
+        keys = list(app.screen.query_one(GuestTable).visible_keys)
+        assert keys and all(key.startswith("west/") for key in keys)
+
+
+async def test_an_action_on_a_row_goes_to_that_rows_cluster(
+        clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    east, west = clusters
+
+    def status(sim: SimulatorThread) -> str:
+        return str(sim.call(lambda: sim.sim.cluster.guests[109].status))
+
+    assert status(east) == status(west) == "stopped"
+    app = group_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.query_one(GuestTable)
+        table.move_cursor(row=table.get_row_index("west/109"))
+        await pilot.pause()
+        await pilot.press("s")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert status(west) == "running" and status(east) == "stopped"
+        assert any("on west" in n.message for n in app._notifications)
+        await pilot.press("e")  # a dialog works on the current cluster: for west's row it says how to get there
+        await pilot.pause()
+        assert any(":ctx west" in n.message for n in app._notifications)
+        assert app.screen.__class__.__name__ == "GuestsScreen"
+        table.move_cursor(row=table.get_row_index("109"))  # east's 109: a mark holds the current cluster's VMID
+        await pilot.press("space")
+        assert table.marked == {109}
+        await pilot.press("colon", *"ctx west", "enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not table.marked  # 109 is west's now: the mark is not carried over to another guest
 
 
 async def test_one_cluster_keeps_the_plain_node_column(clusters: object) -> None:

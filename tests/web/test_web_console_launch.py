@@ -37,6 +37,7 @@ def test_a_handed_over_ticket_is_used_instead_of_any_profile_and_leaves_the_envi
     launch = console_launch(None, False, lambda line: None)
     assert launch.settings is not None and launch.settings.ticket and launch.settings.user == "root@pam"
     assert launch.label == f"root@pam · {sim.info.url}" and launch.state_name == "web-root_pam"
+    assert launch.handed_over  # the console acts as this user only, never through a saved profile
     assert "PMPC_TICKET" not in os.environ and "PMPC_CSRF" not in os.environ  # the editor or terraform never see it
 
     async def read_and_write() -> str:

@@ -19,10 +19,11 @@ from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import guest_guards
 from pmpc_tui.services.live import ClusterView
+from pmpc_tui.services.multi_cluster import cluster_guest_rows
 from pmpc_tui.tui.screens.base import LiveScreen
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
 from pmpc_tui.tui.widgets.guest_details import GuestDetails
-from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable
+from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable, row_key
 
 log = logging.getLogger("pmpc.console")
 
@@ -39,7 +40,7 @@ SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U
 
 
 class GuestsScreen(LiveScreen):
-    """All guests of one kind (qemu or lxc)."""
+    """All guests of one kind (qemu or lxc); with several clusters open, those of every open cluster."""
 
     AUTO_FOCUS = "#guests"
     BINDINGS = [
@@ -73,7 +74,12 @@ class GuestsScreen(LiveScreen):
         self.kind = kind
         self.title_text = "Virtual machines" if kind == "qemu" else "Containers"
         self.details_vmid: int | None = None
+        self.details_key: str | None = None  # the row whose details are open (another cluster's: 'NAME/VMID')
         self._shown_text: dict[str, str] = {}  # what the title says now
+        # several clusters open: each cluster's rows tagged with its name, kept while its reading is the same
+        self._tagged: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        self._merged: list[dict[str, Any]] = []
+        self._merged_parts: list[list[dict[str, Any]]] = []
 
     @property
     def table(self) -> GuestTable:
@@ -99,18 +105,38 @@ class GuestsScreen(LiveScreen):
             return
         table = self.table
         text = self.query_one("#filter", Input).value
-        rows = view.guests(self.kind)
-        table.show(rows, text)
+        table.show(self.rows(view), text)
         self._show_counts()
-        if self.details_vmid is not None:
-            self.load_details(self.details_vmid)
+        if self.details_key is not None:
+            self.load_details(self.details_key)
+
+    def rows(self, view: ClusterView | None = None) -> list[dict[str, Any]]:
+        """The guests shown: the current cluster's; with several open, every open cluster's, each naming it."""
+        view = view if view is not None else self.cluster_view
+        rows = view.guests(self.kind) if view is not None else []
+        group = self.proxmox.group
+        if group is None:
+            return rows
+        parts = [(group.current_name, rows, True), *((o.cluster, o.result.guests(self.kind), False)
+                                                     for o in self.proxmox.group_outcomes if o.ok)]
+        tagged = []
+        for name, source, current in parts:
+            cached = self._tagged.get(f"{name}\0{current}")
+            if cached is None or cached[0] is not source:
+                cached = self._tagged[f"{name}\0{current}"] = (source, cluster_guest_rows(name, source, current))
+            tagged.append(cached[1])
+        if len(tagged) != len(self._merged_parts) or any(a is not b for a, b in zip(tagged, self._merged_parts,
+                                                                                      strict=False)):
+            self._merged_parts = tagged
+            self._merged = [row for part in tagged for row in part]
+        return self._merged
 
     @on(GuestTable.RowsLoaded, "#guests")
     def _show_counts(self) -> None:
         """The title's counts, and what an empty table means."""
         self._update_title()
         table, text = self.table, self.query_one("#filter", Input).value
-        rows = self.cluster_view.guests(self.kind) if self.cluster_view else []
+        rows = self.rows() if self.cluster_view else []
         if not rows:
             note = (f"No {self.title_text.lower()} in this cluster yet — create one with "
                     f"`create {'vm' if self.kind == 'qemu' else 'ct'}` in the console.")
@@ -154,7 +180,7 @@ class GuestsScreen(LiveScreen):
         box = self.query_one("#filter", Input)
         if details.has_class("open"):
             details.remove_class("open")
-            self.details_vmid = None
+            self.details_vmid = self.details_key = None
         elif box.value or box.display:
             box.value = ""
             box.display = False
@@ -202,63 +228,79 @@ class GuestsScreen(LiveScreen):
     # ---- details -------------------------------------------------------------------------
     @on(GuestTable.RowSelected, "#guests")
     def action_details(self) -> None:
-        vmid = self.table.selected_vmid
-        if vmid is None:
+        row = self.table.selected_row
+        if row is None:
             return
         details = self.query_one(GuestDetails)
         details.add_class("open")
-        details.show_text(f"loading {vmid}…")
-        self.details_vmid = vmid
-        self.load_details(vmid)
+        details.show_text(f"loading {row['vmid']}…")
+        self.details_vmid, self.details_key = int(row["vmid"]), row_key(row)
+        self.load_details(self.details_key)
 
     @on(GuestTable.RowHighlighted, "#guests")
     def _follow_cursor(self, event: GuestTable.RowHighlighted) -> None:
-        if self.details_vmid is not None and int(event.key) != self.details_vmid:
+        if self.details_key is not None and event.key != self.details_key:
             self.action_details()
 
     @work(exclusive=True, group="details")
-    async def load_details(self, vmid: int) -> None:
-        """Read the guest's config and status through the services."""
+    async def load_details(self, key: str) -> None:
+        """Read the guest's config and status through the services (from the row's own cluster)."""
         from pmpc_tui.services.inventory import describe_guest
 
         details = self.query_one(GuestDetails)
-        try:
-            data = await describe_guest(await self.proxmox.client(), self.kind, vmid)
-        except PVEError as exc:
-            details.show_text(f"Cannot read {vmid}: {exc}")
+        row = self.table.row_of(key)
+        if row is None:
             return
-        if self.details_vmid == vmid:
+        try:
+            client = await self.proxmox.client_of(row.get("cluster"))
+            data = await describe_guest(client, self.kind, int(row["vmid"]))
+        except PVEError as exc:
+            details.show_text(f"Cannot read {row['vmid']}: {exc}")
+            return
+        if self.details_key == key:
             details.show_details(data)
 
     # ---- actions -------------------------------------------------------------------------
-    def _targets(self) -> list[dict[str, Any]]:
-        """The marked guests that still exist, or else the selected one."""
-        view = self.proxmox.cluster_view
-        if view is None:
+    def _targets(self, any_cluster: bool = False) -> list[dict[str, Any]]:
+        """The marked guests that still exist, or else the selected one. Another open cluster's guests only
+        with `any_cluster` (the one-key actions send to the row's cluster); the dialogs work on the current
+        cluster, so for them such a guest is left out and the user told how to make its cluster current."""
+        if self.proxmox.cluster_view is None:
             return []
-        rows = {r["vmid"]: r for r in view.guests(self.kind)}
-        if self.table.marked:
-            return [rows[v] for v in sorted(self.table.marked) if v in rows]
-        vmid = self.table.selected_vmid
-        return [rows[vmid]] if vmid in rows else []
+        rows = {row_key(r): r for r in self.rows()}
+        marked = self.table.marked
+        if marked:
+            order = [*sorted(m for m in marked if isinstance(m, int)), *sorted(m for m in marked if isinstance(m, str))]
+            chosen = [rows[str(m)] for m in order if str(m) in rows]
+        else:
+            key = self.table.selected_key
+            chosen = [rows[key]] if key and key in rows else []
+        return chosen if any_cluster else self._current_cluster_only(chosen)
+
+    def _current_cluster_only(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        elsewhere = [row for row in rows if "key" in row]  # another cluster's guest (see cluster_guest_rows)
+        if elsewhere:
+            name = elsewhere[0]["cluster"]
+            self.notify(f"{self._label(elsewhere[0])} is on cluster '{name}': `:ctx {name}` makes it the current "
+                        "cluster, then this works on it.", title="Another cluster", severity="warning", timeout=8)
+        return [row for row in rows if "key" not in row]
 
     def _under_cursor(self, what: str, why: str) -> list[dict[str, Any]]:
         """The guest under the cursor, for an operation that works on one guest at a time (said when marked)."""
-        view = self.proxmox.cluster_view
-        rows = {r["vmid"]: r for r in view.guests(self.kind)} if view is not None else {}
-        vmid = self.table.selected_vmid
-        row = rows.get(vmid) if vmid is not None else None
+        row = self.table.selected_row if self.proxmox.cluster_view is not None else None
         if self.table.marked and row is not None:
             self.notify(f"{what} works on one guest at a time ({why}): {self._label(row)}, the one under the cursor.",
                         title="One guest at a time", timeout=6)
-        return [row] if row is not None else []
+        return self._current_cluster_only([row]) if row is not None else []
 
     def _label(self, row: dict[str, Any]) -> str:
-        return f"{'VM' if self.kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']})"
+        where = f" on {row['cluster']}" if "cluster" in row else ""
+        return f"{'VM' if self.kind == 'qemu' else 'CT'} {row['vmid']} ({row['name']}){where}"
 
     def action_guest(self, action: str) -> None:
-        """Run a one-key action on the selected (or marked) guests, asking first when it is destructive."""
-        targets = self._targets()
+        """Run a one-key action on the selected (or marked) guests, asking first when it is destructive; each
+        goes to its row's cluster."""
+        targets = self._targets(any_cluster=True)
         if not targets:
             self.notify("Select a guest first (or mark some with Space).", severity="warning")
             return
@@ -278,7 +320,7 @@ class GuestsScreen(LiveScreen):
         def go(confirmed: bool | None) -> None:
             if confirmed:
                 for row, one in zip(targets, labels, strict=True):
-                    self.proxmox.run_guest_action(self.kind, row["vmid"], action, one)
+                    self.proxmox.run_guest_action(self.kind, row["vmid"], action, one, row.get("cluster"))
                 if len(targets) > 1:
                     self.table.clear_marks()
                     self._update_title()

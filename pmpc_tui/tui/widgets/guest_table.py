@@ -72,15 +72,26 @@ def _cells(row: dict[str, Any], marked: bool) -> list[str]:
 
 
 def _searched(row: dict[str, Any]) -> tuple[Any, ...]:
-    return row["vmid"], row["name"], row["node"], row["status"], row["tags"]
+    return row["vmid"], row["name"], row["node"], row["status"], row["tags"], row.get("cluster", "")
 
 
 def _haystack(row: dict[str, Any]) -> str:
     return "\0".join(map(str, _searched(row))).lower()
 
 
+def row_key(row: dict[str, Any]) -> str:
+    """A row's key: its VMID; with several clusters open, another cluster's guest is 'CLUSTER/VMID'."""
+    key = row.get("key")
+    return key if key is not None else str(row["vmid"])
+
+
+def mark_of(key: str) -> int | str:
+    """What `marked` holds for a row: the VMID (the current cluster's guests), else the key."""
+    return int(key) if key.isdigit() else key
+
+
 def matches(row: dict[str, Any], text: str) -> bool:
-    """Case-insensitive match of the filter against VMID, name, node, status and tags."""
+    """Case-insensitive match of the filter against VMID, name, node, status, tags and cluster."""
     return not text or text.lower() in _haystack(row)
 
 
@@ -102,7 +113,7 @@ class Prepared:
     order: list[str]
     sort_column: str
     sort_reverse: bool
-    marked: frozenset[int]
+    marked: frozenset[int | str]
     base: dict[str, list[str]]  # the table data the diff is against
     changed: frozenset[str]  # keys new or different from `base`
 
@@ -110,13 +121,16 @@ class Prepared:
 def sort_keys(by_key: dict[str, dict[str, Any]], column: str, reverse: bool) -> list[str]:
     """Row keys in the order of a column (VMID breaks ties)."""
     if column == "vmid":  # the common case, and the order the cluster view already has: no key function
-        return sorted(by_key, key=int, reverse=reverse)
+        try:
+            return sorted(by_key, key=int, reverse=reverse)
+        except ValueError:  # several clusters: 'CLUSTER/VMID' keys
+            return sorted(by_key, key=lambda key: (by_key[key]["vmid"], key), reverse=reverse)
     return [key for key, _ in sorted(by_key.items(), key=lambda kv: (sort_value(kv[1], column), kv[1]["vmid"]),
                                      reverse=reverse)]
 
 
 def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
-                 old_haystacks: dict[str, str], marked: frozenset[int], sort_column: str,
+                 old_haystacks: dict[str, str], marked: frozenset[int | str], sort_column: str,
                  sort_reverse: bool, pause: Callable[[], None] | None = None,
                  base_widths: list[int] | None = None) -> Prepared:
     """Cells, search text, widths and order for `rows`, reusing the cells and search text of guests that look
@@ -133,7 +147,7 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
     for count, row in enumerate(rows, 1):
         if pause is not None and not count % PAUSE_ROWS:
             pause()
-        key = str(row["vmid"])
+        key = row_key(row)
         by_key[key] = row
         cells, old = base.get(key), old_rows.get(key)
         if cells is not None and (old is row or old == row):
@@ -141,7 +155,7 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
             continue
         haystack = old_haystacks.get(key) if old is not None and _searched(old) == _searched(row) else None
         haystacks[key] = haystack if haystack is not None else _haystack(row)
-        new = _cells(row, row["vmid"] in marked)
+        new = _cells(row, (key if "key" in row else row["vmid"]) in marked)  # `mark_of`, without parsing
         if cells is not None and new == cells:
             data[key] = cells
         else:
@@ -190,8 +204,9 @@ class GuestTable(VirtualTable):
         self._state_styles: dict[str, Style] = {}
         self.sort_column = "vmid"
         self.sort_reverse = False
-        self.marked: set[int] = set()
-        self.cluster = ""  # with several clusters open (the console's group mode): the rows' cluster
+        self.marked: set[int | str] = set()  # VMIDs; another cluster's guests by key (see `mark_of`)
+        self.cluster = ""  # with several clusters open (the console's group mode): the current cluster
+        self.cluster_room = 0  # the widest cluster name among the rows (the Cluster/Node column)
         self._source: list[dict[str, Any]] = []
         self._by_key: dict[str, dict[str, Any]] = {}
         self._haystacks: dict[str, str] = {}
@@ -223,7 +238,7 @@ class GuestTable(VirtualTable):
 
     def column_extra(self, column: str) -> int:
         if column == "node" and self.cluster:
-            return len(self.cluster) + 1  # "cluster/node"
+            return max(self.cluster_room, len(self.cluster)) + 1  # "cluster/node"
         return 2 if column == "status" and self.app.no_color else 0  # the state glyph
 
     def header_extra(self, column: str) -> int:
@@ -252,7 +267,8 @@ class GuestTable(VirtualTable):
 
     def cell_text(self, key: str, column: str, value: str) -> str:
         if column == "node" and self.cluster:
-            return f"{self.cluster}/{value}"
+            row = self._by_key.get(key)
+            return f"{row.get('cluster', self.cluster) if row else self.cluster}/{value}"
         if column == "status" and self.app.no_color:
             row = self._by_key.get(key)
             glyph = STATES.get(state_of(row), " ") if row else " "
@@ -267,7 +283,11 @@ class GuestTable(VirtualTable):
         selected as soon as the screen opens."""
         self._filter = filter_text
         group = getattr(self.app, "group", None)  # several clusters open: each row names its cluster
-        self.cluster = group.current_name if group is not None else ""
+        current = group.current_name if group is not None else ""
+        if current != self.cluster and self.marked:  # marks hold the current cluster's VMIDs: not the next one's
+            self.clear_marks()
+        self.cluster = current
+        self.cluster_room = max((len(name) for name in group.names()), default=0) if group is not None else 0
         if rows is not self._source and rows is not self._pending and rows is not self._queued:
             if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
                 if self._pending is None:
@@ -356,21 +376,23 @@ class GuestTable(VirtualTable):
         self.sort_by(column, reverse=self.sort_reverse)
         return column
 
-    def _show_mark(self, vmid: int) -> None:
-        if str(vmid) in self._by_key:
-            self.set_cell(str(vmid), "mark", MARK if vmid in self.marked else "")
+    def _show_mark(self, mark: int | str) -> None:
+        key = str(mark)
+        if key in self._by_key:
+            self.set_cell(key, "mark", MARK if mark in self.marked else "")
 
     def toggle_mark(self) -> None:
         """Mark or unmark the selected guest."""
-        vmid = self.selected_vmid
-        if vmid is None:
+        key = self.selected_key
+        if not key:
             return
-        self.marked.symmetric_difference_update({vmid})
-        self._show_mark(vmid)
+        mark = mark_of(key)
+        self.marked.symmetric_difference_update({mark})
+        self._show_mark(mark)
 
     def mark_all_visible(self) -> None:
         """Mark every guest the filter shows (or unmark them all when they are all marked already)."""
-        visible = {int(k) for k in self.visible_keys}
+        visible = {mark_of(k) for k in self.visible_keys}
         if visible and visible <= self.marked:
             self.marked -= visible
         else:
@@ -385,8 +407,18 @@ class GuestTable(VirtualTable):
 
     @property
     def selected_vmid(self) -> int | None:
+        row = self.selected_row
+        return int(row["vmid"]) if row is not None else None
+
+    def row_of(self, key: str) -> dict[str, Any] | None:
+        """The guest row shown under `key` (None: not in the last rows)."""
+        return self._by_key.get(key)
+
+    @property
+    def selected_row(self) -> dict[str, Any] | None:
+        """The guest row under the cursor (with several clusters open, its `cluster` says whose)."""
         key = self.selected_key
-        return int(key) if key else None
+        return self._by_key.get(key) if key else None
 
     def select_vmid(self, vmid: int) -> bool:
         """Move the cursor to a guest; False when it is not shown (e.g. filtered out)."""
