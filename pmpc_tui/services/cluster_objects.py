@@ -53,7 +53,15 @@ async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Act
     third = list(dict.fromkeys(r for t, r in later if r not in answers and t.needed is not None
                                and t.needed(r, answers) is not False))
     answers.update(zip(third, await _get_all(client, third), strict=True))
-    return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+    out = ActualObjects({t.kind: t.actual(answers) for t in OBJECT_TYPES})
+    out.skipped = list(dict.fromkeys(note for t in OBJECT_TYPES if t.skipped for note in t.skipped(answers)))
+    return out
+
+
+class ActualObjects(dict[str, dict[str, Body]]):
+    """What `read_objects` read, with what import must leave out of the code (and says why)."""
+
+    skipped: list[str]
 
 
 def _for_guests(r: Read, guests: set[int]) -> bool:
@@ -190,7 +198,8 @@ class ObjectPlan:
 
 def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]:
     return [AttributeChange(arg, before.get(arg), after.get(arg), otype.impact(arg, before.get(arg), after.get(arg)))
-            for arg in sorted(set(before) | set(after)) if before.get(arg) != after.get(arg)]
+            for arg in sorted(set(before) | set(after))
+            if before.get(arg) != after.get(arg) and not arg.startswith("_")]  # `_…`: kept with a read, not code
 
 
 def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
@@ -296,12 +305,15 @@ def object_files(actual: Actual) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
-            resource = Resource(otype.resource_type, otype.label(key), body)
+            written = {k: v for k, v in (otype.written(key, body) if otype.written else body).items()
+                       if not k.startswith("_")}
+            resource = Resource(otype.resource_type, otype.label(key), written)
             import_id = otype.import_id(key, body)
             parts.setdefault(otype.file, []).append(
                 render_import(Import(resource.address, import_id)) if import_id is not None
                 else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
             parts[otype.file].append(render_resource(resource))
+            parts[otype.file].extend(otype.extra(key, body) if otype.extra else [])
     out = {}
     for file, blocks in parts.items():
         head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"
