@@ -128,6 +128,8 @@ def schema_problems(body: dict[str, Any], schema: dict[str, Any], where: str, to
                     problems += [f"{where}.{key}[{i}].{k}: unknown" for k in item if k not in UNLISTED_BLOCKS[key]]
                 else:
                     problems.append(f"{where}.{key}: written as a block but the provider has an attribute")
+        elif "block" in entry and entry.get("attribute") and isinstance(value, dict):  # `x = { … }`
+            problems += schema_problems(value, entry["block"], f"{where}.{key}", top=False)
         elif "block" in entry:
             problems.append(f"{where}.{key}: written as an attribute but the provider has a block")
     for key, entry in schema.items():

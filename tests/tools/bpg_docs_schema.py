@@ -1,8 +1,9 @@
 """Write tests/data/bpg-extra-schema.json from the bpg provider's resource docs at a pinned commit.
 
 The cluster object types (pools, backup jobs, HA, firewall, SDN, storage) are not in
-/work/shared/terraform/bpg-schema.json, so their arguments are read from the provider's own documentation (`docs/resources/*.md`, read with `git show`
-from the mirrored repository, never from a work tree). Both doc styles are read: the generated one
+/work/shared/terraform/bpg-schema.json, so their arguments are read from the provider's own documentation
+(`docs/resources/*.md`, read with `git show` from the mirrored repository, never from a work tree).
+Both doc styles are read: the generated one
 (`## Schema` with `### Required`/`### Optional` and `### Nested Schema for` sections) and the hand-written
 one (`## Argument Reference`, nested arguments as indented bullets).
 
@@ -71,7 +72,9 @@ def _generated(text: str) -> Schema:
             continue
         item = _SCHEMA_ITEM.match(line)
         if item and section in ("Required", "Optional"):
-            _add(target, item.group(1), section == "Required")
+            entry = _add(target, item.group(1), section == "Required")
+            if item.group(2).split(",")[0] == "Attributes":  # a single nested attribute: `x = { … }`
+                entry["attribute"] = True
     return schema
 
 
