@@ -49,7 +49,7 @@ def run_cli(cwd: Path, *argv: str) -> int:
         os.chdir(old)
 
 
-def api(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
+def api(sim: SimulatorThread, method: str, path: str, /, **data: Any) -> Any:
     """One API call to the simulator through the project's client."""
     async def go() -> Any:
         user, name = sim.info.token_id.split("!", 1)
@@ -59,7 +59,7 @@ def api(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
     return asyncio.run(go())
 
 
-def api_done(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
+def api_done(sim: SimulatorThread, method: str, path: str, /, **data: Any) -> Any:
     """One API call that starts a task, waiting for the task to end (PVE keeps the guest locked until then)."""
     async def go() -> Any:
         user, name = sim.info.token_id.split("!", 1)
