@@ -1,8 +1,11 @@
 """community.proxmox tasks for SDN (proxmox_zone, proxmox_vnet, proxmox_subnet) and storage definitions
 (proxmox_storage) in ansible/cluster.yml.
 
-The SDN modules take the global SDN lock and apply the change themselves; they run with `update: false` (with
-updates on, they send a PUT on every run, so nothing would ever read as unchanged): they put back what is missing. proxmox_storage knows dir, nfs, cifs,
+The SDN modules take the global SDN lock and apply the change themselves. Zones run with `update: false`
+(proxmox_zone sends a PUT on every run otherwise): a missing zone is put back, a changed one fails the task.
+proxmox_vnet and proxmox_subnet compare `isolate_ports`/`snat` as false where PVE has nothing, so their first
+run on an imported cluster writes those defaults once. proxmox_subnet fails on an existing subnet that has no
+DHCP range, so only subnets with one get a task. proxmox_storage knows dir, nfs, cifs,
 pbs and zfspool only, and needs `nodes` (it would pin a storage to the nodes listed): a storage on every node,
 and lvm/lvmthin storage, stay Terraform-only. Passwords are Ansible variables, never values.
 """
@@ -44,9 +47,11 @@ def sdn_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[Task]:
                 **{k: body[k] for k in ("alias", "tag", "isolate_ports") if k in body}}
         if body.get("vlan_aware"):
             args["vlanaware"] = True
-        tasks.append((f"SDN VNet {vnet}", "proxmox_vnet", {**args, "update": False, "state": "present"}))
+        tasks.append((f"SDN VNet {vnet}", "proxmox_vnet", {**args, "state": "present"}))
     zones = {vnet: body.get("zone") for vnet, body in actual.get("sdn_vnet", {}).items()}
     for key, body in sorted(actual.get("sdn_subnet", {}).items()):
+        if not body.get("dhcp_range"):
+            continue  # proxmox_subnet fails on an existing subnet without DHCP ranges (it reads `dhcp-range`)
         args = {"vnet": body["vnet"], "zone": zones.get(body["vnet"]), "subnet": body["cidr"],
                 **{k: body[k] for k in ("gateway", "snat", "dhcp_dns_server") if k in body}}
         if body.get("dns_zone_prefix"):
@@ -54,7 +59,7 @@ def sdn_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[Task]:
         if body.get("dhcp_range"):
             args["dhcp_range"] = [{"start": body["dhcp_range"]["start_address"],
                                    "end": body["dhcp_range"]["end_address"]}]
-        tasks.append((f"SDN subnet {key}", "proxmox_subnet", {**args, "update": False, "state": "present"}))
+        tasks.append((f"SDN subnet {key}", "proxmox_subnet", {**args, "state": "present"}))
     return tasks
 
 
