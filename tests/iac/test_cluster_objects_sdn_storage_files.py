@@ -96,7 +96,8 @@ def test_the_files_round_trip_with_the_documented_import_ids_and_never_hold_a_pa
     files = object_files(ACTUAL)
     assert {"terraform/storage.tf", "terraform/sdn.tf"} <= set(files)
     storage, sdn = files["terraform/storage.tf"], files["terraform/sdn.tf"]
-    assert re.search(r"password +=  *var.storage_smb_password", storage) and 'variable "storage_smb_password"' in storage
+    assert re.search(r"password += var\.storage_smb_password", storage)
+    assert 'variable "storage_smb_password"' in storage
     assert "sensitive   = true" in storage
     assert 'id = "labnet/lab-10.10.0.0-24"' in sdn  # <vnet>/<subnet id>
     assert not re.search(r"^\s*(pending|_zone)\s*=", sdn, re.M)  # what PVE keeps pending is no argument
