@@ -143,3 +143,18 @@ def test_pointing_a_storage_elsewhere_replaces_it_and_is_destructive(
     assert api(sim, "get", "/storage/local")["path"] == "/srv/vz"
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
+
+
+def test_import_names_a_storage_type_the_provider_cannot_hold_instead_of_dropping_it(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pmpc_tui.simulator.model import GiB, Storage
+
+    sim.call(lambda: sim.sim.cluster.storages.__setitem__("ceph", Storage("ceph", "rbd", ("images",), 100 * GiB,
+                                                                          shared=True, options={"pool": "rbd"})))
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "import") == 0
+    out = capsys.readouterr().out
+    assert "not written to code: storage ceph (type rbd): the bpg provider has no resource for it" in out
+    assert '"ceph"' not in (imported_workspace / "terraform" / "storage.tf").read_text()
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
