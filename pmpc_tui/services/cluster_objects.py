@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
-from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
+from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, TRAILERS, ObjectType, Read, Request
 from pmpc_tui.iac.objects.base import Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
@@ -303,6 +303,7 @@ async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
 def object_files(actual: Actual) -> dict[str, str]:
     """terraform/<file> → text: an import block and a resource per object, grouped by file."""
     parts: dict[str, list[str]] = {}
+    addresses: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
             written = {k: v for k, v in (otype.written(key, body) if otype.written else body).items()
@@ -313,7 +314,11 @@ def object_files(actual: Actual) -> dict[str, str]:
                 render_import(Import(resource.address, import_id)) if import_id is not None
                 else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
             parts[otype.file].append(render_resource(resource))
+            addresses.setdefault(otype.file, []).append(resource.address)
             parts[otype.file].extend(otype.extra(key, body) if otype.extra else [])
+    for file, trailer in TRAILERS.items():
+        if file in parts:
+            parts[file].append(trailer(addresses[file]))
     out = {}
     for file, blocks in parts.items():
         head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"

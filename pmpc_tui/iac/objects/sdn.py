@@ -13,6 +13,7 @@ import ipaddress
 from dataclasses import replace
 from typing import Any
 
+from pmpc_tui.iac.hcl import Expr, render_block
 from pmpc_tui.iac.objects import fields as f
 from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, Request, answer_list, read
 from pmpc_tui.iac.objects.fields import Field
@@ -258,3 +259,11 @@ SDN_SUBNET = ObjectType(
 )
 
 SDN_TYPES: tuple[ObjectType, ...] = (*SDN_ZONES, SDN_VNET, SDN_SUBNET)
+
+
+def applier_block(addresses: list[str]) -> str:
+    """bpg's `proxmox_sdn_applier` after the SDN resources, so `terraform apply` applies SDN too (it is
+    replaced, and so applies, whenever one of them changes); proxmox-mpc's own apply does not need it."""
+    refs = [Expr(a) for a in addresses]
+    return render_block("resource", ["proxmox_sdn_applier", "sdn"], {
+        "depends_on": refs, "lifecycle": [{"replace_triggered_by": refs}]})
