@@ -1,4 +1,5 @@
-"""Cluster objects (pools and members, backup jobs, HA resources and rules) in plan, apply, drift and import.
+"""Cluster objects (pools and members, backup jobs, HA resources and rules, firewall, storage definitions, SDN)
+in plan, apply, drift and import.
 
 The kinds are declared in `iac/objects/`; here they are read from the cluster in two batches, compared
 with the code into the plan's `ResourceChange`s (with the same impacts and allow-destroy rule as guests:

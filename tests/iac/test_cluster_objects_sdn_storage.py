@@ -4,6 +4,7 @@ drift that apply applies; removing or re-pointing a storage is destructive and r
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -156,5 +157,24 @@ def test_import_names_a_storage_type_the_provider_cannot_hold_instead_of_droppin
     out = capsys.readouterr().out
     assert "not written to code: storage ceph (type rbd): the bpg provider has no resource for it" in out
     assert '"ceph"' not in (imported_workspace / "terraform" / "storage.tf").read_text()
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+
+
+def test_a_cifs_storage_in_code_is_created_with_its_password_from_the_variable_never_from_the_code(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = imported_workspace / "terraform" / "storage.tf"
+    storage.write_text(storage.read_text() + '\nresource "proxmox_storage_cifs" "share" {\n  id       = "share"\n'
+                       '  server   = "nas.lan"\n  share    = "pve"\n  username = "svc"\n'
+                       '  password = var.storage_share_password\n  content  = ["iso"]\n}\n')
+    monkeypatch.setenv("TF_VAR_storage_share_password", PASSWORD)
+    code, plan = plan_json(imported_workspace, capsys)
+    assert changed(plan) == [("storage_cifs", "share", "create")]
+    assert PASSWORD not in json.dumps(plan)
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    assert PASSWORD not in capsys.readouterr().out
+    assert sim.call(lambda: sim.sim.cluster.storages["share"].secrets.get("password")) == PASSWORD
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 0, changed(plan)
