@@ -15,6 +15,7 @@ from tui_support import make_app, settle, settle_until
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
+from pmpc_tui.tui.navigation import parse_jump
 from pmpc_tui.tui.screens.cluster import ClusterScreen
 from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
@@ -59,3 +60,11 @@ async def test_sdn_and_storage_tabs_list_each_object_marked_against_the_code_and
         store = cells(screen, "storage", "code")
         assert store["storage_directory:local"] == "~ drift" and store["storage_nfs:nas"] == "✓ code"
         assert cells(screen, "storage", "where")["storage_nfs:nas"] == "192.168.1.5:/volume1/pve"
+
+
+@pytest.mark.parametrize(("typed", "view", "tab"), [("sdn", "cluster", "sdn"), ("vnets", "cluster", "sdn"),
+                                                    ("storagecfg", "cluster", "storage"), ("storage", "nodes", "")])
+def test_sdn_and_storagecfg_jump_to_their_tabs_while_storage_stays_the_nodes_view(typed: str, view: str,
+                                                                                  tab: str) -> None:
+    jump = parse_jump(typed)
+    assert (jump.view.mode, jump.tab or "") == (view, tab)
