@@ -49,7 +49,7 @@ def run_cli(cwd: Path, *argv: str) -> int:
         os.chdir(old)
 
 
-def api(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
+def api(sim: SimulatorThread, method: str, path: str, /, **data: Any) -> Any:
     """One API call to the simulator through the project's client."""
     async def go() -> Any:
         user, name = sim.info.token_id.split("!", 1)
@@ -59,7 +59,7 @@ def api(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
     return asyncio.run(go())
 
 
-def api_done(sim: SimulatorThread, method: str, path: str, **data: Any) -> Any:
+def api_done(sim: SimulatorThread, method: str, path: str, /, **data: Any) -> Any:
     """One API call that starts a task, waiting for the task to end (PVE keeps the guest locked until then)."""
     async def go() -> Any:
         user, name = sim.info.token_id.split("!", 1)
@@ -128,6 +128,8 @@ def schema_problems(body: dict[str, Any], schema: dict[str, Any], where: str, to
                     problems += [f"{where}.{key}[{i}].{k}: unknown" for k in item if k not in UNLISTED_BLOCKS[key]]
                 else:
                     problems.append(f"{where}.{key}: written as a block but the provider has an attribute")
+        elif "block" in entry and entry.get("attribute") and isinstance(value, dict):  # `x = { … }`
+            problems += schema_problems(value, entry["block"], f"{where}.{key}", top=False)
         elif "block" in entry:
             problems.append(f"{where}.{key}: written as an attribute but the provider has a block")
     for key, entry in schema.items():

@@ -139,7 +139,9 @@ def _cluster_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[s
         if body.get("comment"):
             args["comment"] = body["comment"]
         tasks.append((f"HA rule {rule}", "proxmox_cluster_ha_rules", args))
-    return tasks + _firewall_tasks(actual)
+    from pmpc_tui.iac.ansible_sdn_storage import sdn_tasks, storage_tasks
+
+    return storage_tasks(actual) + tasks + _firewall_tasks(actual) + sdn_tasks(actual)
 
 
 def _ansible_rule(rule: dict[str, Any], pos: int) -> dict[str, Any]:

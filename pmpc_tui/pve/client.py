@@ -205,16 +205,16 @@ class PVEClient:
         return TicketLogin(login_session, api._store["base_url"], self.settings, verify)
 
     # --- calls -------------------------------------------------------------------------------
-    async def get(self, path: str, **params: Any) -> Any:
+    async def get(self, path: str, /, **params: Any) -> Any:
         return await self.request("GET", path, params)
 
-    async def post(self, path: str, **data: Any) -> Any:
+    async def post(self, path: str, /, **data: Any) -> Any:
         return await self.request("POST", path, data)
 
-    async def put(self, path: str, **data: Any) -> Any:
+    async def put(self, path: str, /, **data: Any) -> Any:
         return await self.request("PUT", path, data)
 
-    async def delete(self, path: str, **params: Any) -> Any:
+    async def delete(self, path: str, /, **params: Any) -> Any:
         return await self.request("DELETE", path, params)
 
     async def request(self, method: str, path: str, params: dict[str, Any] | None = None) -> Any:

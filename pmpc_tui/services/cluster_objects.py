@@ -1,4 +1,5 @@
-"""Cluster objects (pools and members, backup jobs, HA resources and rules) in plan, apply, drift and import.
+"""Cluster objects (pools and members, backup jobs, HA resources and rules, firewall, storage definitions, SDN)
+in plan, apply, drift and import.
 
 The kinds are declared in `iac/objects/`; here they are read from the cluster in two batches, compared
 with the code into the plan's `ResourceChange`s (with the same impacts and allow-destroy rule as guests:
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
-from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
+from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, TRAILERS, ObjectType, Read, Request
 from pmpc_tui.iac.objects.base import Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
@@ -53,7 +54,15 @@ async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Act
     third = list(dict.fromkeys(r for t, r in later if r not in answers and t.needed is not None
                                and t.needed(r, answers) is not False))
     answers.update(zip(third, await _get_all(client, third), strict=True))
-    return {t.kind: t.actual(answers) for t in OBJECT_TYPES}
+    out = ActualObjects({t.kind: t.actual(answers) for t in OBJECT_TYPES})
+    out.skipped = list(dict.fromkeys(note for t in OBJECT_TYPES if t.skipped for note in t.skipped(answers)))
+    return out
+
+
+class ActualObjects(dict[str, dict[str, Body]]):
+    """What `read_objects` read, with what import must leave out of the code (and says why)."""
+
+    skipped: list[str]
 
 
 def _for_guests(r: Read, guests: set[int]) -> bool:
@@ -190,7 +199,8 @@ class ObjectPlan:
 
 def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]:
     return [AttributeChange(arg, before.get(arg), after.get(arg), otype.impact(arg, before.get(arg), after.get(arg)))
-            for arg in sorted(set(before) | set(after)) if before.get(arg) != after.get(arg)]
+            for arg in sorted(set(before) | set(after))
+            if before.get(arg) != after.get(arg) and not arg.startswith("_")]  # `_…`: kept with a read, not code
 
 
 def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
@@ -294,14 +304,22 @@ async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
 def object_files(actual: Actual) -> dict[str, str]:
     """terraform/<file> → text: an import block and a resource per object, grouped by file."""
     parts: dict[str, list[str]] = {}
+    addresses: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
-            resource = Resource(otype.resource_type, otype.label(key), body)
+            written = {k: v for k, v in (otype.written(key, body) if otype.written else body).items()
+                       if not k.startswith("_")}
+            resource = Resource(otype.resource_type, otype.label(key), written)
             import_id = otype.import_id(key, body)
             parts.setdefault(otype.file, []).append(
                 render_import(Import(resource.address, import_id)) if import_id is not None
                 else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
             parts[otype.file].append(render_resource(resource))
+            addresses.setdefault(otype.file, []).append(resource.address)
+            parts[otype.file].extend(otype.extra(key, body) if otype.extra else [])
+    for file, trailer in TRAILERS.items():
+        if file in parts:
+            parts[file].append(trailer(addresses[file]))
     out = {}
     for file, blocks in parts.items():
         head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"

@@ -1,4 +1,4 @@
-"""The console's Cluster view: pools, HA, backup jobs and firewall as rows, each marked against the code.
+"""The console's Cluster view: pools, HA, backup jobs, firewall, SDN and storage as rows, each marked against the code.
 
 One read of the cluster (a batch through `get_many` plus the cluster objects' own reader) and one read of
 the workspace's Terraform, off the event loop; each row says whether the code manages it, whether the
@@ -22,8 +22,9 @@ from pmpc_tui.iac.terraform import DesiredState
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import cluster_objects
+from pmpc_tui.services import cluster_view_sdn_storage as sdn_storage
 
-SECTIONS = ("pools", "ha", "backup", "firewall")
+SECTIONS = ("pools", "ha", "backup", "firewall", "sdn", "storage")
 # each row's relation to the code (what the Code column shows)
 SAME, DIFFERS, NO_CODE, GONE, REMOVED, UNKNOWN = "same", "differs", "no-code", "gone", "removed", "unknown"
 MARKS = {SAME: "✓ code", DIFFERS: "~ drift", NO_CODE: "– none", GONE: "? gone", REMOVED: "- removed", UNKNOWN: ""}
@@ -38,7 +39,8 @@ _FIREWALL = {"options": "/cluster/firewall/options", "group": "/cluster/firewall
              "alias": "/cluster/firewall/aliases", "ipset": "/cluster/firewall/ipset",
              "rule": "/cluster/firewall/rules"}
 _LISTS = {"ha": ["/cluster/ha/resources", "/cluster/ha/rules"], "backup": [_BACKUP], "pools": ["/pools"],
-          "firewall": list(_FIREWALL.values())}  # a section that cannot read these says why
+          "firewall": list(_FIREWALL.values()), "sdn": sdn_storage.SDN_LISTS,
+          "storage": sdn_storage.STORAGE_LISTS}  # a section that cannot read these says why
 # guests' own firewall rules and options are two reads per guest: read only on a small cluster
 GUEST_LEVEL = ("firewall_options", "firewall_rules")
 GUEST_FIREWALL_LIMIT = 50  # guests; above it the view shows the cluster's firewall only
@@ -116,7 +118,8 @@ async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -
     code = await asyncio.to_thread(_read_code, workspace_root, actual)
     view = ClusterObjectsView(code_note=code.note, guest_firewall=small)
     for section, paths in _LISTS.items():
-        failed = [answer for p in paths if isinstance(answer := answers.get(read(p)), PVEError)]
+        failed = [answer for (path, _query), answer in answers.items()
+                  if path in paths and isinstance(answer, PVEError)]
         if failed:
             view.errors[section] = _why(failed[0])
     view.tables["pools"] = _pool_rows(actual, code)
@@ -125,6 +128,8 @@ async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -
     view.tables["backup"] = _backup_rows(actual, code, answers.get(read(_BACKUP)))
     view.tables["firewall"] = _firewall_rows({p: answers.get(read(p)) for p in _FIREWALL.values()}, actual, code,
                                              small)
+    view.tables["sdn"] = sdn_storage.sdn_rows(actual, code)
+    view.tables["storage"] = sdn_storage.storage_rows(actual, code)
     return view
 
 

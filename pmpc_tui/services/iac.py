@@ -171,6 +171,7 @@ class ImportResult:
     duration_ms: int = 0
     dry_run: bool = False
     objects: dict[str, int] = field(default_factory=dict)  # cluster objects imported, by kind
+    skipped: list[str] = field(default_factory=list)  # cluster objects left out of the code, and why
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -186,7 +187,8 @@ class ImportResult:
         return {"vms": self.vms, "containers": self.containers, "dry_run": self.dry_run,
                 "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
-                "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects}
+                "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects,
+                "skipped": self.skipped}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -329,6 +331,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         if object_reads is not None:
             object_reads.cancel()
     outcomes += objects.pop("", [])
+    skipped = list(objects.pop("skipped", []))
     ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
     try:
@@ -352,7 +355,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
-        objects={k: len(v) for k, v in objects.items()})
+        objects={k: len(v) for k, v in objects.items()}, skipped=skipped)
 
 
 async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry_run: bool, merge: bool,
@@ -369,7 +372,7 @@ async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry
                                            dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
-    return {"": outcomes, **actual}
+    return {"": outcomes, "skipped": getattr(actual, "skipped", []), **actual}
 
 
 async def _import_only(ws: Workspace, guests: list[GuestState], profile: Profile | None, only: set[int],

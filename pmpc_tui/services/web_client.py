@@ -23,7 +23,7 @@ class WebUserClient(PVEClient):
         self.reads = reads
         self.who = who
 
-    async def get(self, path: str, **params: Any) -> Any:
+    async def get(self, path: str, /, **params: Any) -> Any:
         if path not in SHARED_READS or not self.reads.enabled:
             return await super().get(path, **params)
         key = f"pve GET {path} {sorted(params.items())}"

@@ -1,8 +1,9 @@
 """Write tests/data/bpg-extra-schema.json from the bpg provider's resource docs at a pinned commit.
 
-The cluster object types (pools, backup jobs, HA, firewall) are not in /work/shared/terraform/bpg-schema.json,
-so their arguments are read from the provider's own documentation (`docs/resources/*.md`, read with `git show`
-from the mirrored repository, never from a work tree). Both doc styles are read: the generated one
+The cluster object types (pools, backup jobs, HA, firewall, SDN, storage) are not in
+/work/shared/terraform/bpg-schema.json, so their arguments are read from the provider's own documentation
+(`docs/resources/*.md`, read with `git show` from the mirrored repository, never from a work tree).
+Both doc styles are read: the generated one
 (`## Schema` with `### Required`/`### Optional` and `### Nested Schema for` sections) and the hand-written
 one (`## Argument Reference`, nested arguments as indented bullets).
 
@@ -24,7 +25,10 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "bpg-extra-schema.json"
 DOCS = ("virtual_environment_pool", "pool_membership", "backup_job", "harule", "haresource",
         "virtual_environment_cluster_firewall", "virtual_environment_cluster_firewall_security_group",
         "virtual_environment_firewall_alias", "virtual_environment_firewall_ipset",
-        "virtual_environment_firewall_options", "virtual_environment_firewall_rules")
+        "virtual_environment_firewall_options", "virtual_environment_firewall_rules",
+        "sdn_zone_simple", "sdn_zone_vlan", "sdn_zone_qinq", "sdn_zone_vxlan", "sdn_zone_evpn", "sdn_vnet",
+        "sdn_subnet", "sdn_applier", "storage_directory", "storage_lvm", "storage_lvmthin", "storage_nfs",
+        "storage_zfspool", "storage_cifs", "storage_pbs")
 
 _TITLE = re.compile(r"^title:\s*(\S+)\s*$", re.M)
 _SCHEMA_ITEM = re.compile(r"^- `([a-z0-9_]+)` \(([^)]*)\)")
@@ -68,7 +72,9 @@ def _generated(text: str) -> Schema:
             continue
         item = _SCHEMA_ITEM.match(line)
         if item and section in ("Required", "Optional"):
-            _add(target, item.group(1), section == "Required")
+            entry = _add(target, item.group(1), section == "Required")
+            if item.group(2).split(",")[0] == "Attributes":  # a single nested attribute: `x = { … }`
+                entry["attribute"] = True
     return schema
 
 

@@ -1,5 +1,6 @@
 """Cluster objects as code: pools and their members, backup jobs, HA resources and rules, the firewall
-(cluster options, aliases, IP sets, security groups, cluster and guest rules, guest options).
+(cluster options, aliases, IP sets, security groups, cluster and guest rules, guest options), storage
+definitions, SDN zones, VNets and subnets.
 
 One module per kind declares an `ObjectType`: the bpg resource type and the arguments it writes, the PVE
 paths to read, PVE JSON → canonical body (the HCL body as proxmox-mpc writes it), the import id the
@@ -15,12 +16,16 @@ from pmpc_tui.iac.objects.firewall_cluster import FIREWALL_ALIAS, FIREWALL_CLUST
 from pmpc_tui.iac.objects.firewall_guest import FIREWALL_OPTIONS, FIREWALL_RULES
 from pmpc_tui.iac.objects.ha import HA_RESOURCE, HA_RULE
 from pmpc_tui.iac.objects.pool import POOL, POOL_MEMBER
+from pmpc_tui.iac.objects.sdn import FILE as SDN_FILE
+from pmpc_tui.iac.objects.sdn import SDN_TYPES, applier_block
+from pmpc_tui.iac.objects.storage import STORAGE_TYPES
 
 OBJECT_TYPES: tuple[ObjectType, ...] = (POOL, POOL_MEMBER, BACKUP_JOB, HA_RESOURCE, HA_RULE, FIREWALL_ALIAS,
                                         FIREWALL_IPSET, FIREWALL_GROUP, FIREWALL_RULES, FIREWALL_OPTIONS,
-                                        FIREWALL_CLUSTER)
+                                        FIREWALL_CLUSTER, *STORAGE_TYPES, *SDN_TYPES)
 BY_KIND = {t.kind: t for t in OBJECT_TYPES}
 BY_RESOURCE = {t.resource_type: t for t in OBJECT_TYPES}
+TRAILERS = {SDN_FILE: applier_block}  # file → a block written after its resources, given their addresses
 FILES = tuple(dict.fromkeys(t.file for t in OBJECT_TYPES))  # terraform/<file>, in the order written
 
-__all__ = ["BY_KIND", "BY_RESOURCE", "FILES", "OBJECT_TYPES", "ObjectType", "Read", "Request"]
+__all__ = ["BY_KIND", "BY_RESOURCE", "FILES", "OBJECT_TYPES", "TRAILERS", "ObjectType", "Read", "Request"]

@@ -72,6 +72,9 @@ class ObjectType:
     # a read of a whole-cluster import that can wait for a later batch and be skipped: True read it, False
     # skip it, None not known yet (its answer needs another read's first)
     needed: Callable[[Read, Answers], bool | None] | None = None
+    written: Callable[[str, Body], Body] | None = None  # the body import writes (default: the body read)
+    extra: Callable[[str, Body], list[str]] | None = None  # blocks import writes after the resource (variables)
+    skipped: Callable[[Answers], list[str]] | None = None  # what import leaves out of the code, and why
 
     def label(self, key: str) -> str:
         return label_for(key)

@@ -1,4 +1,4 @@
-"""The Cluster view: pools, HA, backup jobs and firewall in four tabs, each row marked against the code."""
+"""The Cluster view: pools, HA, backup jobs, firewall, SDN and storage in tabs, each row marked against the code."""
 
 from __future__ import annotations
 
@@ -35,9 +35,13 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "backup": (CODE, ("job", "Job"), ("schedule", "Schedule"), ("next", "Next run"), ("selection", "Selection"),
                ("storage", "Storage"), ("retention", "Retention"), ("enabled", "On")),
     "firewall": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("comment", "Comment")),
+    "sdn": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("pending", "Pending")),
+    "storage": (CODE, ("storage", "Storage"), ("type", "Type"), ("content", "Content"), ("where", "Where"),
+                ("nodes", "Nodes")),
 }
-TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall"}
-TABS = ("pools", "ha", "backup", "firewall")
+TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall",
+          "sdn": "sdn", "storage": "storage"}
+TABS = ("pools", "ha", "backup", "firewall", "sdn", "storage")
 MARK_STYLE = {SAME: "green", DIFFERS: "bold yellow", NO_CODE: "dim", GONE: "bold red", REMOVED: "bold red"}
 EMPTY = {
     "pools": 'No pools. Add one in code — resource "proxmox_virtual_environment_pool" "web" { pool_id = "web" } '
@@ -48,6 +52,9 @@ EMPTY = {
     "backup": 'No backup jobs. Add one in code — resource "proxmox_backup_job" "nightly" { id = "nightly", '
               'schedule = "02:00", storage = "local", all = true } in terraform/backup_jobs.tf — then plan (9).',
     "firewall": "No firewall security groups, aliases, IP sets or cluster rules.",
+    "sdn": 'No SDN zones or VNets. Add one in code — resource "proxmox_sdn_zone_simple" "lab" { id = "lab" } '
+           "in terraform/sdn.tf — then plan (9); apply applies SDN (PUT /cluster/sdn).",
+    "storage": "No storage definitions.",
 }
 LEGEND = "✓ code: matches · ~ drift: differs · – none: not in code · ? gone: only in code"
 
@@ -96,6 +103,12 @@ class ClusterScreen(LiveScreen):
             with TabPane("Firewall", id="firewall"):
                 yield KeyedTable(TABLES["firewall"], id="firewall-table")
                 yield Static("", id="firewall-empty", classes="cluster-empty")
+            with TabPane("SDN", id="sdn"):
+                yield KeyedTable(TABLES["sdn"], id="sdn-table")
+                yield Static("", id="sdn-empty", classes="cluster-empty")
+            with TabPane("Storage", id="storage"):
+                yield KeyedTable(TABLES["storage"], id="storage-table")
+                yield Static("", id="storage-empty", classes="cluster-empty")
         yield Static("loading…", id="cluster-detail")
         yield Footer()
 
@@ -117,7 +130,7 @@ class ClusterScreen(LiveScreen):
         self.show_objects(objects)
 
     def show_objects(self, objects: ClusterObjectsView) -> None:
-        """Fill the four tabs (rows are updated in place, so the cursor stays on its object)."""
+        """Fill the tabs (rows are updated in place, so the cursor stays on its object)."""
         self.objects = objects
         for table, columns in TABLES.items():
             rows = objects.rows(table)
@@ -187,7 +200,7 @@ class ClusterScreen(LiveScreen):
             self.show_tab(self._wanted_tab)
 
     def show_tab(self, tab: str) -> None:
-        """Make a tab (`pools`, `ha`, `backup`, `firewall`) the visible one."""
+        """Make a tab (`pools`, `ha`, `backup`, `firewall`, `sdn`, `storage`) the visible one."""
         if tab not in TABS:
             return
         if not self.is_mounted:
@@ -238,4 +251,5 @@ def mark_cell(row: ObjectRow) -> Text:
 
 
 def tab_title(tab: str) -> str:
-    return {"pools": "Pools", "ha": "HA", "backup": "Backup jobs", "firewall": "Firewall"}[tab]
+    return {"pools": "Pools", "ha": "HA", "backup": "Backup jobs", "firewall": "Firewall", "sdn": "SDN",
+            "storage": "Storage"}[tab]
