@@ -83,6 +83,7 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
                          f"{' (not written: dry run)' if args.dry_run else ''}")
         elif f.action == "overwritten":
             lines.append(f"overwrote your edited {f.path} (--force; previous version in {f.path}.bak)")
+    lines += result.notes
     for path in result.orphaned:
         lines.append(f"{path}: its guest no longer exists in the cluster; delete the file if that is intended")
     if result.conflicts:

@@ -67,6 +67,11 @@ def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
             if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
 
 
+def own_ids(client: PVEClient) -> frozenset[str]:
+    """The user and the API token the profile logs in as (an ACL change must not take their rights away)."""
+    return frozenset({client.settings.user, client.settings.auth_id})
+
+
 def guest_of(kind: str, key: str) -> int | None:
     return BY_KIND[kind].guest_of(key) if kind in BY_KIND else None
 
@@ -101,7 +106,13 @@ def fingerprint(body: Body | None) -> str | None:
     """What the plan saw of one object (a saved plan is refused when it moved)."""
     if body is None:
         return None
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(compared(body), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def compared(body: Body) -> Body:
+    """The arguments of a body that are compared (`_`-keys are facts kept beside them: a user's token ids, an
+    image's download URL)."""
+    return {k: v for k, v in body.items() if not k.startswith("_")}
 
 
 # --- which objects the workspace manages -------------------------------------------------------
@@ -190,13 +201,14 @@ class ObjectPlan:
 
 def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]:
     return [AttributeChange(arg, before.get(arg), after.get(arg), otype.impact(arg, before.get(arg), after.get(arg)))
-            for arg in sorted(set(before) | set(after)) if before.get(arg) != after.get(arg)]
+            for arg in sorted(set(compared(before)) | set(compared(after))) if before.get(arg) != after.get(arg)]
 
 
 def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
-                 gone_guests: set[int] | None = None) -> ObjectPlan:
+                 gone_guests: set[int] | None = None, own: frozenset[str] = frozenset()) -> ObjectPlan:
     """Compare the code's objects with the cluster's (pure). An object of a guest in `gone_guests` (one this
-    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out."""
+    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out.
+    `own`: the profile's user and token ids — an ACL change that takes their rights away is an error."""
     from pmpc_tui.services.plan import ResourceChange
 
     changes: list[ResourceChange] = []
@@ -220,7 +232,10 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
                                 desired={"id": key, "body": after, "actual": before})
         if before is None:
             change.action, change.reason = "create", f"new {otype.noun}"
-            change.changes = [AttributeChange(k, None, v) for k, v in sorted(after.items())]
+            change.changes = [AttributeChange(k, None, v) for k, v in sorted(compared(after).items())]
+            problem = otype.cannot_create(after)
+            if problem:
+                errors.append(f"{obj.address}: {otype.noun} '{key}': {problem}")
         else:
             change.changes = _diff(otype, before, after)
             change.impact = worst([c.impact for c in change.changes])
@@ -234,6 +249,10 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
         changes.append(ResourceChange(address, kind, None, key, "", "delete", reason="removed from the code",
                                       digest=fingerprint(gone), impact=otype.delete_impact,
                                       desired={"id": key, "body": None, "actual": gone}))
+    if own:
+        from pmpc_tui.iac.objects.access import own_rights_lost
+
+        errors += own_rights_lost(changes, actual, own)
     return ObjectPlan(changes, errors)
 
 
@@ -296,12 +315,12 @@ def object_files(actual: Actual) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
-            resource = Resource(otype.resource_type, otype.label(key), body)
+            resource = Resource(otype.resource_type, otype.label(key), compared(body))
             import_id = otype.import_id(key, body)
             parts.setdefault(otype.file, []).append(
                 render_import(Import(resource.address, import_id)) if import_id is not None
                 else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
-            parts[otype.file].append(render_resource(resource))
+            parts[otype.file].append((otype.note(key, body) or "") + render_resource(resource))
     out = {}
     for file, blocks in parts.items():
         head = (f"# {file.removesuffix('.tf').replace('_', ' ')} of the cluster\n"

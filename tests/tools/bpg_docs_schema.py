@@ -1,6 +1,6 @@
 """Write tests/data/bpg-extra-schema.json from the bpg provider's resource docs at a pinned commit.
 
-The cluster object types (pools, backup jobs, HA, firewall) are not in /work/shared/terraform/bpg-schema.json,
+The cluster object types (pools, backup jobs, HA, firewall, access, images) are not in /work/shared/terraform/bpg-schema.json,
 so their arguments are read from the provider's own documentation (`docs/resources/*.md`, read with `git show`
 from the mirrored repository, never from a work tree). Both doc styles are read: the generated one
 (`## Schema` with `### Required`/`### Optional` and `### Nested Schema for` sections) and the hand-written
@@ -24,7 +24,8 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "bpg-extra-schema.json"
 DOCS = ("virtual_environment_pool", "pool_membership", "backup_job", "harule", "haresource",
         "virtual_environment_cluster_firewall", "virtual_environment_cluster_firewall_security_group",
         "virtual_environment_firewall_alias", "virtual_environment_firewall_ipset",
-        "virtual_environment_firewall_options", "virtual_environment_firewall_rules")
+        "virtual_environment_firewall_options", "virtual_environment_firewall_rules",
+        "virtual_environment_user", "virtual_environment_group", "virtual_environment_role", "acl", "download_file")
 
 _TITLE = re.compile(r"^title:\s*(\S+)\s*$", re.M)
 _SCHEMA_ITEM = re.compile(r"^- `([a-z0-9_]+)` \(([^)]*)\)")

@@ -72,6 +72,9 @@ class ObjectType:
     # a read of a whole-cluster import that can wait for a later batch and be skipped: True read it, False
     # skip it, None not known yet (its answer needs another read's first)
     needed: Callable[[Read, Answers], bool | None] | None = None
+    # the comment import writes above one object (a body's `_`-keys are such facts: never compared or written)
+    note: Callable[[str, Body], str | None] = lambda _key, _body: None
+    cannot_create: Callable[[Body], str | None] = lambda _body: None  # why a missing object cannot be created
 
     def label(self, key: str) -> str:
         return label_for(key)
