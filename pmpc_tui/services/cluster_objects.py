@@ -285,9 +285,8 @@ def requests_for(change: Any) -> list[Request]:
 async def apply_object(client: PVEClient, change: Any) -> str:
     """Send one object change's requests, in order."""
     for r in requests_for(change):
-        call = {"POST": client.post, "PUT": client.put, "DELETE": client.delete}[r.method]
         try:
-            upid = await call(r.path, **r.params)
+            upid = await client.request(r.method, r.path, r.params)  # (a parameter may be called `path`)
         except NotFound:
             if change.action == "delete":
                 return "already gone"

@@ -82,7 +82,8 @@ def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Findin
             line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, name)
             findings.append(Finding(f"{ctx.ws.relative(obj.file)}:{line}:{column}",
                                     f"{obj.address}: unknown argument '{name}' — a {otype.noun} has "
-                                    + ", ".join(sorted(otype.arguments))))
+                                    + ", ".join(sorted(otype.arguments))
+                                    + (NO_PASSWORDS if name == "password" else "")))
         key = otype.key(obj.body)
         if key is not None and (otype.kind, key) not in seen:
             seen[(otype.kind, key)] = obj.address
@@ -95,6 +96,9 @@ def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Findin
             findings.append(Finding(where, f"{obj.address}: {otype.noun} '{key}' is declared twice "
                                            f"(also {seen[otype.kind, key]})"))
     return findings
+
+
+NO_PASSWORDS = " (proxmox-mpc never reads or writes passwords: set it in PVE, e.g. `pveum passwd USER`)"
 
 
 @dataclass

@@ -36,12 +36,14 @@ VIEWS: tuple[View, ...] = (
          "the workspace's commits with their diffs, and edits not yet committed"),
     View("console", "8", "Console", ("console", "repl", "shell", "cli"), "run any command (the REPL, full screen)"),
     View("cluster", "", "Cluster", ("cluster", "pools", "pool", "ha", "backupjobs", "backup-jobs", "jobs", "firewall",
-                                    "fw"), "pools, HA, backup jobs and firewall, marked against the code"),
+                                    "fw", "access", "users", "acl", "images", "isos"),
+         "pools, HA, backup jobs, firewall, access and images, marked against the code"),
 )
 BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
 # the Cluster view's tab each of its aliases opens (`:ha` → the HA tab)
 CLUSTER_TABS = {"pools": "pools", "pool": "pools", "ha": "ha", "backupjobs": "backup", "backup-jobs": "backup",
-                "jobs": "backup", "firewall": "firewall", "fw": "firewall"}
+                "jobs": "backup", "firewall": "firewall", "fw": "firewall", "access": "access", "users": "access",
+                "acl": "access", "images": "images", "isos": "images"}
 
 
 @dataclass(frozen=True)

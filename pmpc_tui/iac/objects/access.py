@@ -95,12 +95,9 @@ def _user_key(body: Body) -> str | None:
 
 
 def user_note(key: str, body: Body) -> str | None:
-    """The comment import writes above a user: its API tokens by id, and that passwords stay out of the code."""
+    """The comment import writes above a user with API tokens: their ids (their secrets stay in PVE)."""
     tokens = body.get(TOKENS) or []
-    note = "# password: never read or written by proxmox-mpc (set it in PVE: `pveum passwd`)\n"
-    if tokens:
-        note += f"# API tokens (by id only, their secrets stay in PVE): {', '.join(tokens)}\n"
-    return note
+    return f"# API tokens (by id only, their secrets stay in PVE): {', '.join(tokens)}\n" if tokens else None
 
 
 # --- groups and roles ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The Cluster view: pools, HA, backup jobs and firewall in four tabs, each row marked against the code."""
+"""The Cluster view: pools, HA, backup jobs, firewall, access and images in tabs, each row marked against the code."""
 
 from __future__ import annotations
 
@@ -35,9 +35,12 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "backup": (CODE, ("job", "Job"), ("schedule", "Schedule"), ("next", "Next run"), ("selection", "Selection"),
                ("storage", "Storage"), ("retention", "Retention"), ("enabled", "On")),
     "firewall": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("comment", "Comment")),
+    "access": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("comment", "Comment")),
+    "images": (CODE, ("node", "Node"), ("storage", "Storage"), ("type", "Type"), ("file", "File")),
 }
-TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall"}
-TABS = ("pools", "ha", "backup", "firewall")
+TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall",
+          "access": "access", "images": "images"}
+TABS = ("pools", "ha", "backup", "firewall", "access", "images")
 MARK_STYLE = {SAME: "green", DIFFERS: "bold yellow", NO_CODE: "dim", GONE: "bold red", REMOVED: "bold red"}
 EMPTY = {
     "pools": 'No pools. Add one in code — resource "proxmox_virtual_environment_pool" "web" { pool_id = "web" } '
@@ -48,6 +51,8 @@ EMPTY = {
     "backup": 'No backup jobs. Add one in code — resource "proxmox_backup_job" "nightly" { id = "nightly", '
               'schedule = "02:00", storage = "local", all = true } in terraform/backup_jobs.tf — then plan (9).',
     "firewall": "No firewall security groups, aliases, IP sets or cluster rules.",
+    "access": "No users, groups, custom roles or ACL entries besides root@pam and the built-in roles.",
+    "images": "No ISO images, container templates or import content on the storages.",
 }
 LEGEND = "✓ code: matches · ~ drift: differs · – none: not in code · ? gone: only in code"
 
@@ -96,6 +101,12 @@ class ClusterScreen(LiveScreen):
             with TabPane("Firewall", id="firewall"):
                 yield KeyedTable(TABLES["firewall"], id="firewall-table")
                 yield Static("", id="firewall-empty", classes="cluster-empty")
+            with TabPane("Access", id="access"):
+                yield KeyedTable(TABLES["access"], id="access-table")
+                yield Static("", id="access-empty", classes="cluster-empty")
+            with TabPane("Images", id="images"):
+                yield KeyedTable(TABLES["images"], id="images-table")
+                yield Static("", id="images-empty", classes="cluster-empty")
         yield Static("loading…", id="cluster-detail")
         yield Footer()
 
@@ -238,4 +249,5 @@ def mark_cell(row: ObjectRow) -> Text:
 
 
 def tab_title(tab: str) -> str:
-    return {"pools": "Pools", "ha": "HA", "backup": "Backup jobs", "firewall": "Firewall"}[tab]
+    return {"pools": "Pools", "ha": "HA", "backup": "Backup jobs", "firewall": "Firewall", "access": "Access",
+            "images": "Images"}[tab]

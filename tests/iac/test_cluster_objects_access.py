@@ -1,0 +1,145 @@
+"""Users, groups, roles and ACL entries as code: import → a plan without changes → edits → apply → no changes;
+no password or token secret ever reaches the code; root@pam and the built-in roles are left alone; deleting
+is destructive; removing the ACL entry that gives the profile's own token its rights is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cluster_objects_support import changed, drift_json, edit_resource, plan_json
+from iac_support import api, run_cli
+
+from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+from pmpc_tui.simulator.server import SimulatorThread
+
+
+def access_tf(ws: Path) -> Path:
+    return ws / "terraform" / "access.tf"
+
+
+def put_acl(sim: SimulatorThread, **params: Any) -> None:
+    """PUT /access/acl (its `path` parameter cannot be a keyword of `api`)."""
+    async def go() -> None:
+        user, name = sim.info.token_id.split("!", 1)
+        settings = ConnectionSettings(sim.info.url, user, name, sim.info.token_secret, fingerprint=sim.info.fingerprint)
+        async with PVEClient(settings) as client:
+            await client.request("PUT", "/access/acl", params)
+    asyncio.run(go())
+
+
+def acl_entries(sim: SimulatorThread) -> set[tuple[str, str, str, int]]:
+    return {(e["path"], e["ugid"], e["roleid"], int(e["propagate"])) for e in api(sim, "get", "/access/acl")}
+
+
+def test_import_writes_access_without_a_secret_and_leaves_root_and_built_in_roles_alone(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = access_tf(imported_workspace).read_text()
+    for resource in ('resource "proxmox_virtual_environment_group" "admins"',
+                     'resource "proxmox_virtual_environment_user" "alice_pve"',
+                     'resource "proxmox_virtual_environment_role" "BackupOperator"',
+                     'resource "proxmox_acl" "pool_production_family_PVEVMUser"'):
+        assert resource in text
+    assert 'id = "/pool/production?family?PVEVMUser"' in text  # the provider's ACL import id
+    assert "# API tokens (by id only, their secrets stay in PVE): ci@pve!nightly" in text
+    assert 'token_id  = "ci@pve!nightly"' in text  # an ACL entry names a token by its id
+    secrets = [sim.info.token_secret, sim.info.password, sim.info.auditor_token_secret,
+               *sim.call(lambda: [t.secret for t in sim.sim.access.tokens.values()])]
+    code_text = "\n".join(p.read_text() for p in (imported_workspace / "terraform").glob("*.tf"))
+    assert not [s for s in secrets if s and s in code_text]
+    assert not re.search(r"^\s*password\s*=", code_text, re.M)
+    assert "root@pam" not in text and 'resource "proxmox_virtual_environment_role" "PVEAdmin"' not in text
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    assert {"user", "group", "role", "acl"} <= {r["kind"] for r in plan["resources"]}
+
+
+def test_access_edits_are_applied_and_the_plan_then_changes_nothing(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tf = access_tf(imported_workspace)
+    edit_resource(tf, 'resource "proxmox_virtual_environment_user" "bob_pve"', '"Weekend gamer"', '"Evenings too"')
+    edit_resource(tf, 'resource "proxmox_virtual_environment_user" "bob_pve"', '["family"]', '["admins", "family"]')
+    edit_resource(tf, 'resource "proxmox_virtual_environment_group" "family"', "May start", "May always start")
+    edit_resource(tf, 'resource "proxmox_virtual_environment_role" "BackupOperator"', '"VM.Audit",',
+                  '"VM.Audit", "VM.Console",')
+    tf.write_text(tf.read_text() + '\nresource "proxmox_virtual_environment_group" "media" {\n'
+                                   '  group_id = "media"\n  comment  = "Plex"\n}\n'
+                                   '\nresource "proxmox_virtual_environment_user" "dave" {\n'
+                                   '  user_id = "dave@pve"\n  email   = "dave@example.com"\n  groups  = ["media"]\n}\n'
+                                   '\nresource "proxmox_acl" "media_vm_101" {\n  path     = "/vms/101"\n'
+                                   '  group_id = "media"\n  role_id  = "PVEVMUser"\n  propagate = false\n}\n')
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2
+    assert sorted(changed(plan)) == [("acl", "/vms/101?media?PVEVMUser", "create"), ("group", "family", "update"),
+                                     ("group", "media", "create"), ("role", "BackupOperator", "update"),
+                                     ("user", "bob@pve", "update"), ("user", "dave@pve", "create")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    bob = api(sim, "get", "/access/users/bob@pve")
+    assert bob["comment"] == "Evenings too" and sorted(bob["groups"]) == ["admins", "family"]
+    assert api(sim, "get", "/access/users/dave@pve")["groups"] == ["media"]
+    assert "VM.Console" in api(sim, "get", "/access/roles/BackupOperator")
+    assert ("/vms/101", "media", "PVEVMUser", 0) in acl_entries(sim)
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    # drift: a change made in PVE
+    api(sim, "put", "/access/users/dave@pve", email="dave@elsewhere.example")
+    code, report = drift_json(imported_workspace, capsys)
+    assert code == 2 and [e["name"] for e in report["changed"]] == ["dave@pve"]
+
+
+def test_removing_users_groups_and_acl_entries_from_the_code_is_destructive(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tf = access_tf(imported_workspace)
+    text = tf.read_text()
+    for head in ('resource "proxmox_virtual_environment_user" "bob_pve"',
+                 'resource "proxmox_acl" "pool_production_family_PVEVMUser"'):
+        start = text.index(head)
+        text = text[:start] + text[text.index("\n}\n", start) + 3:]
+    tf.write_text(text)
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2 and sorted(changed(plan)) == [("acl", "/pool/production?family?PVEVMUser", "delete"),
+                                                   ("user", "bob@pve", "delete")]
+    assert plan["impact"]["destructive"] == 2
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 6
+    assert "bob@pve" in capsys.readouterr().err
+    assert "bob@pve" in {u["userid"] for u in api(sim, "get", "/access/users")}  # nothing was sent
+    assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") == 0
+    assert "bob@pve" not in {u["userid"] for u in api(sim, "get", "/access/users")}
+    assert not [e for e in acl_entries(sim) if e[0] == "/pool/production"]
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+
+
+def test_removing_the_acl_entry_of_the_profiles_own_token_is_refused(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    own = sim.info.token_id  # the profile's token
+    put_acl(sim, path="/", tokens=own, roles="PVEAuditor")
+    assert run_cli(imported_workspace, "import") == 0
+    tf = access_tf(imported_workspace)
+    head = 'resource "proxmox_acl" "root_pam_pmpc_PVEAuditor"'
+    text = tf.read_text()
+    assert head in text
+    start = text.index(head)
+    tf.write_text(text[:start] + text[text.index("\n}\n", start) + 3:])
+    code, plan = plan_json(imported_workspace, capsys)
+    assert any(own in e and "lock itself out" in e for e in plan["errors"]), plan["errors"]
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") != 0
+    assert "lock itself out" in capsys.readouterr().err
+    assert ("/", own, "PVEAuditor", 1) in acl_entries(sim)
+
+
+def test_a_password_in_the_code_is_an_unknown_argument_for_validate(
+        imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tf = access_tf(imported_workspace)
+    edit_resource(tf, 'resource "proxmox_virtual_environment_user" "bob_pve"', 'user_id',
+                  'password = "hunter2"\n  user_id')
+    capsys.readouterr()
+    assert run_cli(imported_workspace, "validate") != 0
+    out = capsys.readouterr()
+    assert "unknown argument 'password'" in out.out + out.err
+    assert "hunter2" not in out.out + out.err
