@@ -462,6 +462,18 @@ async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
     return findings
 
 
+async def _image_findings(objects: list[DesiredObject], ctx: _Context, client: PVEClient) -> list[Finding]:
+    """Declared images PVE would not download as written (services/image_checks.py)."""
+    from pmpc_tui.iac.checks import locate
+    from pmpc_tui.services.image_checks import image_problems
+
+    findings = []
+    for obj, argument, problem in await image_problems(objects, client):
+        line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, argument)
+        findings.append(Finding(f"{ctx.ws.relative(obj.file)}:{line}:{column}", f"{obj.address}: {problem}"))
+    return findings
+
+
 @dataclass
 class _NoCluster:
     """What validate knows of the cluster offline in a fresh checkout: nothing."""
@@ -551,6 +563,8 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
         findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
+    if client is not None:
+        findings += await _image_findings(desired.objects, ctx, client)
     return sorted(findings, key=_position)
 
 
