@@ -125,7 +125,7 @@ def test_removing_the_acl_entry_of_the_profiles_own_token_is_refused(
     assert head in text
     start = text.index(head)
     tf.write_text(text[:start] + text[text.index("\n}\n", start) + 3:])
-    code, plan = plan_json(imported_workspace, capsys)
+    _, plan = plan_json(imported_workspace, capsys)
     assert any(own in e and "lock itself out" in e for e in plan["errors"]), plan["errors"]
     capsys.readouterr()
     assert run_cli(imported_workspace, "apply", "--auto-approve", "--allow-destroy") != 0

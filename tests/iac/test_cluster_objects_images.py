@@ -69,7 +69,7 @@ def test_a_missing_image_without_a_url_cannot_be_planned(imported_workspace: Pat
     tf = images_tf(imported_workspace)
     tf.write_text(tf.read_text() + NEW_ISO.replace('url          = "https://dl.example.com/alpine-virt-3.20.3-'
                                                    'x86_64.iso"', 'file_name    = "alpine.iso"'))
-    code, plan = plan_json(imported_workspace, capsys)
+    _, plan = plan_json(imported_workspace, capsys)
     assert any("alpine.iso" in e and "no url" in e for e in plan["errors"]), plan["errors"]
     assert run_cli(imported_workspace, "apply", "--auto-approve") != 0
 

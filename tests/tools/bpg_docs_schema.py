@@ -1,10 +1,10 @@
 """Write tests/data/bpg-extra-schema.json from the bpg provider's resource docs at a pinned commit.
 
-The cluster object types (pools, backup jobs, HA, firewall, access, images) are not in /work/shared/terraform/bpg-schema.json,
-so their arguments are read from the provider's own documentation (`docs/resources/*.md`, read with `git show`
-from the mirrored repository, never from a work tree). Both doc styles are read: the generated one
-(`## Schema` with `### Required`/`### Optional` and `### Nested Schema for` sections) and the hand-written
-one (`## Argument Reference`, nested arguments as indented bullets).
+The cluster object types (pools, backup jobs, HA, firewall, access, images) are not in
+/work/shared/terraform/bpg-schema.json, so their arguments are read from the provider's own documentation
+(`docs/resources/*.md`, read with `git show` from the mirrored repository, never from a work tree). Both doc
+styles are read: the generated one (`## Schema` with `### Required`/`### Optional` and `### Nested Schema for`
+sections) and the hand-written one (`## Argument Reference`, nested arguments as indented bullets).
 
     python tests/tools/bpg_docs_schema.py [--repo BARE_GIT_DIR] [--commit REV] [--out FILE]
 """
