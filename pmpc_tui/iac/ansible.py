@@ -139,7 +139,9 @@ def _cluster_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[s
         if body.get("comment"):
             args["comment"] = body["comment"]
         tasks.append((f"HA rule {rule}", "proxmox_cluster_ha_rules", args))
-    return tasks + _firewall_tasks(actual)
+    from pmpc_tui.iac.objects.access_ansible import access_tasks
+
+    return tasks + _firewall_tasks(actual) + access_tasks(actual)
 
 
 def _ansible_rule(rule: dict[str, Any], pos: int) -> dict[str, Any]:

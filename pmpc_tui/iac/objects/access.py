@@ -37,7 +37,7 @@ def _date(expire: Any) -> str | None:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if seconds > 0 else None
 
 
-def _epoch(text: Any) -> int:
+def epoch(text: Any) -> int:
     if not text:
         return 0
     try:
@@ -75,13 +75,13 @@ def _normalize_user(body: Body) -> Body:
         if out.get(arg) in ("", []):
             out.pop(arg)
     if "expiration_date" in out:
-        out["expiration_date"] = _date(_epoch(out["expiration_date"])) or out["expiration_date"]
+        out["expiration_date"] = _date(epoch(out["expiration_date"])) or out["expiration_date"]
     return out
 
 
 def _user_params(body: Body, clearing: Body | None = None) -> dict[str, Any]:
     params: dict[str, Any] = {"enable": 1 if body.get("enabled", True) else 0,
-                              "expire": _epoch(body.get("expiration_date")),
+                              "expire": epoch(body.get("expiration_date")),
                               "groups": ",".join(body.get("groups") or [])}
     for arg, field in _USER_FIELDS:
         if body.get(arg) or (clearing is not None and clearing.get(arg)):
