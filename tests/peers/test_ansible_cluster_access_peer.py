@@ -22,7 +22,8 @@ pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansibl
 def run_playbook(sim: SimulatorThread, ansible_dir: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_HOME=str(ansible_dir / ".home"),
                ANSIBLE_LOCAL_TEMP=str(ansible_dir / ".tmp"), PROXMOX_TOKEN_SECRET=sim.info.token_secret)
-    return subprocess.run([tool("ansible-playbook"), "cluster.yml", "-e", f"ansible_python_interpreter={sys.executable}"],
+    return subprocess.run([tool("ansible-playbook"), "cluster.yml", "-e",
+                           f"ansible_python_interpreter={sys.executable}"],
                           cwd=ansible_dir, capture_output=True, text=True, timeout=300, env=env, check=False)
 
 

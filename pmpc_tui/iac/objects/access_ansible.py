@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pmpc_tui.iac.objects.access import epoch, acl_subject
+from pmpc_tui.iac.objects.access import acl_subject, epoch
 
 Task = tuple[str, str, dict[str, Any]]
 _USER_FIELDS = (("comment", "comment"), ("email", "email"), ("first_name", "firstname"), ("last_name", "lastname"))
