@@ -1,6 +1,7 @@
 """validate's checks of declared images (`proxmox_download_file`): what PVE's download-url would refuse — the URL,
 the file name's extension against the content type, a storage that is missing, not file based or not for that
-content — checked with the same rules as `storage download` (`storage_files.plan_download`)."""
+content — checked with the same rules as `storage download` (`storage_files.plan_download`). Only images with a
+`url` are checked (two requests each): imported files have none, and one missing without a url is a plan error."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ async def image_problems(objects: list[DesiredObject], client: PVEClient) -> lis
         body = IMAGE.normalize(obj.body)
         name, content = body.get("file_name"), body.get("content_type")
         node, storage = body.get("node_name"), body.get("datastore_id")
-        if not all(isinstance(v, str) and v for v in (name, content, node, storage)):
-            return None  # `names no image id` is reported with the other objects
+        if not all(isinstance(v, str) and v for v in (name, content, node, storage)) or not body.get("_url"):
+            return None  # no id: reported with the other objects; no url: an imported file (plan says if missing)
         try:
             if content_of(str(name), "file_name") != content:
                 return obj, "content_type", (f"content_type is '{content}' but the file name {name} is "

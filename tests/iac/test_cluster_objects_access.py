@@ -143,3 +143,32 @@ def test_a_password_in_the_code_is_an_unknown_argument_for_validate(
     out = capsys.readouterr()
     assert "unknown argument 'password'" in out.out + out.err
     assert "hunter2" not in out.out + out.err
+
+
+def test_ldap_and_openid_realms_round_trip_without_their_secrets(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    api(sim, "post", "/access/domains", realm="corp", type="ldap", server1="ldap1.example.com",
+        base_dn="ou=people,dc=example,dc=com", user_attr="uid", bind_dn="cn=pve,dc=example,dc=com",
+        password="bind-secret-123", verify=1, comment="Office LDAP")
+    assert run_cli(imported_workspace, "import") == 0
+    tf = access_tf(imported_workspace)
+    text = tf.read_text()
+    assert 'resource "proxmox_realm_ldap" "corp"' in text and 'server1   = "ldap1.example.com"' in text
+    assert "bind-secret-123" not in text and "proxmox_realm_ldap\" \"pve\"" not in text
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)
+    edit_resource(tf, 'resource "proxmox_realm_ldap" "corp"', 'server1', 'server2 = "ldap2.example.com"\n'
+                                                                        '  bind_password = var.ldap_password\n'
+                                                                        '  server1')
+    tf.write_text(tf.read_text() + '\nresource "proxmox_realm_openid" "sso" {\n  realm      = "sso"\n'
+                                   '  issuer_url = "https://id.example.com/realms/pve"\n  client_id  = "pve"\n'
+                                   '  autocreate = true\n}\n')
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 2 and sorted(changed(plan)) == [("realm_ldap", "corp", "update"),
+                                                   ("realm_openid", "sso", "create")]
+    assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    assert api(sim, "get", "/access/domains/corp")["server2"] == "ldap2.example.com"
+    assert api(sim, "get", "/access/domains/sso")["issuer-url"] == "https://id.example.com/realms/pve"
+    assert sim.call(lambda: sim.sim.access.realm_secrets["corp"]["password"]) == "bind-secret-123"  # left alone
+    code, plan = plan_json(imported_workspace, capsys)
+    assert code == 0, changed(plan)

@@ -25,7 +25,8 @@ DOCS = ("virtual_environment_pool", "pool_membership", "backup_job", "harule", "
         "virtual_environment_cluster_firewall", "virtual_environment_cluster_firewall_security_group",
         "virtual_environment_firewall_alias", "virtual_environment_firewall_ipset",
         "virtual_environment_firewall_options", "virtual_environment_firewall_rules",
-        "virtual_environment_user", "virtual_environment_group", "virtual_environment_role", "acl", "download_file")
+        "virtual_environment_user", "virtual_environment_group", "virtual_environment_role", "acl", "download_file",
+        "realm_ldap", "realm_openid")
 
 _TITLE = re.compile(r"^title:\s*(\S+)\s*$", re.M)
 _SCHEMA_ITEM = re.compile(r"^- `([a-z0-9_]+)` \(([^)]*)\)")

@@ -1,6 +1,6 @@
 """Cluster objects as code: pools and their members, backup jobs, HA resources and rules, the firewall
-(cluster options, aliases, IP sets, security groups, cluster and guest rules, guest options), access (users,
-groups, roles, ACL entries) and downloaded images.
+(cluster options, aliases, IP sets, security groups, cluster and guest rules, guest options), access (LDAP and
+OpenID realms, users, groups, roles, ACL entries) and downloaded images.
 
 One module per kind declares an `ObjectType`: the bpg resource type and the arguments it writes, the PVE
 paths to read, PVE JSON → canonical body (the HCL body as proxmox-mpc writes it), the import id the
@@ -18,10 +18,12 @@ from pmpc_tui.iac.objects.firewall_guest import FIREWALL_OPTIONS, FIREWALL_RULES
 from pmpc_tui.iac.objects.ha import HA_RESOURCE, HA_RULE
 from pmpc_tui.iac.objects.image import IMAGE
 from pmpc_tui.iac.objects.pool import POOL, POOL_MEMBER
+from pmpc_tui.iac.objects.realm import REALM_LDAP, REALM_OPENID
 
 OBJECT_TYPES: tuple[ObjectType, ...] = (POOL, POOL_MEMBER, BACKUP_JOB, HA_RESOURCE, HA_RULE, FIREWALL_ALIAS,
                                         FIREWALL_IPSET, FIREWALL_GROUP, FIREWALL_RULES, FIREWALL_OPTIONS,
-                                        FIREWALL_CLUSTER, GROUP, ROLE, USER, ACL_ENTRY, IMAGE)
+                                        FIREWALL_CLUSTER, REALM_LDAP, REALM_OPENID, GROUP, ROLE, USER,
+                                        ACL_ENTRY, IMAGE)
 BY_KIND = {t.kind: t for t in OBJECT_TYPES}
 # the provider's deprecated names of the same resources are read too
 BY_RESOURCE = {t.resource_type: t for t in OBJECT_TYPES} | {"proxmox_virtual_environment_acl": ACL_ENTRY,
