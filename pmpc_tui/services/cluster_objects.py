@@ -18,7 +18,7 @@ from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
 from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, ObjectType, Read, Request
-from pmpc_tui.iac.objects.base import Answers, Body
+from pmpc_tui.iac.objects.base import UNREAD, Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, PVEError
@@ -228,6 +228,8 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
         declared[(otype.kind, key)] = obj.address
         after = otype.normalize(obj.body)
         before = actual.get(otype.kind, {}).get(key)
+        if before is None and otype.unread(key, actual.get(otype.kind, {})):
+            continue  # where it would be could not be read (an offline node): neither created nor deleted
         change = ResourceChange(obj.address, otype.kind, None, key, "", "no-op", digest=fingerprint(before),
                                 desired={"id": key, "body": after, "actual": before})
         if before is None:
@@ -261,7 +263,7 @@ def unmanaged_objects(actual: Actual, declared: set[tuple[str, str]], managed: d
     """Objects in the cluster no code describes (drift lists them; import takes them in)."""
     return [{"type": kind, "id": key, "what": BY_KIND[kind].noun}
             for kind, objects in actual.items() for key in sorted(objects)
-            if (kind, key) not in declared and (kind, key) not in managed]
+            if not objects[key].get(UNREAD) and (kind, key) not in declared and (kind, key) not in managed]
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -314,6 +316,8 @@ def object_files(actual: Actual) -> dict[str, str]:
     parts: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
+            if body.get(UNREAD):
+                continue
             resource = Resource(otype.resource_type, otype.label(key), compared(body))
             import_id = otype.import_id(key, body)
             parts.setdefault(otype.file, []).append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pmpc_tui.iac.objects.access import acl_subject
+from pmpc_tui.iac.objects.base import UNREAD
 
 ACCESS_LISTS = ["/access/users", "/access/groups", "/access/roles", "/access/acl"]
 
@@ -41,4 +42,4 @@ def image_rows(actual: dict[str, dict[str, dict[str, Any]]], code: Any, row: Any
     bodies.update({k: b for k, b in gone(code, "image") if k not in bodies})
     return [row(code, "image", key, [str(b.get("node_name")), str(b.get("datastore_id")), str(b.get("content_type")),
                                      str(b.get("file_name"))], f"image {key}")
-            for key, b in sorted(bodies.items())]
+            for key, b in sorted(bodies.items()) if not b.get(UNREAD)]

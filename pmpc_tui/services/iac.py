@@ -351,15 +351,17 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
-        objects={k: len(v) for k, v in objects.items()}, notes=import_notes(objects))
+        objects={k: sum(not b.get("_unread") for b in v.values()) for k, v in objects.items()},
+        notes=import_notes(objects))
 
 
 def import_notes(actual: dict[str, Any]) -> list[str]:
     """The summary's lines about what the object files leave out."""
     from pmpc_tui.iac.objects.access import TOKENS
+    from pmpc_tui.iac.objects.base import UNREAD
 
     notes = []
-    images = actual.get("image") or {}
+    images = [b for b in (actual.get("image") or {}).values() if not b.get(UNREAD)]
     if images:
         notes.append(f"terraform/images.tf: {len(images)} image(s) written without a url — PVE does not record "
                      "where a file came from; proxmox-mpc does not need it for a file that exists, terraform does")

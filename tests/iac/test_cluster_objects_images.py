@@ -111,3 +111,11 @@ def test_a_missing_cicustom_snippet_is_a_validate_error_naming_guest_file_and_st
     capsys.readouterr()
     assert run_cli(imported_workspace, "validate") != 0
     assert "does not hold snippets" in capsys.readouterr().out
+
+
+def test_the_images_of_a_node_that_does_not_answer_are_neither_created_nor_deleted(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sim.control("POST", "/nodes/pve3", {"online": False})
+    _, plan = plan_json(imported_workspace, capsys)
+    assert not [c for c in changed(plan) if c[0] == "image"], changed(plan)
+    assert not [e for e in plan["errors"] if "download_file" in e], plan["errors"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, Request, answer_list, plain, read
+from pmpc_tui.iac.objects.base import UNREAD, Answers, Body, ObjectType, Read, Request, answer_list, plain, read
 
 STORAGES = read("/cluster/resources", type="storage")
 CONTENT = ("iso", "vztmpl", "import")
@@ -25,14 +25,19 @@ UNKNOWN_URL = ("# url: unknown — PVE does not record where a file came from. p
                "# file that exists; `terraform` does (the provider requires it): add url = \"https://…\"\n")
 
 
-def _storages(answers: Answers) -> list[tuple[str, str]]:
-    """(node, storage) of each storage that may hold images, shared storage once."""
+def _storages(answers: Answers, unread: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """(node, storage) of each storage that may hold images, shared storage once; those that do not answer (an
+    offline node) go to `unread`."""
     seen: set[str] = set()
     out = []
     for entry in sorted(answer_list(answers, STORAGES), key=lambda e: (str(e.get("node")), str(e.get("storage")))):
         storage, node = str(entry.get("storage") or ""), str(entry.get("node") or "")
         content = set(str(entry.get("content") or "").split(","))
-        if not storage or not node or not content & set(CONTENT) or entry.get("status") not in (None, "available"):
+        if not storage or not node or not content & set(CONTENT):
+            continue
+        if entry.get("status") not in (None, "available"):
+            if unread is not None:
+                unread.append((node, storage))
             continue
         if int(entry.get("shared") or 0):
             if storage in seen:
@@ -48,12 +53,17 @@ def _content_reads(answers: Answers) -> list[Read]:
 
 def _images(answers: Answers) -> dict[str, Body]:
     out: dict[str, Body] = {}
-    for node, storage in _storages(answers):
+    unread: list[tuple[str, str]] = []
+    for node, storage in _storages(answers, unread):
+        listing = answers.get(read(f"/nodes/{node}/storage/{storage}/content"))
+        if not isinstance(listing, list):
+            unread.append((node, storage))
         for item in answer_list(answers, read(f"/nodes/{node}/storage/{storage}/content")):
             content, volid = str(item.get("content") or ""), str(item.get("volid") or "")
             if content in CONTENT and volid.startswith(f"{storage}:{content}/"):
                 out[f"{node}/{volid}"] = {"node_name": node, "datastore_id": storage, "content_type": content,
                                           "file_name": volid.split("/", 1)[1]}
+    out.update({f"{node}/{storage}:": {UNREAD: True} for node, storage in unread})
     return out
 
 
@@ -109,4 +119,5 @@ IMAGE = ObjectType(
     delete=lambda key, body: [Request("DELETE", f"/nodes/{body['node_name']}/storage/{body['datastore_id']}/content/"
                                                 f"{key.split('/', 1)[1]}")],
     note=image_note, cannot_create=cannot_create,
+    unread=lambda key, found: key.split(":", 1)[0] + ":" in found,
 )
