@@ -285,7 +285,9 @@ def requests_for(change: Any) -> list[Request]:
 
 
 async def apply_object(client: PVEClient, change: Any) -> str:
-    """Send one object change's requests, in order."""
+    """Send one object change's requests, in order; a request that starts a task (an image's download) is
+    waited for, and its UPID is named in the outcome."""
+    tasks = []
     for r in requests_for(change):
         try:
             upid = await client.request(r.method, r.path, r.params)  # (a parameter may be called `path`)
@@ -294,10 +296,12 @@ async def apply_object(client: PVEClient, change: Any) -> str:
                 return "already gone"
             raise
         if isinstance(upid, str) and upid.startswith("UPID:"):
-            await client.wait_task(upid, timeout=600)
+            tasks.append(upid)
+            await client.wait_task(upid, timeout=3600)  # a large image downloads for a while
     noun = BY_KIND[change.kind].noun
-    return {"create": f"created {noun} {change.name}", "delete": f"deleted {noun} {change.name}"}.get(
+    done = {"create": f"created {noun} {change.name}", "delete": f"deleted {noun} {change.name}"}.get(
         change.action, f"updated {', '.join(c.key for c in change.changes)}")
+    return done + (f" (task {', '.join(tasks)})" if tasks else "")
 
 
 async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:

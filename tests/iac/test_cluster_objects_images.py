@@ -45,7 +45,10 @@ def test_a_new_image_is_downloaded_by_apply_and_the_plan_then_changes_nothing(
     tf.write_text(tf.read_text() + NEW_ISO)
     code, plan = plan_json(imported_workspace, capsys)
     assert code == 2 and changed(plan) == [("image", "pve1/local:iso/alpine-virt-3.20.3-x86_64.iso", "create")]
+    capsys.readouterr()
     assert run_cli(imported_workspace, "apply", "--auto-approve") == 0
+    out = capsys.readouterr()
+    assert "created image pve1/local:iso/alpine-virt-3.20.3-x86_64.iso (task UPID:pve1:" in out.out + out.err
     assert "local:iso/alpine-virt-3.20.3-x86_64.iso" in volids(sim, "pve1")
     assert "local:iso/alpine-virt-3.20.3-x86_64.iso" not in volids(sim, "pve2")
     code, plan = plan_json(imported_workspace, capsys)
