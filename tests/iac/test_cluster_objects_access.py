@@ -192,3 +192,21 @@ def test_the_access_and_image_files_pass_terraform_fmt_and_name_only_provider_ar
     result = run_tool(tool("terraform"), "fmt", "-check", "-diff", "access.tf", "images.tf",
                       cwd=imported_workspace / "terraform")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_profile_of_another_user_may_not_delete_that_user_its_group_or_its_tokens_acl() -> None:
+    from pmpc_tui.services.cluster_objects import plan_objects
+
+    actual: dict[str, dict[str, dict[str, Any]]] = {
+        "user": {"ci@pve": {"user_id": "ci@pve", "enabled": True, "groups": ["backup"]}},
+        "group": {"backup": {"group_id": "backup"}},
+        "acl": {"/?ci@pve!nightly?BackupOperator": {"path": "/", "token_id": "ci@pve!nightly",
+                                                     "role_id": "BackupOperator", "propagate": True},
+                "/?bob@pve?PVEAuditor": {"path": "/", "user_id": "bob@pve", "role_id": "PVEAuditor",
+                                         "propagate": True}}}
+    managed = {(kind, key): f"proxmox_x.{kind}_{i}" for i, (kind, objects) in enumerate(actual.items())
+               for key in objects}
+    plan = plan_objects([], actual, managed, own=frozenset({"ci@pve", "ci@pve!nightly"}))
+    refused = "\n".join(plan.errors)
+    assert "user ci@pve" in refused and "group backup" in refused and "ci@pve!nightly" in refused
+    assert "bob@pve" not in refused and len(plan.errors) == 3  # someone else's entry may go

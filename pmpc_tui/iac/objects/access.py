@@ -229,12 +229,18 @@ ACL_ENTRY = ObjectType(
 
 
 def own_rights_lost(changes: list[Any], actual: dict[str, dict[str, Body]], own: frozenset[str]) -> list[str]:
-    """Plan errors for ACL entries whose removal takes the rights of the profile's own user or token (or of a
-    group that user is in): applying them would lock proxmox-mpc out of the cluster halfway."""
+    """Plan errors for deleting the profile's own user, a group it is in, or an ACL entry that gives them or the
+    profile's token their rights: applying them would lock proxmox-mpc out of the cluster halfway."""
     users = actual.get("user", {})
     groups = {g for uid in own for g in users.get(uid.split("!", 1)[0], {}).get("groups") or []}
     errors = []
     for change in changes:
+        if change.action == "delete" and (change.kind, change.name) in {("user", u.split("!", 1)[0]) for u in own} | {
+                ("group", g) for g in groups}:
+            errors.append(f"{change.address}: deleting {change.kind} {change.name} would take away this profile's own "
+                          "access (proxmox-mpc would lock itself out halfway) — refused. Keep it in the code, or "
+                          "delete it in PVE as another administrator")
+            continue
         body = (change.desired or {}).get("actual") or {}
         subject = acl_subject(body) if change.kind == "acl" and change.action == "delete" else None
         if subject is None or (subject[1] not in own and subject[1] not in groups):
