@@ -20,7 +20,8 @@ IMAGE_ARGS = frozenset({"node_name", "datastore_id", "content_type", "file_name"
                         "checksum_algorithm", "decompression_algorithm", "overwrite", "overwrite_unmanaged",
                         "upload_timeout", "verify"})
 _COMPARED = ("node_name", "datastore_id", "content_type", "file_name")
-_FETCH = ("url", "checksum", "checksum_algorithm", "decompression_algorithm")  # kept as `_url` …: never compared
+# how a missing file is fetched, kept as `_url` …: never compared
+_FETCH = ("url", "checksum", "checksum_algorithm", "decompression_algorithm", "verify")
 UNKNOWN_URL = ("# url: unknown — PVE does not record where a file came from. proxmox-mpc does not need it for a\n"
                "# file that exists; `terraform` does (the provider requires it): add url = \"https://…\"\n")
 
@@ -98,6 +99,8 @@ def _create(key: str, body: Body) -> list[Request]:
         params["checksum"], params["checksum-algorithm"] = body["_checksum"], body.get("_checksum_algorithm", "sha256")
     if body.get("_decompression_algorithm"):
         params["compression"] = body["_decompression_algorithm"]
+    if body.get("_verify") is False:
+        params["verify-certificates"] = 0
     return [Request("POST", f"/nodes/{body['node_name']}/storage/{body['datastore_id']}/download-url", params)]
 
 
