@@ -80,7 +80,7 @@ def _update(options: dict[str, str]) -> Any:
 
 
 def _realm_type(kind: str, resource: str, options: dict[str, str], rank: int) -> ObjectType:
-    arguments = frozenset(options) | {"realm"} | (SECRETS & ({"bind_password"} if kind == "ldap" else SECRETS))
+    arguments = frozenset(options) | {"realm"} | ({"bind_password"} if kind == "ldap" else SECRETS - {"bind_password"})
     return ObjectType(
         kind=f"realm_{kind}", noun=f"{'LDAP' if kind == 'ldap' else 'OpenID'} realm", resource_type=resource,
         file="access.tf", rank=rank, arguments=arguments, reads=lambda: [DOMAINS],
