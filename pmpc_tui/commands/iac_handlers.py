@@ -116,6 +116,7 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
         elif f.action == "overwritten":
             lines.append(f"overwrote your edited {f.path} (--force; previous version in {f.path}.bak)")
     lines.extend(f"not written to code: {note}" for note in result.skipped)
+    lines += result.notes
     for path in result.orphaned:
         lines.append(f"{path}: its guest no longer exists in the cluster; delete the file if that is intended")
     if result.conflicts:

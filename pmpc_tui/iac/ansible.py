@@ -140,8 +140,9 @@ def _cluster_tasks(actual: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[s
             args["comment"] = body["comment"]
         tasks.append((f"HA rule {rule}", "proxmox_cluster_ha_rules", args))
     from pmpc_tui.iac.ansible_sdn_storage import sdn_tasks, storage_tasks
+    from pmpc_tui.iac.objects.access_ansible import access_tasks
 
-    return storage_tasks(actual) + tasks + _firewall_tasks(actual) + sdn_tasks(actual)
+    return storage_tasks(actual) + tasks + _firewall_tasks(actual) + sdn_tasks(actual) + access_tasks(actual)
 
 
 def _ansible_rule(rule: dict[str, Any], pos: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
 from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, TRAILERS, ObjectType, Read, Request
-from pmpc_tui.iac.objects.base import Answers, Body
+from pmpc_tui.iac.objects.base import UNREAD, Answers, Body
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, PVEError
@@ -76,6 +76,11 @@ def guest_ids(keys: list[tuple[str, str]]) -> set[int]:
             if kind in BY_KIND and BY_KIND[kind].per_guest and key.split("/", 1)[-1].isdigit()}
 
 
+def own_ids(client: PVEClient) -> frozenset[str]:
+    """The user and the API token the profile logs in as (an ACL change must not take their rights away)."""
+    return frozenset({client.settings.user, client.settings.auth_id})
+
+
 def guest_of(kind: str, key: str) -> int | None:
     return BY_KIND[kind].guest_of(key) if kind in BY_KIND else None
 
@@ -110,7 +115,13 @@ def fingerprint(body: Body | None) -> str | None:
     """What the plan saw of one object (a saved plan is refused when it moved)."""
     if body is None:
         return None
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(json.dumps(compared(body), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def compared(body: Body) -> Body:
+    """The arguments of a body that are compared (`_`-keys are facts kept beside them: a user's token ids, an
+    image's download URL)."""
+    return {k: v for k, v in body.items() if not k.startswith("_")}
 
 
 # --- which objects the workspace manages -------------------------------------------------------
@@ -199,14 +210,14 @@ class ObjectPlan:
 
 def _diff(otype: ObjectType, before: Body, after: Body) -> list[AttributeChange]:
     return [AttributeChange(arg, before.get(arg), after.get(arg), otype.impact(arg, before.get(arg), after.get(arg)))
-            for arg in sorted(set(before) | set(after))
-            if before.get(arg) != after.get(arg) and not arg.startswith("_")]  # `_…`: kept with a read, not code
+            for arg in sorted(set(compared(before)) | set(compared(after))) if before.get(arg) != after.get(arg)]
 
 
 def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tuple[str, str], str],
-                 gone_guests: set[int] | None = None) -> ObjectPlan:
+                 gone_guests: set[int] | None = None, own: frozenset[str] = frozenset()) -> ObjectPlan:
     """Compare the code's objects with the cluster's (pure). An object of a guest in `gone_guests` (one this
-    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out."""
+    plan deletes, or that neither the code nor the cluster has) goes with its guest: its code is left out.
+    `own`: the profile's user and token ids — an ACL change that takes their rights away is an error."""
     from pmpc_tui.services.plan import ResourceChange
 
     changes: list[ResourceChange] = []
@@ -226,11 +237,16 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
         declared[(otype.kind, key)] = obj.address
         after = otype.normalize(obj.body)
         before = actual.get(otype.kind, {}).get(key)
+        if before is None and otype.unread(key, actual.get(otype.kind, {})):
+            continue  # where it would be could not be read (an offline node): neither created nor deleted
         change = ResourceChange(obj.address, otype.kind, None, key, "", "no-op", digest=fingerprint(before),
                                 desired={"id": key, "body": after, "actual": before})
         if before is None:
             change.action, change.reason = "create", f"new {otype.noun}"
-            change.changes = [AttributeChange(k, None, v) for k, v in sorted(after.items())]
+            change.changes = [AttributeChange(k, None, v) for k, v in sorted(compared(after).items())]
+            problem = otype.cannot_create(after)
+            if problem:
+                errors.append(f"{obj.address}: {otype.noun} '{key}': {problem}")
         else:
             change.changes = _diff(otype, before, after)
             change.impact = worst([c.impact for c in change.changes])
@@ -244,6 +260,10 @@ def plan_objects(desired: list[DesiredObject], actual: Actual, managed: dict[tup
         changes.append(ResourceChange(address, kind, None, key, "", "delete", reason="removed from the code",
                                       digest=fingerprint(gone), impact=otype.delete_impact,
                                       desired={"id": key, "body": None, "actual": gone}))
+    if own:
+        from pmpc_tui.iac.objects.access import own_rights_lost
+
+        errors += own_rights_lost(changes, actual, own)
     return ObjectPlan(changes, errors)
 
 
@@ -252,7 +272,7 @@ def unmanaged_objects(actual: Actual, declared: set[tuple[str, str]], managed: d
     """Objects in the cluster no code describes (drift lists them; import takes them in)."""
     return [{"type": kind, "id": key, "what": BY_KIND[kind].noun}
             for kind, objects in actual.items() for key in sorted(objects)
-            if (kind, key) not in declared and (kind, key) not in managed]
+            if not objects[key].get(UNREAD) and (kind, key) not in declared and (kind, key) not in managed]
 
 
 # --- applying ----------------------------------------------------------------------------------
@@ -274,20 +294,23 @@ def requests_for(change: Any) -> list[Request]:
 
 
 async def apply_object(client: PVEClient, change: Any) -> str:
-    """Send one object change's requests, in order."""
+    """Send one object change's requests, in order; a request that starts a task (an image's download) is
+    waited for, and its UPID is named in the outcome."""
+    tasks = []
     for r in requests_for(change):
-        call = {"POST": client.post, "PUT": client.put, "DELETE": client.delete}[r.method]
         try:
-            upid = await call(r.path, **r.params)
+            upid = await client.request(r.method, r.path, r.params)  # (a parameter may be called `path`)
         except NotFound:
             if change.action == "delete":
                 return "already gone"
             raise
         if isinstance(upid, str) and upid.startswith("UPID:"):
-            await client.wait_task(upid, timeout=600)
+            tasks.append(upid)
+            await client.wait_task(upid, timeout=3600)  # a large image downloads for a while
     noun = BY_KIND[change.kind].noun
-    return {"create": f"created {noun} {change.name}", "delete": f"deleted {noun} {change.name}"}.get(
+    done = {"create": f"created {noun} {change.name}", "delete": f"deleted {noun} {change.name}"}.get(
         change.action, f"updated {', '.join(c.key for c in change.changes)}")
+    return done + (f" (task {', '.join(tasks)})" if tasks else "")
 
 
 async def stale_objects(client: PVEClient, changes: list[Any]) -> list[str]:
@@ -307,14 +330,15 @@ def object_files(actual: Actual) -> dict[str, str]:
     addresses: dict[str, list[str]] = {}
     for otype in OBJECT_TYPES:
         for key, body in sorted(actual.get(otype.kind, {}).items(), key=lambda kv: (otype.depth(kv[0]), kv[0])):
-            written = {k: v for k, v in (otype.written(key, body) if otype.written else body).items()
-                       if not k.startswith("_")}
-            resource = Resource(otype.resource_type, otype.label(key), written)
+            if body.get(UNREAD):
+                continue
+            resource = Resource(otype.resource_type, otype.label(key),
+                                compared(otype.written(key, body) if otype.written else body))
             import_id = otype.import_id(key, body)
             parts.setdefault(otype.file, []).append(
                 render_import(Import(resource.address, import_id)) if import_id is not None
                 else f"# the provider cannot import a {otype.noun}: proxmox-mpc plans it as the existing one\n")
-            parts[otype.file].append(render_resource(resource))
+            parts[otype.file].append((otype.note(key, body) or "") + render_resource(resource))
             addresses.setdefault(otype.file, []).append(resource.address)
             parts[otype.file].extend(otype.extra(key, body) if otype.extra else [])
     for file, trailer in TRAILERS.items():

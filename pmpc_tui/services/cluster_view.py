@@ -23,8 +23,9 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError
 from pmpc_tui.services import cluster_objects
 from pmpc_tui.services import cluster_view_sdn_storage as sdn_storage
+from pmpc_tui.services.cluster_view_access import ACCESS_LISTS, access_rows, image_rows
 
-SECTIONS = ("pools", "ha", "backup", "firewall", "sdn", "storage")
+SECTIONS = ("pools", "ha", "backup", "firewall", "sdn", "storage", "access", "images")
 # each row's relation to the code (what the Code column shows)
 SAME, DIFFERS, NO_CODE, GONE, REMOVED, UNKNOWN = "same", "differs", "no-code", "gone", "removed", "unknown"
 MARKS = {SAME: "✓ code", DIFFERS: "~ drift", NO_CODE: "– none", GONE: "? gone", REMOVED: "- removed", UNKNOWN: ""}
@@ -40,7 +41,7 @@ _FIREWALL = {"options": "/cluster/firewall/options", "group": "/cluster/firewall
              "rule": "/cluster/firewall/rules"}
 _LISTS = {"ha": ["/cluster/ha/resources", "/cluster/ha/rules"], "backup": [_BACKUP], "pools": ["/pools"],
           "firewall": list(_FIREWALL.values()), "sdn": sdn_storage.SDN_LISTS,
-          "storage": sdn_storage.STORAGE_LISTS}  # a section that cannot read these says why
+          "storage": sdn_storage.STORAGE_LISTS, "access": ACCESS_LISTS}  # a section that cannot read these says why
 # guests' own firewall rules and options are two reads per guest: read only on a small cluster
 GUEST_LEVEL = ("firewall_options", "firewall_rules")
 GUEST_FIREWALL_LIMIT = 50  # guests; above it the view shows the cluster's firewall only
@@ -126,6 +127,8 @@ async def load_cluster_objects(client: PVEClient, workspace_root: Path | None) -
     view.tables["ha-resources"] = _ha_resource_rows(actual, code, answers.get(read(_HA_STATUS)))
     view.tables["ha-rules"] = _ha_rule_rows(actual, code)
     view.tables["backup"] = _backup_rows(actual, code, answers.get(read(_BACKUP)))
+    view.tables["access"] = access_rows(actual, code, _row, _gone)
+    view.tables["images"] = image_rows(actual, code, _row, _gone)
     view.tables["firewall"] = _firewall_rows({p: answers.get(read(p)) for p in _FIREWALL.values()}, actual, code,
                                              small)
     view.tables["sdn"] = sdn_storage.sdn_rows(actual, code)

@@ -172,6 +172,7 @@ class ImportResult:
     dry_run: bool = False
     objects: dict[str, int] = field(default_factory=dict)  # cluster objects imported, by kind
     skipped: list[str] = field(default_factory=list)  # cluster objects left out of the code, and why
+    notes: list[str] = field(default_factory=list)  # what import could not write (an image's url …)
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -188,7 +189,7 @@ class ImportResult:
                 "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
                 "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects,
-                "skipped": self.skipped}
+                "skipped": self.skipped, "notes": self.notes}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -355,7 +356,25 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         unmanaged={k: m.unmanaged for k, m in mapped.items() if m.unmanaged}, orphaned=orphaned,
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
-        objects={k: len(v) for k, v in objects.items()}, skipped=skipped)
+        objects={k: sum(not b.get("_unread") for b in v.values()) for k, v in objects.items()},
+        skipped=skipped, notes=import_notes(objects))
+
+
+def import_notes(actual: dict[str, Any]) -> list[str]:
+    """The summary's lines about what the object files leave out."""
+    from pmpc_tui.iac.objects.access import TOKENS
+    from pmpc_tui.iac.objects.base import UNREAD
+
+    notes = []
+    images = [b for b in (actual.get("image") or {}).values() if not b.get(UNREAD)]
+    if images:
+        notes.append(f"terraform/images.tf: {len(images)} image(s) written without a url — PVE does not record "
+                     "where a file came from; proxmox-mpc does not need it for a file that exists, terraform does")
+    tokens = sum(len(b.get(TOKENS) or []) for b in (actual.get("user") or {}).values())
+    if actual.get("user"):
+        notes.append("terraform/access.tf: no passwords, and API tokens only by id in comments "
+                     f"({tokens} token(s)); root@pam, built-in roles and the pam/pve realms are not managed")
+    return notes
 
 
 async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry_run: bool, merge: bool,

@@ -363,7 +363,8 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
              for vmid in [cluster_objects.guest_of(kind, key)]
              if vmid is not None and vmid not in actual and vmid not in declared}  # objects go with their guest
-    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone)
+    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone,
+                                               cluster_objects.own_ids(client))
     if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
                         + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()]

@@ -213,7 +213,7 @@ def check_transfer_inputs(node: str, storage: str, filename: str, checksum: str 
     return content, parse_checksum(checksum) if checksum is not None else None
 
 
-async def _check_target(client: PVEClient, transfer: FileTransfer) -> None:
+async def _check_target(client: PVEClient, transfer: FileTransfer, exists_ok: bool = False) -> None:
     """Refuse what PVE would: a storage that is not file based, not for this content, or a file already there."""
     entry = await storage_on_node(client, transfer.node, transfer.storage)
     if entry.get("type") not in FILE_STORAGE_TYPES:
@@ -223,6 +223,8 @@ async def _check_target(client: PVEClient, transfer: FileTransfer) -> None:
         raise ConflictError(f"storage '{transfer.storage}' is not configured for content '{transfer.content}'",
                             f"It holds: {entry.get('content')}. Pick another storage, or add the content type "
                             "to the storage (Datacenter → Storage).")
+    if exists_ok:
+        return
     present = await client.get(f"/nodes/{transfer.node}/storage/{transfer.storage}/content",
                                content=transfer.content)
     if any(r.get("volid") == transfer.volid for r in present):
@@ -231,13 +233,14 @@ async def _check_target(client: PVEClient, transfer: FileTransfer) -> None:
 
 
 async def plan_download(client: PVEClient, node: str, storage: str, url: str, filename: str | None = None,
-                        checksum: str | None = None) -> FileTransfer:
-    """Check everything PVE would refuse before a download starts."""
+                        checksum: str | None = None, exists_ok: bool = False) -> FileTransfer:
+    """Check everything PVE would refuse before a download starts (`exists_ok`: except that the file is there
+    already — validate checks code that declares files which exist)."""
     parse_download_url(url)
     name = checked_filename(filename if filename is not None else filename_from_url(url))
     content, parsed = check_transfer_inputs(node, storage, name, checksum)
     transfer = FileTransfer(node, storage, name, content, url, checksum=parsed)
-    await _check_target(client, transfer)
+    await _check_target(client, transfer, exists_ok)
     return transfer
 
 

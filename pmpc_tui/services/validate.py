@@ -82,7 +82,8 @@ def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Findin
             line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, name)
             findings.append(Finding(f"{ctx.ws.relative(obj.file)}:{line}:{column}",
                                     f"{obj.address}: unknown argument '{name}' — a {otype.noun} has "
-                                    + ", ".join(sorted(otype.arguments))))
+                                    + ", ".join(sorted(otype.arguments))
+                                    + (NO_PASSWORDS if name == "password" else "")))
         key = otype.key(obj.body)
         if key is not None and (otype.kind, key) not in seen:
             seen[(otype.kind, key)] = obj.address
@@ -95,6 +96,9 @@ def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Findin
             findings.append(Finding(where, f"{obj.address}: {otype.noun} '{key}' is declared twice "
                                            f"(also {seen[otype.kind, key]})"))
     return findings
+
+
+NO_PASSWORDS = " (proxmox-mpc never reads or writes passwords: set it in PVE, e.g. `pveum passwd USER`)"
 
 
 @dataclass
@@ -289,6 +293,24 @@ def _disk_volumes(config: dict[str, Any]) -> list[str]:
     return [v for v in volids if ":" in v and not v.startswith("/")]
 
 
+def _snippets(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[Finding]:
+    """Each `cicustom` snippet (user=local:snippets/x.yaml …) must be on a storage that holds snippets; whether
+    the file is there is looked up with the other volumes. Snippets cannot be uploaded through the API."""
+    findings = []
+    for part in str(d.config.get("cicustom") or "").split(","):
+        kind, _, volid = part.strip().partition("=")
+        if ":" not in volid:
+            continue
+        storage = volid.split(":", 1)[0]
+        what, path = f"cicustom {kind} snippet {volid}", f"initialization.{kind}_data_file_id"
+        problem = _storage_check(ctx, g, d.node, storage, "snippets", what, path)
+        if problem is None:
+            ctx.volumes[(d.node, storage, "snippets")][volid] = (ctx.where(g, path), g.address)
+        else:
+            findings.append(problem)
+    return findings
+
+
 def _shared(ctx: _Context, node: str, storage: str) -> bool:
     entry = ctx.cluster.storages.get((node, storage))
     return bool(entry is not None and entry.shared)
@@ -317,6 +339,7 @@ def _cluster_findings(g: DesiredGuest, d: DesiredConfig, ctx: _Context) -> list[
                                     f"{g.address}: name '{g.name}' is already used by guest {other.vmid} on "
                                     f"{other.node}"))
     findings += _disks(g, d, ctx, actual)
+    findings += _snippets(g, d, ctx)
     if creating and d.clone:
         findings += _clone(g, d, ctx)
     if creating and g.kind == "lxc" and not d.clone:
@@ -402,7 +425,7 @@ def _config_from(g: DesiredGuest, row: Any) -> DesiredConfig | None:
 
 
 async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
-    """ISOs and container templates the code names that their storage does not hold: one request per
+    """ISOs, container templates and cicustom snippets the code names that their storage does not hold: one request per
     storage and content type (shared storage is listed once), never one per guest."""
     wanted: dict[tuple[str, str], tuple[str, dict[str, tuple[str, str]]]] = {}
     for (node, storage, content), volids in ctx.volumes.items():
@@ -428,9 +451,26 @@ async def _volume_findings(ctx: _Context, client: PVEClient) -> list[Finding]:
             if held is None:
                 findings.append(Finding(where, f"{address}: cannot list {key[1]} on {volid.split(':')[0]} to check "
                                                f"{volid}", "warning"))
+            elif volid not in held and key[1] == "snippets":
+                file, storage = volid.split(":", 1)[1], volid.split(":", 1)[0]
+                findings.append(Finding(where, f"{address}: cicustom snippet {file} is not in storage '{storage}' "
+                                               f"on {node} — snippets cannot be uploaded through the PVE API: copy "
+                                               "it to the storage's snippets/ folder on the node (scp)"))
             elif volid not in held:
                 what = "ISO image" if key[1] == "iso" else "container template"
                 findings.append(Finding(where, f"{address}: {what} {volid} does not exist on {node}"))
+    return findings
+
+
+async def _image_findings(objects: list[DesiredObject], ctx: _Context, client: PVEClient) -> list[Finding]:
+    """Declared images PVE would not download as written (services/image_checks.py)."""
+    from pmpc_tui.iac.checks import locate
+    from pmpc_tui.services.image_checks import image_problems
+
+    findings = []
+    for obj, argument, problem in await image_problems(objects, client):
+        line, column = locate(ctx.text(obj.file), obj.resource_type, obj.label, argument)
+        findings.append(Finding(f"{ctx.ws.relative(obj.file)}:{line}:{column}", f"{obj.address}: {problem}"))
     return findings
 
 
@@ -523,6 +563,8 @@ async def validate_workspace(ws: Workspace, db: Database | None, client: PVEClie
         findings.append(NO_CLUSTER)
     if client is not None and ctx.volumes:
         findings += await _volume_findings(ctx, client)
+    if client is not None:
+        findings += await _image_findings(desired.objects, ctx, client)
     return sorted(findings, key=_position)
 
 

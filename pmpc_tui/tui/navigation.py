@@ -36,14 +36,15 @@ VIEWS: tuple[View, ...] = (
          "the workspace's commits with their diffs, and edits not yet committed"),
     View("console", "8", "Console", ("console", "repl", "shell", "cli"), "run any command (the REPL, full screen)"),
     View("cluster", "", "Cluster", ("cluster", "pools", "pool", "ha", "backupjobs", "backup-jobs", "jobs", "firewall",
-                                    "fw", "sdn", "vnets", "storagecfg"),
-         "pools, HA, backup jobs, firewall, SDN and storage definitions, marked against the code"),
+                                    "fw", "sdn", "vnets", "storagecfg", "access", "users", "acl", "images", "isos"),
+         "pools, HA, backup jobs, firewall, SDN, storage definitions, access and images, marked against the code"),
 )
 BY_ALIAS = {alias: view for view in VIEWS for alias in view.aliases}
 # the Cluster view's tab each of its aliases opens (`:ha` → the HA tab)
 CLUSTER_TABS = {"pools": "pools", "pool": "pools", "ha": "ha", "backupjobs": "backup", "backup-jobs": "backup",
                 "jobs": "backup", "firewall": "firewall", "fw": "firewall", "sdn": "sdn", "vnets": "sdn",
-                "storagecfg": "storage"}
+                "storagecfg": "storage", "access": "access", "users": "access", "acl": "access", "images": "images",
+                "isos": "images"}
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,10 @@
 """Write tests/data/bpg-extra-schema.json from the bpg provider's resource docs at a pinned commit.
 
-The cluster object types (pools, backup jobs, HA, firewall, SDN, storage) are not in
+The cluster object types (pools, backup jobs, HA, firewall, SDN, storage, access, images) are not in
 /work/shared/terraform/bpg-schema.json, so their arguments are read from the provider's own documentation
-(`docs/resources/*.md`, read with `git show` from the mirrored repository, never from a work tree).
-Both doc styles are read: the generated one
-(`## Schema` with `### Required`/`### Optional` and `### Nested Schema for` sections) and the hand-written
-one (`## Argument Reference`, nested arguments as indented bullets).
+(`docs/resources/*.md`, read with `git show` from the mirrored repository, never from a work tree). Both doc
+styles are read: the generated one (`## Schema` with `### Required`/`### Optional` and `### Nested Schema for`
+sections) and the hand-written one (`## Argument Reference`, nested arguments as indented bullets).
 
     python tests/tools/bpg_docs_schema.py [--repo BARE_GIT_DIR] [--commit REV] [--out FILE]
 """
@@ -28,7 +27,9 @@ DOCS = ("virtual_environment_pool", "pool_membership", "backup_job", "harule", "
         "virtual_environment_firewall_options", "virtual_environment_firewall_rules",
         "sdn_zone_simple", "sdn_zone_vlan", "sdn_zone_qinq", "sdn_zone_vxlan", "sdn_zone_evpn", "sdn_vnet",
         "sdn_subnet", "sdn_applier", "storage_directory", "storage_lvm", "storage_lvmthin", "storage_nfs",
-        "storage_zfspool", "storage_cifs", "storage_pbs")
+        "storage_zfspool", "storage_cifs", "storage_pbs",
+        "virtual_environment_user", "virtual_environment_group", "virtual_environment_role", "acl", "download_file",
+        "realm_ldap", "realm_openid")
 
 _TITLE = re.compile(r"^title:\s*(\S+)\s*$", re.M)
 _SCHEMA_ITEM = re.compile(r"^- `([a-z0-9_]+)` \(([^)]*)\)")

@@ -118,10 +118,9 @@ async def test_the_firewall_tab_shows_options_groups_aliases_ip_sets_and_rules_i
                                    strict=True) if k == "rule"]
         assert rules[2] == "IN ACCEPT tcp 8006 from lan" and rules[-1].endswith("(off)")
         assert cell(screen, "firewall", "guest:vm/101", "what") == "on · in DROP · 3 rules"  # a small cluster
-        # `]` goes on to the SDN and Storage tabs, then round to the first tab
-        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-        await settle_until(app, pilot, lambda: active_tab(screen) == "pools", timeout=5)
-        assert active_tab(screen) == "pools"
+        await pilot.press("left_square_bracket")  # `[` goes to the tab before
+        await settle_until(app, pilot, lambda: active_tab(screen) == "backup", timeout=5)
+        assert active_tab(screen) == "backup"
 
 
 async def test_right_after_import_every_object_is_marked_as_matching_its_code(

@@ -71,7 +71,8 @@ def jump_to(where: str) -> Any:
     return before
 
 
-@pytest.mark.parametrize("tab", ["pools", "ha", "backupjobs", "firewall", "sdn", "storagecfg"])
+@pytest.mark.parametrize("tab", ["pools", "ha", "backupjobs", "firewall", "sdn", "storagecfg", "access",
+                                 "images"])
 def test_each_cluster_tab_looks_as_accepted(snap_compare: Any, frozen_sim: SimulatorThread, tab: str) -> None:
     assert snap_compare(demo_app(frozen_sim), terminal_size=SIZE, run_before=jump_to(tab))
 

@@ -10,6 +10,7 @@ from typing import Any
 Body = dict[str, Any]
 Read = tuple[str, tuple[tuple[str, str], ...]]  # a GET: path and query parameters (hashable)
 Answers = dict[Read, Any]  # what each read answered (a PVEError where it failed)
+UNREAD = "_unread"  # a body with this key stands for a place that could not be read, not for an object
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,12 @@ class ObjectType:
     written: Callable[[str, Body], Body] | None = None  # the body import writes (default: the body read)
     extra: Callable[[str, Body], list[str]] | None = None  # blocks import writes after the resource (variables)
     skipped: Callable[[Answers], list[str]] | None = None  # what import leaves out of the code, and why
+    # the comment import writes above one object (a body's `_`-keys are such facts: never compared or written)
+    note: Callable[[str, Body], str | None] = lambda _key, _body: None
+    cannot_create: Callable[[Body], str | None] = lambda _body: None  # why a missing object cannot be created
+    # whether an object the cluster does not show may exist where the cluster could not be read (an offline
+    # node's storage): then it is neither created nor deleted. Such places are kept as bodies marked UNREAD.
+    unread: Callable[[str, dict[str, Body]], bool] = lambda _key, _found: False
 
     def label(self, key: str) -> str:
         return label_for(key)

@@ -1,4 +1,5 @@
-"""The Cluster view: pools, HA, backup jobs, firewall, SDN and storage in tabs, each row marked against the code."""
+"""The Cluster view: pools, HA, backup jobs, firewall, SDN, storage, access and images in tabs, each row marked
+against the code."""
 
 from __future__ import annotations
 
@@ -38,10 +39,12 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "sdn": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("pending", "Pending")),
     "storage": (CODE, ("storage", "Storage"), ("type", "Type"), ("content", "Content"), ("where", "Where"),
                 ("nodes", "Nodes")),
+    "access": (CODE, ("kind", "Kind"), ("name", "Name"), ("what", "What"), ("comment", "Comment")),
+    "images": (CODE, ("node", "Node"), ("storage", "Storage"), ("type", "Type"), ("file", "File")),
 }
 TAB_OF = {"pools": "pools", "ha-resources": "ha", "ha-rules": "ha", "backup": "backup", "firewall": "firewall",
-          "sdn": "sdn", "storage": "storage"}
-TABS = ("pools", "ha", "backup", "firewall", "sdn", "storage")
+          "sdn": "sdn", "storage": "storage", "access": "access", "images": "images"}
+TABS = ("pools", "ha", "backup", "firewall", "sdn", "storage", "access", "images")
 MARK_STYLE = {SAME: "green", DIFFERS: "bold yellow", NO_CODE: "dim", GONE: "bold red", REMOVED: "bold red"}
 EMPTY = {
     "pools": 'No pools. Add one in code — resource "proxmox_virtual_environment_pool" "web" { pool_id = "web" } '
@@ -55,6 +58,8 @@ EMPTY = {
     "sdn": 'No SDN zones or VNets. Add one in code — resource "proxmox_sdn_zone_simple" "lab" { id = "lab" } '
            "in terraform/sdn.tf — then plan (9); apply applies SDN (PUT /cluster/sdn).",
     "storage": "No storage definitions.",
+    "access": "No users, groups, custom roles or ACL entries besides root@pam and the built-in roles.",
+    "images": "No ISO images, container templates or import content on the storages.",
 }
 LEGEND = "✓ code: matches · ~ drift: differs · – none: not in code · ? gone: only in code"
 
@@ -109,6 +114,12 @@ class ClusterScreen(LiveScreen):
             with TabPane("Storage", id="storage"):
                 yield KeyedTable(TABLES["storage"], id="storage-table")
                 yield Static("", id="storage-empty", classes="cluster-empty")
+            with TabPane("Access", id="access"):
+                yield KeyedTable(TABLES["access"], id="access-table")
+                yield Static("", id="access-empty", classes="cluster-empty")
+            with TabPane("Images", id="images"):
+                yield KeyedTable(TABLES["images"], id="images-table")
+                yield Static("", id="images-empty", classes="cluster-empty")
         yield Static("loading…", id="cluster-detail")
         yield Footer()
 
@@ -252,4 +263,4 @@ def mark_cell(row: ObjectRow) -> Text:
 
 def tab_title(tab: str) -> str:
     return {"pools": "Pools", "ha": "HA", "backup": "Backup jobs", "firewall": "Firewall", "sdn": "SDN",
-            "storage": "Storage"}[tab]
+            "storage": "Storage", "access": "Access", "images": "Images"}[tab]
