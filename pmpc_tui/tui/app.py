@@ -421,6 +421,11 @@ class ProxmoxApp(App[None]):
         """`:ctx` lists the open clusters; `:ctx NAME` makes NAME the current one (its views, keys and REPL),
         opening its profile first when it is not open yet; `:ctx A B` opens several (k9s contexts)."""
         names = text.split()
+        if names and not self.session.uses_saved_profiles:  # a browser's console: its signed-in user's cluster only
+            self.notify("this console works as its signed-in user on one cluster — other clusters are not opened "
+                        "here (open them in a terminal: proxmox-mpc --profile A --profile B)", title="Contexts",
+                        severity="warning")
+            return
         if not names:
             if self.group is None:
                 self.notify("one cluster open — `:ctx A B` (or `proxmox-mpc -p A -p B`) opens several",
@@ -499,6 +504,8 @@ class ProxmoxApp(App[None]):
         """The saved profiles' names, for completing `:ctx NAME` (a broken config file just completes none)."""
         from pmpc_tui.config.profiles import ProfileError, ProfileStore
 
+        if not self.session.uses_saved_profiles:  # a browser's console never lists the server's profiles
+            return
         try:
             self.saved_profiles = await asyncio.to_thread(lambda: [p.name for p in ProfileStore().list()])
         except ProfileError:

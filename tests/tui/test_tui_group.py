@@ -114,6 +114,20 @@ async def test_ctx_in_a_one_cluster_console_opens_another_profile_next_to_it(
         assert row(app, "west")[-1] == "current" and row(app, "east")[1] == "3/3"
 
 
+async def test_a_browsers_console_never_opens_or_lists_the_servers_saved_profiles(
+        clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
+    app = ProxmoxApp(client_factory(ProfileStore().get("east").settings()), profile_name="east", refresh_seconds=0)
+    app.session.uses_saved_profiles = False  # as `serve` starts a signed-in user's console
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.saved_profiles == []  # `:ctx` completes no profile names of the server
+        await pilot.press("colon", *"ctx west", "enter")
+        await settle(app, pilot)
+        assert app.group is None and any("signed-in user" in n.message for n in app._notifications)
+        client = app.session.connected_client
+        assert client is not None and client.settings.url != clusters[1].info.url
+
+
 def table_text(table: GuestTable, lines: int = 4) -> str:
     return "\n".join(table.render_line(y).text for y in range(lines))
 
