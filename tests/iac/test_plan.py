@@ -33,9 +33,12 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_a_plan_right_after_import_changes_nothing(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, plan = plan_json(workspace, capsys)
     assert code == 0, [r for r in plan["resources"] if r["action"] != "no-op"]
-    # 18 guests, and 60 cluster objects: 3 pools, their 8 members, 2 backup jobs, 3 HA resources, 2 HA rules,
-    # 18 firewall objects, 12 access objects (2 groups, 4 users, 1 role, 5 ACL entries) and 12 images
-    assert plan["summary"] == {"create": 0, "update": 0, "replace": 0, "delete": 0, "no-op": 78}
+    # 18 guests, and 71 cluster objects: 3 pools, their 8 members, 2 backup jobs, 3 HA resources, 2 HA rules,
+    # 18 firewall objects, 12 access objects (2 groups, 4 users, 1 role, 5 ACL entries), 12 images and 11 SDN
+    # objects and storage definitions
+    assert plan["summary"] == {"create": 0, "update": 0, "replace": 0, "delete": 0, "no-op": 89}
+    kinds = [r["kind"] for r in plan["resources"]]
+    assert sum(k.startswith(("sdn_", "storage_")) for k in kinds) == 11
     assert sum(r["vmid"] is not None for r in plan["resources"]) == 18
     assert plan["format_version"] == 2
     assert plan["impact"] == {"in-place": 0, "reboot": 0, "disruptive": 0, "destructive": 0}

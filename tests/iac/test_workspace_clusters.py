@@ -61,7 +61,8 @@ def test_init_with_two_clusters_makes_a_folder_and_a_profile_for_each(workspace:
 def test_import_then_plan_has_no_changes_in_either_cluster(workspace: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     code, data = cli_json(workspace, capsys, "plan")
-    assert code == 0, data
+    assert code == 0, [(e["cluster"], r) for e in data["clusters"] for r in (e.get("result") or {}).get("resources", [])
+                       if r.get("action") != "no-op"] or data
     entries = by_cluster(data)
     assert list(entries) == ["east", "west"] and [e["profile"] for e in entries.values()] == ["east", "west"]
     for entry in entries.values():
