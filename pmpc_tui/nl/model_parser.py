@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.commands.registry import READ
+from pmpc_tui.commands.registry import DESTRUCTIVE, READ
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
 from pmpc_tui.nl.options import with_options
@@ -15,6 +15,8 @@ REFUSE = ("I won't turn that into a command: it is negated, deferred or conditio
           "minutes\", \"if …\"). Say what to do now, as a plain request")
 NONE = "I did not understand that as a request for the cluster"
 MAX_CHARS = 1000
+# a destructive reading the classifier gives less than this probability is a question, never a proposal
+SHAKY = 0.6
 SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
 
 
@@ -155,6 +157,9 @@ def parse_single(text: str, names: Names) -> Proposal:
                         safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
+    if probability < SHAKY and safety([COMMAND_OF.get(intent, intent)]) == DESTRUCTIVE:
+        return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')} (a destructive action); "
+                        "say it in so many words", DESTRUCTIVE, suggestions=list(SUGGEST))
     try:
         slots = Slots.from_tags(tokens, tags)
         slots.text = text

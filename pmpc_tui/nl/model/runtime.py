@@ -88,7 +88,8 @@ def token_features(tokens: list[str], i: int, gaz: Gazetteer) -> list[str]:
 
 def intent_features(tokens: list[str]) -> list[str]:
     """Words, word pairs and character 4-grams of each word (these survive typos)."""
-    words = [t.lower() for t in tokens if re.match(r"\w", t)]
+    # a task id is one word ("upid"): its characters (…:qmigrate:…) say nothing about the request's intent
+    words = ["upid" if t[:5].lower() == "upid:" else t.lower() for t in tokens if re.match(r"\w", t)]
     feats = ["b"] + ["w=" + w for w in words]
     feats += [f"b={a}|{b}" for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True)]
     for w in words:
