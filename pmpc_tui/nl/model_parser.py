@@ -16,7 +16,7 @@ REFUSE = ("I won't turn that into a command: it is negated, deferred or conditio
 NONE = "I did not understand that as a request for the cluster"
 MAX_CHARS = 1000
 # a destructive reading the classifier gives less than this probability is a question, never a proposal
-SHAKY = 0.6
+SHAKY = 0.85
 SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
 
 
@@ -36,7 +36,7 @@ CUES = {
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",
     "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
-    "migrate": r"migrat|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
+    "migrate": r"migr|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
 SETTINGS = r"\b(insecure|tls|certificates?|certs?|verif\w*|tokens?|secrets?|passwords?|profiles?|credentials?|login)\b"
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
@@ -115,7 +115,7 @@ def _steps(text: str, names: Names) -> Proposal | None:
     if named:
         second_text = re.sub(r"\b(it|them|both|those)\b", " ".join(named), second_text, flags=re.IGNORECASE)
     second = parse_single(second_text, names)
-    if not second.understood and re.fullmatch(r"[\w\s,.-]+", second_text.strip()) and all(
+    if re.fullmatch(r"[\w\s,.-]+", second_text.strip()) and all(
             w.lower() in {n.lower() for n in names.guests} or w.lower() in ("and", "the", "vm", "ct")
             for w in re.findall(r"[\w.-]+", second_text)):
         verb = first.commands[0].split()[0]
@@ -157,7 +157,7 @@ def parse_single(text: str, names: Names) -> Proposal:
                         safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
-    if probability < SHAKY and safety([COMMAND_OF.get(intent, intent)]) == DESTRUCTIVE:
+    if probability < SHAKY and safety([intent.replace("_", " ")]) == DESTRUCTIVE:
         return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')} (a destructive action); "
                         "say it in so many words", DESTRUCTIVE, suggestions=list(SUGGEST))
     try:

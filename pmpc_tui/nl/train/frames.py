@@ -7,12 +7,14 @@ a backup was 1 % of the data and "back up web-02" could tip to `start`, whose ve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pmpc_tui.nl.train import vocab
 from pmpc_tui.nl.train.generate import Example, Gen, Slot, _grow, _selected, gen_cluster, gen_guest_op
 
-BACKUP_VERBS = ["back up", "backup", "vzdump", "take a backup of", "make a backup of", "run a backup of",
+BACKUP_VERBS = ["back up", "backup", "back up", "backup", "back up", "back up", "vzdump", "take a backup of",
+                "make a backup of", "run a backup of",
                 "kick off a backup of", "do a backup of", "bkp", "dump", "save a backup of", "snapshot-backup",
                 "back-up", "take backups of", "make backups of"]
 TASK_TYPES = ["qmigrate", "vzdump", "download", "qmstart", "vzcreate", "qmclone", "imgcopy", "vzmigrate", "qmrestore"]
@@ -142,7 +144,7 @@ def gen_more_ops(g: Gen) -> Example:
                          ("{open} enable protection on {g}", "--protection yes"),
                          ("{open} set the description of {g} to 'web tier'", "--description 'web tier'"),
                          ("{open} add a note to {g}: 'owned by ops'", "--description 'owned by ops'"),
-                         ("{open} make {g} autostart", "--onboot yes"), ("{open} start {g} on boot", "--onboot yes"),
+                         ("{open} make {g} autostart", "--onboot yes"),
                          ("{open} {g} should come up at boot", "--onboot yes"),
                          ("{open} add the tag {tag} to {g}", "--tags {tag}"), ("{open} tag {g} as {tag}",
                           "--tags {tag}"),
@@ -365,8 +367,147 @@ def gen_tasks_more(g: Gen) -> Example:
     return g.build(*g.line(t), intent="tasks", commands=["tasks"])
 
 
+def gen_day2_more(g: Gen) -> Example | None:
+    """Terse chat requests and questions about one guest: "db01 ram?", "mem 2g for mqtt", snapshots by name."""
+    name = g.guest()
+    kind = g.guests[name][0]
+    target = _grow(g.guests, name)
+    snap = g.pick([*vocab.SNAPSHOTS, "vor-update", "antes-migracion", "avant-maj", "pre-hacs", "kernel-6-8"])
+    text, mib = g.memory()
+    cores = g.pick(["2", "4", "8"])
+    s: dict[str, Slot | str] = {"g": g.guest_ref(name), "k": (g.kind_word(kind), "KIND"), "snap": (snap, "SNAP"),
+                                "mem": (text, "MEM"), "cores": (cores, "CORES")}
+    op = g.pick(["describe", "describe", "set", "snapshot_create", "snapshot_rollback", "snapshot_create"])
+    if op == "describe":
+        t = g.pick(["{g} ram?", "{g} cores?", "ram of {g}?", "{g} running or not?", "is {g} running or not",
+                    "how much memory has {g}", "whats going on with {g}", "{g} is acting weird, what's going on",
+                    "{open} check {g} status", "{g} uptime?", "¿cuánta ram tiene {g}?", "est-ce que {g} tourne ?",
+                    "läuft {g}?", "wie viel RAM hat {g}", "¿está {g} encendida?", "combien de ram a {g} ?",
+                    "{g} locked? what's going on", "{open} status of {k} {g}"])
+        return g.build(*g.line(t, **s), intent="describe", commands=[f"describe {target}"])
+    if op == "set":
+        t, opt = g.pick([("mem {mem} for {g}", f"--memory {mib}"), ("{mem} ram for {g}", f"--memory {mib}"),
+                         ("{cores} cores for {g}", f"--cores {cores}"), ("{g} memory {mem}", f"--memory {mib}"),
+                         ("{g} memory {mem} and reboot it so it takes effect", f"--memory {mib} --reboot"),
+                         ("{open} protect {g} against accidental delete", "--protection yes"),
+                         ("{open} protect {g} from being deleted", "--protection yes"),
+                         ("{open} put description 'web tier' on {g}", "--description 'web tier'"),
+                         ("{open} set a note on {g}: 'legacy box'", "--description 'legacy box'"),
+                         ("mémoire de {g} à {mem}", f"--memory {mib}"), ("Speicher von {g} auf {mem}",
+                                                                        f"--memory {mib}"),
+                         ("memoria de {g} a {mem}", f"--memory {mib}"), ("{g} auf {cores} Kerne", f"--cores {cores}")])
+        return g.build(*g.line(t, **s), intent="set", commands=[f"set {target} {opt}"])
+    if op == "snapshot_create":
+        t = g.pick(["{open} snapshot {g} name {snap}", "{open} snapshot {k} {g} named {snap}",
+                    "{open} make snapshot {snap} of {g}", "{open} snapshot {g}, name: {snap}",
+                    "{open} make snapshot '{snap}' of {g}", "{open} take a snapshot {snap} on {g}",
+                    "mach einen Snapshot von {g} namens {snap}", "Snapshot von {g} erstellen, Name {snap}",
+                    "crea un snapshot de {g} llamado {snap}", "haz una instantánea de {g} con nombre {snap}",
+                    "fais un snapshot de {g} nommé {snap}", "{open} snapshot {g} before upgrade as {snap}"])
+        return g.build(*g.line(t, **s), intent="snapshot_create", commands=[f"snapshot create {target} {snap}"])
+    t = g.pick(["{open} rollback {g} to {snap} and start it after", "{open} roll back {g} to {snap}",
+                "{g} auf den Snapshot {snap} zurücksetzen", "setze {g} auf {snap} zurück",
+                "restaure le snapshot {snap} sur {g}", "reviens au snapshot {snap} sur {g}",
+                "revierte {g} al snapshot {snap}", "restaura la instantánea {snap} de {g}",
+                "{open} revert {k} {g} to snapshot {snap}"])
+    return g.build(*g.line(t, **s), intent="snapshot_rollback", commands=[f"snapshot rollback {target} {snap}"])
+
+
+def gen_create_more(g: Gen) -> Example | None:
+    """A new guest in terse spec phrasings: "ct mail-relay pve1 512M ram 8G disk", "4c/8g/100g", "on nas storage"."""
+    kind = g.pick(["vm", "ct"])
+    name = g.pick(vocab.NEW_NAMES) + g.pick(["", "-01", "-02", "-ct", "-1", "-relay"])
+    if name in g.guests:
+        return None
+    node = g.pick(g.names.nodes)
+    st = g.pick(g.names.storage)
+    text, mib = g.memory()
+    size, gib = g.disk_size()
+    cores = g.pick(["1", "2", "4", "8"])
+    s: dict[str, Slot | str] = {"name": (name, "NEWNAME"), "k": (g.kind_word(kind), "KIND"), "node": (node, "NODE"),
+                                "st": (st, "STORAGE"), "mem": (text, "MEM"), "disk": (size, "DISK"),
+                                "cores": (cores, "CORES"), "v": g.pick(["create", "new", "need", "add", "spin up",
+                                                                          "make", "i need", "please create"])}
+    t, opts = g.pick([
+        ("{k} {name} {node} {mem} ram {disk} disk", ["--node", "--memory", "--disk"]),
+        ("{v} {k} {name} on {node}, {cores}c/{mem}/{disk}", ["--node", "--cores", "--memory", "--disk"]),
+        ("{v} a {k} {name} on {st} storage with {cores} cores, {mem} ram and {disk} disk",
+         ["--cores", "--memory", "--disk", "--storage"]),
+        ("{v} a {k} called {name} with {mem} memory and {disk} disk on {st}", ["--memory", "--disk", "--storage"]),
+        ("{v} {k} {name}, {cores} cores {mem}, disk on {st}", ["--cores", "--memory", "--storage"]),
+        ("{v} a {k} {name}, {cores} cores {mem}, disk {disk}", ["--cores", "--memory", "--disk"]),
+        ("{v} a {k} {name} {cores} cores disk {disk}", ["--cores", "--disk"]),
+        ("{open} {v} a {k} for {name}: {cores} cores, {mem}, {disk} disk on the {st}",
+         ["--cores", "--memory", "--disk", "--storage"]),
+        ("small {k} for {name}, {mem} {disk} disk", ["--memory", "--disk"]),
+        ("{v} {k} {name} with {cores} vcpu {mem} on node {node}", ["--node", "--cores", "--memory"]),
+        ("for the new customer we need {k} {name}: {cores} vcpu, {mem}, {disk} ssd on {st}",
+         ["--cores", "--memory", "--disk", "--storage"])])
+    values = {"--node": node, "--cores": cores, "--memory": str(mib), "--disk": str(gib), "--storage": st}
+    order = ["--node", "--cores", "--memory", "--disk", "--storage"]
+    flat = [x for o in sorted(opts, key=order.index) for x in (o, values[o])]
+    return g.build(*g.line(t + " {close}", **s), intent="create", commands=[" ".join(["create", kind, "--name", name,
+                                                                                         *flat])])
+
+
+def gen_foreign_more(g: Gen) -> Example | None:
+    """Foreign backup lists, list states and logs."""
+    st = g.pick(g.names.storage)
+    kind = g.pick(["vm", "ct"])
+    s: dict[str, Slot | str] = {"st": (st, "STORAGE"), "k": (g.pick(FOREIGN_KINDS[kind]), "KIND")}
+    roll = g.r.random()
+    if roll < 0.4:
+        t = g.pick(["liste die Backups auf {st}", "zeige die Sicherungen auf {st}", "welche Backups liegen auf {st}",
+                    "lista las copias de seguridad en {st}", "muestra los backups de {st}",
+                    "liste les sauvegardes sur {st}", "quelles sauvegardes sont sur {st}"])
+        return g.build(t, s, intent="backup_list", commands=[f"backup list --storage {st}"])
+    if roll < 0.75:
+        state = g.pick(["running", "stopped"])
+        s["s"] = (g.pick({"running": ["laufenden", "laufende", "encendidas", "activas", "allumées"],
+                          "stopped": ["gestoppten", "apagadas", "éteintes", "arrêtées"]}[state]), "STATUS")
+        t = g.pick(["zeig mir alle {s} {k}", "liste alle {s} {k}", "muéstrame las {k} {s}", "montre les {k} {s}"])
+        return g.build(t, s, intent="list", commands=[f"list {kind}s --status {state}"])
+    t = g.pick(["zeige die Logs", "Fehler im Log anzeigen", "zeig mir die Fehler im Log", "muéstrame los logs",
+                "muéstrame los logs de errores", "montre les logs", "montre les erreurs dans les logs",
+                "zeige die letzten Aufgaben", "muestra las últimas tareas", "montre les dernières tâches"])
+    intent = "tasks" if re.search(r"Aufgaben|tareas|tâches", t) else "logs"
+    return g.build(t, {}, intent=intent, commands=[intent])
+
+
+ROLE_WORDS = ["windows", "database", "dns", "web", "media", "proxy", "desktop", "monitoring", "backup", "build",
+              "mail", "game", "vpn", "git", "docker", "k8s", "storage", "sandbox", "dev", "test"]
+
+
+def gen_power_role(g: Gen) -> Example:
+    """A power action on a guest described by what it is ("boot the windows box", "bounce the proxy container");
+    the role words are no slot: grounding matches them against the names."""
+    from pmpc_tui.nl.train.generate import POWER_VERBS
+
+    action = g.pick(["start", "stop", "shutdown", "reboot", "start", "reboot"])
+    name = g.guest()
+    kind = g.guests[name][0]
+    parts = [p for p in re.split(r"[-_0-9]+", name) if len(p) > 2] or [g.pick(ROLE_WORDS)]
+    role = g.pick(parts) if g.r.random() < 0.6 else g.pick(ROLE_WORDS)
+    noun = g.pick(["box", "vm", "server", "machine", "one"] if kind == "vm" else ["container", "ct", "box", "lxc"])
+    t = g.pick(["{open} {v} the {role} {noun} {close}", "{open} {v} the {role} {noun}", "the {role} {noun}: {v} it",
+                "{open} {v} our {role} {noun}", "{open} {v} my {role} {noun} {close}"])
+    return g.build(*g.line(t, v=g.pick(POWER_VERBS[action]), role=role, noun=noun if noun == "one" else (noun, "KIND")),
+                   intent=action,
+                   commands=[f"{action} {_grow(g.guests, name)}"])
+
+
+def gen_delete_everything(g: Gen) -> Example:
+    """Deleting the whole cluster is read as a deletion, which grounding never carries out by selector."""
+    from pmpc_tui.nl.train.generate import DELETE_VERBS
+
+    t = g.pick(["{open} {v} the cluster", "{open} {v} the whole cluster", "{open} {v} everything", "{v} it all",
+                "{open} {v} every guest", "{open} {v} all the nodes' guests", "{open} {v} the whole lab"])
+    return g.build(*g.line(t, v=g.pick(DELETE_VERBS)), intent="delete", commands=[])
+
+
 # intents that were rare in the data (under FLOOR examples), and the frames that add more of them
 FLOOR = 330
+FLOORS = {"none": 600, "backup_create": 450}  # chit-chat is varied; "back up" competes with "bring back up"
 TOPUP: dict[str, list[Callable[[Gen], Example | None]]] = {
     "backup_create": [gen_backup_one, gen_backup_many, lambda g: gen_guest_op(g, "backup_create")],
     "backup_list": [lambda g: gen_cluster(g, "backup_list")],
@@ -404,5 +545,7 @@ def gen_workspace_json(g: Gen) -> Example:
     return g.build(*g.line(t), intent=op, commands=[op])
 
 
-EXTRA: list[Callable[[Gen], Example | None]] = [gen_foreign_op, gen_foreign_op, gen_more_ops, gen_backup_many,
+EXTRA: list[Callable[[Gen], Example | None]] = [gen_foreign_op, gen_foreign_op, gen_foreign_op, gen_foreign_more,
+                                                gen_day2_more, gen_day2_more, gen_create_more, gen_create_more,
+                                                gen_more_ops, gen_backup_many, gen_delete_everything, gen_power_role,
                                                 gen_task_upid, gen_storage_more, gen_list_tag, gen_workspace_json]

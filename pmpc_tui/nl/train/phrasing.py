@@ -39,6 +39,8 @@ ABBREVIATIONS = {
     "virtual": ["virt"], "container": ["ct", "lxc"], "containers": ["cts", "lxcs"], "the": ["teh", "th"],
     "what": ["wat", "wht"], "snapshot": ["snap"], "because": ["cuz", "bc"], "are": ["r"], "thanks": ["thx", "ty"],
     "server": ["srv", "box"], "backup": ["bkp", "back up"], "minutes": ["mins", "min"], "hours": ["hrs", "h"],
+    "reboot": ["rbt", "rb"], "stop": ["stp"], "start": ["strt", "stat"], "restart": ["rstrt", "rst"],
+    "shutdown": ["shtdwn"], "delete": ["del"], "migrate": ["mig"],
     "everything": ["everyting", "evrything"], "running": ["runing", "up"], "stopped": ["stoped", "down"],
 }
 
