@@ -16,7 +16,7 @@ REFUSE = ("I won't turn that into a command: it is negated, deferred or conditio
 NONE = "I did not understand that as a request for the cluster"
 MAX_CHARS = 1000
 # a destructive reading the classifier gives less than this probability is a question, never a proposal
-SHAKY = 0.85
+SHAKY = 0.8
 SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
 
 
@@ -160,6 +160,8 @@ def parse_single(text: str, names: Names) -> Proposal:
     if probability < SHAKY and safety([intent.replace("_", " ")]) == DESTRUCTIVE:
         return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')} (a destructive action); "
                         "say it in so many words", DESTRUCTIVE, suggestions=list(SUGGEST))
+    if intent == "list" and "B-CTYPE" in tags:  # a storage content type ("iso images") is only said of a storage
+        intent = "storage_content"
     try:
         slots = Slots.from_tags(tokens, tags)
         slots.text = text
