@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.commands.registry import READ
+from pmpc_tui.commands.registry import DESTRUCTIVE, READ
 from pmpc_tui.nl.ground.intents import corrected
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
@@ -16,6 +16,8 @@ REFUSE = ("I won't turn that into a command: it is negated, deferred or conditio
           "minutes\", \"if …\"). Say what to do now, as a plain request")
 NONE = "I did not understand that as a request for the cluster"
 MAX_CHARS = 1000
+# a destructive reading the classifier gives less than this probability is a question, never a proposal
+SHAKY = 0.8
 SUGGEST = ["list vms", "start vm NAME", "create vm --name NAME --node NODE", "/help"]
 
 
@@ -114,7 +116,7 @@ def _steps(text: str, names: Names) -> Proposal | None:
     if named:
         second_text = re.sub(r"\b(it|them|both|those)\b", " ".join(named), second_text, flags=re.IGNORECASE)
     second = parse_single(second_text, names)
-    if not second.understood and re.fullmatch(r"[\w\s,.-]+", second_text.strip()) and all(
+    if re.fullmatch(r"[\w\s,.-]+", second_text.strip()) and all(
             w.lower() in {n.lower() for n in names.guests} or w.lower() in ("and", "the", "vm", "ct")
             for w in re.findall(r"[\w.-]+", second_text)):
         verb = first.commands[0].split()[0]
@@ -160,6 +162,11 @@ def parse_single(text: str, names: Names) -> Proposal:
                         safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
+    if probability < SHAKY and safety([intent.replace("_", " ")]) == DESTRUCTIVE:
+        return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')} (a destructive action); "
+                        "say it in so many words", DESTRUCTIVE, suggestions=list(SUGGEST))
+    if intent == "list" and "B-CTYPE" in tags:  # a storage content type ("iso images") is only said of a storage
+        intent = "storage_content"
     try:
         slots = Slots.from_tags(tokens, tags)
         slots.text = text

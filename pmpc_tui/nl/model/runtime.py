@@ -57,6 +57,13 @@ def _shape(word: str) -> str:
     return shape[:6]
 
 
+# words that say which resource a size is for
+RESOURCE = {**dict.fromkeys(("ram", "memory", "mem", "ddr", "speicher", "memoria", "mémoire"), "mem"),
+            **dict.fromkeys(("disk", "storage", "space", "ssd", "hdd", "drive", "rootfs", "festplatte", "disco",
+                             "disque"), "disk"),
+            **dict.fromkeys(("cores", "core", "cpu", "cpus", "vcpu", "vcpus", "kerne", "núcleos", "cœurs"), "cpu")}
+
+
 def token_features(tokens: list[str], i: int, gaz: Gazetteer) -> list[str]:
     """Features of token i: the word, its neighbours, its shape and affixes, and where it appears in the names."""
     word = tokens[i].lower()
@@ -79,6 +86,12 @@ def token_features(tokens: list[str], i: int, gaz: Gazetteer) -> list[str]:
         feats.append("g=storage")
     if word in gaz.tags:
         feats.append("g=tag")
+    ahead = next((RESOURCE[t.lower()] for t in tokens[i + 1:i + 4] if t.lower() in RESOURCE), None)
+    if ahead:  # the nearest resource word after a size ("8 gigs of ram"), and before it ("disk: 32G")
+        feats.append("r+=" + ahead)
+    behind = next((RESOURCE[t.lower()] for t in reversed(tokens[max(0, i - 2):i]) if t.lower() in RESOURCE), None)
+    if behind:
+        feats.append("r-=" + behind)
     if word.isdigit():
         feats.append("digits=" + str(min(len(word), 5)))
     if re.fullmatch(r"\d+(\.\d+)?[a-z]{1,3}", word):
@@ -88,7 +101,10 @@ def token_features(tokens: list[str], i: int, gaz: Gazetteer) -> list[str]:
 
 def intent_features(tokens: list[str]) -> list[str]:
     """Words, word pairs and character 4-grams of each word (these survive typos)."""
-    words = [t.lower() for t in tokens if re.match(r"\w", t)]
+    # a task id is one word ("upid"): its characters (…:qmigrate:…) say nothing about the request's intent
+    # a masked name counts as a word of its kind ("copy <guest> to <name>" is a clone, "copy <file> to <storage>" an
+    # upload)
+    words = ["upid" if t[:5].lower() == "upid:" else t.lower() for t in tokens if re.match(r"\w|<\w+>$", t)]
     feats = ["b"] + ["w=" + w for w in words]
     feats += [f"b={a}|{b}" for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True)]
     for w in words:

@@ -21,7 +21,7 @@ from pmpc_tui.nl.model.runtime import Gazetteer, intent_features, masked, token_
 from pmpc_tui.nl.train import vocab
 from pmpc_tui.nl.train.generate import Example, generate
 
-VERSION = "2"
+VERSION = "3"
 SEED = 17
 COUNT = 16_000
 
@@ -82,7 +82,7 @@ def keep(variant: str) -> Callable[[str], bool]:
     return lambda f: not f.startswith(drop)
 
 
-def train(examples: list[Example], variant: str = "full", epochs: int = 6) -> dict[str, object]:
+def train(examples: list[Example], variant: str = "full", epochs: int = 8) -> dict[str, object]:
     """Weights for the intent classifier and the slot tagger."""
     gaz = Gazetteer.build(vocab.world().guests, vocab.world().nodes, vocab.world().storage)
     use = keep(variant)
