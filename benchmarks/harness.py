@@ -115,7 +115,9 @@ def bench_cluster(tmp: Path, *sim_args: str) -> Iterator[Bench]:
         info = proc.info
         home = tmp / "home"
         home.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_")}
+        # an installed package has its bytecode compiled (pip does it); PYTHONDONTWRITEBYTECODE in the caller's
+        # environment would have every run compile the modules it imports (~0.1 s CPU a command) instead
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(PMPC_CONFIG_DIR=str(home / "config"), PMPC_STATE_DIR=str(home / "state"),
                    BENCH_TOKEN=info.token_secret, HOME=str(home), NO_COLOR="1")
         bench = Bench(info, home, env)
