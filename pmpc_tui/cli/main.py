@@ -144,6 +144,8 @@ async def _run(args: argparse.Namespace) -> int:
     demo = None
     if args.all_profiles or len(set(args.profiles)) > 1:
         return await _run_grouped(args, report)
+    if args.command == "mcp" and getattr(args, "read_only", False):
+        ctx.session.read_only = True  # as its server will set it: not even a memo of proxmox-mpc.yaml is written
     try:
         ws = ctx.workspace()
         # `mcp --read-only` writes nothing, not even its log file
