@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pmpc_tui.simulator.server import SimulatorInfo, SimulatorProcess
@@ -42,6 +42,7 @@ class Run:
     stdout: str
     stderr: str
     max_rss_mb: float
+    cpu_seconds: float = 0.0  # user + system time of the command and the children it waited for
 
 
 @dataclass
@@ -52,10 +53,15 @@ class Timing:
     seconds: list[float]
     exit_code: int
     max_rss_mb: float = 0.0
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each run (secondary: the load hides less of it)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
 
 @dataclass
@@ -76,7 +82,8 @@ class Bench:
             proc.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
             err.seek(0)
-            result = Run(proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+            result = Run(proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024,
+                         usage.ru_utime + usage.ru_stime)
         if check and result.returncode not in expect:
             raise SystemExit(f"`proxmox-mpc {' '.join(argv)}` exited {result.returncode}:\n"
                              f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
@@ -86,6 +93,7 @@ class Bench:
              expect: tuple[int, ...] = (0,), before: object = None) -> Timing:
         """Median wall time of `repeat` runs (each a fresh process); `before` is called before each run."""
         seconds = []
+        cpu = []
         code = 0
         rss = 0.0
         for _ in range(repeat):
@@ -94,18 +102,22 @@ class Bench:
             started = time.perf_counter()
             result = self.run(*argv, cwd=cwd, expect=expect)
             seconds.append(time.perf_counter() - started)
+            cpu.append(result.cpu_seconds)
             code = result.returncode
             rss = max(rss, result.max_rss_mb)
-        return Timing(label, seconds, code, rss)
+        return Timing(label, seconds, code, rss, cpu)
 
     def bare_python(self, repeat: int = 5) -> Timing:
         """A bare interpreter start: the floor every command pays."""
         seconds = []
+        cpu = []
         for _ in range(repeat):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], env=self.env, check=True)
+            proc = subprocess.Popen([sys.executable, "-c", "pass"], env=self.env)
+            _, _, usage = os.wait4(proc.pid, 0)
             seconds.append(time.perf_counter() - started)
-        return Timing("bare python start", seconds, 0)
+            cpu.append(usage.ru_utime + usage.ru_stime)
+        return Timing("bare python start", seconds, 0, cpu=cpu)
 
 
 @contextmanager
@@ -115,7 +127,9 @@ def bench_cluster(tmp: Path, *sim_args: str) -> Iterator[Bench]:
         info = proc.info
         home = tmp / "home"
         home.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_")}
+        # an installed package has its bytecode compiled (pip does it); PYTHONDONTWRITEBYTECODE in the caller's
+        # environment would have every run compile the modules it imports (~0.1 s CPU a command) instead
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMPC_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(PMPC_CONFIG_DIR=str(home / "config"), PMPC_STATE_DIR=str(home / "state"),
                    BENCH_TOKEN=info.token_secret, HOME=str(home), NO_COLOR="1")
         bench = Bench(info, home, env)

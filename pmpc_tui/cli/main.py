@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import os
 import sys
@@ -98,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.profiles = _profiles(args)
     if args.command is None:
         return _run_console(args)
+    import asyncio  # here, not at the top: `--help` and usage errors leave without it (~30 ms of a 0.15 s start)
+
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -144,6 +145,8 @@ async def _run(args: argparse.Namespace) -> int:
     several_clusters = args.command == "init" and getattr(args, "cluster", None)  # init's --profile in pairs
     if (args.all_profiles or len(set(args.profiles)) > 1) and not several_clusters:
         return await _run_grouped(args, report)
+    if args.command == "mcp" and getattr(args, "read_only", False):
+        ctx.session.read_only = True  # as its server will set it: not even a memo of proxmox-mpc.yaml is written
     try:
         ws = ctx.workspace()
         # `mcp --read-only` writes nothing, not even its log file
@@ -280,6 +283,8 @@ async def _start_demo(ctx: object) -> SimulatorProcess:
 
     assert isinstance(ctx, CommandContext)
     ctx.report("starting the demo cluster (Proxmox VE API simulator, homelab scenario)…")
+    import asyncio
+
     proc = await asyncio.to_thread(start_demo_cluster)
     info = proc.info
     ctx.session.profile = demo_profile(proc)

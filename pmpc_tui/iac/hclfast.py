@@ -1,9 +1,10 @@
 """A fast reader for the plain HCL proxmox-mpc writes: `resource` and `import` blocks holding literals,
-lists, references and nested blocks.
+lists, objects with bare keys (a backup job's `prune_backups`, an HA rule's `nodes`), references and
+nested blocks.
 
 python-hcl2 needs ~16 ms per guest file, so a fresh checkout of 1,500 guests spent ~25 s parsing.
 This reader handles only that subset and returns None for anything else (function calls, operators,
-objects, interpolation, heredocs, other top-level blocks, anything unexpected); `hcl.parse` then
+quoted object keys, interpolation, heredocs, other top-level blocks, anything unexpected); `hcl.parse` then
 falls back to python-hcl2, so both always give the same result.
 """
 
@@ -22,6 +23,7 @@ _TOKEN = re.compile(r"""
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
 _CONSTANTS: dict[str, Any] = {"true": True, "false": False, "null": None}
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
 class _Bail(Exception):
@@ -92,7 +94,31 @@ class _Reader:
                     raise _Bail
             self.pos += 1
             return items
+        if kind == "punct" and text == "{":
+            self.pos += 1
+            return self.object()
         raise _Bail
+
+    def object(self) -> dict[str, Any]:
+        """An object value's items up to and including its closing brace: bare keys only (python-hcl2 keeps
+        a quoted key's quotes), separated by commas or newlines."""
+        items: dict[str, Any] = {}
+        self.skip_newlines()
+        while self.peek() != ("punct", "}"):
+            key = self.take("ref")
+            if not _NAME.fullmatch(key) or key in items:
+                raise _Bail
+            self.take("punct", "=")
+            items[key] = self.value()
+            newline = self.peek()[0] == "nl"
+            self.skip_newlines()
+            if self.peek() == ("punct", ","):
+                self.pos += 1
+                self.skip_newlines()
+            elif not newline and self.peek() != ("punct", "}"):
+                raise _Bail
+        self.pos += 1
+        return items
 
     def body(self) -> dict[str, Any]:
         """Items up to and including the closing brace (the opening one is taken)."""
@@ -101,7 +127,7 @@ class _Reader:
         self.skip_newlines()
         while self.peek() != ("punct", "}"):
             key = self.take("ref")
-            if not re.fullmatch(r"[A-Za-z_][\w-]*", key):
+            if not _NAME.fullmatch(key):
                 raise _Bail
             if self.peek() == ("punct", "="):
                 self.pos += 1

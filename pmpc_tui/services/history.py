@@ -43,6 +43,8 @@ SECRET_TEXT = re.compile(
     r"|PVEAPIToken=[^\s\"']+=[0-9a-fA-F-]{36}"  # a whole API token with its secret
     r"|(?i:password|passwd|secret|api_token|token_secret)\s*[=:]\s*\"[^\"$*{]{6,}\"",  # a quoted literal value
 )
+# every SECRET_TEXT match holds one of these (lowercased); only ASCII text is ruled out by them
+SECRET_WORDS = (b"private key-----", b"pveapitoken=", b"password", b"passwd", b"secret", b"api_token")
 SECRET_KEYS = re.compile(r"(?i)password|secret|token|private")
 GUEST_FILE = re.compile(r"(?:^|/)terraform/(vm|ct)-(\d+)\.tf$")
 REV_TEXT = re.compile(r"[A-Za-z0-9._~^@{}/-]{1,200}")
@@ -158,6 +160,8 @@ def holds_secret(file: Path) -> bool:
         data = file.read_bytes()
     except OSError:
         return False
+    if data.isascii() and not any(word in data.lower() for word in SECRET_WORDS):
+        return False  # SECRET_TEXT cannot match: ~20x faster than running it over an import's 1,500 files
     return bool(SECRET_TEXT.search(data.decode("utf-8", "replace")))
 
 

@@ -72,7 +72,7 @@ class Session:
         if not self._workspace_looked_up:
             from pmpc_tui.workspace.find import find_workspace
 
-            self._workspace = find_workspace()
+            self._workspace = find_workspace(remember=not self.read_only)
             self._workspace_looked_up = True
         if self._workspace is not None and self.read_only:
             self._workspace.read_only = True  # its caches are read, not written

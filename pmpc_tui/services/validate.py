@@ -70,6 +70,8 @@ def _unknown_names(guests: list[DesiredGuest], ctx: _Context) -> list[Finding]:
 
 def _object_findings(objects: list[DesiredObject], ctx: _Context) -> list[Finding]:
     """Cluster objects (pools, backup jobs, HA): unknown arguments, a missing id, one id declared twice."""
+    if not objects:
+        return []  # the object kinds are not even imported (a workspace of guests only)
     from pmpc_tui.iac.checks import locate
     from pmpc_tui.iac.objects import BY_RESOURCE
     from pmpc_tui.iac.vocabulary import META_ARGUMENTS

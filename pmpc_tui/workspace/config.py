@@ -236,10 +236,8 @@ class Workspace:
         return str(path.relative_to(self.root))
 
     @classmethod
-    def load(cls, root: Path) -> Workspace:
-        """Read `root/proxmox-mpc.yaml`."""
-        from ruamel.yaml import YAML, YAMLError
-
+    def load(cls, root: Path, remember: bool = True) -> Workspace:
+        """Read `root/proxmox-mpc.yaml` (what it held is remembered in the state folder, unless not `remember`)."""
         path = root / WORKSPACE_FILE
         try:
             raw = path.read_bytes()
@@ -251,16 +249,15 @@ class Workspace:
             line = raw[:exc.start].count(b"\n") + 1
             raise WorkspaceFileUnreadable(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
                                           "Save the file as UTF-8.") from None
-        try:
-            data = YAML(typ="safe").load(text) or {}
-        except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise WorkspaceFileUnreadable(f"{where}: not valid YAML ({problem})") from None
-        if not isinstance(data, dict):
-            raise WorkspaceFileUnreadable(f"{path}: expected a mapping at the top level")
-        return cls(root=root, config=WorkspaceConfig.from_dict(data))
+        memo = root / STATE_DIRNAME / CONFIG_MEMO
+        data = _remembered(memo, text)
+        if data is not None:
+            return cls(root=root, config=WorkspaceConfig.from_dict(data))
+        data = _read_yaml(path, text)
+        workspace = cls(root=root, config=WorkspaceConfig.from_dict(data))
+        if remember:
+            _remember(memo, text, data)
+        return workspace
 
     def save(self) -> None:
         """Write proxmox-mpc.yaml atomically."""
@@ -268,6 +265,55 @@ class Workspace:
             raise WorkspaceError(f"cluster '{self.cluster}' has no file of its own; {self.config_path} is saved "
                                  "through the workspace")
         atomic_write(self.config_path, dump_yaml(self.config.to_dict(), header=CONFIG_HEADER))
+
+
+# what proxmox-mpc.yaml held, by its text: importing ruamel.yaml to read it cost every command ~30 ms of its start
+CONFIG_MEMO = "workspace-yaml.json"
+
+
+def _read_yaml(path: Path, text: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML, YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text) or {}
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise WorkspaceFileUnreadable(f"{where}: not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise WorkspaceFileUnreadable(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _remembered(memo: Path, text: str) -> dict[str, Any] | None:
+    """What the YAML parser made of exactly this text before (None: parse it)."""
+    import json
+
+    try:
+        saved = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(saved, dict) and saved.get("text") == text and isinstance(saved.get("data"), dict):
+        return saved["data"]
+    return None
+
+
+def _remember(memo: Path, text: str, data: dict[str, Any]) -> None:
+    """Keep the parsed config when JSON gives it back unchanged (no dates, no keys other than text) and the
+    state folder exists (a fresh checkout gets none from this)."""
+    import json
+
+    try:
+        encoded = json.dumps({"text": text, "data": data}, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return
+    if json.loads(encoded)["data"] != data or not memo.parent.is_dir():
+        return
+    try:
+        atomic_write(memo, encoded, backup=False, fsync=False)
+    except OSError:
+        pass  # a read-only checkout: read all the same
 
 
 CONFIG_HEADER = """\

@@ -18,10 +18,10 @@ def find_workspace_root(start: Path | None = None) -> Path | None:
     return None
 
 
-def find_workspace(start: Path | None = None) -> Workspace | None:
-    """The workspace containing `start`, or None outside any workspace."""
+def find_workspace(start: Path | None = None, remember: bool = True) -> Workspace | None:
+    """The workspace containing `start`, or None outside any workspace (`remember=False`: write no memo)."""
     root = find_workspace_root(start)
-    return Workspace.load(root) if root is not None else None
+    return Workspace.load(root, remember) if root is not None else None
 
 
 def require_workspace(start: Path | None = None) -> Workspace:

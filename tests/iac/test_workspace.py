@@ -85,3 +85,30 @@ def test_git_ignores_state_logs_tfstate_and_secrets(tmp_path: Path) -> None:
         (root / rel).touch()
     ignored = subprocess.run([git, "check-ignore", *secret_like, *kept], cwd=root, capture_output=True, text=True)
     assert sorted(ignored.stdout.split()) == sorted(secret_like)
+
+
+def test_an_edit_to_the_workspace_file_is_seen_by_the_next_command(tmp_path: Path) -> None:
+    """What proxmox-mpc.yaml held is remembered by its text (reading YAML cost every start ~30 ms): an edit counts."""
+    init_workspace(InitOptions(directory=tmp_path / "infra", node="pve1"))
+    root = tmp_path / "infra"
+    assert Workspace.load(root).config.defaults.node == "pve1"
+    assert (root / ".proxmox-mpc" / "workspace-yaml.json").is_file()
+    path = root / WORKSPACE_FILE
+    path.write_text(path.read_text().replace("node: pve1", "node: pve2"))
+    assert Workspace.load(root).config.defaults.node == "pve2"
+    path.write_text(path.read_text() + "version: [\n")
+    with pytest.raises(WorkspaceError, match="not valid YAML"):
+        Workspace.load(root)
+
+
+def test_a_read_only_session_leaves_the_workspace_folder_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    ) -> None:
+    from pmpc_tui.services.session import Session
+
+    init_workspace(InitOptions(directory=tmp_path / "infra"))
+    state = tmp_path / "infra" / ".proxmox-mpc"
+    (state / "workspace-yaml.json").unlink(missing_ok=True)
+    monkeypatch.chdir(tmp_path / "infra")
+    ws = Session(read_only=True).workspace()
+    assert ws is not None and ws.read_only
+    assert not (state / "workspace-yaml.json").exists()

@@ -179,3 +179,25 @@ def test_an_apply_summary_hides_values_of_secret_keys() -> None:
                           {"key": "cores", "before": 2, "after": 4}]
     assert "secret" not in json.dumps(summary)
     assert summary["user"] == "alice" and summary["correlation_id"] == "3f2a9c1e" and summary["run"] == 7
+
+
+@pytest.mark.parametrize("text", [
+    'Password = "hunter2hunter2"\n', 'TOKEN_SECRET: "abcdefgh"\n', "-----BEGIN RSA PRIVATE KEY-----\n",
+    "Authorization: PVEAPIToken=root@pam!ci=0123abcd-0123-4567-89ab-0123456789ab\n",
+    'pa\u017fsword = "hunter2hunter2"\n',  # a long s: re's IGNORECASE takes it for an s
+    'name = "caf\u00e9"\nPASSWD = "hunter2hunter2"\n',
+])
+def test_a_secret_is_recognised_in_any_spelling_the_pattern_knows(tmp_path: Path, text: str) -> None:
+    from pmpc_tui.services.history import SECRET_TEXT, holds_secret
+
+    path = tmp_path / "f.tf"
+    path.write_text(text, encoding="utf-8")
+    assert holds_secret(path) is bool(SECRET_TEXT.search(text)) is True
+
+
+def test_a_generated_guest_file_without_secrets_is_committed(tmp_path: Path) -> None:
+    from pmpc_tui.services.history import holds_secret
+
+    path = tmp_path / "vm-101.tf"
+    path.write_text('resource "proxmox_virtual_environment_vm" "web" {\n  name = "web"\n  tags = ["token"]\n}\n')
+    assert holds_secret(path) is False
