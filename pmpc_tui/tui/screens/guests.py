@@ -100,7 +100,7 @@ class GuestsScreen(LiveScreen):
         table = self.table
         text = self.query_one("#filter", Input).value
         rows = view.guests(self.kind)
-        table.show(rows, text)
+        table.show(rows, text, view.guest_delta(self.kind))  # a refresh child's read: only its changed rows
         self._show_counts()
         if self.details_vmid is not None:
             self.load_details(self.details_vmid)

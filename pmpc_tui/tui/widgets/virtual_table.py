@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
@@ -135,19 +135,24 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def replace_rows(self, rows: dict[str, list[str]], widths: Sequence[int],
                      changed: Collection[str] | None = None) -> None:
-        """Replace the data with rows measured elsewhere (`cell_widths`, e.g. in a worker thread); the table
-        is redrawn only when a `changed` key is on screen (None: redraw)."""
+        """Replace the data with rows measured elsewhere (`cell_widths`, e.g. in a worker thread); only the
+        lines of `changed` keys on screen are redrawn (None: the whole table)."""
         self._data = rows
         old = self._widths
         self._widths = [max(w + self.column_extra(key), cell_len(label) + self.header_extra(key)) for w, label, key
                         in zip(widths, self.labels, self.column_keys, strict=True)]
-        if changed is None or self._widths != old or self._any_on_screen(changed):
+        if changed is None or self._widths != old:
             self.refresh()
+            return
+        width = self.size.width
+        for line in self._lines_on_screen(changed):  # a changed row's line, not the whole table
+            self.refresh(Region(0, line, width, 1))
 
-    def _any_on_screen(self, keys: Collection[str]) -> bool:
+    def _lines_on_screen(self, keys: Collection[str]) -> list[int]:
+        """The lines (below the header) of the shown rows whose key is in `keys`."""
         top = round(self.scroll_y)
         shown = self._keys[top:top + max(1, self.scrollable_content_region.height)]
-        return any(key in keys for key in shown)
+        return [line for line, key in enumerate(shown, 1) if key in keys]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
