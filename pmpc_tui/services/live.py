@@ -69,6 +69,17 @@ def storage_level(used: int, total: int) -> str:
     return "ok"
 
 
+@dataclass(frozen=True)
+class GuestDelta:
+    """How one kind's guest list (`after`) differs from the list of the view before (`before`): the rows new
+    or changed and the VMIDs gone. The console's table applies only these (a refresh child's read)."""
+
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+    removed: list[int]
+
+
 @dataclass
 class ClusterView:
     """What the console shows, read with two concurrent API calls."""
@@ -79,9 +90,15 @@ class ClusterView:
     storage: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     read_at: float = 0.0
+    # kind → how its guests differ from the view before (only when known: a refresh child's read)
+    deltas: dict[str, GuestDelta] = field(default_factory=dict, compare=False, repr=False)
 
     def guests(self, kind: str) -> list[dict[str, Any]]:
         return self.vms if kind == "qemu" else self.containers
+
+    def guest_delta(self, kind: str) -> GuestDelta | None:
+        """How this kind's guests differ from the view before, when that is known."""
+        return self.deltas.get(kind)
 
     def counts(self, kind: str) -> dict[str, int]:
         counts: dict[str, int] = {}

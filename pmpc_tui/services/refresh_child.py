@@ -23,12 +23,13 @@ from typing import IO, Any
 
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.pve.errors import PVEError
-from pmpc_tui.services.live import ClusterView, KeysFirst, cluster_view_of, load_cluster_view
+from pmpc_tui.services.live import ClusterView, GuestDelta, KeysFirst, cluster_view_of, load_cluster_view
 
 CHUNK_ROWS = 250  # changed guest rows per message: unpickling one is well under a millisecond
 HEADER = struct.Struct("!I")
 CHILD_GUESTS = 1000  # from this many guests, the console's refresh runs in a child process
 START_TIMEOUT = 30.0  # seconds for the child to start, import and connect
+CHILD_NICE = 10  # the refresh process's scheduling priority below the console's
 log = logging.getLogger("pmpc.console")
 
 Message = tuple[Any, ...]
@@ -132,8 +133,13 @@ async def _serve(inp: IO[bytes], out: IO[bytes]) -> None:
 
 def main() -> None:
     """The child's entry: serve reads until the console closes stdin (its stdout is the console's pipe alone:
-    anything else printed goes to stderr; Ctrl+C in the terminal is the console's, not the child's)."""
+    anything else printed goes to stderr; Ctrl+C in the terminal is the console's, not the child's); it runs
+    at a lower priority than the console."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:  # background work: when the CPU is short, the console's keys go first
+        os.nice(CHILD_NICE)
+    except OSError:
+        pass
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     asyncio.run(_serve(sys.stdin.buffer, out))
@@ -224,7 +230,7 @@ class RefreshChild:
         """One read's messages, up to its `done`."""
         self._write(("read",))
         guests = dict(self._guests)
-        changed: set[str] = set()
+        changed: dict[str, list[dict[str, Any]]] = {}  # kind → its rows that crossed the pipe
         while True:
             if between is not None:
                 await between()
@@ -232,21 +238,23 @@ class RefreshChild:
             if message[0] == "guests":
                 kind = message[1]
                 if kind not in changed:
-                    changed.add(kind)
+                    changed[kind] = []
                     guests[kind] = dict(guests[kind])
                 rows = guests[kind]
                 for row in message[2]:
                     rows[row["vmid"]] = row
+                changed[kind] += message[2]
             elif message[0] == "done":
                 return self._apply(guests, changed, message[1])
 
-    def _apply(self, guests: dict[str, dict[int, dict[str, Any]]], changed: set[str],
+    def _apply(self, guests: dict[str, dict[int, dict[str, Any]]], changed: dict[str, list[dict[str, Any]]],
                delta: ViewDelta) -> ClusterView:
         """The new view; a kind of guest where nothing changed keeps the very list of the last view (the
-        console's table then has nothing to rebuild)."""
+        console's table then has nothing to rebuild), one that changed says how (`ClusterView.deltas`: the
+        table applies only the rows that changed)."""
         for kind, gone in delta.removed.items():
             if kind not in changed:
-                changed.add(kind)
+                changed[kind] = []
                 guests[kind] = dict(guests[kind])
             for vmid in gone:
                 guests[kind].pop(vmid, None)
@@ -261,6 +269,8 @@ class RefreshChild:
                 view.vms = listed
             else:
                 view.containers = listed
+            if self._view is not None and kind in changed:
+                view.deltas[kind] = GuestDelta(old.guests(kind), listed, changed[kind], delta.removed.get(kind, []))
         self._guests, self._view = guests, view
         return view
 

@@ -41,9 +41,10 @@ from pmpc_tui.tui.screens.guests import GuestsScreen
 from pmpc_tui.tui.screens.logs import LogsScreen
 from pmpc_tui.tui.screens.nodes import NodesScreen
 from pmpc_tui.tui.screens.tasks import TasksScreen
-from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from pmpc_tui.pve.client import PVEClient
     from pmpc_tui.services.multi_cluster import ClusterOutcome
     from pmpc_tui.services.plan import Plan
@@ -73,6 +74,14 @@ def _screen(module: str, name: str) -> Callable[[], Screen[Any]]:
     return make
 
 
+def _storage_content_provider() -> type[Provider]:
+    """The `content local` palette provider, imported when the palette first opens: it brings the storage and
+    backup services, which the first frame need not wait for."""
+    from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
+
+    return StorageContentProvider
+
+
 class ProxmoxApp(App[None]):
     """proxmox-mpc's full-screen console."""
 
@@ -94,7 +103,7 @@ class ProxmoxApp(App[None]):
     }
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {ViewsProvider, GuestsProvider, CommandsProvider, NaturalLanguageProvider}
-    COMMANDS |= {StorageContentProvider}  # `content local`: a storage's content view
+    COMMANDS |= {_storage_content_provider}  # `content local`: a storage's content view
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(v.key, f"switch_mode('{v.mode}')", v.title, show=False) for v in VIEWS if v.key),
         Binding("colon", "jump", "Jump"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tui_support import guests_on_screen, make_app, settle
+from tui_support import guests_on_screen, make_app, settle, settle_until
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.guest_table import MARK, THREAD_ROWS, GuestTable
@@ -127,3 +127,39 @@ async def test_a_refresh_in_which_only_seconds_of_uptime_move_redraws_no_row(lar
     assert again.changed == frozenset()
     assert all(again.data[key] is first.data[key] for key in first.data)
     assert again.order == first.order
+
+
+async def screen_now_and_redrawn_whole(app: object, pilot: object, table: GuestTable) -> tuple[str, str]:
+    """The screen as the partial redraws left it, and as a redraw of the whole table draws it."""
+    await pilot.pause()  # type: ignore[attr-defined]
+    now = app.export_screenshot()  # type: ignore[attr-defined]
+    table.refresh()
+    await pilot.pause()  # type: ignore[attr-defined]
+    return now, app.export_screenshot()  # type: ignore[attr-defined]
+
+
+async def test_filter_keys_and_refreshes_that_redraw_only_some_lines_leave_the_screen_a_full_redraw_would_show(
+        large_sim: SimulatorThread) -> None:
+    async with guests_on_screen(large_sim) as (app, pilot, table):
+        app.screen.query_one("#filter").cursor_blink = False  # the screen changes by what the keys did alone
+        first = table.visible_keys[0]  # a VMID: its first digits keep the top rows, its third replaces some
+        steps = [("slash", first[0]), (first[1],), (first[2],), ("backspace",), ("z", "z"), ("backspace",),
+                 ("backspace",), ("enter", "down", "down"), ("slash", first[2]), ("enter", "up"),
+                 ("slash", "backspace", "backspace")]
+        for keys in steps:  # rows kept on screen, rows gone, "nothing matches …" changing, the cursor moving
+            await pilot.press(*keys)
+            now, whole = await screen_now_and_redrawn_whole(app, pilot, table)
+            assert now == whole, f"after {keys}, lines left from before differ from a full redraw"
+        assert "Nothing&#160;matches" not in now and table.row_count == THREAD_ROWS + 100
+        chosen = int(table.visible_keys[3])
+        large_sim.control("POST", f"/guests/{chosen}/status", {"status": "stopped"})
+        app.refresh_data()  # (the filter box has the keys)
+        await settle_until(app, pilot, lambda: table.get_cell(str(chosen), "status") == "stopped")
+        now, whole = await screen_now_and_redrawn_whole(app, pilot, table)
+        assert now == whole and table.get_cell(str(chosen), "status") == "stopped"
+        await pilot.press("z", "z", "z")
+        await pilot.pause()
+        assert "Nothing&#160;matches&#160;&#x27;zzz&#x27;" in app.export_screenshot()
+        await pilot.press("q")
+        now, whole = await screen_now_and_redrawn_whole(app, pilot, table)
+        assert now == whole and "Nothing&#160;matches&#160;&#x27;zzzq&#x27;" in now

@@ -57,6 +57,9 @@ async def test_a_guest_stopped_elsewhere_shows_stopped_when_a_child_process_read
         sim.control("POST", f"/guests/{chosen}/status", {"status": "stopped"})
         await refreshed(app, pilot)  # only the stopped guest's row crosses the pipe
         assert table.get_cell(str(chosen), "status") == "stopped"
+        delta = app.cluster_view.guest_delta("qemu") if app.cluster_view else None  # what the table applied
+        assert delta is not None and chosen in [row["vmid"] for row in delta.changed]
+        assert len(delta.changed) < GUESTS // 2
         assert table.selected_vmid == chosen
         assert table.get_cell(str(marked), "mark") == MARK and table.marked == {marked}
         assert table.row_count == GUESTS

@@ -65,9 +65,12 @@ async def test_colon_storage_name_jumps_to_its_content(sim: SimulatorThread) -> 
 
 
 async def test_the_palette_offers_a_storage_content_view(sim: SimulatorThread) -> None:
+    from inspect import isclass
+
     from pmpc_tui.tui.widgets.storage_content import StorageContentProvider
 
-    assert StorageContentProvider in type(make_app(sim)).COMMANDS
+    providers = {p if isclass(p) else p() for p in type(make_app(sim)).COMMANDS}  # (some imported on first use)
+    assert StorageContentProvider in providers
 
 
 async def test_d_downloads_a_url_into_the_storage_with_a_progress_bar(sim: SimulatorThread, tmp_path: Path) -> None:

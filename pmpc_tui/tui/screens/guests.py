@@ -105,7 +105,8 @@ class GuestsScreen(LiveScreen):
             return
         table = self.table
         text = self.query_one("#filter", Input).value
-        table.show(self.rows(view), text)
+        delta = view.guest_delta(self.kind) if self.proxmox.group is None else None  # one cluster: changed rows only
+        table.show(self.rows(view), text, delta)
         self._show_counts()
         if self.details_key is not None:
             self.load_details(self.details_key)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from textual.message import Message
 
 from pmpc_tui.formatting import human_duration
+from pmpc_tui.services.live import GuestDelta
 from pmpc_tui.tui.widgets.virtual_table import VirtualTable, cell_widths
 
 COLUMNS = (("mark", " "), ("vmid", "VMID"), ("name", "Name"), ("node", "Node"), ("status", "Status"),
@@ -26,6 +28,7 @@ FIXED_COLUMNS = 3  # mark, VMID and Name stay put when the table scrolls right
 STATES = {"running": "●", "stopped": "○", "paused": "‖", "locked": "⊘", "template": "□"}
 GIB, MIB = 1024**3, 1024**2
 THREAD_ROWS = 500  # from this many guests, new rows are built in a worker thread (fewer: at once, on the loop)
+DELTA_SHARE = 4  # a refresh known as its changed rows is applied on the loop when at most 1/4 of the rows changed
 PAUSE_ROWS = 250  # a worker thread building rows offers a keystroke the GIL this often
 
 
@@ -168,17 +171,63 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
                     sort_column, sort_reverse, marked, base, frozenset(changed))
 
 
+def patch_rows(delta: GuestDelta, old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
+               old_haystacks: dict[str, str], order: list[str], marked: frozenset[int], sort_column: str,
+               sort_reverse: bool, base_widths: list[int] | None) -> Prepared:
+    """The table after a refresh known as the rows that changed (`delta`): work in proportion to them, not
+    to the table. The order and the search text stay the very objects they were when no changed row moved
+    in the sort or changed a searched field (the filter then has nothing to do)."""
+    by_key, data = dict(old_rows), dict(base)
+    haystacks = old_haystacks
+    changed: set[str] = set()
+    resort = False
+    for vmid in delta.removed:
+        key = str(vmid)
+        if by_key.pop(key, None) is not None:
+            data.pop(key, None)
+            if haystacks is old_haystacks:
+                haystacks = dict(old_haystacks)
+            haystacks.pop(key, None)
+    for row in delta.changed:
+        key = str(row["vmid"])
+        old = by_key.get(key)
+        by_key[key] = row
+        if old is None or (sort_column != "vmid" and sort_value(old, sort_column) != sort_value(row, sort_column)):
+            resort = True
+        if old is None or _searched(old) != _searched(row):
+            if haystacks is old_haystacks:
+                haystacks = dict(old_haystacks)
+            haystacks[key] = _haystack(row)
+        cells = _cells(row, row["vmid"] in marked)
+        if cells != data.get(key) or (old is not None and state_of(old) != state_of(row)):  # (colour: a lock)
+            data[key] = cells
+            changed.add(key)
+    if resort:
+        order = sort_keys(by_key, sort_column, sort_reverse)
+    elif delta.removed:
+        order = [key for key in order if key in by_key]
+    widths = _widths(data, base, changed, base_widths)
+    return Prepared(delta.after, by_key, data, haystacks, widths, order, sort_column, sort_reverse, marked, base,
+                    frozenset(changed))
+
+
 def _widths(data: dict[str, list[str]], base: dict[str, list[str]], changed: set[str],
             base_widths: list[int] | None) -> list[int]:
     """The columns' widths: measured again only over the changed rows when the rest are the rows measured
-    before (`base_widths`) and no changed row was the widest of a column (it may have narrowed)."""
+    before (`base_widths`) and no changed row that was the widest of a column got narrower there."""
     if base_widths is None or len(changed) * 4 > len(data) or data.keys() != base.keys():
         return cell_widths(data.values(), len(COLUMNS))
+    widths = list(base_widths)
     for key in changed:
-        if any(map(int.__eq__, cell_widths([base[key]], len(COLUMNS)), base_widths)):
+        was, now = _row_widths(base[key]), _row_widths(data[key])
+        if any(old == widest and new < widest for old, new, widest in zip(was, now, base_widths, strict=True)):
             return cell_widths(data.values(), len(COLUMNS))
-    grown = cell_widths([data[key] for key in changed], len(COLUMNS))
-    return [max(old, new) for old, new in zip(base_widths, grown, strict=True)]
+        widths = list(map(max, widths, now))
+    return widths
+
+
+def _row_widths(cells: list[str]) -> list[int]:
+    return [len(cell) if cell.isascii() else cell_len(cell) for cell in cells]
 
 
 class GuestTable(VirtualTable):
@@ -275,12 +324,13 @@ class GuestTable(VirtualTable):
             return f"{glyph} {value}"
         return value
 
-    def show(self, rows: list[dict[str, Any]], filter_text: str = "") -> None:
+    def show(self, rows: list[dict[str, Any]], filter_text: str = "", delta: GuestDelta | None = None) -> None:
         """Show the rows that match the filter, in sort order; the selected guest stays selected.
 
-        A refresh of a large cluster is built in a worker thread and applied as a diff (`RowsLoaded` follows);
-        meanwhile the filter works on the rows shown. The first rows are built at once, so a guest can be
-        selected as soon as the screen opens."""
+        A refresh known as the rows that changed from the rows shown (`delta`, a refresh child's read) is
+        applied at once, in proportion to those rows. Any other refresh of a large cluster is built in a
+        worker thread and applied as a diff (`RowsLoaded` follows); meanwhile the filter works on the rows
+        shown. The first rows are built at once, so a guest can be selected as soon as the screen opens."""
         self._filter = filter_text
         group = getattr(self.app, "group", None)  # several clusters open: each row names its cluster
         current = group.current_name if group is not None else ""
@@ -289,6 +339,11 @@ class GuestTable(VirtualTable):
         self.cluster = current
         self.cluster_room = max((len(name) for name in group.names()), default=0) if group is not None else 0
         if rows is not self._source and rows is not self._pending and rows is not self._queued:
+            if delta is not None and self._takes(rows, delta):
+                self._apply(patch_rows(delta, self._by_key, self._data, self._haystacks, self._order,
+                                       frozenset(self.marked), self.sort_column, self.sort_reverse,
+                                       self._cell_widths))
+                return
             if len(rows) >= THREAD_ROWS and self._source and self.is_mounted:
                 if self._pending is None:
                     self._build(rows)
@@ -299,6 +354,11 @@ class GuestTable(VirtualTable):
                 self._apply(self._preparation(rows)())
                 return
         self._refilter()
+
+    def _takes(self, rows: list[dict[str, Any]], delta: GuestDelta) -> bool:
+        """`delta` leads from the rows shown to `rows`, no build is in flight, and it is a small part."""
+        return (delta.before is self._source and delta.after is rows and self._pending is None
+                and bool(self._source) and (len(delta.changed) + len(delta.removed)) * DELTA_SHARE <= len(rows))
 
     def _build(self, rows: list[dict[str, Any]]) -> None:
         self._pending = rows
@@ -354,7 +414,11 @@ class GuestTable(VirtualTable):
         order, haystacks = self._order, self._haystacks
         searched = order
         last = self._last_filter
-        if last is not None and last[0] is order and last[1] is haystacks and needle.startswith(last[2]):
+        same_rows = last is not None and last[0] is order and last[1] is haystacks
+        if same_rows and last is not None and needle == last[2]:  # nothing the filter looks at changed
+            self.set_view(last[3], keep)
+            return
+        if same_rows and last is not None and needle.startswith(last[2]):
             searched = last[3]  # the text only grew, on the same rows: narrow what matched before
         keys = [k for k in searched if needle in haystacks[k]] if needle else list(order)
         self._last_filter = (order, haystacks, needle, keys)

@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
@@ -83,8 +83,9 @@ class VirtualTable(ScrollView, can_focus=True):
     # Widget's virtual size asks for a layout of the whole screen when it changes, which the filter does on
     # most keys (the count of rows shown): on 5,000 rows that layout, with the repaint of every widget it
     # brings, was most of a keystroke's frame. The table's own size never depends on its rows, so a change
-    # only updates its scrollbars (which lay the screen out themselves when one appears or goes).
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    # only updates its scrollbars (which lay the screen out themselves when one appears or goes). Nor does it
+    # repaint the table: `set_view` redraws the lines whose row changed.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
     class RowHighlighted(Message):
         """The cursor moved to a row."""
@@ -135,19 +136,24 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def replace_rows(self, rows: dict[str, list[str]], widths: Sequence[int],
                      changed: Collection[str] | None = None) -> None:
-        """Replace the data with rows measured elsewhere (`cell_widths`, e.g. in a worker thread); the table
-        is redrawn only when a `changed` key is on screen (None: redraw)."""
+        """Replace the data with rows measured elsewhere (`cell_widths`, e.g. in a worker thread); only the
+        lines of `changed` keys on screen are redrawn (None: the whole table)."""
         self._data = rows
         old = self._widths
         self._widths = [max(w + self.column_extra(key), cell_len(label) + self.header_extra(key)) for w, label, key
                         in zip(widths, self.labels, self.column_keys, strict=True)]
-        if changed is None or self._widths != old or self._any_on_screen(changed):
+        if changed is None or self._widths != old:
             self.refresh()
+            return
+        width = self.size.width
+        for line in self._lines_on_screen(changed):  # a changed row's line, not the whole table
+            self.refresh(Region(0, line, width, 1))
 
-    def _any_on_screen(self, keys: Collection[str]) -> bool:
+    def _lines_on_screen(self, keys: Collection[str]) -> list[int]:
+        """The lines (below the header) of the shown rows whose key is in `keys`."""
         top = round(self.scroll_y)
         shown = self._keys[top:top + max(1, self.scrollable_content_region.height)]
-        return any(key in keys for key in shown)
+        return [line for line, key in enumerate(shown, 1) if key in keys]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -157,16 +163,22 @@ class VirtualTable(ScrollView, can_focus=True):
         """What the table says while it shows no rows ("nothing matches …"): drawn in the table itself, so it
         comes and goes without a layout of the screen (a line of text below the table did, on 5,000 rows)."""
         if text != self.empty_text:
+            width = max(0, self.scrollable_content_region.width)
+            old = len(self._empty_line_list(width))
             self.empty_text = text
             self._empty_lines = (0, [])
-            if not self._keys:
-                self.refresh()
+            if not self._keys:  # only the lines of the old and the new text ("nothing matches 'vm-1'" → 'vm-12')
+                for line in range(max(old, len(self._empty_line_list(width)))):
+                    self.refresh(Region(0, line + 1, self.size.width, 1))
 
     def _empty_line(self, index: int, width: int) -> str:
+        lines = self._empty_line_list(width)
+        return lines[index] if index < len(lines) else ""
+
+    def _empty_line_list(self, width: int) -> list[str]:
         if self._empty_lines[0] != width:
             self._empty_lines = (width, textwrap.wrap(self.empty_text, max(10, width - 2)))
-        lines = self._empty_lines[1]
-        return lines[index] if index < len(lines) else ""
+        return self._empty_lines[1]
 
     def set_cell(self, key: str, column: str, value: str) -> None:
         cells = self._data[key]
@@ -183,6 +195,8 @@ class VirtualTable(ScrollView, can_focus=True):
             if self.virtual_size != size:  # the same rows, wider or narrower cells
                 self.virtual_size = size
             return  # nothing moved: no new positions, no cursor change
+        top, cursor = round(self.scroll_y), self.cursor_row
+        before = self._window(top) if self._keys else []  # (no rows: the lines held the empty text)
         self._keys = keys
         self._positions = {key: i for i, key in enumerate(keys)}
         self.virtual_size = size
@@ -192,8 +206,28 @@ class VirtualTable(ScrollView, can_focus=True):
             row = min(self.cursor_row, max(0, len(keys) - 1))
         self.set_reactive(VirtualTable.cursor_row, row)
         self._scroll_cursor_into_view()
-        self.refresh()
+        self._refresh_changed_lines(top, before, cursor)
         self._announce()
+
+    def _window(self, top: int) -> list[str | None]:
+        """The keys of the lines on screen below the header from row `top` (None: a line with no row)."""
+        height = max(1, self.scrollable_content_region.height - 1)
+        shown: list[str | None] = list(self._keys[top:top + height])
+        return shown + [None] * (height - len(shown))
+
+    def _refresh_changed_lines(self, top: int, before: list[str | None], cursor: int) -> None:
+        """Redraw the lines whose row changed since `before` (and the cursor's old and new line): a filter key
+        that leaves the rows on screen as they were (`vm-` → `vm-1` on guests 100…) redraws nothing of the
+        table. Scrolled meanwhile, or with no rows before or after: the whole table."""
+        after = self._window(round(self.scroll_y))
+        if round(self.scroll_y) != top or not self._keys or len(after) != len(before):
+            self.refresh()
+            return
+        width = self.size.width
+        moved = {cursor - top, self.cursor_row - top} if cursor != self.cursor_row else set()
+        for line, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new or line in moved:
+                self.refresh(Region(0, line + 1, width, 1))
 
     @property
     def row_count(self) -> int:
