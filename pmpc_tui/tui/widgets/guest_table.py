@@ -172,7 +172,7 @@ def prepare_rows(rows: list[dict[str, Any]], old_rows: dict[str, dict[str, Any]]
 
 
 def patch_rows(delta: GuestDelta, old_rows: dict[str, dict[str, Any]], base: dict[str, list[str]],
-               old_haystacks: dict[str, str], order: list[str], marked: frozenset[int], sort_column: str,
+               old_haystacks: dict[str, str], order: list[str], marked: frozenset[int | str], sort_column: str,
                sort_reverse: bool, base_widths: list[int] | None) -> Prepared:
     """The table after a refresh known as the rows that changed (`delta`): work in proportion to them, not
     to the table. The order and the search text stay the very objects they were when no changed row moved
