@@ -157,7 +157,13 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
-    if intent == "create" and re.search(r"\blinked\s+clone\b", t):
+    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and "<g>" in t and \
+            not CREATE_VERB.search(t):
+        return "snapshot_create"  # "snapshot mqtt, name it X", "snapshto web-02 as test1": a new name is the snapshot's
+    if intent in ("list", "storage_content", "describe", "none") and not guest and re.match(
+            r"^(?:new\s+|another\s+)?(?:vm|ct|container|lxc)\s+['\"]?[a-z][\w-]*['\"]?\s", t) and SIZES.search(t):
+        return "create"  # "vm 'pbs-test' with 64 GB disk on nas": a guest the cluster lacks, with its sizes
+    if intent == "create" and re.search(r"\blinked\s+clones?\b|\bclones\s+of\b", t):
         return "clone"  # "new vm from the debian template, linked clone": a clone of the template
     if intent == "describe" and guest and MEMORY.search(t) and re.search(r"\d", t) and \
             not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
