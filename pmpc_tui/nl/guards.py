@@ -134,6 +134,17 @@ DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|
 # a dry run may answer
 WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
                      r"\bwhat\s+would\s+happen\s+if\b")
+# "show what apply would do without doing it", "what would destroy remove? just show": a dry run answers
+WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|running|applying|changing|executing)\s+"
+                           r"(?:it|anything|that|them)\b")
+WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
+                        r"delete|destroy|change|write|create|touch|generate)\b")
+# "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
+FILES_UNTOUCHED = re.compile(r"(?:,\s*|\s|^)(?:but\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|writ|chang|overwrit)\w*\s+"
+                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
+# a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
+FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
+PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
 DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
                        r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
 INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
@@ -144,7 +155,8 @@ WHY_INJECTION = "that request tries to set aside how requests are read: nothing 
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
-BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
+BUT_NOT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+"
+                     r"(.+)$")
 ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
            "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
            "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
@@ -311,6 +323,13 @@ def read(text: str, names: Names) -> Reading:
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
     rest = reading.text
+    untouched = FILES_UNTOUCHED.search(rest)
+    if untouched and re.search(r"\bimport\w*\b|\bre-?import\b", rest):
+        reading.dry_run_only = True
+        reading.text = rest = FILES_UNTOUCHED.sub(" ", rest).strip() + " dry run"
+    if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
+        reading.dry_run_only = True
+        reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
@@ -327,6 +346,7 @@ def read(text: str, names: Names) -> Reading:
         reading.question = WHY_WHAT_IF
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
+    rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
     if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
