@@ -9,7 +9,6 @@ from pmpc_tui.nl.ground.newnames import listed, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import RANGE, SIZE, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import gibibytes, mebibytes, number
 
-
 # the container templates Proxmox VE 9 offers for download (`pveam available`), by distribution and release; the
 # first of each is what the bare word means. They are looked for on `local`; `validate` checks the volume is there.
 DEBIAN_12 = "debian-12-standard_12.7-1_amd64.tar.zst"

@@ -99,11 +99,13 @@ def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
     return reading.blocked is None and reading.question is None and reading.refusal is None
 
 
-def _guards_read(text: str, names: Names) -> object:
-    """The guards' reading of the request (imported late: the guards import the grounding)."""
+def _guards_find_nothing(text: str, names: Names) -> bool:
+    """Whether the guards find no negation, deferral, condition, question or refusal in the request (imported late:
+    the guards import the grounding)."""
     from pmpc_tui.nl import guards
 
-    return guards.read(text, names)
+    reading = guards.read(text, names)
+    return reading.blocked is None and reading.question is None and reading.refusal is None
 
 
 def _strong(t: str, names: Names) -> str | None:
@@ -151,16 +153,16 @@ def corrected(intent: str, text: str, names: Names) -> str:
         strong = _strong(t, names)
         if strong:
             return strong
-    if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t):
-        reading = _guards_read(text, names)
-        if reading.blocked is None and reading.question is None and reading.refusal is None:
-            return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
+    if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t) and \
+            _guards_find_nothing(text, names):
+        return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
     if intent in KEEP:
         return intent
     if intent == "plan" and re.search(r"\bwhat\s+(?:an?\s+|the\s+)?apply\s+would\b|\bwhat\s+would\s+(?:an?\s+|the\s+)?"
                                       r"apply\s+do\b", t) and re.search(r"\bdry\s+run\s*$", t):
         return "apply"  # "show what apply would do without doing it": apply's own dry run (the guards allow no other)
-    if intent in ("delete", "plan") and "<g>" not in t and re.search(r"^(?:so\s+)?what\s+would\s+(?:the\s+|a\s+)?destroy\b", t):
+    if intent in ("delete", "plan") and "<g>" not in t and re.search(
+            r"^(?:so\s+)?what\s+would\s+(?:the\s+|a\s+)?destroy\b", t):
         return "destroy"  # "what would destroy remove?": the workspace's destroy, as a dry run
     guest = "<g>" in t
     if intent == "backup_create" and re.search(r"\bbackups?\s+(?:list|archives)\b|\blist\s+(?:the\s+|my\s+)?backups\b",
