@@ -52,7 +52,14 @@ DEFERRAL = re.compile(
     r"heute\s+nacht|diese\s+nacht|in\s+(?:\d+|einer|zwei|zehn)\s+(?:minuten|stunden?|tagen?)|um\s+\d{1,2}(?::\d{2})?"
     r"\s*uhr|en\s+(?:\d+|una|un|dos|diez)\s+(?:minutos?|horas?|d[íi]as?)|a\s+las?\s+\d{1,2}|esta\s+(?:tarde|"
     r"madrugada)|dans\s+(?:\d+|une|un|deux|dix)\s+(?:minutes?|heures?|jours?)|[àa]\s+\d{1,2}\s*h\d{0,2}|"
-    r"cette\s+nuit|cet\s+apr[èe]s-midi)\b")
+    r"cette\s+nuit|cet\s+apr[èe]s-midi|"
+    # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
+    # time after "from/since/after" is a log's window, never refused here)
+    r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"
+    r"in\s+a\s+(?:bit|while|moment|minute|sec|second|few)|shortly|soon|eventually|at\s+some\s+point|"
+    r"some\s*time\s+(?:today|this\s+week|later)|(?:once|twice|three\s+times)\s+a\s+(?:day|week|month)|"
+    r"before\s+(?:i|we)\s+(?:go|leave|head)\b"
+    r"(?:\s+home)?)\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
@@ -62,7 +69,9 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
                        # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
                        r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
                        r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
-                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b")
+                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
+                       # "reboot web-01 should it hang": a condition put after, inverted
+                       r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
 # a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
 # token"): secrets never reach output, and the rest of such a request is not taken on trust
 SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
@@ -87,7 +96,12 @@ ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slow
                     r"difference)\b|"
                     r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
                     r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
-                    r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b")
+                    r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
+                    # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
+                    r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
+                    r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
+                    r"the\s+best|the\s+worst)$|^what'?s\s+\d+\s*[-+*/x]\s*\d+|\bwhat\s+commands\b|\bmy\s+(?:boss|"
+                    r"wife|husband|kids?|cat|dog)\b")
 # nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")
 SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you|thx|ty|lol|haha\w*|hehe\w*|wow|hm+|"
                         r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
