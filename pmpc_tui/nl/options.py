@@ -73,7 +73,7 @@ SAID: list[tuple[re.Pattern[str], str]] = [
      "--merge"),
     (re.compile(r"\b(?:and|then)\s+(?:re)?start\s+(?:it|them|the\s+(?:vm|ct|guest|container))?\s*(?:after\w*|again|"
                 r"back\s+up)?\s*$|\bstart\s+(?:it|them)\s+(?:after\w*|again)\b"), "--start"),
-    (re.compile(r"\bforce(?:fully|d)?\b"), "--force"),
+    (re.compile(r"\bforce(?:fully|d)?\b|\boverwrit\w*\b"), "--force"),
     (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
                 r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
 ]

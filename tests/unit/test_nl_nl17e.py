@@ -95,3 +95,33 @@ def test_what_a_workspace_command_would_do_is_only_ever_a_dry_run() -> None:
 def test_a_time_after_a_plan_file_or_a_purpose_still_refuses_the_order_itself() -> None:
     assert lines("plan tonight") == []
     assert lines("reboot web-01 so i can patch it tonight") == []
+
+
+@pytest.mark.parametrize("text", [
+    "stop db-01 around 5pm", "reboot grafana in a bit", "stop db-01 soon", "backup db-01 twice a week",
+    "stop db-01 before i go home", "reboot web-01 should it hang"])
+def test_loose_times_and_a_condition_put_after_refuse_the_order(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", ["what's your name", "i love proxmox", "my boss is annoying", "what's 2+2"])
+def test_opinions_and_sums_run_nothing(text: str) -> None:
+    assert not propose_offline(text, NAMES).understood
+
+
+def test_a_log_window_after_from_or_since_is_no_deferral() -> None:
+    assert lines("logs since 17:00") and lines("errors from 9am")
+
+
+def test_questions_about_backups_logs_and_health_are_reads() -> None:
+    assert lines("any backups of pihole on pbs?") == ["backup list --guest 200 --storage pbs"]
+    assert lines("anything in the logs about grafana?") == ["logs --grep grafana"]
+    assert lines("logs for correlation id 9ab3cd10") == ["logs --cid 9ab3cd10"]
+    assert lines("estado de salud del cluster") == ["health"]
+
+
+def test_a_snapshot_before_something_is_named_after_it_and_cloning_a_guest_is_a_clone() -> None:
+    assert lines("snapshot grafana before the upgrade") == ["snapshot create ct grafana before-upgrade"]
+    assert lines("check if cloning db-01 to db-05 on pve3 is possible, dry run") == [
+        "clone vm db-01 --name db-05 --node pve3 --dry-run"]
+    assert lines("please create vm ansible-ctl with vmid 130, clone 100, 1 core 2048")[0].startswith("create vm ")

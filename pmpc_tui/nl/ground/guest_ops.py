@@ -146,7 +146,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
                 not re.search(r"\bwithout\b", " ".join(g.slots.words)):
             raise NotGrounded("a container's snapshot cannot include its RAM (only a VM's can)",
                               [f"snapshot create {ref} NAME"])
-        label = snap or _said_name(g) or "manual"
+        before = re.search(r"\bbefore\s+(?:the\s+|an?\s+|my\s+|we\s+)?([a-z][a-z0-9_]*)\b", " ".join(g.slots.words))
+        label = snap or _said_name(g) or (f"before-{before.group(1)}" if before else "manual")  # "before upgrade"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
         snap = snap or _said_name(g)

@@ -153,6 +153,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
         strong = _strong(t, names)
         if strong:
             return strong
+    if intent == "none" and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
+        return "logs"  # "find log lines for correlation id 3f2a9c1e"
     if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t) and \
             _guards_find_nothing(text, names):
         return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
@@ -190,6 +192,16 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not POWER_VERB.search(t) and not SETTING.search(t) and \
             not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "backup_create" and re.search(r"^(?:any|are\s+there|is\s+there|do\s+(?:i|we)\s+have|which|what|how\s+"
+                                               r"many|list|show|where)\b.*\bbackups\b", t):
+        return "backup_list"  # "any backups of nginx-proxy on the nas?": a question, nothing backed up
+    if intent == "create" and re.search(r"\bclon(?:e|ing)\s+<g>", t) and not CREATE_VERB.search(t):
+        return "clone"  # "check if cloning db-01 to db-02 is possible": the guest named is the source
+    if intent == "describe" and guest and re.search(r"\bin\s+the\s+logs?\b|\blogs?\s+(?:about|for|of|mentioning|on)\b",
+                                                   t):
+        return "logs"  # "anything in the logs about db-01 today?"
+    if intent in ("sync", "list", "describe") and not guest and re.search(r"\b(?:sant[ée]|gesundheit|salud)\b", t):
+        return "health"  # "état de santé du cluster"
     if intent == "snapshot_create" and re.search(r"\bsnapshots?\s+list\b|\blist\b.*\bsnapshots\b", t):
         return "snapshot_list"
     if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"
