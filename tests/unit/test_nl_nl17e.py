@@ -141,3 +141,14 @@ def test_the_guests_on_a_node_are_still_rebooted_when_said() -> None:
                                   "format the disk on pve1", "email me the logs", "run apt upgrade on pve1"])
 def test_shell_work_and_mail_run_nothing(text: str) -> None:
     assert not propose_offline(text, NAMES).understood
+
+
+def test_how_full_a_storage_is_lists_its_row_and_a_search_creates_nothing() -> None:
+    assert lines("how full is the pbs storage?") == ["list storage --storage pbs"]
+    assert lines("find cts named dns*")[0].startswith("list cts")
+
+
+def test_waking_a_guest_back_up_is_power_never_a_backup() -> None:
+    assert lines("bring homeassistant back up please") == ["start vm homeassistant"]
+    assert lines("wake grafana back up, it's paused") == ["resume ct grafana"]
+    assert lines("back up homeassistant") == ["backup create vm homeassistant"]

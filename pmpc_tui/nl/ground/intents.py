@@ -192,6 +192,18 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not POWER_VERB.search(t) and not SETTING.search(t) and \
             not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "storage_content" and re.search(r"\b(space|full|free|left|usage|capacity|used)\b", t) and \
+            not STORAGE_TYPES.search(t) and not re.search(r"\b(backups?|images?|disks?|volumes?|files?)\b", t):
+        return "list"  # "how full is the nas storage?": the storage's row, not what it holds
+    if intent.startswith("backup_") and guest and re.search(r"\b(?:wake|bring|boot|power|start|get)\s+(?:\S+\s+){0,2}?"
+                                                           r"back\s+up\b", t):
+        intent = "start"  # "wake homeassistant back up": power, never a backup (a paused guest is resumed)
+    if intent == "start" and guest and re.search(r"\b(?:it'?s|is|was|it\s+is|they'?re|are)\s+(?:paused|suspended|"
+                                                 r"frozen|hibernated)\b", t):
+        return "resume"  # "wake X back up (it's paused)": the request says it is paused
+    if intent == "create" and not CREATE_VERB.search(t) and re.match(
+            rf"^{OPENERS}(?:find|search|look\s+for|show|list|which|any|are\s+there)\b", t):
+        return "list"  # "find vms named web-*": a search, nothing created
     if intent == "backup_create" and re.search(r"^(?:any|are\s+there|is\s+there|do\s+(?:i|we)\s+have|which|what|how\s+"
                                                r"many|list|show|where)\b.*\bbackups\b", t):
         return "backup_list"  # "any backups of nginx-proxy on the nas?": a question, nothing backed up
