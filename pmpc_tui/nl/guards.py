@@ -27,7 +27,10 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     r"migr|muev|arranqu|inici|enciend|cre[ea]s|clon|suspend|apliqu|destru|quit)\w*|"
                     # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
                     r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
-                    r"never\s*mind|forget\s+(?:it|that|about\s+it)|"
+                    r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # "under no circumstances …", "db-01 must stay up": the opposite of an order
+                    r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
+                    r"running|on|online|where\s+it\s+is)|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -41,7 +44,8 @@ DEFERRAL = re.compile(
     r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
     r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
     r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
-    r"on\s+patch\s+day|when(?:ever)?\s+(?:i'?m|we'?re)\s+(?:back|done|ready)|"
+    r"on\s+patch\s+day|(?:when(?:ever)?|once|as\s+soon\s+as)\s+(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:back|done|ready|"
+    r"home|there|in)|^\d{1,2}:\d{2}|"
     # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
     r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
     r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
@@ -119,7 +123,11 @@ SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you
 WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|let'?s\s+say|say\s+i)\b|\bwhat\s+if\b|"
                      r"\bwhat\s+happens\s+(?:if|when)\b|\bwhat\s+would\s+break\b|\bwould\s+it\s+be\s+(?:bad|ok|okay|"
                      r"safe|wise|smart|a\s+good\s+idea|a\s+problem|dangerous|risky)\b|\bis\s+it\s+(?:safe|ok|okay|wise|"
-                     r"a\s+good\s+idea|dangerous|risky)\s+to\b")
+                     r"a\s+good\s+idea|dangerous|risky)\s+to\b|"
+                     # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
+                     # "can I delete dev-sandbox safely": advice asked for, not an order
+                     r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
+                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"

@@ -152,3 +152,11 @@ def test_waking_a_guest_back_up_is_power_never_a_backup() -> None:
     assert lines("bring homeassistant back up please") == ["start vm homeassistant"]
     assert lines("wake grafana back up, it's paused") == ["resume ct grafana"]
     assert lines("back up homeassistant") == ["backup create vm homeassistant"]
+
+
+@pytest.mark.parametrize("text", [
+    "under no circumstances delete pihole", "db-01 must stay up", "stop web-01... actually no",
+    "once i'm home, start win11-desktop", "22:00 reboot web-01", "maybe reboot web-01?", "should i reboot web-01?",
+    "do i need to reboot web-01", "can i delete dev-sandbox safely"])
+def test_advice_asked_for_and_orders_taken_back_change_nothing(text: str) -> None:
+    assert lines(text) == []
