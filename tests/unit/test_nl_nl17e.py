@@ -160,3 +160,9 @@ def test_waking_a_guest_back_up_is_power_never_a_backup() -> None:
     "do i need to reboot web-01", "can i delete dev-sandbox safely"])
 def test_advice_asked_for_and_orders_taken_back_change_nothing(text: str) -> None:
     assert lines(text) == []
+
+
+def test_a_new_guest_named_after_a_blueprint_word_and_a_disk_size_like_a_vmid_is_one_create() -> None:
+    assert lines("need a vm gitlab-runner, 4 cores 8192 mb, disk 100, tags ci") == [
+        "create vm --name gitlab-runner --cores 4 --memory 8192 --disk 100 --tags ci"]
+    assert lines("set up gitlab for me")[0].startswith("create vm --name gitlab ")  # the blueprint still answers

@@ -54,7 +54,9 @@ def _masked(text: str, names: Names) -> str:
     for name in sorted(names.guests, key=len, reverse=True):
         out = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", "<g>", out)
     for facts in names.guests.values():
-        out = re.sub(rf"(?<![\w.:/-]){facts[1]}(?![\w.:/-])", "<g>", out)
+        # "disk 100", "100 gb", "ram 2048": a size, not a VMID
+        out = re.sub(rf"(?<!disk )(?<!disks )(?<!size )(?<!ram )(?<!mem )(?<!memory )(?<![\w.:/-]){facts[1]}"
+                     rf"(?![\w.:/-])(?!\s*(?:gb|g|gib|mb|mib|m|tb|gigs?|megs?)\b)", "<g>", out)
     squashed = {squash(n) for n in names.guests}
     return re.sub(r"(?<![\w<-])[a-z][\w.-]*\d[\w.-]*",  # "web1", "db01": a spelling of one guest
                   lambda m: "<g>" if squash(m.group(0)) in squashed else m.group(0), out)
