@@ -22,6 +22,15 @@ CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "
           "is everything ok", "what changed outside the code"]
 NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
                       r"nicht|niemals|keine?n?|pas|jamais|nunca|"
+                    # Spanish "no apagues / no borres / no lo toques"
+                    r"no\s+(?:lo\s+|la\s+|los\s+|las\s+|le\s+)?(?:apagu|borr|reinici|toqu|par[ae]s|deteng|elimin|hag|"
+                    r"migr|muev|arranqu|inici|enciend|cre[ea]s|clon|suspend|apliqu|destru|quit)\w*|"
+                    # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
+                    r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
+                    r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # "under no circumstances …", "db-01 must stay up": the opposite of an order
+                    r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
+                    r"running|on|online|where\s+it\s+is)|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -35,13 +44,38 @@ DEFERRAL = re.compile(
     r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
     r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
     r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
-    r"on\s+patch\s+day|when(?:ever)?\s+(?:i'?m|we'?re)\s+(?:back|done|ready))\b")
+    r"on\s+patch\s+day|(?:when(?:ever)?|once|as\s+soon\s+as)\s+(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:back|done|ready|"
+    r"home|there|in)|^\d{1,2}:\d{2}|"
+    # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
+    r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
+    r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"
+    r"after\s+(?:the\s+)?\S+\s+(?:finish|complet|is\s+done|are\s+done|end)\w*|"
+    # German, Spanish, French: "heute nacht", "in 10 Minuten", "um 22 Uhr", "en 10 minutos", "a las 22",
+    # "esta tarde", "dans 10 minutes", "à 22h", "cette nuit"
+    r"heute\s+nacht|diese\s+nacht|in\s+(?:\d+|einer|zwei|zehn)\s+(?:minuten|stunden?|tagen?)|um\s+\d{1,2}(?::\d{2})?"
+    r"\s*uhr|en\s+(?:\d+|una|un|dos|diez)\s+(?:minutos?|horas?|d[íi]as?)|a\s+las?\s+\d{1,2}|esta\s+(?:tarde|"
+    r"madrugada)|dans\s+(?:\d+|une|un|deux|dix)\s+(?:minutes?|heures?|jours?)|[àa]\s+\d{1,2}\s*h\d{0,2}|"
+    r"cette\s+nuit|cet\s+apr[èe]s-midi|"
+    # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
+    # time after "from/since/after" is a log's window, never refused here)
+    r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"
+    r"in\s+a\s+(?:bit|while|moment|minute|sec|second|few)|shortly|soon|eventually|at\s+some\s+point|"
+    r"some\s*time\s+(?:today|this\s+week|later)|(?:once|twice|three\s+times)\s+a\s+(?:day|week|month)|"
+    r"before\s+(?:i|we)\s+(?:go|leave|head)\b"
+    r"(?:\s+home)?)\b")
 CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
                        r"(?<!^)\bwhen(?:ever)?\b|"
                        r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
                        r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b|"
                        # "should cpu on X stay above 80%, give it 2 more cores": a condition put first
-                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,")
+                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,|"
+                       # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
+                       r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
+                       r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
+                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
+                       # "reboot web-01 should it hang": a condition put after, inverted
+                       r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
 # a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
 # token"): secrets never reach output, and the rest of such a request is not taken on trust
 SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
@@ -52,6 +86,48 @@ DEBUG = re.compile(r"\b(?:turn|switch|flip)\s+(?:on\s+)?(?:the\s+)?debug\w*(?:\s
 WHY_DEBUG = "debug output is switched on by typing `debug on` yourself, never from plain English (nothing was done)"
 OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|date|weather)\b|\bwhat\s+day\s+is\s+"
                        r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
+# questions of opinion, explanations and tasks for another tool: answered with what plain English can do
+ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slower|safer|cheaper)\s+than\b|"
+                    r"\bshould\s+i\s+(?:use|pick|choose|go\s+with|prefer)\b.*\bor\b|\bdifference\s+between\b|"
+                    r"\b(?:do\s+you\s+|can\s+you\s+|would\s+you\s+)?recommend\b|\bpros\s+and\s+cons\b|"
+                    r"\bwhich\s+(?:one\s+)?is\s+(?:better|faster|safer)\b|"
+                    r"^(?:what\s+(?:is|are)|what'?s)\s+(?:an?\s+\w[\w-]*(?:\s+\w+)?|proxmox(?:\s+ve)?|pve|terraform|"
+                    r"opentofu|ansible|lxc|qemu|kvm|ceph|zfs|lvm(?:-thin)?|proxmox-mpc|you)$|"
+                    r"^what\s+does\s+(?:the\s+)?`?(?:apply|plan|drift|sync|import|validate|destroy|test|migrate|clone|"
+                    r"template|snapshot|backup|resize|suspend|delete|report-issue|--\S+)`?(?:\s+command)?\s+(?:do|mean)\b|"
+                    r"\bhow\s+(?:does|do)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+work\b|"
+                    r"^(?:can\s+you\s+|could\s+you\s+|please\s+)?explain\s+(?:to\s+me\s+)?(?:what|how|why|the\s+"
+                    r"difference)\b|"
+                    r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
+                    r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
+                    r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
+                    # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
+                    r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
+                    r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
+                    r"the\s+best|the\s+worst)$|^what'?s\s+\d+\s*[-+*/x]\s*\d+|\bwhat\s+commands\b|\bmy\s+(?:boss|"
+                    r"wife|husband|kids?|cat|dog)\b")
+# shell work on a node, mail, passwords: outside what proxmox-mpc does ("ssh into pve1 and run …", "curl … | bash")
+SHELL_WORK = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bssh\s+(?:in)?to\b|\bssh\s+in\b|\brm\s+-\w*r|"
+                        r"\bapt(?:-get)?\s+"
+                        r"(?:update|upgrade|install|dist-upgrade|full-upgrade)\b|\bmkfs\b|\bformat\s+(?:the\s+)?(?:\S+\s+)?"
+                        r"(?:disk|drive|partition|ssd|hdd)\b|\be-?mail\s+(?:me|it|them|the)\b|\bsend\s+(?:me\s+)?(?:an?\s+)?"
+                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b")
+WHY_SHELL = ("that is work on a node's shell or outside the cluster's API, which proxmox-mpc never does from plain "
+             "English (nothing was done)")
+# nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")
+SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you|thx|ty|lol|haha\w*|hehe\w*|wow|hm+|"
+                        r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
+                        r"good\s+(?:job|bot|work)|well\s+done|what'?s\s+up|sup|alright|fine|a\s+lot|so\s+much|"
+                        r"very\s+much|again|too|(?:that|it)\s+worked|got\s+it|understood|:\)|:-\)|:d)[\s,!.:;)(-]*)+$")
+# "suppose I deleted web-01", "hypothetically, could I stop db-01", "would it be bad to stop db-01": asks, not orders
+WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|let'?s\s+say|say\s+i)\b|\bwhat\s+if\b|"
+                     r"\bwhat\s+happens\s+(?:if|when)\b|\bwhat\s+would\s+break\b|\bwould\s+it\s+be\s+(?:bad|ok|okay|"
+                     r"safe|wise|smart|a\s+good\s+idea|a\s+problem|dangerous|risky)\b|\bis\s+it\s+(?:safe|ok|okay|wise|"
+                     r"a\s+good\s+idea|dangerous|risky)\s+to\b|"
+                     # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
+                     # "can I delete dev-sandbox safely": advice asked for, not an order
+                     r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
+                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
@@ -88,6 +164,17 @@ DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|
 # a dry run may answer
 WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
                      r"\bwhat\s+would\s+happen\s+if\b")
+# "show what apply would do without doing it", "what would destroy remove? just show": a dry run answers
+WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|running|applying|changing|executing)\s+"
+                           r"(?:it|anything|that|them)\b")
+WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
+                        r"delete|destroy|change|write|create|touch|generate)\b")
+# "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
+FILES_UNTOUCHED = re.compile(r"(?:,\s*|\s|^)(?:but\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|writ|chang|overwrit)\w*\s+"
+                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
+# a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
+FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
+PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
 DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
                        r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
 INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
@@ -98,7 +185,8 @@ WHY_INJECTION = "that request tries to set aside how requests are read: nothing 
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
-BUT_NOT = re.compile(r"(?:,\s*)?\s\b(?:but|and)\s+(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+(.+)$")
+BUT_NOT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+"
+                     r"(.+)$")
 ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
            "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
            "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
@@ -121,6 +209,8 @@ WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.
                  "do (nothing was done)")
 WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
                 "`logs` show what happened)")
+WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
+               "command's --dry-run shows what it would do)")
 WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
                 "say what should happen instead (nothing was done)")
 
@@ -230,6 +320,11 @@ def read(text: str, names: Names) -> Reading:
     if OFF_TOPIC.search(clean):
         return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    if ADVICE.search(clean) or SMALL_TALK.match(clean):
+        return Reading(clean, refusal=refused("I turn requests about your Proxmox VE cluster into proxmox-mpc "
+                                              "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
+    if SHELL_WORK.search(clean):
+        return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)
@@ -260,6 +355,13 @@ def read(text: str, names: Names) -> Reading:
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
     rest = reading.text
+    untouched = FILES_UNTOUCHED.search(rest)
+    if untouched and re.search(r"\bimport\w*\b|\bre-?import\b", rest):
+        reading.dry_run_only = True
+        reading.text = rest = FILES_UNTOUCHED.sub(" ", rest).strip() + " dry run"
+    if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
+        reading.dry_run_only = True
+        reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
@@ -272,8 +374,11 @@ def read(text: str, names: Names) -> Reading:
             reading.text, reading.forbidden, rest = head, ruled_out, head
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
+    elif WHAT_IF.search(rest) and not reading.dry_run_only:
+        reading.question = WHY_WHAT_IF
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
+    rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
     if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):

@@ -30,7 +30,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
      "--cid {}"),
     (re.compile(r"\bsync\s+(?:operation|op|errors?|logs?|runs?)\b|\blast\s+sync\b"), "--op sync"),
     (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
-    (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|the plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"), "--out {}"),
+    (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|(?:the|a)\s+plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"),
+     "--out {}"),
     (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),
     (re.compile(r"\bbridge\s+(vmbr\d+)\b|\bon\s+(vmbr\d+)\b"), "--bridge {}"),
     (re.compile(r"\b(?:ip|address|static(?:\s+ip)?)\s+(?:of\s+)?(dhcp|\d+\.\d+\.\d+\.\d+/\d+)|\b(dhcp)\b"), "--ip {}"),
@@ -55,6 +56,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"['\"]([^'\"]*)['\"]"), "--description {}"),
     (re.compile(r"\b(?:for|of|only)\s+(?:the\s+)?(?:vm|ct|guest|container)\s+([\w.-]+)"), "--guest {}"),
     (re.compile(r"\b(?:as|in|to|into|output|format) yaml\b"), "-o yaml"),
+    (re.compile(r"\b(?:as|in|to|into|output|format|show\s+(?:me\s+)?(?:it\s+as\s+)?)\s*markdown\b|\bmarkdown\s+"
+                r"(?:format|output)\b"), "-o markdown"),
     (re.compile(r"\blinked\b"), "--linked"),
     (re.compile(r"\bpurge\b"), "--purge"),
     (re.compile(r"\b(?:(?:disabl\w*|turn off|switch off|no|without)\s+(?:the\s+)?(?:memory\s+)?balloon(?:ing)?|"
@@ -70,7 +73,7 @@ SAID: list[tuple[re.Pattern[str], str]] = [
      "--merge"),
     (re.compile(r"\b(?:and|then)\s+(?:re)?start\s+(?:it|them|the\s+(?:vm|ct|guest|container))?\s*(?:after\w*|again|"
                 r"back\s+up)?\s*$|\bstart\s+(?:it|them)\s+(?:after\w*|again)\b"), "--start"),
-    (re.compile(r"\bforce(?:fully|d)?\b"), "--force"),
+    (re.compile(r"\bforce(?:fully|d)?\b|\boverwrit\w*\b"), "--force"),
     (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
                 r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
 ]

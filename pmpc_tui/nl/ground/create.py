@@ -9,6 +9,26 @@ from pmpc_tui.nl.ground.newnames import listed, said_name, unknown_guests
 from pmpc_tui.nl.ground.slots import RANGE, SIZE, Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import gibibytes, mebibytes, number
 
+# the container templates Proxmox VE 9 offers for download (`pveam available`), by distribution and release; the
+# first of each is what the bare word means. They are looked for on `local`; `validate` checks the volume is there.
+DEBIAN_12 = "debian-12-standard_12.7-1_amd64.tar.zst"
+UBUNTU_24 = "ubuntu-24.04-standard_24.04-2_amd64.tar.zst"
+UBUNTU_22 = "ubuntu-22.04-standard_22.04-1_amd64.tar.zst"
+OS_TEMPLATES = {"debian": {"12": DEBIAN_12, "bookworm": DEBIAN_12},
+                "ubuntu": {"24.04": UBUNTU_24, "noble": UBUNTU_24, "22.04": UBUNTU_22, "jammy": UBUNTU_22}}
+DISTRO = re.compile(r"\b(debian|ubuntu)(?:\s+|-)?(\d+(?:\.\d+)?|bookworm|noble|jammy)?\b")
+VERSION_NUMBER = re.compile(r"\b(?:debian|ubuntu|alpine|rocky|alma|fedora|centos)[\s-]*(\d+(?:\.\d+)?)")
+
+
+def _ostemplate(words: str) -> str | None:
+    """`local:vztmpl/…` for "a debian container", "ubuntu 24.04", "debian 12" (None for a release not offered)."""
+    said = DISTRO.search(words)
+    if not said:
+        return None
+    releases = OS_TEMPLATES[said.group(1)]
+    file = releases.get(said.group(2)) if said.group(2) else next(iter(releases.values()))
+    return f"local:vztmpl/{file}" if file else None
+
 
 def _create(g: Grounder) -> Grounded:
     kind = g.kind_filter() or "vm"
@@ -40,6 +60,8 @@ def _create(g: Grounder) -> Grounded:
         opts += ["--node", node]
     explicit = re.search(r"\b(\d{1,3})\s*(?:v?cpus?|cores?|vcores?)\b", " ".join(g.slots.words))
     cores = explicit.group(1) if explicit else g.slots.first("CORES")  # "debian 12, 1 core": the number by "core"
+    if cores and not explicit and cores in VERSION_NUMBER.findall(" ".join(g.slots.words).lower()):
+        cores = None  # "from the debian 12 template": a release, not cores
     if cores:
         opts += ["--cores", number(cores)]
     memory, disk = g.slots.first("MEM"), g.slots.first("DISK")
@@ -64,6 +86,9 @@ def _create(g: Grounder) -> Grounded:
     if not disk:
         bare = re.search(r"\bdisk\s+(?:of\s+)?(\d+)\s*(?:g|gb|gib|gigs?)?\b", words)
         disk = bare.group(1) if bare else None  # "disk 16"
+    versions = set(VERSION_NUMBER.findall(words))
+    if memory and re.sub(r"[^\d.]", "", memory) in versions:  # "ubuntu 24.04, 512mb": a release, not memory
+        memory = next((x for x in sizes if re.sub(r"[^\d.]", "", x) not in versions and x != disk), None)
     if memory:
         opts += ["--memory", str(mebibytes(memory))]
     if disk:
@@ -71,7 +96,9 @@ def _create(g: Grounder) -> Grounded:
     template = g.slots.first("TEMPLATE")
     if clone_of and kind == "vm" and not template:  # "clone 100", "from template 100": by VMID, as written
         template = clone_of.group(1)
-    ct_template = g.described(template=True) if kind == "ct" and "template" in words else None
+    os_template = _ostemplate(words) if kind == "ct" else None
+    versioned = os_template and re.search(r"\b(?:debian|ubuntu)[\s-]*\d", words)
+    ct_template = g.described(template=True) if kind == "ct" and "template" in words and not versioned else None
     if ct_template and g.kind_of(ct_template) == "ct":  # "a ct from the ubuntu ct template": a clone of it
         return Grounded([f"clone ct {ct_template} --name {n}" for n in names],
                         f"clone {ct_template} as {', '.join(names)}")
@@ -83,6 +110,8 @@ def _create(g: Grounder) -> Grounded:
         opts += ["--clone", g.described(template=True) or ""]
     elif kind == "vm" and re.search(r"\bfrom\s+(?:the\s+|a\s+)?template\b", words) and len(only) == 1:
         opts += ["--clone", only[0]]  # "from template": the one VM template there is
+    if os_template and not any(o == "--clone" for o in opts):  # "a debian container", "ubuntu 24.04"
+        opts += ["--ostemplate", os_template]
     listed_tags = re.search(r"\btags?\s*[:=]?\s*([a-z][\w-]*(?:\s*,\s*[a-z][\w-]*)*)", words)
     tags = [t.strip() for t in listed_tags.group(1).split(",")] if listed_tags else []
     tags = tags if len(tags) > len(g.slots.all("TAG")) else [t.lower() for t in g.slots.all("TAG")]

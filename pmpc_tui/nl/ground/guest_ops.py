@@ -21,12 +21,22 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
     if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
                                                or g.slots.first("TAG") or g.node()) \
             and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|"
-                          r"\b(?:whole|entire)\s+(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b",
+                          r"\b(?:whole|entire)\s+(?:cluster|homelab|lab|datacenter)\b|\beverywhere\b|"
+                          r"^\W*\S+(?:\s+down)?\s+(?:all|every)\s+(?:the\s+|my\s+)?(?:guests?|machines)\W*$",
                           g.slots.text or ""):
         # never the whole cluster off by one selector ("stop every guest on every node"): say which node or tag
         raise NotGrounded(f"I {WHAT[intent]} the whole cluster only guest by guest: name a node, a tag or the "
                           "guests", [f"{intent} every vm on NODE", f"{intent} every vm tagged TAG"])
     words = " ".join(g.slots.words)
+    nodes = "|".join(re.escape(n.lower()) for n in g.names.nodes) or "(?!)"
+    if intent in ("stop", "shutdown", "reboot") and not (g.slots.all("GUEST") or g.slots.all("RANGE")) and re.match(
+            r"^\W*(?:please\s+|pls\s+|now\s+)*\S+(?:\s+(?:down|off))?\s+(?:the\s+)?(?:(?:all|every|both|each)\s+"
+            rf"(?:the\s+|my\s+)?)?(?:(?:nodes?|hosts?|hypervisors?|servers?)\s*)?(?:(?:{nodes})(?:\s*(?:,|and)\s*)?)*"
+            r"(?:\s+(?:node|host|server|itself))?\s*(?:now|please)?\W*$", (g.slots.text or "").lower()) and \
+            re.search(rf"\b(?:nodes?|hosts?|hypervisors?|{nodes})\b", (g.slots.text or "").lower()):
+        # "reboot pve1", "reboot all nodes": the nodes themselves, which proxmox-mpc never powers off or reboots
+        raise NotGrounded(f"proxmox-mpc does not {WHAT[intent]} nodes themselves, only guests: say which guests "
+                          "(e.g. every vm on that node)", [f"{intent} every vm on NODE", "list nodes"])
     if intent in ("stop", "shutdown", "reboot") and not (g.slots.all("GUEST") or g.slots.all("RANGE")) and re.search(
             r"\b(?:the\s+)?(?:node|host|hypervisor|server|box|machine)\s+(?:itself|pve\w*)\b|\b(?:the\s+)?(?:\w+\s+)?"
             r"(?:node|host|hypervisor)\b(?!\s*(?:'s|s\b))", words) and not re.search(
@@ -146,7 +156,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
                 not re.search(r"\bwithout\b", " ".join(g.slots.words)):
             raise NotGrounded("a container's snapshot cannot include its RAM (only a VM's can)",
                               [f"snapshot create {ref} NAME"])
-        label = snap or _said_name(g) or "manual"
+        before = re.search(r"\bbefore\s+(?:the\s+|an?\s+|my\s+|we\s+)?([a-z][a-z0-9_]*)\b", " ".join(g.slots.words))
+        label = snap or _said_name(g) or (f"before-{before.group(1)}" if before else "manual")  # "before upgrade"
         return Grounded([f"snapshot create {ref} {label}"], f"snapshot {name} as {label}")
     if intent in ("snapshot_rollback", "snapshot_delete"):
         snap = snap or _said_name(g)

@@ -54,7 +54,9 @@ def _masked(text: str, names: Names) -> str:
     for name in sorted(names.guests, key=len, reverse=True):
         out = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", "<g>", out)
     for facts in names.guests.values():
-        out = re.sub(rf"(?<![\w.:/-]){facts[1]}(?![\w.:/-])", "<g>", out)
+        # "disk 100", "100 gb", "ram 2048": a size, not a VMID
+        out = re.sub(rf"(?<!disk )(?<!disks )(?<!size )(?<!ram )(?<!mem )(?<!memory )(?<![\w.:/-]){facts[1]}"
+                     rf"(?![\w.:/-])(?!\s*(?:gb|g|gib|mb|mib|m|tb|gigs?|megs?)\b)", "<g>", out)
     squashed = {squash(n) for n in names.guests}
     return re.sub(r"(?<![\w<-])[a-z][\w.-]*\d[\w.-]*",  # "web1", "db01": a spelling of one guest
                   lambda m: "<g>" if squash(m.group(0)) in squashed else m.group(0), out)
@@ -95,6 +97,15 @@ def _unfounded_refusal(text: str, names: Names, t: str) -> bool:
         return False
     if not ((SETTING.search(t) and not re.search(r"\btags?\b", t)) or BACKUP_VERB.search(t) or _asks_state(t)):
         return False
+    reading = guards.read(text, names)
+    return reading.blocked is None and reading.question is None and reading.refusal is None
+
+
+def _guards_find_nothing(text: str, names: Names) -> bool:
+    """Whether the guards find no negation, deferral, condition, question or refusal in the request (imported late:
+    the guards import the grounding)."""
+    from pmpc_tui.nl import guards
+
     reading = guards.read(text, names)
     return reading.blocked is None and reading.question is None and reading.refusal is None
 
@@ -144,8 +155,19 @@ def corrected(intent: str, text: str, names: Names) -> str:
         strong = _strong(t, names)
         if strong:
             return strong
+    if intent == "none" and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
+        return "logs"  # "find log lines for correlation id 3f2a9c1e"
+    if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t) and \
+            _guards_find_nothing(text, names):
+        return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
     if intent in KEEP:
         return intent
+    if intent == "plan" and re.search(r"\bwhat\s+(?:an?\s+|the\s+)?apply\s+would\b|\bwhat\s+would\s+(?:an?\s+|the\s+)?"
+                                      r"apply\s+do\b", t) and re.search(r"\bdry\s+run\s*$", t):
+        return "apply"  # "show what apply would do without doing it": apply's own dry run (the guards allow no other)
+    if intent in ("delete", "plan") and "<g>" not in t and re.search(
+            r"^(?:so\s+)?what\s+would\s+(?:the\s+|a\s+)?destroy\b", t):
+        return "destroy"  # "what would destroy remove?": the workspace's destroy, as a dry run
     guest = "<g>" in t
     if intent == "backup_create" and re.search(r"\bbackups?\s+(?:list|archives)\b|\blist\s+(?:the\s+|my\s+)?backups\b",
                                                t):
@@ -157,7 +179,13 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
-    if intent == "create" and re.search(r"\blinked\s+clone\b", t):
+    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and "<g>" in t and \
+            not CREATE_VERB.search(t):
+        return "snapshot_create"  # "snapshot mqtt, name it X", "snapshto web-02 as test1": a new name is the snapshot's
+    if intent in ("list", "storage_content", "describe", "none") and not guest and re.match(
+            r"^(?:new\s+|another\s+)?(?:vm|ct|container|lxc)\s+['\"]?[a-z][\w-]*['\"]?\s", t) and SIZES.search(t):
+        return "create"  # "vm 'pbs-test' with 64 GB disk on nas": a guest the cluster lacks, with its sizes
+    if intent == "create" and re.search(r"\blinked\s+clones?\b|\bclones\s+of\b", t):
         return "clone"  # "new vm from the debian template, linked clone": a clone of the template
     if intent == "describe" and guest and MEMORY.search(t) and re.search(r"\d", t) and \
             not re.search(r"^(?:show|describe|what|how|display|tell|print|get|which|is|are)\b", t):
@@ -166,6 +194,28 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not POWER_VERB.search(t) and not SETTING.search(t) and \
             not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "storage_content" and re.search(r"\b(space|full|free|left|usage|capacity|used)\b", t) and \
+            not STORAGE_TYPES.search(t) and not re.search(r"\b(backups?|images?|disks?|volumes?|files?)\b", t):
+        return "list"  # "how full is the nas storage?": the storage's row, not what it holds
+    if intent.startswith("backup_") and guest and re.search(r"\b(?:wake|bring|boot|power|start|get)\s+(?:\S+\s+){0,2}?"
+                                                           r"back\s+up\b", t):
+        intent = "start"  # "wake homeassistant back up": power, never a backup (a paused guest is resumed)
+    if intent == "start" and guest and re.search(r"\b(?:it'?s|is|was|it\s+is|they'?re|are)\s+(?:paused|suspended|"
+                                                 r"frozen|hibernated)\b", t):
+        return "resume"  # "wake X back up (it's paused)": the request says it is paused
+    if intent == "create" and not CREATE_VERB.search(t) and re.match(
+            rf"^{OPENERS}(?:find|search|look\s+for|show|list|which|any|are\s+there)\b", t):
+        return "list"  # "find vms named web-*": a search, nothing created
+    if intent == "backup_create" and re.search(r"^(?:any|are\s+there|is\s+there|do\s+(?:i|we)\s+have|which|what|how\s+"
+                                               r"many|list|show|where)\b.*\bbackups\b", t):
+        return "backup_list"  # "any backups of nginx-proxy on the nas?": a question, nothing backed up
+    if intent == "create" and re.search(r"\bclon(?:e|ing)\s+<g>", t) and not CREATE_VERB.search(t):
+        return "clone"  # "check if cloning db-01 to db-02 is possible": the guest named is the source
+    if intent == "describe" and guest and re.search(r"\bin\s+the\s+logs?\b|\blogs?\s+(?:about|for|of|mentioning|on)\b",
+                                                   t):
+        return "logs"  # "anything in the logs about db-01 today?"
+    if intent in ("sync", "list", "describe") and not guest and re.search(r"\b(?:sant[ée]|gesundheit|salud)\b", t):
+        return "health"  # "état de santé du cluster"
     if intent == "snapshot_create" and re.search(r"\bsnapshots?\s+list\b|\blist\b.*\bsnapshots\b", t):
         return "snapshot_list"
     if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"

@@ -71,8 +71,8 @@ def said_name(g: Grounder) -> str | None:
     if kind and is_name(g, kind.group(1)) and not is_known(g, kind.group(1)) and kind.group(1) not in (
             "for", "from", "with", "using", "like", "based", "running", "that", "which"):
         return kind.group(1)  # "create a container jellyfin on nas"
-    m = re.search(r"\b(?:called|named|name it|call it|name\s*:|label(?:led)? it|as|for)\s+['\"]?([a-z][a-z0-9._-]*)"
-                  r"(?:\s*:|\s*,|\s*$|\s+(?:with|on|using|from|and|\d))", words)
+    m = re.search(r"\b(?:called|named|name it|call it|name\s*:|label(?:led)? it|as|for|(?:host)?name)\s+['\"]?"
+                  r"([a-z][a-z0-9._-]*)(?:\s*:|\s*,|\s*$|\s+(?:with|on|using|from|and|\d))", words)
     if not m or m.group(1) in g.guests or m.group(1) in NOT_NAMES or m.group(1) in ("me", "us", "backups", "testing"):
         return None
     return m.group(1)
