@@ -83,8 +83,13 @@ def _guests(kind: str) -> Callable[[], Screen[Any]]:
 
 def _is_guests(screen: object) -> TypeGuard[GuestsScreen]:
     """Whether `screen` is a VMs or Containers screen; none can be until its module was imported."""
-    module = sys.modules.get("pmpc_tui.tui.screens.guests")
-    return module is not None and isinstance(screen, module.GuestsScreen)
+    return _instance_of(screen, "pmpc_tui.tui.screens.guests", "GuestsScreen")
+
+
+def _instance_of(node: object, module: str, name: str) -> bool:
+    """Whether `node` is a `module.name`, without importing the module: nothing can be one before it is."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(node, getattr(loaded, name))
 
 
 def _storage_content_provider() -> type[Provider]:
@@ -334,14 +339,13 @@ class ProxmoxApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Global keys that cannot work where the user is are hidden (and let the key through)."""
-        from textual.widgets import Input, TextArea
-
-        from pmpc_tui.tui.screens.first_run import FirstRunScreen
-
-        if action in self.NOT_ON_FIRST_RUN and isinstance(self.screen, FirstRunScreen):
+        # asked for every key of the footer before the first frame: what it checks is not imported for that
+        if action in self.NOT_ON_FIRST_RUN and _instance_of(self.screen, "pmpc_tui.tui.screens.first_run",
+                                                            "FirstRunScreen"):
             return False
         # digits type into the editor / a field
-        return not (action == "switch_mode" and isinstance(self.focused, (TextArea, Input)))
+        return not (action == "switch_mode" and (_instance_of(self.focused, "textual.widgets._input", "Input") or
+                                                 _instance_of(self.focused, "textual.widgets._text_area", "TextArea")))
 
     def action_keys_help(self) -> None:
         """`?`: the console's keys, this screen's first; `?` or Esc closes it."""
