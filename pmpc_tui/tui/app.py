@@ -185,7 +185,9 @@ class ProxmoxApp(App[None]):
 
             self.push_screen(FirstRunScreen(), self._connected)
             return
-        self._start_refreshing()
+        # once the first frame is on screen: the cluster read (a thread importing the HTTP stack) would otherwise
+        # share the CPU with drawing it
+        self.call_after_refresh(self._start_refreshing)
 
     def _start_refreshing(self) -> None:
         from pmpc_tui.observability.logfile import setup_logging
