@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard, cast
 
 from textual import events, work
 from textual.app import App
@@ -37,10 +37,6 @@ from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
 from pmpc_tui.tui.screens.dashboard import DashboardScreen
-from pmpc_tui.tui.screens.guests import GuestsScreen
-from pmpc_tui.tui.screens.logs import LogsScreen
-from pmpc_tui.tui.screens.nodes import NodesScreen
-from pmpc_tui.tui.screens.tasks import TasksScreen
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -53,6 +49,7 @@ if TYPE_CHECKING:
     from pmpc_tui.state.db import Database
     from pmpc_tui.tui.screens.editor import EditorScreen
     from pmpc_tui.tui.screens.first_run import Connected
+    from pmpc_tui.tui.screens.guests import GuestsScreen
     from pmpc_tui.tui.widgets.repl import ReplPane, ReplSession
     from pmpc_tui.workspace.config import Workspace
 
@@ -67,11 +64,32 @@ log = logging.getLogger("pmpc.console")
 
 
 def _screen(module: str, name: str) -> Callable[[], Screen[Any]]:
-    """A mode's screen imported when first shown: the REPL, editor, plan and health screens stay out of
-    the imports the first frame waits for."""
+    """A mode's screen imported when first shown: every screen but the dashboard stays out of the imports
+    the first frame waits for."""
     def make() -> Screen[Any]:
         return cast("Callable[[], Screen[Any]]", getattr(importlib.import_module(module), name))()
     return make
+
+
+def _guests(kind: str) -> Callable[[], Screen[Any]]:
+    """The VMs or Containers screen, imported when first shown (its details pane and guards are not needed
+    for the first frame)."""
+    def make() -> Screen[Any]:
+        from pmpc_tui.tui.screens.guests import GuestsScreen
+
+        return GuestsScreen(kind)
+    return make
+
+
+def _is_guests(screen: object) -> TypeGuard[GuestsScreen]:
+    """Whether `screen` is a VMs or Containers screen; none can be until its module was imported."""
+    return _instance_of(screen, "pmpc_tui.tui.screens.guests", "GuestsScreen")
+
+
+def _instance_of(node: object, module: str, name: str) -> bool:
+    """Whether `node` is a `module.name`, without importing the module: nothing can be one before it is."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(node, getattr(loaded, name))
 
 
 def _storage_content_provider() -> type[Provider]:
@@ -89,11 +107,11 @@ class ProxmoxApp(App[None]):
     CSS_PATH = "assets/app.tcss"
     MODES: ClassVar = {
         "dashboard": DashboardScreen,
-        "vms": lambda: GuestsScreen("qemu"),
-        "cts": lambda: GuestsScreen("lxc"),
-        "nodes": NodesScreen,
-        "tasks": TasksScreen,
-        "logs": LogsScreen,
+        "vms": _guests("qemu"),
+        "cts": _guests("lxc"),
+        "nodes": _screen("pmpc_tui.tui.screens.nodes", "NodesScreen"),
+        "tasks": _screen("pmpc_tui.tui.screens.tasks", "TasksScreen"),
+        "logs": _screen("pmpc_tui.tui.screens.logs", "LogsScreen"),
         "editor": _screen("pmpc_tui.tui.screens.editor", "EditorScreen"),
         "console": _screen("pmpc_tui.tui.screens.console", "ConsoleScreen"),
         "plan": _screen("pmpc_tui.tui.screens.plan", "PlanScreen"),
@@ -167,7 +185,9 @@ class ProxmoxApp(App[None]):
 
             self.push_screen(FirstRunScreen(), self._connected)
             return
-        self._start_refreshing()
+        # once the first frame is on screen: the cluster read (a thread importing the HTTP stack) would otherwise
+        # share the CPU with drawing it
+        self.call_after_refresh(self._start_refreshing)
 
     def _start_refreshing(self) -> None:
         from pmpc_tui.observability.logfile import setup_logging
@@ -321,14 +341,13 @@ class ProxmoxApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Global keys that cannot work where the user is are hidden (and let the key through)."""
-        from textual.widgets import Input, TextArea
-
-        from pmpc_tui.tui.screens.first_run import FirstRunScreen
-
-        if action in self.NOT_ON_FIRST_RUN and isinstance(self.screen, FirstRunScreen):
+        # asked for every key of the footer before the first frame: what it checks is not imported for that
+        if action in self.NOT_ON_FIRST_RUN and _instance_of(self.screen, "pmpc_tui.tui.screens.first_run",
+                                                            "FirstRunScreen"):
             return False
         # digits type into the editor / a field
-        return not (action == "switch_mode" and isinstance(self.focused, (TextArea, Input)))
+        return not (action == "switch_mode" and (_instance_of(self.focused, "textual.widgets._input", "Input") or
+                                                 _instance_of(self.focused, "textual.widgets._text_area", "TextArea")))
 
     def action_keys_help(self) -> None:
         """`?`: the console's keys, this screen's first; `?` or Esc closes it."""
@@ -550,7 +569,7 @@ class ProxmoxApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.show_group()
-            elif isinstance(screen, GuestsScreen):  # the other clusters' guests are rows there too
+            elif _is_guests(screen):  # the other clusters' guests are rows there too
                 screen.show_view(self.cluster_view)
 
     def jump_to(self, mode: str) -> None:
@@ -560,7 +579,7 @@ class ProxmoxApp(App[None]):
         from textual.widgets import Input
 
         screen = self.screen
-        if isinstance(screen, GuestsScreen):
+        if _is_guests(screen):
             box = screen.query_one("#filter", Input)
             box.display = True
             box.value = text
@@ -576,7 +595,7 @@ class ProxmoxApp(App[None]):
 
         def select() -> None:
             screen = self.screen
-            if isinstance(screen, GuestsScreen):
+            if _is_guests(screen):
                 from textual.widgets import Input
 
                 if not screen.table.select_vmid(vmid):  # hidden by a filter: clear it
@@ -593,7 +612,7 @@ class ProxmoxApp(App[None]):
 
         def details() -> None:
             screen = self.screen
-            if isinstance(screen, GuestsScreen) and screen.table.selected_vmid == vmid:
+            if _is_guests(screen) and screen.table.selected_vmid == vmid:
                 screen.action_details()
 
         self.call_after_refresh(lambda: self.call_after_refresh(details))
@@ -789,6 +808,7 @@ class ProxmoxApp(App[None]):
 def keys_help_sections(app: ProxmoxApp) -> list[tuple[str, list[BindingType]]]:
     """The `?` list: this screen and its focused widget first, then the global keys, then the other screens."""
     from pmpc_tui.tui.screens.editor import EditorScreen as Editor
+    from pmpc_tui.tui.screens.guests import GuestsScreen
     from pmpc_tui.tui.screens.logs import LogsScreen as Logs
     from pmpc_tui.tui.screens.plan import PlanScreen
     from pmpc_tui.tui.widgets.virtual_table import VirtualTable
