@@ -125,6 +125,13 @@ def _set_tags(g: Grounder, name: str) -> str | None:
     named ones, "clear the tags" empties them; otherwise the tags said (None when none are)."""
     words = " ".join(g.slots.words).lower()
     said = [t.lower() for t in g.slots.all("TAG")]
+    quoted = re.search(r"\btags?\s+['\"]\s*([\w.-]+)\s*['\"]", words)
+    if quoted and quoted.group(1) not in said:  # "add tag 'critical' to pihole"
+        said.append(quoted.group(1))
+    while said and (more := re.search(rf"\b{re.escape(said[-1])}\s+(?:and|&|,)\s+([a-z][\w.-]*)\b", words)) and \
+            more.group(1) not in said and more.group(1) not in g.names.facts and more.group(1) not in g.names.nodes \
+            and more.group(1) not in ("the", "a", "an", "it", "its", "also", "then", "give", "set", "keep", "remove"):
+        said.append(more.group(1))  # "tag dev-sandbox as dev and test": every tag of the list
     facts = g.names.facts.get(name)
     have = [t for t in (str(facts[4]) if facts else "").split(";") if t]
     if re.search(r"\b(clear|wipe|remove|drop|delete|strip)\b (?:all )?(?:the |its |of )?(?:all )?tags\b|\bno tags\b",
@@ -191,6 +198,10 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         if re.search(r"\b(shrink|reduce|smaller|decrease|cut)\b", " ".join(g.slots.words)):
             raise NotGrounded("Proxmox VE cannot shrink a disk: only grow it (`resize … +10G`)", [f"describe {ref}"])
         add, total = g.slots.first("SIZE_ADD"), g.slots.first("SIZE_TO")
+        words = " ".join(g.slots.words)
+        target = re.search(r"\b(?:make\s+it|to|into)\s+(\d+(?:\.\d+)?\s*(?:tb|t|gb|g|gigs?|gib))\b", words)
+        if target and len(re.findall(r"\b\d+(?:\.\d+)?\s*(?:tb|t|gb|g|gigs?|gib)\b", words)) > 1:
+            add, total = None, target.group(1)  # "rootfs 4G is too small, make it 8G": the size it is to have
         if not (add or total):
             add, total = _said_growth(g)
         if not (add or total):

@@ -61,7 +61,8 @@ def _list(g: Grounder) -> Grounded:
     node = g.node()
     if node and what != "nodes":
         cmd += ["--node", node]
-    status = g.slots.first("STATUS")
+    status = next((s for s in g.slots.all("STATUS") if s.lower() in STATES or s.lower() in (
+        "running", "stopped", "paused", "online", "offline")), None)  # "liste des vms arrêtées": never "des"
     if not status and what == "nodes":  # "are any nodes down", "which hosts are up"
         said = re.search(r"\b(up|down|online|offline|dead|alive|unreachable|reachable)\b", words)
         status = {"up": "online", "alive": "online", "reachable": "online", "down": "offline", "dead": "offline",

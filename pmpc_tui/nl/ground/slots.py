@@ -21,6 +21,8 @@ WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboo
 RANGE = re.compile(r"\d\s*(?:\.\.|\bto\b|\bthrough\b|\bthru\b)\s*\S*\d")
 SIZE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|mb|mib|megs?|m)\b")
 
+UNIT = re.compile(r"gb|gigs?|gigas?|gigabytes?|gib|go|mb|mib|megs?|tb|tib")
+
 
 class NotGrounded(Exception):
     """A slot names something the cluster does not have, or a required slot is missing."""
@@ -41,6 +43,11 @@ class Slots:
     @classmethod
     def from_tags(cls, tokens: list[str], tags: list[str]) -> Slots:
         slots = cls(words=[t.lower() for t in tokens])
+        tags = list(tags)
+        for i in range(len(tokens) - 1):  # "the windows vm 100 gigs of ram": a number before a unit is a size
+            if tags[i] == "B-GUEST" and tokens[i].isdigit() and tags[i + 1].startswith("B-") and \
+                    UNIT.fullmatch(tokens[i + 1].lower()):
+                tags[i], tags[i + 1] = tags[i + 1], "I-" + tags[i + 1][2:]
         current: list[str] = []
         label = ""
         for token, tag in [*zip(tokens, tags, strict=True), ("", "O")]:
