@@ -47,3 +47,10 @@ def test_the_size_after_make_it_is_the_new_size_not_the_old_one(text: str, line:
 
 def test_a_french_state_filters_a_list_of_vms() -> None:
     assert lines("liste des vms arrêtées") == ["list vms --status stopped"]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("errors since 6 hours ago mentioning vzdump", "logs --since 6h --level error --grep vzdump"),
+    ("warnings mentioning vzdump today", "logs --since 1d --level warning --grep vzdump")])
+def test_log_lines_mentioning_vzdump_are_read_and_nothing_is_backed_up(text: str, line: str) -> None:
+    assert lines(text) == [line]

@@ -21,7 +21,10 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         foreign = re.search(r"\b(letzten\s+stunde|[úu]ltima\s+hora|derni[èe]re\s+heure|heute|hoy|aujourd'?hui)\b",
                             words)
         half = re.search(r"\b(?:demi-heure|half\s+an\s+hour|halbe[n]?\s+stunde|media\s+hora)\b", words)
-        when = g.slots.first("SINCE") or (said.group(1) if said else None) or ("30 minutes" if half else None) or (
+        slot = g.slots.first("SINCE")
+        if slot and said and not re.search(r"\d", slot) and re.search(r"\d", said.group(1)):
+            slot = None  # "6 hours ago" tagged as a count and "hours": the number belongs to the time
+        when = slot or (said.group(1) if said else None) or ("30 minutes" if half else None) or (
             "1h" if foreign and re.search(r"stunde|hora|heure", foreign.group(1)) else "today" if foreign else None)
         try:
             cmd += ["--since", since(when)] if when else []

@@ -206,6 +206,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent == "create" and not CREATE_VERB.search(t) and re.match(
             rf"^{OPENERS}(?:find|search|look\s+for|show|list|which|any|are\s+there)\b", t):
         return "list"  # "find vms named web-*": a search, nothing created
+    if intent == "backup_create" and not guest and re.search(r"\b(?:errors?|warnings?|log\s+lines?|logs?|messages?)\b.*"
+                                                             r"\b(?:mentioning|containing|matching|about)\s+\S", t):
+        return "logs"  # "errors since 6 hours ago mentioning vzdump": lines that say the word, nothing backed up
     if intent == "backup_create" and re.search(r"^(?:any|are\s+there|is\s+there|do\s+(?:i|we)\s+have|which|what|how\s+"
                                                r"many|list|show|where)\b.*\bbackups\b", t):
         return "backup_list"  # "any backups of nginx-proxy on the nas?": a question, nothing backed up
