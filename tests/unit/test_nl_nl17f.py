@@ -54,3 +54,9 @@ def test_a_french_state_filters_a_list_of_vms() -> None:
     ("warnings mentioning vzdump today", "logs --since 1d --level warning --grep vzdump")])
 def test_log_lines_mentioning_vzdump_are_read_and_nothing_is_backed_up(text: str, line: str) -> None:
     assert lines(text) == [line]
+
+
+def test_deleting_an_unused_disk_of_a_guest_deletes_the_disk_not_the_guest() -> None:
+    p = propose_offline("delete unused0 of dev-sandbox", NAMES)
+    assert p.commands == ["disk delete vm dev-sandbox unused0"]
+    assert p.risk != "read"

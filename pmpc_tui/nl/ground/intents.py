@@ -256,6 +256,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
         if _after_to(t, names.nodes) and not DISK.search(t) and (guest or re.search(r"\b(vms?|cts?|containers?|"
                                                                                     r"guests?|everything)\b", t)):
             return "migrate"
+    if intent == "delete" and guest and re.search(r"\b(?:scsi|virtio|sata|ide|mp|unused)\d+\s+(?:of|from|on)\s+<g>", t):
+        return "disk_delete"  # "delete unused0 of dev-sandbox": the disk, never the guest
     if intent in ("disk_delete", "disk_detach") and DISK.search(t) and MOVE.search(t) and _after_to(t, names.storage):
         return "disk_move"
     if intent == "resize" and not DISK.search(t) and not GROW.search(t) and \

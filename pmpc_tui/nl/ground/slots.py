@@ -21,6 +21,7 @@ WHAT = {"start": "start", "stop": "stop (hard)", "shutdown": "shut down", "reboo
 RANGE = re.compile(r"\d\s*(?:\.\.|\bto\b|\bthrough\b|\bthru\b)\s*\S*\d")
 SIZE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|mb|mib|megs?|m)\b")
 
+DISKKEY = re.compile(r"(?:scsi|virtio|sata|ide|efidisk|tpmstate|mp|unused)\d+")
 UNIT = re.compile(r"gb|gigs?|gigas?|gigabytes?|gib|go|mb|mib|megs?|tb|tib")
 
 
@@ -48,6 +49,9 @@ class Slots:
             if tags[i] == "B-GUEST" and tokens[i].isdigit() and tags[i + 1].startswith("B-") and \
                     UNIT.fullmatch(tokens[i + 1].lower()):
                 tags[i], tags[i + 1] = tags[i + 1], "I-" + tags[i + 1][2:]
+        for i, token in enumerate(tokens):  # "delete unused0 of dev-sandbox": a disk key is never a guest
+            if tags[i] == "B-GUEST" and DISKKEY.fullmatch(token.lower()):
+                tags[i] = "B-DISKKEY"
         current: list[str] = []
         label = ""
         for token, tag in [*zip(tokens, tags, strict=True), ("", "O")]:
