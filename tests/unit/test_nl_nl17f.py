@@ -60,3 +60,10 @@ def test_deleting_an_unused_disk_of_a_guest_deletes_the_disk_not_the_guest() -> 
     p = propose_offline("delete unused0 of dev-sandbox", NAMES)
     assert p.commands == ["disk delete vm dev-sandbox unused0"]
     assert p.risk != "read"
+
+
+@pytest.mark.parametrize(("text", "commands"), [
+    ("show me the web servers", ["list vms -l tag=web", "list cts -l tag=web"]),
+    ("show me the web vms", ["list vms -l tag=web"])])
+def test_a_tag_said_before_servers_or_vms_filters_the_list(text: str, commands: list[str]) -> None:
+    assert lines(text) == commands

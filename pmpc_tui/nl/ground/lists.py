@@ -80,6 +80,15 @@ def _list(g: Grounder) -> Grounded:
                                                                               "stopped", "paused")):
             cmd += ["--status", status]
     tag = g.slots.first("TAG")
+    role = re.search(r"\b(?:the|my|all|our)\s+([a-z][\w-]*)\s+(servers|boxes|machines|guests|vms|cts|containers)\b",
+                     words)
+    known = {t for f in g.names.facts.values() for t in str(f[4]).split(";") if t}
+    if not tag and role and role.group(1) in known and what in ("vms", "cts"):
+        if not g.kind_filter() and role.group(2) in ("servers", "boxes", "machines", "guests"):
+            # "show me the web servers": the guests tagged web, VMs and containers both
+            line = " ".join([*cmd, "-l", f"tag={role.group(1)}"])
+            return Grounded([line, line.replace("list vms", "list cts", 1)], f"list the guests tagged {role.group(1)}")
+        tag = role.group(1)  # "show me the web vms"
     if tag and what in ("vms", "cts"):
         cmd += ["-l", f"tag={tag.lower()}"]
     sort = g.slots.first("SORT")
