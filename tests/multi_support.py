@@ -32,3 +32,14 @@ def two_clusters(home: Path) -> Iterator[tuple[SimulatorThread, SimulatorThread]
 def requests_seen(sim: SimulatorThread) -> int:
     """How many API requests the simulator has answered."""
     return int(sim.control("GET", "/state")["requests"])
+
+
+def two_cluster_workspace(home: Path) -> Path:
+    """`init --cluster east --profile east --cluster west --profile west`, then `import` of both (in `home`)."""
+    from iac_support import run_cli
+
+    root = home / "infra"
+    assert run_cli(home, "init", str(root), "--cluster", "east", "--profile", "east",
+                   "--cluster", "west", "--profile", "west") == 0
+    assert run_cli(root, "import") == 0
+    return root

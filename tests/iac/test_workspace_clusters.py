@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from iac_support import run_cli
-from multi_support import two_clusters
+from multi_support import two_cluster_workspace, two_clusters
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.workspace.config import Workspace
@@ -24,12 +24,7 @@ def clusters(tmp_path: Path) -> Iterator[tuple[SimulatorThread, SimulatorThread]
 
 @pytest.fixture
 def workspace(clusters: object, tmp_path: Path) -> Path:
-    """`init --cluster east --profile east --cluster west --profile west`, then `import` of both."""
-    root = tmp_path / "infra"
-    assert run_cli(tmp_path, "init", str(root), "--cluster", "east", "--profile", "east",
-                   "--cluster", "west", "--profile", "west") == 0
-    assert run_cli(root, "import") == 0
-    return root
+    return two_cluster_workspace(tmp_path)
 
 
 def cli_json(cwd: Path, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from iac_support import run_cli
-from multi_support import two_clusters
+from multi_support import two_cluster_workspace, two_clusters
 from textual.widgets import Static
 from tui_support import settle_editor as settle
 
@@ -28,11 +27,7 @@ def clusters(tmp_path: Path) -> Iterator[tuple[SimulatorThread, SimulatorThread]
 
 @pytest.fixture
 def workspace(clusters: object, tmp_path: Path) -> Path:
-    root = tmp_path / "infra"
-    assert run_cli(tmp_path, "init", str(root), "--cluster", "east", "--profile", "east",
-                   "--cluster", "west", "--profile", "west") == 0
-    assert run_cli(root, "import") == 0
-    return root
+    return two_cluster_workspace(tmp_path)
 
 
 def summary(app: ProxmoxApp) -> str:

@@ -93,33 +93,16 @@ class ClusterScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="cluster-tabs"):
-            with TabPane("Pools", id="pools"):
-                yield KeyedTable(TABLES["pools"], id="pools-table")
-                yield Static("", id="pools-empty", classes="cluster-empty")
-            with TabPane("HA", id="ha"):
-                yield Static("Resources", classes="cluster-subtitle")
-                yield KeyedTable(TABLES["ha-resources"], id="ha-resources-table")
-                yield Static("Rules", classes="cluster-subtitle")
-                yield KeyedTable(TABLES["ha-rules"], id="ha-rules-table")
-                yield Static("", id="ha-empty", classes="cluster-empty")
-            with TabPane("Backup jobs", id="backup"):
-                yield KeyedTable(TABLES["backup"], id="backup-table")
-                yield Static("", id="backup-empty", classes="cluster-empty")
-            with TabPane("Firewall", id="firewall"):
-                yield KeyedTable(TABLES["firewall"], id="firewall-table")
-                yield Static("", id="firewall-empty", classes="cluster-empty")
-            with TabPane("SDN", id="sdn"):
-                yield KeyedTable(TABLES["sdn"], id="sdn-table")
-                yield Static("", id="sdn-empty", classes="cluster-empty")
-            with TabPane("Storage", id="storage"):
-                yield KeyedTable(TABLES["storage"], id="storage-table")
-                yield Static("", id="storage-empty", classes="cluster-empty")
-            with TabPane("Access", id="access"):
-                yield KeyedTable(TABLES["access"], id="access-table")
-                yield Static("", id="access-empty", classes="cluster-empty")
-            with TabPane("Images", id="images"):
-                yield KeyedTable(TABLES["images"], id="images-table")
-                yield Static("", id="images-empty", classes="cluster-empty")
+            for tab in TABS:
+                with TabPane(tab_title(tab), id=tab):
+                    if tab == "ha":  # resources and rules, one table each
+                        yield Static("Resources", classes="cluster-subtitle")
+                        yield KeyedTable(TABLES["ha-resources"], id="ha-resources-table")
+                        yield Static("Rules", classes="cluster-subtitle")
+                        yield KeyedTable(TABLES["ha-rules"], id="ha-rules-table")
+                    else:
+                        yield KeyedTable(TABLES[tab], id=f"{tab}-table")
+                    yield Static("", id=f"{tab}-empty", classes="cluster-empty")
         yield Static("loading…", id="cluster-detail")
         yield Footer()
 
