@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmpc_tui.nl import guards, safety
+from pmpc_tui.nl.ground.ops_voice import normalise
 from pmpc_tui.nl.parser import parse_request
 from pmpc_tui.nl.proposal import Proposal
 from pmpc_tui.services.names import Names
@@ -71,6 +72,7 @@ def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
 
 def propose_offline(text: str, names: Names, parser: Parser | None = None) -> Proposal:
     """The proposal of the offline parser alone, after the guards and the safety checks."""
+    text = normalise(text, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
     reading = guards.read(text, names)
     if reading.refusal is not None:
         return reading.refusal
@@ -81,6 +83,7 @@ async def propose(text: str, names: Names, *, workspace_root: Path | None = None
                   parser: Parser | None = None) -> Proposal:
     """The proposal for `text`: the offline parser's, or a configured model's when the parser did not
     understand it — every one through the same guards and safety checks."""
+    text = normalise(text, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
     reading = guards.read(text, names)
     if reading.refusal is not None:
         return reading.refusal

@@ -1,0 +1,109 @@
+"""How an ops team writes a request, said the way the parser reads one (read before the guards and the parser).
+
+Each step is a class of phrasing, never a sentence: ticket and change ids are dropped (`ticket_ids`), Italian and
+Dutch words become English (`lexicon_it_nl`), numbers in words become digits (`numbers`), a question about one
+guest is `describe` (`questions`), "X needs a reboot" / "X has to be backed up" / "X should get 8 cores" is the
+order on X, "a snapshot called S on G … delete it" deletes that snapshot, and asides that are no condition or
+time ("if possible", "when you get a chance", "I'll check later", "when the VPN dropped") are left out. A step
+never removes a negation, a condition on the cluster or a time the order is to run at: a rewrite of the whole
+request is only made when the guards would find none of them in it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.ground.lexicon_it_nl import in_english
+from pmpc_tui.nl.ground.numbers import in_digits
+from pmpc_tui.nl.ground.questions import as_describe
+from pmpc_tui.nl.ground.ticket_ids import without_tickets
+from pmpc_tui.services.names import Names
+
+# asides that give leave or context, never a condition or a time of the order
+ASIDES = re.compile(
+    r"\s*,?\s*\b(?:(?:only\s+)?if\s+(?:at\s+all\s+)?possible|if\s+you\s+can|"
+    r"when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|minute|moment|sec(?:ond)?|min)|"
+    r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
+    # "…got interrupted when the VPN dropped": a past event, never a condition
+    r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|went\s+(?:down|away)|"
+    r"was\s+(?:down|rebooted|restarted)|timed\s+out|lost\s+\w+))\b", re.IGNORECASE)
+INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|mib|gigs?|megs?|"
+                     r"cores?)?\b", re.IGNORECASE)
+# "X needs a reboot", "X has to be rebooted", "X needs to be backed up": the order on X
+NEEDS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:really\s+|urgently\s+|now\s+)?(?:needs|need|has\s+to|"
+                   r"have\s+to|must|should)\s+(?:a\s+|an\s+|to\s+be\s+|be\s+|to\s+get\s+|get\s+)?(?:quick\s+|fresh\s+|"
+                   r"new\s+)?(?P<v>reboot(?:ed)?|restart(?:ed)?|back(?:ed)?[\s-]?up|backup|shut\s*down|stopped|started|"
+                   r"snapshot(?:ted)?|migrated|moved|power[\s-]?cycled?)\b(?P<rest>.*)$", re.IGNORECASE)
+VERB = {"reboot": "reboot", "rebooted": "reboot", "restart": "reboot", "restarted": "reboot", "backup": "back up",
+        "shutdown": "shut down", "stopped": "stop", "started": "start", "snapshot": "snapshot",
+        "snapshotted": "snapshot", "migrated": "move", "moved": "move", "powercycle": "reboot", "powercycled": "reboot"}
+# "db-01 should get sixteen gigs of RAM", "pihole could do with 1 gig of RAM": give it that
+GETS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:should|could|must|needs\s+to|has\s+to)\s+"
+                  r"(?:get|have|be\s+given|do\s+with)\s+(?P<rest>(?:another\s+|more\s+|an?\s+extra\s+)?\d.*)$",
+                  re.IGNORECASE)
+# "a (stale) snapshot called S on G … (force) delete it": the snapshot is what "it" is
+SNAPSHOT_IT = re.compile(r"\bsnap(?:shot)?\s+(?:called|named)\s+['\"]?(?P<s>[\w.-]+)['\"]?\s+(?:on|of|for|from)\s+"
+                         r"(?:the\s+)?(?P<g>[\w-]+)\b.*?\b(?P<v>(?:force[\s-]?)?(?:delete|remove|drop|get\s+rid\s+of|"
+                         r"roll\s*back\s+to|revert\s+to)|rollback\s+to)\s+it\b", re.IGNORECASE)
+# "before the schema migration tonight": the time is the other event's; the order is for now
+BEFORE_EVENT = re.compile(r"\b(before\s+(?:the|our|this|tonight'?s|the\s+big)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+"
+                          r"(?:tonight|tomorrow(?:\s+morning)?|this\s+(?:evening|afternoon|weekend)|later(?:\s+today)?)\b",
+                          re.IGNORECASE)
+NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|"
+                     r"isn'?t\s+set\s+to|never)\s+(?:auto-?)?start(?:s)?\s+(?:at|on)\s+boot\b(?P<rest>.*)$",
+                     re.IGNORECASE)
+GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
+           r"shut down \g<g>")]
+
+
+def _guards_silent(text: str) -> bool:
+    """Whether the guards see no negation, time or condition in `text` (imported late: they import grounding)."""
+    from pmpc_tui.nl import guards
+
+    clean = guards.normalize(text)
+    clean = guards.BENIGN.sub(" ", clean)
+    return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or guards.CONDITION.search(clean))
+
+
+def _whole(text: str, names: Names) -> str:
+    """A rewrite of the whole request (question, "needs a …", a snapshot named earlier), or the request as it is."""
+    question = as_describe(text)
+    if question is not None:
+        return question
+    if not _guards_silent(text):
+        return text
+    m = NEEDS.match(text.strip())
+    if m:
+        verb = VERB.get(re.sub(r"[\s-]", "", m.group("v").lower()), "")
+        if not verb and re.match(r"back", m.group("v"), re.IGNORECASE):
+            verb = "back up"
+        if verb:
+            return f"{verb} {m.group('g')}{m.group('rest')}"
+    m = GETS.match(text.strip())
+    if m:
+        return f"give {m.group('g')} {m.group('rest')}"
+    m = SNAPSHOT_IT.search(text)
+    if m and m.group("g").lower() in {n.lower() for n in names.guests}:
+        verb = re.sub(r"force[\s-]?", "", m.group("v").lower())
+        force = " --force" if re.match(r"force", m.group("v"), re.IGNORECASE) or re.search(r"\bforce\b", text,
+                                                                                           re.IGNORECASE) else ""
+        if re.match(r"roll|revert", verb):
+            return f"roll back {m.group('g')} to snapshot {m.group('s')}"
+        return f"delete the snapshot {m.group('s')} of {m.group('g')}{force}"
+    return text
+
+
+def normalise(text: str, names: Names) -> str:
+    """The request in the words the guards and the parser read (see the module's docstring)."""
+    out = without_tickets(text, names)
+    out = in_english(out)
+    for pattern, english in GERMAN:
+        out = pattern.sub(english, out)
+    out = in_digits(out)
+    out = ASIDES.sub("", out)
+    out = INSTEAD.sub("", out)
+    out = BEFORE_EVENT.sub(r"\1", out)
+    m = NO_BOOT.match(out.strip())
+    if m:
+        out = f"don't autostart {m.group('g')} at boot{m.group('rest')}"
+    return _whole(out, names)
