@@ -73,6 +73,7 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
     """A risky line about something else than what the request is about (`delete vm` for "the snapshot")."""
     for name in sorted(names.guests, key=len, reverse=True):  # "backup-server" is a guest, not a backup
         request = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", request)
+        request = re.sub(rf"\b{re.escape(name.lower().replace('-', ' '))}\b", " ", request)  # "backup server" (nl17i)
     about = [(pattern, allowed) for pattern, allowed in SUBJECTS if re.search(rf"\b(?:{pattern})", request)]
     if not about:
         return None
@@ -87,10 +88,12 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
 def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str] | None = None) -> Proposal:
     """The proposal as it may be shown and carried out: lines checked, targets resolved, risk from the
     registry. `request` is the user's own text (what it names itself); `excluded` are guests left out."""
+    from pmpc_tui.nl.ground.described import singled_out
     from pmpc_tui.nl.guards import mentioned, normalize
 
     excluded = excluded or set()
     named = mentioned(request, names) - excluded
+    named |= singled_out(request, proposal.commands, names) - excluded  # "the windows desktop VM" (nl17i)
     kept: list[str] = []
     targets: list[Target] = []
     notes = list(proposal.notes)

@@ -77,8 +77,9 @@ def _whole(text: str, names: Names) -> str:
         verb = VERB.get(re.sub(r"[\s-]", "", m.group("v").lower()), "")
         if not verb and re.match(r"back", m.group("v"), re.IGNORECASE):
             verb = "back up"
-        if verb:
-            return f"{verb} {m.group('g')}{m.group('rest')}"
+        if verb:  # a reason after it ("after the PBS update") is no part of the order
+            rest = re.split(r"\b(?:after|because|since|due\s+to|following|as\s+part\s+of)\b", m.group("rest"))[0]
+            return f"{verb} {m.group('g')}{rest}".rstrip(" ,;")
     m = GETS.match(text.strip())
     if m:
         return f"give {m.group('g')} {m.group('rest')}"
