@@ -23,6 +23,8 @@ from pmpc_tui.services.names import Names
 ASIDES = re.compile(
     r"\s*,?\s*\b(?:(?:only\s+)?if\s+(?:at\s+all\s+)?possible|if\s+you\s+can|"
     r"when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|minute|moment|sec(?:ond)?|min)|"
+    # the confirmation is always asked: a wish to skip it is no negation of the order
+    r"without\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+)?confirmation|first)|"
     r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
     # "…got interrupted when the VPN dropped": a past event, never a condition
     r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|went\s+(?:down|away)|"
@@ -52,6 +54,37 @@ BEFORE_EVENT = re.compile(r"\b(before\s+(?:the|our|this|tonight'?s|the\s+big)\s+
 NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|"
                      r"isn'?t\s+set\s+to|never)\s+(?:auto-?)?start(?:s)?\s+(?:at|on)\s+boot\b(?P<rest>.*)$",
                      re.IGNORECASE)
+# "the new config broke everything": a reason after the order, never a selection
+REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|killed|ruined|"
+                    r"messed\s+up|took\s+down|trashed)\s+(?:everything|it\s+all|all\s+of\s+it)\b[^,.;]*",
+                    re.IGNORECASE)
+# "…, we're decommissioning it next week", "…, it's being retired at the end of the month": context about another
+# action (never the order's own verb, nor "doing it") with its own time
+CONTEXT = re.compile(r"\s*[,;]\s*(?:we'?re|we\s+are|i'?m|i\s+am|it'?s|it\s+is|they'?re|they\s+are)\s+(?:being\s+|going\s+to\s+"
+                     r"be\s+)?(?P<v>\w+(?:ing|ed))\b(?P<rest>[^,.;]*)$", re.IGNORECASE)
+# "If web-01 is off, start it": a condition that is the order's own precondition says nothing more than the order
+PRECONDITION = re.compile(r"^(?:if|in\s+case)\s+(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?P<s>is\s+(?:still\s+)?"
+                          r"(?:not\s+|n't\s+)?\w+|isn'?t\s+(?:running|up|on)|is\s+(?:powered|shut)\s+\w+)\s*,?\s*"
+                          r"(?:then\s+)?(?:please\s+)?(?:go\s+ahead\s+and\s+)?(?P<v>start|boot|power\s+on|stop|shut\s*down|"
+                          r"power\s+off|turn\s+off|turn\s+on)\s+(?:it|them)(?:\s+up|\s+down|\s+off|\s+on)?"
+                          r"(?:\s+please)?\s*[.!]*\s*$", re.IGNORECASE)
+OFF_STATES = re.compile(r"^(?:is\s+(?:still\s+)?(?:off|stopped|down|shut\s+down|powered\s+(?:off|down)|not\s+running|"
+                        r"not\s+up|not\s+on)|isn'?t\s+(?:running|up|on))$", re.IGNORECASE)
+ON_STATES = re.compile(r"^is\s+(?:still\s+)?(?:on|running|up|powered\s+on)$", re.IGNORECASE)
+ORDER_WORDS = re.compile(r"\b(start|stop|reboot|restart|shut|shutdown|delete|remove|destroy|migrate|move|snapshot|back|"
+                         r"backup|apply|resize|grow|create|clone|suspend|pause|resume|do|doing|run|running|go|going)\w*",
+                         re.IGNORECASE)
+# "switch off protection on VM 109": unprotect (the guest), never protect it
+UNPROTECT = re.compile(r"\b(?:switch|turn|take)\s+off\s+(?:the\s+)?protection\s+(?:on|for|of|from)\b|"
+                       r"\b(?:disable|remove|drop|lift)\s+(?:the\s+)?protection\s+(?:on|for|of|from)\b", re.IGNORECASE)
+# "every prod VM? web-01, web-02 and db-01.": a sentence of names only says which guests the selection meant
+SELECTOR = re.compile(r"\b(?:every|all(?:\s+(?:of\s+)?(?:the|our|my))?|each(?:\s+of\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:vms?|cts?|"
+                      r"containers?|guests?|servers?|boxes|machines)\b", re.IGNORECASE)
+# "grep the logs for db-01": log lines that mention it
+GREP_FOR = re.compile(r"\bgrep\s+(?:the\s+|our\s+|my\s+)?logs?\s+for\s+", re.IGNORECASE)
+# "don't stop homeassistant, just show me what it's doing": only the read after "just/only" is asked for
+JUST_READ = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?P<neg>[^,.;!]+)[,.;!]+\s*(?:please\s+)?(?:just|only|simply)\s+"
+                       r"(?P<read>(?:show|list|tell|display|describe|give\s+me\s+the\s+status)\b.*)$", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -65,11 +98,67 @@ def _guards_silent(text: str) -> bool:
     return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or guards.CONDITION.search(clean))
 
 
+def _precondition(text: str) -> str | None:
+    """"start GUEST" for "if GUEST is off, start it" (and stop/shut down for "…is running"), else None."""
+    text = re.sub(r"\b(shut|turn|power)\s+(it|them)\s+(down|off|on|up)\b", r"\1 \3 \2", text.strip(), flags=re.IGNORECASE)
+    m = PRECONDITION.match(text)
+    if m is None:
+        return None
+    verb = re.sub(r"\s+", " ", m.group("v").lower())
+    starting = verb in ("start", "boot", "power on", "turn on")
+    state = re.sub(r"\s+", " ", m.group("s").lower())
+    if (OFF_STATES.match(state) if starting else ON_STATES.match(state)) is None:
+        return None
+    return f"{verb} {m.group('g')}"
+
+
+def _context(text: str) -> str:
+    """`text` without a trailing clause that tells of another action and its time (see CONTEXT)."""
+    m = CONTEXT.search(text)
+    if m is None:
+        return text
+    head = text[:m.start()]
+    said = {w.lower()[:4] for w in ORDER_WORDS.findall(head)}
+    if re.match(r"(?:do|go|run)", m.group("v"), re.IGNORECASE) or m.group("v").lower()[:4] in said or \
+            ORDER_WORDS.match(m.group("v")) and m.group("v").lower()[:4] in said:
+        return text
+    return head
+
+
+def _listed(text: str, names: Names) -> str:
+    """A selection restated by a sentence of names ("… every prod VM? web-01, web-02 and db-01.") as those names."""
+    known = {n.lower() for n in names.guests}
+    parts = re.split(r"(?<=[?.!:;])\s+", text.strip())
+    for i, part in enumerate(parts):
+        words = [w for w in re.split(r"[\s,]+|\band\b", part.strip(" ?.!:;").lower()) if w]
+        if i and len(words) >= 2 and all(w in known for w in words):
+            head = " ".join(parts[:i])
+            if len(SELECTOR.findall(head)) == 1:
+                return " ".join([SELECTOR.sub(part.strip(" ?.!:;"), head).rstrip(" ?.!:;"), *parts[i + 1:]])
+    return text
+
+
+def _just_read(text: str, names: Names) -> str:
+    """"don't X GUEST, just show …" → the read, with "it" as the guest the negated part named."""
+    m = JUST_READ.match(text.strip())
+    if m is None:
+        return text
+    named = [n for n in names.guests if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", m.group("neg"), re.IGNORECASE)]
+    read = m.group("read")
+    if len(named) == 1:
+        read = re.sub(r"\bit'?s\b", f"{named[0]} is", read, flags=re.IGNORECASE)
+        read = re.sub(r"\b(it|its)\b", named[0], read, flags=re.IGNORECASE)
+    return read
+
+
 def _whole(text: str, names: Names) -> str:
     """A rewrite of the whole request (question, "needs a …", a snapshot named earlier), or the request as it is."""
     question = as_describe(text)
     if question is not None:
         return question
+    ordered = _precondition(text)
+    if ordered is not None:
+        return ordered
     if not _guards_silent(text):
         return text
     m = NEEDS.match(text.strip())
@@ -104,6 +193,12 @@ def normalise(text: str, names: Names) -> str:
     out = ASIDES.sub("", out)
     out = INSTEAD.sub("", out)
     out = BEFORE_EVENT.sub(r"\1", out)
+    out = REASON.sub("", out)
+    out = GREP_FOR.sub("search the logs for ", out)
+    out = _listed(out, names)
+    out = _just_read(out, names)
+    out = UNPROTECT.sub("unprotect", out)
+    out = _context(out)
     m = NO_BOOT.match(out.strip())
     if m:
         out = f"don't autostart {m.group('g')} at boot{m.group('rest')}"
