@@ -31,6 +31,8 @@ def without_tickets(text: str, names: Names) -> str:
         return " "
 
     out = re.sub(rf"(?i:{INTRO})(?:{TICKET.pattern})(?:{APPROVED.pattern})?", drop, text)
+    if out == text:
+        return text  # nothing taken out: the request as written ("gw .1", "./ubuntu.iso", a UPID's last colon)
     out = re.sub(r"\(\s*\)|\[\s*\]", " ", out)
-    out = re.sub(r"\s+([,.:;!?])", r"\1", re.sub(r"\s{2,}", " ", out))
+    out = re.sub(r"\s+([,.:;!?])(?=\s|$)", r"\1", re.sub(r"\s{2,}", " ", out))
     return re.sub(r"^[\s,.:;-]+|([,;:])(?=[.!?]?\s*$)|,(?=[.!?])", "", out).strip()
