@@ -44,8 +44,9 @@ GETS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:should|cou
                   r"(?:get|have|be\s+given|do\s+with)\s+(?P<rest>(?:another\s+|more\s+|an?\s+extra\s+)?\d.*)$",
                   re.IGNORECASE)
 # "a (stale) snapshot called S on G … (force) delete it": the snapshot is what "it" is
-SNAPSHOT_IT = re.compile(r"\bsnap(?:shot)?\s+(?:called|named)\s+['\"]?(?P<s>[\w.-]+)['\"]?\s+(?:on|of|for|from)\s+"
-                         r"(?:the\s+)?(?P<g>[\w-]+)\b.*?\b(?P<v>(?:force[\s-]?)?(?:delete|remove|drop|get\s+rid\s+of|"
+SNAPSHOT_IT = re.compile(r"(?:^(?:the\s+)?(?P<g2>[\w-]+)\s+(?:still\s+|now\s+)?(?:has|have|got)\b.*?)?"
+                         r"\bsnap(?:shot)?\s+(?:called|named)\s+['\"]?(?P<s>[\w.-]+)['\"]?(?:\s+(?:on|of|for|from)\s+"
+                         r"(?:the\s+)?(?P<g>[\w-]+)\b)?.*?\b(?P<v>(?:force[\s-]?)?(?:delete|remove|drop|get\s+rid\s+of|"
                          r"roll\s*back\s+to|revert\s+to)|rollback\s+to)\s+it\b", re.IGNORECASE)
 # "before the schema migration tonight": the time is the other event's; the order is for now
 BEFORE_EVENT = re.compile(r"\b(before\s+(?:the|our|this|tonight'?s|the\s+big)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+"
@@ -85,6 +86,9 @@ GREP_FOR = re.compile(r"\bgrep\s+(?:the\s+|our\s+|my\s+)?logs?\s+for\s+", re.IGN
 # "don't stop homeassistant, just show me what it's doing": only the read after "just/only" is asked for
 JUST_READ = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?P<neg>[^,.;!]+)[,.;!]+\s*(?:please\s+)?(?:just|only|simply)\s+"
                        r"(?P<read>(?:show|list|tell|display|describe|give\s+me\s+the\s+status)\b.*)$", re.IGNORECASE)
+# "web-02 has a snapshot called S, …": a snapshot that exists is told of, never asked for
+EXISTS = re.compile(r"^[^,.;]*\b(?:there'?s|there\s+is|has|have|got|still\s+has)\s+(?:an?\s+|one\s+)?(?:\w+\s+){0,2}?"
+                    r"snap(?:shot)?s?\s+(?:called|named)\s+[^,.;]*[,.;]\s*", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -160,7 +164,8 @@ def _whole(text: str, names: Names) -> str:
     if ordered is not None:
         return ordered
     if not _guards_silent(text):
-        return text
+        told = EXISTS.sub("", text)  # "web-02 has a snapshot called S, don't delete it": only the negation is left
+        return told if told.strip() else text
     m = NEEDS.match(text.strip())
     if m:
         verb = VERB.get(re.sub(r"[\s-]", "", m.group("v").lower()), "")
@@ -172,14 +177,15 @@ def _whole(text: str, names: Names) -> str:
     m = GETS.match(text.strip())
     if m:
         return f"give {m.group('g')} {m.group('rest')}"
-    m = SNAPSHOT_IT.search(text)
-    if m and m.group("g").lower() in {n.lower() for n in names.guests}:
+    m = SNAPSHOT_IT.search(text.strip())
+    guest = m and (m.group("g") or m.group("g2"))
+    if m and guest and guest.lower() in {n.lower() for n in names.guests}:
         verb = re.sub(r"force[\s-]?", "", m.group("v").lower())
         force = " --force" if re.match(r"force", m.group("v"), re.IGNORECASE) or re.search(r"\bforce\b", text,
                                                                                            re.IGNORECASE) else ""
         if re.match(r"roll|revert", verb):
-            return f"roll back {m.group('g')} to snapshot {m.group('s')}"
-        return f"delete the snapshot {m.group('s')} of {m.group('g')}{force}"
+            return f"roll back {guest} to snapshot {m.group('s')}"
+        return f"delete the snapshot {m.group('s')} of {guest}{force}"
     return text
 
 

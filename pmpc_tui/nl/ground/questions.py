@@ -39,7 +39,7 @@ NOT_A_GUEST = re.compile(r"\b(?:all|every|everything|any|anything|which|what|the
 
 
 def as_describe(text: str) -> str | None:
-    """"describe GUEST" for a request that is only a question about one guest's state or size, else None."""
+    """"status of GUEST" (a describe) for a request that is only a question about one guest's state or size, else None."""
     clean = text.strip().replace("\u2019", "'")
     for pattern in (IS_STATE, HAS_BEEN, HOW_MUCH, WHAT_OF, WHETHER_STATE):
         m = pattern.match(clean)
@@ -48,5 +48,5 @@ def as_describe(text: str) -> str | None:
         guest = m.group("g").strip(" ,")
         if len(guest.split()) > 6 or NOT_A_GUEST.search(guest):
             return None
-        return f"describe {guest}"
+        return f"status of {guest}"
     return None

@@ -1,0 +1,156 @@
+"""Plain English, issue 17 (nl17i): requests in an ops team's voice — questions about a guest are reads, ticket and
+change ids are never guests, numbers in words, Italian and Dutch verbs, "X needs a reboot", a snapshot named before
+"delete it", lists of names, conditions that are the order's own precondition, and asides that are no condition.
+Every sentence here is written for these tests (none is from a development set)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmpc_tui.nl.ground.numbers import in_digits
+from pmpc_tui.nl.propose import propose_offline
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from nl_eval import homelab_names
+
+NAMES = homelab_names()
+
+
+def lines(text: str) -> list[str]:
+    p = propose_offline(text, NAMES)
+    return p.commands if p.understood else []
+
+
+@pytest.mark.parametrize("text, guest", [
+    ("is grafana up or has somebody stopped it?", "describe ct grafana"),
+    ("can you check if pihole is still running", "describe ct pihole"),
+    ("how many cores does db-01 have?", "describe vm db-01"),
+    ("has web-02 been rebooted yet?", "describe vm web-02"),
+    ("is the home assistant box powered off or not", "describe vm homeassistant")])
+def test_a_question_about_a_guest_is_a_read_never_a_power_action(text: str, guest: str) -> None:
+    assert lines(text) == [guest]
+
+
+def test_a_state_question_followed_by_an_order_is_left_to_the_guards() -> None:
+    assert lines("is web-01 running? if not, start it") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("restart grafana, ticket OPS-7731", ["reboot ct grafana"]),
+    ("INC0045512: please stop mqtt", ["stop ct mqtt"]),
+    ("reboot web-02 (approved in CHG-1188)", ["reboot vm web-02"]),
+    ("shutdown pihole as per #5521", ["shutdown ct pihole"])])
+def test_ticket_and_change_ids_are_never_guest_names(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_request_without_a_ticket_keeps_every_character() -> None:
+    upid = "UPID:pve1:0000BEEF:00ABCDEF:6745A000:vzdump:101:root@pam:"
+    assert lines(f"stop task {upid}") == [f"tasks stop {upid}"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("three cores and twelve gigs", "3 cores and 12 gigs"), ("twenty-four hours", "24 hours"),
+    ("one hundred and twenty eight gb", "128 gb"), ("vier Kerne", "4 Kerne"), ("treinta y dos gigas", "32 gigas"),
+    ("the database one", "the database one"), ("two and four cores", "two and four cores")])
+def test_numbers_in_words_before_a_unit_become_digits(text: str, expected: str) -> None:
+    assert in_digits(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("give mqtt three cores", ["set ct mqtt --cores 3"]),
+    ("mqtt should get two gigs of ram", ["set ct mqtt --memory 2048"]),
+    ("the errors of the past three hours", ["logs --since 3h --level error"])])
+def test_sizes_and_times_said_in_words_are_read(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("riavvia grafana per favore", ["reboot ct grafana"]),
+    ("spegni mqtt", ["shutdown ct mqtt"]),
+    ("sposta web-02 su pve3", ["migrate vm web-02 pve3 --online"]),
+    ("herstart pihole alsjeblieft", ["reboot ct pihole"]),
+    ("zet mqtt uit", ["shutdown ct mqtt"]),
+    ("maak een snapshot van grafana genaamd voor-update", ["snapshot create ct grafana voor-update"])])
+def test_italian_and_dutch_orders_are_read(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "non riavviare grafana", "riavvia grafana stasera", "se grafana si blocca, riavvialo", "herstart pihole niet",
+    "herstart pihole vanavond", "als pihole hangt, herstart het"])
+def test_italian_and_dutch_negation_times_and_conditions_still_refuse(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("grafana needs a restart after the plugin upgrade", ["reboot ct grafana"]),
+    ("pihole has to be backed up before the blocklist change", ["backup create ct pihole"]),
+    ("mqtt needs a snapshot", None)])
+def test_x_needs_a_reboot_is_the_order_on_x(text: str, expected: list[str] | None) -> None:
+    got = lines(text)
+    if expected is None:
+        assert got and got[0].startswith("snapshot create ct mqtt")
+    else:
+        assert got == expected
+
+
+def test_x_needs_a_reboot_tonight_is_still_a_deferral() -> None:
+    assert lines("grafana needs a restart tonight") == []
+
+
+def test_a_snapshot_named_before_delete_it_is_what_is_deleted() -> None:
+    got = lines("web-02 still has an old snapshot called pre-php8 from last month, please delete it")
+    assert got == ["snapshot delete vm web-02 pre-php8"]
+
+
+def test_a_snapshot_named_before_dont_delete_it_deletes_nothing() -> None:
+    assert lines("web-02 has a snapshot called pre-php8, don't delete it") == []
+
+
+def test_a_sentence_of_names_says_which_guests_a_selection_meant() -> None:
+    assert lines("please back up all the monitoring boxes: grafana and prometheus.") == \
+        ["backup create ct grafana prometheus"]
+
+
+def test_names_that_stay_up_are_never_the_targets() -> None:
+    assert lines("stop all vms, web-01 and web-02 stay up") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("if mqtt is stopped, start it", ["start ct mqtt"]),
+    ("in case pihole is still running, shut it down", ["shutdown ct pihole"])])
+def test_a_condition_that_is_the_orders_own_precondition_is_the_order(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "if mqtt is running, start it", "if mqtt is stopped, delete it", "if grafana hangs, reboot it",
+    "if the backup fails, stop mqtt"])
+def test_any_other_condition_still_refuses(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("move mqtt to pve2 if possible", ["migrate ct mqtt pve2"]),
+    ("back up pihole when you get a chance", ["backup create ct pihole"]),
+    ("back up grafana and don't wait, I'll check on it later", ["backup create ct grafana --no-wait"]),
+    ("roll grafana back to snapshot before-plugins, the upgrade broke everything",
+     ["snapshot rollback ct grafana before-plugins"])])
+def test_asides_are_no_condition_time_or_selection(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_dont_x_just_show_is_the_read_alone() -> None:
+    assert lines("don't restart grafana, just show me what it's doing") == ["describe ct grafana"]
+
+
+def test_dont_x_just_do_y_still_refuses() -> None:
+    assert lines("don't restart grafana, just stop it") == []
+
+
+def test_a_guest_singled_out_by_description_is_never_skipped_as_already_in_that_state() -> None:
+    assert lines("pause the home assistant box") == ["suspend vm homeassistant"]
