@@ -89,6 +89,25 @@ JUST_READ = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?P<neg>[^,.;!]+)[
 # "web-02 has a snapshot called S, …": a snapshot that exists is told of, never asked for
 EXISTS = re.compile(r"^[^,.;]*\b(?:there'?s|there\s+is|has|have|got|still\s+has)\s+(?:an?\s+|one\s+)?(?:\w+\s+){0,2}?"
                     r"snap(?:shot)?s?\s+(?:called|named)\s+[^,.;]*[,.;]\s*", re.IGNORECASE)
+# phrasings of an option, said the way the options table reads it (each keeps the request's meaning)
+OPTION_WORDS: list[tuple[re.Pattern[str], str]] = [
+    # "take web-01 out of autostart": --onboot no (was read as yes)
+    (re.compile(r"\b(?:take|remove|drop)\s+(?P<g>[\w-]+)\s+(?:out\s+of|from)\s+(?:the\s+)?(?:autostart|auto-start|"
+                r"start\s*-?\s*on\s*-?\s*boot|boot\s+order)\b|\bdisable\s+(?:the\s+)?(?:autostart|auto-start|"
+                r"start\s+on\s+boot)\s+(?:for|on|of)\s+(?P<g2>[\w-]+)", re.IGNORECASE), "don't autostart {g} at boot"),
+    # "…, don't write anything": only a dry run may answer
+    (re.compile(r"\s*,?\s*(?:but\s+)?(?:don'?t|do\s+not)\s+(?:write|change|touch|save|modify)\s+anything(?:\s+yet)?\b",
+                re.IGNORECASE), ", don't actually do it"),
+    # "import without syncing first": from the state database (--offline)
+    (re.compile(r"\bwithout\s+(?:a\s+)?sync(?:ing)?(?:\s+(?:first|before))?\b", re.IGNORECASE),
+     "without hitting the api"),
+    # "plan only for web-01, I don't care about the rest": an aside, no negation
+    (re.compile(r"\s*,?\s*(?:i|we)\s+don'?t\s+care\s+about\s+(?:the\s+rest|the\s+others|anything\s+else)"
+                r"(?:\s+(?:right\s+now|for\s+now|at\s+the\s+moment))?\b", re.IGNORECASE), ""),
+]
+# "merge with my hand edits, don't clobber them": said twice, once as a negation
+KEEP_EDITS = re.compile(r"\s*,?\s*(?:and\s+|but\s+)?(?:don'?t|do\s+not)\s+(?:clobber|overwrite|lose|trash)\s+(?:them|it|my\s+"
+                        r"(?:hand\s+)?(?:edits|changes))\b", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -200,6 +219,10 @@ def normalise(text: str, names: Names) -> str:
     out = INSTEAD.sub("", out)
     out = BEFORE_EVENT.sub(r"\1", out)
     out = REASON.sub("", out)
+    for pattern, english in OPTION_WORDS:
+        out = pattern.sub(lambda m, e=english: e.format(g=next((g for g in m.groups() if g), "")), out)  # type: ignore[misc]
+    if re.search(r"\bmerg", out, re.IGNORECASE):
+        out = KEEP_EDITS.sub("", out)
     out = GREP_FOR.sub("search the logs for ", out)
     out = _listed(out, names)
     out = _just_read(out, names)
