@@ -14,7 +14,8 @@ import re
 IT_VERBS: list[tuple[str, str]] = [
     (r"(?:fai|fare|crea|creare|prendi|scatta)\s+(?:uno\s+|lo\s+|un\s+)?snapshot(?:\s+(?:di|del|della|dello))?",
      "snapshot"),
-    (r"(?:fai|fare|esegui|eseguire|lancia|avvia)\s+(?:un\s+|il\s+)?(?:backup|salvataggio)(?:\s+(?:di|del|della|dello))?",
+    (r"(?:fai|fare|esegui|eseguire|lancia|avvia)\s+(?:un\s+|il\s+)?(?:backup|salvataggio)(?:\s+(?:di|del|della|"
+     r"dello))?",
      "back up"),
     (r"ripristina(?:re)?\s+(?:lo\s+)?snapshot", "roll back to snapshot"),
     (r"riavvia(?:re|lo|la)?|riavvii", "reboot"),
@@ -42,14 +43,16 @@ NL_VERBS: list[tuple[str, str]] = [
     (r"toon|laat\s+(?P<g>.+?)\s+zien", "show"),
     (r"geef", "give"),
 ]
-IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|cortesemente", "please"), (r"non", "don't"), (r"stasera|stanotte", "tonight"),
+IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|cortesemente", "please"),
+            (r"non", "don't"), (r"stasera|stanotte", "tonight"),
             (r"domani", "tomorrow"), (r"(?:tra|fra)\s+(\d+)\s+minuti", r"in \1 minutes"),
             (r"(?:tra|fra)\s+(\d+)\s+ore", r"in \1 hours"), (r"se", "if"), (r"quando", "when"),
             (r"adesso|subito|ora", "now"), (r"la\s+macchina|la\s+vm", "the vm"),
             (r"il\s+container|il\s+contenitore", "the container"), (r"tutte\s+le\s+vm", "all vms"),
             (r"tutti\s+i\s+container", "all containers"), (r"su", "on"), (r"chiamat[oa]|di\s+nome", "called"),
             (r"con", "with"), (r"memoria", "memory"), (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
-NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"), (r"vanavond|vannacht", "tonight"),
+NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"),
+            (r"vanavond|vannacht", "tonight"),
             (r"over\s+(\d+)\s+minuten", r"in \1 minutes"), (r"over\s+(\d+)\s+uur", r"in \1 hours"), (r"als", "if"),
             (r"wanneer", "when"), (r"nu", "now"), (r"alle", "all"), (r"op", "on"), (r"naar", "to"),
             (r"genaamd|met\s+de\s+naam", "called"), (r"met", "with"), (r"geheugen", "memory"), (r"schijf", "disk"),

@@ -27,12 +27,15 @@ ASIDES = re.compile(
     r"without\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+)?confirmation|first)|"
     r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
     # "…got interrupted when the VPN dropped": a past event, never a condition
-    r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|went\s+(?:down|away)|"
+    r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|"
+    r"went\s+(?:down|away)|"
     r"was\s+(?:down|rebooted|restarted)|timed\s+out|lost\s+\w+))\b", re.IGNORECASE)
-INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|mib|gigs?|megs?|"
+INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|mib|"
+                     r"gigs?|megs?|"
                      r"cores?)?\b", re.IGNORECASE)
 # "X needs a reboot", "X has to be rebooted", "X needs to be backed up": the order on X
-NEEDS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:really\s+|urgently\s+|now\s+)?(?:needs|need|has\s+to|"
+NEEDS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:really\s+|urgently\s+|now\s+)?(?:needs|"
+                   r"need|has\s+to|"
                    r"have\s+to|must|should)\s+(?:a\s+|an\s+|to\s+be\s+|be\s+|to\s+get\s+|get\s+)?(?:quick\s+|fresh\s+|"
                    r"new\s+)?(?P<v>reboot(?:ed)?|restart(?:ed)?|back(?:ed)?[\s-]?up|backup|shut\s*down|stopped|started|"
                    r"snapshot(?:ted)?|migrated|moved|power[\s-]?cycled?)\b(?P<rest>.*)$", re.IGNORECASE)
@@ -50,41 +53,49 @@ SNAPSHOT_IT = re.compile(r"(?:^(?:the\s+)?(?P<g2>[\w-]+)\s+(?:still\s+|now\s+)?(
                          r"roll\s*back\s+to|revert\s+to)|rollback\s+to)\s+it\b", re.IGNORECASE)
 # "before the schema migration tonight": the time is the other event's; the order is for now
 BEFORE_EVENT = re.compile(r"\b(before\s+(?:the|our|this|tonight'?s|the\s+big)\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+"
-                          r"(?:tonight|tomorrow(?:\s+morning)?|this\s+(?:evening|afternoon|weekend)|later(?:\s+today)?)\b",
+                          r"(?:tonight|tomorrow(?:\s+morning)?|this\s+(?:evening|afternoon|weekend)|"
+                          r"later(?:\s+today)?)\b",
                           re.IGNORECASE)
-NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(?:doesn'?t|does\s+not|won'?t|will\s+not|"
+NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(?:doesn'?t|does\s+not|won'?t|"
+                     r"will\s+not|"
                      r"isn'?t\s+set\s+to|never)\s+(?:auto-?)?start(?:s)?\s+(?:at|on)\s+boot\b(?P<rest>.*)$",
                      re.IGNORECASE)
 # "the new config broke everything": a reason after the order, never a selection
-REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|killed|ruined|"
+REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|"
+                    r"killed|ruined|"
                     r"messed\s+up|took\s+down|trashed)\s+(?:everything|it\s+all|all\s+of\s+it)\b[^,.;]*",
                     re.IGNORECASE)
 # "…, we're decommissioning it next week", "…, it's being retired at the end of the month": context about another
 # action (never the order's own verb, nor "doing it") with its own time
-CONTEXT = re.compile(r"\s*[,;]\s*(?:we'?re|we\s+are|i'?m|i\s+am|it'?s|it\s+is|they'?re|they\s+are)\s+(?:being\s+|going\s+to\s+"
+CONTEXT = re.compile(r"\s*[,;]\s*(?:we'?re|we\s+are|i'?m|i\s+am|it'?s|it\s+is|they'?re|they\s+are)\s+(?:being\s+|"
+                     r"going\s+to\s+"
                      r"be\s+)?(?P<v>\w+(?:ing|ed))\b(?P<rest>[^,.;]*)$", re.IGNORECASE)
 # "If web-01 is off, start it": a condition that is the order's own precondition says nothing more than the order
 PRECONDITION = re.compile(r"^(?:if|in\s+case)\s+(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?P<s>is\s+(?:still\s+)?"
                           r"(?:not\s+|n't\s+)?\w+|isn'?t\s+(?:running|up|on)|is\s+(?:powered|shut)\s+\w+)\s*,?\s*"
-                          r"(?:then\s+)?(?:please\s+)?(?:go\s+ahead\s+and\s+)?(?P<v>start|boot|power\s+on|stop|shut\s*down|"
+                          r"(?:then\s+)?(?:please\s+)?(?:go\s+ahead\s+and\s+)?(?P<v>start|boot|power\s+on|stop|"
+                          r"shut\s*down|"
                           r"power\s+off|turn\s+off|turn\s+on)\s+(?:it|them)(?:\s+up|\s+down|\s+off|\s+on)?"
                           r"(?:\s+please)?\s*[.!]*\s*$", re.IGNORECASE)
 OFF_STATES = re.compile(r"^(?:is\s+(?:still\s+)?(?:off|stopped|down|shut\s+down|powered\s+(?:off|down)|not\s+running|"
                         r"not\s+up|not\s+on)|isn'?t\s+(?:running|up|on))$", re.IGNORECASE)
 ON_STATES = re.compile(r"^is\s+(?:still\s+)?(?:on|running|up|powered\s+on)$", re.IGNORECASE)
 ORDER_WORDS = re.compile(r"\b(start|stop|reboot|restart|shut|shutdown|delete|remove|destroy|migrate|move|snapshot|back|"
-                         r"backup|apply|resize|grow|create|clone|suspend|pause|resume|do|doing|run|running|go|going)\w*",
+                         r"backup|apply|resize|grow|create|clone|suspend|pause|resume|do|doing|run|running|go|"
+                         r"going)\w*",
                          re.IGNORECASE)
 # "switch off protection on VM 109": unprotect (the guest), never protect it
 UNPROTECT = re.compile(r"\b(?:switch|turn|take)\s+off\s+(?:the\s+)?protection\s+(?:on|for|of|from)\b|"
                        r"\b(?:disable|remove|drop|lift)\s+(?:the\s+)?protection\s+(?:on|for|of|from)\b", re.IGNORECASE)
 # "every prod VM? web-01, web-02 and db-01.": a sentence of names only says which guests the selection meant
-SELECTOR = re.compile(r"\b(?:every|all(?:\s+(?:of\s+)?(?:the|our|my))?|each(?:\s+of\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:vms?|cts?|"
+SELECTOR = re.compile(r"\b(?:every|all(?:\s+(?:of\s+)?(?:the|our|my))?|"
+                      r"each(?:\s+of\s+the)?)\s+(?:[\w-]+\s+){0,2}?(?:vms?|cts?|"
                       r"containers?|guests?|servers?|boxes|machines)\b", re.IGNORECASE)
 # "grep the logs for db-01": log lines that mention it
 GREP_FOR = re.compile(r"\bgrep\s+(?:the\s+|our\s+|my\s+)?logs?\s+for\s+", re.IGNORECASE)
 # "don't stop homeassistant, just show me what it's doing": only the read after "just/only" is asked for
-JUST_READ = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?P<neg>[^,.;!]+)[,.;!]+\s*(?:please\s+)?(?:just|only|simply)\s+"
+JUST_READ = re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?P<neg>[^,.;!]+)[,.;!]+\s*(?:please\s+)?(?:just|"
+                       r"only|simply)\s+"
                        r"(?P<read>(?:show|list|tell|display|describe|give\s+me\s+the\s+status)\b.*)$", re.IGNORECASE)
 # "web-02 has a snapshot called S, …": a snapshot that exists is told of, never asked for
 EXISTS = re.compile(r"^[^,.;]*\b(?:there'?s|there\s+is|has|have|got|still\s+has)\s+(?:an?\s+|one\s+)?(?:\w+\s+){0,2}?"
@@ -106,7 +117,8 @@ OPTION_WORDS: list[tuple[re.Pattern[str], str]] = [
                 r"(?:\s+(?:right\s+now|for\s+now|at\s+the\s+moment))?\b", re.IGNORECASE), ""),
 ]
 # "merge with my hand edits, don't clobber them": said twice, once as a negation
-KEEP_EDITS = re.compile(r"\s*,?\s*(?:and\s+|but\s+)?(?:don'?t|do\s+not)\s+(?:clobber|overwrite|lose|trash)\s+(?:them|it|my\s+"
+KEEP_EDITS = re.compile(r"\s*,?\s*(?:and\s+|but\s+)?(?:don'?t|do\s+not)\s+(?:clobber|overwrite|lose|"
+                        r"trash)\s+(?:them|it|my\s+"
                         r"(?:hand\s+)?(?:edits|changes))\b", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
@@ -123,7 +135,8 @@ def _guards_silent(text: str) -> bool:
 
 def _precondition(text: str) -> str | None:
     """"start GUEST" for "if GUEST is off, start it" (and stop/shut down for "…is running"), else None."""
-    text = re.sub(r"\b(shut|turn|power)\s+(it|them)\s+(down|off|on|up)\b", r"\1 \3 \2", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\b(shut|turn|power)\s+(it|them)\s+(down|off|on|up)\b", r"\1 \3 \2", text.strip(),
+                  flags=re.IGNORECASE)
     m = PRECONDITION.match(text)
     if m is None:
         return None
@@ -142,8 +155,7 @@ def _context(text: str) -> str:
         return text
     head = text[:m.start()]
     said = {w.lower()[:4] for w in ORDER_WORDS.findall(head)}
-    if re.match(r"(?:do|go|run)", m.group("v"), re.IGNORECASE) or m.group("v").lower()[:4] in said or \
-            ORDER_WORDS.match(m.group("v")) and m.group("v").lower()[:4] in said:
+    if re.match(r"(?:do|go|run)", m.group("v"), re.IGNORECASE) or m.group("v").lower()[:4] in said:
         return text
     return head
 

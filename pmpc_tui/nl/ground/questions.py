@@ -31,7 +31,8 @@ HOW_MUCH = re.compile(r"^(?:so\s+)?how\s+(?:much|many)\s+(?:ram|memory|mem|cores
                       r"space)\s+(?:has|does|did|is|got)\s+(?P<g>.+?)\s+(?:been\s+)?(?:given|got|get|have|has|using|"
                       r"use|allocated|assigned|configured\s+with|with)(?:\s+(?:right\s+now|at\s+the\s+moment|now|"
                       r"currently))?\s*[?.!]*\s*$", re.IGNORECASE)
-WHAT_OF = re.compile(r"^(?:so\s+)?what(?:'s|\s+is)\s+the\s+(?:state|status|power\s+state)\s+of\s+(?P<g>.+?)\s*[?.!]*\s*$",
+WHAT_OF = re.compile(r"^(?:so\s+)?what(?:'s|\s+is)\s+the\s+(?:state|status|"
+                     r"power\s+state)\s+of\s+(?P<g>.+?)\s*[?.!]*\s*$",
                      re.IGNORECASE)
 # the phrase a guest is named by: a few words, none of them a verb of an order or a list
 NOT_A_GUEST = re.compile(r"\b(?:all|every|everything|any|anything|which|what|there|vms|cts|containers|guests|"
@@ -39,7 +40,7 @@ NOT_A_GUEST = re.compile(r"\b(?:all|every|everything|any|anything|which|what|the
 
 
 def as_describe(text: str) -> str | None:
-    """"status of GUEST" (a describe) for a request that is only a question about one guest's state or size, else None."""
+    """"status of GUEST" (a describe) for a request that is only a question about one guest's state or size."""
     clean = text.strip().replace("\u2019", "'")
     for pattern in (IS_STATE, HAS_BEEN, HOW_MUCH, WHAT_OF, WHETHER_STATE):
         m = pattern.match(clean)

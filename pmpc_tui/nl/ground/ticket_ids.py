@@ -11,7 +11,8 @@ import re
 from pmpc_tui.services.names import Names
 
 # an id of a ticketing system: letters (upper case as written) and a number, or a bare "#number"
-TICKET = re.compile(r"(?<![\w#/:.-])(?:[A-Z]{2,6}-?\d{2,}|#\d{2,}|(?:INC|CHG|RITM|REQ|PRB|TASK|SR|CR)\d+)(?![\w/-]|[.:]\w)")
+TICKET = re.compile(r"(?<![\w#/:.-])(?:[A-Z]{2,6}-?\d{2,}|#\d{2,}|(?:INC|CHG|RITM|REQ|PRB|TASK|SR|"
+                    r"CR)\d+)(?![\w/-]|[.:]\w)")
 INTRO = (r"(?:(?:our|the|this|per|ref\.?|re:?|see|for|under|as\s+per)\s+)?(?:(?:jira|servicenow|zendesk|support|"
          r"service|ops|change|incident|problem)\s+)?(?:ticket|change|incident|request|case|issue|cr|chg|inc)?\s*")
 # "change CHG-2201 is approved", "ticket #4411 is open": the whole clause says nothing to the cluster
