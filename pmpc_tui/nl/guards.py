@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.nl.ground.off_scope import why_out_of_scope
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
@@ -325,6 +326,8 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SHELL_WORK.search(clean):
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
+    if why_out_of_scope(clean):  # hardware orders, --yes (nl17i)
+        return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = NOT_RUNNING.sub("are stopped", clean)

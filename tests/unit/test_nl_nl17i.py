@@ -154,3 +154,28 @@ def test_dont_x_just_do_y_still_refuses() -> None:
 
 def test_a_guest_singled_out_by_description_is_never_skipped_as_already_in_that_state() -> None:
     assert lines("pause the home assistant box") == ["suspend vm homeassistant"]
+
+
+def test_cores_and_memory_said_together_are_both_set() -> None:
+    assert lines("give pihole 3 gigs of memory and 3 cores") == ["set ct pihole --cores 3 --memory 3072"]
+
+
+@pytest.mark.parametrize("text", ["please buy two new ssds for pve2", "order 64gb of ram for pve1 from our vendor",
+                                  "stop every container on pve2 --yes", "delete vm dev-sandbox -y"])
+def test_hardware_orders_and_flags_that_skip_the_confirmation_run_nothing(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_a_clause_about_another_action_with_its_own_time_is_context() -> None:
+    assert lines("unprotect mqtt, we're retiring it next month") == ["set ct mqtt --protection no"]
+
+
+def test_a_state_said_after_the_order_is_kept() -> None:
+    assert lines("wake pihole back up, it's paused") == ["resume ct pihole"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("take grafana out of autostart", ["set ct grafana --onboot no"]),
+    ("import again without syncing first", ["import --offline"])])
+def test_options_said_in_ops_words(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

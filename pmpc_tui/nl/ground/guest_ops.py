@@ -216,7 +216,8 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             r"\b(\d{1,3})\s*(?:v?cpus?|cores?|vcores?|n[úu]cleos|kerne|c(?:œ|oe)urs|procesadores|prozessoren)\b",
             " ".join(g.slots.words))), None)  # cores the tagger missed ("dale 4 núcleos a web-01")
         if cores and re.search(rf"\b{re.escape(cores)}\s*(?:go|gb|g|gigs?|gigas?|mb|mo|mib|gib|megs?)\b",
-                               " ".join(g.slots.words)):
+                               " ".join(g.slots.words)) and not re.search(  # "2 gigs and 2 cores" (nl17i)
+                rf"\b{re.escape(cores)}\s*(?:v?cpus?|cores?|vcores?|n[úu]cleos|kerne)\b", " ".join(g.slots.words)):
             cores = None  # "mémoire de prometheus à 4 Go": a size, not cores
         if cores:
             opts += ["--cores", number(cores)]

@@ -153,6 +153,10 @@ def _context(text: str) -> str:
     m = CONTEXT.search(text)
     if m is None:
         return text
+    from pmpc_tui.nl import guards
+
+    if not guards.DEFERRAL.search(guards.normalize(m.group(0))):
+        return text  # "…, it's paused": a state, said to be kept
     head = text[:m.start()]
     said = {w.lower()[:4] for w in ORDER_WORDS.findall(head)}
     if re.match(r"(?:do|go|run)", m.group("v"), re.IGNORECASE) or m.group("v").lower()[:4] in said:
