@@ -63,7 +63,9 @@ NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(
 # "the new config broke everything": a reason after the order, never a selection
 REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|"
                     r"killed|ruined|"
-                    r"messed\s+up|took\s+down|trashed)\s+(?:everything|it\s+all|all\s+of\s+it)\b[^,.;]*",
+                    r"messed\s+up|took\s+down|trashed)\s+(?:everything|it\s+all|all\s+of\s+it)\b[^,.;]*|"
+                    # "…, someone wiped them": what happened, never a selection or an order
+                    r"\s*[,;]\s*(?:someone|somebody)\s+(?:\w+ed|broke|took)\s+(?:them|it|those|these)\b[^,.;]*",
                     re.IGNORECASE)
 # "…, we're decommissioning it next week", "…, it's being retired at the end of the month": context about another
 # action (never the order's own verb, nor "doing it") with its own time
@@ -71,15 +73,16 @@ CONTEXT = re.compile(r"\s*[,;]\s*(?:we'?re|we\s+are|i'?m|i\s+am|it'?s|it\s+is|th
                      r"going\s+to\s+"
                      r"be\s+)?(?P<v>\w+(?:ing|ed))\b(?P<rest>[^,.;]*)$", re.IGNORECASE)
 # "If web-01 is off, start it": a condition that is the order's own precondition says nothing more than the order
+# (a power state only: "if db-01 is down" is an outage to watch for, still a condition; and a start only — a
+# disruptive order such as "if X is running, shut it down" stays refused)
 PRECONDITION = re.compile(r"^(?:if|in\s+case)\s+(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?P<s>is\s+(?:still\s+)?"
                           r"(?:not\s+|n't\s+)?\w+|isn'?t\s+(?:running|up|on)|is\s+(?:powered|shut)\s+\w+)\s*,?\s*"
                           r"(?:then\s+)?(?:please\s+)?(?:go\s+ahead\s+and\s+)?(?P<v>start|boot|power\s+on|stop|"
                           r"shut\s*down|"
                           r"power\s+off|turn\s+off|turn\s+on)\s+(?:it|them)(?:\s+up|\s+down|\s+off|\s+on)?"
                           r"(?:\s+please)?\s*[.!]*\s*$", re.IGNORECASE)
-OFF_STATES = re.compile(r"^(?:is\s+(?:still\s+)?(?:off|stopped|down|shut\s+down|powered\s+(?:off|down)|not\s+running|"
+OFF_STATES = re.compile(r"^(?:is\s+(?:still\s+)?(?:off|stopped|shut\s+down|powered\s+(?:off|down)|not\s+running|"
                         r"not\s+up|not\s+on)|isn'?t\s+(?:running|up|on))$", re.IGNORECASE)
-ON_STATES = re.compile(r"^is\s+(?:still\s+)?(?:on|running|up|powered\s+on)$", re.IGNORECASE)
 ORDER_WORDS = re.compile(r"\b(start|stop|reboot|restart|shut|shutdown|delete|remove|destroy|migrate|move|snapshot|back|"
                          r"backup|apply|resize|grow|create|clone|suspend|pause|resume|do|doing|run|running|go|"
                          r"going)\w*",
@@ -120,6 +123,23 @@ OPTION_WORDS: list[tuple[re.Pattern[str], str]] = [
 KEEP_EDITS = re.compile(r"\s*,?\s*(?:and\s+|but\s+)?(?:don'?t|do\s+not)\s+(?:clobber|overwrite|lose|"
                         r"trash)\s+(?:them|it|my\s+"
                         r"(?:hand\s+)?(?:edits|changes))\b", re.IGNORECASE)
+# a sequence said with "once it's up", "… afterwards", "and shut it down": one step after the other ("then")
+SEQUENCE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\s*,?\s*and\s+once\s+(?:it'?s|it\s+is|they'?re|they\s+are)\s+(?:up|running|started|done|finished|"
+                r"back(?:\s+up)?)\s*,?\s*", re.IGNORECASE), ", then "),
+    (re.compile(r"\s+and\s+(?P<y>(?:give|set|start|stop|reboot|snapshot|back\s+up)\b[^,.;]*?)\s+"
+                r"(?:afterwards?|after\s+that)\b", re.IGNORECASE), r", then \g<y>"),
+    (re.compile(r"\s+and\s+(?=(?:shut|stop|start|reboot|restart|boot)\s+(?:it|them)\b)", re.IGNORECASE), ", then "),
+]
+# "all three k8s VMs": the count restates the selection
+ALL_COUNT = re.compile(r"\b(all|both)\s+(?:of\s+)?(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|"
+                       r"\d{1,2})\s+"
+                       r"(?!(?:v?cpus?|cores?|gigs?|gb|g|mb|hours?|minutes?)\b)", re.IGNORECASE)
+# "can the windows desktop be given eight cores?": the change, said in the passive
+PASSIVE_GIVE = re.compile(r"^(?:can|could)\s+(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:be\s+given|get)\s+"
+                          r"(?P<rest>\d[^?]*)\?", re.IGNORECASE)
+# "draft a VM for …": write a new guest into the code
+DRAFT = re.compile(r"\bdraft\s+(?=(?:me\s+)?(?:a|an|the|one)\s+(?:new\s+)?(?:vm|ct|container|lxc)\b)", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -134,16 +154,17 @@ def _guards_silent(text: str) -> bool:
 
 
 def _precondition(text: str) -> str | None:
-    """"start GUEST" for "if GUEST is off, start it" (and stop/shut down for "…is running"), else None."""
+    """"start GUEST" for "if GUEST is off, start it" (a start only: stopping stays refused behind a condition)."""
     text = re.sub(r"\b(shut|turn|power)\s+(it|them)\s+(down|off|on|up)\b", r"\1 \3 \2", text.strip(),
                   flags=re.IGNORECASE)
     m = PRECONDITION.match(text)
     if m is None:
         return None
     verb = re.sub(r"\s+", " ", m.group("v").lower())
-    starting = verb in ("start", "boot", "power on", "turn on")
+    if verb not in ("start", "boot", "power on", "turn on"):
+        return None  # "if X is running, shut it down": a disruptive order stays refused behind its condition
     state = re.sub(r"\s+", " ", m.group("s").lower())
-    if (OFF_STATES.match(state) if starting else ON_STATES.match(state)) is None:
+    if OFF_STATES.match(state) is None:
         return None
     return f"{verb} {m.group('g')}"
 
@@ -235,11 +256,16 @@ def normalise(text: str, names: Names) -> str:
     out = INSTEAD.sub("", out)
     out = BEFORE_EVENT.sub(r"\1", out)
     out = REASON.sub("", out)
+    for pattern, then in SEQUENCE:
+        out = pattern.sub(then, out)
+    out = ALL_COUNT.sub(lambda m: f"{m.group(1)} the ", out)
+    out = PASSIVE_GIVE.sub(r"set \g<g> to \g<rest>.", out)
+    out = DRAFT.sub("create ", out)
     for pattern, english in OPTION_WORDS:
         out = pattern.sub(lambda m, e=english: e.format(g=next((g for g in m.groups() if g), "")), out)  # type: ignore[misc]
     if re.search(r"\bmerg", out, re.IGNORECASE):
         out = KEEP_EDITS.sub("", out)
-    out = GREP_FOR.sub("search the logs for ", out)
+    out = GREP_FOR.sub("show the logs mentioning ", out)
     out = _listed(out, names)
     out = _just_read(out, names)
     out = UNPROTECT.sub("unprotect", out)
