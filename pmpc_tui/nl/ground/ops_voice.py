@@ -129,7 +129,8 @@ SEQUENCE: list[tuple[re.Pattern[str], str]] = [
                 r"back(?:\s+up)?)\s*,?\s*", re.IGNORECASE), ", then "),
     (re.compile(r"\s+and\s+(?P<y>(?:give|set|start|stop|reboot|snapshot|back\s+up)\b[^,.;]*?)\s+"
                 r"(?:afterwards?|after\s+that)\b", re.IGNORECASE), r", then \g<y>"),
-    (re.compile(r"\s+and\s+(?=(?:shut|stop|start|reboot|restart|boot)\s+(?:it|them)\b)", re.IGNORECASE), ", then "),
+    # (not "and start it": after a rollback that is the rollback's own --start)
+    (re.compile(r"\s+and\s+(?=(?:shut|stop|reboot|restart)\s+(?:it|them)\b)", re.IGNORECASE), ", then "),
 ]
 # "all three k8s VMs": the count restates the selection
 ALL_COUNT = re.compile(r"\b(all|both)\s+(?:of\s+)?(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|"
