@@ -202,3 +202,17 @@ def test_a_change_said_in_the_passive_is_the_change() -> None:
 def test_a_count_that_restates_a_selection_keeps_its_tag() -> None:
     assert lines("restart all three k8s vms") == ["reboot vm k8s-cp-1", "reboot vm k8s-worker-1",
                                                   "reboot vm k8s-worker-2"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("please add ct 260 named relay-02 with 1 core", ["create ct --name relay-02 --vmid 260 --cores 1"]),
+    ("new ct named relay-03 at 192.168.1.80/24", ["create ct --name relay-03 --ip 192.168.1.80/24"]),
+    ("new vm named app-07 with 2 cores, tags prod and billing",
+     ["create vm --name app-07 --cores 2 --tags prod,billing"])])
+def test_a_new_guests_vmid_address_and_tags_said_the_ops_way(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_its_in_a_second_step_is_the_guest_of_the_first() -> None:
+    assert lines("snapshot mqtt as before-tls, then list its snapshots") == ["snapshot create ct mqtt before-tls",
+                                                                             "snapshot list ct mqtt"]

@@ -141,6 +141,11 @@ PASSIVE_GIVE = re.compile(r"^(?:can|could)\s+(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+
                           r"(?P<rest>\d[^?]*)\?", re.IGNORECASE)
 # "draft a VM for …": write a new guest into the code
 DRAFT = re.compile(r"\bdraft\s+(?=(?:me\s+)?(?:a|an|the|one)\s+(?:new\s+)?(?:vm|ct|container|lxc)\b)", re.IGNORECASE)
+# a new guest's facts said the ops way: "VM 150 named mail-relay", "ct cache-01 at 192.168.1.71/24", "tags prod and web"
+NEW_WITH_ID = re.compile(r"\b(?P<k>vm|ct|container)\s+(?P<id>\d{3,9})\s+(?:named|called)\s+(?P<n>[\w.-]+)",
+                         re.IGNORECASE)
+AT_ADDRESS = re.compile(r"\b(?:at|on)\s+(?=\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d{1,2}\b)", re.IGNORECASE)
+TAGS_AND = re.compile(r"\b(tags?)\s+([\w-]+)\s+and\s+([\w-]+)\b(?!\s+(?:to|on|for|from)\b)", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -212,6 +217,29 @@ def _just_read(text: str, names: Names) -> str:
     return read
 
 
+def _new_guest(text: str, names: Names) -> str:
+    """A new guest's VMID, address and tags in the words `create` reads (see NEW_WITH_ID)."""
+    if not re.search(r"\b(?:create|new|add|make|spin|provision|deploy|set\s+up)\b", text, re.IGNORECASE):
+        return text
+    m = NEW_WITH_ID.search(text)
+    if m and int(m.group("id")) not in {g[1] for g in names.guests.values()}:
+        text = NEW_WITH_ID.sub(lambda x: f"{x.group('k')} named {x.group('n')} with vmid {x.group('id')}", text,
+                               count=1)
+    text = AT_ADDRESS.sub("with ip ", text)
+    return TAGS_AND.sub(r"\1 \2,\3", text)
+
+
+def _its_after_then(text: str, names: Names) -> str:
+    """"snapshot db-01 …, then show me its snapshots": "its" is the one guest the first step named."""
+    parts = re.split(r"(\bthen\b)", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) != 3:
+        return text
+    named = [n for n in names.guests if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", parts[0], re.IGNORECASE)]
+    if len(named) != 1:
+        return text
+    return parts[0] + parts[1] + re.sub(r"\bits\b", f"{named[0]}'s", parts[2], flags=re.IGNORECASE)
+
+
 def _whole(text: str, names: Names) -> str:
     """A rewrite of the whole request (question, "needs a …", a snapshot named earlier), or the request as it is."""
     question = as_describe(text)
@@ -262,6 +290,8 @@ def normalise(text: str, names: Names) -> str:
     out = ALL_COUNT.sub(lambda m: f"{m.group(1)} the ", out)
     out = PASSIVE_GIVE.sub(r"set \g<g> to \g<rest>.", out)
     out = DRAFT.sub("create ", out)
+    out = _new_guest(out, names)
+    out = _its_after_then(out, names)
     for pattern, english in OPTION_WORDS:
         out = pattern.sub(lambda m, e=english: e.format(g=next((g for g in m.groups() if g), "")), out)  # type: ignore[misc]
     if re.search(r"\bmerg", out, re.IGNORECASE):
