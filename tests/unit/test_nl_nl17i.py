@@ -216,3 +216,13 @@ def test_a_new_guests_vmid_address_and_tags_said_the_ops_way(text: str, expected
 def test_its_in_a_second_step_is_the_guest_of_the_first() -> None:
     assert lines("snapshot mqtt as before-tls, then list its snapshots") == ["snapshot create ct mqtt before-tls",
                                                                              "snapshot list ct mqtt"]
+
+
+@pytest.mark.parametrize("text", ["shut down grafana, we're patching it tonight",
+                                  "stop mqtt before the maintenance tomorrow"])
+def test_a_time_near_a_disruptive_order_is_never_dropped_as_context(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_a_backup_before_an_event_tonight_is_taken_now() -> None:
+    assert lines("back up grafana before the dashboard migration tonight") == ["backup create ct grafana"]

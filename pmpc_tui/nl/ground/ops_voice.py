@@ -146,6 +146,12 @@ NEW_WITH_ID = re.compile(r"\b(?P<k>vm|ct|container)\s+(?P<id>\d{3,9})\s+(?:named
                          re.IGNORECASE)
 AT_ADDRESS = re.compile(r"\b(?:at|on)\s+(?=\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d{1,2}\b)", re.IGNORECASE)
 TAGS_AND = re.compile(r"\b(tags?)\s+([\w-]+)\s+and\s+([\w-]+)\b(?!\s+(?:to|on|for|from)\b)", re.IGNORECASE)
+# orders that interrupt a guest or remove something: a time said near them is never dropped as another event's
+DISRUPTING = re.compile(r"\b(?:stop|shut|reboot|restart|kill|halt|power|turn\s+off|switch\s+off\s+(?!protection)|"
+                        r"suspend|pause|delete|remove|destroy|wipe|migrate|move|roll\s*back|rollback|revert|restore|apply)\w*",
+                        re.IGNORECASE)
+# a guest's end of life, which no order waits for: "it's being retired at the end of the month"
+END_OF_LIFE = re.compile(r"(?:decommission|retir|replac|rebuil|sunset|deprecat|scrapp|archiv)\w*", re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -185,6 +191,8 @@ def _context(text: str) -> str:
     if not guards.DEFERRAL.search(guards.normalize(m.group(0))):
         return text  # "…, it's paused": a state, said to be kept
     head = text[:m.start()]
+    if DISRUPTING.search(head) and not END_OF_LIFE.match(m.group("v")):
+        return text  # "shut down db-01, we're patching it tonight": the time may be the order's
     said = {w.lower()[:4] for w in ORDER_WORDS.findall(head)}
     if re.match(r"(?:do|go|run)", m.group("v"), re.IGNORECASE) or m.group("v").lower()[:4] in said:
         return text
@@ -283,7 +291,8 @@ def normalise(text: str, names: Names) -> str:
     out = in_digits(out)
     out = ASIDES.sub("", out)
     out = INSTEAD.sub("", out)
-    out = BEFORE_EVENT.sub(r"\1", out)
+    if not DISRUPTING.search(out):  # "back up db-01 before the migration tonight" (never "shut down … before …")
+        out = BEFORE_EVENT.sub(r"\1", out)
     out = REASON.sub("", out)
     for pattern, then in SEQUENCE:
         out = pattern.sub(then, out)
