@@ -226,3 +226,12 @@ def test_a_time_near_a_disruptive_order_is_never_dropped_as_context(text: str) -
 
 def test_a_backup_before_an_event_tonight_is_taken_now() -> None:
     assert lines("back up grafana before the dashboard migration tonight") == ["backup create ct grafana"]
+
+
+def test_needing_the_status_of_everything_is_a_list_never_a_start() -> None:
+    assert lines("i only need the names and status of everything") == ["list vms", "list cts"]
+
+
+def test_guests_both_vms_and_containers_lists_both_kinds() -> None:
+    assert lines("show the guests tagged k8s, both vms and containers") == ["list vms -l tag=k8s",
+                                                                            "list cts -l tag=k8s"]

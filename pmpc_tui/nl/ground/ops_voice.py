@@ -25,6 +25,7 @@ ASIDES = re.compile(
     r"when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|minute|moment|sec(?:ond)?|min)|"
     # the confirmation is always asked: a wish to skip it is no negation of the order
     r"without\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+)?confirmation|first)|"
+    r"nothing\s+fancy|"
     r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
     # "…got interrupted when the VPN dropped": a past event, never a condition
     r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|"
@@ -152,6 +153,13 @@ DISRUPTING = re.compile(r"\b(?:stop|shut|reboot|restart|kill|halt|power|turn\s+o
                         re.IGNORECASE)
 # a guest's end of life, which no order waits for: "it's being retired at the end of the month"
 END_OF_LIFE = re.compile(r"(?:decommission|retir|replac|rebuil|sunset|deprecat|scrapp|archiv)\w*", re.IGNORECASE)
+# "(I) just need the name and status of everything": a read of the guests' state (the model once read it as start)
+NEED_STATUS = re.compile(r"^(?:(?:i|we)\s+)?(?:just\s+|only\s+)?(?:need|want|would\s+like)\s+(?:to\s+(?:see|know)\s+)?"
+                         r"(?:the\s+)?(?:names?\s+and\s+)?(?:status|state|states)\s+(?:and\s+names?\s+)?of\s+",
+                         re.IGNORECASE)
+# "list the guests tagged iot, both VMs and containers": guests already are both
+BOTH_KINDS = re.compile(r"\s*,?\s*(?:both\s+)?(?:vms|virtual\s+machines)\s+and\s+(?:containers|cts|lxcs)\b",
+                        re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
            r"shut down \g<g>")]
 
@@ -299,6 +307,9 @@ def normalise(text: str, names: Names) -> str:
     out = ALL_COUNT.sub(lambda m: f"{m.group(1)} the ", out)
     out = PASSIVE_GIVE.sub(r"set \g<g> to \g<rest>.", out)
     out = DRAFT.sub("create ", out)
+    out = NEED_STATUS.sub("show me the status of ", out)
+    if re.search(r"\bguests\b", out, re.IGNORECASE):
+        out = BOTH_KINDS.sub("", out)
     out = _new_guest(out, names)
     out = _its_after_then(out, names)
     for pattern, english in OPTION_WORDS:
