@@ -326,7 +326,7 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SHELL_WORK.search(clean):
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
-    if why_out_of_scope(clean):  # hardware orders, --yes (nl17i)
+    if why_out_of_scope(clean):  # hardware orders (nl17i)
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
