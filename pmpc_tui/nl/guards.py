@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, NOT
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
@@ -140,12 +141,12 @@ SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?
                                  r"\b")
 # negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
 # downtime" (--online), "without the ram", "without hitting the api" (--offline)
-BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
                     r"proxmox|pve)\b|\bwithout\s+compression\b|"
                     # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
-                    r",?\s*(?:i|we)\s+(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
+                    rf",?\s*(?:i|we)\s+(?:{NOT}|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
                     r"(?:\s+\w+){0,3}?\s+(?:any\s?more|any\s+longer)\b|"
                     # a symptom, not an order: "hard stop vm 105, it does not answer anymore"
                     r"\b(?:it|that|which|he|she|they)\s+(?:does\s*not|doesn'?t|do\s+not|don'?t|is\s+not|isn'?t|won'?t|"
@@ -154,12 +155,12 @@ BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?
                     r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
                     r"\bor\s+not\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
-                    r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
+                    rf"\b(?:{NOT}|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){{0,2}}?(?:at|on)\s+boot)\b")
 # "reboot it if needed" gives leave to do it, it waits for nothing
 IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
 # "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
-DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
-                          r"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+DRY_RUN_ONLY = re.compile(rf"\b(?:but\s+)?{NOT}\s+(?:actually|really)\s+(?:do|run|apply|change|"
+                          rf"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?{NOT}\s+(?:do|run)\s+it\s+yet\b")
 # "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
 # a dry run may answer
 WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
@@ -170,13 +171,13 @@ WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|runn
 WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
                         r"delete|destroy|change|write|create|touch|generate)\b")
 # "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
-FILES_UNTOUCHED = re.compile(r"(?:,\s*|\s|^)(?:but\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|writ|chang|overwrit)\w*\s+"
+FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?{NOT}\s+(?:touch|writ|chang|overwrit)\w*\s+"
                              r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
 # a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
 FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
 PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
 DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
-                       r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
+                       rf"\b{NOT}\s+(?:do|run)\s+it\s+yet\b")
 INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
                        r"earlier|former)?\s*(?:instructions|rules|prompts?|guard\w*)\b|\bsystem\s+prompt\b|\bjailbreak\b|"
                        r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
@@ -185,12 +186,8 @@ WHY_INJECTION = "that request tries to set aside how requests are read: nothing 
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
-BUT_NOT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+"
+BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:{NOT}|never)\s+"
                      r"(.+)$")
-ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
-           "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
-           "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
-           "suspend": r"suspend|pause", "apply": r"apply|deploy"}
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
@@ -368,7 +365,7 @@ def read(text: str, names: Names) -> Reading:
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
-        ruled_out = {command for command, words in ACTIONS.items() if re.match(rf"(?:{words})", clause)}
+        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
         head = rest[:but_not.start()].strip()
         if ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, reading.forbidden, rest = head, ruled_out, head

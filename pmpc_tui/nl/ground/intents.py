@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pmpc_tui.nl.ground.lexicon import ABBREVIATED, DESTROYING, POWER_WORD, power_of
 from pmpc_tui.nl.model.runtime import squash
 from pmpc_tui.services.names import Names
 
@@ -35,7 +36,6 @@ ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|zur[üu]
                       r"restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
-DESTROYING = re.compile(r"\b(delet\w*|remov\w*|destroy\w*|drop\w*|nuke|purg\w*|wipe|rm)\b")
 # words only a guest's settings use
 SETTING = re.compile(r"\b(balloon\w*|unprotect\w*|protection|protect|onboot|auto-?start\w*|(?:at|on)\s+boot|untag|"
                      r"descriptions?|notes?|comments?)\b|\b(?:add|remove|drop|clear|set|change|strip|wipe)\b.*\btags?\b|"
@@ -69,17 +69,7 @@ def _after_to(text: str, known: list[str]) -> bool:
                          rf"{re.escape(k.lower())}\b", text) for k in known)
 
 
-POWER_VERB = re.compile(r"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*(start|stop|shutdown|shut\s+down|reboot|"
-                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat|"
-                        # German, Spanish, French imperatives
-                        r"stoppe?|halte|starte|apaga|det[eé]n|arranca|enciende|reinicia|arr[êe]te|d[ée]marre|"
-                        r"red[ée]marre|[ée]teins)\b")
-POWER_OF = {"stoppe": "stop", "stopp": "stop", "halte": "stop", "starte": "start", "apaga": "shutdown", "detén": "stop",
-            "deten": "stop", "arranca": "start", "enciende": "start", "reinicia": "reboot", "arrête": "stop",
-            "arrete": "stop", "démarre": "start", "demarre": "start", "redémarre": "reboot", "redemarre": "reboot",
-            "éteins": "shutdown", "eteins": "shutdown",
-            "shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
-            "rbt": "reboot", "rboot": "reboot", "rebot": "reboot", "restrat": "reboot"}
+POWER_VERB = re.compile(rf"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*({POWER_WORD})\b")
 MEMORY = re.compile(r"\b(memory|ram|mem|m[ée]moire|speicher|arbeitsspeicher|memoria)\b")
 UPID = re.compile(r"\bupid:\S+")
 SELECTION = re.compile(r"\b(all|every|everything|tagged)\b")
@@ -122,7 +112,7 @@ def _strong(t: str, names: Names) -> str | None:
     if re.search(r"\b\d{1,3}\s*(?:v?cpus?|cores?|n[úu]cleos|kerne|c(?:œ|oe)urs)\b", t):
         return "set"  # "dale 4 núcleos a web-01"
     power = POWER_VERB.search(t)
-    return POWER_OF.get(power.group(1), power.group(1)) if power else None
+    return power_of(power.group(1)) if power else None
 
 
 def _asks_state(t: str) -> bool:
@@ -173,8 +163,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                t):
         return "backup_list"
     if intent in ("none", "delete", "shutdown", "describe") and guest and POWER_VERB.search(t) and \
-            POWER_VERB.search(t).group(1) in ("strt", "stp", "rbt", "rboot", "rebot", "restrat"):  # type: ignore[union-attr]
-        return POWER_OF[POWER_VERB.search(t).group(1)]  # type: ignore[union-attr]  # "stp 105 asap"
+            POWER_VERB.search(t).group(1) in ABBREVIATED:  # type: ignore[union-attr]
+        return power_of(POWER_VERB.search(t).group(1))  # type: ignore[union-attr]  # "stp 105 asap"
     if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b|\bcopy\s+<g>\s+"
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
@@ -226,7 +216,7 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "create"
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
-        return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+        return power_of(verb)
     if intent in ("apply", "destroy") and re.search(r"\b(?:show|see|preview|give)\s+(?:me\s+)?(?:the\s+|a\s+)?plan\b",
                                                     t):
         return "plan"  # "apply but only show me the plan first": the plan, nothing applied
