@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, NOT
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
@@ -74,6 +75,10 @@ CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+th
                        # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
                        r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
                        r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
+                       # "db-01 has less than 16G? then set it", "start web-01, otherwise reboot it": an order that
+                       # hangs on a question or on another order failing
+                       r"\?\s*,?\s*(?:then|and\s+if\s+so|if\s+so|so)\b|\b(?:otherwise|or\s+else|else|sinon|sonst|"
+                       r"ansonsten|de\s+lo\s+contrario|si\s+no)\b|"
                        r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
                        # "reboot web-01 should it hang": a condition put after, inverted
                        r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
@@ -191,6 +196,9 @@ BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
+# "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it
+REPORT_BACK = re.compile(r"^(?:check|look\s+at|review|inspect|show(?:\s+me)?|see|read)\b.*\b(?:if|whether)\b.*"
+                         r"\b(?:tell|let|show|warn)\s+me\b")
 # a question about what an action would do, not an order to do it when something holds
 HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
                           r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
@@ -324,7 +332,7 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
-    clean = NOT_RUNNING.sub("are stopped", clean)
+    clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     reading = Reading(clean)
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
@@ -378,7 +386,7 @@ def read(text: str, names: Names) -> Reading:
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
     if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
-    elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
+    elif CONDITION.search(rest) and (HYPOTHETICAL.search(rest) or REPORT_BACK.search(rest)):
         reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
     elif CONDITION.search(rest):
         reading.blocked = WHY_CONDITION
