@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
-from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, NOT
+from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING, NOT
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
@@ -193,9 +193,22 @@ NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:{NOT}|never)\s+"
                      r"(.+)$")
+# "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
+NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
+                           r"(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
+# a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
+# me", "without asking" stay negations: refused)
+NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"
+                        r"skip(?:ping)?\s+(?:the\s+)?(?:confirm\w*|prompts?|questions)|i'?m\s+(?:sure|certain)|"
+                        r"(?:with\s+)?auto[- ]?approv\w*|(?:and\s+)?allow(?:ing)?\s+destroy)\b")
+# ", not web-01" after an order leaves that guest out (", not now" names none: refused as an exception nobody can tell)
+NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
+# ", db-01 stays up" / "and pihole remains where it is": that guest is left out
+STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\s+stay|must\s+stay|can\s+stay|keeps?\s+"
+                   r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is))?(?=\s*(?:,|$))")
 # "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it
 REPORT_BACK = re.compile(r"^(?:check|look\s+at|review|inspect|show(?:\s+me)?|see|read)\b.*\b(?:if|whether)\b.*"
                          r"\b(?:tell|let|show|warn)\s+me\b")
@@ -216,6 +229,9 @@ WHY_QUESTION = ("that reads as a question about what happened, not as an order: 
                 "`logs` show what happened)")
 WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
                "command's --dry-run shows what it would do)")
+WHY_UNSAID = ("the request says to delete or wipe something, and the reading is a power action that does not: nothing "
+              "was proposed — name the guests and the action (e.g. `delete vm dev-sandbox`)")
+POWER = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
 WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
                 "say what should happen instead (nothing was done)")
 
@@ -232,6 +248,7 @@ class Reading:
     refusal: Proposal | None = None  # refused before any parsing
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
     dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
+    destroys: bool = False  # the request says to delete, wipe or destroy something (never a power action alone)
 
 
 def normalize(text: str) -> str:
@@ -309,6 +326,13 @@ def _verb(word: str) -> str:
     return {"restart": "reboot", "pause": "suspend", "backup": "backup", "remove": "delete"}.get(word, word)
 
 
+def _unnamed(text: str, names: Names) -> str:
+    """The request without guests' names (`backup-server`, a guest called `wipe-test` say nothing)."""
+    for name in sorted(names.guests, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", text)
+    return text
+
+
 def read(text: str, names: Names) -> Reading:
     """What the request says beyond its commands (see the module's docstring)."""
     clean = normalize(text)
@@ -334,6 +358,9 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
+    clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
+    clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
+    clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
@@ -375,8 +402,24 @@ def read(text: str, names: Names) -> Reading:
         clause = but_not.group(1)
         ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
         head = rest[:but_not.start()].strip()
-        if ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
+        others = mentioned(clause, names) - mentioned(head, names)
+        if ruled_out and others and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, rest = head, head  # "reboot grafana, don't reboot prometheus": prometheus is left out
+            reading.excluded |= others
+        elif ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, reading.forbidden, rest = head, ruled_out, head
+    instead = NEGATED_FIRST.match(rest)
+    if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
+        # "don't apply anything, just show me the plan": the second order, never the negated one
+        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", instead.group(1))}
+        said = sorted(mentioned(instead.group(1), names))
+        second = instead.group(2)
+        if len(said) == 1 and not mentioned(second, names):  # "…, just show me its config": the guest said before
+            second = re.sub(r"\b(?:its|it|them|their)\b", said[0], second, count=1)
+        reading.text = rest = second
+        reading.forbidden |= ruled_out
+        if not ruled_out:
+            reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
     elif WHAT_IF.search(rest) and not reading.dry_run_only:
@@ -384,6 +427,7 @@ def read(text: str, names: Names) -> Reading:
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
+    reading.destroys = bool(DESTROYING.search(_unnamed(rest, names)))
     if DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and (HYPOTHETICAL.search(rest) or REPORT_BACK.search(rest)):
@@ -401,6 +445,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
     if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
         why = WHY_NEGATION
+    if reading.destroys and proposal.commands and all(c.split()[0] in POWER for c in proposal.commands):
+        why = WHY_UNSAID  # "nuke everything and start over" is never a reboot of everything
     if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
                                     for c in proposal.commands):
         why = WHY_NEGATION

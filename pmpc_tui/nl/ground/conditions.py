@@ -14,15 +14,15 @@ from pmpc_tui.nl.ground.lexicon import FROM_STATE, STATE_WORDS
 from pmpc_tui.services.names import Names
 
 # a power verb said with its object ("start it", "shut it down", "turn win11-desktop off") → the registry's command
-VERBS = {"start": "start", "boot": "start", "power on": "start", "turn on": "start", "switch on": "start",
-         "bring up": "start", "fire up": "start", "stop": "stop", "kill": "stop", "halt": "stop", "power off": "stop",
-         "turn off": "stop", "switch off": "stop", "shut down": "shutdown", "shutdown": "shutdown",
-         "reboot": "reboot", "restart": "reboot", "bounce": "reboot", "resume": "resume", "unpause": "resume",
-         "wake up": "resume", "suspend": "suspend", "pause": "suspend"}
+VERBS = {"start": "start", "boot": "start", "bring back": "start", "bring back up": "start", "power on": "start",
+         "turn on": "start", "switch on": "start", "bring up": "start", "fire up": "start", "stop": "stop",
+         "kill": "stop", "halt": "stop", "power off": "stop", "turn off": "stop", "switch off": "stop",
+         "shut down": "shutdown", "shutdown": "shutdown", "reboot": "reboot", "restart": "reboot", "bounce": "reboot",
+         "resume": "resume", "unpause": "resume", "wake up": "resume", "suspend": "suspend", "pause": "suspend"}
 SPOKEN = {"start": "start", "stop": "stop", "shutdown": "shut down", "reboot": "reboot", "resume": "resume",
           "suspend": "suspend"}
 _VERB = r"(start|boot|stop|kill|halt|shutdown|reboot|restart|bounce|resume|unpause|suspend|pause|" \
-        r"(?:power|turn|switch|shut|bring|fire|wake)(?:\s+(?:it|them|[\w.-]+))?\s+(?:on|off|down|up))"
+        r"(?:power|turn|switch|shut|bring|fire|wake)(?:\s+(?:it|them|[\w.-]+))?\s+(?:on|off|down|up|back(?:\s+up)?))"
 _STATE = r"(?:still\s+|currently\s+)?(" + "|".join(sorted((re.escape(s).replace(r"\ ", r"\s+") for s in STATE_WORDS),
                                                           key=len, reverse=True)) + r")"
 _OBJECT = r"(it|them|[\w.-]+)"
@@ -36,14 +36,17 @@ AFTER = re.compile(rf"^(?:please\s+|pls\s+)?{_VERB}(?:\s+{_OBJECT})?\s*,?\s*(?:b
 # "is web-01 up? if so, stop it"
 ASKED = re.compile(rf"^(?:is|are)\s+([\w.-]+)\s+{_STATE}\s*\??\s*,?\s*(?:if\s+so|if\s+yes|then|and\s+if\s+so)"
                    rf"{_THEN}{_VERB}(?:\s+{_OBJECT})?$")
+# "minio is down, bring it up", "web-01 is hung - restart it": the guest's state said first, then the order
+STATED = re.compile(rf"^([\w.-]+){_BE}\s+{_STATE}\s*(?:[,.;:!-]+|\s+so|\s+and)\s*(?:so\s+)?{_THEN}{_VERB}"
+                    rf"(?:\s+{_OBJECT})?$")
 _PRONOUNS = ("it", "them", "they")
 
 
 def _command(verb: str) -> tuple[str, str | None]:
     """(the registry's command, the object said inside the verb: "turn web-01 off" → web-01)."""
     parts = verb.split()
-    if len(parts) == 3:  # "shut it down", "turn web-01 off"
-        return VERBS.get(f"{parts[0]} {parts[2]}", ""), parts[1]
+    if len(parts) >= 3 and parts[1] not in ("back", "on", "off", "down", "up"):  # "shut it down", "turn web-01 off"
+        return VERBS.get(" ".join([parts[0], *parts[2:]]), ""), parts[1]
     return VERBS.get(" ".join(parts), ""), None
 
 
@@ -62,7 +65,7 @@ def plain_order(text: str, names: Names) -> str | None:
     has no such condition (any other condition is the guards' to refuse)."""
     first = FIRST.match(text)
     after = AFTER.match(text) if not first else None
-    asked = ASKED.match(text) if not (first or after) else None
+    asked = (ASKED.match(text) or STATED.match(text)) if not (first or after) else None
     if first or asked:
         m = first or asked
         subject, state, verb, obj = m.group(1), m.group(2), m.group(3), m.group(4)  # type: ignore[union-attr]
