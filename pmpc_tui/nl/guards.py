@@ -33,6 +33,11 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # "under no circumstances …", "db-01 must stay up": the opposite of an order
                     r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
                     r"running|on|online|where\s+it\s+is)|"
+                      # "we shouldn't restart web-01", "hands off db-01", "no reboots for db-01", "db-01 stays up"
+                      r"shouldn'?t|should\s+not|mustn'?t|must\s+not|may\s+not|rather\s+(?:you\s+)?(?:not|didn'?t)|"
+                      r"hands\s+off|no\s+(?:more\s+)?(?:reboots?|restarts?|stops?|shutdowns?|deletes?|deletions?|"
+                      r"changes?|migrations?|downtime\s+for)|leave\s+\S+\s+be|(?:stays?|remains?)\s+(?:up|running|on|"
+                      r"online|where\s+it\s+is|as\s+is|untouched|alone)|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -134,6 +139,14 @@ WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|le
                      # "can I delete dev-sandbox safely": advice asked for, not an order
                      r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
                      r"^how\s+about\b|^what\s+about\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
+# asking how, whether it would help, or thinking aloud: "how do i stop web-01", "would restarting web-01 help",
+# "i'm thinking about stopping web-01", "is there a way to delete dev-sandbox" — a read may answer, no change is made
+HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|you|one)\b|\bhow\s+to\b|"
+                    r"\b(?:would|will|could|might|does|do|can)\s+(?:\w+ing)\b.*\b(?:help|fix|solve|matter|hurt|"
+                    r"break|cause|make\s+(?:a\s+)?difference)\b|\bany\s+idea\b|\b(?:thinking|thought)\s+(?:about|of)\b|"
+                    r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
+                    r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
+                    r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
@@ -209,6 +222,17 @@ NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
 # ", db-01 stays up" / "and pihole remains where it is": that guest is left out
 STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\s+stay|must\s+stay|can\s+stay|keeps?\s+"
                    r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is))?(?=\s*(?:,|$))")
+# times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
+# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw")
+SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s+)?(?:backups?|updates?|"
+                       r"upgrades?|migrations?|reboots?|restarts?|maintenance|patch\w*|meeting|deploy\w*|release|job|"
+                       r"sync|apply|snapshot|window|call|standup|demo|weekend)\b|"
+                       r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+                       r"(?<!since\s)(?<!from\s)\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\bat\s+[0-2]\d[0-5]\d\b|"
+                       r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
+                       r"tomorrow|tonite|2nite|tonight)\b|\b(?:postpone|defer|delay|reschedul)\w*\b|"
+                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
+                       r"(?:end\s+of|eod|cob|morning|evening)\b")
 # "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it
 REPORT_BACK = re.compile(r"^(?:check|look\s+at|review|inspect|show(?:\s+me)?|see|read)\b.*\b(?:if|whether)\b.*"
                          r"\b(?:tell|let|show|warn)\s+me\b")
@@ -362,6 +386,7 @@ def read(text: str, names: Names) -> Reading:
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
+    set_aside = ""
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
         start = exception.start() if exception.re is EXCEPTION else exception.start(1)
@@ -383,6 +408,7 @@ def read(text: str, names: Names) -> Reading:
                 r"\b(running|stopped|paused|up|down)\b", before):  # "containers, but not the stopped ones"
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
+        set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -422,13 +448,17 @@ def read(text: str, names: Names) -> Reading:
             reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
-    elif WHAT_IF.search(rest) and not reading.dry_run_only:
+    elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
         reading.question = WHY_WHAT_IF
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
     reading.destroys = bool(DESTROYING.search(_unnamed(rest, names)))
-    if DEFERRAL.search(rest) and not _now_elsewhere(rest):
+    if DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
+        reading.blocked = WHY_DEFERRAL if DEFERRAL.search(set_aside) else WHY_CONDITION
+    elif SOFT_TIME.search(rest) and not _now_elsewhere(rest) and reading.question is None:
+        reading.question = WHY_DEFERRAL  # "reboot web-01 after the backup": a read may answer, nothing else
+    if reading.blocked is None and DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
     elif CONDITION.search(rest) and (HYPOTHETICAL.search(rest) or REPORT_BACK.search(rest)):
         reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
