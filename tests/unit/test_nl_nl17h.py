@@ -1,0 +1,104 @@
+"""Plain English, issue 17 (nl17h): one policy for conditionals (a condition on the guest's own state that its power
+action makes true anyway is the plain action, any other condition is refused), negation scope, and refusals of
+times, negations and questions said in words the earlier rules did not know."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmpc_tui.nl.propose import propose_offline
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from nl_eval import homelab_names
+
+NAMES = homelab_names()
+
+
+def lines(text: str) -> list[str]:
+    p = propose_offline(text, NAMES)
+    return p.commands if p.understood else []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("if dev-sandbox is off, start it", ["start vm dev-sandbox"]),
+    ("if web-01 is running, stop it", ["stop vm web-01"]),
+    ("restart pihole only if its running", ["reboot ct pihole"]),
+    ("if win11-desktop is running shut it down", ["shutdown vm win11-desktop"]),
+    ("is web-01 up? if so stop it", ["stop vm web-01"]),
+    ("minio is down, bring it back up", ["start ct minio"]),
+])
+def test_a_condition_the_action_makes_true_anyway_is_the_plain_action(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "if web-01 is down then start web-02",  # a condition on another guest
+    "if web-01 is running, start it",  # the condition is not the state start leaves
+    "stop web-01 if it is not running",
+    "if db-01 hangs, reboot it",
+    "db-01 has less than 16G? then set it to 16G",  # a set to 16G would shrink a bigger guest
+    "if there is no backup of homeassistant yet make one",
+    "start web-01, otherwise reboot it",
+    "stop pihole until the update is done",
+])
+def test_any_other_condition_is_refused_with_the_reason(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == [] and "nothing was done" in p.explanation
+
+
+def test_a_negated_guest_of_the_same_order_is_left_out_and_the_rest_carried_out() -> None:
+    assert lines("shut down web-02, not web-01") == ["shutdown vm web-02"]
+    assert lines("reboot grafana, don't reboot prometheus") == ["reboot ct grafana"]
+
+
+def test_dont_x_just_y_carries_out_y_and_never_x() -> None:
+    assert lines("don't apply anything, just show me the plan") == ["plan"]
+    assert lines("dont delete dev-sandbox, just show me its config") == ["describe vm dev-sandbox"]
+    assert lines("don't touch anything, just reboot web-01") == []
+
+
+def test_a_guest_that_stays_up_is_left_out_of_a_selection() -> None:
+    got = lines("stop all vms, db-01 stays up")
+    assert got and all("db-01" not in c for c in got)
+
+
+def test_a_request_to_skip_the_confirmation_never_skips_it() -> None:
+    p = propose_offline("template-ify ct 204, no questions, I'm sure", NAMES)
+    assert p.commands == ["template ct 204"] and p.needs_confirmation
+
+
+def test_nuking_everything_is_never_read_as_rebooting_everything() -> None:
+    assert lines("nuke everything and start over") == []
+
+
+@pytest.mark.parametrize("text", [
+    "restart web-01 tmrw", "stop grafana tonite", "reboot web-02 monday", "stop web-01 at 0300",
+    "postpone the reboot of web-01", "stop web-01 on the 15th", "reboot web-01 after the backup",
+    "stop everything except db-01 in 5 min",
+])
+def test_a_time_said_in_chat_words_refuses_the_change(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "we shouldn't restart web-01", "you mustn't stop db-01", "hands off db-01", "db-01 stays up no matter what",
+    "I'd rather you didn't reboot web-01", "no reboots for db-01 please",
+])
+def test_a_negation_in_other_words_never_becomes_the_action(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "how do i stop web-01", "how would I delete dev-sandbox", "would restarting web-01 help",
+    "is there a way to delete dev-sandbox",
+])
+def test_asking_how_or_whether_changes_nothing(text: str) -> None:
+    assert all(c.split()[0] in ("describe", "list") for c in lines(text))
+
+
+def test_a_read_still_answers_when_the_time_is_a_logs_window() -> None:
+    assert lines("how do i list vms") == ["list vms"]
+    assert lines("power on 204 and wait till it's up") == ["start ct 204 --wait"]
