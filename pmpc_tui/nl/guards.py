@@ -38,6 +38,8 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                       r"hands\s+off|no\s+(?:more\s+)?(?:reboots?|restarts?|stops?|shutdowns?|deletes?|deletions?|"
                       r"changes?|migrations?|downtime\s+for)|leave\s+\S+\s+be|(?:stays?|remains?)\s+(?:up|running|on|"
                       r"online|where\s+it\s+is|as\s+is|untouched|alone)|"
+                      # taken back at the end: "stop db-01... nah", "stop db-01? no"
+                      r"(?:\.{2,}|[?!,;]|\s[-—]+)\s*(?:nah|no+|nope|not\s+yet|wait|hmm+)\s*$|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
                       r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
 DEFERRAL = re.compile(
@@ -64,6 +66,14 @@ DEFERRAL = re.compile(
     r"\s*uhr|en\s+(?:\d+|una|un|dos|diez)\s+(?:minutos?|horas?|d[íi]as?)|a\s+las?\s+\d{1,2}|esta\s+(?:tarde|"
     r"madrugada)|dans\s+(?:\d+|une|un|deux|dix)\s+(?:minutes?|heures?|jours?)|[àa]\s+\d{1,2}\s*h\d{0,2}|"
     r"cette\s+nuit|cet\s+apr[èe]s-midi|"
+    # weekdays, midnight and weekends in German, Spanish and French; "during the night", "over christmas"; repeated
+    # actions ("again and again", "every time it hangs", "keep restarting …") are a schedule too
+    r"(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|medianoche|mitternacht|minuit|"
+    r"wochenende|fin\s+de\s+semana|week-?end)|during\s+the\s+(?:night|day|weekend|holidays?|break|evening|"
+    r"morning|outage)|over\s+(?:christmas|easter|the\s+holidays?|new\s+year)|for\s+the\s+holidays|"
+    r"again\s+and\s+again|over\s+and\s+over|repeatedly|in\s+a\s+loop|(?:every|each)\s+time|^keep\s+\w+ing|"
+    r"keep\s+on\s+\w+ing|"
     # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
     # time after "from/since/after" is a log's window, never refused here)
     r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"
@@ -122,7 +132,13 @@ SHELL_WORK = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bssh\s+(?:in)?to\b|\bs
                         r"\bapt(?:-get)?\s+"
                         r"(?:update|upgrade|install|dist-upgrade|full-upgrade)\b|\bmkfs\b|\bformat\s+(?:the\s+)?(?:\S+\s+)?"
                         r"(?:disk|drive|partition|ssd|hdd)\b|\be-?mail\s+(?:me|it|them|the)\b|\bsend\s+(?:me\s+)?(?:an?\s+)?"
-                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b")
+                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b|"
+                        # work inside a guest or on a firewall: "install nginx on web-01", "open port 22 on web-01",
+                        # "format the nas storage", "give me root on pve1"
+                        r"\b(?:install|uninstall)\s+(?:\S+\s+){0,3}?(?:on|in|inside)\s+(?!a\s|an\s|the\s+new)|\b(?:upgrade|update|"
+                        r"patch)\s+(?:the\s+)?(?:packages?|os|system|kernel|software|apps?|\S+\s+packages?)\s+(?:on|in|of)\b|"
+                        r"\b(?:open|close|block|allow|forward)\s+(?:the\s+)?(?:tcp\s+|udp\s+)?ports?\b|"
+                        r"\bformat\s+(?:the\s+)?(?:\S+\s+)?storage\b|\broot\s+(?:access|shell|login|on)\b")
 WHY_SHELL = ("that is work on a node's shell or outside the cluster's API, which proxmox-mpc never does from plain "
              "English (nothing was done)")
 # nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")

@@ -102,3 +102,12 @@ def test_asking_how_or_whether_changes_nothing(text: str) -> None:
 def test_a_read_still_answers_when_the_time_is_a_logs_window() -> None:
     assert lines("how do i list vms") == ["list vms"]
     assert lines("power on 204 and wait till it's up") == ["start ct 204 --wait"]
+
+
+@pytest.mark.parametrize("text", [
+    "reinicia web-01 el lunes", "apaga web-01 a medianoche", "move web-01 to pve2 during the night",
+    "reboot web-01 every time it hangs", "keep restarting pihole", "stop db-01... nah", "stop db-01? no",
+    "install nginx on web-01", "open port 22 on web-01", "format the nas storage",
+])
+def test_schedules_taken_back_orders_and_work_inside_a_guest_run_nothing(text: str) -> None:
+    assert lines(text) == []
