@@ -84,6 +84,12 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
     return None
 
 
+def _without(line: str, left_out: list[Target]) -> str:
+    """A line on several guests without the ones left out (their names or VMIDs as words)."""
+    gone = {str(t.get("name")) for t in left_out} | {str(t.get("vmid")) for t in left_out}
+    return " ".join(w for w in line.split() if w not in gone)
+
+
 def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str] | None = None) -> Proposal:
     """The proposal as it may be shown and carried out: lines checked, targets resolved, risk from the
     registry. `request` is the user's own text (what it names itself); `excluded` are guests left out."""
@@ -95,6 +101,7 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
     targets: list[Target] = []
     notes = list(proposal.notes)
     dropped = 0
+    rewritten = False
     for raw in proposal.commands:
         line = raw.strip() if isinstance(raw, str) else ""
         parsed = parse_line(line) if line else None
@@ -109,6 +116,11 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
             continue
         line_targets = targets_of(parsed.args, names)
         left_out = [t for t in line_targets if t.get("name") in excluded]
+        if left_out and name == "backup" and len(left_out) < len(line_targets):
+            line = _without(line, left_out)  # "back up the prod vms except db-01": one archive a guest, db-01 none
+            notes.append(f"left out {', '.join(str(t['name']) for t in left_out)} (the request excludes it)")
+            line_targets = [t for t in line_targets if t not in left_out]
+            left_out, rewritten = [], True
         if left_out:
             if len(line_targets) > 1:  # one line on several guests, some left out: never run it whole
                 return Proposal([], 0.0, f"`{line}` also acts on {left_out[0]['name']}, which the request "
@@ -130,7 +142,8 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
     confidence = proposal.confidence if not dropped else min(proposal.confidence, 0.3)
     explanation = proposal.explanation
     verbs = {c.split()[0] for c in kept}
-    if len(kept) < len(proposal.commands) and len(verbs) == 1 and targets:  # say what is left, not what was read
+    # say what is left, not what was read
+    if (len(kept) < len(proposal.commands) or rewritten) and len(verbs) == 1 and targets:
         explanation = f"{verbs.pop()} {', '.join(str(t.get('name') or t.get('vmid')) for t in targets)}"
     if notes:
         explanation = f"{explanation} ({'; '.join(notes)})" if explanation else "; ".join(notes)

@@ -111,3 +111,12 @@ def test_a_read_still_answers_when_the_time_is_a_logs_window() -> None:
 ])
 def test_schedules_taken_back_orders_and_work_inside_a_guest_run_nothing(text: str) -> None:
     assert lines(text) == []
+
+
+def test_a_backup_of_a_selection_leaves_the_excepted_guest_out_of_its_one_line() -> None:
+    p = propose_offline("backup the prod vms except db-01, it has its own job", NAMES)
+    assert p.commands == ["backup create vm web-01 web-02"] and "db-01" not in str(p.targets)
+
+
+def test_a_guest_left_out_by_its_role_lends_no_words_to_what_the_request_is_about() -> None:
+    assert lines("shutdown pve3 guests except the backup server") == ["shutdown vm homeassistant", "shutdown ct mqtt"]
