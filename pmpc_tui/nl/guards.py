@@ -187,6 +187,9 @@ BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|t
                     r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
                     r"working|start|come\s+up)\w*\b|"
                     r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
+                    # "migrate 103 but don't take it offline": --online, not a negated migration
+                    rf"\b(?:{NOT}|without)\s+(?:tak(?:e|ing)|bring(?:ing)?|shut(?:ting)?)\s+(?:it|them|\S+)\s+(?:offline|"
+                    r"down)\b|"
                     r"\bor\s+not\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
                     rf"\b(?:{NOT}|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){{0,2}}?(?:at|on)\s+boot)\b")
@@ -269,9 +272,10 @@ WHY_QUESTION = ("that reads as a question about what happened, not as an order: 
                 "`logs` show what happened)")
 WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
                "command's --dry-run shows what it would do)")
-WHY_UNSAID = ("the request says to delete or wipe something, and the reading is a power action that does not: nothing "
-              "was proposed — name the guests and the action (e.g. `delete vm dev-sandbox`)")
+WHY_UNSAID = ("the request says to delete or wipe something, and the reading is an action that does not (it starts, "
+              "stops or creates): nothing was proposed — name the guests and the action (e.g. `delete vm dev-sandbox`)")
 POWER = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
+CREATING = frozenset({"backup create", "snapshot create", "create vm", "create ct", "clone vm", "clone ct"})
 WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
                 "say what should happen instead (nothing was done)")
 
@@ -469,7 +473,8 @@ def read(text: str, names: Names) -> Reading:
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
-    reading.destroys = bool(DESTROYING.search(_unnamed(rest, names)))
+    reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
+                                                    _unnamed(rest, names))))
     if DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
         reading.blocked = WHY_DEFERRAL if DEFERRAL.search(set_aside) else WHY_CONDITION
     elif SOFT_TIME.search(rest) and not _now_elsewhere(rest) and reading.question is None:
@@ -491,7 +496,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
     if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
         why = WHY_NEGATION
-    if reading.destroys and proposal.commands and all(c.split()[0] in POWER for c in proposal.commands):
+    if reading.destroys and proposal.commands and all(c.split()[0] in POWER or " ".join(c.split()[:2]) in CREATING
+                                                      for c in proposal.commands):
         why = WHY_UNSAID  # "nuke everything and start over" is never a reboot of everything
     if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
                                     for c in proposal.commands):

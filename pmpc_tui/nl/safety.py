@@ -73,6 +73,12 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
     """A risky line about something else than what the request is about (`delete vm` for "the snapshot")."""
     for name in sorted(names.guests, key=len, reverse=True):  # "backup-server" is a guest, not a backup
         request = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", request)
+        spaced = re.sub(r"[-_.]+", " ", name.lower())  # "the backup server vm": the guest said with spaces
+        if spaced != name.lower():
+            request = re.sub(rf"(?<![\w-]){re.escape(spaced)}(?![\w-])", " ", request)
+    if any("--purge" in line.split() for line in lines):  # "purge it from backup jobs": what --purge does
+        request = re.sub(r"\b(?:from|of|in)\s+(?:the\s+|all\s+|any\s+)?(?:backup\s+)?(?:jobs?|replication|ha)\b.*", " ",
+                         request)
     about = [(pattern, allowed) for pattern, allowed in SUBJECTS if re.search(rf"\b(?:{pattern})", request)]
     if not about:
         return None

@@ -120,3 +120,19 @@ def test_a_backup_of_a_selection_leaves_the_excepted_guest_out_of_its_one_line()
 
 def test_a_guest_left_out_by_its_role_lends_no_words_to_what_the_request_is_about() -> None:
     assert lines("shutdown pve3 guests except the backup server") == ["shutdown vm homeassistant", "shutdown ct mqtt"]
+
+
+def test_deleting_a_backup_is_never_read_as_making_one() -> None:
+    assert lines("delete the backup of db-01") == []
+
+
+def test_a_guest_said_with_spaces_lends_no_words_to_what_the_request_is_about() -> None:
+    assert lines("power cycle the backup server vm") == ["reboot vm backup-server"]
+
+
+def test_purging_a_guest_from_backup_jobs_is_what_delete_purge_does() -> None:
+    assert lines("remove the minio container and purge it from backup jobs too") == ["delete ct minio --purge"]
+
+
+def test_not_taking_a_guest_offline_is_an_online_migration_not_a_negation() -> None:
+    assert lines("migrate 103 to pve1 but don't take it offline") == ["migrate vm 103 pve1 --online"]
