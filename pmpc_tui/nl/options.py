@@ -29,7 +29,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*([0-9a-f]{6,})\b|\bcid\s*[:=]?\s*([0-9a-f]{6,})\b"),
      "--cid {}"),
     (re.compile(r"\bsync\s+(?:operation|op|errors?|logs?|runs?)\b|\blast\s+sync\b"), "--op sync"),
-    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
+    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?:\s+(?:the\s+|my\s+)?logs?)?(?: for)?)"
+                r"\s+['\"]?([\w.-]+)"), "--grep {}"),
     (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|(?:the|a)\s+plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"),
      "--out {}"),
     (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),

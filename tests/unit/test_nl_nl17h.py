@@ -136,3 +136,13 @@ def test_purging_a_guest_from_backup_jobs_is_what_delete_purge_does() -> None:
 
 def test_not_taking_a_guest_offline_is_an_online_migration_not_a_negation() -> None:
     assert lines("migrate 103 to pve1 but don't take it offline") == ["migrate vm 103 pve1 --online"]
+
+
+def test_bare_numbers_after_their_key_are_that_setting() -> None:
+    assert lines("set web-01 ram 2048 cores 2") == ["set vm web-01 --cores 2 --memory 2048"]
+    assert lines("set web-01 cores 2 ram 2048") == ["set vm web-01 --cores 2 --memory 2048"]
+    assert lines("set balloon min on 103 to 4096") == ["set vm 103 --balloon 4096"]
+
+
+def test_grepping_the_logs_for_a_word_greps_for_that_word() -> None:
+    assert lines("grep the logs for web-03") == ["logs --grep web-03"]

@@ -218,15 +218,25 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         if cores and re.search(rf"\b{re.escape(cores)}\s*(?:go|gb|g|gigs?|gigas?|mb|mo|mib|gib|megs?)\b",
                                " ".join(g.slots.words)):
             cores = None  # "mémoire de prometheus à 4 Go": a size, not cores
+        keyed = _keyed(" ".join(g.slots.words))
+        if keyed.get("cores") and cores != keyed["cores"]:
+            cores = keyed["cores"]  # "ram 2048 cores 2": the number said right after "cores"
+        elif cores and keyed.get("memory") == cores:
+            cores = None  # "ram 2048": the number after "ram" is memory
         if cores:
             opts += ["--cores", number(cores)]
         found = SIZE.findall(" ".join(g.slots.words))
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
+        if not memory and keyed.get("memory"):
+            memory = f"{keyed['memory']}mb"  # "ram 2048": MiB, as the registry counts
         if memory and not re.search(r"\d|\b(half|one|two|three|four|eight|a|an)\b", memory.lower()):
             worded = re.search(r"\b(?:half\s+a|an?|one|two|three|four|eight)\s+(?:gigs?|gigabytes?|gb|megs?)\b",
                                " ".join(g.slots.words))  # "half a gig": the tagger kept only the unit
             memory = worded.group(0) if worded else memory
-        if memory:  # a size the tagger missed is still memory, for `set`
+        if memory and re.search(r"\bballoon\w*\b", " ".join(g.slots.words)) and not re.search(
+                r"\b(?:off|disable\w*|no)\b", " ".join(g.slots.words)):
+            opts += ["--balloon", str(mebibytes(memory))]  # "set balloon min on 103 to 4096": the balloon's target
+        elif memory:  # a size the tagger missed is still memory, for `set`
             opts += ["--memory", str(mebibytes(memory))]
         tags = _set_tags(g, name)
         if tags is not None:
@@ -253,6 +263,22 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
 
 SET_OPTIONS = ("--balloon", "--protection", "--description", "--onboot", "--reboot")
 UNIT = r"(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|tb|t|tib|terabytes?|mb|m|mib|megs?|megabytes?|mo)"
+
+
+KEYED_CORES = re.compile(r"\b(?:v?cpus?|cores?|vcores?)\s*[:=]?\s*(?:to\s+)?(\d{1,3})\b"
+                         r"(?!\s*(?:[gmt]b?|gib|mib|gigs?))")
+KEYED_MEMORY = re.compile(r"\b(?:ram|memory|mem)\s*[:=]?\s*(?:to\s+)?(\d{3,6})\b(?!\s*(?:[gmt]b?|gib|mib|tib|gigs?))")
+
+
+def _keyed(words: str) -> dict[str, str]:
+    """Bare numbers said right after their key ("ram 2048 cores 2"): cores, and memory in MiB."""
+    out = {}
+    cores, memory = KEYED_CORES.search(words), KEYED_MEMORY.search(words)
+    if cores:
+        out["cores"] = cores.group(1)
+    if memory:
+        out["memory"] = memory.group(1)
+    return out
 
 
 def _said_growth(g: Grounder) -> tuple[str | None, str | None]:
