@@ -162,7 +162,9 @@ HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|y
                     r"break|cause|make\s+(?:a\s+)?difference)\b|\bany\s+idea\b|\b(?:thinking|thought)\s+(?:about|of)\b|"
                     r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
                     r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
-                    r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b")
+                    r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b|"
+                    # "… db-01 is locked i think. whats going on": a report of trouble asks what is wrong
+                    r"\bwhat'?s\s+(?:going\s+on|wrong|happening|up\s+with)\b|\bwhat\s+(?:happened|is\s+going\s+on)\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"

@@ -42,7 +42,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:last|past)\s+(\d{1,4})\s*(?:minutes?|mins?)\s+of\s+(?:the\s+)?logs?\b"), "--minutes {}"),
     (re.compile(r"\b(?:anonymi[sz]\w*|(?:host\s*names?|hosts|ips?)\s+(?:masked|hidden|redacted)|mask\w*\s+(?:the\s+)?"
                 r"(?:host\s*names?|hosts|ips?))\b"), "--anonymize"),
-    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
+    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b|"
+                r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
                 r"\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"

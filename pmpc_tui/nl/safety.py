@@ -76,6 +76,8 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
         spaced = re.sub(r"[-_.]+", " ", name.lower())  # "the backup server vm": the guest said with spaces
         if spaced != name.lower():
             request = re.sub(rf"(?<![\w-]){re.escape(spaced)}(?![\w-])", " ", request)
+    # "reboot web-02 and show me the task log": the order's own task, which --wait follows
+    request = re.sub(r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b", " ", request)
     if any("--purge" in line.split() for line in lines):  # "purge it from backup jobs": what --purge does
         request = re.sub(r"\b(?:from|of|in)\s+(?:the\s+|all\s+|any\s+)?(?:backup\s+)?(?:jobs?|replication|ha)\b.*", " ",
                          request)

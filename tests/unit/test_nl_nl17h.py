@@ -146,3 +146,13 @@ def test_bare_numbers_after_their_key_are_that_setting() -> None:
 
 def test_grepping_the_logs_for_a_word_greps_for_that_word() -> None:
     assert lines("grep the logs for web-03") == ["logs --grep web-03"]
+
+
+def test_an_order_followed_by_show_me_the_task_log_waits_for_its_task() -> None:
+    assert lines("reboot web-02 and show me the task log") == ["reboot vm web-02 --wait"]
+    assert lines("please start the minio container and show me the task log") == ["start ct minio --wait"]
+
+
+def test_a_report_of_trouble_that_asks_what_is_going_on_changes_nothing() -> None:
+    got = lines("after last nights backup the db-01 is locked i think. whats going on")
+    assert all(c.split()[0] in ("describe", "list", "tasks", "logs") for c in got)

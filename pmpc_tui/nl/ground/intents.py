@@ -214,6 +214,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"
                                                        r"(?:\w+\s+)?(?:vms?|cts?|containers?)\b", t):
         return "create"
+    if intent == "tasks" and guest and POWER_VERB.search(t) and \
+            re.search(r"\band\s+(?:then\s+)?(?:show|give)\b.*\btask", t):
+        return power_of(POWER_VERB.search(t).group(1))  # type: ignore[union-attr]  # "start minio and show the task log"
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
         return power_of(verb)
