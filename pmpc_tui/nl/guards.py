@@ -154,7 +154,10 @@ WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|le
                      # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
                      # "can I delete dev-sandbox safely": advice asked for, not an order
                      r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
-                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
+                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|"
+                     # "should web-01 be rebooted?", "does db-01 need a reboot?", "is a restart needed"
+                     r"^should\s+\S+\s+(?:be|get)\b|^(?:does|do)\s+\S+\s+need\b|\b(?:is|are)\s+(?:a\s+|an\s+)?\w+\s+"
+                     r"(?:needed|necessary|required|recommended|advisable)\b|\bworth\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
 # asking how, whether it would help, or thinking aloud: "how do i stop web-01", "would restarting web-01 help",
 # "i'm thinking about stopping web-01", "is there a way to delete dev-sandbox" — a read may answer, no change is made
 HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|you|one)\b|\bhow\s+to\b|"
@@ -252,6 +255,7 @@ SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s
                        r"(?<!since\s)(?<!from\s)\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\bat\s+[0-2]\d[0-5]\d\b|"
                        r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
                        r"tomorrow|tonite|2nite|tonight)\b|\b(?:postpone|defer|delay|reschedul)\w*\b|"
+                       r"(?<![\w:/.-])\d{1,2}:\d{2}(?![\w:])|\bfrom\s+now\b|\bafterwards\b|\beta\b|"
                        r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
                        r"(?:end\s+of|eod|cob|morning|evening)\b")
 # "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it

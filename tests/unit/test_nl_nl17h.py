@@ -156,3 +156,16 @@ def test_an_order_followed_by_show_me_the_task_log_waits_for_its_task() -> None:
 def test_a_report_of_trouble_that_asks_what_is_going_on_changes_nothing() -> None:
     got = lines("after last nights backup the db-01 is locked i think. whats going on")
     assert all(c.split()[0] in ("describe", "list", "tasks", "logs") for c in got)
+
+
+@pytest.mark.parametrize("text", [
+    "reboot web-01 2h from now", "stop web-01 at 17:30", "should web-01 be rebooted?", "does db-01 need a reboot",
+    "is a restart needed for web-01", "is it worth rebooting web-01",
+])
+def test_clock_times_and_questions_of_need_change_nothing(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_a_backup_archive_timestamp_is_no_clock_time() -> None:
+    assert lines("restore pbs:backup/vm/103/2026-11-29T02:00:00Z to a new vm 190") == [
+        "backup restore pbs:backup/vm/103/2026-11-29T02:00:00Z --vmid 190"]
