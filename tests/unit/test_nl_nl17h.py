@@ -169,3 +169,8 @@ def test_clock_times_and_questions_of_need_change_nothing(text: str) -> None:
 def test_a_backup_archive_timestamp_is_no_clock_time() -> None:
     assert lines("restore pbs:backup/vm/103/2026-11-29T02:00:00Z to a new vm 190") == [
         "backup restore pbs:backup/vm/103/2026-11-29T02:00:00Z --vmid 190"]
+
+
+def test_dont_forget_to_is_a_reminder_to_do_it_not_a_negation() -> None:
+    assert lines("dont forget to backup db-01") == ["backup create vm db-01"]
+    assert lines("don't forget to not stop web-01") == []
