@@ -174,3 +174,21 @@ def test_a_backup_archive_timestamp_is_no_clock_time() -> None:
 def test_dont_forget_to_is_a_reminder_to_do_it_not_a_negation() -> None:
     assert lines("dont forget to backup db-01") == ["backup create vm db-01"]
     assert lines("don't forget to not stop web-01") == []
+
+
+def test_a_one_word_typo_of_a_read_only_command_is_that_command() -> None:
+    assert lines("helth") == ["health"]
+    assert lines("plna") == ["plan"]
+    assert lines("hello") == []
+
+
+def test_logs_of_an_operation_and_by_correlation_id_are_log_reads() -> None:
+    assert lines("logs for sync in the last 2 hours") == ["logs --since 2h --op sync"]
+    assert lines("everything logged under correlation id 3f2a9c1e") == ["logs --cid 3f2a9c1e"]
+    assert lines("why did my apply fail? show me apply errors") == ["logs --level error --op apply"]
+
+
+def test_misspelt_states_stacks_and_abandoned_applies() -> None:
+    assert lines("shwo me stoped vms") == ["list vms --status stopped"]
+    assert lines("restart the monitoring stack") == ["reboot ct grafana", "reboot ct prometheus"]
+    assert lines("forget the half-finished apply") == ["apply --abandon"]

@@ -8,6 +8,7 @@ destructive than the model read it, and never overrides a refusal or "nothing".
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from pmpc_tui.nl.ground.lexicon import ABBREVIATED, DESTROYING, POWER_WORD, power_of
@@ -115,6 +116,18 @@ def _strong(t: str, names: Names) -> str | None:
     return power_of(power.group(1)) if power else None
 
 
+READ_WORDS = ("health", "plan", "drift", "validate", "tasks", "logs")
+
+
+def _one_word_read(t: str) -> str | None:
+    """The read-only command a one-word request misspells ("helth" → health), or None."""
+    word = t.strip(" ?!.")
+    if not re.fullmatch(r"[a-z]{4,9}", word) or word in READ_WORDS:
+        return None
+    close = difflib.get_close_matches(word, READ_WORDS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _asks_state(t: str) -> bool:
     """A question about one guest's state ("is grafana running or not", "¿está corriendo db-01?")."""
     return bool(re.match(r"(?:is|are|was|what|how|which|where|est-ce|ist|l[äa]uft|est[aá]|qu[eé])\b", t) or
@@ -145,13 +158,20 @@ def corrected(intent: str, text: str, names: Names) -> str:
         strong = _strong(t, names)
         if strong:
             return strong
-    if intent == "none" and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
+    if intent not in ("logs", "refuse") and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
         return "logs"  # "find log lines for correlation id 3f2a9c1e"
     if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t) and \
             _guards_find_nothing(text, names):
         return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
+    typo = _one_word_read(t)
+    if intent in KEEP and typo and _guards_find_nothing(text, names):
+        return typo  # "helth", "plna": one word, one letter off a read-only command
     if intent in KEEP:
         return intent
+    if intent in ("apply", "destroy", "sync", "import", "plan") and re.search(
+            r"\b(?:apply|sync|import|plan|destroy)\s+(?:errors?|warnings?|failures?|logs?)\b", t) and \
+            re.search(r"\b(?:show|see|list|give|read|print|display|any|why|what)\b", t):
+        return "logs"  # "why did my apply fail? show me apply errors": the log lines, nothing applied
     if intent == "plan" and re.search(r"\bwhat\s+(?:an?\s+|the\s+)?apply\s+would\b|\bwhat\s+would\s+(?:an?\s+|the\s+)?"
                                       r"apply\s+do\b", t) and re.search(r"\bdry\s+run\s*$", t):
         return "apply"  # "show what apply would do without doing it": apply's own dry run (the guards allow no other)
