@@ -76,6 +76,8 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
         spaced = re.sub(r"[-_.]+", " ", name.lower())  # "the backup server vm": the guest said with spaces
         if spaced != name.lower():
             request = re.sub(rf"(?<![\w-]){re.escape(spaced)}(?![\w-])", " ", request)
+    # "pause vm 110 while I swap the usb disk": the reason or the moment said around it is no subject
+    request = re.sub(r"\b(?:while|because|since|as|so\s+that|so)\s+(?:i|we|you|they)\b.*", " ", request)
     # "reboot web-02 and show me the task log": the order's own task, which --wait follows
     request = re.sub(r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b", " ", request)
     if any("--purge" in line.split() for line in lines):  # "purge it from backup jobs": what --purge does

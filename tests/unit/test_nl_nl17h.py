@@ -192,3 +192,21 @@ def test_misspelt_states_stacks_and_abandoned_applies() -> None:
     assert lines("shwo me stoped vms") == ["list vms --status stopped"]
     assert lines("restart the monitoring stack") == ["reboot ct grafana", "reboot ct prometheus"]
     assert lines("forget the half-finished apply") == ["apply --abandon"]
+
+
+def test_local_disks_are_a_kind_of_disk_not_a_target_storage() -> None:
+    assert lines("live-migrate db-01 to pve1 along with its local disks") == [
+        "migrate vm db-01 pve1 --online --with-local-disks"]
+
+
+def test_a_snapshot_of_a_described_selection_is_a_snapshot_never_a_new_vm() -> None:
+    assert lines("snapshot both web vms, call it release-42") == ["snapshot create vm web-01 release-42",
+                                                                  "snapshot create vm web-02 release-42"]
+
+
+def test_what_a_backup_datastore_holds_is_its_backup_list() -> None:
+    assert lines("what's on the pbs datastore") == ["backup list --storage pbs"]
+
+
+def test_the_moment_said_around_an_order_is_no_subject() -> None:
+    assert lines("pause vm 110 while I swap the usb disk") == ["suspend vm 110"]

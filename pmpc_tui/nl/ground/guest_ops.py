@@ -179,6 +179,11 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
                                                      " ".join(g.slots.words)) if m.group(1) in g.names.nodes]
         node = after_to[0] if after_to else g.node()
         stores = g.slots.all("STORAGE")  # the last one named: "with local disks onto local-lvm"
+        if stores and re.search(rf"\b{re.escape(stores[-1].lower())}\s+(?:disks?|storage\s+disks?)\b",
+                                " ".join(g.slots.words)) and not re.search(
+                                    rf"\b(?:to|onto|into)\s+(?:the\s+)?{re.escape(stores[-1].lower())}\b",
+                                    " ".join(g.slots.words)):
+            stores = []  # "along with its local disks": the kind of disk, not a target storage
         storage = g.known(stores[-1], g.names.storage, "storage") if stores else None
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])

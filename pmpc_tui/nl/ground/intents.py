@@ -189,8 +189,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
-    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and "<g>" in t and \
-            not CREATE_VERB.search(t):
+    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and \
+            not CREATE_VERB.search(t) and ("<g>" in t or re.search(r"\b(?:both|all|every|each)\b|\b(?:vms|cts|"
+                                                                   r"containers|servers|boxes)\b", t)):
         return "snapshot_create"  # "snapshot mqtt, name it X", "snapshto web-02 as test1": a new name is the snapshot's
     if intent in ("list", "storage_content", "describe", "none") and not guest and re.match(
             r"^(?:new\s+|another\s+)?(?:vm|ct|container|lxc)\s+['\"]?[a-z][\w-]*['\"]?\s", t) and SIZES.search(t):
@@ -204,6 +205,12 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not POWER_VERB.search(t) and not SETTING.search(t) and \
             not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "storage_content" and re.search(r"\b(?:backups?|backup\s+archives?|archives?|datastore)\b", t) and \
+            not re.search(r"\b(?:iso|isos|images?|templates?|snippets?|rootdir|vztmpl)\b", t) and \
+            not any(re.search(rf"\b{re.escape(n.lower())}\b", t) for n in names.nodes):
+        # "what's on the pbs datastore", "backup archives on the nas": the backups it holds (a node's own storage,
+        # "local on pve1", is that node's storage content)
+        return "backup_list"
     if intent == "storage_content" and re.search(r"\b(space|full|free|left|usage|capacity|used)\b", t) and \
             not STORAGE_TYPES.search(t) and not re.search(r"\b(backups?|images?|disks?|volumes?|files?)\b", t):
         return "list"  # "how full is the nas storage?": the storage's row, not what it holds
