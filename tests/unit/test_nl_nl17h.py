@@ -210,3 +210,10 @@ def test_what_a_backup_datastore_holds_is_its_backup_list() -> None:
 
 def test_the_moment_said_around_an_order_is_no_subject() -> None:
     assert lines("pause vm 110 while I swap the usb disk") == ["suspend vm 110"]
+
+
+def test_every_guest_is_never_rolled_back_or_made_a_template_at_once() -> None:
+    p = propose_offline("rollback everything to yesterday", NAMES)
+    assert p.commands == [] and "never" in p.explanation
+    assert lines("make all guests templates") == []
+    assert len(lines("rollback all k8s vms to pre-k8s-131")) == 3  # a tag selects: behind the typed count

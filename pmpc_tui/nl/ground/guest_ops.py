@@ -18,6 +18,14 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
         raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
                           ["list vms"])
+    if intent in ("template", "snapshot_rollback", "snapshot_delete") and not (
+            g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.first("TAG") or g.node()) and \
+            re.search(r"\b(?:everything|everyone|everywhere)\b|\b(?:all|every|each)\s+(?:the\s+|my\s+|of\s+the\s+)?"
+                      r"(?:guests?|machines?|vms?|cts?|containers?)\b", g.slots.text or ""):
+        # nor a rollback, a snapshot deletion or a conversion to a template of every guest ("rollback everything to
+        # yesterday"): a tag, a node or the guests' names
+        raise NotGrounded(f"I never {intent.replace('_', ' ')} every guest at once: name a tag, a node or the guests",
+                          ["list vms"])
     if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
                                                or g.slots.first("TAG") or g.node()) \
             and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|"
