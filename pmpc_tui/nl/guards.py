@@ -37,7 +37,12 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                       r"shouldn'?t|should\s+not|mustn'?t|must\s+not|may\s+not|rather\s+(?:you\s+)?(?:not|didn'?t)|"
                       r"hands\s+off|no\s+(?:more\s+)?(?:reboots?|restarts?|stops?|shutdowns?|deletes?|deletions?|"
                       r"changes?|migrations?|downtime\s+for)|leave\s+\S+\s+be|(?:stays?|remains?)\s+(?:up|running|on|"
-                      r"online|where\s+it\s+is|as\s+is|untouched|alone)|"
+                      r"online|where\s+it\s+is|as\s+is|untouched|alone|off|down|stopped|paused)|"
+                      # "leave minio stopped", "keep dev-sandbox off", "db-01 is off limits", "quit rebooting web-01":
+                      # the state to keep, never the action that ends it
+                      r"(?:leave|keep)\s+(?:\S+\s+){1,3}?(?:stopped|off|down|shut\s+down|powered\s+off|paused|suspended|"
+                      r"offline)|off[- ]limits|untouchable|(?:quit|stop|cease)\s+(?:rebooting|restarting|starting|"
+                      r"stopping|deleting|migrating|killing|touching|messing\s+with|shutting)|"
                       # taken back at the end: "stop db-01... nah", "stop db-01? no"
                       r"(?:\.{2,}|[?!,;]|\s[-—]+)\s*(?:nah|no+|nope|not\s+yet|wait|hmm+)\s*$|"
                       r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
@@ -246,7 +251,8 @@ REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s
 NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
 # ", db-01 stays up" / "and pihole remains where it is": that guest is left out
 STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\s+stay|must\s+stay|can\s+stay|keeps?\s+"
-                   r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is))?(?=\s*(?:,|$))")
+                   r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is|off|down|"
+                   r"stopped))?(?=\s*(?:,|$))")
 # times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
 # refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw")
 SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s+)?(?:backups?|updates?|"
@@ -279,6 +285,13 @@ WHY_QUESTION = ("that reads as a question about what happened, not as an order: 
                 "`logs` show what happened)")
 WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
                "command's --dry-run shows what it would do)")
+# stopping something in progress ("cancel the reboot of web-01", "abort the migration"): a task's UPID is needed
+CANCEL = re.compile(r"\b(?:cancel|abort|call\s+off|interrupt|kill)\s+"
+                    r"(?:the\s+|that\s+|my\s+|this\s+|its\s+|running\s+)?(?:\w+\s+)?(?:reboots?|restarts?|migrations?|backups?|shutdowns?|snapshots?|clones?|deletions?|"
+                    r"resizes?|tasks?|jobs?|applys?|syncs?|imports?|upgrades?|updates?)(?![\w-])")
+UPID_SAID = re.compile(r"\bupid:\S+")
+WHY_CANCEL = ("stopping an action in progress needs its task: `tasks` lists them, `tasks stop UPID` stops one "
+              "(nothing was done)")
 WHY_UNSAID = ("the request says to delete or wipe something, and the reading is an action that does not (it starts, "
               "stops or creates): nothing was proposed — name the guests and the action (e.g. `delete vm dev-sandbox`)")
 POWER = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
@@ -483,7 +496,9 @@ def read(text: str, names: Names) -> Reading:
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
     reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
                                                     _unnamed(rest, names))))
-    if DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
+    if CANCEL.search(_unnamed(rest, names)) and not UPID_SAID.search(rest):
+        reading.blocked = WHY_CANCEL  # "cancel the reboot of web-01" is never a reboot
+    elif DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
         reading.blocked = WHY_DEFERRAL if DEFERRAL.search(set_aside) else WHY_CONDITION
     elif SOFT_TIME.search(rest) and not _now_elsewhere(rest) and reading.question is None:
         reading.question = WHY_DEFERRAL  # "reboot web-01 after the backup": a read may answer, nothing else

@@ -217,3 +217,17 @@ def test_every_guest_is_never_rolled_back_or_made_a_template_at_once() -> None:
     assert p.commands == [] and "never" in p.explanation
     assert lines("make all guests templates") == []
     assert len(lines("rollback all k8s vms to pre-k8s-131")) == 3  # a tag selects: behind the typed count
+
+
+@pytest.mark.parametrize("text", [
+    "leave minio stopped", "keep dev-sandbox off", "dev-sandbox stays off", "quit rebooting web-01",
+    "db-01 is off limits", "cancel the reboot of web-01", "abort the migration of db-01",
+])
+def test_a_state_to_keep_or_an_action_to_call_off_never_becomes_an_action(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert p.commands == [] and "nothing was done" in p.explanation
+
+
+def test_cancelling_a_task_by_its_upid_still_stops_that_task() -> None:
+    assert lines("cancel task UPID:pve2:0001:qmigrate:103:root@pam:") == [
+        "tasks stop UPID:pve2:0001:qmigrate:103:root@pam:"]
