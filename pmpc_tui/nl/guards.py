@@ -38,6 +38,11 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                       r"hands\s+off|no\s+(?:more\s+)?(?:reboots?|restarts?|stops?|shutdowns?|deletes?|deletions?|"
                       r"changes?|migrations?|downtime\s+for)|leave\s+\S+\s+be|(?:stays?|remains?)\s+(?:up|running|on|"
                       r"online|where\s+it\s+is|as\s+is|untouched|alone|off|down|stopped|paused)|"
+                      # "block restarts of pihole", "I forbid stopping db-01", "under no condition", "no way you
+                      # reboot", "db-01 isn't supposed to be stopped"
+                      r"(?:prevent|forbid|disallow|prohibit)\w*|ban\s+\w+ing|block\s+(?:all\s+|any\s+)?(?:restarts?|"
+                      r"reboots?|stops?|shutdowns?|deletions?|deletes?|changes?|migrations?)|under\s+no\s+conditions?|"
+                      r"no\s+way|(?:isn'?t|is\s+not|aren'?t|are\s+not)\s+(?:supposed|allowed|meant|permitted)|"
                       # "leave minio stopped", "keep dev-sandbox off", "db-01 is off limits", "quit rebooting web-01":
                       # the state to keep, never the action that ends it
                       r"(?:leave|keep)\s+(?:\S+\s+){1,3}?(?:stopped|off|down|shut\s+down|powered\s+off|paused|suspended|"

@@ -231,3 +231,11 @@ def test_a_state_to_keep_or_an_action_to_call_off_never_becomes_an_action(text: 
 def test_cancelling_a_task_by_its_upid_still_stops_that_task() -> None:
     assert lines("cancel task UPID:pve2:0001:qmigrate:103:root@pam:") == [
         "tasks stop UPID:pve2:0001:qmigrate:103:root@pam:"]
+
+
+@pytest.mark.parametrize("text", [
+    "block restarts of pihole", "under no condition restart pihole", "no way you reboot db-01",
+    "I forbid stopping db-01", "db-01 isn't supposed to be stopped", "prevent web-01 from rebooting",
+])
+def test_forbidding_an_action_never_carries_it_out(text: str) -> None:
+    assert lines(text) == []
