@@ -23,7 +23,7 @@ CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "
           "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
           "is everything ok", "what changed outside the code"]
 NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
-                      r"nicht|niemals|keine?n?|pas|jamais|nunca|"
+                      r"nicht|niemals|nie|keine?n?|pas|jamais|nunca|"
                     # Spanish "no apagues / no borres / no lo toques"
                     r"no\s+(?:lo\s+|la\s+|los\s+|las\s+|le\s+)?(?:apagu|borr|reinici|toqu|par[ae]s|deteng|elimin|hag|"
                     r"migr|muev|arranqu|inici|enciend|cre[ea]s|clon|suspend|apliqu|destru|quit)\w*|"
@@ -84,6 +84,10 @@ DEFERRAL = re.compile(
     r"morning|outage)|over\s+(?:christmas|easter|the\s+holidays?|new\s+year)|for\s+the\s+holidays|"
     r"again\s+and\s+again|over\s+and\s+over|repeatedly|in\s+a\s+loop|(?:every|each)\s+time|^keep\s+\w+ing|"
     r"keep\s+on\s+\w+ing|"
+    # "après la sauvegarde", "después de la copia", "nach dem Backup", "la semaine prochaine", "nächste Woche"
+    r"apr[èe]s\s+(?:la|le|les|l')|despu[ée]s\s+de|nach\s+(?:dem|der|den)\s+\w+|(?:la\s+)?semaine\s+prochaine|"
+    r"pr[óo]xim[oa]\s+\w+|n[äa]chste[nrs]?\s+\w+|prochaine?\s+(?:semaine|fois|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|mois)|"
     # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
     # time after "from/since/after" is a log's window, never refused here)
     r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"

@@ -239,3 +239,11 @@ def test_cancelling_a_task_by_its_upid_still_stops_that_task() -> None:
 ])
 def test_forbidding_an_action_never_carries_it_out(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "apaga web-01 después de la copia", "arrête web-01 après la sauvegarde", "nie db-01 löschen",
+    "redémarre web-01 la semaine prochaine", "reinicia web-01 la próxima semana", "starte web-01 nächste woche neu",
+])
+def test_german_spanish_french_times_and_never_refuse(text: str) -> None:
+    assert lines(text) == []
