@@ -180,6 +180,12 @@ HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|y
                     r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
                     r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
                     r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b|"
+                    # "what are the risks of deleting X", "what do you think about …", hedges ("i guess we could restart
+                    # grafana", "we might want to", "ideally …"), "…, should i?", "do we still need dev-sandbox"
+                    r"\b(?:risks?|dangers?|downsides?|consequences?|side\s+effects?)\s+(?:of|in|with|when)\b|"
+                    r"\bwhat\s+do\s+you\s+think\b|\b(?:i\s+guess|i\s+suppose|we\s+could|we\s+might|might\s+want\s+to|"
+                    r"ideally|probably\s+should|i\s+think\s+we\s+should)\b|\b(?:should|shall)\s+(?:i|we)\s*$|"
+                    r"^(?:do|does)\s+(?:we|i|you|anyone|anybody)\s+(?:still\s+)?(?:need|use|want)\b|"
                     # "… db-01 is locked i think. whats going on": a report of trouble asks what is wrong
                     r"\bwhat'?s\s+(?:going\s+on|wrong|happening|up\s+with)\b|\bwhat\s+(?:happened|is\s+going\s+on)\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"

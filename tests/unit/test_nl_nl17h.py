@@ -247,3 +247,11 @@ def test_forbidding_an_action_never_carries_it_out(text: str) -> None:
 ])
 def test_german_spanish_french_times_and_never_refuse(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "what are the risks of deleting dev-sandbox", "i guess we could restart grafana", "we might want to reboot web-01",
+    "ideally web-01 would be rebooted", "i was told to delete dev-sandbox, should i?", "do we still need dev-sandbox",
+])
+def test_hedges_and_questions_of_risk_or_need_change_nothing(text: str) -> None:
+    assert lines(text) == []
