@@ -262,6 +262,7 @@ NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmati
                         r"skip(?:ping)?\s+(?:the\s+)?(?:confirm\w*|prompts?|questions)|i'?m\s+(?:sure|certain)|"
                         r"(?:with\s+)?auto[- ]?approv\w*|(?:and\s+)?allow(?:ing)?\s+destroy)\b")
 REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s+to\s+")
+NOT_FIRST = re.compile(r"^not\s+([\w.-]+(?:\s*(?:,|and|or)\s*[\w.-]+)*)\s*[,;:]\s*(.+)$")
 # ", not web-01" after an order leaves that guest out (", not now" names none: refused as an exception nobody can tell)
 NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
 # ", db-01 stays up" / "and pihole remains where it is": that guest is left out
@@ -439,6 +440,10 @@ def read(text: str, names: Names) -> Reading:
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
     clean = REMINDER.sub("", clean)  # "don't forget to back up db-01" asks for the backup
+    leading = NOT_FIRST.match(clean)
+    if leading and mentioned(leading.group(1), names) and not re.search(r"\b(?:vm|ct|container|guest)\b",
+                                                                        leading.group(1)):
+        clean = f"{leading.group(2)} except {leading.group(1)}"  # "not web-01, stop web-02": web-01 is left out
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)

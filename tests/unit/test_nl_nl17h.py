@@ -255,3 +255,8 @@ def test_german_spanish_french_times_and_never_refuse(text: str) -> None:
 ])
 def test_hedges_and_questions_of_risk_or_need_change_nothing(text: str) -> None:
     assert lines(text) == []
+
+
+def test_a_guest_negated_first_is_left_out_of_the_order_after_it() -> None:
+    assert lines("not web-01, stop web-02") == ["stop vm web-02"]
+    assert lines("not now, stop web-01") == []
