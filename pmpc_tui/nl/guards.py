@@ -180,6 +180,8 @@ HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|y
                     r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
                     r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
                     r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b|"
+                    # a single sentence asked with "is/are/does": "is web-01 rebooted", "does pihole restart on its own"
+                    r"^(?:is|are|does|am)\b[^.!;,?]*$|"
                     # "what are the risks of deleting X", "what do you think about …", hedges ("i guess we could restart
                     # grafana", "we might want to", "ideally …"), "…, should i?", "do we still need dev-sandbox"
                     r"\b(?:risks?|dangers?|downsides?|consequences?|side\s+effects?)\s+(?:of|in|with|when)\b|"

@@ -260,3 +260,9 @@ def test_hedges_and_questions_of_risk_or_need_change_nothing(text: str) -> None:
 def test_a_guest_negated_first_is_left_out_of_the_order_after_it() -> None:
     assert lines("not web-01, stop web-02") == ["stop vm web-02"]
     assert lines("not now, stop web-01") == []
+
+
+def test_a_single_is_or_does_question_changes_nothing_but_a_read_answers_it() -> None:
+    assert lines("is web-01 rebooted") == []
+    assert lines("does pihole restart on its own") == []
+    assert lines("is web-01 running") == ["describe vm web-01"]
