@@ -14,206 +14,68 @@ import re
 from dataclasses import dataclass, field
 
 from pmpc_tui.commands.registry import READ, risk_of_line
+from pmpc_tui.nl.ground.conditions import plain_order
+from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
+from pmpc_tui.nl.guard_words import (
+    ADVICE,
+    BENIGN,
+    BUT_NOT,
+    CAN_DO,
+    CANCEL,
+    CAPABILITY,
+    CONDITION,
+    CREATING,
+    DEBUG,
+    DEFERRAL,
+    DRY_RUN_ONLY,
+    DRY_WORDS,
+    EXCEPTION,
+    FILE_NAME,
+    FILES_UNTOUCHED,
+    GREETING,
+    HOW_TO,
+    HYPOTHETICAL,
+    IF_NEEDED,
+    INJECTION,
+    LEAVE_OUT,
+    NEGATED_FIRST,
+    NEGATION,
+    NO_CONFIRM,
+    NOT_FIRST,
+    NOT_GUEST,
+    NOT_RUNNING,
+    OFF_TOPIC,
+    POWER,
+    PURPOSE,
+    QUESTION,
+    REMINDER,
+    REPORT_BACK,
+    SECRET,
+    SELECTION_EXCEPTION,
+    SHELL_WORK,
+    SMALL_TALK,
+    SOFT_TIME,
+    STAYS,
+    UPID_SAID,
+    WHAT_IF,
+    WHAT_WOULD,
+    WHETHER,
+    WHY_CANCEL,
+    WHY_CONDITION,
+    WHY_DEBUG,
+    WHY_DEFERRAL,
+    WHY_INJECTION,
+    WHY_NEGATION,
+    WHY_QUESTION,
+    WHY_SECRET,
+    WHY_SHELL,
+    WHY_UNSAID,
+    WHY_WHAT_IF,
+    WITHOUT_DOING,
+)
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
-
-CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "stop every vm tagged dev",
-          "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
-          "is everything ok", "what changed outside the code"]
-NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
-                      r"nicht|niemals|keine?n?|pas|jamais|nunca|"
-                    # Spanish "no apagues / no borres / no lo toques"
-                    r"no\s+(?:lo\s+|la\s+|los\s+|las\s+|le\s+)?(?:apagu|borr|reinici|toqu|par[ae]s|deteng|elimin|hag|"
-                    r"migr|muev|arranqu|inici|enciend|cre[ea]s|clon|suspend|apliqu|destru|quit)\w*|"
-                    # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
-                    r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
-                    r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
-                    # "under no circumstances …", "db-01 must stay up": the opposite of an order
-                    r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
-                    r"running|on|online|where\s+it\s+is)|"
-                      r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
-                      r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
-DEFERRAL = re.compile(
-    r"\b(in\s+(?:\d+\s*|(?:a|an|one|two|three|five|ten|fifteen|twenty|thirty|a\s+few|a\s+couple\s+of)\s+)"
-    r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)|in\s+half\s+an\s+hour|"
-    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?(?![\d%.,])|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
-    r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
-    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
-    r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
-    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
-    r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
-    r"on\s+patch\s+day|(?:when(?:ever)?|once|as\s+soon\s+as)\s+(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:back|done|ready|"
-    r"home|there|in)|^\d{1,2}:\d{2}|"
-    # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
-    r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
-    r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"
-    r"after\s+(?:the\s+)?\S+\s+(?:finish|complet|is\s+done|are\s+done|end)\w*|"
-    # German, Spanish, French: "heute nacht", "in 10 Minuten", "um 22 Uhr", "en 10 minutos", "a las 22",
-    # "esta tarde", "dans 10 minutes", "à 22h", "cette nuit"
-    r"heute\s+nacht|diese\s+nacht|in\s+(?:\d+|einer|zwei|zehn)\s+(?:minuten|stunden?|tagen?)|um\s+\d{1,2}(?::\d{2})?"
-    r"\s*uhr|en\s+(?:\d+|una|un|dos|diez)\s+(?:minutos?|horas?|d[íi]as?)|a\s+las?\s+\d{1,2}|esta\s+(?:tarde|"
-    r"madrugada)|dans\s+(?:\d+|une|un|deux|dix)\s+(?:minutes?|heures?|jours?)|[àa]\s+\d{1,2}\s*h\d{0,2}|"
-    r"cette\s+nuit|cet\s+apr[èe]s-midi|"
-    # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
-    # time after "from/since/after" is a log's window, never refused here)
-    r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"
-    r"in\s+a\s+(?:bit|while|moment|minute|sec|second|few)|shortly|soon|eventually|at\s+some\s+point|"
-    r"some\s*time\s+(?:today|this\s+week|later)|(?:once|twice|three\s+times)\s+a\s+(?:day|week|month)|"
-    r"before\s+(?:i|we)\s+(?:go|leave|head)\b"
-    r"(?:\s+home)?)\b")
-CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
-                       r"(?<!^)\bwhen(?:ever)?\b|"
-                       r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
-                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b|"
-                       # "should cpu on X stay above 80%, give it 2 more cores": a condition put first
-                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,|"
-                       # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
-                       r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
-                       r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
-                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
-                       # "reboot web-01 should it hang": a condition put after, inverted
-                       r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
-# a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
-# token"): secrets never reach output, and the rest of such a request is not taken on trust
-SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
-                    r"(?:\s+\S+){0,6}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
-# debug output is switched on by typing `debug on`, never from plain English (it may show what requests carry)
-DEBUG = re.compile(r"\b(?:turn|switch|flip)\s+(?:on\s+)?(?:the\s+)?debug\w*(?:\s+on)?\b|\b(?:enable|activate|start)\s+"
-                   r"(?:the\s+)?debug\w*|\bdebug\s+(?:mode|logging|output)\s+on\b")
-WHY_DEBUG = "debug output is switched on by typing `debug on` yourself, never from plain English (nothing was done)"
-OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|date|weather)\b|\bwhat\s+day\s+is\s+"
-                       r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
-# questions of opinion, explanations and tasks for another tool: answered with what plain English can do
-ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slower|safer|cheaper)\s+than\b|"
-                    r"\bshould\s+i\s+(?:use|pick|choose|go\s+with|prefer)\b.*\bor\b|\bdifference\s+between\b|"
-                    r"\b(?:do\s+you\s+|can\s+you\s+|would\s+you\s+)?recommend\b|\bpros\s+and\s+cons\b|"
-                    r"\bwhich\s+(?:one\s+)?is\s+(?:better|faster|safer)\b|"
-                    r"^(?:what\s+(?:is|are)|what'?s)\s+(?:an?\s+\w[\w-]*(?:\s+\w+)?|proxmox(?:\s+ve)?|pve|terraform|"
-                    r"opentofu|ansible|lxc|qemu|kvm|ceph|zfs|lvm(?:-thin)?|proxmox-mpc|you)$|"
-                    r"^what\s+does\s+(?:the\s+)?`?(?:apply|plan|drift|sync|import|validate|destroy|test|migrate|clone|"
-                    r"template|snapshot|backup|resize|suspend|delete|report-issue|--\S+)`?(?:\s+command)?\s+(?:do|mean)\b|"
-                    r"\bhow\s+(?:does|do)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+work\b|"
-                    r"^(?:can\s+you\s+|could\s+you\s+|please\s+)?explain\s+(?:to\s+me\s+)?(?:what|how|why|the\s+"
-                    r"difference)\b|"
-                    r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
-                    r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
-                    r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
-                    # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
-                    r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
-                    r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
-                    r"the\s+best|the\s+worst)$|^what'?s\s+\d+\s*[-+*/x]\s*\d+|\bwhat\s+commands\b|\bmy\s+(?:boss|"
-                    r"wife|husband|kids?|cat|dog)\b")
-# shell work on a node, mail, passwords: outside what proxmox-mpc does ("ssh into pve1 and run …", "curl … | bash")
-SHELL_WORK = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bssh\s+(?:in)?to\b|\bssh\s+in\b|\brm\s+-\w*r|"
-                        r"\bapt(?:-get)?\s+"
-                        r"(?:update|upgrade|install|dist-upgrade|full-upgrade)\b|\bmkfs\b|\bformat\s+(?:the\s+)?(?:\S+\s+)?"
-                        r"(?:disk|drive|partition|ssd|hdd)\b|\be-?mail\s+(?:me|it|them|the)\b|\bsend\s+(?:me\s+)?(?:an?\s+)?"
-                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b")
-WHY_SHELL = ("that is work on a node's shell or outside the cluster's API, which proxmox-mpc never does from plain "
-             "English (nothing was done)")
-# nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")
-SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you|thx|ty|lol|haha\w*|hehe\w*|wow|hm+|"
-                        r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
-                        r"good\s+(?:job|bot|work)|well\s+done|what'?s\s+up|sup|alright|fine|a\s+lot|so\s+much|"
-                        r"very\s+much|again|too|(?:that|it)\s+worked|got\s+it|understood|:\)|:-\)|:d)[\s,!.:;)(-]*)+$")
-# "suppose I deleted web-01", "hypothetically, could I stop db-01", "would it be bad to stop db-01": asks, not orders
-WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|let'?s\s+say|say\s+i)\b|\bwhat\s+if\b|"
-                     r"\bwhat\s+happens\s+(?:if|when)\b|\bwhat\s+would\s+break\b|\bwould\s+it\s+be\s+(?:bad|ok|okay|"
-                     r"safe|wise|smart|a\s+good\s+idea|a\s+problem|dangerous|risky)\b|\bis\s+it\s+(?:safe|ok|okay|wise|"
-                     r"a\s+good\s+idea|dangerous|risky)\s+to\b|"
-                     # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
-                     # "can I delete dev-sandbox safely": advice asked for, not an order
-                     r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
-                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
-WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
-EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
-                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
-                       r"leaving\s+out|leave\s+out|minus)\b")
-# after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
-# leaves db-01 out too
-SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
-                                 r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
-                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
-                                 r"\b")
-# negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
-# downtime" (--online), "without the ram", "without hitting the api" (--offline)
-BENIGN = re.compile(r"\b(?:don'?t|do\s+not|dont|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
-                    r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
-                    r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
-                    r"proxmox|pve)\b|\bwithout\s+compression\b|"
-                    # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
-                    r",?\s*(?:i|we)\s+(?:don'?t|dont|do\s+not|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
-                    r"(?:\s+\w+){0,3}?\s+(?:any\s?more|any\s+longer)\b|"
-                    # a symptom, not an order: "hard stop vm 105, it does not answer anymore"
-                    r"\b(?:it|that|which|he|she|they)\s+(?:does\s*not|doesn'?t|do\s+not|don'?t|is\s+not|isn'?t|won'?t|"
-                    r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
-                    r"working|start|come\s+up)\w*\b|"
-                    r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
-                    r"\bor\s+not\b|"
-                    # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
-                    r"\b(?:don'?t|do\s+not|dont|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){0,2}?(?:at|on)\s+boot)\b")
-# "reboot it if needed" gives leave to do it, it waits for nothing
-IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
-# "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
-DRY_RUN_ONLY = re.compile(r"\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:actually|really)\s+(?:do|run|apply|change|"
-                          r"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
-# "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
-# a dry run may answer
-WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
-                     r"\bwhat\s+would\s+happen\s+if\b")
-# "show what apply would do without doing it", "what would destroy remove? just show": a dry run answers
-WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|running|applying|changing|executing)\s+"
-                           r"(?:it|anything|that|them)\b")
-WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
-                        r"delete|destroy|change|write|create|touch|generate)\b")
-# "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
-FILES_UNTOUCHED = re.compile(r"(?:,\s*|\s|^)(?:but\s+)?(?:don'?t|dont|do\s+not)\s+(?:touch|writ|chang|overwrit)\w*\s+"
-                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
-# a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
-FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
-PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
-DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
-                       r"\b(?:don'?t|do\s+not|dont)\s+(?:do|run)\s+it\s+yet\b")
-INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
-                       r"earlier|former)?\s*(?:instructions|rules|prompts?|guard\w*)\b|\bsystem\s+prompt\b|\bjailbreak\b|"
-                       r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
-WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
-# "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
-NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
-                         r"(?:up|running|started)\b")
-# "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
-BUT_NOT = re.compile(r"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:don'?t|do\s+not|dont|never)\s+"
-                     r"(.+)$")
-ACTIONS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown": r"shut|stop|power\s+off|turn\s+off",
-           "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
-           "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
-           "suspend": r"suspend|pause", "apply": r"apply|deploy"}
-# ", leave pihole where it is" after any action on several guests
-LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
-                       r"as\s+is|out)\b)")
-# a question about what an action would do, not an order to do it when something holds
-HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
-                          r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
-QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
-                      r"times|long\s+ago))\b")
-GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
-                      r"greetings)\b[\s,!.]*")
-CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
-                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$)")
-WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
-                "(nothing was done)")
-WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
-                 "do (nothing was done)")
-WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
-                "`logs` show what happened)")
-WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
-               "command's --dry-run shows what it would do)")
-WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
-                "say what should happen instead (nothing was done)")
 
 
 @dataclass
@@ -228,6 +90,7 @@ class Reading:
     refusal: Proposal | None = None  # refused before any parsing
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
     dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
+    destroys: bool = False  # the request says to delete, wipe or destroy something (never a power action alone)
 
 
 def normalize(text: str) -> str:
@@ -305,6 +168,13 @@ def _verb(word: str) -> str:
     return {"restart": "reboot", "pause": "suspend", "backup": "backup", "remove": "delete"}.get(word, word)
 
 
+def _unnamed(text: str, names: Names) -> str:
+    """The request without guests' names (`backup-server`, a guest called `wipe-test` say nothing)."""
+    for name in sorted(names.guests, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", text)
+    return text
+
+
 def read(text: str, names: Names) -> Reading:
     """What the request says beyond its commands (see the module's docstring)."""
     clean = normalize(text)
@@ -330,9 +200,18 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
-    clean = NOT_RUNNING.sub("are stopped", clean)
+    clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
+    clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
+    clean = REMINDER.sub("", clean)  # "don't forget to back up db-01" asks for the backup
+    leading = NOT_FIRST.match(clean)
+    if leading and mentioned(leading.group(1), names) and not re.search(r"\b(?:vm|ct|container|guest)\b",
+                                                                        leading.group(1)):
+        clean = f"{leading.group(2)} except {leading.group(1)}"  # "not web-01, stop web-02": web-01 is left out
+    clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
+    clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
+    set_aside = ""
     exception = EXCEPTION.search(clean) or SELECTION_EXCEPTION.search(clean) or LEAVE_OUT.search(clean)
     if exception:
         start = exception.start() if exception.re is EXCEPTION else exception.start(1)
@@ -354,6 +233,7 @@ def read(text: str, names: Names) -> Reading:
                 r"\b(running|stopped|paused|up|down)\b", before):  # "containers, but not the stopped ones"
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
+        set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -371,20 +251,44 @@ def read(text: str, names: Names) -> Reading:
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
-        ruled_out = {command for command, words in ACTIONS.items() if re.match(rf"(?:{words})", clause)}
+        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
         head = rest[:but_not.start()].strip()
-        if ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
+        others = mentioned(clause, names) - mentioned(head, names)
+        if ruled_out and others and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, rest = head, head  # "reboot grafana, don't reboot prometheus": prometheus is left out
+            reading.excluded |= others
+        elif ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, reading.forbidden, rest = head, ruled_out, head
+    instead = NEGATED_FIRST.match(rest)
+    if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
+        # "don't apply anything, just show me the plan": the second order, never the negated one
+        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", instead.group(1))}
+        said = sorted(mentioned(instead.group(1), names))
+        second = instead.group(2)
+        if len(said) == 1 and not mentioned(second, names):  # "…, just show me its config": the guest said before
+            second = re.sub(r"\b(?:its|it|them|their)\b", said[0], second, count=1)
+        reading.text = rest = second
+        reading.forbidden |= ruled_out
+        if not ruled_out:
+            reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
-    elif WHAT_IF.search(rest) and not reading.dry_run_only:
+    elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
         reading.question = WHY_WHAT_IF
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
-    if DEFERRAL.search(rest) and not _now_elsewhere(rest):
+    reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
+                                                    _unnamed(rest, names))))
+    if CANCEL.search(_unnamed(rest, names)) and not UPID_SAID.search(rest):
+        reading.blocked = WHY_CANCEL  # "cancel the reboot of web-01" is never a reboot
+    elif DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
+        reading.blocked = WHY_DEFERRAL if DEFERRAL.search(set_aside) else WHY_CONDITION
+    elif SOFT_TIME.search(rest) and not _now_elsewhere(rest) and reading.question is None:
+        reading.question = WHY_DEFERRAL  # "reboot web-01 after the backup": a read may answer, nothing else
+    if reading.blocked is None and DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
-    elif CONDITION.search(rest) and HYPOTHETICAL.search(rest):
+    elif CONDITION.search(rest) and (HYPOTHETICAL.search(rest) or REPORT_BACK.search(rest)):
         reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
     elif CONDITION.search(rest):
         reading.blocked = WHY_CONDITION
@@ -399,6 +303,9 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     why = reading.blocked or (reading.question if proposal.needs_confirmation else None)
     if reading.forbidden and any(c.split()[0] in reading.forbidden for c in proposal.commands):
         why = WHY_NEGATION
+    if reading.destroys and proposal.commands and all(c.split()[0] in POWER or " ".join(c.split()[:2]) in CREATING
+                                                      for c in proposal.commands):
+        why = WHY_UNSAID  # "nuke everything and start over" is never a reboot of everything
     if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
                                     for c in proposal.commands):
         why = WHY_NEGATION

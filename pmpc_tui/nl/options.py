@@ -21,7 +21,10 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:and|then)\s+reboot\b|\breboot (?:it )?(?:so|to|for) (?:it|that|the change)"), "--reboot"),
     (re.compile(r"\b(?:and|then) (?:delete|remove|drop) the (?:old|source|original)\b|\bdelete[- ]source\b"),
      "--delete-source"),
-    (re.compile(r"\binterrupted\b|\bunfinished\b|\bresume the apply\b|\bfinish (?:it|the apply)\b"), "--resume"),
+    (re.compile(r"(?<!abandon the )(?<!discard the )(?<!forget the )(?<!drop the )(?:\binterrupted\b|\bunfinished\b)|"
+                r"\bresume the apply\b|\bfinish (?:it|the apply)\b"), "--resume"),
+    (re.compile(r"\b(?:abandon|discard|forget|drop|throw away)\s+(?:the\s+|that\s+)?(?:half[- ]finished|interrupted|"
+                r"unfinished|stuck|partial|broken)\s+apply\b"), "--abandon"),
     (re.compile(r"\b(?:last|latest|first)\s+(\d+)\s+(?:log\s+)?(?:lines|entries|logs|log lines|tasks|jobs)\b"),
      "--limit {}"),
     (re.compile(r"\b(sync|apply|plan|import|migrate|backup|drift|validate|restore)\s+(?:operation|op|errors?|"
@@ -29,7 +32,11 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*([0-9a-f]{6,})\b|\bcid\s*[:=]?\s*([0-9a-f]{6,})\b"),
      "--cid {}"),
     (re.compile(r"\bsync\s+(?:operation|op|errors?|logs?|runs?)\b|\blast\s+sync\b"), "--op sync"),
-    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?: for)?)\s+['\"]?([\w.-]+)"), "--grep {}"),
+    (re.compile(r"\b(?:logs?|errors?|warnings?|lines?)\s+(?:for|of|from|about)\s+(?:the\s+|my\s+|last\s+)?(sync|apply|"
+                r"plan|import|migrate|backup|drift|validate|restore)\b(?!\s+(?:operation|op|errors?|failures?|logs?|"
+                r"runs?)\b)"), "--op {}"),
+    (re.compile(r"\b(?:mentioning|containing|matching|grep(?:ping)?(?:\s+(?:the\s+|my\s+)?logs?)?(?: for)?)"
+                r"\s+['\"]?([\w.-]+)"), "--grep {}"),
     (re.compile(r"\b(?:save|write|store|keep)\s+(?:it|(?:the|a)\s+plan)?\s*(?:to|as|in(?:to)?)\s+(\S+\.\w+)"),
      "--out {}"),
     (re.compile(r"\bwith (?:its |the )?local disks\b|\bwith-local-disks\b"), "--with-local-disks"),
@@ -41,7 +48,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:last|past)\s+(\d{1,4})\s*(?:minutes?|mins?)\s+of\s+(?:the\s+)?logs?\b"), "--minutes {}"),
     (re.compile(r"\b(?:anonymi[sz]\w*|(?:host\s*names?|hosts|ips?)\s+(?:masked|hidden|redacted)|mask\w*\s+(?:the\s+)?"
                 r"(?:host\s*names?|hosts|ips?))\b"), "--anonymize"),
-    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b"), "--wait"),
+    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b|"
+                r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
                 r"\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"

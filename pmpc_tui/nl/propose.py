@@ -47,7 +47,8 @@ def _as_written(lines: list[str], text: str) -> list[str]:
 
 def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names) -> Proposal:
     proposal.commands = _as_written(proposal.commands, text)
-    checked = safety.check(proposal, names, text, reading.excluded)
+    # what the request is about is read without its exception clause ("except the backup server" is no backup)
+    checked = safety.check(proposal, names, reading.text if reading.excluded else text, reading.excluded)
     checked.blueprint = proposal.blueprint if checked.understood else None
     return guards.after(checked, reading)
 

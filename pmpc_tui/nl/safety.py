@@ -73,7 +73,16 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
     """A risky line about something else than what the request is about (`delete vm` for "the snapshot")."""
     for name in sorted(names.guests, key=len, reverse=True):  # "backup-server" is a guest, not a backup
         request = re.sub(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", " ", request)
-        request = re.sub(rf"\b{re.escape(name.lower().replace('-', ' '))}\b", " ", request)  # "backup server" (nl17i)
+        spaced = re.sub(r"[-_.]+", " ", name.lower())  # "the backup server vm": the guest said with spaces
+        if spaced != name.lower():
+            request = re.sub(rf"(?<![\w-]){re.escape(spaced)}(?![\w-])", " ", request)
+    # "pause vm 110 while I swap the usb disk": the reason or the moment said around it is no subject
+    request = re.sub(r"\b(?:while|because|since|as|so\s+that|so)\s+(?:i|we|you|they)\b.*", " ", request)
+    # "reboot web-02 and show me the task log": the order's own task, which --wait follows
+    request = re.sub(r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b", " ", request)
+    if any("--purge" in line.split() for line in lines):  # "purge it from backup jobs": what --purge does
+        request = re.sub(r"\b(?:from|of|in)\s+(?:the\s+|all\s+|any\s+)?(?:backup\s+)?(?:jobs?|replication|ha)\b.*", " ",
+                         request)
     about = [(pattern, allowed) for pattern, allowed in SUBJECTS if re.search(rf"\b(?:{pattern})", request)]
     if not about:
         return None
@@ -83,6 +92,12 @@ def _mismatch(request: str, lines: list[str], names: Names) -> str | None:
         if name not in allowed and risk_of_line(line) in ("disruptive", "destructive"):
             return line
     return None
+
+
+def _without(line: str, left_out: list[Target]) -> str:
+    """A line on several guests without the ones left out (their names or VMIDs as words)."""
+    gone = {str(t.get("name")) for t in left_out} | {str(t.get("vmid")) for t in left_out}
+    return " ".join(w for w in line.split() if w not in gone)
 
 
 def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str] | None = None) -> Proposal:
@@ -98,6 +113,7 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
     targets: list[Target] = []
     notes = list(proposal.notes)
     dropped = 0
+    rewritten = False
     for raw in proposal.commands:
         line = raw.strip() if isinstance(raw, str) else ""
         parsed = parse_line(line) if line else None
@@ -112,6 +128,11 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
             continue
         line_targets = targets_of(parsed.args, names)
         left_out = [t for t in line_targets if t.get("name") in excluded]
+        if left_out and name == "backup" and len(left_out) < len(line_targets):
+            line = _without(line, left_out)  # "back up the prod vms except db-01": one archive a guest, db-01 none
+            notes.append(f"left out {', '.join(str(t['name']) for t in left_out)} (the request excludes it)")
+            line_targets = [t for t in line_targets if t not in left_out]
+            left_out, rewritten = [], True
         if left_out:
             if len(line_targets) > 1:  # one line on several guests, some left out: never run it whole
                 return Proposal([], 0.0, f"`{line}` also acts on {left_out[0]['name']}, which the request "
@@ -133,7 +154,8 @@ def check(proposal: Proposal, names: Names, request: str = "", excluded: set[str
     confidence = proposal.confidence if not dropped else min(proposal.confidence, 0.3)
     explanation = proposal.explanation
     verbs = {c.split()[0] for c in kept}
-    if len(kept) < len(proposal.commands) and len(verbs) == 1 and targets:  # say what is left, not what was read
+    # say what is left, not what was read
+    if (len(kept) < len(proposal.commands) or rewritten) and len(verbs) == 1 and targets:
         explanation = f"{verbs.pop()} {', '.join(str(t.get('name') or t.get('vmid')) for t in targets)}"
     if notes:
         explanation = f"{explanation} ({'; '.join(notes)})" if explanation else "; ".join(notes)

@@ -18,6 +18,14 @@ def _guest_op(intent: str, g: Grounder) -> Grounded:
         # never a deletion by selector ("delete all my vms", "wipe everything on pve1"): each guest by name
         raise NotGrounded("I delete guests only when each is named: say which ones (e.g. `delete vm NAME`)",
                           ["list vms"])
+    if intent in ("template", "snapshot_rollback", "snapshot_delete") and not (
+            g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.first("TAG") or g.node()) and \
+            re.search(r"\b(?:everything|everyone|everywhere)\b|\b(?:all|every|each)\s+(?:the\s+|my\s+|of\s+the\s+)?"
+                      r"(?:guests?|machines?|vms?|cts?|containers?)\b", g.slots.text or ""):
+        # nor a rollback, a snapshot deletion or a conversion to a template of every guest ("rollback everything to
+        # yesterday"): a tag, a node or the guests' names
+        raise NotGrounded(f"I never {intent.replace('_', ' ')} every guest at once: name a tag, a node or the guests",
+                          ["list vms"])
     if intent in ("stop", "shutdown") and not (g.slots.all("GUEST") or g.slots.all("RANGE") or g.slots.all("EXCEPT")
                                                or g.slots.first("TAG") or g.node()) \
             and re.search(r"\b(?:every|all|each)\s+(?:the\s+|of\s+the\s+)?(?:nodes?|hosts?|servers?)\b|"
@@ -179,6 +187,11 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
                                                      " ".join(g.slots.words)) if m.group(1) in g.names.nodes]
         node = after_to[0] if after_to else g.node()
         stores = g.slots.all("STORAGE")  # the last one named: "with local disks onto local-lvm"
+        if stores and re.search(rf"\b{re.escape(stores[-1].lower())}\s+(?:disks?|storage\s+disks?)\b",
+                                " ".join(g.slots.words)) and not re.search(
+                                    rf"\b(?:to|onto|into)\s+(?:the\s+)?{re.escape(stores[-1].lower())}\b",
+                                    " ".join(g.slots.words)):
+            stores = []  # "along with its local disks": the kind of disk, not a target storage
         storage = g.known(stores[-1], g.names.storage, "storage") if stores else None
         if not node:
             raise NotGrounded(f"to which node should {name} move?", [f"migrate {ref} NODE"])
@@ -219,15 +232,25 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
                                " ".join(g.slots.words)) and not re.search(  # "2 gigs and 2 cores" (nl17i)
                 rf"\b{re.escape(cores)}\s*(?:v?cpus?|cores?|vcores?|n[úu]cleos|kerne)\b", " ".join(g.slots.words)):
             cores = None  # "mémoire de prometheus à 4 Go": a size, not cores
+        keyed = _keyed(" ".join(g.slots.words))
+        if keyed.get("cores") and cores != keyed["cores"]:
+            cores = keyed["cores"]  # "ram 2048 cores 2": the number said right after "cores"
+        elif cores and keyed.get("memory") == cores:
+            cores = None  # "ram 2048": the number after "ram" is memory
         if cores:
             opts += ["--cores", number(cores)]
         found = SIZE.findall(" ".join(g.slots.words))
         memory = g.slots.first("MEM") or (found[0] if found and not opts else None)
+        if not memory and keyed.get("memory"):
+            memory = f"{keyed['memory']}mb"  # "ram 2048": MiB, as the registry counts
         if memory and not re.search(r"\d|\b(half|one|two|three|four|eight|a|an)\b", memory.lower()):
             worded = re.search(r"\b(?:half\s+a|an?|one|two|three|four|eight)\s+(?:gigs?|gigabytes?|gb|megs?)\b",
                                " ".join(g.slots.words))  # "half a gig": the tagger kept only the unit
             memory = worded.group(0) if worded else memory
-        if memory:  # a size the tagger missed is still memory, for `set`
+        if memory and re.search(r"\bballoon\w*\b", " ".join(g.slots.words)) and not re.search(
+                r"\b(?:off|disable\w*|no)\b", " ".join(g.slots.words)):
+            opts += ["--balloon", str(mebibytes(memory))]  # "set balloon min on 103 to 4096": the balloon's target
+        elif memory:  # a size the tagger missed is still memory, for `set`
             opts += ["--memory", str(mebibytes(memory))]
         tags = _set_tags(g, name)
         if tags is not None:
@@ -254,6 +277,22 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
 
 SET_OPTIONS = ("--balloon", "--protection", "--description", "--onboot", "--reboot")
 UNIT = r"(?:gb|g|gigs?|gigas?|gigabytes?|gib|go|tb|t|tib|terabytes?|mb|m|mib|megs?|megabytes?|mo)"
+
+
+KEYED_CORES = re.compile(r"\b(?:v?cpus?|cores?|vcores?)\s*[:=]?\s*(?:to\s+)?(\d{1,3})\b"
+                         r"(?!\s*(?:[gmt]b?|gib|mib|gigs?))")
+KEYED_MEMORY = re.compile(r"\b(?:ram|memory|mem)\s*[:=]?\s*(?:to\s+)?(\d{3,6})\b(?!\s*(?:[gmt]b?|gib|mib|tib|gigs?))")
+
+
+def _keyed(words: str) -> dict[str, str]:
+    """Bare numbers said right after their key ("ram 2048 cores 2"): cores, and memory in MiB."""
+    out = {}
+    cores, memory = KEYED_CORES.search(words), KEYED_MEMORY.search(words)
+    if cores:
+        out["cores"] = cores.group(1)
+    if memory:
+        out["memory"] = memory.group(1)
+    return out
 
 
 def _said_growth(g: Grounder) -> tuple[str | None, str | None]:

@@ -216,7 +216,7 @@ class Grounder:
                                           for part in _name_parts(n))] or \
             [n for n, f in usable.items() if set(fragments) & set(str(f[4]).lower().split(";"))]
         if len(found) > 1 and not re.search(r"\b(both|all|every|each|ones|\w+(?:er|e|x|m)s|boxes|vms|cts|"
-                                            r"containers|machines|guests|nodes)\b", text):
+                                            r"containers|machines|guests|nodes|stack|lot)\b", text):
             raise NotGrounded(f"that could be {', '.join(found)}: which one?", [f"describe {self.ref(found[0])}"])
         if re.search(r"\bboth\b", text) and len(found) != 2:
             raise NotGrounded(f"'both' — but {len(found)} guests fit: {', '.join(found) or 'none'}; name them",

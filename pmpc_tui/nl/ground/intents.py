@@ -8,8 +8,10 @@ destructive than the model read it, and never overrides a refusal or "nothing".
 
 from __future__ import annotations
 
+import difflib
 import re
 
+from pmpc_tui.nl.ground.lexicon import ABBREVIATED, DESTROYING, POWER_WORD, power_of
 from pmpc_tui.nl.model.runtime import squash
 from pmpc_tui.services.names import Names
 
@@ -35,7 +37,6 @@ ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|zur[üu]
                       r"restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
-DESTROYING = re.compile(r"\b(delet\w*|remov\w*|destroy\w*|drop\w*|nuke|purg\w*|wipe|rm)\b")
 # words only a guest's settings use
 SETTING = re.compile(r"\b(balloon\w*|unprotect\w*|protection|protect|onboot|auto-?start\w*|(?:at|on)\s+boot|untag|"
                      r"descriptions?|notes?|comments?)\b|\b(?:add|remove|drop|clear|set|change|strip|wipe)\b.*\btags?\b|"
@@ -69,17 +70,7 @@ def _after_to(text: str, known: list[str]) -> bool:
                          rf"{re.escape(k.lower())}\b", text) for k in known)
 
 
-POWER_VERB = re.compile(r"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*(start|stop|shutdown|shut\s+down|reboot|"
-                        r"restart|suspend|pause|resume|strt|stp|rbt|rboot|rebot|restrat|"
-                        # German, Spanish, French imperatives
-                        r"stoppe?|halte|starte|apaga|det[eé]n|arranca|enciende|reinicia|arr[êe]te|d[ée]marre|"
-                        r"red[ée]marre|[ée]teins)\b")
-POWER_OF = {"stoppe": "stop", "stopp": "stop", "halte": "stop", "starte": "start", "apaga": "shutdown", "detén": "stop",
-            "deten": "stop", "arranca": "start", "enciende": "start", "reinicia": "reboot", "arrête": "stop",
-            "arrete": "stop", "démarre": "start", "demarre": "start", "redémarre": "reboot", "redemarre": "reboot",
-            "éteins": "shutdown", "eteins": "shutdown",
-            "shut down": "shutdown", "restart": "reboot", "pause": "suspend", "strt": "start", "stp": "stop",
-            "rbt": "reboot", "rboot": "reboot", "rebot": "reboot", "restrat": "reboot"}
+POWER_VERB = re.compile(rf"^(?:(?:pls|please|plz|can\s+you|go|ok|now|hard)\s+)*({POWER_WORD})\b")
 MEMORY = re.compile(r"\b(memory|ram|mem|m[ée]moire|speicher|arbeitsspeicher|memoria)\b")
 UPID = re.compile(r"\bupid:\S+")
 SELECTION = re.compile(r"\b(all|every|everything|tagged)\b")
@@ -122,7 +113,19 @@ def _strong(t: str, names: Names) -> str | None:
     if re.search(r"\b\d{1,3}\s*(?:v?cpus?|cores?|n[úu]cleos|kerne|c(?:œ|oe)urs)\b", t):
         return "set"  # "dale 4 núcleos a web-01"
     power = POWER_VERB.search(t)
-    return POWER_OF.get(power.group(1), power.group(1)) if power else None
+    return power_of(power.group(1)) if power else None
+
+
+READ_WORDS = ("health", "plan", "drift", "validate", "tasks", "logs")
+
+
+def _one_word_read(t: str) -> str | None:
+    """The read-only command a one-word request misspells ("helth" → health), or None."""
+    word = t.strip(" ?!.")
+    if not re.fullmatch(r"[a-z]{4,9}", word) or word in READ_WORDS:
+        return None
+    close = difflib.get_close_matches(word, READ_WORDS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _asks_state(t: str) -> bool:
@@ -155,13 +158,20 @@ def corrected(intent: str, text: str, names: Names) -> str:
         strong = _strong(t, names)
         if strong:
             return strong
-    if intent == "none" and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
+    if intent not in ("logs", "refuse") and re.search(r"\b(?:correlation|corr)[- ]?id\s*[:=]?\s*[0-9a-f]{6,}\b", t):
         return "logs"  # "find log lines for correlation id 3f2a9c1e"
     if intent in KEEP and re.match(rf"^{OPENERS}(plan|validate|drift)\b(?!\s+(?:to|on|a|an|my|the)\b)", t) and \
             _guards_find_nothing(text, names):
         return re.match(rf"^{OPENERS}(plan|validate|drift)\b", t).group(1)  # type: ignore[union-attr]
+    typo = _one_word_read(t)
+    if intent in KEEP and typo and _guards_find_nothing(text, names):
+        return typo  # "helth", "plna": one word, one letter off a read-only command
     if intent in KEEP:
         return intent
+    if intent in ("apply", "destroy", "sync", "import", "plan") and re.search(
+            r"\b(?:apply|sync|import|plan|destroy)\s+(?:errors?|warnings?|failures?|logs?)\b", t) and \
+            re.search(r"\b(?:show|see|list|give|read|print|display|any|why|what)\b", t):
+        return "logs"  # "why did my apply fail? show me apply errors": the log lines, nothing applied
     if intent == "plan" and re.search(r"\bwhat\s+(?:an?\s+|the\s+)?apply\s+would\b|\bwhat\s+would\s+(?:an?\s+|the\s+)?"
                                       r"apply\s+do\b", t) and re.search(r"\bdry\s+run\s*$", t):
         return "apply"  # "show what apply would do without doing it": apply's own dry run (the guards allow no other)
@@ -173,14 +183,15 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                t):
         return "backup_list"
     if intent in ("none", "delete", "shutdown", "describe") and guest and POWER_VERB.search(t) and \
-            POWER_VERB.search(t).group(1) in ("strt", "stp", "rbt", "rboot", "rebot", "restrat"):  # type: ignore[union-attr]
-        return POWER_OF[POWER_VERB.search(t).group(1)]  # type: ignore[union-attr]  # "stp 105 asap"
+            POWER_VERB.search(t).group(1) in ABBREVIATED:  # type: ignore[union-attr]
+        return power_of(POWER_VERB.search(t).group(1))  # type: ignore[union-attr]  # "stp 105 asap"
     if intent not in ("clone", "create", "template") and guest and re.search(r"\bclon(?:e|es|ing)\b|\bcopy\s+<g>\s+"
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
-    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and "<g>" in t and \
-            not CREATE_VERB.search(t):
+    if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and \
+            not CREATE_VERB.search(t) and ("<g>" in t or re.search(r"\b(?:both|all|every|each)\b|\b(?:vms|cts|"
+                                                                   r"containers|servers|boxes)\b", t)):
         return "snapshot_create"  # "snapshot mqtt, name it X", "snapshto web-02 as test1": a new name is the snapshot's
     if intent in ("list", "storage_content", "describe", "none") and not guest and re.match(
             r"^(?:new\s+|another\s+)?(?:vm|ct|container|lxc)\s+['\"]?[a-z][\w-]*['\"]?\s", t) and SIZES.search(t):
@@ -194,6 +205,12 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not POWER_VERB.search(t) and not SETTING.search(t) and \
             not re.search(r"\b(vms|cts|containers|guests|all|every|nodes|logs?|tasks?)\b", t.replace("<g>", "")):
         return "describe"  # "est-ce que web-01 tourne ?", "which node is homeassistant sitting on?"
+    if intent == "storage_content" and re.search(r"\b(?:backups?|backup\s+archives?|archives?|datastore)\b", t) and \
+            not re.search(r"\b(?:iso|isos|images?|templates?|snippets?|rootdir|vztmpl)\b", t) and \
+            not any(re.search(rf"\b{re.escape(n.lower())}\b", t) for n in names.nodes):
+        # "what's on the pbs datastore", "backup archives on the nas": the backups it holds (a node's own storage,
+        # "local on pve1", is that node's storage content)
+        return "backup_list"
     if intent == "storage_content" and re.search(r"\b(space|full|free|left|usage|capacity|used)\b", t) and \
             not STORAGE_TYPES.search(t) and not re.search(r"\b(backups?|images?|disks?|volumes?|files?)\b", t):
         return "list"  # "how full is the nas storage?": the storage's row, not what it holds
@@ -224,9 +241,12 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent not in ("create", "clone") and re.search(r"\b(?:need|want)\s+(?:a|an|\d+|two|three|four)\s+(?:new\s+)?"
                                                        r"(?:\w+\s+)?(?:vms?|cts?|containers?)\b", t):
         return "create"
+    if intent == "tasks" and guest and POWER_VERB.search(t) and \
+            re.search(r"\band\s+(?:then\s+)?(?:show|give)\b.*\btask", t):
+        return power_of(POWER_VERB.search(t).group(1))  # type: ignore[union-attr]  # "start minio and show the task log"
     if intent == "list" and POWER_VERB.search(t):  # "start the containers that are stopped": an order, not a list
         verb = POWER_VERB.search(t).group(1)  # type: ignore[union-attr]
-        return POWER_OF.get(re.sub(r"\s+", " ", verb), verb)
+        return power_of(verb)
     if intent in ("apply", "destroy") and re.search(r"\b(?:show|see|preview|give)\s+(?:me\s+)?(?:the\s+|a\s+)?plan\b",
                                                     t):
         return "plan"  # "apply but only show me the plan first": the plan, nothing applied

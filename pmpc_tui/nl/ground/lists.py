@@ -18,7 +18,10 @@ STATES = {"up": "running", "on": "running", "powered on": "running", "online": "
           "parados": "stopped", "paradas": "stopped", "parado": "stopped", "apagados": "stopped",
           "apagadas": "stopped", "detenidos": "stopped", "detenidas": "stopped", "pausados": "paused",
           "démarrées": "running", "démarrés": "running", "actives": "running", "arrêtées": "stopped",
-          "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped"}
+          "arrêtés": "stopped", "arrêtée": "stopped", "arrêté": "stopped", "éteintes": "stopped", "éteints": "stopped",
+          # the misspellings chat has ("shwo me stoped vms")
+          "stoped": "stopped", "stopepd": "stopped", "sopped": "stopped", "runing": "running", "runnig": "running",
+          "runnning": "running", "pasued": "paused"}
 FOREIGN_STATES = "|".join(sorted((w for w in STATES if not w.isascii() or w in (
     "laufen", "laufende", "laufenden", "gestoppten",
     "gestartet", "gestoppt", "angehalten", "corriendo", "encendidos", "encendidas", "parados",
@@ -68,7 +71,7 @@ def _list(g: Grounder) -> Grounded:
         status = {"up": "online", "alive": "online", "reachable": "online", "down": "offline", "dead": "offline",
                   "unreachable": "offline"}.get(said.group(1), said.group(1)) if said else None
     if not status and what in ("vms", "cts"):  # "any of my boxes on pve2 up right now?", "what's down?"
-        said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|{FOREIGN_STATES})(?!\w)"
+        said = re.search(rf"\b(running|stopped|paused|up|down|offline|online|stoped|runing|{FOREIGN_STATES})(?!\w)"
                          r"(?!\s+(?:to|from|by)\b)", words)
         status = said.group(1) if said else None
     if status:

@@ -1,0 +1,306 @@
+"""The word tables of the guards (`nl/guards.py`): negation, deferral, conditions, questions, exceptions, small talk,
+secrets and the reasons given when a request is refused. Lists of words only; how they are read is the guards'."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.ground.lexicon import NOT
+
+CAN_DO = ["list vms on pve2", "which vms use the most memory", "start web-01", "stop every vm tagged dev",
+          "reboot db-01", "create a vm called web-03 with 2 cores and 4GB", "show the errors of the last hour",
+          "is everything ok", "what changed outside the code"]
+NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+need|nothing|none\s+of|without|"
+                      r"nicht|niemals|nie|keine?n?|pas|jamais|nunca|"
+                    # Spanish "no apagues / no borres / no lo toques"
+                    r"no\s+(?:lo\s+|la\s+|los\s+|las\s+|le\s+)?(?:apagu|borr|reinici|toqu|par[ae]s|deteng|elimin|hag|"
+                    r"migr|muev|arranqu|inici|enciend|cre[ea]s|clon|suspend|apliqu|destru|quit)\w*|"
+                    # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
+                    r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
+                    r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # "under no circumstances …", "db-01 must stay up": the opposite of an order
+                    r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
+                    r"running|on|online|where\s+it\s+is)|"
+                      # "we shouldn't restart web-01", "hands off db-01", "no reboots for db-01", "db-01 stays up"
+                      r"shouldn'?t|should\s+not|mustn'?t|must\s+not|may\s+not|rather\s+(?:you\s+)?(?:not|didn'?t)|"
+                      r"hands\s+off|no\s+(?:more\s+)?(?:reboots?|restarts?|stops?|shutdowns?|deletes?|deletions?|"
+                      r"changes?|migrations?|downtime\s+for)|leave\s+\S+\s+be|(?:stays?|remains?)\s+(?:up|running|on|"
+                      r"online|where\s+it\s+is|as\s+is|untouched|alone|off|down|stopped|paused)|"
+                      # "block restarts of pihole", "I forbid stopping db-01", "under no condition", "no way you
+                      # reboot", "db-01 isn't supposed to be stopped"
+                      r"(?:prevent|forbid|disallow|prohibit)\w*|ban\s+\w+ing|block\s+(?:all\s+|any\s+)?(?:restarts?|"
+                      r"reboots?|stops?|shutdowns?|deletions?|deletes?|changes?|migrations?)|under\s+no\s+conditions?|"
+                      r"no\s+way|(?:isn'?t|is\s+not|aren'?t|are\s+not)\s+(?:supposed|allowed|meant|permitted)|"
+                      # "leave minio stopped", "keep dev-sandbox off", "db-01 is off limits", "quit rebooting web-01":
+                      # the state to keep, never the action that ends it
+                      r"(?:leave|keep)\s+(?:\S+\s+){1,3}?(?:stopped|off|down|shut\s+down|powered\s+off|paused|suspended|"
+                      r"offline)|off[- ]limits|untouchable|(?:quit|stop|cease)\s+(?:rebooting|restarting|starting|"
+                      r"stopping|deleting|migrating|killing|touching|messing\s+with|shutting)|"
+                      # taken back at the end: "stop db-01... nah", "stop db-01? no"
+                      r"(?:\.{2,}|[?!,;]|\s[-—]+)\s*(?:nah|no+|nope|not\s+yet|wait|hmm+)\s*$|"
+                      r"avoid|refrain|keep\s+\S+\s+(?:running|up|on|alone)|leave\s+(?:\S+\s+){0,3}?"
+                      r"(?:running|up|on|alone|as\s+(?:it|they)\s+(?:is|are)))\b")
+DEFERRAL = re.compile(
+    r"\b(in\s+(?:\d+\s*|(?:a|an|one|two|three|five|ten|fifteen|twenty|thirty|a\s+few|a\s+couple\s+of)\s+)"
+    r"(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|days?|weeks?)|in\s+half\s+an\s+hour|"
+    r"at\s+\d{1,2}(?::\d{2})?\s*(?:am|pm|h|o'?clock)?(?![\d%.,])|at\s+(?:noon|midnight|night)|tonight|tomorrow|"
+    r"later(?:\s+today)?|this\s+(?:evening|afternoon|weekend|night)|over\s+the\s+weekend|next\s+(?:week|month|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|every\s+(?:day|night|hour|week|morning|evening|\d+\s*(?:minutes?|hours?))|daily|nightly|"
+    r"hourly|weekly|schedule[ds]?|after\s+(?:midnight|lunch|hours|work)|before\s+(?:midnight|lunch|morning)|"
+    r"wait\s+(?:\d+|a|an|one|two|five|ten|a\s+few)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?)|after\s+the\s+"
+    r"weekend|ma[ñn]ana|morgen|demain|heute\s+abend|ce\s+soir|esta\s+noche|sp[äa]ter|plus\s+tard|m[áa]s\s+tarde|"
+    r"(?:next|during\s+the|in\s+the|at\s+the)\s+(?:next\s+)?(?:maintenance|patch|change)\s+(?:window|day|night)|"
+    r"on\s+patch\s+day|(?:when(?:ever)?|once|as\s+soon\s+as)\s+(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:back|done|ready|"
+    r"home|there|in)|^\d{1,2}:\d{2}|"
+    # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
+    r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
+    r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"
+    r"after\s+(?:the\s+)?\S+\s+(?:finish|complet|is\s+done|are\s+done|end)\w*|"
+    # German, Spanish, French: "heute nacht", "in 10 Minuten", "um 22 Uhr", "en 10 minutos", "a las 22",
+    # "esta tarde", "dans 10 minutes", "à 22h", "cette nuit"
+    r"heute\s+nacht|diese\s+nacht|in\s+(?:\d+|einer|zwei|zehn)\s+(?:minuten|stunden?|tagen?)|um\s+\d{1,2}(?::\d{2})?"
+    r"\s*uhr|en\s+(?:\d+|una|un|dos|diez)\s+(?:minutos?|horas?|d[íi]as?)|a\s+las?\s+\d{1,2}|esta\s+(?:tarde|"
+    r"madrugada)|dans\s+(?:\d+|une|un|deux|dix)\s+(?:minutes?|heures?|jours?)|[àa]\s+\d{1,2}\s*h\d{0,2}|"
+    r"cette\s+nuit|cet\s+apr[èe]s-midi|"
+    # weekdays, midnight and weekends in German, Spanish and French; "during the night", "over christmas"; repeated
+    # actions ("again and again", "every time it hangs", "keep restarting …") are a schedule too
+    r"(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|montag|dienstag|mittwoch|donnerstag|freitag|"
+    r"samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|medianoche|mitternacht|minuit|"
+    r"wochenende|fin\s+de\s+semana|week-?end)|during\s+the\s+(?:night|day|weekend|holidays?|break|evening|"
+    r"morning|outage)|over\s+(?:christmas|easter|the\s+holidays?|new\s+year)|for\s+the\s+holidays|"
+    r"again\s+and\s+again|over\s+and\s+over|repeatedly|in\s+a\s+loop|(?:every|each)\s+time|^keep\s+\w+ing|"
+    r"keep\s+on\s+\w+ing|"
+    # "après la sauvegarde", "después de la copia", "nach dem Backup", "la semaine prochaine", "nächste Woche"
+    r"apr[èe]s\s+(?:la|le|les|l')|despu[ée]s\s+de|nach\s+(?:dem|der|den)\s+\w+|(?:la\s+)?semaine\s+prochaine|"
+    r"pr[óo]xim[oa]\s+\w+|n[äa]chste[nrs]?\s+\w+|prochaine?\s+(?:semaine|fois|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche|mois)|"
+    # "around 5pm", "by 17:00", "in a bit", "soon", "at some point", "twice a week", "before I go home" (a
+    # time after "from/since/after" is a log's window, never refused here)
+    r"(?:around|about|by|until|till)\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))|"
+    r"in\s+a\s+(?:bit|while|moment|minute|sec|second|few)|shortly|soon|eventually|at\s+some\s+point|"
+    r"some\s*time\s+(?:today|this\s+week|later)|(?:once|twice|three\s+times)\s+a\s+(?:day|week|month)|"
+    r"before\s+(?:i|we)\s+(?:go|leave|head)\b"
+    r"(?:\s+home)?)\b")
+CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
+                       r"(?<!^)\bwhen(?:ever)?\b|"
+                       r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
+                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b|"
+                       # "should cpu on X stay above 80%, give it 2 more cores": a condition put first
+                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,|"
+                       # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
+                       r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
+                       r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
+                       # "db-01 has less than 16G? then set it", "start web-01, otherwise reboot it": an order that
+                       # hangs on a question or on another order failing
+                       r"\?\s*,?\s*(?:then|and\s+if\s+so|if\s+so|so)\b|\b(?:otherwise|or\s+else|else|sinon|sonst|"
+                       r"ansonsten|de\s+lo\s+contrario|si\s+no)\b|"
+                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
+                       # "reboot web-01 should it hang": a condition put after, inverted
+                       r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
+# a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
+# token"): secrets never reach output, and the rest of such a request is not taken on trust
+SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
+                    r"(?:\s+\S+){0,6}?\s+(?:api\s+)?(?:tokens?|secrets?|passwords?|credentials?|api\s+keys?)\b")
+# debug output is switched on by typing `debug on`, never from plain English (it may show what requests carry)
+DEBUG = re.compile(r"\b(?:turn|switch|flip)\s+(?:on\s+)?(?:the\s+)?debug\w*(?:\s+on)?\b|\b(?:enable|activate|start)\s+"
+                   r"(?:the\s+)?debug\w*|\bdebug\s+(?:mode|logging|output)\s+on\b")
+WHY_DEBUG = "debug output is switched on by typing `debug on` yourself, never from plain English (nothing was done)"
+OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|date|weather)\b|\bwhat\s+day\s+is\s+"
+                       r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
+# questions of opinion, explanations and tasks for another tool: answered with what plain English can do
+ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slower|safer|cheaper)\s+than\b|"
+                    r"\bshould\s+i\s+(?:use|pick|choose|go\s+with|prefer)\b.*\bor\b|\bdifference\s+between\b|"
+                    r"\b(?:do\s+you\s+|can\s+you\s+|would\s+you\s+)?recommend\b|\bpros\s+and\s+cons\b|"
+                    r"\bwhich\s+(?:one\s+)?is\s+(?:better|faster|safer)\b|"
+                    r"^(?:what\s+(?:is|are)|what'?s)\s+(?:an?\s+\w[\w-]*(?:\s+\w+)?|proxmox(?:\s+ve)?|pve|terraform|"
+                    r"opentofu|ansible|lxc|qemu|kvm|ceph|zfs|lvm(?:-thin)?|proxmox-mpc|you)$|"
+                    r"^what\s+does\s+(?:the\s+)?`?(?:apply|plan|drift|sync|import|validate|destroy|test|migrate|clone|"
+                    r"template|snapshot|backup|resize|suspend|delete|report-issue|--\S+)`?(?:\s+command)?\s+(?:do|mean)\b|"
+                    r"\bhow\s+(?:does|do)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+work\b|"
+                    r"^(?:can\s+you\s+|could\s+you\s+|please\s+)?explain\s+(?:to\s+me\s+)?(?:what|how|why|the\s+"
+                    r"difference)\b|"
+                    r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
+                    r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
+                    r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
+                    # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
+                    r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
+                    r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
+                    r"the\s+best|the\s+worst)$|^what'?s\s+\d+\s*[-+*/x]\s*\d+|\bwhat\s+commands\b|\bmy\s+(?:boss|"
+                    r"wife|husband|kids?|cat|dog)\b")
+# shell work on a node, mail, passwords: outside what proxmox-mpc does ("ssh into pve1 and run …", "curl … | bash")
+SHELL_WORK = re.compile(r"\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bssh\s+(?:in)?to\b|\bssh\s+in\b|\brm\s+-\w*r|"
+                        r"\bapt(?:-get)?\s+"
+                        r"(?:update|upgrade|install|dist-upgrade|full-upgrade)\b|\bmkfs\b|\bformat\s+(?:the\s+)?(?:\S+\s+)?"
+                        r"(?:disk|drive|partition|ssd|hdd)\b|\be-?mail\s+(?:me|it|them|the)\b|\bsend\s+(?:me\s+)?(?:an?\s+)?"
+                        r"e-?mail\b|\bchmod\b|\bpasswd\b|\b(?:root|admin|user)\s+password\b|\breinstall\s+proxmox\b|"
+                        # work inside a guest or on a firewall: "install nginx on web-01", "open port 22 on web-01",
+                        # "format the nas storage", "give me root on pve1"
+                        r"\b(?:install|uninstall)\s+(?:\S+\s+){0,3}?(?:on|in|inside)\s+(?!a\s|an\s|the\s+new)|\b(?:upgrade|update|"
+                        r"patch)\s+(?:the\s+)?(?:packages?|os|system|kernel|software|apps?|\S+\s+packages?)\s+(?:on|in|of)\b|"
+                        r"\b(?:open|close|block|allow|forward)\s+(?:the\s+)?(?:tcp\s+|udp\s+)?ports?\b|"
+                        r"\bformat\s+(?:the\s+)?(?:\S+\s+)?storage\b|\broot\s+(?:access|shell|login|on)\b")
+WHY_SHELL = ("that is work on a node's shell or outside the cluster's API, which proxmox-mpc never does from plain "
+             "English (nothing was done)")
+# nothing but small talk ("ok", "thanks, that worked!", "lol", "great job")
+SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you|thx|ty|lol|haha\w*|hehe\w*|wow|hm+|"
+                        r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
+                        r"good\s+(?:job|bot|work)|well\s+done|what'?s\s+up|sup|alright|fine|a\s+lot|so\s+much|"
+                        r"very\s+much|again|too|(?:that|it)\s+worked|got\s+it|understood|:\)|:-\)|:d)[\s,!.:;)(-]*)+$")
+# "suppose I deleted web-01", "hypothetically, could I stop db-01", "would it be bad to stop db-01": asks, not orders
+WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|let'?s\s+say|say\s+i)\b|\bwhat\s+if\b|"
+                     r"\bwhat\s+happens\s+(?:if|when)\b|\bwhat\s+would\s+break\b|\bwould\s+it\s+be\s+(?:bad|ok|okay|"
+                     r"safe|wise|smart|a\s+good\s+idea|a\s+problem|dangerous|risky)\b|\bis\s+it\s+(?:safe|ok|okay|wise|"
+                     r"a\s+good\s+idea|dangerous|risky)\s+to\b|"
+                     # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
+                     # "can I delete dev-sandbox safely": advice asked for, not an order
+                     r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
+                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|"
+                     # "should web-01 be rebooted?", "does db-01 need a reboot?", "is a restart needed"
+                     r"^should\s+\S+\s+(?:be|get)\b|^(?:does|do)\s+\S+\s+need\b|\b(?:is|are)\s+(?:a\s+|an\s+)?\w+\s+"
+                     r"(?:needed|necessary|required|recommended|advisable)\b|\bworth\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
+# asking how, whether it would help, or thinking aloud: "how do i stop web-01", "would restarting web-01 help",
+# "i'm thinking about stopping web-01", "is there a way to delete dev-sandbox" — a read may answer, no change is made
+HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|you|one)\b|\bhow\s+to\b|"
+                    r"\b(?:would|will|could|might|does|do|can)\s+(?:\w+ing)\b.*\b(?:help|fix|solve|matter|hurt|"
+                    r"break|cause|make\s+(?:a\s+)?difference)\b|\bany\s+idea\b|\b(?:thinking|thought)\s+(?:about|of)\b|"
+                    r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
+                    r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
+                    r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b|"
+                    # a single sentence asked with "is/are/does": "is web-01 rebooted", "does pihole restart on its own"
+                    r"^(?:is|are|does|am)\b[^.!;,?]*$|"
+                    # "what are the risks of deleting X", "what do you think about …", hedges ("i guess we could restart
+                    # grafana", "we might want to", "ideally …"), "…, should i?", "do we still need dev-sandbox"
+                    r"\b(?:risks?|dangers?|downsides?|consequences?|side\s+effects?)\s+(?:of|in|with|when)\b|"
+                    r"\bwhat\s+do\s+you\s+think\b|\b(?:i\s+guess|i\s+suppose|we\s+could|we\s+might|might\s+want\s+to|"
+                    r"ideally|probably\s+should|i\s+think\s+we\s+should)\b|\b(?:should|shall)\s+(?:i|we)\s*$|"
+                    r"^(?:do|does)\s+(?:we|i|you|anyone|anybody)\s+(?:still\s+)?(?:need|use|want)\b|"
+                    # "… db-01 is locked i think. whats going on": a report of trouble asks what is wrong
+                    r"\bwhat'?s\s+(?:going\s+on|wrong|happening|up\s+with)\b|\bwhat\s+(?:happened|is\s+going\s+on)\b")
+WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
+EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
+                       r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
+                       r"leaving\s+out|leave\s+out|minus)\b")
+# after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
+# leaves db-01 out too
+SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
+                                 r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
+                                 r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
+                                 r"\b")
+# negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
+# downtime" (--online), "without the ram", "without hitting the api" (--offline)
+BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+                    r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
+                    r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
+                    r"proxmox|pve)\b|\bwithout\s+compression\b|"
+                    # a reason given after the request: "get rid of dev-sandbox, I don't use it anymore"
+                    rf",?\s*(?:i|we)\s+(?:{NOT}|no\s+longer)\s+(?:use|need)\s+(?:it|them|that|this)"
+                    r"(?:\s+\w+){0,3}?\s+(?:any\s?more|any\s+longer)\b|"
+                    # a symptom, not an order: "hard stop vm 105, it does not answer anymore"
+                    r"\b(?:it|that|which|he|she|they)\s+(?:does\s*not|doesn'?t|do\s+not|don'?t|is\s+not|isn'?t|won'?t|"
+                    r"will\s+not|can'?t|cannot)\s+(?:answer|respond|react|work|boot|reachable|responding|answering|"
+                    r"working|start|come\s+up)\w*\b|"
+                    r"\bwithout\s+(?:a\s+)?reboot\w*(?:\s+it)?\b|"
+                    # "migrate 103 but don't take it offline": --online, not a negated migration
+                    rf"\b(?:{NOT}|without)\s+(?:tak(?:e|ing)|bring(?:ing)?|shut(?:ting)?)\s+(?:it|them|\S+)\s+(?:offline|"
+                    r"down)\b|"
+                    r"\bor\s+not\b|"
+                    # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
+                    rf"\b(?:{NOT}|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){{0,2}}?(?:at|on)\s+boot)\b")
+# "reboot it if needed" gives leave to do it, it waits for nothing
+IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
+# "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
+DRY_RUN_ONLY = re.compile(rf"\b(?:but\s+)?{NOT}\s+(?:actually|really)\s+(?:do|run|apply|change|"
+                          rf"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?{NOT}\s+(?:do|run)\s+it\s+yet\b")
+# "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
+# a dry run may answer
+WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
+                     r"\bwhat\s+would\s+happen\s+if\b")
+# "show what apply would do without doing it", "what would destroy remove? just show": a dry run answers
+WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|running|applying|changing|executing)\s+"
+                           r"(?:it|anything|that|them)\b")
+WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
+                        r"delete|destroy|change|write|create|touch|generate)\b")
+# "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
+FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?{NOT}\s+(?:touch|writ|chang|overwrit)\w*\s+"
+                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
+# a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
+FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
+PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
+DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
+                       rf"\b{NOT}\s+(?:do|run)\s+it\s+yet\b")
+INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
+                       r"earlier|former)?\s*(?:instructions|rules|prompts?|guard\w*)\b|\bsystem\s+prompt\b|\bjailbreak\b|"
+                       r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
+WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
+# "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
+NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
+                         r"(?:up|running|started)\b")
+# "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
+BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:{NOT}|never)\s+"
+                     r"(.+)$")
+# "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
+NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
+                           r"(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
+# ", leave pihole where it is" after any action on several guests
+LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
+                       r"as\s+is|out)\b)")
+# a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
+# me", "without asking" stay negations: refused)
+NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"
+                        r"skip(?:ping)?\s+(?:the\s+)?(?:confirm\w*|prompts?|questions)|i'?m\s+(?:sure|certain)|"
+                        r"(?:with\s+)?auto[- ]?approv\w*|(?:and\s+)?allow(?:ing)?\s+destroy)\b")
+REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s+to\s+")
+NOT_FIRST = re.compile(r"^not\s+([\w.-]+(?:\s*(?:,|and|or)\s*[\w.-]+)*)\s*[,;:]\s*(.+)$")
+# ", not web-01" after an order leaves that guest out (", not now" names none: refused as an exception nobody can tell)
+NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
+# ", db-01 stays up" / "and pihole remains where it is": that guest is left out
+STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\s+stay|must\s+stay|can\s+stay|keeps?\s+"
+                   r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is|off|down|"
+                   r"stopped))?(?=\s*(?:,|$))")
+# times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
+# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw")
+SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s+)?(?:backups?|updates?|"
+                       r"upgrades?|migrations?|reboots?|restarts?|maintenance|patch\w*|meeting|deploy\w*|release|job|"
+                       r"sync|apply|snapshot|window|call|standup|demo|weekend)\b|"
+                       r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+                       r"(?<!since\s)(?<!from\s)\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\bat\s+[0-2]\d[0-5]\d\b|"
+                       r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
+                       r"tomorrow|tonite|2nite|tonight)\b|\b(?:postpone|defer|delay|reschedul)\w*\b|"
+                       r"(?<![\w:/.-])\d{1,2}:\d{2}(?![\w:])|\bfrom\s+now\b|\bafterwards\b|\beta\b|"
+                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
+                       r"(?:end\s+of|eod|cob|morning|evening)\b")
+# "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it
+REPORT_BACK = re.compile(r"^(?:check|look\s+at|review|inspect|show(?:\s+me)?|see|read)\b.*\b(?:if|whether)\b.*"
+                         r"\b(?:tell|let|show|warn)\s+me\b")
+# a question about what an action would do, not an order to do it when something holds
+HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
+                          r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
+QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
+                      r"times|long\s+ago))\b")
+GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
+                      r"greetings)\b[\s,!.]*")
+CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
+                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$)")
+WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
+                "(nothing was done)")
+WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
+                 "do (nothing was done)")
+WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
+                "`logs` show what happened)")
+WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
+               "command's --dry-run shows what it would do)")
+# stopping something in progress ("cancel the reboot of web-01", "abort the migration"): a task's UPID is needed
+CANCEL = re.compile(r"\b(?:cancel|abort|call\s+off|interrupt|kill)\s+"
+                    r"(?:the\s+|that\s+|my\s+|this\s+|its\s+|running\s+)?(?:\w+\s+)?(?:reboots?|restarts?|migrations?|backups?|shutdowns?|snapshots?|clones?|deletions?|"
+                    r"resizes?|tasks?|jobs?|applys?|syncs?|imports?|upgrades?|updates?)(?![\w-])")
+UPID_SAID = re.compile(r"\bupid:\S+")
+WHY_CANCEL = ("stopping an action in progress needs its task: `tasks` lists them, `tasks stop UPID` stops one "
+              "(nothing was done)")
+WHY_UNSAID = ("the request says to delete or wipe something, and the reading is an action that does not (it starts, "
+              "stops or creates): nothing was proposed — name the guests and the action (e.g. `delete vm dev-sandbox`)")
+POWER = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
+CREATING = frozenset({"backup create", "snapshot create", "create vm", "create ct", "clone vm", "clone ct"})
+WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
+                "say what should happen instead (nothing was done)")
