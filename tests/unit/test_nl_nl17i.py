@@ -122,15 +122,15 @@ def test_names_that_stay_up_are_never_the_targets() -> None:
 
 @pytest.mark.parametrize("text, expected", [
     ("if mqtt is stopped, start it", ["start ct mqtt"]),
-    ("in case pihole isn't running, start it", ["start ct pihole"])])
+    ("in case pihole isn't running, start it", ["start ct pihole"]),
+    ("if mqtt is running, stop it", ["stop ct mqtt"])])
 def test_a_condition_that_is_the_orders_own_precondition_is_the_order(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
 
 
 @pytest.mark.parametrize("text", [
     "if mqtt is running, start it", "if mqtt is stopped, delete it", "if grafana hangs, reboot it",
-    "in case pihole is still running, shut it down", "if mqtt is running, stop it",
-    "if the backup fails, stop mqtt"])
+        "if the backup fails, stop mqtt"])
 def test_any_other_condition_still_refuses(text: str) -> None:
     assert lines(text) == []
 
@@ -149,8 +149,8 @@ def test_dont_x_just_show_is_the_read_alone() -> None:
     assert lines("don't restart grafana, just show me what it's doing") == ["describe ct grafana"]
 
 
-def test_dont_x_just_do_y_still_refuses() -> None:
-    assert lines("don't restart grafana, just stop it") == []
+def test_dont_x_just_do_y_carries_out_y_alone() -> None:
+    assert lines("don't restart grafana, just stop it") == ["stop ct grafana"]
 
 
 def test_a_guest_singled_out_by_description_is_never_skipped_as_already_in_that_state() -> None:
@@ -181,8 +181,9 @@ def test_options_said_in_ops_words(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
 
 
-def test_an_outage_is_still_a_condition_but_a_power_state_is_the_orders_precondition() -> None:
-    assert lines("if pihole is down, start it") == []
+def test_a_hang_is_a_condition_but_a_power_state_is_the_orders_precondition() -> None:
+    assert lines("if grafana hangs, start it") == []
+    assert lines("if pihole is down, start it") == ["start ct pihole"]
     assert lines("if pihole is powered off, start it") == ["start ct pihole"]
 
 
