@@ -7,13 +7,15 @@ import re
 from pmpc_tui.nl.ground.slots import NotGrounded
 
 WORDS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "half": 0.5, "single": 1}
+         "nine": 9, "ten": 10, "half": 0.5, "single": 1, "twelve": 12, "sixteen": 16, "twenty-four": 24,
+         "thirty-two": 32, "forty-eight": 48, "sixty-four": 64}
 
 
 def mebibytes(text: str) -> int:
     """`8 gigs`, `8GB`, `512 MiB`, `half a gig`, `1.5G` → MiB."""
     t = text.lower().replace(",", ".")
-    m = re.search(r"(\d+(?:\.\d+)?)|\b(half|one|two|three|four|eight|a|an)\b", t)
+    m = re.search(r"(\d+(?:\.\d+)?)|\b(half|one|two|three|four|six|eight|twelve|sixteen|twenty-four|thirty-two|"
+                  r"forty-eight|sixty-four|a|an)\b", t)
     if not m:
         raise NotGrounded(f"cannot read the size {text!r}")
     value = float(m.group(1)) if m.group(1) else float(WORDS[m.group(2)])

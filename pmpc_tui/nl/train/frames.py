@@ -502,6 +502,11 @@ def gen_delete_everything(g: Gen) -> Example:
 
     t = g.pick(["{open} {v} the cluster", "{open} {v} the whole cluster", "{open} {v} everything", "{v} it all",
                 "{open} {v} every guest", "{open} {v} all the nodes' guests", "{open} {v} the whole lab"])
+    from pmpc_tui.nl.train import generate
+
+    if generate.FOURTH_ROUND and g.r.random() < 0.3:
+        t += g.pick([" and start over", " and start from scratch", " and rebuild it", ", we start fresh",
+                     " so we can start again"])
     return g.build(*g.line(t, v=g.pick(DELETE_VERBS)), intent="delete", commands=[])
 
 

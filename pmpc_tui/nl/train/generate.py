@@ -24,6 +24,10 @@ from pmpc_tui.services.names import Names
 Slot = tuple[str, str]  # (text, label)
 T = TypeVar("T")
 NEVER = ("connect", "profiles", "init", "debug", "mcp", "simulator", "serve", "state", "ask")
+# the fourth round's data (frames_ops: ops phrasing, refusals by condition/time, Italian/Dutch, numbers in words):
+# measured, not shipped (docs/natural-language.md, fourth round); off, the generator writes the shipped model's
+# data (third round: 16,000 examples, data 09b9593b) byte for byte. `train --fourth-round` switches it on.
+FOURTH_ROUND = False
 
 
 @dataclass
@@ -106,8 +110,10 @@ class Gen:
             mib = self.pick(["512", "768", "1024", "2048", "4096", "8192", "256", "16384", "3072", "6144"])
             return mib + self.pick(["MB", " MB", "MiB", " MiB", "M", " megs", " mb", "m", " meg", " megabytes"]), \
                 int(mib)
-        if form < 0.24:
-            word, n = self.pick([("one", 1), ("two", 2), ("four", 4), ("eight", 8)])
+        if form < (0.27 if FOURTH_ROUND else 0.24):  # numbers in words: "sixteen gigs", "thirty-two GB"
+            word, n = self.pick([("one", 1), ("two", 2), ("four", 4), ("eight", 8), ("three", 3), ("six", 6),
+                                 ("twelve", 12), ("sixteen", 16), ("thirty-two", 32), ("sixty-four", 64)]
+                                if FOURTH_ROUND else [("one", 1), ("two", 2), ("four", 4), ("eight", 8)])
             return word + self.pick([" gigs", " gig", " GB", " gigabytes"]), n * 1024
         unit = self.pick(["GB", " GB", "G", " gigs", " gig", "GiB", " GiB", "gb", " gigabytes", "g", " G", "Gb",
                           " gb", "gig", "gigs", "GB", "G"])
@@ -121,6 +127,14 @@ class Gen:
                          "120", "250", "30", "25", "15", "300", "512", "1000"])
         return gib + self.pick(["GB", " GB", "G", " gigs", "GiB", " gig", "gb", "g", " GiB", " gb", "Gb", " G",
                                 " gigabytes"]), int(gib)
+
+    def spoken(self, number: str, p: float = 0.18) -> str:
+        """A small number sometimes said in words ("two cores")."""
+        words = {"1": "one", "2": "two", "3": "three", "4": "four", "6": "six", "8": "eight", "12": "twelve",
+                 "16": "sixteen"}
+        if not FOURTH_ROUND:
+            return number
+        return words[number] if number in words and self.r.random() < p else number
 
     def count(self) -> tuple[str, int]:
         n = self.r.randint(2, 6)
@@ -504,7 +518,7 @@ def gen_create(g: Gen) -> Example | None:
         opts += ["--node", slots["node"][0]]  # type: ignore[index]
     if g.r.random() < 0.55:
         cores = g.pick(["1", "2", "4", "8", "16", "2", "4", "6", "12"])
-        slots["cores"] = (cores, "CORES")
+        slots["cores"] = (g.spoken(cores), "CORES")
         if cores == "1" and g.r.random() < 0.7:
             part = g.pick(PART_CORE_ONE)
             if "{cores}" not in part:
@@ -678,7 +692,7 @@ def gen_guest_op(g: Gen, op: str | None = None) -> Example | None:
         which = g.pick(["mem", "cores", "both", "tags", "onboot", "mem"])
         if which in ("cores", "both"):
             cores = g.pick(["2", "4", "6", "8", "12"])
-            s["cores"] = (cores, "CORES")
+            s["cores"] = (g.spoken(cores), "CORES")
             opts += ["--cores", cores]
         if which in ("mem", "both"):
             text, mib = g.memory()
@@ -1081,8 +1095,19 @@ def generate(count: int = 16_000, seed: int = 17) -> list[Example]:
         if ex is not None and len(out) < count:
             out.append(ex)
 
+    from pmpc_tui.nl.train import frames_ops
+
+    share = sum(p for p, _ in frames_ops.MAKERS) if FOURTH_ROUND else 0.0
     while len(out) < count * 0.75:
-        add(gen_one(g))
+        roll = g.r.random() if FOURTH_ROUND else 1.0
+        if roll < share:  # the fourth round's frames (ops phrasing, refusals, advice, Italian/Dutch)
+            for p, make in frames_ops.MAKERS:
+                if roll < p:
+                    add(make(g))
+                    break
+                roll -= p
+        else:
+            add(gen_one(g))
     for intent, makers in frames.TOPUP.items():
         floor = frames.FLOORS.get(intent, frames.FLOOR) * count / 20_000
         have = sum(e.intent == intent for e in out)

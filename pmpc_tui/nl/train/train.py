@@ -24,6 +24,7 @@ from pmpc_tui.nl.train.generate import Example, generate
 VERSION = "3"
 SEED = 17
 COUNT = 16_000
+FOURTH = ("4", 20_000)  # version and example count with the fourth round's frames (`--fourth-round`)
 
 
 class Perceptron:
@@ -163,11 +164,20 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--variant", default="full", choices=("full", "no-char", "no-gaz", "no-prev", "no-mask"))
     ap.add_argument("--no-write", action="store_true", help="measure only; keep the committed artifact")
+    ap.add_argument("--fourth-round", action="store_true",
+                    help="train on the fourth round's data (generate.FOURTH_ROUND; measured, not shipped)")
     args = ap.parse_args()
-    examples = generate(COUNT, SEED)
+    version, count = VERSION, COUNT
+    if args.fourth_round:
+        from pmpc_tui.nl.train import generate as generator
+
+        generator.FOURTH_ROUND = True
+        version, count = FOURTH
+    examples = generate(count, SEED)
     train_set, test_set = split(examples)
     started = time.perf_counter()
     data = train(train_set, args.variant)
+    data["version"] = version
     model = runtime.Model(data)
     figures = evaluate(model, test_set)
     print(f"variant {args.variant}: trained on {len(train_set)} in {time.perf_counter() - started:.0f} s; "
@@ -178,7 +188,7 @@ def main() -> None:
     blob = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     with open(runtime.ARTIFACT, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
         gz.write(blob)
-    meta = {"version": VERSION, "seed": SEED, "examples": len(examples), "data_sha256": data_hash(examples),
+    meta = {"version": version, "seed": SEED, "examples": len(examples), "data_sha256": data_hash(examples),
             "weights_sha256": hashlib.sha256(blob).hexdigest()[:16], "variant": args.variant,
             "held_back_intent": round(figures["intent"], 4), "held_back_slots": round(figures["slots"], 4)}
     runtime.META.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
