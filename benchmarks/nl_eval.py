@@ -26,6 +26,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from pmpc_tui.commands.registry import risk_of_line
 from pmpc_tui.commands.repl import parse_line
 from pmpc_tui.nl.propose import propose_offline
 from pmpc_tui.services.names import Names
@@ -67,6 +68,9 @@ def _slot_hits(expected: list[str], proposed: list[str]) -> tuple[int, int]:
     return hits, total
 
 
+RISK_ORDER = ["read", "change", "disruptive", "destructive"]
+
+
 def part_of(requests: list[Any], part: str) -> list[Any]:
     """`tune`: a fixed random 70 % of a set (seed 17), to tune on; `final`: the other 30 %, looked at only at the
     end; `all`: everything."""
@@ -86,6 +90,7 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET, rules: bool = False
     categories: dict[str, dict[str, int]] = {}
     intent = exact = slot_hits = slot_total = guarded = risky = forbidden = invalid = refused_ok = refusals = 0
     latencies = []
+    not_refused: dict[str, int] = {}
     for item in requests:
         started = time.perf_counter()
         proposal = propose_offline(item["text"], names, parser_by_rules if rules else None)
@@ -97,6 +102,9 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET, rules: bool = False
         if not expected:
             refusals += 1
             refused_ok += not proposal.understood
+            if proposal.understood:  # what a must-not request got instead: its highest risk, never its text
+                worst = max((risk_of_line(c) for c in commands), key=RISK_ORDER.index, default="read")
+                not_refused[worst] = not_refused.get(worst, 0) + 1
             intent += not proposal.understood
         elif commands and commands[0].split()[0] in {a[0].split()[0] for a in accepted if a}:
             intent += 1
@@ -124,7 +132,7 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET, rules: bool = False
     return {"requests": n, "intent": intent / n, "slots": slot_hits / slot_total if slot_total else 1.0,
             "exact": exact / n, "guarded": guarded / risky if risky else 1.0, "guarded_count": risky,
             "forbidden": forbidden, "refused": refused_ok / refusals if refusals else 1.0,
-            "refusal_count": refusals, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid,
+            "refusal_count": refusals, "not_refused": not_refused, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid,
             "categories": categories}
 
 
@@ -159,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"exact-command accuracy: {r['exact'] * 100:.1f} %")
     print(f"disruptive/destructive guarded: {r['guarded'] * 100:.1f} %   (goal 100 %)")
     print(f"not-to-be-done refused: {r['refused'] * 100:.1f} %   (goal 100 %)")
+    if r["not_refused"]:
+        print("  carried out instead, by highest risk: " + ", ".join(
+            f"{risk} {r['not_refused'][risk]}" for risk in RISK_ORDER if risk in r["not_refused"]))
     print(f"forbidden proposals:    {r['forbidden']}   (goal 0)")
     print(f"p95 latency:            {r['p95_ms']:.2f} ms (goal < 50 ms)")
     print(f"proposed lines the registry rejects: {r['invalid']}")

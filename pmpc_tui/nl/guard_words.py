@@ -279,6 +279,17 @@ HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:chan
                           r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
 QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
                       r"times|long\s+ago))\b")
+# a question asking for judgement or permission ("would it be a bad idea to roll X back?", "do you think we ought
+# to delete …?", "is it safe to reboot X?"): a read may answer, never a change; a polite order ("could you …",
+# "would you mind …", "can we get …") is no such question
+OPINION = re.compile(r"\b(?:do\s+you\s+think|ought\s+to|would\s+it\s+(?:be|make\s+sense|hurt)|would\s+(?:i|we)\s+"
+                     r"(?:lose|break|need)|is\s+it\s+(?:safe|wise|ok|okay|fine|smart|worth|a\s+(?:good|bad)\s+idea|"
+                     r"better)|(?:good|bad)\s+idea\s+to|what\s+do\s+you\s+(?:think|reckon|suggest)|any\s+(?:reason|"
+                     r"risk)\s+(?:not\s+)?to)\b|"
+                     r"^(?:should|shall|must|might|ought|(?:do|does|did)\s+(?:i|we|they|you)\s+(?:need|have|want|"
+                     r"really))\b")
+WHY_OPINION = ("that reads as a question asking whether to do it, not as an order: nothing was done (say what to do, "
+               "for example `snapshot delete vm db-01 pre-patch`)")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
 CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"

@@ -46,6 +46,7 @@ from pmpc_tui.nl.guard_words import (
     NOT_GUEST,
     NOT_RUNNING,
     OFF_TOPIC,
+    OPINION,
     POWER,
     PURPOSE,
     QUESTION,
@@ -67,6 +68,7 @@ from pmpc_tui.nl.guard_words import (
     WHY_DEFERRAL,
     WHY_INJECTION,
     WHY_NEGATION,
+    WHY_OPINION,
     WHY_QUESTION,
     WHY_SECRET,
     WHY_SHELL,
@@ -273,6 +275,8 @@ def read(text: str, names: Names) -> Reading:
             reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if QUESTION.search(rest):
         reading.question = WHY_QUESTION
+    elif OPINION.search(rest):
+        reading.question = WHY_OPINION
     elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
         reading.question = WHY_WHAT_IF
     # quoted text is data (a summary, a description), never a time, condition or negation said to us

@@ -35,7 +35,10 @@ INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:
                      r"gigs?|megs?|"
                      r"cores?)?\b", re.IGNORECASE)
 # "X needs a reboot", "X has to be rebooted", "X needs to be backed up": the order on X
-NEEDS = re.compile(r"^(?!(?:does|do|did|should|would|will|is|are|must|can|could|shall|might|may)\b)(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+(?:really\s+|urgently\s+|now\s+)?(?:needs|"
+# a question ("does db-01 need a reboot?") is never one of the orders below
+ASKED = r"(?!(?:does|do|did|should|would|will|is|are|must|can|could|shall|might|may)\b)"
+NEEDS = re.compile(r"^" + ASKED + r"(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+"
+                   r"(?:really\s+|urgently\s+|now\s+)?(?:needs|"
                    r"need|has\s+to|"
                    r"have\s+to|must|should)\s+(?:a\s+|an\s+|to\s+be\s+|be\s+|to\s+get\s+|get\s+)?(?:quick\s+|fresh\s+|"
                    r"new\s+)?(?P<v>reboot(?:ed)?|restart(?:ed)?|back(?:ed)?[\s-]?up|backup|shut\s*down|stopped|started|"
@@ -44,7 +47,8 @@ VERB = {"reboot": "reboot", "rebooted": "reboot", "restart": "reboot", "restarte
         "shutdown": "shut down", "stopped": "stop", "started": "start", "snapshot": "snapshot",
         "snapshotted": "snapshot", "migrated": "move", "moved": "move", "powercycle": "reboot", "powercycled": "reboot"}
 # "db-01 should get sixteen gigs of RAM", "pihole could do with 1 gig of RAM": give it that
-GETS = re.compile(r"^(?!(?:does|do|did|should|would|will|is|are|must|can|could|shall|might|may)\b)(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:should|could|must|needs\s+to|has\s+to)\s+"
+GETS = re.compile(r"^" + ASKED + r"(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+"
+                  r"(?:should|could|must|needs\s+to|has\s+to)\s+"
                   r"(?:get|have|be\s+given|do\s+with)\s+(?P<rest>(?:another\s+|more\s+|an?\s+extra\s+)?\d.*)$",
                   re.IGNORECASE)
 # "a (stale) snapshot called S on G … (force) delete it": the snapshot is what "it" is
