@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,7 +25,8 @@ class InventoryHost:
     ip_source: str | None = None  # "static", "agent" or None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"name": self.name, "vmid": self.vmid, "node": self.node, "kind": self.kind, "status": self.status,
+                "tags": list(self.tags), "ips": list(self.ips), "ip_source": self.ip_source}
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -61,12 +62,18 @@ def _yaml_key(key: str) -> str:
     return key if _PLAIN_KEY.match(key) and key.lower() not in _YAML11_WORDS else json.dumps(key, ensure_ascii=False)
 
 
+_PLAIN_QUOTED = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII without the quote and the backslash
+
+
 def _yaml_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return str(value)
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    text = str(value)
+    if _PLAIN_QUOTED.fullmatch(text):  # nothing to escape: json.dumps would only add the quotes
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def _yaml_lines(data: dict[str, Any], indent: int, out: list[str]) -> None:

@@ -123,8 +123,42 @@ def write_generated(root: Path, record_dir: Path, files: dict[str, str], force: 
     outcomes = [(decide(root, record_dir, rel, text, force, merge), text) for rel, text in files.items()]
     if not dry_run:
         # one flush for all files: an fsync per file (two per guest) was 7 of import's ~18 s at 1,500 guests
+        writer = _BulkWriter()
         for outcome, text in outcomes:
-            apply(root, record_dir, outcome, text, fsync=False)
+            if outcome.action == CREATED:  # most of an import: two plain writes, no backup to keep
+                writer.put(root / outcome.path, text)
+                writer.put(record_dir / outcome.path, text)
+            else:
+                apply(root, record_dir, outcome, text, fsync=False)
         if any(o.action != UNCHANGED for o, _ in outcomes) and hasattr(os, "sync"):
             os.sync()
     return [o for o, _ in outcomes]
+
+
+class _BulkWriter:
+    """Writes many new files, each to a temporary name and renamed into place (never half-written), without
+    `atomic_write`'s per-file overhead (a random temporary name, a backup check, a text wrapper): a fresh
+    import writes 3,000 of them; the caller flushes them all at once."""
+
+    def __init__(self) -> None:
+        self._folders: set[Path] = set()
+        self._suffix = f".{os.getpid()}.tmp"
+
+    def put(self, path: Path, text: str) -> None:
+        folder = path.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        tmp = f"{folder}/.{path.name}{self._suffix}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(text.encode("utf-8"))
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, 0o644)
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+        os.close(fd)
+        os.replace(tmp, path)

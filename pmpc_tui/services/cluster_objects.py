@@ -96,9 +96,25 @@ def declared_keys(desired: list[DesiredObject]) -> list[tuple[str, str]]:
     return out
 
 
+_RESOURCES = "/cluster/resources"
+
+
+def _from_resources(r: Read, found: dict[Read, Any]) -> Any:
+    """`/cluster/resources?type=X` answered from the full list read in the same batch (one request fewer:
+    the full list is ~1,500 entries on a big cluster), or None."""
+    full = found.get((_RESOURCES, ()))
+    if r[0] != _RESOURCES or len(r[1]) != 1 or r[1][0][0] != "type" or not isinstance(full, list):
+        return None
+    wanted = ("qemu", "lxc") if r[1][0][1] == "vm" else (r[1][0][1],)
+    return [e for e in full if isinstance(e, dict) and e.get("type") in wanted]
+
+
 async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
     plain = [r for r in reads if not r[1]]
     found = dict(zip(plain, await client.get_many([p for p, _ in plain]), strict=True)) if plain else {}
+    for r in reads:
+        if r[1] and (filtered := _from_resources(r, found)) is not None:
+            found[r] = filtered
 
     async def one(r: Read) -> Any:
         try:
@@ -106,7 +122,7 @@ async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
         except PVEError as exc:
             return exc
 
-    queried = [r for r in reads if r[1]]
+    queried = [r for r in reads if r[1] and r not in found]
     found.update(zip(queried, await asyncio.gather(*(one(r) for r in queried)), strict=True))
     return [found[r] for r in reads]
 

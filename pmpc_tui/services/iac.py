@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import re
@@ -69,19 +70,32 @@ async def has_synced(db: Database) -> bool:
 
 
 # --- IP addresses for the inventory -----------------------------------------------------------
+_ADDRESS_KEY = {"qemu": re.compile(r"ipconfig(\d+)"), "lxc": re.compile(r"net(\d+)")}
+
+
 def static_ips(guest: GuestState) -> list[str]:
     """IPv4 addresses from the config: `ipconfigN ip=` (VM) or `netN ip=` (CT)."""
-    prefix = "ipconfig" if guest.kind == "qemu" else "net"
+    pattern = _ADDRESS_KEY["qemu" if guest.kind == "qemu" else "lxc"]
+    numbered = []
+    for key in guest.config:
+        found = pattern.fullmatch(key)
+        if found is not None:
+            numbered.append((int(found.group(1)), key))
     ips = []
-    keys = [k for k in guest.config if re.fullmatch(prefix + r"\d+", k)]
-    for key in sorted(keys, key=lambda k: int(k[len(prefix):])):
-        ip = parse_props(str(guest.config[key])).get("ip", "")
+    for _, key in sorted(numbered):
+        value = str(guest.config[key])
+        ip = parse_props(value).get("ip", "") if "ip=" in value else ""
         if "/" in ip:
             try:
-                ips.append(str(ipaddress.ip_interface(ip).ip))
+                ips.append(_interface_ip(ip))
             except ValueError:
                 continue
     return ips
+
+
+@functools.lru_cache(maxsize=4096)
+def _interface_ip(text: str) -> str:
+    return str(ipaddress.ip_interface(text).ip)
 
 
 def _usable(addr: str) -> bool:
@@ -344,11 +358,11 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
     # a commit naming the command and guests, with the tracked record of what the workspace manages
     await history.record_outcomes(ws, "import", outcomes, dry_run, await _remember(ws, dry_run))
-    current = {guest_file_name(g.kind, g.vmid) for g in guests}
-    planned = {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
+    known = {guest_file_name(g.kind, g.vmid) for g in guests}
+    known |= {guest_file_name(g.kind, g.vmid) for g in desired if g.vmid is not None and not g.imported}
     records = ws.generated_dir / "terraform"
     orphaned = sorted(f"terraform/{p.name}" for p in (records.glob("*.tf") if records.is_dir() else [])
-                      if re.fullmatch(r"(vm|ct)-\d+\.tf", p.name) and p.name not in current | planned
+                      if p.name not in known and re.fullmatch(r"(vm|ct)-\d+\.tf", p.name)
                       and (ws.terraform_dir / p.name).exists())
     return ImportResult(
         vms=sum(g.kind == "qemu" for g in guests), containers=sum(g.kind == "lxc" for g in guests),
