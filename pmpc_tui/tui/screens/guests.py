@@ -4,12 +4,13 @@ one-key actions (also on a marked selection) and the web console link."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -31,9 +32,25 @@ log = logging.getLogger("pmpc.console")
 class FilterInput(Input):
     """The filter box: a keystroke redraws the box, not the whole screen. Input grows its virtual size with
     the text, which (as a layout change) laid out and repainted every widget on each key; the box's own
-    size never changes with its text."""
+    size never changes with its text.
 
+    The box filters the table itself, in the key's own handling (`changed`): through `Input.Changed` the
+    filter ran after the frame that showed the typed character, and the filtered table waited for a second
+    frame. Enter leaves the box at once (`done`, as k9s does), so keys typed right after it go to the table
+    (an `Input.Submitted` message was handled after the next key, which then landed in the filter)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Back to the table", show=False)]
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, changed: Callable[[str], None], done: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._changed, self._done = changed, done
+
+    def watch_value(self, value: str) -> None:
+        self._changed(value)
+
+    def action_done(self) -> None:
+        self._done()
 
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
@@ -89,7 +106,8 @@ class GuestsScreen(LiveScreen):
         yield Header()
         with Vertical():
             yield Static(self.title_text, id="screen-title")
-            yield FilterInput(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            yield FilterInput(self._filter_changed, self._filter_done,
+                              placeholder="filter by name, VMID, node, status or tag…", id="filter")
             with Horizontal(id="guest-body"):
                 yield GuestTable(id="guests")
                 yield GuestDetails(id="details")
@@ -218,13 +236,13 @@ class GuestsScreen(LiveScreen):
         self.table.mark_all_visible()
         self._update_title()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.show_view(self.cluster_view)
+    def _filter_changed(self, _text: str) -> None:
+        if self.is_mounted:
+            self.show_view(self.cluster_view)
 
-    @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        """Enter in the filter: the table takes the keys at once (not deferred: typing ahead acts on it)."""
+        self.set_focus(self.table)
 
     # ---- details -------------------------------------------------------------------------
     @on(GuestTable.RowSelected, "#guests")
