@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.widgets import Input
-from tui_support import make_app, settle, vms_screen
+from tui_support import make_app, settle, type_ahead, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.screens.guests import GuestsScreen
@@ -59,12 +58,7 @@ async def test_a_key_typed_right_after_enter_in_the_filter_acts_on_the_table(sha
         table = app.screen.query_one(GuestTable)
         first, second = table.visible_keys[:2]
         assert table.selected_key == first
-        driver = app._driver
-        assert driver is not None
-        for key, char in (("enter", "\r"), ("j", "j")):  # sent back to back, as a terminal delivers typed-ahead keys
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver.send_message(event)
+        type_ahead(app, ("enter", "\r"), ("j", "j"))
         await pilot.pause()
         await pilot.pause()
         assert app.screen.query_one("#filter", Input).value == "web"

@@ -4,16 +4,13 @@ one-key actions (also on a marked selection) and the web console link."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
@@ -23,34 +20,12 @@ from pmpc_tui.services.live import ClusterView
 from pmpc_tui.services.multi_cluster import cluster_guest_rows
 from pmpc_tui.tui.screens.base import LiveScreen
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.filter_input import FilterInput
 from pmpc_tui.tui.widgets.guest_details import GuestDetails
 from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable, row_key
 
 log = logging.getLogger("pmpc.console")
 
-
-class FilterInput(Input):
-    """The filter box: a keystroke redraws the box, not the whole screen. Input grows its virtual size with
-    the text, which (as a layout change) laid out and repainted every widget on each key; the box's own
-    size never changes with its text.
-
-    The box filters the table itself, in the key's own handling (`changed`): through `Input.Changed` the
-    filter ran after the frame that showed the typed character, and the filtered table waited for a second
-    frame. Enter leaves the box at once (`done`, as k9s does), so keys typed right after it go to the table
-    (an `Input.Submitted` message was handled after the next key, which then landed in the filter)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Back to the table", show=False)]
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-
-    def __init__(self, changed: Callable[[str], None], done: Callable[[], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._changed, self._done = changed, done
-
-    def watch_value(self, value: str) -> None:
-        self._changed(value)
-
-    def action_done(self) -> None:
-        self._done()
 
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
