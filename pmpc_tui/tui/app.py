@@ -35,6 +35,7 @@ from pmpc_tui.services.live import (
 )
 from pmpc_tui.services.refresh_child import ClusterReader
 from pmpc_tui.services.session import ClientSource, Session, SessionGroup
+from pmpc_tui.tui import callbacks
 from pmpc_tui.tui.navigation import VIEWS, JumpError, parse_jump
 from pmpc_tui.tui.palette import CommandsProvider, GuestsProvider, NaturalLanguageProvider, ViewsProvider
 from pmpc_tui.tui.screens.base import ClusterRefreshed, LiveScreen
@@ -171,6 +172,7 @@ class ProxmoxApp(App[None]):
         self._newest_screen: object = None
         self._screen_painted = True
         self._key_in_flight: object | None = None  # the key being handled (the next one waits for it)
+        callbacks.install()  # Textual counts a scheduled callback's parameters once per function, not per call
         self.keys_first = KeysFirst()  # refresh work in worker threads waits while a key is handled
         self._gc_held: asyncio.TimerHandle | None = None  # the garbage collector waits for a key's frame
         self.cluster_reader = ClusterReader()  # a large cluster is read by a child process
