@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.app import ProxmoxApp
@@ -95,3 +97,14 @@ def editor_app(sim: SimulatorThread, root: Path | None) -> ProxmoxApp:
         return await PVEClient(settings).connect()
 
     return ProxmoxApp(factory, refresh_seconds=0, workspace_root=root)
+
+
+def type_ahead(app: ProxmoxApp, *keys: tuple[str, str | None]) -> None:
+    """Send (key, character) events back to back, with no pause between them, as a terminal delivers keys typed
+    ahead (Pilot's `press` waits for the console to go idle after each key)."""
+    driver = app._driver
+    assert driver is not None
+    for key, char in keys:
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tui_support import make_app, settle, vms_screen
+from textual.widgets import Input
+from tui_support import make_app, settle, type_ahead, vms_screen
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.screens.guests import GuestsScreen
@@ -44,6 +45,25 @@ async def test_slash_filters_as_you_type_and_escape_clears(shared_sim: Simulator
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == 11
+
+
+async def test_a_key_typed_right_after_enter_in_the_filter_acts_on_the_table(shared_sim: SimulatorThread) -> None:
+    """Regression (CI flake of the migrate e2e test): Enter, then `j` with no pause in between — the `j` moves
+    the cursor in the table, it is not typed into the filter (Enter leaves the filter at once, as in k9s)."""
+    app = make_app(shared_sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "slash", "w", "e", "b")
+        await pilot.pause()
+        table = app.screen.query_one(GuestTable)
+        first, second = table.visible_keys[:2]
+        assert table.selected_key == first
+        type_ahead(app, ("enter", "\r"), ("j", "j"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "web"
+        assert app.screen.focused is table
+        assert table.selected_key == second
 
 
 async def test_refresh_updates_rows_in_place_and_keeps_the_cursor(sim: SimulatorThread) -> None:

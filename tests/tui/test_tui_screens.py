@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.widgets import Input, RichLog, Static
-from tui_support import choose_in_palette, make_app, open_vms_at, settle, vms_screen
+from tui_support import choose_in_palette, make_app, open_vms_at, settle, type_ahead, vms_screen
 
 from pmpc_tui.observability.applog import app_log, entry_matches
 from pmpc_tui.pve.client import PVEClient
@@ -150,6 +150,11 @@ async def test_logs_screen_tails_the_app_log_and_filters_by_level_and_text(sim: 
         count = f"({len(expected)} line{'' if len(expected) == 1 else 's'})"
         assert expected and f"WARNING and above matching 'web-01' {count}" in text_of(app, "#log-title")
         assert "start not sent: VM 101 (web-01)" in " ".join(lines())
+        type_ahead(app, ("enter", "\r"), ("I", "I"))  # Enter leaves the filter at once: `I` picks the level
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#log-filter", Input).value == "web-01"
+        assert app.screen.focused is log and "INFO and above matching 'web-01'" in text_of(app, "#log-title")
 
 
 async def test_colon_jumps_to_views_and_guests(shared_sim: SimulatorThread) -> None:

@@ -11,8 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Footer, Header, Input, Static
 
 from pmpc_tui.commands.confirmation import TYPED, Target, confirmation_for
@@ -22,18 +20,12 @@ from pmpc_tui.services.live import ClusterView
 from pmpc_tui.services.multi_cluster import cluster_guest_rows
 from pmpc_tui.tui.screens.base import LiveScreen
 from pmpc_tui.tui.widgets.confirm import ConfirmScreen
+from pmpc_tui.tui.widgets.filter_input import FilterInput
 from pmpc_tui.tui.widgets.guest_details import GuestDetails
 from pmpc_tui.tui.widgets.guest_table import COLUMNS, SORTABLE, GuestTable, row_key
 
 log = logging.getLogger("pmpc.console")
 
-
-class FilterInput(Input):
-    """The filter box: a keystroke redraws the box, not the whole screen. Input grows its virtual size with
-    the text, which (as a layout change) laid out and repainted every widget on each key; the box's own
-    size never changes with its text."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 # k9s-style: Shift+letter sorts by that column; the same key again reverses
 SORT_KEYS = {"I": "vmid", "N": "name", "S": "status", "C": "cpu", "M": "mem", "U": "uptime"}
@@ -89,7 +81,8 @@ class GuestsScreen(LiveScreen):
         yield Header()
         with Vertical():
             yield Static(self.title_text, id="screen-title")
-            yield FilterInput(placeholder="filter by name, VMID, node, status or tag…", id="filter")
+            yield FilterInput(self._filter_changed, self._filter_done,
+                              placeholder="filter by name, VMID, node, status or tag…", id="filter")
             with Horizontal(id="guest-body"):
                 yield GuestTable(id="guests")
                 yield GuestDetails(id="details")
@@ -218,13 +211,13 @@ class GuestsScreen(LiveScreen):
         self.table.mark_all_visible()
         self._update_title()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
-        self.show_view(self.cluster_view)
+    def _filter_changed(self, _text: str) -> None:
+        if self.is_mounted:
+            self.show_view(self.cluster_view)
 
-    @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.table.focus()
+        """Enter in the filter: the table takes the keys at once (not deferred: typing ahead acts on it)."""
+        self.set_focus(self.table)
 
     # ---- details -------------------------------------------------------------------------
     @on(GuestTable.RowSelected, "#guests")

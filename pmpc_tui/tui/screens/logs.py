@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, RichLog, Static
 
 from pmpc_tui.observability.applog import LogEntry, app_log, entry_matches
+from pmpc_tui.tui.widgets.filter_input import FilterInput
 
 LEVEL_STYLE = {"DEBUG": "dim", "INFO": "", "WARNING": "yellow", "ERROR": "bold red"}
 POLL_SECONDS = 0.5
@@ -41,7 +41,8 @@ class LogsScreen(Screen[None]):
         yield Header()
         with Vertical():
             yield Static("", id="log-title", classes="section-title")
-            yield Input(placeholder="filter by text, operation or correlation ID…", id="log-filter")
+            yield FilterInput(self._filter_changed, self._filter_done,
+                              placeholder="filter by text, operation or correlation ID…", id="log-filter")
             yield RichLog(id="app-log", wrap=True, max_lines=5000, markup=False)
         yield Footer()
 
@@ -105,10 +106,10 @@ class LogsScreen(Screen[None]):
         box.display = False
         self.query_one("#app-log", RichLog).focus()
 
-    @on(Input.Changed, "#log-filter")
-    def _filter_changed(self) -> None:
-        self._replay()
+    def _filter_changed(self, _text: str) -> None:
+        if self.is_mounted:
+            self._replay()
 
-    @on(Input.Submitted, "#log-filter")
     def _filter_done(self) -> None:
-        self.query_one("#app-log", RichLog).focus()
+        """Enter in the filter: the log takes the keys at once (not deferred: typing ahead acts on it)."""
+        self.set_focus(self.query_one("#app-log", RichLog))
