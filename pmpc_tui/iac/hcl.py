@@ -205,12 +205,14 @@ def _normalize_body(raw: dict[str, Any]) -> Body:
     return body
 
 
-def parse(text: str, filename: str = "<text>") -> HclFile:
+def parse(text: str, filename: str = "<text>", keep_other: bool = True) -> HclFile:
     """Parse HCL text into resources and imports: the plain HCL proxmox-mpc writes is read by `hclfast`
-    (~30x faster); anything else by python-hcl2, which gives the same result for the plain subset."""
+    (~30x faster); anything else by python-hcl2, which gives the same result for the plain subset.
+    Without `keep_other` the fast reader also reads files with other top-level blocks (provider,
+    variables), leaving `other` empty."""
     from pmpc_tui.iac.hclfast import parse_plain
 
-    plain = parse_plain(text)
+    plain = parse_plain(text, skip_other=not keep_other)
     if plain is not None:
         fast = HclFile()
         fast.resources = [Resource(rtype, rname, body) for rtype, rname, body in plain[0]]

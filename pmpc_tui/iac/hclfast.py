@@ -147,8 +147,13 @@ class _Reader:
         return body
 
 
-def parse_plain(text: str) -> tuple[list[tuple[str, str, dict[str, Any]]], list[dict[str, Any]]] | None:
-    """(resources as (type, name, body), import bodies) of plain generated HCL, or None when it is not plain."""
+def parse_plain(text: str, skip_other: bool = False,
+                ) -> tuple[list[tuple[str, str, dict[str, Any]]], list[dict[str, Any]]] | None:
+    """(resources as (type, name, body), import bodies) of plain generated HCL, or None when it is not plain.
+
+    `skip_other`: other top-level blocks (`terraform`, `provider "x"`, `variable "y"` …) are read and dropped
+    instead of making the file not plain — for callers that need only resources and imports (reading the
+    provider files with python-hcl2 cost a fresh checkout's plan ~0.5 s to build its parser)."""
     from pmpc_tui.iac.hcl import unquote
 
     try:
@@ -166,6 +171,11 @@ def parse_plain(text: str) -> tuple[list[tuple[str, str, dict[str, Any]]], list[
             elif keyword == "import":
                 reader.take("punct", "{")
                 imports.append(reader.body())
+            elif skip_other and _NAME.fullmatch(keyword):
+                while reader.peek()[0] == "str":  # its labels
+                    reader.pos += 1
+                reader.take("punct", "{")
+                reader.body()
             else:
                 raise _Bail
             if reader.peek()[0] != "end":

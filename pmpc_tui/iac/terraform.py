@@ -246,7 +246,7 @@ def _parse_guests(text: str, path: Path) -> tuple[list[tuple[str, str, Body, str
     from pmpc_tui.iac.objects import BY_RESOURCE
 
     kinds = {v: k for k, v in RESOURCE_TYPE.items()}
-    parsed = parse(text, str(path))
+    parsed = parse(text, str(path), keep_other=False)
     imports = {imp.to: imp.id for imp in parsed.imports}
     return ([(kinds[r.type], r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in kinds],
             [(r.type, r.name, r.body, imports.get(r.address)) for r in parsed.resources if r.type in BY_RESOURCE])
