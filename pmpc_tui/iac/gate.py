@@ -2,6 +2,8 @@
 
 Nothing is planned, applied, drift-checked or tested while one file fails; problems come as
 `file:line:column: message` with Terraform's own wording (pygohcl wraps HashiCorp's HCL library).
+Reading the workspace (`iac.terraform.load_desired_state`) asks pygohcl only about the .tf files the fast
+reader (`hclfast`) cannot read: its plain subset is one Terraform's grammar accepts.
 """
 
 from __future__ import annotations

@@ -6,6 +6,11 @@ python-hcl2 needs ~16 ms per guest file, so a fresh checkout of 1,500 guests spe
 This reader handles only that subset and returns None for anything else (function calls, operators,
 quoted object keys, interpolation, heredocs, other top-level blocks, anything unexpected); `hcl.parse` then
 falls back to python-hcl2, so both always give the same result.
+
+Its subset is also one Terraform's own grammar accepts (blocks opened at the end of a line, known top-level
+blocks, strings without control characters or unknown escapes, ASCII names): a file it reads needs no
+second parse by pygohcl's syntax gate, which cost a fresh checkout's plan ~1 s for 1,500 files. Anything
+it would read that Terraform refuses is a bug here (tests/iac/test_hcl_fast_reader.py mutates files to look).
 """
 
 from __future__ import annotations
@@ -14,16 +19,19 @@ import re
 from typing import Any
 
 _TOKEN = re.compile(r"""
-    (?P<ws>[ \t\r]+)
+    (?P<ws>[ \t]+|\r(?=\n))
   | (?P<nl>(?:\#|//)[^\n]*\n?|\n)
-  | (?P<str>"(?:[^"\\\n$%]|\\.|\$(?!\{)|%(?!\{)|\$\$\{|%%\{)*")
+  | (?P<str>"(?:[^"\\$%\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f]|\$(?!\{)|%(?!\{)|\$\$\{|%%\{)*")
   | (?P<num>-?\d+(?:\.\d+)?(?![\w.]))
   | (?P<ref>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*(?![\w.\[(]))
   | (?P<punct>[{}\[\]=,])
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL)
+""", re.VERBOSE | re.DOTALL | re.ASCII)
 _CONSTANTS: dict[str, Any] = {"true": True, "false": False, "null": None}
-_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_NAME = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
+# the other top-level blocks Terraform accepts in a .tf file (`parse_plain(skip_other=True)` reads and drops them)
+_OTHER_BLOCKS = frozenset({"terraform", "provider", "variable", "output", "locals", "module", "data", "moved",
+                           "removed", "check"})
 
 
 class _Bail(Exception):
@@ -73,13 +81,20 @@ class _Reader:
         kind, text = self.peek()
         if kind == "str":
             self.pos += 1
-            return unquote(text)
+            value = unquote(text)
+            if "\\" in text and any("\ud800" <= c <= "\udfff" for c in value):
+                raise _Bail  # a \u escape of a surrogate half: not a character
+            return value
         if kind == "num":
             self.pos += 1
             return float(text) if "." in text else int(text)
         if kind == "ref":
             self.pos += 1
-            return _CONSTANTS[text] if text in _CONSTANTS else Expr(text)
+            if text in _CONSTANTS:
+                return _CONSTANTS[text]
+            if text.partition(".")[0].partition("[")[0] in _CONSTANTS:
+                raise _Bail  # `true.x`: a traversal of a literal
+            return Expr(text)
         if kind == "punct" and text == "[":
             self.pos += 1
             items: list[Any] = []
@@ -106,7 +121,7 @@ class _Reader:
         self.skip_newlines()
         while self.peek() != ("punct", "}"):
             key = self.take("ref")
-            if not _NAME.fullmatch(key) or key in items:
+            if not _NAME.fullmatch(key) or key in items or key in _CONSTANTS:
                 raise _Bail
             self.take("punct", "=")
             items[key] = self.value()
@@ -121,13 +136,16 @@ class _Reader:
         return items
 
     def body(self) -> dict[str, Any]:
-        """Items up to and including the closing brace (the opening one is taken)."""
+        """Items up to and including the closing brace (the opening one is taken). As in HCL, the items start
+        on a line of their own: `{}` is an empty block, `{ x = 1 }` is left to python-hcl2."""
         body: dict[str, Any] = {}
         blocks: set[str] = set()
+        if self.peek() != ("punct", "}"):
+            self.take("nl")
         self.skip_newlines()
         while self.peek() != ("punct", "}"):
             key = self.take("ref")
-            if not _NAME.fullmatch(key):
+            if not _NAME.fullmatch(key) or key in _CONSTANTS:
                 raise _Bail
             if self.peek() == ("punct", "="):
                 self.pos += 1
@@ -171,9 +189,9 @@ def parse_plain(text: str, skip_other: bool = False,
             elif keyword == "import":
                 reader.take("punct", "{")
                 imports.append(reader.body())
-            elif skip_other and _NAME.fullmatch(keyword):
-                while reader.peek()[0] == "str":  # its labels
-                    reader.pos += 1
+            elif skip_other and keyword in _OTHER_BLOCKS:
+                while reader.peek()[0] == "str":  # its labels (read only to refuse a bad escape)
+                    unquote(reader.take("str"))
                 reader.take("punct", "{")
                 reader.body()
             else:
@@ -181,6 +199,6 @@ def parse_plain(text: str, skip_other: bool = False,
             if reader.peek()[0] != "end":
                 reader.take("nl")
             reader.skip_newlines()
-    except (_Bail, ValueError):
+    except (_Bail, ValueError, RecursionError):
         return None
     return resources, imports

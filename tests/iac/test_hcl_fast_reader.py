@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
+from pmpc_tui.iac.gate import hcl_problems
 from pmpc_tui.iac.hcl import Expr, Resource, parse, parse_with_hcl2, render_resource
 from pmpc_tui.iac.hclfast import parse_plain
 
@@ -147,3 +151,49 @@ def test_the_provider_and_variable_files_read_the_same_resources_without_python_
     assert repr(fast.resources) == repr(slow.resources)
     assert repr(fast.imports) == repr(slow.imports)
     assert parse('provider "x" {\n  a = 1 + 2\n}\n', keep_other=False).other  # beyond the subset: python-hcl2
+
+
+# near misses: the fast reader must leave each to Terraform's grammar (pygohcl), which refuses them
+REFUSED_BY_TERRAFORM = [
+    'resource "a" "b" {\n  blk {  k = 1\n  }\n}\n',  # an item on the line that opens a block
+    'resource "a" "b" {x = 1\n}\n',
+    'reource "a" "b" {\n}\n',  # an unknown top-level block
+    'resource "a" "b" {\n  x = "a\rb"\n}\n',  # a bare carriage return in a string
+    'resource "a" "b" {\n  x = 1\r}\n',
+    'resource "a" "b" {\n  x = "\\q"\n}\n',  # an unknown escape
+    'variable "\\uvar" {\n}\n',  # … in the label of a block the reader drops
+]
+
+
+@pytest.mark.parametrize("text", REFUSED_BY_TERRAFORM)
+def test_near_misses_of_the_plain_subset_are_left_to_terraforms_grammar(text: str) -> None:
+    assert hcl_problems(text.encode(), Path("x.tf"))
+    assert parse_plain(text, skip_other=True) is None
+
+
+def test_every_file_the_fast_reader_reads_is_one_terraforms_grammar_accepts() -> None:
+    """A plan reads a fresh checkout's files with the fast reader alone (Terraform's grammar for the rest): so every
+    mutation of generated code it still reads must be one pygohcl accepts."""
+    rng = random.Random(13)
+    guest = render_resource(Resource("proxmox_virtual_environment_vm", "web", {
+        "name": "web", "vm_id": 101, "tags": ["a", "b"], "cpu": [{"cores": 2}],
+        "lifecycle": [{"ignore_changes": [Expr("operating_system[0].template_file_id")]}]}))
+    texts = [PLAIN, OBJECTS, PROVIDER_FILES, guest]
+    pieces = [*'{}[]=,"\\$%#/\n\r\t .-_:()<>*!?0123456789aeux', "${", "%{", "\\u", "\r\n", "/*", "true", "null",
+              "\n\n", "= 1", "{\n", "}\n"]
+    read = 0
+    for _ in range(1500):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 2)):
+            at = rng.randrange(len(text) + 1)
+            roll = rng.random()
+            if roll < 0.4:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            elif roll < 0.8:
+                text = text[:at] + text[at + rng.randint(1, 3):]
+            else:
+                text = text[:at] + rng.choice(pieces) + text[at + 1:]
+        if parse_plain(text, skip_other=True) is not None:
+            read += 1
+            assert hcl_problems(text.encode("utf-8", "surrogatepass"), Path("x.tf")) == [], text
+    assert read > 300  # the mutations test the reader, not only its refusals
