@@ -155,6 +155,8 @@ _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 def unquote(text: str) -> str:
     """Inverse of `quote` for a literal python-hcl2 returned with its quotes."""
     inner = text[1:-1]
+    if "\\" not in inner and "$${" not in inner and "%%{" not in inner:
+        return inner  # most literals: nothing to unescape
 
     def repl(m: re.Match[str]) -> str:
         whole = m.group(0)

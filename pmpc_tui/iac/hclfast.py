@@ -18,15 +18,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_TOKEN = re.compile(r"""
-    (?P<ws>[ \t]+|\r(?=\n))
-  | (?P<nl>(?:\#|//)[^\n]*\n?|\n)
+_TOKEN = re.compile(r"""(?:[ \t]|\r(?=\n))*(?:
+    (?P<nl>(?:\#|//)[^\n]*\n?|\n)
   | (?P<str>"(?:[^"\\$%\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f]|\$(?!\{)|%(?!\{)|\$\$\{|%%\{)*")
   | (?P<num>-?\d+(?:\.\d+)?(?![\w.]))
   | (?P<ref>[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*(?![\w.\[(]))
   | (?P<punct>[{}\[\]=,])
+  | (?P<end>\Z)
   | (?P<other>.)
-""", re.VERBOSE | re.DOTALL | re.ASCII)
+)""", re.VERBOSE | re.DOTALL | re.ASCII)  # blanks before each token are part of its match
 _CONSTANTS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _NAME = re.compile(r"[A-Za-z_][\w-]*", re.ASCII)
 # the other top-level blocks Terraform accepts in a .tf file (`parse_plain(skip_other=True)` reads and drops them)
@@ -40,19 +40,21 @@ class _Bail(Exception):
 
 def _tokens(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
+    append = out.append
+    last = ""
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind == "ws":
-            continue
-        if kind == "other":
-            raise _Bail
+        kind = m.lastgroup
         if kind == "nl":
-            if out and out[-1][0] == "nl":
-                continue
-            out.append(("nl", "\n"))
+            if last != "nl":
+                append(("nl", "\n"))
+        elif kind == "end":
+            break
+        elif kind is None or kind == "other":
+            raise _Bail
         else:
-            out.append((kind, m.group()))
-    out.append(("end", ""))
+            append((kind, m.group(kind)))
+        last = kind
+    append(("end", ""))
     return out
 
 
