@@ -282,10 +282,10 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
                        strict: bool = True) -> DesiredState:
     """Parse every .tf file and collect the bpg VM and container resources (and the cluster objects').
 
-    Each file passes the syntax gate first (UTF-8 text, Terraform's HCL grammar); with `strict` any
-    failing file raises CodeDoesNotParse, otherwise the problems are returned with the guests read.
-    With `cache_path`, results are remembered per file content (sha256): the gate and the reader need
-    about 1 ms per guest, so a plan over thousands of unchanged files reads the cache instead.
+    Each file passes the syntax gate first (UTF-8 text, Terraform's HCL grammar — a file the fast reader
+    reads is in it already, see `_plain_read`); with `strict` any failing file raises CodeDoesNotParse,
+    otherwise the problems are returned with the guests read. With `cache_path`, results are remembered
+    per file content (sha256): a plan over thousands of unchanged files reads the cache instead.
     `write_cache=False` reads the cache but never writes it (for callers that must touch no file).
     """
     state = DesiredState(root=terraform_dir.parent)
