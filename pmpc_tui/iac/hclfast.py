@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pmpc_tui.iac.hcl import Expr, unquote  # hcl imports this module only inside its functions
+
 _TOKEN = re.compile(r"""(?:[ \t]|\r(?=\n))*(?:
     (?P<nl>(?:\#|//)[^\n]*\n?|\n)
   | (?P<str>"(?:[^"\\$%\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f]|\$(?!\{)|%(?!\{)|\$\$\{|%%\{)*")
@@ -78,9 +80,7 @@ class _Reader:
             self.pos += 1
 
     def value(self) -> Any:
-        from pmpc_tui.iac.hcl import Expr, unquote
-
-        kind, text = self.peek()
+        kind, text = self.tokens[self.pos]
         if kind == "str":
             self.pos += 1
             value = unquote(text)
@@ -101,13 +101,13 @@ class _Reader:
             self.pos += 1
             items: list[Any] = []
             self.skip_newlines()
-            while self.peek() != ("punct", "]"):
+            while self.tokens[self.pos] != ("punct", "]"):
                 items.append(self.value())
                 self.skip_newlines()
-                if self.peek() == ("punct", ","):
+                if self.tokens[self.pos] == ("punct", ","):
                     self.pos += 1
                     self.skip_newlines()
-                elif self.peek() != ("punct", "]"):
+                elif self.tokens[self.pos] != ("punct", "]"):
                     raise _Bail
             self.pos += 1
             return items
@@ -121,18 +121,18 @@ class _Reader:
         a quoted key's quotes), separated by commas or newlines."""
         items: dict[str, Any] = {}
         self.skip_newlines()
-        while self.peek() != ("punct", "}"):
+        while self.tokens[self.pos] != ("punct", "}"):
             key = self.take("ref")
             if not _NAME.fullmatch(key) or key in items or key in _CONSTANTS:
                 raise _Bail
             self.take("punct", "=")
             items[key] = self.value()
-            newline = self.peek()[0] == "nl"
+            newline = self.tokens[self.pos][0] == "nl"
             self.skip_newlines()
-            if self.peek() == ("punct", ","):
+            if self.tokens[self.pos] == ("punct", ","):
                 self.pos += 1
                 self.skip_newlines()
-            elif not newline and self.peek() != ("punct", "}"):
+            elif not newline and self.tokens[self.pos] != ("punct", "}"):
                 raise _Bail
         self.pos += 1
         return items
@@ -142,14 +142,14 @@ class _Reader:
         on a line of their own: `{}` is an empty block, `{ x = 1 }` is left to python-hcl2."""
         body: dict[str, Any] = {}
         blocks: set[str] = set()
-        if self.peek() != ("punct", "}"):
+        if self.tokens[self.pos] != ("punct", "}"):
             self.take("nl")
         self.skip_newlines()
-        while self.peek() != ("punct", "}"):
+        while self.tokens[self.pos] != ("punct", "}"):
             key = self.take("ref")
             if not _NAME.fullmatch(key) or key in _CONSTANTS:
                 raise _Bail
-            if self.peek() == ("punct", "="):
+            if self.tokens[self.pos] == ("punct", "="):
                 self.pos += 1
                 if key in body:
                     raise _Bail
@@ -174,8 +174,6 @@ def parse_plain(text: str, skip_other: bool = False,
     `skip_other`: other top-level blocks (`terraform`, `provider "x"`, `variable "y"` …) are read and dropped
     instead of making the file not plain — for callers that need only resources and imports (reading the
     provider files with python-hcl2 cost a fresh checkout's plan ~0.5 s to build its parser)."""
-    from pmpc_tui.iac.hcl import unquote
-
     try:
         reader = _Reader(_tokens(text))
         resources: list[tuple[str, str, dict[str, Any]]] = []
