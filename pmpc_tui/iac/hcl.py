@@ -155,6 +155,8 @@ _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 def unquote(text: str) -> str:
     """Inverse of `quote` for a literal python-hcl2 returned with its quotes."""
     inner = text[1:-1]
+    if "\\" not in inner and "$${" not in inner and "%%{" not in inner:
+        return inner  # most literals: nothing to unescape
 
     def repl(m: re.Match[str]) -> str:
         whole = m.group(0)
@@ -205,18 +207,24 @@ def _normalize_body(raw: dict[str, Any]) -> Body:
     return body
 
 
-def parse(text: str, filename: str = "<text>") -> HclFile:
+def parse(text: str, filename: str = "<text>", keep_other: bool = True) -> HclFile:
     """Parse HCL text into resources and imports: the plain HCL proxmox-mpc writes is read by `hclfast`
-    (~30x faster); anything else by python-hcl2, which gives the same result for the plain subset."""
+    (~30x faster); anything else by python-hcl2, which gives the same result for the plain subset.
+    Without `keep_other` the fast reader also reads files with other top-level blocks (provider,
+    variables), leaving `other` empty."""
+    fast = parse_fast(text, keep_other)
+    return fast if fast is not None else parse_with_hcl2(text, filename)
+
+
+def parse_fast(text: str, keep_other: bool = True) -> HclFile | None:
+    """What the fast reader alone reads of the text (None: beyond the plain subset)."""
     from pmpc_tui.iac.hclfast import parse_plain
 
-    plain = parse_plain(text)
-    if plain is not None:
-        fast = HclFile()
-        fast.resources = [Resource(rtype, rname, body) for rtype, rname, body in plain[0]]
-        fast.imports = [Import(str(body.get("to", "")), str(body.get("id", ""))) for body in plain[1]]
-        return fast
-    return parse_with_hcl2(text, filename)
+    plain = parse_plain(text, skip_other=not keep_other)
+    if plain is None:
+        return None
+    return HclFile([Resource(rtype, rname, body) for rtype, rname, body in plain[0]],
+                   [Import(str(body.get("to", "")), str(body.get("id", ""))) for body in plain[1]])
 
 
 def parse_with_hcl2(text: str, filename: str = "<text>") -> HclFile:

