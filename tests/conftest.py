@@ -108,3 +108,30 @@ def imported_workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
         assert run_cli(tmp_path, "init", str(ws)) == 0
         assert run_cli(ws, "import") == 0
         yield ws
+
+
+# The files that take longest, slowest first (seconds of one run on CI's 2 cores, `--durations`): with `-n`,
+# pytest-xdist hands out whole files (`--dist loadfile`), one when a worker is nearly idle, in the order of
+# `items`. Sorted like this, the files handed out last are short and the two workers end together; by
+# default xdist would hand out the files with the fewest tests last — these, mostly. Keep it roughly
+# current when a file gets much slower (the order changes no result, only when each file runs).
+SLOW_FILES = (
+    "iac/test_cluster_playbook_live.py",
+    "peers/test_ansible_peer.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files of SLOW_FILES first, then the others by number of tests, most first (xdist's own order,
+    turned off by `--no-loadscope-reorder` in pyproject.toml so that this one holds)."""
+    root = Path(__file__).parent
+    files: dict[str, int] = {}
+    for item in items:
+        files[item.nodeid.split("::", 1)[0]] = files.get(item.nodeid.split("::", 1)[0], 0) + 1
+    slow = {f"{root.name}/{name}": rank for rank, name in enumerate(SLOW_FILES)}
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        file = item.nodeid.split("::", 1)[0]
+        return slow.get(file, len(slow)), -files[file]
+
+    items.sort(key=order)  # stable: the tests of one file keep their order
