@@ -110,14 +110,30 @@ def imported_workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
         yield ws
 
 
-# The files that take longest, slowest first (seconds of one run on CI's 2 cores, `--durations`): with `-n`,
+# The files that take longest, slowest first (measured with `--durations` on a shared 2-core machine at load
+# ~10, seconds of that run in the comments; CI's figures are about a third of them): with `-n`,
 # pytest-xdist hands out whole files (`--dist loadfile`), one when a worker is nearly idle, in the order of
 # `items`. Sorted like this, the files handed out last are short and the two workers end together; by
 # default xdist would hand out the files with the fewest tests last — these, mostly. Keep it roughly
 # current when a file gets much slower (the order changes no result, only when each file runs).
 SLOW_FILES = (
-    "iac/test_cluster_playbook_live.py",
-    "peers/test_ansible_peer.py",
+    "iac/test_cluster_playbook_live.py",  # 505
+    "iac/test_ci_pipeline_runs.py",  # 348
+    "peers/test_ansible_peer.py",  # 197
+    "peers/test_ansible_firewall_peer.py",  # 143
+    "iac/test_iac_ansible_live.py",  # 131
+    "peers/test_ansible_ha_peer.py",  # 114
+    "unit/test_state_faults.py",  # 97
+    "peers/test_ansible_pools_peer.py",  # 95
+    "peers/test_ansible_access_peer.py",  # 88
+    "iac/test_apply.py",  # 80
+    "iac/test_create_converges.py",  # 73
+    "peers/test_ansible_sdn_peer.py",  # 65
+    "unit/test_nl_blueprints_flow.py",  # 60
+    "unit/test_mcp_confirm.py",  # 60
+    "unit/test_edge_inputs.py",  # 60
+    "unit/test_ci_init.py",  # 58
+    "peers/test_ansible_storage_peer.py",  # 55
 )
 
 
