@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,21 +26,11 @@ def status(sim: SimulatorThread, vmid: int) -> str:
     return str(sim.call(lambda: sim.sim.cluster.guests[vmid].status))
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimulatorThread]:
-    """One homelab simulator for the module: each test acts on guests of its own (109 and 204; 101 and 200)
-    or changes nothing, and compares with what it read first, so the order of the tests does not matter."""
-    with SimulatorThread(task_speed=0.02) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def workspace(sim: SimulatorThread, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The workspace imported once from that simulator; the tests only read its files."""
-    home = tmp_path_factory.mktemp("ansible-live")
-    with cli_environment(sim, home):
-        ws = home / "ws"
-        assert run_cli(home, "init", str(ws)) == 0
+@pytest.fixture
+def workspace(sim: SimulatorThread, tmp_path: Path) -> Path:
+    with cli_environment(sim, tmp_path):
+        ws = tmp_path / "ws"
+        assert run_cli(tmp_path, "init", str(ws)) == 0
         assert run_cli(ws, "import") == 0
     return ws / "ansible"
 
@@ -72,7 +61,6 @@ def writes(sim: SimulatorThread) -> int:
 def test_a_disruptive_playbook_without_a_target_stops_at_its_first_task_and_changes_nothing(
         sim: SimulatorThread, workspace: Path) -> None:
     running = sim.call(lambda: {v for v, g in sim.sim.cluster.guests.items() if g.status == "running"})
-    snapshots = sim.call(lambda: {v: list(g.snapshots) for v, g in sim.sim.cluster.guests.items()})
     before = writes(sim)
     for name in ("stop", "shutdown", "restart", "snapshot", "start"):
         refused = playbook(sim, workspace, name)
@@ -82,7 +70,7 @@ def test_a_disruptive_playbook_without_a_target_stops_at_its_first_task_and_chan
         assert refused.stdout.count("TASK [") == 1  # the guard is the only task that ran
     assert writes(sim) == before
     assert sim.call(lambda: {v for v, g in sim.sim.cluster.guests.items() if g.status == "running"}) == running
-    assert sim.call(lambda: {v: list(g.snapshots) for v, g in sim.sim.cluster.guests.items()}) == snapshots
+    assert sim.call(lambda: all(not g.snapshots for g in sim.sim.cluster.guests.values()))
 
 
 def test_stop_with_a_limit_stops_only_that_guest_and_target_is_an_alternative(
