@@ -108,3 +108,46 @@ def imported_workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
         assert run_cli(tmp_path, "init", str(ws)) == 0
         assert run_cli(ws, "import") == 0
         yield ws
+
+
+# The files that take longest, slowest first (measured with `--durations` on a shared 2-core machine at load
+# ~10, seconds of that run in the comments; CI's figures are about a third of them): with `-n`,
+# pytest-xdist hands out whole files (`--dist loadfile`), one when a worker is nearly idle, in the order of
+# `items`. Sorted like this, the files handed out last are short and the two workers end together; by
+# default xdist would hand out the files with the fewest tests last — these, mostly. Keep it roughly
+# current when a file gets much slower (the order changes no result, only when each file runs).
+SLOW_FILES = (
+    "iac/test_cluster_playbook_live.py",  # 505
+    "iac/test_ci_pipeline_runs.py",  # 348
+    "peers/test_ansible_peer.py",  # 197
+    "peers/test_ansible_firewall_peer.py",  # 143
+    "iac/test_iac_ansible_live.py",  # 131
+    "peers/test_ansible_ha_peer.py",  # 114
+    "unit/test_state_faults.py",  # 97
+    "peers/test_ansible_pools_peer.py",  # 95
+    "peers/test_ansible_access_peer.py",  # 88
+    "iac/test_apply.py",  # 80
+    "iac/test_create_converges.py",  # 73
+    "peers/test_ansible_sdn_peer.py",  # 65
+    "unit/test_nl_blueprints_flow.py",  # 60
+    "unit/test_mcp_confirm.py",  # 60
+    "unit/test_edge_inputs.py",  # 60
+    "unit/test_ci_init.py",  # 58
+    "peers/test_ansible_storage_peer.py",  # 55
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files of SLOW_FILES first, then the others by number of tests, most first (xdist's own order,
+    turned off by `--no-loadscope-reorder` in pyproject.toml so that this one holds)."""
+    root = Path(__file__).parent
+    files: dict[str, int] = {}
+    for item in items:
+        files[item.nodeid.split("::", 1)[0]] = files.get(item.nodeid.split("::", 1)[0], 0) + 1
+    slow = {f"{root.name}/{name}": rank for rank, name in enumerate(SLOW_FILES)}
+
+    def order(item: pytest.Item) -> tuple[int, int]:
+        file = item.nodeid.split("::", 1)[0]
+        return slow.get(file, len(slow)), -files[file]
+
+    items.sort(key=order)  # stable: the tests of one file keep their order

@@ -7,8 +7,6 @@ nothing, a change is made, an ACL entry is added and removed (each twice), and a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from ansible_support import Ansible, ansible_missing, play, task
@@ -16,17 +14,6 @@ from ansible_support import Ansible, ansible_missing, play, task
 from pmpc_tui.simulator.server import SimulatorThread
 
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible-access"))
 
 
 def logs_in(sim: SimulatorThread, username: str, password: str) -> bool:

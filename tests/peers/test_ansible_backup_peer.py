@@ -7,25 +7,12 @@ content, a node without the guests answers OK, and the backup jobs are reported 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from ansible_support import Ansible, ansible_missing, play, task
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible-backup"))
 
 
 def archives(sim: SimulatorThread, vmid: int) -> list[str]:

@@ -7,7 +7,6 @@ changes nothing, removing it by job or across all jobs changes it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,17 +17,6 @@ from pmpc_tui.simulator.server import SimulatorThread
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
 NIGHTLY = "backup-3c9d51e2-7f0a"  # the homelab's nightly job: 101,103 to PBS
 WEEKLY = "backup-8e41f0b7-55d2"  # its weekly container job: 200,201 to local
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible-backup-schedule"))
 
 
 def schedule(title: str, **args: Any) -> dict[str, Any]:

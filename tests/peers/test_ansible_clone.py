@@ -4,7 +4,6 @@ default, and PVE's refusal of a linked clone of a guest that is no template."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,13 +12,6 @@ from ansible_support import Ansible, ansible_missing, proxmox_auth
 from pmpc_tui.simulator.server import SimulatorThread
 
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    """Tasks take no time, so the module's one-second task polls find them done at the first look."""
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
 
 
 def kvm(title: str, /, ignore_errors: bool = False, **args: Any) -> dict[str, Any]:

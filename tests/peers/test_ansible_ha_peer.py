@@ -7,7 +7,6 @@ because PVE 9 migrated groups to rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,6 @@ from ansible_support import Ansible, ansible_missing, play, task
 from pmpc_tui.simulator.server import SimulatorThread
 
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible-ha"))
 
 
 def ha(sim: SimulatorThread) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:

@@ -8,7 +8,6 @@ state afterwards, and readable errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +19,6 @@ from pmpc_tui.simulator.server import SimulatorThread
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
 
 CT_TEMPLATE = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst"
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    """One homelab simulator for this module; each test uses its own guests. Tasks take no time, so the
-    modules' one-second task polls find them done at the first look (a few milliseconds already miss it)."""
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible"))
 
 
 def play(sim: SimulatorThread, tasks: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:

@@ -7,25 +7,12 @@ refused, and an empty one is deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from ansible_support import Ansible, ansible_missing, play, task
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 pytestmark = pytest.mark.skipif(ansible_missing() is not None, reason=str(ansible_missing()))
-
-
-@pytest.fixture(scope="module")
-def peer_sim() -> Iterator[SimulatorThread]:
-    with SimulatorThread(task_speed=0.0) as thread:
-        yield thread
-
-
-@pytest.fixture(scope="module")
-def ansible(tmp_path_factory: pytest.TempPathFactory) -> Ansible:
-    return Ansible(tmp_path_factory.mktemp("ansible-pools"))
 
 
 def pool(sim: SimulatorThread, poolid: str) -> tuple[str | None, set[int], set[str]] | None:

@@ -114,13 +114,16 @@ def test_a_container_cannot_migrate_online(lab, capsys) -> None:
 
 def test_a_guest_locked_by_a_running_migration_is_refused_with_pves_words(lab, capsys) -> None:
     sim, home = lab
-    sim.sim.api.tasks.speed = 150.0  # the migration (0.1 s x speed, plus its volumes) outlasts a slow CLI start
+    # The simulator's task speed holds the lock: at 20x each step of the migration takes 1-2 s (its start, then
+    # four copy steps per local volume), so it outlasts a slow second CLI start; once that start has been
+    # refused the speed goes back, and the step under way is the last slow one (no fixed wait for the lock).
+    sim.sim.api.tasks.speed = 20.0
     try:
         code, _ = _json(capsys, home, "migrate", "vm", "107", "pve1", "--no-wait")
+        assert code == ExitCode.OK
+        code, _ = _json(capsys, home, "migrate", "vm", "107", "pve3")
     finally:
         sim.sim.api.tasks.speed = 0.02
-    assert code == ExitCode.OK
-    code, _ = _json(capsys, home, "migrate", "vm", "107", "pve3")
     assert code == ExitCode.CONFLICT
     assert "VM is locked (migrate)" in ERR[0]
     deadline = time.monotonic() + 90
