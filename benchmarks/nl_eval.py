@@ -132,7 +132,8 @@ def evaluate(verbose: bool = False, dataset: Path = DATASET, rules: bool = False
     return {"requests": n, "intent": intent / n, "slots": slot_hits / slot_total if slot_total else 1.0,
             "exact": exact / n, "guarded": guarded / risky if risky else 1.0, "guarded_count": risky,
             "forbidden": forbidden, "refused": refused_ok / refusals if refusals else 1.0,
-            "refusal_count": refusals, "not_refused": not_refused, "p95_ms": latencies[int(0.95 * (n - 1))], "invalid": invalid,
+            "refusal_count": refusals, "not_refused": not_refused, "p95_ms": latencies[int(0.95 * (n - 1))],
+            "invalid": invalid,
             "categories": categories}
 
 
