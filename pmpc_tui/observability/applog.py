@@ -85,11 +85,14 @@ def app_log() -> RingLog:
     return _ring
 
 
+_API_LOG = logging.getLogger(f"{LOGGER_NAME}.api")
+
+
 def api_call_logger(method: str, path: str, status: int, seconds: float) -> None:
     """PVEClient observer: one line per API call; failures at WARNING."""
     from pmpc_tui.observability.metrics import METRICS
 
     METRICS.record_api(seconds, status)
-    log = logging.getLogger(f"{LOGGER_NAME}.api")
+    log = _API_LOG  # one logger for every call: getLogger takes the module lock 32 reader threads contend for
     level = logging.WARNING if status >= 400 or status == 0 else logging.DEBUG
     log.log(level, "%s %s → %s in %.0f ms", method, path, status or "no response", seconds * 1000)
