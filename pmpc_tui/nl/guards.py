@@ -17,6 +17,7 @@ from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
+from pmpc_tui.nl.ground.orders import read_orders
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -250,6 +251,10 @@ def read(text: str, names: Names) -> Reading:
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
+    ordered = read_orders(rest)  # an action is proposed only when it is ordered (nl17k)
+    if ordered.blocked or not ordered.text:
+        return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
+    reading.text = rest = ordered.text
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
@@ -279,6 +284,8 @@ def read(text: str, names: Names) -> Reading:
         reading.question = WHY_OPINION
     elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
         reading.question = WHY_WHAT_IF
+    if reading.question is None:
+        reading.question = ordered.question
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
