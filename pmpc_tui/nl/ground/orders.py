@@ -17,7 +17,7 @@ from dataclasses import dataclass
 # words of an action that changes something (stems, English): what an unordered part may hide
 ACTION = re.compile(r"\b(?:stop\w*|start\w*|reboot\w*|restart\w*|shut\w*|power\w*\s+(?:off|on|down|up)|turn\w*\s+off|"
                     r"kill\w*|halt\w*|bounce\w*|suspend\w*|paus\w*|resum\w*|delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|"
-                    r"decommission\w*|migrat\w*|mov\w*|roll\w*\s+back|rollback\w*|revert\w*|snapshot\w*|back\w*\s+up|"
+                    r"decommission\w*|migrat\w*|mov\w*|roll\w*\s+(?:\S+\s+)?back|rollback\w*|revert\w*|snapshot\w*|back\w*\s+up|"
                     r"backup\w*|clon\w*|resiz\w*|grow\w*|apply\w*|deploy\w*|purg\w*|tear\w*\s+down|bring\w*\s+down|"
                     r"take\w*\s+(?:\w+\s+)?(?:down|offline))\b")
 
@@ -30,7 +30,8 @@ _IMPERATIVE = (r"(?:list|show|display|get|give|find|describe|count|which|what|wh
                r"move|clone|resume|suspend|pause|back|snapshot|kill|shut|power|turn|wake|boot|destroy|wipe|purge|"
                r"please|just|now|then|also|so|are|is|were|was|any|no|not|my|our|your|its|their|dump|export|report)")
 _ADVERB = r"(?:already|just|has|have|had|'ve|'d|also|again|recently)"
-REPORT = re.compile(rf"(?:^|(?<=[,.;:!?]\s)|\b(?:and|but)\s+)(?:(?:i|we|he|she|they|someone|somebody)\s+(?:{_ADVERB}\s+)*|"
+REPORT = re.compile(rf"(?:^|(?<=[,.;:!?]\s)|\b(?:and|but)\s+)"
+                    rf"(?:(?:i|we|he|she|they|someone|somebody)\s+(?:{_ADVERB}\s+)*|"
                     rf"(?!{_IMPERATIVE}\b|\w+ly\b)[a-z]+\s+(?:{_ADVERB}\s+)+)(?:been\s+)?{_DONE}\b[^,.;!?]*|"
                     rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:already\s+|just\s+)?{_DONE}\b[^,.;!?]*")
 # the speaker's own intention ("i'll handle …", "i'm about to …", "we plan to …", "i'm thinking of …")
@@ -51,14 +52,21 @@ FOREIGN_QUESTION = re.compile(r"(?:^|[.!?]\s*)(?:est-ce\s+que|puis-je|dois-je|pe
                               r"darf\s+ich|kann\s+ich|soll\s+ich|sollte\s+ich|sollen\s+wir|ist\s+es\s+sicher|"
                               r"posso|devo|possiamo|dovrei|è\s+sicuro|é\s+seguro|puedo|debo|podemos|es\s+seguro|"
                               r"mag\s+ik|kan\s+ik|moet\s+ik|is\s+het\s+veilig|"
-                              r"should\s+(?:i|we)|am\s+i\s+allowed\s+to)\b")
+                              r"(should\s+(?:i|we)|am\s+i\s+allowed\s+to))\b")
+# an order negated in another language, said first ("não desligue o db-01", "non spegnere", "nicht neustarten")
+FOREIGN_NOT = re.compile(r"^(?:não|nao|niet|nicht|non|ne\s+\S+\s+pas)\s+\S+")
+WHY_NOT = ("the request says not to do something, and plain English never turns that into an action: nothing was "
+           "done")
 # an order taken back
-TAKEN_BACK = re.compile(r"(?:^|[,.;:!?-]\s*|\s)(?:so\s+no|so\s+don'?t|no\s+action(?:\s+\w+)?|never\s*mind|scratch\s+that|"
+TAKEN_BACK = re.compile(r"(?:^|[,.;:!?-]\s*|\s)(?:so\s+no|so\s+don'?t|no\s+action(?:\s+\w+)?|never\s*mind|"
+                        r"scratch\s+that|"
                         r"forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|actually\s+(?:no|don'?t)|on\s+second\s+"
                         r"thought|no\s+wait|nope|don'?t\s+act\s+on\s+(?:it|that|this))\b")
 # an order after an event someone else brings about ("once the dba signs off", "after the change freeze ends")
-EVENT = re.compile(r"\b(?:once|after|when|until|as\s+soon\s+as|the\s+moment|whenever)\s+(?:the\s+|my\s+|our\s+|your\s+)?"
-                   r"[\w' -]{1,40}?\s+(?:ends?|ended|is\s+over|are\s+over|is\s+done|are\s+done|finish(?:es|ed)?|signs?\s+"
+EVENT = re.compile(r"\b(?:once|after|when|until|as\s+soon\s+as|the\s+moment|whenever)\s+"
+                   r"(?:the\s+|my\s+|our\s+|your\s+)?"
+                   r"[\w' -]{1,40}?\s+(?:ends?|ended|is\s+over|are\s+over|is\s+done|are\s+done|finish(?:es|ed)?|"
+                   r"signs?\s+"
                    r"off|says?\s+so|says?\s+(?:ok|okay|yes|go)|approves?|gives?\s+(?:the\s+|us\s+the\s+)?(?:go|ok|okay|"
                    r"green\s+light)|lifts?|(?:is|are|gets?)\s+lifted|confirms?|completes?|is\s+complete|agrees?|"
                    r"(?:is|are)\s+back|returns?|(?:is|are)\s+approved|gets?\s+approved|replies|answers|"
@@ -76,7 +84,7 @@ SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?a
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back)\b")
 
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
-                 "or an order taken back): nothing was changed — say it as an order, e.g. `reboot web-01`")
+                 "or an order taken back): nothing was done — say it as an order, e.g. `reboot web-01`")
 WHY_EVENT = ("proxmox-mpc cannot wait for someone's go-ahead or the end of an event: say the order when it may be "
              "carried out (nothing was done)")
 WHY_TAKEN_BACK = "the request takes its own order back: nothing was done"
@@ -115,17 +123,23 @@ def _tidy(text: str) -> str:
     return text.strip(" ,.;:!?-")
 
 
-def read_orders(clean: str) -> Ordered:
-    """What is left of the request (lower case) once its unordered actions are taken out (see the docstring)."""
-    if SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean):
-        return Ordered(clean, blocked=WHY_SKIP)
+def read_orders(clean: str, dry_run: bool = False) -> Ordered:
+    """What is left of the request (lower case) once its unordered actions are taken out (see the docstring); a
+    request read as a dry run already changes nothing."""
+    if dry_run:
+        return Ordered(clean)
     back = list(TAKEN_BACK.finditer(clean))
     if back and ACTION.search(clean[:back[-1].start()]) and not ACTION.search(clean[back[-1].end():]):
         after = clean[back[-1].end():].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X alone is read
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if EVENT.search(clean) and ACTION.search(clean):
         return Ordered(clean, blocked=WHY_EVENT)
-    if FOREIGN_QUESTION.search(clean):
+    if FOREIGN_NOT.search(clean):
+        return Ordered(clean, blocked=WHY_NOT)
+    asked = FOREIGN_QUESTION.search(clean)
+    if asked and asked.group(1):  # "should i shut down X to free ram?": a read asked beside it may answer
+        return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
+    if asked:  # in another language: a read may answer ("est-ce que web-01 tourne ?"), never a change
         return Ordered(clean, question=WHY_UNORDERED)
     text, cut_any = clean, False
     for pattern in (PURPOSE, INTENTION):
@@ -140,3 +154,9 @@ def read_orders(clean: str) -> Ordered:
     if not READ_ASKED.search(left):  # nothing else is asked: nothing is proposed
         return Ordered("", question=WHY_UNORDERED)
     return Ordered(text, question=WHY_UNORDERED)
+
+
+def skips_confirmation(clean: str) -> bool:
+    """Whether the request (lower case) asks to skip the confirmation of something destructive ("delete X, and skip
+    the confirmation", "destroy everything, auto approve"): refused as a whole, never carried out without it."""
+    return bool(SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean))
