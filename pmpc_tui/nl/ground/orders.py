@@ -29,16 +29,27 @@ _IMPERATIVE = (r"(?:list|show|display|get|give|find|describe|count|which|what|wh
                r"delete|remove|check|see|print|tell|filter|select|only|all|any|the|those|these|every|and|but|migrate|"
                r"move|clone|resume|suspend|pause|back|snapshot|kill|shut|power|turn|wake|boot|destroy|wipe|purge|"
                r"please|just|now|then|also|so|are|is|were|was|any|no|not|my|our|your|its|their|dump|export|report)")
-_ADVERB = r"(?:already|just|has|have|had|'ve|'d|also|again|recently)"
+_ADVERB = r"(?:already|just|has|have|had|'ve|'d|also|again|recently|earlier)"
+# "shut down" reads the same as an order: only after a pronoun or an adverb is it a report
+_PAST = _DONE.replace(r"shut\s+down|", "")[:-1] + r"|did|handled|fixed|dealt\s+with|took\s+care\s+of)"
 REPORT = re.compile(rf"(?:^|(?<=[,.;:!?]\s)|\b(?:and|but)\s+)"
-                    rf"(?:(?:i|we|he|she|they|someone|somebody)\s+(?:{_ADVERB}\s+)*|"
-                    rf"(?!{_IMPERATIVE}\b|\w+ly\b)[a-z]+\s+(?:{_ADVERB}\s+)+)(?:been\s+)?{_DONE}\b[^,.;!?]*|"
-                    rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:already\s+|just\s+)?{_DONE}\b[^,.;!?]*")
+                    rf"(?:(?:i|we|he|she|they|someone|somebody)\s+(?:{_ADVERB}\s+)*(?:been\s+)?(?:{_DONE}|{_PAST})|"
+                    rf"(?!{_IMPERATIVE}\b|\w+ly\b)[a-z]+\s+(?:{_ADVERB}\s+)+(?:been\s+)?(?:{_DONE}|{_PAST})|"
+                    rf"(?!{_IMPERATIVE}\b|\w+ly\b|\w*(?:thing|one|body)\b)[a-z]+\s+{_PAST}(?=\s+\S))\b[^,.;!?]*")
+# a report with a time in the past after any subject ("the on-call engineer shut down pihole last night")
+REPORT_TIMED = re.compile(rf"(?<=[a-z]\s){_DONE}\b[^,.;!?]*?\b(?:ago|yesterday|last\s+(?:night|week|weekend|time|"
+                          rf"month)|earlier\s+today|this\s+morning|over\s+the\s+weekend)\b[^,.;!?]*")
+# what an order left after a report names as its target (a guest's name or VMID, a selection)
+TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containers?|all|every\w*|it|them)\b")
+_ORDERING = frozenset({"please", "to", "and", "then", "you", "just", "now", "can", "could", "would", "also", "so",
+                       "kindly", "pls", "plz", "ahead", "let's", "lets", "must", "should", "need"})
+# a passive report ("web-01 was already restarted"): a read may filter by it ("the vms that were killed")
+PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:already\s+|just\s+)?{_DONE}\b[^,.;!?]*")
 # the speaker's own intention ("i'll handle …", "i'm about to …", "we plan to …", "i'm thinking of …")
 INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:about\s+to|going\s+to|gonna|planning\s+"
                        r"(?:to|on)|plan\s+to|thinking\s+(?:of|about)|considering|intend\s+to|handle|take\s+care\s+of|"
-                       r"do\s+(?:it|that|this|the\s+\w+)\s+myself|deal\s+with|might|may)\b[^.;!?]*|"
-                       r"\b(?:i|we)(?:'ll|\s+will)\s+(?!need\s+you|let\s+you|want\s+you)[^.;!?]*")
+                       r"do\s+(?:it|that|this|the\s+\w+)\s+myself|deal\s+with|might|may)\b[^,.;!?]*|"
+                       r"\b(?:i|we)(?:'ll|\s+will)\s+(?!need\s+you|let\s+you|want\s+you)[^,.;!?]*")
 # a purpose or evaluation: what the speaker wants to find out or decide, never an order
 PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\s+to\s+(?:decide|see|check|pick|choose|"
                      r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*|"
@@ -69,7 +80,7 @@ EVENT = re.compile(r"\b(?:once|after|when|until|as\s+soon\s+as|the\s+moment|when
                    r"signs?\s+"
                    r"off|says?\s+so|says?\s+(?:ok|okay|yes|go)|approves?|gives?\s+(?:the\s+|us\s+the\s+)?(?:go|ok|okay|"
                    r"green\s+light)|lifts?|(?:is|are|gets?)\s+lifted|confirms?|completes?|is\s+complete|agrees?|"
-                   r"(?:is|are)\s+back|returns?|(?:is|are)\s+approved|gets?\s+approved|replies|answers|"
+                   r"(?:is|are)\s+back|returns?|opens?|begins?|closes?|(?:is|are)\s+approved|gets?\s+approved|replies|answers|"
                    r"has\s+\w+ed)\b")
 # orders that change nothing's power or existence, yet are orders ("set the description to '…'")
 OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundle|import|adopt|sync|template|convert|"
@@ -145,16 +156,28 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
     for pattern in (PURPOSE, INTENTION):
         text, taken = _strip(pattern, text)
         cut_any = cut_any or taken
-    text = _tidy(text) if cut_any else clean
-    # a quote or a report stays in the text (a description is quoted, a read may filter by "that were killed")
+    told, reported = _reports(text)
+    if reported and (ACTION.search(told) or OTHER_ORDER.search(told)) and not TARGET.search(told):
+        told, reported = text, False  # "i rolled back web-01 …, take the cluster version": the order is about it
+    text = _tidy(told) if cut_any or reported else clean
+    # a quote or a passive report stays in the text (a description is quoted, a read may filter by "were killed")
     left, quoted = _strip(QUOTE, text)
-    left, reported = _strip(REPORT, left)
-    if not (cut_any or quoted or reported) or ACTION.search(left) or OTHER_ORDER.search(left):
+    left, passive = _strip(PASSIVE, left)
+    if not (cut_any or reported or quoted or passive) or ACTION.search(left) or OTHER_ORDER.search(left):
         return Ordered(text)  # an order said beside the unordered part stands
     if not READ_ASKED.search(left):  # nothing else is asked: nothing is proposed
         return Ordered("", question=WHY_UNORDERED)
     return Ordered(text, question=WHY_UNORDERED)
 
+
+def _reports(text: str) -> tuple[str, bool]:
+    """The text without its reports of what someone did ("tom already did web-01"), and whether there was one."""
+    cut = REPORT.sub(" ", text)
+    for match in reversed(list(REPORT_TIMED.finditer(cut))):
+        said = cut[:match.start()].split()
+        if said and said[-1] not in _ORDERING:
+            cut = cut[:match.start()] + " " + cut[match.end():]
+    return cut, cut != text
 
 def skips_confirmation(clean: str) -> bool:
     """Whether the request (lower case) asks to skip the confirmation of something destructive ("delete X, and skip
