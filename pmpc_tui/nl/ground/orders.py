@@ -35,7 +35,8 @@ _PAST = _DONE.replace(r"shut\s+down|", "")[:-1] + r"|did|handled|fixed|dealt\s+w
 REPORT = re.compile(rf"(?:^|(?<=[,.;:!?]\s)|\b(?:and|but)\s+)"
                     rf"(?:(?:i|we|he|she|they|someone|somebody)\s+(?:{_ADVERB}\s+)*(?:been\s+)?(?:{_DONE}|{_PAST})|"
                     rf"(?!{_IMPERATIVE}\b|\w+ly\b)[a-z]+\s+(?:{_ADVERB}\s+)+(?:been\s+)?(?:{_DONE}|{_PAST})|"
-                    rf"(?!{_IMPERATIVE}\b|\w+ly\b|\w*(?:thing|one|body)\b)[a-z]+\s+{_PAST}(?=\s+\S))\b[^,.;!?]*")
+                    rf"(?:the\s+|our\s+|my\s+|a\s+)?(?!{_IMPERATIVE}\b|\w+ly\b|\w*(?:thing|one|body)\b)[a-z]+\s+"
+                    rf"{_PAST}(?=\s+\S))\b[^,.;!?]*")
 # a report with a time in the past after any subject ("the on-call engineer shut down pihole last night")
 REPORT_TIMED = re.compile(rf"(?<=[a-z]\s){_DONE}\b[^,.;!?]*?\b(?:ago|yesterday|last\s+(?:night|week|weekend|time|"
                           rf"month)|earlier\s+today|this\s+morning|over\s+the\s+weekend)\b[^,.;!?]*")
@@ -52,8 +53,8 @@ INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:abo
                        r"\b(?:i|we)(?:'ll|\s+will)\s+(?!need\s+you|let\s+you|want\s+you)[^,.;!?]*")
 # a purpose or evaluation: what the speaker wants to find out or decide, never an order
 PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\s+to\s+(?:decide|see|check|pick|choose|"
-                     r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*|"
-                     r"\b(?:evaluate|assess|judge|consider|check|find\s+out|figure\s+out|investigate|determine|"
+                     r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*")
+EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|figure\s+out|investigate|determine|"
                      r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*")
 # quoted text: what someone wrote, never said to us
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^' ]+ [^']+'(?![\w])")
@@ -72,7 +73,7 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
 TAKEN_BACK = re.compile(r"(?:^|[,.;:!?-]\s*|\s)(?:so\s+no|so\s+don'?t|no\s+action(?:\s+\w+)?|never\s*mind|"
                         r"scratch\s+that|"
                         r"forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|actually\s+(?:no|don'?t)|on\s+second\s+"
-                        r"thought|no\s+wait|nope|don'?t\s+act\s+on\s+(?:it|that|this))\b")
+                        r"thought|no\s+wait|nope|nah|no\s+thanks|don'?t\s+act\s+on\s+(?:it|that|this))\b")
 # an order after an event someone else brings about ("once the dba signs off", "after the change freeze ends")
 EVENT = re.compile(r"\b(?:once|after|when|until|as\s+soon\s+as|the\s+moment|whenever)\s+"
                    r"(?:the\s+|my\s+|our\s+|your\s+)?"
@@ -153,13 +154,18 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
     if asked:  # in another language: a read may answer ("est-ce que web-01 tourne ?"), never a change
         return Ordered(clean, question=WHY_UNORDERED)
     text, cut_any = clean, False
-    for pattern in (PURPOSE, INTENTION):
+    purpose = PURPOSE.search(text)
+    if purpose and not (purpose.group(0).startswith("so") or ACTION.search(purpose.group(0))):
+        purpose = None  # "i just want to see what it would do": only a purpose that names an action is cut
+    if purpose and purpose.start() > 0:  # "back up db-01 so we can restore it later": the purpose is never an order
+        text, cut_any = text[:purpose.start()] + text[purpose.end():], bool(ACTION.search(purpose.group(0)))
+    for pattern in (EVALUATION, INTENTION):
         text, taken = _strip(pattern, text)
         cut_any = cut_any or taken
     told, reported = _reports(text)
     if reported and (ACTION.search(told) or OTHER_ORDER.search(told)) and not TARGET.search(told):
         told, reported = text, False  # "i rolled back web-01 …, take the cluster version": the order is about it
-    text = _tidy(told) if cut_any or reported else clean
+    text = _tidy(told) if cut_any or reported or purpose else clean
     # a quote or a passive report stays in the text (a description is quoted, a read may filter by "were killed")
     left, quoted = _strip(QUOTE, text)
     left, passive = _strip(PASSIVE, left)
