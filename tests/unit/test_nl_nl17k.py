@@ -163,3 +163,28 @@ def test_a_question_about_what_was_rebooted_proposes_no_reboot() -> None:
 def test_a_read_about_past_actions_or_in_another_language_is_still_answered(text: str,
                                                                          expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("show the running vms -- but don't stop any", ["list vms --status running"]),
+    ("list the paused containers - don't resume them", ["list cts --status paused"]),
+])
+def test_a_read_with_a_change_ruled_out_after_a_dash_is_the_read(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_change_ruled_out_by_no_and_a_plural_is_never_proposed() -> None:
+    assert not any(line.startswith("reboot") for line in lines("describe web-02, no reboots"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("could you stop dev-sandbox? it's not used anymore", ["stop vm dev-sandbox"]),
+    ("please shut down win11-desktop, it isn't used", ["shutdown vm win11-desktop"]),
+])
+def test_a_reason_that_says_not_is_no_negation_of_the_order(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["stop web-01 - no, don't", "delete dev-sandbox - never mind"])
+def test_an_order_taken_back_after_a_dash_changes_nothing(text: str) -> None:
+    assert lines(text) == []

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pmpc_tui.nl.guard_words import DEFERRAL, SOFT_TIME
+
 # words of an action that changes something (stems, English): what an unordered part may hide
 ACTION = re.compile(r"\b(?:stop\w*|start\w*|reboot\w*|restart\w*|shut\w*|power\w*\s+(?:off|on|down|up)|turn\w*\s+off|"
                     r"kill\w*|halt\w*|bounce\w*|suspend\w*|paus\w*|resum\w*|delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|"
@@ -155,6 +157,9 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
         return Ordered(clean, question=WHY_UNORDERED)
     text, cut_any = clean, False
     purpose = PURPOSE.search(text)
+    timed = re.sub(r"\blater\b", " ", purpose.group(0)) if purpose else ""  # "restore it later" is the purpose's
+    if purpose and (DEFERRAL.search(timed) or SOFT_TIME.search(timed)):
+        purpose = None  # "reboot web-01 so i can patch it tonight": the time is still the order's
     if purpose and not (purpose.group(0).startswith("so") or ACTION.search(purpose.group(0))):
         purpose = None  # "i just want to see what it would do": only a purpose that names an action is cut
     if purpose and purpose.start() > 0:  # "back up db-01 so we can restore it later": the purpose is never an order
