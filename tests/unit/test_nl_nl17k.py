@@ -188,3 +188,13 @@ def test_a_reason_that_says_not_is_no_negation_of_the_order(text: str, expected:
 @pytest.mark.parametrize("text", ["stop web-01 - no, don't", "delete dev-sandbox - never mind"])
 def test_an_order_taken_back_after_a_dash_changes_nothing(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "the backup of db-01 ran fine last night",
+    "tell me whether it's safe to reboot web-01",
+    "¿puedo reiniciar grafana?",
+    "investigate if k8s-worker-2 can be stopped safely",
+])
+def test_a_report_by_noun_a_request_to_be_told_and_a_spanish_question_change_nothing(text: str) -> None:
+    assert lines(text) == []

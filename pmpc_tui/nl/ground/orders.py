@@ -43,7 +43,12 @@ REPORT = re.compile(rf"(?:^|(?<=[,.;:!?]\s)|\b(?:and|but)\s+)"
 REPORT_TIMED = re.compile(rf"(?<=[a-z]\s){_DONE}\b[^,.;!?]*?\b(?:ago|yesterday|last\s+(?:night|week|weekend|time|"
                           rf"month)|earlier\s+today|this\s+morning|over\s+the\s+weekend)\b[^,.;!?]*")
 # what an order left after a report names as its target (a guest's name or VMID, a selection)
-TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containers?|all|every\w*|it|them)\b")
+TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containers?|all|every\w*)\b")
+# a report about an action said as a noun ("the backup of db-01 ran fine last night")
+REPORT_NOUN = re.compile(r"(?:^|(?<=[,.;:!?]\s))(?:the|my|our|last|yesterday's|last\s+night's|this\s+morning's)\s+"
+                         r"(?:\S+\s+)?(?:backup|reboot|restart|snapshot|migration|shutdown|deletion|rollback|clone)s?\b"
+                         r"(?:\s+of\s+\S+)?\s+(?:ran|went|worked|finished|completed|failed|succeeded|took|was|were|"
+                         r"is\s+done|has\s+(?:finished|completed|failed))\b[^,.;!?]*")
 _ORDERING = frozenset({"please", "to", "and", "then", "you", "just", "now", "can", "could", "would", "also", "so",
                        "kindly", "pls", "plz", "ahead", "let's", "lets", "must", "should", "need"})
 # a passive report ("web-01 was already restarted"): a read may filter by it ("the vms that were killed")
@@ -57,11 +62,12 @@ INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:abo
 PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\s+to\s+(?:decide|see|check|pick|choose|"
                      r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*")
 EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|figure\s+out|investigate|determine|"
-                     r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*")
+                        r"tell\s+me|let\s+me\s+know|ask(?:ing)?|"
+                        r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*")
 # quoted text: what someone wrote, never said to us
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^' ]+ [^']+'(?![\w])")
 # a question asked in another language (or in English asking for permission): nothing is done
-FOREIGN_QUESTION = re.compile(r"(?:^|[.!?]\s*)(?:est-ce\s+que|puis-je|dois-je|peut-on|je\s+peux|on\s+peut|"
+FOREIGN_QUESTION = re.compile(r"(?:^|[.!?¿]\s*)(?:est-ce\s+que|puis-je|dois-je|peut-on|je\s+peux|on\s+peut|"
                               r"är\s+det|kan\s+jag|får\s+jag|ska\s+jag|bör\s+jag|"
                               r"darf\s+ich|kann\s+ich|soll\s+ich|sollte\s+ich|sollen\s+wir|ist\s+es\s+sicher|"
                               r"posso|devo|possiamo|dovrei|è\s+sicuro|é\s+seguro|puedo|debo|podemos|es\s+seguro|"
@@ -183,7 +189,7 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
 
 def _reports(text: str) -> tuple[str, bool]:
     """The text without its reports of what someone did ("tom already did web-01"), and whether there was one."""
-    cut = REPORT.sub(" ", text)
+    cut = REPORT_NOUN.sub(" ", REPORT.sub(" ", text))
     for match in reversed(list(REPORT_TIMED.finditer(cut))):
         said = cut[:match.start()].split()
         if said and said[-1] not in _ORDERING:
