@@ -256,6 +256,10 @@ def read(text: str, names: Names) -> Reading:
     ordered = read_orders(rest, reading.dry_run_only)  # an action is proposed only when it is ordered (nl17k)
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
+    said = mentioned(rest, names)
+    if ordered.text != rest and len(said) == 1 and not mentioned(ordered.text, names):
+        # "my manager asked me to reboot web-01, what's its uptime": the guest of the part taken out
+        ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(said)), ordered.text, count=1)
     reading.text = rest = ordered.text
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():

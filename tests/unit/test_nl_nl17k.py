@@ -198,3 +198,21 @@ def test_an_order_taken_back_after_a_dash_changes_nothing(text: str) -> None:
 ])
 def test_a_report_by_noun_a_request_to_be_told_and_a_spanish_question_change_nothing(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "the plan is to migrate db-01 to pve3",
+    "I was told to delete dev-sandbox, is that wise?",
+    "the intern wants to delete dev-sandbox",
+    "delete or keep dev-sandbox?",
+])
+def test_a_plan_a_relayed_wish_or_a_choice_changes_nothing(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my manager asked me to reboot web-01, what's its uptime?", ["describe vm web-01"]),
+    ("describe minio before I decide whether to delete it", ["describe ct minio"]),
+])
+def test_the_read_beside_a_relayed_order_keeps_its_guest(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -57,12 +57,17 @@ PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:a
 INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:about\s+to|going\s+to|gonna|planning\s+"
                        r"(?:to|on)|plan\s+to|thinking\s+(?:of|about)|considering|intend\s+to|handle|take\s+care\s+of|"
                        r"do\s+(?:it|that|this|the\s+\w+)\s+myself|deal\s+with|might|may)\b[^,.;!?]*|"
-                       r"\b(?:i|we)(?:'ll|\s+will)\s+(?!need\s+you|let\s+you|want\s+you)[^,.;!?]*")
+                       r"\b(?:i|we)(?:'ll|\s+will)\s+(?!need\s+you|let\s+you|want\s+you)[^,.;!?]*|"
+                       r"\b(?:the|my|our)\s+(?:plan|idea|intention|goal)\s+is\s+to\b[^,.;!?]*|"
+                       # someone else's order or wish, relayed ("i was told to …", "the intern wants to …")
+                       r"\b(?:i|we)\s+(?:was|were|have\s+been|'ve\s+been|got)\s+(?:told|asked)\s+to\b[^,.;!?]*|"
+                       r"\b(?:asked|told)\s+(?:me|us)\s+to\b[^,.;!?]*|"
+                       r"\b(?!i\b|we\b|you\b|it\b|that\b|which\b)[a-z]+\s+wants?\s+(?:me\s+|us\s+)?to\b[^,.;!?]*")
 # a purpose or evaluation: what the speaker wants to find out or decide, never an order
 PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\s+to\s+(?:decide|see|check|pick|choose|"
                      r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*")
 EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|figure\s+out|investigate|determine|"
-                        r"tell\s+me|let\s+me\s+know|ask(?:ing)?|"
+                        r"tell\s+me|let\s+me\s+know|ask(?:ing)?|decide|deciding|"
                         r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*")
 # quoted text: what someone wrote, never said to us
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^' ]+ [^']+'(?![\w])")
@@ -77,6 +82,9 @@ FOREIGN_QUESTION = re.compile(r"(?:^|[.!?¿]\s*)(?:est-ce\s+que|puis-je|dois-je|
 FOREIGN_NOT = re.compile(r"^(?:não|nao|niet|nicht|non|ne\s+\S+\s+pas)\s+\S+")
 WHY_NOT = ("the request says not to do something, and plain English never turns that into an action: nothing was "
            "done")
+# a choice asked between doing and not doing it
+EITHER = re.compile(r"\b(?:stop|start|reboot|restart|shut\s+down|delete|remove|destroy|wipe|migrate|move|suspend|"
+                    r"pause|resume|roll\s+back|rollback|kill)\s+(?:\S+\s+)?or\s+(?:keep|leave|not|don'?t|skip)\b")
 # an order taken back
 TAKEN_BACK = re.compile(r"(?:^|[,.;:!?-]\s*|\s)(?:so\s+no|so\s+don'?t|no\s+action(?:\s+\w+)?|never\s*mind|"
                         r"scratch\s+that|"
@@ -156,6 +164,8 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
         return Ordered(clean, blocked=WHY_EVENT)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
+    if EITHER.search(clean):  # "delete or keep dev-sandbox?": a read asked beside it may answer
+        return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
     asked = FOREIGN_QUESTION.search(clean)
     if asked and asked.group(1):  # "should i shut down X to free ram?": a read asked beside it may answer
         return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
