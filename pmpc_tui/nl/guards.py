@@ -17,7 +17,7 @@ from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
-from pmpc_tui.nl.ground.orders import WHY_SKIP, read_orders, skips_confirmation
+from pmpc_tui.nl.ground.orders import READ_ASKED, WHY_SKIP, read_orders, skips_confirmation
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -256,10 +256,10 @@ def read(text: str, names: Names) -> Reading:
     ordered = read_orders(rest, reading.dry_run_only)  # an action is proposed only when it is ordered (nl17k)
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
-    said = mentioned(rest, names)
-    if ordered.text != rest and len(said) == 1 and not mentioned(ordered.text, names):
-        # "my manager asked me to reboot web-01, what's its uptime": the guest of the part taken out
-        ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(said)), ordered.text, count=1)
+    named = mentioned(rest, names)
+    if ordered.text != rest and len(named) == 1 and READ_ASKED.search(ordered.text) and \
+            not mentioned(ordered.text, names):  # "… asked me to reboot web-01, what's its uptime": its guest
+        ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(named)), ordered.text, count=1)
     reading.text = rest = ordered.text
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
