@@ -216,3 +216,26 @@ def test_a_plan_a_relayed_wish_or_a_choice_changes_nothing(text: str) -> None:
 ])
 def test_the_read_beside_a_relayed_order_keeps_its_guest(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Jim said he will restart grafana",
+    "grafana's restart was done by Jim",
+    "the runbook step reads: stop vm db-01",
+    "Sollten wir dev-sandbox löschen?",
+    "Vale la pena riavviare grafana?",
+])
+def test_reported_speech_and_should_we_questions_change_nothing(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_a_french_question_with_qu_on_never_reboots() -> None:
+    assert not any(line.startswith("reboot") for line in lines("Est-ce qu'on peut redémarrer web-01 maintenant ?"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("reboot web-01, the vendor says it's needed", ["reboot vm web-01"]),
+    ("stop grafana as the doc says", ["stop ct grafana"]),
+])
+def test_an_order_beside_what_someone_says_still_stands(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -52,7 +52,13 @@ REPORT_NOUN = re.compile(r"(?:^|(?<=[,.;:!?]\s))(?:the|my|our|last|yesterday's|l
 _ORDERING = frozenset({"please", "to", "and", "then", "you", "just", "now", "can", "could", "would", "also", "so",
                        "kindly", "pls", "plz", "ahead", "let's", "lets", "must", "should", "need"})
 # a passive report ("web-01 was already restarted"): a read may filter by it ("the vms that were killed")
-PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:already\s+|just\s+)?{_DONE}\b[^,.;!?]*")
+PASSIVE = re.compile(rf"\b(?:was|were|has\s+been|have\s+been|got|already)\s+(?:already\s+|just\s+)?{_DONE}\b[^,.;!?]*|"
+                     r"\b(?:restart|reboot|backup|snapshot|migration|shutdown|deletion|rollback)s?\s+(?:was|were|has\s+"
+                     r"been|have\s+been|got)\s+(?:already\s+)?(?:done|handled|taken\s+care\s+of|carried\s+out|"
+                     r"performed)\b[^,.;!?]*|"
+                     # reported speech: "jim said he will restart grafana", "the runbook step reads: stop vm db-01"
+                     r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggested|suggests|claims?|claimed)\b:?\s+"
+                     r"(?:that\s+|to\s+)?[^.;!?]*")
 # the speaker's own intention ("i'll handle …", "i'm about to …", "we plan to …", "i'm thinking of …")
 INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:about\s+to|going\s+to|gonna|planning\s+"
                        r"(?:to|on)|plan\s+to|thinking\s+(?:of|about)|considering|intend\s+to|handle|take\s+care\s+of|"
@@ -72,7 +78,9 @@ EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|f
 # quoted text: what someone wrote, never said to us
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^' ]+ [^']+'(?![\w])")
 # a question asked in another language (or in English asking for permission): nothing is done
-FOREIGN_QUESTION = re.compile(r"(?:^|[.!?¿]\s*)(?:est-ce\s+que|puis-je|dois-je|peut-on|je\s+peux|on\s+peut|"
+FOREIGN_QUESTION = re.compile(r"(?:^|[.!?¿]\s*)(?:est-ce\s+qu(?:e|')|faut-il|vaut-il|ça\s+vaut|sollten\s+wir|"
+                              r"lohnt\s+es|vale\s+la\s+pena|merece\s+la\s+pena|dovremmo|deberíamos|devemos|moeten\s+we|"
+                              r"zouden\s+we|puis-je|dois-je|peut-on|je\s+peux|on\s+peut|"
                               r"är\s+det|kan\s+jag|får\s+jag|ska\s+jag|bör\s+jag|"
                               r"darf\s+ich|kann\s+ich|soll\s+ich|sollte\s+ich|sollen\s+wir|ist\s+es\s+sicher|"
                               r"posso|devo|possiamo|dovrei|è\s+sicuro|é\s+seguro|puedo|debo|podemos|es\s+seguro|"
