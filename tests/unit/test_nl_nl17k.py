@@ -239,3 +239,15 @@ def test_a_french_question_with_qu_on_never_reboots() -> None:
 ])
 def test_an_order_beside_what_someone_says_still_stands(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("check whether web-01 is running and start it", ["start vm web-01"]),
+    ("the ticket says reboot web-01, go ahead", ["reboot vm web-01"]),
+])
+def test_an_order_after_an_evaluation_or_an_endorsed_quote_is_carried_out(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_relayed_order_the_speaker_rejects_changes_nothing() -> None:
+    assert lines("Tom said to delete dev-sandbox; don't do it") == []

@@ -74,7 +74,12 @@ PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\
                      r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*")
 EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|figure\s+out|investigate|determine|"
                         r"tell\s+me|let\s+me\s+know|ask(?:ing)?|decide|deciding|"
-                        r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*")
+                        r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*?(?=\s*(?:,\s*|\s)(?:and|then)\s+"
+                        r"(?:then\s+)?(?:please\s+)?(?:start|stop|reboot|restart|shut|delete|remove|migrate|move|"
+                        r"snapshot|back|resume|suspend|pause|roll|clone)\b|[.;!?]|$)")
+# the speaker endorses what was said before ("the ticket says reboot web-01, go ahead")
+GO_AHEAD = re.compile(r"(?:^|[,.;:!-]\s*)(?:so\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|do\s+that|"
+                      r"make\s+it\s+so)(?:\s+now)?\s*$")
 # quoted text: what someone wrote, never said to us
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^' ]+ [^']+'(?![\w])")
 # a question asked in another language (or in English asking for permission): nothing is done
@@ -174,6 +179,8 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
         return Ordered(clean, blocked=WHY_NOT)
     if EITHER.search(clean):  # "delete or keep dev-sandbox?": a read asked beside it may answer
         return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
+    if GO_AHEAD.search(clean):
+        return Ordered(clean)
     asked = FOREIGN_QUESTION.search(clean)
     if asked and asked.group(1):  # "should i shut down X to free ram?": a read asked beside it may answer
         return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
