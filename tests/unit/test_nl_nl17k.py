@@ -251,3 +251,11 @@ def test_an_order_after_an_evaluation_or_an_endorsed_quote_is_carried_out(text: 
 
 def test_a_relayed_order_the_speaker_rejects_changes_nothing() -> None:
     assert lines("Tom said to delete dev-sandbox; don't do it") == []
+
+
+def test_a_question_about_what_an_apply_did_never_applies() -> None:
+    assert lines("what did the last apply do") == []
+
+
+def test_what_the_plan_wants_to_destroy_is_the_plan() -> None:
+    assert lines("show me what the plan wants to destroy") == ["plan"]

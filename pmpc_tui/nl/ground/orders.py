@@ -68,7 +68,8 @@ INTENTION = re.compile(r"\b(?:i|we)(?:'ll|\s+will|'m|\s+am|'re|\s+are)?\s+(?:abo
                        # someone else's order or wish, relayed ("i was told to …", "the intern wants to …")
                        r"\b(?:i|we)\s+(?:was|were|have\s+been|'ve\s+been|got)\s+(?:told|asked)\s+to\b[^,.;!?]*|"
                        r"\b(?:asked|told)\s+(?:me|us)\s+to\b[^,.;!?]*|"
-                       r"\b(?!i\b|we\b|you\b|it\b|that\b|which\b)[a-z]+\s+wants?\s+(?:me\s+|us\s+)?to\b[^,.;!?]*")
+                       r"\b(?!i\b|we\b|you\b|it\b|that\b|which\b|plan\b|code\b|workspace\b|apply\b|diff\b|terraform\b)"
+                       r"[a-z]+\s+wants?\s+(?:me\s+|us\s+)?to\b[^,.;!?]*")
 # a purpose or evaluation: what the speaker wants to find out or decide, never an order
 PURPOSE = re.compile(r"\b(?:so\s+(?:that\s+)?(?:i|we|you|they)\s+can|in\s+order\s+to\s+(?:decide|see|check|pick|choose|"
                      r"plan)|to\s+(?:decide|figure\s+out|see|judge)\s+(?:if|whether|which|what|how))\b[^.;!?]*")
@@ -77,6 +78,8 @@ EVALUATION = re.compile(r"\b(?:evaluate|assess|judge|consider|check|find\s+out|f
                         r"i\s+want\s+to\s+know|wondering)\s+(?:if|whether|how)\b[^.;!?]*?(?=\s*(?:,\s*|\s)(?:and|then)\s+"
                         r"(?:then\s+)?(?:please\s+)?(?:start|stop|reboot|restart|shut|delete|remove|migrate|move|"
                         r"snapshot|back|resume|suspend|pause|roll|clone)\b|[.;!?]|$)")
+# a question about the past
+PAST_QUESTION = re.compile(r"^(?:what|which|who|when|where|how)\s+(?:did|has|have|had|was|were)\b")
 # the speaker endorses what was said before ("the ticket says reboot web-01, go ahead")
 GO_AHEAD = re.compile(r"(?:^|[,.;:!-]\s*)(?:so\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|do\s+that|"
                       r"make\s+it\s+so)(?:\s+now)?\s*$")
@@ -179,6 +182,8 @@ def read_orders(clean: str, dry_run: bool = False) -> Ordered:
         return Ordered(clean, blocked=WHY_NOT)
     if EITHER.search(clean):  # "delete or keep dev-sandbox?": a read asked beside it may answer
         return Ordered(clean if READ_ASKED.search(clean) else "", question=WHY_UNORDERED)
+    if PAST_QUESTION.search(clean):  # "what did the last apply do": a read may answer, never a change
+        return Ordered(clean, question=WHY_UNORDERED)
     if GO_AHEAD.search(clean):
         return Ordered(clean)
     asked = FOREIGN_QUESTION.search(clean)
