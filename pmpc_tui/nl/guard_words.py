@@ -206,6 +206,11 @@ BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|t
                     rf"\b(?:{NOT}|without)\s+(?:tak(?:e|ing)|bring(?:ing)?|shut(?:ting)?)\s+(?:it|them|\S+)\s+(?:offline|"
                     r"down)\b|"
                     r"\bor\s+not\b|"
+                    # a reason, not a negation (nl17k): "shut down X? it's not needed today", "don't put it off"
+                    r"\b(?:it|he|she|they)(?:'s\s+not|\s+is\s+not|\s+isn'?t|'re\s+not|\s+are\s+not|\s+aren'?t)\s+"
+                    r"(?:needed|used|in\s+use|being\s+used|"
+                    r"important|doing\s+anything)\b|"
+                    rf"\b{NOT}\s+(?:put\s+(?:it|this|that)\s+off|delay\s+(?:it|this|that)|postpone\s+(?:it|this|that))\b|"
                     # "reboot it if needed" allows the reboot; "don't autostart X at boot" is `--onboot no`
                     rf"\b(?:{NOT}|never)\s+(?:auto-?start\w*|start\s+(?:\S+\s+){{0,2}}?(?:at|on)\s+boot)\b")
 # "reboot it if needed" gives leave to do it, it waits for nothing
@@ -238,7 +243,9 @@ WHY_INJECTION = "that request tries to set aside how requests are read: nothing 
 NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
-BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?(?:{NOT}|never)\s+"
+# (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
+BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
+                     rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
 # "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
 NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"

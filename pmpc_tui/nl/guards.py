@@ -17,6 +17,7 @@ from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
+from pmpc_tui.nl.ground.orders import READ_ASKED, WHY_SKIP, read_orders, skips_confirmation
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -202,6 +203,8 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
+    if skips_confirmation(clean):
+        return Reading(clean, refusal=refused(WHY_SKIP, ["list vms"]))
     clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
@@ -250,6 +253,14 @@ def read(text: str, names: Names) -> Reading:
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
+    ordered = read_orders(rest, reading.dry_run_only)  # an action is proposed only when it is ordered (nl17k)
+    if ordered.blocked or not ordered.text:
+        return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
+    named = mentioned(rest, names)
+    if ordered.text != rest and len(named) == 1 and READ_ASKED.search(ordered.text) and \
+            not mentioned(ordered.text, names):  # "… asked me to reboot web-01, what's its uptime": its guest
+        ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(named)), ordered.text, count=1)
+    reading.text = rest = ordered.text
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
@@ -279,6 +290,8 @@ def read(text: str, names: Names) -> Reading:
         reading.question = WHY_OPINION
     elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
         reading.question = WHY_WHAT_IF
+    if reading.question is None:
+        reading.question = ordered.question
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))

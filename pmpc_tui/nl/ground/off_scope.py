@@ -12,10 +12,20 @@ PURCHASE = re.compile(r"\b(?:order|buy|purchase|procure|requisition)\s+(?:(?:som
                       r"\d+(?:\s*(?:gb|g|tb|t|gigs?))?)\s+)*(?:ram|memory|dimms?|disks?|drives?|ssds?|nvmes?|hdds?|"
                       r"hardware|servers?|nodes?|licen[cs]es?|subscriptions?|cpus?|nics?|switch(?:es)?)\b(?!\s+by\b)")
 WHY_PURCHASE = "buying or ordering hardware is nothing proxmox-mpc does (nothing was done)"
+# hands-on hardware work, another hypervisor's guests, certificates (nl17k): no registry command does them
+HANDS_ON = re.compile(r"\b(?:replace|swap(?:\s+out)?|install|fit|pull|reseat)\s+(?:the\s+|a\s+|an\s+)?"
+                      r"(?:failing\s+|failed\s+|broken\s+|dead\s+|new\s+|faulty\s+|bad\s+)?(?:ssds?|nvmes?|hdds?|dimms?|psus?|power\s+supply|"
+                      r"fans?|nics?|drives?)\b|\b(?:esxi|vmware|vsphere|hyper-v|virtualbox)\b|"
+                      r"^(?:please\s+)?(?:renew|issue|rotate|"
+                      r"install|replace)\s+(?:the\s+|a\s+|an\s+)?(?:[\w']+\s+){0,3}?(?:certificates?|certs?)\b")
+WHY_HANDS_ON = ("that is hands-on hardware work, another hypervisor's guests or a certificate, which proxmox-mpc never "
+                "does from plain English (nothing was done)")
 
 
 def why_out_of_scope(clean: str) -> str | None:
     """Why the request (lower case) is refused before parsing, or None."""
     if PURCHASE.search(clean):
         return WHY_PURCHASE
+    if HANDS_ON.search(clean):
+        return WHY_HANDS_ON
     return None
