@@ -113,9 +113,9 @@ def test_bare_sizes_in_a_create_the_one_before_disk_is_the_disk() -> None:
     assert lines("new vm build-7 2 cores 8g 64g disk") == ["create vm --name build-7 --cores 2 --memory 8192 --disk 64"]
 
 
-def test_a_typed_yes_is_dropped_and_the_delete_still_asks() -> None:
+def test_a_delete_that_asks_to_skip_its_confirmation_is_refused_and_says_why() -> None:
     p = propose_offline("delete web-02 --yes", NAMES)
-    assert p.commands == ["delete vm web-02"] and p.needs_confirmation
+    assert not p.understood and p.commands == [] and "confirmation" in p.explanation
 
 
 def test_a_saved_plan_named_in_words_is_applied_and_import_takes_one_guest() -> None:

@@ -124,7 +124,8 @@ READ_ASKED = re.compile(r"(?:^|[,.;:!?]\s*)(?:which|what|who|where)\b|"
                         r"count|status|health|check|inspect|look|print|dump|export|logs?|tasks?|plan|diff|drift)\b")
 # a request to skip the confirmation of something destructive: refused as a whole
 SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?approv\w*|\bwithout\s+(?:asking|"
-                          r"confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)")
+                          r"confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
+                          r"\bno\s+questions(?:\s+asked)?\b|(?<!\S)(?:--yes|-y)(?!\S)")
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back)\b")
 
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
