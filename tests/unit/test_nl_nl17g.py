@@ -3,24 +3,12 @@ refusals by condition and time, Italian/Dutch), which are measured but not in th
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from nl_support import lines
 
-from pmpc_tui.nl.propose import propose_offline
 from pmpc_tui.nl.train import frames_ops, generate, vocab
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from nl_eval import homelab_names
-
-NAMES = homelab_names()
-
-
-def lines(text: str) -> list[str]:
-    p = propose_offline(text, NAMES)
-    return p.commands if p.understood else []
 
 
 def test_memory_said_in_words_is_that_size_not_two_gigs() -> None:

@@ -4,22 +4,10 @@ times, negations and questions said in words the earlier rules did not know."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from nl_support import NAMES, lines
 
 from pmpc_tui.nl.propose import propose_offline
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from nl_eval import homelab_names
-
-NAMES = homelab_names()
-
-
-def lines(text: str) -> list[str]:
-    p = propose_offline(text, NAMES)
-    return p.commands if p.understood else []
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -5,23 +5,10 @@ Every sentence here is written for these tests (none is from a development set).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from nl_support import lines
 
 from pmpc_tui.nl.ground.numbers import in_digits
-from pmpc_tui.nl.propose import propose_offline
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from nl_eval import homelab_names
-
-NAMES = homelab_names()
-
-
-def lines(text: str) -> list[str]:
-    p = propose_offline(text, NAMES)
-    return p.commands if p.understood else []
 
 
 @pytest.mark.parametrize("text, guest", [

@@ -6,23 +6,10 @@ orders after someone else's go-ahead change nothing; a read asked beside them is
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from nl_support import NAMES, lines
 
 from pmpc_tui.nl.propose import propose_offline
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from nl_eval import homelab_names
-
-NAMES = homelab_names()
-
-
-def lines(text: str) -> list[str]:
-    """The command lines proposed for `text`, or [] when it was refused."""
-    proposal = propose_offline(text, NAMES)
-    return proposal.commands if proposal.understood else []
 
 
 @pytest.mark.parametrize("text", [
