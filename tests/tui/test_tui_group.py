@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from multi_support import two_clusters
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_support import settle
 
@@ -149,14 +150,19 @@ async def test_with_several_clusters_open_every_guest_row_names_its_cluster(
         assert {row["cluster"] for row in table._by_key.values()} == {"east", "west"}  # east's are rows still
 
 
+async def open_vms(app: ProxmoxApp, pilot: Pilot[None]) -> None:
+    """Let both clusters' first refresh land, then open the VMs table."""
+    await settle(app, pilot)
+    await settle(app, pilot)
+    await pilot.press("2")
+    await settle(app, pilot)
+
+
 async def test_the_vm_table_lists_the_guests_of_every_open_cluster(
         clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
     app = group_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
+        await open_vms(app, pilot)
         table = app.screen.query_one(GuestTable)
         keys = set(table.visible_keys)
         assert "101" in keys and "west/101" in keys  # the same VMID in both clusters: two rows
@@ -167,10 +173,7 @@ async def test_the_vm_table_lists_the_guests_of_every_open_cluster(
 async def test_the_filter_matches_cluster_names(clusters: tuple[SimulatorThread, SimulatorThread]) -> None:
     app = group_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
+        await open_vms(app, pilot)
         await pilot.press("slash", *"west")
         await settle(app, pilot)
         keys = list(app.screen.query_one(GuestTable).visible_keys)
@@ -187,10 +190,7 @@ async def test_an_action_on_a_row_goes_to_that_rows_cluster(
     assert status(east) == status(west) == "stopped"
     app = group_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await settle(app, pilot)
-        await pilot.press("2")
-        await settle(app, pilot)
+        await open_vms(app, pilot)
         table = app.screen.query_one(GuestTable)
         table.move_cursor(row=table.get_row_index("west/109"))
         await pilot.pause()
