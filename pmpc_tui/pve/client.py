@@ -343,11 +343,20 @@ class PVEClient:
             raise ConnectionFailed(f"cannot reach {self.settings.url}: {_short(exc)}",
                                    "Check the URL and that the API (port 8006) is reachable.") from None
 
-    def _tls_error(self, exc: Exception) -> TLSVerificationFailed:
-        from pmpc_tui.pve.tls import fetch_fingerprint
+    def _tls_error(self, exc: Exception) -> ConnectionFailed:
+        """A TLS failure: untrusted certificate (never retried), or a broken handshake (transient, retried)."""
+        from pmpc_tui.pve.tls import fetch_fingerprint, is_trust_failure, normalize_fingerprint
 
         presented = fetch_fingerprint(self.settings.host, self.settings.port)
-        if self.settings.fingerprint:
+        pinned = self.settings.fingerprint
+        if pinned:
+            trusted = presented is None or presented == normalize_fingerprint(pinned)
+        else:
+            trusted = not is_trust_failure(exc)
+        if trusted:  # the certificate is the right one: the connection broke (a reset or EOF mid-handshake)
+            return ConnectionFailed(f"the TLS connection to {self.settings.url} broke: {_short(exc)}",
+                                    "Try again; if it keeps happening, check the network and the server's load.")
+        if pinned:
             message = (f"the server's certificate does not match the pinned fingerprint "
                        f"(server presented {presented or 'unknown'})")
         else:

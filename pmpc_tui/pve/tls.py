@@ -34,6 +34,28 @@ def fetch_fingerprint(host: str, port: int, timeout: float = 5.0) -> str | None:
     return normalize_fingerprint(hashlib.sha256(der).hexdigest())
 
 
+_TRUST_WORDS = ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "Fingerprints did not match",
+                "doesn't match", "hostname mismatch")
+
+
+def is_trust_failure(exc: BaseException) -> bool:
+    """Whether a TLS error says the certificate was not trusted (not a connection broken mid-handshake)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return True
+        if any(word in str(error) for word in _TRUST_WORDS):
+            return True
+        todo.extend(arg for arg in (*error.args, getattr(error, "reason", None), error.__cause__,
+                                    error.__context__) if isinstance(arg, BaseException))
+    return False
+
+
 _PINNED_CONTEXT: ssl.SSLContext | None = None
 
 

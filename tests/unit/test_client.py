@@ -350,3 +350,102 @@ async def test_a_proxy_in_the_environment_is_still_used(sim: SimulatorThread,
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     async with PVEClient(token_settings(sim.info), read_retries=0) as client:
         assert (await client.get("/version"))["release"] == "9.1"
+
+
+# --- a TLS connection that breaks ----------------------------------------------------------------
+class BreakingRelay:
+    """A loopback TCP relay to the simulator that answers the next `breaks` connections with garbage."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.breaks = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.breaks > 0:
+                self.breaks -= 1
+                client.recv(4096)  # the ClientHello
+                client.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")  # not TLS: the handshake fails
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def break_next(self, count: int) -> None:
+        """Close every relayed connection and answer the next `count` new ones with garbage."""
+        self.breaks = count
+        for sock in self.open:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.open.clear()
+
+    def close(self) -> None:
+        self.listener.close()
+        self.break_next(0)
+
+
+@pytest.fixture
+def relay(sim: SimulatorThread) -> Any:
+    relay = BreakingRelay(int(sim.info.host.rsplit(":", 1)[1]))
+    yield relay
+    relay.close()
+
+
+def relayed(sim: SimulatorThread, relay: BreakingRelay, fingerprint: str | None = None) -> ConnectionSettings:
+    user, name = sim.info.token_id.split("!", 1)
+    return ConnectionSettings(f"https://127.0.0.1:{relay.port}", user, name, sim.info.token_secret,
+                              fingerprint=fingerprint or sim.info.fingerprint)
+
+
+async def test_a_read_is_retried_when_a_tls_handshake_breaks(sim: SimulatorThread, relay: BreakingRelay) -> None:
+    # a broken handshake with the right server is a network blip, not an untrusted certificate
+    async with PVEClient(relayed(sim, relay), read_retries=3, backoff=0.01) as client:
+        relay.break_next(1)
+        assert (await client.get("/version"))["release"] == "9.1"
+        relay.break_next(1)
+        answers = await client.get_many(["/version", "/nodes"])
+    assert answers[0]["release"] == "9.1" and len(answers[1]) == 3
+
+
+async def test_a_handshake_that_keeps_breaking_is_not_called_a_fingerprint_mismatch(
+        sim: SimulatorThread, relay: BreakingRelay) -> None:
+    async with PVEClient(relayed(sim, relay), read_retries=1, backoff=0.01) as client:
+        relay.break_next(100)
+        with pytest.raises(ConnectionFailed) as caught:
+            await client.get("/version")
+    assert not isinstance(caught.value, TLSVerificationFailed)
+    assert "broke" in caught.value.message and "fingerprint" not in str(caught.value)
+
+
+async def test_a_wrong_pin_through_the_relay_is_still_refused(sim: SimulatorThread, relay: BreakingRelay) -> None:
+    with pytest.raises(TLSVerificationFailed) as caught:
+        async with PVEClient(relayed(sim, relay, WRONG_FINGERPRINT), read_retries=3) as client:
+            await client.get("/version")
+    assert "does not match the pinned fingerprint" in caught.value.message
+    assert sim.info.fingerprint in str(caught.value)  # the hint names what the server presented
