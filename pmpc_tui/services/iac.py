@@ -187,6 +187,8 @@ class ImportResult:
     objects: dict[str, int] = field(default_factory=dict)  # cluster objects imported, by kind
     skipped: list[str] = field(default_factory=list)  # cluster objects left out of the code, and why
     notes: list[str] = field(default_factory=list)  # what import could not write (an image's url …)
+    firewalls_read: int = 0  # guests whose firewall options were read
+    firewalls_skipped: int = 0  # guests without a firewall=1 network device (their options not read)
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -203,7 +205,8 @@ class ImportResult:
                 "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
                 "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects,
-                "skipped": self.skipped, "notes": self.notes}
+                "skipped": self.skipped, "notes": self.notes,
+                "guest_firewalls": {"read": self.firewalls_read, "skipped": self.firewalls_skipped}}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -284,13 +287,18 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
 
     ws.require_one_cluster()  # before the cluster is read
     started: list[asyncio.Future[dict[int, list[str]]]] = []
-    # the cluster objects (3,000 guest firewall reads on a big cluster) are read alongside the sync
-    objects_read = asyncio.ensure_future(read_objects(client)) if only is None else None
+    # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; the guest
+    # firewall options wait for the guests' configs (only a guest with a firewall=1 network device has one)
+    firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+    objects_read = asyncio.ensure_future(read_objects(client, firewalled=firewalled)) if only is None else None
+    managed_firewalls = managed_firewall_guests(ws) if only is None else set()
 
     def fetched(snapshot: ClusterSnapshot) -> None:
         guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
                              e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
         started.append(asyncio.ensure_future(ask_agents(client, guests)))
+        if not firewalled.done():
+            firewalled.set_result(firewall_guests(guests) | managed_firewalls)
 
     try:
         synced = await sync_cluster(client, db, report, on_fetched=fetched)
@@ -302,7 +310,23 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
             task.cancel()
         if objects_read is not None:
             objects_read.cancel()
+        firewalled.cancel()
     return synced, imported
+
+
+def firewall_guests(guests: list[GuestState]) -> set[int]:
+    """The VMIDs of the guests whose firewall can take effect: a network device with `firewall=1`."""
+    from pmpc_tui.iac.objects.firewall_guest import nic_firewall
+
+    return {g.vmid for g in guests if nic_firewall(g.config)}
+
+
+def managed_firewall_guests(ws: Workspace) -> set[int]:
+    """The VMIDs whose firewall options or rules the workspace already manages (import keeps reading them)."""
+    from pmpc_tui.services.cluster_objects import managed_objects
+
+    return {int(key.split("/", 1)[1]) for kind, key in managed_objects(ws)
+            if kind in ("firewall_options", "firewall_rules") and key.split("/", 1)[-1].isdigit()}
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
@@ -334,13 +358,15 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     if object_reads is None and client is not None:  # read while the guests' files are written
         from pmpc_tui.services.cluster_objects import read_objects
 
-        object_reads = asyncio.ensure_future(read_objects(client))
+        firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+        firewalled.set_result(firewall_guests(guests) | managed_firewall_guests(ws))
+        object_reads = asyncio.ensure_future(read_objects(client, firewalled=firewalled))
     try:
         outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
                                                             merge)
         agents = await agent_reads
-        objects = await _write_objects(ws, await object_reads, force, dry_run, merge) \
-            if object_reads is not None else {}
+        actual = await object_reads if object_reads is not None else None
+        objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
     finally:
         agent_reads.cancel()
         if object_reads is not None:
@@ -371,7 +397,16 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
         objects={k: sum(not b.get("_unread") for b in v.values()) for k, v in objects.items()},
-        skipped=skipped, notes=import_notes(objects))
+        skipped=skipped, notes=import_notes(objects), **_firewall_counts(guests, actual))
+
+
+def _firewall_counts(guests: list[GuestState], actual: Any) -> dict[str, int]:
+    """How many guests' firewall options the object read took (and left out: no firewall=1 network device)."""
+    if actual is None:
+        return {}
+    wanted = getattr(actual, "firewalled", None)
+    read = len(guests) if wanted is None else sum(g.vmid in wanted for g in guests)
+    return {"firewalls_read": read, "firewalls_skipped": len(guests) - read}
 
 
 def import_notes(actual: dict[str, Any]) -> list[str]:
