@@ -192,6 +192,27 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     return managed
 
 
+def remember_object_records(ws: Workspace, actual: Actual, written: list[str]) -> None:
+    """Put in the memo below what the object files import just wrote to its records hold (`written`: their
+    names), taken from what was rendered, so `managed_objects` parses none of them again."""
+    if ws.read_only:
+        return
+    found: dict[str, list[list[str]]] = {}
+    for otype in OBJECT_TYPES:
+        for key, body in actual.get(otype.kind, {}).items():
+            if not body.get(UNREAD):
+                found.setdefault(otype.file, []).append([otype.kind, key, otype.address(otype.label(key))])
+    memo = _read_memo(ws)
+    for name in written:
+        try:
+            stat = (ws.generated_dir / "terraform" / name).stat()
+        except OSError:
+            memo.pop(name, None)
+            continue
+        memo[name] = {"signature": [stat.st_mtime_ns, stat.st_size], "objects": found.get(name, [])}
+    _write_memo(ws, memo)
+
+
 MEMO_FILE = "managed-objects.json"  # the object records' (kind, id, address), by file size and mtime
 
 

@@ -24,6 +24,7 @@ from pmpc_tui.iac.terraform import (
     guest_file_name,
     guest_title,
     load_desired_state,
+    remember_scanned,
     render_guest_file,
     resource_label,
     scan_guest_resources,
@@ -231,6 +232,13 @@ def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], st
 def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest],
                           profile: Profile | None) -> tuple[dict[str, str], dict[str, Mapped]]:
     """The generated Terraform files of an import (workspace-relative path → text), plus each guest's mapping."""
+    files, mapped, _ = _render_guests(ws, guests, desired, profile)
+    return files, mapped
+
+
+def _render_guests(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest], profile: Profile | None,
+                   ) -> tuple[dict[str, str], dict[str, Mapped], dict[str, ScannedGuest]]:
+    """`generate_import_files`, with what each guest file holds as a scan would find it (its record)."""
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.services.workspace_init import static_files
 
@@ -239,30 +247,43 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list
     existing = {(g.kind, g.vmid): g.label for g in desired if g.vmid is not None}
     taken = {g.label for g in desired}
     mapped: dict[str, Mapped] = {}
+    records: dict[str, ScannedGuest] = {}
     ct_template = ws.config.defaults.ct_template
+    records_dir = ws.generated_dir / "terraform"
     for guest in guests:
         label = existing.get((guest.kind, guest.vmid))
         if label is None:
             label = resource_label(guest.name, guest.vmid, taken)
             taken.add(label)
-        rel = f"terraform/{guest_file_name(guest.kind, guest.vmid)}"
+        name = guest_file_name(guest.kind, guest.vmid)
+        rel = f"terraform/{name}"
         mapped[rel] = guest_to_body(guest, ct_template)
         files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
                                        guest_title(guest))
-    return files, mapped
+        records[rel] = ScannedGuest(guest.kind, label, guest.vmid, records_dir / name, True)
+    return files, mapped, records
+
+
+# outcomes after which the record of a generated file holds the text just rendered
+RECORDED = frozenset({"created", "updated", "overwritten", "merged", "unchanged", "kept"})
 
 
 def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
                      dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
     """Render and write the Terraform files of an import (CPU and disk work, run in a thread); `guests`
-    may be a subset (`import --guest`): only their files are written."""
+    may be a subset (`import --guest`): only their files are written. The records' scan memo takes what
+    was rendered (remember_managed and the next plan read no file again)."""
     desired = scan_guest_resources(ws.terraform_dir)
-    files, mapped = generate_import_files(ws, guests, desired, profile)
+    files, mapped, records = _render_guests(ws, guests, desired, profile)
     try:
-        return write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge), \
-            mapped, desired
+        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
+    if not dry_run and not ws.read_only:  # the memo managed_guests reads
+        remember_scanned(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
+                         {o.path.removeprefix("terraform/"): [records[o.path]] for o in outcomes
+                          if o.path in records and o.action in RECORDED})
+    return outcomes, mapped, desired
 
 
 async def _remember(ws: Workspace, dry_run: bool) -> list[str]:
@@ -431,7 +452,7 @@ async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry
     """The cluster objects' files (terraform/pools.tf, backup_jobs.tf, ha.tf and ansible/cluster.yml) from the
     objects read; returns kind → the objects, and under "" the file outcomes."""
     from pmpc_tui.iac.ansible import render_cluster_playbook
-    from pmpc_tui.services.cluster_objects import object_files
+    from pmpc_tui.services.cluster_objects import object_files, remember_object_records
 
     files = object_files(actual)
     files["ansible/cluster.yml"] = render_cluster_playbook(actual)
@@ -440,6 +461,9 @@ async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry
                                            dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
+    if not dry_run:
+        remember_object_records(ws, actual, [o.path.removeprefix("terraform/") for o in outcomes
+                                             if o.path.startswith("terraform/") and o.action in RECORDED])
     return {"": outcomes, "skipped": getattr(actual, "skipped", []), **actual}
 
 

@@ -77,3 +77,34 @@ def test_a_managed_guest_firewall_is_still_read_after_its_nic_filter_is_turned_o
     assert "/nodes/pve1/qemu/101/firewall/options" in seen
     text = (workspace / "terraform" / "firewall.tf").read_text()
     assert OPTIONS.format("vm_101") in text and RULES.format("vm_101") in text  # never dropped without a word
+
+
+def test_what_import_wrote_is_remembered_as_rendered_and_agrees_with_a_fresh_read_of_the_records(
+        workspace: Path) -> None:
+    import json
+
+    from pmpc_tui.iac.terraform import scan_guest_resources
+    from pmpc_tui.services.cluster_objects import managed_objects
+    from pmpc_tui.workspace.config import Workspace
+
+    assert run_cli(workspace, "import") == 0
+    ws = Workspace.load(workspace)
+    records = ws.generated_dir / "terraform"
+    memo = json.loads((ws.state_dir / "records-scan.json").read_text())
+    fresh = scan_guest_resources(records)  # no memo: every record read and scanned
+    assert fresh and all(memo[g.file.name]["stamp"] == [g.file.stat().st_mtime_ns, g.file.stat().st_size]
+                         for g in fresh)
+    assert {g.file.name: [[g.kind, g.label, g.vmid, g.imported]] for g in fresh} == \
+        {name: entry["guests"] for name, entry in memo.items() if entry["guests"]}
+    memo_path = ws.state_dir / "managed-objects.json"
+
+    def objects_memo() -> dict[str, tuple[list[int], list[tuple[str, ...]]]]:
+        return {name: (entry["signature"], sorted(map(tuple, entry["objects"])))
+                for name, entry in json.loads(memo_path.read_text()).items()}
+
+    written = objects_memo()  # what import rendered, never parsed
+    memo_path.unlink()
+    remembered = managed_objects(ws)  # the object files parsed again
+    assert objects_memo() == written and remembered
+    tracked = json.loads((workspace / "terraform" / ".managed.json").read_text())
+    assert len(tracked["guests"]) == 18 and {tuple(o[:2]) for o in tracked["objects"]} >= set(remembered)
