@@ -40,13 +40,16 @@ _GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
 
 
 async def read_objects(client: PVEClient, guests: set[int] | None = None,
-                       firewalled: Awaitable[set[int]] | None = None) -> Actual:
+                       firewalled: Awaitable[set[int]] | None = None,
+                       resources: Awaitable[list[dict[str, Any]]] | None = None) -> Actual:
     """Every cluster object kind, read in batches (lists, then what the lists name). With `guests`, the
     per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
     a plan reads those its code declares or its workspace manages, not every guest of a big cluster.
-    `firewalled` (import): the VMIDs whose guest firewall can take effect — only their options are read."""
+    `firewalled` (import): the VMIDs whose guest firewall can take effect — only their options are read;
+    `resources` (import): `/cluster/resources` as the sync read it in the same run (not read a second time)."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
-    answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
+    known: Answers = {(_RESOURCES, ()): await resources} if resources is not None else {}
+    answers: Answers = dict(zip(first, await _get_all(client, first, known), strict=True))
     more = [(t, r) for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
             and (guests is None or not t.per_guest or _for_guests(r, guests))]
     # reading everything (import): a read a type marks `needed` waits for a later batch and may be skipped —
@@ -121,9 +124,11 @@ def _from_resources(r: Read, found: dict[Read, Any]) -> Any:
     return [e for e in full if isinstance(e, dict) and e.get("type") in wanted]
 
 
-async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
-    plain = [r for r in reads if not r[1]]
-    found = dict(zip(plain, await client.get_many([p for p, _ in plain]), strict=True)) if plain else {}
+async def _get_all(client: PVEClient, reads: list[Read], known: Answers | None = None) -> list[Any]:
+    """The answers of `reads`, in order (`known`: answers already at hand, not read again)."""
+    found: dict[Read, Any] = dict(known or {})
+    plain = [r for r in reads if not r[1] and r not in found]
+    found.update(zip(plain, await client.get_many([p for p, _ in plain]), strict=True) if plain else ())
     for r in reads:
         if r[1] and (filtered := _from_resources(r, found)) is not None:
             found[r] = filtered

@@ -311,7 +311,10 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; the guest
     # firewall options wait for the guests' configs (only a guest with a firewall=1 network device has one)
     firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
-    objects_read = asyncio.ensure_future(read_objects(client, firewalled=firewalled)) if only is None else None
+    # and /cluster/resources is not read twice: the objects take the sync's answer
+    resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+    objects_read = asyncio.ensure_future(read_objects(client, firewalled=firewalled, resources=resources)) \
+        if only is None else None
     managed_firewalls = managed_firewall_guests(ws) if only is None else set()
 
     def fetched(snapshot: ClusterSnapshot) -> None:
@@ -321,8 +324,12 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
         if not firewalled.done():
             firewalled.set_result(firewall_guests(guests) | managed_firewalls)
 
+    def read_resources(found: list[dict[str, Any]]) -> None:
+        if not resources.done():
+            resources.set_result(found)
+
     try:
-        synced = await sync_cluster(client, db, report, on_fetched=fetched)
+        synced = await sync_cluster(client, db, report, on_fetched=fetched, on_resources=read_resources)
         imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
                                           agent_reads=started[0] if started else None, only=only,
                                           object_reads=objects_read)
@@ -332,6 +339,7 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
         if objects_read is not None:
             objects_read.cancel()
         firewalled.cancel()
+        resources.cancel()
     return synced, imported
 
 
