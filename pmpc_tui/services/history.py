@@ -247,6 +247,25 @@ def _commit_change(ws: Workspace, command: str, paths: list[str] | None, guests:
                   [p[len(prefix):] for p in refused])
 
 
+def store_contents(ws: Workspace, paths: list[str]) -> None:
+    """Put the contents of guest files just written (workspace-relative paths) into the repository's object
+    store (`git hash-object -w`: nothing is staged or committed), so the commit that follows finds them there:
+    import runs it, in a git process of its own, while it still reads the cluster. Only where proxmox-mpc
+    commits; a failure only costs the time it would have saved."""
+    guest_files = [p for p in paths if GUEST_FILE.search(p) and not never_staged(p)]
+    if not guest_files or not autocommit(ws):
+        return
+    top = repo_root(ws)
+    if top is None:
+        return
+    prefix = workspace_prefix(ws, top)
+    listing = "".join(f"{prefix}{p}\n" for p in guest_files).encode("utf-8")
+    try:
+        git.run(top, ["hash-object", "-w", "--stdin-paths"], stdin=listing, check=False)
+    except PVEError as exc:
+        log.debug("history: contents not stored ahead of the commit: %s", exc)
+
+
 async def record(ws: Workspace, command: str, paths: list[str] | None, guests: list[str] | None = None) -> None:
     """The hook after a write (import, create, revert): commit it when proxmox-mpc commits here; never fails
     the write — a git problem is logged."""

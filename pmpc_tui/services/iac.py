@@ -390,9 +390,13 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
         firewalled.set_result(firewall_guests(guests) | managed_firewall_guests(ws))
         object_reads = asyncio.ensure_future(read_objects(client, firewalled=firewalled))
+    stored = None
     try:
         outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
                                                             merge)
+        if not dry_run:  # git stores the guest files' contents on the other core while the reads go on
+            stored = asyncio.ensure_future(asyncio.to_thread(
+                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN]))
         agents = await agent_reads
         actual = await object_reads if object_reads is not None else None
         objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
@@ -411,6 +415,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError(str(exc)) from None
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    if stored is not None:
+        await stored
     # a commit naming the command and guests, with the tracked record of what the workspace manages
     await history.record_outcomes(ws, "import", outcomes, dry_run, await _remember(ws, dry_run))
     known = {guest_file_name(g.kind, g.vmid) for g in guests}
