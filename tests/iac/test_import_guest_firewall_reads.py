@@ -108,3 +108,21 @@ def test_what_import_wrote_is_remembered_as_rendered_and_agrees_with_a_fresh_rea
     assert objects_memo() == written and remembered
     tracked = json.loads((workspace / "terraform" / ".managed.json").read_text())
     assert len(tracked["guests"]) == 18 and {tuple(o[:2]) for o in tracked["objects"]} >= set(remembered)
+
+
+def test_a_file_changed_after_imports_early_secret_scan_is_scanned_again_by_the_commit(tmp_path: Path) -> None:
+    import os
+
+    from pmpc_tui.services.history import holds_secret
+
+    path = tmp_path / "vm-101.tf"
+    path.write_text('resource "x" "y" {\n  name = "web"\n}\n')
+    assert not holds_secret(path)  # remembered by size, time and inode
+    before = path.stat()
+    path.write_text('resource "x" "y" {\n  password = "hunter2hunter2"\n}\n')
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # even with the old modification time
+    assert holds_secret(path)  # a new size: read again
+    same_size = path.read_text().replace("password =", "passage  =")  # no longer a secret, same length
+    path.write_text(same_size)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert not holds_secret(path)  # a new modification time: read again
