@@ -153,6 +153,19 @@ def _present(root: Path, record_dir: Path, files: dict[str, str]) -> set[str]:
     return present
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, under the other threads' feet); when it
+    cannot be read, one that takes bits (so each file is chmod'ed as before)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o777
+
+
 def _names(folder: Path) -> set[str]:
     try:
         return {name.lower() for name in os.listdir(folder)}
@@ -168,6 +181,7 @@ class _BulkWriter:
     def __init__(self) -> None:
         self._folders: set[Path] = set()
         self._suffix = f".{os.getpid()}.tmp"
+        self._chmod = _umask() & 0o644 != 0  # a new file is 0644 already unless the umask takes bits of it
 
     def put(self, path: Path, text: str) -> None:
         folder = path.parent
@@ -180,7 +194,8 @@ class _BulkWriter:
             view = memoryview(text.encode("utf-8"))
             while view:
                 view = view[os.write(fd, view):]
-            os.fchmod(fd, 0o644)
+            if self._chmod:
+                os.fchmod(fd, 0o644)
         except BaseException:
             os.close(fd)
             os.unlink(tmp)
