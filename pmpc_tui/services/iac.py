@@ -268,22 +268,46 @@ def _render_guests(ws: Workspace, guests: list[GuestState], desired: list[Scanne
 RECORDED = frozenset({"created", "updated", "overwritten", "merged", "unchanged", "kept"})
 
 
-def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
-                     dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
-    """Render and write the Terraform files of an import (CPU and disk work, run in a thread); `guests`
-    may be a subset (`import --guest`): only their files are written. The records' scan memo takes what
-    was rendered (remember_managed and the next plan read no file again)."""
+@dataclass
+class _Rendered:
+    """The Terraform files of an import, rendered and not yet written."""
+
+    desired: list[ScannedGuest]
+    files: dict[str, str]
+    mapped: dict[str, Mapped]
+    records: dict[str, ScannedGuest]
+
+
+def _render_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None) -> _Rendered:
+    """Render the Terraform files of an import (CPU only: run in a thread while the cluster is read)."""
     desired = scan_guest_resources(ws.terraform_dir)
     files, mapped, records = _render_guests(ws, guests, desired, profile)
+    return _Rendered(desired, files, mapped, records)
+
+
+def _write_rendered(ws: Workspace, rendered: _Rendered, force: bool, dry_run: bool, merge: bool,
+                    ) -> list[FileOutcome]:
+    """Write the rendered files (run in a thread once the reads are done: each of its thousands of file
+    operations hands the GIL over, and behind 32 reader threads each hand-over waited). The records' scan
+    memo takes what was rendered (remember_managed and the next plan read no file again)."""
     try:
-        outcomes = write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge)
+        outcomes = write_generated(ws.root, ws.generated_dir, rendered.files, force=force, dry_run=dry_run,
+                                   merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
     if not dry_run and not ws.read_only:  # the memo managed_guests reads
         remember_scanned(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
-                         {o.path.removeprefix("terraform/"): [records[o.path]] for o in outcomes
-                          if o.path in records and o.action in RECORDED})
-    return outcomes, mapped, desired
+                         {o.path.removeprefix("terraform/"): [rendered.records[o.path]] for o in outcomes
+                          if o.path in rendered.records and o.action in RECORDED})
+    return outcomes
+
+
+def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
+                     dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
+    """Render and write the Terraform files of an import; `guests` may be a subset (`import --guest`): only
+    their files are written."""
+    rendered = _render_terraform(ws, guests, profile)
+    return _write_rendered(ws, rendered, force, dry_run, merge), rendered.mapped, rendered.desired
 
 
 async def _remember(ws: Workspace, dry_run: bool) -> list[str]:
@@ -380,7 +404,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     guests = await load_guests(db)
     if only is not None:
         return await _import_only(ws, guests, profile, only, force, dry_run, merge, started)
-    # the guest agents are asked while the Terraform files are rendered and written (only the
+    # the guest agents are asked while the Terraform files are rendered (only the
     # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
     if agent_reads is None:
         agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
@@ -392,13 +416,14 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         object_reads = asyncio.ensure_future(read_objects(client, firewalled=firewalled))
     stored = None
     try:
-        outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
-                                                            merge)
-        if not dry_run:  # git stores the guest files' contents on the other core while the reads go on
-            stored = asyncio.ensure_future(asyncio.to_thread(
-                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN]))
+        rendered = await asyncio.to_thread(_render_terraform, ws, guests, profile)
         agents = await agent_reads
         actual = await object_reads if object_reads is not None else None
+        outcomes = await asyncio.to_thread(_write_rendered, ws, rendered, force, dry_run, merge)
+        mapped, desired = rendered.mapped, rendered.desired
+        if not dry_run:  # git scans and stores the guest files' contents (another core) while the rest is written
+            stored = asyncio.ensure_future(asyncio.to_thread(
+                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN]))
         objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
     finally:
         agent_reads.cancel()
