@@ -99,6 +99,9 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
              f"into {ws.root}; {result.ansible_hosts} inventory hosts ({result.hosts_with_ip} with ansible_host)",
              f"{verb}: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))]
+    if result.firewalls_read or result.firewalls_skipped:
+        lines[0] += (f"; guest firewalls: {result.firewalls_read} read, {result.firewalls_skipped} skipped "
+                     "(no network device with firewall=1)")
     if synced is not None:
         lines.insert(0, synced)
     for f in result.files:

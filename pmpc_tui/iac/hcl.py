@@ -102,20 +102,26 @@ def _value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} in HCL")
 
 
-def _is_blocks(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+_NAMES: set[str] = set()  # keys already checked to be identifiers (an import writes the same few thousand times)
 
 
 def render_body(body: Body, indent: int = 1) -> list[str]:
     """Lines of a block body: attributes first (`=` aligned like terraform fmt), then nested blocks."""
     pad = "  " * indent
-    attrs = [(k, v) for k, v in body.items() if not _is_blocks(v)]
-    blocks = [(k, v) for k, v in body.items() if _is_blocks(v)]
-    for key, _ in attrs + blocks:
-        if not _IDENT.match(key):
-            raise ValueError(f"not an HCL identifier: {key!r}")
+    attrs = []
+    blocks = []
+    for key, value in body.items():
+        if key not in _NAMES:
+            if not _IDENT.match(key):
+                raise ValueError(f"not an HCL identifier: {key!r}")
+            if len(_NAMES) < 10_000:
+                _NAMES.add(key)
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            blocks.append((key, value))
+        else:
+            attrs.append((key, value))
     lines: list[str] = []
-    width = max((len(k) for k, _ in attrs), default=0)
+    width = max([len(k) for k, _ in attrs], default=0)
     for key, value in attrs:
         lines.append(f"{pad}{key.ljust(width)} = {_value(value)}")
     for key, items in blocks:

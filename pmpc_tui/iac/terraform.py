@@ -234,6 +234,28 @@ def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None, wri
     return found
 
 
+def remember_scanned(folder: Path, memo_path: Path, written: dict[str, list[ScannedGuest]]) -> None:
+    """Put in `scan_guest_resources`' memo what files just written to `folder` hold (by their size and time
+    now), so no scan reads them again: import takes what it rendered, not a re-read of 1,500 files."""
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    memo = memo if isinstance(memo, dict) else {}
+    for name, guests in written.items():
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            memo.pop(name, None)
+            continue
+        memo[name] = {"stamp": [stat.st_mtime_ns, stat.st_size],
+                      "guests": [[g.kind, g.label, g.vmid, g.imported] for g in guests]}
+    try:
+        atomic_write(memo_path, json.dumps(memo, separators=(",", ":")), backup=False)
+    except OSError:
+        pass  # a memo only saves time
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, Expr):
         return {"__expr__": str(value)}

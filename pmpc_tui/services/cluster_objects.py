@@ -14,12 +14,14 @@ import asyncio
 import hashlib
 import json
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 from pmpc_tui.iac.hcl import Import, Resource, render_import, render_resource
 from pmpc_tui.iac.objects import BY_KIND, BY_RESOURCE, FILES, OBJECT_TYPES, TRAILERS, ObjectType, Read, Request
 from pmpc_tui.iac.objects.base import UNREAD, Answers, Body
+from pmpc_tui.iac.objects.firewall_guest import GUESTS_WITH_FIREWALL
 from pmpc_tui.iac.terraform import DesiredObject
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, PVEError
@@ -37,25 +39,37 @@ def is_object(kind: str) -> bool:
 _GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
 
 
-async def read_objects(client: PVEClient, guests: set[int] | None = None) -> Actual:
-    """Every cluster object kind, read in two batches (lists, then what the lists name). With `guests`, the
+async def read_objects(client: PVEClient, guests: set[int] | None = None,
+                       firewalled: Awaitable[set[int]] | None = None,
+                       resources: Awaitable[list[dict[str, Any]]] | None = None) -> Actual:
+    """Every cluster object kind, read in batches (lists, then what the lists name). With `guests`, the
     per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
-    a plan reads those its code declares or its workspace manages, not every guest of a big cluster."""
+    a plan reads those its code declares or its workspace manages, not every guest of a big cluster.
+    `firewalled` (import): the VMIDs whose guest firewall can take effect — only their options are read;
+    `resources` (import): `/cluster/resources` as the sync read it in the same run (not read a second time)."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
-    answers: Answers = dict(zip(first, await _get_all(client, first), strict=True))
+    known: Answers = {(_RESOURCES, ()): await resources} if resources is not None else {}
+    answers: Answers = dict(zip(first, await _get_all(client, first, known), strict=True))
     more = [(t, r) for t in OBJECT_TYPES for r in t.more_reads(answers) if r not in answers
             and (guests is None or not t.per_guest or _for_guests(r, guests))]
-    # reading everything (import): a read a type marks `needed` waits for a third batch and may be skipped —
-    # the rules of a guest whose firewall is off (1,500 requests fewer on a big cluster)
+    # reading everything (import): a read a type marks `needed` waits for a later batch and may be skipped —
+    # the options of a guest without a firewall=1 network device, the rules of a guest whose firewall is off
     later = [(t, r) for t, r in more if guests is None and t.needed is not None]
     waiting = {r for _, r in later}
     second = list(dict.fromkeys(r for _, r in more if r not in waiting))
     answers.update(zip(second, await _get_all(client, second), strict=True))
-    third = list(dict.fromkeys(r for t, r in later if r not in answers and t.needed is not None
-                               and t.needed(r, answers) is not False))
-    answers.update(zip(third, await _get_all(client, third), strict=True))
+    if later and firewalled is not None:
+        answers[GUESTS_WITH_FIREWALL] = frozenset(await firewalled)
+    while later:  # each batch: the reads whose need is known now (those still unknown wait for its answers)
+        decided = [(t, r, t.needed(r, answers)) for t, r in later if t.needed is not None]
+        batch = [(t, r, need) for t, r, need in decided if need is not None] or decided
+        reads = list(dict.fromkeys(r for _, r, need in batch if need is not False and r not in answers))
+        answers.update(zip(reads, await _get_all(client, reads), strict=True))
+        done = {r for _, r, _need in batch}
+        later = [(t, r) for t, r in later if r not in done]
     out = ActualObjects({t.kind: t.actual(answers) for t in OBJECT_TYPES})
     out.skipped = list(dict.fromkeys(note for t in OBJECT_TYPES if t.skipped for note in t.skipped(answers)))
+    out.firewalled = answers.get(GUESTS_WITH_FIREWALL)
     return out
 
 
@@ -63,6 +77,7 @@ class ActualObjects(dict[str, dict[str, Body]]):
     """What `read_objects` read, with what import must leave out of the code (and says why)."""
 
     skipped: list[str]
+    firewalled: frozenset[int] | None = None  # the guests whose firewall options were read (None: every guest's)
 
 
 def _for_guests(r: Read, guests: set[int]) -> bool:
@@ -109,9 +124,11 @@ def _from_resources(r: Read, found: dict[Read, Any]) -> Any:
     return [e for e in full if isinstance(e, dict) and e.get("type") in wanted]
 
 
-async def _get_all(client: PVEClient, reads: list[Read]) -> list[Any]:
-    plain = [r for r in reads if not r[1]]
-    found = dict(zip(plain, await client.get_many([p for p, _ in plain]), strict=True)) if plain else {}
+async def _get_all(client: PVEClient, reads: list[Read], known: Answers | None = None) -> list[Any]:
+    """The answers of `reads`, in order (`known`: answers already at hand, not read again)."""
+    found: dict[Read, Any] = dict(known or {})
+    plain = [r for r in reads if not r[1] and r not in found]
+    found.update(zip(plain, await client.get_many([p for p, _ in plain]), strict=True) if plain else ())
     for r in reads:
         if r[1] and (filtered := _from_resources(r, found)) is not None:
             found[r] = filtered
@@ -178,6 +195,27 @@ def managed_objects(ws: Workspace) -> dict[tuple[str, str], str]:
     for kind, key, address in _created(ws):
         managed[(kind, key)] = address
     return managed
+
+
+def remember_object_records(ws: Workspace, actual: Actual, written: list[str]) -> None:
+    """Put in the memo below what the object files import just wrote to its records hold (`written`: their
+    names), taken from what was rendered, so `managed_objects` parses none of them again."""
+    if ws.read_only:
+        return
+    found: dict[str, list[list[str]]] = {}
+    for otype in OBJECT_TYPES:
+        for key, body in actual.get(otype.kind, {}).items():
+            if not body.get(UNREAD):
+                found.setdefault(otype.file, []).append([otype.kind, key, otype.address(otype.label(key))])
+    memo = _read_memo(ws)
+    for name in written:
+        try:
+            stat = (ws.generated_dir / "terraform" / name).stat()
+        except OSError:
+            memo.pop(name, None)
+            continue
+        memo[name] = {"signature": [stat.st_mtime_ns, stat.st_size], "objects": found.get(name, [])}
+    _write_memo(ws, memo)
 
 
 MEMO_FILE = "managed-objects.json"  # the object records' (kind, id, address), by file size and mtime

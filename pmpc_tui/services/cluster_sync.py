@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.services.iac import has_synced
@@ -24,9 +25,10 @@ def sync_summary(result: SyncResult) -> str:
 
 
 async def sync_cluster(client: PVEClient, db: Database, report: Report | None = None,
-                       on_fetched: Callable[[ClusterSnapshot], None] | None = None) -> SyncResult:
+                       on_fetched: Callable[[ClusterSnapshot], None] | None = None,
+                       on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> SyncResult:
     """Read the whole cluster into the state database, reporting progress at most twice a second
-    (`on_fetched`: see SyncService.run)."""
+    (`on_fetched`: see SyncService.run; `on_resources`: SyncService.fetch)."""
     last = [0.0]
 
     def progress(done: int, total: int, message: str) -> None:
@@ -35,7 +37,7 @@ async def sync_cluster(client: PVEClient, db: Database, report: Report | None = 
             last[0] = now
             report(f"syncing… {done}/{total}")
 
-    return await SyncService(client, db).run(progress, on_fetched)
+    return await SyncService(client, db).run(progress, on_fetched, on_resources)
 
 
 async def sync_if_never_synced(db: Database, client: Callable[[], Awaitable[PVEClient]],

@@ -24,6 +24,7 @@ from pmpc_tui.iac.terraform import (
     guest_file_name,
     guest_title,
     load_desired_state,
+    remember_scanned,
     render_guest_file,
     resource_label,
     scan_guest_resources,
@@ -187,6 +188,8 @@ class ImportResult:
     objects: dict[str, int] = field(default_factory=dict)  # cluster objects imported, by kind
     skipped: list[str] = field(default_factory=list)  # cluster objects left out of the code, and why
     notes: list[str] = field(default_factory=list)  # what import could not write (an image's url …)
+    firewalls_read: int = 0  # guests whose firewall options were read
+    firewalls_skipped: int = 0  # guests without a firewall=1 network device (their options not read)
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -203,7 +206,8 @@ class ImportResult:
                 "duration_ms": self.duration_ms, "counts": self.counts(), "files": [f.as_dict() for f in self.files],
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
                 "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects,
-                "skipped": self.skipped, "notes": self.notes}
+                "skipped": self.skipped, "notes": self.notes,
+                "guest_firewalls": {"read": self.firewalls_read, "skipped": self.firewalls_skipped}}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -228,6 +232,13 @@ def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], st
 def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest],
                           profile: Profile | None) -> tuple[dict[str, str], dict[str, Mapped]]:
     """The generated Terraform files of an import (workspace-relative path → text), plus each guest's mapping."""
+    files, mapped, _ = _render_guests(ws, guests, desired, profile)
+    return files, mapped
+
+
+def _render_guests(ws: Workspace, guests: list[GuestState], desired: list[ScannedGuest], profile: Profile | None,
+                   ) -> tuple[dict[str, str], dict[str, Mapped], dict[str, ScannedGuest]]:
+    """`generate_import_files`, with what each guest file holds as a scan would find it (its record)."""
     from pmpc_tui.iac.bpg import guest_to_body
     from pmpc_tui.services.workspace_init import static_files
 
@@ -236,30 +247,67 @@ def generate_import_files(ws: Workspace, guests: list[GuestState], desired: list
     existing = {(g.kind, g.vmid): g.label for g in desired if g.vmid is not None}
     taken = {g.label for g in desired}
     mapped: dict[str, Mapped] = {}
+    records: dict[str, ScannedGuest] = {}
     ct_template = ws.config.defaults.ct_template
+    records_dir = ws.generated_dir / "terraform"
     for guest in guests:
         label = existing.get((guest.kind, guest.vmid))
         if label is None:
             label = resource_label(guest.name, guest.vmid, taken)
             taken.add(label)
-        rel = f"terraform/{guest_file_name(guest.kind, guest.vmid)}"
+        name = guest_file_name(guest.kind, guest.vmid)
+        rel = f"terraform/{name}"
         mapped[rel] = guest_to_body(guest, ct_template)
         files[rel] = render_guest_file(guest.kind, label, mapped[rel], f"{guest.node}/{guest.vmid}",
                                        guest_title(guest))
-    return files, mapped
+        records[rel] = ScannedGuest(guest.kind, label, guest.vmid, records_dir / name, True)
+    return files, mapped, records
+
+
+# outcomes after which the record of a generated file holds the text just rendered
+RECORDED = frozenset({"created", "updated", "overwritten", "merged", "unchanged", "kept"})
+
+
+@dataclass
+class _Rendered:
+    """The Terraform files of an import, rendered and not yet written."""
+
+    desired: list[ScannedGuest]
+    files: dict[str, str]
+    mapped: dict[str, Mapped]
+    records: dict[str, ScannedGuest]
+
+
+def _render_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None) -> _Rendered:
+    """Render the Terraform files of an import (CPU only: run in a thread while the cluster is read)."""
+    desired = scan_guest_resources(ws.terraform_dir)
+    files, mapped, records = _render_guests(ws, guests, desired, profile)
+    return _Rendered(desired, files, mapped, records)
+
+
+def _write_rendered(ws: Workspace, rendered: _Rendered, force: bool, dry_run: bool, merge: bool,
+                    ) -> list[FileOutcome]:
+    """Write the rendered files (run in a thread once the reads are done: each of its thousands of file
+    operations hands the GIL over, and behind 32 reader threads each hand-over waited). The records' scan
+    memo takes what was rendered (remember_managed and the next plan read no file again)."""
+    try:
+        outcomes = write_generated(ws.root, ws.generated_dir, rendered.files, force=force, dry_run=dry_run,
+                                   merge=merge)
+    except MergeUnavailable as exc:
+        raise WorkspaceError(str(exc)) from None
+    if not dry_run and not ws.read_only:  # the memo managed_guests reads
+        remember_scanned(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
+                         {o.path.removeprefix("terraform/"): [rendered.records[o.path]] for o in outcomes
+                          if o.path in rendered.records and o.action in RECORDED})
+    return outcomes
 
 
 def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
                      dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
-    """Render and write the Terraform files of an import (CPU and disk work, run in a thread); `guests`
-    may be a subset (`import --guest`): only their files are written."""
-    desired = scan_guest_resources(ws.terraform_dir)
-    files, mapped = generate_import_files(ws, guests, desired, profile)
-    try:
-        return write_generated(ws.root, ws.generated_dir, files, force=force, dry_run=dry_run, merge=merge), \
-            mapped, desired
-    except MergeUnavailable as exc:
-        raise WorkspaceError(str(exc)) from None
+    """Render and write the Terraform files of an import; `guests` may be a subset (`import --guest`): only
+    their files are written."""
+    rendered = _render_terraform(ws, guests, profile)
+    return _write_rendered(ws, rendered, force, dry_run, merge), rendered.mapped, rendered.desired
 
 
 async def _remember(ws: Workspace, dry_run: bool) -> list[str]:
@@ -284,16 +332,28 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
 
     ws.require_one_cluster()  # before the cluster is read
     started: list[asyncio.Future[dict[int, list[str]]]] = []
-    # the cluster objects (3,000 guest firewall reads on a big cluster) are read alongside the sync
-    objects_read = asyncio.ensure_future(read_objects(client)) if only is None else None
+    # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; the guest
+    # firewall options wait for the guests' configs (only a guest with a firewall=1 network device has one)
+    firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+    # and /cluster/resources is not read twice: the objects take the sync's answer
+    resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+    objects_read = asyncio.ensure_future(read_objects(client, firewalled=firewalled, resources=resources)) \
+        if only is None else None
+    managed_firewalls = managed_firewall_guests(ws) if only is None else set()
 
     def fetched(snapshot: ClusterSnapshot) -> None:
         guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
                              e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
         started.append(asyncio.ensure_future(ask_agents(client, guests)))
+        if not firewalled.done():
+            firewalled.set_result(firewall_guests(guests) | managed_firewalls)
+
+    def read_resources(found: list[dict[str, Any]]) -> None:
+        if not resources.done():
+            resources.set_result(found)
 
     try:
-        synced = await sync_cluster(client, db, report, on_fetched=fetched)
+        synced = await sync_cluster(client, db, report, on_fetched=fetched, on_resources=read_resources)
         imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
                                           agent_reads=started[0] if started else None, only=only,
                                           object_reads=objects_read)
@@ -302,7 +362,24 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
             task.cancel()
         if objects_read is not None:
             objects_read.cancel()
+        firewalled.cancel()
+        resources.cancel()
     return synced, imported
+
+
+def firewall_guests(guests: list[GuestState]) -> set[int]:
+    """The VMIDs of the guests whose firewall can take effect: a network device with `firewall=1`."""
+    from pmpc_tui.iac.objects.firewall_guest import nic_firewall
+
+    return {g.vmid for g in guests if nic_firewall(g.config)}
+
+
+def managed_firewall_guests(ws: Workspace) -> set[int]:
+    """The VMIDs whose firewall options or rules the workspace already manages (import keeps reading them)."""
+    from pmpc_tui.services.cluster_objects import managed_objects
+
+    return {int(key.split("/", 1)[1]) for kind, key in managed_objects(ws)
+            if kind in ("firewall_options", "firewall_rules") and key.split("/", 1)[-1].isdigit()}
 
 
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
@@ -327,20 +404,27 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     guests = await load_guests(db)
     if only is not None:
         return await _import_only(ws, guests, profile, only, force, dry_run, merge, started)
-    # the guest agents are asked while the Terraform files are rendered and written (only the
+    # the guest agents are asked while the Terraform files are rendered (only the
     # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
     if agent_reads is None:
         agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
     if object_reads is None and client is not None:  # read while the guests' files are written
         from pmpc_tui.services.cluster_objects import read_objects
 
-        object_reads = asyncio.ensure_future(read_objects(client))
+        firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+        firewalled.set_result(firewall_guests(guests) | managed_firewall_guests(ws))
+        object_reads = asyncio.ensure_future(read_objects(client, firewalled=firewalled))
+    stored = None
     try:
-        outcomes, mapped, desired = await asyncio.to_thread(_write_terraform, ws, guests, profile, force, dry_run,
-                                                            merge)
+        rendered = await asyncio.to_thread(_render_terraform, ws, guests, profile)
         agents = await agent_reads
-        objects = await _write_objects(ws, await object_reads, force, dry_run, merge) \
-            if object_reads is not None else {}
+        actual = await object_reads if object_reads is not None else None
+        outcomes = await asyncio.to_thread(_write_rendered, ws, rendered, force, dry_run, merge)
+        mapped, desired = rendered.mapped, rendered.desired
+        if not dry_run:  # git scans and stores the guest files' contents (another core) while the rest is written
+            stored = asyncio.ensure_future(asyncio.to_thread(
+                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN]))
+        objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
     finally:
         agent_reads.cancel()
         if object_reads is not None:
@@ -356,6 +440,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         raise WorkspaceError(str(exc)) from None
     if not dry_run:
         atomic_write(ws.inventory_data_path, json.dumps([h.to_dict() for h in hosts], indent=1), backup=False)
+    if stored is not None:
+        await stored
     # a commit naming the command and guests, with the tracked record of what the workspace manages
     await history.record_outcomes(ws, "import", outcomes, dry_run, await _remember(ws, dry_run))
     known = {guest_file_name(g.kind, g.vmid) for g in guests}
@@ -371,7 +457,16 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
         objects={k: sum(not b.get("_unread") for b in v.values()) for k, v in objects.items()},
-        skipped=skipped, notes=import_notes(objects))
+        skipped=skipped, notes=import_notes(objects), **_firewall_counts(guests, actual))
+
+
+def _firewall_counts(guests: list[GuestState], actual: Any) -> dict[str, int]:
+    """How many guests' firewall options the object read took (and left out: no firewall=1 network device)."""
+    if actual is None:
+        return {}
+    wanted = getattr(actual, "firewalled", None)
+    read = len(guests) if wanted is None else sum(g.vmid in wanted for g in guests)
+    return {"firewalls_read": read, "firewalls_skipped": len(guests) - read}
 
 
 def import_notes(actual: dict[str, Any]) -> list[str]:
@@ -396,7 +491,7 @@ async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry
     """The cluster objects' files (terraform/pools.tf, backup_jobs.tf, ha.tf and ansible/cluster.yml) from the
     objects read; returns kind → the objects, and under "" the file outcomes."""
     from pmpc_tui.iac.ansible import render_cluster_playbook
-    from pmpc_tui.services.cluster_objects import object_files
+    from pmpc_tui.services.cluster_objects import object_files, remember_object_records
 
     files = object_files(actual)
     files["ansible/cluster.yml"] = render_cluster_playbook(actual)
@@ -405,6 +500,9 @@ async def _write_objects(ws: Workspace, actual: dict[str, Any], force: bool, dry
                                            dry_run=dry_run, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
+    if not dry_run:
+        remember_object_records(ws, actual, [o.path.removeprefix("terraform/") for o in outcomes
+                                             if o.path.startswith("terraform/") and o.action in RECORDED])
     return {"": outcomes, "skipped": getattr(actual, "skipped", []), **actual}
 
 

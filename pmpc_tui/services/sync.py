@@ -63,11 +63,15 @@ class SyncService:
         self.client = client
         self.db = db
 
-    async def fetch(self, progress: Progress | None = None) -> ClusterSnapshot:
-        """Read resources, then every guest config and node network at once."""
+    async def fetch(self, progress: Progress | None = None,
+                    on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> ClusterSnapshot:
+        """Read resources, then every guest config and node network at once (`on_resources` sees the
+        resource list as soon as it is read: import answers its cluster objects' read of it from there)."""
         snap = ClusterSnapshot()
         resources = await self.client.get("/cluster/resources")
         snap.api_calls += 1
+        if on_resources is not None:
+            on_resources(resources)
         node_status = {r["node"]: r.get("status") for r in resources if r.get("type") == "node"}
         snap.nodes = [r for r in resources if r.get("type") == "node"]
         snap.storages = [r for r in resources if r.get("type") == "storage"]
@@ -104,12 +108,13 @@ class SyncService:
         return snap
 
     async def run(self, progress: Progress | None = None,
-                  on_fetched: Callable[[ClusterSnapshot], None] | None = None) -> SyncResult:
+                  on_fetched: Callable[[ClusterSnapshot], None] | None = None,
+                  on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> SyncResult:
         """Fetch everything, then write it in one transaction and record the sync run.
         `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there)."""
         started = time.perf_counter()
         started_at = utcnow()
-        snap = await self.fetch(progress)
+        snap = await self.fetch(progress, on_resources)
         if on_fetched is not None:
             on_fetched(snap)
         async with self.db.transaction() as session:

@@ -5,6 +5,7 @@ migrating it changes nothing here; guests without rules or options are left out.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pmpc_tui.iac.objects.base import Answers, Body, ObjectType, Read, answer_list, flag, plain, read, trailing_vmid
@@ -15,8 +16,12 @@ from pmpc_tui.iac.objects.firewall_common import (
     replace_rules,
     rule_from_pve,
 )
+from pmpc_tui.iac.pveconf import parse_props
 
 _RESOURCES = read("/cluster/resources")
+# not a request: the VMIDs of the guests whose options import reads (a network device with `firewall=1`, or a
+# firewall the workspace already manages), put among the answers by `read_objects` when it knows them
+GUESTS_WITH_FIREWALL = read("#guests with a firewall=1 network device")
 _CLUSTER_RULES = read("/cluster/firewall/rules")
 _WHAT = {"qemu": ("vm", "vm_id"), "lxc": ("container", "container_id")}
 _KIND = {"vm": "qemu", "container": "lxc"}
@@ -55,12 +60,35 @@ def _guest_import_id(key: str, body: Body) -> str:
     return key if key == "cluster" else f"{prefix}/{body.get('node_name', '')}/{vmid}"
 
 
+def nic_firewall(config: dict[str, Any]) -> bool:
+    """Does a guest's config have a network device with `firewall=1`? (Only there PVE applies a guest firewall.)"""
+    return any(key.startswith("net") and key[3:].isdigit() and "firewall" in str(value)
+               and flag(parse_props(str(value)).get("firewall", "0")) for key, value in config.items())
+
+
+def _options_wanted(r: Read, answers: Answers) -> bool:
+    """Is a guest's options read worth making? Yes when its firewall can take effect (a `firewall=1` network
+    device, or one the workspace manages: `GUESTS_WITH_FIREWALL`), when rules of it are known, or when
+    nothing is known of the guests' network devices."""
+    wanted = answers.get(GUESTS_WITH_FIREWALL)
+    if not isinstance(wanted, set | frozenset):
+        return True
+    found = _GUEST_FIREWALL.match(r[0])
+    if found is None or int(found.group(1)) in wanted:
+        return True
+    return bool(answer_list(answers, read(r[0].removesuffix("/options") + "/rules")))
+
+
+_GUEST_FIREWALL = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/firewall/")
+
+
 def _firewall_on(r: Read, answers: Answers) -> bool | None:
     """Are a guest's rules worth reading? Only when its firewall is on (PVE applies the rules of a guest
-    whose firewall options say `enable: 1`, default off); None until its options are read."""
+    whose firewall options say `enable: 1`, default off); None until its options are read (False when they
+    are not read: no network device of the guest filters)."""
     options_read = read(r[0].removesuffix("/rules") + "/options")
     if options_read not in answers:
-        return None
+        return False if not _options_wanted(options_read, answers) else None
     found = answers[options_read]
     return not isinstance(found, dict) or flag(found.get("enable"))  # options unreadable: read the rules too
 
@@ -156,4 +184,5 @@ FIREWALL_OPTIONS = ObjectType(
                                                      _options_pve(after)),
     delete=lambda key, before: options_update(_options_path(key, before), _options_pve(before), {}),
     impact=policy_impact, delete_impact="in-place", per_guest=True, guest_of=trailing_vmid,
+    needed=lambda r, answers: _options_wanted(r, answers),
 )
