@@ -50,11 +50,17 @@ class DesiredConfig:
 
 
 # --- values ---------------------------------------------------------------------------------
+_INDEX_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
 def indexed(config: dict[str, Any], prefix: str) -> dict[int, str]:
     """The values of `prefix<N>` keys by N (`net0`, `net2` → {0: …, 2: …})."""
+    pattern = _INDEX_PATTERNS.get(prefix)
+    if pattern is None:
+        pattern = _INDEX_PATTERNS[prefix] = re.compile(re.escape(prefix) + r"(\d+)")
     out: dict[int, str] = {}
     for key, value in config.items():
-        m = re.fullmatch(prefix + r"(\d+)", key)
+        m = pattern.fullmatch(key)
         if m:
             out[int(m.group(1))] = str(value)
     return out
