@@ -20,7 +20,16 @@ from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_state, scan_guest_resources
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
-from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
+from pmpc_tui.services.changes import (
+    IMPACT_TEXT,
+    IMPACTS,
+    AttributeChange,
+    GuestDiff,
+    guest_diff,
+    pending_config,
+    worst,
+)
+from pmpc_tui.services.plan_memo import CompareMemo
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -244,8 +253,8 @@ def _prevents_destroy(guest: DesiredGuest) -> bool:
     return any(isinstance(b, dict) and b.get("prevent_destroy") is True for b in blocks)
 
 
-def _compare(guest: DesiredGuest, actual: ActualGuest | None,
-             pending: list[dict[str, Any]] | None = None) -> tuple[ResourceChange, list[str]]:
+def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict[str, Any]] | None = None,
+             memo: CompareMemo | None = None) -> tuple[ResourceChange, list[str]]:
     desired = body_to_config(guest.kind, guest.body)
     change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, guest.node, "no-op",
                             desired=_desired_dict(desired), prevent_destroy=_prevents_destroy(guest))
@@ -268,8 +277,14 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None,
     if pending:
         config, waiting = pending_config(actual.config, pending)
         change.pending = sorted(waiting)
-    diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started,
-                      cloned=desired.clone is not None)
+    cloned = desired.clone is not None
+    key = memo.key(guest.kind, config, actual.status, desired.config, desired.started, cloned) if memo else None
+    if memo is not None and memo.equal(guest.address, key):
+        diff = GuestDiff()  # compared equal before, with exactly these inputs
+    else:
+        diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started, cloned=cloned)
+        if memo is not None and not diff.changes and not diff.errors:
+            memo.remember(guest.address, key)
     change.changes = diff.changes
     if desired.node and desired.node != actual.node:  # a guest is migrated, never re-created, to change node
         restarts = actual.kind == "lxc" and actual.status == "running"
@@ -290,8 +305,9 @@ def _targeted(r: ResourceChange, targets: set[str] | None) -> bool:
 
 def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list[str],
                  actual: dict[int, ActualGuest], managed: dict[int, str], targets: set[str] | None = None,
-                 pending: dict[int, list[dict[str, Any]]] | None = None) -> Plan:
-    """Compare desired and actual state (pure: no I/O). `pending`: PVE's pending values of running guests."""
+                 pending: dict[int, list[dict[str, Any]]] | None = None, memo: CompareMemo | None = None) -> Plan:
+    """Compare desired and actual state (pure: no I/O). `pending`: PVE's pending values of running guests;
+    `memo`: the guests that compared equal before (those whose inputs are unchanged are not compared again)."""
     resources: list[ResourceChange] = []
     problems = list(errors)
     declared: set[int] = set()
@@ -299,7 +315,7 @@ def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list
         if guest.vmid is not None:
             declared.add(guest.vmid)
         found = actual.get(guest.vmid) if guest.vmid is not None else None
-        change, found_errors = _compare(guest, found, (pending or {}).get(guest.vmid or -1))
+        change, found_errors = _compare(guest, found, (pending or {}).get(guest.vmid or -1), memo)
         if _targeted(change, targets):
             resources.append(change)
             problems += found_errors
@@ -383,7 +399,9 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     finally:
         objects_read.cancel()
     managed = managed_guests(ws)
-    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None,
+                       write=not ws.read_only)
+    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
     declared = {g.vmid for g in desired.guests if g.vmid is not None}
     gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
     gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
@@ -400,10 +418,11 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
-        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending),
-                             object_plan, targets)
+        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending,
+                                          memo), object_plan, targets)
     plan.objects = objects
     plan.managed_objects = managed_objects
+    await asyncio.to_thread(memo.save)
     return plan, actual, managed
 
 
