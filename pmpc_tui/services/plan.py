@@ -20,15 +20,7 @@ from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_state, scan_guest_resources
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
-from pmpc_tui.services.changes import (
-    IMPACT_TEXT,
-    IMPACTS,
-    AttributeChange,
-    GuestDiff,
-    guest_diff,
-    pending_config,
-    worst,
-)
+from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
 from pmpc_tui.services.plan_memo import CompareMemo
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
@@ -53,6 +45,23 @@ class ActualGuest:
     digest: str
 
 
+class _Desired:
+    """`ResourceChange.desired`, worked out from the guest's code when first read (a guest the compare memo
+    found unchanged is not converted unless someone looks: drift and a text plan never do)."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> dict[str, Any] | None:
+        if obj is None:
+            return None  # the dataclass default
+        value: dict[str, Any] | None = obj.__dict__.get("_desired")
+        if value is None and (code := obj.__dict__.pop("_desired_code", None)) is not None:
+            value = obj.__dict__["_desired"] = _desired_dict(body_to_config(*code))
+        return value
+
+    def __set__(self, obj: Any, value: dict[str, Any] | None) -> None:
+        obj.__dict__.pop("_desired_code", None)
+        obj.__dict__["_desired"] = value
+
+
 @dataclass
 class ResourceChange:
     """What the plan would do to one guest."""
@@ -66,7 +75,7 @@ class ResourceChange:
     changes: list[AttributeChange] = field(default_factory=list)
     reason: str = ""
     digest: str | None = None  # the config digest seen when planning (apply refuses if it changed)
-    desired: dict[str, Any] | None = None  # the desired PVE config, node, started, clone, ostemplate
+    desired: dict[str, Any] | None = _Desired()  # type: ignore[assignment]  # the desired PVE config, node, …
     impact: str = "in-place"  # the most severe impact of its changes (see IMPACTS)
     pending: list[str] = field(default_factory=list)  # keys set already, waiting in PVE for a reboot
     prevent_destroy: bool = False  # the code's `lifecycle { prevent_destroy = true }`
@@ -256,6 +265,16 @@ def _prevents_destroy(guest: DesiredGuest) -> bool:
 
 def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict[str, Any]] | None = None,
              memo: CompareMemo | None = None) -> tuple[ResourceChange, list[str]]:
+    key = None
+    if actual is not None and actual.kind == guest.kind and memo is not None:
+        config, waiting = pending_config(actual.config, pending) if pending else (actual.config, set())
+        key = memo.key(guest, config, actual.status)
+        if memo.equal(guest.address, key) and (not guest.node or guest.node == actual.node):
+            change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, actual.node, "no-op",
+                                    digest=actual.digest, pending=sorted(waiting),
+                                    prevent_destroy=_prevents_destroy(guest))
+            change.__dict__["_desired_code"] = (guest.kind, guest.body)  # converted only when read
+            return change, []  # compared equal before, with exactly these inputs
     desired = body_to_config(guest.kind, guest.body)
     change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, guest.node, "no-op",
                             desired=_desired_dict(desired), prevent_destroy=_prevents_destroy(guest))
@@ -278,14 +297,8 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict
     if pending:
         config, waiting = pending_config(actual.config, pending)
         change.pending = sorted(waiting)
-    cloned = desired.clone is not None
-    key = memo.key(guest.kind, config, actual.status, desired.config, desired.started, cloned) if memo else None
-    if memo is not None and memo.equal(guest.address, key):
-        diff = GuestDiff()  # compared equal before, with exactly these inputs
-    else:
-        diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started, cloned=cloned)
-        if memo is not None and not diff.changes and not diff.errors:
-            memo.remember(guest.address, key)
+    diff = guest_diff(guest.kind, config, desired.config, actual.status, desired.started,
+                      cloned=desired.clone is not None)
     change.changes = diff.changes
     if desired.node and desired.node != actual.node:  # a guest is migrated, never re-created, to change node
         restarts = actual.kind == "lxc" and actual.status == "running"
@@ -297,6 +310,8 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict
     change.impact = worst([c.impact for c in change.changes])
     if change.changes:
         change.action = "update"
+    elif memo is not None and not diff.errors:
+        memo.remember(guest.address, key)
     return change, [f"{guest.address}: {e}" for e in diff.errors]
 
 
@@ -400,7 +415,7 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     finally:
         objects_read.cancel()
     managed = managed_guests(ws)
-    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None,
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
                        write=not ws.read_only)
     guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
     declared = {g.vmid for g in desired.guests if g.vmid is not None}

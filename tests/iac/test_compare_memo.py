@@ -43,6 +43,10 @@ def test_a_plan_after_a_remembered_plan_still_shows_a_description_changed_behind
     ws = imported_workspace
     for _ in range(2):
         assert run_cli(ws, "plan") == 0
+    capsys.readouterr()
+    assert run_cli(ws, "plan", "-o", "json") == 0  # the remembered guests' plan still carries what the code asks
+    guests = [r for r in json.loads(capsys.readouterr().out)["resources"] if r["kind"] in ("qemu", "lxc")]
+    assert guests and all(r["desired"]["config"] and r["desired"]["node"] == r["node"] for r in guests)
     sim.control("POST", "/guests/101/config", {"description": "changed by hand"})
     capsys.readouterr()
     assert run_cli(ws, "plan", "-o", "json") == 2
