@@ -30,6 +30,7 @@ from pmpc_tui.iac.hcl import Body
 from pmpc_tui.iac.pveconf import GiB, flag, format_props, parse_props, parse_size
 
 IMPORTED_CT_TEMPLATE = "local:vztmpl/imported-container.tar.zst"
+_VIEW_KEY = re.compile(r"(mp|net|dev)\d+")
 _MP_BOOL = {"backup": "backup", "ro": "read_only", "shared": "shared", "replicate": "replicate", "acl": "acl",
             "quota": "quota"}
 
@@ -230,7 +231,7 @@ def ct_view(c: dict[str, Any]) -> dict[str, Any]:
         v["rootfs"] = {"storage": split_volume(p.get("volume", ""))[0],
                        "size": math.ceil(parse_size(p.get("size", "0")) / GiB)}
     for key in c:
-        if re.fullmatch(r"(mp|net|dev)\d+", key):
+        if _VIEW_KEY.fullmatch(key):
             p = parse_props(str(c[key]), "volume" if key.startswith("mp") else "path")
             if key.startswith("net"):
                 p["firewall"] = str(int(flag(p.get("firewall", "0"))))

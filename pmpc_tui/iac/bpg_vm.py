@@ -25,6 +25,7 @@ from pmpc_tui.iac.bpg_vm_drives import drives_config, put_drive_views, put_drive
 from pmpc_tui.iac.hcl import Body
 from pmpc_tui.iac.pveconf import flag, format_props, parse_props
 
+_INDEXED_KEY = re.compile(r"(net|ipconfig|serial)\d+")  # the view's numbered keys, one match per config key
 NIC_MODELS = {"e1000", "e1000-82540em", "e1000-82544gc", "e1000-82545em", "e1000e", "i82551", "i82557b",
               "i82559er", "ne2k_isa", "ne2k_pci", "pcnet", "rtl8139", "virtio", "vmxnet3"}
 
@@ -239,12 +240,15 @@ def vm_view(c: dict[str, Any]) -> dict[str, Any]:
     v["cpu"] = {"type": cpu.get("cputype", "kvm64"), "flags": [f for f in cpu.get("flags", "").split(";") if f]}
     put_drive_views(c, v)
     for key in c:
-        if re.fullmatch(r"net\d+", key):
+        m = _INDEXED_KEY.fullmatch(key)
+        if m is None:
+            continue
+        if m.group(1) == "net":
             nic = nic_block(parse_props(str(c[key])))
             nic.setdefault("disconnected", False)
             v[key] = nic
-        elif re.fullmatch(r"ipconfig\d+", key):
+        elif m.group(1) == "ipconfig":
             v[key] = parse_props(str(c[key]))
-        elif re.fullmatch(r"serial\d+", key):
+        else:
             v[key] = str(c[key])
     return v

@@ -6,19 +6,25 @@ import re
 
 _UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 GiB = 1024**3
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", re.IGNORECASE)
+_TAG_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 def parse_props(text: str, default_key: str | None = None) -> dict[str, str]:
     """Split `a=1,b=2` into a dict; a leading bare value goes under `default_key`."""
     result: dict[str, str] = {}
-    for index, part in enumerate(p for p in str(text).split(",") if p != ""):
-        if "=" in part:
-            key, value = part.split("=", 1)
+    first = True  # the first non-empty part (plans parse ~20,000 of these: no enumerate over a generator)
+    for part in str(text).split(","):
+        if not part:
+            continue
+        key, eq, value = part.partition("=")
+        if eq:
             result[key.strip()] = value.strip()
-        elif index == 0 and default_key:
+        elif first and default_key:
             result[default_key] = part.strip()
         else:
             result[part.strip()] = ""
+        first = False
     return result
 
 
@@ -34,7 +40,7 @@ def format_props(items: list[tuple[str, str | None]], bare_first: bool = False) 
 
 def parse_size(text: str) -> int:
     """`32G` → bytes (a bare number is bytes, as PVE treats it)."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", str(text), re.IGNORECASE)
+    match = _SIZE.fullmatch(str(text))
     if not match:
         raise ValueError(f"not a size: {text!r}")
     number, unit = match.groups()
@@ -56,4 +62,4 @@ def flag(value: str | int | bool | None) -> bool:
 
 def split_tags(text: str) -> list[str]:
     """Tags as PVE stores them: lowercased, unique, sorted (`;`, `,` or space separated)."""
-    return sorted({t.strip().lower() for t in re.split(r"[;,\s]+", text or "") if t.strip()})
+    return sorted({t.strip().lower() for t in _TAG_SEPARATORS.split(text or "") if t.strip()})

@@ -22,6 +22,8 @@ IMPACT_TEXT = {"in-place": "in place", "reboot": "needs a reboot", "disruptive":
 COMPUTED_KEYS = {"smbios_uuid"}  # values PVE picks and the code may leave open (terraform's computed values)
 _ALLOCATION = re.compile(r"^([^:]+):\d+(\.\d+)?$")  # `local-lvm:16` = a new 16 GiB volume on local-lvm
 _CT_DRIVE = re.compile(r"^(rootfs|mp\d+)$")
+_VOLUME_FORMAT = re.compile(r"[.](raw|qcow2|vmdk)$")
+_NIC_KEY = re.compile(r"net\d+")
 
 # keys a running guest takes at once (qemu-server's and pve-container's hot-plug rules); any other change
 # waits in PVE's `pending` until the next boot. Cloud-init options are used when the image is regenerated.
@@ -79,7 +81,7 @@ def _volume(view: dict[str, Any]) -> str | None:
     if not volume or _ALLOCATION.match(str(volume)) or ":" not in str(volume):
         return None
     storage, name = str(volume).split(":", 1)
-    return f"{storage}:{re.sub(r'[.](raw|qcow2|vmdk)$', '', name.rsplit('/', 1)[-1])}"
+    return f"{storage}:{_VOLUME_FORMAT.sub('', name.rsplit('/', 1)[-1])}"
 
 
 def _size_gib(kind: str, key: str, view: dict[str, Any]) -> float | None:
@@ -166,7 +168,7 @@ def _key_impact(kind: str, key: str, running: bool, hotplug: str) -> str:
         return "in-place"
     if kind == "qemu" and key in _HOTPLUG:
         return "in-place" if _HOTPLUG[key] in hotplug else "reboot"
-    if kind == "qemu" and re.fullmatch(r"net\d+", key) and "network" in hotplug:
+    if kind == "qemu" and _NIC_KEY.fullmatch(key) and "network" in hotplug:
         return "in-place"
     return "reboot"
 

@@ -21,6 +21,7 @@ from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_stat
 from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
 from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
+from pmpc_tui.services.plan_memo import CompareMemo
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -44,6 +45,23 @@ class ActualGuest:
     digest: str
 
 
+class _Desired:
+    """`ResourceChange.desired`, worked out from the guest's code when first read (a guest the compare memo
+    found unchanged is not converted unless someone looks: drift and a text plan never do)."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> dict[str, Any] | None:
+        if obj is None:
+            return None  # the dataclass default
+        value: dict[str, Any] | None = obj.__dict__.get("_desired")
+        if value is None and (code := obj.__dict__.pop("_desired_code", None)) is not None:
+            value = obj.__dict__["_desired"] = _desired_dict(body_to_config(*code))
+        return value
+
+    def __set__(self, obj: Any, value: dict[str, Any] | None) -> None:
+        obj.__dict__.pop("_desired_code", None)
+        obj.__dict__["_desired"] = value
+
+
 @dataclass
 class ResourceChange:
     """What the plan would do to one guest."""
@@ -57,7 +75,7 @@ class ResourceChange:
     changes: list[AttributeChange] = field(default_factory=list)
     reason: str = ""
     digest: str | None = None  # the config digest seen when planning (apply refuses if it changed)
-    desired: dict[str, Any] | None = None  # the desired PVE config, node, started, clone, ostemplate
+    desired: dict[str, Any] | None = _Desired()  # type: ignore[assignment]  # the desired PVE config, node, …
     impact: str = "in-place"  # the most severe impact of its changes (see IMPACTS)
     pending: list[str] = field(default_factory=list)  # keys set already, waiting in PVE for a reboot
     prevent_destroy: bool = False  # the code's `lifecycle { prevent_destroy = true }`
@@ -194,12 +212,13 @@ async def read_actual(db: Database) -> dict[int, ActualGuest]:
 
     from pmpc_tui.state.models import VM, Container
 
+    out: dict[int, ActualGuest] = {}
     async with db.session() as session:
-        vms = (await session.exec(select(VM).where(VM.removed_at == None))).all()  # noqa: E711
-        cts = (await session.exec(select(Container).where(Container.removed_at == None))).all()  # noqa: E711
-    out = {v.vmid: ActualGuest("qemu", v.vmid, v.node, v.name, v.status, dict(v.config), v.digest) for v in vms}
-    out.update({c.vmid: ActualGuest("lxc", c.vmid, c.node, c.name, c.status, dict(c.config), c.digest)
-                for c in cts})
+        for kind, model in (("qemu", VM), ("lxc", Container)):  # columns, not ORM objects: ~5x less CPU
+            query = select(model.vmid, model.node, model.name, model.status, model.config,  # type: ignore[call-overload]
+                           model.digest).where(model.removed_at == None)  # noqa: E711
+            for vmid, node, name, status, config, digest in (await session.exec(query)).all():
+                out[vmid] = ActualGuest(kind, vmid, node, name, status, dict(config), digest)
     return out
 
 
@@ -244,8 +263,18 @@ def _prevents_destroy(guest: DesiredGuest) -> bool:
     return any(isinstance(b, dict) and b.get("prevent_destroy") is True for b in blocks)
 
 
-def _compare(guest: DesiredGuest, actual: ActualGuest | None,
-             pending: list[dict[str, Any]] | None = None) -> tuple[ResourceChange, list[str]]:
+def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict[str, Any]] | None = None,
+             memo: CompareMemo | None = None) -> tuple[ResourceChange, list[str]]:
+    key = None
+    if actual is not None and actual.kind == guest.kind and memo is not None:
+        config, waiting = pending_config(actual.config, pending) if pending else (actual.config, set())
+        key = memo.key(guest, config, actual.status)
+        if memo.equal(guest.address, key) and (not guest.node or guest.node == actual.node):
+            change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, actual.node, "no-op",
+                                    digest=actual.digest, pending=sorted(waiting),
+                                    prevent_destroy=_prevents_destroy(guest))
+            change.__dict__["_desired_code"] = (guest.kind, guest.body)  # converted only when read
+            return change, []  # compared equal before, with exactly these inputs
     desired = body_to_config(guest.kind, guest.body)
     change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, guest.node, "no-op",
                             desired=_desired_dict(desired), prevent_destroy=_prevents_destroy(guest))
@@ -281,6 +310,8 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None,
     change.impact = worst([c.impact for c in change.changes])
     if change.changes:
         change.action = "update"
+    elif memo is not None and not diff.errors:
+        memo.remember(guest.address, key)
     return change, [f"{guest.address}: {e}" for e in diff.errors]
 
 
@@ -290,8 +321,9 @@ def _targeted(r: ResourceChange, targets: set[str] | None) -> bool:
 
 def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list[str],
                  actual: dict[int, ActualGuest], managed: dict[int, str], targets: set[str] | None = None,
-                 pending: dict[int, list[dict[str, Any]]] | None = None) -> Plan:
-    """Compare desired and actual state (pure: no I/O). `pending`: PVE's pending values of running guests."""
+                 pending: dict[int, list[dict[str, Any]]] | None = None, memo: CompareMemo | None = None) -> Plan:
+    """Compare desired and actual state (pure: no I/O). `pending`: PVE's pending values of running guests;
+    `memo`: the guests that compared equal before (those whose inputs are unchanged are not compared again)."""
     resources: list[ResourceChange] = []
     problems = list(errors)
     declared: set[int] = set()
@@ -299,7 +331,7 @@ def compute_plan(ws: Workspace, desired_guests: list[DesiredGuest], errors: list
         if guest.vmid is not None:
             declared.add(guest.vmid)
         found = actual.get(guest.vmid) if guest.vmid is not None else None
-        change, found_errors = _compare(guest, found, (pending or {}).get(guest.vmid or -1))
+        change, found_errors = _compare(guest, found, (pending or {}).get(guest.vmid or -1), memo)
         if _targeted(change, targets):
             resources.append(change)
             problems += found_errors
@@ -383,7 +415,9 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     finally:
         objects_read.cancel()
     managed = managed_guests(ws)
-    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets)
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
+                       write=not ws.read_only)
+    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
     declared = {g.vmid for g in desired.guests if g.vmid is not None}
     gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
     gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
@@ -400,10 +434,11 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
-        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending),
-                             object_plan, targets)
+        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending,
+                                          memo), object_plan, targets)
     plan.objects = objects
     plan.managed_objects = managed_objects
+    await asyncio.to_thread(memo.save)
     return plan, actual, managed
 
 

@@ -23,10 +23,15 @@ Entry = dict[str, Any]  # {"sha256": …, "unknown": [[where, message, severity]
 
 def rules_version() -> str:
     """A hash of the source of every loaded module that decides a value finding: editing a rule forgets the memo."""
+    return source_version(_DECIDING)
+
+
+def source_version(modules: tuple[str, ...]) -> str:
+    """A hash of the source of `modules`: a memo of what they decide is forgotten when one of them is edited."""
     import importlib.util
 
     digest = hashlib.sha256()
-    for name in _DECIDING:
+    for name in modules:
         spec = importlib.util.find_spec(name)
         try:
             digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
