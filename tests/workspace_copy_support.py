@@ -79,7 +79,7 @@ def _retarget_history(stream: bytes, old: int, new: int) -> bytes:
     """The fast-export stream with the port rewritten inside each `data` block (their lengths follow)."""
     out, pos = [], 0
     while pos < len(stream):
-        end = stream.index(b"\n", pos) + 1 if b"\n" in stream[pos:] else len(stream)
+        end = stream.find(b"\n", pos) + 1 or len(stream)
         line = stream[pos:end]
         pos = end
         if line.startswith(b"data ") and not line.startswith(b"data <<"):
