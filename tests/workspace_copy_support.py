@@ -9,6 +9,7 @@ state database and the git history, with the port written as that simulator's â€
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from iac_support import cli_environment, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
@@ -60,12 +62,16 @@ def _git(ws: Path, *argv: str, stdin: bytes | None = None) -> bytes:
 
 
 def import_homelab(home: Path) -> Template:
-    """Init and import a workspace at `home`/ws from a fresh homelab simulator (closed afterwards)."""
-    with SimulatorThread(task_speed=0.02) as sim, cli_environment(sim, home):
-        ws = home / "ws"
-        assert run_cli(home, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
-        port = _port(sim.info.url)
+    """Init and import a workspace at `home`/ws from a fresh homelab simulator (closed afterwards), in the
+    worker's own environment: whichever test asks first, its git or proxmox-mpc settings do not reach it."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [name for name in os.environ if name.startswith(("GIT_", "PMPC_"))]:
+            mp.delenv(name)
+        with SimulatorThread(task_speed=0.02) as sim, cli_environment(sim, home):
+            ws = home / "ws"
+            assert run_cli(home, "init", str(ws)) == 0
+            assert run_cli(ws, "import") == 0
+            port = _port(sim.info.url)
     files = tuple(str(p.relative_to(ws)) for p in sorted(ws.rglob("*"))
                   if p.is_file() and ".git" not in p.relative_to(ws).parts and _names(p.read_bytes(), port))
     # a copy is only as good as the port's rewrite: fail here, loudly, if init/import write it in a new form
