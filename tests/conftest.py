@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -20,6 +20,9 @@ from hypothesis import settings as hypothesis_settings
 from postgres_support import postgres_url  # noqa: F401
 
 from pmpc_tui.simulator.server import SimulatorInfo, SimulatorThread
+
+if TYPE_CHECKING:  # the CLI it runs is imported when a test first needs a workspace, not at collection
+    from workspace_copy_support import Template
 
 REPO = Path(__file__).resolve().parents[1]
 # CI runs the property tests with a fixed seed so a red build is reproducible (locally they stay random)
@@ -97,16 +100,31 @@ def sim_info(sim: SimulatorThread) -> SimulatorInfo:
     return sim.info
 
 
+@pytest.fixture(scope="session")
+def homelab_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """Once per worker: a workspace initialised and imported from a fresh homelab simulator, the original
+    every `imported_workspace` is copied from (tests/workspace_copy_support.py)."""
+    from workspace_copy_support import import_homelab
+
+    return import_homelab(tmp_path_factory.mktemp("homelab-template"))
+
+
 @pytest.fixture
-def imported_workspace(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+def imported_workspace(request: pytest.FixtureRequest, sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
     """A workspace initialised and imported from a fresh homelab simulator; the CLI environment (profile,
-    config and state dirs) stays set for the test."""
+    config and state dirs) stays set for the test. It is a copy of `homelab_template` for `sim` (its own files,
+    state database and git history; `sim` is this test's own); a test of import itself, marked
+    `@pytest.mark.fresh_import`, gets a workspace really initialised and imported from `sim`."""
     from iac_support import cli_environment, run_cli
+    from workspace_copy_support import copy_workspace
 
     with cli_environment(sim, tmp_path):
         ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
+        if request.node.get_closest_marker("fresh_import"):
+            assert run_cli(tmp_path, "init", str(ws)) == 0
+            assert run_cli(ws, "import") == 0
+        else:
+            copy_workspace(request.getfixturevalue("homelab_template"), ws, sim.info.url)
         yield ws
 
 

@@ -9,19 +9,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from iac_support import cli_environment, run_cli
+from iac_support import cli_environment
 from mcp import StdioServerParameters
+from workspace_copy_support import Template, copy_workspace
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @contextmanager
-def workspace_home(sim: SimulatorThread, home: Path) -> Iterator[Path]:
-    """A profile 'lab' for `sim` and a workspace `home`/ws with every guest imported."""
+def workspace_home(sim: SimulatorThread, home: Path, template: Template) -> Iterator[Path]:
+    """A profile 'lab' for `sim` and a workspace `home`/ws with every guest imported (a copy of `template`,
+    the `homelab_template` fixture, for `sim`)."""
     with cli_environment(sim, home):
-        ws = home / "ws"
-        assert run_cli(home, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
+        copy_workspace(template, home / "ws", sim.info.url)
     yield home
 
 

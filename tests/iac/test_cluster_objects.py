@@ -17,6 +17,7 @@ from pmpc_tui.simulator.server import SimulatorThread
 POOL_WRITES = (("POST", "/pools"), ("PUT", "/pools"), ("DELETE", "/pools"))
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_writes_the_pools_and_their_members_and_the_plan_changes_nothing(
         imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pools = (imported_workspace / "terraform" / "pools.tf").read_text()

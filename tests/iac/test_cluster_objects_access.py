@@ -37,6 +37,7 @@ def acl_entries(sim: SimulatorThread) -> set[tuple[str, str, str, int]]:
     return {(e["path"], e["ugid"], e["roleid"], int(e["propagate"])) for e in api(sim, "get", "/access/acl")}
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_writes_access_without_a_secret_and_leaves_root_and_built_in_roles_alone(
         sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = access_tf(imported_workspace).read_text()

@@ -26,6 +26,7 @@ def job_ids(ws: Path) -> list[str]:
                                  re.M)))
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_writes_the_backup_jobs_and_the_plan_changes_nothing(
         imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (imported_workspace / "terraform" / "backup_jobs.tf").read_text()

@@ -19,6 +19,7 @@ def by_name(plan: dict, name: str) -> dict:  # type: ignore[type-arg]
     return next(r for r in plan["resources"] if r["name"] == name and r["action"] != "no-op")
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_writes_the_firewall_and_the_plan_changes_nothing(imported_workspace: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     text = (imported_workspace / "terraform" / "firewall.tf").read_text()

@@ -26,6 +26,7 @@ def volids(sim: SimulatorThread, node: str, storage: str = "local") -> set[str]:
     return {v["volid"] for v in api(sim, "get", f"/nodes/{node}/storage/{storage}/content")}
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_writes_the_images_that_exist_without_a_url_and_says_so(
         imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = images_tf(imported_workspace).read_text()

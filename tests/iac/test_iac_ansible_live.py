@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from iac_support import cli_environment, run_cli, tool
+from iac_support import cli_environment, tool
+from workspace_copy_support import Template, copy_workspace
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -27,11 +28,11 @@ def status(sim: SimulatorThread, vmid: int) -> str:
 
 
 @pytest.fixture
-def workspace(sim: SimulatorThread, tmp_path: Path) -> Path:
+def workspace(sim: SimulatorThread, tmp_path: Path, homelab_template: Template) -> Path:
+    """The Ansible folder of a workspace imported from `sim` (a copy of the worker's homelab import: the
+    playbooks reach `sim` through the port written into group_vars/all.yml)."""
     with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
+        ws = copy_workspace(homelab_template, tmp_path / "ws", sim.info.url)
     return ws / "ansible"
 
 

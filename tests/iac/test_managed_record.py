@@ -31,6 +31,7 @@ def fresh_checkout(ws: Path, dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_import_records_the_managed_guests_in_a_committed_file(imported_workspace: Path) -> None:
     record = json.loads((imported_workspace / "terraform" / ".managed.json").read_text())
     assert record["guests"]["101"].startswith("proxmox_virtual_environment_vm.")

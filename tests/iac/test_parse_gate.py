@@ -13,6 +13,7 @@ from mcp import Client, StdioServerParameters
 from textual.widgets import Static
 from tui_support import make_app
 from tui_support import settle_editor as settle
+from workspace_copy_support import Template, copy_workspace
 
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.iac.gate import hcl_problems
@@ -24,13 +25,11 @@ def requests(sim: SimulatorThread) -> int:
     return int(sim.control("GET", "/state")["requests"])
 
 
-def import_workspace(sim: SimulatorThread, home: Path) -> Path:
-    """A workspace imported from the simulator (for the async tests, which cannot hold the CLI environment)."""
+def import_workspace(sim: SimulatorThread, home: Path, template: Template) -> Path:
+    """A workspace imported from the simulator (for the async tests, which cannot hold the CLI environment):
+    a copy of `template`, the worker's homelab import (tests/workspace_copy_support.py)."""
     with cli_environment(sim, home):
-        ws = home / "ws"
-        assert run_cli(home, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
-    return ws
+        return copy_workspace(template, home / "ws", sim.info.url)
 
 
 def break_brace(ws: Path) -> Path:
@@ -117,8 +116,8 @@ def test_the_editor_save_check_uses_terraforms_grammar() -> None:
 
 
 async def test_the_plan_screen_refuses_code_that_does_not_parse(
-        sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ws = await asyncio.to_thread(import_workspace, sim, tmp_path)
+        sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, homelab_template: Template) -> None:
+    ws = await asyncio.to_thread(import_workspace, sim, tmp_path, homelab_template)
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
     break_brace(ws)
     app = make_app(sim)
@@ -134,8 +133,9 @@ async def test_the_plan_screen_refuses_code_that_does_not_parse(
     assert status["status"] == "running"
 
 
-async def test_mcp_plan_and_apply_refuse_code_that_does_not_parse(sim: SimulatorThread, tmp_path: Path) -> None:
-    ws = await asyncio.to_thread(import_workspace, sim, tmp_path)
+async def test_mcp_plan_and_apply_refuse_code_that_does_not_parse(sim: SimulatorThread, tmp_path: Path,
+                                                                  homelab_template: Template) -> None:
+    ws = await asyncio.to_thread(import_workspace, sim, tmp_path, homelab_template)
     break_brace(ws)
     env = {"PMPC_CONFIG_DIR": str(tmp_path / "config"), "PMPC_STATE_DIR": str(tmp_path / "state"),
            "LAB_TOKEN": sim.info.token_secret, "PATH": "/usr/bin:/bin"}

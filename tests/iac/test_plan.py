@@ -30,6 +30,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_a_plan_right_after_import_changes_nothing(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, plan = plan_json(workspace, capsys)
     assert code == 0, [r for r in plan["resources"] if r["action"] != "no-op"]

@@ -123,6 +123,7 @@ async def test_the_firewall_tab_shows_options_groups_aliases_ip_sets_and_rules_i
         assert active_tab(screen) == "backup"
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 async def test_right_after_import_every_object_is_marked_as_matching_its_code(
         sim: SimulatorThread, imported_workspace: Path) -> None:
     async with cluster_view(sim, "pools", imported_workspace) as (_app, _pilot, screen):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import RichLog, Static
 from tui_support import make_app, settle_editor, settle_until
+from workspace_copy_support import Template, copy_workspace
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.widgets.keyed_table import KeyedTable
@@ -23,13 +24,13 @@ def diff_text(app: Any) -> str:
 
 
 @pytest.fixture
-def workspace(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from iac_support import cli_environment, run_cli
+def workspace(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              homelab_template: Template) -> Path:
+    """A workspace imported from `sim` (a copy of the worker's homelab import, tests/workspace_copy_support.py)."""
+    from iac_support import cli_environment
 
     with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
+        ws = copy_workspace(homelab_template, tmp_path / "ws", sim.info.url)
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
     return ws
 

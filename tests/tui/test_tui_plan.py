@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import RichLog, Static
 from tui_support import make_app
 from tui_support import settle_editor as settle
+from workspace_copy_support import Template, copy_workspace
 
 from pmpc_tui.simulator.server import SimulatorThread
 from pmpc_tui.tui.screens.plan import PlanScreen
@@ -15,13 +16,13 @@ from pmpc_tui.tui.widgets.keyed_table import KeyedTable
 
 
 @pytest.fixture
-def workspace(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from iac_support import cli_environment, run_cli
+def workspace(sim: SimulatorThread, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+              homelab_template: Template) -> Path:
+    """A workspace imported from `sim` (a copy of the worker's homelab import, tests/workspace_copy_support.py)."""
+    from iac_support import cli_environment
 
     with cli_environment(sim, tmp_path):
-        ws = tmp_path / "ws"
-        assert run_cli(tmp_path, "init", str(ws)) == 0
-        assert run_cli(ws, "import") == 0
+        ws = copy_workspace(homelab_template, tmp_path / "ws", sim.info.url)
     monkeypatch.setenv("PMPC_STATE_DIR", str(tmp_path / "state"))
     return ws
 

@@ -26,6 +26,7 @@ def history_json(ws: Path, capsys: pytest.CaptureFixture[str], *args: str) -> di
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_init_makes_the_workspace_a_repository_and_import_is_a_commit_naming_guests_and_correlation_id(
         imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ws = imported_workspace

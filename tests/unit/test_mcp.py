@@ -11,13 +11,14 @@ import pytest
 from iac_support import cli_environment
 from mcp import Client, MCPError, StdioServerParameters
 from mcp_support import error, payload, server, workspace_home
+from workspace_copy_support import Template
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture
-def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
-    with workspace_home(sim, tmp_path):
+def home(sim: SimulatorThread, tmp_path: Path, homelab_template: Template) -> Iterator[Path]:
+    with workspace_home(sim, tmp_path, homelab_template):
         yield tmp_path
 
 

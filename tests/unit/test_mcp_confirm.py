@@ -11,6 +11,7 @@ import pytest
 from iac_support import cli_environment, run_cli
 from mcp import Client
 from mcp_support import error, payload, server, workspace_home, writes
+from workspace_copy_support import Template
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -18,8 +19,8 @@ BAD_VALUES: list[Any] = ["true", "True", "yes", "on", "1", 1, 1.0, "y", [True], 
 
 
 @pytest.fixture
-def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
-    with workspace_home(sim, tmp_path):
+def home(sim: SimulatorThread, tmp_path: Path, homelab_template: Template) -> Iterator[Path]:
+    with workspace_home(sim, tmp_path, homelab_template):
         yield tmp_path
 
 

@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 from mcp import Client
 from mcp_support import answer, server, workspace_home, writes
+from workspace_copy_support import Template
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SimulatorThread, Path]]:
+def lab(tmp_path_factory: pytest.TempPathFactory,
+        homelab_template: Template) -> Iterator[tuple[SimulatorThread, Path]]:
     home = tmp_path_factory.mktemp("mcp-disk")
-    with SimulatorThread(task_speed=0.02) as sim, workspace_home(sim, home):
+    with SimulatorThread(task_speed=0.02) as sim, workspace_home(sim, home, homelab_template):
         yield sim, home
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from mcp import Client, MCPError
 from mcp_support import payload, server, workspace_home, writes
+from workspace_copy_support import Template
 
 from pmpc_tui.simulator.server import SimulatorThread
 
 
 @pytest.fixture
-def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
-    with workspace_home(sim, tmp_path):
+def home(sim: SimulatorThread, tmp_path: Path, homelab_template: Template) -> Iterator[Path]:
+    with workspace_home(sim, tmp_path, homelab_template):
         yield tmp_path
 
 

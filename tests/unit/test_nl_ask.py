@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from iac_support import cli_environment
+from workspace_copy_support import Template
 
 from pmpc_tui.cli.main import main
 from pmpc_tui.simulator.server import SimulatorThread
@@ -96,10 +97,10 @@ def test_ask_without_an_answer_runs_nothing(sim: SimulatorThread, tmp_path: Path
 
 
 @pytest.fixture
-def home(sim: SimulatorThread, tmp_path: Path) -> Iterator[Path]:
+def home(sim: SimulatorThread, tmp_path: Path, homelab_template: Template) -> Iterator[Path]:
     from mcp_support import workspace_home
 
-    with workspace_home(sim, tmp_path):
+    with workspace_home(sim, tmp_path, homelab_template):
         yield tmp_path
 
 

@@ -31,6 +31,7 @@ def memory_of(sim: SimulatorThread, vmid: int) -> str:
     return str(g.pending.get("memory") or g.config.get("memory"))
 
 
+@pytest.mark.fresh_import  # a test of import itself: no copy of the template
 def test_a_fresh_import_plans_nothing_and_validates(root: httpx.Client) -> None:
     r = root.get("/api/v1/plan")
     assert r.status_code == 200, r.text
