@@ -172,10 +172,11 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
 def _guards_silent(text: str) -> bool:
     """Whether the guards see no negation, time or condition in `text` (imported late: they import grounding)."""
     from pmpc_tui.nl import guards
+    from pmpc_tui.nl.ground.orders import conditional
 
     clean = guards.normalize(text)
     clean = guards.BENIGN.sub(" ", clean)
-    return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or guards.CONDITION.search(clean))
+    return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or conditional(clean))
 
 
 def _precondition(text: str) -> str | None:

@@ -1,0 +1,259 @@
+"""The clause reader: a request split into clauses, and each clause's mood read from its structure (nl17l).
+
+A clause orders (imperative: a base-form verb first, maybe after "please", "could you", "let's", a name and a
+comma), asks (interrogative: an auxiliary before its subject, a question word first, a trailing "?"), tells
+(declarative: a subject before its verb, "I'll", "Tom restarted"), sets a condition or a time ("if", "once",
+"unless" + a clause), or gives a purpose ("so I can", "in order to"). Only an imperative clause orders an action;
+an interrogative one may be answered by a read; the others order nothing. Words are read, never whole phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+IMPERATIVE, INTERROGATIVE, DECLARATIVE, CONDITIONAL, PURPOSE, NOMINAL, QUOTED, RETRACTED = (
+    "imperative", "interrogative", "declarative", "conditional", "purpose", "nominal", "quoted", "retracted")
+ORDERING = frozenset({IMPERATIVE, NOMINAL})  # a clause without any verb is an order's ellipsis ("vms on pve2")
+
+
+
+def _set(words: str) -> frozenset[str]:
+    """A word table written as one string."""
+    return frozenset(words.split())
+
+
+# base-form verbs an order starts with (English; other languages' verbs read as an ellipsis, see NOMINAL)
+VERBS = _set(
+    "start stop reboot restart shut shutdown power turn switch kill halt bounce cycle suspend pause resume unpause "
+    "wake boot bring fire spin stand tear take put delete remove destroy wipe nuke purge drop rm get migrate move "
+    "evacuate drain relocate snapshot snap back backup restore roll rollback revert clone copy duplicate resize grow "
+    "extend expand shrink add give bump set change update upgrade increase decrease raise lower limit assign attach "
+    "detach mount unmount create make build provision deploy apply plan destroy import sync refresh validate test "
+    "check verify diff drift list show display print dump export describe count find search grep tell let look see "
+    "open read fetch download upload pull push run execute do go convert template tag untag rename protect unprotect "
+    "enable disable lock unlock cancel abort stop report file bundle write init adopt retire decommission "
+    "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
+    "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
+    "erase clear reset flush hibernate freeze thaw evict archive")
+AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
+                "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
+                "wouldn't mustn't")
+WH = _set("what which who whom whose where why how when what's how's who's where's whats hows")
+SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody everyone everybody one this "
+                     "that there u y'all")
+CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re|s|ve|d)\b|^(?:im|ive|ill|id|"
+                        r"were|theyre|youre|its|thats|theres)\b")
+# a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order
+FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
+                    r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
+                    r"froze|died|made|gave|told|asked|thinks|thought|knew|'s|'ll|isn't|wasn't|doesn't|didn't|"
+                    r"won't|can't|hasn't|haven't|\w+ed)$")
+# a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
+POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
+                    r"go\s+ahead\s+and|i\s+(?:need|want|'d\s+like|would\s+like)\s+(?:you|u)\s+to|"
+                    r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
+                    r"anyone)|(?:can|could)\s+(?:we|i)\s+(?=get\b|have\b)|(?:can|could)\s+we|"
+                    r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
+                    r"alsjeblieft|graag|"
+                    r"(?:i|we)\s+(?:really\s+)?(?:need|want|'d\s+like|would\s+like)(?:\s+to)?)\b[\s,]*)+")
+POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:(?:can|could|would|will)\s+(?:you|u|"
+                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could)\s+(?:we|i)\s+"
+                        r"(?:get|have)|(?:can|could)\s+we)\b")
+CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
+                       r"now|anyway|actually)\b[\s,]*)+")
+HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
+                   r"i\s+reckon)\b")
+# subordinators that open a condition or a time ("if", "once", "unless"; in other languages too)
+CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+case|provided(?:\s+that)?|"
+                              r"assuming|as\s+long\s+as|so\s+long\s+as|only\s+(?:if|when|once|after)|suppose|"
+                              r"supposing|imagine|hypothetically|what\s+if|let'?s\s+say|say\s+(?:i|we)|"
+                              r"otherwise|or\s+else|else|the\s+moment|wenn|falls|sobald|solange|sonst|ansonsten|"
+                              r"cuando|si|se|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
+                              r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
+TEMPORAL_OPEN = re.compile(r"^(?:after|before|until|till|when)\b")
+PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+                          r"to\s+(?:decide|figure\s+out|see|judge|check|find\s+out|know|learn)\s+"
+                          r"(?:if|whether|which|what|how)\b)")
+# "tell me / check / let me know if …": the "if" opens a question inside the order, not a condition
+KNOWING = re.compile(r"\b(?:tell\s+me|let\s+(?:me|us)\s+know|check|see|ask(?:ing)?|wonder(?:ing)?|know|find\s+out|"
+                     r"verify|confirm|decide|deciding|evaluate|assess|figure\s+out|investigate|determine)\s*$")
+# an order asked politely in another language ("¿puedes reiniciar …?", "pourriez-vous …", "kannst du …")
+POLITE_ABROAD = re.compile(r"^(?:puedes|podr[íi]as|puede|podr[íi]a|pourrais-tu|pourriez-vous|peux-tu|pouvez-vous|"
+                           r"kannst\s+du|k[öo]nnen\s+sie|k[öo]nntest\s+du|k[öo]nnten\s+sie|kun\s+je|kunt\s+u|"
+                           r"zou\s+je|puoi|potresti|pu[òo]i)\b")
+PAST_TIME = re.compile(r"\b(?:ago|yesterday|last\s+(?:night|week|weekend|time|month)|earlier(?:\s+today)?|"
+                       r"this\s+morning|over\s+the\s+weekend)\b")
+DETERMINERS = _set("the my our your his her their its a an this that these those all every some any each no "
+                        "yesterday's last")
+REASON_OPEN = re.compile(r"^(?:because|since|as|cause|'cause|coz|cos|given\s+that|now\s+that)\b")
+# foreign questions by structure: French inversion ("puis-je"), "est-ce que", "¿"; a modal before its subject
+FOREIGN_ASK = re.compile(r"^(?:¿|est-ce\s+qu|\w+-(?:je|tu|il|elle|on|nous|vous|ils|elles)\b|"
+                         r"(?:darf|kann|soll|sollte|sollten|sollen|muss|müssen|ist|sind|lohnt|gibt|kan|mag|moet|"
+                         r"moeten|zou|zouden|kunnen|mogen|är|får|ska|bör)\s+(?:ich|wir|es|man|du|ik|we|wij|het|je|"
+                         r"jag|vi|det)\b|"
+                         r"(?:puedo|debo|podemos|debemos|deber[íi]amos|posso|devo|possiamo|dobbiamo|dovrei|"
+                         r"dovremmo|devemos|podemos|é\s+seguro|è\s+sicuro|es\s+seguro|vale\s+la\s+pena|"
+                         r"merece\s+la\s+pena|ça\s+vaut|faut-il|vaut-il)\b)")
+RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
+                        r"actually\s+(?:no|don'?t)|on\s+second\s+thoughts?|no\s*,?\s*wait|nope|nah|no\s+thanks|"
+                        r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
+                        r"cancel\s+that|hold\s+off)\b")
+ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
+                     r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
+REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"
+                       r"asks?|asked|told\s+(?:me|us))\s*$")
+
+QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^']+ [^']+'(?![\w])")
+_SUBJ = r"(?:i|we|he|she|they|you|it|someone|somebody|the|my|our|your|his|her|their|a|an|this|that)\b"
+# where one clause ends and the next begins (a separator is no clause's text; a subordinator opens the next)
+BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<=\w):\s|,\s*|"
+                   r"\s+(?=(?:and\s+then|then|but|whether|unless|otherwise|because|so\s+(?:that\s+)?(?:i|we|you|they)"
+                   r"\s|in\s+order\s+to|so\s+as\s+to|as\s+soon\s+as|in\s+case|provided\s+that|once\s+" + _SUBJ +
+                   r"|(?:after|before|until|till|when)\s+" + _SUBJ + r"|should\s+(?:it|they|he|she|\S+-\d+)\s+\w+|"
+                   r"if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|not|any)\b)|"
+                   r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
+                   r"and\s+(?:please\s+|also\s+|just\s+)?(?=(?:" + "|".join(sorted(VERBS)) + r")\b))\b)")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a request: where it is, what it says, and its mood."""
+
+    start: int
+    end: int
+    text: str
+    mood: str
+    polite: bool = False
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """The spans of a request's clauses: sentence ends, ';', dashes, commas, 'and then', 'but', subordinators;
+    a quote is one clause of its own."""
+    spans, at = [], 0
+    quotes = [(m.start(), m.end()) for m in QUOTE.finditer(text)]
+    for m in BREAK.finditer(text):
+        if any(a <= m.start() < b for a, b in quotes):
+            continue
+        for a, b in quotes:
+            if at <= a < m.start():
+                spans += [(at, a), (a, b)]
+                at = b
+        spans.append((at, m.start()))
+        at = m.end()
+    for a, b in quotes:
+        if at <= a:
+            spans += [(at, a), (a, b)]
+            at = b
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" ,.;:!?-\"'")]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+|\?", text)
+
+
+def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
+    """(the mood of one clause, whether it is a polite order); `asked`: the clause ended with "?"."""
+    t = clause.strip().lower().replace("\u2019", "'")
+    if QUOTE.fullmatch(t):
+        return QUOTED, False
+    if RETRACTION.match(t):
+        return RETRACTED, False
+    if PURPOSE_OPEN.match(t):
+        return PURPOSE, False
+    t = CONNECTOR.sub("", t).strip(" ,")
+    if POLITE_ABROAD.match(t):
+        return (IMPERATIVE, True)
+    if FOREIGN_ASK.match(t):
+        return INTERROGATIVE, False
+    if RETRACTION.match(t):
+        return RETRACTED, False
+    if PURPOSE_OPEN.match(t):
+        return PURPOSE, False
+    if t.startswith("whether"):
+        return INTERROGATIVE, False
+    if CONDITIONAL_OPEN.match(t):
+        return CONDITIONAL, False
+    words = _words(t)
+    if not words:
+        return NOMINAL, False
+    if TEMPORAL_OPEN.match(t):
+        if words[0] == "when" and len(words) > 1 and words[1] in AUX:
+            return INTERROGATIVE, False
+        return CONDITIONAL, False
+    if REASON_OPEN.match(t) and len(words) > 1 and (words[1] in SUBJECTS or CONTRACTED.match(words[1])):
+        return DECLARATIVE, False
+    if HEDGE.match(t):
+        return (INTERROGATIVE if asked else DECLARATIVE), False
+    polite = bool(POLITE_ASK.match(t))
+    bare = POLITE.sub("", t).strip(" ,")
+    stripped = bare != t
+    words = _words(bare) or words
+    first = words[0]
+    if not stripped and (first in WH or t.startswith(("how about", "what about"))):
+        return INTERROGATIVE, False
+    if not stripped and first in AUX and len(words) > 1 and not _order_after_aux(words):
+        return INTERROGATIVE, False
+    if not stripped and (first in SUBJECTS or CONTRACTED.match(bare)):
+        return (INTERROGATIVE if asked else DECLARATIVE), False
+    if first in VERBS or (first in AUX and _order_after_aux(words)):
+        return (INTERROGATIVE if asked and not polite else IMPERATIVE), polite
+    if first.endswith("ing") and len(words) > 1 and any(FINITE.match(w) for w in words[1:4]):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "rebooting web-01 would help"
+    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not FINITE.match(words[1]) and \
+            not PAST_TIME.search(bare):
+        return (INTERROGATIVE if asked and not polite else NOMINAL), polite  # "web-01 reboot please"
+    if any(FINITE.match(w) or _third_person(w) for w in words[1:7]) or \
+            (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
+    return (INTERROGATIVE if asked and not polite else NOMINAL), polite
+
+
+def _third_person(word: str) -> bool:
+    """Whether a word is a verb's third person ("reads", "hangs", "crashes") rather than a plural noun."""
+    return word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS or word in THIRD)
+
+
+THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits "
+                  "belongs holds says reads")
+
+
+def _order_after_aux(words: list[str]) -> bool:
+    """Whether an auxiliary first is a negated order ("don't stop db-01", "do not reboot"), not a question."""
+    second = words[2] if len(words) > 2 and words[1] == "not" else words[1]
+    return words[0] in ("don't", "do", "dont") and second in VERBS
+
+
+def read(text: str) -> list[Clause]:
+    """The request's clauses with their moods; a tag question ("…, should i?") makes the order before it a
+    question, an order after a question it answers ("is X up? then stop it") a condition, and a bare "go ahead"
+    endorses what was reported before it."""
+    spans = split(text)
+    out: list[Clause] = []
+    for i, (a, b) in enumerate(spans):
+        piece = text[a:b]
+        tail = text[b:spans[i + 1][0]] if i + 1 < len(spans) else text[b:]
+        mood, polite = mood_of(piece, "?" in tail)
+        if out and REPORTING.search(text[out[-1].start:out[-1].end]) and text[out[-1].end:a].strip() == ":":
+            mood = QUOTED if mood in ORDERING else mood  # "the runbook step reads: stop vm db-01"
+        out.append(Clause(a, b, piece, mood, polite))
+    for i, c in enumerate(out):
+        words = _words(c.text.lower())
+        if i and c.mood == CONDITIONAL and c.text.lower().lstrip().startswith("if") and \
+                KNOWING.search(out[i - 1].text.lower()):  # "tell me if minio is used"
+            out[i] = c = Clause(c.start, c.end, c.text, INTERROGATIVE)
+        if i and c.mood == INTERROGATIVE and 1 <= len(words) <= 2 and words[0] in AUX and \
+                out[i - 1].mood in ORDERING:  # "delete it, should i?"
+            out[i - 1] = Clause(out[i - 1].start, out[i - 1].end, out[i - 1].text, INTERROGATIVE)
+        if i and c.mood in ORDERING and out[i - 1].mood == INTERROGATIVE and \
+                re.match(r"\s*(?:then|so|if\s+so|and\s+if\s+so)\b", c.text.lower()) and \
+                "?" in text[out[i - 1].end:c.start]:  # "db-01 has 8G? then set it to 16G"
+            out[i] = Clause(c.start, c.end, c.text, CONDITIONAL)
+        if c.mood == INTERROGATIVE and re.match(r"\s*(?:should|were|had)\b", c.text.lower()) and \
+                "?" not in text[c.end:c.end + 2] and ((i + 1 < len(out) and out[i + 1].mood in ORDERING) or
+                                                       (i > 0 and out[i - 1].mood in ORDERING)):
+            out[i] = Clause(c.start, c.end, c.text, CONDITIONAL)  # "should cpu stay above 80%, add a core"
+    if len(out) > 1 and ENDORSE.match(out[-1].text.strip().lower()):
+        out = [Clause(c.start, c.end, c.text, IMPERATIVE) if c.mood in (DECLARATIVE, QUOTED) else c for c in out]
+    return out
