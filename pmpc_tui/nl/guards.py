@@ -251,6 +251,7 @@ def read(text: str, names: Names) -> Reading:
             not mentioned(ordered.text, names):  # "… asked me to reboot web-01, what's its uptime": its guest
         ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(named)), ordered.text, count=1)
     reading.text = rest = ordered.text
+    reading.dry_run_only = reading.dry_run_only or ordered.dry_run
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)

@@ -35,7 +35,7 @@ VERBS = _set(
     "enable disable lock unlock cancel abort stop report file bundle write init adopt retire decommission "
     "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
     "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
-    "erase clear reset flush hibernate freeze thaw evict archive")
+    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send")
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
@@ -48,15 +48,16 @@ CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re
 FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
                     r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
                     r"froze|died|made|gave|told|asked|thinks|thought|knew|'s|'ll|isn't|wasn't|doesn't|didn't|"
-                    r"won't|can't|hasn't|haven't|\w+ed)$")
+                    r"won't|can't|hasn't|haven't|ought)$")
 # a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
-                    r"go\s+ahead\s+and|i\s+(?:need|want|'d\s+like|would\s+like)\s+(?:you|u)\s+to|"
+                    r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"
                     r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
                     r"anyone)|(?:can|could)\s+(?:we|i)\s+(?=get\b|have\b)|(?:can|could)\s+we|"
                     r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
                     r"alsjeblieft|graag|"
-                    r"(?:i|we)\s+(?:really\s+)?(?:need|want|'d\s+like|would\s+like)(?:\s+to)?)\b[\s,]*)+")
+                    r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
+                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?)\b[\s,]*)+")
 POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:(?:can|could|would|will)\s+(?:you|u|"
                         r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could)\s+(?:we|i)\s+"
                         r"(?:get|have)|(?:can|could)\s+we)\b")
@@ -71,7 +72,7 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"otherwise|or\s+else|else|the\s+moment|wenn|falls|sobald|solange|sonst|ansonsten|"
                               r"cuando|si|se|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
-TEMPORAL_OPEN = re.compile(r"^(?:after|before|until|till|when)\b")
+TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
 PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
                           r"to\s+(?:decide|figure\s+out|see|judge|check|find\s+out|know|learn)\s+"
                           r"(?:if|whether|which|what|how)\b)")
@@ -105,15 +106,28 @@ REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?
                        r"asks?|asked|told\s+(?:me|us))\s*$")
 
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^']+ [^']+'(?![\w])")
-_SUBJ = r"(?:i|we|he|she|they|you|it|someone|somebody|the|my|our|your|his|her|their|a|an|this|that)\b"
+# a clause after a subordinator: a pronoun subject, or a noun phrase and its finite verb ("the freeze ends")
+_CLAUSE = (r"(?:(?:i|we|you|he|she|they|it)\b|(?:i|we|you|they|it)'|(?:the|my|our|your|a|an)\s+(?:[\w-]+\s+){0,3}?"
+           r"(?:is|are|was|were|has|have|had|gets?|ends?|finish(?:es)?|signs?|says?|approves?|completes?|opens?|"
+           r"closes?|returns?|lifts?|comes?|goes?|\w+ed)\b)")
 # where one clause ends and the next begins (a separator is no clause's text; a subordinator opens the next)
 BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<=\w):\s|,\s*|"
                    r"\s+(?=(?:and\s+then|then|but|whether|unless|otherwise|because|so\s+(?:that\s+)?(?:i|we|you|they)"
-                   r"\s|in\s+order\s+to|so\s+as\s+to|as\s+soon\s+as|in\s+case|provided\s+that|once\s+" + _SUBJ +
-                   r"|(?:after|before|until|till|when)\s+" + _SUBJ + r"|should\s+(?:it|they|he|she|\S+-\d+)\s+\w+|"
+                   r"\s|in\s+order\s+to|so\s+as\s+to|as\s+soon\s+as|in\s+case|provided\s+that|once\s+" + _CLAUSE +
+                   r"|(?<!wait\s)(?:after|before|until|till|when)\s+" + _CLAUSE +
+                   r"|should\s+(?:it|they|he|she|\S+-\d+)\s+\w+|"
                    r"if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|not|any)\b)|"
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
                    r"and\s+(?:please\s+|also\s+|just\s+)?(?=(?:" + "|".join(sorted(VERBS)) + r")\b))\b)")
+
+
+# an order on "it/them" inside a clause that told something first: the order's clause begins there
+AGAIN = re.compile(r"(?<!\bto)(?<!\bcan)(?<!\bwill)(?<!\bll)(?<!\bwould)(?<!\bshould)\s(" +
+                   "|".join(sorted(VERBS)) + r")\s+(?:it|them)\b")
+# a question whether to act ("should i …", "is it safe to …"): what it names is asked about, not asked for
+WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
+                        r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
+                        r"dangerous|a\s+problem|smart|better)\s+to\b")
 
 
 @dataclass(frozen=True)
@@ -125,6 +139,11 @@ class Clause:
     text: str
     mood: str
     polite: bool = False
+
+    @property
+    def whether_to(self) -> bool:
+        """Whether the clause asks whether to act ("should i reboot it?"), never for the action."""
+        return self.mood == INTERROGATIVE and bool(WHETHER_TO.search(self.text.lower()))
 
 
 def split(text: str) -> list[tuple[int, int]]:
@@ -146,7 +165,14 @@ def split(text: str) -> list[tuple[int, int]]:
             spans += [(at, a), (a, b)]
             at = b
     spans.append((at, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip(" ,.;:!?-\"'")]
+    out = []
+    for a, b in spans:
+        m = AGAIN.search(text, a, b)
+        if m and m.start(1) > a and mood_of(text[a:m.start(1)])[0] == DECLARATIVE:
+            out += [(a, m.start(1)), (m.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
+        else:
+            out.append((a, b))
+    return [(a, b) for a, b in out if text[a:b].strip(" ,.;:!?-\"'")]
 
 
 def _words(text: str) -> list[str]:
@@ -158,34 +184,25 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     t = clause.strip().lower().replace("\u2019", "'")
     if QUOTE.fullmatch(t):
         return QUOTED, False
-    if RETRACTION.match(t):
-        return RETRACTED, False
-    if PURPOSE_OPEN.match(t):
-        return PURPOSE, False
-    t = CONNECTOR.sub("", t).strip(" ,")
+    for opener in (None, CONNECTOR):
+        t = opener.sub("", t).strip(" ,") if opener else t
+        if RETRACTION.match(t):
+            return RETRACTED, False
+        if PURPOSE_OPEN.match(t):
+            return PURPOSE, False
     if POLITE_ABROAD.match(t):
-        return (IMPERATIVE, True)
-    if FOREIGN_ASK.match(t):
+        return IMPERATIVE, True
+    if FOREIGN_ASK.match(t) or t.startswith("whether"):
         return INTERROGATIVE, False
-    if RETRACTION.match(t):
-        return RETRACTED, False
-    if PURPOSE_OPEN.match(t):
-        return PURPOSE, False
-    if t.startswith("whether"):
-        return INTERROGATIVE, False
-    if CONDITIONAL_OPEN.match(t):
-        return CONDITIONAL, False
     words = _words(t)
     if not words:
         return NOMINAL, False
-    if TEMPORAL_OPEN.match(t):
-        if words[0] == "when" and len(words) > 1 and words[1] in AUX:
-            return INTERROGATIVE, False
-        return CONDITIONAL, False
-    if REASON_OPEN.match(t) and len(words) > 1 and (words[1] in SUBJECTS or CONTRACTED.match(words[1])):
-        return DECLARATIVE, False
-    if HEDGE.match(t):
-        return (INTERROGATIVE if asked else DECLARATIVE), False
+    if CONDITIONAL_OPEN.match(t) or (TEMPORAL_OPEN.match(t) and re.match(_CLAUSE, t.split(None, 1)[-1])):
+        return (INTERROGATIVE if words[0] == "when" and words[1:2] and words[1] in AUX else CONDITIONAL), False
+    if (words[0] == "before" or REASON_OPEN.match(t)) and re.match(_CLAUSE, t.split(None, 1)[-1]):
+        return DECLARATIVE, False  # "before i touch the config": the order comes first, now
+    if HEDGE.match(t) or (words[0].endswith("ing") and words[0] not in VERBS and words[0] != "ing"):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "maybe …", "thinking about …"
     polite = bool(POLITE_ASK.match(t))
     bare = POLITE.sub("", t).strip(" ,")
     stripped = bare != t
@@ -193,21 +210,58 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     first = words[0]
     if not stripped and (first in WH or t.startswith(("how about", "what about"))):
         return INTERROGATIVE, False
-    if not stripped and first in AUX and len(words) > 1 and not _order_after_aux(words):
+    if first in AUX and _order_after_aux(words):
+        return IMPERATIVE, False  # "don't stop db-01": the guards read the negation
+    if not stripped and first in AUX and len(words) > 1:
+        if first in ("can", "could", "would", "will") and "be" in words[2:6] and \
+                any(_past(w) for w in words[words.index("be", 2) + 1:][:2]):
+            return IMPERATIVE, True  # "can the two monitoring containers be rebooted?"
         return INTERROGATIVE, False
     if not stripped and (first in SUBJECTS or CONTRACTED.match(bare)):
         return (INTERROGATIVE if asked else DECLARATIVE), False
-    if first in VERBS or (first in AUX and _order_after_aux(words)):
-        return (INTERROGATIVE if asked and not polite else IMPERATIVE), polite
-    if first.endswith("ing") and len(words) > 1 and any(FINITE.match(w) for w in words[1:4]):
-        return (INTERROGATIVE if asked else DECLARATIVE), False  # "rebooting web-01 would help"
-    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not FINITE.match(words[1]) and \
+    if first in VERBS:
+        return IMPERATIVE, polite or asked  # "stop mqtt for me?" is asked politely
+    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not _finite(words[1]) and \
             not PAST_TIME.search(bare):
-        return (INTERROGATIVE if asked and not polite else NOMINAL), polite  # "web-01 reboot please"
-    if any(FINITE.match(w) or _third_person(w) for w in words[1:7]) or \
-            (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
+        return NOMINAL, polite  # "web-01 reboot please"
+    told = _told(words[1:])
+    if told == "deontic":
+        return NOMINAL, polite  # "pihole needs 1 gig ram", "db-01 should be backed up": an order in the ops voice
+    if told or (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
     return (INTERROGATIVE if asked and not polite else NOMINAL), polite
+
+
+def _told(words: list[str]) -> str | None:
+    """"deontic" when a noun phrase is followed by needs/should/must/has to/gets, "finite" when by another finite
+    verb (the clause tells), else None; a relative clause's verb ("backups that pve3 can see") is no clause's own."""
+    for i, w in enumerate(words[:6]):
+        if w in ("that", "which", "who", "whose", "where"):
+            return None
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if w in DEONTIC or (w in ("has", "have", "had") and after == "to") or \
+                (w in ("is", "are") and after in ("required", "needed", "necessary")):
+            return "deontic"
+        if _finite(w):
+            return "finite"
+    return None
+
+
+DEONTIC = _set("needs need should must gets")
+
+
+def _finite(word: str) -> bool:
+    """Whether a word is a finite verb (an auxiliary, a past tense, a third person)."""
+    return bool(FINITE.match(word)) or _past(word) or _third_person(word)
+
+
+def _past(word: str) -> bool:
+    """Whether a word is the past of an order's verb ("restarted", "stopped"), not a name's participle ("tagged")."""
+    return word.endswith("ed") and word not in PARTICIPLES and \
+        any(stem in VERBS for stem in (word[:-2], word[:-1], word[:-3]))
+
+
+PARTICIPLES = _set("tagged named called labelled labeled used attached listed")
 
 
 def _third_person(word: str) -> bool:
@@ -215,14 +269,13 @@ def _third_person(word: str) -> bool:
     return word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS or word in THIRD)
 
 
-THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits "
-                  "belongs holds says reads")
+THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits belongs holds "
+             "says reads")
 
 
 def _order_after_aux(words: list[str]) -> bool:
     """Whether an auxiliary first is a negated order ("don't stop db-01", "do not reboot"), not a question."""
-    second = words[2] if len(words) > 2 and words[1] == "not" else words[1]
-    return words[0] in ("don't", "do", "dont") and second in VERBS
+    return words[0] in ("don't", "dont") or (words[0] == "do" and words[1:2] == ["not"])
 
 
 def read(text: str) -> list[Clause]:

@@ -49,6 +49,8 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
            "done")
 # an order held back by an event someone else brings about ("once the DBA signs off"), not by a condition
 EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment|whenever)\b")
+NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
+DRY_SAID = re.compile(r"\bdry[- ]?run\b|\b(?:just|only)\s+check\b|\bonly\s+check\b")
 # orders that only report back what a condition finds ("check the plan and if it deletes something, tell me")
 REPORT_BACK = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:please\s+)?(?:tell|let|warn|alert|notify|show)\s+(?:me|us)\b")
 
@@ -61,6 +63,7 @@ class Ordered:
     question: str | None = None  # a read may still answer
     blocked: str | None = None  # nothing may answer
     condition: str | None = None  # a condition or an event holds the order back (the guards say which first)
+    dry_run: bool = False  # a dry run was asked of what is only asked about: every line must be one
 
 
 def conditional(text: str) -> bool:
@@ -95,9 +98,9 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     conds = [c for c in parts if c.mood == CONDITIONAL]
     if not conds:
         return None, None
-    orders = [c for c in parts if c.mood in ORDERING and not REPORT_BACK.match(c.text)]
-    after_cond = [c for c in parts if c.mood in ORDERING and c.start > conds[0].start]
-    if not orders and (after_cond or any(c.mood == INTERROGATIVE for c in parts)):
+    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not REPORT_BACK.match(c.text) and
+              not NEGATED.match(c.text)]
+    if not orders and any(c.mood in ORDERING or c.mood == INTERROGATIVE for c in parts):
         return None, WHY_CONDITION  # "what would change if i applied?", "… if it deletes something, tell me"
     event = any(EVENT_OPEN.match(c.text) for c in conds) and any(ACTION.search(c.text) for c in parts)
     return (WHY_EVENT if event else WHY_CONDITION), None
@@ -117,7 +120,7 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
-    told = [c for c in parts if c.mood in (DECLARATIVE, PURPOSE, RETRACTED) and ACTION.search(c.text)]
+    told = [c for c in parts if (c.mood in (DECLARATIVE, PURPOSE, RETRACTED) or c.whether_to) and ACTION.search(c.text)]
     told = [c for c in told if not (c.mood == PURPOSE and _timed(c.text))]  # "… so i can patch it tonight"
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
@@ -128,6 +131,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
     unordered = [c for c in parts if c.mood not in ORDERING and _changes(c)]
     if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and (told or unordered):
         return Ordered("", question=WHY_UNORDERED)  # nothing else is asked: nothing is proposed
+    if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
+        return Ordered(kept, question=only_read, condition=held, dry_run=True)
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
