@@ -35,7 +35,7 @@ VERBS = _set(
     "enable disable lock unlock cancel abort stop report file bundle write init adopt retire decommission "
     "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
     "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
-    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send")
+    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget")
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
@@ -53,14 +53,14 @@ FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|shou
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
                     r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"
                     r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
-                    r"anyone)|(?:can|could)\s+(?:we|i)\s+(?=get\b|have\b)|(?:can|could)\s+we|"
+                    r"anyone)|(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we|"
                     r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
                     r"alsjeblieft|graag|"
                     r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
                     r"(?:you|u)\s+(?:can|may)(?:\s+now)?)\b[\s,]*)+")
 POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:(?:can|could|would|will)\s+(?:you|u|"
-                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could)\s+(?:we|i)\s+"
-                        r"(?:get|have)|(?:can|could)\s+we)\b")
+                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|may)\s+(?:we|i)\s+"
+                        r"(?:get|have|see|view|look)|(?:can|could)\s+we)\b")
 CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
                        r"now|anyway|actually)\b[\s,]*)+")
 HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
@@ -197,11 +197,19 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     words = _words(t)
     if not words:
         return NOMINAL, False
-    if CONDITIONAL_OPEN.match(t) or (TEMPORAL_OPEN.match(t) and re.match(_CLAUSE, t.split(None, 1)[-1])):
-        return (INTERROGATIVE if words[0] == "when" and words[1:2] and words[1] in AUX else CONDITIONAL), False
-    if (words[0] == "before" or REASON_OPEN.match(t)) and re.match(_CLAUSE, t.split(None, 1)[-1]):
-        return DECLARATIVE, False  # "before i touch the config": the order comes first, now
-    if HEDGE.match(t) or (words[0].endswith("ing") and words[0] not in VERBS and words[0] != "ing"):
+    if words[0] == "when" and words[1:2] and words[1] in AUX:
+        return INTERROGATIVE, False  # "when was db-01 last backed up?"
+    if words[0] in ("when", "after", "once") and re.match(_CLAUSE, t.split(None, 1)[-1]) and _past_tense(words[1:]):
+        return DECLARATIVE, False  # "when the vpn dropped": what happened, no condition
+    if (words[0] == "before" or REASON_OPEN.match(t) or (words[0] == "after" and words[1:2] and
+                                                         re.match(r"(?:i|we)\b", words[1]))) and \
+            re.match(_CLAUSE, t.split(None, 1)[-1]):
+        return DECLARATIVE, False  # "before i touch the config", "after we're done": the speaker's own work
+    if CONDITIONAL_OPEN.match(t) or words[0] == "when" or \
+            (TEMPORAL_OPEN.match(t) and re.match(_CLAUSE, t.split(None, 1)[-1])):
+        return CONDITIONAL, False
+    if HEDGE.match(t) or (words[0].endswith("ing") and words[0] not in VERBS and
+                          not re.search(r"(?:thing|morning|evening|ping|ring)$", words[0])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "maybe …", "thinking about …"
     polite = bool(POLITE_ASK.match(t))
     bare = POLITE.sub("", t).strip(" ,")
@@ -211,7 +219,9 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if not stripped and (first in WH or t.startswith(("how about", "what about"))):
         return INTERROGATIVE, False
     if first in AUX and _order_after_aux(words):
-        return IMPERATIVE, False  # "don't stop db-01": the guards read the negation
+        return IMPERATIVE, False  # "don't stop db-01": the guards read the negation; "do start grafana"
+    if words[1:2] in (["me"], ["us"]) and first not in AUX and first not in WH and first not in SUBJECTS:
+        return IMPERATIVE, polite  # a word before "me" is a verb, even misspelt ("shwo me the logs")
     if not stripped and first in AUX and len(words) > 1:
         if first in ("can", "could", "would", "will") and "be" in words[2:6] and \
                 any(_past(w) for w in words[words.index("be", 2) + 1:][:2]):
@@ -221,7 +231,7 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return (INTERROGATIVE if asked else DECLARATIVE), False
     if first in VERBS:
         return IMPERATIVE, polite or asked  # "stop mqtt for me?" is asked politely
-    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not _finite(words[1]) and \
+    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not finite(words[1]) and \
             not PAST_TIME.search(bare):
         return NOMINAL, polite  # "web-01 reboot please"
     told = _told(words[1:])
@@ -230,6 +240,13 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if told or (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
     return (INTERROGATIVE if asked and not polite else NOMINAL), polite
+
+
+def lead(clause: str) -> str:
+    """The first word of a clause after its connectors and politeness ("could you please restart …" → restart)."""
+    t = CONNECTOR.sub("", clause.strip().lower()).strip(" ,")
+    words = _words(POLITE.sub("", t)) or [""]
+    return words[1] if words[0] in ("do", "don't", "dont") and len(words) > 1 else words[0]
 
 
 def _told(words: list[str]) -> str | None:
@@ -242,7 +259,7 @@ def _told(words: list[str]) -> str | None:
         if w in DEONTIC or (w in ("has", "have", "had") and after == "to") or \
                 (w in ("is", "are") and after in ("required", "needed", "necessary")):
             return "deontic"
-        if _finite(w):
+        if finite(w):
             return "finite"
     return None
 
@@ -250,7 +267,7 @@ def _told(words: list[str]) -> str | None:
 DEONTIC = _set("needs need should must gets")
 
 
-def _finite(word: str) -> bool:
+def finite(word: str) -> bool:
     """Whether a word is a finite verb (an auxiliary, a past tense, a third person)."""
     return bool(FINITE.match(word)) or _past(word) or _third_person(word)
 
@@ -264,6 +281,16 @@ def _past(word: str) -> bool:
 PARTICIPLES = _set("tagged named called labelled labeled used attached listed")
 
 
+def _past_tense(words: list[str]) -> bool:
+    """Whether the words after "when"/"after" tell of the past ("the vpn dropped"), not of a moment to come."""
+    present = {"is", "are", "has", "have", "gets", "get", "'s", "'re", "will", "'ll"}
+    return not any(w in present or w.endswith(("'s", "'re", "'ll")) for w in words[:6]) and \
+        any(w in IRREGULAR_PAST or (w.endswith("ed") and w not in PARTICIPLES) for w in words[:6])
+
+
+IRREGULAR_PAST = _set("was were had did got ran went took broke came fell hung froze died made gave told said")
+
+
 def _third_person(word: str) -> bool:
     """Whether a word is a verb's third person ("reads", "hangs", "crashes") rather than a plural noun."""
     return word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS or word in THIRD)
@@ -275,7 +302,8 @@ THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses l
 
 def _order_after_aux(words: list[str]) -> bool:
     """Whether an auxiliary first is a negated order ("don't stop db-01", "do not reboot"), not a question."""
-    return words[0] in ("don't", "dont") or (words[0] == "do" and words[1:2] == ["not"])
+    return words[0] in ("don't", "dont") or (words[0] == "do" and len(words) > 1 and
+                                             (words[1] == "not" or words[1] in VERBS))
 
 
 def read(text: str) -> list[Clause]:

@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass
 
 from pmpc_tui.nl.ground import clauses
-from pmpc_tui.nl.ground.clauses import CONDITIONAL, DECLARATIVE, INTERROGATIVE, ORDERING, PURPOSE, RETRACTED, Clause
+from pmpc_tui.nl.ground.clauses import (
+    CONDITIONAL,
+    DECLARATIVE,
+    IMPERATIVE,
+    INTERROGATIVE,
+    ORDERING,
+    PURPOSE,
+    RETRACTED,
+    Clause,
+)
 from pmpc_tui.nl.guard_words import DEFERRAL, SOFT_TIME, WHY_CONDITION
 
 # words of an action that changes something (stems, English): what an unordered part may hide
@@ -49,6 +58,8 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
            "done")
 # an order held back by an event someone else brings about ("once the DBA signs off"), not by a condition
 EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment|whenever)\b")
+# a state said of a guest ("it's stopped", "that one was rebooted"): context, never cut from the request
+STATE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:it|that|this|there)(?:'s|\s+is|\s+was|\s+has|\s+had)\b")
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
 DRY_SAID = re.compile(r"\bdry[- ]?run\b|\b(?:just|only)\s+check\b|\bonly\s+check\b")
 # orders that only report back what a condition finds ("check the plan and if it deletes something, tell me")
@@ -78,8 +89,19 @@ def without_purpose(text: str) -> str:
 
 
 def _changes(clause: Clause) -> bool:
-    """Whether a clause names an action that changes something."""
+    """Whether a clause names an action that changes something (an order whose verb is not a read's, or an action
+    word)."""
+    if clause.mood == IMPERATIVE and clauses.lead(clause.text) in clauses.VERBS - READS:
+        return True
     return bool(ACTION.search(clause.text) or OTHER_ORDER.search(clause.text))
+
+
+# the verbs of orders that only read ("list", "show", "check"): what they order changes nothing
+READS = frozenset({"list", "show", "display", "print", "dump", "export", "describe", "count", "find", "search", "grep",
+                   "tell", "let", "look", "see", "check", "verify", "diff", "drift", "plan", "read", "inspect",
+                   "audit", "review", "monitor", "watch", "tail", "help", "ping", "get", "give", "have", "validate",
+                   "test", "confirm", "need", "want", "try", "use", "keep", "leave", "ignore", "skip", "include",
+                   "exclude", "pick", "choose", "note", "mark", "label", "go", "do", "run"})
 
 
 def _without(text: str, cut: list[Clause]) -> str:
@@ -119,13 +141,15 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
+    if any(c.whether_to for c in parts) and not any(c.mood in ORDERING for c in parts):
+        return Ordered("", question=WHY_UNORDERED)  # "should i reboot web-01?", "…? should i?": nothing is asked for
     held, only_read = _condition(parts)
-    told = [c for c in parts if (c.mood in (DECLARATIVE, PURPOSE, RETRACTED) or c.whether_to) and ACTION.search(c.text)]
-    told = [c for c in told if not (c.mood == PURPOSE and _timed(c.text))]  # "… so i can patch it tonight"
+    told = [c for c in parts if (c.mood in (DECLARATIVE, PURPOSE, RETRACTED) or c.whether_to) and ACTION.search(c.text)
+            and not (c.mood == PURPOSE and _timed(c.text)) and not STATE.match(c.text) and not _about_a_thing(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
-    if told and orders and not TARGET.search(" ".join(c.text for c in orders)) and any(_changes(c) for c in orders):
-        kept = clean  # "i rolled back web-01 …, take the cluster version": the order is about what was told
+    if told and TARGET.search(" ".join(c.text for c in told)) and not TARGET.search(kept):
+        kept = clean  # "i rolled back web-01 …, take the cluster version": the rest is about what was told
     if any(_changes(c) for c in orders):
         return Ordered(kept, question=only_read, condition=held)  # an order said beside the rest stands
     unordered = [c for c in parts if c.mood not in ORDERING and _changes(c)]
@@ -136,6 +160,18 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _about_a_thing(clause: Clause) -> bool:
+    """Whether a clause that tells names its action only in its subject ("the last apply got interrupted"): context
+    about a thing, kept for the parser (nothing in it is ordered)."""
+    if clause.mood != DECLARATIVE:
+        return False
+    words = re.findall(r"[\w'-]+", clause.text)
+    if not words or words[0] not in ("the", "my", "our", "this", "that", "last", "yesterday's"):
+        return False
+    verb = next((i for i, w in enumerate(words) if clauses.finite(w)), len(words))
+    return not ACTION.search(" ".join(words[verb:]))
 
 
 def _timed(text: str) -> bool:
