@@ -17,7 +17,14 @@ from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
-from pmpc_tui.nl.ground.orders import WHY_SKIP, conditional, read_orders, skips_confirmation, without_purpose
+from pmpc_tui.nl.ground.orders import (
+    WHY_SKIP,
+    asks_to_read,
+    conditional,
+    read_orders,
+    skips_confirmation,
+    without_purpose,
+)
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -247,7 +254,7 @@ def read(text: str, names: Names) -> Reading:
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
     named = mentioned(rest, names)
-    if ordered.text != rest and len(named) == 1 and ordered.question and \
+    if ordered.text != rest and len(named) == 1 and asks_to_read(ordered.text) and \
             not mentioned(ordered.text, names):  # "… asked me to reboot web-01, what's its uptime": its guest
         ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(named)), ordered.text, count=1)
     reading.text = rest = ordered.text

@@ -10,7 +10,7 @@ an interrogative one may be answered by a read; the others order nothing. Words 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 IMPERATIVE, INTERROGATIVE, DECLARATIVE, CONDITIONAL, PURPOSE, NOMINAL, QUOTED, RETRACTED = (
     "imperative", "interrogative", "declarative", "conditional", "purpose", "nominal", "quoted", "retracted")
@@ -35,7 +35,8 @@ VERBS = _set(
     "enable disable lock unlock cancel abort stop report file bundle write init adopt retire decommission "
     "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
     "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
-    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget")
+    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget "
+    "know")
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
@@ -107,7 +108,7 @@ REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?
 
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^']+ [^']+'(?![\w])")
 # a clause after a subordinator: a pronoun subject, or a noun phrase and its finite verb ("the freeze ends")
-_CLAUSE = (r"(?:(?:i|we|you|he|she|they|it)\b|(?:i|we|you|they|it)'|(?:the|my|our|your|a|an)\s+(?:[\w-]+\s+){0,3}?"
+_CLAUSE = (r"(?:(?:i|we|you|he|she|they|it)\b|(?:i|we|you|they|it)'|(?:(?:the|my|our|your|a|an)\s+)?(?:[\w-]+\s+){0,3}?"
            r"(?:is|are|was|were|has|have|had|gets?|ends?|finish(?:es)?|signs?|says?|approves?|completes?|opens?|"
            r"closes?|returns?|lifts?|comes?|goes?|\w+ed)\b)")
 # where one clause ends and the next begins (a separator is no clause's text; a subordinator opens the next)
@@ -125,6 +126,7 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
 AGAIN = re.compile(r"(?<!\bto)(?<!\bcan)(?<!\bwill)(?<!\bll)(?<!\bwould)(?<!\bshould)\s(" +
                    "|".join(sorted(VERBS)) + r")\s+(?:it|them)\b")
 # a question whether to act ("should i …", "is it safe to …"): what it names is asked about, not asked for
+CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
                         r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
                         r"dangerous|a\s+problem|smart|better)\s+to\b")
@@ -139,11 +141,7 @@ class Clause:
     text: str
     mood: str
     polite: bool = False
-
-    @property
-    def whether_to(self) -> bool:
-        """Whether the clause asks whether to act ("should i reboot it?"), never for the action."""
-        return self.mood == INTERROGATIVE and bool(WHETHER_TO.search(self.text.lower()))
+    deliberative: bool = False  # it asks whether to act ("should i reboot it?"), never for the action
 
 
 def split(text: str) -> list[tuple[int, int]]:
@@ -229,10 +227,12 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return INTERROGATIVE, False
     if not stripped and (first in SUBJECTS or CONTRACTED.match(bare)):
         return (INTERROGATIVE if asked else DECLARATIVE), False
+    if first in VERBS and CHOICE.match(bare):
+        return INTERROGATIVE, False  # "delete or keep dev-sandbox?": a choice asked, not an order
     if first in VERBS:
         return IMPERATIVE, polite or asked  # "stop mqtt for me?" is asked politely
-    if len(words) > 1 and first not in DETERMINERS and words[1] in VERBS and not finite(words[1]) and \
-            not PAST_TIME.search(bare):
+    if len(words) > 1 and first not in DETERMINERS and not first.endswith("'s") and words[1] in VERBS and \
+            not finite(words[1]) and not PAST_TIME.search(bare):
         return NOMINAL, polite  # "web-01 reboot please"
     told = _told(words[1:])
     if told == "deontic":
@@ -307,9 +307,7 @@ def _order_after_aux(words: list[str]) -> bool:
 
 
 def read(text: str) -> list[Clause]:
-    """The request's clauses with their moods; a tag question ("…, should i?") makes the order before it a
-    question, an order after a question it answers ("is X up? then stop it") a condition, and a bare "go ahead"
-    endorses what was reported before it."""
+    """The request's clauses with their moods, each read against its neighbours (see `_in_context`)."""
     spans = split(text)
     out: list[Clause] = []
     for i, (a, b) in enumerate(spans):
@@ -318,23 +316,41 @@ def read(text: str) -> list[Clause]:
         mood, polite = mood_of(piece, "?" in tail)
         if out and REPORTING.search(text[out[-1].start:out[-1].end]) and text[out[-1].end:a].strip() == ":":
             mood = QUOTED if mood in ORDERING else mood  # "the runbook step reads: stop vm db-01"
-        out.append(Clause(a, b, piece, mood, polite))
-    for i, c in enumerate(out):
-        words = _words(c.text.lower())
-        if i and c.mood == CONDITIONAL and c.text.lower().lstrip().startswith("if") and \
-                KNOWING.search(out[i - 1].text.lower()):  # "tell me if minio is used"
-            out[i] = c = Clause(c.start, c.end, c.text, INTERROGATIVE)
-        if i and c.mood == INTERROGATIVE and 1 <= len(words) <= 2 and words[0] in AUX and \
-                out[i - 1].mood in ORDERING:  # "delete it, should i?"
-            out[i - 1] = Clause(out[i - 1].start, out[i - 1].end, out[i - 1].text, INTERROGATIVE)
-        if i and c.mood in ORDERING and out[i - 1].mood == INTERROGATIVE and \
-                re.match(r"\s*(?:then|so|if\s+so|and\s+if\s+so)\b", c.text.lower()) and \
-                "?" in text[out[i - 1].end:c.start]:  # "db-01 has 8G? then set it to 16G"
-            out[i] = Clause(c.start, c.end, c.text, CONDITIONAL)
-        if c.mood == INTERROGATIVE and re.match(r"\s*(?:should|were|had)\b", c.text.lower()) and \
-                "?" not in text[c.end:c.end + 2] and ((i + 1 < len(out) and out[i + 1].mood in ORDERING) or
-                                                       (i > 0 and out[i - 1].mood in ORDERING)):
-            out[i] = Clause(c.start, c.end, c.text, CONDITIONAL)  # "should cpu stay above 80%, add a core"
+        out.append(Clause(a, b, piece, mood, polite, mood == INTERROGATIVE and _whether_to(piece)))
+    for i in range(len(out)):
+        _in_context(out, i, text)
     if len(out) > 1 and ENDORSE.match(out[-1].text.strip().lower()):
-        out = [Clause(c.start, c.end, c.text, IMPERATIVE) if c.mood in (DECLARATIVE, QUOTED) else c for c in out]
+        out = [replace(c, mood=IMPERATIVE) if c.mood in (DECLARATIVE, QUOTED) else c for c in out]
     return out
+
+
+def _whether_to(clause: str) -> bool:
+    """Whether a question asks whether to act ("should i …", "is it safe to …", "delete or keep X?")."""
+    choice = CHOICE.match(clause.lower())
+    return bool(WHETHER_TO.search(clause.lower()) or (choice and choice.group(1) in VERBS))
+
+
+def _in_context(out: list[Clause], i: int, text: str) -> None:
+    """Clause `i` read against the one before it: "tell me if …" asks; "…, should i?" and "what do you think, stop
+    X?" ask whether to act; "… so i can decide whether to …" stays the purpose; "is X up? then stop it" and
+    "should cpu stay above 80%, add a core" are conditions."""
+    c, before = out[i], out[i - 1] if i else None
+    low = c.text.lower().lstrip()
+    words = _words(low)
+    between = text[before.end:c.start] if before else ""
+    if before and c.mood in (CONDITIONAL, INTERROGATIVE) and re.match(r"(?:if|whether)\b", low) and \
+            KNOWING.search(before.text.lower()):  # "tell me if minio is used", "i can decide whether to …"
+        mood = before.mood if before.mood in (DECLARATIVE, PURPOSE) else INTERROGATIVE
+        out[i] = replace(c, mood=mood, deliberative=mood == INTERROGATIVE and _whether_to(c.text))
+    elif before and c.mood == INTERROGATIVE and 1 <= len(words) <= 2 and words[0] in AUX and \
+            before.mood in ORDERING:  # "delete it, should i?"
+        out[i - 1] = replace(before, mood=INTERROGATIVE, deliberative=True)
+    elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and "?" in between and \
+            re.match(r"(?:then|so|if\s+so|and\s+if\s+so)\b", low):  # "db-01 has 8G? then set it to 16G"
+        out[i] = replace(c, mood=CONDITIONAL)
+    elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and between.strip() == "," and \
+            "?" in text[c.end:c.end + 2]:  # "what do you think, stop pihole for the update?"
+        out[i] = replace(c, mood=INTERROGATIVE, deliberative=True)
+    elif c.mood == INTERROGATIVE and re.match(r"(?:should|were|had)\b", low) and "?" not in text[c.end:c.end + 2] and \
+            ((i + 1 < len(out) and out[i + 1].mood in ORDERING) or (before and before.mood in ORDERING)):
+        out[i] = replace(c, mood=CONDITIONAL, deliberative=False)  # "should cpu stay above 80%, add a core"

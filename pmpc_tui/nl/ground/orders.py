@@ -57,9 +57,11 @@ FOREIGN_NOT = re.compile(r"^(?:não|nao|niet|nicht|non|ne\s+\S+\s+pas)\s+\S+")
 WHY_NOT = ("the request says not to do something, and plain English never turns that into an action: nothing was "
            "done")
 # an order held back by an event someone else brings about ("once the DBA signs off"), not by a condition
-EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment|whenever)\b")
+EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment)\b")
 # a state said of a guest ("it's stopped", "that one was rebooted"): context, never cut from the request
 STATE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:it|that|this|there)(?:'s|\s+is|\s+was|\s+has|\s+had)\b")
+# a report of something done without its verb ("tom already did web-01", "jim took care of it")
+DONE = re.compile(r"\b(?:did|done|handled|fixed|dealt\s+with|took\s+care\s+of|sorted)\b")
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
 DRY_SAID = re.compile(r"\bdry[- ]?run\b|\b(?:just|only)\s+check\b|\bonly\s+check\b")
 # orders that only report back what a condition finds ("check the plan and if it deletes something, tell me")
@@ -82,6 +84,18 @@ def conditional(text: str) -> bool:
     return any(c.mood == CONDITIONAL for c in clauses.read(text))
 
 
+def asks_to_read(text: str) -> bool:
+    """Whether a clause of the text (lower case) asks something or orders a read ("what's its uptime")."""
+    return any(c.mood == INTERROGATIVE or (c.mood in ORDERING and clauses.lead(c.text) in SHOWING)
+               for c in clauses.read(text))
+
+
+# the verbs of orders that show something
+SHOWING = frozenset({"list", "show", "display", "print", "dump", "export", "describe", "count", "find", "search",
+                     "grep", "tell", "let", "look", "see", "check", "verify", "diff", "drift", "plan", "read",
+                     "inspect", "audit", "review", "monitor", "watch", "tail", "get", "give"})
+
+
 def without_purpose(text: str) -> str:
     """The text without its purpose clauses ("so i can apply it later" is no time of the order's)."""
     parts = [c for c in clauses.read(text) if c.mood == PURPOSE]
@@ -97,11 +111,8 @@ def _changes(clause: Clause) -> bool:
 
 
 # the verbs of orders that only read ("list", "show", "check"): what they order changes nothing
-READS = frozenset({"list", "show", "display", "print", "dump", "export", "describe", "count", "find", "search", "grep",
-                   "tell", "let", "look", "see", "check", "verify", "diff", "drift", "plan", "read", "inspect",
-                   "audit", "review", "monitor", "watch", "tail", "help", "ping", "get", "give", "have", "validate",
-                   "test", "confirm", "need", "want", "try", "use", "keep", "leave", "ignore", "skip", "include",
-                   "exclude", "pick", "choose", "note", "mark", "label", "go", "do", "run"})
+READS = SHOWING | {"help", "ping", "have", "validate", "test", "confirm", "need", "want", "try", "use", "keep", "leave",
+                   "ignore", "skip", "include", "exclude", "pick", "choose", "note", "mark", "label", "go", "do", "run"}
 
 
 def _without(text: str, cut: list[Clause]) -> str:
@@ -141,18 +152,22 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
-    if any(c.whether_to for c in parts) and not any(c.mood in ORDERING for c in parts):
+    if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
         return Ordered("", question=WHY_UNORDERED)  # "should i reboot web-01?", "…? should i?": nothing is asked for
     held, only_read = _condition(parts)
-    told = [c for c in parts if (c.mood in (DECLARATIVE, PURPOSE, RETRACTED) or c.whether_to) and ACTION.search(c.text)
-            and not (c.mood == PURPOSE and _timed(c.text)) and not STATE.match(c.text) and not _about_a_thing(c)]
+    told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
-    if told and TARGET.search(" ".join(c.text for c in told)) and not TARGET.search(kept):
-        kept = clean  # "i rolled back web-01 …, take the cluster version": the rest is about what was told
+    if told and any(_changes(c) for c in orders) and not TARGET.search(" ".join(c.text for c in orders)):
+        kept = clean  # "i rolled back web-01 …, take the cluster version": the order is about what was told
+    elif told and not any(_changes(c) for c in orders) and TARGET.search(" ".join(c.text for c in told)) and \
+            not TARGET.search(kept) and not re.search(r"\b(?:it|its|them|their)\b", kept):
+        kept = clean  # "after last night's backup db-01 is locked. what's going on": a read about what was told
     if any(_changes(c) for c in orders):
         return Ordered(kept, question=only_read, condition=held)  # an order said beside the rest stands
     unordered = [c for c in parts if c.mood not in ORDERING and _changes(c)]
+    if held and not orders:
+        return Ordered(kept, question=WHY_UNORDERED, condition=held)
     if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and (told or unordered):
         return Ordered("", question=WHY_UNORDERED)  # nothing else is asked: nothing is proposed
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
@@ -160,6 +175,19 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _unordered(clause: Clause) -> bool:
+    """Whether a clause names an action it does not order and is taken out of the text the parser reads: a report
+    ("tom already did web-01"), an intention, a question whether to act, a purpose (always, unless it has its own
+    time), an order taken back; never a state ("it's stopped") or a report about a thing ("the apply got
+    interrupted")."""
+    if clause.mood == PURPOSE:
+        return not _timed(clause.text)
+    if not (clause.mood in (DECLARATIVE, RETRACTED) or clause.deliberative):
+        return False
+    return bool(ACTION.search(clause.text) or DONE.search(clause.text)) and not STATE.match(clause.text) and \
+        not _about_a_thing(clause)
 
 
 def _about_a_thing(clause: Clause) -> bool:
