@@ -250,7 +250,8 @@ def read(text: str, names: Names) -> Reading:
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
     # an action is proposed only from an order (nl/ground/clauses.py reads each clause's mood; nl17l)
-    ordered = read_orders(rest, reading.dry_run_only, asked=text.rstrip().endswith("?"))
+    ordered = read_orders(rest, reading.dry_run_only, asked=text.rstrip().endswith("?"),
+                          names_guest=lambda said: bool(mentioned(said, names)))
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
     named = mentioned(rest, names)

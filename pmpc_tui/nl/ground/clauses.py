@@ -165,9 +165,9 @@ def split(text: str) -> list[tuple[int, int]]:
     spans.append((at, len(text)))
     out = []
     for a, b in spans:
-        m = AGAIN.search(text, a, b)
-        if m and m.start(1) > a and mood_of(text[a:m.start(1)])[0] == DECLARATIVE:
-            out += [(a, m.start(1)), (m.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
+        again = AGAIN.search(text, a, b)
+        if again and again.start(1) > a and mood_of(text[a:again.start(1)])[0] == DECLARATIVE:
+            out += [(a, again.start(1)), (again.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
         else:
             out.append((a, b))
     return [(a, b) for a, b in out if text[a:b].strip(" ,.;:!?-\"'")]

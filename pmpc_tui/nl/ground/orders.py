@@ -10,6 +10,7 @@ the parser reads, and a read asked beside it is what remains. A condition or a t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pmpc_tui.nl.ground import clauses
@@ -139,9 +140,11 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     return (WHY_EVENT if event else WHY_CONDITION), None
 
 
-def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Ordered:
+def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
+                names_guest: Callable[[str], bool] = lambda _text: False) -> Ordered:
     """What is left of the request (lower case) once its unordered actions are taken out (see the docstring); a
-    request read as a dry run already changes nothing. `asked`: the request ended with "?"."""
+    request read as a dry run already changes nothing. `asked`: the request ended with "?"; `names_guest`: whether
+    a text names a known guest."""
     if dry_run:
         return Ordered(clean)
     parts = clauses.read(clean + ("?" if asked else ""))
@@ -158,7 +161,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False) -> Order
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
-    if told and any(_changes(c) for c in orders) and not TARGET.search(" ".join(c.text for c in orders)):
+    ordered = " ".join(c.text for c in orders)
+    if told and any(_changes(c) for c in orders) and not TARGET.search(ordered) and not names_guest(ordered):
         kept = clean  # "i rolled back web-01 …, take the cluster version": the order is about what was told
     elif told and not any(_changes(c) for c in orders) and TARGET.search(" ".join(c.text for c in told)) and \
             not TARGET.search(kept) and not re.search(r"\b(?:it|its|them|their)\b", kept):
