@@ -104,7 +104,7 @@ RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\
 ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
                      r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
 REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"
-                       r"asks?|asked|told\s+(?:me|us))\s*$")
+                       r"asks?|asked|told\s+(?:me|us)|plan|idea|thought|proposal|suggestion|intention)\s*$")
 
 QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^']+ [^']+'(?![\w])")
 # a clause after a subordinator: a pronoun subject, or a noun phrase and its finite verb ("the freeze ends")
@@ -117,14 +117,15 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"\s|in\s+order\s+to|so\s+as\s+to|as\s+soon\s+as|in\s+case|provided\s+that|once\s+" + _CLAUSE +
                    r"|(?<!wait\s)(?:after|before|until|till|when)\s+" + _CLAUSE +
                    r"|should\s+(?:it|they|he|she|\S+-\d+)\s+\w+|"
-                   r"if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|not|any)\b)|"
+                   r"only\s+(?:if|when|once|after)\s|(?<!what\s)(?<!even\s)(?<!only\s)if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|"
+                   r"not|any)\b)|"
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
                    r"and\s+(?:please\s+|also\s+|just\s+)?(?=(?:" + "|".join(sorted(VERBS)) + r")\b))\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
-AGAIN = re.compile(r"(?<!\bto)(?<!\bcan)(?<!\bwill)(?<!\bll)(?<!\bwould)(?<!\bshould)\s(" +
-                   "|".join(sorted(VERBS)) + r")\s+(?:it|them)\b")
+AGAIN = re.compile(r"(?<!\bto)(?<!\bcan)(?<!\bwill)(?<!\bll)(?<!\bwould)(?<!\bshould)(?<!\bmight)(?<!\bmay)"
+                   r"(?<!\bcould)(?<!\bmust)(?<!\bdid)(?<!\bdoes)\s(" + "|".join(sorted(VERBS)) + r")\s+(?:it|them)\b")
 # a question whether to act ("should i …", "is it safe to …"): what it names is asked about, not asked for
 CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
@@ -233,7 +234,7 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return IMPERATIVE, polite or asked  # "stop mqtt for me?" is asked politely
     if len(words) > 1 and first not in DETERMINERS and not first.endswith("'s") and words[1] in VERBS and \
             not finite(words[1]) and not PAST_TIME.search(bare):
-        return NOMINAL, polite  # "web-01 reboot please"
+        return (INTERROGATIVE if asked and not polite and first == "to" else NOMINAL), polite  # "web-01 reboot pls"
     told = _told(words[1:])
     if told == "deontic":
         return NOMINAL, polite  # "pihole needs 1 gig ram", "db-01 should be backed up": an order in the ops voice
