@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pmpc_tui.nl.ground.lexicon import POWER_OF
+
 IMPERATIVE, INTERROGATIVE, DECLARATIVE, CONDITIONAL, PURPOSE, NOMINAL, QUOTED, RETRACTED = (
     "imperative", "interrogative", "declarative", "conditional", "purpose", "nominal", "quoted", "retracted")
 ORDERING = frozenset({IMPERATIVE, NOMINAL})  # a clause without any verb is an order's ellipsis ("vms on pve2")
@@ -36,7 +38,7 @@ VERBS = _set(
     "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
     "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
     "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget "
-    "know")
+    "know save") | {w for w in POWER_OF if " " not in w}  # and the power verbs of other languages
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
@@ -171,7 +173,12 @@ def split(text: str) -> list[tuple[int, int]]:
             out += [(a, again.start(1)), (again.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
         else:
             out.append((a, b))
-    return [(a, b) for a, b in out if text[a:b].strip(" ,.;:!?-\"'")]
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and re.fullmatch(r"\W*(?:and|but|then|so|or)\W*", text[merged[-1][0]:merged[-1][1]]):
+            a = merged.pop()[0]  # ", and then reboot it": a connector alone opens the next clause
+        merged.append((a, b))
+    return [(a, b) for a, b in merged if text[a:b].strip(" ,.;:!?-\"'")]
 
 
 def _words(text: str) -> list[str]:
@@ -228,6 +235,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return INTERROGATIVE, False
     if not stripped and (first in SUBJECTS or CONTRACTED.match(bare)):
         return (INTERROGATIVE if asked else DECLARATIVE), False
+    if stripped and first.endswith("ing") and (first[:-3] in VERBS or first[:-3] + "e" in VERBS):
+        first = first[:-3] if first[:-3] in VERBS else first[:-3] + "e"  # "would you mind suspending …"
     if first in VERBS and CHOICE.match(bare):
         return INTERROGATIVE, False  # "delete or keep dev-sandbox?": a choice asked, not an order
     if first in VERBS:
@@ -275,6 +284,7 @@ def finite(word: str) -> bool:
 
 def _past(word: str) -> bool:
     """Whether a word is the past of an order's verb ("restarted", "stopped"), not a name's participle ("tagged")."""
+    word = word.rsplit("-", 1)[-1]  # "power-cycled"
     return word.endswith("ed") and word not in PARTICIPLES and \
         any(stem in VERBS for stem in (word[:-2], word[:-1], word[:-3]))
 
