@@ -226,3 +226,17 @@ def test_a_read_or_an_order_beside_a_report_is_all_that_is_proposed(text: str, e
 def test_a_condition_names_itself_in_the_refusal() -> None:
     proposal = propose_offline("in the event that web-01 crashes, restart it", NAMES)
     assert not proposal.understood and "condition" in proposal.explanation
+
+
+@pytest.mark.parametrize("text", [
+    "the cron job cleaned up old snapshots on db-01 yesterday",
+    "what would it take to migrate web-02 to pve3",
+    "would rebooting pve2's guests be disruptive",
+    "after the freeze is lifted, upgrade db-01 to 8 cores",
+    "restart pihole maybe?",
+    "¿debería reiniciar grafana?",
+    "a reboot of web-01 would be nice",
+    "grafana restart done",
+])
+def test_reports_hedges_and_questions_in_other_shapes_propose_no_change(text: str) -> None:
+    assert lines(text) == []

@@ -50,7 +50,7 @@ CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re
 # a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order
 FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
                     r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
-                    r"froze|died|made|gave|told|asked|thinks|thought|knew|'s|'ll|isn't|wasn't|doesn't|didn't|"
+                    r"froze|died|made|gave|told|asked|thinks|thought|knew|done|'s|'ll|isn't|wasn't|doesn't|didn't|"
                     r"won't|can't|hasn't|haven't|ought)$")
 # a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
@@ -237,12 +237,14 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return (INTERROGATIVE if asked else DECLARATIVE), False
     if stripped and first.endswith("ing") and (first[:-3] in VERBS or first[:-3] + "e" in VERBS):
         first = first[:-3] if first[:-3] in VERBS else first[:-3] + "e"  # "would you mind suspending …"
+    if first in VERBS and re.search(r"\b(?:maybe|perhaps|possibly)\b", bare):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "restart pihole maybe?": a suggestion
     if first in VERBS and CHOICE.match(bare):
         return INTERROGATIVE, False  # "delete or keep dev-sandbox?": a choice asked, not an order
     if first in VERBS:
         return IMPERATIVE, polite or asked  # "stop mqtt for me?" is asked politely
     if len(words) > 1 and first not in DETERMINERS and not first.endswith("'s") and words[1] in VERBS and \
-            not finite(words[1]) and not PAST_TIME.search(bare):
+            not finite(words[1]) and not PAST_TIME.search(bare) and _told(words[2:4]) != "finite":
         return (INTERROGATIVE if asked and not polite and first == "to" else NOMINAL), polite  # "web-01 reboot pls"
     told = _told(words[1:])
     if told == "deontic":
