@@ -122,12 +122,12 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"only\s+(?:if|when|once|after)\s|(?<!what\s)(?<!even\s)(?<!only\s)if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|"
                    r"not|any)\b)|"
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
-                   r"and\s+(?:please\s+|also\s+|just\s+)?(?=(?:" + "|".join(sorted(VERBS)) + r")\b))\b)")
+                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b)\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
-AGAIN = re.compile(r"(?<!\bto)(?<!\bcan)(?<!\bwill)(?<!\bll)(?<!\bwould)(?<!\bshould)(?<!\bmight)(?<!\bmay)"
-                   r"(?<!\bcould)(?<!\bmust)(?<!\bdid)(?<!\bdoes)\s(" + "|".join(sorted(VERBS)) + r")\s+(?:it|them)\b")
+AGAIN = re.compile(r"\s([a-z]+)\s+(?:it|them)\b")
+AFTER_AUX = AUX | {"to", "ll", "'ll"}
 # a question whether to act ("should i …", "is it safe to …"): what it names is asked about, not asked for
 CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
@@ -153,8 +153,8 @@ def split(text: str) -> list[tuple[int, int]]:
     spans, at = [], 0
     quotes = [(m.start(), m.end()) for m in QUOTE.finditer(text)]
     for m in BREAK.finditer(text):
-        if any(a <= m.start() < b for a, b in quotes):
-            continue
+        if any(a <= m.start() < b for a, b in quotes) or (m.group("verb") and m.group("verb") not in VERBS):
+            continue  # "and" opens a clause only before an order's verb
         for a, b in quotes:
             if at <= a < m.start():
                 spans += [(at, a), (a, b)]
@@ -168,7 +168,8 @@ def split(text: str) -> list[tuple[int, int]]:
     spans.append((at, len(text)))
     out = []
     for a, b in spans:
-        again = AGAIN.search(text, a, b)
+        again = next((m for m in AGAIN.finditer(text, a, b) if m.group(1) in VERBS and
+                      text[a:m.start()].split()[-1:] not in ([w] for w in AFTER_AUX)), None)
         if again and again.start(1) > a and mood_of(text[a:again.start(1)])[0] == DECLARATIVE:
             out += [(a, again.start(1)), (again.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
         else:
