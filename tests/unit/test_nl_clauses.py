@@ -240,3 +240,16 @@ def test_a_condition_names_itself_in_the_refusal() -> None:
 ])
 def test_reports_hedges_and_questions_in_other_shapes_propose_no_change(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("we need web-01 rebooted", ["reboot vm web-01"]),
+    ("I want pihole restarted", ["reboot ct pihole"]),
+    ("any chance you could restart pihole?", ["reboot ct pihole"]),
+    ("grafana could use a restart", ["reboot ct grafana"]),
+    ("minio: restart", ["reboot ct minio"]),
+    ("team, please migrate web-02 to pve1", ["migrate vm web-02 pve1 --online"]),
+    ("pihole has been acting up, restart it", ["reboot ct pihole"]),
+])
+def test_a_wish_or_an_order_after_context_is_still_an_order(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

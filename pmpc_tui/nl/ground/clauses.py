@@ -23,6 +23,7 @@ from pmpc_tui.nl.ground.clause_words import (
     CONNECTOR,
     CONTRACTED,
     DEONTIC,
+    DESIRE,
     DETERMINERS,
     ENDORSE,
     FINITE,
@@ -172,7 +173,7 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
             not finite(words[1]) and not PAST_TIME.search(bare) and _told(words[2:4]) != "finite":
         return (INTERROGATIVE if asked and not polite and first == "to" else NOMINAL), polite  # "web-01 reboot pls"
     told = _told(words[1:])
-    if told == "deontic":
+    if told == "deontic" or (stripped and DESIRE.match(t)):
         return NOMINAL, polite  # "pihole needs 1 gig ram", "db-01 should be backed up": an order in the ops voice
     if told or (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
@@ -193,7 +194,7 @@ def _told(words: list[str]) -> str | None:
         if w in ("that", "which", "who", "whose", "where"):
             return None
         after = words[i + 1] if i + 1 < len(words) else ""
-        if w in DEONTIC or (w in ("has", "have", "had") and after == "to") or \
+        if w in DEONTIC or (w in ("has", "have", "had") and after == "to") or (w == "could" and after == "use") or \
                 (w in ("is", "are") and after in ("required", "needed", "necessary")):
             return "deontic"
         if finite(w):
