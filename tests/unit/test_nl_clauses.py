@@ -253,3 +253,14 @@ def test_reports_hedges_and_questions_in_other_shapes_propose_no_change(text: st
 ])
 def test_a_wish_or_an_order_after_context_is_still_an_order(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("if minio is stopped start it", ["start ct minio"]),
+    ("is grafana up? if so, stop it", ["stop ct grafana"]),
+    ("pihole is down, bring it back up", ["start ct pihole"]),
+    ("if grafana is up, start minio", []),
+    ("is grafana up? if so, stop minio", []),
+])
+def test_a_condition_on_the_guests_own_state_is_read_from_its_two_clauses(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -89,13 +89,15 @@ def split(text: str) -> list[tuple[int, int]]:
     for a, b in spans:
         again = next((m for m in AGAIN.finditer(text, a, b) if m.group(1) in VERBS and
                       not _has_subject(text[a:m.start()].split()[-1:])), None)
-        if again and again.start(1) > a and mood_of(text[a:again.start(1)])[0] == DECLARATIVE:
+        told = mood_of(text[a:again.start(1)])[0] if again and again.start(1) > a else None
+        if again and (told == DECLARATIVE or (told == CONDITIONAL and len(text[a:again.start(1)].split()) >= 3)):
             out += [(a, again.start(1)), (again.start(1), b)]  # "mqtt rootfs 4G is too small make it 8G"
         else:
             out.append((a, b))
     merged: list[tuple[int, int]] = []
     for a, b in out:
-        if merged and re.fullmatch(r"\W*(?:and|but|then|so|or)\W*", text[merged[-1][0]:merged[-1][1]]):
+        if merged and re.fullmatch(r"\W*(?:and|but|then|so|or|only|(?:and\s+)?if\s+(?:so|yes))\W*",
+                                   text[merged[-1][0]:merged[-1][1]]):
             a = merged.pop()[0]  # ", and then reboot it": a connector alone opens the next clause
         merged.append((a, b))
     return [(a, b) for a, b in merged if text[a:b].strip(" ,.;:!?-\"'")]
