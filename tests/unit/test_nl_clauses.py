@@ -246,6 +246,7 @@ def test_reports_hedges_and_questions_in_other_shapes_propose_no_change(text: st
     ("we need web-01 rebooted", ["reboot vm web-01"]),
     ("I want pihole restarted", ["reboot ct pihole"]),
     ("any chance you could restart pihole?", ["reboot ct pihole"]),
+    ("would it be possible to reboot web-01?", ["reboot vm web-01"]),
     ("grafana could use a restart", ["reboot ct grafana"]),
     ("minio: restart", ["reboot ct minio"]),
     ("team, please migrate web-02 to pve1", ["migrate vm web-02 pve1 --online"]),

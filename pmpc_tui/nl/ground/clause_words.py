@@ -48,10 +48,11 @@ POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|an
                     r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
                     r"alsjeblieft|graag|"
                     r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
-                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?|any\s+chance\s+(?:(?:you|u)\s+(?:could|can)\s+)?)\b[\s,]*)+")
+                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?|any\s+chance\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
+                    r"would\s+it\s+be\s+possible\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
 # a wish said as the speaker's need ("we need web-01 rebooted", "i want pihole restarted"): an order
 DESIRE = re.compile(r"^(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)\b")
-POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any\s+chance|"
+POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any\s+chance|would\s+it\s+be\s+possible|"
                         r"(?:can|could|would|will)\s+(?:you|u|"
                         r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|may)\s+(?:we|i)\s+"
                         r"(?:get|have|see|view|look)|(?:can|could)\s+we)\b")
