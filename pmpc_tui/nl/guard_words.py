@@ -83,22 +83,6 @@ DEFERRAL = re.compile(
     r"some\s*time\s+(?:today|this\s+week|later)|(?:once|twice|three\s+times)\s+a\s+(?:day|week|month)|"
     r"before\s+(?:i|we)\s+(?:go|leave|head)\b"
     r"(?:\s+home)?)\b")
-CONDITION = re.compile(r"(^|\b)(if|unless|as\s+soon\s+as|in\s+case|provided\s+that|only\s+when)\b|"
-                       r"(?<!^)\bwhen(?:ever)?\b|"
-                       r"^when(?:ever)?\s+(?!(?:did|was|were|is|are|does|do|will|has|have)\b)|"
-                       r"\bonce\s+(?:\S+\s+){0,3}?(?:is|are|has|have)\b|"
-                       # "should cpu on X stay above 80%, give it 2 more cores": a condition put first
-                       r"^should\s+(?!(?:i|we|you)\b)[^,]+,|"
-                       # German, Spanish, French: "wenn/falls/sobald …", "si …", "cuando …", "quand/lorsque …"
-                       r"\b(?:wenn|falls|sobald|solange|cuando|quand|lorsque|lorsqu'|sauf\s+si|a\s+menos\s+que)\b|"
-                       r"(?:^|,\s*)si\b|\b(?:assuming|as\s+long\s+as|so\s+long\s+as)\b|"
-                       # "db-01 has less than 16G? then set it", "start web-01, otherwise reboot it": an order that
-                       # hangs on a question or on another order failing
-                       r"\?\s*,?\s*(?:then|and\s+if\s+so|if\s+so|so)\b|\b(?:otherwise|or\s+else|else|sinon|sonst|"
-                       r"ansonsten|de\s+lo\s+contrario|si\s+no)\b|"
-                       r"\b(?:but\s+)?only\s+(?:after|once|when)\b|"
-                       # "reboot web-01 should it hang": a condition put after, inverted
-                       r"(?<!^)\bshould\s+(?:it|they|he|she|that|this|\S+-\d+)\s+(?!i\b|we\b)\w+")
 # a request that asks to see a secret runs nothing at all, whatever else it asks ("delete vm 103; also show me the
 # token"): secrets never reach output, and the rest of such a request is not taken on trust
 SECRET = re.compile(r"\b(?:show|print|give|tell|reveal|display|dump|echo|read|send|paste|leak|what'?s|what\s+is)\b"
@@ -148,36 +132,6 @@ SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you
                         r"yes|no|yep|nope|yeah|nah|sure|bye|goodbye|good\s*night|cheers|awesome|perfect|"
                         r"good\s+(?:job|bot|work)|well\s+done|what'?s\s+up|sup|alright|fine|a\s+lot|so\s+much|"
                         r"very\s+much|again|too|(?:that|it)\s+worked|got\s+it|understood|:\)|:-\)|:d)[\s,!.:;)(-]*)+$")
-# "suppose I deleted web-01", "hypothetically, could I stop db-01", "would it be bad to stop db-01": asks, not orders
-WHAT_IF = re.compile(r"^(?:so\s+)?(?:suppose|supposing|imagine|hypothetically|let'?s\s+say|say\s+i)\b|\bwhat\s+if\b|"
-                     r"\bwhat\s+happens\s+(?:if|when)\b|\bwhat\s+would\s+break\b|\bwould\s+it\s+be\s+(?:bad|ok|okay|"
-                     r"safe|wise|smart|a\s+good\s+idea|a\s+problem|dangerous|risky)\b|\bis\s+it\s+(?:safe|ok|okay|wise|"
-                     r"a\s+good\s+idea|dangerous|risky)\s+to\b|"
-                     # "should I reboot web-01?", "do I need to …", "maybe reboot …?", "how about stopping …",
-                     # "can I delete dev-sandbox safely": advice asked for, not an order
-                     r"^(?:should|shall)\s+(?:i|we)\b|^do\s+(?:i|we)\s+(?:need|have)\s+to\b|^(?:maybe|perhaps)\b|"
-                     r"^how\s+about\b|^what\s+about\s+\w+ing\b|"
-                     # "should web-01 be rebooted?", "does db-01 need a reboot?", "is a restart needed"
-                     r"^should\s+\S+\s+(?:be|get)\b|^(?:does|do)\s+\S+\s+need\b|\b(?:is|are)\s+(?:a\s+|an\s+)?\w+\s+"
-                     r"(?:needed|necessary|required|recommended|advisable)\b|\bworth\s+\w+ing\b|^(?:can|could|may)\s+(?:i|we)\b.*\bsafely\b")
-# asking how, whether it would help, or thinking aloud: "how do i stop web-01", "would restarting web-01 help",
-# "i'm thinking about stopping web-01", "is there a way to delete dev-sandbox" — a read may answer, no change is made
-HOW_TO = re.compile(r"\bhow\s+(?:do|can|would|should|could|does|did)\s+(?:i|we|you|one)\b|\bhow\s+to\b|"
-                    r"\b(?:would|will|could|might|does|do|can)\s+(?:\w+ing)\b.*\b(?:help|fix|solve|matter|hurt|"
-                    r"break|cause|make\s+(?:a\s+)?difference)\b|\bany\s+idea\b|\b(?:thinking|thought)\s+(?:about|of)\b|"
-                    r"\b(?:considering|wondering|contemplating)\b|\bplanning\s+(?:to|on)\b|\bis\s+there\s+a\s+way\b|"
-                    r"\bwhat'?s\s+the\s+(?:best|right|correct|proper|easiest|safest|fastest|quickest)\s+way\b|"
-                    r"\bwhat'?s\s+the\s+command\b|\bwhich\s+command\b|\bi'?d\s+like\s+to\s+know\b|"
-                    # a single sentence asked with "is/are/does": "is web-01 rebooted", "does pihole restart on its own"
-                    r"^(?:is|are|does|am)\b[^.!;,?]*$|"
-                    # "what are the risks of deleting X", "what do you think about …", hedges ("i guess we could restart
-                    # grafana", "we might want to", "ideally …"), "…, should i?", "do we still need dev-sandbox"
-                    r"\b(?:risks?|dangers?|downsides?|consequences?|side\s+effects?)\s+(?:of|in|with|when)\b|"
-                    r"\bwhat\s+do\s+you\s+think\b|\b(?:i\s+guess|i\s+suppose|we\s+could|we\s+might|might\s+want\s+to|"
-                    r"ideally|probably\s+should|i\s+think\s+we\s+should)\b|\b(?:should|shall)\s+(?:i|we)\s*$|"
-                    r"^(?:do|does)\s+(?:we|i|you|anyone|anybody)\s+(?:still\s+)?(?:need|use|want)\b|"
-                    # "… db-01 is locked i think. whats going on": a report of trouble asks what is wrong
-                    r"\bwhat'?s\s+(?:going\s+on|wrong|happening|up\s+with)\b|\bwhat\s+(?:happened|is\s+going\s+on)\b")
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
@@ -232,7 +186,6 @@ FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?{NOT}\s+(?:touch|writ|ch
                              r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
 # a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
 FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
-PURPOSE = re.compile(r",?\s+so\s+(?:that\s+)?(?:i|we|you|they)\s+can\b.*$")
 DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
                        rf"\b{NOT}\s+(?:do|run)\s+it\s+yet\b")
 INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|"
@@ -278,25 +231,6 @@ SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s
                        r"(?<![\w:/.-])\d{1,2}:\d{2}(?![\w:])|\bfrom\s+now\b|\bafterwards\b|\beta\b|"
                        r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
                        r"(?:end\s+of|eod|cob|morning|evening)\b")
-# "check the plan and if it wants to delete something, tell me": a read reports what it finds, nothing is done on it
-REPORT_BACK = re.compile(r"^(?:check|look\s+at|review|inspect|show(?:\s+me)?|see|read)\b.*\b(?:if|whether)\b.*"
-                         r"\b(?:tell|let|show|warn)\s+me\b")
-# a question about what an action would do, not an order to do it when something holds
-HYPOTHETICAL = re.compile(r"^(?:so\s+)?what\s+(?:would|will|'?d|might)\s+(?:change|happen|be\s+(?:changed|created|"
-                          r"deleted|destroyed))\s+if\s+(?:i|we|you)\s+(?:appl|deploy|ran\s+apply|run\s+apply)")
-QUESTION = re.compile(r"^(?:when|why|who|did|didn'?t|has|hasn'?t|have|haven'?t|was|wasn'?t|were|how\s+(?:often|many\s+"
-                      r"times|long\s+ago))\b")
-# a question asking for judgement or permission ("would it be a bad idea to roll X back?", "do you think we ought
-# to delete …?", "is it safe to reboot X?"): a read may answer, never a change; a polite order ("could you …",
-# "would you mind …", "can we get …") is no such question
-OPINION = re.compile(r"\b(?:do\s+you\s+think|ought\s+to|would\s+it\s+(?:be|make\s+sense|hurt)|would\s+(?:i|we)\s+"
-                     r"(?:lose|break|need)|is\s+it\s+(?:safe|wise|ok|okay|fine|smart|worth|a\s+(?:good|bad)\s+idea|"
-                     r"better)|(?:good|bad)\s+idea\s+to|what\s+do\s+you\s+(?:think|reckon|suggest)|any\s+(?:reason|"
-                     r"risk)\s+(?:not\s+)?to)\b|"
-                     r"^(?:should|shall|must|might|ought|(?:do|does|did)\s+(?:i|we|they|you)\s+(?:need|have|want|"
-                     r"really))\b")
-WHY_OPINION = ("that reads as a question asking whether to do it, not as an order: nothing was done (say what to do, "
-               "for example `snapshot delete vm db-01 pre-patch`)")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
 CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
@@ -305,10 +239,6 @@ WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or us
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
                  "do (nothing was done)")
-WHY_QUESTION = ("that reads as a question about what happened, not as an order: nothing was done (`tasks` and "
-                "`logs` show what happened)")
-WHY_WHAT_IF = ("that reads as a question about what would happen, not as an order: nothing was done (`plan` or a "
-               "command's --dry-run shows what it would do)")
 # stopping something in progress ("cancel the reboot of web-01", "abort the migration"): a task's UPID is needed
 CANCEL = re.compile(r"\b(?:cancel|abort|call\s+off|interrupt|kill)\s+"
                     r"(?:the\s+|that\s+|my\s+|this\s+|its\s+|running\s+)?(?:\w+\s+)?(?:reboots?|restarts?|migrations?|backups?|shutdowns?|snapshots?|clones?|deletions?|"

@@ -17,7 +17,14 @@ from pmpc_tui.commands.registry import READ, risk_of_line
 from pmpc_tui.nl.ground.conditions import plain_order
 from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
-from pmpc_tui.nl.ground.orders import READ_ASKED, WHY_SKIP, read_orders, skips_confirmation
+from pmpc_tui.nl.ground.orders import (
+    WHY_SKIP,
+    asks_to_read,
+    conditional,
+    read_orders,
+    skips_confirmation,
+    without_purpose,
+)
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -25,7 +32,6 @@ from pmpc_tui.nl.guard_words import (
     CAN_DO,
     CANCEL,
     CAPABILITY,
-    CONDITION,
     CREATING,
     DEBUG,
     DEFERRAL,
@@ -35,8 +41,6 @@ from pmpc_tui.nl.guard_words import (
     FILE_NAME,
     FILES_UNTOUCHED,
     GREETING,
-    HOW_TO,
-    HYPOTHETICAL,
     IF_NEEDED,
     INJECTION,
     LEAVE_OUT,
@@ -47,12 +51,8 @@ from pmpc_tui.nl.guard_words import (
     NOT_GUEST,
     NOT_RUNNING,
     OFF_TOPIC,
-    OPINION,
     POWER,
-    PURPOSE,
-    QUESTION,
     REMINDER,
-    REPORT_BACK,
     SECRET,
     SELECTION_EXCEPTION,
     SHELL_WORK,
@@ -60,7 +60,6 @@ from pmpc_tui.nl.guard_words import (
     SOFT_TIME,
     STAYS,
     UPID_SAID,
-    WHAT_IF,
     WHAT_WOULD,
     WHETHER,
     WHY_CANCEL,
@@ -69,12 +68,9 @@ from pmpc_tui.nl.guard_words import (
     WHY_DEFERRAL,
     WHY_INJECTION,
     WHY_NEGATION,
-    WHY_OPINION,
-    WHY_QUESTION,
     WHY_SECRET,
     WHY_SHELL,
     WHY_UNSAID,
-    WHY_WHAT_IF,
     WITHOUT_DOING,
 )
 from pmpc_tui.nl.proposal import Proposal, refused
@@ -253,14 +249,17 @@ def read(text: str, names: Names) -> Reading:
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
-    ordered = read_orders(rest, reading.dry_run_only)  # an action is proposed only when it is ordered (nl17k)
+    # an action is proposed only from an order (nl/ground/clauses.py reads each clause's mood; nl17l)
+    ordered = read_orders(rest, reading.dry_run_only, asked=text.rstrip().endswith("?"),
+                          names_guest=lambda said: bool(mentioned(said, names)))
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
     named = mentioned(rest, names)
-    if ordered.text != rest and len(named) == 1 and READ_ASKED.search(ordered.text) and \
+    if ordered.text != rest and len(named) == 1 and asks_to_read(ordered.text) and \
             not mentioned(ordered.text, names):  # "… asked me to reboot web-01, what's its uptime": its guest
         ordered.text = re.sub(r"\b(?:its|it)\b", next(iter(named)), ordered.text, count=1)
     reading.text = rest = ordered.text
+    reading.dry_run_only = reading.dry_run_only or ordered.dry_run
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
@@ -284,31 +283,23 @@ def read(text: str, names: Names) -> Reading:
         reading.forbidden |= ruled_out
         if not ruled_out:
             reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
-    if QUESTION.search(rest):
-        reading.question = WHY_QUESTION
-    elif OPINION.search(rest):
-        reading.question = WHY_OPINION
-    elif (WHAT_IF.search(rest) or HOW_TO.search(rest)) and not reading.dry_run_only:
-        reading.question = WHY_WHAT_IF
     if reading.question is None:
         reading.question = ordered.question
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
-    rest = PURPOSE.sub(" ", FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))
+    rest = without_purpose(FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))  # "so i can apply it later"
     reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
                                                     _unnamed(rest, names))))
     if CANCEL.search(_unnamed(rest, names)) and not UPID_SAID.search(rest):
         reading.blocked = WHY_CANCEL  # "cancel the reboot of web-01" is never a reboot
-    elif DEFERRAL.search(set_aside) or CONDITION.search(set_aside):
+    elif DEFERRAL.search(set_aside) or conditional(set_aside):
         reading.blocked = WHY_DEFERRAL if DEFERRAL.search(set_aside) else WHY_CONDITION
     elif SOFT_TIME.search(rest) and not _now_elsewhere(rest) and reading.question is None:
         reading.question = WHY_DEFERRAL  # "reboot web-01 after the backup": a read may answer, nothing else
     if reading.blocked is None and DEFERRAL.search(rest) and not _now_elsewhere(rest):
         reading.blocked = WHY_DEFERRAL
-    elif CONDITION.search(rest) and (HYPOTHETICAL.search(rest) or REPORT_BACK.search(rest)):
-        reading.question = WHY_CONDITION  # "what would change if I applied?": a read may answer, nothing else
-    elif CONDITION.search(rest):
-        reading.blocked = WHY_CONDITION
+    elif ordered.condition:
+        reading.blocked = ordered.condition  # "if web-01 hangs, reboot it", "once the dba signs off, …"
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading

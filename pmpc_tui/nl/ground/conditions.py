@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground.clauses import CONDITIONAL, DECLARATIVE, IMPERATIVE, INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon import FROM_STATE, STATE_WORDS
 from pmpc_tui.services.names import Names
 
@@ -27,18 +29,12 @@ _STATE = r"(?:still\s+|currently\s+)?(" + "|".join(sorted((re.escape(s).replace(
                                                           key=len, reverse=True)) + r")"
 _OBJECT = r"(it|them|[\w.-]+)"
 _BE = r"(?:\s+is|\s+are|'s|s\b|\s+was)"
-_THEN = r"\s*,?\s*(?:then\s+|just\s+|please\s+|pls\s+|go\s+ahead\s+and\s+)*"
-# "if dev-sandbox is off, start it", "only when minio is stopped, start minio"
-FIRST = re.compile(rf"^(?:only\s+)?(?:if|when)\s+([\w.-]+){_BE}\s+{_STATE}{_THEN}{_VERB}(?:\s+{_OBJECT})?$")
-# "restart pihole only if it's running", "stop web-01 if it is up"
-AFTER = re.compile(rf"^(?:please\s+|pls\s+)?{_VERB}(?:\s+{_OBJECT})?\s*,?\s*(?:but\s+)?(?:only\s+)?(?:if|when)\s+"
-                   rf"(it|they|[\w.-]+){_BE}\s+{_STATE}$")
-# "is web-01 up? if so, stop it"
-ASKED = re.compile(rf"^(?:is|are)\s+([\w.-]+)\s+{_STATE}\s*\??\s*,?\s*(?:if\s+so|if\s+yes|then|and\s+if\s+so)"
-                   rf"{_THEN}{_VERB}(?:\s+{_OBJECT})?$")
-# "minio is down, bring it up", "web-01 is hung - restart it": the guest's state said first, then the order
-STATED = re.compile(rf"^([\w.-]+){_BE}\s+{_STATE}\s*(?:[,.;:!-]+|\s+so|\s+and)\s*(?:so\s+)?{_THEN}{_VERB}"
-                    rf"(?:\s+{_OBJECT})?$")
+# the state said of a guest in a clause of its own: "if dev-sandbox is off", "is web-01 up", "minio is down"
+STATE_SAID = re.compile(rf"^\W*(?:(?:only\s+)?(?:if|when)\s+)?(?:(?:is|are)\s+(?P<asked>[\w.-]+)|"
+                        rf"(?P<g>[\w.-]+){_BE})\s+{_STATE}\W*$")
+# the power order in a clause of its own: "start it", "then just stop web-01", "if so, shut it down"
+ORDER_SAID = re.compile(rf"^\W*(?:(?:then|just|please|pls|so|and|go\s+ahead\s+and|if\s+so|if\s+yes)\W+)*{_VERB}"
+                        rf"(?:\s+{_OBJECT})?\W*$")
 _PRONOUNS = ("it", "them", "they")
 
 
@@ -62,23 +58,33 @@ def _guest(word: str | None, names: Names) -> str | None:
 
 def plain_order(text: str, names: Names) -> str | None:
     """The plain order a request's own-state condition stands for ("start dev-sandbox"), or None when the request
-    has no such condition (any other condition is the guards' to refuse)."""
-    first = FIRST.match(text)
-    after = AFTER.match(text) if not first else None
-    asked = (ASKED.match(text) or STATED.match(text)) if not (first or after) else None
-    if first or asked:
-        m = first or asked
-        subject, state, verb, obj = m.group(1), m.group(2), m.group(3), m.group(4)  # type: ignore[union-attr]
-    elif after:
-        verb, obj, subject, state = after.group(1), after.group(2), after.group(3), after.group(4)
+    has no such condition (any other condition is the guards' to refuse). The clause reader says which clause
+    states and which orders: a condition and an order in either order ("if X is off, start it", "restart X only if
+    it's running"), a question then "if so …" ("is X up? if so stop it"), or the state told first ("X is down,
+    bring it back up")."""
+    parts = clauses.read(text)
+    if len(parts) != 2:
+        return None
+    first, second = parts
+    if first.mood == CONDITIONAL and second.mood == IMPERATIVE:
+        state, order, pronoun_is_state = first, second, False
+    elif first.mood == IMPERATIVE and second.mood == CONDITIONAL:
+        state, order, pronoun_is_state = second, first, True
+    elif first.mood in (INTERROGATIVE, DECLARATIVE) and second.mood in (CONDITIONAL, IMPERATIVE) and \
+            (first.mood == DECLARATIVE or re.match(r"\W*(?:if\s+(?:so|yes)|then|and\s+if\s+so)\b", second.text)):
+        state, order, pronoun_is_state = first, second, False
     else:
         return None
+    said, ordered = STATE_SAID.match(state.text), ORDER_SAID.match(order.text)
+    if said is None or ordered is None:
+        return None
+    subject, verb, obj = said.group("asked") or said.group("g"), ordered.group(1), ordered.group(2)
     command, inner = _command(verb)
     obj = inner or obj
-    if subject in _PRONOUNS and after:  # "restart pihole only if it's running": "it" is the guest named before
+    if subject in _PRONOUNS and pronoun_is_state:  # "restart pihole only if it's running": "it" is the guest named
         subject = obj or ""
     guest = _guest(subject, names)
-    if not command or guest is None or FROM_STATE.get(command) != STATE_WORDS[re.sub(r"\s+", " ", state)]:
+    if not command or guest is None or FROM_STATE.get(command) != STATE_WORDS[re.sub(r"\s+", " ", said.group(3))]:
         return None
     if obj is not None and obj not in _PRONOUNS and _guest(obj, names) != guest:
         return None  # "if web-01 is down, start web-02": a condition on another guest

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
 from pmpc_tui.nl.ground.questions import as_describe
@@ -35,9 +37,8 @@ INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:
                      r"gigs?|megs?|"
                      r"cores?)?\b", re.IGNORECASE)
 # "X needs a reboot", "X has to be rebooted", "X needs to be backed up": the order on X
-# a question ("does db-01 need a reboot?") is never one of the orders below
-ASKED = r"(?!(?:does|do|did|should|would|will|is|are|must|can|could|shall|might|may)\b)"
-NEEDS = re.compile(r"^" + ASKED + r"(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+"
+# (a question, "does db-01 need a reboot?", is never one of them: the clause reader says which is asked)
+NEEDS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,4}?)\s+"
                    r"(?:really\s+|urgently\s+|now\s+)?(?:needs|"
                    r"need|has\s+to|"
                    r"have\s+to|must|should)\s+(?:a\s+|an\s+|to\s+be\s+|be\s+|to\s+get\s+|get\s+)?(?:quick\s+|fresh\s+|"
@@ -47,7 +48,7 @@ VERB = {"reboot": "reboot", "rebooted": "reboot", "restart": "reboot", "restarte
         "shutdown": "shut down", "stopped": "stop", "started": "start", "snapshot": "snapshot",
         "snapshotted": "snapshot", "migrated": "move", "moved": "move", "powercycle": "reboot", "powercycled": "reboot"}
 # "db-01 should get sixteen gigs of RAM", "pihole could do with 1 gig of RAM": give it that
-GETS = re.compile(r"^" + ASKED + r"(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+"
+GETS = re.compile(r"^(?P<g>(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)\s+"
                   r"(?:should|could|must|needs\s+to|has\s+to)\s+"
                   r"(?:get|have|be\s+given|do\s+with)\s+(?P<rest>(?:another\s+|more\s+|an?\s+extra\s+)?\d.*)$",
                   re.IGNORECASE)
@@ -172,10 +173,11 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
 def _guards_silent(text: str) -> bool:
     """Whether the guards see no negation, time or condition in `text` (imported late: they import grounding)."""
     from pmpc_tui.nl import guards
+    from pmpc_tui.nl.ground.orders import conditional
 
     clean = guards.normalize(text)
     clean = guards.BENIGN.sub(" ", clean)
-    return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or guards.CONDITION.search(clean))
+    return not (guards.NEGATION.search(clean) or guards.DEFERRAL.search(clean) or conditional(clean))
 
 
 def _precondition(text: str) -> str | None:
@@ -272,7 +274,8 @@ def _whole(text: str, names: Names) -> str:
     if not _guards_silent(text):
         told = EXISTS.sub("", text)  # "web-02 has a snapshot called S, don't delete it": only the negation is left
         return told if told.strip() else text
-    m = NEEDS.match(text.strip())
+    asked = clauses.read(text.strip().lower())[:1]
+    m = NEEDS.match(text.strip()) if not asked or asked[0].mood != INTERROGATIVE else None
     if m:
         verb = VERB.get(re.sub(r"[\s-]", "", m.group("v").lower()), "")
         if not verb and re.match(r"back", m.group("v"), re.IGNORECASE):
@@ -280,7 +283,7 @@ def _whole(text: str, names: Names) -> str:
         if verb:  # a reason after it ("after the PBS update") is no part of the order
             rest = re.split(r"\b(?:after|because|since|due\s+to|following|as\s+part\s+of)\b", m.group("rest"))[0]
             return f"{verb} {m.group('g')}{rest}".rstrip(" ,;")
-    m = GETS.match(text.strip())
+    m = GETS.match(text.strip()) if not asked or asked[0].mood != INTERROGATIVE else None
     if m:
         return f"give {m.group('g')} {m.group('rest')}"
     m = SNAPSHOT_IT.search(text.strip())

@@ -1,0 +1,135 @@
+"""The word tables of the clause reader (`clauses.py`): verbs an order starts with, auxiliaries, subjects,
+politeness, subordinators, and where one clause ends. Words only; how they are read is the reader's."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.nl.ground.lexicon import POWER_OF
+
+
+def _set(words: str) -> frozenset[str]:
+    """A word table written as one string."""
+    return frozenset(words.split())
+
+
+# base-form verbs an order starts with (English; other languages' verbs read as an ellipsis, see NOMINAL)
+VERBS = _set(
+    "start stop reboot restart shut shutdown power turn switch kill halt bounce cycle suspend pause resume unpause "
+    "wake boot bring fire spin stand tear take put delete remove destroy wipe nuke purge drop rm get migrate move "
+    "evacuate drain relocate snapshot snap back backup restore roll rollback revert clone copy duplicate resize grow "
+    "extend expand shrink add give bump set change update upgrade increase decrease raise lower limit assign attach "
+    "detach mount unmount create make build provision deploy apply plan destroy import sync refresh validate test "
+    "check verify diff drift list show display print dump export describe count find search grep tell let look see "
+    "open read fetch download upload pull push run execute do go convert template tag untag rename protect unprotect "
+    "enable disable lock unlock cancel abort stop report file bundle write init adopt retire decommission "
+    "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
+    "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
+    "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget "
+    "know save") | {w for w in POWER_OF if " " not in w}  # and the power verbs of other languages
+AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
+                "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
+                "wouldn't mustn't")
+WH = _set("what which who whom whose where why how when what's how's who's where's whats hows")
+SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody everyone everybody one this "
+                     "that there u y'all")
+CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re|s|ve|d)\b|^(?:im|ive|ill|id|"
+                        r"were|theyre|youre|its|thats|theres)\b")
+# a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order
+FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
+                    r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
+                    r"froze|died|made|gave|told|asked|thinks|thought|knew|done|'s|'ll|isn't|wasn't|doesn't|didn't|"
+                    r"won't|can't|hasn't|haven't|ought)$")
+# a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
+POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
+                    r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"
+                    r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
+                    r"anyone)|(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we|"
+                    r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
+                    r"alsjeblieft|graag|"
+                    r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
+                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?|any\s+chance\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
+                    r"would\s+it\s+be\s+possible\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
+# a wish said as the speaker's need ("we need web-01 rebooted", "i want pihole restarted"): an order
+DESIRE = re.compile(r"^(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)\b")
+POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any\s+chance|would\s+it\s+be\s+possible|"
+                        r"(?:can|could|would|will)\s+(?:you|u|"
+                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|may)\s+(?:we|i)\s+"
+                        r"(?:get|have|see|view|look)|(?:can|could)\s+we)\b")
+CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
+                       r"now|anyway|actually)\b[\s,]*)+")
+HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
+                   r"i\s+reckon)\b")
+# subordinators that open a condition or a time ("if", "once", "unless"; in other languages too)
+CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+case|provided(?:\s+that)?|"
+                              r"assuming|as\s+long\s+as|so\s+long\s+as|only\s+(?:if|when|once|after)|suppose|"
+                              r"supposing|imagine|hypothetically|what\s+if|let'?s\s+say|say\s+(?:i|we)|"
+                              r"otherwise|or\s+else|else|the\s+moment|wenn|falls|sobald|solange|sonst|ansonsten|"
+                              r"cuando|si|se|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
+                              r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
+TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
+PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+                          r"to\s+(?:decide|figure\s+out|see|judge|check|find\s+out|know|learn)\s+"
+                          r"(?:if|whether|which|what|how)\b)")
+# "tell me / check / let me know if …": the "if" opens a question inside the order, not a condition
+KNOWING = re.compile(r"\b(?:tell\s+me|let\s+(?:me|us)\s+know|check|see|ask(?:ing)?|wonder(?:ing)?|know|find\s+out|"
+                     r"verify|confirm|decide|deciding|evaluate|assess|figure\s+out|investigate|determine)\s*$")
+# an order asked politely in another language ("¿puedes reiniciar …?", "pourriez-vous …", "kannst du …")
+POLITE_ABROAD = re.compile(r"^(?:puedes|podr[íi]as|puede|podr[íi]a|pourrais-tu|pourriez-vous|peux-tu|pouvez-vous|"
+                           r"kannst\s+du|k[öo]nnen\s+sie|k[öo]nntest\s+du|k[öo]nnten\s+sie|kun\s+je|kunt\s+u|"
+                           r"zou\s+je|puoi|potresti|pu[òo]i)\b")
+PAST_TIME = re.compile(r"\b(?:ago|yesterday|last\s+(?:night|week|weekend|time|month)|earlier(?:\s+today)?|"
+                       r"this\s+morning|over\s+the\s+weekend)\b")
+DETERMINERS = _set("the my our your his her their its a an this that these those all every some any each no "
+                        "yesterday's last")
+REASON_OPEN = re.compile(r"^(?:because|since|as|cause|'cause|coz|cos|given\s+that|now\s+that)\b")
+# foreign questions by structure: French inversion ("puis-je"), "est-ce que", "¿"; a modal before its subject
+FOREIGN_ASK = re.compile(r"^(?:¿|est-ce\s+qu|\w+-(?:je|tu|il|elle|on|nous|vous|ils|elles)\b|"
+                         r"(?:darf|kann|soll|sollte|sollten|sollen|muss|müssen|ist|sind|lohnt|gibt|kan|mag|moet|"
+                         r"moeten|zou|zouden|kunnen|mogen|är|får|ska|bör)\s+(?:ich|wir|es|man|du|ik|we|wij|het|je|"
+                         r"jag|vi|det)\b|"
+                         r"(?:puedo|debo|podemos|debemos|deber[íi]amos|posso|devo|possiamo|dobbiamo|dovrei|"
+                         r"dovremmo|devemos|podemos|é\s+seguro|è\s+sicuro|es\s+seguro|vale\s+la\s+pena|"
+                         r"merece\s+la\s+pena|ça\s+vaut|faut-il|vaut-il)\b)")
+RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
+                        r"actually\s+(?:no|don'?t)|on\s+second\s+thoughts?|no\s*,?\s*wait|nope|nah|no\s+thanks|"
+                        r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
+                        r"cancel\s+that|hold\s+off)\b")
+ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
+                     r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
+REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"
+                       r"asks?|asked|told\s+(?:me|us)|plan|idea|thought|proposal|suggestion|intention)\s*$")
+
+QUOTE = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d|\u00ab[^\u00bb]*\u00bb|(?<![\w])'[^']+ [^']+'(?![\w])")
+# a clause after a subordinator: a pronoun subject, or a noun phrase and its finite verb ("the freeze ends")
+CLAUSE = (r"(?:(?:i|we|you|he|she|they|it)\b|(?:i|we|you|they|it)'|(?:(?:the|my|our|your|a|an)\s+)?(?:[\w-]+\s+){0,3}?"
+           r"(?:is|are|was|were|has|have|had|gets?|ends?|finish(?:es)?|signs?|says?|approves?|completes?|opens?|"
+           r"closes?|returns?|lifts?|comes?|goes?|\w+ed)\b)")
+# where one clause ends and the next begins (a separator is no clause's text; a subordinator opens the next)
+BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<=\w):\s|,\s*|"
+                   r"\s+(?=(?:and\s+then|then|but|whether|unless|otherwise|because|so\s+(?:that\s+)?(?:i|we|you|they)"
+                   r"\s|in\s+order\s+to|so\s+as\s+to|as\s+soon\s+as|in\s+case|provided\s+that|once\s+" + CLAUSE +
+                   r"|(?<!wait\s)(?:after|before|until|till|when)\s+" + CLAUSE +
+                   r"|should\s+(?:it|they|he|she|\S+-\d+)\s+\w+|"
+                   r"only\s+(?:if|when|once|after)\s|(?<!what\s)(?<!even\s)(?<!only\s)if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|"
+                   r"not|any)\b)|"
+                   r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
+                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b)\b)")
+
+
+# an order on "it/them" inside a clause that told something first: the order's clause begins there
+AGAIN = re.compile(r"\s([a-z]+)\s+(?:it|them)\b")
+AFTER_AUX = AUX | {"to", "ll", "'ll"}
+# a question whether to act ("should i …", "is it safe to …"): what it names is asked about, not asked for
+CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
+WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
+                        r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
+                        r"dangerous|a\s+problem|smart|better)\s+to\b")
+# after a noun phrase, an order in the ops voice ("pihole needs 1 gig ram", "db-01 should be backed up")
+DEONTIC = _set("needs need should must gets")
+# participles that name a guest or a tag, never a past tense ("vms tagged prod", "a container named wiki")
+PARTICIPLES = _set("tagged named called labelled labeled used attached listed")
+# past tenses that do not end in -ed, and third persons that are no plural noun
+IRREGULAR_PAST = _set("was were had did got ran went took broke came fell hung froze died made gave told said")
+THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits belongs holds "
+             "says reads")
