@@ -172,8 +172,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     unordered = [c for c in parts if c.mood not in ORDERING and _changes(c)]
     if held and not orders:
         return Ordered(kept, question=WHY_UNORDERED, condition=held)
-    if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and (told or unordered):
-        return Ordered("", question=WHY_UNORDERED)  # nothing else is asked: nothing is proposed
+    if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and \
+            (told or unordered or any(c.mood == DECLARATIVE and clauses.said_by_someone(c.text) for c in parts)):
+        return Ordered("", question=WHY_UNORDERED)  # nothing is ordered or asked (in any language): nothing
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
         return Ordered(kept, question=only_read, condition=held, dry_run=True)
     if told or unordered or not orders:
