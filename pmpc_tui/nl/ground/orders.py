@@ -66,7 +66,7 @@ DONE = re.compile(r"\b(?:did|done|handled|fixed|dealt\s+with|took\s+care\s+of|so
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
 DRY_SAID = re.compile(r"\bdry[- ]?run\b|\b(?:just|only)\s+check\b|\bonly\s+check\b")
 # orders that only report back what a condition finds ("check the plan and if it deletes something, tell me")
-REPORT_BACK = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:please\s+)?(?:tell|let|warn|alert|notify|show)\s+(?:me|us)\b")
+TELL_ME = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:please\s+)?(?:tell|let|warn|alert|notify|show)\s+(?:me|us)\b")
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     conds = [c for c in parts if c.mood == CONDITIONAL]
     if not conds:
         return None, None
-    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not REPORT_BACK.match(c.text) and
+    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not TELL_ME.match(c.text) and
               not NEGATED.match(c.text)]
     if not orders and any(c.mood in ORDERING or c.mood == INTERROGATIVE for c in parts):
         return None, WHY_CONDITION  # "what would change if i applied?", "… if it deletes something, tell me"
