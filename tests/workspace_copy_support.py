@@ -33,7 +33,7 @@ class Template:
     workspace: Path
     port: int
     files: tuple[str, ...]  # relative to the workspace, git's own files aside
-    history: bytes  # `git fast-export --all`, for rewriting the port into each copy's commits
+    history: bytes  # `git fast-export --all`, for rewriting the port into each copy's commits (b"" without git)
 
 
 def _port(url: str) -> int:
@@ -78,7 +78,8 @@ def import_homelab(home: Path) -> Template:
     kept = [name for name in files if _names(_retarget((ws / name).read_bytes(), port, 0), port)]
     assert not kept, ("the imported workspace holds the simulator's port in a form copy_workspace does not "
                       f"rewrite (PORT_FORMS in tests/workspace_copy_support.py): {kept}")
-    return Template(ws, port, files, _git(ws, "fast-export", "--all"))
+    history = _git(ws, "fast-export", "--all") if (ws / ".git").is_dir() else b""  # no git: init made no repository
+    return Template(ws, port, files, history)
 
 
 def _retarget_history(stream: bytes, old: int, new: int) -> bytes:
@@ -106,6 +107,8 @@ def copy_workspace(template: Template, dest: Path, url: str) -> Path:
         for name in template.files:
             path = dest / name
             path.write_bytes(_retarget(path.read_bytes(), template.port, new))
-        _git(dest, "fast-import", "--force", "--quiet", stdin=_retarget_history(template.history, template.port, new))
-        _git(dest, "reset", "--quiet")  # the index from the rewritten HEAD; the files already match it
+        if template.history:
+            _git(dest, "fast-import", "--force", "--quiet",
+                 stdin=_retarget_history(template.history, template.port, new))
+            _git(dest, "reset", "--quiet")  # the index from the rewritten HEAD; the files already match it
     return dest

@@ -265,3 +265,21 @@ def test_a_wish_or_an_order_after_context_is_still_an_order(text: str, expected:
 ])
 def test_a_condition_on_the_guests_own_state_is_read_from_its_two_clauses(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "j'ai déjà redémarré grafana",
+    "hemos borrado dev-sandbox ayer",
+    "ich habe web-01 schon neu gestartet",
+    "ik heb web-01 al herstart",
+    "vielleicht sollten wir minio stoppen",
+    "quizás deberíamos apagar web-01",
+    "forse dovremmo fermare minio",
+    "misschien moeten we web-01 stoppen",
+])
+def test_a_report_or_a_hedge_in_another_language_proposes_nothing(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_a_state_word_in_ing_opens_a_read_not_a_report() -> None:
+    assert moods("running vms on pve2 as json please") == [NOMINAL]

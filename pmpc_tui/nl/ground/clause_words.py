@@ -26,13 +26,17 @@ VERBS = _set(
     "install reinstall keep leave ignore skip include exclude free reclaim rebalance ping inspect audit review "
     "monitor watch tail need want help fix try grab pick choose use switch confirm mark note label merge "
     "erase clear reset flush hibernate freeze thaw evict archive have finish complete generate post send forget "
-    "know save") | {w for w in POWER_OF if " " not in w}  # and the power verbs of other languages
+    "know save clean tidy preview") | {w for w in POWER_OF if " " not in w}  # and the power verbs of other languages
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
 WH = _set("what which who whom whose where why how when what's how's who's where's whats hows")
 SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody everyone everybody one this "
                      "that there u y'all")
+# a subject pronoun or a perfect's auxiliary first in another language ("j'ai déjà redémarré …", "hemos borrado …",
+# "ich habe … neu gestartet", "ik heb … herstart"): the clause tells
+SUBJECTS_ABROAD = re.compile(r"^(?:je|j'\w+|nous|ich|wir|ik|wij|nosotros|io|noi|eu|nós|hemos|han|ho|abbiamo|hanno|"
+                             r"habe|haben|heb|hebben|heeft|avons|ont)\b")
 CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re|s|ve|d)\b|^(?:im|ive|ill|id|"
                         r"were|theyre|youre|its|thats|theres)\b")
 # a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order
@@ -59,6 +63,7 @@ POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any
 CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
                        r"now|anyway|actually)\b[\s,]*)+")
 HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
+                   r"vielleicht|quiz[áa]s?|tal\s+vez|talvez|forse|misschien|peut-[êe]tre|"
                    r"i\s+reckon)\b")
 # subordinators that open a condition or a time ("if", "once", "unless"; in other languages too)
 CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+case|provided(?:\s+that)?|"

@@ -42,12 +42,14 @@ from pmpc_tui.nl.ground.clause_words import (
     REPORTING,
     RETRACTION,
     SUBJECTS,
+    SUBJECTS_ABROAD,
     TEMPORAL_OPEN,
     THIRD,
     VERBS,
     WH,
     WHETHER_TO,
 )
+from pmpc_tui.nl.ground.lexicon import STATE_WORDS
 
 IMPERATIVE, INTERROGATIVE, DECLARATIVE, CONDITIONAL, PURPOSE, NOMINAL, QUOTED, RETRACTED = (
     "imperative", "interrogative", "declarative", "conditional", "purpose", "nominal", "quoted", "retracted")
@@ -126,6 +128,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
             return PURPOSE, False
     if POLITE_ABROAD.match(t):
         return IMPERATIVE, True
+    if SUBJECTS_ABROAD.match(t):
+        return (INTERROGATIVE if asked else DECLARATIVE), False
     if FOREIGN_ASK.match(t) or t.startswith("whether"):
         return INTERROGATIVE, False
     words = _words(t)
@@ -142,7 +146,7 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if CONDITIONAL_OPEN.match(t) or words[0] == "when" or \
             (TEMPORAL_OPEN.match(t) and re.match(CLAUSE, t.split(None, 1)[-1])):
         return CONDITIONAL, False
-    if HEDGE.match(t) or (words[0].endswith("ing") and words[0] not in VERBS and
+    if HEDGE.match(t) or (words[0].endswith("ing") and words[0] not in VERBS and words[0] not in STATE_WORDS and
                           not re.search(r"(?:thing|morning|evening|ping|ring)$", words[0])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "maybe …", "thinking about …"
     polite = bool(POLITE_ASK.match(t))
@@ -180,6 +184,13 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if told or (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
     return (INTERROGATIVE if asked and not polite else NOMINAL), polite
+
+
+def said_by_someone(clause: str) -> bool:
+    """Whether a clause opens with its subject, a pronoun in any language ("i've …", "j'ai …", "ich habe …")."""
+    t = CONNECTOR.sub("", clause.strip().lower()).strip(" ,")
+    first = (_words(t) or [""])[0]
+    return first in SUBJECTS or bool(CONTRACTED.match(t) or SUBJECTS_ABROAD.match(t))
 
 
 def lead(clause: str) -> str:

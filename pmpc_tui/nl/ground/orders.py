@@ -66,7 +66,7 @@ DONE = re.compile(r"\b(?:did|done|handled|fixed|dealt\s+with|took\s+care\s+of|so
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
 DRY_SAID = re.compile(r"\bdry[- ]?run\b|\b(?:just|only)\s+check\b|\bonly\s+check\b")
 # orders that only report back what a condition finds ("check the plan and if it deletes something, tell me")
-REPORT_BACK = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:please\s+)?(?:tell|let|warn|alert|notify|show)\s+(?:me|us)\b")
+TELL_ME = re.compile(r"^\W*(?:and\s+)?(?:then\s+)?(?:please\s+)?(?:tell|let|warn|alert|notify|show)\s+(?:me|us)\b")
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     conds = [c for c in parts if c.mood == CONDITIONAL]
     if not conds:
         return None, None
-    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not REPORT_BACK.match(c.text) and
+    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not TELL_ME.match(c.text) and
               not NEGATED.match(c.text)]
     if not orders and any(c.mood in ORDERING or c.mood == INTERROGATIVE for c in parts):
         return None, WHY_CONDITION  # "what would change if i applied?", "… if it deletes something, tell me"
@@ -172,8 +172,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     unordered = [c for c in parts if c.mood not in ORDERING and _changes(c)]
     if held and not orders:
         return Ordered(kept, question=WHY_UNORDERED, condition=held)
-    if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and (told or unordered):
-        return Ordered("", question=WHY_UNORDERED)  # nothing else is asked: nothing is proposed
+    if not orders and not any(c.mood == INTERROGATIVE for c in parts if c not in told) and \
+            (told or unordered or any(c.mood == DECLARATIVE and clauses.said_by_someone(c.text) for c in parts)):
+        return Ordered("", question=WHY_UNORDERED)  # nothing is ordered or asked (in any language): nothing
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
         return Ordered(kept, question=only_read, condition=held, dry_run=True)
     if told or unordered or not orders:
