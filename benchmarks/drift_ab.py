@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             paired_cpu = statistics.median(c / b[1] for (_, c), b in zip(got, base, strict=True))
             print(f"  {label:<15} {wall:6.2f} s {wall / wall0:5.2f}x  cpu {cpu:5.2f} s {cpu / cpu0:5.2f}x"
                   f"   per round: {paired_wall:5.2f}x, cpu {paired_cpu:5.2f}x")
+            print(f"    runs (wall/cpu s): {'  '.join(f'{w:.2f}/{c:.2f}' for w, c in got)}")
     return 0
 
 
