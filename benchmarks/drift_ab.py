@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--vms", default="1000")
     parser.add_argument("--cts", default="500")
+    parser.add_argument("--only", default="", help="commands to time, comma-separated (sync is always timed)")
     args = parser.parse_args(argv)
+    wanted = {w.strip() for w in args.only.split(",") if w.strip()}
+    commands = [(label, c) for label, c in COMMANDS if not wanted or label in wanted or label.startswith("sync")]
     runs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp, bench_cluster(
             Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", args.vms, "--cts", args.cts,
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.rounds):
             for tree in args.trees:
                 bench.env["PYTHONPATH"] = tree
-                for label, command in COMMANDS:
+                for label, command in commands:
                     t = bench.time(label, *command, cwd=ws, repeat=1, expect=(0, 2))
                     runs.setdefault((tree, label), []).append((t.seconds[0], t.cpu[0]))
             print(f"round {i + 1}/{args.rounds} done, load {Path('/proc/loadavg').read_text().split()[0]}",
@@ -53,13 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         base = runs[(tree, "sync --db-only")]
         wall0, cpu0 = statistics.median(w for w, _ in base), statistics.median(c for _, c in base)
         print(tree)
-        for label, _ in COMMANDS:
+        for label, _ in commands:
             got = runs[(tree, label)]
             wall, cpu = statistics.median(w for w, _ in got), statistics.median(c for _, c in got)
             paired_wall = statistics.median(w / b[0] for (w, _), b in zip(got, base, strict=True))
             paired_cpu = statistics.median(c / b[1] for (_, c), b in zip(got, base, strict=True))
             print(f"  {label:<15} {wall:6.2f} s {wall / wall0:5.2f}x  cpu {cpu:5.2f} s {cpu / cpu0:5.2f}x"
                   f"   per round: {paired_wall:5.2f}x, cpu {paired_cpu:5.2f}x")
+            print(f"    runs (wall/cpu s): {'  '.join(f'{w:.2f}/{c:.2f}' for w, c in got)}")
     return 0
 
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from iac_support import run_cli
+from iac_support import api_done, run_cli
 
 from pmpc_tui.simulator.server import SimulatorThread
 
@@ -53,3 +53,27 @@ def test_a_plan_after_a_remembered_plan_still_shows_a_description_changed_behind
     plan = json.loads(capsys.readouterr().out)
     updates = [(r["vmid"], [c["key"] for c in r["changes"]]) for r in plan["resources"] if r["action"] == "update"]
     assert updates == [(101, ["description"])]
+
+
+def test_a_remembered_guest_moved_to_another_node_on_either_side_is_planned_back_to_its_code(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = imported_workspace
+    for _ in range(2):
+        assert run_cli(ws, "plan") == 0
+    api_done(sim, "post", "/nodes/pve1/lxc/201/migrate", target="pve2", restart=1)  # its config stays the same
+    capsys.readouterr()
+    assert run_cli(ws, "plan", "-o", "json") == 2
+    plan = json.loads(capsys.readouterr().out)
+    moved = [(r["vmid"], [(c["key"], c["op"], c["after"]) for c in r["changes"]]) for r in plan["resources"]
+             if r["action"] == "update"]
+    assert moved == [(201, [("node", "migrate", "pve1")])]
+    ct = ws / "terraform" / "ct-201.tf"
+    ct.write_text(ct.read_text().replace('node_name     = "pve1"', 'node_name     = "pve2"', 1))  # the code follows
+    assert run_cli(ws, "plan") == 0
+    ct.write_text(ct.read_text().replace('node_name     = "pve2"', 'node_name     = "pve3"', 1))
+    capsys.readouterr()
+    assert run_cli(ws, "plan", "-o", "json") == 2
+    plan = json.loads(capsys.readouterr().out)
+    moved = [(r["vmid"], [(c["key"], c["op"], c["after"]) for c in r["changes"]], r["desired"]["node"])
+             for r in plan["resources"] if r["action"] == "update"]
+    assert moved == [(201, [("node", "migrate", "pve3")], "pve3")]
