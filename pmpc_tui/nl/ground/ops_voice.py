@@ -167,7 +167,12 @@ NEED_STATUS = re.compile(r"^(?:(?:i|we)\s+)?(?:just\s+|only\s+)?(?:need|want|wou
 BOTH_KINDS = re.compile(r"\s*,?\s*(?:both\s+)?(?:vms|virtual\s+machines)\s+and\s+(?:containers|cts|lxcs)\b",
                         re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
-           r"shut down \g<g>")]
+           r"shut down \g<g>"),
+          # "lass X in Ruhe" (leave it alone), "lass X (weiter)laufen" (keep it running): never an order (nl17m)
+          (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?in\s+ruhe\b", re.IGNORECASE),
+           r"leave \g<g> alone"),
+          (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:weiter)?(?:laufen|an)\b",
+                      re.IGNORECASE), r"leave \g<g> running")]
 
 
 def _guards_silent(text: str) -> bool:

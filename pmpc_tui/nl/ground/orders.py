@@ -42,7 +42,14 @@ OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundl
 SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?approv\w*|\bwithout\s+(?:asking|"
                           r"confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
                           r"\bno\s+questions(?:\s+asked)?\b|(?<!\S)(?:--yes|-y)(?!\S)")
-DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back)\b")
+DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
+                         r"restor\w*|overwrit\w*)\b")
+# "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
+# English changes (nl17m: "turn off all …" once read as a stop of every guest)
+CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:off|down)\s+(?:\S+\s+){0,3}?"
+                         r"(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b|"
+                         r"\b(?:disabl|deactivat|remov|get\s+rid\s+of|silenc|suppress|stop\s+(?:the\s+)?ask)\w*\s+"
+                         r"(?:\S+\s+){0,3}?(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b")
 
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
                  "or an order taken back): nothing was done — say it as an order, e.g. `reboot web-01`")
@@ -216,4 +223,4 @@ def _timed(text: str) -> bool:
 def skips_confirmation(clean: str) -> bool:
     """Whether the request (lower case) asks to skip the confirmation of something destructive ("delete X, and skip
     the confirmation", "destroy everything, auto approve"): refused as a whole, never carried out without it."""
-    return bool(SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean))
+    return bool(SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean)) or bool(CONFIRM_OFF.search(clean))
