@@ -182,6 +182,10 @@ WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|runn
                            r"(?:it|anything|that|them)\b")
 WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
                         r"delete|destroy|change|write|create|touch|generate)\b")
+# "show me what deleting X would do", "tell me what a reboot of web-01 would change": the action, as a dry run only
+# (nl17m: it was once read as a list of what it names)
+SHOW_WOULD = re.compile(r"^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|tell)\s+(?:me\s+|us\s+)?what\s+"
+                        r"(?P<act>(?:an?\s+|the\s+)?\S+.*?)\s+would\s+(?:do|change|happen|touch|affect)\b[?.!\s]*")
 # "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
 FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?{NOT}\s+(?:touch|writ|chang|overwrit)\w*\s+"
                              r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
@@ -201,6 +205,11 @@ NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\
 BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
+# "reboot web-01, don't touch web-02": the guests after it are left out (nl17m)
+HANDS_OFF = re.compile(r"(?:touch|mess\s+with|go\s+near|bother|disturb|affect)\s+(.+?)[.!]?$")
+# "check the drift, don't fix anything": nothing may change, a read still answers (nl17m)
+CHANGE_NOTHING = re.compile(r"(?:fix|change|touch|modify|alter|apply|write|do)\s+(?:anything|a\s+thing|it|them|that)"
+                            r"(?:\s+(?:yet|now|else))?[.!]?$")
 # "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
 NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
                            r"(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")

@@ -29,6 +29,8 @@ from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
     BUT_NOT,
+    CHANGE_NOTHING,
+    HANDS_OFF,
     CAN_DO,
     CANCEL,
     CAPABILITY,
@@ -60,6 +62,7 @@ from pmpc_tui.nl.guard_words import (
     SOFT_TIME,
     STAYS,
     UPID_SAID,
+    SHOW_WOULD,
     WHAT_WOULD,
     WHETHER,
     WHY_CANCEL,
@@ -243,6 +246,10 @@ def read(text: str, names: Names) -> Reading:
     if untouched and re.search(r"\bimport\w*\b|\bre-?import\b", rest):
         reading.dry_run_only = True
         reading.text = rest = FILES_UNTOUCHED.sub(" ", rest).strip() + " dry run"
+    shown = SHOW_WOULD.match(rest)
+    if shown:
+        reading.dry_run_only = True
+        reading.text = rest = f"{shown.group('act')} {rest[shown.end():]}".strip() + " dry run"
     if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
         reading.dry_run_only = True
         reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
@@ -266,11 +273,16 @@ def read(text: str, names: Names) -> Reading:
         ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
         head = rest[:but_not.start()].strip()
         others = mentioned(clause, names) - mentioned(head, names)
-        if ruled_out and others and not NEGATION.search(BENIGN.sub(" ", head)):
+        hands_off = HANDS_OFF.match(clause)
+        if (ruled_out or (hands_off and _only_names(hands_off.group(1), names))) and others and \
+                not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, rest = head, head  # "reboot grafana, don't reboot prometheus": prometheus is left out
             reading.excluded |= others
         elif ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, reading.forbidden, rest = head, ruled_out, head
+        elif CHANGE_NOTHING.match(clause) and asks_to_read(head) and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, rest = head, head  # "check the drift, don't fix anything": only a read may answer
+            reading.question = WHY_NEGATION
     instead = NEGATED_FIRST.match(rest)
     if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
         # "don't apply anything, just show me the plan": the second order, never the negated one
@@ -303,6 +315,14 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+def _only_names(said: str, names: Names) -> bool:
+    """Whether `said` is nothing but guests' names (and "the", "vm", "and", commas): "web-02 and pihole"."""
+    rest = said
+    for name in sorted(mentioned(said, names), key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", rest)
+    return not re.sub(r"\b(?:the|vm|ct|container|guest|and|or|either|please)\b|[,.!]", " ", rest).strip()
 
 
 def after(proposal: Proposal, reading: Reading) -> Proposal:
