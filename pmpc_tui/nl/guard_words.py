@@ -244,7 +244,10 @@ SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
 CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
-                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$)")
+                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$|"
+                        # about the assistant, not the cluster: "is this thing on?", "are you there?" (nl17m)
+                        r"^(?:is|are)\s+(?:this\s+(?:thing|bot|tool|assistant|chat)|you|anyone|anybody)\s+(?:on|there|"
+                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b)")
 WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
