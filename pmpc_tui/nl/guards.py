@@ -46,12 +46,14 @@ from pmpc_tui.nl.guard_words import (
     IF_NEEDED,
     INJECTION,
     LEAVE_OUT,
+    NAMED_AS,
     NEGATED_FIRST,
     NEGATION,
     NO_CONFIRM,
     NOT_FIRST,
     NOT_GUEST,
     NOT_RUNNING,
+    PRESENT_TIME,
     OFF_TOPIC,
     POWER,
     REMINDER,
@@ -60,6 +62,7 @@ from pmpc_tui.nl.guard_words import (
     SHELL_WORK,
     SMALL_TALK,
     SOFT_TIME,
+    VERB_NOTHING,
     STAYS,
     UPID_SAID,
     SHOW_WOULD,
@@ -204,6 +207,10 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):
         return Reading(clean, refusal=refused(WHY_SKIP, ["list vms"]))
+    clean = PRESENT_TIME.sub(" ", clean).strip(" ,")  # "i know it's 3am, but …": the time now, not the order's
+    nothing = VERB_NOTHING.match(clean)
+    if nothing:  # "stop nothing, i just want to know …": the verb is negated
+        clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
     clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
@@ -300,6 +307,7 @@ def read(text: str, names: Names) -> Reading:
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = without_purpose(FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))  # "so i can apply it later"
+    rest = NAMED_AS.sub(r"\1 x", rest)  # "a snapshot called nightly": a name, never a time
     reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
                                                     _unnamed(rest, names))))
     if CANCEL.search(_unnamed(rest, names)) and not UPID_SAID.search(rest):

@@ -162,8 +162,10 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
+    asked = _reads_asked(parts)
     if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
-        return Ordered("", question=WHY_UNORDERED)  # "should i reboot web-01?", "…? should i?": nothing is asked for
+        # "should i reboot web-01?", "…? should i?": nothing is asked for, but a read asked beside it answers (nl17m)
+        return Ordered(asked, question=WHY_UNORDERED)
     held, only_read = _condition(parts)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
@@ -184,9 +186,17 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered("", question=WHY_UNORDERED)  # nothing is ordered or asked (in any language): nothing
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
         return Ordered(kept, question=only_read, condition=held, dry_run=True)
+    if asked and unordered and not held and not any(_changes(c) for c in orders):
+        return Ordered(asked, question=only_read or WHY_UNORDERED)  # "deciding whether to stop X - what's on it?"
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _reads_asked(parts: list[Clause]) -> str:
+    """The questions that change nothing ("what's on it?"), beside an action only wondered about (nl17m)."""
+    return " ".join(c.text.strip() for c in parts if c.mood == INTERROGATIVE and not c.deliberative and
+                    not _changes(c) and not ACTION.search(c.text) and re.search(r"[a-z]", c.text))
 
 
 def _unordered(clause: Clause) -> bool:
