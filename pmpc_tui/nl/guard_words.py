@@ -205,7 +205,7 @@ NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 # (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
-BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
+BUT_NOT = re.compile(rf"(?:[,;.]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
 # "i know it's 3am", "it's already midnight": the time now, told, never the order's time (nl17m)
