@@ -51,6 +51,8 @@ CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:
                          r"\b(?:disabl|deactivat|remov|get\s+rid\s+of|silenc|suppress|stop\s+(?:the\s+)?ask)\w*\s+"
                          r"(?:\S+\s+){0,3}?(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b")
 
+# "suppose i deleted web-01", "imagine we stop it": a what-if, never a question to answer with a read
+HYPOTHETICAL = re.compile(r"\b(?:suppose|supposing|imagine|what\s+if|hypothetically|say\s+(?:i|we)\b)")
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
                  "or an order taken back): nothing was done — say it as an order, e.g. `reboot web-01`")
 WHY_EVENT = ("proxmox-mpc cannot wait for someone's go-ahead or the end of an event: say the order when it may be "
@@ -162,11 +164,11 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
-    asked = _reads_asked(parts)
+    held, only_read = _condition(parts)
+    asked = "" if held or only_read or HYPOTHETICAL.search(clean) else _reads_asked(parts, names_guest)
     if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
         # "should i reboot web-01?", "…? should i?": nothing is asked for, but a read asked beside it answers (nl17m)
         return Ordered(asked, question=WHY_UNORDERED)
-    held, only_read = _condition(parts)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
@@ -193,10 +195,12 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     return Ordered(kept, question=only_read, condition=held)
 
 
-def _reads_asked(parts: list[Clause]) -> str:
-    """The questions that change nothing ("what's on it?"), beside an action only wondered about (nl17m)."""
+def _reads_asked(parts: list[Clause], names_guest: Callable[[str], bool]) -> str:
+    """The questions about a guest that change nothing ("what's on it?", "how much memory does web-01 use?"),
+    beside an action only wondered about (nl17m)."""
     return " ".join(c.text.strip() for c in parts if c.mood == INTERROGATIVE and not c.deliberative and
-                    not _changes(c) and not ACTION.search(c.text) and re.search(r"[a-z]", c.text))
+                    not _changes(c) and not ACTION.search(c.text) and
+                    (names_guest(c.text) or re.search(r"\b(?:it|its)\b", c.text)))
 
 
 def _unordered(clause: Clause) -> bool:
