@@ -24,6 +24,7 @@ from pmpc_tui.nl.ground.clauses import (
     RETRACTED,
     Clause,
 )
+from pmpc_tui.nl.ground.clause_words import QUOTE
 from pmpc_tui.nl.guard_words import DEFERRAL, SOFT_TIME, WHY_CONDITION
 
 # words of an action that changes something (stems, English): what an unordered part may hide
@@ -165,7 +166,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
-    asked = "" if held or only_read or HYPOTHETICAL.search(clean) else _reads_asked(parts, names_guest)
+    asked = "" if held or only_read or HYPOTHETICAL.search(clean) or QUOTE.search(clean) else \
+        _reads_asked(parts, names_guest)  # (a quoted order is someone else's: nothing of it is answered)
     if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
         # "should i reboot web-01?", "…? should i?": nothing is asked for, but a read asked beside it answers (nl17m)
         return Ordered(asked, question=WHY_UNORDERED)
