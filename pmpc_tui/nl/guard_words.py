@@ -18,7 +18,6 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
                     r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
                     r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
-                    r"changed\s+(?:my|our)\s+minds?|change\s+of\s+plans?|"
                     # "under no circumstances …", "db-01 must stay up": the opposite of an order
                     r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
                     r"running|on|online|where\s+it\s+is)|"
