@@ -214,6 +214,11 @@ PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|ne
 NAMED_AS = re.compile(r"\b(called|named|name\s+it|as)\s+['\"]?[\w.-]+['\"]?")
 # "<verb> nothing, i just want to know …": the verb negated, the rest a read (nl17m)
 VERB_NOTHING = re.compile(r"^(?:please\s+)?(\w+(?:\s+(?:down|off|up))?)\s+nothing\b\s*(?=[,;:.-])")
+# "…? just looking, not touching": a read only, said after it (nl17m)
+JUST_LOOKING = re.compile(r"[\s,.;:-]*\b(?:i'?m\s+|i\s+am\s+)?(?:just|only)\s+(?:looking|checking|asking|curious)"
+                          r"(?:\s*,?\s*(?:not|no)\s+(?:touching|changing)(?:\s+anything)?)?[.!]*\s*$")
+# "i don't think we should import now, just …": the first order negated (nl17m)
+DOUBT_FIRST = re.compile(r"^(?:i|we)\s+(?:don'?t|do\s+not)\s+think\s+(?:we|i|you)\s+should\s+")
 # "reboot web-01, don't touch web-02": the guests after it are left out (nl17m)
 HANDS_OFF = re.compile(r"(?:touch|mess\s+with|go\s+near|bother|disturb|affect)\s+(.+?)[.!]?$")
 # "check the drift, don't fix anything": nothing may change, a read still answers (nl17m)

@@ -37,6 +37,7 @@ from pmpc_tui.nl.guard_words import (
     CREATING,
     DEBUG,
     DEFERRAL,
+    DOUBT_FIRST,
     DRY_RUN_ONLY,
     DRY_WORDS,
     EXCEPTION,
@@ -45,6 +46,7 @@ from pmpc_tui.nl.guard_words import (
     GREETING,
     IF_NEEDED,
     INJECTION,
+    JUST_LOOKING,
     LEAVE_OUT,
     NAMED_AS,
     NEGATED_FIRST,
@@ -208,6 +210,11 @@ def read(text: str, names: Names) -> Reading:
     if skips_confirmation(clean):
         return Reading(clean, refusal=refused(WHY_SKIP, ["list vms"]))
     clean = PRESENT_TIME.sub(" ", clean).strip(" ,")  # "i know it's 3am, but …": the time now, not the order's
+    looking = JUST_LOOKING.search(clean)
+    looking = looking if looking and clean[:looking.start()].strip() else None
+    if looking:
+        clean = clean[:looking.start()].strip()  # "any snapshots on db-01? just looking, not touching": the read
+    clean = DOUBT_FIRST.sub("don't ", clean)
     nothing = VERB_NOTHING.match(clean)
     if nothing:  # "stop nothing, i just want to know …": the verb is negated
         clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
@@ -303,7 +310,7 @@ def read(text: str, names: Names) -> Reading:
         if not ruled_out:
             reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if reading.question is None:
-        reading.question = ordered.question
+        reading.question = ordered.question or (WHY_NEGATION if looking else None)  # "…, just looking": reads only
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = without_purpose(FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))  # "so i can apply it later"

@@ -107,3 +107,21 @@ def test_a_resync_that_leaves_the_code_alone_touches_the_database_only() -> None
 
 def test_cloning_without_waiting_does_not_wait() -> None:
     assert lines("could you clone web-01 to web-05 without waiting?") == ["clone vm web-01 --name web-05 --no-wait"]
+
+
+def test_just_looking_after_a_question_answers_it_and_never_acts() -> None:
+    assert lines("any snapshots left on pihole from the upgrade? just looking, not touching.") == [
+        "snapshot list ct pihole"]
+    assert lines("stop grafana, just looking") == []
+
+
+def test_doubting_an_order_then_asking_for_a_read_gives_the_read() -> None:
+    assert lines("we do not think we should reboot web-01; only show its config") == ["describe vm web-01"]
+
+
+def test_a_dutch_exception_leaves_the_guest_out() -> None:
+    assert "reboot ct pihole" not in lines("herstart alle containers behalve pihole")
+
+
+def test_an_order_after_a_change_of_mind_still_stands() -> None:
+    assert lines("I changed my mind, do reboot mqtt after all") == ["reboot ct mqtt"]

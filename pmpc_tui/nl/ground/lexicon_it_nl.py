@@ -55,6 +55,7 @@ IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|
             (r"tutti\s+i\s+container", "all containers"), (r"su", "on"), (r"chiamat[oa]|di\s+nome", "called"),
             (r"con", "with"), (r"memoria", "memory"), (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
 NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"), (r"maar", "but"),
+            (r"behalve|uitgezonderd", "except"),
             (r"vanavond|vannacht", "tonight"),
             (r"over\s+(\d+)\s+minuten", r"in \1 minutes"), (r"over\s+(\d+)\s+uur", r"in \1 hours"), (r"als", "if"),
             (r"wanneer", "when"), (r"nu", "now"), (r"alle", "all"), (r"op", "on"), (r"naar", "to"),
