@@ -33,8 +33,8 @@ DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|ro
                   r"unused\d+|drive)\b")
 GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
                   r"extend|enlarge|expand|agrandi\w*|vergr[öo]ßer\w*|ampl[ií]a\w*)\b")
-ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|roll\s+<g>\s+back|zur[üu]cksetz\w*|zur[üu]ckrollen|"
-                      r"restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
+ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|roll\s+<g>\s+back|zur[üu]cksetz\w*|"
+                      r"zur[üu]ckrollen|restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
 # "X needs to be started", "has to be powered on": the action said in the passive

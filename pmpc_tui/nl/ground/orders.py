@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground.clause_words import QUOTE
 from pmpc_tui.nl.ground.clauses import (
     CONDITIONAL,
     DECLARATIVE,
@@ -24,7 +25,6 @@ from pmpc_tui.nl.ground.clauses import (
     RETRACTED,
     Clause,
 )
-from pmpc_tui.nl.ground.clause_words import QUOTE
 from pmpc_tui.nl.guard_words import DEFERRAL, SOFT_TIME, WHY_CONDITION
 
 # words of an action that changes something (stems, English): what an unordered part may hide
@@ -166,11 +166,11 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
-    asked = "" if held or only_read or HYPOTHETICAL.search(clean) or QUOTE.search(clean) else \
+    reads = "" if held or only_read or HYPOTHETICAL.search(clean) or QUOTE.search(clean) else \
         _reads_asked(parts, names_guest)  # (a quoted order is someone else's: nothing of it is answered)
     if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
         # "should i reboot web-01?", "…? should i?": nothing is asked for, but a read asked beside it answers (nl17m)
-        return Ordered(asked, question=WHY_UNORDERED)
+        return Ordered(reads, question=WHY_UNORDERED)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
@@ -190,8 +190,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered("", question=WHY_UNORDERED)  # nothing is ordered or asked (in any language): nothing
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
         return Ordered(kept, question=only_read, condition=held, dry_run=True)
-    if asked and unordered and not held and not any(_changes(c) for c in orders):
-        return Ordered(asked, question=only_read or WHY_UNORDERED)  # "deciding whether to stop X - what's on it?"
+    if reads and unordered and not held and not any(_changes(c) for c in orders):
+        return Ordered(reads, question=only_read or WHY_UNORDERED)  # "deciding whether to stop X - what's on it?"
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
