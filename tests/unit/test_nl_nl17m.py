@@ -125,3 +125,9 @@ def test_a_dutch_exception_leaves_the_guest_out() -> None:
 
 def test_an_order_after_a_change_of_mind_still_stands() -> None:
     assert lines("I changed my mind, do reboot mqtt after all") == ["reboot ct mqtt"]
+
+
+@pytest.mark.parametrize("text", ["Should I restart pihole to pick up the new dns config, or is there a way around it?",
+                                  "should I stop grafana? is it safe?"])
+def test_advice_asked_beside_a_wondered_action_runs_nothing(text: str) -> None:
+    assert not propose_offline(text, NAMES).understood

@@ -52,6 +52,9 @@ CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:
                          r"\b(?:disabl|deactivat|remov|get\s+rid\s+of|silenc|suppress|stop\s+(?:the\s+)?ask)\w*\s+"
                          r"(?:\S+\s+){0,3}?(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b")
 
+# "…, or is there a way around it?", "is it worth it": advice, never a read that answers it
+ADVICE_ASKED = re.compile(r"\b(?:a\s+way|another\s+way|better|worth|wise|safe|possible|ok(?:ay)?\s+to|a\s+good\s+idea|"
+                          r"alternative|around\s+it|instead)\b")
 # "suppose i deleted web-01", "imagine we stop it": a what-if, never a question to answer with a read
 HYPOTHETICAL = re.compile(r"\b(?:suppose|supposing|imagine|what\s+if|hypothetically|say\s+(?:i|we)\b)")
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
@@ -202,7 +205,8 @@ def _reads_asked(parts: list[Clause], names_guest: Callable[[str], bool]) -> str
     beside an action only wondered about (nl17m)."""
     return " ".join(c.text.strip() for c in parts if c.mood == INTERROGATIVE and not c.deliberative and
                     not _changes(c) and not ACTION.search(c.text) and
-                    (names_guest(c.text) or re.search(r"\b(?:it|its)\b", c.text)))
+                    (names_guest(c.text) or re.search(r"\b(?:it|its)\b", c.text)) and
+                    not re.match(r"\s*(?:or|and|but)\b", c.text) and not ADVICE_ASKED.search(c.text))
 
 
 def _unordered(clause: Clause) -> bool:
