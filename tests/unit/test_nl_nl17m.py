@@ -131,3 +131,11 @@ def test_an_order_after_a_change_of_mind_still_stands() -> None:
                                   "should I stop grafana? is it safe?"])
 def test_advice_asked_beside_a_wondered_action_runs_nothing(text: str) -> None:
     assert not propose_offline(text, NAMES).understood
+
+
+def test_a_tag_said_in_full_finds_its_short_form() -> None:
+    assert lines("list every kubernetes vm") == ["list vms -l tag=k8s"]
+
+
+def test_a_dutch_question_about_a_state_lists_guests_in_that_state() -> None:
+    assert lines("welke vms draaien op pve1?") == ["list vms --node pve1 --status running"]
