@@ -139,3 +139,8 @@ def test_a_tag_said_in_full_finds_its_short_form() -> None:
 
 def test_a_dutch_question_about_a_state_lists_guests_in_that_state() -> None:
     assert lines("welke vms draaien op pve1?") == ["list vms --node pve1 --status running"]
+
+
+def test_asking_whether_one_guest_is_healthy_shows_that_guest() -> None:
+    assert lines("how healthy is grafana") == ["describe ct grafana"]
+    assert lines("is the cluster healthy?") == ["health"]

@@ -192,6 +192,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
+    if intent == "health" and guest and not re.search(r"\b(?:cluster|nodes?|everything|all|pve\d*|storage)\b", t):
+        return "describe"  # "is pihole healthy?": one guest's state, not the cluster's checks (nl17m)
     if intent == "clone" and re.search(r"\bsnap\w*\s+(?:of|for|on)\s+<g>", t) and not re.search(r"\bclon\w*", t):
         return "snapshot_create"  # "get a snapshot of X called Y": a name for the snapshot, never a clone (nl17m)
     if intent in ("stop", "shutdown", "suspend", "reboot") and (BE_STARTED.search(t) or re.match(
