@@ -145,6 +145,7 @@ SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?
 # negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
 # downtime" (--online), "without the ram", "without hitting the api" (--offline)
 BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+                    r"\bwithout\s+waiting(?:\s+for\s+(?:it|them|that))?\b|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
                     r"proxmox|pve)\b|\bwithout\s+compression\b|"
@@ -171,7 +172,7 @@ BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|t
 IF_NEEDED = re.compile(r"\b(?:if|when|as)\s+(?:needed|necessary|required|need\s+be|appropriate)\b")
 # "what would X do? don't actually do it": only a dry run may answer (every line must carry --dry-run)
 DRY_RUN_ONLY = re.compile(rf"\b(?:but\s+)?{NOT}\s+(?:actually|really)\s+(?:do|run|apply|change|"
-                          rf"touch)\s*(?:it|anything|that)?\b|\b(?:but\s+)?{NOT}\s+(?:do|run)\s+it\s+yet\b")
+                          rf"touch|write)\s*(?:it|anything|that)?(?:\s+yet)?\b|\b(?:but\s+)?{NOT}\s+(?:do|run)\s+it\s+yet\b")
 # "check if migrating X would work", "want to see if storage ok … dry run": asking whether, not a condition; only
 # a dry run may answer
 WHETHER = re.compile(r"\b(?:check|see|test|find\s+out|verify|tell\s+me)\s+(?:\w+\s+){0,2}?(?:if|whether)\b|"
@@ -181,9 +182,15 @@ WITHOUT_DOING = re.compile(r"\bwithout\s+(?:actually\s+|really\s+)?(?:doing|runn
                            r"(?:it|anything|that|them)\b")
 WHAT_WOULD = re.compile(r"^(?:so\s+)?what\s+would\s+(?:an?\s+|the\s+)?(?:apply|destroy|import|sync)\s+(?:do|remove|"
                         r"delete|destroy|change|write|create|touch|generate)\b")
+# "show me what deleting X would do", "tell me what a reboot of web-01 would change": the action, as a dry run only
+# (nl17m: it was once read as a list of what it names)
+SHOW_WOULD = re.compile(r"^(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|tell)\s+(?:me\s+|us\s+)?what\s+"
+                        r"(?!(?:an?\s+|the\s+)?(?:apply|applying|destroy|import|sync|plan)\b)(?P<act>(?:an?\s+|the\s+)?\S+.*?)\s+would\s+(?:do|change|happen|touch|affect)\b[?.!\s]*")
 # "but don't touch my terraform files": for a sync the state database only (--db-only); for an import a dry run
-FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?{NOT}\s+(?:touch|writ|chang|overwrit)\w*\s+"
-                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b")
+FILES_UNTOUCHED = re.compile(rf"(?:,\s*|\s|^)(?:but\s+)?(?:{NOT}\s+(?:touch|writ|chang|overwrit)\w*\s+"
+                             r"(?:my\s+|the\s+|any\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\b|(?:and\s+)?leave\s+"
+                             r"(?:my\s+|the\s+)?(?:terraform\s+|tf\s+)?(?:files|code)\s+(?:alone|untouched|as\s+(?:it|they)"
+                             r"\s+(?:is|are)))")
 # a file name is never a time ("tonight.plan"); "so I can apply it later" is the purpose, not the order's time
 FILE_NAME = re.compile(r"(?<![\w/.-])[\w./-]+\.(?:plan|tfplan|json|ya?ml|tf|txt|md|log|csv)\b")
 DRY_WORDS = re.compile(r"\bdry[- ]?run\b|\bwould\s+work\b|\bis\s+possible\b|\bwould\s+(?:it\s+)?(?:go|succeed)\b|"
@@ -197,12 +204,29 @@ NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 # (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
-BUT_NOT = re.compile(rf"(?:,\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
+BUT_NOT = re.compile(rf"(?:[,;.]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
+# "i know it's 3am", "it's already midnight": the time now, told, never the order's time (nl17m)
+PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|nearly\s+|past\s+)?(?:\d{1,2}(?::\d{2})?"
+                          r"\s*(?:am|pm|h)|midnight|noon)\b(?:\s+(?:here|now))?")
+# "a snapshot called nightly", "named tonight": a name, never a time (nl17m)
+NAMED_AS = re.compile(r"\b(called|named|name\s+it|as)\s+['\"]?[\w.-]+['\"]?")
+# "<verb> nothing, i just want to know …": the verb negated, the rest a read (nl17m)
+VERB_NOTHING = re.compile(r"^(?:please\s+)?(\w+(?:\s+(?:down|off|up))?)\s+nothing\b\s*(?=[,;:.-])")
+# "…? just looking, not touching": a read only, said after it (nl17m)
+JUST_LOOKING = re.compile(r"[\s,.;:-]*\b(?:i'?m\s+|i\s+am\s+)?(?:just|only)\s+(?:looking|checking|asking|curious)"
+                          r"(?:\s*,?\s*(?:not|no)\s+(?:touching|changing)(?:\s+anything)?)?[.!]*\s*$")
+# "i don't think we should import now, just …": the first order negated (nl17m)
+DOUBT_FIRST = re.compile(r"^(?:i|we)\s+(?:don'?t|do\s+not)\s+think\s+(?:we|i|you)\s+should\s+")
+# "reboot web-01, don't touch web-02": the guests after it are left out (nl17m)
+HANDS_OFF = re.compile(r"(?:touch|mess\s+with|go\s+near|bother|disturb|affect)\s+(.+?)[.!]?$")
+# "check the drift, don't fix anything": nothing may change, a read still answers (nl17m)
+CHANGE_NOTHING = re.compile(r"(?:fix|change|touch|modify|alter|apply|write|do)\s+(?:anything|a\s+thing|it|them|that)"
+                            r"(?:\s+(?:yet|now|else))?[.!]?$")
 # "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
 NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
-                           r"(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
+                           r"(?:(?:i|we)\s+)?(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
@@ -234,7 +258,10 @@ SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
 CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s+are\s+you|how\s+do(?:es)?\s+"
-                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$)")
+                        r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$|"
+                        # about the assistant, not the cluster: "is this thing on?", "are you there?" (nl17m)
+                        r"^(?:is|are)\s+(?:this\s+(?:thing|bot|tool|assistant|chat)|you|anyone|anybody)\s+(?:on|there|"
+                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b)")
 WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "

@@ -32,18 +32,23 @@ from pmpc_tui.nl.guard_words import (
     CAN_DO,
     CANCEL,
     CAPABILITY,
+    CHANGE_NOTHING,
     CREATING,
     DEBUG,
     DEFERRAL,
+    DOUBT_FIRST,
     DRY_RUN_ONLY,
     DRY_WORDS,
     EXCEPTION,
     FILE_NAME,
     FILES_UNTOUCHED,
     GREETING,
+    HANDS_OFF,
     IF_NEEDED,
     INJECTION,
+    JUST_LOOKING,
     LEAVE_OUT,
+    NAMED_AS,
     NEGATED_FIRST,
     NEGATION,
     NO_CONFIRM,
@@ -52,14 +57,17 @@ from pmpc_tui.nl.guard_words import (
     NOT_RUNNING,
     OFF_TOPIC,
     POWER,
+    PRESENT_TIME,
     REMINDER,
     SECRET,
     SELECTION_EXCEPTION,
     SHELL_WORK,
+    SHOW_WOULD,
     SMALL_TALK,
     SOFT_TIME,
     STAYS,
     UPID_SAID,
+    VERB_NOTHING,
     WHAT_WOULD,
     WHETHER,
     WHY_CANCEL,
@@ -201,6 +209,15 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):
         return Reading(clean, refusal=refused(WHY_SKIP, ["list vms"]))
+    clean = PRESENT_TIME.sub(" ", clean).strip(" ,")  # "i know it's 3am, but …": the time now, not the order's
+    looking = JUST_LOOKING.search(clean)
+    looking = looking if looking and clean[:looking.start()].strip() else None
+    if looking:
+        clean = clean[:looking.start()].strip()  # "any snapshots on db-01? just looking, not touching": the read
+    clean = DOUBT_FIRST.sub("don't ", clean)
+    nothing = VERB_NOTHING.match(clean)
+    if nothing:  # "stop nothing, i just want to know …": the verb is negated
+        clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
     clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
@@ -243,6 +260,10 @@ def read(text: str, names: Names) -> Reading:
     if untouched and re.search(r"\bimport\w*\b|\bre-?import\b", rest):
         reading.dry_run_only = True
         reading.text = rest = FILES_UNTOUCHED.sub(" ", rest).strip() + " dry run"
+    shown = SHOW_WOULD.match(rest)
+    if shown:
+        reading.dry_run_only = True
+        reading.text = rest = f"{shown.group('act')} {rest[shown.end():]}".strip() + " dry run"
     if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
         reading.dry_run_only = True
         reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
@@ -266,11 +287,16 @@ def read(text: str, names: Names) -> Reading:
         ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
         head = rest[:but_not.start()].strip()
         others = mentioned(clause, names) - mentioned(head, names)
-        if ruled_out and others and not NEGATION.search(BENIGN.sub(" ", head)):
+        hands_off = HANDS_OFF.match(clause)
+        if (ruled_out or (hands_off and _only_names(hands_off.group(1), names))) and others and \
+                not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, rest = head, head  # "reboot grafana, don't reboot prometheus": prometheus is left out
             reading.excluded |= others
         elif ruled_out and not NEGATION.search(BENIGN.sub(" ", head)):
             reading.text, reading.forbidden, rest = head, ruled_out, head
+        elif CHANGE_NOTHING.match(clause) and asks_to_read(head) and not NEGATION.search(BENIGN.sub(" ", head)):
+            reading.text, rest = head, head  # "check the drift, don't fix anything": only a read may answer
+            reading.question = WHY_NEGATION
     instead = NEGATED_FIRST.match(rest)
     if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
         # "don't apply anything, just show me the plan": the second order, never the negated one
@@ -284,10 +310,11 @@ def read(text: str, names: Names) -> Reading:
         if not ruled_out:
             reading.question = WHY_NEGATION  # "don't touch anything, just …": nothing but a read may answer
     if reading.question is None:
-        reading.question = ordered.question
+        reading.question = ordered.question or (WHY_NEGATION if looking else None)  # "…, just looking": reads only
     # quoted text is data (a summary, a description), never a time, condition or negation said to us
     rest = IF_NEEDED.sub(" ", re.sub(r"(?<![\w])'[^']+'(?![\w])|\"[^\"]+\"", " ", rest))
     rest = without_purpose(FILE_NAME.sub(" ", FILES_UNTOUCHED.sub(" ", rest)))  # "so i can apply it later"
+    rest = NAMED_AS.sub(r"\1 x", rest)  # "a snapshot called nightly": a name, never a time
     reading.destroys = bool(DESTROYING.search(re.sub(r"\b(?:before|after|once)\s+(?:i|we|you)\b.*", " ",
                                                     _unnamed(rest, names))))
     if CANCEL.search(_unnamed(rest, names)) and not UPID_SAID.search(rest):
@@ -303,6 +330,14 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+def _only_names(said: str, names: Names) -> bool:
+    """Whether `said` is nothing but guests' names (and "the", "vm", "and", commas): "web-02 and pihole"."""
+    rest = said
+    for name in sorted(mentioned(said, names), key=len, reverse=True):
+        rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", rest)
+    return not re.sub(r"\b(?:the|vm|ct|container|guest|and|or|either|please)\b|[,.!]", " ", rest).strip()
 
 
 def after(proposal: Proposal, reading: Reading) -> Proposal:

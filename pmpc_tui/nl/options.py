@@ -50,7 +50,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"(?:host\s*names?|hosts|ips?))\b"), "--anonymize"),
     (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b|"
                 r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b"), "--wait"),
-    (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b"), "--no-wait"),
+    (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b|"
+                r"\bwithout waiting\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
                 r"\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
                 r"delete|touch)\b|\bsimulate\b|\bpretend\b"), "--dry-run"),
@@ -83,7 +84,8 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"back\s+up)?\s*$|\bstart\s+(?:it|them)\s+(?:after\w*|again)\b"), "--start"),
     (re.compile(r"\bforce(?:fully|d)?\b|\boverwrit\w*\b"), "--force"),
     (re.compile(r"\bdb[- ]only\b|\bonly (?:the )?(?:state )?(?:db|database)\b|\b(?:don'?t|dont|without) (?:touch\w*|"
-                r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)"), "--db-only"),
+                r"writ\w*|chang\w*) (?:my |the )?(?:terraform|tf|code|files)|\bleave (?:my |the )?(?:terraform |tf )?"
+                r"(?:code|files) (?:alone|untouched)"), "--db-only"),
 ]
 KEEP_CASE = ("--description",)  # the value as the request wrote it, quoted
 

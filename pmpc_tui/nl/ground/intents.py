@@ -33,10 +33,13 @@ DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|ro
                   r"unused\d+|drive)\b")
 GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
                   r"extend|enlarge|expand|agrandi\w*|vergr[öo]ßer\w*|ampl[ií]a\w*)\b")
-ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|zur[üu]cksetz\w*|zur[üu]ckrollen|"
-                      r"restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
+ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|roll\s+<g>\s+back|zur[üu]cksetz\w*|"
+                      r"zur[üu]ckrollen|restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
+# "X needs to be started", "has to be powered on": the action said in the passive
+BE_STARTED = re.compile(r"\b(?:needs?|has|have|ought|must|should|wants?)\s+(?:to\s+)?be\s+(?:started|booted|"
+                        r"powered\s+(?:on|up)|turned\s+on|brought\s+(?:back\s+)?up|switched\s+on)\b")
 # words only a guest's settings use
 SETTING = re.compile(r"\b(balloon\w*|unprotect\w*|protection|protect|onboot|auto-?start\w*|(?:at|on)\s+boot|untag|"
                      r"descriptions?|notes?|comments?)\b|\b(?:add|remove|drop|clear|set|change|strip|wipe)\b.*\btags?\b|"
@@ -189,6 +192,16 @@ def corrected(intent: str, text: str, names: Names) -> str:
                                                                              r"(?:into|to|as)\b", t) and \
             not DESTROYING.search(t):
         return "clone"
+    if intent == "health" and guest and not re.search(r"\b(?:cluster|nodes?|everything|all|pve\d*|storage)\b", t):
+        return "describe"  # "is pihole healthy?": one guest's state, not the cluster's checks (nl17m)
+    if intent == "clone" and re.search(r"\bsnap\w*\s+(?:of|for|on)\s+<g>", t) and not re.search(r"\bclon\w*", t):
+        return "snapshot_create"  # "get a snapshot of X called Y": a name for the snapshot, never a clone (nl17m)
+    if intent in ("stop", "shutdown", "suspend", "reboot") and (BE_STARTED.search(t) or re.match(
+            rf"^{OPENERS}(?:start|boot|power\s+on|turn\s+on)\s+(?:the\s+)?<g>", t)):
+        return "start"  # "X needs to be started, it was left off": the action said, not the state told (nl17m)
+    if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \
+            not DESTROYING.search(t):
+        return "plan"  # "plan web-01 and web-02 only": the plan of those guests' resources (nl17m)
     if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and \
             not CREATE_VERB.search(t) and ("<g>" in t or re.search(r"\b(?:both|all|every|each)\b|\b(?:vms|cts|"
                                                                    r"containers|servers|boxes)\b", t)):

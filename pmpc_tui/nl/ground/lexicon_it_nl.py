@@ -31,6 +31,12 @@ IT_VERBS: list[tuple[str, str]] = [
     (r"dai|dammi|assegna", "give"),
 ]
 NL_VERBS: list[tuple[str, str]] = [
+    # "laat prometheus met rust" (leave it alone), "laat pihole draaien" (keep it running): never an order (nl17m)
+    (r"laat\s+(?P<g>.+?)\s+met\s+rust", "leave {g} alone"),
+    (r"laat\s+(?P<g>.+?)\s+(?:draaien|aan\s*staan|lopen)", "leave {g} running"),
+    # a state asked about: "welke containers staan uit?" (nl17m)
+    (r"sta(?:at|an)\s+uit|(?:is|zijn)\s+uitgeschakeld", "are stopped"),
+    (r"sta(?:at|an)\s+aan|draai(?:t|en)", "are running"),
     (r"maak\s+(?:een\s+)?snapshot\s+van", "snapshot"),
     (r"maak\s+(?:een\s+)?back-?up\s+van", "back up"),
     (r"herstart(?:en)?|start\s+(?P<g>\S+)\s+opnieuw(?:\s+op)?", "reboot"),
@@ -51,7 +57,8 @@ IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|
             (r"il\s+container|il\s+contenitore", "the container"), (r"tutte\s+le\s+vm", "all vms"),
             (r"tutti\s+i\s+container", "all containers"), (r"su", "on"), (r"chiamat[oa]|di\s+nome", "called"),
             (r"con", "with"), (r"memoria", "memory"), (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
-NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"),
+NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"), (r"maar", "but"),
+            (r"behalve|uitgezonderd", "except"), (r"welke", "which"),
             (r"vanavond|vannacht", "tonight"),
             (r"over\s+(\d+)\s+minuten", r"in \1 minutes"), (r"over\s+(\d+)\s+uur", r"in \1 hours"), (r"als", "if"),
             (r"wanneer", "when"), (r"nu", "now"), (r"alle", "all"), (r"op", "on"), (r"naar", "to"),
@@ -65,6 +72,8 @@ def _verbs(text: str, table: list[tuple[str, str]]) -> tuple[str, bool]:
     def english(word: str):  # type: ignore[no-untyped-def]
         def sub(m: re.Match[str]) -> str:
             guest = next((g for g in m.groups() if g), None)
+            if "{g}" in word:
+                return word.replace("{g}", guest or "it")
             return f"{word} {guest}" if guest else word
         return sub
 

@@ -83,15 +83,18 @@ def _list(g: Grounder) -> Grounded:
                                                                               "stopped", "paused")):
             cmd += ["--status", status]
     tag = g.slots.first("TAG")
-    role = re.search(r"\b(?:the|my|all|our)\s+([a-z][\w-]*)\s+(servers|boxes|machines|guests|vms|cts|containers)\b",
-                     words)
+    role = re.search(r"\b(?:the|my|all|our|every|each)\s+([a-z][\w-]*)\s+(servers?|box(?:es)?|machines?|guests?|vms?|"
+                     r"cts?|containers?)\b", words)
     known = {t for f in g.names.facts.values() for t in str(f[4]).split(";") if t}
-    if not tag and role and role.group(1) in known and what in ("vms", "cts"):
-        if not g.kind_filter() and role.group(2) in ("servers", "boxes", "machines", "guests"):
+    role_word = role.group(1) if role else ""
+    if role and role_word not in known:  # "every kubernetes vm": the tag k8s, its numeronym (nl17m)
+        role_word = next((t for t in known if _numeronym(t, role_word)), role_word)
+    if not tag and role and role_word in known and what in ("vms", "cts"):
+        if not g.kind_filter() and re.match(r"server|box|machine|guest", role.group(2)):
             # "show me the web servers": the guests tagged web, VMs and containers both
-            line = " ".join([*cmd, "-l", f"tag={role.group(1)}"])
-            return Grounded([line, line.replace("list vms", "list cts", 1)], f"list the guests tagged {role.group(1)}")
-        tag = role.group(1)  # "show me the web vms"
+            line = " ".join([*cmd, "-l", f"tag={role_word}"])
+            return Grounded([line, line.replace("list vms", "list cts", 1)], f"list the guests tagged {role_word}")
+        tag = role_word  # "show me the web vms"
     if tag and what in ("vms", "cts"):
         cmd += ["-l", f"tag={tag.lower()}"]
     sort = g.slots.first("SORT")
@@ -121,3 +124,9 @@ def _list(g: Grounder) -> Grounded:
         return Grounded([" ".join(cmd), " ".join(["list", "cts", *cmd[2:]])], "list vms and cts " + " ".join(cmd[2:]))
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
 
+
+def _numeronym(short: str, word: str) -> bool:
+    """Whether `short` abbreviates `word` by its letter count ("k8s" of "kubernetes")."""
+    m = re.fullmatch(r"([a-z])(\d+)([a-z])", short)
+    return bool(m and len(word) > 3 and word[0] == m.group(1) and word[-1] == m.group(3) and
+                len(word) - 2 == int(m.group(2)))

@@ -138,6 +138,9 @@ SEQUENCE: list[tuple[re.Pattern[str], str]] = [
                 r"(?:afterwards?|after\s+that)\b", re.IGNORECASE), r", then \g<y>"),
     # (not "and start it": after a rollback that is the rollback's own --start)
     (re.compile(r"\s+and\s+(?=(?:shut|stop|reboot|restart)\s+(?:it|them)\b)", re.IGNORECASE), ", then "),
+    # a numbered runbook: "step 1: validate. step 2: plan." (nl17m)
+    (re.compile(r"^\s*(?:step|stage)\s+(?:1|one)\s*[:.)-]\s*", re.IGNORECASE), ""),
+    (re.compile(r"\s*[.;,]?\s*\b(?:step|stage)\s+(?:[2-9]|two|three|four|five)\s*[:.)-]\s*", re.IGNORECASE), ", then "),
 ]
 # "all three k8s VMs": the count restates the selection
 ALL_COUNT = re.compile(r"\b(all|both)\s+(?:of\s+)?(?:the\s+)?(?:two|three|four|five|six|seven|eight|nine|ten|"
@@ -167,7 +170,12 @@ NEED_STATUS = re.compile(r"^(?:(?:i|we)\s+)?(?:just\s+|only\s+)?(?:need|want|wou
 BOTH_KINDS = re.compile(r"\s*,?\s*(?:both\s+)?(?:vms|virtual\s+machines)\s+and\s+(?:containers|cts|lxcs)\b",
                         re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
-           r"shut down \g<g>")]
+           r"shut down \g<g>"),
+          # "lass X in Ruhe" (leave it alone), "lass X (weiter)laufen" (keep it running): never an order (nl17m)
+          (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?in\s+ruhe\b", re.IGNORECASE),
+           r"leave \g<g> alone"),
+          (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:weiter)?(?:laufen|an)\b",
+                      re.IGNORECASE), r"leave \g<g> running")]
 
 
 def _guards_silent(text: str) -> bool:

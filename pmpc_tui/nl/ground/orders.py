@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground.clause_words import QUOTE
 from pmpc_tui.nl.ground.clauses import (
     CONDITIONAL,
     DECLARATIVE,
@@ -42,8 +43,20 @@ OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundl
 SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?approv\w*|\bwithout\s+(?:asking|"
                           r"confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
                           r"\bno\s+questions(?:\s+asked)?\b|(?<!\S)(?:--yes|-y)(?!\S)")
-DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back)\b")
+DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
+                         r"restor\w*|overwrit\w*)\b")
+# "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
+# English changes (nl17m: "turn off all …" once read as a stop of every guest)
+CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:off|down)\s+(?:\S+\s+){0,3}?"
+                         r"(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b|"
+                         r"\b(?:disabl|deactivat|remov|get\s+rid\s+of|silenc|suppress|stop\s+(?:the\s+)?ask)\w*\s+"
+                         r"(?:\S+\s+){0,3}?(?:confirm\w*|questions?|prompts?|warnings?|safety\s+checks?|guard\s*rails?)\b")
 
+# "…, or is there a way around it?", "is it worth it": advice, never a read that answers it
+ADVICE_ASKED = re.compile(r"\b(?:a\s+way|another\s+way|better|worth|wise|safe|possible|ok(?:ay)?\s+to|a\s+good\s+idea|"
+                          r"alternative|around\s+it|instead)\b")
+# "suppose i deleted web-01", "imagine we stop it": a what-if, never a question to answer with a read
+HYPOTHETICAL = re.compile(r"\b(?:suppose|supposing|imagine|what\s+if|hypothetically|say\s+(?:i|we)\b)")
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
                  "or an order taken back): nothing was done — say it as an order, e.g. `reboot web-01`")
 WHY_EVENT = ("proxmox-mpc cannot wait for someone's go-ahead or the end of an event: say the order when it may be "
@@ -155,9 +168,12 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
-    if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
-        return Ordered("", question=WHY_UNORDERED)  # "should i reboot web-01?", "…? should i?": nothing is asked for
     held, only_read = _condition(parts)
+    reads = "" if held or only_read or HYPOTHETICAL.search(clean) or QUOTE.search(clean) else \
+        _reads_asked(parts, names_guest)  # (a quoted order is someone else's: nothing of it is answered)
+    if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
+        # "should i reboot web-01?", "…? should i?": nothing is asked for, but a read asked beside it answers (nl17m)
+        return Ordered(reads, question=WHY_UNORDERED)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
     kept = _without(clean, told) if told else clean
@@ -177,9 +193,20 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered("", question=WHY_UNORDERED)  # nothing is ordered or asked (in any language): nothing
     if DRY_SAID.search(clean) and not told:  # "what would a backup of web-02 do (dry run)": a dry run answers
         return Ordered(kept, question=only_read, condition=held, dry_run=True)
+    if reads and unordered and not held and not any(_changes(c) for c in orders):
+        return Ordered(reads, question=only_read or WHY_UNORDERED)  # "deciding whether to stop X - what's on it?"
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _reads_asked(parts: list[Clause], names_guest: Callable[[str], bool]) -> str:
+    """The questions about a guest that change nothing ("what's on it?", "how much memory does web-01 use?"),
+    beside an action only wondered about (nl17m)."""
+    return " ".join(c.text.strip() for c in parts if c.mood == INTERROGATIVE and not c.deliberative and
+                    not _changes(c) and not ACTION.search(c.text) and
+                    (names_guest(c.text) or re.search(r"\b(?:it|its)\b", c.text)) and
+                    not re.match(r"\s*(?:or|and|but)\b", c.text) and not ADVICE_ASKED.search(c.text))
 
 
 def _unordered(clause: Clause) -> bool:
@@ -216,4 +243,4 @@ def _timed(text: str) -> bool:
 def skips_confirmation(clean: str) -> bool:
     """Whether the request (lower case) asks to skip the confirmation of something destructive ("delete X, and skip
     the confirmation", "destroy everything, auto approve"): refused as a whole, never carried out without it."""
-    return bool(SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean))
+    return bool(SKIP_CONFIRM.search(clean) and DESTRUCTIVE.search(clean)) or bool(CONFIRM_OFF.search(clean))
