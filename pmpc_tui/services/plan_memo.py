@@ -31,7 +31,7 @@ class CompareMemo:
     """The memo of one plan: read once, written once when it changed."""
 
     def __init__(self, path: Path | None, files: dict[Path, str], write: bool = True) -> None:
-        from pmpc_tui.services.validate_memo import source_version
+        from pmpc_tui.services.validate_memo import read_memo, source_version
 
         self.path = path
         self.files = files  # the sha256 of each .tf file the code was read from
@@ -39,14 +39,9 @@ class CompareMemo:
         self.version = source_version(_DECIDING)
         self.known: dict[str, str] = {}
         self.fresh: dict[str, str] = {}
-        if path is None:
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("code") == self.version and isinstance(data.get("equal"), dict):
-            self.known = {k: v for k, v in data["equal"].items() if isinstance(v, str)}
+        if path is not None:
+            equal = read_memo(path, "code", self.version, "equal")
+            self.known = {k: v for k, v in equal.items() if isinstance(v, str)}
 
     def key(self, guest: DesiredGuest, actual: dict[str, Any], status: str | None) -> str | None:
         """The hash of one comparison's inputs (None when unknown or not plain JSON: then it is always compared)."""

@@ -40,6 +40,18 @@ def source_version(modules: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
+def read_memo(path: Path, version_key: str, version: str, body_key: str) -> dict[str, Any]:
+    """The body of a memo file written by this code version (empty when missing, unreadable or out of date)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(data, dict) and data.get(version_key) == version and isinstance(data.get(body_key), dict):
+        body: dict[str, Any] = data[body_key]
+        return body
+    return {}
+
+
 class ValueMemo:
     """The memo of one validate run: read once, written once when something changed."""
 
@@ -49,14 +61,8 @@ class ValueMemo:
         self.version = rules_version()
         self.known: dict[str, Entry] = {}
         self.fresh: dict[str, Entry] = {}
-        if path is None:
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if isinstance(data, dict) and data.get("rules") == self.version and isinstance(data.get("guests"), dict):
-            self.known = data["guests"]
+        if path is not None:
+            self.known = read_memo(path, "rules", self.version, "guests")
 
     def get(self, key: str, sha256: str | None) -> Entry | None:
         """The remembered findings of a guest whose file still has this content (None: run the rules)."""
