@@ -55,7 +55,11 @@ DEFERRAL = re.compile(
     r"home|there|in)|^\d{1,2}:\d{2}|"
     # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
     r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
-    r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
+    r"first\s+thing|"
+    # an open time, and a note left for later ("someday", "eventually", "# TODO: …"): never an order for now
+    r"some\s*day|one\s+day|eventually|at\s+some\s+point|sometime|(?:when(?:ever)?|if)\s+(?:i|we|you)\s+(?:get|have|find)"
+    r"\s+(?:a\s+|the\s+|some\s+)?(?:chance|time|minute|moment)|fixme|(?:^|#\s*)(?:todo|to-do|note\s+to\s+self)\b|"
+    r"(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"
     r"after\s+(?:the\s+)?\S+\s+(?:finish|complet|is\s+done|are\s+done|end)\w*|"
     # German, Spanish, French: "heute nacht", "in 10 Minuten", "um 22 Uhr", "en 10 minutos", "a las 22",

@@ -20,6 +20,7 @@ from pmpc_tui.nl.ground.off_scope import why_out_of_scope
 from pmpc_tui.nl.ground.orders import (
     WHY_SKIP,
     asks_to_read,
+    asks_to_skip,
     conditional,
     read_orders,
     skips_confirmation,
@@ -98,6 +99,7 @@ class Reading:
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
     dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
     destroys: bool = False  # the request says to delete, wipe or destroy something (never a power action alone)
+    skips: bool = False  # the request asks to skip a confirmation: refused when anything proposed is destructive
 
 
 def normalize(text: str) -> str:
@@ -218,6 +220,7 @@ def read(text: str, names: Names) -> Reading:
     nothing = VERB_NOTHING.match(clean)
     if nothing:  # "stop nothing, i just want to know …": the verb is negated
         clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
+    skips = asks_to_skip(clean)
     clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
@@ -252,6 +255,7 @@ def read(text: str, names: Names) -> Reading:
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
         set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
+    reading.skips = skips
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -352,6 +356,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
                                     for c in proposal.commands):
         why = WHY_NEGATION
+    if reading.skips and any(risk_of_line(c) == "destructive" for c in proposal.commands):
+        why = WHY_SKIP  # "rm ct X --yes", "template X -y": a destructive line is never proposed beside a skip asked
     if why is None:
         return proposal
     return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

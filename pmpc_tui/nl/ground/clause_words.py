@@ -30,7 +30,17 @@ VERBS = _set(
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
-WH = _set("what which who whom whose where why how when what's how's who's where's whats hows")
+WH = _set("what which who whom whose where why how when what's how's who's where's whats hows "
+          # other languages' question words (a "¿" is a clause break, so "¿qué …?" reaches the reader as "qué …")
+          "qué cuál cuáles cuánto cuántos cuántas cómo dónde quién quiénes quel quelle quels quelles combien "
+          "comment où pourquoi welche welcher welches wie wo warum wer wann wat welke hoe waar waarom wanneer "
+          "quale quali quanto quanti dove perché")
+# a question asking what would happen, or what the assistant would do, under a condition ("if we stopped pve2's
+# guests, what would break?", "which guest would you stop?"): a prediction or advice, which no read answers
+PREDICTION = re.compile(r"\bwould\s+(?:\w+\s+)?(?:break|happen|fail|die|crash|go\s+(?:down|wrong)|stop\s+working|"
+                        r"be\s+(?:affected|lost|impacted|down)|(?:you|u)\b)|\bwhat\s+(?:happens|breaks)\b|"
+                        r"pasar[íi]a|ocurrir[íi]a|passerait|arriverait|passiert|passieren|succederebbe|gebeurt|gebeuren")
+PREDICTION_IF = re.compile(r"\b(?:if|si|se|wenn|falls|als|when|suppose|supposing|imagine|hypothetically)\b")
 SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody everyone everybody one this "
                      "that there u y'all")
 # a subject pronoun or a perfect's auxiliary first in another language ("j'ai déjà redémarré …", "hemos borrado …",
@@ -101,6 +111,10 @@ RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?)\b")
+# a correction of the order before it ("no sorry, i meant 202", "actually only web-02", "make that web-03"): that
+# order is taken back; what follows the correction's words, when it is no order of its own, replaces its targets
+CORRECTION = re.compile(r"^(?:(?:no|nope|oops|sorry|wait)\b[\s,]*)*(?:i\s+meant|i\s+mean(?=\s+(?:[\w-]+-\d+|\d{3,})\b)|"
+                        r"make\s+that|correction\b:?|(?:actually|rather)\s+(?:only|just)\b)|^no\s*,?\s*sorry\b")
 ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
                      r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
 REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"

@@ -22,6 +22,7 @@ from pmpc_tui.nl.ground.clause_words import (
     CONDITIONAL_OPEN,
     CONNECTOR,
     CONTRACTED,
+    CORRECTION,
     DEONTIC,
     DESIRE,
     DETERMINERS,
@@ -122,7 +123,7 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return QUOTED, False
     for opener in (None, CONNECTOR):
         t = opener.sub("", t).strip(" ,") if opener else t
-        if RETRACTION.match(t):
+        if RETRACTION.match(t) or CORRECTION.match(t):
             return RETRACTED, False
         if PURPOSE_OPEN.match(t):
             return PURPOSE, False

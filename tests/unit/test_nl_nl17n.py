@@ -1,0 +1,64 @@
+"""Plain English, issue 17 (nl17n): a skip of the confirmation refused by what would be proposed, open times and
+notes left for later, corrections ("no sorry, I meant …"), questions asking what would happen under a condition,
+and guests only told about never joining an order's targets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmpc_tui.nl.propose import propose_offline
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from nl_eval import homelab_names
+
+NAMES = homelab_names()
+
+
+def lines(text: str) -> list[str]:
+    p = propose_offline(text, NAMES)
+    return p.commands if p.understood else []
+
+
+@pytest.mark.parametrize("text", ["rm ct mqtt --yes", "make a template of web-02 --yes",
+                                  "wipe dev-sandbox and auto-confirm whatever it asks",
+                                  "roll db-01 back to snapshot pre-upgrade, auto accept"])
+def test_a_destructive_line_is_never_proposed_beside_a_skip_of_its_confirmation(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", ["migrate pihole to pve2 someday", "TODO: reboot grafana",
+                                  "FIXME resize minio's disk to 20G"])
+def test_an_open_time_or_a_note_for_later_is_never_an_order_for_now(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("shut down grafana. sorry, I meant prometheus", ["shutdown ct prometheus"]),
+    ("suspend web-01 -- make that web-02", ["suspend vm web-02"]),
+    ("start 105? no sorry, I meant minio", ["start ct minio"]),
+    ("reboot mqtt, never mind that, reboot pihole", ["reboot ct pihole"]),
+    ("stop grafana. changed my mind: stop prometheus", ["stop ct prometheus"]),
+])
+def test_a_correction_replaces_the_order_it_takes_back(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "suppose pve1 lost power, what would go down with it?",
+    "if I shut off every container on pve3, what happens?",
+    "if you could only keep three vms running, which ones would you keep?",
+    "¿Qué ocurriría si reinicio pve1?",
+    "Was passiert, wenn ich alle VMs auf pve2 stoppe?",
+])
+def test_a_question_about_what_would_happen_under_a_condition_says_it_cannot_be_predicted(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and "predict" in p.explanation
+
+
+def test_guests_only_told_about_never_join_the_order_of_another_guest() -> None:
+    assert lines("mqtt is fine and minio can wait, but back up homeassistant now") == [
+        "backup create vm homeassistant"]
+
