@@ -248,10 +248,9 @@ STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\
                    r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is|off|down|"
                    r"stopped))?(?=\s*(?:,|$))")
 # times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
-# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw")
-SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s+)?(?:backups?|updates?|"
-                       r"upgrades?|migrations?|reboots?|restarts?|maintenance|patch\w*|meeting|deploy\w*|release|job|"
-                       r"sync|apply|snapshot|window|call|standup|demo|weekend)\b|"
+# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw"); after any named event
+SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|this|that)\s+(?!other\b|"
+                       r"another\b)(?:\S+\s+)?[a-z]{3,}\b|"
                        r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
                        r"(?<!since\s)(?<!from\s)\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\bat\s+[0-2]\d[0-5]\d\b|"
                        r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"

@@ -267,10 +267,11 @@ def read(text: str, names: Names) -> Reading:
     shown = SHOW_WOULD.match(rest)
     if shown:
         reading.dry_run_only = True
-        reading.text = rest = f"{shown.group('act')} {rest[shown.end():]}".strip() + " dry run"
+        reading.text = rest = f"{_base_form(shown.group('act'))} {rest[shown.end():]}".strip() + " dry run"
     if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
         reading.dry_run_only = True
-        reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
+        rest = WITHOUT_DOING.sub(" ", rest).strip(" ,")
+        reading.text = rest = rest if rest.endswith(" dry run") else rest + " dry run"
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
@@ -334,6 +335,19 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+def _base_form(act: str) -> str:
+    """An action said as a gerund in its base form ("deleting dev-sandbox" → "delete dev-sandbox")."""
+    from pmpc_tui.nl.ground.clause_words import VERBS
+
+    first, _, rest = act.partition(" ")
+    if first.endswith("ing"):
+        stem = first[:-3]
+        base = next((v for v in (stem, stem + "e", stem[:-1]) if v in VERBS and len(v) > 2), None)
+        if base:
+            return f"{base} {rest}".strip()
+    return act
 
 
 def _only_names(said: str, names: Names) -> bool:

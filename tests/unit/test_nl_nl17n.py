@@ -62,3 +62,32 @@ def test_guests_only_told_about_never_join_the_order_of_another_guest() -> None:
     assert lines("mqtt is fine and minio can wait, but back up homeassistant now") == [
         "backup create vm homeassistant"]
 
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("show me what removing win11-desktop would do without really doing it", ["delete vm win11-desktop --dry-run"]),
+])
+def test_an_action_said_as_a_gerund_in_what_it_would_do_is_that_action_as_a_dry_run(
+        text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("skasuj maszynę win11-desktop", ["delete vm win11-desktop"]),
+    ("wyświetl kontenery", ["list cts"]),
+    ("zatrzymaj minio, ale nie mqtt", ["stop ct minio"]),
+    ("uruchom ponownie homeassistanta", ["reboot vm homeassistant"]),
+])
+def test_a_polish_request_is_read_with_its_guests_in_their_cases(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_destructive_polish_request_is_never_read_as_a_describe() -> None:
+    p = propose_offline("usuń dev-sandbox", NAMES)
+    assert p.commands == ["delete vm dev-sandbox"] and p.needs_confirmation
+
+
+@pytest.mark.parametrize("text", ["give pihole 2 cores after the audit", "move minio to pve1 after our freeze"])
+def test_a_change_after_any_named_event_waits_and_is_not_proposed(text: str) -> None:
+    assert lines(text) == []
+

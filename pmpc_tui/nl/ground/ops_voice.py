@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground import clauses, lexicon_pl
 from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
@@ -309,7 +309,7 @@ def _whole(text: str, names: Names) -> str:
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
     out = without_tickets(text, names)
-    out = in_english(out)
+    out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
         out = pattern.sub(english, out)
     out = in_digits(out)
