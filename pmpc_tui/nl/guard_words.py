@@ -148,7 +148,10 @@ SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?
                                  r"\b")
 # negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
 # downtime" (--online), "without the ram", "without hitting the api" (--offline)
-BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to|(?:it\s+is\s+|it's\s+)?not\s+(?:necessary|needed)\s+to|needn'?t)\s+"
+                    r"wait\b(?:\s+(?:for\s+(?:it|them|that|the\s+\w+)|around))?|"
+                    # "just describe it, nothing else": the order is all that is asked, no negation of it
+                    r",?\s*(?:and\s+)?nothing\s+(?:else|more)\b|\bthat'?s\s+all\b|"
                     r"\bwithout\s+waiting(?:\s+for\s+(?:it|them|that))?\b|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
@@ -208,7 +211,7 @@ NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\
                          r"(?:up|running|started)\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 # (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
-BUT_NOT = re.compile(rf"(?:[,;.]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
+BUT_NOT = re.compile(rf"(?:[,;.?]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
 # "i know it's 3am", "it's already midnight": the time now, told, never the order's time (nl17m)
@@ -231,12 +234,22 @@ CHANGE_NOTHING = re.compile(r"(?:fix|change|touch|modify|alter|apply|write|do)\s
 # "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
 NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
                            r"(?:(?:i|we)\s+)?(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
+# "leave web-01 running, but restart web-02": the guests kept as they are, said before the order, are left out
+LEAVE_FIRST = re.compile(r"^(?:please\s+)?(?:leave|keep)\s+(.+?)\s+(?:running|up|on|alone|untouched|as\s+(?:it|they)\s+"
+                         r"(?:is|are)|where\s+(?:it|they)\s+(?:is|are))\s*[,;.:]\s*(?:(?:but|and|just|only)\s+)*(.+)$")
+# "not that one, the stopped one: start minio": a pointer corrected, the order after it names the guest
+NOT_THAT_ONE = re.compile(r"^(?:no\s*,?\s*)?not\s+(?:that|this)(?:\s+one)?\s*[,;:.]\s*"
+                          r"(?:(?:the|that|this)\s+(?:\w+\s+)?one\s*[,;:.]\s*)?")
+# "without stopping anything, show me …": the action said as a gerund is ruled out, the rest is the order
+WITHOUT_FIRST = re.compile(r"^without\s+(\w+ing)\s+((?:anything|any\s+\w+|it|them)(?:\s+(?:down|off))?)\s*[,;:]\s*"
+                           r"(.+)$")
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
 # a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
 # me", "without asking" stay negations: refused)
 NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"
+                        r"no\s+need\s+to\s+(?:ask|confirm|check\s+with)(?:\s+(?:me|us))?(?:\s+first)?|"
                         r"skip(?:ping)?\s+(?:the\s+)?(?:confirm\w*|prompts?|questions)|i'?m\s+(?:sure|certain)|"
                         r"(?:with\s+)?auto[- ]?approv\w*|(?:and\s+)?allow(?:ing)?\s+destroy)\b")
 REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s+to\s+")

@@ -48,6 +48,7 @@ from pmpc_tui.nl.guard_words import (
     IF_NEEDED,
     INJECTION,
     JUST_LOOKING,
+    LEAVE_FIRST,
     LEAVE_OUT,
     NAMED_AS,
     NEGATED_FIRST,
@@ -56,6 +57,7 @@ from pmpc_tui.nl.guard_words import (
     NOT_FIRST,
     NOT_GUEST,
     NOT_RUNNING,
+    NOT_THAT_ONE,
     OFF_TOPIC,
     POWER,
     PRESENT_TIME,
@@ -81,6 +83,7 @@ from pmpc_tui.nl.guard_words import (
     WHY_SHELL,
     WHY_UNSAID,
     WITHOUT_DOING,
+    WITHOUT_FIRST,
 )
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
@@ -229,6 +232,16 @@ def read(text: str, names: Names) -> Reading:
     if leading and mentioned(leading.group(1), names) and not re.search(r"\b(?:vm|ct|container|guest)\b",
                                                                         leading.group(1)):
         clean = f"{leading.group(2)} except {leading.group(1)}"  # "not web-01, stop web-02": web-01 is left out
+    kept = LEAVE_FIRST.match(clean)
+    if kept and mentioned(kept.group(1), names) and _only_names(kept.group(1), names) and \
+            not re.fullmatch(r"(?:please|pls|thanks?|thank\s+you|ok(?:ay)?|for\s+now)\W*", kept.group(2)):
+        clean = f"{kept.group(2)} except {kept.group(1)}"  # "leave web-01 running, but restart web-02"
+    deictic = NOT_THAT_ONE.match(clean)
+    if deictic and mentioned(clean[deictic.end():], names):
+        clean = clean[deictic.end():]  # "not that one, the stopped one: start minio": the order says which
+    without = WITHOUT_FIRST.match(clean)
+    if without and _base_form(without.group(1)) != without.group(1):
+        clean = f"don't {_base_form(without.group(1))} {without.group(2)}, just {without.group(3)}"
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
@@ -289,8 +302,10 @@ def read(text: str, names: Names) -> Reading:
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
-        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
+        ruled_out = _ruled_out(clause)
         head = rest[:but_not.start()].strip()
+        if reading.dry_run_only and rest.endswith(" dry run") and not head.endswith(" dry run"):
+            head += " dry run"  # "what would the apply change? don't apply anything": still the dry run
         others = mentioned(clause, names) - mentioned(head, names)
         hands_off = HANDS_OFF.match(clause)
         if (ruled_out or (hands_off and _only_names(hands_off.group(1), names))) and others and \
@@ -305,7 +320,7 @@ def read(text: str, names: Names) -> Reading:
     instead = NEGATED_FIRST.match(rest)
     if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
         # "don't apply anything, just show me the plan": the second order, never the negated one
-        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", instead.group(1))}
+        ruled_out = _ruled_out(instead.group(1))
         said = sorted(mentioned(instead.group(1), names))
         second = instead.group(2)
         if len(said) == 1 and not mentioned(second, names):  # "…, just show me its config": the guest said before
@@ -335,6 +350,17 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+def _ruled_out(clause: str) -> set[str]:
+    """The commands a negated clause names by its verbs, one or several ("plan or apply", "stop, nor delete")."""
+    out: set[str] = set()
+    for part in re.split(r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*", clause):
+        said = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", part)}
+        if not said:
+            break
+        out |= said
+    return out
 
 
 def _base_form(act: str) -> str:

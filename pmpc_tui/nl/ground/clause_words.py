@@ -106,7 +106,8 @@ FOREIGN_ASK = re.compile(r"^(?:¿|est-ce\s+qu|\w+-(?:je|tu|il|elle|on|nous|vous|
                          r"(?:puedo|debo|podemos|debemos|deber[íi]amos|posso|devo|possiamo|dobbiamo|dovrei|"
                          r"dovremmo|devemos|podemos|é\s+seguro|è\s+sicuro|es\s+seguro|vale\s+la\s+pena|"
                          r"merece\s+la\s+pena|ça\s+vaut|faut-il|vaut-il)\b)")
-RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
+RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+(?:you\s+)?to\b|"
+                        r"scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
                         r"actually\s+(?:no|don'?t)|on\s+second\s+thoughts?|no\s*,?\s*wait|nope|nah|no\s+thanks|"
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"

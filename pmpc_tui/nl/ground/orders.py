@@ -42,7 +42,7 @@ OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundl
 # a request to skip the confirmation of something destructive: refused as a whole
 SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
                           r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                          r"\bno\s+questions(?:\s+asked)?\b|(?<!\S)(?:--yes|-y)(?!\S)")
+                          r"\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b|(?<!\S)(?:--yes|-y)(?!\S)")
 # the same, said as a flag or a setting ("--yes", "auto-confirm it"), not the softer "no questions, i'm sure" (dropped)
 SKIP_ASKED = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
                         r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
