@@ -91,3 +91,35 @@ def test_a_destructive_polish_request_is_never_read_as_a_describe() -> None:
 def test_a_change_after_any_named_event_waits_and_is_not_proposed(text: str) -> None:
     assert lines(text) == []
 
+
+
+def test_a_negated_list_of_verbs_rules_out_each_and_the_read_before_it_answers() -> None:
+    p = propose_offline("check the drift, don't sync or apply anything", NAMES)
+    assert p.commands == ["drift"] and p.understood
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("just list the snapshots of db-01, nothing else", ["snapshot list vm db-01"]),
+    ("no need to ask me, clone web-01 as web-03", ["clone vm web-01 --name web-03"]),
+    ("reboot minio, it's not needed to wait for it", ["reboot ct minio"]),
+])
+def test_words_that_only_limit_or_hurry_an_order_are_no_negation_of_it(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_asking_not_to_be_asked_still_shows_the_confirmation() -> None:
+    assert propose_offline("no need to ask me, clone web-01 as web-03", NAMES).needs_confirmation
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("keep mqtt running, but stop grafana", ["stop ct grafana"]),
+    ("leave db-01 alone, and back up web-02", ["backup create vm web-02"]),
+    ("not this one, the other one: reboot pihole", ["reboot ct pihole"]),
+])
+def test_a_guest_kept_or_a_pointer_corrected_before_the_order_leaves_the_order(
+        text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_read_asked_without_changing_anything_is_never_a_dry_run() -> None:
+    assert lines("without changing anything: list the tasks") == ["tasks"]
