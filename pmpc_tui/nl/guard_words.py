@@ -142,7 +142,9 @@ EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s
                        r"leaving\s+out|leave\s+out|minus)\b")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
-SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
+SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b(?!\s+(?:week|day|night|morning|evening|"
+                                 r"month|year|weekend|along|the\s+time|of\s+a\s+sudden|good|fine|set|done|right)\b)"
+                                 r".*?(?:,\s*|\s)((?:and\s+)?"
                                  r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
                                  r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
                                  r"\b")
@@ -207,16 +209,16 @@ INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+
                        r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
 WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
 # "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
-NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
-                         r"(?:up|running|started)\b")
+NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)(?:\s+yet)?\b|\b(?:aren'?t|isn'?t)\s+"
+                         r"(?:up|running|started)(?:\s+yet)?\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 # (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
 BUT_NOT = re.compile(rf"(?:[,;.?]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
 # "i know it's 3am", "it's already midnight": the time now, told, never the order's time (nl17m)
-PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|nearly\s+|past\s+)?(?:\d{1,2}(?::\d{2})?"
-                          r"\s*(?:am|pm|h)|midnight|noon)\b(?:\s+(?:here|now))?")
+PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|nearly\s+|past\s+)?"
+                          r"(?:\d{1,2}:\d{2}(?![\d:])|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|midnight\b|noon\b)(?:\s+(?:here|now|already))?")
 # "a snapshot called nightly", "named tonight": a name, never a time (nl17m)
 NAMED_AS = re.compile(r"\b(called|named|name\s+it|as)\s+['\"]?[\w.-]+['\"]?")
 # "<verb> nothing, i just want to know …": the verb negated, the rest a read (nl17m)

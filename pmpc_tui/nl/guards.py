@@ -224,7 +224,8 @@ def read(text: str, names: Names) -> Reading:
     if nothing:  # "stop nothing, i just want to know …": the verb is negated
         clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
     skips = asks_to_skip(clean)
-    clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
+    stopped = NOT_RUNNING.sub("are stopped", clean)  # "if X isn't running yet, power it on": X's own state
+    clean = plain_order(clean, names) or plain_order(stopped, names) or stopped
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
     clean = REMINDER.sub("", clean)  # "don't forget to back up db-01" asks for the backup
@@ -290,7 +291,9 @@ def read(text: str, names: Names) -> Reading:
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
     # an action is proposed only from an order (nl/ground/clauses.py reads each clause's mood; nl17l)
     ordered = read_orders(rest, reading.dry_run_only, asked=text.rstrip().endswith("?"),
-                          names_guest=lambda said: bool(mentioned(said, names)))
+                          names_guest=lambda said: bool(mentioned(said, names)),
+                          names_node=lambda said: any(re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", said)
+                                                      for n in names.nodes))
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
     named = mentioned(rest, names)

@@ -53,6 +53,7 @@ SAID: list[tuple[re.Pattern[str], str]] = [
                 r"\bwatch the task\b|"
                 r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b"), "--wait"),
     (re.compile(r"\b(?:don'?t|do not|dont|no need to|not (?:necessary|needed) to|needn'?t) wait\b|\bno[- ]wait\b|"
+                r"\b(?:sin\s+esperar|sans\s+attendre|ohne\s+(?:zu\s+)?warten|senza\s+aspettare|zonder\s+te\s+wachten)\b|"
                 r"\bin the background\b|"
                 r"\bwithout waiting\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"

@@ -291,6 +291,9 @@ def _in_context(out: list[Clause], i: int, text: str) -> None:
     elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and between.strip() == "," and \
             "?" in text[c.end:c.end + 2]:  # "what do you think, stop pihole for the update?"
         out[i] = replace(c, mood=INTERROGATIVE, deliberative=True)
+    elif before and c.mood == INTERROGATIVE and words[:1] in (["which"], ["who"]) and between.strip() == "," and \
+            "?" not in text[c.end:c.end + 2] and before.mood in (DECLARATIVE, NOMINAL):
+        out[i] = replace(c, mood=DECLARATIVE, deliberative=False)  # "minio is off, which is how i want it": it tells
     elif c.mood == INTERROGATIVE and re.match(r"(?:should|were|had)\b", low) and "?" not in text[c.end:c.end + 2] and \
             ((i + 1 < len(out) and out[i + 1].mood in ORDERING) or (before and before.mood in ORDERING)):
         out[i] = replace(c, mood=CONDITIONAL, deliberative=False)  # "should cpu stay above 80%, add a core"

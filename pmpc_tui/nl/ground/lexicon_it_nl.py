@@ -56,7 +56,9 @@ IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|
             (r"adesso|subito|ora", "now"), (r"la\s+macchina|la\s+vm", "the vm"),
             (r"il\s+container|il\s+contenitore", "the container"), (r"tutte\s+le\s+vm", "all vms"),
             (r"tutti\s+i\s+container", "all containers"), (r"su", "on"), (r"chiamat[oa]|di\s+nome", "called"),
-            (r"con", "with"), (r"memoria", "memory"), (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
+            (r"con", "with"),
+            (r"tranne|eccetto|salvo|ad\s+eccezione\s+di", "except"), (r"memoria", "memory"),
+            (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
 NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"), (r"maar", "but"),
             (r"behalve|uitgezonderd", "except"), (r"welke", "which"),
             (r"vanavond|vannacht", "tonight"),

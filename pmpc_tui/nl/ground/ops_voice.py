@@ -175,7 +175,13 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?in\s+ruhe\b", re.IGNORECASE),
            r"leave \g<g> alone"),
           (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:weiter)?(?:laufen|an)\b",
-                      re.IGNORECASE), r"leave \g<g> running")]
+                      re.IGNORECASE), r"leave \g<g> running"),
+          # a name given in another language ("namens vor-patch", "llamado X", "nommé X"): "called X"
+          (re.compile(r"\b(?:namens|genannt|mit\s+dem\s+namen|llamad[oa]|con\s+(?:el\s+)?nombre|nomm[ée]e?|"
+                      r"appel[ée]e?)\s+(?=[\w.-]+)", re.IGNORECASE), "called "),
+          # "the prod-tagged vms": the vms tagged prod
+          (re.compile(r"\b([a-z0-9_]+)-tagged\s+(vms?|cts?|containers?|guests?|machines?|ones)\b", re.IGNORECASE),
+           r"\2 tagged \1")]
 
 
 def _guards_silent(text: str) -> bool:

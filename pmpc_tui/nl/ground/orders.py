@@ -160,7 +160,8 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
 
 
 def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
-                names_guest: Callable[[str], bool] = lambda _text: False) -> Ordered:
+                names_guest: Callable[[str], bool] = lambda _text: False,
+                names_node: Callable[[str], bool] = lambda _text: False) -> Ordered:
     """What is left of the request (lower case) once its unordered actions are taken out (see the docstring); a
     request read as a dry run already changes nothing. `asked`: the request ended with "?"; `names_guest`: whether
     a text names a known guest."""
@@ -170,7 +171,7 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     back = [i for i, c in enumerate(parts) if c.mood == RETRACTED]
     corrected = _corrected(clean, parts, back, names_guest)
     if corrected is not None:  # "stop 203. no sorry, i meant 202", "reboot X, scratch that, reboot Y instead"
-        return read_orders(corrected, dry_run, asked, names_guest)
+        return read_orders(corrected, dry_run, asked, names_guest, names_node)
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
@@ -188,8 +189,10 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(reads, question=WHY_UNORDERED)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
-    if any(_changes(c) and names_guest(c.text) for c in orders):  # an order that names its own guests: the guests
-        told += [c for c in parts if c.mood == DECLARATIVE and c not in told and names_guest(c.text)]  # only told of
+    if any(_names_its_own(c, names_guest, names_node) for c in orders):  # an order that names its own targets: the
+        told += [c for c in parts if c.mood == DECLARATIVE and c not in told and names_guest(c.text)]  # guests told of
+        told += [c for i, c in enumerate(parts) if i and parts[i - 1] in told and c not in told and
+                 c.mood == DECLARATIVE and re.match(r"\W*(?:which|who)\b", c.text)]  # and what is told of them
     kept = _without(clean, told) if told else clean
     ordered = " ".join(c.text for c in orders)
     if told and any(_changes(c) for c in orders) and not TARGET.search(ordered) and not names_guest(ordered):
@@ -212,6 +215,16 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _names_its_own(clause: Clause, names_guest: Callable[[str], bool], names_node: Callable[[str], bool]) -> bool:
+    """Whether an order names its own targets (a guest, a node, a selection) and points back at nothing told before
+    it ("snapshot k8s-cp-1", "show me what runs on pve2"; never "restart it")."""
+    if re.search(r"\b(?:it|its|them|their|they|those|these|that\s+one|this\s+one)\b", clause.text):
+        return False
+    return names_guest(clause.text) or (clause.mood in ORDERING and (names_node(clause.text) or bool(
+        re.search(r"\b(?:all|every|each)\s+(?:\w+\s+)?(?:vms|cts|guests|containers|machines)\b|\beverything\b",
+                  clause.text))))  # ("the container" points back at the guest told of)
 
 
 def _corrected(clean: str, parts: list[Clause], back: list[int], names_guest: Callable[[str], bool]) -> str | None:
