@@ -123,3 +123,35 @@ def test_a_guest_kept_or_a_pointer_corrected_before_the_order_leaves_the_order(
 
 def test_a_read_asked_without_changing_anything_is_never_a_dry_run() -> None:
     assert lines("without changing anything: list the tasks") == ["tasks"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("minio has been slow all week, and grafana crashed twice; just reboot prometheus", ["reboot ct prometheus"]),
+    ("web-01 and db-01 are fine, show me every stopped vm", ["list vms --status stopped"]),
+])
+def test_guests_only_told_about_never_join_an_order_that_names_its_own_targets(
+        text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
+
+def test_a_time_told_of_a_guest_left_alone_is_not_the_time_of_the_order_beside_it() -> None:
+    assert lines("mqtt is off, which is how I like it over the weekend. meanwhile snapshot db-01") == [
+        "snapshot create vm db-01 manual"]
+
+
+def test_the_clock_time_now_said_beside_an_order_is_no_time_for_it() -> None:
+    assert lines("it's already 23:30, stop the k8s workers now") == ["stop vm k8s-worker-1", "stop vm k8s-worker-2"]
+
+
+def test_a_guest_that_is_not_running_yet_is_started_as_asked() -> None:
+    assert lines("if minio isn't running yet, start it") == ["start ct minio"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("list the prod-tagged vms", ["list vms -l tag=prod"]),
+    ("spegni tutti i container tranne mqtt", ["shutdown ct pihole", "shutdown ct nginx-proxy", "shutdown ct grafana",
+                                              "shutdown ct prometheus"]),
+    ("mueve db-01 a pve1 sin esperar", ["migrate vm db-01 pve1 --online --no-wait"]),
+])
+def test_selections_exceptions_and_options_said_in_other_words(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -53,7 +53,10 @@ CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re
 FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
                     r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
                     r"froze|died|made|gave|told|asked|thinks|thought|knew|done|'s|'ll|isn't|wasn't|doesn't|didn't|"
-                    r"won't|can't|hasn't|haven't|ought)$")
+                    r"won't|can't|hasn't|haven't|ought|"
+                    # what a guest did (an incident told, never an order): "grafana crashed twice", "pihole dropped dns"
+                    r"crashed|failed|dropped|spiked|stalled|panicked|flapped|timed|oomed|errored|lagged|misbehaved|"
+                    r"glitched|choked|leaked|overheated|filled|ballooned|disappeared|vanished)$")
 # a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
                     r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"

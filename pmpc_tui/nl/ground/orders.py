@@ -223,7 +223,7 @@ def _names_its_own(clause: Clause, names_guest: Callable[[str], bool], names_nod
     if re.search(r"\b(?:it|its|them|their|they|those|these|that\s+one|this\s+one)\b", clause.text):
         return False
     return names_guest(clause.text) or (clause.mood in ORDERING and (names_node(clause.text) or bool(
-        re.search(r"\b(?:all|every|each)\s+(?:\w+\s+)?(?:vms|cts|guests|containers|machines)\b|\beverything\b",
+        re.search(r"\b(?:all|every|each)\s+(?:\w+\s+)?(?:vms?|cts?|guests?|containers?|machines?)\b|\beverything\b",
                   clause.text))))  # ("the container" points back at the guest told of)
 
 
