@@ -135,6 +135,8 @@ def _excluded(clause: str, names: Names) -> set[str]:
             found |= {n for n, g in names.guests.items() if word in g[4].split(";")}
         elif len(word) > 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:
             found |= {n for n in names.guests if re.search(rf"(?:^|-){re.escape(word)}$", n.lower())}
+        if len(word) >= 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:  # "except cp": k8s-cp-1
+            found |= {n for n in names.guests if {word, word.removesuffix("s")} & set(n.lower().split("-")[1:-1])}
     for pattern, fragments in ROLES:
         if re.search(pattern, clause):
             found |= {n for n in names.guests if set(_name_parts(n)) & set(fragments)}

@@ -87,6 +87,9 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
 PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+                          # "i want to see who rebooted pihole": why a read is asked, never an order of its own
+                          r"(?:i|we)\s+(?:(?:really\s+)?(?:want|need|would\s+like)|'d\s+like)\s+to\s+(?:see|know|check|"
+                          r"find\s+out|understand|learn|figure\s+out)\s+(?:who|what|when|why|how|if|whether|which)\b|"
                           r"to\s+(?:decide|figure\s+out|see|judge|check|find\s+out|know|learn)\s+"
                           r"(?:if|whether|which|what|how)\b)")
 # "tell me / check / let me know if …": the "if" opens a question inside the order, not a condition
@@ -149,6 +152,10 @@ CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
                         r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
                         r"dangerous|a\s+problem|smart|better)\s+to\b")
+# an opinion asked of the order before it ("mv web-02 -> pve1, good idea or bad idea?", "…, thoughts?"): it asks
+OPINION_TAG = re.compile(r"^\W*(?:(?:is\s+(?:that|it|this)\s+)?(?:a\s+)?(?:good|bad|smart|wise|safe|sensible|terrible|"
+                         r"dumb)\s+(?:idea|move|plan)(?:\s+or\s+(?:a\s+)?(?:good|bad|not)(?:\s+(?:idea|move|one))?)?|"
+                         r"thoughts|opinions?|yes\s+or\s+no|wise|safe|sensible|worth\s+it|risky)\W*$")
 # after a noun phrase, an order in the ops voice ("pihole needs 1 gig ram", "db-01 should be backed up")
 DEONTIC = _set("needs need should must gets")
 # participles that name a guest or a tag, never a past tense ("vms tagged prod", "a container named wiki")

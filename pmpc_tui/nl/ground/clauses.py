@@ -32,6 +32,7 @@ from pmpc_tui.nl.ground.clause_words import (
     HEDGE,
     IRREGULAR_PAST,
     KNOWING,
+    OPINION_TAG,
     PARTICIPLES,
     PAST_TIME,
     POLITE,
@@ -285,6 +286,9 @@ def _in_context(out: list[Clause], i: int, text: str) -> None:
     elif before and c.mood == INTERROGATIVE and 1 <= len(words) <= 2 and words[0] in AUX and \
             before.mood in ORDERING:  # "delete it, should i?"
         out[i - 1] = replace(before, mood=INTERROGATIVE, deliberative=True)
+    elif before and before.mood in ORDERING and OPINION_TAG.match(low) and "?" in text[c.end:c.end + 2]:
+        out[i - 1] = replace(before, mood=INTERROGATIVE, deliberative=True)  # "mv X -> pve1, good idea or bad idea?"
+        out[i] = replace(c, mood=INTERROGATIVE)
     elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and "?" in between and \
             re.match(r"(?:then|so|if\s+so|and\s+if\s+so)\b", low):  # "db-01 has 8G? then set it to 16G"
         out[i] = replace(c, mood=CONDITIONAL)

@@ -65,7 +65,10 @@ NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet",
             (r"over\s+(\d+)\s+minuten", r"in \1 minutes"), (r"over\s+(\d+)\s+uur", r"in \1 hours"), (r"als", "if"),
             (r"wanneer", "when"), (r"nu", "now"), (r"alle", "all"), (r"op", "on"), (r"naar", "to"),
             (r"genaamd|met\s+de\s+naam", "called"), (r"met", "with"), (r"geheugen", "memory"), (r"schijf", "disk"),
-            (r"kernen", "cores"), (r"de\s+vm", "the vm"), (r"van", "of"), (r"het", "it")]
+            (r"kernen", "cores"), (r"de\s+vm", "the vm"), (r"van", "of"), (r"het", "it"),
+            # a log's window and level, after the times above ("over 2 uur" is still "in 2 hours")
+            (r"foutmeldingen|fouten", "errors"), (r"laatste", "last"), (r"(\d+)\s+uur", r"\1 hours"),
+            (r"(\d+)\s+minuten", r"\1 minutes")]
 
 
 def _verbs(text: str, table: list[tuple[str, str]]) -> tuple[str, bool]:

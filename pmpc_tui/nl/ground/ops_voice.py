@@ -179,6 +179,11 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           # a name given in another language ("namens vor-patch", "llamado X", "nommé X"): "called X"
           (re.compile(r"\b(?:namens|genannt|mit\s+dem\s+namen|llamad[oa]|con\s+(?:el\s+)?nombre|nomm[ée]e?|"
                       r"appel[ée]e?)\s+(?=[\w.-]+)", re.IGNORECASE), "called "),
+          # a state asked in German ("ist web-01 gerade an?"): whether it runs
+          (re.compile(r"\b(ist|sind)\s+(?:der\s+|die\s+|das\s+)?(?P<g>[\w.-]+)\s+(?:gerade\s+|jetzt\s+|noch\s+|schon\s+)*"
+                      r"(?P<s>an|aus|online|offline)\b", re.IGNORECASE), r"is \g<g> \g<s>"),
+          # "web-02 -> pve1": to
+          (re.compile(r"(?<=[\w.-])\s*->\s*(?=[\w.-])"), " to "),
           # "the prod-tagged vms": the vms tagged prod
           (re.compile(r"\b([a-z0-9_]+)-tagged\s+(vms?|cts?|containers?|guests?|machines?|ones)\b", re.IGNORECASE),
            r"\2 tagged \1")]
