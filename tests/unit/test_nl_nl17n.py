@@ -155,3 +155,19 @@ def test_a_guest_that_is_not_running_yet_is_started_as_asked() -> None:
 ])
 def test_selections_exceptions_and_options_said_in_other_words(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["restart pihole, good idea?", "snapshot minio, thoughts?"])
+def test_an_opinion_asked_of_an_order_carries_nothing_out(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ist die grafana noch aus?", ["describe ct grafana"]),
+    ("toon de fouten van de laatste 3 uur", ["logs --since 3h --level error"]),
+    ("mv db-01 -> pve3", ["migrate vm db-01 pve3 --online"]),
+    ("shutdown all k8s vms except the workers", ["shutdown vm k8s-cp-1"]),
+])
+def test_shorthand_and_other_languages_read_as_the_same_request(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected
+
