@@ -57,22 +57,23 @@ FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|shou
                     # what a guest did (an incident told, never an order): "grafana crashed twice", "pihole dropped dns"
                     r"crashed|failed|dropped|spiked|stalled|panicked|flapped|timed|oomed|errored|lagged|misbehaved|"
                     r"glitched|choked|leaked|overheated|filled|ballooned|disappeared|vanished)$")
+# the pieces politeness is made of, shared by POLITE, POLITE_ASK and DESIRE
+_ASKED = (r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|anyone)|"
+          r"(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we")
+_WISH = r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)"
+_CHANCE, _POSSIBLE = r"any\s+chance", r"would\s+it\s+be\s+possible"
 # a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
                     r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"
-                    r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
-                    r"anyone)|(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we|"
+                    rf"{_ASKED}|"
                     r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
                     r"alsjeblieft|graag|"
-                    r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
-                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?|any\s+chance\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
-                    r"would\s+it\s+be\s+possible\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
+                    rf"{_WISH}(?:\s+to)?|"
+                    rf"(?:you|u)\s+(?:can|may)(?:\s+now)?|{_CHANCE}\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
+                    rf"{_POSSIBLE}\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
 # a wish said as the speaker's need ("we need web-01 rebooted", "i want pihole restarted"): an order
-DESIRE = re.compile(r"^(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)\b")
-POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any\s+chance|would\s+it\s+be\s+possible|"
-                        r"(?:can|could|would|will)\s+(?:you|u|"
-                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|may)\s+(?:we|i)\s+"
-                        r"(?:get|have|see|view|look)|(?:can|could)\s+we)\b")
+DESIRE = re.compile(rf"^{_WISH}\b")
+POLITE_ASK = re.compile(rf"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:{_CHANCE}|{_POSSIBLE}|{_ASKED})\b")
 CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
                        r"now|anyway|actually)\b[\s,]*)+")
 HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
@@ -120,8 +121,9 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"change\s+of\s+plans?)\b")
 # a correction of the order before it ("no sorry, i meant 202", "actually only web-02", "make that web-03"): that
 # order is taken back; what follows the correction's words, when it is no order of its own, replaces its targets
-CORRECTION = re.compile(r"^(?:(?:no|nope|oops|sorry|wait)\b[\s,]*)*(?:i\s+meant|i\s+mean(?=\s+(?:[\w-]+-\d+|\d{3,})\b)|"
-                        r"make\s+that|correction\b:?|(?:actually|rather)\s+(?:only|just)\b)|^no\s*,?\s*sorry\b")
+CORRECTION = re.compile(r"^(?:(?:no|nope|oops|sorry|wait)\b[\s,]*)*(?:(?:i\s+meant|i\s+mean|make\s+that)"
+                        r"(?=\s+(?!(?:to|it|that|this|these|those|one|sure|quick\w*|fast|so|well|a|an|happen|clear|work)\b)[\w-])|"
+                        r"correction\b:?|(?:actually|rather)\s+(?:only|just)\b)|^no\s*,?\s*sorry\b")
 ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
                      r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
 REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"

@@ -296,6 +296,7 @@ def _in_context(out: list[Clause], i: int, text: str) -> None:
             "?" in text[c.end:c.end + 2]:  # "what do you think, stop pihole for the update?"
         out[i] = replace(c, mood=INTERROGATIVE, deliberative=True)
     elif before and c.mood == INTERROGATIVE and words[:1] in (["which"], ["who"]) and between.strip() == "," and \
+            len(words) > 1 and (words[1] in AUX or finite(words[1])) and \
             "?" not in text[c.end:c.end + 2] and before.mood in (DECLARATIVE, NOMINAL):
         out[i] = replace(c, mood=DECLARATIVE, deliberative=False)  # "minio is off, which is how i want it": it tells
     elif c.mood == INTERROGATIVE and re.match(r"(?:should|were|had)\b", low) and "?" not in text[c.end:c.end + 2] and \
