@@ -171,3 +171,12 @@ def test_an_opinion_asked_of_an_order_carries_nothing_out(text: str) -> None:
 def test_shorthand_and_other_languages_read_as_the_same_request(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
 
+
+
+def test_which_guests_would_be_lost_under_a_condition_is_a_prediction() -> None:
+    p = propose_offline("if pve3 died, which guests would we lose?", NAMES)
+    assert not p.understood and "predict" in p.explanation
+
+
+def test_a_guest_said_to_be_down_again_is_brought_back_up() -> None:
+    assert lines("pihole is down again, bring it back up") == ["start ct pihole"]

@@ -37,7 +37,8 @@ WH = _set("what which who whom whose where why how when what's how's who's where
           "quale quali quanto quanti dove perché")
 # a question asking what would happen, or what the assistant would do, under a condition ("if we stopped pve2's
 # guests, what would break?", "which guest would you stop?"): a prediction or advice, which no read answers
-PREDICTION = re.compile(r"\bwould\s+(?:\w+\s+)?(?:break|happen|fail|die|crash|go\s+(?:down|wrong)|stop\s+working|"
+PREDICTION = re.compile(r"\bwould\s+(?:\w+\s+)?(?:break|happen|fail|die|crash|lose|survive|suffer|"
+                        r"go\s+(?:down|wrong)|stop\s+working|"
                         r"be\s+(?:affected|lost|impacted|down)|(?:you|u)\b)|\bwhat\s+(?:happens|breaks)\b|"
                         r"pasar[íi]a|ocurrir[íi]a|passerait|arriverait|passiert|passieren|succederebbe|gebeurt|gebeuren")
 PREDICTION_IF = re.compile(r"\b(?:if|si|se|wenn|falls|als|when|suppose|supposing|imagine|hypothetically)\b")
