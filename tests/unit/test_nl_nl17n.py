@@ -180,3 +180,11 @@ def test_which_guests_would_be_lost_under_a_condition_is_a_prediction() -> None:
 
 def test_a_guest_said_to_be_down_again_is_brought_back_up() -> None:
     assert lines("pihole is down again, bring it back up") == ["start ct pihole"]
+
+
+def test_snapshots_a_guest_could_be_rolled_back_to_are_listed_not_rolled_back() -> None:
+    assert lines("show me the snapshots we could revert db-01 to") == ["snapshot list vm db-01"]
+
+
+def test_a_log_window_and_level_said_in_shorthand() -> None:
+    assert lines("tail errs last 2h") == ["logs --since 2h --level error"]

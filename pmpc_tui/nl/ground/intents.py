@@ -37,6 +37,9 @@ ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|roll\s+<
                       r"zur[üu]ckrollen|restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
+# the snapshots a rollback could go to, said in a relative clause ("the snapshots we could revert db-01 to")
+ROLLED_TO = re.compile(r"\bsnap(?:shot)?s\s+(?:that\s+|which\s+)?(?:i|we|you)\s+(?:\w+\s+)?"
+                       r"(?:roll|revert|restore|go)\b")
 # "X needs to be started", "has to be powered on": the action said in the passive
 BE_STARTED = re.compile(r"\b(?:needs?|has|have|ought|must|should|wants?)\s+(?:to\s+)?be\s+(?:started|booted|"
                         r"powered\s+(?:on|up)|turned\s+on|brought\s+(?:back\s+)?up|switched\s+on)\b")
@@ -299,6 +302,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \
             not re.search(r"\b(ram|memory|mem|cores?|cpus?)\b", t):
         return "resize"
+    if intent in ("snapshot_rollback", "snapshot_list") and SNAP_QUESTION.search(t) and ROLLED_TO.search(t):
+        return "snapshot_list"  # "list the snapshots i could roll pihole back to": the rollback is the snapshots' use
     if intent not in ("snapshot_rollback",) and ROLLBACK.search(t) and guest and not DESTROYING.search(t):
         return "snapshot_rollback"
     if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):
