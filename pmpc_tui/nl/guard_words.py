@@ -279,7 +279,12 @@ CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s
                         r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$|"
                         # about the assistant, not the cluster: "is this thing on?", "are you there?" (nl17m)
                         r"^(?:is|are)\s+(?:this\s+(?:thing|bot|tool|assistant|chat)|you|anyone|anybody)\s+(?:on|there|"
-                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b)")
+                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b|"
+                        # the assistant's taste: "what's your favourite vm?", "which container do you like best?"
+                        r"\byour\s+favou?rite\b|\bdo\s+you\s+(?:like|love|hate|prefer)\b)")
+# an order said in jest ("delete web-01. just kidding", "stop grafana lol jk"): taken back, nothing is done
+JOKING = re.compile(r"(?<!no\s)\b(?:just\s+)?kidding\b|\bjk\b|\bj/k\b|\b(?:i'?m\s+|i\s+am\s+)?(?:just\s+)?joking\b|"
+                    r"\bi\s+jest\b|\bjust\s+a\s+joke\b")
 WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "

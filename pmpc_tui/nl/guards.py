@@ -19,6 +19,7 @@ from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
 from pmpc_tui.nl.ground.orders import (
     WHY_SKIP,
+    WHY_TAKEN_BACK,
     asks_to_read,
     asks_to_skip,
     conditional,
@@ -47,6 +48,7 @@ from pmpc_tui.nl.guard_words import (
     HANDS_OFF,
     IF_NEEDED,
     INJECTION,
+    JOKING,
     JUST_LOOKING,
     LEAVE_FIRST,
     LEAVE_OUT,
@@ -212,6 +214,8 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if why_out_of_scope(clean):  # hardware orders (nl17i)
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
+    if JOKING.search(clean):
+        return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):

@@ -188,3 +188,19 @@ def test_snapshots_a_guest_could_be_rolled_back_to_are_listed_not_rolled_back() 
 
 def test_a_log_window_and_level_said_in_shorthand() -> None:
     assert lines("tail errs last 2h") == ["logs --since 2h --level error"]
+
+
+@pytest.mark.parametrize("text", ["delete web-01. just kidding", "stop grafana lol jk",
+                                  "shut everything down, I'm joking"])
+def test_an_order_said_in_jest_carries_nothing_out(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_the_assistants_taste_is_no_question_about_the_cluster() -> None:
+    assert lines("what's your favourite vm?") == []
+
+
+@pytest.mark.parametrize("text", ["apaga web-02 cuando termine el backup",
+                                  "éteins db-01 quand la sauvegarde est finie"])
+def test_a_condition_opened_inside_a_sentence_in_another_language_holds_the_order_back(text: str) -> None:
+    assert lines(text) == []

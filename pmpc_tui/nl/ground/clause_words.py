@@ -144,7 +144,9 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"only\s+(?:if|when|once|after)\s|(?<!what\s)(?<!even\s)(?<!only\s)if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|"
                    r"not|any)\b)|"
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
-                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b)\b)")
+                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b|"
+                   # other languages' subordinators inside a sentence ("apaga web-02 cuando termine el backup")
+                   r"cuando|quand|lorsque?|lorsqu'|sobald|wenn|falls|quando|zodra|gdy)\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
