@@ -204,3 +204,9 @@ def test_the_assistants_taste_is_no_question_about_the_cluster() -> None:
                                   "éteins db-01 quand la sauvegarde est finie"])
 def test_a_condition_opened_inside_a_sentence_in_another_language_holds_the_order_back(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text", ["which vms would the destroy remove? do a dry run",
+                                  "show me with a dry run which guests a destroy would delete"])
+def test_a_destroy_said_as_a_noun_and_asked_as_a_dry_run_is_the_workspaces_destroy(text: str) -> None:
+    assert lines(text) == ["destroy --dry-run"]

@@ -156,6 +156,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "report-issue"  # "make an issue report for … with the last 15 minutes of logs"
     if intent == "none" and UPID.search(t):
         return "tasks"  # a task's id: its log (or stopping it, when said)
+    if intent == "delete" and "<g>" not in t and re.search(r"\b(?:a|the|an?|that)\s+destroy\b", t) and \
+            re.search(r"\bdry[- ]?run\b|\bwould\b", t):
+        return "destroy"  # "which guests would a destroy remove? a dry run only": the workspace's destroy, asked about
     if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
         return "set"  # "enable onboot for grafana"
     if intent == "refuse" and _unfounded_refusal(text, names, t):
