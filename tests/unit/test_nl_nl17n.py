@@ -210,3 +210,9 @@ def test_a_condition_opened_inside_a_sentence_in_another_language_holds_the_orde
                                   "show me with a dry run which guests a destroy would delete"])
 def test_a_destroy_said_as_a_noun_and_asked_as_a_dry_run_is_the_workspaces_destroy(text: str) -> None:
     assert lines(text) == ["destroy --dry-run"]
+
+
+@pytest.mark.parametrize("text", ["tell Tom to restart pihole", "ya reinicié pihole",
+                                  "in the last incident we had to kill db-01"])
+def test_an_order_relayed_to_someone_else_or_told_of_the_past_carries_nothing_out(text: str) -> None:
+    assert lines(text) == []

@@ -47,7 +47,16 @@ SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody 
 # a subject pronoun or a perfect's auxiliary first in another language ("j'ai déjà redémarré …", "hemos borrado …",
 # "ich habe … neu gestartet", "ik heb … herstart"): the clause tells
 SUBJECTS_ABROAD = re.compile(r"^(?:je|j'\w+|nous|ich|wir|ik|wij|nosotros|io|noi|eu|nós|hemos|han|ho|abbiamo|hanno|"
-                             r"habe|haben|heb|hebben|heeft|avons|ont)\b")
+                             r"habe|haben|heb|hebben|heeft|avons|ont)\b|"
+                             # "ya reinicié pihole": already, and a Spanish preterite in the first person
+                             r"^ya\s+(?:lo\s+|la\s+|los\s+|las\s+)?\w+[éí]\b")
+# an order given to someone else ("tell tom to restart pihole", "ask the dba to stop db-01"): relayed, not ours
+OTHERS_ORDER = re.compile(r"^(?:please\s+)?(?:tell|ask|remind|get|have)\s+(?!me\b|us\b|it\b|them\b)(?:the\s+)?"
+                          r"[a-z][\w'-]*\s+to\s+\w+")
+# a scene set, then what the speaker did in it ("in the last incident we had to kill db-01"): it tells
+SCENE_TOLD = re.compile(r"^(?:in|during|at|on|over|since)\s+(?:the\s+|our\s+|that\s+)?(?:[\w'-]+\s+){0,3}?"
+                        r"(?:i|we|he|she|they|someone|somebody)\s+(?:had|did|was|were|already|"
+                        r"\w+ed(?<!need)(?<!feed)(?<!speed)(?<!proceed)(?<!exceed))\b")
 CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re|s|ve|d)\b|^(?:im|ive|ill|id|"
                         r"were|theyre|youre|its|thats|theres)\b")
 # a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order

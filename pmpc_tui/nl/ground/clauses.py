@@ -33,6 +33,7 @@ from pmpc_tui.nl.ground.clause_words import (
     IRREGULAR_PAST,
     KNOWING,
     OPINION_TAG,
+    OTHERS_ORDER,
     PARTICIPLES,
     PAST_TIME,
     POLITE,
@@ -43,6 +44,7 @@ from pmpc_tui.nl.ground.clause_words import (
     REASON_OPEN,
     REPORTING,
     RETRACTION,
+    SCENE_TOLD,
     SUBJECTS,
     SUBJECTS_ABROAD,
     TEMPORAL_OPEN,
@@ -128,6 +130,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
             return RETRACTED, False
         if PURPOSE_OPEN.match(t):
             return PURPOSE, False
+    if OTHERS_ORDER.match(t):
+        return QUOTED, False  # "tell tom to restart pihole": someone else's order, relayed
     if POLITE_ABROAD.match(t):
         return IMPERATIVE, True
     if SUBJECTS_ABROAD.match(t):
@@ -180,6 +184,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if len(words) > 1 and first not in DETERMINERS and not first.endswith("'s") and words[1] in VERBS and \
             not finite(words[1]) and not PAST_TIME.search(bare) and _told(words[2:4]) != "finite":
         return (INTERROGATIVE if asked and not polite and first == "to" else NOMINAL), polite  # "web-01 reboot pls"
+    if SCENE_TOLD.match(bare):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "in the last incident we had to kill db-01"
     told = _told(words[1:])
     if told == "deontic" or (stripped and DESIRE.match(t)):
         return NOMINAL, polite  # "pihole needs 1 gig ram", "db-01 should be backed up": an order in the ops voice
