@@ -216,3 +216,11 @@ def test_a_destroy_said_as_a_noun_and_asked_as_a_dry_run_is_the_workspaces_destr
                                   "in the last incident we had to kill db-01"])
 def test_an_order_relayed_to_someone_else_or_told_of_the_past_carries_nothing_out(text: str) -> None:
     assert lines(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("start minio, it is since yesterday down", ["start ct minio"]),
+    ("reboot grafana, it is hanging since this morning", ["reboot ct grafana"]),
+])
+def test_how_long_a_state_has_lasted_is_no_time_of_the_order(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

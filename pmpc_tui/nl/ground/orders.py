@@ -80,6 +80,10 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
 EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment)\b")
 # a state said of a guest ("it's stopped", "that one was rebooted"): context, never cut from the request
 STATE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:it|that|this|there)(?:'s|\s+is|\s+was|\s+has|\s+had)\b")
+# how long a state told has lasted ("since this morning", "for two days now")
+SINCE_TOLD = re.compile(r"\bsince\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                        r"\d|the\s+(?:morning|weekend|update|upgrade|reboot|outage))|\bfor\s+(?:\w+\s+)?(?:hours|days|"
+                        r"minutes|weeks)\b")
 # a report of something done without its verb ("tom already did web-01", "jim took care of it")
 DONE = re.compile(r"\b(?:did|done|handled|fixed|dealt\s+with|took\s+care\s+of|sorted)\b")
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
@@ -191,6 +195,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     orders = [c for c in parts if c.mood in ORDERING]
     if any(_names_its_own(c, names_guest, names_node) for c in orders):  # an order that names its own targets: the
         told += [c for c in parts if c.mood == DECLARATIVE and c not in told and names_guest(c.text)]  # guests told of
+        told += [c for c in parts if c.mood == DECLARATIVE and c not in told and STATE.match(c.text) and
+                 SINCE_TOLD.search(c.text)]  # "it is down since this morning": how long, told
         told += [c for i, c in enumerate(parts) if i and parts[i - 1] in told and c not in told and
                  c.mood == DECLARATIVE and re.match(r"\W*(?:which|who)\b", c.text)]  # and what is told of them
     kept = _without(clean, told) if told else clean
