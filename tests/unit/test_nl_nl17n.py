@@ -224,3 +224,11 @@ def test_an_order_relayed_to_someone_else_or_told_of_the_past_carries_nothing_ou
 ])
 def test_how_long_a_state_has_lasted_is_no_time_of_the_order(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("could you make mqtt again start", ["start ct mqtt"]),
+    ("make the web-02 once more start, please", ["start vm web-02"]),
+])
+def test_a_causative_order_is_the_verb_on_the_guest(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -182,6 +182,10 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           # a state asked in German ("ist web-01 gerade an?"): whether it runs
           (re.compile(r"\b(ist|sind)\s+(?:der\s+|die\s+|das\s+)?(?P<g>[\w.-]+)\s+(?:gerade\s+|jetzt\s+|noch\s+|schon\s+)*"
                       r"(?P<s>an|aus|online|offline)\b", re.IGNORECASE), r"is \g<g> \g<s>"),
+          # a causative order ("make the web-01 again start", "get grafana to restart"): the verb on the guest
+          (re.compile(r"\b(?:make|get|have)\s+(?:the\s+)?(?P<g>(?!me\b|us\b|sure\b)[\w.-]+)\s+(?:to\s+)?"
+                      r"(?:again\s+|once\s+more\s+)?(?P<v>start|stop|reboot|restart|shut\s*down|boot)\b",
+                      re.IGNORECASE), r"\g<v> \g<g>"),
           # "web-02 -> pve1": to
           (re.compile(r"(?<=[\w.-])\s*->\s*(?=[\w.-])"), " to "),
           # "the prod-tagged vms": the vms tagged prod
