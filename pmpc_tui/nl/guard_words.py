@@ -283,8 +283,8 @@ CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s
                         # the assistant's taste: "what's your favourite vm?", "which container do you like best?"
                         r"\byour\s+favou?rite\b|\bdo\s+you\s+(?:like|love|hate|prefer)\b)")
 # an order said in jest ("delete web-01. just kidding", "stop grafana lol jk"): taken back, nothing is done
-JOKING = re.compile(r"(?<!no\s)\b(?:just\s+)?kidding\b|\bjk\b|\bj/k\b|\b(?:i'?m\s+|i\s+am\s+)?(?:just\s+)?joking\b|"
-                    r"\bi\s+jest\b|\bjust\s+a\s+joke\b")
+JOKING = re.compile(r"(?<!no\s)\b(?:just\s+)?kidding\b|(?<![\w-])jk(?![\w-])|\bj/k\b|"
+                    r"\b(?:i'?m\s+|i\s+am\s+)?(?:just\s+)?joking\b|\bi\s+jest\b|\bjust\s+a\s+joke\b")
 WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "
