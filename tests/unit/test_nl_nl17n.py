@@ -232,3 +232,13 @@ def test_how_long_a_state_has_lasted_is_no_time_of_the_order(text: str, expected
 ])
 def test_a_causative_order_is_the_verb_on_the_guest(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+def test_a_polish_case_ending_never_turns_one_guests_name_into_anothers() -> None:
+    from pmpc_tui.services.names import Names
+
+    names = Names(nodes=["pve1"], storage=[])
+    names.facts["web-01"] = ("vm", 101, "pve1", "running", "")
+    names.facts["web-01a"] = ("vm", 102, "pve1", "running", "")
+    p = propose_offline("zrestartuj web-01a", names)
+    assert p.commands == ["reboot vm web-01a"]

@@ -8,6 +8,7 @@ Only a request with a Polish verb is read so (no English word is spelt like them
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pmpc_tui.services.names import Names
 
@@ -41,12 +42,18 @@ CASE_ENDINGS = "ę|e|a|u|em|ie|y|owi|-em|-a|-u|-ie"
 
 def _guest_in_case(text: str, names: Names) -> str:
     """A known guest's name in its Polish case as the name ("grafanę" → "grafana", "prometheusa" → "prometheus")."""
+    known = {n.lower() for n in names.guests}
     for name in sorted(names.guests, key=len, reverse=True):
         low = re.escape(name.lower())
         stem = re.escape(name.lower()[:-1]) if name.lower().endswith("a") else low
-        text = re.sub(rf"(?<![\w-])(?:{stem}(?:{CASE_ENDINGS})|{low}(?:{CASE_ENDINGS}))(?![\w-])", name, text,
-                      flags=re.IGNORECASE)
+        pattern = re.compile(rf"(?<![\w-])(?:{stem}(?:{CASE_ENDINGS})|{low}(?:{CASE_ENDINGS}))(?![\w-])", re.IGNORECASE)
+        text = pattern.sub(_named(name, known), text)
     return text
+
+
+def _named(name: str, known: set[str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a case form by the guest's name (a word that is another guest's name stays)."""
+    return lambda m: m.group(0) if m.group(0).lower() in known else name
 
 
 def in_english(text: str, names: Names) -> str:
