@@ -240,5 +240,6 @@ def test_a_polish_case_ending_never_turns_one_guests_name_into_anothers() -> Non
     names = Names(nodes=["pve1"], storage=[])
     names.facts["web-01"] = ("vm", 101, "pve1", "running", "")
     names.facts["web-01a"] = ("vm", 102, "pve1", "running", "")
-    p = propose_offline("zrestartuj web-01a", names)
-    assert p.commands == ["reboot vm web-01a"]
+    names.facts["grafana"] = ("ct", 201, "pve1", "running", "")
+    p = propose_offline("zrestartuj web-01a i grafanę", names)
+    assert p.commands == ["reboot vm web-01a", "reboot ct grafana"]
