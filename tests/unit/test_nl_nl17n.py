@@ -243,3 +243,11 @@ def test_a_polish_case_ending_never_turns_one_guests_name_into_anothers() -> Non
     names.facts["grafana"] = ("ct", 201, "pve1", "running", "")
     p = propose_offline("zrestartuj web-01a i grafanę", names)
     assert p.commands == ["reboot vm web-01a", "reboot ct grafana"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("which containers would we lose if pve3 went down? list them", ["list cts --node pve3"]),
+    ("if pve1 went down, which vms would stop? show them", ["list vms --node pve1"]),
+])
+def test_the_state_a_condition_supposes_never_filters_the_read_beside_it(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -80,6 +80,9 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
 EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment)\b")
 # a state said of a guest ("it's stopped", "that one was rebooted"): context, never cut from the request
 STATE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:it|that|this|there)(?:'s|\s+is|\s+was|\s+has|\s+had)\b")
+# a state said in a condition beside a read ("if pve2 went down"): what the condition supposes, never a filter
+CONDITION_STATE = re.compile(r"\b(?:went|goes|go|is|was|were|are)\s+(?:down|offline|off)\b|\b(?:crashed|died|failed|"
+                             r"lost\s+power|was\s+stopped|were\s+stopped)\b")
 # how long a state told has lasted ("since this morning", "for two days now")
 SINCE_TOLD = re.compile(r"\bsince\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                         r"\d|the\s+(?:morning|weekend|update|upgrade|reboot|outage))|\bfor\s+(?:\w+\s+)?(?:hours|days|"
@@ -200,6 +203,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         told += [c for i, c in enumerate(parts) if i and parts[i - 1] in told and c not in told and
                  c.mood == DECLARATIVE and re.match(r"\W*(?:which|who)\b", c.text)]  # and what is told of them
     kept = _without(clean, told) if told else clean
+    if only_read and not held:  # "which guests would die if pve2 went down? list them": the node, not its state
+        for c in (c for c in parts if c.mood == CONDITIONAL):
+            kept = kept.replace(c.text, CONDITION_STATE.sub(" ", c.text), 1)
     ordered = " ".join(c.text for c in orders)
     if told and any(_changes(c) for c in orders) and not TARGET.search(ordered) and not names_guest(ordered):
         kept = clean  # "i rolled back web-01 …, take the cluster version": the order is about what was told
