@@ -251,3 +251,7 @@ def test_a_polish_case_ending_never_turns_one_guests_name_into_anothers() -> Non
 ])
 def test_the_state_a_condition_supposes_never_filters_the_read_beside_it(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+def test_an_action_word_naming_a_list_shows_the_list() -> None:
+    assert lines("print the reboot candidates: all running containers") == ["list cts --status running"]
