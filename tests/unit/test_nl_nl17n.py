@@ -255,13 +255,3 @@ def test_the_state_a_condition_supposes_never_filters_the_read_beside_it(text: s
 
 def test_an_action_word_naming_a_list_shows_the_list() -> None:
     assert lines("print the reboot candidates: all running containers") == ["list cts --status running"]
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("si pihole está apagado, enciéndelo", ["start ct pihole"]),
-    ("si grafana est allumé, éteins-le", ["shutdown ct grafana"]),
-])
-def test_a_guests_own_state_in_a_french_or_spanish_condition_is_the_plain_order(
-        text: str, expected: list[str]) -> None:
-    assert lines(text) == expected
-

@@ -186,15 +186,6 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           (re.compile(r"\b(?:make|get|have)\s+(?:the\s+)?(?P<g>(?!me\b|us\b|sure\b)[\w.-]+)\s+(?:to\s+)?"
                       r"(?:again\s+|once\s+more\s+)?(?P<v>start|stop|reboot|restart|shut\s*down|boot)\b",
                       re.IGNORECASE), r"\g<v> \g<g>"),
-          # a guest's own state in a French or Spanish condition, and the power order on "it" after it ("si minio
-          # est éteint, allume-le", "si pihole está apagado, enciéndelo"): the English the condition reader knows
-          (re.compile(r"\bsi\s+(?P<g>[\w.-]+)\s+(?:est|está|esta)\s+(?:(?:toujours|encore|todavía|aún)\s+)?"
-                      r"(?:éteinte?|arrêtée?|apagad[oa]|detenid[oa]|parad[oa])\b", re.IGNORECASE), r"if \g<g> is off"),
-          (re.compile(r"\bsi\s+(?P<g>[\w.-]+)\s+(?:est|está|esta)\s+(?:(?:toujours|encore|todavía|aún)\s+)?"
-                      r"(?:allumée?|démarrée?|encendid[oa])\b", re.IGNORECASE), r"if \g<g> is on"),
-          (re.compile(r"\b(?:allume|démarre|enciende|arranca|enciénde|arránca)-?(?:le|la|lo)\b", re.IGNORECASE),
-           "start it"),
-          (re.compile(r"\b(?:éteins|arrête|apaga|apága|detén)-?(?:le|la|lo)\b", re.IGNORECASE), "shut it down"),
           # "web-02 -> pve1": to
           (re.compile(r"(?<=[\w.-])\s*->\s*(?=[\w.-])"), " to "),
           # "the prod-tagged vms": the vms tagged prod
