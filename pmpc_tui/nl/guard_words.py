@@ -55,7 +55,11 @@ DEFERRAL = re.compile(
     r"home|there|in)|^\d{1,2}:\d{2}|"
     # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
     r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
-    r"first\s+thing|(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
+    r"first\s+thing|"
+    # an open time, and a note left for later ("someday", "eventually", "# TODO: …"): never an order for now
+    r"some\s*day|one\s+day|eventually|at\s+some\s+point|sometime|(?:when(?:ever)?|if)\s+(?:i|we|you)\s+(?:get|have|find)"
+    r"\s+(?:a\s+|the\s+|some\s+)?(?:chance|time|minute|moment)|fixme|(?:^|#\s*)(?:todo|to-do|note\s+to\s+self)\b|"
+    r"(?:every|each)\s+(?:other\s+)?(?:day|night|hour|week|month|morning|evening|weekday|weekend|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|"
     r"after\s+(?:the\s+)?\S+\s+(?:finish|complet|is\s+done|are\s+done|end)\w*|"
     # German, Spanish, French: "heute nacht", "in 10 Minuten", "um 22 Uhr", "en 10 minutos", "a las 22",
@@ -138,13 +142,18 @@ EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s
                        r"leaving\s+out|leave\s+out|minus)\b")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
-SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b.*?(?:,\s*|\s)((?:and\s+)?"
+SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b(?!\s+(?:week|day|night|morning|evening|"
+                                 r"month|year|weekend|along|the\s+time|of\s+a\s+sudden|good|fine|set|done|right)\b)"
+                                 r".*?(?:,\s*|\s)((?:and\s+)?"
                                  r"(?:but|skip(?:ping)?|spare|sparing|bar|barring|not)|(?:and\s+)?(?:keep|leave)"
                                  r"(?=\s+\S+\s+(?:running|up|on|alone|out|be|where|in\s+place|as\s+is|untouched)\b))"
                                  r"\b")
 # negative words that ask for an option, not against the action: "don't wait for it" (--no-wait), "without
 # downtime" (--online), "without the ram", "without hitting the api" (--offline)
-BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to)\s+wait\b(?:\s+(?:for\s+(?:it|them|that)|around))?|"
+BENIGN = re.compile(rf"\b(?:{NOT}|no\s+need\s+to|(?:it\s+is\s+|it's\s+)?not\s+(?:necessary|needed)\s+to|needn'?t)\s+"
+                    r"wait\b(?:\s+(?:for\s+(?:it|them|that|the\s+\w+)|around))?|"
+                    # "just describe it, nothing else": the order is all that is asked, no negation of it
+                    r",?\s*(?:and\s+)?nothing\s+(?:else|more)\b|\bthat'?s\s+all\b|"
                     r"\bwithout\s+waiting(?:\s+for\s+(?:it|them|that))?\b|"
                     r"\bwithout\s+(?:any\s+)?downtime\b|\bwithout\s+(?:the\s+|its\s+)?(?:ram|memory|vm\s?state)\b|"
                     r"\bwithout\s+(?:hitting|talking\s+to|touching|calling|contacting)\s+(?:the\s+)?(?:api|cluster|"
@@ -200,16 +209,16 @@ INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+
                        r"\byou\s+are\s+now\s+(?:in\s+)?(?:admin|developer|god|root|unrestricted)\b")
 WHY_INJECTION = "that request tries to set aside how requests are read: nothing was done — say only what to do"
 # "not up", "not running" describe a state (stopped), not a negated action: "which containers are not up"
-NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)\b|\b(?:aren'?t|isn'?t)\s+"
-                         r"(?:up|running|started)\b")
+NOT_RUNNING = re.compile(r"\b(?:are|is)\s+(?:not|n'?t)\s+(?:up|running|started)(?:\s+yet)?\b|\b(?:aren'?t|isn'?t)\s+"
+                         r"(?:up|running|started)(?:\s+yet)?\b")
 # "back up db-01 but don't stop it": the action before, never the one after (which must name a known action)
 # (nl17k: also after a dash, "list stopped containers - don't start them", and ", no restarts")
-BUT_NOT = re.compile(rf"(?:[,;.]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
+BUT_NOT = re.compile(rf"(?:[,;.?]\s*(?:but\s+|and\s+)?|\s(?:--?|—)\s*(?:but\s+)?|\s\b(?:but|and)\s+)(?:please\s+)?"
                      rf"(?:{NOT}|never|no(?=\s+\w+s\b))\s+"
                      r"(.+)$")
 # "i know it's 3am", "it's already midnight": the time now, told, never the order's time (nl17m)
-PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|nearly\s+|past\s+)?(?:\d{1,2}(?::\d{2})?"
-                          r"\s*(?:am|pm|h)|midnight|noon)\b(?:\s+(?:here|now))?")
+PRESENT_TIME = re.compile(r"\b(?:i\s+know\s+)?it'?s\s+(?:already\s+|almost\s+|nearly\s+|past\s+)?"
+                          r"(?:\d{1,2}:\d{2}(?![\d:])|\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|midnight\b|noon\b)(?:\s+(?:here|now|already))?")
 # "a snapshot called nightly", "named tonight": a name, never a time (nl17m)
 NAMED_AS = re.compile(r"\b(called|named|name\s+it|as)\s+['\"]?[\w.-]+['\"]?")
 # "<verb> nothing, i just want to know …": the verb negated, the rest a read (nl17m)
@@ -227,12 +236,22 @@ CHANGE_NOTHING = re.compile(r"(?:fix|change|touch|modify|alter|apply|write|do)\s
 # "don't apply anything, just show me the plan", "no, don't stop it — only reboot it"
 NEGATED_FIRST = re.compile(rf"^(?:no\s*,?\s*|please\s+)?(?:{NOT}|never)\s+(.+?)\s*(?:[,;:.]|--?|—)\s*(?:but\s+)?"
                            r"(?:(?:i|we)\s+)?(?:just|only|instead|rather)\s+(?:(?:please|pls)\s+)?(.+)$")
+# "leave web-01 running, but restart web-02": the guests kept as they are, said before the order, are left out
+LEAVE_FIRST = re.compile(r"^(?:please\s+)?(?:leave|keep)\s+(.+?)\s+(?:running|up|on|alone|untouched|as\s+(?:it|they)\s+"
+                         r"(?:is|are)|where\s+(?:it|they)\s+(?:is|are))\s*[,;.:]\s*(?:(?:but|and|just|only)\s+)*(.+)$")
+# "not that one, the stopped one: start minio": a pointer corrected, the order after it names the guest
+NOT_THAT_ONE = re.compile(r"^(?:no\s*,?\s*)?not\s+(?:that|this)(?:\s+one)?\s*[,;:.]\s*"
+                          r"(?:(?:the|that|this)\s+(?:\w+\s+)?one\s*[,;:.]\s*)?")
+# "without stopping anything, show me …": the action said as a gerund is ruled out, the rest is the order
+WITHOUT_FIRST = re.compile(r"^without\s+(\w+ing)\s+((?:anything|any\s+\w+|it|them)(?:\s+(?:down|off))?)\s*[,;:]\s*"
+                           r"(.+)$")
 # ", leave pihole where it is" after any action on several guests
 LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
                        r"as\s+is|out)\b)")
 # a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
 # me", "without asking" stay negations: refused)
 NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"
+                        r"no\s+need\s+to\s+(?:ask|confirm|check\s+with)(?:\s+(?:me|us))?(?:\s+first)?|"
                         r"skip(?:ping)?\s+(?:the\s+)?(?:confirm\w*|prompts?|questions)|i'?m\s+(?:sure|certain)|"
                         r"(?:with\s+)?auto[- ]?approv\w*|(?:and\s+)?allow(?:ing)?\s+destroy)\b")
 REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s+to\s+")
@@ -244,10 +263,9 @@ STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\
                    r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is|off|down|"
                    r"stopped))?(?=\s*(?:,|$))")
 # times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
-# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw")
-SOFT_TIME = re.compile(r"\bafter\s+(?:the|my|our|its|their|this|that)\s+(?:\S+\s+)?(?:backups?|updates?|"
-                       r"upgrades?|migrations?|reboots?|restarts?|maintenance|patch\w*|meeting|deploy\w*|release|job|"
-                       r"sync|apply|snapshot|window|call|standup|demo|weekend)\b|"
+# refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw"); after any named event
+SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|this|that)\s+(?!other\b|"
+                       r"another\b)(?:\S+\s+)?[a-z]{3,}\b|"
                        r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
                        r"(?<!since\s)(?<!from\s)\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\bat\s+[0-2]\d[0-5]\d\b|"
                        r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
@@ -261,7 +279,12 @@ CAPABILITY = re.compile(r"\b(what\s+(?:can|do)\s+you\s+do|what\s+are\s+you|who\s
                         r"(?:this|it|you)\s+work|what\s+can\s+i\s+(?:ask|say|do)|help\s+me\s*$|^help$|"
                         # about the assistant, not the cluster: "is this thing on?", "are you there?" (nl17m)
                         r"^(?:is|are)\s+(?:this\s+(?:thing|bot|tool|assistant|chat)|you|anyone|anybody)\s+(?:on|there|"
-                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b)")
+                        r"alive|awake|listening|working|online)\b|^(?:can|do)\s+you\s+(?:hear|read|see)\s+me\b|"
+                        # the assistant's taste: "what's your favourite vm?", "which container do you like best?"
+                        r"\byour\s+favou?rite\b|\bdo\s+you\s+(?:like|love|hate|prefer)\b)")
+# an order said in jest ("delete web-01. just kidding", "stop grafana lol jk"): taken back, nothing is done
+JOKING = re.compile(r"(?<!no\s)\b(?:just\s+)?kidding\b|(?<![\w-])jk(?![\w-])|\bj/k\b|"
+                    r"\b(?:i'?m\s+|i\s+am\s+)?(?:just\s+)?joking\b|\bi\s+jest\b|\bjust\s+a\s+joke\b")
 WHY_DEFERRAL = ("proxmox-mpc cannot schedule actions: run it at that time, or use a PVE backup job or cron "
                 "(nothing was done)")
 WHY_CONDITION = ("proxmox-mpc cannot wait for a condition: check it yourself (e.g. `list vms`), then say what to "

@@ -19,7 +19,9 @@ from pmpc_tui.nl.ground.lexicon import ACTION_STEMS, DESTROYING
 from pmpc_tui.nl.ground.off_scope import why_out_of_scope
 from pmpc_tui.nl.ground.orders import (
     WHY_SKIP,
+    WHY_TAKEN_BACK,
     asks_to_read,
+    asks_to_skip,
     conditional,
     read_orders,
     skips_confirmation,
@@ -46,7 +48,9 @@ from pmpc_tui.nl.guard_words import (
     HANDS_OFF,
     IF_NEEDED,
     INJECTION,
+    JOKING,
     JUST_LOOKING,
+    LEAVE_FIRST,
     LEAVE_OUT,
     NAMED_AS,
     NEGATED_FIRST,
@@ -55,6 +59,7 @@ from pmpc_tui.nl.guard_words import (
     NOT_FIRST,
     NOT_GUEST,
     NOT_RUNNING,
+    NOT_THAT_ONE,
     OFF_TOPIC,
     POWER,
     PRESENT_TIME,
@@ -80,6 +85,7 @@ from pmpc_tui.nl.guard_words import (
     WHY_SHELL,
     WHY_UNSAID,
     WITHOUT_DOING,
+    WITHOUT_FIRST,
 )
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
@@ -98,6 +104,7 @@ class Reading:
     forbidden: set[str] = field(default_factory=set)  # commands a "but don't …" clause rules out
     dry_run_only: bool = False  # "…, don't actually do it": every line must be a dry run
     destroys: bool = False  # the request says to delete, wipe or destroy something (never a power action alone)
+    skips: bool = False  # the request asks to skip a confirmation: refused when anything proposed is destructive
 
 
 def normalize(text: str) -> str:
@@ -130,6 +137,8 @@ def _excluded(clause: str, names: Names) -> set[str]:
             found |= {n for n, g in names.guests.items() if word in g[4].split(";")}
         elif len(word) > 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:
             found |= {n for n in names.guests if re.search(rf"(?:^|-){re.escape(word)}$", n.lower())}
+        if len(word) >= 2 and re.search(r"[a-z]", word) and word not in STOP_WORDS:  # "except cp": k8s-cp-1
+            found |= {n for n in names.guests if {word, word.removesuffix("s")} & set(n.lower().split("-")[1:-1])}
     for pattern, fragments in ROLES:
         if re.search(pattern, clause):
             found |= {n for n in names.guests if set(_name_parts(n)) & set(fragments)}
@@ -205,6 +214,8 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if why_out_of_scope(clean):  # hardware orders (nl17i)
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
+    if JOKING.search(clean):
+        return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):
@@ -218,7 +229,9 @@ def read(text: str, names: Names) -> Reading:
     nothing = VERB_NOTHING.match(clean)
     if nothing:  # "stop nothing, i just want to know …": the verb is negated
         clean = f"don't {nothing.group(1)} anything{clean[nothing.end():]}"
-    clean = plain_order(clean, names) or NOT_RUNNING.sub("are stopped", clean)
+    skips = asks_to_skip(clean)
+    stopped = NOT_RUNNING.sub("are stopped", clean)  # "if X isn't running yet, power it on": X's own state
+    clean = plain_order(clean, names) or plain_order(stopped, names) or stopped
     clean = re.sub(r"\s+(?:--yes|-y|--auto-approve)\b", "", clean)  # a typed --yes is dropped: language always asks
     clean = NO_CONFIRM.sub("", clean).strip(" ,")  # and so is "don't ask me", "no questions": the confirmation stays
     clean = REMINDER.sub("", clean)  # "don't forget to back up db-01" asks for the backup
@@ -226,6 +239,16 @@ def read(text: str, names: Names) -> Reading:
     if leading and mentioned(leading.group(1), names) and not re.search(r"\b(?:vm|ct|container|guest)\b",
                                                                         leading.group(1)):
         clean = f"{leading.group(2)} except {leading.group(1)}"  # "not web-01, stop web-02": web-01 is left out
+    kept = LEAVE_FIRST.match(clean)
+    if kept and mentioned(kept.group(1), names) and _only_names(kept.group(1), names) and \
+            not re.fullmatch(r"(?:please|pls|thanks?|thank\s+you|ok(?:ay)?|for\s+now)\W*", kept.group(2)):
+        clean = f"{kept.group(2)} except {kept.group(1)}"  # "leave web-01 running, but restart web-02"
+    deictic = NOT_THAT_ONE.match(clean)
+    if deictic and mentioned(clean[deictic.end():], names):
+        clean = clean[deictic.end():]  # "not that one, the stopped one: start minio": the order says which
+    without = WITHOUT_FIRST.match(clean)
+    if without and _base_form(without.group(1)) != without.group(1):
+        clean = f"don't {_base_form(without.group(1))} {without.group(2)}, just {without.group(3)}"
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
@@ -252,6 +275,7 @@ def read(text: str, names: Names) -> Reading:
             before += f" that are {OPPOSITE[STATE_OF[said_state]]}"
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
         set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
+    reading.skips = skips
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -263,16 +287,19 @@ def read(text: str, names: Names) -> Reading:
     shown = SHOW_WOULD.match(rest)
     if shown:
         reading.dry_run_only = True
-        reading.text = rest = f"{shown.group('act')} {rest[shown.end():]}".strip() + " dry run"
+        reading.text = rest = f"{_base_form(shown.group('act'))} {rest[shown.end():]}".strip() + " dry run"
     if WITHOUT_DOING.search(rest) or WHAT_WOULD.search(rest):
         reading.dry_run_only = True
-        reading.text = rest = WITHOUT_DOING.sub(" ", rest).strip() + " dry run"
+        rest = WITHOUT_DOING.sub(" ", rest).strip(" ,")
+        reading.text = rest = rest if rest.endswith(" dry run") else rest + " dry run"
     if DRY_RUN_ONLY.search(rest) or (WHETHER.search(rest) and DRY_WORDS.search(rest)):
         reading.dry_run_only = True
         reading.text = rest = DRY_RUN_ONLY.sub(" ", WHETHER.sub(" ", rest)).strip() + " dry run"
     # an action is proposed only from an order (nl/ground/clauses.py reads each clause's mood; nl17l)
     ordered = read_orders(rest, reading.dry_run_only, asked=text.rstrip().endswith("?"),
-                          names_guest=lambda said: bool(mentioned(said, names)))
+                          names_guest=lambda said: bool(mentioned(said, names)),
+                          names_node=lambda said: any(re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", said)
+                                                      for n in names.nodes))
     if ordered.blocked or not ordered.text:
         return Reading(rest, refusal=refused(ordered.blocked or str(ordered.question), ["list vms"]))
     named = mentioned(rest, names)
@@ -284,8 +311,10 @@ def read(text: str, names: Names) -> Reading:
     but_not = BUT_NOT.search(rest)
     if but_not and rest[:but_not.start()].strip():
         clause = but_not.group(1)
-        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", clause)}
+        ruled_out = _ruled_out(clause)
         head = rest[:but_not.start()].strip()
+        if reading.dry_run_only and rest.endswith(" dry run") and not head.endswith(" dry run"):
+            head += " dry run"  # "what would the apply change? don't apply anything": still the dry run
         others = mentioned(clause, names) - mentioned(head, names)
         hands_off = HANDS_OFF.match(clause)
         if (ruled_out or (hands_off and _only_names(hands_off.group(1), names))) and others and \
@@ -300,7 +329,7 @@ def read(text: str, names: Names) -> Reading:
     instead = NEGATED_FIRST.match(rest)
     if instead and not NEGATION.search(BENIGN.sub(" ", instead.group(2))):
         # "don't apply anything, just show me the plan": the second order, never the negated one
-        ruled_out = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", instead.group(1))}
+        ruled_out = _ruled_out(instead.group(1))
         said = sorted(mentioned(instead.group(1), names))
         second = instead.group(2)
         if len(said) == 1 and not mentioned(second, names):  # "…, just show me its config": the guest said before
@@ -332,6 +361,30 @@ def read(text: str, names: Names) -> Reading:
     return reading
 
 
+def _ruled_out(clause: str) -> set[str]:
+    """The commands a negated clause names by its verbs, one or several ("plan or apply", "stop, nor delete")."""
+    out: set[str] = set()
+    for part in re.split(r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*", clause):
+        said = {command for command, words in ACTION_STEMS.items() if re.match(rf"(?:{words})", part)}
+        if not said:
+            break
+        out |= said
+    return out
+
+
+def _base_form(act: str) -> str:
+    """An action said as a gerund in its base form ("deleting dev-sandbox" → "delete dev-sandbox")."""
+    from pmpc_tui.nl.ground.clause_words import VERBS
+
+    first, _, rest = act.partition(" ")
+    if first.endswith("ing"):
+        stem = first[:-3]
+        base = next((v for v in (stem, stem + "e", stem[:-1]) if v in VERBS and len(v) > 2), None)
+        if base:
+            return f"{base} {rest}".strip()
+    return act
+
+
 def _only_names(said: str, names: Names) -> bool:
     """Whether `said` is nothing but guests' names (and "the", "vm", "and", commas): "web-02 and pihole"."""
     rest = said
@@ -352,6 +405,8 @@ def after(proposal: Proposal, reading: Reading) -> Proposal:
     if reading.dry_run_only and any("--dry-run" not in c.split() and risk_of_line(c) != READ
                                     for c in proposal.commands):
         why = WHY_NEGATION
+    if reading.skips and any(risk_of_line(c) == "destructive" for c in proposal.commands):
+        why = WHY_SKIP  # "rm ct X --yes", "template X -y": a destructive line is never proposed beside a skip asked
     if why is None:
         return proposal
     return refused(why, ["list vms"], notes=[f"not proposed: {c}" for c in proposal.commands])

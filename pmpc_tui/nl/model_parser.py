@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.commands.registry import DESTRUCTIVE, READ
+from pmpc_tui.commands.registry import DESTRUCTIVE, READ, risk_of_line
 from pmpc_tui.nl.ground.intents import corrected
 from pmpc_tui.nl.grounding import NotGrounded, Slots, ground, safety
 from pmpc_tui.nl.model import runtime
@@ -37,7 +37,7 @@ CUES = {
     "disk_detach": r"detach|unplug|disconnect|unattach|remov",
     "destroy": r"destroy|tear|remov|delet|wipe|nuke|rid\b",
     "apply": r"appl|deploy|push|roll|ship|make it so|live|rollout",
-    "migrate": r"migr|mov|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
+    "migrate": r"migr|mov|\bmv\b|evacuat|shift|relocat|transfer|send|put|bring|vers?chieb|mueve|d[ée]place",
 }
 SETTINGS = r"\b(insecure|tls|certificates?|certs?|verif\w*|tokens?|secrets?|passwords?|profiles?|credentials?|login)\b"
 RANGE_WORDS = frozenset({"to", "through", "thru", "-", "until"})
@@ -141,6 +141,14 @@ def parse_with_model(text: str, names: Names) -> Proposal:
     return parse_single(text, names)
 
 
+def _orders_a_read(text: str) -> bool:
+    """Whether a clause of the request orders a read by its verb ("list every snapshot on web-01")."""
+    from pmpc_tui.nl.ground import clauses
+    from pmpc_tui.nl.ground.orders import SHOWING
+
+    return any(c.mood == clauses.IMPERATIVE and clauses.lead(c.text) in SHOWING for c in clauses.read(text.lower()))
+
+
 def parse_single(text: str, names: Names) -> Proposal:
     """One request's commands as the model reads them, grounded in `names`."""
     if len(text) > MAX_CHARS:
@@ -160,6 +168,9 @@ def parse_single(text: str, names: Names) -> Proposal:
     if intent in CUES and not re.search(CUES[intent], text, re.IGNORECASE):
         return Proposal([], 0.2, f"I am not sure you asked to {intent.replace('_', ' ')}; say it in so many words",
                         safety([COMMAND_OF.get(intent, intent)]), suggestions=list(SUGGEST))
+    if intent == "refuse" and len(intents) > 1 and intents[1][0] not in ("none", "refuse") and \
+            risk_of_line(intents[1][0].replace("_", " ")) == READ and _orders_a_read(text):
+        intent, probability = intents[1][0], 0.8  # a read the guards let through ("list every snapshot …"): answered
     if intent == "refuse":
         return Proposal([], 0.0, REFUSE, READ, suggestions=["list vms", "/help"])
     if probability < SHAKY and safety([intent.replace("_", " ")]) == DESTRUCTIVE:

@@ -48,9 +48,13 @@ SAID: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:last|past)\s+(\d{1,4})\s*(?:minutes?|mins?)\s+of\s+(?:the\s+)?logs?\b"), "--minutes {}"),
     (re.compile(r"\b(?:anonymi[sz]\w*|(?:host\s*names?|hosts|ips?)\s+(?:masked|hidden|redacted)|mask\w*\s+(?:the\s+)?"
                 r"(?:host\s*names?|hosts|ips?))\b"), "--anonymize"),
-    (re.compile(r"\band wait\b|\bwait (?:for it|till|until|for the task)\b|\bwatch the task\b|"
+    (re.compile(r"\band wait\b|"
+                r"(?<!n't\s)(?<!not\s)(?<!dont\s)(?<!\bto\s)\bwait (?:for it|till|until|for the task)\b|"
+                r"\bwatch the task\b|"
                 r"\b(?:show|give)\s+me\s+(?:the\s+)?task(?:'s)?\s+(?:log|output|progress)\b"), "--wait"),
-    (re.compile(r"\b(?:don'?t|do not|dont|no need to) wait\b|\bno[- ]wait\b|\bin the background\b|"
+    (re.compile(r"\b(?:don'?t|do not|dont|no need to|not (?:necessary|needed) to|needn'?t) wait\b|\bno[- ]wait\b|"
+                r"\b(?:sin\s+esperar|sans\s+attendre|ohne\s+(?:zu\s+)?warten|senza\s+aspettare|zonder\s+te\s+wachten)\b|"
+                r"\bin the background\b|"
                 r"\bwithout waiting\b"), "--no-wait"),
     (re.compile(r"\b(?:only|just)\s+check\b|\bwould\b.{1,60}\bwork\b|\bdry[- ]?run\b|"
                 r"\bjust (?:show|check|tell|see)\b|\bwhat would\b.*\b(?:do|involve|write|remove|"
@@ -124,7 +128,8 @@ def with_options(text: str, lines: list[str]) -> list[str]:
         if line == "apply" and plan_file:  # "apply web.plan": the saved plan is apply's argument
             line = f"apply {plan_file.group(1)}"
         for option in options:
-            if option.split()[0] in line.split() or (option.startswith("-o ") and risk_of_line(line) != READ):
+            if option.split()[0] in line.split() or (option.startswith("-o ") and risk_of_line(line) != READ) or \
+                    (option == "--dry-run" and risk_of_line(line) == READ):  # "just show me the tasks": a read
                 continue
             longer = f"{line} {option}"
             name = re.search(r" --name \S+", line)

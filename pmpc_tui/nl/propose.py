@@ -64,7 +64,9 @@ def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
     line = text.strip()
     # a read-only command line means just that (`ask "snapshot list vm web-01"`); anything riskier is read by
     # the parser like any request, so a typed VMID out of range or a wide digit never becomes a target
-    if line.isascii() and risk_of_line(line) == READ and parse_line(line).kind == "command":
+    # (and so does a command line that is a dry run: `destroy --dry-run` changes nothing)
+    if line.isascii() and (risk_of_line(line) == READ or "--dry-run" in line.split()) and \
+            parse_line(line).kind == "command":
         said = line.split()[:2]
         if not proposal.understood or any(c.split()[:2] != said for c in proposal.commands):
             return Proposal([line], 1.0, "the command as written")

@@ -30,36 +30,60 @@ VERBS = _set(
 AUX = _set("is are was were am do does did have has had can could should shall would will may might must "
                 "isn't aren't wasn't weren't don't doesn't didn't haven't hasn't can't couldn't shouldn't won't "
                 "wouldn't mustn't")
-WH = _set("what which who whom whose where why how when what's how's who's where's whats hows")
+WH = _set("what which who whom whose where why how when what's how's who's where's whats hows "
+          # other languages' question words (a "¿" is a clause break, so "¿qué …?" reaches the reader as "qué …")
+          "qué cuál cuáles cuánto cuántos cuántas cómo dónde quién quiénes quel quelle quels quelles combien "
+          "comment où pourquoi welche welcher welches wie wo warum wer wann wat welke hoe waar waarom wanneer "
+          "quale quali quanto quanti dove perché")
+# a question asking what would happen, or what the assistant would do, under a condition ("if we stopped pve2's
+# guests, what would break?", "which guest would you stop?"): a prediction or advice, which no read answers
+PREDICTION = re.compile(r"\bwould\s+(?:\w+\s+)?(?:break|happen|fail|die|crash|lose|survive|suffer|"
+                        r"go\s+(?:down|wrong)|stop\s+working|"
+                        r"be\s+(?:affected|lost|impacted|down)|(?:you|u)\b)|\bwhat\s+(?:happens|breaks)\b|"
+                        r"pasar[íi]a|ocurrir[íi]a|passerait|arriverait|passiert|passieren|succederebbe|gebeurt|gebeuren")
+PREDICTION_IF = re.compile(r"\b(?:if|si|se|wenn|falls|als|when|suppose|supposing|imagine|hypothetically)\b")
 SUBJECTS = _set("i we he she they you it someone somebody anyone anybody nobody everyone everybody one this "
                      "that there u y'all")
 # a subject pronoun or a perfect's auxiliary first in another language ("j'ai déjà redémarré …", "hemos borrado …",
 # "ich habe … neu gestartet", "ik heb … herstart"): the clause tells
 SUBJECTS_ABROAD = re.compile(r"^(?:je|j'\w+|nous|ich|wir|ik|wij|nosotros|io|noi|eu|nós|hemos|han|ho|abbiamo|hanno|"
-                             r"habe|haben|heb|hebben|heeft|avons|ont)\b")
+                             r"habe|haben|heb|hebben|heeft|avons|ont)\b|"
+                             # "ya reinicié pihole": already, and a Spanish preterite in the first person
+                             r"^ya\s+(?:lo\s+|la\s+|los\s+|las\s+)?\w+[éí]\b")
+# an order given to someone else ("tell tom to restart pihole", "ask the dba to stop db-01"): relayed, not ours
+OTHERS_ORDER = re.compile(r"^(?:please\s+)?(?:tell|ask|remind|get|have)\s+(?!me\b|us\b|it\b|them\b)(?:the\s+)?"
+                          r"[a-z][\w'-]*\s+to\s+\w+")
+# a scene set, then what the speaker did in it ("in the last incident we had to kill db-01"): it tells
+SCENE_TOLD = re.compile(r"^(?:in|during|at|on|over|since)\s+(?:the\s+|our\s+|that\s+)?(?:[\w'-]+\s+){0,3}?"
+                        r"(?:i|we|he|she|they|someone|somebody)\s+(?:had|did|was|were|already|"
+                        r"\w+ed(?<!need)(?<!feed)(?<!speed)(?<!proceed)(?<!exceed))\b")
 CONTRACTED = re.compile(r"^(?:i|we|he|she|they|you|it|that|there|who)'(?:ll|m|re|s|ve|d)\b|^(?:im|ive|ill|id|"
                         r"were|theyre|youre|its|thats|theres)\b")
 # a finite verb after a noun phrase ("tom restarted", "the backup ran"): the clause tells, it does not order
 FINITE = re.compile(r"^(?:is|are|was|were|has|have|had|will|would|can|could|should|must|might|may|did|does|do|"
                     r"got|gets|seems?|looks|keeps|kept|said|says|wants|needs|ran|went|took|broke|came|fell|hung|"
                     r"froze|died|made|gave|told|asked|thinks|thought|knew|done|'s|'ll|isn't|wasn't|doesn't|didn't|"
-                    r"won't|can't|hasn't|haven't|ought)$")
+                    r"won't|can't|hasn't|haven't|ought|"
+                    # what a guest did (an incident told, never an order): "grafana crashed twice", "pihole dropped dns"
+                    r"crashed|failed|dropped|spiked|stalled|panicked|flapped|timed|oomed|errored|lagged|misbehaved|"
+                    r"glitched|choked|leaked|overheated|filled|ballooned|disappeared|vanished)$")
+# the pieces politeness is made of, shared by POLITE, POLITE_ASK and DESIRE
+_ASKED = (r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|anyone)|"
+          r"(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we")
+_WISH = r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)"
+_CHANCE, _POSSIBLE = r"any\s+chance", r"would\s+it\s+be\s+possible"
 # a politeness or address prefix before an order ("please", "could you", "go ahead and", "i need you to")
 POLITE = re.compile(r"^(?:(?:please|pls|plz|kindly|just|quickly|now|then|also|and|so|ok(?:ay)?|hey|hi|yo|"
                     r"go\s+ahead\s+and|i\s+(?:need|want|would\s+like)\s+(?:you|u)\s+to|i'd\s+like\s+(?:you|u)\s+to|"
-                    r"(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|would|will)\s+(?:you|u|somebody|someone|"
-                    r"anyone)|(?:can|could|may)\s+(?:we|i)\s+(?=get\b|have\b|see\b|view\b|look\b)|(?:can|could)\s+we|"
+                    rf"{_ASKED}|"
                     r"let'?s|let\s+us|bitte|por\s+favor|s'il\s+te\s+pla[iî]t|s'il\s+vous\s+pla[iî]t|per\s+favore|"
                     r"alsjeblieft|graag|"
-                    r"(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)(?:\s+to)?|"
-                    r"(?:you|u)\s+(?:can|may)(?:\s+now)?|any\s+chance\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
-                    r"would\s+it\s+be\s+possible\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
+                    rf"{_WISH}(?:\s+to)?|"
+                    rf"(?:you|u)\s+(?:can|may)(?:\s+now)?|{_CHANCE}\s+(?:(?:you|u)\s+(?:could|can)\s+)?|"
+                    rf"{_POSSIBLE}\s+(?:for\s+(?:you|u)\s+)?to)\b[\s,]*)+")
 # a wish said as the speaker's need ("we need web-01 rebooted", "i want pihole restarted"): an order
-DESIRE = re.compile(r"^(?:i|we)(?:\s+(?:really\s+)?(?:need|want|wanna|would\s+like)|'d\s+like)\b")
-POLITE_ASK = re.compile(r"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:any\s+chance|would\s+it\s+be\s+possible|"
-                        r"(?:can|could|would|will)\s+(?:you|u|"
-                        r"somebody|someone|anyone)|(?:would|do)\s+(?:you|u)\s+mind|(?:can|could|may)\s+(?:we|i)\s+"
-                        r"(?:get|have|see|view|look)|(?:can|could)\s+we)\b")
+DESIRE = re.compile(rf"^{_WISH}\b")
+POLITE_ASK = re.compile(rf"^(?:(?:please|pls|just|so|ok(?:ay)?|hey|hi)\s+)*(?:{_CHANCE}|{_POSSIBLE}|{_ASKED})\b")
 CONNECTOR = re.compile(r"^(?:(?:and|but|then|so|also|plus|or|oh|well|btw|right|alright|sure|yes|yeah|ok(?:ay)?|"
                        r"now|anyway|actually)\b[\s,]*)+")
 HEDGE = re.compile(r"^(?:maybe|perhaps|probably|possibly|ideally|hopefully|i\s+guess|i\s+suppose|i\s+think|"
@@ -74,6 +98,9 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
 PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+                          # "i want to see who rebooted pihole": why a read is asked, never an order of its own
+                          r"(?:i|we)\s+(?:(?:really\s+)?(?:want|need|would\s+like)|'d\s+like)\s+to\s+(?:see|know|check|"
+                          r"find\s+out|understand|learn|figure\s+out)\s+(?:who|what|when|why|how|if|whether|which)\b|"
                           r"to\s+(?:decide|figure\s+out|see|judge|check|find\s+out|know|learn)\s+"
                           r"(?:if|whether|which|what|how)\b)")
 # "tell me / check / let me know if …": the "if" opens a question inside the order, not a condition
@@ -96,11 +123,17 @@ FOREIGN_ASK = re.compile(r"^(?:¿|est-ce\s+qu|\w+-(?:je|tu|il|elle|on|nous|vous|
                          r"(?:puedo|debo|podemos|debemos|deber[íi]amos|posso|devo|possiamo|dobbiamo|dovrei|"
                          r"dovremmo|devemos|podemos|é\s+seguro|è\s+sicuro|es\s+seguro|vale\s+la\s+pena|"
                          r"merece\s+la\s+pena|ça\s+vaut|faut-il|vaut-il)\b)")
-RETRACTION = re.compile(r"^(?:never\s*mind|scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
+RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+(?:you\s+)?to\b|"
+                        r"scratch\s+that|forget\s+(?:it|that|i\s+said\s+(?:it|that|anything))|"
                         r"actually\s+(?:no|don'?t)|on\s+second\s+thoughts?|no\s*,?\s*wait|nope|nah|no\s+thanks|"
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?)\b")
+# a correction of the order before it ("no sorry, i meant 202", "actually only web-02", "make that web-03"): that
+# order is taken back; what follows the correction's words, when it is no order of its own, replaces its targets
+CORRECTION = re.compile(r"^(?:(?:no|nope|oops|sorry|wait)\b[\s,]*)*(?:(?:i\s+meant|i\s+mean|make\s+that)"
+                        r"(?=\s+(?!(?:to|it|that|this|these|those|one|sure|quick\w*|fast|so|well|a|an|happen|clear|work)\b)[\w-])|"
+                        r"correction\b:?|(?:actually|rather)\s+(?:only|just)\b)|^no\s*,?\s*sorry\b")
 ENDORSE = re.compile(r"^(?:(?:so|ok(?:ay)?|yes|then)\s+)?(?:please\s+)?(?:go\s+ahead|do\s+it|please\s+do(?:\s+it)?|"
                      r"do\s+that|make\s+it\s+so)(?:\s+(?:now|please))?$")
 REPORTING = re.compile(r"\b(?:says?|said|reads?|wrote|writes|mentioned|suggest(?:s|ed)?|claims?|claimed|"
@@ -120,7 +153,9 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"only\s+(?:if|when|once|after)\s|(?<!what\s)(?<!even\s)(?<!only\s)if\s+(?!(?:needed|necessary|required|need\s+be|appropriate|possible|so|"
                    r"not|any)\b)|"
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
-                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b)\b)")
+                   r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b|"
+                   # other languages' subordinators inside a sentence ("apaga web-02 cuando termine el backup")
+                   r"cuando|quand|lorsque?|lorsqu'|sobald|wenn|falls|quando|zodra|gdy)\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
@@ -131,6 +166,10 @@ CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
                         r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
                         r"dangerous|a\s+problem|smart|better)\s+to\b")
+# an opinion asked of the order before it ("mv web-02 -> pve1, good idea or bad idea?", "…, thoughts?"): it asks
+OPINION_TAG = re.compile(r"^\W*(?:(?:is\s+(?:that|it|this)\s+)?(?:a\s+)?(?:good|bad|smart|wise|safe|sensible|terrible|"
+                         r"dumb)\s+(?:idea|move|plan)(?:\s+or\s+(?:a\s+)?(?:good|bad|not)(?:\s+(?:idea|move|one))?)?|"
+                         r"thoughts|opinions?|yes\s+or\s+no|wise|safe|sensible|worth\s+it|risky)\W*$")
 # after a noun phrase, an order in the ops voice ("pihole needs 1 gig ram", "db-01 should be backed up")
 DEONTIC = _set("needs need should must gets")
 # participles that name a guest or a tag, never a past tense ("vms tagged prod", "a container named wiki")

@@ -22,6 +22,7 @@ from pmpc_tui.nl.ground.clause_words import (
     CONDITIONAL_OPEN,
     CONNECTOR,
     CONTRACTED,
+    CORRECTION,
     DEONTIC,
     DESIRE,
     DETERMINERS,
@@ -31,6 +32,8 @@ from pmpc_tui.nl.ground.clause_words import (
     HEDGE,
     IRREGULAR_PAST,
     KNOWING,
+    OPINION_TAG,
+    OTHERS_ORDER,
     PARTICIPLES,
     PAST_TIME,
     POLITE,
@@ -41,6 +44,7 @@ from pmpc_tui.nl.ground.clause_words import (
     REASON_OPEN,
     REPORTING,
     RETRACTION,
+    SCENE_TOLD,
     SUBJECTS,
     SUBJECTS_ABROAD,
     TEMPORAL_OPEN,
@@ -122,10 +126,12 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
         return QUOTED, False
     for opener in (None, CONNECTOR):
         t = opener.sub("", t).strip(" ,") if opener else t
-        if RETRACTION.match(t):
+        if RETRACTION.match(t) or CORRECTION.match(t):
             return RETRACTED, False
         if PURPOSE_OPEN.match(t):
             return PURPOSE, False
+    if OTHERS_ORDER.match(t):
+        return QUOTED, False  # "tell tom to restart pihole": someone else's order, relayed
     if POLITE_ABROAD.match(t):
         return IMPERATIVE, True
     if SUBJECTS_ABROAD.match(t):
@@ -178,6 +184,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if len(words) > 1 and first not in DETERMINERS and not first.endswith("'s") and words[1] in VERBS and \
             not finite(words[1]) and not PAST_TIME.search(bare) and _told(words[2:4]) != "finite":
         return (INTERROGATIVE if asked and not polite and first == "to" else NOMINAL), polite  # "web-01 reboot pls"
+    if SCENE_TOLD.match(bare):
+        return (INTERROGATIVE if asked else DECLARATIVE), False  # "in the last incident we had to kill db-01"
     told = _told(words[1:])
     if told == "deontic" or (stripped and DESIRE.match(t)):
         return NOMINAL, polite  # "pihole needs 1 gig ram", "db-01 should be backed up": an order in the ops voice
@@ -284,12 +292,19 @@ def _in_context(out: list[Clause], i: int, text: str) -> None:
     elif before and c.mood == INTERROGATIVE and 1 <= len(words) <= 2 and words[0] in AUX and \
             before.mood in ORDERING:  # "delete it, should i?"
         out[i - 1] = replace(before, mood=INTERROGATIVE, deliberative=True)
+    elif before and before.mood in ORDERING and OPINION_TAG.match(low) and "?" in text[c.end:c.end + 2]:
+        out[i - 1] = replace(before, mood=INTERROGATIVE, deliberative=True)  # "mv X -> pve1, good idea or bad idea?"
+        out[i] = replace(c, mood=INTERROGATIVE)
     elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and "?" in between and \
             re.match(r"(?:then|so|if\s+so|and\s+if\s+so)\b", low):  # "db-01 has 8G? then set it to 16G"
         out[i] = replace(c, mood=CONDITIONAL)
     elif before and c.mood in ORDERING and before.mood == INTERROGATIVE and between.strip() == "," and \
             "?" in text[c.end:c.end + 2]:  # "what do you think, stop pihole for the update?"
         out[i] = replace(c, mood=INTERROGATIVE, deliberative=True)
+    elif before and c.mood == INTERROGATIVE and words[:1] in (["which"], ["who"]) and between.strip() == "," and \
+            len(words) > 1 and (words[1] in AUX or finite(words[1])) and \
+            "?" not in text[c.end:c.end + 2] and before.mood in (DECLARATIVE, NOMINAL):
+        out[i] = replace(c, mood=DECLARATIVE, deliberative=False)  # "minio is off, which is how i want it": it tells
     elif c.mood == INTERROGATIVE and re.match(r"(?:should|were|had)\b", low) and "?" not in text[c.end:c.end + 2] and \
             ((i + 1 < len(out) and out[i + 1].mood in ORDERING) or (before and before.mood in ORDERING)):
         out[i] = replace(c, mood=CONDITIONAL, deliberative=False)  # "should cpu stay above 80%, add a core"

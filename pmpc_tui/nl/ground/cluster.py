@@ -15,7 +15,8 @@ from pmpc_tui.nl.ground.units import since
 def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "logs":
         cmd = ["logs"]
-        said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?|days?|weeks?)|\d+\s*"
+        said = re.search(r"\b(today|yesterday|(?:last|past)\s+(?:\d+\s*)?(?:hours?|minutes?|mins?|hrs?|days?|weeks?|"
+                         r"[mhd])|\d+\s*"
                          r"(?:hours?|minutes?|mins?|days?)\s+ago)\b", " ".join(g.slots.words))
         words = " ".join(g.slots.words)
         foreign = re.search(r"\b(letzten\s+stunde|[úu]ltima\s+hora|derni[èe]re\s+heure|heute|hoy|aujourd'?hui)\b",
@@ -32,8 +33,8 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
             pass  # "the last sync" is no time: the operation says which entries
         # a level the tagger missed, said in so many words ("errors from the last hour")
         level = (g.slots.first("LEVEL") or next((w for w in g.slots.words if re.fullmatch(
-            r"errors?|failures?|failed|warnings?|warn|fehler\w*|errores|erreurs?|warnungen", w)), "")).lower()
-        if re.search(r"error|fail|fehler|erreur", level):
+            r"errors?|errs?|failures?|failed|warnings?|warn|fehler\w*|errores|erreurs?|warnungen", w)), "")).lower()
+        if re.search(r"err|fail|fehler", level):
             cmd += ["--level", "error"]
         elif "warn" in level:
             cmd += ["--level", "warning"]

@@ -31,7 +31,7 @@ _OBJECT = r"(it|them|[\w.-]+)"
 _BE = r"(?:\s+is|\s+are|'s|s\b|\s+was)"
 # the state said of a guest in a clause of its own: "if dev-sandbox is off", "is web-01 up", "minio is down"
 STATE_SAID = re.compile(rf"^\W*(?:(?:only\s+)?(?:if|when)\s+)?(?:(?:is|are)\s+(?P<asked>[\w.-]+)|"
-                        rf"(?P<g>[\w.-]+){_BE})\s+{_STATE}\W*$")
+                        rf"(?P<g>[\w.-]+){_BE})\s+{_STATE}(?:\s+(?:yet|anymore|any\s+more|right\s+now|now|again))?\W*$")
 # the power order in a clause of its own: "start it", "then just stop web-01", "if so, shut it down"
 ORDER_SAID = re.compile(rf"^\W*(?:(?:then|just|please|pls|so|and|go\s+ahead\s+and|if\s+so|if\s+yes)\W+)*{_VERB}"
                         rf"(?:\s+{_OBJECT})?\W*$")

@@ -136,7 +136,8 @@ def _set_tags(g: Grounder, name: str) -> str | None:
     quoted = re.search(r"\btags?\s+['\"]\s*([\w.-]+)\s*['\"]", words)
     if quoted and quoted.group(1) not in said:  # "add tag 'critical' to pihole"
         said.append(quoted.group(1))
-    while said and (more := re.search(rf"\b{re.escape(said[-1])}\s+(?:and|&|,)\s+([a-z][\w.-]*)\b", words)) and \
+    while said and (more := re.search(rf"\b{re.escape(said[-1])}(?:\s+(?:and|&|,)\s+|\s*;\s*)([a-z][\w.-]*)\b",
+                                      words)) and \
             more.group(1) not in said and more.group(1) not in g.names.facts and more.group(1) not in g.names.nodes \
             and more.group(1) not in ("the", "a", "an", "it", "its", "also", "then", "give", "set", "keep", "remove"):
         said.append(more.group(1))  # "tag dev-sandbox as dev and test": every tag of the list

@@ -37,6 +37,13 @@ ROLLBACK = re.compile(r"\b(revert\w*|roll\s*back|rollback|rolled\s+back|roll\s+<
                       r"zur[üu]ckrollen|restaur\w*\s+(?:le\s+|el\s+)?snapshot|revenir|volver|revertir)\b")
 SNAP_QUESTION = re.compile(r"\b(any|list|show|which|what|how\s+many)\b.*\b(snaps|snapshots)\b|\b(snaps|snapshots)\b"
                            r".*\b(are\s+there|exist)\b")
+# an action word naming a list that is shown ("show me the kill list: …", "print the reboot candidates")
+ACTION_AS_NOUN = re.compile(r"^\W*(?:(?:please|pls|can\s+you|could\s+you)\s+)?(?:show|list|display|print|give|get)\b"
+                            r"(?:\s+(?:me|us))?\s+(?:the|my|our|a)\s+(?:kill|delete|deletion|reboot|restart|stop|shutdown|"
+                            r"nuke)\s+(?:list|candidates|queue|report)\b(?!.*\b(?:and|then)\b)")
+# the snapshots a rollback could go to, said in a relative clause ("the snapshots we could revert db-01 to")
+ROLLED_TO = re.compile(r"\bsnap(?:shot)?s\s+(?:that\s+|which\s+)?(?:i|we|you)\s+(?:\w+\s+)?"
+                       r"(?:roll|revert|restore|go)\b")
 # "X needs to be started", "has to be powered on": the action said in the passive
 BE_STARTED = re.compile(r"\b(?:needs?|has|have|ought|must|should|wants?)\s+(?:to\s+)?be\s+(?:started|booted|"
                         r"powered\s+(?:on|up)|turned\s+on|brought\s+(?:back\s+)?up|switched\s+on)\b")
@@ -153,6 +160,11 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "report-issue"  # "make an issue report for … with the last 15 minutes of logs"
     if intent == "none" and UPID.search(t):
         return "tasks"  # a task's id: its log (or stopping it, when said)
+    if intent in ("stop", "shutdown", "reboot", "delete", "suspend") and ACTION_AS_NOUN.search(t):
+        return "list"  # "show me the kill list: every stopped vm": the action word names a list
+    if intent == "delete" and "<g>" not in t and re.search(r"\b(?:a|the|an?|that)\s+destroy\b", t) and \
+            re.search(r"\bdry[- ]?run\b|\bwould\b", t):
+        return "destroy"  # "which guests would a destroy remove? a dry run only": the workspace's destroy, asked about
     if intent == "none" and "<g>" in t and SETTING.search(t) and not re.search(r"\btags?\b", t):
         return "set"  # "enable onboot for grafana"
     if intent == "refuse" and _unfounded_refusal(text, names, t):
@@ -299,6 +311,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \
             not re.search(r"\b(ram|memory|mem|cores?|cpus?)\b", t):
         return "resize"
+    if intent in ("snapshot_rollback", "snapshot_list") and SNAP_QUESTION.search(t) and ROLLED_TO.search(t):
+        return "snapshot_list"  # "list the snapshots i could roll pihole back to": the rollback is the snapshots' use
     if intent not in ("snapshot_rollback",) and ROLLBACK.search(t) and guest and not DESTROYING.search(t):
         return "snapshot_rollback"
     if intent == "snapshot_delete" and SNAP_QUESTION.search(t) and not DESTROYING.search(t):

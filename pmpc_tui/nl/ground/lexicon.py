@@ -16,7 +16,9 @@ ACTION_STEMS = {"stop": r"stop|kill|halt|power\s+off|turn\s+off|shut", "shutdown
                 "reboot": r"reboot|restart|bounce|cycle", "start": r"start|boot|power\s+on|turn\s+on",
                 "resume": r"resume|unpause|wake", "suspend": r"suspend|pause",
                 "delete": r"delet|remov|destroy|wipe|nuke", "migrate": r"migrat|move", "resize": r"resiz|grow|shrink",
-                "apply": r"apply|deploy"}
+                "apply": r"apply|deploy", "plan": r"plan", "destroy": r"destroy|nuke|wipe", "sync": r"sync",
+                "import": r"import", "snapshot": r"snapshot|snap", "backup": r"back\s*up|backup",
+                "clone": r"clon"}
 
 # words that destroy something (a guest, a disk, a snapshot, the workspace's resources)
 DESTROYING = re.compile(r"\b(delet\w*|remov\w*|destroy\w*|drop\w*|nuke|purg\w*|wipe|rm)\b")

@@ -56,14 +56,19 @@ IT_WORDS = [(r"(?<=move\s)(\S+)\s+su", r"\1 to"), (r"per\s+favore|per\s+piacere|
             (r"adesso|subito|ora", "now"), (r"la\s+macchina|la\s+vm", "the vm"),
             (r"il\s+container|il\s+contenitore", "the container"), (r"tutte\s+le\s+vm", "all vms"),
             (r"tutti\s+i\s+container", "all containers"), (r"su", "on"), (r"chiamat[oa]|di\s+nome", "called"),
-            (r"con", "with"), (r"memoria", "memory"), (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
+            (r"con", "with"),
+            (r"tranne|eccetto|salvo|ad\s+eccezione\s+di", "except"), (r"memoria", "memory"),
+            (r"(?<=\s)a(?=\s+pve)", "to"), (r"verso", "to")]
 NL_WORDS = [(r"alsjeblieft|alstublieft|graag|a\.?u\.?b\.?", "please"), (r"niet", "not"), (r"maar", "but"),
             (r"behalve|uitgezonderd", "except"), (r"welke", "which"),
             (r"vanavond|vannacht", "tonight"),
             (r"over\s+(\d+)\s+minuten", r"in \1 minutes"), (r"over\s+(\d+)\s+uur", r"in \1 hours"), (r"als", "if"),
             (r"wanneer", "when"), (r"nu", "now"), (r"alle", "all"), (r"op", "on"), (r"naar", "to"),
             (r"genaamd|met\s+de\s+naam", "called"), (r"met", "with"), (r"geheugen", "memory"), (r"schijf", "disk"),
-            (r"kernen", "cores"), (r"de\s+vm", "the vm"), (r"van", "of"), (r"het", "it")]
+            (r"kernen", "cores"), (r"de\s+vm", "the vm"), (r"van", "of"), (r"het", "it"),
+            # a log's window and level, after the times above ("over 2 uur" is still "in 2 hours")
+            (r"foutmeldingen|fouten", "errors"), (r"laatste", "last"), (r"(\d+)\s+uur", r"\1 hours"),
+            (r"(\d+)\s+minuten", r"\1 minutes")]
 
 
 def _verbs(text: str, table: list[tuple[str, str]]) -> tuple[str, bool]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.nl.ground import clauses
+from pmpc_tui.nl.ground import clauses, lexicon_pl
 from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
@@ -175,7 +175,22 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?in\s+ruhe\b", re.IGNORECASE),
            r"leave \g<g> alone"),
           (re.compile(r"\blass(?:e|t)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:weiter)?(?:laufen|an)\b",
-                      re.IGNORECASE), r"leave \g<g> running")]
+                      re.IGNORECASE), r"leave \g<g> running"),
+          # a name given in another language ("namens vor-patch", "llamado X", "nommé X"): "called X"
+          (re.compile(r"\b(?:namens|genannt|mit\s+dem\s+namen|llamad[oa]|con\s+(?:el\s+)?nombre|nomm[ée]e?|"
+                      r"appel[ée]e?)\s+(?=[\w.-]+)", re.IGNORECASE), "called "),
+          # a state asked in German ("ist web-01 gerade an?"): whether it runs
+          (re.compile(r"\b(ist|sind)\s+(?:der\s+|die\s+|das\s+)?(?P<g>[\w.-]+)\s+(?:gerade\s+|jetzt\s+|noch\s+|schon\s+)*"
+                      r"(?P<s>an|aus|online|offline)\b", re.IGNORECASE), r"is \g<g> \g<s>"),
+          # a causative order ("make the web-01 again start", "get grafana to restart"): the verb on the guest
+          (re.compile(r"\b(?:make|get|have)\s+(?:the\s+)?(?P<g>(?!me\b|us\b|sure\b)[\w.-]+)\s+(?:to\s+)?"
+                      r"(?:again\s+|once\s+more\s+)?(?P<v>start|stop|reboot|restart|shut\s*down|boot)\b",
+                      re.IGNORECASE), r"\g<v> \g<g>"),
+          # "web-02 -> pve1": to
+          (re.compile(r"(?<=[\w.-])\s*->\s*(?=[\w.-])"), " to "),
+          # "the prod-tagged vms": the vms tagged prod
+          (re.compile(r"\b([a-z0-9_]+)-tagged\s+(vms?|cts?|containers?|guests?|machines?|ones)\b", re.IGNORECASE),
+           r"\2 tagged \1")]
 
 
 def _guards_silent(text: str) -> bool:
@@ -309,7 +324,7 @@ def _whole(text: str, names: Names) -> str:
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
     out = without_tickets(text, names)
-    out = in_english(out)
+    out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
         out = pattern.sub(english, out)
     out = in_digits(out)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pmpc_tui.nl.ground import clauses
-from pmpc_tui.nl.ground.clause_words import QUOTE
+from pmpc_tui.nl.ground.clause_words import CORRECTION, PREDICTION, PREDICTION_IF, QUOTE, RETRACTION
 from pmpc_tui.nl.ground.clauses import (
     CONDITIONAL,
     DECLARATIVE,
@@ -40,9 +40,13 @@ TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containe
 OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundle|import|adopt|sync|template|convert|"
                          r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate)\b")
 # a request to skip the confirmation of something destructive: refused as a whole
-SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?approv\w*|\bwithout\s+(?:asking|"
-                          r"confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                          r"\bno\s+questions(?:\s+asked)?\b|(?<!\S)(?:--yes|-y)(?!\S)")
+SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
+                          r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
+                          r"\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b|(?<!\S)(?:--yes|-y)(?!\S)")
+# the same, said as a flag or a setting ("--yes", "auto-confirm it"), not the softer "no questions, i'm sure" (dropped)
+SKIP_ASKED = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
+                        r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
+                        r"(?<!\S)(?:--yes|-y)(?!\S)")
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
                          r"restor\w*|overwrit\w*)\b")
 # "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
@@ -57,6 +61,8 @@ ADVICE_ASKED = re.compile(r"\b(?:a\s+way|another\s+way|better|worth|wise|safe|po
                           r"alternative|around\s+it|instead)\b")
 # "suppose i deleted web-01", "imagine we stop it": a what-if, never a question to answer with a read
 HYPOTHETICAL = re.compile(r"\b(?:suppose|supposing|imagine|what\s+if|hypothetically|say\s+(?:i|we)\b)")
+WHY_PREDICTION = ("that asks what would happen, or what I would do, under a condition: I cannot predict it, and "
+                  "nothing was done (ask for what you want to see, e.g. `list vms --node pve2`)")
 WHY_UNORDERED = ("that names an action without ordering it (a report, a plan of yours, a purpose, a quote, a question "
                  "or an order taken back): nothing was done — say it as an order, e.g. `reboot web-01`")
 WHY_EVENT = ("proxmox-mpc cannot wait for someone's go-ahead or the end of an event: say the order when it may be "
@@ -74,6 +80,13 @@ WHY_NOT = ("the request says not to do something, and plain English never turns 
 EVENT_OPEN = re.compile(r"^\W*(?:once|after|until|till|as\s+soon\s+as|the\s+moment)\b")
 # a state said of a guest ("it's stopped", "that one was rebooted"): context, never cut from the request
 STATE = re.compile(r"^\W*(?:and\s+|but\s+)?(?:it|that|this|there)(?:'s|\s+is|\s+was|\s+has|\s+had)\b")
+# a state said in a condition beside a read ("if pve2 went down"): what the condition supposes, never a filter
+CONDITION_STATE = re.compile(r"\b(?:went|goes|go|is|was|were|are)\s+(?:down|offline|off)\b|\b(?:crashed|died|failed|"
+                             r"lost\s+power|was\s+stopped|were\s+stopped)\b")
+# how long a state told has lasted ("since this morning", "for two days now")
+SINCE_TOLD = re.compile(r"\bsince\s+(?:this|last|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                        r"\d|the\s+(?:morning|weekend|update|upgrade|reboot|outage))|\bfor\s+(?:\w+\s+)?(?:hours|days|"
+                        r"minutes|weeks)\b")
 # a report of something done without its verb ("tom already did web-01", "jim took care of it")
 DONE = re.compile(r"\b(?:did|done|handled|fixed|dealt\s+with|took\s+care\s+of|sorted)\b")
 NEGATED = re.compile(r"^\W*(?:and\s+|but\s+)?(?:please\s+)?(?:don'?t|do\s+not|dont|never)\b")
@@ -154,7 +167,8 @@ def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
 
 
 def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
-                names_guest: Callable[[str], bool] = lambda _text: False) -> Ordered:
+                names_guest: Callable[[str], bool] = lambda _text: False,
+                names_node: Callable[[str], bool] = lambda _text: False) -> Ordered:
     """What is left of the request (lower case) once its unordered actions are taken out (see the docstring); a
     request read as a dry run already changes nothing. `asked`: the request ended with "?"; `names_guest`: whether
     a text names a known guest."""
@@ -162,6 +176,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(clean)
     parts = clauses.read(clean + ("?" if asked else ""))
     back = [i for i, c in enumerate(parts) if c.mood == RETRACTED]
+    corrected = _corrected(clean, parts, back, names_guest)
+    if corrected is not None:  # "stop 203. no sorry, i meant 202", "reboot X, scratch that, reboot Y instead"
+        return read_orders(corrected, dry_run, asked, names_guest, names_node)
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
@@ -169,6 +186,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
+    if not any(c.mood in ORDERING for c in parts) and PREDICTION_IF.search(clean) and \
+            any(c.mood == INTERROGATIVE and PREDICTION.search(c.text) for c in parts):
+        return Ordered("", question=WHY_PREDICTION)  # "if we stopped pve2's guests, what would break?"
     reads = "" if held or only_read or HYPOTHETICAL.search(clean) or QUOTE.search(clean) else \
         _reads_asked(parts, names_guest)  # (a quoted order is someone else's: nothing of it is answered)
     if any(c.deliberative for c in parts) and not any(c.mood in ORDERING for c in parts):
@@ -176,7 +196,16 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
         return Ordered(reads, question=WHY_UNORDERED)
     told = [c for c in parts if _unordered(c)]
     orders = [c for c in parts if c.mood in ORDERING]
+    if any(_names_its_own(c, names_guest, names_node) for c in orders):  # an order that names its own targets: the
+        told += [c for c in parts if c.mood == DECLARATIVE and c not in told and names_guest(c.text)]  # guests told of
+        told += [c for c in parts if c.mood == DECLARATIVE and c not in told and STATE.match(c.text) and
+                 SINCE_TOLD.search(c.text)]  # "it is down since this morning": how long, told
+        told += [c for i, c in enumerate(parts) if i and parts[i - 1] in told and c not in told and
+                 c.mood == DECLARATIVE and re.match(r"\W*(?:which|who)\b", c.text)]  # and what is told of them
     kept = _without(clean, told) if told else clean
+    if only_read and not held:  # "which guests would die if pve2 went down? list them": the node, not its state
+        for c in (c for c in parts if c.mood == CONDITIONAL):
+            kept = kept.replace(c.text, CONDITION_STATE.sub(" ", c.text), 1)
     ordered = " ".join(c.text for c in orders)
     if told and any(_changes(c) for c in orders) and not TARGET.search(ordered) and not names_guest(ordered):
         kept = clean  # "i rolled back web-01 …, take the cluster version": the order is about what was told
@@ -198,6 +227,41 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if told or unordered or not orders:
         return Ordered(kept, question=only_read or WHY_UNORDERED, condition=held)
     return Ordered(kept, question=only_read, condition=held)
+
+
+def _names_its_own(clause: Clause, names_guest: Callable[[str], bool], names_node: Callable[[str], bool]) -> bool:
+    """Whether an order names its own targets (a guest, a node, a selection) and points back at nothing told before
+    it ("snapshot k8s-cp-1", "show me what runs on pve2"; never "restart it")."""
+    if re.search(r"\b(?:it|its|them|their|they|those|these|that\s+one|this\s+one)\b", clause.text):
+        return False
+    return names_guest(clause.text) or (clause.mood in ORDERING and (names_node(clause.text) or bool(
+        re.search(r"\b(?:all|every|each)\s+(?:\w+\s+)?(?:vms?|cts?|guests?|containers?|machines?)\b|\beverything\b",
+                  clause.text))))  # ("the container" points back at the guest told of)
+
+
+def _corrected(clean: str, parts: list[Clause], back: list[int], names_guest: Callable[[str], bool]) -> str | None:
+    """The request as corrected, when an order is taken back and another said after it: the clauses after the last
+    retraction when they order an action ("changed my mind, start web-02"), or the order taken back on the targets
+    its correction names ("restart web-01 and web-02... actually only web-02"); None when nothing is corrected."""
+    if not back:
+        return None
+    last = parts[back[-1]]
+    taken = [c for c in parts[:back[-1]] if c.mood in ORDERING and ACTION.search(c.text)]
+    after = clean[last.end:].strip(" ,.;:!?-")
+    if not taken:
+        return None
+    if any(c.mood in ORDERING and ACTION.search(c.text) for c in parts[back[-1] + 1:]):
+        return after
+    said = CONNECTOR_WORDS.sub("", last.text.strip().lower())
+    words = CORRECTION.match(said) or RETRACTION.match(said)
+    targets = said[words.end():].strip(" ,.;:!?-") if words else ""
+    if targets and (TARGET.search(targets) or names_guest(targets)) and not ACTION.search(targets):
+        verb = clauses.lead(taken[-1].text)
+        return f"{verb} {targets}" + (f", {after}" if after else "")
+    return None
+
+
+CONNECTOR_WORDS = re.compile(r"^(?:(?:and|but|then|so|oh|well|actually)\b[\s,]*)+(?=no\b|sorry\b|i\s+mean|make\s+that)")
 
 
 def _reads_asked(parts: list[Clause], names_guest: Callable[[str], bool]) -> str:
@@ -238,6 +302,12 @@ def _timed(text: str) -> bool:
     """Whether a purpose carries its own time ("so i can patch it tonight": still the order's time)."""
     text = re.sub(r"\blater\b", " ", text)
     return bool(DEFERRAL.search(text) or SOFT_TIME.search(text))
+
+
+def asks_to_skip(clean: str) -> bool:
+    """Whether the request (lower case) asks to skip a confirmation at all ("-y", "auto-confirm it"): refused later
+    when what is proposed is destructive, whatever words said it ("rm ct X --yes", "template X -y")."""
+    return bool(SKIP_ASKED.search(clean))
 
 
 def skips_confirmation(clean: str) -> bool:
