@@ -144,8 +144,31 @@ async def ask_agents(client: PVEClient, guests: list[GuestState]) -> dict[int, l
     return found
 
 
-def _combine_ips(guests: list[GuestState], agents: dict[int, list[str]], offline: bool,
+def asks_agents(ws: Workspace, addresses: bool | None) -> bool:
+    """Whether import asks running guests for their addresses: `--addresses`/`--no-addresses`, else the
+    workspace's `inventory.addresses` (asking ~1,000 guest agents is import's largest cost; a hung one times out)."""
+    return ws.config.addresses == "agent" if addresses is None else addresses
+
+
+@dataclass
+class AddressCounts:
+    """Where the inventory's addresses came from, and which running guests were not asked."""
+
+    asked: bool = False  # the guest agents / container interfaces were asked this run
+    static: int = 0  # guests with an address in their config
+    agent: int = 0  # guests whose agent answered this run
+    kept: int = 0  # guests keeping what their agent reported on an earlier run
+    not_asked: int = 0  # running guests without a static address whose agent was not asked
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"asked": self.asked, "static": self.static, "agent": self.agent, "kept": self.kept,
+                "not_asked": self.not_asked}
+
+
+def _combine_ips(guests: list[GuestState], agents: dict[int, list[str]], keep_known: bool,
                  known: dict[int, tuple[list[str], str | None]]) -> dict[int, tuple[list[str], str | None]]:
+    """Per VMID: (addresses, source). Static config first, then what the agents said; without asking them
+    (`keep_known`), what they reported on an earlier run."""
     found: dict[int, tuple[list[str], str | None]] = {}
     for guest in guests:
         ips = static_ips(guest)
@@ -155,19 +178,16 @@ def _combine_ips(guests: list[GuestState], agents: dict[int, list[str]], offline
         elif guest.vmid in agents:
             found[guest.vmid] = (agents[guest.vmid], "agent")
         else:
-            found[guest.vmid] = previous if offline and previous and previous[1] == "agent" else ([], None)
+            found[guest.vmid] = previous if keep_known and previous and previous[1] == "agent" else ([], None)
     return found
 
 
-async def discover_ips(client: PVEClient | None, guests: list[GuestState],
-                       known: dict[int, tuple[list[str], str | None]] | None = None,
-                       ) -> dict[int, tuple[list[str], str | None]]:
-    """Per VMID: (addresses, source). Static config first; else ask running guests (failures tolerated).
-
-    Without a client (offline), addresses a guest agent reported before (`known`) are kept.
-    """
-    agents = await ask_agents(client, guests) if client is not None else {}
-    return _combine_ips(guests, agents, client is None, known or {})
+def _address_counts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]], asked: bool,
+                    agents: dict[int, list[str]]) -> AddressCounts:
+    sources = [ips.get(g.vmid, ([], None))[1] for g in guests]
+    return AddressCounts(asked=asked, static=sources.count("static"), agent=len(agents) if asked else 0,
+                         kept=sources.count("agent") - (len(agents) if asked else 0),
+                         not_asked=0 if asked else len(_agent_candidates(guests)))
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -190,6 +210,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # what import could not write (an image's url …)
     firewalls_read: int = 0  # guests whose firewall options were read
     firewalls_skipped: int = 0  # guests without a firewall=1 network device (their options not read)
+    addresses: AddressCounts = field(default_factory=AddressCounts)  # where ansible_host came from
 
     @property
     def conflicts(self) -> list[FileOutcome]:
@@ -207,7 +228,8 @@ class ImportResult:
                 "warnings": self.warnings, "unmanaged": self.unmanaged, "orphaned": self.orphaned,
                 "ansible_hosts": self.ansible_hosts, "hosts_with_ip": self.hosts_with_ip, "objects": self.objects,
                 "skipped": self.skipped, "notes": self.notes,
-                "guest_firewalls": {"read": self.firewalls_read, "skipped": self.firewalls_skipped}}
+                "guest_firewalls": {"read": self.firewalls_read, "skipped": self.firewalls_skipped},
+                "addresses": self.addresses.as_dict()}
 
 
 def inventory_hosts(guests: list[GuestState], ips: dict[int, tuple[list[str], str | None]]) -> list[InventoryHost]:
@@ -324,13 +346,16 @@ async def _no_agents() -> dict[int, list[str]]:
 
 async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profile: Profile | None,
                           report: Callable[[str], None] | None = None, force: bool = False, dry_run: bool = False,
-                          merge: bool = False, only: set[int] | None = None) -> tuple[SyncResult, ImportResult]:
-    """Read the cluster, then import it; the guest agents are asked as soon as the configs are in, while
-    the sync writes the state DB and the files are generated (import's second read of the cluster)."""
+                          merge: bool = False, only: set[int] | None = None, addresses: bool | None = None,
+                          ) -> tuple[SyncResult, ImportResult]:
+    """Read the cluster, then import it; when `addresses` (or the workspace's setting) asks them, the guest
+    agents are asked as soon as the configs are in, while the sync writes the state DB and the files are
+    generated."""
     from pmpc_tui.services.cluster_objects import read_objects
     from pmpc_tui.services.cluster_sync import sync_cluster
 
     ws.require_one_cluster()  # before the cluster is read
+    asking = asks_agents(ws, addresses) and only is None
     started: list[asyncio.Future[dict[int, list[str]]]] = []
     # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; the guest
     # firewall options wait for the guests' configs (only a guest with a firewall=1 network device has one)
@@ -344,7 +369,8 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     def fetched(snapshot: ClusterSnapshot) -> None:
         guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
                              e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
-        started.append(asyncio.ensure_future(ask_agents(client, guests)))
+        if asking:
+            started.append(asyncio.ensure_future(ask_agents(client, guests)))
         if not firewalled.done():
             firewalled.set_result(firewall_guests(guests) | managed_firewalls)
 
@@ -356,7 +382,7 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
         synced = await sync_cluster(client, db, report, on_fetched=fetched, on_resources=read_resources)
         imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
                                           agent_reads=started[0] if started else None, only=only,
-                                          object_reads=objects_read)
+                                          object_reads=objects_read, addresses=asking)
     finally:
         for task in started:
             task.cancel()
@@ -385,8 +411,8 @@ def managed_firewall_guests(ws: Workspace) -> set[int]:
 async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None = None,
                            profile: Profile | None = None, force: bool = False, dry_run: bool = False,
                            merge: bool = False, agent_reads: asyncio.Future[dict[int, list[str]]] | None = None,
-                           only: set[int] | None = None,
-                           object_reads: asyncio.Future[Any] | None = None) -> ImportResult:
+                           only: set[int] | None = None, object_reads: asyncio.Future[Any] | None = None,
+                           addresses: bool | None = None) -> ImportResult:
     """Generate Terraform (import blocks + complete bpg resources) and Ansible for every synced guest.
 
     With `only` (VMIDs) just those guests' Terraform files are regenerated; nothing else is touched.
@@ -394,9 +420,14 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
 
     Files the user edited since they were generated are kept (the new version goes to `<file>.new`)
     unless `force`; with `merge` they are merged three ways when the changes do not overlap.
-    With `dry_run` nothing is written.
+    With `dry_run` nothing is written. The running guests without a static address are asked for theirs only
+    with `addresses` (None: the workspace's `inventory.addresses`); otherwise what they reported before is kept.
     """
     ws.require_one_cluster()
+    if addresses and client is None:
+        raise ValidationFailed("cannot ask the guest agents offline", {
+            "--addresses": "import without --offline to ask the running guests, or pass --no-addresses"})
+    asking = client is not None and asks_agents(ws, addresses)
     started = time.perf_counter()
     if not await has_synced(db):
         raise WorkspaceError("the workspace's state database is empty",
@@ -407,7 +438,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     # the guest agents are asked while the Terraform files are rendered (only the
     # inventory needs their answers) — or since the sync read the cluster (`agent_reads`)
     if agent_reads is None:
-        agent_reads = asyncio.ensure_future(ask_agents(client, guests) if client is not None else _no_agents())
+        agent_reads = asyncio.ensure_future(ask_agents(client, guests) if asking and client is not None
+                                            else _no_agents())
     if object_reads is None and client is not None:  # read while the guests' files are written
         from pmpc_tui.services.cluster_objects import read_objects
 
@@ -431,7 +463,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
             object_reads.cancel()
     outcomes += objects.pop("", [])
     skipped = list(objects.pop("skipped", []))
-    ips = _combine_ips(guests, agents, client is None, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
+    ips = _combine_ips(guests, agents, not asking, {h.vmid: (h.ips, h.ip_source) for h in _load_hosts(ws)})
     hosts = inventory_hosts(guests, ips)
     try:
         outcomes += write_generated(ws.root, ws.generated_dir, {"ansible/inventory.yml": render_inventory(hosts)},
@@ -457,7 +489,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         ansible_hosts=len(hosts), hosts_with_ip=sum(bool(h.ips) for h in hosts),
         duration_ms=int((time.perf_counter() - started) * 1000), dry_run=dry_run,
         objects={k: sum(not b.get("_unread") for b in v.values()) for k, v in objects.items()},
-        skipped=skipped, notes=import_notes(objects), **_firewall_counts(guests, actual))
+        skipped=skipped, notes=import_notes(objects), **_firewall_counts(guests, actual),
+        addresses=_address_counts(guests, ips, asking, agents))
 
 
 def _firewall_counts(guests: list[GuestState], actual: Any) -> dict[str, int]:
