@@ -97,3 +97,15 @@ def test_offline_import_cannot_ask_the_agents(ws: Path, capsys: pytest.CaptureFi
     assert run_cli(ws, "import", "--offline", "--addresses") == 64
     err = capsys.readouterr().err
     assert "cannot ask the guest agents offline" in err and "Traceback" not in err
+
+
+def test_the_connection_files_follow_a_changed_profile_after_an_import(ws: Path, sim: SimulatorThread) -> None:
+    assert run_cli(ws, "import") == 0
+    variables = ws / "terraform" / "variables.tf"
+    assert sim.info.url in variables.read_text()
+    moved = sim.info.url.replace("127.0.0.1", "localhost")
+    assert moved != sim.info.url
+    assert run_cli(ws, "connect", "lab", "--url", moved, "--token-id", sim.info.token_id, "--secret-env",
+                   "LAB_TOKEN", "--fingerprint", sim.info.fingerprint) == 0
+    assert run_cli(ws, "import") == 0  # the connection files are remembered by what they are made of
+    assert moved in variables.read_text()
