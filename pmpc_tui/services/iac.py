@@ -262,6 +262,7 @@ def _render_guests(ws: Workspace, guests: list[GuestState], desired: list[Scanne
                    ) -> tuple[dict[str, str], dict[str, Mapped], dict[str, ScannedGuest]]:
     """`generate_import_files`, with what each guest file holds as a scan would find it (its record)."""
     from pmpc_tui.iac.bpg import guest_to_body
+    from pmpc_tui.services.workspace_init import remembered_static_files
 
     # without a profile the connection files cannot be rendered: leave them as they are
     files = remembered_static_files(ws, profile) if profile is not None else {}
@@ -283,55 +284,6 @@ def _render_guests(ws: Workspace, guests: list[GuestState], desired: list[Scanne
                                        guest_title(guest))
         records[rel] = ScannedGuest(guest.kind, label, guest.vmid, records_dir / name, True)
     return files, mapped, records
-
-
-STATIC_MEMO = "static-files.json"
-
-
-def remembered_static_files(ws: Workspace, profile: Profile) -> dict[str, str]:
-    """`static_files` (provider, variables, Ansible config and playbooks), remembered in the state folder by
-    what they are made of: an unchanged workspace neither imports Jinja2 nor compiles its templates
-    (~0.1 s of every import)."""
-    from pmpc_tui.services.workspace_init import static_files
-
-    memo = ws.state_dir / STATIC_MEMO
-    key = _static_key(ws, profile)
-    try:
-        saved = json.loads(memo.read_text(encoding="utf-8"))
-        if key and saved["key"] == key and all(isinstance(v, str) for v in saved["files"].values()):
-            return dict(saved["files"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
-    files = static_files(ws, profile)
-    if key and not ws.read_only and ws.state_dir.is_dir():
-        try:
-            atomic_write(memo, json.dumps({"key": key, "files": files}), backup=False, fsync=False)
-        except OSError:
-            pass  # read-only: rendered each time
-    return files
-
-
-def _static_key(ws: Workspace, profile: Profile) -> str:
-    """What `static_files` reads: the profile's connection (never its secret), the provider version, and the
-    templates and modules that render them (by size and time)."""
-    import hashlib
-    from pathlib import Path
-
-    from pmpc_tui.iac import ansible, render, terraform
-    from pmpc_tui.services import workspace_init
-
-    sources = [Path(m.__file__ or "") for m in (ansible, render, terraform, workspace_init)]
-    sources += sorted((Path(render.__file__ or "").parent / "templates").glob("*.j2"))
-    stamps = []
-    for path in sources:
-        try:
-            stat = path.stat()
-        except OSError:
-            return ""  # cannot tell: render (an empty key never matches a saved one)
-        stamps.append([path.name, stat.st_size, stat.st_mtime_ns])
-    inputs = [profile.url, profile.user, profile.token_name, profile.verify_tls, bool(profile.fingerprint),
-              ws.config.provider_version, stamps]
-    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
 # outcomes after which the file holds exactly the text just rendered (a merge wrote something else)
