@@ -16,7 +16,18 @@ from sqlmodel import select
 from pmpc_tui.config.files import atomic_write
 from pmpc_tui.iac.ansible import InventoryHost, render_inventory
 from pmpc_tui.iac.bpg import CT_TYPE, VM_TYPE, GuestState, Mapped
-from pmpc_tui.iac.files import CONFLICT, FileOutcome, MergeUnavailable, write_generated
+from pmpc_tui.iac.files import (
+    CONFLICT,
+    CREATED,
+    Decided,
+    FileOutcome,
+    MergeUnavailable,
+    decide_all,
+    remove_created,
+    write_created,
+    write_decided,
+    write_generated,
+)
 from pmpc_tui.iac.pveconf import GiB, parse_props, parse_size, split_tags
 from pmpc_tui.iac.terraform import (
     DesiredState,
@@ -36,6 +47,7 @@ from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from pmpc_tui.config.profiles import Profile
     from pmpc_tui.pve.client import PVEClient
@@ -309,16 +321,23 @@ def _render_terraform(ws: Workspace, guests: list[GuestState], profile: Profile 
     return _Rendered(desired, files, mapped, records)
 
 
-def _write_rendered(ws: Workspace, rendered: _Rendered, force: bool, dry_run: bool, merge: bool,
-                    ) -> list[FileOutcome]:
-    """Write the rendered files (run in a thread once the reads are done: each of its thousands of file
-    operations hands the GIL over, and behind 32 reader threads each hand-over waited). The records' scan
-    memo takes what was rendered (remember_managed and the next plan read no file again)."""
+def _decide(ws: Workspace, rendered: _Rendered, force: bool, merge: bool) -> Decided:
+    """What writing the rendered files will do to each (reads only)."""
     try:
-        outcomes = write_generated(ws.root, ws.generated_dir, rendered.files, force=force, dry_run=dry_run,
-                                   merge=merge)
+        return decide_all(ws.root, ws.generated_dir, rendered.files, force=force, merge=merge)
     except MergeUnavailable as exc:
         raise WorkspaceError(str(exc)) from None
+
+
+def _write_rendered(ws: Workspace, rendered: _Rendered, decided: Decided, dry_run: bool,
+                    created_done: bool = False) -> list[FileOutcome]:
+    """Write the rendered files as decided (run in a thread once the reads are done: each of its thousands of
+    file operations hands the GIL over, and behind 32 reader threads each hand-over waited; the new files
+    may be written already — `created_done`, by a child process while the cluster was read). The records'
+    scan memo takes what was rendered (remember_managed and the next plan read no file again)."""
+    outcomes = [o for o, _ in decided]
+    if not dry_run:
+        write_decided(ws.root, ws.generated_dir, decided, created_done=created_done)
     if not dry_run and not ws.read_only:  # the memo managed_guests reads
         remember_scanned(ws.generated_dir / "terraform", ws.state_dir / "records-scan.json",
                          {o.path.removeprefix("terraform/"): [rendered.records[o.path]] for o in outcomes
@@ -326,12 +345,42 @@ def _write_rendered(ws: Workspace, rendered: _Rendered, force: bool, dry_run: bo
     return outcomes
 
 
+def _write_created(ws: Workspace, decided: Decided) -> list[Path]:
+    """The new files, written by a child process; then git scans and stores them (both while the cluster
+    is still read)."""
+    made = write_created(ws.root, ws.generated_dir, decided)
+    created = {o.path: text for o, text in decided if o.action == CREATED}
+    history.store_contents(ws, list(created), created)
+    return made
+
+
+async def _written(early: asyncio.Future[list[Path]]) -> bool:
+    """Whether the early write made the new files (if its child failed, they are written here after all)."""
+    try:
+        await early
+    except OSError:
+        return False
+    return True
+
+
+async def _take_back(early: asyncio.Future[list[Path]] | None) -> None:
+    """Remove the files the early write made (once it is done; if it failed, it removed them itself)."""
+    if early is None:
+        return
+    try:
+        made = await asyncio.shield(early)
+    except BaseException:  # its own failure took its files back already; a second cancel gives up
+        return
+    await asyncio.to_thread(remove_created, made)
+
+
 def _write_terraform(ws: Workspace, guests: list[GuestState], profile: Profile | None, force: bool,
                      dry_run: bool, merge: bool) -> tuple[list[FileOutcome], dict[str, Mapped], list[ScannedGuest]]:
     """Render and write the Terraform files of an import; `guests` may be a subset (`import --guest`): only
     their files are written."""
     rendered = _render_terraform(ws, guests, profile)
-    return _write_rendered(ws, rendered, force, dry_run, merge), rendered.mapped, rendered.desired
+    return (_write_rendered(ws, rendered, _decide(ws, rendered, force, merge), dry_run), rendered.mapped,
+            rendered.desired)
 
 
 async def _remember(ws: Workspace, dry_run: bool) -> list[str]:
@@ -449,17 +498,26 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         firewalled.set_result(firewall_guests(guests) | managed_firewall_guests(ws))
         object_reads = asyncio.ensure_future(read_objects(client, firewalled=firewalled))
     stored = None
+    early: asyncio.Future[list[Path]] | None = None
     try:
         rendered = await asyncio.to_thread(_render_terraform, ws, guests, profile)
+        decided = await asyncio.to_thread(_decide, ws, rendered, force, merge)
+        if not dry_run:  # the new files are written by a child process while the cluster is still read
+            early = asyncio.ensure_future(asyncio.to_thread(_write_created, ws, decided))
         agents = await agent_reads
         actual = await object_reads if object_reads is not None else None
-        outcomes = await asyncio.to_thread(_write_rendered, ws, rendered, force, dry_run, merge)
+        created_done = early is not None and await _written(early)
+        outcomes = await asyncio.to_thread(_write_rendered, ws, rendered, decided, dry_run, created_done)
         mapped, desired = rendered.mapped, rendered.desired
         if not dry_run:  # git scans and stores the guest files' contents (another core) while the rest is written
             stored = asyncio.ensure_future(asyncio.to_thread(
-                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN],
+                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN
+                                             and not (created_done and o.action == CREATED)],
                 {o.path: rendered.files[o.path] for o in outcomes if o.action in AS_RENDERED}))
         objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
+    except BaseException:
+        await _take_back(early)  # a failed import leaves no new file behind, as before the early write
+        raise
     finally:
         agent_reads.cancel()
         if object_reads is not None:
