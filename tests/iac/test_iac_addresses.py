@@ -109,3 +109,16 @@ def test_the_connection_files_follow_a_changed_profile_after_an_import(ws: Path,
                    "LAB_TOKEN", "--fingerprint", sim.info.fingerprint) == 0
     assert run_cli(ws, "import") == 0  # the connection files are remembered by what they are made of
     assert moved in variables.read_text()
+
+
+def test_an_import_that_fails_leaves_no_new_guest_file_behind(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the new guest files are written while the cluster is read; a failure after that takes them back
+    (ws / "ansible" / "cluster.yml").mkdir(parents=True)  # import cannot write its cluster playbook
+    capsys.readouterr()
+    assert run_cli(ws, "import") != 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert sorted((ws / "terraform").glob("vm-*.tf")) == []
+    assert sorted((ws / ".proxmox-mpc" / "generated" / "terraform").glob("vm-*.tf")) == []
+    (ws / "ansible" / "cluster.yml").rmdir()
+    assert run_cli(ws, "import") == 0  # and the next import writes (and commits) them
+    assert (ws / "terraform" / "vm-101.tf").exists()
