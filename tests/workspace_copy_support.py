@@ -24,6 +24,8 @@ from pmpc_tui.simulator.server import SimulatorThread
 
 # the forms the simulator's port takes in what init and import write (the HCL endpoint, the Ansible variable)
 PORT_FORMS = ("127.0.0.1:{port}/", "proxmox_api_port: {port}\n")
+# memos keyed by the profile's URL (a copy for another port would not use them): left out of each copy
+URL_MEMOS = (".proxmox-mpc/static-files.json",)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def import_homelab(home: Path) -> Template:
             assert run_cli(ws, "import") == 0
             port = _port(sim.info.url)
     files = tuple(str(p.relative_to(ws)) for p in sorted(ws.rglob("*"))
-                  if p.is_file() and ".git" not in p.relative_to(ws).parts and _names(p.read_bytes(), port))
+                  if p.is_file() and ".git" not in p.relative_to(ws).parts and str(p.relative_to(ws)) not in URL_MEMOS
+                  and _names(p.read_bytes(), port))
     # a copy is only as good as the port's rewrite: fail here, loudly, if init/import write it in a new form
     kept = [name for name in files if _names(_retarget((ws / name).read_bytes(), port, 0), port)]
     assert not kept, ("the imported workspace holds the simulator's port in a form copy_workspace does not "
@@ -104,6 +107,8 @@ def copy_workspace(template: Template, dest: Path, url: str) -> Path:
     shutil.copytree(template.workspace, dest, symlinks=True)
     new = _port(url)
     if new != template.port:
+        for memo in URL_MEMOS:
+            (dest / memo).unlink(missing_ok=True)
         for name in template.files:
             path = dest / name
             path.write_bytes(_retarget(path.read_bytes(), template.port, new))

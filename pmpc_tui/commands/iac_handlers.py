@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pmpc_tui.commands.context import CommandContext
 from pmpc_tui.commands.registry import Result
 from pmpc_tui.exit_codes import ExitCode
 from pmpc_tui.pve.errors import ValidationFailed
 from pmpc_tui.services.guest_ref import parse_vmid
+
+if TYPE_CHECKING:
+    from pmpc_tui.services.iac import ImportResult
 
 
 async def init(ctx: CommandContext, args: argparse.Namespace) -> Result:
@@ -87,21 +91,25 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
             raise
         # offline without a profile: connection files are left as they are
     db = await ctx.db()
-    if client is not None:  # sync first; the guest agents are asked while the sync writes and files are made
+    addresses = getattr(args, "addresses", None)
+    if client is not None:  # sync first; the guest agents (if asked) are asked while the sync writes
         sync_result, result = await sync_and_import(ws, db, client, profile, ctx.report, force=args.force,
-                                                    dry_run=args.dry_run, merge=args.merge, only=only)
+                                                    dry_run=args.dry_run, merge=args.merge, only=only,
+                                                    addresses=addresses)
         synced = sync_summary(sync_result)
     else:
         result = await import_workspace(ws, db, None, profile, force=args.force, dry_run=args.dry_run,
-                                        merge=args.merge, only=only)
+                                        merge=args.merge, only=only, addresses=addresses)
     counts = result.counts()
     verb = "would write" if args.dry_run else "wrote"
     lines = [f"{'dry run: ' if args.dry_run else ''}imported {result.vms} VMs and {result.containers} containers "
-             f"into {ws.root}; {result.ansible_hosts} inventory hosts ({result.hosts_with_ip} with ansible_host)",
+             f"into {ws.root}",
              f"{verb}: " + ", ".join(f"{n} {a}" for a, n in sorted(counts.items()))]
     if result.firewalls_read or result.firewalls_skipped:
         lines[0] += (f"; guest firewalls: {result.firewalls_read} read, {result.firewalls_skipped} skipped "
                      "(no network device with firewall=1)")
+    if only is None:
+        lines.insert(1, inventory_line(result))
     if synced is not None:
         lines.insert(0, synced)
     for f in result.files:
@@ -127,6 +135,17 @@ async def import_(ctx: CommandContext, args: argparse.Namespace) -> Result:
                      "not overlap), or run `proxmox-mpc import --force` to take ours")
     return Result(data=result.as_dict(), message="\n".join(lines),
                   exit_code=ExitCode.CONFLICT if result.conflicts else ExitCode.OK)
+
+
+def inventory_line(result: ImportResult) -> str:
+    """The summary's line on the Ansible inventory: its hosts, and the running guests whose agent was not asked."""
+    line = f"inventory: {result.ansible_hosts} hosts, {result.hosts_with_ip} with ansible_host"
+    counts = result.addresses
+    if counts.not_asked:
+        kept = f"{counts.kept} keep the address reported on an earlier run; " if counts.kept else ""
+        line += (f"; {counts.not_asked} running guests without a static address were not asked ({kept}"
+                 "import --addresses asks their guest agents)")
+    return line
 
 
 async def create(ctx: CommandContext, args: argparse.Namespace) -> Result:

@@ -322,6 +322,10 @@ def _import(p: argparse.ArgumentParser) -> None:
     force.add_argument("--merge", action="store_true",
                        help="merge the cluster's changes into files you edited when they do not overlap (needs git)")
     p.add_argument("--offline", action="store_true", help="use the workspace's state DB as it is (no sync)")
+    p.add_argument("--addresses", action=argparse.BooleanOptionalAction, default=None,
+                   help="ask the QEMU guest agent / container interfaces of running guests without a static "
+                        "address for ansible_host (default: the workspace's inventory.addresses; without it the "
+                        "addresses come from the configs and what the guests reported on an earlier run)")
     p.add_argument("--guest", action="append", metavar="VMID",
                    help="only regenerate this guest's files; repeat for more")
 

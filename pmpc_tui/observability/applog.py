@@ -75,14 +75,24 @@ _ring: RingLog | None = None
 
 
 def app_log() -> RingLog:
-    """The process-wide ring, attached to the `pmpc` logger on first use."""
+    """The process-wide ring (the console's Logs screen), attached to the `pmpc` logger at DEBUG on first use,
+    with the redacting context filter."""
     global _ring
     if _ring is None:
-        _ring = RingLog()
+        from pmpc_tui.observability.correlation import ContextFilter
+
+        ring = RingLog()
+        ring.addFilter(ContextFilter())
         logger = logging.getLogger(LOGGER_NAME)
         logger.setLevel(logging.DEBUG)
-        logger.addHandler(_ring)
+        logger.addHandler(ring)
+        _ring = ring
     return _ring
+
+
+def ring_attached() -> bool:
+    """Whether this process keeps the in-memory ring (a console does; a CLI command does not)."""
+    return _ring is not None
 
 
 _API_LOG = logging.getLogger(f"{LOGGER_NAME}.api")

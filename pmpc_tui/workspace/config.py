@@ -19,6 +19,9 @@ STATE_DIRNAME = ".proxmox-mpc"
 PROVIDER_VERSION = ">= 0.111.0, < 1.0.0"
 CLUSTERS_DIRNAME = "clusters"  # a workspace of several clusters: clusters/NAME/terraform, clusters/NAME/ansible
 CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+# `inventory.addresses`: where import takes the inventory's addresses — the guests' configs only (and what the
+# guest agents reported before), or also the guest agents / container interfaces of running guests
+ADDRESS_SOURCES = ("config", "agent")
 
 
 class WorkspaceError(PVEError):
@@ -94,6 +97,17 @@ def _clusters(raw: Any, known: set[str]) -> dict[str, ClusterConfig]:
     return out
 
 
+def _addresses(raw: Any) -> str | None:
+    """The `inventory:` mapping of proxmox-mpc.yaml: `{addresses: config|agent}`."""
+    if raw is None:
+        return None
+    addresses = raw.get("addresses") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or set(map(str, raw)) - {"addresses"} or addresses not in (None, *ADDRESS_SOURCES):
+        raise WorkspaceFileUnreadable(f"{WORKSPACE_FILE}: 'inventory' must be a mapping such as "
+                                      "'inventory: {addresses: agent}' (addresses: config or agent)")
+    return addresses
+
+
 @dataclass
 class WorkspaceConfig:
     """The contents of proxmox-mpc.yaml."""
@@ -105,6 +119,7 @@ class WorkspaceConfig:
     webhooks: list[WebhookConfig] = field(default_factory=list)  # outgoing webhooks (`serve`)
     autocommit: bool | None = None  # `history.autocommit`: None = only in the repository init made
     clusters: dict[str, ClusterConfig] = field(default_factory=dict)  # several clusters: one folder each
+    addresses: str | None = None  # `inventory.addresses` (ADDRESS_SOURCES); None: not set, "config"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": self.version, "profile": self.profile,
@@ -116,6 +131,8 @@ class WorkspaceConfig:
             data["webhooks"] = [hook.to_dict() for hook in self.webhooks]
         if self.autocommit is not None:
             data["history"] = {"autocommit": self.autocommit}
+        if self.addresses is not None:
+            data["inventory"] = {"addresses": self.addresses}
         return data
 
     @classmethod
@@ -147,7 +164,8 @@ class WorkspaceConfig:
                                           "'history: {autocommit: true}'")
         return cls(profile=data.get("profile"), defaults=Defaults(**raw),
                    provider_version=str(terraform.get("provider_version", PROVIDER_VERSION)), version=version,
-                   webhooks=webhooks, autocommit=autocommit, clusters=_clusters(data.get("clusters"), known))
+                   webhooks=webhooks, autocommit=autocommit, clusters=_clusters(data.get("clusters"), known),
+                   addresses=_addresses(data.get("inventory")))
 
 
 @dataclass

@@ -34,7 +34,7 @@ def imported(shared_sim: SimulatorThread, tmp_path_factory: pytest.TempPathFacto
     home = tmp_path_factory.mktemp("create")
     with cli_environment(shared_sim, home):
         assert run_cli(home, "init", "lab") == 0
-        assert run_cli(home / "lab", "import") == 0
+        assert run_cli(home / "lab", "import", "--addresses") == 0
         yield home / "lab"
 
 

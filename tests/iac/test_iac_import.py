@@ -57,7 +57,7 @@ def workspace(shared_sim: SimulatorThread, tmp_path_factory: pytest.TempPathFact
     with cli_environment(shared_sim, home):
         ws = home / "lab"
         assert run_cli(home, "init", str(ws)) == 0
-        assert run_cli(ws / "terraform", "import") == 0
+        assert run_cli(ws / "terraform", "import", "--addresses") == 0  # the agents too
         yield ws
 
 
