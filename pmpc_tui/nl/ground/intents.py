@@ -126,6 +126,12 @@ def _strong(t: str, names: Names) -> str | None:
     return power_of(power.group(1)) if power else None
 
 
+# a manner that asks for a clean shutdown, never a hard stop: "cleanly", "proprement", "ordenadamente", "sauber"
+GRACEFUL = re.compile(r"\b(?:graceful(?:ly)?|cleanly|properly|politely|softly|safely|nicely|"
+                      r"proprement|correctement|doucement|ordenadamente|limpiamente|correctamente|suavemente|"
+                      r"sauber|ordentlich|sanft|netjes|correttamente|delicatamente)\b")
+
+
 READ_WORDS = ("health", "plan", "drift", "validate", "tasks", "logs")
 
 
@@ -211,6 +217,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent in ("stop", "shutdown", "suspend", "reboot") and (BE_STARTED.search(t) or re.match(
             rf"^{OPENERS}(?:start|boot|power\s+on|turn\s+on)\s+(?:the\s+)?<g>", t)):
         return "start"  # "X needs to be started, it was left off": the action said, not the state told (nl17m)
+    if intent == "stop" and GRACEFUL.search(t):
+        return "shutdown"  # a stop said with a manner that asks for the guest's own shutdown, in any language (nl17o)
     if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \
             not DESTROYING.search(t):
         return "plan"  # "plan web-01 and web-02 only": the plan of those guests' resources (nl17m)

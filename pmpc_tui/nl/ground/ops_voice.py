@@ -25,14 +25,16 @@ from pmpc_tui.services.names import Names
 ASIDES = re.compile(
     r"\s*,?\s*\b(?:(?:only\s+)?if\s+(?:at\s+all\s+)?possible|if\s+you\s+can|"
     r"when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|minute|moment|sec(?:ond)?|min)|"
-    # the confirmation is always asked: a wish to skip it is no negation of the order
-    r"without\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+)?confirmation|first)|"
     r"nothing\s+fancy|"
     r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
     # "…got interrupted when the VPN dropped": a past event, never a condition
     r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|"
     r"went\s+(?:down|away)|"
     r"was\s+(?:down|rebooted|restarted)|timed\s+out|lost\s+\w+))\b", re.IGNORECASE)
+# the confirmation is always asked: a wish to skip it is no negation of a harmless order, yet the guards refuse a
+# destructive one said with it as a whole (nl17o: dropping it here once let a rollback through)
+SKIP_ASIDE = re.compile(r"\s*,?\s*\bwithout\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+|any\s+)?"
+                        r"confirmation|first)\b", re.IGNORECASE)
 INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|mib|"
                      r"gigs?|megs?|"
                      r"cores?)?\b", re.IGNORECASE)
@@ -193,6 +195,13 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
            r"\2 tagged \1")]
 
 
+def _destroys(text: str) -> bool:
+    """Whether the request names something destructive (the guards' own word list; imported late like theirs)."""
+    from pmpc_tui.nl.ground.orders import DESTRUCTIVE
+
+    return bool(DESTRUCTIVE.search(text.lower()))
+
+
 def _guards_silent(text: str) -> bool:
     """Whether the guards see no negation, time or condition in `text` (imported late: they import grounding)."""
     from pmpc_tui.nl import guards
@@ -329,6 +338,8 @@ def normalise(text: str, names: Names) -> str:
         out = pattern.sub(english, out)
     out = in_digits(out)
     out = ASIDES.sub("", out)
+    if not _destroys(out):
+        out = SKIP_ASIDE.sub("", out)
     out = INSTEAD.sub("", out)
     if not DISRUPTING.search(out):  # "back up db-01 before the migration tonight" (never "shut down … before …")
         out = BEFORE_EVENT.sub(r"\1", out)
