@@ -153,13 +153,29 @@ def _without(text: str, cut: list[Clause]) -> str:
     return text.strip(" ,.;:!?-")
 
 
+# a word, then a guest ("ripristina web-02", "revierte la vm 105"): a verb and its object, whatever the language
+VERB_OBJECT = re.compile(r"^(?P<w>[^\W\d_]+)\s+(?:(?:the|la|le|el|il|lo|die|der|das|de|het)\s+)?(?:(?:vm|ct|lxc|"
+                         r"container|conteneur|contenedor|m[áa]quina|maschine|macchina)\s+)?(?:[a-z]+-[\w-]+|\d{3,})\b")
+# the nouns a read names before its guest ("status web-02", "config 105"): no verb
+READ_NOUNS = frozenset({"status", "state", "config", "configuration", "logs", "log", "details", "info", "uptime",
+                        "health", "disks", "disk", "snapshots", "backups", "tasks", "notes", "tags", "ip", "usage",
+                        "memory", "ram", "cpu", "load", "estado", "statut", "zustand", "stato"})
+
+
+def _unknown_verb(clause: Clause) -> bool:
+    """Whether a verbless clause is an order in a verb the reader does not know ("revierte web-02"): under a condition
+    it is held like any order, never answered by a read (nl17o)."""
+    m = VERB_OBJECT.match(clause.text.strip().lower())
+    return clause.mood not in (IMPERATIVE,) and bool(m) and m.group("w") not in READ_NOUNS | SHOWING | READS
+
+
 def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     """(why the orders are held back, why only a read may answer) for a request with a condition or a time."""
     conds = [c for c in parts if c.mood == CONDITIONAL]
     if not conds:
         return None, None
-    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not TELL_ME.match(c.text) and
-              not NEGATED.match(c.text)]
+    orders = [c for c in parts if c.mood in ORDERING and (_changes(c) or _unknown_verb(c)) and
+              not TELL_ME.match(c.text) and not NEGATED.match(c.text)]
     if not orders and any(c.mood in ORDERING or c.mood == INTERROGATIVE for c in parts):
         return None, WHY_CONDITION  # "what would change if i applied?", "… if it deletes something, tell me"
     event = any(EVENT_OPEN.match(c.text) for c in conds) and any(ACTION.search(c.text) for c in parts)
