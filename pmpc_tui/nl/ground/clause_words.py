@@ -184,3 +184,7 @@ PARTICIPLES = _set("tagged named called labelled labeled used attached listed")
 IRREGULAR_PAST = _set("was were had did got ran went took broke came fell hung froze died made gave told said")
 THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits belongs holds "
              "says reads")
+# a chat opener that announces news, alone in its clause ("heads up:", "@channel fyi", "psa"): it tells, never orders
+_NEWS = r"(?:heads[\s-]*up|fyi|f\.y\.i\.?|psa|for\s+your\s+information|just\s+so\s+you\s+know|announcement|status\s+update)"
+ANNOUNCE = re.compile(rf"(?:@\w+[\s,:]*)+(?:{_NEWS})?[\s!.]*|(?:(?:@\w+|hey\s+(?:all|team|folks|everyone)|team|folks)"
+                      rf"[\s,:]*)*{_NEWS}[\s!.]*")
