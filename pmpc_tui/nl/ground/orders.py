@@ -169,6 +169,11 @@ def _unknown_verb(clause: Clause) -> bool:
     return clause.mood not in (IMPERATIVE,) and bool(m) and m.group("w") not in READ_NOUNS | SHOWING | READS
 
 
+# what follows an order taken back and only says which one it was ("…, the one to stop grafana", "…, about db-01")
+APPOSITIVE = re.compile(r"^\W*(?:i\s+mean\s+)?(?:(?:the|that)\s+(?:one|bit|part|message|msg|request|order|thing)s?|"
+                        r"about|re|regarding|concerning)\b")
+
+
 def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     """(why the orders are held back, why only a read may answer) for a request with a condition or a time."""
     conds = [c for c in parts if c.mood == CONDITIONAL]
@@ -195,6 +200,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     corrected = _corrected(clean, parts, back, names_guest)
     if corrected is not None:  # "stop 203. no sorry, i meant 202", "reboot X, scratch that, reboot Y instead"
         return read_orders(corrected, dry_run, asked, names_guest, names_node)
+    if back and parts[back[-1] + 1:] and all(APPOSITIVE.match(c.text) for c in parts[back[-1] + 1:]):
+        return Ordered(clean, blocked=WHY_TAKEN_BACK)  # "ignore that last order, the one to stop X": X is taken back
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
