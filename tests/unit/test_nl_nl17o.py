@@ -56,6 +56,7 @@ def test_a_work_cycles_time_defers_the_order(text: str) -> None:
     "s'il plante, redémarre web-02", "redémarre pihole s'il plante", "s'ils sont arrêtés, démarre web-01 et web-02"])
 def test_a_french_condition_elided_before_il_holds_the_order(text: str) -> None:
     assert lines(text) == []
+    assert lines("redémarre pihole s'il te plaît") == ["reboot ct pihole"]  # "please", never a condition
 
 
 @pytest.mark.parametrize("text", [

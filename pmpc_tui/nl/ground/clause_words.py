@@ -94,7 +94,7 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"assuming|as\s+long\s+as|so\s+long\s+as|only\s+(?:if|when|once|after)|suppose|"
                               r"supposing|imagine|hypothetically|what\s+if|let'?s\s+say|say\s+(?:i|we)|"
                               r"otherwise|or\s+else|else|the\s+moment|wenn|falls|sobald|solange|sonst|ansonsten|"
-                              r"cuando|si|se|s'ils?|s'elles?|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
+                              r"cuando|si|se|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|s'elles?|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
 PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
@@ -161,7 +161,7 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
                    r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b|"
                    # other languages' subordinators inside a sentence ("apaga web-02 cuando termine el backup")
-                   r"cuando|quand|lorsque?|lorsqu'|s'ils?|sobald|wenn|falls|quando|zodra|gdy)\b)")
+                   r"cuando|quand|lorsque?|lorsqu'|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|sobald|wenn|falls|quando|zodra|gdy)\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
