@@ -129,7 +129,7 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?|"
-                        # "ignore my last message about …", "disregard what i asked earlier": an earlier order taken back
+                        # "ignore my last message about …", "disregard what i asked": an earlier order taken back
                         r"(?:please\s+)?(?:ignore|disregard|forget(?:\s+about)?|drop|scrap|cancel|withdraw)\s+(?:my|our|the|"
                         r"that|this)\s+(?:(?:last|previous|earlier|prior|former|other|first|second|original)\s+)?"
                         r"(?:message|msg|request|order|instruction|command|ask|question|note|text|ping|one)s?|"
@@ -185,6 +185,7 @@ IRREGULAR_PAST = _set("was were had did got ran went took broke came fell hung f
 THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits belongs holds "
              "says reads")
 # a chat opener that announces news, alone in its clause ("heads up:", "@channel fyi", "psa"): it tells, never orders
-_NEWS = r"(?:heads[\s-]*up|fyi|f\.y\.i\.?|psa|for\s+your\s+information|just\s+so\s+you\s+know|announcement|status\s+update)"
+_NEWS = (r"(?:heads[\s-]*up|fyi|f\.y\.i\.?|psa|for\s+your\s+information|just\s+so\s+you\s+know|announcement|"
+         r"status\s+update)")
 ANNOUNCE = re.compile(rf"(?:@\w+[\s,:]*)+(?:{_NEWS})?[\s!.]*|(?:(?:@\w+|hey\s+(?:all|team|folks|everyone)|team|folks)"
                       rf"[\s,:]*)*{_NEWS}[\s!.]*")

@@ -166,7 +166,7 @@ def _unknown_verb(clause: Clause) -> bool:
     """Whether a verbless clause is an order in a verb the reader does not know ("revierte web-02"): under a condition
     it is held like any order, never answered by a read (nl17o)."""
     m = VERB_OBJECT.match(clause.text.strip().lower())
-    return clause.mood not in (IMPERATIVE,) and bool(m) and m.group("w") not in READ_NOUNS | SHOWING | READS
+    return clause.mood not in (IMPERATIVE,) and m is not None and m.group("w") not in READ_NOUNS | SHOWING | READS
 
 
 # what follows an order taken back and only says which one it was ("…, the one to stop grafana", "…, about db-01")
