@@ -68,6 +68,12 @@ NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(
                      r"will\s+not|"
                      r"isn'?t\s+set\s+to|never)\s+(?:auto-?)?start(?:s)?\s+(?:at|on)\s+boot\b(?P<rest>.*)$",
                      re.IGNORECASE)
+# "keep X from starting at boot", "stop X from autostarting when the node boots": the order is to NOT autostart
+# (nl17o: "stop" once read as the verb and the setting came out the opposite way)
+KEPT_FROM_BOOT = re.compile(r"^(?:please\s+)?(?:stop|keep|prevent|block)\s+(?P<g>.+?)\s+from\s+(?:auto-?)?(?:start(?:ing)?|"
+                            r"boot(?:ing)?|coming\s+up|powering\s+on)(?:\s+(?:up|automatically|by\s+itself))?\s+"
+                            r"(?:at|on|with|after|when(?:ever)?)\s+(?:the\s+)?(?:(?:host|node|server|hypervisor|pve\d*)"
+                            r"(?:'s)?\s+)?(?:re)?boot(?:s|ing|up)?\b(?P<rest>.*)$", re.IGNORECASE)
 # "the new config broke everything": a reason after the order, never a selection
 REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|"
                     r"killed|ruined|"
@@ -363,7 +369,7 @@ def normalise(text: str, names: Names) -> str:
     out = _just_read(out, names)
     out = UNPROTECT.sub("unprotect", out)
     out = _context(out)
-    m = NO_BOOT.match(out.strip())
+    m = NO_BOOT.match(out.strip()) or KEPT_FROM_BOOT.match(out.strip())
     if m:
         out = f"don't autostart {m.group('g')} at boot{m.group('rest')}"
     return _whole(out, names)
