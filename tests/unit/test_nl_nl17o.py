@@ -84,3 +84,28 @@ def test_news_announced_in_chat_orders_nothing(text: str) -> None:
     assert not p.understood and "without ordering" in p.explanation
     assert lines("heads up: reboot web-01 please") == ["reboot vm web-01"]  # an order after the opener stands
     assert lines("@here, list the stopped vms") == ["list vms --status stopped"]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("keep pihole from starting at boot", "set ct pihole --onboot no"),
+    ("prevent grafana from starting on boot", "set ct grafana --onboot no"),
+    ("keep minio from coming up when pve2 reboots", "set ct minio --onboot no")])
+def test_keeping_a_guest_from_starting_at_boot_turns_autostart_off(text: str, line: str) -> None:
+    assert lines(text) == [line]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("web-01's disk should be 80 GB total", "resize vm web-01 scsi0 80G"),
+    ("pihole's rootfs needs to be 16G in total", "resize ct pihole rootfs 16G"),
+    ("db-01's disk should be 300 gb altogether", "resize vm db-01 scsi0 300G")])
+def test_a_disk_size_said_as_a_total_is_the_size_to_have(text: str, line: str) -> None:
+    assert lines(text) == [line]
+    assert lines("grow web-01 disk by 20G") == ["resize vm web-01 scsi0 +20G"]  # "by" still grows by it
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("containers whose names begin with k8s", "list cts -l name=k8s-*"),
+    ("show vms with names ending in 01", "list vms -l name=*01"),
+    ("vms with names containing sandbox", "list vms -l name=*sandbox*")])
+def test_a_name_said_by_its_start_or_end_filters_the_list(text: str, line: str) -> None:
+    assert lines(text) == [line]

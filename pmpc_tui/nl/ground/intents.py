@@ -217,6 +217,9 @@ def corrected(intent: str, text: str, names: Names) -> str:
     if intent in ("stop", "shutdown", "suspend", "reboot") and (BE_STARTED.search(t) or re.match(
             rf"^{OPENERS}(?:start|boot|power\s+on|turn\s+on)\s+(?:the\s+)?<g>", t)):
         return "start"  # "X needs to be started, it was left off": the action said, not the state told (nl17m)
+    if intent == "create" and not CREATE_VERB.search(t) and re.search(
+            r"\b(?:vms|cts|containers|guests|machines)\s+(?:whose\s+names?|with\s+names?|named\s+\S*\*)", t):
+        return "list"  # "vms whose name starts with web": a selection asked for, no new guest (nl17o)
     if intent == "stop" and GRACEFUL.search(t):
         return "shutdown"  # a stop said with a manner that asks for the guest's own shutdown, in any language (nl17o)
     if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \

@@ -70,8 +70,8 @@ NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(
                      re.IGNORECASE)
 # "keep X from starting at boot", "stop X from autostarting when the node boots": the order is to NOT autostart
 # (nl17o: "stop" once read as the verb and the setting came out the opposite way)
-KEPT_FROM_BOOT = re.compile(r"^(?:please\s+)?(?:stop|keep|prevent|block)\s+(?P<g>.+?)\s+from\s+(?:auto-?)?(?:start(?:ing)?|"
-                            r"boot(?:ing)?|coming\s+up|powering\s+on)(?:\s+(?:up|automatically|by\s+itself))?\s+"
+KEPT_FROM_BOOT = re.compile(r"^(?:please\s+)?(?:stop|keep|prevent|block)\s+(?P<g>.+?)\s+from\s+(?:auto-?)?"
+                            r"(?:start(?:ing)?|boot(?:ing)?|coming\s+up|powering\s+on)(?:\s+(?:up|automatically|by\s+itself))?\s+"
                             r"(?:at|on|with|after|when(?:ever)?)\s+(?:the\s+)?(?:(?:host|node|server|hypervisor|pve\d*)"
                             r"(?:'s)?\s+)?(?:re)?boot(?:s|ing|up)?\b(?P<rest>.*)$", re.IGNORECASE)
 # "the new config broke everything": a reason after the order, never a selection
