@@ -109,3 +109,18 @@ def test_a_disk_size_said_as_a_total_is_the_size_to_have(text: str, line: str) -
     ("vms with names containing sandbox", "list vms -l name=*sandbox*")])
 def test_a_name_said_by_its_start_or_end_filters_the_list(text: str, line: str) -> None:
     assert lines(text) == [line]
+
+
+def test_a_checkpoint_of_a_guest_is_a_snapshot_never_a_clone() -> None:
+    for text, line in [
+            ("make a checkpoint of grafana called clean-install", "snapshot create ct grafana clean-install"),
+            ("create a checkpoint for minio named before-upgrade", "snapshot create ct minio before-upgrade"),
+            ("take a checkpoint of web-01 named known-good", "snapshot create vm web-01 known-good")]:
+        assert lines(text) == [line], text
+
+
+def test_a_guests_storage_grown_by_a_size_is_its_disk_never_its_memory() -> None:
+    for text, line in [("bump db-01 storage by 40 gb", "resize vm db-01 scsi0 +40G"),
+                       ("bump pihole storage by 4 gb", "resize ct pihole rootfs +4G"),
+                       ("give db-01 more disk space, by 50 gb", "resize vm db-01 scsi0 +50G")]:
+        assert lines(text) == [line], text
