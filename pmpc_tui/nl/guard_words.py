@@ -54,7 +54,10 @@ DEFERRAL = re.compile(
     r"on\s+patch\s+day|(?:when(?:ever)?|once|as\s+soon\s+as)\s+(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:back|done|ready|"
     r"home|there|in)|^\d{1,2}:\d{2}|"
     # "at the end of the day", "next time", "every sunday", "each night", "overnight", "first thing"
-    r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:day|week|month|business)|eod|next\s+time|overnight|"
+    r"(?:at\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|our\s+)?(?:day|week|month|business|sprint|quarter|year|release|"
+    r"iteration|cycle|shift|term)|eod|next\s+time|overnight|"
+    # a work cycle's time ("next sprint", "in the next release"): a plan, never an order for now (nl17o)
+    r"(?:in\s+the\s+|during\s+the\s+)?next\s+(?:sprint|quarter|year|release|iteration|cycle|shift)|"
     r"first\s+thing|"
     # an open time, and a note left for later ("someday", "eventually", "# TODO: …"): never an order for now
     r"some\s*day|one\s+day|eventually|at\s+some\s+point|sometime|(?:when(?:ever)?|if)\s+(?:i|we|you)\s+(?:get|have|find)"

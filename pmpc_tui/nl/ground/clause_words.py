@@ -94,7 +94,7 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"assuming|as\s+long\s+as|so\s+long\s+as|only\s+(?:if|when|once|after)|suppose|"
                               r"supposing|imagine|hypothetically|what\s+if|let'?s\s+say|say\s+(?:i|we)|"
                               r"otherwise|or\s+else|else|the\s+moment|wenn|falls|sobald|solange|sonst|ansonsten|"
-                              r"cuando|si|se|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
+                              r"cuando|si|se|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|s'elles?|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
 PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
@@ -128,7 +128,13 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"actually\s+(?:no|don'?t)|on\s+second\s+thoughts?|no\s*,?\s*wait|nope|nah|no\s+thanks|"
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
-                        r"change\s+of\s+plans?)\b")
+                        r"change\s+of\s+plans?|"
+                        # "ignore my last message about …", "disregard what i asked": an earlier order taken back
+                        r"(?:please\s+)?(?:ignore|disregard|forget(?:\s+about)?|drop|scrap|cancel|withdraw)\s+(?:my|our|the|"
+                        r"that|this)\s+(?:(?:last|previous|earlier|prior|former|other|first|second|original)\s+)?"
+                        r"(?:message|msg|request|order|instruction|command|ask|question|note|text|ping|one)s?|"
+                        r"(?:please\s+)?(?:ignore|disregard|forget(?:\s+about)?)\s+(?:what|everything|anything)\s+"
+                        r"(?:i|we)\s+(?:just\s+)?(?:said|wrote|asked|typed|sent|told\s+you))\b")
 # a correction of the order before it ("no sorry, i meant 202", "actually only web-02", "make that web-03"): that
 # order is taken back; what follows the correction's words, when it is no order of its own, replaces its targets
 CORRECTION = re.compile(r"^(?:(?:no|nope|oops|sorry|wait)\b[\s,]*)*(?:(?:i\s+meant|i\s+mean|make\s+that)"
@@ -155,7 +161,7 @@ BREAK = re.compile(r"\.{2,}|[.!?]+(?=\s|$)|[;¿]|\s[-\u2013\u2014]+\s|\u2014|(?<
                    r"to\s+(?:decide|figure\s+out|judge|find\s+out)\s+(?:if|whether|which|what|how)|"
                    r"and\s+(?:please\s+|also\s+|just\s+)?(?P<verb>[a-z]+)\b|"
                    # other languages' subordinators inside a sentence ("apaga web-02 cuando termine el backup")
-                   r"cuando|quand|lorsque?|lorsqu'|sobald|wenn|falls|quando|zodra|gdy)\b)")
+                   r"cuando|quand|lorsque?|lorsqu'|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|sobald|wenn|falls|quando|zodra|gdy)\b)")
 
 
 # an order on "it/them" inside a clause that told something first: the order's clause begins there
@@ -178,3 +184,8 @@ PARTICIPLES = _set("tagged named called labelled labeled used attached listed")
 IRREGULAR_PAST = _set("was were had did got ran went took broke came fell hung froze died made gave told said")
 THIRD = _set("hangs crashes fails works signs ends finishes approves runs uses looks seems lives sits belongs holds "
              "says reads")
+# a chat opener that announces news, alone in its clause ("heads up:", "@channel fyi", "psa"): it tells, never orders
+_NEWS = (r"(?:heads[\s-]*up|fyi|f\.y\.i\.?|psa|for\s+your\s+information|just\s+so\s+you\s+know|announcement|"
+         r"status\s+update)")
+ANNOUNCE = re.compile(rf"(?:@\w+[\s,:]*)+(?:{_NEWS})?[\s!.]*|(?:(?:@\w+|hey\s+(?:all|team|folks|everyone)|team|folks)"
+                      rf"[\s,:]*)*{_NEWS}[\s!.]*")

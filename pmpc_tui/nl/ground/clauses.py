@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pmpc_tui.nl.ground.clause_words import (
     AFTER_AUX,
     AGAIN,
+    ANNOUNCE,
     AUX,
     BREAK,
     CHOICE,
@@ -124,6 +125,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     t = clause.strip().lower().replace("\u2019", "'")
     if QUOTE.fullmatch(t):
         return QUOTED, False
+    if t.strip() and ANNOUNCE.fullmatch(t.strip()):
+        return DECLARATIVE, False  # "@channel heads up": news follows, no order (nl17o)
     for opener in (None, CONNECTOR):
         t = opener.sub("", t).strip(" ,") if opener else t
         if RETRACTION.match(t) or CORRECTION.match(t):

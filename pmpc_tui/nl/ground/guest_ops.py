@@ -222,6 +222,10 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
             raise NotGrounded("by how much, or to which size?", [f"resize {ref} {key} +10G"])
         if total and re.search(rf"\b(?:by|de|um|en)\s+{re.escape(total.lower())}", " ".join(g.slots.words)):
             add, total = total, None  # "de 10G", "by 10G": grow by it
+        spoken = re.escape(re.sub(r"[^\d.]", "", add or "")) + r"\s*[a-z]*"
+        if add and not total and re.search(rf"\b{spoken}\s+(?:in\s+)?(?:total|overall|altogether|all\s+told)\b|"
+                                           rf"\b(?:a\s+)?total\s+(?:size\s+)?of\s+{spoken}", words):
+            add, total = None, add  # "should be 200 GB total", "a total of 80G": the size it is to have (nl17o)
         size = ("+" if add else "") + disk_size(add or total or "")
         return Grounded([f"resize {ref} {key} {size}"], f"grow {name}'s {key} ({size})")
     if intent == "set":

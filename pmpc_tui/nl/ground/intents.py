@@ -126,6 +126,12 @@ def _strong(t: str, names: Names) -> str | None:
     return power_of(power.group(1)) if power else None
 
 
+# a manner that asks for a clean shutdown, never a hard stop: "cleanly", "proprement", "ordenadamente", "sauber"
+GRACEFUL = re.compile(r"\b(?:graceful(?:ly)?|cleanly|properly|politely|softly|safely|nicely|"
+                      r"proprement|correctement|doucement|ordenadamente|limpiamente|correctamente|suavemente|"
+                      r"sauber|ordentlich|sanft|netjes|correttamente|delicatamente)\b")
+
+
 READ_WORDS = ("health", "plan", "drift", "validate", "tasks", "logs")
 
 
@@ -206,11 +212,21 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "clone"
     if intent == "health" and guest and not re.search(r"\b(?:cluster|nodes?|everything|all|pve\d*|storage)\b", t):
         return "describe"  # "is pihole healthy?": one guest's state, not the cluster's checks (nl17m)
-    if intent == "clone" and re.search(r"\bsnap\w*\s+(?:of|for|on)\s+<g>", t) and not re.search(r"\bclon\w*", t):
+    if intent == "clone" and re.search(r"\b(?:snap\w*|checkpoints?)\s+(?:of|for|on)\s+<g>", t) and \
+            not re.search(r"\bclon\w*|\bcop(?:y|ies)\b", t):
         return "snapshot_create"  # "get a snapshot of X called Y": a name for the snapshot, never a clone (nl17m)
     if intent in ("stop", "shutdown", "suspend", "reboot") and (BE_STARTED.search(t) or re.match(
             rf"^{OPENERS}(?:start|boot|power\s+on|turn\s+on)\s+(?:the\s+)?<g>", t)):
         return "start"  # "X needs to be started, it was left off": the action said, not the state told (nl17m)
+    if intent == "create" and not CREATE_VERB.search(t) and re.search(
+            r"\b(?:vms|cts|containers|guests|machines)\s+(?:whose\s+names?|with\s+names?|named\s+\S*\*)", t):
+        return "list"  # "vms whose name starts with web": a selection asked for, no new guest (nl17o)
+    if intent == "set" and "<g>" in t and re.search(r"\b(?:storage|disk\s+space|space)\b", t) and \
+            not re.search(r"\b(?:ram|memory|mem|swap|balloon)\b", t) and \
+            re.search(r"\b(?:by|with|another|extra|more|\+)\s*\d+(?:\.\d+)?\s*(?:g|gb|gigs?|gib|t|tb)\b", t):
+        return "resize"  # "bump X's storage by 16 gb": a guest's storage is its disk, never its memory (nl17o)
+    if intent == "stop" and GRACEFUL.search(t):
+        return "shutdown"  # a stop said with a manner that asks for the guest's own shutdown, in any language (nl17o)
     if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \
             not DESTROYING.search(t):
         return "plan"  # "plan web-01 and web-02 only": the plan of those guests' resources (nl17m)

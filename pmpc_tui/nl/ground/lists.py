@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pmpc_tui.nl.ground.guests import Grounder
 from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
@@ -95,7 +96,10 @@ def _list(g: Grounder) -> Grounded:
             line = " ".join([*cmd, "-l", f"tag={role_word}"])
             return Grounded([line, line.replace("list vms", "list cts", 1)], f"list the guests tagged {role_word}")
         tag = role_word  # "show me the web vms"
-    if tag and what in ("vms", "cts"):
+    pattern = _name_pattern(words, g.names.guests) if what in ("vms", "cts") else None
+    if pattern:
+        cmd += ["-l", f"name={pattern}"]  # "vms whose name starts with web": the names, never a tag (nl17o)
+    elif tag and what in ("vms", "cts"):
         cmd += ["-l", f"tag={tag.lower()}"]
     sort = g.slots.first("SORT")
     if not sort and re.search(r"\b(most|least|highest|lowest|biggest|largest|smallest|top|longest|fewest)\b", words):
@@ -123,6 +127,22 @@ def _list(g: Grounder) -> Grounded:
         # "what guests are on pve2": VMs and containers both
         return Grounded([" ".join(cmd), " ".join(["list", "cts", *cmd[2:]])], "list vms and cts " + " ".join(cmd[2:]))
     return Grounded([" ".join(cmd)], "list " + " ".join(cmd[1:]))
+
+
+def _name_pattern(words: str, guests: dict[str, Any]) -> str | None:
+    """The name filter a request says ("names starting with web" → web-* when every such guest goes on with "-",
+    "ending in 01" → *01, "containing k8s" → *k8s*), or None."""
+    m = re.search(r"\bnames?\s+(?:that\s+|which\s+)?(?:(?P<s>start|starts|starting|begin|begins|beginning)\s+with|"
+                  r"(?P<e>end|ends|ending)\s+(?:with|in)|(?P<c>contain|contains|containing|including|with))\s+"
+                  r"['\"]?(?P<x>[a-z0-9][\w.-]*)", words)
+    if not m:
+        return None
+    x = m.group("x")
+    if m.group("s"):
+        starting = [n.lower() for n in guests if n.lower().startswith(x)]
+        dash = not x.endswith("-") and starting and all(n[len(x):].startswith("-") for n in starting)
+        return f"{x}-*" if dash else f"{x}*"
+    return f"*{x}" if m.group("e") else f"*{x}*"
 
 
 def _numeronym(short: str, word: str) -> bool:

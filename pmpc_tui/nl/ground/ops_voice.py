@@ -25,14 +25,16 @@ from pmpc_tui.services.names import Names
 ASIDES = re.compile(
     r"\s*,?\s*\b(?:(?:only\s+)?if\s+(?:at\s+all\s+)?possible|if\s+you\s+can|"
     r"when(?:ever)?\s+you\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|minute|moment|sec(?:ond)?|min)|"
-    # the confirmation is always asked: a wish to skip it is no negation of the order
-    r"without\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+)?confirmation|first)|"
     r"nothing\s+fancy|"
     r"(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:check|look|see)\s+(?:on\s+it\s+|at\s+it\s+|back\s+)?later(?:\s+on)?|"
     # "…got interrupted when the VPN dropped": a past event, never a condition
     r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|"
     r"went\s+(?:down|away)|"
     r"was\s+(?:down|rebooted|restarted)|timed\s+out|lost\s+\w+))\b", re.IGNORECASE)
+# the confirmation is always asked: a wish to skip it is no negation of a harmless order, yet the guards refuse a
+# destructive one said with it as a whole (nl17o: dropping it here once let a rollback through)
+SKIP_ASIDE = re.compile(r"\s*,?\s*\bwithout\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+|any\s+)?"
+                        r"confirmation|first)\b", re.IGNORECASE)
 INSTEAD = re.compile(r"\s*,?\s*\binstead\s+of\s+(?:the\s+)?(?:current\s+)?\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|mib|"
                      r"gigs?|megs?|"
                      r"cores?)?\b", re.IGNORECASE)
@@ -66,6 +68,12 @@ NO_BOOT = re.compile(r"^(?:please\s+)?(?:make\s+sure\s+|ensure\s+)(?P<g>.+?)\s+(
                      r"will\s+not|"
                      r"isn'?t\s+set\s+to|never)\s+(?:auto-?)?start(?:s)?\s+(?:at|on)\s+boot\b(?P<rest>.*)$",
                      re.IGNORECASE)
+# "keep X from starting at boot", "stop X from autostarting when the node boots": the order is to NOT autostart
+# (nl17o: "stop" once read as the verb and the setting came out the opposite way)
+KEPT_FROM_BOOT = re.compile(r"^(?:please\s+)?(?:stop|keep|prevent|block)\s+(?P<g>.+?)\s+from\s+(?:auto-?)?"
+                            r"(?:start(?:ing)?|boot(?:ing)?|coming\s+up|powering\s+on)(?:\s+(?:up|automatically|by\s+itself))?\s+"
+                            r"(?:at|on|with|after|when(?:ever)?)\s+(?:the\s+)?(?:(?:host|node|server|hypervisor|pve\d*)"
+                            r"(?:'s)?\s+)?(?:re)?boot(?:s|ing|up)?\b(?P<rest>.*)$", re.IGNORECASE)
 # "the new config broke everything": a reason after the order, never a selection
 REASON = re.compile(r"\s*[,;]\s*(?:the\s+|a\s+|that\s+|this\s+|it\s+|[\w-]+\s+)?(?:[\w-]+\s+){0,3}?(?:broke|"
                     r"killed|ruined|"
@@ -191,6 +199,13 @@ GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?
           # "the prod-tagged vms": the vms tagged prod
           (re.compile(r"\b([a-z0-9_]+)-tagged\s+(vms?|cts?|containers?|guests?|machines?|ones)\b", re.IGNORECASE),
            r"\2 tagged \1")]
+
+
+def _destroys(text: str) -> bool:
+    """Whether the request names something destructive (the guards' own word list; imported late like theirs)."""
+    from pmpc_tui.nl.ground.orders import DESTRUCTIVE
+
+    return bool(DESTRUCTIVE.search(text.lower()))
 
 
 def _guards_silent(text: str) -> bool:
@@ -329,6 +344,8 @@ def normalise(text: str, names: Names) -> str:
         out = pattern.sub(english, out)
     out = in_digits(out)
     out = ASIDES.sub("", out)
+    if not _destroys(out):
+        out = SKIP_ASIDE.sub("", out)
     out = INSTEAD.sub("", out)
     if not DISRUPTING.search(out):  # "back up db-01 before the migration tonight" (never "shut down … before …")
         out = BEFORE_EVENT.sub(r"\1", out)
@@ -352,7 +369,7 @@ def normalise(text: str, names: Names) -> str:
     out = _just_read(out, names)
     out = UNPROTECT.sub("unprotect", out)
     out = _context(out)
-    m = NO_BOOT.match(out.strip())
+    m = NO_BOOT.match(out.strip()) or KEPT_FROM_BOOT.match(out.strip())
     if m:
         out = f"don't autostart {m.group('g')} at boot{m.group('rest')}"
     return _whole(out, names)

@@ -153,13 +153,34 @@ def _without(text: str, cut: list[Clause]) -> str:
     return text.strip(" ,.;:!?-")
 
 
+# a word, then a guest ("ripristina web-02", "revierte la vm 105"): a verb and its object, whatever the language
+VERB_OBJECT = re.compile(r"^(?P<w>[^\W\d_]+)\s+(?:(?:the|la|le|el|il|lo|die|der|das|de|het)\s+)?(?:(?:vm|ct|lxc|"
+                         r"container|conteneur|contenedor|m[áa]quina|maschine|macchina)\s+)?(?:[a-z]+-[\w-]+|\d{3,})\b")
+# the nouns a read names before its guest ("status web-02", "config 105"): no verb
+READ_NOUNS = frozenset({"status", "state", "config", "configuration", "logs", "log", "details", "info", "uptime",
+                        "health", "disks", "disk", "snapshots", "backups", "tasks", "notes", "tags", "ip", "usage",
+                        "memory", "ram", "cpu", "load", "estado", "statut", "zustand", "stato"})
+
+
+def _unknown_verb(clause: Clause) -> bool:
+    """Whether a verbless clause is an order in a verb the reader does not know ("revierte web-02"): under a condition
+    it is held like any order, never answered by a read (nl17o)."""
+    m = VERB_OBJECT.match(clause.text.strip().lower())
+    return clause.mood not in (IMPERATIVE,) and m is not None and m.group("w") not in READ_NOUNS | SHOWING | READS
+
+
+# what follows an order taken back and only says which one it was ("…, the one to stop grafana", "…, about db-01")
+APPOSITIVE = re.compile(r"^\W*(?:i\s+mean\s+)?(?:(?:the|that)\s+(?:one|bit|part|message|msg|request|order|thing)s?|"
+                        r"about|re|regarding|concerning)\b")
+
+
 def _condition(parts: list[Clause]) -> tuple[str | None, str | None]:
     """(why the orders are held back, why only a read may answer) for a request with a condition or a time."""
     conds = [c for c in parts if c.mood == CONDITIONAL]
     if not conds:
         return None, None
-    orders = [c for c in parts if c.mood in ORDERING and _changes(c) and not TELL_ME.match(c.text) and
-              not NEGATED.match(c.text)]
+    orders = [c for c in parts if c.mood in ORDERING and (_changes(c) or _unknown_verb(c)) and
+              not TELL_ME.match(c.text) and not NEGATED.match(c.text)]
     if not orders and any(c.mood in ORDERING or c.mood == INTERROGATIVE for c in parts):
         return None, WHY_CONDITION  # "what would change if i applied?", "… if it deletes something, tell me"
     event = any(EVENT_OPEN.match(c.text) for c in conds) and any(ACTION.search(c.text) for c in parts)
@@ -179,6 +200,8 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     corrected = _corrected(clean, parts, back, names_guest)
     if corrected is not None:  # "stop 203. no sorry, i meant 202", "reboot X, scratch that, reboot Y instead"
         return read_orders(corrected, dry_run, asked, names_guest, names_node)
+    if back and parts[back[-1] + 1:] and all(APPOSITIVE.match(c.text) for c in parts[back[-1] + 1:]):
+        return Ordered(clean, blocked=WHY_TAKEN_BACK)  # "ignore that last order, the one to stop X": X is taken back
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
