@@ -39,7 +39,9 @@ async def plan(ctx: CommandContext, args: argparse.Namespace) -> Result:
         notes = [f"apply #{pending[-1].id} did not finish ({pending[-1].status})"] if pending else []
         text = render_plan_markdown(result, notes)
     code = ExitCode.ERROR if result.errors else ExitCode.CHANGES if result.has_changes else ExitCode.OK
-    return Result(data=result.to_dict(), message=text, exit_code=code)
+    # a text plan prints its message: its data carries the changes, not every unchanged guest (~0.1 s at 1,500)
+    text_form = getattr(args, "output", None) in ("table", "markdown")
+    return Result(data=result.to_dict(unchanged=not text_form), message=text, exit_code=code)
 
 
 async def apply(ctx: CommandContext, args: argparse.Namespace) -> Result:

@@ -147,10 +147,12 @@ class Plan:
     def has_changes(self) -> bool:
         return bool(self.changes)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, unchanged: bool = True) -> dict[str, Any]:
+        """The JSON form; `unchanged=False` leaves out the resources without a change (a text plan's data: each
+        unchanged guest's desired config would be worked out from its code only to be thrown away)."""
         return {"format_version": self.format_version, "created_at": self.created_at, "workspace": self.workspace,
                 "summary": self.summary(), "impact": self.impact_counts(), "errors": self.errors,
-                "resources": [_resource_dict(r) for r in self.resources]}
+                "resources": [_resource_dict(r) for r in self.resources if unchanged or r.action != "no-op"]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
@@ -434,8 +436,8 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
-        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending,
-                                          memo), object_plan, targets)
+        again = [g for g in desired.guests if g.vmid in pending]  # only these: the rest compared the same
+        plan = _with_pending(plan, compute_plan(ws, again, [], actual, {}, targets, pending, memo))
     plan.objects = objects
     plan.managed_objects = managed_objects
     await asyncio.to_thread(memo.save)
@@ -446,6 +448,16 @@ def _with_objects(plan: Plan, object_plan: Any, targets: set[str] | None) -> Pla
     """The guests' plan with the cluster objects' changes and errors added."""
     plan.resources = sort_resources(plan.resources + [r for r in object_plan.changes if _targeted(r, targets)])
     plan.errors += object_plan.errors
+    return plan
+
+
+def _with_pending(plan: Plan, again: Plan) -> Plan:
+    """The plan with the guests compared again with PVE's pending values in place of their first comparison
+    (their errors too)."""
+    redone = {r.address: r for r in again.resources}
+    plan.resources = sort_resources([redone.get(r.address, r) for r in plan.resources])
+    prefixes = tuple(f"{address}: " for address in redone)
+    plan.errors = [e for e in plan.errors if not e.startswith(prefixes)] + again.errors
     return plan
 
 
