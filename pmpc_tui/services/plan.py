@@ -270,7 +270,7 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict
     key = None
     if actual is not None and actual.kind == guest.kind and memo is not None:
         config, waiting = pending_config(actual.config, pending) if pending else (actual.config, set())
-        key = memo.key(guest, config, actual.status)
+        key = memo.key(guest, config, actual.status, actual.digest, pending)
         if memo.equal(guest.address, key) and (not guest.node or guest.node == actual.node):
             change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, actual.node, "no-op",
                                     digest=actual.digest, pending=sorted(waiting),
@@ -416,16 +416,17 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     def read_resources(found: list[dict[str, Any]]) -> None:
         if not resources.done():
             resources.set_result(found)
+    # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits for answers
+    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired.digests))
     try:
         if refresh:
             await SyncService(client, db).run(on_resources=read_resources)
         actual = await read_actual(db)
         objects = await objects_read
+        managed, memo = await local
     finally:
         objects_read.cancel()
-    managed = managed_guests(ws)
-    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
-                       write=not ws.read_only)
+        local.add_done_callback(lambda f: f.cancelled() or f.exception())  # when the sync failed: read, unwatched
     guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
     declared = {g.vmid for g in desired.guests if g.vmid is not None}
     gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
@@ -449,6 +450,13 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     plan.managed_objects = managed_objects
     await asyncio.to_thread(memo.save)
     return plan, actual, managed
+
+
+def _local_inputs(ws: Workspace, digests: dict[Path, str]) -> tuple[dict[int, str], CompareMemo]:
+    """The guests the workspace manages and the compare memo: what a plan reads of the workspace beyond its code."""
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, digests,
+                       write=not ws.read_only)
+    return managed_guests(ws), memo
 
 
 def _with_objects(plan: Plan, object_plan: Any, targets: set[str] | None) -> Plan:

@@ -1,5 +1,6 @@
 """What plan and drift skip to be quick never hides a change: a file not read again because its stamp is the
-one remembered, and guests compared a second time only when PVE holds pending values for them."""
+one remembered, a remembered guest whose config digest is the same, and guests compared a second time only
+when PVE holds pending values for them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from iac_support import run_cli
+from iac_support import api_done, run_cli
 
 from pmpc_tui.iac.terraform import _STAMP_SETTLED_S
 from pmpc_tui.simulator.server import SimulatorThread
@@ -56,3 +57,15 @@ def test_guests_compared_again_with_pending_values_keep_their_changes_and_the_ot
     assert code == 2 and updates(plan) == {101: ["cores"], 103: ["cores"]}
     pending = {r["vmid"]: r["pending"] for r in plan["resources"] if r["action"] == "update"}
     assert pending == {101: ["memory"], 103: []}  # only web-01 was compared again, with its pending memory
+
+
+def test_a_remembered_guest_stopped_by_hand_keeps_its_config_digest_and_is_still_planned_to_start(
+        sim: SimulatorThread, imported_workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = imported_workspace
+    for _ in range(2):  # the second plan finds every guest in the compare memo
+        assert run_cli(ws, "plan") == 0
+    digest = sim.call(lambda: sim.sim.cluster.guests[101].digest())
+    api_done(sim, "post", "/nodes/pve1/qemu/101/status/stop")
+    assert sim.call(lambda: sim.sim.cluster.guests[101].digest()) == digest  # only its status moved
+    code, plan = plan_json(ws, capsys)
+    assert code == 2 and updates(plan) == {101: ["status"]}
