@@ -368,20 +368,24 @@ async def read_pending(client: PVEClient, guests: list[ActualGuest]) -> dict[int
     return {vmid: items for vmid, items in found if items}
 
 
-def load_code(ws: Workspace, strict: bool = True) -> DesiredState:
+def load_code(ws: Workspace, strict: bool = True, save_later: bool = False) -> DesiredState:
     """The workspace's desired state behind the syntax gate: every .tf file and the Ansible YAML must parse.
 
     With `strict` (plan, apply, drift, test) any failing file raises CodeDoesNotParse; `validate`
-    passes `strict=False` to list the problems as findings.
+    passes `strict=False` to list the problems as findings. `save_later`: the parse cache's write is left to the
+    caller (`desired.save_cache`).
     """
     from pmpc_tui.iac.gate import yaml_files, yaml_gate
 
     ws.require_one_cluster()
-    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False, write_cache=not ws.read_only)
+    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False, write_cache=not ws.read_only,
+                                 save_later=save_later)
     desired.problems += yaml_gate(yaml_files(ws.ansible_dir), ws.state_dir / "yaml-gate.json",
                                   write_memo=not ws.read_only)
     desired.root = ws.root
-    if strict:
+    if strict and desired.problems:
+        if desired.save_cache is not None:  # what did parse is remembered all the same
+            desired.save_cache()
         desired.require_parsed()
     return desired
 
@@ -405,7 +409,7 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     from pmpc_tui.services.sync import SyncService
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
-    desired = await asyncio.to_thread(load_code, ws)
+    desired = await asyncio.to_thread(load_code, ws, True, True)  # its cache is written while the sync reads
     managed_objects = cluster_objects.managed_objects(ws)
     guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
     # the objects are read alongside the sync, and take its /cluster/resources (~1,500 entries) instead of a second read
@@ -417,7 +421,7 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
         if not resources.done():
             resources.set_result(found)
     # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits for answers
-    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired.digests))
+    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
     try:
         if refresh:
             await SyncService(client, db).run(on_resources=read_resources)
@@ -452,9 +456,12 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     return plan, actual, managed
 
 
-def _local_inputs(ws: Workspace, digests: dict[Path, str]) -> tuple[dict[int, str], CompareMemo]:
-    """The guests the workspace manages and the compare memo: what a plan reads of the workspace beyond its code."""
-    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, digests,
+def _local_inputs(ws: Workspace, desired: DesiredState) -> tuple[dict[int, str], CompareMemo]:
+    """The guests the workspace manages and the compare memo: what a plan reads of the workspace beyond its code
+    (and the code's parse cache is written, when it changed)."""
+    if desired.save_cache is not None:
+        desired.save_cache()
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
                        write=not ws.read_only)
     return managed_guests(ws), memo
 
