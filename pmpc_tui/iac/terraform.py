@@ -358,10 +358,10 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
     cache = _read_cache(cache_path) if cache_path is not None else {}
     fresh: dict[str, Any] = {}
     settled = time.time() - _STAMP_SETTLED_S
-    with os.scandir(terraform_dir) as entries:  # by name: comparing Paths is ~10x slower
-        names = sorted(e.name for e in entries if e.name.endswith(".tf"))
-    for name in names:
-        path = terraform_dir / name
+    # iterdir's Paths are made without parsing each one again (`dir / name` cost ~10 µs a file); sorted by name:
+    # comparing Paths is ~10x slower
+    for path in sorted((p for p in terraform_dir.iterdir() if p.name.endswith(".tf")), key=lambda p: p.name):
+        name = path.name
         hit = cache.get(name)
         stamp = None
         if cache_path is not None:
