@@ -12,6 +12,7 @@ on a loaded machine).
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -40,15 +41,19 @@ def main(argv: list[str] | None = None) -> int:
         ws = Path(tmp) / "ws"
         bench.run("init", str(ws))
         bench.run("import", cwd=ws)
-        for tree in args.trees:  # warm: bytecode and the workspace's memos of each tree
+        # each tree its own copy of the workspace: the memos are keyed by the source of the modules that decide,
+        # so trees sharing one workspace would each find the other's memo and compare every guest
+        spaces = {tree: Path(tmp) / f"ws-{i}" for i, tree in enumerate(args.trees)}
+        for tree, space in spaces.items():  # warm: bytecode and the workspace's memos of each tree
+            shutil.copytree(ws, space, symlinks=True)
             bench.env["PYTHONPATH"] = tree
             for _, command in COMMANDS:
-                bench.run(*command, cwd=ws, expect=(0, 2))
+                bench.run(*command, cwd=space, expect=(0, 2))
         for i in range(args.rounds):
             for tree in args.trees:
                 bench.env["PYTHONPATH"] = tree
                 for label, command in commands:
-                    t = bench.time(label, *command, cwd=ws, repeat=1, expect=(0, 2))
+                    t = bench.time(label, *command, cwd=spaces[tree], repeat=1, expect=(0, 2))
                     runs.setdefault((tree, label), []).append((t.seconds[0], t.cpu[0]))
             print(f"round {i + 1}/{args.rounds} done, load {Path('/proc/loadavg').read_text().split()[0]}",
                   file=sys.stderr, flush=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,8 @@ class DesiredState:
     problems: list[SyntaxProblem] = field(default_factory=list)
     root: Path | None = None  # problems are shown relative to this folder
     digests: dict[Path, str] = field(default_factory=dict)  # sha256 of each file read (validate's memo key)
+    # the parse cache's write, when `load_desired_state(save_later=True)` left it to the caller
+    save_cache: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[str]:
@@ -182,8 +186,6 @@ def scan_guest_resources(terraform_dir: Path, memo_path: Path | None = None, wri
 
     With `memo_path`, what a file held is remembered by its size and modification time: for folders only
     proxmox-mpc writes (the records of generated files), where reading 1,500 files cost every plan ~0.1 s."""
-    import os
-
     if not terraform_dir.is_dir():
         return []
     memo: dict[str, Any] = {}
@@ -256,10 +258,19 @@ def remember_scanned(folder: Path, memo_path: Path, written: dict[str, list[Scan
         pass  # a memo only saves time
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # kept as they are, without a call (~3x faster)
+
+
 def _encode(value: Any) -> Any:
+    """The cache's JSON form of a body: each Expr as `{"__expr__": "var.x"}`."""
+    kind = type(value)
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else _encode(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _PLAIN else _encode(v) for v in value]
     if isinstance(value, Expr):
         return {"__expr__": str(value)}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_encode(v) for v in value]
     if isinstance(value, dict):
         return {k: _encode(v) for k, v in value.items()}
@@ -300,38 +311,78 @@ def _plain_read(data: bytes, path: Path) -> tuple[list[SyntaxProblem], HclFile |
     return [], parse_fast(data.decode("utf-8"), keep_other=False)
 
 
+# a file's stamp is trusted only when it was last written this long before it was read: a change in the same
+# clock tick as the read (same size, same times) could not be told apart (git's "racy clean" rule)
+_STAMP_SETTLED_S = 3.0
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    """What changes whenever a file's content does: size, modification and change time (the latter cannot be set
+    back by touch or by a tool that keeps times), inode (a file replaced by a copy)."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _read_cache(cache_path: Path) -> dict[str, Any]:
+    """The parse cache (an empty one when missing or damaged); expressions are decoded while the JSON is read."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # ~30,000 containers that all survive: collecting while they are built only costs time
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"), object_hook=_decode_object)
+    except (OSError, ValueError):
+        cache = {}
+    finally:
+        if enabled:
+            gc.enable()
+    return cache if isinstance(cache, dict) else {}
+
+
 def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, write_cache: bool = True,
-                       strict: bool = True) -> DesiredState:
+                       strict: bool = True, save_later: bool = False) -> DesiredState:
     """Parse every .tf file and collect the bpg VM and container resources (and the cluster objects').
 
     Each file passes the syntax gate first (UTF-8 text, Terraform's HCL grammar — a file the fast reader
     reads is in it already, see `_plain_read`); with `strict` any failing file raises CodeDoesNotParse,
     otherwise the problems are returned with the guests read. With `cache_path`, results are remembered
-    per file content (sha256): a plan over thousands of unchanged files reads the cache instead.
-    `write_cache=False` reads the cache but never writes it (for callers that must touch no file).
+    per file content (sha256): a plan over thousands of unchanged files reads the cache instead; a file whose
+    stamp (size, times, inode) is the one remembered with its content is not even read again (`_stamp`).
+    `write_cache=False` reads the cache but never writes it (for callers that must touch no file); with
+    `save_later` the write is left to the caller as `state.save_cache` (a plan does it while the cluster is read).
     """
+    import time
+
     state = DesiredState(root=terraform_dir.parent)
     if not terraform_dir.is_dir():
         return state
-    cache: dict[str, Any] = {}
-    if cache_path is not None:
-        try:  # expressions decoded while the JSON is read (a second walk over 1,500 bodies cost ~0.4 s)
-            cache = json.loads(cache_path.read_text(encoding="utf-8"), object_hook=_decode_object)
-        except (OSError, ValueError):
-            cache = {}
-        if not isinstance(cache, dict):
-            cache = {}
+    cache = _read_cache(cache_path) if cache_path is not None else {}
     fresh: dict[str, Any] = {}
-    for path in sorted(terraform_dir.glob("*.tf"), key=lambda p: p.name):  # by name: comparing Paths is ~10x slower
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            state.problems.append(SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
-            continue
-        digest = state.digests[path] = hashlib.sha256(data).hexdigest()
-        hit = cache.get(path.name)
+    settled = time.time() - _STAMP_SETTLED_S
+    # iterdir's Paths are made without parsing each one again (`dir / name` cost ~10 µs a file); sorted by name:
+    # comparing Paths is ~10x slower
+    for path in sorted((p for p in terraform_dir.iterdir() if p.name.endswith(".tf")), key=lambda p: p.name):
+        name = path.name
+        hit = cache.get(name)
+        stamp = None
+        if cache_path is not None:
+            try:
+                st = os.stat(path)
+                stamp = _stamp(st) if st.st_mtime < settled and st.st_ctime < settled else None
+            except OSError:
+                pass  # reading it tells what is wrong
+        if stamp is not None and isinstance(hit, dict) and hit.get("stamp") == stamp and "objects" in hit:
+            digest = state.digests[path] = hit["sha256"]  # the content remembered with exactly this stamp
+        else:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                state.problems.append(SyntaxProblem(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+                continue
+            digest = state.digests[path] = hashlib.sha256(data).hexdigest()
         if isinstance(hit, dict) and hit.get("sha256") == digest and "objects" in hit:
-            fresh[path.name] = hit  # the same object: comparing with the cache below is then cheap
+            if hit.get("stamp") != stamp:
+                hit = {**hit, "stamp": stamp}
+            fresh[name] = hit  # the same object: comparing with the cache below is then cheap
             state.guests.extend(DesiredGuest(kind, label, path, body, imported)
                                 for kind, label, body, imported in hit["guests"])
             state.objects.extend(DesiredObject(rtype, label, path, body, imported)
@@ -350,13 +401,18 @@ def load_desired_state(terraform_dir: Path, cache_path: Path | None = None, writ
         if problems:
             state.problems.extend(problems)
             continue
-        fresh[path.name] = {"sha256": digest, "guests": [[k, n, b, i] for k, n, b, i in guests],
-                            "objects": [[t, n, b, i] for t, n, b, i in objects]}
+        fresh[name] = {"sha256": digest, "stamp": stamp, "guests": [[k, n, b, i] for k, n, b, i in guests],
+                       "objects": [[t, n, b, i] for t, n, b, i in objects]}
         state.guests.extend(DesiredGuest(kind, label, path, body, imported) for kind, label, body, imported in guests)
         state.objects.extend(DesiredObject(rtype, label, path, body, imported)
                              for rtype, label, body, imported in objects)
     if cache_path is not None and write_cache and fresh != cache:
-        atomic_write(cache_path, json.dumps(_encode(fresh), separators=(",", ":")), backup=False)
+        def save(path: Path = cache_path, entries: dict[str, Any] = fresh) -> None:
+            atomic_write(path, json.dumps(_encode(entries), separators=(",", ":")), backup=False)
+        if save_later:
+            state.save_cache = save
+        else:
+            save()
     if strict:
         state.require_parsed()
     return state

@@ -147,10 +147,12 @@ class Plan:
     def has_changes(self) -> bool:
         return bool(self.changes)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, unchanged: bool = True) -> dict[str, Any]:
+        """The JSON form; `unchanged=False` leaves out the resources without a change (a text plan's data: each
+        unchanged guest's desired config would be worked out from its code only to be thrown away)."""
         return {"format_version": self.format_version, "created_at": self.created_at, "workspace": self.workspace,
                 "summary": self.summary(), "impact": self.impact_counts(), "errors": self.errors,
-                "resources": [_resource_dict(r) for r in self.resources]}
+                "resources": [_resource_dict(r) for r in self.resources if unchanged or r.action != "no-op"]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
@@ -268,7 +270,7 @@ def _compare(guest: DesiredGuest, actual: ActualGuest | None, pending: list[dict
     key = None
     if actual is not None and actual.kind == guest.kind and memo is not None:
         config, waiting = pending_config(actual.config, pending) if pending else (actual.config, set())
-        key = memo.key(guest, config, actual.status)
+        key = memo.key(guest, config, actual.status, actual.digest, pending)
         if memo.equal(guest.address, key) and (not guest.node or guest.node == actual.node):
             change = ResourceChange(guest.address, guest.kind, guest.vmid, guest.name, actual.node, "no-op",
                                     digest=actual.digest, pending=sorted(waiting),
@@ -366,20 +368,24 @@ async def read_pending(client: PVEClient, guests: list[ActualGuest]) -> dict[int
     return {vmid: items for vmid, items in found if items}
 
 
-def load_code(ws: Workspace, strict: bool = True) -> DesiredState:
+def load_code(ws: Workspace, strict: bool = True, save_later: bool = False) -> DesiredState:
     """The workspace's desired state behind the syntax gate: every .tf file and the Ansible YAML must parse.
 
     With `strict` (plan, apply, drift, test) any failing file raises CodeDoesNotParse; `validate`
-    passes `strict=False` to list the problems as findings.
+    passes `strict=False` to list the problems as findings. `save_later`: the parse cache's write is left to the
+    caller (`desired.save_cache`).
     """
     from pmpc_tui.iac.gate import yaml_files, yaml_gate
 
     ws.require_one_cluster()
-    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False, write_cache=not ws.read_only)
+    desired = load_desired_state(ws.terraform_dir, ws.parse_cache_path, strict=False, write_cache=not ws.read_only,
+                                 save_later=save_later)
     desired.problems += yaml_gate(yaml_files(ws.ansible_dir), ws.state_dir / "yaml-gate.json",
                                   write_memo=not ws.read_only)
     desired.root = ws.root
-    if strict:
+    if strict and desired.problems:
+        if desired.save_cache is not None:  # what did parse is remembered all the same
+            desired.save_cache()
         desired.require_parsed()
     return desired
 
@@ -403,20 +409,28 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     from pmpc_tui.services.sync import SyncService
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
-    desired = await asyncio.to_thread(load_code, ws)
+    desired = await asyncio.to_thread(load_code, ws, True, True)  # its cache is written while the sync reads
     managed_objects = cluster_objects.managed_objects(ws)
     guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
-    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests))
+    # the objects are read alongside the sync, and take its /cluster/resources (~1,500 entries) instead of a second read
+    resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests,
+                                                                      resources=resources if refresh else None))
+
+    def read_resources(found: list[dict[str, Any]]) -> None:
+        if not resources.done():
+            resources.set_result(found)
+    # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits for answers
+    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
     try:
         if refresh:
-            await SyncService(client, db).run()
+            await SyncService(client, db).run(on_resources=read_resources)
         actual = await read_actual(db)
         objects = await objects_read
+        managed, memo = await local
     finally:
         objects_read.cancel()
-    managed = managed_guests(ws)
-    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
-                       write=not ws.read_only)
+        local.add_done_callback(lambda f: f.cancelled() or f.exception())  # when the sync failed: read, unwatched
     guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
     declared = {g.vmid for g in desired.guests if g.vmid is not None}
     gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
@@ -434,18 +448,38 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
                if r.action == "update" and r.vmid in actual and actual[r.vmid].status == "running"]
     pending = await read_pending(client, running) if running else {}
     if pending:  # changes PVE holds until a reboot are not differences (they would show up forever)
-        plan = _with_objects(compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, pending,
-                                          memo), object_plan, targets)
+        again = [g for g in desired.guests if g.vmid in pending]  # only these: the rest compared the same
+        plan = _with_pending(plan, compute_plan(ws, again, [], actual, {}, targets, pending, memo))
     plan.objects = objects
     plan.managed_objects = managed_objects
     await asyncio.to_thread(memo.save)
     return plan, actual, managed
 
 
+def _local_inputs(ws: Workspace, desired: DesiredState) -> tuple[dict[int, str], CompareMemo]:
+    """The guests the workspace manages and the compare memo: what a plan reads of the workspace beyond its code
+    (and the code's parse cache is written, when it changed)."""
+    if desired.save_cache is not None:
+        desired.save_cache()
+    memo = CompareMemo(ws.state_dir / "compare-memo.json" if ws.state_dir.is_dir() else None, desired.digests,
+                       write=not ws.read_only)
+    return managed_guests(ws), memo
+
+
 def _with_objects(plan: Plan, object_plan: Any, targets: set[str] | None) -> Plan:
     """The guests' plan with the cluster objects' changes and errors added."""
     plan.resources = sort_resources(plan.resources + [r for r in object_plan.changes if _targeted(r, targets)])
     plan.errors += object_plan.errors
+    return plan
+
+
+def _with_pending(plan: Plan, again: Plan) -> Plan:
+    """The plan with the guests compared again with PVE's pending values in place of their first comparison
+    (their errors too)."""
+    redone = {r.address: r for r in again.resources}
+    plan.resources = sort_resources([redone.get(r.address, r) for r in plan.resources])
+    prefixes = tuple(f"{address}: " for address in redone)
+    plan.errors = [e for e in plan.errors if not e.startswith(prefixes)] + again.errors
     return plan
 
 

@@ -3,7 +3,8 @@
 Comparing one guest (its config and its code, each turned into the canonical view) costs a fraction of a
 millisecond; 1,500 unchanged guests cost every plan and drift about half a second. `.proxmox-mpc/compare-memo.json`
 keeps, per resource address, a hash of everything the comparison reads — the guest's config (PVE's pending
-values applied) and status as the cluster has them; its code, as the sha256 of its .tf file and its address
+values applied; PVE's digest of its config file stands for it when the read carried one) and status as the
+cluster has them; its code, as the sha256 of its .tf file and its address
 (a resource body is what that file's text says, nothing else: no variables are resolved) — and of the source
 of the modules that read the code and compare. A guest is skipped only when that hash is the one
 remembered, so a change on either side (or in the parsing or comparing code) is always compared again.
@@ -43,13 +44,17 @@ class CompareMemo:
             equal = read_memo(path, "code", self.version, "equal")
             self.known = {k: v for k, v in equal.items() if isinstance(v, str)}
 
-    def key(self, guest: DesiredGuest, actual: dict[str, Any], status: str | None) -> str | None:
-        """The hash of one comparison's inputs (None when unknown or not plain JSON: then it is always compared)."""
+    def key(self, guest: DesiredGuest, actual: dict[str, Any], status: str | None, digest: str | None = None,
+            pending: list[dict[str, Any]] | None = None) -> str | None:
+        """The hash of one comparison's inputs (None when unknown or not plain JSON: then it is always compared).
+        With PVE's `digest` of the guest's config file (its current and pending values: what the config read
+        shows is a function of it) that stands for the config, and only the `pending` values applied are added."""
         code = self.files.get(guest.file)
         if code is None:
             return None
+        seen: Any = ["digest", digest, pending or []] if digest else actual
         try:
-            text = json.dumps([guest.kind, guest.address, code, status, actual], sort_keys=True,
+            text = json.dumps([guest.kind, guest.address, code, status, seen], sort_keys=True,
                               separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
             return None
