@@ -54,10 +54,16 @@ class Timing:
     exit_code: int
     max_rss_mb: float = 0.0
     cpu: list[float] = field(default_factory=list)  # CPU seconds of each run (secondary: the load hides less of it)
+    paired: list[float] = field(default_factory=list)  # the baseline's wall time, run right before each run
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def paired_ratio(self) -> float:
+        """The median of each run's ratio to the baseline run right before it (steady while the load drifts)."""
+        return statistics.median(s / b for s, b in zip(self.seconds, self.paired, strict=True))
 
     @property
     def cpu_median(self) -> float:
@@ -90,22 +96,29 @@ class Bench:
         return result
 
     def time(self, label: str, *argv: str, cwd: Path | None = None, repeat: int = 3,
-             expect: tuple[int, ...] = (0,), before: object = None) -> Timing:
-        """Median wall time of `repeat` runs (each a fresh process); `before` is called before each run."""
+             expect: tuple[int, ...] = (0,), before: object = None,
+             baseline: tuple[Path, tuple[str, ...]] | None = None) -> Timing:
+        """Median wall time of `repeat` runs (each a fresh process); `before` is called before each run, and
+        `baseline` (folder, argv) is timed right before each run (`Timing.paired`)."""
         seconds = []
         cpu = []
+        paired = []
         code = 0
         rss = 0.0
         for _ in range(repeat):
             if callable(before):
                 before()
+            if baseline is not None:
+                started = time.perf_counter()
+                self.run(*baseline[1], cwd=baseline[0])
+                paired.append(time.perf_counter() - started)
             started = time.perf_counter()
             result = self.run(*argv, cwd=cwd, expect=expect)
             seconds.append(time.perf_counter() - started)
             cpu.append(result.cpu_seconds)
             code = result.returncode
             rss = max(rss, result.max_rss_mb)
-        return Timing(label, seconds, code, rss, cpu)
+        return Timing(label, seconds, code, rss, cpu, paired)
 
     def bare_python(self, repeat: int = 5) -> Timing:
         """A bare interpreter start: the floor every command pays."""
