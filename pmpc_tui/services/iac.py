@@ -495,8 +495,8 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
     """
     ws.require_one_cluster()
     if addresses and client is None:
-        raise ValidationFailed("cannot ask the guest agents offline", {
-            "--addresses": "import without --offline to ask the running guests, or pass --no-addresses"})
+        raise ValidationFailed("invalid", {
+            "--addresses": "cannot ask the guest agents offline: import without --offline, or pass --no-addresses"})
     asking = client is not None and asks_agents(ws, addresses)
     started = time.perf_counter()
     if not await has_synced(db):
