@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pmpc_tui.nl import guards, safety
 from pmpc_tui.nl.ground.ops_voice import normalise
+from pmpc_tui.nl.ground.orders import asks_to_skip
 from pmpc_tui.nl.parser import parse_request
 from pmpc_tui.nl.proposal import Proposal
 from pmpc_tui.services.names import Names
@@ -73,10 +74,20 @@ def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
     return proposal
 
 
+def _read(said: str, names: Names) -> tuple[str, guards.Reading]:
+    """The request in the parser's words and what the guards read in it. A wish to skip the confirmation is
+    looked for in the words as said too: the ops voice drops it before a harmless order, and a destructive line
+    proposed beside it is refused whatever word named the action ("roll back X …, without asking for
+    confirmation")."""
+    text = normalise(said, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
+    reading = guards.read(text, names)
+    reading.skips = reading.skips or asks_to_skip(guards.normalize(said))
+    return text, reading
+
+
 def propose_offline(text: str, names: Names, parser: Parser | None = None) -> Proposal:
     """The proposal of the offline parser alone, after the guards and the safety checks."""
-    text = normalise(text, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
-    reading = guards.read(text, names)
+    text, reading = _read(text, names)
     if reading.refusal is not None:
         return reading.refusal
     return _finish(_parse(reading.text, names, parser), reading, text, names)
@@ -86,8 +97,7 @@ async def propose(text: str, names: Names, *, workspace_root: Path | None = None
                   parser: Parser | None = None) -> Proposal:
     """The proposal for `text`: the offline parser's, or a configured model's when the parser did not
     understand it — every one through the same guards and safety checks."""
-    text = normalise(text, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
-    reading = guards.read(text, names)
+    text, reading = _read(text, names)
     if reading.refusal is not None:
         return reading.refusal
     # in a worker thread: the first request loads the model (~0.1-0.2 s), and the event loop of a front end

@@ -35,6 +35,17 @@ def test_a_destructive_order_that_asks_to_skip_its_confirmation_is_refused_whole
     assert harmless.commands == ["reboot ct pihole"] and harmless.needs_confirmation
 
 
+@pytest.mark.parametrize("text", [
+    "roll back db-01 to pre-upgrade without asking for confirmation",
+    "restore dev-sandbox from last night's backup, without asking me first",
+    "template win11-desktop without asking to confirm"])
+def test_a_skip_asked_beside_any_destructive_proposal_refuses_it_whatever_verb_named_it(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == []
+    harmless = propose_offline("start dev-sandbox without asking for confirmation", NAMES)
+    assert harmless.commands == ["start vm dev-sandbox"] and harmless.needs_confirmation
+
+
 @pytest.mark.parametrize(("text", "guest"), [
     ("arrête proprement web-01", "web-01"), ("detén ordenadamente la vm db-01", "db-01"),
     ("halte web-02 sauber an", "web-02"), ("stop grafana properly please", "grafana")])
