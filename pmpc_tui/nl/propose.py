@@ -5,6 +5,7 @@ guards → parser → a configured model when the parser did not understand → 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from pmpc_tui.services.names import Names
 Parser = Callable[[str, Names], Proposal]
 Note = Callable[[str, str], None]  # (text, "info" | "warning")
 _parser: list[Parser] = [parse_request]
+log = logging.getLogger(__name__)
 
 
 def use_parser(parser: Parser) -> None:
@@ -61,7 +63,12 @@ def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:
     from pmpc_tui.commands.repl import parse_line
     from pmpc_tui.nl.blueprints import blueprint_request
 
-    proposal = blueprint_request(text, names) or (parser or _parser[0])(text, names)
+    try:
+        proposal = blueprint_request(text, names) or (parser or _parser[0])(text, names)
+    except Exception:  # a request the reader trips on is not understood: nothing is proposed, no traceback
+        log.exception("plain English: the reader failed on a request")
+        proposal = Proposal([], 0.0, "I could not read that request; say it another way or type the command",
+                            suggestions=["/help"])
     line = text.strip()
     # a read-only command line means just that (`ask "snapshot list vm web-01"`); anything riskier is read by
     # the parser like any request, so a typed VMID out of range or a wide digit never becomes a target

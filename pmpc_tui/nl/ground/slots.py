@@ -64,7 +64,9 @@ class Slots:
         return slots
 
     def first(self, label: str) -> str | None:
-        return self.spans.get(label, [None])[0]
+        """The first span labelled `label` (None when tidying left none)."""
+        found = self.spans.get(label)
+        return found[0] if found else None
 
     def all(self, label: str) -> list[str]:
         return self.spans.get(label, [])

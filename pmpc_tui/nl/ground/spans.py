@@ -8,6 +8,8 @@ import re
 from pmpc_tui.nl.ground.guests import Grounder
 from pmpc_tui.nl.ground.slots import NotGrounded
 
+VALUE_INTENTS = frozenset({"set", "create", "clone", "snapshot_create", "report-issue"})  # take a quoted text
+
 
 def tidy_spans(g: Grounder, intent: str) -> None:
     """Fix the spans of `g.slots` in place (see the module's docstring)."""
@@ -26,7 +28,9 @@ def tidy_spans(g: Grounder, intent: str) -> None:
             spans.setdefault("GUEST", []).append(name)
     quoted = " | ".join(q for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", g.slots.text or "")
                         for q in [a or b] if " " in q.strip()).lower()  # a phrase in quotes, not a quoted name
-    if quoted:  # "set the description of minio to 'S3 for backups'": S3 is no guest
+    # "set the description of minio to 'S3 for backups'": S3 is no guest. Only where a quoted phrase is a value:
+    # elsewhere it is the selection ("stop all 'k8s nodes'"), and dropping it would widen the request to everything
+    if quoted and intent in VALUE_INTENTS:
         for label in ("GUEST", "RANGE", "TAG"):
             if label in spans:
                 spans[label] = [s for s in spans[label]
@@ -41,3 +45,5 @@ def tidy_spans(g: Grounder, intent: str) -> None:
             spans.setdefault("GUEST", []).extend(words)
     if "RANGE" in spans:
         spans["RANGE"] = ranges
+    for label in [label for label, found in spans.items() if not found]:
+        del spans[label]  # a label tidied down to nothing is no slot
