@@ -305,3 +305,7 @@ POWER = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
 CREATING = frozenset({"backup create", "snapshot create", "create vm", "create ct", "clone vm", "clone ct"})
 WHY_NEGATION = ("the request says not to do something, and plain English never turns that into an action: "
                 "say what should happen instead (nothing was done)")
+
+# a line commented out ("# reboot web-01", "// stop db-01", "… <- commented out") is a note, not an order
+COMMENTED = re.compile(r"^\s*(?:#|//|/\*|rem\s)|\bcommented[- ]out\b")
+WHY_COMMENTED = "that line is commented out: a comment is a note, not an order, so I run nothing"

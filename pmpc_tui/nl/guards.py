@@ -35,6 +35,7 @@ from pmpc_tui.nl.guard_words import (
     CANCEL,
     CAPABILITY,
     CHANGE_NOTHING,
+    COMMENTED,
     CREATING,
     DEBUG,
     DEFERRAL,
@@ -76,6 +77,7 @@ from pmpc_tui.nl.guard_words import (
     WHAT_WOULD,
     WHETHER,
     WHY_CANCEL,
+    WHY_COMMENTED,
     WHY_CONDITION,
     WHY_DEBUG,
     WHY_DEFERRAL,
@@ -216,6 +218,8 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if JOKING.search(clean):
         return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
+    if COMMENTED.search(clean):
+        return Reading(clean, refusal=refused(WHY_COMMENTED, ["list vms"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):

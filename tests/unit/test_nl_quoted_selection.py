@@ -43,3 +43,36 @@ def test_a_request_the_reader_trips_on_is_not_understood_and_raises_nothing() ->
     p = propose_module.propose_offline("stop web-01", NAMES, broken)
     assert not p.understood and p.commands == []
     assert "another way" in p.explanation
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("stop all the flux nodes", "flux"), ("shut down every guest in the blue pool", "blue pool"),
+    ("stop all the database servers", "database"), ("reboot each of the staging boxes in the red cluster", "staging")])
+def test_a_selection_qualifier_the_cluster_does_not_know_is_a_question_not_every_guest(text: str, phrase: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == []
+    assert f"'{phrase}'" in p.explanation
+
+
+def test_a_part_of_guests_names_narrows_a_selection() -> None:
+    assert sorted(targets("reboot all the k8s worker vms")) == ["k8s-worker-1", "k8s-worker-2"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("stop all the running vms on pve2", ["db-01", "k8s-cp-1", "k8s-worker-1", "web-02"]),
+    ("shutdown all lxc containers on pve1", ["nginx-proxy", "pihole"])])
+def test_selections_by_state_kind_and_node_are_still_carried_out(text: str, expected: list[str]) -> None:
+    assert sorted(targets(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["// stop db-01 (old runbook step)", "# reboot web-02 after the patch",
+                                  "REM shutdown grafana", "stop web-01  <- commented out, keep it that way"])
+def test_a_commented_out_line_is_a_note_and_runs_nothing(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == []
+    assert "commented out" in p.explanation
+
+
+def test_a_tag_said_in_quotes_selects_by_that_tag() -> None:
+    assert sorted(targets('reboot all vms labelled "k8s"')) == K8S
+    assert sorted(targets("stop everything tagged 'monitoring'")) == ["grafana", "prometheus"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from pmpc_tui.nl.ground.qualifiers import check_qualifiers, said_tag
 from pmpc_tui.nl.ground.slots import RANGE, WANTED, NotGrounded, Slots
 from pmpc_tui.nl.model.runtime import squash
 from pmpc_tui.services.names import Names
@@ -146,16 +147,18 @@ class Grounder:
             role = self.by_role(self.slots.first("TAG"))
             if role:
                 return role
-        tag, status = self.slots.first("TAG"), self.slots.first("STATUS")
+        tag, status = self.slots.first("TAG") or said_tag(self.slots.words, self.tags()), self.slots.first("STATUS")
         if not (self.slots.all("ALL") or tag or node or status or self.slots.all("EXCEPT")
                 or re.search(r"\b(everything|all|every)\b", " ".join(self.slots.words))):
             return []
+        parts = check_qualifiers(self.slots.words, self.vocabulary(), {p for n in self.guests for p in _name_parts(n)},
+                                 action, tag)
         excepted = {self.guest(t, destructive=False) for t in self.slots.all("EXCEPT")}
         kind = self.kind_filter()
         picked = []
         for name, facts in sorted(self.guests.items(), key=lambda kv: kv[1][1]):
             k, vmid, gnode, gstatus, gtags = facts
-            if name in excepted or (kind and k != kind):
+            if name in excepted or (kind and k != kind) or not set(parts) <= set(_name_parts(name)):
                 continue
             if (tag and tag.lower() not in gtags.lower().split(";")) or (node and gnode != node):
                 continue
@@ -171,6 +174,13 @@ class Grounder:
             raise NotGrounded("no guest matches that selection (templates and guests already in that state are "
                               "left out)", [f"list vms{' -l tag=' + tag if tag else ''}"])
         return picked
+
+    def tags(self) -> set[str]:
+        return {t for f in self.guests.values() for t in str(f[4]).lower().split(";") if t}
+
+    def vocabulary(self) -> set[str]:
+        """Words that select guests by what the cluster knows: tags, nodes and guests' names."""
+        return self.tags() | {n.lower() for n in self.names.nodes} | {n.lower() for n in self.guests}
 
     def selector_node(self, action: str) -> str | None:
         """The node that selects guests; for a migration never the one they move to ("move the pve1 cts to pve2")."""

@@ -45,5 +45,7 @@ def tidy_spans(g: Grounder, intent: str) -> None:
             spans.setdefault("GUEST", []).extend(words)
     if "RANGE" in spans:
         spans["RANGE"] = ranges
+    for found in spans.values():  # a quote mark the tagger labelled names nothing
+        found[:] = [s for s in found if re.search(r"\w", s)]
     for label in [label for label, found in spans.items() if not found]:
         del spans[label]  # a label tidied down to nothing is no slot
