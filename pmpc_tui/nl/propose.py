@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmpc_tui.nl import guards, safety
+from pmpc_tui.nl.ground.languages import WHY_LANGUAGE, unread_language
 from pmpc_tui.nl.ground.ops_voice import normalise
 from pmpc_tui.nl.ground.orders import asks_to_skip
 from pmpc_tui.nl.parser import parse_request
@@ -89,6 +90,8 @@ def _read(said: str, names: Names) -> tuple[str, guards.Reading]:
     text = normalise(said, names)  # ops voice: tickets, Italian/Dutch, numbers in words, questions (nl17i)
     reading = guards.read(text, names)
     reading.skips = reading.skips or asks_to_skip(guards.normalize(said))
+    if reading.question is None and unread_language(said):
+        reading.question = WHY_LANGUAGE  # a read may still answer; nothing that changes state is proposed
     return text, reading
 
 
