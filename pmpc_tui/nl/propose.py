@@ -14,8 +14,9 @@ from pmpc_tui.nl import guards, safety
 from pmpc_tui.nl.ground.languages import WHY_LANGUAGE, unread_language
 from pmpc_tui.nl.ground.ops_voice import normalise
 from pmpc_tui.nl.ground.orders import asks_to_skip
+from pmpc_tui.nl.ground.reversals import opposite
 from pmpc_tui.nl.parser import parse_request
-from pmpc_tui.nl.proposal import Proposal
+from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
 
 Parser = Callable[[str, Names], Proposal]
@@ -54,6 +55,9 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
     # what the request is about is read without its exception clause ("except the backup server" is no backup)
     checked = safety.check(proposal, names, reading.text if reading.excluded else text, reading.excluded)
     checked.blueprint = proposal.blueprint if checked.understood else None
+    why = opposite(text, checked.commands, names) if checked.understood else None
+    if why is not None:  # "undo the last apply" is never an apply, "evacuate pve1" never a move onto pve1
+        return refused(why, ["history", "list vms"], notes=[f"not proposed: {c}" for c in checked.commands])
     return guards.after(checked, reading)
 
 

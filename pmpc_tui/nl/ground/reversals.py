@@ -1,0 +1,55 @@
+"""Readings that would do the opposite of what was asked, refused whatever the model said: undoing an apply is no
+apply, a node being emptied is where guests leave (never where they go), and nodes are never powered off."""
+
+from __future__ import annotations
+
+import re
+
+from pmpc_tui.services.names import Names
+
+UNDO = re.compile(r"\b(?:revert|undo|un-?do|roll\s*back|rollback|back\s*out|reverse|take\s+back)\b")
+APPLIED = re.compile(r"\b(?:appl(?:y|ied)|deploy\w*|rollout|roll-out|release|commit|changes?|last\s+run|"
+                     r"what\s+(?:you|i|we)\s+(?:just\s+)?(?:did|applied|changed|deployed|pushed))\b")
+PREVIOUS = re.compile(r"\b(?:previous|earlier|older|prior|old|last\s+(?:good|known|working|known[- ]good))\s+"
+                      r"(?:version|revision|commit|state|code|config\w*)\b|\b(?:yesterday|last\s+week)'?s?\s+"
+                      r"(?:version|revision|commit|state|code|config\w*)\b")
+EMPTYING = r"(?:evacuat\w*|drain\w*|empty\w*|clear\w*|vacat\w*|maintenance)"
+MOVING = re.compile(r"\b(?:mov\w*|migrat\w*|shift\w*|get|take|evacuat\w*|drain\w*|empty\w*|clear\w*|relocat\w*)\b")
+NODES_TOO = re.compile(r"\b(?:including|incl\.?|and(?:\s+then)?|then|plus|as\s+well\s+as|also)\s+(?:the\s+|all\s+|"
+                       r"both\s+|every\s+)?(?:physical\s+|proxmox\s+|pve\s+)?(?:nodes|hosts|hypervisors|host|node)\b"
+                       r"(?!\s*(?:pve|\d))")
+POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
+WHY_UNDO = ("undoing an apply is `revert REV`, typed as a command: it restores the code of an earlier revision and "
+            "shows its plan (see `history`); plain English never proposes it, and never answers an undo with an apply")
+WHY_NODE_POWER = "proxmox-mpc never powers off, reboots or shuts down nodes, only guests: name the guests"
+
+
+def _nodes_left(text: str, names: Names) -> set[str]:
+    """Nodes the request empties: "evacuate pve1", "pve3 into maintenance", "move everything off pve3"."""
+    left = set()
+    for node in names.nodes:
+        n = re.escape(node.lower())
+        if re.search(rf"\b{EMPTYING}\s+(?:(?:the\s+)?node\s+)?{n}\b|\b{n}\b(?:\s+\w+){{0,3}}\s+(?:in)?to\s+"
+                     rf"(?:\w+\s+)?maintenance|\b(?:off|off\s+of|away\s+from|out\s+of)\s+(?:(?:the\s+)?node\s+)?{n}\b",
+                     text):
+            left.add(node)
+    return left
+
+
+def opposite(text: str, commands: list[str], names: Names) -> str | None:
+    """Why the proposed lines would do the opposite of the request (None when they would not)."""
+    verbs = [c.split()[0] for c in commands]
+    said = text.lower()
+    if "apply" in verbs and "snapshot" not in said and ((UNDO.search(said) and APPLIED.search(said))
+                                                        or PREVIOUS.search(said)):
+        return WHY_UNDO
+    left = _nodes_left(said, names)
+    if left:
+        into = [c for c in commands if c.split()[0] == "migrate" and c.split()[3:4] and c.split()[3] in left]
+        if into or (MOVING.search(said) and any(v in POWER for v in verbs)):
+            nodes = ", ".join(sorted(left))
+            return (f"{nodes} is the node the guests should leave: say where each goes (`migrate vm NAME NODE`), "
+                    "or list them first (`list vms --node " + sorted(left)[0] + "`)")
+    if any(v in POWER for v in verbs) and NODES_TOO.search(said):
+        return WHY_NODE_POWER
+    return None

@@ -1,0 +1,56 @@
+"""Plain English: readings that would do the opposite of the request are refused — an undo of an apply is never an
+apply, a node being emptied is never where guests go (nor a reason to stop them), nodes are never powered off."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pmpc_tui.nl.propose import propose_offline
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from nl_eval import homelab_names
+
+NAMES = homelab_names()
+
+
+def refusal(text: str) -> str:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == [], p.commands
+    return p.explanation
+
+
+@pytest.mark.parametrize("text", ["undo the last apply", "revert what we deployed this morning",
+                                  "roll back my changes please", "apply the previous revision of the code"])
+def test_undoing_an_apply_is_never_an_apply(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.needs_confirmation or not p.understood
+    assert "apply" not in [c.split()[0] for c in p.commands]
+
+
+@pytest.mark.parametrize("text", ["evacuate pve1", "put pve3 into maintenance mode",
+                                  "get everything off pve3", "drain node pve2 before the reboot"])
+def test_a_node_being_emptied_is_where_guests_leave_never_where_they_go(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert not p.understood and p.commands == [], p.commands
+
+
+@pytest.mark.parametrize("text", ["power off everything including the nodes", "shut down all guests and then the hosts",
+                                  "reboot web-01 and then the node"])
+def test_nodes_are_never_powered_off_beside_guests(text: str) -> None:
+    assert "nodes" in refusal(text)
+
+
+def test_the_refusals_say_what_to_do_instead() -> None:
+    assert "revert REV" in refusal("undo the last apply")
+    assert "migrate vm NAME NODE" in refusal("evacuate pve1")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("apply my changes", ["apply"]), ("roll back db-01 to pre-upgrade", ["snapshot rollback vm db-01 pre-upgrade"]),
+    ("move web-01 off pve1 to pve3", ["migrate vm web-01 pve3 --online"]),
+    ("stop all the k8s nodes", ["stop vm k8s-cp-1", "stop vm k8s-worker-1", "stop vm k8s-worker-2"])])
+def test_the_plain_readings_of_the_same_words_still_stand(text: str, expected: list[str]) -> None:
+    assert propose_offline(text, NAMES).commands == expected
