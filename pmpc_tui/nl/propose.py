@@ -55,10 +55,12 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
     # what the request is about is read without its exception clause ("except the backup server" is no backup)
     checked = safety.check(proposal, names, reading.text if reading.excluded else text, reading.excluded)
     checked.blueprint = proposal.blueprint if checked.understood else None
-    why = opposite(text, checked.commands, names) if checked.understood else None
+    checked = guards.after(checked, reading)
+    changed = [t["name"] for t in checked.targets] if checked.needs_confirmation else []
+    why = opposite(text, checked.commands, names, changed) if checked.understood else None
     if why is not None:  # "undo the last apply" is never an apply, "evacuate pve1" never a move onto pve1
         return refused(why, ["history", "list vms"], notes=[f"not proposed: {c}" for c in checked.commands])
-    return guards.after(checked, reading)
+    return checked
 
 
 def _parse(text: str, names: Names, parser: Parser | None) -> Proposal:

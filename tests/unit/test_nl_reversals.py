@@ -54,3 +54,16 @@ def test_the_refusals_say_what_to_do_instead() -> None:
     ("stop all the k8s nodes", ["stop vm k8s-cp-1", "stop vm k8s-worker-1", "stop vm k8s-worker-2"])])
 def test_the_plain_readings_of_the_same_words_still_stand(text: str, expected: list[str]) -> None:
     assert propose_offline(text, NAMES).commands == expected
+
+
+@pytest.mark.parametrize(("text", "spared"), [
+    ("reboot the web servers, web-02 excluded", "web-02"), ("reboot the web servers save web-02", "web-02"),
+    ("shut down every k8s vm (k8s-worker-2 is exempt)", "k8s-worker-2")])
+def test_a_guest_the_request_leaves_out_is_never_a_target(text: str, spared: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert spared not in [t["name"] for t in p.targets] or not p.understood
+    assert not any(c.endswith(f" {spared}") for c in p.commands)
+
+
+def test_save_as_a_verb_is_no_exception() -> None:
+    assert propose_offline("save web-01's config as a snapshot", NAMES).commands == ["snapshot create vm web-01 manual"]

@@ -18,6 +18,11 @@ MOVING = re.compile(r"\b(?:mov\w*|migrat\w*|shift\w*|get|take|evacuat\w*|drain\w
 NODES_TOO = re.compile(r"\b(?:including|incl\.?|and(?:\s+then)?|then|plus|as\s+well\s+as|also)\s+(?:the\s+|all\s+|"
                        r"both\s+|every\s+)?(?:physical\s+|proxmox\s+|pve\s+)?(?:nodes|hosts|hypervisors|host|node)\b"
                        r"(?!\s*(?:pve|\d))")
+BEFORE_NAME = (r"(?:except(?:\s+for)?|excluding|exclude|but\s+not|not|apart\s+from|aside\s+from|besides|"
+               r"other\s+than|(?<=(?:,|s|l|g)\s)save|minus|not\s+including|spare|sparing|leave\s+out|leaving\s+out|leave|leaving|skip|skipping|"
+               r"without|bar|barring|omit|omitting|ignore|ignoring)\s+(?:the\s+)?(?:vm\s+|ct\s+|guest\s+)?")
+AFTER_NAME = (r"\s*(?:\(?\s*(?:is\s+|being\s+)?(?:excluded|not\s+included|aside|left\s+out|stays?|remains?|"
+              r"keeps?\s+running|untouched|alone|exempt(?:ed)?|spared|skipped|omitted))\b")
 POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
 WHY_UNDO = ("undoing an apply is `revert REV`, typed as a command: it restores the code of an earlier revision and "
             "shows its plan (see `history`); plain English never proposes it, and never answers an undo with an apply")
@@ -36,10 +41,24 @@ def _nodes_left(text: str, names: Names) -> set[str]:
     return left
 
 
-def opposite(text: str, commands: list[str], names: Names) -> str | None:
+def _excluded(text: str, names: Names) -> list[str]:
+    """Guests the request leaves out in so many words: "except web-02", "web-02 excluded", "save web-02"."""
+    out = []
+    for name in names.guests:
+        n = re.escape(name.lower())
+        if re.search(rf"\b{BEFORE_NAME}{n}(?![\w-])|(?<![\w-]){n}{AFTER_NAME}", text):
+            out.append(name)
+    return out
+
+
+def opposite(text: str, commands: list[str], names: Names, targets: list[str] | None = None) -> str | None:
     """Why the proposed lines would do the opposite of the request (None when they would not)."""
     verbs = [c.split()[0] for c in commands]
     said = text.lower()
+    spared = [n for n in _excluded(said, names) if n in (targets or [])]  # targets of a change, not of a read
+    if spared:
+        return (f"the request leaves {', '.join(spared)} out, but the reading would act on "
+                f"{'it' if len(spared) == 1 else 'them'}: name the guests to act on")
     if "apply" in verbs and "snapshot" not in said and ((UNDO.search(said) and APPLIED.search(said))
                                                         or PREVIOUS.search(said)):
         return WHY_UNDO
