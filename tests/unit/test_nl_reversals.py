@@ -67,3 +67,17 @@ def test_a_guest_the_request_leaves_out_is_never_a_target(text: str, spared: str
 
 def test_save_as_a_verb_is_no_exception() -> None:
     assert propose_offline("save web-01's config as a snapshot", NAMES).commands == ["snapshot create vm web-01 manual"]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("rename pihole to dns-01", "name"), ("change the name of web-02 to web-03", "name"),
+    ("attach a new 100GB drive to db-01", "disk"), ("add a 32G disk to db-01", "disk")])
+def test_an_operation_the_registry_lacks_is_never_answered_with_another(text: str, said: str) -> None:
+    assert f"`{said}`" in refusal(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("add 20G to the disk of db-01", ["resize vm db-01 scsi0 +20G"]),
+    ("duplicate web-01 and rename the copy web-03", ["clone vm web-01 --name web-03"])])
+def test_growing_a_disk_and_cloning_under_a_new_name_still_work(text: str, expected: list[str]) -> None:
+    assert propose_offline(text, NAMES).commands == expected

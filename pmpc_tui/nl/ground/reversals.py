@@ -23,6 +23,15 @@ BEFORE_NAME = (r"(?:except(?:\s+for)?|excluding|exclude|but\s+not|not|apart\s+fr
                r"without|bar|barring|omit|omitting|ignore|ignoring)\s+(?:the\s+)?(?:vm\s+|ct\s+|guest\s+)?")
 AFTER_NAME = (r"\s*(?:\(?\s*(?:is\s+|being\s+)?(?:excluded|not\s+included|aside|left\s+out|stays?|remains?|"
               r"keeps?\s+running|untouched|alone|exempt(?:ed)?|spared|skipped|omitted))\b")
+RENAME = re.compile(r"\brenam\w*|\bchange\s+(?:the\s+)?name\b|\bcall\s+it\s+\S+\s+instead\b")
+COPY = re.compile(r"\b(?:clon\w*|cop(?:y|ies)|duplicat\w*|replica\w*)\b")
+NEW_DISK = re.compile(r"\b(?:add\w*|attach\w*|plug\w*|create\w*|give\s+\S+)\s+(?:it\s+)?(?:a|an|another|one|two|"
+                      r"a\s+second|second|new|extra|additional|a\s+new|an\s+extra|an\s+additional)\s+(?:(?:new|extra|second|"
+                      r"\d+(?:\.\d+)?\s*\w*|ssd|nvme|data|empty|blank|scsi|virtio|sata)\s+){0,3}(?:disk|drive|volume)s?\b")
+WHY_RENAME = ("renaming a guest is an edit of its `name` in the workspace's code, then `plan` and `apply`: plain "
+              "English never answers it with a clone (a second guest)")
+WHY_NEW_DISK = ("adding a disk is an edit of the guest's `disk` blocks in the workspace's code, then `plan` and "
+                "`apply`; `resize` only grows a disk the guest has")
 POWER = ("start", "stop", "shutdown", "reboot", "suspend", "resume")
 WHY_UNDO = ("undoing an apply is `revert REV`, typed as a command: it restores the code of an earlier revision and "
             "shows its plan (see `history`); plain English never proposes it, and never answers an undo with an apply")
@@ -62,6 +71,10 @@ def opposite(text: str, commands: list[str], names: Names, targets: list[str] | 
     if "apply" in verbs and "snapshot" not in said and ((UNDO.search(said) and APPLIED.search(said))
                                                         or PREVIOUS.search(said)):
         return WHY_UNDO
+    if "clone" in verbs and RENAME.search(said) and not COPY.search(said):
+        return WHY_RENAME
+    if "resize" in verbs and NEW_DISK.search(said):
+        return WHY_NEW_DISK
     left = _nodes_left(said, names)
     if left:
         into = [c for c in commands if c.split()[0] == "migrate" and c.split()[3:4] and c.split()[3] in left]
