@@ -81,3 +81,10 @@ def test_an_operation_the_registry_lacks_is_never_answered_with_another(text: st
     ("duplicate web-01 and rename the copy web-03", ["clone vm web-01 --name web-03"])])
 def test_growing_a_disk_and_cloning_under_a_new_name_still_work(text: str, expected: list[str]) -> None:
     assert propose_offline(text, NAMES).commands == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("turn web-02 off and on again", ["reboot vm web-02"]), ("power db-01 down and back up", ["reboot vm db-01"]),
+    ("give web-01 a hard reset", ["reboot vm web-01"]), ("turn web-02 off", ["stop vm web-02"])])
+def test_a_power_cycle_ends_with_the_guest_running_never_stopped(text: str, expected: list[str]) -> None:
+    assert propose_offline(text, NAMES).commands == expected

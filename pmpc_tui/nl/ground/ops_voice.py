@@ -175,6 +175,10 @@ NEED_STATUS = re.compile(r"^(?:(?:i|we)\s+)?(?:just\s+|only\s+)?(?:need|want|wou
                          r"(?:the\s+)?(?:names?\s+and\s+)?(?:status|state|states)\s+(?:and\s+names?\s+)?of\s+",
                          re.IGNORECASE)
 # "list the guests tagged iot, both VMs and containers": guests already are both
+# "turn web-02 off and on again" is a power cycle: read as a stop alone it would leave the guest off
+POWER_CYCLE = re.compile(r"\b(?:turn|switch|power|flip|cycle)\s+(?P<g>[\w.-]+(?:\s+[\w.-]+){0,2}?)\s+(?:off|down)\s+"
+                         r"and\s+(?:then\s+)?(?:back\s+)?(?:on|up)(?:\s+again)?\b", re.IGNORECASE)
+HARD_RESET = re.compile(r"\b(?:hard|power|cold)[- ]?reset\b", re.IGNORECASE)  # ends running, never a stop alone
 BOTH_KINDS = re.compile(r"\s*,?\s*(?:both\s+)?(?:vms|virtual\s+machines)\s+and\s+(?:containers|cts|lxcs)\b",
                         re.IGNORECASE)
 GERMAN = [(re.compile(r"\bfahr(?:e)?\s+(?:bitte\s+)?(?P<g>.+?)\s+(?:bitte\s+)?(?:herunter|runter)\b", re.IGNORECASE),
@@ -343,6 +347,8 @@ def normalise(text: str, names: Names) -> str:
     for pattern, english in GERMAN:
         out = pattern.sub(english, out)
     out = in_digits(out)
+    out = POWER_CYCLE.sub(r"reboot \g<g>", out)
+    out = HARD_RESET.sub("reboot", out)
     out = ASIDES.sub("", out)
     if not _destroys(out):
         out = SKIP_ASIDE.sub("", out)
