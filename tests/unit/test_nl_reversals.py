@@ -88,3 +88,10 @@ def test_growing_a_disk_and_cloning_under_a_new_name_still_work(text: str, expec
     ("give web-01 a hard reset", ["reboot vm web-01"]), ("turn web-02 off", ["stop vm web-02"])])
 def test_a_power_cycle_ends_with_the_guest_running_never_stopped(text: str, expected: list[str]) -> None:
     assert propose_offline(text, NAMES).commands == expected
+
+
+@pytest.mark.parametrize("text", ["apply but only for web-01", "apply the changes for db-01"])
+def test_an_apply_limited_to_one_guest_is_never_an_apply_of_the_whole_workspace(text: str) -> None:
+    why = refusal(text)
+    assert "plan --target" in why and "apply " in why
+    assert propose_offline("apply my changes", NAMES).commands == ["apply"]

@@ -75,6 +75,11 @@ def opposite(text: str, commands: list[str], names: Names, targets: list[str] | 
         return WHY_RENAME
     if "resize" in verbs and NEW_DISK.search(said):
         return WHY_NEW_DISK
+    named = [n for n in names.guests if re.search(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", said)]
+    if named and any(v in ("apply", "destroy") for v in verbs):  # the whole workspace, not the guest named
+        return (f"`{verbs[0]}` acts on the whole workspace, not only {', '.join(named)}: to change only "
+                f"{named[0]}, save a plan for it and apply that — `plan --target {named[0]} --out {named[0]}.plan`, "
+                f"then `apply {named[0]}.plan`")
     left = _nodes_left(said, names)
     if left:
         into = [c for c in commands if c.split()[0] == "migrate" and c.split()[3:4] and c.split()[3] in left]
