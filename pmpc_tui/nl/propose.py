@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pmpc_tui.nl import guards, safety
+from pmpc_tui.nl.ground.evidence import unsaid
 from pmpc_tui.nl.ground.languages import WHY_LANGUAGE, unread_language
+from pmpc_tui.nl.ground.objects import deletes_inside
 from pmpc_tui.nl.ground.ops_voice import normalise
 from pmpc_tui.nl.ground.orders import asks_to_skip
 from pmpc_tui.nl.ground.reversals import opposite
@@ -57,7 +59,8 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
     checked.blueprint = proposal.blueprint if checked.understood else None
     checked = guards.after(checked, reading)
     changed = [t["name"] for t in checked.targets] if checked.needs_confirmation else []
-    why = opposite(text, checked.commands, names, changed) if checked.understood else None
+    why = (opposite(text, checked.commands, names, changed) or unsaid(text, checked.commands)
+           or deletes_inside(text, checked.commands, names)) if checked.understood else None
     if why is not None:  # "undo the last apply" is never an apply, "evacuate pve1" never a move onto pve1
         return refused(why, ["history", "list vms"], notes=[f"not proposed: {c}" for c in checked.commands])
     return checked
