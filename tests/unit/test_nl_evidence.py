@@ -53,3 +53,16 @@ def test_deleting_something_inside_a_guest_never_deletes_the_guest(text: str, in
     ("remove the minio container and purge it from backup jobs too", ["delete ct minio --purge"])])
 def test_deleting_the_guest_itself_is_still_proposed(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["take care of minio", "look after grafana while I'm away"])
+def test_a_backup_nobody_asked_for_is_a_question(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("plz bakup grafana", ["backup create ct grafana"]),
+    ("haz una copia de seguridad de pihole", ["backup create ct pihole"]),
+    ("clnoe web-01 as web-04", ["clone vm web-01 --name web-04"])])
+def test_a_backup_or_clone_said_misspelt_or_in_spanish_is_still_one(text: str, expected: list[str]) -> None:
+    assert lines(text) == expected

@@ -28,13 +28,20 @@ EVIDENCE = {
     "suspend": _PAUSE + _OFF + _OFF_FOREIGN,
     "resume": _UNPAUSE + _ON + _ON_FOREIGN,
 }
+EVIDENCE |= {  # the changes a guest keeps a copy of: said as a copy, never inferred ("take care of minio")
+    "backup create": r"back\s*-?\s*up|vzdump|dump|archiv|sav|cop(?:y|ie|ia)|sicher|respald|sauvegard|kopi|zabezpiecz|"
+                     r"salva|protect|pbs",
+    "snapshot create": r"snap|checkpoint|sav|point|instantan|schnappschu|istantane|migawk|freez|before|pre-",
+    "clone": r"clon|cop(?:y|ie)|duplic|replic|kopier|copia|kopi|sklonuj|another|second|same\s+as|like\b|from",
+}
 _FOUND = {verb: re.compile(words, re.IGNORECASE) for verb, words in EVIDENCE.items()}
 # the verbs themselves, for typos the words above miss ("strat", "rebot", "shtudown") and their consonants ("rbt")
 VERBS = {"start": ("start", "boot", "restart", "reboot"), "stop": ("stop", "halt", "kill", "shutdown", "reboot"),
          "shutdown": ("shutdown", "stop", "halt", "reboot"), "reboot": ("reboot", "restart", "start", "stop"),
-         "suspend": ("suspend", "pause"), "resume": ("resume", "unpause", "start")}
-WHAT = {"start": "start", "stop": "stop", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause",
-        "resume": "resume"}
+         "suspend": ("suspend", "pause"), "resume": ("resume", "unpause", "start"), "backup create": ("backup",),
+         "snapshot create": ("snapshot",), "clone": ("clone",)}
+WHAT = {"backup create": "back up", "snapshot create": "take a snapshot of", "clone": "clone", "start": "start",
+        "stop": "stop", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause", "resume": "resume"}
 
 
 def _skeleton(word: str) -> str:
@@ -53,7 +60,8 @@ def unsaid(text: str, commands: list[str]) -> str | None:
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = f"{text} {plain}"  # "detén", "arrête", "wyłącz" as written and without their accents
     for line in commands:
-        verb = line.split()[0]
+        words = line.split()
+        verb = " ".join(words[:2]) if " ".join(words[:2]) in _FOUND else words[0]
         if verb in _FOUND and not _FOUND[verb].search(text) and not _misspelt(text, verb):
             return f"I am not sure you asked to {WHAT[verb]} anything; say it in so many words"
     return None
