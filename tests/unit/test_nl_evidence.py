@@ -28,8 +28,8 @@ def test_a_power_action_nobody_said_is_a_question(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("strat vm 109", ["start vm 109"]), ("pls rbt web-01", ["reboot vm web-01"]),
-    ("web-01 off please", ["stop vm web-01"]), ("ok un-suspend grafana", ["resume ct grafana"])])
+    ("strat vm 110", ["start vm 110"]), ("rbt pihole now", ["reboot ct pihole"]),
+    ("web-01 off please", ["stop vm web-01"]), ("un-suspend dev-sandbox please", ["resume vm dev-sandbox"])])
 def test_a_power_verb_misspelt_or_short_is_still_a_word_for_it(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
 
