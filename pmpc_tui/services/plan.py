@@ -441,27 +441,31 @@ async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, tar
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws, True, True)  # its cache is written while the sync reads
-    managed_objects = cluster_objects.managed_objects(ws)
-    guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+    loop = asyncio.get_running_loop()
     # the objects are read alongside the sync, and take its /cluster/resources (~1,500 entries) instead of a second read
-    resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
-    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests,
-                                                                      resources=resources if refresh else None))
+    resources: asyncio.Future[list[dict[str, Any]]] = loop.create_future()
+    # the guests are compared as the sync hands them to its database write, while the write goes on
+    written: asyncio.Future[dict[int, ActualGuest]] = loop.create_future()
 
     def read_resources(found: list[dict[str, Any]]) -> None:
         if not resources.done():
             resources.set_result(found)
-    # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits for answers
-    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
-    # the guests are compared as the sync hands them to its database write, while the write goes on
-    written: asyncio.Future[dict[int, ActualGuest]] = asyncio.get_running_loop().create_future()
 
     def read_guests(rows: GuestRows) -> None:
         if not written.done():
             written.set_result(_actual_from_rows(rows))
     sync = asyncio.ensure_future(SyncService(client, db).run(on_resources=read_resources, on_guests=read_guests)
                                  if refresh else _no_sync())
+    objects_read: asyncio.Future[Any] | None = None
+    local: asyncio.Future[tuple[dict[int, str], CompareMemo]] | None = None
     try:
+        await asyncio.sleep(0)  # the sync sends its first read before the objects to read are worked out
+        managed_objects = cluster_objects.managed_objects(ws)
+        guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+        objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests,
+                                                                          resources=resources if refresh else None))
+        # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits
+        local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
         actual = await _guests_read(sync, written) if refresh else await read_actual(db)
         objects = await objects_read
         managed, memo = await local
@@ -476,8 +480,10 @@ async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, tar
         await asyncio.wait([sync])  # a failure beside the sync: its write ends first, as it did before
         raise
     finally:
-        objects_read.cancel()
-        local.add_done_callback(lambda f: f.cancelled() or f.exception())  # when the sync failed: read, unwatched
+        if objects_read is not None:
+            objects_read.cancel()
+        if local is not None:  # when the sync failed: read, unwatched
+            local.add_done_callback(lambda f: f.cancelled() or f.exception())
         sync.add_done_callback(lambda f: f.cancelled() or f.exception())  # its error is raised above, if any
     if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
