@@ -146,9 +146,11 @@ class PVEClient:
                     session.adapters.pop("https://", None)
                 with contextlib.suppress(Exception):
                     session.close()
-        with self._batch_lock:
-            for batch in self._batches:
-                batch.stop.set()
+        with self._batch_lock:  # a batch still waiting for reads ends with an error, not never
+            batches, self._batches = self._batches, []
+        for batch in batches:
+            batch.stop.set()
+            batch.settle(ConnectionFailed(f"the connection to {self.settings.url} was closed during a read"))
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def current_ticket(self) -> tuple[str, str] | None:

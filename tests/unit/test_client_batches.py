@@ -7,8 +7,10 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
+
 from pmpc_tui.pve.client import ConnectionSettings, PVEClient
-from pmpc_tui.pve.errors import NotFound
+from pmpc_tui.pve.errors import ConnectionFailed, NotFound
 from pmpc_tui.simulator.server import SimulatorThread
 
 
@@ -104,3 +106,14 @@ async def test_cancelling_a_batch_stops_its_reads_and_the_client_reads_on(sim: S
         one_by_one = [await client.get(p) for p in paths[:3]]
     assert batch.cancelled()
     assert [a["digest"] for a in answers] == [a["digest"] for a in one_by_one]
+
+
+async def test_closing_the_client_ends_a_batch_under_way_with_an_error(sim: SimulatorThread) -> None:
+    sim.control("POST", "/faults", {"rate": 0.0, "latency_ms": 20})
+    client = await PVEClient(settings(sim), max_concurrency=4).connect()
+    paths = await config_paths(client)
+    batch = asyncio.ensure_future(client.get_many(paths * 30))
+    await asyncio.sleep(0.15)
+    await client.close()
+    with pytest.raises(ConnectionFailed, match="closed"):
+        await asyncio.wait_for(batch, 5)
