@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import os
 import random
 import threading
@@ -71,6 +72,7 @@ class LoginRefused(AuthenticationFailed):
     """The cluster refused the login itself, not a call: logging in again would only repeat the refusal."""
 
 
+BATCH_LANE = 4  # pool workers `get_many` batches leave to single calls (a plan's object reads beside a sync's)
 LARGE_ANSWER = 64 * 1024  # bytes of JSON from which a decode holds the GIL long enough to delay a key
 
 
@@ -118,6 +120,12 @@ class PVEClient:
         # called in the pool thread before a large answer is decoded (the console: wait while a key is handled)
         self.before_decode: Callable[[], None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=max_concurrency, thread_name_prefix="pve-api")
+        # the batches under way (`get_many`), served in turns by at most `_batch_share` pool jobs
+        self._batch_share = max(1, max_concurrency - min(BATCH_LANE, max_concurrency // 4))
+        self._batch_lock = threading.Lock()
+        self._batches: list[_Batch] = []
+        self._batch_jobs = 0
+        self._turn = 0
         self._api: Any = None
         self._ticket: Any = None  # the ticket login of a password profile (None with tokens)
         self._rng = random.Random()
@@ -138,6 +146,11 @@ class PVEClient:
                     session.adapters.pop("https://", None)
                 with contextlib.suppress(Exception):
                     session.close()
+        with self._batch_lock:  # a batch still waiting for reads ends with an error, not never
+            batches, self._batches = self._batches, []
+        for batch in batches:
+            batch.stop.set()
+            batch.settle(ConnectionFailed(f"the connection to {self.settings.url} was closed during a read"))
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def current_ticket(self) -> tuple[str, str] | None:
@@ -236,42 +249,82 @@ class PVEClient:
 
     async def get_many(self, paths: Sequence[str], progress: Callable[[int], None] | None = None,
                        ) -> list[Any]:
-        """GET every path, `max_concurrency` at a time; each answer in order, a typed PVEError where the
-        call failed (retried like `get`). A few long-lived jobs on the pool take the paths from one queue:
-        thousands of reads cost a handful of thread hand-offs, not one each (`progress(done)` is called
-        on the event loop, at most ten times a second)."""
+        """GET every path; each answer in order, a typed PVEError where the call failed (retried like `get`).
+        A few long-lived jobs on the pool take the paths in turns from every batch under way: thousands of
+        reads cost a handful of thread hand-offs, not one each, a batch started alongside another is served
+        from the start, and the batches together leave `BATCH_LANE` workers to single calls (`progress(done)`
+        is called on the event loop, at most ten times a second)."""
         if self._api is None:
             await self.connect()
-        results: list[Any] = [None] * len(paths)
-        pending = iter(enumerate(paths))
-        lock = threading.Lock()
-        done = [0]
-        stop = threading.Event()
-
-        def job() -> None:
-            while not stop.is_set():
-                with lock:
-                    item = next(pending, None)
-                if item is None:
-                    return
-                index, path = item
-                results[index] = self._get_retrying(path, stop)
-                with lock:
-                    done[0] += 1
-
-        workers = min(self.max_concurrency, len(paths))
-        jobs = asyncio.gather(*(self._in_thread(job) for _ in range(workers)))
+        if not paths:
+            if progress is not None:
+                progress(0)
+            return []
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        batch = _Batch(list(paths), loop, finished, contextvars.copy_context())
+        with self._batch_lock:
+            self._batches.append(batch)
+            start = min(self._batch_share - self._batch_jobs, self._waiting_reads())
+            self._batch_jobs += max(0, start)
+        for _ in range(start):
+            try:
+                self._executor.submit(self._batch_job)
+            except RuntimeError:  # the client was closed
+                with self._batch_lock:
+                    self._batch_jobs -= 1
+                batch.stop.set()
+                raise
         try:
-            while progress is not None and not jobs.done():
-                await asyncio.wait([jobs], timeout=0.1)
-                if not jobs.done():
-                    progress(done[0])
-            await jobs
+            while progress is not None and not finished.done():
+                await asyncio.wait([finished], timeout=0.1)
+                if not finished.done():
+                    progress(batch.done)
+            await finished
         finally:
-            stop.set()
+            batch.stop.set()  # cancelled or failed: its reads not yet started are dropped, backoff waits end
         if progress is not None:
             progress(len(paths))
-        return results
+        return batch.results
+
+    def _waiting_reads(self) -> int:
+        return sum(len(b.paths) - b.next for b in self._batches if not b.stop.is_set())
+
+    def _next_read(self) -> tuple[_Batch, int] | None:
+        """The next path to read, taken in turns from the batches under way (call with `_batch_lock` held)."""
+        while self._batches:
+            self._turn %= len(self._batches)
+            batch = self._batches[self._turn]
+            if batch.stop.is_set() or batch.next >= len(batch.paths):
+                self._batches.pop(self._turn)
+                continue
+            index = batch.next
+            batch.next += 1
+            self._turn += 1
+            return batch, index
+        return None
+
+    def _batch_job(self) -> None:
+        """A pool job: read paths of the batches under way until none is left."""
+        while True:
+            with self._batch_lock:
+                item = self._next_read()
+                if item is None:
+                    self._batch_jobs -= 1
+                    return
+            batch, index = item
+            try:  # each read in its batch's context: the command's correlation ID, whichever job reads it
+                answer = batch.context.copy().run(self._get_retrying, batch.paths[index], batch.stop)
+            except BaseException as exc:  # not a PVE error (those are answers): the batch's caller raises it
+                batch.stop.set()
+                batch.settle(exc)
+                continue
+            with self._batch_lock:
+                batch.results[index] = answer
+                batch.done += 1
+                complete = batch.done == len(batch.paths)
+            if complete:
+                batch.settle(None)
 
     def _get_retrying(self, path: str, stop: threading.Event) -> Any:
         """One GET in a pool thread, retried on transient failures like `request`; the error is returned."""
@@ -364,8 +417,6 @@ class PVEClient:
         return TLSVerificationFailed(message, presented)
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        import contextvars
-
         loop = asyncio.get_running_loop()
         context = contextvars.copy_context()  # the command's correlation ID follows the call into the thread
         return await loop.run_in_executor(self._executor, context.run, fn, *args)
@@ -396,6 +447,37 @@ class PVEClient:
                 raise TaskTimeout(upid, timeout)
             await asyncio.sleep(interval)
             interval = min(interval * 1.5, 2.0)
+
+
+@dataclass(eq=False)
+class _Batch:
+    """One `get_many` call: its paths, the answers so far, and how its caller is told it finished."""
+
+    paths: list[str]
+    loop: asyncio.AbstractEventLoop
+    finished: asyncio.Future[None]
+    context: contextvars.Context
+    results: list[Any] = field(default_factory=list)
+    next: int = 0  # the first path no job has taken yet
+    done: int = 0
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.results = [None] * len(self.paths)
+
+    def settle(self, error: BaseException | None) -> None:
+        """From a pool thread: the batch is complete (or failed); its caller's future is settled."""
+        with contextlib.suppress(RuntimeError):  # the caller's event loop is closed: nobody waits
+            self.loop.call_soon_threadsafe(_settle, self.finished, error)
+
+
+def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 def _wire(value: Any) -> Any:

@@ -9,12 +9,15 @@ described in code is reported by drift as unmanaged, never deleted. Every change
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pmpc_tui.iac.bpg import RESOURCE_TYPE, DesiredConfig, body_to_config
 from pmpc_tui.iac.terraform import DesiredGuest, DesiredState, load_desired_state, scan_guest_resources
@@ -24,6 +27,11 @@ from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, gue
 from pmpc_tui.services.plan_memo import CompareMemo
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from pmpc_tui.services.sync import GuestRows
 
 _CHANGE_FIELDS = tuple(f.name for f in fields(AttributeChange))
 PLAN_FORMAT_VERSION = 2  # 2: impact per resource and per change, `op`/`detail` per change, `pending`
@@ -402,6 +410,44 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
                             refresh: bool = True) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
     """`make_plan`, with the guests it read and the ones this workspace manages (drift needs both:
     reading them again cost a second pass over the state DB)."""
+    with _fewer_collections():
+        return await _plan_with_cluster(ws, db, client, targets, refresh)
+
+
+_collections_held = [0]  # plans under way in this process (the console, the web server: several at once)
+_collections_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Fewer garbage collections while a plan reads and compares: what was made before is frozen, and young
+    collections wait for 50,000 allocations instead of 700. The code's 1,500 guests, the sync's answers and its
+    ORM rows are held at once, and each older collection walked them all holding the GIL (drift, large scenario:
+    0.33 s of collections against the sync's 0.07 s, measured with gc.callbacks). Plans that overlap share it:
+    the first one in sets it, the last one out puts the thresholds back."""
+    import gc
+
+    with _collections_lock:
+        _collections_held[0] += 1
+        if _collections_held[0] == 1:
+            _collections_threshold[:] = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        with _collections_lock:
+            _collections_held[0] -= 1
+            if _collections_held[0] == 0:
+                gc.set_threshold(*_collections_threshold)
+                gc.unfreeze()
+
+
+_collections_threshold: list[int] = []
+
+
+async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None,
+                             refresh: bool) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
     import asyncio
 
     from pmpc_tui.services import cluster_objects
@@ -410,35 +456,50 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
 
     check_target_syntax(targets or ())  # bad --target: nothing is sent
     desired = await asyncio.to_thread(load_code, ws, True, True)  # its cache is written while the sync reads
-    managed_objects = cluster_objects.managed_objects(ws)
-    guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+    loop = asyncio.get_running_loop()
     # the objects are read alongside the sync, and take its /cluster/resources (~1,500 entries) instead of a second read
-    resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
-    objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests,
-                                                                      resources=resources if refresh else None))
+    resources: asyncio.Future[list[dict[str, Any]]] = loop.create_future()
+    # the guests are compared as the sync hands them to its database write, while the write goes on
+    written: asyncio.Future[dict[int, ActualGuest]] = loop.create_future()
 
     def read_resources(found: list[dict[str, Any]]) -> None:
         if not resources.done():
             resources.set_result(found)
-    # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits for answers
-    local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
+
+    def read_guests(rows: GuestRows) -> None:
+        if not written.done():
+            written.set_result(_actual_from_rows(rows))
+    sync = asyncio.ensure_future(SyncService(client, db).run(on_resources=read_resources, on_guests=read_guests)
+                                 if refresh else _no_sync())
+    objects_read: asyncio.Future[Any] | None = None
+    local: asyncio.Future[tuple[dict[int, str], CompareMemo]] | None = None
     try:
-        if refresh:
-            await SyncService(client, db).run(on_resources=read_resources)
-        actual = await read_actual(db)
+        await asyncio.sleep(0)  # the sync sends its first read before the objects to read are worked out
+        managed_objects = cluster_objects.managed_objects(ws)
+        guests = cluster_objects.guest_ids(cluster_objects.declared_keys(desired.objects) + list(managed_objects))
+        objects_read = asyncio.ensure_future(cluster_objects.read_objects(client, guests,
+                                                                          resources=resources if refresh else None))
+        # what needs no cluster (the managed guests' records, the compare memo) is read while the sync waits
+        local = asyncio.ensure_future(asyncio.to_thread(_local_inputs, ws, desired))
+        actual = await _guests_read(sync, written) if refresh else await read_actual(db)
         objects = await objects_read
         managed, memo = await local
+        guest_plan, object_plan = await asyncio.to_thread(
+            _compare_cluster, ws, desired, actual, managed, targets, memo, objects, managed_objects,
+            cluster_objects.own_ids(client))
+        await sync  # the plan is the sync's: it is only given once the state DB holds what it compared
+    except asyncio.CancelledError:
+        sync.cancel()  # its transaction is rolled back
+        raise
+    except BaseException:
+        await asyncio.wait([sync])  # a failure beside the sync: its write ends first, as it did before
+        raise
     finally:
-        objects_read.cancel()
-        local.add_done_callback(lambda f: f.cancelled() or f.exception())  # when the sync failed: read, unwatched
-    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
-    declared = {g.vmid for g in desired.guests if g.vmid is not None}
-    gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
-    gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
-             for vmid in [cluster_objects.guest_of(kind, key)]
-             if vmid is not None and vmid not in actual and vmid not in declared}  # objects go with their guest
-    object_plan = cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone,
-                                               cluster_objects.own_ids(client))
+        if objects_read is not None:
+            objects_read.cancel()
+        if local is not None:  # when the sync failed: read, unwatched
+            local.add_done_callback(lambda f: f.cancelled() or f.exception())
+        sync.add_done_callback(lambda f: f.cancelled() or f.exception())  # its error is raised above, if any
     if targets is not None:  # each must name a guest or object of the code or the cluster
         resolve_targets(targets, [(g.address, g.vmid, g.name) for g in desired.guests]
                         + [(managed.get(vmid), vmid, guest.name) for vmid, guest in actual.items()]
@@ -454,6 +515,44 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
     plan.managed_objects = managed_objects
     await asyncio.to_thread(memo.save)
     return plan, actual, managed
+
+
+async def _no_sync() -> None:
+    """In place of the sync when the plan does not refresh."""
+
+
+async def _guests_read(sync: asyncio.Future[Any], written: asyncio.Future[dict[int, ActualGuest]],
+                       ) -> dict[int, ActualGuest]:
+    """The guests the sync is writing, as soon as it hands them over (its error if it failed first)."""
+    import asyncio
+
+    await asyncio.wait([sync, written], return_when=asyncio.FIRST_COMPLETED)
+    if not written.done():
+        sync.result()  # raises the sync's error
+        raise AssertionError("the sync wrote no guests")
+    return written.result()
+
+
+def _actual_from_rows(rows: GuestRows) -> dict[int, ActualGuest]:
+    """The guests as `read_actual` will read them once the sync's write is done (the rows it writes)."""
+    return {vmid: ActualGuest(kind, vmid, row["node"], row["name"], row["status"], dict(row["config"]),
+                              row["digest"])
+            for kind in ("qemu", "lxc") for vmid, row in rows[kind].items()}
+
+
+def _compare_cluster(ws: Workspace, desired: DesiredState, actual: dict[int, ActualGuest], managed: dict[int, str],
+             targets: set[str] | None, memo: CompareMemo, objects: Any, managed_objects: Any,
+             own_ids: frozenset[str]) -> tuple[Plan, Any]:
+    """The guests' plan and the cluster objects' (in a worker thread: the sync's write goes on meanwhile)."""
+    from pmpc_tui.services import cluster_objects
+
+    guest_plan = compute_plan(ws, desired.guests, desired.errors, actual, managed, targets, memo=memo)
+    declared = {g.vmid for g in desired.guests if g.vmid is not None}
+    gone = {r.vmid for r in guest_plan.resources if r.action == "delete" and r.vmid is not None}
+    gone |= {vmid for kind, key in cluster_objects.declared_keys(desired.objects)
+             for vmid in [cluster_objects.guest_of(kind, key)]
+             if vmid is not None and vmid not in actual and vmid not in declared}  # objects go with their guest
+    return guest_plan, cluster_objects.plan_objects(desired.objects, objects, managed_objects, gone, own_ids)
 
 
 def _local_inputs(ws: Workspace, desired: DesiredState) -> tuple[dict[int, str], CompareMemo]:

@@ -20,6 +20,7 @@ from pmpc_tui.state.db import Database
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun, Task, utcnow
 
 Progress = Callable[[int, int, str], None]
+GuestRows = dict[str, dict[int, dict[str, Any]]]  # "qemu"/"lxc" → VMID → the guest's row as written
 
 
 @dataclass
@@ -109,16 +110,18 @@ class SyncService:
 
     async def run(self, progress: Progress | None = None,
                   on_fetched: Callable[[ClusterSnapshot], None] | None = None,
-                  on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> SyncResult:
+                  on_resources: Callable[[list[dict[str, Any]]], None] | None = None,
+                  on_guests: Callable[[GuestRows], None] | None = None) -> SyncResult:
         """Fetch everything, then write it in one transaction and record the sync run.
-        `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there)."""
+        `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there);
+        `on_guests` the guests' rows as they will read after the write (a plan compares them meanwhile)."""
         started = time.perf_counter()
         started_at = utcnow()
         snap = await self.fetch(progress, on_resources)
         if on_fetched is not None:
             on_fetched(snap)
         async with self.db.transaction() as session:
-            counts = await _write_snapshot(session, snap)
+            counts = await _write_snapshot(session, snap, on_guests)
             duration_ms = int((time.perf_counter() - started) * 1000)
             run = SyncRun(started_at=started_at, finished_at=utcnow(), duration_ms=duration_ms,
                           api_calls=snap.api_calls, **counts)  # type: ignore[arg-type]
@@ -131,7 +134,8 @@ class SyncService:
         return result
 
 
-async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]:
+async def _write_snapshot(session: Any, snap: ClusterSnapshot,
+                          on_guests: Callable[[GuestRows], None] | None = None) -> dict[str, int]:
     now = utcnow()
     added = updated = removed = 0
 
@@ -170,6 +174,8 @@ async def _write_snapshot(session: Any, snap: ClusterSnapshot) -> dict[str, int]
     previous_ct = {c.vmid: c for c in (await session.exec(select(Container))).all()}
     vms = {g["vmid"]: _guest_values(g, previous_vm.get(g["vmid"])) for g in snap.guests if g["type"] == "qemu"}
     cts = {g["vmid"]: _guest_values(g, previous_ct.get(g["vmid"])) for g in snap.guests if g["type"] == "lxc"}
+    if on_guests is not None:  # every guest not among them is marked removed below
+        on_guests({"qemu": vms, "lxc": cts})
     events.guest_status_changes(previous_vm, vms, "qemu")  # guest.status, only while someone listens
     events.guest_status_changes(previous_ct, cts, "lxc")
     await upsert(VM, "vmid", vms)

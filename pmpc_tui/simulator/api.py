@@ -80,6 +80,8 @@ class SimulatorAPI:
         self.tasks = TaskRunner(cluster, task_speed)
         self.request_count = 0
         self.write_count = 0  # non-GET API requests other than logins, whatever their answer
+        self.in_flight = 0  # API requests being answered now (the latency included)
+        self.peak_in_flight = 0  # the most at once so far (tests: a client's concurrency bound)
         self.fingerprint = ""
         self._routes: list[tuple[str, str, re.Pattern[str], Handler]] = []
         for (method, template), handler in handlers.ROUTES.items():
@@ -91,6 +93,14 @@ class SimulatorAPI:
     async def handle(self, request: Request) -> Response:
         if request.path.startswith("/_sim/") and self.control is not None:
             return await self.control(request)
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: Request) -> Response:
         self.request_count += 1
         if request.method != "GET" and request.path.rstrip("/") != PREFIX + "/access/ticket":
             self.write_count += 1

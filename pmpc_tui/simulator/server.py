@@ -121,6 +121,7 @@ class Simulator:
         if method == "GET" and path == "/state":
             return {"guests": len(c.guests), "nodes": {n: x.online for n, x in c.nodes.items()},
                     "requests": self.api.request_count, "writes": self.api.write_count,
+                    "peak_in_flight": self.api.peak_in_flight,
                     "logins": dict(self.access.logins), "faults_injected": self.faults.injected}
         if method == "POST" and path == "/tickets/expire":
             self.access.expire_tickets()
