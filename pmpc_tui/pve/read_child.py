@@ -34,65 +34,77 @@ _LINE_LIMIT = 1 << 30  # one batch's answers are one line
 
 
 class ChildReader:
-    """Reads batches of paths through a child process logged in as `client` (or through `client` itself)."""
+    """Reads batches of paths through child processes logged in as `client` (or through `client` itself)."""
 
-    def __init__(self, client: PVEClient, process: asyncio.subprocess.Process | None) -> None:
+    def __init__(self, client: PVEClient, processes: list[asyncio.subprocess.Process]) -> None:
         self.client = client
         self.settings = client.settings
-        self.process = process
+        self.processes = processes
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, client: PVEClient) -> ChildReader:
-        """A reader with its child started; when it cannot start (or `client` does not speak HTTPS), one that
-        reads in-process."""
+    async def start(cls, client: PVEClient, children: int = 1) -> ChildReader:
+        """A reader with its `children` started (a large batch is shared among them); when none can start (or
+        `client` does not speak HTTPS), one that reads in-process."""
+        reader = cls(client, [])
         if client.settings.backend != "https":
-            return cls(client, None)
+            return reader
         try:
-            await client.connect()  # a password profile logs in here: the child takes its ticket
-            setup = _setup(client)
-            process = await asyncio.create_subprocess_exec(
-                *child_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL, env=_child_env(), limit=_LINE_LIMIT)
+            await client.connect()  # a password profile logs in here: the children take its ticket
+            setup = _dumps(_setup(client)) + b"\n"
+            for _ in range(children):
+                process = await asyncio.create_subprocess_exec(
+                    *child_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.DEVNULL, env=_child_env(), limit=_LINE_LIMIT)
+                reader.processes.append(process)
+                assert process.stdin is not None
+                process.stdin.write(setup)
+                await process.stdin.drain()
         except (OSError, NotImplementedError, RuntimeError):
-            return cls(client, None)
-        reader = cls(client, process)
-        try:
-            assert process.stdin is not None
-            process.stdin.write(_dumps(setup) + b"\n")
-            await process.stdin.drain()
-        except (OSError, ConnectionError):
             await reader.close()
         return reader
 
     @property
     def in_child(self) -> bool:
-        """Whether the reads go to a child process (False: in-process)."""
-        return self.process is not None
+        """Whether the reads go to child processes (False: in-process)."""
+        return bool(self.processes)
+
+    @property
+    def process(self) -> asyncio.subprocess.Process | None:
+        """The first child (None: reading in-process)."""
+        return self.processes[0] if self.processes else None
 
     async def get(self, path: str, /, **params: Any) -> Any:
-        """One read with parameters: made in-process (the batches are what the child is for)."""
+        """One read with parameters: made in-process (the batches are what the children are for)."""
         return await self.client.get(path, **params)
 
     async def get_many(self, paths: Sequence[str]) -> list[Any]:
-        """GET every path: each answer in order, a typed PVEError where a read failed (as `client.get_many`)."""
+        """GET every path: each answer in order, a typed PVEError where a read failed (as `client.get_many`).
+        A large batch is cut in one slice per child; a child that fails has its slice read in-process."""
+        paths = list(paths)
         if not paths:
             return []
         async with self._lock:
-            answer = await self._ask(list(paths)) if self.process is not None else None
-        if answer is None:
-            return await self.client.get_many(paths)
-        results, calls = answer
-        for method, path, status, elapsed in calls:
-            for observer in self.client.observers:
-                with contextlib.suppress(Exception):
-                    observer(method, path, status, elapsed)
+            children = list(self.processes[:max(1, len(paths) // SLICE_FROM)])
+            size = math.ceil(len(paths) / max(1, len(children)))
+            slices = [paths[i * size:(i + 1) * size] for i in range(len(children))] or [paths]
+            answers = await asyncio.gather(*(self._ask(c, part) for c, part in zip(children, slices, strict=False)))
+        results: list[Any] = []
+        for part, answer in zip(slices, answers or [None], strict=True):
+            if answer is None:
+                results += await self.client.get_many(part)
+                continue
+            results += answer[0]
+            for method, path, status, elapsed in answer[1]:
+                for observer in self.client.observers:
+                    with contextlib.suppress(Exception):
+                        observer(method, path, status, elapsed)
         return results
 
-    async def _ask(self, paths: list[str]) -> tuple[list[Any], list[Any]] | None:
-        """The child's answers to `paths`, or None when it failed (then it is ended and reads go in-process)."""
-        process = self.process
-        assert process is not None and process.stdin is not None and process.stdout is not None
+    async def _ask(self, process: asyncio.subprocess.Process, paths: list[str],
+                   ) -> tuple[list[Any], list[Any]] | None:
+        """A child's answers to `paths`, or None when it failed (then it is ended and reads go in-process)."""
+        assert process.stdin is not None and process.stdout is not None
         s = self.client
         rounds = math.ceil(len(paths) / max(1, s.max_concurrency))
         patience = 30.0 + rounds * (1 + s.read_retries) * (s.settings.timeout + s.backoff * 8)
@@ -107,20 +119,27 @@ class ChildReader:
             return results, list(data.get("calls") or [])
         except (TimeoutError, OSError, ValueError, TypeError, KeyError, asyncio.IncompleteReadError,
                 asyncio.LimitOverrunError):
-            await self.close()
+            self.processes.remove(process)
+            await _end(process)
             return None
 
     async def close(self) -> None:
-        """End the child (at once: what it still reads is not needed)."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            process.stdin.close()
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            await asyncio.shield(process.wait())
+        """End the children (at once: what they still read is not needed)."""
+        processes, self.processes = self.processes, []
+        for process in processes:
+            await _end(process)
+
+
+SLICE_FROM = 200  # paths a child takes at least before a batch is shared with another
+
+
+async def _end(process: asyncio.subprocess.Process) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        await asyncio.shield(process.wait())
 
 
 def child_command() -> list[str]:

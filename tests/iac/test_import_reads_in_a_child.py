@@ -147,6 +147,26 @@ def test_a_child_that_dies_leaves_its_reads_to_this_process(sim: SimulatorThread
     asyncio.run(go())
 
 
+def test_a_large_batch_is_shared_by_two_children_and_a_dead_ones_half_read_in_process(sim: SimulatorThread) -> None:
+    many = OPTIONS * 90  # 450 paths: a half each
+
+    async def go() -> None:
+        async with token_client(sim) as client:
+            reader = await ChildReader.start(client, children=2)
+            try:
+                assert len(reader.processes) == 2
+                expected = await client.get_many(many)
+                same(await reader.get_many(many), expected)
+                reader.processes[1].kill()
+                await reader.processes[1].wait()
+                same(await reader.get_many(many), expected)
+                assert len(reader.processes) == 1
+            finally:
+                await reader.close()
+
+    asyncio.run(go())
+
+
 def test_no_secret_reaches_the_childs_command_line_or_environment(
         sim: SimulatorThread, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAB_TOKEN", sim.info.token_secret)  # a secret source in this process's environment
