@@ -51,7 +51,7 @@ class ChildReader:
             return reader
         try:
             await client.connect()  # a password profile logs in here: the children take its ticket
-            setup = _dumps(_setup(client)) + b"\n"
+            setup = _dumps(_setup(client, children)) + b"\n"
             for _ in range(children):
                 process = await asyncio.create_subprocess_exec(
                     *child_command(), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -106,7 +106,7 @@ class ChildReader:
         """A child's answers to `paths`, or None when it failed (then it is ended and reads go in-process)."""
         assert process.stdin is not None and process.stdout is not None
         s = self.client
-        rounds = math.ceil(len(paths) / max(1, s.max_concurrency))
+        rounds = math.ceil(len(paths) / max(1, s.max_concurrency // max(1, len(self.processes))))
         patience = 30.0 + rounds * (1 + s.read_retries) * (s.settings.timeout + s.backoff * 8)
         try:
             process.stdin.write(_dumps(paths) + b"\n")
@@ -153,15 +153,16 @@ def _child_env() -> dict[str, str]:
     return {k: os.environ[k] for k in _CHILD_ENV if k in os.environ}
 
 
-def _setup(client: PVEClient) -> dict[str, Any]:
-    """What the child needs to read as `client`: its settings (a password profile's ticket, not its password),
-    its pool size and retries, and the HTTP stack's environment variables."""
+def _setup(client: PVEClient, children: int) -> dict[str, Any]:
+    """What a child needs to read as `client`: its settings (a password profile's ticket, not its password),
+    its retries and a share of its pool (the children together keep as many requests in flight as `client`
+    would), and the HTTP stack's environment variables."""
     settings = dataclasses.asdict(client.settings)
     ticket = client.current_ticket()
     if ticket is not None:
         settings.update(ticket=ticket[0], ticket_csrf=ticket[1], password=None)
     env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV or k.lower().endswith("_proxy")}
-    return {"settings": settings, "env": env, "max_concurrency": client.max_concurrency,
+    return {"settings": settings, "env": env, "max_concurrency": max(1, client.max_concurrency // max(1, children)),
             "read_retries": client.read_retries, "backoff": client.backoff}
 
 
