@@ -244,8 +244,12 @@ def _die_with_parent() -> None:
 
 
 async def _serve(setup: dict[str, Any], stdin: Any) -> None:
+    import gc
+
     from pmpc_tui.pve.client import ConnectionSettings, PVEClient
 
+    gc.freeze()  # as import's own process: young collections every 50,000 allocations, not 700
+    gc.set_threshold(50_000, 20, 100)
     settings = ConnectionSettings(**setup["settings"])
     client = PVEClient(settings, max_concurrency=int(setup["max_concurrency"]),
                        read_retries=int(setup["read_retries"]), backoff=float(setup["backoff"]))
