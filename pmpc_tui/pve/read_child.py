@@ -1,11 +1,12 @@
-"""Batch reads in a child process: the GETs run on another core while this process does other work.
+"""Batch reads in child processes: the GETs run on another core while this process does other work.
 
-`ChildReader.start(client)` starts a small Python process logged in as `client` (the same settings, TLS
-verification and pinned fingerprint; a password profile's current ticket instead of its password). The
-settings go to the child on its stdin — never on its command line or in its environment. `get_many(paths)`
-sends the paths and returns the same answers and typed `PVEError`s `client.get_many` would; the calls the
-child made are handed to `client.observers`. If the child cannot start, dies or hangs, the reads are made
-in-process by `client` instead. `close()` ends the child; the child also ends when this process does.
+`ChildReader.start(client, children)` starts small Python processes logged in as `client` (the same settings,
+TLS verification and pinned fingerprint; a password profile's current ticket instead of its password). The
+settings go to a child on its stdin — never on its command line or in its environment. `get_many(paths)`
+sends the paths (a large batch cut in one slice per child) and returns the same answers and typed
+`PVEError`s `client.get_many` would; the calls the children made are handed to `client.observers`. If a
+child cannot start, dies or hangs, its reads are made in-process by `client` instead. `close()` ends the
+children; a child also ends when this process does.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class ChildReader:
                 assert process.stdin is not None
                 process.stdin.write(setup)
                 await process.stdin.drain()
-        except (OSError, NotImplementedError, RuntimeError):
+        except (OSError, NotImplementedError, RuntimeError, errors.PVEError):  # (the first read in-process says why)
             await reader.close()
         return reader
 
