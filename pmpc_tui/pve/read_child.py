@@ -17,7 +17,7 @@ import dataclasses
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from pmpc_tui.pve import errors
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
+    from pmpc_tui.pve.read_lean import LeanGets
 
 # environment variables the HTTP stack reads (proxies, CA bundles): handed over on stdin, like the secrets
 _PASSED_ENV = frozenset({"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "NO_PROXY",
@@ -248,6 +249,7 @@ async def _serve(setup: dict[str, Any], stdin: Any) -> None:
     import gc
 
     from pmpc_tui.pve.client import ConnectionSettings, PVEClient
+    from pmpc_tui.pve.read_lean import LeanGets
 
     gc.freeze()  # as import's own process: young collections every 50,000 allocations, not 700
     gc.set_threshold(50_000, 20, 100)
@@ -255,9 +257,17 @@ async def _serve(setup: dict[str, Any], stdin: Any) -> None:
     client = PVEClient(settings, max_concurrency=int(setup["max_concurrency"]),
                        read_retries=int(setup["read_retries"]), backoff=float(setup["backoff"]))
     calls: list[tuple[str, str, int, float]] = []
-    client.observers.append(lambda method, path, status, elapsed: calls.append((method, path, status, elapsed)))
+
+    def observe(method: str, path: str, status: int, elapsed: float) -> None:
+        calls.append((method, path, status, elapsed))
+
+    client.observers.append(observe)
     out = sys.stdout.buffer
+    lean: LeanGets | None = None
     try:
+        with contextlib.suppress(errors.PVEError):  # (if it cannot connect, each read says so below)
+            await client.connect()
+            lean = LeanGets.for_client(client)
         while True:
             line = await asyncio.to_thread(stdin.readline)
             if not line:
@@ -265,10 +275,27 @@ async def _serve(setup: dict[str, Any], stdin: Any) -> None:
             paths = _loads(line)
             calls.clear()
             try:
-                answers = await client.get_many(paths)
+                answers = await _read(client, lean, paths, observe)
             except errors.PVEError as exc:  # the connection could not be built: every path gets the error
                 answers = [exc] * len(paths)
             out.write(_dumps({"answers": [encode_answer(a) for a in answers], "calls": calls}) + b"\n")
             out.flush()
     finally:
+        if lean is not None:
+            lean.close()
         await client.close()
+
+
+async def _read(client: PVEClient, lean: LeanGets | None, paths: list[str],
+                observe: Callable[[str, str, int, float], None]) -> list[Any]:
+    """The answers to `paths`: the short way where it can (`read_lean.py`), the rest the client's way."""
+    from pmpc_tui.pve.read_lean import AGAIN
+
+    if lean is None:
+        return await client.get_many(paths)
+    answers = await asyncio.to_thread(lean.get_many, paths, observe)
+    again = [i for i, answer in enumerate(answers) if answer is AGAIN]
+    if again:
+        for i, answer in zip(again, await client.get_many([paths[i] for i in again]), strict=True):
+            answers[i] = answer
+    return answers

@@ -226,3 +226,34 @@ def test_interrupting_import_stops_its_reader_child(sim: SimulatorThread) -> Non
             assert not children_reading()
 
     asyncio.run(go())
+
+
+def test_the_childs_short_way_answers_as_the_client_and_leaves_every_failure_to_it(sim: SimulatorThread) -> None:
+    from pmpc_tui.pve.read_lean import AGAIN, LeanGets
+
+    async def go(client: PVEClient) -> None:
+        async with client:
+            lean = LeanGets.for_client(client)
+            assert lean is not None  # a pinned fingerprint: the pool checks it
+            try:
+                seen: list[tuple[str, int]] = []
+                got = lean.get_many(OPTIONS, lambda method, path, status, elapsed: seen.append((path, status)))
+                expected = await client.get_many(OPTIONS)
+                assert [g for g in got if g is not AGAIN] == [e for e, g in zip(expected, got, strict=True)
+                                                              if g is not AGAIN]
+                assert got[3] is AGAIN and isinstance(expected[3], PVEError)  # no guest 999: the client says so
+                assert sum(g is not AGAIN for g in got) == 4 and len(seen) == 4
+            finally:
+                lean.close()
+
+    asyncio.run(go(token_client(sim)))
+    asyncio.run(go(PVEClient(ConnectionSettings(sim.info.url, sim.info.user, password=sim.info.password,
+                                                fingerprint=sim.info.fingerprint))))
+
+    async def unpinned() -> LeanGets | None:
+        user, name = sim.info.token_id.split("!", 1)
+        async with PVEClient(ConnectionSettings(sim.info.url, user, name, sim.info.token_secret,
+                                                verify_tls=False)) as client:
+            return LeanGets.for_client(client)
+
+    assert asyncio.run(unpinned()) is None  # CA verification: always the client's way
