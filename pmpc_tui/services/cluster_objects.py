@@ -45,8 +45,9 @@ READER_CHILDREN = 2  # import's object reads: ~1,500 guest firewall options at 1
 
 async def read_objects_apart(client: PVEClient, firewalled: Awaitable[set[int]] | None = None,
                              resources: Awaitable[list[dict[str, Any]]] | None = None) -> Actual:
-    """`read_objects` (import's: every kind) with its batches read by a child process on another core, while
-    this one reads the guests, writes the state database and renders; in-process if the child cannot start."""
+    """`read_objects` (import's: every kind) with its batches read by child processes on the other core, while
+    this one reads the guests, writes the state database and renders; in-process where a child cannot start
+    or fails (`pve/read_child.py`). Cancelling it ends the children."""
     reader = await ChildReader.start(client, READER_CHILDREN)
     try:
         return await read_objects(reader, firewalled=firewalled, resources=resources)

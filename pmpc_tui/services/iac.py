@@ -415,7 +415,7 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
     # and /cluster/resources is not read twice: the objects take the sync's answer
     resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
-    # by a child process: its ~1,500 GETs' client CPU on the other core
+    # by two child processes: the client CPU of those ~1,500 GETs goes to the other core
     objects_read = asyncio.ensure_future(read_objects_apart(client, firewalled=firewalled, resources=resources)) \
         if only is None else None
     managed_firewalls = managed_firewall_guests(ws) if only is None else set()
