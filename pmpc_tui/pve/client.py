@@ -129,6 +129,8 @@ class PVEClient:
         self._api: Any = None
         self._ticket: Any = None  # the ticket login of a password profile (None with tokens)
         self._rng = random.Random()
+        self._lean: Any = None  # the short way for plain GETs (read_lean.py), rebuilt with each login
+        self._lean_key: tuple[int, Any] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
     async def connect(self) -> PVEClient:
@@ -326,8 +328,32 @@ class PVEClient:
             if complete:
                 batch.settle(None)
 
+    def _lean_get(self, path: str) -> Any:
+        """A plain GET the short way (`read_lean.py`: the pinned pool, no per-call library work) where it can,
+        else `AGAIN` — then the client's own way reads it, with its errors, retries and ticket renewal."""
+        from pmpc_tui.pve.read_lean import AGAIN, LeanGets
+
+        key = (id(self._api), getattr(self._ticket, "ticket", None))  # a new login or ticket: a new short way
+        if self._lean_key != key:
+            with self._batch_lock:
+                if self._lean_key != key:
+                    self._lean = LeanGets.for_client(self) if self._api is not None else None
+                    self._lean_key = key
+        lean = self._lean
+        return AGAIN if lean is None else lean.get_one(path, self._observed)
+
+    def _observed(self, method: str, path: str, status: int, elapsed: float) -> None:
+        for observer in self.observers:
+            with contextlib.suppress(Exception):
+                observer(method, path, status, elapsed)
+
     def _get_retrying(self, path: str, stop: threading.Event) -> Any:
         """One GET in a pool thread, retried on transient failures like `request`; the error is returned."""
+        from pmpc_tui.pve.read_lean import AGAIN
+
+        answer = self._lean_get(path)
+        if answer is not AGAIN:
+            return answer
         for attempt in range(1 + self.read_retries):
             try:
                 return self._call("GET", path, {})

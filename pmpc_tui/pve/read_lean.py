@@ -62,6 +62,10 @@ class LeanGets:
         """Each path's `data`, or AGAIN where the short way did not get a plain 200 answer."""
         return list(self.executor.map(lambda p: self._get(p, observe), paths))
 
+    def get_one(self, path: str, observe: Callable[[str, str, int, float], None]) -> Any:
+        """One path's `data`, or AGAIN (in the caller's thread: the client's own batch jobs)."""
+        return self._get(path, observe)
+
     def _get(self, path: str, observe: Callable[[str, str, int, float], None]) -> Any:
         if not _PLAIN.match(path):
             return AGAIN
