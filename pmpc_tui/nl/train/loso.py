@@ -1,0 +1,79 @@
+"""Leave one set out: for each tuning set X, retrain the intent classifier on the generator + every other real set and
+measure X with `benchmarks/nl_eval.py`, beside the shipped model on X.
+
+The tagger is the shipped one (it learns from the generator only, and the committed artifact is what the generator's
+data trains: `meta.json`'s data hash is checked), so each run trains the classifier only.
+Run: python -m pmpc_tui.nl.train.loso [--copies 1 3] [--sets nl_dev3.yaml …] [--out FILE.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from typing import Any
+
+import orjson
+
+from pmpc_tui.nl.model import runtime
+from pmpc_tui.nl.model.runtime import intent_features, masked
+from pmpc_tui.nl.train import real
+from pmpc_tui.nl.train.generate import generate
+from pmpc_tui.nl.train.train import COUNT, SEED, data_hash, real_intent_features, split, train_intents
+
+FIGURES = ("intent", "slots", "exact", "guarded", "refused", "forbidden")
+
+
+def measure(model: runtime.Model, name: str, part: str) -> dict[str, Any]:
+    """nl_eval's figures for one set, read with `model`."""
+    sys.path.insert(0, str(real.BENCHMARKS))
+    from nl_eval import evaluate
+
+    loaded = runtime.load
+    runtime.load = lambda: model  # type: ignore[assignment]
+    try:
+        r = evaluate(dataset=real.BENCHMARKS / name, part=part)
+    finally:
+        runtime.load = loaded  # type: ignore[assignment]
+    return {k: r[k] for k in FIGURES} | {"not_refused": r["not_refused"], "requests": r["requests"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--copies", type=int, nargs="+", default=[1])
+    ap.add_argument("--sets", nargs="+", default=[name for name, _ in real.REAL_SETS])
+    ap.add_argument("--out", default="-")
+    ap.add_argument("--shipped", action="store_true", help="also measure the shipped model on each set")
+    args = ap.parse_args()
+    meta = json.loads(runtime.META.read_text())
+    examples = generate(COUNT, SEED)
+    if data_hash(examples) != meta["data_sha256"]:
+        raise SystemExit("the committed tagger was not trained on what the generator writes now")
+    with gzip.open(runtime.ARTIFACT, "rb") as fh:
+        shipped_data = orjson.loads(fh.read())
+    shipped = runtime.Model(shipped_data)
+    synthetic = split(examples)[0]
+    synthetic_feats = [intent_features(masked(e.tokens, e.tags)) for e in synthetic]
+    out = sys.stdout if args.out == "-" else open(args.out, "a", encoding="utf-8")  # noqa: SIM115
+    parts = dict(real.REAL_SETS)
+    for name in args.sets:
+        if args.shipped:
+            row = {"set": name, "model": "shipped", **measure(shipped, name, parts[name])}
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+        for copies in args.copies:
+            started = time.perf_counter()
+            others = real.real_examples(name, copies, SEED)
+            feats = synthetic_feats + real_intent_features(shipped, others)
+            labels = [e.intent for e in synthetic] + [e.intent for e in others]
+            model = runtime.Model({**shipped_data, "intent_w": train_intents(shipped.intents, feats, labels)})
+            row = {"set": name, "model": f"real x{copies}", "train_s": round(time.perf_counter() - started),
+                   **measure(model, name, parts[name])}
+            out.write(json.dumps(row) + "\n")
+            out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Real requests for the intent classifier: the labelled tuning sets, read at training time only (never at run time).
+
+Each request of a tuning set becomes an example whose intent is its expected command's (`commands: []` → `refuse`,
+or `none` for chit-chat), with the generator's typos and names swapped for others of the same kind in the extra
+copies (`copies`: how much a real request weighs against a synthetic one). The held-out and unseen sets are never
+among the inputs (`REAL_SETS` names every file read, by path; nl_dev2 only through its tune part).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+from pmpc_tui.nl.model.runtime import tokenize
+from pmpc_tui.nl.train import vocab
+from pmpc_tui.nl.train.generate import Example, Gen
+
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+# (file, part): the tuning sets; nl_dev2's final part is a fixed random 30 % that nobody reads
+REAL_SETS: tuple[tuple[str, str], ...] = (
+    ("nl_requests.yaml", "all"), ("nl_dev.yaml", "all"), ("nl_dev2.yaml", "tune"), ("nl_dev3.yaml", "all"),
+    ("nl_dev4.yaml", "all"), ("nl_dev5.yaml", "all"), ("nl_dev6.yaml", "all"))
+SUBCOMMANDS = ("snapshot", "backup", "disk", "storage")
+# must-not requests that are small talk or about nothing to do read as `none`, every other one as `refuse`
+NONE_CATEGORIES = frozenset({"chitchat", "chit-chat", "nothing-to-do"})
+
+
+def intent_of(item: dict[str, Any]) -> str | None:
+    """The intent a labelled request stands for (None: lines of different commands, left out)."""
+    lines = list(item.get("commands") or [])
+    if not lines:
+        return "none" if str(item.get("category", "")) in NONE_CATEGORIES else "refuse"
+    heads = {"_".join(line.split()[:2]) if line.split()[0] in SUBCOMMANDS else line.split()[0] for line in lines}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def load_set(name: str, part: str) -> list[dict[str, Any]]:
+    """One tuning set's requests (for nl_dev2, its tune part only, chosen as `benchmarks/nl_eval.py` chooses it)."""
+    import sys
+
+    from ruamel.yaml import YAML
+
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from nl_eval import part_of
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    items = YAML(typ="safe").load((BENCHMARKS / name).read_text())["requests"]
+    return part_of(items, part)
+
+
+class Swapper:
+    """Names of the homelab cluster swapped for others of the same kind from the generator's world, and typos."""
+
+    def __init__(self, seed: int) -> None:
+        self.gen = Gen(seed, vocab.world())
+        world = self.gen.guests
+        self.by_kind = {k: [n for n in self.gen.plain if world[n][0] == k] for k in ("vm", "ct")}
+        self.kind = {n.lower(): g[0] for n, g in world.items() if "template" not in g[4]}
+        self.nodes = {n.lower() for n in self.gen.names.nodes}
+        self.storage = {s.lower() for s in self.gen.names.storage}
+        self.tags = sorted({t for g in world.values() for t in re.split(r"[;,]", g[4]) if t and t != "template"})
+
+    def copy(self, tokens: list[str]) -> list[str]:
+        """The request with each known name replaced consistently (same name → same new name) and some typos."""
+        swap: dict[str, str] = {}
+        out = []
+        for token in tokens:
+            low = token.lower()
+            if low not in swap:
+                if low in self.kind:
+                    swap[low] = self.gen.pick(self.by_kind[self.kind[low]])
+                elif low in self.nodes:
+                    swap[low] = self.gen.pick(self.gen.names.nodes)
+                elif low in self.storage:
+                    swap[low] = self.gen.pick(self.gen.names.storage)
+            out.append(swap[low] if low in swap else self.gen.typo(token))
+        return out
+
+
+def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17) -> list[Example]:
+    """The tuning sets' requests as examples (tags all `O`: the classifier sees them masked by the tagger), each
+    set but `leave_out`; every request `copies` times, the first as written."""
+    swapper = Swapper(seed)
+    out: list[Example] = []
+    for name, part in REAL_SETS:
+        if name == leave_out:
+            continue
+        for item in load_set(name, part):
+            intent = intent_of(item)
+            if intent is None:
+                continue
+            tokens = tokenize(str(item["text"]))
+            for n in range(copies):
+                words = tokens if n == 0 else swapper.copy(tokens)
+                out.append(Example(" ".join(words), words, ["O"] * len(words), intent, list(item.get("commands") or [])))
+    return out
+
+
+def sources(leave_out: str | None = None) -> list[Path]:
+    """Every file the real examples are read from."""
+    return [BENCHMARKS / name for name, _part in REAL_SETS if name != leave_out]
+
+
+def order(examples: list[Example], seed: int) -> list[Example]:
+    """A fixed shuffle (the same for the same seed)."""
+    shuffled = list(examples)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
