@@ -3,6 +3,7 @@ measure X with `benchmarks/nl_eval.py`, beside the shipped model on X.
 
 The tagger is the shipped one (it learns from the generator only, and the committed artifact is what the generator's
 data trains: `meta.json`'s data hash is checked), so each run trains the classifier only.
+`raw`: the classifier's own intent (before any rule) equal to the label's (train/real.py `intent_of`).
 Run: python -m pmpc_tui.nl.train.loso [--copies 1 3] [--sets nl_dev3.yaml …] [--out FILE.jsonl]
 """
 
@@ -29,15 +30,21 @@ FIGURES = ("intent", "slots", "exact", "guarded", "refused", "forbidden")
 def measure(model: runtime.Model, name: str, part: str) -> dict[str, Any]:
     """nl_eval's figures for one set, read with `model`."""
     sys.path.insert(0, str(real.BENCHMARKS))
-    from nl_eval import evaluate
+    from nl_eval import evaluate, homelab_names
 
+    items = real.load_set(name, part)
+    gaz = runtime.Gazetteer.build(homelab_names().guests, homelab_names().nodes, homelab_names().storage)
+    raw = [runtime.tokenize(str(i["text"])) for i in items]
+    right = sum(model.intents_of(t, model.tag(t, gaz))[0][0] == real.intent_of(i)
+                for t, i in zip(raw, items, strict=True))
     loaded = runtime.load
     runtime.load = lambda: model  # type: ignore[assignment]
     try:
         r = evaluate(dataset=real.BENCHMARKS / name, part=part)
     finally:
         runtime.load = loaded  # type: ignore[assignment]
-    return {k: r[k] for k in FIGURES} | {"not_refused": r["not_refused"], "requests": r["requests"]}
+    return {k: r[k] for k in FIGURES} | {"raw": right / len(items), "not_refused": r["not_refused"],
+                                          "requests": r["requests"]}
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ among the inputs (`REAL_SETS` names every file read, by path; nl_dev2 only throu
 
 from __future__ import annotations
 
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -95,7 +94,8 @@ def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17)
             tokens = tokenize(str(item["text"]))
             for n in range(copies):
                 words = tokens if n == 0 else swapper.copy(tokens)
-                out.append(Example(" ".join(words), words, ["O"] * len(words), intent, list(item.get("commands") or [])))
+                lines = list(item.get("commands") or [])
+                out.append(Example(" ".join(words), words, ["O"] * len(words), intent, lines))
     return out
 
 
@@ -103,9 +103,3 @@ def sources(leave_out: str | None = None) -> list[Path]:
     """Every file the real examples are read from."""
     return [BENCHMARKS / name for name, _part in REAL_SETS if name != leave_out]
 
-
-def order(examples: list[Example], seed: int) -> list[Example]:
-    """A fixed shuffle (the same for the same seed)."""
-    shuffled = list(examples)
-    random.Random(seed).shuffle(shuffled)
-    return shuffled

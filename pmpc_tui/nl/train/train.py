@@ -119,7 +119,8 @@ def real_intent_features(model: runtime.Model, real: list[Example]) -> list[list
     return [intent_features(masked(e.tokens, model.tag(e.tokens, gaz))) for e in real]
 
 
-def train_intents(intents: list[str], feats: list[list[str]], labels: list[str], epochs: int = 8) -> dict[str, list[float]]:
+def train_intents(intents: list[str], feats: list[list[str]], labels: list[str],
+                  epochs: int = 8) -> dict[str, list[float]]:
     """Intent weights from features and labels (synthetic and real requests together, one fixed shuffle)."""
     clf = Perceptron(intents)
     rng = random.Random(SEED)
@@ -142,7 +143,8 @@ def with_real(data: dict[str, object], synthetic: list[Example], copies: int, le
     feats = [intent_features(masked(e.tokens, e.tags)) for e in synthetic] + real_intent_features(model, real)
     labels = [e.intent for e in synthetic] + [e.intent for e in real]
     intents: list[str] = data["intents"]  # type: ignore[assignment]
-    return {**data, "intent_w": train_intents(intents, feats, labels), "real": {"copies": copies, "examples": len(real)}}
+    return {**data, "intent_w": train_intents(intents, feats, labels),
+            "real": {"copies": copies, "examples": len(real)}}
 
 
 def data_hash(examples: list[Example]) -> str:
