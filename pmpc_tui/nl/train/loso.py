@@ -47,13 +47,34 @@ def measure(model: runtime.Model, name: str, part: str) -> dict[str, Any]:
                                           "requests": r["requests"]}
 
 
+def table(paths: list[str]) -> None:
+    """The rows written by earlier runs, one line per set and model, and each model's average over the sets."""
+    rows = [json.loads(line) for path in paths for line in open(path, encoding="utf-8")]  # noqa: SIM115
+    print(f"{'set':14} {'model':18} intent slots exact guarded refused forb  raw   carried out")
+    for r in rows:
+        print(f"{r['set'].removesuffix('.yaml'):14} {r['model']:18} " + " ".join(
+            f"{r[k] * 100:6.1f}" for k in ("intent", "slots", "exact", "guarded", "refused")) +
+            f" {r['forbidden']:3d} " + (f"{r['raw'] * 100:6.1f}" if "raw" in r else "     -") + f"  {r['not_refused']}")
+    for model in dict.fromkeys(r["model"] for r in rows):
+        mine = [r for r in rows if r["model"] == model]
+        print(f"{'average':14} {model:18} " + " ".join(
+            f"{sum(r[k] for r in mine) / len(mine) * 100:6.1f}" for k in ("intent", "slots", "exact", "guarded",
+                                                                            "refused")) +
+            f" {sum(r['forbidden'] for r in mine):3d}  ({len(mine)} sets)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--copies", type=int, nargs="+", default=[1])
     ap.add_argument("--sets", nargs="+", default=[name for name, _ in real.REAL_SETS])
     ap.add_argument("--out", default="-")
     ap.add_argument("--shipped", action="store_true", help="also measure the shipped model on each set")
+    ap.add_argument("--actions-only", action="store_true", help="leave the must-not requests out of the real data")
+    ap.add_argument("--table", nargs="+", metavar="FILE", help="print the rows of earlier runs and stop")
     args = ap.parse_args()
+    if args.table:
+        table(args.table)
+        return
     meta = json.loads(runtime.META.read_text())
     examples = generate(COUNT, SEED)
     if data_hash(examples) != meta["data_sha256"]:
@@ -72,11 +93,12 @@ def main() -> None:
             out.flush()
         for copies in args.copies:
             started = time.perf_counter()
-            others = real.real_examples(name, copies, SEED)
+            others = real.real_examples(name, copies, SEED, musts=not args.actions_only)
             feats = synthetic_feats + real_intent_features(shipped, others)
             labels = [e.intent for e in synthetic] + [e.intent for e in others]
             model = runtime.Model({**shipped_data, "intent_w": train_intents(shipped.intents, feats, labels)})
-            row = {"set": name, "model": f"real x{copies}", "train_s": round(time.perf_counter() - started),
+            label = f"real x{copies}" + (" actions" if args.actions_only else "")
+            row = {"set": name, "model": label, "train_s": round(time.perf_counter() - started),
                    **measure(model, name, parts[name])}
             out.write(json.dumps(row) + "\n")
             out.flush()

@@ -79,9 +79,10 @@ class Swapper:
         return out
 
 
-def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17) -> list[Example]:
+def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17, musts: bool = True) -> list[Example]:
     """The tuning sets' requests as examples (tags all `O`: the classifier sees them masked by the tagger), each
-    set but `leave_out`; every request `copies` times, the first as written."""
+    set but `leave_out`; every request `copies` times, the first as written; `musts`: with the must-not requests
+    (`refuse`/`none`)."""
     swapper = Swapper(seed)
     out: list[Example] = []
     for name, part in REAL_SETS:
@@ -89,7 +90,7 @@ def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17)
             continue
         for item in load_set(name, part):
             intent = intent_of(item)
-            if intent is None:
+            if intent is None or (not musts and intent in ("refuse", "none")):
                 continue
             tokens = tokenize(str(item["text"]))
             for n in range(copies):
