@@ -69,7 +69,8 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=[name for name, _ in real.REAL_SETS])
     ap.add_argument("--out", default="-")
     ap.add_argument("--shipped", action="store_true", help="also measure the shipped model on each set")
-    ap.add_argument("--actions-only", action="store_true", help="leave the must-not requests out of the real data")
+    ap.add_argument("--musts", type=int, default=None, metavar="N",
+                    help="the must-not requests N times (0: left out; default: as many copies as the others)")
     ap.add_argument("--table", nargs="+", metavar="FILE", help="print the rows of earlier runs and stop")
     args = ap.parse_args()
     if args.table:
@@ -93,11 +94,12 @@ def main() -> None:
             out.flush()
         for copies in args.copies:
             started = time.perf_counter()
-            others = real.real_examples(name, copies, SEED, musts=not args.actions_only)
+            others = real.real_examples(name, copies, SEED, musts=args.musts)
             feats = synthetic_feats + real_intent_features(shipped, others)
             labels = [e.intent for e in synthetic] + [e.intent for e in others]
             model = runtime.Model({**shipped_data, "intent_w": train_intents(shipped.intents, feats, labels)})
-            label = f"real x{copies}" + (" actions" if args.actions_only else "")
+            label = f"real x{copies}" + ("" if args.musts is None else
+                                         " actions" if args.musts == 0 else f" musts x{args.musts}")
             row = {"set": name, "model": label, "train_s": round(time.perf_counter() - started),
                    **measure(model, name, parts[name])}
             out.write(json.dumps(row) + "\n")

@@ -79,10 +79,11 @@ class Swapper:
         return out
 
 
-def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17, musts: bool = True) -> list[Example]:
+def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17,
+                  musts: int | None = None) -> list[Example]:
     """The tuning sets' requests as examples (tags all `O`: the classifier sees them masked by the tagger), each
-    set but `leave_out`; every request `copies` times, the first as written; `musts`: with the must-not requests
-    (`refuse`/`none`)."""
+    set but `leave_out`; every request `copies` times, the first as written; the must-not ones (`refuse`/`none`)
+    `musts` times (default: `copies`; 0 leaves them out)."""
     swapper = Swapper(seed)
     out: list[Example] = []
     for name, part in REAL_SETS:
@@ -90,10 +91,11 @@ def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17,
             continue
         for item in load_set(name, part):
             intent = intent_of(item)
-            if intent is None or (not musts and intent in ("refuse", "none")):
+            if intent is None:
                 continue
             tokens = tokenize(str(item["text"]))
-            for n in range(copies):
+            times = copies if musts is None or intent not in ("refuse", "none") else musts
+            for n in range(times):
                 words = tokens if n == 0 else swapper.copy(tokens)
                 lines = list(item.get("commands") or [])
                 out.append(Example(" ".join(words), words, ["O"] * len(words), intent, lines))
