@@ -1,6 +1,7 @@
 """Train the request model (averaged perceptrons, plain Python) and write the committed artifact.
 
 Run: python -m pmpc_tui.nl.train.train [--variant full|no-char|no-gaz|no-prev|no-mask] [--no-write]
+     [--real COPIES [--musts N]]  (the intent classifier also learns from the tuning sets' requests: train/real.py)
 The variant switches off one feature group to measure what it is worth (docs/natural-language.md lists the figures);
 `full` is the shipped model. Everything is deterministic: same generator seed, same example order, same weights.
 """
@@ -132,19 +133,19 @@ def train_intents(intents: list[str], feats: list[list[str]], labels: list[str],
     return clf.averaged(0.05)
 
 
-def with_real(data: dict[str, object], synthetic: list[Example], copies: int, leave_out: str | None = None) \
-        -> dict[str, object]:
+def with_real(data: dict[str, object], synthetic: list[Example], copies: int, leave_out: str | None = None,
+              musts: int | None = None) -> dict[str, object]:
     """The model `data` with its intent classifier retrained on the synthetic and the real requests (the tagger kept:
     it still learns from the generator only)."""
     from pmpc_tui.nl.train.real import real_examples
 
     model = runtime.Model(data)
-    real = real_examples(leave_out, copies, SEED)
+    real = real_examples(leave_out, copies, SEED, musts)
     feats = [intent_features(masked(e.tokens, e.tags)) for e in synthetic] + real_intent_features(model, real)
     labels = [e.intent for e in synthetic] + [e.intent for e in real]
     intents: list[str] = data["intents"]  # type: ignore[assignment]
     return {**data, "intent_w": train_intents(intents, feats, labels),
-            "real": {"copies": copies, "examples": len(real)}}
+            "real": {"copies": copies, "musts": musts, "examples": len(real)}}
 
 
 def data_hash(examples: list[Example]) -> str:
@@ -202,6 +203,8 @@ def main() -> None:
                     help="train on the fourth round's data (generate.FOURTH_ROUND; measured, not shipped)")
     ap.add_argument("--real", type=int, default=0, metavar="COPIES",
                     help="also train the intent classifier on the tuning sets' requests, each COPIES times (real.py)")
+    ap.add_argument("--musts", type=int, default=None, metavar="N",
+                    help="with --real: the must-not requests N times (0: left out; default: COPIES)")
     args = ap.parse_args()
     version, count = VERSION, COUNT
     if args.fourth_round:
@@ -215,7 +218,7 @@ def main() -> None:
     data = train(train_set, args.variant)
     data["version"] = version
     if args.real:
-        data = with_real(data, train_set, args.real)
+        data = with_real(data, train_set, args.real, musts=args.musts)
     model = runtime.Model(data)
     figures = evaluate(model, test_set)
     print(f"variant {args.variant}: trained on {len(train_set)} in {time.perf_counter() - started:.0f} s; "
@@ -231,6 +234,7 @@ def main() -> None:
             "held_back_intent": round(figures["intent"], 4), "held_back_slots": round(figures["slots"], 4)}
     if args.real:
         meta["real_copies"] = args.real
+        meta["real_musts"] = args.real if args.musts is None else args.musts
     runtime.META.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     print(json.dumps(meta))
 
