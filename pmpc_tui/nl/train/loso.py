@@ -22,7 +22,7 @@ from pmpc_tui.nl.model import runtime
 from pmpc_tui.nl.model.runtime import intent_features, masked
 from pmpc_tui.nl.train import real
 from pmpc_tui.nl.train.generate import generate
-from pmpc_tui.nl.train.train import COUNT, SEED, data_hash, real_intent_features, split, train_intents
+from pmpc_tui.nl.train.train import COUNT, SEED, data_hash, real_intent_features, split, train, train_intents
 
 FIGURES = ("intent", "slots", "exact", "guarded", "refused", "forbidden")
 
@@ -71,6 +71,8 @@ def main() -> None:
     ap.add_argument("--shipped", action="store_true", help="also measure the shipped model on each set")
     ap.add_argument("--musts", type=int, default=None, metavar="N",
                     help="the must-not requests N times (0: left out; default: as many copies as the others)")
+    ap.add_argument("--tagger", action="store_true",
+                    help="the tagger learns too, from the requests real.aligned labels (a full training per set)")
     ap.add_argument("--table", nargs="+", metavar="FILE", help="print the rows of earlier runs and stop")
     args = ap.parse_args()
     if args.table:
@@ -95,11 +97,15 @@ def main() -> None:
         for copies in args.copies:
             started = time.perf_counter()
             others = real.real_examples(name, copies, SEED, musts=args.musts)
-            feats = synthetic_feats + real_intent_features(shipped, others)
+            base = shipped_data
+            if args.tagger:
+                base = {**shipped_data, "tag_w": train(synthetic + real.tagged_examples(name, copies, SEED))["tag_w"]}
+            feats = synthetic_feats + real_intent_features(runtime.Model(base), others)
             labels = [e.intent for e in synthetic] + [e.intent for e in others]
-            model = runtime.Model({**shipped_data, "intent_w": train_intents(shipped.intents, feats, labels)})
+            model = runtime.Model({**base, "intent_w": train_intents(shipped.intents, feats, labels)})
             label = f"real x{copies}" + ("" if args.musts is None else
-                                         " actions" if args.musts == 0 else f" musts x{args.musts}")
+                                         " actions" if args.musts == 0 else f" musts x{args.musts}") + \
+                (" +tagger" if args.tagger else "")
             row = {"set": name, "model": label, "train_s": round(time.perf_counter() - started),
                    **measure(model, name, parts[name])}
             out.write(json.dumps(row) + "\n")

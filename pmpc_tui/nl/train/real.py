@@ -106,3 +106,101 @@ def sources(leave_out: str | None = None) -> list[Path]:
     """Every file the real examples are read from."""
     return [BENCHMARKS / name for name, _part in REAL_SETS if name != leave_out]
 
+
+
+# --- slot labels for the tagger, where the command lines say them unambiguously -------------------------------
+ALIGNED = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume", "delete", "describe", "template",
+                     "snapshot_create", "snapshot_rollback", "snapshot_delete", "snapshot_list", "migrate",
+                     "backup_create", "backup_list", "clone"})
+# options whose value is a name the tagger labels; flags without a value are the rules' business (--online …)
+NAMED_OPTIONS = {"--node": "NODE", "--storage": "STORAGE", "--target-storage": "STORAGE", "--name": "NEWNAME"}
+FLAGS = frozenset({"--online", "--with-local-disks", "--dry-run", "--wait", "--no-wait", "--linked", "--vmstate",
+                   "--force", "--purge"})
+KIND_WORDS = frozenset({"vm", "vms", "machine", "machines", "container", "containers", "lxc", "lxcs", "ct", "cts",
+                        "server", "servers"})
+SELECTORS = frozenset({"all", "every", "everything", "each", "except", "but", "skip", "apart", "excluding", "other",
+                       "others", "both", "them", "they", "it", "its", "those", "these", "that", "one", "ones"})
+
+
+def aligned(item: dict[str, Any], tokens: list[str], intent: str, names: Any) -> list[str] | None:
+    """BIO labels for a request whose every name in the command lines appears in it as written (a guest, VMID,
+    node, storage, new name or snapshot), and which says nothing the generator labels otherwise (a selection, an
+    exception, a size, a status …); None when that is not certain."""
+    import shlex
+
+    if intent not in ALIGNED:
+        return None
+    guests = {n.lower() for n in names.guests} | {str(g[1]) for g in names.guests.values()}
+    want: dict[str, str] = {}
+    for line in item.get("commands") or []:
+        words = shlex.split(line)
+        words = words[2:] if words[0] in SUBCOMMANDS else words[1:]
+        k = 0
+        while k < len(words):
+            word = words[k]
+            if word in NAMED_OPTIONS and k + 1 < len(words):
+                kind = "SNAP" if intent.startswith("snapshot") else NAMED_OPTIONS[word]
+                want[words[k + 1].lower()] = kind
+                k += 2
+                continue
+            if word.startswith("-") and word not in FLAGS:
+                return None
+            if not word.startswith("-") and word not in ("vm", "ct"):
+                low = word.lower()
+                if low in guests:
+                    want[low] = "GUEST"
+                elif intent == "migrate" and low in {n.lower() for n in names.nodes}:
+                    want[low] = "NODE"
+                elif intent.startswith("snapshot_") and intent != "snapshot_list":
+                    want[low] = "SNAP"
+                else:
+                    return None
+            k += 1
+    said = [t.lower() for t in tokens]
+    if not want or not set(want) <= set(said) or SELECTORS & set(said):
+        return None
+    tags = []
+    for k, word in enumerate(said):
+        if word in want:
+            tags.append("B-" + want[word])
+        elif word in ("machine", "machines") and k and said[k - 1] == "virtual":
+            tags.append("I-KIND")
+        elif word in KIND_WORDS or (word == "virtual" and said[k + 1:k + 2] in (["machine"], ["machines"])):
+            tags.append("B-KIND")
+        else:
+            tags.append("O")
+    return tags
+
+
+def tagged_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17) -> list[Example]:
+    """The tuning sets' requests that `aligned` labels, each `copies` times (names swapped in the copies, the
+    command lines left as they were: the tagger learns from tokens and labels only)."""
+    swapper = Swapper(seed)
+    homelab = _homelab_names()
+    out: list[Example] = []
+    for name, part in REAL_SETS:
+        if name == leave_out:
+            continue
+        for item in load_set(name, part):
+            intent = intent_of(item)
+            tokens = tokenize(str(item["text"]))
+            tags = aligned(item, tokens, intent, homelab) if intent else None
+            if tags is None or intent is None:
+                continue
+            for n in range(copies):
+                words = tokens if n == 0 else swapper.copy(tokens)
+                out.append(Example(" ".join(words), words, tags, intent, list(item.get("commands") or [])))
+    return out
+
+
+def _homelab_names() -> Any:
+    """The homelab scenario's names (what the sets' command lines name)."""
+    from pmpc_tui.services.names import Names
+    from pmpc_tui.simulator.scenarios import homelab
+
+    cluster = homelab()
+    names = Names(nodes=sorted(cluster.nodes), storage=sorted(cluster.storages))
+    for g in cluster.guests.values():
+        names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
+                               str(g.config.get("tags", "")))
+    return names
