@@ -66,3 +66,33 @@ def test_extra_copies_swap_a_guest_for_another_of_its_kind_everywhere_it_is_name
 def test_the_package_never_reads_the_request_sets_at_run_time() -> None:
     run_time = [p for p in (ROOT / "pmpc_tui").rglob("*.py") if "train" not in p.parts]
     assert not [p for p in run_time if "nl_dev" in p.read_text() or "nl_requests" in p.read_text()]
+
+
+def test_slot_labels_come_from_the_command_lines_only_when_every_name_is_said_as_written() -> None:
+    homelab = real._homelab_names()
+
+    def labels(text: str, lines: list[str]) -> list[tuple[str, str]] | None:
+        item = {"text": text, "commands": lines}
+        tokens = real.tokenize(text)
+        tags = real.aligned(item, tokens, str(intent_of(item)), homelab)
+        return None if tags is None else [(t, g) for t, g in zip(tokens, tags, strict=True) if g != "O"]
+
+    assert labels("roll web-02 back to the snapshot nightly", ["snapshot rollback vm web-02 nightly"]) == \
+        [("web-02", "B-GUEST"), ("nightly", "B-SNAP")]
+    assert labels("could you halt the virtual machine db-01", ["stop vm db-01"]) == \
+        [("virtual", "B-KIND"), ("machine", "I-KIND"), ("db-01", "B-GUEST")]
+    assert labels("shift 103 over to pve3", ["migrate vm 103 pve3 --online"]) == \
+        [("103", "B-GUEST"), ("pve3", "B-NODE")]
+    assert labels("bounce the windows box", ["reboot vm win11-desktop"]) is None  # named by a description
+    assert labels("reboot db-01 and every other vm", ["reboot vm db-01", "reboot vm web-01"]) is None  # a selection
+    assert labels("give db-01 more ram, 8 gigs", ["set vm db-01 --memory 8192"]) is None  # a size: not an intent here
+    assert labels("clone web-01 as web-09", ["clone vm web-01 --name web-09"]) == \
+        [("web-01", "B-GUEST"), ("web-09", "B-NEWNAME")]
+
+
+def test_the_tagger_s_real_examples_leave_the_left_out_set_out_too() -> None:
+    own = {" ".join(real.tokenize(str(i["text"]))) for i in real.load_set("nl_dev6.yaml", "all")}
+    rest = {" ".join(real.tokenize(str(i["text"]))) for n, p in real.REAL_SETS if n != "nl_dev6.yaml"
+            for i in real.load_set(n, p)}
+    learnt = {e.text for e in real.tagged_examples("nl_dev6.yaml")}
+    assert len(learnt) > 300 and not (own - rest) & learnt

@@ -9,6 +9,7 @@ among the inputs (`REAL_SETS` names every file read, by path; nl_dev2 only throu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ def intent_of(item: dict[str, Any]) -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+@lru_cache(maxsize=16)
 def load_set(name: str, part: str) -> list[dict[str, Any]]:
     """One tuning set's requests (for nl_dev2, its tune part only, chosen as `benchmarks/nl_eval.py` chooses it)."""
     import sys
