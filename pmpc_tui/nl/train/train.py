@@ -1,6 +1,7 @@
 """Train the request model (averaged perceptrons, plain Python) and write the committed artifact.
 
 Run: python -m pmpc_tui.nl.train.train [--variant full|no-char|no-gaz|no-prev|no-mask] [--no-write]
+     [--real COPIES [--musts N]]  (the intent classifier also learns from the tuning sets' requests: train/real.py)
 The variant switches off one feature group to measure what it is worth (docs/natural-language.md lists the figures);
 `full` is the shipped model. Everything is deterministic: same generator seed, same example order, same weights.
 """
@@ -113,6 +114,40 @@ def train(examples: list[Example], variant: str = "full", epochs: int = 8) -> di
             "intent_w": clf.averaged(0.05), "tag_w": tagger.averaged(0.05)}
 
 
+def real_intent_features(model: runtime.Model, real: list[Example]) -> list[list[str]]:
+    """The classifier's features of real requests: names masked by the tagger's own labels, as at run time."""
+    gaz = Gazetteer.build(vocab.world().guests, vocab.world().nodes, vocab.world().storage)
+    return [intent_features(masked(e.tokens, model.tag(e.tokens, gaz))) for e in real]
+
+
+def train_intents(intents: list[str], feats: list[list[str]], labels: list[str],
+                  epochs: int = 8) -> dict[str, list[float]]:
+    """Intent weights from features and labels (synthetic and real requests together, one fixed shuffle)."""
+    clf = Perceptron(intents)
+    rng = random.Random(SEED)
+    index = list(range(len(feats)))
+    for _epoch in range(epochs):
+        rng.shuffle(index)
+        for n in index:
+            clf.update(intents.index(labels[n]), clf.predict(feats[n]), feats[n])
+    return clf.averaged(0.05)
+
+
+def with_real(data: dict[str, object], synthetic: list[Example], copies: int, leave_out: str | None = None,
+              musts: int | None = None) -> dict[str, object]:
+    """The model `data` with its intent classifier retrained on the synthetic and the real requests (the tagger kept:
+    it still learns from the generator only)."""
+    from pmpc_tui.nl.train.real import real_examples
+
+    model = runtime.Model(data)
+    real = real_examples(leave_out, copies, SEED, musts)
+    feats = [intent_features(masked(e.tokens, e.tags)) for e in synthetic] + real_intent_features(model, real)
+    labels = [e.intent for e in synthetic] + [e.intent for e in real]
+    intents: list[str] = data["intents"]  # type: ignore[assignment]
+    return {**data, "intent_w": train_intents(intents, feats, labels),
+            "real": {"copies": copies, "musts": musts, "examples": len(real)}}
+
+
 def data_hash(examples: list[Example]) -> str:
     digest = hashlib.sha256()
     for e in examples:
@@ -166,6 +201,10 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="measure only; keep the committed artifact")
     ap.add_argument("--fourth-round", action="store_true",
                     help="train on the fourth round's data (generate.FOURTH_ROUND; measured, not shipped)")
+    ap.add_argument("--real", type=int, default=0, metavar="COPIES",
+                    help="also train the intent classifier on the tuning sets' requests, each COPIES times (real.py)")
+    ap.add_argument("--musts", type=int, default=None, metavar="N",
+                    help="with --real: the must-not requests N times (0: left out; default: COPIES)")
     args = ap.parse_args()
     version, count = VERSION, COUNT
     if args.fourth_round:
@@ -178,6 +217,8 @@ def main() -> None:
     started = time.perf_counter()
     data = train(train_set, args.variant)
     data["version"] = version
+    if args.real:
+        data = with_real(data, train_set, args.real, musts=args.musts)
     model = runtime.Model(data)
     figures = evaluate(model, test_set)
     print(f"variant {args.variant}: trained on {len(train_set)} in {time.perf_counter() - started:.0f} s; "
@@ -191,6 +232,9 @@ def main() -> None:
     meta = {"version": version, "seed": SEED, "examples": len(examples), "data_sha256": data_hash(examples),
             "weights_sha256": hashlib.sha256(blob).hexdigest()[:16], "variant": args.variant,
             "held_back_intent": round(figures["intent"], 4), "held_back_slots": round(figures["slots"], 4)}
+    if args.real:
+        meta["real_copies"] = args.real
+        meta["real_musts"] = args.real if args.musts is None else args.musts
     runtime.META.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     print(json.dumps(meta))
 
