@@ -99,11 +99,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_console(args)
     import asyncio  # here, not at the top: `--help` and usage errors leave without it (~30 ms of a 0.15 s start)
 
+    if args.command not in SERVING:
+        _fewer_collections()
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+
+
+SERVING = frozenset({"mcp", "serve", "simulator", "logs", "health"})  # may run long: the usual collections
+
+
+def _fewer_collections() -> None:
+    """A one-shot command collects garbage rarely: the modules loaded so far are frozen out of every collection
+    and the young generation holds 50,000 allocations, not 700 (as import, plan and the reader children do)."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def run() -> NoReturn:
