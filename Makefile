@@ -61,8 +61,8 @@ test: lint imports typecheck browser git-tool unit
 
 # every script runs the CLI as a user does (a process per command, its own simulator), prints the
 # baseline and each ratio of the same run, and exits non-zero when a goal fails; all run, then any failure fails
-bench: $(DEV_STAMP)
-	@status=0; for b in sync_bench cli_bench plan_bench validate_bench iac_bench tui_bench nl_eval; do \
+bench: $(DEV_STAMP) browser
+	@status=0; for b in sync_bench cli_bench import_ab plan_bench validate_bench iac_bench tui_bench web_bench nl_eval; do \
 		echo "== benchmarks/$$b.py"; $(BIN)/python benchmarks/$$b.py || status=1; done; exit $$status
 
 # regenerate the request model's training data and retrain it (plain Python, ~2-5 min on 2 cores); writes

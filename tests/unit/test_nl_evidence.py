@@ -66,3 +66,8 @@ def test_a_backup_nobody_asked_for_is_a_question(text: str) -> None:
     ("clnoe web-01 as web-04", ["clone vm web-01 --name web-04"])])
 def test_a_backup_or_clone_said_misspelt_or_in_spanish_is_still_one(text: str, expected: list[str]) -> None:
     assert lines(text) == expected
+
+
+@pytest.mark.parametrize("text", ["delete dev-sandbox's cache", "wipe db-01's tables"])
+def test_deleting_what_a_guest_owns_never_deletes_the_guest(text: str) -> None:
+    assert lines(text) == []

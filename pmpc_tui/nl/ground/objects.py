@@ -60,6 +60,9 @@ def deletes_inside(text: str, commands: list[str], names: Names) -> str | None:
             what = " ".join(w for w in between if w not in PREPOSITIONS)[:40] or " ".join(between)
             return WHY.format(guest=guest, what=what, kind=kind)
         if after:
+            owned = re.match(r"^(?:'s|s'|’s)\s+([a-z][\w-]*)", said[after[0][1]:])  # "delete dev-sandbox's cache"
+            if owned and owned.group(1) not in PLAIN:
+                return WHY.format(guest=guest, what=owned.group(1), kind=kind)
             place = FROM_PLACE.match(said[after[0][1]:])
             if place and place.group(1) not in WHOLE and not re.fullmatch(r"pve\d*|node\d*", place.group(1)):
                 return WHY.format(guest=guest, what=f"from {place.group(1)}", kind=kind)
