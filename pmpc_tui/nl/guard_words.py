@@ -18,6 +18,10 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
                     r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
                     r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # … and in the other languages read: "laisse tomber", "vergiss es", "olvídalo", "lascia perdere"
+                    r"laisse\s+tomber|oublie[sz]?\s*(?:[çc]a|le|la)?\b|annule\s+(?:[çc]a|tout)|vergiss\s+(?:es|das)|"
+                    r"doch\s+nicht|lass\s+(?:es|das)\s+(?:sein|lieber)|olv[ií]d(?:a|alo|ate)|d[ée]jalo|"
+                    r"lascia\s+(?:perdere|stare)|laat\s+maar|nieważne|niewazne|zapomnij|"
                     # "under no circumstances …", "db-01 must stay up": the opposite of an order
                     r"under\s+no\s+circumstances|(?:must|should|has\s+to|needs?\s+to)\s+(?:stay|remain)\s+(?:up|"
                     r"running|on|online|where\s+it\s+is)|"
@@ -102,6 +106,8 @@ OFF_TOPIC = re.compile(r"\bwhat\s+time\s+is\s+it\b|\bwhat'?s\s+the\s+(?:time|dat
                        r"(?:it|today)\b|\btell\s+me\s+a\s+joke\b")
 # questions of opinion, explanations and tasks for another tool: answered with what plain English can do
 ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slower|safer|cheaper)\s+than\b|"
+                    # "what's the equivalent here?", "how would I do that in this tool": the command asked about
+                    r"\bwhat'?s\s+the\s+(?:equivalent|counterpart|analogue|analog)\b|\bequivalent\s+(?:here|in\s+\S+)\b|"
                     r"\bshould\s+i\s+(?:use|pick|choose|go\s+with|prefer)\b.*\bor\b|\bdifference\s+between\b|"
                     r"\b(?:do\s+you\s+|can\s+you\s+|would\s+you\s+)?recommend\b|\bpros\s+and\s+cons\b|"
                     r"\bwhich\s+(?:one\s+)?is\s+(?:better|faster|safer)\b|"
@@ -309,3 +315,7 @@ WHY_NEGATION = ("the request says not to do something, and plain English never t
 # a line commented out ("# reboot web-01", "// stop db-01", "… <- commented out") is a note, not an order
 COMMENTED = re.compile(r"^\s*(?:#|//|/\*|rem\s)|\bcommented[- ]out\b")
 WHY_COMMENTED = "that line is commented out: a comment is a note, not an order, so I run nothing"
+# a condition written as a playbook's or a pipeline's key ("when: disk_usage > 80", "only_if: …"): never carried out
+CONDITION_KEY = re.compile(r"(?:^|[\n;,]|\s)(?:when|only_if|if|unless|until|condition)\s*:\s*\S")
+# Polish verbs in the past tense, said by the speaker ("zrestartowałem web-01", "usunęliśmy dev-sandbox"): a report
+PAST_PL = re.compile(r"\b\w+(?:łem|łam|łeś|łaś|liśmy|łyśmy|liście|łyście)\b")

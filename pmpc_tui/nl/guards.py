@@ -20,6 +20,7 @@ from pmpc_tui.nl.ground.off_scope import why_out_of_scope
 from pmpc_tui.nl.ground.orders import (
     WHY_SKIP,
     WHY_TAKEN_BACK,
+    WHY_UNORDERED,
     asks_to_read,
     asks_to_skip,
     conditional,
@@ -36,6 +37,7 @@ from pmpc_tui.nl.guard_words import (
     CAPABILITY,
     CHANGE_NOTHING,
     COMMENTED,
+    CONDITION_KEY,
     CREATING,
     DEBUG,
     DEFERRAL,
@@ -62,6 +64,7 @@ from pmpc_tui.nl.guard_words import (
     NOT_RUNNING,
     NOT_THAT_ONE,
     OFF_TOPIC,
+    PAST_PL,
     POWER,
     PRESENT_TIME,
     REMINDER,
@@ -220,6 +223,10 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
     if COMMENTED.search(clean):
         return Reading(clean, refusal=refused(WHY_COMMENTED, ["list vms"]))
+    if CONDITION_KEY.search(text.lower()):
+        return Reading(clean, refusal=refused(WHY_CONDITION, ["list vms"]))
+    if PAST_PL.search(text.lower()):
+        return Reading(clean, refusal=refused(WHY_UNORDERED, ["list vms", "tasks"]))
     if INJECTION.search(clean):
         return Reading(clean, refusal=refused(WHY_INJECTION, ["list vms"]))
     if skips_confirmation(clean):

@@ -54,8 +54,11 @@ def test_a_guest_that_stays_up_is_left_out_of_a_selection() -> None:
 
 
 def test_a_request_to_skip_the_confirmation_never_skips_it() -> None:
-    p = propose_offline("template-ify ct 204, no questions, I'm sure", NAMES)
-    assert p.commands == ["template ct 204"] and p.needs_confirmation
+    p = propose_offline("reboot ct 204, no questions, I'm sure", NAMES)  # a harmless order: asked all the same
+    assert p.commands == ["reboot ct 204"] and p.needs_confirmation
+    # a destructive one (a template cannot be undone) beside it is refused whole, as a delete always was
+    refused = propose_offline("template-ify ct 204, no questions, I'm sure", NAMES)
+    assert refused.commands == [] and "confirmation" in refused.explanation
 
 
 def test_nuking_everything_is_never_read_as_rebooting_everything() -> None:

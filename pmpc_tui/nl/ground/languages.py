@@ -10,7 +10,8 @@ READ_LANGUAGES = "English, German, Spanish, French, Italian, Dutch or Polish"
 # Hungarian ő ű, Romanian/Turkish ă ș ț ş ğ, the dotless i — and any script that is not Latin
 FOREIGN_LETTERS = re.compile(r"[ãõåæøðþěřůňťďľĺŕšžčýőűășțş\u0131ğ]|[^\W\d_a-zß-ÿ\u0100-\u024f]")
 # frequent words of such languages written without those letters (a negation first)
-FOREIGN_WORDS = re.compile(r"(?<![\w-])(?:nao|inte|ikke|ikkje|icke|voce|obrigad[oa]|prosim|lutfen|kerlek|"
+FOREIGN_WORDS = re.compile(r"(?<![\w-])(?:nao|já|voc[eê]|reiniciei|desliguei|liguei|apaguei|parei|migrei|criei|"
+                           r"inte|ikke|ikkje|icke|voce|obrigad[oa]|prosim|lutfen|kerlek|"
                            r"vennligst|venligst|snalla|sluk|stang|stäng|starta|slet|tack|tak ikke)(?![\w-])",
                            re.IGNORECASE)
 WHY_LANGUAGE = (f"I read changes only in {READ_LANGUAGES}: in other languages I cannot tell an order from its "

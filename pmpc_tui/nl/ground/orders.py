@@ -42,13 +42,26 @@ OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundl
 # a request to skip the confirmation of something destructive: refused as a whole
 SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
                           r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                          r"\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b|(?<!\S)(?:--yes|-y)(?!\S)")
+                          r"\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b|(?<!\S)(?:--yes|-y)(?!\S)"
+                          r"|\bskip(?:ping)?\s+(?:the\s+)?(?:prompts?|questions?|dialog\w*)|\bno\s+(?:confirm\w*|prompts?)\b|"
+                          r"\bwithout\s+(?:a\s+|any\s+)?(?:prompt\w*|question\w*)|\byes\s+to\s+(?:everything|all)\b|"
+                          r"\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
+                          r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
+                          r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
+                          r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
 # the same, said as a flag or a setting ("--yes", "auto-confirm it"), not the softer "no questions, i'm sure" (dropped)
 SKIP_ASKED = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
                         r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                        r"(?<!\S)(?:--yes|-y)(?!\S)")
+                        r"(?<!\S)(?:--yes|-y)(?!\S)"
+                          r"|\bskip(?:ping)?\s+(?:the\s+)?(?:prompts?|questions?|dialog\w*)|\bno\s+(?:confirm\w*|prompts?)\b|"
+                          r"\bwithout\s+(?:a\s+|any\s+)?(?:prompt\w*|question\w*)|\byes\s+to\s+(?:everything|all)\b|"
+                          r"\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
+                          r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
+                          r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
+                          r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
-                         r"restor\w*|overwrit\w*)\b")
+                         r"restor\w*|overwrit\w*|templat\w*|l[öo]sch\w*|entfern\w*|borr\w*|elimin\w*|supprim\w*|"
+                         r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*)\b")
 # "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
 # English changes (nl17m: "turn off all …" once read as a stop of every guest)
 CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:off|down)\s+(?:\S+\s+){0,3}?"
