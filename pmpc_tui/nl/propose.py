@@ -62,7 +62,8 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
     why = (opposite(text, checked.commands, names, changed) or unsaid(text, checked.commands)
            or deletes_inside(text, checked.commands, names)) if checked.understood else None
     if why is not None:  # "undo the last apply" is never an apply, "evacuate pve1" never a move onto pve1
-        return refused(why, ["history", "list vms"], notes=[f"not proposed: {c}" for c in checked.commands])
+        hints = ["history", "list vms"] if "revert" in why else ["list vms"]  # an undo's next step is history
+        return refused(why, hints, notes=[f"not proposed: {c}" for c in checked.commands])
     return checked
 
 
