@@ -39,26 +39,20 @@ TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containe
 # orders that change nothing's power or existence, yet are orders ("set the description to '…'")
 OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundle|import|adopt|sync|template|convert|"
                          r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate)\b")
-# a request to skip the confirmation of something destructive: refused as a whole
-SKIP_CONFIRM = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
-                          r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                          r"\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b|(?<!\S)(?:--yes|-y)(?!\S)"
-                          r"|\bskip(?:ping)?\s+(?:the\s+)?(?:prompts?|questions?|dialog\w*)|\bno\s+(?:confirm\w*|prompts?)\b|"
-                          r"\bwithout\s+(?:a\s+|any\s+)?(?:prompt\w*|question\w*)|\byes\s+to\s+(?:everything|all)\b|"
-                          r"\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
-                          r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
-                          r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
-                          r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
-# the same, said as a flag or a setting ("--yes", "auto-confirm it"), not the softer "no questions, i'm sure" (dropped)
-SKIP_ASKED = re.compile(r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
-                        r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
-                        r"(?<!\S)(?:--yes|-y)(?!\S)"
-                          r"|\bskip(?:ping)?\s+(?:the\s+)?(?:prompts?|questions?|dialog\w*)|\bno\s+(?:confirm\w*|prompts?)\b|"
-                          r"\bwithout\s+(?:a\s+|any\s+)?(?:prompt\w*|question\w*)|\byes\s+to\s+(?:everything|all)\b|"
-                          r"\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
-                          r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
-                          r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
-                          r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
+# a skip of the confirmation said as a flag, a setting or in so many words, in any language read ("--yes",
+# "auto-confirm it", "skip the prompt", "yes to all", "ohne Nachfrage", "sin preguntar")
+_SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
+               r"\bwithout\s+(?:asking|confirm\w*|a\s+prompt)|\bbypass\s+(?:the\s+)?(?:confirm\w*|prompt)|"
+               r"(?<!\S)(?:--yes|-y)(?!\S)|\bskip(?:ping)?\s+(?:the\s+)?(?:prompts?|questions?|dialog\w*)|"
+               r"\bno\s+(?:confirm\w*|prompts?)\b|\bwithout\s+(?:a\s+|any\s+)?(?:prompt\w*|question\w*)|"
+               r"\byes\s+to\s+(?:everything|all)\b|\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
+               r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
+               r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
+               r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
+# a request to skip the confirmation of something destructive: refused as a whole (also the softer words)
+SKIP_CONFIRM = re.compile(_SKIP_WORDS + r"|\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b")
+# the skip alone, not the softer "no questions, i'm sure" (dropped before a harmless order)
+SKIP_ASKED = re.compile(_SKIP_WORDS)
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
                          r"restor\w*|overwrit\w*|templat\w*|l[öo]sch\w*|entfern\w*|borr\w*|elimin\w*|supprim\w*|"
                          r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*)\b")
