@@ -91,7 +91,8 @@ def _profiles(args: argparse.Namespace) -> list[str]:
     return names
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
+    """Run one command; `process`: this is the whole process (`run()`), so its garbage collection may be tuned."""
     parser = build_parser()
     args = parser.parse_args(argv)
     args.profiles = _profiles(args)
@@ -99,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_console(args)
     import asyncio  # here, not at the top: `--help` and usage errors leave without it (~30 ms of a 0.15 s start)
 
-    if args.command not in SERVING:
-        _fewer_collections()
+    if process and args.command not in SERVING:
+        _fewer_collections()  # never for a caller in-process (a test, an embedding): its thresholds stay its own
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -126,7 +127,7 @@ def run() -> NoReturn:
     running, the interpreter exits normally and waits for them."""
     import threading
 
-    code = int(main())
+    code = int(main(process=True))
     if threading.active_count() > 1:
         raise SystemExit(code)
     import atexit

@@ -1,9 +1,13 @@
-"""Plans that overlap in one process (the console, the web server) leave garbage collection as they found it."""
+"""Plans that overlap in one process (the console, the web server), and a command run in-process, leave garbage
+collection as they found it."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+from pathlib import Path
+
+import pytest
 
 from pmpc_tui.services.plan import _fewer_collections
 
@@ -29,3 +33,14 @@ async def test_two_overlapping_plans_put_the_collectors_thresholds_back_when_the
     await asyncio.gather(first(), second())
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_command_run_in_process_leaves_the_callers_garbage_collection_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from pmpc_tui.cli.main import main
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    before = gc.get_threshold()
+    assert main(["profiles"]) == 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
