@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import gc
 import ipaddress
 import json
 import re
@@ -44,11 +42,12 @@ from pmpc_tui.iac.terraform import (
 )
 from pmpc_tui.pve.errors import NotFound, PVEError, ValidationFailed
 from pmpc_tui.services import history
+from pmpc_tui.services.quiet_gc import fewer_collections
 from pmpc_tui.state.models import VM, Container, Network, Node, Storage, SyncRun
 from pmpc_tui.workspace.config import Workspace, WorkspaceError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from pathlib import Path
 
     from pmpc_tui.config.profiles import Profile
@@ -446,22 +445,6 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
         firewalled.cancel()
         resources.cancel()
     return synced, imported
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Fewer garbage collections while importing: what was made before is frozen, and young collections wait
-    for 50,000 allocations instead of 700. An import holds the cluster's configs, the rendered files and the
-    object reads at once; each full collection walked them all holding the GIL (3 a run at 1,500 guests, and
-    ~360 young ones: 0.31-0.34 s in-process, measured with gc.callbacks; 0.07-0.10 s with this)."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def firewall_guests(guests: list[GuestState]) -> set[int]:

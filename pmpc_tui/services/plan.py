@@ -9,12 +9,9 @@ described in code is reported by drift as unmanaged, never deleted. Every change
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +22,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import PVEError, ValidationFailed
 from pmpc_tui.services.changes import IMPACT_TEXT, IMPACTS, AttributeChange, guest_diff, pending_config, worst
 from pmpc_tui.services.plan_memo import CompareMemo
+from pmpc_tui.services.quiet_gc import fewer_collections
 from pmpc_tui.state.db import Database
 from pmpc_tui.workspace.config import Workspace
 
@@ -414,36 +412,7 @@ async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targ
         return await _plan_with_cluster(ws, db, client, targets, refresh)
 
 
-_collections_held = [0]  # plans under way in this process (the console, the web server: several at once)
-_collections_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Fewer garbage collections while a plan reads and compares: what was made before is frozen, and young
-    collections wait for 50,000 allocations instead of 700. The code's 1,500 guests, the sync's answers and its
-    ORM rows are held at once, and each older collection walked them all holding the GIL (drift, large scenario:
-    0.33 s of collections against the sync's 0.07 s, measured with gc.callbacks). Plans that overlap share it:
-    the first one in sets it, the last one out puts the thresholds back."""
-    import gc
-
-    with _collections_lock:
-        _collections_held[0] += 1
-        if _collections_held[0] == 1:
-            _collections_threshold[:] = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        with _collections_lock:
-            _collections_held[0] -= 1
-            if _collections_held[0] == 0:
-                gc.set_threshold(*_collections_threshold)
-                gc.unfreeze()
-
-
-_collections_threshold: list[int] = []
+_fewer_collections = fewer_collections  # the code's guests, the sync's answers and its rows at once (quiet_gc.py)
 
 
 async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None,

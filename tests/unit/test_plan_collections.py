@@ -44,3 +44,17 @@ def test_a_command_run_in_process_leaves_the_callers_garbage_collection_alone(
     before = gc.get_threshold()
     assert main(["profiles"]) == 0
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_plan_and_an_import_that_overlap_put_the_thresholds_back_whichever_ends_first() -> None:
+    from pmpc_tui.services.iac import fewer_collections as importing
+
+    before = gc.get_threshold()
+    plan = _fewer_collections()
+    imp = importing()
+    plan.__enter__()
+    imp.__enter__()
+    plan.__exit__(None, None, None)  # the plan ends first, the import still runs: still quiet
+    assert gc.get_threshold() != before
+    imp.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
