@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pmpc_tui.services.plan import _fewer_collections
+
+
+@pytest.fixture(autouse=True)
+def usual_thresholds() -> Iterator[None]:
+    """Each test starts from the interpreter's usual thresholds, whatever ran before it in this worker."""
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*saved)
 
 
 async def test_two_overlapping_plans_put_the_collectors_thresholds_back_when_the_last_ends() -> None:
