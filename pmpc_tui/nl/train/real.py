@@ -9,6 +9,7 @@ among the inputs (`REAL_SETS` names every file read, by path; nl_dev2 only throu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -88,20 +89,25 @@ def real_examples(leave_out: str | None = None, copies: int = 1, seed: int = 17,
     `musts` times (default: `copies`; 0 leaves them out)."""
     swapper = Swapper(seed)
     out: list[Example] = []
+    for item, intent in _labelled(leave_out):
+        tokens = tokenize(str(item["text"]))
+        times = copies if musts is None or intent not in ("refuse", "none") else musts
+        for n in range(times):
+            words = tokens if n == 0 else swapper.copy(tokens)
+            lines = list(item.get("commands") or [])
+            out.append(Example(" ".join(words), words, ["O"] * len(words), intent, lines))
+    return out
+
+
+def _labelled(leave_out: str | None) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every request of the tuning sets but `leave_out`'s, with its intent (those without one left out)."""
     for name, part in REAL_SETS:
         if name == leave_out:
             continue
         for item in load_set(name, part):
             intent = intent_of(item)
-            if intent is None:
-                continue
-            tokens = tokenize(str(item["text"]))
-            times = copies if musts is None or intent not in ("refuse", "none") else musts
-            for n in range(times):
-                words = tokens if n == 0 else swapper.copy(tokens)
-                lines = list(item.get("commands") or [])
-                out.append(Example(" ".join(words), words, ["O"] * len(words), intent, lines))
-    return out
+            if intent is not None:
+                yield item, intent
 
 
 def sources(leave_out: str | None = None) -> list[Path]:
@@ -180,18 +186,14 @@ def tagged_examples(leave_out: str | None = None, copies: int = 1, seed: int = 1
     swapper = Swapper(seed)
     homelab = _homelab_names()
     out: list[Example] = []
-    for name, part in REAL_SETS:
-        if name == leave_out:
+    for item, intent in _labelled(leave_out):
+        tokens = tokenize(str(item["text"]))
+        tags = aligned(item, tokens, intent, homelab)
+        if tags is None:
             continue
-        for item in load_set(name, part):
-            intent = intent_of(item)
-            tokens = tokenize(str(item["text"]))
-            tags = aligned(item, tokens, intent, homelab) if intent else None
-            if tags is None or intent is None:
-                continue
-            for n in range(copies):
-                words = tokens if n == 0 else swapper.copy(tokens)
-                out.append(Example(" ".join(words), words, tags, intent, list(item.get("commands") or [])))
+        for n in range(copies):
+            words = tokens if n == 0 else swapper.copy(tokens)
+            out.append(Example(" ".join(words), words, tags, intent, list(item.get("commands") or [])))
     return out
 
 
