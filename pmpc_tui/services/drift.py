@@ -31,8 +31,8 @@ class DriftReport:
 
 
 async def detect_drift(ws: Workspace, db: Database, client: PVEClient) -> DriftReport:
-    """Read the cluster fresh and compare it with the code."""
-    plan, actual, managed = await plan_with_cluster(ws, db, client)
+    """Read the cluster fresh and compare it with the code; nothing is written, not even the state DB."""
+    plan, actual, managed = await plan_with_cluster(ws, db, client, record=False)
     report = DriftReport()
     declared = {r.vmid for r in plan.resources if r.action != "delete"}
     for r in plan.changes:

@@ -28,6 +28,7 @@ from pmpc_tui.workspace.config import Workspace
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import Callable
 
     from pmpc_tui.services.sync import GuestRows
 
@@ -405,18 +406,20 @@ async def make_plan(ws: Workspace, db: Database, client: PVEClient, targets: set
 
 
 async def plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None = None,
-                            refresh: bool = True) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
+                            refresh: bool = True, record: bool = True,
+                            ) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
     """`make_plan`, with the guests it read and the ones this workspace manages (drift needs both:
-    reading them again cost a second pass over the state DB)."""
+    reading them again cost a second pass over the state DB). `record=False` (drift): the fresh read is
+    compared, not written to the state DB."""
     with _fewer_collections():
-        return await _plan_with_cluster(ws, db, client, targets, refresh)
+        return await _plan_with_cluster(ws, db, client, targets, refresh, record)
 
 
 _fewer_collections = fewer_collections  # the code's guests, the sync's answers and its rows at once (quiet_gc.py)
 
 
 async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, targets: set[str] | None,
-                             refresh: bool) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
+                             refresh: bool, record: bool) -> tuple[Plan, dict[int, ActualGuest], dict[int, str]]:
     import asyncio
 
     from pmpc_tui.services import cluster_objects
@@ -438,8 +441,9 @@ async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, tar
     def read_guests(rows: GuestRows) -> None:
         if not written.done():
             written.set_result(_actual_from_rows(rows))
-    sync = asyncio.ensure_future(SyncService(client, db).run(on_resources=read_resources, on_guests=read_guests)
-                                 if refresh else _no_sync())
+    sync = asyncio.ensure_future(_no_sync() if not refresh
+                                 else SyncService(client, db).run(on_resources=read_resources, on_guests=read_guests)
+                                 if record else _read_only(SyncService(client, db), read_resources, read_guests))
     objects_read: asyncio.Future[Any] | None = None
     local: asyncio.Future[tuple[dict[int, str], CompareMemo]] | None = None
     try:
@@ -488,6 +492,12 @@ async def _plan_with_cluster(ws: Workspace, db: Database, client: PVEClient, tar
 
 async def _no_sync() -> None:
     """In place of the sync when the plan does not refresh."""
+
+
+async def _read_only(sync: Any, on_resources: Callable[[list[dict[str, Any]]], None],
+                     on_guests: Callable[[GuestRows], None]) -> None:
+    """In place of the sync when the fresh read is not recorded: the guests are read, nothing is written."""
+    on_guests(await sync.read_guests(on_resources))
 
 
 async def _guests_read(sync: asyncio.Future[Any], written: asyncio.Future[dict[int, ActualGuest]],

@@ -134,6 +134,21 @@ class SyncService:
         return result
 
 
+    async def read_guests(self, on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> GuestRows:
+        """The guests' rows as `run` would write them, with nothing written and no sync recorded (drift: a check
+        changes nothing, like `terraform plan`). A guest whose node did not answer keeps its last synced config."""
+        snap = await self.fetch(None, on_resources)
+        lost = {int(g["vmid"]) for g in snap.guests if g.get("config") is None}
+        previous: dict[tuple[str, int], Any] = {}
+        if lost:
+            async with self.db.session() as session:
+                for kind, model in (("qemu", VM), ("lxc", Container)):
+                    query = select(model).where(model.vmid.in_(lost))  # type: ignore[attr-defined]
+                    previous.update(((kind, row.vmid), row) for row in (await session.exec(query)).all())
+        return {kind: {g["vmid"]: _guest_values(g, previous.get((kind, int(g["vmid"]))))
+                       for g in snap.guests if g["type"] == kind} for kind in ("qemu", "lxc")}
+
+
 async def _write_snapshot(session: Any, snap: ClusterSnapshot,
                           on_guests: Callable[[GuestRows], None] | None = None) -> dict[str, int]:
     now = utcnow()
