@@ -250,12 +250,13 @@ class PVEClient:
         raise AssertionError("unreachable")
 
     async def get_many(self, paths: Sequence[str], progress: Callable[[int], None] | None = None,
-                       ) -> list[Any]:
+                       on_answers: Callable[[list[tuple[int, Any]]], None] | None = None) -> list[Any]:
         """GET every path; each answer in order, a typed PVEError where the call failed (retried like `get`).
         A few long-lived jobs on the pool take the paths in turns from every batch under way: thousands of
         reads cost a handful of thread hand-offs, not one each, a batch started alongside another is served
         from the start, and the batches together leave `BATCH_LANE` workers to single calls (`progress(done)`
-        is called on the event loop, at most ten times a second)."""
+        is called on the event loop, at most ten times a second; so is `on_answers([(index, answer), …])`,
+        with the paths answered since its last call: a caller can start on them before the batch ends)."""
         if self._api is None:
             await self.connect()
         if not paths:
@@ -277,16 +278,22 @@ class PVEClient:
                     self._batch_jobs -= 1
                 batch.stop.set()
                 raise
+        told = 0
         try:
-            while progress is not None and not finished.done():
+            while (progress is not None or on_answers is not None) and not finished.done():
                 await asyncio.wait([finished], timeout=0.1)
                 if not finished.done():
-                    progress(batch.done)
+                    if progress is not None:
+                        progress(batch.done)
+                    if on_answers is not None:
+                        told = _tell(on_answers, batch, told)
             await finished
         finally:
             batch.stop.set()  # cancelled or failed: its reads not yet started are dropped, backoff waits end
         if progress is not None:
             progress(len(paths))
+        if on_answers is not None:
+            _tell(on_answers, batch, told)
         return batch.results
 
     def _waiting_reads(self) -> int:
@@ -323,6 +330,7 @@ class PVEClient:
                 continue
             with self._batch_lock:
                 batch.results[index] = answer
+                batch.answered.append(index)
                 batch.done += 1
                 complete = batch.done == len(batch.paths)
             if complete:
@@ -486,6 +494,7 @@ class _Batch:
     results: list[Any] = field(default_factory=list)
     next: int = 0  # the first path no job has taken yet
     done: int = 0
+    answered: list[int] = field(default_factory=list)  # the indexes of the paths answered, in that order
     stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -495,6 +504,14 @@ class _Batch:
         """From a pool thread: the batch is complete (or failed); its caller's future is settled."""
         with contextlib.suppress(RuntimeError):  # the caller's event loop is closed: nobody waits
             self.loop.call_soon_threadsafe(_settle, self.finished, error)
+
+
+def _tell(on_answers: Callable[[list[tuple[int, Any]]], None], batch: _Batch, told: int) -> int:
+    """Hand `on_answers` the (index, answer) pairs answered since `told` of them were; how many are told now."""
+    fresh = batch.answered[told:]  # (a list only appended to, each answer stored first: a slice is whole)
+    if fresh:
+        on_answers([(i, batch.results[i]) for i in fresh])
+    return told + len(fresh)
 
 
 def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:

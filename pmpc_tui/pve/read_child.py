@@ -132,7 +132,7 @@ class ChildReader:
             await _end(process)
 
 
-SLICE_FROM = 200  # paths a child takes at least before a batch is shared with another
+SLICE_FROM = 32  # paths a child takes at least before a batch is shared with another (it keeps 16 in flight)
 
 
 async def _end(process: asyncio.subprocess.Process) -> None:

@@ -27,6 +27,7 @@ from pmpc_tui.pve.client import PVEClient
 from pmpc_tui.pve.errors import NotFound, PVEError
 from pmpc_tui.pve.read_child import ChildReader
 from pmpc_tui.services.changes import AttributeChange, worst
+from pmpc_tui.services.firewall_feed import FirewallFeed
 from pmpc_tui.workspace.config import Workspace
 
 Actual = dict[str, dict[str, Body]]  # kind → id → canonical body
@@ -43,7 +44,7 @@ _GUEST_PATH = re.compile(r"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/")
 READER_CHILDREN = 2  # import's object reads: ~1,500 guest firewall options at 1,500 guests, in two halves
 
 
-async def read_objects_apart(client: PVEClient, firewalled: Awaitable[set[int]] | None = None,
+async def read_objects_apart(client: PVEClient, firewalled: Awaitable[set[int]] | FirewallFeed | None = None,
                              resources: Awaitable[list[dict[str, Any]]] | None = None) -> Actual:
     """`read_objects` (import's: every kind) with its batches read by child processes on the other core, while
     this one reads the guests, writes the state database and renders; in-process where a child cannot start
@@ -56,12 +57,13 @@ async def read_objects_apart(client: PVEClient, firewalled: Awaitable[set[int]] 
 
 
 async def read_objects(client: PVEClient | ChildReader, guests: set[int] | None = None,
-                       firewalled: Awaitable[set[int]] | None = None,
+                       firewalled: Awaitable[set[int]] | FirewallFeed | None = None,
                        resources: Awaitable[list[dict[str, Any]]] | None = None) -> Actual:
     """Every cluster object kind, read in batches (lists, then what the lists name). With `guests`, the
     per-guest objects (firewall rules and options: two requests a guest) are read for those VMIDs only —
     a plan reads those its code declares or its workspace manages, not every guest of a big cluster.
-    `firewalled` (import): the VMIDs whose guest firewall can take effect — only their options are read;
+    `firewalled` (import): the VMIDs whose guest firewall can take effect — only their options are read (a
+    `FirewallFeed`: read in batches as the feed names them, while the sync still reads the configs);
     `resources` (import): `/cluster/resources` as the sync read it in the same run (not read a second time)."""
     first = list(dict.fromkeys(r for t in OBJECT_TYPES for r in t.reads()))
     known: Answers = {(_RESOURCES, ()): await resources} if resources is not None else {}
@@ -75,7 +77,11 @@ async def read_objects(client: PVEClient | ChildReader, guests: set[int] | None 
     second = list(dict.fromkeys(r for _, r in more if r not in waiting))
     answers.update(zip(second, await _get_all(client, second), strict=True))
     if later and firewalled is not None:
-        answers[GUESTS_WITH_FIREWALL] = frozenset(await firewalled)
+        if isinstance(firewalled, FirewallFeed):
+            await _read_as_named(client, firewalled, later, answers)
+            answers[GUESTS_WITH_FIREWALL] = frozenset(firewalled.known)
+        else:
+            answers[GUESTS_WITH_FIREWALL] = frozenset(await firewalled)
     while later:  # each batch: the reads whose need is known now (those still unknown wait for its answers)
         decided = [(t, r, t.needed(r, answers)) for t, r in later if t.needed is not None]
         batch = [(t, r, need) for t, r, need in decided if need is not None] or decided
@@ -87,6 +93,17 @@ async def read_objects(client: PVEClient | ChildReader, guests: set[int] | None 
     out.skipped = list(dict.fromkeys(note for t in OBJECT_TYPES if t.skipped for note in t.skipped(answers)))
     out.firewalled = answers.get(GUESTS_WITH_FIREWALL)
     return out
+
+
+async def _read_as_named(client: PVEClient | ChildReader, feed: FirewallFeed, later: list[tuple[ObjectType, Read]],
+                         answers: Answers) -> None:
+    """The reads of `later` that a named guest's firewall makes needed (its options), a batch each time the feed
+    names more guests; what depends on their answers (the rules) is left to the loop after it."""
+    async for vmids in feed.batches():
+        view = {**answers, GUESTS_WITH_FIREWALL: frozenset(vmids)}
+        reads = list(dict.fromkeys(r for t, r in later if r not in answers and _for_guests(r, vmids)
+                                   and t.needed is not None and t.needed(r, view) is True))
+        answers.update(zip(reads, await _get_all(client, reads), strict=True))
 
 
 class ActualObjects(dict[str, dict[str, Body]]):

@@ -26,9 +26,11 @@ def sync_summary(result: SyncResult) -> str:
 
 async def sync_cluster(client: PVEClient, db: Database, report: Report | None = None,
                        on_fetched: Callable[[ClusterSnapshot], None] | None = None,
-                       on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> SyncResult:
+                       on_resources: Callable[[list[dict[str, Any]]], None] | None = None,
+                       on_configs: Callable[[list[tuple[dict[str, Any], dict[str, Any]]]], None] | None = None,
+                       ) -> SyncResult:
     """Read the whole cluster into the state database, reporting progress at most twice a second
-    (`on_fetched`: see SyncService.run; `on_resources`: SyncService.fetch)."""
+    (`on_fetched`: see SyncService.run; `on_resources`, `on_configs`: SyncService.fetch)."""
     last = [0.0]
 
     def progress(done: int, total: int, message: str) -> None:
@@ -37,7 +39,7 @@ async def sync_cluster(client: PVEClient, db: Database, report: Report | None = 
             last[0] = now
             report(f"syncing… {done}/{total}")
 
-    return await SyncService(client, db).run(progress, on_fetched, on_resources)
+    return await SyncService(client, db).run(progress, on_fetched, on_resources, on_configs=on_configs)
 
 
 async def sync_if_never_synced(db: Database, client: Callable[[], Awaitable[PVEClient]],

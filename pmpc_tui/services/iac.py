@@ -403,29 +403,33 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
     """Read the cluster, then import it; when `addresses` (or the workspace's setting) asks them, the guest
     agents are asked as soon as the configs are in, while the sync writes the state DB and the files are
     generated."""
+    from pmpc_tui.iac.objects.firewall_guest import nic_firewall
     from pmpc_tui.services.cluster_objects import read_objects_apart
     from pmpc_tui.services.cluster_sync import sync_cluster
+    from pmpc_tui.services.firewall_feed import FirewallFeed
 
     ws.require_one_cluster()  # before the cluster is read
     asking = asks_agents(ws, addresses) and only is None
     started: list[asyncio.Future[dict[int, list[str]]]] = []
-    # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; the guest
-    # firewall options wait for the guests' configs (only a guest with a firewall=1 network device has one)
-    firewalled: asyncio.Future[set[int]] = asyncio.get_running_loop().create_future()
+    # the cluster objects (the guests' firewall reads on a big cluster) are read alongside the sync; a guest's
+    # firewall options are read once its config is in (only a guest with a firewall=1 network device has one)
+    firewalled = FirewallFeed()
     # and /cluster/resources is not read twice: the objects take the sync's answer
     resources: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
     # by two child processes: the client CPU of those ~1,500 GETs goes to the other core
     objects_read = asyncio.ensure_future(read_objects_apart(client, firewalled=firewalled, resources=resources)) \
         if only is None else None
-    managed_firewalls = managed_firewall_guests(ws) if only is None else set()
+    firewalled.add(managed_firewall_guests(ws) if only is None else set())
+
+    def configs(found: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        firewalled.add({int(entry["vmid"]) for entry, config in found if nic_firewall(config)})
 
     def fetched(snapshot: ClusterSnapshot) -> None:
         guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
                              e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
         if asking:
             started.append(asyncio.ensure_future(ask_agents(client, guests)))
-        if not firewalled.done():
-            firewalled.set_result(firewall_guests(guests) | managed_firewalls)
+        firewalled.close(firewall_guests(guests))
 
     def read_resources(found: list[dict[str, Any]]) -> None:
         if not resources.done():
@@ -433,7 +437,8 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
 
     try:
         with fewer_collections():
-            synced = await sync_cluster(client, db, report, on_fetched=fetched, on_resources=read_resources)
+            synced = await sync_cluster(client, db, report, on_fetched=fetched, on_resources=read_resources,
+                                        on_configs=configs if only is None else None)
             imported = await import_workspace(ws, db, client, profile, force, dry_run, merge,
                                               agent_reads=started[0] if started else None, only=only,
                                               object_reads=objects_read, addresses=asking)
@@ -442,7 +447,6 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
             task.cancel()
         if objects_read is not None:
             objects_read.cancel()
-        firewalled.cancel()
         resources.cancel()
     return synced, imported
 

@@ -65,9 +65,12 @@ class SyncService:
         self.db = db
 
     async def fetch(self, progress: Progress | None = None,
-                    on_resources: Callable[[list[dict[str, Any]]], None] | None = None) -> ClusterSnapshot:
+                    on_resources: Callable[[list[dict[str, Any]]], None] | None = None,
+                    on_configs: Callable[[list[tuple[dict[str, Any], dict[str, Any]]]], None] | None = None,
+                    ) -> ClusterSnapshot:
         """Read resources, then every guest config and node network at once (`on_resources` sees the
-        resource list as soon as it is read: import answers its cluster objects' read of it from there)."""
+        resource list as soon as it is read: import answers its cluster objects' read of it from there;
+        `on_configs` the (resource entry, config) pairs as they come in, several times a second)."""
         snap = ClusterSnapshot()
         resources = await self.client.get("/cluster/resources")
         snap.api_calls += 1
@@ -92,7 +95,11 @@ class SyncService:
                 progress(skipped + done, total, "reading guest configs, networks and tasks")
 
         # one batch: a few pool jobs take turns on the paths, instead of one thread hand-off per request
-        answers = await self.client.get_many(paths, tick)
+        def configs(found: list[tuple[int, Any]]) -> None:
+            if on_configs is not None:
+                on_configs([(reachable[i], a) for i, a in found if i < len(reachable) and isinstance(a, dict)])
+
+        answers = await self.client.get_many(paths, tick, configs if on_configs is not None else None)
         snap.api_calls += len(paths)
         for entry, answer in zip(reachable, answers, strict=False):
             if isinstance(answer, NotFound) or (isinstance(answer, ConnectionFailed) and answer.status in (595, 596)):
@@ -111,13 +118,15 @@ class SyncService:
     async def run(self, progress: Progress | None = None,
                   on_fetched: Callable[[ClusterSnapshot], None] | None = None,
                   on_resources: Callable[[list[dict[str, Any]]], None] | None = None,
-                  on_guests: Callable[[GuestRows], None] | None = None) -> SyncResult:
+                  on_guests: Callable[[GuestRows], None] | None = None,
+                  on_configs: Callable[[list[tuple[dict[str, Any], dict[str, Any]]]], None] | None = None,
+                  ) -> SyncResult:
         """Fetch everything, then write it in one transaction and record the sync run.
         `on_fetched` sees the snapshot before it is written (import starts its guest-agent reads there);
         `on_guests` the guests' rows as they will read after the write (a plan compares them meanwhile)."""
         started = time.perf_counter()
         started_at = utcnow()
-        snap = await self.fetch(progress, on_resources)
+        snap = await self.fetch(progress, on_resources, on_configs)
         if on_fetched is not None:
             on_fetched(snap)
         async with self.db.transaction() as session:
