@@ -18,7 +18,6 @@ from pmpc_tui.iac.ansible import InventoryHost, render_inventory
 from pmpc_tui.iac.bpg import CT_TYPE, VM_TYPE, GuestState, Mapped
 from pmpc_tui.iac.files import (
     CONFLICT,
-    CREATED,
     Decided,
     FileOutcome,
     MergeUnavailable,
@@ -347,12 +346,9 @@ def _write_rendered(ws: Workspace, rendered: _Rendered, decided: Decided, dry_ru
 
 
 def _write_created(ws: Workspace, decided: Decided) -> list[Path]:
-    """The new files, written by a child process; then git scans and stores them (both while the cluster
-    is still read)."""
-    made = write_created(ws.root, ws.generated_dir, decided)
-    created = {o.path: text for o, text in decided if o.action == CREATED}
-    history.store_contents(ws, list(created), created)
-    return made
+    """The new files, written by a child process (while the cluster is still read); git scans and stores
+    them with the other files written, beside what import writes after them."""
+    return write_created(ws.root, ws.generated_dir, decided)
 
 
 async def _written(early: asyncio.Future[list[Path]]) -> bool:
@@ -518,8 +514,7 @@ async def import_workspace(ws: Workspace, db: Database, client: PVEClient | None
         mapped, desired = rendered.mapped, rendered.desired
         if not dry_run:  # git scans and stores the guest files' contents (another core) while the rest is written
             stored = asyncio.ensure_future(asyncio.to_thread(
-                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN
-                                             and not (created_done and o.action == CREATED)],
+                history.store_contents, ws, [o.path for o in outcomes if o.action in history.WRITTEN],
                 {o.path: rendered.files[o.path] for o in outcomes if o.action in AS_RENDERED}))
         objects = await _write_objects(ws, actual, force, dry_run, merge) if actual is not None else {}
     except BaseException:
