@@ -44,6 +44,8 @@ from pmpc_tui.nl.guard_words import (
     DOUBT_FIRST,
     DRY_RUN_ONLY,
     DRY_WORDS,
+    EXCEPTED_AFTER,
+    EXCEPTED_WORD,
     EXCEPTION,
     FILE_NAME,
     FILES_UNTOUCHED,
@@ -260,6 +262,7 @@ def read(text: str, names: Names) -> Reading:
     without = WITHOUT_FIRST.match(clean)
     if without and _base_form(without.group(1)) != without.group(1):
         clean = f"don't {_base_form(without.group(1))} {without.group(2)}, just {without.group(3)}"
+    clean = EXCEPTED_AFTER.sub(r", except \g<what>", clean)  # "…, the windows one excepted": except it (nl18)
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
@@ -287,6 +290,8 @@ def read(text: str, names: Names) -> Reading:
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
         set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
     reading.skips = skips
+    if not reading.excluded and EXCEPTED_WORD.search(clean):  # an exception nobody could read: no change (nl18)
+        reading.question = WHY_EXCEPTION
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -370,6 +375,10 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+WHY_EXCEPTION = ("the request leaves something out that I could not tell, so nothing that changes state was "
+                 "proposed: name the guests to leave out (e.g. `stop every vm except db-01`)")
 
 
 def _ruled_out(clause: str) -> set[str]:
