@@ -114,9 +114,14 @@ class Reading:
     skips: bool = False  # the request asks to skip a confirmation: refused when anything proposed is destructive
 
 
+# a cross or a no-entry sign after an order takes it back ("stop mqtt ❌"), like "cancel that" (nl18)
+TAKE_BACK_SIGN = re.compile(r"\s*[\u274c\u274e\u2716\U0001f6ab\U0001f645]\ufe0f?\s*")
+
+
 def normalize(text: str) -> str:
-    """Lower case, one space, plain apostrophes, no trailing punctuation."""
+    """Lower case, one space, plain apostrophes, no trailing punctuation; a cross after words is "cancel that"."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = TAKE_BACK_SIGN.sub(lambda m: ", cancel that, " if text[:m.start()].strip() else " ", text)
     return re.sub(r"\s+", " ", text.strip().lower()).rstrip("?.! ")
 
 

@@ -129,6 +129,12 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?|"
+                        # "…, my bad", "nvm", "ignore that", "disregard", "wrong window" after an order (nl18)
+                        r"my\s+bad|nvm|n/m|oops(?=\W*$)|(?:please\s+)?(?:ignore|disregard)(?:\s+(?:that|this|it|me|all\s+that))?"
+                        r"(?=\W*$|\W*(?:,|my\b|sorry|wrong|oops))|"
+                        r"wrong\s+(?:box|window|chat|channel|tab|terminal|cluster|thread|one|guest|vm|ct|server|host|"
+                        r"node|person|room)(?=\W*$)|not\s+(?:that|this)\s+one(?=\W*$)|"
+                        r"(?:pls\s+|please\s+)?(?:cancel|undo|abort)\s+(?:this|it|that|the\s+above)(?=\W*$)|"
                         # "ignore my last message about …", "disregard what i asked": an earlier order taken back
                         r"(?:please\s+)?(?:ignore|disregard|forget(?:\s+about)?|drop|scrap|cancel|withdraw)\s+(?:my|our|the|"
                         r"that|this)\s+(?:(?:last|previous|earlier|prior|former|other|first|second|original)\s+)?"

@@ -212,7 +212,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
-        return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
+        # but a remark after the take-back ("…, scratch that, wrong box", "…, forget it, the fix worked") asks nothing
+        return Ordered(after, question=WHY_TAKEN_BACK) if after and asks_to_read(after) else \
+            Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
