@@ -48,14 +48,23 @@ _SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|co
                r"\byes\s+to\s+(?:everything|all)\b|\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
                r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
                r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
-               r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
+               r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)|"
+               # the check a confirmation is ("skip the name check", "bypass the safety check", "no need to type the
+               # name", "without double-checking"): the same wish (nl18)
+               r"\bskip(?:ping)?\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:name\s+|safety\s+|sanity\s+|typed\s+|"
+               r"extra\s+|double[- ]?)?(?:checks?|verification|verify\w*|typing(?:\s+the\s+name)?)\b|"
+               r"\bbypass\w*\s+(?:the\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?(?:checks?|safety|verification|"
+               r"guard\s*rails?)\b|\bwithout\s+(?:the\s+|a\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?"
+               r"(?:verification|double[- ]?check\w*|typing\s+(?:the\s+|its\s+)?name)\b|\bno\s+need\s+to\s+type\b|"
+               r"\bdon'?t\s+make\s+me\s+(?:type|confirm)\b")
 # a request to skip the confirmation of something destructive: refused as a whole (also the softer words)
 SKIP_CONFIRM = re.compile(_SKIP_WORDS + r"|\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b")
 # the skip alone, not the softer "no questions, i'm sure" (dropped before a harmless order)
 SKIP_ASKED = re.compile(_SKIP_WORDS)
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
                          r"restor\w*|overwrit\w*|templat\w*|l[öo]sch\w*|entfern\w*|borr\w*|elimin\w*|supprim\w*|"
-                         r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*)\b")
+                         r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*|"
+                         r"(?:kill|abort|cancel|stop)\w*\s+(?:\S+\s+){0,3}?(?:tasks?|jobs?))\b")  # `tasks stop` (nl18)
 # "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
 # English changes (nl17m: "turn off all …" once read as a stop of every guest)
 CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:off|down)\s+(?:\S+\s+){0,3}?"
