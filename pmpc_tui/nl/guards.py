@@ -28,6 +28,7 @@ from pmpc_tui.nl.ground.orders import (
     skips_confirmation,
     without_purpose,
 )
+from pmpc_tui.nl.ground.written import WHY_WRITTEN, quoted_in_writing
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -224,6 +225,8 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SHELL_WORK.search(clean):
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
+    if quoted_in_writing(clean):  # 'write in the postmortem that "stop all vms" was wrong' (nl18)
+        return Reading(clean, refusal=refused(WHY_WRITTEN, ["list vms"]))
     if why_out_of_scope(clean):  # hardware orders (nl17i)
         return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
     if JOKING.search(clean):
