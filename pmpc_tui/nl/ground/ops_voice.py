@@ -340,9 +340,32 @@ def _whole(text: str, names: Names) -> str:
     return text
 
 
+# a chat addressee before the request ("@ops-bot", "hey @pmpc,"): who is asked, never a guest's name (nl18)
+ADDRESSEE = re.compile(r"^\s*(?:(?:hey|hi|hello|yo|ok|okay)\s+)?(?:@\w[\w.-]*[\s,:]*)+")
+# guests picked by a label or a tag after a read's verb ("get nodes with label tag=k8s", "find the machines having
+# the tag prod"): a filter, never a tag to set (nl18); machines, boxes, servers and k8s nodes with tags are VMs
+TAG_FILTER = re.compile(r"^(?P<v>(?:please\s+)?(?:get|fetch|find|show(?:\s+me)?|display|give\s+me|list))\s+(?:all\s+)?"
+                        r"(?:the\s+)?(?P<k>nodes|machines|servers|boxes|instances|guests|vms|cts|containers)\s+"
+                        r"(?:with|having|carrying|that\s+have|which\s+have|where)\s+(?:the\s+|a\s+)?(?:label|tag)s?"
+                        r"\s*(?::|=|of)?\s*(?:tag\s*=\s*|label\s*=\s*)?(?P<t>[\w.-]+)", re.IGNORECASE)
+KIND_OF = {"guests": "guests", "cts": "cts", "containers": "cts"}
+
+
+def _addressed(text: str) -> str:
+    """The request without a chat addressee before it."""
+    m = ADDRESSEE.match(text)
+    return text[m.end():] if m and text[m.end():].strip() else text
+
+
+def _tag_filter(text: str) -> str:
+    """A read of guests picked by a label or tag, in the words the parser reads ("list vms tagged k8s")."""
+    return TAG_FILTER.sub(lambda m: f"list {KIND_OF.get(m.group('k').lower(), 'vms')} tagged {m.group('t')}", text)
+
+
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = without_tickets(text, names)
+    out = _tag_filter(_addressed(text))
+    out = without_tickets(out, names)
     out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
         out = pattern.sub(english, out)
