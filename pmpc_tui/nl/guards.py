@@ -227,8 +227,8 @@ def read(text: str, names: Names) -> Reading:
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
     if quoted_in_writing(clean):  # 'write in the postmortem that "stop all vms" was wrong' (nl18)
         return Reading(clean, refusal=refused(WHY_WRITTEN, ["list vms"]))
-    if why_out_of_scope(clean):  # hardware orders (nl17i)
-        return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
+    if why_out_of_scope(clean, names.storage):  # hardware orders (nl17i), firmware, formatting storage (nl18)
+        return Reading(clean, refusal=refused(str(why_out_of_scope(clean, names.storage)), ["list nodes"]))
     if JOKING.search(clean):
         return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
     if COMMENTED.search(clean):

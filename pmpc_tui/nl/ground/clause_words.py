@@ -177,7 +177,10 @@ AFTER_AUX = AUX | {"to", "ll", "'ll"}
 CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
                         r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
-                        r"dangerous|a\s+problem|smart|better)\s+to\b")
+                        r"dangerous|a\s+problem|smart|better)\s+to\b|"
+                        # an opinion asked of an action said as a gerund ("you reckon bouncing X helps?") (nl18)
+                        r"\b(?:think|believe|reckon|suppose|feel)\s+(?:that\s+)?(?:\w+\s+)?\w{3,}ing\b(?!\s+(?:is|are)\b)|"
+                        r"\b(?:fix|help|solve|change|do)(?:es|s)?\s+(?:anything|a\s+thing|much)\b")
 # an opinion asked of the order before it ("mv web-02 -> pve1, good idea or bad idea?", "…, thoughts?"): it asks
 OPINION_TAG = re.compile(r"^\W*(?:(?:is\s+(?:that|it|this)\s+)?(?:a\s+)?(?:good|bad|smart|wise|safe|sensible|terrible|"
                          r"dumb)\s+(?:idea|move|plan)(?:\s+or\s+(?:a\s+)?(?:good|bad|not)(?:\s+(?:idea|move|one))?)?|"
