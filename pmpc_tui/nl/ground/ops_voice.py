@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.nl.ground import clauses, lexicon_pl
+from pmpc_tui.nl.ground import clauses, lexicon_pl, pve_cli
 from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
@@ -351,6 +351,34 @@ TAG_FILTER = re.compile(r"^(?P<v>(?:please\s+)?(?:get|fetch|find|show(?:\s+me)?|
 KIND_OF = {"guests": "guests", "cts": "cts", "containers": "cts"}
 
 
+# Kubernetes words for power ("scale the workers down to zero", "scale up the sandbox"): a guest scaled down is shut
+# down, scaled up is started — never when a resource is what is scaled ("scale up web-01's memory") (nl18)
+SCALE_DOWN = re.compile(r"\bscale\s+(?:(?P<obj>(?:(?!\b(?:up|down)\b)[^,.;])+?)\s+)?(?:down|in)"
+                        r"(?:\s+to\s+(?:zero|0|nothing))?\b|\bscale\s+(?P<obj2>[^,.;]+?)\s+to\s+(?:zero|0)\b",
+                        re.IGNORECASE)
+SCALE_UP = re.compile(r"\bscale\s+(?:(?P<obj>(?:(?!\b(?:up|down)\b)[^,.;])+?)\s+)?(?:up|out)(?:\s+again)?\b"
+                      r"(?:\s+(?:from|to)\s+(?:zero|0|one|1))?", re.IGNORECASE)
+RESOURCE = re.compile(r"\b(?:memory|ram|cpus?|cores?|vcpus?|disks?|storage|volumes?|replicas?|gigs?|\d+\s*g)\b",
+                      re.IGNORECASE)
+
+
+def _scaled(text: str) -> str:
+    """Scaling a guest down or up in power words ("scale down X" → "shut down X", "scale X up" → "start X")."""
+    if RESOURCE.search(text):
+        return text
+    text = SCALE_DOWN.sub(lambda m: f"shut down {m.group('obj') or m.group('obj2') or ''}".rstrip(), text)
+    return SCALE_UP.sub(lambda m: f"start {m.group('obj') or ''}".rstrip(), text)
+
+
+def _guest_nodes(text: str, names: Names) -> str:
+    """Kubernetes nodes named by a part of guests' names ("the worker nodes", "the sandbox node", "k8s nodes") are
+    those guests, never Proxmox VE nodes: read as VMs (nl18)."""
+    parts = {p for n in names.guests for p in n.lower().split("-") if len(p) > 1 and not p.isdigit()}
+    parts -= {n.lower() for n in names.nodes} | {"vm", "ct", "node", "nodes", "server", "template"}
+    return re.sub(r"\b([a-z0-9]+)\s+node(s?)\b", lambda m: f"{m.group(1)} vm{m.group(2)}"
+                  if m.group(1).lower() in parts else m.group(0), text, flags=re.IGNORECASE)
+
+
 def _addressed(text: str) -> str:
     """The request without a chat addressee before it."""
     m = ADDRESSEE.match(text)
@@ -364,7 +392,7 @@ def _tag_filter(text: str) -> str:
 
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = _tag_filter(_addressed(text))
+    out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(_addressed(text), names))))
     out = without_tickets(out, names)
     out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
