@@ -97,7 +97,8 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"cuando|si|se|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|s'elles?|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
-PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she|nobody|no\s+one|noone|someone|"
+                          r"somebody|people|users)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
                           # "i want to see who rebooted pihole": why a read is asked, never an order of its own
                           r"(?:i|we)\s+(?:(?:really\s+)?(?:want|need|would\s+like)|'d\s+like)\s+to\s+(?:see|know|check|"
                           r"find\s+out|understand|learn|figure\s+out)\s+(?:who|what|when|why|how|if|whether|which)\b|"

@@ -379,6 +379,40 @@ def _guest_nodes(text: str, names: Names) -> str:
                   if m.group(1).lower() in parts else m.group(0), text, flags=re.IGNORECASE)
 
 
+# a requirement relayed from someone the work is done for ("the client wants X to have 4 GB", "management asked us to
+# add a core to X", "the customer would like X started again"): the order itself, said the ops way (nl18); never a
+# question they have ("the client wants to know whether …")
+RELAYED = re.compile(r"^\W*(?:(?:the|our|my)\s+)?(?:client|customer|boss|manager|management|team\s+lead|lead|cto|ceo|"
+                     r"product\s+owner|dev\s+team|devs|developers|security\s+team|finance|business|stakeholders?|"
+                     r"owner)(?:\s+(?:team|folks|people|department|dept|side))?\s+(?:(?:has\s+)?asked\s+(?:us|me)\s+to|wants\s+(?:us|me)\s+to|would\s+like\s+(?:us|me)\s+to|"
+                     r"(?P<want>wants|would\s+like|needs|requested|requests))\s+(?!to\s+know|to\s+see|to\s+check|to\s+find)",
+                     re.IGNORECASE)
+# "X is to be backed up": an order in the passive, like "X should be backed up"
+IS_TO_BE = re.compile(r"\b(?:is|are)\s+to\s+be\b", re.IGNORECASE)
+
+
+def _relayed(text: str) -> str:
+    """A relayed requirement as the ops voice says it: "X to have Y" → "X should have Y", "X started" → "X should be
+    started"; an order relayed ("asked us to add …") as it is."""
+    text = IS_TO_BE.sub("should be", text)
+    m = RELAYED.match(text)
+    if m is None:
+        return text
+    rest = text[m.end():]
+    if m.group("want"):
+        rest = re.sub(r"^(.+?)\s+to\s+(?=have\b|be\b|get\b)", r"\1 should ", rest, count=1, flags=re.IGNORECASE)
+        rest = re.sub(r"^((?:(?!\bshould\b)[^,.;])+?)\s+(\w+ed|shut\s+down|backed\s+up|set\s+up)\b", r"\1 should be \2",
+                      rest, count=1, flags=re.IGNORECASE)
+    return rest
+
+
+def _named_in_brackets(text: str, names: Names) -> str:
+    """A guest described and then named in brackets ("their object storage (minio)") is that guest (nl18)."""
+    known = {n.lower() for n in names.guests}
+    return re.sub(r"\b(?:the|their|our|my|its|his|her)\s+(?:[\w-]+\s+){0,3}?\(\s*([\w.-]+)\s*\)",
+                  lambda m: m.group(1) if m.group(1).lower() in known else m.group(0), text, flags=re.IGNORECASE)
+
+
 def _addressed(text: str) -> str:
     """The request without a chat addressee before it."""
     m = ADDRESSEE.match(text)
@@ -392,7 +426,8 @@ def _tag_filter(text: str) -> str:
 
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(_addressed(text), names))))
+    out = _relayed(_named_in_brackets(_addressed(text), names))
+    out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(out, names))))
     out = without_tickets(out, names)
     out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:

@@ -38,7 +38,8 @@ ACTION = re.compile(r"\b(?:stop\w*|start\w*|reboot\w*|restart\w*|shut\w*|power\w
 TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containers?|all|every\w*)\b")
 # orders that change nothing's power or existence, yet are orders ("set the description to '…'")
 OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundle|import|adopt|sync|template|convert|"
-                         r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate)\b")
+                         r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate|"
+                         r"protect\w*)\b")  # "protection on for X, so …" (nl18)
 # a skip of the confirmation said as a flag, a setting or in so many words, in any language read ("--yes",
 # "auto-confirm it", "skip the prompt", "yes to all", "ohne Nachfrage", "sin preguntar")
 _SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
