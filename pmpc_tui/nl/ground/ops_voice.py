@@ -387,6 +387,8 @@ RELAYED = re.compile(r"^\W*(?:(?:the|our|my)\s+)?(?:client|customer|boss|manager
                      r"owner)(?:\s+(?:team|folks|people|department|dept|side))?\s+(?:(?:has\s+)?asked\s+(?:us|me)\s+to|wants\s+(?:us|me)\s+to|would\s+like\s+(?:us|me)\s+to|"
                      r"(?P<want>wants|would\s+like|needs|requested|requests))\s+(?!to\s+know|to\s+see|to\s+check|to\s+find)",
                      re.IGNORECASE)
+# a question beside the relayed order ("…, what's its uptime"): what is asked is the read
+ASKED_TOO = re.compile(r"[,;:]\s*(?:what|how|which|when|who|is|are|does|can)\b", re.IGNORECASE)
 # "X is to be backed up": an order in the passive, like "X should be backed up"
 IS_TO_BE = re.compile(r"\b(?:is|are)\s+to\s+be\b", re.IGNORECASE)
 
@@ -396,8 +398,8 @@ def _relayed(text: str) -> str:
     started"; an order relayed ("asked us to add …") as it is."""
     text = IS_TO_BE.sub("should be", text)
     m = RELAYED.match(text)
-    if m is None:
-        return text
+    if m is None or "?" in text or ASKED_TOO.search(text):
+        return text  # "my manager asked me to reboot X, what's its uptime?": the read asked beside it answers
     rest = text[m.end():]
     if m.group("want"):
         rest = re.sub(r"^(.+?)\s+to\s+(?=have\b|be\b|get\b)", r"\1 should ", rest, count=1, flags=re.IGNORECASE)
