@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.nl.ground import clauses, lexicon_pl, pve_cli
+from pmpc_tui.nl.ground import clauses, conjuncts, lexicon_pl, pve_cli
 from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
@@ -430,6 +430,7 @@ def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
     out = _relayed(_named_in_brackets(_addressed(text), names))
     out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(out, names))))
+    out = conjuncts.named_in_lists(out, names)
     out = without_tickets(out, names)
     out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
