@@ -415,6 +415,12 @@ def _named_in_brackets(text: str, names: Names) -> str:
                   lambda m: m.group(1) if m.group(1).lower() in known else m.group(0), text, flags=re.IGNORECASE)
 
 
+# "(2 cores, 4 GiB) cloned from the debian template": the participle after a bracket qualifies the new guest, it is no
+# report of a clone (nl18)
+AFTER_BRACKET = re.compile(r"\)\s+(?=(?:cloned|copied|built|based|made|created)\s+(?:from|on|off|of)\b)",
+                           re.IGNORECASE)
+
+
 def _addressed(text: str) -> str:
     """The request without a chat addressee before it."""
     m = ADDRESSEE.match(text)
@@ -428,7 +434,7 @@ def _tag_filter(text: str) -> str:
 
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = _relayed(_named_in_brackets(_addressed(text), names))
+    out = _relayed(_named_in_brackets(AFTER_BRACKET.sub("), ", _addressed(text)), names))
     out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(out, names))))
     out = conjuncts.named_in_lists(out, names)
     out = without_tickets(out, names)
