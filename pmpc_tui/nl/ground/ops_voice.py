@@ -421,6 +421,17 @@ AFTER_BRACKET = re.compile(r"\)\s+(?=(?:cloned|copied|built|based|made|created)\
                            re.IGNORECASE)
 
 
+# an action said as a noun, opening the request ("Suspension of X while …", "Resumption of X requested", "a restart of
+# X, please"): the order in its verb (nl18); deletions are never read from a noun
+NOMINAL_ACTION = re.compile(r"^\W*(?:a\s+|the\s+)?(?P<n>suspension|resumption|restart|reboot|shutdown|shut-down|"
+                            r"start-?up|power-?on)\s+of\s+(?P<g>[\w.-]+)(?![\w.-])(?:\s+(?:is\s+)?(?:requested|needed|required|"
+                            r"wanted|asap|please|pls))?(?!\s+(?:would|could|might|may|is|was|will|has|had|sounds|seems|"
+                            r"did|went|took|failed|ran|worked)\b)", re.IGNORECASE)  # not "a reboot of X would be nice"
+NOMINAL_VERB = {"suspension": "suspend", "resumption": "resume", "restart": "restart", "reboot": "reboot",
+                "shutdown": "shut down", "shut-down": "shut down", "startup": "start", "start-up": "start",
+                "power-on": "start", "poweron": "start"}
+
+
 def _addressed(text: str) -> str:
     """The request without a chat addressee before it."""
     m = ADDRESSEE.match(text)
@@ -434,7 +445,8 @@ def _tag_filter(text: str) -> str:
 
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = _relayed(_named_in_brackets(AFTER_BRACKET.sub("), ", _addressed(text)), names))
+    out = NOMINAL_ACTION.sub(lambda m: f"{NOMINAL_VERB[m.group('n').lower()]} {m.group('g')}", _addressed(text))
+    out = _relayed(_named_in_brackets(AFTER_BRACKET.sub("), ", out), names))
     out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(out, names))))
     out = conjuncts.named_in_lists(out, names)
     out = without_tickets(out, names)
