@@ -149,7 +149,7 @@ WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in t
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
                        r"leaving\s+out|leave\s+out|minus|barring|with\s+the\s+exception\s+of|not\s+counting|"
-                       r"(?<=s\s)bar(?=\s))\b")
+                       r"(?<=s\s)(?:bar|save)(?=\s)|w/o|sans)(?!\w)")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
 SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b(?!\s+(?:week|day|night|morning|evening|"
@@ -256,8 +256,9 @@ NOT_THAT_ONE = re.compile(r"^(?:no\s*,?\s*)?not\s+(?:that|this)(?:\s+one)?\s*[,;
 WITHOUT_FIRST = re.compile(r"^without\s+(\w+ing)\s+((?:anything|any\s+\w+|it|them)(?:\s+(?:down|off))?)\s*[,;:]\s*"
                            r"(.+)$")
 # ", leave pihole where it is" after any action on several guests
-LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
-                       r"as\s+is|out)\b)")
+LEAVE_OUT = re.compile(r"[,;.]\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+(?!(?:the\s+|my\s+|our\s+)?(?:code|files?|repo\w*|"
+                       r"workspace|config\w*|tf|terraform|settings|iac|manifests|yaml|plans?|state)\b)(?:\S+\s+){1,3}?"
+                       r"(?:where|alone|untouched|in\s+place|as\s+is|out)\b)")
 # a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
 # me", "without asking" stay negations: refused)
 NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"

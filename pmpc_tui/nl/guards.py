@@ -119,10 +119,15 @@ class Reading:
 TAKE_BACK_SIGN = re.compile(r"\s*[\u274c\u274e\u2716\U0001f6ab\U0001f645]\ufe0f?\s*")
 
 
+# "stop all vms lol no": an order laughed off at its end is taken back (nl18)
+LAUGHED_OFF = re.compile(r"\s+(?:lol|lmao|rofl|haha\w*|hehe\w*)\W*\s+(?:no+|nope|nah|jk|kidding)\W*$", re.IGNORECASE)
+
+
 def normalize(text: str) -> str:
     """Lower case, one space, plain apostrophes, no trailing punctuation; a cross after words is "cancel that"."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = TAKE_BACK_SIGN.sub(lambda m: ", cancel that, " if text[:m.start()].strip() else " ", text)
+    text = LAUGHED_OFF.sub(", cancel that", text)
     return re.sub(r"\s+", " ", text.strip().lower()).rstrip("?.! ")
 
 

@@ -41,3 +41,20 @@ def test_an_exception_said_after_the_noun_is_left_out(text: str, left_out: str) 
 def test_an_exception_nobody_can_read_proposes_nothing(text: str) -> None:
     p = propose_offline(text, NAMES)
     assert p.commands == [] and not p.understood
+
+
+@pytest.mark.parametrize(("text", "left_out"), [
+    ("stop all vms; leave the database out of it", "db-01"),
+    ("stop all vms save the backup server", "backup-server"),
+    ("start all vms w/o the windows one", "win11-desktop"),
+    ("start all vms, sans the windows one", "win11-desktop"),
+])
+def test_more_exception_words_leave_their_guests_out(text: str, left_out: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert p.understood and p.commands, p.explanation
+    assert left_out not in targets(text)
+
+
+def test_leaving_the_code_alone_is_no_exception_of_guests() -> None:
+    assert propose_offline("resync the state database from the cluster; leave the code alone", NAMES).commands == \
+        ["sync --db-only"]

@@ -44,3 +44,10 @@ def test_a_remark_after_a_take_back_is_not_read_as_a_request(text: str) -> None:
 def test_a_read_asked_after_a_take_back_still_answers() -> None:
     p = propose_offline("stop web-02, scratch that, show me its snapshots", NAMES)
     assert p.commands == ["snapshot list vm web-02"]
+
+
+@pytest.mark.parametrize("text", ["reboot grafana haha nope", "shut down all containers lol no",
+                                  "delete web-02, oops wrong one", "stop every vm. no."])
+def test_an_order_laughed_off_or_denied_after_it_runs_nothing(text: str) -> None:
+    p = propose_offline(text, NAMES)
+    assert p.commands == [] and not p.understood, p.commands

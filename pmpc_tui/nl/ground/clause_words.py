@@ -131,7 +131,8 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?|"
                         # "…, my bad", "nvm", "ignore that", "disregard", "wrong window" after an order (nl18)
-                        r"my\s+bad|nvm|n/m|oops(?=\W*$)|(?:please\s+)?(?:ignore|disregard)(?:\s+(?:that|this|it|me|all\s+that))?"
+                        r"my\s+bad|nvm|n/m|oops(?=\W*$|\W+(?:wrong|my\s+bad|sorry|ignore|never\s*mind|scratch|not\s+that))|"
+                        r"(?:(?:lol|lmao|haha\w*|hah)\s+)?no+(?=\W*$)|(?:please\s+)?(?:ignore|disregard)(?:\s+(?:that|this|it|me|all\s+that))?"
                         r"(?=\W*$|\W*(?:,|my\b|sorry|wrong|oops))|"
                         r"wrong\s+(?:box|window|chat|channel|tab|terminal|cluster|thread|one|guest|vm|ct|server|host|"
                         r"node|person|room)(?=\W*$)|not\s+(?:that|this)\s+one(?=\W*$)|"
