@@ -26,6 +26,7 @@ NAMES = homelab_names()
     "delete ct mqtt without typing its name",
     "abort the stuck backup job on pve2 -y",
     "kill that hanging migration task with --yes",
+    "roll web-01 back to pre-upgrade, skip the are-you-sure",
 ])
 def test_a_skipped_check_beside_a_destructive_request_refuses_it(text: str) -> None:
     p = propose_offline(text, NAMES)

@@ -57,7 +57,8 @@ _SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|co
                r"\bbypass\w*\s+(?:the\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?(?:checks?|safety|verification|"
                r"guard\s*rails?)\b|\bwithout\s+(?:the\s+|a\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?"
                r"(?:verification|double[- ]?check\w*|typing\s+(?:the\s+|its\s+)?name)\b|\bno\s+need\s+to\s+type\b|"
-               r"\bdon'?t\s+make\s+me\s+(?:type|confirm)\b")
+               r"\bdon'?t\s+make\s+me\s+(?:type|confirm)\b|\b(?:skip|bypass|without|no)\s+(?:the\s+|any\s+)?"
+               r"(?:are[- ]you[- ]sure|y/n|yes/no)")
 # a request to skip the confirmation of something destructive: refused as a whole (also the softer words)
 SKIP_CONFIRM = re.compile(_SKIP_WORDS + r"|\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b")
 # the skip alone, not the softer "no questions, i'm sure" (dropped before a harmless order)
