@@ -148,7 +148,8 @@ SMALL_TALK = re.compile(r"^(?:(?:ok(?:ay)?|k|cool|nice|great|thanks?|thank\s+you
 WHY_SECRET = "secrets (tokens, passwords) are never shown, and nothing else in that request was done"
 EXCEPTION = re.compile(r"(?:,\s*)?\b(except(?:\s+for)?|excluding|exclude|other\s+than|apart\s+from|aside\s+from|"
                        r"besides|save\s+for|but\s+not|all\s+but|but\s+leave|but\s+skip|but\s+keep(?!\s+(?:the\s+|my\s+|its\s+|their\s+|any\s+)?(?:old|original|source|edits?|changes?|copy|copies|data|config\w*|files?|local|manual)\b)|without\s+touching|"
-                       r"leaving\s+out|leave\s+out|minus)\b")
+                       r"leaving\s+out|leave\s+out|minus|barring|with\s+the\s+exception\s+of|not\s+counting|"
+                       r"(?<=s\s)(?:bar|save)(?=\s)|w/o|sans)(?!\w)")
 # after a selection ("all", "every", "everything"), a bare "but db-01", "skip db-01" or ", keep db-01 running"
 # leaves db-01 out too
 SELECTION_EXCEPTION = re.compile(r"\b(?:all|every|everything|everyone|each)\b(?!\s+(?:week|day|night|morning|evening|"
@@ -255,8 +256,9 @@ NOT_THAT_ONE = re.compile(r"^(?:no\s*,?\s*)?not\s+(?:that|this)(?:\s+one)?\s*[,;
 WITHOUT_FIRST = re.compile(r"^without\s+(\w+ing)\s+((?:anything|any\s+\w+|it|them)(?:\s+(?:down|off))?)\s*[,;:]\s*"
                            r"(.+)$")
 # ", leave pihole where it is" after any action on several guests
-LEAVE_OUT = re.compile(r",\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+\S+\s+(?:where|alone|untouched|in\s+place|"
-                       r"as\s+is|out)\b)")
+LEAVE_OUT = re.compile(r"[,;.]\s*(?:but\s+|and\s+)?(leave|keep)(?=\s+(?!(?:the\s+|my\s+|our\s+)?(?:code|files?|repo\w*|"
+                       r"workspace|config\w*|tf|terraform|settings|iac|manifests|yaml|plans?|state)\b)(?:\S+\s+){1,3}?"
+                       r"(?:where|alone|untouched|in\s+place|as\s+is|out)\b)")
 # a request to skip the confirmation is dropped (plain English always asks): "no questions", "i'm sure" ("don't ask
 # me", "without asking" stay negations: refused)
 NO_CONFIRM = re.compile(r",?\s*(?:and\s+|but\s+)?(?:no\s+(?:questions|confirmation|prompts?)(?:\s+asked)?|"
@@ -267,6 +269,15 @@ REMINDER = re.compile(rf"\b(?:(?:please\s+)?(?:{NOT}|never)\s+forget|remember)\s
 NOT_FIRST = re.compile(r"^not\s+([\w.-]+(?:\s*(?:,|and|or)\s*[\w.-]+)*)\s*[,;:]\s*(.+)$")
 # ", not web-01" after an order leaves that guest out (", not now" names none: refused as an exception nobody can tell)
 NOT_GUEST = re.compile(r"\s*,\s*not\s+(?=\S)")
+# an exception said after what it leaves out (", the windows one excepted", "grafana aside", "with db-01 excluded"):
+# read as "except …" (nl18)
+EXCEPTED_AFTER = re.compile(r"(?:\s*[,;(]\s*|\s+-+\s+|\s+with\s+)(?P<what>(?:the\s+|that\s+|those\s+|my\s+|our\s+)?"
+                            r"(?:[\w.-]+\s+){0,3}?[\w.-]+)\s+(?:(?:is|are|being|gets?|getting)\s+)?(?:excepted|excluded|"
+                            r"aside|exempt(?:ed)?|spared|left\s+out|omitted|not\s+included|set\s+aside|skipped|"
+                            r"the\s+exception)\b\)?")
+# the words of such an exception, left over when no guest could be read in it: no change is proposed
+EXCEPTED_WORD = re.compile(r"\b(?:excepted|excluded|exempt(?:ed)?|spared|left\s+out|omitted|not\s+included)\b|"
+                           r"\baside\b(?!\s+from)")
 # ", db-01 stays up" / "and pihole remains where it is": that guest is left out
 STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\s+stay|must\s+stay|can\s+stay|keeps?\s+"
                    r"running)(?:\s+(?:up|running|on|online|alone|untouched|put|as\s+is|where\s+it\s+is|off|down|"

@@ -28,6 +28,7 @@ from pmpc_tui.nl.ground.orders import (
     skips_confirmation,
     without_purpose,
 )
+from pmpc_tui.nl.ground.written import WHY_WRITTEN, quoted_in_writing
 from pmpc_tui.nl.guard_words import (
     ADVICE,
     BENIGN,
@@ -44,6 +45,8 @@ from pmpc_tui.nl.guard_words import (
     DOUBT_FIRST,
     DRY_RUN_ONLY,
     DRY_WORDS,
+    EXCEPTED_AFTER,
+    EXCEPTED_WORD,
     EXCEPTION,
     FILE_NAME,
     FILES_UNTOUCHED,
@@ -112,9 +115,19 @@ class Reading:
     skips: bool = False  # the request asks to skip a confirmation: refused when anything proposed is destructive
 
 
+# a cross or a no-entry sign after an order takes it back ("stop mqtt ❌"), like "cancel that" (nl18)
+TAKE_BACK_SIGN = re.compile(r"\s*[\u274c\u274e\u2716\U0001f6ab\U0001f645]\ufe0f?\s*")
+
+
+# "stop all vms lol no": an order laughed off at its end is taken back (nl18)
+LAUGHED_OFF = re.compile(r"\s+(?:lol|lmao|rofl|haha\w*|hehe\w*)\W*\s+(?:no+|nope|nah|jk|kidding)\W*$", re.IGNORECASE)
+
+
 def normalize(text: str) -> str:
-    """Lower case, one space, plain apostrophes, no trailing punctuation."""
+    """Lower case, one space, plain apostrophes, no trailing punctuation; a cross after words is "cancel that"."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = TAKE_BACK_SIGN.sub(lambda m: ", cancel that, " if text[:m.start()].strip() else " ", text)
+    text = LAUGHED_OFF.sub(", cancel that", text)
     return re.sub(r"\s+", " ", text.strip().lower()).rstrip("?.! ")
 
 
@@ -217,8 +230,10 @@ def read(text: str, names: Names) -> Reading:
                                               "commands, for example: " + "; ".join(CAN_DO), CAN_DO[:4]))
     if SHELL_WORK.search(clean):
         return Reading(clean, refusal=refused(WHY_SHELL, ["list nodes"]))
-    if why_out_of_scope(clean):  # hardware orders (nl17i)
-        return Reading(clean, refusal=refused(str(why_out_of_scope(clean)), ["list nodes"]))
+    if quoted_in_writing(clean):  # 'write in the postmortem that "stop all vms" was wrong' (nl18)
+        return Reading(clean, refusal=refused(WHY_WRITTEN, ["list vms"]))
+    if why_out_of_scope(clean, names.storage):  # hardware orders (nl17i), firmware, formatting storage (nl18)
+        return Reading(clean, refusal=refused(str(why_out_of_scope(clean, names.storage)), ["list nodes"]))
     if JOKING.search(clean):
         return Reading(clean, refusal=refused(WHY_TAKEN_BACK, ["list vms"]))
     if COMMENTED.search(clean):
@@ -260,6 +275,7 @@ def read(text: str, names: Names) -> Reading:
     without = WITHOUT_FIRST.match(clean)
     if without and _base_form(without.group(1)) != without.group(1):
         clean = f"don't {_base_form(without.group(1))} {without.group(2)}, just {without.group(3)}"
+    clean = EXCEPTED_AFTER.sub(r", except \g<what>", clean)  # "…, the windows one excepted": except it (nl18)
     clean = NOT_GUEST.sub(", but not ", clean)  # "shut down web-02, not web-01": web-01 is left out
     clean = STAYS.sub(r", but leave \1 alone", clean)  # "stop all vms, db-01 stays up": db-01 is left out
     reading = Reading(clean)
@@ -287,6 +303,8 @@ def read(text: str, names: Names) -> Reading:
         reading = Reading(f"{before} {after.strip()}".strip(), excluded=excluded)
         set_aside = clause  # "stop everything except db-01 in 5 min": the time is still the order's
     reading.skips = skips
+    if not reading.excluded and EXCEPTED_WORD.search(clean):  # an exception nobody could read: no change (nl18)
+        reading.question = WHY_EXCEPTION
     two = TWO_ORDERS.match(reading.text)
     if two and _verb(two.group(1)) != _verb(two.group(3)):  # "stop web-01 and start web-02": one after the other
         reading.text = f"{two.group(1)}{two.group(2)}, then {two.group(3)}{two.group(4)}"
@@ -370,6 +388,10 @@ def read(text: str, names: Names) -> Reading:
     elif NEGATION.search(BENIGN.sub(" ", rest)):
         reading.blocked = WHY_NEGATION
     return reading
+
+
+WHY_EXCEPTION = ("the request leaves something out that I could not tell, so nothing that changes state was "
+                 "proposed: name the guests to leave out (e.g. `stop every vm except db-01`)")
 
 
 def _ruled_out(clause: str) -> set[str]:

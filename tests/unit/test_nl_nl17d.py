@@ -164,7 +164,9 @@ def test_a_time_in_another_sentence_is_context_when_the_order_says_now() -> None
 
 
 def test_a_selection_in_a_describe_request_is_a_list() -> None:
-    assert lines("what's running on pve3") == ["list vms --node pve3 --status running"]
+    # VMs and containers both, as "what is running on pve3" always was (nl18)
+    assert lines("what's running on pve3") == ["list vms --node pve3 --status running",
+                                               "list cts --node pve3 --status running"]
 
 
 def test_nodes_said_down_are_the_offline_ones() -> None:

@@ -97,7 +97,8 @@ CONDITIONAL_OPEN = re.compile(r"^(?:if|unless|once|whenever|as\s+soon\s+as|in\s+
                               r"cuando|si|se|s'ils?(?!\s+(?:te|vous)\s+pla[iî]t)|s'elles?|quand|lorsque?|lorsqu'|d[èe]s\s+que|sinon|als|indien|zodra|"
                               r"a\s+menos\s+que|de\s+lo\s+contrario)\b")
 TEMPORAL_OPEN = re.compile(r"^(?:after|until|till|when)\b")
-PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
+PURPOSE_OPEN = re.compile(r"^(?:so\s+(?:that\s+)?(?:i|we|you|they|he|she|nobody|no\s+one|noone|someone|"
+                          r"somebody|people|users)\b|in\s+order\s+to\b|so\s+as\s+to\b|"
                           # "i want to see who rebooted pihole": why a read is asked, never an order of its own
                           r"(?:i|we)\s+(?:(?:really\s+)?(?:want|need|would\s+like)|'d\s+like)\s+to\s+(?:see|know|check|"
                           r"find\s+out|understand|learn|figure\s+out)\s+(?:who|what|when|why|how|if|whether|which)\b|"
@@ -129,6 +130,13 @@ RETRACTION = re.compile(r"^(?:never\s*mind|(?:i'?m\s+|i\s+am\s+)?not\s+asking\s+
                         r"so\s+no|no\s+action(?:\s+\w+)?|so\s+don'?t|don'?t\s+act\s+on\s+(?:it|that|this)|"
                         r"cancel\s+that|hold\s+off|(?:(?:i|we)\s+)?(?:(?:have|'ve)\s+)?changed\s+(?:my|our)\s+minds?|"
                         r"change\s+of\s+plans?|"
+                        # "…, my bad", "nvm", "ignore that", "disregard", "wrong window" after an order (nl18)
+                        r"my\s+bad|nvm|n/m|oops(?=\W*$|\W+(?:wrong|my\s+bad|sorry|ignore|never\s*mind|scratch|not\s+that))|"
+                        r"(?:(?:lol|lmao|haha\w*|hah)\s+)?no+(?=\W*$)|(?:please\s+)?(?:ignore|disregard)(?:\s+(?:that|this|it|me|all\s+that))?"
+                        r"(?=\W*$|\W*(?:,|my\b|sorry|wrong|oops))|"
+                        r"wrong\s+(?:box|window|chat|channel|tab|terminal|cluster|thread|one|guest|vm|ct|server|host|"
+                        r"node|person|room)(?=\W*$)|not\s+(?:that|this)\s+one(?=\W*$)|"
+                        r"(?:pls\s+|please\s+)?(?:cancel|undo|abort)\s+(?:this|it|that|the\s+above)(?=\W*$)|"
                         # "ignore my last message about …", "disregard what i asked": an earlier order taken back
                         r"(?:please\s+)?(?:ignore|disregard|forget(?:\s+about)?|drop|scrap|cancel|withdraw)\s+(?:my|our|the|"
                         r"that|this)\s+(?:(?:last|previous|earlier|prior|former|other|first|second|original)\s+)?"
@@ -171,7 +179,10 @@ AFTER_AUX = AUX | {"to", "ll", "'ll"}
 CHOICE = re.compile(r"^\W*(?:please\s+)?(\w+)\b.*\bor\s+(?:keep|leave|not|don'?t|skip)\b")
 WHETHER_TO = re.compile(r"\b(?:should|shall|ought\s+to|can|could|may|must)\s+(?:i|we)\b|^(?:do|does)\s+(?:i|we)\s+"
                         r"(?:need|have)\s+to\b|\b(?:safe|wise|ok|okay|fine|good\s+idea|bad\s+idea|worth|risky|"
-                        r"dangerous|a\s+problem|smart|better)\s+to\b")
+                        r"dangerous|a\s+problem|smart|better)\s+to\b|"
+                        # an opinion asked of an action said as a gerund ("you reckon bouncing X helps?") (nl18)
+                        r"\b(?:think|believe|reckon|suppose|feel)\s+(?:that\s+)?(?:\w+\s+)?\w{3,}ing\b(?!\s+(?:is|are)\b)|"
+                        r"\b(?:fix|help|solve|change|do)(?:es|s)?\s+(?:anything|a\s+thing|much)\b")
 # an opinion asked of the order before it ("mv web-02 -> pve1, good idea or bad idea?", "…, thoughts?"): it asks
 OPINION_TAG = re.compile(r"^\W*(?:(?:is\s+(?:that|it|this)\s+)?(?:a\s+)?(?:good|bad|smart|wise|safe|sensible|terrible|"
                          r"dumb)\s+(?:idea|move|plan)(?:\s+or\s+(?:a\s+)?(?:good|bad|not)(?:\s+(?:idea|move|one))?)?|"

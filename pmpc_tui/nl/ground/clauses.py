@@ -172,6 +172,8 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if not stripped and first in AUX and len(words) > 1:
         if first in ("can", "could", "would", "will") and "be" in words[2:6] and \
                 any(_past(w) for w in words[words.index("be", 2) + 1:][:2]):
+            if words[1] in GENERIC or ("at" in words and words[words.index("at") + 1:][:1] == ["all"]):
+                return INTERROGATIVE, False  # "can a vm be hot-plugged (at all)?": what can be done (nl18)
             return IMPERATIVE, True  # "can the two monitoring containers be rebooted?"
         return INTERROGATIVE, False
     if not stripped and (first in SUBJECTS or CONTRACTED.match(bare)):
@@ -195,6 +197,11 @@ def mood_of(clause: str, asked: bool = False) -> tuple[str, bool]:
     if told or (PAST_TIME.search(bare) and any(w in VERBS for w in words[1:7])):
         return (INTERROGATIVE if asked else DECLARATIVE), False  # "the backup ran fine", "tom shut it down last night"
     return (INTERROGATIVE if asked and not polite else NOMINAL), polite
+
+
+# a kind said in general ("a container", "vms", "any guest"): a question about what can be done, never an order (nl18)
+GENERIC = frozenset({"a", "an", "any", "vms", "cts", "containers", "guests", "lxcs", "templates", "snapshots", "disks",
+                     "nodes", "machines"})
 
 
 def said_by_someone(clause: str) -> bool:

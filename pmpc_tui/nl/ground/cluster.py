@@ -11,6 +11,13 @@ from pmpc_tui.nl.ground.lists import _storage_type
 from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import since
 
+# a counted window of time in German, Spanish, French or Italian ("der letzten 30 Minuten", "des 2 dernières heures")
+FOREIGN_SPAN = re.compile(r"\b(?:letzten|[úu]ltim[oa]s|derni[èe]re?s|ultim[ie])\s+(?P<n>\d+)\s+(?P<u>minut\w*|stunden|"
+                          r"horas|heures|ore|tage\w*|d[íi]as|jours|giorni)\b|\b(?P<n2>\d+)\s+derni[èe]re?s\s+"
+                          r"(?P<u2>minutes|heures|jours)\b")
+FOREIGN_UNIT = {"min": "minutes", "stu": "hours", "hor": "hours", "heu": "hours", "ore": "hours", "tag": "days",
+                "día": "days", "dia": "days", "jou": "days", "gio": "days"}
+
 
 def _cluster(intent: str, g: Grounder) -> Grounded:
     if intent == "logs":
@@ -22,10 +29,15 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
         foreign = re.search(r"\b(letzten\s+stunde|[úu]ltima\s+hora|derni[èe]re\s+heure|heute|hoy|aujourd'?hui)\b",
                             words)
         half = re.search(r"\b(?:demi-heure|half\s+an\s+hour|halbe[n]?\s+stunde|media\s+hora)\b", words)
+        counted = FOREIGN_SPAN.search(words)  # "der letzten 30 Minuten", "los últimos 30 minutos" (nl18)
+        window = None
+        if counted:
+            n, unit = counted.group("n") or counted.group("n2"), counted.group("u") or counted.group("u2")
+            window = f"last {n} {FOREIGN_UNIT[unit[:3]]}"
         slot = g.slots.first("SINCE")
         if slot and said and not re.search(r"\d", slot) and re.search(r"\d", said.group(1)):
             slot = None  # "6 hours ago" tagged as a count and "hours": the number belongs to the time
-        when = slot or (said.group(1) if said else None) or ("30 minutes" if half else None) or (
+        when = slot or (said.group(1) if said else window) or ("30 minutes" if half else None) or (
             "1h" if foreign and re.search(r"stunde|hora|heure", foreign.group(1)) else "today" if foreign else None)
         try:
             cmd += ["--since", since(when)] if when else []

@@ -86,6 +86,8 @@ def _create(g: Grounder) -> Grounded:
     if not disk:
         bare = re.search(r"\bdisk\s+(?:of\s+)?(\d+)\s*(?:g|gb|gib|gigs?)?\b", words)
         disk = bare.group(1) if bare else None  # "disk 16"
+    if not disk and memory:
+        disk = _last_size(sizes, memory, id_words | set(VERSION_NUMBER.findall(words)))
     versions = set(VERSION_NUMBER.findall(words))
     if memory and re.sub(r"[^\d.]", "", memory) in versions:  # "ubuntu 24.04, 512mb": a release, not memory
         memory = next((x for x in sizes if re.sub(r"[^\d.]", "", x) not in versions and x != disk), None)
@@ -124,3 +126,13 @@ def _create(g: Grounder) -> Grounded:
                     f"add {len(names)} {what}(s) to the workspace's code ({', '.join(names)}); nothing reaches "
                     "the cluster until apply")
 
+
+def _last_size(sizes: list[str], memory: str, not_sizes: set[str]) -> str | None:
+    """The disk of a bare list of sizes ("2 cpus, 2048 MiB, 40G"): the size said after the memory, when it is no
+    smaller than the memory (a disk is never smaller than the RAM it is said after) (nl18)."""
+    said = [x for x in sizes if re.sub(r"[^\d.]", "", x) not in not_sizes]
+    at = next((i for i, x in enumerate(said) if x.replace(" ", "") == memory.lower().replace(" ", "")), None)
+    after = said[at + 1:] if at is not None else []
+    if len(after) == 1 and gibibytes(after[0]) * 1024 >= mebibytes(memory):
+        return after[0]
+    return None

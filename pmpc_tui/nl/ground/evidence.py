@@ -44,6 +44,10 @@ WHAT = {"backup create": "back up", "snapshot create": "take a snapshot of", "cl
         "stop": "stop", "shutdown": "shut down", "reboot": "reboot", "suspend": "pause", "resume": "resume"}
 
 
+# a request led by a read's verb ("get …", "which …"): its tags are a filter, never tags to set (nl18)
+READ_LEAD = re.compile(r"^\W*(?:@\S+\s+)?(?:please\s+|pls\s+)?(?:get|list|show|find|fetch|display|which|what|count)\b")
+
+
 def _skeleton(word: str) -> str:
     return re.sub(r"[aeiou]", "", word)
 
@@ -61,6 +65,8 @@ def unsaid(text: str, commands: list[str]) -> str | None:
     text = f"{text} {plain}"  # "detén", "arrête", "wyłącz" as written and without their accents
     for line in commands:
         words = line.split()
+        if words[:1] == ["set"] and "--tags" in words and READ_LEAD.match(text.lower()):
+            return "I am not sure you asked to change tags (a read's tags pick guests); say it in so many words"
         verb = " ".join(words[:2]) if " ".join(words[:2]) in _FOUND else words[0]
         if verb in _FOUND and not _FOUND[verb].search(text) and not _misspelt(text, verb):
             return f"I am not sure you asked to {WHAT[verb]} anything; say it in so many words"

@@ -272,7 +272,7 @@ ROLES: list[tuple[str, tuple[str, ...]]] = [
     (r"\b(monitoring|dashboards?|metrics)\b", ("grafana", "prometheus", "monitoring")),
     (r"\b(s3|object (?:storage|store))\b", ("minio", "s3")),
     (r"\b(mqtt|broker|mosquitto)\b", ("mqtt", "mosquitto")),
-    (r"\b(kubernetes|k8s) (?:workers?|worker nodes?)\b|\bk8s workers\b", ("worker",)),
+    (r"\b(kubernetes|k8s) (?:workers?|worker nodes?)\b|\bk8s workers\b|(?<![\w-])workers?\b(?!-)", ("worker",)),
     (r"\b(control[- ]?plane|k8s master|kube master)\b", ("cp", "control", "master")),
     (r"\b(backup (?:server|box|vm)|pbs box)\b", ("backup",)),
     (r"\b(sandbox|scratch (?:vm|box))\b", ("sandbox",)),

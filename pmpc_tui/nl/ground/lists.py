@@ -122,6 +122,7 @@ def _list(g: Grounder) -> Grounded:
                                       else [])
     if what == "vms" and not g.kind_filter() and re.search(
             r"\b(guests?|m[áa]quinas|maschinen|machines|workloads?|everything|what\s+runs|what\s+is\s+running|"
+            r"what\s*(?:'\s*s|s|\s+is|\s+are)\s+(?:running|up|stopped|down|paused)|"  # "whats running" (nl18)
             r"vms\s+and\s+(?:cts|containers)|(?:cts|containers)\s+and\s+vms)\b", words) and \
             not re.search(r"\bvirtual\s+machines?\b|\bvms?\b(?!\s+and)", words.replace("vms and cts", "")):
         # "what guests are on pve2": VMs and containers both

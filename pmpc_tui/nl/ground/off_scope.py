@@ -7,6 +7,7 @@ not refused here: the confirmation that lists every target is asked anyway.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 PURCHASE = re.compile(r"\b(?:order|buy|purchase|procure|requisition)\s+(?:(?:some|more|new|a|an|another|extra|of|"
                       r"\d+(?:\s*(?:gb|g|tb|t|gigs?))?)\s+)*(?:ram|memory|dimms?|disks?|drives?|ssds?|nvmes?|hdds?|"
@@ -18,14 +19,30 @@ HANDS_ON = re.compile(r"\b(?:replace|swap(?:\s+out)?|install|fit|pull|reseat)\s+
                       r"fans?|nics?|drives?)\b|\b(?:esxi|vmware|vsphere|hyper-v|virtualbox)\b|"
                       r"^(?:please\s+)?(?:renew|issue|rotate|"
                       r"install|replace)\s+(?:the\s+|a\s+|an\s+)?(?:[\w']+\s+){0,3}?(?:certificates?|certs?)\b")
-WHY_HANDS_ON = ("that is hands-on hardware work, another hypervisor's guests or a certificate, which proxmox-mpc never "
+# firmware of a node ("flash the bios on pve2", "update the bmc firmware") and formatting storage ("reformat the nas
+# share", "wipe the backup pool"): host work no registry command does (nl18)
+HOST_WORK = re.compile(r"\b(?:updat|upgrad|flash|reflash|patch|downgrad)\w*\s+(?:the\s+|its\s+|their\s+)?(?:\S+\s+)?"
+                       r"(?:bios|uefi|firmware|bmc|ipmi|idrac|ilo|microcode)\b|\b(?:bios|uefi|firmware|bmc)\s+"
+                       r"(?:update|upgrade|flash)|\b(?:re-?)?format\w*\s+(?:the\s+)?(?:\S+\s+){0,2}?(?:share|pool|"
+                       r"datastore|volume|lun|nfs|export|dataset|zpool|storage|array|raid)\b|\b(?:wipe|erase|zap|"
+                       r"re-?initiali[sz]e)\s+(?:the\s+)?(?:\S+\s+){0,2}?(?:share|pool|datastore|zpool|dataset|"
+                       r"array|raid)\b")
+WHY_HANDS_ON = ("that is hands-on hardware work, firmware, formatting storage, another hypervisor's guests or a "
+                "certificate, which proxmox-mpc never "
                 "does from plain English (nothing was done)")
 
 
-def why_out_of_scope(clean: str) -> str | None:
-    """Why the request (lower case) is refused before parsing, or None."""
+FORMAT = re.compile(r"\b(?:re-?)?format\w*\s+(?:the\s+)?(?P<what>[\w.-]+)")
+
+
+def why_out_of_scope(clean: str, storages: Iterable[str] = ()) -> str | None:
+    """Why the request (lower case) is refused before parsing, or None; `storages`: the cluster's storage names
+    ("reformat local-lvm")."""
+    said = FORMAT.search(clean)
+    if said and said.group("what") in {s.lower() for s in storages}:
+        return WHY_HANDS_ON
     if PURCHASE.search(clean):
         return WHY_PURCHASE
-    if HANDS_ON.search(clean):
+    if HANDS_ON.search(clean) or HOST_WORK.search(clean):
         return WHY_HANDS_ON
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from pmpc_tui.nl.ground import clauses, lexicon_pl
+from pmpc_tui.nl.ground import clauses, conjuncts, lexicon_pl, pve_cli
 from pmpc_tui.nl.ground.clauses import INTERROGATIVE
 from pmpc_tui.nl.ground.lexicon_it_nl import in_english
 from pmpc_tui.nl.ground.numbers import in_digits
@@ -340,9 +340,116 @@ def _whole(text: str, names: Names) -> str:
     return text
 
 
+# a chat addressee before the request ("@ops-bot", "hey @pmpc,"): who is asked, never a guest's name (nl18)
+ADDRESSEE = re.compile(r"^\s*(?:(?:hey|hi|hello|yo|ok|okay)\s+)?(?:@\w[\w.-]*[\s,:]*)+")
+# guests picked by a label or a tag after a read's verb ("get nodes with label tag=k8s", "find the machines having
+# the tag prod"): a filter, never a tag to set (nl18); machines, boxes, servers and k8s nodes with tags are VMs
+TAG_FILTER = re.compile(r"^(?P<v>(?:please\s+)?(?:get|fetch|find|show(?:\s+me)?|display|give\s+me|list))\s+(?:all\s+)?"
+                        r"(?:the\s+)?(?P<k>nodes|machines|servers|boxes|instances|guests|vms|cts|containers)\s+"
+                        r"(?:with|having|carrying|that\s+have|which\s+have|where)\s+(?:the\s+|a\s+)?(?:label|tag)s?"
+                        r"\s*(?::|=|of)?\s*(?:tag\s*=\s*|label\s*=\s*)?(?P<t>[\w.-]+)", re.IGNORECASE)
+KIND_OF = {"guests": "guests", "cts": "cts", "containers": "cts"}
+
+
+# Kubernetes words for power ("scale the workers down to zero", "scale up the sandbox"): a guest scaled down is shut
+# down, scaled up is started — never when a resource is what is scaled ("scale up web-01's memory") (nl18)
+SCALE_DOWN = re.compile(r"\bscale\s+(?:(?P<obj>(?:(?!\b(?:up|down)\b)[^,.;])+?)\s+)?(?:down|in)"
+                        r"(?:\s+to\s+(?:zero|0|nothing))?\b|\bscale\s+(?P<obj2>[^,.;]+?)\s+to\s+(?:zero|0)\b",
+                        re.IGNORECASE)
+SCALE_UP = re.compile(r"\bscale\s+(?:(?P<obj>(?:(?!\b(?:up|down)\b)[^,.;])+?)\s+)?(?:up|out)(?:\s+again)?\b"
+                      r"(?:\s+(?:from|to)\s+(?:zero|0|one|1))?", re.IGNORECASE)
+RESOURCE = re.compile(r"\b(?:memory|ram|cpus?|cores?|vcpus?|disks?|storage|volumes?|replicas?|gigs?|\d+\s*g)\b",
+                      re.IGNORECASE)
+
+
+def _scaled(text: str) -> str:
+    """Scaling a guest down or up in power words ("scale down X" → "shut down X", "scale X up" → "start X")."""
+    if RESOURCE.search(text):
+        return text
+    text = SCALE_DOWN.sub(lambda m: f"shut down {m.group('obj') or m.group('obj2') or ''}".rstrip(), text)
+    return SCALE_UP.sub(lambda m: f"start {m.group('obj') or ''}".rstrip(), text)
+
+
+def _guest_nodes(text: str, names: Names) -> str:
+    """Kubernetes nodes named by a part of guests' names ("the worker nodes", "the sandbox node", "k8s nodes") are
+    those guests, never Proxmox VE nodes: read as VMs (nl18)."""
+    parts = {p for n in names.guests for p in n.lower().split("-") if len(p) > 1 and not p.isdigit()}
+    parts -= {n.lower() for n in names.nodes} | {"vm", "ct", "node", "nodes", "server", "template"}
+    return re.sub(r"\b([a-z0-9]+)\s+node(s?)\b", lambda m: f"{m.group(1)} vm{m.group(2)}"
+                  if m.group(1).lower() in parts else m.group(0), text, flags=re.IGNORECASE)
+
+
+# a requirement relayed from someone the work is done for ("the client wants X to have 4 GB", "management asked us to
+# add a core to X", "the customer would like X started again"): the order itself, said the ops way (nl18); never a
+# question they have ("the client wants to know whether …")
+RELAYED = re.compile(r"^\W*(?:(?:the|our|my)\s+)?(?:client|customer|boss|manager|management|team\s+lead|lead|cto|ceo|"
+                     r"product\s+owner|dev\s+team|devs|developers|security\s+team|finance|business|stakeholders?|"
+                     r"owner)(?:\s+(?:team|folks|people|department|dept|side))?\s+(?:(?:has\s+)?asked\s+(?:us|me)\s+to|wants\s+(?:us|me)\s+to|would\s+like\s+(?:us|me)\s+to|"
+                     r"(?P<want>wants|would\s+like|needs|requested|requests))\s+(?!to\s+know|to\s+see|to\s+check|to\s+find)",
+                     re.IGNORECASE)
+# a question beside the relayed order ("…, what's its uptime"): what is asked is the read
+ASKED_TOO = re.compile(r"[,;:]\s*(?:what|how|which|when|who|is|are|does|can)\b", re.IGNORECASE)
+# "X is to be backed up": an order in the passive, like "X should be backed up"
+IS_TO_BE = re.compile(r"\b(?:is|are)\s+to\s+be\b", re.IGNORECASE)
+
+
+def _relayed(text: str) -> str:
+    """A relayed requirement as the ops voice says it: "X to have Y" → "X should have Y", "X started" → "X should be
+    started"; an order relayed ("asked us to add …") as it is."""
+    text = IS_TO_BE.sub("should be", text)
+    m = RELAYED.match(text)
+    if m is None or "?" in text or ASKED_TOO.search(text):
+        return text  # "my manager asked me to reboot X, what's its uptime?": the read asked beside it answers
+    rest = text[m.end():]
+    if m.group("want"):
+        rest = re.sub(r"^(.+?)\s+to\s+(?=have\b|be\b|get\b)", r"\1 should ", rest, count=1, flags=re.IGNORECASE)
+        rest = re.sub(r"^((?:(?!\bshould\b)[^,.;])+?)\s+(\w+ed|shut\s+down|backed\s+up|set\s+up)\b", r"\1 should be \2",
+                      rest, count=1, flags=re.IGNORECASE)
+    return rest
+
+
+def _named_in_brackets(text: str, names: Names) -> str:
+    """A guest described and then named in brackets ("their object storage (minio)") is that guest (nl18)."""
+    known = {n.lower() for n in names.guests}
+    return re.sub(r"\b(?:the|their|our|my|its|his|her)\s+(?:[\w-]+\s+){0,3}?\(\s*([\w.-]+)\s*\)",
+                  lambda m: m.group(1) if m.group(1).lower() in known else m.group(0), text, flags=re.IGNORECASE)
+
+
+# "(2 cores, 4 GiB) cloned from the debian template": the participle after a bracket qualifies the new guest, it is no
+# report of a clone (nl18)
+AFTER_BRACKET = re.compile(r"\)\s+(?=(?:cloned|copied|built|based|made|created)\s+(?:from|on|off|of)\b)",
+                           re.IGNORECASE)
+
+
+# an action said as a noun, opening the request ("Suspension of X while …", "Resumption of X requested", "a restart of
+# X, please"): the order in its verb (nl18); deletions are never read from a noun
+NOMINAL_ACTION = re.compile(r"^\W*(?:a\s+|the\s+)?(?P<n>suspension|resumption|restart|reboot|shutdown|shut-down|"
+                            r"start-?up|power-?on)\s+of\s+(?P<g>[\w.-]+)(?![\w.-])(?:\s+(?:is\s+)?(?:requested|needed|required|"
+                            r"wanted|asap|please|pls))?(?!\s+(?:would|could|might|may|is|was|will|has|had|sounds|seems|"
+                            r"did|went|took|failed|ran|worked)\b)", re.IGNORECASE)  # not "a reboot of X would be nice"
+NOMINAL_VERB = {"suspension": "suspend", "resumption": "resume", "restart": "restart", "reboot": "reboot",
+                "shutdown": "shut down", "shut-down": "shut down", "startup": "start", "start-up": "start",
+                "power-on": "start", "poweron": "start"}
+
+
+def _addressed(text: str) -> str:
+    """The request without a chat addressee before it."""
+    m = ADDRESSEE.match(text)
+    return text[m.end():] if m and text[m.end():].strip() else text
+
+
+def _tag_filter(text: str) -> str:
+    """A read of guests picked by a label or tag, in the words the parser reads ("list vms tagged k8s")."""
+    return TAG_FILTER.sub(lambda m: f"list {KIND_OF.get(m.group('k').lower(), 'vms')} tagged {m.group('t')}", text)
+
+
 def normalise(text: str, names: Names) -> str:
     """The request in the words the guards and the parser read (see the module's docstring)."""
-    out = without_tickets(text, names)
+    out = NOMINAL_ACTION.sub(lambda m: f"{NOMINAL_VERB[m.group('n').lower()]} {m.group('g')}", _addressed(text))
+    out = _relayed(_named_in_brackets(AFTER_BRACKET.sub("), ", out), names))
+    out = _scaled(pve_cli.in_words(_tag_filter(_guest_nodes(out, names))))
+    out = conjuncts.named_in_lists(out, names)
+    out = without_tickets(out, names)
     out = lexicon_pl.in_english(in_english(out), names)
     for pattern, english in GERMAN:
         out = pattern.sub(english, out)

@@ -38,7 +38,8 @@ ACTION = re.compile(r"\b(?:stop\w*|start\w*|reboot\w*|restart\w*|shut\w*|power\w
 TARGET = re.compile(r"\b[a-z]+-[\w-]+|\b\d{3,}\b|\b(?:vms?|cts?|guests?|containers?|all|every\w*)\b")
 # orders that change nothing's power or existence, yet are orders ("set the description to '…'")
 OTHER_ORDER = re.compile(r"\b(?:set|create|make|add|rename|tag|give|report|bundle|import|adopt|sync|template|convert|"
-                         r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate)\b")
+                         r"take|put|attach|detach|enable|disable|change|update|upgrade|open|file|write|init|validate|"
+                         r"protect\w*)\b")  # "protection on for X, so …" (nl18)
 # a skip of the confirmation said as a flag, a setting or in so many words, in any language read ("--yes",
 # "auto-confirm it", "skip the prompt", "yes to all", "ohne Nachfrage", "sin preguntar")
 _SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|confirm|accept)\w*|"
@@ -48,14 +49,24 @@ _SKIP_WORDS = (r"\bskip(?:ping)?\s+(?:the\s+)?confirm\w*|\bauto[- ]?(?:approv|co
                r"\byes\s+to\s+(?:everything|all)\b|\b(?:answer(?:ing)?|assum(?:e|ing)|say(?:ing)?)\s+yes\b|"
                r"\bohne\s+(?:zu\s+)?(?:nach)?frag\w*|\bohne\s+best[äa]tigung|\bsin\s+(?:preguntar|confirma\w*)|"
                r"\bsans\s+(?:confirm\w*|demander)|\bsenza\s+(?:chiedere|conferma\w*)|"
-               r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)")
+               r"\bzonder\s+(?:te\s+)?(?:vragen|bevestig\w*)|\bbez\s+(?:pytania|potwierdz\w*)|"
+               # the check a confirmation is ("skip the name check", "bypass the safety check", "no need to type the
+               # name", "without double-checking"): the same wish (nl18)
+               r"\bskip(?:ping)?\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:name\s+|safety\s+|sanity\s+|typed\s+|"
+               r"extra\s+|double[- ]?)?(?:checks?|verification|verify\w*|typing(?:\s+the\s+name)?)\b|"
+               r"\bbypass\w*\s+(?:the\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?(?:checks?|safety|verification|"
+               r"guard\s*rails?)\b|\bwithout\s+(?:the\s+|a\s+|any\s+)?(?:name\s+|safety\s+|sanity\s+)?"
+               r"(?:verification|double[- ]?check\w*|typing\s+(?:the\s+|its\s+)?name)\b|\bno\s+need\s+to\s+type\b|"
+               r"\bdon'?t\s+make\s+me\s+(?:type|confirm)\b|\b(?:skip|bypass|without|no)\s+(?:the\s+|any\s+)?"
+               r"(?:are[- ]you[- ]sure|y/n|yes/no)")
 # a request to skip the confirmation of something destructive: refused as a whole (also the softer words)
 SKIP_CONFIRM = re.compile(_SKIP_WORDS + r"|\bno\s+questions(?:\s+asked)?\b|\bno\s+need\s+to\s+(?:ask|confirm)\b")
 # the skip alone, not the softer "no questions, i'm sure" (dropped before a harmless order)
 SKIP_ASKED = re.compile(_SKIP_WORDS)
 DESTRUCTIVE = re.compile(r"\b(?:delet\w*|remov\w*|destroy\w*|wip\w*|nuk\w*|purg\w*|apply|rollback|roll\s+\S+\s+back|"
                          r"restor\w*|overwrit\w*|templat\w*|l[öo]sch\w*|entfern\w*|borr\w*|elimin\w*|supprim\w*|"
-                         r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*)\b")
+                         r"d[ée]trui\w*|cancell\w*|verwijder\w*|usu[ńn]\w*|skasuj\w*|"
+                         r"(?:kill|abort|cancel|stop)\w*\s+(?:\S+\s+){0,3}?(?:tasks?|jobs?))\b")  # `tasks stop` (nl18)
 # "turn off the confirmation questions", "disable the prompts for good": the confirmation is not a setting plain
 # English changes (nl17m: "turn off all …" once read as a stop of every guest)
 CONFIRM_OFF = re.compile(r"\b(?:turn(?:ing)?|switch(?:ing)?|shut(?:ting)?)\s+(?:off|down)\s+(?:\S+\s+){0,3}?"
@@ -212,7 +223,9 @@ def read_orders(clean: str, dry_run: bool = False, asked: bool = False,
     if back and any(ACTION.search(c.text) for c in parts[:back[-1]]) and \
             not any(ACTION.search(c.text) for c in parts[back[-1] + 1:]):
         after = clean[parts[back[-1]].end:].strip(" ,.;:!?-")  # "…, don't act on that, just tell me X": X is read
-        return Ordered(after, question=WHY_TAKEN_BACK) if after else Ordered(clean, blocked=WHY_TAKEN_BACK)
+        # but a remark after the take-back ("…, scratch that, wrong box", "…, forget it, the fix worked") asks nothing
+        return Ordered(after, question=WHY_TAKEN_BACK) if after and asks_to_read(after) else \
+            Ordered(clean, blocked=WHY_TAKEN_BACK)
     if FOREIGN_NOT.search(clean):
         return Ordered(clean, blocked=WHY_NOT)
     held, only_read = _condition(parts)
