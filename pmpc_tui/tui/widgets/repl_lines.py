@@ -1,0 +1,40 @@
+"""How the REPL pane lays out what it prints: prose (explanations, refusals, errors) wraps to the pane's width;
+laid-out lines (tables, indented commands and trees, JSON/YAML) keep their shape and scroll sideways."""
+
+from __future__ import annotations
+
+import re
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.widgets import RichLog
+
+BOX_DRAWING = re.compile(r"[\u2500-\u257f]")  # ─ │ ┌ └ ├ …: a drawn table or tree
+COLUMN_GAP = re.compile(r"\S {2,}\S")  # words two or more spaces apart: aligned columns
+
+
+def is_laid_out(line: str) -> bool:
+    """A line whose spacing means something (a table row, an indented command, JSON/YAML), not prose."""
+    return line[:1].isspace() or bool(COLUMN_GAP.search(line)) or bool(BOX_DRAWING.search(line))
+
+
+def write_lines(log: RichLog, renderable: RenderableType) -> None:
+    """Write to the pane's log (made with `wrap=True`): prose lines wrap, laid-out lines are kept whole."""
+    if not isinstance(renderable, Text):
+        log.write(renderable)
+        return
+    prose: list[Text] = []
+
+    def flush() -> None:
+        if prose:  # the pane's width (a measure alone stops at the terminal's width, not the pane's)
+            log.write(Text("\n").join(prose), expand=True)
+            prose.clear()
+
+    for line in renderable.split("\n", allow_blank=True):
+        if is_laid_out(line.plain):
+            flush()
+            line.no_wrap, line.overflow = True, "ignore"
+            log.write(line, width=max(line.cell_len, 1))  # as wide as it is: the log scrolls sideways
+        else:
+            prose.append(line)
+    flush()
