@@ -23,18 +23,23 @@ def write_lines(log: RichLog, renderable: RenderableType) -> None:
     if not isinstance(renderable, Text):
         log.write(renderable)
         return
-    prose: list[Text] = []
+    run: list[Text] = []  # consecutive lines of one kind, written at once
+    laid_out = False
 
     def flush() -> None:
-        if prose:  # the pane's width (a measure alone stops at the terminal's width, not the pane's)
-            log.write(Text("\n").join(prose), expand=True)
-            prose.clear()
+        if not run:
+            return
+        block = Text("\n").join(run)
+        if laid_out:  # as wide as its widest line: the log scrolls sideways rather than cut or wrap it
+            block.no_wrap, block.overflow = True, "ignore"
+            log.write(block, width=max(max(line.cell_len for line in run), 1))
+        else:  # the pane's width (a measure alone stops at the terminal's width, not the pane's)
+            log.write(block, expand=True)
+        run.clear()
 
     for line in renderable.split("\n", allow_blank=True):
-        if is_laid_out(line.plain):
+        if is_laid_out(line.plain) != laid_out:
             flush()
-            line.no_wrap, line.overflow = True, "ignore"
-            log.write(line, width=max(line.cell_len, 1))  # as wide as it is: the log scrolls sideways
-        else:
-            prose.append(line)
+            laid_out = not laid_out
+        run.append(line)
     flush()
