@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -29,15 +29,21 @@ def keys(session: str, *names: str, literal: bool = False) -> None:
     subprocess.run(tmux(session, "send-keys", "-t", session, *(["-l"] if literal else []), *names), check=True)
 
 
-def wait_for(session: str, text: str, timeout: float = 40.0) -> str:
+def wait_until(session: str, shows: Callable[[str], bool], what: str, timeout: float = 40.0) -> str:
+    """The first screen for which `shows(screen)` holds, polled every 0.2 s: one capture is one moment, and a
+    loaded machine can draw what a step brings in more than one frame."""
     deadline = time.monotonic() + timeout
     screen = ""
     while time.monotonic() < deadline:
         screen = capture(session)
-        if text in screen:
+        if shows(screen):
             return screen
         time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on screen:\n{screen}")
+    raise AssertionError(f"{what} did not appear on screen:\n{screen}")
+
+
+def wait_for(session: str, text: str, timeout: float = 40.0) -> str:
+    return wait_until(session, lambda screen: text in screen, repr(text), timeout)
 
 
 @contextlib.contextmanager
@@ -69,4 +75,6 @@ def cursor_on_guest(session: str, name: str) -> None:
     keys(session, name, literal=True)
     wait_for(session, "· 1 shown")
     keys(session, "Enter")  # back to the table, the cursor on the one row
-    time.sleep(1.0)
+    # the table has the keys once the key bar shows its keys again (while typing it shows only `/ Filter`)
+    wait_until(session, lambda screen: "q Quit" in (screen.rstrip().splitlines() or [""])[-1],
+               "the guests table's key bar")

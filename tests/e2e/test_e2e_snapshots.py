@@ -3,13 +3,13 @@ roll back to it after typing its name, and see the result (issue #15)."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tmux_support import capture, cursor_on_guest, keys, quiet_demo, wait_for
+from tmux_support import cursor_on_guest, keys, quiet_demo, wait_for, wait_until
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -21,6 +21,12 @@ def console(tmp_path: Path) -> Iterator[str]:
         yield name
 
 
+def snapshot_then_current(screen: str) -> bool:
+    """The tree shows the new snapshot's row (its name and time), `current` on the next line under it."""
+    return any("e2e-snap ·" in line and "└ ● current (You are here)" in below
+               for line, below in itertools.pairwise(screen.splitlines()))
+
+
 def test_take_a_snapshot_roll_back_to_it_and_see_the_result(console: str) -> None:
     cursor_on_guest(console, "dev-sandbox")
     keys(console, "n")
@@ -30,8 +36,7 @@ def test_take_a_snapshot_roll_back_to_it_and_see_the_result(console: str) -> Non
     wait_for(console, "New snapshot of VM 109")
     keys(console, "e2e-snap", literal=True)
     keys(console, "Enter")
-    screen = wait_for(console, "└ ● current (You are here)")
-    assert "e2e-snap ·" in screen
+    wait_until(console, snapshot_then_current, "the row of e2e-snap with `current` under it")
     keys(console, "Up")
     keys(console, "r")
     screen = wait_for(console, "Type e2e-snap to confirm")
@@ -41,9 +46,6 @@ def test_take_a_snapshot_roll_back_to_it_and_see_the_result(console: str) -> Non
     screen = wait_for(console, "to 'e2e-snap': OK")
     assert "Snapshots of VM 109 (dev-sandbox)" in screen  # back in the dialog, the tree still there
     keys(console, "Escape")
-    deadline = time.monotonic() + 10
-    while "Snapshots of VM 109" in capture(console) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert "Snapshots of VM 109" not in capture(console)  # closed: the guests screen again
+    wait_until(console, lambda screen: "Snapshots of VM 109" not in screen, "the guests screen without the dialog")
     keys(console, "q")
     wait_for(console, "EXITED-0")

@@ -232,3 +232,29 @@ async def test_delete_asks_for_the_name_in_a_dialog(sim: SimulatorThread) -> Non
         await settle(app, pilot)
         assert sim.call(lambda: 109 not in sim.sim.cluster.guests)
         assert "delete VM 109 (dev-sandbox) on pve1: OK" in output(app)
+
+
+def visible_lines(app: ProxmoxApp) -> list[str]:
+    """The REPL log's lines as the pane shows them at its width (scrolled fully left)."""
+    log = pane(app).log_widget
+    width = log.scrollable_content_region.width
+    return [line.text[:width].rstrip() for line in log.lines]
+
+
+async def test_a_long_refusal_wraps_to_the_pane_and_tables_keep_their_rows_at_80x24(
+        shared_sim: SimulatorThread) -> None:
+    app = make_app(shared_sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_console(app, pilot)
+        await run(app, pilot, "drop the tables in db-01")
+        refusal = next(str(r) for r in repl_session(app).transcript if str(r).startswith("As plain English:"))
+        assert len(refusal) > 80  # longer than the pane: the point of the test
+        shown = " ".join(" ".join(visible_lines(app)).split())
+        assert " ".join(refusal.split()) in shown  # every word of it on screen, none cut at the edge
+        await run(app, pilot, "/clear")
+        await run(app, pilot, "list vms")
+        table = [str(r) for r in repl_session(app).transcript][-1].splitlines()
+        assert max(len(row) for row in table) > 77  # wider than the pane
+        log = pane(app).log_widget
+        assert [line.text.rstrip() for line in log.lines][-len(table):] == [row.rstrip() for row in table]
+        assert log.max_scroll_x > 0  # one row per line; the pane scrolls sideways to the rest

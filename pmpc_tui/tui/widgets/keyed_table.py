@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 
 def task_status(status: str) -> Text:
@@ -61,6 +62,14 @@ class KeyedTable(DataTable[str | Text]):
             self.clear()
             for key, cells in rows.items():
                 self.add_row(*cells, key=key)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Measure the new rows, then forget the cells drawn before: DataTable widens its columns when idle
+        without invalidating its render caches, so a paint landing between `add_row` and that idle (a loaded
+        machine) kept the cursor row cut to the header's widths (`b7d  01-0`) until the cursor moved."""
+        super()._update_dimensions(new_rows)
+        self._clear_caches()
+        self.refresh()
 
     @property
     def selected_key(self) -> str | None:

@@ -25,6 +25,7 @@ from textual.worker import Worker
 from pmpc_tui.commands.confirmation import TYPED, YES_NO, Confirmation, Target, confirmation_for, confirmation_kind
 from pmpc_tui.commands.repl import Completer, History, HistoryCursor, Names, ParsedLine, help_text, parse_line
 from pmpc_tui.services.guest_ref import GUEST_KINDS
+from pmpc_tui.tui.widgets.repl_lines import write_lines
 
 if TYPE_CHECKING:
     from pmpc_tui.pve.client import PVEClient
@@ -56,7 +57,7 @@ class ReplSession:
         self.transcript.append(renderable)
         del self.transcript[:-TRANSCRIPT_LIMIT]
         for pane in list(self.panes):
-            pane.log_widget.write(renderable)
+            write_lines(pane.log_widget, renderable)
 
     def clear(self) -> None:
         self.transcript.clear()
@@ -167,7 +168,7 @@ class ReplPane(Vertical):
         return self.query_one("#repl-input", ReplInput)
 
     def compose(self) -> ComposeResult:
-        yield RichLog(id="repl-log", markup=False, highlight=False, wrap=False, auto_scroll=True)
+        yield RichLog(id="repl-log", markup=False, highlight=False, wrap=True, min_width=1, auto_scroll=True)
         yield Static("", id="repl-status")
         yield ReplInput(placeholder="command — /help lists them, Tab completes", id="repl-input")
 
@@ -178,7 +179,7 @@ class ReplPane(Vertical):
             if session.history.error:
                 session.transcript.append(Text(session.history.error, style="yellow"))
         for renderable in session.transcript:
-            self.log_widget.write(renderable)
+            write_lines(self.log_widget, renderable)
         session.panes.add(self)
         self._cursor = HistoryCursor(session.history)
         self.set_interval(0.1, self._update_status)
