@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import Bench, Timing, bench_cluster, fresh_checkout, verdict_line
+from harness import Bench, Timing, bench_cluster, disk_probe, fresh_checkout, verdict_line
 
 # goals from issue #13, as ratios against `sync --db-only` in the same run
 RATIO_GOALS = {"plan (no change, warm)": 1.5, "plan (fresh checkout)": 2.0, "validate": 1.0, "drift": 1.2,
@@ -129,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
             bench_cluster(Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", args.vms, "--cts", args.cts,
                           "--latency-ms", args.latency_ms) as bench:
+        start = disk_probe(Path(tmp))
         lines, ok = measure(bench, Path(tmp), args.repeat)
+        lines[:0] = [f"{start} at the start; {disk_probe(Path(tmp))} at the end"]
     print("\n".join(lines))
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

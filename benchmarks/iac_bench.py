@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import LARGE, Timing, bench_cluster, fresh_checkout, repeat_args, verdict_line
+from harness import LARGE, Timing, bench_cluster, disk_probe, fresh_checkout, repeat_args, verdict_line
 
 IMPORT_GOAL = 2.0
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = repeat_args(__doc__, argv)
     with tempfile.TemporaryDirectory(prefix="pmpc-bench-") as tmp, \
             bench_cluster(Path(tmp), *LARGE) as bench:
+        print(disk_probe(Path(tmp)), "(at the start)", flush=True)
         first: list[float] = []
         rss = 0.0
         for i in range(args.repeat):
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         cold = bench.time("validate --offline, fresh", "validate", "--offline", cwd=checkout, repeat=args.repeat,
                           before=lambda: fresh_checkout(ws, checkout), expect=(0, 2))
         files = len(list((ws / "terraform").glob("*.tf")))
+        print(disk_probe(Path(tmp)), "(at the end)", flush=True)
     runs = ", ".join(f"{s:.2f}" for s in baseline.seconds)
     print(f"baseline: sync --db-only {baseline.median:6.2f} s  (runs {runs})")
     for t in (imported, again, cold):

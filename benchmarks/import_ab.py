@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import bench_cluster
+from harness import bench_cluster, disk_probe
 
 GOAL = 2.0
 
@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pmpc-import-ab-") as tmp, bench_cluster(
             Path(tmp), "--scenario", "large", "--nodes", "5", "--vms", args.vms, "--cts", args.cts,
             "--latency-ms", "20") as bench:
+        print(disk_probe(Path(tmp)), "(at the start)", flush=True)
         synced = {tree: Path(tmp) / f"synced-{i}" for i, tree in enumerate(trees)}
         for tree, space in synced.items():  # warm: bytecode, and the sync's workspace synced once
             bench.env["PYTHONPATH"] = tree
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"round {r + 1} {tree or '(installed)'}: sync --db-only {s:5.2f} s, import {m:5.2f} s, "
                       f"ratio {m / s:4.2f}x  (cpu {sync.cpu[0]:4.2f} / {imported.cpu[0]:4.2f} s)  "
                       f"load {Path('/proc/loadavg').read_text().split()[0]}", flush=True)
+        print(disk_probe(Path(tmp)), "(at the end)", flush=True)
     ok = True
     for tree, got in runs.items():
         ratio = statistics.median(m / s for s, m, _, _ in got)
