@@ -29,8 +29,8 @@ from ruamel.yaml import YAML
 from pmpc_tui.commands.registry import risk_of_line
 from pmpc_tui.commands.repl import parse_line
 from pmpc_tui.nl.propose import propose_offline
+from pmpc_tui.nl.train import real
 from pmpc_tui.services.names import Names
-from pmpc_tui.simulator.scenarios import homelab
 
 DATASET = Path(__file__).with_name("nl_requests.yaml")
 GUARDED = ("disruptive", "destructive")
@@ -38,13 +38,7 @@ GUARDED = ("disruptive", "destructive")
 
 def homelab_names() -> Names:
     """The homelab demo cluster's names, with statuses, tags and templates."""
-    cluster = homelab()
-    names = Names(nodes=sorted(cluster.nodes), storage=sorted(cluster.storages))
-    for g in cluster.guests.values():
-        names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
-                               str(g.config.get("tags", "")))
-        if g.is_template:
-            names.templates.add(g.vmid)
+    names: Names = real.homelab_names(templates=True)
     return names
 
 

@@ -69,7 +69,7 @@ def test_the_package_never_reads_the_request_sets_at_run_time() -> None:
 
 
 def test_slot_labels_come_from_the_command_lines_only_when_every_name_is_said_as_written() -> None:
-    homelab = real._homelab_names()
+    homelab = real.homelab_names()
 
     def labels(text: str, lines: list[str]) -> list[tuple[str, str]] | None:
         item = {"text": text, "commands": lines}

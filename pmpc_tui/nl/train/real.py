@@ -184,7 +184,7 @@ def tagged_examples(leave_out: str | None = None, copies: int = 1, seed: int = 1
     """The tuning sets' requests that `aligned` labels, each `copies` times (names swapped in the copies, the
     command lines left as they were: the tagger learns from tokens and labels only)."""
     swapper = Swapper(seed)
-    homelab = _homelab_names()
+    homelab = homelab_names()
     out: list[Example] = []
     for item, intent in _labelled(leave_out):
         tokens = tokenize(str(item["text"]))
@@ -197,8 +197,9 @@ def tagged_examples(leave_out: str | None = None, copies: int = 1, seed: int = 1
     return out
 
 
-def _homelab_names() -> Any:
-    """The homelab scenario's names (what the sets' command lines name)."""
+def homelab_names(templates: bool = False) -> Any:
+    """The homelab scenario's names (what the sets' command lines name), with statuses and tags; `templates`:
+    its templates marked too (the evaluation's view; the training's examples were aligned without)."""
     from pmpc_tui.services.names import Names
     from pmpc_tui.simulator.scenarios import homelab
 
@@ -207,4 +208,6 @@ def _homelab_names() -> Any:
     for g in cluster.guests.values():
         names.facts[g.name] = ("vm" if g.kind == "qemu" else "ct", g.vmid, g.node, g.status,
                                str(g.config.get("tags", "")))
+        if templates and g.is_template:
+            names.templates.add(g.vmid)
     return names
