@@ -18,6 +18,12 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
                     r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
                     r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # an earlier order withdrawn: "belay that", "countermand my last order", "strike that", "rescind the
+                    # request to …", "disregard my previous message" (nl19)
+                    r"belay\w*|countermand\w*|rescind\w*|retract\w*|revok(?:e|ing)\s+(?:that|this|my|the)\b|"
+                    r"(?:strike|scrap|disregard|ignore|drop|withdraw|take\s+back)\s+(?:that|this|it|my\s+(?:last|previous|"
+                    r"earlier)|the\s+(?:last|previous|earlier))(?:\s+(?:order|request|message|instruction|command|ask|one))?"
+                    r"(?=\s*(?:[,;:.!—-]|$|\s+(?:to|about|for|of)\b))|"
                     # … and in the other languages read: "laisse tomber", "vergiss es", "olvídalo", "lascia perdere"
                     r"laisse\s+tomber|oublie[sz]?\s*(?:[çc]a|le|la)?\b|annule\s+(?:[çc]a|tout)|vergiss\s+(?:es|das)|"
                     r"doch\s+nicht|lass\s+(?:es|das)\s+(?:sein|lieber)|olv[ií]d(?:a|alo|ate)|d[ée]jalo|"
@@ -284,6 +290,8 @@ STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\
                    r"stopped))?(?=\s*(?:,|$))")
 # times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
 # refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw"); after any named event
+MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+         r"nov(?:ember)?|dec(?:ember)?")
 SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|this|that)\s+(?!other\b|"
                        r"another\b)(?:\S+\s+)?[a-z]{3,}\b|"
                        r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
@@ -291,7 +299,14 @@ SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|
                        r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
                        r"tomorrow|tonite|2nite|tonight)\b|\b(?:postpone|defer|delay|reschedul)\w*\b|"
                        r"(?<![\w:/.-])\d{1,2}:\d{2}(?![\w:])|\bfrom\s+now\b|\bafterwards\b|\beta\b|"
-                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
+                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|"
+                       # a calendar date ("on dec 24", "24th of december", "on 2027-01-05", "on 12/31", "christmas eve")
+                       # (nl19); "since dec 1", "from 5 jan" stay a log's window
+                       rf"(?<!since\s)(?<!from\s)(?<!after\s)\b(?:{MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![:.]\d)|"
+                       r"\bon\s+may\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+                       rf"(?<!since\s)(?<!from\s)(?<!after\s)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH}|may)\b|"
+                       r"\bon\s+(?:the\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)(?![\w/.-])|"
+                       r"\b(?:christmas|xmas|new\s+year'?s?)\s+(?:eve|day)\b|\bon\s+(?:christmas|xmas|thanksgiving|easter)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
                        r"(?:end\s+of|eod|cob|morning|evening)\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")
