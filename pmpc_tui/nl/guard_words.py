@@ -69,6 +69,9 @@ DEFERRAL = re.compile(
     # a work cycle's time ("next sprint", "in the next release"): a plan, never an order for now (nl17o)
     r"(?:in\s+the\s+|during\s+the\s+)?next\s+(?:sprint|quarter|year|release|iteration|cycle|shift)|"
     r"first\s+thing|"
+    # a quarter ("in q1", "for Q3 2027") and a plan told ("the plan for q1 is to …", "we plan to …"): later (nl19)
+    r"(?:in|for|during|by|next|this|until|before|after|over|from)\s+(?:the\s+)?q[1-4]|q[1-4]\s*(?:'|20)\d\d|"
+    r"plan\s+(?:for\s+(?:\S+\s+){1,3}?)?is\s+to|(?:we|i)\s+(?:plan|intend|(?:are|'re|am|'m)\s+planning)\s+to|"
     # an open time, and a note left for later ("someday", "eventually", "# TODO: …"): never an order for now
     r"some\s*day|one\s+day|eventually|at\s+some\s+point|sometime|(?:when(?:ever)?|if)\s+(?:i|we|you)\s+(?:get|have|find)"
     r"\s+(?:a\s+|the\s+|some\s+)?(?:chance|time|minute|moment)|fixme|(?:^|#\s*)(?:todo|to-do|note\s+to\s+self)\b|"
@@ -127,6 +130,17 @@ ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slow
                     r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
                     r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
                     r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
+                    # sizing advice ("how much ram is sensible for a dns container?", "how many cores should i give a
+                    # db vm") and what the product can do ("can proxmox hot-plug memory at all?", "does pve support
+                    # …"): answered with what plain English can do, never a read of a guest (nl19)
+                    r"\bhow\s+(?:much|many)\s+(?:\S+\s+){0,3}?(?:is|are|would\s+be|should\s+be|seems?)\s+(?:\S+\s+){0,2}?"
+                    r"(?:sensible|reasonable|enough|recommended|ideal|advisable|appropriate|sane|typical|normal|overkill|"
+                    r"too\s+(?:much|many|little|few)|a\s+good\s+(?:amount|number))\b|"
+                    r"\bhow\s+(?:much|many)\s+\S+(?:\s+\S+)?\s+(?:should|would|do)\s+(?:i|we|you|one)\s+(?:give|allocate|"
+                    r"assign|reserve|plan)\s+(?:an?|to\s+an?|for\s+an?)\b|"
+                    r"^(?:can|could|does|do|will|is|are)\s+(?:proxmox(?:\s+ve)?|pve|lxc|qemu|kvm|ceph|zfs|terraform|"
+                    r"opentofu|ansible|proxmox-mpc)\b(?![\d-])(?:\s+\S+){0,8}?\s+(?:at\s+all|even|natively|out\s+of\s+the\s+box|"
+                    r"support\w*|handle|capable|able\s+to)\b|"
                     # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
                     r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
                     r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
