@@ -21,6 +21,8 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # an earlier order withdrawn: "belay that", "countermand my last order", "strike that", "rescind the
                     # request to …", "disregard my previous message" (nl19)
                     r"belay\w*|countermand\w*|rescind\w*|retract\w*|revok(?:e|ing)\s+(?:that|this|my|the)\b|"
+                    r"(?:strike|scrap|scratch|disregard|ignore|drop|withdraw|take\s+back|cancel|undo|forget)\s+(?:my|the|"
+                    r"your)\s+(?:last|previous|earlier)\s+(?:order|request|message|instruction|command|ask)s?\b|"
                     r"(?:strike|scrap|disregard|ignore|drop|withdraw|take\s+back)\s+(?:that|this|it|my\s+(?:last|previous|"
                     r"earlier)|the\s+(?:last|previous|earlier))(?:\s+(?:order|request|message|instruction|command|ask|one))?"
                     r"(?=\s*(?:[,;:.!—-]|$|\s+(?:to|about|for|of)\b))|"

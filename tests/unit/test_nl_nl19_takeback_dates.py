@@ -25,7 +25,8 @@ def lines(text: str) -> list[str]:
 
 @pytest.mark.parametrize("text", ["belay my order to reboot mqtt", "belay the restart of grafana",
                                   "countermand that, stop pihole was a mistake", "rescind the request to stop minio",
-                                  "strike that: shut down web-02"])
+                                  "strike that: shut down web-02", "scrap my previous request, reboot db-01",
+                                  "undo my last order to suspend homeassistant"])
 def test_a_withdrawn_order_runs_nothing(text: str) -> None:
     assert lines(text) == []
 

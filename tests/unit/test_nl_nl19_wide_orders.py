@@ -23,7 +23,8 @@ def lines(text: str) -> list[str]:
 
 @pytest.mark.parametrize("text", ["restart both of the hosts one at a time", "power cycle every node, slowly",
                                   "reboot all four hypervisors in turn", "reinicia el nodo pve1 por favor",
-                                  "redémarre les nœuds pve1 et pve3", "bounce the pve3 host after lunch break"])
+                                  "redémarre les nœuds pve1 et pve3", "bounce the pve3 host after lunch break",
+                                  "fahre den knoten pve3 herunter", "starte bitte den host pve1 neu"])
 def test_a_power_order_on_a_node_proposes_no_guest(text: str) -> None:
     assert lines(text) == []
 

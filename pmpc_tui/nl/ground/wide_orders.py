@@ -18,7 +18,7 @@ POWER_VERB = (r"(?:re-?boot\w*|restart\w*|shut\s*(?:ting\s+)?down|shutdown|power
               r"zrestartuj\w*|wyłącz\w*|wylacz\w*)")
 # the words that may stand between the verb and the node it acts on ("all three of the", "le", "every single")
 FILLER = (r"(?:the|all|every|each|both|my|our|its|their|single|two|three|four|five|\d+|of|physical|proxmox|pve|"
-          r"cluster|le|la|les|l'|el|los|las|das|den|die|der|alle|tous|todos|i|gli|il|de|het|wszystkie)")
+          r"cluster|le|la|les|l'|el|los|las|das|den|die|der|alle|tous|todos|i|gli|il|de|het|wszystkie|bitte|please|pls)")
 GUEST_AFTER = (r"(?!\s*(?:'s|’s|'|s'|vms?|cts?|containers?|guests?|lxcs?|workloads?|machines?|kvms?|services?|ones|"
                r"boxes|stuff|things)\b)")
 POWER_LINES = frozenset({"start", "stop", "shutdown", "reboot", "suspend", "resume"})
@@ -35,6 +35,10 @@ def powers_a_node(text: str, lines: list[str], names: Names) -> str | None:
     nodes = "|".join(re.escape(n.lower()) for n in names.nodes)
     node = rf"(?:{NODE_WORD}|{nodes})" if nodes else NODE_WORD
     lower = text.lower()
+    # "starte den knoten pve2 neu": a German separable verb, its particle after the node
+    particle = r"(?:\s+\S+)?\s+(?:neu|herunter|runter)\b"
+    if re.search(rf"\b(?:start\w*|fahr\w*)\s+(?:{FILLER}\s+){{0,4}}{node}\b{particle}", lower):
+        return WHY_NODE
     for said in re.finditer(rf"\b{POWER_VERB}\s+(?:{FILLER}\s+){{0,4}}{node}\b{GUEST_AFTER}", lower):
         after = re.match(r"\s*([\w.-]+)", lower[said.end():])
         if after is None or after.group(1) not in {n.lower() for n in names.guests}:  # "node k8s-worker-2": a guest
