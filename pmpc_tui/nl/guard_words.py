@@ -322,7 +322,13 @@ SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|
                        r"\bon\s+may\s+\d{1,2}(?:st|nd|rd|th)?\b|"
                        rf"(?<!since\s)(?<!from\s)(?<!after\s)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH}|may)\b|"
                        r"\bon\s+(?:the\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)(?![\w/.-])|"
-                       r"\b(?:christmas|xmas|new\s+year'?s?)\s+(?:eve|day)\b|\bon\s+(?:christmas|xmas|thanksgiving|easter)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
+                       r"\b(?:christmas|xmas|new\s+year'?s?)\s+(?:eve|day)\b|\bon\s+(?:christmas|xmas|thanksgiving|easter)\b|"
+                       # a holiday or a part of a month as the order's time ("after easter", "before the holidays",
+                       # "at the beginning of december", "in early march") (nl19)
+                       r"\b(?:after|before|until|till|by|around|for)\s+(?:the\s+)?(?:christmas|xmas|easter|thanksgiving|"
+                       r"new\s+year'?s?|holidays?|halloween|black\s+friday|long\s+weekend)\b|"
+                       rf"\b(?:at|by|in|around|towards?)\s+the\s+(?:beginning|start|middle|end)\s+of\s+(?:next\s+|this\s+|"
+                       rf"the\s+)?(?:{MONTH}|may|month|week|year|quarter)\b|\bin\s+(?:early|mid|late)[\s-]+(?:{MONTH}|may)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
                        r"(?:end\s+of|eod|cob|morning|evening)\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")

@@ -38,6 +38,13 @@ def test_an_order_for_a_calendar_date_changes_nothing(text: str) -> None:
     assert [c for c in lines(text) if risk_of_line(c) != READ] == []
 
 
+@pytest.mark.parametrize("text", ["remove mqtt after thanksgiving", "before easter shut down the prometheus ct",
+                                  "delete minio at the start of february", "after new year's delete win11-desktop",
+                                  "reboot db-01 by the long weekend"])
+def test_an_order_for_a_holiday_or_part_of_a_month_changes_nothing(text: str) -> None:
+    assert [c for c in lines(text) if risk_of_line(c) != READ] == []
+
+
 def test_a_read_from_a_date_still_answers() -> None:
     assert lines("show the tasks since feb 2") == ["tasks"]
 
