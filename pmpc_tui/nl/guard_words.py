@@ -23,9 +23,10 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     r"belay\w*|countermand\w*|rescind\w*|retract\w*|revok(?:e|ing)\s+(?:that|this|my|the)\b|"
                     r"(?:strike|scrap|scratch|disregard|ignore|drop|withdraw|take\s+back|cancel|undo|forget)\s+(?:my|the|"
                     r"your)\s+(?:last|previous|earlier)\s+(?:order|request|message|instruction|command|ask)s?\b|"
-                    r"(?:strike|scrap|disregard|ignore|drop|withdraw|take\s+back)\s+(?:that|this|it|my\s+(?:last|previous|"
-                    r"earlier)|the\s+(?:last|previous|earlier))(?:\s+(?:order|request|message|instruction|command|ask|one))?"
-                    r"(?=\s*(?:[,;:.!—-]|$|\s+(?:to|about|for|of)\b))|"
+                    r"(?:strike|scrap|disregard|ignore|drop|withdraw|take\s+back)\s+(?:that|this|it|my|the)\s+(?:order|"
+                    r"request|message|instruction|command|ask)s?\b|"
+                    # a bare "strike that", never "drop it to 1536" (a lower size) (nl19)
+                    r"(?:strike|scrap|disregard|withdraw|take\s+back)\s+(?:that|this|it)(?=\s*(?:[,;:.!—-]|$))|"
                     # … and in the other languages read: "laisse tomber", "vergiss es", "olvídalo", "lascia perdere"
                     r"laisse\s+tomber|oublie[sz]?\s*(?:[çc]a|le|la)?\b|annule\s+(?:[çc]a|tout)|vergiss\s+(?:es|das)|"
                     r"doch\s+nicht|lass\s+(?:es|das)\s+(?:sein|lieber)|olv[ií]d(?:a|alo|ate)|d[ée]jalo|"
