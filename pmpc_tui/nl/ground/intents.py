@@ -233,7 +233,8 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "resize"  # "bump X's C: drive up to 200GB": a size said of a disk or drive is its size (nl19)
     if intent == "stop" and GRACEFUL.search(t):
         return "shutdown"  # a stop said with a manner that asks for the guest's own shutdown, in any language (nl17o)
-    if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \
+    if intent not in ("plan",) and re.match(rf"^{OPENERS}(?:(?:run|do|make|show)\s+(?:me\s+)?(?:the\s+|a\s+)?)?plan\s+"
+                                            r"(?:(?:just|only)\s+)?(?:for\s+)?(?:(?:just|only)\s+)?<g>", t) and \
             not DESTROYING.search(t):
         return "plan"  # "plan web-01 and web-02 only": the plan of those guests' resources (nl17m)
     if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and \
