@@ -18,6 +18,15 @@ NEGATION = re.compile(r"\b(don'?t|do\s+not|does\s+not|doesn'?t|never|not|no\s+ne
                     # a request taken back: "no, wait", "scratch that", "hold off", "on second thought"
                     r"no\s*,?\s*wait|wait\s*,?\s*no|scratch\s+that|cancel\s+that|hold\s+off|on\s+second\s+thoughts?|"
                     r"never\s*mind|forget\s+(?:it|that|about\s+it)|actually\s*,?\s*no\b|"
+                    # an earlier order withdrawn: "belay that", "countermand my last order", "strike that", "rescind the
+                    # request to …", "disregard my previous message" (nl19)
+                    r"belay\w*|countermand\w*|rescind\w*|retract\w*|revok(?:e|ing)\s+(?:that|this|my|the)\b|"
+                    r"(?:strike|scrap|scratch|disregard|ignore|drop|withdraw|take\s+back|cancel|undo|forget)\s+(?:my|the|"
+                    r"your)\s+(?:last|previous|earlier)\s+(?:order|request|message|instruction|command|ask)s?\b|"
+                    r"(?:strike|scrap|disregard|ignore|drop|withdraw|take\s+back)\s+(?:that|this|it|my|the)\s+(?:order|"
+                    r"request|message|instruction|command|ask)s?\b|"
+                    # a bare "strike that", never "drop it to 1536" (a lower size) (nl19)
+                    r"(?:strike|scrap|disregard|withdraw|take\s+back)\s+(?:that|this|it)(?=\s*(?:[,;:.!—-]|$))|"
                     # … and in the other languages read: "laisse tomber", "vergiss es", "olvídalo", "lascia perdere"
                     r"laisse\s+tomber|oublie[sz]?\s*(?:[çc]a|le|la)?\b|annule\s+(?:[çc]a|tout)|vergiss\s+(?:es|das)|"
                     r"doch\s+nicht|lass\s+(?:es|das)\s+(?:sein|lieber)|olv[ií]d(?:a|alo|ate)|d[ée]jalo|"
@@ -63,6 +72,9 @@ DEFERRAL = re.compile(
     # a work cycle's time ("next sprint", "in the next release"): a plan, never an order for now (nl17o)
     r"(?:in\s+the\s+|during\s+the\s+)?next\s+(?:sprint|quarter|year|release|iteration|cycle|shift)|"
     r"first\s+thing|"
+    # a quarter ("in q1", "for Q3 2027") and a plan told ("the plan for q1 is to …", "we plan to …"): later (nl19)
+    r"(?:in|for|during|by|next|this|until|before|after|over|from)\s+(?:the\s+)?q[1-4]|q[1-4]\s*(?:'|20)\d\d|"
+    r"plan\s+(?:for\s+(?:\S+\s+){1,3}?)?is\s+to|(?:we|i)\s+(?:plan|intend|(?:are|'re|am|'m)\s+planning)\s+to|"
     # an open time, and a note left for later ("someday", "eventually", "# TODO: …"): never an order for now
     r"some\s*day|one\s+day|eventually|at\s+some\s+point|sometime|(?:when(?:ever)?|if)\s+(?:i|we|you)\s+(?:get|have|find)"
     r"\s+(?:a\s+|the\s+|some\s+)?(?:chance|time|minute|moment)|fixme|(?:^|#\s*)(?:todo|to-do|note\s+to\s+self)\b|"
@@ -121,6 +133,17 @@ ADVICE = re.compile(r"\b(?:is|are)\s+(?:\S+\s+){1,3}?(?:better|worse|faster|slow
                     r"\bwrite\s+(?:me\s+)?(?:a|an|some)\s+(?:\S+\s+){0,2}?(?:script|poem|song|story|essay|e-?mail|letter|"
                     r"program|function|playbook|code|haiku)\b|^translate\b|\bcapital\s+of\b|\bwho\s+won\b|"
                     r"\brecipe\b|\bhow\s+are\s+you\b|\bmeaning\s+of\s+life\b|\byour\s+name\b|"
+                    # sizing advice ("how much ram is sensible for a dns container?", "how many cores should i give a
+                    # db vm") and what the product can do ("can proxmox hot-plug memory at all?", "does pve support
+                    # …"): answered with what plain English can do, never a read of a guest (nl19)
+                    r"\bhow\s+(?:much|many)\s+(?:\S+\s+){0,3}?(?:is|are|would\s+be|should\s+be|seems?)\s+(?:\S+\s+){0,2}?"
+                    r"(?:sensible|reasonable|enough|recommended|ideal|advisable|appropriate|sane|typical|normal|overkill|"
+                    r"too\s+(?:much|many|little|few)|a\s+good\s+(?:amount|number))\b|"
+                    r"\bhow\s+(?:much|many)\s+\S+(?:\s+\S+)?\s+(?:should|would|do)\s+(?:i|we|you|one)\s+(?:give|allocate|"
+                    r"assign|reserve|plan)\s+(?:an?|to\s+an?|for\s+an?)\b|"
+                    r"^(?:can|could|does|do|will|is|are)\s+(?:proxmox(?:\s+ve)?|pve|lxc|qemu|kvm|ceph|zfs|terraform|"
+                    r"opentofu|ansible|proxmox-mpc)\b(?![\d-])(?:\s+\S+){0,8}?\s+(?:at\s+all|even|natively|out\s+of\s+the\s+box|"
+                    r"support\w*|handle|capable|able\s+to)\b|"
                     # opinions and sums: "i love proxmox", "proxmox is great", "what's 2+2"
                     r"^(?:i|we)\s+(?:really\s+)?(?:love|like|hate|adore|enjoy|miss)\b|^\S+(?:\s+\S+)?\s+(?:is|are)\s+"
                     r"(?:so\s+|really\s+|very\s+|pretty\s+)?(?:great|awesome|cool|nice|annoying|terrible|amazing|"
@@ -284,6 +307,8 @@ STAYS = re.compile(r"\s*(?:,|\band\b|;)\s*([\w.-]+)\s+(?:stays?|remains?|should\
                    r"stopped))?(?=\s*(?:,|$))")
 # times that may be a log's window or an order's time: a read answers ("errors after the backup"), a change is
 # refused ("reboot web-01 after the backup", "stop grafana monday", "restart web-01 tmrw"); after any named event
+MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+         r"nov(?:ember)?|dec(?:ember)?")
 SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|this|that)\s+(?!other\b|"
                        r"another\b)(?:\S+\s+)?[a-z]{3,}\b|"
                        r"(?<!since\s)(?<!from\s)(?<!last\s)(?<!of\s)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
@@ -291,7 +316,20 @@ SOFT_TIME = re.compile(r"(?<!one\s)(?<!each\s)\bafter\s+(?:the|my|our|its|their|
                        r"\bon\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b|\b(?:tmrw|tmr|tmw|2moro|2morrow|tomorow|tommorow|"
                        r"tomorrow|tonite|2nite|tonight)\b|\b(?:postpone|defer|delay|reschedul)\w*\b|"
                        r"(?<![\w:/.-])\d{1,2}:\d{2}(?![\w:])|\bfrom\s+now\b|\bafterwards\b|\beta\b|"
-                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
+                       r"\bin\s+the\s+(?:morning|evening|afternoon|night)\b|"
+                       # a calendar date ("on dec 24", "24th of december", "on 2027-01-05", "on 12/31", "christmas eve")
+                       # (nl19); "since dec 1", "from 5 jan" stay a log's window
+                       rf"(?<!since\s)(?<!from\s)(?<!after\s)\b(?:{MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![:.]\d)|"
+                       r"\bon\s+may\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+                       rf"(?<!since\s)(?<!from\s)(?<!after\s)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTH}|may)\b|"
+                       r"\bon\s+(?:the\s+)?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?)(?![\w/.-])|"
+                       r"\b(?:christmas|xmas|new\s+year'?s?)\s+(?:eve|day)\b|\bon\s+(?:christmas|xmas|thanksgiving|easter)\b|"
+                       # a holiday or a part of a month as the order's time ("after easter", "before the holidays",
+                       # "at the beginning of december", "in early march") (nl19)
+                       r"\b(?:after|before|until|till|by|around|for)\s+(?:the\s+)?(?:christmas|xmas|easter|thanksgiving|"
+                       r"new\s+year'?s?|holidays?|halloween|black\s+friday|long\s+weekend)\b|"
+                       rf"\b(?:at|by|in|around|towards?)\s+the\s+(?:beginning|start|middle|end)\s+of\s+(?:next\s+|this\s+|"
+                       rf"the\s+)?(?:{MONTH}|may|month|week|year|quarter)\b|\bin\s+(?:early|mid|late)[\s-]+(?:{MONTH}|may)\b|(?<!wait\s)\b(?:until|till|til)\b|\bby\s+(?:the\s+)?"
                        r"(?:end\s+of|eod|cob|morning|evening)\b")
 GREETING = re.compile(r"^(hi|hello|hey|hiya|howdy|yo|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
                       r"greetings)\b[\s,!.]*")

@@ -17,6 +17,7 @@ from pmpc_tui.nl.ground.objects import deletes_inside
 from pmpc_tui.nl.ground.ops_voice import normalise
 from pmpc_tui.nl.ground.orders import asks_to_skip
 from pmpc_tui.nl.ground.reversals import opposite
+from pmpc_tui.nl.ground.wide_orders import destroys_everything, powers_a_node
 from pmpc_tui.nl.parser import parse_request
 from pmpc_tui.nl.proposal import Proposal, refused
 from pmpc_tui.services.names import Names
@@ -60,7 +61,8 @@ def _finish(proposal: Proposal, reading: guards.Reading, text: str, names: Names
     checked = guards.after(checked, reading)
     changed = [t["name"] for t in checked.targets] if checked.needs_confirmation else []
     why = (opposite(text, checked.commands, names, changed) or unsaid(text, checked.commands)
-           or deletes_inside(text, checked.commands, names)) if checked.understood else None
+           or deletes_inside(text, checked.commands, names) or powers_a_node(text, checked.commands, names)
+           or destroys_everything(checked.commands)) if checked.understood else None
     if why is not None:  # "undo the last apply" is never an apply, "evacuate pve1" never a move onto pve1
         hints = ["history", "list vms"] if "revert" in why else ["list vms"]  # an undo's next step is history
         return refused(why, hints, notes=[f"not proposed: {c}" for c in checked.commands])

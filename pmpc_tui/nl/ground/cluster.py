@@ -8,6 +8,7 @@ import shlex
 
 from pmpc_tui.nl.ground.guests import Grounder
 from pmpc_tui.nl.ground.lists import _storage_type
+from pmpc_tui.nl.ground.newnames import is_name
 from pmpc_tui.nl.ground.slots import Grounded, NotGrounded
 from pmpc_tui.nl.ground.units import since
 
@@ -106,6 +107,13 @@ def _cluster(intent: str, g: Grounder) -> Grounded:
     named = list(dict.fromkeys(named))
     if intent == "import" and named:  # "import only 101 and 102": those guests' code
         return Grounded(["import " + " ".join(f"--guest {g.guests[n][1]}" for n in named)], explain[intent])
+    if intent == "destroy":  # "tear down web-03 from the workspace": that guest only, never every guest (nl19)
+        spans = [re.sub(r"^(?:vm|ct)\s+", "", s.strip().lower()) for s in g.slots.spans.get("GUEST", [])]
+        spans += re.findall(r"(?<![\w.-])[a-z][a-z0-9]*-[a-z0-9-]*\d[a-z0-9-]*(?![\w.-])", words)  # untagged "web-03"
+        targets = list(dict.fromkeys([*named, *(s for s in spans if is_name(g, s))]))
+        if targets:
+            return Grounded(["destroy " + " ".join(f"--target {n}" for n in targets)], f"destroy {', '.join(targets)}"
+                            " (the workspace's code and the cluster)")
     if intent == "plan" and named and re.search(r"\b(only|just)\b", words):  # "plan only for web-01"
         return Grounded(["plan " + " ".join(f"--target {n}" for n in named)], explain[intent])
     return Grounded([intent], explain[intent])

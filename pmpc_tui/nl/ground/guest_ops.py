@@ -223,6 +223,7 @@ def _one_guest(intent: str, g: Grounder, name: str) -> Grounded:
         if total and re.search(rf"\b(?:by|de|um|en)\s+{re.escape(total.lower())}", " ".join(g.slots.words)):
             add, total = total, None  # "de 10G", "by 10G": grow by it
         spoken = re.escape(re.sub(r"[^\d.]", "", add or "")) + r"\s*[a-z]*"
+        spoken += r"(?:\s+of\s+(?:\w+\s+)?(?:disk|space|storage))?"  # "150G of disk in total" (nl19)
         if add and not total and re.search(rf"\b{spoken}\s+(?:in\s+)?(?:total|overall|altogether|all\s+told)\b|"
                                            rf"\b(?:a\s+)?total\s+(?:size\s+)?of\s+{spoken}", words):
             add, total = None, add  # "should be 200 GB total", "a total of 80G": the size it is to have (nl17o)

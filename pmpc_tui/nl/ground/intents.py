@@ -29,6 +29,8 @@ URL = re.compile(r"\bhttps?://\S+")
 FETCH = re.compile(r"\b(download|pull|fetch|get|grab|wget|curl|lade|descarga|t[ée]l[ée]charge)\w*\b")
 MOVE = re.compile(r"\b(migr\w*|evacuat\w*|move|moving|send|shift|relocat\w*|transfer|vers?chieb\w*|mueve|"
                   r"d[ée]place)\b")
+# running out of space or storage: the disk, never the memory (nl19)
+SPACE = re.compile(r"\b(?:space|storage|room|disk\s+full|full\s+disk)\b")
 DISK = re.compile(r"\b(disks?|disques?|discos?|platten?|festplatten?|volumes?|rootfs|(?:scsi|virtio|sata|ide|mp)\d+|"
                   r"unused\d+|drive)\b")
 GROW = re.compile(r"(?<![\w])\+\s*\d+(?:\.\d+)?\s*(?:[gmt]b?|gib|tib|mib|gigs?)\b|\b(grow|resiz\w*|rezis\w*|resz\w*|"
@@ -225,9 +227,14 @@ def corrected(intent: str, text: str, names: Names) -> str:
             not re.search(r"\b(?:ram|memory|mem|swap|balloon)\b", t) and \
             re.search(r"\b(?:by|with|another|extra|more|\+)\s*\d+(?:\.\d+)?\s*(?:g|gb|gigs?|gib|t|tb)\b", t):
         return "resize"  # "bump X's storage by 16 gb": a guest's storage is its disk, never its memory (nl17o)
+    if intent == "set" and "<g>" in t and DISK.search(t) and not re.search(r"\b(?:ram|memory|mem|swap|balloon|cores?|"
+                                                                           r"v?cpus?)\b", t) and \
+            re.search(r"\d+(?:\.\d+)?\s*(?:g|gb|gigs?|gib|t|tb|tib)\b", t):
+        return "resize"  # "bump X's C: drive up to 200GB": a size said of a disk or drive is its size (nl19)
     if intent == "stop" and GRACEFUL.search(t):
         return "shutdown"  # a stop said with a manner that asks for the guest's own shutdown, in any language (nl17o)
-    if intent not in ("plan",) and re.match(rf"^{OPENERS}plan\s+(?:for\s+|only\s+)?<g>", t) and \
+    if intent not in ("plan",) and re.match(rf"^{OPENERS}(?:(?:run|do|make|show)\s+(?:me\s+)?(?:the\s+|a\s+)?)?plan\s+"
+                                            r"(?:(?:just|only)\s+)?(?:for\s+)?(?:(?:just|only)\s+)?<g>", t) and \
             not DESTROYING.search(t):
         return "plan"  # "plan web-01 and web-02 only": the plan of those guests' resources (nl17m)
     if intent in ("create", "clone") and re.match(rf"^{OPENERS}(?:snap\w*|snpashot\w*)\s", t) and \
@@ -321,7 +328,7 @@ def corrected(intent: str, text: str, names: Names) -> str:
         return "disk_delete"  # "delete unused0 of dev-sandbox": the disk, never the guest
     if intent in ("disk_delete", "disk_detach") and DISK.search(t) and MOVE.search(t) and _after_to(t, names.storage):
         return "disk_move"
-    if intent == "resize" and not DISK.search(t) and not GROW.search(t) and \
+    if intent == "resize" and not DISK.search(t) and not GROW.search(t) and not SPACE.search(t) and \
             re.search(r"(?:\d|\b(?:a|an|one|two|three|four|eight))\s*(?:gigs?|gb|g|mb|mib|gib|megs?|gigas?)\b", t):
         return "set"  # "give mqtt half a gig": memory, unless a disk is said
     if intent not in ("resize", "create") and GROW.search(t) and guest and not DESTROYING.search(t) and \

@@ -33,13 +33,24 @@ WHY_HANDS_ON = ("that is hands-on hardware work, firmware, formatting storage, a
 
 
 FORMAT = re.compile(r"\b(?:re-?)?format\w*\s+(?:the\s+)?(?P<what>[\w.-]+)")
+# wiping a disk or a storage itself ("wipe local-lvm clean", "zap the partition table on pve2's second disk", "erase
+# the boot ssd of pve1", "shred the raw drives"): host work, never a read of what it holds (nl19)
+WIPE = re.compile(r"\b(?:wip(?:e|ing)|eras(?:e|ing)|zap(?:ping)?|nuk(?:e|ing)|shred(?:ding)?|blank(?:ing)?|zero(?:ing)?"
+                  r"(?:\s+out)?|dd)\s+(?:out\s+)?(?:the\s+|all\s+|every\s+|my\s+|our\s+|its\s+|[\w-]+'s\s+)?"
+                  r"(?:(?P<thing>(?:[\w.-]+\s+){0,2}?(?:partitions?|partition\s+tables?|gpt|mbr|superblocks?|drives?|ssds?|"
+                  r"nvmes?|hdds?|filesystems?|file\s*systems?|lvm|volume\s+groups?|vgs?|thin\s*pools?|storages?|"
+                  r"(?:physical|raw|boot|system|second|first|third|os|data)\s+disks?)\b)|(?P<name>[\w.-]+))")
 
 
 def why_out_of_scope(clean: str, storages: Iterable[str] = ()) -> str | None:
     """Why the request (lower case) is refused before parsing, or None; `storages`: the cluster's storage names
     ("reformat local-lvm")."""
+    known = {s.lower() for s in storages}
     said = FORMAT.search(clean)
-    if said and said.group("what") in {s.lower() for s in storages}:
+    if said and said.group("what") in known:
+        return WHY_HANDS_ON
+    wiped = WIPE.search(clean)
+    if wiped and (wiped.group("thing") or wiped.group("name") in known):
         return WHY_HANDS_ON
     if PURCHASE.search(clean):
         return WHY_PURCHASE

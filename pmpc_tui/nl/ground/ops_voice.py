@@ -31,6 +31,15 @@ ASIDES = re.compile(
     r"when\s+(?:the\s+|our\s+|my\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:dropped|died|crashed|failed|broke|hung|"
     r"went\s+(?:down|away)|"
     r"was\s+(?:down|rebooted|restarted)|timed\s+out|lost\s+\w+))\b", re.IGNORECASE)
+# a polite request framed as a condition ("would be great if you could reboot X", "i'd appreciate it if you'd …",
+# "if you could restart X, that'd be great"): an order, never a condition to wait for (nl19)
+_PRAISE = r"(?:great|nice|awesome|good|helpful|lovely|ideal|cool|amazing|perfect|appreciated|super)"
+POLITE_IF = re.compile(rf"^\s*(?:(?:it|that)(?:\s+would|'d|\s+will)|would)\s+be\s+(?:really\s+|very\s+|so\s+)?"
+                       rf"{_PRAISE}\s+if\s+"
+                       r"(?:you|u)\s+(?:could|can|would|'d)\s+|^\s*i'?d\s+(?:really\s+)?appreciate\s+it\s+if\s+(?:you|u)\s+"
+                       r"(?:could|can|would|'d)\s+", re.IGNORECASE)
+POLITE_IF_AFTER = re.compile(rf"^\s*if\s+(?:you|u)\s+(?:could|can|would)\s+(?P<order>.+?)\s*,?\s+(?:that|it)(?:'d|'ll|"
+                             rf"\s+would|\s+will)\s+be\s+(?:really\s+|very\s+|so\s+)?{_PRAISE}\W*$", re.IGNORECASE)
 # the confirmation is always asked: a wish to skip it is no negation of a harmless order, yet the guards refuse a
 # destructive one said with it as a whole (nl17o: dropping it here once let a rollback through)
 SKIP_ASIDE = re.compile(r"\s*,?\s*\bwithout\s+asking\s+(?:me\s+|us\s+)?(?:to\s+confirm|for\s+(?:a\s+|any\s+)?"
@@ -457,6 +466,7 @@ def normalise(text: str, names: Names) -> str:
     out = POWER_CYCLE.sub(r"reboot \g<g>", out)
     out = HARD_RESET.sub("reboot", out)
     out = ASIDES.sub("", out)
+    out = POLITE_IF_AFTER.sub(r"please \g<order>", POLITE_IF.sub("please ", out))
     if not _destroys(out):
         out = SKIP_ASIDE.sub("", out)
     out = INSTEAD.sub("", out)
