@@ -31,10 +31,13 @@ def _read_stdin(question: str) -> str | None:
 
 async def _names(ctx: CommandContext, args: argparse.Namespace) -> Names:
     """The demo cluster's names, or the state database's (read from the cluster only if never synced)."""
-    from pmpc_tui.services.names import demo_names, names_from_state
+    from pmpc_tui.services.names import demo_names, names_from_file, names_from_state
 
     if getattr(args, "demo", False):
         return demo_names()
+    quick = names_from_file(ctx.session.database_url()) if ctx.session.connected_db is None else None
+    if quick is not None:  # a current, synced SQLite file: read without loading the database layer (start-up)
+        return quick
     from pmpc_tui.services.cluster_sync import sync_if_never_synced
 
     db = await ctx.db()

@@ -76,6 +76,15 @@ async def names_from_state(db: Database) -> Names:
     return Names.from_rows(vms, cts, nodes, storage)
 
 
+def names_from_file(url: str) -> Names | None:
+    """`names_from_state` read straight from a current SQLite state database at `url` (no SQLAlchemy import);
+    None where it cannot be (then open the database and use `names_from_state`)."""
+    from pmpc_tui.state.quick import synced_names
+
+    found = synced_names(url)
+    return None if found is None else Names.from_rows(*found)
+
+
 def demo_names() -> Names:
     """Names of the demo cluster (the simulator's homelab scenario), read without starting it."""
     from pmpc_tui.simulator.scenarios import homelab

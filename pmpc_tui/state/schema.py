@@ -16,11 +16,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from pmpc_tui.state import models  # noqa: F401  (registers the tables)
+from pmpc_tui.state.versions import HEAD, REVISIONS, VERSION_TABLE
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-REVISIONS = ("0001", "0002", "0003")  # oldest first; must match migrations/versions (a test checks)
-HEAD = REVISIONS[-1]
-VERSION_TABLE = "alembic_version"
 JOURNAL_TABLES = ("applyrun", "applystep")
 LOCK_KEY = 0x706D7063  # "pmpc": PostgreSQL advisory lock held while the schema is created or migrated
 
