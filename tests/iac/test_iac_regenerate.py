@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from iac_support import api, cli_environment, run_cli, snapshot
+from iac_support import api, api_done, cli_environment, run_cli, snapshot
 
 from pmpc_tui.iac.terraform import load_desired_state
 from pmpc_tui.simulator.server import SimulatorThread
@@ -95,7 +95,7 @@ def test_a_deleted_file_is_not_brought_back_silently(ws: Path, capsys: pytest.Ca
 
 def test_a_removed_guest_is_reported_not_deleted(ws: Path, sim: SimulatorThread,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    api(sim, "delete", "/nodes/pve1/qemu/109")
+    api_done(sim, "delete", "/nodes/pve1/qemu/109")  # the guest is gone once its task ends
     capsys.readouterr()
     assert run_cli(ws, "import") == 0
     assert (ws / "terraform" / "vm-109.tf").exists()
