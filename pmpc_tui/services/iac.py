@@ -421,11 +421,11 @@ async def sync_and_import(ws: Workspace, db: Database, client: PVEClient, profil
         firewalled.add({int(entry["vmid"]) for entry, config in found if nic_firewall(config)})
 
     def fetched(snapshot: ClusterSnapshot) -> None:
-        guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
-                             e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
         if asking:
+            guests = [GuestState(e["type"], int(e["vmid"]), e.get("node", ""), e.get("name", "") or "",
+                                 e.get("status", "unknown"), dict(e.get("config") or {})) for e in snapshot.guests]
             started.append(asyncio.ensure_future(ask_agents(client, guests)))
-        firewalled.close(firewall_guests(guests))
+        firewalled.close()  # `configs` has named every firewalled guest as its config came in
 
     def read_resources(found: list[dict[str, Any]]) -> None:
         if not resources.done():
